@@ -1,0 +1,129 @@
+/* The settings of an experiment. One JSON document (sections of keys) holds all of them; every
+ * key is described once, in the table behind grok_config_keys(), and that table drives loading,
+ * validation, --set, the README reference and the settings widgets. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum { GROK_TASK_MODULAR, GROK_TASK_XOR_BITS, GROK_TASK_PERMUTATION, GROK_TASK_XOR2D } GrokTaskKind;
+typedef enum { GROK_OP_ADD, GROK_OP_SUB, GROK_OP_MUL, GROK_OP_DIV, GROK_OP_SQ_SUM, GROK_OP_QUAD } GrokModOp;
+typedef enum { GROK_FORMAT_PAIR, GROK_FORMAT_SEQUENCE } GrokTokenFormat;
+typedef enum { GROK_XOR2D_QUADRANTS, GROK_XOR2D_BLOBS } GrokXor2dVariant;
+typedef enum
+{
+  GROK_ACT_RELU, GROK_ACT_LEAKY_RELU, GROK_ACT_GELU, GROK_ACT_SILU, GROK_ACT_TANH, GROK_ACT_LINEAR,
+  GROK_N_ACTIVATIONS
+} GrokActivation;
+typedef enum { GROK_MODEL_MLP } GrokModelKind;
+typedef enum { GROK_OPTIM_ADAMW, GROK_OPTIM_SGD } GrokOptimKind;
+
+typedef struct
+{
+  char   *name;
+  gint64  seed;
+  struct
+  {
+    GrokTaskKind     kind;
+    GrokModOp        op;
+    gint64           p;
+    gint64           n_bits;
+    gint64           perm_n;
+    double           train_fraction;
+    gint64           split_seed;
+    GrokTokenFormat  format;
+    GrokXor2dVariant variant;
+    gint64           n_train;
+    gint64           n_test;
+    double           label_noise;
+    double           blob_std;
+  } task;
+  struct
+  {
+    GrokModelKind  kind;
+    gint64         d_embed;
+    gint64         width;
+    gint64         depth;
+    GrokActivation activation;
+    double         init_scale;
+  } model;
+  struct
+  {
+    GrokOptimKind kind;
+    double        lr;
+    double        beta1;
+    double        beta2;
+    double        eps;
+    double        weight_decay;
+    double        momentum;
+  } optim;
+  struct
+  {
+    gint64 steps;
+    gint64 batch_size;
+    gint64 eval_every;
+    double prob_clip;
+    gint64 threads;
+  } train;
+} GrokConfig;
+
+typedef enum
+{
+  GROK_KEY_INT,
+  GROK_KEY_DOUBLE,
+  GROK_KEY_ENUM,
+  GROK_KEY_STRING,
+} GrokKeyType;
+
+typedef struct
+{
+  const char         *key;          /* "section.name" */
+  GrokKeyType         type;
+  gsize               offset;       /* into GrokConfig */
+  double              min;          /* numbers: the allowed range */
+  double              max;
+  gboolean            min_open;     /* the range excludes min */
+  gboolean            max_open;
+  const char * const *choices;      /* enums: names, NULL-terminated */
+  double              default_num;  /* numbers and enums (index) */
+  const char         *default_str;  /* strings */
+  const char         *unit;         /* "" when none */
+  const char         *doc;          /* one sentence: what it means, when it applies */
+} GrokConfigKey;
+
+const GrokConfigKey *grok_config_keys        (guint *n_keys);
+const GrokConfigKey *grok_config_key_lookup  (const char *key);
+
+GrokConfig *grok_config_new_default (void);
+GrokConfig *grok_config_copy        (const GrokConfig *config);
+void        grok_config_free        (GrokConfig *config);
+
+/* apply a (possibly partial) JSON document over config. where names the source for messages
+ * ("quick.json", "preset quick"). Unknown keys, wrong types and out-of-range values fail with
+ * GROK_ERROR_CONFIG and leave config untouched. */
+gboolean    grok_config_merge_json  (GrokConfig *config, JsonNode *root, const char *where,
+                                     GError **error);
+gboolean    grok_config_merge_data  (GrokConfig *config, const char *data, gssize length,
+                                     const char *where, GError **error);
+gboolean    grok_config_merge_file  (GrokConfig *config, const char *path, GError **error);
+/* "key=value" as typed on a command line */
+gboolean    grok_config_set         (GrokConfig *config, const char *assignment, GError **error);
+/* checks that need several keys at once (a prime p for division, a batch no larger than the
+ * training set, ...) */
+gboolean    grok_config_validate    (const GrokConfig *config, GError **error);
+
+/* the full resolved document, every key present */
+JsonNode   *grok_config_to_json     (const GrokConfig *config);
+char       *grok_config_to_string   (const GrokConfig *config);
+/* the value of one key as text (for tooltips, the README, --set round trips) */
+char       *grok_config_get_text    (const GrokConfig *config, const GrokConfigKey *key);
+/* load a whole resolved document (defaults, then the file), then validate */
+GrokConfig *grok_config_load_file   (const char *path, GError **error);
+
+const char *grok_activation_name    (GrokActivation act);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConfig, grok_config_free)
+
+G_END_DECLS

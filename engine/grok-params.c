@@ -1,0 +1,142 @@
+/* Named tensors in one buffer. */
+#include "grok-params.h"
+
+#include <math.h>
+#include <string.h>
+
+GrokParams *
+grok_params_new (void)
+{
+  return g_new0 (GrokParams, 1);
+}
+
+void
+grok_params_free (GrokParams *params)
+{
+  if (params == NULL)
+    return;
+  for (int i = 0; i < params->n_tensors; i++)
+    g_free (params->tensors[i].name);
+  g_free (params->tensors);
+  g_free (params->canonical);
+  g_aligned_free (params->data);
+  g_aligned_free (params->grad);
+  g_free (params);
+}
+
+int
+grok_params_add (GrokParams *params, const char *name, int ndim, const int *shape)
+{
+  GrokTensor *t;
+
+  g_return_val_if_fail (params->data == NULL, -1);
+  g_return_val_if_fail (ndim >= 1 && ndim <= GROK_MAX_DIMS, -1);
+  g_return_val_if_fail (grok_params_find (params, name) < 0, -1);
+
+  params->tensors = g_renew (GrokTensor, params->tensors, params->n_tensors + 1);
+  t = &params->tensors[params->n_tensors];
+  memset (t, 0, sizeof *t);
+  t->name = g_strdup (name);
+  t->ndim = ndim;
+  t->numel = 1;
+  for (int d = 0; d < ndim; d++)
+    {
+      g_return_val_if_fail (shape[d] > 0, -1);
+      t->shape[d] = shape[d];
+      t->numel *= (gsize) shape[d];
+    }
+  /* keep every tensor 64-byte aligned: 16 floats */
+  t->offset = (params->numel + 15) & ~(gsize) 15;
+  params->numel = t->offset + t->numel;
+  return params->n_tensors++;
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const GrokParams *params = user_data;
+  return strcmp (params->tensors[*(const int *) a].name, params->tensors[*(const int *) b].name);
+}
+
+void
+grok_params_allocate (GrokParams *params)
+{
+  gsize bytes;
+
+  g_return_if_fail (params->data == NULL);
+  bytes = MAX (params->numel, 1) * sizeof (float);
+  params->data = g_aligned_alloc0 (1, bytes, 64);
+  params->grad = g_aligned_alloc0 (1, bytes, 64);
+  params->canonical = g_new (int, MAX (params->n_tensors, 1));
+  for (int i = 0; i < params->n_tensors; i++)
+    params->canonical[i] = i;
+  /* strcmp compares bytes as unsigned char: the bytewise order the spec asks for */
+  g_qsort_with_data (params->canonical, params->n_tensors, sizeof (int), compare_names, params);
+}
+
+int
+grok_params_find (const GrokParams *params, const char *name)
+{
+  for (int i = 0; i < params->n_tensors; i++)
+    if (strcmp (params->tensors[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+void
+grok_params_zero_grad (GrokParams *params)
+{
+  memset (params->grad, 0, params->numel * sizeof (float));
+}
+
+double
+grok_params_tensor_l2_norm (const GrokParams *params, int index)
+{
+  const GrokTensor *t = &params->tensors[index];
+  const float *x = params->data + t->offset;
+  double sum = 0.0;
+
+  for (gsize i = 0; i < t->numel; i++)
+    sum += (double) x[i] * x[i];
+  return sqrt (sum);
+}
+
+double
+grok_params_l2_norm (const GrokParams *params)
+{
+  double sum = 0.0;
+
+  for (int i = 0; i < params->n_tensors; i++)
+    {
+      double n = grok_params_tensor_l2_norm (params, i);
+      sum += n * n;
+    }
+  return sqrt (sum);
+}
+
+gboolean
+grok_params_all_finite (const GrokParams *params)
+{
+  for (int i = 0; i < params->n_tensors; i++)
+    {
+      const GrokTensor *t = &params->tensors[i];
+      const float *x = params->data + t->offset;
+      for (gsize j = 0; j < t->numel; j++)
+        if (!isfinite (x[j]))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+GrokParams *
+grok_params_copy (const GrokParams *params)
+{
+  GrokParams *copy = grok_params_new ();
+
+  for (int i = 0; i < params->n_tensors; i++)
+    grok_params_add (copy, params->tensors[i].name, params->tensors[i].ndim,
+                     params->tensors[i].shape);
+  grok_params_allocate (copy);
+  memcpy (copy->data, params->data, params->numel * sizeof (float));
+  return copy;
+}

@@ -1,0 +1,60 @@
+/* The parameters of a model: named tensors laid out in one contiguous float buffer, with a
+ * gradient buffer of the same layout. Optimisers, checkpoints and measures all work on this
+ * table, so they never need to know which model they are looking at. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define GROK_MAX_DIMS 4
+
+typedef struct
+{
+  char  *name;                 /* PyTorch state_dict name, e.g. "layers.0.weight" */
+  int    ndim;                 /* 1 for vectors, 2 for matrices (out, in) */
+  int    shape[GROK_MAX_DIMS];
+  gsize  offset;               /* in floats, into data and grad */
+  gsize  numel;
+} GrokTensor;
+
+typedef struct
+{
+  GrokTensor *tensors;         /* in the order the model added them */
+  int         n_tensors;
+  float      *data;            /* numel floats, 64-byte aligned */
+  float      *grad;            /* numel floats, same layout */
+  gsize       numel;
+  int        *canonical;       /* tensor indices sorted bytewise by name */
+} GrokParams;
+
+GrokParams       *grok_params_new           (void);
+void              grok_params_free          (GrokParams *params);
+/* declare a tensor; returns its index. Only before grok_params_allocate. */
+int               grok_params_add           (GrokParams *params, const char *name,
+                                             int ndim, const int *shape);
+/* allocate data and grad (zeroed) once every tensor is declared */
+void              grok_params_allocate      (GrokParams *params);
+int               grok_params_find          (const GrokParams *params, const char *name);
+static inline float *
+grok_params_tensor_data (GrokParams *params, int index)
+{
+  return params->data + params->tensors[index].offset;
+}
+static inline float *
+grok_params_tensor_grad (GrokParams *params, int index)
+{
+  return params->grad + params->tensors[index].offset;
+}
+void              grok_params_zero_grad     (GrokParams *params);
+/* sqrt of the sum of squares, accumulated in double */
+double            grok_params_l2_norm       (const GrokParams *params);
+double            grok_params_tensor_l2_norm (const GrokParams *params, int index);
+/* TRUE when every value is finite */
+gboolean          grok_params_all_finite    (const GrokParams *params);
+/* a new table with the same tensors and a copy of the values (gradients zeroed) */
+GrokParams       *grok_params_copy          (const GrokParams *params);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokParams, grok_params_free)
+
+G_END_DECLS
