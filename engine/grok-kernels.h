@@ -1,0 +1,47 @@
+/* Forward and backward kernels of the MLP. Each takes explicit buffers and sizes; shapes are
+ * row-major and written (rows, cols). Backward kernels accumulate into parameter gradients
+ * (+=) and overwrite input gradients (=), so a model can zero its gradient buffer once per
+ * step. Matrix products go through cblas_sgemm. */
+#pragma once
+
+#include <glib.h>
+
+#include "grok-config.h"
+
+G_BEGIN_DECLS
+
+/* out (N, OC) = inp (N, C) @ weight^T + bias; weight is (OC, C) as PyTorch stores it; bias may
+ * be NULL */
+void  grok_linear_forward       (float *out, const float *inp, const float *weight,
+                                 const float *bias, int N, int C, int OC);
+/* dinp (N, C) = dout @ weight (overwritten; may be NULL); dweight (OC, C) += dout^T @ inp;
+ * dbias (OC) += column sums of dout (may be NULL) */
+void  grok_linear_backward      (float *dinp, float *dweight, float *dbias, const float *dout,
+                                 const float *inp, const float *weight, int N, int C, int OC);
+
+/* out (n) = act (inp (n)); out may equal inp only for the activations that do not need their
+ * input in backward, so models keep the pre-activation */
+void  grok_activation_forward   (GrokActivation act, float *out, const float *inp, gsize n);
+/* dinp (n) = dout (n) * act' (inp (n)); dinp may equal dout */
+void  grok_activation_backward  (GrokActivation act, float *dinp, const float *dout,
+                                 const float *inp, gsize n);
+
+/* out (N, T * D): row n is the concatenation of table[tokens[n, t]] for t < T; table (V, D) */
+void  grok_embedding_forward    (float *out, const int *tokens, const float *table,
+                                 int N, int T, int D);
+/* dtable (V, D) += the rows of dout (N, T * D) scattered back to their tokens */
+void  grok_embedding_backward   (float *dtable, const float *dout, const int *tokens,
+                                 int N, int T, int D);
+
+/* mean cross-entropy of logits (N, V) against targets (N), natural log. probs (N, V) receives
+ * the softmax. With clip > 0 each target probability is clipped to [clip, 1 - clip] first, as
+ * DeMoss et al. do. n_correct (may be NULL) receives how many argmax predictions are right
+ * (ties go to the lowest index). Accumulates in double. */
+double grok_cross_entropy_forward (float *probs, const float *logits, const int *targets,
+                                   int N, int V, double clip, int *n_correct);
+/* dlogits (N, V) = d(mean CE) / d logits from the probs of the forward pass; a clipped target
+ * probability contributes no gradient */
+void   grok_cross_entropy_backward (float *dlogits, const float *probs, const int *targets,
+                                    int N, int V, double clip);
+
+G_END_DECLS

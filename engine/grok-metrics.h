@@ -1,0 +1,40 @@
+/* A table of measurements: named columns, one row per evaluation step, stored as doubles.
+ * It is what metrics.csv holds and what the curve views draw. A missing value is NAN. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GPtrArray *columns;   /* char *, owned */
+  GArray    *values;    /* double, row-major, n_rows * columns->len */
+  guint      n_rows;
+} GrokMetrics;
+
+GrokMetrics *grok_metrics_new          (const char * const *columns);
+void         grok_metrics_free         (GrokMetrics *metrics);
+GrokMetrics *grok_metrics_copy         (const GrokMetrics *metrics);
+guint        grok_metrics_n_columns    (const GrokMetrics *metrics);
+/* -1 when absent */
+int          grok_metrics_column_index (const GrokMetrics *metrics, const char *name);
+/* row has n_columns values */
+void         grok_metrics_append_row   (GrokMetrics *metrics, const double *row);
+static inline double
+grok_metrics_get (const GrokMetrics *metrics, guint row, guint col)
+{
+  return g_array_index (metrics->values, double, (gsize) row * metrics->columns->len + col);
+}
+/* a freshly allocated copy of one column (n_rows values); NULL when the column is absent */
+double      *grok_metrics_column       (const GrokMetrics *metrics, const char *name);
+/* CSV text: the header line, one line per row; numbers with %.9g, NAN as an empty field */
+char        *grok_metrics_format_header (const GrokMetrics *metrics);
+char        *grok_metrics_format_row    (const GrokMetrics *metrics, guint row);
+/* parse metrics.csv. A last line without its newline (a write cut short) is dropped; any
+ * other malformed line is an error naming the file and the line. */
+GrokMetrics *grok_metrics_load_csv      (const char *path, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMetrics, grok_metrics_free)
+
+G_END_DECLS
