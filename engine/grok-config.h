@@ -23,6 +23,7 @@ typedef enum { GROK_OPTIM_ADAMW, GROK_OPTIM_SGD } GrokOptimKind;
 typedef struct
 {
   char   *name;
+  char   *description;
   gint64  seed;
   struct
   {

@@ -1,0 +1,632 @@
+/* Experiment settings: the key table, JSON loading with precise errors, and validation. */
+#include "grok-config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "grok-error.h"
+
+#define OFF(field) G_STRUCT_OFFSET (GrokConfig, field)
+
+static const char * const task_kinds[] = { "modular", "xor_bits", "permutation", "xor2d", NULL };
+static const char * const mod_ops[] = { "add", "sub", "mul", "div", "sq_sum", "quad", NULL };
+static const char * const formats[] = { "pair", "sequence", NULL };
+static const char * const variants[] = { "quadrants", "blobs", NULL };
+static const char * const activations[] = { "relu", "leaky_relu", "gelu", "silu", "tanh", "linear", NULL };
+static const char * const model_kinds[] = { "mlp", NULL };
+static const char * const optim_kinds[] = { "adamw", "sgd", NULL };
+
+#define INT_KEY(k, f, lo, hi, def, unit, doc) \
+  { k, GROK_KEY_INT, OFF (f), lo, hi, FALSE, FALSE, NULL, def, NULL, unit, doc }
+#define NUM_KEY(k, f, lo, hi, lo_open, hi_open, def, unit, doc) \
+  { k, GROK_KEY_DOUBLE, OFF (f), lo, hi, lo_open, hi_open, NULL, def, NULL, unit, doc }
+#define ENUM_KEY(k, f, choices, def, doc) \
+  { k, GROK_KEY_ENUM, OFF (f), 0, 0, FALSE, FALSE, choices, def, NULL, "", doc }
+
+static const GrokConfigKey keys[] = {
+  { "name", GROK_KEY_STRING, OFF (name), 0, 0, FALSE, FALSE, NULL, 0, "experiment", "",
+    "A label for the run, shown in titles and figure metadata." },
+  { "description", GROK_KEY_STRING, OFF (description), 0, 0, FALSE, FALSE, NULL, 0, "", "",
+    "A sentence on what the experiment is for." },
+  INT_KEY ("seed", seed, 0, 4294967295.0, 0, "",
+           "Seed of the parameter initialisation, the minibatch order and any weight noise."),
+
+  ENUM_KEY ("task.name", task.kind, task_kinds, GROK_TASK_MODULAR,
+            "The task: modular arithmetic, bitwise XOR of two n-bit numbers, composition in the "
+            "symmetric group S_n, or the continuous 2-D XOR of the signs of x and y."),
+  ENUM_KEY ("task.op", task.op, mod_ops, GROK_OP_ADD,
+            "modular: the operation, (a OP b) mod p; div is a * b^-1 with b != 0 and needs a "
+            "prime p; sq_sum is a^2 + b^2; quad is a^2 + ab + b^2."),
+  INT_KEY ("task.p", task.p, 2, 1000, 97, "", "modular: the modulus p; inputs and classes are 0 .. p-1."),
+  INT_KEY ("task.n_bits", task.n_bits, 1, 8, 5, "bits", "xor_bits: the width n of the two inputs."),
+  INT_KEY ("task.perm_n", task.perm_n, 2, 6, 4, "", "permutation: n of S_n (n! elements)."),
+  NUM_KEY ("task.train_fraction", task.train_fraction, 0, 1, TRUE, TRUE, 0.5, "",
+           "Discrete tasks: the fraction of all input pairs put in the training set (the rest "
+           "is the test set)."),
+  INT_KEY ("task.split_seed", task.split_seed, 0, 4294967295.0, 0, "",
+           "Seed of the train/test split (and of the xor2d samples)."),
+  ENUM_KEY ("task.format", task.format, formats, GROK_FORMAT_PAIR,
+            "Discrete tasks: tokens [a, b] (pair, vocabulary = number of symbols) or "
+            "[a, OP, b, EQ] (sequence, vocabulary + 2, as DeMoss et al.)."),
+  ENUM_KEY ("task.variant", task.variant, variants, GROK_XOR2D_QUADRANTS,
+            "xor2d: points uniform in [-1, 1]^2 (quadrants) or four Gaussian blobs at "
+            "(+-0.5, +-0.5) (blobs)."),
+  INT_KEY ("task.n_train", task.n_train, 1, 1000000, 256, "points", "xor2d: training points."),
+  INT_KEY ("task.n_test", task.n_test, 1, 1000000, 1024, "points", "xor2d: test points."),
+  NUM_KEY ("task.label_noise", task.label_noise, 0, 0.5, FALSE, FALSE, 0.0, "",
+           "xor2d: the probability that a training label is flipped (test labels stay clean)."),
+  NUM_KEY ("task.blob_std", task.blob_std, 0, 1, TRUE, FALSE, 0.15, "",
+           "xor2d blobs: the standard deviation of each blob."),
+
+  ENUM_KEY ("model.kind", model.kind, model_kinds, GROK_MODEL_MLP,
+            "The model family: a multi-layer perceptron on concatenated token embeddings (or on "
+            "the raw 2-D input for xor2d)."),
+  INT_KEY ("model.d_embed", model.d_embed, 1, 4096, 32, "", "The width of each token embedding."),
+  INT_KEY ("model.width", model.width, 1, 8192, 100, "units", "The width of every hidden layer."),
+  INT_KEY ("model.depth", model.depth, 0, 16, 2, "layers",
+           "The number of hidden layers (0 gives a linear model on the embeddings)."),
+  ENUM_KEY ("model.activation", model.activation, activations, GROK_ACT_SILU,
+            "The activation of every hidden layer (leaky_relu has slope 0.01; gelu is the tanh "
+            "form)."),
+  NUM_KEY ("model.init_scale", model.init_scale, 0, 1000, TRUE, FALSE, 1.0, "x",
+           "Every initial parameter is multiplied by this (alpha in Omnigrok; large values "
+           "delay generalisation)."),
+
+  ENUM_KEY ("optim.name", optim.kind, optim_kinds, GROK_OPTIM_ADAMW,
+            "AdamW with decoupled weight decay, or SGD with momentum (weight decay added to the "
+            "gradient, as PyTorch's SGD does)."),
+  NUM_KEY ("optim.lr", optim.lr, 0, 10, TRUE, FALSE, 1e-3, "", "The learning rate."),
+  NUM_KEY ("optim.beta1", optim.beta1, 0, 1, FALSE, TRUE, 0.9, "", "AdamW: the first-moment decay."),
+  NUM_KEY ("optim.beta2", optim.beta2, 0, 1, FALSE, TRUE, 0.999, "", "AdamW: the second-moment decay."),
+  NUM_KEY ("optim.eps", optim.eps, 0, 1, TRUE, FALSE, 1e-8, "", "AdamW: added to sqrt(v_hat)."),
+  NUM_KEY ("optim.weight_decay", optim.weight_decay, 0, 100, FALSE, FALSE, 0.2, "",
+           "Weight decay, applied to every parameter."),
+  NUM_KEY ("optim.momentum", optim.momentum, 0, 1, FALSE, TRUE, 0.9, "", "SGD: the momentum."),
+
+  INT_KEY ("train.steps", train.steps, 1, 1e9, 20000, "steps", "Optimiser steps to train for."),
+  INT_KEY ("train.batch_size", train.batch_size, 0, 1000000, 0, "examples",
+           "Examples per step; 0 means the full training set. Minibatches are reshuffled every "
+           "epoch and the last, smaller batch is kept."),
+  INT_KEY ("train.eval_every", train.eval_every, 1, 1e9, 10, "steps",
+           "Steps between evaluations of the full training and test sets (one metrics row each)."),
+  NUM_KEY ("train.prob_clip", train.prob_clip, 0, 0.5, FALSE, TRUE, 0.0, "",
+           "Clip each target probability to [c, 1 - c] in the loss (DeMoss et al. use 1e-9); 0 "
+           "turns clipping off."),
+  INT_KEY ("train.threads", train.threads, 0, 256, 0, "threads",
+           "OpenBLAS threads; 0 means all cores."),
+};
+
+const GrokConfigKey *
+grok_config_keys (guint *n_keys)
+{
+  *n_keys = G_N_ELEMENTS (keys);
+  return keys;
+}
+
+const GrokConfigKey *
+grok_config_key_lookup (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strcmp (keys[i].key, key) == 0)
+      return &keys[i];
+  return NULL;
+}
+
+const char *
+grok_activation_name (GrokActivation act)
+{
+  g_return_val_if_fail (act >= 0 && act < GROK_N_ACTIVATIONS, "unknown");
+  return activations[act];
+}
+
+static inline void *
+field_ptr (GrokConfig *config, const GrokConfigKey *key)
+{
+  return G_STRUCT_MEMBER_P (config, key->offset);
+}
+
+static inline const void *
+field_cptr (const GrokConfig *config, const GrokConfigKey *key)
+{
+  return G_STRUCT_MEMBER_P ((GrokConfig *) config, key->offset);
+}
+
+GrokConfig *
+grok_config_new_default (void)
+{
+  GrokConfig *config = g_new0 (GrokConfig, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const GrokConfigKey *key = &keys[i];
+      void *p = field_ptr (config, key);
+      switch (key->type)
+        {
+        case GROK_KEY_INT: *(gint64 *) p = (gint64) key->default_num; break;
+        case GROK_KEY_DOUBLE: *(double *) p = key->default_num; break;
+        case GROK_KEY_ENUM: *(int *) p = (int) key->default_num; break;
+        case GROK_KEY_STRING: *(char **) p = g_strdup (key->default_str); break;
+        default: g_assert_not_reached ();
+        }
+    }
+  return config;
+}
+
+GrokConfig *
+grok_config_copy (const GrokConfig *config)
+{
+  GrokConfig *copy = g_memdup2 (config, sizeof *config);
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (keys[i].type == GROK_KEY_STRING)
+      {
+        char **p = field_ptr (copy, &keys[i]);
+        *p = g_strdup (*p);
+      }
+  return copy;
+}
+
+void
+grok_config_free (GrokConfig *config)
+{
+  if (config == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (keys[i].type == GROK_KEY_STRING)
+      g_free (*(char **) field_ptr (config, &keys[i]));
+  g_free (config);
+}
+
+/* "0 < value <= 10", "one of relu, gelu" */
+static char *
+describe_allowed (const GrokConfigKey *key)
+{
+  switch (key->type)
+    {
+    case GROK_KEY_INT:
+      return g_strdup_printf ("an integer from %.17g to %.17g", key->min, key->max);
+    case GROK_KEY_DOUBLE:
+      return g_strdup_printf ("a number with %.17g %s value %s %.17g", key->min,
+                              key->min_open ? "<" : "<=", key->max_open ? "<" : "<=", key->max);
+    case GROK_KEY_ENUM:
+      {
+        g_autofree char *list = g_strjoinv (", ", (char **) key->choices);
+        return g_strdup_printf ("one of %s", list);
+      }
+    case GROK_KEY_STRING:
+      return g_strdup ("a string");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+in_range (const GrokConfigKey *key, double v)
+{
+  if (!isfinite (v))
+    return FALSE;
+  if (key->min_open ? !(v > key->min) : !(v >= key->min))
+    return FALSE;
+  if (key->max_open ? !(v < key->max) : !(v <= key->max))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+set_error (GError **error, const char *where, const GrokConfigKey *key, const char *shown,
+           const char *what)
+{
+  g_autofree char *allowed = describe_allowed (key);
+
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: key '%s' %s %s: it must be %s",
+               where, key->key, what, shown, allowed);
+  return FALSE;
+}
+
+static int
+enum_index (const GrokConfigKey *key, const char *name)
+{
+  for (int i = 0; key->choices[i] != NULL; i++)
+    if (strcmp (key->choices[i], name) == 0)
+      return i;
+  return -1;
+}
+
+/* store a JSON value into config after checking its type and range */
+static gboolean
+set_from_node (GrokConfig *config, const GrokConfigKey *key, JsonNode *node, const char *where,
+               GError **error)
+{
+  GType vtype = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  g_autofree char *shown = NULL;
+
+  {
+    g_autoptr (JsonGenerator) gen = json_generator_new ();
+    json_generator_set_root (gen, node);
+    shown = json_generator_to_data (gen, NULL);
+  }
+
+  switch (key->type)
+    {
+    case GROK_KEY_INT:
+      {
+        double v;
+        if (vtype == G_TYPE_INT64)
+          v = (double) json_node_get_int (node);
+        else if (vtype == G_TYPE_DOUBLE && json_node_get_double (node) == floor (json_node_get_double (node)))
+          v = json_node_get_double (node);
+        else
+          return set_error (error, where, key, shown, "has the value");
+        if (!in_range (key, v))
+          return set_error (error, where, key, shown, "is out of range at");
+        *(gint64 *) field_ptr (config, key) = (gint64) v;
+        return TRUE;
+      }
+    case GROK_KEY_DOUBLE:
+      {
+        double v;
+        if (vtype == G_TYPE_INT64 || vtype == G_TYPE_DOUBLE)
+          v = json_node_get_double (node);
+        else
+          return set_error (error, where, key, shown, "has the value");
+        if (!in_range (key, v))
+          return set_error (error, where, key, shown, "is out of range at");
+        *(double *) field_ptr (config, key) = v;
+        return TRUE;
+      }
+    case GROK_KEY_ENUM:
+      {
+        int index = vtype == G_TYPE_STRING ? enum_index (key, json_node_get_string (node)) : -1;
+        if (index < 0)
+          return set_error (error, where, key, shown, "has the value");
+        *(int *) field_ptr (config, key) = index;
+        return TRUE;
+      }
+    case GROK_KEY_STRING:
+      {
+        char **p = field_ptr (config, key);
+        if (vtype != G_TYPE_STRING)
+          return set_error (error, where, key, shown, "has the value");
+        g_free (*p);
+        *p = g_strdup (json_node_get_string (node));
+        return TRUE;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+merge_object (GrokConfig *config, JsonObject *object, const char *prefix, const char *where,
+              GError **error)
+{
+  g_autoptr (GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *member = l->data;
+      JsonNode *node = json_object_get_member (object, member);
+      g_autofree char *full = prefix ? g_strconcat (prefix, ".", member, NULL) : g_strdup (member);
+      const GrokConfigKey *key = grok_config_key_lookup (full);
+
+      if (key == NULL && JSON_NODE_HOLDS_OBJECT (node) && prefix == NULL)
+        {
+          if (!merge_object (config, json_node_get_object (node), full, where, error))
+            return FALSE;
+          continue;
+        }
+      if (key == NULL)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                       "%s: unknown key '%s' (see the config reference in README.md for the "
+                       "keys there are)", where, full);
+          return FALSE;
+        }
+      if (!set_from_node (config, key, node, where, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+grok_config_merge_json (GrokConfig *config, JsonNode *root, const char *where, GError **error)
+{
+  g_autoptr (GrokConfig) scratch = NULL;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "%s: a config must be a JSON object of sections such as {\"task\": {...}}",
+                   where);
+      return FALSE;
+    }
+  /* work on a copy so that a failure leaves config as it was */
+  scratch = grok_config_copy (config);
+  if (!merge_object (scratch, json_node_get_object (root), NULL, where, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (keys[i].type == GROK_KEY_STRING)
+      g_free (*(char **) field_ptr (config, &keys[i]));
+  /* the copy's strings move into config with the rest of it */
+  memcpy (config, scratch, sizeof *config);
+  memset (scratch, 0, sizeof *scratch);
+  return TRUE;
+}
+
+gboolean
+grok_config_merge_data (GrokConfig *config, const char *data, gssize length, const char *where,
+                        GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
+
+  if (!json_parser_load_from_data (parser, data, length, &local))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: not valid JSON: %s", where,
+                   local->message);
+      return FALSE;
+    }
+  return grok_config_merge_json (config, json_parser_get_root (parser), where, error);
+}
+
+gboolean
+grok_config_merge_file (GrokConfig *config, const char *path, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+  g_autoptr (GError) local = NULL;
+
+  if (!g_file_get_contents (path, &data, &length, &local))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot read config %s: %s", path,
+                   local->message);
+      return FALSE;
+    }
+  return grok_config_merge_data (config, data, length, path, error);
+}
+
+/* a command-line value becomes the JSON value it would be in a file: numbers stay numbers,
+ * anything else is a string */
+gboolean
+grok_config_set (GrokConfig *config, const char *assignment, GError **error)
+{
+  const char *eq = strchr (assignment, '=');
+  g_autofree char *name = NULL;
+  const GrokConfigKey *key;
+  g_autoptr (JsonNode) value = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *object;
+  g_autofree char *where = NULL;
+
+  if (eq == NULL || eq == assignment)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "--set '%s': expected KEY=VALUE, for example optim.lr=0.001", assignment);
+      return FALSE;
+    }
+  name = g_strndup (assignment, eq - assignment);
+  key = grok_config_key_lookup (name);
+  if (key == NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "--set: unknown key '%s' (see the config reference in README.md)", name);
+      return FALSE;
+    }
+
+  value = json_node_new (JSON_NODE_VALUE);
+  if (key->type == GROK_KEY_INT || key->type == GROK_KEY_DOUBLE)
+    {
+      char *end = NULL;
+      gint64 i = g_ascii_strtoll (eq + 1, &end, 10);
+      if (end != eq + 1 && *end == '\0')
+        json_node_set_int (value, i);
+      else
+        {
+          double d = g_ascii_strtod (eq + 1, &end);
+          if (end != eq + 1 && *end == '\0')
+            json_node_set_double (value, d);
+          else
+            json_node_set_string (value, eq + 1);
+        }
+    }
+  else
+    json_node_set_string (value, eq + 1);
+
+  /* rebuild the nested form so that one code path does all checking */
+  object = json_object_new ();
+  root = json_node_init_object (json_node_alloc (), object);
+  {
+    g_auto (GStrv) parts = g_strsplit (name, ".", 2);
+    if (parts[1] == NULL)
+      json_object_set_member (object, parts[0], g_steal_pointer (&value));
+    else
+      {
+        JsonObject *section = json_object_new ();
+        json_object_set_member (section, parts[1], g_steal_pointer (&value));
+        json_object_set_object_member (object, parts[0], section);
+      }
+  }
+  json_object_unref (object);
+  where = g_strdup_printf ("--set %s", assignment);
+  return grok_config_merge_json (config, root, where, error);
+}
+
+static gboolean
+is_prime (gint64 p)
+{
+  if (p < 2)
+    return FALSE;
+  for (gint64 d = 2; d * d <= p; d++)
+    if (p % d == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gint64
+factorial (gint64 n)
+{
+  gint64 f = 1;
+  for (gint64 i = 2; i <= n; i++)
+    f *= i;
+  return f;
+}
+
+/* the number of examples a discrete task enumerates */
+static gint64
+task_size (const GrokConfig *config)
+{
+  switch (config->task.kind)
+    {
+    case GROK_TASK_MODULAR:
+      return config->task.op == GROK_OP_DIV ? config->task.p * (config->task.p - 1)
+                                            : config->task.p * config->task.p;
+    case GROK_TASK_XOR_BITS:
+      return (gint64) 1 << (2 * config->task.n_bits);
+    case GROK_TASK_PERMUTATION:
+      return factorial (config->task.perm_n) * factorial (config->task.perm_n);
+    case GROK_TASK_XOR2D:
+      return config->task.n_train + config->task.n_test;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+grok_config_validate (const GrokConfig *config, GError **error)
+{
+  gint64 n_train;
+
+  if (config->task.kind == GROK_TASK_MODULAR && config->task.op == GROK_OP_DIV &&
+      !is_prime (config->task.p))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "key 'task.p' = %" G_GINT64_FORMAT " must be prime when task.op is div "
+                   "(b^-1 mod p must exist for every b != 0)", config->task.p);
+      return FALSE;
+    }
+  if (config->task.kind == GROK_TASK_XOR2D)
+    {
+      if (config->task.format == GROK_FORMAT_SEQUENCE)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                       "key 'task.format' = \"sequence\" does not apply to xor2d, whose inputs "
+                       "are continuous: use \"pair\"");
+          return FALSE;
+        }
+      n_train = config->task.n_train;
+    }
+  else
+    {
+      gint64 n = task_size (config);
+      n_train = (gint64) floor (config->task.train_fraction * (double) n);
+      if (n_train < 1 || n_train >= n)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                       "key 'task.train_fraction' = %g puts %" G_GINT64_FORMAT " of the %"
+                       G_GINT64_FORMAT " examples in the training set: both sets need at least "
+                       "one example", config->task.train_fraction, n_train, n);
+          return FALSE;
+        }
+    }
+  if (config->train.batch_size > n_train)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "key 'train.batch_size' = %" G_GINT64_FORMAT " is larger than the %"
+                   G_GINT64_FORMAT " training examples: use at most that, or 0 for full batch",
+                   config->train.batch_size, n_train);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonNode *
+key_to_node (const GrokConfig *config, const GrokConfigKey *key)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  const void *p = field_cptr (config, key);
+
+  switch (key->type)
+    {
+    case GROK_KEY_INT: json_node_set_int (node, *(const gint64 *) p); break;
+    case GROK_KEY_DOUBLE: json_node_set_double (node, *(const double *) p); break;
+    case GROK_KEY_ENUM: json_node_set_string (node, key->choices[*(const int *) p]); break;
+    case GROK_KEY_STRING: json_node_set_string (node, *(char * const *) p); break;
+    default: g_assert_not_reached ();
+    }
+  return node;
+}
+
+JsonNode *
+grok_config_to_json (const GrokConfig *config)
+{
+  JsonObject *root = json_object_new ();
+  JsonNode *node;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *dot = strchr (keys[i].key, '.');
+      if (dot == NULL)
+        json_object_set_member (root, keys[i].key, key_to_node (config, &keys[i]));
+      else
+        {
+          g_autofree char *section = g_strndup (keys[i].key, dot - keys[i].key);
+          JsonObject *obj = json_object_has_member (root, section)
+                            ? json_object_get_object_member (root, section) : NULL;
+          if (obj == NULL)
+            {
+              obj = json_object_new ();
+              json_object_set_object_member (root, section, obj);
+            }
+          json_object_set_member (obj, dot + 1, key_to_node (config, &keys[i]));
+        }
+    }
+  node = json_node_init_object (json_node_alloc (), root);
+  json_object_unref (root);
+  return node;
+}
+
+char *
+grok_config_to_string (const GrokConfig *config)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = grok_config_to_json (config);
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  return g_strconcat (text, "\n", NULL);
+}
+
+char *
+grok_config_get_text (const GrokConfig *config, const GrokConfigKey *key)
+{
+  const void *p = field_cptr (config, key);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  switch (key->type)
+    {
+    case GROK_KEY_INT: return g_strdup_printf ("%" G_GINT64_FORMAT, *(const gint64 *) p);
+    case GROK_KEY_DOUBLE: return g_strdup (g_ascii_dtostr (buf, sizeof buf, *(const double *) p));
+    case GROK_KEY_ENUM: return g_strdup (key->choices[*(const int *) p]);
+    case GROK_KEY_STRING: return g_strdup (*(char * const *) p);
+    default: g_assert_not_reached ();
+    }
+}
+
+GrokConfig *
+grok_config_load_file (const char *path, GError **error)
+{
+  g_autoptr (GrokConfig) config = grok_config_new_default ();
+
+  if (!grok_config_merge_file (config, path, error))
+    return NULL;
+  if (!grok_config_validate (config, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  return g_steal_pointer (&config);
+}

@@ -1,0 +1,260 @@
+/* The MLP: parameters, buffers sized once for max_batch, and the layer-by-layer passes.
+ *
+ * Shapes for a batch of B examples, d = model.d_embed, T = tokens per example, W = width:
+ *   input  (B, I)   I = T * d (embeddings concatenated) or d_in (continuous)
+ *   pre[l] (B, W)   pre-activation of hidden layer l;  post[l] (B, W) = act (pre[l])
+ *   logits (B, classes) = post[depth - 1] @ layers.{depth}.weight^T + bias */
+#include "grok-mlp.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "grok-kernels.h"
+#include "grok-rng.h"
+
+typedef struct
+{
+  GrokModel      parent;
+  int            depth;
+  int            width;
+  int            d_embed;
+  int            input_width;
+  GrokActivation act;
+  int            embed;       /* tensor index of embed.weight, or -1 */
+  int           *weight;      /* tensor index of layers.{l}.weight, l = 0..depth */
+  int           *bias;
+  float         *input;       /* (max_batch, input_width); unused for continuous inputs */
+  float        **pre;         /* depth buffers of (max_batch, width) */
+  float        **post;
+  float         *scratch[2];  /* (max_batch, max layer width) for the backward pass */
+} GrokMlp;
+
+enum { STREAM_INIT = 11 };
+
+static const GrokModelClass mlp_class;
+
+gboolean
+grok_model_is_mlp (GrokModel *model)
+{
+  return model->klass == &mlp_class;
+}
+
+static int
+layer_in (GrokMlp *mlp, int l)
+{
+  return l == 0 ? mlp->input_width : mlp->width;
+}
+
+static int
+layer_out (GrokMlp *mlp, int l)
+{
+  return l == mlp->depth ? mlp->parent.n_classes : mlp->width;
+}
+
+static void
+mlp_finalize (GrokModel *model)
+{
+  GrokMlp *mlp = (GrokMlp *) model;
+
+  for (int l = 0; l < mlp->depth; l++)
+    {
+      g_free (mlp->pre[l]);
+      g_free (mlp->post[l]);
+    }
+  g_free (mlp->pre);
+  g_free (mlp->post);
+  g_free (mlp->input);
+  g_free (mlp->scratch[0]);
+  g_free (mlp->scratch[1]);
+  g_free (mlp->weight);
+  g_free (mlp->bias);
+}
+
+static void
+fill_uniform (GrokRng *rng, float *x, gsize n, double bound, double scale)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) ((2.0 * grok_rng_uniform (rng) - 1.0) * bound * scale);
+}
+
+/* PyTorch's defaults: Linear weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)); Embedding
+ * N(0, 1); all times init_scale */
+static void
+mlp_init_params (GrokModel *model, guint64 seed)
+{
+  GrokMlp *mlp = (GrokMlp *) model;
+  GrokParams *params = model->params;
+  double scale = model->config->model.init_scale;
+  GrokRng rng;
+
+  grok_rng_init_stream (&rng, seed, STREAM_INIT);
+  if (mlp->embed >= 0)
+    {
+      float *e = grok_params_tensor_data (params, mlp->embed);
+      for (gsize i = 0; i < params->tensors[mlp->embed].numel; i++)
+        e[i] = (float) (grok_rng_normal (&rng) * scale);
+    }
+  for (int l = 0; l <= mlp->depth; l++)
+    {
+      double bound = 1.0 / sqrt ((double) layer_in (mlp, l));
+      fill_uniform (&rng, grok_params_tensor_data (params, mlp->weight[l]),
+                    params->tensors[mlp->weight[l]].numel, bound, scale);
+      fill_uniform (&rng, grok_params_tensor_data (params, mlp->bias[l]),
+                    params->tensors[mlp->bias[l]].numel, bound, scale);
+    }
+}
+
+void
+grok_mlp_embed (GrokModel *model, const int *tokens, const float *x, int n, float *out)
+{
+  GrokMlp *mlp = (GrokMlp *) model;
+
+  if (mlp->embed >= 0)
+    grok_embedding_forward (out, tokens, grok_params_tensor_data (model->params, mlp->embed),
+                            n, model->n_positions, mlp->d_embed);
+  else
+    memcpy (out, x, (gsize) n * model->d_in * sizeof (float));
+}
+
+int
+grok_mlp_input_width (GrokModel *model)
+{
+  return ((GrokMlp *) model)->input_width;
+}
+
+static const float *
+batch_input (GrokMlp *mlp, const GrokBatch *batch)
+{
+  if (mlp->embed < 0)
+    return batch->x;
+  grok_embedding_forward (mlp->input, batch->tokens,
+                          grok_params_tensor_data (mlp->parent.params, mlp->embed),
+                          batch->n, mlp->parent.n_positions, mlp->d_embed);
+  return mlp->input;
+}
+
+static void
+mlp_forward (GrokModel *model, const GrokBatch *batch)
+{
+  GrokMlp *mlp = (GrokMlp *) model;
+  GrokParams *params = model->params;
+  const float *in = batch_input (mlp, batch);
+  int B = batch->n;
+
+  for (int l = 0; l < mlp->depth; l++)
+    {
+      grok_linear_forward (mlp->pre[l], in, grok_params_tensor_data (params, mlp->weight[l]),
+                           grok_params_tensor_data (params, mlp->bias[l]), B,
+                           layer_in (mlp, l), mlp->width);
+      grok_activation_forward (mlp->act, mlp->post[l], mlp->pre[l], (gsize) B * mlp->width);
+      in = mlp->post[l];
+    }
+  grok_linear_forward (model->logits, in, grok_params_tensor_data (params, mlp->weight[mlp->depth]),
+                       grok_params_tensor_data (params, mlp->bias[mlp->depth]), B,
+                       layer_in (mlp, mlp->depth), model->n_classes);
+}
+
+static void
+mlp_backward (GrokModel *model, const GrokBatch *batch)
+{
+  GrokMlp *mlp = (GrokMlp *) model;
+  GrokParams *params = model->params;
+  const float *dout = model->dlogits;
+  int B = batch->n;
+
+  for (int l = mlp->depth; l >= 0; l--)
+    {
+      const float *in = l > 0 ? mlp->post[l - 1] : (mlp->embed >= 0 ? mlp->input : batch->x);
+      float *dinp = mlp->scratch[l & 1];
+      gboolean need_dinp = l > 0 || mlp->embed >= 0;
+
+      grok_linear_backward (need_dinp ? dinp : NULL,
+                            grok_params_tensor_grad (params, mlp->weight[l]),
+                            grok_params_tensor_grad (params, mlp->bias[l]), dout, in,
+                            grok_params_tensor_data (params, mlp->weight[l]), B,
+                            layer_in (mlp, l), layer_out (mlp, l));
+      if (l > 0)
+        grok_activation_backward (mlp->act, dinp, dinp, mlp->pre[l - 1], (gsize) B * mlp->width);
+      dout = dinp;
+    }
+  if (mlp->embed >= 0)
+    grok_embedding_backward (grok_params_tensor_grad (params, mlp->embed), dout, batch->tokens,
+                             B, model->n_positions, mlp->d_embed);
+}
+
+static const GrokModelClass mlp_class = {
+  .name = "mlp",
+  .finalize = mlp_finalize,
+  .init_params = mlp_init_params,
+  .forward = mlp_forward,
+  .backward = mlp_backward,
+};
+
+GrokLayerView *
+grok_mlp_layers (GrokModel *model, int *n_layers)
+{
+  GrokMlp *mlp = (GrokMlp *) model;
+  GrokLayerView *views;
+
+  g_return_val_if_fail (grok_model_is_mlp (model), NULL);
+  views = g_new0 (GrokLayerView, mlp->depth + 1);
+  for (int l = 0; l <= mlp->depth; l++)
+    {
+      views[l].weight = grok_params_tensor_data (model->params, mlp->weight[l]);
+      views[l].bias = grok_params_tensor_data (model->params, mlp->bias[l]);
+      views[l].in = layer_in (mlp, l);
+      views[l].out = layer_out (mlp, l);
+      views[l].act = l < mlp->depth ? mlp->act : GROK_ACT_LINEAR;
+    }
+  *n_layers = mlp->depth + 1;
+  return views;
+}
+
+GrokModel *
+grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+{
+  GrokMlp *mlp = g_new0 (GrokMlp, 1);
+  GrokModel *model = &mlp->parent;
+  int max_width;
+
+  grok_model_init_base (model, &mlp_class, config, dataset, max_batch);
+  mlp->depth = config->model.depth;
+  mlp->width = config->model.width;
+  mlp->d_embed = config->model.d_embed;
+  mlp->act = config->model.activation;
+  mlp->embed = -1;
+  if (dataset->n_positions > 0)
+    {
+      int shape[2] = { dataset->vocab, mlp->d_embed };
+      mlp->embed = grok_params_add (model->params, "embed.weight", 2, shape);
+      mlp->input_width = dataset->n_positions * mlp->d_embed;
+    }
+  else
+    mlp->input_width = dataset->d_in;
+
+  mlp->weight = g_new (int, mlp->depth + 1);
+  mlp->bias = g_new (int, mlp->depth + 1);
+  for (int l = 0; l <= mlp->depth; l++)
+    {
+      g_autofree char *wname = g_strdup_printf ("layers.%d.weight", l);
+      g_autofree char *bname = g_strdup_printf ("layers.%d.bias", l);
+      int wshape[2] = { layer_out (mlp, l), layer_in (mlp, l) };
+      mlp->weight[l] = grok_params_add (model->params, wname, 2, wshape);
+      mlp->bias[l] = grok_params_add (model->params, bname, 1, wshape);
+    }
+  grok_params_allocate (model->params);
+
+  max_width = MAX (mlp->input_width, MAX (mlp->width, model->n_classes));
+  if (mlp->embed >= 0)
+    mlp->input = g_new0 (float, (gsize) max_batch * mlp->input_width);
+  mlp->pre = g_new0 (float *, MAX (mlp->depth, 1));
+  mlp->post = g_new0 (float *, MAX (mlp->depth, 1));
+  for (int l = 0; l < mlp->depth; l++)
+    {
+      mlp->pre[l] = g_new0 (float, (gsize) max_batch * mlp->width);
+      mlp->post[l] = g_new0 (float, (gsize) max_batch * mlp->width);
+    }
+  mlp->scratch[0] = g_new0 (float, (gsize) max_batch * max_width);
+  mlp->scratch[1] = g_new0 (float, (gsize) max_batch * max_width);
+  return model;
+}

@@ -1,0 +1,29 @@
+/* The MLP of SPEC §2.1: token embeddings concatenated (or the raw continuous input), depth
+ * hidden layers of width units with an activation, and a linear layer to the classes. */
+#pragma once
+
+#include "grok-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const float   *weight;  /* (out, in) */
+  const float   *bias;    /* (out) */
+  int            in;
+  int            out;
+  GrokActivation act;     /* applied after this layer; GROK_ACT_LINEAR for the output layer */
+} GrokLayerView;
+
+/* the layers of an MLP in order, the output layer last; n_layers = depth + 1. The views point
+ * into model->params. Embeddings are not a layer: use grok_mlp_embed for the input. */
+GrokLayerView *grok_mlp_layers (GrokModel *model, int *n_layers);
+/* the first layer's input for n examples: the concatenated embeddings of tokens, or x */
+void           grok_mlp_embed  (GrokModel *model, const int *tokens, const float *x, int n,
+                                float *out);
+/* width of the first layer's input */
+int            grok_mlp_input_width (GrokModel *model);
+/* TRUE when model is an MLP */
+gboolean       grok_model_is_mlp (GrokModel *model);
+
+G_END_DECLS

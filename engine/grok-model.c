@@ -1,0 +1,98 @@
+/* The model interface: dispatch to the family and the loss around it. */
+#include "grok-model.h"
+
+#include <math.h>
+
+#include "grok-kernels.h"
+
+void
+grok_model_init_base (GrokModel *model, const GrokModelClass *klass, const GrokConfig *config,
+                      const GrokDataset *dataset, int max_batch)
+{
+  model->klass = klass;
+  model->config = grok_config_copy (config);
+  model->params = grok_params_new ();
+  model->max_batch = max_batch;
+  model->n_classes = dataset->n_classes;
+  model->n_positions = dataset->n_positions;
+  model->d_in = dataset->d_in;
+  model->logits = g_new0 (float, (gsize) max_batch * model->n_classes);
+  model->probs = g_new0 (float, (gsize) max_batch * model->n_classes);
+  model->dlogits = g_new0 (float, (gsize) max_batch * model->n_classes);
+}
+
+GrokModel *
+grok_model_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+{
+  g_return_val_if_fail (max_batch > 0, NULL);
+
+  switch (config->model.kind)
+    {
+    case GROK_MODEL_MLP:
+      return grok_mlp_new (config, dataset, max_batch);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+grok_model_free (GrokModel *model)
+{
+  if (model == NULL)
+    return;
+  if (model->klass->finalize)
+    model->klass->finalize (model);
+  grok_params_free (model->params);
+  grok_config_free (model->config);
+  g_free (model->logits);
+  g_free (model->probs);
+  g_free (model->dlogits);
+  g_free (model);
+}
+
+void
+grok_model_init_params (GrokModel *model, guint64 seed)
+{
+  model->klass->init_params (model, seed);
+}
+
+double
+grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct)
+{
+  g_assert (batch->n > 0 && batch->n <= model->max_batch);
+  model->klass->forward (model, batch);
+  return grok_cross_entropy_forward (model->probs, model->logits, batch->targets, batch->n,
+                                     model->n_classes, clip, n_correct);
+}
+
+void
+grok_model_backward (GrokModel *model, const GrokBatch *batch, double clip)
+{
+  grok_params_zero_grad (model->params);
+  grok_cross_entropy_backward (model->dlogits, model->probs, batch->targets, batch->n,
+                               model->n_classes, clip);
+  model->klass->backward (model, batch);
+}
+
+void
+grok_model_evaluate (GrokModel *model, const int *tokens, const float *x, const int *targets,
+                     int n, double clip, double *loss, double *accuracy)
+{
+  double total = 0.0;
+  int correct = 0;
+
+  for (int start = 0; start < n; start += model->max_batch)
+    {
+      GrokBatch batch = { 0 };
+      int c = 0;
+
+      batch.n = MIN (model->max_batch, n - start);
+      batch.tokens = tokens ? tokens + (gsize) start * model->n_positions : NULL;
+      batch.x = x ? x + (gsize) start * model->d_in : NULL;
+      batch.targets = targets + start;
+      total += grok_model_forward_loss (model, &batch, clip, &c) * batch.n;
+      correct += c;
+    }
+  *loss = n > 0 ? total / n : NAN;
+  *accuracy = n > 0 ? (double) correct / n : NAN;
+}

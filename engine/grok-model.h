@@ -1,0 +1,77 @@
+/* A model the engine can train: its parameter table, its forward pass to logits and its
+ * backward pass from d(loss)/d(logits). Each family (the MLP, later the transformer) fills in a
+ * GrokModelClass; the trainer, the measures and the checkpoints only see this interface. */
+#pragma once
+
+#include <glib.h>
+
+#include "grok-config.h"
+#include "grok-params.h"
+#include "grok-task.h"
+
+G_BEGIN_DECLS
+
+/* one batch of examples: tokens (n, n_positions) for discrete tasks, x (n, d_in) for
+ * continuous ones, and the targets */
+typedef struct
+{
+  int          n;
+  const int   *tokens;
+  const float *x;
+  const int   *targets;
+} GrokBatch;
+
+typedef struct _GrokModel GrokModel;
+
+typedef struct
+{
+  const char *name;
+  void (*finalize) (GrokModel *model);
+  /* draw the initial parameters from rng, then scale them by init_scale */
+  void (*init_params) (GrokModel *model, guint64 seed);
+  /* logits (n, n_classes) for batch->n <= max_batch; keeps what backward needs */
+  void (*forward) (GrokModel *model, const GrokBatch *batch);
+  /* from model->dlogits, accumulate d(loss)/d(params) into params->grad */
+  void (*backward) (GrokModel *model, const GrokBatch *batch);
+} GrokModelClass;
+
+struct _GrokModel
+{
+  const GrokModelClass *klass;
+  GrokConfig *config;      /* owned copy */
+  GrokParams *params;
+  int         max_batch;
+  int         n_classes;
+  int         n_positions; /* tokens per example, or 0 */
+  int         d_in;        /* continuous input width, or 0 */
+  float      *logits;      /* (max_batch, n_classes) */
+  float      *probs;       /* (max_batch, n_classes) */
+  float      *dlogits;     /* (max_batch, n_classes) */
+};
+
+/* the model config->model.kind names, for dataset's input and output sizes, with activation
+ * buffers for batches of up to max_batch examples. Parameters are zero until init. */
+GrokModel *grok_model_new        (const GrokConfig *config, const GrokDataset *dataset,
+                                  int max_batch);
+void       grok_model_free       (GrokModel *model);
+void       grok_model_init_params (GrokModel *model, guint64 seed);
+/* forward pass and mean cross-entropy of one batch; n_correct may be NULL */
+double     grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip,
+                                    int *n_correct);
+/* after grok_model_forward_loss on the same batch: zero the gradients, then fill them */
+void       grok_model_backward    (GrokModel *model, const GrokBatch *batch, double clip);
+/* mean loss and accuracy over n examples, in chunks of max_batch */
+void       grok_model_evaluate    (GrokModel *model, const int *tokens, const float *x,
+                                   const int *targets, int n, double clip,
+                                   double *loss, double *accuracy);
+
+/* the family constructors, used by grok_model_new */
+GrokModel *grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch);
+/* common set-up for the families: fills the shared fields and output buffers */
+void       grok_model_init_base (GrokModel *model, const GrokModelClass *klass,
+                                 const GrokConfig *config, const GrokDataset *dataset,
+                                 int max_batch);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokModel, grok_model_free)
+
+G_END_DECLS

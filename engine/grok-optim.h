@@ -1,0 +1,34 @@
+/* Optimisers over a parameter table's flat buffer: AdamW with decoupled weight decay (optax
+ * semantics, which equal PyTorch's AdamW) and SGD with momentum (PyTorch semantics: weight decay
+ * added to the gradient). */
+#pragma once
+
+#include <glib.h>
+
+#include "grok-config.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GrokOptimKind kind;
+  double        lr;
+  double        beta1;
+  double        beta2;
+  double        eps;
+  double        weight_decay;
+  double        momentum;
+  gint64        t;       /* steps taken */
+  gsize         numel;
+  float        *m;       /* AdamW first moment, or the SGD momentum buffer */
+  float        *v;       /* AdamW second moment */
+} GrokOptimizer;
+
+GrokOptimizer *grok_optimizer_new  (const GrokConfig *config, gsize numel);
+void           grok_optimizer_free (GrokOptimizer *optim);
+/* theta -= update (grad); both numel floats */
+void           grok_optimizer_step (GrokOptimizer *optim, float *theta, const float *grad);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokOptimizer, grok_optimizer_free)
+
+G_END_DECLS

@@ -1,0 +1,281 @@
+/* Dataset generation for the discrete tasks and the 2-D XOR. */
+#include "grok-task.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "grok-rng.h"
+
+/* separate random streams of the split seed, so that changing n_test does not move the
+ * training points */
+enum { STREAM_SPLIT = 1, STREAM_XOR2D_TRAIN = 2, STREAM_XOR2D_TEST = 3, STREAM_NOISE = 4 };
+
+static gint64
+power_mod (gint64 base, gint64 exp, gint64 p)
+{
+  gint64 result = 1;
+  base %= p;
+  while (exp > 0)
+    {
+      if (exp & 1)
+        result = result * base % p;
+      base = base * base % p;
+      exp >>= 1;
+    }
+  return result;
+}
+
+int
+grok_modular_apply (GrokModOp op, int a, int b, int p)
+{
+  gint64 A = a, B = b, P = p;
+
+  switch (op)
+    {
+    case GROK_OP_ADD: return (A + B) % P;
+    case GROK_OP_SUB: return ((A - B) % P + P) % P;
+    case GROK_OP_MUL: return A * B % P;
+    case GROK_OP_DIV: return A * power_mod (B, P - 2, P) % P;  /* Fermat: b^(p-2) = b^-1 */
+    case GROK_OP_SQ_SUM: return (A * A + B * B) % P;
+    case GROK_OP_QUAD: return (A * A + A * B + B * B) % P;
+    default: g_assert_not_reached ();
+    }
+}
+
+int
+grok_permutation_index (const int *perm, int n)
+{
+  int index = 0;
+
+  /* Lehmer code: digit i counts the later entries smaller than perm[i] */
+  for (int i = 0; i < n; i++)
+    {
+      int smaller = 0;
+      for (int j = i + 1; j < n; j++)
+        smaller += perm[j] < perm[i];
+      index = index * (n - i) + smaller;
+    }
+  return index;
+}
+
+void
+grok_permutation_from_index (int index, int n, int *perm)
+{
+  int digits[16];
+  gboolean used[16] = { FALSE };
+
+  g_return_if_fail (n <= 16);
+  for (int i = n - 1; i >= 0; i--)
+    {
+      digits[i] = index % (n - i);
+      index /= n - i;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      int skip = digits[i];
+      for (int v = 0; v < n; v++)
+        if (!used[v] && skip-- == 0)
+          {
+            perm[i] = v;
+            used[v] = TRUE;
+            break;
+          }
+    }
+}
+
+typedef struct
+{
+  int n_symbols;
+  int n_pairs;
+  int *a, *b, *y;
+} PairTable;
+
+static void
+pair_table_fill (PairTable *t, const GrokConfig *config)
+{
+  int n = 0;
+
+  switch (config->task.kind)
+    {
+    case GROK_TASK_MODULAR:
+      t->n_symbols = config->task.p;
+      break;
+    case GROK_TASK_XOR_BITS:
+      t->n_symbols = 1 << config->task.n_bits;
+      break;
+    case GROK_TASK_PERMUTATION:
+      t->n_symbols = 1;
+      for (int i = 2; i <= config->task.perm_n; i++)
+        t->n_symbols *= i;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  t->n_pairs = t->n_symbols * t->n_symbols;
+  t->a = g_new (int, t->n_pairs);
+  t->b = g_new (int, t->n_pairs);
+  t->y = g_new (int, t->n_pairs);
+
+  for (int a = 0; a < t->n_symbols; a++)
+    for (int b = 0; b < t->n_symbols; b++)
+      {
+        int y;
+        if (config->task.kind == GROK_TASK_MODULAR)
+          {
+            if (config->task.op == GROK_OP_DIV && b == 0)
+              continue;
+            y = grok_modular_apply (config->task.op, a, b, t->n_symbols);
+          }
+        else if (config->task.kind == GROK_TASK_XOR_BITS)
+          y = a ^ b;
+        else
+          {
+            int k = config->task.perm_n, pa[16], pb[16], pc[16];
+            grok_permutation_from_index (a, k, pa);
+            grok_permutation_from_index (b, k, pb);
+            for (int i = 0; i < k; i++)
+              pc[i] = pa[pb[i]];
+            y = grok_permutation_index (pc, k);
+          }
+        t->a[n] = a;
+        t->b[n] = b;
+        t->y[n] = y;
+        n++;
+      }
+  t->n_pairs = n;
+}
+
+static void
+write_tokens (int *dst, const GrokConfig *config, int n_symbols, int a, int b)
+{
+  if (config->task.format == GROK_FORMAT_SEQUENCE)
+    {
+      dst[0] = a;
+      dst[1] = n_symbols;      /* OP */
+      dst[2] = b;
+      dst[3] = n_symbols + 1;  /* EQ */
+    }
+  else
+    {
+      dst[0] = a;
+      dst[1] = b;
+    }
+}
+
+static void
+fill_discrete (GrokDataset *ds, const GrokConfig *config)
+{
+  PairTable t = { 0 };
+  GrokRng rng;
+  int *order;
+  int T;
+
+  pair_table_fill (&t, config);
+  T = config->task.format == GROK_FORMAT_SEQUENCE ? 4 : 2;
+  ds->n_positions = T;
+  ds->vocab = t.n_symbols + (T == 4 ? 2 : 0);
+  /* the sequence format predicts over the whole vocabulary, as DeMoss et al.'s models do */
+  ds->n_classes = T == 4 ? ds->vocab : t.n_symbols;
+  ds->n_train = (int) floor (config->task.train_fraction * (double) t.n_pairs);
+  ds->n_test = t.n_pairs - ds->n_train;
+
+  order = g_new (int, t.n_pairs);
+  for (int i = 0; i < t.n_pairs; i++)
+    order[i] = i;
+  grok_rng_init_stream (&rng, config->task.split_seed, STREAM_SPLIT);
+  grok_rng_shuffle_int (&rng, order, t.n_pairs);
+
+  ds->train_tokens = g_new (int, (gsize) ds->n_train * T);
+  ds->test_tokens = g_new (int, (gsize) MAX (ds->n_test, 1) * T);
+  ds->train_y = g_new (int, ds->n_train);
+  ds->test_y = g_new (int, MAX (ds->n_test, 1));
+  for (int i = 0; i < t.n_pairs; i++)
+    {
+      int k = order[i];
+      gboolean train = i < ds->n_train;
+      int row = train ? i : i - ds->n_train;
+      write_tokens ((train ? ds->train_tokens : ds->test_tokens) + (gsize) row * T, config,
+                    t.n_symbols, t.a[k], t.b[k]);
+      (train ? ds->train_y : ds->test_y)[row] = t.y[k];
+    }
+  g_free (order);
+  g_free (t.a);
+  g_free (t.b);
+  g_free (t.y);
+}
+
+static void
+xor2d_points (float *x, int *y, int n, const GrokConfig *config, guint64 stream)
+{
+  GrokRng rng;
+
+  grok_rng_init_stream (&rng, config->task.split_seed, stream);
+  for (int i = 0; i < n; i++)
+    {
+      double px, py;
+      if (config->task.variant == GROK_XOR2D_BLOBS)
+        {
+          int blob = grok_rng_below (&rng, 4);
+          px = (blob & 1 ? 0.5 : -0.5) + config->task.blob_std * grok_rng_normal (&rng);
+          py = (blob & 2 ? 0.5 : -0.5) + config->task.blob_std * grok_rng_normal (&rng);
+          y[i] = (blob & 1) ^ ((blob & 2) >> 1);
+        }
+      else
+        {
+          px = 2.0 * grok_rng_uniform (&rng) - 1.0;
+          py = 2.0 * grok_rng_uniform (&rng) - 1.0;
+          y[i] = (px > 0) ^ (py > 0);
+        }
+      x[2 * i] = px;
+      x[2 * i + 1] = py;
+    }
+}
+
+static void
+fill_xor2d (GrokDataset *ds, const GrokConfig *config)
+{
+  GrokRng noise;
+
+  ds->d_in = 2;
+  ds->n_classes = 2;
+  ds->n_train = config->task.n_train;
+  ds->n_test = config->task.n_test;
+  ds->train_x = g_new (float, 2 * (gsize) ds->n_train);
+  ds->test_x = g_new (float, 2 * (gsize) ds->n_test);
+  ds->train_y = g_new (int, ds->n_train);
+  ds->test_y = g_new (int, ds->n_test);
+  xor2d_points (ds->train_x, ds->train_y, ds->n_train, config, STREAM_XOR2D_TRAIN);
+  xor2d_points (ds->test_x, ds->test_y, ds->n_test, config, STREAM_XOR2D_TEST);
+
+  grok_rng_init_stream (&noise, config->task.split_seed, STREAM_NOISE);
+  for (int i = 0; i < ds->n_train; i++)
+    if (grok_rng_uniform (&noise) < config->task.label_noise)
+      ds->train_y[i] ^= 1;
+}
+
+GrokDataset *
+grok_dataset_new (const GrokConfig *config)
+{
+  GrokDataset *ds = g_new0 (GrokDataset, 1);
+
+  ds->kind = config->task.kind;
+  if (config->task.kind == GROK_TASK_XOR2D)
+    fill_xor2d (ds, config);
+  else
+    fill_discrete (ds, config);
+  return ds;
+}
+
+void
+grok_dataset_free (GrokDataset *ds)
+{
+  if (ds == NULL)
+    return;
+  g_free (ds->train_tokens);
+  g_free (ds->test_tokens);
+  g_free (ds->train_x);
+  g_free (ds->test_x);
+  g_free (ds->train_y);
+  g_free (ds->test_y);
+  g_free (ds);
+}

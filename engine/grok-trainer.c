@@ -1,0 +1,192 @@
+/* The training loop's single step and its evaluations. */
+#include "grok-trainer.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#include "grok-error.h"
+
+enum { STREAM_BATCHES = 21 };
+
+/* the largest batch an evaluation pushes through the model at once */
+#define EVAL_CHUNK 2048
+
+int
+grok_blas_set_threads (int threads)
+{
+  int n = threads > 0 ? threads : (int) g_get_num_processors ();
+
+  openblas_set_num_threads (n);
+  return n;
+}
+
+GrokTrainer *
+grok_trainer_new (const GrokConfig *config, GError **error)
+{
+  g_autoptr (GrokTrainer) trainer = NULL;
+  GrokDataset *ds;
+  int max_batch;
+
+  if (!grok_config_validate (config, error))
+    return NULL;
+  grok_blas_set_threads (config->train.threads);
+
+  trainer = g_new0 (GrokTrainer, 1);
+  trainer->config = grok_config_copy (config);
+  trainer->dataset = ds = grok_dataset_new (config);
+  trainer->batch_size = config->train.batch_size > 0 ? config->train.batch_size : ds->n_train;
+  trainer->steps_per_epoch = (ds->n_train + trainer->batch_size - 1) / trainer->batch_size;
+  max_batch = MAX (trainer->batch_size, MIN (EVAL_CHUNK, MAX (ds->n_train, ds->n_test)));
+  trainer->model = grok_model_new (config, ds, max_batch);
+  grok_model_init_params (trainer->model, config->seed);
+  trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
+  grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
+
+  trainer->order = g_new (int, ds->n_train);
+  for (int i = 0; i < ds->n_train; i++)
+    trainer->order[i] = i;
+  if (ds->n_positions > 0)
+    trainer->batch_tokens = g_new (int, (gsize) trainer->batch_size * ds->n_positions);
+  if (ds->d_in > 0)
+    trainer->batch_x = g_new (float, (gsize) trainer->batch_size * ds->d_in);
+  trainer->batch_y = g_new (int, trainer->batch_size);
+  trainer->last_loss = NAN;
+  return g_steal_pointer (&trainer);
+}
+
+void
+grok_trainer_free (GrokTrainer *trainer)
+{
+  if (trainer == NULL)
+    return;
+  grok_config_free (trainer->config);
+  grok_dataset_free (trainer->dataset);
+  grok_model_free (trainer->model);
+  grok_optimizer_free (trainer->optim);
+  g_free (trainer->order);
+  g_free (trainer->batch_tokens);
+  g_free (trainer->batch_x);
+  g_free (trainer->batch_y);
+  g_free (trainer);
+}
+
+/* the batch of the current step: the whole training set in a full-batch run, otherwise the
+ * next slice of this epoch's order, reshuffled when an epoch starts */
+static void
+next_batch (GrokTrainer *trainer, GrokBatch *batch)
+{
+  GrokDataset *ds = trainer->dataset;
+  int k = trainer->step % trainer->steps_per_epoch;
+  int start = k * trainer->batch_size;
+  int T = ds->n_positions, D = ds->d_in;
+
+  if (trainer->steps_per_epoch == 1)
+    {
+      batch->n = ds->n_train;
+      batch->tokens = ds->train_tokens;
+      batch->x = ds->train_x;
+      batch->targets = ds->train_y;
+      return;
+    }
+  if (k == 0)
+    grok_rng_shuffle_int (&trainer->batch_rng, trainer->order, ds->n_train);
+  batch->n = MIN (trainer->batch_size, ds->n_train - start);
+  for (int i = 0; i < batch->n; i++)
+    {
+      int src = trainer->order[start + i];
+      if (T > 0)
+        memcpy (trainer->batch_tokens + (gsize) i * T, ds->train_tokens + (gsize) src * T,
+                T * sizeof (int));
+      if (D > 0)
+        memcpy (trainer->batch_x + (gsize) i * D, ds->train_x + (gsize) src * D,
+                D * sizeof (float));
+      trainer->batch_y[i] = ds->train_y[src];
+    }
+  batch->tokens = T > 0 ? trainer->batch_tokens : NULL;
+  batch->x = D > 0 ? trainer->batch_x : NULL;
+  batch->targets = trainer->batch_y;
+}
+
+static gboolean
+all_finite (const float *x, gsize n)
+{
+  float acc = 0.0f;
+
+  /* 0 * Inf and 0 * NaN are NaN, so one product-sum sees any non-finite value */
+  for (gsize i = 0; i < n; i++)
+    acc += 0.0f * x[i];
+  return acc == 0.0f;
+}
+
+gboolean
+grok_trainer_step (GrokTrainer *trainer, GError **error)
+{
+  GrokModel *model = trainer->model;
+  GrokParams *params = model->params;
+  double clip = trainer->config->train.prob_clip;
+  gint64 start = g_get_monotonic_time ();
+  GrokBatch batch = { 0 };
+  double loss;
+
+  next_batch (trainer, &batch);
+  loss = grok_model_forward_loss (model, &batch, clip, NULL);
+  trainer->last_loss = loss;
+  if (!isfinite (loss))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                   "training diverged at step %" G_GINT64_FORMAT ": the loss is %g",
+                   trainer->step + 1, loss);
+      return FALSE;
+    }
+  grok_model_backward (model, &batch, clip);
+  if (!all_finite (params->grad, params->numel))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                   "training diverged at step %" G_GINT64_FORMAT ": a gradient is not finite",
+                   trainer->step + 1);
+      return FALSE;
+    }
+  grok_optimizer_step (trainer->optim, params->data, params->grad);
+  trainer->step++;
+  trainer->wall_seconds += (g_get_monotonic_time () - start) / 1e6;
+  return TRUE;
+}
+
+double
+grok_trainer_epoch (GrokTrainer *trainer)
+{
+  return (double) trainer->step / trainer->steps_per_epoch;
+}
+
+gboolean
+grok_trainer_eval_due (GrokTrainer *trainer)
+{
+  return trainer->step % trainer->config->train.eval_every == 0 ||
+         trainer->step == trainer->config->train.steps;
+}
+
+void
+grok_trainer_evaluate (GrokTrainer *trainer, double *row)
+{
+  GrokDataset *ds = trainer->dataset;
+  double clip = trainer->config->train.prob_clip;
+  gint64 start = g_get_monotonic_time ();
+
+  row[GROK_COL_STEP] = trainer->step;
+  row[GROK_COL_EPOCH] = grok_trainer_epoch (trainer);
+  grok_model_evaluate (trainer->model, ds->train_tokens, ds->train_x, ds->train_y, ds->n_train,
+                       clip, &row[GROK_COL_TRAIN_LOSS], &row[GROK_COL_TRAIN_ACC]);
+  grok_model_evaluate (trainer->model, ds->test_tokens, ds->test_x, ds->test_y, ds->n_test,
+                       clip, &row[GROK_COL_TEST_LOSS], &row[GROK_COL_TEST_ACC]);
+  row[GROK_COL_L2_NORM] = grok_params_l2_norm (trainer->model->params);
+  trainer->wall_seconds += (g_get_monotonic_time () - start) / 1e6;
+  row[GROK_COL_WALL_SECONDS] = trainer->wall_seconds;
+}
+
+GrokMetrics *
+grok_trainer_new_metrics (void)
+{
+  static const char * const columns[] = { GROK_METRICS_BASE_COLUMNS, NULL };
+  return grok_metrics_new (columns);
+}

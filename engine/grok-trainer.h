@@ -1,0 +1,66 @@
+/* One training run in memory: the dataset, the model, the optimiser and the batch order, stepped
+ * one optimiser step at a time. Evaluations produce the rows of metrics.csv. It owns no thread
+ * and no files: the CLI and the run object drive it. */
+#pragma once
+
+#include <glib.h>
+
+#include "grok-config.h"
+#include "grok-metrics.h"
+#include "grok-model.h"
+#include "grok-optim.h"
+#include "grok-rng.h"
+#include "grok-task.h"
+
+G_BEGIN_DECLS
+
+/* the columns every run writes, in this order */
+#define GROK_METRICS_BASE_COLUMNS \
+  "step", "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "l2_norm", "wall_seconds"
+enum
+{
+  GROK_COL_STEP, GROK_COL_EPOCH, GROK_COL_TRAIN_LOSS, GROK_COL_TRAIN_ACC, GROK_COL_TEST_LOSS,
+  GROK_COL_TEST_ACC, GROK_COL_L2_NORM, GROK_COL_WALL_SECONDS, GROK_N_BASE_COLUMNS
+};
+
+typedef struct
+{
+  GrokConfig    *config;
+  GrokDataset   *dataset;
+  GrokModel     *model;
+  GrokOptimizer *optim;
+  gint64         step;            /* optimiser steps taken */
+  int            batch_size;      /* examples per full minibatch */
+  int            steps_per_epoch;
+  GrokRng        batch_rng;
+  int           *order;           /* (n_train) the current epoch's order */
+  int           *batch_tokens;    /* gathered minibatch inputs */
+  float         *batch_x;
+  int           *batch_y;
+  double         last_loss;       /* the loss of the last step's batch */
+  double         wall_seconds;    /* time spent in steps and evaluations */
+} GrokTrainer;
+
+/* validates config, builds the dataset and the model, initialises the parameters and sets the
+ * OpenBLAS thread count */
+GrokTrainer *grok_trainer_new      (const GrokConfig *config, GError **error);
+void         grok_trainer_free     (GrokTrainer *trainer);
+/* one optimiser step; fails with GROK_ERROR_DIVERGED naming the step when the loss or the
+ * gradient is not finite (the parameters are then left as they were before the step) */
+gboolean     grok_trainer_step     (GrokTrainer *trainer, GError **error);
+/* one metrics row (GROK_N_BASE_COLUMNS values) for the current parameters */
+void         grok_trainer_evaluate (GrokTrainer *trainer, double *row);
+/* TRUE when an evaluation is due after the current step (step 0, every eval_every steps,
+ * and the last step) */
+gboolean     grok_trainer_eval_due (GrokTrainer *trainer);
+/* the fractional epoch of the current step */
+double       grok_trainer_epoch    (GrokTrainer *trainer);
+/* a new metrics table with the base columns */
+GrokMetrics *grok_trainer_new_metrics (void);
+
+/* set OpenBLAS's thread count; 0 means all cores. Returns the count in force. */
+int          grok_blas_set_threads (int threads);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokTrainer, grok_trainer_free)
+
+G_END_DECLS
