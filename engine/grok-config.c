@@ -586,18 +586,94 @@ grok_config_to_json (const GrokConfig *config)
   return node;
 }
 
+/* the shortest decimal form that reads back as the same double */
+static void
+append_number (GString *out, double v)
+{
+  char buf[64];
+
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      g_ascii_formatd (buf, sizeof buf, digits == 15 ? "%.15g" : digits == 16 ? "%.16g" : "%.17g", v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
+static void
+append_json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_value (GString *out, const GrokConfig *config, const GrokConfigKey *key)
+{
+  const void *p = field_cptr (config, key);
+
+  switch (key->type)
+    {
+    case GROK_KEY_INT: g_string_append_printf (out, "%" G_GINT64_FORMAT, *(const gint64 *) p); break;
+    case GROK_KEY_DOUBLE: append_number (out, *(const double *) p); break;
+    case GROK_KEY_ENUM: append_json_string (out, key->choices[*(const int *) p]); break;
+    case GROK_KEY_STRING: append_json_string (out, *(char * const *) p); break;
+    default: g_assert_not_reached ();
+    }
+}
+
+/* written by hand rather than with JsonGenerator so that numbers come out in their shortest
+ * exact form and keys in the table's order */
 char *
 grok_config_to_string (const GrokConfig *config)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = grok_config_to_json (config);
-  g_autofree char *text = NULL;
+  GString *out = g_string_new ("{\n");
+  g_autofree char *section = NULL;
 
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
-  return g_strconcat (text, "\n", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *dot = strchr (keys[i].key, '.');
+      g_autofree char *this_section = dot ? g_strndup (keys[i].key, dot - keys[i].key) : NULL;
+      gboolean last = i + 1 == G_N_ELEMENTS (keys);
+      const char *next_dot = last ? NULL : strchr (keys[i + 1].key, '.');
+      gboolean section_ends;
+
+      if (this_section && g_strcmp0 (this_section, section) != 0)
+        {
+          g_string_append_printf (out, "  \"%s\": {\n", this_section);
+          g_free (section);
+          section = g_strdup (this_section);
+        }
+      g_string_append_printf (out, this_section ? "    \"%s\": " : "  \"%s\": ",
+                              dot ? dot + 1 : keys[i].key);
+      append_value (out, config, &keys[i]);
+      section_ends = this_section && (last || next_dot == NULL ||
+                                      strncmp (keys[i + 1].key, this_section, strlen (this_section)) != 0 ||
+                                      keys[i + 1].key[strlen (this_section)] != '.');
+      if (section_ends)
+        g_string_append_printf (out, "\n  }%s\n", last ? "" : ",");
+      else
+        g_string_append (out, last ? "\n" : ",\n");
+    }
+  g_string_append (out, "}\n");
+  return g_string_free (out, FALSE);
 }
 
 char *

@@ -1,0 +1,178 @@
+/* grokscope-cli as a person runs it: exit codes, one-line errors, the run folder it writes. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const char *cli;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static void
+run_cli (Result *r, const char * const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int wait_status;
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (int i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r->out, &r->err, &wait_status, &error));
+  g_assert_no_error (error);
+  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+static void
+assert_contains (const char *text, const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_error ("expected '%s' in: %s", needle, text);
+}
+
+static void
+test_help_version_presets (void)
+{
+  g_auto (Result) help = { 0 }, version = { 0 }, presets = { 0 }, bogus = { 0 };
+
+  run_cli (&help, (const char *[]) { "--help", NULL });
+  g_assert_cmpint (help.status, ==, 0);
+  assert_contains (help.out, "grokscope-cli train");
+  run_cli (&version, (const char *[]) { "--version", NULL });
+  g_assert_cmpint (version.status, ==, 0);
+  assert_contains (version.out, GROK_VERSION);
+  run_cli (&presets, (const char *[]) { "presets", NULL });
+  g_assert_cmpint (presets.status, ==, 0);
+  for (const char * const *p = (const char *[]) { "quick ", "liu-add31 ", "liu-s4 ", "liu-xor5 ", "xor2d-relu ", NULL }; *p; p++)
+    assert_contains (presets.out, *p);
+  run_cli (&bogus, (const char *[]) { "frobnicate", NULL });
+  g_assert_cmpint (bogus.status, !=, 0);
+  assert_contains (bogus.err, "frobnicate");
+}
+
+/* a bad setting is refused with one line naming the key, and nothing is written */
+static void
+test_bad_config (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "run", NULL);
+  g_autofree char *cfg = g_build_filename (dir, "bad.json", NULL);
+  g_auto (Result) a = { 0 }, b = { 0 }, c = { 0 };
+
+  g_assert_true (g_file_set_contents (cfg, "{\"model\": {\"widht\": 3}}", -1, NULL));
+  run_cli (&a, (const char *[]) { "train", cfg, "--out", out, NULL });
+  g_assert_cmpint (a.status, ==, 1);
+  assert_contains (a.err, "model.widht");
+  assert_contains (a.err, "bad.json");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  run_cli (&b, (const char *[]) { "train", "quick", "--out", out, "--set", "optim.lr=-1", NULL });
+  g_assert_cmpint (b.status, ==, 1);
+  assert_contains (b.err, "optim.lr");
+  /* one line: the only newline ends it */
+  g_assert_true (strchr (b.err, '\n') == b.err + strlen (b.err) - 1);
+
+  run_cli (&c, (const char *[]) { "train", "nonesuch", "--out", out, NULL });
+  g_assert_cmpint (c.status, ==, 1);
+  assert_contains (c.err, "nonesuch");
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_remove (cfg);
+  g_rmdir (dir);
+}
+
+static char *
+read_file (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* metrics.csv without its wall_seconds column */
+static char *
+strip_wall (const char *csv)
+{
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      char *last = strrchr (lines[i], ',');
+      if (last)
+        *last = '\0';
+      g_string_append_printf (out, "%s\n", lines[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_train_writes_run (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run1 = g_build_filename (dir, "one", NULL);
+  g_autofree char *run2 = g_build_filename (dir, "two", NULL);
+  g_auto (Result) a = { 0 }, b = { 0 }, again = { 0 }, forced = { 0 };
+  g_autofree char *m1 = NULL, *m2 = NULL, *s1 = NULL, *s2 = NULL, *config = NULL;
+  const char *args[] = { "train", "liu-s4", "--steps", "60", "--set", "train.batch_size=128",
+                         "--set", "train.eval_every=7", "--out", NULL, NULL };
+
+  args[9] = run1;
+  run_cli (&a, args);
+  g_assert_cmpint (a.status, ==, 0);
+  args[9] = run2;
+  run_cli (&b, args);
+  g_assert_cmpint (b.status, ==, 0);
+
+  config = read_file (run1, "config.json");
+  assert_contains (config, "\"batch_size\": 128");
+  assert_contains (config, "\"steps\": 60");
+  m1 = read_file (run1, "metrics.csv");
+  m2 = read_file (run2, "metrics.csv");
+  g_assert_true (g_str_has_prefix (m1, "step,epoch,train_loss,train_acc,test_loss,test_acc,l2_norm,wall_seconds\n"));
+  /* the header, rows at steps 0, 7, 14, ..., 56 and the last step 60, then the empty text
+   * after the final newline */
+  {
+    g_auto (GStrv) lines = g_strsplit (m1, "\n", -1);
+    g_assert_cmpint (g_strv_length (lines), ==, 1 + 9 + 1 + 1);
+    g_assert_true (g_str_has_prefix (lines[10], "60,"));
+  }
+  s1 = strip_wall (m1);
+  s2 = strip_wall (m2);
+  g_assert_cmpstr (s1, ==, s2);
+
+  run_cli (&again, args);
+  g_assert_cmpint (again.status, ==, 1);
+  assert_contains (again.err, "not empty");
+  assert_contains (again.err, "--force");
+  {
+    const char *forced_args[] = { "train", "liu-s4", "--steps", "5", "--out", run2, "--force", NULL };
+    run_cli (&forced, forced_args);
+    g_assert_cmpint (forced.status, ==, 0);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  cli = g_getenv ("GROK_CLI");
+  g_assert_nonnull (cli);
+  g_test_add_func ("/app/cli/help-version-presets", test_help_version_presets);
+  g_test_add_func ("/app/cli/bad-config", test_bad_config);
+  g_test_add_func ("/app/cli/train-writes-run", test_train_writes_run);
+  return g_test_run ();
+}
