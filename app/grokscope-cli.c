@@ -20,6 +20,7 @@ usage (FILE *out)
            "Usage:\n"
            "  grokscope-cli train CONFIG.json|PRESET --out RUN_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
            "  grokscope-cli presets\n"
+           "  grokscope-cli keys [--markdown]\n"
            "  grokscope-cli --help | --version\n"
            "\n"
            "train     trains a model and writes RUN_DIR/config.json (every setting, resolved)\n"
@@ -29,6 +30,7 @@ usage (FILE *out)
            "          --force          replace the run in a RUN_DIR that is not empty\n"
            "          --quiet          no progress on stderr\n"
            "presets   lists the built-in presets with one line each.\n"
+           "keys      lists every config key: type, allowed values, default and meaning.\n"
            "\n"
            "The config keys are documented in README.md (section Config reference).\n");
 }
@@ -52,6 +54,50 @@ cmd_presets (void)
       if (config == NULL)
         return fail (error->message);
       printf ("%-12s %s\n", names[i], config->description);
+    }
+  return 0;
+}
+
+static char *
+describe_type (const GrokConfigKey *key)
+{
+  switch (key->type)
+    {
+    case GROK_KEY_INT:
+      return g_strdup_printf ("integer, %.17g to %.17g", key->min, key->max);
+    case GROK_KEY_DOUBLE:
+      return g_strdup_printf ("number, %.17g %s x %s %.17g", key->min, key->min_open ? "<" : "<=",
+                              key->max_open ? "<" : "<=", key->max);
+    case GROK_KEY_ENUM:
+      {
+        g_autofree char *list = g_strjoinv (" | ", (char **) key->choices);
+        return g_strdup_printf ("one of %s", list);
+      }
+    default:
+      return g_strdup ("string");
+    }
+}
+
+static int
+cmd_keys (gboolean markdown)
+{
+  g_autoptr (GrokConfig) defaults = grok_config_new_default ();
+  const GrokConfigKey *keys;
+  guint n;
+
+  keys = grok_config_keys (&n);
+  if (markdown)
+    printf ("| key | type and range | default | unit | meaning |\n| --- | --- | --- | --- | --- |\n");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *type = describe_type (&keys[i]);
+      g_autofree char *def = grok_config_get_text (defaults, &keys[i]);
+      if (markdown)
+        printf ("| `%s` | %s | %s%s%s | %s | %s |\n", keys[i].key, type, def[0] ? "`" : "",
+                def[0] ? def : "(empty)", def[0] ? "`" : "", keys[i].unit, keys[i].doc);
+      else
+        printf ("%s\n    %s; default %s%s%s\n    %s\n", keys[i].key, type, def,
+                keys[i].unit[0] ? " " : "", keys[i].unit, keys[i].doc);
     }
   return 0;
 }
@@ -308,6 +354,8 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "presets") == 0)
     return cmd_presets ();
+  if (strcmp (argv[1], "keys") == 0)
+    return cmd_keys (argc > 2 && strcmp (argv[2], "--markdown") == 0);
   if (strcmp (argv[1], "train") == 0)
     return cmd_train (argc, argv);
   fprintf (stderr, "grokscope-cli: unknown command '%s' (see --help)\n", argv[1]);

@@ -165,6 +165,30 @@ test_train_writes_run (void)
   }
 }
 
+/* the README's config reference is exactly what `keys --markdown` prints */
+static void
+test_readme_reference_current (void)
+{
+  g_autofree char *readme_path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "README.md", NULL);
+  g_autofree char *readme = NULL;
+  g_auto (Result) keys = { 0 };
+  const char *begin, *end;
+  g_autofree char *section = NULL;
+
+  g_assert_true (g_file_get_contents (readme_path, &readme, NULL, NULL));
+  run_cli (&keys, (const char *[]) { "keys", "--markdown", NULL });
+  g_assert_cmpint (keys.status, ==, 0);
+  begin = strstr (readme, "<!-- keys -->\n");
+  end = strstr (readme, "<!-- /keys -->");
+  g_assert_nonnull (begin);
+  g_assert_nonnull (end);
+  begin += strlen ("<!-- keys -->\n");
+  section = g_strndup (begin, end - begin);
+  if (strcmp (section, keys.out) != 0)
+    g_error ("README.md's config reference is out of date: replace the text between the "
+             "keys markers with the output of grokscope-cli keys --markdown");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -174,5 +198,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/help-version-presets", test_help_version_presets);
   g_test_add_func ("/app/cli/bad-config", test_bad_config);
   g_test_add_func ("/app/cli/train-writes-run", test_train_writes_run);
+  g_test_add_func ("/app/cli/readme-reference-current", test_readme_reference_current);
   return g_test_run ();
 }
