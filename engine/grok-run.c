@@ -1,0 +1,477 @@
+/* The run: a trainer on its own thread, controlled through a small state machine under a mutex,
+ * publishing snapshots to the main context of the thread that created it. */
+#include "grok-run.h"
+
+#include <math.h>
+
+#include "grok-error.h"
+#include "grok-run-dir.h"
+#include "grok-trainer.h"
+
+/* a snapshot is published at every evaluation, and otherwise at most this often */
+#define SNAPSHOT_INTERVAL_US (100 * 1000)
+/* steps/s is measured over a window of about this length */
+#define RATE_WINDOW_US (3 * G_USEC_PER_SEC)
+
+struct _GrokRun
+{
+  GObject       parent_instance;
+
+  /* owned by the training thread while it runs */
+  GrokTrainer  *trainer;
+  GrokMetrics  *metrics;
+  GrokRunDir   *dir;
+
+  GMainContext *context;     /* where signals are emitted */
+  GThread      *thread;
+
+  GMutex        lock;        /* guards everything below */
+  GCond         cond;
+  GrokRunState  state;
+  gboolean      stop_requested;
+  gint64        steps_requested;   /* single steps asked for while paused */
+  GrokSnapshot *latest;
+  GrokSnapshot *pending;           /* published, not yet delivered */
+  guint         deliver_id;
+  char         *message;
+  gint64        rate_time;         /* start of the rate window */
+  gint64        rate_step;
+  double        rate;
+};
+
+G_DEFINE_TYPE (GrokRun, grok_run, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_STATE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SNAPSHOT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_BOXED_TYPE (GrokSnapshot, grok_snapshot, grok_snapshot_ref, grok_snapshot_unref)
+
+GrokSnapshot *
+grok_snapshot_ref (GrokSnapshot *snapshot)
+{
+  g_atomic_int_inc (&snapshot->ref_count);
+  return snapshot;
+}
+
+void
+grok_snapshot_unref (GrokSnapshot *snapshot)
+{
+  if (!g_atomic_int_dec_and_test (&snapshot->ref_count))
+    return;
+  grok_metrics_free (snapshot->metrics);
+  grok_params_free (snapshot->params);
+  grok_config_free (snapshot->config);
+  g_free (snapshot);
+}
+
+const char *
+grok_run_state_name (GrokRunState state)
+{
+  static const char * const names[] = { "ready", "running", "paused", "finished", "stopped",
+                                        "diverged", "failed" };
+  g_return_val_if_fail (state <= GROK_RUN_FAILED, "unknown");
+  return names[state];
+}
+
+/* called on the training thread (or before it starts) */
+static GrokSnapshot *
+make_snapshot (GrokRun *run, GrokRunState state)
+{
+  GrokSnapshot *s = g_new0 (GrokSnapshot, 1);
+
+  s->ref_count = 1;
+  s->train_step = run->trainer->step;
+  s->total_steps = run->trainer->config->train.steps;
+  s->epoch = grok_trainer_epoch (run->trainer);
+  s->state = state;
+  s->metrics = grok_metrics_copy (run->metrics);
+  s->params = grok_params_copy (run->trainer->model->params);
+  s->config = grok_config_copy (run->trainer->config);
+  return s;
+}
+
+static gboolean
+deliver (gpointer data)
+{
+  GrokRun *run = data;
+  g_autoptr (GrokSnapshot) snapshot = NULL;
+  GrokRunState state;
+
+  g_mutex_lock (&run->lock);
+  snapshot = g_steal_pointer (&run->pending);
+  run->deliver_id = 0;
+  state = run->state;
+  g_mutex_unlock (&run->lock);
+
+  if (snapshot != NULL)
+    g_signal_emit (run, signals[SNAPSHOT], 0, snapshot);
+  (void) state;
+  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+  return G_SOURCE_REMOVE;
+}
+
+/* hand a snapshot to the consumer thread; replaces one not yet delivered */
+static void
+publish (GrokRun *run, GrokSnapshot *snapshot)
+{
+  g_mutex_lock (&run->lock);
+  g_clear_pointer (&run->latest, grok_snapshot_unref);
+  run->latest = grok_snapshot_ref (snapshot);
+  g_clear_pointer (&run->pending, grok_snapshot_unref);
+  run->pending = snapshot;
+  if (run->deliver_id == 0)
+    {
+      GSource *source = g_idle_source_new ();
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, deliver, g_object_ref (run), g_object_unref);
+      g_source_set_static_name (source, "[grokscope] run snapshot");
+      run->deliver_id = g_source_attach (source, run->context);
+      g_source_unref (source);
+    }
+  g_mutex_unlock (&run->lock);
+}
+
+static void
+set_state_locked (GrokRun *run, GrokRunState state)
+{
+  run->state = state;
+  g_cond_broadcast (&run->cond);
+}
+
+static void
+update_rate_locked (GrokRun *run, gint64 now, gint64 step)
+{
+  if (now - run->rate_time >= RATE_WINDOW_US / 4)
+    {
+      double fresh = (step - run->rate_step) / ((now - run->rate_time) / 1e6);
+      run->rate = run->rate > 0 ? 0.5 * run->rate + 0.5 * fresh : fresh;
+      run->rate_time = now;
+      run->rate_step = step;
+    }
+}
+
+/* wait while paused; FALSE when the thread should end */
+static gboolean
+wait_for_work (GrokRun *run)
+{
+  gboolean go;
+
+  g_mutex_lock (&run->lock);
+  while (!run->stop_requested && run->state == GROK_RUN_PAUSED && run->steps_requested == 0)
+    g_cond_wait (&run->cond, &run->lock);
+  if (run->steps_requested > 0)
+    run->steps_requested--;
+  go = !run->stop_requested;
+  g_mutex_unlock (&run->lock);
+  return go;
+}
+
+static void
+finish (GrokRun *run, GrokRunState state, const char *message)
+{
+  g_mutex_lock (&run->lock);
+  set_state_locked (run, state);
+  g_free (run->message);
+  run->message = g_strdup (message);
+  g_mutex_unlock (&run->lock);
+}
+
+static gboolean
+evaluate (GrokRun *run, GError **error)
+{
+  double row[GROK_N_BASE_COLUMNS];
+
+  grok_trainer_evaluate (run->trainer, row);
+  grok_metrics_append_row (run->metrics, row);
+  if (run->dir != NULL && !grok_run_dir_append_row (run->dir, run->metrics, run->metrics->n_rows - 1, error))
+    return FALSE;
+  if (!isfinite (row[GROK_COL_TRAIN_LOSS]) || !isfinite (row[GROK_COL_L2_NORM]))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                   "training diverged at step %" G_GINT64_FORMAT ": the training loss is %g "
+                   "and the parameter norm %g", run->trainer->step, row[GROK_COL_TRAIN_LOSS],
+                   row[GROK_COL_L2_NORM]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+train_thread (gpointer data)
+{
+  GrokRun *run = data;
+  GrokTrainer *trainer = run->trainer;
+  gint64 last_publish = 0;
+
+  while (trainer->step < trainer->config->train.steps)
+    {
+      g_autoptr (GError) error = NULL;
+      gboolean evaluated = FALSE, paused;
+      gint64 now;
+
+      if (!wait_for_work (run))
+        break;
+      if (!grok_trainer_step (trainer, &error) ||
+          (grok_trainer_eval_due (trainer) && !(evaluated = TRUE, evaluate (run, &error))))
+        {
+          gboolean diverged = g_error_matches (error, GROK_ERROR, GROK_ERROR_DIVERGED);
+          finish (run, diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED, error->message);
+          publish (run, make_snapshot (run, diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED));
+          return NULL;
+        }
+      now = g_get_monotonic_time ();
+      g_mutex_lock (&run->lock);
+      update_rate_locked (run, now, trainer->step);
+      paused = run->state == GROK_RUN_PAUSED;
+      g_mutex_unlock (&run->lock);
+      if (evaluated || paused || now - last_publish >= SNAPSHOT_INTERVAL_US)
+        {
+          publish (run, make_snapshot (run, paused ? GROK_RUN_PAUSED : GROK_RUN_RUNNING));
+          last_publish = now;
+        }
+    }
+
+  g_mutex_lock (&run->lock);
+  set_state_locked (run, trainer->step >= trainer->config->train.steps ? GROK_RUN_FINISHED
+                                                                        : GROK_RUN_STOPPED);
+  g_mutex_unlock (&run->lock);
+  if (run->dir != NULL)
+    grok_run_dir_sync (run->dir, NULL);
+  publish (run, make_snapshot (run, run->state));
+  return NULL;
+}
+
+GrokRun *
+grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite, GError **error)
+{
+  g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
+  double row[GROK_N_BASE_COLUMNS];
+
+  run->trainer = grok_trainer_new (config, error);
+  if (run->trainer == NULL)
+    return NULL;
+  run->metrics = grok_trainer_new_metrics ();
+  if (run_dir != NULL)
+    {
+      run->dir = grok_run_dir_create (run_dir, config, run->metrics, overwrite, error);
+      if (run->dir == NULL)
+        return NULL;
+    }
+  grok_trainer_evaluate (run->trainer, row);
+  grok_metrics_append_row (run->metrics, row);
+  if (run->dir != NULL && !grok_run_dir_append_row (run->dir, run->metrics, 0, error))
+    return NULL;
+  run->latest = make_snapshot (run, GROK_RUN_READY);
+  return g_steal_pointer (&run);
+}
+
+void
+grok_run_start (GrokRun *run)
+{
+  g_return_if_fail (GROK_IS_RUN (run));
+
+  g_mutex_lock (&run->lock);
+  if (run->thread == NULL && run->state == GROK_RUN_READY)
+    {
+      set_state_locked (run, GROK_RUN_RUNNING);
+      run->rate_time = g_get_monotonic_time ();
+      run->rate_step = run->trainer->step;
+      run->thread = g_thread_new ("grok-train", train_thread, run);
+    }
+  g_mutex_unlock (&run->lock);
+  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+}
+
+void
+grok_run_pause (GrokRun *run)
+{
+  g_return_if_fail (GROK_IS_RUN (run));
+
+  g_mutex_lock (&run->lock);
+  if (run->state == GROK_RUN_RUNNING)
+    set_state_locked (run, GROK_RUN_PAUSED);
+  g_mutex_unlock (&run->lock);
+  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+}
+
+void
+grok_run_resume (GrokRun *run)
+{
+  g_return_if_fail (GROK_IS_RUN (run));
+
+  g_mutex_lock (&run->lock);
+  if (run->state == GROK_RUN_PAUSED)
+    {
+      set_state_locked (run, GROK_RUN_RUNNING);
+      run->rate_time = g_get_monotonic_time ();
+      run->rate_step = run->trainer->step;
+    }
+  g_mutex_unlock (&run->lock);
+  if (run->state == GROK_RUN_READY)
+    grok_run_start (run);
+  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+}
+
+void
+grok_run_step (GrokRun *run)
+{
+  g_return_if_fail (GROK_IS_RUN (run));
+
+  g_mutex_lock (&run->lock);
+  if (run->state == GROK_RUN_READY && run->thread == NULL)
+    {
+      set_state_locked (run, GROK_RUN_PAUSED);
+      run->thread = g_thread_new ("grok-train", train_thread, run);
+    }
+  if (run->state == GROK_RUN_PAUSED)
+    {
+      run->steps_requested++;
+      g_cond_broadcast (&run->cond);
+    }
+  g_mutex_unlock (&run->lock);
+  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+}
+
+void
+grok_run_stop (GrokRun *run)
+{
+  GThread *thread;
+
+  g_return_if_fail (GROK_IS_RUN (run));
+
+  g_mutex_lock (&run->lock);
+  run->stop_requested = TRUE;
+  g_cond_broadcast (&run->cond);
+  thread = g_steal_pointer (&run->thread);
+  if (thread == NULL && run->state == GROK_RUN_READY)
+    set_state_locked (run, GROK_RUN_STOPPED);
+  g_mutex_unlock (&run->lock);
+  if (thread != NULL)
+    g_thread_join (thread);
+  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+}
+
+GrokRunState
+grok_run_get_state (GrokRun *run)
+{
+  GrokRunState state;
+
+  g_return_val_if_fail (GROK_IS_RUN (run), GROK_RUN_FAILED);
+  g_mutex_lock (&run->lock);
+  state = run->state;
+  g_mutex_unlock (&run->lock);
+  return state;
+}
+
+const GrokConfig *
+grok_run_get_config (GrokRun *run)
+{
+  g_return_val_if_fail (GROK_IS_RUN (run), NULL);
+  return run->trainer->config;
+}
+
+GrokSnapshot *
+grok_run_dup_snapshot (GrokRun *run)
+{
+  GrokSnapshot *s;
+
+  g_return_val_if_fail (GROK_IS_RUN (run), NULL);
+  g_mutex_lock (&run->lock);
+  s = grok_snapshot_ref (run->latest);
+  g_mutex_unlock (&run->lock);
+  return s;
+}
+
+void
+grok_run_get_progress (GrokRun *run, GrokProgress *progress)
+{
+  g_return_if_fail (GROK_IS_RUN (run));
+
+  g_mutex_lock (&run->lock);
+  progress->step = run->latest->train_step;
+  progress->total = run->latest->total_steps;
+  progress->steps_per_second = run->state == GROK_RUN_RUNNING ? run->rate : 0.0;
+  progress->eta_seconds = run->rate > 0 && run->state == GROK_RUN_RUNNING
+                            ? (progress->total - progress->step) / run->rate : NAN;
+  g_mutex_unlock (&run->lock);
+}
+
+const char *
+grok_run_get_message (GrokRun *run)
+{
+  g_return_val_if_fail (GROK_IS_RUN (run), NULL);
+  return run->message;
+}
+
+static void
+grok_run_dispose (GObject *object)
+{
+  GrokRun *run = GROK_RUN (object);
+
+  grok_run_stop (run);
+  G_OBJECT_CLASS (grok_run_parent_class)->dispose (object);
+}
+
+static void
+grok_run_finalize (GObject *object)
+{
+  GrokRun *run = GROK_RUN (object);
+
+  grok_trainer_free (run->trainer);
+  grok_metrics_free (run->metrics);
+  grok_run_dir_close (run->dir);
+  g_clear_pointer (&run->latest, grok_snapshot_unref);
+  g_clear_pointer (&run->pending, grok_snapshot_unref);
+  g_main_context_unref (run->context);
+  g_free (run->message);
+  g_mutex_clear (&run->lock);
+  g_cond_clear (&run->cond);
+  G_OBJECT_CLASS (grok_run_parent_class)->finalize (object);
+}
+
+static void
+grok_run_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GrokRun *run = GROK_RUN (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, grok_run_get_state (run));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+grok_run_class_init (GrokRunClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = grok_run_dispose;
+  object_class->finalize = grok_run_finalize;
+  object_class->get_property = grok_run_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, GROK_RUN_READY, GROK_RUN_FAILED, GROK_RUN_READY,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* emitted in the main context of the thread that created the run */
+  signals[SNAPSHOT] = g_signal_new ("snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                    GROK_TYPE_SNAPSHOT | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+grok_run_init (GrokRun *run)
+{
+  g_mutex_init (&run->lock);
+  g_cond_init (&run->cond);
+  run->context = g_main_context_ref_thread_default ();
+  run->state = GROK_RUN_READY;
+}

@@ -1,0 +1,75 @@
+/* A training run that owns its model and trains it on its own thread. Consumers (the window,
+ * the CLI) control it from the thread that created it and receive immutable, reference-counted
+ * snapshots there through the "snapshot" signal; a newer snapshot replaces one not yet
+ * delivered, and training never waits on a consumer. */
+#pragma once
+
+#include <glib-object.h>
+
+#include "grok-config.h"
+#include "grok-metrics.h"
+#include "grok-params.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GROK_RUN_READY,     /* built, not started */
+  GROK_RUN_RUNNING,
+  GROK_RUN_PAUSED,
+  GROK_RUN_FINISHED,  /* reached train.steps */
+  GROK_RUN_STOPPED,   /* stopped on request */
+  GROK_RUN_DIVERGED,  /* NaN or Inf in the loss or the weights: see the error message */
+  GROK_RUN_FAILED,    /* a file could not be written: see the error message */
+} GrokRunState;
+
+typedef struct
+{
+  gint          ref_count;     /* use grok_snapshot_ref/unref */
+  gint64        train_step;    /* optimiser steps taken */
+  gint64        total_steps;
+  double        epoch;
+  GrokRunState  state;
+  GrokMetrics  *metrics;       /* every metrics row so far */
+  GrokParams   *params;        /* the parameters at train_step (no gradients) */
+  GrokConfig   *config;
+} GrokSnapshot;
+
+#define GROK_TYPE_SNAPSHOT (grok_snapshot_get_type ())
+GType         grok_snapshot_get_type (void) G_GNUC_CONST;
+GrokSnapshot *grok_snapshot_ref      (GrokSnapshot *snapshot);
+void          grok_snapshot_unref    (GrokSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSnapshot, grok_snapshot_unref)
+
+typedef struct
+{
+  gint64 step;
+  gint64 total;
+  double steps_per_second;  /* over the last few seconds of running */
+  double eta_seconds;       /* NAN when unknown */
+} GrokProgress;
+
+#define GROK_TYPE_RUN (grok_run_get_type ())
+G_DECLARE_FINAL_TYPE (GrokRun, grok_run, GROK, RUN, GObject)
+
+/* run_dir NULL keeps the run in memory only */
+GrokRun      *grok_run_new             (const GrokConfig *config, const char *run_dir,
+                                        gboolean overwrite, GError **error);
+void          grok_run_start           (GrokRun *run);
+void          grok_run_pause           (GrokRun *run);
+void          grok_run_resume          (GrokRun *run);
+/* one optimiser step, then paused */
+void          grok_run_step            (GrokRun *run);
+/* ends training and waits for the thread; the run keeps its last snapshot */
+void          grok_run_stop            (GrokRun *run);
+GrokRunState  grok_run_get_state       (GrokRun *run);
+const GrokConfig *grok_run_get_config  (GrokRun *run);
+/* the newest snapshot (never NULL after grok_run_new) */
+GrokSnapshot *grok_run_dup_snapshot    (GrokRun *run);
+void          grok_run_get_progress    (GrokRun *run, GrokProgress *progress);
+/* why the run diverged or failed; NULL otherwise */
+const char   *grok_run_get_message     (GrokRun *run);
+
+const char   *grok_run_state_name      (GrokRunState state);
+
+G_END_DECLS
