@@ -197,6 +197,32 @@ test_byte_layout (void)
   g_assert_cmpmem (contents, len, expected->data, expected->len);
 }
 
+/* control characters must be escaped: strict JSON readers (Python's json) reject them raw */
+static void
+test_escapes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = test_path ("escapes.safetensors");
+  g_autofree char *contents = NULL;
+  g_autoptr(GrokParams) params = grok_params_new ();
+  g_autoptr(GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) read_meta = NULL;
+  g_autoptr(GrokParams) read = NULL;
+  const char *expected = "{\"__metadata__\":{\"k\\\"\":\"a\\u000ab\\u0001\\\\\"}}";
+  gsize len = 0;
+
+  grok_params_allocate (params);
+  g_hash_table_insert (meta, (char *) "k\"", (char *) "a\nb\001\\");
+  g_assert_true (grok_safetensors_write (path, params, meta, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 8 + strlen (expected));
+  g_assert_cmpmem (contents + 8, strlen (expected), expected, strlen (expected));
+  read = grok_safetensors_read (path, &read_meta, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (read_meta, "k\""), ==, "a\nb\001\\");
+}
+
 /* a file from another writer: keys in another order, no padding, spaces in the JSON */
 static void
 test_read_hand_built (void)
@@ -282,7 +308,8 @@ test_random_corruption (void)
   g_autoptr(GHashTable) meta = make_metadata ();
   g_autofree char *good = NULL;
   g_autofree char *bad = NULL;
-  const int trials = 3000;
+  /* -m slow runs many more */
+  const int trials = g_test_slow () ? 200000 : 3000;
   int n_valid = 0;
   gsize len = 0, header_end;
   GrokRng rng;
@@ -549,6 +576,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/safetensors/round-trip", test_round_trip);
   g_test_add_func ("/engine/safetensors/load-into", test_load_into);
   g_test_add_func ("/engine/safetensors/byte-layout", test_byte_layout);
+  g_test_add_func ("/engine/safetensors/escapes", test_escapes);
   g_test_add_func ("/engine/safetensors/read-hand-built", test_read_hand_built);
   g_test_add_func ("/engine/safetensors/no-tensors", test_empty_file_of_tensors);
   g_test_add_func ("/engine/safetensors/truncation", test_truncation);
