@@ -29,9 +29,9 @@ is_log_step (gint64 step, int per_decade)
    * land there, one either side to absorb rounding in log10 */
   lo = floor (per_decade * log10 (step - 0.5)) - 1;
   hi = ceil (per_decade * log10 (step + 0.5)) + 1;
-  for (double k = MAX (lo, 0); k <= hi; k++)
+  for (gint64 k = (gint64) MAX (lo, 0); k <= (gint64) hi; k++)
     {
-      double v = round (pow (10.0, k / per_decade));
+      double v = round (pow (10.0, (double) k / per_decade));
 
       /* beyond 2^63 the value cannot be a gint64 step (and the cast would be undefined) */
       if (v >= 0x1p63)

@@ -157,7 +157,7 @@ grok_file_write_atomic (const char *path, const void *data, gsize length, GError
     }
   if (!sync_folder (dir, &errsv))
     {
-      set_io_error (error, path, "make durable the folder entry of", errsv);
+      set_io_error (error, path, "sync the folder that holds", errsv);
       return FALSE;
     }
   return TRUE;

@@ -273,6 +273,27 @@ check_entry_size (const char *path, Entry *e, GError **error)
 }
 
 static gboolean
+check_dtype (const char *path, const char *name, JsonNode *node, GError **error)
+{
+  const char *dtype = NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    dtype = json_node_get_string (node);
+  if (dtype == NULL)
+    {
+      set_corrupt (error, path, "tensor '%s': dtype is not a string", name);
+      return FALSE;
+    }
+  if (!g_str_equal (dtype, "F32"))
+    {
+      set_corrupt (error, path, "tensor '%s': dtype is \"%s\"; only \"F32\" is supported",
+                   name, dtype);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 parse_entry (const char *path, const char *name, JsonNode *node, Entry *e, GError **error)
 {
   JsonObject *obj;
@@ -294,15 +315,8 @@ parse_entry (const char *path, const char *name, JsonNode *node, Entry *e, GErro
     {
       if (g_str_equal (key, "dtype"))
         {
-          const char *dtype = JSON_NODE_HOLDS_VALUE (value)
-                              && json_node_get_value_type (value) == G_TYPE_STRING
-                              ? json_node_get_string (value) : NULL;
-          if (g_strcmp0 (dtype, "F32") != 0)
-            {
-              set_corrupt (error, path, "tensor '%s': dtype is %s%s%s; only \"F32\" is supported",
-                           name, dtype ? "\"" : "", dtype ? dtype : "not a string", dtype ? "\"" : "");
-              return FALSE;
-            }
+          if (!check_dtype (path, name, value, error))
+            return FALSE;
           seen |= 1;
         }
       else if (g_str_equal (key, "shape"))
@@ -410,14 +424,40 @@ check_layout (const char *path, GArray *entries, guint64 header_len, gsize file_
   return TRUE;
 }
 
+/* TRUE when no object or array in TEXT (outside strings) nests deeper than a valid header */
+static gboolean
+nesting_is_shallow (const char *text, gsize len)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '{' || c == '[') && ++depth > MAX_HEADER_DEPTH)
+        return FALSE;
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+  return TRUE;
+}
+
 /* Read the header length and make sure the header is plausible UTF-8 text that the JSON parser
  * can take without deep recursion. Returns the length, or 0 after setting ERROR. */
 static guint64
 check_header_bytes (const char *path, const char *contents, gsize size, GError **error)
 {
   guint64 n;
-  int depth = 0;
-  gboolean in_string = FALSE;
 
   if (size < 8)
     {
@@ -444,26 +484,10 @@ check_header_bytes (const char *path, const char *contents, gsize size, GError *
       set_corrupt (error, path, "the header is not UTF-8 text");
       return 0;
     }
-  for (gsize i = 8; i < 8 + n; i++)
+  if (!nesting_is_shallow (contents + 8, n))
     {
-      char c = contents[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '{' || c == '[') && ++depth > MAX_HEADER_DEPTH)
-        {
-          set_corrupt (error, path, "the header nests deeper than a safetensors header can");
-          return 0;
-        }
-      else if (c == '}' || c == ']')
-        depth--;
+      set_corrupt (error, path, "the header nests deeper than a safetensors header can");
+      return 0;
     }
   return n;
 }
