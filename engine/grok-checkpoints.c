@@ -1,0 +1,126 @@
+/* The checkpoint schedule and the names of checkpoint files. */
+#include "grok-checkpoints.h"
+
+#include "grok-error.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#define PREFIX "step-"
+#define SUFFIX ".safetensors"
+
+char *
+grok_checkpoint_filename (gint64 step)
+{
+  g_return_val_if_fail (step >= 0, NULL);
+  return g_strdup_printf (PREFIX "%08" G_GINT64_FORMAT SUFFIX, step);
+}
+
+/* TRUE when round(10^(k / per_decade)) == step for some integer k >= 0 */
+static gboolean
+is_log_step (gint64 step, int per_decade)
+{
+  double lo, hi;
+
+  if (step < 1)
+    return FALSE;
+  /* round(x) == step exactly when step - 0.5 <= x < step + 0.5; scan the k whose 10^(k/d) can
+   * land there, one either side to absorb rounding in log10 */
+  lo = floor (per_decade * log10 (step - 0.5)) - 1;
+  hi = ceil (per_decade * log10 (step + 0.5)) + 1;
+  for (gint64 k = (gint64) MAX (lo, 0); k <= (gint64) hi; k++)
+    {
+      double v = round (pow (10.0, (double) k / per_decade));
+
+      /* beyond 2^63 the value cannot be a gint64 step (and the cast would be undefined) */
+      if (v >= 0x1p63)
+        break;
+      if ((gint64) v == step)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+grok_checkpoint_is_scheduled (gint64 step, gint64 every, int per_decade)
+{
+  g_return_val_if_fail (step >= 0, FALSE);
+
+  if (step == 0)
+    return TRUE;
+  if (every > 0 && step % every == 0)
+    return TRUE;
+  return per_decade > 0 && is_log_step (step, per_decade);
+}
+
+/* the step of a checkpoint file name, or -1 for any other name (temp files, other files, names
+ * that are not exactly what grok_checkpoint_filename would write) */
+static gint64
+parse_checkpoint_name (const char *name)
+{
+  gsize len = strlen (name), n_digits;
+  g_autofree char *digits = NULL;
+  g_autofree char *canonical = NULL;
+  guint64 step;
+
+  if (!g_str_has_prefix (name, PREFIX) || !g_str_has_suffix (name, SUFFIX))
+    return -1;
+  /* the prefix and the suffix cannot overlap, so len is at least their sum */
+  n_digits = len - strlen (PREFIX) - strlen (SUFFIX);
+  if (n_digits < 8 || n_digits > 18)
+    return -1;
+  digits = g_strndup (name + strlen (PREFIX), n_digits);
+  if (!g_ascii_string_to_unsigned (digits, 10, 0, G_MAXINT64, &step, NULL))
+    return -1;
+  canonical = grok_checkpoint_filename ((gint64) step);
+  return g_str_equal (canonical, name) ? (gint64) step : -1;
+}
+
+static int
+compare_steps (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+GArray *
+grok_checkpoints_list (const char *run_dir, GError **error)
+{
+  g_autofree char *dir_path = NULL;
+  g_autoptr(GError) dir_error = NULL;
+  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GDir *dir;
+  const char *name;
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_file_test (run_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
+                   "Cannot list the checkpoints of '%s': it is not a folder. "
+                   "Check the path of the run.", run_dir);
+      return NULL;
+    }
+  dir_path = g_build_filename (run_dir, "checkpoints", NULL);
+  dir = g_dir_open (dir_path, 0, &dir_error);
+  if (dir == NULL && g_error_matches (dir_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return g_steal_pointer (&steps);
+  if (dir == NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot list the checkpoints in '%s': %s",
+                   dir_path, dir_error->message);
+      return NULL;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      gint64 step = parse_checkpoint_name (name);
+      if (step >= 0)
+        g_array_append_val (steps, step);
+    }
+  g_dir_close (dir);
+  g_array_sort (steps, compare_steps);
+  return g_steal_pointer (&steps);
+}

@@ -1,0 +1,673 @@
+/* Reading and writing safetensors checkpoints, with every field of a file checked before use. */
+#include "grok-safetensors.h"
+
+#include "grok-error.h"
+#include "grok-fileio.h"
+
+#include <json-glib/json-glib.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* the data section is the in-memory float layout, so the machine must be little-endian */
+G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
+G_STATIC_ASSERT (sizeof (float) == 4);
+
+/* a valid header nests three deep: the root, a tensor entry, its shape or offsets */
+#define MAX_HEADER_DEPTH 3
+
+typedef struct
+{
+  const char *name;            /* owned by the parsed JSON */
+  int         ndim;
+  int         shape[GROK_MAX_DIMS];
+  guint64     begin;
+  guint64     end;
+} Entry;
+
+/* ------------------------------------------------------------------------------------------ */
+/* writing */
+
+static void
+append_json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_printf (out, "\\%c", *p);
+      else if (*p < 0x20)
+        g_string_append_printf (out, "\\u%04x", *p);
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static int
+compare_keys (const void *a, const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static gboolean
+append_metadata (GString *out, const char *path, GHashTable *metadata, GError **error)
+{
+  g_autofree gpointer *keys = NULL;
+  guint n_keys = 0;
+
+  keys = g_hash_table_get_keys_as_array (metadata, &n_keys);
+  /* sorted so that the same metadata always gives the same bytes */
+  qsort (keys, n_keys, sizeof (gpointer), compare_keys);
+  g_string_append (out, "\"__metadata__\":{");
+  for (guint i = 0; i < n_keys; i++)
+    {
+      const char *value = g_hash_table_lookup (metadata, keys[i]);
+
+      if (!g_utf8_validate (keys[i], -1, NULL) || value == NULL || !g_utf8_validate (value, -1, NULL))
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_FAILED,
+                       "Cannot write '%s': a metadata key or its value is missing or not UTF-8 text",
+                       path);
+          return FALSE;
+        }
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_json_string (out, keys[i]);
+      g_string_append_c (out, ':');
+      append_json_string (out, value);
+    }
+  g_string_append (out, "},");
+  return TRUE;
+}
+
+/* the header text, padded with spaces to a multiple of 8 bytes */
+static GString *
+build_header (const char *path, const GrokParams *params, GHashTable *metadata, GError **error)
+{
+  g_autoptr(GString) out = g_string_new ("{");
+  guint64 offset = 0;
+
+  if (metadata != NULL && g_hash_table_size (metadata) > 0
+      && !append_metadata (out, path, metadata, error))
+    return NULL;
+  for (int c = 0; c < params->n_tensors; c++)
+    {
+      const GrokTensor *t = &params->tensors[params->canonical[c]];
+      guint64 bytes = (guint64) t->numel * sizeof (float);
+
+      append_json_string (out, t->name);
+      g_string_append (out, ":{\"dtype\":\"F32\",\"shape\":[");
+      for (int d = 0; d < t->ndim; d++)
+        g_string_append_printf (out, "%s%d", d > 0 ? "," : "", t->shape[d]);
+      g_string_append_printf (out, "],\"data_offsets\":[%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "]},",
+                              offset, offset + bytes);
+      offset += bytes;
+    }
+  /* replace the trailing comma (or, with nothing written, append) the closing brace */
+  if (out->str[out->len - 1] == ',')
+    out->str[out->len - 1] = '}';
+  else
+    g_string_append_c (out, '}');
+  while (out->len % 8 != 0)
+    g_string_append_c (out, ' ');
+  return g_steal_pointer (&out);
+}
+
+gboolean
+grok_safetensors_write (const char *path, const GrokParams *params, GHashTable *metadata,
+                        GError **error)
+{
+  g_autoptr(GString) header = NULL;
+  g_autofree char *buf = NULL;
+  guint64 header_len_le;
+  gsize total, pos;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (params != NULL && params->canonical != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  header = build_header (path, params, metadata, error);
+  if (header == NULL)
+    return FALSE;
+  total = 8 + header->len;
+  for (int i = 0; i < params->n_tensors; i++)
+    total += params->tensors[i].numel * sizeof (float);
+
+  buf = g_malloc (total);
+  header_len_le = GUINT64_TO_LE ((guint64) header->len);
+  memcpy (buf, &header_len_le, 8);
+  memcpy (buf + 8, header->str, header->len);
+  pos = 8 + header->len;
+  for (int c = 0; c < params->n_tensors; c++)
+    {
+      const GrokTensor *t = &params->tensors[params->canonical[c]];
+
+      memcpy (buf + pos, params->data + t->offset, t->numel * sizeof (float));
+      pos += t->numel * sizeof (float);
+    }
+  g_assert (pos == total);
+  return grok_file_write_atomic (path, buf, total, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* reading */
+
+G_GNUC_PRINTF (3, 4)
+static void
+set_corrupt (GError **error, const char *path, const char *format, ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s: %s", path, what);
+}
+
+static char *
+format_shape (const int *shape, int ndim)
+{
+  GString *s = g_string_new ("[");
+
+  for (int d = 0; d < ndim; d++)
+    g_string_append_printf (s, "%s%d", d > 0 ? ", " : "", shape[d]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+/* TRUE when NODE is a JSON integer; stores it in *out */
+static gboolean
+node_get_int (JsonNode *node, gint64 *out)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+parse_shape (const char *path, const char *name, JsonNode *node, Entry *e, GError **error)
+{
+  JsonArray *array;
+  guint n;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_corrupt (error, path, "tensor '%s': shape is not an array", name);
+      return FALSE;
+    }
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n < 1 || n > GROK_MAX_DIMS)
+    {
+      set_corrupt (error, path, "tensor '%s': shape has %u dimensions; 1 to %d are supported",
+                   name, n, GROK_MAX_DIMS);
+      return FALSE;
+    }
+  e->ndim = (int) n;
+  for (guint d = 0; d < n; d++)
+    {
+      gint64 v;
+
+      if (!node_get_int (json_array_get_element (array, d), &v) || v < 1 || v > G_MAXINT)
+        {
+          set_corrupt (error, path, "tensor '%s': shape dimension %u is not a positive integer",
+                       name, d);
+          return FALSE;
+        }
+      e->shape[d] = (int) v;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_offsets (const char *path, const char *name, JsonNode *node, Entry *e, GError **error)
+{
+  JsonArray *array;
+  gint64 begin, end;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node)
+      || json_array_get_length ((array = json_node_get_array (node))) != 2
+      || !node_get_int (json_array_get_element (array, 0), &begin)
+      || !node_get_int (json_array_get_element (array, 1), &end)
+      || begin < 0 || end < begin)
+    {
+      set_corrupt (error, path,
+                   "tensor '%s': data_offsets must be two integers [begin, end] with 0 <= begin <= end",
+                   name);
+      return FALSE;
+    }
+  e->begin = (guint64) begin;
+  e->end = (guint64) end;
+  return TRUE;
+}
+
+/* data_offsets must span exactly the bytes the shape needs */
+static gboolean
+check_entry_size (const char *path, Entry *e, GError **error)
+{
+  g_autofree char *shape = format_shape (e->shape, e->ndim);
+  guint64 bytes = sizeof (float);
+
+  for (int d = 0; d < e->ndim; d++)
+    {
+      /* no file can hold 2^60 bytes: a larger shape is an error, and the product cannot overflow */
+      if (bytes > (G_GUINT64_CONSTANT (1) << 60) / (guint64) e->shape[d])
+        {
+          set_corrupt (error, path, "tensor '%s': shape %s is impossibly large", e->name, shape);
+          return FALSE;
+        }
+      bytes *= (guint64) e->shape[d];
+    }
+  if (e->end - e->begin != bytes)
+    {
+      set_corrupt (error, path,
+                   "tensor '%s': data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "] do not "
+                   "match shape %s of F32 (%" G_GUINT64_FORMAT " bytes)",
+                   e->name, e->begin, e->end, shape, bytes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_dtype (const char *path, const char *name, JsonNode *node, GError **error)
+{
+  const char *dtype = NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    dtype = json_node_get_string (node);
+  if (dtype == NULL)
+    {
+      set_corrupt (error, path, "tensor '%s': dtype is not a string", name);
+      return FALSE;
+    }
+  if (!g_str_equal (dtype, "F32"))
+    {
+      set_corrupt (error, path, "tensor '%s': dtype is \"%s\"; only \"F32\" is supported",
+                   name, dtype);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_entry (const char *path, const char *name, JsonNode *node, Entry *e, GError **error)
+{
+  JsonObject *obj;
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *value;
+  guint seen = 0;
+
+  if (*name == '\0' || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_corrupt (error, path, "tensor '%s': %s", name,
+                   *name == '\0' ? "the name is empty" : "the entry is not a JSON object");
+      return FALSE;
+    }
+  e->name = name;
+  obj = json_node_get_object (node);
+  json_object_iter_init (&iter, obj);
+  while (json_object_iter_next (&iter, &key, &value))
+    {
+      if (g_str_equal (key, "dtype"))
+        {
+          if (!check_dtype (path, name, value, error))
+            return FALSE;
+          seen |= 1;
+        }
+      else if (g_str_equal (key, "shape"))
+        {
+          if (!parse_shape (path, name, value, e, error))
+            return FALSE;
+          seen |= 2;
+        }
+      else if (g_str_equal (key, "data_offsets"))
+        {
+          if (!parse_offsets (path, name, value, e, error))
+            return FALSE;
+          seen |= 4;
+        }
+      else
+        {
+          set_corrupt (error, path, "tensor '%s': unknown key '%s'", name, key);
+          return FALSE;
+        }
+    }
+  if (seen != 7)
+    {
+      set_corrupt (error, path, "tensor '%s' has no '%s'", name,
+                   !(seen & 1) ? "dtype" : !(seen & 2) ? "shape" : "data_offsets");
+      return FALSE;
+    }
+  return check_entry_size (path, e, error);
+}
+
+static gboolean
+parse_metadata (const char *path, JsonNode *node, GHashTable *metadata, GError **error)
+{
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *value;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_corrupt (error, path, "__metadata__ is not a JSON object");
+      return FALSE;
+    }
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &key, &value))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+        {
+          set_corrupt (error, path, "__metadata__: the value of '%s' is not a string", key);
+          return FALSE;
+        }
+      g_hash_table_replace (metadata, g_strdup (key), g_strdup (json_node_get_string (value)));
+    }
+  return TRUE;
+}
+
+static int
+compare_begin (gconstpointer a, gconstpointer b)
+{
+  const Entry *x = *(const Entry * const *) a, *y = *(const Entry * const *) b;
+
+  return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : 0;
+}
+
+/* The tensors must tile the data section exactly: no overlaps, no holes, nothing missing. */
+static gboolean
+check_layout (const char *path, GArray *entries, guint64 header_len, gsize file_size,
+              GError **error)
+{
+  g_autofree const Entry **sorted = g_new (const Entry *, MAX (entries->len, 1));
+  guint64 data_size = file_size - 8 - header_len;
+  guint64 pos = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    sorted[i] = &g_array_index (entries, Entry, i);
+  qsort (sorted, entries->len, sizeof (Entry *), compare_begin);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *e = sorted[i];
+
+      if (e->begin < pos)
+        {
+          set_corrupt (error, path, "tensors '%s' and '%s' overlap in the data section",
+                       sorted[i - 1]->name, e->name);
+          return FALSE;
+        }
+      if (e->begin > pos)
+        {
+          set_corrupt (error, path, "bytes %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                       " of the data section belong to no tensor", pos, e->begin);
+          return FALSE;
+        }
+      pos = e->end;
+    }
+  if (pos > data_size)
+    {
+      set_corrupt (error, path, "the file is truncated: expected %" G_GUINT64_FORMAT
+                   " bytes, found %" G_GSIZE_FORMAT, 8 + header_len + pos, file_size);
+      return FALSE;
+    }
+  if (pos < data_size)
+    {
+      set_corrupt (error, path, "the last %" G_GUINT64_FORMAT " bytes of the data section "
+                   "belong to no tensor", data_size - pos);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* TRUE when no object or array in TEXT (outside strings) nests deeper than a valid header */
+static gboolean
+nesting_is_shallow (const char *text, gsize len)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '{' || c == '[') && ++depth > MAX_HEADER_DEPTH)
+        return FALSE;
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+  return TRUE;
+}
+
+/* Read the header length and make sure the header is plausible UTF-8 text that the JSON parser
+ * can take without deep recursion. Returns the length, or 0 after setting ERROR. */
+static guint64
+check_header_bytes (const char *path, const char *contents, gsize size, GError **error)
+{
+  guint64 n;
+
+  if (size < 8)
+    {
+      set_corrupt (error, path, "the file is truncated: expected at least 8 bytes, found %"
+                   G_GSIZE_FORMAT, size);
+      return 0;
+    }
+  memcpy (&n, contents, 8);
+  n = GUINT64_FROM_LE (n);
+  if (n < 2 || n > GROK_SAFETENSORS_MAX_HEADER)
+    {
+      set_corrupt (error, path, "the header length %" G_GUINT64_FORMAT " is not between 2 and %d "
+                   "bytes: this is not a safetensors file", n, GROK_SAFETENSORS_MAX_HEADER);
+      return 0;
+    }
+  if (n > size - 8)
+    {
+      set_corrupt (error, path, "the file is truncated: expected at least %" G_GUINT64_FORMAT
+                   " bytes, found %" G_GSIZE_FORMAT, 8 + n, size);
+      return 0;
+    }
+  if (!g_utf8_validate (contents + 8, (gssize) n, NULL))
+    {
+      set_corrupt (error, path, "the header is not UTF-8 text");
+      return 0;
+    }
+  if (!nesting_is_shallow (contents + 8, n))
+    {
+      set_corrupt (error, path, "the header nests deeper than a safetensors header can");
+      return 0;
+    }
+  return n;
+}
+
+/* parse the header JSON into ENTRIES and METADATA; PARSER keeps the names alive */
+static gboolean
+parse_header (const char *path, JsonParser *parser, const char *text, guint64 len,
+              GArray *entries, GHashTable *metadata, GError **error)
+{
+  g_autoptr(GError) json_error = NULL;
+  JsonNode *root;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &json_error))
+    {
+      set_corrupt (error, path, "the header is not valid JSON (%s)", json_error->message);
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) || json_parser_has_assignment (parser, NULL))
+    {
+      set_corrupt (error, path, "the header is not a JSON object");
+      return FALSE;
+    }
+  json_object_iter_init (&iter, json_node_get_object (root));
+  while (json_object_iter_next (&iter, &name, &node))
+    {
+      Entry e = { 0 };
+
+      if (g_str_equal (name, "__metadata__"))
+        {
+          if (!parse_metadata (path, node, metadata, error))
+            return FALSE;
+          continue;
+        }
+      if (!parse_entry (path, name, node, &e, error))
+        return FALSE;
+      g_array_append_val (entries, e);
+    }
+  return TRUE;
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const Entry *) a)->name, ((const Entry *) b)->name);
+}
+
+/* sort ENTRIES into canonical order; a name can only appear once */
+static gboolean
+sort_names (const char *path, GArray *entries, GError **error)
+{
+  g_array_sort (entries, compare_names);
+  for (guint i = 1; i < entries->len; i++)
+    if (compare_names (&g_array_index (entries, Entry, i - 1), &g_array_index (entries, Entry, i)) == 0)
+      {
+        set_corrupt (error, path, "tensor '%s' appears twice", g_array_index (entries, Entry, i).name);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* ENTRIES are sorted by name, so tensors are added in canonical order */
+static GrokParams *
+build_params (GArray *entries, const char *data)
+{
+  GrokParams *params = grok_params_new ();
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *e = &g_array_index (entries, Entry, i);
+      grok_params_add (params, e->name, e->ndim, e->shape);
+    }
+  grok_params_allocate (params);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *e = &g_array_index (entries, Entry, i);
+      memcpy (grok_params_tensor_data (params, (int) i), data + e->begin, e->end - e->begin);
+    }
+  return params;
+}
+
+GrokParams *
+grok_safetensors_read (const char *path, GHashTable **metadata_out, GError **error)
+{
+  g_autoptr(GError) io_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GArray) entries = NULL;
+  g_autoptr(GHashTable) metadata = NULL;
+  GrokParams *params;
+  gsize size = 0;
+  guint64 header_len;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &size, &io_error))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the checkpoint: %s",
+                   io_error->message);
+      return NULL;
+    }
+  header_len = check_header_bytes (path, contents, size, error);
+  if (header_len == 0)
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!parse_header (path, parser, contents + 8, header_len, entries, metadata, error)
+      || !sort_names (path, entries, error)
+      || !check_layout (path, entries, header_len, size, error))
+    return NULL;
+
+  params = build_params (entries, contents + 8 + header_len);
+  if (metadata_out != NULL)
+    *metadata_out = g_steal_pointer (&metadata);
+  return params;
+}
+
+/* the first difference in names or shapes between the file and the model, or NULL */
+static char *
+describe_mismatch (const GrokParams *file, const GrokParams *model)
+{
+  for (int i = 0; i < model->n_tensors; i++)
+    {
+      const GrokTensor *m = &model->tensors[model->canonical[i]];
+      int j = grok_params_find (file, m->name);
+      const GrokTensor *f = j >= 0 ? &file->tensors[j] : NULL;
+
+      if (f == NULL)
+        return g_strdup_printf ("checkpoint has no tensor '%s'", m->name);
+      if (f->ndim != m->ndim || memcmp (f->shape, m->shape, sizeof (int) * (gsize) m->ndim) != 0)
+        {
+          g_autofree char *fs = format_shape (f->shape, f->ndim);
+          g_autofree char *ms = format_shape (m->shape, m->ndim);
+          return g_strdup_printf ("tensor '%s' is %s in the file but %s in the model",
+                                  m->name, fs, ms);
+        }
+    }
+  for (int j = 0; j < file->n_tensors; j++)
+    if (grok_params_find (model, file->tensors[file->canonical[j]].name) < 0)
+      return g_strdup_printf ("checkpoint has a tensor '%s' that the model does not have",
+                              file->tensors[file->canonical[j]].name);
+  return NULL;
+}
+
+gboolean
+grok_safetensors_load_into (const char *path, GrokParams *params, GHashTable **metadata_out,
+                            GError **error)
+{
+  g_autoptr(GrokParams) file = NULL;
+  g_autoptr(GHashTable) metadata = NULL;
+  g_autofree char *mismatch = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (params != NULL && params->data != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  file = grok_safetensors_read (path, &metadata, error);
+  if (file == NULL)
+    return FALSE;
+  mismatch = describe_mismatch (file, params);
+  if (mismatch != NULL)
+    {
+      set_corrupt (error, path, "%s", mismatch);
+      return FALSE;
+    }
+  for (int i = 0; i < params->n_tensors; i++)
+    {
+      const GrokTensor *t = &params->tensors[i];
+      int j = grok_params_find (file, t->name);
+
+      memcpy (params->data + t->offset, grok_params_tensor_data (file, j),
+              t->numel * sizeof (float));
+    }
+  if (metadata_out != NULL)
+    *metadata_out = g_steal_pointer (&metadata);
+  return TRUE;
+}
