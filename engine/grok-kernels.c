@@ -1,6 +1,7 @@
 /* MLP kernels: linear layers through OpenBLAS, element-wise activations, token embeddings and
  * the softmax cross-entropy. */
 #include "grok-kernels.h"
+#include "grok-vmath.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -44,8 +45,8 @@ grok_linear_backward (float *dinp, float *dweight, float *dbias, const float *do
 #define GELU_A 0.044715f
 #define LEAKY_SLOPE 0.01f
 
-/* Scalar forms and derivatives. The loops below call them over restrict pointers so that the
- * compiler vectorises the branch-free ones. */
+/* Scalar forms and derivatives, for single points and for the piecewise-linear loops below,
+ * which the compiler vectorises on its own. */
 static inline float
 act_value (GrokActivation act, float x)
 {
@@ -105,17 +106,17 @@ act_slope (GrokActivation act, float x)
 
 DEFINE_ACT_LOOPS (relu, GROK_ACT_RELU)
 DEFINE_ACT_LOOPS (leaky_relu, GROK_ACT_LEAKY_RELU)
-DEFINE_ACT_LOOPS (gelu, GROK_ACT_GELU)
-DEFINE_ACT_LOOPS (silu, GROK_ACT_SILU)
-DEFINE_ACT_LOOPS (tanh, GROK_ACT_TANH)
 
 typedef void (*ActLoop) (float *restrict, const float *restrict, gsize);
 
+/* the smooth activations come from the vectorised math module */
 static const ActLoop forward_loops[GROK_N_ACTIVATIONS] = {
-  forward_relu, forward_leaky_relu, forward_gelu, forward_silu, forward_tanh, NULL,
+  forward_relu, forward_leaky_relu, grok_vmath_gelu_forward, grok_vmath_silu_forward,
+  grok_vmath_tanh_forward, NULL,
 };
 static const ActLoop backward_loops[GROK_N_ACTIVATIONS] = {
-  backward_relu, backward_leaky_relu, backward_gelu, backward_silu, backward_tanh, NULL,
+  backward_relu, backward_leaky_relu, grok_vmath_gelu_backward, grok_vmath_silu_backward,
+  grok_vmath_tanh_backward, NULL,
 };
 
 void
@@ -204,11 +205,9 @@ grok_cross_entropy_forward (float *probs, const float *logits, const int *target
           argmax = v;
       max = row[argmax];
       /* one expf per logit; the sum in double keeps the normaliser exact to float precision */
+      grok_vmath_exp_shifted (prow, row, max, V);
       for (int v = 0; v < V; v++)
-        {
-          prow[v] = expf (row[v] - max);
-          sum += prow[v];
-        }
+        sum += prow[v];
       {
         float inv = (float) (1.0 / sum);
         for (int v = 0; v < V; v++)

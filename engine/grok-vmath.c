@@ -1,0 +1,83 @@
+/* Vectorised element-wise math; see grok-vmath.h for why this file is compiled differently. */
+#include "grok-vmath.h"
+
+#include <math.h>
+
+#define GELU_C 0.7978845608028654f   /* sqrt (2 / pi) */
+#define GELU_A 0.044715f
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define VECTOR_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+VECTOR_CLONES void
+grok_vmath_silu_forward (float *restrict out, const float *restrict x, gsize n)
+{
+#pragma omp simd
+  for (gsize i = 0; i < n; i++)
+    out[i] = x[i] / (1.0f + expf (-x[i]));
+}
+
+VECTOR_CLONES void
+grok_vmath_silu_backward (float *restrict d, const float *restrict x, gsize n)
+{
+#pragma omp simd
+  for (gsize i = 0; i < n; i++)
+    {
+      float s = 1.0f / (1.0f + expf (-x[i]));
+      d[i] *= s * (1.0f + x[i] * (1.0f - s));
+    }
+}
+
+VECTOR_CLONES void
+grok_vmath_gelu_forward (float *restrict out, const float *restrict x, gsize n)
+{
+#pragma omp simd
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = x[i];
+      out[i] = 0.5f * v * (1.0f + tanhf (GELU_C * (v + GELU_A * v * v * v)));
+    }
+}
+
+VECTOR_CLONES void
+grok_vmath_gelu_backward (float *restrict d, const float *restrict x, gsize n)
+{
+#pragma omp simd
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = x[i];
+      float t = tanhf (GELU_C * (v + GELU_A * v * v * v));
+      float dt = (1.0f - t * t) * GELU_C * (1.0f + 3.0f * GELU_A * v * v);
+      d[i] *= 0.5f * (1.0f + t) + 0.5f * v * dt;
+    }
+}
+
+VECTOR_CLONES void
+grok_vmath_tanh_forward (float *restrict out, const float *restrict x, gsize n)
+{
+#pragma omp simd
+  for (gsize i = 0; i < n; i++)
+    out[i] = tanhf (x[i]);
+}
+
+VECTOR_CLONES void
+grok_vmath_tanh_backward (float *restrict d, const float *restrict x, gsize n)
+{
+#pragma omp simd
+  for (gsize i = 0; i < n; i++)
+    {
+      float t = tanhf (x[i]);
+      d[i] *= 1.0f - t * t;
+    }
+}
+
+VECTOR_CLONES void
+grok_vmath_exp_shifted (float *restrict out, const float *restrict x, float shift, gsize n)
+{
+#pragma omp simd
+  for (gsize i = 0; i < n; i++)
+    out[i] = expf (x[i] - shift);
+}

@@ -1,0 +1,21 @@
+/* Element-wise loops that call exp or tanh, built for the vector units: this file alone is
+ * compiled with -ffast-math and OpenMP SIMD so that GCC calls glibc's vector math library, and
+ * each loop is cloned for AVX2 with a run-time choice. Callers check for NaN and Inf outside. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* out (n) = f (x (n)) */
+void grok_vmath_silu_forward  (float *restrict out, const float *restrict x, gsize n);
+void grok_vmath_gelu_forward  (float *restrict out, const float *restrict x, gsize n);
+void grok_vmath_tanh_forward  (float *restrict out, const float *restrict x, gsize n);
+/* d (n) *= f' (x (n)) */
+void grok_vmath_silu_backward (float *restrict d, const float *restrict x, gsize n);
+void grok_vmath_gelu_backward (float *restrict d, const float *restrict x, gsize n);
+void grok_vmath_tanh_backward (float *restrict d, const float *restrict x, gsize n);
+/* out (n) = exp (x (n) - shift) */
+void grok_vmath_exp_shifted   (float *restrict out, const float *restrict x, float shift, gsize n);
+
+G_END_DECLS

@@ -1,0 +1,157 @@
+/* Training speed of the MLP presets, against PyTorch on the same model and against OpenBLAS's
+ * own sgemm rate on this machine, measured in the same run. Prints figures; asserts nothing. */
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "grok-mlp.h"
+#include "grok-presets.h"
+#include "grok-trainer.h"
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* GFLOP/s of one square sgemm of size n, best of a few */
+static double
+sgemm_peak (int n)
+{
+  g_autofree float *a = g_new (float, (gsize) n * n), *b = g_new (float, (gsize) n * n),
+                   *c = g_new0 (float, (gsize) n * n);
+  double best = 0;
+
+  for (gsize i = 0; i < (gsize) n * n; i++)
+    a[i] = b[i] = (float) (i % 7) * 0.1f;
+  for (int rep = 0; rep < 5; rep++)
+    {
+      double t = now_s ();
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
+      best = MAX (best, 2.0 * n * n * n / (now_s () - t) / 1e9);
+    }
+  return best;
+}
+
+typedef struct { int M, N, K; CBLAS_TRANSPOSE ta, tb; } Gemm;
+
+/* the matrix products of one MLP training step (forward, then backward), in order */
+static int
+mlp_gemms (GrokModel *model, int B, Gemm *out)
+{
+  int n_layers, n = 0;
+  g_autofree GrokLayerView *layers = grok_mlp_layers (model, &n_layers);
+
+  for (int l = 0; l < n_layers; l++)
+    out[n++] = (Gemm) { B, layers[l].out, layers[l].in, CblasNoTrans, CblasTrans };
+  for (int l = n_layers - 1; l >= 0; l--)
+    {
+      out[n++] = (Gemm) { B, layers[l].in, layers[l].out, CblasNoTrans, CblasNoTrans };
+      out[n++] = (Gemm) { layers[l].out, layers[l].in, B, CblasTrans, CblasNoTrans };
+    }
+  return n;
+}
+
+static double
+gemm_flops (const Gemm *g, int n)
+{
+  double f = 0;
+  for (int i = 0; i < n; i++)
+    f += 2.0 * g[i].M * g[i].N * g[i].K;
+  return f;
+}
+
+/* seconds per step of just the products of one step, on buffers of the same shapes */
+static double
+gemms_seconds (const Gemm *g, int n, int reps)
+{
+  int biggest = 0;
+  double t;
+
+  for (int i = 0; i < n; i++)
+    biggest = MAX (biggest, MAX (g[i].M * g[i].K, MAX (g[i].K * g[i].N, g[i].M * g[i].N)));
+  g_autofree float *a = g_new0 (float, biggest), *b = g_new0 (float, biggest), *c = g_new0 (float, biggest);
+  for (int i = 0; i < biggest; i++)
+    a[i] = b[i] = 0.01f * (i % 13);
+  t = now_s ();
+  for (int r = 0; r < reps; r++)
+    for (int i = 0; i < n; i++)
+      {
+        int lda = g[i].ta == CblasNoTrans ? g[i].K : g[i].M;
+        int ldb = g[i].tb == CblasNoTrans ? g[i].N : g[i].K;
+        cblas_sgemm (CblasRowMajor, g[i].ta, g[i].tb, g[i].M, g[i].N, g[i].K, 1, a, lda, b, ldb,
+                     0, c, g[i].N);
+      }
+  return (now_s () - t) / reps;
+}
+
+static double
+torch_steps_per_second (GrokTrainer *trainer, int steps)
+{
+  const GrokConfig *c = trainer->config;
+  g_autofree char *cmd = g_strdup_printf (
+      "/usr/bin/python3 %s/reference/bench_torch.py mlp %d %d %d %d %d %s %d %d %d",
+      g_getenv ("GROK_TESTS_DIR") ? g_getenv ("GROK_TESTS_DIR") : "tests",
+      trainer->dataset->vocab, trainer->dataset->n_positions, (int) c->model.d_embed,
+      (int) c->model.width, (int) c->model.depth, grok_activation_name (c->model.activation),
+      trainer->dataset->n_classes, trainer->batch_size, steps);
+  g_autofree char *out = NULL;
+  double best = 0;
+  int status;
+
+  if (!g_spawn_command_line_sync (cmd, &out, NULL, &status, NULL) || status != 0)
+    return NAN;
+  for (char *line = strtok (out, "\n"); line; line = strtok (NULL, "\n"))
+    {
+      int threads;
+      double sps;
+      if (sscanf (line, "threads %d steps_per_second %lf", &threads, &sps) == 2)
+        {
+          printf ("    pytorch, %d thread%s: %.1f steps/s\n", threads, threads > 1 ? "s" : "", sps);
+          best = MAX (best, sps);
+        }
+    }
+  return best;
+}
+
+static void
+bench_preset (const char *name, int steps)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load (name, NULL);
+  g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
+  Gemm gemms[64];
+  int n_gemms = mlp_gemms (trainer->model, trainer->batch_size, gemms);
+  double flops = gemm_flops (gemms, n_gemms), t, ours, gemm_only, torch;
+
+  for (int i = 0; i < 10; i++)
+    grok_trainer_step (trainer, NULL);
+  t = now_s ();
+  for (int i = 0; i < steps; i++)
+    grok_trainer_step (trainer, NULL);
+  ours = steps / (now_s () - t);
+  gemm_only = gemms_seconds (gemms, n_gemms, MAX (steps / 2, 5));
+  printf ("%s (batch %d, %.1f MFLOP of matrix products per step):\n", name,
+          trainer->batch_size, flops / 1e6);
+  printf ("    grokscope: %.1f steps/s = %.1f GFLOP/s\n", ours, ours * flops / 1e9);
+  printf ("    openblas, the same products alone: %.1f steps/s = %.1f GFLOP/s\n",
+          1 / gemm_only, flops / gemm_only / 1e9);
+  torch = torch_steps_per_second (trainer, steps);
+  printf ("    ratio grokscope / openblas same products: %.2f\n", ours * gemm_only);
+  printf ("    ratio grokscope / pytorch (best thread count): %.2f\n", ours / torch);
+}
+
+int
+main (int argc, char **argv)
+{
+  int threads = grok_blas_set_threads (0);
+  double peak;
+
+  printf ("OpenBLAS %s, %d threads\n", openblas_get_config (), threads);
+  peak = sgemm_peak (1024);
+  printf ("OpenBLAS sgemm 1024^3 peak: %.1f GFLOP/s\n\n", peak);
+  bench_preset ("quick", 300);
+  bench_preset ("liu-add31", 2000);
+  printf ("\n(matrix-product rates can be compared with the peak of %.1f GFLOP/s)\n", peak);
+  return 0;
+}

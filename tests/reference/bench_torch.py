@@ -1,0 +1,70 @@
+"""Steps per second of a Grokscope preset's model trained the same way in PyTorch.
+
+Usage: bench_torch.py mlp VOCAB N_POSITIONS D_EMBED WIDTH DEPTH ACTIVATION N_CLASSES BATCH STEPS
+Prints one line per thread count: "threads T steps_per_second S".
+"""
+import sys
+import time
+
+import torch
+
+
+ACTIVATIONS = {
+    "relu": torch.nn.ReLU,
+    "leaky_relu": lambda: torch.nn.LeakyReLU(0.01),
+    "gelu": lambda: torch.nn.GELU(approximate="tanh"),
+    "silu": torch.nn.SiLU,
+    "tanh": torch.nn.Tanh,
+    "linear": torch.nn.Identity,
+}
+
+
+class Mlp(torch.nn.Module):
+    def __init__(self, vocab, n_positions, d_embed, width, depth, activation, n_classes):
+        super().__init__()
+        self.embed = torch.nn.Embedding(vocab, d_embed)
+        layers = []
+        width_in = n_positions * d_embed
+        for _ in range(depth):
+            layers += [torch.nn.Linear(width_in, width), ACTIVATIONS[activation]()]
+            width_in = width
+        layers.append(torch.nn.Linear(width_in, n_classes))
+        self.layers = torch.nn.Sequential(*layers)
+
+    def forward(self, tokens):
+        return self.layers(self.embed(tokens).flatten(1))
+
+
+def bench_mlp(args):
+    vocab, n_pos, d_embed, width, depth = (int(a) for a in args[:5])
+    activation = args[5]
+    n_classes, batch, steps = (int(a) for a in args[6:9])
+    torch.manual_seed(0)
+    tokens = torch.randint(0, vocab, (batch, n_pos))
+    targets = torch.randint(0, n_classes, (batch,))
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        model = Mlp(vocab, n_pos, d_embed, width, depth, activation, n_classes)
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1.0)
+        loss_fn = torch.nn.CrossEntropyLoss()
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(tokens), targets)
+            loss.backward()
+            opt.step()
+
+        for _ in range(max(3, steps // 10)):
+            step()
+        start = time.perf_counter()
+        for _ in range(steps):
+            step()
+        elapsed = time.perf_counter() - start
+        print(f"threads {threads} steps_per_second {steps / elapsed:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "mlp":
+        bench_mlp(sys.argv[2:])
+    else:
+        sys.exit(f"unknown model kind {sys.argv[1]}")

@@ -1,0 +1,293 @@
+/* The main window: a preset chooser and run controls in the header bar, a progress bar, and the
+ * live training curves. The run trains on its own thread; its snapshots arrive here through
+ * the main loop and only replace what the views draw. */
+#include "grok-window.h"
+
+#include <math.h>
+
+#include "grok-figure-curves.h"
+#include "grok-presets.h"
+#include "grok-run.h"
+#include "grok-trainer.h"
+
+struct _GrokWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwWindowTitle  *window_title;
+  GtkDropDown     *preset_dropdown;
+  GtkWidget       *pause_button;
+  AdwToastOverlay *toast_overlay;
+  GtkProgressBar  *progress_bar;
+  GtkDrawingArea  *curves_area;
+
+  GrokRun         *run;
+  GrokSnapshot    *snapshot;       /* what the views draw */
+  gboolean         toasted_memorised;
+  gboolean         toasted_generalised;
+  gboolean         toasted_end;
+};
+
+G_DEFINE_FINAL_TYPE (GrokWindow, grok_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+toast (GrokWindow *self, const char *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static char *
+format_duration (double seconds)
+{
+  gint64 s;
+
+  if (!isfinite (seconds) || seconds < 0)
+    return g_strdup ("--:--");
+  s = (gint64) (seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
+                            (int) (s % 60));
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+static void
+update_actions (GrokWindow *self)
+{
+  GrokRunState state = self->run ? grok_run_get_state (self->run) : GROK_RUN_STOPPED;
+  gboolean live = state == GROK_RUN_RUNNING || state == GROK_RUN_PAUSED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
+  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
+                            state == GROK_RUN_PAUSED ? "media-playback-start-symbolic"
+                                                     : "media-playback-pause-symbolic");
+}
+
+static void
+update_progress (GrokWindow *self)
+{
+  GrokProgress p;
+  g_autofree char *eta = NULL;
+  g_autofree char *text = NULL;
+  GrokRunState state;
+
+  if (self->run == NULL)
+    return;
+  grok_run_get_progress (self->run, &p);
+  state = grok_run_get_state (self->run);
+  eta = format_duration (p.eta_seconds);
+  if (state == GROK_RUN_RUNNING)
+    text = g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                            "  ·  %.0f steps/s  ·  ETA %s", p.step, p.total, p.steps_per_second, eta);
+  else if (state == GROK_RUN_DIVERGED || state == GROK_RUN_FAILED)
+    text = g_strdup (grok_run_get_message (self->run));
+  else
+    text = g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "  ·  %s", p.step,
+                            p.total, grok_run_state_name (state));
+  gtk_progress_bar_set_fraction (self->progress_bar, p.total > 0 ? (double) p.step / p.total : 0);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+/* toasts for the moments a researcher waits for */
+static void
+announce (GrokWindow *self, GrokSnapshot *snapshot)
+{
+  GrokMetrics *m = snapshot->metrics;
+  guint last;
+
+  if (m->n_rows == 0)
+    return;
+  last = m->n_rows - 1;
+  if (!self->toasted_memorised && grok_metrics_get (m, last, GROK_COL_TRAIN_ACC) >= 0.99)
+    {
+      g_autofree char *text = g_strdup_printf ("Memorised at step %.0f: training accuracy reached 99%%",
+                                               grok_metrics_get (m, last, GROK_COL_STEP));
+      self->toasted_memorised = TRUE;
+      toast (self, text);
+    }
+  if (!self->toasted_generalised && grok_metrics_get (m, last, GROK_COL_TEST_ACC) >= 0.99)
+    {
+      g_autofree char *text = g_strdup_printf ("Generalised at step %.0f: test accuracy reached 99%%",
+                                               grok_metrics_get (m, last, GROK_COL_STEP));
+      self->toasted_generalised = TRUE;
+      toast (self, text);
+    }
+  if (!self->toasted_end && snapshot->state == GROK_RUN_DIVERGED)
+    {
+      self->toasted_end = TRUE;
+      toast (self, grok_run_get_message (self->run));
+    }
+}
+
+static void
+on_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokWindow *self)
+{
+  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  self->snapshot = grok_snapshot_ref (snapshot);
+  announce (self, snapshot);
+  update_progress (self);
+  update_actions (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+}
+
+static void
+on_run_state (GrokRun *run, GParamSpec *pspec, GrokWindow *self)
+{
+  update_progress (self);
+  update_actions (self);
+}
+
+static void
+draw_curves (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  GrokWindow *self = data;
+  GrokFigureStyle style;
+  GrokCurvesOptions options;
+
+  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  grok_curves_options_init (&options);
+  options.log_x = TRUE;
+  if (self->snapshot != NULL)
+    grok_figure_curves_draw (cr, width, height, self->snapshot->metrics, &options, &style);
+  else
+    grok_figure_curves_draw (cr, width, height, NULL, &options, &style);
+}
+
+static char *
+selected_preset (GrokWindow *self)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (self->preset_dropdown);
+  return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
+}
+
+static void
+stop_run (GrokWindow *self)
+{
+  if (self->run == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->run, self);
+  grok_run_stop (self->run);
+  g_clear_object (&self->run);
+}
+
+static void
+train_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  g_autofree char *name = selected_preset (self);
+  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GError) error = NULL;
+
+  stop_run (self);
+  config = grok_preset_load (name, &error);
+  if (config != NULL)
+    self->run = grok_run_new (config, NULL, FALSE, &error);
+  if (self->run == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  self->toasted_memorised = self->toasted_generalised = self->toasted_end = FALSE;
+  adw_window_title_set_subtitle (self->window_title, config->description);
+  g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
+  g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
+  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  self->snapshot = grok_run_dup_snapshot (self->run);
+  grok_run_start (self->run);
+  update_actions (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+}
+
+static void
+pause_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  if (self->run == NULL)
+    return;
+  if (grok_run_get_state (self->run) == GROK_RUN_PAUSED)
+    grok_run_resume (self->run);
+  else
+    grok_run_pause (self->run);
+}
+
+static void
+step_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  if (self->run != NULL)
+    grok_run_step (self->run);
+}
+
+static void
+stop_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  if (self->run != NULL)
+    grok_run_stop (self->run);
+  update_actions (self);
+  update_progress (self);
+}
+
+static void
+grok_window_dispose (GObject *object)
+{
+  GrokWindow *self = GROK_WINDOW (object);
+
+  stop_run (self);
+  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
+}
+
+static void
+grok_window_class_init (GrokWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = grok_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_area);
+
+  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_CONTROL_MASK, "win.stop", NULL);
+}
+
+static void
+grok_window_init (GrokWindow *self)
+{
+  g_auto (GStrv) presets = grok_presets_list ();
+  g_autoptr (GtkStringList) model = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  model = gtk_string_list_new ((const char * const *) presets);
+  gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
+  for (guint i = 0; presets[i] != NULL; i++)
+    if (g_str_equal (presets[i], "quick"))
+      gtk_drop_down_set_selected (self->preset_dropdown, i);
+  gtk_drawing_area_set_draw_func (self->curves_area, draw_curves, self, NULL);
+  update_actions (self);
+}
+
+GrokWindow *
+grok_window_new (AdwApplication *application)
+{
+  return g_object_new (GROK_TYPE_WINDOW, "application", application, NULL);
+}

@@ -1,0 +1,13 @@
+/* The main window: choose an experiment, train it, watch it. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define GROK_TYPE_WINDOW (grok_window_get_type ())
+G_DECLARE_FINAL_TYPE (GrokWindow, grok_window, GROK, WINDOW, AdwApplicationWindow)
+
+GrokWindow *grok_window_new (AdwApplication *application);
+
+G_END_DECLS
