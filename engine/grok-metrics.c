@@ -1,195 +1,282 @@
-/* The metrics table and its CSV form. */
+/* The metrics table and its CSV form (metrics.csv): a header naming every column, then one
+ * line per evaluation, numbers written with %.9g in the C locale and a missing value (NAN) as
+ * an empty field. The reader forgives only what a crash can leave: a last line cut short. */
 #include "grok-metrics.h"
+#include "grok-error.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
-
-#include "grok-error.h"
 
 GrokMetrics *
 grok_metrics_new (const char * const *columns)
 {
-  GrokMetrics *m = g_new0 (GrokMetrics, 1);
+  GrokMetrics *metrics;
 
-  m->columns = g_ptr_array_new_with_free_func (g_free);
-  for (int i = 0; columns[i] != NULL; i++)
-    g_ptr_array_add (m->columns, g_strdup (columns[i]));
-  m->values = g_array_new (FALSE, FALSE, sizeof (double));
-  return m;
+  g_return_val_if_fail (columns != NULL, NULL);
+
+  metrics = g_new0 (GrokMetrics, 1);
+  metrics->columns = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; columns[i] != NULL; i++)
+    g_ptr_array_add (metrics->columns, g_strdup (columns[i]));
+  metrics->values = g_array_new (FALSE, FALSE, sizeof (double));
+  metrics->n_rows = 0;
+  return metrics;
 }
 
 void
-grok_metrics_free (GrokMetrics *m)
+grok_metrics_free (GrokMetrics *metrics)
 {
-  if (m == NULL)
+  if (metrics == NULL)
     return;
-  g_ptr_array_unref (m->columns);
-  g_array_unref (m->values);
-  g_free (m);
+  g_ptr_array_unref (metrics->columns);
+  g_array_unref (metrics->values);
+  g_free (metrics);
 }
 
 GrokMetrics *
-grok_metrics_copy (const GrokMetrics *m)
+grok_metrics_copy (const GrokMetrics *metrics)
 {
-  GrokMetrics *copy = g_new0 (GrokMetrics, 1);
+  GrokMetrics *copy;
 
-  copy->columns = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < m->columns->len; i++)
-    g_ptr_array_add (copy->columns, g_strdup (m->columns->pdata[i]));
-  copy->values = g_array_sized_new (FALSE, FALSE, sizeof (double), m->values->len);
-  g_array_append_vals (copy->values, m->values->data, m->values->len);
-  copy->n_rows = m->n_rows;
+  g_return_val_if_fail (metrics != NULL, NULL);
+
+  copy = g_new0 (GrokMetrics, 1);
+  copy->columns = g_ptr_array_new_full (metrics->columns->len, g_free);
+  for (guint i = 0; i < metrics->columns->len; i++)
+    g_ptr_array_add (copy->columns, g_strdup (g_ptr_array_index (metrics->columns, i)));
+  copy->values = g_array_sized_new (FALSE, FALSE, sizeof (double), metrics->values->len);
+  g_array_append_vals (copy->values, metrics->values->data, metrics->values->len);
+  copy->n_rows = metrics->n_rows;
   return copy;
 }
 
 guint
-grok_metrics_n_columns (const GrokMetrics *m)
+grok_metrics_n_columns (const GrokMetrics *metrics)
 {
-  return m->columns->len;
+  g_return_val_if_fail (metrics != NULL, 0);
+  return metrics->columns->len;
 }
 
 int
-grok_metrics_column_index (const GrokMetrics *m, const char *name)
+grok_metrics_column_index (const GrokMetrics *metrics, const char *name)
 {
-  for (guint i = 0; i < m->columns->len; i++)
-    if (strcmp (m->columns->pdata[i], name) == 0)
-      return i;
+  g_return_val_if_fail (metrics != NULL, -1);
+  g_return_val_if_fail (name != NULL, -1);
+
+  for (guint i = 0; i < metrics->columns->len; i++)
+    if (strcmp (g_ptr_array_index (metrics->columns, i), name) == 0)
+      return (int) i;
   return -1;
 }
 
 void
-grok_metrics_append_row (GrokMetrics *m, const double *row)
+grok_metrics_append_row (GrokMetrics *metrics, const double *row)
 {
-  g_array_append_vals (m->values, row, m->columns->len);
-  m->n_rows++;
+  g_return_if_fail (metrics != NULL);
+  g_return_if_fail (row != NULL || metrics->columns->len == 0);
+
+  if (metrics->columns->len > 0)
+    g_array_append_vals (metrics->values, row, metrics->columns->len);
+  metrics->n_rows++;
 }
 
 double *
-grok_metrics_column (const GrokMetrics *m, const char *name)
+grok_metrics_column (const GrokMetrics *metrics, const char *name)
 {
-  int col = grok_metrics_column_index (m, name);
   double *out;
+  int col;
 
+  g_return_val_if_fail (metrics != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  col = grok_metrics_column_index (metrics, name);
   if (col < 0)
     return NULL;
-  out = g_new (double, MAX (m->n_rows, 1));
-  for (guint r = 0; r < m->n_rows; r++)
-    out[r] = grok_metrics_get (m, r, col);
+  out = g_new (double, MAX (metrics->n_rows, 1));
+  for (guint r = 0; r < metrics->n_rows; r++)
+    out[r] = grok_metrics_get (metrics, r, (guint) col);
   return out;
 }
 
 char *
-grok_metrics_format_header (const GrokMetrics *m)
+grok_metrics_format_header (const GrokMetrics *metrics)
 {
-  GString *s = g_string_new (NULL);
+  GString *line;
 
-  for (guint i = 0; i < m->columns->len; i++)
-    g_string_append_printf (s, "%s%s", i ? "," : "", (char *) m->columns->pdata[i]);
-  g_string_append_c (s, '\n');
-  return g_string_free (s, FALSE);
+  g_return_val_if_fail (metrics != NULL, NULL);
+
+  line = g_string_new (NULL);
+  for (guint i = 0; i < metrics->columns->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (line, ',');
+      g_string_append (line, g_ptr_array_index (metrics->columns, i));
+    }
+  g_string_append_c (line, '\n');
+  return g_string_free (line, FALSE);
 }
 
 char *
-grok_metrics_format_row (const GrokMetrics *m, guint row)
+grok_metrics_format_row (const GrokMetrics *metrics, guint row)
 {
-  GString *s = g_string_new (NULL);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *line;
 
-  for (guint i = 0; i < m->columns->len; i++)
+  g_return_val_if_fail (metrics != NULL, NULL);
+  g_return_val_if_fail (row < metrics->n_rows, NULL);
+
+  line = g_string_new (NULL);
+  for (guint c = 0; c < metrics->columns->len; c++)
     {
-      double v = grok_metrics_get (m, row, i);
-      if (i)
-        g_string_append_c (s, ',');
+      double v = grok_metrics_get (metrics, row, c);
+
+      if (c > 0)
+        g_string_append_c (line, ',');
+      /* g_ascii_formatd keeps the decimal point a '.' whatever the user's locale */
       if (!isnan (v))
-        g_string_append_printf (s, "%.9g", v);
+        g_string_append (line, g_ascii_formatd (buf, sizeof buf, "%.9g", v));
     }
-  g_string_append_c (s, '\n');
-  return g_string_free (s, FALSE);
+  g_string_append_c (line, '\n');
+  return g_string_free (line, FALSE);
 }
 
-static gboolean
-corrupt (GError **error, const char *path, int line, const char *what)
+char *
+grok_metrics_format_csv (const GrokMetrics *metrics)
 {
-  g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s:%d: %s", path, line, what);
-  return FALSE;
+  GString *text;
+
+  g_return_val_if_fail (metrics != NULL, NULL);
+
+  text = g_string_new (NULL);
+  {
+    g_autofree char *header = grok_metrics_format_header (metrics);
+    g_string_append (text, header);
+  }
+  for (guint r = 0; r < metrics->n_rows; r++)
+    {
+      g_autofree char *line = grok_metrics_format_row (metrics, r);
+      g_string_append (text, line);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* one field of a data line: empty is NAN, anything else must be a whole number in C syntax */
+static gboolean
+grok_metrics_parse_field (const char *field, double *out)
+{
+  char *end = NULL;
+
+  if (field[0] == '\0')
+    {
+      *out = NAN;
+      return TRUE;
+    }
+  *out = g_ascii_strtod (field, &end);
+  return end != field && *end == '\0';
 }
 
 static gboolean
-parse_row (const char *line, guint n_columns, double *row, const char *path, int lineno,
-           GError **error)
+grok_metrics_parse_line (GrokMetrics *metrics, char *line, const char *path, guint lineno,
+                         GError **error)
 {
   g_auto (GStrv) fields = g_strsplit (line, ",", -1);
+  guint n = g_strv_length (fields);
+  guint n_columns = metrics->columns->len;
+  g_autofree double *row = g_new (double, MAX (n_columns, 1));
 
-  if (g_strv_length (fields) != n_columns)
+  if (n != n_columns)
     {
-      g_autofree char *msg = g_strdup_printf ("expected %u fields, found %u", n_columns,
-                                              g_strv_length (fields));
-      return corrupt (error, path, lineno, msg);
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s:%u: %u fields where the header names %u columns",
+                   path, lineno, n, n_columns);
+      return FALSE;
     }
-  for (guint i = 0; i < n_columns; i++)
-    {
-      char *end = NULL;
-      if (fields[i][0] == '\0')
-        {
-          row[i] = NAN;
-          continue;
-        }
-      errno = 0;
-      row[i] = g_ascii_strtod (fields[i], &end);
-      if (end == fields[i] || *end != '\0')
-        {
-          g_autofree char *msg = g_strdup_printf ("field %u ('%s') is not a number", i + 1,
-                                                  fields[i]);
-          return corrupt (error, path, lineno, msg);
-        }
-    }
+  for (guint i = 0; i < n; i++)
+    if (!grok_metrics_parse_field (g_strstrip (fields[i]), &row[i]))
+      {
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                     "%s:%u: column “%s” holds “%s”, which is not a number",
+                     path, lineno, (const char *) g_ptr_array_index (metrics->columns, i),
+                     fields[i]);
+        return FALSE;
+      }
+  grok_metrics_append_row (metrics, row);
   return TRUE;
+}
+
+static GrokMetrics *
+grok_metrics_parse_header (char *line, const char *path, GError **error)
+{
+  g_auto (GStrv) names = g_strsplit (line, ",", -1);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_strstrip (names[i]);
+      if (names[i][0] == '\0')
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                       "%s:1: the header has an empty column name (column %u)", path, i + 1);
+          return NULL;
+        }
+      for (guint j = 0; j < i; j++)
+        if (strcmp (names[i], names[j]) == 0)
+          {
+            g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                         "%s:1: the header names column “%s” twice", path, names[i]);
+            return NULL;
+          }
+    }
+  return grok_metrics_new ((const char * const *) names);
 }
 
 GrokMetrics *
 grok_metrics_load_csv (const char *path, GError **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr (GError) local = NULL;
-  g_autoptr (GrokMetrics) m = NULL;
-  g_auto (GStrv) lines = NULL;
-  g_auto (GStrv) header = NULL;
-  g_autofree double *row = NULL;
-  gsize length;
-  guint n_lines;
+  g_autoptr (GrokMetrics) metrics = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gsize length = 0;
+  char *line, *next;
+  guint lineno = 1;
 
-  if (!g_file_get_contents (path, &text, &length, &local))
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_file_get_contents (path, &text, &length, &local_error))
     {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot read %s: %s", path, local->message);
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the metrics table: %s",
+                   local_error->message);
       return NULL;
     }
   if (memchr (text, '\0', length) != NULL)
     {
-      corrupt (error, path, 1, "the file holds NUL bytes");
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s: holds a NUL byte; this is not a metrics table", path);
       return NULL;
     }
-  lines = g_strsplit (text, "\n", -1);
-  n_lines = g_strv_length (lines);
-  /* the text after the last newline is a line cut short by a crash, or empty: drop it */
-  if (n_lines < 2)
+  next = strchr (text, '\n');
+  if (next == NULL)
     {
-      corrupt (error, path, 1, "no complete header line");
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s:1: the header line is missing or incomplete", path);
       return NULL;
     }
-  header = g_strsplit (lines[0], ",", -1);
-  for (guint i = 0; header[i] != NULL; i++)
-    if (header[i][0] == '\0')
-      {
-        corrupt (error, path, 1, "an empty column name in the header");
-        return NULL;
-      }
-  m = grok_metrics_new ((const char * const *) header);
-  row = g_new (double, m->columns->len);
-  for (guint i = 1; i + 1 < n_lines; i++)
+  *next = '\0';
+  if (next > text && next[-1] == '\r')
+    next[-1] = '\0';
+  metrics = grok_metrics_parse_header (text, path, error);
+  if (metrics == NULL)
+    return NULL;
+
+  /* only lines ended by a newline count: an unterminated tail is a row whose write was cut short */
+  for (line = next + 1; (next = strchr (line, '\n')) != NULL; line = next + 1)
     {
-      if (!parse_row (lines[i], m->columns->len, row, path, i + 1, error))
+      lineno++;
+      *next = '\0';
+      if (next > line && next[-1] == '\r')
+        next[-1] = '\0';
+      if (!grok_metrics_parse_line (metrics, line, path, lineno, error))
         return NULL;
-      grok_metrics_append_row (m, row);
     }
-  return g_steal_pointer (&m);
+  return g_steal_pointer (&metrics);
 }

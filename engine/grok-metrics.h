@@ -28,9 +28,12 @@ grok_metrics_get (const GrokMetrics *metrics, guint row, guint col)
 }
 /* a freshly allocated copy of one column (n_rows values); NULL when the column is absent */
 double      *grok_metrics_column       (const GrokMetrics *metrics, const char *name);
-/* CSV text: the header line, one line per row; numbers with %.9g, NAN as an empty field */
+/* CSV text: the header line, one line per row; numbers with %.9g, NAN as an empty field.
+ * Each returned line ends with its '\n', so one write appends one whole line. */
 char        *grok_metrics_format_header (const GrokMetrics *metrics);
 char        *grok_metrics_format_row    (const GrokMetrics *metrics, guint row);
+/* the whole table: the header and every row */
+char        *grok_metrics_format_csv    (const GrokMetrics *metrics);
 /* parse metrics.csv. A last line without its newline (a write cut short) is dropped; any
  * other malformed line is an error naming the file and the line. */
 GrokMetrics *grok_metrics_load_csv      (const char *path, GError **error);

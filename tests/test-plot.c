@@ -1,0 +1,180 @@
+/* The plotting module: tick rules checked by brute force over many ranges, the data <-> pixel
+ * mapping, and what lines look like where the data has gaps or a log axis cannot go. */
+#include "grok-plot.h"
+#include "figure-pixels.h"
+
+#include <math.h>
+
+static void
+test_linear_ticks_rules (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+
+  for (int trial = 0; trial < 2000; trial++)
+    {
+      /* spans from 1e-5 to 1e7, offset by up to 1000 spans from zero: beyond that the range
+       * is below double precision at its own magnitude and no tick rule can be exact */
+      double span = pow (10, g_rand_double_range (rand, -5, 7));
+      double lo = g_rand_double_range (rand, -1e3, 1e3) * span;
+      double hi = lo + span;
+      guint target = (guint) g_rand_int_range (rand, 2, 9);
+      double ticks[64], step = 0, mant;
+      guint n = grok_plot_linear_ticks (lo, hi, target, ticks, 64, &step);
+
+      /* step is 1, 2 or 5 times a power of ten */
+      mant = step / pow (10, floor (log10 (step) + 1e-12));
+      g_assert_true (fabs (mant - 1) < 1e-9 || fabs (mant - 2) < 1e-9 || fabs (mant - 5) < 1e-9
+                     || fabs (mant - 10) < 1e-9);
+      /* about `target` ticks: the 1-2-5 ladder can widen the step by up to 2.5 times the
+       * exact span / target, so at least floor(target / 2.5), and never fewer than two;
+       * never more than target + 1, except when a too-wide rung left fewer than two ticks:
+       * then the span is under two old steps, so under 5 new ones (ladder ratio <= 2.5) */
+      g_assert_cmpuint (n, >=, MAX ((guint) (target / 2.5), 2));
+      g_assert_cmpuint (n, <=, MAX (target + 1, 5));
+      for (guint i = 0; i < n; i++)
+        {
+          double k = ticks[i] / step;
+          /* every tick inside the range (to rounding) and a whole multiple of the step */
+          g_assert_cmpfloat (ticks[i], >=, lo - 1e-9 * step);
+          g_assert_cmpfloat (ticks[i], <=, hi + 1e-9 * step);
+          g_assert_cmpfloat (fabs (k - round (k)), <, 1e-6);
+          if (i > 0)
+            g_assert_cmpfloat (fabs (ticks[i] - ticks[i - 1] - step), <, 1e-6 * step);
+        }
+      /* none missing at the ends */
+      g_assert_cmpfloat (ticks[0] - step, <, lo);
+      g_assert_cmpfloat (ticks[n - 1] + step, >, hi);
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_linear_ticks_example (void)
+{
+  double ticks[16], step;
+  guint n = grok_plot_linear_ticks (0, 1, 5, ticks, 16, &step);
+
+  g_assert_cmpuint (n, ==, 6);
+  g_assert_cmpfloat (fabs (step - 0.2), <, 1e-12);
+  g_assert_cmpfloat (ticks[0], ==, 0);
+  g_assert_cmpfloat (fabs (ticks[5] - 1), <, 1e-12);
+}
+
+static void
+test_log_ticks (void)
+{
+  g_autoptr (GArray) major = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) minor = g_array_new (FALSE, FALSE, sizeof (double));
+  const double want[] = { 0.01, 0.1, 1, 10 };
+
+  grok_plot_log_ticks (0.0031, 20, 8, major, minor);
+  g_assert_cmpuint (major->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat (fabs (g_array_index (major, double, i) / want[i] - 1), <, 1e-12);
+  /* minor: 0.004..0.009 (6), 0.02..0.09, 0.2..0.9, 2..9 (8 each), 20 (1) */
+  g_assert_cmpuint (minor->len, ==, 6 + 8 + 8 + 8 + 1);
+
+  /* 30 decades with room for 6 labels: every 5th decade, no minor ticks */
+  g_array_set_size (major, 0);
+  g_array_set_size (minor, 0);
+  grok_plot_log_ticks (1e-20, 1e10, 6, major, minor);
+  g_assert_cmpuint (major->len, ==, 7);
+  g_assert_cmpuint (minor->len, ==, 0);
+}
+
+static void
+test_geometry_round_trip (void)
+{
+  GrokPlotGeometry g = { 50, 20, 400, 300, 1, 1e5, -2, 3, TRUE, FALSE };
+
+  g_assert_cmpfloat (fabs (grok_plot_geometry_x_to_px (&g, 1) - 50), <, 1e-9);
+  g_assert_cmpfloat (fabs (grok_plot_geometry_x_to_px (&g, 1e5) - 450), <, 1e-9);
+  /* 10^2.5 is the middle of 10^0..10^5 on a log axis */
+  g_assert_cmpfloat (fabs (grok_plot_geometry_x_to_px (&g, pow (10, 2.5)) - 250), <, 1e-9);
+  /* y grows upwards: the maximum is at the top */
+  g_assert_cmpfloat (fabs (grok_plot_geometry_y_to_px (&g, 3) - 20), <, 1e-9);
+  g_assert_cmpfloat (fabs (grok_plot_geometry_y_to_px (&g, -2) - 320), <, 1e-9);
+  for (double x = 1; x < 1e5; x *= 3.7)
+    g_assert_cmpfloat (fabs (grok_plot_geometry_px_to_x (&g, grok_plot_geometry_x_to_px (&g, x)) / x - 1), <, 1e-12);
+  for (double y = -2; y < 3; y += 0.37)
+    g_assert_cmpfloat (fabs (grok_plot_geometry_px_to_y (&g, grok_plot_geometry_y_to_px (&g, y)) - y), <, 1e-12);
+  g_assert_true (isnan (grok_plot_geometry_x_to_px (&g, -1)));
+  g_assert_true (grok_plot_geometry_contains (&g, 60, 30));
+  g_assert_false (grok_plot_geometry_contains (&g, 40, 30));
+}
+
+/* y = x on 0..10 with y[5] missing: the line is there at x = 2 and x = 8, absent at x = 5 */
+static void
+test_nan_breaks_line (void)
+{
+  double x[11], y[11];
+  GrokFigureStyle style;
+  GrokSeries series;
+  GrokPlot plot;
+  GrokPlotGeometry g;
+  GrokRgba color = { 0.8, 0.1, 0.6, 1 };
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 500, 400);
+  cairo_t *cr = cairo_create (s);
+
+  for (int i = 0; i <= 10; i++)
+    x[i] = y[i] = i;
+  y[5] = NAN;
+  grok_figure_style_init (&style, GROK_SCHEME_LIGHT);
+  style.scale = 2;
+  series = (GrokSeries) { x, y, NULL, NULL, 11, NULL, color, FALSE };
+  grok_plot_init (&plot);
+  plot.series = &series;
+  plot.n_series = 1;
+  grok_plot_draw (cr, 0, 0, 500, 400, &plot, &style, &g);
+  /* 8-bit channels and antialiasing at the line's centre: 40 levels of slack */
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, 2), grok_plot_geometry_y_to_px (&g, 2), 2, color, 40));
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, 8), grok_plot_geometry_y_to_px (&g, 8), 2, color, 40));
+  g_assert_false (color_near_point (s, grok_plot_geometry_x_to_px (&g, 5), grok_plot_geometry_y_to_px (&g, 5), 4, color, 60));
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+/* log y with y = x - 3 on 0..10: the non-positive points are skipped, the rest drawn */
+static void
+test_log_axis_skips_non_positive (void)
+{
+  double x[11], y[11];
+  GrokFigureStyle style;
+  GrokSeries series;
+  GrokPlot plot;
+  GrokPlotGeometry g;
+  GrokRgba color = { 0.1, 0.6, 0.2, 1 };
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 500, 400);
+  cairo_t *cr = cairo_create (s);
+
+  for (int i = 0; i <= 10; i++)
+    x[i] = i, y[i] = i - 3;
+  grok_figure_style_init (&style, GROK_SCHEME_LIGHT);
+  style.scale = 2;
+  series = (GrokSeries) { x, y, NULL, NULL, 11, NULL, color, FALSE };
+  grok_plot_init (&plot);
+  plot.y_log = TRUE;
+  plot.series = &series;
+  plot.n_series = 1;
+  grok_plot_draw (cr, 0, 0, 500, 400, &plot, &style, &g);
+  /* the automatic range starts at the smallest positive value */
+  g_assert_cmpfloat (g.y_min, <=, 1);
+  g_assert_cmpfloat (g.y_min, >, 0.5);
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, 6), grok_plot_geometry_y_to_px (&g, 3), 2, color, 40));
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ui/plot/linear-ticks-rules", test_linear_ticks_rules);
+  g_test_add_func ("/ui/plot/linear-ticks-example", test_linear_ticks_example);
+  g_test_add_func ("/ui/plot/log-ticks", test_log_ticks);
+  g_test_add_func ("/ui/plot/geometry-round-trip", test_geometry_round_trip);
+  g_test_add_func ("/ui/plot/nan-breaks-line", test_nan_breaks_line);
+  g_test_add_func ("/ui/plot/log-axis-skips-non-positive", test_log_axis_skips_non_positive);
+  return g_test_run ();
+}

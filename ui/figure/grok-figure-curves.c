@@ -1,0 +1,362 @@
+/* The training-curves figure. The data of each series is prepared first (a column of one run,
+ * or the mean, min and max over runs at each x), then each panel is one grok_plot_draw call. */
+#include "grok-figure-curves.h"
+
+#include <math.h>
+#include <string.h>
+
+#define GROK_MAX_PANELS 8
+
+void
+grok_curves_options_init (GrokCurvesOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  *options = (GrokCurvesOptions) { 0 };
+  options->show_loss = TRUE;
+  options->show_accuracy = TRUE;
+  options->show_train = TRUE;
+  options->show_test = TRUE;
+  options->show_markers = TRUE;
+  options->threshold = 0.99;
+}
+
+double
+grok_figure_curves_first_reaching (const GrokMetrics *metrics, const char *x_column,
+                                   const char *column, double threshold)
+{
+  int xc, yc;
+
+  g_return_val_if_fail (metrics != NULL && column != NULL, NAN);
+
+  xc = grok_metrics_column_index (metrics, x_column != NULL ? x_column : "step");
+  yc = grok_metrics_column_index (metrics, column);
+  if (xc < 0 || yc < 0)
+    return NAN;
+  for (guint r = 0; r < metrics->n_rows; r++)
+    if (grok_metrics_get (metrics, r, (guint) yc) >= threshold)
+      return grok_metrics_get (metrics, r, (guint) xc);
+  return NAN;
+}
+
+/* one series as arrays: owned here, so the panels can be drawn from plain pointers */
+typedef struct
+{
+  GArray *x, *y, *lo, *hi;   /* double; lo and hi NULL for a single run */
+} GrokCurveData;
+
+static void
+grok_curve_data_clear (GrokCurveData *d)
+{
+  g_clear_pointer (&d->x, g_array_unref);
+  g_clear_pointer (&d->y, g_array_unref);
+  g_clear_pointer (&d->lo, g_array_unref);
+  g_clear_pointer (&d->hi, g_array_unref);
+}
+
+/* the row of `run` whose x is `x`, or -1; rows are in step order, so bisect */
+static int
+grok_find_row (const GrokMetrics *run, int xc, double x)
+{
+  int lo = 0, hi = (int) run->n_rows - 1;
+
+  while (lo <= hi)
+    {
+      int mid = lo + (hi - lo) / 2;
+      double v = grok_metrics_get (run, (guint) mid, (guint) xc);
+      if (v == x)
+        return mid;
+      if (v < x)
+        lo = mid + 1;
+      else
+        hi = mid - 1;
+    }
+  return -1;
+}
+
+static int
+grok_compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* the sorted union of the x values of all runs */
+static GArray *
+grok_union_x (const GrokMetrics * const *runs, guint n_runs, const char *x_column)
+{
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (double));
+  guint out = 0;
+
+  for (guint k = 0; k < n_runs; k++)
+    {
+      int xc = grok_metrics_column_index (runs[k], x_column);
+      for (guint r = 0; xc >= 0 && r < runs[k]->n_rows; r++)
+        {
+          double x = grok_metrics_get (runs[k], r, (guint) xc);
+          if (isfinite (x))
+            g_array_append_val (all, x);
+        }
+    }
+  g_array_sort (all, grok_compare_doubles);
+  for (guint i = 0; i < all->len; i++)
+    if (out == 0 || g_array_index (all, double, i) != g_array_index (all, double, out - 1))
+      g_array_index (all, double, out++) = g_array_index (all, double, i);
+  g_array_set_size (all, out);
+  return all;
+}
+
+static gboolean
+grok_curve_data_build (GrokCurveData *d, const GrokMetrics * const *runs, guint n_runs,
+                       const char *x_column, const char *column)
+{
+  gboolean any = FALSE;
+
+  d->x = grok_union_x (runs, n_runs, x_column);
+  d->y = g_array_new (FALSE, FALSE, sizeof (double));
+  if (n_runs > 1)
+    {
+      d->lo = g_array_new (FALSE, FALSE, sizeof (double));
+      d->hi = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+  for (guint i = 0; i < d->x->len; i++)
+    {
+      double x = g_array_index (d->x, double, i), sum = 0, lo = INFINITY, hi = -INFINITY;
+      guint count = 0;
+
+      for (guint k = 0; k < n_runs; k++)
+        {
+          int xc = grok_metrics_column_index (runs[k], x_column);
+          int yc = grok_metrics_column_index (runs[k], column);
+          int row = xc >= 0 && yc >= 0 ? grok_find_row (runs[k], xc, x) : -1;
+          double v = row >= 0 ? grok_metrics_get (runs[k], (guint) row, (guint) yc) : NAN;
+          if (isfinite (v))
+            sum += v, lo = MIN (lo, v), hi = MAX (hi, v), count++;
+        }
+      sum = count > 0 ? sum / count : NAN;
+      any = any || count > 0;
+      g_array_append_val (d->y, sum);
+      if (n_runs > 1)
+        {
+          lo = count > 0 ? lo : NAN;
+          hi = count > 0 ? hi : NAN;
+          g_array_append_val (d->lo, lo);
+          g_array_append_val (d->hi, hi);
+        }
+    }
+  return any;
+}
+
+/* the x where the (mean) curve first reaches the threshold */
+static double
+grok_curve_data_first_reaching (const GrokCurveData *d, double threshold)
+{
+  for (guint i = 0; d->y != NULL && i < d->y->len; i++)
+    if (g_array_index (d->y, double, i) >= threshold)
+      return g_array_index (d->x, double, i);
+  return NAN;
+}
+
+typedef struct
+{
+  const char *title, *y_label;
+  const char *columns[2];
+  const char *labels[2];
+  guint       colors[2];
+  gboolean    y_log;
+  gboolean    auto_log;   /* decide log y from the data (extra columns) */
+  double      y_min, y_max;
+} GrokPanelSpec;
+
+static guint
+grok_curves_panels (const GrokCurvesOptions *o, GrokPanelSpec *panels)
+{
+  guint n = 0;
+
+  if (o->show_loss && (o->show_train || o->show_test))
+    panels[n++] = (GrokPanelSpec) {
+      "Loss", "cross-entropy (nats)",
+      { o->show_train ? "train_loss" : NULL, o->show_test ? "test_loss" : NULL },
+      { "train", "test" }, { 0, 1 }, TRUE, FALSE, NAN, NAN };
+  if (o->show_accuracy && (o->show_train || o->show_test))
+    /* a little room past 0 and 1 so a curve sitting at 1.0 is not hidden by the frame */
+    panels[n++] = (GrokPanelSpec) {
+      "Accuracy", "accuracy",
+      { o->show_train ? "train_acc" : NULL, o->show_test ? "test_acc" : NULL },
+      { "train", "test" }, { 0, 1 }, FALSE, FALSE, -0.03, 1.03 };
+  for (guint i = 0; o->extra_columns != NULL && o->extra_columns[i] != NULL; i++)
+    {
+      if (n == GROK_MAX_PANELS)
+        break;
+      panels[n++] = (GrokPanelSpec) {
+        o->extra_columns[i], o->extra_columns[i], { o->extra_columns[i], NULL },
+        { NULL, NULL }, { 2 + i, 0 }, FALSE, TRUE, NAN, NAN };
+    }
+  return n;
+}
+
+/* a log axis for positive data spanning more than two decades */
+static gboolean
+grok_curves_wants_log (const GrokCurveData *d)
+{
+  double lo = INFINITY, hi = 0;
+
+  for (guint i = 0; i < d->y->len; i++)
+    {
+      double v = g_array_index (d->y, double, i);
+      if (isnan (v))
+        continue;
+      if (v <= 0)
+        return FALSE;
+      lo = MIN (lo, v);
+      hi = MAX (hi, v);
+    }
+  return hi > 0 && hi / lo > 100;
+}
+
+/* the number of columns of the panel grid that gives panels closest to 1.4 : 1 and largest */
+static guint
+grok_curves_grid_columns (double width, double height, guint n)
+{
+  guint best = 1;
+  double best_score = -1;
+
+  for (guint cols = 1; cols <= n; cols++)
+    {
+      guint rows = (n + cols - 1) / cols;
+      double score = MIN (width / cols / 1.4, height / rows);
+      if (score > best_score + 1e-9)
+        best = cols, best_score = score;
+    }
+  return best;
+}
+
+typedef struct
+{
+  const GrokCurvesOptions *options;
+  const GrokFigureStyle   *style;
+  const char              *x_column;
+  double                   markers[2];
+  const char              *marker_labels[2];
+  guint                    n_markers;
+} GrokCurvesCtx;
+
+static void
+grok_curves_draw_panel (cairo_t *cr, const GrokCurvesCtx *ctx, const GrokPanelSpec *spec,
+                        const GrokMetrics * const *runs, guint n_runs,
+                        double x, double y, double w, double h, GrokPlotGeometry *geometry)
+{
+  GrokCurveData data[2] = { { 0 } };
+  GrokSeries series[2];
+  GrokPlot plot;
+  g_autofree char *empty = NULL;
+  guint n_series = 0;
+
+  grok_plot_init (&plot);
+  for (guint k = 0; k < 2; k++)
+    {
+      GrokCurveData *d = &data[n_series];
+      if (spec->columns[k] == NULL
+          || !grok_curve_data_build (d, runs, n_runs, ctx->x_column, spec->columns[k]))
+        {
+          grok_curve_data_clear (d);
+          continue;
+        }
+      series[n_series] = (GrokSeries) {
+        (const double *) d->x->data, (const double *) d->y->data,
+        d->lo != NULL ? (const double *) d->lo->data : NULL,
+        d->hi != NULL ? (const double *) d->hi->data : NULL,
+        d->x->len, spec->labels[k],
+        grok_figure_style_series_color (ctx->style, spec->colors[k]), FALSE };
+      n_series++;
+    }
+  empty = g_strdup_printf ("no %s data yet", spec->title);
+  plot.title = spec->title;
+  plot.x_label = ctx->x_column;
+  plot.y_label = spec->y_label;
+  plot.x_log = ctx->options->log_x;
+  plot.y_log = spec->auto_log ? n_series > 0 && grok_curves_wants_log (&data[0]) : spec->y_log;
+  plot.y_min = spec->y_min;
+  plot.y_max = spec->y_max;
+  plot.series = series;
+  plot.n_series = n_series;
+  plot.hide_legend = n_series < 2;
+  plot.markers_x = ctx->markers;
+  plot.marker_labels = ctx->marker_labels;
+  plot.n_markers = ctx->n_markers;
+  plot.empty_text = empty;
+  grok_plot_draw (cr, x, y, w, h, &plot, ctx->style, geometry);
+  grok_curve_data_clear (&data[0]);
+  grok_curve_data_clear (&data[1]);
+}
+
+static void
+grok_curves_find_markers (GrokCurvesCtx *ctx, const GrokMetrics * const *runs, guint n_runs)
+{
+  static const char *columns[] = { "train_acc", "test_acc" };
+  static const char *labels[] = { "memorised", "generalised" };
+
+  ctx->n_markers = 0;
+  if (!ctx->options->show_markers)
+    return;
+  for (guint k = 0; k < 2; k++)
+    {
+      GrokCurveData d = { 0 };
+      double at = NAN;
+      if (grok_curve_data_build (&d, runs, n_runs, ctx->x_column, columns[k]))
+        at = grok_curve_data_first_reaching (&d, ctx->options->threshold);
+      grok_curve_data_clear (&d);
+      if (isnan (at))
+        continue;
+      ctx->markers[ctx->n_markers] = at;
+      ctx->marker_labels[ctx->n_markers++] = labels[k];
+    }
+}
+
+guint
+grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
+                              const GrokMetrics * const *runs, guint n_runs,
+                              const GrokCurvesOptions *options, const GrokFigureStyle *style,
+                              GrokPlotGeometry *panels_out, guint max_panels)
+{
+  GrokPanelSpec panels[GROK_MAX_PANELS];
+  GrokCurvesCtx ctx = { options, style, NULL, { 0 }, { NULL }, 0 };
+  GrokPalette palette;
+  guint n, cols, rows;
+
+  g_return_val_if_fail (cr != NULL && options != NULL && style != NULL, 0);
+  g_return_val_if_fail (runs != NULL || n_runs == 0, 0);
+
+  ctx.x_column = options->x_column != NULL ? options->x_column : "step";
+  n = grok_curves_panels (options, panels);
+  grok_figure_style_palette (style, &palette);
+  grok_figure_set_color (cr, palette.background);
+  cairo_paint (cr);
+  if (n == 0)
+    return 0;
+  grok_curves_find_markers (&ctx, runs, n_runs);
+  cols = grok_curves_grid_columns (width, height, n);
+  rows = (n + cols - 1) / cols;
+  for (guint i = 0; i < n; i++)
+    {
+      double w = width / cols, h = height / rows;
+      GrokPlotGeometry g;
+      grok_curves_draw_panel (cr, &ctx, &panels[i], runs, n_runs,
+                              (i % cols) * w, (i / cols) * h, w, h, &g);
+      if (panels_out != NULL && i < max_panels)
+        panels_out[i] = g;
+    }
+  return n;
+}
+
+guint
+grok_figure_curves_draw (cairo_t *cr, double width, double height, const GrokMetrics *metrics,
+                         const GrokCurvesOptions *options, const GrokFigureStyle *style,
+                         GrokPlotGeometry *panels_out, guint max_panels)
+{
+  const GrokMetrics *runs[1] = { metrics };
+
+  g_return_val_if_fail (metrics != NULL, 0);
+  return grok_figure_curves_draw_runs (cr, width, height, runs, 1, options, style,
+                                       panels_out, max_panels);
+}

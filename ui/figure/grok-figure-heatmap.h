@@ -1,0 +1,33 @@
+/* A weight matrix as a heatmap: the diverging map centred on zero with symmetric limits, a
+ * colour bar, row and column ticks, the tensor name as title. The matrix becomes an image
+ * surface once (one pixel per entry) and is then scaled with nearest-neighbour sampling each
+ * time it is drawn, so a redraw costs the same whatever the matrix size. */
+#pragma once
+
+#include "grok-plot.h"
+
+G_BEGIN_DECLS
+
+/* rows x cols, row-major (out_features, in_features) as checkpoints store them. limit <= 0 or
+ * NAN means max |value| (1 for an all-zero matrix); the limit used goes to *limit_out.
+ * NAN entries are transparent. Returns a new CAIRO_FORMAT_ARGB32 surface cols wide, rows high. */
+cairo_surface_t *grok_heatmap_surface_new (const float *values, guint rows, guint cols,
+                                           double limit, double *limit_out);
+
+typedef struct
+{
+  double left, top, width, height;   /* the matrix area in device units */
+  guint  rows, cols;
+  double bar_left, bar_top, bar_width, bar_height;   /* the colour bar */
+  double limit;
+} GrokHeatmapGeometry;
+
+/* FALSE when (px, py) is outside the matrix */
+gboolean grok_heatmap_geometry_cell_at (const GrokHeatmapGeometry *geometry, double px, double py,
+                                        guint *row, guint *col);
+
+void     grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
+                                   cairo_surface_t *matrix, double limit, const char *title,
+                                   const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out);
+
+G_END_DECLS

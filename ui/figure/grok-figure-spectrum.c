@@ -1,0 +1,43 @@
+/* The spectrum figure: one line per checkpoint, index from 1, coloured along the sequential
+ * map so the order of checkpoints reads from dark (early) to light (late). */
+#include "grok-figure-spectrum.h"
+
+void
+grok_figure_spectrum_draw (cairo_t *cr, double x, double y, double width, double height,
+                           const GrokSpectrum *spectra, guint n_spectra, const char *title,
+                           const GrokFigureStyle *style, GrokPlotGeometry *geometry_out)
+{
+  g_autofree GrokSeries *series = NULL;
+  g_autofree double *index = NULL;
+  gsize n_max = 1;
+  GrokPlot plot;
+
+  g_return_if_fail (cr != NULL && style != NULL);
+  g_return_if_fail (spectra != NULL || n_spectra == 0);
+
+  for (guint s = 0; s < n_spectra; s++)
+    n_max = MAX (n_max, spectra[s].n);
+  index = g_new (double, n_max);
+  for (gsize i = 0; i < n_max; i++)
+    index[i] = (double) (i + 1);
+  series = g_new0 (GrokSeries, MAX (n_spectra, 1));
+  for (guint s = 0; s < n_spectra; s++)
+    {
+      /* stop short of the map's yellow end on a white page, of its near-black end on a
+       * dark one */
+      gboolean dark = style->scheme == GROK_SCHEME_DARK;
+      double f = n_spectra > 1 ? (double) s / (n_spectra - 1) : 0.4;
+      double t = dark ? 0.25 + 0.75 * f : 0.85 * f;
+      series[s] = (GrokSeries) { index, spectra[s].values, NULL, NULL, spectra[s].n,
+                                 spectra[s].label, grok_colormap_sequential (t), FALSE };
+    }
+  grok_plot_init (&plot);
+  plot.title = title;
+  plot.x_label = "index";
+  plot.y_label = "singular value";
+  plot.y_log = TRUE;
+  plot.series = series;
+  plot.n_series = n_spectra;
+  plot.empty_text = "no singular values";
+  grok_plot_draw (cr, x, y, width, height, &plot, style, geometry_out);
+}

@@ -1,0 +1,518 @@
+/* Drawing a plot: the layout of margins from the measured tick labels, the grid, bands and
+ * lines clipped to the data area, marker lines with staggered labels, left and bottom spines
+ * with outward ticks, and a legend placed in the corner that hides the fewest points. */
+#include "grok-plot.h"
+#include "grok-plot-private.h"
+
+#include <math.h>
+
+#define GROK_MAX_TICKS 64
+
+typedef struct
+{
+  GArray    *major;    /* double: labelled ticks, with grid lines */
+  GPtrArray *labels;   /* char *, one per major tick */
+  GArray    *minor;    /* double: short unlabelled ticks */
+} GrokTicks;
+
+static void
+grok_ticks_clear (GrokTicks *t)
+{
+  g_clear_pointer (&t->major, g_array_unref);
+  g_clear_pointer (&t->labels, g_ptr_array_unref);
+  g_clear_pointer (&t->minor, g_array_unref);
+}
+
+static int
+grok_compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static void
+grok_ticks_build (GrokTicks *t, double lo, double hi, gboolean log_scale, guint target)
+{
+  t->major = g_array_new (FALSE, FALSE, sizeof (double));
+  t->labels = g_ptr_array_new_with_free_func (g_free);
+  t->minor = g_array_new (FALSE, FALSE, sizeof (double));
+  if (!log_scale)
+    {
+      double ticks[GROK_MAX_TICKS], step = 1;
+      guint n = grok_plot_linear_ticks (lo, hi, target, ticks, GROK_MAX_TICKS, &step);
+      for (guint i = 0; i < n; i++)
+        {
+          g_array_append_val (t->major, ticks[i]);
+          g_ptr_array_add (t->labels, grok_plot_format_linear (ticks[i], step));
+        }
+      return;
+    }
+  grok_plot_log_ticks (lo, hi, target, t->major, t->minor);
+  for (guint i = 0; i < t->major->len; i++)
+    g_ptr_array_add (t->labels, grok_plot_format_decade (g_array_index (t->major, double, i)));
+  if (t->major->len >= 2)
+    return;
+  /* less than two decades in view: label the 2s and 5s too, or the axis cannot be read */
+  for (guint i = 0; i < t->minor->len; i++)
+    {
+      double v = g_array_index (t->minor, double, i);
+      double m = v / pow (10.0, floor (log10 (v) + 1e-9));
+      if (fabs (m - 2) < 1e-6 || fabs (m - 5) < 1e-6)
+        {
+          g_array_append_val (t->major, v);
+          g_ptr_array_add (t->labels, grok_plot_format_log_minor (v));
+        }
+    }
+  /* keep positions and labels paired while sorting: sort indices, then rebuild */
+  {
+    g_autoptr (GArray) pos = g_array_copy (t->major);
+    g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+    g_array_sort (pos, grok_compare_doubles);
+    for (guint i = 0; i < pos->len; i++)
+      for (guint j = 0; j < t->major->len; j++)
+        if (g_array_index (t->major, double, j) == g_array_index (pos, double, i))
+          g_ptr_array_add (labels, g_strdup (g_ptr_array_index (t->labels, j)));
+    g_array_unref (t->major);
+    g_ptr_array_unref (t->labels);
+    t->major = g_steal_pointer (&pos);
+    t->labels = g_steal_pointer (&labels);
+  }
+}
+
+typedef struct
+{
+  const GrokFigureStyle *style;
+  GrokPalette palette;
+  double      u;          /* one point in device units */
+  double      fs;         /* the font size in device units */
+  GrokTicks   xt, yt;
+} GrokPlotCtx;
+
+/* margins from what will be drawn in them; fills the data area of g */
+static void
+grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, double y,
+                  double width, double height, GrokPlotGeometry *g)
+{
+  double pad = 0.6 * c->fs, tick = 3.5 * c->u, label_h, max_w = 0, last_w = 0;
+  double left, right, top, bottom;
+
+  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+  label_h = grok_figure_text_height (cr);
+  grok_ticks_build (&c->yt, g->y_min, g->y_max, g->y_log,
+                    CLAMP ((guint) (height / (3.2 * c->fs)), 2, 8));
+  for (guint i = 0; i < c->yt.labels->len; i++)
+    max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
+  left = pad + max_w + tick + 0.5 * pad + (plot->y_label != NULL ? label_h * 1.3 + pad : 0);
+  bottom = pad + label_h + tick + 0.5 * pad + (plot->x_label != NULL ? label_h * 1.3 + pad : 0);
+  top = pad + 0.5 * label_h;
+  if (plot->title != NULL)
+    {
+      grok_figure_set_font (cr, c->style, c->style->font_size * 1.1, TRUE);
+      top = pad + grok_figure_text_height (cr) * 1.3 + pad;
+      grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+    }
+  /* decade labels are short, so a log axis can carry more of them */
+  grok_ticks_build (&c->xt, g->x_min, g->x_max, g->x_log,
+                    CLAMP ((guint) ((width - left) / ((g->x_log ? 3.5 : 6.5) * c->fs)), 2, 10));
+  if (c->xt.labels->len > 0)
+    last_w = grok_figure_text_width (cr, g_ptr_array_index (c->xt.labels, c->xt.labels->len - 1));
+  right = MAX (pad * 1.5, 0.5 * last_w + 0.5 * pad);
+  g->left = x + left;
+  g->top = y + top;
+  g->width = MAX (width - left - right, 1.0);
+  g->height = MAX (height - top - bottom, 1.0);
+}
+
+static void
+grok_plot_draw_grid (cairo_t *cr, GrokPlotCtx *c, const GrokPlotGeometry *g)
+{
+  grok_figure_set_color (cr, c->palette.grid);
+  cairo_set_line_width (cr, 0.6 * c->u);
+  for (guint i = 0; i < c->xt.major->len; i++)
+    {
+      double px = round (grok_plot_geometry_x_to_px (g, g_array_index (c->xt.major, double, i)));
+      cairo_move_to (cr, px + 0.5, g->top);
+      cairo_line_to (cr, px + 0.5, g->top + g->height);
+    }
+  for (guint i = 0; i < c->yt.major->len; i++)
+    {
+      double py = round (grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i)));
+      cairo_move_to (cr, g->left, py + 0.5);
+      cairo_line_to (cr, g->left + g->width, py + 0.5);
+    }
+  cairo_stroke (cr);
+}
+
+/* device coordinates of point i, FALSE when a log axis or a NAN makes it undrawable;
+ * clamped far outside the area so Cairo's fixed-point coordinates never overflow */
+static gboolean
+grok_plot_point (const GrokPlotGeometry *g, const double *xs, const double *ys, gsize i,
+                 double *px, double *py)
+{
+  double limit = 1e6;
+
+  if (!isfinite (xs[i]) || !isfinite (ys[i]) || (g->x_log && xs[i] <= 0) || (g->y_log && ys[i] <= 0))
+    return FALSE;
+  *px = CLAMP (grok_plot_geometry_x_to_px (g, xs[i]), -limit, limit);
+  *py = CLAMP (grok_plot_geometry_y_to_px (g, ys[i]), -limit, limit);
+  return TRUE;
+}
+
+/* one translucent polygon per unbroken run of points where both y_lo and y_hi are drawable */
+static void
+grok_plot_draw_band (cairo_t *cr, const GrokSeries *s, const GrokPlotGeometry *g)
+{
+  gsize i = 0;
+
+  while (i < s->n)
+    {
+      gsize start, end;
+      double px, py;
+
+      while (i < s->n && !(grok_plot_point (g, s->x, s->y_lo, i, &px, &py)
+                           && grok_plot_point (g, s->x, s->y_hi, i, &px, &py)))
+        i++;
+      start = i;
+      while (i < s->n && grok_plot_point (g, s->x, s->y_lo, i, &px, &py)
+             && grok_plot_point (g, s->x, s->y_hi, i, &px, &py))
+        i++;
+      end = i;
+      if (end <= start)
+        continue;
+      for (gsize k = start; k < end; k++)
+        {
+          grok_plot_point (g, s->x, s->y_hi, k, &px, &py);
+          cairo_line_to (cr, px, py);
+        }
+      for (gsize k = end; k-- > start;)
+        {
+          grok_plot_point (g, s->x, s->y_lo, k, &px, &py);
+          cairo_line_to (cr, px, py);
+        }
+      cairo_close_path (cr);
+    }
+  cairo_set_source_rgba (cr, s->color.r, s->color.g, s->color.b, 0.22 * s->color.a);
+  cairo_fill (cr);
+}
+
+static void
+grok_plot_set_dash (cairo_t *cr, GrokPlotCtx *c, gboolean dashed)
+{
+  double dash[] = { 4.0 * c->u, 2.5 * c->u };
+  cairo_set_dash (cr, dash, dashed ? 2 : 0, 0);
+}
+
+static void
+grok_plot_draw_line (cairo_t *cr, GrokPlotCtx *c, const GrokSeries *s, const GrokPlotGeometry *g)
+{
+  gboolean pen_down = FALSE;
+  gsize n_drawn = 0, last = 0;
+
+  for (gsize i = 0; i < s->n; i++)
+    {
+      double px, py;
+      if (!grok_plot_point (g, s->x, s->y, i, &px, &py))
+        {
+          pen_down = FALSE;   /* a gap in the data is a gap in the line */
+          continue;
+        }
+      if (pen_down)
+        cairo_line_to (cr, px, py);
+      else
+        cairo_move_to (cr, px, py);
+      pen_down = TRUE;
+      n_drawn++;
+      last = i;
+    }
+  grok_figure_set_color (cr, s->color);
+  cairo_set_line_width (cr, c->style->line_width * c->u);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  grok_plot_set_dash (cr, c, s->dashed);
+  cairo_stroke (cr);
+  grok_plot_set_dash (cr, c, FALSE);
+  if (n_drawn == 1)
+    {
+      /* a lone point has no segment to stroke: show it as a dot */
+      double px, py;
+      grok_plot_point (g, s->x, s->y, last, &px, &py);
+      cairo_arc (cr, px, py, 1.5 * c->style->line_width * c->u, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+/* text on a translucent patch of background, readable where it crosses a curve */
+static void
+grok_plot_halo_text (cairo_t *cr, GrokPlotCtx *c, const char *text, double x, double y,
+                     double ax, double ay, double angle)
+{
+  double w = grok_figure_text_width (cr, text), h = grok_figure_text_height (cr), m = 0.15 * c->fs;
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_rotate (cr, -angle);
+  cairo_rectangle (cr, -ax * w - m, -ay * h - m, w + 2 * m, h + 2 * m);
+  grok_figure_set_color (cr, (GrokRgba) { c->palette.background.r, c->palette.background.g,
+                                          c->palette.background.b, 0.8 });
+  cairo_fill (cr);
+  cairo_restore (cr);
+  grok_figure_set_color (cr, c->palette.muted);
+  grok_figure_text (cr, text, x, y, ax, ay, angle);
+}
+
+/* dashed vertical lines; each label runs up along its line, at the top of the area, on the
+ * right of the line unless the area ends there */
+static void
+grok_plot_draw_markers (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
+                        const GrokPlotGeometry *g)
+{
+  grok_figure_set_font (cr, c->style, c->style->font_size * 0.85, FALSE);
+  for (guint m = 0; m < plot->n_markers; m++)
+    {
+      double mx = plot->markers_x[m], px, h = grok_figure_text_height (cr);
+      const char *label = plot->marker_labels != NULL ? plot->marker_labels[m] : NULL;
+      gboolean right;
+
+      if (!isfinite (mx) || (g->x_log && mx <= 0))
+        continue;
+      px = grok_plot_geometry_x_to_px (g, mx);
+      if (px < g->left || px > g->left + g->width)
+        continue;
+      grok_figure_set_color (cr, c->palette.muted);
+      cairo_set_line_width (cr, 0.8 * c->u);
+      grok_plot_set_dash (cr, c, TRUE);
+      cairo_move_to (cr, px, g->top);
+      cairo_line_to (cr, px, g->top + g->height);
+      cairo_stroke (cr);
+      grok_plot_set_dash (cr, c, FALSE);
+      if (label == NULL)
+        continue;
+      right = px + 0.3 * c->fs + h <= g->left + g->width;
+      /* rotated a quarter turn: anchor (1, ay) is the text's end, at the top of the area */
+      grok_plot_halo_text (cr, c, label, right ? px + 0.3 * c->fs : px - 0.3 * c->fs,
+                           g->top + 0.4 * c->fs, 1, right ? 0 : 1, G_PI / 2);
+    }
+}
+
+static void
+grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const GrokPlotGeometry *g)
+{
+  double tick = 3.5 * c->u, minor = 2.0 * c->u, gap = 0.3 * c->fs;
+  double bottom = g->top + g->height, label_h;
+
+  grok_figure_set_color (cr, c->palette.foreground);
+  cairo_set_line_width (cr, 0.8 * c->u);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
+  cairo_move_to (cr, g->left, g->top);
+  cairo_line_to (cr, g->left, bottom);
+  cairo_line_to (cr, g->left + g->width, bottom);
+  for (guint i = 0; i < c->xt.major->len; i++)
+    {
+      double px = grok_plot_geometry_x_to_px (g, g_array_index (c->xt.major, double, i));
+      cairo_move_to (cr, px, bottom);
+      cairo_line_to (cr, px, bottom + tick);
+    }
+  for (guint i = 0; i < c->xt.minor->len; i++)
+    {
+      double px = grok_plot_geometry_x_to_px (g, g_array_index (c->xt.minor, double, i));
+      cairo_move_to (cr, px, bottom);
+      cairo_line_to (cr, px, bottom + minor);
+    }
+  for (guint i = 0; i < c->yt.major->len; i++)
+    {
+      double py = grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i));
+      cairo_move_to (cr, g->left, py);
+      cairo_line_to (cr, g->left - tick, py);
+    }
+  for (guint i = 0; i < c->yt.minor->len; i++)
+    {
+      double py = grok_plot_geometry_y_to_px (g, g_array_index (c->yt.minor, double, i));
+      cairo_move_to (cr, g->left, py);
+      cairo_line_to (cr, g->left - minor, py);
+    }
+  cairo_stroke (cr);
+
+  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+  label_h = grok_figure_text_height (cr);
+  for (guint i = 0; i < c->xt.major->len; i++)
+    grok_figure_text (cr, g_ptr_array_index (c->xt.labels, i),
+                      grok_plot_geometry_x_to_px (g, g_array_index (c->xt.major, double, i)),
+                      bottom + tick + gap, 0.5, 0, 0);
+  for (guint i = 0; i < c->yt.major->len; i++)
+    grok_figure_text (cr, g_ptr_array_index (c->yt.labels, i), g->left - tick - gap,
+                      grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i)),
+                      1, 0.5, 0);
+  if (plot->x_label != NULL)
+    grok_figure_text (cr, plot->x_label, g->left + g->width / 2,
+                      bottom + tick + gap + label_h * 1.9, 0.5, 0, 0);
+  if (plot->y_label != NULL)
+    {
+      double max_w = 0;
+      for (guint i = 0; i < c->yt.labels->len; i++)
+        max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
+      grok_figure_text (cr, plot->y_label, g->left - tick - gap - max_w - 0.5 * c->fs,
+                        g->top + g->height / 2, 0.5, 1, G_PI / 2);
+    }
+}
+
+/* how many drawable points of the plot fall inside a box: the legend goes where this is least */
+static guint
+grok_plot_points_in_box (const GrokPlot *plot, const GrokPlotGeometry *g, double x0, double y0,
+                         double x1, double y1)
+{
+  guint count = 0;
+
+  for (guint s = 0; s < plot->n_series; s++)
+    {
+      const GrokSeries *series = &plot->series[s];
+      gsize stride = MAX (series->n / 400, 1);   /* a sample is plenty to choose a corner */
+      for (gsize i = 0; i < series->n; i += stride)
+        {
+          double px, py, top, bottom;
+          if (!grok_plot_point (g, series->x, series->y, i, &px, &py) || px < x0 || px > x1)
+            continue;
+          top = bottom = py;
+          /* a band covers the whole vertical span between its edges at this x */
+          if (series->y_lo != NULL && series->y_hi != NULL)
+            {
+              double qx, q;
+              if (grok_plot_point (g, series->x, series->y_hi, i, &qx, &q))
+                top = MIN (top, q);
+              if (grok_plot_point (g, series->x, series->y_lo, i, &qx, &q))
+                bottom = MAX (bottom, q);
+            }
+          if (bottom >= y0 && top <= y1)
+            count++;
+        }
+    }
+  return count;
+}
+
+static void
+grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
+                       const GrokPlotGeometry *g)
+{
+  double sample = 1.8 * c->fs, pad = 0.45 * c->fs, row_h, text_w = 0, box_w, box_h;
+  double best_x = 0, best_y = 0, inset = 0.4 * c->fs;
+  guint n = 0, best = G_MAXUINT;
+
+  grok_figure_set_font (cr, c->style, c->style->font_size * 0.9, FALSE);
+  row_h = grok_figure_text_height (cr) * 1.75;
+  for (guint s = 0; s < plot->n_series; s++)
+    if (plot->series[s].label != NULL)
+      {
+        text_w = MAX (text_w, grok_figure_text_width (cr, plot->series[s].label));
+        n++;
+      }
+  if (n == 0 || plot->hide_legend)
+    return;
+  box_w = pad + sample + pad + text_w + pad;
+  box_h = n * row_h + pad;
+  /* corners in order of preference: top right, top left, bottom right, bottom left */
+  for (guint corner = 0; corner < 4; corner++)
+    {
+      double bx = corner % 2 == 0 ? g->left + g->width - inset - box_w : g->left + inset;
+      double by = corner < 2 ? g->top + inset : g->top + g->height - inset - box_h;
+      guint hits = grok_plot_points_in_box (plot, g, bx, by, bx + box_w, by + box_h);
+      if (hits < best)
+        best = hits, best_x = bx, best_y = by;
+    }
+  cairo_rectangle (cr, best_x, best_y, box_w, box_h);
+  grok_figure_set_color (cr, (GrokRgba) { c->palette.background.r, c->palette.background.g,
+                                          c->palette.background.b, 0.85 });
+  cairo_fill_preserve (cr);
+  grok_figure_set_color (cr, c->palette.grid);
+  cairo_set_line_width (cr, 0.6 * c->u);
+  cairo_stroke (cr);
+  for (guint s = 0, row = 0; s < plot->n_series; s++)
+    {
+      const GrokSeries *series = &plot->series[s];
+      double cy = best_y + pad / 2 + (row + 0.5) * row_h, sx = best_x + pad;
+      if (series->label == NULL)
+        continue;
+      if (series->y_lo != NULL && series->y_hi != NULL)
+        {
+          cairo_rectangle (cr, sx, cy - 0.3 * row_h, sample, 0.6 * row_h);
+          cairo_set_source_rgba (cr, series->color.r, series->color.g, series->color.b, 0.22);
+          cairo_fill (cr);
+        }
+      grok_figure_set_color (cr, series->color);
+      cairo_set_line_width (cr, c->style->line_width * c->u);
+      grok_plot_set_dash (cr, c, series->dashed);
+      cairo_move_to (cr, sx, cy);
+      cairo_line_to (cr, sx + sample, cy);
+      cairo_stroke (cr);
+      grok_plot_set_dash (cr, c, FALSE);
+      grok_figure_set_color (cr, c->palette.foreground);
+      grok_figure_text (cr, series->label, sx + sample + pad, cy, 0, 0.5, 0);
+      row++;
+    }
+}
+
+void
+grok_plot_init (GrokPlot *plot)
+{
+  g_return_if_fail (plot != NULL);
+
+  *plot = (GrokPlot) { 0 };
+  plot->x_min = plot->x_max = plot->y_min = plot->y_max = NAN;
+}
+
+void
+grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
+                const GrokPlot *plot, const GrokFigureStyle *style, GrokPlotGeometry *geometry_out)
+{
+  GrokPlotCtx c = { 0 };
+  GrokPlotGeometry g = { 0 };
+  gboolean have_data;
+
+  g_return_if_fail (cr != NULL && plot != NULL && style != NULL);
+  g_return_if_fail (plot->n_series == 0 || plot->series != NULL);
+  g_return_if_fail (plot->n_markers == 0 || plot->markers_x != NULL);
+
+  c.style = style;
+  c.u = style->scale;
+  c.fs = style->font_size * style->scale;
+  grok_figure_style_palette (style, &c.palette);
+  have_data = grok_plot_compute_limits (plot, &g);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, width, height);
+  grok_figure_set_color (cr, c.palette.background);
+  cairo_fill (cr);
+  grok_plot_layout (cr, &c, plot, x, y, width, height, &g);
+  grok_plot_draw_grid (cr, &c, &g);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, g.left, g.top, g.width, g.height);
+  cairo_clip (cr);
+  for (guint s = 0; s < plot->n_series; s++)
+    if (plot->series[s].y_lo != NULL && plot->series[s].y_hi != NULL)
+      grok_plot_draw_band (cr, &plot->series[s], &g);
+  for (guint s = 0; s < plot->n_series; s++)
+    grok_plot_draw_line (cr, &c, &plot->series[s], &g);
+  cairo_restore (cr);
+
+  grok_plot_draw_markers (cr, &c, plot, &g);
+  grok_plot_draw_axes (cr, &c, plot, &g);
+  if (plot->title != NULL)
+    {
+      grok_figure_set_font (cr, style, style->font_size * 1.1, TRUE);
+      grok_figure_set_color (cr, c.palette.foreground);
+      grok_figure_text (cr, plot->title, g.left + g.width / 2, y + 0.6 * c.fs, 0.5, 0, 0);
+    }
+  if (have_data)
+    grok_plot_draw_legend (cr, &c, plot, &g);
+  else if (plot->empty_text != NULL)
+    {
+      grok_figure_set_font (cr, style, style->font_size, FALSE);
+      grok_figure_set_color (cr, c.palette.muted);
+      grok_figure_text (cr, plot->empty_text, g.left + g.width / 2, g.top + g.height / 2,
+                        0.5, 0.5, 0);
+    }
+  cairo_restore (cr);
+  grok_ticks_clear (&c.xt);
+  grok_ticks_clear (&c.yt);
+  if (geometry_out != NULL)
+    *geometry_out = g;
+}

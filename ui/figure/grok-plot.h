@@ -1,0 +1,108 @@
+/* The shared plotting module every figure uses: a style (fonts, line widths, colour scheme,
+ * scale), axes with ticks and labels on linear or log scales, line series with optional
+ * min-max bands, vertical markers, a legend, and the data <-> pixel mapping that hover
+ * readouts need. Pure Cairo: the same call draws on screen, into a PNG, an SVG or a PDF. */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "grok-colormap.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GROK_SCHEME_LIGHT,   /* white background, for the screen */
+  GROK_SCHEME_DARK,    /* dark background, for a dark desktop */
+  GROK_SCHEME_PRINT,   /* white, black text, heavier lines: for papers */
+} GrokColorScheme;
+
+typedef struct
+{
+  const char     *font_family;   /* e.g. "DejaVu Sans"; NULL means "sans-serif" */
+  double          font_size;     /* points */
+  double          line_width;    /* points, for data lines; axes use half of it */
+  double          scale;         /* device units per point: 1 in a PDF, SVG or PNG export
+                                  * (grok-export scales to the DPI), about 1.33 on screen */
+  GrokColorScheme scheme;
+} GrokFigureStyle;
+
+typedef struct
+{
+  GrokRgba background;
+  GrokRgba foreground;   /* axes, ticks, text */
+  GrokRgba grid;
+  GrokRgba muted;        /* marker lines and their labels */
+} GrokPalette;
+
+void     grok_figure_style_init   (GrokFigureStyle *style, GrokColorScheme scheme);
+void     grok_figure_style_palette (const GrokFigureStyle *style, GrokPalette *palette);
+/* a colour cycle that colour-blind readers can tell apart (Okabe and Ito's set) */
+GrokRgba grok_figure_style_series_color (const GrokFigureStyle *style, guint index);
+
+typedef struct
+{
+  const double *x, *y;
+  const double *y_lo, *y_hi;     /* both NULL, or a band drawn translucent under the line */
+  gsize         n;
+  const char   *label;           /* NULL: not in the legend */
+  GrokRgba      color;
+  gboolean      dashed;
+} GrokSeries;
+
+typedef struct
+{
+  const char   *title, *x_label, *y_label;   /* each may be NULL */
+  gboolean      x_log, y_log;
+  double        x_min, x_max, y_min, y_max;  /* NAN: from the data */
+  const GrokSeries *series;
+  guint         n_series;
+  const double *markers_x;                   /* vertical lines at these x */
+  const char * const *marker_labels;         /* n_markers strings, NULL entries allowed */
+  guint         n_markers;
+  gboolean      hide_legend;
+  const char   *empty_text;                  /* shown when no series has a drawable point */
+} GrokPlot;
+
+/* the data area and the mapping of the last drawn plot; device coordinates of cr */
+typedef struct
+{
+  double   left, top, width, height;
+  double   x_min, x_max, y_min, y_max;
+  gboolean x_log, y_log;
+} GrokPlotGeometry;
+
+void     grok_plot_init   (GrokPlot *plot);   /* zeroes it, limits NAN */
+void     grok_plot_draw   (cairo_t *cr, double x, double y, double width, double height,
+                           const GrokPlot *plot, const GrokFigureStyle *style,
+                           GrokPlotGeometry *geometry_out);
+
+/* NAN for a value a log axis cannot show */
+double   grok_plot_geometry_x_to_px (const GrokPlotGeometry *geometry, double x);
+double   grok_plot_geometry_y_to_px (const GrokPlotGeometry *geometry, double y);
+double   grok_plot_geometry_px_to_x (const GrokPlotGeometry *geometry, double px);
+double   grok_plot_geometry_px_to_y (const GrokPlotGeometry *geometry, double py);
+gboolean grok_plot_geometry_contains (const GrokPlotGeometry *geometry, double px, double py);
+
+/* ticks: linear ones are k * step with step 1, 2 or 5 times a power of ten, inside [lo, hi];
+ * returns how many were written (at most max) */
+guint    grok_plot_linear_ticks (double lo, double hi, guint target, double *ticks, guint max,
+                                 double *step_out);
+/* log ticks: the powers of ten inside [lo, hi] (every `stride`-th when there are many) as
+ * major ticks and 2..9 times them as minor ticks */
+void     grok_plot_log_ticks    (double lo, double hi, guint target,
+                                 GArray *major, GArray *minor);
+
+/* the drawing primitives the figures share */
+void     grok_figure_set_color  (cairo_t *cr, GrokRgba color);
+void     grok_figure_set_font   (cairo_t *cr, const GrokFigureStyle *style, double size_pt,
+                                 gboolean bold);
+/* draws text with its anchor at (x, y): ax, ay in [0, 1] pick the point of the text's box
+ * (0, 0 top left; 0.5, 0.5 centre); angle in radians, counter-clockwise */
+void     grok_figure_text       (cairo_t *cr, const char *text, double x, double y,
+                                 double ax, double ay, double angle);
+double   grok_figure_text_width (cairo_t *cr, const char *text);
+double   grok_figure_text_height (cairo_t *cr);
+
+G_END_DECLS
