@@ -145,6 +145,7 @@ grok_attention_backward (float *dx, const GrokAttentionGrads *dw, float *scratch
   float *dheads = scratch, *dq = scratch + NC, *dk = scratch + 2 * NC, *dv = scratch + 3 * NC;
   float *dscore = scratch + 4 * NC;
 
+  /* the last read of dout, so dx may share its buffer */
   project_backward (dheads, 0.0f, dw->wo, dw->bo, dout, cache->heads, w->wo, N, C);
   for (int b = 0; b < B; b++)
     for (int h = 0; h < n_heads; h++)

@@ -47,7 +47,7 @@ void  grok_attention_forward   (float *out, const GrokAttentionCache *cache, con
                                 int n_heads);
 /* dx (B*T, C) = d/dx (overwritten); every tensor of dw += its gradient. cache holds what the
  * forward pass saved for this x; scratch holds grok_attention_scratch_floats () floats.
- * dx must not alias dout, x, the cache or scratch. */
+ * dx may alias dout (dout is read before dx is written) but not x, the cache or scratch. */
 void  grok_attention_backward  (float *dx, const GrokAttentionGrads *dw, float *scratch,
                                 const float *dout, const float *x,
                                 const GrokAttentionCache *cache,

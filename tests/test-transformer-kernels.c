@@ -7,6 +7,7 @@
 #include "grok-rng.h"
 
 #include <math.h>
+#include <string.h>
 
 /* Central differences of the double forward with step 1e-4: truncation error ~ h^2 |f'''| ~ 1e-8
  * relative and rounding ~ 1e-16 / h ~ 1e-12, so the finite differences are exact to ~1e-8 and
@@ -250,6 +251,30 @@ test_layernorm_gradient (void)
   check_layernorm (7, 5, -0.3, 3);
   check_layernorm (13, 17, 0.5, 4);
   check_layernorm (11, 128, 0.2, 5);
+}
+
+/* backward may write the input gradient over dout: same numbers as into a separate buffer */
+static void
+test_layernorm_in_place (void)
+{
+  const int N = 5, C = 9;
+  GrokRng rng;
+  g_autofree float *x = g_new (float, N * C), *out = g_new (float, N * C);
+  g_autofree float *dout = g_new (float, N * C), *dx = g_new (float, N * C);
+  g_autofree float *w = g_new (float, C), *b = g_new (float, C);
+  g_autofree float *dw = g_new0 (float, C), *db = g_new0 (float, C);
+  float mean[5], rstd[5];
+
+  grok_rng_init (&rng, 7);
+  fill_normal (&rng, x, N * C, 1.0, 0.0);
+  fill_normal (&rng, dout, N * C, 1.0, 0.0);
+  fill_normal (&rng, w, C, 0.3, 1.0);
+  fill_normal (&rng, b, C, 0.3, 0.0);
+  grok_layernorm_forward (out, mean, rstd, x, w, b, N, C, 1e-6f);
+  grok_layernorm_backward (dx, dw, db, dout, x, mean, rstd, w, N, C);
+  grok_layernorm_backward (dout, dw, db, dout, x, mean, rstd, w, N, C);
+  for (int i = 0; i < N * C; i++)
+    g_assert_cmpfloat (dout[i], ==, dx[i]);
 }
 
 /* Rows whose mean is 100 times their spread. Float holds such inputs to ~4e-6 of the spread
@@ -507,6 +532,29 @@ test_attention_gradient (void)
   check_attention (2, 4, 4, 2, 15);
 }
 
+/* backward may write dx over dout: same numbers as into a separate buffer */
+static void
+test_attention_in_place (void)
+{
+  AttnCase *c = attn_case_new (2, 3, 2, 3, 31);
+  gsize NC = (gsize) c->B * c->T * c->C;
+  g_autofree float *separate = g_new (float, NC);
+
+  attn_case_run (c, NULL);
+  memcpy (separate, c->dx, sizeof (float) * NC);
+
+  GrokAttentionWeights w = { c->p[WQ], c->p[BQ], c->p[WK], c->p[BK],
+                             c->p[WV], c->p[BV], c->p[WO], c->p[BO] };
+  GrokAttentionGrads g = { c->g[WQ], c->g[BQ], c->g[WK], c->g[BK],
+                           c->g[WV], c->g[BV], c->g[WO], c->g[BO] };
+  GrokAttentionCache cache = { c->q, c->k, c->v, c->att, c->heads };
+  grok_attention_backward (c->r, &g, c->scratch, c->r, c->x, &cache, &w,
+                           c->B, c->T, c->C, c->H);
+  for (gsize i = 0; i < NC; i++)
+    g_assert_cmpfloat (c->r[i], ==, separate[i]);
+  attn_case_free (c);
+}
+
 /* the model's shape (4 heads of 32, T = 4), on random elements of each tensor */
 static void
 test_attention_model_shape (void)
@@ -571,8 +619,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/layernorm/gradient", test_layernorm_gradient);
   g_test_add_func ("/engine/layernorm/large-mean", test_layernorm_large_mean);
+  g_test_add_func ("/engine/layernorm/backward-in-place", test_layernorm_in_place);
   g_test_add_func ("/engine/attention/gradient", test_attention_gradient);
   g_test_add_func ("/engine/attention/model-shape", test_attention_model_shape);
+  g_test_add_func ("/engine/attention/backward-in-place", test_attention_in_place);
   g_test_add_func ("/engine/attention/check-detects-errors", test_attention_detects_errors);
   return g_test_run ();
 }
