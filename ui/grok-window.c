@@ -150,9 +150,7 @@ draw_curves (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   grok_curves_options_init (&options);
   options.log_x = TRUE;
   if (self->snapshot != NULL)
-    grok_figure_curves_draw (cr, width, height, self->snapshot->metrics, &options, &style);
-  else
-    grok_figure_curves_draw (cr, width, height, NULL, &options, &style);
+    grok_figure_curves_draw (cr, width, height, self->snapshot->metrics, &options, &style, NULL, 0);
 }
 
 static char *
