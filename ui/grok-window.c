@@ -2,6 +2,7 @@
  * live training curves. The run trains on its own thread; its snapshots arrive here through
  * the main loop and only replace what the views draw. */
 #include "grok-window.h"
+#include "grok-window-private.h"
 
 #include <math.h>
 
@@ -288,4 +289,18 @@ GrokWindow *
 grok_window_new (AdwApplication *application)
 {
   return g_object_new (GROK_TYPE_WINDOW, "application", application, NULL);
+}
+
+GrokSnapshot *
+grok_window_get_snapshot (GrokWindow *self)
+{
+  g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
+  return self->snapshot;
+}
+
+GtkWidget *
+grok_window_get_curves_area (GrokWindow *self)
+{
+  g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->curves_area);
 }
