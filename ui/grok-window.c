@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "grok-config-editor.h"
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
 #include "grok-run.h"
@@ -20,6 +21,9 @@ struct _GrokWindow
   GtkWidget       *pause_button;
   AdwToastOverlay *toast_overlay;
   GtkProgressBar  *progress_bar;
+  GrokConfigEditor *config_editor;
+  GtkRevealer     *problem_revealer;
+  GtkLabel        *problem_label;
   GtkDrawingArea  *curves_area;
 
   GrokRun         *run;
@@ -56,6 +60,15 @@ update_actions (GrokWindow *self)
 {
   GrokRunState state = self->run ? grok_run_get_state (self->run) : GROK_RUN_STOPPED;
   gboolean live = state == GROK_RUN_RUNNING || state == GROK_RUN_PAUSED;
+  const char *problem = grok_config_editor_get_problem (self->config_editor);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL);
+  if (problem != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Cannot train: %s", problem);
+      gtk_label_set_text (self->problem_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED);
@@ -161,6 +174,32 @@ selected_preset (GrokWindow *self)
   return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
 }
 
+/* choosing a preset fills the settings with it */
+static void
+on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, GrokWindow *self)
+{
+  g_autofree char *name = selected_preset (self);
+  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (name == NULL)
+    return;
+  config = grok_preset_load (name, &error);
+  if (config == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  grok_config_editor_set_config (self->config_editor, config);
+  adw_window_title_set_subtitle (self->window_title, config->description);
+}
+
+static void
+on_editor_changed (GrokConfigEditor *editor, GrokWindow *self)
+{
+  update_actions (self);
+}
+
 static void
 stop_run (GrokWindow *self)
 {
@@ -175,21 +214,19 @@ static void
 train_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
-  g_autofree char *name = selected_preset (self);
-  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
   g_autoptr (GError) error = NULL;
 
+  if (config == NULL)
+    return;
   stop_run (self);
-  config = grok_preset_load (name, &error);
-  if (config != NULL)
-    self->run = grok_run_new (config, NULL, FALSE, &error);
+  self->run = grok_run_new (config, NULL, FALSE, &error);
   if (self->run == NULL)
     {
       toast (self, error->message);
       return;
     }
   self->toasted_memorised = self->toasted_generalised = self->toasted_end = FALSE;
-  adw_window_title_set_subtitle (self->window_title, config->description);
   g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
   g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
@@ -250,12 +287,16 @@ grok_window_class_init (GrokWindowClass *klass)
 
   object_class->dispose = grok_window_dispose;
 
+  g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, config_editor);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_area);
 
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
@@ -277,6 +318,8 @@ grok_window_init (GrokWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   model = gtk_string_list_new ((const char * const *) presets);
+  g_signal_connect_object (self->config_editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
+  g_signal_connect_object (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self, 0);
   gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
   for (guint i = 0; presets[i] != NULL; i++)
     if (g_str_equal (presets[i], "quick"))
