@@ -5,6 +5,7 @@
 #include "grok-figure-curves.h"
 #include "figure-synthetic.h"
 
+#include "figure-test-main.h"
 #include <glib/gstdio.h>
 #include <png.h>
 #include <stdio.h>
@@ -254,5 +255,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/export/pdf-signature", test_pdf_signature);
   g_test_add_func ("/ui/export/unwritable-destination", test_unwritable_destination);
   g_test_add_func ("/ui/export/bad-text-key", test_bad_text_key);
-  return g_test_run ();
+  return grok_figure_test_finish (g_test_run ());
 }

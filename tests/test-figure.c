@@ -7,6 +7,7 @@
 #include "figure-pixels.h"
 #include "figure-synthetic.h"
 
+#include "figure-test-main.h"
 #include <math.h>
 
 #define W 1200
@@ -284,5 +285,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/figure/curves/extra-panel-and-runs", test_curves_extra_panel_and_runs);
   g_test_add_func ("/ui/figure/heatmap/signs-and-bar", test_heatmap_signs_and_bar);
   g_test_add_func ("/ui/figure/spectrum/log-lines", test_spectrum_log_lines);
-  return g_test_run ();
+  return grok_figure_test_finish (g_test_run ());
 }

@@ -3,6 +3,7 @@
 #include "grok-plot.h"
 #include "figure-pixels.h"
 
+#include "figure-test-main.h"
 #include <math.h>
 
 static void
@@ -176,5 +177,5 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/plot/geometry-round-trip", test_geometry_round_trip);
   g_test_add_func ("/ui/plot/nan-breaks-line", test_nan_breaks_line);
   g_test_add_func ("/ui/plot/log-axis-skips-non-positive", test_log_axis_skips_non_positive);
-  return g_test_run ();
+  return grok_figure_test_finish (g_test_run ());
 }
