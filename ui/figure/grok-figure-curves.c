@@ -249,7 +249,6 @@ grok_curves_draw_panel (cairo_t *cr, const GrokCurvesCtx *ctx, const GrokPanelSp
   GrokCurveData data[2] = { { 0 } };
   GrokSeries series[2];
   GrokPlot plot;
-  g_autofree char *empty = NULL;
   guint n_series = 0;
 
   grok_plot_init (&plot);
@@ -270,7 +269,6 @@ grok_curves_draw_panel (cairo_t *cr, const GrokCurvesCtx *ctx, const GrokPanelSp
         grok_figure_style_series_color (ctx->style, spec->colors[k]), FALSE };
       n_series++;
     }
-  empty = g_strdup_printf ("no %s data yet", spec->title);
   plot.title = spec->title;
   plot.x_label = ctx->x_column;
   plot.y_label = spec->y_label;
@@ -284,7 +282,7 @@ grok_curves_draw_panel (cairo_t *cr, const GrokCurvesCtx *ctx, const GrokPanelSp
   plot.markers_x = ctx->markers;
   plot.marker_labels = ctx->marker_labels;
   plot.n_markers = ctx->n_markers;
-  plot.empty_text = empty;
+  plot.empty_text = "no data yet";
   grok_plot_draw (cr, x, y, w, h, &plot, ctx->style, geometry);
   grok_curve_data_clear (&data[0]);
   grok_curve_data_clear (&data[1]);
