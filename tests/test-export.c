@@ -3,6 +3,7 @@
 #include "grok-export.h"
 #include "grok-error.h"
 #include "grok-figure-curves.h"
+#include "grok-figure-heatmap.h"
 #include "figure-synthetic.h"
 
 #include "figure-test-main.h"
@@ -171,6 +172,37 @@ test_svg_has_axis_labels (void)
 }
 
 static void
+draw_heatmap (cairo_t *cr, double w, double h, gpointer data)
+{
+  GrokFigureStyle style;
+
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  grok_figure_heatmap_draw (cr, 0, 0, w, h, data, 1.0, "embed.weight", &style, NULL);
+}
+
+static void
+test_svg_heatmap_crisp (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "heatmap.svg", NULL);
+  const float w[6] = { -1, 0, 1, 0.5f, -0.5f, 0 };
+  cairo_surface_t *img = grok_heatmap_surface_new (w, 2, 3, 0, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *svg = NULL;
+  gsize length;
+
+  g_assert_true (grok_export_svg (path, 3, 3, draw_heatmap, img, &error));
+  g_assert_no_error (error);
+  svg = read_file (path, &length);
+  /* the matrix travels as an image that viewers are told not to smooth; the title is text */
+  g_assert_nonnull (strstr (svg, "<image image-rendering=\"optimizeSpeed\""));
+  g_assert_nonnull (strstr (svg, ">embed.weight<"));
+  cairo_surface_destroy (img);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
 test_pdf_signature (void)
 {
   g_autofree char *dir = make_temp_dir ();
@@ -252,6 +284,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ui/export/png-read-back", test_png_read_back);
   g_test_add_func ("/ui/export/svg-has-axis-labels", test_svg_has_axis_labels);
+  g_test_add_func ("/ui/export/svg-heatmap-crisp", test_svg_heatmap_crisp);
   g_test_add_func ("/ui/export/pdf-signature", test_pdf_signature);
   g_test_add_func ("/ui/export/unwritable-destination", test_unwritable_destination);
   g_test_add_func ("/ui/export/bad-text-key", test_bad_text_key);

@@ -163,6 +163,18 @@ test_log_axis_skips_non_positive (void)
   g_assert_cmpfloat (g.y_min, >, 0.5);
   g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, 6), grok_plot_geometry_y_to_px (&g, 3), 2, color, 40));
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  /* hovering: the point nearest to where (7, 4) is drawn is index 7; y = -1 at x = 2 is not
+   * drawn on a log axis, so nothing is found near where it would be */
+  {
+    guint which = 99;
+    gsize index = 99;
+    g_assert_true (grok_plot_find_nearest (&plot, &g, grok_plot_geometry_x_to_px (&g, 7) + 3,
+                                           grok_plot_geometry_y_to_px (&g, 4) - 2, 10, &which, &index));
+    g_assert_cmpuint (which, ==, 0);
+    g_assert_cmpuint (index, ==, 7);
+    g_assert_false (grok_plot_find_nearest (&plot, &g, grok_plot_geometry_x_to_px (&g, 2),
+                                            g.top + g.height + 40, 10, NULL, NULL));
+  }
   cairo_destroy (cr);
   cairo_surface_destroy (s);
 }

@@ -264,3 +264,35 @@ grok_plot_geometry_contains (const GrokPlotGeometry *g, double px, double py)
   g_return_val_if_fail (g != NULL, FALSE);
   return px >= g->left && px <= g->left + g->width && py >= g->top && py <= g->top + g->height;
 }
+
+gboolean
+grok_plot_find_nearest (const GrokPlot *plot, const GrokPlotGeometry *g, double px, double py,
+                        double max_distance, guint *series_out, gsize *index_out)
+{
+  double best = max_distance * max_distance;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (plot != NULL && g != NULL, FALSE);
+
+  for (guint s = 0; s < plot->n_series; s++)
+    {
+      const GrokSeries *series = &plot->series[s];
+      for (gsize i = 0; i < series->n; i++)
+        {
+          double qx = grok_plot_geometry_x_to_px (g, series->x[i]);
+          double qy = grok_plot_geometry_y_to_px (g, series->y[i]);
+          double d2 = (qx - px) * (qx - px) + (qy - py) * (qy - py);
+          /* NAN coordinates (gaps, values a log axis cannot show) fail this comparison */
+          if (d2 <= best)
+            {
+              best = d2;
+              found = TRUE;
+              if (series_out != NULL)
+                *series_out = s;
+              if (index_out != NULL)
+                *index_out = i;
+            }
+        }
+    }
+  return found;
+}

@@ -84,6 +84,11 @@ double   grok_plot_geometry_y_to_px (const GrokPlotGeometry *geometry, double y)
 double   grok_plot_geometry_px_to_x (const GrokPlotGeometry *geometry, double px);
 double   grok_plot_geometry_px_to_y (const GrokPlotGeometry *geometry, double py);
 gboolean grok_plot_geometry_contains (const GrokPlotGeometry *geometry, double px, double py);
+/* for hover readouts: the drawn point closest to (px, py) within max_distance device units;
+ * FALSE when there is none */
+gboolean grok_plot_find_nearest (const GrokPlot *plot, const GrokPlotGeometry *geometry,
+                                 double px, double py, double max_distance,
+                                 guint *series_out, gsize *index_out);
 
 /* ticks: linear ones are k * step with step 1, 2 or 5 times a power of ten, inside [lo, hi];
  * returns how many were written (at most max) */
