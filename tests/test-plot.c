@@ -2,6 +2,7 @@
  * mapping, and what lines look like where the data has gaps or a log axis cannot go. */
 #include "grok-plot.h"
 #include "figure-pixels.h"
+#include "grok-plot-private.h"
 
 #include "figure-test-main.h"
 #include <math.h>
@@ -81,6 +82,30 @@ test_log_ticks (void)
   grok_plot_log_ticks (1e-20, 1e10, 6, major, minor);
   g_assert_cmpuint (major->len, ==, 7);
   g_assert_cmpuint (minor->len, ==, 0);
+}
+
+static void
+check_label (char *label, const char *want)
+{
+  g_assert_cmpstr (label, ==, want);
+  g_free (label);
+}
+
+static void
+test_tick_labels (void)
+{
+  /* one form per axis: the step decides, so 5000 and 10000 both print in thousands */
+  check_label (grok_plot_format_linear (5000, 5000), "5k");
+  check_label (grok_plot_format_linear (10000, 5000), "10k");
+  check_label (grok_plot_format_linear (3e6, 1e6), "3M");
+  check_label (grok_plot_format_linear (800, 200), "800");
+  /* as many decimals as the step needs, a real minus sign, and a clean zero */
+  check_label (grok_plot_format_linear (-0.2, 0.2), "−0.2");
+  check_label (grok_plot_format_linear (0.004, 0.002), "0.004");
+  check_label (grok_plot_format_linear (0, 0.002), "0");
+  check_label (grok_plot_format_decade (1e-3), "10⁻³");
+  check_label (grok_plot_format_decade (1e12), "10¹²");
+  check_label (grok_plot_format_decade (1), "10⁰");
 }
 
 static void
@@ -186,6 +211,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/plot/linear-ticks-rules", test_linear_ticks_rules);
   g_test_add_func ("/ui/plot/linear-ticks-example", test_linear_ticks_example);
   g_test_add_func ("/ui/plot/log-ticks", test_log_ticks);
+  g_test_add_func ("/ui/plot/tick-labels", test_tick_labels);
   g_test_add_func ("/ui/plot/geometry-round-trip", test_geometry_round_trip);
   g_test_add_func ("/ui/plot/nan-breaks-line", test_nan_breaks_line);
   g_test_add_func ("/ui/plot/log-axis-skips-non-positive", test_log_axis_skips_non_positive);

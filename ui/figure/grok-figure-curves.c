@@ -328,8 +328,9 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   ctx.x_column = options->x_column != NULL ? options->x_column : "step";
   n = grok_curves_panels (options, panels);
   grok_figure_style_palette (style, &palette);
+  cairo_rectangle (cr, 0, 0, width, height);
   grok_figure_set_color (cr, palette.background);
-  cairo_paint (cr);
+  cairo_fill (cr);
   if (n == 0)
     return 0;
   grok_curves_find_markers (&ctx, runs, n_runs);

@@ -110,10 +110,11 @@ grok_plot_format_linear_ascii (double value, double step)
 
   if (value == 0)
     return g_strdup ("0");
-  /* steps count in thousands and millions read better as 20k, 1.5M than as 6-digit numbers */
-  if (fabs (value) >= 1e6 && step >= 1e5)
+  /* steps count in thousands and millions read better as 20k, 3M than as 6-digit numbers;
+   * decided by the step alone so that every label of one axis has the same form */
+  if (step >= 1e6)
     return g_strdup_printf ("%gM", value / 1e6);
-  if (fabs (value) >= 1e4 && step >= 1e3)
+  if (step >= 1e3)
     return g_strdup_printf ("%gk", value / 1e3);
   decimals = MAX (0, (int) ceil (-log10 (step) - 1e-9));
   if (decimals > 6)
