@@ -79,24 +79,36 @@ typedef struct
   GrokPalette palette;
   double      u;          /* one point in device units */
   double      fs;         /* the font size in device units */
+  double      panel_x;    /* the left edge of the plot's rectangle */
   GrokTicks   xt, yt;
 } GrokPlotCtx;
+
+/* the room left of the data area: y label, tick labels, ticks; builds the y ticks */
+static double
+grok_plot_left_needed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
+                       const GrokPlotGeometry *g, double height)
+{
+  double pad = 0.6 * c->fs, tick = 3.5 * c->u, max_w = 0;
+
+  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+  grok_ticks_build (&c->yt, g->y_min, g->y_max, g->y_log,
+                    CLAMP ((guint) (height / (3.2 * c->fs)), 2, 8));
+  for (guint i = 0; i < c->yt.labels->len; i++)
+    max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
+  return pad + max_w + tick + 0.5 * pad
+         + (plot->y_label != NULL ? grok_figure_text_height (cr) * 1.3 + pad : 0);
+}
 
 /* margins from what will be drawn in them; fills the data area of g */
 static void
 grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, double y,
                   double width, double height, GrokPlotGeometry *g)
 {
-  double pad = 0.6 * c->fs, tick = 3.5 * c->u, label_h, max_w = 0, last_w = 0;
+  double pad = 0.6 * c->fs, tick = 3.5 * c->u, label_h, last_w = 0;
   double left, right, top, bottom;
 
-  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+  left = MAX (grok_plot_left_needed (cr, c, plot, g, height), plot->min_left);
   label_h = grok_figure_text_height (cr);
-  grok_ticks_build (&c->yt, g->y_min, g->y_max, g->y_log,
-                    CLAMP ((guint) (height / (3.2 * c->fs)), 2, 8));
-  for (guint i = 0; i < c->yt.labels->len; i++)
-    max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
-  left = pad + max_w + tick + 0.5 * pad + (plot->y_label != NULL ? label_h * 1.3 + pad : 0);
   bottom = pad + label_h + tick + 0.5 * pad + (plot->x_label != NULL ? label_h * 1.3 + pad : 0);
   top = pad + 0.5 * label_h;
   if (plot->title != NULL)
@@ -111,10 +123,32 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
   if (c->xt.labels->len > 0)
     last_w = grok_figure_text_width (cr, g_ptr_array_index (c->xt.labels, c->xt.labels->len - 1));
   right = MAX (pad * 1.5, 0.5 * last_w + 0.5 * pad);
+  c->panel_x = x;
   g->left = x + left;
   g->top = y + top;
   g->width = MAX (width - left - right, 1.0);
   g->height = MAX (height - top - bottom, 1.0);
+}
+
+double
+grok_plot_left_margin (cairo_t *cr, const GrokPlot *plot, const GrokFigureStyle *style,
+                       double height)
+{
+  GrokPlotCtx c = { 0 };
+  GrokPlotGeometry g = { 0 };
+  double left;
+
+  g_return_val_if_fail (cr != NULL && plot != NULL && style != NULL, 0);
+
+  c.style = style;
+  c.u = style->scale;
+  c.fs = style->font_size * style->scale;
+  grok_plot_compute_limits (plot, &g);
+  cairo_save (cr);
+  left = grok_plot_left_needed (cr, &c, plot, &g, height);
+  cairo_restore (cr);
+  grok_ticks_clear (&c.yt);
+  return left;
 }
 
 static void
@@ -314,7 +348,7 @@ grok_plot_tick_marks (cairo_t *cr, GArray *at, const GrokPlotGeometry *g, gboole
 static void
 grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const GrokPlotGeometry *g)
 {
-  double tick = 3.5 * c->u, gap = 0.3 * c->fs, bottom = g->top + g->height, label_h, max_w = 0;
+  double tick = 3.5 * c->u, gap = 0.3 * c->fs, bottom = g->top + g->height, label_h;
 
   grok_figure_set_color (cr, c->palette.foreground);
   cairo_set_line_width (cr, 0.8 * c->u);
@@ -337,7 +371,6 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
   for (guint i = 0; i < c->yt.major->len; i++)
     {
       const char *label = g_ptr_array_index (c->yt.labels, i);
-      max_w = MAX (max_w, grok_figure_text_width (cr, label));
       grok_figure_text (cr, label, g->left - tick - gap,
                         grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i)),
                         1, 0.5, 0);
@@ -345,9 +378,10 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
   if (plot->x_label != NULL)
     grok_figure_text (cr, plot->x_label, g->left + g->width / 2,
                       bottom + tick + gap + label_h * 1.9, 0.5, 0, 0);
+  /* from the rectangle's edge, not from the tick labels, so stacked panels share the line */
   if (plot->y_label != NULL)
-    grok_figure_text (cr, plot->y_label, g->left - tick - gap - max_w - 0.5 * c->fs,
-                      g->top + g->height / 2, 0.5, 1, G_PI / 2);
+    grok_figure_text (cr, plot->y_label, c->panel_x + 0.6 * c->fs,
+                      g->top + g->height / 2, 0.5, 0, G_PI / 2);
 }
 
 /* how many drawable points of the plot fall inside a box: the legend goes where this is least */

@@ -63,6 +63,8 @@ typedef struct
   guint         n_markers;
   gboolean      hide_legend;
   const char   *empty_text;                  /* shown when no series has a drawable point */
+  double        min_left;                    /* device units of room left of the data area at
+                                              * least: lines up panels stacked in a column */
 } GrokPlot;
 
 /* the data area and the mapping of the last drawn plot; device coordinates of cr */
@@ -74,6 +76,9 @@ typedef struct
 } GrokPlotGeometry;
 
 void     grok_plot_init   (GrokPlot *plot);   /* zeroes it, limits NAN */
+/* the room the plot needs left of its data area when drawn `height` high (for min_left) */
+double   grok_plot_left_margin (cairo_t *cr, const GrokPlot *plot, const GrokFigureStyle *style,
+                                double height);
 void     grok_plot_draw   (cairo_t *cr, double x, double y, double width, double height,
                            const GrokPlot *plot, const GrokFigureStyle *style,
                            GrokPlotGeometry *geometry_out);
