@@ -204,6 +204,41 @@ test_log_axis_skips_non_positive (void)
   cairo_surface_destroy (s);
 }
 
+/* the same plot at twice the scale on twice the canvas lays out the same, twice as large */
+static void
+test_scale_is_layout_invariant (void)
+{
+  double x[3] = { 1, 10, 100 }, y[3] = { 0.5, 0.05, 0.005 };
+  GrokPlotGeometry g[2];
+  GrokFigureStyle style;
+  GrokSeries series = { x, y, NULL, NULL, 3, "train", { 0, 0, 1, 1 }, FALSE };
+  GrokPlot plot;
+
+  grok_plot_init (&plot);
+  plot.title = "Loss";
+  plot.x_label = "step";
+  plot.y_label = "cross-entropy";
+  plot.x_log = plot.y_log = TRUE;
+  plot.series = &series;
+  plot.n_series = 1;
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  for (int k = 0; k < 2; k++)
+    {
+      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400 * (k + 1), 300 * (k + 1));
+      cairo_t *cr = cairo_create (s);
+      style.scale = k + 1;
+      grok_plot_draw (cr, 0, 0, 400 * (k + 1), 300 * (k + 1), &plot, &style, &g[k]);
+      cairo_destroy (cr);
+      cairo_surface_destroy (s);
+    }
+  /* glyph advances are unhinted but still rounded to 1/256 px by the rasteriser: 0.5 px slack */
+  g_assert_cmpfloat (fabs (g[1].left - 2 * g[0].left), <, 0.5);
+  g_assert_cmpfloat (fabs (g[1].top - 2 * g[0].top), <, 0.5);
+  g_assert_cmpfloat (fabs (g[1].width - 2 * g[0].width), <, 0.5);
+  g_assert_cmpfloat (fabs (g[1].height - 2 * g[0].height), <, 0.5);
+  g_assert_cmpfloat (g[1].y_min, ==, g[0].y_min);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -215,5 +250,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/plot/geometry-round-trip", test_geometry_round_trip);
   g_test_add_func ("/ui/plot/nan-breaks-line", test_nan_breaks_line);
   g_test_add_func ("/ui/plot/log-axis-skips-non-positive", test_log_axis_skips_non_positive);
+  g_test_add_func ("/ui/plot/scale-is-layout-invariant", test_scale_is_layout_invariant);
   return grok_figure_test_finish (g_test_run ());
 }
