@@ -169,6 +169,7 @@ grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double 
   GrokPalette palette;
   double u, fs, pad, tick, gap, label_h, left, right, top, bottom, digits_w;
   cairo_pattern_t *pattern;
+  double cell_w, cell_h;
 
   g_return_if_fail (cr != NULL && matrix != NULL && style != NULL);
   g_return_if_fail (cairo_surface_get_type (matrix) == CAIRO_SURFACE_TYPE_IMAGE);
@@ -206,8 +207,13 @@ grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double 
   cairo_scale (cr, g.width / g.cols, g.height / g.rows);
   cairo_set_source_surface (cr, matrix, 0, 0);
   pattern = cairo_get_source (cr);
-  /* one entry is one crisp cell: never blur neighbouring weights together */
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+  /* one entry is one crisp cell: never blur neighbouring weights together. Only when cells
+   * are smaller than a device pixel does sampling one entry per pixel alias into false
+   * stripes; then let Cairo average the entries each pixel covers */
+  cell_w = 1, cell_h = 1;
+  cairo_user_to_device_distance (cr, &cell_w, &cell_h);
+  cairo_pattern_set_filter (pattern, fabs (cell_w) >= 1 && fabs (cell_h) >= 1
+                                       ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_restore (cr);
