@@ -10,6 +10,7 @@
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
 #include "grok-run.h"
+#include "grok-settings.h"
 #include "grok-trainer.h"
 
 struct _GrokWindow
@@ -26,6 +27,7 @@ struct _GrokWindow
   GtkLabel        *problem_label;
   GtkDrawingArea  *curves_area;
 
+  GSettings       *settings;
   GrokRun         *run;
   GrokSnapshot    *snapshot;       /* what the views draw */
   gboolean         toasted_memorised;
@@ -162,7 +164,7 @@ draw_curves (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
                                     ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
   grok_curves_options_init (&options);
-  options.log_x = TRUE;
+  options.log_x = g_settings_get_boolean (self->settings, "log-step-axis");
   if (self->snapshot != NULL)
     grok_figure_curves_draw (cr, width, height, self->snapshot->metrics, &options, &style, NULL, 0);
 }
@@ -192,6 +194,7 @@ on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, GrokWindow *self)
     }
   grok_config_editor_set_config (self->config_editor, config);
   adw_window_title_set_subtitle (self->window_title, config->description);
+  g_settings_set_string (self->settings, "preset", name);
 }
 
 static void
@@ -270,12 +273,110 @@ stop_action (GtkWidget *widget, const char *action, GVariant *param)
 }
 
 static void
+about_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  const char *developers[] = { "The Grokscope developers", NULL };
+  GtkWidget *about = adw_about_window_new ();
+
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Grokscope");
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), "org.grokscope.Grokscope");
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), GROK_VERSION);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 "Train small neural networks and watch them memorise, then "
+                                 "generalise: training curves, weights, spectra and complexity "
+                                 "measures, live.");
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (widget));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+apply_color_scheme (GrokWindow *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+  AdwColorScheme value = g_str_equal (scheme, "light") ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                         : g_str_equal (scheme, "dark") ? ADW_COLOR_SCHEME_FORCE_DARK
+                         : ADW_COLOR_SCHEME_DEFAULT;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), value);
+}
+
+static void
+on_setting_changed (GSettings *settings, const char *key, GrokWindow *self)
+{
+  if (g_str_equal (key, "color-scheme"))
+    apply_color_scheme (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+}
+
+static void
+on_scheme_row_selected (AdwComboRow *row, GParamSpec *pspec, GrokWindow *self)
+{
+  static const char * const values[] = { "system", "light", "dark" };
+  guint i = adw_combo_row_get_selected (row);
+
+  if (i < G_N_ELEMENTS (values))
+    g_settings_set_string (self->settings, "color-scheme", values[i]);
+}
+
+static void
+preferences_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *scheme = adw_combo_row_new ();
+  GtkWidget *log_row = adw_action_row_new ();
+  GtkWidget *log_switch = gtk_switch_new ();
+  const char *schemes[] = { "Follow the system", "Light", "Dark", NULL };
+  g_autoptr (GtkStringList) model = gtk_string_list_new (schemes);
+  g_autofree char *current = g_settings_get_string (self->settings, "color-scheme");
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Appearance");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (scheme), "Style");
+  adw_combo_row_set_model (ADW_COMBO_ROW (scheme), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (scheme), g_str_equal (current, "light") ? 1
+                                                      : g_str_equal (current, "dark") ? 2 : 0);
+  g_signal_connect_object (scheme, "notify::selected", G_CALLBACK (on_scheme_row_selected), self, 0);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (log_row), "Logarithmic step axis");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (log_row), "Spread early training out on the curves");
+  gtk_widget_set_valign (log_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (log_row), log_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (log_row), log_switch);
+  g_settings_bind (self->settings, "log-step-axis", log_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), scheme);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), log_row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static gboolean
+grok_window_close_request (GtkWindow *window)
+{
+  GrokWindow *self = GROK_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  return GTK_WINDOW_CLASS (grok_window_parent_class)->close_request (window);
+}
+
+static void
 grok_window_dispose (GObject *object)
 {
   GrokWindow *self = GROK_WINDOW (object);
 
   stop_run (self);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }
 
@@ -286,6 +387,7 @@ grok_window_class_init (GrokWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = grok_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = grok_window_close_request;
 
   g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
@@ -303,6 +405,9 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
@@ -316,14 +421,28 @@ grok_window_init (GrokWindow *self)
   g_autoptr (GtkStringList) model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = grok_settings_new ();
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self, 0);
+  apply_color_scheme (self);
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
 
   model = gtk_string_list_new ((const char * const *) presets);
   g_signal_connect_object (self->config_editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
   g_signal_connect_object (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self, 0);
   gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
-  for (guint i = 0; presets[i] != NULL; i++)
-    if (g_str_equal (presets[i], "quick"))
-      gtk_drop_down_set_selected (self->preset_dropdown, i);
+  {
+    g_autofree char *preferred = g_settings_get_string (self->settings, "preset");
+    guint chosen = 0;
+    for (guint i = 0; presets[i] != NULL; i++)
+      if (g_str_equal (presets[i], preferred) || (g_str_equal (presets[i], "quick") && chosen == 0))
+        chosen = i;
+    gtk_drop_down_set_selected (self->preset_dropdown, chosen);
+    /* selecting the first item emits nothing: fill the editor once by hand */
+    on_preset_selected (self->preset_dropdown, NULL, self);
+  }
   gtk_drawing_area_set_draw_func (self->curves_area, draw_curves, self, NULL);
   update_actions (self);
 }
