@@ -12,6 +12,7 @@
 #include "grok-run.h"
 #include "grok-settings.h"
 #include "grok-trainer.h"
+#include "grok-weights-view.h"
 
 struct _GrokWindow
 {
@@ -26,6 +27,8 @@ struct _GrokWindow
   GtkRevealer     *problem_revealer;
   GtkLabel        *problem_label;
   GtkDrawingArea  *curves_area;
+  GrokWeightsView *weights_view;
+  AdwViewStack    *view_stack;
 
   GSettings       *settings;
   GrokRun         *run;
@@ -136,6 +139,23 @@ announce (GrokWindow *self, GrokSnapshot *snapshot)
     }
 }
 
+/* the views draw the current snapshot; only the visible one does work now */
+static void
+update_views (GrokWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (page, "weights") == 0)
+    grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+}
+
+static void
+on_visible_view (AdwViewStack *stack, GParamSpec *pspec, GrokWindow *self)
+{
+  update_views (self);
+}
+
 static void
 on_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokWindow *self)
 {
@@ -144,7 +164,7 @@ on_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokWindow *self)
   announce (self, snapshot);
   update_progress (self);
   update_actions (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+  update_views (self);
 }
 
 static void
@@ -236,7 +256,7 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
   self->snapshot = grok_run_dup_snapshot (self->run);
   grok_run_start (self->run);
   update_actions (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+  update_views (self);
 }
 
 static void
@@ -390,6 +410,7 @@ grok_window_class_init (GrokWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = grok_window_close_request;
 
   g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
+  g_type_ensure (GROK_TYPE_WEIGHTS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_dropdown);
@@ -397,6 +418,8 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, config_editor);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_area);
@@ -430,6 +453,7 @@ grok_window_init (GrokWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   model = gtk_string_list_new ((const char * const *) presets);
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_view), self, 0);
   g_signal_connect_object (self->config_editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
   g_signal_connect_object (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self, 0);
   gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
