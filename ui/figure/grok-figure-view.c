@@ -1,0 +1,133 @@
+/* Views as figures, and exporting them. */
+#include "grok-figure-view.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "grok-error.h"
+#include "grok-figure-weights.h"
+
+static const char * const view_names[GROK_N_VIEWS] = { "curves", "heatmap" };
+
+const char *
+grok_view_name (GrokView view)
+{
+  g_return_val_if_fail (view < GROK_N_VIEWS, "unknown");
+  return view_names[view];
+}
+
+gboolean
+grok_view_from_name (const char *name, GrokView *view, GError **error)
+{
+  g_autofree char *list = g_strjoinv ("|", (char **) view_names);
+
+  for (guint i = 0; i < GROK_N_VIEWS; i++)
+    if (g_strcmp0 (name, view_names[i]) == 0)
+      {
+        *view = i;
+        return TRUE;
+      }
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown view '%s': the views are %s",
+               name, list);
+  return FALSE;
+}
+
+void
+grok_figure_request_init (GrokFigureRequest *request, GrokView view)
+{
+  memset (request, 0, sizeof *request);
+  request->view = view;
+  grok_curves_options_init (&request->curves);
+  request->curves.log_x = TRUE;
+  grok_figure_style_init (&request->style, GROK_SCHEME_PRINT);
+}
+
+void
+grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  const GrokFigureRequest *r = user_data;
+
+  switch (r->view)
+    {
+    case GROK_VIEW_CURVES:
+      grok_figure_curves_draw (cr, width, height, r->metrics, &r->curves, &r->style, NULL, 0);
+      break;
+    case GROK_VIEW_HEATMAP:
+      {
+        g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new (r->params, r->reference);
+        grok_figure_weights_draw (cr, width, height, cache, &r->style, NULL);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+grok_figure_parse_size (const char *text, double dpi, double *width_in, double *height_in,
+                        GError **error)
+{
+  double w, h;
+  char unit[4] = { 0 };
+  int consumed = 0;
+
+  if (sscanf (text, "%lfx%lf%3[a-z]%n", &w, &h, unit, &consumed) != 3 ||
+      consumed != (int) strlen (text) || !(w > 0) || !(h > 0) || !isfinite (w) || !isfinite (h))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "size '%s' is not WIDTHxHEIGHT followed by in, cm or px (for example "
+                   "3.5x2.5in)", text);
+      return FALSE;
+    }
+  if (strcmp (unit, "in") == 0)
+    ;
+  else if (strcmp (unit, "cm") == 0)
+    w /= 2.54, h /= 2.54;
+  else if (strcmp (unit, "px") == 0)
+    w /= dpi, h /= dpi;
+  else
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "size '%s': the unit '%s' is not one of in, cm, px", text, unit);
+      return FALSE;
+    }
+  if (w > 100 || h > 100)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "size '%s' is larger than 100 inches on a side", text);
+      return FALSE;
+    }
+  *width_in = w;
+  *height_in = h;
+  return TRUE;
+}
+
+gboolean
+grok_figure_export (const char *path, const GrokFigureRequest *request, double width_in,
+                    double height_in, double dpi, const char * const *text_pairs, GError **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".png"))
+    {
+      int w = (int) lround (width_in * dpi), h = (int) lround (height_in * dpi);
+      if (w < 1 || h < 1 || (gint64) w * h > 400000000)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                       "%s: %d x %d pixels is not a size a PNG can be made at", path, w, h);
+          return FALSE;
+        }
+      return grok_export_png (path, w, h, dpi, grok_figure_request_draw, (gpointer) request,
+                              text_pairs, error);
+    }
+  if (g_str_has_suffix (lower, ".svg"))
+    return grok_export_svg (path, width_in, height_in, grok_figure_request_draw,
+                            (gpointer) request, error);
+  if (g_str_has_suffix (lower, ".pdf"))
+    return grok_export_pdf (path, width_in, height_in, grok_figure_request_draw,
+                            (gpointer) request, grok_view_name (request->view), error);
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+               "%s: the file name must end in .png, .svg or .pdf", path);
+  return FALSE;
+}

@@ -1,0 +1,47 @@
+/* One view of a run as a figure, drawn the same way on the screen and in every export: which
+ * view, the data it shows, and the style. Also the export of such a figure to a file whose
+ * format follows its name (.png, .svg, .pdf) at a size given in inches, cm or pixels. */
+#pragma once
+
+#include "grok-export.h"
+#include "grok-figure-curves.h"
+#include "grok-metrics.h"
+#include "grok-params.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GROK_VIEW_CURVES,
+  GROK_VIEW_HEATMAP,
+  GROK_N_VIEWS
+} GrokView;
+
+const char *grok_view_name      (GrokView view);
+/* FALSE with a GError listing the views for an unknown name */
+gboolean    grok_view_from_name (const char *name, GrokView *view, GError **error);
+
+typedef struct
+{
+  GrokView           view;
+  const GrokMetrics *metrics;    /* curves */
+  const GrokParams  *params;     /* heatmap: the parameters at the chosen step */
+  const GrokParams  *reference;  /* heatmap: NULL, or show the change since these */
+  GrokCurvesOptions  curves;
+  GrokFigureStyle    style;
+} GrokFigureRequest;
+
+/* defaults: print style at font size 8 pt, every curve panel, log step axis */
+void     grok_figure_request_init (GrokFigureRequest *request, GrokView view);
+/* a GrokFigureDrawFunc: user_data is the request */
+void     grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data);
+
+/* "3.5x2.5in", "9x6cm", "1050x750px"; pixels become inches at dpi */
+gboolean grok_figure_parse_size  (const char *text, double dpi, double *width_in,
+                                  double *height_in, GError **error);
+/* writes path as PNG, SVG or PDF by its suffix; text_pairs go into the PNG's tEXt chunks */
+gboolean grok_figure_export      (const char *path, const GrokFigureRequest *request,
+                                  double width_in, double height_in, double dpi,
+                                  const char * const *text_pairs, GError **error);
+
+G_END_DECLS
