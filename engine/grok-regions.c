@@ -17,7 +17,8 @@ typedef struct
 {
   int      nv;
   double  *xy;       /* (nv, 2) counter-clockwise */
-  double  *map;      /* (units, 3) input -> current layer input; NULL while a layer cuts */
+  double  *map;      /* (3, units): rows are the x, y and constant coefficients of the map from
+                      * the input to the current layer's input; NULL while a layer cuts */
   guint64 *pattern;
 } Poly;
 
@@ -99,7 +100,7 @@ grok_region_centroid (const GrokRegion *region, double *cx, double *cy)
 /* Splits p by the line a x + b y + c = 0 when it crosses p; span is the window's (width,
  * height). Returns FALSE (and leaves p alone) when p lies on one side within the tolerance. */
 static gboolean
-poly_split (const Poly *p, const double *abc, const double *span, int n_words, Poly **pos,
+poly_split (const Poly *p, const double abc[3], const double *span, int n_words, Poly **pos,
             Poly **neg)
 {
   double s[64], *sv = p->nv > 64 ? g_new (double, p->nv) : s;
@@ -167,7 +168,7 @@ typedef struct
   int   unit;
 } Pending;
 
-/* cuts p along the zero line of every unit of the pre-activation map P (units, 3); the pieces
+/* cuts p along the zero line of every unit of the pre-activation map P (3, units); the pieces
  * (p itself when nothing cuts) are appended to out */
 static void
 cut_by_units (Poly *p, const double *P, int units, const double *span, int n_words,
@@ -184,7 +185,8 @@ cut_by_units (Poly *p, const double *P, int units, const double *span, int n_wor
       for (; cur.unit < units; cur.unit++)
         {
           Poly *pos, *neg;
-          if (!poly_split (cur.poly, P + 3 * cur.unit, span, n_words, &pos, &neg))
+          double abc[3] = { P[cur.unit], P[units + cur.unit], P[2 * units + cur.unit] };
+          if (!poly_split (cur.poly, abc, span, n_words, &pos, &neg))
             continue;
           poly_free (cur.poly);
           g_array_append_val (stack, ((Pending) { neg, cur.unit + 1 }));
@@ -194,24 +196,30 @@ cut_by_units (Poly *p, const double *P, int units, const double *span, int n_wor
     }
 }
 
-/* P (layer->out, 3) = W map + b e3, map being (layer->in, 3) */
-static void
-preact_map (const GrokLayerView *layer, const double *map, double *P)
+/* every polygon's pre-activation map at once: block p of Q (3 n, out) is (3, out) =
+ * map_p (3, in) W^T + e3 b^T. The maps are released. */
+static double *
+preact_maps (GPtrArray *polys, const GrokLayerView *layer)
 {
-  for (int o = 0; o < layer->out; o++)
+  int n = (int) polys->len, in = layer->in, out = layer->out;
+  g_autofree double *M = g_new (double, (gsize) 3 * n * in);
+  g_autofree double *W = g_new (double, (gsize) in * out);
+  double *Q = g_new (double, (gsize) 3 * n * out);
+
+  for (gsize i = 0; i < (gsize) in * out; i++)
+    W[i] = layer->weight[i];
+  for (int p = 0; p < n; p++)
     {
-      const float *w = layer->weight + (gsize) o * layer->in;
-      double a = 0, b = 0, c = layer->bias[o];
-      for (int i = 0; i < layer->in; i++)
-        {
-          a += w[i] * map[3 * i];
-          b += w[i] * map[3 * i + 1];
-          c += w[i] * map[3 * i + 2];
-        }
-      P[3 * o] = a;
-      P[3 * o + 1] = b;
-      P[3 * o + 2] = c;
+      Poly *poly = g_ptr_array_index (polys, p);
+      memcpy (M + (gsize) 3 * p * in, poly->map, sizeof (double) * 3 * in);
+      g_clear_pointer (&poly->map, g_free);
+      memset (Q + (gsize) 3 * p * out, 0, sizeof (double) * 2 * out);
+      for (int o = 0; o < out; o++)
+        Q[((gsize) 3 * p + 2) * out + o] = layer->bias[o];
     }
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 3 * n, out, in, 1.0, M, in, W, in, 1.0,
+               Q, out);
+  return Q;
 }
 
 static double
@@ -224,23 +232,25 @@ act_slope (GrokActivation act, gboolean active)
   return 1.0;
 }
 
-/* after a layer's cuts: the piece's pattern bits (from 'bit') and its map to the next layer */
+/* after a layer's cuts: the piece's pattern bits (from 'bit') and its map to the next layer,
+ * P (3, out) scaled unit by unit by the activation's slope on the piece */
 static void
 finish_piece (Poly *q, const GrokLayerView *layer, const double *P, int bit)
 {
+  const int out = layer->out;
   double cx, cy;
   gboolean cuts = layer->act != GROK_ACT_LINEAR;
 
   polygon_centroid (q->xy, q->nv, &cx, &cy);
-  q->map = g_new (double, 3 * layer->out);
-  for (int o = 0; o < layer->out; o++)
+  q->map = g_new (double, 3 * out);
+  for (int o = 0; o < out; o++)
     {
-      gboolean active = P[3 * o] * cx + P[3 * o + 1] * cy + P[3 * o + 2] > 0;
+      gboolean active = P[o] * cx + P[out + o] * cy + P[2 * out + o] > 0;
       double slope = act_slope (layer->act, active);
       if (cuts && active)
         q->pattern[(bit + o) / 64] |= G_GUINT64_CONSTANT (1) << ((bit + o) % 64);
       for (int c = 0; c < 3; c++)
-        q->map[3 * o + c] = slope * P[3 * o + c];
+        q->map[c * out + o] = slope * P[c * out + o];
     }
 }
 
@@ -251,13 +261,12 @@ cut_layer (GPtrArray *cur, const GrokLayerView *layer, const double *span, int n
   GPtrArray *next = g_ptr_array_new ();
   g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (Pending));
   g_autoptr (GPtrArray) pieces = g_ptr_array_new ();
-  g_autofree double *P = g_new (double, 3 * layer->out);
+  g_autofree double *Q = preact_maps (cur, layer);
 
   for (guint i = 0; i < cur->len; i++)
     {
       Poly *p = g_ptr_array_index (cur, i);
-      preact_map (layer, p->map, P);
-      g_clear_pointer (&p->map, g_free);
+      const double *P = Q + (gsize) 3 * i * layer->out;
       g_ptr_array_set_size (pieces, 0);
       if (layer->act == GROK_ACT_LINEAR)
         g_ptr_array_add (pieces, p);
@@ -396,7 +405,7 @@ window_poly (double x0, double y0, double x1, double y1, int n_words)
 {
   Poly *p = poly_new (4, n_words);
   double xy[] = { x0, y0, x1, y0, x1, y1, x0, y1 };
-  double id[] = { 1, 0, 0, 0, 1, 0 };
+  double id[] = { 1, 0, 0, 1, 0, 0 }; /* (3, 2): x -> unit 0, y -> unit 1, no constant */
 
   memcpy (p->xy, xy, sizeof xy);
   p->map = g_memdup2 (id, sizeof id);
@@ -438,7 +447,10 @@ grok_regions_exact (const GrokLayerView *layers, int n_layers, double x0, double
       r->n_vertices = p->nv;
       r->xy = g_steal_pointer (&p->xy);
       r->pattern = g_steal_pointer (&p->pattern);
-      r->logits = g_steal_pointer (&p->map);
+      r->logits = g_new (double, 3 * map->n_out);
+      for (int k = 0; k < map->n_out; k++)
+        for (int c = 0; c < 3; c++)
+          r->logits[3 * k + c] = p->map[c * map->n_out + k];
       region_boundary (r, map->n_out, 1e-12 * (span[0] + span[1]));
       poly_free (p);
     }
