@@ -11,12 +11,14 @@
 
 #include <cblas.h>
 #include <lapacke.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "grok-error.h"
+#include "grok-rng.h"
 
 #define N_INTERIOR   (GROK_LMN_STEPS - 2)
 /* rows per sgemm: large enough for the BLAS kernel to run at full speed, small enough that a
@@ -32,6 +34,35 @@ grok_lmn_free (GrokLmn *lmn)
   g_free (lmn->eig);
   g_free (lmn->order);
   g_free (lmn);
+}
+
+static int
+compare_int (gconstpointer a, gconstpointer b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+  return (x > y) - (x < y);
+}
+
+int
+grok_lmn_sample_indices (int n_total, int max_points, guint64 seed, int *indices)
+{
+  g_autofree int *all = NULL;
+  GrokRng rng;
+  int n;
+
+  g_return_val_if_fail (n_total >= 0 && max_points > 0 && indices != NULL, 0);
+  n = MIN (n_total, max_points);
+  all = g_new (int, MAX (n_total, 1));
+  for (int i = 0; i < n_total; i++)
+    all[i] = i;
+  if (n < n_total)
+    {
+      grok_rng_init (&rng, seed);
+      grok_rng_shuffle_int (&rng, all, n_total);
+    }
+  memcpy (indices, all, sizeof (int) * n);
+  qsort (indices, n, sizeof (int), compare_int);
+  return n;
 }
 
 /* e^x in float to within about 2 ulp, written so the compiler can vectorise the loops that call

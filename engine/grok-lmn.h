@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * smaller variation cannot be told apart from rounding in the float32 forward pass */
 #define GROK_LMN_CONSTANT_RTOL 1e-5
 
+/* the SPEC's default limit on the number of points */
+#define GROK_LMN_MAX_POINTS 1024
+
 typedef struct
 {
   int     n;        /* points */
@@ -28,6 +31,11 @@ typedef struct
 } GrokLmn;
 
 void     grok_lmn_free          (GrokLmn *lmn);
+
+/* which inputs to use as points: all of them (0 .. n_total - 1) when n_total <= max_points,
+ * otherwise the first max_points of a shuffle seeded with seed, in ascending order. indices
+ * has room for MIN (n_total, max_points); returns that count. */
+int      grok_lmn_sample_indices (int n_total, int max_points, guint64 seed, int *indices);
 
 /* LMN of f on points (n_points, f[0].in) row-major. f is n_layers layer views; its first layer
  * is affine, so the segment x_i -> x_j maps onto the segment between the first pre-activations.

@@ -5,6 +5,8 @@
 #include "grok-rng.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static GrokLayerView
 layer (GrokRng *rng, float **w, float **b, int in, int out, GrokActivation act)

@@ -4,6 +4,8 @@
 #include "grok-rng.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int
 main (int argc, char **argv)

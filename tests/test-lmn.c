@@ -355,6 +355,35 @@ test_preact_matches_inputs (void)
   free_layers (own, 3);
 }
 
+static void
+test_sample_indices (void)
+{
+  g_autofree int *a = g_new (int, GROK_LMN_MAX_POINTS);
+  g_autofree int *b = g_new (int, GROK_LMN_MAX_POINTS);
+  g_autofree int *c = g_new (int, GROK_LMN_MAX_POINTS);
+  g_autofree gboolean *seen = g_new0 (gboolean, 5000);
+
+  /* fewer inputs than the limit: every input, in order */
+  g_assert_cmpint (grok_lmn_sample_indices (961, GROK_LMN_MAX_POINTS, 1, a), ==, 961);
+  for (int i = 0; i < 961; i++)
+    g_assert_cmpint (a[i], ==, i);
+  /* more: max distinct indices in range, ascending, the same for the same seed */
+  g_assert_cmpint (grok_lmn_sample_indices (5000, GROK_LMN_MAX_POINTS, 1, a), ==, 1024);
+  g_assert_cmpint (grok_lmn_sample_indices (5000, GROK_LMN_MAX_POINTS, 1, b), ==, 1024);
+  g_assert_cmpint (grok_lmn_sample_indices (5000, GROK_LMN_MAX_POINTS, 2, c), ==, 1024);
+  g_assert_cmpmem (a, sizeof (int) * 1024, b, sizeof (int) * 1024);
+  g_assert_true (memcmp (a, c, sizeof (int) * 1024) != 0);
+  for (int i = 0; i < 1024; i++)
+    {
+      g_assert_cmpint (a[i], >=, 0);
+      g_assert_cmpint (a[i], <, 5000);
+      g_assert_false (seen[a[i]]);
+      seen[a[i]] = TRUE;
+      if (i > 0)
+        g_assert_cmpint (a[i - 1], <, a[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -367,5 +396,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/lmn/symmetric-unit-diagonal", test_symmetric_unit_diagonal);
   g_test_add_func ("/engine/lmn/r2-matches-double", test_r2_matches_double);
   g_test_add_func ("/engine/lmn/preact-matches-inputs", test_preact_matches_inputs);
+  g_test_add_func ("/engine/lmn/sample-indices", test_sample_indices);
   return g_test_run ();
 }

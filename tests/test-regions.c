@@ -292,6 +292,26 @@ test_smooth_raster_only (void)
   net_clear (&net);
 }
 
+/* lines x = 0, y = 0 and x = y meet in one point, and x = y runs through two window corners;
+ * 2x = 0 repeats x = 0 and x + y = 2 only touches the corner (1, 1): 6 regions, none of them a
+ * sliver, tiling the window */
+static void
+test_degenerate_cuts (void)
+{
+  float w0[] = { 1, 0, 0, 1, 1, -1, 2, 0, 1, 1 }, b0[] = { 0, 0, 0, 0, -2 };
+  float w1[] = { 1, -1, 0.5f, 2, 1, 0, 1, 1, -1, 3 }, b1[] = { 0, 0 };
+  Net net = { .n = 2 };
+  g_autoptr (GrokRegionMap) map = NULL;
+
+  net.layers[0] = (GrokLayerView) { w0, b0, 2, 5, GROK_ACT_RELU };
+  net.layers[1] = (GrokLayerView) { w1, b1, 5, 2, GROK_ACT_LINEAR };
+  map = grok_regions_exact (net.layers, net.n, -1, -1, 1, 1, NULL);
+  g_assert_cmpint (map->n_regions, ==, 6);
+  for (int i = 0; i < map->n_regions; i++)
+    g_assert_cmpfloat (grok_region_area (&map->regions[i]), >, 0.2);
+  assert_partition_consistent (&net, map);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,6 +320,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/regions/partition-consistent", test_partition_consistent);
   g_test_add_func ("/engine/regions/raster-bounded-by-exact", test_raster_bounded_by_exact);
   g_test_add_func ("/engine/regions/linear-one-region", test_linear_one_region);
+  g_test_add_func ("/engine/regions/degenerate-cuts", test_degenerate_cuts);
   g_test_add_func ("/engine/regions/decision-boundary", test_decision_boundary);
   g_test_add_func ("/engine/regions/smooth-raster-only", test_smooth_raster_only);
   return g_test_run ();
