@@ -25,6 +25,14 @@
  * thread's buffers stay in the second-level cache */
 #define BATCH_ROWS   2432
 
+/* hot loops are compiled per instruction set and picked at load time: the baseline x86-64
+ * build would run them 4x to 16x narrower */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define GROK_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
+#else
+#define GROK_CLONES
+#endif
+
 void
 grok_lmn_free (GrokLmn *lmn)
 {
@@ -93,12 +101,7 @@ fast_expf (float x)
   return p * s.f;
 }
 
-/* cloned per instruction set (GROK_CLONES below): the exponential loop runs 4x to 16x wider
- * than the baseline x86-64 build allows */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
-#endif
-void
+GROK_CLONES void
 grok_lmn_activate (float *x, gsize n, GrokActivation act)
 {
   switch (act)
@@ -175,15 +178,26 @@ typedef struct
   double              *L;
 } LmnJob;
 
+/* x (rows, cols) += bias on every row, then the activation, row by row while it is in cache */
+GROK_CLONES static void
+bias_activate (float *x, int rows, int cols, const float *bias, GrokActivation act)
+{
+  for (int r = 0; r < rows; r++)
+    {
+      float *row = x + (gsize) r * cols;
+      for (int c = 0; c < cols; c++)
+        row[c] += bias[c];
+      grok_lmn_activate (row, cols, act);
+    }
+}
+
 /* rows (rows, layer->out) = act (in (rows, layer->in) @ W^T + b) */
 static void
 layer_forward (const GrokLayerView *layer, const float *in, float *out, int rows)
 {
-  for (int r = 0; r < rows; r++)
-    memcpy (out + (gsize) r * layer->out, layer->bias, sizeof (float) * layer->out);
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, layer->out, layer->in, 1.0f, in,
-               layer->in, layer->weight, layer->in, 1.0f, out, layer->out);
-  grok_lmn_activate (out, (gsize) rows * layer->out, layer->act);
+               layer->in, layer->weight, layer->in, 0.0f, out, layer->out);
+  bias_activate (out, rows, layer->out, layer->bias, layer->act);
 }
 
 /* runs the rest of the network on rows held in a; returns the buffer (a or b) with the outputs */
@@ -218,12 +232,6 @@ pair_of_index (const LmnJob *job, gint64 p, int *i, int *j)
   *i = lo;
   *j = lo + 1 + (int) (p - job->row_start[lo]);
 }
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define GROK_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
-#else
-#define GROK_CLONES
-#endif
 
 /* mean r2 over the outputs of one pair, from the endpoint outputs and the 19 interior rows; the
  * same arithmetic as grok_lmn_r2, run across the outputs at once. acc holds 4 * n_out doubles. */
