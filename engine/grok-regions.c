@@ -129,11 +129,12 @@ poly_split (const Poly *p, const double abc[3], const double *span, int n_words,
         g_free (sv);
       return FALSE;
     }
-  /* a convex polygon cut by a line: each piece has at most nv + 1 vertices */
+  /* a convex polygon cut by a line gives pieces of at most nv + 1 vertices; room for 2 nv keeps
+   * this safe even if snapped vertices left a polygon non-convex by a rounding-sized amount */
   for (int k = 0; k < 2; k++)
     {
       double sign = k == 0 ? 1.0 : -1.0;
-      Poly *q = side[k] = poly_new (p->nv + 1, n_words);
+      Poly *q = side[k] = poly_new (2 * p->nv, n_words);
       q->nv = 0;
       memcpy (q->pattern, p->pattern, sizeof (guint64) * MAX (n_words, 1));
       for (int i = 0; i < p->nv; i++)
