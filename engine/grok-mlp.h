@@ -2,18 +2,10 @@
  * hidden layers of width units with an activation, and a linear layer to the classes. */
 #pragma once
 
+#include "grok-layer-view.h"
 #include "grok-model.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  const float   *weight;  /* (out, in) */
-  const float   *bias;    /* (out) */
-  int            in;
-  int            out;
-  GrokActivation act;     /* applied after this layer; GROK_ACT_LINEAR for the output layer */
-} GrokLayerView;
 
 /* the layers of an MLP in order, the output layer last; n_layers = depth + 1. The views point
  * into model->params. Embeddings are not a layer: use grok_mlp_embed for the input. */
