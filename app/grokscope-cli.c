@@ -37,7 +37,7 @@ usage (FILE *out)
            "presets   lists the built-in presets with one line each.\n"
            "keys      lists every config key: type, allowed values, default and meaning.\n"
            "figure    draws one view of a run as the app does, without a display:\n"
-           "          --view curves|heatmap, --step N (the last checkpoint at or before N;\n"
+           "          --view curves|heatmap|regions, --step N (the last checkpoint at or before N;\n"
            "          default the last), --size (default 6x4in), --dpi (default 300),\n"
            "          --font-size (default 8).\n"
            "\n"
@@ -384,6 +384,8 @@ cmd_figure (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokMetrics) metrics = NULL;
   g_autoptr (GrokParams) params = NULL;
+  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GrokRegionsData) regions = NULL;
   g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
@@ -426,6 +428,9 @@ cmd_figure (int argc, char **argv)
       g_autofree char *msg = g_strdup_printf ("%s is not a run folder: it has no readable config.json", run_dir);
       return fail (msg);
     }
+  config = grok_config_load_file (config_path, &error);
+  if (config == NULL)
+    return fail (error->message);
   metrics_path = g_build_filename (run_dir, "metrics.csv", NULL);
   metrics = grok_metrics_load_csv (metrics_path, &error);
   if (metrics == NULL)
@@ -435,12 +440,19 @@ cmd_figure (int argc, char **argv)
   request.style.font_size = font_size;
   request.metrics = metrics;
   shown_step = metrics->n_rows ? (gint64) grok_metrics_get (metrics, metrics->n_rows - 1, 0) : 0;
-  if (view == GROK_VIEW_HEATMAP)
+  if (view == GROK_VIEW_HEATMAP || view == GROK_VIEW_REGIONS)
     {
       params = load_checkpoint (run_dir, step, &shown_step, &error);
       if (params == NULL)
         return fail (error->message);
       request.params = params;
+    }
+  if (view == GROK_VIEW_REGIONS)
+    {
+      regions = grok_regions_data_new (config, params, -1.2, -1.2, 1.2, 1.2, 400, &error);
+      if (regions == NULL)
+        return fail (error->message);
+      request.regions = regions;
     }
   step_text = g_strdup_printf ("%" G_GINT64_FORMAT, shown_step);
   run_name = g_path_get_basename (run_dir);

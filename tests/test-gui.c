@@ -5,6 +5,8 @@
 
 #include "grok-figure-curves.h"
 #include "grok-trainer.h"
+#include "grok-regions-view.h"
+#include "grok-weights-view.h"
 #include "grok-window-private.h"
 
 /* the first button whose action is action_name, searching the widget tree */
@@ -20,6 +22,76 @@ find_button (GtkWidget *root, const char *action_name)
         return found;
     }
   return NULL;
+}
+
+/* the first widget of a type in the tree */
+static GtkWidget *
+find_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* choose a preset in the header bar's drop-down, as a person would */
+static void
+choose_preset (GrokWindow *window, const char *name)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+      if (g_str_equal (gtk_string_object_get_string (item), name))
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+  g_error ("no preset %s in the drop-down", name);
+}
+
+static void
+spin (int iterations)
+{
+  for (int i = 0; i < iterations; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* wait until GTK has given the widget its size (a page just shown is laid out on a later
+ * frame) */
+static void
+spin_until_allocated (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while ((gtk_widget_get_width (widget) < 50 || gtk_widget_get_height (widget) < 50) &&
+         g_get_monotonic_time () < deadline)
+    spin (10);
+  spin (20);
+  g_test_message ("%s: %d x %d", G_OBJECT_TYPE_NAME (widget), gtk_widget_get_width (widget),
+                  gtk_widget_get_height (widget));
+}
+
+static void
+save_texture (GdkTexture *texture, const char *name)
+{
+  const char *out_dir = g_getenv ("GROK_TEST_OUTPUT");
+  if (out_dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (out_dir, name, NULL);
+      gdk_texture_save_to_png (texture, path);
+    }
 }
 
 static void
@@ -126,11 +198,97 @@ test_train_quick_draws_curves (void)
     g_main_context_iteration (NULL, FALSE);
 }
 
+static guchar *
+download (GdkTexture *texture, int *w, int *h, gsize *stride)
+{
+  guchar *pixels;
+  *w = gdk_texture_get_width (texture);
+  *h = gdk_texture_get_height (texture);
+  *stride = 4 * (gsize) *w;
+  pixels = g_malloc (*stride * *h);
+  gdk_texture_download (texture, pixels, *stride);
+  return pixels;
+}
+
+/* an xor2d net: its weights as heatmaps and its linear regions as coloured polygons */
+static void
+test_xor2d_weights_and_regions (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTest2", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window;
+  AdwViewStack *stack;
+  GtkWidget *weights, *regions;
+  g_autoptr (GdkTexture) wtex = NULL, rtex = NULL;
+  g_autofree guchar *wpx = NULL, *rpx = NULL;
+  g_autoptr (GHashTable) colours = g_hash_table_new (g_direct_hash, g_direct_equal);
+  int w, h, reddish = 0, bluish = 0, dark = 0;
+  gsize stride;
+  gint64 deadline;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = grok_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  choose_preset (window, "xor2d-relu");
+  gtk_widget_activate (find_button (GTK_WIDGET (window), "win.train"));
+  spin_until_step (window, 400, 120);
+  gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
+
+  stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+  adw_view_stack_set_visible_child_name (stack, "weights");
+  spin (100);
+  weights = find_type (GTK_WIDGET (window), GROK_TYPE_WEIGHTS_VIEW);
+  spin_until_allocated (weights);
+  wtex = render_widget (weights);
+  save_texture (wtex, "gui-weights.png");
+  wpx = download (wtex, &w, &h, &stride);
+  /* trained weights have both signs: red and blue cells of the diverging map */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guchar *p = wpx + y * stride + 4 * x;
+        reddish += p[2] > 150 && p[0] < 120 && p[1] < 120;
+        bluish += p[0] > 150 && p[2] < 120;
+      }
+  g_test_message ("weights: %d red-ish, %d blue-ish pixels", reddish, bluish);
+  g_assert_cmpint (reddish, >, 500);
+  g_assert_cmpint (bluish, >, 500);
+
+  adw_view_stack_set_visible_child_name (stack, "regions");
+  regions = find_type (GTK_WIDGET (window), GROK_TYPE_REGIONS_VIEW);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (grok_regions_view_get_count (GROK_REGIONS_VIEW (regions)) < 0 && g_get_monotonic_time () < deadline)
+    spin (10);
+  g_test_message ("regions: %d", grok_regions_view_get_count (GROK_REGIONS_VIEW (regions)));
+  /* a 3 x 32 ReLU net cuts the square into many regions */
+  g_assert_cmpint (grok_regions_view_get_count (GROK_REGIONS_VIEW (regions)), >, 10);
+  spin_until_allocated (regions);
+  rtex = render_widget (regions);
+  save_texture (rtex, "gui-regions.png");
+  rpx = download (rtex, &w, &h, &stride);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guchar *p = rpx + y * stride + 4 * x;
+        guint32 c = p[0] | p[1] << 8 | p[2] << 16;
+        g_hash_table_add (colours, GUINT_TO_POINTER (c));
+        dark += p[0] < 50 && p[1] < 50 && p[2] < 50;
+      }
+  g_test_message ("regions picture: %u colours, %d dark pixels", g_hash_table_size (colours), dark);
+  /* many region colours, and the decision boundary drawn in near-black */
+  g_assert_cmpuint (g_hash_table_size (colours), >, 20);
+  g_assert_cmpint (dark, >, 200);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/ui/window/train-quick-draws-curves", test_train_quick_draws_curves);
+  g_test_add_func ("/ui/window/xor2d-weights-and-regions", test_xor2d_weights_and_regions);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "grok-config-editor.h"
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
+#include "grok-regions-view.h"
 #include "grok-run.h"
 #include "grok-settings.h"
 #include "grok-trainer.h"
@@ -28,6 +29,7 @@ struct _GrokWindow
   GtkLabel        *problem_label;
   GtkDrawingArea  *curves_area;
   GrokWeightsView *weights_view;
+  GrokRegionsView *regions_view;
   AdwViewStack    *view_stack;
 
   GSettings       *settings;
@@ -147,6 +149,9 @@ update_views (GrokWindow *self)
 
   if (g_strcmp0 (page, "weights") == 0)
     grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL, NULL);
+  else if (g_strcmp0 (page, "regions") == 0)
+    grok_regions_view_set_params (self->regions_view, self->snapshot ? self->snapshot->config : NULL,
+                                  self->snapshot ? self->snapshot->params : NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
 }
 
@@ -411,6 +416,7 @@ grok_window_class_init (GrokWindowClass *klass)
 
   g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
   g_type_ensure (GROK_TYPE_WEIGHTS_VIEW);
+  g_type_ensure (GROK_TYPE_REGIONS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_dropdown);
@@ -419,6 +425,7 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, config_editor);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, regions_view);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);

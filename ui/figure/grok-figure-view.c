@@ -7,8 +7,10 @@
 
 #include "grok-error.h"
 #include "grok-figure-weights.h"
+#include "grok-mlp.h"
+#include "grok-task.h"
 
-static const char * const view_names[GROK_N_VIEWS] = { "curves", "heatmap" };
+static const char * const view_names[GROK_N_VIEWS + 1] = { "curves", "heatmap", "regions", NULL };
 
 const char *
 grok_view_name (GrokView view)
@@ -31,6 +33,68 @@ grok_view_from_name (const char *name, GrokView *view, GError **error)
   g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown view '%s': the views are %s",
                name, list);
   return FALSE;
+}
+
+struct _GrokRegionsData
+{
+  GrokDataset      *dataset;
+  GrokRegionMap    *exact;
+  guint32          *raster;
+  GrokRegionsFigure figure;
+};
+
+GrokRegionsData *
+grok_regions_data_new (const GrokConfig *config, const GrokParams *params, double x0, double y0,
+                       double x1, double y1, int raster, GError **error)
+{
+  g_autoptr (GrokRegionsData) data = g_new0 (GrokRegionsData, 1);
+  g_autofree GrokLayerView *layers = NULL;
+  int n_layers;
+
+  if (config->task.kind != GROK_TASK_XOR2D)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "the regions view needs 2-D inputs: this run's task is not xor2d");
+      return NULL;
+    }
+  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  if (layers == NULL)
+    return NULL;
+  data->dataset = grok_dataset_new (config);
+  if (grok_layers_are_piecewise_linear (layers, n_layers))
+    data->exact = grok_regions_exact (layers, n_layers, x0, y0, x1, y1, error);
+  else
+    data->raster = grok_regions_raster (layers, n_layers, x0, y0, x1, y1, raster, raster,
+                                        &data->figure.n_patterns, error);
+  if (data->exact == NULL && data->raster == NULL)
+    return NULL;
+  data->figure = (GrokRegionsFigure) {
+    .x0 = x0, .y0 = y0, .x1 = x1, .y1 = y1,
+    .exact = data->exact, .raster = data->raster, .raster_w = raster, .raster_h = raster,
+    .n_patterns = data->figure.n_patterns,
+    .train_x = data->dataset->train_x, .train_y = data->dataset->train_y,
+    .n_train = data->dataset->n_train,
+    .test_x = data->dataset->test_x, .test_y = data->dataset->test_y,
+    .n_test = MIN (data->dataset->n_test, 400),
+  };
+  return g_steal_pointer (&data);
+}
+
+void
+grok_regions_data_free (GrokRegionsData *data)
+{
+  if (data == NULL)
+    return;
+  grok_dataset_free (data->dataset);
+  grok_region_map_free (data->exact);
+  g_free (data->raster);
+  g_free (data);
+}
+
+const GrokRegionsFigure *
+grok_regions_data_figure (const GrokRegionsData *data)
+{
+  return &data->figure;
 }
 
 void
@@ -58,6 +122,10 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
         g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new (r->params, r->reference);
         grok_figure_weights_draw (cr, width, height, cache, &r->style, NULL);
       }
+      break;
+    case GROK_VIEW_REGIONS:
+      grok_figure_regions_draw (cr, 0, 0, width, height, grok_regions_data_figure (r->regions),
+                                &r->style, NULL);
       break;
     default:
       g_assert_not_reached ();

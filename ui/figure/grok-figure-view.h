@@ -4,7 +4,9 @@
 #pragma once
 
 #include "grok-export.h"
+#include "grok-config.h"
 #include "grok-figure-curves.h"
+#include "grok-figure-regions.h"
 #include "grok-metrics.h"
 #include "grok-params.h"
 
@@ -14,6 +16,7 @@ typedef enum
 {
   GROK_VIEW_CURVES,
   GROK_VIEW_HEATMAP,
+  GROK_VIEW_REGIONS,
   GROK_N_VIEWS
 } GrokView;
 
@@ -21,12 +24,26 @@ const char *grok_view_name      (GrokView view);
 /* FALSE with a GError listing the views for an unknown name */
 gboolean    grok_view_from_name (const char *name, GrokView *view, GError **error);
 
+/* what the regions view shows of an MLP on xor2d: the exact partition when every activation is
+ * piecewise linear, otherwise a raster pattern map, and the data points */
+typedef struct _GrokRegionsData GrokRegionsData;
+
+/* window x0, y0, x1, y1; raster: the side of the pattern map for smooth activations */
+GrokRegionsData         *grok_regions_data_new    (const GrokConfig *config,
+                                                   const GrokParams *params, double x0,
+                                                   double y0, double x1, double y1, int raster,
+                                                   GError **error);
+void                     grok_regions_data_free   (GrokRegionsData *data);
+const GrokRegionsFigure *grok_regions_data_figure (const GrokRegionsData *data);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokRegionsData, grok_regions_data_free)
+
 typedef struct
 {
   GrokView           view;
   const GrokMetrics *metrics;    /* curves */
   const GrokParams  *params;     /* heatmap: the parameters at the chosen step */
   const GrokParams  *reference;  /* heatmap: NULL, or show the change since these */
+  const GrokRegionsData *regions; /* regions */
   GrokCurvesOptions  curves;
   GrokFigureStyle    style;
 } GrokFigureRequest;

@@ -1,0 +1,267 @@
+/* The regions view: requests go to a GTask thread; the newest finished result is drawn. */
+#include "grok-regions-view.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#include "grok-figure-view.h"
+
+#define HOME 1.2        /* the window at rest: [-1.2, 1.2]^2 around the data */
+#define RASTER 320
+
+struct _GrokRegionsView
+{
+  GtkWidget        parent_instance;
+
+  GrokConfig      *config;
+  GrokParams      *params;
+  double           cx, cy, half;     /* window centre and half side */
+  GrokRegionsData *data;             /* what is drawn */
+  char            *message;
+  GCancellable    *cancellable;      /* of the request in flight */
+  gboolean         busy, again;      /* a request runs; another is wanted after it */
+  GrokPlotGeometry geometry;
+  double           drag_cx, drag_cy;
+};
+
+G_DEFINE_FINAL_TYPE (GrokRegionsView, grok_regions_view, GTK_TYPE_WIDGET)
+
+typedef struct
+{
+  GrokConfig *config;
+  GrokParams *params;
+  double      x0, y0, x1, y1;
+} Request;
+
+static void
+request_free (Request *r)
+{
+  grok_config_free (r->config);
+  grok_params_free (r->params);
+  g_free (r);
+}
+
+static void
+compute (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Request *r = task_data;
+  GError *error = NULL;
+  GrokRegionsData *data = grok_regions_data_new (r->config, r->params, r->x0, r->y0, r->x1,
+                                                 r->y1, RASTER, &error);
+  if (data == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, data, (GDestroyNotify) grok_regions_data_free);
+}
+
+static void start_request (GrokRegionsView *self);
+
+static void
+on_computed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GrokRegionsView *self = GROK_REGIONS_VIEW (source);
+  g_autoptr (GError) error = NULL;
+  GrokRegionsData *data = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->busy = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->data, grok_regions_data_free);
+  if (data != NULL)
+    self->data = data;
+  else
+    self->message = g_strdup (error->message);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->again)
+    start_request (self);
+}
+
+/* one computation at a time: a request made while one runs is done right after it, with the
+ * newest weights, so a fast run never queues up work */
+static void
+start_request (GrokRegionsView *self)
+{
+  g_autoptr (GTask) task = NULL;
+  Request *r;
+
+  self->again = FALSE;
+  if (self->config == NULL || self->params == NULL)
+    return;
+  if (self->busy)
+    {
+      self->again = TRUE;
+      return;
+    }
+  r = g_new0 (Request, 1);
+  r->config = grok_config_copy (self->config);
+  r->params = grok_params_copy (self->params);
+  r->x0 = self->cx - self->half;
+  r->x1 = self->cx + self->half;
+  r->y0 = self->cy - self->half;
+  r->y1 = self->cy + self->half;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_computed, NULL);
+  g_task_set_task_data (task, r, (GDestroyNotify) request_free);
+  g_task_set_name (task, "[grokscope] linear regions");
+  self->busy = TRUE;
+  g_task_run_in_thread (task, compute);
+}
+
+void
+grok_regions_view_set_params (GrokRegionsView *self, const GrokConfig *config,
+                              const GrokParams *params)
+{
+  g_return_if_fail (GROK_IS_REGIONS_VIEW (self));
+  g_clear_pointer (&self->config, grok_config_free);
+  g_clear_pointer (&self->params, grok_params_free);
+  if (config != NULL && params != NULL)
+    {
+      self->config = grok_config_copy (config);
+      self->params = grok_params_copy (params);
+      start_request (self);
+    }
+  else
+    {
+      g_clear_pointer (&self->data, grok_regions_data_free);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+int
+grok_regions_view_get_count (GrokRegionsView *self)
+{
+  const GrokRegionsFigure *f;
+
+  if (self->data == NULL)
+    return -1;
+  f = grok_regions_data_figure (self->data);
+  return f->exact ? f->exact->n_regions : f->n_patterns;
+}
+
+const char *
+grok_regions_view_get_message (GrokRegionsView *self)
+{
+  return self->message;
+}
+
+static void
+grok_regions_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  GrokRegionsView *self = GROK_REGIONS_VIEW (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GrokFigureStyle style;
+  cairo_t *cr;
+
+  if (w <= 0 || h <= 0)
+    return;
+  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (self->data != NULL)
+    grok_figure_regions_draw (cr, 0, 0, w, h, grok_regions_data_figure (self->data), &style,
+                              &self->geometry);
+  else if (self->message != NULL)
+    {
+      GrokPalette palette;
+      grok_figure_style_palette (&style, &palette);
+      grok_figure_set_color (cr, palette.muted);
+      grok_figure_set_font (cr, &style, style.font_size * 1.2, FALSE);
+      grok_figure_text (cr, self->message, w / 2.0, h / 2.0, 0.5, 0.5, 0);
+    }
+  cairo_destroy (cr);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller, double dx, double dy, GrokRegionsView *self)
+{
+  double factor = exp (0.15 * dy);
+
+  self->half = CLAMP (self->half * factor, 1e-4, 1e4);
+  start_request (self);
+  return TRUE;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture, double x, double y, GrokRegionsView *self)
+{
+  self->drag_cx = self->cx;
+  self->drag_cy = self->cy;
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture, double dx, double dy, GrokRegionsView *self)
+{
+  double per_px = self->geometry.width > 0 ? 2 * self->half / self->geometry.width : 0;
+
+  self->cx = self->drag_cx - dx * per_px;
+  self->cy = self->drag_cy + dy * per_px;
+  start_request (self);
+}
+
+static void
+on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, GrokRegionsView *self)
+{
+  if (n_press != 2)
+    return;
+  self->cx = self->cy = 0;
+  self->half = HOME;
+  start_request (self);
+}
+
+static void
+grok_regions_view_dispose (GObject *object)
+{
+  GrokRegionsView *self = GROK_REGIONS_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (grok_regions_view_parent_class)->dispose (object);
+}
+
+static void
+grok_regions_view_finalize (GObject *object)
+{
+  GrokRegionsView *self = GROK_REGIONS_VIEW (object);
+
+  grok_config_free (self->config);
+  grok_params_free (self->params);
+  grok_regions_data_free (self->data);
+  g_free (self->message);
+  G_OBJECT_CLASS (grok_regions_view_parent_class)->finalize (object);
+}
+
+static void
+grok_regions_view_class_init (GrokRegionsViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = grok_regions_view_dispose;
+  G_OBJECT_CLASS (klass)->finalize = grok_regions_view_finalize;
+  GTK_WIDGET_CLASS (klass)->snapshot = grok_regions_view_snapshot;
+}
+
+static void
+grok_regions_view_init (GrokRegionsView *self)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  self->half = HOME;
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), "Scroll to zoom, drag to pan, double-click to reset");
+}
+
+GtkWidget *
+grok_regions_view_new (void)
+{
+  return g_object_new (GROK_TYPE_REGIONS_VIEW, NULL);
+}
