@@ -25,7 +25,7 @@ usage (FILE *out)
            "  grokscope-cli presets\n"
            "  grokscope-cli keys [--markdown]\n"
            "  grokscope-cli figure RUN_DIR --view VIEW [--step N] [--size WxH{in,cm,px}] [--dpi N]\n"
-           "                [--font-size PT] --out FILE.{png,svg,pdf}\n"
+           "                [--font-size PT] --out FILE.{png,svg,pdf,csv}\n"
            "  grokscope-cli --help | --version\n"
            "\n"
            "train     trains a model and writes RUN_DIR/config.json (every setting, resolved)\n"
@@ -39,7 +39,7 @@ usage (FILE *out)
            "figure    draws one view of a run as the app does, without a display:\n"
            "          --view curves|heatmap|regions, --step N (the last checkpoint at or before N;\n"
            "          default the last), --size (default 6x4in), --dpi (default 300),\n"
-           "          --font-size (default 8).\n"
+           "          --font-size (default 8). FILE.csv writes the data behind the figure.\n"
            "\n"
            "The config keys are documented in README.md (section Config reference).\n");
 }

@@ -1,10 +1,12 @@
 /* The real app under a display: press Train on the default preset, wait for training steps,
  * then render the curves view through GTK and check what a person would see. */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <math.h>
 
 #include "grok-figure-curves.h"
 #include "grok-trainer.h"
+#include "grok-export-dialog.h"
 #include "grok-regions-view.h"
 #include "grok-weights-view.h"
 #include "grok-window-private.h"
@@ -278,6 +280,28 @@ test_xor2d_weights_and_regions (void)
   /* many region colours, and the decision boundary drawn in near-black */
   g_assert_cmpuint (g_hash_table_size (colours), >, 20);
   g_assert_cmpint (dark, >, 200);
+
+  /* "export every view" of what the window shows: three views in four formats, and the config */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("grok-export-XXXXXX", NULL);
+    g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GError) error = NULL;
+    GrokSnapshot *snap = grok_window_get_snapshot (window);
+
+    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", dir, 3.5, 3.5, 150, 8,
+                                             GROK_SCHEME_PRINT, written, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (written->len, ==, 3 * 4 + 1);
+    for (guint i = 0; i < written->len; i++)
+      {
+        g_autofree char *path = g_build_filename (dir, written->pdata[i], NULL);
+        GStatBuf st;
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        g_assert_cmpint (st.st_size, >, 100);
+        g_remove (path);
+      }
+    g_rmdir (dir);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   spin (20);

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "grok-config-editor.h"
+#include "grok-export-dialog.h"
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
 #include "grok-regions-view.h"
@@ -297,6 +298,50 @@ stop_action (GtkWidget *widget, const char *action, GVariant *param)
   update_progress (self);
 }
 
+static GrokView
+visible_view (GrokWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  GrokView view = GROK_VIEW_CURVES;
+
+  grok_view_from_name (g_strcmp0 (page, "weights") == 0 ? "heatmap" : page, &view, NULL);
+  return view;
+}
+
+static const char *
+run_name (GrokWindow *self)
+{
+  return self->snapshot && self->snapshot->config->name[0] ? self->snapshot->config->name : "grokscope";
+}
+
+static void
+export_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  if (self->snapshot == NULL)
+    {
+      toast (self, "Nothing to export yet: train a run first");
+      return;
+    }
+  grok_export_figure_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
+                                  self->snapshot, visible_view (self), run_name (self));
+}
+
+static void
+export_all_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  if (self->snapshot == NULL)
+    {
+      toast (self, "Nothing to export yet: train a run first");
+      return;
+    }
+  grok_export_all_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
+                               self->snapshot, run_name (self));
+}
+
 static void
 about_action (GtkWidget *widget, const char *action, GVariant *param)
 {
@@ -436,6 +481,10 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-all", NULL);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grok-error.h"
+#include "grok-fileio.h"
 #include "grok-figure-weights.h"
 #include "grok-mlp.h"
 #include "grok-task.h"
@@ -132,6 +133,67 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
     }
 }
 
+static void
+append_weights_csv (GString *out, const GrokParams *params)
+{
+  g_string_append (out, "tensor,row,col,value\n");
+  for (int i = 0; i < params->n_tensors; i++)
+    {
+      const GrokTensor *t = &params->tensors[i];
+      const float *v = params->data + t->offset;
+      if (t->ndim != 2)
+        continue;
+      for (int r = 0; r < t->shape[0]; r++)
+        for (int c = 0; c < t->shape[1]; c++)
+          g_string_append_printf (out, "%s,%d,%d,%.9g\n", t->name, r, c, v[(gsize) r * t->shape[1] + c]);
+    }
+}
+
+static void
+append_regions_csv (GString *out, const GrokRegionsFigure *f)
+{
+  if (f->exact != NULL)
+    {
+      g_string_append (out, "region,vertex,x,y\n");
+      for (int i = 0; i < f->exact->n_regions; i++)
+        for (int v = 0; v < f->exact->regions[i].n_vertices; v++)
+          g_string_append_printf (out, "%d,%d,%.17g,%.17g\n", i, v, f->exact->regions[i].xy[2 * v],
+                                  f->exact->regions[i].xy[2 * v + 1]);
+      return;
+    }
+  g_string_append (out, "pattern,row,col,x,y\n");
+  for (int r = 0; r < f->raster_h; r++)
+    for (int c = 0; c < f->raster_w; c++)
+      g_string_append_printf (out, "%u,%d,%d,%.9g,%.9g\n", f->raster[(gsize) r * f->raster_w + c], r, c,
+                              f->x0 + (c + 0.5) * (f->x1 - f->x0) / f->raster_w,
+                              f->y0 + (r + 0.5) * (f->y1 - f->y0) / f->raster_h);
+}
+
+char *
+grok_figure_request_format_csv (const GrokFigureRequest *request)
+{
+  GString *out = g_string_new (NULL);
+
+  switch (request->view)
+    {
+    case GROK_VIEW_CURVES:
+      {
+        g_autofree char *csv = grok_metrics_format_csv (request->metrics);
+        g_string_append (out, csv);
+      }
+      break;
+    case GROK_VIEW_HEATMAP:
+      append_weights_csv (out, request->params);
+      break;
+    case GROK_VIEW_REGIONS:
+      append_regions_csv (out, grok_regions_data_figure (request->regions));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 grok_figure_parse_size (const char *text, double dpi, double *width_in, double *height_in,
                         GError **error)
@@ -192,10 +254,15 @@ grok_figure_export (const char *path, const GrokFigureRequest *request, double w
   if (g_str_has_suffix (lower, ".svg"))
     return grok_export_svg (path, width_in, height_in, grok_figure_request_draw,
                             (gpointer) request, error);
+  if (g_str_has_suffix (lower, ".csv"))
+    {
+      g_autofree char *csv = grok_figure_request_format_csv (request);
+      return grok_file_write_atomic (path, csv, strlen (csv), error);
+    }
   if (g_str_has_suffix (lower, ".pdf"))
     return grok_export_pdf (path, width_in, height_in, grok_figure_request_draw,
                             (gpointer) request, grok_view_name (request->view), error);
   g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
-               "%s: the file name must end in .png, .svg or .pdf", path);
+               "%s: the file name must end in .png, .svg, .pdf or .csv", path);
   return FALSE;
 }

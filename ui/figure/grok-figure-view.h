@@ -53,10 +53,15 @@ void     grok_figure_request_init (GrokFigureRequest *request, GrokView view);
 /* a GrokFigureDrawFunc: user_data is the request */
 void     grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data);
 
+/* the data behind the figure as CSV text: the metrics for curves; name,row,col,value for the
+ * heatmaps; region,vertex,x,y for the regions (pattern,row,col for a raster map) */
+char    *grok_figure_request_format_csv (const GrokFigureRequest *request);
+
 /* "3.5x2.5in", "9x6cm", "1050x750px"; pixels become inches at dpi */
 gboolean grok_figure_parse_size  (const char *text, double dpi, double *width_in,
                                   double *height_in, GError **error);
-/* writes path as PNG, SVG or PDF by its suffix; text_pairs go into the PNG's tEXt chunks */
+/* writes path as PNG, SVG, PDF or CSV (the data) by its suffix; text_pairs go into the PNG's
+ * tEXt chunks */
 gboolean grok_figure_export      (const char *path, const GrokFigureRequest *request,
                                   double width_in, double height_in, double dpi,
                                   const char * const *text_pairs, GError **error);
