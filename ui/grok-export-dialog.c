@@ -299,8 +299,13 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   Options *o = g_new0 (Options, 1);
   GtkWidget *dialog, *list, *style_row;
   g_autofree char *size = g_settings_get_string (settings, "export-size");
-  g_autofree char *heading = all ? g_strdup ("Export Every View")
-                                 : g_strdup_printf ("Export the %s View", grok_view_name (view));
+  const char *heading = all ? "Export Every View" : "Export Figure";
+  g_autofree char *body = all ? g_strdup ("Every view as PNG, SVG and PDF, with the data behind "
+                                          "each as CSV and the run's config.json.")
+                              : g_strdup_printf ("The %s view at step %" G_GINT64_FORMAT ". The "
+                                                 "format follows the file name: .png, .svg, "
+                                                 ".pdf, or .csv for the data behind the figure.",
+                                                 grok_view_name (view), snapshot->train_step);
   const char *styles[] = { "print", "light", "dark", NULL };
   g_autoptr (GtkStringList) style_model = gtk_string_list_new (styles);
   g_autofree char *style = g_settings_get_string (settings, "export-style");
@@ -313,11 +318,7 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   o->all = all;
   o->run_name = g_strdup (run_name);
 
-  dialog = adw_message_dialog_new (parent, heading,
-                                   all ? "Every view as PNG, SVG and PDF, with the data behind "
-                                         "each as CSV and the run's config.json."
-                                       : "The format follows the file name: .png, .svg, .pdf, "
-                                         "or .csv for the data behind the figure.");
+  dialog = adw_message_dialog_new (parent, heading, body);
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
