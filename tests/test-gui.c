@@ -7,7 +7,7 @@
 #include "grok-figure-curves.h"
 #include "grok-trainer.h"
 #include "grok-export-dialog.h"
-#include "grok-regions-view.h"
+#include "grok-computed-view.h"
 #include "grok-weights-view.h"
 #include "grok-window-private.h"
 
@@ -257,13 +257,13 @@ test_xor2d_weights_and_regions (void)
   g_assert_cmpint (bluish, >, 500);
 
   adw_view_stack_set_visible_child_name (stack, "regions");
-  regions = find_type (GTK_WIDGET (window), GROK_TYPE_REGIONS_VIEW);
+  regions = find_type (adw_view_stack_get_child_by_name (stack, "regions"), GROK_TYPE_COMPUTED_VIEW);
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (grok_regions_view_get_count (GROK_REGIONS_VIEW (regions)) < 0 && g_get_monotonic_time () < deadline)
+  while (grok_computed_view_get_count (GROK_COMPUTED_VIEW (regions)) < 0 && g_get_monotonic_time () < deadline)
     spin (10);
-  g_test_message ("regions: %d", grok_regions_view_get_count (GROK_REGIONS_VIEW (regions)));
+  g_test_message ("regions: %d", grok_computed_view_get_count (GROK_COMPUTED_VIEW (regions)));
   /* a 3 x 32 ReLU net cuts the square into many regions */
-  g_assert_cmpint (grok_regions_view_get_count (GROK_REGIONS_VIEW (regions)), >, 10);
+  g_assert_cmpint (grok_computed_view_get_count (GROK_COMPUTED_VIEW (regions)), >, 10);
   spin_until_allocated (regions);
   rtex = render_widget (regions);
   save_texture (rtex, "gui-regions.png");
@@ -281,6 +281,33 @@ test_xor2d_weights_and_regions (void)
   g_assert_cmpuint (g_hash_table_size (colours), >, 20);
   g_assert_cmpint (dark, >, 200);
 
+  /* the connectivity matrix of LMN: values in [0, 1] on the sequential map */
+  {
+    GtkWidget *conn;
+    g_autoptr (GdkTexture) ctex = NULL;
+    g_autofree guchar *cpx = NULL;
+    g_autoptr (GHashTable) ccolours = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+    adw_view_stack_set_visible_child_name (stack, "connectivity");
+    conn = find_type (adw_view_stack_get_child_by_name (stack, "connectivity"), GROK_TYPE_COMPUTED_VIEW);
+    deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+    while (grok_computed_view_get_count (GROK_COMPUTED_VIEW (conn)) < 0 && g_get_monotonic_time () < deadline)
+      spin (10);
+    g_assert_cmpint (grok_computed_view_get_count (GROK_COMPUTED_VIEW (conn)), ==, 256);
+    spin_until_allocated (conn);
+    ctex = render_widget (conn);
+    save_texture (ctex, "gui-connectivity.png");
+    cpx = download (ctex, &w, &h, &stride);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        {
+          const guchar *p = cpx + y * stride + 4 * x;
+          g_hash_table_add (ccolours, GUINT_TO_POINTER (p[0] | p[1] << 8 | p[2] << 16));
+        }
+    g_test_message ("connectivity picture: %u colours", g_hash_table_size (ccolours));
+    g_assert_cmpuint (g_hash_table_size (ccolours), >, 30);
+  }
+
   /* "export every view" of what the window shows: three views in four formats, and the config */
   {
     g_autofree char *dir = g_dir_make_tmp ("grok-export-XXXXXX", NULL);
@@ -291,7 +318,7 @@ test_xor2d_weights_and_regions (void)
     g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", dir, 3.5, 3.5, 150, 8,
                                              GROK_SCHEME_PRINT, written, &error));
     g_assert_no_error (error);
-    g_assert_cmpuint (written->len, ==, 3 * 4 + 1);
+    g_assert_cmpuint (written->len, ==, 4 * 4 + 1);
     for (guint i = 0; i < written->len; i++)
       {
         g_autofree char *path = g_build_filename (dir, written->pdata[i], NULL);

@@ -11,6 +11,8 @@ view_applies (GrokSnapshot *snapshot, GrokView view)
   if (view == GROK_VIEW_REGIONS)
     return snapshot->config->task.kind == GROK_TASK_XOR2D &&
            snapshot->config->model.kind == GROK_MODEL_MLP;
+  if (view == GROK_VIEW_CONNECTIVITY)
+    return snapshot->config->model.kind == GROK_MODEL_MLP;
   return TRUE;
 }
 
@@ -21,6 +23,7 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
 {
   GrokFigureRequest request;
   g_autoptr (GrokRegionsData) regions = NULL;
+  g_autoptr (GrokConnectivityData) connectivity = NULL;
   g_autofree char *step = g_strdup_printf ("%" G_GINT64_FORMAT, snapshot->train_step);
   g_autofree char *config = grok_config_to_string (snapshot->config);
   const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step,
@@ -38,6 +41,13 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
       if (regions == NULL)
         return FALSE;
       request.regions = regions;
+    }
+  if (view == GROK_VIEW_CONNECTIVITY)
+    {
+      connectivity = grok_connectivity_data_new (snapshot->config, snapshot->params, 512, error);
+      if (connectivity == NULL)
+        return FALSE;
+      request.connectivity = connectivity;
     }
   return grok_figure_export (path, &request, width_in, height_in, dpi, pairs, error);
 }

@@ -10,7 +10,7 @@
 #include "grok-export-dialog.h"
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
-#include "grok-regions-view.h"
+#include "grok-computed-view.h"
 #include "grok-run.h"
 #include "grok-settings.h"
 #include "grok-trainer.h"
@@ -30,7 +30,10 @@ struct _GrokWindow
   GtkLabel        *problem_label;
   GtkDrawingArea  *curves_area;
   GrokWeightsView *weights_view;
-  GrokRegionsView *regions_view;
+  AdwBin          *regions_bin;
+  AdwBin          *connectivity_bin;
+  GrokComputedView *regions_view;
+  GrokComputedView *connectivity_view;
   AdwViewStack    *view_stack;
 
   GSettings       *settings;
@@ -150,9 +153,11 @@ update_views (GrokWindow *self)
 
   if (g_strcmp0 (page, "weights") == 0)
     grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL, NULL);
-  else if (g_strcmp0 (page, "regions") == 0)
-    grok_regions_view_set_params (self->regions_view, self->snapshot ? self->snapshot->config : NULL,
-                                  self->snapshot ? self->snapshot->params : NULL);
+  else if (g_strcmp0 (page, "regions") == 0 || g_strcmp0 (page, "connectivity") == 0)
+    grok_computed_view_set_params (g_str_equal (page, "regions") ? self->regions_view
+                                                                 : self->connectivity_view,
+                                   self->snapshot ? self->snapshot->config : NULL,
+                                   self->snapshot ? self->snapshot->params : NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
 }
 
@@ -461,7 +466,6 @@ grok_window_class_init (GrokWindowClass *klass)
 
   g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
   g_type_ensure (GROK_TYPE_WEIGHTS_VIEW);
-  g_type_ensure (GROK_TYPE_REGIONS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_dropdown);
@@ -470,7 +474,8 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, config_editor);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_view);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, regions_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, regions_bin);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, connectivity_bin);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
@@ -500,6 +505,10 @@ grok_window_init (GrokWindow *self)
   g_autoptr (GtkStringList) model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->regions_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_REGIONS));
+  self->connectivity_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_CONNECTIVITY));
+  adw_bin_set_child (self->regions_bin, GTK_WIDGET (self->regions_view));
+  adw_bin_set_child (self->connectivity_bin, GTK_WIDGET (self->connectivity_view));
   self->settings = grok_settings_new ();
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self, 0);
   apply_color_scheme (self);

@@ -8,10 +8,12 @@
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
+#include "grok-measures.h"
 #include "grok-mlp.h"
 #include "grok-task.h"
 
-static const char * const view_names[GROK_N_VIEWS + 1] = { "curves", "heatmap", "regions", NULL };
+static const char * const view_names[GROK_N_VIEWS + 1] = { "curves", "heatmap", "regions",
+                                                            "connectivity", NULL };
 
 const char *
 grok_view_name (GrokView view)
@@ -98,6 +100,68 @@ grok_regions_data_figure (const GrokRegionsData *data)
   return &data->figure;
 }
 
+struct _GrokConnectivityData
+{
+  GrokLmn *lmn;
+  float   *ordered;   /* L with rows and columns in lmn->order */
+};
+
+GrokConnectivityData *
+grok_connectivity_data_new (const GrokConfig *config, const GrokParams *params, int max_points,
+                            GError **error)
+{
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  GrokConnectivityData *data;
+  GrokLmn *lmn = grok_measure_lmn (config, params, dataset, max_points, 0, error);
+  int n;
+
+  if (lmn == NULL)
+    return NULL;
+  data = g_new0 (GrokConnectivityData, 1);
+  data->lmn = lmn;
+  n = lmn->n;
+  data->ordered = g_new (float, (gsize) n * n);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      data->ordered[(gsize) i * n + j] = lmn->L[(gsize) lmn->order[i] * n + lmn->order[j]];
+  return data;
+}
+
+void
+grok_connectivity_data_free (GrokConnectivityData *data)
+{
+  if (data == NULL)
+    return;
+  grok_lmn_free (data->lmn);
+  g_free (data->ordered);
+  g_free (data);
+}
+
+double
+grok_connectivity_data_lmn (const GrokConnectivityData *data)
+{
+  return data->lmn->lmn;
+}
+
+int
+grok_connectivity_data_points (const GrokConnectivityData *data)
+{
+  return data->lmn->n;
+}
+
+void
+grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, double height,
+                               const GrokConnectivityData *data, const GrokFigureStyle *style)
+{
+  int n = data->lmn->n;
+  cairo_surface_t *surface = grok_heatmap_surface_new_sequential (data->ordered, n, n, 0, 1);
+  g_autofree char *title = g_strdup_printf ("linear mapping number %.3g  (L on %d points, ordered)",
+                                            data->lmn->lmn, n);
+
+  grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
+  cairo_surface_destroy (surface);
+}
+
 void
 grok_figure_request_init (GrokFigureRequest *request, GrokView view)
 {
@@ -127,6 +191,9 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
     case GROK_VIEW_REGIONS:
       grok_figure_regions_draw (cr, 0, 0, width, height, grok_regions_data_figure (r->regions),
                                 &r->style, NULL);
+      break;
+    case GROK_VIEW_CONNECTIVITY:
+      grok_figure_connectivity_draw (cr, 0, 0, width, height, r->connectivity, &r->style);
       break;
     default:
       g_assert_not_reached ();
@@ -187,6 +254,16 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
       break;
     case GROK_VIEW_REGIONS:
       append_regions_csv (out, grok_regions_data_figure (request->regions));
+      break;
+    case GROK_VIEW_CONNECTIVITY:
+      {
+        const GrokLmn *lmn = request->connectivity->lmn;
+        g_string_append (out, "row,col,L\n");
+        for (int i = 0; i < lmn->n; i++)
+          for (int j = 0; j < lmn->n; j++)
+            g_string_append_printf (out, "%d,%d,%.9g\n", lmn->order[i], lmn->order[j],
+                                    request->connectivity->ordered[(gsize) i * lmn->n + j]);
+      }
       break;
     default:
       g_assert_not_reached ();

@@ -17,6 +17,7 @@ typedef enum
   GROK_VIEW_CURVES,
   GROK_VIEW_HEATMAP,
   GROK_VIEW_REGIONS,
+  GROK_VIEW_CONNECTIVITY,
   GROK_N_VIEWS
 } GrokView;
 
@@ -37,6 +38,23 @@ void                     grok_regions_data_free   (GrokRegionsData *data);
 const GrokRegionsFigure *grok_regions_data_figure (const GrokRegionsData *data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokRegionsData, grok_regions_data_free)
 
+/* what the connectivity view shows: LMN's matrix L of an MLP, its points reordered so that
+ * points on the same linear map sit together */
+typedef struct _GrokConnectivityData GrokConnectivityData;
+
+GrokConnectivityData *grok_connectivity_data_new  (const GrokConfig *config,
+                                                   const GrokParams *params, int max_points,
+                                                   GError **error);
+void                  grok_connectivity_data_free (GrokConnectivityData *data);
+double                grok_connectivity_data_lmn  (const GrokConnectivityData *data);
+int                   grok_connectivity_data_points (const GrokConnectivityData *data);
+/* draw it over (x, y, width, height) */
+void                  grok_figure_connectivity_draw (cairo_t *cr, double x, double y,
+                                                     double width, double height,
+                                                     const GrokConnectivityData *data,
+                                                     const GrokFigureStyle *style);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConnectivityData, grok_connectivity_data_free)
+
 typedef struct
 {
   GrokView           view;
@@ -44,6 +62,7 @@ typedef struct
   const GrokParams  *params;     /* heatmap: the parameters at the chosen step */
   const GrokParams  *reference;  /* heatmap: NULL, or show the change since these */
   const GrokRegionsData *regions; /* regions */
+  const GrokConnectivityData *connectivity; /* connectivity */
   GrokCurvesOptions  curves;
   GrokFigureStyle    style;
 } GrokFigureRequest;
