@@ -37,7 +37,7 @@ usage (FILE *out)
            "presets   lists the built-in presets with one line each.\n"
            "keys      lists every config key: type, allowed values, default and meaning.\n"
            "figure    draws one view of a run as the app does, without a display:\n"
-           "          --view curves|heatmap|regions, --step N (the last checkpoint at or before N;\n"
+           "          --view curves|heatmap|regions|connectivity, --step N (the last checkpoint at or before N;\n"
            "          default the last), --size (default 6x4in), --dpi (default 300),\n"
            "          --font-size (default 8). FILE.csv writes the data behind the figure.\n"
            "\n"
@@ -386,6 +386,7 @@ cmd_figure (int argc, char **argv)
   g_autoptr (GrokParams) params = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokRegionsData) regions = NULL;
+  g_autoptr (GrokConnectivityData) connectivity = NULL;
   g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
@@ -446,6 +447,16 @@ cmd_figure (int argc, char **argv)
       if (params == NULL)
         return fail (error->message);
       request.params = params;
+    }
+  if (view == GROK_VIEW_CONNECTIVITY)
+    {
+      params = load_checkpoint (run_dir, step, &shown_step, &error);
+      if (params == NULL)
+        return fail (error->message);
+      connectivity = grok_connectivity_data_new (config, params, 1024, &error);
+      if (connectivity == NULL)
+        return fail (error->message);
+      request.connectivity = connectivity;
     }
   if (view == GROK_VIEW_REGIONS)
     {
