@@ -253,6 +253,11 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
 
   if (config == NULL)
     return;
+  /* OpenBLAS's threads spin while they wait for work: with every core training, the window
+   * would get the processor only in slices. Leave one core to the window unless the
+   * experiment asks for a thread count. */
+  if (config->train.threads == 0 && g_get_num_processors () > 1)
+    config->train.threads = g_get_num_processors () - 1;
   stop_run (self);
   self->run = grok_run_new (config, NULL, FALSE, &error);
   if (self->run == NULL)
