@@ -1,0 +1,639 @@
+/* Coarse-grained complexity: coarse-graining at one (Delta, tau), its bzip2 size, and the
+ * search for the smallest feasible size. The search works per tau on the feasibility frontier
+ * in Delta, found with loss evaluations only, and compresses just the frontier points. */
+#include "grok-complexity.h"
+
+#include "grok-error.h"
+#include "grok-spectrum.h"
+
+#include <bzlib.h>
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+/* the SVD of one matrix, computed once per checkpoint and reused for every (Delta, tau) */
+typedef struct
+{
+  int     m, n, r;
+  float  *us;      /* m x r: U diag(s) */
+  float  *vt;      /* r x n: V^T */
+  double *s;       /* r, descending */
+} Factors;
+
+/* everything one coarse-graining needs, allocated once */
+typedef struct
+{
+  const GrokParams *params;
+  Factors          *factors;   /* per tensor; us == NULL for tensors that are not matrices */
+  GrokParams       *coarse;    /* theta' of the last call */
+  float            *stored;    /* the stored arrays, at most numel floats */
+  gsize             n_stored;
+  char             *bz;        /* bzip2 output */
+  unsigned int      bz_capacity;
+} Grainer;
+
+float
+grok_quantize (float x, float delta)
+{
+  /* rintf rounds to nearest with ties to even under the default rounding mode, which the
+   * engine never changes; adding +0 turns a -0 result into +0 */
+  float q = rintf (x / delta) * delta;
+  return q + 0.0f;
+}
+
+int
+grok_complexity_rank (const double *s, int r, double tau)
+{
+  double total = 0.0, running = 0.0;
+  int k = 0;
+
+  for (int i = 0; i < r; i++)
+    total += s[i];
+  /* the running sum and the total are the same additions in the same order, so with tau = 1
+   * the last running sum equals the total exactly and is never counted */
+  for (int i = 0; i < r; i++)
+    {
+      running += s[i];
+      if (!(running < tau * total))
+        break;
+      k++;
+    }
+  return k;
+}
+
+static void
+grainer_free (Grainer *g)
+{
+  if (g == NULL)
+    return;
+  for (int i = 0; g->factors != NULL && i < g->params->n_tensors; i++)
+    {
+      g_free (g->factors[i].us);
+      g_free (g->factors[i].vt);
+      g_free (g->factors[i].s);
+    }
+  g_free (g->factors);
+  grok_params_free (g->coarse);
+  g_free (g->stored);
+  g_free (g->bz);
+  g_free (g);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Grainer, grainer_free)
+
+static gboolean
+factor_matrix (Factors *f, GrokSpectrumWorkspace *ws, const float *w, int m, int n)
+{
+  double *u, *s, *vt;
+
+  if (!grok_spectrum_svd (ws, w, m, n, TRUE, &u, &s, &vt))
+    return FALSE;
+  f->m = m;
+  f->n = n;
+  f->r = MIN (m, n);
+  f->us = g_new (float, (gsize) m * f->r);
+  f->vt = g_new (float, (gsize) f->r * n);
+  f->s = g_memdup2 (s, sizeof (double) * f->r);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < f->r; j++)
+      f->us[(gsize) i * f->r + j] = (float) (u[(gsize) i * f->r + j] * s[j]);
+  for (gsize i = 0; i < (gsize) f->r * n; i++)
+    f->vt[i] = (float) vt[i];
+  return TRUE;
+}
+
+static Grainer *
+grainer_new (const GrokParams *params, GError **error)
+{
+  g_autoptr (Grainer) g = g_new0 (Grainer, 1);
+  g_autoptr (GrokSpectrumWorkspace) ws = grok_spectrum_workspace_new_for_params (params);
+
+  g->params = params;
+  g->factors = g_new0 (Factors, MAX (params->n_tensors, 1));
+  for (int i = 0; i < params->n_tensors; i++)
+    {
+      const GrokTensor *t = &params->tensors[i];
+      if (t->ndim != 2)
+        continue;
+      if (!factor_matrix (&g->factors[i], ws, params->data + t->offset, t->shape[0],
+                          t->shape[1]))
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                       "Cannot coarse-grain tensor “%s”: it holds NaN or Inf, or its SVD "
+                       "did not converge", t->name);
+          return NULL;
+        }
+    }
+  g->coarse = grok_params_copy (params);
+  g->stored = g_new (float, MAX (params->numel, 1));
+  /* bzip2 never grows its input by more than 1% plus 600 bytes */
+  g->bz_capacity = (unsigned int) (params->numel * sizeof (float) * 1.01 + 1024);
+  g->bz = g_malloc (g->bz_capacity);
+  return g_steal_pointer (&g);
+}
+
+/* Q(src) into both the stored arrays and theta' */
+static void
+grain_quantized (Grainer *g, const float *src, float *dst, gsize numel, float delta)
+{
+  float *out = g->stored + g->n_stored;
+
+  for (gsize i = 0; i < numel; i++)
+    out[i] = dst[i] = grok_quantize (src[i], delta);
+  g->n_stored += numel;
+}
+
+/* store A = Q(U_k diag(s_k)) (m x k) and B = Q(V_k^T) (k x n), and use W' = A B */
+static void
+grain_low_rank (Grainer *g, const Factors *f, int k, float *dst, float delta)
+{
+  float *a = g->stored + g->n_stored;
+  float *b = a + (gsize) f->m * k;
+
+  for (int i = 0; i < f->m; i++)
+    for (int j = 0; j < k; j++)
+      a[(gsize) i * k + j] = grok_quantize (f->us[(gsize) i * f->r + j], delta);
+  for (gsize i = 0; i < (gsize) k * f->n; i++)
+    b[i] = grok_quantize (f->vt[i], delta);
+  g->n_stored += (gsize) k * (f->m + f->n);
+  if (k == 0)
+    memset (dst, 0, sizeof (float) * f->m * f->n);
+  else
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, f->m, f->n, k, 1.0f, a, k, b,
+                 f->n, 0.0f, dst, f->n);
+}
+
+/* theta' and the stored arrays at (delta, tau), in canonical tensor order. Tensors that are
+ * not matrices (vectors; the engine has nothing of higher rank) are quantised only. */
+static void
+grainer_run (Grainer *g, double delta, double tau)
+{
+  const GrokParams *params = g->params;
+  float fdelta = (float) delta;
+
+  g->n_stored = 0;
+  for (int c = 0; c < params->n_tensors; c++)
+    {
+      int i = params->canonical[c];
+      const GrokTensor *t = &params->tensors[i];
+      const Factors *f = &g->factors[i];
+      float *dst = g->coarse->data + t->offset;
+      int k;
+
+      if (f->us == NULL)
+        {
+          grain_quantized (g, params->data + t->offset, dst, t->numel, fdelta);
+          continue;
+        }
+      k = grok_complexity_rank (f->s, f->r, tau);
+      if ((gint64) k * (f->m + f->n) < (gint64) f->m * f->n)
+        grain_low_rank (g, f, k, dst, fdelta);
+      else
+        grain_quantized (g, params->data + t->offset, dst, t->numel, fdelta);
+    }
+}
+
+/* float32 as little-endian bytes: a no-op on little-endian hosts, an in-place swap elsewhere */
+static void
+stored_to_little_endian (float *x, gsize n)
+{
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+  guint32 *w = (guint32 *) x;
+  for (gsize i = 0; i < n; i++)
+    w[i] = GUINT32_SWAP_LE_BE (w[i]);
+#endif
+}
+
+static gsize
+bzip2_length (char *out, unsigned int capacity, const void *bytes, gsize len)
+{
+  unsigned int out_len = capacity;
+  int rc;
+
+  /* block size 9 (level 9), no progress output, work factor 0: bzip2's default (30) */
+  rc = BZ2_bzBuffToBuffCompress (out, &out_len, (char *) bytes, (unsigned int) len, 9, 0, 0);
+  if (rc != BZ_OK)
+    g_error ("bzip2 failed (%d) on %" G_GSIZE_FORMAT " bytes", rc, len);
+  return out_len;
+}
+
+static gsize
+grainer_compress (Grainer *g)
+{
+  gsize size;
+
+  stored_to_little_endian (g->stored, g->n_stored);
+  size = bzip2_length (g->bz, g->bz_capacity, g->stored, g->n_stored * sizeof (float));
+  stored_to_little_endian (g->stored, g->n_stored);
+  return size;
+}
+
+GrokParams *
+grok_complexity_coarse_grain (const GrokParams *params, double delta, double tau,
+                              GByteArray **stored, GError **error)
+{
+  g_autoptr (Grainer) g = NULL;
+
+  g_return_val_if_fail (params != NULL && params->data != NULL, NULL);
+  g_return_val_if_fail (delta > 0.0, NULL);
+
+  g = grainer_new (params, error);
+  if (g == NULL)
+    return NULL;
+  grainer_run (g, delta, tau);
+  if (stored != NULL)
+    {
+      stored_to_little_endian (g->stored, g->n_stored);
+      *stored = g_byte_array_sized_new (g->n_stored * sizeof (float));
+      g_byte_array_append (*stored, (const guint8 *) g->stored, g->n_stored * sizeof (float));
+    }
+  return g_steal_pointer (&g->coarse);
+}
+
+gsize
+grok_complexity_size (const GrokParams *params, double delta, double tau, GError **error)
+{
+  g_autoptr (Grainer) g = NULL;
+
+  g_return_val_if_fail (params != NULL && params->data != NULL, 0);
+  g_return_val_if_fail (delta > 0.0, 0);
+
+  g = grainer_new (params, error);
+  if (g == NULL)
+    return 0;
+  grainer_run (g, delta, tau);
+  return grainer_compress (g);
+}
+
+gsize
+grok_naive_size (const GrokParams *params)
+{
+  gsize total = 0, largest = 0;
+  g_autofree float *le = NULL;
+  g_autofree char *out = NULL;
+  unsigned int capacity;
+
+  g_return_val_if_fail (params != NULL && params->data != NULL, 0);
+
+  for (int i = 0; i < params->n_tensors; i++)
+    largest = MAX (largest, params->tensors[i].numel);
+  capacity = (unsigned int) (largest * sizeof (float) * 1.01 + 1024);
+  out = g_malloc (capacity);
+  le = g_new (float, MAX (largest, 1));
+  for (int i = 0; i < params->n_tensors; i++)
+    {
+      const GrokTensor *t = &params->tensors[i];
+      memcpy (le, params->data + t->offset, t->numel * sizeof (float));
+      stored_to_little_endian (le, t->numel);
+      total += bzip2_length (out, capacity, le, t->numel * sizeof (float));
+    }
+  return total;
+}
+
+double
+grok_complexity_occam_bound (gsize size_bytes, double train_error, gsize n_train,
+                             double delta)
+{
+  double k = MAX (8.0 * (double) size_bytes, 1.0);
+
+  g_return_val_if_fail (n_train > 0 && delta > 0.0 && delta < 1.0, NAN);
+  return train_error + sqrt ((k * G_LN2 + 2.0 * log (k) + log (1.0 / delta)) / (2.0 * n_train));
+}
+
+/* The search. */
+
+/* the two fixed first probes of the reference's Bayesian optimisation */
+#define PROBE1_LOG_DELTA -3.0
+#define PROBE1_TAU        1.0
+#define PROBE2_LOG_DELTA -2.7
+#define PROBE2_TAU        0.98
+
+static const double default_taus[] = { 1.0, 0.98, 0.95, 0.9, 0.8, 0.65, 0.5, 0.3, 0.0 };
+
+void
+grok_complexity_options_init (GrokComplexityOptions *opts)
+{
+  g_return_if_fail (opts != NULL);
+  opts->min_log_delta = -3.0;
+  opts->max_log_delta = 0.0;
+  opts->resolution = 0.04;
+  opts->taus = NULL;
+  opts->n_taus = 0;
+}
+
+void
+grok_complexity_result_free (GrokComplexityResult *result)
+{
+  if (result == NULL)
+    return;
+  grok_params_free (result->coarse);
+  g_free (result);
+}
+
+typedef struct
+{
+  Grainer              *grainer;
+  GrokLossFunc          loss;
+  gpointer              user_data;
+  double                limit;        /* L(theta) + epsilon */
+  GrokComplexityOptions opts;
+  GCancellable         *cancellable;
+  GrokComplexityResult *result;
+  gboolean              cancelled;
+} Search;
+
+/* is (10^log_delta, tau) feasible? One loss evaluation, no compression. */
+static gboolean
+search_feasible (Search *s, double log_delta, double tau)
+{
+  double l;
+
+  if (s->cancelled || g_cancellable_is_cancelled (s->cancellable))
+    {
+      s->cancelled = TRUE;
+      return FALSE;
+    }
+  grainer_run (s->grainer, pow (10.0, log_delta), tau);
+  l = s->loss (s->grainer->coarse, s->user_data);
+  s->result->n_loss_evals++;
+  return isfinite (l) && l <= s->limit;
+}
+
+/* compress a point known to be feasible and keep it when it is the smallest so far; returns
+ * its size */
+static gsize
+search_offer (Search *s, double log_delta, double tau)
+{
+  GrokComplexityResult *r = s->result;
+  gsize size;
+
+  if (s->cancelled)
+    return G_MAXSIZE;
+  grainer_run (s->grainer, pow (10.0, log_delta), tau);
+  size = grainer_compress (s->grainer);
+  r->n_compressions++;
+  if (!r->found || size < r->size)
+    {
+      r->found = TRUE;
+      r->size = size;
+      r->delta = pow (10.0, log_delta);
+      r->tau = tau;
+    }
+  return size;
+}
+
+/* Bisection between a feasible lo and an infeasible hi (log10 Delta) down to the resolution;
+ * returns the feasible end. */
+static double
+search_bisect (Search *s, double lo, double hi, double tau)
+{
+  while (hi - lo > s->opts.resolution && !s->cancelled)
+    {
+      double mid = 0.5 * (lo + hi);
+      if (search_feasible (s, mid, tau))
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* The largest feasible log10 Delta at this tau, starting from a guess: gallop up or down from
+ * it in steps that double (0.1, 0.2, 0.4 decades...) until feasibility changes, then bisect.
+ * Feasibility is close to monotone in Delta (coarser bins, larger loss), so the guess from a
+ * neighbouring tau usually brackets the frontier in two or three evaluations. Returns FALSE
+ * when even the finest Delta is infeasible. known: a log10 Delta already found feasible at
+ * this tau (a probe), or NAN; the downward gallop stops there without a new evaluation. */
+static gboolean
+search_frontier (Search *s, double tau, double guess, double known, double *frontier)
+{
+  double lo = s->opts.min_log_delta, hi = s->opts.max_log_delta, step = 0.1;
+  double x = CLAMP (guess, lo, hi);
+
+  if (search_feasible (s, x, tau))
+    {
+      for (lo = x; lo < hi; step *= 2)
+        {
+          x = MIN (lo + step, hi);
+          if (!search_feasible (s, x, tau))
+            break;
+          lo = x;
+        }
+      hi = x;
+      *frontier = lo >= s->opts.max_log_delta ? lo : search_bisect (s, lo, hi, tau);
+      return !s->cancelled;
+    }
+  for (hi = x; hi > lo; step *= 2)
+    {
+      x = MAX (hi - step, lo);
+      if (x <= known)
+        x = known;
+      if (x == known || search_feasible (s, x, tau))
+        {
+          *frontier = search_bisect (s, x, hi, tau);
+          return !s->cancelled;
+        }
+      hi = x;
+    }
+  return FALSE;
+}
+
+/* the k of every matrix at this tau, -1 where it is stored whole: two taus with the same
+ * signature coarse-grain identically */
+static char *
+tau_signature (Grainer *g, double tau)
+{
+  GString *sig = g_string_new (NULL);
+
+  for (int i = 0; i < g->params->n_tensors; i++)
+    {
+      const Factors *f = &g->factors[i];
+      int k;
+
+      if (f->us == NULL)
+        continue;
+      k = grok_complexity_rank (f->s, f->r, tau);
+      if ((gint64) k * (f->m + f->n) >= (gint64) f->m * f->n)
+        k = -1;
+      g_string_append_printf (sig, "%d,", k);
+    }
+  return g_string_free (sig, FALSE);
+}
+
+/* the frontier and compressed size of each tau visited, in the order visited */
+typedef struct
+{
+  double tau;
+  double frontier;
+  gsize  size;
+} Visit;
+
+/* find, compress and record the frontier of one tau; FALSE when it has none */
+static gboolean
+search_visit (Search *s, GArray *visits, double tau, double guess, double known)
+{
+  Visit v = { tau, 0.0, 0 };
+
+  if (!search_frontier (s, tau, guess, known, &v.frontier))
+    return FALSE;
+  v.size = search_offer (s, v.frontier, tau);
+  g_array_append_val (visits, v);
+  return TRUE;
+}
+
+/* Walk the tau grid downwards. Each tau starts from the frontier of the one before
+ * (truncating more rarely tolerates coarser bins), so most frontiers cost a few loss
+ * evaluations; a tau that coarse-grains exactly like the one before is skipped; once even the
+ * finest Delta is infeasible, smaller taus only truncate more and the walk stops. */
+static void
+search_grid (Search *s, GArray *visits, const double *taus, int n_taus, gboolean probe1,
+             gboolean probe2)
+{
+  g_autofree char *prev_sig = NULL;
+  double guess = 0.5 * (s->opts.min_log_delta + s->opts.max_log_delta);
+
+  for (int i = 0; i < n_taus && !s->cancelled; i++)
+    {
+      char *sig = tau_signature (s->grainer, taus[i]);
+      double known = NAN;
+
+      if (taus[i] == PROBE1_TAU && probe1)
+        known = PROBE1_LOG_DELTA;
+      else if (taus[i] == PROBE2_TAU && probe2)
+        known = PROBE2_LOG_DELTA;
+
+      if (prev_sig != NULL && strcmp (sig, prev_sig) == 0)
+        {
+          g_free (sig);
+          continue;
+        }
+      g_free (prev_sig);
+      prev_sig = sig;
+      if (!search_visit (s, visits, taus[i], guess, known))
+        break;
+      guess = g_array_index (visits, Visit, visits->len - 1).frontier;
+    }
+}
+
+/* One round of refinement in tau: the midpoints between the best tau visited and its
+ * neighbours on the grid, each started from the best frontier. */
+static void
+search_refine (Search *s, GArray *visits)
+{
+  Visit best = { 0 };
+  double neighbours[2] = { NAN, NAN };
+  g_autofree char *best_sig = NULL;
+
+  if (visits->len == 0)
+    return;
+  best = g_array_index (visits, Visit, 0);
+  for (guint i = 1; i < visits->len; i++)
+    if (g_array_index (visits, Visit, i).size < best.size)
+      best = g_array_index (visits, Visit, i);
+  for (guint i = 0; i < visits->len; i++)
+    {
+      double t = g_array_index (visits, Visit, i).tau;
+      if (t > best.tau && (isnan (neighbours[0]) || t < neighbours[0]))
+        neighbours[0] = t;
+      if (t < best.tau && (isnan (neighbours[1]) || t > neighbours[1]))
+        neighbours[1] = t;
+    }
+  best_sig = tau_signature (s->grainer, best.tau);
+  for (int i = 0; i < 2 && !s->cancelled; i++)
+    {
+      double tau = 0.5 * (best.tau + neighbours[i]);
+      g_autofree char *sig = NULL;
+
+      if (isnan (neighbours[i]))
+        continue;
+      sig = tau_signature (s->grainer, tau);
+      if (strcmp (sig, best_sig) != 0)
+        search_visit (s, visits, tau, best.frontier, NAN);
+    }
+}
+
+/* the probes of the reference, when the walk found nothing better at their tau */
+static void
+search_offer_probes (Search *s, gboolean probe1, gboolean probe2)
+{
+  if (s->result->found)
+    return;
+  if (probe1)
+    search_offer (s, PROBE1_LOG_DELTA, PROBE1_TAU);
+  if (probe2)
+    search_offer (s, PROBE2_LOG_DELTA, PROBE2_TAU);
+}
+
+static gboolean
+search_finish (Search *s, GError **error)
+{
+  GrokComplexityResult *r = s->result;
+
+  if (s->cancelled)
+    {
+      g_set_error_literal (error, GROK_ERROR, GROK_ERROR_CANCELLED,
+                           "The complexity search was cancelled");
+      return FALSE;
+    }
+  if (!r->found)
+    return TRUE;
+  grainer_run (s->grainer, r->delta, r->tau);
+  r->coarse = grok_params_copy (s->grainer->coarse);
+  r->loss = s->loss (r->coarse, s->user_data);
+  r->n_loss_evals++;
+  return TRUE;
+}
+
+GrokComplexityResult *
+grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer user_data,
+                        double epsilon, const GrokComplexityOptions *opts,
+                        GCancellable *cancellable, GError **error)
+{
+  g_autoptr (Grainer) grainer = NULL;
+  g_autoptr (GrokComplexityResult) result = NULL;
+  g_autoptr (GArray) visits = g_array_new (FALSE, FALSE, sizeof (Visit));
+  Search s = { 0 };
+  gboolean probe1, probe2;
+
+  g_return_val_if_fail (params != NULL && params->data != NULL && loss != NULL, NULL);
+  g_return_val_if_fail (epsilon >= 0.0, NULL);
+
+  grainer = grainer_new (params, error);
+  if (grainer == NULL)
+    return NULL;
+  result = g_new0 (GrokComplexityResult, 1);
+  if (opts != NULL)
+    s.opts = *opts;
+  else
+    grok_complexity_options_init (&s.opts);
+  if (s.opts.taus == NULL)
+    {
+      s.opts.taus = default_taus;
+      s.opts.n_taus = G_N_ELEMENTS (default_taus);
+    }
+  s.grainer = grainer;
+  s.loss = loss;
+  s.user_data = user_data;
+  s.cancellable = cancellable;
+  s.result = result;
+
+  result->base_loss = loss (params, user_data);
+  result->n_loss_evals = 1;
+  if (!isfinite (result->base_loss))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                   "Cannot measure complexity: the loss of the checkpoint itself is %g",
+                   result->base_loss);
+      return NULL;
+    }
+  s.limit = result->base_loss + epsilon;
+
+  probe1 = search_feasible (&s, PROBE1_LOG_DELTA, PROBE1_TAU);
+  probe2 = search_feasible (&s, PROBE2_LOG_DELTA, PROBE2_TAU);
+  search_grid (&s, visits, s.opts.taus, s.opts.n_taus, probe1, probe2);
+  search_refine (&s, visits);
+  search_offer_probes (&s, probe1, probe2);
+  if (!search_finish (&s, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
