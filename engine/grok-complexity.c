@@ -335,28 +335,46 @@ typedef struct
   Grainer              *grainer;
   GrokLossFunc          loss;
   gpointer              user_data;
-  double                limit;        /* L(theta) + epsilon */
+  double                base;         /* L(theta) */
+  double                epsilon;
   GrokComplexityOptions opts;
   GCancellable         *cancellable;
   GrokComplexityResult *result;
   gboolean              cancelled;
 } Search;
 
-/* is (10^log_delta, tau) feasible? One loss evaluation, no compression. */
-static gboolean
-search_feasible (Search *s, double log_delta, double tau)
+/* One evaluated point of a frontier search: x = log10 Delta, and the loss minus the limit
+ * L(theta) + epsilon (+Inf when the loss is not finite): feasible when gap <= 0. */
+typedef struct
 {
+  double x;
+  double gap;
+} Point;
+
+/* a frontier whose feasible end has used this share of epsilon is close enough: with the
+ * excess loss growing like Delta^2 (rounding errors are zero-mean, so the first-order term
+ * averages out) the remaining distance is log10(1 / 0.85) / 2 = 0.035 decades */
+#define FRONTIER_CLOSE 0.85
+
+/* the loss at (10^x, tau), as a gap to the limit; one loss evaluation, no compression */
+static Point
+search_eval (Search *s, double x, double tau)
+{
+  Point p = { x, INFINITY };
   double l;
 
   if (s->cancelled || g_cancellable_is_cancelled (s->cancellable))
     {
       s->cancelled = TRUE;
-      return FALSE;
+      return p;
     }
-  grainer_run (s->grainer, pow (10.0, log_delta), tau);
+  grainer_run (s->grainer, pow (10.0, x), tau);
   l = s->loss (s->grainer->coarse, s->user_data);
   s->result->n_loss_evals++;
-  return isfinite (l) && l <= s->limit;
+  if (g_getenv ("GROK_TRACE")) g_printerr ("eval x=%.4f tau=%.3f gap=%g\n", x, tau, isfinite (l) ? l - (s->base + s->epsilon) : INFINITY);
+  if (isfinite (l))
+    p.gap = l - (s->base + s->epsilon);
+  return p;
 }
 
 /* compress a point known to be feasible and keep it when it is the smallest so far; returns
@@ -382,60 +400,93 @@ search_offer (Search *s, double log_delta, double tau)
   return size;
 }
 
-/* Bisection between a feasible lo and an infeasible hi (log10 Delta) down to the resolution;
- * returns the feasible end. */
+/* log of the excess loss L(theta') - L(theta), floored so a coarse-graining that happens not
+ * to raise the loss still gives a usable number */
 static double
-search_bisect (Search *s, double lo, double hi, double tau)
+log_excess (const Search *s, const Point *p)
 {
-  while (hi - lo > s->opts.resolution && !s->cancelled)
-    {
-      double mid = 0.5 * (lo + hi);
-      if (search_feasible (s, mid, tau))
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return lo;
+  double floor = 1e-3 * MAX (s->epsilon, 1e-12);
+  return log (MAX (p->gap + s->epsilon, floor));
 }
 
-/* The largest feasible log10 Delta at this tau, starting from a guess: gallop up or down from
- * it in steps that double (0.1, 0.2, 0.4 decades...) until feasibility changes, then bisect.
- * Feasibility is close to monotone in Delta (coarser bins, larger loss), so the guess from a
- * neighbouring tau usually brackets the frontier in two or three evaluations. Returns FALSE
- * when even the finest Delta is infeasible. known: a log10 Delta already found feasible at
- * this tau (a probe), or NAN; the downward gallop stops there without a new evaluation. */
-static gboolean
-search_frontier (Search *s, double tau, double guess, double known, double *frontier)
+/* the slope of log excess loss per decade of Delta between two points, or the slope 2 of
+ * an excess growing like Delta^2 when there is only one */
+static double
+excess_slope (const Search *s, const Point *a, const Point *b)
 {
-  double lo = s->opts.min_log_delta, hi = s->opts.max_log_delta, step = 0.1;
-  double x = CLAMP (guess, lo, hi);
+  if (b == NULL || !isfinite (a->gap) || !isfinite (b->gap) || a->x == b->x)
+    return 2.0 * G_LN10;
+  return (log_excess (s, a) - log_excess (s, b)) / (a->x - b->x);
+}
 
-  if (search_feasible (s, x, tau))
+/* The next x to evaluate. On one side of the frontier only (lo2, hi2: the previous point on
+ * that side, or NULL) it extrapolates the log excess loss to log epsilon along the slope of
+ * the last two points, overshooting by 20% so the next point tends to cross the frontier;
+ * when the excess barely moves with Delta (a truncation floor) it goes straight to the end of
+ * the box. With both ends known it interpolates between them in the same log space, staying
+ * 15% of the bracket away from either end so every step shrinks it. */
+static double
+search_next (const Search *s, const Point *lo, const Point *lo2, const Point *hi,
+             const Point *hi2)
+{
+  double target = log (MAX (s->epsilon, 1e-12)), x, w, slope;
+  const double flat = 0.1 * G_LN10;
+
+  if (hi == NULL)
     {
-      for (lo = x; lo < hi; step *= 2)
-        {
-          x = MIN (lo + step, hi);
-          if (!search_feasible (s, x, tau))
-            break;
-          lo = x;
-        }
-      hi = x;
-      *frontier = lo >= s->opts.max_log_delta ? lo : search_bisect (s, lo, hi, tau);
-      return !s->cancelled;
+      slope = excess_slope (s, lo, lo2);
+      if (slope < flat)
+        return MIN (lo->x + 1.0, s->opts.max_log_delta);
+      x = lo->x + CLAMP (1.2 * (target - log_excess (s, lo)) / slope, s->opts.resolution, 1.0);
+      return MIN (x, s->opts.max_log_delta);
     }
-  for (hi = x; hi > lo; step *= 2)
+  if (lo == NULL)
     {
-      x = MAX (hi - step, lo);
-      if (x <= known)
-        x = known;
-      if (x == known || search_feasible (s, x, tau))
-        {
-          *frontier = search_bisect (s, x, hi, tau);
-          return !s->cancelled;
-        }
-      hi = x;
+      slope = excess_slope (s, hi, hi2);
+      if (!isfinite (hi->gap) || slope < flat)
+        return MAX (hi->x - (isfinite (hi->gap) ? 3.0 : 0.5), s->opts.min_log_delta);
+      x = hi->x - MAX (1.2 * (log_excess (s, hi) - target) / slope, s->opts.resolution);
+      return MAX (x, s->opts.min_log_delta);
     }
-  return FALSE;
+  w = hi->x - lo->x;
+  if (!isfinite (hi->gap))
+    return lo->x + 0.5 * w;
+  x = lo->x + w * (target - log_excess (s, lo)) / (log_excess (s, hi) - log_excess (s, lo));
+  if (!isfinite (x))
+    x = lo->x + 0.5 * w;
+  return CLAMP (x, lo->x + 0.15 * w, hi->x - 0.15 * w);
+}
+
+/* The largest feasible log10 Delta at this tau. Starts from start (a point already evaluated
+ * at this tau: a probe, or a guess from a neighbouring tau) and steps with search_next,
+ * keeping the best feasible point and the smallest infeasible one, until the feasible point
+ * has used most of epsilon, the bracket is narrower than the resolution, or the feasible point
+ * is the coarsest Delta allowed. FALSE when even the finest Delta is infeasible. */
+static gboolean
+search_frontier (Search *s, double tau, Point start, double *frontier)
+{
+  Point lo[2], hi[2], p = start;
+  int n_lo = 0, n_hi = 0;
+
+  for (;;)
+    {
+      if (p.gap <= 0.0 && (n_lo == 0 || p.x > lo[0].x))
+        lo[1] = lo[0], lo[0] = p, n_lo++;
+      else if (p.gap > 0.0 && (n_hi == 0 || p.x < hi[0].x))
+        hi[1] = hi[0], hi[0] = p, n_hi++;
+      if (s->cancelled)
+        return FALSE;
+      if (n_lo > 0 && (lo[0].x >= s->opts.max_log_delta ||
+                       (s->epsilon > 0.0 && lo[0].gap >= -(1.0 - FRONTIER_CLOSE) * s->epsilon) ||
+                       (n_hi > 0 && hi[0].x - lo[0].x <= s->opts.resolution)))
+        break;
+      if (n_lo == 0 && hi[0].x <= s->opts.min_log_delta)
+        return FALSE;
+      p = search_eval (s, search_next (s, n_lo ? &lo[0] : NULL, n_lo > 1 ? &lo[1] : NULL,
+                                       n_hi ? &hi[0] : NULL, n_hi > 1 ? &hi[1] : NULL), tau);
+    }
+  *frontier = lo[0].x;
+  return TRUE;
 }
 
 /* the k of every matrix at this tau, -1 where it is stored whole: two taus with the same
@@ -468,13 +519,14 @@ typedef struct
   gsize  size;
 } Visit;
 
-/* find, compress and record the frontier of one tau; FALSE when it has none */
+/* find, compress and record the frontier of one tau, starting from an evaluated point;
+ * FALSE when it has none */
 static gboolean
-search_visit (Search *s, GArray *visits, double tau, double guess, double known)
+search_visit (Search *s, GArray *visits, double tau, Point start)
 {
   Visit v = { tau, 0.0, 0 };
 
-  if (!search_frontier (s, tau, guess, known, &v.frontier))
+  if (!search_frontier (s, tau, start, &v.frontier))
     return FALSE;
   v.size = search_offer (s, v.frontier, tau);
   g_array_append_val (visits, v);
@@ -482,25 +534,25 @@ search_visit (Search *s, GArray *visits, double tau, double guess, double known)
 }
 
 /* Walk the tau grid downwards. Each tau starts from the frontier of the one before
- * (truncating more rarely tolerates coarser bins), so most frontiers cost a few loss
- * evaluations; a tau that coarse-grains exactly like the one before is skipped; once even the
- * finest Delta is infeasible, smaller taus only truncate more and the walk stops. */
+ * (truncating more rarely tolerates coarser bins), or from the reference's probe at that tau;
+ * a tau that coarse-grains exactly like the one before is skipped. The walk stops once even
+ * the finest Delta is infeasible (smaller taus only truncate more), or after two taus in a
+ * row whose frontier is more than 10% larger than the best so far: the saving from storing
+ * fewer values has then been outrun by the finer bins they need. */
 static void
-search_grid (Search *s, GArray *visits, const double *taus, int n_taus, gboolean probe1,
-             gboolean probe2)
+search_grid (Search *s, GArray *visits, const Point probes[2])
 {
   g_autofree char *prev_sig = NULL;
   double guess = 0.5 * (s->opts.min_log_delta + s->opts.max_log_delta);
+  const double probe_taus[2] = { PROBE1_TAU, PROBE2_TAU };
+  int worse = 0;
 
-  for (int i = 0; i < n_taus && !s->cancelled; i++)
+  for (int i = 0; i < s->opts.n_taus && !s->cancelled && worse < 2; i++)
     {
-      char *sig = tau_signature (s->grainer, taus[i]);
-      double known = NAN;
-
-      if (taus[i] == PROBE1_TAU && probe1)
-        known = PROBE1_LOG_DELTA;
-      else if (taus[i] == PROBE2_TAU && probe2)
-        known = PROBE2_LOG_DELTA;
+      double tau = s->opts.taus[i];
+      char *sig = tau_signature (s->grainer, tau);
+      Point start = { NAN, NAN };
+      Visit *last;
 
       if (prev_sig != NULL && strcmp (sig, prev_sig) == 0)
         {
@@ -509,9 +561,16 @@ search_grid (Search *s, GArray *visits, const double *taus, int n_taus, gboolean
         }
       g_free (prev_sig);
       prev_sig = sig;
-      if (!search_visit (s, visits, taus[i], guess, known))
+      for (int j = 0; j < 2; j++)
+        if (tau == probe_taus[j] && isnan (start.x))
+          start = probes[j];
+      if (isnan (start.x))
+        start = search_eval (s, guess, tau);
+      if (!search_visit (s, visits, tau, start))
         break;
-      guess = g_array_index (visits, Visit, visits->len - 1).frontier;
+      last = &g_array_index (visits, Visit, visits->len - 1);
+      guess = last->frontier;
+      worse = last->size > 1.1 * s->result->size ? worse + 1 : 0;
     }
 }
 
@@ -548,20 +607,20 @@ search_refine (Search *s, GArray *visits)
         continue;
       sig = tau_signature (s->grainer, tau);
       if (strcmp (sig, best_sig) != 0)
-        search_visit (s, visits, tau, best.frontier, NAN);
+        search_visit (s, visits, tau, search_eval (s, best.frontier, tau));
     }
 }
 
-/* the probes of the reference, when the walk found nothing better at their tau */
+/* the probes of the reference, when nothing else was feasible */
 static void
-search_offer_probes (Search *s, gboolean probe1, gboolean probe2)
+search_offer_probes (Search *s, const Point probes[2])
 {
   if (s->result->found)
     return;
-  if (probe1)
-    search_offer (s, PROBE1_LOG_DELTA, PROBE1_TAU);
-  if (probe2)
-    search_offer (s, PROBE2_LOG_DELTA, PROBE2_TAU);
+  if (probes[0].gap <= 0.0)
+    search_offer (s, probes[0].x, PROBE1_TAU);
+  if (probes[1].gap <= 0.0)
+    search_offer (s, probes[1].x, PROBE2_TAU);
 }
 
 static gboolean
@@ -593,7 +652,7 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
   g_autoptr (GrokComplexityResult) result = NULL;
   g_autoptr (GArray) visits = g_array_new (FALSE, FALSE, sizeof (Visit));
   Search s = { 0 };
-  gboolean probe1, probe2;
+  Point probes[2];
 
   g_return_val_if_fail (params != NULL && params->data != NULL && loss != NULL, NULL);
   g_return_val_if_fail (epsilon >= 0.0, NULL);
@@ -626,13 +685,14 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
                    result->base_loss);
       return NULL;
     }
-  s.limit = result->base_loss + epsilon;
+  s.base = result->base_loss;
+  s.epsilon = epsilon;
 
-  probe1 = search_feasible (&s, PROBE1_LOG_DELTA, PROBE1_TAU);
-  probe2 = search_feasible (&s, PROBE2_LOG_DELTA, PROBE2_TAU);
-  search_grid (&s, visits, s.opts.taus, s.opts.n_taus, probe1, probe2);
+  probes[0] = search_eval (&s, PROBE1_LOG_DELTA, PROBE1_TAU);
+  probes[1] = search_eval (&s, PROBE2_LOG_DELTA, PROBE2_TAU);
+  search_grid (&s, visits, probes);
   search_refine (&s, visits);
-  search_offer_probes (&s, probe1, probe2);
+  search_offer_probes (&s, probes);
   if (!search_finish (&s, error))
     return NULL;
   return g_steal_pointer (&result);

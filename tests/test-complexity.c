@@ -4,6 +4,7 @@
 #include "grok-complexity.h"
 #include "grok-error.h"
 #include "grok-rng.h"
+#include "transformer-table.h"
 
 #include <bzlib.h>
 #include <math.h>
@@ -375,6 +376,62 @@ test_search_small (void)
     check_search (params, linear_loss, &lin, epsilons[e], 100 + e);
 }
 
+/* a smooth loss of the weights alone: the mean over tensors of the relative squared change */
+static double
+relative_change_loss (const GrokParams *p, gpointer user_data)
+{
+  const GrokParams *orig = user_data;
+  double total = 0;
+
+  for (int t = 0; t < p->n_tensors; t++)
+    {
+      const GrokTensor *tensor = &p->tensors[t];
+      const float *a = p->data + tensor->offset, *b = orig->data + tensor->offset;
+      double diff = 0, norm = 0;
+
+      for (gsize i = 0; i < tensor->numel; i++)
+        {
+          diff += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+          norm += (double) b[i] * b[i];
+        }
+      total += diff / norm;
+    }
+  return total / p->n_tensors;
+}
+
+static void
+test_search_large (void)
+{
+  g_autoptr (GrokParams) params = transformer_table_new (31);
+  double epsilons[] = { 0.003, 0.03 };
+
+  if (!g_test_slow ())
+    {
+      g_test_skip ("the transformer-sized search runs in the slow suite");
+      return;
+    }
+  g_assert_cmpuint (transformer_table_count (params), ==, TRANSFORMER_TABLE_NUMEL);
+  for (guint e = 0; e < G_N_ELEMENTS (epsilons); e++)
+    check_search (params, relative_change_loss, params, epsilons[e], 200 + e);
+}
+
+static void
+test_search_medium (void)
+{
+  const char *names[] = { "b.weight", "b.bias", "a.weight", "c.weight" };
+  const int shapes[][2] = { { 40, 30 }, { 40, 0 }, { 30, 60 }, { 10, 40 } };
+  g_autoptr (GrokParams) params = make_random (41, names, shapes, 4);
+  GrokRng rng;
+
+  grok_rng_init (&rng, 42);
+  for (int t = 0; t < params->n_tensors; t++)
+    if (params->tensors[t].ndim == 2)
+      transformer_table_fill_matrix (&rng, grok_params_tensor_data (params, t),
+                                     params->tensors[t].shape[0], params->tensors[t].shape[1]);
+  check_search (params, relative_change_loss, params, 0.01, 300);
+  check_search (params, relative_change_loss, params, 0.1, 301);
+}
+
 static double
 nan_loss (const GrokParams *p, gpointer user_data)
 {
@@ -435,6 +492,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/complexity/sizes", test_sizes);
   g_test_add_func ("/engine/complexity/multiples-keep-loss", test_multiples_keep_loss);
   g_test_add_func ("/engine/complexity/search-small", test_search_small);
+  g_test_add_func ("/engine/complexity/search-medium", test_search_medium);
+  g_test_add_func ("/engine/complexity/search-large", test_search_large);
   g_test_add_func ("/engine/complexity/search-errors", test_search_errors);
   g_test_add_func ("/engine/complexity/occam-bound", test_occam_bound);
   return g_test_run ();
