@@ -212,6 +212,8 @@ bzip2_length (char *out, unsigned int capacity, const void *bytes, gsize len)
 
   /* block size 9 (level 9), no progress output, work factor 0: bzip2's default (30) */
   rc = BZ2_bzBuffToBuffCompress (out, &out_len, (char *) bytes, (unsigned int) len, 9, 0, 0);
+  /* the output buffer is sized for bzip2's worst case, so the only failure left is running
+   * out of memory, which GLib treats as fatal everywhere else too */
   if (rc != BZ_OK)
     g_error ("bzip2 failed (%d) on %" G_GSIZE_FORMAT " bytes", rc, len);
   return out_len;
@@ -308,6 +310,9 @@ grok_complexity_occam_bound (gsize size_bytes, double train_error, gsize n_train
 #define PROBE2_LOG_DELTA -2.7
 #define PROBE2_TAU        0.98
 
+/* rounds of halving the tau interval around the best tau after the grid */
+#define REFINE_ROUNDS 2
+
 static const double default_taus[] = { 1.0, 0.98, 0.95, 0.9, 0.8, 0.65, 0.5, 0.3, 0.0 };
 
 void
@@ -356,6 +361,11 @@ typedef struct
  * averages out) the remaining distance is log10(1 / 0.85) / 2 = 0.035 decades */
 #define FRONTIER_CLOSE 0.85
 
+/* loss evaluations one frontier may spend after its start: near the coarse end the loss can
+ * be rough in Delta (which weights round up or down changes a lot at once), and there further
+ * steps would mostly refine noise */
+#define FRONTIER_MAX_STEPS 6
+
 /* the loss at (10^x, tau), as a gap to the limit; one loss evaluation, no compression */
 static Point
 search_eval (Search *s, double x, double tau)
@@ -371,9 +381,9 @@ search_eval (Search *s, double x, double tau)
   grainer_run (s->grainer, pow (10.0, x), tau);
   l = s->loss (s->grainer->coarse, s->user_data);
   s->result->n_loss_evals++;
-  if (g_getenv ("GROK_TRACE")) g_printerr ("eval x=%.4f tau=%.3f gap=%g\n", x, tau, isfinite (l) ? l - (s->base + s->epsilon) : INFINITY);
   if (isfinite (l))
     p.gap = l - (s->base + s->epsilon);
+  g_debug ("complexity: log10 Delta %.4f, tau %.4f, loss - limit %g", x, tau, p.gap);
   return p;
 }
 
@@ -468,7 +478,7 @@ search_frontier (Search *s, double tau, Point start, double *frontier)
   Point lo[2], hi[2], p = start;
   int n_lo = 0, n_hi = 0;
 
-  for (;;)
+  for (int step = 0;; step++)
     {
       if (p.gap <= 0.0 && (n_lo == 0 || p.x > lo[0].x))
         lo[1] = lo[0], lo[0] = p, n_lo++;
@@ -478,9 +488,10 @@ search_frontier (Search *s, double tau, Point start, double *frontier)
         return FALSE;
       if (n_lo > 0 && (lo[0].x >= s->opts.max_log_delta ||
                        (s->epsilon > 0.0 && lo[0].gap >= -(1.0 - FRONTIER_CLOSE) * s->epsilon) ||
-                       (n_hi > 0 && hi[0].x - lo[0].x <= s->opts.resolution)))
+                       (n_hi > 0 && hi[0].x - lo[0].x <= s->opts.resolution) ||
+                       step >= FRONTIER_MAX_STEPS))
         break;
-      if (n_lo == 0 && hi[0].x <= s->opts.min_log_delta)
+      if (n_lo == 0 && (hi[0].x <= s->opts.min_log_delta || step >= 2 * FRONTIER_MAX_STEPS))
         return FALSE;
       p = search_eval (s, search_next (s, n_lo ? &lo[0] : NULL, n_lo > 1 ? &lo[1] : NULL,
                                        n_hi ? &hi[0] : NULL, n_hi > 1 ? &hi[1] : NULL), tau);
@@ -520,39 +531,37 @@ typedef struct
 } Visit;
 
 /* find, compress and record the frontier of one tau, starting from an evaluated point;
- * FALSE when it has none */
+ * FALSE when it has none (recorded too, with no size, as a bound for the refinement) */
 static gboolean
 search_visit (Search *s, GArray *visits, double tau, Point start)
 {
-  Visit v = { tau, 0.0, 0 };
+  Visit v = { tau, NAN, G_MAXSIZE };
+  gboolean found = search_frontier (s, tau, start, &v.frontier);
 
-  if (!search_frontier (s, tau, start, &v.frontier))
-    return FALSE;
-  v.size = search_offer (s, v.frontier, tau);
+  if (found)
+    v.size = search_offer (s, v.frontier, tau);
   g_array_append_val (visits, v);
-  return TRUE;
+  return found;
 }
 
 /* Walk the tau grid downwards. Each tau starts from the frontier of the one before
  * (truncating more rarely tolerates coarser bins), or from the reference's probe at that tau;
  * a tau that coarse-grains exactly like the one before is skipped. The walk stops once even
- * the finest Delta is infeasible (smaller taus only truncate more), or after two taus in a
- * row whose frontier is more than 10% larger than the best so far: the saving from storing
- * fewer values has then been outrun by the finer bins they need. */
+ * the finest Delta is infeasible: smaller taus only truncate more. It does not stop when the
+ * sizes grow: a matrix truncated to just below its break-even rank costs more than storing
+ * it whole, and the saving only comes at smaller taus. */
 static void
 search_grid (Search *s, GArray *visits, const Point probes[2])
 {
   g_autofree char *prev_sig = NULL;
   double guess = 0.5 * (s->opts.min_log_delta + s->opts.max_log_delta);
   const double probe_taus[2] = { PROBE1_TAU, PROBE2_TAU };
-  int worse = 0;
 
-  for (int i = 0; i < s->opts.n_taus && !s->cancelled && worse < 2; i++)
+  for (int i = 0; i < s->opts.n_taus && !s->cancelled; i++)
     {
       double tau = s->opts.taus[i];
       char *sig = tau_signature (s->grainer, tau);
       Point start = { NAN, NAN };
-      Visit *last;
 
       if (prev_sig != NULL && strcmp (sig, prev_sig) == 0)
         {
@@ -568,14 +577,12 @@ search_grid (Search *s, GArray *visits, const Point probes[2])
         start = search_eval (s, guess, tau);
       if (!search_visit (s, visits, tau, start))
         break;
-      last = &g_array_index (visits, Visit, visits->len - 1);
-      guess = last->frontier;
-      worse = last->size > 1.1 * s->result->size ? worse + 1 : 0;
+      guess = g_array_index (visits, Visit, visits->len - 1).frontier;
     }
 }
 
-/* One round of refinement in tau: the midpoints between the best tau visited and its
- * neighbours on the grid, each started from the best frontier. */
+/* One round of refinement in tau: the midpoints between the best tau visited and the nearest
+ * taus visited on either side (feasible or not), each started from the best frontier. */
 static void
 search_refine (Search *s, GArray *visits)
 {
@@ -583,12 +590,12 @@ search_refine (Search *s, GArray *visits)
   double neighbours[2] = { NAN, NAN };
   g_autofree char *best_sig = NULL;
 
-  if (visits->len == 0)
-    return;
-  best = g_array_index (visits, Visit, 0);
-  for (guint i = 1; i < visits->len; i++)
+  best.size = G_MAXSIZE;
+  for (guint i = 0; i < visits->len; i++)
     if (g_array_index (visits, Visit, i).size < best.size)
       best = g_array_index (visits, Visit, i);
+  if (best.size == G_MAXSIZE)
+    return;
   for (guint i = 0; i < visits->len; i++)
     {
       double t = g_array_index (visits, Visit, i).tau;
@@ -691,7 +698,8 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
   probes[0] = search_eval (&s, PROBE1_LOG_DELTA, PROBE1_TAU);
   probes[1] = search_eval (&s, PROBE2_LOG_DELTA, PROBE2_TAU);
   search_grid (&s, visits, probes);
-  search_refine (&s, visits);
+  for (int round = 0; round < REFINE_ROUNDS; round++)
+    search_refine (&s, visits);
   search_offer_probes (&s, probes);
   if (!search_finish (&s, error))
     return NULL;

@@ -321,9 +321,10 @@ check_search (const GrokParams *params, GrokLossFunc loss, gpointer data, double
 
   random_search (params, loss, data, epsilon, seed, &best_random, &random_compressions);
   g_test_message ("epsilon %g: search %" G_GSIZE_FORMAT " bytes at (%g, %g) with %u losses, "
-                  "%u compressions; random %" G_GSIZE_FORMAT " bytes with %u compressions",
+                  "%u compressions; random %" G_GINT64_FORMAT " bytes with %u compressions",
                   epsilon, res->size, res->delta, res->tau, res->n_loss_evals,
-                  res->n_compressions, best_random, random_compressions);
+                  res->n_compressions, best_random == G_MAXSIZE ? -1 : (gint64) best_random,
+                  random_compressions);
   g_assert_cmpuint (res->size, <=, best_random);
   /* the reference compresses at each of its 62 points; a random search that only compresses
    * feasible points may spend fewer when epsilon is tight, and then finds far less */
