@@ -107,6 +107,28 @@ test_diagonal_rank (void)
 }
 
 static void
+test_break_even_rank (void)
+{
+  /* 4 x 4 with singular values 4, 3, 2, 1: tau = 0.8 gives k = 2 and k (m + n) = 16 = m n,
+   * not below it, so W itself is stored (and kept: its entries are multiples of 0.5), not the
+   * rank-2 product, although both would store 16 floats */
+  g_autoptr (GrokParams) params = grok_params_new ();
+  g_autoptr (GrokParams) coarse = NULL;
+  g_autoptr (GByteArray) stored = NULL;
+
+  grok_params_add (params, "w", 2, (int[]) { 4, 4 });
+  grok_params_allocate (params);
+  params->data[0 * 4 + 1] = 3.0f;
+  params->data[1 * 4 + 3] = -4.0f;
+  params->data[2 * 4 + 0] = 1.0f;
+  params->data[3 * 4 + 2] = 2.0f;
+  coarse = grok_complexity_coarse_grain (params, 0.5, 0.8, &stored, NULL);
+  g_assert_cmpuint (stored->len, ==, 16 * 4);
+  g_assert_cmpmem (coarse->data, 16 * 4, params->data, 16 * 4);
+  g_assert_cmpmem (stored->data, 16 * 4, params->data, 16 * 4);
+}
+
+static void
 append_le (GByteArray *bytes, float x)
 {
   guint32 w;
@@ -489,6 +511,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/complexity/quantize", test_quantize);
   g_test_add_func ("/engine/complexity/rank-by-hand", test_rank_by_hand);
   g_test_add_func ("/engine/complexity/diagonal-rank", test_diagonal_rank);
+  g_test_add_func ("/engine/complexity/break-even-rank", test_break_even_rank);
   g_test_add_func ("/engine/complexity/stream-by-hand", test_stream_by_hand);
   g_test_add_func ("/engine/complexity/sizes", test_sizes);
   g_test_add_func ("/engine/complexity/multiples-keep-loss", test_multiples_keep_loss);
