@@ -419,6 +419,8 @@ log_excess (const Search *s, const Point *p)
   return log (MAX (p->gap + s->epsilon, floor));
 }
 
+#define MAX_UP_STEP 0.5
+
 /* the slope of log excess loss per decade of Delta between two points, or the slope 2 of
  * an excess growing like Delta^2 when there is only one */
 static double
@@ -433,8 +435,10 @@ excess_slope (const Search *s, const Point *a, const Point *b)
  * that side, or NULL) it extrapolates the log excess loss to log epsilon along the slope of
  * the last two points, overshooting by 20% so the next point tends to cross the frontier;
  * when the excess barely moves with Delta (a truncation floor) it goes straight to the end of
- * the box. With both ends known it interpolates between them in the same log space, staying
- * 15% of the bracket away from either end so every step shrinks it. */
+ * the box; it never steps up by more than half a decade, past which the loss of a real
+ * network is mostly far out of range. With both ends known it interpolates between them in
+ * the same log space, staying 15% of the bracket away from either end so every step shrinks
+ * it, and bisects when the feasible end did not raise the loss at all (no log to take). */
 static double
 search_next (const Search *s, const Point *lo, const Point *lo2, const Point *hi,
              const Point *hi2)
@@ -446,8 +450,9 @@ search_next (const Search *s, const Point *lo, const Point *lo2, const Point *hi
     {
       slope = excess_slope (s, lo, lo2);
       if (slope < flat)
-        return MIN (lo->x + 1.0, s->opts.max_log_delta);
-      x = lo->x + CLAMP (1.2 * (target - log_excess (s, lo)) / slope, s->opts.resolution, 1.0);
+        return MIN (lo->x + MAX_UP_STEP, s->opts.max_log_delta);
+      x = lo->x + CLAMP (1.2 * (target - log_excess (s, lo)) / slope, s->opts.resolution,
+                         MAX_UP_STEP);
       return MIN (x, s->opts.max_log_delta);
     }
   if (lo == NULL)
@@ -459,7 +464,7 @@ search_next (const Search *s, const Point *lo, const Point *lo2, const Point *hi
       return MAX (x, s->opts.min_log_delta);
     }
   w = hi->x - lo->x;
-  if (!isfinite (hi->gap))
+  if (!isfinite (hi->gap) || lo->gap + s->epsilon <= 0.0)
     return lo->x + 0.5 * w;
   x = lo->x + w * (target - log_excess (s, lo)) / (log_excess (s, hi) - log_excess (s, lo));
   if (!isfinite (x))
@@ -650,6 +655,35 @@ search_finish (Search *s, GError **error)
   return TRUE;
 }
 
+static gboolean
+options_valid (const GrokComplexityOptions *opts, GError **error)
+{
+  if (!(opts->min_log_delta < opts->max_log_delta) || !(opts->resolution > 0.0))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "Complexity search: the Delta range 10^%g to 10^%g with resolution %g "
+                   "decades is empty", opts->min_log_delta, opts->max_log_delta,
+                   opts->resolution);
+      return FALSE;
+    }
+  if (opts->n_taus < 1)
+    {
+      g_set_error_literal (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                           "Complexity search: the tau grid is empty");
+      return FALSE;
+    }
+  for (int i = 0; i < opts->n_taus; i++)
+    if (!(opts->taus[i] >= 0.0 && opts->taus[i] <= 1.0) ||
+        (i > 0 && !(opts->taus[i] < opts->taus[i - 1])))
+      {
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                     "Complexity search: tau %d (%g) must lie in [0, 1] and below the one "
+                     "before it", i, opts->taus[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 GrokComplexityResult *
 grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer user_data,
                         double epsilon, const GrokComplexityOptions *opts,
@@ -664,10 +698,6 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
   g_return_val_if_fail (params != NULL && params->data != NULL && loss != NULL, NULL);
   g_return_val_if_fail (epsilon >= 0.0, NULL);
 
-  grainer = grainer_new (params, error);
-  if (grainer == NULL)
-    return NULL;
-  result = g_new0 (GrokComplexityResult, 1);
   if (opts != NULL)
     s.opts = *opts;
   else
@@ -677,6 +707,12 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
       s.opts.taus = default_taus;
       s.opts.n_taus = G_N_ELEMENTS (default_taus);
     }
+  if (!options_valid (&s.opts, error))
+    return NULL;
+  grainer = grainer_new (params, error);
+  if (grainer == NULL)
+    return NULL;
+  result = g_new0 (GrokComplexityResult, 1);
   s.grainer = grainer;
   s.loss = loss;
   s.user_data = user_data;

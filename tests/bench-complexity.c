@@ -2,9 +2,10 @@
  * of the one-block transformer (SPEC section 2.2, p = 113), with a stand-in loss that costs
  * what the real one does: a post-LayerNorm transformer forward pass over the evaluation set.
  * Prints the search time and counts, and the time of 62 bzip2 compressions of the naive
- * stream for comparison. Usage: bench-complexity [n_eval [epsilon]] (defaults 2553, 0.0625:
- * 2553 is the training set of add at p = 113 and fraction 0.2; 512 is the reference's
- * minibatch). */
+ * stream for comparison. Usage: bench-complexity [n_eval [epsilon [n_random]]] (defaults
+ * 2553, 0.0625, 0: 2553 is the training set of add at p = 113 and fraction 0.2, 512 the
+ * reference's minibatch; n_random > 0 also runs that many seeded 62-point random searches
+ * over the same box, which is slow). */
 #include "grok-complexity.h"
 #include "transformer-table.h"
 
@@ -149,6 +150,34 @@ timed_loss (const GrokParams *p, gpointer user_data)
   return l;
 }
 
+/* the seeded 62-point random search over the same box, compressing only feasible points */
+static void
+random_search (const GrokParams *params, Forward *fw, double limit, guint64 seed)
+{
+  gsize best = G_MAXSIZE;
+  guint n_compressions = 0;
+  gint64 t0 = g_get_monotonic_time ();
+  GrokRng rng;
+
+  grok_rng_init (&rng, seed);
+  for (int i = 0; i < 62; i++)
+    {
+      double delta = pow (10.0, -3.0 + 3.0 * grok_rng_uniform (&rng));
+      double tau = grok_rng_uniform (&rng);
+      g_autoptr (GrokParams) coarse = grok_complexity_coarse_grain (params, delta, tau, NULL,
+                                                                    NULL);
+      double l = transformer_loss (coarse, fw);
+
+      if (!isfinite (l) || l > limit)
+        continue;
+      best = MIN (best, grok_complexity_size (params, delta, tau, NULL));
+      n_compressions++;
+    }
+  printf ("random search (seed %" G_GUINT64_FORMAT ") %" G_GINT64_FORMAT " bytes, %u compressions, %.3f s\n",
+          seed, best == G_MAXSIZE ? -1 : (gint64) best, n_compressions,
+          (g_get_monotonic_time () - t0) / 1e6);
+}
+
 static void
 forward_init (Forward *fw, const GrokParams *params, int n)
 {
@@ -222,6 +251,7 @@ main (int argc, char **argv)
 {
   int n = argc > 1 ? atoi (argv[1]) : 2553;
   double epsilon = argc > 2 ? g_ascii_strtod (argv[2], NULL) : 0.0625;
+  int n_random = argc > 3 ? atoi (argv[3]) : 0;
   g_autoptr (GrokParams) params = transformer_table_new (31);
   g_autoptr (GrokComplexityResult) res = NULL;
   g_autoptr (GError) error = NULL;
@@ -271,6 +301,8 @@ main (int argc, char **argv)
           "(loss %.4f)\n", res->size, res->delta, res->tau, res->loss);
   printf ("naive size            %" G_GSIZE_FORMAT " bytes\n", grok_naive_size (params));
   printf ("62 naive compressions %.3f s (%u bytes each)\n", t_bz, out_len);
+  for (int i = 0; i < n_random; i++)
+    random_search (params, &fw, res->base_loss + epsilon, 500 + i);
   forward_clear (&fw);
   return 0;
 }

@@ -480,6 +480,19 @@ test_search_errors (void)
   g_assert_error (error, GROK_ERROR, GROK_ERROR_DIVERGED);
   g_clear_error (&error);
 
+  {
+    const double rising[] = { 0.5, 0.9 };
+    GrokComplexityOptions opts;
+
+    grok_complexity_options_init (&opts);
+    opts.taus = rising;
+    opts.n_taus = 2;
+    res = grok_complexity_search (params, zero_loss, NULL, 0.1, &opts, NULL, &error);
+    g_assert_null (res);
+    g_assert_error (error, GROK_ERROR, GROK_ERROR_CONFIG);
+    g_clear_error (&error);
+  }
+
   g_cancellable_cancel (cancellable);
   res = grok_complexity_search (params, zero_loss, NULL, 0.1, NULL, cancellable, &error);
   g_assert_null (res);
