@@ -9,6 +9,7 @@
 #include <bzlib.h>
 #include <cblas.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* the SVD of one matrix, computed once per checkpoint and reused for every (Delta, tau) */
@@ -324,6 +325,7 @@ grok_complexity_options_init (GrokComplexityOptions *opts)
   opts->resolution = 0.04;
   opts->taus = NULL;
   opts->n_taus = 0;
+  opts->n_explore = 16;
 }
 
 void
@@ -623,6 +625,100 @@ search_refine (Search *s, GArray *visits)
     }
 }
 
+/* the i-th element of the van der Corput sequence in this base: evenly spread in [0, 1) */
+static double
+halton (int i, int base)
+{
+  double f = 1.0, x = 0.0;
+
+  for (; i > 0; i /= base)
+    {
+      f /= base;
+      x += f * (i % base);
+    }
+  return x;
+}
+
+static int
+compare_int (gconstpointer a, gconstpointer b)
+{
+  gint32 x = *(const gint32 *) a, y = *(const gint32 *) b;
+  return (x > y) - (x < y);
+}
+
+/* A stand-in for the compressed size that costs no compression: the number of stored values
+ * times the empirical entropy (bits) of their bin indices, for the stored arrays of the last
+ * grainer_run. It ranks candidates; only bzip2 decides. */
+static double
+grainer_entropy_bits (const Grainer *g, float delta)
+{
+  gsize n = g->n_stored;
+  g_autofree gint32 *codes = g_new (gint32, MAX (n, 1));
+  double bits = 0.0;
+  gsize run = 1;
+
+  if (n == 0)
+    return 0.0;
+  for (gsize i = 0; i < n; i++)
+    codes[i] = (gint32) rintf (g->stored[i] / delta);
+  qsort (codes, n, sizeof (gint32), compare_int);
+  for (gsize i = 1; i <= n; i++)
+    {
+      if (i < n && codes[i] == codes[i - 1])
+        {
+          run++;
+          continue;
+        }
+      bits += run * log2 ((double) n / run);
+      run = 1;
+    }
+  return bits;
+}
+
+/* The frontier search trusts feasibility to be monotone in Delta, which a network that is
+ * not at a minimum of its loss can break: some coarse settings lower the loss. So spread
+ * n_explore loss-only points over the box (a Halton sequence in log Delta and tau); rank the
+ * feasible ones by their entropy estimate, and push the two best that could beat the best so
+ * far to their own frontier before compressing them. */
+static void
+search_explore (Search *s, GArray *visits)
+{
+  GrokComplexityResult *r = s->result;
+  double best_bits = INFINITY, cand_bits[2] = { INFINITY, INFINITY };
+  Point cand[2];
+  double cand_tau[2] = { 0, 0 };
+
+  if (r->found)
+    {
+      grainer_run (s->grainer, r->delta, r->tau);
+      best_bits = grainer_entropy_bits (s->grainer, (float) r->delta);
+    }
+  for (int i = 1; i <= s->opts.n_explore && !s->cancelled; i++)
+    {
+      double x = s->opts.min_log_delta +
+                 (s->opts.max_log_delta - s->opts.min_log_delta) * halton (i, 2);
+      double tau = halton (i, 3), bits;
+      Point p = search_eval (s, x, tau);
+
+      if (p.gap > 0.0)
+        continue;
+      bits = grainer_entropy_bits (s->grainer, (float) pow (10.0, x));
+      if (bits >= 1.05 * best_bits)
+        continue;
+      for (int j = 0; j < 2; j++)
+        if (bits < cand_bits[j])
+          {
+            if (j == 0)
+              cand[1] = cand[0], cand_bits[1] = cand_bits[0], cand_tau[1] = cand_tau[0];
+            cand[j] = p, cand_bits[j] = bits, cand_tau[j] = tau;
+            break;
+          }
+    }
+  for (int j = 0; j < 2 && !s->cancelled; j++)
+    if (isfinite (cand_bits[j]))
+      search_visit (s, visits, cand_tau[j], cand[j]);
+}
+
 /* the probes of the reference, when nothing else was feasible */
 static void
 search_offer_probes (Search *s, const Point probes[2])
@@ -736,6 +832,7 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
   search_grid (&s, visits, probes);
   for (int round = 0; round < REFINE_ROUNDS; round++)
     search_refine (&s, visits);
+  search_explore (&s, visits);
   search_offer_probes (&s, probes);
   if (!search_finish (&s, error))
     return NULL;

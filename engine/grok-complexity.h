@@ -20,6 +20,7 @@ typedef struct
   double        resolution;     /* decades: a frontier bracket this narrow is final (0.04) */
   const double *taus;           /* the tau grid, descending; NULL for the default grid */
   int           n_taus;
+  int           n_explore;      /* loss-only probes spread over the box (16) */
 } GrokComplexityOptions;
 
 typedef struct
