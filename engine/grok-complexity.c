@@ -1,6 +1,9 @@
 /* Coarse-grained complexity: coarse-graining at one (Delta, tau), its bzip2 size, and the
- * search for the smallest feasible size. The search works per tau on the feasibility frontier
- * in Delta, found with loss evaluations only, and compresses just the frontier points. */
+ * search for the smallest feasible size. The search walks a grid of tau values and finds, for
+ * each, the feasibility frontier in Delta with loss evaluations only (the size falls as Delta
+ * grows, so the best Delta of a tau is the largest feasible one); it compresses only those
+ * frontier points, refines tau around the best, and spends a few loss-only probes on the rest
+ * of the box in case the loss is not monotone in Delta. */
 #include "grok-complexity.h"
 
 #include "grok-error.h"
@@ -660,7 +663,7 @@ grainer_entropy_bits (const Grainer *g, float delta)
   if (n == 0)
     return 0.0;
   for (gsize i = 0; i < n; i++)
-    codes[i] = (gint32) rintf (g->stored[i] / delta);
+    codes[i] = (gint32) CLAMP (rintf (g->stored[i] / delta), -1e9f, 1e9f);
   qsort (codes, n, sizeof (gint32), compare_int);
   for (gsize i = 1; i <= n; i++)
     {

@@ -56,7 +56,10 @@ gsize                 grok_complexity_size      (const GrokParams *params, doubl
 /* the sum over tensors of the bzip2 length of each tensor's raw float32 bytes */
 gsize                 grok_naive_size           (const GrokParams *params);
 
-/* The search for the smallest feasible size: L(theta') <= L(theta) + epsilon, finite. opts may
+/* The search for the smallest feasible size: L(theta') <= L(theta) + epsilon, finite, over
+ * Delta in [10^min_log_delta, 10^max_log_delta] and tau in [0, 1]. It starts with the
+ * reference's two probes (Delta 1e-3, tau 1) and (Delta 10^-2.7, tau 0.98), then follows the
+ * feasibility frontier in Delta on a tau grid; bzip2 runs only on frontier points. opts may
  * be NULL for the defaults. NULL with an error when L(theta) is not finite, a matrix is not
  * finite, or the search was cancelled. */
 GrokComplexityResult *grok_complexity_search    (const GrokParams *params, GrokLossFunc loss,
