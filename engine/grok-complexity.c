@@ -556,16 +556,18 @@ search_visit (Search *s, GArray *visits, double tau, Point start)
 
 /* Walk the tau grid downwards. Each tau starts from the frontier of the one before
  * (truncating more rarely tolerates coarser bins), or from the reference's probe at that tau;
- * a tau that coarse-grains exactly like the one before is skipped. The walk stops once even
- * the finest Delta is infeasible: smaller taus only truncate more. It does not stop when the
- * sizes grow: a matrix truncated to just below its break-even rank costs more than storing
- * it whole, and the saving only comes at smaller taus. */
+ * a tau that coarse-grains exactly like the one before is skipped. The walk goes on past one
+ * tau where even the finest Delta is infeasible (a network away from a minimum of its loss
+ * can do better truncated further) but stops at the second in a row; it goes on past taus
+ * whose sizes grow (a matrix truncated to just below its break-even rank costs more than
+ * storing it whole; the saving only comes at smaller taus). */
 static void
 search_grid (Search *s, GArray *visits, const Point probes[2])
 {
   g_autofree char *prev_sig = NULL;
   double guess = 0.5 * (s->opts.min_log_delta + s->opts.max_log_delta);
   const double probe_taus[2] = { PROBE1_TAU, PROBE2_TAU };
+  int infeasible = 0;
 
   for (int i = 0; i < s->opts.n_taus && !s->cancelled; i++)
     {
@@ -585,9 +587,13 @@ search_grid (Search *s, GArray *visits, const Point probes[2])
           start = probes[j];
       if (isnan (start.x))
         start = search_eval (s, guess, tau);
-      if (!search_visit (s, visits, tau, start))
+      if (search_visit (s, visits, tau, start))
+        {
+          guess = g_array_index (visits, Visit, visits->len - 1).frontier;
+          infeasible = 0;
+        }
+      else if (++infeasible == 2)
         break;
-      guess = g_array_index (visits, Visit, visits->len - 1).frontier;
     }
 }
 

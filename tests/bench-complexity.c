@@ -155,6 +155,7 @@ static void
 random_search (const GrokParams *params, Forward *fw, double limit, guint64 seed)
 {
   gsize best = G_MAXSIZE;
+  double best_delta = NAN, best_tau = NAN;
   guint n_compressions = 0;
   gint64 t0 = g_get_monotonic_time ();
   GrokRng rng;
@@ -167,15 +168,18 @@ random_search (const GrokParams *params, Forward *fw, double limit, guint64 seed
       g_autoptr (GrokParams) coarse = grok_complexity_coarse_grain (params, delta, tau, NULL,
                                                                     NULL);
       double l = transformer_loss (coarse, fw);
+      gsize size;
 
       if (!isfinite (l) || l > limit)
         continue;
-      best = MIN (best, grok_complexity_size (params, delta, tau, NULL));
+      size = grok_complexity_size (params, delta, tau, NULL);
+      if (size < best)
+        best = size, best_delta = delta, best_tau = tau;
       n_compressions++;
     }
-  printf ("random search (seed %" G_GUINT64_FORMAT ") %" G_GINT64_FORMAT " bytes, %u compressions, %.3f s\n",
-          seed, best == G_MAXSIZE ? -1 : (gint64) best, n_compressions,
-          (g_get_monotonic_time () - t0) / 1e6);
+  printf ("random search (seed %" G_GUINT64_FORMAT ") %" G_GINT64_FORMAT " bytes at Delta %.4g, "
+          "tau %.3g, %u compressions, %.3f s\n", seed, best == G_MAXSIZE ? -1 : (gint64) best,
+          best_delta, best_tau, n_compressions, (g_get_monotonic_time () - t0) / 1e6);
 }
 
 static void
