@@ -37,7 +37,7 @@ usage (FILE *out)
            "presets   lists the built-in presets with one line each.\n"
            "keys      lists every config key: type, allowed values, default and meaning.\n"
            "figure    draws one view of a run as the app does, without a display:\n"
-           "          --view curves|heatmap|regions|connectivity, --step N (the last checkpoint at or before N;\n"
+           "          --view curves|heatmap|spectrum|regions|connectivity, --step N (the last checkpoint at or before N;\n"
            "          default the last), --size (default 6x4in), --dpi (default 300),\n"
            "          --font-size (default 8). FILE.csv writes the data behind the figure.\n"
            "\n"
@@ -387,6 +387,8 @@ cmd_figure (int argc, char **argv)
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokRegionsData) regions = NULL;
   g_autoptr (GrokConnectivityData) connectivity = NULL;
+  g_autoptr (GrokSpectraData) spectra = NULL;
+  g_autoptr (GrokParams) first = NULL;
   g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
@@ -457,6 +459,25 @@ cmd_figure (int argc, char **argv)
       if (connectivity == NULL)
         return fail (error->message);
       request.connectivity = connectivity;
+    }
+  if (view == GROK_VIEW_SPECTRUM)
+    {
+      gint64 first_step = 0;
+      params = load_checkpoint (run_dir, step, &shown_step, &error);
+      if (params == NULL)
+        return fail (error->message);
+      /* the first checkpoint overlaid, as the app shows the run's start */
+      first = load_checkpoint (run_dir, 0, &first_step, NULL);
+      {
+        const GrokParams *sets[2] = { first, params };
+        gint64 steps[2] = { first_step, shown_step };
+        gboolean both = first != NULL && first_step != shown_step;
+        spectra = grok_spectra_data_new (both ? sets : sets + 1, both ? steps : steps + 1,
+                                         both ? 2 : 1, &error);
+      }
+      if (spectra == NULL)
+        return fail (error->message);
+      request.spectra = spectra;
     }
   if (view == GROK_VIEW_REGIONS)
     {

@@ -281,6 +281,35 @@ test_xor2d_weights_and_regions (void)
   g_assert_cmpuint (g_hash_table_size (colours), >, 20);
   g_assert_cmpint (dark, >, 200);
 
+  /* the spectra: one panel per matrix, the start and the current step overlaid */
+  {
+    GtkWidget *spec;
+    g_autoptr (GdkTexture) stex = NULL;
+    g_autofree guchar *spx = NULL;
+    int train_px = 0;
+
+    adw_view_stack_set_visible_child_name (stack, "spectrum");
+    spec = find_type (adw_view_stack_get_child_by_name (stack, "spectrum"), GROK_TYPE_COMPUTED_VIEW);
+    deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    while (grok_computed_view_get_count (GROK_COMPUTED_VIEW (spec)) < 0 && g_get_monotonic_time () < deadline)
+      spin (10);
+    g_assert_cmpint (grok_computed_view_get_count (GROK_COMPUTED_VIEW (spec)), ==, 1);
+    spin_until_allocated (spec);
+    stex = render_widget (spec);
+    save_texture (stex, "gui-spectrum.png");
+    spx = download (stex, &w, &h, &stride);
+    /* the lines are the only strongly coloured pixels: axes and text are grey */
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        {
+          const guchar *p = spx + y * stride + 4 * x;
+          int hi = MAX (p[0], MAX (p[1], p[2])), lo = MIN (p[0], MIN (p[1], p[2]));
+          train_px += hi - lo > 80;
+        }
+    g_test_message ("spectrum picture: %d coloured pixels", train_px);
+    g_assert_cmpint (train_px, >, 500);
+  }
+
   /* the connectivity matrix of LMN: values in [0, 1] on the sequential map */
   {
     GtkWidget *conn;
@@ -318,7 +347,7 @@ test_xor2d_weights_and_regions (void)
     g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", dir, 3.5, 3.5, 150, 8,
                                              GROK_SCHEME_PRINT, written, &error));
     g_assert_no_error (error);
-    g_assert_cmpuint (written->len, ==, 4 * 4 + 1);
+    g_assert_cmpuint (written->len, ==, 5 * 4 + 1);
     for (guint i = 0; i < written->len; i++)
       {
         g_autofree char *path = g_build_filename (dir, written->pdata[i], NULL);

@@ -17,9 +17,13 @@ struct _GrokComputedView
   GrokView         view;
   GrokConfig      *config;
   GrokParams      *params;
+  gint64           step;
+  GrokParams      *reference;
+  gint64           reference_step;
   double           cx, cy, half;     /* window centre and half side */
   GrokRegionsData *data;             /* what is drawn: regions */
   GrokConnectivityData *connectivity; /* or connectivity */
+  GrokSpectraData *spectra;          /* or the spectrum */
   char            *message;
   GCancellable    *cancellable;      /* of the request in flight */
   gboolean         busy, again;      /* a request runs; another is wanted after it */
@@ -34,6 +38,9 @@ typedef struct
   GrokView    view;
   GrokConfig *config;
   GrokParams *params;
+  gint64      step;
+  GrokParams *reference;
+  gint64      reference_step;
   double      x0, y0, x1, y1;
 } Request;
 
@@ -41,6 +48,7 @@ typedef struct
 {
   GrokRegionsData      *regions;
   GrokConnectivityData *connectivity;
+  GrokSpectraData      *spectra;
 } Result;
 
 static void
@@ -48,6 +56,7 @@ result_free (Result *r)
 {
   grok_regions_data_free (r->regions);
   grok_connectivity_data_free (r->connectivity);
+  grok_spectra_data_free (r->spectra);
   g_free (r);
 }
 
@@ -56,6 +65,7 @@ request_free (Request *r)
 {
   grok_config_free (r->config);
   grok_params_free (r->params);
+  grok_params_free (r->reference);
   g_free (r);
 }
 
@@ -69,9 +79,17 @@ compute (GTask *task, gpointer source, gpointer task_data, GCancellable *cancell
   if (r->view == GROK_VIEW_REGIONS)
     result->regions = grok_regions_data_new (r->config, r->params, r->x0, r->y0, r->x1, r->y1,
                                              RASTER, &error);
-  else
+  else if (r->view == GROK_VIEW_CONNECTIVITY)
     result->connectivity = grok_connectivity_data_new (r->config, r->params, CONNECTIVITY_POINTS,
                                                        &error);
+  else
+    {
+      const GrokParams *sets[2] = { r->reference, r->params };
+      gint64 steps[2] = { r->reference_step, r->step };
+      gboolean both = r->reference != NULL && r->reference_step != r->step;
+      result->spectra = grok_spectra_data_new (both ? sets : sets + 1, both ? steps : steps + 1,
+                                               both ? 2 : 1, &error);
+    }
   if (error != NULL)
     {
       result_free (result);
@@ -96,10 +114,12 @@ on_computed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->data, grok_regions_data_free);
   g_clear_pointer (&self->connectivity, grok_connectivity_data_free);
+  g_clear_pointer (&self->spectra, grok_spectra_data_free);
   if (done != NULL)
     {
       self->data = g_steal_pointer (&done->regions);
       self->connectivity = g_steal_pointer (&done->connectivity);
+      self->spectra = g_steal_pointer (&done->spectra);
       result_free (done);
     }
   else
@@ -129,6 +149,9 @@ start_request (GrokComputedView *self)
   r->view = self->view;
   r->config = grok_config_copy (self->config);
   r->params = grok_params_copy (self->params);
+  r->step = self->step;
+  r->reference = self->reference ? grok_params_copy (self->reference) : NULL;
+  r->reference_step = self->reference_step;
   r->x0 = self->cx - self->half;
   r->x1 = self->cx + self->half;
   r->y0 = self->cy - self->half;
@@ -143,10 +166,21 @@ start_request (GrokComputedView *self)
 }
 
 void
-grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
-                              const GrokParams *params)
+grok_computed_view_set_reference (GrokComputedView *self, const GrokParams *params, gint64 step)
 {
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
+  g_clear_pointer (&self->reference, grok_params_free);
+  if (params != NULL)
+    self->reference = grok_params_copy (params);
+  self->reference_step = step;
+}
+
+void
+grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
+                              const GrokParams *params, gint64 step)
+{
+  g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
+  self->step = step;
   g_clear_pointer (&self->config, grok_config_free);
   g_clear_pointer (&self->params, grok_params_free);
   if (config != NULL && params != NULL)
@@ -159,6 +193,7 @@ grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
     {
       g_clear_pointer (&self->data, grok_regions_data_free);
       g_clear_pointer (&self->connectivity, grok_connectivity_data_free);
+      g_clear_pointer (&self->spectra, grok_spectra_data_free);
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
 }
@@ -170,6 +205,8 @@ grok_computed_view_get_count (GrokComputedView *self)
 
   if (self->connectivity != NULL)
     return grok_connectivity_data_points (self->connectivity);
+  if (self->spectra != NULL)
+    return 1;
   if (self->data == NULL)
     return -1;
   f = grok_regions_data_figure (self->data);
@@ -197,6 +234,8 @@ grok_computed_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   if (self->connectivity != NULL)
     grok_figure_connectivity_draw (cr, 0, 0, w, h, self->connectivity, &style);
+  else if (self->spectra != NULL)
+    grok_figure_spectra_draw (cr, 0, 0, w, h, self->spectra, &style);
   else if (self->data != NULL)
     grok_figure_regions_draw (cr, 0, 0, w, h, grok_regions_data_figure (self->data), &style,
                               &self->geometry);
@@ -269,6 +308,8 @@ grok_computed_view_finalize (GObject *object)
 
   grok_config_free (self->config);
   grok_params_free (self->params);
+  grok_params_free (self->reference);
+  grok_spectra_data_free (self->spectra);
   grok_regions_data_free (self->data);
   grok_connectivity_data_free (self->connectivity);
   g_free (self->message);

@@ -16,9 +16,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GrokComputedView, grok_computed_view, GROK, COMPUTED_VIEW, GtkWidget)
 
 GtkWidget  *grok_computed_view_new         (GrokView view);
-/* the net to show (both copied); NULL clears the view */
+/* the net to show at step (both copied); NULL clears the view */
 void        grok_computed_view_set_params  (GrokComputedView *self, const GrokConfig *config,
-                                            const GrokParams *params);
+                                            const GrokParams *params, gint64 step);
+/* earlier weights drawn with the current ones where a view overlays steps (the spectrum);
+ * NULL for none */
+void        grok_computed_view_set_reference (GrokComputedView *self, const GrokParams *params,
+                                              gint64 step);
 /* what is drawn: the region (or pattern) count, or the connectivity's point count; -1 when
  * nothing is */
 int         grok_computed_view_get_count   (GrokComputedView *self);

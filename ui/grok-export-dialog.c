@@ -24,6 +24,7 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
   GrokFigureRequest request;
   g_autoptr (GrokRegionsData) regions = NULL;
   g_autoptr (GrokConnectivityData) connectivity = NULL;
+  g_autoptr (GrokSpectraData) spectra = NULL;
   g_autofree char *step = g_strdup_printf ("%" G_GINT64_FORMAT, snapshot->train_step);
   g_autofree char *config = grok_config_to_string (snapshot->config);
   const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step,
@@ -48,6 +49,14 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
       if (connectivity == NULL)
         return FALSE;
       request.connectivity = connectivity;
+    }
+  if (view == GROK_VIEW_SPECTRUM)
+    {
+      const GrokParams *sets[1] = { snapshot->params };
+      spectra = grok_spectra_data_new (sets, &snapshot->train_step, 1, error);
+      if (spectra == NULL)
+        return FALSE;
+      request.spectra = spectra;
     }
   return grok_figure_export (path, &request, width_in, height_in, dpi, pairs, error);
 }

@@ -32,6 +32,9 @@ struct _GrokWindow
   GrokWeightsView *weights_view;
   AdwBin          *regions_bin;
   AdwBin          *connectivity_bin;
+  AdwBin          *spectrum_bin;
+  GrokComputedView *spectrum_view;
+  GrokSnapshot    *first_snapshot;   /* the run's start, overlaid on the spectra */
   GrokComputedView *regions_view;
   GrokComputedView *connectivity_view;
   AdwViewStack    *view_stack;
@@ -153,11 +156,19 @@ update_views (GrokWindow *self)
 
   if (g_strcmp0 (page, "weights") == 0)
     grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL, NULL);
-  else if (g_strcmp0 (page, "regions") == 0 || g_strcmp0 (page, "connectivity") == 0)
-    grok_computed_view_set_params (g_str_equal (page, "regions") ? self->regions_view
-                                                                 : self->connectivity_view,
-                                   self->snapshot ? self->snapshot->config : NULL,
-                                   self->snapshot ? self->snapshot->params : NULL);
+  else if (g_strcmp0 (page, "regions") == 0 || g_strcmp0 (page, "connectivity") == 0 ||
+           g_strcmp0 (page, "spectrum") == 0)
+    {
+      GrokComputedView *view = g_str_equal (page, "regions") ? self->regions_view
+                               : g_str_equal (page, "spectrum") ? self->spectrum_view
+                               : self->connectivity_view;
+      if (self->first_snapshot != NULL)
+        grok_computed_view_set_reference (view, self->first_snapshot->params,
+                                          self->first_snapshot->train_step);
+      grok_computed_view_set_params (view, self->snapshot ? self->snapshot->config : NULL,
+                                     self->snapshot ? self->snapshot->params : NULL,
+                                     self->snapshot ? self->snapshot->train_step : 0);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
 }
 
@@ -270,6 +281,8 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
   g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
   self->snapshot = grok_run_dup_snapshot (self->run);
+  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
+  self->first_snapshot = grok_snapshot_ref (self->snapshot);
   grok_run_start (self->run);
   update_actions (self);
   update_views (self);
@@ -456,6 +469,7 @@ grok_window_dispose (GObject *object)
 
   stop_run (self);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }
@@ -481,6 +495,7 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_view);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, regions_bin);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, connectivity_bin);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, spectrum_bin);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
@@ -514,6 +529,8 @@ grok_window_init (GrokWindow *self)
   self->connectivity_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_CONNECTIVITY));
   adw_bin_set_child (self->regions_bin, GTK_WIDGET (self->regions_view));
   adw_bin_set_child (self->connectivity_bin, GTK_WIDGET (self->connectivity_view));
+  self->spectrum_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_SPECTRUM));
+  adw_bin_set_child (self->spectrum_bin, GTK_WIDGET (self->spectrum_view));
   self->settings = grok_settings_new ();
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self, 0);
   apply_color_scheme (self);

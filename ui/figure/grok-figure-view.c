@@ -9,11 +9,13 @@
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
 #include "grok-measures.h"
+#include "grok-figure-spectrum.h"
 #include "grok-mlp.h"
+#include "grok-spectrum.h"
 #include "grok-task.h"
 
 static const char * const view_names[GROK_N_VIEWS + 1] = { "curves", "heatmap", "regions",
-                                                            "connectivity", NULL };
+                                                            "connectivity", "spectrum", NULL };
 
 const char *
 grok_view_name (GrokView view)
@@ -162,6 +164,94 @@ grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, do
   cairo_surface_destroy (surface);
 }
 
+struct _GrokSpectraData
+{
+  GPtrArray *summaries;   /* GrokSpectrumSummary, one per step */
+  GArray    *steps;       /* gint64 */
+  GPtrArray *names;       /* char *, one per matrix */
+};
+
+GrokSpectraData *
+grok_spectra_data_new (const GrokParams * const *params, const gint64 *steps, guint n,
+                       GError **error)
+{
+  g_autoptr (GrokSpectraData) data = g_new0 (GrokSpectraData, 1);
+
+  data->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_spectrum_summary_free);
+  data->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  data->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      GrokSpectrumSummary *summary = grok_spectrum_summary_new (params[i], NULL);
+      if (summary == NULL)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                       "the weights at step %" G_GINT64_FORMAT " are not finite: no spectrum",
+                       steps[i]);
+          return NULL;
+        }
+      g_ptr_array_add (data->summaries, summary);
+      g_array_append_val (data->steps, steps[i]);
+    }
+  if (n > 0)
+    {
+      GrokSpectrumSummary *first = data->summaries->pdata[0];
+      for (int m = 0; m < first->n_matrices; m++)
+        g_ptr_array_add (data->names, g_strdup (params[0]->tensors[first->matrices[m].tensor].name));
+    }
+  return g_steal_pointer (&data);
+}
+
+void
+grok_spectra_data_free (GrokSpectraData *data)
+{
+  if (data == NULL)
+    return;
+  g_ptr_array_unref (data->summaries);
+  g_array_unref (data->steps);
+  g_ptr_array_unref (data->names);
+  g_free (data);
+}
+
+void
+grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double height,
+                          const GrokSpectraData *data, const GrokFigureStyle *style)
+{
+  guint n = data->names->len, n_steps = data->summaries->len, cols, rows;
+  GrokPalette palette;
+
+  grok_figure_style_palette (style, &palette);
+  cairo_rectangle (cr, x, y, width, height);
+  grok_figure_set_color (cr, palette.background);
+  cairo_fill (cr);
+  if (n == 0)
+    return;
+  cols = (guint) ceil (sqrt (n * width / MAX (height, 1)));
+  cols = CLAMP (cols, 1, n);
+  rows = (n + cols - 1) / cols;
+  for (guint m = 0; m < n; m++)
+    {
+      g_autofree GrokSpectrum *spectra = g_new0 (GrokSpectrum, n_steps);
+      g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+      double cw = width / cols, ch = height / rows;
+
+      for (guint k = 0; k < n_steps; k++)
+        {
+          const GrokSpectrumSummary *summary = data->summaries->pdata[k];
+          const GrokMatrixSpectrum *ms = &summary->matrices[m];
+          char *label = g_strdup_printf ("step %" G_GINT64_FORMAT "  H=%.2f  eff.rank=%.1f",
+                                         g_array_index (data->steps, gint64, k), ms->entropy,
+                                         ms->eff_rank);
+          g_ptr_array_add (labels, label);
+          spectra[k] = (GrokSpectrum) { ms->s, ms->rank, label };
+        }
+      cairo_save (cr);
+      grok_figure_spectrum_draw (cr, x + (m % cols) * cw, y + (m / cols) * ch, cw, ch, spectra,
+                                 n_steps, data->names->pdata[m], style, NULL);
+      cairo_restore (cr);
+    }
+}
+
 void
 grok_figure_request_init (GrokFigureRequest *request, GrokView view)
 {
@@ -194,6 +284,9 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
       break;
     case GROK_VIEW_CONNECTIVITY:
       grok_figure_connectivity_draw (cr, 0, 0, width, height, r->connectivity, &r->style);
+      break;
+    case GROK_VIEW_SPECTRUM:
+      grok_figure_spectra_draw (cr, 0, 0, width, height, r->spectra, &r->style);
       break;
     default:
       g_assert_not_reached ();
@@ -254,6 +347,19 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
       break;
     case GROK_VIEW_REGIONS:
       append_regions_csv (out, grok_regions_data_figure (request->regions));
+      break;
+    case GROK_VIEW_SPECTRUM:
+      g_string_append (out, "step,tensor,index,singular_value\n");
+      for (guint k = 0; k < request->spectra->summaries->len; k++)
+        {
+          const GrokSpectrumSummary *summary = request->spectra->summaries->pdata[k];
+          for (int m = 0; m < summary->n_matrices; m++)
+            for (int i = 0; i < summary->matrices[m].rank; i++)
+              g_string_append_printf (out, "%" G_GINT64_FORMAT ",%s,%d,%.9g\n",
+                                      g_array_index (request->spectra->steps, gint64, k),
+                                      (char *) request->spectra->names->pdata[m], i,
+                                      summary->matrices[m].s[i]);
+        }
       break;
     case GROK_VIEW_CONNECTIVITY:
       {

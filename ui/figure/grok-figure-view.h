@@ -18,6 +18,7 @@ typedef enum
   GROK_VIEW_HEATMAP,
   GROK_VIEW_REGIONS,
   GROK_VIEW_CONNECTIVITY,
+  GROK_VIEW_SPECTRUM,
   GROK_N_VIEWS
 } GrokView;
 
@@ -55,6 +56,19 @@ void                  grok_figure_connectivity_draw (cairo_t *cr, double x, doub
                                                      const GrokFigureStyle *style);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConnectivityData, grok_connectivity_data_free)
 
+/* what the spectrum view shows: the singular values of every matrix at one or several steps */
+typedef struct _GrokSpectraData GrokSpectraData;
+
+/* params[i] at steps[i], earliest first; NULL with an error when a matrix is not finite */
+GrokSpectraData *grok_spectra_data_new  (const GrokParams * const *params, const gint64 *steps,
+                                         guint n, GError **error);
+void             grok_spectra_data_free (GrokSpectraData *data);
+/* one panel per matrix, in a grid */
+void             grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width,
+                                           double height, const GrokSpectraData *data,
+                                           const GrokFigureStyle *style);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSpectraData, grok_spectra_data_free)
+
 typedef struct
 {
   GrokView           view;
@@ -63,6 +77,7 @@ typedef struct
   const GrokParams  *reference;  /* heatmap: NULL, or show the change since these */
   const GrokRegionsData *regions; /* regions */
   const GrokConnectivityData *connectivity; /* connectivity */
+  const GrokSpectraData *spectra; /* spectrum */
   GrokCurvesOptions  curves;
   GrokFigureStyle    style;
 } GrokFigureRequest;
