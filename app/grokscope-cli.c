@@ -9,6 +9,8 @@
 #include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-figure-view.h"
+#include "grok-json.h"
+#include "grok-measures.h"
 #include "grok-presets.h"
 #include "grok-run-dir.h"
 #include "grok-safetensors.h"
@@ -24,6 +26,7 @@ usage (FILE *out)
            "  grokscope-cli train CONFIG.json|PRESET --out RUN_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
            "  grokscope-cli presets\n"
            "  grokscope-cli keys [--markdown]\n"
+           "  grokscope-cli measure RUN_DIR [--step N] [--measure NAME]... [--epsilon NATS]\n"
            "  grokscope-cli figure RUN_DIR --view VIEW [--step N] [--size WxH{in,cm,px}] [--dpi N]\n"
            "                [--font-size PT] --out FILE.{png,svg,pdf,csv}\n"
            "  grokscope-cli --help | --version\n"
@@ -36,6 +39,9 @@ usage (FILE *out)
            "          --quiet          no progress on stderr\n"
            "presets   lists the built-in presets with one line each.\n"
            "keys      lists every config key: type, allowed values, default and meaning.\n"
+           "measure   recomputes measures on a stored checkpoint and prints JSON (one object\n"
+           "          per measure with its value and parameters): spectrum, complexity, lmn,\n"
+           "          regions, local_complexity (default: every one that applies).\n"
            "figure    draws one view of a run as the app does, without a display:\n"
            "          --view curves|heatmap|spectrum|regions|connectivity, --step N (the last checkpoint at or before N;\n"
            "          default the last), --size (default 6x4in), --dpi (default 300),\n"
@@ -497,6 +503,84 @@ cmd_figure (int argc, char **argv)
   return 0;
 }
 
+static int
+cmd_measure (int argc, char **argv)
+{
+  const char *run_dir = NULL;
+  gint64 step = -1, shown_step = 0;
+  gboolean chosen[GROK_N_MEASURES] = { FALSE }, any = FALSE;
+  GrokMeasureOptions options;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GrokParams) params = NULL;
+  g_autofree char *config_path = NULL;
+  GString *out;
+
+  grok_measure_options_init (&options);
+  for (int i = 2; i < argc; i++)
+    {
+      const char *a = argv[i];
+      if (a[0] == '-' && i + 1 >= argc)
+        {
+          g_autofree char *msg = g_strdup_printf ("measure: %s needs a value", a);
+          return fail (msg);
+        }
+      if (strcmp (a, "--step") == 0)
+        step = g_ascii_strtoll (argv[++i], NULL, 10);
+      else if (strcmp (a, "--measure") == 0)
+        {
+          GrokMeasure m;
+          if (!grok_measure_from_name (argv[++i], &m, &error))
+            return fail (error->message);
+          chosen[m] = any = TRUE;
+        }
+      else if (strcmp (a, "--epsilon") == 0)
+        options.epsilon = g_ascii_strtod (argv[++i], NULL);
+      else if (a[0] == '-')
+        {
+          g_autofree char *msg = g_strdup_printf ("measure: unknown option %s (see --help)", a);
+          return fail (msg);
+        }
+      else if (run_dir == NULL)
+        run_dir = a;
+      else
+        return fail ("measure: more than one RUN_DIR");
+    }
+  if (run_dir == NULL)
+    return fail ("measure needs RUN_DIR (see --help)");
+  if (!(options.epsilon > 0) || !isfinite (options.epsilon))
+    return fail ("measure: --epsilon must be a positive number of nats");
+  config_path = g_build_filename (run_dir, "config.json", NULL);
+  config = grok_config_load_file (config_path, &error);
+  if (config == NULL)
+    return fail (error->message);
+  params = load_checkpoint (run_dir, step, &shown_step, &error);
+  if (params == NULL)
+    return fail (error->message);
+
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "{\"run\": ");
+  grok_json_append_string (out, run_dir);
+  g_string_append_printf (out, ", \"step\": %" G_GINT64_FORMAT ", \"measures\": [", shown_step);
+  for (guint m = 0, n = 0; m < GROK_N_MEASURES; m++)
+    {
+      g_autoptr (GrokMeasureResult) r = NULL;
+      if (any ? !chosen[m] : !grok_measure_applies (m, config))
+        continue;
+      r = grok_measure_evaluate (m, config, params, &options, NULL, &error);
+      if (r == NULL)
+        {
+          g_string_free (out, TRUE);
+          return fail (error->message);
+        }
+      g_string_append_printf (out, "%s\n  %s", n++ ? "," : "", r->json);
+    }
+  g_string_append (out, "\n]}\n");
+  fputs (out->str, stdout);
+  g_string_free (out, TRUE);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -517,6 +601,8 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "presets") == 0)
     return cmd_presets ();
+  if (strcmp (argv[1], "measure") == 0)
+    return cmd_measure (argc, argv);
   if (strcmp (argv[1], "figure") == 0)
     return cmd_figure (argc, argv);
   if (strcmp (argv[1], "keys") == 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "grok-error.h"
+#include "grok-json.h"
 
 #define OFF(field) G_STRUCT_OFFSET (GrokConfig, field)
 
@@ -625,44 +626,6 @@ grok_config_to_json (const GrokConfig *config)
   return node;
 }
 
-/* the shortest decimal form that reads back as the same double */
-static void
-append_number (GString *out, double v)
-{
-  char buf[64];
-
-  for (int digits = 15; digits <= 17; digits++)
-    {
-      g_ascii_formatd (buf, sizeof buf, digits == 15 ? "%.15g" : digits == 16 ? "%.16g" : "%.17g", v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  g_string_append (out, buf);
-}
-
-static void
-append_json_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-    {
-      switch (*p)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 static void
 append_value (GString *out, const GrokConfig *config, const GrokConfigKey *key)
 {
@@ -671,9 +634,9 @@ append_value (GString *out, const GrokConfig *config, const GrokConfigKey *key)
   switch (key->type)
     {
     case GROK_KEY_INT: g_string_append_printf (out, "%" G_GINT64_FORMAT, *(const gint64 *) p); break;
-    case GROK_KEY_DOUBLE: append_number (out, *(const double *) p); break;
-    case GROK_KEY_ENUM: append_json_string (out, key->choices[*(const int *) p]); break;
-    case GROK_KEY_STRING: append_json_string (out, *(char * const *) p); break;
+    case GROK_KEY_DOUBLE: grok_json_append_number (out, *(const double *) p); break;
+    case GROK_KEY_ENUM: grok_json_append_string (out, key->choices[*(const int *) p]); break;
+    case GROK_KEY_STRING: grok_json_append_string (out, *(char * const *) p); break;
     default: g_assert_not_reached ();
     }
 }

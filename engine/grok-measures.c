@@ -1,10 +1,257 @@
 /* Measures on stored model states. */
 #include "grok-measures.h"
 
+#include <math.h>
 #include <string.h>
 
+#include "grok-complexity.h"
 #include "grok-error.h"
+#include "grok-json.h"
+#include "grok-local-complexity.h"
 #include "grok-mlp.h"
+#include "grok-model.h"
+#include "grok-regions.h"
+#include "grok-spectrum.h"
+
+static const char * const measure_names[GROK_N_MEASURES + 1] = {
+  "spectrum", "complexity", "lmn", "regions", "local_complexity", NULL
+};
+
+static const double lc_radii[] = { 0.05, 0.1, 0.5, 1, 5 };
+
+static const char * const spectrum_columns[] = { "spectral_entropy_mean", "eff_rank_mean", "stable_rank_mean", NULL };
+static const char * const complexity_columns[] = { "complexity_bytes", "complexity_delta", "complexity_tau", "naive_bytes", "occam_bound", NULL };
+static const char * const lmn_columns[] = { "lmn", NULL };
+static const char * const regions_columns[] = { "region_count", NULL };
+static const char * const lc_columns[] = { "lc_r0.05", "lc_r0.1", "lc_r0.5", "lc_r1", "lc_r5", NULL };
+
+const char *
+grok_measure_name (GrokMeasure measure)
+{
+  g_return_val_if_fail (measure < GROK_N_MEASURES, "unknown");
+  return measure_names[measure];
+}
+
+gboolean
+grok_measure_from_name (const char *name, GrokMeasure *measure, GError **error)
+{
+  g_autofree char *list = g_strjoinv (", ", (char **) measure_names);
+
+  for (guint i = 0; i < GROK_N_MEASURES; i++)
+    if (g_strcmp0 (name, measure_names[i]) == 0)
+      {
+        *measure = i;
+        return TRUE;
+      }
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown measure '%s': the measures are %s",
+               name, list);
+  return FALSE;
+}
+
+const char * const *
+grok_measure_columns (GrokMeasure measure)
+{
+  switch (measure)
+    {
+    case GROK_MEASURE_SPECTRUM: return spectrum_columns;
+    case GROK_MEASURE_COMPLEXITY: return complexity_columns;
+    case GROK_MEASURE_LMN: return lmn_columns;
+    case GROK_MEASURE_REGIONS: return regions_columns;
+    case GROK_MEASURE_LOCAL_COMPLEXITY: return lc_columns;
+    default: g_assert_not_reached ();
+    }
+}
+
+gboolean
+grok_measure_applies (GrokMeasure measure, const GrokConfig *config)
+{
+  gboolean mlp = config->model.kind == GROK_MODEL_MLP;
+
+  switch (measure)
+    {
+    case GROK_MEASURE_REGIONS: return mlp && config->task.kind == GROK_TASK_XOR2D;
+    case GROK_MEASURE_LMN:
+    case GROK_MEASURE_LOCAL_COMPLEXITY: return mlp;
+    default: return TRUE;
+    }
+}
+
+void
+grok_measure_options_init (GrokMeasureOptions *options)
+{
+  options->epsilon = 1.0;
+  options->lmn_points = 1024;
+  options->lc_samples = 256;
+  options->lc_directions = 25;
+  options->seed = 0;
+}
+
+void
+grok_measure_result_free (GrokMeasureResult *result)
+{
+  if (result == NULL)
+    return;
+  g_ptr_array_unref (result->columns);
+  g_array_unref (result->values);
+  g_free (result->json);
+  g_free (result);
+}
+
+double
+grok_measure_result_get (const GrokMeasureResult *result, const char *column)
+{
+  for (guint i = 0; i < result->columns->len; i++)
+    if (g_str_equal (result->columns->pdata[i], column))
+      return g_array_index (result->values, double, i);
+  return NAN;
+}
+
+static GrokMeasureResult *
+result_new (GrokMeasure measure)
+{
+  GrokMeasureResult *r = g_new0 (GrokMeasureResult, 1);
+
+  r->measure = measure;
+  r->columns = g_ptr_array_new_with_free_func (g_free);
+  r->values = g_array_new (FALSE, FALSE, sizeof (double));
+  return r;
+}
+
+static void
+result_add (GrokMeasureResult *r, const char *column, double value)
+{
+  g_ptr_array_add (r->columns, g_strdup (column));
+  g_array_append_val (r->values, value);
+}
+
+/* {"measure": name, "value": main, "columns": {...}, "parameters": {params}} */
+static void
+result_finish (GrokMeasureResult *r, double main_value, const char *parameters_json)
+{
+  GString *out = g_string_new ("{\"measure\": ");
+
+  grok_json_append_string (out, grok_measure_name (r->measure));
+  g_string_append (out, ", \"value\": ");
+  grok_json_append_number (out, main_value);
+  g_string_append (out, ", \"columns\": {");
+  for (guint i = 0; i < r->columns->len; i++)
+    {
+      if (i)
+        g_string_append (out, ", ");
+      grok_json_append_string (out, r->columns->pdata[i]);
+      g_string_append (out, ": ");
+      grok_json_append_number (out, g_array_index (r->values, double, i));
+    }
+  g_string_append_printf (out, "}, \"parameters\": %s}", parameters_json);
+  r->json = g_string_free (out, FALSE);
+}
+
+/* ---- spectrum ---- */
+
+static GrokMeasureResult *
+measure_spectrum (const GrokParams *params, GError **error)
+{
+  g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_SPECTRUM);
+  GrokSpectrumSummary *s = grok_spectrum_summary_new (params, NULL);
+  double stable = 0;
+
+  if (s == NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED, "a weight matrix is not finite");
+      return NULL;
+    }
+  for (int m = 0; m < s->n_matrices; m++)
+    stable += s->matrices[m].stable_rank;
+  result_add (r, "spectral_entropy_mean", s->spectral_entropy_mean);
+  result_add (r, "eff_rank_mean", s->eff_rank_mean);
+  result_add (r, "stable_rank_mean", s->n_matrices ? stable / s->n_matrices : NAN);
+  {
+    g_autofree char *p = g_strdup_printf ("{\"matrices\": %d}", s->n_matrices);
+    result_finish (r, s->spectral_entropy_mean, p);
+  }
+  grok_spectrum_summary_free (s);
+  return g_steal_pointer (&r);
+}
+
+/* ---- complexity ---- */
+
+typedef struct
+{
+  GrokModel   *model;
+  GrokDataset *dataset;
+  double       clip;
+  double       accuracy;   /* of the last evaluation */
+} LossContext;
+
+/* copy a table with the model's tensor names into the model, by name */
+static void
+load_params (GrokParams *dst, const GrokParams *src)
+{
+  for (int i = 0; i < dst->n_tensors; i++)
+    {
+      int j = grok_params_find (src, dst->tensors[i].name);
+      g_assert (j >= 0 && src->tensors[j].numel == dst->tensors[i].numel);
+      memcpy (dst->data + dst->tensors[i].offset, src->data + src->tensors[j].offset,
+              dst->tensors[i].numel * sizeof (float));
+    }
+}
+
+static double
+train_loss (const GrokParams *coarse, gpointer user_data)
+{
+  LossContext *c = user_data;
+  double loss;
+
+  load_params (c->model->params, coarse);
+  grok_model_evaluate (c->model, c->dataset->train_tokens, c->dataset->train_x,
+                       c->dataset->train_y, c->dataset->n_train, c->clip, &loss, &c->accuracy);
+  return loss;
+}
+
+static GrokMeasureResult *
+measure_complexity (const GrokConfig *config, const GrokParams *params,
+                    const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_COMPLEXITY);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autoptr (GrokModel) model = grok_model_new (config, dataset, MIN (dataset->n_train, 2048));
+  g_autoptr (GrokComplexityResult) found = NULL;
+  LossContext context = { model, dataset, config->train.prob_clip, NAN };
+  gsize naive = grok_naive_size (params);
+  double occam = NAN;
+
+  found = grok_complexity_search (params, train_loss, &context, options->epsilon, NULL,
+                                  cancellable, error);
+  if (found == NULL)
+    return NULL;
+  if (found->found)
+    {
+      /* the bound is on the coarse-grained net: its own training error */
+      train_loss (found->coarse, &context);
+      occam = grok_complexity_occam_bound (found->size, 1.0 - context.accuracy, dataset->n_train, 0.05);
+    }
+  result_add (r, "complexity_bytes", found->found ? (double) found->size : NAN);
+  result_add (r, "complexity_delta", found->found ? found->delta : NAN);
+  result_add (r, "complexity_tau", found->found ? found->tau : NAN);
+  result_add (r, "naive_bytes", (double) naive);
+  result_add (r, "occam_bound", occam);
+  {
+    GString *p = g_string_new ("{\"epsilon\": ");
+    grok_json_append_number (p, options->epsilon);
+    g_string_append_printf (p, ", \"evaluation_set\": \"train\", \"n_train\": %d, "
+                               "\"loss_evaluations\": %u, \"compressions\": %u, \"base_loss\": ",
+                            dataset->n_train, found->n_loss_evals, found->n_compressions);
+    grok_json_append_number (p, found->base_loss);
+    g_string_append (p, ", \"coarse_loss\": ");
+    grok_json_append_number (p, found->found ? found->loss : NAN);
+    g_string_append (p, "}");
+    result_finish (r, found->found ? (double) found->size : NAN, p->str);
+    g_string_free (p, TRUE);
+  }
+  return g_steal_pointer (&r);
+}
+
+/* ---- LMN ---- */
 
 int
 grok_mlp_inputs_from_params (const GrokConfig *config, const GrokParams *params,
@@ -58,4 +305,123 @@ grok_measure_lmn (const GrokConfig *config, const GrokParams *params, const Grok
     return NULL;
   g_assert (width == layers[0].in);
   return grok_lmn_compute (points, n, layers, n_layers, error);
+}
+
+static GrokMeasureResult *
+measure_lmn (const GrokConfig *config, const GrokParams *params, const GrokMeasureOptions *options,
+             GError **error)
+{
+  g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_LMN);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autoptr (GrokLmn) lmn = grok_measure_lmn (config, params, dataset, options->lmn_points,
+                                              options->seed, error);
+  g_autofree char *p = NULL;
+
+  if (lmn == NULL)
+    return NULL;
+  result_add (r, "lmn", lmn->lmn);
+  p = g_strdup_printf ("{\"points\": %d, \"lambda_steps\": 21, \"layer\": \"first hidden "
+                       "pre-activation\", \"seed\": %" G_GUINT64_FORMAT ", \"entropy_bits\": %.17g}",
+                       lmn->n, options->seed, lmn->entropy);
+  result_finish (r, lmn->lmn, p);
+  return g_steal_pointer (&r);
+}
+
+/* ---- regions and local complexity ---- */
+
+static GrokMeasureResult *
+measure_regions (const GrokConfig *config, const GrokParams *params, GError **error)
+{
+  g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_REGIONS);
+  g_autofree GrokLayerView *layers = NULL;
+  int n_layers, count;
+  gboolean exact;
+  g_autofree char *p = NULL;
+
+  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  if (layers == NULL)
+    return NULL;
+  exact = grok_layers_are_piecewise_linear (layers, n_layers);
+  if (exact)
+    {
+      g_autoptr (GrokRegionMap) map = grok_regions_exact (layers, n_layers, -1, -1, 1, 1, error);
+      if (map == NULL)
+        return NULL;
+      count = map->n_regions;
+    }
+  else
+    {
+      g_autofree guint32 *raster = grok_regions_raster (layers, n_layers, -1, -1, 1, 1, 512, 512,
+                                                        &count, error);
+      if (raster == NULL)
+        return NULL;
+    }
+  result_add (r, "region_count", count);
+  p = g_strdup_printf ("{\"window\": [-1, -1, 1, 1], \"method\": \"%s\"}",
+                       exact ? "exact" : "raster 512 x 512 (smooth activation)");
+  result_finish (r, count, p);
+  return g_steal_pointer (&r);
+}
+
+static GrokMeasureResult *
+measure_local_complexity (const GrokConfig *config, const GrokParams *params,
+                          const GrokMeasureOptions *options, GError **error)
+{
+  g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_LOCAL_COMPLEXITY);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autofree GrokLayerView *layers = NULL;
+  g_autofree int *indices = g_new (int, MIN (dataset->n_train, options->lc_samples));
+  g_autofree float *points = NULL;
+  g_autoptr (GrokLocalComplexity) lc = NULL;
+  int n_layers, n;
+  g_autofree char *p = NULL;
+
+  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  if (layers == NULL)
+    return NULL;
+  n = grok_lmn_sample_indices (dataset->n_train, options->lc_samples, options->seed, indices);
+  points = g_new (float, (gsize) n * layers[0].in);
+  if (grok_mlp_inputs_from_params (config, params, dataset, indices, n, points, error) < 0)
+    return NULL;
+  lc = grok_local_complexity (layers, n_layers, points, n, lc_radii, G_N_ELEMENTS (lc_radii),
+                              options->lc_directions, options->seed, error);
+  if (lc == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (lc_radii); i++)
+    result_add (r, lc_columns[i], lc->lc[i]);
+  p = g_strdup_printf ("{\"samples\": %d, \"vertices\": %d, \"radii\": [0.05, 0.1, 0.5, 1, 5]}",
+                       n, 2 * options->lc_directions);
+  result_finish (r, lc->lc[1], p);
+  return g_steal_pointer (&r);
+}
+
+GrokMeasureResult *
+grok_measure_evaluate (GrokMeasure measure, const GrokConfig *config, const GrokParams *params,
+                       const GrokMeasureOptions *options, GCancellable *cancellable,
+                       GError **error)
+{
+  GrokMeasureOptions defaults;
+
+  if (options == NULL)
+    {
+      grok_measure_options_init (&defaults);
+      options = &defaults;
+    }
+  if (!grok_measure_applies (measure, config))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "the measure %s does not apply to this run (%s)", grok_measure_name (measure),
+                   measure == GROK_MEASURE_REGIONS ? "it needs an MLP on xor2d"
+                                                   : "it needs an MLP");
+      return NULL;
+    }
+  switch (measure)
+    {
+    case GROK_MEASURE_SPECTRUM: return measure_spectrum (params, error);
+    case GROK_MEASURE_COMPLEXITY: return measure_complexity (config, params, options, cancellable, error);
+    case GROK_MEASURE_LMN: return measure_lmn (config, params, options, error);
+    case GROK_MEASURE_REGIONS: return measure_regions (config, params, error);
+    case GROK_MEASURE_LOCAL_COMPLEXITY: return measure_local_complexity (config, params, options, error);
+    default: g_assert_not_reached ();
+    }
 }

@@ -1,6 +1,10 @@
 /* The measures of SPEC §4 applied to a stored model state (a snapshot or a checkpoint): the
- * glue between a run's config, its parameters and dataset, and the measure modules. */
+ * glue between a run's config, its parameters and dataset, and the measure modules. Each
+ * measure gives named values (the metrics.csv columns it fills) and a JSON object with its
+ * value and the parameters it used. */
 #pragma once
+
+#include <gio/gio.h>
 
 #include "grok-config.h"
 #include "grok-lmn.h"
@@ -8,6 +12,52 @@
 #include "grok-task.h"
 
 G_BEGIN_DECLS
+
+typedef enum
+{
+  GROK_MEASURE_SPECTRUM,          /* spectral_entropy_mean, eff_rank_mean, stable_rank_mean */
+  GROK_MEASURE_COMPLEXITY,        /* complexity_bytes, complexity_delta, complexity_tau,
+                                   * naive_bytes, occam_bound */
+  GROK_MEASURE_LMN,               /* lmn */
+  GROK_MEASURE_REGIONS,           /* region_count */
+  GROK_MEASURE_LOCAL_COMPLEXITY,  /* lc_r0.05, lc_r0.1, lc_r0.5, lc_r1, lc_r5 */
+  GROK_N_MEASURES
+} GrokMeasure;
+
+const char *grok_measure_name      (GrokMeasure measure);
+gboolean    grok_measure_from_name (const char *name, GrokMeasure *measure, GError **error);
+/* FALSE when the measure has no meaning for the run (regions need an MLP on xor2d, LMN and
+ * local complexity an MLP) */
+gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *config);
+
+typedef struct
+{
+  double epsilon;       /* complexity: nats of loss the coarse-graining may cost (1.0) */
+  int    lmn_points;    /* LMN: training inputs used (1024) */
+  int    lc_samples;    /* local complexity: training inputs sampled (256) */
+  int    lc_directions; /* local complexity: P, giving 2P vertices (25) */
+  guint64 seed;         /* sampling */
+} GrokMeasureOptions;
+
+void        grok_measure_options_init (GrokMeasureOptions *options);
+
+typedef struct
+{
+  GrokMeasure measure;
+  GPtrArray  *columns;   /* char *: metrics.csv column names */
+  GArray     *values;    /* double, one per column */
+  char       *json;      /* {"measure": ..., "value": ..., "parameters": {...}, ...} */
+} GrokMeasureResult;
+
+void               grok_measure_result_free (GrokMeasureResult *result);
+/* the value of a column, NAN when absent */
+double             grok_measure_result_get  (const GrokMeasureResult *result, const char *column);
+GrokMeasureResult *grok_measure_evaluate    (GrokMeasure measure, const GrokConfig *config,
+                                             const GrokParams *params,
+                                             const GrokMeasureOptions *options,
+                                             GCancellable *cancellable, GError **error);
+/* every column name a measure may fill, NULL-terminated (static) */
+const char * const *grok_measure_columns    (GrokMeasure measure);
 
 /* the first layer's inputs of an MLP for n examples (the concatenated embeddings of their
  * tokens, or the continuous inputs): out has n * input width floats; returns the width, or -1
@@ -21,5 +71,7 @@ int      grok_mlp_inputs_from_params (const GrokConfig *config, const GrokParams
 GrokLmn *grok_measure_lmn            (const GrokConfig *config, const GrokParams *params,
                                       const GrokDataset *dataset, int max_points, guint64 seed,
                                       GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMeasureResult, grok_measure_result_free)
 
 G_END_DECLS

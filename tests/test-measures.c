@@ -1,0 +1,175 @@
+/* The measures applied to model states, against answers known without the code: closed forms
+ * for linear nets, an identity spectrum, the raster bound on the region count, and the
+ * coarse-grained model's feasibility re-checked by an independent evaluation. */
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "grok-complexity.h"
+#include "grok-measures.h"
+#include "grok-presets.h"
+#include "grok-regions.h"
+#include "grok-mlp.h"
+#include "grok-trainer.h"
+
+static GrokTrainer *
+trained (const char *preset, const char * const *sets, int steps)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load (preset, NULL);
+  GrokTrainer *trainer;
+
+  for (int i = 0; sets && sets[i]; i++)
+    g_assert_true (grok_config_set (config, sets[i], NULL));
+  config->train.steps = MAX (steps, 1);
+  trainer = grok_trainer_new (config, NULL);
+  for (int i = 0; i < steps; i++)
+    g_assert_true (grok_trainer_step (trainer, NULL));
+  return trainer;
+}
+
+static void
+assert_json (const GrokMeasureResult *r, const char *name)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  g_assert_true (json_parser_load_from_data (parser, r->json, -1, NULL));
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (o, "measure"), ==, name);
+  g_assert_true (json_object_has_member (o, "value"));
+  g_assert_true (json_object_has_member (o, "parameters"));
+}
+
+/* a net whose weights are identity matrices: every H is ln n and every effective rank n */
+static void
+test_spectrum_identity (void)
+{
+  g_autoptr (GrokParams) params = grok_params_new ();
+  g_autoptr (GrokConfig) config = grok_config_new_default ();
+  g_autoptr (GrokMeasureResult) r = NULL;
+  int a[2] = { 8, 8 }, b[2] = { 8, 8 };
+
+  grok_params_add (params, "layers.0.weight", 2, a);
+  grok_params_add (params, "layers.1.weight", 2, b);
+  grok_params_allocate (params);
+  for (int t = 0; t < 2; t++)
+    for (int i = 0; i < 8; i++)
+      grok_params_tensor_data (params, t)[i * 8 + i] = 1.0f;
+  r = grok_measure_evaluate (GROK_MEASURE_SPECTRUM, config, params, NULL, NULL, NULL);
+  g_assert_nonnull (r);
+  /* H uses ln (p + 1e-10): with p = 1/8 that moves H by about 1e-9 */
+  g_assert_cmpfloat (fabs (grok_measure_result_get (r, "spectral_entropy_mean") - log (8)), <, 1e-8);
+  g_assert_cmpfloat (fabs (grok_measure_result_get (r, "eff_rank_mean") - 8), <, 1e-7);
+  g_assert_cmpfloat (fabs (grok_measure_result_get (r, "stable_rank_mean") - 8), <, 1e-12);
+  assert_json (r, "spectrum");
+}
+
+/* linear activations make the net affine: LMN is 1 and no unit ever changes sign */
+static void
+test_linear_net (void)
+{
+  g_autoptr (GrokTrainer) t = trained ("liu-add31", (const char *[]) { "model.activation=linear", "model.width=16", NULL }, 20);
+  g_autoptr (GrokMeasureResult) lmn = NULL, lc = NULL;
+  GrokMeasureOptions options;
+
+  grok_measure_options_init (&options);
+  options.lmn_points = 64;
+  lmn = grok_measure_evaluate (GROK_MEASURE_LMN, t->config, t->model->params, &options, NULL, NULL);
+  g_assert_nonnull (lmn);
+  /* in float32 each r2 of an affine segment is 1 to within ~1e-7, which leaves eigenvalues of
+   * that size beside the one of about n: their share of the entropy keeps LMN within 1e-4 of
+   * 1, while any bend in the net gives far more (the next test) */
+  g_assert_cmpfloat (fabs (grok_measure_result_get (lmn, "lmn") - 1.0), <, 1e-4);
+  assert_json (lmn, "lmn");
+  lc = grok_measure_evaluate (GROK_MEASURE_LOCAL_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
+  g_assert_nonnull (lc);
+  g_assert_cmpfloat (grok_measure_result_get (lc, "lc_r0.1"), ==, 0.0);
+  g_assert_cmpfloat (grok_measure_result_get (lc, "lc_r5"), ==, 0.0);
+}
+
+/* a SiLU net is not affine: LMN above 1; local complexity grows with the radius */
+static void
+test_nonlinear_net (void)
+{
+  g_autoptr (GrokTrainer) t = trained ("liu-add31", NULL, 50);
+  g_autoptr (GrokMeasureResult) lmn = NULL;
+  GrokMeasureOptions options;
+
+  grok_measure_options_init (&options);
+  options.lmn_points = 64;
+  lmn = grok_measure_evaluate (GROK_MEASURE_LMN, t->config, t->model->params, &options, NULL, NULL);
+  g_assert_cmpfloat (grok_measure_result_get (lmn, "lmn"), >, 1.5);
+  g_assert_null (grok_measure_evaluate (GROK_MEASURE_REGIONS, t->config, t->model->params, NULL, NULL, NULL));
+}
+
+/* the exact region count is at least the number of patterns any raster sees */
+static void
+test_regions_bound (void)
+{
+  g_autoptr (GrokTrainer) t = trained ("xor2d-relu", NULL, 300);
+  g_autoptr (GrokMeasureResult) r = grok_measure_evaluate (GROK_MEASURE_REGIONS, t->config, t->model->params, NULL, NULL, NULL);
+  g_autofree GrokLayerView *layers = NULL;
+  g_autofree guint32 *raster = NULL;
+  int n_layers, n_patterns;
+
+  g_assert_nonnull (r);
+  layers = grok_mlp_views_from_params (t->config, t->model->params, &n_layers, NULL);
+  raster = grok_regions_raster (layers, n_layers, -1, -1, 1, 1, 300, 300, &n_patterns, NULL);
+  g_test_message ("region_count %g, raster patterns %d", grok_measure_result_get (r, "region_count"), n_patterns);
+  g_assert_cmpfloat (grok_measure_result_get (r, "region_count"), >=, n_patterns);
+  g_assert_cmpfloat (grok_measure_result_get (r, "region_count"), >, 10);
+  assert_json (r, "regions");
+}
+
+/* the complexity is a feasible upper bound: coarse-graining at the reported (Delta, tau) keeps
+ * the training loss within epsilon, measured here with a fresh model */
+static void
+test_complexity_feasible (void)
+{
+  g_autoptr (GrokTrainer) t = trained ("liu-s4", (const char *[]) { "model.width=32", NULL }, 200);
+  g_autoptr (GrokMeasureResult) r = NULL;
+  g_autoptr (GrokParams) coarse = NULL;
+  g_autoptr (GrokTrainer) check = NULL;
+  GrokMeasureOptions options;
+  double base_loss, base_acc, loss, acc, size, naive;
+
+  grok_measure_options_init (&options);
+  options.epsilon = 0.25;
+  r = grok_measure_evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
+  g_assert_nonnull (r);
+  size = grok_measure_result_get (r, "complexity_bytes");
+  naive = grok_measure_result_get (r, "naive_bytes");
+  g_test_message ("complexity %g bytes, naive %g bytes", size, naive);
+  g_assert_cmpfloat (size, >, 0);
+  g_assert_cmpfloat (size, <, naive);
+  coarse = grok_complexity_coarse_grain (t->model->params, grok_measure_result_get (r, "complexity_delta"),
+                                         grok_measure_result_get (r, "complexity_tau"), NULL, NULL);
+  check = grok_trainer_new (t->config, NULL);
+  memcpy (check->model->params->data, t->model->params->data, t->model->params->numel * sizeof (float));
+  grok_model_evaluate (check->model, check->dataset->train_tokens, NULL, check->dataset->train_y,
+                       check->dataset->n_train, 0, &base_loss, &base_acc);
+  for (int i = 0; i < coarse->n_tensors; i++)
+    {
+      int j = grok_params_find (check->model->params, coarse->tensors[i].name);
+      memcpy (grok_params_tensor_data (check->model->params, j), grok_params_tensor_data (coarse, i),
+              coarse->tensors[i].numel * sizeof (float));
+    }
+  grok_model_evaluate (check->model, check->dataset->train_tokens, NULL, check->dataset->train_y,
+                       check->dataset->n_train, 0, &loss, &acc);
+  g_assert_cmpfloat (loss, <=, base_loss + 0.25 + 1e-9);
+  /* the Occam bound is at least the coarse model's training error */
+  g_assert_cmpfloat (grok_measure_result_get (r, "occam_bound"), >=, 1 - acc);
+  assert_json (r, "complexity");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/measures/spectrum-identity", test_spectrum_identity);
+  g_test_add_func ("/engine/measures/linear-net", test_linear_net);
+  g_test_add_func ("/engine/measures/nonlinear-net", test_nonlinear_net);
+  g_test_add_func ("/engine/measures/regions-bound", test_regions_bound);
+  g_test_add_func ("/engine/measures/complexity-feasible", test_complexity_feasible);
+  return g_test_run ();
+}
