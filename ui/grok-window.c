@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "grok-config-editor.h"
+#include "grok-curves-view.h"
 #include "grok-export-dialog.h"
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
@@ -28,7 +29,8 @@ struct _GrokWindow
   GrokConfigEditor *config_editor;
   GtkRevealer     *problem_revealer;
   GtkLabel        *problem_label;
-  GtkDrawingArea  *curves_area;
+  GrokCurvesView  *curves_view;
+  GtkCheckButton  *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
   GrokWeightsView *weights_view;
   AdwBin          *regions_bin;
   AdwBin          *connectivity_bin;
@@ -48,6 +50,8 @@ struct _GrokWindow
 };
 
 G_DEFINE_FINAL_TYPE (GrokWindow, grok_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void sync_curves_options (GrokWindow *self);
 
 static void
 toast (GrokWindow *self, const char *text)
@@ -169,7 +173,8 @@ update_views (GrokWindow *self)
                                      self->snapshot ? self->snapshot->params : NULL,
                                      self->snapshot ? self->snapshot->train_step : 0);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+  grok_curves_view_set_metrics (self->curves_view, self->snapshot ? self->snapshot->metrics : NULL);
+  sync_curves_options (self);
 }
 
 static void
@@ -196,19 +201,27 @@ on_run_state (GrokRun *run, GParamSpec *pspec, GrokWindow *self)
   update_actions (self);
 }
 
+/* the series check buttons and the step-axis preference drive the curves' options */
 static void
-draw_curves (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+sync_curves_options (GrokWindow *self)
 {
-  GrokWindow *self = data;
-  GrokFigureStyle style;
-  GrokCurvesOptions options;
+  GrokCurvesOptions *o = grok_curves_view_get_options (self->curves_view);
 
-  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
-                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
-  grok_curves_options_init (&options);
-  options.log_x = g_settings_get_boolean (self->settings, "log-step-axis");
-  if (self->snapshot != NULL)
-    grok_figure_curves_draw (cr, width, height, self->snapshot->metrics, &options, &style, NULL, 0);
+  o->show_train = gtk_check_button_get_active (self->show_train);
+  o->show_test = gtk_check_button_get_active (self->show_test);
+  o->show_loss = gtk_check_button_get_active (self->show_loss);
+  o->show_accuracy = gtk_check_button_get_active (self->show_accuracy);
+  o->show_markers = gtk_check_button_get_active (self->show_markers);
+  o->log_x = g_settings_get_boolean (self->settings, "log-step-axis");
+  grok_curves_view_options_changed (self->curves_view);
+  if (!gtk_check_button_get_active (self->show_measures))
+    o->extra_columns = NULL;
+}
+
+static void
+on_series_toggled (GtkCheckButton *button, GrokWindow *self)
+{
+  sync_curves_options (self);
 }
 
 static char *
@@ -400,7 +413,7 @@ on_setting_changed (GSettings *settings, const char *key, GrokWindow *self)
 {
   if (g_str_equal (key, "color-scheme"))
     apply_color_scheme (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+  sync_curves_options (self);
 }
 
 static void
@@ -484,6 +497,7 @@ grok_window_class_init (GrokWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = grok_window_close_request;
 
   g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
+  g_type_ensure (GROK_TYPE_CURVES_VIEW);
   g_type_ensure (GROK_TYPE_WEIGHTS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
@@ -499,7 +513,13 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_area);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_train);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_test);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_loss);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_accuracy);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_markers);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_measures);
 
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
@@ -554,7 +574,13 @@ grok_window_init (GrokWindow *self)
     /* selecting the first item emits nothing: fill the editor once by hand */
     on_preset_selected (self->preset_dropdown, NULL, self);
   }
-  gtk_drawing_area_set_draw_func (self->curves_area, draw_curves, self, NULL);
+  {
+    GtkCheckButton *buttons[] = { self->show_train, self->show_test, self->show_loss,
+                                  self->show_accuracy, self->show_markers, self->show_measures };
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      g_signal_connect_object (buttons[i], "toggled", G_CALLBACK (on_series_toggled), self, 0);
+  }
+  sync_curves_options (self);
   update_actions (self);
 }
 
@@ -575,5 +601,5 @@ GtkWidget *
 grok_window_get_curves_area (GrokWindow *self)
 {
   g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
-  return GTK_WIDGET (self->curves_area);
+  return GTK_WIDGET (self->curves_view);
 }

@@ -1,0 +1,242 @@
+/* The curves view: the GTK-free curves figure plus a hover readout. */
+#include "grok-curves-view.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#define MAX_PANELS 8
+
+struct _GrokCurvesView
+{
+  GtkWidget          parent_instance;
+
+  const GrokMetrics *metrics;
+  GPtrArray         *others;      /* GrokMetrics, owned copies */
+  GrokCurvesOptions  options;
+  const char        *extra[8];    /* measure columns present in the metrics */
+  GrokPlotGeometry   panels[MAX_PANELS];
+  guint              n_panels;
+  gboolean           pointer_in;
+  double             pointer_x, pointer_y;
+  char              *readout;
+};
+
+G_DEFINE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GTK_TYPE_WIDGET)
+
+/* the measure columns a run may have, drawn in panels of their own when present */
+static const char * const measure_columns[] = {
+  "complexity_bytes", "lmn", "l2_norm", "region_count", "lc_r0.1", "occam_bound",
+  "spectral_entropy_mean", NULL
+};
+
+static void
+update_extra_columns (GrokCurvesView *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; measure_columns[i] != NULL && n + 1 < G_N_ELEMENTS (self->extra); i++)
+    if (self->metrics != NULL && grok_metrics_column_index (self->metrics, measure_columns[i]) >= 0)
+      {
+        /* the L2 norm is always there; show it only beside other measures */
+        if (g_str_equal (measure_columns[i], "l2_norm") && n == 0)
+          continue;
+        self->extra[n++] = measure_columns[i];
+      }
+  self->extra[n] = NULL;
+  self->options.extra_columns = n ? self->extra : NULL;
+}
+
+/* the row whose step is nearest the pointer's x in the panel under the pointer */
+static void
+update_readout (GrokCurvesView *self)
+{
+  const GrokMetrics *m = self->metrics;
+  int step_col, best = -1;
+  double x, best_d = INFINITY;
+  GString *text;
+
+  g_clear_pointer (&self->readout, g_free);
+  if (!self->pointer_in || m == NULL || m->n_rows == 0)
+    return;
+  for (guint p = 0; p < self->n_panels; p++)
+    if (grok_plot_geometry_contains (&self->panels[p], self->pointer_x, self->pointer_y))
+      {
+        x = grok_plot_geometry_px_to_x (&self->panels[p], self->pointer_x);
+        step_col = grok_metrics_column_index (m, "step");
+        for (guint r = 0; r < m->n_rows; r++)
+          {
+            double d = fabs (grok_metrics_get (m, r, step_col) - x);
+            if (d < best_d)
+              best_d = d, best = r;
+          }
+      }
+  if (best < 0)
+    return;
+  text = g_string_new (NULL);
+  for (guint c = 0; c < grok_metrics_n_columns (m); c++)
+    {
+      const char *name = m->columns->pdata[c];
+      double v = grok_metrics_get (m, best, c);
+      if (g_str_equal (name, "wall_seconds") || g_str_equal (name, "epoch") || isnan (v))
+        continue;
+      g_string_append_printf (text, "%s%s %.4g", text->len ? "   " : "", name, v);
+    }
+  self->readout = g_string_free (text, FALSE);
+}
+
+static void
+draw_readout (GrokCurvesView *self, cairo_t *cr, const GrokFigureStyle *style, int width)
+{
+  cairo_text_extents_t ext;
+  GrokPalette palette;
+  double pad = 5;
+
+  if (self->readout == NULL)
+    return;
+  grok_figure_style_palette (style, &palette);
+  grok_figure_set_font (cr, style, style->font_size, FALSE);
+  cairo_text_extents (cr, self->readout, &ext);
+  cairo_rectangle (cr, 4, 4, MIN (ext.width + 2 * pad, width - 8), ext.height + 2 * pad);
+  grok_figure_set_color (cr, palette.background);
+  cairo_fill_preserve (cr);
+  grok_figure_set_color (cr, palette.muted);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+  grok_figure_set_color (cr, palette.foreground);
+  cairo_move_to (cr, 4 + pad - ext.x_bearing, 4 + pad - ext.y_bearing);
+  cairo_show_text (cr, self->readout);
+  /* the step under the pointer */
+  cairo_move_to (cr, self->pointer_x + 0.5, 0);
+  cairo_line_to (cr, self->pointer_x + 0.5, gtk_widget_get_height (GTK_WIDGET (self)));
+  grok_figure_set_color (cr, palette.muted);
+  cairo_stroke (cr);
+}
+
+static void
+grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  GrokCurvesView *self = GROK_CURVES_VIEW (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GrokFigureStyle style;
+  cairo_t *cr;
+
+  if (self->metrics == NULL || w <= 0 || h <= 0)
+    return;
+  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (self->others != NULL && self->others->len > 0)
+    {
+      g_autoptr (GPtrArray) runs = g_ptr_array_new ();
+      g_ptr_array_add (runs, (gpointer) self->metrics);
+      for (guint i = 0; i < self->others->len; i++)
+        g_ptr_array_add (runs, self->others->pdata[i]);
+      self->n_panels = grok_figure_curves_draw_runs (cr, w, h, (const GrokMetrics * const *) runs->pdata,
+                                                     runs->len, &self->options, &style,
+                                                     self->panels, MAX_PANELS);
+    }
+  else
+    self->n_panels = grok_figure_curves_draw (cr, w, h, self->metrics, &self->options, &style,
+                                              self->panels, MAX_PANELS);
+  update_readout (self);
+  draw_readout (self, cr, &style, w);
+  cairo_destroy (cr);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller, double x, double y, GrokCurvesView *self)
+{
+  self->pointer_in = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller, GrokCurvesView *self)
+{
+  self->pointer_in = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  self->metrics = metrics;
+  update_extra_columns (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+grok_curves_view_set_others (GrokCurvesView *self, GPtrArray *others)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  g_clear_pointer (&self->others, g_ptr_array_unref);
+  if (others != NULL && others->len > 0)
+    {
+      self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+      for (guint i = 0; i < others->len; i++)
+        g_ptr_array_add (self->others, grok_metrics_copy (others->pdata[i]));
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GrokCurvesOptions *
+grok_curves_view_get_options (GrokCurvesView *self)
+{
+  g_return_val_if_fail (GROK_IS_CURVES_VIEW (self), NULL);
+  return &self->options;
+}
+
+void
+grok_curves_view_options_changed (GrokCurvesView *self)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  update_extra_columns (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+grok_curves_view_get_readout (GrokCurvesView *self)
+{
+  g_return_val_if_fail (GROK_IS_CURVES_VIEW (self), NULL);
+  return self->readout;
+}
+
+static void
+grok_curves_view_finalize (GObject *object)
+{
+  GrokCurvesView *self = GROK_CURVES_VIEW (object);
+
+  g_clear_pointer (&self->others, g_ptr_array_unref);
+  g_free (self->readout);
+  G_OBJECT_CLASS (grok_curves_view_parent_class)->finalize (object);
+}
+
+static void
+grok_curves_view_class_init (GrokCurvesViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = grok_curves_view_finalize;
+  GTK_WIDGET_CLASS (klass)->snapshot = grok_curves_view_snapshot;
+}
+
+static void
+grok_curves_view_init (GrokCurvesView *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  grok_curves_options_init (&self->options);
+  self->options.log_x = TRUE;
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+}
+
+GtkWidget *
+grok_curves_view_new (void)
+{
+  return g_object_new (GROK_TYPE_CURVES_VIEW, NULL);
+}

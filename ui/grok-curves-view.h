@@ -1,0 +1,25 @@
+/* The training curves of one run (or of several, as mean and min-max band), with a readout of
+ * the values at the step under the pointer and a choice of series. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "grok-figure-curves.h"
+#include "grok-metrics.h"
+
+G_BEGIN_DECLS
+
+#define GROK_TYPE_CURVES_VIEW (grok_curves_view_get_type ())
+G_DECLARE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GROK, CURVES_VIEW, GtkWidget)
+
+GtkWidget  *grok_curves_view_new         (void);
+/* the metrics to draw (referenced, not copied: snapshots are immutable) */
+void        grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics);
+/* more runs drawn with it as mean and band (copied); NULL or 0 for none */
+void        grok_curves_view_set_others  (GrokCurvesView *self, GPtrArray *others);
+GrokCurvesOptions *grok_curves_view_get_options (GrokCurvesView *self);
+/* redraw after the options changed */
+void        grok_curves_view_options_changed (GrokCurvesView *self);
+const char *grok_curves_view_get_readout (GrokCurvesView *self);
+
+G_END_DECLS
