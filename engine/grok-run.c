@@ -3,7 +3,9 @@
 #include "grok-run.h"
 
 #include <math.h>
+#include <string.h>
 
+#include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-run-dir.h"
 #include "grok-trainer.h"
@@ -21,6 +23,7 @@ struct _GrokRun
   GrokTrainer  *trainer;
   GrokMetrics  *metrics;
   GrokRunDir   *dir;
+  gint64        last_checkpoint;   /* the step of the newest checkpoint written, or -1 */
 
   GMainContext *context;     /* where signals are emitted */
   GThread      *thread;
@@ -199,6 +202,47 @@ evaluate (GrokRun *run, GError **error)
   return TRUE;
 }
 
+static gboolean
+save_checkpoint (GrokRun *run, GError **error)
+{
+  if (run->dir == NULL || run->last_checkpoint == run->trainer->step)
+    return TRUE;
+  if (!grok_run_dir_save_checkpoint (run->dir, run->trainer, error))
+    return FALSE;
+  run->last_checkpoint = run->trainer->step;
+  return TRUE;
+}
+
+/* the measures and the checkpoint due after a step; *evaluated tells whether a row was added */
+static gboolean
+after_step (GrokRun *run, gboolean *evaluated, GError **error)
+{
+  GrokTrainer *trainer = run->trainer;
+  const GrokConfig *config = trainer->config;
+
+  *evaluated = grok_trainer_eval_due (trainer);
+  if (*evaluated && !evaluate (run, error))
+    return FALSE;
+  if (grok_checkpoint_is_scheduled (trainer->step, config->checkpoints.every,
+                                    (int) config->checkpoints.per_decade))
+    return save_checkpoint (run, error);
+  return TRUE;
+}
+
+/* the thread's end on an error: divergence pauses the run for good (no checkpoint is written
+ * of the diverged state, so the newest one on disk is the last good one) */
+static void
+end_with_error (GrokRun *run, GError *error)
+{
+  gboolean diverged = g_error_matches (error, GROK_ERROR, GROK_ERROR_DIVERGED);
+  GrokRunState state = diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED;
+
+  if (run->dir != NULL)
+    grok_run_dir_sync (run->dir, NULL);
+  finish (run, state, error->message);
+  publish (run, make_snapshot (run, state));
+}
+
 static gpointer
 train_thread (gpointer data)
 {
@@ -214,12 +258,9 @@ train_thread (gpointer data)
 
       if (!wait_for_work (run))
         break;
-      if (!grok_trainer_step (trainer, &error) ||
-          (grok_trainer_eval_due (trainer) && !(evaluated = TRUE, evaluate (run, &error))))
+      if (!grok_trainer_step (trainer, &error) || !after_step (run, &evaluated, &error))
         {
-          gboolean diverged = g_error_matches (error, GROK_ERROR, GROK_ERROR_DIVERGED);
-          finish (run, diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED, error->message);
-          publish (run, make_snapshot (run, diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED));
+          end_with_error (run, error);
           return NULL;
         }
       now = g_get_monotonic_time ();
@@ -234,14 +275,29 @@ train_thread (gpointer data)
         }
     }
 
+  /* the newest state always gets a checkpoint, so that the run can be continued */
+  {
+    g_autoptr (GError) error = NULL;
+    if (!save_checkpoint (run, &error))
+      {
+        end_with_error (run, error);
+        return NULL;
+      }
+  }
   g_mutex_lock (&run->lock);
   set_state_locked (run, trainer->step >= trainer->config->train.steps ? GROK_RUN_FINISHED
                                                                         : GROK_RUN_STOPPED);
   g_mutex_unlock (&run->lock);
-  if (run->dir != NULL)
-    grok_run_dir_sync (run->dir, NULL);
-  publish (run, make_snapshot (run, run->state));
+  publish (run, make_snapshot (run, grok_run_get_state (run)));
   return NULL;
+}
+
+/* the common end of the constructors: the first snapshot, from the trainer's current state */
+static GrokRun *
+finish_setup (GrokRun *run)
+{
+  run->latest = make_snapshot (run, GROK_RUN_READY);
+  return run;
 }
 
 GrokRun *
@@ -249,6 +305,8 @@ grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite,
 {
   g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
   double row[GROK_N_BASE_COLUMNS];
+
+  g_return_val_if_fail (config != NULL, NULL);
 
   run->trainer = grok_trainer_new (config, error);
   if (run->trainer == NULL)
@@ -262,10 +320,157 @@ grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite,
     }
   grok_trainer_evaluate (run->trainer, row);
   grok_metrics_append_row (run->metrics, row);
-  if (run->dir != NULL && !grok_run_dir_append_row (run->dir, run->metrics, 0, error))
+  if (run->dir != NULL && (!grok_run_dir_append_row (run->dir, run->metrics, 0, error) ||
+                           !save_checkpoint (run, error)))
     return NULL;
-  run->latest = make_snapshot (run, GROK_RUN_READY);
-  return g_steal_pointer (&run);
+  return finish_setup (g_steal_pointer (&run));
+}
+
+static GrokMetrics *
+rows_up_to (const GrokMetrics *metrics, gint64 step)
+{
+  GrokMetrics *out = grok_metrics_new ((const char * const *) metrics->columns->pdata);
+  int col = grok_metrics_column_index (metrics, "step");
+
+  for (guint r = 0; col >= 0 && r < metrics->n_rows; r++)
+    if (grok_metrics_get (metrics, r, col) <= step)
+      grok_metrics_append_row (out, &g_array_index (metrics->values, double,
+                                                    (gsize) r * metrics->columns->len));
+  return out;
+}
+
+/* a folder's metrics must have the columns this engine writes, or its rows cannot be extended */
+static gboolean
+check_columns (const GrokMetrics *metrics, const char *run_dir, GError **error)
+{
+  g_autoptr (GrokMetrics) ours = grok_trainer_new_metrics ();
+  g_autofree char *want = grok_metrics_format_header (ours);
+  g_autofree char *have = grok_metrics_format_header (metrics);
+
+  if (g_str_equal (want, have))
+    return TRUE;
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+               "%s/metrics.csv has the columns %.*s, not the %.*s this version writes", run_dir,
+               (int) strlen (have) - 1, have, (int) strlen (want) - 1, want);
+  return FALSE;
+}
+
+/* the newest intact checkpoint */
+static gboolean
+newest_checkpoint (GrokRunDir *dir, gint64 *step, GError **error)
+{
+  GArray *steps = grok_run_dir_get_checkpoints (dir);
+
+  if (steps->len == 0)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s has no intact checkpoint to continue from", grok_run_dir_path (dir));
+      return FALSE;
+    }
+  *step = g_array_index (steps, gint64, steps->len - 1);
+  return TRUE;
+}
+
+GrokRun *
+grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
+{
+  g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
+  g_autoptr (GrokRunDir) dir = NULL;
+  g_autoptr (GrokConfig) config = NULL;
+  g_autofree char *path = NULL;
+  gint64 step;
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+
+  dir = grok_run_dir_open (run_dir, error);
+  if (dir == NULL || !newest_checkpoint (dir, &step, error) ||
+      !check_columns (grok_run_dir_get_metrics (dir), run_dir, error))
+    return NULL;
+  config = grok_config_copy (grok_run_dir_get_config (dir));
+  if (steps > 0)
+    config->train.steps = steps;
+  if (config->train.steps < step)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "cannot continue %s to step %"
+                   G_GINT64_FORMAT ": its newest checkpoint is at step %" G_GINT64_FORMAT,
+                   run_dir, config->train.steps, step);
+      return NULL;
+    }
+  run->trainer = grok_trainer_new (config, error);
+  path = grok_run_dir_checkpoint_path (dir, step);
+  if (run->trainer == NULL || !grok_trainer_load (run->trainer, path, error) ||
+      !grok_run_dir_prepare_continue (dir, step, config, error))
+    return NULL;
+  run->metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
+  run->last_checkpoint = step;
+  run->dir = g_steal_pointer (&dir);
+  return finish_setup (g_steal_pointer (&run));
+}
+
+static gboolean
+has_step (GArray *steps, gint64 step)
+{
+  for (guint i = 0; i < steps->len; i++)
+    if (g_array_index (steps, gint64, i) == step)
+      return TRUE;
+  return FALSE;
+}
+
+/* the parent's folder, opened, with an intact checkpoint at step, and not the same as out_dir */
+static GrokRunDir *
+open_parent (const char *parent_dir, gint64 step, const char *out_dir, GError **error)
+{
+  g_autofree char *a = g_canonicalize_filename (parent_dir, NULL);
+  g_autofree char *b = g_canonicalize_filename (out_dir, NULL);
+  g_autoptr (GrokRunDir) parent = NULL;
+
+  if (g_str_equal (a, b))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "a fork needs a folder of its own, not "
+                   "its parent's (%s)", parent_dir);
+      return NULL;
+    }
+  parent = grok_run_dir_open (parent_dir, error);
+  if (parent == NULL)
+    return NULL;
+  if (!has_step (grok_run_dir_get_checkpoints (parent), step))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "%s has no intact checkpoint at step %"
+                   G_GINT64_FORMAT " (see its checkpoints folder)", parent_dir, step);
+      return NULL;
+    }
+  return g_steal_pointer (&parent);
+}
+
+GrokRun *
+grok_run_new_fork (const char *parent_dir, gint64 step, const GrokConfig *config,
+                   const char *out_dir, gboolean overwrite, GError **error)
+{
+  g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
+  g_autoptr (GrokRunDir) parent = NULL;
+  g_autoptr (GrokConfig) forked = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (parent_dir != NULL && config != NULL && out_dir != NULL, NULL);
+
+  parent = open_parent (parent_dir, step, out_dir, error);
+  if (parent == NULL || !check_columns (grok_run_dir_get_metrics (parent), parent_dir, error))
+    return NULL;
+  forked = grok_config_copy (config);
+  g_free (forked->run.parent);
+  forked->run.parent = g_canonicalize_filename (parent_dir, NULL);
+  forked->run.parent_step = step;
+  run->trainer = grok_trainer_new (forked, error);
+  path = grok_run_dir_checkpoint_path (parent, step);
+  if (run->trainer == NULL || !grok_trainer_load (run->trainer, path, error))
+    return NULL;
+  if (forked->train.steps < step)
+    forked->train.steps = run->trainer->config->train.steps = step;
+  run->metrics = rows_up_to (grok_run_dir_get_metrics (parent), step);
+  run->dir = grok_run_dir_create (out_dir, forked, run->metrics, overwrite, error);
+  if (run->dir == NULL || !save_checkpoint (run, error))
+    return NULL;
+  return finish_setup (g_steal_pointer (&run));
 }
 
 void
@@ -474,4 +679,5 @@ grok_run_init (GrokRun *run)
   g_cond_init (&run->cond);
   run->context = g_main_context_ref_thread_default ();
   run->state = GROK_RUN_READY;
+  run->last_checkpoint = -1;
 }
