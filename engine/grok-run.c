@@ -329,7 +329,8 @@ grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite,
 static GrokMetrics *
 rows_up_to (const GrokMetrics *metrics, gint64 step)
 {
-  GrokMetrics *out = grok_metrics_new ((const char * const *) metrics->columns->pdata);
+  /* the columns were checked to be the base ones */
+  GrokMetrics *out = grok_trainer_new_metrics ();
   int col = grok_metrics_column_index (metrics, "step");
 
   for (guint r = 0; col >= 0 && r < metrics->n_rows; r++)
