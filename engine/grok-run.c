@@ -13,7 +13,7 @@
 /* a snapshot is published at every evaluation, and otherwise at most this often */
 #define SNAPSHOT_INTERVAL_US (100 * 1000)
 /* steps/s is measured over a window of about this length */
-#define RATE_WINDOW_US (3 * G_USEC_PER_SEC)
+#define RATE_WINDOW_US (G_USEC_PER_SEC)
 
 struct _GrokRun
 {
