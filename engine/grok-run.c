@@ -3,6 +3,7 @@
 #include "grok-run.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "grok-checkpoints.h"
@@ -28,8 +29,11 @@ struct _GrokRun
   GMainContext *context;     /* where signals are emitted */
   GThread      *thread;
 
-  GMutex        lock;        /* guards everything below */
-  GCond         cond;
+  /* POSIX rather than GMutex/GCond: GLib implements those on raw futexes, which
+   * ThreadSanitizer cannot see, and the thread tests run under it */
+  pthread_mutex_t lock;      /* guards everything below */
+  pthread_cond_t  cond;
+  gint64        step;              /* the training thread's step, as of its last report */
   GrokRunState  state;
   gboolean      stop_requested;
   gint64        steps_requested;   /* single steps asked for while paused */
@@ -103,11 +107,11 @@ deliver (gpointer data)
   g_autoptr (GrokSnapshot) snapshot = NULL;
   GrokRunState state;
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   snapshot = g_steal_pointer (&run->pending);
   run->deliver_id = 0;
   state = run->state;
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
 
   if (snapshot != NULL)
     g_signal_emit (run, signals[SNAPSHOT], 0, snapshot);
@@ -120,7 +124,7 @@ deliver (gpointer data)
 static void
 publish (GrokRun *run, GrokSnapshot *snapshot)
 {
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   g_clear_pointer (&run->latest, grok_snapshot_unref);
   run->latest = grok_snapshot_ref (snapshot);
   g_clear_pointer (&run->pending, grok_snapshot_unref);
@@ -134,19 +138,20 @@ publish (GrokRun *run, GrokSnapshot *snapshot)
       run->deliver_id = g_source_attach (source, run->context);
       g_source_unref (source);
     }
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
 }
 
 static void
 set_state_locked (GrokRun *run, GrokRunState state)
 {
   run->state = state;
-  g_cond_broadcast (&run->cond);
+  pthread_cond_broadcast (&run->cond);
 }
 
 static void
 update_rate_locked (GrokRun *run, gint64 now, gint64 step)
 {
+  run->step = step;
   if (now - run->rate_time >= RATE_WINDOW_US / 4)
     {
       double fresh = (step - run->rate_step) / ((now - run->rate_time) / 1e6);
@@ -162,24 +167,24 @@ wait_for_work (GrokRun *run)
 {
   gboolean go;
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   while (!run->stop_requested && run->state == GROK_RUN_PAUSED && run->steps_requested == 0)
-    g_cond_wait (&run->cond, &run->lock);
+    pthread_cond_wait (&run->cond, &run->lock);
   if (run->steps_requested > 0)
     run->steps_requested--;
   go = !run->stop_requested;
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   return go;
 }
 
 static void
 finish (GrokRun *run, GrokRunState state, const char *message)
 {
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   set_state_locked (run, state);
   g_free (run->message);
   run->message = g_strdup (message);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
 }
 
 static gboolean
@@ -264,10 +269,10 @@ train_thread (gpointer data)
           return NULL;
         }
       now = g_get_monotonic_time ();
-      g_mutex_lock (&run->lock);
+      pthread_mutex_lock (&run->lock);
       update_rate_locked (run, now, trainer->step);
       paused = run->state == GROK_RUN_PAUSED;
-      g_mutex_unlock (&run->lock);
+      pthread_mutex_unlock (&run->lock);
       if (evaluated || paused || now - last_publish >= SNAPSHOT_INTERVAL_US)
         {
           publish (run, make_snapshot (run, paused ? GROK_RUN_PAUSED : GROK_RUN_RUNNING));
@@ -284,10 +289,10 @@ train_thread (gpointer data)
         return NULL;
       }
   }
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   set_state_locked (run, trainer->step >= trainer->config->train.steps ? GROK_RUN_FINISHED
                                                                         : GROK_RUN_STOPPED);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   publish (run, make_snapshot (run, grok_run_get_state (run)));
   return NULL;
 }
@@ -296,6 +301,7 @@ train_thread (gpointer data)
 static GrokRun *
 finish_setup (GrokRun *run)
 {
+  run->step = run->trainer->step;
   run->latest = make_snapshot (run, GROK_RUN_READY);
   return run;
 }
@@ -479,15 +485,15 @@ grok_run_start (GrokRun *run)
 {
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   if (run->thread == NULL && run->state == GROK_RUN_READY)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
       run->rate_time = g_get_monotonic_time ();
-      run->rate_step = run->trainer->step;
+      run->rate_step = run->step;
       run->thread = g_thread_new ("grok-train", train_thread, run);
     }
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
 }
 
@@ -496,27 +502,30 @@ grok_run_pause (GrokRun *run)
 {
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   if (run->state == GROK_RUN_RUNNING)
     set_state_locked (run, GROK_RUN_PAUSED);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
 }
 
 void
 grok_run_resume (GrokRun *run)
 {
+  gboolean ready;
+
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   if (run->state == GROK_RUN_PAUSED)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
       run->rate_time = g_get_monotonic_time ();
-      run->rate_step = run->trainer->step;
+      run->rate_step = run->step;
     }
-  g_mutex_unlock (&run->lock);
-  if (run->state == GROK_RUN_READY)
+  ready = run->state == GROK_RUN_READY;
+  pthread_mutex_unlock (&run->lock);
+  if (ready)
     grok_run_start (run);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
 }
@@ -526,7 +535,7 @@ grok_run_step (GrokRun *run)
 {
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   if (run->state == GROK_RUN_READY && run->thread == NULL)
     {
       set_state_locked (run, GROK_RUN_PAUSED);
@@ -535,9 +544,9 @@ grok_run_step (GrokRun *run)
   if (run->state == GROK_RUN_PAUSED)
     {
       run->steps_requested++;
-      g_cond_broadcast (&run->cond);
+      pthread_cond_broadcast (&run->cond);
     }
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
 }
 
@@ -548,13 +557,13 @@ grok_run_stop (GrokRun *run)
 
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   run->stop_requested = TRUE;
-  g_cond_broadcast (&run->cond);
+  pthread_cond_broadcast (&run->cond);
   thread = g_steal_pointer (&run->thread);
   if (thread == NULL && run->state == GROK_RUN_READY)
     set_state_locked (run, GROK_RUN_STOPPED);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   if (thread != NULL)
     g_thread_join (thread);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
@@ -566,9 +575,9 @@ grok_run_get_state (GrokRun *run)
   GrokRunState state;
 
   g_return_val_if_fail (GROK_IS_RUN (run), GROK_RUN_FAILED);
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   state = run->state;
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   return state;
 }
 
@@ -585,9 +594,9 @@ grok_run_dup_snapshot (GrokRun *run)
   GrokSnapshot *s;
 
   g_return_val_if_fail (GROK_IS_RUN (run), NULL);
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   s = grok_snapshot_ref (run->latest);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   return s;
 }
 
@@ -596,20 +605,26 @@ grok_run_get_progress (GrokRun *run, GrokProgress *progress)
 {
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   progress->step = run->latest->train_step;
   progress->total = run->latest->total_steps;
   progress->steps_per_second = run->state == GROK_RUN_RUNNING ? run->rate : 0.0;
   progress->eta_seconds = run->rate > 0 && run->state == GROK_RUN_RUNNING
                             ? (progress->total - progress->step) / run->rate : NAN;
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
 }
 
 const char *
 grok_run_get_message (GrokRun *run)
 {
+  const char *message;
+
   g_return_val_if_fail (GROK_IS_RUN (run), NULL);
-  return run->message;
+  /* set once, when the thread ends, and kept until the run is freed */
+  pthread_mutex_lock (&run->lock);
+  message = run->message;
+  pthread_mutex_unlock (&run->lock);
+  return message;
 }
 
 static void
@@ -633,8 +648,8 @@ grok_run_finalize (GObject *object)
   g_clear_pointer (&run->pending, grok_snapshot_unref);
   g_main_context_unref (run->context);
   g_free (run->message);
-  g_mutex_clear (&run->lock);
-  g_cond_clear (&run->cond);
+  pthread_mutex_destroy (&run->lock);
+  pthread_cond_destroy (&run->cond);
   G_OBJECT_CLASS (grok_run_parent_class)->finalize (object);
 }
 
@@ -676,8 +691,8 @@ grok_run_class_init (GrokRunClass *klass)
 static void
 grok_run_init (GrokRun *run)
 {
-  g_mutex_init (&run->lock);
-  g_cond_init (&run->cond);
+  pthread_mutex_init (&run->lock, NULL);
+  pthread_cond_init (&run->cond, NULL);
   run->context = g_main_context_ref_thread_default ();
   run->state = GROK_RUN_READY;
   run->last_checkpoint = -1;
