@@ -86,6 +86,14 @@ prepare_folder (const char *path, gboolean overwrite, GError **error)
 
   if (!grok_mkdir_p (path, error))
     return FALSE;
+  /* config.json goes first: a crash while clearing must not leave a folder that looks like a
+   * run with some of its files missing */
+  if (overwrite)
+    {
+      g_autofree char *config_path = g_build_filename (path, "config.json", NULL);
+      if (!remove_tree (config_path, error))
+        return FALSE;
+    }
   d = g_dir_open (path, 0, &local);
   if (d == NULL)
     {
