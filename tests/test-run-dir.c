@@ -110,6 +110,7 @@ test_damaged_checkpoints (void)
 
   g_assert_true (g_file_get_contents (c60, &text, &length, NULL));
   set_contents (c60, text, length / 2);
+  g_clear_pointer (&text, g_free);
   g_assert_true (g_file_get_contents (c40, &text, &length, NULL));
   memcpy (text + 8, "{\"x\":", 5);
   set_contents (c40, text, length);

@@ -52,7 +52,10 @@ test_two_n_equals_n_plus_n (void)
   mb = metrics_without_wall (b);
   g_assert_cmpstr (ma, ==, mb);
   /* every row: header + steps 0, 10, ..., 100 */
-  g_assert_cmpuint (g_strv_length (g_strsplit (ma, "\n", -1)), ==, 1 + 11 + 1);
+  {
+    g_auto (GStrv) lines = g_strsplit (ma, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 1 + 11 + 1);
+  }
   /* parameters, moments and order at the end, bit for bit */
   wa = checkpoint_values (a, 2 * N);
   wb = checkpoint_values (b, 2 * N);
