@@ -135,6 +135,41 @@ test_kill_anywhere (void)
   }
 }
 
+/* Ctrl-C: the CLI stops after the step in flight, writes a checkpoint there, says how to
+ * continue and exits 130; the folder then continues */
+static void
+test_interrupt (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("grok-int-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (root, "run", NULL);
+  const char *train[] = { "train", "liu-add31", "--out", dir, "--quiet", "--steps", "100000000",
+                          "--set", "train.threads=1", "--set", "checkpoints.per_decade=0", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) steps = NULL;
+  g_autoptr (GrokRun) run = NULL;
+  GPid pid = spawn (train);
+  int status;
+
+  g_usleep (600 * 1000);
+  kill (pid, SIGINT);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 130);
+  /* step 0 and the step reached: no other checkpoints are scheduled */
+  steps = grok_checkpoints_list (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps->len, ==, 2);
+  g_assert_cmpint (g_array_index (steps, gint64, 1), >, 0);
+  run = grok_run_new_continue (dir, g_array_index (steps, gint64, 1) + 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -146,5 +181,6 @@ main (int argc, char **argv)
       return g_test_run ();
     }
   g_test_add_func ("/engine/run/kill-anywhere", test_kill_anywhere);
+  g_test_add_func ("/app/cli/interrupt-then-resume", test_interrupt);
   return g_test_run ();
 }
