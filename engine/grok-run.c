@@ -11,8 +11,11 @@
 #include "grok-run-dir.h"
 #include "grok-trainer.h"
 
-/* a snapshot is published at every evaluation, and otherwise at most this often */
+/* a snapshot is published this often, sooner after an evaluation (a new metrics row) but
+ * never more often than the minimum: a snapshot copies the weights and every row, and nobody
+ * looks at more than a screen's refresh of them */
 #define SNAPSHOT_INTERVAL_US (100 * 1000)
+#define SNAPSHOT_MIN_INTERVAL_US (20 * 1000)
 /* steps/s is measured over a window of about this length */
 #define RATE_WINDOW_US (G_USEC_PER_SEC)
 
@@ -105,17 +108,14 @@ deliver (gpointer data)
 {
   GrokRun *run = data;
   g_autoptr (GrokSnapshot) snapshot = NULL;
-  GrokRunState state;
 
   pthread_mutex_lock (&run->lock);
   snapshot = g_steal_pointer (&run->pending);
   run->deliver_id = 0;
-  state = run->state;
   pthread_mutex_unlock (&run->lock);
 
   if (snapshot != NULL)
     g_signal_emit (run, signals[SNAPSHOT], 0, snapshot);
-  (void) state;
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
   return G_SOURCE_REMOVE;
 }
@@ -273,7 +273,8 @@ train_thread (gpointer data)
       update_rate_locked (run, now, trainer->step);
       paused = run->state == GROK_RUN_PAUSED;
       pthread_mutex_unlock (&run->lock);
-      if (evaluated || paused || now - last_publish >= SNAPSHOT_INTERVAL_US)
+      if (paused || now - last_publish >= (evaluated ? SNAPSHOT_MIN_INTERVAL_US
+                                                      : SNAPSHOT_INTERVAL_US))
         {
           publish (run, make_snapshot (run, paused ? GROK_RUN_PAUSED : GROK_RUN_RUNNING));
           last_publish = now;
