@@ -77,9 +77,17 @@ test_pause_step_stop (void)
   grok_run_start (run);
   g_usleep (200 * 1000);
   grok_run_pause (run);
-  /* a paused run stops stepping: wait for the step in flight, then check it stays put */
-  g_usleep (50 * 1000);
-  a = grok_run_dup_snapshot (run);
+  /* a paused run stops stepping: the thread publishes a paused snapshot after the step in
+   * flight (a few ms, far longer under ThreadSanitizer), then the step must stay put */
+  for (int i = 0; i < 1000; i++)
+    {
+      g_clear_pointer (&a, grok_snapshot_unref);
+      a = grok_run_dup_snapshot (run);
+      if (a->state == GROK_RUN_PAUSED)
+        break;
+      g_usleep (5000);
+    }
+  g_assert_cmpint (a->state, ==, GROK_RUN_PAUSED);
   g_usleep (100 * 1000);
   b = grok_run_dup_snapshot (run);
   g_assert_cmpint (a->train_step, >, 0);
@@ -87,7 +95,7 @@ test_pause_step_stop (void)
   g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_PAUSED);
 
   grok_run_step (run);
-  for (int i = 0; i < 200; i++)
+  for (int i = 0; i < 1000; i++)
     {
       g_clear_pointer (&c, grok_snapshot_unref);
       c = grok_run_dup_snapshot (run);
