@@ -173,30 +173,35 @@ grok_run_dir_sync (GrokRunDir *dir, GError **error)
 const char *
 grok_run_dir_path (GrokRunDir *dir)
 {
+  g_return_val_if_fail (dir != NULL, NULL);
   return dir->path;
 }
 
 const GrokConfig *
 grok_run_dir_get_config (GrokRunDir *dir)
 {
+  g_return_val_if_fail (dir != NULL, NULL);
   return dir->config;
 }
 
 const GrokMetrics *
 grok_run_dir_get_metrics (GrokRunDir *dir)
 {
+  g_return_val_if_fail (dir != NULL, NULL);
   return dir->metrics;
 }
 
 GArray *
 grok_run_dir_get_checkpoints (GrokRunDir *dir)
 {
+  g_return_val_if_fail (dir != NULL, NULL);
   return dir->checkpoints;
 }
 
 const char * const *
 grok_run_dir_get_problems (GrokRunDir *dir)
 {
+  g_return_val_if_fail (dir != NULL, NULL);
   return (const char * const *) dir->problems->pdata;
 }
 
@@ -204,6 +209,8 @@ char *
 grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step)
 {
   g_autofree char *name = grok_checkpoint_filename (step);
+
+  g_return_val_if_fail (dir != NULL, NULL);
   return g_build_filename (dir->path, "checkpoints", name, NULL);
 }
 
