@@ -1,5 +1,6 @@
 /* grokscope-cli: train, list presets, and (later) measure and draw, without a display. */
 #include <glib.h>
+#include <glib-unix.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,9 +15,8 @@
 #include "grok-presets.h"
 #include "grok-run-dir.h"
 #include "grok-safetensors.h"
+#include "grok-run.h"
 #include "grok-trainer.h"
-
-static volatile sig_atomic_t interrupted = 0;
 
 static void
 usage (FILE *out)
@@ -24,6 +24,8 @@ usage (FILE *out)
   fprintf (out,
            "Usage:\n"
            "  grokscope-cli train CONFIG.json|PRESET --out RUN_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
+           "  grokscope-cli resume RUN_DIR [--steps N]\n"
+           "  grokscope-cli fork RUN_DIR --step N --out NEW_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
            "  grokscope-cli presets\n"
            "  grokscope-cli keys [--markdown]\n"
            "  grokscope-cli measure RUN_DIR [--step N] [--measure NAME]... [--epsilon NATS]\n"
@@ -31,12 +33,16 @@ usage (FILE *out)
            "                [--font-size PT] --out FILE.{png,svg,pdf,csv}\n"
            "  grokscope-cli --help | --version\n"
            "\n"
-           "train     trains a model and writes RUN_DIR/config.json (every setting, resolved)\n"
-           "          and RUN_DIR/metrics.csv (one row per evaluation).\n"
+           "train     trains a model and writes RUN_DIR/config.json (every setting, resolved),\n"
+           "          RUN_DIR/metrics.csv (one row per evaluation) and RUN_DIR/checkpoints/.\n"
            "          --set KEY=VALUE  change one setting, e.g. --set optim.weight_decay=0.5\n"
            "          --steps N        the same as --set train.steps=N\n"
            "          --force          replace the run in a RUN_DIR that is not empty\n"
            "          --quiet          no progress on stderr\n"
+           "resume    continues a stopped or crashed run from its newest checkpoint, to its\n"
+           "          train.steps or to --steps N.\n"
+           "fork      starts NEW_DIR from RUN_DIR's checkpoint at step N, with the changes --set\n"
+           "          gives; config.json records run.parent and run.parent_step.\n"
            "presets   lists the built-in presets with one line each.\n"
            "keys      lists every config key: type, allowed values, default and meaning.\n"
            "measure   recomputes measures on a stored checkpoint and prints JSON (one object\n"
@@ -146,52 +152,82 @@ format_duration (double seconds)
 
 typedef struct
 {
-  gboolean tty;
-  gboolean quiet;
-  gint64   started;       /* monotonic microseconds */
-  gint64   last_shown;
-  gint64   total;
-} Progress;
+  gboolean   tty;
+  gboolean   quiet;
+  gint64     started;       /* monotonic microseconds */
+  gint64     start_step;
+  gint64     last_shown;
+  GMainLoop *loop;
+  GrokRun   *run;
+  gboolean   interrupted;
+} Drive;
+
+static gboolean
+is_terminal (GrokRunState state)
+{
+  return state == GROK_RUN_FINISHED || state == GROK_RUN_STOPPED ||
+         state == GROK_RUN_DIVERGED || state == GROK_RUN_FAILED;
+}
 
 static void
-show_progress (Progress *p, GrokTrainer *trainer, const double *row, gboolean final)
+show_progress (Drive *d, GrokSnapshot *snap, gboolean final)
 {
   gint64 now = g_get_monotonic_time ();
-  double elapsed = (now - p->started) / 1e6;
-  double rate = elapsed > 0 ? trainer->step / elapsed : 0;
-  g_autofree char *eta = format_duration (rate > 0 ? (p->total - trainer->step) / rate : NAN);
-  gint64 interval = p->tty ? G_USEC_PER_SEC / 10 : 5 * G_USEC_PER_SEC;
+  const GrokMetrics *m = snap->metrics;
+  guint last = m->n_rows - 1;
+  gint64 interval = d->tty ? G_USEC_PER_SEC / 10 : 5 * G_USEC_PER_SEC;
+  GrokProgress progress;
+  g_autofree char *eta = NULL;
   char bar[21];
   int filled;
 
-  if (p->quiet || (!final && now - p->last_shown < interval))
+  if (d->quiet || m->n_rows == 0 || (!final && now - d->last_shown < interval))
     return;
-  p->last_shown = now;
-  if (p->tty)
+  d->last_shown = now;
+  grok_run_get_progress (d->run, &progress);
+  eta = format_duration (progress.eta_seconds);
+  if (d->tty)
     {
-      filled = (int) (20.0 * trainer->step / MAX (p->total, 1));
+      filled = (int) (20.0 * snap->train_step / MAX (snap->total_steps, 1));
       for (int i = 0; i < 20; i++)
         bar[i] = i < filled ? '#' : '-';
       bar[20] = '\0';
       fprintf (stderr, "\r[%s] step %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
                "  loss %.4g  train %.1f%%  test %.1f%%  %.0f steps/s  ETA %s\033[K",
-               bar, trainer->step, p->total, row[GROK_COL_TRAIN_LOSS],
-               100 * row[GROK_COL_TRAIN_ACC], 100 * row[GROK_COL_TEST_ACC], rate, eta);
+               bar, snap->train_step, snap->total_steps,
+               grok_metrics_get (m, last, GROK_COL_TRAIN_LOSS),
+               100 * grok_metrics_get (m, last, GROK_COL_TRAIN_ACC),
+               100 * grok_metrics_get (m, last, GROK_COL_TEST_ACC), progress.steps_per_second, eta);
       if (final)
         fputc ('\n', stderr);
     }
   else
     fprintf (stderr, "step %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
              "  loss %.4g  train_acc %.4f  test_acc %.4f  %.1f steps/s  ETA %s\n",
-             trainer->step, p->total, row[GROK_COL_TRAIN_LOSS], row[GROK_COL_TRAIN_ACC],
-             row[GROK_COL_TEST_ACC], rate, eta);
+             snap->train_step, snap->total_steps, grok_metrics_get (m, last, GROK_COL_TRAIN_LOSS),
+             grok_metrics_get (m, last, GROK_COL_TRAIN_ACC),
+             grok_metrics_get (m, last, GROK_COL_TEST_ACC), progress.steps_per_second, eta);
   fflush (stderr);
 }
 
 static void
-on_sigint (int signum)
+on_snapshot (GrokRun *run, GrokSnapshot *snap, Drive *d)
 {
-  interrupted = 1;
+  if (is_terminal (snap->state))
+    g_main_loop_quit (d->loop);
+  else
+    show_progress (d, snap, FALSE);
+}
+
+/* SIGINT/SIGTERM: stop after the step in flight; the run writes a checkpoint there */
+static gboolean
+on_interrupt (gpointer data)
+{
+  Drive *d = data;
+
+  d->interrupted = TRUE;
+  grok_run_stop (d->run);
+  return G_SOURCE_CONTINUE;
 }
 
 /* the first step whose column value is at least threshold, or -1 */
@@ -204,148 +240,208 @@ first_step_at (const GrokMetrics *metrics, int col, double threshold)
   return -1;
 }
 
-static gboolean
-evaluate_and_record (GrokTrainer *trainer, GrokMetrics *metrics, GrokRunDir *run, double *row,
-                     GError **error)
+static void
+print_summary (Drive *d, GrokSnapshot *snap)
 {
-  grok_trainer_evaluate (trainer, row);
-  grok_metrics_append_row (metrics, row);
-  if (!grok_run_dir_append_row (run, metrics, metrics->n_rows - 1, error))
-    return FALSE;
-  if (!isfinite (row[GROK_COL_TRAIN_LOSS]) || !isfinite (row[GROK_COL_L2_NORM]))
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
-                   "training diverged at step %" G_GINT64_FORMAT ": the training loss is %g "
-                   "and the parameter norm %g", trainer->step, row[GROK_COL_TRAIN_LOSS],
-                   row[GROK_COL_L2_NORM]);
-      return FALSE;
-    }
-  return TRUE;
+  const GrokMetrics *m = snap->metrics;
+  double elapsed = (g_get_monotonic_time () - d->started) / 1e6;
+  gint64 steps = snap->train_step - d->start_step;
+
+  if (d->quiet || m->n_rows == 0)
+    return;
+  fprintf (stderr, "done: %" G_GINT64_FORMAT " steps in %.1f s (%.1f steps/s); train_acc %.4f "
+           "(>= 0.99 from step %" G_GINT64_FORMAT "), test_acc %.4f (>= 0.99 from step %"
+           G_GINT64_FORMAT ")\n", steps, elapsed, elapsed > 0 ? steps / elapsed : 0.0,
+           grok_metrics_get (m, m->n_rows - 1, GROK_COL_TRAIN_ACC),
+           first_step_at (m, GROK_COL_TRAIN_ACC, 0.99),
+           grok_metrics_get (m, m->n_rows - 1, GROK_COL_TEST_ACC),
+           first_step_at (m, GROK_COL_TEST_ACC, 0.99));
 }
 
+/* train run to its end in this thread's main loop, reporting progress on stderr */
 static gboolean
-train (GrokConfig *config, const char *out, gboolean force, gboolean quiet, GError **error)
+drive (GrokRun *run, const char *out, gboolean quiet, GError **error)
 {
-  g_autoptr (GrokTrainer) trainer = NULL;
-  g_autoptr (GrokMetrics) metrics = grok_trainer_new_metrics ();
-  g_autoptr (GrokRunDir) run = NULL;
-  double row[GROK_N_BASE_COLUMNS];
-  Progress progress = { 0 };
-  gboolean ok = TRUE;
-  double elapsed;
-  gint64 memorised, generalised;
+  Drive d = { 0 };
+  g_autoptr (GrokSnapshot) snap = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint sigint, sigterm;
 
-  trainer = grok_trainer_new (config, error);
-  if (trainer == NULL)
-    return FALSE;
-  run = grok_run_dir_create (out, config, metrics, force, error);
-  if (run == NULL)
-    return FALSE;
+  d.tty = isatty (STDERR_FILENO);
+  d.quiet = quiet;
+  d.started = g_get_monotonic_time ();
+  d.loop = loop;
+  d.run = run;
+  snap = grok_run_dup_snapshot (run);
+  d.start_step = snap->train_step;
+  g_clear_pointer (&snap, grok_snapshot_unref);
+  g_signal_connect (run, "snapshot", G_CALLBACK (on_snapshot), &d);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, &d);
+  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &d);
+  grok_run_start (run);
+  g_main_loop_run (loop);
+  grok_run_stop (run);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_signal_handlers_disconnect_by_data (run, &d);
 
-  progress.tty = isatty (STDERR_FILENO);
-  progress.quiet = quiet;
-  progress.started = g_get_monotonic_time ();
-  progress.total = config->train.steps;
-  signal (SIGINT, on_sigint);
-  signal (SIGTERM, on_sigint);
-
-  ok = evaluate_and_record (trainer, metrics, run, row, error);
-  while (ok && trainer->step < config->train.steps)
+  snap = grok_run_dup_snapshot (run);
+  if (!quiet && d.tty)
+    show_progress (&d, snap, TRUE);
+  switch (snap->state)
     {
-      if (interrupted)
-        {
-          g_set_error (error, GROK_ERROR, GROK_ERROR_CANCELLED,
-                       "interrupted at step %" G_GINT64_FORMAT "; %s holds the metrics up to it",
-                       trainer->step, out);
-          ok = FALSE;
-          break;
-        }
-      ok = grok_trainer_step (trainer, error);
-      if (ok && grok_trainer_eval_due (trainer))
-        {
-          ok = evaluate_and_record (trainer, metrics, run, row, error);
-          show_progress (&progress, trainer, row, FALSE);
-        }
-    }
-  signal (SIGINT, SIG_DFL);
-  signal (SIGTERM, SIG_DFL);
-  if (!grok_run_dir_sync (run, ok ? error : NULL))
-    ok = FALSE;
-  if (!ok)
-    {
-      if (!quiet && progress.tty)
-        fputc ('\n', stderr);
+    case GROK_RUN_FINISHED:
+      print_summary (&d, snap);
+      return TRUE;
+    case GROK_RUN_STOPPED:
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CANCELLED,
+                   "interrupted at step %" G_GINT64_FORMAT "; %s holds the metrics and a "
+                   "checkpoint up to it: continue with grokscope-cli resume %s",
+                   snap->train_step, out, out);
+      return FALSE;
+    default:
+      g_set_error (error, GROK_ERROR, GROK_ERROR_FAILED, "%s", grok_run_get_message (run));
       return FALSE;
     }
-  show_progress (&progress, trainer, row, TRUE);
+}
 
-  elapsed = (g_get_monotonic_time () - progress.started) / 1e6;
-  memorised = first_step_at (metrics, GROK_COL_TRAIN_ACC, 0.99);
-  generalised = first_step_at (metrics, GROK_COL_TEST_ACC, 0.99);
-  if (!quiet)
-    fprintf (stderr, "done: %" G_GINT64_FORMAT " steps in %.1f s (%.1f steps/s); train_acc %.4f "
-             "(>= 0.99 from step %" G_GINT64_FORMAT "), test_acc %.4f (>= 0.99 from step %"
-             G_GINT64_FORMAT ")\n", trainer->step, elapsed, trainer->step / elapsed,
-             row[GROK_COL_TRAIN_ACC], memorised, row[GROK_COL_TEST_ACC], generalised);
-  return TRUE;
+/* the exit status for an error: 130 for an interruption, 1 otherwise */
+static int
+fail_with (GError *error)
+{
+  fail (error->message);
+  return g_error_matches (error, GROK_ERROR, GROK_ERROR_CANCELLED) ? 130 : 1;
+}
+
+/* apply --set assignments and validate */
+static gboolean
+apply_sets (GrokConfig *config, GPtrArray *sets, GError **error)
+{
+  for (guint i = 0; i < sets->len; i++)
+    if (!grok_config_set (config, sets->pdata[i], error))
+      return FALSE;
+  return grok_config_validate (config, error);
+}
+
+/* the options resume and fork share with train */
+typedef struct
+{
+  const char *dir;
+  const char *out;
+  gint64      step;
+  gboolean    force;
+  gboolean    quiet;
+  GPtrArray  *sets;
+} Options;
+
+static int
+parse_options (int argc, char **argv, Options *o)
+{
+  const char *cmd = argv[1];
+
+  for (int i = 2; i < argc; i++)
+    {
+      const char *a = argv[i];
+      gboolean takes = strcmp (a, "--out") == 0 || strcmp (a, "--set") == 0 ||
+                       strcmp (a, "--steps") == 0 || strcmp (a, "--step") == 0;
+      g_autofree char *msg = NULL;
+
+      if (takes && i + 1 >= argc)
+        msg = g_strdup_printf ("%s needs a value", a);
+      else if (strcmp (a, "--step") == 0)
+        {
+          if (!g_ascii_string_to_signed (argv[i + 1], 10, 0, G_MAXINT64, &o->step, NULL))
+            msg = g_strdup_printf ("--step needs a step number, not '%s'", argv[i + 1]);
+        }
+      else if (strcmp (a, "--out") == 0)
+        o->out = argv[i + 1];
+      else if (strcmp (a, "--set") == 0)
+        g_ptr_array_add (o->sets, g_strdup (argv[i + 1]));
+      else if (strcmp (a, "--steps") == 0)
+        g_ptr_array_add (o->sets, g_strconcat ("train.steps=", argv[i + 1], NULL));
+      else if (strcmp (a, "--force") == 0 || strcmp (a, "--quiet") == 0)
+        *(strcmp (a, "--force") == 0 ? &o->force : &o->quiet) = TRUE;
+      else if (a[0] == '-')
+        msg = g_strdup_printf ("%s: unknown option %s (see --help)", cmd, a);
+      else if (o->dir == NULL)
+        o->dir = a;
+      else
+        msg = g_strdup_printf ("%s: unexpected argument %s", cmd, a);
+      if (msg != NULL)
+        return fail (msg);
+      i += takes;
+    }
+  return 0;
 }
 
 static int
 cmd_train (int argc, char **argv)
 {
-  const char *source = NULL, *out = NULL;
-  gboolean force = FALSE, quiet = FALSE;
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
+  Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
   g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GrokRun) run = NULL;
   g_autoptr (GError) error = NULL;
 
-  for (int i = 2; i < argc; i++)
-    {
-      const char *a = argv[i];
-      if ((strcmp (a, "--out") == 0 || strcmp (a, "--set") == 0 || strcmp (a, "--steps") == 0)
-          && i + 1 >= argc)
-        {
-          g_autofree char *msg = g_strdup_printf ("%s needs a value", a);
-          return fail (msg);
-        }
-      if (strcmp (a, "--out") == 0)
-        out = argv[++i];
-      else if (strcmp (a, "--set") == 0)
-        g_ptr_array_add (sets, g_strdup (argv[++i]));
-      else if (strcmp (a, "--steps") == 0)
-        g_ptr_array_add (sets, g_strconcat ("train.steps=", argv[++i], NULL));
-      else if (strcmp (a, "--force") == 0)
-        force = TRUE;
-      else if (strcmp (a, "--quiet") == 0)
-        quiet = TRUE;
-      else if (a[0] == '-')
-        {
-          g_autofree char *msg = g_strdup_printf ("train: unknown option %s (see --help)", a);
-          return fail (msg);
-        }
-      else if (source == NULL)
-        source = a;
-      else
-        {
-          g_autofree char *msg = g_strdup_printf ("train: unexpected argument %s", a);
-          return fail (msg);
-        }
-    }
-  if (source == NULL || out == NULL)
+  if (parse_options (argc, argv, &o) != 0)
+    return 1;
+  if (o.dir == NULL || o.out == NULL || o.step >= 0)
     return fail ("train needs a config file or preset and --out RUN_DIR (see --help)");
+  config = resolve_config (o.dir, &error);
+  if (config == NULL || !apply_sets (config, sets, &error))
+    return fail_with (error);
+  run = grok_run_new (config, o.out, o.force, &error);
+  if (run == NULL || !drive (run, o.out, o.quiet, &error))
+    return fail_with (error);
+  return 0;
+}
 
-  config = resolve_config (source, &error);
-  for (guint i = 0; config != NULL && i < sets->len; i++)
-    if (!grok_config_set (config, sets->pdata[i], &error))
-      g_clear_pointer (&config, grok_config_free);
-  if (config != NULL && !grok_config_validate (config, &error))
-    g_clear_pointer (&config, grok_config_free);
-  if (config == NULL || !train (config, out, force, quiet, &error))
-    {
-      int code = g_error_matches (error, GROK_ERROR, GROK_ERROR_CANCELLED) ? 130 : 1;
-      fail (error->message);
-      return code;
-    }
+static int
+cmd_resume (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
+  Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
+  g_autoptr (GrokConfig) steps = grok_config_new_default ();
+  g_autoptr (GrokRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (parse_options (argc, argv, &o) != 0)
+    return 1;
+  if (o.dir == NULL || o.out != NULL || o.step >= 0 || o.force)
+    return fail ("usage: grokscope-cli resume RUN_DIR [--steps N] [--quiet]");
+  /* only --steps may change; it arrives as train.steps=N */
+  steps->train.steps = 0;
+  for (guint i = 0; i < sets->len; i++)
+    if (!g_str_has_prefix (sets->pdata[i], "train.steps=") ||
+        !grok_config_set (steps, sets->pdata[i], &error))
+      return error ? fail_with (error) : fail ("resume takes --steps but no --set");
+  run = grok_run_new_continue (o.dir, steps->train.steps, &error);
+  if (run == NULL || !drive (run, o.dir, o.quiet, &error))
+    return fail_with (error);
+  return 0;
+}
+
+static int
+cmd_fork (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
+  Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
+  g_autofree char *config_path = NULL;
+  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GrokRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (parse_options (argc, argv, &o) != 0)
+    return 1;
+  if (o.dir == NULL || o.out == NULL || o.step < 0)
+    return fail ("usage: grokscope-cli fork RUN_DIR --step N --out NEW_DIR [--set KEY=VALUE]...");
+  config_path = g_build_filename (o.dir, "config.json", NULL);
+  config = grok_config_load_file (config_path, &error);
+  if (config == NULL || !apply_sets (config, sets, &error))
+    return fail_with (error);
+  run = grok_run_new_fork (o.dir, o.step, config, o.out, o.force, &error);
+  if (run == NULL || !drive (run, o.out, o.quiet, &error))
+    return fail_with (error);
   return 0;
 }
 
@@ -609,6 +705,10 @@ main (int argc, char **argv)
     return cmd_keys (argc > 2 && strcmp (argv[2], "--markdown") == 0);
   if (strcmp (argv[1], "train") == 0)
     return cmd_train (argc, argv);
+  if (strcmp (argv[1], "resume") == 0)
+    return cmd_resume (argc, argv);
+  if (strcmp (argv[1], "fork") == 0)
+    return cmd_fork (argc, argv);
   fprintf (stderr, "grokscope-cli: unknown command '%s' (see --help)\n", argv[1]);
   return 2;
 }

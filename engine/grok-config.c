@@ -95,6 +95,20 @@ static const GrokConfigKey keys[] = {
            "turns clipping off."),
   INT_KEY ("train.threads", train.threads, 0, 256, 0, "threads",
            "OpenBLAS threads; 0 means all cores."),
+
+  INT_KEY ("checkpoints.every", checkpoints.every, 0, 1e9, 0, "steps",
+           "A checkpoint every this many steps as well as the log-spaced ones; 0 turns this off."),
+  INT_KEY ("checkpoints.per_decade", checkpoints.per_decade, 0, 100, 5, "",
+           "Log-spaced checkpoints: at the steps round(10^(k / n)) for n points per decade; 0 "
+           "turns them off. Step 0 and the last step always get one."),
+  INT_KEY ("checkpoints.keep", checkpoints.keep, 0, 1e6, 40, "files",
+           "The most checkpoints a run folder keeps (0: no limit). Past it the log-spaced set is "
+           "thinned evenly; the first and the latest are always kept."),
+
+  { "run.parent", GROK_KEY_STRING, OFF (run.parent), 0, 0, FALSE, FALSE, NULL, 0, "", "",
+    "Set by fork: the run folder this run was forked from (empty otherwise)." },
+  INT_KEY ("run.parent_step", run.parent_step, -1, 1e12, -1, "steps",
+           "Set by fork: the parent's checkpoint step this run started from (-1 otherwise)."),
 };
 
 const GrokConfigKey *
@@ -575,6 +589,13 @@ grok_config_validate (const GrokConfig *config, GError **error)
                    "key 'train.batch_size' = %" G_GINT64_FORMAT " is larger than the %"
                    G_GINT64_FORMAT " training examples: use at most that, or 0 for full batch",
                    config->train.batch_size, n_train);
+      return FALSE;
+    }
+  if (config->checkpoints.keep == 1)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "key 'checkpoints.keep' = 1 cannot keep both the first and the latest "
+                   "checkpoint: use 0 (no limit) or at least 2");
       return FALSE;
     }
   return TRUE;

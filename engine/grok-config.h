@@ -68,6 +68,17 @@ typedef struct
     double prob_clip;
     gint64 threads;
   } train;
+  struct
+  {
+    gint64 every;
+    gint64 per_decade;
+    gint64 keep;
+  } checkpoints;
+  struct
+  {
+    char  *parent;       /* the run folder this run was forked from, or "" */
+    gint64 parent_step;  /* the parent's checkpoint it started from, or -1 */
+  } run;
 } GrokConfig;
 
 typedef enum

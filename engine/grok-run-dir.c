@@ -1,19 +1,27 @@
-/* Writing a run folder. */
+/* Writing, reopening and continuing a run folder. */
 #include "grok-run-dir.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "grok-checkpoints.h"
 #include "grok-error.h"
+#include "grok-fileio.h"
+#include "grok-safetensors.h"
 
 struct _GrokRunDir
 {
-  char *path;
-  char *metrics_path;
-  int   metrics_fd;
+  char         *path;
+  char         *metrics_path;
+  GrokConfig   *config;
+  GrokMetrics  *metrics;       /* the rows read at open (create: none) */
+  GPtrArray    *lines;         /* the raw text of those rows, for an exact rewrite */
+  char         *header;        /* metrics.csv's first line, with its newline */
+  GArray       *checkpoints;   /* gint64 steps, ascending */
+  GPtrArray    *problems;      /* char *, NULL-terminated */
+  GrokAppender *appender;      /* NULL until created or prepared for continuing */
 };
 
 static gboolean
@@ -24,28 +32,30 @@ io_error (GError **error, const char *path, const char *doing, int errsv)
   return FALSE;
 }
 
-static gboolean
-write_all (int fd, const char *path, const char *text, GError **error)
+static GrokRunDir *
+run_dir_new (const char *path)
 {
-  gsize length = strlen (text);
+  GrokRunDir *dir = g_new0 (GrokRunDir, 1);
 
-  while (length > 0)
-    {
-      gssize n = write (fd, text, length);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return io_error (error, path, "write to", errno);
-      text += n;
-      length -= n;
-    }
-  return TRUE;
+  dir->path = g_strdup (path);
+  dir->metrics_path = g_build_filename (path, "metrics.csv", NULL);
+  dir->lines = g_ptr_array_new_with_free_func (g_free);
+  dir->checkpoints = g_array_new (FALSE, FALSE, sizeof (gint64));
+  dir->problems = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (dir->problems, NULL);
+  return dir;
+}
+
+static void
+add_problem (GrokRunDir *dir, char *message)
+{
+  g_ptr_array_insert (dir->problems, dir->problems->len - 1, message);
 }
 
 static gboolean
 remove_tree (const char *path, GError **error)
 {
-  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GDir) d = NULL;
   const char *name;
 
   if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
@@ -54,8 +64,8 @@ remove_tree (const char *path, GError **error)
         return io_error (error, path, "remove", errno);
       return TRUE;
     }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+  d = g_dir_open (path, 0, NULL);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
       if (!remove_tree (child, error))
@@ -70,20 +80,28 @@ remove_tree (const char *path, GError **error)
 static gboolean
 prepare_folder (const char *path, gboolean overwrite, GError **error)
 {
-  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GDir) d = NULL;
   const char *name;
   g_autoptr (GError) local = NULL;
 
-  if (g_mkdir_with_parents (path, 0755) != 0)
-    return io_error (error, path, "create the run folder", errno);
-  dir = g_dir_open (path, 0, &local);
-  if (dir == NULL)
+  if (!grok_mkdir_p (path, error))
+    return FALSE;
+  /* config.json goes first: a crash while clearing must not leave a folder that looks like a
+   * run with some of its files missing */
+  if (overwrite)
+    {
+      g_autofree char *config_path = g_build_filename (path, "config.json", NULL);
+      if (!remove_tree (config_path, error))
+        return FALSE;
+    }
+  d = g_dir_open (path, 0, &local);
+  if (d == NULL)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot open the run folder %s: %s", path,
                    local->message);
       return FALSE;
     }
-  while ((name = g_dir_read_name (dir)) != NULL)
+  while ((name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
       if (!overwrite)
@@ -99,76 +117,400 @@ prepare_folder (const char *path, gboolean overwrite, GError **error)
   return TRUE;
 }
 
+static gboolean
+write_config (GrokRunDir *dir, const GrokConfig *config, GError **error)
+{
+  g_autofree char *config_path = g_build_filename (dir->path, "config.json", NULL);
+  g_autofree char *text = grok_config_to_string (config);
+
+  return grok_file_write_atomic (config_path, text, strlen (text), error);
+}
+
 GrokRunDir *
 grok_run_dir_create (const char *path, const GrokConfig *config, const GrokMetrics *metrics,
                      gboolean overwrite, GError **error)
 {
-  g_autofree char *config_path = g_build_filename (path, "config.json", NULL);
-  g_autofree char *text = grok_config_to_string (config);
+  g_autoptr (GrokRunDir) dir = NULL;
+  g_autofree char *ckpt_path = g_build_filename (path, "checkpoints", NULL);
   g_autofree char *header = NULL;
-  g_autoptr (GError) local = NULL;
-  g_autoptr (GrokRunDir) run = NULL;
 
-  if (!prepare_folder (path, overwrite, error))
-    return NULL;
-  if (!g_file_set_contents_full (config_path, text, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0644, &local))
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot write %s: %s", config_path,
-                   local->message);
-      return NULL;
-    }
+  g_return_val_if_fail (path != NULL && config != NULL && metrics != NULL, NULL);
 
-  run = g_new0 (GrokRunDir, 1);
-  run->metrics_fd = -1;
-  run->path = g_strdup (path);
-  run->metrics_path = g_build_filename (path, "metrics.csv", NULL);
-  run->metrics_fd = open (run->metrics_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
-                          0644);
-  if (run->metrics_fd < 0)
-    {
-      io_error (error, run->metrics_path, "create", errno);
-      return NULL;
-    }
-  header = grok_metrics_format_header (metrics);
-  if (!write_all (run->metrics_fd, run->metrics_path, header, error))
+  if (!prepare_folder (path, overwrite, error) || !grok_mkdir_p (ckpt_path, error))
     return NULL;
-  return g_steal_pointer (&run);
+  dir = run_dir_new (path);
+  dir->config = grok_config_copy (config);
+  dir->metrics = grok_metrics_copy (metrics);
+  dir->header = grok_metrics_format_header (metrics);
+  /* metrics.csv first: a folder with config.json always has a metrics header */
+  dir->appender = grok_appender_open (dir->metrics_path, error);
+  if (dir->appender == NULL || !grok_appender_write (dir->appender, dir->header, error))
+    return NULL;
+  for (guint r = 0; r < metrics->n_rows; r++)
+    if (!grok_run_dir_append_row (dir, metrics, r, error))
+      return NULL;
+  if (!grok_appender_sync (dir->appender, error) || !write_config (dir, config, error))
+    return NULL;
+  return g_steal_pointer (&dir);
 }
 
 gboolean
-grok_run_dir_append_row (GrokRunDir *run, const GrokMetrics *metrics, guint row, GError **error)
+grok_run_dir_append_row (GrokRunDir *dir, const GrokMetrics *metrics, guint row, GError **error)
 {
   g_autofree char *line = grok_metrics_format_row (metrics, row);
 
-  /* one write per line: O_APPEND makes it land whole or not at all for a reader after a crash
-   * of this process (a torn last line is dropped by the reader) */
-  return write_all (run->metrics_fd, run->metrics_path, line, error);
+  g_return_val_if_fail (dir != NULL && dir->appender != NULL, FALSE);
+  return grok_appender_write (dir->appender, line, error);
 }
 
 gboolean
-grok_run_dir_sync (GrokRunDir *run, GError **error)
+grok_run_dir_sync (GrokRunDir *dir, GError **error)
 {
-  if (fsync (run->metrics_fd) != 0)
-    return io_error (error, run->metrics_path, "flush", errno);
-  return TRUE;
+  g_return_val_if_fail (dir != NULL, FALSE);
+  return dir->appender == NULL || grok_appender_sync (dir->appender, error);
 }
 
 const char *
-grok_run_dir_path (GrokRunDir *run)
+grok_run_dir_path (GrokRunDir *dir)
 {
-  return run->path;
+  g_return_val_if_fail (dir != NULL, NULL);
+  return dir->path;
+}
+
+const GrokConfig *
+grok_run_dir_get_config (GrokRunDir *dir)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  return dir->config;
+}
+
+const GrokMetrics *
+grok_run_dir_get_metrics (GrokRunDir *dir)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  return dir->metrics;
+}
+
+GArray *
+grok_run_dir_get_checkpoints (GrokRunDir *dir)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  return dir->checkpoints;
+}
+
+const char * const *
+grok_run_dir_get_problems (GrokRunDir *dir)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  return (const char * const *) dir->problems->pdata;
+}
+
+char *
+grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step)
+{
+  g_autofree char *name = grok_checkpoint_filename (step);
+
+  g_return_val_if_fail (dir != NULL, NULL);
+  return g_build_filename (dir->path, "checkpoints", name, NULL);
 }
 
 void
-grok_run_dir_close (GrokRunDir *run)
+grok_run_dir_close (GrokRunDir *dir)
 {
-  if (run == NULL)
+  if (dir == NULL)
     return;
-  if (run->metrics_fd >= 0)
-    close (run->metrics_fd);
-  g_free (run->path);
-  g_free (run->metrics_path);
-  g_free (run);
+  grok_appender_free (dir->appender);
+  grok_config_free (dir->config);
+  grok_metrics_free (dir->metrics);
+  g_ptr_array_unref (dir->lines);
+  g_array_unref (dir->checkpoints);
+  g_ptr_array_unref (dir->problems);
+  g_free (dir->header);
+  g_free (dir->path);
+  g_free (dir->metrics_path);
+  g_free (dir);
+}
+
+/* one CSV row of n numbers (an empty field is NAN); FALSE when it is not one */
+static gboolean
+parse_row (const char *line, guint n, double *row)
+{
+  g_auto (GStrv) fields = g_strsplit (line, ",", -1);
+
+  if (g_strv_length (fields) != n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      char *end = NULL;
+      row[i] = fields[i][0] == '\0' ? NAN : g_ascii_strtod (fields[i], &end);
+      if (fields[i][0] != '\0' && (end == fields[i] || *end != '\0'))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+valid_header (char **columns)
+{
+  if (columns[0] == NULL)
+    return FALSE;
+  for (guint i = 0; columns[i] != NULL; i++)
+    if (columns[i][0] == '\0')
+      return FALSE;
+  return TRUE;
+}
+
+/* the rows of metrics.csv up to the first damaged line; a last line without its newline is a
+ * write cut short by a crash */
+static void
+read_metrics (GrokRunDir *dir)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GError) local = NULL;
+  g_auto (GStrv) lines = NULL, header = NULL;
+  g_autofree double *row = NULL;
+  gsize length;
+  guint n;
+
+  if (!g_file_get_contents (dir->metrics_path, &text, &length, &local) ||
+      memchr (text, '\0', length) != NULL)
+    {
+      add_problem (dir, g_strdup_printf ("cannot read %s: %s", dir->metrics_path,
+                                         local ? local->message : "it holds NUL bytes"));
+      dir->metrics = grok_trainer_new_metrics ();
+      dir->header = grok_metrics_format_header (dir->metrics);
+      return;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  n = g_strv_length (lines);
+  header = n >= 2 ? g_strsplit (lines[0], ",", -1) : NULL;
+  if (header == NULL || !valid_header (header))
+    {
+      add_problem (dir, g_strdup_printf ("%s:1: no valid header line; the file's rows are "
+                                         "ignored", dir->metrics_path));
+      dir->metrics = grok_trainer_new_metrics ();
+      dir->header = grok_metrics_format_header (dir->metrics);
+      return;
+    }
+  dir->metrics = grok_metrics_new ((const char * const *) header);
+  dir->header = g_strconcat (lines[0], "\n", NULL);
+  row = g_new (double, g_strv_length (header));
+  for (guint i = 1; i + 1 < n; i++)
+    {
+      if (!parse_row (lines[i], g_strv_length (header), row))
+        {
+          add_problem (dir, g_strdup_printf ("%s:%u: not a row of %u numbers; it and the rows "
+                                             "after it are ignored", dir->metrics_path, i + 1,
+                                             g_strv_length (header)));
+          return;
+        }
+      grok_metrics_append_row (dir->metrics, row);
+      g_ptr_array_add (dir->lines, g_strconcat (lines[i], "\n", NULL));
+    }
+  if (lines[n - 1][0] != '\0')
+    add_problem (dir, g_strdup_printf ("%s:%u: the last line is incomplete (a write cut short); "
+                                       "it is ignored", dir->metrics_path, n));
+}
+
+/* a checkpoint is listed when it reads back whole and says it is the step its name says */
+static gboolean
+check_checkpoint (const char *path, gint64 step, GError **error)
+{
+  g_autoptr (GHashTable) meta = NULL;
+  g_autoptr (GrokParams) params = grok_safetensors_read (path, &meta, error);
+  const char *text;
+  gint64 saved;
+
+  if (params == NULL)
+    return FALSE;
+  text = g_hash_table_lookup (meta, "step");
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, &saved, NULL) ||
+      saved != step)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s: its metadata 'step' does not match its name", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+read_checkpoints (GrokRunDir *dir)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GArray) steps = grok_checkpoints_list (dir->path, &local);
+
+  if (steps == NULL)
+    {
+      add_problem (dir, g_strdup (local->message));
+      return;
+    }
+  for (guint i = 0; i < steps->len; i++)
+    {
+      gint64 step = g_array_index (steps, gint64, i);
+      g_autofree char *path = grok_run_dir_checkpoint_path (dir, step);
+      g_autoptr (GError) bad = NULL;
+
+      if (check_checkpoint (path, step, &bad))
+        g_array_append_val (dir->checkpoints, step);
+      else
+        add_problem (dir, g_strdup_printf ("checkpoint skipped: %s", bad->message));
+    }
+}
+
+GrokRunDir *
+grok_run_dir_open (const char *path, GError **error)
+{
+  g_autoptr (GrokRunDir) dir = NULL;
+  g_autofree char *config_path = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot open the run folder %s: it is not "
+                   "a folder", path);
+      return NULL;
+    }
+  dir = run_dir_new (path);
+  config_path = g_build_filename (path, "config.json", NULL);
+  dir->config = grok_config_load_file (config_path, error);
+  if (dir->config == NULL)
+    return NULL;
+  read_metrics (dir);
+  read_checkpoints (dir);
+  return g_steal_pointer (&dir);
+}
+
+/* checkpoint files that will not be continued from: those after step, and damaged ones */
+static gboolean
+remove_stale_checkpoints (GrokRunDir *dir, gint64 step, GError **error)
+{
+  g_autoptr (GArray) on_disk = grok_checkpoints_list (dir->path, error);
+  guint k = 0;
+
+  if (on_disk == NULL)
+    return FALSE;
+  for (guint i = 0; i < on_disk->len; i++)
+    {
+      gint64 s = g_array_index (on_disk, gint64, i);
+      gboolean valid;
+      while (k < dir->checkpoints->len && g_array_index (dir->checkpoints, gint64, k) < s)
+        k++;
+      valid = k < dir->checkpoints->len && g_array_index (dir->checkpoints, gint64, k) == s;
+      if (s > step || !valid)
+        {
+          g_autofree char *path = grok_run_dir_checkpoint_path (dir, s);
+          if (g_unlink (path) != 0 && errno != ENOENT)
+            return io_error (error, path, "remove", errno);
+        }
+    }
+  while (dir->checkpoints->len > 0 &&
+         g_array_index (dir->checkpoints, gint64, dir->checkpoints->len - 1) > step)
+    g_array_set_size (dir->checkpoints, dir->checkpoints->len - 1);
+  return TRUE;
+}
+
+/* metrics.csv with the rows of steps <= step only, replaced in one atomic rename */
+static gboolean
+truncate_metrics (GrokRunDir *dir, gint64 step, GError **error)
+{
+  g_autoptr (GString) text = g_string_new (dir->header);
+  int col = grok_metrics_column_index (dir->metrics, "step");
+  guint n = 0;
+
+  while (col >= 0 && n < dir->metrics->n_rows && grok_metrics_get (dir->metrics, n, col) <= step)
+    g_string_append (text, dir->lines->pdata[n++]);
+  if (!grok_file_write_atomic (dir->metrics_path, text->str, text->len, error))
+    return FALSE;
+  g_ptr_array_set_size (dir->lines, n);
+  g_array_set_size (dir->metrics->values, (gsize) n * grok_metrics_n_columns (dir->metrics));
+  dir->metrics->n_rows = n;
+  return TRUE;
+}
+
+gboolean
+grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step, const GrokConfig *config,
+                               GError **error)
+{
+  g_return_val_if_fail (dir != NULL && config != NULL && dir->appender == NULL, FALSE);
+
+  /* later checkpoints go before the rows they need: a crash in between must not leave a
+   * checkpoint whose rows are gone */
+  if (!remove_stale_checkpoints (dir, step, error) || !truncate_metrics (dir, step, error) ||
+      !write_config (dir, config, error))
+    return FALSE;
+  grok_config_free (dir->config);
+  dir->config = grok_config_copy (config);
+  dir->appender = grok_appender_open (dir->metrics_path, error);
+  return dir->appender != NULL;
+}
+
+GArray *
+grok_checkpoints_to_thin (const GArray *steps, gint64 keep)
+{
+  g_autoptr (GArray) left = g_array_copy ((GArray *) steps);
+  GArray *doomed = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  while (keep > 0 && left->len > MAX (keep, 2))
+    {
+      guint best = 1;
+      double best_gap = INFINITY;
+
+      for (guint i = 1; i + 1 < left->len; i++)
+        {
+          double gap = log1p ((double) g_array_index (left, gint64, i + 1)) -
+                       log1p ((double) g_array_index (left, gint64, i - 1));
+          if (gap < best_gap)
+            {
+              best_gap = gap;
+              best = i;
+            }
+        }
+      g_array_append_val (doomed, g_array_index (left, gint64, best));
+      g_array_remove_index (left, best);
+    }
+  return doomed;
+}
+
+static void
+insert_step (GArray *steps, gint64 step)
+{
+  guint i = steps->len;
+
+  while (i > 0 && g_array_index (steps, gint64, i - 1) > step)
+    i--;
+  if (i > 0 && g_array_index (steps, gint64, i - 1) == step)
+    return;
+  g_array_insert_val (steps, i, step);
+}
+
+gboolean
+grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GArray) doomed = NULL;
+
+  g_return_val_if_fail (dir != NULL && dir->appender != NULL && trainer != NULL, FALSE);
+
+  /* the rows up to this step become durable before the checkpoint that continues after them */
+  if (!grok_appender_sync (dir->appender, error))
+    return FALSE;
+  path = grok_run_dir_checkpoint_path (dir, trainer->step);
+  if (!grok_trainer_save (trainer, path, error))
+    return FALSE;
+  insert_step (dir->checkpoints, trainer->step);
+  doomed = grok_checkpoints_to_thin (dir->checkpoints, trainer->config->checkpoints.keep);
+  for (guint i = 0; i < doomed->len; i++)
+    {
+      gint64 step = g_array_index (doomed, gint64, i);
+      g_autofree char *old = grok_run_dir_checkpoint_path (dir, step);
+
+      if (g_unlink (old) != 0 && errno != ENOENT)
+        return io_error (error, old, "remove", errno);
+      for (guint k = 0; k < dir->checkpoints->len; k++)
+        if (g_array_index (dir->checkpoints, gint64, k) == step)
+          g_array_remove_index (dir->checkpoints, k--);
+    }
+  return TRUE;
 }

@@ -3,15 +3,21 @@
 #include "grok-run.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <string.h>
 
+#include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-run-dir.h"
 #include "grok-trainer.h"
 
-/* a snapshot is published at every evaluation, and otherwise at most this often */
+/* a snapshot is published this often, sooner after an evaluation (a new metrics row) but
+ * never more often than the minimum: a snapshot copies the weights and every row, and nobody
+ * looks at more than a screen's refresh of them */
 #define SNAPSHOT_INTERVAL_US (100 * 1000)
+#define SNAPSHOT_MIN_INTERVAL_US (20 * 1000)
 /* steps/s is measured over a window of about this length */
-#define RATE_WINDOW_US (3 * G_USEC_PER_SEC)
+#define RATE_WINDOW_US (G_USEC_PER_SEC)
 
 struct _GrokRun
 {
@@ -21,12 +27,16 @@ struct _GrokRun
   GrokTrainer  *trainer;
   GrokMetrics  *metrics;
   GrokRunDir   *dir;
+  gint64        last_checkpoint;   /* the step of the newest checkpoint written, or -1 */
 
   GMainContext *context;     /* where signals are emitted */
   GThread      *thread;
 
-  GMutex        lock;        /* guards everything below */
-  GCond         cond;
+  /* POSIX rather than GMutex/GCond: GLib implements those on raw futexes, which
+   * ThreadSanitizer cannot see, and the thread tests run under it */
+  pthread_mutex_t lock;      /* guards everything below */
+  pthread_cond_t  cond;
+  gint64        step;              /* the training thread's step, as of its last report */
   GrokRunState  state;
   gboolean      stop_requested;
   gint64        steps_requested;   /* single steps asked for while paused */
@@ -98,17 +108,14 @@ deliver (gpointer data)
 {
   GrokRun *run = data;
   g_autoptr (GrokSnapshot) snapshot = NULL;
-  GrokRunState state;
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   snapshot = g_steal_pointer (&run->pending);
   run->deliver_id = 0;
-  state = run->state;
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
 
   if (snapshot != NULL)
     g_signal_emit (run, signals[SNAPSHOT], 0, snapshot);
-  (void) state;
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
   return G_SOURCE_REMOVE;
 }
@@ -117,7 +124,7 @@ deliver (gpointer data)
 static void
 publish (GrokRun *run, GrokSnapshot *snapshot)
 {
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   g_clear_pointer (&run->latest, grok_snapshot_unref);
   run->latest = grok_snapshot_ref (snapshot);
   g_clear_pointer (&run->pending, grok_snapshot_unref);
@@ -131,19 +138,20 @@ publish (GrokRun *run, GrokSnapshot *snapshot)
       run->deliver_id = g_source_attach (source, run->context);
       g_source_unref (source);
     }
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
 }
 
 static void
 set_state_locked (GrokRun *run, GrokRunState state)
 {
   run->state = state;
-  g_cond_broadcast (&run->cond);
+  pthread_cond_broadcast (&run->cond);
 }
 
 static void
 update_rate_locked (GrokRun *run, gint64 now, gint64 step)
 {
+  run->step = step;
   if (now - run->rate_time >= RATE_WINDOW_US / 4)
     {
       double fresh = (step - run->rate_step) / ((now - run->rate_time) / 1e6);
@@ -159,24 +167,24 @@ wait_for_work (GrokRun *run)
 {
   gboolean go;
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   while (!run->stop_requested && run->state == GROK_RUN_PAUSED && run->steps_requested == 0)
-    g_cond_wait (&run->cond, &run->lock);
+    pthread_cond_wait (&run->cond, &run->lock);
   if (run->steps_requested > 0)
     run->steps_requested--;
   go = !run->stop_requested;
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   return go;
 }
 
 static void
 finish (GrokRun *run, GrokRunState state, const char *message)
 {
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   set_state_locked (run, state);
   g_free (run->message);
   run->message = g_strdup (message);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
 }
 
 static gboolean
@@ -199,6 +207,47 @@ evaluate (GrokRun *run, GError **error)
   return TRUE;
 }
 
+static gboolean
+save_checkpoint (GrokRun *run, GError **error)
+{
+  if (run->dir == NULL || run->last_checkpoint == run->trainer->step)
+    return TRUE;
+  if (!grok_run_dir_save_checkpoint (run->dir, run->trainer, error))
+    return FALSE;
+  run->last_checkpoint = run->trainer->step;
+  return TRUE;
+}
+
+/* the measures and the checkpoint due after a step; *evaluated tells whether a row was added */
+static gboolean
+after_step (GrokRun *run, gboolean *evaluated, GError **error)
+{
+  GrokTrainer *trainer = run->trainer;
+  const GrokConfig *config = trainer->config;
+
+  *evaluated = grok_trainer_eval_due (trainer);
+  if (*evaluated && !evaluate (run, error))
+    return FALSE;
+  if (grok_checkpoint_is_scheduled (trainer->step, config->checkpoints.every,
+                                    (int) config->checkpoints.per_decade))
+    return save_checkpoint (run, error);
+  return TRUE;
+}
+
+/* the thread's end on an error: divergence pauses the run for good (no checkpoint is written
+ * of the diverged state, so the newest one on disk is the last good one) */
+static void
+end_with_error (GrokRun *run, GError *error)
+{
+  gboolean diverged = g_error_matches (error, GROK_ERROR, GROK_ERROR_DIVERGED);
+  GrokRunState state = diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED;
+
+  if (run->dir != NULL)
+    grok_run_dir_sync (run->dir, NULL);
+  finish (run, state, error->message);
+  publish (run, make_snapshot (run, state));
+}
+
 static gpointer
 train_thread (gpointer data)
 {
@@ -214,34 +263,48 @@ train_thread (gpointer data)
 
       if (!wait_for_work (run))
         break;
-      if (!grok_trainer_step (trainer, &error) ||
-          (grok_trainer_eval_due (trainer) && !(evaluated = TRUE, evaluate (run, &error))))
+      if (!grok_trainer_step (trainer, &error) || !after_step (run, &evaluated, &error))
         {
-          gboolean diverged = g_error_matches (error, GROK_ERROR, GROK_ERROR_DIVERGED);
-          finish (run, diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED, error->message);
-          publish (run, make_snapshot (run, diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED));
+          end_with_error (run, error);
           return NULL;
         }
       now = g_get_monotonic_time ();
-      g_mutex_lock (&run->lock);
+      pthread_mutex_lock (&run->lock);
       update_rate_locked (run, now, trainer->step);
       paused = run->state == GROK_RUN_PAUSED;
-      g_mutex_unlock (&run->lock);
-      if (evaluated || paused || now - last_publish >= SNAPSHOT_INTERVAL_US)
+      pthread_mutex_unlock (&run->lock);
+      if (paused || now - last_publish >= (evaluated ? SNAPSHOT_MIN_INTERVAL_US
+                                                      : SNAPSHOT_INTERVAL_US))
         {
           publish (run, make_snapshot (run, paused ? GROK_RUN_PAUSED : GROK_RUN_RUNNING));
           last_publish = now;
         }
     }
 
-  g_mutex_lock (&run->lock);
+  /* the newest state always gets a checkpoint, so that the run can be continued */
+  {
+    g_autoptr (GError) error = NULL;
+    if (!save_checkpoint (run, &error))
+      {
+        end_with_error (run, error);
+        return NULL;
+      }
+  }
+  pthread_mutex_lock (&run->lock);
   set_state_locked (run, trainer->step >= trainer->config->train.steps ? GROK_RUN_FINISHED
                                                                         : GROK_RUN_STOPPED);
-  g_mutex_unlock (&run->lock);
-  if (run->dir != NULL)
-    grok_run_dir_sync (run->dir, NULL);
-  publish (run, make_snapshot (run, run->state));
+  pthread_mutex_unlock (&run->lock);
+  publish (run, make_snapshot (run, grok_run_get_state (run)));
   return NULL;
+}
+
+/* the common end of the constructors: the first snapshot, from the trainer's current state */
+static GrokRun *
+finish_setup (GrokRun *run)
+{
+  run->step = run->trainer->step;
+  run->latest = make_snapshot (run, GROK_RUN_READY);
+  return run;
 }
 
 GrokRun *
@@ -249,6 +312,8 @@ grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite,
 {
   g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
   double row[GROK_N_BASE_COLUMNS];
+
+  g_return_val_if_fail (config != NULL, NULL);
 
   run->trainer = grok_trainer_new (config, error);
   if (run->trainer == NULL)
@@ -262,10 +327,158 @@ grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite,
     }
   grok_trainer_evaluate (run->trainer, row);
   grok_metrics_append_row (run->metrics, row);
-  if (run->dir != NULL && !grok_run_dir_append_row (run->dir, run->metrics, 0, error))
+  if (run->dir != NULL && (!grok_run_dir_append_row (run->dir, run->metrics, 0, error) ||
+                           !save_checkpoint (run, error)))
     return NULL;
-  run->latest = make_snapshot (run, GROK_RUN_READY);
-  return g_steal_pointer (&run);
+  return finish_setup (g_steal_pointer (&run));
+}
+
+static GrokMetrics *
+rows_up_to (const GrokMetrics *metrics, gint64 step)
+{
+  /* the columns were checked to be the base ones */
+  GrokMetrics *out = grok_trainer_new_metrics ();
+  int col = grok_metrics_column_index (metrics, "step");
+
+  for (guint r = 0; col >= 0 && r < metrics->n_rows; r++)
+    if (grok_metrics_get (metrics, r, col) <= step)
+      grok_metrics_append_row (out, &g_array_index (metrics->values, double,
+                                                    (gsize) r * metrics->columns->len));
+  return out;
+}
+
+/* a folder's metrics must have the columns this engine writes, or its rows cannot be extended */
+static gboolean
+check_columns (const GrokMetrics *metrics, const char *run_dir, GError **error)
+{
+  g_autoptr (GrokMetrics) ours = grok_trainer_new_metrics ();
+  g_autofree char *want = grok_metrics_format_header (ours);
+  g_autofree char *have = grok_metrics_format_header (metrics);
+
+  if (g_str_equal (want, have))
+    return TRUE;
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+               "%s/metrics.csv has the columns %.*s, not the %.*s this version writes", run_dir,
+               (int) strlen (have) - 1, have, (int) strlen (want) - 1, want);
+  return FALSE;
+}
+
+/* the newest intact checkpoint */
+static gboolean
+newest_checkpoint (GrokRunDir *dir, gint64 *step, GError **error)
+{
+  GArray *steps = grok_run_dir_get_checkpoints (dir);
+
+  if (steps->len == 0)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s has no intact checkpoint to continue from", grok_run_dir_path (dir));
+      return FALSE;
+    }
+  *step = g_array_index (steps, gint64, steps->len - 1);
+  return TRUE;
+}
+
+GrokRun *
+grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
+{
+  g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
+  g_autoptr (GrokRunDir) dir = NULL;
+  g_autoptr (GrokConfig) config = NULL;
+  g_autofree char *path = NULL;
+  gint64 step;
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+
+  dir = grok_run_dir_open (run_dir, error);
+  if (dir == NULL || !newest_checkpoint (dir, &step, error) ||
+      !check_columns (grok_run_dir_get_metrics (dir), run_dir, error))
+    return NULL;
+  config = grok_config_copy (grok_run_dir_get_config (dir));
+  if (steps > 0)
+    config->train.steps = steps;
+  if (config->train.steps < step)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "cannot continue %s to step %"
+                   G_GINT64_FORMAT ": its newest checkpoint is at step %" G_GINT64_FORMAT,
+                   run_dir, config->train.steps, step);
+      return NULL;
+    }
+  run->trainer = grok_trainer_new (config, error);
+  path = grok_run_dir_checkpoint_path (dir, step);
+  if (run->trainer == NULL || !grok_trainer_load (run->trainer, path, error) ||
+      !grok_run_dir_prepare_continue (dir, step, config, error))
+    return NULL;
+  run->metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
+  run->last_checkpoint = step;
+  run->dir = g_steal_pointer (&dir);
+  return finish_setup (g_steal_pointer (&run));
+}
+
+static gboolean
+has_step (GArray *steps, gint64 step)
+{
+  for (guint i = 0; i < steps->len; i++)
+    if (g_array_index (steps, gint64, i) == step)
+      return TRUE;
+  return FALSE;
+}
+
+/* the parent's folder, opened, with an intact checkpoint at step, and not the same as out_dir */
+static GrokRunDir *
+open_parent (const char *parent_dir, gint64 step, const char *out_dir, GError **error)
+{
+  g_autofree char *a = g_canonicalize_filename (parent_dir, NULL);
+  g_autofree char *b = g_canonicalize_filename (out_dir, NULL);
+  g_autoptr (GrokRunDir) parent = NULL;
+
+  if (g_str_equal (a, b))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "a fork needs a folder of its own, not "
+                   "its parent's (%s)", parent_dir);
+      return NULL;
+    }
+  parent = grok_run_dir_open (parent_dir, error);
+  if (parent == NULL)
+    return NULL;
+  if (!has_step (grok_run_dir_get_checkpoints (parent), step))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "%s has no intact checkpoint at step %"
+                   G_GINT64_FORMAT " (see its checkpoints folder)", parent_dir, step);
+      return NULL;
+    }
+  return g_steal_pointer (&parent);
+}
+
+GrokRun *
+grok_run_new_fork (const char *parent_dir, gint64 step, const GrokConfig *config,
+                   const char *out_dir, gboolean overwrite, GError **error)
+{
+  g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
+  g_autoptr (GrokRunDir) parent = NULL;
+  g_autoptr (GrokConfig) forked = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (parent_dir != NULL && config != NULL && out_dir != NULL, NULL);
+
+  parent = open_parent (parent_dir, step, out_dir, error);
+  if (parent == NULL || !check_columns (grok_run_dir_get_metrics (parent), parent_dir, error))
+    return NULL;
+  forked = grok_config_copy (config);
+  g_free (forked->run.parent);
+  forked->run.parent = g_canonicalize_filename (parent_dir, NULL);
+  forked->run.parent_step = step;
+  run->trainer = grok_trainer_new (forked, error);
+  path = grok_run_dir_checkpoint_path (parent, step);
+  if (run->trainer == NULL || !grok_trainer_load (run->trainer, path, error))
+    return NULL;
+  if (forked->train.steps < step)
+    forked->train.steps = run->trainer->config->train.steps = step;
+  run->metrics = rows_up_to (grok_run_dir_get_metrics (parent), step);
+  run->dir = grok_run_dir_create (out_dir, forked, run->metrics, overwrite, error);
+  if (run->dir == NULL || !save_checkpoint (run, error))
+    return NULL;
+  return finish_setup (g_steal_pointer (&run));
 }
 
 void
@@ -273,15 +486,15 @@ grok_run_start (GrokRun *run)
 {
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   if (run->thread == NULL && run->state == GROK_RUN_READY)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
       run->rate_time = g_get_monotonic_time ();
-      run->rate_step = run->trainer->step;
+      run->rate_step = run->step;
       run->thread = g_thread_new ("grok-train", train_thread, run);
     }
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
 }
 
@@ -290,27 +503,30 @@ grok_run_pause (GrokRun *run)
 {
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   if (run->state == GROK_RUN_RUNNING)
     set_state_locked (run, GROK_RUN_PAUSED);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
 }
 
 void
 grok_run_resume (GrokRun *run)
 {
+  gboolean ready;
+
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   if (run->state == GROK_RUN_PAUSED)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
       run->rate_time = g_get_monotonic_time ();
-      run->rate_step = run->trainer->step;
+      run->rate_step = run->step;
     }
-  g_mutex_unlock (&run->lock);
-  if (run->state == GROK_RUN_READY)
+  ready = run->state == GROK_RUN_READY;
+  pthread_mutex_unlock (&run->lock);
+  if (ready)
     grok_run_start (run);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
 }
@@ -320,7 +536,7 @@ grok_run_step (GrokRun *run)
 {
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   if (run->state == GROK_RUN_READY && run->thread == NULL)
     {
       set_state_locked (run, GROK_RUN_PAUSED);
@@ -329,9 +545,9 @@ grok_run_step (GrokRun *run)
   if (run->state == GROK_RUN_PAUSED)
     {
       run->steps_requested++;
-      g_cond_broadcast (&run->cond);
+      pthread_cond_broadcast (&run->cond);
     }
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
 }
 
@@ -342,13 +558,13 @@ grok_run_stop (GrokRun *run)
 
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   run->stop_requested = TRUE;
-  g_cond_broadcast (&run->cond);
+  pthread_cond_broadcast (&run->cond);
   thread = g_steal_pointer (&run->thread);
   if (thread == NULL && run->state == GROK_RUN_READY)
     set_state_locked (run, GROK_RUN_STOPPED);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   if (thread != NULL)
     g_thread_join (thread);
   g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
@@ -360,9 +576,9 @@ grok_run_get_state (GrokRun *run)
   GrokRunState state;
 
   g_return_val_if_fail (GROK_IS_RUN (run), GROK_RUN_FAILED);
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   state = run->state;
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   return state;
 }
 
@@ -379,9 +595,9 @@ grok_run_dup_snapshot (GrokRun *run)
   GrokSnapshot *s;
 
   g_return_val_if_fail (GROK_IS_RUN (run), NULL);
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   s = grok_snapshot_ref (run->latest);
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
   return s;
 }
 
@@ -390,20 +606,26 @@ grok_run_get_progress (GrokRun *run, GrokProgress *progress)
 {
   g_return_if_fail (GROK_IS_RUN (run));
 
-  g_mutex_lock (&run->lock);
+  pthread_mutex_lock (&run->lock);
   progress->step = run->latest->train_step;
   progress->total = run->latest->total_steps;
   progress->steps_per_second = run->state == GROK_RUN_RUNNING ? run->rate : 0.0;
   progress->eta_seconds = run->rate > 0 && run->state == GROK_RUN_RUNNING
                             ? (progress->total - progress->step) / run->rate : NAN;
-  g_mutex_unlock (&run->lock);
+  pthread_mutex_unlock (&run->lock);
 }
 
 const char *
 grok_run_get_message (GrokRun *run)
 {
+  const char *message;
+
   g_return_val_if_fail (GROK_IS_RUN (run), NULL);
-  return run->message;
+  /* set once, when the thread ends, and kept until the run is freed */
+  pthread_mutex_lock (&run->lock);
+  message = run->message;
+  pthread_mutex_unlock (&run->lock);
+  return message;
 }
 
 static void
@@ -427,8 +649,8 @@ grok_run_finalize (GObject *object)
   g_clear_pointer (&run->pending, grok_snapshot_unref);
   g_main_context_unref (run->context);
   g_free (run->message);
-  g_mutex_clear (&run->lock);
-  g_cond_clear (&run->cond);
+  pthread_mutex_destroy (&run->lock);
+  pthread_cond_destroy (&run->cond);
   G_OBJECT_CLASS (grok_run_parent_class)->finalize (object);
 }
 
@@ -470,8 +692,9 @@ grok_run_class_init (GrokRunClass *klass)
 static void
 grok_run_init (GrokRun *run)
 {
-  g_mutex_init (&run->lock);
-  g_cond_init (&run->cond);
+  pthread_mutex_init (&run->lock, NULL);
+  pthread_cond_init (&run->cond, NULL);
   run->context = g_main_context_ref_thread_default ();
   run->state = GROK_RUN_READY;
+  run->last_checkpoint = -1;
 }

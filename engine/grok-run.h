@@ -52,8 +52,20 @@ typedef struct
 #define GROK_TYPE_RUN (grok_run_get_type ())
 G_DECLARE_FINAL_TYPE (GrokRun, grok_run, GROK, RUN, GObject)
 
-/* run_dir NULL keeps the run in memory only */
+/* a new run from config; run_dir NULL keeps it in memory only, otherwise the folder gets
+ * config.json, metrics.csv and checkpoints on the schedule of the checkpoints.* keys (and one
+ * at the last step reached, whether finished or stopped) */
 GrokRun      *grok_run_new             (const GrokConfig *config, const char *run_dir,
+                                        gboolean overwrite, GError **error);
+/* continue the run in run_dir from its newest intact checkpoint, to steps in total (0: the
+ * train.steps of its config.json, which is updated otherwise). Rows of metrics.csv after that
+ * checkpoint are dropped first: training from it writes them again. */
+GrokRun      *grok_run_new_continue    (const char *run_dir, gint64 steps, GError **error);
+/* a new run in out_dir that starts from parent_dir's checkpoint at step with config (the
+ * parent's, with any changes); run.parent and run.parent_step record where it came from, and
+ * the parent's metrics rows up to step are copied so the curves read from step 0 */
+GrokRun      *grok_run_new_fork        (const char *parent_dir, gint64 step,
+                                        const GrokConfig *config, const char *out_dir,
                                         gboolean overwrite, GError **error);
 void          grok_run_start           (GrokRun *run);
 void          grok_run_pause           (GrokRun *run);

@@ -149,6 +149,14 @@ grok_trainer_step (GrokTrainer *trainer, GError **error)
     }
   grok_optimizer_step (trainer->optim, params->data, params->grad);
   trainer->step++;
+  for (int i = 0; i < params->n_tensors; i++)
+    if (!all_finite (grok_params_tensor_data (params, i), params->tensors[i].numel))
+      {
+        g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                     "training diverged at step %" G_GINT64_FORMAT ": the weights of '%s' are "
+                     "not finite after the update", trainer->step, params->tensors[i].name);
+        return FALSE;
+      }
   trainer->wall_seconds += (g_get_monotonic_time () - start) / 1e6;
   return TRUE;
 }

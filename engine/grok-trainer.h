@@ -46,7 +46,8 @@ typedef struct
 GrokTrainer *grok_trainer_new      (const GrokConfig *config, GError **error);
 void         grok_trainer_free     (GrokTrainer *trainer);
 /* one optimiser step; fails with GROK_ERROR_DIVERGED naming the step when the loss or the
- * gradient is not finite (the parameters are then left as they were before the step) */
+ * gradient is not finite (the parameters are then left as they were before the step), or when
+ * the update made a weight not finite (the message names the tensor; the step is counted) */
 gboolean     grok_trainer_step     (GrokTrainer *trainer, GError **error);
 /* one metrics row (GROK_N_BASE_COLUMNS values) for the current parameters */
 void         grok_trainer_evaluate (GrokTrainer *trainer, double *row);
@@ -57,6 +58,18 @@ gboolean     grok_trainer_eval_due (GrokTrainer *trainer);
 double       grok_trainer_epoch    (GrokTrainer *trainer);
 /* a new metrics table with the base columns */
 GrokMetrics *grok_trainer_new_metrics (void);
+
+/* Checkpoints (grok-trainer-state.c). One safetensors file holds everything needed to continue
+ * bit-identically: the parameters under their SPEC names, the optimiser moments under
+ * "optim.m.<name>" and "optim.v.<name>", this epoch's example order under "train.order", and in
+ * __metadata__ the step, the epoch, the config (JSON), the optimiser step count "optim.t", the
+ * batch RNG state "rng" (hex) and "wall_seconds". Written atomically. */
+gboolean     grok_trainer_save     (GrokTrainer *trainer, const char *path, GError **error);
+/* restore what grok_trainer_save wrote. The trainer's config must build the same tensors and
+ * the same training set size; anything missing, misshapen or out of range is a
+ * GROK_ERROR_CORRUPT naming the file and the tensor or key, and leaves the trainer untouched.
+ * The optimiser's settings (lr, weight decay...) stay those of the trainer's config. */
+gboolean     grok_trainer_load     (GrokTrainer *trainer, const char *path, GError **error);
 
 /* set OpenBLAS's thread count; 0 means all cores. Returns the count in force. */
 int          grok_blas_set_threads (int threads);

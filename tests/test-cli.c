@@ -289,6 +289,46 @@ test_figure_exports (void)
   g_hash_table_unref (info.text);
 }
 
+/* resume continues to the same rows as one straight run; fork records its parent */
+static void
+test_resume_and_fork (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *halves = g_build_filename (dir, "halves", NULL);
+  g_autofree char *whole = g_build_filename (dir, "whole", NULL);
+  g_autofree char *forked = g_build_filename (dir, "forked", NULL);
+  g_auto (Result) a = { 0 }, b = { 0 }, c = { 0 }, f = { 0 }, bad = { 0 };
+  g_autofree char *mh = NULL, *mw = NULL, *sh = NULL, *sw = NULL, *config = NULL;
+  const char *train[] = { "train", "liu-s4", "--quiet", "--set", "train.batch_size=128",
+                          "--set", "train.eval_every=5", "--steps", "30", "--out", halves, NULL };
+
+  run_cli (&a, train);
+  g_assert_cmpint (a.status, ==, 0);
+  run_cli (&b, (const char *[]) { "resume", halves, "--steps", "60", "--quiet", NULL });
+  g_assert_cmpint (b.status, ==, 0);
+  train[8] = "60";
+  train[10] = whole;
+  run_cli (&c, train);
+  g_assert_cmpint (c.status, ==, 0);
+  mh = read_file (halves, "metrics.csv");
+  mw = read_file (whole, "metrics.csv");
+  sh = strip_wall (mh);
+  sw = strip_wall (mw);
+  g_assert_cmpstr (sh, ==, sw);
+
+  run_cli (&f, (const char *[]) { "fork", whole, "--step", "60", "--out", forked, "--steps",
+                                  "70", "--set", "optim.weight_decay=1", "--quiet", NULL });
+  g_assert_cmpint (f.status, ==, 0);
+  config = read_file (forked, "config.json");
+  assert_contains (config, "\"parent_step\": 60");
+  assert_contains (config, "\"weight_decay\": 1");
+  assert_contains (config, "/whole\"");
+
+  run_cli (&bad, (const char *[]) { "fork", whole, "--step", "7", "--out", forked, "--force", NULL });
+  g_assert_cmpint (bad.status, ==, 1);
+  assert_contains (bad.err, "step 7");
+}
+
 /* the README's config reference is exactly what `keys --markdown` prints */
 static void
 test_readme_reference_current (void)
@@ -322,6 +362,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/help-version-presets", test_help_version_presets);
   g_test_add_func ("/app/cli/bad-config", test_bad_config);
   g_test_add_func ("/app/cli/train-writes-run", test_train_writes_run);
+  g_test_add_func ("/app/cli/resume-and-fork", test_resume_and_fork);
   g_test_add_func ("/app/cli/readme-reference-current", test_readme_reference_current);
   g_test_add_func ("/app/cli/figure-exports", test_figure_exports);
   return g_test_run ();

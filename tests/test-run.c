@@ -38,6 +38,9 @@ new_run (gint64 steps)
 
   config->train.steps = steps;
   config->train.eval_every = 50;
+  /* one OpenBLAS thread: its own worker threads make timing on a shared machine erratic and
+   * would be noise under ThreadSanitizer */
+  config->train.threads = 1;
   run = grok_run_new (config, NULL, FALSE, &error);
   g_assert_no_error (error);
   return run;
@@ -74,9 +77,17 @@ test_pause_step_stop (void)
   grok_run_start (run);
   g_usleep (200 * 1000);
   grok_run_pause (run);
-  /* a paused run stops stepping: wait for the step in flight, then check it stays put */
-  g_usleep (50 * 1000);
-  a = grok_run_dup_snapshot (run);
+  /* a paused run stops stepping: the thread publishes a paused snapshot after the step in
+   * flight (a few ms, far longer under ThreadSanitizer), then the step must stay put */
+  for (int i = 0; i < 1000; i++)
+    {
+      g_clear_pointer (&a, grok_snapshot_unref);
+      a = grok_run_dup_snapshot (run);
+      if (a->state == GROK_RUN_PAUSED)
+        break;
+      g_usleep (5000);
+    }
+  g_assert_cmpint (a->state, ==, GROK_RUN_PAUSED);
   g_usleep (100 * 1000);
   b = grok_run_dup_snapshot (run);
   g_assert_cmpint (a->train_step, >, 0);
@@ -84,7 +95,7 @@ test_pause_step_stop (void)
   g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_PAUSED);
 
   grok_run_step (run);
-  for (int i = 0; i < 200; i++)
+  for (int i = 0; i < 1000; i++)
     {
       g_clear_pointer (&c, grok_snapshot_unref);
       c = grok_run_dup_snapshot (run);
@@ -104,11 +115,82 @@ test_pause_step_stop (void)
   g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_STOPPED);
 }
 
+static void
+count_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokSnapshot **last)
+{
+  g_clear_pointer (last, grok_snapshot_unref);
+  *last = grok_snapshot_ref (snapshot);
+}
+
+/* nobody consumes while the run trains: training still finishes (it never waits on the
+ * consumer), and the consumer then receives one snapshot, the newest, not a backlog */
+static void
+test_consumer_never_blocks (void)
+{
+  g_autoptr (GrokRun) run = new_run (150);
+  g_autoptr (GrokSnapshot) last = NULL;
+  guint n = 0;
+
+  g_signal_connect (run, "snapshot", G_CALLBACK (count_snapshot), &last);
+  grok_run_start (run);
+  for (int i = 0; i < 3000 && grok_run_get_state (run) != GROK_RUN_FINISHED; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_FINISHED);
+  grok_run_stop (run);
+  while (g_main_context_pending (NULL))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      n++;
+    }
+  g_assert_nonnull (last);
+  g_assert_cmpint (last->train_step, ==, 150);
+  g_assert_cmpint (last->state, ==, GROK_RUN_FINISHED);
+  g_assert_cmpuint (last->metrics->n_rows, ==, 1 + 150 / 50);
+  g_assert_cmpuint (n, ==, 1);
+}
+
+/* a snapshot kept by a consumer does not change while training goes on */
+static void
+test_snapshot_immutable (void)
+{
+  g_autoptr (GrokRun) run = new_run (1000000);
+  g_autoptr (GrokSnapshot) held = NULL, later = NULL;
+  g_autofree float *copy = NULL;
+  GrokProgress progress;
+  gint64 step;
+  guint rows;
+
+  grok_run_start (run);
+  g_usleep (100 * 1000);
+  held = grok_run_dup_snapshot (run);
+  step = held->train_step;
+  rows = held->metrics->n_rows;
+  copy = g_memdup2 (held->params->data, held->params->numel * sizeof (float));
+  g_usleep (300 * 1000);
+  grok_run_get_progress (run, &progress);
+  later = grok_run_dup_snapshot (run);
+  grok_run_stop (run);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_cmpint (later->train_step, >, step);
+  g_assert_cmpint (held->train_step, ==, step);
+  g_assert_cmpuint (held->metrics->n_rows, ==, rows);
+  g_assert_cmpmem (held->params->data, held->params->numel * sizeof (float), copy,
+                   held->params->numel * sizeof (float));
+  /* progress while running: a rate and a finite ETA for the remaining steps */
+  g_assert_cmpfloat (progress.steps_per_second, >, 0);
+  g_assert_true (isfinite (progress.eta_seconds));
+  g_assert_cmpint (progress.total, ==, 1000000);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/run/snapshots-while-training", test_snapshots_while_training);
   g_test_add_func ("/engine/run/pause-step-stop", test_pause_step_stop);
+  g_test_add_func ("/engine/run/consumer-never-blocks", test_consumer_never_blocks);
+  g_test_add_func ("/engine/run/snapshot-immutable", test_snapshot_immutable);
   return g_test_run ();
 }

@@ -1,0 +1,169 @@
+/* Figures for the run object: how long grok_run_stop and grok_run_pause take to take effect,
+ * and training throughput with and without a snapshot consumer. Prints, asserts nothing.
+ * Run with `./dev bench` (suite 'bench'). */
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "grok-presets.h"
+#include "grok-run.h"
+
+#define TRIALS 7
+#define ROUNDS 5
+
+static GrokConfig *
+bench_config (const char *preset, gint64 steps, int threads)
+{
+  GrokConfig *config = grok_preset_load (preset, NULL);
+
+  g_assert_nonnull (config);
+  config->train.steps = steps;
+  config->train.threads = threads;
+  return config;
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+drain (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* milliseconds from the call to the state taking effect: stop returns once the thread has
+ * ended (after the step in flight and, with a folder, the final checkpoint); pause is seen when
+ * the thread publishes its paused snapshot */
+static void
+bench_latency (const char *preset, gboolean with_folder, gboolean pause)
+{
+  double ms[TRIALS], step_ms = 0;
+  g_autofree char *root = g_dir_make_tmp ("grok-bench-XXXXXX", NULL);
+
+  for (int t = 0; t < TRIALS; t++)
+    {
+      g_autoptr (GrokConfig) config = bench_config (preset, 100000000, 1);
+      g_autofree char *dir = g_strdup_printf ("%s/run%d", root, t);
+      g_autoptr (GrokRun) run = grok_run_new (config, with_folder ? dir : NULL, TRUE, NULL);
+      g_autoptr (GrokSnapshot) snap = NULL;
+      GrokProgress progress;
+      gint64 t0;
+
+      grok_run_start (run);
+      g_usleep (150 * 1000 + g_random_int_range (0, 150 * 1000));
+      grok_run_get_progress (run, &progress);
+      step_ms += progress.steps_per_second > 0 ? 1000.0 / progress.steps_per_second / TRIALS : 0;
+      t0 = g_get_monotonic_time ();
+      if (pause)
+        {
+          grok_run_pause (run);
+          do
+            {
+              g_clear_pointer (&snap, grok_snapshot_unref);
+              snap = grok_run_dup_snapshot (run);
+            }
+          while (snap->state != GROK_RUN_PAUSED && (g_usleep (50), TRUE));
+        }
+      else
+        grok_run_stop (run);
+      ms[t] = (g_get_monotonic_time () - t0) / 1000.0;
+      grok_run_stop (run);
+      drain ();
+    }
+  qsort (ms, TRIALS, sizeof (double), compare_doubles);
+  printf ("%-9s %-5s %-12s median %7.2f ms  max %7.2f ms  (one step: %.2f ms)\n", preset,
+          pause ? "pause" : "stop", with_folder ? "run folder" : "in memory", ms[TRIALS / 2],
+          ms[TRIALS - 1], step_ms);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
+    if (system (cmd) != 0)
+      g_warning ("could not remove %s", root);
+  }
+}
+
+typedef struct
+{
+  guint  n;
+  double sink;
+} Consumer;
+
+/* what a view does with a snapshot: read every weight (a norm) and the newest metrics row */
+static void
+consume (GrokRun *run, GrokSnapshot *snap, Consumer *c)
+{
+  double s = 0;
+
+  for (gsize i = 0; i < snap->params->numel; i++)
+    s += snap->params->data[i] * snap->params->data[i];
+  c->sink += s + grok_metrics_get (snap->metrics, snap->metrics->n_rows - 1, 2);
+  c->n++;
+}
+
+/* steps per second over a fixed number of steps, with the main loop consuming every snapshot
+ * or never looking at them */
+static double
+bench_throughput (const char *preset, gint64 steps, gboolean consumer, guint *n_consumed)
+{
+  g_autoptr (GrokConfig) config = bench_config (preset, steps, 1);
+  g_autoptr (GrokRun) run = grok_run_new (config, NULL, FALSE, NULL);
+  Consumer c = { 0 };
+  gint64 t0;
+  double seconds;
+
+  if (consumer)
+    g_signal_connect (run, "snapshot", G_CALLBACK (consume), &c);
+  t0 = g_get_monotonic_time ();
+  grok_run_start (run);
+  while (grok_run_get_state (run) == GROK_RUN_RUNNING)
+    {
+      if (consumer)
+        g_main_context_iteration (NULL, TRUE);
+      else
+        g_usleep (1000);
+    }
+  seconds = (g_get_monotonic_time () - t0) / 1e6;
+  grok_run_stop (run);
+  drain ();
+  *n_consumed = c.n;
+  return steps / seconds;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *presets[] = { "liu-add31", "quick" };
+
+  printf ("Stop and pause latency (train.threads=1, %d trials each):\n", TRIALS);
+  for (int p = 0; p < 2; p++)
+    {
+      bench_latency (presets[p], FALSE, FALSE);
+      bench_latency (presets[p], TRUE, FALSE);
+      bench_latency (presets[p], FALSE, TRUE);
+    }
+  printf ("\nThroughput (train.threads=1, in memory; the two alternate, %d rounds):\n", ROUNDS);
+  for (int p = 0; p < 2; p++)
+    {
+      double ratios[ROUNDS], sum_with = 0, sum_without = 0;
+      gint64 steps = p == 0 ? 800 : 300;
+      for (int round = 0; round < ROUNDS; round++)
+        {
+          guint n_with, n_without;
+          double without = bench_throughput (presets[p], steps, FALSE, &n_without);
+          double with = bench_throughput (presets[p], steps, TRUE, &n_with);
+          printf ("%-9s without consumer %7.1f steps/s   with consumer %7.1f steps/s "
+                  "(%u snapshots consumed)\n", presets[p], without, with, n_with);
+          ratios[round] = with / without;
+          sum_with += with;
+          sum_without += without;
+        }
+      qsort (ratios, ROUNDS, sizeof (double), compare_doubles);
+      printf ("%-9s mean without %.1f, with %.1f steps/s; median ratio with/without %.3f\n",
+              presets[p], sum_without / ROUNDS, sum_with / ROUNDS, ratios[ROUNDS / 2]);
+    }
+  return 0;
+}

@@ -1,0 +1,186 @@
+/* Crash safety: grokscope-cli trains (or continues) a run and is killed with SIGKILL at random
+ * moments; after every kill the folder must reopen whole. The random delays come from the
+ * test's seed (printed at the start; --seed repeats a failure). */
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "grok-checkpoints.h"
+#include "grok-run-dir.h"
+#include "grok-trainer.h"
+#include "run-helpers.h"
+
+#define EVAL_EVERY 3
+
+static const char *cli;
+
+static GPid
+spawn (const char * const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  GPid pid;
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (int i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  return pid;
+}
+
+/* every row parses (read by the metrics module's own strict reader), and the rows are the
+ * evaluations 0, 3, 6, ... with none missing up to the newest checkpoint */
+static void
+check_metrics (const char *dir, gint64 newest)
+{
+  g_autofree char *path = g_build_filename (dir, "metrics.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokMetrics) m = grok_metrics_load_csv (path, &error);
+
+  g_assert_no_error (error);
+  for (guint r = 0; r < m->n_rows; r++)
+    g_assert_cmpfloat (grok_metrics_get (m, r, GROK_COL_STEP), ==, (double) r * EVAL_EVERY);
+  g_assert_cmpint ((gint64) m->n_rows * EVAL_EVERY, >, newest);
+}
+
+/* every checkpoint file name that is not a temporary one loads into a trainer */
+static gint64
+check_checkpoints (const char *dir, const GrokConfig *config)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) steps = grok_checkpoints_list (dir, &error);
+  g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, &error);
+  g_autofree char *sub = g_build_filename (dir, "checkpoints", NULL);
+  g_autoptr (GDir) listing = g_dir_open (sub, 0, NULL);
+  const char *name;
+  guint n_names = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      g_autofree char *file = grok_checkpoint_filename (g_array_index (steps, gint64, i));
+      g_autofree char *path = g_build_filename (sub, file, NULL);
+      grok_trainer_load (trainer, path, &error);
+      g_assert_no_error (error);
+    }
+  /* anything else in the folder is a temporary file (a dot name), never taken for data */
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (name[0] != '.')
+      n_names++;
+  g_assert_cmpuint (n_names, ==, steps->len);
+  return steps->len > 0 ? g_array_index (steps, gint64, steps->len - 1) : -1;
+}
+
+/* the folder after a kill; FALSE when the run had not yet got as far as a checkpoint */
+static gboolean
+check_folder (const char *dir)
+{
+  g_autofree char *config_path = g_build_filename (dir, "config.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GrokRunDir) opened = NULL;
+  gint64 newest;
+
+  if (!g_file_test (config_path, G_FILE_TEST_EXISTS))
+    return FALSE;
+  config = grok_config_load_file (config_path, &error);
+  g_assert_no_error (error);
+  newest = check_checkpoints (dir, config);
+  check_metrics (dir, newest);
+  opened = grok_run_dir_open (dir, &error);
+  g_assert_no_error (error);
+  /* a killed process never leaves a damaged file: each write is whole or absent */
+  if (grok_run_dir_get_problems (opened)[0] != NULL)
+    g_error ("%s", grok_run_dir_get_problems (opened)[0]);
+  return newest >= 0;
+}
+
+static void
+test_kill_anywhere (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("grok-kill-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (root, "run", NULL);
+  const char *train[] = { "train", "liu-add31", "--out", dir, "--force", "--quiet",
+                          "--steps", "100000000", "--set", "train.batch_size=128",
+                          "--set", "train.eval_every=3", "--set", "checkpoints.every=7",
+                          "--set", "checkpoints.keep=12", "--set", "train.threads=1", NULL };
+  const char *resume[] = { "resume", dir, "--quiet", NULL };
+  int trials = g_test_slow () ? 400 : 50, resumed = 0;
+  gboolean can_resume = FALSE;
+
+  for (int t = 0; t < trials; t++)
+    {
+      /* mostly continue the same folder (a crash while continuing must be safe too), now and
+       * then start afresh so that early deaths are tried as well */
+      gboolean fresh = !can_resume || g_test_rand_int_range (0, 4) == 0;
+      GPid pid = spawn (fresh ? train : resume);
+      int status;
+
+      resumed += !fresh;
+      g_usleep (g_test_rand_int_range (0, 150 * 1000));
+      kill (pid, SIGKILL);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+      can_resume = check_folder (dir);
+    }
+  g_test_message ("%d kill trials, %d of them while continuing", trials, resumed);
+  g_assert_cmpint (resumed, >, 0);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
+/* Ctrl-C: the CLI stops after the step in flight, writes a checkpoint there, says how to
+ * continue and exits 130; the folder then continues */
+static void
+test_interrupt (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("grok-int-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (root, "run", NULL);
+  const char *train[] = { "train", "liu-add31", "--out", dir, "--quiet", "--steps", "100000000",
+                          "--set", "train.threads=1", "--set", "checkpoints.per_decade=0", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) steps = NULL;
+  g_autoptr (GrokRun) run = NULL;
+  GPid pid = spawn (train);
+  int status;
+
+  g_usleep (600 * 1000);
+  kill (pid, SIGINT);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 130);
+  /* step 0 and the step reached: no other checkpoints are scheduled */
+  steps = grok_checkpoints_list (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps->len, ==, 2);
+  g_assert_cmpint (g_array_index (steps, gint64, 1), >, 0);
+  run = grok_run_new_continue (dir, g_array_index (steps, gint64, 1) + 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  cli = g_getenv ("GROK_CLI");
+  if (cli == NULL)
+    {
+      g_test_skip ("GROK_CLI is not set (run through meson test)");
+      return g_test_run ();
+    }
+  g_test_add_func ("/engine/run/kill-anywhere", test_kill_anywhere);
+  g_test_add_func ("/app/cli/interrupt-then-resume", test_interrupt);
+  return g_test_run ();
+}

@@ -1,0 +1,200 @@
+/* Exact continuation: a run stopped and continued, or forked with unchanged settings, writes the
+ * same metrics and reaches the same weights as one that never stopped. The reference is always
+ * an uninterrupted run of the same config, computed here, never numbers from the code. */
+#include <glib/gstdio.h>
+
+#include "run-helpers.h"
+
+static char *tmp_root;
+
+static char *
+fresh_dir (const char *name)
+{
+  return g_build_filename (tmp_root, name, NULL);
+}
+
+static void
+train_folder (const GrokConfig *config, const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRun) run = grok_run_new (config, dir, TRUE, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+}
+
+static void
+continue_folder (const char *dir, gint64 steps)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRun) run = grok_run_new_continue (dir, steps, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+}
+
+/* 2N steps in one go equal N steps, then a continuation to 2N; N = 50 is mid-epoch (six
+ * minibatches per epoch), so the order and the RNG must come back exactly */
+static void
+test_two_n_equals_n_plus_n (void)
+{
+  const gint64 N = 50;
+  g_autoptr (GrokConfig) whole = small_config (2 * N, 10);
+  g_autoptr (GrokConfig) half = small_config (N, 10);
+  g_autofree char *a = fresh_dir ("whole"), *b = fresh_dir ("halves");
+  g_autofree char *ma = NULL, *mb = NULL;
+  g_autoptr (GBytes) wa = NULL, wb = NULL;
+
+  train_folder (whole, a);
+  train_folder (half, b);
+  continue_folder (b, 2 * N);
+  ma = metrics_without_wall (a);
+  mb = metrics_without_wall (b);
+  g_assert_cmpstr (ma, ==, mb);
+  /* every row: header + steps 0, 10, ..., 100 */
+  {
+    g_auto (GStrv) lines = g_strsplit (ma, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 1 + 11 + 1);
+  }
+  /* parameters, moments and order at the end, bit for bit */
+  wa = checkpoint_values (a, 2 * N);
+  wb = checkpoint_values (b, 2 * N);
+  g_assert_true (g_bytes_equal (wa, wb));
+}
+
+/* stopped at whatever step the thread reached, then continued: the same as never stopping */
+static void
+test_stop_anywhere_then_continue (void)
+{
+  g_autoptr (GrokConfig) endless = small_config (1000000, 10);
+  g_autofree char *a = fresh_dir ("stopped"), *b = fresh_dir ("straight");
+  g_autoptr (GrokConfig) reference = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokSnapshot) snap = NULL;
+  g_autofree char *ma = NULL, *mb = NULL;
+  g_autoptr (GBytes) wa = NULL, wb = NULL;
+  gint64 stopped_at, target;
+
+  {
+    g_autoptr (GrokRun) run = grok_run_new (endless, a, TRUE, &error);
+    g_assert_no_error (error);
+    grok_run_start (run);
+    g_usleep (150 * 1000);
+    grok_run_stop (run);
+    snap = grok_run_dup_snapshot (run);
+    while (g_main_context_pending (NULL))
+      g_main_context_iteration (NULL, FALSE);
+  }
+  stopped_at = snap->train_step;
+  g_assert_cmpint (stopped_at, >, 0);
+  target = stopped_at + 23;
+  continue_folder (a, target);
+
+  reference = small_config (target, 10);
+  train_folder (reference, b);
+  ma = metrics_without_wall (a);
+  mb = metrics_without_wall (b);
+  g_assert_cmpstr (ma, ==, mb);
+  wa = checkpoint_values (a, target);
+  wb = checkpoint_values (b, target);
+  g_assert_true (g_bytes_equal (wa, wb));
+}
+
+/* a fork at N with unchanged settings continues exactly like its parent; one with another
+ * weight decay does not, and both record where they came from */
+static void
+test_fork_continues_like_parent (void)
+{
+  const gint64 N = 40;
+  g_autoptr (GrokConfig) config = small_config (2 * N, 10);
+  g_autoptr (GrokConfig) changed = NULL;
+  g_autofree char *p = fresh_dir ("parent"), *f = fresh_dir ("fork"), *g = fresh_dir ("fork-wd");
+  g_autofree char *mp = NULL, *mf = NULL, *mg = NULL, *config_path = NULL;
+  g_autoptr (GrokConfig) recorded = NULL;
+  g_autoptr (GBytes) wp = NULL, wf = NULL;
+  g_autoptr (GError) error = NULL;
+
+  config->checkpoints.every = N;
+  train_folder (config, p);
+  {
+    g_autoptr (GrokRun) fork = grok_run_new_fork (p, N, config, f, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (run_to_end (fork), ==, GROK_RUN_FINISHED);
+  }
+  mp = metrics_without_wall (p);
+  mf = metrics_without_wall (f);
+  g_assert_cmpstr (mp, ==, mf);
+  wp = checkpoint_values (p, 2 * N);
+  wf = checkpoint_values (f, 2 * N);
+  g_assert_true (g_bytes_equal (wp, wf));
+
+  config_path = g_build_filename (f, "config.json", NULL);
+  recorded = grok_config_load_file (config_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (recorded->run.parent_step, ==, N);
+  g_assert_true (g_str_has_suffix (recorded->run.parent, "/parent"));
+  g_assert_true (g_path_is_absolute (recorded->run.parent));
+
+  changed = grok_config_copy (config);
+  changed->optim.weight_decay = 2.0;
+  {
+    g_autoptr (GrokRun) fork = grok_run_new_fork (p, N, changed, g, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (run_to_end (fork), ==, GROK_RUN_FINISHED);
+  }
+  mg = metrics_without_wall (g);
+  /* the rows up to N are the parent's, those after differ */
+  g_assert_true (strncmp (mp, mg, strstr (mp, "\n50,") - mp) == 0);
+  g_assert_cmpstr (mp, !=, mg);
+}
+
+/* forking at a step without a checkpoint names the step */
+static void
+test_fork_needs_checkpoint (void)
+{
+  g_autoptr (GrokConfig) config = small_config (20, 10);
+  g_autofree char *p = fresh_dir ("parent2"), *f = fresh_dir ("fork2");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRun) fork = NULL;
+
+  config->checkpoints.per_decade = 0;
+  train_folder (config, p);
+  fork = grok_run_new_fork (p, 7, config, f, TRUE, &error);
+  g_assert_null (fork);
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "step 7"));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_root = g_dir_make_tmp ("grok-resume-XXXXXX", NULL);
+  g_test_add_func ("/engine/run/two-n-equals-n-plus-n", test_two_n_equals_n_plus_n);
+  g_test_add_func ("/engine/run/stop-anywhere-then-continue", test_stop_anywhere_then_continue);
+  g_test_add_func ("/engine/run/fork-continues-like-parent", test_fork_continues_like_parent);
+  g_test_add_func ("/engine/run/fork-needs-checkpoint", test_fork_needs_checkpoint);
+  status = g_test_run ();
+  remove_tree (tmp_root);
+  g_free (tmp_root);
+  return status;
+}
