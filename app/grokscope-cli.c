@@ -472,7 +472,7 @@ load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error
   name = grok_checkpoint_filename (best);
   path = g_build_filename (run_dir, "checkpoints", name, NULL);
   *found = best;
-  return grok_safetensors_read (path, NULL, error);
+  return grok_checkpoint_read_model (path, error);
 }
 
 static int

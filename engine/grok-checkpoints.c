@@ -1,5 +1,6 @@
 /* The checkpoint schedule and the names of checkpoint files. */
 #include "grok-checkpoints.h"
+#include "grok-safetensors.h"
 
 #include "grok-error.h"
 
@@ -123,4 +124,27 @@ grok_checkpoints_list (const char *run_dir, GError **error)
   g_dir_close (dir);
   g_array_sort (steps, compare_steps);
   return g_steal_pointer (&steps);
+}
+
+GrokParams *
+grok_checkpoint_read_model (const char *path, GError **error)
+{
+  g_autoptr (GrokParams) file = grok_safetensors_read (path, NULL, error);
+  GrokParams *model;
+
+  if (file == NULL)
+    return NULL;
+  model = grok_params_new ();
+  for (int i = 0; i < file->n_tensors; i++)
+    if (!g_str_has_prefix (file->tensors[i].name, "optim.") &&
+        !g_str_has_prefix (file->tensors[i].name, "train."))
+      grok_params_add (model, file->tensors[i].name, file->tensors[i].ndim, file->tensors[i].shape);
+  grok_params_allocate (model);
+  for (int i = 0; i < model->n_tensors; i++)
+    {
+      int j = grok_params_find (file, model->tensors[i].name);
+      memcpy (grok_params_tensor_data (model, i), grok_params_tensor_data (file, j),
+              model->tensors[i].numel * sizeof (float));
+    }
+  return model;
 }

@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "grok-params.h"
+
 G_BEGIN_DECLS
 
 /* "step-00000100.safetensors": eight digits, more when the step needs them */
@@ -19,5 +21,9 @@ gboolean  grok_checkpoint_is_scheduled (gint64       step,
  * other names are skipped, and a run without a checkpoints folder has none */
 GArray   *grok_checkpoints_list        (const char  *run_dir,
                                         GError     **error);
+
+/* the model's parameters in a checkpoint file, without the optimiser and batch state stored
+ * beside them (tensors named "optim.*" and "train.*"): what views and measures look at */
+GrokParams *grok_checkpoint_read_model (const char *path, GError **error);
 
 G_END_DECLS

@@ -79,7 +79,7 @@ grok_measure_applies (GrokMeasure measure, const GrokConfig *config)
 void
 grok_measure_options_init (GrokMeasureOptions *options)
 {
-  options->epsilon = 1.0;
+  options->epsilon = 0.25;
   options->lmn_points = 1024;
   options->lc_samples = 256;
   options->lc_directions = 25;

@@ -32,7 +32,7 @@ gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *confi
 
 typedef struct
 {
-  double epsilon;       /* complexity: nats of loss the coarse-graining may cost (1.0) */
+  double epsilon;       /* complexity: nats of loss the coarse-graining may cost (0.25) */
   int    lmn_points;    /* LMN: training inputs used (1024) */
   int    lc_samples;    /* local complexity: training inputs sampled (256) */
   int    lc_directions; /* local complexity: P, giving 2P vertices (25) */
