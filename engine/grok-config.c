@@ -105,6 +105,33 @@ static const GrokConfigKey keys[] = {
            "The most checkpoints a run folder keeps (0: no limit). Past it the log-spaced set is "
            "thinned evenly; the first and the latest are always kept."),
 
+  INT_KEY ("measures.spectrum_per_decade", measures.spectrum_per_decade, 0, 100, 0, "",
+           "Spectral entropy and effective rank: evaluations per decade of steps on a log "
+           "schedule (at the evaluation rows); 0 here and in spectrum_every turns it off, as "
+           "for every measure (the presets turn them on)."),
+  INT_KEY ("measures.spectrum_every", measures.spectrum_every, 0, 1e9, 0, "steps",
+           "Spectral entropy and effective rank also every this many steps; 0 for none."),
+  INT_KEY ("measures.complexity_per_decade", measures.complexity_per_decade, 0, 100, 0, "",
+           "Coarse-grained complexity (DeMoss et al.): evaluations per decade of steps."),
+  INT_KEY ("measures.complexity_every", measures.complexity_every, 0, 1e9, 0, "steps",
+           "Coarse-grained complexity also every this many steps; 0 for none."),
+  NUM_KEY ("measures.complexity_epsilon", measures.complexity_epsilon, 0, 100, TRUE, FALSE, 0.25,
+           "nats", "How much training loss the coarse-graining may cost."),
+  INT_KEY ("measures.lmn_per_decade", measures.lmn_per_decade, 0, 100, 0, "",
+           "Linear mapping number (MLPs): evaluations per decade of steps."),
+  INT_KEY ("measures.lmn_every", measures.lmn_every, 0, 1e9, 0, "steps",
+           "Linear mapping number also every this many steps; 0 for none."),
+  INT_KEY ("measures.lmn_points", measures.lmn_points, 2, 4096, 512, "points",
+           "Training inputs the linear mapping number is measured on."),
+  INT_KEY ("measures.regions_per_decade", measures.regions_per_decade, 0, 100, 0, "",
+           "Linear-region count (MLPs on xor2d): evaluations per decade of steps."),
+  INT_KEY ("measures.regions_every", measures.regions_every, 0, 1e9, 0, "steps",
+           "Linear-region count also every this many steps; 0 for none."),
+  INT_KEY ("measures.local_complexity_per_decade", measures.local_complexity_per_decade, 0, 100,
+           0, "", "Local complexity (MLPs) at radii 0.05 to 5: evaluations per decade of steps."),
+  INT_KEY ("measures.local_complexity_every", measures.local_complexity_every, 0, 1e9, 0, "steps",
+           "Local complexity also every this many steps; 0 for none."),
+
   { "run.parent", GROK_KEY_STRING, OFF (run.parent), 0, 0, FALSE, FALSE, NULL, 0, "", "",
     "Set by fork: the run folder this run was forked from (empty otherwise)." },
   INT_KEY ("run.parent_step", run.parent_step, -1, 1e12, -1, "steps",

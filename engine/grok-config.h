@@ -76,6 +76,15 @@ typedef struct
   } checkpoints;
   struct
   {
+    gint64 spectrum_per_decade, spectrum_every;
+    gint64 complexity_per_decade, complexity_every;
+    double complexity_epsilon;
+    gint64 lmn_per_decade, lmn_every, lmn_points;
+    gint64 regions_per_decade, regions_every;
+    gint64 local_complexity_per_decade, local_complexity_every;
+  } measures;
+  struct
+  {
     char  *parent;       /* the run folder this run was forked from, or "" */
     gint64 parent_step;  /* the parent's checkpoint it started from, or -1 */
   } run;

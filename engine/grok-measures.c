@@ -76,6 +76,70 @@ grok_measure_applies (GrokMeasure measure, const GrokConfig *config)
     }
 }
 
+static void
+schedule_of (GrokMeasure measure, const GrokConfig *config, gint64 *every, gint64 *per_decade)
+{
+  const typeof (config->measures) *m = &config->measures;
+
+  switch (measure)
+    {
+    case GROK_MEASURE_SPECTRUM: *every = m->spectrum_every; *per_decade = m->spectrum_per_decade; break;
+    case GROK_MEASURE_COMPLEXITY: *every = m->complexity_every; *per_decade = m->complexity_per_decade; break;
+    case GROK_MEASURE_LMN: *every = m->lmn_every; *per_decade = m->lmn_per_decade; break;
+    case GROK_MEASURE_REGIONS: *every = m->regions_every; *per_decade = m->regions_per_decade; break;
+    case GROK_MEASURE_LOCAL_COMPLEXITY: *every = m->local_complexity_every; *per_decade = m->local_complexity_per_decade; break;
+    default: g_assert_not_reached ();
+    }
+}
+
+gboolean
+grok_measure_enabled (GrokMeasure measure, const GrokConfig *config)
+{
+  gint64 every, per_decade;
+
+  schedule_of (measure, config, &every, &per_decade);
+  if (measure == GROK_MEASURE_REGIONS && config->task.kind != GROK_TASK_XOR2D)
+    return FALSE;
+  return (every > 0 || per_decade > 0) && grok_measure_applies (measure, config);
+}
+
+gboolean
+grok_measure_due (GrokMeasure measure, const GrokConfig *config, gint64 prev_step, gint64 step)
+{
+  gint64 every, per_decade;
+
+  if (!grok_measure_enabled (measure, config))
+    return FALSE;
+  if (step == 0)
+    return TRUE;
+  schedule_of (measure, config, &every, &per_decade);
+  if (every > 0 && step / every > MAX (prev_step, 0) / every)
+    return TRUE;
+  if (per_decade > 0)
+    {
+      /* the log points round (10^(k / per_decade)): is one in (prev_step, step]? */
+      int k = (int) floor (per_decade * log10 (MAX (prev_step, 1)));
+      for (;; k++)
+        {
+          double t = round (pow (10.0, (double) k / per_decade));
+          if (t > step)
+            break;
+          if (t > prev_step)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+void
+grok_measure_options_from_config (GrokMeasureOptions *options, const GrokConfig *config)
+{
+  grok_measure_options_init (options);
+  options->epsilon = config->measures.complexity_epsilon;
+  options->lmn_points = config->measures.lmn_points;
+  options->seed = config->seed;
+}
+
 void
 grok_measure_options_init (GrokMeasureOptions *options)
 {

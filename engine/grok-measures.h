@@ -30,6 +30,14 @@ gboolean    grok_measure_from_name (const char *name, GrokMeasure *measure, GErr
  * local complexity an MLP) */
 gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *config);
 
+/* TRUE when the config schedules measure at some step in (prev_step, step]: log-spaced
+ * (measures.NAME_per_decade points per decade) or every measures.NAME_every steps, and the
+ * measure applies to the run. Step 0 counts as scheduled for an enabled measure. */
+gboolean    grok_measure_due       (GrokMeasure measure, const GrokConfig *config,
+                                    gint64 prev_step, gint64 step);
+/* the measure is on in config and applies to its run */
+gboolean    grok_measure_enabled   (GrokMeasure measure, const GrokConfig *config);
+
 typedef struct
 {
   double epsilon;       /* complexity: nats of loss the coarse-graining may cost (0.25) */
@@ -40,6 +48,8 @@ typedef struct
 } GrokMeasureOptions;
 
 void        grok_measure_options_init (GrokMeasureOptions *options);
+/* the defaults with the config's measures.* settings applied */
+void        grok_measure_options_from_config (GrokMeasureOptions *options, const GrokConfig *config);
 
 typedef struct
 {

@@ -277,7 +277,7 @@ read_metrics (GrokRunDir *dir)
     {
       add_problem (dir, g_strdup_printf ("cannot read %s: %s", dir->metrics_path,
                                          local ? local->message : "it holds NUL bytes"));
-      dir->metrics = grok_trainer_new_metrics ();
+      dir->metrics = grok_trainer_new_metrics (dir->config);
       dir->header = grok_metrics_format_header (dir->metrics);
       return;
     }
@@ -288,7 +288,7 @@ read_metrics (GrokRunDir *dir)
     {
       add_problem (dir, g_strdup_printf ("%s:1: no valid header line; the file's rows are "
                                          "ignored", dir->metrics_path));
-      dir->metrics = grok_trainer_new_metrics ();
+      dir->metrics = grok_trainer_new_metrics (dir->config);
       dir->header = grok_metrics_format_header (dir->metrics);
       return;
     }

@@ -8,6 +8,7 @@
 
 #include "grok-checkpoints.h"
 #include "grok-error.h"
+#include "grok-measures.h"
 #include "grok-run-dir.h"
 #include "grok-trainer.h"
 
@@ -187,16 +188,55 @@ finish (GrokRun *run, GrokRunState state, const char *message)
   pthread_mutex_unlock (&run->lock);
 }
 
+/* the measures due since the previous row, written into their columns of row */
 static gboolean
-evaluate (GrokRun *run, GError **error)
+measure_row (GrokRun *run, double *row, GError **error)
 {
-  double row[GROK_N_BASE_COLUMNS];
+  const GrokConfig *config = run->trainer->config;
+  gint64 step = run->trainer->step;
+  gint64 prev = run->metrics->n_rows ? (gint64) grok_metrics_get (run->metrics, run->metrics->n_rows - 1, GROK_COL_STEP) : -1;
+  GrokMeasureOptions options;
 
+  grok_measure_options_from_config (&options, config);
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    {
+      g_autoptr (GrokMeasureResult) r = NULL;
+
+      if (!grok_measure_due (m, config, prev, step))
+        continue;
+      r = grok_measure_evaluate (m, config, run->trainer->model->params, &options, NULL, error);
+      if (r == NULL)
+        {
+          g_prefix_error (error, "step %" G_GINT64_FORMAT ", measure %s: ", step, grok_measure_name (m));
+          return FALSE;
+        }
+      for (guint c = 0; c < r->columns->len; c++)
+        {
+          int col = grok_metrics_column_index (run->metrics, r->columns->pdata[c]);
+          if (col >= 0)
+            row[col] = g_array_index (r->values, double, c);
+        }
+    }
+  return TRUE;
+}
+
+/* a metrics row with the measures due; a non-finite loss or norm is an error when
+ * check_divergence, so the thread stops there (the first row only records the state) */
+static gboolean
+evaluate_row (GrokRun *run, gboolean check_divergence, GError **error)
+{
+  guint n = grok_metrics_n_columns (run->metrics);
+  g_autofree double *row = g_new (double, n);
+
+  for (guint i = 0; i < n; i++)
+    row[i] = NAN;
   grok_trainer_evaluate (run->trainer, row);
+  if (isfinite (row[GROK_COL_TRAIN_LOSS]) && !measure_row (run, row, error))
+    return FALSE;
   grok_metrics_append_row (run->metrics, row);
   if (run->dir != NULL && !grok_run_dir_append_row (run->dir, run->metrics, run->metrics->n_rows - 1, error))
     return FALSE;
-  if (!isfinite (row[GROK_COL_TRAIN_LOSS]) || !isfinite (row[GROK_COL_L2_NORM]))
+  if (check_divergence && (!isfinite (row[GROK_COL_TRAIN_LOSS]) || !isfinite (row[GROK_COL_L2_NORM])))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
                    "training diverged at step %" G_GINT64_FORMAT ": the training loss is %g "
@@ -205,6 +245,12 @@ evaluate (GrokRun *run, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+evaluate (GrokRun *run, GError **error)
+{
+  return evaluate_row (run, TRUE, error);
 }
 
 static gboolean
@@ -311,24 +357,21 @@ GrokRun *
 grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite, GError **error)
 {
   g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
-  double row[GROK_N_BASE_COLUMNS];
 
   g_return_val_if_fail (config != NULL, NULL);
 
   run->trainer = grok_trainer_new (config, error);
   if (run->trainer == NULL)
     return NULL;
-  run->metrics = grok_trainer_new_metrics ();
+  run->metrics = grok_trainer_new_metrics (config);
   if (run_dir != NULL)
     {
       run->dir = grok_run_dir_create (run_dir, config, run->metrics, overwrite, error);
       if (run->dir == NULL)
         return NULL;
     }
-  grok_trainer_evaluate (run->trainer, row);
-  grok_metrics_append_row (run->metrics, row);
-  if (run->dir != NULL && (!grok_run_dir_append_row (run->dir, run->metrics, 0, error) ||
-                           !save_checkpoint (run, error)))
+  /* the first row, at step 0, with every measure turned on */
+  if (!evaluate_row (run, FALSE, error) || !save_checkpoint (run, error))
     return NULL;
   return finish_setup (g_steal_pointer (&run));
 }
@@ -336,9 +379,16 @@ grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite,
 static GrokMetrics *
 rows_up_to (const GrokMetrics *metrics, gint64 step)
 {
-  /* the columns were checked to be the base ones */
-  GrokMetrics *out = grok_trainer_new_metrics ();
-  int col = grok_metrics_column_index (metrics, "step");
+  /* the same columns as the rows come with */
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  GrokMetrics *out;
+  int col;
+
+  for (guint i = 0; i < metrics->columns->len; i++)
+    g_ptr_array_add (names, metrics->columns->pdata[i]);
+  g_ptr_array_add (names, NULL);
+  out = grok_metrics_new ((const char * const *) names->pdata);
+  col = grok_metrics_column_index (metrics, "step");
 
   for (guint r = 0; col >= 0 && r < metrics->n_rows; r++)
     if (grok_metrics_get (metrics, r, col) <= step)
@@ -347,19 +397,23 @@ rows_up_to (const GrokMetrics *metrics, gint64 step)
   return out;
 }
 
-/* a folder's metrics must have the columns this engine writes, or its rows cannot be extended */
+/* a folder's metrics must start with the base columns this engine writes, or its rows cannot be
+ * extended; measure columns after them are the folder's own */
 static gboolean
 check_columns (const GrokMetrics *metrics, const char *run_dir, GError **error)
 {
-  g_autoptr (GrokMetrics) ours = grok_trainer_new_metrics ();
+  g_autoptr (GrokMetrics) ours = grok_trainer_new_metrics (NULL);
   g_autofree char *want = grok_metrics_format_header (ours);
   g_autofree char *have = grok_metrics_format_header (metrics);
+  gboolean ok = metrics->columns->len >= ours->columns->len;
 
-  if (g_str_equal (want, have))
+  for (guint i = 0; ok && i < ours->columns->len; i++)
+    ok = g_str_equal (ours->columns->pdata[i], metrics->columns->pdata[i]);
+  if (ok)
     return TRUE;
   g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
-               "%s/metrics.csv has the columns %.*s, not the %.*s this version writes", run_dir,
-               (int) strlen (have) - 1, have, (int) strlen (want) - 1, want);
+               "%s/metrics.csv has the columns %.*s, not the %.*s this version writes first",
+               run_dir, (int) strlen (have) - 1, have, (int) strlen (want) - 1, want);
   return FALSE;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grok-error.h"
+#include "grok-measures.h"
 
 enum { STREAM_BATCHES = 21 };
 
@@ -193,8 +194,17 @@ grok_trainer_evaluate (GrokTrainer *trainer, double *row)
 }
 
 GrokMetrics *
-grok_trainer_new_metrics (void)
+grok_trainer_new_metrics (const GrokConfig *config)
 {
-  static const char * const columns[] = { GROK_METRICS_BASE_COLUMNS, NULL };
-  return grok_metrics_new (columns);
+  static const char * const base[] = { GROK_METRICS_BASE_COLUMNS, NULL };
+  g_autoptr (GPtrArray) columns = g_ptr_array_new ();
+
+  for (int i = 0; base[i] != NULL; i++)
+    g_ptr_array_add (columns, (gpointer) base[i]);
+  for (guint m = 0; config != NULL && m < GROK_N_MEASURES; m++)
+    if (grok_measure_enabled (m, config))
+      for (const char * const *c = grok_measure_columns (m); *c != NULL; c++)
+        g_ptr_array_add (columns, (gpointer) *c);
+  g_ptr_array_add (columns, NULL);
+  return grok_metrics_new ((const char * const *) columns->pdata);
 }

@@ -56,8 +56,9 @@ void         grok_trainer_evaluate (GrokTrainer *trainer, double *row);
 gboolean     grok_trainer_eval_due (GrokTrainer *trainer);
 /* the fractional epoch of the current step */
 double       grok_trainer_epoch    (GrokTrainer *trainer);
-/* a new metrics table with the base columns */
-GrokMetrics *grok_trainer_new_metrics (void);
+/* a new metrics table: the base columns, then the columns of every measure config turns on
+ * (config NULL: the base columns only) */
+GrokMetrics *grok_trainer_new_metrics (const GrokConfig *config);
 
 /* Checkpoints (grok-trainer-state.c). One safetensors file holds everything needed to continue
  * bit-identically: the parameters under their SPEC names, the optimiser moments under

@@ -107,7 +107,10 @@ test_kill_anywhere (void)
   const char *train[] = { "train", "liu-add31", "--out", dir, "--force", "--quiet",
                           "--steps", "100000000", "--set", "train.batch_size=128",
                           "--set", "train.eval_every=3", "--set", "checkpoints.every=7",
-                          "--set", "checkpoints.keep=12", "--set", "train.threads=1", NULL };
+                          "--set", "checkpoints.keep=12", "--set", "train.threads=1",
+                          "--set", "measures.complexity_per_decade=0",
+                          "--set", "measures.lmn_per_decade=0",
+                          "--set", "measures.local_complexity_per_decade=0", NULL };
   const char *resume[] = { "resume", dir, "--quiet", NULL };
   int trials = g_test_slow () ? 400 : 50, resumed = 0;
   gboolean can_resume = FALSE;
@@ -143,7 +146,10 @@ test_interrupt (void)
   g_autofree char *root = g_dir_make_tmp ("grok-int-XXXXXX", NULL);
   g_autofree char *dir = g_build_filename (root, "run", NULL);
   const char *train[] = { "train", "liu-add31", "--out", dir, "--quiet", "--steps", "100000000",
-                          "--set", "train.threads=1", "--set", "checkpoints.per_decade=0", NULL };
+                          "--set", "train.threads=1", "--set", "checkpoints.per_decade=0",
+                          "--set", "measures.complexity_per_decade=0",
+                          "--set", "measures.lmn_per_decade=0",
+                          "--set", "measures.local_complexity_per_decade=0", NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) steps = NULL;
   g_autoptr (GrokRun) run = NULL;

@@ -10,7 +10,7 @@ static GrokMetrics *
 train_all (GrokConfig *config)
 {
   g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
-  GrokMetrics *metrics = grok_trainer_new_metrics ();
+  GrokMetrics *metrics = grok_trainer_new_metrics (NULL);
   double row[GROK_N_BASE_COLUMNS];
 
   g_assert_nonnull (trainer);
