@@ -7,7 +7,7 @@
 
 #include "grok-error.h"
 
-enum { STREAM_BATCHES = 21 };
+enum { STREAM_BATCHES = 21, STREAM_NOISE = 22 };
 
 /* the largest batch an evaluation pushes through the model at once */
 #define EVAL_CHUNK 2048
@@ -35,13 +35,16 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   trainer = g_new0 (GrokTrainer, 1);
   trainer->config = grok_config_copy (config);
   trainer->dataset = ds = grok_dataset_new (config);
-  trainer->batch_size = config->train.batch_size > 0 ? config->train.batch_size : ds->n_train;
+  trainer->batch_size = grok_config_batch_size (config, ds->n_train);
   trainer->steps_per_epoch = (ds->n_train + trainer->batch_size - 1) / trainer->batch_size;
   max_batch = MAX (trainer->batch_size, MIN (EVAL_CHUNK, MAX (ds->n_train, ds->n_test)));
   trainer->model = grok_model_new (config, ds, max_batch);
   grok_model_init_params (trainer->model, config->seed);
   trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
+  grok_rng_init_stream (&trainer->noise_rng, config->seed, STREAM_NOISE);
+  if (config->reg.weight_noise > 0)
+    trainer->clean = g_new (float, trainer->model->params->numel);
 
   trainer->order = g_new (int, ds->n_train);
   for (int i = 0; i < ds->n_train; i++)
@@ -68,6 +71,7 @@ grok_trainer_free (GrokTrainer *trainer)
   g_free (trainer->batch_tokens);
   g_free (trainer->batch_x);
   g_free (trainer->batch_y);
+  g_free (trainer->clean);
   g_free (trainer);
 }
 
@@ -119,18 +123,34 @@ all_finite (const float *x, gsize n)
   return acc == 0.0f;
 }
 
-gboolean
-grok_trainer_step (GrokTrainer *trainer, GError **error)
+void
+grok_trainer_set_penalty (GrokTrainer *trainer, GrokPenaltyFunc penalty, gpointer user_data)
+{
+  g_return_if_fail (trainer != NULL && penalty != NULL);
+  trainer->penalty = penalty;
+  trainer->penalty_data = user_data;
+}
+
+/* theta' = theta + N(0, sigma^2), keeping theta in trainer->clean */
+static void
+add_weight_noise (GrokTrainer *trainer, GrokParams *params, double sigma)
+{
+  memcpy (trainer->clean, params->data, sizeof (float) * params->numel);
+  for (gsize i = 0; i < params->numel; i++)
+    params->data[i] += (float) (sigma * grok_rng_normal (&trainer->noise_rng));
+}
+
+/* the gradient of the loss (and the penalty) at the current, possibly noisy, parameters;
+ * FALSE with error set when the loss or the gradient is not finite */
+static gboolean
+compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
 {
   GrokModel *model = trainer->model;
   GrokParams *params = model->params;
   double clip = trainer->config->train.prob_clip;
-  gint64 start = g_get_monotonic_time ();
-  GrokBatch batch = { 0 };
-  double loss;
+  double lambda = trainer->config->reg.spectral_entropy;
+  double loss = grok_model_forward_loss (model, batch, clip, NULL);
 
-  next_batch (trainer, &batch);
-  loss = grok_model_forward_loss (model, &batch, clip, NULL);
   trainer->last_loss = loss;
   if (!isfinite (loss))
     {
@@ -139,14 +159,36 @@ grok_trainer_step (GrokTrainer *trainer, GError **error)
                    trainer->step + 1, loss);
       return FALSE;
     }
-  grok_model_backward (model, &batch, clip);
-  if (!all_finite (params->grad, params->numel))
+  grok_model_backward (model, batch, clip);
+  trainer->last_penalty = lambda > 0 ? trainer->penalty (params, lambda, trainer->penalty_data)
+                                     : 0.0;
+  if (!all_finite (params->grad, params->numel) || !isfinite (trainer->last_penalty))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
                    "training diverged at step %" G_GINT64_FORMAT ": a gradient is not finite",
                    trainer->step + 1);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+grok_trainer_step (GrokTrainer *trainer, GError **error)
+{
+  GrokParams *params = trainer->model->params;
+  double sigma = trainer->config->reg.weight_noise;
+  gint64 start = g_get_monotonic_time ();
+  GrokBatch batch = { 0 };
+  gboolean ok;
+
+  next_batch (trainer, &batch);
+  if (sigma > 0)
+    add_weight_noise (trainer, params, sigma);
+  ok = compute_gradient (trainer, &batch, error);
+  if (sigma > 0)
+    memcpy (params->data, trainer->clean, sizeof (float) * params->numel);
+  if (!ok)
+    return FALSE;
   grok_optimizer_step (trainer->optim, params->data, params->grad);
   trainer->step++;
   trainer->wall_seconds += (g_get_monotonic_time () - start) / 1e6;
