@@ -160,7 +160,7 @@ compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
       return FALSE;
     }
   grok_model_backward (model, batch, clip);
-  trainer->last_penalty = lambda > 0 ? trainer->penalty (params, lambda, trainer->penalty_data)
+  trainer->last_penalty = lambda > 0 && trainer->penalty ? trainer->penalty (params, lambda, trainer->penalty_data)
                                      : 0.0;
   if (!all_finite (params->grad, params->numel) || !isfinite (trainer->last_penalty))
     {
