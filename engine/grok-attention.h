@@ -54,4 +54,20 @@ void  grok_attention_backward  (float *dx, const GrokAttentionGrads *dw, float *
                                 const GrokAttentionWeights *w, int B, int T, int C,
                                 int n_heads);
 
+/* The same attention split after the q, k, v projections, for a caller that computes them in
+ * its own way (the transformer's first block reads them from per-token tables):
+ * mix_forward takes cache->q, k, v as given and fills cache->att, cache->heads and
+ * out (B*T, C) = heads @ wo^T + bo; mix_backward overwrites dq, dk, dv (B*T, C) with the
+ * gradients with respect to the projections and adds into dw->wo and dw->bo only. Its scratch
+ * holds grok_attention_mix_scratch_floats () floats; dq, dk, dv may not alias dout. */
+void  grok_attention_mix_forward  (float *out, const GrokAttentionCache *cache,
+                                   const GrokAttentionWeights *w, int B, int T, int C,
+                                   int n_heads);
+gsize grok_attention_mix_scratch_floats (int B, int T, int C, int n_heads);
+void  grok_attention_mix_backward (float *dq, float *dk, float *dv,
+                                   const GrokAttentionGrads *dw, float *scratch,
+                                   const float *dout, const GrokAttentionCache *cache,
+                                   const GrokAttentionWeights *w, int B, int T, int C,
+                                   int n_heads);
+
 G_END_DECLS

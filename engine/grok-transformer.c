@@ -9,7 +9,10 @@
  *   logits  (B, V) = unembed (xout of the last block)
  * Only the last position is read out, and in the last block nothing after the attention mixes
  * positions, so there the MLP and LN2 run on the B last-position rows alone (M = B, in = those
- * rows of xmid gathered); in the other blocks M = N and in = xmid. */
+ * rows of xmid gathered); in the other blocks M = N and in = xmid.
+ * The first block's input is a sum of two table rows, so its q, k, v projections are too:
+ * they are computed once per table row (V + T rows instead of N) and gathered, and their
+ * backward pass sums the gradients per table row first. */
 #include "grok-transformer.h"
 
 #include <math.h>
@@ -46,7 +49,10 @@ typedef struct
   float    *x0;                     /* (max_batch * T, C) */
   float    *grad_buf[3];            /* (max_batch * T, C) each, for the backward pass */
   float    *grad_mlp;               /* (max_batch * T, F) */
-  float    *attn_scratch;
+  float    *attn_scratch;             /* dq, dk, dv (max_batch * T, C) each, then the mixing's */
+  float    *tables;                   /* q, k, v each: (V + T, C) projected token rows, then
+                                       * position rows; per-row gradient sums in backward */
+  float    *table_grad;               /* (V, C) */
 } GrokTransformer;
 
 enum { STREAM_INIT = 12 };
@@ -96,6 +102,8 @@ transformer_finalize (GrokModel *model)
     g_free (tf->grad_buf[i]);
   g_free (tf->grad_mlp);
   g_free (tf->attn_scratch);
+  g_free (tf->tables);
+  g_free (tf->table_grad);
 }
 
 /* ---- initialisation ---- */
@@ -212,15 +220,54 @@ mlp_input (GrokTransformer *tf, Block *blk, int B)
   return blk->gathered;
 }
 
+static float *
+table_of (GrokTransformer *tf, int p)
+{
+  return tf->tables + (gsize) p * (tf->vocab + tf->parent.n_positions) * tf->d_model;
+}
+
+/* the first block's q, k, v: tok_embed @ w^T + b and pos_embed[:T] @ w^T once per table row,
+ * then row (b, t) = token row + position row */
 static void
-block_forward (GrokTransformer *tf, Block *blk, const float *x, int B)
+embedded_projections (GrokTransformer *tf, Block *blk, const int *tokens, int B)
+{
+  int T = tf->parent.n_positions, C = tf->d_model, V = tf->vocab;
+  float *dst[3] = { blk->cache.q, blk->cache.k, blk->cache.v };
+
+  for (int p = 0; p < 3; p++)
+    {
+      float *tab = table_of (tf, p), *pos_tab = tab + (gsize) V * C;
+      const float *w = data_of (tf, blk->tensor[T_Q_W + 2 * p]);
+
+      grok_linear_forward (tab, data_of (tf, tf->tok_embed), w,
+                           data_of (tf, blk->tensor[T_Q_B + 2 * p]), V, C, C);
+      grok_linear_forward (pos_tab, data_of (tf, tf->pos_embed), w, NULL, T, C, C);
+      for (int n = 0; n < B * T; n++)
+        {
+          const float *a = tab + (gsize) tokens[n] * C, *b = pos_tab + (gsize) (n % T) * C;
+          float *out = dst[p] + (gsize) n * C;
+          for (int c = 0; c < C; c++)
+            out[c] = a[c] + b[c];
+        }
+    }
+}
+
+/* tokens is the batch's for the first block (its input is the embedding sum), else NULL */
+static void
+block_forward (GrokTransformer *tf, Block *blk, const float *x, const int *tokens, int B)
 {
   int T = tf->parent.n_positions, C = tf->d_model, F = tf->d_mlp;
   int N = B * T, M = blk->gathered ? B : N;
   GrokAttentionWeights w = attention_weights (tf, blk);
   const float *in;
 
-  grok_attention_forward (blk->r1, &blk->cache, x, &w, B, T, C, tf->n_heads);
+  if (tokens != NULL)
+    {
+      embedded_projections (tf, blk, tokens, B);
+      grok_attention_mix_forward (blk->r1, &blk->cache, &w, B, T, C, tf->n_heads);
+    }
+  else
+    grok_attention_forward (blk->r1, &blk->cache, x, &w, B, T, C, tf->n_heads);
   add_into (blk->r1, x, (gsize) N * C);
   grok_layernorm_forward (blk->xmid, blk->mean1, blk->rstd1, blk->r1,
                           data_of (tf, blk->tensor[T_LN1_W]), data_of (tf, blk->tensor[T_LN1_B]),
@@ -251,7 +298,7 @@ transformer_forward (GrokModel *model, const GrokBatch *batch)
 
   embed_forward (tf, batch->tokens, B);
   for (int i = 0; i < tf->n_blocks; i++)
-    block_forward (tf, &tf->blocks[i], block_input (tf, i), B);
+    block_forward (tf, &tf->blocks[i], block_input (tf, i), i == 0 ? batch->tokens : NULL, B);
   grok_linear_forward (model->logits, tf->blocks[tf->n_blocks - 1].xout,
                        data_of (tf, tf->unembed_w), data_of (tf, tf->unembed_b),
                        B, tf->d_model, model->n_classes);
@@ -259,10 +306,48 @@ transformer_forward (GrokModel *model, const GrokBatch *batch)
 
 /* ---- backward ---- */
 
+/* The first block's attention backward: the mixing gives dq, dk, dv; each is summed per token
+ * and per position (S), then dw += S_tok^T tok_embed + S_pos^T pos_embed[:T], db += the sums,
+ * and the embeddings' gradients += S @ w */
+static void
+embedded_attention_backward (GrokTransformer *tf, Block *blk, const float *dout,
+                             const int *tokens, int B)
+{
+  int T = tf->parent.n_positions, C = tf->d_model, V = tf->vocab;
+  gsize NC = (gsize) B * T * C;
+  float *d[3] = { tf->attn_scratch, tf->attn_scratch + NC, tf->attn_scratch + 2 * NC };
+  GrokAttentionWeights w = attention_weights (tf, blk);
+  GrokAttentionGrads dw = attention_grads (tf, blk);
+
+  grok_attention_mix_backward (d[0], d[1], d[2], &dw, tf->attn_scratch + 3 * NC, dout,
+                               &blk->cache, &w, B, T, C, tf->n_heads);
+  for (int p = 0; p < 3; p++)
+    {
+      float *sum = table_of (tf, p), *pos_sum = sum + (gsize) V * C;
+      int wi = blk->tensor[T_Q_W + 2 * p], bi = blk->tensor[T_Q_B + 2 * p];
+
+      memset (sum, 0, sizeof (float) * (V + T) * C);
+      for (int n = 0; n < B * T; n++)
+        {
+          add_into (sum + (gsize) tokens[n] * C, d[p] + (gsize) n * C, C);
+          add_into (pos_sum + (gsize) (n % T) * C, d[p] + (gsize) n * C, C);
+        }
+      grok_linear_backward (tf->table_grad, grad_of (tf, wi), grad_of (tf, bi), sum,
+                            data_of (tf, tf->tok_embed), data_of (tf, wi), V, C, C);
+      add_into (grad_of (tf, tf->tok_embed), tf->table_grad, (gsize) V * C);
+      grok_linear_backward (tf->table_grad, grad_of (tf, wi), NULL, pos_sum,
+                            data_of (tf, tf->pos_embed), data_of (tf, wi), T, C, C);
+      add_into (grad_of (tf, tf->pos_embed), tf->table_grad, (gsize) T * C);
+    }
+}
+
 /* From d(loss)/d(xout) in dout (M, C), which is clobbered, to d(loss)/d(block input) (N, C),
- * returned: one of the three gradient buffers, never dout's */
+ * returned: one of the three gradient buffers, never dout's. For the first block (tokens not
+ * NULL) the attention's part of the input gradient goes straight into the embeddings' and only
+ * the residual's is returned. */
 static float *
-block_backward (GrokTransformer *tf, Block *blk, float *dout, const float *x, int B)
+block_backward (GrokTransformer *tf, Block *blk, float *dout, const float *x,
+                const int *tokens, int B)
 {
   int T = tf->parent.n_positions, C = tf->d_model, F = tf->d_mlp;
   int N = B * T, M = blk->gathered ? B : N;
@@ -309,6 +394,11 @@ block_backward (GrokTransformer *tf, Block *blk, float *dout, const float *x, in
   grok_layernorm_backward (dmid, grad_of (tf, blk->tensor[T_LN1_W]),
                            grad_of (tf, blk->tensor[T_LN1_B]), dmid, blk->r1, blk->mean1,
                            blk->rstd1, data_of (tf, blk->tensor[T_LN1_W]), N, C);
+  if (tokens != NULL)
+    {
+      embedded_attention_backward (tf, blk, dmid, tokens, B);
+      return dmid;
+    }
   grok_attention_backward (dx, &dw, tf->attn_scratch, dmid, x, &blk->cache, &w, B, T, C,
                            tf->n_heads);
   add_into (dx, dmid, (gsize) N * C);
@@ -326,7 +416,8 @@ transformer_backward (GrokModel *model, const GrokBatch *batch)
                         model->dlogits, tf->blocks[tf->n_blocks - 1].xout,
                         data_of (tf, tf->unembed_w), B, C, model->n_classes);
   for (int i = tf->n_blocks - 1; i >= 0; i--)
-    d = block_backward (tf, &tf->blocks[i], d, block_input (tf, i), B);
+    d = block_backward (tf, &tf->blocks[i], d, block_input (tf, i),
+                        i == 0 ? batch->tokens : NULL, B);
   grok_embedding_backward (grad_of (tf, tf->tok_embed), d, batch->tokens, B, T, C);
   for (int b = 0; b < B; b++)
     add_into (dpos, d + (gsize) b * T * C, (gsize) T * C);
@@ -436,5 +527,7 @@ grok_transformer_new (const GrokConfig *config, const GrokDataset *dataset, int 
   tf->grad_mlp = g_new0 (float, N * tf->d_mlp);
   tf->attn_scratch = g_new0 (float, grok_attention_scratch_floats (max_batch, T, C,
                                                                    tf->n_heads));
+  tf->tables = g_new0 (float, (gsize) 3 * (tf->vocab + T) * C);
+  tf->table_grad = g_new0 (float, (gsize) tf->vocab * C);
   return model;
 }
