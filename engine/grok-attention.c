@@ -194,3 +194,115 @@ grok_attention_backward (float *dx, const GrokAttentionGrads *dw, float *scratch
   project_backward (dx, 1.0f, dw->wk, dw->bk, dk, x, w->wk, N, C);
   project_backward (dx, 1.0f, dw->wv, dw->bv, dv, x, w->wv, N, C);
 }
+
+/* ---- the last query alone ---- */
+
+/* One sequence, one head, one query q (D) against T keys and values that step C apart:
+ * att (T) = softmax (scale * k q); heads (D) = att v. The sums run over D = 32 or T = 4
+ * floats, too short for sgemm calls to pay off. */
+static void
+last_head_forward (float *att, float *heads, const float *q, const float *k, const float *v,
+                   int T, int C, int D, float scale)
+{
+  float max = -INFINITY, sum = 0.0f;
+
+  for (int t = 0; t < T; t++)
+    {
+      float s = 0.0f;
+      for (int d = 0; d < D; d++)
+        s += q[d] * k[(gsize) t * C + d];
+      att[t] = s * scale;
+      max = fmaxf (max, att[t]);
+    }
+  for (int t = 0; t < T; t++)
+    sum += att[t] = expf (att[t] - max);
+  for (int t = 0; t < T; t++)
+    att[t] /= sum;
+  for (int d = 0; d < D; d++)
+    heads[d] = 0.0f;
+  for (int t = 0; t < T; t++)
+    for (int d = 0; d < D; d++)
+      heads[d] += att[t] * v[(gsize) t * C + d];
+}
+
+void
+grok_attention_last_forward (float *out, float *att, float *heads, const float *q,
+                             const float *k, const float *v, const GrokAttentionWeights *w,
+                             int B, int T, int C, int n_heads)
+{
+  g_return_if_fail (out != NULL && att != NULL && heads != NULL && w != NULL);
+  g_return_if_fail (q != NULL && k != NULL && v != NULL);
+  g_return_if_fail (B > 0 && T > 0 && n_heads > 0 && C > 0 && C % n_heads == 0);
+
+  int D = C / n_heads;
+  float scale = 1.0f / sqrtf ((float) D);
+
+  for (int b = 0; b < B; b++)
+    for (int h = 0; h < n_heads; h++)
+      {
+        gsize row = (gsize) b * C + (gsize) h * D, keys = (gsize) b * T * C + (gsize) h * D;
+        last_head_forward (att + ((gsize) b * n_heads + h) * T, heads + row, q + row,
+                           k + keys, v + keys, T, C, D, scale);
+      }
+  project_forward (out, heads, w->wo, w->bo, B, C);
+}
+
+/* backward of last_head_forward: dq (D) and dk, dv (T rows, stepping C) are overwritten */
+static void
+last_head_backward (float *dq, float *dk, float *dv, const float *dheads, const float *att,
+                    const float *q, const float *k, const float *v, int T, int C, int D,
+                    float scale)
+{
+  float expect = 0.0f;
+
+  /* datt[t] = dheads . v[t], used twice; recomputing it (D products) avoids a T-sized buffer */
+  for (int t = 0; t < T; t++)
+    {
+      float datt = 0.0f;
+      for (int d = 0; d < D; d++)
+        datt += dheads[d] * v[(gsize) t * C + d];
+      expect += att[t] * datt;
+    }
+  for (int d = 0; d < D; d++)
+    dq[d] = 0.0f;
+  for (int t = 0; t < T; t++)
+    {
+      float datt = 0.0f, ds;
+      for (int d = 0; d < D; d++)
+        datt += dheads[d] * v[(gsize) t * C + d];
+      /* through the softmax, then scores = scale * k q */
+      ds = att[t] * (datt - expect) * scale;
+      for (int d = 0; d < D; d++)
+        {
+          dv[(gsize) t * C + d] = att[t] * dheads[d];
+          dk[(gsize) t * C + d] = ds * q[d];
+          dq[d] += ds * k[(gsize) t * C + d];
+        }
+    }
+}
+
+void
+grok_attention_last_backward (float *dq, float *dk, float *dv, float *dheads,
+                              const GrokAttentionGrads *dw, const float *dout, const float *att,
+                              const float *heads, const float *q, const float *k,
+                              const float *v, const GrokAttentionWeights *w, int B, int T,
+                              int C, int n_heads)
+{
+  g_return_if_fail (dq != NULL && dk != NULL && dv != NULL && dheads != NULL && dw != NULL);
+  g_return_if_fail (dout != NULL && att != NULL && heads != NULL && w != NULL);
+  g_return_if_fail (q != NULL && k != NULL && v != NULL);
+  g_return_if_fail (B > 0 && T > 0 && n_heads > 0 && C > 0 && C % n_heads == 0);
+
+  int D = C / n_heads;
+  float scale = 1.0f / sqrtf ((float) D);
+
+  project_backward (dheads, 0.0f, dw->wo, dw->bo, dout, heads, w->wo, B, C);
+  for (int b = 0; b < B; b++)
+    for (int h = 0; h < n_heads; h++)
+      {
+        gsize row = (gsize) b * C + (gsize) h * D, keys = (gsize) b * T * C + (gsize) h * D;
+        last_head_backward (dq + row, dk + keys, dv + keys, dheads + row,
+                            att + ((gsize) b * n_heads + h) * T, q + row, k + keys, v + keys,
+                            T, C, D, scale);
+      }
+}

@@ -3,16 +3,18 @@
  * Shapes for a batch of B sequences of T tokens, N = B * T rows, C = d_model, F = d_mlp,
  * V = vocabulary. Rows are tokens, sequence-major (row b * T + t), as grok-attention.h reads them.
  *   x0      (N, C)  tok_embed[token] + pos_embed[t]
- *   block:  r1 = x + attn (x)            (N, C);  xmid = LN1 (r1)       (N, C)
- *           pre = fc1 (in)               (M, F);  act = gelu (pre)      (M, F)
- *           r2 = in + fc2 (act)          (M, C);  xout = LN2 (r2)       (M, C)
+ *   block:  k, v = projections of x       (N, C);  q                     (M, C)
+ *           r1 = x + attn (x)             (M, C);  xmid = LN1 (r1)       (M, C)
+ *           pre = fc1 (xmid)              (M, F);  act = gelu (pre)      (M, F)
+ *           r2 = xmid + fc2 (act)         (M, C);  xout = LN2 (r2)       (M, C)
  *   logits  (B, V) = unembed (xout of the last block)
- * Only the last position is read out, and in the last block nothing after the attention mixes
- * positions, so there the MLP and LN2 run on the B last-position rows alone (M = B, in = those
- * rows of xmid gathered); in the other blocks M = N and in = xmid.
- * The first block's input is a sum of two table rows, so its q, k, v projections are too:
- * they are computed once per table row (V + T rows instead of N) and gathered, and their
- * backward pass sums the gradients per table row first. */
+ * Two shortcuts, both exact. Only the last position is read out, so the last block needs its
+ * query and everything after the attention at the B last positions alone (M = B there, M = N
+ * in the other blocks): its attention is grok_attention_last_*, and xlast holds its input's
+ * last-position rows for the residual. And the first block's input is a sum of two table
+ * rows, so its q, k, v projections are too: they are computed once per table row (V + T
+ * rows instead of N) and gathered, and their backward pass sums the gradients per table row
+ * before the products. */
 #include "grok-transformer.h"
 
 #include <math.h>
@@ -33,9 +35,10 @@ enum
 typedef struct
 {
   int                tensor[N_BLOCK_TENSORS];
-  GrokAttentionCache cache;
+  gboolean           last;
+  GrokAttentionCache cache;         /* q, heads (M, C); k, v (N, C); att (B, H, T or T*T) */
+  float             *xlast;         /* (B, C) the input's last-position rows; last block */
   float             *r1, *mean1, *rstd1, *xmid;
-  float             *gathered;      /* (B, C) last-position rows of xmid; last block only */
   float             *pre, *act, *r2, *mean2, *rstd2, *xout;
 } Block;
 
@@ -47,7 +50,7 @@ typedef struct
   int       tok_embed, pos_embed, unembed_w, unembed_b;
   Block    *blocks;
   float    *x0;                     /* (max_batch * T, C) */
-  float    *grad_buf[3];            /* (max_batch * T, C) each, for the backward pass */
+  float    *grad_buf[4];            /* (max_batch * T, C) each, for the backward pass */
   float    *grad_mlp;               /* (max_batch * T, F) */
   float    *attn_scratch;             /* dq, dk, dv (max_batch * T, C) each, then the mixing's */
   float    *tables;                   /* q, k, v each: (V + T, C) projected token rows, then
@@ -82,7 +85,7 @@ block_free (Block *blk)
 {
   float **bufs[] = { &blk->cache.q, &blk->cache.k, &blk->cache.v, &blk->cache.att,
                      &blk->cache.heads, &blk->r1, &blk->mean1, &blk->rstd1, &blk->xmid,
-                     &blk->gathered, &blk->pre, &blk->act, &blk->r2, &blk->mean2,
+                     &blk->xlast, &blk->pre, &blk->act, &blk->r2, &blk->mean2,
                      &blk->rstd2, &blk->xout };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bufs); i++)
@@ -98,7 +101,7 @@ transformer_finalize (GrokModel *model)
     block_free (&tf->blocks[i]);
   g_free (tf->blocks);
   g_free (tf->x0);
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 4; i++)
     g_free (tf->grad_buf[i]);
   g_free (tf->grad_mlp);
   g_free (tf->attn_scratch);
@@ -206,20 +209,6 @@ embed_forward (GrokTransformer *tf, const int *tokens, int B)
     add_into (tf->x0 + (gsize) b * T * C, pos, (gsize) T * C);
 }
 
-/* the MLP input of a block: xmid itself, or in the last block its last-position rows */
-static const float *
-mlp_input (GrokTransformer *tf, Block *blk, int B)
-{
-  int T = tf->parent.n_positions, C = tf->d_model;
-
-  if (blk->gathered == NULL)
-    return blk->xmid;
-  for (int b = 0; b < B; b++)
-    memcpy (blk->gathered + (gsize) b * C, blk->xmid + ((gsize) b * T + T - 1) * C,
-            sizeof (float) * C);
-  return blk->gathered;
-}
-
 static float *
 table_of (GrokTransformer *tf, int p)
 {
@@ -227,7 +216,7 @@ table_of (GrokTransformer *tf, int p)
 }
 
 /* the first block's q, k, v: tok_embed @ w^T + b and pos_embed[:T] @ w^T once per table row,
- * then row (b, t) = token row + position row */
+ * then row (b, t) = token row + position row; q at the last positions only in the last block */
 static void
 embedded_projections (GrokTransformer *tf, Block *blk, const int *tokens, int B)
 {
@@ -238,47 +227,79 @@ embedded_projections (GrokTransformer *tf, Block *blk, const int *tokens, int B)
     {
       float *tab = table_of (tf, p), *pos_tab = tab + (gsize) V * C;
       const float *w = data_of (tf, blk->tensor[T_Q_W + 2 * p]);
+      gboolean last_only = p == 0 && blk->last;
+      int rows = last_only ? B : B * T;
 
       grok_linear_forward (tab, data_of (tf, tf->tok_embed), w,
                            data_of (tf, blk->tensor[T_Q_B + 2 * p]), V, C, C);
       grok_linear_forward (pos_tab, data_of (tf, tf->pos_embed), w, NULL, T, C, C);
-      for (int n = 0; n < B * T; n++)
+      for (int r = 0; r < rows; r++)
         {
+          int n = last_only ? r * T + T - 1 : r;
           const float *a = tab + (gsize) tokens[n] * C, *b = pos_tab + (gsize) (n % T) * C;
-          float *out = dst[p] + (gsize) n * C;
+          float *out = dst[p] + (gsize) r * C;
           for (int c = 0; c < C; c++)
             out[c] = a[c] + b[c];
         }
     }
 }
 
-/* tokens is the batch's for the first block (its input is the embedding sum), else NULL */
+/* the last block's attention, for a block whose input x is not the embedding sum */
+static void
+last_projections (GrokTransformer *tf, Block *blk, const float *x, int B)
+{
+  int T = tf->parent.n_positions, C = tf->d_model;
+
+  grok_linear_forward (blk->cache.q, blk->xlast, data_of (tf, blk->tensor[T_Q_W]),
+                       data_of (tf, blk->tensor[T_Q_B]), B, C, C);
+  grok_linear_forward (blk->cache.k, x, data_of (tf, blk->tensor[T_K_W]),
+                       data_of (tf, blk->tensor[T_K_B]), B * T, C, C);
+  grok_linear_forward (blk->cache.v, x, data_of (tf, blk->tensor[T_V_W]),
+                       data_of (tf, blk->tensor[T_V_B]), B * T, C, C);
+}
+
+/* r1 (M, C) = x + attn (x): tokens is the batch's for the first block, else NULL */
+static void
+block_attention (GrokTransformer *tf, Block *blk, const float *x, const int *tokens, int B)
+{
+  int T = tf->parent.n_positions, C = tf->d_model;
+  GrokAttentionWeights w = attention_weights (tf, blk);
+  GrokAttentionCache *c = &blk->cache;
+
+  if (blk->last)
+    for (int b = 0; b < B; b++)
+      memcpy (blk->xlast + (gsize) b * C, x + ((gsize) b * T + T - 1) * C, sizeof (float) * C);
+  if (tokens != NULL)
+    embedded_projections (tf, blk, tokens, B);
+  else if (blk->last)
+    last_projections (tf, blk, x, B);
+
+  if (blk->last)
+    grok_attention_last_forward (blk->r1, c->att, c->heads, c->q, c->k, c->v, &w, B, T, C,
+                                 tf->n_heads);
+  else if (tokens != NULL)
+    grok_attention_mix_forward (blk->r1, c, &w, B, T, C, tf->n_heads);
+  else
+    grok_attention_forward (blk->r1, c, x, &w, B, T, C, tf->n_heads);
+  add_into (blk->r1, blk->last ? blk->xlast : x, (gsize) (blk->last ? B : B * T) * C);
+}
+
 static void
 block_forward (GrokTransformer *tf, Block *blk, const float *x, const int *tokens, int B)
 {
-  int T = tf->parent.n_positions, C = tf->d_model, F = tf->d_mlp;
-  int N = B * T, M = blk->gathered ? B : N;
-  GrokAttentionWeights w = attention_weights (tf, blk);
-  const float *in;
+  int C = tf->d_model, F = tf->d_mlp;
+  int M = blk->last ? B : B * tf->parent.n_positions;
 
-  if (tokens != NULL)
-    {
-      embedded_projections (tf, blk, tokens, B);
-      grok_attention_mix_forward (blk->r1, &blk->cache, &w, B, T, C, tf->n_heads);
-    }
-  else
-    grok_attention_forward (blk->r1, &blk->cache, x, &w, B, T, C, tf->n_heads);
-  add_into (blk->r1, x, (gsize) N * C);
+  block_attention (tf, blk, x, tokens, B);
   grok_layernorm_forward (blk->xmid, blk->mean1, blk->rstd1, blk->r1,
                           data_of (tf, blk->tensor[T_LN1_W]), data_of (tf, blk->tensor[T_LN1_B]),
-                          N, C, tf->ln_eps);
-  in = mlp_input (tf, blk, B);
-  grok_linear_forward (blk->pre, in, data_of (tf, blk->tensor[T_FC1_W]),
+                          M, C, tf->ln_eps);
+  grok_linear_forward (blk->pre, blk->xmid, data_of (tf, blk->tensor[T_FC1_W]),
                        data_of (tf, blk->tensor[T_FC1_B]), M, C, F);
   grok_activation_forward (GROK_ACT_GELU, blk->act, blk->pre, (gsize) M * F);
   grok_linear_forward (blk->r2, blk->act, data_of (tf, blk->tensor[T_FC2_W]),
                        data_of (tf, blk->tensor[T_FC2_B]), M, F, C);
-  add_into (blk->r2, in, (gsize) M * C);
+  add_into (blk->r2, blk->xmid, (gsize) M * C);
   grok_layernorm_forward (blk->xout, blk->mean2, blk->rstd2, blk->r2,
                           data_of (tf, blk->tensor[T_LN2_W]), data_of (tf, blk->tensor[T_LN2_B]),
                           M, C, tf->ln_eps);
@@ -306,31 +327,29 @@ transformer_forward (GrokModel *model, const GrokBatch *batch)
 
 /* ---- backward ---- */
 
-/* The first block's attention backward: the mixing gives dq, dk, dv; each is summed per token
- * and per position (S), then dw += S_tok^T tok_embed + S_pos^T pos_embed[:T], db += the sums,
- * and the embeddings' gradients += S @ w */
+/* The first block's q, k, v backward from dq, dk, dv (the attn_scratch layout): each is summed
+ * per token and per position (S), then dw += S_tok^T tok_embed + S_pos^T pos_embed[:T],
+ * db += the sums, and the embeddings' gradients += S @ w */
 static void
-embedded_attention_backward (GrokTransformer *tf, Block *blk, const float *dout,
-                             const int *tokens, int B)
+embedded_projections_backward (GrokTransformer *tf, Block *blk, const int *tokens, int B)
 {
   int T = tf->parent.n_positions, C = tf->d_model, V = tf->vocab;
   gsize NC = (gsize) B * T * C;
-  float *d[3] = { tf->attn_scratch, tf->attn_scratch + NC, tf->attn_scratch + 2 * NC };
-  GrokAttentionWeights w = attention_weights (tf, blk);
-  GrokAttentionGrads dw = attention_grads (tf, blk);
 
-  grok_attention_mix_backward (d[0], d[1], d[2], &dw, tf->attn_scratch + 3 * NC, dout,
-                               &blk->cache, &w, B, T, C, tf->n_heads);
   for (int p = 0; p < 3; p++)
     {
       float *sum = table_of (tf, p), *pos_sum = sum + (gsize) V * C;
+      const float *d = tf->attn_scratch + p * NC;
       int wi = blk->tensor[T_Q_W + 2 * p], bi = blk->tensor[T_Q_B + 2 * p];
+      gboolean last_only = p == 0 && blk->last;
+      int rows = last_only ? B : B * T;
 
       memset (sum, 0, sizeof (float) * (V + T) * C);
-      for (int n = 0; n < B * T; n++)
+      for (int r = 0; r < rows; r++)
         {
-          add_into (sum + (gsize) tokens[n] * C, d[p] + (gsize) n * C, C);
-          add_into (pos_sum + (gsize) (n % T) * C, d[p] + (gsize) n * C, C);
+          int n = last_only ? r * T + T - 1 : r;
+          add_into (sum + (gsize) tokens[n] * C, d + (gsize) r * C, C);
+          add_into (pos_sum + (gsize) (n % T) * C, d + (gsize) r * C, C);
         }
       grok_linear_backward (tf->table_grad, grad_of (tf, wi), grad_of (tf, bi), sum,
                             data_of (tf, tf->tok_embed), data_of (tf, wi), V, C, C);
@@ -341,26 +360,84 @@ embedded_attention_backward (GrokTransformer *tf, Block *blk, const float *dout,
     }
 }
 
+/* the last block's q, k, v backward when its input x is not the embedding sum:
+ * dx (N, C) = dk wk + dv wv, plus dq wq at the last positions; tmp is an (N, C) buffer */
+static void
+last_projections_backward (GrokTransformer *tf, Block *blk, float *dx, float *tmp,
+                           const float *x, int B)
+{
+  int T = tf->parent.n_positions, C = tf->d_model, N = B * T;
+  gsize NC = (gsize) N * C;
+  const float *dq = tf->attn_scratch, *dk = dq + NC, *dv = dq + 2 * NC;
+
+  grok_linear_backward (dx, grad_of (tf, blk->tensor[T_K_W]), grad_of (tf, blk->tensor[T_K_B]),
+                        dk, x, data_of (tf, blk->tensor[T_K_W]), N, C, C);
+  grok_linear_backward (tmp, grad_of (tf, blk->tensor[T_V_W]), grad_of (tf, blk->tensor[T_V_B]),
+                        dv, x, data_of (tf, blk->tensor[T_V_W]), N, C, C);
+  add_into (dx, tmp, NC);
+  grok_linear_backward (tmp, grad_of (tf, blk->tensor[T_Q_W]), grad_of (tf, blk->tensor[T_Q_B]),
+                        dq, blk->xlast, data_of (tf, blk->tensor[T_Q_W]), B, C, C);
+  for (int b = 0; b < B; b++)
+    add_into (dx + ((gsize) b * T + T - 1) * C, tmp + (gsize) b * C, C);
+}
+
+/* From d(loss)/d(r1) in dr1 (M, C) to d(loss)/d(block input) (N, C) in dx (not dr1).
+ * In the first block the q, k, v part goes straight into the embeddings' gradients and dx
+ * holds the residual's part alone. */
+static void
+attention_backward (GrokTransformer *tf, Block *blk, float *dx, float *tmp, const float *dr1,
+                    const float *x, const int *tokens, int B)
+{
+  int T = tf->parent.n_positions, C = tf->d_model, N = B * T;
+  gsize NC = (gsize) N * C;
+  float *dq = tf->attn_scratch, *dk = dq + NC, *dv = dq + 2 * NC, *rest = dq + 3 * NC;
+  GrokAttentionWeights w = attention_weights (tf, blk);
+  GrokAttentionGrads dw = attention_grads (tf, blk);
+  GrokAttentionCache *c = &blk->cache;
+
+  if (!blk->last && tokens == NULL)
+    {
+      grok_attention_backward (dx, &dw, tf->attn_scratch, dr1, x, c, &w, B, T, C, tf->n_heads);
+      add_into (dx, dr1, NC);
+      return;
+    }
+  if (blk->last)
+    grok_attention_last_backward (dq, dk, dv, rest, &dw, dr1, c->att, c->heads, c->q, c->k,
+                                  c->v, &w, B, T, C, tf->n_heads);
+  else
+    grok_attention_mix_backward (dq, dk, dv, &dw, rest, dr1, c, &w, B, T, C, tf->n_heads);
+  if (tokens != NULL)
+    {
+      embedded_projections_backward (tf, blk, tokens, B);
+      if (!blk->last)
+        {
+          memcpy (dx, dr1, sizeof (float) * NC);
+          return;
+        }
+      memset (dx, 0, sizeof (float) * NC);
+    }
+  else
+    last_projections_backward (tf, blk, dx, tmp, x, B);
+  for (int b = 0; b < B; b++)
+    add_into (dx + ((gsize) b * T + T - 1) * C, dr1 + (gsize) b * C, C);
+}
+
 /* From d(loss)/d(xout) in dout (M, C), which is clobbered, to d(loss)/d(block input) (N, C),
- * returned: one of the three gradient buffers, never dout's. For the first block (tokens not
- * NULL) the attention's part of the input gradient goes straight into the embeddings' and only
- * the residual's is returned. */
+ * returned: one of the gradient buffers, never dout's */
 static float *
 block_backward (GrokTransformer *tf, Block *blk, float *dout, const float *x,
                 const int *tokens, int B)
 {
-  int T = tf->parent.n_positions, C = tf->d_model, F = tf->d_mlp;
-  int N = B * T, M = blk->gathered ? B : N;
-  float *dmid, *dx, *spare[2];
+  int C = tf->d_model, F = tf->d_mlp;
+  int M = blk->last ? B : B * tf->parent.n_positions;
+  float *spare[3];
   int n_spare = 0;
-  GrokAttentionWeights w = attention_weights (tf, blk);
-  GrokAttentionGrads dw = attention_grads (tf, blk);
 
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 4; i++)
     if (tf->grad_buf[i] != dout)
       spare[n_spare++] = tf->grad_buf[i];
 
-  /* LN2, then the MLP; dout becomes d r2 */
+  /* LN2 (dout becomes d r2), the MLP and its residual (spare[0] becomes d xmid), LN1 (d r1) */
   grok_layernorm_backward (dout, grad_of (tf, blk->tensor[T_LN2_W]),
                            grad_of (tf, blk->tensor[T_LN2_B]), dout, blk->r2, blk->mean2,
                            blk->rstd2, data_of (tf, blk->tensor[T_LN2_W]), M, C);
@@ -369,40 +446,14 @@ block_backward (GrokTransformer *tf, Block *blk, float *dout, const float *x,
                         data_of (tf, blk->tensor[T_FC2_W]), M, F, C);
   grok_activation_backward (GROK_ACT_GELU, tf->grad_mlp, tf->grad_mlp, blk->pre, (gsize) M * F);
   grok_linear_backward (spare[0], grad_of (tf, blk->tensor[T_FC1_W]),
-                        grad_of (tf, blk->tensor[T_FC1_B]), tf->grad_mlp,
-                        blk->gathered ? blk->gathered : blk->xmid,
+                        grad_of (tf, blk->tensor[T_FC1_B]), tf->grad_mlp, blk->xmid,
                         data_of (tf, blk->tensor[T_FC1_W]), M, C, F);
   add_into (spare[0], dout, (gsize) M * C);
-
-  /* d xmid: the MLP rows, scattered back to the last positions in the last block */
-  if (blk->gathered)
-    {
-      dmid = spare[1];
-      memset (dmid, 0, sizeof (float) * N * C);
-      for (int b = 0; b < B; b++)
-        memcpy (dmid + ((gsize) b * T + T - 1) * C, spare[0] + (gsize) b * C,
-                sizeof (float) * C);
-      dx = spare[0];
-    }
-  else
-    {
-      dmid = spare[0];
-      dx = spare[1];
-    }
-
-  /* LN1 (dmid becomes d r1), then attention; the residual adds d r1 to d x */
-  grok_layernorm_backward (dmid, grad_of (tf, blk->tensor[T_LN1_W]),
-                           grad_of (tf, blk->tensor[T_LN1_B]), dmid, blk->r1, blk->mean1,
-                           blk->rstd1, data_of (tf, blk->tensor[T_LN1_W]), N, C);
-  if (tokens != NULL)
-    {
-      embedded_attention_backward (tf, blk, dmid, tokens, B);
-      return dmid;
-    }
-  grok_attention_backward (dx, &dw, tf->attn_scratch, dmid, x, &blk->cache, &w, B, T, C,
-                           tf->n_heads);
-  add_into (dx, dmid, (gsize) N * C);
-  return dx;
+  grok_layernorm_backward (spare[0], grad_of (tf, blk->tensor[T_LN1_W]),
+                           grad_of (tf, blk->tensor[T_LN1_B]), spare[0], blk->r1, blk->mean1,
+                           blk->rstd1, data_of (tf, blk->tensor[T_LN1_W]), M, C);
+  attention_backward (tf, blk, spare[1], spare[2], spare[0], x, tokens, B);
+  return spare[1];
 }
 
 static void
@@ -466,16 +517,17 @@ allocate_block (GrokTransformer *tf, Block *blk, gboolean last, int max_batch)
   int T = tf->parent.n_positions, C = tf->d_model, F = tf->d_mlp;
   gsize N = (gsize) max_batch * T, M = last ? (gsize) max_batch : N;
 
-  blk->cache.q = g_new0 (float, N * C);
+  blk->last = last;
+  blk->cache.q = g_new0 (float, M * C);
   blk->cache.k = g_new0 (float, N * C);
   blk->cache.v = g_new0 (float, N * C);
-  blk->cache.heads = g_new0 (float, N * C);
-  blk->cache.att = g_new0 (float, (gsize) max_batch * tf->n_heads * T * T);
-  blk->r1 = g_new0 (float, N * C);
-  blk->mean1 = g_new0 (float, N);
-  blk->rstd1 = g_new0 (float, N);
-  blk->xmid = g_new0 (float, N * C);
-  blk->gathered = last ? g_new0 (float, M * C) : NULL;
+  blk->cache.heads = g_new0 (float, M * C);
+  blk->cache.att = g_new0 (float, (gsize) max_batch * tf->n_heads * T * (last ? 1 : T));
+  blk->xlast = last ? g_new0 (float, M * C) : NULL;
+  blk->r1 = g_new0 (float, M * C);
+  blk->mean1 = g_new0 (float, M);
+  blk->rstd1 = g_new0 (float, M);
+  blk->xmid = g_new0 (float, M * C);
   blk->pre = g_new0 (float, M * F);
   blk->act = g_new0 (float, M * F);
   blk->r2 = g_new0 (float, M * C);
@@ -522,7 +574,7 @@ grok_transformer_new (const GrokConfig *config, const GrokDataset *dataset, int 
   for (int i = 0; i < tf->n_blocks; i++)
     allocate_block (tf, &tf->blocks[i], i == tf->n_blocks - 1, max_batch);
   tf->x0 = g_new0 (float, N * C);
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 4; i++)
     tf->grad_buf[i] = g_new0 (float, N * C);
   tf->grad_mlp = g_new0 (float, N * tf->d_mlp);
   tf->attn_scratch = g_new0 (float, grok_attention_scratch_floats (max_batch, T, C,

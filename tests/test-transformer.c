@@ -358,10 +358,13 @@ test_gradients_one_block (void)
   check_gradients (1);
 }
 
+/* two blocks: the first (table projections, all positions) and the last (last query only);
+ * three add a middle block that runs the attention kernels as they are */
 static void
 test_gradients_two_blocks (void)
 {
   check_gradients (2);
+  check_gradients (3);
 }
 
 /* the tensors save under their names and load back into a fresh model bit for bit */
