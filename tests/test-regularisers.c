@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-presets.h"
 #include "grok-trainer.h"
 
 /* addition mod 11 in pairs, a small MLP, full batch: fast and easy to recompute */
@@ -194,6 +195,55 @@ test_penalty_hook (void)
   g_assert_cmpfloat (worst, <, 1e-5);
 }
 
+/* the demoss presets follow SPEC §2.2 and §3: train fractions, blocks, the "ours" recipe, and
+ * whole epochs of the batch rule */
+static void
+test_demoss_presets (void)
+{
+  struct { const char *op; double fraction; int blocks; double sigma; } spec[] = {
+    { "add", 0.2, 1, 1e-2 }, { "sub", 0.3, 2, 1e-3 }, { "mul", 0.2, 1, 1e-2 },
+    { "div", 0.3, 2, 1e-3 }, { "sq_sum", 0.4, 1, 1e-3 }, { "quad", 0.6, 1, 1e-3 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (spec); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("demoss-%s-ours", spec[i].op);
+      g_autoptr (GrokConfig) c = grok_preset_load (name, NULL);
+      gint64 n_train, batch, per_epoch;
+
+      g_assert_nonnull (c);
+      g_assert_true (grok_config_validate (c, NULL));
+      g_assert_cmpint (c->model.kind, ==, GROK_MODEL_TRANSFORMER);
+      g_assert_cmpint (c->task.p, ==, 113);
+      g_assert_cmpfloat (c->task.train_fraction, ==, spec[i].fraction);
+      g_assert_cmpint (c->model.n_blocks, ==, spec[i].blocks);
+      g_assert_cmpfloat (c->reg.weight_noise, ==, spec[i].sigma);
+      g_assert_cmpfloat (c->reg.spectral_entropy, ==, 0.1);
+      g_assert_cmpfloat (c->optim.weight_decay, ==, 1.0);
+      g_assert_cmpfloat (c->optim.beta2, ==, 0.98);
+      g_assert_cmpfloat (c->train.prob_clip, ==, 1e-9);
+      n_train = grok_config_n_train (c);
+      batch = grok_config_batch_size (c, n_train);
+      per_epoch = (n_train + batch - 1) / batch;
+      g_assert_cmpint (c->train.steps % per_epoch, ==, 0);
+      g_assert_cmpint (c->train.eval_every % per_epoch, ==, 0);
+    }
+  {
+    g_autoptr (GrokConfig) none = grok_preset_load ("demoss-add-none", NULL);
+    g_autoptr (GrokConfig) wd = grok_preset_load ("demoss-add-wd", NULL);
+    g_autoptr (GrokConfig) mlp = grok_preset_load ("demoss-add-mlp", NULL);
+    g_assert_cmpfloat (none->optim.weight_decay + none->reg.weight_noise + none->reg.spectral_entropy, ==, 0);
+    g_assert_cmpfloat (wd->optim.weight_decay, ==, 1.0);
+    g_assert_cmpfloat (wd->reg.weight_noise + wd->reg.spectral_entropy, ==, 0);
+    g_assert_cmpint (mlp->model.kind, ==, GROK_MODEL_MLP);
+    g_assert_cmpint (mlp->model.d_embed, ==, 128);
+    g_assert_cmpint (mlp->model.depth, ==, 3);
+    g_assert_cmpint (mlp->model.width, ==, 512);
+    g_assert_cmpint (mlp->model.activation, ==, GROK_ACT_RELU);
+    g_assert_true (grok_config_validate (mlp, NULL));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,5 +253,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/regularisers/weight-noise-deterministic",
                    test_weight_noise_deterministic);
   g_test_add_func ("/engine/regularisers/penalty-hook", test_penalty_hook);
+  g_test_add_func ("/engine/regularisers/demoss-presets", test_demoss_presets);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "grok-error.h"
 #include "grok-model.h"
 #include "grok-rng.h"
 #include "grok-safetensors.h"
@@ -394,6 +395,26 @@ test_checkpoint_round_trip (void)
   g_rmdir (dir);
 }
 
+/* the settings a transformer cannot run with are refused, naming the key */
+static void
+test_config_checks (void)
+{
+  g_autoptr (GrokConfig) config = transformer_config (13, 1);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (grok_config_validate (config, NULL));
+  g_assert_true (grok_config_set (config, "task.format=pair", NULL));
+  g_assert_false (grok_config_validate (config, &error));
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "task.format"));
+  g_clear_error (&error);
+
+  g_assert_true (grok_config_set (config, "task.format=sequence", NULL));
+  g_assert_true (grok_config_set (config, "model.n_heads=3", NULL));
+  g_assert_false (grok_config_validate (config, &error));
+  g_assert_nonnull (strstr (error->message, "model.n_heads"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,5 +424,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/transformer/gradients-one-block", test_gradients_one_block);
   g_test_add_func ("/engine/transformer/gradients-two-blocks", test_gradients_two_blocks);
   g_test_add_func ("/engine/transformer/checkpoint-round-trip", test_checkpoint_round_trip);
+  g_test_add_func ("/engine/transformer/config-checks", test_config_checks);
   return g_test_run ();
 }
