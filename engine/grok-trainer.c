@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grok-error.h"
+#include "grok-vmath.h"
 
 enum { STREAM_BATCHES = 21, STREAM_NOISE = 22 };
 
@@ -44,7 +45,11 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
   grok_rng_init_stream (&trainer->noise_rng, config->seed, STREAM_NOISE);
   if (config->reg.weight_noise > 0)
-    trainer->clean = g_new (float, trainer->model->params->numel);
+    {
+      gsize numel = trainer->model->params->numel;
+      trainer->clean = g_new (float, numel);
+      trainer->noise = g_new (float, 4 * ((numel + 1) / 2));
+    }
 
   trainer->order = g_new (int, ds->n_train);
   for (int i = 0; i < ds->n_train; i++)
@@ -72,6 +77,7 @@ grok_trainer_free (GrokTrainer *trainer)
   g_free (trainer->batch_x);
   g_free (trainer->batch_y);
   g_free (trainer->clean);
+  g_free (trainer->noise);
   g_free (trainer);
 }
 
@@ -131,13 +137,27 @@ grok_trainer_set_penalty (GrokTrainer *trainer, GrokPenaltyFunc penalty, gpointe
   trainer->penalty_data = user_data;
 }
 
-/* theta' = theta + N(0, sigma^2), keeping theta in trainer->clean */
+/* theta' = theta + N(0, sigma^2), keeping theta in trainer->clean. The normals come from
+ * 24-bit float uniforms, two per 64-bit draw, through a vectorised Box-Muller: a quarter of a
+ * million draws a step through grok_rng_normal took half as long as the step itself. */
 static void
 add_weight_noise (GrokTrainer *trainer, GrokParams *params, double sigma)
 {
+  gsize half = (params->numel + 1) / 2;
+  float *u = trainer->noise, *z = trainer->noise + 2 * half;
+  const float s = (float) sigma;
+
   memcpy (trainer->clean, params->data, sizeof (float) * params->numel);
+  for (gsize i = 0; i < 2 * half; i += 2)
+    {
+      guint64 bits = grok_rng_next (&trainer->noise_rng);
+      /* (k + 1) / 2^24 for k in [0, 2^24): uniform in (0, 1], so the logarithm is finite */
+      u[i] = ((bits >> 40) + 1) * (1.0f / 16777216.0f);
+      u[i + 1] = (((bits >> 16) & 0xffffff) + 1) * (1.0f / 16777216.0f);
+    }
+  grok_vmath_box_muller (z, u, half);
   for (gsize i = 0; i < params->numel; i++)
-    params->data[i] += (float) (sigma * grok_rng_normal (&trainer->noise_rng));
+    params->data[i] += s * z[i];
 }
 
 /* the gradient of the loss (and the penalty) at the current, possibly noisy, parameters;

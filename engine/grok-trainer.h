@@ -47,6 +47,7 @@ typedef struct
   gpointer       penalty_data;
   GrokRng        noise_rng;       /* weight noise, on its own stream of the run seed */
   float         *clean;           /* (numel) the parameters without noise, during a step */
+  float         *noise;           /* uniforms, then normals: (numel + 1) / 2 * 2 floats each */
   double         wall_seconds;    /* time spent in steps and evaluations */
 } GrokTrainer;
 
