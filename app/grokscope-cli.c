@@ -6,9 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grok-checkpoints.h"
 #include "grok-error.h"
+#include "grok-figure-view.h"
 #include "grok-presets.h"
 #include "grok-run-dir.h"
+#include "grok-safetensors.h"
 #include "grok-trainer.h"
 
 static volatile sig_atomic_t interrupted = 0;
@@ -21,6 +24,8 @@ usage (FILE *out)
            "  grokscope-cli train CONFIG.json|PRESET --out RUN_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
            "  grokscope-cli presets\n"
            "  grokscope-cli keys [--markdown]\n"
+           "  grokscope-cli figure RUN_DIR --view VIEW [--step N] [--size WxH{in,cm,px}] [--dpi N]\n"
+           "                [--font-size PT] --out FILE.{png,svg,pdf,csv}\n"
            "  grokscope-cli --help | --version\n"
            "\n"
            "train     trains a model and writes RUN_DIR/config.json (every setting, resolved)\n"
@@ -31,6 +36,10 @@ usage (FILE *out)
            "          --quiet          no progress on stderr\n"
            "presets   lists the built-in presets with one line each.\n"
            "keys      lists every config key: type, allowed values, default and meaning.\n"
+           "figure    draws one view of a run as the app does, without a display:\n"
+           "          --view curves|heatmap|regions|connectivity, --step N (the last checkpoint at or before N;\n"
+           "          default the last), --size (default 6x4in), --dpi (default 300),\n"
+           "          --font-size (default 8). FILE.csv writes the data behind the figure.\n"
            "\n"
            "The config keys are documented in README.md (section Config reference).\n");
 }
@@ -334,6 +343,139 @@ cmd_train (int argc, char **argv)
   return 0;
 }
 
+/* the checkpoint with the largest step <= step (any step when step < 0) */
+static GrokParams *
+load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error)
+{
+  g_autoptr (GArray) steps = grok_checkpoints_list (run_dir, error);
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  gint64 best = -1;
+
+  if (steps == NULL)
+    return NULL;
+  for (guint i = 0; i < steps->len; i++)
+    {
+      gint64 s = g_array_index (steps, gint64, i);
+      if ((step < 0 || s <= step) && s > best)
+        best = s;
+    }
+  if (best < 0)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
+                   "%s has no checkpoint at or before step %" G_GINT64_FORMAT " (it has %u)",
+                   run_dir, step, steps->len);
+      return NULL;
+    }
+  name = grok_checkpoint_filename (best);
+  path = g_build_filename (run_dir, "checkpoints", name, NULL);
+  *found = best;
+  return grok_safetensors_read (path, NULL, error);
+}
+
+static int
+cmd_figure (int argc, char **argv)
+{
+  const char *run_dir = NULL, *out = NULL, *view_name = NULL, *size = "6x4in";
+  gint64 step = -1, shown_step;
+  double dpi = 300, font_size = 8, width_in, height_in;
+  GrokView view;
+  GrokFigureRequest request;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokMetrics) metrics = NULL;
+  g_autoptr (GrokParams) params = NULL;
+  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GrokRegionsData) regions = NULL;
+  g_autoptr (GrokConnectivityData) connectivity = NULL;
+  g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
+  g_autofree char *step_text = NULL, *run_name = NULL;
+
+  for (int i = 2; i < argc; i++)
+    {
+      const char *a = argv[i];
+      gboolean has_value = i + 1 < argc;
+      if (a[0] == '-' && !has_value)
+        {
+          g_autofree char *msg = g_strdup_printf ("figure: %s needs a value", a);
+          return fail (msg);
+        }
+      if (strcmp (a, "--out") == 0) out = argv[++i];
+      else if (strcmp (a, "--view") == 0) view_name = argv[++i];
+      else if (strcmp (a, "--size") == 0) size = argv[++i];
+      else if (strcmp (a, "--step") == 0) step = g_ascii_strtoll (argv[++i], NULL, 10);
+      else if (strcmp (a, "--dpi") == 0) dpi = g_ascii_strtod (argv[++i], NULL);
+      else if (strcmp (a, "--font-size") == 0) font_size = g_ascii_strtod (argv[++i], NULL);
+      else if (a[0] == '-')
+        {
+          g_autofree char *msg = g_strdup_printf ("figure: unknown option %s (see --help)", a);
+          return fail (msg);
+        }
+      else if (run_dir == NULL) run_dir = a;
+      else return fail ("figure: more than one RUN_DIR");
+    }
+  if (run_dir == NULL || out == NULL || view_name == NULL)
+    return fail ("figure needs RUN_DIR, --view and --out (see --help)");
+  if (!(dpi >= 10 && dpi <= 2400))
+    return fail ("figure: --dpi must be between 10 and 2400");
+  if (!(font_size >= 2 && font_size <= 72))
+    return fail ("figure: --font-size must be between 2 and 72 points");
+  if (!grok_view_from_name (view_name, &view, &error) ||
+      !grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
+    return fail (error->message);
+
+  config_path = g_build_filename (run_dir, "config.json", NULL);
+  if (!g_file_get_contents (config_path, &config_text, NULL, NULL))
+    {
+      g_autofree char *msg = g_strdup_printf ("%s is not a run folder: it has no readable config.json", run_dir);
+      return fail (msg);
+    }
+  config = grok_config_load_file (config_path, &error);
+  if (config == NULL)
+    return fail (error->message);
+  metrics_path = g_build_filename (run_dir, "metrics.csv", NULL);
+  metrics = grok_metrics_load_csv (metrics_path, &error);
+  if (metrics == NULL)
+    return fail (error->message);
+
+  grok_figure_request_init (&request, view);
+  request.style.font_size = font_size;
+  request.metrics = metrics;
+  shown_step = metrics->n_rows ? (gint64) grok_metrics_get (metrics, metrics->n_rows - 1, 0) : 0;
+  if (view == GROK_VIEW_HEATMAP || view == GROK_VIEW_REGIONS)
+    {
+      params = load_checkpoint (run_dir, step, &shown_step, &error);
+      if (params == NULL)
+        return fail (error->message);
+      request.params = params;
+    }
+  if (view == GROK_VIEW_CONNECTIVITY)
+    {
+      params = load_checkpoint (run_dir, step, &shown_step, &error);
+      if (params == NULL)
+        return fail (error->message);
+      connectivity = grok_connectivity_data_new (config, params, 1024, &error);
+      if (connectivity == NULL)
+        return fail (error->message);
+      request.connectivity = connectivity;
+    }
+  if (view == GROK_VIEW_REGIONS)
+    {
+      regions = grok_regions_data_new (config, params, -1.2, -1.2, 1.2, 1.2, 400, &error);
+      if (regions == NULL)
+        return fail (error->message);
+      request.regions = regions;
+    }
+  step_text = g_strdup_printf ("%" G_GINT64_FORMAT, shown_step);
+  run_name = g_path_get_basename (run_dir);
+  {
+    const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step_text,
+                            "Config", config_text, NULL };
+    if (!grok_figure_export (out, &request, width_in, height_in, dpi, pairs, &error))
+      return fail (error->message);
+  }
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -354,6 +496,8 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[1], "presets") == 0)
     return cmd_presets ();
+  if (strcmp (argv[1], "figure") == 0)
+    return cmd_figure (argc, argv);
   if (strcmp (argv[1], "keys") == 0)
     return cmd_keys (argc > 2 && strcmp (argv[2], "--markdown") == 0);
   if (strcmp (argv[1], "train") == 0)

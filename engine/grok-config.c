@@ -238,8 +238,8 @@ set_error (GError **error, const char *where, const GrokConfigKey *key, const ch
 {
   g_autofree char *allowed = describe_allowed (key);
 
-  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: key '%s' %s %s: it must be %s",
-               where, key->key, what, shown, allowed);
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s%skey '%s' %s %s: it must be %s",
+               where ? where : "", where ? ": " : "", key->key, what, shown, allowed);
   return FALSE;
 }
 
@@ -406,18 +406,65 @@ grok_config_merge_file (GrokConfig *config, const char *path, GError **error)
   return grok_config_merge_data (config, data, length, path, error);
 }
 
-/* a command-line value becomes the JSON value it would be in a file: numbers stay numbers,
- * anything else is a string */
+/* a typed value becomes the JSON value it would be in a file: numbers stay numbers, anything
+ * else is a string */
+static gboolean
+set_text (GrokConfig *config, const GrokConfigKey *key, const char *text, const char *where,
+          GError **error)
+{
+  g_autoptr (JsonNode) value = json_node_new (JSON_NODE_VALUE);
+  g_autoptr (GrokConfig) scratch = NULL;
+  char *end = NULL;
+
+  if (key->type == GROK_KEY_INT || key->type == GROK_KEY_DOUBLE)
+    {
+      gint64 i = g_ascii_strtoll (text, &end, 10);
+      if (end != text && *end == '\0')
+        json_node_set_int (value, i);
+      else
+        {
+          double d = g_ascii_strtod (text, &end);
+          if (end != text && *end == '\0')
+            json_node_set_double (value, d);
+          else
+            json_node_set_string (value, text);
+        }
+    }
+  else
+    json_node_set_string (value, text);
+
+  /* on a copy, so that a failure leaves config as it was */
+  scratch = grok_config_copy (config);
+  if (!set_from_node (scratch, key, value, where, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (keys[i].type == GROK_KEY_STRING)
+      g_free (*(char **) field_ptr (config, &keys[i]));
+  memcpy (config, scratch, sizeof *config);
+  memset (scratch, 0, sizeof *scratch);
+  return TRUE;
+}
+
+gboolean
+grok_config_set_text (GrokConfig *config, const char *name, const char *text, GError **error)
+{
+  const GrokConfigKey *key = grok_config_key_lookup (name);
+
+  if (key == NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown key '%s'", name);
+      return FALSE;
+    }
+  return set_text (config, key, text, NULL, error);
+}
+
 gboolean
 grok_config_set (GrokConfig *config, const char *assignment, GError **error)
 {
   const char *eq = strchr (assignment, '=');
   g_autofree char *name = NULL;
-  const GrokConfigKey *key;
-  g_autoptr (JsonNode) value = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  JsonObject *object;
   g_autofree char *where = NULL;
+  const GrokConfigKey *key;
 
   if (eq == NULL || eq == assignment)
     {
@@ -433,43 +480,35 @@ grok_config_set (GrokConfig *config, const char *assignment, GError **error)
                    "--set: unknown key '%s' (see the config reference in README.md)", name);
       return FALSE;
     }
-
-  value = json_node_new (JSON_NODE_VALUE);
-  if (key->type == GROK_KEY_INT || key->type == GROK_KEY_DOUBLE)
-    {
-      char *end = NULL;
-      gint64 i = g_ascii_strtoll (eq + 1, &end, 10);
-      if (end != eq + 1 && *end == '\0')
-        json_node_set_int (value, i);
-      else
-        {
-          double d = g_ascii_strtod (eq + 1, &end);
-          if (end != eq + 1 && *end == '\0')
-            json_node_set_double (value, d);
-          else
-            json_node_set_string (value, eq + 1);
-        }
-    }
-  else
-    json_node_set_string (value, eq + 1);
-
-  /* rebuild the nested form so that one code path does all checking */
-  object = json_object_new ();
-  root = json_node_init_object (json_node_alloc (), object);
-  {
-    g_auto (GStrv) parts = g_strsplit (name, ".", 2);
-    if (parts[1] == NULL)
-      json_object_set_member (object, parts[0], g_steal_pointer (&value));
-    else
-      {
-        JsonObject *section = json_object_new ();
-        json_object_set_member (section, parts[1], g_steal_pointer (&value));
-        json_object_set_object_member (object, parts[0], section);
-      }
-  }
-  json_object_unref (object);
   where = g_strdup_printf ("--set %s", assignment);
-  return grok_config_merge_json (config, root, where, error);
+  return set_text (config, key, eq + 1, where, error);
+}
+
+gboolean
+grok_config_key_applies (const GrokConfig *config, const char *key)
+{
+  gboolean discrete = config->task.kind != GROK_TASK_XOR2D;
+
+  if (g_str_equal (key, "task.op") || g_str_equal (key, "task.p"))
+    return config->task.kind == GROK_TASK_MODULAR;
+  if (g_str_equal (key, "task.n_bits"))
+    return config->task.kind == GROK_TASK_XOR_BITS;
+  if (g_str_equal (key, "task.perm_n"))
+    return config->task.kind == GROK_TASK_PERMUTATION;
+  if (g_str_equal (key, "task.train_fraction") || g_str_equal (key, "task.format") ||
+      g_str_equal (key, "model.d_embed"))
+    return discrete;
+  if (g_str_equal (key, "task.variant") || g_str_equal (key, "task.n_train") ||
+      g_str_equal (key, "task.n_test") || g_str_equal (key, "task.label_noise"))
+    return !discrete;
+  if (g_str_equal (key, "task.blob_std"))
+    return !discrete && config->task.variant == GROK_XOR2D_BLOBS;
+  if (g_str_equal (key, "optim.beta1") || g_str_equal (key, "optim.beta2") ||
+      g_str_equal (key, "optim.eps"))
+    return config->optim.kind == GROK_OPTIM_ADAMW;
+  if (g_str_equal (key, "optim.momentum"))
+    return config->optim.kind == GROK_OPTIM_SGD;
+  return TRUE;
 }
 
 static gboolean

@@ -119,6 +119,9 @@ gboolean    grok_config_merge_json  (GrokConfig *config, JsonNode *root, const c
 gboolean    grok_config_merge_data  (GrokConfig *config, const char *data, gssize length,
                                      const char *where, GError **error);
 gboolean    grok_config_merge_file  (GrokConfig *config, const char *path, GError **error);
+/* one key's value as typed in a settings field (messages name the key, without a prefix) */
+gboolean    grok_config_set_text    (GrokConfig *config, const char *key, const char *text,
+                                     GError **error);
 /* "key=value" as typed on a command line */
 gboolean    grok_config_set         (GrokConfig *config, const char *assignment, GError **error);
 /* checks that need several keys at once (a prime p for division, a batch no larger than the
@@ -131,6 +134,9 @@ gboolean    grok_config_validate    (const GrokConfig *config, GError **error);
 gint64      grok_config_batch_size  (const GrokConfig *config, gint64 n_train);
 /* the size of the training set config's task gives */
 gint64      grok_config_n_train     (const GrokConfig *config);
+
+/* FALSE when a key has no effect with the rest of config (task.p for an xor2d task, ...) */
+gboolean    grok_config_key_applies (const GrokConfig *config, const char *key);
 
 /* the full resolved document, every key present */
 JsonNode   *grok_config_to_json     (const GrokConfig *config);

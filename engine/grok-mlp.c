@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-error.h"
 #include "grok-kernels.h"
 #include "grok-rng.h"
 
@@ -257,4 +258,48 @@ grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batc
   mlp->scratch[0] = g_new0 (float, (gsize) max_batch * max_width);
   mlp->scratch[1] = g_new0 (float, (gsize) max_batch * max_width);
   return model;
+}
+
+GrokLayerView *
+grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params, int *n_layers,
+                            GError **error)
+{
+  int depth = config->model.depth;
+  g_autofree GrokLayerView *views = g_new0 (GrokLayerView, depth + 1);
+
+  if (config->model.kind != GROK_MODEL_MLP)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "the model is not an MLP");
+      return NULL;
+    }
+  for (int l = 0; l <= depth; l++)
+    {
+      g_autofree char *wname = g_strdup_printf ("layers.%d.weight", l);
+      g_autofree char *bname = g_strdup_printf ("layers.%d.bias", l);
+      int w = grok_params_find (params, wname), b = grok_params_find (params, bname);
+      const GrokTensor *wt, *bt;
+
+      if (w < 0 || b < 0)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "the parameters have no tensor '%s'",
+                       w < 0 ? wname : bname);
+          return NULL;
+        }
+      wt = &params->tensors[w];
+      bt = &params->tensors[b];
+      if (wt->ndim != 2 || bt->ndim != 1 || bt->shape[0] != wt->shape[0] ||
+          (l > 0 && wt->shape[1] != views[l - 1].out))
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                       "tensor '%s' does not fit the layer before it", wname);
+          return NULL;
+        }
+      views[l].weight = params->data + wt->offset;
+      views[l].bias = params->data + bt->offset;
+      views[l].out = wt->shape[0];
+      views[l].in = wt->shape[1];
+      views[l].act = l < depth ? config->model.activation : GROK_ACT_LINEAR;
+    }
+  *n_layers = depth + 1;
+  return g_steal_pointer (&views);
 }

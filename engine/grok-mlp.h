@@ -2,18 +2,10 @@
  * hidden layers of width units with an activation, and a linear layer to the classes. */
 #pragma once
 
+#include "grok-layer-view.h"
 #include "grok-model.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  const float   *weight;  /* (out, in) */
-  const float   *bias;    /* (out) */
-  int            in;
-  int            out;
-  GrokActivation act;     /* applied after this layer; GROK_ACT_LINEAR for the output layer */
-} GrokLayerView;
 
 /* the layers of an MLP in order, the output layer last; n_layers = depth + 1. The views point
  * into model->params. Embeddings are not a layer: use grok_mlp_embed for the input. */
@@ -23,6 +15,10 @@ void           grok_mlp_embed  (GrokModel *model, const int *tokens, const float
                                 float *out);
 /* width of the first layer's input */
 int            grok_mlp_input_width (GrokModel *model);
+/* the layers of an MLP stored in a parameter table (a snapshot, a checkpoint), pointing into
+ * params; NULL with an error naming the tensor when the table is not config's MLP */
+GrokLayerView *grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params,
+                                           int *n_layers, GError **error);
 /* TRUE when model is an MLP */
 gboolean       grok_model_is_mlp (GrokModel *model);
 

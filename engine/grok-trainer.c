@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grok-error.h"
+#include "grok-spectrum.h"
 #include "grok-vmath.h"
 
 enum { STREAM_BATCHES = 21, STREAM_NOISE = 22 };
@@ -20,6 +21,13 @@ grok_blas_set_threads (int threads)
 
   openblas_set_num_threads (n);
   return n;
+}
+
+/* the default penalty: lambda times the mean spectral entropy of the 2-D tensors */
+static double
+spectral_entropy_penalty (GrokParams *params, double lambda, gpointer workspace)
+{
+  return lambda * grok_spectral_penalty (params, lambda, workspace);
 }
 
 GrokTrainer *
@@ -50,6 +58,10 @@ grok_trainer_new (const GrokConfig *config, GError **error)
       trainer->clean = g_new (float, numel);
       trainer->noise = g_new (float, 4 * ((numel + 1) / 2));
     }
+  if (config->reg.spectral_entropy > 0)
+    trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
+  trainer->penalty = spectral_entropy_penalty;
+  trainer->penalty_data = trainer->spectrum_ws;
 
   trainer->order = g_new (int, ds->n_train);
   for (int i = 0; i < ds->n_train; i++)
@@ -78,6 +90,7 @@ grok_trainer_free (GrokTrainer *trainer)
   g_free (trainer->batch_y);
   g_free (trainer->clean);
   g_free (trainer->noise);
+  grok_spectrum_workspace_free (trainer->spectrum_ws);
   g_free (trainer);
 }
 
@@ -180,7 +193,7 @@ compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
       return FALSE;
     }
   grok_model_backward (model, batch, clip);
-  trainer->last_penalty = lambda > 0 && trainer->penalty ? trainer->penalty (params, lambda, trainer->penalty_data)
+  trainer->last_penalty = lambda > 0 ? trainer->penalty (params, lambda, trainer->penalty_data)
                                      : 0.0;
   if (!all_finite (params->grad, params->numel) || !isfinite (trainer->last_penalty))
     {

@@ -6,6 +6,7 @@
 #include "grok-figure-heatmap.h"
 #include "grok-figure-spectrum.h"
 #include "figure-synthetic.h"
+#include "figure-test-main.h"
 
 #include <stdio.h>
 
@@ -108,7 +109,24 @@ main (int argc, char **argv)
       w[r * 32 + k] = (float) (0.3 * sin (r * 0.4) * cos (k * 0.3) + 0.05 * ((r * 7 + k * 3) % 11 - 5) / 5.0);
   g.heatmap = grok_heatmap_surface_new (w, 48, 32, 0, &g.limit);
   export_all (argv[1], "heatmap", draw_heatmap, &g, 4, 4);
+  cairo_surface_destroy (g.heatmap);
+  {
+    /* the shape of blocks.0.mlp.fc1.weight: 512 rows of 128 */
+    g_autofree float *tall = g_new (float, 512 * 128);
+    for (int r = 0; r < 512; r++)
+      for (int k = 0; k < 128; k++)
+        tall[r * 128 + k] = (float) (0.08 * sin (r * 0.05 + k * 0.11) * exp (-k / 60.0) - 0.01 * (r % 3));
+    g.heatmap = grok_heatmap_surface_new (tall, 512, 128, 0, &g.limit);
+    export_all (argv[1], "heatmap-tall", draw_heatmap, &g, 4, 4);
+  }
+  {
+    static const char * const columns[] = { "step", "train_loss", "test_loss", "train_acc", "test_acc", NULL };
+    g_autoptr (GrokMetrics) empty = grok_metrics_new (columns);
+    const GrokMetrics *none[1] = { empty };
+    g.runs = none;
+    export_all (argv[1], "curves-empty", draw_curves, &g, 7, 2.8);
+  }
   export_all (argv[1], "spectrum", draw_spectrum, &g, 4.5, 3.2);
   cairo_surface_destroy (g.heatmap);
-  return 0;
+  return grok_figure_test_finish (0);
 }

@@ -1,5 +1,8 @@
 /* grokscope-cli as a person runs it: exit codes, one-line errors, the run folder it writes. */
+#define _GNU_SOURCE
 #include <glib/gstdio.h>
+#include <png.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *cli;
@@ -165,6 +168,127 @@ test_train_writes_run (void)
   }
 }
 
+typedef struct
+{
+  png_uint_32 width, height, x_ppm, y_ppm;
+  int         unit;
+  GHashTable *text;   /* key -> value */
+  guint64     pixel_hash;
+} PngInfo;
+
+/* read a PNG back with libpng: size, pHYs, tEXt and a hash of the pixels */
+static void
+read_png (const char *path, PngInfo *out)
+{
+  FILE *fp = fopen (path, "rb");
+  png_structp png;
+  png_infop info;
+  png_textp text;
+  int n_text = 0;
+  png_bytep *rows;
+
+  g_assert_nonnull (fp);
+  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  info = png_create_info_struct (png);
+  g_assert_true (setjmp (png_jmpbuf (png)) == 0);
+  png_init_io (png, fp);
+  png_read_png (png, info, PNG_TRANSFORM_IDENTITY, NULL);
+  out->width = png_get_image_width (png, info);
+  out->height = png_get_image_height (png, info);
+  g_assert_true (png_get_pHYs (png, info, &out->x_ppm, &out->y_ppm, &out->unit));
+  out->text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  png_get_text (png, info, &text, &n_text);
+  for (int i = 0; i < n_text; i++)
+    g_hash_table_insert (out->text, g_strdup (text[i].key), g_strdup (text[i].text));
+  rows = png_get_rows (png, info);
+  out->pixel_hash = 1469598103934665603ULL;
+  for (png_uint_32 y = 0; y < out->height; y++)
+    for (gsize x = 0; x < png_get_rowbytes (png, info); x++)
+      out->pixel_hash = (out->pixel_hash ^ rows[y][x]) * 1099511628211ULL;
+  png_destroy_read_struct (&png, &info, NULL);
+  fclose (fp);
+}
+
+/* figures of a real run, read back as a person's tools would */
+static void
+test_figure_exports (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-fig-XXXXXX", NULL);
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *png = g_build_filename (dir, "curves.png", NULL);
+  g_autofree char *png2 = g_build_filename (dir, "curves2.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "curves.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "curves.pdf", NULL);
+  g_autofree char *bad = g_build_filename (dir, "no-such-folder", "curves.png", NULL);
+  g_autofree char *svg_text = NULL, *pdf_text = NULL;
+  g_auto (Result) t = { 0 }, a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 };
+  PngInfo info = { 0 };
+  g_autoptr (GMarkupParseContext) xml = NULL;
+  static const GMarkupParser no_callbacks = { 0 };
+  gsize pdf_len;
+
+  run_cli (&t, (const char *[]) { "train", "liu-s4", "--steps", "80", "--set", "train.eval_every=10",
+                                  "--out", run, "--quiet", NULL });
+  g_assert_cmpint (t.status, ==, 0);
+
+  run_cli (&a, (const char *[]) { "figure", run, "--view", "curves", "--size", "3.5x2.5in",
+                                  "--dpi", "300", "--out", png, NULL });
+  g_assert_cmpint (a.status, ==, 0);
+  read_png (png, &info);
+  g_assert_cmpuint (info.width, ==, 1050);
+  g_assert_cmpuint (info.height, ==, 750);
+  g_assert_cmpint (info.unit, ==, PNG_RESOLUTION_METER);
+  g_assert_cmpuint (info.x_ppm, ==, 11811);   /* 300 / 0.0254 */
+  g_assert_cmpstr (g_hash_table_lookup (info.text, "Step"), ==, "80");
+  g_assert_true (g_str_has_prefix (g_hash_table_lookup (info.text, "Software"), "Grokscope"));
+  g_assert_nonnull (strstr (g_hash_table_lookup (info.text, "Config"), "\"perm_n\": 4"));
+
+  run_cli (&b, (const char *[]) { "figure", run, "--view", "curves", "--size", "9x6cm",
+                                  "--out", svg, NULL });
+  g_assert_cmpint (b.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  xml = g_markup_parse_context_new (&no_callbacks, 0, NULL, NULL);
+  g_assert_true (g_markup_parse_context_parse (xml, svg_text, -1, NULL));
+  g_assert_true (g_markup_parse_context_end_parse (xml, NULL));
+  g_assert_nonnull (strstr (svg_text, ">step<"));
+  g_assert_nonnull (strstr (svg_text, ">accuracy<"));
+
+  run_cli (&c, (const char *[]) { "figure", run, "--view", "curves", "--size", "3.5x2.5in",
+                                  "--out", pdf, NULL });
+  g_assert_cmpint (c.status, ==, 0);
+  g_assert_true (g_file_get_contents (pdf, &pdf_text, &pdf_len, NULL));
+  g_assert_true (g_str_has_prefix (pdf_text, "%PDF"));
+  /* 3.5 x 2.5 inches is 252 x 180 points */
+  g_assert_nonnull (memmem (pdf_text, pdf_len, "/MediaBox [ 0 0 252 180 ]", 25));
+
+  /* the same figure at an earlier step is a different picture */
+  {
+    PngInfo early = { 0 };
+    g_autofree char *early_run = g_build_filename (dir, "early", NULL);
+    g_auto (Result) t2 = { 0 };
+    run_cli (&t2, (const char *[]) { "train", "liu-s4", "--steps", "40", "--set", "train.eval_every=10",
+                                     "--out", early_run, "--quiet", NULL });
+    run_cli (&d, (const char *[]) { "figure", early_run, "--view", "curves", "--size", "3.5x2.5in",
+                                    "--out", png2, NULL });
+    g_assert_cmpint (d.status, ==, 0);
+    read_png (png2, &early);
+    g_assert_cmpstr (g_hash_table_lookup (early.text, "Step"), ==, "40");
+    g_assert_cmpuint (early.pixel_hash, !=, info.pixel_hash);
+    g_hash_table_unref (early.text);
+  }
+
+  /* an unwritable destination: a clear error naming it, and no file, partial or not */
+  run_cli (&e, (const char *[]) { "figure", run, "--view", "curves", "--out", bad, NULL });
+  g_assert_cmpint (e.status, ==, 1);
+  assert_contains (e.err, "no-such-folder");
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  run_cli (&f, (const char *[]) { "figure", run, "--view", "curves", "--size", "3.5by2", "--out", png, NULL });
+  g_assert_cmpint (f.status, ==, 1);
+  assert_contains (f.err, "3.5by2");
+  g_hash_table_unref (info.text);
+}
+
 /* the README's config reference is exactly what `keys --markdown` prints */
 static void
 test_readme_reference_current (void)
@@ -199,5 +323,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/bad-config", test_bad_config);
   g_test_add_func ("/app/cli/train-writes-run", test_train_writes_run);
   g_test_add_func ("/app/cli/readme-reference-current", test_readme_reference_current);
+  g_test_add_func ("/app/cli/figure-exports", test_figure_exports);
   return g_test_run ();
 }

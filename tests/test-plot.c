@@ -2,7 +2,9 @@
  * mapping, and what lines look like where the data has gaps or a log axis cannot go. */
 #include "grok-plot.h"
 #include "figure-pixels.h"
+#include "grok-plot-private.h"
 
+#include "figure-test-main.h"
 #include <math.h>
 
 static void
@@ -80,6 +82,30 @@ test_log_ticks (void)
   grok_plot_log_ticks (1e-20, 1e10, 6, major, minor);
   g_assert_cmpuint (major->len, ==, 7);
   g_assert_cmpuint (minor->len, ==, 0);
+}
+
+static void
+check_label (char *label, const char *want)
+{
+  g_assert_cmpstr (label, ==, want);
+  g_free (label);
+}
+
+static void
+test_tick_labels (void)
+{
+  /* one form per axis: the step decides, so 5000 and 10000 both print in thousands */
+  check_label (grok_plot_format_linear (5000, 5000), "5k");
+  check_label (grok_plot_format_linear (10000, 5000), "10k");
+  check_label (grok_plot_format_linear (3e6, 1e6), "3M");
+  check_label (grok_plot_format_linear (800, 200), "800");
+  /* as many decimals as the step needs, a real minus sign, and a clean zero */
+  check_label (grok_plot_format_linear (-0.2, 0.2), "−0.2");
+  check_label (grok_plot_format_linear (0.004, 0.002), "0.004");
+  check_label (grok_plot_format_linear (0, 0.002), "0");
+  check_label (grok_plot_format_decade (1e-3), "10⁻³");
+  check_label (grok_plot_format_decade (1e12), "10¹²");
+  check_label (grok_plot_format_decade (1), "10⁰");
 }
 
 static void
@@ -162,8 +188,55 @@ test_log_axis_skips_non_positive (void)
   g_assert_cmpfloat (g.y_min, >, 0.5);
   g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, 6), grok_plot_geometry_y_to_px (&g, 3), 2, color, 40));
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  /* hovering: the point nearest to where (7, 4) is drawn is index 7; y = -1 at x = 2 is not
+   * drawn on a log axis, so nothing is found near where it would be */
+  {
+    guint which = 99;
+    gsize index = 99;
+    g_assert_true (grok_plot_find_nearest (&plot, &g, grok_plot_geometry_x_to_px (&g, 7) + 3,
+                                           grok_plot_geometry_y_to_px (&g, 4) - 2, 10, &which, &index));
+    g_assert_cmpuint (which, ==, 0);
+    g_assert_cmpuint (index, ==, 7);
+    g_assert_false (grok_plot_find_nearest (&plot, &g, grok_plot_geometry_x_to_px (&g, 2),
+                                            g.top + g.height + 40, 10, NULL, NULL));
+  }
   cairo_destroy (cr);
   cairo_surface_destroy (s);
+}
+
+/* the same plot at twice the scale on twice the canvas lays out the same, twice as large */
+static void
+test_scale_is_layout_invariant (void)
+{
+  double x[3] = { 1, 10, 100 }, y[3] = { 0.5, 0.05, 0.005 };
+  GrokPlotGeometry g[2];
+  GrokFigureStyle style;
+  GrokSeries series = { x, y, NULL, NULL, 3, "train", { 0, 0, 1, 1 }, FALSE };
+  GrokPlot plot;
+
+  grok_plot_init (&plot);
+  plot.title = "Loss";
+  plot.x_label = "step";
+  plot.y_label = "cross-entropy";
+  plot.x_log = plot.y_log = TRUE;
+  plot.series = &series;
+  plot.n_series = 1;
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  for (int k = 0; k < 2; k++)
+    {
+      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400 * (k + 1), 300 * (k + 1));
+      cairo_t *cr = cairo_create (s);
+      style.scale = k + 1;
+      grok_plot_draw (cr, 0, 0, 400 * (k + 1), 300 * (k + 1), &plot, &style, &g[k]);
+      cairo_destroy (cr);
+      cairo_surface_destroy (s);
+    }
+  /* glyph advances are unhinted but still rounded to 1/256 px by the rasteriser: 0.5 px slack */
+  g_assert_cmpfloat (fabs (g[1].left - 2 * g[0].left), <, 0.5);
+  g_assert_cmpfloat (fabs (g[1].top - 2 * g[0].top), <, 0.5);
+  g_assert_cmpfloat (fabs (g[1].width - 2 * g[0].width), <, 0.5);
+  g_assert_cmpfloat (fabs (g[1].height - 2 * g[0].height), <, 0.5);
+  g_assert_cmpfloat (g[1].y_min, ==, g[0].y_min);
 }
 
 int
@@ -173,8 +246,10 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/plot/linear-ticks-rules", test_linear_ticks_rules);
   g_test_add_func ("/ui/plot/linear-ticks-example", test_linear_ticks_example);
   g_test_add_func ("/ui/plot/log-ticks", test_log_ticks);
+  g_test_add_func ("/ui/plot/tick-labels", test_tick_labels);
   g_test_add_func ("/ui/plot/geometry-round-trip", test_geometry_round_trip);
   g_test_add_func ("/ui/plot/nan-breaks-line", test_nan_breaks_line);
   g_test_add_func ("/ui/plot/log-axis-skips-non-positive", test_log_axis_skips_non_positive);
-  return g_test_run ();
+  g_test_add_func ("/ui/plot/scale-is-layout-invariant", test_scale_is_layout_invariant);
+  return grok_figure_test_finish (g_test_run ());
 }

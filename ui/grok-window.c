@@ -2,13 +2,19 @@
  * live training curves. The run trains on its own thread; its snapshots arrive here through
  * the main loop and only replace what the views draw. */
 #include "grok-window.h"
+#include "grok-window-private.h"
 
 #include <math.h>
 
+#include "grok-config-editor.h"
+#include "grok-export-dialog.h"
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
+#include "grok-computed-view.h"
 #include "grok-run.h"
+#include "grok-settings.h"
 #include "grok-trainer.h"
+#include "grok-weights-view.h"
 
 struct _GrokWindow
 {
@@ -19,8 +25,18 @@ struct _GrokWindow
   GtkWidget       *pause_button;
   AdwToastOverlay *toast_overlay;
   GtkProgressBar  *progress_bar;
+  GrokConfigEditor *config_editor;
+  GtkRevealer     *problem_revealer;
+  GtkLabel        *problem_label;
   GtkDrawingArea  *curves_area;
+  GrokWeightsView *weights_view;
+  AdwBin          *regions_bin;
+  AdwBin          *connectivity_bin;
+  GrokComputedView *regions_view;
+  GrokComputedView *connectivity_view;
+  AdwViewStack    *view_stack;
 
+  GSettings       *settings;
   GrokRun         *run;
   GrokSnapshot    *snapshot;       /* what the views draw */
   gboolean         toasted_memorised;
@@ -55,6 +71,15 @@ update_actions (GrokWindow *self)
 {
   GrokRunState state = self->run ? grok_run_get_state (self->run) : GROK_RUN_STOPPED;
   gboolean live = state == GROK_RUN_RUNNING || state == GROK_RUN_PAUSED;
+  const char *problem = grok_config_editor_get_problem (self->config_editor);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL);
+  if (problem != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Cannot train: %s", problem);
+      gtk_label_set_text (self->problem_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED);
@@ -120,6 +145,28 @@ announce (GrokWindow *self, GrokSnapshot *snapshot)
     }
 }
 
+/* the views draw the current snapshot; only the visible one does work now */
+static void
+update_views (GrokWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (g_strcmp0 (page, "weights") == 0)
+    grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL, NULL);
+  else if (g_strcmp0 (page, "regions") == 0 || g_strcmp0 (page, "connectivity") == 0)
+    grok_computed_view_set_params (g_str_equal (page, "regions") ? self->regions_view
+                                                                 : self->connectivity_view,
+                                   self->snapshot ? self->snapshot->config : NULL,
+                                   self->snapshot ? self->snapshot->params : NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+}
+
+static void
+on_visible_view (AdwViewStack *stack, GParamSpec *pspec, GrokWindow *self)
+{
+  update_views (self);
+}
+
 static void
 on_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokWindow *self)
 {
@@ -128,7 +175,7 @@ on_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokWindow *self)
   announce (self, snapshot);
   update_progress (self);
   update_actions (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+  update_views (self);
 }
 
 static void
@@ -148,11 +195,9 @@ draw_curves (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer 
   grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
                                     ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
   grok_curves_options_init (&options);
-  options.log_x = TRUE;
+  options.log_x = g_settings_get_boolean (self->settings, "log-step-axis");
   if (self->snapshot != NULL)
-    grok_figure_curves_draw (cr, width, height, self->snapshot->metrics, &options, &style);
-  else
-    grok_figure_curves_draw (cr, width, height, NULL, &options, &style);
+    grok_figure_curves_draw (cr, width, height, self->snapshot->metrics, &options, &style, NULL, 0);
 }
 
 static char *
@@ -160,6 +205,33 @@ selected_preset (GrokWindow *self)
 {
   GtkStringObject *item = gtk_drop_down_get_selected_item (self->preset_dropdown);
   return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
+}
+
+/* choosing a preset fills the settings with it */
+static void
+on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, GrokWindow *self)
+{
+  g_autofree char *name = selected_preset (self);
+  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (name == NULL)
+    return;
+  config = grok_preset_load (name, &error);
+  if (config == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  grok_config_editor_set_config (self->config_editor, config);
+  adw_window_title_set_subtitle (self->window_title, config->description);
+  g_settings_set_string (self->settings, "preset", name);
+}
+
+static void
+on_editor_changed (GrokConfigEditor *editor, GrokWindow *self)
+{
+  update_actions (self);
 }
 
 static void
@@ -176,28 +248,31 @@ static void
 train_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
-  g_autofree char *name = selected_preset (self);
-  g_autoptr (GrokConfig) config = NULL;
+  g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
   g_autoptr (GError) error = NULL;
 
+  if (config == NULL)
+    return;
+  /* OpenBLAS's threads spin while they wait for work: with every core training, the window
+   * would get the processor only in slices. Leave one core to the window unless the
+   * experiment asks for a thread count. */
+  if (config->train.threads == 0 && g_get_num_processors () > 1)
+    config->train.threads = g_get_num_processors () - 1;
   stop_run (self);
-  config = grok_preset_load (name, &error);
-  if (config != NULL)
-    self->run = grok_run_new (config, NULL, FALSE, &error);
+  self->run = grok_run_new (config, NULL, FALSE, &error);
   if (self->run == NULL)
     {
       toast (self, error->message);
       return;
     }
   self->toasted_memorised = self->toasted_generalised = self->toasted_end = FALSE;
-  adw_window_title_set_subtitle (self->window_title, config->description);
   g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
   g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
   self->snapshot = grok_run_dup_snapshot (self->run);
   grok_run_start (self->run);
   update_actions (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+  update_views (self);
 }
 
 static void
@@ -233,6 +308,147 @@ stop_action (GtkWidget *widget, const char *action, GVariant *param)
   update_progress (self);
 }
 
+static GrokView
+visible_view (GrokWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  GrokView view = GROK_VIEW_CURVES;
+
+  grok_view_from_name (g_strcmp0 (page, "weights") == 0 ? "heatmap" : page, &view, NULL);
+  return view;
+}
+
+static const char *
+run_name (GrokWindow *self)
+{
+  return self->snapshot && self->snapshot->config->name[0] ? self->snapshot->config->name : "grokscope";
+}
+
+static void
+export_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  if (self->snapshot == NULL)
+    {
+      toast (self, "Nothing to export yet: train a run first");
+      return;
+    }
+  grok_export_figure_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
+                                  self->snapshot, visible_view (self), run_name (self));
+}
+
+static void
+export_all_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  if (self->snapshot == NULL)
+    {
+      toast (self, "Nothing to export yet: train a run first");
+      return;
+    }
+  grok_export_all_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
+                               self->snapshot, run_name (self));
+}
+
+static void
+about_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  const char *developers[] = { "The Grokscope developers", NULL };
+  GtkWidget *about = adw_about_window_new ();
+
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Grokscope");
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), "org.grokscope.Grokscope");
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), GROK_VERSION);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 "Train small neural networks and watch them memorise, then "
+                                 "generalise: training curves, weights, spectra and complexity "
+                                 "measures, live.");
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (widget));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+apply_color_scheme (GrokWindow *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+  AdwColorScheme value = g_str_equal (scheme, "light") ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                         : g_str_equal (scheme, "dark") ? ADW_COLOR_SCHEME_FORCE_DARK
+                         : ADW_COLOR_SCHEME_DEFAULT;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), value);
+}
+
+static void
+on_setting_changed (GSettings *settings, const char *key, GrokWindow *self)
+{
+  if (g_str_equal (key, "color-scheme"))
+    apply_color_scheme (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->curves_area));
+}
+
+static void
+on_scheme_row_selected (AdwComboRow *row, GParamSpec *pspec, GrokWindow *self)
+{
+  static const char * const values[] = { "system", "light", "dark" };
+  guint i = adw_combo_row_get_selected (row);
+
+  if (i < G_N_ELEMENTS (values))
+    g_settings_set_string (self->settings, "color-scheme", values[i]);
+}
+
+static void
+preferences_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *scheme = adw_combo_row_new ();
+  GtkWidget *log_row = adw_action_row_new ();
+  GtkWidget *log_switch = gtk_switch_new ();
+  const char *schemes[] = { "Follow the system", "Light", "Dark", NULL };
+  g_autoptr (GtkStringList) model = gtk_string_list_new (schemes);
+  g_autofree char *current = g_settings_get_string (self->settings, "color-scheme");
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Appearance");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (scheme), "Style");
+  adw_combo_row_set_model (ADW_COMBO_ROW (scheme), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (scheme), g_str_equal (current, "light") ? 1
+                                                      : g_str_equal (current, "dark") ? 2 : 0);
+  g_signal_connect_object (scheme, "notify::selected", G_CALLBACK (on_scheme_row_selected), self, 0);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (log_row), "Logarithmic step axis");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (log_row), "Spread early training out on the curves");
+  gtk_widget_set_valign (log_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (log_row), log_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (log_row), log_switch);
+  g_settings_bind (self->settings, "log-step-axis", log_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), scheme);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), log_row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static gboolean
+grok_window_close_request (GtkWindow *window)
+{
+  GrokWindow *self = GROK_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  return GTK_WINDOW_CLASS (grok_window_parent_class)->close_request (window);
+}
+
 static void
 grok_window_dispose (GObject *object)
 {
@@ -240,6 +456,7 @@ grok_window_dispose (GObject *object)
 
   stop_run (self);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }
 
@@ -250,19 +467,36 @@ grok_window_class_init (GrokWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = grok_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = grok_window_close_request;
 
+  g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
+  g_type_ensure (GROK_TYPE_WEIGHTS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, config_editor);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, regions_bin);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, connectivity_bin);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_area);
 
   gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-all", NULL);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
@@ -276,12 +510,33 @@ grok_window_init (GrokWindow *self)
   g_autoptr (GtkStringList) model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->regions_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_REGIONS));
+  self->connectivity_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_CONNECTIVITY));
+  adw_bin_set_child (self->regions_bin, GTK_WIDGET (self->regions_view));
+  adw_bin_set_child (self->connectivity_bin, GTK_WIDGET (self->connectivity_view));
+  self->settings = grok_settings_new ();
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self, 0);
+  apply_color_scheme (self);
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
 
   model = gtk_string_list_new ((const char * const *) presets);
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_view), self, 0);
+  g_signal_connect_object (self->config_editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
+  g_signal_connect_object (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self, 0);
   gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
-  for (guint i = 0; presets[i] != NULL; i++)
-    if (g_str_equal (presets[i], "quick"))
-      gtk_drop_down_set_selected (self->preset_dropdown, i);
+  {
+    g_autofree char *preferred = g_settings_get_string (self->settings, "preset");
+    guint chosen = 0;
+    for (guint i = 0; presets[i] != NULL; i++)
+      if (g_str_equal (presets[i], preferred) || (g_str_equal (presets[i], "quick") && chosen == 0))
+        chosen = i;
+    gtk_drop_down_set_selected (self->preset_dropdown, chosen);
+    /* selecting the first item emits nothing: fill the editor once by hand */
+    on_preset_selected (self->preset_dropdown, NULL, self);
+  }
   gtk_drawing_area_set_draw_func (self->curves_area, draw_curves, self, NULL);
   update_actions (self);
 }
@@ -290,4 +545,18 @@ GrokWindow *
 grok_window_new (AdwApplication *application)
 {
   return g_object_new (GROK_TYPE_WINDOW, "application", application, NULL);
+}
+
+GrokSnapshot *
+grok_window_get_snapshot (GrokWindow *self)
+{
+  g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
+  return self->snapshot;
+}
+
+GtkWidget *
+grok_window_get_curves_area (GrokWindow *self)
+{
+  g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->curves_area);
 }

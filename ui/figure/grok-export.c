@@ -366,6 +366,24 @@ grok_svg_append_text_layer (GString *svg, GArray *records)
   g_string_insert (svg, end - svg->str, layer->str);
 }
 
+/* every image in a figure is a matrix of cells; Cairo's SVG output does not carry the nearest-
+ * neighbour filter, so ask viewers not to smooth the cells into each other */
+static void
+grok_svg_crisp_images (GString *svg)
+{
+  const char *tag = "<image ", *attr = "<image image-rendering=\"optimizeSpeed\" ";
+  gsize pos = 0;
+  char *hit;
+
+  while ((hit = strstr (svg->str + pos, tag)) != NULL)
+    {
+      gsize at = (gsize) (hit - svg->str);
+      g_string_erase (svg, at, strlen (tag));
+      g_string_insert (svg, at, attr);
+      pos = at + strlen (attr);
+    }
+}
+
 gboolean
 grok_export_svg (const char *path, double width_in, double height_in, GrokFigureDrawFunc draw,
                  gpointer user_data, GError **error)
@@ -389,6 +407,7 @@ grok_export_svg (const char *path, double width_in, double height_in, GrokFigure
   cairo_surface_destroy (surface);
   if (!ok)
     return FALSE;
+  grok_svg_crisp_images (svg);
   grok_svg_append_text_layer (svg, records);
   fd = grok_export_open_temp (path, &tmp_path, error);
   if (fd < 0)

@@ -241,28 +241,40 @@ typedef struct
   guint                    n_markers;
 } GrokCurvesCtx;
 
-static void
-grok_curves_draw_panel (cairo_t *cr, const GrokCurvesCtx *ctx, const GrokPanelSpec *spec,
-                        const GrokMetrics * const *runs, guint n_runs,
-                        double x, double y, double w, double h, GrokPlotGeometry *geometry)
+/* a panel ready to draw: its plot and the arrays the plot points into */
+typedef struct
 {
-  GrokCurveData data[2] = { { 0 } };
-  GrokSeries series[2];
-  GrokPlot plot;
-  g_autofree char *empty = NULL;
+  GrokCurveData data[2];
+  GrokSeries    series[2];
+  GrokPlot      plot;
+} GrokPanel;
+
+static void
+grok_panel_clear (GrokPanel *panel)
+{
+  grok_curve_data_clear (&panel->data[0]);
+  grok_curve_data_clear (&panel->data[1]);
+}
+
+static void
+grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const GrokPanelSpec *spec,
+                           const GrokMetrics * const *runs, guint n_runs)
+{
+  GrokPlot *plot = &panel->plot;
   guint n_series = 0;
 
-  grok_plot_init (&plot);
+  *panel = (GrokPanel) { 0 };
+  grok_plot_init (plot);
   for (guint k = 0; k < 2; k++)
     {
-      GrokCurveData *d = &data[n_series];
+      GrokCurveData *d = &panel->data[n_series];
       if (spec->columns[k] == NULL
           || !grok_curve_data_build (d, runs, n_runs, ctx->x_column, spec->columns[k]))
         {
           grok_curve_data_clear (d);
           continue;
         }
-      series[n_series] = (GrokSeries) {
+      panel->series[n_series] = (GrokSeries) {
         (const double *) d->x->data, (const double *) d->y->data,
         d->lo != NULL ? (const double *) d->lo->data : NULL,
         d->hi != NULL ? (const double *) d->hi->data : NULL,
@@ -270,24 +282,21 @@ grok_curves_draw_panel (cairo_t *cr, const GrokCurvesCtx *ctx, const GrokPanelSp
         grok_figure_style_series_color (ctx->style, spec->colors[k]), FALSE };
       n_series++;
     }
-  empty = g_strdup_printf ("no %s data yet", spec->title);
-  plot.title = spec->title;
-  plot.x_label = ctx->x_column;
-  plot.y_label = spec->y_label;
-  plot.x_log = ctx->options->log_x;
-  plot.y_log = spec->auto_log ? n_series > 0 && grok_curves_wants_log (&data[0]) : spec->y_log;
-  plot.y_min = spec->y_min;
-  plot.y_max = spec->y_max;
-  plot.series = series;
-  plot.n_series = n_series;
-  plot.hide_legend = n_series < 2;
-  plot.markers_x = ctx->markers;
-  plot.marker_labels = ctx->marker_labels;
-  plot.n_markers = ctx->n_markers;
-  plot.empty_text = empty;
-  grok_plot_draw (cr, x, y, w, h, &plot, ctx->style, geometry);
-  grok_curve_data_clear (&data[0]);
-  grok_curve_data_clear (&data[1]);
+  plot->title = spec->title;
+  plot->x_label = ctx->x_column;
+  plot->y_label = spec->y_label;
+  plot->x_log = ctx->options->log_x;
+  plot->y_log = spec->auto_log ? n_series > 0 && grok_curves_wants_log (&panel->data[0])
+                               : spec->y_log;
+  plot->y_min = spec->y_min;
+  plot->y_max = spec->y_max;
+  plot->series = panel->series;
+  plot->n_series = n_series;
+  plot->hide_legend = n_series < 2;
+  plot->markers_x = ctx->markers;
+  plot->marker_labels = ctx->marker_labels;
+  plot->n_markers = ctx->n_markers;
+  plot->empty_text = "no data yet";
 }
 
 static void
@@ -320,6 +329,7 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
                               GrokPlotGeometry *panels_out, guint max_panels)
 {
   GrokPanelSpec panels[GROK_MAX_PANELS];
+  GrokPanel prepared[GROK_MAX_PANELS];
   GrokCurvesCtx ctx = { options, style, NULL, { 0 }, { NULL }, 0 };
   GrokPalette palette;
   guint n, cols, rows;
@@ -330,21 +340,33 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   ctx.x_column = options->x_column != NULL ? options->x_column : "step";
   n = grok_curves_panels (options, panels);
   grok_figure_style_palette (style, &palette);
+  cairo_rectangle (cr, 0, 0, width, height);
   grok_figure_set_color (cr, palette.background);
-  cairo_paint (cr);
+  cairo_fill (cr);
   if (n == 0)
     return 0;
   grok_curves_find_markers (&ctx, runs, n_runs);
   cols = grok_curves_grid_columns (width, height, n);
   rows = (n + cols - 1) / cols;
   for (guint i = 0; i < n; i++)
+    grok_curves_prepare_panel (&prepared[i], &ctx, &panels[i], runs, n_runs);
+  /* panels in one grid column share their left margin, so their y axes line up */
+  for (guint col = 0; col < cols; col++)
+    {
+      double left = 0;
+      for (guint i = col; i < n; i += cols)
+        left = MAX (left, grok_plot_left_margin (cr, &prepared[i].plot, style, height / rows));
+      for (guint i = col; i < n; i += cols)
+        prepared[i].plot.min_left = left;
+    }
+  for (guint i = 0; i < n; i++)
     {
       double w = width / cols, h = height / rows;
       GrokPlotGeometry g;
-      grok_curves_draw_panel (cr, &ctx, &panels[i], runs, n_runs,
-                              (i % cols) * w, (i / cols) * h, w, h, &g);
+      grok_plot_draw (cr, (i % cols) * w, (i / cols) * h, w, h, &prepared[i].plot, style, &g);
       if (panels_out != NULL && i < max_panels)
         panels_out[i] = g;
+      grok_panel_clear (&prepared[i]);
     }
   return n;
 }

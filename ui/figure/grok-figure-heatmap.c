@@ -43,6 +43,31 @@ grok_heatmap_surface_new (const float *values, guint rows, guint cols, double li
   return surface;
 }
 
+cairo_surface_t *
+grok_heatmap_surface_new_sequential (const float *values, guint rows, guint cols, double lo,
+                                     double hi)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) cols, (int) rows);
+  guchar *data;
+  int stride;
+  double span = hi > lo ? hi - lo : 1;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (guint r = 0; r < rows; r++)
+    {
+      guint32 *line = (guint32 *) (data + (gsize) r * stride);
+      for (guint c = 0; c < cols; c++)
+        {
+          double v = values[(gsize) r * cols + c];
+          line[c] = isnan (v) ? 0 : grok_rgba_to_argb32 (grok_colormap_sequential (CLAMP ((v - lo) / span, 0, 1)));
+        }
+    }
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
 gboolean
 grok_heatmap_geometry_cell_at (const GrokHeatmapGeometry *g, double px, double py, guint *row,
                                guint *col)
@@ -109,7 +134,8 @@ grok_heatmap_draw_bar (cairo_t *cr, const GrokHeatmapGeometry *g, const GrokPale
   /* enough stops that the linear ramp follows the map's own control points closely */
   for (int i = 0; i <= 32; i++)
     {
-      GrokRgba c = grok_colormap_diverging (-1.0 + i / 16.0);
+      GrokRgba c = g->sequential ? grok_colormap_sequential (i / 32.0)
+                                 : grok_colormap_diverging (-1.0 + i / 16.0);
       cairo_pattern_add_color_stop_rgb (ramp, i / 32.0, c.r, c.g, c.b);
     }
   cairo_rectangle (cr, g->bar_left, g->bar_top, g->bar_width, g->bar_height);
@@ -118,11 +144,15 @@ grok_heatmap_draw_bar (cairo_t *cr, const GrokHeatmapGeometry *g, const GrokPale
   cairo_pattern_destroy (ramp);
   grok_figure_set_color (cr, palette->foreground);
   cairo_stroke (cr);
-  count = grok_plot_linear_ticks (-g->limit, g->limit, 4, ticks, G_N_ELEMENTS (ticks), &step);
+  {
+    double lo = g->sequential ? g->lo : -g->limit;
+    count = grok_plot_linear_ticks (lo, g->limit, 4, ticks, G_N_ELEMENTS (ticks), &step);
+  }
   for (guint i = 0; i < count; i++)
     {
       g_autofree char *label = grok_plot_format_linear (ticks[i], step);
-      double py = g->bar_top + g->bar_height * (1 - (ticks[i] + g->limit) / (2 * g->limit));
+      double lo = g->sequential ? g->lo : -g->limit;
+      double py = g->bar_top + g->bar_height * (1 - (ticks[i] - lo) / (g->limit - lo));
       double right = g->bar_left + g->bar_width;
       cairo_move_to (cr, right, py);
       cairo_line_to (cr, right + tick, py);
@@ -133,10 +163,10 @@ grok_heatmap_draw_bar (cairo_t *cr, const GrokHeatmapGeometry *g, const GrokPale
 
 /* the widest colour bar label, to reserve its room on the right */
 static double
-grok_heatmap_bar_label_width (cairo_t *cr, double limit)
+grok_heatmap_bar_label_width (cairo_t *cr, double lo, double limit)
 {
   double ticks[16], step = 1, w = 0;
-  guint count = grok_plot_linear_ticks (-limit, limit, 4, ticks, G_N_ELEMENTS (ticks), &step);
+  guint count = grok_plot_linear_ticks (lo, limit, 4, ticks, G_N_ELEMENTS (ticks), &step);
 
   for (guint i = 0; i < count; i++)
     {
@@ -160,15 +190,16 @@ grok_heatmap_fit (GrokHeatmapGeometry *g, double x0, double y0, double avail_w, 
   g->top = y0 + (avail_h - g->height) / 2;
 }
 
-void
-grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
-                          cairo_surface_t *matrix, double limit, const char *title,
-                          const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out)
+static void
+heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
+              cairo_surface_t *matrix, gboolean sequential, double lo, double limit,
+              const char *title, const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out)
 {
   GrokHeatmapGeometry g = { 0 };
   GrokPalette palette;
   double u, fs, pad, tick, gap, label_h, left, right, top, bottom, digits_w;
   cairo_pattern_t *pattern;
+  double cell_w, cell_h;
 
   g_return_if_fail (cr != NULL && matrix != NULL && style != NULL);
   g_return_if_fail (cairo_surface_get_type (matrix) == CAIRO_SURFACE_TYPE_IMAGE);
@@ -179,7 +210,9 @@ grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double 
   grok_figure_style_palette (style, &palette);
   g.rows = (guint) cairo_image_surface_get_height (matrix);
   g.cols = (guint) cairo_image_surface_get_width (matrix);
-  g.limit = limit > 0 ? limit : 1;
+  g.sequential = sequential;
+  g.lo = sequential ? lo : 0;
+  g.limit = sequential ? (limit > lo ? limit : lo + 1) : (limit > 0 ? limit : 1);
 
   cairo_save (cr);
   cairo_rectangle (cr, x, y, width, height);
@@ -190,7 +223,7 @@ grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double 
   digits_w = grok_figure_text_width (cr, "0") * (g.rows >= 1000 ? 4 : g.rows >= 100 ? 3 : 2);
   left = pad + label_h * 1.3 + pad + digits_w + tick + gap;
   bottom = pad + label_h * 1.3 + pad + label_h + tick + gap;
-  right = pad + grok_heatmap_bar_label_width (cr, g.limit) + gap + tick + 0.9 * fs + 1.2 * fs;
+  right = pad + grok_heatmap_bar_label_width (cr, g.sequential ? g.lo : -g.limit, g.limit) + gap + tick + 0.9 * fs + 1.2 * fs;
   top = title != NULL ? pad + 1.5 * fs + pad : pad;
   grok_heatmap_fit (&g, x + left, y + top, MAX (width - left - right, 1),
                     MAX (height - top - bottom, 1));
@@ -206,8 +239,13 @@ grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double 
   cairo_scale (cr, g.width / g.cols, g.height / g.rows);
   cairo_set_source_surface (cr, matrix, 0, 0);
   pattern = cairo_get_source (cr);
-  /* one entry is one crisp cell: never blur neighbouring weights together */
-  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+  /* one entry is one crisp cell: never blur neighbouring weights together. Only when cells
+   * are smaller than a device pixel does sampling one entry per pixel alias into false
+   * stripes; then let Cairo average the entries each pixel covers */
+  cell_w = 1, cell_h = 1;
+  cairo_user_to_device_distance (cr, &cell_w, &cell_h);
+  cairo_pattern_set_filter (pattern, fabs (cell_w) >= 1 && fabs (cell_h) >= 1
+                                       ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_restore (cr);
@@ -232,4 +270,21 @@ grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double 
   cairo_restore (cr);
   if (geometry_out != NULL)
     *geometry_out = g;
+}
+
+void
+grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
+                          cairo_surface_t *matrix, double limit, const char *title,
+                          const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out)
+{
+  heatmap_draw (cr, x, y, width, height, matrix, FALSE, 0, limit, title, style, geometry_out);
+}
+
+void
+grok_figure_heatmap_draw_sequential (cairo_t *cr, double x, double y, double width, double height,
+                                     cairo_surface_t *matrix, double lo, double hi,
+                                     const char *title, const GrokFigureStyle *style,
+                                     GrokHeatmapGeometry *geometry_out)
+{
+  heatmap_draw (cr, x, y, width, height, matrix, TRUE, lo, hi, title, style, geometry_out);
 }

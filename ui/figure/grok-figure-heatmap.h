@@ -14,12 +14,19 @@ G_BEGIN_DECLS
 cairo_surface_t *grok_heatmap_surface_new (const float *values, guint rows, guint cols,
                                            double limit, double *limit_out);
 
+/* a matrix of non-negative quantities (a connectivity matrix, say) on the sequential map from
+ * lo to hi */
+cairo_surface_t *grok_heatmap_surface_new_sequential (const float *values, guint rows, guint cols,
+                                                      double lo, double hi);
+
 typedef struct
 {
   double left, top, width, height;   /* the matrix area in device units */
   guint  rows, cols;
   double bar_left, bar_top, bar_width, bar_height;   /* the colour bar */
   double limit;
+  gboolean sequential;   /* the colour bar spans [lo, limit] on the sequential map */
+  double lo;
 } GrokHeatmapGeometry;
 
 /* FALSE when (px, py) is outside the matrix */
@@ -29,5 +36,12 @@ gboolean grok_heatmap_geometry_cell_at (const GrokHeatmapGeometry *geometry, dou
 void     grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
                                    cairo_surface_t *matrix, double limit, const char *title,
                                    const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out);
+
+/* the same for a surface from grok_heatmap_surface_new_sequential */
+void     grok_figure_heatmap_draw_sequential (cairo_t *cr, double x, double y, double width,
+                                              double height, cairo_surface_t *matrix, double lo,
+                                              double hi, const char *title,
+                                              const GrokFigureStyle *style,
+                                              GrokHeatmapGeometry *geometry_out);
 
 G_END_DECLS

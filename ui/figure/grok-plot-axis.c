@@ -110,10 +110,11 @@ grok_plot_format_linear_ascii (double value, double step)
 
   if (value == 0)
     return g_strdup ("0");
-  /* steps count in thousands and millions read better as 20k, 1.5M than as 6-digit numbers */
-  if (fabs (value) >= 1e6 && step >= 1e5)
+  /* steps count in thousands and millions read better as 20k, 3M than as 6-digit numbers;
+   * decided by the step alone so that every label of one axis has the same form */
+  if (step >= 1e6)
     return g_strdup_printf ("%gM", value / 1e6);
-  if (fabs (value) >= 1e4 && step >= 1e3)
+  if (step >= 1e3)
     return g_strdup_printf ("%gk", value / 1e3);
   decimals = MAX (0, (int) ceil (-log10 (step) - 1e-9));
   if (decimals > 6)
@@ -263,4 +264,36 @@ grok_plot_geometry_contains (const GrokPlotGeometry *g, double px, double py)
 {
   g_return_val_if_fail (g != NULL, FALSE);
   return px >= g->left && px <= g->left + g->width && py >= g->top && py <= g->top + g->height;
+}
+
+gboolean
+grok_plot_find_nearest (const GrokPlot *plot, const GrokPlotGeometry *g, double px, double py,
+                        double max_distance, guint *series_out, gsize *index_out)
+{
+  double best = max_distance * max_distance;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (plot != NULL && g != NULL, FALSE);
+
+  for (guint s = 0; s < plot->n_series; s++)
+    {
+      const GrokSeries *series = &plot->series[s];
+      for (gsize i = 0; i < series->n; i++)
+        {
+          double qx = grok_plot_geometry_x_to_px (g, series->x[i]);
+          double qy = grok_plot_geometry_y_to_px (g, series->y[i]);
+          double d2 = (qx - px) * (qx - px) + (qy - py) * (qy - py);
+          /* NAN coordinates (gaps, values a log axis cannot show) fail this comparison */
+          if (d2 <= best)
+            {
+              best = d2;
+              found = TRUE;
+              if (series_out != NULL)
+                *series_out = s;
+              if (index_out != NULL)
+                *index_out = i;
+            }
+        }
+    }
+  return found;
 }

@@ -81,6 +81,14 @@ grok_figure_set_font (cairo_t *cr, const GrokFigureStyle *style, double size_pt,
                           CAIRO_FONT_SLANT_NORMAL,
                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, size_pt * style->scale);
+  {
+    /* unhinted metrics scale linearly, so a layout at 300 DPI is the one seen on screen */
+    cairo_font_options_t *options = cairo_font_options_create ();
+    cairo_get_font_options (cr, options);
+    cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options (cr, options);
+    cairo_font_options_destroy (options);
+  }
 }
 
 double

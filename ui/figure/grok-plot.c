@@ -23,11 +23,11 @@ grok_ticks_clear (GrokTicks *t)
   g_clear_pointer (&t->minor, g_array_unref);
 }
 
-static int
-grok_compare_doubles (gconstpointer a, gconstpointer b)
+static void
+grok_ticks_add (GrokTicks *t, double v, char *label)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
+  g_array_append_val (t->major, v);
+  g_ptr_array_add (t->labels, label);
 }
 
 static void
@@ -41,41 +41,35 @@ grok_ticks_build (GrokTicks *t, double lo, double hi, gboolean log_scale, guint 
       double ticks[GROK_MAX_TICKS], step = 1;
       guint n = grok_plot_linear_ticks (lo, hi, target, ticks, GROK_MAX_TICKS, &step);
       for (guint i = 0; i < n; i++)
-        {
-          g_array_append_val (t->major, ticks[i]);
-          g_ptr_array_add (t->labels, grok_plot_format_linear (ticks[i], step));
-        }
+        grok_ticks_add (t, ticks[i], grok_plot_format_linear (ticks[i], step));
       return;
     }
   grok_plot_log_ticks (lo, hi, target, t->major, t->minor);
-  for (guint i = 0; i < t->major->len; i++)
-    g_ptr_array_add (t->labels, grok_plot_format_decade (g_array_index (t->major, double, i)));
+  if (t->major->len >= 2)
+    {
+      for (guint i = 0; i < t->major->len; i++)
+        g_ptr_array_add (t->labels, grok_plot_format_decade (g_array_index (t->major, double, i)));
+      return;
+    }
+  /* less than two decades in view: label the 1s, 2s and 5s, or the axis cannot be read */
+  g_array_set_size (t->major, 0);
+  for (int e = (int) floor (log10 (lo)); e <= (int) ceil (log10 (hi)); e++)
+    for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
+      {
+        double v = m * pow (10.0, e);
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9))
+          grok_ticks_add (t, v, grok_plot_format_log_minor (v));
+      }
   if (t->major->len >= 2)
     return;
-  /* less than two decades in view: label the 2s and 5s too, or the axis cannot be read */
-  for (guint i = 0; i < t->minor->len; i++)
-    {
-      double v = g_array_index (t->minor, double, i);
-      double m = v / pow (10.0, floor (log10 (v) + 1e-9));
-      if (fabs (m - 2) < 1e-6 || fabs (m - 5) < 1e-6)
-        {
-          g_array_append_val (t->major, v);
-          g_ptr_array_add (t->labels, grok_plot_format_log_minor (v));
-        }
-    }
-  /* keep positions and labels paired while sorting: sort indices, then rebuild */
+  /* a sliver of a decade (0.55 .. 0.95): plain 1-2-5 ticks, unevenly spaced on the log scale */
+  g_array_set_size (t->major, 0);
+  g_ptr_array_set_size (t->labels, 0);
   {
-    g_autoptr (GArray) pos = g_array_copy (t->major);
-    g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-    g_array_sort (pos, grok_compare_doubles);
-    for (guint i = 0; i < pos->len; i++)
-      for (guint j = 0; j < t->major->len; j++)
-        if (g_array_index (t->major, double, j) == g_array_index (pos, double, i))
-          g_ptr_array_add (labels, g_strdup (g_ptr_array_index (t->labels, j)));
-    g_array_unref (t->major);
-    g_ptr_array_unref (t->labels);
-    t->major = g_steal_pointer (&pos);
-    t->labels = g_steal_pointer (&labels);
+    double ticks[GROK_MAX_TICKS], step = 1;
+    guint n = grok_plot_linear_ticks (lo, hi, target, ticks, GROK_MAX_TICKS, &step);
+    for (guint i = 0; i < n; i++)
+      grok_ticks_add (t, ticks[i], grok_plot_format_linear (ticks[i], step));
   }
 }
 
@@ -85,24 +79,36 @@ typedef struct
   GrokPalette palette;
   double      u;          /* one point in device units */
   double      fs;         /* the font size in device units */
+  double      panel_x;    /* the left edge of the plot's rectangle */
   GrokTicks   xt, yt;
 } GrokPlotCtx;
+
+/* the room left of the data area: y label, tick labels, ticks; builds the y ticks */
+static double
+grok_plot_left_needed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
+                       const GrokPlotGeometry *g, double height)
+{
+  double pad = 0.6 * c->fs, tick = 3.5 * c->u, max_w = 0;
+
+  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+  grok_ticks_build (&c->yt, g->y_min, g->y_max, g->y_log,
+                    CLAMP ((guint) (height / (3.2 * c->fs)), 2, 8));
+  for (guint i = 0; i < c->yt.labels->len; i++)
+    max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
+  return pad + max_w + tick + 0.5 * pad
+         + (plot->y_label != NULL ? grok_figure_text_height (cr) * 1.3 + pad : 0);
+}
 
 /* margins from what will be drawn in them; fills the data area of g */
 static void
 grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, double y,
                   double width, double height, GrokPlotGeometry *g)
 {
-  double pad = 0.6 * c->fs, tick = 3.5 * c->u, label_h, max_w = 0, last_w = 0;
+  double pad = 0.6 * c->fs, tick = 3.5 * c->u, label_h, last_w = 0;
   double left, right, top, bottom;
 
-  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+  left = MAX (grok_plot_left_needed (cr, c, plot, g, height), plot->min_left);
   label_h = grok_figure_text_height (cr);
-  grok_ticks_build (&c->yt, g->y_min, g->y_max, g->y_log,
-                    CLAMP ((guint) (height / (3.2 * c->fs)), 2, 8));
-  for (guint i = 0; i < c->yt.labels->len; i++)
-    max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
-  left = pad + max_w + tick + 0.5 * pad + (plot->y_label != NULL ? label_h * 1.3 + pad : 0);
   bottom = pad + label_h + tick + 0.5 * pad + (plot->x_label != NULL ? label_h * 1.3 + pad : 0);
   top = pad + 0.5 * label_h;
   if (plot->title != NULL)
@@ -117,10 +123,32 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
   if (c->xt.labels->len > 0)
     last_w = grok_figure_text_width (cr, g_ptr_array_index (c->xt.labels, c->xt.labels->len - 1));
   right = MAX (pad * 1.5, 0.5 * last_w + 0.5 * pad);
+  c->panel_x = x;
   g->left = x + left;
   g->top = y + top;
   g->width = MAX (width - left - right, 1.0);
   g->height = MAX (height - top - bottom, 1.0);
+}
+
+double
+grok_plot_left_margin (cairo_t *cr, const GrokPlot *plot, const GrokFigureStyle *style,
+                       double height)
+{
+  GrokPlotCtx c = { 0 };
+  GrokPlotGeometry g = { 0 };
+  double left;
+
+  g_return_val_if_fail (cr != NULL && plot != NULL && style != NULL, 0);
+
+  c.style = style;
+  c.u = style->scale;
+  c.fs = style->font_size * style->scale;
+  grok_plot_compute_limits (plot, &g);
+  cairo_save (cr);
+  left = grok_plot_left_needed (cr, &c, plot, &g, height);
+  cairo_restore (cr);
+  grok_ticks_clear (&c.yt);
+  return left;
 }
 
 static void
@@ -295,10 +323,32 @@ grok_plot_draw_markers (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
 }
 
 static void
+grok_plot_tick_marks (cairo_t *cr, GArray *at, const GrokPlotGeometry *g, gboolean x_axis,
+                      double length)
+{
+  for (guint i = 0; i < at->len; i++)
+    {
+      double v = g_array_index (at, double, i);
+      if (x_axis)
+        {
+          double px = grok_plot_geometry_x_to_px (g, v);
+          cairo_move_to (cr, px, g->top + g->height);
+          cairo_line_to (cr, px, g->top + g->height + length);
+        }
+      else
+        {
+          double py = grok_plot_geometry_y_to_px (g, v);
+          cairo_move_to (cr, g->left, py);
+          cairo_line_to (cr, g->left - length, py);
+        }
+    }
+}
+
+/* left and bottom spines with outward ticks, tick labels, axis labels */
+static void
 grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const GrokPlotGeometry *g)
 {
-  double tick = 3.5 * c->u, minor = 2.0 * c->u, gap = 0.3 * c->fs;
-  double bottom = g->top + g->height, label_h;
+  double tick = 3.5 * c->u, gap = 0.3 * c->fs, bottom = g->top + g->height, label_h;
 
   grok_figure_set_color (cr, c->palette.foreground);
   cairo_set_line_width (cr, 0.8 * c->u);
@@ -306,30 +356,10 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
   cairo_move_to (cr, g->left, g->top);
   cairo_line_to (cr, g->left, bottom);
   cairo_line_to (cr, g->left + g->width, bottom);
-  for (guint i = 0; i < c->xt.major->len; i++)
-    {
-      double px = grok_plot_geometry_x_to_px (g, g_array_index (c->xt.major, double, i));
-      cairo_move_to (cr, px, bottom);
-      cairo_line_to (cr, px, bottom + tick);
-    }
-  for (guint i = 0; i < c->xt.minor->len; i++)
-    {
-      double px = grok_plot_geometry_x_to_px (g, g_array_index (c->xt.minor, double, i));
-      cairo_move_to (cr, px, bottom);
-      cairo_line_to (cr, px, bottom + minor);
-    }
-  for (guint i = 0; i < c->yt.major->len; i++)
-    {
-      double py = grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i));
-      cairo_move_to (cr, g->left, py);
-      cairo_line_to (cr, g->left - tick, py);
-    }
-  for (guint i = 0; i < c->yt.minor->len; i++)
-    {
-      double py = grok_plot_geometry_y_to_px (g, g_array_index (c->yt.minor, double, i));
-      cairo_move_to (cr, g->left, py);
-      cairo_line_to (cr, g->left - minor, py);
-    }
+  grok_plot_tick_marks (cr, c->xt.major, g, TRUE, tick);
+  grok_plot_tick_marks (cr, c->xt.minor, g, TRUE, 2.0 * c->u);
+  grok_plot_tick_marks (cr, c->yt.major, g, FALSE, tick);
+  grok_plot_tick_marks (cr, c->yt.minor, g, FALSE, 2.0 * c->u);
   cairo_stroke (cr);
 
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
@@ -339,20 +369,19 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
                       grok_plot_geometry_x_to_px (g, g_array_index (c->xt.major, double, i)),
                       bottom + tick + gap, 0.5, 0, 0);
   for (guint i = 0; i < c->yt.major->len; i++)
-    grok_figure_text (cr, g_ptr_array_index (c->yt.labels, i), g->left - tick - gap,
-                      grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i)),
-                      1, 0.5, 0);
+    {
+      const char *label = g_ptr_array_index (c->yt.labels, i);
+      grok_figure_text (cr, label, g->left - tick - gap,
+                        grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i)),
+                        1, 0.5, 0);
+    }
   if (plot->x_label != NULL)
     grok_figure_text (cr, plot->x_label, g->left + g->width / 2,
                       bottom + tick + gap + label_h * 1.9, 0.5, 0, 0);
+  /* from the rectangle's edge, not from the tick labels, so stacked panels share the line */
   if (plot->y_label != NULL)
-    {
-      double max_w = 0;
-      for (guint i = 0; i < c->yt.labels->len; i++)
-        max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
-      grok_figure_text (cr, plot->y_label, g->left - tick - gap - max_w - 0.5 * c->fs,
-                        g->top + g->height / 2, 0.5, 1, G_PI / 2);
-    }
+    grok_figure_text (cr, plot->y_label, c->panel_x + 0.6 * c->fs,
+                      g->top + g->height / 2, 0.5, 0, G_PI / 2);
 }
 
 /* how many drawable points of the plot fall inside a box: the legend goes where this is least */

@@ -63,6 +63,8 @@ typedef struct
   guint         n_markers;
   gboolean      hide_legend;
   const char   *empty_text;                  /* shown when no series has a drawable point */
+  double        min_left;                    /* device units of room left of the data area at
+                                              * least: lines up panels stacked in a column */
 } GrokPlot;
 
 /* the data area and the mapping of the last drawn plot; device coordinates of cr */
@@ -74,6 +76,9 @@ typedef struct
 } GrokPlotGeometry;
 
 void     grok_plot_init   (GrokPlot *plot);   /* zeroes it, limits NAN */
+/* the room the plot needs left of its data area when drawn `height` high (for min_left) */
+double   grok_plot_left_margin (cairo_t *cr, const GrokPlot *plot, const GrokFigureStyle *style,
+                                double height);
 void     grok_plot_draw   (cairo_t *cr, double x, double y, double width, double height,
                            const GrokPlot *plot, const GrokFigureStyle *style,
                            GrokPlotGeometry *geometry_out);
@@ -84,6 +89,11 @@ double   grok_plot_geometry_y_to_px (const GrokPlotGeometry *geometry, double y)
 double   grok_plot_geometry_px_to_x (const GrokPlotGeometry *geometry, double px);
 double   grok_plot_geometry_px_to_y (const GrokPlotGeometry *geometry, double py);
 gboolean grok_plot_geometry_contains (const GrokPlotGeometry *geometry, double px, double py);
+/* for hover readouts: the drawn point closest to (px, py) within max_distance device units;
+ * FALSE when there is none */
+gboolean grok_plot_find_nearest (const GrokPlot *plot, const GrokPlotGeometry *geometry,
+                                 double px, double py, double max_distance,
+                                 guint *series_out, gsize *index_out);
 
 /* ticks: linear ones are k * step with step 1, 2 or 5 times a power of ten, inside [lo, hi];
  * returns how many were written (at most max) */

@@ -1,0 +1,41 @@
+/* What the coarse-graining and the search of the coarse-grained complexity share: the SVDs
+ * of a checkpoint's matrices, computed once, and the buffers one coarse-graining fills. */
+#pragma once
+
+#include "grok-complexity.h"
+
+G_BEGIN_DECLS
+
+/* the SVD of one matrix, computed once per checkpoint and reused for every (Delta, tau) */
+typedef struct
+{
+  int     m, n, r;
+  float  *us;      /* m x r: U diag(s) */
+  float  *vt;      /* r x n: V^T */
+  double *s;       /* r, descending */
+} GrokFactors;
+
+/* everything one coarse-graining needs, allocated once */
+typedef struct
+{
+  const GrokParams *params;
+  GrokFactors      *factors;   /* per tensor; us == NULL for tensors that are not matrices */
+  GrokParams       *coarse;    /* theta' of the last call */
+  float            *stored;    /* the stored arrays, at most numel floats */
+  gsize             n_stored;
+  char             *bz;        /* bzip2 output */
+  unsigned int      bz_capacity;
+} GrokGrainer;
+
+/* SVD every matrix of params (kept by reference); NULL with an error naming the tensor when
+ * one holds NaN or Inf */
+GrokGrainer *grok_grainer_new      (const GrokParams *params, GError **error);
+void         grok_grainer_free     (GrokGrainer *g);
+/* theta' (g->coarse) and the stored arrays (g->stored, g->n_stored) at (delta, tau) */
+void         grok_grainer_run      (GrokGrainer *g, double delta, double tau);
+/* the bzip2 length of the stored arrays as little-endian float32 */
+gsize        grok_grainer_compress (GrokGrainer *g);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokGrainer, grok_grainer_free)
+
+G_END_DECLS

@@ -1,0 +1,88 @@
+/* A read-only view of an MLP as a list of affine layers, each followed by an activation, that the
+ * measures (linear mapping number, linear regions, local complexity) take whatever way the model
+ * is stored. Also the scalar activation functions those measures evaluate, written here so the
+ * measures do not depend on the training kernels. */
+#pragma once
+
+#include <glib.h>
+#include <math.h>
+
+#include "grok-config.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const float   *weight;  /* (out, in) row-major, as PyTorch stores it */
+  const float   *bias;    /* (out) */
+  int            in;
+  int            out;
+  GrokActivation act;     /* applied after this layer; the last layer has GROK_ACT_LINEAR */
+} GrokLayerView;
+
+#define GROK_LEAKY_RELU_SLOPE 0.01
+
+/* TRUE when every layer's activation is piecewise linear (relu, leaky_relu, linear) */
+static inline gboolean
+grok_layers_are_piecewise_linear (const GrokLayerView *layers, int n_layers)
+{
+  for (int l = 0; l < n_layers; l++)
+    if (layers[l].act != GROK_ACT_RELU && layers[l].act != GROK_ACT_LEAKY_RELU &&
+        layers[l].act != GROK_ACT_LINEAR)
+      return FALSE;
+  return TRUE;
+}
+
+/* TRUE when consecutive layers fit together */
+static inline gboolean
+grok_layers_are_chained (const GrokLayerView *layers, int n_layers)
+{
+  for (int l = 0; l < n_layers; l++)
+    {
+      if (layers[l].weight == NULL || layers[l].bias == NULL || layers[l].in <= 0 ||
+          layers[l].out <= 0)
+        return FALSE;
+      if (l > 0 && layers[l].in != layers[l - 1].out)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* the activation in double precision; gelu is the tanh form */
+static inline double
+grok_activation_eval (GrokActivation act, double x)
+{
+  switch (act)
+    {
+    case GROK_ACT_RELU:
+      return x > 0 ? x : 0;
+    case GROK_ACT_LEAKY_RELU:
+      return x > 0 ? x : GROK_LEAKY_RELU_SLOPE * x;
+    case GROK_ACT_GELU:
+      return 0.5 * x * (1.0 + tanh (0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    case GROK_ACT_SILU:
+      return x / (1.0 + exp (-x));
+    case GROK_ACT_TANH:
+      return tanh (x);
+    case GROK_ACT_LINEAR:
+    case GROK_N_ACTIVATIONS:
+    default:
+      return x;
+    }
+}
+
+/* y (units) = layer (x): the affine map then the activation, in double */
+static inline void
+grok_layer_eval (const GrokLayerView *layer, const double *x, double *y)
+{
+  for (int o = 0; o < layer->out; o++)
+    {
+      const float *w = layer->weight + (gsize) o * layer->in;
+      double z = layer->bias[o];
+      for (int i = 0; i < layer->in; i++)
+        z += (double) w[i] * x[i];
+      y[o] = grok_activation_eval (layer->act, z);
+    }
+}
+
+G_END_DECLS

@@ -1,0 +1,172 @@
+/* Local complexity around sample points: the vertices of a small cross-polytope around each
+ * sample go through the network in double (one dgemm per layer for all vertices and radii of a
+ * sample), and each layer's units are checked for a sign change among the vertices. */
+#include "grok-local-complexity.h"
+
+#include <cblas.h>
+#include <string.h>
+
+#include "grok-error.h"
+#include "grok-rng.h"
+
+void
+grok_local_complexity_free (GrokLocalComplexity *lc)
+{
+  if (lc == NULL)
+    return;
+  g_free (lc->radii);
+  g_free (lc->per_layer);
+  g_free (lc->lc);
+  g_free (lc);
+}
+
+void
+grok_local_complexity_directions (guint64 seed, int sample, int dim, int P, double *dirs)
+{
+  GrokRng rng;
+
+  g_return_if_fail (dim > 0 && P > 0 && dirs != NULL);
+  grok_rng_init_stream (&rng, seed, (guint64) sample);
+  for (int p = 0; p < P; p++)
+    {
+      double *v = dirs + (gsize) p * dim, norm;
+      int block = p - p % dim;
+      do
+        {
+          for (int i = 0; i < dim; i++)
+            v[i] = grok_rng_normal (&rng);
+          /* modified Gram-Schmidt against the earlier directions of the same block */
+          for (int q = block; q < p; q++)
+            {
+              const double *u = dirs + (gsize) q * dim;
+              double dot = 0;
+              for (int i = 0; i < dim; i++)
+                dot += v[i] * u[i];
+              for (int i = 0; i < dim; i++)
+                v[i] -= dot * u[i];
+            }
+          norm = 0;
+          for (int i = 0; i < dim; i++)
+            norm += v[i] * v[i];
+          norm = sqrt (norm);
+        }
+      while (norm < 1e-6); /* a draw (nearly) in the span of the others: draw again */
+      for (int i = 0; i < dim; i++)
+        v[i] /= norm;
+    }
+}
+
+/* The vertices a (rows, layers[0].in) through the network; rows come in groups of 'group'
+ * (one group per radius). count (rows / group, n_nl) gets, for each group and each layer with a
+ * non-linear activation, the number of units whose sign differs from the group's first row in
+ * some row of the group. a and b are scratch buffers of rows x (widest layer) doubles. */
+static void
+count_sign_changes (const GrokLayerView *layers, int n_layers, double *const *wd, double *a,
+                    double *b, int rows, int group, int n_nl, double *count)
+{
+  int in = layers[0].in, k = 0;
+
+  for (int l = 0; l < n_layers; l++)
+    {
+      const GrokLayerView *L = &layers[l];
+      double *tmp;
+      for (int r = 0; r < rows; r++)
+        for (int o = 0; o < L->out; o++)
+          b[(gsize) r * L->out + o] = L->bias[o];
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, L->out, in, 1.0, a, in, wd[l],
+                   in, 1.0, b, L->out);
+      if (L->act != GROK_ACT_LINEAR)
+        {
+          for (int g = 0; g < rows / group; g++)
+            for (int o = 0; o < L->out; o++)
+              {
+                const double *z = b + (gsize) g * group * L->out + o;
+                for (int r = 1; r < group; r++)
+                  if ((z[(gsize) r * L->out] > 0) != (z[0] > 0))
+                    {
+                      count[(gsize) g * n_nl + k] += 1;
+                      break;
+                    }
+              }
+          k++;
+        }
+      for (gsize i = 0; i < (gsize) rows * L->out; i++)
+        b[i] = grok_activation_eval (L->act, b[i]);
+      in = L->out;
+      tmp = a;
+      a = b;
+      b = tmp;
+    }
+}
+
+GrokLocalComplexity *
+grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *points,
+                       int n_points, const double *radii, int n_radii, int P, guint64 seed,
+                       GError **error)
+{
+  g_autoptr (GrokLocalComplexity) lc = NULL;
+  g_autoptr (GPtrArray) wd = NULL;
+  g_autofree double *dirs = NULL;
+  g_autofree double *a = NULL;
+  g_autofree double *b = NULL;
+  g_autofree double *count = NULL;
+  int dim, rows, width, n_nl = 0;
+
+  g_return_val_if_fail (layers != NULL && n_layers > 0 && points != NULL && n_points > 0, NULL);
+  g_return_val_if_fail (radii != NULL && n_radii > 0 && P > 0, NULL);
+  if (!grok_layers_are_chained (layers, n_layers))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_FAILED,
+                   "local complexity: the %d layers do not chain (each layer's input size must "
+                   "equal the previous output size)", n_layers);
+      return NULL;
+    }
+  dim = layers[0].in;
+  width = dim;
+  wd = g_ptr_array_new_with_free_func (g_free);
+  for (int l = 0; l < n_layers; l++)
+    {
+      double *w = g_new (double, (gsize) layers[l].in * layers[l].out);
+      for (gsize i = 0; i < (gsize) layers[l].in * layers[l].out; i++)
+        w[i] = layers[l].weight[i];
+      g_ptr_array_add (wd, w);
+      width = MAX (width, layers[l].out);
+      n_nl += layers[l].act != GROK_ACT_LINEAR;
+    }
+
+  lc = g_new0 (GrokLocalComplexity, 1);
+  lc->n_radii = n_radii;
+  lc->radii = g_memdup2 (radii, sizeof (double) * n_radii);
+  lc->n_layers = n_nl;
+  lc->per_layer = g_new0 (double, (gsize) n_radii * MAX (n_nl, 1));
+  lc->lc = g_new0 (double, n_radii);
+
+  rows = n_radii * 2 * P;
+  dirs = g_new (double, (gsize) P * dim);
+  a = g_new (double, (gsize) rows * width);
+  b = g_new (double, (gsize) rows * width);
+  count = g_new0 (double, (gsize) n_radii * MAX (n_nl, 1));
+  for (int s = 0; s < n_points; s++)
+    {
+      const float *x = points + (gsize) s * dim;
+      grok_local_complexity_directions (seed, s, dim, P, dirs);
+      /* group per radius: x + r v_1, x - r v_1, x + r v_2, ... */
+      for (int ri = 0; ri < n_radii; ri++)
+        for (int v = 0; v < 2 * P; v++)
+          {
+            double *row = a + ((gsize) ri * 2 * P + v) * dim;
+            double sr = (v % 2 ? -1.0 : 1.0) * radii[ri];
+            for (int i = 0; i < dim; i++)
+              row[i] = x[i] + sr * dirs[(gsize) (v / 2) * dim + i];
+          }
+      count_sign_changes (layers, n_layers, (double *const *) wd->pdata, a, b, rows, 2 * P, n_nl,
+                          count);
+    }
+  for (int ri = 0; ri < n_radii; ri++)
+    for (int k = 0; k < n_nl; k++)
+      {
+        lc->per_layer[(gsize) ri * n_nl + k] = count[(gsize) ri * n_nl + k] / n_points;
+        lc->lc[ri] += lc->per_layer[(gsize) ri * n_nl + k];
+      }
+  return g_steal_pointer (&lc);
+}

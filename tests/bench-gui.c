@@ -1,0 +1,193 @@
+/* How the app behaves while it trains: the longest stall of the main loop, frame intervals
+ * while the curves redraw every frame, and training steps/s with the window open against the
+ * same training headless. Run under a display (xvfb-run); prints figures, asserts nothing.
+ *
+ *   bench-gui [PRESET] [SECONDS]      (default: quick, 15) */
+#include <adwaita.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "grok-presets.h"
+#include "grok-trainer.h"
+#include "grok-window-private.h"
+
+static GtkWidget *
+find_button (GtkWidget *root, const char *action_name)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action_name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static double
+headless_steps_per_second (const char *preset, double seconds, int threads)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load (preset, NULL);
+  g_autoptr (GrokTrainer) trainer = NULL;
+  gint64 start, end;
+  double row[GROK_N_BASE_COLUMNS];
+
+  config->train.steps = G_MAXINT32;
+  config->train.threads = threads;
+  trainer = grok_trainer_new (config, NULL);
+  start = g_get_monotonic_time ();
+  end = start + (gint64) (seconds * G_USEC_PER_SEC);
+  /* with the evaluations the CLI does, so that both sides do the same work */
+  while (g_get_monotonic_time () < end)
+    {
+      grok_trainer_step (trainer, NULL);
+      if (grok_trainer_eval_due (trainer))
+        grok_trainer_evaluate (trainer, row);
+    }
+  return trainer->step / ((g_get_monotonic_time () - start) / 1e6);
+}
+
+typedef struct
+{
+  gint64  last_tick;
+  gint64  max_stall;
+  GArray *frames;      /* gint64 frame times, microseconds */
+  gint64  last_frame;
+} Probe;
+
+static gboolean
+on_tick (gpointer data)
+{
+  Probe *p = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (p->last_tick > 0)
+    p->max_stall = MAX (p->max_stall, now - p->last_tick);
+  p->last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, Probe *p)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (p->last_frame > 0)
+    {
+      gint64 dt = now - p->last_frame;
+      g_array_append_val (p->frames, dt);
+    }
+  p->last_frame = now;
+}
+
+static gboolean
+redraw_every_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_gint64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *preset = argc > 1 ? argv[1] : "quick";
+  double seconds = argc > 2 ? g_ascii_strtod (argv[2], NULL) : 15;
+  g_autoptr (AdwApplication) app = NULL;
+  GrokWindow *window;
+  GtkDropDown *dropdown;
+  GListModel *model;
+  Probe probe = { 0 };
+  gint64 start, end, step0 = -1, t0 = 0, step1 = 0, t1 = 0;
+  double headless, headless_all, windowed, p50, p99;
+  guint timeout_id;
+
+  gtk_init ();
+  adw_init ();
+  /* the window trains on all cores but one; the CLI on all of them */
+  headless = headless_steps_per_second (preset, seconds, MAX (1, (int) g_get_num_processors () - 1));
+  headless_all = headless_steps_per_second (preset, seconds, 0);
+
+  app = adw_application_new ("org.grokscope.GuiBench", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  window = grok_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+  model = gtk_drop_down_get_model (dropdown);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+      if (g_str_equal (gtk_string_object_get_string (item), preset))
+        gtk_drop_down_set_selected (dropdown, i);
+    }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  probe.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gtk_widget_add_tick_callback (grok_window_get_curves_area (window), redraw_every_frame, NULL, NULL);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (on_after_paint), &probe);
+  timeout_id = g_timeout_add (1, on_tick, &probe);
+
+  gtk_widget_activate (find_button (GTK_WIDGET (window), "win.train"));
+  start = g_get_monotonic_time ();
+  end = start + (gint64) (seconds * G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < end)
+    {
+      GrokSnapshot *s;
+      g_main_context_iteration (NULL, TRUE);
+      s = grok_window_get_snapshot (window);
+      /* measure from the first snapshot on, so that start-up does not count */
+      if (s != NULL && s->train_step > 0 && step0 < 0)
+        {
+          step0 = s->train_step;
+          t0 = g_get_monotonic_time ();
+          probe.max_stall = 0;
+          g_array_set_size (probe.frames, 0);
+        }
+      if (s != NULL && step0 >= 0)
+        {
+          step1 = s->train_step;
+          t1 = g_get_monotonic_time ();
+        }
+    }
+  g_source_remove (timeout_id);
+  windowed = t1 > t0 ? (step1 - step0) / ((t1 - t0) / 1e6) : 0;
+
+  g_array_sort (probe.frames, compare_gint64);
+  p50 = probe.frames->len ? g_array_index (probe.frames, gint64, probe.frames->len / 2) / 1e3 : NAN;
+  p99 = probe.frames->len ? g_array_index (probe.frames, gint64, (guint) (probe.frames->len * 0.99)) / 1e3 : NAN;
+  printf ("preset %s, %.0f s each\n", preset, seconds);
+  printf ("  longest main-loop stall: %.1f ms\n", probe.max_stall / 1e3);
+  printf ("  frames while training: %u, interval p50 %.1f ms, p99 %.1f ms\n", probe.frames->len, p50, p99);
+  printf ("  steps/s headless, all cores (the CLI): %.1f\n", headless_all);
+  printf ("  steps/s headless, cores - 1:           %.1f\n", headless);
+  printf ("  steps/s with the window open:          %.1f\n", windowed);
+  printf ("  ratio window / CLI: %.2f; window / headless at the same thread count: %.2f\n",
+          windowed / headless_all, windowed / headless);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_array_unref (probe.frames);
+  return 0;
+}

@@ -1,0 +1,345 @@
+/* The real app under a display: press Train on the default preset, wait for training steps,
+ * then render the curves view through GTK and check what a person would see. */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "grok-figure-curves.h"
+#include "grok-trainer.h"
+#include "grok-export-dialog.h"
+#include "grok-computed-view.h"
+#include "grok-weights-view.h"
+#include "grok-window-private.h"
+
+/* the first button whose action is action_name, searching the widget tree */
+static GtkWidget *
+find_button (GtkWidget *root, const char *action_name)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action_name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* the first widget of a type in the tree */
+static GtkWidget *
+find_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* choose a preset in the header bar's drop-down, as a person would */
+static void
+choose_preset (GrokWindow *window, const char *name)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+      if (g_str_equal (gtk_string_object_get_string (item), name))
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+  g_error ("no preset %s in the drop-down", name);
+}
+
+static void
+spin (int iterations)
+{
+  for (int i = 0; i < iterations; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* wait until GTK has given the widget its size (a page just shown is laid out on a later
+ * frame) */
+static void
+spin_until_allocated (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while ((gtk_widget_get_width (widget) < 50 || gtk_widget_get_height (widget) < 50) &&
+         g_get_monotonic_time () < deadline)
+    spin (10);
+  spin (20);
+  g_test_message ("%s: %d x %d", G_OBJECT_TYPE_NAME (widget), gtk_widget_get_width (widget),
+                  gtk_widget_get_height (widget));
+}
+
+static void
+save_texture (GdkTexture *texture, const char *name)
+{
+  const char *out_dir = g_getenv ("GROK_TEST_OUTPUT");
+  if (out_dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (out_dir, name, NULL);
+      gdk_texture_save_to_png (texture, path);
+    }
+}
+
+static void
+spin_until_step (GrokWindow *window, gint64 step, int timeout_s)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      GrokSnapshot *s = grok_window_get_snapshot (window);
+      if (s != NULL && s->train_step >= step)
+        return;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_error ("the window did not reach step %" G_GINT64_FORMAT " in %d s", step, timeout_s);
+}
+
+/* render a widget as GTK draws it on screen */
+static GdkTexture *
+render_widget (GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr (GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+}
+
+/* pixels within a small distance of a colour */
+static int
+count_colour (const guchar *data, int w, int h, gsize stride, GrokRgba c, int x0, int x1)
+{
+  int n = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        const guchar *p = data + y * stride + 4 * x;  /* B G R A on little-endian */
+        if (abs (p[2] - (int) (255 * c.r)) < 40 && abs (p[1] - (int) (255 * c.g)) < 40 &&
+            abs (p[0] - (int) (255 * c.b)) < 40)
+          n++;
+      }
+  return n;
+}
+
+static void
+test_train_quick_draws_curves (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTest", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window;
+  GtkWidget *train, *area;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  int w, h, train_px, test_px;
+  gsize stride;
+  GrokFigureStyle style;
+  const char *out_dir = g_getenv ("GROK_TEST_OUTPUT");
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = grok_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+
+  train = find_button (GTK_WIDGET (window), "win.train");
+  g_assert_nonnull (train);
+  gtk_widget_activate (train);
+  spin_until_step (window, 300, 120);
+
+  /* let GTK lay out and draw the latest snapshot */
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  area = grok_window_get_curves_area (window);
+  texture = render_widget (area);
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  g_assert_cmpint (w, >, 400);
+  g_assert_cmpint (h, >, 300);
+  if (out_dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (out_dir, "gui-curves.png", NULL);
+      gdk_texture_save_to_png (texture, path);
+    }
+  stride = 4 * (gsize) w;
+  pixels = g_malloc (stride * h);
+  gdk_texture_download (texture, pixels, stride);
+
+  /* the loss panel is the left half: the train series (colour 0) and the test series
+   * (colour 1) are both drawn there, as lines of many pixels */
+  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  train_px = count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 0), 0, w / 2);
+  test_px = count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 1), 0, w / 2);
+  g_test_message ("train-colour pixels %d, test-colour pixels %d", train_px, test_px);
+  g_assert_cmpint (train_px, >, 200);
+  g_assert_cmpint (test_px, >, 200);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static guchar *
+download (GdkTexture *texture, int *w, int *h, gsize *stride)
+{
+  guchar *pixels;
+  *w = gdk_texture_get_width (texture);
+  *h = gdk_texture_get_height (texture);
+  *stride = 4 * (gsize) *w;
+  pixels = g_malloc (*stride * *h);
+  gdk_texture_download (texture, pixels, *stride);
+  return pixels;
+}
+
+/* an xor2d net: its weights as heatmaps and its linear regions as coloured polygons */
+static void
+test_xor2d_weights_and_regions (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTest2", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window;
+  AdwViewStack *stack;
+  GtkWidget *weights, *regions;
+  g_autoptr (GdkTexture) wtex = NULL, rtex = NULL;
+  g_autofree guchar *wpx = NULL, *rpx = NULL;
+  g_autoptr (GHashTable) colours = g_hash_table_new (g_direct_hash, g_direct_equal);
+  int w, h, reddish = 0, bluish = 0, dark = 0;
+  gsize stride;
+  gint64 deadline;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = grok_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  choose_preset (window, "xor2d-relu");
+  gtk_widget_activate (find_button (GTK_WIDGET (window), "win.train"));
+  spin_until_step (window, 400, 120);
+  gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
+
+  stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+  adw_view_stack_set_visible_child_name (stack, "weights");
+  spin (100);
+  weights = find_type (GTK_WIDGET (window), GROK_TYPE_WEIGHTS_VIEW);
+  spin_until_allocated (weights);
+  wtex = render_widget (weights);
+  save_texture (wtex, "gui-weights.png");
+  wpx = download (wtex, &w, &h, &stride);
+  /* trained weights have both signs: red and blue cells of the diverging map */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guchar *p = wpx + y * stride + 4 * x;
+        reddish += p[2] > 150 && p[0] < 120 && p[1] < 120;
+        bluish += p[0] > 150 && p[2] < 120;
+      }
+  g_test_message ("weights: %d red-ish, %d blue-ish pixels", reddish, bluish);
+  g_assert_cmpint (reddish, >, 500);
+  g_assert_cmpint (bluish, >, 500);
+
+  adw_view_stack_set_visible_child_name (stack, "regions");
+  regions = find_type (adw_view_stack_get_child_by_name (stack, "regions"), GROK_TYPE_COMPUTED_VIEW);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (grok_computed_view_get_count (GROK_COMPUTED_VIEW (regions)) < 0 && g_get_monotonic_time () < deadline)
+    spin (10);
+  g_test_message ("regions: %d", grok_computed_view_get_count (GROK_COMPUTED_VIEW (regions)));
+  /* a 3 x 32 ReLU net cuts the square into many regions */
+  g_assert_cmpint (grok_computed_view_get_count (GROK_COMPUTED_VIEW (regions)), >, 10);
+  spin_until_allocated (regions);
+  rtex = render_widget (regions);
+  save_texture (rtex, "gui-regions.png");
+  rpx = download (rtex, &w, &h, &stride);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guchar *p = rpx + y * stride + 4 * x;
+        guint32 c = p[0] | p[1] << 8 | p[2] << 16;
+        g_hash_table_add (colours, GUINT_TO_POINTER (c));
+        dark += p[0] < 50 && p[1] < 50 && p[2] < 50;
+      }
+  g_test_message ("regions picture: %u colours, %d dark pixels", g_hash_table_size (colours), dark);
+  /* many region colours, and the decision boundary drawn in near-black */
+  g_assert_cmpuint (g_hash_table_size (colours), >, 20);
+  g_assert_cmpint (dark, >, 200);
+
+  /* the connectivity matrix of LMN: values in [0, 1] on the sequential map */
+  {
+    GtkWidget *conn;
+    g_autoptr (GdkTexture) ctex = NULL;
+    g_autofree guchar *cpx = NULL;
+    g_autoptr (GHashTable) ccolours = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+    adw_view_stack_set_visible_child_name (stack, "connectivity");
+    conn = find_type (adw_view_stack_get_child_by_name (stack, "connectivity"), GROK_TYPE_COMPUTED_VIEW);
+    deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+    while (grok_computed_view_get_count (GROK_COMPUTED_VIEW (conn)) < 0 && g_get_monotonic_time () < deadline)
+      spin (10);
+    g_assert_cmpint (grok_computed_view_get_count (GROK_COMPUTED_VIEW (conn)), ==, 256);
+    spin_until_allocated (conn);
+    ctex = render_widget (conn);
+    save_texture (ctex, "gui-connectivity.png");
+    cpx = download (ctex, &w, &h, &stride);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        {
+          const guchar *p = cpx + y * stride + 4 * x;
+          g_hash_table_add (ccolours, GUINT_TO_POINTER (p[0] | p[1] << 8 | p[2] << 16));
+        }
+    g_test_message ("connectivity picture: %u colours", g_hash_table_size (ccolours));
+    g_assert_cmpuint (g_hash_table_size (ccolours), >, 30);
+  }
+
+  /* "export every view" of what the window shows: three views in four formats, and the config */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("grok-export-XXXXXX", NULL);
+    g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GError) error = NULL;
+    GrokSnapshot *snap = grok_window_get_snapshot (window);
+
+    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", dir, 3.5, 3.5, 150, 8,
+                                             GROK_SCHEME_PRINT, written, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (written->len, ==, 4 * 4 + 1);
+    for (guint i = 0; i < written->len; i++)
+      {
+        g_autofree char *path = g_build_filename (dir, written->pdata[i], NULL);
+        GStatBuf st;
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        g_assert_cmpint (st.st_size, >, 100);
+        g_remove (path);
+      }
+    g_rmdir (dir);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/ui/window/train-quick-draws-curves", test_train_quick_draws_curves);
+  g_test_add_func ("/ui/window/xor2d-weights-and-regions", test_xor2d_weights_and_regions);
+  return g_test_run ();
+}

@@ -1,0 +1,401 @@
+/* The linear mapping number: closed-form cases (affine f, block connectivity matrices, a ReLU
+ * net with two clusters in two linear regions) and an independent double-precision check of
+ * the pairwise scores. */
+#include "grok-lmn.h"
+#include "grok-rng.h"
+
+#include <math.h>
+#include <string.h>
+
+/* a layer with PyTorch-like uniform init, owning its arrays */
+typedef struct
+{
+  float *w, *b;
+} OwnedLayer;
+
+static GrokLayerView
+make_layer (GrokRng *rng, OwnedLayer *own, int in, int out, GrokActivation act, double scale)
+{
+  double bound = scale / sqrt (in);
+
+  own->w = g_new (float, in * out);
+  own->b = g_new (float, out);
+  for (int i = 0; i < in * out; i++)
+    own->w[i] = (float) ((2 * grok_rng_uniform (rng) - 1) * bound);
+  for (int i = 0; i < out; i++)
+    own->b[i] = (float) ((2 * grok_rng_uniform (rng) - 1) * bound);
+  return (GrokLayerView) { own->w, own->b, in, out, act };
+}
+
+static void
+free_layers (OwnedLayer *own, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      g_free (own[i].w);
+      g_free (own[i].b);
+    }
+}
+
+static float *
+random_points (GrokRng *rng, int n, int d, double spread)
+{
+  float *x = g_new (float, n * d);
+  for (int i = 0; i < n * d; i++)
+    x[i] = (float) (spread * grok_rng_normal (rng));
+  return x;
+}
+
+/* r2 of y against lambda by the textbook "sum of products" formula, in double */
+static double
+reference_r2 (const double *y)
+{
+  double n = GROK_LMN_STEPS, st = 0, sy = 0, stt = 0, syy = 0, sty = 0, vt, vy;
+
+  for (int m = 0; m < GROK_LMN_STEPS; m++)
+    {
+      double t = m * 0.05;
+      st += t;
+      sy += y[m];
+      stt += t * t;
+      syy += y[m] * y[m];
+      sty += t * y[m];
+    }
+  vt = stt - st * st / n;
+  vy = syy - sy * sy / n;
+  return (sty - st * sy / n) * (sty - st * sy / n) / (vt * vy);
+}
+
+static void
+test_r2_closed_forms (void)
+{
+  double y[GROK_LMN_STEPS];
+
+  /* a straight line scores 1 */
+  for (int m = 0; m < GROK_LMN_STEPS; m++)
+    y[m] = 3.0 - 2.0 * m * 0.05;
+  g_assert_cmpfloat (fabs (grok_lmn_r2 (y, 3.0) - 1.0), <, 1e-12);
+  /* a V symmetric about lambda = 1/2 has zero covariance with lambda */
+  for (int m = 0; m < GROK_LMN_STEPS; m++)
+    y[m] = fabs (m * 0.05 - 0.5);
+  g_assert_cmpfloat (grok_lmn_r2 (y, 0.5), <, 1e-12);
+  /* a constant scores 1, and so does a variation below the relative threshold */
+  for (int m = 0; m < GROK_LMN_STEPS; m++)
+    y[m] = 7.0 + ((m % 2) ? 1e-7 : 0);
+  g_assert_cmpfloat (grok_lmn_r2 (y, 7.0), ==, 1.0);
+  /* the same wiggle on an output of scale 1e-7 is real variation: r2 near 0 */
+  for (int m = 0; m < GROK_LMN_STEPS; m++)
+    y[m] = (m % 2) ? 1e-7 : 0;
+  g_assert_cmpfloat (grok_lmn_r2 (y, 1e-7), <, 0.05);
+  /* a parabola: compare with the textbook formula */
+  for (int m = 0; m < GROK_LMN_STEPS; m++)
+    y[m] = (m * 0.05) * (m * 0.05) + 0.3 * m * 0.05;
+  g_assert_cmpfloat (fabs (grok_lmn_r2 (y, 2.0) - reference_r2 (y)), <, 1e-12);
+}
+
+static void
+test_activate_matches_double (void)
+{
+  const GrokActivation acts[] = { GROK_ACT_RELU, GROK_ACT_LEAKY_RELU, GROK_ACT_GELU,
+                                  GROK_ACT_SILU, GROK_ACT_TANH, GROK_ACT_LINEAR };
+  const int n = 20001;
+  g_autofree float *x = g_new (float, n);
+
+  for (guint a = 0; a < G_N_ELEMENTS (acts); a++)
+    {
+      for (int i = 0; i < n; i++)
+        x[i] = (float) (-100.0 + 200.0 * i / (n - 1));
+      grok_lmn_activate (x, n, acts[a]);
+      for (int i = 0; i < n; i++)
+        {
+          double in = (float) (-100.0 + 200.0 * i / (n - 1));
+          double ref = grok_activation_eval (acts[a], in);
+          /* a few float32 ulp relative, or an absolute 1e-30 where the value underflows; the
+           * tanh-based forms lose relative accuracy near zero, hence the absolute 1e-7 there */
+          double tol = 8 * FLT_EPSILON * fabs (ref) + 1e-30 +
+                       ((acts[a] == GROK_ACT_GELU || acts[a] == GROK_ACT_TANH) ? 1e-7 : 0);
+          g_assert_cmpfloat (fabs (x[i] - ref), <=, tol);
+        }
+    }
+}
+
+/* an affine f maps every segment to a straight line: every r2 is 1, L is all ones, LMN = 1 */
+static void
+test_affine_is_one (void)
+{
+  GrokRng rng;
+  OwnedLayer own[3];
+  GrokLayerView f[3];
+  g_autofree float *x = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokLmn) lmn = NULL;
+
+  grok_rng_init (&rng, 11);
+  f[0] = make_layer (&rng, &own[0], 8, 20, GROK_ACT_LINEAR, 1.0);
+  f[1] = make_layer (&rng, &own[1], 20, 20, GROK_ACT_LINEAR, 1.0);
+  f[2] = make_layer (&rng, &own[2], 20, 5, GROK_ACT_LINEAR, 1.0);
+  x = random_points (&rng, 60, 8, 2.0);
+  lmn = grok_lmn_compute (x, 60, f, 3, &error);
+  g_assert_no_error (error);
+  /* float32 outputs on an exactly straight line: r2 deviates from 1 by ~1e-12 at most */
+  for (int i = 0; i < 60 * 60; i++)
+    g_assert_cmpfloat (fabs (lmn->L[i] - 1.0), <, 1e-6);
+  /* spectrum (60, 0, ..., 0) up to 1e-6 * 60 per eigenvalue: 2^S within 1e-3 of 1 */
+  g_assert_cmpfloat (fabs (lmn->lmn - 1.0), <, 1e-3);
+  free_layers (own, 3);
+}
+
+/* c all-ones blocks of equal size: eigenvalues (m, ..., m, 0, ...), q uniform over c, LMN = c */
+static void
+test_blocks_give_c (void)
+{
+  for (int c = 1; c <= 6; c++)
+    {
+      int m = 7, n = c * m;
+      g_autofree double *L = g_new0 (double, n * n);
+      g_autofree int *perm = g_new (int, n);
+      g_autofree int *order = g_new (int, n);
+      GrokRng rng;
+      double S, lmn;
+
+      /* the blocks are scattered by a random permutation of the points */
+      grok_rng_init (&rng, 100 + c);
+      for (int i = 0; i < n; i++)
+        perm[i] = i;
+      grok_rng_shuffle_int (&rng, perm, n);
+      for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+          L[perm[i] * n + perm[j]] = (i / m == j / m) ? 1.0 : 0.0;
+      lmn = grok_lmn_from_matrix (L, n, NULL, &S, NULL);
+      /* eigenvalues of a 0/1 matrix to ~1e-14; log2 c to the same */
+      g_assert_cmpfloat (fabs (lmn - c), <, 1e-9);
+      g_assert_cmpfloat (fabs (S - log2 (c)), <, 1e-9);
+
+      /* the ordering puts each block in one contiguous run */
+      grok_lmn_order (L, n, order);
+      for (int k = 0; k < n; k += m)
+        for (int q = 1; q < m; q++)
+          g_assert_cmpfloat (L[order[k] * n + order[k + q]], ==, 1.0);
+    }
+}
+
+/* first coordinate through relu(x) and relu(-x): points with x0 in [-6, -4] all sit where both
+ * units are fixed (one off, one linear), points with x0 in [4, 6] in the other region. Within a
+ * cluster f is affine on the segment (r2 = 1); across, each output is max(0, affine) with the kink
+ * inside, and its r2 is computed here independently. */
+static void
+test_relu_two_regions (void)
+{
+  float w0[] = { 1, 0, -1, 0 }, b0[] = { 0, 0 };
+  float w1[] = { 1, 0, 0, 1 }, b1[] = { 0, 0 };
+  GrokLayerView f[] = { { w0, b0, 2, 2, GROK_ACT_RELU }, { w1, b1, 2, 2, GROK_ACT_LINEAR } };
+  const int m = 10, n = 2 * m;
+  float x[2 * 20];
+  g_autoptr (GrokLmn) lmn = NULL;
+  GrokRng rng;
+  double l_ab = 0, expect_lmn, qa, qb;
+  int n_ab = 0;
+
+  grok_rng_init (&rng, 5);
+  for (int i = 0; i < n; i++)
+    {
+      x[2 * i] = (float) ((i < m ? -5.0 : 5.0) + 2 * grok_rng_uniform (&rng) - 1);
+      x[2 * i + 1] = (float) grok_rng_normal (&rng);
+    }
+  lmn = grok_lmn_compute (x, n, f, 2, NULL);
+  g_assert_nonnull (lmn);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      {
+        double y[2][GROK_LMN_STEPS], expect;
+        if ((i < m) == (j < m))
+          {
+            /* affine in lambda within a region (the off unit is exactly 0); float32 rounding of
+             * the live unit, ~1e-7 of its range, lowers r2 by its square times a few tens */
+            g_assert_cmpfloat (fabs (lmn->L[i * n + j] - 1.0), <, 1e-6);
+            continue;
+          }
+        for (int s = 0; s < GROK_LMN_STEPS; s++)
+          {
+            double t = s * 0.05, u = (1 - t) * x[2 * i] + t * x[2 * j];
+            y[0][s] = MAX (u, 0.0);
+            y[1][s] = MAX (-u, 0.0);
+          }
+        expect = 0.5 * (reference_r2 (y[0]) + reference_r2 (y[1]));
+        /* float32 evaluation of the same piecewise-linear values: 1e-5 */
+        g_assert_cmpfloat (fabs (lmn->L[i * n + j] - expect), <, 1e-5);
+        g_assert_cmpfloat (expect, <, 0.9);
+        l_ab += lmn->L[i * n + j];
+        n_ab++;
+      }
+  /* L is close to [[1, c], [c, 1]] blocks with c the mean cross score: eigenvalues m (1 +- c) */
+  l_ab /= n_ab;
+  qa = (1 + l_ab) / 2;
+  qb = (1 - l_ab) / 2;
+  expect_lmn = exp2 (-(qa * log2 (qa) + qb * log2 (qb)));
+  /* the cross scores vary with the points (spread +-1 around +-5), so only roughly */
+  g_assert_cmpfloat (fabs (lmn->lmn - expect_lmn), <, 0.1);
+  g_assert_cmpfloat (lmn->lmn, >, 1.2);
+}
+
+static void
+test_symmetric_unit_diagonal (void)
+{
+  GrokRng rng;
+  OwnedLayer own[3];
+  GrokLayerView f[3];
+  g_autofree float *x = NULL;
+  g_autoptr (GrokLmn) lmn = NULL;
+  const int n = 150;
+  double trace = 0;
+
+  grok_rng_init (&rng, 12);
+  f[0] = make_layer (&rng, &own[0], 16, 40, GROK_ACT_SILU, 3.0);
+  f[1] = make_layer (&rng, &own[1], 40, 40, GROK_ACT_SILU, 3.0);
+  f[2] = make_layer (&rng, &own[2], 40, 9, GROK_ACT_LINEAR, 3.0);
+  x = random_points (&rng, n, 16, 2.0);
+  lmn = grok_lmn_compute (x, n, f, 3, NULL);
+  g_assert_nonnull (lmn);
+  for (int i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (lmn->L[i * n + i], ==, 1.0);
+      for (int j = 0; j < n; j++)
+        {
+          g_assert_cmpfloat (lmn->L[i * n + j], ==, lmn->L[j * n + i]);
+          g_assert_cmpfloat (lmn->L[i * n + j], >=, 0.0);
+          g_assert_cmpfloat (lmn->L[i * n + j], <=, 1.0);
+        }
+    }
+  /* the eigenvalues sum to the trace, n */
+  for (int i = 0; i < n; i++)
+    trace += lmn->eig[i];
+  g_assert_cmpfloat (fabs (trace - n), <, 1e-8 * n);
+  g_assert_cmpfloat (lmn->lmn, >, 1.0);
+  g_assert_cmpfloat (lmn->lmn, <=, n);
+  free_layers (own, 3);
+}
+
+/* a few pairs recomputed from scratch in double: forward pass at the 21 points, textbook r2 */
+static void
+test_r2_matches_double (void)
+{
+  GrokRng rng;
+  OwnedLayer own[3];
+  GrokLayerView f[3];
+  g_autofree float *x = NULL;
+  g_autoptr (GrokLmn) lmn = NULL;
+  const int n = 40, d = 6, K = 7;
+
+  grok_rng_init (&rng, 13);
+  f[0] = make_layer (&rng, &own[0], d, 30, GROK_ACT_SILU, 4.0);
+  f[1] = make_layer (&rng, &own[1], 30, 30, GROK_ACT_SILU, 4.0);
+  f[2] = make_layer (&rng, &own[2], 30, K, GROK_ACT_LINEAR, 4.0);
+  x = random_points (&rng, n, d, 3.0);
+  lmn = grok_lmn_compute (x, n, f, 3, NULL);
+  g_assert_nonnull (lmn);
+  for (int p = 0; p < 25; p++)
+    {
+      int i = (int) grok_rng_below (&rng, n), j = (int) grok_rng_below (&rng, n);
+      double y[7][GROK_LMN_STEPS], sum = 0;
+      if (i == j)
+        continue;
+      for (int s = 0; s < GROK_LMN_STEPS; s++)
+        {
+          double in[6], h1[30], h2[30], out[7], t = s * 0.05;
+          for (int c = 0; c < d; c++)
+            in[c] = (1 - t) * x[i * d + c] + t * x[j * d + c];
+          grok_layer_eval (&f[0], in, h1);
+          grok_layer_eval (&f[1], h1, h2);
+          grok_layer_eval (&f[2], h2, out);
+          for (int k = 0; k < K; k++)
+            y[k][s] = out[k];
+        }
+      for (int k = 0; k < K; k++)
+        sum += reference_r2 (y[k]);
+      /* float32 forward with O(1) variation along the segment: r2 agrees to ~1e-5 */
+      g_assert_cmpfloat (fabs (lmn->L[i * n + j] - sum / K), <, 1e-4);
+    }
+  free_layers (own, 3);
+}
+
+/* points given as inputs with the whole network, or as first pre-activations with the rest:
+ * the segments map onto each other through the affine first layer, so L agrees */
+static void
+test_preact_matches_inputs (void)
+{
+  GrokRng rng;
+  OwnedLayer own[3];
+  GrokLayerView f[3];
+  g_autofree float *x = NULL;
+  g_autofree float *z = NULL;
+  g_autoptr (GrokLmn) a = NULL;
+  g_autoptr (GrokLmn) b = NULL;
+  const int n = 50, d = 5, h = 20;
+
+  grok_rng_init (&rng, 14);
+  f[0] = make_layer (&rng, &own[0], d, h, GROK_ACT_SILU, 3.0);
+  f[1] = make_layer (&rng, &own[1], h, h, GROK_ACT_SILU, 3.0);
+  f[2] = make_layer (&rng, &own[2], h, 4, GROK_ACT_LINEAR, 3.0);
+  x = random_points (&rng, n, d, 2.0);
+  z = g_new (float, n * h);
+  for (int i = 0; i < n; i++)
+    for (int o = 0; o < h; o++)
+      {
+        double acc = f[0].bias[o];
+        for (int c = 0; c < d; c++)
+          acc += (double) f[0].weight[o * d + c] * x[i * d + c];
+        z[i * h + o] = (float) acc;
+      }
+  a = grok_lmn_compute (x, n, f, 3, NULL);
+  b = grok_lmn_compute_preact (z, n, h, GROK_ACT_SILU, f + 1, 2, NULL);
+  /* the two differ only in float32 rounding of z (~1e-7 relative): r2 within 1e-4 */
+  for (int i = 0; i < n * n; i++)
+    g_assert_cmpfloat (fabs (a->L[i] - b->L[i]), <, 1e-4);
+  g_assert_cmpfloat (fabs (a->lmn - b->lmn), <, 1e-2);
+  free_layers (own, 3);
+}
+
+static void
+test_sample_indices (void)
+{
+  g_autofree int *a = g_new (int, GROK_LMN_MAX_POINTS);
+  g_autofree int *b = g_new (int, GROK_LMN_MAX_POINTS);
+  g_autofree int *c = g_new (int, GROK_LMN_MAX_POINTS);
+  g_autofree gboolean *seen = g_new0 (gboolean, 5000);
+
+  /* fewer inputs than the limit: every input, in order */
+  g_assert_cmpint (grok_lmn_sample_indices (961, GROK_LMN_MAX_POINTS, 1, a), ==, 961);
+  for (int i = 0; i < 961; i++)
+    g_assert_cmpint (a[i], ==, i);
+  /* more: max distinct indices in range, ascending, the same for the same seed */
+  g_assert_cmpint (grok_lmn_sample_indices (5000, GROK_LMN_MAX_POINTS, 1, a), ==, 1024);
+  g_assert_cmpint (grok_lmn_sample_indices (5000, GROK_LMN_MAX_POINTS, 1, b), ==, 1024);
+  g_assert_cmpint (grok_lmn_sample_indices (5000, GROK_LMN_MAX_POINTS, 2, c), ==, 1024);
+  g_assert_cmpmem (a, sizeof (int) * 1024, b, sizeof (int) * 1024);
+  g_assert_true (memcmp (a, c, sizeof (int) * 1024) != 0);
+  for (int i = 0; i < 1024; i++)
+    {
+      g_assert_cmpint (a[i], >=, 0);
+      g_assert_cmpint (a[i], <, 5000);
+      g_assert_false (seen[a[i]]);
+      seen[a[i]] = TRUE;
+      if (i > 0)
+        g_assert_cmpint (a[i - 1], <, a[i]);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/lmn/r2-closed-forms", test_r2_closed_forms);
+  g_test_add_func ("/engine/lmn/activate-matches-double", test_activate_matches_double);
+  g_test_add_func ("/engine/lmn/affine-is-one", test_affine_is_one);
+  g_test_add_func ("/engine/lmn/blocks-give-c", test_blocks_give_c);
+  g_test_add_func ("/engine/lmn/relu-two-regions", test_relu_two_regions);
+  g_test_add_func ("/engine/lmn/symmetric-unit-diagonal", test_symmetric_unit_diagonal);
+  g_test_add_func ("/engine/lmn/r2-matches-double", test_r2_matches_double);
+  g_test_add_func ("/engine/lmn/preact-matches-inputs", test_preact_matches_inputs);
+  g_test_add_func ("/engine/lmn/sample-indices", test_sample_indices);
+  return g_test_run ();
+}

@@ -1,0 +1,345 @@
+/* Views as figures, and exporting them. */
+#include "grok-figure-view.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "grok-error.h"
+#include "grok-fileio.h"
+#include "grok-figure-weights.h"
+#include "grok-measures.h"
+#include "grok-mlp.h"
+#include "grok-task.h"
+
+static const char * const view_names[GROK_N_VIEWS + 1] = { "curves", "heatmap", "regions",
+                                                            "connectivity", NULL };
+
+const char *
+grok_view_name (GrokView view)
+{
+  g_return_val_if_fail (view < GROK_N_VIEWS, "unknown");
+  return view_names[view];
+}
+
+gboolean
+grok_view_from_name (const char *name, GrokView *view, GError **error)
+{
+  g_autofree char *list = g_strjoinv ("|", (char **) view_names);
+
+  for (guint i = 0; i < GROK_N_VIEWS; i++)
+    if (g_strcmp0 (name, view_names[i]) == 0)
+      {
+        *view = i;
+        return TRUE;
+      }
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown view '%s': the views are %s",
+               name, list);
+  return FALSE;
+}
+
+struct _GrokRegionsData
+{
+  GrokDataset      *dataset;
+  GrokRegionMap    *exact;
+  guint32          *raster;
+  GrokRegionsFigure figure;
+};
+
+GrokRegionsData *
+grok_regions_data_new (const GrokConfig *config, const GrokParams *params, double x0, double y0,
+                       double x1, double y1, int raster, GError **error)
+{
+  g_autoptr (GrokRegionsData) data = g_new0 (GrokRegionsData, 1);
+  g_autofree GrokLayerView *layers = NULL;
+  int n_layers;
+
+  if (config->task.kind != GROK_TASK_XOR2D)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "the regions view needs 2-D inputs: this run's task is not xor2d");
+      return NULL;
+    }
+  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  if (layers == NULL)
+    return NULL;
+  data->dataset = grok_dataset_new (config);
+  if (grok_layers_are_piecewise_linear (layers, n_layers))
+    data->exact = grok_regions_exact (layers, n_layers, x0, y0, x1, y1, error);
+  else
+    data->raster = grok_regions_raster (layers, n_layers, x0, y0, x1, y1, raster, raster,
+                                        &data->figure.n_patterns, error);
+  if (data->exact == NULL && data->raster == NULL)
+    return NULL;
+  data->figure = (GrokRegionsFigure) {
+    .x0 = x0, .y0 = y0, .x1 = x1, .y1 = y1,
+    .exact = data->exact, .raster = data->raster, .raster_w = raster, .raster_h = raster,
+    .n_patterns = data->figure.n_patterns,
+    .train_x = data->dataset->train_x, .train_y = data->dataset->train_y,
+    .n_train = data->dataset->n_train,
+    .test_x = data->dataset->test_x, .test_y = data->dataset->test_y,
+    .n_test = MIN (data->dataset->n_test, 400),
+  };
+  return g_steal_pointer (&data);
+}
+
+void
+grok_regions_data_free (GrokRegionsData *data)
+{
+  if (data == NULL)
+    return;
+  grok_dataset_free (data->dataset);
+  grok_region_map_free (data->exact);
+  g_free (data->raster);
+  g_free (data);
+}
+
+const GrokRegionsFigure *
+grok_regions_data_figure (const GrokRegionsData *data)
+{
+  return &data->figure;
+}
+
+struct _GrokConnectivityData
+{
+  GrokLmn *lmn;
+  float   *ordered;   /* L with rows and columns in lmn->order */
+};
+
+GrokConnectivityData *
+grok_connectivity_data_new (const GrokConfig *config, const GrokParams *params, int max_points,
+                            GError **error)
+{
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  GrokConnectivityData *data;
+  GrokLmn *lmn = grok_measure_lmn (config, params, dataset, max_points, 0, error);
+  int n;
+
+  if (lmn == NULL)
+    return NULL;
+  data = g_new0 (GrokConnectivityData, 1);
+  data->lmn = lmn;
+  n = lmn->n;
+  data->ordered = g_new (float, (gsize) n * n);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      data->ordered[(gsize) i * n + j] = lmn->L[(gsize) lmn->order[i] * n + lmn->order[j]];
+  return data;
+}
+
+void
+grok_connectivity_data_free (GrokConnectivityData *data)
+{
+  if (data == NULL)
+    return;
+  grok_lmn_free (data->lmn);
+  g_free (data->ordered);
+  g_free (data);
+}
+
+double
+grok_connectivity_data_lmn (const GrokConnectivityData *data)
+{
+  return data->lmn->lmn;
+}
+
+int
+grok_connectivity_data_points (const GrokConnectivityData *data)
+{
+  return data->lmn->n;
+}
+
+void
+grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, double height,
+                               const GrokConnectivityData *data, const GrokFigureStyle *style)
+{
+  int n = data->lmn->n;
+  cairo_surface_t *surface = grok_heatmap_surface_new_sequential (data->ordered, n, n, 0, 1);
+  g_autofree char *title = g_strdup_printf ("linear mapping number %.3g  (L on %d points, ordered)",
+                                            data->lmn->lmn, n);
+
+  grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
+  cairo_surface_destroy (surface);
+}
+
+void
+grok_figure_request_init (GrokFigureRequest *request, GrokView view)
+{
+  memset (request, 0, sizeof *request);
+  request->view = view;
+  grok_curves_options_init (&request->curves);
+  request->curves.log_x = TRUE;
+  grok_figure_style_init (&request->style, GROK_SCHEME_PRINT);
+}
+
+void
+grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  const GrokFigureRequest *r = user_data;
+
+  switch (r->view)
+    {
+    case GROK_VIEW_CURVES:
+      grok_figure_curves_draw (cr, width, height, r->metrics, &r->curves, &r->style, NULL, 0);
+      break;
+    case GROK_VIEW_HEATMAP:
+      {
+        g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new (r->params, r->reference);
+        grok_figure_weights_draw (cr, width, height, cache, &r->style, NULL);
+      }
+      break;
+    case GROK_VIEW_REGIONS:
+      grok_figure_regions_draw (cr, 0, 0, width, height, grok_regions_data_figure (r->regions),
+                                &r->style, NULL);
+      break;
+    case GROK_VIEW_CONNECTIVITY:
+      grok_figure_connectivity_draw (cr, 0, 0, width, height, r->connectivity, &r->style);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+append_weights_csv (GString *out, const GrokParams *params)
+{
+  g_string_append (out, "tensor,row,col,value\n");
+  for (int i = 0; i < params->n_tensors; i++)
+    {
+      const GrokTensor *t = &params->tensors[i];
+      const float *v = params->data + t->offset;
+      if (t->ndim != 2)
+        continue;
+      for (int r = 0; r < t->shape[0]; r++)
+        for (int c = 0; c < t->shape[1]; c++)
+          g_string_append_printf (out, "%s,%d,%d,%.9g\n", t->name, r, c, v[(gsize) r * t->shape[1] + c]);
+    }
+}
+
+static void
+append_regions_csv (GString *out, const GrokRegionsFigure *f)
+{
+  if (f->exact != NULL)
+    {
+      g_string_append (out, "region,vertex,x,y\n");
+      for (int i = 0; i < f->exact->n_regions; i++)
+        for (int v = 0; v < f->exact->regions[i].n_vertices; v++)
+          g_string_append_printf (out, "%d,%d,%.17g,%.17g\n", i, v, f->exact->regions[i].xy[2 * v],
+                                  f->exact->regions[i].xy[2 * v + 1]);
+      return;
+    }
+  g_string_append (out, "pattern,row,col,x,y\n");
+  for (int r = 0; r < f->raster_h; r++)
+    for (int c = 0; c < f->raster_w; c++)
+      g_string_append_printf (out, "%u,%d,%d,%.9g,%.9g\n", f->raster[(gsize) r * f->raster_w + c], r, c,
+                              f->x0 + (c + 0.5) * (f->x1 - f->x0) / f->raster_w,
+                              f->y0 + (r + 0.5) * (f->y1 - f->y0) / f->raster_h);
+}
+
+char *
+grok_figure_request_format_csv (const GrokFigureRequest *request)
+{
+  GString *out = g_string_new (NULL);
+
+  switch (request->view)
+    {
+    case GROK_VIEW_CURVES:
+      {
+        g_autofree char *csv = grok_metrics_format_csv (request->metrics);
+        g_string_append (out, csv);
+      }
+      break;
+    case GROK_VIEW_HEATMAP:
+      append_weights_csv (out, request->params);
+      break;
+    case GROK_VIEW_REGIONS:
+      append_regions_csv (out, grok_regions_data_figure (request->regions));
+      break;
+    case GROK_VIEW_CONNECTIVITY:
+      {
+        const GrokLmn *lmn = request->connectivity->lmn;
+        g_string_append (out, "row,col,L\n");
+        for (int i = 0; i < lmn->n; i++)
+          for (int j = 0; j < lmn->n; j++)
+            g_string_append_printf (out, "%d,%d,%.9g\n", lmn->order[i], lmn->order[j],
+                                    request->connectivity->ordered[(gsize) i * lmn->n + j]);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+grok_figure_parse_size (const char *text, double dpi, double *width_in, double *height_in,
+                        GError **error)
+{
+  double w, h;
+  char unit[4] = { 0 };
+  int consumed = 0;
+
+  if (sscanf (text, "%lfx%lf%3[a-z]%n", &w, &h, unit, &consumed) != 3 ||
+      consumed != (int) strlen (text) || !(w > 0) || !(h > 0) || !isfinite (w) || !isfinite (h))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "size '%s' is not WIDTHxHEIGHT followed by in, cm or px (for example "
+                   "3.5x2.5in)", text);
+      return FALSE;
+    }
+  if (strcmp (unit, "in") == 0)
+    ;
+  else if (strcmp (unit, "cm") == 0)
+    w /= 2.54, h /= 2.54;
+  else if (strcmp (unit, "px") == 0)
+    w /= dpi, h /= dpi;
+  else
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "size '%s': the unit '%s' is not one of in, cm, px", text, unit);
+      return FALSE;
+    }
+  if (w > 100 || h > 100)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "size '%s' is larger than 100 inches on a side", text);
+      return FALSE;
+    }
+  *width_in = w;
+  *height_in = h;
+  return TRUE;
+}
+
+gboolean
+grok_figure_export (const char *path, const GrokFigureRequest *request, double width_in,
+                    double height_in, double dpi, const char * const *text_pairs, GError **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".png"))
+    {
+      int w = (int) lround (width_in * dpi), h = (int) lround (height_in * dpi);
+      if (w < 1 || h < 1 || (gint64) w * h > 400000000)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                       "%s: %d x %d pixels is not a size a PNG can be made at", path, w, h);
+          return FALSE;
+        }
+      return grok_export_png (path, w, h, dpi, grok_figure_request_draw, (gpointer) request,
+                              text_pairs, error);
+    }
+  if (g_str_has_suffix (lower, ".svg"))
+    return grok_export_svg (path, width_in, height_in, grok_figure_request_draw,
+                            (gpointer) request, error);
+  if (g_str_has_suffix (lower, ".csv"))
+    {
+      g_autofree char *csv = grok_figure_request_format_csv (request);
+      return grok_file_write_atomic (path, csv, strlen (csv), error);
+    }
+  if (g_str_has_suffix (lower, ".pdf"))
+    return grok_export_pdf (path, width_in, height_in, grok_figure_request_draw,
+                            (gpointer) request, grok_view_name (request->view), error);
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+               "%s: the file name must end in .png, .svg, .pdf or .csv", path);
+  return FALSE;
+}

@@ -1,0 +1,151 @@
+/* The weights figure: a grid of heatmaps. */
+#include "grok-figure-weights.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  char            *name;
+  guint            rows, cols;
+  float           *values;    /* rows * cols, what is drawn */
+  cairo_surface_t *surface;
+  double           limit;
+} Matrix;
+
+struct _GrokWeightsCache
+{
+  GArray  *matrices;          /* Matrix */
+  gboolean difference;
+};
+
+static void
+matrix_clear (gpointer data)
+{
+  Matrix *m = data;
+
+  g_free (m->name);
+  g_free (m->values);
+  g_clear_pointer (&m->surface, cairo_surface_destroy);
+}
+
+GrokWeightsCache *
+grok_weights_cache_new (const GrokParams *params, const GrokParams *reference)
+{
+  GrokWeightsCache *cache = g_new0 (GrokWeightsCache, 1);
+
+  cache->matrices = g_array_new (FALSE, TRUE, sizeof (Matrix));
+  g_array_set_clear_func (cache->matrices, matrix_clear);
+  cache->difference = reference != NULL;
+  for (int i = 0; i < params->n_tensors; i++)
+    {
+      const GrokTensor *t = &params->tensors[i];
+      const float *src = params->data + t->offset;
+      int r = reference ? grok_params_find (reference, t->name) : -1;
+      Matrix m = { 0 };
+
+      if (t->ndim != 2)
+        continue;
+      m.name = g_strdup (t->name);
+      m.rows = t->shape[0];
+      m.cols = t->shape[1];
+      m.values = g_memdup2 (src, t->numel * sizeof (float));
+      if (r >= 0 && reference->tensors[r].numel == t->numel)
+        {
+          const float *base = reference->data + reference->tensors[r].offset;
+          for (gsize k = 0; k < t->numel; k++)
+            m.values[k] -= base[k];
+        }
+      m.surface = grok_heatmap_surface_new (m.values, m.rows, m.cols, NAN, &m.limit);
+      g_array_append_val (cache->matrices, m);
+    }
+  return cache;
+}
+
+void
+grok_weights_cache_free (GrokWeightsCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_array_unref (cache->matrices);
+  g_free (cache);
+}
+
+guint
+grok_weights_cache_count (const GrokWeightsCache *cache)
+{
+  return cache->matrices->len;
+}
+
+const char *
+grok_weights_cache_name (const GrokWeightsCache *cache, guint index)
+{
+  g_return_val_if_fail (index < cache->matrices->len, NULL);
+  return g_array_index (cache->matrices, Matrix, index).name;
+}
+
+float
+grok_weights_cache_value (const GrokWeightsCache *cache, guint index, guint row, guint col)
+{
+  const Matrix *m;
+
+  g_return_val_if_fail (index < cache->matrices->len, NAN);
+  m = &g_array_index (cache->matrices, Matrix, index);
+  g_return_val_if_fail (row < m->rows && col < m->cols, NAN);
+  return m->values[(gsize) row * m->cols + col];
+}
+
+gboolean
+grok_weights_cache_is_difference (const GrokWeightsCache *cache)
+{
+  return cache->difference;
+}
+
+/* the number of grid columns that gives the matrices the most room */
+static guint
+best_columns (guint n, double width, double height)
+{
+  guint best = 1;
+  double best_side = 0;
+
+  for (guint cols = 1; cols <= n; cols++)
+    {
+      guint rows = (n + cols - 1) / cols;
+      double side = MIN (width / cols, height / rows);
+      if (side > best_side)
+        {
+          best_side = side;
+          best = cols;
+        }
+    }
+  return best;
+}
+
+void
+grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWeightsCache *cache,
+                          const GrokFigureStyle *style, GrokHeatmapGeometry *geometries)
+{
+  guint n = cache->matrices->len, cols, rows;
+  GrokPalette palette;
+
+  grok_figure_style_palette (style, &palette);
+  grok_figure_set_color (cr, palette.background);
+  cairo_paint (cr);
+  if (n == 0)
+    return;
+  cols = best_columns (n, width, height);
+  rows = (n + cols - 1) / cols;
+  for (guint i = 0; i < n; i++)
+    {
+      const Matrix *m = &g_array_index (cache->matrices, Matrix, i);
+      double cw = width / cols, ch = height / rows;
+      g_autofree char *title = cache->difference
+                                 ? g_strdup_printf ("%s (change)  %u x %u", m->name, m->rows, m->cols)
+                                 : g_strdup_printf ("%s  %u x %u", m->name, m->rows, m->cols);
+
+      cairo_save (cr);
+      grok_figure_heatmap_draw (cr, (i % cols) * cw, (i / cols) * ch, cw, ch, m->surface,
+                                m->limit, title, style, geometries ? &geometries[i] : NULL);
+      cairo_restore (cr);
+    }
+}

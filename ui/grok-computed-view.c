@@ -1,0 +1,314 @@
+/* Computed views: requests go to a GTask thread; the newest finished result is drawn. */
+#include "grok-computed-view.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+
+#define HOME 1.2        /* the window at rest: [-1.2, 1.2]^2 around the data */
+#define RASTER 320
+/* the connectivity view draws LMN on fewer points than the measure's 1024, to follow a run */
+#define CONNECTIVITY_POINTS 256
+
+struct _GrokComputedView
+{
+  GtkWidget        parent_instance;
+
+  GrokView         view;
+  GrokConfig      *config;
+  GrokParams      *params;
+  double           cx, cy, half;     /* window centre and half side */
+  GrokRegionsData *data;             /* what is drawn: regions */
+  GrokConnectivityData *connectivity; /* or connectivity */
+  char            *message;
+  GCancellable    *cancellable;      /* of the request in flight */
+  gboolean         busy, again;      /* a request runs; another is wanted after it */
+  GrokPlotGeometry geometry;
+  double           drag_cx, drag_cy;
+};
+
+G_DEFINE_FINAL_TYPE (GrokComputedView, grok_computed_view, GTK_TYPE_WIDGET)
+
+typedef struct
+{
+  GrokView    view;
+  GrokConfig *config;
+  GrokParams *params;
+  double      x0, y0, x1, y1;
+} Request;
+
+typedef struct
+{
+  GrokRegionsData      *regions;
+  GrokConnectivityData *connectivity;
+} Result;
+
+static void
+result_free (Result *r)
+{
+  grok_regions_data_free (r->regions);
+  grok_connectivity_data_free (r->connectivity);
+  g_free (r);
+}
+
+static void
+request_free (Request *r)
+{
+  grok_config_free (r->config);
+  grok_params_free (r->params);
+  g_free (r);
+}
+
+static void
+compute (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Request *r = task_data;
+  GError *error = NULL;
+  Result *result = g_new0 (Result, 1);
+
+  if (r->view == GROK_VIEW_REGIONS)
+    result->regions = grok_regions_data_new (r->config, r->params, r->x0, r->y0, r->x1, r->y1,
+                                             RASTER, &error);
+  else
+    result->connectivity = grok_connectivity_data_new (r->config, r->params, CONNECTIVITY_POINTS,
+                                                       &error);
+  if (error != NULL)
+    {
+      result_free (result);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) result_free);
+}
+
+static void start_request (GrokComputedView *self);
+
+static void
+on_computed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GrokComputedView *self = GROK_COMPUTED_VIEW (source);
+  g_autoptr (GError) error = NULL;
+  Result *done = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->busy = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->data, grok_regions_data_free);
+  g_clear_pointer (&self->connectivity, grok_connectivity_data_free);
+  if (done != NULL)
+    {
+      self->data = g_steal_pointer (&done->regions);
+      self->connectivity = g_steal_pointer (&done->connectivity);
+      result_free (done);
+    }
+  else
+    self->message = g_strdup (error->message);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->again)
+    start_request (self);
+}
+
+/* one computation at a time: a request made while one runs is done right after it, with the
+ * newest weights, so a fast run never queues up work */
+static void
+start_request (GrokComputedView *self)
+{
+  g_autoptr (GTask) task = NULL;
+  Request *r;
+
+  self->again = FALSE;
+  if (self->config == NULL || self->params == NULL)
+    return;
+  if (self->busy)
+    {
+      self->again = TRUE;
+      return;
+    }
+  r = g_new0 (Request, 1);
+  r->view = self->view;
+  r->config = grok_config_copy (self->config);
+  r->params = grok_params_copy (self->params);
+  r->x0 = self->cx - self->half;
+  r->x1 = self->cx + self->half;
+  r->y0 = self->cy - self->half;
+  r->y1 = self->cy + self->half;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_computed, NULL);
+  g_task_set_task_data (task, r, (GDestroyNotify) request_free);
+  g_task_set_name (task, "[grokscope] computed view");
+  self->busy = TRUE;
+  g_task_run_in_thread (task, compute);
+}
+
+void
+grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
+                              const GrokParams *params)
+{
+  g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
+  g_clear_pointer (&self->config, grok_config_free);
+  g_clear_pointer (&self->params, grok_params_free);
+  if (config != NULL && params != NULL)
+    {
+      self->config = grok_config_copy (config);
+      self->params = grok_params_copy (params);
+      start_request (self);
+    }
+  else
+    {
+      g_clear_pointer (&self->data, grok_regions_data_free);
+      g_clear_pointer (&self->connectivity, grok_connectivity_data_free);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+int
+grok_computed_view_get_count (GrokComputedView *self)
+{
+  const GrokRegionsFigure *f;
+
+  if (self->connectivity != NULL)
+    return grok_connectivity_data_points (self->connectivity);
+  if (self->data == NULL)
+    return -1;
+  f = grok_regions_data_figure (self->data);
+  return f->exact ? f->exact->n_regions : f->n_patterns;
+}
+
+const char *
+grok_computed_view_get_message (GrokComputedView *self)
+{
+  return self->message;
+}
+
+static void
+grok_computed_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  GrokComputedView *self = GROK_COMPUTED_VIEW (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GrokFigureStyle style;
+  cairo_t *cr;
+
+  if (w <= 0 || h <= 0)
+    return;
+  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (self->connectivity != NULL)
+    grok_figure_connectivity_draw (cr, 0, 0, w, h, self->connectivity, &style);
+  else if (self->data != NULL)
+    grok_figure_regions_draw (cr, 0, 0, w, h, grok_regions_data_figure (self->data), &style,
+                              &self->geometry);
+  else if (self->message != NULL)
+    {
+      GrokPalette palette;
+      grok_figure_style_palette (&style, &palette);
+      grok_figure_set_color (cr, palette.muted);
+      grok_figure_set_font (cr, &style, style.font_size * 1.2, FALSE);
+      grok_figure_text (cr, self->message, w / 2.0, h / 2.0, 0.5, 0.5, 0);
+    }
+  cairo_destroy (cr);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller, double dx, double dy, GrokComputedView *self)
+{
+  double factor = exp (0.15 * dy);
+
+  if (self->view != GROK_VIEW_REGIONS)
+    return FALSE;
+  self->half = CLAMP (self->half * factor, 1e-4, 1e4);
+  start_request (self);
+  return TRUE;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture, double x, double y, GrokComputedView *self)
+{
+  self->drag_cx = self->cx;
+  self->drag_cy = self->cy;
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture, double dx, double dy, GrokComputedView *self)
+{
+  double per_px = self->geometry.width > 0 ? 2 * self->half / self->geometry.width : 0;
+
+  if (self->view != GROK_VIEW_REGIONS)
+    return;
+  self->cx = self->drag_cx - dx * per_px;
+  self->cy = self->drag_cy + dy * per_px;
+  start_request (self);
+}
+
+static void
+on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, GrokComputedView *self)
+{
+  if (n_press != 2 || self->view != GROK_VIEW_REGIONS)
+    return;
+  self->cx = self->cy = 0;
+  self->half = HOME;
+  start_request (self);
+}
+
+static void
+grok_computed_view_dispose (GObject *object)
+{
+  GrokComputedView *self = GROK_COMPUTED_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (grok_computed_view_parent_class)->dispose (object);
+}
+
+static void
+grok_computed_view_finalize (GObject *object)
+{
+  GrokComputedView *self = GROK_COMPUTED_VIEW (object);
+
+  grok_config_free (self->config);
+  grok_params_free (self->params);
+  grok_regions_data_free (self->data);
+  grok_connectivity_data_free (self->connectivity);
+  g_free (self->message);
+  G_OBJECT_CLASS (grok_computed_view_parent_class)->finalize (object);
+}
+
+static void
+grok_computed_view_class_init (GrokComputedViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = grok_computed_view_dispose;
+  G_OBJECT_CLASS (klass)->finalize = grok_computed_view_finalize;
+  GTK_WIDGET_CLASS (klass)->snapshot = grok_computed_view_snapshot;
+}
+
+static void
+grok_computed_view_init (GrokComputedView *self)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  self->half = HOME;
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
+}
+
+GtkWidget *
+grok_computed_view_new (GrokView view)
+{
+  GrokComputedView *self = g_object_new (GROK_TYPE_COMPUTED_VIEW, NULL);
+
+  self->view = view;
+  if (view == GROK_VIEW_REGIONS)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), "Scroll to zoom, drag to pan, double-click to reset");
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,28 @@
+/* A view whose figure must be computed from the weights (the linear regions, the connectivity
+ * matrix): the work runs on a worker thread whenever the weights or the window change, one
+ * request at a time, and the newest finished result is drawn. The regions view also zooms
+ * (scroll), pans (drag) and resets (double-click). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "grok-config.h"
+#include "grok-figure-view.h"
+#include "grok-params.h"
+
+G_BEGIN_DECLS
+
+#define GROK_TYPE_COMPUTED_VIEW (grok_computed_view_get_type ())
+G_DECLARE_FINAL_TYPE (GrokComputedView, grok_computed_view, GROK, COMPUTED_VIEW, GtkWidget)
+
+GtkWidget  *grok_computed_view_new         (GrokView view);
+/* the net to show (both copied); NULL clears the view */
+void        grok_computed_view_set_params  (GrokComputedView *self, const GrokConfig *config,
+                                            const GrokParams *params);
+/* what is drawn: the region (or pattern) count, or the connectivity's point count; -1 when
+ * nothing is */
+int         grok_computed_view_get_count   (GrokComputedView *self);
+/* why nothing can be drawn (not an xor2d MLP ...), or NULL */
+const char *grok_computed_view_get_message (GrokComputedView *self);
+
+G_END_DECLS

@@ -1,0 +1,340 @@
+/* The experiment settings editor. */
+#include "grok-config-editor.h"
+
+#include <string.h>
+
+struct _GrokConfigEditor
+{
+  AdwBin       parent_instance;
+
+  GrokConfig  *config;
+  GHashTable  *rows;       /* key name -> row widget (not owned) */
+  GHashTable  *problems;   /* key name -> message of a value that did not parse */
+  char        *problem;    /* the first problem, or NULL */
+  gboolean     updating;   /* widgets are being filled from config */
+};
+
+G_DEFINE_FINAL_TYPE (GrokConfigEditor, grok_config_editor, ADW_TYPE_BIN)
+
+enum { PROP_0, PROP_VALID, PROP_PROBLEM, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static const struct { const char *section, *title; } section_titles[] = {
+  { "", "Experiment" }, { "task", "Task" }, { "model", "Model" }, { "optim", "Optimiser" },
+  { "reg", "Regularisers" }, { "train", "Training" }, { "measures", "Measures" },
+  { "checkpoints", "Checkpoints" }, { "run", "Run" },
+};
+
+static char *
+section_of (const char *key)
+{
+  const char *dot = strchr (key, '.');
+  return dot ? g_strndup (key, dot - key) : g_strdup ("");
+}
+
+static char *
+section_title (const char *section)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (section_titles); i++)
+    if (strcmp (section_titles[i].section, section) == 0)
+      return g_strdup (section_titles[i].title);
+  return g_strdup_printf ("%c%s", g_ascii_toupper (section[0]), section + 1);
+}
+
+/* "train_fraction" -> "Train fraction" */
+static char *
+row_title (const char *key)
+{
+  const char *dot = strrchr (key, '.');
+  char *title = g_strdup (dot ? dot + 1 : key);
+
+  for (char *p = title; *p; p++)
+    if (*p == '_')
+      *p = ' ';
+  title[0] = g_ascii_toupper (title[0]);
+  return title;
+}
+
+static char *
+row_tooltip (const GrokConfigKey *key)
+{
+  g_autofree char *range = NULL;
+
+  switch (key->type)
+    {
+    case GROK_KEY_INT:
+      range = g_strdup_printf ("an integer from %.17g to %.17g", key->min, key->max);
+      break;
+    case GROK_KEY_DOUBLE:
+      range = g_strdup_printf ("a number, %.17g %s value %s %.17g", key->min,
+                               key->min_open ? "<" : "<=", key->max_open ? "<" : "<=", key->max);
+      break;
+    default:
+      break;
+    }
+  return g_strdup_printf ("%s\n\n%s%s%s%s%s", key->doc, key->key, range ? ": " : "",
+                          range ? range : "", key->unit[0] ? ", in " : "", key->unit);
+}
+
+/* show only the settings that matter for the rest of the config */
+static void
+update_visibility (GrokConfigEditor *self)
+{
+  guint n_keys;
+  const GrokConfigKey *keys = grok_config_keys (&n_keys);
+
+  for (guint i = 0; i < n_keys; i++)
+    gtk_widget_set_visible (g_hash_table_lookup (self->rows, keys[i].key),
+                            grok_config_key_applies (self->config, keys[i].key));
+}
+
+/* recompute the first problem: a value that did not parse, else a cross-key check */
+static void
+update_problem (GrokConfigEditor *self)
+{
+  guint n_keys;
+  const GrokConfigKey *keys = grok_config_keys (&n_keys);
+  g_autofree char *old = g_steal_pointer (&self->problem);
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < n_keys && self->problem == NULL; i++)
+    {
+      const char *msg = g_hash_table_lookup (self->problems, keys[i].key);
+      if (msg != NULL)
+        self->problem = g_strdup (msg);
+    }
+  if (self->problem == NULL && !grok_config_validate (self->config, &error))
+    self->problem = g_strdup (error->message);
+  if ((old == NULL) != (self->problem == NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+  if (g_strcmp0 (old, self->problem) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+}
+
+static void
+apply_text (GrokConfigEditor *self, GtkWidget *row, const GrokConfigKey *key, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->updating)
+    return;
+  if (grok_config_set_text (self->config, key->key, text, &error))
+    {
+      g_hash_table_remove (self->problems, key->key);
+      gtk_widget_remove_css_class (row, "error");
+    }
+  else
+    {
+      g_hash_table_replace (self->problems, (gpointer) key->key, g_strdup (error->message));
+      gtk_widget_add_css_class (row, "error");
+    }
+  update_problem (self);
+  update_visibility (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+on_entry_changed (GtkEditable *editable, GrokConfigEditor *self)
+{
+  const GrokConfigKey *key = g_object_get_data (G_OBJECT (editable), "grok-key");
+  apply_text (self, GTK_WIDGET (editable), key, gtk_editable_get_text (editable));
+}
+
+static void
+on_combo_selected (AdwComboRow *row, GParamSpec *pspec, GrokConfigEditor *self)
+{
+  const GrokConfigKey *key = g_object_get_data (G_OBJECT (row), "grok-key");
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    apply_text (self, GTK_WIDGET (row), key, key->choices[selected]);
+}
+
+static GtkWidget *
+make_row (GrokConfigEditor *self, const GrokConfigKey *key)
+{
+  g_autofree char *title = row_title (key->key);
+  g_autofree char *tooltip = row_tooltip (key);
+  GtkWidget *row;
+
+  if (key->type == GROK_KEY_ENUM)
+    {
+      g_autoptr (GtkStringList) model = gtk_string_list_new ((const char * const *) key->choices);
+      row = adw_combo_row_new ();
+      adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+      g_signal_connect (row, "notify::selected", G_CALLBACK (on_combo_selected), self);
+    }
+  else
+    {
+      row = adw_entry_row_new ();
+      if (key->unit[0])
+        adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), gtk_label_new (key->unit));
+      g_signal_connect (row, "changed", G_CALLBACK (on_entry_changed), self);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_tooltip_text (row, tooltip);
+  g_object_set_data (G_OBJECT (row), "grok-key", (gpointer) key);
+  gtk_widget_set_name (row, key->key);
+  return row;
+}
+
+static void
+fill_row (GrokConfigEditor *self, GtkWidget *row, const GrokConfigKey *key)
+{
+  g_autofree char *text = grok_config_get_text (self->config, key);
+
+  if (key->type == GROK_KEY_ENUM)
+    {
+      for (guint i = 0; key->choices[i] != NULL; i++)
+        if (strcmp (key->choices[i], text) == 0)
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+    }
+  else
+    gtk_editable_set_text (GTK_EDITABLE (row), text);
+  gtk_widget_remove_css_class (row, "error");
+}
+
+void
+grok_config_editor_set_config (GrokConfigEditor *self, const GrokConfig *config)
+{
+  guint n_keys;
+  const GrokConfigKey *keys = grok_config_keys (&n_keys);
+
+  g_return_if_fail (GROK_IS_CONFIG_EDITOR (self));
+  g_clear_pointer (&self->config, grok_config_free);
+  self->config = grok_config_copy (config);
+  g_hash_table_remove_all (self->problems);
+  self->updating = TRUE;
+  for (guint i = 0; i < n_keys; i++)
+    fill_row (self, g_hash_table_lookup (self->rows, keys[i].key), &keys[i]);
+  self->updating = FALSE;
+  update_problem (self);
+  update_visibility (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+GrokConfig *
+grok_config_editor_dup_config (GrokConfigEditor *self)
+{
+  g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), NULL);
+  return self->problem == NULL ? grok_config_copy (self->config) : NULL;
+}
+
+gboolean
+grok_config_editor_get_valid (GrokConfigEditor *self)
+{
+  g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), FALSE);
+  return self->problem == NULL;
+}
+
+const char *
+grok_config_editor_get_problem (GrokConfigEditor *self)
+{
+  g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), NULL);
+  return self->problem;
+}
+
+GtkWidget *
+grok_config_editor_get_row (GrokConfigEditor *self, const char *key)
+{
+  g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), NULL);
+  return g_hash_table_lookup (self->rows, key);
+}
+
+static void
+build_rows (GrokConfigEditor *self)
+{
+  GtkWidget *page = adw_preferences_page_new ();
+  guint n_keys;
+  const GrokConfigKey *keys = grok_config_keys (&n_keys);
+  g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < n_keys; i++)
+    {
+      g_autofree char *section = section_of (keys[i].key);
+      GtkWidget *group = g_hash_table_lookup (groups, section);
+      GtkWidget *row;
+
+      if (group == NULL)
+        {
+          g_autofree char *title = section_title (section);
+          group = adw_preferences_group_new ();
+          adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+          adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+          g_hash_table_insert (groups, g_steal_pointer (&section), group);
+        }
+      row = make_row (self, &keys[i]);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      g_hash_table_insert (self->rows, (gpointer) keys[i].key, row);
+    }
+  adw_bin_set_child (ADW_BIN (self), page);
+}
+
+static void
+grok_config_editor_finalize (GObject *object)
+{
+  GrokConfigEditor *self = GROK_CONFIG_EDITOR (object);
+
+  grok_config_free (self->config);
+  g_hash_table_unref (self->rows);
+  g_hash_table_unref (self->problems);
+  g_free (self->problem);
+  G_OBJECT_CLASS (grok_config_editor_parent_class)->finalize (object);
+}
+
+static void
+grok_config_editor_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GrokConfigEditor *self = GROK_CONFIG_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALID:
+      g_value_set_boolean (value, self->problem == NULL);
+      break;
+    case PROP_PROBLEM:
+      g_value_set_string (value, self->problem);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+grok_config_editor_class_init (GrokConfigEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = grok_config_editor_finalize;
+  object_class->get_property = grok_config_editor_get_property;
+
+  properties[PROP_VALID] = g_param_spec_boolean ("valid", NULL, NULL, TRUE,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PROBLEM] = g_param_spec_string ("problem", NULL, NULL, NULL,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+grok_config_editor_init (GrokConfigEditor *self)
+{
+  self->rows = g_hash_table_new (g_str_hash, g_str_equal);
+  self->problems = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  build_rows (self);
+  {
+    g_autoptr (GrokConfig) defaults = grok_config_new_default ();
+    grok_config_editor_set_config (self, defaults);
+  }
+}
+
+GtkWidget *
+grok_config_editor_new (void)
+{
+  return g_object_new (GROK_TYPE_CONFIG_EDITOR, NULL);
+}

@@ -1,0 +1,372 @@
+/* Figure export from the app. */
+#include "grok-export-dialog.h"
+
+#include <string.h>
+
+#include "grok-fileio.h"
+
+static gboolean
+view_applies (GrokSnapshot *snapshot, GrokView view)
+{
+  if (view == GROK_VIEW_REGIONS)
+    return snapshot->config->task.kind == GROK_TASK_XOR2D &&
+           snapshot->config->model.kind == GROK_MODEL_MLP;
+  if (view == GROK_VIEW_CONNECTIVITY)
+    return snapshot->config->model.kind == GROK_MODEL_MLP;
+  return TRUE;
+}
+
+gboolean
+grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *run_name,
+                           const char *path, double width_in, double height_in, double dpi,
+                           double font_size, GrokColorScheme scheme, GError **error)
+{
+  GrokFigureRequest request;
+  g_autoptr (GrokRegionsData) regions = NULL;
+  g_autoptr (GrokConnectivityData) connectivity = NULL;
+  g_autofree char *step = g_strdup_printf ("%" G_GINT64_FORMAT, snapshot->train_step);
+  g_autofree char *config = grok_config_to_string (snapshot->config);
+  const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step,
+                          "Config", config, NULL };
+
+  grok_figure_request_init (&request, view);
+  grok_figure_style_init (&request.style, scheme);
+  request.style.font_size = font_size;
+  request.metrics = snapshot->metrics;
+  request.params = snapshot->params;
+  if (view == GROK_VIEW_REGIONS)
+    {
+      regions = grok_regions_data_new (snapshot->config, snapshot->params, -1.2, -1.2, 1.2, 1.2,
+                                       400, error);
+      if (regions == NULL)
+        return FALSE;
+      request.regions = regions;
+    }
+  if (view == GROK_VIEW_CONNECTIVITY)
+    {
+      connectivity = grok_connectivity_data_new (snapshot->config, snapshot->params, 512, error);
+      if (connectivity == NULL)
+        return FALSE;
+      request.connectivity = connectivity;
+    }
+  return grok_figure_export (path, &request, width_in, height_in, dpi, pairs, error);
+}
+
+gboolean
+grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const char *folder,
+                          double width_in, double height_in, double dpi, double font_size,
+                          GrokColorScheme scheme, GPtrArray *written, GError **error)
+{
+  static const char * const formats[] = { "png", "svg", "pdf", "csv" };
+  g_autofree char *config = grok_config_to_string (snapshot->config);
+  g_autofree char *config_path = g_build_filename (folder, "config.json", NULL);
+
+  if (!grok_mkdir_p (folder, error))
+    return FALSE;
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      if (!view_applies (snapshot, v))
+        continue;
+      for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-step%" G_GINT64_FORMAT ".%s",
+                                                   grok_view_name (v), snapshot->train_step,
+                                                   formats[f]);
+          g_autofree char *path = g_build_filename (folder, name, NULL);
+          if (!grok_export_snapshot_view (snapshot, v, run_name, path, width_in, height_in, dpi,
+                                          font_size, scheme, error))
+            return FALSE;
+          if (written != NULL)
+            g_ptr_array_add (written, g_steal_pointer (&name));
+        }
+    }
+  if (!grok_file_write_atomic (config_path, config, strlen (config), error))
+    return FALSE;
+  if (written != NULL)
+    g_ptr_array_add (written, g_strdup ("config.json"));
+  return TRUE;
+}
+
+/* ---- the interactive path ---- */
+
+typedef struct
+{
+  GrokSnapshot   *snapshot;
+  GrokView        view;
+  gboolean        all;
+  char           *run_name;
+  char           *path;
+  double          width_in, height_in, dpi, font_size;
+  GrokColorScheme scheme;
+  AdwToastOverlay *toasts;   /* weak: may go away with its window */
+} Job;
+
+static void
+job_free (Job *job)
+{
+  grok_snapshot_unref (job->snapshot);
+  g_free (job->run_name);
+  g_free (job->path);
+  g_clear_weak_pointer (&job->toasts);
+  g_free (job);
+}
+
+static void
+run_job (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Job *job = data;
+  GError *error = NULL;
+  gboolean ok = job->all
+    ? grok_export_snapshot_all (job->snapshot, job->run_name, job->path, job->width_in,
+                                job->height_in, job->dpi, job->font_size, job->scheme, NULL, &error)
+    : grok_export_snapshot_view (job->snapshot, job->view, job->run_name, job->path,
+                                 job->width_in, job->height_in, job->dpi, job->font_size,
+                                 job->scheme, &error);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+job_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *base = g_path_get_basename (job->path);
+      text = g_strdup_printf (job->all ? "Exported every view into %s" : "Exported %s", base);
+    }
+  else
+    text = g_strdup (error->message);
+  if (job->toasts != NULL)
+    adw_toast_overlay_add_toast (job->toasts, adw_toast_new (text));
+}
+
+static GrokColorScheme
+scheme_from_settings (GSettings *settings)
+{
+  g_autofree char *style = g_settings_get_string (settings, "export-style");
+  return g_str_equal (style, "dark") ? GROK_SCHEME_DARK
+         : g_str_equal (style, "light") ? GROK_SCHEME_LIGHT : GROK_SCHEME_PRINT;
+}
+
+static Job *
+job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, GrokView view,
+         const char *run_name, GError **error)
+{
+  Job *job = g_new0 (Job, 1);
+  g_autofree char *size = g_settings_get_string (settings, "export-size");
+
+  job->dpi = g_settings_get_double (settings, "export-dpi");
+  if (!grok_figure_parse_size (size, job->dpi, &job->width_in, &job->height_in, error))
+    {
+      g_free (job);
+      return NULL;
+    }
+  job->snapshot = grok_snapshot_ref (snapshot);
+  job->view = view;
+  job->run_name = g_strdup (run_name);
+  job->font_size = g_settings_get_double (settings, "export-font-size");
+  job->scheme = scheme_from_settings (settings);
+  g_set_weak_pointer (&job->toasts, toasts);
+  return job;
+}
+
+static void
+start_job (Job *job)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, job_done, NULL);
+
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_set_name (task, "[grokscope] export");
+  g_task_run_in_thread (task, run_job);
+}
+
+static void
+on_chooser_response (GtkNativeDialog *chooser, int response, Job *job)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      job->path = g_file_get_path (file);
+      start_job (job);
+    }
+  else
+    job_free (job);
+  g_object_unref (chooser);
+}
+
+static void
+choose_and_export (GtkWindow *parent, Job *job, gboolean folder)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (folder ? "Export Every View Into a Folder" : "Export Figure",
+                                 parent,
+                                 folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                        : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                 "_Export", "_Cancel");
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (!folder)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%s-step%" G_GINT64_FORMAT ".pdf", job->run_name,
+                                               grok_view_name (job->view), job->snapshot->train_step);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+    }
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), job);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* the options, then the chooser */
+typedef struct
+{
+  GtkWindow       *parent;
+  GSettings       *settings;
+  AdwToastOverlay *toasts;
+  GrokSnapshot    *snapshot;
+  GrokView         view;
+  gboolean         all;
+  char            *run_name;
+  GtkWidget       *size_row;
+} Options;
+
+static void
+options_free (Options *o)
+{
+  g_object_unref (o->settings);
+  grok_snapshot_unref (o->snapshot);
+  g_free (o->run_name);
+  g_free (o);
+}
+
+static void
+on_options_response (AdwMessageDialog *dialog, const char *response, Options *o)
+{
+  g_autoptr (GError) error = NULL;
+  Job *job;
+
+  if (g_str_equal (response, "export"))
+    {
+      job = job_new (o->settings, o->toasts, o->snapshot, o->view, o->run_name, &error);
+      if (job == NULL)
+        adw_toast_overlay_add_toast (o->toasts, adw_toast_new (error->message));
+      else
+        {
+          job->all = o->all;
+          choose_and_export (o->parent, job, o->all);
+        }
+    }
+  options_free (o);
+}
+
+static void
+on_size_changed (GtkEditable *editable, Options *o)
+{
+  double w, h;
+  const char *text = gtk_editable_get_text (editable);
+
+  if (grok_figure_parse_size (text, g_settings_get_double (o->settings, "export-dpi"), &w, &h, NULL))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+      g_settings_set_string (o->settings, "export-size", text);
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+}
+
+static void
+on_style_selected (AdwComboRow *row, GParamSpec *pspec, Options *o)
+{
+  static const char * const values[] = { "print", "light", "dark" };
+  guint i = adw_combo_row_get_selected (row);
+
+  if (i < G_N_ELEMENTS (values))
+    g_settings_set_string (o->settings, "export-style", values[i]);
+}
+
+static GtkWidget *
+number_row (GSettings *settings, const char *key, const char *title, double lo, double hi,
+            double step)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (lo, hi, step);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  return row;
+}
+
+static void
+show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
+              GrokSnapshot *snapshot, GrokView view, gboolean all, const char *run_name)
+{
+  Options *o = g_new0 (Options, 1);
+  GtkWidget *dialog, *list, *style_row;
+  g_autofree char *size = g_settings_get_string (settings, "export-size");
+  const char *heading = all ? "Export Every View" : "Export Figure";
+  g_autofree char *body = all ? g_strdup ("Every view as PNG, SVG and PDF, with the data behind "
+                                          "each as CSV and the run's config.json.")
+                              : g_strdup_printf ("The %s view at step %" G_GINT64_FORMAT ". The "
+                                                 "format follows the file name: .png, .svg, "
+                                                 ".pdf, or .csv for the data behind the figure.",
+                                                 grok_view_name (view), snapshot->train_step);
+  const char *styles[] = { "print", "light", "dark", NULL };
+  g_autoptr (GtkStringList) style_model = gtk_string_list_new (styles);
+  g_autofree char *style = g_settings_get_string (settings, "export-style");
+
+  o->parent = parent;
+  o->settings = g_object_ref (settings);
+  o->toasts = toasts;
+  o->snapshot = grok_snapshot_ref (snapshot);
+  o->view = view;
+  o->all = all;
+  o->run_name = g_strdup (run_name);
+
+  dialog = adw_message_dialog_new (parent, heading, body);
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+
+  o->size_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (o->size_row), "Size (e.g. 3.5x2.5in, 9x6cm, 1200x800px)");
+  gtk_editable_set_text (GTK_EDITABLE (o->size_row), size);
+  g_signal_connect (o->size_row, "changed", G_CALLBACK (on_size_changed), o);
+  gtk_list_box_append (GTK_LIST_BOX (list), o->size_row);
+  gtk_list_box_append (GTK_LIST_BOX (list), number_row (settings, "export-dpi", "Resolution (DPI, for PNG)", 10, 2400, 50));
+  gtk_list_box_append (GTK_LIST_BOX (list), number_row (settings, "export-font-size", "Text size (points)", 2, 72, 0.5));
+  style_row = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (style_row), "Style");
+  adw_combo_row_set_model (ADW_COMBO_ROW (style_row), G_LIST_MODEL (style_model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (style_row), g_str_equal (style, "light") ? 1 : g_str_equal (style, "dark") ? 2 : 0);
+  g_signal_connect (style_row, "notify::selected", G_CALLBACK (on_style_selected), o);
+  gtk_list_box_append (GTK_LIST_BOX (list), style_row);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",
+                                    "export", "_Choose File…", NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "export",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "export");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_options_response), o);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+grok_export_figure_interactive (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
+                                GrokSnapshot *snapshot, GrokView view, const char *run_name)
+{
+  show_options (parent, settings, toasts, snapshot, view, FALSE, run_name);
+}
+
+void
+grok_export_all_interactive (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
+                             GrokSnapshot *snapshot, const char *run_name)
+{
+  show_options (parent, settings, toasts, snapshot, GROK_VIEW_CURVES, TRUE, run_name);
+}

@@ -1,0 +1,13 @@
+/* What tests may see of the window. */
+#pragma once
+
+#include "grok-run.h"
+#include "grok-window.h"
+
+G_BEGIN_DECLS
+
+/* the snapshot the views draw now (may be NULL before the first run) */
+GrokSnapshot *grok_window_get_snapshot    (GrokWindow *self);
+GtkWidget    *grok_window_get_curves_area (GrokWindow *self);
+
+G_END_DECLS
