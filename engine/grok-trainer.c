@@ -30,6 +30,24 @@ spectral_entropy_penalty (GrokParams *params, double lambda, gpointer workspace)
   return lambda * grok_spectral_penalty (params, lambda, workspace);
 }
 
+/* the weight noise's stream and buffers, and the penalty's, sized once */
+static void
+setup_regularisers (GrokTrainer *trainer, const GrokConfig *config)
+{
+  gsize numel = trainer->model->params->numel;
+
+  grok_rng_init_stream (&trainer->noise_rng, config->seed, STREAM_NOISE);
+  if (config->reg.weight_noise > 0)
+    {
+      trainer->clean = g_new (float, numel);
+      trainer->noise = g_new (float, 4 * ((numel + 1) / 2));
+    }
+  if (config->reg.spectral_entropy > 0)
+    trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
+  trainer->penalty = spectral_entropy_penalty;
+  trainer->penalty_data = trainer->spectrum_ws;
+}
+
 GrokTrainer *
 grok_trainer_new (const GrokConfig *config, GError **error)
 {
@@ -51,17 +69,7 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   grok_model_init_params (trainer->model, config->seed);
   trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
-  grok_rng_init_stream (&trainer->noise_rng, config->seed, STREAM_NOISE);
-  if (config->reg.weight_noise > 0)
-    {
-      gsize numel = trainer->model->params->numel;
-      trainer->clean = g_new (float, numel);
-      trainer->noise = g_new (float, 4 * ((numel + 1) / 2));
-    }
-  if (config->reg.spectral_entropy > 0)
-    trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
-  trainer->penalty = spectral_entropy_penalty;
-  trainer->penalty_data = trainer->spectrum_ws;
+  setup_regularisers (trainer, config);
 
   trainer->order = g_new (int, ds->n_train);
   for (int i = 0; i < ds->n_train; i++)

@@ -10,6 +10,7 @@
 #include "grok-model.h"
 #include "grok-optim.h"
 #include "grok-rng.h"
+#include "grok-spectrum.h"
 #include "grok-task.h"
 
 G_BEGIN_DECLS
@@ -45,7 +46,7 @@ typedef struct
   double         last_penalty;    /* lambda * penalty at the last step's parameters, or 0 */
   GrokPenaltyFunc penalty;        /* used when reg.spectral_entropy > 0 */
   gpointer       penalty_data;
-  struct _GrokSpectrumWorkspace *spectrum_ws; /* the default penalty's SVD buffers */
+  GrokSpectrumWorkspace *spectrum_ws; /* the default penalty's SVD buffers, or NULL */
   GrokRng        noise_rng;       /* weight noise, on its own stream of the run seed */
   float         *clean;           /* (numel) the parameters without noise, during a step */
   float         *noise;           /* uniforms, then normals: (numel + 1) / 2 * 2 floats each */

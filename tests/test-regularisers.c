@@ -195,6 +195,27 @@ test_penalty_hook (void)
   g_assert_cmpfloat (worst, <, 1e-5);
 }
 
+/* with reg.spectral_entropy = lambda and no hook set, the trainer adds lambda times the mean
+ * spectral entropy of the 2-D tensors (the embedding and the two layers here), taken at the
+ * parameters before the step; the spectra are recomputed here from a copy */
+static void
+test_default_penalty (void)
+{
+  g_autoptr (GrokConfig) config = small_config ();
+  g_autoptr (GrokTrainer) trainer = NULL;
+  g_autoptr (GrokParams) before = NULL;
+  g_autoptr (GrokSpectrumSummary) summary = NULL;
+
+  config->reg.spectral_entropy = 0.25;
+  trainer = grok_trainer_new (config, NULL);
+  before = grok_params_copy (trainer->model->params);
+  g_assert_true (grok_trainer_step (trainer, NULL));
+  summary = grok_spectrum_summary_new (before, NULL);
+  g_assert_cmpint (summary->n_matrices, ==, 3);
+  g_assert_cmpfloat (fabs (trainer->last_penalty - 0.25 * summary->spectral_entropy_mean), <,
+                     1e-9);
+}
+
 /* the demoss presets follow SPEC §2.2 and §3: train fractions, blocks, the "ours" recipe, and
  * whole epochs of the batch rule */
 static void
@@ -253,6 +274,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/regularisers/weight-noise-deterministic",
                    test_weight_noise_deterministic);
   g_test_add_func ("/engine/regularisers/penalty-hook", test_penalty_hook);
+  g_test_add_func ("/engine/regularisers/default-penalty", test_default_penalty);
   g_test_add_func ("/engine/regularisers/demoss-presets", test_demoss_presets);
   return g_test_run ();
 }
