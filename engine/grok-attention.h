@@ -54,4 +54,37 @@ void  grok_attention_backward  (float *dx, const GrokAttentionGrads *dw, float *
                                 const GrokAttentionWeights *w, int B, int T, int C,
                                 int n_heads);
 
+/* The same attention split after the q, k, v projections, for a caller that computes them in
+ * its own way (the transformer's first block reads them from per-token tables):
+ * mix_forward takes cache->q, k, v as given and fills cache->att, cache->heads and
+ * out (B*T, C) = heads @ wo^T + bo; mix_backward overwrites dq, dk, dv (B*T, C) with the
+ * gradients with respect to the projections and adds into dw->wo and dw->bo only. Its scratch
+ * holds grok_attention_mix_scratch_floats () floats; dq, dk, dv may not alias dout. */
+void  grok_attention_mix_forward  (float *out, const GrokAttentionCache *cache,
+                                   const GrokAttentionWeights *w, int B, int T, int C,
+                                   int n_heads);
+gsize grok_attention_mix_scratch_floats (int B, int T, int C, int n_heads);
+void  grok_attention_mix_backward (float *dq, float *dk, float *dv,
+                                   const GrokAttentionGrads *dw, float *scratch,
+                                   const float *dout, const GrokAttentionCache *cache,
+                                   const GrokAttentionWeights *w, int B, int T, int C,
+                                   int n_heads);
+
+/* Attention read at the last position only: the B last-position queries q (B, C) attend to
+ * all T keys and values of their sequence, k, v (B*T, C). att (B, H, T) and heads (B, C)
+ * receive what backward needs; out (B, C) = heads @ wo^T + bo. Equal to the last-position rows
+ * of grok_attention_mix_forward's output, at a quarter of the work for T = 4.
+ * Backward overwrites dq (B, C), dk, dv (B*T, C) and dheads (B, C, scratch), and adds into
+ * dw->wo and dw->bo only. */
+void  grok_attention_last_forward  (float *out, float *att, float *heads, const float *q,
+                                    const float *k, const float *v,
+                                    const GrokAttentionWeights *w, int B, int T, int C,
+                                    int n_heads);
+void  grok_attention_last_backward (float *dq, float *dk, float *dv, float *dheads,
+                                    const GrokAttentionGrads *dw, const float *dout,
+                                    const float *att, const float *heads, const float *q,
+                                    const float *k, const float *v,
+                                    const GrokAttentionWeights *w, int B, int T, int C,
+                                    int n_heads);
+
 G_END_DECLS

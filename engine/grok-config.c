@@ -14,7 +14,7 @@ static const char * const mod_ops[] = { "add", "sub", "mul", "div", "sq_sum", "q
 static const char * const formats[] = { "pair", "sequence", NULL };
 static const char * const variants[] = { "quadrants", "blobs", NULL };
 static const char * const activations[] = { "relu", "leaky_relu", "gelu", "silu", "tanh", "linear", NULL };
-static const char * const model_kinds[] = { "mlp", NULL };
+static const char * const model_kinds[] = { "mlp", "transformer", NULL };
 static const char * const optim_kinds[] = { "adamw", "sgd", NULL };
 
 #define INT_KEY(k, f, lo, hi, def, unit, doc) \
@@ -61,7 +61,8 @@ static const GrokConfigKey keys[] = {
 
   ENUM_KEY ("model.kind", model.kind, model_kinds, GROK_MODEL_MLP,
             "The model family: a multi-layer perceptron on concatenated token embeddings (or on "
-            "the raw 2-D input for xor2d)."),
+            "the raw 2-D input for xor2d), or DeMoss et al.'s post-LayerNorm transformer read at "
+            "the last position (needs task.format = sequence)."),
   INT_KEY ("model.d_embed", model.d_embed, 1, 4096, 32, "", "The width of each token embedding."),
   INT_KEY ("model.width", model.width, 1, 8192, 100, "units", "The width of every hidden layer."),
   INT_KEY ("model.depth", model.depth, 0, 16, 2, "layers",
@@ -72,6 +73,17 @@ static const GrokConfigKey keys[] = {
   NUM_KEY ("model.init_scale", model.init_scale, 0, 1000, TRUE, FALSE, 1.0, "x",
            "Every initial parameter is multiplied by this (alpha in Omnigrok; large values "
            "delay generalisation)."),
+  INT_KEY ("model.d_model", model.d_model, 1, 4096, 128, "",
+           "transformer: the width of the token stream (embeddings, attention, LayerNorm)."),
+  INT_KEY ("model.n_heads", model.n_heads, 1, 64, 4, "heads",
+           "transformer: attention heads; must divide model.d_model."),
+  INT_KEY ("model.d_mlp", model.d_mlp, 1, 16384, 512, "units",
+           "transformer: the hidden width of each block's GELU MLP."),
+  INT_KEY ("model.n_blocks", model.n_blocks, 1, 16, 1, "blocks",
+           "transformer: the number of blocks (DeMoss et al.: 1 for add, mul, sq_sum, quad; 2 "
+           "for sub, div)."),
+  NUM_KEY ("model.ln_eps", model.ln_eps, 0, 1, TRUE, FALSE, 1e-6, "",
+           "transformer: LayerNorm's epsilon, added to the variance."),
 
   ENUM_KEY ("optim.name", optim.kind, optim_kinds, GROK_OPTIM_ADAMW,
             "AdamW with decoupled weight decay, or SGD with momentum (weight decay added to the "
@@ -85,9 +97,10 @@ static const GrokConfigKey keys[] = {
   NUM_KEY ("optim.momentum", optim.momentum, 0, 1, FALSE, TRUE, 0.9, "", "SGD: the momentum."),
 
   INT_KEY ("train.steps", train.steps, 1, 1e9, 20000, "steps", "Optimiser steps to train for."),
-  INT_KEY ("train.batch_size", train.batch_size, 0, 1000000, 0, "examples",
-           "Examples per step; 0 means the full training set. Minibatches are reshuffled every "
-           "epoch and the last, smaller batch is kept."),
+  INT_KEY ("train.batch_size", train.batch_size, -1, 1000000, 0, "examples",
+           "Examples per step; 0 means the full training set and -1 DeMoss et al.'s rule, "
+           "min(512, floor(N_train / 2)). Minibatches are reshuffled every epoch and the last, "
+           "smaller batch is kept (an epoch is ceil(N_train / batch) steps)."),
   INT_KEY ("train.eval_every", train.eval_every, 1, 1e9, 10, "steps",
            "Steps between evaluations of the full training and test sets (one metrics row each)."),
   NUM_KEY ("train.prob_clip", train.prob_clip, 0, 0.5, FALSE, TRUE, 0.0, "",
@@ -96,6 +109,12 @@ static const GrokConfigKey keys[] = {
   INT_KEY ("train.threads", train.threads, 0, 256, 0, "threads",
            "OpenBLAS threads; 0 means all cores."),
 
+  NUM_KEY ("reg.weight_noise", reg.weight_noise, 0, 10, FALSE, FALSE, 0.0, "",
+           "The standard deviation sigma of the Gaussian noise added to every parameter for each "
+           "step's gradient (the update applies to the clean parameters); 0 turns it off."),
+  NUM_KEY ("reg.spectral_entropy", reg.spectral_entropy, 0, 100, FALSE, FALSE, 0.0, "",
+           "lambda: the loss gains lambda times the mean spectral entropy of the 2-D parameter "
+           "tensors (DeMoss et al.); 0 turns it off."),
   INT_KEY ("checkpoints.every", checkpoints.every, 0, 1e9, 0, "steps",
            "A checkpoint every this many steps as well as the log-spaced ones; 0 turns this off."),
   INT_KEY ("checkpoints.per_decade", checkpoints.per_decade, 0, 100, 5, "",
@@ -573,6 +592,45 @@ task_size (const GrokConfig *config)
     }
 }
 
+gint64
+grok_config_n_train (const GrokConfig *config)
+{
+  if (config->task.kind == GROK_TASK_XOR2D)
+    return config->task.n_train;
+  return (gint64) floor (config->task.train_fraction * (double) task_size (config));
+}
+
+gint64
+grok_config_batch_size (const GrokConfig *config, gint64 n_train)
+{
+  if (config->train.batch_size == GROK_BATCH_DEMOSS)
+    return MAX (1, MIN (512, n_train / 2));
+  if (config->train.batch_size == 0)
+    return n_train;
+  return config->train.batch_size;
+}
+
+static gboolean
+check_transformer (const GrokConfig *config, GError **error)
+{
+  if (config->task.kind == GROK_TASK_XOR2D || config->task.format != GROK_FORMAT_SEQUENCE)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "key 'model.kind' = \"transformer\" reads token sequences: it needs a "
+                   "discrete task with task.format = \"sequence\"");
+      return FALSE;
+    }
+  if (config->model.d_model % config->model.n_heads != 0)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "key 'model.n_heads' = %" G_GINT64_FORMAT " does not divide model.d_model = %"
+                   G_GINT64_FORMAT ": every head needs the same width", config->model.n_heads,
+                   config->model.d_model);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 grok_config_validate (const GrokConfig *config, GError **error)
 {
@@ -610,6 +668,8 @@ grok_config_validate (const GrokConfig *config, GError **error)
           return FALSE;
         }
     }
+  if (config->model.kind == GROK_MODEL_TRANSFORMER && !check_transformer (config, error))
+    return FALSE;
   if (config->train.batch_size > n_train)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,

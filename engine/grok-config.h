@@ -17,7 +17,7 @@ typedef enum
   GROK_ACT_RELU, GROK_ACT_LEAKY_RELU, GROK_ACT_GELU, GROK_ACT_SILU, GROK_ACT_TANH, GROK_ACT_LINEAR,
   GROK_N_ACTIVATIONS
 } GrokActivation;
-typedef enum { GROK_MODEL_MLP } GrokModelKind;
+typedef enum { GROK_MODEL_MLP, GROK_MODEL_TRANSFORMER } GrokModelKind;
 typedef enum { GROK_OPTIM_ADAMW, GROK_OPTIM_SGD } GrokOptimKind;
 
 typedef struct
@@ -49,6 +49,11 @@ typedef struct
     gint64         depth;
     GrokActivation activation;
     double         init_scale;
+    gint64         d_model;
+    gint64         n_heads;
+    gint64         d_mlp;
+    gint64         n_blocks;
+    double         ln_eps;
   } model;
   struct
   {
@@ -88,6 +93,11 @@ typedef struct
     char  *parent;       /* the run folder this run was forked from, or "" */
     gint64 parent_step;  /* the parent's checkpoint it started from, or -1 */
   } run;
+  struct
+  {
+    double weight_noise;
+    double spectral_entropy;
+  } reg;
 } GrokConfig;
 
 typedef enum
@@ -137,6 +147,13 @@ gboolean    grok_config_set         (GrokConfig *config, const char *assignment,
 /* checks that need several keys at once (a prime p for division, a batch no larger than the
  * training set, ...) */
 gboolean    grok_config_validate    (const GrokConfig *config, GError **error);
+
+/* train.batch_size resolved for a training set of n_train examples: 0 gives n_train (full
+ * batch), GROK_BATCH_DEMOSS gives DeMoss et al.'s min (512, floor (n_train / 2)), at least 1 */
+#define GROK_BATCH_DEMOSS (-1)
+gint64      grok_config_batch_size  (const GrokConfig *config, gint64 n_train);
+/* the size of the training set config's task gives */
+gint64      grok_config_n_train     (const GrokConfig *config);
 
 /* FALSE when a key has no effect with the rest of config (task.p for an xor2d task, ...) */
 gboolean    grok_config_key_applies (const GrokConfig *config, const char *key);

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "grok-kernels.h"
+#include "grok-transformer.h"
 
 void
 grok_model_init_base (GrokModel *model, const GrokModelClass *klass, const GrokConfig *config,
@@ -30,6 +31,8 @@ grok_model_new (const GrokConfig *config, const GrokDataset *dataset, int max_ba
     {
     case GROK_MODEL_MLP:
       return grok_mlp_new (config, dataset, max_batch);
+    case GROK_MODEL_TRANSFORMER:
+      return grok_transformer_new (config, dataset, max_batch);
     default:
       g_assert_not_reached ();
     }

@@ -10,6 +10,7 @@
 #include "grok-model.h"
 #include "grok-optim.h"
 #include "grok-rng.h"
+#include "grok-spectrum.h"
 #include "grok-task.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,10 @@ enum
   GROK_COL_STEP, GROK_COL_EPOCH, GROK_COL_TRAIN_LOSS, GROK_COL_TRAIN_ACC, GROK_COL_TEST_LOSS,
   GROK_COL_TEST_ACC, GROK_COL_L2_NORM, GROK_COL_WALL_SECONDS, GROK_N_BASE_COLUMNS
 };
+
+/* A regulariser added to the loss (the spectral-entropy penalty): returns lambda times its value
+ * at params->data and adds lambda times its gradient into params->grad */
+typedef double (*GrokPenaltyFunc) (GrokParams *params, double lambda, gpointer user_data);
 
 typedef struct
 {
@@ -37,7 +42,14 @@ typedef struct
   int           *batch_tokens;    /* gathered minibatch inputs */
   float         *batch_x;
   int           *batch_y;
-  double         last_loss;       /* the loss of the last step's batch */
+  double         last_loss;       /* the loss of the last step's batch (cross-entropy) */
+  double         last_penalty;    /* lambda * penalty at the last step's parameters, or 0 */
+  GrokPenaltyFunc penalty;        /* used when reg.spectral_entropy > 0 */
+  gpointer       penalty_data;
+  GrokSpectrumWorkspace *spectrum_ws; /* the default penalty's SVD buffers, or NULL */
+  GrokRng        noise_rng;       /* weight noise, on its own stream of the run seed */
+  float         *clean;           /* (numel) the parameters without noise, during a step */
+  float         *noise;           /* uniforms, then normals: (numel + 1) / 2 * 2 floats each */
   double         wall_seconds;    /* time spent in steps and evaluations */
 } GrokTrainer;
 
@@ -45,7 +57,12 @@ typedef struct
  * OpenBLAS thread count */
 GrokTrainer *grok_trainer_new      (const GrokConfig *config, GError **error);
 void         grok_trainer_free     (GrokTrainer *trainer);
-/* one optimiser step; fails with GROK_ERROR_DIVERGED naming the step when the loss or the
+/* replace the penalty that reg.spectral_entropy weighs (the default is the spectral entropy) */
+void         grok_trainer_set_penalty (GrokTrainer *trainer, GrokPenaltyFunc penalty,
+                                       gpointer user_data);
+/* one optimiser step: with reg.weight_noise = sigma > 0 the gradient (of the cross-entropy
+ * plus reg.spectral_entropy times the penalty) is taken at theta + N(0, sigma^2) and the
+ * update applied to theta. Fails with GROK_ERROR_DIVERGED naming the step when the loss or the
  * gradient is not finite (the parameters are then left as they were before the step), or when
  * the update made a weight not finite (the message names the tensor; the step is counted) */
 gboolean     grok_trainer_step     (GrokTrainer *trainer, GError **error);

@@ -81,3 +81,18 @@ grok_vmath_exp_shifted (float *restrict out, const float *restrict x, float shif
   for (gsize i = 0; i < n; i++)
     out[i] = expf (x[i] - shift);
 }
+
+VECTOR_CLONES void
+grok_vmath_box_muller (float *restrict z, const float *restrict u, gsize half)
+{
+  const float two_pi = 6.283185307179586f;
+
+#pragma omp simd
+  for (gsize i = 0; i < half; i++)
+    {
+      float r = sqrtf (-2.0f * logf (u[i]));
+      float theta = two_pi * u[half + i];
+      z[i] = r * cosf (theta);
+      z[half + i] = r * sinf (theta);
+    }
+}

@@ -18,4 +18,8 @@ void grok_vmath_tanh_backward (float *restrict d, const float *restrict x, gsize
 /* out (n) = exp (x (n) - shift) */
 void grok_vmath_exp_shifted   (float *restrict out, const float *restrict x, float shift, gsize n);
 
+/* 2 * half standard normals from 2 * half uniforms in (0, 1] (Box-Muller): z[i] and
+ * z[half + i] from u[i] (the radius) and u[half + i] (the angle) */
+void grok_vmath_box_muller    (float *restrict z, const float *restrict u, gsize half);
+
 G_END_DECLS

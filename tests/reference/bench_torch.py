@@ -1,12 +1,17 @@
 """Steps per second of a Grokscope preset's model trained the same way in PyTorch.
 
 Usage: bench_torch.py mlp VOCAB N_POSITIONS D_EMBED WIDTH DEPTH ACTIVATION N_CLASSES BATCH STEPS
+       bench_torch.py transformer VOCAB D_MODEL N_HEADS D_MLP N_BLOCKS BATCH STEPS
 Prints one line per thread count: "threads T steps_per_second S".
 """
+import os
 import sys
 import time
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import grok_torch  # noqa: E402
 
 
 ACTIVATIONS = {
@@ -63,8 +68,39 @@ def bench_mlp(args):
         print(f"threads {threads} steps_per_second {steps / elapsed:.3f}", flush=True)
 
 
+def bench_transformer(args):
+    """The transformer of SPEC 2.2 on sequences [a, OP, b, EQ], AdamW betas (0.9, 0.98), plain
+    cross-entropy: the model and optimiser alone, without weight noise or penalty."""
+    vocab, d_model, n_heads, d_mlp, n_blocks, batch, steps = (int(a) for a in args[:7])
+    torch.manual_seed(0)
+    tokens = torch.randint(0, vocab, (batch, 4))
+    targets = torch.randint(0, vocab, (batch,))
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        model = grok_torch.Transformer(vocab, d_model, n_heads, d_mlp, n_blocks, 1e-6)
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.98), eps=1e-8,
+                                weight_decay=1.0)
+        loss_fn = torch.nn.CrossEntropyLoss()
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(tokens), targets)
+            loss.backward()
+            opt.step()
+
+        for _ in range(max(3, steps // 10)):
+            step()
+        start = time.perf_counter()
+        for _ in range(steps):
+            step()
+        elapsed = time.perf_counter() - start
+        print(f"threads {threads} steps_per_second {steps / elapsed:.3f}", flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "mlp":
         bench_mlp(sys.argv[2:])
+    elif sys.argv[1] == "transformer":
+        bench_transformer(sys.argv[2:])
     else:
         sys.exit(f"unknown model kind {sys.argv[1]}")

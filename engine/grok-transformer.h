@@ -1,0 +1,16 @@
+/* The transformer of DeMoss et al. (SPEC §2.2): learned token and position embeddings,
+ * post-LayerNorm blocks of 4-head self-attention without a causal mask and a GELU MLP, biases
+ * everywhere, and a linear read-out at the last position. Its tensors carry the PyTorch-style
+ * names of SPEC §2.3, so a checkpoint loads into an equivalent torch module as it is. */
+#pragma once
+
+#include "grok-model.h"
+
+G_BEGIN_DECLS
+
+GrokModel *grok_transformer_new      (const GrokConfig *config, const GrokDataset *dataset,
+                                      int max_batch);
+/* TRUE when model is a transformer */
+gboolean   grok_model_is_transformer (GrokModel *model);
+
+G_END_DECLS
