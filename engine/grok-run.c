@@ -67,6 +67,33 @@ grok_snapshot_ref (GrokSnapshot *snapshot)
   return snapshot;
 }
 
+GrokSnapshot *
+grok_snapshot_new (const GrokConfig *config, const GrokParams *params, const GrokMetrics *metrics,
+                   gint64 step, GrokRunState state)
+{
+  GrokSnapshot *s = g_new0 (GrokSnapshot, 1);
+  int col = grok_metrics_column_index (metrics, "step");
+  int epoch_col = grok_metrics_column_index (metrics, "epoch");
+
+  s->ref_count = 1;
+  s->train_step = step;
+  s->total_steps = config->train.steps;
+  s->state = state;
+  s->config = grok_config_copy (config);
+  s->params = grok_params_copy (params);
+  s->metrics = grok_metrics_copy (metrics);
+  /* keep the rows up to step */
+  while (col >= 0 && s->metrics->n_rows > 0 &&
+         grok_metrics_get (s->metrics, s->metrics->n_rows - 1, col) > step)
+    {
+      s->metrics->n_rows--;
+      g_array_set_size (s->metrics->values, (gsize) s->metrics->n_rows * s->metrics->columns->len);
+    }
+  s->epoch = epoch_col >= 0 && s->metrics->n_rows > 0
+               ? grok_metrics_get (s->metrics, s->metrics->n_rows - 1, epoch_col) : 0;
+  return s;
+}
+
 void
 grok_snapshot_unref (GrokSnapshot *snapshot)
 {

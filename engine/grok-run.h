@@ -38,6 +38,11 @@ typedef struct
 #define GROK_TYPE_SNAPSHOT (grok_snapshot_get_type ())
 GType         grok_snapshot_get_type (void) G_GNUC_CONST;
 GrokSnapshot *grok_snapshot_ref      (GrokSnapshot *snapshot);
+/* a snapshot of a stored state (a checkpoint being browsed): copies of config and params, and
+ * the rows of metrics up to step */
+GrokSnapshot *grok_snapshot_new      (const GrokConfig *config, const GrokParams *params,
+                                      const GrokMetrics *metrics, gint64 step,
+                                      GrokRunState state);
 void          grok_snapshot_unref    (GrokSnapshot *snapshot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSnapshot, grok_snapshot_unref)
 

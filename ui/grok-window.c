@@ -8,7 +8,9 @@
 
 #include "grok-config-editor.h"
 #include "grok-curves-view.h"
+#include "grok-checkpoints.h"
 #include "grok-export-dialog.h"
+#include "grok-run-dir.h"
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
 #include "grok-computed-view.h"
@@ -43,7 +45,20 @@ struct _GrokWindow
 
   GSettings       *settings;
   GrokRun         *run;
-  GrokSnapshot    *snapshot;       /* what the views draw */
+  GrokSnapshot    *snapshot;       /* what the views draw: live, or a checkpoint browsed */
+  GrokSnapshot    *live;           /* the run's newest */
+  char            *run_dir;        /* the folder of the run shown */
+  GrokMetrics     *folder_metrics; /* an opened folder's rows (no live run) */
+  GrokConfig      *folder_config;
+  GArray          *checkpoints;    /* gint64 steps stored in run_dir */
+  gboolean         following;      /* the step scale follows training */
+  gboolean         moving_scale;   /* the scale is being set by code, not by a person */
+  guint            play_id;
+  GtkToggleButton *play_button;
+  GtkScale        *step_scale;
+  GtkAdjustment   *step_adjustment;
+  GtkLabel        *step_label;
+  GMenu           *recent_section;
   gboolean         toasted_memorised;
   gboolean         toasted_generalised;
   gboolean         toasted_end;
@@ -91,6 +106,7 @@ update_actions (GrokWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", !live && self->run_dir != NULL);
   gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
                             state == GROK_RUN_PAUSED ? "media-playback-start-symbolic"
                                                      : "media-playback-pause-symbolic");
@@ -183,15 +199,173 @@ on_visible_view (AdwViewStack *stack, GParamSpec *pspec, GrokWindow *self)
   update_views (self);
 }
 
+/* ---- the step scale: browsing stored checkpoints ---- */
+
+static void
+refresh_checkpoints (GrokWindow *self)
+{
+  g_clear_pointer (&self->checkpoints, g_array_unref);
+  if (self->run_dir != NULL)
+    self->checkpoints = grok_checkpoints_list (self->run_dir, NULL);
+}
+
+static void
+update_step_label (GrokWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->snapshot == NULL)
+    text = g_strdup ("");
+  else if (self->following && self->run != NULL)
+    text = g_strdup_printf ("step %" G_GINT64_FORMAT " (live)", self->snapshot->train_step);
+  else
+    text = g_strdup_printf ("step %" G_GINT64_FORMAT " (stored)", self->snapshot->train_step);
+  gtk_label_set_text (self->step_label, text);
+}
+
+static void
+set_scale (GrokWindow *self, double upper, double value)
+{
+  self->moving_scale = TRUE;
+  gtk_adjustment_set_upper (self->step_adjustment, MAX (upper, 1));
+  gtk_adjustment_set_value (self->step_adjustment, value);
+  self->moving_scale = FALSE;
+}
+
+/* the newest stored step at or before step, or -1 */
+static gint64
+checkpoint_at (GrokWindow *self, double step)
+{
+  gint64 best = -1;
+
+  for (guint i = 0; self->checkpoints != NULL && i < self->checkpoints->len; i++)
+    if (g_array_index (self->checkpoints, gint64, i) <= step)
+      best = g_array_index (self->checkpoints, gint64, i);
+  return best;
+}
+
+static void update_views (GrokWindow *self);
+
+/* show the checkpoint at step (a stored state, not the live one) */
+static gboolean
+show_checkpoint (GrokWindow *self, gint64 step)
+{
+  g_autofree char *name = grok_checkpoint_filename (step);
+  g_autofree char *path = g_build_filename (self->run_dir, "checkpoints", name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokParams) params = NULL;
+  const GrokConfig *config = self->live ? self->live->config : self->folder_config;
+  const GrokMetrics *metrics = self->live ? self->live->metrics : self->folder_metrics;
+
+  if (self->snapshot != NULL && self->snapshot->train_step == step && !self->following)
+    return TRUE;
+  params = grok_checkpoint_read_model (path, &error);
+  if (params == NULL || config == NULL || metrics == NULL)
+    {
+      if (error != NULL)
+        toast (self, error->message);
+      return FALSE;
+    }
+  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  self->snapshot = grok_snapshot_new (config, params, metrics, step, GROK_RUN_STOPPED);
+  update_views (self);
+  update_step_label (self);
+  return TRUE;
+}
+
+static void
+on_step_changed (GtkAdjustment *adjustment, GrokWindow *self)
+{
+  double value = gtk_adjustment_get_value (adjustment);
+  gint64 step;
+
+  if (self->moving_scale)
+    return;
+  /* at the right end, follow the live run again */
+  if (self->live != NULL && value >= gtk_adjustment_get_upper (adjustment) - 0.5)
+    {
+      self->following = TRUE;
+      g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+      self->snapshot = grok_snapshot_ref (self->live);
+      update_views (self);
+      update_step_label (self);
+      return;
+    }
+  self->following = FALSE;
+  step = checkpoint_at (self, value);
+  if (step >= 0)
+    show_checkpoint (self, step);
+}
+
+static gboolean
+play_tick (gpointer data)
+{
+  GrokWindow *self = data;
+  gint64 current = self->snapshot ? self->snapshot->train_step : -1;
+
+  for (guint i = 0; self->checkpoints != NULL && i < self->checkpoints->len; i++)
+    {
+      gint64 s = g_array_index (self->checkpoints, gint64, i);
+      if (s > current)
+        {
+          set_scale (self, gtk_adjustment_get_upper (self->step_adjustment), s);
+          self->following = FALSE;
+          show_checkpoint (self, s);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+  /* the end: follow the live run again, or stop on the last checkpoint */
+  self->play_id = 0;
+  gtk_toggle_button_set_active (self->play_button, FALSE);
+  if (self->live != NULL)
+    {
+      double end = gtk_adjustment_get_upper (self->step_adjustment);
+      set_scale (self, end, end);
+      on_step_changed (self->step_adjustment, self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_play_toggled (GtkToggleButton *button, GrokWindow *self)
+{
+  if (gtk_toggle_button_get_active (button) && self->play_id == 0)
+    {
+      refresh_checkpoints (self);
+      /* from the start when at the end */
+      if (self->following || (self->snapshot && checkpoint_at (self, G_MAXINT64) == self->snapshot->train_step))
+        {
+          g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+          self->following = FALSE;
+        }
+      self->play_id = g_timeout_add (400, play_tick, self);
+    }
+  else if (!gtk_toggle_button_get_active (button))
+    g_clear_handle_id (&self->play_id, g_source_remove);
+  gtk_button_set_icon_name (GTK_BUTTON (button), gtk_toggle_button_get_active (button)
+                              ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+}
+
 static void
 on_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokWindow *self)
 {
-  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-  self->snapshot = grok_snapshot_ref (snapshot);
+  g_clear_pointer (&self->live, grok_snapshot_unref);
+  self->live = grok_snapshot_ref (snapshot);
+  refresh_checkpoints (self);
+  if (self->following)
+    {
+      g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+      self->snapshot = grok_snapshot_ref (snapshot);
+      set_scale (self, snapshot->train_step, snapshot->train_step);
+    }
+  else
+    set_scale (self, snapshot->train_step, gtk_adjustment_get_value (self->step_adjustment));
+  update_step_label (self);
   announce (self, snapshot);
   update_progress (self);
   update_actions (self);
-  update_views (self);
+  if (self->following)
+    update_views (self);
 }
 
 static void
@@ -268,6 +442,225 @@ stop_run (GrokWindow *self)
   g_clear_object (&self->run);
 }
 
+/* <runs folder>/<name>-<date>-<time> */
+static char *
+new_run_folder (GrokWindow *self, const GrokConfig *config)
+{
+  g_autofree char *base = g_settings_get_string (self->settings, "runs-folder");
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *leaf = g_strdup_printf ("%s-%s", config->name[0] ? config->name : "run", stamp);
+
+  g_strdelimit (leaf, "/\\ ", '-');
+  if (base[0] == '\0')
+    {
+      g_free (base);
+      base = g_build_filename (g_get_user_data_dir (), "grokscope", "runs", NULL);
+    }
+  return g_build_filename (base, leaf, NULL);
+}
+
+static void
+remember_recent (GrokWindow *self, const char *folder)
+{
+  g_auto (GStrv) old = g_settings_get_strv (self->settings, "recent-runs");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) fresh = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, folder);
+  for (guint i = 0; old[i] != NULL && n < 10; i++)
+    if (!g_str_equal (old[i], folder))
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  fresh = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-runs", (const char * const *) fresh);
+}
+
+static void
+rebuild_recent_menu (GrokWindow *self)
+{
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-runs");
+
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *label = g_path_get_basename (recent[i]);
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_section, item);
+    }
+}
+
+/* the views follow the live run from its first snapshot */
+static void
+start_showing_run (GrokWindow *self)
+{
+  g_clear_pointer (&self->live, grok_snapshot_unref);
+  self->live = grok_run_dup_snapshot (self->run);
+  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  self->snapshot = grok_snapshot_ref (self->live);
+  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
+  self->first_snapshot = grok_snapshot_ref (self->snapshot);
+  g_clear_pointer (&self->folder_metrics, grok_metrics_free);
+  g_clear_pointer (&self->folder_config, grok_config_free);
+  self->following = TRUE;
+  refresh_checkpoints (self);
+  set_scale (self, self->live->train_step, self->live->train_step);
+  update_step_label (self);
+  if (self->run_dir != NULL)
+    remember_recent (self, self->run_dir);
+}
+
+/* browse a run folder: its metrics, its checkpoints, its config in the settings */
+static gboolean
+open_folder (GrokWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRunDir) dir = grok_run_dir_open (path, &error);
+  const char * const *problems;
+  gint64 last;
+
+  if (dir == NULL)
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+  stop_run (self);
+  g_clear_pointer (&self->live, grok_snapshot_unref);
+  g_free (self->run_dir);
+  self->run_dir = g_strdup (path);
+  g_clear_pointer (&self->folder_metrics, grok_metrics_free);
+  g_clear_pointer (&self->folder_config, grok_config_free);
+  self->folder_metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
+  self->folder_config = grok_config_copy (grok_run_dir_get_config (dir));
+  problems = grok_run_dir_get_problems (dir);
+  if (problems != NULL && problems[0] != NULL)
+    toast (self, problems[0]);
+  grok_config_editor_set_config (self->config_editor, self->folder_config);
+  adw_window_title_set_subtitle (self->window_title, path);
+  refresh_checkpoints (self);
+  self->following = FALSE;
+  last = checkpoint_at (self, G_MAXINT64);
+  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
+  if (last < 0)
+    {
+      toast (self, "The run folder has no intact checkpoint to show");
+      return FALSE;
+    }
+  set_scale (self, last, last);
+  if (show_checkpoint (self, g_array_index (self->checkpoints, gint64, 0)))
+    self->first_snapshot = grok_snapshot_ref (self->snapshot);
+  show_checkpoint (self, last);
+  remember_recent (self, path);
+  update_actions (self);
+  return TRUE;
+}
+
+static void
+on_open_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      open_folder (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+open_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new ("Open a Run Folder", GTK_WINDOW (widget),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Open", "_Cancel");
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_open_response), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_recent_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  open_folder (GROK_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+/* continue the folder shown (stopped, crashed or finished) from its newest checkpoint, to the
+ * number of steps in the settings */
+static void
+continue_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_strdup (self->run_dir);
+
+  if (dir == NULL || config == NULL)
+    return;
+  stop_run (self);
+  self->run = grok_run_new_continue (dir, config->train.steps, &error);
+  if (self->run == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  self->toasted_memorised = self->toasted_generalised = self->toasted_end = TRUE;
+  g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
+  g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
+  start_showing_run (self);
+  grok_run_start (self->run);
+  update_actions (self);
+  update_views (self);
+}
+
+/* compare: other run folders' curves drawn with this run's as mean and min-max band */
+static void
+on_compare_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr (GFile) file = g_list_model_get_item (files, i);
+          g_autofree char *path = g_file_get_path (file);
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GrokRunDir) dir = grok_run_dir_open (path, &error);
+          if (dir == NULL)
+            toast (self, error->message);
+          else
+            g_ptr_array_add (others, grok_metrics_copy (grok_run_dir_get_metrics (dir)));
+        }
+      grok_curves_view_set_others (self->curves_view, others);
+      if (others->len > 0)
+        {
+          g_autofree char *text = g_strdup_printf ("Curves show the mean and range of %u runs",
+                                                   others->len + 1);
+          toast (self, text);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
+compare_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new ("Compare With Run Folders", GTK_WINDOW (widget),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Compare", "_Cancel");
+
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_compare_response), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 train_action (GtkWidget *widget, const char *action, GVariant *param)
 {
@@ -283,7 +676,9 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
   if (config->train.threads == 0 && g_get_num_processors () > 1)
     config->train.threads = g_get_num_processors () - 1;
   stop_run (self);
-  self->run = grok_run_new (config, NULL, FALSE, &error);
+  g_free (self->run_dir);
+  self->run_dir = new_run_folder (self, config);
+  self->run = grok_run_new (config, self->run_dir, FALSE, &error);
   if (self->run == NULL)
     {
       toast (self, error->message);
@@ -292,10 +687,7 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
   self->toasted_memorised = self->toasted_generalised = self->toasted_end = FALSE;
   g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
   g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
-  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-  self->snapshot = grok_run_dup_snapshot (self->run);
-  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
-  self->first_snapshot = grok_snapshot_ref (self->snapshot);
+  start_showing_run (self);
   grok_run_start (self->run);
   update_actions (self);
   update_views (self);
@@ -483,6 +875,12 @@ grok_window_dispose (GObject *object)
   stop_run (self);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
   g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
+  g_clear_pointer (&self->live, grok_snapshot_unref);
+  g_clear_pointer (&self->run_dir, g_free);
+  g_clear_pointer (&self->folder_metrics, grok_metrics_free);
+  g_clear_pointer (&self->folder_config, grok_config_free);
+  g_clear_pointer (&self->checkpoints, g_array_unref);
+  g_clear_handle_id (&self->play_id, g_source_remove);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }
@@ -514,6 +912,11 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_scale);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_train);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_test);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_loss);
@@ -527,6 +930,11 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-all", NULL);
@@ -581,6 +989,12 @@ grok_window_init (GrokWindow *self)
       g_signal_connect_object (buttons[i], "toggled", G_CALLBACK (on_series_toggled), self, 0);
   }
   sync_curves_options (self);
+  self->following = TRUE;
+  g_signal_connect_object (self->step_adjustment, "value-changed", G_CALLBACK (on_step_changed), self, 0);
+  g_signal_connect_object (self->play_button, "toggled", G_CALLBACK (on_play_toggled), self, 0);
+  g_signal_connect_object (self->settings, "changed::recent-runs", G_CALLBACK (rebuild_recent_menu),
+                           self, G_CONNECT_SWAPPED);
+  rebuild_recent_menu (self);
   update_actions (self);
 }
 

@@ -144,6 +144,30 @@ grok_curve_data_build (GrokCurveData *d, const GrokMetrics * const *runs, guint 
           g_array_append_val (d->hi, hi);
         }
     }
+  /* a step with no value in any run is left out rather than drawn as a gap: measures are
+   * evaluated on a sparser schedule than the losses, and their points are joined */
+  {
+    guint out = 0;
+    for (guint i = 0; i < d->x->len; i++)
+      if (!isnan (g_array_index (d->y, double, i)))
+        {
+          g_array_index (d->x, double, out) = g_array_index (d->x, double, i);
+          g_array_index (d->y, double, out) = g_array_index (d->y, double, i);
+          if (d->lo != NULL)
+            {
+              g_array_index (d->lo, double, out) = g_array_index (d->lo, double, i);
+              g_array_index (d->hi, double, out) = g_array_index (d->hi, double, i);
+            }
+          out++;
+        }
+    g_array_set_size (d->x, out);
+    g_array_set_size (d->y, out);
+    if (d->lo != NULL)
+      {
+        g_array_set_size (d->lo, out);
+        g_array_set_size (d->hi, out);
+      }
+  }
   return any;
 }
 
