@@ -196,6 +196,26 @@ test_train_quick_draws_curves (void)
   g_assert_cmpint (train_px, >, 150);
   g_assert_cmpint (test_px, >, 100);
 
+  /* the step scale: dragged back, every view shows a stored checkpoint; at its right end,
+   * the live run again */
+  {
+    GtkRange *scale = GTK_RANGE (find_type (GTK_WIDGET (window), GTK_TYPE_SCALE));
+    GtkAdjustment *adj = gtk_range_get_adjustment (scale);
+    gint64 live_step;
+
+    gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
+    spin (100);
+    live_step = grok_window_get_snapshot (window)->train_step;
+    gtk_adjustment_set_value (adj, 5);
+    spin (20);
+    /* checkpoints are log-spaced, five per decade: 0, 1, 2, 3, 4, 6, 10, ... */
+    g_assert_cmpint (grok_window_get_snapshot (window)->train_step, ==, 4);
+    g_assert_cmpuint (grok_window_get_snapshot (window)->metrics->n_rows, ==, 1);
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    spin (20);
+    g_assert_cmpint (grok_window_get_snapshot (window)->train_step, >=, live_step);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
