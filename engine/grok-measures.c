@@ -110,7 +110,8 @@ grok_measure_due (GrokMeasure measure, const GrokConfig *config, gint64 prev_ste
 
   if (!grok_measure_enabled (measure, config))
     return FALSE;
-  if (step == 0)
+  /* the first and the last rows get every measure */
+  if (step == 0 || step == config->train.steps)
     return TRUE;
   schedule_of (measure, config, &every, &per_decade);
   if (every > 0 && step / every > MAX (prev_step, 0) / every)
