@@ -34,6 +34,7 @@ struct _GrokWindow
   GrokCurvesView  *curves_view;
   GtkCheckButton  *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
   GrokWeightsView *weights_view;
+  GtkToggleButton *weights_change;
   AdwBin          *regions_bin;
   AdwBin          *connectivity_bin;
   AdwBin          *spectrum_bin;
@@ -175,7 +176,9 @@ update_views (GrokWindow *self)
   const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
 
   if (g_strcmp0 (page, "weights") == 0)
-    grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL, NULL);
+    grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL,
+                                  gtk_toggle_button_get_active (self->weights_change) && self->first_snapshot
+                                    ? self->first_snapshot->params : NULL);
   else if (g_strcmp0 (page, "regions") == 0 || g_strcmp0 (page, "connectivity") == 0 ||
            g_strcmp0 (page, "spectrum") == 0)
     {
@@ -905,6 +908,7 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, config_editor);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_change);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, regions_bin);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, connectivity_bin);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, spectrum_bin);
@@ -992,6 +996,7 @@ grok_window_init (GrokWindow *self)
   self->following = TRUE;
   g_signal_connect_object (self->step_adjustment, "value-changed", G_CALLBACK (on_step_changed), self, 0);
   g_signal_connect_object (self->play_button, "toggled", G_CALLBACK (on_play_toggled), self, 0);
+  g_signal_connect_object (self->weights_change, "toggled", G_CALLBACK (update_views), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::recent-runs", G_CALLBACK (rebuild_recent_menu),
                            self, G_CONNECT_SWAPPED);
   rebuild_recent_menu (self);
