@@ -389,6 +389,17 @@ merge_object (GrokConfig *config, JsonObject *object, const char *prefix, const 
   return TRUE;
 }
 
+/* config takes every value of scratch, strings included; scratch is left empty */
+static void
+adopt (GrokConfig *config, GrokConfig *scratch)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (keys[i].type == GROK_KEY_STRING)
+      g_free (*(char **) field_ptr (config, &keys[i]));
+  memcpy (config, scratch, sizeof *config);
+  memset (scratch, 0, sizeof *scratch);
+}
+
 gboolean
 grok_config_merge_json (GrokConfig *config, JsonNode *root, const char *where, GError **error)
 {
@@ -406,12 +417,7 @@ grok_config_merge_json (GrokConfig *config, JsonNode *root, const char *where, G
   scratch = grok_config_copy (config);
   if (!merge_object (scratch, json_node_get_object (root), NULL, where, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (keys[i].type == GROK_KEY_STRING)
-      g_free (*(char **) field_ptr (config, &keys[i]));
-  /* the copy's strings move into config with the rest of it */
-  memcpy (config, scratch, sizeof *config);
-  memset (scratch, 0, sizeof *scratch);
+  adopt (config, scratch);
   return TRUE;
 }
 
@@ -478,11 +484,7 @@ set_text (GrokConfig *config, const GrokConfigKey *key, const char *text, const 
   scratch = grok_config_copy (config);
   if (!set_from_node (scratch, key, value, where, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (keys[i].type == GROK_KEY_STRING)
-      g_free (*(char **) field_ptr (config, &keys[i]));
-  memcpy (config, scratch, sizeof *config);
-  memset (scratch, 0, sizeof *scratch);
+  adopt (config, scratch);
   return TRUE;
 }
 

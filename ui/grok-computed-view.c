@@ -1,5 +1,6 @@
 /* Computed views: requests go to a GTask thread; the newest finished result is drawn. */
 #include "grok-computed-view.h"
+#include "grok-view-common.h"
 
 #include <adwaita.h>
 #include <math.h>
@@ -229,8 +230,7 @@ grok_computed_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (w <= 0 || h <= 0)
     return;
-  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
-                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  grok_screen_style_init (&style);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   if (self->connectivity != NULL)
     grok_figure_connectivity_draw (cr, 0, 0, w, h, self->connectivity, &style);

@@ -1,5 +1,6 @@
 /* The curves view: the GTK-free curves figure plus a hover readout. */
 #include "grok-curves-view.h"
+#include "grok-view-common.h"
 
 #include <adwaita.h>
 #include <math.h>
@@ -16,8 +17,7 @@ struct _GrokCurvesView
   const char        *extra[8];    /* measure columns present in the metrics */
   GrokPlotGeometry   panels[MAX_PANELS];
   guint              n_panels;
-  gboolean           pointer_in;
-  double             pointer_x, pointer_y;
+  GrokPointer        pointer;
   char              *readout;
 };
 
@@ -56,12 +56,12 @@ update_readout (GrokCurvesView *self)
   GString *text;
 
   g_clear_pointer (&self->readout, g_free);
-  if (!self->pointer_in || m == NULL || m->n_rows == 0)
+  if (!self->pointer.inside || m == NULL || m->n_rows == 0)
     return;
   for (guint p = 0; p < self->n_panels; p++)
-    if (grok_plot_geometry_contains (&self->panels[p], self->pointer_x, self->pointer_y))
+    if (grok_plot_geometry_contains (&self->panels[p], self->pointer.x, self->pointer.y))
       {
-        x = grok_plot_geometry_px_to_x (&self->panels[p], self->pointer_x);
+        x = grok_plot_geometry_px_to_x (&self->panels[p], self->pointer.x);
         step_col = grok_metrics_column_index (m, "step");
         for (guint r = 0; r < m->n_rows; r++)
           {
@@ -84,31 +84,20 @@ update_readout (GrokCurvesView *self)
   self->readout = g_string_free (text, FALSE);
 }
 
+/* the readout at the top left, and a line at the step under the pointer */
 static void
 draw_readout (GrokCurvesView *self, cairo_t *cr, const GrokFigureStyle *style, int width)
 {
-  cairo_text_extents_t ext;
   GrokPalette palette;
-  double pad = 5;
 
   if (self->readout == NULL)
     return;
+  grok_readout_draw (cr, style, self->readout, 4, 4, width);
   grok_figure_style_palette (style, &palette);
-  grok_figure_set_font (cr, style, style->font_size, FALSE);
-  cairo_text_extents (cr, self->readout, &ext);
-  cairo_rectangle (cr, 4, 4, MIN (ext.width + 2 * pad, width - 8), ext.height + 2 * pad);
-  grok_figure_set_color (cr, palette.background);
-  cairo_fill_preserve (cr);
+  cairo_move_to (cr, self->pointer.x + 0.5, 0);
+  cairo_line_to (cr, self->pointer.x + 0.5, gtk_widget_get_height (GTK_WIDGET (self)));
   grok_figure_set_color (cr, palette.muted);
   cairo_set_line_width (cr, 1);
-  cairo_stroke (cr);
-  grok_figure_set_color (cr, palette.foreground);
-  cairo_move_to (cr, 4 + pad - ext.x_bearing, 4 + pad - ext.y_bearing);
-  cairo_show_text (cr, self->readout);
-  /* the step under the pointer */
-  cairo_move_to (cr, self->pointer_x + 0.5, 0);
-  cairo_line_to (cr, self->pointer_x + 0.5, gtk_widget_get_height (GTK_WIDGET (self)));
-  grok_figure_set_color (cr, palette.muted);
   cairo_stroke (cr);
 }
 
@@ -122,8 +111,7 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (self->metrics == NULL || w <= 0 || h <= 0)
     return;
-  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
-                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  grok_screen_style_init (&style);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   if (self->others != NULL && self->others->len > 0)
     {
@@ -141,22 +129,6 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   update_readout (self);
   draw_readout (self, cr, &style, w);
   cairo_destroy (cr);
-}
-
-static void
-on_motion (GtkEventControllerMotion *controller, double x, double y, GrokCurvesView *self)
-{
-  self->pointer_in = TRUE;
-  self->pointer_x = x;
-  self->pointer_y = y;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_leave (GtkEventControllerMotion *controller, GrokCurvesView *self)
-{
-  self->pointer_in = FALSE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -224,13 +196,9 @@ grok_curves_view_class_init (GrokCurvesViewClass *klass)
 static void
 grok_curves_view_init (GrokCurvesView *self)
 {
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
   grok_curves_options_init (&self->options);
   self->options.log_x = TRUE;
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  grok_pointer_track (GTK_WIDGET (self), &self->pointer);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "grok-figure-weights.h"
+#include "grok-view-common.h"
 
 struct _GrokWeightsView
 {
@@ -12,8 +13,7 @@ struct _GrokWeightsView
 
   GrokWeightsCache    *cache;
   GrokHeatmapGeometry *geometries;   /* one per matrix, from the last draw */
-  double               pointer_x, pointer_y;
-  gboolean             pointer_in;
+  GrokPointer          pointer;
   char                *readout;
 };
 
@@ -23,12 +23,12 @@ static void
 update_readout (GrokWeightsView *self)
 {
   g_clear_pointer (&self->readout, g_free);
-  if (!self->pointer_in || self->cache == NULL || self->geometries == NULL)
+  if (!self->pointer.inside || self->cache == NULL || self->geometries == NULL)
     return;
   for (guint i = 0; i < grok_weights_cache_count (self->cache); i++)
     {
       guint row, col;
-      if (grok_heatmap_geometry_cell_at (&self->geometries[i], self->pointer_x, self->pointer_y,
+      if (grok_heatmap_geometry_cell_at (&self->geometries[i], self->pointer.x, self->pointer.y,
                                          &row, &col))
         {
           self->readout = g_strdup_printf ("%s[%u, %u] = %.5g", grok_weights_cache_name (self->cache, i),
@@ -36,30 +36,6 @@ update_readout (GrokWeightsView *self)
           return;
         }
     }
-}
-
-static void
-draw_readout (GrokWeightsView *self, cairo_t *cr, const GrokFigureStyle *style)
-{
-  cairo_text_extents_t ext;
-  double x, y, pad = 4;
-  GrokPalette palette;
-
-  if (self->readout == NULL)
-    return;
-  grok_figure_style_palette (style, &palette);
-  grok_figure_set_font (cr, style, style->font_size, FALSE);
-  cairo_text_extents (cr, self->readout, &ext);
-  x = MIN (self->pointer_x + 14, gtk_widget_get_width (GTK_WIDGET (self)) - ext.width - 2 * pad - 2);
-  y = MAX (self->pointer_y - 10, ext.height + 2 * pad);
-  cairo_rectangle (cr, x, y - ext.height - pad, ext.width + 2 * pad, ext.height + 2 * pad);
-  grok_figure_set_color (cr, palette.background);
-  cairo_fill_preserve (cr);
-  grok_figure_set_color (cr, palette.foreground);
-  cairo_set_line_width (cr, 1);
-  cairo_stroke (cr);
-  cairo_move_to (cr, x + pad - ext.x_bearing, y);
-  cairo_show_text (cr, self->readout);
 }
 
 static void
@@ -72,31 +48,15 @@ grok_weights_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (self->cache == NULL || w <= 0 || h <= 0)
     return;
-  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
-                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  grok_screen_style_init (&style);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_free (self->geometries);
   self->geometries = g_new0 (GrokHeatmapGeometry, MAX (grok_weights_cache_count (self->cache), 1));
   grok_figure_weights_draw (cr, w, h, self->cache, &style, self->geometries);
   update_readout (self);
-  draw_readout (self, cr, &style);
+  if (self->readout != NULL)
+    grok_readout_draw (cr, &style, self->readout, self->pointer.x + 14, self->pointer.y - 24, w);
   cairo_destroy (cr);
-}
-
-static void
-on_motion (GtkEventControllerMotion *controller, double x, double y, GrokWeightsView *self)
-{
-  self->pointer_x = x;
-  self->pointer_y = y;
-  self->pointer_in = TRUE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_leave (GtkEventControllerMotion *controller, GrokWeightsView *self)
-{
-  self->pointer_in = FALSE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -139,11 +99,7 @@ grok_weights_view_class_init (GrokWeightsViewClass *klass)
 static void
 grok_weights_view_init (GrokWeightsView *self)
 {
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  grok_pointer_track (GTK_WIDGET (self), &self->pointer);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }
