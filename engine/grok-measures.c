@@ -110,8 +110,9 @@ grok_measure_due (GrokMeasure measure, const GrokConfig *config, gint64 prev_ste
 
   if (!grok_measure_enabled (measure, config))
     return FALSE;
-  /* the first and the last rows get every measure */
-  if (step == 0 || step == config->train.steps)
+  /* the first row gets every measure (not the last one: a run continued past its end must
+   * write the same rows as one that went straight through) */
+  if (step == 0)
     return TRUE;
   schedule_of (measure, config, &every, &per_decade);
   if (every > 0 && step / every > MAX (prev_step, 0) / every)

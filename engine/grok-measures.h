@@ -32,8 +32,7 @@ gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *confi
 
 /* TRUE when the config schedules measure at some step in (prev_step, step]: log-spaced
  * (measures.NAME_per_decade points per decade) or every measures.NAME_every steps, and the
- * measure applies to the run. Step 0 and the last step (train.steps) count as scheduled for an
- * enabled measure. */
+ * measure applies to the run. Step 0 counts as scheduled for an enabled measure. */
 gboolean    grok_measure_due       (GrokMeasure measure, const GrokConfig *config,
                                     gint64 prev_step, gint64 step);
 /* the measure is on in config and applies to its run */
