@@ -26,8 +26,10 @@
 #define BATCH_ROWS   2432
 
 /* hot loops are compiled per instruction set and picked at load time: the baseline x86-64
- * build would run them 4x to 16x narrower */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+ * build would run them 4x to 16x narrower. Not under the sanitizers, whose run-time is not
+ * ready when the loader calls the picking functions. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define GROK_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
 #else
 #define GROK_CLONES

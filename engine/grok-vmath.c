@@ -6,7 +6,8 @@
 #define GELU_C 0.7978845608028654f   /* sqrt (2 / pi) */
 #define GELU_A 0.044715f
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define VECTOR_CLONES __attribute__ ((target_clones ("avx2", "default")))
 #else
 #define VECTOR_CLONES
