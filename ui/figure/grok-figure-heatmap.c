@@ -95,8 +95,9 @@ grok_heatmap_index_ticks (cairo_t *cr, const GrokHeatmapGeometry *g, gboolean ve
   guint n = vertical ? g->rows : g->cols;
   double len = vertical ? g->height : g->width;
   double ticks[32], step = 1;
-  guint count = grok_plot_linear_ticks (0, n - 1, CLAMP ((guint) (len / (tick * 12)), 2, 6),
-                                        ticks, G_N_ELEMENTS (ticks), &step);
+  /* room for a label every ~4 characters along the axis, and no more ticks than cells */
+  guint target = CLAMP ((guint) (len / (tick * 12)), 1, MIN (6, n));
+  guint count = grok_plot_linear_ticks (0, n - 1, MAX (target, 1), ticks, G_N_ELEMENTS (ticks), &step);
 
   for (guint i = 0; i < count; i++)
     {
@@ -228,9 +229,10 @@ heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
   grok_heatmap_fit (&g, x + left, y + top, MAX (width - left - right, 1),
                     MAX (height - top - bottom, 1));
   g.bar_left = g.left + g.width + 1.2 * fs;
-  g.bar_top = g.top;
   g.bar_width = 0.9 * fs;
-  g.bar_height = g.height;
+  /* a flat matrix still gets a colour bar tall enough for its labels */
+  g.bar_height = MAX (g.height, MIN (5 * fs, MAX (height - top - bottom, 1)));
+  g.bar_top = g.top + (g.height - g.bar_height) / 2;
 
   cairo_save (cr);
   cairo_rectangle (cr, g.left, g.top, g.width, g.height);
@@ -263,9 +265,19 @@ heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
   grok_heatmap_draw_bar (cr, &g, &palette, tick, gap);
   if (title != NULL)
     {
-      grok_figure_set_font (cr, style, style->font_size * 1.1, TRUE);
+      double size = style->font_size * 1.1, tw, cx;
+      grok_figure_set_font (cr, style, size, TRUE);
+      /* a long name in a narrow cell: smaller text, kept inside the cell */
+      tw = grok_figure_text_width (cr, title);
+      if (tw > width - 2 * pad && tw > 0)
+        {
+          size = MAX (size * (width - 2 * pad) / tw, style->font_size * 0.6);
+          grok_figure_set_font (cr, style, size, TRUE);
+          tw = grok_figure_text_width (cr, title);
+        }
+      cx = CLAMP (g.left + g.width / 2, x + pad + tw / 2, x + width - pad - tw / 2);
       grok_figure_set_color (cr, palette.foreground);
-      grok_figure_text (cr, title, g.left + g.width / 2, y + pad, 0.5, 0, 0);
+      grok_figure_text (cr, title, cx, y + pad, 0.5, 0, 0);
     }
   cairo_restore (cr);
   if (geometry_out != NULL)
