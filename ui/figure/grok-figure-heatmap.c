@@ -258,9 +258,9 @@ heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
   cairo_stroke (cr);
   grok_heatmap_index_ticks (cr, &g, TRUE, tick, gap);
   grok_heatmap_index_ticks (cr, &g, FALSE, tick, gap);
-  grok_figure_text (cr, "column (input)", g.left + g.width / 2,
+  grok_figure_text (cr, sequential ? "point" : "column (input)", g.left + g.width / 2,
                     g.top + g.height + tick + gap + label_h * 1.9, 0.5, 0, 0);
-  grok_figure_text (cr, "row (output)", g.left - tick - gap - digits_w - 0.5 * fs,
+  grok_figure_text (cr, sequential ? "point" : "row (output)", g.left - tick - gap - digits_w - 0.5 * fs,
                     g.top + g.height / 2, 0.5, 1, G_PI / 2);
   grok_heatmap_draw_bar (cr, &g, &palette, tick, gap);
   if (title != NULL)

@@ -37,7 +37,8 @@ void     grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width
                                    cairo_surface_t *matrix, double limit, const char *title,
                                    const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out);
 
-/* the same for a surface from grok_heatmap_surface_new_sequential */
+/* the same for a surface from grok_heatmap_surface_new_sequential: a symmetric matrix over
+ * points (both axes are labelled "point") */
 void     grok_figure_heatmap_draw_sequential (cairo_t *cr, double x, double y, double width,
                                               double height, cairo_surface_t *matrix, double lo,
                                               double hi, const char *title,

@@ -157,7 +157,7 @@ grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, do
 {
   int n = data->lmn->n;
   cairo_surface_t *surface = grok_heatmap_surface_new_sequential (data->ordered, n, n, 0, 1);
-  g_autofree char *title = g_strdup_printf ("linear mapping number %.3g  (L on %d points, ordered)",
+  g_autofree char *title = g_strdup_printf ("LMN %.3g: L on %d points, ordered",
                                             data->lmn->lmn, n);
 
   grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
