@@ -680,6 +680,9 @@ cmd_measure (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
+  /* a file-size limit reached while writing must be an error naming the file (write fails
+   * with EFBIG), not a silent death of the process */
+  signal (SIGXFSZ, SIG_IGN);
   if (argc < 2)
     {
       usage (stderr);

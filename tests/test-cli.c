@@ -300,6 +300,28 @@ test_figure_exports (void)
   assert_contains (e.err, "no-such-folder");
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 
+  /* a destination that fills up: a file-size limit of 20 KB stands in for a full disk */
+  {
+    g_autofree char *big = g_build_filename (dir, "full.png", NULL);
+    g_autofree char *cmd = g_strdup_printf ("ulimit -f 40; exec '%s' figure '%s' --view curves "
+                                            "--size 3.5x2.5in --dpi 600 --out '%s'", cli, run, big);
+    g_autofree char *err = NULL;
+    g_autoptr (GDir) listing = NULL;
+    const char *name;
+    int wait_status;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) (const char *[]) { "/bin/sh", "-c", cmd, NULL },
+                                 NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &wait_status, NULL));
+    g_assert_true (WIFEXITED (wait_status));
+    g_assert_cmpint (WEXITSTATUS (wait_status), ==, 1);
+    assert_contains (err, "full.png");
+    g_assert_false (g_file_test (big, G_FILE_TEST_EXISTS));
+    /* and no temporary file left beside it */
+    listing = g_dir_open (dir, 0, NULL);
+    while ((name = g_dir_read_name (listing)) != NULL)
+      g_assert_null (strstr (name, "full.png"));
+  }
+
   run_cli (&f, (const char *[]) { "figure", run, "--view", "curves", "--size", "3.5by2", "--out", png, NULL });
   g_assert_cmpint (f.status, ==, 1);
   assert_contains (f.err, "3.5by2");
