@@ -136,6 +136,10 @@ static const GrokConfigKey keys[] = {
            "Coarse-grained complexity also every this many steps; 0 for none."),
   NUM_KEY ("measures.complexity_epsilon", measures.complexity_epsilon, 0, 100, TRUE, FALSE, 0.25,
            "nats", "How much training loss the coarse-graining may cost."),
+  INT_KEY ("measures.complexity_eval", measures.complexity_eval, 0, 1000000, 0, "examples",
+           "The loss the coarse-graining is judged on: 0 means the whole training set; N means "
+           "N training examples drawn once with the run seed (the reference uses one "
+           "minibatch of 512), which makes the search cheaper."),
   INT_KEY ("measures.lmn_per_decade", measures.lmn_per_decade, 0, 100, 0, "",
            "Linear mapping number (MLPs): evaluations per decade of steps."),
   INT_KEY ("measures.lmn_every", measures.lmn_every, 0, 1e9, 0, "steps",

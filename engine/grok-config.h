@@ -84,6 +84,7 @@ typedef struct
     gint64 spectrum_per_decade, spectrum_every;
     gint64 complexity_per_decade, complexity_every;
     double complexity_epsilon;
+    gint64 complexity_eval;
     gint64 lmn_per_decade, lmn_every, lmn_points;
     gint64 regions_per_decade, regions_every;
     gint64 local_complexity_per_decade, local_complexity_every;

@@ -138,6 +138,7 @@ grok_measure_options_from_config (GrokMeasureOptions *options, const GrokConfig 
 {
   grok_measure_options_init (options);
   options->epsilon = config->measures.complexity_epsilon;
+  options->eval_examples = config->measures.complexity_eval;
   options->lmn_points = config->measures.lmn_points;
   options->seed = config->seed;
 }
@@ -147,6 +148,7 @@ grok_measure_options_init (GrokMeasureOptions *options)
 {
   options->epsilon = 0.25;
   options->lmn_points = 1024;
+  options->eval_examples = 0;
   options->lc_samples = 256;
   options->lc_directions = 25;
   options->seed = 0;
@@ -244,10 +246,50 @@ measure_spectrum (const GrokParams *params, GError **error)
 typedef struct
 {
   GrokModel   *model;
-  GrokDataset *dataset;
   double       clip;
+  int          n;          /* examples the loss is taken on */
+  const int   *tokens;
+  const float *x;
+  const int   *y;
   double       accuracy;   /* of the last evaluation */
 } LossContext;
+
+/* the first n of a seeded shuffle of the training set, gathered */
+typedef struct
+{
+  int   *tokens, *y;
+  float *x;
+} Subset;
+
+static void
+subset_clear (Subset *s)
+{
+  g_free (s->tokens);
+  g_free (s->y);
+  g_free (s->x);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Subset, subset_clear)
+
+static void
+subset_fill (Subset *s, const GrokDataset *ds, int n, guint64 seed)
+{
+  g_autofree int *idx = g_new (int, n);
+  int T = ds->n_positions, D = ds->d_in;
+
+  grok_lmn_sample_indices (ds->n_train, n, seed, idx);
+  s->y = g_new (int, n);
+  s->tokens = T ? g_new (int, (gsize) n * T) : NULL;
+  s->x = D ? g_new (float, (gsize) n * D) : NULL;
+  for (int i = 0; i < n; i++)
+    {
+      s->y[i] = ds->train_y[idx[i]];
+      if (T)
+        memcpy (s->tokens + (gsize) i * T, ds->train_tokens + (gsize) idx[i] * T, T * sizeof (int));
+      if (D)
+        memcpy (s->x + (gsize) i * D, ds->train_x + (gsize) idx[i] * D, D * sizeof (float));
+    }
+}
 
 /* copy a table with the model's tensor names into the model, by name */
 static void
@@ -269,8 +311,7 @@ train_loss (const GrokParams *coarse, gpointer user_data)
   double loss;
 
   load_params (c->model->params, coarse);
-  grok_model_evaluate (c->model, c->dataset->train_tokens, c->dataset->train_x,
-                       c->dataset->train_y, c->dataset->n_train, c->clip, &loss, &c->accuracy);
+  grok_model_evaluate (c->model, c->tokens, c->x, c->y, c->n, c->clip, &loss, &c->accuracy);
   return loss;
 }
 
@@ -282,9 +323,18 @@ measure_complexity (const GrokConfig *config, const GrokParams *params,
   g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
   g_autoptr (GrokModel) model = grok_model_new (config, dataset, MIN (dataset->n_train, 2048));
   g_autoptr (GrokComplexityResult) found = NULL;
-  LossContext context = { model, dataset, config->train.prob_clip, NAN };
+  g_auto (Subset) subset = { 0 };
+  LossContext context = { model, config->train.prob_clip, dataset->n_train, dataset->train_tokens,
+                          dataset->train_x, dataset->train_y, NAN };
   gsize naive = grok_naive_size (params);
   double occam = NAN;
+
+  if (options->eval_examples > 0 && options->eval_examples < dataset->n_train)
+    {
+      subset_fill (&subset, dataset, options->eval_examples, options->seed);
+      context = (LossContext) { model, config->train.prob_clip, options->eval_examples,
+                                subset.tokens, subset.x, subset.y, NAN };
+    }
 
   found = grok_complexity_search (params, train_loss, &context, options->epsilon, NULL,
                                   cancellable, error);
@@ -292,8 +342,11 @@ measure_complexity (const GrokConfig *config, const GrokParams *params,
     return NULL;
   if (found->found)
     {
-      /* the bound is on the coarse-grained net: its own training error */
-      train_loss (found->coarse, &context);
+      /* the bound is on the coarse-grained net: its own error on the whole training set */
+      LossContext whole = { model, config->train.prob_clip, dataset->n_train,
+                            dataset->train_tokens, dataset->train_x, dataset->train_y, NAN };
+      train_loss (found->coarse, &whole);
+      context.accuracy = whole.accuracy;
       occam = grok_complexity_occam_bound (found->size, 1.0 - context.accuracy, dataset->n_train, 0.05);
     }
   result_add (r, "complexity_bytes", found->found ? (double) found->size : NAN);
@@ -304,9 +357,10 @@ measure_complexity (const GrokConfig *config, const GrokParams *params,
   {
     GString *p = g_string_new ("{\"epsilon\": ");
     grok_json_append_number (p, options->epsilon);
-    g_string_append_printf (p, ", \"evaluation_set\": \"train\", \"n_train\": %d, "
+    g_string_append_printf (p, ", \"evaluation_set\": \"%s\", \"examples\": %d, "
                                "\"loss_evaluations\": %u, \"compressions\": %u, \"base_loss\": ",
-                            dataset->n_train, found->n_loss_evals, found->n_compressions);
+                            context.n < dataset->n_train ? "training subset" : "training set",
+                            context.n, found->n_loss_evals, found->n_compressions);
     grok_json_append_number (p, found->base_loss);
     g_string_append (p, ", \"coarse_loss\": ");
     grok_json_append_number (p, found->found ? found->loss : NAN);

@@ -41,6 +41,7 @@ gboolean    grok_measure_enabled   (GrokMeasure measure, const GrokConfig *confi
 typedef struct
 {
   double epsilon;       /* complexity: nats of loss the coarse-graining may cost (0.25) */
+  int    eval_examples; /* complexity: training examples the loss is taken on; 0 for all */
   int    lmn_points;    /* LMN: training inputs used (1024) */
   int    lc_samples;    /* local complexity: training inputs sampled (256) */
   int    lc_directions; /* local complexity: P, giving 2P vertices (25) */
