@@ -162,6 +162,51 @@ test_complexity_feasible (void)
   assert_json (r, "complexity");
 }
 
+/* judged on a subset of the training set, the search reports it and stays feasible there */
+static void
+test_complexity_subset (void)
+{
+  g_autoptr (GrokTrainer) t = trained ("liu-s4", (const char *[]) { "model.width=32", NULL }, 200);
+  g_autoptr (GrokMeasureResult) r = NULL;
+  g_autoptr (GrokParams) coarse = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *parameters;
+  GrokMeasureOptions options;
+  int idx[100], tokens[200], y[100];
+  double base_loss, loss, acc;
+
+  grok_measure_options_init (&options);
+  options.epsilon = 0.25;
+  options.eval_examples = 100;
+  options.seed = 5;
+  r = grok_measure_evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
+  g_assert_nonnull (r);
+  g_assert_true (json_parser_load_from_data (parser, r->json, -1, NULL));
+  parameters = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "parameters");
+  g_assert_cmpint (json_object_get_int_member (parameters, "examples"), ==, 100);
+  g_assert_cmpstr (json_object_get_string_member (parameters, "evaluation_set"), ==, "training subset");
+
+  /* the same 100 examples, drawn here the way the measure documents it, judge feasibility */
+  g_assert_cmpint (grok_lmn_sample_indices (t->dataset->n_train, 100, 5, idx), ==, 100);
+  for (int i = 0; i < 100; i++)
+    {
+      tokens[2 * i] = t->dataset->train_tokens[2 * idx[i]];
+      tokens[2 * i + 1] = t->dataset->train_tokens[2 * idx[i] + 1];
+      y[i] = t->dataset->train_y[idx[i]];
+    }
+  grok_model_evaluate (t->model, tokens, NULL, y, 100, 0, &base_loss, &acc);
+  coarse = grok_complexity_coarse_grain (t->model->params, grok_measure_result_get (r, "complexity_delta"),
+                                         grok_measure_result_get (r, "complexity_tau"), NULL, NULL);
+  for (int i = 0; i < coarse->n_tensors; i++)
+    {
+      int j = grok_params_find (t->model->params, coarse->tensors[i].name);
+      memcpy (grok_params_tensor_data (t->model->params, j), grok_params_tensor_data (coarse, i),
+              coarse->tensors[i].numel * sizeof (float));
+    }
+  grok_model_evaluate (t->model, tokens, NULL, y, 100, 0, &loss, &acc);
+  g_assert_cmpfloat (loss, <=, base_loss + 0.25 + 1e-9);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -171,5 +216,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/measures/nonlinear-net", test_nonlinear_net);
   g_test_add_func ("/engine/measures/regions-bound", test_regions_bound);
   g_test_add_func ("/engine/measures/complexity-feasible", test_complexity_feasible);
+  g_test_add_func ("/engine/measures/complexity-subset", test_complexity_subset);
   return g_test_run ();
 }
