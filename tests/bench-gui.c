@@ -11,34 +11,7 @@
 #include "grok-run.h"
 #include "grok-trainer.h"
 #include "grok-window-private.h"
-
-static GtkWidget *
-find_button (GtkWidget *root, const char *action_name)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action_name);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
+#include "gui-helpers.h"
 
 /* the same run as the window starts (the preset with its measures, on the thread count the
  * window uses), trained headless through GrokRun for the given time */
@@ -125,8 +98,6 @@ main (int argc, char **argv)
   double seconds = argc > 2 ? g_ascii_strtod (argv[2], NULL) : 15;
   g_autoptr (AdwApplication) app = NULL;
   GrokWindow *window;
-  GtkDropDown *dropdown;
-  GListModel *model;
   Probe probe = { 0 };
   gint64 start, end, step0 = -1, t0 = 0, step1 = 0, t1 = 0;
   double headless, headless_all, windowed, p50, p99;
@@ -144,14 +115,7 @@ main (int argc, char **argv)
   window = grok_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
-  dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
-  model = gtk_drop_down_get_model (dropdown);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-      if (g_str_equal (gtk_string_object_get_string (item), preset))
-        gtk_drop_down_set_selected (dropdown, i);
-    }
+  choose_preset (GTK_WIDGET (window), preset);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 

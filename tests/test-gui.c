@@ -10,36 +10,7 @@
 #include "grok-computed-view.h"
 #include "grok-weights-view.h"
 #include "grok-window-private.h"
-
-/* the first button whose action is action_name, searching the widget tree */
-static GtkWidget *
-find_button (GtkWidget *root, const char *action_name)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action_name);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-/* the first widget of a type in the tree */
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
+#include "gui-helpers.h"
 
 /* untick the check button with this label (it may sit in a popover not yet shown) */
 static void
@@ -56,25 +27,6 @@ uncheck (GtkWidget *root, const char *label)
     uncheck (popover_child, label);
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     uncheck (child, label);
-}
-
-/* choose a preset in the header bar's drop-down, as a person would */
-static void
-choose_preset (GrokWindow *window, const char *name)
-{
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
-  GListModel *model = gtk_drop_down_get_model (dropdown);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-      if (g_str_equal (gtk_string_object_get_string (item), name))
-        {
-          gtk_drop_down_set_selected (dropdown, i);
-          return;
-        }
-    }
-  g_error ("no preset %s in the drop-down", name);
 }
 
 static void
@@ -270,7 +222,7 @@ test_xor2d_weights_and_regions (void)
   window = grok_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_present (GTK_WINDOW (window));
-  choose_preset (window, "xor2d-relu");
+  choose_preset (GTK_WIDGET (window), "xor2d-relu");
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.train"));
   spin_until_step (window, 400, 120);
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));

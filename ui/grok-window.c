@@ -517,6 +517,25 @@ start_showing_run (GrokWindow *self)
     remember_recent (self, self->run_dir);
 }
 
+/* make run (or report error) the live run: watch it, show it, start it */
+static void
+begin_run (GrokWindow *self, GrokRun *run, const GError *error, gboolean announced)
+{
+  if (run == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  self->run = run;
+  self->toasted_memorised = self->toasted_generalised = self->toasted_end = announced;
+  g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
+  g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
+  start_showing_run (self);
+  grok_run_start (self->run);
+  update_actions (self);
+  update_views (self);
+}
+
 /* browse a run folder: its metrics, its checkpoints, its config in the settings */
 static gboolean
 open_folder (GrokWindow *self, const char *path)
@@ -605,19 +624,8 @@ continue_action (GtkWidget *widget, const char *action, GVariant *param)
   if (dir == NULL || config == NULL)
     return;
   stop_run (self);
-  self->run = grok_run_new_continue (dir, config->train.steps, &error);
-  if (self->run == NULL)
-    {
-      toast (self, error->message);
-      return;
-    }
-  self->toasted_memorised = self->toasted_generalised = self->toasted_end = TRUE;
-  g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
-  g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
-  start_showing_run (self);
-  grok_run_start (self->run);
-  update_actions (self);
-  update_views (self);
+  /* its milestones were announced when it first ran */
+  begin_run (self, grok_run_new_continue (dir, config->train.steps, &error), error, TRUE);
 }
 
 /* compare: other run folders' curves drawn with this run's as mean and min-max band */
@@ -681,19 +689,7 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
   stop_run (self);
   g_free (self->run_dir);
   self->run_dir = new_run_folder (self, config);
-  self->run = grok_run_new (config, self->run_dir, FALSE, &error);
-  if (self->run == NULL)
-    {
-      toast (self, error->message);
-      return;
-    }
-  self->toasted_memorised = self->toasted_generalised = self->toasted_end = FALSE;
-  g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
-  g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
-  start_showing_run (self);
-  grok_run_start (self->run);
-  update_actions (self);
-  update_views (self);
+  begin_run (self, grok_run_new (config, self->run_dir, FALSE, &error), error, FALSE);
 }
 
 static void

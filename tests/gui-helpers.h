@@ -1,0 +1,56 @@
+/* Shared by the GUI tests and the GUI benchmark: finding real widgets in a window's tree, the
+ * way a person finds them on screen. Header-only. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* the first button whose action is action_name */
+static inline GtkWidget *
+find_button (GtkWidget *root, const char *action_name)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action_name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* the first widget of a type */
+static inline GtkWidget *
+find_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* choose a preset in the header bar's drop-down, as a person would */
+static inline void
+choose_preset (GtkWidget *window, const char *name)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (window, GTK_TYPE_DROP_DOWN));
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      GtkStringObject *item = g_list_model_get_item (model, i);
+      gboolean match = g_str_equal (gtk_string_object_get_string (item), name);
+      g_object_unref (item);
+      if (match)
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+  g_error ("no preset %s in the drop-down", name);
+}
