@@ -81,18 +81,29 @@ spin_until_step (GrokWindow *window, gint64 step, int timeout_s)
   g_error ("the window did not reach step %" G_GINT64_FORMAT " in %d s", step, timeout_s);
 }
 
-/* render a widget as GTK draws it on screen */
+/* render a widget as GTK draws it on screen. A page the view stack has just shown may not have
+ * been drawn yet (its paintable is empty until a frame has passed, which takes long under the
+ * sanitizers): give it frames, up to ten seconds. */
 static GdkTexture *
 render_widget (GtkWidget *widget)
 {
   g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   g_autoptr (GskRenderNode) node = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
+  for (int tries = 0; node == NULL && tries < 1000; tries++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        for (int i = 0; i < 10; i++)
+          {
+            g_main_context_iteration (NULL, FALSE);
+            g_usleep (1000);
+          }
+    }
   g_assert_nonnull (node);
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
 }
