@@ -4,6 +4,7 @@
  * measures do not depend on the training kernels. */
 #pragma once
 
+#include <cblas.h>
 #include <glib.h>
 #include <math.h>
 
@@ -83,6 +84,19 @@ grok_layer_eval (const GrokLayerView *layer, const double *x, double *y)
         z += (double) w[i] * x[i];
       y[o] = grok_activation_eval (layer->act, z);
     }
+}
+
+/* b (rows, layer->out) = a (rows, layer->in) @ weight^T + bias in double, with the layer's
+ * weight given as a double copy wd (out, in): the pre-activations of many points at once */
+static inline void
+grok_layer_affine_rows (const GrokLayerView *layer, const double *wd, const double *a, int rows,
+                        double *b)
+{
+  for (int r = 0; r < rows; r++)
+    for (int o = 0; o < layer->out; o++)
+      b[(gsize) r * layer->out + o] = layer->bias[o];
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, layer->out, layer->in, 1.0, a,
+               layer->in, wd, layer->in, 1.0, b, layer->out);
 }
 
 G_END_DECLS

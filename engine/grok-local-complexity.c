@@ -64,17 +64,13 @@ static void
 count_sign_changes (const GrokLayerView *layers, int n_layers, double *const *wd, double *a,
                     double *b, int rows, int group, int n_nl, double *count)
 {
-  int in = layers[0].in, k = 0;
+  int k = 0;
 
   for (int l = 0; l < n_layers; l++)
     {
       const GrokLayerView *L = &layers[l];
       double *tmp;
-      for (int r = 0; r < rows; r++)
-        for (int o = 0; o < L->out; o++)
-          b[(gsize) r * L->out + o] = L->bias[o];
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, L->out, in, 1.0, a, in, wd[l],
-                   in, 1.0, b, L->out);
+      grok_layer_affine_rows (L, wd[l], a, rows, b);
       if (L->act != GROK_ACT_LINEAR)
         {
           for (int g = 0; g < rows / group; g++)
@@ -92,7 +88,6 @@ count_sign_changes (const GrokLayerView *layers, int n_layers, double *const *wd
         }
       for (gsize i = 0; i < (gsize) rows * L->out; i++)
         b[i] = grok_activation_eval (L->act, b[i]);
-      in = L->out;
       tmp = a;
       a = b;
       b = tmp;

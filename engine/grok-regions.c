@@ -506,7 +506,7 @@ raster_row (const GrokLayerView *layers, int n_layers, double *const *wd, const 
             int n, int n_words, guint64 *pat, double *buf0, double *buf1)
 {
   double *a = buf0, *b = buf1;
-  int bit = 0, in = 2;
+  int bit = 0;
 
   memcpy (a, xy, sizeof (double) * 2 * n);
   memset (pat, 0, sizeof (guint64) * n * n_words);
@@ -514,11 +514,7 @@ raster_row (const GrokLayerView *layers, int n_layers, double *const *wd, const 
     {
       const GrokLayerView *L = &layers[l];
       double *tmp;
-      for (int r = 0; r < n; r++)
-        for (int o = 0; o < L->out; o++)
-          b[(gsize) r * L->out + o] = L->bias[o];
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, L->out, in, 1.0, a, in, wd[l],
-                   in, 1.0, b, L->out);
+      grok_layer_affine_rows (L, wd[l], a, n, b);
       for (int r = 0; r < n; r++)
         for (int o = 0; o < L->out; o++)
           {
@@ -529,7 +525,6 @@ raster_row (const GrokLayerView *layers, int n_layers, double *const *wd, const 
           }
       if (L->act != GROK_ACT_LINEAR)
         bit += L->out;
-      in = L->out;
       tmp = a;
       a = b;
       b = tmp;

@@ -2,6 +2,7 @@
  * run folders. Header-only so that each test program stays one file plus this. */
 #pragma once
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "grok-error.h"
@@ -26,6 +27,24 @@ small_config (gint64 steps, gint64 eval_every)
   config->measures.lmn_per_decade = 0;
   config->measures.local_complexity_per_decade = 0;
   return g_steal_pointer (&config);
+}
+
+/* delete a folder and everything in it */
+static inline void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 static inline gboolean

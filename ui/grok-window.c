@@ -593,16 +593,25 @@ on_open_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
   g_object_unref (chooser);
 }
 
+/* a modal chooser of run folders; on_response owns (and unrefs) it */
+static void
+choose_folders (GtkWidget *window, const char *title, const char *accept, gboolean multiple,
+                GCallback on_response)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (title, GTK_WINDOW (window), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                 accept, "_Cancel");
+
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), multiple);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", on_response, window, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 open_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new ("Open a Run Folder", GTK_WINDOW (widget),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Open", "_Cancel");
-
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_open_response), widget, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  choose_folders (widget, "Open a Run Folder", "_Open", FALSE, G_CALLBACK (on_open_response));
 }
 
 static void
@@ -662,14 +671,8 @@ on_compare_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
 static void
 compare_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new ("Compare With Run Folders", GTK_WINDOW (widget),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Compare", "_Cancel");
-
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_compare_response), widget, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  choose_folders (widget, "Compare With Run Folders", "_Compare", TRUE,
+                  G_CALLBACK (on_compare_response));
 }
 
 static void
