@@ -1,6 +1,7 @@
 /* grokscope: the desktop app. */
 #include <adwaita.h>
 
+#include "grok-renderer.h"
 #include "grok-window.h"
 
 static void
@@ -8,8 +9,15 @@ on_startup (GApplication *app)
 {
   /* the icon, from the source tree when the app is run from its build folder */
   GdkDisplay *display = gdk_display_get_default ();
-  if (display != NULL)
-    gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (display), GROK_ICON_DIR);
+  g_autofree char *gl = NULL;
+  gboolean cairo = FALSE;
+
+  if (display == NULL)
+    return;
+  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (display), GROK_ICON_DIR);
+  gl = grok_renderer_choose (display, &cairo);
+  if (cairo)
+    g_debug ("GL is the software rasteriser %s: drawing with Cairo (set GSK_RENDERER to choose)", gl);
 }
 
 static void

@@ -29,6 +29,7 @@ struct _GrokRun
   GrokMetrics  *metrics;
   GrokRunDir   *dir;
   gint64        last_checkpoint;   /* the step of the newest checkpoint written, or -1 */
+  gboolean      first_row_due;     /* a new run's step-0 row and checkpoint, written by the thread */
 
   GMainContext *context;     /* where signals are emitted */
   GThread      *thread;
@@ -321,6 +322,27 @@ end_with_error (GrokRun *run, GError *error)
   publish (run, make_snapshot (run, state));
 }
 
+/* a new run's first row (every measure turned on) and its step-0 checkpoint: on the thread,
+ * since the measures can take a second and the run's creator may be a window */
+static gboolean
+first_row (GrokRun *run)
+{
+  g_autoptr (GError) error = NULL;
+  GrokRunState state;
+
+  if (!run->first_row_due)
+    return TRUE;
+  run->first_row_due = FALSE;
+  if (!evaluate_row (run, FALSE, &error) || !save_checkpoint (run, &error))
+    {
+      end_with_error (run, error);
+      return FALSE;
+    }
+  state = grok_run_get_state (run);
+  publish (run, make_snapshot (run, state == GROK_RUN_RUNNING ? state : GROK_RUN_PAUSED));
+  return TRUE;
+}
+
 static gpointer
 train_thread (gpointer data)
 {
@@ -328,6 +350,8 @@ train_thread (gpointer data)
   GrokTrainer *trainer = run->trainer;
   gint64 last_publish = 0;
 
+  if (!first_row (run))
+    return NULL;
   while (trainer->step < trainer->config->train.steps)
     {
       g_autoptr (GError) error = NULL;
@@ -397,9 +421,7 @@ grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite,
       if (run->dir == NULL)
         return NULL;
     }
-  /* the first row, at step 0, with every measure turned on */
-  if (!evaluate_row (run, FALSE, error) || !save_checkpoint (run, error))
-    return NULL;
+  run->first_row_due = TRUE;
   return finish_setup (g_steal_pointer (&run));
 }
 

@@ -59,7 +59,8 @@ G_DECLARE_FINAL_TYPE (GrokRun, grok_run, GROK, RUN, GObject)
 
 /* a new run from config; run_dir NULL keeps it in memory only, otherwise the folder gets
  * config.json, metrics.csv and checkpoints on the schedule of the checkpoints.* keys (and one
- * at the last step reached, whether finished or stopped) */
+ * at the last step reached, whether finished or stopped). The step-0 row and checkpoint are
+ * written by the run's thread when it first starts, so creating a run costs no measures. */
 GrokRun      *grok_run_new             (const GrokConfig *config, const char *run_dir,
                                         gboolean overwrite, GError **error);
 /* continue the run in run_dir from its newest intact checkpoint, to steps in total (0: the
