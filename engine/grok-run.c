@@ -655,18 +655,28 @@ grok_run_step (GrokRun *run)
 }
 
 void
+grok_run_request_stop (GrokRun *run)
+{
+  g_return_if_fail (GROK_IS_RUN (run));
+
+  pthread_mutex_lock (&run->lock);
+  run->stop_requested = TRUE;
+  pthread_cond_broadcast (&run->cond);
+  if (run->thread == NULL && run->state == GROK_RUN_READY)
+    set_state_locked (run, GROK_RUN_STOPPED);
+  pthread_mutex_unlock (&run->lock);
+}
+
+void
 grok_run_stop (GrokRun *run)
 {
   GThread *thread;
 
   g_return_if_fail (GROK_IS_RUN (run));
 
+  grok_run_request_stop (run);
   pthread_mutex_lock (&run->lock);
-  run->stop_requested = TRUE;
-  pthread_cond_broadcast (&run->cond);
   thread = g_steal_pointer (&run->thread);
-  if (thread == NULL && run->state == GROK_RUN_READY)
-    set_state_locked (run, GROK_RUN_STOPPED);
   pthread_mutex_unlock (&run->lock);
   if (thread != NULL)
     g_thread_join (thread);

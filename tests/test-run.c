@@ -4,6 +4,7 @@
 
 #include "grok-presets.h"
 #include "grok-run.h"
+#include "grok-trainer.h"
 
 typedef struct
 {
@@ -189,6 +190,39 @@ test_snapshot_immutable (void)
   g_assert_cmpint (progress.total, ==, 1000000);
 }
 
+static void
+note_state (GrokRun *run, GrokSnapshot *snapshot, GrokRunState *state)
+{
+  *state = snapshot->state;
+}
+
+/* asking a run to stop returns while its thread may still be in a step; the thread's last
+ * snapshot then brings the stopped state through the main loop, and the first row, at step 0,
+ * is there although grok_run_new evaluated nothing */
+static void
+test_request_stop (void)
+{
+  g_autoptr (GrokRun) run = new_run (1000000);
+  g_autoptr (GrokSnapshot) before = grok_run_dup_snapshot (run), last = NULL;
+  GrokRunState state = GROK_RUN_READY;
+
+  g_assert_cmpuint (before->metrics->n_rows, ==, 0);
+  g_signal_connect (run, "snapshot", G_CALLBACK (note_state), &state);
+  grok_run_start (run);
+  g_usleep (100 * 1000);
+  grok_run_request_stop (run);
+  for (int i = 0; i < 100000 && state != GROK_RUN_STOPPED; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (state, ==, GROK_RUN_STOPPED);
+  g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_STOPPED);
+  last = grok_run_dup_snapshot (run);
+  g_assert_cmpuint (last->metrics->n_rows, >=, 1);
+  g_assert_cmpfloat (grok_metrics_get (last->metrics, 0, GROK_COL_STEP), ==, 0);
+  /* stopping again joins the finished thread */
+  grok_run_stop (run);
+  g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_STOPPED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -197,5 +231,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/run/pause-step-stop", test_pause_step_stop);
   g_test_add_func ("/engine/run/consumer-never-blocks", test_consumer_never_blocks);
   g_test_add_func ("/engine/run/snapshot-immutable", test_snapshot_immutable);
+  g_test_add_func ("/engine/run/request-stop", test_request_stop);
   return g_test_run ();
 }

@@ -46,6 +46,7 @@ struct _GrokWindow
 
   GSettings       *settings;
   GrokRun         *run;
+  GCancellable    *preparing;      /* a run being made on a worker thread */
   GrokSnapshot    *snapshot;       /* what the views draw: live, or a checkpoint browsed */
   GrokSnapshot    *live;           /* the run's newest */
   char            *run_dir;        /* the folder of the run shown */
@@ -96,7 +97,7 @@ update_actions (GrokWindow *self)
   gboolean live = state == GROK_RUN_RUNNING || state == GROK_RUN_PAUSED;
   const char *problem = grok_config_editor_get_problem (self->config_editor);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL && self->preparing == NULL);
   if (problem != NULL)
     {
       g_autofree char *text = g_strdup_printf ("Cannot train: %s", problem);
@@ -107,7 +108,8 @@ update_actions (GrokWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", !live && self->run_dir != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue",
+                                 !live && self->run_dir != NULL && self->preparing == NULL);
   gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
                             state == GROK_RUN_PAUSED ? "media-playback-start-symbolic"
                                                      : "media-playback-pause-symbolic");
@@ -438,6 +440,9 @@ on_editor_changed (GrokConfigEditor *editor, GrokWindow *self)
 static void
 stop_run (GrokWindow *self)
 {
+  if (self->preparing != NULL)
+    g_cancellable_cancel (self->preparing);
+  g_clear_object (&self->preparing);
   if (self->run == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->run, self);
@@ -524,6 +529,7 @@ begin_run (GrokWindow *self, GrokRun *run, const GError *error, gboolean announc
   if (run == NULL)
     {
       toast (self, error->message);
+      update_actions (self);
       return;
     }
   self->run = run;
@@ -534,6 +540,102 @@ begin_run (GrokWindow *self, GrokRun *run, const GError *error, gboolean announc
   grok_run_start (self->run);
   update_actions (self);
   update_views (self);
+}
+
+/* A run is made on a worker thread: the one shown before is stopped there first (it may be in
+ * the middle of a measure, and continuing a folder must wait for its last checkpoint), then the
+ * new trainer is built (a transformer's takes a tenth of a second) and its folder created. */
+typedef struct
+{
+  GrokRun    *old;
+  GrokConfig *config;     /* a new run; NULL to continue dir */
+  char       *dir;
+  gint64      steps;      /* continuing: the steps in total */
+  gboolean    announced;  /* its milestones were announced before */
+} Prepare;
+
+static void
+prepare_free (Prepare *p)
+{
+  g_clear_object (&p->old);
+  grok_config_free (p->config);
+  g_free (p->dir);
+  g_free (p);
+}
+
+static void
+prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Prepare *p = data;
+  GError *error = NULL;
+  GrokRun *run;
+
+  if (p->old != NULL)
+    grok_run_stop (p->old);
+  if (p->config != NULL)
+    run = grok_run_new (p->config, p->dir, FALSE, &error);
+  else
+    run = grok_run_new_continue (p->dir, p->steps, &error);
+  if (run == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, run, g_object_unref);
+}
+
+static void
+on_prepared (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GrokWindow *self = GROK_WINDOW (source);
+  Prepare *p = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  GrokRun *run = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    {
+      /* the window moved on (closed, or another run asked for) while this one was made; it
+       * never started, so it has no thread to wait for */
+      if (run != NULL)
+        {
+          grok_run_stop (run);
+          g_object_unref (run);
+        }
+      return;
+    }
+  g_clear_object (&self->preparing);
+  begin_run (self, run, error, p->announced);
+}
+
+/* stops the run shown and makes the next one on a worker thread: config for a new run in dir,
+ * or NULL to continue dir to steps */
+static void
+prepare_run (GrokWindow *self, GrokConfig *config, const char *dir, gint64 steps, gboolean announced)
+{
+  g_autoptr (GTask) task = NULL;
+  Prepare *p = g_new0 (Prepare, 1);
+
+  if (self->preparing != NULL)
+    g_cancellable_cancel (self->preparing);
+  g_clear_object (&self->preparing);
+  self->preparing = g_cancellable_new ();
+  if (self->run != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->run, self);
+      grok_run_request_stop (self->run);
+      p->old = g_steal_pointer (&self->run);
+    }
+  p->config = config;
+  p->dir = g_strdup (dir);
+  p->steps = steps;
+  p->announced = announced;
+  task = g_task_new (self, self->preparing, on_prepared, NULL);
+  g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
+  /* the result is checked for cancellation by on_prepared, which must see a made run to stop it */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, prepare_thread);
+  gtk_progress_bar_set_text (self->progress_bar, config != NULL ? "Preparing the run…"
+                                                                : "Preparing to continue…");
+  update_actions (self);
 }
 
 /* browse a run folder: its metrics, its checkpoints, its config in the settings */
@@ -627,14 +729,12 @@ continue_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
   g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
-  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_strdup (self->run_dir);
 
   if (dir == NULL || config == NULL)
     return;
-  stop_run (self);
   /* its milestones were announced when it first ran */
-  begin_run (self, grok_run_new_continue (dir, config->train.steps, &error), error, TRUE);
+  prepare_run (self, NULL, dir, config->train.steps, TRUE);
 }
 
 /* compare: other run folders' curves drawn with this run's as mean and min-max band */
@@ -680,7 +780,6 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
   g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
-  g_autoptr (GError) error = NULL;
 
   if (config == NULL)
     return;
@@ -689,10 +788,9 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
    * experiment asks for a thread count. */
   if (config->train.threads == 0 && g_get_num_processors () > 1)
     config->train.threads = g_get_num_processors () - 1;
-  stop_run (self);
   g_free (self->run_dir);
   self->run_dir = new_run_folder (self, config);
-  begin_run (self, grok_run_new (config, self->run_dir, FALSE, &error), error, FALSE);
+  prepare_run (self, g_steal_pointer (&config), self->run_dir, 0, FALSE);
 }
 
 static void
@@ -722,8 +820,9 @@ stop_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
 
+  /* the thread ends after the step or measure in progress; its last snapshot brings the state */
   if (self->run != NULL)
-    grok_run_stop (self->run);
+    grok_run_request_stop (self->run);
   update_actions (self);
   update_progress (self);
 }
