@@ -226,8 +226,7 @@ grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double 
   cairo_fill (cr);
   if (n == 0)
     return;
-  cols = (guint) ceil (sqrt (n * width / MAX (height, 1)));
-  cols = CLAMP (cols, 1, n);
+  cols = grok_figure_grid_columns (n, width, height, 1.3);
   rows = (n + cols - 1) / cols;
   for (guint m = 0; m < n; m++)
     {

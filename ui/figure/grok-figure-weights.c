@@ -101,26 +101,6 @@ grok_weights_cache_is_difference (const GrokWeightsCache *cache)
   return cache->difference;
 }
 
-/* the number of grid columns that gives the matrices the most room */
-static guint
-best_columns (guint n, double width, double height)
-{
-  guint best = 1;
-  double best_side = 0;
-
-  for (guint cols = 1; cols <= n; cols++)
-    {
-      guint rows = (n + cols - 1) / cols;
-      double side = MIN (width / cols, height / rows);
-      if (side > best_side)
-        {
-          best_side = side;
-          best = cols;
-        }
-    }
-  return best;
-}
-
 void
 grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWeightsCache *cache,
                           const GrokFigureStyle *style, GrokHeatmapGeometry *geometries)
@@ -133,7 +113,7 @@ grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWe
   cairo_paint (cr);
   if (n == 0)
     return;
-  cols = best_columns (n, width, height);
+  cols = grok_figure_grid_columns (n, width, height, 1.0);
   rows = (n + cols - 1) / cols;
   for (guint i = 0; i < n; i++)
     {

@@ -422,7 +422,7 @@ grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
                        const GrokPlotGeometry *g)
 {
   double sample = 1.8 * c->fs, pad = 0.45 * c->fs, row_h, text_w = 0, box_w, box_h;
-  double best_x = 0, best_y = 0, inset = 0.4 * c->fs;
+  double best_x = 0, best_y = 0, inset = 0.4 * c->fs, fit;
   guint n = 0, best = G_MAXUINT;
 
   grok_figure_set_font (cr, c->style, c->style->font_size * 0.9, FALSE);
@@ -437,6 +437,16 @@ grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
     return;
   box_w = pad + sample + pad + text_w + pad;
   box_h = n * row_h + pad;
+  /* a legend wider or taller than a small panel's data area: smaller text, down to 60% */
+  fit = MIN ((g->width - 2 * inset) / box_w, (g->height - 2 * inset) / box_h);
+  if (fit < 1)
+    {
+      fit = MAX (fit, 0.6);
+      grok_figure_set_font (cr, c->style, c->style->font_size * 0.9 * fit, FALSE);
+      sample *= fit, pad *= fit, row_h *= fit, text_w *= fit;
+      box_w = pad + sample + pad + text_w + pad;
+      box_h = n * row_h + pad;
+    }
   /* corners in order of preference: top right, top left, bottom right, bottom left */
   for (guint corner = 0; corner < 4; corner++)
     {
@@ -478,6 +488,48 @@ grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
     }
 }
 
+/* the title centred over the data area; a long one in a narrow panel gets smaller text (down to
+ * 60%) and is kept inside the panel */
+static void
+grok_plot_draw_title (cairo_t *cr, GrokPlotCtx *c, const char *title, double x, double y,
+                      double width, const GrokPlotGeometry *g)
+{
+  double size = c->style->font_size * 1.1, pad = 0.6 * c->fs, tw, cx;
+
+  grok_figure_set_font (cr, c->style, size, TRUE);
+  tw = grok_figure_text_width (cr, title);
+  if (tw > width - 2 * pad && tw > 0)
+    {
+      size = MAX (size * (width - 2 * pad) / tw, c->style->font_size * 0.6);
+      grok_figure_set_font (cr, c->style, size, TRUE);
+      tw = grok_figure_text_width (cr, title);
+    }
+  cx = g->left + g->width / 2;
+  if (tw < width - 2 * pad)
+    cx = CLAMP (cx, x + pad + tw / 2, x + width - pad - tw / 2);
+  grok_figure_set_color (cr, c->palette.foreground);
+  grok_figure_text (cr, title, cx, y + pad, 0.5, 0, 0);
+}
+
+guint
+grok_figure_grid_columns (guint n, double width, double height, double aspect)
+{
+  guint best = 1;
+  double best_side = 0;
+
+  for (guint cols = 1; cols <= n; cols++)
+    {
+      guint rows = (n + cols - 1) / cols;
+      double side = MIN (width / cols / aspect, height / rows);
+      if (side > best_side)
+        {
+          best_side = side;
+          best = cols;
+        }
+    }
+  return best;
+}
+
 void
 grok_plot_init (GrokPlot *plot)
 {
@@ -506,7 +558,9 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
   have_data = grok_plot_compute_limits (plot, &g);
 
   cairo_save (cr);
+  /* nothing of a panel reaches into its neighbours */
   cairo_rectangle (cr, x, y, width, height);
+  cairo_clip_preserve (cr);
   grok_figure_set_color (cr, c.palette.background);
   cairo_fill (cr);
   grok_plot_layout (cr, &c, plot, x, y, width, height, &g);
@@ -525,11 +579,7 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
   grok_plot_draw_markers (cr, &c, plot, &g);
   grok_plot_draw_axes (cr, &c, plot, &g);
   if (plot->title != NULL)
-    {
-      grok_figure_set_font (cr, style, style->font_size * 1.1, TRUE);
-      grok_figure_set_color (cr, c.palette.foreground);
-      grok_figure_text (cr, plot->title, g.left + g.width / 2, y + 0.6 * c.fs, 0.5, 0, 0);
-    }
+    grok_plot_draw_title (cr, &c, plot->title, x, y, width, &g);
   if (have_data)
     grok_plot_draw_legend (cr, &c, plot, &g);
   else if (plot->empty_text != NULL)

@@ -104,6 +104,10 @@ guint    grok_plot_linear_ticks (double lo, double hi, guint target, double *tic
 void     grok_plot_log_ticks    (double lo, double hi, guint target,
                                  GArray *major, GArray *minor);
 
+/* the number of columns of a grid of n panels in width x height that gives each panel the most
+ * room, for panels best `aspect` times as wide as high */
+guint    grok_figure_grid_columns (guint n, double width, double height, double aspect);
+
 /* the drawing primitives the figures share */
 void     grok_figure_set_color  (cairo_t *cr, GrokRgba color);
 void     grok_figure_set_font   (cairo_t *cr, const GrokFigureStyle *style, double size_pt,
