@@ -197,6 +197,31 @@ test_train_quick_draws_curves (void)
     g_assert_cmpint (grok_window_get_snapshot (window)->train_step, >=, live_step);
   }
 
+  /* Reset goes back to before the first step; Step then starts the experiment afresh and
+   * stops after one optimiser step */
+  {
+    GtkWidget *reset = find_button (GTK_WIDGET (window), "win.reset");
+    GtkWidget *step = find_button (GTK_WIDGET (window), "win.step");
+
+    g_assert_nonnull (reset);
+    g_assert_nonnull (step);
+    g_assert_true (gtk_widget_is_sensitive (reset));
+    /* a button activated from the keyboard emits clicked a quarter of a second later */
+    gtk_widget_activate (reset);
+    spin (400);
+    g_assert_null (grok_window_get_snapshot (window));
+    g_assert_true (gtk_widget_is_sensitive (step));
+    gtk_widget_activate (step);
+    spin_until_step (window, 1, 60);
+    spin (300);
+    g_assert_cmpint (grok_window_get_snapshot (window)->train_step, ==, 1);
+    g_assert_true (gtk_widget_is_sensitive (step));
+    gtk_widget_activate (step);
+    spin_until_step (window, 2, 60);
+    spin (100);
+    g_assert_cmpint (grok_window_get_snapshot (window)->train_step, ==, 2);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);

@@ -106,7 +106,12 @@ update_actions (GrokWindow *self)
   gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step",
+                                 state == GROK_RUN_PAUSED ||
+                                 (self->run == NULL && self->snapshot == NULL &&
+                                  self->preparing == NULL && problem == NULL));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset",
+                                 self->run != NULL || self->snapshot != NULL || self->preparing != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue",
                                  !live && self->run_dir != NULL && self->preparing == NULL);
@@ -524,7 +529,8 @@ start_showing_run (GrokWindow *self)
 
 /* make run (or report error) the live run: watch it, show it, start it */
 static void
-begin_run (GrokWindow *self, GrokRun *run, const GError *error, gboolean announced)
+begin_run (GrokWindow *self, GrokRun *run, const GError *error, gboolean announced,
+           gboolean one_step)
 {
   if (run == NULL)
     {
@@ -537,7 +543,10 @@ begin_run (GrokWindow *self, GrokRun *run, const GError *error, gboolean announc
   g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
   g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
   start_showing_run (self);
-  grok_run_start (self->run);
+  if (one_step)
+    grok_run_step (self->run);
+  else
+    grok_run_start (self->run);
   update_actions (self);
   update_views (self);
 }
@@ -552,6 +561,7 @@ typedef struct
   char       *dir;
   gint64      steps;      /* continuing: the steps in total */
   gboolean    announced;  /* its milestones were announced before */
+  gboolean    one_step;   /* start paused and take one step (Step with no run) */
 } Prepare;
 
 static void
@@ -602,13 +612,14 @@ on_prepared (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   g_clear_object (&self->preparing);
-  begin_run (self, run, error, p->announced);
+  begin_run (self, run, error, p->announced, p->one_step);
 }
 
 /* stops the run shown and makes the next one on a worker thread: config for a new run in dir,
  * or NULL to continue dir to steps */
 static void
-prepare_run (GrokWindow *self, GrokConfig *config, const char *dir, gint64 steps, gboolean announced)
+prepare_run (GrokWindow *self, GrokConfig *config, const char *dir, gint64 steps,
+             gboolean announced, gboolean one_step)
 {
   g_autoptr (GTask) task = NULL;
   Prepare *p = g_new0 (Prepare, 1);
@@ -627,6 +638,7 @@ prepare_run (GrokWindow *self, GrokConfig *config, const char *dir, gint64 steps
   p->dir = g_strdup (dir);
   p->steps = steps;
   p->announced = announced;
+  p->one_step = one_step;
   task = g_task_new (self, self->preparing, on_prepared, NULL);
   g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
   /* the result is checked for cancellation by on_prepared, which must see a made run to stop it */
@@ -734,7 +746,7 @@ continue_action (GtkWidget *widget, const char *action, GVariant *param)
   if (dir == NULL || config == NULL)
     return;
   /* its milestones were announced when it first ran */
-  prepare_run (self, NULL, dir, config->train.steps, TRUE);
+  prepare_run (self, NULL, dir, config->train.steps, TRUE, FALSE);
 }
 
 /* compare: other run folders' curves drawn with this run's as mean and min-max band */
@@ -775,10 +787,10 @@ compare_action (GtkWidget *widget, const char *action, GVariant *param)
                   G_CALLBACK (on_compare_response));
 }
 
+/* a new run of the experiment in the settings, in a new folder: trained, or one step taken */
 static void
-train_action (GtkWidget *widget, const char *action, GVariant *param)
+new_run (GrokWindow *self, gboolean one_step)
 {
-  GrokWindow *self = GROK_WINDOW (widget);
   g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
 
   if (config == NULL)
@@ -790,7 +802,13 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
     config->train.threads = g_get_num_processors () - 1;
   g_free (self->run_dir);
   self->run_dir = new_run_folder (self, config);
-  prepare_run (self, g_steal_pointer (&config), self->run_dir, 0, FALSE);
+  prepare_run (self, g_steal_pointer (&config), self->run_dir, 0, FALSE, one_step);
+}
+
+static void
+train_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  new_run (GROK_WINDOW (widget), FALSE);
 }
 
 static void
@@ -811,8 +829,54 @@ step_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
 
+  /* after a reset, Step starts the experiment afresh and stops after its first step */
   if (self->run != NULL)
     grok_run_step (self->run);
+  else if (self->snapshot == NULL && self->preparing == NULL)
+    new_run (self, TRUE);
+}
+
+static void
+retire_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  grok_run_stop (data);
+}
+
+/* Reset: the run shown stops (its folder keeps what it trained, and stays in Recent Runs) and
+ * the window goes back to before the first step; Train or Step then start the experiment
+ * afresh. Waiting for the thread happens on a worker, as it may be in the middle of a measure. */
+static void
+reset_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  if (self->preparing != NULL)
+    g_cancellable_cancel (self->preparing);
+  g_clear_object (&self->preparing);
+  if (self->run != NULL)
+    {
+      g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+      g_signal_handlers_disconnect_by_data (self->run, self);
+      grok_run_request_stop (self->run);
+      g_task_set_task_data (task, g_steal_pointer (&self->run), g_object_unref);
+      g_task_run_in_thread (task, retire_thread);
+    }
+  g_clear_pointer (&self->live, grok_snapshot_unref);
+  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
+  g_clear_pointer (&self->folder_metrics, grok_metrics_free);
+  g_clear_pointer (&self->folder_config, grok_config_free);
+  g_clear_pointer (&self->checkpoints, g_array_unref);
+  g_clear_pointer (&self->run_dir, g_free);
+  gtk_toggle_button_set_active (self->play_button, FALSE);
+  self->following = TRUE;
+  set_scale (self, 1, 0);
+  update_step_label (self);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar,
+                             "Reset: Train or Step starts the experiment from step 0");
+  update_actions (self);
+  update_views (self);
 }
 
 static void
@@ -1030,6 +1094,8 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reset", NULL);
   gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
