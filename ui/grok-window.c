@@ -2,6 +2,7 @@
  * live training curves. The run trains on its own thread; its snapshots arrive here through
  * the main loop and only replace what the views draw. */
 #include "grok-window.h"
+#include "grok-run-copy.h"
 #include "grok-window-private.h"
 
 #include <math.h>
@@ -113,6 +114,7 @@ update_actions (GrokWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset",
                                  self->run != NULL || self->snapshot != NULL || self->preparing != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", !live && self->run_dir != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue",
                                  !live && self->run_dir != NULL && self->preparing == NULL);
   gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
@@ -722,6 +724,87 @@ choose_folders (GtkWidget *window, const char *title, const char *accept, gboole
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Save Run As: the folder shown is copied (on a worker thread) to a new folder of the person's
+ * choosing, which the window then shows; a run that is training is stopped first */
+typedef struct
+{
+  char *src, *dest;
+} CopyJob;
+
+static void
+copy_job_free (CopyJob *job)
+{
+  g_free (job->src);
+  g_free (job->dest);
+  g_free (job);
+}
+
+static void
+copy_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  CopyJob *job = data;
+  GError *error = NULL;
+
+  if (grok_run_dir_copy (job->src, job->dest, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_copied (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GrokWindow *self = GROK_WINDOW (source);
+  CopyJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (open_folder (self, job->dest))
+    {
+      g_autofree char *text = g_strdup_printf ("Saved the run as %s", job->dest);
+      toast (self, text);
+    }
+}
+
+static void
+on_save_as_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->run_dir != NULL)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr (GTask) task = g_task_new (self, NULL, on_copied, NULL);
+      CopyJob *job = g_new0 (CopyJob, 1);
+
+      job->src = g_strdup (self->run_dir);
+      job->dest = g_file_get_path (file);
+      g_task_set_task_data (task, job, (GDestroyNotify) copy_job_free);
+      g_task_run_in_thread (task, copy_thread);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+save_as_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (self->run_dir == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new ("Save the Run As", GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  name = g_path_get_basename (self->run_dir);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_save_as_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 open_action (GtkWidget *widget, const char *action, GVariant *param)
 {
@@ -1099,6 +1182,8 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
