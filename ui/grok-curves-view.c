@@ -19,6 +19,7 @@ struct _GrokCurvesView
   guint              n_panels;
   GrokPointer        pointer;
   char              *readout;
+  GrokFigureCache    cache;       /* the figure without the hover layer */
 };
 
 G_DEFINE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GTK_TYPE_WIDGET)
@@ -101,18 +102,14 @@ draw_readout (GrokCurvesView *self, cairo_t *cr, const GrokFigureStyle *style, i
   cairo_stroke (cr);
 }
 
+/* the figure itself, cached: data, options and size change it, the pointer does not */
 static void
-grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+draw_figure (cairo_t *cr, double w, double h, gpointer data)
 {
-  GrokCurvesView *self = GROK_CURVES_VIEW (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GrokCurvesView *self = data;
   GrokFigureStyle style;
-  cairo_t *cr;
 
-  if (self->metrics == NULL || w <= 0 || h <= 0)
-    return;
   grok_screen_style_init (&style);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   if (self->others != NULL && self->others->len > 0)
     {
       g_autoptr (GPtrArray) runs = g_ptr_array_new ();
@@ -126,7 +123,24 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   else
     self->n_panels = grok_figure_curves_draw (cr, w, h, self->metrics, &self->options, &style,
                                               self->panels, MAX_PANELS);
+}
+
+static void
+grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  GrokCurvesView *self = GROK_CURVES_VIEW (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GrokFigureStyle style;
+  cairo_t *cr;
+
+  if (self->metrics == NULL || w <= 0 || h <= 0)
+    return;
+  grok_figure_cache_snapshot (&self->cache, widget, snapshot, draw_figure, self);
   update_readout (self);
+  if (self->readout == NULL)
+    return;
+  grok_screen_style_init (&style);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   draw_readout (self, cr, &style, w);
   cairo_destroy (cr);
 }
@@ -137,6 +151,7 @@ grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
   self->metrics = metrics;
   update_extra_columns (self);
+  grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -151,6 +166,7 @@ grok_curves_view_set_others (GrokCurvesView *self, GPtrArray *others)
       for (guint i = 0; i < others->len; i++)
         g_ptr_array_add (self->others, grok_metrics_copy (others->pdata[i]));
     }
+  grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -166,6 +182,7 @@ grok_curves_view_options_changed (GrokCurvesView *self)
 {
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
   update_extra_columns (self);
+  grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -182,6 +199,7 @@ grok_curves_view_finalize (GObject *object)
   GrokCurvesView *self = GROK_CURVES_VIEW (object);
 
   g_clear_pointer (&self->others, g_ptr_array_unref);
+  grok_figure_cache_invalidate (&self->cache);
   g_free (self->readout);
   G_OBJECT_CLASS (grok_curves_view_parent_class)->finalize (object);
 }

@@ -58,3 +58,53 @@ grok_readout_draw (cairo_t *cr, const GrokFigureStyle *style, const char *text, 
   cairo_move_to (cr, x + pad - ext.x_bearing, y + pad - ext.y_bearing);
   cairo_show_text (cr, text);
 }
+
+void
+grok_figure_cache_invalidate (GrokFigureCache *cache)
+{
+  g_clear_object (&cache->texture);
+}
+
+/* the figure as a texture: Cairo's ARGB32 is premultiplied B, G, R, A in memory on a
+ * little-endian machine, GDK_MEMORY_DEFAULT */
+static GdkTexture *
+render_texture (int width, int height, int scale, GrokFigureDrawFunc draw, gpointer data)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale,
+                                                         height * scale);
+  g_autoptr (GBytes) bytes = NULL;
+  GdkTexture *texture;
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  draw (cr, width, height, data);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  return texture;
+}
+
+void
+grok_figure_cache_snapshot (GrokFigureCache *cache, GtkWidget *widget, GtkSnapshot *snapshot,
+                            GrokFigureDrawFunc draw, gpointer data)
+{
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  if (w <= 0 || h <= 0)
+    return;
+  if (cache->texture == NULL || cache->width != w || cache->height != h || cache->scale != scale ||
+      cache->dark != dark)
+    {
+      g_clear_object (&cache->texture);
+      cache->texture = render_texture (w, h, scale, draw, data);
+      cache->width = w, cache->height = h, cache->scale = scale, cache->dark = dark;
+    }
+  gtk_snapshot_append_texture (snapshot, cache->texture, &GRAPHENE_RECT_INIT (0, 0, w, h));
+}

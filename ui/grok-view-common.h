@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "grok-export.h"
 #include "grok-plot.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,21 @@ void grok_pointer_track      (GtkWidget *widget, GrokPointer *pointer);
 /* a boxed line of text with its top-left corner at (x, y), kept inside max_width */
 void grok_readout_draw       (cairo_t *cr, const GrokFigureStyle *style, const char *text,
                               double x, double y, double max_width);
+
+/* A view's figure drawn once into an image and reused while nothing it shows changes, so that
+ * frames drawn for the pointer only add the hover layer on top (a blit, not a re-render). */
+typedef struct
+{
+  GdkTexture *texture;
+  int         width, height, scale;
+  gboolean    dark;
+} GrokFigureCache;
+
+/* the next snapshot draws the figure afresh */
+void grok_figure_cache_invalidate (GrokFigureCache *cache);
+/* appends the figure to snapshot at the widget's size, drawing it with draw (at the widget's
+ * scale factor) only when it was invalidated or the size, scale or light/dark style changed */
+void grok_figure_cache_snapshot   (GrokFigureCache *cache, GtkWidget *widget,
+                                   GtkSnapshot *snapshot, GrokFigureDrawFunc draw, gpointer data);
 
 G_END_DECLS
