@@ -111,8 +111,8 @@ fast_expf (float x)
 }
 
 #ifdef GROK_LMN_AVX512
-/* silu (x + bias) in place on n floats (bias may be NULL), 16 at a time, in as few operations as
- * accuracy allows, since it runs on every hidden unit of every interpolated point:
+/* silu of 16 floats, in as few operations as accuracy allows, since it runs on every hidden unit
+ * of every interpolated point:
  * - e^-x with -x = m ln2 + r, m an integer, |r| <= ln2 / 2 (ln2 split so that m ln2 is exact),
  *   e^r by a degree-6 polynomial fitted for least maximum relative error on that interval
  *   (1.7e-8 with its float coefficients, a seventh of an ulp), 2^m applied by vscalefps;
@@ -122,38 +122,62 @@ fast_expf (float x)
  * - x is clamped below at -87 so that 1 + e^-x (at most e^87) and its reciprocal stay normal
  *   floats; there silu is below 1e-35 in size and the result keeps that size.
  * /engine/lmn/silu-accuracy measures the error against the double-precision formula. */
+__attribute__ ((target ("avx512f"))) static inline __m512
+silu16 (__m512 v)
+{
+  const __m512 one = _mm512_set1_ps (1.0f);
+  __m512 w, m, r, p, d, rc;
+
+  w = _mm512_max_ps (v, _mm512_set1_ps (-87.0f));
+  m = _mm512_roundscale_ps (_mm512_mul_ps (w, _mm512_set1_ps (-1.44269504088896341f)),
+                            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  r = _mm512_fnmsub_ps (m, _mm512_set1_ps (0.693145751953125f), w);    /* -w - m ln2_hi */
+  r = _mm512_fnmadd_ps (m, _mm512_set1_ps (1.428606765330187e-06f), r); /* - m ln2_lo */
+  p = _mm512_fmadd_ps (_mm512_set1_ps (0.0013836846919730306f), r,
+                       _mm512_set1_ps (0.008374815806746483f));
+  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.04166822507977486f));
+  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.16666419804096222f));
+  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.49999991059303284f));
+  p = _mm512_fmadd_ps (p, r, one);
+  p = _mm512_fmadd_ps (p, r, one);
+  d = _mm512_add_ps (_mm512_scalef_ps (p, m), one);
+  rc = _mm512_rcp14_ps (d);
+  rc = _mm512_fmadd_ps (rc, _mm512_fnmadd_ps (d, rc, one), rc);
+  return _mm512_mul_ps (v, rc);
+}
+
+/* the mask of the lanes i .. MIN (i + 16, n) - 1 */
+static inline __mmask16
+lanes (gsize i, gsize n)
+{
+  return n - i >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (n - i)) - 1);
+}
+
+/* x (n) = silu (x + bias) in place; bias may be NULL */
 __attribute__ ((target ("avx512f"))) static void
 silu_avx512 (float *x, const float *bias, gsize n)
 {
-  const __m512 neg_log2e = _mm512_set1_ps (-1.44269504088896341f);
-  const __m512 ln2_hi = _mm512_set1_ps (0.693145751953125f);
-  const __m512 ln2_lo = _mm512_set1_ps (1.428606765330187e-06f);
-  const __m512 lim = _mm512_set1_ps (-87.0f), one = _mm512_set1_ps (1.0f);
-  const __m512 c2 = _mm512_set1_ps (0.49999991059303284f), c3 = _mm512_set1_ps (0.16666419804096222f);
-  const __m512 c4 = _mm512_set1_ps (0.04166822507977486f), c5 = _mm512_set1_ps (0.008374815806746483f);
-  const __m512 c6 = _mm512_set1_ps (0.0013836846919730306f);
-
   for (gsize i = 0; i < n; i += 16)
     {
-      __mmask16 k = n - i >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (n - i)) - 1);
-      __m512 v = _mm512_maskz_loadu_ps (k, x + i), w, m, r, p, d, rc;
+      __mmask16 k = lanes (i, n);
+      __m512 v = _mm512_maskz_loadu_ps (k, x + i);
       if (bias != NULL)
         v = _mm512_add_ps (v, _mm512_maskz_loadu_ps (k, bias + i));
-      w = _mm512_max_ps (v, lim);
-      m = _mm512_roundscale_ps (_mm512_mul_ps (w, neg_log2e),
-                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-      r = _mm512_fnmsub_ps (m, ln2_hi, w);         /* -w - m ln2_hi */
-      r = _mm512_fnmadd_ps (m, ln2_lo, r);
-      p = _mm512_fmadd_ps (c6, r, c5);
-      p = _mm512_fmadd_ps (p, r, c4);
-      p = _mm512_fmadd_ps (p, r, c3);
-      p = _mm512_fmadd_ps (p, r, c2);
-      p = _mm512_fmadd_ps (p, r, one);
-      p = _mm512_fmadd_ps (p, r, one);
-      d = _mm512_add_ps (_mm512_scalef_ps (p, m), one);
-      rc = _mm512_rcp14_ps (d);
-      rc = _mm512_fmadd_ps (rc, _mm512_fnmadd_ps (d, rc, one), rc);
-      _mm512_mask_storeu_ps (x + i, k, _mm512_mul_ps (v, rc));
+      _mm512_mask_storeu_ps (x + i, k, silu16 (v));
+    }
+}
+
+/* row (n) = silu ((1 - lam) zi + lam zj): a point of a segment, activated as it is made */
+__attribute__ ((target ("avx512f"))) static void
+silu_mix_avx512 (float *row, const float *zi, const float *zj, float lam, gsize n)
+{
+  const __m512 a = _mm512_set1_ps (1.0f - lam), b = _mm512_set1_ps (lam);
+  for (gsize i = 0; i < n; i += 16)
+    {
+      __mmask16 k = lanes (i, n);
+      __m512 v = _mm512_fmadd_ps (b, _mm512_maskz_loadu_ps (k, zj + i),
+                                  _mm512_mul_ps (a, _mm512_maskz_loadu_ps (k, zi + i)));
+      _mm512_mask_storeu_ps (row + i, k, silu16 (v));
     }
 }
 
@@ -481,7 +505,15 @@ segment_rows (const LmnJob *job, int i, int j, int count, float *a)
       for (int m = 0; m < N_INTERIOR; m++)
         {
           float *row = a + ((gsize) q * N_INTERIOR + m) * U;
-          mix_row (row, zi, zj, (float) (m + 1) / (GROK_LMN_STEPS - 1), U);
+          float lam = (float) (m + 1) / (GROK_LMN_STEPS - 1);
+#ifdef GROK_LMN_AVX512
+          if (job->act_first == GROK_ACT_SILU && have_avx512 ())
+            {
+              silu_mix_avx512 (row, zi, zj, lam, U);
+              continue;
+            }
+#endif
+          mix_row (row, zi, zj, lam, U);
           activate_row (row, NULL, U, job->act_first);
         }
       if (++j == job->n)
