@@ -184,13 +184,13 @@ silu_mix_avx512 (float *row, const float *zi, const float *zj, float lam, gsize 
 static gboolean
 have_avx512 (void)
 {
-  static int have = -1;
-  if (have < 0)
+  static gsize answer = 0; /* 0 not asked yet, 1 no, 2 yes; the pair loop's threads all ask */
+  if (g_once_init_enter (&answer))
     {
       __builtin_cpu_init ();
-      have = __builtin_cpu_supports ("avx512f") ? 1 : 0;
+      g_once_init_leave (&answer, __builtin_cpu_supports ("avx512f") ? 2 : 1);
     }
-  return have;
+  return answer == 2;
 }
 #endif
 

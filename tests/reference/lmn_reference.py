@@ -14,7 +14,7 @@ Two uses:
       compares, at two checkpoints, (a) `grokscope-cli measure --measure lmn` (all training
       inputs) and (b) the run's own metrics.csv column (a seeded subset of measures.lmn_points)
       with this computation. Exit status 0 when both agree.
-  lmn_reference.py --run RUN_DIR --step N [--points M] [--seed S]
+  lmn_reference.py --run RUN_DIR --step N [--points M] [--seed S] [--rtol R]
       prints this computation's LMN for one checkpoint of an existing run.
 """
 
@@ -115,8 +115,9 @@ def point_indices(n_total, max_points, seed):
     return sorted(order[:max_points])
 
 
-def pair_scores(z, rest, act, batch=2048):
-    """L (n, n) of SPEC 4.3 for first pre-activations z (n, H) and f = act then rest."""
+def pair_scores(z, rest, act, rtol=CONSTANT_RTOL, batch=2048):
+    """L (n, n) of SPEC 4.3 for first pre-activations z (n, H) and f = act then rest; an output
+    whose range on a segment is at most rtol of the largest |output| there scores 1."""
     n = z.shape[0]
     lam = torch.linspace(0, 1, STEPS, dtype=torch.float64)
     t = lam - lam.mean()
@@ -137,7 +138,7 @@ def pair_scores(z, rest, act, batch=2048):
         r2 = (sty * sty / (stt * syy)).clamp(0, 1)
         spread = h.max(dim=1).values - h.min(dim=1).values
         scale = h.abs().amax(dim=(1, 2))
-        r2 = torch.where(spread <= CONSTANT_RTOL * scale[:, None], torch.ones_like(r2), r2)
+        r2 = torch.where(spread <= rtol * scale[:, None], torch.ones_like(r2), r2)
         s = r2.mean(dim=1)
         L[i, j] = s
         L[j, i] = s
@@ -151,7 +152,7 @@ def lmn_of_matrix(L):
     return float(2 ** (-(q * torch.log2(q)).sum()))
 
 
-def lmn_of_checkpoint(path, max_points, seed):
+def lmn_of_checkpoint(path, max_points, seed, rtol=CONSTANT_RTOL):
     params, meta = grok_torch.read_safetensors(path, torch.float64)
     config = json.loads(meta["config"])
     model = config["model"]
@@ -163,7 +164,7 @@ def lmn_of_checkpoint(path, max_points, seed):
     layers = [(params[f"layers.{i}.weight"], params[f"layers.{i}.bias"])
               for i in range(model["depth"] + 1)]
     z = x @ layers[0][0].T + layers[0][1]
-    L = pair_scores(z, layers[1:], torch.nn.functional.silu)
+    L = pair_scores(z, layers[1:], torch.nn.functional.silu, rtol)
     return lmn_of_matrix(L), len(idx), config
 
 
@@ -222,10 +223,12 @@ def main():
     parser.add_argument("--step", type=int)
     parser.add_argument("--points", type=int, default=1024)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rtol", type=float, default=CONSTANT_RTOL,
+                        help="the constant-output threshold (0: every output by its r2)")
     args = parser.parse_args()
     if args.run is not None:
         value, n, _ = lmn_of_checkpoint(checkpoint_path(args.run, args.step), args.points,
-                                        args.seed)
+                                        args.seed, args.rtol)
         print(json.dumps({"step": args.step, "points": n, "lmn": value}))
         return 0
     if args.cli is None:
