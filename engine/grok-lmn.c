@@ -6,7 +6,9 @@
  * Cost: f's first layer is affine, so the first pre-activations along a segment are mixtures of
  * two per-point vectors; the lambda = 0 and lambda = 1 outputs are per point too. Only the 19
  * interior points of each segment go through the remaining layers, many pairs at a time in one
- * cblas_sgemm per layer, the batches spread over OpenMP threads. */
+ * cblas_sgemm per layer, the batches spread over OpenMP threads. On the SPEC's add-mod-31 MLP
+ * (tests/bench-lmn) the products are about two thirds of the time and run at OpenBLAS's own
+ * peak rate; SiLU is most of the rest, hence its hand-written vector path. */
 #include "grok-lmn.h"
 
 #include <cblas.h>
@@ -22,8 +24,9 @@
 
 #define N_INTERIOR   (GROK_LMN_STEPS - 2)
 /* rows per sgemm: large enough for the BLAS kernel to run at full speed, small enough that a
- * thread's buffers stay in the second-level cache */
-#define BATCH_ROWS   2432
+ * thread's two buffers stay in its second-level cache (1 MB here). 608 to 4864 rows measured the
+ * same within noise on add-mod-31 (one thread, CPU time); this is the cache-friendly middle. */
+#define BATCH_ROWS   1216
 
 /* hot loops are compiled per instruction set and picked at load time: the baseline x86-64
  * build would run them 4x to 16x narrower. Not under the sanitizers, whose run-time is not
@@ -33,6 +36,12 @@
 #define GROK_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
 #else
 #define GROK_CLONES
+#endif
+
+/* SiLU, the activation of the SPEC's MLPs, has a hand-written AVX-512 path chosen at run time */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define GROK_LMN_AVX512 1
 #endif
 
 void
@@ -103,8 +112,93 @@ fast_expf (float x)
   return p * s.f;
 }
 
-GROK_CLONES void
-grok_lmn_activate (float *x, gsize n, GrokActivation act)
+#ifdef GROK_LMN_AVX512
+/* silu of 16 floats, in as few operations as accuracy allows, since it runs on every hidden unit
+ * of every interpolated point:
+ * - e^-x with -x = m ln2 + r, m an integer, |r| <= ln2 / 2 (ln2 split so that m ln2 is exact),
+ *   e^r by a degree-6 polynomial fitted for least maximum relative error on that interval
+ *   (1.7e-8 with its float coefficients, a seventh of an ulp), 2^m applied by vscalefps;
+ * - 1 / (1 + e^-x) without a division: the 14-bit estimate vrcp14ps refined by one Newton step
+ *   r (2 - d r), whose relative error is the square of the estimate's (below 2^-28) plus the
+ *   step's own rounding (about one ulp);
+ * - x is clamped below at -87 so that 1 + e^-x (at most e^87) and its reciprocal stay normal
+ *   floats; there silu is below 1e-35 in size and the result keeps that size.
+ * /engine/lmn/silu-accuracy measures the error against the double-precision formula. */
+__attribute__ ((target ("avx512f"))) static inline __m512
+silu16 (__m512 v)
+{
+  const __m512 one = _mm512_set1_ps (1.0f);
+  __m512 w, m, r, p, d, rc;
+
+  w = _mm512_max_ps (v, _mm512_set1_ps (-87.0f));
+  m = _mm512_roundscale_ps (_mm512_mul_ps (w, _mm512_set1_ps (-1.44269504088896341f)),
+                            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  r = _mm512_fnmsub_ps (m, _mm512_set1_ps (0.693145751953125f), w);    /* -w - m ln2_hi */
+  r = _mm512_fnmadd_ps (m, _mm512_set1_ps (1.428606765330187e-06f), r); /* - m ln2_lo */
+  p = _mm512_fmadd_ps (_mm512_set1_ps (0.0013836846919730306f), r,
+                       _mm512_set1_ps (0.008374815806746483f));
+  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.04166822507977486f));
+  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.16666419804096222f));
+  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.49999991059303284f));
+  p = _mm512_fmadd_ps (p, r, one);
+  p = _mm512_fmadd_ps (p, r, one);
+  d = _mm512_add_ps (_mm512_scalef_ps (p, m), one);
+  rc = _mm512_rcp14_ps (d);
+  rc = _mm512_fmadd_ps (rc, _mm512_fnmadd_ps (d, rc, one), rc);
+  return _mm512_mul_ps (v, rc);
+}
+
+/* the mask of the lanes i .. MIN (i + 16, n) - 1 */
+static inline __mmask16
+lanes (gsize i, gsize n)
+{
+  return n - i >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (n - i)) - 1);
+}
+
+/* x (n) = silu (x + bias) in place; bias may be NULL */
+__attribute__ ((target ("avx512f"))) static void
+silu_avx512 (float *x, const float *bias, gsize n)
+{
+  for (gsize i = 0; i < n; i += 16)
+    {
+      __mmask16 k = lanes (i, n);
+      __m512 v = _mm512_maskz_loadu_ps (k, x + i);
+      if (bias != NULL)
+        v = _mm512_add_ps (v, _mm512_maskz_loadu_ps (k, bias + i));
+      _mm512_mask_storeu_ps (x + i, k, silu16 (v));
+    }
+}
+
+/* row (n) = silu ((1 - lam) zi + lam zj): a point of a segment, activated as it is made */
+__attribute__ ((target ("avx512f"))) static void
+silu_mix_avx512 (float *row, const float *zi, const float *zj, float lam, gsize n)
+{
+  const __m512 a = _mm512_set1_ps (1.0f - lam), b = _mm512_set1_ps (lam);
+  for (gsize i = 0; i < n; i += 16)
+    {
+      __mmask16 k = lanes (i, n);
+      __m512 v = _mm512_fmadd_ps (b, _mm512_maskz_loadu_ps (k, zj + i),
+                                  _mm512_mul_ps (a, _mm512_maskz_loadu_ps (k, zi + i)));
+      _mm512_mask_storeu_ps (row + i, k, silu16 (v));
+    }
+}
+
+static gboolean
+have_avx512 (void)
+{
+  static gsize answer = 0; /* 0 not asked yet, 1 no, 2 yes; the pair loop's threads all ask */
+  if (g_once_init_enter (&answer))
+    {
+      __builtin_cpu_init ();
+      g_once_init_leave (&answer, __builtin_cpu_supports ("avx512f") ? 2 : 1);
+    }
+  return answer == 2;
+}
+#endif
+
+/* the activation on n floats in place, every instruction set */
+GROK_CLONES static void
+activate_generic (float *x, gsize n, GrokActivation act)
 {
   switch (act)
     {
@@ -139,6 +233,44 @@ grok_lmn_activate (float *x, gsize n, GrokActivation act)
     }
 }
 
+GROK_CLONES static void
+add_bias (float *x, const float *bias, int n)
+{
+#pragma omp simd
+  for (int i = 0; i < n; i++)
+    x[i] += bias[i];
+}
+
+/* act (x + bias) in place on one row of n floats; bias may be NULL */
+static inline void
+activate_row (float *x, const float *bias, int n, GrokActivation act)
+{
+#ifdef GROK_LMN_AVX512
+  if (act == GROK_ACT_SILU && have_avx512 ())
+    {
+      silu_avx512 (x, bias, n);
+      return;
+    }
+#endif
+  if (bias != NULL)
+    add_bias (x, bias, n);
+  activate_generic (x, n, act);
+}
+
+void
+grok_lmn_activate (float *x, gsize n, GrokActivation act)
+{
+  g_return_if_fail (x != NULL || n == 0);
+#ifdef GROK_LMN_AVX512
+  if (act == GROK_ACT_SILU && have_avx512 ())
+    {
+      silu_avx512 (x, NULL, n);
+      return;
+    }
+#endif
+  activate_generic (x, n, act);
+}
+
 double
 grok_lmn_r2 (const double *y, double scale)
 {
@@ -164,42 +296,77 @@ grok_lmn_r2 (const double *y, double scale)
 }
 
 /* Everything the pair loop reads: the first pre-activations, the outputs at every point and the
- * layers after the first activation. */
+ * layers after the first activation, padded (see pad_layers). */
 typedef struct
 {
   int                  n;
   int                  units;       /* width of the first pre-activation */
   GrokActivation       act_first;
-  const GrokLayerView *rest;
+  const GrokLayerView *rest;        /* padded copies */
   int                  n_rest;
-  int                  n_out;
+  int                  n_out;       /* outputs of f */
+  int                  out_stride;  /* floats per output row: n_out, padded */
   int                  max_width;
+  int                  batch_rows;
   const float         *z;           /* (n, units) */
-  const float         *y_end;       /* (n, n_out) f at each point */
+  const float         *y_end;       /* (n, out_stride) f at each point */
   const gint64        *row_start;   /* (n + 1) linear index of pair (i, i + 1) */
   double              *L;
 } LmnJob;
 
-/* x (rows, cols) += bias on every row, then the activation, row by row while it is in cache */
-GROK_CLONES static void
-bias_activate (float *x, int rows, int cols, const float *bias, GrokActivation act)
+/* OpenBLAS's single-precision kernels work on blocks of 16 outputs and run a width just short of
+ * a multiple of 16 at two thirds of their speed (measured on 100 -> 31: 63 GFLOP/s against 88
+ * for 100 -> 32, one thread, 2432 rows). A layer is widened to the next multiple of 16 with zero
+ * weights when that adds at most 1/16 of its width; 100 stays 100, where 112 did not pay. */
+static int
+padded_width (int out)
 {
-  for (int r = 0; r < rows; r++)
-    {
-      float *row = x + (gsize) r * cols;
-      for (int c = 0; c < cols; c++)
-        row[c] += bias[c];
-      grok_lmn_activate (row, cols, act);
-    }
+  int up = (out + 15) / 16 * 16;
+  return (up - out) * 16 <= out ? up : out;
 }
 
-/* rows (rows, layer->out) = act (in (rows, layer->in) @ W^T + b) */
+/* copies of the n_rest layers with padded widths: the extra outputs have zero weights and bias,
+ * so they are exactly 0 (every activation maps 0 to 0), and the next layer's extra inputs have
+ * zero weights, so the real outputs are the same sums. The arrays go to storage (free it). */
+static GrokLayerView *
+pad_layers (const GrokLayerView *rest, int n_rest, int units, float **storage)
+{
+  GrokLayerView *pad = g_new (GrokLayerView, MAX (n_rest, 1));
+  gsize total = 0, at = 0;
+  int in = units;
+
+  for (int l = 0; l < n_rest; l++)
+    {
+      int out = padded_width (rest[l].out);
+      total += (gsize) out * in + out;
+      in = out;
+    }
+  *storage = g_new0 (float, MAX (total, 1));
+  in = units;
+  for (int l = 0; l < n_rest; l++)
+    {
+      int out = padded_width (rest[l].out);
+      float *w = *storage + at, *b = w + (gsize) out * in;
+      for (int o = 0; o < rest[l].out; o++)
+        memcpy (w + (gsize) o * in, rest[l].weight + (gsize) o * rest[l].in,
+                sizeof (float) * rest[l].in);
+      memcpy (b, rest[l].bias, sizeof (float) * rest[l].out);
+      pad[l] = (GrokLayerView) { w, b, in, out, rest[l].act };
+      at += (gsize) out * in + out;
+      in = out;
+    }
+  return pad;
+}
+
+/* rows (rows, layer->out) = act (in (rows, layer->in) @ W^T + b); the bias and the activation
+ * go on row by row while the row is in the first-level cache */
 static void
 layer_forward (const GrokLayerView *layer, const float *in, float *out, int rows)
 {
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, layer->out, layer->in, 1.0f, in,
                layer->in, layer->weight, layer->in, 0.0f, out, layer->out);
-  bias_activate (out, rows, layer->out, layer->bias, layer->act);
+  for (int r = 0; r < rows; r++)
+    activate_row (out + (gsize) r * layer->out, layer->bias, layer->out, layer->act);
 }
 
 /* runs the rest of the network on rows held in a; returns the buffer (a or b) with the outputs */
@@ -235,63 +402,101 @@ pair_of_index (const LmnJob *job, gint64 p, int *i, int *j)
   *j = lo + 1 + (int) (p - job->row_start[lo]);
 }
 
-/* mean r2 over the outputs of one pair, from the endpoint outputs and the 19 interior rows; the
- * same arithmetic as grok_lmn_r2, run across the outputs at once. acc holds 4 * n_out doubles. */
-GROK_CLONES static double
-pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y1, double *acc)
+/* The sums one pair's score needs, across the outputs at once in float: mean, least and greatest
+ * value, sum of t y and centred sum of squares of every output over the 21 points. Every sum runs
+ * over d = y - y(0), not y: |d| is at most the output's range R on the segment, so the sums'
+ * rounding is relative to R, whatever the offset |y|. The mean of d is within 21 eps R of the
+ * truth, and a shift of the mean by delta raises the centred sum of squares by 21 delta^2 only,
+ * while that sum is at least R^2 / 2; t y's 21 terms are at most R / 2 each, and sty is near
+ * 1.9 R for a straight output. So r2 = sty^2 / (stt syy) comes out within a few times
+ * 21 * 2^-24 relative (~1e-5 at worst, ~1e-6 typically) of the same formula on the same floats
+ * in double; the float32 forward pass already puts errors of about eps |y| / R on r2, the same
+ * size or larger. sums holds 5 * out_stride floats. */
+GROK_CLONES static void
+pair_sums (int K, const float *y0, const float *mid, const float *y1, float *sums)
 {
-  const int K = job->n_out;
-  double *mean = acc, *lo = acc + K, *hi = acc + 2 * K, *sty = acc + 3 * K;
-  double scale = 0, stt = 0, sum = 0;
+  float *mean = sums, *lo = sums + K, *hi = sums + 2 * K, *sty = sums + 3 * K, *syy = sums + 4 * K;
 
+#pragma omp simd
   for (int k = 0; k < K; k++)
     {
-      mean[k] = (double) y0[k] + y1[k];
+      mean[k] = y1[k] - y0[k];
       lo[k] = MIN (y0[k], y1[k]);
       hi[k] = MAX (y0[k], y1[k]);
-      sty[k] = 0.5 * ((double) y1[k] - y0[k]);
+      sty[k] = 10.0f * mean[k];          /* (m - 10) d summed, m = 20; m = 0 has d = 0 */
     }
   for (int m = 0; m < N_INTERIOR; m++)
     {
       const float *row = mid + (gsize) m * K;
-      double t = (double) (m + 1) / (GROK_LMN_STEPS - 1) - 0.5;
+      const float tm = (float) (m + 1 - 10);
+#pragma omp simd
       for (int k = 0; k < K; k++)
         {
-          mean[k] += row[k];
-          lo[k] = MIN (lo[k], (double) row[k]);
-          hi[k] = MAX (hi[k], (double) row[k]);
-          sty[k] += t * row[k];
+          float d = row[k] - y0[k];
+          mean[k] += d;
+          lo[k] = MIN (lo[k], row[k]);
+          hi[k] = MAX (hi[k], row[k]);
+          sty[k] += tm * d;
         }
     }
+#pragma omp simd
   for (int k = 0; k < K; k++)
     {
-      mean[k] /= GROK_LMN_STEPS;
-      scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
+      float d1 = y1[k] - y0[k];
+      mean[k] *= 1.0f / GROK_LMN_STEPS;
+      sty[k] *= 1.0f / (GROK_LMN_STEPS - 1);
+      syy[k] = mean[k] * mean[k] + (d1 - mean[k]) * (d1 - mean[k]);
     }
+  for (int m = 0; m < N_INTERIOR; m++)
+    {
+      const float *row = mid + (gsize) m * K;
+#pragma omp simd
+      for (int k = 0; k < K; k++)
+        {
+          float e = row[k] - y0[k] - mean[k];
+          syy[k] += e * e;
+        }
+    }
+}
+
+/* mean r2 over the n_out real outputs of one pair, from the endpoint outputs and the 19 interior
+ * rows (stride out_stride): grok_lmn_r2's test and formula on the float sums above */
+static double
+pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y1, float *sums)
+{
+  const int K = job->out_stride;
+  const float *lo = sums + K, *hi = sums + 2 * K, *sty = sums + 3 * K, *syy = sums + 4 * K;
+  double scale = 0, stt = 0, total = 0;
+
+  pair_sums (K, y0, mid, y1, sums);
+  for (int k = 0; k < job->n_out; k++)
+    scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
   for (int m = 0; m < GROK_LMN_STEPS; m++)
     {
       double t = (double) m / (GROK_LMN_STEPS - 1) - 0.5;
       stt += t * t;
     }
-  /* the centred sum of squares: a second pass, as in grok_lmn_r2, for accuracy */
-  for (int k = 0; k < K; k++)
-    lo[k] = hi[k] - lo[k] <= GROK_LMN_CONSTANT_RTOL * scale ? -1.0 : 0.0;
-  for (int k = 0; k < K; k++)
-    hi[k] = ((double) y0[k] - mean[k]) * (y0[k] - mean[k]) +
-            ((double) y1[k] - mean[k]) * (y1[k] - mean[k]);
-  for (int m = 0; m < N_INTERIOR; m++)
+  for (int k = 0; k < job->n_out; k++)
     {
-      const float *row = mid + (gsize) m * K;
-      for (int k = 0; k < K; k++)
-        hi[k] += (row[k] - mean[k]) * (row[k] - mean[k]);
+      if ((double) hi[k] - lo[k] <= GROK_LMN_CONSTANT_RTOL * scale)
+        total += 1.0;
+      else
+        total += CLAMP ((double) sty[k] * sty[k] / (stt * syy[k]), 0.0, 1.0);
     }
-  for (int k = 0; k < K; k++)
-    sum += lo[k] < 0 ? 1.0 : CLAMP (sty[k] * sty[k] / (stt * hi[k]), 0.0, 1.0);
-  return sum / K;
+  return total / job->n_out;
 }
 
-/* rows (count * 19, U): the interior points of the segments z_i -> z_j of count pairs */
 GROK_CLONES static void
+mix_row (float *row, const float *zi, const float *zj, float lam, int n)
+{
+#pragma omp simd
+  for (int u = 0; u < n; u++)
+    row[u] = (1.0f - lam) * zi[u] + lam * zj[u];
+}
+
+/* rows (count * 19, U): the first activation at the interior points of the segments z_i -> z_j
+ * of count pairs, each row activated as soon as it is written */
+static void
 segment_rows (const LmnJob *job, int i, int j, int count, float *a)
 {
   const int U = job->units;
@@ -301,33 +506,39 @@ segment_rows (const LmnJob *job, int i, int j, int count, float *a)
       const float *zi = job->z + (gsize) i * U, *zj = job->z + (gsize) j * U;
       for (int m = 0; m < N_INTERIOR; m++)
         {
-          float lam = (float) (m + 1) / (GROK_LMN_STEPS - 1);
           float *row = a + ((gsize) q * N_INTERIOR + m) * U;
-          for (int u = 0; u < U; u++)
-            row[u] = (1.0f - lam) * zi[u] + lam * zj[u];
+          float lam = (float) (m + 1) / (GROK_LMN_STEPS - 1);
+#ifdef GROK_LMN_AVX512
+          if (job->act_first == GROK_ACT_SILU && have_avx512 ())
+            {
+              silu_mix_avx512 (row, zi, zj, lam, U);
+              continue;
+            }
+#endif
+          mix_row (row, zi, zj, lam, U);
+          activate_row (row, NULL, U, job->act_first);
         }
       if (++j == job->n)
         j = ++i + 1;
     }
 }
 
-/* the pairs [p0, p0 + count) with the thread's buffers a and b (BATCH_ROWS x max_width each)
- * and acc (4 x n_out) */
+/* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each)
+ * and sums (5 x out_stride) */
 static void
-lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, double *acc)
+lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *sums)
 {
+  const int S = job->out_stride;
   int i, j;
   float *out;
 
   pair_of_index (job, p0, &i, &j);
   segment_rows (job, i, j, count, a);
-  grok_lmn_activate (a, (gsize) count * N_INTERIOR * job->units, job->act_first);
   out = rest_forward (job, a, b, count * N_INTERIOR);
   for (int q = 0; q < count; q++)
     {
-      double s = pair_score (job, job->y_end + (gsize) i * job->n_out,
-                             out + (gsize) q * N_INTERIOR * job->n_out,
-                             job->y_end + (gsize) j * job->n_out, acc);
+      double s = pair_score (job, job->y_end + (gsize) i * S, out + (gsize) q * N_INTERIOR * S,
+                             job->y_end + (gsize) j * S, sums);
       job->L[(gsize) i * job->n + j] = s;
       job->L[(gsize) j * job->n + i] = s;
       if (++j == job->n)
@@ -337,41 +548,51 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, double *
 
 /* The pair loop runs one batch per OpenMP thread, each calling sgemm on its own batch; BLAS's
  * own threads would only add wake-up overhead there (measured: +3 s of system time on the
- * add-mod-31 benchmark), so while the loop runs BLAS is told to use one thread, and its
- * previous setting is restored afterwards. */
+ * add-mod-31 benchmark). The caller has BLAS on one thread while this runs. */
 static void
 lmn_all_pairs (const LmnJob *job)
 {
   gint64 n_pairs = (gint64) job->n * (job->n - 1) / 2;
-  int per_batch = BATCH_ROWS / N_INTERIOR;
+  int per_batch = MAX (job->batch_rows / N_INTERIOR, 1);
   gint64 n_batches = (n_pairs + per_batch - 1) / per_batch;
-  int blas_threads = openblas_get_num_threads ();
-  gboolean own_threads = FALSE;
 
-#ifdef _OPENMP
-  own_threads = omp_get_max_threads () > 1 && n_batches > 1;
-#endif
-  if (own_threads)
-    openblas_set_num_threads (1);
-
-#pragma omp parallel
+#pragma omp parallel if (n_batches > 1)
   {
-    gsize len = (gsize) BATCH_ROWS * job->max_width;
+    gsize len = (gsize) per_batch * N_INTERIOR * job->max_width;
     float *a = g_new (float, len), *b = g_new (float, len);
-    double *acc = g_new (double, 4 * job->n_out);
+    float *sums = g_new (float, 5 * job->out_stride);
 
 #pragma omp for schedule(dynamic, 4)
     for (gint64 t = 0; t < n_batches; t++)
       {
         gint64 p0 = t * per_batch;
-        lmn_batch (job, p0, (int) MIN ((gint64) per_batch, n_pairs - p0), a, b, acc);
+        lmn_batch (job, p0, (int) MIN ((gint64) per_batch, n_pairs - p0), a, b, sums);
       }
     g_free (a);
     g_free (b);
-    g_free (acc);
+    g_free (sums);
   }
-  if (own_threads)
-    openblas_set_num_threads (blas_threads);
+}
+
+/* BLAS on one thread while the LMN runs when OpenMP has more than one: the pair loop brings its
+ * own threads, and BLAS workers left spinning by an earlier multi-threaded call would take turns
+ * with them (seen as scheduler yields in a profile). Returns the setting to restore. */
+static int
+blas_single_begin (void)
+{
+  int before = openblas_get_num_threads ();
+#ifdef _OPENMP
+  if (omp_get_max_threads () > 1)
+    openblas_set_num_threads (1);
+#endif
+  return before;
+}
+
+static void
+blas_single_end (int before)
+{
+  if (openblas_get_num_threads () != before)
+    openblas_set_num_threads (before);
 }
 
 double
@@ -458,10 +679,12 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
 {
   g_autoptr (GrokLmn) lmn = NULL;
   g_autofree gint64 *row_start = NULL;
+  g_autofree GrokLayerView *padded = NULL;
+  g_autofree float *storage = NULL;
   g_autofree float *a = NULL;
   g_autofree float *b = NULL;
   LmnJob job = { 0 };
-  int width;
+  int width, blas_threads;
 
   g_return_val_if_fail (z != NULL && n_points > 0 && units > 0, NULL);
   g_return_val_if_fail (n_rest == 0 || rest != NULL, NULL);
@@ -473,31 +696,35 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
       return NULL;
     }
 
-  width = max_width (units, rest, n_rest);
+  padded = pad_layers (rest, n_rest, units, &storage);
+  width = max_width (units, padded, n_rest);
   lmn = g_new0 (GrokLmn, 1);
   lmn->n = n_points;
   lmn->L = g_new (double, (gsize) n_points * n_points);
   lmn->eig = g_new (double, n_points);
   lmn->order = g_new (int, n_points);
 
+  row_start = g_new (gint64, n_points + 1);
+  for (int i = 0; i <= n_points; i++)
+    row_start[i] = (gint64) i * n_points - (gint64) i * (i + 1) / 2;
+  job = (LmnJob) { .n = n_points, .units = units, .act_first = act_first, .rest = padded,
+                   .n_rest = n_rest, .n_out = n_rest > 0 ? rest[n_rest - 1].out : units,
+                   .out_stride = n_rest > 0 ? padded[n_rest - 1].out : units,
+                   .max_width = width, .batch_rows = BATCH_ROWS,
+                   .z = z, .row_start = row_start, .L = lmn->L };
+
+  blas_threads = blas_single_begin ();
   /* f at every point: the lambda = 0 and lambda = 1 ends of every segment */
   a = g_new (float, (gsize) n_points * width);
   b = g_new (float, (gsize) n_points * width);
   memcpy (a, z, sizeof (float) * n_points * units);
   grok_lmn_activate (a, (gsize) n_points * units, act_first);
-
-  row_start = g_new (gint64, n_points + 1);
-  for (int i = 0; i <= n_points; i++)
-    row_start[i] = (gint64) i * n_points - (gint64) i * (i + 1) / 2;
-
-  job = (LmnJob) { .n = n_points, .units = units, .act_first = act_first, .rest = rest,
-                   .n_rest = n_rest, .n_out = n_rest > 0 ? rest[n_rest - 1].out : units,
-                   .max_width = width, .z = z, .row_start = row_start, .L = lmn->L };
   job.y_end = rest_forward (&job, a, b, n_points);
 
   for (int i = 0; i < n_points; i++)
     lmn->L[(gsize) i * n_points + i] = 1.0;
   lmn_all_pairs (&job);
+  blas_single_end (blas_threads);
 
   lmn->lmn = grok_lmn_from_matrix (lmn->L, n_points, lmn->eig, &lmn->entropy, error);
   if (lmn->lmn < 0)
@@ -511,6 +738,7 @@ grok_lmn_compute (const float *points, int n_points, const GrokLayerView *f, int
                   GError **error)
 {
   g_autofree float *z = NULL;
+  int blas_threads;
 
   g_return_val_if_fail (points != NULL && n_points > 0 && f != NULL && n_layers > 0, NULL);
   if (!grok_layers_are_chained (f, n_layers))
@@ -524,7 +752,9 @@ grok_lmn_compute (const float *points, int n_points, const GrokLayerView *f, int
   z = g_new (float, (gsize) n_points * f[0].out);
   for (int i = 0; i < n_points; i++)
     memcpy (z + (gsize) i * f[0].out, f[0].bias, sizeof (float) * f[0].out);
+  blas_threads = blas_single_begin ();
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n_points, f[0].out, f[0].in, 1.0f,
                points, f[0].in, f[0].weight, f[0].in, 1.0f, z, f[0].out);
+  blas_single_end (blas_threads);
   return grok_lmn_compute_preact (z, n_points, f[0].out, f[0].act, f + 1, n_layers - 1, error);
 }

@@ -60,8 +60,9 @@ double   grok_lmn_r2            (const double *y, double scale);
 double   grok_lmn_from_matrix   (const double *L, int n, double *eig, double *entropy,
                                  GError **error);
 
-/* the activation applied in place to n floats, as the LMN pair loop evaluates it (silu through a
- * vectorisable exponential accurate to a few float32 ulp) */
+/* the activation applied in place to n floats, as the LMN pair loop evaluates it: silu through a
+ * vectorised exponential and, with AVX-512, a refined reciprocal instead of a division, within
+ * 4 FLT_EPSILON relative of the exact value (1.7 measured) */
 void     grok_lmn_activate      (float *x, gsize n, GrokActivation act);
 
 /* a greedy seriation of L: start at the point with the largest row sum, then repeatedly append

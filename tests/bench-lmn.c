@@ -1,12 +1,21 @@
 /* Times the linear mapping number on the SPEC's Liu et al. add-mod-31 MLP: 961 inputs (two
  * 32-dimensional embeddings concatenated), two SiLU hidden layers of 100, 31 logits; weights
- * drawn with PyTorch's default init. An executable, not a test. */
+ * drawn with PyTorch's default init. Beside each timing it measures this machine's OpenBLAS
+ * sgemm rate on a large square product with the same number of threads, and says how long the
+ * LMN's matrix products alone would take at that rate: the floor no rearrangement of the rest
+ * can go below. An executable, not a test: bench-lmn [REPS]. */
 #include "grok-lmn.h"
 #include "grok-rng.h"
 
+#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 static GrokLayerView
 layer (GrokRng *rng, float **w, float **b, int in, int out, GrokActivation act)
@@ -21,6 +30,69 @@ layer (GrokRng *rng, float **w, float **b, int in, int out, GrokActivation act)
   return (GrokLayerView) { *w, *b, in, out, act };
 }
 
+/* user + system CPU seconds of the process so far */
+static double
+cpu_seconds (void)
+{
+  struct rusage u;
+  getrusage (RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
+}
+
+/* CPU seconds of the calling thread */
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* GFLOP/s of one 2048^3 sgemm on threads BLAS threads, the best of three: by the wall clock, or
+ * with one thread by that thread's CPU time (which other programs on the machine do not
+ * lengthen) when cpu is TRUE */
+static double
+sgemm_peak (int threads, gboolean cpu)
+{
+  const int n = 2048;
+  g_autofree float *a = g_new (float, (gsize) n * n);
+  g_autofree float *b = g_new (float, (gsize) n * n);
+  g_autofree float *c = g_new0 (float, (gsize) n * n);
+  int before = openblas_get_num_threads ();
+  double best = G_MAXDOUBLE;
+
+  for (gsize i = 0; i < (gsize) n * n; i++)
+    {
+      a[i] = (float) ((i * 7919) % 1000) / 1000.0f - 0.5f;
+      b[i] = (float) ((i * 104729) % 1000) / 1000.0f - 0.5f;
+    }
+  openblas_set_num_threads (threads);
+  for (int r = 0; r < 3; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      double c0 = thread_cpu_seconds ();
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f,
+                   c, n);
+      best = MIN (best, cpu ? thread_cpu_seconds () - c0 : (g_get_monotonic_time () - t0) / 1e6);
+    }
+  openblas_set_num_threads (before);
+  return 2.0 * n * n * n / best / 1e9;
+}
+
+/* floating-point operations of the LMN's matrix products on n points: every point through all
+ * the layers once (the segment ends), and the 19 interior points of every pair through the
+ * layers after the first */
+static double
+lmn_flops (const GrokLayerView *f, int n_layers, int n)
+{
+  double rows = (double) n * (n - 1) / 2 * (GROK_LMN_STEPS - 2), flops = 0;
+
+  for (int l = 0; l < n_layers; l++)
+    flops += 2.0 * f[l].in * f[l].out * (n + (l > 0 ? rows : 0));
+  return flops;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -30,7 +102,8 @@ main (int argc, char **argv)
   GrokLayerView f[3];
   g_autofree float *embed = g_new (float, p * d);
   g_autofree float *x = g_new (float, n * 2 * d);
-  int reps = argc > 1 ? atoi (argv[1]) : 3;
+  int reps = argc > 1 ? atoi (argv[1]) : 3, threads;
+  double flops, peak_cpu;
 
   grok_rng_init (&rng, 1);
   for (int i = 0; i < p * d; i++)
@@ -44,19 +117,36 @@ main (int argc, char **argv)
   f[0] = layer (&rng, &w[0], &b[0], 2 * d, 100, GROK_ACT_SILU);
   f[1] = layer (&rng, &w[1], &b[1], 100, 100, GROK_ACT_SILU);
   f[2] = layer (&rng, &w[2], &b[2], 100, p, GROK_ACT_LINEAR);
+  threads = 1;
+#ifdef _OPENMP
+  threads = omp_get_max_threads ();
+#endif
+  flops = lmn_flops (f, 3, n);
+  peak_cpu = sgemm_peak (1, TRUE);
+  printf ("LMN matrix products on %d points: %.1f GFLOP; %d threads\n", n, flops / 1e9, threads);
   for (int r = 0; r < reps; r++)
     {
+      double peak = sgemm_peak (threads, FALSE), c0 = cpu_seconds (), c1, floor_s;
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr (GrokLmn) lmn = grok_lmn_compute (x, n, f, 3, NULL);
       gint64 t1 = g_get_monotonic_time ();
       g_autofree int *order = g_new (int, n);
       gint64 t2, t3;
+      c1 = cpu_seconds ();
       grok_lmn_from_matrix (lmn->L, n, NULL, NULL, NULL);
       t2 = g_get_monotonic_time ();
       grok_lmn_order (lmn->L, n, order);
       t3 = g_get_monotonic_time ();
-      printf ("LMN %.4f on %d points: %.3f s (of which eigenvalues %.3f s, ordering %.3f s)\n",
-              lmn->lmn, n, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+      floor_s = flops / (peak * 1e9);
+      printf ("LMN %.4f on %d points: %.3f s (CPU %.3f s; of which eigenvalues %.3f s, ordering "
+              "%.3f s)\n", lmn->lmn, n, (t1 - t0) / 1e6, c1 - c0, (t2 - t1) / 1e6,
+              (t3 - t2) / 1e6);
+      printf ("  OpenBLAS sgemm peak (2048^3, %d threads): %.1f GFLOP/s; time at the OpenBLAS "
+              "peak for these products: %.3f s; ours / that: %.2f\n", threads, peak, floor_s,
+              (t1 - t0) / 1e6 / floor_s);
+      printf ("  in CPU time, which a busy machine does not lengthen: one-thread sgemm peak "
+              "%.1f GFLOP/s; these products at it: %.3f s; ours / that: %.2f\n", peak_cpu,
+              flops / (peak_cpu * 1e9), (c1 - c0) / (flops / (peak_cpu * 1e9)));
     }
   for (int i = 0; i < 3; i++)
     {

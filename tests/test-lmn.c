@@ -119,6 +119,76 @@ test_activate_matches_double (void)
     }
 }
 
+/* SiLU as the pair loop evaluates it (on this machine the AVX-512 path: a reciprocal estimate and
+ * a Newton step instead of a division), against x / (1 + e^-x) in double on every 64th float in
+ * [-87, 87] and a dense grid around 0. The error budget: e^-x to about one ulp (argument reduction
+ * and a polynomial good to a seventh of one), the reciprocal to about one ulp after its Newton
+ * step, and the product with x to half an ulp: 4 ulp relative leaves a margin of one. Beyond
+ * -87 the result must stay tiny: below 1e-30 in size, as the exact value is. */
+static void
+test_silu_accuracy (void)
+{
+  const int chunk = 4096;
+  g_autofree float *x = g_new (float, chunk);
+  double worst = 0;
+  union { float f; guint32 u; } v;
+  guint32 hi = 0x42ae0000; /* 87.0f */
+  int n = 0;
+
+  for (int sign = 0; sign < 2; sign++)
+    for (guint32 u = 0; u <= hi; u += 64)
+      {
+        v.u = u | (sign ? 0x80000000u : 0);
+        x[n++] = v.f;
+        if (n == chunk || u + 64 > hi)
+          {
+            g_autofree float *y = g_memdup2 (x, sizeof (float) * n);
+            grok_lmn_activate (y, n, GROK_ACT_SILU);
+            for (int i = 0; i < n; i++)
+              {
+                double ref = x[i] / (1.0 + exp (-(double) x[i]));
+                double err = fabs (y[i] - ref);
+                if (fabs (ref) > 1e-30)
+                  worst = MAX (worst, err / fabs (ref));
+                else
+                  g_assert_cmpfloat (err, <=, 1e-30);
+              }
+            n = 0;
+          }
+      }
+  g_test_message ("largest SiLU error: %.2f ulp (relative / FLT_EPSILON)", worst / FLT_EPSILON);
+  g_assert_cmpfloat (worst, <=, 4 * FLT_EPSILON);
+  for (int i = 0; i < 100; i++)
+    x[i] = (float) (-87.0 - i * 10.0);
+  grok_lmn_activate (x, 100, GROK_ACT_SILU);
+  for (int i = 0; i < 100; i++)
+    {
+      g_assert_cmpfloat (x[i], <=, 0.0f);
+      g_assert_cmpfloat (x[i], >, -1e-30f);
+    }
+}
+
+/* every length from 0 to 40 (the vector loop's tails): the n values change, the next does not */
+static void
+test_activate_lengths (void)
+{
+  float x[41];
+
+  for (int n = 0; n <= 40; n++)
+    {
+      for (int i = 0; i <= 40; i++)
+        x[i] = (float) (i - 20) / 4;
+      grok_lmn_activate (x, n, GROK_ACT_SILU);
+      for (int i = 0; i < n; i++)
+        {
+          double in = (double) (i - 20) / 4;
+          g_assert_cmpfloat (fabs (x[i] - in / (1 + exp (-in))), <=, 4 * FLT_EPSILON * fabs (in));
+        }
+      for (int i = n; i <= 40; i++)
+        g_assert_cmpfloat (x[i], ==, (float) (i - 20) / 4);
+    }
+}
+
 /* an affine f maps every segment to a straight line: every r2 is 1, L is all ones, LMN = 1 */
 static void
 test_affine_is_one (void)
@@ -143,6 +213,36 @@ test_affine_is_one (void)
   /* spectrum (60, 0, ..., 0) up to 1e-6 * 60 per eigenvalue: 2^S within 1e-3 of 1 */
   g_assert_cmpfloat (fabs (lmn->lmn - 1.0), <, 1e-3);
   free_layers (own, 3);
+}
+
+/* the same with outputs far from 0: a bias of 1000 on outputs that move by about 1 along a
+ * segment. The forward pass rounds each output to 1000 * 2^-24 = 6e-5 absolute, so r2 can fall
+ * below 1 by about 21 * (6e-5)^2 / 2 relative to the output's spread; the pair scores are summed
+ * relative to the output at lambda = 0, so their own rounding does not grow with the offset (sums
+ * of the raw outputs in float are off by up to 2e-2 here). */
+static void
+test_affine_offset_is_one (void)
+{
+  GrokRng rng;
+  OwnedLayer own[2];
+  GrokLayerView f[2];
+  g_autofree float *x = NULL;
+  g_autoptr (GrokLmn) lmn = NULL;
+  double worst = 0;
+
+  grok_rng_init (&rng, 21);
+  f[0] = make_layer (&rng, &own[0], 8, 20, GROK_ACT_LINEAR, 1.0);
+  f[1] = make_layer (&rng, &own[1], 20, 31, GROK_ACT_LINEAR, 1.0);
+  for (int o = 0; o < 31; o++)
+    own[1].b[o] += 1000.0f;
+  x = random_points (&rng, 60, 8, 1.0);
+  lmn = grok_lmn_compute (x, 60, f, 2, NULL);
+  g_assert_nonnull (lmn);
+  for (int i = 0; i < 60 * 60; i++)
+    worst = MAX (worst, fabs (lmn->L[i] - 1.0));
+  g_test_message ("largest 1 - r2 with outputs near 1000: %.3g", worst);
+  g_assert_cmpfloat (worst, <, 1e-5);
+  free_layers (own, 2);
 }
 
 /* c all-ones blocks of equal size: eigenvalues (m, ..., m, 0, ...), q uniform over c, LMN = c */
@@ -277,45 +377,63 @@ test_symmetric_unit_diagonal (void)
 
 /* a few pairs recomputed from scratch in double: forward pass at the 21 points, textbook r2 */
 static void
-test_r2_matches_double (void)
+check_r2_matches_double (int h, int K, guint64 seed)
 {
   GrokRng rng;
   OwnedLayer own[3];
   GrokLayerView f[3];
   g_autofree float *x = NULL;
   g_autoptr (GrokLmn) lmn = NULL;
-  const int n = 40, d = 6, K = 7;
+  const int n = 40, d = 6;
 
-  grok_rng_init (&rng, 13);
-  f[0] = make_layer (&rng, &own[0], d, 30, GROK_ACT_SILU, 4.0);
-  f[1] = make_layer (&rng, &own[1], 30, 30, GROK_ACT_SILU, 4.0);
-  f[2] = make_layer (&rng, &own[2], 30, K, GROK_ACT_LINEAR, 4.0);
+  grok_rng_init (&rng, seed);
+  f[0] = make_layer (&rng, &own[0], d, h, GROK_ACT_SILU, 4.0);
+  f[1] = make_layer (&rng, &own[1], h, h, GROK_ACT_SILU, 4.0);
+  f[2] = make_layer (&rng, &own[2], h, K, GROK_ACT_LINEAR, 4.0);
   x = random_points (&rng, n, d, 3.0);
   lmn = grok_lmn_compute (x, n, f, 3, NULL);
   g_assert_nonnull (lmn);
   for (int p = 0; p < 25; p++)
     {
       int i = (int) grok_rng_below (&rng, n), j = (int) grok_rng_below (&rng, n);
-      double y[7][GROK_LMN_STEPS], sum = 0;
+      g_autofree double *y = g_new (double, K * GROK_LMN_STEPS);
+      g_autofree double *h1 = g_new (double, h);
+      g_autofree double *h2 = g_new (double, h);
+      g_autofree double *out = g_new (double, K);
+      double sum = 0;
       if (i == j)
         continue;
       for (int s = 0; s < GROK_LMN_STEPS; s++)
         {
-          double in[6], h1[30], h2[30], out[7], t = s * 0.05;
+          double in[6], t = s * 0.05;
           for (int c = 0; c < d; c++)
             in[c] = (1 - t) * x[i * d + c] + t * x[j * d + c];
           grok_layer_eval (&f[0], in, h1);
           grok_layer_eval (&f[1], h1, h2);
           grok_layer_eval (&f[2], h2, out);
           for (int k = 0; k < K; k++)
-            y[k][s] = out[k];
+            y[k * GROK_LMN_STEPS + s] = out[k];
         }
       for (int k = 0; k < K; k++)
-        sum += reference_r2 (y[k]);
+        sum += reference_r2 (y + k * GROK_LMN_STEPS);
       /* float32 forward with O(1) variation along the segment: r2 agrees to ~1e-5 */
       g_assert_cmpfloat (fabs (lmn->L[i * n + j] - sum / K), <, 1e-4);
     }
   free_layers (own, 3);
+}
+
+static void
+test_r2_matches_double (void)
+{
+  check_r2_matches_double (30, 7, 13);
+}
+
+/* widths the pair loop pads for the BLAS kernel (47 -> 48 hidden, 31 -> 32 outputs): the extra
+ * units must change nothing */
+static void
+test_r2_matches_double_padded (void)
+{
+  check_r2_matches_double (47, 31, 15);
 }
 
 /* points given as inputs with the whole network, or as first pre-activations with the rest:
@@ -390,11 +508,15 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/lmn/r2-closed-forms", test_r2_closed_forms);
   g_test_add_func ("/engine/lmn/activate-matches-double", test_activate_matches_double);
+  g_test_add_func ("/engine/lmn/silu-accuracy", test_silu_accuracy);
+  g_test_add_func ("/engine/lmn/activate-lengths", test_activate_lengths);
   g_test_add_func ("/engine/lmn/affine-is-one", test_affine_is_one);
+  g_test_add_func ("/engine/lmn/affine-offset-is-one", test_affine_offset_is_one);
   g_test_add_func ("/engine/lmn/blocks-give-c", test_blocks_give_c);
   g_test_add_func ("/engine/lmn/relu-two-regions", test_relu_two_regions);
   g_test_add_func ("/engine/lmn/symmetric-unit-diagonal", test_symmetric_unit_diagonal);
   g_test_add_func ("/engine/lmn/r2-matches-double", test_r2_matches_double);
+  g_test_add_func ("/engine/lmn/r2-matches-double-padded", test_r2_matches_double_padded);
   g_test_add_func ("/engine/lmn/preact-matches-inputs", test_preact_matches_inputs);
   g_test_add_func ("/engine/lmn/sample-indices", test_sample_indices);
   return g_test_run ();
