@@ -13,12 +13,18 @@
 #define VECTOR_CLONES
 #endif
 
+/* e^-x for the logistic function, its argument capped at 80: under fast math e^90 is not
+ * promised to be infinity, and the division by it can then give NaN (it did, below x = -90);
+ * at the cap the logistic is 1.8e-35 against a true value smaller still, both far below any
+ * weight's resolution */
+#define NEG_EXP_CAPPED(x) expf (fminf (-(x), 80.0f))
+
 VECTOR_CLONES void
 grok_vmath_silu_forward (float *restrict out, const float *restrict x, gsize n)
 {
 #pragma omp simd
   for (gsize i = 0; i < n; i++)
-    out[i] = x[i] / (1.0f + expf (-x[i]));
+    out[i] = x[i] / (1.0f + NEG_EXP_CAPPED (x[i]));
 }
 
 VECTOR_CLONES void
@@ -27,7 +33,7 @@ grok_vmath_silu_backward (float *restrict d, const float *restrict x, gsize n)
 #pragma omp simd
   for (gsize i = 0; i < n; i++)
     {
-      float s = 1.0f / (1.0f + expf (-x[i]));
+      float s = 1.0f / (1.0f + NEG_EXP_CAPPED (x[i]));
       d[i] *= s * (1.0f + x[i] * (1.0f - s));
     }
 }

@@ -440,10 +440,42 @@ test_mlp_linear_model (void)
   check_mlp (GROK_ACT_RELU, FALSE, 0);
 }
 
+/* every activation stays finite, with a finite gradient, far out on both sides, where the
+ * exponentials inside them overflow; the values there are known: 0 or x (relu, silu, gelu),
+ * +-1 (tanh), 0.01 x (leaky relu) */
+static void
+test_activation_extremes (gconstpointer data)
+{
+  GrokActivation act = GPOINTER_TO_INT (data);
+  float x[] = { -1e4f, -500, -150, -100, -90, -88, 88, 90, 100, 150, 500, 1e4f };
+  float y[G_N_ELEMENTS (x)], d[G_N_ELEMENTS (x)];
+
+  grok_activation_forward (act, y, x, G_N_ELEMENTS (x));
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    {
+      double want = x[i] > 0 ? (act == GROK_ACT_TANH ? 1.0 : x[i])
+                             : (act == GROK_ACT_TANH ? -1.0 : act == GROK_ACT_LEAKY_RELU ? 0.01 * x[i]
+                                : act == GROK_ACT_LINEAR ? x[i] : 0.0);
+      g_assert_true (isfinite (y[i]));
+      /* 1e-6 relative: the tails are exact to float precision */
+      g_assert_cmpfloat (fabs (y[i] - want), <=, 1e-6 * fabs (want) + 1e-30);
+      d[i] = 1.0f;
+    }
+  grok_activation_backward (act, d, d, x, G_N_ELEMENTS (x));
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    g_assert_true (isfinite (d[i]));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  for (int a = 0; a < GROK_N_ACTIVATIONS; a++)
+    {
+      g_autofree char *p = g_strdup_printf ("/engine/gradients/activation-extremes/%s",
+                                            grok_activation_name (a));
+      g_test_add_data_func (p, GINT_TO_POINTER (a), test_activation_extremes);
+    }
   g_test_add_func ("/engine/gradients/linear", test_linear);
   for (int a = 0; a < GROK_N_ACTIVATIONS; a++)
     {
