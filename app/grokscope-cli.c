@@ -29,6 +29,7 @@ usage (FILE *out)
            "  grokscope-cli presets\n"
            "  grokscope-cli keys [--markdown]\n"
            "  grokscope-cli measure RUN_DIR [--step N] [--measure NAME]... [--epsilon NATS]\n"
+           "                [--lmn-points N]\n"
            "  grokscope-cli figure RUN_DIR --view VIEW [--step N] [--size WxH{in,cm,px}] [--dpi N]\n"
            "                [--font-size PT] --out FILE.{png,svg,pdf,csv}\n"
            "  grokscope-cli --help | --version\n"
@@ -47,7 +48,9 @@ usage (FILE *out)
            "keys      lists every config key: type, allowed values, default and meaning.\n"
            "measure   recomputes measures on a stored checkpoint and prints JSON (one object\n"
            "          per measure with its value and parameters): spectrum, complexity, lmn,\n"
-           "          regions, local_complexity (default: every one that applies).\n"
+           "          regions, local_complexity (default: every one that applies), with the\n"
+           "          run's own measures.* settings and seed, so the values equal the run's\n"
+           "          metrics.csv columns; --epsilon and --lmn-points override them.\n"
            "figure    draws one view of a run as the app does, without a display:\n"
            "          --view curves|heatmap|spectrum|regions|connectivity, --step N (the last checkpoint at or before N;\n"
            "          default the last), --size (default 6x4in), --dpi (default 300),\n"
@@ -606,13 +609,14 @@ cmd_measure (int argc, char **argv)
   gint64 step = -1, shown_step = 0;
   gboolean chosen[GROK_N_MEASURES] = { FALSE }, any = FALSE;
   GrokMeasureOptions options;
+  double epsilon = NAN;
+  gint64 lmn_points = 0;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokParams) params = NULL;
   g_autofree char *config_path = NULL;
   GString *out;
 
-  grok_measure_options_init (&options);
   for (int i = 2; i < argc; i++)
     {
       const char *a = argv[i];
@@ -631,7 +635,17 @@ cmd_measure (int argc, char **argv)
           chosen[m] = any = TRUE;
         }
       else if (strcmp (a, "--epsilon") == 0)
-        options.epsilon = g_ascii_strtod (argv[++i], NULL);
+        {
+          epsilon = g_ascii_strtod (argv[++i], NULL);
+          if (!(epsilon > 0) || !isfinite (epsilon))
+            return fail ("measure: --epsilon must be a positive number of nats");
+        }
+      else if (strcmp (a, "--lmn-points") == 0)
+        {
+          lmn_points = g_ascii_strtoll (argv[++i], NULL, 10);
+          if (lmn_points < 2 || lmn_points > 100000)
+            return fail ("measure: --lmn-points must be a whole number from 2 to 100000");
+        }
       else if (a[0] == '-')
         {
           g_autofree char *msg = g_strdup_printf ("measure: unknown option %s (see --help)", a);
@@ -644,12 +658,16 @@ cmd_measure (int argc, char **argv)
     }
   if (run_dir == NULL)
     return fail ("measure needs RUN_DIR (see --help)");
-  if (!(options.epsilon > 0) || !isfinite (options.epsilon))
-    return fail ("measure: --epsilon must be a positive number of nats");
   config_path = g_build_filename (run_dir, "config.json", NULL);
   config = grok_config_load_file (config_path, &error);
   if (config == NULL)
     return fail (error->message);
+  /* as the run measured itself (its measures.* keys and seed), unless told otherwise */
+  grok_measure_options_from_config (&options, config);
+  if (!isnan (epsilon))
+    options.epsilon = epsilon;
+  if (lmn_points > 0)
+    options.lmn_points = (int) lmn_points;
   params = load_checkpoint (run_dir, step, &shown_step, &error);
   if (params == NULL)
     return fail (error->message);

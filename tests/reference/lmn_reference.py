@@ -11,9 +11,10 @@ normalised absolute eigenvalues.
 Two uses:
   lmn_reference.py GROKSCOPE-CLI
       the `reference` suite's test: trains a small add-mod-17 run of the liu-add31 preset and
-      compares, at two checkpoints, (a) `grokscope-cli measure --measure lmn` (all training
-      inputs) and (b) the run's own metrics.csv column (a seeded subset of measures.lmn_points)
-      with this computation. Exit status 0 when both agree.
+      compares, at two checkpoints, (a) `grokscope-cli measure --measure lmn --lmn-points 1024`
+      (all training inputs), (b) the run's own metrics.csv column (a seeded subset of
+      measures.lmn_points) and (c) `measure` without options, which must equal (b), each with
+      this computation. Exit status 0 when all agree.
   lmn_reference.py --run RUN_DIR --step N [--points M] [--seed S] [--rtol R]
       prints this computation's LMN for one checkpoint of an existing run.
 """
@@ -172,8 +173,8 @@ def checkpoint_path(run, step):
     return os.path.join(run, "checkpoints", f"step-{step:08d}.safetensors")
 
 
-def cli_lmn(cli, run, step):
-    out = subprocess.run([cli, "measure", run, "--step", str(step), "--measure", "lmn"],
+def cli_lmn(cli, run, step, *extra):
+    out = subprocess.run([cli, "measure", run, "--step", str(step), "--measure", "lmn", *extra],
                          check=True, capture_output=True, text=True).stdout
     record = json.loads(out)["measures"][0]
     return record["value"], record["parameters"]["points"]
@@ -195,8 +196,8 @@ def self_test(cli):
         with open(os.path.join(run, "config.json")) as f:
             config = json.load(f)
         for step in (100, 400):
-            ours, n_ours = cli_lmn(cli, run, step)
-            ref, n_ref, _ = lmn_of_checkpoint(checkpoint_path(run, step), 1024, 0)
+            ours, n_ours = cli_lmn(cli, run, step, "--lmn-points", "1024")
+            ref, n_ref, _ = lmn_of_checkpoint(checkpoint_path(run, step), 1024, config["seed"])
             err = abs(ours - ref) / ref
             print(f"step {step}: measure {ours:.6f} on {n_ours} points, reference {ref:.6f} "
                   f"on {n_ref}: relative difference {err:.2e}")
@@ -209,6 +210,12 @@ def self_test(cli):
                   f"points: relative difference {err:.2e}")
             if not err <= TOL:
                 failures.append(f"metrics.csv at step {step}")
+            # measure without options uses the run's own settings: the column's value
+            ours, n_ours = cli_lmn(cli, run, step)
+            err = abs(ours - ref) / ref
+            print(f"step {step}: measure with the run's settings {ours:.6f} on {n_ours} points")
+            if n_ours != n_ref or not err <= TOL:
+                failures.append(f"measure with the run's settings at step {step}")
     if failures:
         print("disagreements:", ", ".join(failures))
         return 1
