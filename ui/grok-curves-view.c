@@ -20,6 +20,7 @@ struct _GrokCurvesView
   GrokPointer        pointer;
   char              *readout;
   GrokFigureCache    cache;       /* the figure without the hover layer */
+  guint64            drawn_hash;  /* of the rows the cached figure shows */
 };
 
 G_DEFINE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GTK_TYPE_WIDGET)
@@ -145,11 +146,39 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_destroy (cr);
 }
 
+/* FNV-1a over the shape and every value: a live run hands over a new copy of its rows with each
+ * snapshot, most of them with no new row, and those need no new figure */
+static guint64
+metrics_hash (const GrokMetrics *metrics)
+{
+  guint64 h = 14695981039346656037ull;
+  const guchar *bytes;
+  gsize n;
+
+  if (metrics == NULL)
+    return 0;
+  h = (h ^ metrics->n_rows) * 1099511628211ull;
+  h = (h ^ metrics->columns->len) * 1099511628211ull;
+  for (guint c = 0; c < metrics->columns->len; c++)
+    h = (h ^ g_str_hash (metrics->columns->pdata[c])) * 1099511628211ull;
+  bytes = (const guchar *) metrics->values->data;
+  n = (gsize) metrics->values->len * sizeof (double);
+  for (gsize i = 0; i < n; i++)
+    h = (h ^ bytes[i]) * 1099511628211ull;
+  return h;
+}
+
 void
 grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
 {
+  guint64 hash;
+
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  hash = metrics_hash (metrics);
   self->metrics = metrics;
+  if (hash == self->drawn_hash && metrics != NULL && self->cache.texture != NULL)
+    return;
+  self->drawn_hash = hash;
   update_extra_columns (self);
   grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
