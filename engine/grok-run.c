@@ -46,6 +46,7 @@ struct _GrokRun
   GrokSnapshot *pending;           /* published, not yet delivered */
   guint         deliver_id;
   char         *message;
+  GrokRunState  notified_state;    /* the state last told to notify::state listeners */
   gint64        rate_time;         /* start of the rate window */
   gint64        rate_step;
   double        rate;
@@ -132,6 +133,20 @@ make_snapshot (GrokRun *run, GrokRunState state)
   return s;
 }
 
+/* notify::state, only when the state differs from the one last notified */
+static void
+notify_state (GrokRun *run)
+{
+  gboolean changed;
+
+  pthread_mutex_lock (&run->lock);
+  changed = run->state != run->notified_state;
+  run->notified_state = run->state;
+  pthread_mutex_unlock (&run->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+}
+
 static gboolean
 deliver (gpointer data)
 {
@@ -145,7 +160,7 @@ deliver (gpointer data)
 
   if (snapshot != NULL)
     g_signal_emit (run, signals[SNAPSHOT], 0, snapshot);
-  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+  notify_state (run);
   return G_SOURCE_REMOVE;
 }
 
@@ -598,7 +613,7 @@ grok_run_start (GrokRun *run)
       run->thread = g_thread_new ("grok-train", train_thread, run);
     }
   pthread_mutex_unlock (&run->lock);
-  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+  notify_state (run);
 }
 
 void
@@ -610,7 +625,7 @@ grok_run_pause (GrokRun *run)
   if (run->state == GROK_RUN_RUNNING)
     set_state_locked (run, GROK_RUN_PAUSED);
   pthread_mutex_unlock (&run->lock);
-  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+  notify_state (run);
 }
 
 void
@@ -631,7 +646,7 @@ grok_run_resume (GrokRun *run)
   pthread_mutex_unlock (&run->lock);
   if (ready)
     grok_run_start (run);
-  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+  notify_state (run);
 }
 
 void
@@ -651,7 +666,7 @@ grok_run_step (GrokRun *run)
       pthread_cond_broadcast (&run->cond);
     }
   pthread_mutex_unlock (&run->lock);
-  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+  notify_state (run);
 }
 
 void
@@ -680,7 +695,7 @@ grok_run_stop (GrokRun *run)
   pthread_mutex_unlock (&run->lock);
   if (thread != NULL)
     g_thread_join (thread);
-  g_object_notify_by_pspec (G_OBJECT (run), properties[PROP_STATE]);
+  notify_state (run);
 }
 
 GrokRunState

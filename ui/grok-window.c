@@ -97,6 +97,7 @@ update_actions (GrokWindow *self)
   GrokRunState state = self->run ? grok_run_get_state (self->run) : GROK_RUN_STOPPED;
   gboolean live = state == GROK_RUN_RUNNING || state == GROK_RUN_PAUSED;
   const char *problem = grok_config_editor_get_problem (self->config_editor);
+  const char *icon;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL && self->preparing == NULL);
   if (problem != NULL)
@@ -117,9 +118,10 @@ update_actions (GrokWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", !live && self->run_dir != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue",
                                  !live && self->run_dir != NULL && self->preparing == NULL);
-  gtk_button_set_icon_name (GTK_BUTTON (self->pause_button),
-                            state == GROK_RUN_PAUSED ? "media-playback-start-symbolic"
-                                                     : "media-playback-pause-symbolic");
+  icon = state == GROK_RUN_PAUSED ? "media-playback-start-symbolic" : "media-playback-pause-symbolic";
+  /* setting the same icon again would still rebuild the button's image, on every snapshot */
+  if (g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (self->pause_button)), icon) != 0)
+    gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), icon);
 }
 
 static void
