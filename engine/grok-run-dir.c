@@ -10,6 +10,7 @@
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-safetensors.h"
+#include "grok-views.h"
 
 struct _GrokRunDir
 {
@@ -22,6 +23,8 @@ struct _GrokRunDir
   GArray       *checkpoints;   /* gint64 steps, ascending */
   GPtrArray    *problems;      /* char *, NULL-terminated */
   GrokAppender *appender;      /* NULL until created or prepared for continuing */
+  GThreadPool  *views_pool;    /* one worker writing views files, or NULL when idle */
+  gint          views_skip;    /* atomic: the worker drops the jobs it has not begun */
 };
 
 static gboolean
@@ -219,6 +222,7 @@ grok_run_dir_close (GrokRunDir *dir)
 {
   if (dir == NULL)
     return;
+  grok_run_dir_finish_views (dir, TRUE);
   grok_appender_free (dir->appender);
   grok_config_free (dir->config);
   grok_metrics_free (dir->metrics);
@@ -401,8 +405,11 @@ remove_stale_checkpoints (GrokRunDir *dir, gint64 step, GError **error)
       if (s > step || !valid)
         {
           g_autofree char *path = grok_run_dir_checkpoint_path (dir, s);
+          g_autofree char *views = grok_views_path (dir->path, s);
           if (g_unlink (path) != 0 && errno != ENOENT)
             return io_error (error, path, "remove", errno);
+          if (g_unlink (views) != 0 && errno != ENOENT)
+            return io_error (error, views, "remove", errno);
         }
     }
   while (dir->checkpoints->len > 0 &&
@@ -485,6 +492,78 @@ insert_step (GArray *steps, gint64 step)
   g_array_insert_val (steps, i, step);
 }
 
+/* Views files are computed on a worker thread of their own: they can take half a second (LMN's
+ * matrix), which the training thread must not wait for at every checkpoint. A job owns copies of
+ * the weights and settings of its checkpoint. */
+typedef struct
+{
+  GrokConfig *config;
+  GrokParams *params;
+  gint64      step;
+} ViewsJob;
+
+static void
+views_job_free (ViewsJob *job)
+{
+  grok_config_free (job->config);
+  grok_params_free (job->params);
+  g_free (job);
+}
+
+/* Weights the views cannot be computed from (not finite) get no file: a reader then computes and
+ * reports the problem itself. A file that cannot be written is only a missing cache, so it is
+ * logged rather than failing the run (the checkpoint beside it has been written). */
+static void
+write_views (gpointer data, gpointer user_data)
+{
+  ViewsJob *job = data;
+  GrokRunDir *dir = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokViews) views = NULL;
+  g_autofree char *path = grok_views_path (dir->path, job->step);
+  g_autofree char *checkpoint = grok_run_dir_checkpoint_path (dir, job->step);
+
+  if (!g_atomic_int_get (&dir->views_skip))
+    {
+      views = grok_views_compute (job->config, job->params, job->step, &error);
+      if (views == NULL || !grok_views_write (views, path, &error))
+        g_debug ("no views file for step %" G_GINT64_FORMAT ": %s", job->step, error->message);
+      /* the checkpoint may have been thinned while this ran; its views go with it */
+      else if (!g_file_test (checkpoint, G_FILE_TEST_EXISTS))
+        g_unlink (path);
+    }
+  views_job_free (job);
+}
+
+static void
+queue_views (GrokRunDir *dir, GrokTrainer *trainer)
+{
+  ViewsJob *job;
+
+  if (!trainer->config->checkpoints.views)
+    return;
+  if (dir->views_pool == NULL)
+    {
+      g_atomic_int_set (&dir->views_skip, FALSE);
+      dir->views_pool = g_thread_pool_new (write_views, dir, 1, FALSE, NULL);
+    }
+  job = g_new0 (ViewsJob, 1);
+  job->config = grok_config_copy (trainer->config);
+  job->params = grok_params_copy (trainer->model->params);
+  job->step = trainer->step;
+  g_thread_pool_push (dir->views_pool, job, NULL);
+}
+
+void
+grok_run_dir_finish_views (GrokRunDir *dir, gboolean skip_pending)
+{
+  g_return_if_fail (dir != NULL);
+  if (dir->views_pool == NULL)
+    return;
+  g_atomic_int_set (&dir->views_skip, skip_pending);
+  g_thread_pool_free (g_steal_pointer (&dir->views_pool), FALSE, TRUE);
+}
+
 gboolean
 grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **error)
 {
@@ -499,15 +578,19 @@ grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **er
   path = grok_run_dir_checkpoint_path (dir, trainer->step);
   if (!grok_trainer_save (trainer, path, error))
     return FALSE;
+  queue_views (dir, trainer);
   insert_step (dir->checkpoints, trainer->step);
   doomed = grok_checkpoints_to_thin (dir->checkpoints, trainer->config->checkpoints.keep);
   for (guint i = 0; i < doomed->len; i++)
     {
       gint64 step = g_array_index (doomed, gint64, i);
       g_autofree char *old = grok_run_dir_checkpoint_path (dir, step);
+      g_autofree char *old_views = grok_views_path (dir->path, step);
 
       if (g_unlink (old) != 0 && errno != ENOENT)
         return io_error (error, old, "remove", errno);
+      if (g_unlink (old_views) != 0 && errno != ENOENT)
+        return io_error (error, old_views, "remove", errno);
       for (guint k = 0; k < dir->checkpoints->len; k++)
         if (g_array_index (dir->checkpoints, gint64, k) == step)
           g_array_remove_index (dir->checkpoints, k--);
