@@ -24,6 +24,7 @@ struct _GrokRunDir
   GPtrArray    *problems;      /* char *, NULL-terminated */
   GrokAppender *appender;      /* NULL until created or prepared for continuing */
   GThreadPool  *views_pool;    /* one worker writing views files, or NULL when idle */
+  gint          views_latest;  /* atomic: the number of the newest views job queued */
   gint          views_skip;    /* atomic: the worker drops the jobs it has not begun */
 };
 
@@ -494,12 +495,15 @@ insert_step (GArray *steps, gint64 step)
 
 /* Views files are computed on a worker thread of their own: they can take half a second (LMN's
  * matrix), which the training thread must not wait for at every checkpoint. A job owns copies of
- * the weights and settings of its checkpoint. */
+ * the weights and settings of its checkpoint. The cost stays bounded when checkpoints come
+ * faster than that: the worker only takes up the newest job queued and drops older waiting
+ * ones, so those checkpoints get no views file (a reader computes them). */
 typedef struct
 {
   GrokConfig *config;
   GrokParams *params;
   gint64      step;
+  gint        number;
 } ViewsJob;
 
 static void
@@ -523,7 +527,7 @@ write_views (gpointer data, gpointer user_data)
   g_autofree char *path = grok_views_path (dir->path, job->step);
   g_autofree char *checkpoint = grok_run_dir_checkpoint_path (dir, job->step);
 
-  if (!g_atomic_int_get (&dir->views_skip))
+  if (!g_atomic_int_get (&dir->views_skip) && job->number == g_atomic_int_get (&dir->views_latest))
     {
       views = grok_views_compute (job->config, job->params, job->step, &error);
       if (views == NULL || !grok_views_write (views, path, &error))
@@ -551,6 +555,7 @@ queue_views (GrokRunDir *dir, GrokTrainer *trainer)
   job->config = grok_config_copy (trainer->config);
   job->params = grok_params_copy (trainer->model->params);
   job->step = trainer->step;
+  job->number = g_atomic_int_add (&dir->views_latest, 1) + 1;
   g_thread_pool_push (dir->views_pool, job, NULL);
 }
 

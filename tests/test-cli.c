@@ -30,15 +30,18 @@ run_cli (Result *r, const char * const *args)
   int wait_status;
 
   g_ptr_array_add (argv, (char *) cli);
-  for (int i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, (char *) args[0]);
   /* the presets measure LMN and local complexity; these tests are about the command line,
    * and those measures would make every run here (and far more so under the sanitizers)
-   * slow: leave them off, keep the cheap spectrum and complexity */
+   * slow: leave them off, keep the cheap spectrum and complexity. Views files cost LMN's
+   * matrix too: off unless a test's own --set (applied later) turns them on. */
   if (g_str_equal (args[0], "train"))
     for (const char * const *p = (const char *[]) { "--set", "measures.lmn_per_decade=0", "--set",
-                                                     "measures.local_complexity_per_decade=0", NULL }; *p; p++)
+                                                     "measures.local_complexity_per_decade=0",
+                                                     "--set", "checkpoints.views=0", NULL }; *p; p++)
       g_ptr_array_add (argv, (char *) *p);
+  for (int i = 1; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                &r->out, &r->err, &wait_status, &error));
@@ -397,7 +400,8 @@ test_figure_views_file (void)
   gsize size;
 
   run_cli (&t, (const char *[]) { "train", "xor2d-relu", "--steps", "12", "--quiet", "--out", run,
-                                  "--set", "checkpoints.per_decade=0", NULL });
+                                  "--set", "checkpoints.per_decade=0",
+                                  "--set", "checkpoints.views=1", NULL });
   g_assert_cmpint (t.status, ==, 0);
   g_assert_true (g_file_get_contents (views, &stored, &size, NULL));
   for (const char * const *view = (const char *[]) { "regions", "connectivity", "spectrum", NULL };

@@ -79,18 +79,27 @@ steps_in (const char *dir, const char *sub)
   return steps;
 }
 
-static void
-assert_same_steps (const char *dir)
+/* every views file belongs to a checkpoint kept, and the newest checkpoint has one (the worker
+ * may skip checkpoints that come while it is busy, never the last) */
+static GArray *
+assert_views_of_checkpoints (const char *dir)
 {
   g_autoptr (GArray) checkpoints = steps_in (dir, "checkpoints");
-  g_autoptr (GArray) views = steps_in (dir, "views");
+  GArray *views = steps_in (dir, "views");
+  guint k = 0;
 
-  g_assert_cmpuint (views->len, ==, checkpoints->len);
+  g_assert_cmpuint (views->len, >=, 1);
   for (guint i = 0; i < views->len; i++)
     {
-      g_assert_cmpint (g_array_index (views, gint64, i), >=, 0);
-      g_assert_cmpint (g_array_index (views, gint64, i), ==, g_array_index (checkpoints, gint64, i));
+      gint64 step = g_array_index (views, gint64, i);
+      while (k < checkpoints->len && g_array_index (checkpoints, gint64, k) < step)
+        k++;
+      g_assert_cmpuint (k, <, checkpoints->len);
+      g_assert_cmpint (g_array_index (checkpoints, gint64, k), ==, step);
     }
+  g_assert_cmpint (g_array_index (views, gint64, views->len - 1), ==,
+                   g_array_index (checkpoints, gint64, checkpoints->len - 1));
+  return views;
 }
 
 static void
@@ -211,21 +220,17 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
                          (float) lmn->L[(gsize) lmn->order[i] * lmn->n + lmn->order[j]]);
 }
 
-/* a relu run writes one views file per checkpoint; each reads back as exactly what computing
- * from that checkpoint gives, and the loader takes it for those weights only */
+/* a relu run writes views files beside its checkpoints; each reads back as exactly what
+ * computing from that checkpoint gives, and the loader takes it for those weights only */
 static void
 test_run_writes_views (void)
 {
   g_autoptr (GrokConfig) config = xor2d_config (GROK_ACT_RELU, 30);
   g_autofree char *dir = train_folder (config);
-  g_autoptr (GArray) steps = NULL;
+  g_autoptr (GArray) steps = assert_views_of_checkpoints (dir);
   g_autoptr (GError) error = NULL;
 
-  assert_same_steps (dir);
-  steps = grok_checkpoints_list (dir, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (steps->len, >=, 3);
-  for (guint i = 0; i < steps->len; i += steps->len - 1)
+  for (guint i = 0; i < steps->len; i++)
     {
       gint64 step = g_array_index (steps, gint64, i);
       g_autofree char *name = grok_checkpoint_filename (step);
@@ -349,7 +354,7 @@ test_pruning (void)
   dir = train_folder (config);
   steps = steps_in (dir, "checkpoints");
   g_assert_cmpuint (steps->len, ==, 3);
-  assert_same_steps (dir);
+  g_array_unref (assert_views_of_checkpoints (dir));
   remove_run (dir);
 }
 
