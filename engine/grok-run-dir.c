@@ -23,9 +23,7 @@ struct _GrokRunDir
   GArray       *checkpoints;   /* gint64 steps, ascending */
   GPtrArray    *problems;      /* char *, NULL-terminated */
   GrokAppender *appender;      /* NULL until created or prepared for continuing */
-  GThreadPool  *views_pool;    /* one worker writing views files, or NULL when idle */
-  gint          views_latest;  /* atomic: the number of the newest views job queued */
-  gint          views_skip;    /* atomic: the worker drops the jobs it has not begun */
+  GrokViewsWriter *views;     /* its views files' worker, made at the first checkpoint */
 };
 
 static gboolean
@@ -223,7 +221,7 @@ grok_run_dir_close (GrokRunDir *dir)
 {
   if (dir == NULL)
     return;
-  grok_run_dir_finish_views (dir, TRUE);
+  grok_views_writer_free (dir->views);
   grok_appender_free (dir->appender);
   grok_config_free (dir->config);
   grok_metrics_free (dir->metrics);
@@ -493,80 +491,12 @@ insert_step (GArray *steps, gint64 step)
   g_array_insert_val (steps, i, step);
 }
 
-/* Views files are computed on a worker thread of their own: they can take half a second (LMN's
- * matrix), which the training thread must not wait for at every checkpoint. A job owns copies of
- * the weights and settings of its checkpoint. The cost stays bounded when checkpoints come
- * faster than that: the worker only takes up the newest job queued and drops older waiting
- * ones, so those checkpoints get no views file (a reader computes them). */
-typedef struct
-{
-  GrokConfig *config;
-  GrokParams *params;
-  gint64      step;
-  gint        number;
-} ViewsJob;
-
-static void
-views_job_free (ViewsJob *job)
-{
-  grok_config_free (job->config);
-  grok_params_free (job->params);
-  g_free (job);
-}
-
-/* Weights the views cannot be computed from (not finite) get no file: a reader then computes and
- * reports the problem itself. A file that cannot be written is only a missing cache, so it is
- * logged rather than failing the run (the checkpoint beside it has been written). */
-static void
-write_views (gpointer data, gpointer user_data)
-{
-  ViewsJob *job = data;
-  GrokRunDir *dir = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GrokViews) views = NULL;
-  g_autofree char *path = grok_views_path (dir->path, job->step);
-  g_autofree char *checkpoint = grok_run_dir_checkpoint_path (dir, job->step);
-
-  if (!g_atomic_int_get (&dir->views_skip) && job->number == g_atomic_int_get (&dir->views_latest))
-    {
-      views = grok_views_compute (job->config, job->params, job->step, &error);
-      if (views == NULL || !grok_views_write (views, path, &error))
-        g_debug ("no views file for step %" G_GINT64_FORMAT ": %s", job->step, error->message);
-      /* the checkpoint may have been thinned while this ran; its views go with it */
-      else if (!g_file_test (checkpoint, G_FILE_TEST_EXISTS))
-        g_unlink (path);
-    }
-  views_job_free (job);
-}
-
-static void
-queue_views (GrokRunDir *dir, GrokTrainer *trainer)
-{
-  ViewsJob *job;
-
-  if (!trainer->config->checkpoints.views)
-    return;
-  if (dir->views_pool == NULL)
-    {
-      g_atomic_int_set (&dir->views_skip, FALSE);
-      dir->views_pool = g_thread_pool_new (write_views, dir, 1, FALSE, NULL);
-    }
-  job = g_new0 (ViewsJob, 1);
-  job->config = grok_config_copy (trainer->config);
-  job->params = grok_params_copy (trainer->model->params);
-  job->step = trainer->step;
-  job->number = g_atomic_int_add (&dir->views_latest, 1) + 1;
-  g_thread_pool_push (dir->views_pool, job, NULL);
-}
-
 void
 grok_run_dir_finish_views (GrokRunDir *dir, gboolean skip_pending)
 {
   g_return_if_fail (dir != NULL);
-  if (dir->views_pool == NULL)
-    return;
-  g_atomic_int_set (&dir->views_skip, skip_pending);
-  g_thread_pool_free (g_steal_pointer (&dir->views_pool), FALSE, TRUE);
+  if (dir->views != NULL)
+    grok_views_writer_finish (dir->views, skip_pending);
 }
 
 gboolean
@@ -583,7 +513,12 @@ grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **er
   path = grok_run_dir_checkpoint_path (dir, trainer->step);
   if (!grok_trainer_save (trainer, path, error))
     return FALSE;
-  queue_views (dir, trainer);
+  if (trainer->config->checkpoints.views)
+    {
+      if (dir->views == NULL)
+        dir->views = grok_views_writer_new (dir->path);
+      grok_views_writer_push (dir->views, trainer->config, trainer->model->params, trainer->step);
+    }
   insert_step (dir->checkpoints, trainer->step);
   doomed = grok_checkpoints_to_thin (dir->checkpoints, trainer->config->checkpoints.keep);
   for (guint i = 0; i < doomed->len; i++)

@@ -11,9 +11,8 @@
  * and settings, and the counts. Empty tensors are left out (safetensors shapes here are >= 1). */
 #include "grok-views.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "grok-error.h"

@@ -107,8 +107,24 @@ GrokViews *grok_views_read    (const char *path, GError **error);
 GrokViews *grok_views_load    (const char *run_dir, gint64 step, const GrokConfig *config,
                                const GrokParams *params, GError **error);
 
+/* A worker thread writing the views files of a run's checkpoints. A job pushed while another is
+ * computed waits; a newer push replaces a job still waiting (that checkpoint gets no file). A
+ * views file whose checkpoint is gone by the time it is written is removed again. */
+typedef struct _GrokViewsWriter GrokViewsWriter;
+
+GrokViewsWriter *grok_views_writer_new    (const char *run_dir);
+/* config and params are copied */
+void             grok_views_writer_push   (GrokViewsWriter *writer, const GrokConfig *config,
+                                           const GrokParams *params, gint64 step);
+/* wait for the job being computed and, unless skip_pending, for the one waiting; the writer
+ * takes jobs again afterwards */
+void             grok_views_writer_finish (GrokViewsWriter *writer, gboolean skip_pending);
+/* finish, dropping a job still waiting, and free */
+void             grok_views_writer_free   (GrokViewsWriter *writer);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViewRegions, grok_view_regions_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViewConnectivity, grok_view_connectivity_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViews, grok_views_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViewsWriter, grok_views_writer_free)
 
 G_END_DECLS
