@@ -170,7 +170,7 @@ test_kill_anywhere (void)
 
 /* views files are written by a worker thread while training goes on: killed at any point of
  * that, a folder holds whole views files only. xor2d-relu's take about 0.1 s, so kills up to
- * 0.5 s in catch runs that have written some and runs in the middle of writing one. */
+ * 0.7 s in catch runs that have written some and runs in the middle of writing one. */
 static void
 test_kill_views (void)
 {
@@ -192,7 +192,7 @@ test_kill_views (void)
       GPid pid = spawn (train);
       int status;
 
-      g_usleep (g_test_rand_int_range (100 * 1000, 500 * 1000));
+      g_usleep (g_test_rand_int_range (150 * 1000, 700 * 1000));
       kill (pid, SIGKILL);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_spawn_close_pid (pid);
