@@ -1,5 +1,6 @@
 /* Reading and writing safetensors checkpoints, with every field of a file checked before use. */
 #include "grok-safetensors.h"
+#include "grok-safetensors-private.h"
 
 #include "grok-error.h"
 #include "grok-fileio.h"
@@ -28,15 +29,8 @@ static const struct
   [GROK_DTYPE_U64] = { "U64", 8 },
 };
 
-typedef struct
-{
-  const char *name;            /* owned by the parsed JSON */
-  GrokDtype   dtype;
-  int         ndim;
-  int         shape[GROK_MAX_DIMS];
-  guint64     begin;
-  guint64     end;
-} Entry;
+typedef GrokSafetensorsEntry Entry;
+typedef GrokSafetensorsParsed Parsed;
 
 /* ------------------------------------------------------------------------------------------ */
 /* writing */
@@ -624,19 +618,8 @@ build_params (GArray *entries, const char *data)
   return params;
 }
 
-/* a file read and checked: its bytes, the parsed header (which owns the names), the entries in
- * canonical order and the metadata */
-typedef struct
-{
-  char       *contents;
-  guint64     header_len;
-  JsonParser *parser;
-  GArray     *entries;
-  GHashTable *metadata;
-} Parsed;
-
-static void
-parsed_clear (Parsed *p)
+void
+grok_safetensors_parsed_clear (Parsed *p)
 {
   g_free (p->contents);
   g_clear_object (&p->parser);
@@ -644,8 +627,9 @@ parsed_clear (Parsed *p)
   g_clear_pointer (&p->metadata, g_hash_table_unref);
 }
 
-static gboolean
-read_parsed (const char *path, const char *what, gboolean any_dtype, Parsed *p, GError **error)
+gboolean
+grok_safetensors_parse (const char *path, const char *what, gboolean any_dtype, Parsed *p,
+                        GError **error)
 {
   g_autoptr(GError) io_error = NULL;
   gsize size = 0;
@@ -677,13 +661,13 @@ grok_safetensors_read (const char *path, GHashTable **metadata_out, GError **err
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (read_parsed (path, "checkpoint", FALSE, &p, error))
+  if (grok_safetensors_parse (path, "checkpoint", FALSE, &p, error))
     {
       params = build_params (p.entries, p.contents + 8 + p.header_len);
       if (metadata_out != NULL)
         *metadata_out = g_steal_pointer (&p.metadata);
     }
-  parsed_clear (&p);
+  grok_safetensors_parsed_clear (&p);
   return params;
 }
 
@@ -746,83 +730,4 @@ grok_safetensors_load_into (const char *path, GrokParams *params, GHashTable **m
   if (metadata_out != NULL)
     *metadata_out = g_steal_pointer (&metadata);
   return TRUE;
-}
-
-struct _GrokSafetensorsFile
-{
-  GArray     *tensors;    /* GrokSafetensor, canonical order; names and data owned */
-  GHashTable *metadata;
-};
-
-GrokSafetensorsFile *
-grok_safetensors_file_read (const char *path, GError **error)
-{
-  Parsed p = { 0 };
-  GrokSafetensorsFile *file = NULL;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (read_parsed (path, "file", TRUE, &p, error))
-    {
-      file = g_new0 (GrokSafetensorsFile, 1);
-      file->tensors = g_array_sized_new (FALSE, TRUE, sizeof (GrokSafetensor), p.entries->len);
-      for (guint i = 0; i < p.entries->len; i++)
-        {
-          const Entry *e = &g_array_index (p.entries, Entry, i);
-          /* each tensor in its own allocation, so that it is aligned for its type */
-          GrokSafetensor t = { .name = g_strdup (e->name), .dtype = e->dtype, .ndim = e->ndim,
-                               .data = g_memdup2 (p.contents + 8 + p.header_len + e->begin,
-                                                  e->end - e->begin) };
-
-          memcpy (t.shape, e->shape, sizeof t.shape);
-          g_array_append_val (file->tensors, t);
-        }
-      file->metadata = g_steal_pointer (&p.metadata);
-    }
-  parsed_clear (&p);
-  return file;
-}
-
-void
-grok_safetensors_file_free (GrokSafetensorsFile *file)
-{
-  if (file == NULL)
-    return;
-  for (guint i = 0; i < file->tensors->len; i++)
-    {
-      GrokSafetensor *t = &g_array_index (file->tensors, GrokSafetensor, i);
-      g_free ((char *) t->name);
-      g_free ((gpointer) t->data);
-    }
-  g_array_unref (file->tensors);
-  g_hash_table_unref (file->metadata);
-  g_free (file);
-}
-
-GHashTable *
-grok_safetensors_file_get_metadata (GrokSafetensorsFile *file)
-{
-  g_return_val_if_fail (file != NULL, NULL);
-  return file->metadata;
-}
-
-const GrokSafetensor *
-grok_safetensors_file_lookup (GrokSafetensorsFile *file, const char *name)
-{
-  g_return_val_if_fail (file != NULL && name != NULL, NULL);
-  for (guint i = 0; i < file->tensors->len; i++)
-    if (g_str_equal (g_array_index (file->tensors, GrokSafetensor, i).name, name))
-      return &g_array_index (file->tensors, GrokSafetensor, i);
-  return NULL;
-}
-
-gsize
-grok_safetensor_numel (const GrokSafetensor *tensor)
-{
-  gsize n = 1;
-
-  for (int d = 0; d < tensor->ndim; d++)
-    n *= (gsize) tensor->shape[d];
-  return n;
 }
