@@ -168,6 +168,19 @@ test_kill_anywhere (void)
   }
 }
 
+static gboolean
+has_views_file (const char *dir)
+{
+  g_autofree char *sub = g_build_filename (dir, "views", NULL);
+  g_autoptr (GDir) listing = g_dir_open (sub, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (name[0] != '.')
+      return TRUE;
+  return FALSE;
+}
+
 /* views files are written by a worker thread while training goes on: killed at any point of
  * that, a folder holds whole views files only. xor2d-relu's take about 0.1 s, so kills up to
  * 0.7 s in catch runs that have written some and runs in the middle of writing one. */
@@ -187,18 +200,23 @@ test_kill_views (void)
   int trials = g_test_slow () ? 60 : 8;
 
   views_read = 0;
-  for (int t = 0; t < trials; t++)
+  for (int t = 0; t <= trials; t++)
     {
       GPid pid = spawn (train);
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
       int status;
 
       g_usleep (g_test_rand_int_range (150 * 1000, 700 * 1000));
+      /* the last trial waits for a first views file, however slow the machine (sanitizers,
+       * load), so that the check below always has files to read */
+      while (t == trials && !has_views_file (dir) && g_get_monotonic_time () < deadline)
+        g_usleep (20 * 1000);
       kill (pid, SIGKILL);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_spawn_close_pid (pid);
       check_folder (dir);
     }
-  g_test_message ("%d kill trials, %u views files read back whole", trials, views_read);
+  g_test_message ("%d kill trials, %u views files read back whole", trials + 1, views_read);
   g_assert_cmpuint (views_read, >, 0);
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
