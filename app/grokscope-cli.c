@@ -478,6 +478,40 @@ load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error
   return grok_checkpoint_read_model (path, error);
 }
 
+/* the views file of step when it was computed from these weights and settings; a damaged one
+ * is a warning naming it, and the figure is then computed from the checkpoint */
+static GrokViews *
+load_views (const char *run_dir, gint64 step, const GrokConfig *config, const GrokParams *params)
+{
+  g_autoptr (GError) error = NULL;
+  GrokViews *views = grok_views_load (run_dir, step, config, params, &error);
+
+  if (error != NULL)
+    fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
+             "instead\n", error->message);
+  return views;
+}
+
+/* the spectra of first (at first_step; NULL for none) and params (at step), stored or computed */
+static GrokSpectraData *
+figure_spectra (const char *run_dir, const GrokConfig *config, const GrokParams *first,
+                gint64 first_step, const GrokParams *params, gint64 step, GError **error)
+{
+  g_autoptr (GrokSpectraData) spectra = grok_spectra_data_new (NULL, NULL, 0, error);
+  g_autoptr (GrokViews) first_views = NULL;
+  g_autoptr (GrokViews) views = load_views (run_dir, step, config, params);
+
+  if (first != NULL && first_step != step)
+    {
+      first_views = load_views (run_dir, first_step, config, first);
+      if (!grok_spectra_data_append (spectra, first, first_views, first_step, error))
+        return NULL;
+    }
+  if (!grok_spectra_data_append (spectra, params, views, step, error))
+    return NULL;
+  return g_steal_pointer (&spectra);
+}
+
 static int
 cmd_figure (int argc, char **argv)
 {
@@ -494,6 +528,7 @@ cmd_figure (int argc, char **argv)
   g_autoptr (GrokConnectivityData) connectivity = NULL;
   g_autoptr (GrokSpectraData) spectra = NULL;
   g_autoptr (GrokParams) first = NULL;
+  g_autoptr (GrokViews) views = NULL;
   g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
@@ -560,7 +595,10 @@ cmd_figure (int argc, char **argv)
       params = load_checkpoint (run_dir, step, &shown_step, &error);
       if (params == NULL)
         return fail (error->message);
-      connectivity = grok_connectivity_data_new (config, params, 1024, &error);
+      views = load_views (run_dir, shown_step, config, params);
+      connectivity = grok_connectivity_data_new_from_views (views, 1024);
+      if (connectivity == NULL)
+        connectivity = grok_connectivity_data_new (config, params, 1024, &error);
       if (connectivity == NULL)
         return fail (error->message);
       request.connectivity = connectivity;
@@ -573,20 +611,17 @@ cmd_figure (int argc, char **argv)
         return fail (error->message);
       /* the first checkpoint overlaid, as the app shows the run's start */
       first = load_checkpoint (run_dir, 0, &first_step, NULL);
-      {
-        const GrokParams *sets[2] = { first, params };
-        gint64 steps[2] = { first_step, shown_step };
-        gboolean both = first != NULL && first_step != shown_step;
-        spectra = grok_spectra_data_new (both ? sets : sets + 1, both ? steps : steps + 1,
-                                         both ? 2 : 1, &error);
-      }
+      spectra = figure_spectra (run_dir, config, first, first_step, params, shown_step, &error);
       if (spectra == NULL)
         return fail (error->message);
       request.spectra = spectra;
     }
   if (view == GROK_VIEW_REGIONS)
     {
-      regions = grok_regions_data_new (config, params, -1.2, -1.2, 1.2, 1.2, 400, &error);
+      views = load_views (run_dir, shown_step, config, params);
+      regions = grok_regions_data_new_from_views (config, views, -1.2, -1.2, 1.2, 1.2, 400);
+      if (regions == NULL)
+        regions = grok_regions_data_new (config, params, -1.2, -1.2, 1.2, 1.2, 400, &error);
       if (regions == NULL)
         return fail (error->message);
       request.regions = regions;

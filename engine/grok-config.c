@@ -123,6 +123,10 @@ static const GrokConfigKey keys[] = {
   INT_KEY ("checkpoints.keep", checkpoints.keep, 0, 1e6, 40, "files",
            "The most checkpoints a run folder keeps (0: no limit). Past it the log-spaced set is "
            "thinned evenly; the first and the latest are always kept."),
+  INT_KEY ("checkpoints.views", checkpoints.views, 0, 1, 1, "",
+           "1: beside each checkpoint write views/step-NNNNNNNN.safetensors with what the "
+           "spectrum, regions and connectivity views draw, so that browsing a step does not "
+           "recompute it (on a worker thread, up to about half a second each); 0 turns it off."),
 
   INT_KEY ("measures.spectrum_per_decade", measures.spectrum_per_decade, 0, 100, 0, "",
            "Spectral entropy and effective rank: evaluations per decade of steps on a log "

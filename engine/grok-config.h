@@ -78,6 +78,7 @@ typedef struct
     gint64 every;
     gint64 per_decade;
     gint64 keep;
+    gint64 views;
   } checkpoints;
   struct
   {

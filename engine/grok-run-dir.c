@@ -10,6 +10,7 @@
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-safetensors.h"
+#include "grok-views.h"
 
 struct _GrokRunDir
 {
@@ -22,6 +23,7 @@ struct _GrokRunDir
   GArray       *checkpoints;   /* gint64 steps, ascending */
   GPtrArray    *problems;      /* char *, NULL-terminated */
   GrokAppender *appender;      /* NULL until created or prepared for continuing */
+  GrokViewsWriter *views;     /* its views files' worker, made at the first checkpoint */
 };
 
 static gboolean
@@ -219,6 +221,7 @@ grok_run_dir_close (GrokRunDir *dir)
 {
   if (dir == NULL)
     return;
+  grok_views_writer_free (dir->views);
   grok_appender_free (dir->appender);
   grok_config_free (dir->config);
   grok_metrics_free (dir->metrics);
@@ -401,8 +404,11 @@ remove_stale_checkpoints (GrokRunDir *dir, gint64 step, GError **error)
       if (s > step || !valid)
         {
           g_autofree char *path = grok_run_dir_checkpoint_path (dir, s);
+          g_autofree char *views = grok_views_path (dir->path, s);
           if (g_unlink (path) != 0 && errno != ENOENT)
             return io_error (error, path, "remove", errno);
+          if (g_unlink (views) != 0 && errno != ENOENT)
+            return io_error (error, views, "remove", errno);
         }
     }
   while (dir->checkpoints->len > 0 &&
@@ -485,6 +491,14 @@ insert_step (GArray *steps, gint64 step)
   g_array_insert_val (steps, i, step);
 }
 
+void
+grok_run_dir_finish_views (GrokRunDir *dir, gboolean skip_pending)
+{
+  g_return_if_fail (dir != NULL);
+  if (dir->views != NULL)
+    grok_views_writer_finish (dir->views, skip_pending);
+}
+
 gboolean
 grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **error)
 {
@@ -499,15 +513,24 @@ grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **er
   path = grok_run_dir_checkpoint_path (dir, trainer->step);
   if (!grok_trainer_save (trainer, path, error))
     return FALSE;
+  if (trainer->config->checkpoints.views)
+    {
+      if (dir->views == NULL)
+        dir->views = grok_views_writer_new (dir->path);
+      grok_views_writer_push (dir->views, trainer->config, trainer->model->params, trainer->step);
+    }
   insert_step (dir->checkpoints, trainer->step);
   doomed = grok_checkpoints_to_thin (dir->checkpoints, trainer->config->checkpoints.keep);
   for (guint i = 0; i < doomed->len; i++)
     {
       gint64 step = g_array_index (doomed, gint64, i);
       g_autofree char *old = grok_run_dir_checkpoint_path (dir, step);
+      g_autofree char *old_views = grok_views_path (dir->path, step);
 
       if (g_unlink (old) != 0 && errno != ENOENT)
         return io_error (error, old, "remove", errno);
+      if (g_unlink (old_views) != 0 && errno != ENOENT)
+        return io_error (error, old_views, "remove", errno);
       for (guint k = 0; k < dir->checkpoints->len; k++)
         if (g_array_index (dir->checkpoints, gint64, k) == step)
           g_array_remove_index (dir->checkpoints, k--);

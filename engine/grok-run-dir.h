@@ -47,9 +47,16 @@ gboolean    grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step,
 gboolean    grok_run_dir_append_row  (GrokRunDir *dir, const GrokMetrics *metrics, guint row,
                                       GError **error);
 /* make metrics.csv durable, write the trainer's checkpoint at its step, then thin the
- * checkpoints to the config's checkpoints.keep, always keeping the first and the newest */
+ * checkpoints to the config's checkpoints.keep, always keeping the first and the newest. With
+ * checkpoints.views the views file of the checkpoint (grok-views.h) is then computed and written
+ * on a worker thread, which skips checkpoints that come while it is busy except the newest;
+ * thinning removes views files with their checkpoints. */
 gboolean    grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer,
                                           GError **error);
+/* wait for the views file of the newest checkpoint saved so far; with skip_pending only for the
+ * one being computed, the others get none (a reader computes them). Closing does this with
+ * skip_pending TRUE. */
+void        grok_run_dir_finish_views (GrokRunDir *dir, gboolean skip_pending);
 /* make everything written so far durable (fsync) */
 gboolean    grok_run_dir_sync        (GrokRunDir *dir, GError **error);
 const char *grok_run_dir_path        (GrokRunDir *dir);

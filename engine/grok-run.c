@@ -402,6 +402,9 @@ train_thread (gpointer data)
         return NULL;
       }
   }
+  /* a finished run has all its views files; a stopped one does not keep its user waiting */
+  if (run->dir != NULL)
+    grok_run_dir_finish_views (run->dir, trainer->step < trainer->config->train.steps);
   pthread_mutex_lock (&run->lock);
   set_state_locked (run, trainer->step >= trainer->config->train.steps ? GROK_RUN_FINISHED
                                                                         : GROK_RUN_STOPPED);

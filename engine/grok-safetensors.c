@@ -1,5 +1,6 @@
 /* Reading and writing safetensors checkpoints, with every field of a file checked before use. */
 #include "grok-safetensors.h"
+#include "grok-safetensors-private.h"
 
 #include "grok-error.h"
 #include "grok-fileio.h"
@@ -16,14 +17,20 @@ G_STATIC_ASSERT (sizeof (float) == 4);
 /* a valid header nests three deep: the root, a tensor entry, its shape or offsets */
 #define MAX_HEADER_DEPTH 3
 
-typedef struct
+static const struct
 {
-  const char *name;            /* owned by the parsed JSON */
-  int         ndim;
-  int         shape[GROK_MAX_DIMS];
-  guint64     begin;
-  guint64     end;
-} Entry;
+  const char *name;
+  gsize       size;
+} dtypes[GROK_N_DTYPES] = {
+  [GROK_DTYPE_F32] = { "F32", 4 },
+  [GROK_DTYPE_F64] = { "F64", 8 },
+  [GROK_DTYPE_I32] = { "I32", 4 },
+  [GROK_DTYPE_U32] = { "U32", 4 },
+  [GROK_DTYPE_U64] = { "U64", 8 },
+};
+
+typedef GrokSafetensorsEntry Entry;
+typedef GrokSafetensorsParsed Parsed;
 
 /* ------------------------------------------------------------------------------------------ */
 /* writing */
@@ -81,9 +88,20 @@ append_metadata (GString *out, const char *path, GHashTable *metadata, GError **
   return TRUE;
 }
 
+static gsize
+tensor_bytes (const GrokSafetensor *t)
+{
+  gsize n = dtypes[t->dtype].size;
+
+  for (int d = 0; d < t->ndim; d++)
+    n *= (gsize) t->shape[d];
+  return n;
+}
+
 /* the header text, padded with spaces to a multiple of 8 bytes */
 static GString *
-build_header (const char *path, const GrokParams *params, GHashTable *metadata, GError **error)
+build_header (const char *path, const GrokSafetensor *tensors, int n, GHashTable *metadata,
+              GError **error)
 {
   g_autoptr(GString) out = g_string_new ("{");
   guint64 offset = 0;
@@ -91,13 +109,13 @@ build_header (const char *path, const GrokParams *params, GHashTable *metadata, 
   if (metadata != NULL && g_hash_table_size (metadata) > 0
       && !append_metadata (out, path, metadata, error))
     return NULL;
-  for (int c = 0; c < params->n_tensors; c++)
+  for (int c = 0; c < n; c++)
     {
-      const GrokTensor *t = &params->tensors[params->canonical[c]];
-      guint64 bytes = (guint64) t->numel * sizeof (float);
+      const GrokSafetensor *t = &tensors[c];
+      guint64 bytes = tensor_bytes (t);
 
       append_json_string (out, t->name);
-      g_string_append (out, ":{\"dtype\":\"F32\",\"shape\":[");
+      g_string_append_printf (out, ":{\"dtype\":\"%s\",\"shape\":[", dtypes[t->dtype].name);
       for (int d = 0; d < t->ndim; d++)
         g_string_append_printf (out, "%s%d", d > 0 ? "," : "", t->shape[d]);
       g_string_append_printf (out, "],\"data_offsets\":[%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "]},",
@@ -115,8 +133,8 @@ build_header (const char *path, const GrokParams *params, GHashTable *metadata, 
 }
 
 gboolean
-grok_safetensors_write (const char *path, const GrokParams *params, GHashTable *metadata,
-                        GError **error)
+grok_safetensors_write_tensors (const char *path, const GrokSafetensor *tensors, int n,
+                                GHashTable *metadata, GError **error)
 {
   g_autoptr(GString) header = NULL;
   g_autofree char *buf = NULL;
@@ -124,30 +142,53 @@ grok_safetensors_write (const char *path, const GrokParams *params, GHashTable *
   gsize total, pos;
 
   g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (params != NULL && params->canonical != NULL, FALSE);
+  g_return_val_if_fail (n == 0 || tensors != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  header = build_header (path, params, metadata, error);
+  header = build_header (path, tensors, n, metadata, error);
   if (header == NULL)
     return FALSE;
   total = 8 + header->len;
-  for (int i = 0; i < params->n_tensors; i++)
-    total += params->tensors[i].numel * sizeof (float);
+  for (int i = 0; i < n; i++)
+    total += tensor_bytes (&tensors[i]);
 
   buf = g_malloc (total);
   header_len_le = GUINT64_TO_LE ((guint64) header->len);
   memcpy (buf, &header_len_le, 8);
   memcpy (buf + 8, header->str, header->len);
   pos = 8 + header->len;
+  for (int i = 0; i < n; i++)
+    {
+      gsize bytes = tensor_bytes (&tensors[i]);
+
+      if (bytes > 0)
+        memcpy (buf + pos, tensors[i].data, bytes);
+      pos += bytes;
+    }
+  g_assert (pos == total);
+  return grok_file_write_atomic (path, buf, total, error);
+}
+
+gboolean
+grok_safetensors_write (const char *path, const GrokParams *params, GHashTable *metadata,
+                        GError **error)
+{
+  g_autofree GrokSafetensor *tensors = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (params != NULL && params->canonical != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  tensors = g_new0 (GrokSafetensor, MAX (params->n_tensors, 1));
   for (int c = 0; c < params->n_tensors; c++)
     {
       const GrokTensor *t = &params->tensors[params->canonical[c]];
 
-      memcpy (buf + pos, params->data + t->offset, t->numel * sizeof (float));
-      pos += t->numel * sizeof (float);
+      tensors[c] = (GrokSafetensor) { .name = t->name, .dtype = GROK_DTYPE_F32, .ndim = t->ndim,
+                                      .data = params->data + t->offset };
+      memcpy (tensors[c].shape, t->shape, sizeof t->shape);
     }
-  g_assert (pos == total);
-  return grok_file_write_atomic (path, buf, total, error);
+  return grok_safetensors_write_tensors (path, tensors, params->n_tensors, metadata, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -249,7 +290,7 @@ static gboolean
 check_entry_size (const char *path, Entry *e, GError **error)
 {
   g_autofree char *shape = format_shape (e->shape, e->ndim);
-  guint64 bytes = sizeof (float);
+  guint64 bytes = dtypes[e->dtype].size;
 
   for (int d = 0; d < e->ndim; d++)
     {
@@ -265,15 +306,17 @@ check_entry_size (const char *path, Entry *e, GError **error)
     {
       set_corrupt (error, path,
                    "tensor '%s': data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "] do not "
-                   "match shape %s of F32 (%" G_GUINT64_FORMAT " bytes)",
-                   e->name, e->begin, e->end, shape, bytes);
+                   "match shape %s of %s (%" G_GUINT64_FORMAT " bytes)",
+                   e->name, e->begin, e->end, shape, dtypes[e->dtype].name, bytes);
       return FALSE;
     }
   return TRUE;
 }
 
+/* checkpoints hold F32 only; other files (ANY_DTYPE) any of the types in the dtypes table */
 static gboolean
-check_dtype (const char *path, const char *name, JsonNode *node, GError **error)
+check_dtype (const char *path, const char *name, JsonNode *node, gboolean any_dtype,
+             GrokDtype *out, GError **error)
 {
   const char *dtype = NULL;
 
@@ -284,17 +327,20 @@ check_dtype (const char *path, const char *name, JsonNode *node, GError **error)
       set_corrupt (error, path, "tensor '%s': dtype is not a string", name);
       return FALSE;
     }
-  if (!g_str_equal (dtype, "F32"))
-    {
-      set_corrupt (error, path, "tensor '%s': dtype is \"%s\"; only \"F32\" is supported",
-                   name, dtype);
-      return FALSE;
-    }
-  return TRUE;
+  for (int d = 0; d < (any_dtype ? GROK_N_DTYPES : 1); d++)
+    if (g_str_equal (dtype, dtypes[d].name))
+      {
+        *out = d;
+        return TRUE;
+      }
+  set_corrupt (error, path, "tensor '%s': dtype is \"%s\"; only %s supported", name, dtype,
+               any_dtype ? "F32, F64, I32, U32 and U64 are" : "\"F32\" is");
+  return FALSE;
 }
 
 static gboolean
-parse_entry (const char *path, const char *name, JsonNode *node, Entry *e, GError **error)
+parse_entry (const char *path, const char *name, JsonNode *node, gboolean any_dtype, Entry *e,
+             GError **error)
 {
   JsonObject *obj;
   JsonObjectIter iter;
@@ -315,7 +361,7 @@ parse_entry (const char *path, const char *name, JsonNode *node, Entry *e, GErro
     {
       if (g_str_equal (key, "dtype"))
         {
-          if (!check_dtype (path, name, value, error))
+          if (!check_dtype (path, name, value, any_dtype, &e->dtype, error))
             return FALSE;
           seen |= 1;
         }
@@ -495,7 +541,7 @@ check_header_bytes (const char *path, const char *contents, gsize size, GError *
 /* parse the header JSON into ENTRIES and METADATA; PARSER keeps the names alive */
 static gboolean
 parse_header (const char *path, JsonParser *parser, const char *text, guint64 len,
-              GArray *entries, GHashTable *metadata, GError **error)
+              gboolean any_dtype, GArray *entries, GHashTable *metadata, GError **error)
 {
   g_autoptr(GError) json_error = NULL;
   JsonNode *root;
@@ -525,7 +571,7 @@ parse_header (const char *path, JsonParser *parser, const char *text, guint64 le
             return FALSE;
           continue;
         }
-      if (!parse_entry (path, name, node, &e, error))
+      if (!parse_entry (path, name, node, any_dtype, &e, error))
         return FALSE;
       g_array_append_val (entries, e);
     }
@@ -572,42 +618,56 @@ build_params (GArray *entries, const char *data)
   return params;
 }
 
+void
+grok_safetensors_parsed_clear (Parsed *p)
+{
+  g_free (p->contents);
+  g_clear_object (&p->parser);
+  g_clear_pointer (&p->entries, g_array_unref);
+  g_clear_pointer (&p->metadata, g_hash_table_unref);
+}
+
+gboolean
+grok_safetensors_parse (const char *path, const char *what, gboolean any_dtype, Parsed *p,
+                        GError **error)
+{
+  g_autoptr(GError) io_error = NULL;
+  gsize size = 0;
+
+  if (!g_file_get_contents (path, &p->contents, &size, &io_error))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the %s: %s", what,
+                   io_error->message);
+      return FALSE;
+    }
+  p->header_len = check_header_bytes (path, p->contents, size, error);
+  if (p->header_len == 0)
+    return FALSE;
+  p->parser = json_parser_new_immutable ();
+  p->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  p->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return parse_header (path, p->parser, p->contents + 8, p->header_len, any_dtype, p->entries,
+                       p->metadata, error)
+         && sort_names (path, p->entries, error)
+         && check_layout (path, p->entries, p->header_len, size, error);
+}
+
 GrokParams *
 grok_safetensors_read (const char *path, GHashTable **metadata_out, GError **error)
 {
-  g_autoptr(GError) io_error = NULL;
-  g_autofree char *contents = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GArray) entries = NULL;
-  g_autoptr(GHashTable) metadata = NULL;
-  GrokParams *params;
-  gsize size = 0;
-  guint64 header_len;
+  Parsed p = { 0 };
+  GrokParams *params = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &size, &io_error))
+  if (grok_safetensors_parse (path, "checkpoint", FALSE, &p, error))
     {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the checkpoint: %s",
-                   io_error->message);
-      return NULL;
+      params = build_params (p.entries, p.contents + 8 + p.header_len);
+      if (metadata_out != NULL)
+        *metadata_out = g_steal_pointer (&p.metadata);
     }
-  header_len = check_header_bytes (path, contents, size, error);
-  if (header_len == 0)
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  entries = g_array_new (FALSE, TRUE, sizeof (Entry));
-  metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  if (!parse_header (path, parser, contents + 8, header_len, entries, metadata, error)
-      || !sort_names (path, entries, error)
-      || !check_layout (path, entries, header_len, size, error))
-    return NULL;
-
-  params = build_params (entries, contents + 8 + header_len);
-  if (metadata_out != NULL)
-    *metadata_out = g_steal_pointer (&metadata);
+  grok_safetensors_parsed_clear (&p);
   return params;
 }
 

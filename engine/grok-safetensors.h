@@ -1,8 +1,9 @@
 /* Checkpoints in the safetensors format: an 8-byte little-endian header length N, N bytes of
  * JSON (name -> {"dtype", "shape", "data_offsets"}, plus an optional "__metadata__" object of
- * strings), then the raw little-endian data. Only F32 tensors of 1 to 4 dimensions are used. The
- * reader checks everything before it trusts anything, so a damaged file gives an error that names
- * the file and the problem, never a crash. */
+ * strings), then the raw little-endian data. Checkpoints hold only F32 tensors of 1 to 4
+ * dimensions; other files (a run's views) may hold F64, I32, U32 and U64 too. The reader checks
+ * everything before it trusts anything, so a damaged file gives an error that names the file and
+ * the problem, never a crash. */
 #pragma once
 
 #include <glib.h>
@@ -13,6 +14,27 @@ G_BEGIN_DECLS
 
 /* the largest header the reader accepts; ours are a few kilobytes */
 #define GROK_SAFETENSORS_MAX_HEADER (100 * 1024 * 1024)
+
+/* the element types of files other than checkpoints (a run's views files) */
+typedef enum
+{
+  GROK_DTYPE_F32,
+  GROK_DTYPE_F64,
+  GROK_DTYPE_I32,
+  GROK_DTYPE_U32,
+  GROK_DTYPE_U64,
+  GROK_N_DTYPES
+} GrokDtype;
+
+/* one tensor of any of those types, little-endian, row-major */
+typedef struct
+{
+  const char   *name;
+  GrokDtype     dtype;
+  int           ndim;    /* 1 to GROK_MAX_DIMS */
+  int           shape[GROK_MAX_DIMS];
+  gconstpointer data;
+} GrokSafetensor;
 
 /* Write PARAMS (in canonical order, data packed without gaps, header padded with spaces to a
  * multiple of 8 bytes) and METADATA (char * -> char *, may be NULL) to PATH atomically. */
@@ -34,5 +56,29 @@ gboolean    grok_safetensors_load_into (const char        *path,
                                         GrokParams        *params,
                                         GHashTable       **metadata_out,
                                         GError           **error);
+
+/* Write N typed tensors, in the order given, and METADATA to PATH atomically. Every shape
+ * dimension must be at least 1. */
+gboolean    grok_safetensors_write_tensors (const char           *path,
+                                            const GrokSafetensor *tensors,
+                                            int                   n,
+                                            GHashTable           *metadata,
+                                            GError              **error);
+
+/* A safetensors file of typed tensors, read whole and checked like a checkpoint (any of the
+ * GrokDtype types allowed). Errors as for grok_safetensors_read, naming PATH. */
+typedef struct _GrokSafetensorsFile GrokSafetensorsFile;
+
+GrokSafetensorsFile  *grok_safetensors_file_read         (const char          *path,
+                                                          GError             **error);
+void                  grok_safetensors_file_free         (GrokSafetensorsFile *file);
+/* char * -> char *, empty when the file has none; owned by FILE */
+GHashTable           *grok_safetensors_file_get_metadata (GrokSafetensorsFile *file);
+/* the tensor called NAME (its data aligned for its type), or NULL; owned by FILE */
+const GrokSafetensor *grok_safetensors_file_lookup       (GrokSafetensorsFile *file,
+                                                          const char          *name);
+gsize                 grok_safetensor_numel              (const GrokSafetensor *tensor);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSafetensorsFile, grok_safetensors_file_free)
 
 G_END_DECLS

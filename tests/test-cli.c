@@ -30,15 +30,18 @@ run_cli (Result *r, const char * const *args)
   int wait_status;
 
   g_ptr_array_add (argv, (char *) cli);
-  for (int i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, (char *) args[0]);
   /* the presets measure LMN and local complexity; these tests are about the command line,
    * and those measures would make every run here (and far more so under the sanitizers)
-   * slow: leave them off, keep the cheap spectrum and complexity */
+   * slow: leave them off, keep the cheap spectrum and complexity. Views files cost LMN's
+   * matrix too: off unless a test's own --set (applied later) turns them on. */
   if (g_str_equal (args[0], "train"))
     for (const char * const *p = (const char *[]) { "--set", "measures.lmn_per_decade=0", "--set",
-                                                     "measures.local_complexity_per_decade=0", NULL }; *p; p++)
+                                                     "measures.local_complexity_per_decade=0",
+                                                     "--set", "checkpoints.views=0", NULL }; *p; p++)
       g_ptr_array_add (argv, (char *) *p);
+  for (int i = 1; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                &r->out, &r->err, &wait_status, &error));
@@ -368,6 +371,64 @@ test_resume_and_fork (void)
   assert_contains (bad.err, "step 7");
 }
 
+/* the figure of each computed view as CSV text (the data behind it), and what figure said */
+static char *
+figure_csv (const char *run, const char *view, const char *out, char **err)
+{
+  g_auto (Result) r = { 0 };
+  g_autofree char *path = g_build_filename (out, "figure.csv", NULL);
+  char *text = NULL;
+
+  run_cli (&r, (const char *[]) { "figure", run, "--view", view, "--out", path, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_unlink (path);
+  *err = g_steal_pointer (&r.err);
+  return text;
+}
+
+/* figure draws the same data from a step's views file as from the checkpoint alone, and a views
+ * file cut in half is a warning naming it, after which the figure is computed and still right */
+static void
+test_figure_views_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *views = g_build_filename (run, "views", "step-00000012.safetensors", NULL);
+  g_autofree char *stored = NULL;
+  g_auto (Result) t = { 0 };
+  gsize size;
+
+  run_cli (&t, (const char *[]) { "train", "xor2d-relu", "--steps", "12", "--quiet", "--out", run,
+                                  "--set", "checkpoints.per_decade=0",
+                                  "--set", "checkpoints.views=1", NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_true (g_file_get_contents (views, &stored, &size, NULL));
+  for (const char * const *view = (const char *[]) { "regions", "connectivity", "spectrum", NULL };
+       *view != NULL; view++)
+    {
+      g_autofree char *err_a = NULL, *err_b = NULL, *err_c = NULL;
+      g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+      g_assert_true (g_file_set_contents (views, stored, size, NULL));
+      a = figure_csv (run, *view, dir, &err_a);
+      g_assert_cmpstr (err_a, ==, "");
+      g_assert_cmpint (g_unlink (views), ==, 0);
+      b = figure_csv (run, *view, dir, &err_b);
+      g_assert_cmpstr (err_b, ==, "");
+      g_assert_cmpstr (a, ==, b);
+      g_assert_true (g_file_set_contents (views, stored, size / 2, NULL));
+      c = figure_csv (run, *view, dir, &err_c);
+      assert_contains (err_c, "warning");
+      assert_contains (err_c, views);
+      g_assert_cmpstr (c, ==, b);
+    }
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 /* the README's config reference is exactly what `keys --markdown` prints */
 static void
 test_readme_reference_current (void)
@@ -404,5 +465,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/resume-and-fork", test_resume_and_fork);
   g_test_add_func ("/app/cli/readme-reference-current", test_readme_reference_current);
   g_test_add_func ("/app/cli/figure-exports", test_figure_exports);
+  g_test_add_func ("/app/cli/figure-views-file", test_figure_views_file);
   return g_test_run ();
 }

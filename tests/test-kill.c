@@ -8,6 +8,7 @@
 #include "grok-checkpoints.h"
 #include "grok-run-dir.h"
 #include "grok-trainer.h"
+#include "grok-views.h"
 #include "run-helpers.h"
 
 #define EVAL_EVERY 3
@@ -75,6 +76,34 @@ check_checkpoints (const char *dir, const GrokConfig *config)
   return steps->len > 0 ? g_array_index (steps, gint64, steps->len - 1) : -1;
 }
 
+/* every views file (written by a worker thread, killed at any point of it too) reads back whole;
+ * anything else there is a temporary file (a dot name) */
+static guint views_read;
+
+static guint
+check_views (const char *dir)
+{
+  guint n = 0;
+
+  g_autofree char *sub = g_build_filename (dir, "views", NULL);
+  g_autoptr (GDir) listing = g_dir_open (sub, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (sub, name, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GrokViews) views = NULL;
+
+      if (name[0] == '.')
+        continue;
+      views = grok_views_read (path, &error);
+      g_assert_no_error (error);
+      n++;
+    }
+  return n;
+}
+
 /* the folder after a kill; FALSE when the run had not yet got as far as a checkpoint */
 static gboolean
 check_folder (const char *dir)
@@ -91,6 +120,7 @@ check_folder (const char *dir)
   g_assert_no_error (error);
   newest = check_checkpoints (dir, config);
   check_metrics (dir, newest);
+  views_read += check_views (dir);
   opened = grok_run_dir_open (dir, &error);
   g_assert_no_error (error);
   /* a killed process never leaves a damaged file: each write is whole or absent */
@@ -132,6 +162,62 @@ test_kill_anywhere (void)
     }
   g_test_message ("%d kill trials, %d of them while continuing", trials, resumed);
   g_assert_cmpint (resumed, >, 0);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
+static gboolean
+has_views_file (const char *dir)
+{
+  g_autofree char *sub = g_build_filename (dir, "views", NULL);
+  g_autoptr (GDir) listing = g_dir_open (sub, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (name[0] != '.')
+      return TRUE;
+  return FALSE;
+}
+
+/* views files are written by a worker thread while training goes on: killed at any point of
+ * that, a folder holds whole views files only. xor2d-relu's take about 0.1 s, so kills up to
+ * 0.7 s in catch runs that have written some and runs in the middle of writing one. */
+static void
+test_kill_views (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("grok-kill-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (root, "run", NULL);
+  const char *train[] = { "train", "xor2d-relu", "--out", dir, "--force", "--quiet",
+                          "--steps", "100000000", "--set", "train.eval_every=3",
+                          "--set", "checkpoints.every=20",
+                          "--set", "checkpoints.keep=6", "--set", "train.threads=1",
+                          "--set", "measures.complexity_per_decade=0",
+                          "--set", "measures.lmn_per_decade=0",
+                          "--set", "measures.regions_per_decade=0",
+                          "--set", "measures.local_complexity_per_decade=0", NULL };
+  int trials = g_test_slow () ? 60 : 8;
+
+  views_read = 0;
+  for (int t = 0; t <= trials; t++)
+    {
+      GPid pid = spawn (train);
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+      int status;
+
+      g_usleep (g_test_rand_int_range (150 * 1000, 700 * 1000));
+      /* the last trial waits for a first views file, however slow the machine (sanitizers,
+       * load), so that the check below always has files to read */
+      while (t == trials && !has_views_file (dir) && g_get_monotonic_time () < deadline)
+        g_usleep (20 * 1000);
+      kill (pid, SIGKILL);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+      check_folder (dir);
+    }
+  g_test_message ("%d kill trials, %u views files read back whole", trials + 1, views_read);
+  g_assert_cmpuint (views_read, >, 0);
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
     g_assert_cmpint (system (cmd), ==, 0);
@@ -187,6 +273,7 @@ main (int argc, char **argv)
       return g_test_run ();
     }
   g_test_add_func ("/engine/run/kill-anywhere", test_kill_anywhere);
+  g_test_add_func ("/engine/run/kill-views", test_kill_views);
   g_test_add_func ("/app/cli/interrupt-then-resume", test_interrupt);
   return g_test_run ();
 }

@@ -6,16 +6,18 @@
 #include <math.h>
 
 
-#define HOME 1.2        /* the window at rest: [-1.2, 1.2]^2 around the data */
-#define RASTER 320
-/* the connectivity view draws LMN on fewer points than the measure's 1024, to follow a run */
-#define CONNECTIVITY_POINTS 256
+/* the window at rest, the pattern map's side and LMN's points: those of the views files a run
+ * writes, so that a stored file serves the view as first shown */
+#define HOME GROK_VIEWS_HALF
+#define RASTER GROK_VIEWS_RASTER
+#define CONNECTIVITY_POINTS GROK_VIEWS_CONNECTIVITY_POINTS
 
 struct _GrokComputedView
 {
   GtkWidget        parent_instance;
 
   GrokView         view;
+  char            *run_dir;          /* where stored views are looked for, or NULL */
   GrokConfig      *config;
   GrokParams      *params;
   gint64           step;
@@ -37,6 +39,7 @@ G_DEFINE_FINAL_TYPE (GrokComputedView, grok_computed_view, GTK_TYPE_WIDGET)
 typedef struct
 {
   GrokView    view;
+  char       *run_dir;
   GrokConfig *config;
   GrokParams *params;
   gint64      step;
@@ -64,10 +67,45 @@ result_free (Result *r)
 static void
 request_free (Request *r)
 {
+  g_free (r->run_dir);
   grok_config_free (r->config);
   grok_params_free (r->params);
   grok_params_free (r->reference);
   g_free (r);
+}
+
+/* the run's views file for step when it was computed from params; a damaged file only means
+ * computing, as when there is none */
+static GrokViews *
+stored_views (const Request *r, gint64 step, const GrokParams *params)
+{
+  g_autoptr (GError) error = NULL;
+  GrokViews *views;
+
+  if (r->run_dir == NULL)
+    return NULL;
+  views = grok_views_load (r->run_dir, step, r->config, params, &error);
+  if (error != NULL)
+    g_debug ("%s; computing the view instead", error->message);
+  return views;
+}
+
+static GrokSpectraData *
+compute_spectra (const Request *r, GError **error)
+{
+  g_autoptr (GrokSpectraData) spectra = grok_spectra_data_new (NULL, NULL, 0, error);
+  g_autoptr (GrokViews) first = NULL;
+  g_autoptr (GrokViews) views = stored_views (r, r->step, r->params);
+
+  if (r->reference != NULL && r->reference_step != r->step)
+    {
+      first = stored_views (r, r->reference_step, r->reference);
+      if (!grok_spectra_data_append (spectra, r->reference, first, r->reference_step, error))
+        return NULL;
+    }
+  if (!grok_spectra_data_append (spectra, r->params, views, r->step, error))
+    return NULL;
+  return g_steal_pointer (&spectra);
 }
 
 static void
@@ -76,21 +114,27 @@ compute (GTask *task, gpointer source, gpointer task_data, GCancellable *cancell
   Request *r = task_data;
   GError *error = NULL;
   Result *result = g_new0 (Result, 1);
+  g_autoptr (GrokViews) views = NULL;
 
   if (r->view == GROK_VIEW_REGIONS)
-    result->regions = grok_regions_data_new (r->config, r->params, r->x0, r->y0, r->x1, r->y1,
-                                             RASTER, &error);
-  else if (r->view == GROK_VIEW_CONNECTIVITY)
-    result->connectivity = grok_connectivity_data_new (r->config, r->params, CONNECTIVITY_POINTS,
-                                                       &error);
-  else
     {
-      const GrokParams *sets[2] = { r->reference, r->params };
-      gint64 steps[2] = { r->reference_step, r->step };
-      gboolean both = r->reference != NULL && r->reference_step != r->step;
-      result->spectra = grok_spectra_data_new (both ? sets : sets + 1, both ? steps : steps + 1,
-                                               both ? 2 : 1, &error);
+      views = stored_views (r, r->step, r->params);
+      result->regions = grok_regions_data_new_from_views (r->config, views, r->x0, r->y0, r->x1,
+                                                          r->y1, RASTER);
+      if (result->regions == NULL)
+        result->regions = grok_regions_data_new (r->config, r->params, r->x0, r->y0, r->x1,
+                                                 r->y1, RASTER, &error);
     }
+  else if (r->view == GROK_VIEW_CONNECTIVITY)
+    {
+      views = stored_views (r, r->step, r->params);
+      result->connectivity = grok_connectivity_data_new_from_views (views, CONNECTIVITY_POINTS);
+      if (result->connectivity == NULL)
+        result->connectivity = grok_connectivity_data_new (r->config, r->params,
+                                                           CONNECTIVITY_POINTS, &error);
+    }
+  else
+    result->spectra = compute_spectra (r, &error);
   if (error != NULL)
     {
       result_free (result);
@@ -148,6 +192,7 @@ start_request (GrokComputedView *self)
     }
   r = g_new0 (Request, 1);
   r->view = self->view;
+  r->run_dir = g_strdup (self->run_dir);
   r->config = grok_config_copy (self->config);
   r->params = grok_params_copy (self->params);
   r->step = self->step;
@@ -164,6 +209,16 @@ start_request (GrokComputedView *self)
   g_task_set_name (task, "[grokscope] computed view");
   self->busy = TRUE;
   g_task_run_in_thread (task, compute);
+}
+
+void
+grok_computed_view_set_run_dir (GrokComputedView *self, const char *run_dir)
+{
+  g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
+  if (g_strcmp0 (run_dir, self->run_dir) == 0)
+    return;
+  g_free (self->run_dir);
+  self->run_dir = g_strdup (run_dir);
 }
 
 void
@@ -306,6 +361,7 @@ grok_computed_view_finalize (GObject *object)
 {
   GrokComputedView *self = GROK_COMPUTED_VIEW (object);
 
+  g_free (self->run_dir);
   grok_config_free (self->config);
   grok_params_free (self->params);
   grok_params_free (self->reference);

@@ -196,6 +196,7 @@ update_views (GrokWindow *self)
       GrokComputedView *view = g_str_equal (page, "regions") ? self->regions_view
                                : g_str_equal (page, "spectrum") ? self->spectrum_view
                                : self->connectivity_view;
+      grok_computed_view_set_run_dir (view, self->run_dir);
       if (self->first_snapshot != NULL)
         grok_computed_view_set_reference (view, self->first_snapshot->params,
                                           self->first_snapshot->train_step);

@@ -8,9 +8,7 @@
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
-#include "grok-measures.h"
 #include "grok-figure-spectrum.h"
-#include "grok-mlp.h"
 #include "grok-spectrum.h"
 #include "grok-task.h"
 
@@ -43,46 +41,49 @@ grok_view_from_name (const char *name, GrokView *view, GError **error)
 struct _GrokRegionsData
 {
   GrokDataset      *dataset;
-  GrokRegionMap    *exact;
-  guint32          *raster;
+  GrokViewRegions  *regions;
   GrokRegionsFigure figure;
 };
 
-GrokRegionsData *
-grok_regions_data_new (const GrokConfig *config, const GrokParams *params, double x0, double y0,
-                       double x1, double y1, int raster, GError **error)
+/* the figure of regions (taken) with config's data points on top */
+static GrokRegionsData *
+regions_data_wrap (const GrokConfig *config, GrokViewRegions *regions)
 {
-  g_autoptr (GrokRegionsData) data = g_new0 (GrokRegionsData, 1);
-  g_autofree GrokLayerView *layers = NULL;
-  int n_layers;
+  GrokRegionsData *data = g_new0 (GrokRegionsData, 1);
 
-  if (config->task.kind != GROK_TASK_XOR2D)
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
-                   "the regions view needs 2-D inputs: this run's task is not xor2d");
-      return NULL;
-    }
-  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
-  if (layers == NULL)
-    return NULL;
   data->dataset = grok_dataset_new (config);
-  if (grok_layers_are_piecewise_linear (layers, n_layers))
-    data->exact = grok_regions_exact (layers, n_layers, x0, y0, x1, y1, error);
-  else
-    data->raster = grok_regions_raster (layers, n_layers, x0, y0, x1, y1, raster, raster,
-                                        &data->figure.n_patterns, error);
-  if (data->exact == NULL && data->raster == NULL)
-    return NULL;
+  data->regions = regions;
   data->figure = (GrokRegionsFigure) {
-    .x0 = x0, .y0 = y0, .x1 = x1, .y1 = y1,
-    .exact = data->exact, .raster = data->raster, .raster_w = raster, .raster_h = raster,
-    .n_patterns = data->figure.n_patterns,
+    .x0 = regions->x0, .y0 = regions->y0, .x1 = regions->x1, .y1 = regions->y1,
+    .exact = regions->exact, .raster = regions->raster, .raster_w = regions->raster_w,
+    .raster_h = regions->raster_h, .n_patterns = regions->n_patterns,
     .train_x = data->dataset->train_x, .train_y = data->dataset->train_y,
     .n_train = data->dataset->n_train,
     .test_x = data->dataset->test_x, .test_y = data->dataset->test_y,
     .n_test = MIN (data->dataset->n_test, 400),
   };
-  return g_steal_pointer (&data);
+  return data;
+}
+
+GrokRegionsData *
+grok_regions_data_new (const GrokConfig *config, const GrokParams *params, double x0, double y0,
+                       double x1, double y1, int raster, GError **error)
+{
+  GrokViewRegions *regions = grok_view_regions_compute (config, params, x0, y0, x1, y1, raster,
+                                                        error);
+
+  return regions != NULL ? regions_data_wrap (config, regions) : NULL;
+}
+
+GrokRegionsData *
+grok_regions_data_new_from_views (const GrokConfig *config, GrokViews *views, double x0,
+                                  double y0, double x1, double y1, int raster)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  if (views == NULL || views->regions == NULL ||
+      !grok_view_regions_matches (views->regions, x0, y0, x1, y1, raster))
+    return NULL;
+  return regions_data_wrap (config, g_steal_pointer (&views->regions));
 }
 
 void
@@ -91,8 +92,7 @@ grok_regions_data_free (GrokRegionsData *data)
   if (data == NULL)
     return;
   grok_dataset_free (data->dataset);
-  grok_region_map_free (data->exact);
-  g_free (data->raster);
+  grok_view_regions_free (data->regions);
   g_free (data);
 }
 
@@ -104,29 +104,40 @@ grok_regions_data_figure (const GrokRegionsData *data)
 
 struct _GrokConnectivityData
 {
-  GrokLmn *lmn;
-  float   *ordered;   /* L with rows and columns in lmn->order */
+  GrokViewConnectivity *view;
 };
 
 GrokConnectivityData *
 grok_connectivity_data_new (const GrokConfig *config, const GrokParams *params, int max_points,
                             GError **error)
 {
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  GrokViewConnectivity *view = grok_view_connectivity_compute (config, params, max_points, error);
   GrokConnectivityData *data;
-  GrokLmn *lmn = grok_measure_lmn (config, params, dataset, max_points, 0, error);
-  int n;
 
-  if (lmn == NULL)
+  if (view == NULL)
     return NULL;
   data = g_new0 (GrokConnectivityData, 1);
-  data->lmn = lmn;
-  n = lmn->n;
-  data->ordered = g_new (float, (gsize) n * n);
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j < n; j++)
-      data->ordered[(gsize) i * n + j] = lmn->L[(gsize) lmn->order[i] * n + lmn->order[j]];
+  data->view = view;
   return data;
+}
+
+GrokConnectivityData *
+grok_connectivity_data_new_from_views (GrokViews *views, int max_points)
+{
+  GrokConnectivityData *data;
+
+  if (views == NULL || views->connectivity == NULL ||
+      !grok_view_connectivity_matches (views->connectivity, max_points))
+    return NULL;
+  data = g_new0 (GrokConnectivityData, 1);
+  data->view = g_steal_pointer (&views->connectivity);
+  return data;
+}
+
+const GrokViewConnectivity *
+grok_connectivity_data_get_view (const GrokConnectivityData *data)
+{
+  return data->view;
 }
 
 void
@@ -134,31 +145,30 @@ grok_connectivity_data_free (GrokConnectivityData *data)
 {
   if (data == NULL)
     return;
-  grok_lmn_free (data->lmn);
-  g_free (data->ordered);
+  grok_view_connectivity_free (data->view);
   g_free (data);
 }
 
 double
 grok_connectivity_data_lmn (const GrokConnectivityData *data)
 {
-  return data->lmn->lmn;
+  return data->view->lmn;
 }
 
 int
 grok_connectivity_data_points (const GrokConnectivityData *data)
 {
-  return data->lmn->n;
+  return data->view->n;
 }
 
 void
 grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, double height,
                                const GrokConnectivityData *data, const GrokFigureStyle *style)
 {
-  int n = data->lmn->n;
-  cairo_surface_t *surface = grok_heatmap_surface_new_sequential (data->ordered, n, n, 0, 1);
+  int n = data->view->n;
+  cairo_surface_t *surface = grok_heatmap_surface_new_sequential (data->view->ordered, n, n, 0, 1);
   g_autofree char *title = g_strdup_printf ("LMN %.3g: L on %d points, ordered",
-                                            data->lmn->lmn, n);
+                                            data->view->lmn, n);
 
   grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
   cairo_surface_destroy (surface);
@@ -179,27 +189,40 @@ grok_spectra_data_new (const GrokParams * const *params, const gint64 *steps, gu
 
   data->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_spectrum_summary_free);
   data->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  data->names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < n; i++)
-    {
-      GrokSpectrumSummary *summary = grok_spectrum_summary_new (params[i], NULL);
-      if (summary == NULL)
-        {
-          g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
-                       "the weights at step %" G_GINT64_FORMAT " are not finite: no spectrum",
-                       steps[i]);
-          return NULL;
-        }
-      g_ptr_array_add (data->summaries, summary);
-      g_array_append_val (data->steps, steps[i]);
-    }
-  if (n > 0)
-    {
-      GrokSpectrumSummary *first = data->summaries->pdata[0];
-      for (int m = 0; m < first->n_matrices; m++)
-        g_ptr_array_add (data->names, g_strdup (params[0]->tensors[first->matrices[m].tensor].name));
-    }
+    if (!grok_spectra_data_append (data, params[i], NULL, steps[i], error))
+      return NULL;
   return g_steal_pointer (&data);
+}
+
+gboolean
+grok_spectra_data_append (GrokSpectraData *data, const GrokParams *params, GrokViews *views,
+                          gint64 step, GError **error)
+{
+  g_autoptr (GrokSpectrumSummary) summary = NULL;
+  g_autoptr (GPtrArray) names = NULL;
+
+  if (views != NULL && views->spectrum != NULL)
+    {
+      summary = g_steal_pointer (&views->spectrum);
+      names = g_steal_pointer (&views->names);
+    }
+  else
+    summary = grok_view_spectrum_compute (params, step, &names, error);
+  if (summary == NULL)
+    return FALSE;
+  if (data->names == NULL)
+    data->names = g_ptr_array_ref (names);
+  else if (names->len != data->names->len)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_FAILED, "the weights at step %" G_GINT64_FORMAT
+                   " have %u matrices, not %u like the other steps shown", step, names->len,
+                   data->names->len);
+      return FALSE;
+    }
+  g_ptr_array_add (data->summaries, g_steal_pointer (&summary));
+  g_array_append_val (data->steps, step);
+  return TRUE;
 }
 
 void
@@ -209,7 +232,7 @@ grok_spectra_data_free (GrokSpectraData *data)
     return;
   g_ptr_array_unref (data->summaries);
   g_array_unref (data->steps);
-  g_ptr_array_unref (data->names);
+  g_clear_pointer (&data->names, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -217,7 +240,7 @@ void
 grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double height,
                           const GrokSpectraData *data, const GrokFigureStyle *style)
 {
-  guint n = data->names->len, n_steps = data->summaries->len, cols, rows;
+  guint n = data->names ? data->names->len : 0, n_steps = data->summaries->len, cols, rows;
   GrokPalette palette;
 
   grok_figure_style_palette (style, &palette);
@@ -362,12 +385,12 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
       break;
     case GROK_VIEW_CONNECTIVITY:
       {
-        const GrokLmn *lmn = request->connectivity->lmn;
+        const GrokViewConnectivity *c = request->connectivity->view;
         g_string_append (out, "row,col,L\n");
-        for (int i = 0; i < lmn->n; i++)
-          for (int j = 0; j < lmn->n; j++)
-            g_string_append_printf (out, "%d,%d,%.9g\n", lmn->order[i], lmn->order[j],
-                                    request->connectivity->ordered[(gsize) i * lmn->n + j]);
+        for (int i = 0; i < c->n; i++)
+          for (int j = 0; j < c->n; j++)
+            g_string_append_printf (out, "%d,%d,%.9g\n", c->order[i], c->order[j],
+                                    c->ordered[(gsize) i * c->n + j]);
       }
       break;
     default:

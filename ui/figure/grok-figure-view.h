@@ -9,6 +9,7 @@
 #include "grok-figure-regions.h"
 #include "grok-metrics.h"
 #include "grok-params.h"
+#include "grok-views.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,12 @@ GrokRegionsData         *grok_regions_data_new    (const GrokConfig *config,
                                                    const GrokParams *params, double x0,
                                                    double y0, double x1, double y1, int raster,
                                                    GError **error);
+/* the regions stored in views (taken from it) when they show that window as computing with
+ * raster would; NULL otherwise */
+GrokRegionsData         *grok_regions_data_new_from_views (const GrokConfig *config,
+                                                           GrokViews *views, double x0,
+                                                           double y0, double x1, double y1,
+                                                           int raster);
 void                     grok_regions_data_free   (GrokRegionsData *data);
 const GrokRegionsFigure *grok_regions_data_figure (const GrokRegionsData *data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokRegionsData, grok_regions_data_free)
@@ -46,7 +53,11 @@ typedef struct _GrokConnectivityData GrokConnectivityData;
 GrokConnectivityData *grok_connectivity_data_new  (const GrokConfig *config,
                                                    const GrokParams *params, int max_points,
                                                    GError **error);
+/* the matrix stored in views (taken from it) when computing with max_points would give the
+ * same points; NULL otherwise */
+GrokConnectivityData *grok_connectivity_data_new_from_views (GrokViews *views, int max_points);
 void                  grok_connectivity_data_free (GrokConnectivityData *data);
+const GrokViewConnectivity *grok_connectivity_data_get_view (const GrokConnectivityData *data);
 double                grok_connectivity_data_lmn  (const GrokConnectivityData *data);
 int                   grok_connectivity_data_points (const GrokConnectivityData *data);
 /* draw it over (x, y, width, height) */
@@ -59,9 +70,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConnectivityData, grok_connectivity_data_free
 /* what the spectrum view shows: the singular values of every matrix at one or several steps */
 typedef struct _GrokSpectraData GrokSpectraData;
 
-/* params[i] at steps[i], earliest first; NULL with an error when a matrix is not finite */
+/* params[i] at steps[i], earliest first; NULL with an error when a matrix is not finite.
+ * Matrices come in canonical order (names sorted bytewise). */
 GrokSpectraData *grok_spectra_data_new  (const GrokParams * const *params, const gint64 *steps,
                                          guint n, GError **error);
+/* one more step: the spectrum stored in views (taken from it) when views is not NULL and has
+ * one, else computed from params. FALSE with an error when a matrix is not finite or the step
+ * has another number of matrices than those before. */
+gboolean         grok_spectra_data_append (GrokSpectraData *data, const GrokParams *params,
+                                           GrokViews *views, gint64 step, GError **error);
 void             grok_spectra_data_free (GrokSpectraData *data);
 /* one panel per matrix, in a grid */
 void             grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width,

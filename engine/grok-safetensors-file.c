@@ -1,0 +1,85 @@
+/* Safetensors files of typed tensors (a run's views files), read with the checkpoint reader's
+ * checks and kept whole in memory. */
+#include "grok-safetensors.h"
+#include "grok-safetensors-private.h"
+
+#include <string.h>
+
+struct _GrokSafetensorsFile
+{
+  GArray     *tensors;    /* GrokSafetensor, canonical order; names and data owned */
+  GHashTable *metadata;
+};
+
+GrokSafetensorsFile *
+grok_safetensors_file_read (const char *path, GError **error)
+{
+  GrokSafetensorsParsed p = { 0 };
+  GrokSafetensorsFile *file = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (grok_safetensors_parse (path, "file", TRUE, &p, error))
+    {
+      file = g_new0 (GrokSafetensorsFile, 1);
+      file->tensors = g_array_sized_new (FALSE, TRUE, sizeof (GrokSafetensor), p.entries->len);
+      for (guint i = 0; i < p.entries->len; i++)
+        {
+          const GrokSafetensorsEntry *e = &g_array_index (p.entries, GrokSafetensorsEntry, i);
+          /* each tensor in its own allocation, so that it is aligned for its type */
+          GrokSafetensor t = { .name = g_strdup (e->name), .dtype = e->dtype, .ndim = e->ndim,
+                               .data = g_memdup2 (p.contents + 8 + p.header_len + e->begin,
+                                                  e->end - e->begin) };
+
+          memcpy (t.shape, e->shape, sizeof t.shape);
+          g_array_append_val (file->tensors, t);
+        }
+      file->metadata = g_steal_pointer (&p.metadata);
+    }
+  grok_safetensors_parsed_clear (&p);
+  return file;
+}
+
+void
+grok_safetensors_file_free (GrokSafetensorsFile *file)
+{
+  if (file == NULL)
+    return;
+  for (guint i = 0; i < file->tensors->len; i++)
+    {
+      GrokSafetensor *t = &g_array_index (file->tensors, GrokSafetensor, i);
+      g_free ((char *) t->name);
+      g_free ((gpointer) t->data);
+    }
+  g_array_unref (file->tensors);
+  g_hash_table_unref (file->metadata);
+  g_free (file);
+}
+
+GHashTable *
+grok_safetensors_file_get_metadata (GrokSafetensorsFile *file)
+{
+  g_return_val_if_fail (file != NULL, NULL);
+  return file->metadata;
+}
+
+const GrokSafetensor *
+grok_safetensors_file_lookup (GrokSafetensorsFile *file, const char *name)
+{
+  g_return_val_if_fail (file != NULL && name != NULL, NULL);
+  for (guint i = 0; i < file->tensors->len; i++)
+    if (g_str_equal (g_array_index (file->tensors, GrokSafetensor, i).name, name))
+      return &g_array_index (file->tensors, GrokSafetensor, i);
+  return NULL;
+}
+
+gsize
+grok_safetensor_numel (const GrokSafetensor *tensor)
+{
+  gsize n = 1;
+
+  for (int d = 0; d < tensor->ndim; d++)
+    n *= (gsize) tensor->shape[d];
+  return n;
+}

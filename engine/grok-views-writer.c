@@ -1,0 +1,147 @@
+/* The worker thread that writes a run's views files. Computing one can take half a second (LMN's
+ * matrix), which the training thread must not wait for at every checkpoint; and when
+ * checkpoints come faster than that, only the newest one waiting is taken up, so the cost stays
+ * bounded and the checkpoints in between get no views file (a reader computes them). pthread
+ * primitives, as in grok-run.c, so that ThreadSanitizer sees every hand-over. */
+#include "grok-views.h"
+
+#include <glib/gstdio.h>
+#include <pthread.h>
+
+#include "grok-checkpoints.h"
+
+typedef struct
+{
+  GrokConfig *config;
+  GrokParams *params;
+  gint64      step;
+} Job;
+
+struct _GrokViewsWriter
+{
+  char           *run_dir;
+  pthread_mutex_t lock;     /* guards next and quit */
+  pthread_cond_t  cond;
+  Job            *next;     /* the newest job not yet begun, or NULL */
+  gboolean        quit;     /* the worker ends once nothing is waiting */
+  GThread        *thread;   /* NULL when no worker runs */
+};
+
+static void
+job_free (Job *job)
+{
+  if (job == NULL)
+    return;
+  grok_config_free (job->config);
+  grok_params_free (job->params);
+  g_free (job);
+}
+
+/* Weights the views cannot be computed from (not finite) get no file: a reader then computes
+ * and reports the problem itself. A file that cannot be written is only a missing cache, so it
+ * is logged rather than failing the run (the checkpoint beside it has been written). */
+static void
+run_job (GrokViewsWriter *writer, Job *job)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokViews) views = grok_views_compute (job->config, job->params, job->step, &error);
+  g_autofree char *path = grok_views_path (writer->run_dir, job->step);
+  g_autofree char *name = grok_checkpoint_filename (job->step);
+  g_autofree char *checkpoint = g_build_filename (writer->run_dir, "checkpoints", name, NULL);
+
+  if (views == NULL || !grok_views_write (views, path, &error))
+    g_debug ("no views file for step %" G_GINT64_FORMAT ": %s", job->step, error->message);
+  /* the checkpoint may have been thinned while this ran; its views go with it */
+  else if (!g_file_test (checkpoint, G_FILE_TEST_EXISTS))
+    g_unlink (path);
+}
+
+static gpointer
+worker (gpointer data)
+{
+  GrokViewsWriter *writer = data;
+  Job *job;
+
+  pthread_mutex_lock (&writer->lock);
+  for (;;)
+    {
+      while (writer->next == NULL && !writer->quit)
+        pthread_cond_wait (&writer->cond, &writer->lock);
+      if (writer->next == NULL)
+        break;
+      job = g_steal_pointer (&writer->next);
+      pthread_mutex_unlock (&writer->lock);
+      run_job (writer, job);
+      job_free (job);
+      pthread_mutex_lock (&writer->lock);
+    }
+  pthread_mutex_unlock (&writer->lock);
+  return NULL;
+}
+
+GrokViewsWriter *
+grok_views_writer_new (const char *run_dir)
+{
+  GrokViewsWriter *writer = g_new0 (GrokViewsWriter, 1);
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+  writer->run_dir = g_strdup (run_dir);
+  pthread_mutex_init (&writer->lock, NULL);
+  pthread_cond_init (&writer->cond, NULL);
+  return writer;
+}
+
+void
+grok_views_writer_push (GrokViewsWriter *writer, const GrokConfig *config,
+                        const GrokParams *params, gint64 step)
+{
+  Job *job = g_new0 (Job, 1);
+  Job *dropped;
+
+  g_return_if_fail (writer != NULL && config != NULL && params != NULL);
+  job->config = grok_config_copy (config);
+  job->params = grok_params_copy (params);
+  job->step = step;
+  pthread_mutex_lock (&writer->lock);
+  dropped = writer->next;
+  writer->next = job;
+  if (writer->thread == NULL)
+    writer->thread = g_thread_new ("grok-views", worker, writer);
+  pthread_cond_signal (&writer->cond);
+  pthread_mutex_unlock (&writer->lock);
+  job_free (dropped);
+}
+
+void
+grok_views_writer_finish (GrokViewsWriter *writer, gboolean skip_pending)
+{
+  Job *dropped = NULL;
+  GThread *thread;
+
+  g_return_if_fail (writer != NULL);
+  pthread_mutex_lock (&writer->lock);
+  if (skip_pending)
+    dropped = g_steal_pointer (&writer->next);
+  writer->quit = TRUE;
+  thread = g_steal_pointer (&writer->thread);
+  pthread_cond_signal (&writer->cond);
+  pthread_mutex_unlock (&writer->lock);
+  job_free (dropped);
+  if (thread != NULL)
+    g_thread_join (thread);
+  pthread_mutex_lock (&writer->lock);
+  writer->quit = FALSE;
+  pthread_mutex_unlock (&writer->lock);
+}
+
+void
+grok_views_writer_free (GrokViewsWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  grok_views_writer_finish (writer, TRUE);
+  pthread_mutex_destroy (&writer->lock);
+  pthread_cond_destroy (&writer->cond);
+  g_free (writer->run_dir);
+  g_free (writer);
+}

@@ -1,0 +1,269 @@
+/* Computing what the views draw at one step, and deciding whether stored views fit a request. */
+#include "grok-views.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "grok-checkpoints.h"
+#include "grok-error.h"
+#include "grok-measures.h"
+#include "grok-mlp.h"
+#include "grok-task.h"
+
+GrokViewRegions *
+grok_view_regions_compute (const GrokConfig *config, const GrokParams *params, double x0,
+                           double y0, double x1, double y1, int raster, GError **error)
+{
+  g_autoptr (GrokViewRegions) regions = g_new0 (GrokViewRegions, 1);
+  g_autofree GrokLayerView *layers = NULL;
+  int n_layers;
+
+  g_return_val_if_fail (config != NULL && params != NULL && raster > 0, NULL);
+  if (config->task.kind != GROK_TASK_XOR2D)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "the regions view needs 2-D inputs: this run's task is not xor2d");
+      return NULL;
+    }
+  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  if (layers == NULL)
+    return NULL;
+  *regions = (GrokViewRegions) { .x0 = x0, .y0 = y0, .x1 = x1, .y1 = y1 };
+  if (grok_layers_are_piecewise_linear (layers, n_layers))
+    regions->exact = grok_regions_exact (layers, n_layers, x0, y0, x1, y1, error);
+  else
+    {
+      regions->raster = grok_regions_raster (layers, n_layers, x0, y0, x1, y1, raster, raster,
+                                             &regions->n_patterns, error);
+      regions->raster_w = regions->raster_h = raster;
+    }
+  if (regions->exact == NULL && regions->raster == NULL)
+    return NULL;
+  return g_steal_pointer (&regions);
+}
+
+void
+grok_view_regions_free (GrokViewRegions *regions)
+{
+  if (regions == NULL)
+    return;
+  grok_region_map_free (regions->exact);
+  g_free (regions->raster);
+  g_free (regions);
+}
+
+gboolean
+grok_view_regions_matches (const GrokViewRegions *regions, double x0, double y0, double x1,
+                           double y1, int raster)
+{
+  g_return_val_if_fail (regions != NULL, FALSE);
+  /* the window must be the very same numbers: a different window is a different partition */
+  if (regions->x0 != x0 || regions->y0 != y0 || regions->x1 != x1 || regions->y1 != y1)
+    return FALSE;
+  return regions->exact != NULL || (regions->raster_w == raster && regions->raster_h == raster);
+}
+
+GrokViewConnectivity *
+grok_view_connectivity_compute (const GrokConfig *config, const GrokParams *params,
+                                int max_points, GError **error)
+{
+  g_autoptr (GrokDataset) dataset = NULL;
+  g_autoptr (GrokLmn) lmn = NULL;
+  GrokViewConnectivity *c;
+
+  g_return_val_if_fail (config != NULL && params != NULL && max_points > 0, NULL);
+  dataset = grok_dataset_new (config);
+  lmn = grok_measure_lmn (config, params, dataset, max_points, 0, error);
+  if (lmn == NULL)
+    return NULL;
+  c = g_new0 (GrokViewConnectivity, 1);
+  c->n = lmn->n;
+  c->n_inputs = dataset->n_train;
+  c->max_points = max_points;
+  c->lmn = lmn->lmn;
+  c->order = g_memdup2 (lmn->order, sizeof (int) * (gsize) lmn->n);
+  c->ordered = g_new (float, (gsize) lmn->n * lmn->n);
+  for (int i = 0; i < lmn->n; i++)
+    for (int j = 0; j < lmn->n; j++)
+      c->ordered[(gsize) i * lmn->n + j] = (float) lmn->L[(gsize) lmn->order[i] * lmn->n + lmn->order[j]];
+  return c;
+}
+
+void
+grok_view_connectivity_free (GrokViewConnectivity *connectivity)
+{
+  if (connectivity == NULL)
+    return;
+  g_free (connectivity->order);
+  g_free (connectivity->ordered);
+  g_free (connectivity);
+}
+
+gboolean
+grok_view_connectivity_matches (const GrokViewConnectivity *connectivity, int max_points)
+{
+  g_return_val_if_fail (connectivity != NULL, FALSE);
+  /* the same limit draws the same sample; two limits that both take every input agree too */
+  return connectivity->max_points == max_points ||
+         (connectivity->n_inputs <= connectivity->max_points && connectivity->n_inputs <= max_points);
+}
+
+static int
+compare_by_name (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const GrokParams *params = user_data;
+  const GrokMatrixSpectrum *x = a, *y = b;
+
+  return strcmp (params->tensors[x->tensor].name, params->tensors[y->tensor].name);
+}
+
+GrokSpectrumSummary *
+grok_view_spectrum_compute (const GrokParams *params, gint64 step, GPtrArray **names,
+                            GError **error)
+{
+  g_autoptr (GrokSpectrumSummary) summary = NULL;
+  g_autofree int *position = NULL;
+
+  g_return_val_if_fail (params != NULL && names != NULL, NULL);
+  summary = grok_spectrum_summary_new (params, NULL);
+  if (summary == NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                   "the weights at step %" G_GINT64_FORMAT " are not finite: no spectrum", step);
+      return NULL;
+    }
+  g_qsort_with_data (summary->matrices, summary->n_matrices, sizeof (GrokMatrixSpectrum),
+                     compare_by_name, (gpointer) params);
+  position = g_new (int, MAX (params->n_tensors, 1));
+  for (int c = 0; c < params->n_tensors; c++)
+    position[params->canonical[c]] = c;
+  *names = g_ptr_array_new_with_free_func (g_free);
+  for (int m = 0; m < summary->n_matrices; m++)
+    {
+      g_ptr_array_add (*names, g_strdup (params->tensors[summary->matrices[m].tensor].name));
+      summary->matrices[m].tensor = position[summary->matrices[m].tensor];
+    }
+  return g_steal_pointer (&summary);
+}
+
+char *
+grok_params_sha256 (const GrokParams *params)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_return_val_if_fail (params != NULL && params->canonical != NULL, NULL);
+  for (int c = 0; c < params->n_tensors; c++)
+    {
+      const GrokTensor *t = &params->tensors[params->canonical[c]];
+      gint32 shape[GROK_MAX_DIMS] = { 0 };
+
+      for (int d = 0; d < t->ndim; d++)
+        shape[d] = GINT32_TO_LE (t->shape[d]);
+      g_checksum_update (sum, (const guchar *) t->name, strlen (t->name) + 1);
+      g_checksum_update (sum, (const guchar *) shape, sizeof shape);
+      g_checksum_update (sum, (const guchar *) (params->data + t->offset), t->numel * sizeof (float));
+    }
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+char *
+grok_views_config_sha256 (const GrokConfig *config)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  guint n_keys;
+  const GrokConfigKey *keys = grok_config_keys (&n_keys);
+
+  g_return_val_if_fail (config != NULL, NULL);
+  for (guint i = 0; i < n_keys; i++)
+    if (g_str_has_prefix (keys[i].key, "task.") || g_str_has_prefix (keys[i].key, "model."))
+      {
+        g_autofree char *value = grok_config_get_text (config, &keys[i]);
+        g_string_append_printf (text, "%s=%s\n", keys[i].key, value);
+      }
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, (gssize) text->len);
+}
+
+GrokViews *
+grok_views_compute (const GrokConfig *config, const GrokParams *params, gint64 step,
+                    GError **error)
+{
+  g_autoptr (GrokViews) views = g_new0 (GrokViews, 1);
+  double h = GROK_VIEWS_HALF;
+
+  g_return_val_if_fail (config != NULL && params != NULL, NULL);
+  views->step = step;
+  views->spectrum = grok_view_spectrum_compute (params, step, &views->names, error);
+  if (views->spectrum == NULL)
+    return NULL;
+  if (grok_measure_applies (GROK_MEASURE_REGIONS, config))
+    {
+      views->regions = grok_view_regions_compute (config, params, -h, -h, h, h,
+                                                  GROK_VIEWS_RASTER, error);
+      if (views->regions == NULL)
+        return NULL;
+    }
+  if (grok_measure_applies (GROK_MEASURE_LMN, config))
+    {
+      views->connectivity = grok_view_connectivity_compute (config, params,
+                                                            GROK_VIEWS_CONNECTIVITY_POINTS, error);
+      if (views->connectivity == NULL)
+        return NULL;
+    }
+  views->params_sha256 = grok_params_sha256 (params);
+  views->config_sha256 = grok_views_config_sha256 (config);
+  return g_steal_pointer (&views);
+}
+
+void
+grok_views_free (GrokViews *views)
+{
+  if (views == NULL)
+    return;
+  grok_spectrum_summary_free (views->spectrum);
+  g_clear_pointer (&views->names, g_ptr_array_unref);
+  grok_view_regions_free (views->regions);
+  grok_view_connectivity_free (views->connectivity);
+  g_free (views->params_sha256);
+  g_free (views->config_sha256);
+  g_free (views);
+}
+
+gboolean
+grok_views_match (const GrokViews *views, const GrokConfig *config, const GrokParams *params)
+{
+  g_autofree char *p = NULL;
+  g_autofree char *c = NULL;
+
+  g_return_val_if_fail (views != NULL && config != NULL && params != NULL, FALSE);
+  p = grok_params_sha256 (params);
+  c = grok_views_config_sha256 (config);
+  return g_strcmp0 (p, views->params_sha256) == 0 && g_strcmp0 (c, views->config_sha256) == 0;
+}
+
+char *
+grok_views_path (const char *run_dir, gint64 step)
+{
+  g_autofree char *name = grok_checkpoint_filename (step);
+
+  g_return_val_if_fail (run_dir != NULL, NULL);
+  return g_build_filename (run_dir, "views", name, NULL);
+}
+
+GrokViews *
+grok_views_load (const char *run_dir, gint64 step, const GrokConfig *config,
+                 const GrokParams *params, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GrokViews) views = NULL;
+
+  g_return_val_if_fail (run_dir != NULL && config != NULL && params != NULL, NULL);
+  path = grok_views_path (run_dir, step);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  views = grok_views_read (path, error);
+  if (views == NULL)
+    return NULL;
+  if (views->step != step || !grok_views_match (views, config, params))
+    return NULL;
+  return g_steal_pointer (&views);
+}

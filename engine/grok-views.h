@@ -1,0 +1,130 @@
+/* What the computed views draw at one step of a run (the singular values of every matrix, the
+ * linear regions of an xor2d MLP, LMN's connectivity matrix), computed from the weights or read
+ * back from RUN_DIR/views/step-NNNNNNNN.safetensors. A run writes that file beside each of its
+ * checkpoints so that looking at an old step does not redo the work; a reader uses it only when
+ * it was computed from the same weights and task and model settings, and with the same window
+ * or number of points, and computes otherwise. */
+#pragma once
+
+#include <glib.h>
+
+#include "grok-config.h"
+#include "grok-params.h"
+#include "grok-regions.h"
+#include "grok-spectrum.h"
+
+G_BEGIN_DECLS
+
+/* the version written to __metadata__ "format_version"; a file of another version is not used */
+#define GROK_VIEWS_FORMAT_VERSION 1
+/* the regions view's window at rest is [-HALF, HALF]^2 around the data */
+#define GROK_VIEWS_HALF 1.2
+/* the side of the pattern map drawn for smooth activations */
+#define GROK_VIEWS_RASTER 320
+/* the connectivity view draws LMN on fewer points than the measure's 1024, to follow a run */
+#define GROK_VIEWS_CONNECTIVITY_POINTS 256
+
+/* the regions view's data: the exact partition when every activation is piecewise linear,
+ * otherwise a (raster_h, raster_w) map of pattern ids, row 0 at y0 */
+typedef struct
+{
+  double         x0, y0, x1, y1;
+  GrokRegionMap *exact;
+  guint32       *raster;
+  int            raster_w, raster_h, n_patterns;
+} GrokViewRegions;
+
+/* raster: the side of the pattern map, used for smooth activations only */
+GrokViewRegions *grok_view_regions_compute (const GrokConfig *config, const GrokParams *params,
+                                            double x0, double y0, double x1, double y1,
+                                            int raster, GError **error);
+void             grok_view_regions_free    (GrokViewRegions *regions);
+/* TRUE when regions show the window (x0, y0, x1, y1) as computing with raster would */
+gboolean         grok_view_regions_matches (const GrokViewRegions *regions, double x0, double y0,
+                                            double x1, double y1, int raster);
+
+/* the connectivity view's data: LMN's matrix L with rows and columns in order, so that points
+ * on the same linear map sit together */
+typedef struct
+{
+  int     n;           /* points used: MIN (n_inputs, max_points) */
+  int     n_inputs;    /* training inputs the points were drawn from */
+  int     max_points;  /* the limit asked for */
+  double  lmn;
+  int    *order;       /* (n): row i of ordered is point order[i] */
+  float  *ordered;     /* (n, n) */
+} GrokViewConnectivity;
+
+/* NULL with an error when LMN does not apply (not an MLP) */
+GrokViewConnectivity *grok_view_connectivity_compute (const GrokConfig *config,
+                                                      const GrokParams *params, int max_points,
+                                                      GError **error);
+void                  grok_view_connectivity_free    (GrokViewConnectivity *connectivity);
+/* TRUE when computing with max_points would give the same points */
+gboolean              grok_view_connectivity_matches (const GrokViewConnectivity *connectivity,
+                                                      int max_points);
+
+/* the singular values of every 2-D tensor in canonical order (names sorted bytewise), so that
+ * the same weights give the same summary however the model orders them; a matrix's tensor
+ * field is its position in canonical order. names (char *, one per matrix) goes to *names.
+ * NULL with an error naming the step when a matrix is not finite. */
+GrokSpectrumSummary *grok_view_spectrum_compute (const GrokParams *params, gint64 step,
+                                                 GPtrArray **names, GError **error);
+
+typedef struct
+{
+  gint64                step;
+  GrokSpectrumSummary  *spectrum;
+  GPtrArray            *names;         /* char *, the name of each spectrum matrix */
+  GrokViewRegions      *regions;       /* NULL when the regions view does not apply */
+  GrokViewConnectivity *connectivity;  /* NULL when the connectivity view does not apply */
+  char                 *params_sha256; /* of the weights they were computed from */
+  char                 *config_sha256; /* of the task and model settings */
+} GrokViews;
+
+/* everything the views need at step, with the views' default window and point count */
+GrokViews *grok_views_compute (const GrokConfig *config, const GrokParams *params, gint64 step,
+                               GError **error);
+void       grok_views_free    (GrokViews *views);
+/* TRUE when views were computed from params under config's task and model settings */
+gboolean   grok_views_match   (const GrokViews *views, const GrokConfig *config,
+                               const GrokParams *params);
+
+/* SHA-256 of the tensors' names, shapes and values in canonical order */
+char      *grok_params_sha256 (const GrokParams *params);
+/* SHA-256 of config's task.* and model.* settings: what the views depend on besides weights */
+char      *grok_views_config_sha256 (const GrokConfig *config);
+
+/* RUN_DIR/views/step-NNNNNNNN.safetensors */
+char      *grok_views_path    (const char *run_dir, gint64 step);
+/* write atomically (temp file and rename), creating the views folder when needed */
+gboolean   grok_views_write   (const GrokViews *views, const char *path, GError **error);
+/* every field checked; GROK_ERROR_CORRUPT or GROK_ERROR_IO naming path */
+GrokViews *grok_views_read    (const char *path, GError **error);
+/* the views stored for step in run_dir when they were computed from params under config; NULL
+ * without an error when there is no file or it is for other weights or settings, NULL with an
+ * error naming the file when it cannot be read */
+GrokViews *grok_views_load    (const char *run_dir, gint64 step, const GrokConfig *config,
+                               const GrokParams *params, GError **error);
+
+/* A worker thread writing the views files of a run's checkpoints. A job pushed while another is
+ * computed waits; a newer push replaces a job still waiting (that checkpoint gets no file). A
+ * views file whose checkpoint is gone by the time it is written is removed again. */
+typedef struct _GrokViewsWriter GrokViewsWriter;
+
+GrokViewsWriter *grok_views_writer_new    (const char *run_dir);
+/* config and params are copied */
+void             grok_views_writer_push   (GrokViewsWriter *writer, const GrokConfig *config,
+                                           const GrokParams *params, gint64 step);
+/* wait for the job being computed and, unless skip_pending, for the one waiting; the writer
+ * takes jobs again afterwards */
+void             grok_views_writer_finish (GrokViewsWriter *writer, gboolean skip_pending);
+/* finish, dropping a job still waiting, and free */
+void             grok_views_writer_free   (GrokViewsWriter *writer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViewRegions, grok_view_regions_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViewConnectivity, grok_view_connectivity_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViews, grok_views_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViewsWriter, grok_views_writer_free)
+
+G_END_DECLS
