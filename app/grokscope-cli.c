@@ -492,25 +492,8 @@ load_views (const char *run_dir, gint64 step, const GrokConfig *config, const Gr
   return views;
 }
 
-/* the spectra of first (at first_step; NULL for none) and params (at step), stored or computed */
-static GrokSpectraData *
-figure_spectra (const char *run_dir, const GrokConfig *config, const GrokParams *first,
-                gint64 first_step, const GrokParams *params, gint64 step, GError **error)
-{
-  g_autoptr (GrokSpectraData) spectra = grok_spectra_data_new (NULL, NULL, 0, error);
-  g_autoptr (GrokViews) first_views = NULL;
-  g_autoptr (GrokViews) views = load_views (run_dir, step, config, params);
-
-  if (first != NULL && first_step != step)
-    {
-      first_views = load_views (run_dir, first_step, config, first);
-      if (!grok_spectra_data_append (spectra, first, first_views, first_step, error))
-        return NULL;
-    }
-  if (!grok_spectra_data_append (spectra, params, views, step, error))
-    return NULL;
-  return g_steal_pointer (&spectra);
-}
+/* the spectrum figure overlays this many stored checkpoints before the step drawn */
+#define SPECTRUM_EARLIER 4
 
 static int
 cmd_figure (int argc, char **argv)
@@ -605,13 +588,16 @@ cmd_figure (int argc, char **argv)
     }
   if (view == GROK_VIEW_SPECTRUM)
     {
-      gint64 first_step = 0;
+      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
       params = load_checkpoint (run_dir, step, &shown_step, &error);
       if (params == NULL)
         return fail (error->message);
-      /* the first checkpoint overlaid, as the app shows the run's start */
-      first = load_checkpoint (run_dir, 0, &first_step, NULL);
-      spectra = figure_spectra (run_dir, config, first, first_step, params, shown_step, &error);
+      /* earlier checkpoints overlaid (the first and log-spaced ones), as the app shows them */
+      spectra = grok_spectra_data_new_for_run (run_dir, config, params, shown_step,
+                                               SPECTRUM_EARLIER, warnings, &error);
+      for (guint i = 0; i < warnings->len; i++)
+        fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
+                 "instead\n", (const char *) warnings->pdata[i]);
       if (spectra == NULL)
         return fail (error->message);
       request.spectra = spectra;

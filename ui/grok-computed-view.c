@@ -11,6 +11,8 @@
 #define HOME GROK_VIEWS_HALF
 #define RASTER GROK_VIEWS_RASTER
 #define CONNECTIVITY_POINTS GROK_VIEWS_CONNECTIVITY_POINTS
+/* the spectrum overlays this many stored checkpoints before the step shown */
+#define SPECTRUM_EARLIER 4
 
 struct _GrokComputedView
 {
@@ -90,13 +92,26 @@ stored_views (const Request *r, gint64 step, const GrokParams *params)
   return views;
 }
 
+/* a run with a folder: its stored checkpoints before the step overlaid (the first and
+ * log-spaced ones); without one, the reference (the run's start) and the step */
 static GrokSpectraData *
 compute_spectra (const Request *r, GError **error)
 {
-  g_autoptr (GrokSpectraData) spectra = grok_spectra_data_new (NULL, NULL, 0, error);
+  g_autoptr (GrokSpectraData) spectra = NULL;
   g_autoptr (GrokViews) first = NULL;
-  g_autoptr (GrokViews) views = stored_views (r, r->step, r->params);
+  g_autoptr (GrokViews) views = NULL;
 
+  if (r->run_dir != NULL)
+    {
+      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+      spectra = grok_spectra_data_new_for_run (r->run_dir, r->config, r->params, r->step,
+                                               SPECTRUM_EARLIER, warnings, error);
+      for (guint i = 0; i < warnings->len; i++)
+        g_debug ("%s; computing the view instead", (const char *) warnings->pdata[i]);
+      return g_steal_pointer (&spectra);
+    }
+  spectra = grok_spectra_data_new (NULL, NULL, 0, error);
+  views = stored_views (r, r->step, r->params);
   if (r->reference != NULL && r->reference_step != r->step)
     {
       first = stored_views (r, r->reference_step, r->reference);

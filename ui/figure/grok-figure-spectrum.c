@@ -39,5 +39,7 @@ grok_figure_spectrum_draw (cairo_t *cr, double x, double y, double width, double
   plot.series = series;
   plot.n_series = n_spectra;
   plot.empty_text = "no singular values";
+  /* several steps' entropies and ranks would hide the curves they describe */
+  plot.legend_outside = n_spectra > 2;
   grok_plot_draw (cr, x, y, width, height, &plot, style, geometry_out);
 }

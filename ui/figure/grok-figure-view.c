@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
@@ -223,6 +224,86 @@ grok_spectra_data_append (GrokSpectraData *data, const GrokParams *params, GrokV
   g_ptr_array_add (data->summaries, g_steal_pointer (&summary));
   g_array_append_val (data->steps, step);
   return TRUE;
+}
+
+/* the stored steps before `step` a run's spectrum figure overlays: its first checkpoint, then
+ * up to max - 1 more spread evenly in log(1 + step) between that and `step` */
+static GArray *
+earlier_checkpoints (const char *run_dir, gint64 step, guint max)
+{
+  g_autoptr (GArray) all = grok_checkpoints_list (run_dir, NULL);
+  GArray *chosen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 first;
+  double lo, hi;
+
+  if (all == NULL || all->len == 0 || max == 0 || g_array_index (all, gint64, 0) >= step)
+    return chosen;
+  first = g_array_index (all, gint64, 0);
+  g_array_append_val (chosen, first);
+  lo = log1p ((double) first);
+  hi = log1p ((double) step);
+  for (guint k = 1; k < max; k++)
+    {
+      double target = lo + (hi - lo) * k / max, best_d = INFINITY;
+      gint64 best = -1, last = g_array_index (chosen, gint64, chosen->len - 1);
+      for (guint i = 0; i < all->len; i++)
+        {
+          gint64 s = g_array_index (all, gint64, i);
+          double d = fabs (log1p ((double) s) - target);
+          if (s > last && s < step && d < best_d)
+            best_d = d, best = s;
+        }
+      if (best >= 0)
+        g_array_append_val (chosen, best);
+    }
+  return chosen;
+}
+
+/* one step's spectra from its views file when that matches, else from its checkpoint */
+static gboolean
+append_stored (GrokSpectraData *data, const char *run_dir, const GrokConfig *config, gint64 step,
+               GPtrArray *warnings, GError **error)
+{
+  g_autofree char *name = grok_checkpoint_filename (step);
+  g_autofree char *path = g_build_filename (run_dir, "checkpoints", name, NULL);
+  g_autoptr (GrokParams) params = grok_checkpoint_read_model (path, error);
+  g_autoptr (GrokViews) views = NULL;
+  g_autoptr (GError) views_error = NULL;
+
+  if (params == NULL)
+    return FALSE;
+  views = grok_views_load (run_dir, step, config, params, &views_error);
+  if (views_error != NULL && warnings != NULL)
+    g_ptr_array_add (warnings, g_strdup (views_error->message));
+  return grok_spectra_data_append (data, params, views, step, error);
+}
+
+GrokSpectraData *
+grok_spectra_data_new_for_run (const char *run_dir, const GrokConfig *config,
+                               const GrokParams *params, gint64 step, guint max_earlier,
+                               GPtrArray *warnings, GError **error)
+{
+  g_autoptr (GrokSpectraData) data = grok_spectra_data_new (NULL, NULL, 0, error);
+  g_autoptr (GArray) earlier = NULL;
+  g_autoptr (GrokViews) views = NULL;
+  g_autoptr (GError) views_error = NULL;
+
+  g_return_val_if_fail (config != NULL && params != NULL, NULL);
+
+  if (run_dir != NULL)
+    {
+      earlier = earlier_checkpoints (run_dir, step, max_earlier);
+      for (guint i = 0; i < earlier->len; i++)
+        if (!append_stored (data, run_dir, config, g_array_index (earlier, gint64, i), warnings,
+                            error))
+          return NULL;
+      views = grok_views_load (run_dir, step, config, params, &views_error);
+      if (views_error != NULL && warnings != NULL)
+        g_ptr_array_add (warnings, g_strdup (views_error->message));
+    }
+  if (!grok_spectra_data_append (data, params, views, step, error))
+    return NULL;
+  return g_steal_pointer (&data);
 }
 
 void

@@ -80,6 +80,7 @@ typedef struct
   double      u;          /* one point in device units */
   double      fs;         /* the font size in device units */
   double      panel_x;    /* the left edge of the plot's rectangle */
+  gboolean    legend_outside;  /* the layout left room for the legend right of the data */
   GrokTicks   xt, yt;
 } GrokPlotCtx;
 
@@ -97,6 +98,26 @@ grok_plot_left_needed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
     max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
   return pad + max_w + tick + 0.5 * pad
          + (plot->y_label != NULL ? grok_figure_text_height (cr) * 1.3 + pad : 0);
+}
+
+/* the width of the legend box at its full text size; 0 without one */
+static double
+grok_plot_legend_width (cairo_t *cr, const GrokPlotCtx *c, const GrokPlot *plot)
+{
+  double sample = 1.8 * c->fs, pad = 0.45 * c->fs, text_w = 0;
+  guint n = 0;
+
+  if (plot->hide_legend)
+    return 0;
+  grok_figure_set_font (cr, c->style, c->style->font_size * 0.9, FALSE);
+  for (guint s = 0; s < plot->n_series; s++)
+    if (plot->series[s].label != NULL)
+      {
+        text_w = MAX (text_w, grok_figure_text_width (cr, plot->series[s].label));
+        n++;
+      }
+  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+  return n ? pad + sample + pad + text_w + pad : 0;
 }
 
 /* margins from what will be drawn in them; fills the data area of g */
@@ -123,6 +144,17 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
   if (c->xt.labels->len > 0)
     last_w = grok_figure_text_width (cr, g_ptr_array_index (c->xt.labels, c->xt.labels->len - 1));
   right = MAX (pad * 1.5, 0.5 * last_w + 0.5 * pad);
+  /* a legend beside the data needs the data area to keep at least half the panel */
+  c->legend_outside = FALSE;
+  if (plot->legend_outside)
+    {
+      double lw = grok_plot_legend_width (cr, c, plot);
+      if (lw > 0 && width - left - right - lw - pad >= 0.5 * width)
+        {
+          right += lw + pad;
+          c->legend_outside = TRUE;
+        }
+    }
   c->panel_x = x;
   g->left = x + left;
   g->top = y + top;
@@ -437,24 +469,34 @@ grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
     return;
   box_w = pad + sample + pad + text_w + pad;
   box_h = n * row_h + pad;
-  /* a legend wider or taller than a small panel's data area: smaller text, down to 60% */
-  fit = MIN ((g->width - 2 * inset) / box_w, (g->height - 2 * inset) / box_h);
-  if (fit < 1)
+  if (c->legend_outside)
     {
-      fit = MAX (fit, 0.6);
-      grok_figure_set_font (cr, c->style, c->style->font_size * 0.9 * fit, FALSE);
-      sample *= fit, pad *= fit, row_h *= fit, text_w *= fit;
-      box_w = pad + sample + pad + text_w + pad;
-      box_h = n * row_h + pad;
+      best_x = g->left + g->width + 0.6 * c->fs;
+      best_y = g->top;
     }
-  /* corners in order of preference: top right, top left, bottom right, bottom left */
-  for (guint corner = 0; corner < 4; corner++)
+  else
     {
-      double bx = corner % 2 == 0 ? g->left + g->width - inset - box_w : g->left + inset;
-      double by = corner < 2 ? g->top + inset : g->top + g->height - inset - box_h;
-      guint hits = grok_plot_points_in_box (plot, g, bx, by, bx + box_w, by + box_h);
-      if (hits < best)
-        best = hits, best_x = bx, best_y = by;
+      /* a legend wider or taller than a small panel's data area, or covering more than a
+       * quarter of it: smaller text, down to 60% */
+      fit = MIN ((g->width - 2 * inset) / box_w, (g->height - 2 * inset) / box_h);
+      fit = MIN (fit, sqrt (0.25 * g->width * g->height / (box_w * box_h)));
+      if (fit < 1)
+        {
+          fit = MAX (fit, 0.6);
+          grok_figure_set_font (cr, c->style, c->style->font_size * 0.9 * fit, FALSE);
+          sample *= fit, pad *= fit, row_h *= fit, text_w *= fit;
+          box_w = pad + sample + pad + text_w + pad;
+          box_h = n * row_h + pad;
+        }
+      /* corners in order of preference: top right, top left, bottom right, bottom left */
+      for (guint corner = 0; corner < 4; corner++)
+        {
+          double bx = corner % 2 == 0 ? g->left + g->width - inset - box_w : g->left + inset;
+          double by = corner < 2 ? g->top + inset : g->top + g->height - inset - box_h;
+          guint hits = grok_plot_points_in_box (plot, g, bx, by, bx + box_w, by + box_h);
+          if (hits < best)
+            best = hits, best_x = bx, best_y = by;
+        }
     }
   cairo_rectangle (cr, best_x, best_y, box_w, box_h);
   grok_figure_set_color (cr, (GrokRgba) { c->palette.background.r, c->palette.background.g,

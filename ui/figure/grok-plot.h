@@ -62,6 +62,8 @@ typedef struct
   const char * const *marker_labels;         /* n_markers strings, NULL entries allowed */
   guint         n_markers;
   gboolean      hide_legend;
+  gboolean      legend_outside;              /* right of the data area, when the panel is wide
+                                              * enough for both; inside it otherwise */
   const char   *empty_text;                  /* shown when no series has a drawable point */
   double        min_left;                    /* device units of room left of the data area at
                                               * least: lines up panels stacked in a column */
