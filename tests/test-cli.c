@@ -429,6 +429,49 @@ test_figure_views_file (void)
   }
 }
 
+/* the spectrum figure overlays the run's first checkpoint, three stored ones between and the
+ * step drawn: five distinct steps, each one a checkpoint of the run, spread over the decades */
+static void
+test_figure_spectrum_overlay (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *csv = NULL, *err = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GArray) steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto (Result) t = { 0 };
+
+  run_cli (&t, (const char *[]) { "train", "xor2d-relu", "--steps", "300", "--quiet", "--out", run,
+                                  "--set", "checkpoints.views=0", NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  csv = figure_csv (run, "spectrum", dir, &err);
+  lines = g_strsplit (csv, "\n", -1);
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      gint64 step = g_ascii_strtoll (lines[i], NULL, 10);
+      if (steps->len == 0 || g_array_index (steps, gint64, steps->len - 1) != step)
+        g_array_append_val (steps, step);
+    }
+  g_assert_cmpuint (steps->len, ==, 5);
+  g_assert_cmpint (g_array_index (steps, gint64, 0), ==, 0);
+  g_assert_cmpint (g_array_index (steps, gint64, 4), ==, 300);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("step-%08" G_GINT64_FORMAT ".safetensors",
+                                               g_array_index (steps, gint64, i));
+      g_autofree char *path = g_build_filename (run, "checkpoints", name, NULL);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      if (i > 0)
+        g_assert_cmpint (g_array_index (steps, gint64, i), >, g_array_index (steps, gint64, i - 1));
+    }
+  /* log-spaced, not bunched at the start: one of the middle three is past step 30 */
+  g_assert_cmpint (g_array_index (steps, gint64, 3), >, 30);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 /* the README's config reference is exactly what `keys --markdown` prints */
 static void
 test_readme_reference_current (void)
@@ -466,5 +509,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/readme-reference-current", test_readme_reference_current);
   g_test_add_func ("/app/cli/figure-exports", test_figure_exports);
   g_test_add_func ("/app/cli/figure-views-file", test_figure_views_file);
+  g_test_add_func ("/app/cli/figure-spectrum-overlay", test_figure_spectrum_overlay);
   return g_test_run ();
 }

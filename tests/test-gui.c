@@ -373,7 +373,7 @@ test_xor2d_weights_and_regions (void)
     g_autoptr (GError) error = NULL;
     GrokSnapshot *snap = grok_window_get_snapshot (window);
 
-    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", dir, 3.5, 3.5, 150, 8,
+    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", NULL, dir, 3.5, 3.5, 150, 8,
                                              GROK_SCHEME_PRINT, written, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (written->len, ==, 5 * 4 + 1);

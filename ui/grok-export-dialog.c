@@ -18,7 +18,7 @@ view_applies (GrokSnapshot *snapshot, GrokView view)
 
 gboolean
 grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *run_name,
-                           const char *path, double width_in, double height_in, double dpi,
+                           const char *run_dir, const char *path, double width_in, double height_in, double dpi,
                            double font_size, GrokColorScheme scheme, GError **error)
 {
   GrokFigureRequest request;
@@ -52,8 +52,8 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
     }
   if (view == GROK_VIEW_SPECTRUM)
     {
-      const GrokParams *sets[1] = { snapshot->params };
-      spectra = grok_spectra_data_new (sets, &snapshot->train_step, 1, error);
+      spectra = grok_spectra_data_new_for_run (run_dir, snapshot->config, snapshot->params,
+                                               snapshot->train_step, 4, NULL, error);
       if (spectra == NULL)
         return FALSE;
       request.spectra = spectra;
@@ -62,7 +62,8 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
 }
 
 gboolean
-grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const char *folder,
+grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const char *run_dir,
+                          const char *folder,
                           double width_in, double height_in, double dpi, double font_size,
                           GrokColorScheme scheme, GPtrArray *written, GError **error)
 {
@@ -82,7 +83,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
                                                    grok_view_name (v), snapshot->train_step,
                                                    formats[f]);
           g_autofree char *path = g_build_filename (folder, name, NULL);
-          if (!grok_export_snapshot_view (snapshot, v, run_name, path, width_in, height_in, dpi,
+          if (!grok_export_snapshot_view (snapshot, v, run_name, run_dir, path, width_in, height_in, dpi,
                                           font_size, scheme, error))
             return FALSE;
           if (written != NULL)
@@ -104,6 +105,7 @@ typedef struct
   GrokView        view;
   gboolean        all;
   char           *run_name;
+  char           *run_dir;
   char           *path;
   double          width_in, height_in, dpi, font_size;
   GrokColorScheme scheme;
@@ -115,6 +117,7 @@ job_free (Job *job)
 {
   grok_snapshot_unref (job->snapshot);
   g_free (job->run_name);
+  g_free (job->run_dir);
   g_free (job->path);
   g_clear_weak_pointer (&job->toasts);
   g_free (job);
@@ -126,9 +129,9 @@ run_job (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
   Job *job = data;
   GError *error = NULL;
   gboolean ok = job->all
-    ? grok_export_snapshot_all (job->snapshot, job->run_name, job->path, job->width_in,
+    ? grok_export_snapshot_all (job->snapshot, job->run_name, job->run_dir, job->path, job->width_in,
                                 job->height_in, job->dpi, job->font_size, job->scheme, NULL, &error)
-    : grok_export_snapshot_view (job->snapshot, job->view, job->run_name, job->path,
+    : grok_export_snapshot_view (job->snapshot, job->view, job->run_name, job->run_dir, job->path,
                                  job->width_in, job->height_in, job->dpi, job->font_size,
                                  job->scheme, &error);
   if (ok)
@@ -165,7 +168,7 @@ scheme_from_settings (GSettings *settings)
 
 static Job *
 job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, GrokView view,
-         const char *run_name, GError **error)
+         const char *run_name, const char *run_dir, GError **error)
 {
   Job *job = g_new0 (Job, 1);
   g_autofree char *size = g_settings_get_string (settings, "export-size");
@@ -179,6 +182,7 @@ job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, G
   job->snapshot = grok_snapshot_ref (snapshot);
   job->view = view;
   job->run_name = g_strdup (run_name);
+  job->run_dir = g_strdup (run_dir);
   job->font_size = g_settings_get_double (settings, "export-font-size");
   job->scheme = scheme_from_settings (settings);
   g_set_weak_pointer (&job->toasts, toasts);
@@ -240,6 +244,7 @@ typedef struct
   GrokView         view;
   gboolean         all;
   char            *run_name;
+  char            *run_dir;
   GtkWidget       *size_row;
 } Options;
 
@@ -249,6 +254,7 @@ options_free (Options *o)
   g_object_unref (o->settings);
   grok_snapshot_unref (o->snapshot);
   g_free (o->run_name);
+  g_free (o->run_dir);
   g_free (o);
 }
 
@@ -260,7 +266,8 @@ on_options_response (AdwMessageDialog *dialog, const char *response, Options *o)
 
   if (g_str_equal (response, "export"))
     {
-      job = job_new (o->settings, o->toasts, o->snapshot, o->view, o->run_name, &error);
+      job = job_new (o->settings, o->toasts, o->snapshot, o->view, o->run_name, o->run_dir,
+                     &error);
       if (job == NULL)
         adw_toast_overlay_add_toast (o->toasts, adw_toast_new (error->message));
       else
@@ -313,7 +320,8 @@ number_row (GSettings *settings, const char *key, const char *title, double lo, 
 
 static void
 show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
-              GrokSnapshot *snapshot, GrokView view, gboolean all, const char *run_name)
+              GrokSnapshot *snapshot, GrokView view, gboolean all, const char *run_name,
+              const char *run_dir)
 {
   Options *o = g_new0 (Options, 1);
   GtkWidget *dialog, *list, *style_row;
@@ -336,6 +344,7 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   o->view = view;
   o->all = all;
   o->run_name = g_strdup (run_name);
+  o->run_dir = g_strdup (run_dir);
 
   dialog = adw_message_dialog_new (parent, heading, body);
   list = gtk_list_box_new ();
@@ -368,14 +377,15 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
 
 void
 grok_export_figure_interactive (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
-                                GrokSnapshot *snapshot, GrokView view, const char *run_name)
+                                GrokSnapshot *snapshot, GrokView view, const char *run_name,
+                                const char *run_dir)
 {
-  show_options (parent, settings, toasts, snapshot, view, FALSE, run_name);
+  show_options (parent, settings, toasts, snapshot, view, FALSE, run_name, run_dir);
 }
 
 void
 grok_export_all_interactive (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
-                             GrokSnapshot *snapshot, const char *run_name)
+                             GrokSnapshot *snapshot, const char *run_name, const char *run_dir)
 {
-  show_options (parent, settings, toasts, snapshot, GROK_VIEW_CURVES, TRUE, run_name);
+  show_options (parent, settings, toasts, snapshot, GROK_VIEW_CURVES, TRUE, run_name, run_dir);
 }

@@ -1004,7 +1004,8 @@ export_action (GtkWidget *widget, const char *action, GVariant *param)
       return;
     }
   grok_export_figure_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
-                                  self->snapshot, visible_view (self), run_name (self));
+                                  self->snapshot, visible_view (self), run_name (self),
+                                  self->run_dir);
 }
 
 static void
@@ -1018,7 +1019,7 @@ export_all_action (GtkWidget *widget, const char *action, GVariant *param)
       return;
     }
   grok_export_all_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
-                               self->snapshot, run_name (self));
+                               self->snapshot, run_name (self), self->run_dir);
 }
 
 static void
