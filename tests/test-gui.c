@@ -10,6 +10,7 @@
 #include "grok-views.h"
 #include "grok-export-dialog.h"
 #include "grok-computed-view.h"
+#include "grok-curves-view.h"
 #include "grok-weights-view.h"
 #include "grok-window-private.h"
 #include "gui-helpers.h"
@@ -151,10 +152,17 @@ test_train_quick_draws_curves (void)
   gtk_widget_activate (train);
   spin_until_step (window, 300, 120);
 
+  /* paused, and the figure of the latest rows drawn (new rows are drawn on a worker thread) */
+  gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
+  area = grok_window_get_curves_area (window);
+  for (int i = 0; i < 10000 && (grok_window_get_snapshot (window)->state != GROK_RUN_PAUSED ||
+                                grok_curves_view_is_drawing (GROK_CURVES_VIEW (area))); i++)
+    spin (1);
+  g_assert_cmpint (grok_window_get_snapshot (window)->state, ==, GROK_RUN_PAUSED);
+  g_assert_false (grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)));
   /* let GTK lay out and draw the latest snapshot */
   for (int i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
-  area = grok_window_get_curves_area (window);
   texture = render_widget (area);
   w = gdk_texture_get_width (texture);
   h = gdk_texture_get_height (texture);
@@ -186,7 +194,6 @@ test_train_quick_draws_curves (void)
     GtkAdjustment *adj = gtk_range_get_adjustment (scale);
     gint64 live_step;
 
-    gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
     spin (100);
     live_step = grok_window_get_snapshot (window)->train_step;
     gtk_adjustment_set_value (adj, 5);

@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #define MAX_PANELS 8
 
@@ -21,6 +22,8 @@ struct _GrokCurvesView
   char              *readout;
   GrokFigureCache    cache;       /* the figure without the hover layer */
   guint64            drawn_hash;  /* of the rows the cached figure shows */
+  GCancellable      *cancellable; /* of the redraw in flight */
+  gboolean           busy, again; /* a redraw runs; another is wanted after it */
 };
 
 G_DEFINE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GTK_TYPE_WIDGET)
@@ -103,27 +106,140 @@ draw_readout (GrokCurvesView *self, cairo_t *cr, const GrokFigureStyle *style, i
   cairo_stroke (cr);
 }
 
+/* everything a drawing of the figure reads, owned, so that it can be drawn on another thread */
+typedef struct
+{
+  GrokMetrics      *metrics;
+  GPtrArray        *others;     /* GrokMetrics, or NULL */
+  GrokCurvesOptions options;
+  const char       *extra[8];
+  GrokFigureStyle   style;
+  gboolean          dark;
+  int               width, height, scale;
+  GrokPlotGeometry  panels[MAX_PANELS];
+  guint             n_panels;
+} Drawing;
+
+static void
+drawing_free (Drawing *d)
+{
+  grok_metrics_free (d->metrics);
+  g_clear_pointer (&d->others, g_ptr_array_unref);
+  g_free (d);
+}
+
+static Drawing *
+drawing_new (GrokCurvesView *self)
+{
+  Drawing *d = g_new0 (Drawing, 1);
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  d->metrics = grok_metrics_copy (self->metrics);
+  if (self->others != NULL)
+    d->others = g_ptr_array_ref (self->others);
+  d->options = self->options;
+  memcpy (d->extra, self->extra, sizeof d->extra);
+  if (self->options.extra_columns != NULL)
+    d->options.extra_columns = d->extra;
+  d->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  grok_screen_style_init (&d->style);
+  d->width = gtk_widget_get_width (widget);
+  d->height = gtk_widget_get_height (widget);
+  d->scale = gtk_widget_get_scale_factor (widget);
+  return d;
+}
+
 /* the figure itself, cached: data, options and size change it, the pointer does not */
 static void
 draw_figure (cairo_t *cr, double w, double h, gpointer data)
 {
-  GrokCurvesView *self = data;
-  GrokFigureStyle style;
+  Drawing *d = data;
 
-  grok_screen_style_init (&style);
-  if (self->others != NULL && self->others->len > 0)
+  if (d->others != NULL && d->others->len > 0)
     {
       g_autoptr (GPtrArray) runs = g_ptr_array_new ();
-      g_ptr_array_add (runs, (gpointer) self->metrics);
-      for (guint i = 0; i < self->others->len; i++)
-        g_ptr_array_add (runs, self->others->pdata[i]);
-      self->n_panels = grok_figure_curves_draw_runs (cr, w, h, (const GrokMetrics * const *) runs->pdata,
-                                                     runs->len, &self->options, &style,
-                                                     self->panels, MAX_PANELS);
+      g_ptr_array_add (runs, d->metrics);
+      for (guint i = 0; i < d->others->len; i++)
+        g_ptr_array_add (runs, d->others->pdata[i]);
+      d->n_panels = grok_figure_curves_draw_runs (cr, w, h, (const GrokMetrics * const *) runs->pdata,
+                                                  runs->len, &d->options, &d->style, d->panels,
+                                                  MAX_PANELS);
     }
   else
-    self->n_panels = grok_figure_curves_draw (cr, w, h, self->metrics, &self->options, &style,
-                                              self->panels, MAX_PANELS);
+    d->n_panels = grok_figure_curves_draw (cr, w, h, d->metrics, &d->options, &d->style, d->panels,
+                                           MAX_PANELS);
+}
+
+/* the drawing's figure becomes the one shown, with its panels for the readout */
+static void
+take_drawing (GrokCurvesView *self, Drawing *d, cairo_surface_t *surface)
+{
+  grok_figure_cache_take (&self->cache, surface, d->width, d->height, d->scale, d->dark);
+  memcpy (self->panels, d->panels, sizeof self->panels);
+  self->n_panels = d->n_panels;
+}
+
+static void
+redraw_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Drawing *d = data;
+
+  g_task_return_pointer (task, grok_figure_cache_render (d->width, d->height, d->scale,
+                                                         draw_figure, d),
+                         (GDestroyNotify) cairo_surface_destroy);
+}
+
+static void start_redraw (GrokCurvesView *self);
+
+static void
+on_redrawn (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GrokCurvesView *self = GROK_CURVES_VIEW (source);
+  Drawing *d = g_task_get_task_data (G_TASK (result));
+  cairo_surface_t *surface = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->busy = FALSE;
+  if (surface == NULL)
+    return;
+  /* drawn for another size or style than the widget has now: the next frame draws anew */
+  if (d->width == gtk_widget_get_width (GTK_WIDGET (self)) &&
+      d->height == gtk_widget_get_height (GTK_WIDGET (self)) &&
+      d->scale == gtk_widget_get_scale_factor (GTK_WIDGET (self)) &&
+      d->dark == adw_style_manager_get_dark (adw_style_manager_get_default ()))
+    take_drawing (self, d, surface);
+  else
+    {
+      cairo_surface_destroy (surface);
+      grok_figure_cache_invalidate (&self->cache);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->again)
+    start_redraw (self);
+}
+
+/* New rows while a figure is shown: it is redrawn on a worker thread and replaces the shown
+ * one when done, so a frame never waits for the plot's lines and text. One redraw at a time; a
+ * request made meanwhile is done right after it, with the newest rows. */
+static void
+start_redraw (GrokCurvesView *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  self->again = FALSE;
+  if (self->busy)
+    {
+      self->again = TRUE;
+      return;
+    }
+  if (self->metrics == NULL)
+    return;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_redrawn, NULL);
+  g_task_set_task_data (task, drawing_new (self), (GDestroyNotify) drawing_free);
+  g_task_set_name (task, "[grokscope] curves");
+  self->busy = TRUE;
+  g_task_run_in_thread (task, redraw_thread);
 }
 
 static void
@@ -136,7 +252,14 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (self->metrics == NULL || w <= 0 || h <= 0)
     return;
-  grok_figure_cache_snapshot (&self->cache, widget, snapshot, draw_figure, self);
+  /* a new size or style, or nothing drawn yet: drawn now, in this frame */
+  if (!grok_figure_cache_fits (&self->cache, widget))
+    {
+      Drawing *d = drawing_new (self);
+      take_drawing (self, d, grok_figure_cache_render (w, h, d->scale, draw_figure, d));
+      drawing_free (d);
+    }
+  gtk_snapshot_append_texture (snapshot, self->cache.texture, &GRAPHENE_RECT_INIT (0, 0, w, h));
   update_readout (self);
   if (self->readout == NULL)
     return;
@@ -180,8 +303,13 @@ grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
     return;
   self->drawn_hash = hash;
   update_extra_columns (self);
-  grok_figure_cache_invalidate (&self->cache);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (metrics != NULL && grok_figure_cache_fits (&self->cache, GTK_WIDGET (self)))
+    start_redraw (self);
+  else
+    {
+      grok_figure_cache_invalidate (&self->cache);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
 }
 
 void
@@ -222,11 +350,21 @@ grok_curves_view_get_readout (GrokCurvesView *self)
   return self->readout;
 }
 
+gboolean
+grok_curves_view_is_drawing (GrokCurvesView *self)
+{
+  g_return_val_if_fail (GROK_IS_CURVES_VIEW (self), FALSE);
+  return self->busy || self->again;
+}
+
 static void
 grok_curves_view_finalize (GObject *object)
 {
   GrokCurvesView *self = GROK_CURVES_VIEW (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->others, g_ptr_array_unref);
   grok_figure_cache_invalidate (&self->cache);
   g_free (self->readout);

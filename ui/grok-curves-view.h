@@ -21,5 +21,7 @@ GrokCurvesOptions *grok_curves_view_get_options (GrokCurvesView *self);
 /* redraw after the options changed */
 void        grok_curves_view_options_changed (GrokCurvesView *self);
 const char *grok_curves_view_get_readout (GrokCurvesView *self);
+/* whether a redraw for newer rows is still being drawn (the figure shown lags behind them) */
+gboolean    grok_curves_view_is_drawing  (GrokCurvesView *self);
 
 G_END_DECLS

@@ -65,15 +65,12 @@ grok_figure_cache_invalidate (GrokFigureCache *cache)
   g_clear_object (&cache->texture);
 }
 
-/* the figure as a texture: Cairo's ARGB32 is premultiplied B, G, R, A in memory on a
- * little-endian machine, GDK_MEMORY_DEFAULT */
-static GdkTexture *
-render_texture (int width, int height, int scale, GrokFigureDrawFunc draw, gpointer data)
+cairo_surface_t *
+grok_figure_cache_render (int width, int height, int scale, GrokFigureDrawFunc draw,
+                          gpointer data)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale,
                                                          height * scale);
-  g_autoptr (GBytes) bytes = NULL;
-  GdkTexture *texture;
   cairo_t *cr;
 
   cairo_surface_set_device_scale (surface, scale, scale);
@@ -81,12 +78,34 @@ render_texture (int width, int height, int scale, GrokFigureDrawFunc draw, gpoin
   draw (cr, width, height, data);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
-                                      (GDestroyNotify) cairo_surface_destroy, surface);
-  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  return texture;
+  return surface;
+}
+
+/* Cairo's ARGB32 is premultiplied B, G, R, A in memory on a little-endian machine:
+ * GDK_MEMORY_DEFAULT. The texture keeps the surface alive. */
+void
+grok_figure_cache_take (GrokFigureCache *cache, cairo_surface_t *surface, int width, int height,
+                        int scale, gboolean dark)
+{
+  int stride = cairo_image_surface_get_stride (surface);
+  g_autoptr (GBytes) bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                                         (gsize) stride * height * scale,
+                                                         (GDestroyNotify) cairo_surface_destroy,
+                                                         surface);
+
+  g_clear_object (&cache->texture);
+  cache->texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT,
+                                           bytes, stride);
+  cache->width = width, cache->height = height, cache->scale = scale, cache->dark = dark;
+}
+
+gboolean
+grok_figure_cache_fits (const GrokFigureCache *cache, GtkWidget *widget)
+{
+  return cache->texture != NULL && cache->width == gtk_widget_get_width (widget) &&
+         cache->height == gtk_widget_get_height (widget) &&
+         cache->scale == gtk_widget_get_scale_factor (widget) &&
+         cache->dark == adw_style_manager_get_dark (adw_style_manager_get_default ());
 }
 
 void
@@ -95,16 +114,11 @@ grok_figure_cache_snapshot (GrokFigureCache *cache, GtkWidget *widget, GtkSnapsh
 {
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   int scale = gtk_widget_get_scale_factor (widget);
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
   if (w <= 0 || h <= 0)
     return;
-  if (cache->texture == NULL || cache->width != w || cache->height != h || cache->scale != scale ||
-      cache->dark != dark)
-    {
-      g_clear_object (&cache->texture);
-      cache->texture = render_texture (w, h, scale, draw, data);
-      cache->width = w, cache->height = h, cache->scale = scale, cache->dark = dark;
-    }
+  if (!grok_figure_cache_fits (cache, widget))
+    grok_figure_cache_take (cache, grok_figure_cache_render (w, h, scale, draw, data), w, h, scale,
+                            adw_style_manager_get_dark (adw_style_manager_get_default ()));
   gtk_snapshot_append_texture (snapshot, cache->texture, &GRAPHENE_RECT_INIT (0, 0, w, h));
 }

@@ -35,6 +35,14 @@ typedef struct
 
 /* the next snapshot draws the figure afresh */
 void grok_figure_cache_invalidate (GrokFigureCache *cache);
+/* the figure drawn into an image surface of width x height at scale (any thread: Cairo only) */
+cairo_surface_t *grok_figure_cache_render (int width, int height, int scale,
+                                           GrokFigureDrawFunc draw, gpointer data);
+/* makes surface (from grok_figure_cache_render, taken) the cached figure (main thread) */
+void grok_figure_cache_take (GrokFigureCache *cache, cairo_surface_t *surface, int width,
+                             int height, int scale, gboolean dark);
+/* whether the cache holds a figure for the widget's present size, scale and style */
+gboolean grok_figure_cache_fits (const GrokFigureCache *cache, GtkWidget *widget);
 /* appends the figure to snapshot at the widget's size, drawing it with draw (at the widget's
  * scale factor) only when it was invalidated or the size, scale or light/dark style changed */
 void grok_figure_cache_snapshot   (GrokFigureCache *cache, GtkWidget *widget,
