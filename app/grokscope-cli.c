@@ -70,14 +70,17 @@ static int
 cmd_presets (void)
 {
   g_auto (GStrv) names = grok_presets_list ();
+  int width = 0;
 
+  for (int i = 0; names[i] != NULL; i++)
+    width = MAX (width, (int) strlen (names[i]));
   for (int i = 0; names[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (GrokConfig) config = grok_preset_load (names[i], &error);
       if (config == NULL)
         return fail (error->message);
-      printf ("%-12s %s\n", names[i], config->description);
+      printf ("%-*s  %s\n", width, names[i], config->description);
     }
   return 0;
 }
