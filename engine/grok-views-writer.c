@@ -7,6 +7,12 @@
 
 #include <glib/gstdio.h>
 #include <pthread.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "grok-checkpoints.h"
 
@@ -62,6 +68,12 @@ worker (gpointer data)
   GrokViewsWriter *writer = data;
   Job *job;
 
+#ifdef __linux__
+  /* views files are a cache: on a busy machine training and the window come first. Linux keeps
+   * a nice value per thread, and the threads this one starts (its OpenMP team) inherit it. */
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10) != 0)
+    g_debug ("views writer: could not lower its priority: %s", g_strerror (errno));
+#endif
   pthread_mutex_lock (&writer->lock);
   for (;;)
     {
