@@ -34,6 +34,7 @@ grok_figure_spectrum_draw (cairo_t *cr, double x, double y, double width, double
   grok_plot_init (&plot);
   plot.title = title;
   plot.x_label = "index";
+  plot.x_integer = TRUE;
   plot.y_label = "singular value";
   plot.y_log = TRUE;
   plot.series = series;

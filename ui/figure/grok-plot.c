@@ -30,8 +30,10 @@ grok_ticks_add (GrokTicks *t, double v, char *label)
   g_ptr_array_add (t->labels, label);
 }
 
+/* integer: a linear axis of whole numbers (indices) gets no ticks between them */
 static void
-grok_ticks_build (GrokTicks *t, double lo, double hi, gboolean log_scale, guint target)
+grok_ticks_build (GrokTicks *t, double lo, double hi, gboolean log_scale, gboolean integer,
+                  guint target)
 {
   t->major = g_array_new (FALSE, FALSE, sizeof (double));
   t->labels = g_ptr_array_new_with_free_func (g_free);
@@ -41,7 +43,8 @@ grok_ticks_build (GrokTicks *t, double lo, double hi, gboolean log_scale, guint 
       double ticks[GROK_MAX_TICKS], step = 1;
       guint n = grok_plot_linear_ticks (lo, hi, target, ticks, GROK_MAX_TICKS, &step);
       for (guint i = 0; i < n; i++)
-        grok_ticks_add (t, ticks[i], grok_plot_format_linear (ticks[i], step));
+        if (!integer || ticks[i] == round (ticks[i]))
+          grok_ticks_add (t, ticks[i], grok_plot_format_linear (ticks[i], MAX (step, integer ? 1 : 0)));
       return;
     }
   grok_plot_log_ticks (lo, hi, target, t->major, t->minor);
@@ -92,7 +95,7 @@ grok_plot_left_needed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
   double pad = 0.6 * c->fs, tick = 3.5 * c->u, max_w = 0;
 
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
-  grok_ticks_build (&c->yt, g->y_min, g->y_max, g->y_log,
+  grok_ticks_build (&c->yt, g->y_min, g->y_max, g->y_log, FALSE,
                     CLAMP ((guint) (height / (3.2 * c->fs)), 2, 8));
   for (guint i = 0; i < c->yt.labels->len; i++)
     max_w = MAX (max_w, grok_figure_text_width (cr, g_ptr_array_index (c->yt.labels, i)));
@@ -139,7 +142,7 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
       grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
     }
   /* decade labels are short, so a log axis can carry more of them */
-  grok_ticks_build (&c->xt, g->x_min, g->x_max, g->x_log,
+  grok_ticks_build (&c->xt, g->x_min, g->x_max, g->x_log, plot->x_integer,
                     CLAMP ((guint) ((width - left) / ((g->x_log ? 3.5 : 6.5) * c->fs)), 2, 10));
   if (c->xt.labels->len > 0)
     last_w = grok_figure_text_width (cr, g_ptr_array_index (c->xt.labels, c->xt.labels->len - 1));

@@ -55,6 +55,7 @@ typedef struct
 {
   const char   *title, *x_label, *y_label;   /* each may be NULL */
   gboolean      x_log, y_log;
+  gboolean      x_integer;                   /* x is whole numbers: no ticks between them */
   double        x_min, x_max, y_min, y_max;  /* NAN: from the data */
   const GrokSeries *series;
   guint         n_series;
