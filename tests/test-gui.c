@@ -206,6 +206,35 @@ test_train_quick_draws_curves (void)
     g_assert_cmpint (grok_window_get_snapshot (window)->train_step, >=, live_step);
   }
 
+  /* the run stopped and its folder opened, as Save Run As does with the copy: once drawn, the
+   * curves show the folder's rows in both colours (not a drawing of its first checkpoint) */
+  {
+    g_autofree char *dir = g_strdup (grok_window_get_run_dir (window));
+    g_autoptr (GdkTexture) opened = NULL;
+    g_autofree guchar *opened_px = NULL;
+    int ow, oh;
+    gsize ostride;
+
+    g_assert_nonnull (dir);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+    spin (200);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", dir);
+    for (int i = 0; i < 10000 && grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)); i++)
+      spin (1);
+    spin (50);
+    opened = render_widget (area);
+    ow = gdk_texture_get_width (opened);
+    oh = gdk_texture_get_height (opened);
+    ostride = 4 * (gsize) ow;
+    opened_px = g_malloc (ostride * oh);
+    gdk_texture_download (opened, opened_px, ostride);
+    save_texture (opened, "gui-curves-opened.png");
+    g_assert_cmpint (count_colour (opened_px, ow, oh, ostride,
+                                   grok_figure_style_series_color (&style, 0), 0, ow), >, 200);
+    g_assert_cmpint (count_colour (opened_px, ow, oh, ostride,
+                                   grok_figure_style_series_color (&style, 1), 0, ow), >, 200);
+  }
+
   /* Reset goes back to before the first step; Step then starts the experiment afresh and
    * stops after one optimiser step */
   {

@@ -24,6 +24,8 @@ struct _GrokCurvesView
   guint64            drawn_hash;  /* of the rows the cached figure shows */
   GCancellable      *cancellable; /* of the redraw in flight */
   gboolean           busy, again; /* a redraw runs; another is wanted after it */
+  guint              content;     /* bumped whenever what the figure shows changes */
+  guint              shown;       /* the content counter of the figure in the cache */
 };
 
 G_DEFINE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GTK_TYPE_WIDGET)
@@ -118,6 +120,7 @@ typedef struct
   int               width, height, scale;
   GrokPlotGeometry  panels[MAX_PANELS];
   guint             n_panels;
+  guint             content;    /* the view's content counter when this was asked for */
 } Drawing;
 
 static void
@@ -146,6 +149,7 @@ drawing_new (GrokCurvesView *self)
   d->width = gtk_widget_get_width (widget);
   d->height = gtk_widget_get_height (widget);
   d->scale = gtk_widget_get_scale_factor (widget);
+  d->content = self->content;
   return d;
 }
 
@@ -175,6 +179,7 @@ static void
 take_drawing (GrokCurvesView *self, Drawing *d, cairo_surface_t *surface)
 {
   grok_figure_cache_take (&self->cache, surface, d->width, d->height, d->scale, d->dark);
+  self->shown = d->content;
   memcpy (self->panels, d->panels, sizeof self->panels);
   self->n_panels = d->n_panels;
 }
@@ -201,17 +206,19 @@ on_redrawn (GObject *source, GAsyncResult *result, gpointer user_data)
   self->busy = FALSE;
   if (surface == NULL)
     return;
-  /* drawn for another size or style than the widget has now: the next frame draws anew */
-  if (d->width == gtk_widget_get_width (GTK_WIDGET (self)) &&
+  /* shown when newer than the figure in the cache and drawn for the widget's present size and
+   * style. A drawing older than the newest rows is still shown, so that a fast run cannot
+   * starve the view; the newest content is then drawn next. */
+  if (d->content > self->shown &&
+      d->width == gtk_widget_get_width (GTK_WIDGET (self)) &&
       d->height == gtk_widget_get_height (GTK_WIDGET (self)) &&
       d->scale == gtk_widget_get_scale_factor (GTK_WIDGET (self)) &&
       d->dark == adw_style_manager_get_dark (adw_style_manager_get_default ()))
     take_drawing (self, d, surface);
   else
-    {
-      cairo_surface_destroy (surface);
-      grok_figure_cache_invalidate (&self->cache);
-    }
+    cairo_surface_destroy (surface);
+  if (self->content > self->shown)
+    self->again = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (self->again)
     start_redraw (self);
@@ -233,6 +240,13 @@ start_redraw (GrokCurvesView *self)
     }
   if (self->metrics == NULL)
     return;
+  /* not laid out: the next frame draws it */
+  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0 || gtk_widget_get_height (GTK_WIDGET (self)) <= 0)
+    {
+      grok_figure_cache_invalidate (&self->cache);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, on_redrawn, NULL);
@@ -302,6 +316,7 @@ grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
   if (hash == self->drawn_hash && metrics != NULL && self->cache.texture != NULL)
     return;
   self->drawn_hash = hash;
+  self->content++;
   update_extra_columns (self);
   if (metrics != NULL && grok_figure_cache_fits (&self->cache, GTK_WIDGET (self)))
     start_redraw (self);
@@ -323,6 +338,7 @@ grok_curves_view_set_others (GrokCurvesView *self, GPtrArray *others)
       for (guint i = 0; i < others->len; i++)
         g_ptr_array_add (self->others, grok_metrics_copy (others->pdata[i]));
     }
+  self->content++;
   grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -339,6 +355,7 @@ grok_curves_view_options_changed (GrokCurvesView *self)
 {
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
   update_extra_columns (self);
+  self->content++;
   grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

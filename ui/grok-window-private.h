@@ -9,5 +9,7 @@ G_BEGIN_DECLS
 /* the snapshot the views draw now (may be NULL before the first run) */
 GrokSnapshot *grok_window_get_snapshot    (GrokWindow *self);
 GtkWidget    *grok_window_get_curves_area (GrokWindow *self);
+/* the folder of the run shown, or NULL */
+const char   *grok_window_get_run_dir     (GrokWindow *self);
 
 G_END_DECLS

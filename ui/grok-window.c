@@ -1269,6 +1269,13 @@ grok_window_get_snapshot (GrokWindow *self)
   return self->snapshot;
 }
 
+const char *
+grok_window_get_run_dir (GrokWindow *self)
+{
+  g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
+  return self->run_dir;
+}
+
 GtkWidget *
 grok_window_get_curves_area (GrokWindow *self)
 {
