@@ -371,7 +371,7 @@ gboolean
 grok_curves_view_is_drawing (GrokCurvesView *self)
 {
   g_return_val_if_fail (GROK_IS_CURVES_VIEW (self), FALSE);
-  return self->busy || self->again;
+  return self->busy || self->again || (self->cache.texture != NULL && self->content > self->shown);
 }
 
 static void
