@@ -123,9 +123,13 @@ check_folder (const char *dir)
   views_read += check_views (dir);
   opened = grok_run_dir_open (dir, &error);
   g_assert_no_error (error);
-  /* a killed process never leaves a damaged file: each write is whole or absent */
-  if (grok_run_dir_get_problems (opened)[0] != NULL)
-    g_error ("%s", grok_run_dir_get_problems (opened)[0]);
+  /* a killed process leaves no damaged file, with one exception the kernel makes: a write that
+   * crosses a page of the file can be cut short by SIGKILL between the pages, so the last line
+   * of metrics.csv may be a fragment. The folder still opens, the fragment is reported by name
+   * and ignored, and continuing drops it (the next trial continues this folder). */
+  for (const char * const *p = grok_run_dir_get_problems (opened); *p != NULL; p++)
+    if (strstr (*p, "metrics.csv:") == NULL || strstr (*p, "the last line is incomplete") == NULL)
+      g_error ("%s", *p);
   return newest >= 0;
 }
 
