@@ -164,6 +164,38 @@ grok_file_write_atomic (const char *path, const void *data, gsize length, GError
 }
 
 gboolean
+grok_remove_tree (const char *path, GError **error)
+{
+  g_autoptr (GDir) d = NULL;
+  const char *name;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        {
+          set_io_error (error, path, "remove", errno);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  d = g_dir_open (path, 0, NULL);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (!grok_remove_tree (child, error))
+        return FALSE;
+    }
+  if (g_rmdir (path) != 0)
+    {
+      set_io_error (error, path, "remove", errno);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 grok_mkdir_p (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL && *path != '\0', FALSE);

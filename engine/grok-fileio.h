@@ -14,6 +14,11 @@ gboolean      grok_file_write_atomic    (const char   *path,
                                          gsize         length,
                                          GError      **error);
 
+/* Remove PATH: a file, or a folder and everything in it (symbolic links themselves, not what
+ * they point to). A PATH that does not exist is fine. */
+gboolean      grok_remove_tree          (const char   *path,
+                                         GError      **error);
+
 /* Create PATH and any missing parents (mode 0755); an existing folder is fine. */
 gboolean      grok_mkdir_p              (const char   *path,
                                          GError      **error);

@@ -9,28 +9,6 @@
 #include "grok-error.h"
 #include "grok-fileio.h"
 
-/* removes a folder tree made by the copy; errors are ignored (it is cleanup) */
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
-
 static gboolean
 copy_tree (const char *src, const char *dest, GCancellable *cancellable, GError **error)
 {
@@ -112,13 +90,14 @@ grok_run_dir_copy (const char *src, const char *dest, GCancellable *cancellable,
     }
   if (!copy_tree (src, tmp, cancellable, error))
     {
-      remove_tree (tmp);
+      /* cleanup: a folder that cannot be removed changes nothing about the error */
+      grok_remove_tree (tmp, NULL);
       return FALSE;
     }
   if (g_rename (tmp, dest) != 0)
     {
       int errsv = errno;
-      remove_tree (tmp);
+      grok_remove_tree (tmp, NULL);
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot save the run as '%s': %s", dest,
                    g_strerror (errsv));
       return FALSE;

@@ -54,30 +54,6 @@ add_problem (GrokRunDir *dir, char *message)
   g_ptr_array_insert (dir->problems, dir->problems->len - 1, message);
 }
 
-static gboolean
-remove_tree (const char *path, GError **error)
-{
-  g_autoptr (GDir) d = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        return io_error (error, path, "remove", errno);
-      return TRUE;
-    }
-  d = g_dir_open (path, 0, NULL);
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (!remove_tree (child, error))
-        return FALSE;
-    }
-  if (g_rmdir (path) != 0)
-    return io_error (error, path, "remove", errno);
-  return TRUE;
-}
-
 /* an empty folder, or one we may clear */
 static gboolean
 prepare_folder (const char *path, gboolean overwrite, GError **error)
@@ -93,7 +69,7 @@ prepare_folder (const char *path, gboolean overwrite, GError **error)
   if (overwrite)
     {
       g_autofree char *config_path = g_build_filename (path, "config.json", NULL);
-      if (!remove_tree (config_path, error))
+      if (!grok_remove_tree (config_path, error))
         return FALSE;
     }
   d = g_dir_open (path, 0, &local);
@@ -113,7 +89,7 @@ prepare_folder (const char *path, gboolean overwrite, GError **error)
                        "or pass --force to replace the run in it", path, name);
           return FALSE;
         }
-      if (!remove_tree (child, error))
+      if (!grok_remove_tree (child, error))
         return FALSE;
     }
   return TRUE;

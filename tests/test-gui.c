@@ -127,6 +127,18 @@ count_colour (const guchar *data, int w, int h, gsize stride, GrokRgba c, int x0
   return n;
 }
 
+static guchar *
+download (GdkTexture *texture, int *w, int *h, gsize *stride)
+{
+  guchar *pixels;
+  *w = gdk_texture_get_width (texture);
+  *h = gdk_texture_get_height (texture);
+  *stride = 4 * (gsize) *w;
+  pixels = g_malloc (*stride * *h);
+  gdk_texture_download (texture, pixels, *stride);
+  return pixels;
+}
+
 static void
 test_train_quick_draws_curves (void)
 {
@@ -138,7 +150,6 @@ test_train_quick_draws_curves (void)
   int w, h, train_px, test_px;
   gsize stride;
   GrokFigureStyle style;
-  const char *out_dir = g_getenv ("GROK_TEST_OUTPUT");
 
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   window = grok_window_new (app);
@@ -164,18 +175,10 @@ test_train_quick_draws_curves (void)
   for (int i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
   texture = render_widget (area);
-  w = gdk_texture_get_width (texture);
-  h = gdk_texture_get_height (texture);
+  pixels = download (texture, &w, &h, &stride);
   g_assert_cmpint (w, >, 400);
   g_assert_cmpint (h, >, 300);
-  if (out_dir != NULL)
-    {
-      g_autofree char *path = g_build_filename (out_dir, "gui-curves.png", NULL);
-      gdk_texture_save_to_png (texture, path);
-    }
-  stride = 4 * (gsize) w;
-  pixels = g_malloc (stride * h);
-  gdk_texture_download (texture, pixels, stride);
+  save_texture (texture, "gui-curves.png");
 
   /* the train series (colour 0) and the test series (colour 1) are drawn in the loss and the
    * accuracy panels, as lines of many pixels */
@@ -223,11 +226,7 @@ test_train_quick_draws_curves (void)
       spin (1);
     spin (50);
     opened = render_widget (area);
-    ow = gdk_texture_get_width (opened);
-    oh = gdk_texture_get_height (opened);
-    ostride = 4 * (gsize) ow;
-    opened_px = g_malloc (ostride * oh);
-    gdk_texture_download (opened, opened_px, ostride);
+    opened_px = download (opened, &ow, &oh, &ostride);
     save_texture (opened, "gui-curves-opened.png");
     g_assert_cmpint (count_colour (opened_px, ow, oh, ostride,
                                    grok_figure_style_series_color (&style, 0), 0, ow), >, 200);
@@ -263,18 +262,6 @@ test_train_quick_draws_curves (void)
   gtk_window_destroy (GTK_WINDOW (window));
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
-}
-
-static guchar *
-download (GdkTexture *texture, int *w, int *h, gsize *stride)
-{
-  guchar *pixels;
-  *w = gdk_texture_get_width (texture);
-  *h = gdk_texture_get_height (texture);
-  *stride = 4 * (gsize) *w;
-  pixels = g_malloc (*stride * *h);
-  gdk_texture_download (texture, pixels, *stride);
-  return pixels;
 }
 
 /* an xor2d net: its weights as heatmaps and its linear regions as coloured polygons */

@@ -210,10 +210,7 @@ on_redrawn (GObject *source, GAsyncResult *result, gpointer user_data)
    * style. A drawing older than the newest rows is still shown, so that a fast run cannot
    * starve the view; the newest content is then drawn next. */
   if (d->content > self->shown &&
-      d->width == gtk_widget_get_width (GTK_WIDGET (self)) &&
-      d->height == gtk_widget_get_height (GTK_WIDGET (self)) &&
-      d->scale == gtk_widget_get_scale_factor (GTK_WIDGET (self)) &&
-      d->dark == adw_style_manager_get_dark (adw_style_manager_get_default ()))
+      grok_figure_suits_widget (GTK_WIDGET (self), d->width, d->height, d->scale, d->dark))
     take_drawing (self, d, surface);
   else
     cairo_surface_destroy (surface);

@@ -100,12 +100,18 @@ grok_figure_cache_take (GrokFigureCache *cache, cairo_surface_t *surface, int wi
 }
 
 gboolean
+grok_figure_suits_widget (GtkWidget *widget, int width, int height, int scale, gboolean dark)
+{
+  return width == gtk_widget_get_width (widget) && height == gtk_widget_get_height (widget) &&
+         scale == gtk_widget_get_scale_factor (widget) &&
+         dark == adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+gboolean
 grok_figure_cache_fits (const GrokFigureCache *cache, GtkWidget *widget)
 {
-  return cache->texture != NULL && cache->width == gtk_widget_get_width (widget) &&
-         cache->height == gtk_widget_get_height (widget) &&
-         cache->scale == gtk_widget_get_scale_factor (widget) &&
-         cache->dark == adw_style_manager_get_dark (adw_style_manager_get_default ());
+  return cache->texture != NULL &&
+         grok_figure_suits_widget (widget, cache->width, cache->height, cache->scale, cache->dark);
 }
 
 void

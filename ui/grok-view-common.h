@@ -41,6 +41,9 @@ cairo_surface_t *grok_figure_cache_render (int width, int height, int scale,
 /* makes surface (from grok_figure_cache_render, taken) the cached figure (main thread) */
 void grok_figure_cache_take (GrokFigureCache *cache, cairo_surface_t *surface, int width,
                              int height, int scale, gboolean dark);
+/* whether a figure drawn at width x height, scale and style suits the widget as it is now */
+gboolean grok_figure_suits_widget (GtkWidget *widget, int width, int height, int scale,
+                                   gboolean dark);
 /* whether the cache holds a figure for the widget's present size, scale and style */
 gboolean grok_figure_cache_fits (const GrokFigureCache *cache, GtkWidget *widget);
 /* appends the figure to snapshot at the widget's size, drawing it with draw (at the widget's
