@@ -1,7 +1,8 @@
-/* Exact JSON numbers and escaped strings. */
+/* Exact JSON numbers, escaped strings, and the shape checks made before parsing. */
 #include "grok-json.h"
 
 #include <math.h>
+#include <string.h>
 
 void
 grok_json_append_number (GString *out, double v)
@@ -43,4 +44,49 @@ grok_json_append_string (GString *out, const char *s)
         }
     }
   g_string_append_c (out, '"');
+}
+
+/* the line (from 1) of text[at] */
+static guint
+line_of (const char *text, gsize at)
+{
+  guint line = 1;
+
+  for (gsize i = 0; i < at; i++)
+    line += text[i] == '\n';
+  return line;
+}
+
+char *
+grok_json_check_text (const char *text, gsize length, gsize max_bytes, int max_depth)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  if (length > max_bytes)
+    return g_strdup_printf ("is %" G_GSIZE_FORMAT " bytes long, more than the %" G_GSIZE_FORMAT
+                            " bytes such a file can need", length, max_bytes);
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '\0')
+        return g_strdup_printf ("line %u: holds a NUL byte; this is not JSON text",
+                                line_of (text, i));
+      if (in_string && c == '\\')
+        {
+          if (length - i >= 6 && memcmp (text + i + 1, "u0000", 5) == 0)
+            return g_strdup_printf ("line %u: a string holds \\u0000 (a NUL character), "
+                                    "which no value may contain", line_of (text, i));
+          i++;
+        }
+      else if (c == '"')
+        in_string = !in_string;
+      else if (!in_string && (c == '{' || c == '[') && ++depth > max_depth)
+        return g_strdup_printf ("line %u: nests objects and arrays more than %d deep",
+                                line_of (text, i), max_depth);
+      else if (!in_string && (c == '}' || c == ']'))
+        depth--;
+    }
+  return NULL;
 }

@@ -4,6 +4,7 @@
 
 #include "grok-error.h"
 #include "grok-fileio.h"
+#include "grok-json.h"
 
 #include <json-glib/json-glib.h>
 #include <stdarg.h>
@@ -470,40 +471,13 @@ check_layout (const char *path, GArray *entries, guint64 header_len, gsize file_
   return TRUE;
 }
 
-/* TRUE when no object or array in TEXT (outside strings) nests deeper than a valid header */
-static gboolean
-nesting_is_shallow (const char *text, gsize len)
-{
-  gboolean in_string = FALSE;
-  int depth = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '{' || c == '[') && ++depth > MAX_HEADER_DEPTH)
-        return FALSE;
-      else if (c == '}' || c == ']')
-        depth--;
-    }
-  return TRUE;
-}
-
 /* Read the header length and make sure the header is plausible UTF-8 text that the JSON parser
  * can take without deep recursion. Returns the length, or 0 after setting ERROR. */
 static guint64
 check_header_bytes (const char *path, const char *contents, gsize size, GError **error)
 {
   guint64 n;
+  g_autofree char *shape_problem = NULL;
 
   if (size < 8)
     {
@@ -530,9 +504,10 @@ check_header_bytes (const char *path, const char *contents, gsize size, GError *
       set_corrupt (error, path, "the header is not UTF-8 text");
       return 0;
     }
-  if (!nesting_is_shallow (contents + 8, n))
+  shape_problem = grok_json_check_text (contents + 8, n, n, MAX_HEADER_DEPTH);
+  if (shape_problem != NULL)
     {
-      set_corrupt (error, path, "the header nests deeper than a safetensors header can");
+      set_corrupt (error, path, "the header, %s", shape_problem);
       return 0;
     }
   return n;

@@ -1,6 +1,7 @@
 /* Experiment settings: the key table, JSON loading with precise errors, and validation. */
 #include "grok-config.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -8,6 +9,11 @@
 #include "grok-json.h"
 
 #define OFF(field) G_STRUCT_OFFSET (GrokConfig, field)
+
+/* a whole config is a few kilobytes nesting two deep; anything far past that is not one, and
+ * must be refused before json-glib's recursive parser meets it */
+#define CONFIG_MAX_BYTES (1024 * 1024)
+#define CONFIG_MAX_DEPTH 16
 
 static const char * const task_kinds[] = { "modular", "xor_bits", "permutation", "xor2d", NULL };
 static const char * const mod_ops[] = { "add", "sub", "mul", "div", "sq_sum", "quad", NULL };
@@ -435,7 +441,17 @@ grok_config_merge_data (GrokConfig *config, const char *data, gssize length, con
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local = NULL;
+  g_autofree char *shape_problem = NULL;
 
+  if (length < 0)
+    length = (gssize) strlen (data);
+  shape_problem = grok_json_check_text (data, (gsize) length, CONFIG_MAX_BYTES, CONFIG_MAX_DEPTH);
+  if (shape_problem != NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: %s; this is not a config", where,
+                   shape_problem);
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, data, length, &local))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: not valid JSON: %s", where,
@@ -451,7 +467,16 @@ grok_config_merge_file (GrokConfig *config, const char *path, GError **error)
   g_autofree char *data = NULL;
   gsize length;
   g_autoptr (GError) local = NULL;
+  GStatBuf st;
 
+  /* a huge file is refused before it is read into memory */
+  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > CONFIG_MAX_BYTES)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: is %" G_GINT64_FORMAT " bytes "
+                   "long, more than the %d bytes a config can need; this is not a config",
+                   path, (gint64) st.st_size, CONFIG_MAX_BYTES);
+      return FALSE;
+    }
   if (!g_file_get_contents (path, &data, &length, &local))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot read config %s: %s", path,

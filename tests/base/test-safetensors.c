@@ -423,7 +423,7 @@ static const Malformed malformed[] = {
   { "\"text\"", 0, "the header is not a JSON object" },
   { "{\"a\":", 0, "the header is not valid JSON" },
   { "{not json}", 0, "the header is not valid JSON" },
-  { "{\"a\":[[[[1]]]]}", 0, "the header nests deeper than a safetensors header can" },
+  { "{\"a\":[[[[1]]]]}", 0, "the header, line 1: nests objects and arrays more than 3 deep" },
   { "{\"a\xff\":1}", 0, "the header is not UTF-8 text" },
 };
 
@@ -483,7 +483,7 @@ test_malformed_header_bytes (void)
   for (int i = 0; i < 1000000; i++)
     g_string_append_c (deep, '[');
   deep_file = hand_built_file (deep->str, NULL, 0);
-  check_malformed (path, deep_file->data, deep_file->len, "nests deeper");
+  check_malformed (path, deep_file->data, deep_file->len, "nests objects and arrays more than 3 deep");
 }
 
 static void
