@@ -100,8 +100,10 @@ describe_type (const GrokConfigKey *key)
         g_autofree char *list = g_strjoinv (" | ", (char **) key->choices);
         return g_strdup_printf ("one of %s", list);
       }
+    case GROK_KEY_STRING:
+      return g_strdup_printf ("text, at most %.0f bytes", key->max);
     default:
-      return g_strdup ("string");
+      g_assert_not_reached ();
     }
 }
 
@@ -452,11 +454,17 @@ cmd_fork (int argc, char **argv)
 }
 
 /* the checkpoint with the largest step <= step (any step when step < 0) */
+static char *
+checkpoint_path (const char *run_dir, gint64 step)
+{
+  g_autofree char *name = grok_checkpoint_filename (step);
+  return g_build_filename (run_dir, "checkpoints", name, NULL);
+}
+
 static GrokParams *
 load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error)
 {
   g_autoptr (GArray) steps = grok_checkpoints_list (run_dir, error);
-  g_autofree char *name = NULL;
   g_autofree char *path = NULL;
   gint64 best = -1;
 
@@ -475,10 +483,19 @@ load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error
                    run_dir, step, steps->len);
       return NULL;
     }
-  name = grok_checkpoint_filename (best);
-  path = g_build_filename (run_dir, "checkpoints", name, NULL);
+  path = checkpoint_path (run_dir, best);
   *found = best;
   return grok_checkpoint_read_model (path, error);
+}
+
+/* an error found in the weights of a checkpoint names its file and step */
+static int
+fail_at_checkpoint (const char *run_dir, gint64 step, GError *error)
+{
+  g_autofree char *path = checkpoint_path (run_dir, step);
+  g_autofree char *msg = g_strdup_printf ("%s (step %" G_GINT64_FORMAT "): %s", path, step,
+                                          error->message);
+  return fail (msg);
 }
 
 /* the views file of step when it was computed from these weights and settings; a damaged one
@@ -586,7 +603,7 @@ cmd_figure (int argc, char **argv)
       if (connectivity == NULL)
         connectivity = grok_connectivity_data_new (config, params, 1024, &error);
       if (connectivity == NULL)
-        return fail (error->message);
+        return fail_at_checkpoint (run_dir, shown_step, error);
       request.connectivity = connectivity;
     }
   if (view == GROK_VIEW_SPECTRUM)
@@ -612,7 +629,7 @@ cmd_figure (int argc, char **argv)
       if (regions == NULL)
         regions = grok_regions_data_new (config, params, -1.2, -1.2, 1.2, 1.2, 400, &error);
       if (regions == NULL)
-        return fail (error->message);
+        return fail_at_checkpoint (run_dir, shown_step, error);
       request.regions = regions;
     }
   step_text = g_strdup_printf ("%" G_GINT64_FORMAT, shown_step);
@@ -709,7 +726,7 @@ cmd_measure (int argc, char **argv)
       if (r == NULL)
         {
           g_string_free (out, TRUE);
-          return fail (error->message);
+          return fail_at_checkpoint (run_dir, shown_step, error);
         }
       g_string_append_printf (out, "%s\n  %s", n++ ? "," : "", r->json);
     }

@@ -1,6 +1,7 @@
 /* Exact JSON numbers, escaped strings, and the shape checks made before parsing. */
 #include "grok-json.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -57,6 +58,27 @@ line_of (const char *text, gsize at)
   return line;
 }
 
+/* the length of the number token at text (digits, sign, point, exponent) and whether it is an
+ * integer too large for 64 bits, which json-glib would wrap without a word */
+static gsize
+number_token (const char *text, gsize length, gboolean *overflows)
+{
+  gsize n = 0;
+  gboolean integer = TRUE;
+
+  while (n < length && (g_ascii_isdigit (text[n]) || strchr ("+-.eE", text[n]) != NULL))
+    integer &= strchr (".eE", text[n++]) == NULL;
+  *overflows = FALSE;
+  if (integer)
+    {
+      g_autofree char *token = g_strndup (text, n);
+      errno = 0;
+      g_ascii_strtoll (token, NULL, 10);
+      *overflows = errno == ERANGE;
+    }
+  return n;
+}
+
 char *
 grok_json_check_text (const char *text, gsize length, gsize max_bytes, int max_depth)
 {
@@ -87,6 +109,16 @@ grok_json_check_text (const char *text, gsize length, gsize max_bytes, int max_d
                                 line_of (text, i), max_depth);
       else if (!in_string && (c == '}' || c == ']'))
         depth--;
+      else if (!in_string && (c == '-' || g_ascii_isdigit (c)))
+        {
+          gboolean overflows;
+          gsize n = number_token (text + i, length - i, &overflows);
+          if (overflows)
+            return g_strdup_printf ("line %u: the integer %.*s is beyond the 64-bit range "
+                                    "(-2^63 to 2^63 - 1)", line_of (text, i), (int) MIN (n, 64),
+                                    text + i);
+          i += n - 1;
+        }
     }
   return NULL;
 }

@@ -535,6 +535,14 @@ grok_measure_evaluate (GrokMeasure measure, const GrokConfig *config, const Grok
                                                    : "it needs an MLP");
       return NULL;
     }
+  if (grok_params_non_finite (params) != NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                   "the measure %s is not defined: tensor '%s' holds a value that is not finite "
+                   "(NaN or infinite)", grok_measure_name (measure),
+                   grok_params_non_finite (params));
+      return NULL;
+    }
   switch (measure)
     {
     case GROK_MEASURE_SPECTRUM: return measure_spectrum (params, error);

@@ -114,18 +114,24 @@ grok_params_l2_norm (const GrokParams *params)
   return sqrt (sum);
 }
 
-gboolean
-grok_params_all_finite (const GrokParams *params)
+const char *
+grok_params_non_finite (const GrokParams *params)
 {
   for (int i = 0; i < params->n_tensors; i++)
     {
-      const GrokTensor *t = &params->tensors[i];
+      const GrokTensor *t = &params->tensors[params->canonical[i]];
       const float *x = params->data + t->offset;
       for (gsize j = 0; j < t->numel; j++)
         if (!isfinite (x[j]))
-          return FALSE;
+          return t->name;
     }
-  return TRUE;
+  return NULL;
+}
+
+gboolean
+grok_params_all_finite (const GrokParams *params)
+{
+  return grok_params_non_finite (params) == NULL;
 }
 
 GrokParams *

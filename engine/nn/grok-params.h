@@ -52,6 +52,8 @@ double            grok_params_l2_norm       (const GrokParams *params);
 double            grok_params_tensor_l2_norm (const GrokParams *params, int index);
 /* TRUE when every value is finite */
 gboolean          grok_params_all_finite    (const GrokParams *params);
+/* the name of the first tensor (in canonical order) holding a NaN or an infinity, or NULL */
+const char       *grok_params_non_finite    (const GrokParams *params);
 /* a new table with the same tensors and a copy of the values (gradients zeroed) */
 GrokParams       *grok_params_copy          (const GrokParams *params);
 

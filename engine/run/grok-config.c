@@ -1,7 +1,9 @@
 /* Experiment settings: the key table, JSON loading with precise errors, and validation. */
 #include "grok-config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -29,12 +31,14 @@ static const char * const optim_kinds[] = { "adamw", "sgd", NULL };
   { k, GROK_KEY_DOUBLE, OFF (f), lo, hi, lo_open, hi_open, NULL, def, NULL, unit, doc }
 #define ENUM_KEY(k, f, choices, def, doc) \
   { k, GROK_KEY_ENUM, OFF (f), 0, 0, FALSE, FALSE, choices, def, NULL, "", doc }
+/* max_len in bytes of UTF-8: every checkpoint's metadata carries the config, strings included */
+#define STR_KEY(k, f, max_len, def, doc) \
+  { k, GROK_KEY_STRING, OFF (f), 0, max_len, FALSE, FALSE, NULL, 0, def, "", doc }
 
 static const GrokConfigKey keys[] = {
-  { "name", GROK_KEY_STRING, OFF (name), 0, 0, FALSE, FALSE, NULL, 0, "experiment", "",
-    "A label for the run, shown in titles and figure metadata." },
-  { "description", GROK_KEY_STRING, OFF (description), 0, 0, FALSE, FALSE, NULL, 0, "", "",
-    "A sentence on what the experiment is for." },
+  STR_KEY ("name", name, 256, "experiment",
+           "A label for the run, shown in titles and figure metadata."),
+  STR_KEY ("description", description, 4096, "", "A sentence on what the experiment is for."),
   INT_KEY ("seed", seed, 0, 4294967295.0, 0, "",
            "Seed of the parameter initialisation, the minibatch order and any weight noise."),
 
@@ -165,8 +169,8 @@ static const GrokConfigKey keys[] = {
   INT_KEY ("measures.local_complexity_every", measures.local_complexity_every, 0, 1e9, 0, "steps",
            "Local complexity also every this many steps; 0 for none."),
 
-  { "run.parent", GROK_KEY_STRING, OFF (run.parent), 0, 0, FALSE, FALSE, NULL, 0, "", "",
-    "Set by fork: the run folder this run was forked from (empty otherwise)." },
+  STR_KEY ("run.parent", run.parent, PATH_MAX, "",
+           "Set by fork: the run folder this run was forked from (empty otherwise)."),
   INT_KEY ("run.parent_step", run.parent_step, -1, 1e12, -1, "steps",
            "Set by fork: the parent's checkpoint step this run started from (-1 otherwise)."),
 };
@@ -269,10 +273,34 @@ describe_allowed (const GrokConfigKey *key)
         return g_strdup_printf ("one of %s", list);
       }
     case GROK_KEY_STRING:
-      return g_strdup ("a string");
+      return g_strdup_printf ("UTF-8 text of at most %.0f bytes", key->max);
     default:
       g_assert_not_reached ();
     }
+}
+
+/* a value as a message shows it: whole when short, else its start and its length (a 200 MB
+ * string must not become a 200 MB message) */
+static char *
+shown_text (const char *text)
+{
+  gsize length = strlen (text);
+  g_autofree char *start = g_utf8_make_valid (text, MIN (length, 64));
+
+  if (length <= 64)
+    return g_steal_pointer (&start);
+  return g_strdup_printf ("%s... (%" G_GSIZE_FORMAT " bytes)", start, length);
+}
+
+static char *
+shown_node (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  return shown_text (text);
 }
 
 static gboolean
@@ -307,19 +335,13 @@ enum_index (const GrokConfigKey *key, const char *name)
   return -1;
 }
 
-/* store a JSON value into config after checking its type and range */
+/* store a JSON value into config after checking its type and range; shown is the value as the
+ * person wrote it, for messages */
 static gboolean
-set_from_node (GrokConfig *config, const GrokConfigKey *key, JsonNode *node, const char *where,
-               GError **error)
+set_from_node (GrokConfig *config, const GrokConfigKey *key, JsonNode *node, const char *shown,
+               const char *where, GError **error)
 {
   GType vtype = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-  g_autofree char *shown = NULL;
-
-  {
-    g_autoptr (JsonGenerator) gen = json_generator_new ();
-    json_generator_set_root (gen, node);
-    shown = json_generator_to_data (gen, NULL);
-  }
 
   switch (key->type)
     {
@@ -360,8 +382,10 @@ set_from_node (GrokConfig *config, const GrokConfigKey *key, JsonNode *node, con
     case GROK_KEY_STRING:
       {
         char **p = field_ptr (config, key);
-        if (vtype != G_TYPE_STRING)
+        if (vtype != G_TYPE_STRING || !g_utf8_validate (json_node_get_string (node), -1, NULL))
           return set_error (error, where, key, shown, "has the value");
+        if (strlen (json_node_get_string (node)) > key->max)
+          return set_error (error, where, key, shown, "is too long at");
         g_free (*p);
         *p = g_strdup (json_node_get_string (node));
         return TRUE;
@@ -369,6 +393,18 @@ set_from_node (GrokConfig *config, const GrokConfigKey *key, JsonNode *node, con
     default:
       g_assert_not_reached ();
     }
+}
+
+/* TRUE when name is the section of some key ("task" for task.p) */
+static gboolean
+is_section (const char *name)
+{
+  gsize n = strlen (name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strncmp (keys[i].key, name, n) == 0 && keys[i].key[n] == '.')
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -384,8 +420,16 @@ merge_object (GrokConfig *config, JsonObject *object, const char *prefix, const 
       g_autofree char *full = prefix ? g_strconcat (prefix, ".", member, NULL) : g_strdup (member);
       const GrokConfigKey *key = grok_config_key_lookup (full);
 
-      if (key == NULL && JSON_NODE_HOLDS_OBJECT (node) && prefix == NULL)
+      if (key == NULL && prefix == NULL && (JSON_NODE_HOLDS_OBJECT (node) || is_section (full)))
         {
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            {
+              g_autofree char *shown = shown_node (node);
+              g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                           "%s: key '%s' must be an object of %s.* keys, such as {\"%s\": "
+                           "{...}}, not %s", where, full, full, full, shown);
+              return FALSE;
+            }
           if (!merge_object (config, json_node_get_object (node), full, where, error))
             return FALSE;
           continue;
@@ -397,8 +441,11 @@ merge_object (GrokConfig *config, JsonObject *object, const char *prefix, const 
                        "keys there are)", where, full);
           return FALSE;
         }
-      if (!set_from_node (config, key, node, where, error))
-        return FALSE;
+      {
+        g_autofree char *shown = shown_node (node);
+        if (!set_from_node (config, key, node, shown, where, error))
+          return FALSE;
+      }
     }
   return TRUE;
 }
@@ -494,12 +541,17 @@ set_text (GrokConfig *config, const GrokConfigKey *key, const char *text, const 
 {
   g_autoptr (JsonNode) value = json_node_new (JSON_NODE_VALUE);
   g_autoptr (GrokConfig) scratch = NULL;
+  g_autofree char *shown = shown_text (text);
   char *end = NULL;
 
   if (key->type == GROK_KEY_INT || key->type == GROK_KEY_DOUBLE)
     {
-      gint64 i = g_ascii_strtoll (text, &end, 10);
-      if (end != text && *end == '\0')
+      gint64 i;
+      errno = 0;
+      i = g_ascii_strtoll (text, &end, 10);
+      /* an integer past 64 bits is kept as the double it is near, so that the range check
+       * refuses it instead of a clamped value */
+      if (end != text && *end == '\0' && errno != ERANGE)
         json_node_set_int (value, i);
       else
         {
@@ -515,7 +567,7 @@ set_text (GrokConfig *config, const GrokConfigKey *key, const char *text, const 
 
   /* on a copy, so that a failure leaves config as it was */
   scratch = grok_config_copy (config);
-  if (!set_from_node (scratch, key, value, where, error))
+  if (!set_from_node (scratch, key, value, shown, where, error))
     return FALSE;
   adopt (config, scratch);
   return TRUE;
@@ -556,7 +608,10 @@ grok_config_set (GrokConfig *config, const char *assignment, GError **error)
                    "--set: unknown key '%s' (see the config reference in README.md)", name);
       return FALSE;
     }
-  where = g_strdup_printf ("--set %s", assignment);
+  {
+    g_autofree char *shown = shown_text (eq + 1);
+    where = g_strdup_printf ("--set %s=%s", name, shown);
+  }
   return set_text (config, key, eq + 1, where, error);
 }
 

@@ -2,6 +2,7 @@
  * file, line or key at fault (never a crash, an abort in an allocator, or rows quietly lost). */
 #define _GNU_SOURCE
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,6 +62,105 @@ test_deep_json (void)
   remove_tree (dir);
 }
 
+static Result
+train_file (const char *dir, const char *text, gssize length)
+{
+  g_autofree char *cfg = g_build_filename (dir, "bad.json", NULL);
+  g_autofree char *out = g_build_filename (dir, "never", NULL);
+  Result r = { 0 };
+
+  g_assert_true (g_file_set_contents (cfg, text, length, NULL));
+  run_cli (&r, (const char *[]) { "train", cfg, "--out", out, "--steps", "1", "--quiet", NULL });
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  return r;
+}
+
+/* messages that misled: a too large integer shown as -1, a section that is not an object called
+ * an unknown key, a string cut at \u0000 without a word */
+static void
+test_config_messages (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  g_auto (Result) big = train_file (dir, "{\"seed\": 99999999999999999999}", -1);
+  g_auto (Result) section = train_file (dir, "{\"task\": 5}", -1);
+  g_auto (Result) nul = train_file (dir, "{\"name\": \"a\\u0000b\"}", -1);
+  g_auto (Result) set = { 0 };
+
+  assert_refused (&big, "bad.json", "99999999999999999999");
+  g_assert_null (strstr (big.err, "at -1"));
+  assert_refused (&section, "bad.json", "'task' must be an object");
+  assert_refused (&nul, "bad.json", "\\u0000");
+  run_cli (&set, (const char *[]) { "train", "quick", "--out", dir, "--force",
+                                    "--set", "seed=99999999999999999999", NULL });
+  assert_refused (&set, "seed", "out of range at 99999999999999999999");
+  remove_tree (dir);
+}
+
+/* a 200 MB name was copied into every checkpoint; string keys have a bound, and a file far past
+ * the size of any config is refused before it is read */
+static void
+test_string_bounds (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  g_autoptr (GString) text = g_string_new ("{\"name\": \"");
+  g_auto (Result) name = { 0 }, huge = { 0 }, parent = { 0 };
+
+  for (int i = 0; i < 300; i++)
+    g_string_append_c (text, 'n');
+  g_string_append (text, "\"}");
+  name = train_file (dir, text->str, (gssize) text->len);
+  assert_refused (&name, "bad.json", "key 'name' is too long");
+  assert_contains (name.err, "at most 256 bytes");
+  g_assert_cmpuint (strlen (name.err), <, 400);
+
+  g_string_truncate (text, text->len - 2);
+  for (int i = 0; i < 2 * 1024 * 1024; i++)
+    g_string_append_c (text, 'n');
+  g_string_append (text, "\"}");
+  huge = train_file (dir, text->str, (gssize) text->len);
+  assert_refused (&huge, "bad.json", "bytes long");
+
+  g_string_assign (text, "{\"run\": {\"parent\": \"/");
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (text, 'd');
+  g_string_append (text, "\"}}");
+  parent = train_file (dir, text->str, (gssize) text->len);
+  assert_refused (&parent, "bad.json", "key 'run.parent' is too long");
+  remove_tree (dir);
+}
+
+/* NaN weights in a checkpoint: the error names the file, the step and the tensor (not a bare
+ * "a weight matrix is not finite" or "LAPACKE_dsyevd info -5") */
+static void
+test_nan_weights (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  g_autofree char *run = make_run (dir);
+  g_autofree char *ckpt = g_build_filename (run, "checkpoints", "step-00000020.safetensors", NULL);
+  g_autoptr (GHashTable) meta = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokParams) params = grok_safetensors_read (ckpt, &meta, &error);
+  const GrokTensor *t = NULL;
+
+  g_assert_no_error (error);
+  /* the first weight matrix of the model (the checkpoint also holds the optimiser's state) */
+  for (int i = 0; t == NULL && i < params->n_tensors; i++)
+    if (params->tensors[i].ndim == 2 && !g_str_has_prefix (params->tensors[i].name, "optim."))
+      t = &params->tensors[i];
+  g_assert_nonnull (t);
+  params->data[t->offset] = NAN;
+  g_assert_true (grok_safetensors_write (ckpt, params, meta, &error));
+  for (const char * const *m = (const char *[]) { "spectrum", "lmn", NULL }; *m; m++)
+    {
+      g_auto (Result) r = { 0 };
+      run_cli (&r, (const char *[]) { "measure", run, "--measure", *m, NULL });
+      assert_refused (&r, ckpt, "step 20");
+      assert_contains (r.err, t->name);
+      assert_contains (r.err, "not finite");
+    }
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -68,5 +168,8 @@ main (int argc, char **argv)
   cli = g_getenv ("GROK_CLI");
   g_assert_nonnull (cli);
   g_test_add_func ("/app/bad-inputs/deep-json", test_deep_json);
+  g_test_add_func ("/app/bad-inputs/config-messages", test_config_messages);
+  g_test_add_func ("/app/bad-inputs/string-bounds", test_string_bounds);
+  g_test_add_func ("/app/bad-inputs/nan-weights", test_nan_weights);
   return g_test_run ();
 }

@@ -48,8 +48,8 @@ test_wrong_type (void)
                 (const char *[]) { "train.steps", "10.5", "an integer", NULL });
   expect_error ("{\"model\": {\"activation\": 3}}",
                 (const char *[]) { "model.activation", "one of relu, leaky_relu, gelu", NULL });
-  expect_error ("{\"task\": 5}", (const char *[]) { "unknown key", "'task'", NULL });
-  expect_error ("{\"name\": 5}", (const char *[]) { "'name'", "a string", NULL });
+  expect_error ("{\"task\": 5}", (const char *[]) { "'task' must be an object", NULL });
+  expect_error ("{\"name\": 5}", (const char *[]) { "'name'", "UTF-8 text", NULL });
 }
 
 static void
