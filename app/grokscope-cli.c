@@ -498,6 +498,25 @@ fail_at_checkpoint (const char *run_dir, gint64 step, GError *error)
   return fail (msg);
 }
 
+/* every row of metrics.csv that reads; each line left out is a warning naming it */
+static GrokMetrics *
+load_metrics (const char *path, GError **error)
+{
+  g_autoptr (GrokMetricsRead) read = grok_metrics_read (path, error);
+
+  if (read == NULL)
+    return NULL;
+  for (guint i = 0; i < MIN (read->damaged->len, 10); i++)
+    fprintf (stderr, "grokscope-cli: warning: %s; the figure is drawn without that line\n",
+             (const char *) read->damaged->pdata[i]);
+  if (read->damaged->len > 10)
+    fprintf (stderr, "grokscope-cli: warning: %s: %u more damaged lines left out\n", path,
+             read->damaged->len - 10);
+  if (read->cut_short != NULL)
+    fprintf (stderr, "grokscope-cli: warning: %s\n", read->cut_short);
+  return g_steal_pointer (&read->metrics);
+}
+
 /* the views file of step when it was computed from these weights and settings; a damaged one
  * is a warning naming it, and the figure is then computed from the checkpoint */
 static GrokViews *
@@ -578,7 +597,7 @@ cmd_figure (int argc, char **argv)
   if (config == NULL)
     return fail (error->message);
   metrics_path = g_build_filename (run_dir, "metrics.csv", NULL);
-  metrics = grok_metrics_load_csv (metrics_path, &error);
+  metrics = load_metrics (metrics_path, &error);
   if (metrics == NULL)
     return fail (error->message);
 

@@ -175,33 +175,22 @@ grok_metrics_parse_field (const char *field, double *out)
   return end != field && *end == '\0';
 }
 
-static gboolean
-grok_metrics_parse_line (GrokMetrics *metrics, char *line, const char *path, guint lineno,
-                         GError **error)
+/* a data line into row (n_columns values); NULL, or why it is not a row */
+static char *
+grok_metrics_parse_line (const GrokMetrics *metrics, const char *line, double *row)
 {
   g_auto (GStrv) fields = g_strsplit (line, ",", -1);
   guint n = g_strv_length (fields);
   guint n_columns = metrics->columns->len;
-  g_autofree double *row = g_new (double, MAX (n_columns, 1));
 
   if (n != n_columns)
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
-                   "%s:%u: %u fields where the header names %u columns",
-                   path, lineno, n, n_columns);
-      return FALSE;
-    }
+    return g_strdup_printf ("%u fields where the header names %u columns", n, n_columns);
   for (guint i = 0; i < n; i++)
     if (!grok_metrics_parse_field (g_strstrip (fields[i]), &row[i]))
-      {
-        g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
-                     "%s:%u: column “%s” holds “%s”, which is not a number",
-                     path, lineno, (const char *) g_ptr_array_index (metrics->columns, i),
-                     fields[i]);
-        return FALSE;
-      }
-  grok_metrics_append_row (metrics, row);
-  return TRUE;
+      return g_strdup_printf ("column “%s” holds “%.32s%s”, which is not a number",
+                              (const char *) g_ptr_array_index (metrics->columns, i), fields[i],
+                              strlen (fields[i]) > 32 ? "..." : "");
+  return NULL;
 }
 
 static GrokMetrics *
@@ -229,54 +218,115 @@ grok_metrics_parse_header (char *line, const char *path, GError **error)
   return grok_metrics_new ((const char * const *) names);
 }
 
-GrokMetrics *
-grok_metrics_load_csv (const char *path, GError **error)
+void
+grok_metrics_read_free (GrokMetricsRead *read)
+{
+  if (read == NULL)
+    return;
+  grok_metrics_free (read->metrics);
+  g_free (read->header);
+  g_clear_pointer (&read->lines, g_ptr_array_unref);
+  g_ptr_array_unref (read->damaged);
+  g_free (read->cut_short);
+  g_free (read);
+}
+
+/* the file's text, refused when it cannot be a metrics table */
+static char *
+grok_metrics_read_text (const char *path, gsize *length, GError **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr (GrokMetrics) metrics = NULL;
   g_autoptr (GError) local_error = NULL;
-  gsize length = 0;
-  char *line, *next;
-  guint lineno = 1;
 
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!g_file_get_contents (path, &text, &length, &local_error))
+  if (!g_file_get_contents (path, &text, length, &local_error))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the metrics table: %s",
                    local_error->message);
       return NULL;
     }
-  if (memchr (text, '\0', length) != NULL)
+  if (memchr (text, '\0', *length) != NULL)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
                    "%s: holds a NUL byte; this is not a metrics table", path);
       return NULL;
     }
-  next = strchr (text, '\n');
-  if (next == NULL)
+  if (strchr (text, '\n') == NULL)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
                    "%s:1: the header line is missing or incomplete", path);
       return NULL;
     }
-  *next = '\0';
-  if (next > text && next[-1] == '\r')
-    next[-1] = '\0';
-  metrics = grok_metrics_parse_header (text, path, error);
-  if (metrics == NULL)
-    return NULL;
+  return g_steal_pointer (&text);
+}
 
+/* one line of text (ended by its '\n' at end) into read: a row, or a damaged line */
+static void
+grok_metrics_read_line (GrokMetricsRead *read, const char *line, const char *end,
+                        const char *path, guint lineno, double *row)
+{
+  g_autofree char *bare = g_strndup (line, end > line && end[-1] == '\r' ? end - line - 1
+                                                                         : end - line);
+  g_autofree char *why = grok_metrics_parse_line (read->metrics, bare, row);
+
+  if (why != NULL)
+    {
+      g_ptr_array_add (read->damaged, g_strdup_printf ("%s:%u: %s", path, lineno, why));
+      return;
+    }
+  grok_metrics_append_row (read->metrics, row);
+  g_ptr_array_add (read->lines, g_strndup (line, end - line + 1));
+}
+
+GrokMetricsRead *
+grok_metrics_read (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GrokMetricsRead) read = NULL;
+  g_autofree double *row = NULL;
+  const char *line, *next;
+  gsize length = 0;
+  guint lineno = 1;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  text = grok_metrics_read_text (path, &length, error);
+  if (text == NULL)
+    return NULL;
+  next = strchr (text, '\n');
+  read = g_new0 (GrokMetricsRead, 1);
+  read->lines = g_ptr_array_new_with_free_func (g_free);
+  read->damaged = g_ptr_array_new_with_free_func (g_free);
+  read->header = g_strndup (text, next - text + 1);
+  {
+    g_autofree char *bare = g_strndup (text, next > text && next[-1] == '\r' ? next - text - 1
+                                                                             : next - text);
+    read->metrics = grok_metrics_parse_header (bare, path, error);
+  }
+  if (read->metrics == NULL)
+    return NULL;
+  row = g_new (double, MAX (read->metrics->columns->len, 1));
   /* only lines ended by a newline count: an unterminated tail is a row whose write was cut short */
   for (line = next + 1; (next = strchr (line, '\n')) != NULL; line = next + 1)
+    grok_metrics_read_line (read, line, next, path, ++lineno, row);
+  if (*line != '\0')
+    read->cut_short = g_strdup_printf ("%s:%u: the last line is incomplete (a write cut short); "
+                                       "it is left out", path, lineno + 1);
+  return g_steal_pointer (&read);
+}
+
+GrokMetrics *
+grok_metrics_load_csv (const char *path, GError **error)
+{
+  g_autoptr (GrokMetricsRead) read = grok_metrics_read (path, error);
+
+  if (read == NULL)
+    return NULL;
+  if (read->damaged->len > 0)
     {
-      lineno++;
-      *next = '\0';
-      if (next > line && next[-1] == '\r')
-        next[-1] = '\0';
-      if (!grok_metrics_parse_line (metrics, line, path, lineno, error))
-        return NULL;
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s",
+                   (const char *) read->damaged->pdata[0]);
+      return NULL;
     }
-  return g_steal_pointer (&metrics);
+  return g_steal_pointer (&read->metrics);
 }

@@ -34,10 +34,29 @@ char        *grok_metrics_format_header (const GrokMetrics *metrics);
 char        *grok_metrics_format_row    (const GrokMetrics *metrics, guint row);
 /* the whole table: the header and every row */
 char        *grok_metrics_format_csv    (const GrokMetrics *metrics);
-/* parse metrics.csv. A last line without its newline (a write cut short) is dropped; any
- * other malformed line is an error naming the file and the line. */
+
+/* metrics.csv as read, by the same rules for every reader: every line that is a row of numbers
+ * is kept, in order, with its text; every other line is skipped and named in damaged. A last
+ * line without its newline is what a crash leaves of a write cut short: it is left out and
+ * named in cut_short. */
+typedef struct
+{
+  GrokMetrics *metrics;
+  char        *header;     /* the first line, with its '\n' */
+  GPtrArray   *lines;      /* char *: each row's line as read, with its '\n' */
+  GPtrArray   *damaged;    /* char *: "PATH:LINE: why", one per skipped line */
+  char        *cut_short;  /* "PATH:LINE: ..." for an incomplete last line, or NULL */
+} GrokMetricsRead;
+
+/* NULL with an error naming the file when it cannot be read, holds NUL bytes or has no valid
+ * header line */
+GrokMetricsRead *grok_metrics_read      (const char *path, GError **error);
+void             grok_metrics_read_free (GrokMetricsRead *read);
+/* the rows of metrics.csv when no line is damaged (an incomplete last line is left out);
+ * otherwise an error naming the file and the first damaged line */
 GrokMetrics *grok_metrics_load_csv      (const char *path, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMetrics, grok_metrics_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMetricsRead, grok_metrics_read_free)
 
 G_END_DECLS

@@ -22,6 +22,7 @@ struct _GrokRunDir
   char         *header;        /* metrics.csv's first line, with its newline */
   GArray       *checkpoints;   /* gint64 steps, ascending */
   GPtrArray    *problems;      /* char *, NULL-terminated */
+  char         *metrics_damage; /* why metrics.csv cannot be rewritten without loss, or NULL */
   GrokAppender *appender;      /* NULL until created or prepared for continuing */
   GrokViewsWriter *views;     /* its views files' worker, made at the first checkpoint */
 };
@@ -205,90 +206,46 @@ grok_run_dir_close (GrokRunDir *dir)
   g_array_unref (dir->checkpoints);
   g_ptr_array_unref (dir->problems);
   g_free (dir->header);
+  g_free (dir->metrics_damage);
   g_free (dir->path);
   g_free (dir->metrics_path);
   g_free (dir);
 }
 
-/* one CSV row of n numbers (an empty field is NAN); FALSE when it is not one */
-static gboolean
-parse_row (const char *line, guint n, double *row)
-{
-  g_auto (GStrv) fields = g_strsplit (line, ",", -1);
-
-  if (g_strv_length (fields) != n)
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      char *end = NULL;
-      row[i] = fields[i][0] == '\0' ? NAN : g_ascii_strtod (fields[i], &end);
-      if (fields[i][0] != '\0' && (end == fields[i] || *end != '\0'))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-valid_header (char **columns)
-{
-  if (columns[0] == NULL)
-    return FALSE;
-  for (guint i = 0; columns[i] != NULL; i++)
-    if (columns[i][0] == '\0')
-      return FALSE;
-  return TRUE;
-}
-
-/* the rows of metrics.csv up to the first damaged line; a last line without its newline is a
- * write cut short by a crash */
+/* metrics.csv by the rules every reader shares (grok_metrics_read): each damaged line is a
+ * problem and is skipped, the rows after it are kept. Continuing rewrites the file from the rows
+ * read, so a damaged line, or a file whose rows cannot be read at all, is also kept in
+ * metrics_damage, which refuses that rewrite. */
 static void
 read_metrics (GrokRunDir *dir)
 {
-  g_autofree char *text = NULL;
   g_autoptr (GError) local = NULL;
-  g_auto (GStrv) lines = NULL, header = NULL;
-  g_autofree double *row = NULL;
-  gsize length;
-  guint n;
+  g_autoptr (GrokMetricsRead) read = grok_metrics_read (dir->metrics_path, &local);
 
-  if (!g_file_get_contents (dir->metrics_path, &text, &length, &local) ||
-      memchr (text, '\0', length) != NULL)
+  if (read == NULL)
     {
-      add_problem (dir, g_strdup_printf ("cannot read %s: %s", dir->metrics_path,
-                                         local ? local->message : "it holds NUL bytes"));
+      add_problem (dir, g_strdup_printf ("%s; the file's rows are ignored", local->message));
+      if (g_file_test (dir->metrics_path, G_FILE_TEST_EXISTS))
+        dir->metrics_damage = g_strdup (local->message);
       dir->metrics = grok_trainer_new_metrics (dir->config);
       dir->header = grok_metrics_format_header (dir->metrics);
       return;
     }
-  lines = g_strsplit (text, "\n", -1);
-  n = g_strv_length (lines);
-  header = n >= 2 ? g_strsplit (lines[0], ",", -1) : NULL;
-  if (header == NULL || !valid_header (header))
-    {
-      add_problem (dir, g_strdup_printf ("%s:1: no valid header line; the file's rows are "
-                                         "ignored", dir->metrics_path));
-      dir->metrics = grok_trainer_new_metrics (dir->config);
-      dir->header = grok_metrics_format_header (dir->metrics);
-      return;
-    }
-  dir->metrics = grok_metrics_new ((const char * const *) header);
-  dir->header = g_strconcat (lines[0], "\n", NULL);
-  row = g_new (double, g_strv_length (header));
-  for (guint i = 1; i + 1 < n; i++)
-    {
-      if (!parse_row (lines[i], g_strv_length (header), row))
-        {
-          add_problem (dir, g_strdup_printf ("%s:%u: not a row of %u numbers; it and the rows "
-                                             "after it are ignored", dir->metrics_path, i + 1,
-                                             g_strv_length (header)));
-          return;
-        }
-      grok_metrics_append_row (dir->metrics, row);
-      g_ptr_array_add (dir->lines, g_strconcat (lines[i], "\n", NULL));
-    }
-  if (lines[n - 1][0] != '\0')
-    add_problem (dir, g_strdup_printf ("%s:%u: the last line is incomplete (a write cut short); "
-                                       "it is ignored", dir->metrics_path, n));
+  for (guint i = 0; i < read->damaged->len; i++)
+    add_problem (dir, g_strdup_printf ("%s; the line is skipped",
+                                       (const char *) read->damaged->pdata[i]));
+  if (read->damaged->len == 1)
+    dir->metrics_damage = g_strdup (read->damaged->pdata[0]);
+  else if (read->damaged->len > 1)
+    dir->metrics_damage = g_strdup_printf ("%s (and %u more damaged lines)",
+                                           (const char *) read->damaged->pdata[0],
+                                           read->damaged->len - 1);
+  if (read->cut_short != NULL)
+    add_problem (dir, g_strdup (read->cut_short));
+  dir->metrics = g_steal_pointer (&read->metrics);
+  dir->header = g_steal_pointer (&read->header);
+  g_ptr_array_unref (dir->lines);
+  dir->lines = g_steal_pointer (&read->lines);
 }
 
 /* a checkpoint is listed when it reads back whole and says it is the step its name says */
@@ -393,6 +350,19 @@ remove_stale_checkpoints (GrokRunDir *dir, gint64 step, GError **error)
   return TRUE;
 }
 
+/* continuing rewrites metrics.csv from the rows read: refused while that would lose lines */
+static gboolean
+check_metrics_rewritable (GrokRunDir *dir, GError **error)
+{
+  if (dir->metrics_damage == NULL)
+    return TRUE;
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+               "%s. Continuing the run rewrites %s and would drop what it cannot read: repair "
+               "or delete the damaged lines (the other rows are intact), then continue again",
+               dir->metrics_damage, dir->metrics_path);
+  return FALSE;
+}
+
 /* metrics.csv with the rows of steps <= step only, replaced in one atomic rename */
 static gboolean
 truncate_metrics (GrokRunDir *dir, gint64 step, GError **error)
@@ -419,7 +389,8 @@ grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step, const GrokConfig *c
 
   /* later checkpoints go before the rows they need: a crash in between must not leave a
    * checkpoint whose rows are gone */
-  if (!remove_stale_checkpoints (dir, step, error) || !truncate_metrics (dir, step, error) ||
+  if (!check_metrics_rewritable (dir, error) || !remove_stale_checkpoints (dir, step, error) ||
+      !truncate_metrics (dir, step, error) ||
       !write_config (dir, config, error))
     return FALSE;
   grok_config_free (dir->config);

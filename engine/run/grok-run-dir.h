@@ -26,9 +26,9 @@ GrokRunDir *grok_run_dir_create      (const char *path, const GrokConfig *config
                                       const GrokMetrics *metrics, gboolean overwrite,
                                       GError **error);
 /* open an existing run folder to browse it. Fails only when config.json is missing or invalid;
- * a damaged metrics.csv gives the rows before the damage, a damaged checkpoint is left out of
- * the list, and each such file adds a message naming it to grok_run_dir_get_problems. Nothing
- * is written until grok_run_dir_prepare_continue. */
+ * a damaged line of metrics.csv is skipped (the rows after it are kept), a damaged checkpoint is
+ * left out of the list, and each adds a message naming the file (and line) to
+ * grok_run_dir_get_problems. Nothing is written until grok_run_dir_prepare_continue. */
 GrokRunDir *grok_run_dir_open        (const char *path, GError **error);
 const GrokConfig  *grok_run_dir_get_config      (GrokRunDir *dir);
 const GrokMetrics *grok_run_dir_get_metrics     (GrokRunDir *dir);
@@ -40,7 +40,8 @@ char              *grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step);
 
 /* make an opened folder writable again from its checkpoint at step: metrics.csv keeps the rows
  * of steps <= step, config.json becomes config (e.g. more train.steps), checkpoints after step
- * are removed */
+ * are removed. Refused, with nothing changed, while metrics.csv has damaged lines (or no
+ * readable header), which the rewrite would drop: the error names the file and line. */
 gboolean    grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step,
                                            const GrokConfig *config, GError **error);
 /* append metrics' row to metrics.csv (one write: a crash never leaves half a row) */

@@ -161,6 +161,82 @@ test_nan_weights (void)
   remove_tree (dir);
 }
 
+/* metrics.csv with line 4 (the third row) replaced by damage */
+static char *
+damage_metrics (const char *run, const char *damage)
+{
+  g_autofree char *csv = g_build_filename (run, "metrics.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  char *joined;
+
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >, 5);
+  g_free (lines[3]);
+  lines[3] = g_strdup (damage);
+  joined = g_strjoinv ("\n", lines);
+  g_assert_true (g_file_set_contents (csv, joined, -1, NULL));
+  return joined;
+}
+
+/* resume rewrote metrics.csv with only the rows before a damaged line, silently: it is refused,
+ * naming the file and line, and the file stays as it was */
+static void
+test_resume_damaged_metrics (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  g_autofree char *run = make_run (dir);
+  g_autofree char *csv = g_build_filename (run, "metrics.csv", NULL);
+  g_autofree char *where = g_strdup_printf ("%s:4", csv);
+  g_autofree char *long_line = g_strnfill (10 * 1024 * 1024, '7');
+  const char *damages[] = { "10,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26",
+                            "10,1,0.5,zero,1,0.5,3,0.01,,,,,,,,,,,,,,,", long_line };
+
+  for (guint i = 0; i < G_N_ELEMENTS (damages); i++)
+    {
+      g_autofree char *before = damage_metrics (run, damages[i]);
+      g_autofree char *after = NULL;
+      g_auto (Result) r = { 0 };
+
+      run_cli (&r, (const char *[]) { "resume", run, "--steps", "40", "--quiet", NULL });
+      assert_refused (&r, where, "repair or delete");
+      g_assert_cmpuint (strlen (r.err), <, 1000);
+      g_assert_true (g_file_get_contents (csv, &after, NULL, NULL));
+      g_assert_true (strcmp (before, after) == 0);
+    }
+  remove_tree (dir);
+}
+
+/* one damaged metrics row refused the whole curves figure: the valid rows, those after the
+ * damage included, are drawn, with a warning naming the line */
+static void
+test_figure_damaged_metrics (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  g_autofree char *run = make_run (dir);
+  g_autofree char *csv = g_build_filename (run, "metrics.csv", NULL);
+  g_autofree char *where = g_strdup_printf ("%s:4", csv);
+  g_autofree char *out = g_build_filename (dir, "curves.csv", NULL);
+  g_autofree char *drawn = NULL;
+  g_autofree char *damaged = damage_metrics (run, "10,1,0.5,zero");
+  g_auto (GStrv) lines = NULL;
+  g_auto (Result) r = { 0 };
+
+  run_cli (&r, (const char *[]) { "figure", run, "--view", "curves", "--out", out, NULL });
+  if (r.status != 0)
+    g_error ("figure failed: %s", r.err);
+  assert_contains (r.err, "warning");
+  assert_contains (r.err, where);
+  g_assert_true (g_file_get_contents (out, &drawn, NULL, NULL));
+  /* the rows of steps 0, 5, 15 and 20 (10 was damaged): the header and four lines */
+  lines = g_strsplit (g_strchomp (drawn), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_true (g_str_has_prefix (lines[3], "15,"));
+  g_assert_true (g_str_has_prefix (lines[4], "20,"));
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -171,5 +247,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/bad-inputs/config-messages", test_config_messages);
   g_test_add_func ("/app/bad-inputs/string-bounds", test_string_bounds);
   g_test_add_func ("/app/bad-inputs/nan-weights", test_nan_weights);
+  g_test_add_func ("/app/bad-inputs/resume-damaged-metrics", test_resume_damaged_metrics);
+  g_test_add_func ("/app/bad-inputs/figure-damaged-metrics", test_figure_damaged_metrics);
   return g_test_run ();
 }

@@ -7,9 +7,21 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   const char *path = fuzz_write_input (data, size, "metrics.csv");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GrokMetrics) metrics = grok_metrics_load_csv (path, &error);
+  g_autoptr (GrokMetricsRead) read = grok_metrics_read (path, &error);
 
-  if (metrics != NULL)
-    g_free (grok_metrics_format_csv (metrics));
+  g_assert (read != NULL || (error != NULL && error->message[0] != '\0'));
+  /* the rows kept, written out as a run writes them, read back whole and the same */
+  if (read != NULL)
+    {
+      g_autofree char *text = grok_metrics_format_csv (read->metrics);
+      g_autofree char *again_path = g_strconcat (path, ".again", NULL);
+      g_autoptr (GrokMetricsRead) again = NULL;
+
+      g_assert (read->lines->len == read->metrics->n_rows);
+      g_assert (g_file_set_contents (again_path, text, -1, NULL));
+      again = grok_metrics_read (again_path, &error);
+      g_assert (again != NULL && again->damaged->len == 0 && again->cut_short == NULL);
+      g_assert (again->metrics->n_rows == read->metrics->n_rows);
+    }
   return 0;
 }

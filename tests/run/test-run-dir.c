@@ -59,7 +59,9 @@ test_clean_open (void)
     g_assert_cmpint (g_array_index (steps, gint64, i), ==, 20 * i);
 }
 
-/* a row cut short, then a garbage row: the rows before are kept, the file is named */
+/* a row cut short, then a garbage row: every other row is kept, the file and line are named,
+ * and continuing, which would rewrite the file without the garbage line, is refused with the
+ * file left as it was */
 static void
 test_damaged_metrics (void)
 {
@@ -90,8 +92,19 @@ test_damaged_metrics (void)
   {
     g_autoptr (GrokRunDir) dir = grok_run_dir_open (path, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (grok_run_dir_get_metrics (dir)->n_rows, ==, 3);
+    g_assert_cmpuint (grok_run_dir_get_metrics (dir)->n_rows, ==, 6);
     assert_problem_names (dir, "metrics.csv:5");
+  }
+  {
+    g_autofree char *before = NULL, *after = NULL;
+    g_autoptr (GrokRun) run = NULL;
+    g_assert_true (g_file_get_contents (csv, &before, NULL, NULL));
+    run = grok_run_new_continue (path, 200, &error);
+    g_assert_null (run);
+    g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "metrics.csv:5"));
+    g_assert_true (g_file_get_contents (csv, &after, NULL, NULL));
+    g_assert_cmpstr (after, ==, before);
   }
 }
 
