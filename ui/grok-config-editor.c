@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "grok-memory.h"
+
 struct _GrokConfigEditor
 {
   AdwBin       parent_instance;
@@ -11,12 +13,13 @@ struct _GrokConfigEditor
   GHashTable  *rows;       /* key name -> row widget (not owned) */
   GHashTable  *problems;   /* key name -> message of a value that did not parse */
   char        *problem;    /* the first problem, or NULL */
+  char        *memory;     /* "≈ 120 MB", the memory the config needs; NULL while invalid */
   gboolean     updating;   /* widgets are being filled from config */
 };
 
 G_DEFINE_FINAL_TYPE (GrokConfigEditor, grok_config_editor, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_VALID, PROP_PROBLEM, N_PROPS };
+enum { PROP_0, PROP_VALID, PROP_PROBLEM, PROP_MEMORY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { CHANGED, N_SIGNALS };
@@ -91,7 +94,23 @@ update_visibility (GrokConfigEditor *self)
                             grok_config_key_applies (self->config, keys[i].key));
 }
 
-/* recompute the first problem: a value that did not parse, else a cross-key check */
+/* the estimate shown beside Train, for a config that passed its checks */
+static void
+update_memory (GrokConfigEditor *self)
+{
+  g_autofree char *old = g_steal_pointer (&self->memory);
+
+  if (self->problem == NULL)
+    {
+      g_autofree char *size = g_format_size (grok_config_estimate_memory (self->config));
+      self->memory = g_strdup_printf ("≈ %s", size);
+    }
+  if (g_strcmp0 (old, self->memory) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY]);
+}
+
+/* recompute the first problem: a value that did not parse, else a cross-key check, else more
+ * memory than the machine has */
 static void
 update_problem (GrokConfigEditor *self)
 {
@@ -107,6 +126,9 @@ update_problem (GrokConfigEditor *self)
         self->problem = g_strdup (msg);
     }
   if (self->problem == NULL && !grok_config_validate (self->config, &error))
+    self->problem = g_strdup (error->message);
+  update_memory (self);
+  if (self->problem == NULL && !grok_config_check_memory (self->config, &error))
     self->problem = g_strdup (error->message);
   if ((old == NULL) != (self->problem == NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
@@ -237,6 +259,13 @@ grok_config_editor_get_problem (GrokConfigEditor *self)
   return self->problem;
 }
 
+const char *
+grok_config_editor_get_memory (GrokConfigEditor *self)
+{
+  g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), NULL);
+  return self->memory;
+}
+
 GtkWidget *
 grok_config_editor_get_row (GrokConfigEditor *self, const char *key)
 {
@@ -282,6 +311,7 @@ grok_config_editor_finalize (GObject *object)
   g_hash_table_unref (self->rows);
   g_hash_table_unref (self->problems);
   g_free (self->problem);
+  g_free (self->memory);
   G_OBJECT_CLASS (grok_config_editor_parent_class)->finalize (object);
 }
 
@@ -297,6 +327,9 @@ grok_config_editor_get_property (GObject *object, guint prop_id, GValue *value, 
       break;
     case PROP_PROBLEM:
       g_value_set_string (value, self->problem);
+      break;
+    case PROP_MEMORY:
+      g_value_set_string (value, self->memory);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -315,6 +348,8 @@ grok_config_editor_class_init (GrokConfigEditorClass *klass)
                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_PROBLEM] = g_param_spec_string ("problem", NULL, NULL, NULL,
                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_MEMORY] = g_param_spec_string ("memory", NULL, NULL, NULL,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

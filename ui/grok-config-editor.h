@@ -1,6 +1,7 @@
 /* Every setting of an experiment as a widget, built from the config key table: a combo row
  * for each choice, an entry row for each number or string, grouped by section, with the key's
- * meaning, range and unit in its tooltip. An invalid value is flagged on its row. */
+ * meaning, range and unit in its tooltip. An invalid value is flagged on its row; a config
+ * needing more memory than the machine has available is invalid too. */
 #pragma once
 
 #include <adwaita.h>
@@ -20,6 +21,9 @@ GrokConfig *grok_config_editor_dup_config   (GrokConfigEditor *self);
 gboolean    grok_config_editor_get_valid    (GrokConfigEditor *self);
 /* why the config is invalid (the first problem, naming its key); NULL when valid */
 const char *grok_config_editor_get_problem  (GrokConfigEditor *self);
+/* the memory the config needs, as shown beside Train ("≈ 120 MB", property "memory"); NULL
+ * while the config is invalid */
+const char *grok_config_editor_get_memory   (GrokConfigEditor *self);
 /* the row of a key, for tests */
 GtkWidget  *grok_config_editor_get_row      (GrokConfigEditor *self, const char *key);
 

@@ -260,6 +260,33 @@ grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batc
   return model;
 }
 
+/* grok_mlp_new's allocations, counted: keep the two in step */
+void
+grok_mlp_footprint (const GrokConfig *config, const GrokDataset *shape, int max_batch,
+                    GrokModelFootprint *footprint)
+{
+  gsize depth = (gsize) config->model.depth, width = (gsize) config->model.width;
+  gsize input_width = shape->n_positions > 0 ? (gsize) shape->n_positions * config->model.d_embed
+                                             : (gsize) shape->d_in;
+  gsize max_width = MAX (input_width, MAX (width, (gsize) shape->n_classes));
+  gsize B = (gsize) max_batch;
+
+  if (shape->n_positions > 0)
+    {
+      footprint->n_params += (gsize) shape->vocab * config->model.d_embed;
+      footprint->largest = (gsize) shape->vocab * config->model.d_embed;
+      footprint->activations += B * input_width;
+    }
+  for (gsize l = 0; l <= depth; l++)
+    {
+      gsize in = l == 0 ? input_width : width;
+      gsize out = l == depth ? (gsize) shape->n_classes : width;
+      footprint->n_params += out * in + out;
+      footprint->largest = MAX (footprint->largest, out * in);
+    }
+  footprint->activations += 2 * depth * B * width + 2 * B * max_width;
+}
+
 GrokLayerView *
 grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params, int *n_layers,
                             GError **error)

@@ -2,6 +2,7 @@
 #include "grok-model.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "grok-kernels.h"
 #include "grok-transformer.h"
@@ -20,6 +21,19 @@ grok_model_init_base (GrokModel *model, const GrokModelClass *klass, const GrokC
   model->logits = g_new0 (float, (gsize) max_batch * model->n_classes);
   model->probs = g_new0 (float, (gsize) max_batch * model->n_classes);
   model->dlogits = g_new0 (float, (gsize) max_batch * model->n_classes);
+}
+
+void
+grok_model_footprint (const GrokConfig *config, const GrokDataset *shape, int max_batch,
+                      GrokModelFootprint *footprint)
+{
+  memset (footprint, 0, sizeof *footprint);
+  if (config->model.kind == GROK_MODEL_TRANSFORMER)
+    grok_transformer_footprint (config, shape, max_batch, footprint);
+  else
+    grok_mlp_footprint (config, shape, max_batch, footprint);
+  /* logits, probs and dlogits, as grok_model_init_base allocates them */
+  footprint->activations += 3 * (gsize) max_batch * shape->n_classes;
 }
 
 GrokModel *

@@ -65,6 +65,20 @@ void       grok_model_evaluate    (GrokModel *model, const int *tokens, const fl
                                    const int *targets, int n, double clip,
                                    double *loss, double *accuracy);
 
+/* what grok_model_new allocates for a dataset of shape (grok_dataset_shape) and batches of
+ * max_batch, worked out without allocating; each family's constructor has its twin beside it */
+typedef struct
+{
+  gsize n_params;     /* parameters, each with a value and a gradient */
+  gsize largest;      /* elements of the largest 2-D parameter */
+  gsize activations;  /* floats of the forward and backward buffers */
+} GrokModelFootprint;
+
+void       grok_model_footprint (const GrokConfig *config, const GrokDataset *shape,
+                                 int max_batch, GrokModelFootprint *footprint);
+void       grok_mlp_footprint   (const GrokConfig *config, const GrokDataset *shape,
+                                 int max_batch, GrokModelFootprint *footprint);
+
 /* the family constructors, used by grok_model_new */
 GrokModel *grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch);
 /* common set-up for the families: fills the shared fields and output buffers */

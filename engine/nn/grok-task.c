@@ -90,27 +90,33 @@ typedef struct
   int *a, *b, *y;
 } PairTable;
 
+/* the symbols a discrete task's inputs and outputs range over */
+static int
+n_symbols (const GrokConfig *config)
+{
+  int n = 1;
+
+  switch (config->task.kind)
+    {
+    case GROK_TASK_MODULAR:
+      return (int) config->task.p;
+    case GROK_TASK_XOR_BITS:
+      return 1 << config->task.n_bits;
+    case GROK_TASK_PERMUTATION:
+      for (int i = 2; i <= config->task.perm_n; i++)
+        n *= i;
+      return n;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static void
 pair_table_fill (PairTable *t, const GrokConfig *config)
 {
   int n = 0;
 
-  switch (config->task.kind)
-    {
-    case GROK_TASK_MODULAR:
-      t->n_symbols = config->task.p;
-      break;
-    case GROK_TASK_XOR_BITS:
-      t->n_symbols = 1 << config->task.n_bits;
-      break;
-    case GROK_TASK_PERMUTATION:
-      t->n_symbols = 1;
-      for (int i = 2; i <= config->task.perm_n; i++)
-        t->n_symbols *= i;
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  t->n_symbols = n_symbols (config);
   t->n_pairs = t->n_symbols * t->n_symbols;
   t->a = g_new (int, t->n_pairs);
   t->b = g_new (int, t->n_pairs);
@@ -160,6 +166,40 @@ write_tokens (int *dst, const GrokConfig *config, int n_symbols, int a, int b)
       dst[0] = a;
       dst[1] = b;
     }
+}
+
+void
+grok_dataset_shape (const GrokConfig *config, GrokDataset *shape)
+{
+  memset (shape, 0, sizeof *shape);
+  shape->kind = config->task.kind;
+  if (config->task.kind == GROK_TASK_XOR2D)
+    {
+      shape->d_in = 2;
+      shape->n_classes = 2;
+      shape->n_train = (int) config->task.n_train;
+      shape->n_test = (int) config->task.n_test;
+      return;
+    }
+  shape->n_positions = config->task.format == GROK_FORMAT_SEQUENCE ? 4 : 2;
+  shape->vocab = n_symbols (config) + (shape->n_positions == 4 ? 2 : 0);
+  shape->n_classes = shape->n_positions == 4 ? shape->vocab : n_symbols (config);
+  shape->n_train = (int) grok_config_n_train (config);
+  shape->n_test = (int) (grok_config_n_examples (config) - shape->n_train);
+}
+
+gsize
+grok_dataset_estimate_bytes (const GrokConfig *config)
+{
+  GrokDataset shape;
+  gsize n;
+
+  grok_dataset_shape (config, &shape);
+  n = (gsize) shape.n_train + (gsize) shape.n_test;
+  if (shape.kind == GROK_TASK_XOR2D)
+    return n * (2 * sizeof (float) + sizeof (int));
+  /* the pair table and the shuffle order live while the tokens are written */
+  return n * ((gsize) shape.n_positions + 1 + 4) * sizeof (int);
 }
 
 static void

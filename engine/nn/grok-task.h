@@ -28,6 +28,10 @@ typedef struct
 /* config must be valid (grok_config_validate) */
 GrokDataset *grok_dataset_new  (const GrokConfig *config);
 void         grok_dataset_free (GrokDataset *dataset);
+/* the sizes grok_dataset_new would give config's task (every array NULL), without building it */
+void         grok_dataset_shape (const GrokConfig *config, GrokDataset *shape);
+/* the bytes grok_dataset_new allocates at its peak */
+gsize        grok_dataset_estimate_bytes (const GrokConfig *config);
 
 /* lexicographic index of a permutation of 0..n-1 and back */
 int          grok_permutation_index   (const int *perm, int n);

@@ -84,6 +84,30 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   return g_steal_pointer (&trainer);
 }
 
+gsize
+grok_trainer_estimate_bytes (const GrokConfig *config, GrokModelFootprint *footprint)
+{
+  GrokDataset shape;
+  gsize batch, max_batch, numel, floats, ints;
+
+  grok_dataset_shape (config, &shape);
+  batch = (gsize) grok_config_batch_size (config, shape.n_train);
+  max_batch = MAX (batch, MIN (EVAL_CHUNK, (gsize) MAX (shape.n_train, shape.n_test)));
+  grok_model_footprint (config, &shape, (int) max_batch, footprint);
+  numel = footprint->n_params;
+  /* values and gradients, the optimiser's two moments, the activations */
+  floats = 4 * numel + footprint->activations;
+  if (config->reg.weight_noise > 0)
+    floats += numel + 4 * ((numel + 1) / 2);
+  floats += batch * (gsize) shape.d_in;
+  ints = (gsize) shape.n_train + batch * ((gsize) shape.n_positions + 1);
+  /* saving a checkpoint gathers the values, the moments and the batch order
+   * (grok-trainer-state.c) */
+  floats += 3 * numel;
+  ints += (gsize) shape.n_train;
+  return grok_dataset_estimate_bytes (config) + floats * sizeof (float) + ints * sizeof (int);
+}
+
 void
 grok_trainer_free (GrokTrainer *trainer)
 {

@@ -56,6 +56,9 @@ typedef struct
 /* validates config, builds the dataset and the model, initialises the parameters and sets the
  * OpenBLAS thread count */
 GrokTrainer *grok_trainer_new      (const GrokConfig *config, GError **error);
+/* the bytes grok_trainer_new and a checkpoint save take for config (valid), worked out without
+ * allocating; footprint receives the model's part */
+gsize        grok_trainer_estimate_bytes (const GrokConfig *config, GrokModelFootprint *footprint);
 void         grok_trainer_free     (GrokTrainer *trainer);
 /* replace the penalty that reg.spectral_entropy weighs (the default is the spectral entropy) */
 void         grok_trainer_set_penalty (GrokTrainer *trainer, GrokPenaltyFunc penalty,

@@ -536,6 +536,31 @@ allocate_block (GrokTransformer *tf, Block *blk, gboolean last, int max_batch)
   blk->xout = g_new0 (float, M * C);
 }
 
+/* grok_transformer_new's and allocate_block's allocations, counted: keep them in step */
+void
+grok_transformer_footprint (const GrokConfig *config, const GrokDataset *shape, int max_batch,
+                            GrokModelFootprint *footprint)
+{
+  gsize C = (gsize) config->model.d_model, F = (gsize) config->model.d_mlp;
+  gsize H = (gsize) config->model.n_heads, V = (gsize) shape->vocab;
+  gsize T = (gsize) shape->n_positions, K = (gsize) shape->n_classes, B = (gsize) max_batch;
+  gsize N = B * T;
+
+  footprint->n_params += 2 * V * C + K * C + K +
+                         (gsize) config->model.n_blocks * (4 * C * C + 2 * C * F + 9 * C + F);
+  footprint->largest = MAX (MAX (V * C, C * F), MAX (K * C, C * C));
+  for (gint64 i = 0; i < config->model.n_blocks; i++)
+    {
+      gboolean last = i == config->model.n_blocks - 1;
+      gsize M = last ? B : N;
+      footprint->activations += 2 * N * C + (last ? 7 : 6) * M * C + 4 * M + 2 * M * F +
+                                B * H * T * (last ? 1 : T);
+    }
+  footprint->activations += 5 * N * C + N * F +
+                            grok_attention_scratch_floats ((int) B, (int) T, (int) C, (int) H) +
+                            3 * (V + T) * C + V * C;
+}
+
 GrokModel *
 grok_transformer_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
 {

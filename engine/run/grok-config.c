@@ -683,6 +683,12 @@ task_size (const GrokConfig *config)
 }
 
 gint64
+grok_config_n_examples (const GrokConfig *config)
+{
+  return task_size (config);
+}
+
+gint64
 grok_config_n_train (const GrokConfig *config)
 {
   if (config->task.kind == GROK_TASK_XOR2D)

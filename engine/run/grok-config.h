@@ -154,6 +154,8 @@ gboolean    grok_config_validate    (const GrokConfig *config, GError **error);
  * batch), GROK_BATCH_DEMOSS gives DeMoss et al.'s min (512, floor (n_train / 2)), at least 1 */
 #define GROK_BATCH_DEMOSS (-1)
 gint64      grok_config_batch_size  (const GrokConfig *config, gint64 n_train);
+/* the examples config's task has, training and test together */
+gint64      grok_config_n_examples  (const GrokConfig *config);
 /* the size of the training set config's task gives */
 gint64      grok_config_n_train     (const GrokConfig *config);
 

@@ -8,6 +8,7 @@
 
 #include "grok-checkpoints.h"
 #include "grok-error.h"
+#include "grok-memory.h"
 #include "grok-measures.h"
 #include "grok-run-dir.h"
 #include "grok-trainer.h"
@@ -422,6 +423,16 @@ finish_setup (GrokRun *run)
   return run;
 }
 
+/* a trainer for config, refused before anything is allocated when the machine has not the
+ * memory config needs */
+static GrokTrainer *
+new_trainer (const GrokConfig *config, GError **error)
+{
+  if (!grok_config_validate (config, error) || !grok_config_check_memory (config, error))
+    return NULL;
+  return grok_trainer_new (config, error);
+}
+
 GrokRun *
 grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite, GError **error)
 {
@@ -429,7 +440,7 @@ grok_run_new (const GrokConfig *config, const char *run_dir, gboolean overwrite,
 
   g_return_val_if_fail (config != NULL, NULL);
 
-  run->trainer = grok_trainer_new (config, error);
+  run->trainer = new_trainer (config, error);
   if (run->trainer == NULL)
     return NULL;
   run->metrics = grok_trainer_new_metrics (config);
@@ -525,7 +536,7 @@ grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
                    run_dir, config->train.steps, step);
       return NULL;
     }
-  run->trainer = grok_trainer_new (config, error);
+  run->trainer = new_trainer (config, error);
   path = grok_run_dir_checkpoint_path (dir, step);
   if (run->trainer == NULL || !grok_trainer_load (run->trainer, path, error) ||
       !grok_run_dir_prepare_continue (dir, step, config, error))
@@ -589,7 +600,7 @@ grok_run_new_fork (const char *parent_dir, gint64 step, const GrokConfig *config
   g_free (forked->run.parent);
   forked->run.parent = g_canonicalize_filename (parent_dir, NULL);
   forked->run.parent_step = step;
-  run->trainer = grok_trainer_new (forked, error);
+  run->trainer = new_trainer (forked, error);
   path = grok_run_dir_checkpoint_path (parent, step);
   if (run->trainer == NULL || !grok_trainer_load (run->trainer, path, error))
     return NULL;

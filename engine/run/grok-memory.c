@@ -1,0 +1,110 @@
+/* The memory estimate of a config: the trainer's part comes from the trainer and the model
+ * families, each beside the code that allocates it; the run adds what it keeps besides. */
+#include "grok-memory.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "grok-error.h"
+#include "grok-measures.h"
+#include "grok-trainer.h"
+
+/* an SVD of the largest matrix in doubles: the copy, U, V^T, the gradient and LAPACK's work
+ * (about 7 min(m, n)^2 for dgesdd), bounded by 11 times its elements */
+static guint64
+spectrum_bytes (const GrokModelFootprint *fp)
+{
+  return 11 * (guint64) fp->largest * sizeof (double);
+}
+
+/* LMN's linearity matrix of P points in doubles (and its copy for the eigenvalues), with the
+ * points' activations */
+static guint64
+lmn_bytes (const GrokConfig *config, gint64 points)
+{
+  return 2 * (guint64) points * points * sizeof (double) +
+         2 * (guint64) points * config->model.width * sizeof (float);
+}
+
+/* the coarse-graining: the parameters twice (coarse copy with gradients), their low-rank
+ * factors and a stored copy, and a model evaluating up to 2048 training examples at a time */
+static guint64
+complexity_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
+{
+  GrokDataset shape;
+  GrokModelFootprint eval;
+
+  grok_dataset_shape (config, &shape);
+  grok_model_footprint (config, &shape, MIN (shape.n_train, 2048), &eval);
+  return (5 * (guint64) fp->n_params + 2 * eval.n_params + eval.activations) * sizeof (float) +
+         grok_dataset_estimate_bytes (config);
+}
+
+/* the largest buffers of one measure at a time on the run's thread */
+static guint64
+measures_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
+{
+  guint64 most = 0;
+
+  if (grok_measure_enabled (GROK_MEASURE_SPECTRUM, config) ||
+      config->reg.spectral_entropy > 0)
+    most = MAX (most, spectrum_bytes (fp));
+  if (grok_measure_enabled (GROK_MEASURE_COMPLEXITY, config))
+    most = MAX (most, complexity_bytes (config, fp) + spectrum_bytes (fp));
+  if (grok_measure_enabled (GROK_MEASURE_LMN, config) &&
+      grok_measure_applies (GROK_MEASURE_LMN, config))
+    most = MAX (most, lmn_bytes (config, config->measures.lmn_points));
+  return most;
+}
+
+guint64
+grok_config_estimate_memory (const GrokConfig *config)
+{
+  GrokModelFootprint fp;
+  guint64 bytes = grok_trainer_estimate_bytes (config, &fp);
+  guint64 params_copy = 2 * (guint64) fp.n_params * sizeof (float);
+
+  /* the newest snapshot, one waiting to be drawn and the one on screen each copy the
+   * parameters (with room for gradients, as every parameter table has) */
+  bytes += 3 * params_copy;
+  bytes += measures_bytes (config, &fp);
+  /* views files are computed on a worker thread of their own, at the same time */
+  if (config->checkpoints.views)
+    bytes += params_copy + grok_dataset_estimate_bytes (config) + spectrum_bytes (&fp) +
+             (grok_measure_applies (GROK_MEASURE_LMN, config) ? lmn_bytes (config, 1024) : 0);
+  return bytes;
+}
+
+guint64
+grok_memory_available (void)
+{
+  g_autofree char *text = NULL;
+  const char *line;
+  guint64 kb;
+
+  if (!g_file_get_contents ("/proc/meminfo", &text, NULL, NULL))
+    return 0;
+  line = strstr (text, "MemAvailable:");
+  if (line == NULL || sscanf (line, "MemAvailable: %" G_GUINT64_FORMAT " kB", &kb) != 1)
+    return 0;
+  return kb * 1024;
+}
+
+gboolean
+grok_config_check_memory (const GrokConfig *config, GError **error)
+{
+  guint64 need = grok_config_estimate_memory (config);
+  guint64 have = grok_memory_available ();
+  g_autofree char *need_text = NULL, *have_text = NULL;
+
+  if (have == 0 || need <= have)
+    return TRUE;
+  need_text = g_format_size (need);
+  have_text = g_format_size (have);
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+               "this config needs about %s of memory and the machine has %s available: make "
+               "the model smaller (model.width, model.depth, model.d_model, model.d_mlp, "
+               "model.n_blocks) or the batches (train.batch_size, task.n_train)",
+               need_text, have_text);
+  return FALSE;
+}
