@@ -241,8 +241,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  cli = g_getenv ("GROK_CLI");
-  g_assert_nonnull (cli);
+  cli_from_env ();
   g_test_add_func ("/app/bad-inputs/deep-json", test_deep_json);
   g_test_add_func ("/app/bad-inputs/config-messages", test_config_messages);
   g_test_add_func ("/app/bad-inputs/string-bounds", test_string_bounds);

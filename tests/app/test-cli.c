@@ -451,8 +451,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  cli = g_getenv ("GROK_CLI");
-  g_assert_nonnull (cli);
+  cli_from_env ();
   g_test_add_func ("/app/cli/help-version-presets", test_help_version_presets);
   g_test_add_func ("/app/cli/bad-config", test_bad_config);
   g_test_add_func ("/app/cli/train-writes-run", test_train_writes_run);

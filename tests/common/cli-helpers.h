@@ -8,6 +8,14 @@
 
 static const char *cli;
 
+/* the CLI under test, as meson gives it */
+static inline void
+cli_from_env (void)
+{
+  cli = g_getenv ("GROK_CLI");
+  g_assert_nonnull (cli);
+}
+
 typedef struct
 {
   int   status;

@@ -7,11 +7,11 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include "cli-helpers.h"
 #include "grok-memory.h"
 #include "grok-presets.h"
 #include "run-helpers.h"
 
-static const char *cli;
 
 /* a preset with changes, as --set arguments and as a config */
 typedef struct
@@ -115,9 +115,8 @@ test_huge_refused (void)
     {
       g_autoptr (GrokConfig) config = case_config (&huge[i]);
       guint64 estimate = grok_config_estimate_memory (config);
-      g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-      g_autofree char *err = NULL;
-      int status;
+      g_autoptr (GPtrArray) args = g_ptr_array_new ();
+      g_auto (Result) r = { 0 };
 
       g_assert_cmpfloat ((double) estimate, >=, 16.0 * n_params[i]);
       if (estimate <= grok_memory_available ())
@@ -125,21 +124,19 @@ test_huge_refused (void)
           g_test_message ("this machine has the %" G_GUINT64_FORMAT " bytes of case %u", estimate, i);
           continue;
         }
-      for (const char * const *a = (const char *[]) { cli, "train", huge[i].preset, "--quiet",
+      for (const char * const *a = (const char *[]) { "train", huge[i].preset, "--quiet",
                                                       "--out", out, NULL }; *a; a++)
-        g_ptr_array_add (argv, (char *) *a);
+        g_ptr_array_add (args, (char *) *a);
       for (int k = 0; huge[i].sets[k] != NULL; k++)
         {
-          g_ptr_array_add (argv, (char *) "--set");
-          g_ptr_array_add (argv, (char *) huge[i].sets[k]);
+          g_ptr_array_add (args, (char *) "--set");
+          g_ptr_array_add (args, (char *) huge[i].sets[k]);
         }
-      g_ptr_array_add (argv, NULL);
-      g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
-                                   NULL, NULL, NULL, &err, &status, NULL));
-      g_assert_true (WIFEXITED (status));
-      g_assert_cmpint (WEXITSTATUS (status), ==, 1);
-      g_assert_nonnull (strstr (err, "needs about"));
-      g_assert_nonnull (strstr (err, "available"));
+      g_ptr_array_add (args, NULL);
+      run_cli (&r, (const char * const *) args->pdata);
+      g_assert_cmpint (r.status, ==, 1);
+      assert_contains (r.err, "needs about");
+      assert_contains (r.err, "available");
       g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
     }
   remove_tree (dir);
@@ -149,8 +146,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  cli = g_getenv ("GROK_CLI");
-  g_assert_nonnull (cli);
+  cli_from_env ();
   g_test_add_func ("/engine/memory/estimate-matches-peak", test_estimate_matches_peak);
   g_test_add_func ("/engine/memory/huge-refused", test_huge_refused);
   return g_test_run ();
