@@ -517,6 +517,21 @@ load_metrics (const char *path, GError **error)
   return g_steal_pointer (&read->metrics);
 }
 
+/* the weights a view computes from (spectra, regions, LMN): a NaN or an infinity names its
+ * tensor, the checkpoint and the step, instead of failing somewhere inside LAPACK */
+static int
+fail_unless_finite (const char *run_dir, gint64 step, const GrokParams *params, GrokView view)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (grok_params_non_finite (params) == NULL)
+    return 0;
+  g_set_error (&error, GROK_ERROR, GROK_ERROR_DIVERGED, "tensor '%s' holds a value that is not "
+               "finite (NaN or infinite): no %s figure", grok_params_non_finite (params),
+               grok_view_name (view));
+  return fail_at_checkpoint (run_dir, step, error);
+}
+
 /* the views file of step when it was computed from these weights and settings; a damaged one
  * is a warning naming it, and the figure is then computed from the checkpoint */
 static GrokViews *
@@ -617,6 +632,8 @@ cmd_figure (int argc, char **argv)
       params = load_checkpoint (run_dir, step, &shown_step, &error);
       if (params == NULL)
         return fail (error->message);
+      if (fail_unless_finite (run_dir, shown_step, params, view) != 0)
+        return 1;
       views = load_views (run_dir, shown_step, config, params);
       connectivity = grok_connectivity_data_new_from_views (views, 1024);
       if (connectivity == NULL)
@@ -631,6 +648,8 @@ cmd_figure (int argc, char **argv)
       params = load_checkpoint (run_dir, step, &shown_step, &error);
       if (params == NULL)
         return fail (error->message);
+      if (fail_unless_finite (run_dir, shown_step, params, view) != 0)
+        return 1;
       /* earlier checkpoints overlaid (the first and log-spaced ones), as the app shows them */
       spectra = grok_spectra_data_new_for_run (run_dir, config, params, shown_step,
                                                SPECTRUM_EARLIER, warnings, &error);
@@ -643,6 +662,8 @@ cmd_figure (int argc, char **argv)
     }
   if (view == GROK_VIEW_REGIONS)
     {
+      if (fail_unless_finite (run_dir, shown_step, params, view) != 0)
+        return 1;
       views = load_views (run_dir, shown_step, config, params);
       regions = grok_regions_data_new_from_views (config, views, -1.2, -1.2, 1.2, 1.2, 400);
       if (regions == NULL)

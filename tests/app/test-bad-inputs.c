@@ -129,8 +129,8 @@ test_string_bounds (void)
   remove_tree (dir);
 }
 
-/* NaN weights in a checkpoint: the error names the file, the step and the tensor (not a bare
- * "a weight matrix is not finite" or "LAPACKE_dsyevd info -5") */
+/* NaN weights in a checkpoint: measures and figures name the file, the step and the tensor (not
+ * a bare "a weight matrix is not finite" or "LAPACKE_dsyevd info -5") */
 static void
 test_nan_weights (void)
 {
@@ -157,6 +157,14 @@ test_nan_weights (void)
       assert_refused (&r, ckpt, "step 20");
       assert_contains (r.err, t->name);
       assert_contains (r.err, "not finite");
+    }
+  for (const char * const *v = (const char *[]) { "spectrum", "connectivity", NULL }; *v; v++)
+    {
+      g_autofree char *png = g_build_filename (dir, "figure.png", NULL);
+      g_auto (Result) r = { 0 };
+      run_cli (&r, (const char *[]) { "figure", run, "--view", *v, "--out", png, NULL });
+      assert_refused (&r, ckpt, "step 20");
+      assert_contains (r.err, t->name);
     }
   remove_tree (dir);
 }
