@@ -108,7 +108,7 @@ grok_json_check_text (const char *text, gsize length, gsize max_bytes, int max_d
         return g_strdup_printf ("line %u: nests objects and arrays more than %d deep",
                                 line_of (text, i), max_depth);
       else if (!in_string && (c == '}' || c == ']'))
-        depth--;
+        depth = MAX (depth - 1, 0);  /* a stray closer must not buy depth for what follows */
       else if (!in_string && (c == '-' || g_ascii_isdigit (c)))
         {
           gboolean overflows;

@@ -190,6 +190,27 @@ test_defaults_and_presets (void)
   }
 }
 
+/* the scan before parsing counts nesting outside strings only, and a stray closer buys no depth */
+static void
+test_shape_limits (void)
+{
+  g_autoptr (GrokConfig) config = grok_config_new_default ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) deep = g_string_new ("{\"name\": ");
+
+  g_assert_true (grok_config_merge_data (config, "{\"name\": \"[[[[[[[[[[[[[[[[[[[[{{{{\\\"[[[[\"}",
+                                         -1, "test.json", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->name, ==, "[[[[[[[[[[[[[[[[[[[[{{{{\"[[[[");
+  for (int i = 0; i < 20; i++)
+    g_string_append_c (deep, '[');
+  expect_error (deep->str, (const char *[]) { "test.json", "line 1", "more than 16 deep", NULL });
+  g_string_prepend (deep, "]]]]]]]]]]]]]]]]]]]]]]]]\n");
+  expect_error (deep->str, (const char *[]) { "test.json", "line 2", "more than 16 deep", NULL });
+  expect_error ("{\"seed\":\n -9223372036854775809}",
+                (const char *[]) { "line 2", "-9223372036854775809", "64-bit", NULL });
+}
+
 int
 main (int argc, char **argv)
 {
@@ -199,6 +220,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/config/out-of-range", test_out_of_range);
   g_test_add_func ("/engine/config/bad-enum", test_bad_enum);
   g_test_add_func ("/engine/config/not-json", test_not_json);
+  g_test_add_func ("/engine/config/shape-limits", test_shape_limits);
   g_test_add_func ("/engine/config/cross-checks", test_cross_checks);
   g_test_add_func ("/engine/config/set", test_set);
   g_test_add_func ("/engine/config/round-trip", test_round_trip);
