@@ -172,9 +172,11 @@ fill_names (void)
 const GrokActivationInfo *
 grok_activation_info (GrokActivation act)
 {
-  if G_UNLIKELY ((guint) act >= GROK_N_ACTIVATIONS || table[act].name == NULL)
-    g_error ("activation %d is not in the activation table (%d rows, one per GrokActivation)",
-             (int) act, GROK_N_ACTIVATIONS);
+  if G_UNLIKELY ((guint) act >= GROK_N_ACTIVATIONS)
+    g_error ("activation %d is outside GrokActivation (0 to %d)", (int) act,
+             GROK_N_ACTIVATIONS - 1);
+  if G_UNLIKELY (table[act].name == NULL)
+    g_error ("activation %d has no row in the activation table", (int) act);
   return &table[act];
 }
 
