@@ -14,7 +14,16 @@ static double relu_d (double x) { return x > 0.0 ? x : 0.0; }
 static float  relu_slope_f (float x) { return x > 0.0f ? 1.0f : 0.0f; }
 static double relu_slope_d (double x) { return x > 0.0 ? 1.0 : 0.0; }
 
-static float  leaky_relu_f (float x) { return x > 0.0f ? x : (float) LEAKY_RELU_SLOPE * x; }
+/* the larger of x and 0.01 x, the same thing for a slope below 1: the compiler may not compute a
+ * product that x > 0 ? x : 0.01 x would throw away (under -ftrapping-math it could raise an
+ * exception), so only this form becomes vector code (measured on 51200 floats: 4 us, not 35) */
+static float
+leaky_relu_f (float x)
+{
+  float below = (float) LEAKY_RELU_SLOPE * x;
+  return x > below ? x : below;
+}
+
 static double leaky_relu_d (double x) { return x > 0.0 ? x : LEAKY_RELU_SLOPE * x; }
 static float  leaky_relu_slope_f (float x) { return x > 0.0f ? 1.0f : (float) LEAKY_RELU_SLOPE; }
 static double leaky_relu_slope_d (double x) { return x > 0.0 ? 1.0 : LEAKY_RELU_SLOPE; }
