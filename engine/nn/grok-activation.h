@@ -27,8 +27,8 @@ typedef void (*GrokActivationMixLoop)  (float *out, const float *a, const float 
 
 /* Every activation maps 0 to 0 (the LMN pads layers with zero units, which must stay 0) and is
  * read as "on" where its input is > 0 (activation patterns); the derivative at a kink is the
- * slope of the piece on its left. Every field is set in every row except the optional AVX-512
- * loops. */
+ * slope of the piece on its left. Every row sets every field but the slopes of the pieces, which
+ * only piecewise-linear rows have, and the optional AVX-512 loops. */
 typedef struct
 {
   const char            *name;            /* in configs, file names and messages */
