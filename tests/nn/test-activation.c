@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "grok-activation.h"
+#include "grok-config.h"
 #include "grok-rng.h"
 #include "grok-vmath-avx512.h"
 
@@ -70,6 +71,8 @@ test_table_complete (void)
         g_assert_cmpstr (grok_activation_info (b)->name, !=, act->name);
     }
   g_assert_null (grok_activation_names[GROK_N_ACTIVATIONS]);
+  g_assert_true (grok_config_key_lookup ("model.activation")->choices ==
+                 (const char * const *) grok_activation_names);
 }
 
 /* a value outside the enum stops the program with a message naming it, never a quiet linear */
