@@ -179,7 +179,10 @@ grok_metrics_parse_field (const char *field, double *out)
 static char *
 grok_metrics_parse_line (const GrokMetrics *metrics, const char *line, double *row)
 {
-  g_auto (GStrv) fields = g_strsplit (line, ",", -1);
+  /* g_strsplit gives no field for an empty line, which is one empty field: the row a table of
+   * one column writes for a missing value */
+  g_auto (GStrv) fields = line[0] != '\0' ? g_strsplit (line, ",", -1)
+                                          : g_strdupv ((char *[]) { (char *) "", NULL });
   guint n = g_strv_length (fields);
   guint n_columns = metrics->columns->len;
 
@@ -198,6 +201,11 @@ grok_metrics_parse_header (char *line, const char *path, GError **error)
 {
   g_auto (GStrv) names = g_strsplit (line, ",", -1);
 
+  if (names[0] == NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s:1: the header line is empty", path);
+      return NULL;
+    }
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_strstrip (names[i]);

@@ -119,6 +119,40 @@ test_nan_round_trip (void)
   g_unlink (path);
 }
 
+/* found by fuzzing: a table of one column writes a missing value as an empty line, which must
+ * read back as that row (not as a damaged line); an empty header line is no table */
+static void
+test_one_column_round_trip (void)
+{
+  const char * const one[] = { "p", NULL };
+  g_autoptr (GrokMetrics) m = grok_metrics_new (one);
+  g_autoptr (GrokMetricsRead) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *empty = write_temp ("\n1\n");
+  double row[2] = { NAN, 2 };
+
+  grok_metrics_append_row (m, &row[0]);
+  grok_metrics_append_row (m, &row[1]);
+  text = grok_metrics_format_csv (m);
+  g_assert_cmpstr (text, ==, "p\n\n2\n");
+  path = write_temp (text);
+  back = grok_metrics_read (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->damaged->len, ==, 0);
+  g_assert_cmpuint (back->metrics->n_rows, ==, 2);
+  g_assert_true (isnan (grok_metrics_get (back->metrics, 0, 0)));
+  g_assert_cmpfloat (grok_metrics_get (back->metrics, 1, 0), ==, 2.0);
+  g_clear_pointer (&back, grok_metrics_read_free);
+  back = grok_metrics_read (empty, &error);
+  g_assert_null (back);
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "header line is empty"));
+  g_unlink (path);
+  g_unlink (empty);
+}
+
 static void
 test_column_copy (void)
 {
@@ -156,6 +190,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/metrics/round-trip", test_round_trip);
+  g_test_add_func ("/engine/metrics/one-column-round-trip", test_one_column_round_trip);
   g_test_add_func ("/engine/metrics/truncated-last-line-dropped", test_truncated_last_line);
   g_test_add_func ("/engine/metrics/malformed-line-names-file-and-line", test_malformed_middle_line);
   g_test_add_func ("/engine/metrics/nan-round-trip", test_nan_round_trip);
