@@ -9,22 +9,6 @@
 #include "grok-window.h"
 #include "gui-helpers.h"
 
-/* the header bar's label showing text that starts with prefix, or NULL */
-static GtkWidget *
-find_label (GtkWidget *root, const char *prefix)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
-      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, prefix);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_estimate_beside_train (void)
 {

@@ -34,6 +34,22 @@ find_type (GtkWidget *root, GType type)
   return NULL;
 }
 
+/* the first visible label whose text starts with prefix */
+static inline GtkWidget *
+find_label (GtkWidget *root, const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, prefix);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 /* choose a preset in the header bar's drop-down, as a person would */
 static inline void
 choose_preset (GtkWidget *window, const char *name)
