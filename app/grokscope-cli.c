@@ -481,146 +481,149 @@ load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error
   return grok_checkpoint_read_model (path, error);
 }
 
-/* the views file of step when it was computed from these weights and settings; a damaged one
- * is a warning naming it, and the figure is then computed from the checkpoint */
-static GrokViews *
-load_views (const char *run_dir, gint64 step, const GrokConfig *config, const GrokParams *params)
+/* a whole number from lo to hi given to option, or -1 after printing why not */
+static gint64
+parse_count (const char *command, const char *option, const char *text, gint64 lo, gint64 hi)
 {
-  g_autoptr (GError) error = NULL;
-  GrokViews *views = grok_views_load (run_dir, step, config, params, &error);
+  gint64 value;
 
-  if (error != NULL)
-    fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
-             "instead\n", error->message);
-  return views;
+  if (g_ascii_string_to_signed (text, 10, lo, hi, &value, NULL))
+    return value;
+  fprintf (stderr, "grokscope-cli: %s: %s must be a whole number from %" G_GINT64_FORMAT " to %"
+           G_GINT64_FORMAT ", not '%s'\n", command, option, lo, hi, text);
+  return -1;
 }
 
-/* the spectrum figure overlays this many stored checkpoints before the step drawn */
-#define SPECTRUM_EARLIER 4
+/* the data of view at the checkpoint at or before step, with recipe, as the app draws it; a
+ * damaged views file is a warning naming it, after which the data is computed */
+static GrokViewData *
+figure_data (GrokView view, const char *run_dir, const GrokConfig *config, gint64 step,
+             const GrokViewRecipe *recipe, GrokParams **params, gint64 *shown_step,
+             GError **error)
+{
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  GrokViewInput input = { run_dir, config, NULL, *shown_step };
+  GrokViewData *data;
+
+  if (grok_view_kind (view)->source != GROK_VIEW_FROM_METRICS)
+    {
+      *params = load_checkpoint (run_dir, step, shown_step, error);
+      if (*params == NULL)
+        return NULL;
+      input.params = *params;
+      input.step = *shown_step;
+    }
+  data = grok_view_data_new (view, &input, recipe, warnings, error);
+  for (guint i = 0; i < warnings->len; i++)
+    fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
+             "instead\n", (const char *) warnings->pdata[i]);
+  return data;
+}
+
+typedef struct
+{
+  const char    *run_dir, *out, *view_name, *size;
+  gint64         step;
+  double         dpi, font_size;
+  GrokViewRecipe recipe;
+} FigureOptions;
+
+static int
+parse_figure_options (int argc, char **argv, FigureOptions *o)
+{
+  for (int i = 2; i < argc; i++)
+    {
+      const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+      g_autofree char *msg = NULL;
+
+      if (a[0] == '-' && v == NULL)
+        msg = g_strdup_printf ("figure: %s needs a value", a);
+      else if (strcmp (a, "--out") == 0) o->out = v;
+      else if (strcmp (a, "--view") == 0) o->view_name = v;
+      else if (strcmp (a, "--size") == 0) o->size = v;
+      else if (strcmp (a, "--step") == 0) o->step = g_ascii_strtoll (v, NULL, 10);
+      else if (strcmp (a, "--dpi") == 0) o->dpi = g_ascii_strtod (v, NULL);
+      else if (strcmp (a, "--font-size") == 0) o->font_size = g_ascii_strtod (v, NULL);
+      else if (strcmp (a, "--lmn-points") == 0)
+        o->recipe.lmn_points = (int) parse_count ("figure", a, v, 2, 4096);
+      else if (strcmp (a, "--raster") == 0)
+        o->recipe.raster = (int) parse_count ("figure", a, v, 16, 2048);
+      else if (a[0] == '-')
+        msg = g_strdup_printf ("figure: unknown option %s (see --help)", a);
+      else if (o->run_dir == NULL)
+        {
+          o->run_dir = a;
+          continue;
+        }
+      else
+        msg = g_strdup ("figure: more than one RUN_DIR");
+      if (msg != NULL)
+        return fail (msg);
+      if (o->recipe.lmn_points < 0 || o->recipe.raster < 0)
+        return 1;
+      i++;
+    }
+  return 0;
+}
 
 static int
 cmd_figure (int argc, char **argv)
 {
-  const char *run_dir = NULL, *out = NULL, *view_name = NULL, *size = "6x4in";
-  gint64 step = -1, shown_step;
-  double dpi = 300, font_size = 8, width_in, height_in;
+  FigureOptions o = { .size = "6x4in", .step = -1, .dpi = 300, .font_size = 8 };
+  gint64 shown_step;
+  double width_in, height_in;
   GrokView view;
   GrokFigureRequest request;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokMetrics) metrics = NULL;
   g_autoptr (GrokParams) params = NULL;
   g_autoptr (GrokConfig) config = NULL;
-  g_autoptr (GrokRegionsData) regions = NULL;
-  g_autoptr (GrokConnectivityData) connectivity = NULL;
-  g_autoptr (GrokSpectraData) spectra = NULL;
-  g_autoptr (GrokParams) first = NULL;
-  g_autoptr (GrokViews) views = NULL;
+  g_autoptr (GrokViewData) data = NULL;
   g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
-  for (int i = 2; i < argc; i++)
-    {
-      const char *a = argv[i];
-      gboolean has_value = i + 1 < argc;
-      if (a[0] == '-' && !has_value)
-        {
-          g_autofree char *msg = g_strdup_printf ("figure: %s needs a value", a);
-          return fail (msg);
-        }
-      if (strcmp (a, "--out") == 0) out = argv[++i];
-      else if (strcmp (a, "--view") == 0) view_name = argv[++i];
-      else if (strcmp (a, "--size") == 0) size = argv[++i];
-      else if (strcmp (a, "--step") == 0) step = g_ascii_strtoll (argv[++i], NULL, 10);
-      else if (strcmp (a, "--dpi") == 0) dpi = g_ascii_strtod (argv[++i], NULL);
-      else if (strcmp (a, "--font-size") == 0) font_size = g_ascii_strtod (argv[++i], NULL);
-      else if (a[0] == '-')
-        {
-          g_autofree char *msg = g_strdup_printf ("figure: unknown option %s (see --help)", a);
-          return fail (msg);
-        }
-      else if (run_dir == NULL) run_dir = a;
-      else return fail ("figure: more than one RUN_DIR");
-    }
-  if (run_dir == NULL || out == NULL || view_name == NULL)
+  grok_view_recipe_init (&o.recipe);
+  if (parse_figure_options (argc, argv, &o) != 0)
+    return 1;
+  if (o.run_dir == NULL || o.out == NULL || o.view_name == NULL)
     return fail ("figure needs RUN_DIR, --view and --out (see --help)");
-  if (!(dpi >= 10 && dpi <= 2400))
+  if (!(o.dpi >= 10 && o.dpi <= 2400))
     return fail ("figure: --dpi must be between 10 and 2400");
-  if (!(font_size >= 2 && font_size <= 72))
+  if (!(o.font_size >= 2 && o.font_size <= 72))
     return fail ("figure: --font-size must be between 2 and 72 points");
-  if (!grok_view_from_name (view_name, &view, &error) ||
-      !grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
+  if (!grok_view_from_name (o.view_name, &view, &error) ||
+      !grok_figure_parse_size (o.size, o.dpi, &width_in, &height_in, &error))
     return fail (error->message);
 
-  config_path = g_build_filename (run_dir, "config.json", NULL);
+  config_path = g_build_filename (o.run_dir, "config.json", NULL);
   if (!g_file_get_contents (config_path, &config_text, NULL, NULL))
     {
-      g_autofree char *msg = g_strdup_printf ("%s is not a run folder: it has no readable config.json", run_dir);
+      g_autofree char *msg = g_strdup_printf ("%s is not a run folder: it has no readable config.json", o.run_dir);
       return fail (msg);
     }
   config = grok_config_load_file (config_path, &error);
   if (config == NULL)
     return fail (error->message);
-  metrics_path = g_build_filename (run_dir, "metrics.csv", NULL);
+  metrics_path = g_build_filename (o.run_dir, "metrics.csv", NULL);
   metrics = grok_metrics_load_csv (metrics_path, &error);
   if (metrics == NULL)
     return fail (error->message);
 
-  grok_figure_request_init (&request, view);
-  request.style.font_size = font_size;
-  request.metrics = metrics;
   shown_step = metrics->n_rows ? (gint64) grok_metrics_get (metrics, metrics->n_rows - 1, 0) : 0;
-  if (view == GROK_VIEW_HEATMAP || view == GROK_VIEW_REGIONS)
-    {
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
-      if (params == NULL)
-        return fail (error->message);
-      request.params = params;
-    }
-  if (view == GROK_VIEW_CONNECTIVITY)
-    {
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
-      if (params == NULL)
-        return fail (error->message);
-      views = load_views (run_dir, shown_step, config, params);
-      connectivity = grok_connectivity_data_new_from_views (views, 1024);
-      if (connectivity == NULL)
-        connectivity = grok_connectivity_data_new (config, params, 1024, &error);
-      if (connectivity == NULL)
-        return fail (error->message);
-      request.connectivity = connectivity;
-    }
-  if (view == GROK_VIEW_SPECTRUM)
-    {
-      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
-      if (params == NULL)
-        return fail (error->message);
-      /* earlier checkpoints overlaid (the first and log-spaced ones), as the app shows them */
-      spectra = grok_spectra_data_new_for_run (run_dir, config, params, shown_step,
-                                               SPECTRUM_EARLIER, warnings, &error);
-      for (guint i = 0; i < warnings->len; i++)
-        fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
-                 "instead\n", (const char *) warnings->pdata[i]);
-      if (spectra == NULL)
-        return fail (error->message);
-      request.spectra = spectra;
-    }
-  if (view == GROK_VIEW_REGIONS)
-    {
-      views = load_views (run_dir, shown_step, config, params);
-      regions = grok_regions_data_new_from_views (config, views, -1.2, -1.2, 1.2, 1.2, 400);
-      if (regions == NULL)
-        regions = grok_regions_data_new (config, params, -1.2, -1.2, 1.2, 1.2, 400, &error);
-      if (regions == NULL)
-        return fail (error->message);
-      request.regions = regions;
-    }
+  data = figure_data (view, o.run_dir, config, o.step, &o.recipe, &params, &shown_step, &error);
+  if (data == NULL)
+    return fail (error->message);
+  grok_figure_request_init (&request, view);
+  request.style.font_size = o.font_size;
+  request.metrics = metrics;
+  request.params = params;
+  grok_figure_request_set_data (&request, data);
   step_text = g_strdup_printf ("%" G_GINT64_FORMAT, shown_step);
-  run_name = g_path_get_basename (run_dir);
+  run_name = g_path_get_basename (o.run_dir);
   {
     const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step_text,
                             "Config", config_text, NULL };
-    if (!grok_figure_export (out, &request, width_in, height_in, dpi, pairs, &error))
+    if (!grok_figure_export (o.out, &request, width_in, height_in, o.dpi, pairs, &error))
       return fail (error->message);
   }
   return 0;

@@ -29,6 +29,8 @@ void        grok_computed_view_set_reference (GrokComputedView *self, const Grok
 /* what is drawn: the region (or pattern) count, or the connectivity's point count; -1 when
  * nothing is */
 int         grok_computed_view_get_count   (GrokComputedView *self);
+/* what is drawn (owned by the view), or NULL */
+GrokViewData *grok_computed_view_get_data (GrokComputedView *self);
 /* why nothing can be drawn (not an xor2d MLP ...), or NULL */
 const char *grok_computed_view_get_message (GrokComputedView *self);
 

@@ -15,7 +15,6 @@ struct _GrokCurvesView
   const GrokMetrics *metrics;
   GPtrArray         *others;      /* GrokMetrics, owned copies */
   GrokCurvesOptions  options;
-  const char        *extra[8];    /* measure columns present in the metrics */
   GrokPlotGeometry   panels[MAX_PANELS];
   guint              n_panels;
   GrokPointer        pointer;
@@ -29,29 +28,6 @@ struct _GrokCurvesView
 };
 
 G_DEFINE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GTK_TYPE_WIDGET)
-
-/* the measure columns a run may have, drawn in panels of their own when present */
-static const char * const measure_columns[] = {
-  "complexity_bytes", "lmn", "l2_norm", "region_count", "lc_r0.1", "occam_bound",
-  "spectral_entropy_mean", NULL
-};
-
-static void
-update_extra_columns (GrokCurvesView *self)
-{
-  guint n = 0;
-
-  for (guint i = 0; measure_columns[i] != NULL && n + 1 < G_N_ELEMENTS (self->extra); i++)
-    if (self->metrics != NULL && grok_metrics_column_index (self->metrics, measure_columns[i]) >= 0)
-      {
-        /* the L2 norm is always there; show it only beside other measures */
-        if (g_str_equal (measure_columns[i], "l2_norm") && n == 0)
-          continue;
-        self->extra[n++] = measure_columns[i];
-      }
-  self->extra[n] = NULL;
-  self->options.extra_columns = n ? self->extra : NULL;
-}
 
 /* the row whose step is nearest the pointer's x in the panel under the pointer */
 static void
@@ -114,7 +90,6 @@ typedef struct
   GrokMetrics      *metrics;
   GPtrArray        *others;     /* GrokMetrics, or NULL */
   GrokCurvesOptions options;
-  const char       *extra[8];
   GrokFigureStyle   style;
   gboolean          dark;
   int               width, height, scale;
@@ -140,10 +115,8 @@ drawing_new (GrokCurvesView *self)
   d->metrics = grok_metrics_copy (self->metrics);
   if (self->others != NULL)
     d->others = g_ptr_array_ref (self->others);
+  /* the measure panels come from the measures table, which lives as long as the program */
   d->options = self->options;
-  memcpy (d->extra, self->extra, sizeof d->extra);
-  if (self->options.extra_columns != NULL)
-    d->options.extra_columns = d->extra;
   d->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   grok_screen_style_init (&d->style);
   d->width = gtk_widget_get_width (widget);
@@ -314,7 +287,6 @@ grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
     return;
   self->drawn_hash = hash;
   self->content++;
-  update_extra_columns (self);
   if (metrics != NULL && grok_figure_cache_fits (&self->cache, GTK_WIDGET (self)))
     start_redraw (self);
   else
@@ -351,7 +323,6 @@ void
 grok_curves_view_options_changed (GrokCurvesView *self)
 {
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
-  update_extra_columns (self);
   self->content++;
   grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -36,13 +36,8 @@ struct _GrokWindow
   GtkCheckButton  *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
   GrokWeightsView *weights_view;
   GtkToggleButton *weights_change;
-  AdwBin          *regions_bin;
-  AdwBin          *connectivity_bin;
-  AdwBin          *spectrum_bin;
-  GrokComputedView *spectrum_view;
+  GrokComputedView *computed[GROK_N_VIEWS]; /* the pages of views drawn from views files */
   GrokSnapshot    *first_snapshot;   /* the run's start, overlaid on the spectra */
-  GrokComputedView *regions_view;
-  GrokComputedView *connectivity_view;
   AdwViewStack    *view_stack;
 
   GSettings       *settings;
@@ -70,6 +65,7 @@ struct _GrokWindow
 G_DEFINE_FINAL_TYPE (GrokWindow, grok_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void sync_curves_options (GrokWindow *self);
+static GrokView visible_view (GrokWindow *self);
 
 static void
 toast (GrokWindow *self, const char *text)
@@ -184,18 +180,15 @@ announce (GrokWindow *self, GrokSnapshot *snapshot)
 static void
 update_views (GrokWindow *self)
 {
-  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  GrokView shown = visible_view (self);
+  GrokComputedView *view = self->computed[shown];
 
-  if (g_strcmp0 (page, "weights") == 0)
+  if (shown == GROK_VIEW_HEATMAP)
     grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL,
                                   gtk_toggle_button_get_active (self->weights_change) && self->first_snapshot
                                     ? self->first_snapshot->params : NULL);
-  else if (g_strcmp0 (page, "regions") == 0 || g_strcmp0 (page, "connectivity") == 0 ||
-           g_strcmp0 (page, "spectrum") == 0)
+  else if (view != NULL)
     {
-      GrokComputedView *view = g_str_equal (page, "regions") ? self->regions_view
-                               : g_str_equal (page, "spectrum") ? self->spectrum_view
-                               : self->connectivity_view;
       grok_computed_view_set_run_dir (view, self->run_dir);
       if (self->first_snapshot != NULL)
         grok_computed_view_set_reference (view, self->first_snapshot->params,
@@ -401,10 +394,9 @@ sync_curves_options (GrokWindow *self)
   o->show_loss = gtk_check_button_get_active (self->show_loss);
   o->show_accuracy = gtk_check_button_get_active (self->show_accuracy);
   o->show_markers = gtk_check_button_get_active (self->show_markers);
+  o->show_measures = gtk_check_button_get_active (self->show_measures);
   o->log_x = g_settings_get_boolean (self->settings, "log-step-axis");
   grok_curves_view_options_changed (self->curves_view);
-  if (!gtk_check_button_get_active (self->show_measures))
-    o->extra_columns = NULL;
 }
 
 static void
@@ -983,7 +975,7 @@ visible_view (GrokWindow *self)
   const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
   GrokView view = GROK_VIEW_CURVES;
 
-  grok_view_from_name (g_strcmp0 (page, "weights") == 0 ? "heatmap" : page, &view, NULL);
+  grok_view_from_name (page, &view, NULL);
   return view;
 }
 
@@ -1158,9 +1150,6 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, config_editor);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_view);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_change);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, regions_bin);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, connectivity_bin);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, spectrum_bin);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
@@ -1203,6 +1192,30 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_CONTROL_MASK, "win.stop", NULL);
 }
 
+/* one page per row of the views table, named as grokscope-cli figure --view names it: the
+ * template holds the pages with controls of their own, the rest are computed views */
+static void
+add_view_pages (GrokWindow *self)
+{
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      const GrokViewKind *kind = grok_view_kind (v);
+      GtkWidget *child = adw_view_stack_get_child_by_name (self->view_stack, kind->name);
+      AdwViewStackPage *page;
+
+      if (child == NULL)
+        {
+          g_assert (kind->source == GROK_VIEW_FROM_VIEWS_FILE);
+          self->computed[v] = GROK_COMPUTED_VIEW (grok_computed_view_new (v));
+          child = GTK_WIDGET (self->computed[v]);
+          adw_view_stack_add_named (self->view_stack, child, kind->name);
+        }
+      page = adw_view_stack_get_page (self->view_stack, child);
+      adw_view_stack_page_set_title (page, kind->title);
+      adw_view_stack_page_set_icon_name (page, kind->icon);
+    }
+}
+
 static void
 grok_window_init (GrokWindow *self)
 {
@@ -1210,12 +1223,7 @@ grok_window_init (GrokWindow *self)
   g_autoptr (GtkStringList) model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->regions_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_REGIONS));
-  self->connectivity_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_CONNECTIVITY));
-  adw_bin_set_child (self->regions_bin, GTK_WIDGET (self->regions_view));
-  adw_bin_set_child (self->connectivity_bin, GTK_WIDGET (self->connectivity_view));
-  self->spectrum_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_SPECTRUM));
-  adw_bin_set_child (self->spectrum_bin, GTK_WIDGET (self->spectrum_view));
+  add_view_pages (self);
   self->settings = grok_settings_new ();
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self, 0);
   apply_color_scheme (self);

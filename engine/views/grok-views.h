@@ -17,12 +17,59 @@ G_BEGIN_DECLS
 
 /* the version written to __metadata__ "format_version"; a file of another version is not used */
 #define GROK_VIEWS_FORMAT_VERSION 1
-/* the regions view's window at rest is [-HALF, HALF]^2 around the data */
-#define GROK_VIEWS_HALF 1.2
-/* the side of the pattern map drawn for smooth activations */
-#define GROK_VIEWS_RASTER 320
-/* the connectivity view draws LMN on fewer points than the measure's 1024, to follow a run */
-#define GROK_VIEWS_CONNECTIVITY_POINTS 256
+/* The views of a run, one row each, in the window's page order: a view's name is the CLI's --view NAME and the window's page
+ * name, and its data recipe (the points, the raster, the window, the earlier checkpoints) is
+ * what the screen draws and what a run's views files store. Every front end (the window, the
+ * app's export, grokscope-cli figure) starts from this recipe; a different one is an explicit
+ * option that the figure then states in its title or legend. */
+typedef enum
+{
+  GROK_VIEW_CURVES,
+  GROK_VIEW_HEATMAP,
+  GROK_VIEW_SPECTRUM,
+  GROK_VIEW_CONNECTIVITY,
+  GROK_VIEW_REGIONS,
+  GROK_N_VIEWS
+} GrokView;
+
+/* what a view is drawn from (0 is left out, so that a row without a source is caught) */
+typedef enum
+{
+  GROK_VIEW_FROM_METRICS = 1,  /* the run's metrics.csv */
+  GROK_VIEW_FROM_WEIGHTS,      /* the weights at the step, nothing computed */
+  GROK_VIEW_FROM_VIEWS_FILE,   /* computed from the weights, or read from the step's views file */
+} GrokViewSource;
+
+/* The data recipe: everything besides the weights that a view's data depends on. A view's row
+ * sets the fields its data uses and leaves the others 0; grok_view_recipe_init gathers them. */
+typedef struct
+{
+  int    lmn_points;        /* connectivity: at most this many training inputs */
+  int    raster;            /* regions: the side of the pattern map for smooth activations */
+  double x0, y0, x1, y1;    /* regions: the window */
+  int    earlier;           /* spectrum: stored checkpoints overlaid before the step: the
+                             * run's first and the rest spread evenly in log(1 + step) */
+} GrokViewRecipe;
+
+typedef struct
+{
+  const char     *name;     /* --view NAME and the window's page name */
+  const char     *title;    /* the window's page title */
+  const char     *icon;     /* the window's page icon (a symbolic icon name) */
+  gboolean      (*applies) (const GrokConfig *config);
+  const char     *needs;    /* what a run needs for the view, for messages */
+  GrokViewSource  source;
+  GrokViewRecipe  recipe;   /* the fields of the screen's recipe this view uses */
+} GrokViewKind;
+
+const GrokViewKind *grok_view_kind      (GrokView view);
+const char         *grok_view_name      (GrokView view);
+/* FALSE with a GError listing the views for an unknown name */
+gboolean            grok_view_from_name (const char *name, GrokView *view, GError **error);
+/* FALSE with a GError saying what the run lacks when view does not apply */
+gboolean            grok_view_check     (GrokView view, const GrokConfig *config, GError **error);
+/* the recipe the screen draws and a run's views files store */
+void                grok_view_recipe_init (GrokViewRecipe *recipe);
 
 /* the regions view's data: the exact partition when every activation is piecewise linear,
  * otherwise a (raster_h, raster_w) map of pattern ids, row 0 at y0 */
@@ -82,7 +129,7 @@ typedef struct
   char                 *config_sha256; /* of the task and model settings */
 } GrokViews;
 
-/* everything the views need at step, with the views' default window and point count */
+/* everything the views need at step, with the screen's recipe (grok_view_recipe_init) */
 GrokViews *grok_views_compute (const GrokConfig *config, const GrokParams *params, gint64 step,
                                GError **error);
 void       grok_views_free    (GrokViews *views);

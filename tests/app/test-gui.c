@@ -289,7 +289,7 @@ test_xor2d_weights_and_regions (void)
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
 
   stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
-  adw_view_stack_set_visible_child_name (stack, "weights");
+  adw_view_stack_set_visible_child_name (stack, grok_view_name (GROK_VIEW_HEATMAP));
   spin (100);
   weights = find_type (GTK_WIDGET (window), GROK_TYPE_WEIGHTS_VIEW);
   spin_until_allocated (weights);
@@ -396,7 +396,7 @@ test_xor2d_weights_and_regions (void)
     g_autoptr (GError) error = NULL;
     GrokSnapshot *snap = grok_window_get_snapshot (window);
 
-    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", NULL, dir, 3.5, 3.5, 150, 8,
+    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", NULL, NULL, dir, 3.5, 3.5, 150, 8,
                                              GROK_SCHEME_PRINT, written, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (written->len, ==, 5 * 4 + 1);

@@ -13,6 +13,16 @@
 
 /* xor2d-relu (2-32-32-32-2 MLP, 256 training points) trained for steps, with no measures of its
  * own so that the views are all the extra work */
+/* the recipe the screen draws and the views files store */
+static GrokViewRecipe
+screen_recipe (void)
+{
+  GrokViewRecipe recipe;
+
+  grok_view_recipe_init (&recipe);
+  return recipe;
+}
+
 static GrokConfig *
 xor2d_config (GrokActivation act, gint64 steps)
 {
@@ -210,7 +220,7 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
     assert_regions_equal (views->regions, &fresh);
   }
   /* connectivity: LMN's own matrix, permuted by its own order */
-  lmn = grok_measure_lmn (config, params, dataset, GROK_VIEWS_CONNECTIVITY_POINTS, 0, NULL);
+  lmn = grok_measure_lmn (config, params, dataset, screen_recipe ().lmn_points, 0, NULL);
   g_assert_nonnull (lmn);
   g_assert_cmpint (views->connectivity->n, ==, lmn->n);
   g_assert_cmpfloat (views->connectivity->lmn, ==, lmn->lmn);
@@ -294,7 +304,7 @@ test_round_trips (void)
       if (k == 0)
         {
           g_assert_null (back->regions->exact);
-          g_assert_cmpint (back->regions->raster_w, ==, GROK_VIEWS_RASTER);
+          g_assert_cmpint (back->regions->raster_w, ==, screen_recipe ().raster);
         }
       else
         g_assert_true (back->regions == NULL && back->connectivity == NULL);
@@ -373,10 +383,46 @@ test_off (void)
   remove_run (dir);
 }
 
+/* every row of the views table has every field, and every field of the recipe is set by
+ * exactly one row, so that a forgotten field is caught here and not on a person's screen */
+static void
+test_table_complete (void)
+{
+  int set[7] = { 0 };
+
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      const GrokViewKind *k = grok_view_kind (v);
+      const GrokViewRecipe *r = &k->recipe;
+      GrokView back;
+
+      g_assert_true (k->name != NULL && *k->name != '\0');
+      g_assert_true (k->title != NULL && *k->title != '\0');
+      g_assert_true (k->icon != NULL && g_str_has_suffix (k->icon, "-symbolic"));
+      g_assert_true (k->needs != NULL && *k->needs != '\0');
+      g_assert_nonnull (k->applies);
+      g_assert_true (k->source >= GROK_VIEW_FROM_METRICS && k->source <= GROK_VIEW_FROM_VIEWS_FILE);
+      g_assert_true (grok_view_from_name (k->name, &back, NULL));
+      g_assert_cmpint (back, ==, v);
+      /* only views drawn from views files have a recipe */
+      if (k->source != GROK_VIEW_FROM_VIEWS_FILE)
+        g_assert_cmpmem (r, sizeof *r, &(GrokViewRecipe) { 0 }, sizeof *r);
+      set[0] += r->lmn_points != 0, set[1] += r->raster != 0, set[2] += r->x0 != 0;
+      set[3] += r->y0 != 0, set[4] += r->x1 != 0, set[5] += r->y1 != 0, set[6] += r->earlier != 0;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (set); i++)
+    g_assert_cmpint (set[i], ==, 1);
+  g_assert_cmpint (sizeof (GrokViewRecipe), ==, 4 * sizeof (int) + 4 * sizeof (double));
+  /* the stored views files follow the screen's recipe: the views writer's connectivity and
+   * regions are those of grok_view_recipe_init */
+  g_assert_cmpint (screen_recipe ().lmn_points, ==, 256);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/views/table-complete", test_table_complete);
   g_test_add_func ("/engine/views/run-writes-views", test_run_writes_views);
   g_test_add_func ("/engine/views/round-trips", test_round_trips);
   g_test_add_func ("/engine/views/damaged", test_damaged);
