@@ -18,9 +18,26 @@
 #include "grok-run.h"
 #include "grok-trainer.h"
 
+/* the names of the measures (or views) table joined by separator */
+static char *
+table_names (gboolean views, const char *separator)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < (views ? GROK_N_VIEWS : GROK_N_MEASURES); i++)
+    g_string_append_printf (names, "%s%s", i ? separator : "",
+                            views ? grok_view_name (i) : grok_measure_name (i));
+  return g_string_free (names, FALSE);
+}
+
 static void
 usage (FILE *out)
 {
+  g_autofree char *measures = table_names (FALSE, ", ");
+  g_autofree char *views = table_names (TRUE, "|");
+  GrokViewRecipe recipe;
+
+  grok_view_recipe_init (&recipe);
   fprintf (out,
            "Usage:\n"
            "  grokscope-cli train CONFIG.json|PRESET --out RUN_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
@@ -31,7 +48,7 @@ usage (FILE *out)
            "  grokscope-cli measure RUN_DIR [--step N] [--measure NAME]... [--epsilon NATS]\n"
            "                [--lmn-points N]\n"
            "  grokscope-cli figure RUN_DIR --view VIEW [--step N] [--size WxH{in,cm,px}] [--dpi N]\n"
-           "                [--font-size PT] --out FILE.{png,svg,pdf,csv}\n"
+           "                [--font-size PT] [--lmn-points N] [--raster N] --out FILE.{png,svg,pdf,csv}\n"
            "  grokscope-cli --help | --version\n"
            "\n"
            "train     trains a model and writes RUN_DIR/config.json (every setting, resolved),\n"
@@ -47,16 +64,20 @@ usage (FILE *out)
            "presets   lists the built-in presets with one line each.\n"
            "keys      lists every config key: type, allowed values, default and meaning.\n"
            "measure   recomputes measures on a stored checkpoint and prints JSON (one object\n"
-           "          per measure with its value and parameters): spectrum, complexity, lmn,\n"
-           "          regions, local_complexity (default: every one that applies), with the\n"
-           "          run's own measures.* settings and seed, so the values equal the run's\n"
-           "          metrics.csv columns; --epsilon and --lmn-points override them.\n"
-           "figure    draws one view of a run as the app does, without a display:\n"
-           "          --view curves|heatmap|spectrum|regions|connectivity, --step N (the last checkpoint at or before N;\n"
-           "          default the last), --size (default 6x4in), --dpi (default 300),\n"
+           "          per measure with its value and parameters): %s\n"
+           "          (default: every one that applies), with the run's own measures.* settings\n"
+           "          and seed, so the values equal the run's metrics.csv columns; --epsilon and\n"
+           "          --lmn-points override them.\n"
+           "figure    draws one view of a run as the app shows it, without a display:\n"
+           "          --view %s, --step N (the last checkpoint at or\n"
+           "          before N; default the last), --size (default 6x4in), --dpi (default 300),\n"
            "          --font-size (default 8). FILE.csv writes the data behind the figure.\n"
+           "          --lmn-points N (connectivity, default %d) and --raster N (regions of smooth\n"
+           "          activations, default %d) draw at another resolution than the app's\n"
+           "          screen; the figure's title states the one used.\n"
            "\n"
-           "The config keys are documented in README.md (section Config reference).\n");
+           "The config keys are documented in README.md (section Config reference).\n",
+           measures, views, recipe.lmn_points, recipe.raster);
 }
 
 static int

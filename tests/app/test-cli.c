@@ -472,6 +472,57 @@ test_figure_spectrum_overlay (void)
   }
 }
 
+/* lines of text, the empty one after the last newline left out */
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* figure draws LMN on the app screen's 256 points unless --lmn-points asks for more, and the
+ * figure's title then says how many; a count out of range is refused naming the option */
+static void
+test_figure_lmn_points (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *csv = NULL, *err = NULL, *svg = NULL, *svg_path = NULL;
+  g_auto (Result) t = { 0 };
+  g_auto (Result) f = { 0 };
+  g_auto (Result) g = { 0 };
+  g_auto (Result) bad = { 0 };
+
+  /* liu-add31 trains on 768 inputs: more than either point count */
+  run_cli (&t, (const char *[]) { "train", "liu-add31", "--steps", "5", "--quiet", "--out", run,
+                                  NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  csv = figure_csv (run, "connectivity", dir, &err);
+  g_assert_cmpuint (count_lines (csv), ==, 1 + 256 * 256);
+  svg_path = g_build_filename (dir, "c.svg", NULL);
+  run_cli (&f, (const char *[]) { "figure", run, "--view", "connectivity", "--out", svg_path, NULL });
+  g_assert_cmpint (f.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  assert_contains (svg, "(256 points)");
+  g_clear_pointer (&svg, g_free);
+  run_cli (&g, (const char *[]) { "figure", run, "--view", "connectivity", "--lmn-points", "300",
+                                  "--out", svg_path, NULL });
+  g_assert_cmpint (g.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  assert_contains (svg, "(300 points)");
+  run_cli (&bad, (const char *[]) { "figure", run, "--view", "connectivity", "--lmn-points", "1",
+                                    "--out", svg_path, NULL });
+  g_assert_cmpint (bad.status, ==, 1);
+  assert_contains (bad.err, "--lmn-points");
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 /* the README's config reference is exactly what `keys --markdown` prints */
 static void
 test_readme_reference_current (void)
@@ -510,5 +561,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/figure-exports", test_figure_exports);
   g_test_add_func ("/app/cli/figure-views-file", test_figure_views_file);
   g_test_add_func ("/app/cli/figure-spectrum-overlay", test_figure_spectrum_overlay);
+  g_test_add_func ("/app/cli/figure-lmn-points", test_figure_lmn_points);
   return g_test_run ();
 }

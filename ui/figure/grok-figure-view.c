@@ -145,7 +145,8 @@ grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, do
 {
   int n = data->view->n;
   cairo_surface_t *surface = grok_heatmap_surface_new_sequential (data->view->ordered, n, n, 0, 1);
-  g_autofree char *title = g_strdup_printf ("LMN %.3g: L on %d points, ordered",
+  /* the point count is part of the number: LMN on more points is larger */
+  g_autofree char *title = g_strdup_printf ("LMN %.3g (%d points): L, ordered into blocks",
                                             data->view->lmn, n);
 
   grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
