@@ -220,6 +220,7 @@ typedef struct
   char            *run_dir;
   GrokViewRecipe   recipe;    /* the screen's unless a person asks for more resolution */
   GtkWidget       *size_row;
+  GtkSpinButton   *points_spin, *raster_spin;  /* NULL when the export has no such view */
 } Options;
 
 static void
@@ -232,6 +233,22 @@ options_free (Options *o)
   g_free (o);
 }
 
+/* the spin buttons' values, text typed but not yet committed included */
+static void
+read_recipe (Options *o)
+{
+  if (o->points_spin != NULL)
+    {
+      gtk_spin_button_update (o->points_spin);
+      o->recipe.lmn_points = gtk_spin_button_get_value_as_int (o->points_spin);
+    }
+  if (o->raster_spin != NULL)
+    {
+      gtk_spin_button_update (o->raster_spin);
+      o->recipe.raster = gtk_spin_button_get_value_as_int (o->raster_spin);
+    }
+}
+
 static void
 on_options_response (AdwMessageDialog *dialog, const char *response, Options *o)
 {
@@ -240,6 +257,7 @@ on_options_response (AdwMessageDialog *dialog, const char *response, Options *o)
 
   if (g_str_equal (response, "export"))
     {
+      read_recipe (o);
       job = job_new (o->settings, o->toasts, o->snapshot, o->view, o->run_name, o->run_dir,
                      &o->recipe, &error);
       if (job == NULL)
@@ -292,16 +310,11 @@ number_row (GSettings *settings, const char *key, const char *title, double lo, 
   return row;
 }
 
-static void
-on_recipe_value (GtkSpinButton *spin, int *field)
-{
-  *field = gtk_spin_button_get_value_as_int (spin);
-}
-
 /* a resolution of the data recipe, starting at the screen's; the figure states the value used
  * (points in the connectivity title, the raster in the regions title) */
 static GtkWidget *
-recipe_row (const char *title, const char *subtitle, int *field, int lo, int hi)
+recipe_row (const char *title, const char *subtitle, int value, int lo, int hi,
+            GtkSpinButton **spin_out)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *spin = gtk_spin_button_new_with_range (lo, hi, 1);
@@ -309,9 +322,9 @@ recipe_row (const char *title, const char *subtitle, int *field, int lo, int hi)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), *field);
-  g_signal_connect (spin, "value-changed", G_CALLBACK (on_recipe_value), field);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  *spin_out = GTK_SPIN_BUTTON (spin);
   return row;
 }
 
@@ -325,11 +338,11 @@ add_recipe_rows (GtkListBox *list, Options *o)
   if ((o->all || o->view == GROK_VIEW_CONNECTIVITY) &&
       grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (o->snapshot->config))
     gtk_list_box_append (list, recipe_row ("Connectivity: LMN points", points,
-                                           &o->recipe.lmn_points, 2, 4096));
+                                           o->recipe.lmn_points, 2, 4096, &o->points_spin));
   if ((o->all || o->view == GROK_VIEW_REGIONS) &&
       grok_view_kind (GROK_VIEW_REGIONS)->applies (o->snapshot->config))
-    gtk_list_box_append (list, recipe_row ("Regions: raster side", raster, &o->recipe.raster,
-                                           16, 2048));
+    gtk_list_box_append (list, recipe_row ("Regions: raster side", raster, o->recipe.raster,
+                                           16, 2048, &o->raster_spin));
 }
 
 static void

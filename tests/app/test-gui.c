@@ -289,6 +289,17 @@ test_xor2d_weights_and_regions (void)
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
 
   stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
+  /* one page per row of the views table, in its order, named and titled by it */
+  {
+    g_autoptr (GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, GROK_N_VIEWS);
+    for (guint v = 0; v < GROK_N_VIEWS; v++)
+      {
+        g_autoptr (AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), v);
+        g_assert_cmpstr (adw_view_stack_page_get_name (page), ==, grok_view_kind (v)->name);
+        g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, grok_view_kind (v)->title);
+      }
+  }
   adw_view_stack_set_visible_child_name (stack, grok_view_name (GROK_VIEW_HEATMAP));
   spin (100);
   weights = find_type (GTK_WIDGET (window), GROK_TYPE_WEIGHTS_VIEW);
@@ -389,6 +400,35 @@ test_xor2d_weights_and_regions (void)
     g_assert_cmpuint (g_hash_table_size (ccolours), >, 30);
   }
 
+  /* Export on the connectivity page offers the LMN points, starting at the screen's */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *dialog = NULL, *points = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL);
+    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (dialog == NULL && g_get_monotonic_time () < deadline)
+      {
+        spin (10);
+        for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+          {
+            g_autoptr (GObject) top = g_list_model_get_item (toplevels, i);
+            if (ADW_IS_MESSAGE_DIALOG (top))
+              dialog = GTK_WIDGET (top);
+          }
+      }
+    g_assert_nonnull (dialog);
+    for (GtkWidget *row = gtk_widget_get_first_child (find_type (dialog, GTK_TYPE_LIST_BOX));
+         row != NULL; row = gtk_widget_get_next_sibling (row))
+      if (ADW_IS_ACTION_ROW (row) &&
+          g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Connectivity"))
+        points = find_type (row, GTK_TYPE_SPIN_BUTTON);
+    g_assert_nonnull (points);
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (points)), ==, 256);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    spin (20);
+  }
+
   /* "export every view" of what the window shows: three views in four formats, and the config */
   {
     g_autofree char *dir = g_dir_make_tmp ("grok-export-XXXXXX", NULL);
@@ -396,16 +436,33 @@ test_xor2d_weights_and_regions (void)
     g_autoptr (GError) error = NULL;
     GrokSnapshot *snap = grok_window_get_snapshot (window);
 
-    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", NULL, NULL, dir, 3.5, 3.5, 150, 8,
-                                             GROK_SCHEME_PRINT, written, &error));
+    GrokComputedView *conn = GROK_COMPUTED_VIEW (adw_view_stack_get_child_by_name (stack, "connectivity"));
+    GrokFigureRequest shown;
+    g_autofree char *shown_csv = NULL;
+    g_autofree char *conn_name = g_strdup_printf ("connectivity-step%" G_GINT64_FORMAT ".csv",
+                                                  snap->train_step);
+
+    /* the export holds the very data the window's connectivity page draws */
+    grok_figure_request_init (&shown, GROK_VIEW_CONNECTIVITY);
+    grok_figure_request_set_data (&shown, grok_computed_view_get_data (conn));
+    shown_csv = grok_figure_request_format_csv (&shown);
+    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", grok_window_get_run_dir (window),
+                                             NULL, dir, 3.5, 3.5, 150, 8, GROK_SCHEME_PRINT,
+                                             written, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (written->len, ==, 5 * 4 + 1);
     for (guint i = 0; i < written->len; i++)
       {
         g_autofree char *path = g_build_filename (dir, written->pdata[i], NULL);
+        g_autofree char *text = NULL;
         GStatBuf st;
         g_assert_cmpint (g_stat (path, &st), ==, 0);
         g_assert_cmpint (st.st_size, >, 100);
+        if (g_str_equal (written->pdata[i], conn_name))
+          {
+            g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+            g_assert_true (g_str_equal (text, shown_csv));
+          }
         g_remove (path);
       }
     g_rmdir (dir);
