@@ -18,23 +18,11 @@
 #include "grok-run.h"
 #include "grok-trainer.h"
 
-/* the names of the measures (or views) table joined by separator */
-static char *
-table_names (gboolean views, const char *separator)
-{
-  GString *names = g_string_new (NULL);
-
-  for (guint i = 0; i < (views ? GROK_N_VIEWS : GROK_N_MEASURES); i++)
-    g_string_append_printf (names, "%s%s", i ? separator : "",
-                            views ? grok_view_name (i) : grok_measure_name (i));
-  return g_string_free (names, FALSE);
-}
-
 static void
 usage (FILE *out)
 {
-  g_autofree char *measures = table_names (FALSE, ", ");
-  g_autofree char *views = table_names (TRUE, "|");
+  g_autofree char *measures = grok_measure_names (", ");
+  g_autofree char *views = grok_view_names ("|");
   GrokViewRecipe recipe;
 
   grok_view_recipe_init (&recipe);

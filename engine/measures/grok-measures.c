@@ -12,6 +12,7 @@
 #include "grok-model.h"
 #include "grok-regions.h"
 #include "grok-spectrum.h"
+#include "grok-table.h"
 
 static const double lc_radii[] = { 0.05, 0.1, 0.5, 1, 5 };
 
@@ -120,20 +121,18 @@ grok_measure_name (GrokMeasure measure)
 gboolean
 grok_measure_from_name (const char *name, GrokMeasure *measure, GError **error)
 {
-  g_autoptr (GString) list = g_string_new (NULL);
+  int i = grok_table_find (measure_kinds, sizeof *measure_kinds, GROK_N_MEASURES, name,
+                           "measure", ", ", error);
 
-  for (guint i = 0; i < GROK_N_MEASURES; i++)
-    {
-      if (g_strcmp0 (name, measure_kinds[i].name) == 0)
-        {
-          *measure = i;
-          return TRUE;
-        }
-      g_string_append_printf (list, "%s%s", i ? ", " : "", measure_kinds[i].name);
-    }
-  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown measure '%s': the measures are %s",
-               name, list->str);
-  return FALSE;
+  if (i >= 0)
+    *measure = i;
+  return i >= 0;
+}
+
+char *
+grok_measure_names (const char *separator)
+{
+  return grok_table_names (measure_kinds, sizeof *measure_kinds, GROK_N_MEASURES, separator);
 }
 
 gboolean

@@ -73,6 +73,8 @@ const GrokMeasureKind *grok_measure_kind (GrokMeasure measure);
 
 const char *grok_measure_name      (GrokMeasure measure);
 gboolean    grok_measure_from_name (const char *name, GrokMeasure *measure, GError **error);
+/* every measure's name, joined by separator */
+char       *grok_measure_names     (const char *separator);
 /* FALSE when the measure has no meaning for the run (its row's applies) */
 gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *config);
 

@@ -8,6 +8,7 @@
 #include "grok-error.h"
 #include "grok-measures.h"
 #include "grok-mlp.h"
+#include "grok-table.h"
 #include "grok-task.h"
 
 static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
@@ -77,20 +78,18 @@ grok_view_name (GrokView view)
 gboolean
 grok_view_from_name (const char *name, GrokView *view, GError **error)
 {
-  g_autoptr (GString) list = g_string_new (NULL);
+  int i = grok_table_find (view_kinds, sizeof *view_kinds, GROK_N_VIEWS, name, "view", "|",
+                           error);
 
-  for (guint i = 0; i < GROK_N_VIEWS; i++)
-    {
-      if (g_strcmp0 (name, view_kinds[i].name) == 0)
-        {
-          *view = i;
-          return TRUE;
-        }
-      g_string_append_printf (list, "%s%s", i ? "|" : "", view_kinds[i].name);
-    }
-  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown view '%s': the views are %s",
-               name, list->str);
-  return FALSE;
+  if (i >= 0)
+    *view = i;
+  return i >= 0;
+}
+
+char *
+grok_view_names (const char *separator)
+{
+  return grok_table_names (view_kinds, sizeof *view_kinds, GROK_N_VIEWS, separator);
 }
 
 gboolean

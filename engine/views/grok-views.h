@@ -66,6 +66,8 @@ const GrokViewKind *grok_view_kind      (GrokView view);
 const char         *grok_view_name      (GrokView view);
 /* FALSE with a GError listing the views for an unknown name */
 gboolean            grok_view_from_name (const char *name, GrokView *view, GError **error);
+/* every view's name, joined by separator */
+char               *grok_view_names     (const char *separator);
 /* FALSE with a GError saying what the run lacks when view does not apply */
 gboolean            grok_view_check     (GrokView view, const GrokConfig *config, GError **error);
 /* the recipe the screen draws and a run's views files store */
