@@ -502,7 +502,7 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
     case GROK_VIEW_SPECTRUM:
       grok_figure_spectra_draw (cr, 0, 0, width, height, r->spectra, &r->style);
       break;
-    default:
+    case GROK_N_VIEWS:
       g_assert_not_reached ();
     }
 }
@@ -585,7 +585,7 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
                                     c->ordered[(gsize) i * c->n + j]);
       }
       break;
-    default:
+    case GROK_N_VIEWS:
       g_assert_not_reached ();
     }
   return g_string_free (out, FALSE);
