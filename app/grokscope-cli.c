@@ -432,7 +432,7 @@ cmd_fork (int argc, char **argv)
 {
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
   Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
-  g_autofree char *config_path = NULL;
+  g_autoptr (GrokRunDir) parent = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokRun) run = NULL;
   g_autoptr (GError) error = NULL;
@@ -441,8 +441,8 @@ cmd_fork (int argc, char **argv)
     return 1;
   if (o.dir == NULL || o.out == NULL || o.step < 0)
     return fail ("usage: grokscope-cli fork RUN_DIR --step N --out NEW_DIR [--set KEY=VALUE]...");
-  config_path = g_build_filename (o.dir, "config.json", NULL);
-  config = grok_config_load_file (config_path, &error);
+  parent = grok_run_dir_open (o.dir, &error);
+  config = parent != NULL ? grok_config_copy (grok_run_dir_get_config (parent)) : NULL;
   if (config == NULL || !apply_sets (config, sets, &error))
     return fail_with (error);
   run = grok_run_new_fork (o.dir, o.step, config, o.out, o.force, &error);
@@ -451,48 +451,30 @@ cmd_fork (int argc, char **argv)
   return 0;
 }
 
-/* the checkpoint with the largest step <= step (any step when step < 0) */
-static GrokParams *
-load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error)
+/* the damaged files the folder met since the last call (*shown of its problems were printed),
+ * each as a warning naming it; the number printed */
+static guint
+warn_problems (GrokRunDir *dir, guint *shown)
 {
-  g_autoptr (GArray) steps = grok_checkpoints_list (run_dir, error);
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-  gint64 best = -1;
+  const char * const *problems = grok_run_dir_get_problems (dir);
+  guint before = *shown;
 
-  if (steps == NULL)
-    return NULL;
-  for (guint i = 0; i < steps->len; i++)
-    {
-      gint64 s = g_array_index (steps, gint64, i);
-      if ((step < 0 || s <= step) && s > best)
-        best = s;
-    }
-  if (best < 0)
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
-                   "%s has no checkpoint at or before step %" G_GINT64_FORMAT " (it has %u)",
-                   run_dir, step, steps->len);
-      return NULL;
-    }
-  name = grok_checkpoint_filename (best);
-  path = g_build_filename (run_dir, "checkpoints", name, NULL);
-  *found = best;
-  return grok_checkpoint_read_model (path, error);
+  for (; problems[*shown] != NULL; (*shown)++)
+    fprintf (stderr, "grokscope-cli: warning: %s\n", problems[*shown]);
+  return *shown - before;
 }
 
-/* the views file of step when it was computed from these weights and settings; a damaged one
- * is a warning naming it, and the figure is then computed from the checkpoint */
-static GrokViews *
-load_views (const char *run_dir, gint64 step, const GrokConfig *config, const GrokParams *params)
+/* the model of the newest valid checkpoint at or before step (any when step < 0), saying so
+ * when damaged ones were passed over */
+static GrokParams *
+load_checkpoint (GrokRunDir *dir, gint64 step, gint64 *found, guint *shown, GError **error)
 {
-  g_autoptr (GError) error = NULL;
-  GrokViews *views = grok_views_load (run_dir, step, config, params, &error);
+  GrokParams *params = grok_run_dir_read_model_at (dir, step, found, error);
 
-  if (error != NULL)
-    fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
-             "instead\n", error->message);
-  return views;
+  if (warn_problems (dir, shown) > 0 && params != NULL)
+    fprintf (stderr, "grokscope-cli: warning: using the checkpoint of step %" G_GINT64_FORMAT
+             ", the newest valid one at or before the step asked for\n", *found);
+  return params;
 }
 
 /* the spectrum figure overlays this many stored checkpoints before the step drawn */
@@ -515,7 +497,9 @@ cmd_figure (int argc, char **argv)
   g_autoptr (GrokSpectraData) spectra = NULL;
   g_autoptr (GrokParams) first = NULL;
   g_autoptr (GrokViews) views = NULL;
-  g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
+  g_autoptr (GrokRunDir) dir = NULL;
+  guint shown = 0;
+  g_autofree char *config_text = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
   for (int i = 2; i < argc; i++)
@@ -551,19 +535,12 @@ cmd_figure (int argc, char **argv)
       !grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
     return fail (error->message);
 
-  config_path = g_build_filename (run_dir, "config.json", NULL);
-  if (!g_file_get_contents (config_path, &config_text, NULL, NULL))
-    {
-      g_autofree char *msg = g_strdup_printf ("%s is not a run folder: it has no readable config.json", run_dir);
-      return fail (msg);
-    }
-  config = grok_config_load_file (config_path, &error);
-  if (config == NULL)
+  dir = grok_run_dir_open (run_dir, &error);
+  if (dir == NULL)
     return fail (error->message);
-  metrics_path = g_build_filename (run_dir, "metrics.csv", NULL);
-  metrics = grok_metrics_load_csv (metrics_path, &error);
-  if (metrics == NULL)
-    return fail (error->message);
+  config = grok_config_copy (grok_run_dir_get_config (dir));
+  config_text = grok_config_to_string (config);
+  metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
 
   grok_figure_request_init (&request, view);
   request.style.font_size = font_size;
@@ -571,17 +548,17 @@ cmd_figure (int argc, char **argv)
   shown_step = metrics->n_rows ? (gint64) grok_metrics_get (metrics, metrics->n_rows - 1, 0) : 0;
   if (view == GROK_VIEW_HEATMAP || view == GROK_VIEW_REGIONS)
     {
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
+      params = load_checkpoint (dir, step, &shown_step, &shown, &error);
       if (params == NULL)
         return fail (error->message);
       request.params = params;
     }
   if (view == GROK_VIEW_CONNECTIVITY)
     {
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
+      params = load_checkpoint (dir, step, &shown_step, &shown, &error);
       if (params == NULL)
         return fail (error->message);
-      views = load_views (run_dir, shown_step, config, params);
+      views = grok_run_dir_read_views (dir, shown_step, params);
       connectivity = grok_connectivity_data_new_from_views (views, 1024);
       if (connectivity == NULL)
         connectivity = grok_connectivity_data_new (config, params, 1024, &error);
@@ -591,23 +568,19 @@ cmd_figure (int argc, char **argv)
     }
   if (view == GROK_VIEW_SPECTRUM)
     {
-      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
+      params = load_checkpoint (dir, step, &shown_step, &shown, &error);
       if (params == NULL)
         return fail (error->message);
       /* earlier checkpoints overlaid (the first and log-spaced ones), as the app shows them */
-      spectra = grok_spectra_data_new_for_run (run_dir, config, params, shown_step,
-                                               SPECTRUM_EARLIER, warnings, &error);
-      for (guint i = 0; i < warnings->len; i++)
-        fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
-                 "instead\n", (const char *) warnings->pdata[i]);
+      spectra = grok_spectra_data_new_for_run (dir, config, params, shown_step,
+                                               SPECTRUM_EARLIER, &error);
       if (spectra == NULL)
         return fail (error->message);
       request.spectra = spectra;
     }
   if (view == GROK_VIEW_REGIONS)
     {
-      views = load_views (run_dir, shown_step, config, params);
+      views = grok_run_dir_read_views (dir, shown_step, params);
       regions = grok_regions_data_new_from_views (config, views, -1.2, -1.2, 1.2, 1.2, 400);
       if (regions == NULL)
         regions = grok_regions_data_new (config, params, -1.2, -1.2, 1.2, 1.2, 400, &error);
@@ -615,6 +588,7 @@ cmd_figure (int argc, char **argv)
         return fail (error->message);
       request.regions = regions;
     }
+  warn_problems (dir, &shown);
   step_text = g_strdup_printf ("%" G_GINT64_FORMAT, shown_step);
   run_name = g_path_get_basename (run_dir);
   {
@@ -638,7 +612,8 @@ cmd_measure (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokParams) params = NULL;
-  g_autofree char *config_path = NULL;
+  g_autoptr (GrokRunDir) dir = NULL;
+  guint shown = 0;
   GString *out;
 
   for (int i = 2; i < argc; i++)
@@ -682,17 +657,17 @@ cmd_measure (int argc, char **argv)
     }
   if (run_dir == NULL)
     return fail ("measure needs RUN_DIR (see --help)");
-  config_path = g_build_filename (run_dir, "config.json", NULL);
-  config = grok_config_load_file (config_path, &error);
-  if (config == NULL)
+  dir = grok_run_dir_open (run_dir, &error);
+  if (dir == NULL)
     return fail (error->message);
+  config = grok_config_copy (grok_run_dir_get_config (dir));
   /* as the run measured itself (its measures.* keys and seed), unless told otherwise */
   grok_measure_options_from_config (&options, config);
   if (!isnan (epsilon))
     options.epsilon = epsilon;
   if (lmn_points > 0)
     options.lmn_points = (int) lmn_points;
-  params = load_checkpoint (run_dir, step, &shown_step, &error);
+  params = load_checkpoint (dir, step, &shown_step, &shown, &error);
   if (params == NULL)
     return fail (error->message);
 

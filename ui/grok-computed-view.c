@@ -76,19 +76,26 @@ request_free (Request *r)
   g_free (r);
 }
 
+/* a damaged file only means computing (the window reports damage when it opens a folder) */
+static void
+log_problems (GrokRunDir *dir)
+{
+  for (const char * const *p = grok_run_dir_get_problems (dir); *p != NULL; p++)
+    g_debug ("%s", *p);
+}
+
 /* the run's views file for step when it was computed from params; a damaged file only means
  * computing, as when there is none */
 static GrokViews *
 stored_views (const Request *r, gint64 step, const GrokParams *params)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRunDir) dir = NULL;
   GrokViews *views;
 
-  if (r->run_dir == NULL)
+  if (r->run_dir == NULL || (dir = grok_run_dir_open (r->run_dir, NULL)) == NULL)
     return NULL;
-  views = grok_views_load (r->run_dir, step, r->config, params, &error);
-  if (error != NULL)
-    g_debug ("%s; computing the view instead", error->message);
+  views = grok_run_dir_read_views (dir, step, params);
+  log_problems (dir);
   return views;
 }
 
@@ -103,11 +110,12 @@ compute_spectra (const Request *r, GError **error)
 
   if (r->run_dir != NULL)
     {
-      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-      spectra = grok_spectra_data_new_for_run (r->run_dir, r->config, r->params, r->step,
-                                               SPECTRUM_EARLIER, warnings, error);
-      for (guint i = 0; i < warnings->len; i++)
-        g_debug ("%s; computing the view instead", (const char *) warnings->pdata[i]);
+      g_autoptr (GrokRunDir) dir = grok_run_dir_open (r->run_dir, error);
+      if (dir == NULL)
+        return NULL;
+      spectra = grok_spectra_data_new_for_run (dir, r->config, r->params, r->step,
+                                               SPECTRUM_EARLIER, error);
+      log_problems (dir);
       return g_steal_pointer (&spectra);
     }
   spectra = grok_spectra_data_new (NULL, NULL, 0, error);

@@ -52,8 +52,11 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
     }
   if (view == GROK_VIEW_SPECTRUM)
     {
-      spectra = grok_spectra_data_new_for_run (run_dir, snapshot->config, snapshot->params,
-                                               snapshot->train_step, 4, NULL, error);
+      g_autoptr (GrokRunDir) dir = run_dir != NULL ? grok_run_dir_open (run_dir, error) : NULL;
+      if (run_dir != NULL && dir == NULL)
+        return FALSE;
+      spectra = grok_spectra_data_new_for_run (dir, snapshot->config, snapshot->params,
+                                               snapshot->train_step, 4, error);
       if (spectra == NULL)
         return FALSE;
       request.spectra = spectra;
@@ -69,7 +72,8 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
 {
   static const char * const formats[] = { "png", "svg", "pdf", "csv" };
   g_autofree char *config = grok_config_to_string (snapshot->config);
-  g_autofree char *config_path = g_build_filename (folder, "config.json", NULL);
+  /* named as in a run folder, so that the export reads like one */
+  g_autofree char *config_path = grok_run_file_path (folder, GROK_RUN_FILE_CONFIG, 0);
 
   if (!grok_mkdir_p (folder, error))
     return FALSE;
@@ -93,7 +97,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
   if (!grok_file_write_atomic (config_path, config, strlen (config), error))
     return FALSE;
   if (written != NULL)
-    g_ptr_array_add (written, g_strdup ("config.json"));
+    g_ptr_array_add (written, g_path_get_basename (config_path));
   return TRUE;
 }
 

@@ -9,7 +9,6 @@
 
 #include "grok-config-editor.h"
 #include "grok-curves-view.h"
-#include "grok-checkpoints.h"
 #include "grok-export-dialog.h"
 #include "grok-run-dir.h"
 #include "grok-figure-curves.h"
@@ -219,9 +218,11 @@ on_visible_view (AdwViewStack *stack, GParamSpec *pspec, GrokWindow *self)
 static void
 refresh_checkpoints (GrokWindow *self)
 {
+  g_autoptr (GrokRunDir) dir = NULL;
+
   g_clear_pointer (&self->checkpoints, g_array_unref);
-  if (self->run_dir != NULL)
-    self->checkpoints = grok_checkpoints_list (self->run_dir, NULL);
+  if (self->run_dir != NULL && (dir = grok_run_dir_open (self->run_dir, NULL)) != NULL)
+    self->checkpoints = g_array_ref (grok_run_dir_list_checkpoints (dir));
 }
 
 static void
@@ -251,12 +252,10 @@ set_scale (GrokWindow *self, double upper, double value)
 static gint64
 checkpoint_at (GrokWindow *self, double step)
 {
-  gint64 best = -1;
-
-  for (guint i = 0; self->checkpoints != NULL && i < self->checkpoints->len; i++)
-    if (g_array_index (self->checkpoints, gint64, i) <= step)
-      best = g_array_index (self->checkpoints, gint64, i);
-  return best;
+  if (self->checkpoints == NULL || step < 0)
+    return -1;
+  return grok_checkpoint_steps_at (self->checkpoints, step >= (double) G_MAXINT64 ? G_MAXINT64
+                                                                                 : (gint64) step);
 }
 
 static void update_views (GrokWindow *self);
@@ -265,8 +264,7 @@ static void update_views (GrokWindow *self);
 static gboolean
 show_checkpoint (GrokWindow *self, gint64 step)
 {
-  g_autofree char *name = grok_checkpoint_filename (step);
-  g_autofree char *path = g_build_filename (self->run_dir, "checkpoints", name, NULL);
+  g_autoptr (GrokRunDir) dir = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokParams) params = NULL;
   const GrokConfig *config = self->live ? self->live->config : self->folder_config;
@@ -274,7 +272,8 @@ show_checkpoint (GrokWindow *self, gint64 step)
 
   if (self->snapshot != NULL && self->snapshot->train_step == step && !self->following)
     return TRUE;
-  params = grok_checkpoint_read_model (path, &error);
+  dir = grok_run_dir_open (self->run_dir, &error);
+  params = dir != NULL ? grok_run_dir_read_model (dir, step, &error) : NULL;
   if (params == NULL || config == NULL || metrics == NULL)
     {
       if (error != NULL)
@@ -677,12 +676,13 @@ open_folder (GrokWindow *self, const char *path)
   g_clear_pointer (&self->folder_config, grok_config_free);
   self->folder_metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
   self->folder_config = grok_config_copy (grok_run_dir_get_config (dir));
+  g_clear_pointer (&self->checkpoints, g_array_unref);
+  self->checkpoints = g_array_ref (grok_run_dir_get_checkpoints (dir));
   problems = grok_run_dir_get_problems (dir);
   if (problems != NULL && problems[0] != NULL)
     toast (self, problems[0]);
   grok_config_editor_set_config (self->config_editor, self->folder_config);
   adw_window_title_set_subtitle (self->window_title, path);
-  refresh_checkpoints (self);
   self->following = FALSE;
   last = checkpoint_at (self, G_MAXINT64);
   g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);

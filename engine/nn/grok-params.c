@@ -83,6 +83,40 @@ grok_params_find (const GrokParams *params, const char *name)
   return -1;
 }
 
+static char *
+shape_text (const GrokTensor *t)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int d = 0; d < t->ndim; d++)
+    g_string_append_printf (s, "%s%d", d ? "x" : "", t->shape[d]);
+  return g_string_free (s, FALSE);
+}
+
+int
+grok_params_find_like (const GrokParams *have, const char *prefix, const GrokTensor *want,
+                       char **problem)
+{
+  g_autofree char *name = g_strconcat (prefix, want->name, NULL);
+  int i = grok_params_find (have, name);
+  g_autofree char *found = NULL, *wanted = NULL;
+
+  g_return_val_if_fail (problem != NULL, -1);
+  if (i < 0)
+    {
+      *problem = g_strdup_printf ("the tensor '%s' is missing", name);
+      return -1;
+    }
+  if (have->tensors[i].ndim == want->ndim &&
+      memcmp (have->tensors[i].shape, want->shape, want->ndim * sizeof (int)) == 0)
+    return i;
+  found = shape_text (&have->tensors[i]);
+  wanted = shape_text (want);
+  *problem = g_strdup_printf ("the tensor '%s' is %s, but the config's model needs %s", name,
+                              found, wanted);
+  return -1;
+}
+
 void
 grok_params_zero_grad (GrokParams *params)
 {

@@ -36,6 +36,11 @@ int               grok_params_add           (GrokParams *params, const char *nam
 /* allocate data and grad (zeroed) once every tensor is declared */
 void              grok_params_allocate      (GrokParams *params);
 int               grok_params_find          (const GrokParams *params, const char *name);
+/* the index in have of the tensor called prefix + want's name with want's shape, or -1 with a
+ * message for a person saying which tensor is missing or has another shape (its shape and the
+ * one wanted): the one check of stored tensors against the model a config builds */
+int               grok_params_find_like     (const GrokParams *have, const char *prefix,
+                                             const GrokTensor *want, char **problem);
 static inline float *
 grok_params_tensor_data (GrokParams *params, int index)
 {

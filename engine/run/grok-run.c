@@ -511,7 +511,7 @@ grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
 
   g_return_val_if_fail (run_dir != NULL, NULL);
 
-  dir = grok_run_dir_open (run_dir, error);
+  dir = grok_run_dir_open_writable (run_dir, error);
   if (dir == NULL || !newest_checkpoint (dir, &step, error) ||
       !check_columns (grok_run_dir_get_metrics (dir), run_dir, error))
     return NULL;

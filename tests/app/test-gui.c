@@ -7,6 +7,7 @@
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
 #include "grok-trainer.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 #include "grok-export-dialog.h"
 #include "grok-computed-view.h"
@@ -438,7 +439,7 @@ test_computed_view_reads_views_file (void)
   const GrokParams *params = trainer->model->params;
   g_autoptr (GrokViews) views = grok_views_compute (config, params, 0, NULL);
   g_autofree char *dir = g_dir_make_tmp ("grok-gui-views-XXXXXX", NULL);
-  g_autofree char *path = grok_views_path (dir, 0);
+  g_autofree char *path = grok_run_file_path (dir, GROK_RUN_FILE_VIEWS, 0);
   g_autofree char *folder = g_path_get_dirname (path);
   g_autofree char *contents = NULL;
   g_autoptr (GrokRegionMap) map = NULL;

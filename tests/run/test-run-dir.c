@@ -95,8 +95,9 @@ test_damaged_metrics (void)
   }
 }
 
-/* a truncated checkpoint and one with a garbled header are skipped by name; continuing uses
- * the newest intact one and gives the rows of a run that never broke */
+/* a truncated checkpoint and one with a garbled header are skipped by name; continuing past
+ * them is refused until they are moved aside, then it uses the newest intact one and gives the
+ * rows of a run that never broke */
 static void
 test_damaged_checkpoints (void)
 {
@@ -125,6 +126,27 @@ test_damaged_checkpoints (void)
     g_assert_null (problems[2]);
     g_assert_nonnull (strstr (problems[0], "step-00000040.safetensors"));
     g_assert_nonnull (strstr (problems[1], "step-00000060.safetensors"));
+  }
+  /* continuing past them would lose them: refused, naming both, and nothing is deleted */
+  {
+    g_autoptr (GrokRun) refused = grok_run_new_continue (path, 0, &error);
+    g_assert_null (refused);
+    g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "step-00000040.safetensors"));
+    g_assert_nonnull (strstr (error->message, "step-00000060.safetensors"));
+    g_assert_nonnull (strstr (error->message, "move those files out"));
+    g_clear_error (&error);
+    g_assert_true (g_file_test (c40, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (c60, G_FILE_TEST_IS_REGULAR));
+  }
+  /* moved aside as the message says, the run continues from the newest intact one */
+  {
+    g_autofree char *aside = g_strconcat (path, "-damaged", NULL);
+    g_autofree char *a40 = g_build_filename (aside, "step-00000040.safetensors", NULL);
+    g_autofree char *a60 = g_build_filename (aside, "step-00000060.safetensors", NULL);
+    g_assert_cmpint (g_mkdir (aside, 0755), ==, 0);
+    g_assert_cmpint (g_rename (c40, a40), ==, 0);
+    g_assert_cmpint (g_rename (c60, a60), ==, 0);
   }
   {
     g_autoptr (GrokRun) run = grok_run_new_continue (path, 0, &error);

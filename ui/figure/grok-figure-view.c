@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
@@ -229,14 +228,14 @@ grok_spectra_data_append (GrokSpectraData *data, const GrokParams *params, GrokV
 /* the stored steps before `step` a run's spectrum figure overlays: its first checkpoint, then
  * up to max - 1 more spread evenly in log(1 + step) between that and `step` */
 static GArray *
-earlier_checkpoints (const char *run_dir, gint64 step, guint max)
+earlier_checkpoints (GrokRunDir *dir, gint64 step, guint max)
 {
-  g_autoptr (GArray) all = grok_checkpoints_list (run_dir, NULL);
+  GArray *all = grok_run_dir_list_checkpoints (dir);
   GArray *chosen = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 first;
   double lo, hi;
 
-  if (all == NULL || all->len == 0 || max == 0 || g_array_index (all, gint64, 0) >= step)
+  if (all->len == 0 || max == 0 || g_array_index (all, gint64, 0) >= step)
     return chosen;
   first = g_array_index (all, gint64, 0);
   g_array_append_val (chosen, first);
@@ -259,47 +258,38 @@ earlier_checkpoints (const char *run_dir, gint64 step, guint max)
   return chosen;
 }
 
-/* one step's spectra from its views file when that matches, else from its checkpoint */
+/* one step's spectra from its views file when that matches, else from its checkpoint; a
+ * damaged checkpoint is left out (the folder's problems name it) */
 static gboolean
-append_stored (GrokSpectraData *data, const char *run_dir, const GrokConfig *config, gint64 step,
-               GPtrArray *warnings, GError **error)
+append_stored (GrokSpectraData *data, GrokRunDir *dir, gint64 step, GError **error)
 {
-  g_autofree char *name = grok_checkpoint_filename (step);
-  g_autofree char *path = g_build_filename (run_dir, "checkpoints", name, NULL);
-  g_autoptr (GrokParams) params = grok_checkpoint_read_model (path, error);
+  g_autoptr (GrokParams) params = grok_run_dir_read_model (dir, step, NULL);
   g_autoptr (GrokViews) views = NULL;
-  g_autoptr (GError) views_error = NULL;
 
   if (params == NULL)
-    return FALSE;
-  views = grok_views_load (run_dir, step, config, params, &views_error);
-  if (views_error != NULL && warnings != NULL)
-    g_ptr_array_add (warnings, g_strdup (views_error->message));
+    return TRUE;
+  views = grok_run_dir_read_views (dir, step, params);
   return grok_spectra_data_append (data, params, views, step, error);
 }
 
 GrokSpectraData *
-grok_spectra_data_new_for_run (const char *run_dir, const GrokConfig *config,
+grok_spectra_data_new_for_run (GrokRunDir *dir, const GrokConfig *config,
                                const GrokParams *params, gint64 step, guint max_earlier,
-                               GPtrArray *warnings, GError **error)
+                               GError **error)
 {
   g_autoptr (GrokSpectraData) data = grok_spectra_data_new (NULL, NULL, 0, error);
   g_autoptr (GArray) earlier = NULL;
   g_autoptr (GrokViews) views = NULL;
-  g_autoptr (GError) views_error = NULL;
 
   g_return_val_if_fail (config != NULL && params != NULL, NULL);
 
-  if (run_dir != NULL)
+  if (dir != NULL)
     {
-      earlier = earlier_checkpoints (run_dir, step, max_earlier);
+      earlier = earlier_checkpoints (dir, step, max_earlier);
       for (guint i = 0; i < earlier->len; i++)
-        if (!append_stored (data, run_dir, config, g_array_index (earlier, gint64, i), warnings,
-                            error))
+        if (!append_stored (data, dir, g_array_index (earlier, gint64, i), error))
           return NULL;
-      views = grok_views_load (run_dir, step, config, params, &views_error);
-      if (views_error != NULL && warnings != NULL)
-        g_ptr_array_add (warnings, g_strdup (views_error->message));
+      views = grok_run_dir_read_views (dir, step, params);
     }
   if (!grok_spectra_data_append (data, params, views, step, error))
     return NULL;

@@ -9,6 +9,7 @@
 #include "grok-figure-regions.h"
 #include "grok-metrics.h"
 #include "grok-params.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 
 G_BEGIN_DECLS
@@ -80,14 +81,13 @@ GrokSpectraData *grok_spectra_data_new  (const GrokParams * const *params, const
 gboolean         grok_spectra_data_append (GrokSpectraData *data, const GrokParams *params,
                                            GrokViews *views, gint64 step, GError **error);
 /* what a run's spectrum figure shows at step: params (the weights at step) with up to
- * max_earlier stored checkpoints of run_dir before it overlaid (its first checkpoint and
- * log-spaced ones between), each from its views file when one matches, else computed from its
- * checkpoint. run_dir NULL: params alone. A damaged views file only means computing; its
- * message goes to warnings when that is not NULL. */
-GrokSpectraData *grok_spectra_data_new_for_run (const char *run_dir, const GrokConfig *config,
+ * max_earlier stored checkpoints of the run folder dir before it overlaid (its first checkpoint
+ * and log-spaced ones between), each from its views file when one matches, else computed from
+ * its checkpoint. dir NULL: params alone. A damaged checkpoint is left out and a damaged views
+ * file only means computing; both add a problem naming the file to dir's problems. */
+GrokSpectraData *grok_spectra_data_new_for_run (GrokRunDir *dir, const GrokConfig *config,
                                                 const GrokParams *params, gint64 step,
-                                                guint max_earlier, GPtrArray *warnings,
-                                                GError **error);
+                                                guint max_earlier, GError **error);
 void             grok_spectra_data_free (GrokSpectraData *data);
 /* one panel per matrix, in a grid */
 void             grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width,
