@@ -41,6 +41,7 @@ struct _GrokRun
   gint64        step;              /* the training thread's step, as of its last report */
   GrokRunState  state;
   gboolean      stop_requested;
+  gboolean      started;           /* a thread was made (its joiner closes the folder) */
   gint64        steps_requested;   /* single steps asked for while paused */
   GrokSnapshot *latest;
   GrokSnapshot *pending;           /* published, not yet delivered */
@@ -611,6 +612,7 @@ grok_run_start (GrokRun *run)
   if (run->thread == NULL && run->state == GROK_RUN_READY)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
+      run->started = TRUE;
       run->rate_time = g_get_monotonic_time ();
       run->rate_step = run->step;
       run->thread = g_thread_new ("grok-train", train_thread, run);
@@ -642,6 +644,7 @@ grok_run_resume (GrokRun *run)
   if (run->state == GROK_RUN_PAUSED)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
+      run->started = TRUE;
       run->rate_time = g_get_monotonic_time ();
       run->rate_step = run->step;
     }
@@ -689,15 +692,27 @@ void
 grok_run_stop (GrokRun *run)
 {
   GThread *thread;
+  GrokRunDir *dir = NULL;
 
   g_return_if_fail (GROK_IS_RUN (run));
 
   grok_run_request_stop (run);
   pthread_mutex_lock (&run->lock);
   thread = g_steal_pointer (&run->thread);
+  /* a run that never started has nothing more to write */
+  if (!run->started)
+    dir = g_steal_pointer (&run->dir);
   pthread_mutex_unlock (&run->lock);
   if (thread != NULL)
-    g_thread_join (thread);
+    {
+      g_thread_join (thread);
+      /* the writer is done: the folder (and its lock) is free for the next writer, such as a
+       * continuation of it made while this object lives on */
+      pthread_mutex_lock (&run->lock);
+      dir = g_steal_pointer (&run->dir);
+      pthread_mutex_unlock (&run->lock);
+    }
+  grok_run_dir_close (dir);
   notify_state (run);
 }
 
