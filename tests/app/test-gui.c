@@ -441,6 +441,8 @@ test_computed_view_reads_views_file (void)
   g_autofree char *dir = g_dir_make_tmp ("grok-gui-views-XXXXXX", NULL);
   g_autofree char *path = grok_run_file_path (dir, GROK_RUN_FILE_VIEWS, 0);
   g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *config_path = grok_run_file_path (dir, GROK_RUN_FILE_CONFIG, 0);
+  g_autofree char *config_text = grok_config_to_string (config);
   g_autofree char *contents = NULL;
   g_autoptr (GrokRegionMap) map = NULL;
   GrokComputedView *view = GROK_COMPUTED_VIEW (g_object_ref_sink (grok_computed_view_new (GROK_VIEW_REGIONS)));
@@ -454,6 +456,8 @@ test_computed_view_reads_views_file (void)
   views->regions->exact->regions = g_memdup2 (&map->regions[0], sizeof (GrokRegion));
   map->regions[0] = (GrokRegion) { 0 };
   g_assert_true (grok_views_write (views, path, NULL));
+  /* a run folder is known by its config.json, which the views file is read against */
+  g_assert_true (g_file_set_contents (config_path, config_text, -1, NULL));
 
   grok_computed_view_set_params (view, config, params, 0);
   many = count_after (view, -1);
@@ -469,6 +473,7 @@ test_computed_view_reads_views_file (void)
 
   g_object_unref (view);
   g_remove (path);
+  g_remove (config_path);
   g_rmdir (folder);
   g_rmdir (dir);
 }
