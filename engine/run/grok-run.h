@@ -23,6 +23,10 @@ typedef enum
   GROK_RUN_FAILED,    /* a file could not be written: see the error message */
 } GrokRunState;
 
+/* Every part is immutable and reference-counted, and consecutive snapshots share the parts that
+ * did not change (the config always, the rows until a new one comes, the checkpoint list until
+ * a checkpoint is written): a reader that keeps a part learns that nothing changed from the
+ * pointer alone. */
 typedef struct
 {
   gint          ref_count;     /* use grok_snapshot_ref/unref */
@@ -33,16 +37,19 @@ typedef struct
   GrokMetrics  *metrics;       /* every metrics row so far */
   GrokParams   *params;        /* the parameters at train_step (no gradients) */
   GrokConfig   *config;
+  GArray       *checkpoints;   /* gint64 steps of the checkpoints in the run's folder, ascending;
+                                * NULL for a run without one */
 } GrokSnapshot;
 
 #define GROK_TYPE_SNAPSHOT (grok_snapshot_get_type ())
 GType         grok_snapshot_get_type (void) G_GNUC_CONST;
 GrokSnapshot *grok_snapshot_ref      (GrokSnapshot *snapshot);
-/* a snapshot of a stored state (a checkpoint being browsed): copies of config and params, and
- * the rows of metrics up to step */
+/* a snapshot of a stored state (a checkpoint being browsed): references to config, params and
+ * checkpoints (may be NULL), and the rows of metrics up to step (metrics itself when it has no
+ * later rows) */
 GrokSnapshot *grok_snapshot_new      (const GrokConfig *config, const GrokParams *params,
-                                      const GrokMetrics *metrics, gint64 step,
-                                      GrokRunState state);
+                                      const GrokMetrics *metrics, GArray *checkpoints,
+                                      gint64 step, GrokRunState state);
 void          grok_snapshot_unref    (GrokSnapshot *snapshot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSnapshot, grok_snapshot_unref)
 
@@ -89,6 +96,8 @@ const GrokConfig *grok_run_get_config  (GrokRun *run);
 /* the newest snapshot (never NULL after grok_run_new) */
 GrokSnapshot *grok_run_dup_snapshot    (GrokRun *run);
 void          grok_run_get_progress    (GrokRun *run, GrokProgress *progress);
+/* the file of the checkpoint at step in the run's folder (NULL for a run without one) */
+char         *grok_run_checkpoint_path (GrokRun *run, gint64 step);
 /* why the run diverged or failed; NULL otherwise */
 const char   *grok_run_get_message     (GrokRun *run);
 
