@@ -145,34 +145,31 @@ grok_params_all_finite (const GrokParams *params)
   return TRUE;
 }
 
-/* a new table with params' tensors, not yet allocated */
+/* a new table with params' tensors and values, with a zeroed gradient buffer or none */
 static GrokParams *
-copy_layout (const GrokParams *params)
+copy_params (const GrokParams *params, gboolean with_grad)
 {
   GrokParams *copy = grok_params_new ();
 
   for (int i = 0; i < params->n_tensors; i++)
     grok_params_add (copy, params->tensors[i].name, params->tensors[i].ndim,
                      params->tensors[i].shape);
+  if (with_grad)
+    grok_params_allocate (copy);
+  else
+    allocate_values (copy);
+  memcpy (copy->data, params->data, params->numel * sizeof (float));
   return copy;
 }
 
 GrokParams *
 grok_params_copy (const GrokParams *params)
 {
-  GrokParams *copy = copy_layout (params);
-
-  grok_params_allocate (copy);
-  memcpy (copy->data, params->data, params->numel * sizeof (float));
-  return copy;
+  return copy_params (params, TRUE);
 }
 
 GrokParams *
 grok_params_copy_values (const GrokParams *params)
 {
-  GrokParams *copy = copy_layout (params);
-
-  allocate_values (copy);
-  memcpy (copy->data, params->data, params->numel * sizeof (float));
-  return copy;
+  return copy_params (params, FALSE);
 }

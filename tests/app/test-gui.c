@@ -628,8 +628,9 @@ test_computed_view_reads_views_file (void)
 
 typedef struct
 {
-  const char *dir;
-  gboolean    checked;
+  GtkApplication *app;
+  const char     *dir;
+  gboolean        checked;
 } Launch;
 
 /* once the window the app made for the folder has drawn its curves: check them, and close it */
@@ -637,9 +638,8 @@ static gboolean
 check_launched (gpointer data)
 {
   Launch *launch = data;
-  GtkApplication *app = GTK_APPLICATION (g_application_get_default ());
-  GtkWindow *active = gtk_application_get_active_window (app);
-  GrokWindow *window = active && GROK_IS_WINDOW (active) ? GROK_WINDOW (active) : NULL;
+  GList *windows = gtk_application_get_windows (launch->app);
+  GrokWindow *window = windows && GROK_IS_WINDOW (windows->data) ? GROK_WINDOW (windows->data) : NULL;
   GtkWidget *area = window ? grok_window_get_curves_area (window) : NULL;
 
   if (area == NULL || grok_window_get_snapshot (window) == NULL ||
@@ -668,7 +668,7 @@ test_launch_with_folder (void)
   g_autofree char *dir = make_run_folder ();
   g_autoptr (GrokApplication) app = grok_application_new (NULL);
   char *argv[] = { "grokscope", dir, NULL };
-  Launch launch = { dir, FALSE };
+  Launch launch = { GTK_APPLICATION (app), dir, FALSE };
   guint id = g_timeout_add (50, check_launched, &launch);
   guint guard = g_timeout_add_seconds (120, give_up, app);
 
