@@ -3,8 +3,8 @@
 
 #include <math.h>
 
-#define GELU_C 0.7978845608028654f   /* sqrt (2 / pi) */
-#define GELU_A 0.044715f
+#define GELU_C ((float) GROK_GELU_C)
+#define GELU_A ((float) GROK_GELU_A)
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
@@ -20,7 +20,7 @@
 #define NEG_EXP_CAPPED(x) expf (fminf (-(x), 80.0f))
 
 VECTOR_CLONES void
-grok_vmath_silu_forward (float *restrict out, const float *restrict x, gsize n)
+grok_vmath_silu_forward (float *out, const float *x, gsize n)
 {
 #pragma omp simd
   for (gsize i = 0; i < n; i++)
@@ -39,7 +39,7 @@ grok_vmath_silu_backward (float *restrict d, const float *restrict x, gsize n)
 }
 
 VECTOR_CLONES void
-grok_vmath_gelu_forward (float *restrict out, const float *restrict x, gsize n)
+grok_vmath_gelu_forward (float *out, const float *x, gsize n)
 {
 #pragma omp simd
   for (gsize i = 0; i < n; i++)
@@ -63,7 +63,7 @@ grok_vmath_gelu_backward (float *restrict d, const float *restrict x, gsize n)
 }
 
 VECTOR_CLONES void
-grok_vmath_tanh_forward (float *restrict out, const float *restrict x, gsize n)
+grok_vmath_tanh_forward (float *out, const float *x, gsize n)
 {
 #pragma omp simd
   for (gsize i = 0; i < n; i++)

@@ -7,10 +7,14 @@
 
 G_BEGIN_DECLS
 
-/* out (n) = f (x (n)) */
-void grok_vmath_silu_forward  (float *restrict out, const float *restrict x, gsize n);
-void grok_vmath_gelu_forward  (float *restrict out, const float *restrict x, gsize n);
-void grok_vmath_tanh_forward  (float *restrict out, const float *restrict x, gsize n);
+/* gelu in its tanh form: 0.5 x (1 + tanh (GROK_GELU_C (x + GROK_GELU_A x^3))) */
+#define GROK_GELU_C 0.7978845608028654   /* sqrt (2 / pi) */
+#define GROK_GELU_A 0.044715
+
+/* out (n) = f (x (n)); out may equal x: each element is read before it is written */
+void grok_vmath_silu_forward  (float *out, const float *x, gsize n);
+void grok_vmath_gelu_forward  (float *out, const float *x, gsize n);
+void grok_vmath_tanh_forward  (float *out, const float *x, gsize n);
 /* d (n) *= f' (x (n)) */
 void grok_vmath_silu_backward (float *restrict d, const float *restrict x, gsize n);
 void grok_vmath_gelu_backward (float *restrict d, const float *restrict x, gsize n);

@@ -13,6 +13,7 @@
 
 #include <cblas.h>
 #include <lapacke.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -21,6 +22,7 @@
 
 #include "grok-error.h"
 #include "grok-rng.h"
+#include "grok-vmath-avx512.h"
 
 #define N_INTERIOR   (GROK_LMN_STEPS - 2)
 /* rows per sgemm: large enough for the BLAS kernel to run at full speed, small enough that a
@@ -36,12 +38,6 @@
 #define GROK_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
 #else
 #define GROK_CLONES
-#endif
-
-/* SiLU, the activation of the SPEC's MLPs, has a hand-written AVX-512 path chosen at run time */
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define GROK_LMN_AVX512 1
 #endif
 
 void
@@ -84,155 +80,6 @@ grok_lmn_sample_indices (int n_total, int max_points, guint64 seed, int *indices
   return n;
 }
 
-/* e^x in float to within about 2 ulp, written so the compiler can vectorise the loops that call
- * it: x = n ln2 + r with |r| <= ln2 / 2, e^r by its degree-7 Taylor polynomial (truncation error
- * below 5e-9 relative), 2^n put in the exponent bits. Inputs are clamped to [-87, 88], where the
- * result is still a normal float. */
-static inline float
-fast_expf (float x)
-{
-  const float shift = 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */
-  union { float f; gint32 i; } t, s;
-  float n, r, p;
-
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  t.f = x * 1.44269504088896341f + shift;
-  n = t.f - shift;
-  r = x - n * 0.693145751953125f;          /* ln2 split: the high part is exact in float */
-  r = r - n * 1.428606765330187e-06f;
-  p = 1.0f / 5040.0f;
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  s.i = (t.i - 0x4B400000 + 127) << 23;
-  return p * s.f;
-}
-
-#ifdef GROK_LMN_AVX512
-/* silu of 16 floats, in as few operations as accuracy allows, since it runs on every hidden unit
- * of every interpolated point:
- * - e^-x with -x = m ln2 + r, m an integer, |r| <= ln2 / 2 (ln2 split so that m ln2 is exact),
- *   e^r by a degree-6 polynomial fitted for least maximum relative error on that interval
- *   (1.7e-8 with its float coefficients, a seventh of an ulp), 2^m applied by vscalefps;
- * - 1 / (1 + e^-x) without a division: the 14-bit estimate vrcp14ps refined by one Newton step
- *   r (2 - d r), whose relative error is the square of the estimate's (below 2^-28) plus the
- *   step's own rounding (about one ulp);
- * - x is clamped below at -87 so that 1 + e^-x (at most e^87) and its reciprocal stay normal
- *   floats; there silu is below 1e-35 in size and the result keeps that size.
- * /engine/lmn/silu-accuracy measures the error against the double-precision formula. */
-__attribute__ ((target ("avx512f"))) static inline __m512
-silu16 (__m512 v)
-{
-  const __m512 one = _mm512_set1_ps (1.0f);
-  __m512 w, m, r, p, d, rc;
-
-  w = _mm512_max_ps (v, _mm512_set1_ps (-87.0f));
-  m = _mm512_roundscale_ps (_mm512_mul_ps (w, _mm512_set1_ps (-1.44269504088896341f)),
-                            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  r = _mm512_fnmsub_ps (m, _mm512_set1_ps (0.693145751953125f), w);    /* -w - m ln2_hi */
-  r = _mm512_fnmadd_ps (m, _mm512_set1_ps (1.428606765330187e-06f), r); /* - m ln2_lo */
-  p = _mm512_fmadd_ps (_mm512_set1_ps (0.0013836846919730306f), r,
-                       _mm512_set1_ps (0.008374815806746483f));
-  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.04166822507977486f));
-  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.16666419804096222f));
-  p = _mm512_fmadd_ps (p, r, _mm512_set1_ps (0.49999991059303284f));
-  p = _mm512_fmadd_ps (p, r, one);
-  p = _mm512_fmadd_ps (p, r, one);
-  d = _mm512_add_ps (_mm512_scalef_ps (p, m), one);
-  rc = _mm512_rcp14_ps (d);
-  rc = _mm512_fmadd_ps (rc, _mm512_fnmadd_ps (d, rc, one), rc);
-  return _mm512_mul_ps (v, rc);
-}
-
-/* the mask of the lanes i .. MIN (i + 16, n) - 1 */
-static inline __mmask16
-lanes (gsize i, gsize n)
-{
-  return n - i >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (n - i)) - 1);
-}
-
-/* x (n) = silu (x + bias) in place; bias may be NULL */
-__attribute__ ((target ("avx512f"))) static void
-silu_avx512 (float *x, const float *bias, gsize n)
-{
-  for (gsize i = 0; i < n; i += 16)
-    {
-      __mmask16 k = lanes (i, n);
-      __m512 v = _mm512_maskz_loadu_ps (k, x + i);
-      if (bias != NULL)
-        v = _mm512_add_ps (v, _mm512_maskz_loadu_ps (k, bias + i));
-      _mm512_mask_storeu_ps (x + i, k, silu16 (v));
-    }
-}
-
-/* row (n) = silu ((1 - lam) zi + lam zj): a point of a segment, activated as it is made */
-__attribute__ ((target ("avx512f"))) static void
-silu_mix_avx512 (float *row, const float *zi, const float *zj, float lam, gsize n)
-{
-  const __m512 a = _mm512_set1_ps (1.0f - lam), b = _mm512_set1_ps (lam);
-  for (gsize i = 0; i < n; i += 16)
-    {
-      __mmask16 k = lanes (i, n);
-      __m512 v = _mm512_fmadd_ps (b, _mm512_maskz_loadu_ps (k, zj + i),
-                                  _mm512_mul_ps (a, _mm512_maskz_loadu_ps (k, zi + i)));
-      _mm512_mask_storeu_ps (row + i, k, silu16 (v));
-    }
-}
-
-static gboolean
-have_avx512 (void)
-{
-  static gsize answer = 0; /* 0 not asked yet, 1 no, 2 yes; the pair loop's threads all ask */
-  if (g_once_init_enter (&answer))
-    {
-      __builtin_cpu_init ();
-      g_once_init_leave (&answer, __builtin_cpu_supports ("avx512f") ? 2 : 1);
-    }
-  return answer == 2;
-}
-#endif
-
-/* the activation on n floats in place, every instruction set */
-GROK_CLONES static void
-activate_generic (float *x, gsize n, GrokActivation act)
-{
-  switch (act)
-    {
-    case GROK_ACT_RELU:
-#pragma omp simd
-      for (gsize i = 0; i < n; i++)
-        x[i] = x[i] > 0.0f ? x[i] : 0.0f;
-      break;
-    case GROK_ACT_LEAKY_RELU:
-#pragma omp simd
-      for (gsize i = 0; i < n; i++)
-        x[i] = x[i] > 0.0f ? x[i] : (float) GROK_LEAKY_RELU_SLOPE * x[i];
-      break;
-    case GROK_ACT_SILU:
-#pragma omp simd
-      for (gsize i = 0; i < n; i++)
-        x[i] = x[i] / (1.0f + fast_expf (-x[i]));
-      break;
-    case GROK_ACT_GELU:
-      for (gsize i = 0; i < n; i++)
-        x[i] = 0.5f * x[i] * (1.0f + tanhf (0.7978845608028654f *
-                                            (x[i] + 0.044715f * x[i] * x[i] * x[i])));
-      break;
-    case GROK_ACT_TANH:
-      for (gsize i = 0; i < n; i++)
-        x[i] = tanhf (x[i]);
-      break;
-    case GROK_ACT_LINEAR:
-    case GROK_N_ACTIVATIONS:
-    default:
-      break;
-    }
-}
-
 GROK_CLONES static void
 add_bias (float *x, const float *bias, int n)
 {
@@ -243,32 +90,23 @@ add_bias (float *x, const float *bias, int n)
 
 /* act (x + bias) in place on one row of n floats; bias may be NULL */
 static inline void
-activate_row (float *x, const float *bias, int n, GrokActivation act)
+activate_row (float *x, const float *bias, int n, const GrokActivationInfo *act)
 {
-#ifdef GROK_LMN_AVX512
-  if (act == GROK_ACT_SILU && have_avx512 ())
+  if (act->bias_avx512 != NULL && grok_vmath_have_avx512 ())
     {
-      silu_avx512 (x, bias, n);
+      act->bias_avx512 (x, bias, n);
       return;
     }
-#endif
   if (bias != NULL)
     add_bias (x, bias, n);
-  activate_generic (x, n, act);
+  act->forward (x, x, n);
 }
 
 void
 grok_lmn_activate (float *x, gsize n, GrokActivation act)
 {
   g_return_if_fail (x != NULL || n == 0);
-#ifdef GROK_LMN_AVX512
-  if (act == GROK_ACT_SILU && have_avx512 ())
-    {
-      silu_avx512 (x, NULL, n);
-      return;
-    }
-#endif
-  activate_generic (x, n, act);
+  activate_row (x, NULL, n, grok_activation_info (act));
 }
 
 double
@@ -299,19 +137,20 @@ grok_lmn_r2 (const double *y, double scale)
  * layers after the first activation, padded (see pad_layers). */
 typedef struct
 {
-  int                  n;
-  int                  units;       /* width of the first pre-activation */
-  GrokActivation       act_first;
-  const GrokLayerView *rest;        /* padded copies */
-  int                  n_rest;
-  int                  n_out;       /* outputs of f */
-  int                  out_stride;  /* floats per output row: n_out, padded */
-  int                  max_width;
-  int                  batch_rows;
-  const float         *z;           /* (n, units) */
-  const float         *y_end;       /* (n, out_stride) f at each point */
-  const gint64        *row_start;   /* (n + 1) linear index of pair (i, i + 1) */
-  double              *L;
+  int                       n;
+  int                       units;       /* width of the first pre-activation */
+  const GrokActivationInfo *act_first;
+  GrokActivationMixLoop     mix_avx512;  /* act_first's, when this CPU runs it; else NULL */
+  const GrokLayerView      *rest;        /* padded copies */
+  int                       n_rest;
+  int                       n_out;       /* outputs of f */
+  int                       out_stride;  /* floats per output row: n_out, padded */
+  int                       max_width;
+  int                       batch_rows;
+  const float              *z;           /* (n, units) */
+  const float              *y_end;       /* (n, out_stride) f at each point */
+  const gint64             *row_start;   /* (n + 1) linear index of pair (i, i + 1) */
+  double                   *L;
 } LmnJob;
 
 /* OpenBLAS's single-precision kernels work on blocks of 16 outputs and run a width just short of
@@ -363,10 +202,12 @@ pad_layers (const GrokLayerView *rest, int n_rest, int units, float **storage)
 static void
 layer_forward (const GrokLayerView *layer, const float *in, float *out, int rows)
 {
+  const GrokActivationInfo *act = grok_activation_info (layer->act);
+
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, layer->out, layer->in, 1.0f, in,
                layer->in, layer->weight, layer->in, 0.0f, out, layer->out);
   for (int r = 0; r < rows; r++)
-    activate_row (out + (gsize) r * layer->out, layer->bias, layer->out, layer->act);
+    activate_row (out + (gsize) r * layer->out, layer->bias, layer->out, act);
 }
 
 /* runs the rest of the network on rows held in a; returns the buffer (a or b) with the outputs */
@@ -508,13 +349,11 @@ segment_rows (const LmnJob *job, int i, int j, int count, float *a)
         {
           float *row = a + ((gsize) q * N_INTERIOR + m) * U;
           float lam = (float) (m + 1) / (GROK_LMN_STEPS - 1);
-#ifdef GROK_LMN_AVX512
-          if (job->act_first == GROK_ACT_SILU && have_avx512 ())
+          if (job->mix_avx512 != NULL)
             {
-              silu_mix_avx512 (row, zi, zj, lam, U);
+              job->mix_avx512 (row, zi, zj, lam, U);
               continue;
             }
-#endif
           mix_row (row, zi, zj, lam, U);
           activate_row (row, NULL, U, job->act_first);
         }
@@ -683,6 +522,7 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   g_autofree float *storage = NULL;
   g_autofree float *a = NULL;
   g_autofree float *b = NULL;
+  const GrokActivationInfo *first;
   LmnJob job = { 0 };
   int width, blas_threads;
 
@@ -707,8 +547,10 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   row_start = g_new (gint64, n_points + 1);
   for (int i = 0; i <= n_points; i++)
     row_start[i] = (gint64) i * n_points - (gint64) i * (i + 1) / 2;
-  job = (LmnJob) { .n = n_points, .units = units, .act_first = act_first, .rest = padded,
-                   .n_rest = n_rest, .n_out = n_rest > 0 ? rest[n_rest - 1].out : units,
+  first = grok_activation_info (act_first);
+  job = (LmnJob) { .n = n_points, .units = units, .act_first = first,
+                   .mix_avx512 = grok_vmath_have_avx512 () ? first->mix_avx512 : NULL,
+                   .rest = padded, .n_rest = n_rest, .n_out = n_rest > 0 ? rest[n_rest - 1].out : units,
                    .out_stride = n_rest > 0 ? padded[n_rest - 1].out : units,
                    .max_width = width, .batch_rows = BATCH_ROWS,
                    .z = z, .row_start = row_start, .L = lmn->L };

@@ -4,6 +4,7 @@
 #include "grok-local-complexity.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <string.h>
 
 #include "grok-error.h"
@@ -69,9 +70,10 @@ count_sign_changes (const GrokLayerView *layers, int n_layers, double *const *wd
   for (int l = 0; l < n_layers; l++)
     {
       const GrokLayerView *L = &layers[l];
+      double (*act) (double) = grok_activation_info (L->act)->value_d;
       double *tmp;
       grok_layer_affine_rows (L, wd[l], a, rows, b);
-      if (L->act != GROK_ACT_LINEAR)
+      if (!grok_activation_is_affine (L->act))
         {
           for (int g = 0; g < rows / group; g++)
             for (int o = 0; o < L->out; o++)
@@ -87,7 +89,7 @@ count_sign_changes (const GrokLayerView *layers, int n_layers, double *const *wd
           k++;
         }
       for (gsize i = 0; i < (gsize) rows * L->out; i++)
-        b[i] = grok_activation_eval (L->act, b[i]);
+        b[i] = act (b[i]);
       tmp = a;
       a = b;
       b = tmp;
@@ -126,7 +128,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
         w[i] = layers[l].weight[i];
       g_ptr_array_add (wd, w);
       width = MAX (width, layers[l].out);
-      n_nl += layers[l].act != GROK_ACT_LINEAR;
+      n_nl += !grok_activation_is_affine (layers[l].act);
     }
 
   lc = g_new0 (GrokLocalComplexity, 1);

@@ -9,6 +9,7 @@
 #include "grok-regions.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <string.h>
 
 #include "grok-error.h"
@@ -223,31 +224,22 @@ preact_maps (GPtrArray *polys, const GrokLayerView *layer)
   return Q;
 }
 
-static double
-act_slope (GrokActivation act, gboolean active)
-{
-  if (act == GROK_ACT_RELU)
-    return active ? 1.0 : 0.0;
-  if (act == GROK_ACT_LEAKY_RELU)
-    return active ? 1.0 : GROK_LEAKY_RELU_SLOPE;
-  return 1.0;
-}
-
 /* after a layer's cuts: the piece's pattern bits (from 'bit') and its map to the next layer,
  * P (3, out) scaled unit by unit by the activation's slope on the piece */
 static void
 finish_piece (Poly *q, const GrokLayerView *layer, const double *P, int bit)
 {
   const int out = layer->out;
+  const GrokActivationInfo *act = grok_activation_info (layer->act);
   double cx, cy;
-  gboolean cuts = layer->act != GROK_ACT_LINEAR;
+  gboolean cuts = !grok_activation_is_affine (layer->act);
 
   polygon_centroid (q->xy, q->nv, &cx, &cy);
   q->map = g_new (double, 3 * out);
   for (int o = 0; o < out; o++)
     {
       gboolean active = P[o] * cx + P[out + o] * cy + P[2 * out + o] > 0;
-      double slope = act_slope (layer->act, active);
+      double slope = active ? act->slope_above : act->slope_below;
       if (cuts && active)
         q->pattern[(bit + o) / 64] |= G_GUINT64_CONSTANT (1) << ((bit + o) % 64);
       for (int c = 0; c < 3; c++)
@@ -269,7 +261,7 @@ cut_layer (GPtrArray *cur, const GrokLayerView *layer, const double *span, int n
       Poly *p = g_ptr_array_index (cur, i);
       const double *P = Q + (gsize) 3 * i * layer->out;
       g_ptr_array_set_size (pieces, 0);
-      if (layer->act == GROK_ACT_LINEAR)
+      if (grok_activation_is_affine (layer->act))
         g_ptr_array_add (pieces, p);
       else
         cut_by_units (p, P, layer->out, span, n_words, pieces, stack);
@@ -289,7 +281,7 @@ grok_regions_pattern_units (const GrokLayerView *layers, int n_layers)
 {
   int n = 0;
   for (int l = 0; l < n_layers; l++)
-    if (layers[l].act != GROK_ACT_LINEAR)
+    if (!grok_activation_is_affine (layers[l].act))
       n += layers[l].out;
   return n;
 }
@@ -434,7 +426,7 @@ grok_regions_exact (const GrokLayerView *layers, int n_layers, double x0, double
   for (int l = 0; l < n_layers; l++)
     {
       polys = cut_layer (polys, &layers[l], span, n_words, bit);
-      if (layers[l].act != GROK_ACT_LINEAR)
+      if (!grok_activation_is_affine (layers[l].act))
         bit += layers[l].out;
     }
 
@@ -478,17 +470,19 @@ grok_regions_pattern_at (const GrokLayerView *layers, int n_layers, double x, do
   for (int l = 0; l < n_layers; l++)
     {
       const GrokLayerView *L = &layers[l];
+      double (*act) (double) = grok_activation_info (L->act)->value_d;
+      gboolean bends = !grok_activation_is_affine (L->act);
       double *tmp;
       for (int o = 0; o < L->out; o++)
         {
           double z = L->bias[o];
           for (int i = 0; i < L->in; i++)
             z += (double) L->weight[(gsize) o * L->in + i] * a[i];
-          if (L->act != GROK_ACT_LINEAR && z > 0)
+          if (bends && z > 0)
             pattern[(bit + o) / 64] |= G_GUINT64_CONSTANT (1) << ((bit + o) % 64);
-          b[o] = grok_activation_eval (L->act, z);
+          b[o] = act (z);
         }
-      if (L->act != GROK_ACT_LINEAR)
+      if (bends)
         bit += L->out;
       tmp = a;
       a = b;
@@ -513,17 +507,19 @@ raster_row (const GrokLayerView *layers, int n_layers, double *const *wd, const 
   for (int l = 0; l < n_layers; l++)
     {
       const GrokLayerView *L = &layers[l];
+      double (*act) (double) = grok_activation_info (L->act)->value_d;
+      gboolean bends = !grok_activation_is_affine (L->act);
       double *tmp;
       grok_layer_affine_rows (L, wd[l], a, n, b);
       for (int r = 0; r < n; r++)
         for (int o = 0; o < L->out; o++)
           {
             double *z = &b[(gsize) r * L->out + o];
-            if (L->act != GROK_ACT_LINEAR && *z > 0)
+            if (bends && *z > 0)
               pat[(gsize) r * n_words + (bit + o) / 64] |= G_GUINT64_CONSTANT (1) << ((bit + o) % 64);
-            *z = grok_activation_eval (L->act, *z);
+            *z = act (*z);
           }
-      if (L->act != GROK_ACT_LINEAR)
+      if (bends)
         bit += L->out;
       tmp = a;
       a = b;

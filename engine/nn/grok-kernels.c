@@ -41,121 +41,20 @@ grok_linear_backward (float *dinp, float *dweight, float *dbias, const float *do
       }
 }
 
-#define GELU_C 0.7978845608028654f   /* sqrt (2 / pi) */
-#define GELU_A 0.044715f
-#define LEAKY_SLOPE 0.01f
-
-/* Scalar forms and derivatives, for single points and for the piecewise-linear loops below,
- * which the compiler vectorises on its own. */
-static inline float
-act_value (GrokActivation act, float x)
-{
-  switch (act)
-    {
-    case GROK_ACT_RELU: return x > 0.0f ? x : 0.0f;
-    case GROK_ACT_LEAKY_RELU: return x > 0.0f ? x : LEAKY_SLOPE * x;
-    case GROK_ACT_GELU: return 0.5f * x * (1.0f + tanhf (GELU_C * (x + GELU_A * x * x * x)));
-    case GROK_ACT_SILU: return x / (1.0f + expf (-x));
-    case GROK_ACT_TANH: return tanhf (x);
-    case GROK_ACT_LINEAR: return x;
-    default: g_assert_not_reached ();
-    }
-}
-
-static inline float
-act_slope (GrokActivation act, float x)
-{
-  switch (act)
-    {
-    case GROK_ACT_RELU: return x > 0.0f ? 1.0f : 0.0f;
-    case GROK_ACT_LEAKY_RELU: return x > 0.0f ? 1.0f : LEAKY_SLOPE;
-    case GROK_ACT_GELU:
-      {
-        float t = tanhf (GELU_C * (x + GELU_A * x * x * x));
-        float dt = (1.0f - t * t) * GELU_C * (1.0f + 3.0f * GELU_A * x * x);
-        return 0.5f * (1.0f + t) + 0.5f * x * dt;
-      }
-    case GROK_ACT_SILU:
-      {
-        float s = 1.0f / (1.0f + expf (-x));
-        return s * (1.0f + x * (1.0f - s));
-      }
-    case GROK_ACT_TANH:
-      {
-        float t = tanhf (x);
-        return 1.0f - t * t;
-      }
-    case GROK_ACT_LINEAR: return 1.0f;
-    default: g_assert_not_reached ();
-    }
-}
-
-#define DEFINE_ACT_LOOPS(suffix, ACT)                                                   \
-  static void                                                                           \
-  forward_##suffix (float *restrict out, const float *restrict inp, gsize n)            \
-  {                                                                                     \
-    for (gsize i = 0; i < n; i++)                                                       \
-      out[i] = act_value (ACT, inp[i]);                                                 \
-  }                                                                                     \
-  static void                                                                           \
-  backward_##suffix (float *restrict d, const float *restrict inp, gsize n)             \
-  {                                                                                     \
-    for (gsize i = 0; i < n; i++)                                                       \
-      d[i] *= act_slope (ACT, inp[i]);                                                  \
-  }
-
-DEFINE_ACT_LOOPS (relu, GROK_ACT_RELU)
-DEFINE_ACT_LOOPS (leaky_relu, GROK_ACT_LEAKY_RELU)
-
-typedef void (*ActLoop) (float *restrict, const float *restrict, gsize);
-
-/* the smooth activations come from the vectorised math module */
-static const ActLoop forward_loops[GROK_N_ACTIVATIONS] = {
-  forward_relu, forward_leaky_relu, grok_vmath_gelu_forward, grok_vmath_silu_forward,
-  grok_vmath_tanh_forward, NULL,
-};
-static const ActLoop backward_loops[GROK_N_ACTIVATIONS] = {
-  backward_relu, backward_leaky_relu, grok_vmath_gelu_backward, grok_vmath_silu_backward,
-  grok_vmath_tanh_backward, NULL,
-};
-
 void
 grok_activation_forward (GrokActivation act, float *out, const float *inp, gsize n)
 {
-  g_assert (act >= 0 && act < GROK_N_ACTIVATIONS);
-  if (act == GROK_ACT_LINEAR)
-    {
-      if (out != inp)
-        memcpy (out, inp, n * sizeof (float));
-      return;
-    }
-  g_assert (out != inp);
-  forward_loops[act] (out, inp, n);
+  grok_activation_info (act)->forward (out, inp, n);
 }
 
 void
 grok_activation_backward (GrokActivation act, float *dinp, const float *dout, const float *inp,
                           gsize n)
 {
-  g_assert (act >= 0 && act < GROK_N_ACTIVATIONS);
   g_assert (dinp != inp);
   if (dinp != dout)
     memcpy (dinp, dout, n * sizeof (float));
-  if (act != GROK_ACT_LINEAR)
-    backward_loops[act] (dinp, inp, n);
-}
-
-/* the scalar forms, for measures that evaluate a net point by point */
-float
-grok_activation_value (GrokActivation act, float x)
-{
-  return act_value (act, x);
-}
-
-float
-grok_activation_slope (GrokActivation act, float x)
-{
-  return act_slope (act, x);
+  grok_activation_info (act)->backward (dinp, inp, n);
 }
 
 void

@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "grok-config.h"
+#include "grok-activation.h"
 
 G_BEGIN_DECLS
 
@@ -19,16 +19,11 @@ void  grok_linear_forward       (float *out, const float *inp, const float *weig
 void  grok_linear_backward      (float *dinp, float *dweight, float *dbias, const float *dout,
                                  const float *inp, const float *weight, int N, int C, int OC);
 
-/* out (n) = act (inp (n)); out must not overlap inp (except for linear): models keep the
- * pre-activation for the backward pass */
+/* out (n) = act (inp (n)); out may equal inp, though the models keep inp for the backward pass */
 void  grok_activation_forward   (GrokActivation act, float *out, const float *inp, gsize n);
 /* dinp (n) = dout (n) * act' (inp (n)); dinp may equal dout, not inp */
 void  grok_activation_backward  (GrokActivation act, float *dinp, const float *dout,
                                  const float *inp, gsize n);
-
-/* the activation and its derivative at one point */
-float grok_activation_value     (GrokActivation act, float x);
-float grok_activation_slope     (GrokActivation act, float x);
 
 /* out (N, T * D): row n is the concatenation of table[tokens[n, t]] for t < T; table (V, D) */
 void  grok_embedding_forward    (float *out, const int *tokens, const float *table,

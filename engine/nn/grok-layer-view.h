@@ -1,14 +1,12 @@
 /* A read-only view of an MLP as a list of affine layers, each followed by an activation, that the
  * measures (linear mapping number, linear regions, local complexity) take whatever way the model
- * is stored. Also the scalar activation functions those measures evaluate, written here so the
- * measures do not depend on the training kernels. */
+ * is stored. */
 #pragma once
 
 #include <cblas.h>
 #include <glib.h>
-#include <math.h>
 
-#include "grok-config.h"
+#include "grok-activation.h"
 
 G_BEGIN_DECLS
 
@@ -21,15 +19,12 @@ typedef struct
   GrokActivation act;     /* applied after this layer; the last layer has GROK_ACT_LINEAR */
 } GrokLayerView;
 
-#define GROK_LEAKY_RELU_SLOPE 0.01
-
-/* TRUE when every layer's activation is piecewise linear (relu, leaky_relu, linear) */
+/* TRUE when every layer's activation is piecewise linear (its table row says so) */
 static inline gboolean
 grok_layers_are_piecewise_linear (const GrokLayerView *layers, int n_layers)
 {
   for (int l = 0; l < n_layers; l++)
-    if (layers[l].act != GROK_ACT_RELU && layers[l].act != GROK_ACT_LEAKY_RELU &&
-        layers[l].act != GROK_ACT_LINEAR)
+    if (!grok_activation_info (layers[l].act)->piecewise_linear)
       return FALSE;
   return TRUE;
 }
@@ -49,40 +44,19 @@ grok_layers_are_chained (const GrokLayerView *layers, int n_layers)
   return TRUE;
 }
 
-/* the activation in double precision; gelu is the tanh form */
-static inline double
-grok_activation_eval (GrokActivation act, double x)
-{
-  switch (act)
-    {
-    case GROK_ACT_RELU:
-      return x > 0 ? x : 0;
-    case GROK_ACT_LEAKY_RELU:
-      return x > 0 ? x : GROK_LEAKY_RELU_SLOPE * x;
-    case GROK_ACT_GELU:
-      return 0.5 * x * (1.0 + tanh (0.7978845608028654 * (x + 0.044715 * x * x * x)));
-    case GROK_ACT_SILU:
-      return x / (1.0 + exp (-x));
-    case GROK_ACT_TANH:
-      return tanh (x);
-    case GROK_ACT_LINEAR:
-    case GROK_N_ACTIVATIONS:
-    default:
-      return x;
-    }
-}
-
 /* y (units) = layer (x): the affine map then the activation, in double */
 static inline void
 grok_layer_eval (const GrokLayerView *layer, const double *x, double *y)
 {
+  double (*act) (double) = grok_activation_info (layer->act)->value_d;
+
   for (int o = 0; o < layer->out; o++)
     {
       const float *w = layer->weight + (gsize) o * layer->in;
       double z = layer->bias[o];
       for (int i = 0; i < layer->in; i++)
         z += (double) w[i] * x[i];
-      y[o] = grok_activation_eval (layer->act, z);
+      y[o] = act (z);
     }
 }
 

@@ -13,7 +13,6 @@ static const char * const task_kinds[] = { "modular", "xor_bits", "permutation",
 static const char * const mod_ops[] = { "add", "sub", "mul", "div", "sq_sum", "quad", NULL };
 static const char * const formats[] = { "pair", "sequence", NULL };
 static const char * const variants[] = { "quadrants", "blobs", NULL };
-static const char * const activations[] = { "relu", "leaky_relu", "gelu", "silu", "tanh", "linear", NULL };
 static const char * const model_kinds[] = { "mlp", "transformer", NULL };
 static const char * const optim_kinds[] = { "adamw", "sgd", NULL };
 
@@ -67,7 +66,8 @@ static const GrokConfigKey keys[] = {
   INT_KEY ("model.width", model.width, 1, 8192, 100, "units", "The width of every hidden layer."),
   INT_KEY ("model.depth", model.depth, 0, 16, 2, "layers",
            "The number of hidden layers (0 gives a linear model on the embeddings)."),
-  ENUM_KEY ("model.activation", model.activation, activations, GROK_ACT_SILU,
+  ENUM_KEY ("model.activation", model.activation, (const char * const *) grok_activation_names,
+            GROK_ACT_SILU,
             "The activation of every hidden layer (leaky_relu has slope 0.01; gelu is the tanh "
             "form)."),
   NUM_KEY ("model.init_scale", model.init_scale, 0, 1000, TRUE, FALSE, 1.0, "x",
@@ -179,13 +179,6 @@ grok_config_key_lookup (const char *key)
     if (strcmp (keys[i].key, key) == 0)
       return &keys[i];
   return NULL;
-}
-
-const char *
-grok_activation_name (GrokActivation act)
-{
-  g_return_val_if_fail (act >= 0 && act < GROK_N_ACTIVATIONS, "unknown");
-  return activations[act];
 }
 
 static inline void *

@@ -6,17 +6,14 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "grok-activation.h"
+
 G_BEGIN_DECLS
 
 typedef enum { GROK_TASK_MODULAR, GROK_TASK_XOR_BITS, GROK_TASK_PERMUTATION, GROK_TASK_XOR2D } GrokTaskKind;
 typedef enum { GROK_OP_ADD, GROK_OP_SUB, GROK_OP_MUL, GROK_OP_DIV, GROK_OP_SQ_SUM, GROK_OP_QUAD } GrokModOp;
 typedef enum { GROK_FORMAT_PAIR, GROK_FORMAT_SEQUENCE } GrokTokenFormat;
 typedef enum { GROK_XOR2D_QUADRANTS, GROK_XOR2D_BLOBS } GrokXor2dVariant;
-typedef enum
-{
-  GROK_ACT_RELU, GROK_ACT_LEAKY_RELU, GROK_ACT_GELU, GROK_ACT_SILU, GROK_ACT_TANH, GROK_ACT_LINEAR,
-  GROK_N_ACTIVATIONS
-} GrokActivation;
 typedef enum { GROK_MODEL_MLP, GROK_MODEL_TRANSFORMER } GrokModelKind;
 typedef enum { GROK_OPTIM_ADAMW, GROK_OPTIM_SGD } GrokOptimKind;
 
@@ -170,8 +167,6 @@ char       *grok_config_to_string   (const GrokConfig *config);
 char       *grok_config_get_text    (const GrokConfig *config, const GrokConfigKey *key);
 /* load a whole resolved document (defaults, then the file), then validate */
 GrokConfig *grok_config_load_file   (const char *path, GError **error);
-
-const char *grok_activation_name    (GrokActivation act);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConfig, grok_config_free)
 

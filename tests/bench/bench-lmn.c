@@ -8,6 +8,7 @@
 #include "grok-rng.h"
 
 #include <cblas.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

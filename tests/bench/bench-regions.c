@@ -3,6 +3,7 @@
 #include "grok-regions.h"
 #include "grok-rng.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
