@@ -216,10 +216,10 @@ start_request (GrokComputedView *self)
   r = g_new0 (Request, 1);
   r->view = self->view;
   r->run_dir = g_strdup (self->run_dir);
-  r->config = grok_config_copy (self->config);
-  r->params = grok_params_copy (self->params);
+  r->config = grok_config_ref (self->config);
+  r->params = grok_params_ref (self->params);
   r->step = self->step;
-  r->reference = self->reference ? grok_params_copy (self->reference) : NULL;
+  r->reference = self->reference ? grok_params_ref (self->reference) : NULL;
   r->reference_step = self->reference_step;
   r->x0 = self->cx - self->half;
   r->x1 = self->cx + self->half;
@@ -250,7 +250,7 @@ grok_computed_view_set_reference (GrokComputedView *self, const GrokParams *para
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
   g_clear_pointer (&self->reference, grok_params_free);
   if (params != NULL)
-    self->reference = grok_params_copy (params);
+    self->reference = grok_params_ref (params);
   self->reference_step = step;
 }
 
@@ -264,8 +264,8 @@ grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
   g_clear_pointer (&self->params, grok_params_free);
   if (config != NULL && params != NULL)
     {
-      self->config = grok_config_copy (config);
-      self->params = grok_params_copy (params);
+      self->config = grok_config_ref (config);
+      self->params = grok_params_ref (params);
       start_request (self);
     }
   else
