@@ -43,10 +43,11 @@ usage (FILE *out)
            "          RUN_DIR/metrics.csv (one row per evaluation) and RUN_DIR/checkpoints/.\n"
            "          --set KEY=VALUE  change one setting, e.g. --set optim.weight_decay=0.5\n"
            "          --steps N        the same as --set train.steps=N\n"
-           "          --force          replace the run in a RUN_DIR that is not empty\n"
+           "          --force          replace the run in RUN_DIR (only a run folder: anything else\n"
+           "                           is refused and nothing deleted)\n"
            "          --quiet          no progress on stderr\n"
            "resume    continues a stopped or crashed run from its newest checkpoint, to its\n"
-           "          train.steps or to --steps N.\n"
+           "          train.steps or to --steps N. One process writes a run folder at a time.\n"
            "fork      starts NEW_DIR from RUN_DIR's checkpoint at step N, with the changes --set\n"
            "          gives; config.json records run.parent and run.parent_step.\n"
            "presets   lists the built-in presets with one line each.\n"
@@ -441,7 +442,7 @@ cmd_fork (int argc, char **argv)
 {
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
   Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
-  g_autofree char *config_path = NULL;
+  g_autoptr (GrokRunDir) parent = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokRun) run = NULL;
   g_autoptr (GError) error = NULL;
@@ -450,8 +451,8 @@ cmd_fork (int argc, char **argv)
     return 1;
   if (o.dir == NULL || o.out == NULL || o.step < 0)
     return fail ("usage: grokscope-cli fork RUN_DIR --step N --out NEW_DIR [--set KEY=VALUE]...");
-  config_path = g_build_filename (o.dir, "config.json", NULL);
-  config = grok_config_load_file (config_path, &error);
+  parent = grok_run_dir_open (o.dir, &error);
+  config = parent != NULL ? grok_config_copy (grok_run_dir_get_config (parent)) : NULL;
   if (config == NULL || !apply_sets (config, sets, &error))
     return fail_with (error);
   run = grok_run_new_fork (o.dir, o.step, config, o.out, o.force, &error);
@@ -460,34 +461,17 @@ cmd_fork (int argc, char **argv)
   return 0;
 }
 
-/* the checkpoint with the largest step <= step (any step when step < 0) */
-static GrokParams *
-load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error)
+/* the damaged files the folder met since the last call (*shown of its problems were printed),
+ * each as a warning naming it; the number printed */
+static guint
+warn_problems (GrokRunDir *dir, guint *shown)
 {
-  g_autoptr (GArray) steps = grok_checkpoints_list (run_dir, error);
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-  gint64 best = -1;
+  const char * const *problems = grok_run_dir_get_problems (dir);
+  guint before = *shown;
 
-  if (steps == NULL)
-    return NULL;
-  for (guint i = 0; i < steps->len; i++)
-    {
-      gint64 s = g_array_index (steps, gint64, i);
-      if ((step < 0 || s <= step) && s > best)
-        best = s;
-    }
-  if (best < 0)
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
-                   "%s has no checkpoint at or before step %" G_GINT64_FORMAT " (it has %u)",
-                   run_dir, step, steps->len);
-      return NULL;
-    }
-  name = grok_checkpoint_filename (best);
-  path = g_build_filename (run_dir, "checkpoints", name, NULL);
-  *found = best;
-  return grok_checkpoint_read_model (path, error);
+  for (; problems[*shown] != NULL; (*shown)++)
+    fprintf (stderr, "grokscope-cli: warning: %s\n", problems[*shown]);
+  return *shown - before;
 }
 
 /* a whole number from lo to hi given to option, or -1 after printing why not */
@@ -503,29 +487,39 @@ parse_count (const char *command, const char *option, const char *text, gint64 l
   return -1;
 }
 
-/* the data of view at the checkpoint at or before step, with recipe, as the app draws it; a
- * damaged views file is a warning naming it, after which the data is computed */
-static GrokViewData *
-figure_data (GrokView view, const char *run_dir, const GrokConfig *config, gint64 step,
-             const GrokViewRecipe *recipe, GrokParams **params, gint64 *shown_step,
-             GError **error)
+/* the model of the newest valid checkpoint at or before step (any when step < 0), saying so
+ * when damaged ones were passed over */
+static GrokParams *
+load_checkpoint (GrokRunDir *dir, gint64 step, gint64 *found, guint *shown, GError **error)
 {
-  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  GrokViewInput input = { run_dir, config, NULL, *shown_step };
+  GrokParams *params = grok_run_dir_read_model_at (dir, step, found, error);
+
+  if (warn_problems (dir, shown) > 0 && params != NULL)
+    fprintf (stderr, "grokscope-cli: warning: using the checkpoint of step %" G_GINT64_FORMAT
+             ", the newest valid one at or before the step asked for\n", *found);
+  return params;
+}
+
+/* the data of view at the checkpoint at or before step, with recipe, as the app draws it; the
+ * damaged files met are warnings naming them, after which the data is computed */
+static GrokViewData *
+figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *recipe,
+             GrokParams **params, gint64 *shown_step, GError **error)
+{
+  GrokViewInput input = { dir, grok_run_dir_get_config (dir), NULL, *shown_step };
   GrokViewData *data;
+  guint shown = 0;
 
   if (grok_view_kind (view)->source != GROK_VIEW_FROM_METRICS)
     {
-      *params = load_checkpoint (run_dir, step, shown_step, error);
+      *params = load_checkpoint (dir, step, shown_step, &shown, error);
       if (*params == NULL)
         return NULL;
       input.params = *params;
       input.step = *shown_step;
     }
-  data = grok_view_data_new (view, &input, recipe, warnings, error);
-  for (guint i = 0; i < warnings->len; i++)
-    fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
-             "instead\n", (const char *) warnings->pdata[i]);
+  data = grok_view_data_new (view, &input, recipe, error);
+  warn_problems (dir, &shown);
   return data;
 }
 
@@ -588,7 +582,8 @@ cmd_figure (int argc, char **argv)
   g_autoptr (GrokParams) params = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokViewData) data = NULL;
-  g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
+  g_autoptr (GrokRunDir) dir = NULL;
+  g_autofree char *config_text = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
   grok_view_recipe_init (&o.recipe);
@@ -604,22 +599,15 @@ cmd_figure (int argc, char **argv)
       !grok_figure_parse_size (o.size, o.dpi, &width_in, &height_in, &error))
     return fail (error->message);
 
-  config_path = g_build_filename (o.run_dir, "config.json", NULL);
-  if (!g_file_get_contents (config_path, &config_text, NULL, NULL))
-    {
-      g_autofree char *msg = g_strdup_printf ("%s is not a run folder: it has no readable config.json", o.run_dir);
-      return fail (msg);
-    }
-  config = grok_config_load_file (config_path, &error);
-  if (config == NULL)
+  dir = grok_run_dir_open (o.run_dir, &error);
+  if (dir == NULL)
     return fail (error->message);
-  metrics_path = g_build_filename (o.run_dir, "metrics.csv", NULL);
-  metrics = grok_metrics_load_csv (metrics_path, &error);
-  if (metrics == NULL)
-    return fail (error->message);
+  config = grok_config_copy (grok_run_dir_get_config (dir));
+  config_text = grok_config_to_string (config);
+  metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
 
   shown_step = metrics->n_rows ? (gint64) grok_metrics_get (metrics, metrics->n_rows - 1, 0) : 0;
-  data = figure_data (view, o.run_dir, config, o.step, &o.recipe, &params, &shown_step, &error);
+  data = figure_data (view, dir, o.step, &o.recipe, &params, &shown_step, &error);
   if (data == NULL)
     return fail (error->message);
   grok_figure_request_init (&request, view);
@@ -650,7 +638,8 @@ cmd_measure (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokParams) params = NULL;
-  g_autofree char *config_path = NULL;
+  g_autoptr (GrokRunDir) dir = NULL;
+  guint shown = 0;
   GString *out;
 
   for (int i = 2; i < argc; i++)
@@ -694,17 +683,17 @@ cmd_measure (int argc, char **argv)
     }
   if (run_dir == NULL)
     return fail ("measure needs RUN_DIR (see --help)");
-  config_path = g_build_filename (run_dir, "config.json", NULL);
-  config = grok_config_load_file (config_path, &error);
-  if (config == NULL)
+  dir = grok_run_dir_open (run_dir, &error);
+  if (dir == NULL)
     return fail (error->message);
+  config = grok_config_copy (grok_run_dir_get_config (dir));
   /* as the run measured itself (its measures.* keys and seed), unless told otherwise */
   grok_measure_options_from_config (&options, config);
   if (!isnan (epsilon))
     options.epsilon = epsilon;
   if (lmn_points > 0)
     options.lmn_points = (int) lmn_points;
-  params = load_checkpoint (run_dir, step, &shown_step, &error);
+  params = load_checkpoint (dir, step, &shown_step, &shown, &error);
   if (params == NULL)
     return fail (error->message);
 

@@ -49,20 +49,34 @@ request_free (Request *r)
   g_free (r);
 }
 
-/* the same data the export and grokscope-cli figure draw; a damaged views file only means
- * computing, as when there is none */
+/* the run folder of the request, or NULL (computing then, as without one) */
+static GrokRunDir *
+open_run_dir (const Request *r)
+{
+  g_autoptr (GError) error = NULL;
+  GrokRunDir *dir;
+
+  if (r->run_dir == NULL)
+    return NULL;
+  dir = grok_run_dir_open (r->run_dir, &error);
+  if (dir == NULL)
+    g_debug ("%s; computing the view without the run's folder", error->message);
+  return dir;
+}
+
+/* the same data the export and grokscope-cli figure draw; a damaged file only means computing
+ * (the window reports damage when it opens a folder) */
 static void
 compute (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   Request *r = task_data;
   GError *error = NULL;
-  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  GrokViewInput input = { r->run_dir, r->config, r->params, r->step, r->reference,
-                          r->reference_step };
-  GrokViewData *data = grok_view_data_new (r->view, &input, &r->recipe, warnings, &error);
+  g_autoptr (GrokRunDir) dir = open_run_dir (r);
+  GrokViewInput input = { dir, r->config, r->params, r->step, r->reference, r->reference_step };
+  GrokViewData *data = grok_view_data_new (r->view, &input, &r->recipe, &error);
 
-  for (guint i = 0; i < warnings->len; i++)
-    g_debug ("%s; computing the view instead", (const char *) warnings->pdata[i]);
+  for (const char * const *p = dir ? grok_run_dir_get_problems (dir) : NULL; p && *p; p++)
+    g_debug ("%s", *p);
   if (data == NULL)
     g_task_return_error (task, error);
   else
@@ -112,10 +126,10 @@ start_request (GrokComputedView *self)
   r->view = self->view;
   r->recipe = self->recipe;
   r->run_dir = g_strdup (self->run_dir);
-  r->config = grok_config_copy (self->config);
-  r->params = grok_params_copy (self->params);
+  r->config = grok_config_ref (self->config);
+  r->params = grok_params_ref (self->params);
   r->step = self->step;
-  r->reference = self->reference ? grok_params_copy (self->reference) : NULL;
+  r->reference = self->reference ? grok_params_ref (self->reference) : NULL;
   r->reference_step = self->reference_step;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -142,7 +156,7 @@ grok_computed_view_set_reference (GrokComputedView *self, const GrokParams *para
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
   g_clear_pointer (&self->reference, grok_params_free);
   if (params != NULL)
-    self->reference = grok_params_copy (params);
+    self->reference = grok_params_ref (params);
   self->reference_step = step;
 }
 
@@ -156,8 +170,8 @@ grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
   g_clear_pointer (&self->params, grok_params_free);
   if (config != NULL && params != NULL)
     {
-      self->config = grok_config_copy (config);
-      self->params = grok_params_copy (params);
+      self->config = grok_config_ref (config);
+      self->params = grok_params_ref (params);
       start_request (self);
     }
   else

@@ -19,7 +19,7 @@ GtkWidget  *grok_computed_view_new         (GrokView view);
 /* the folder of the run shown, whose views files are used when they match the weights shown
  * (NULL: always compute) */
 void        grok_computed_view_set_run_dir (GrokComputedView *self, const char *run_dir);
-/* the net to show at step (both copied); NULL clears the view */
+/* the net to show at step (references kept: shared parts are immutable); NULL clears the view */
 void        grok_computed_view_set_params  (GrokComputedView *self, const GrokConfig *config,
                                             const GrokParams *params, gint64 step);
 /* earlier weights drawn with the current ones where a view overlays steps (the spectrum);

@@ -12,15 +12,14 @@ struct _GrokCurvesView
 {
   GtkWidget          parent_instance;
 
-  const GrokMetrics *metrics;
-  GPtrArray         *others;      /* GrokMetrics, owned copies */
+  GrokMetrics       *metrics;     /* a reference: immutable, so the pointer names the rows */
+  GPtrArray         *others;      /* GrokMetrics, references */
   GrokCurvesOptions  options;
   GrokPlotGeometry   panels[MAX_PANELS];
   guint              n_panels;
   GrokPointer        pointer;
   char              *readout;
   GrokFigureCache    cache;       /* the figure without the hover layer */
-  guint64            drawn_hash;  /* of the rows the cached figure shows */
   GCancellable      *cancellable; /* of the redraw in flight */
   gboolean           busy, again; /* a redraw runs; another is wanted after it */
   guint              content;     /* bumped whenever what the figure shows changes */
@@ -112,7 +111,7 @@ drawing_new (GrokCurvesView *self)
   Drawing *d = g_new0 (Drawing, 1);
   GtkWidget *widget = GTK_WIDGET (self);
 
-  d->metrics = grok_metrics_copy (self->metrics);
+  d->metrics = grok_metrics_ref (self->metrics);
   if (self->others != NULL)
     d->others = g_ptr_array_ref (self->others);
   /* the measure panels come from the measures table, which lives as long as the program */
@@ -253,39 +252,16 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_destroy (cr);
 }
 
-/* FNV-1a over the shape and every value: a live run hands over a new copy of its rows with each
- * snapshot, most of them with no new row, and those need no new figure */
-static guint64
-metrics_hash (const GrokMetrics *metrics)
-{
-  guint64 h = 14695981039346656037ull;
-  const guchar *bytes;
-  gsize n;
-
-  if (metrics == NULL)
-    return 0;
-  h = (h ^ metrics->n_rows) * 1099511628211ull;
-  h = (h ^ metrics->columns->len) * 1099511628211ull;
-  for (guint c = 0; c < metrics->columns->len; c++)
-    h = (h ^ g_str_hash (metrics->columns->pdata[c])) * 1099511628211ull;
-  bytes = (const guchar *) metrics->values->data;
-  n = (gsize) metrics->values->len * sizeof (double);
-  for (gsize i = 0; i < n; i++)
-    h = (h ^ bytes[i]) * 1099511628211ull;
-  return h;
-}
-
+/* a live run's snapshots share one table until a row comes: the same pointer needs no figure */
 void
 grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
 {
-  guint64 hash;
-
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
-  hash = metrics_hash (metrics);
-  self->metrics = metrics;
-  if (hash == self->drawn_hash && metrics != NULL && self->cache.texture != NULL)
+  if (metrics == self->metrics)
     return;
-  self->drawn_hash = hash;
+  g_clear_pointer (&self->metrics, grok_metrics_free);
+  if (metrics != NULL)
+    self->metrics = grok_metrics_ref (metrics);
   self->content++;
   if (metrics != NULL && grok_figure_cache_fits (&self->cache, GTK_WIDGET (self)))
     start_redraw (self);
@@ -305,7 +281,7 @@ grok_curves_view_set_others (GrokCurvesView *self, GPtrArray *others)
     {
       self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
       for (guint i = 0; i < others->len; i++)
-        g_ptr_array_add (self->others, grok_metrics_copy (others->pdata[i]));
+        g_ptr_array_add (self->others, grok_metrics_ref (others->pdata[i]));
     }
   self->content++;
   grok_figure_cache_invalidate (&self->cache);
@@ -326,6 +302,17 @@ grok_curves_view_options_changed (GrokCurvesView *self)
   self->content++;
   grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+grok_curves_view_set_show_measures (GrokCurvesView *self, gboolean show)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  if (show == self->options.show_measures)
+    return;
+  /* the panels themselves come from the measures table, in the figure */
+  self->options.show_measures = show;
+  grok_curves_view_options_changed (self);
 }
 
 const char *
@@ -351,6 +338,7 @@ grok_curves_view_finalize (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->others, g_ptr_array_unref);
+  g_clear_pointer (&self->metrics, grok_metrics_free);
   grok_figure_cache_invalidate (&self->cache);
   g_free (self->readout);
   G_OBJECT_CLASS (grok_curves_view_parent_class)->finalize (object);

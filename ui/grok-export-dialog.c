@@ -12,14 +12,17 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
                            GrokColorScheme scheme, GError **error)
 {
   GrokFigureRequest request;
-  GrokViewInput input = { run_dir, snapshot->config, snapshot->params, snapshot->train_step };
+  g_autoptr (GrokRunDir) dir = NULL;
+  GrokViewInput input = { NULL, snapshot->config, snapshot->params, snapshot->train_step };
   g_autoptr (GrokViewData) data = NULL;
   g_autofree char *step = g_strdup_printf ("%" G_GINT64_FORMAT, snapshot->train_step);
   g_autofree char *config = grok_config_to_string (snapshot->config);
   const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step,
                           "Config", config, NULL };
 
-  data = grok_view_data_new (view, &input, recipe, NULL, error);
+  if (run_dir != NULL && (input.dir = dir = grok_run_dir_open (run_dir, error)) == NULL)
+    return FALSE;
+  data = grok_view_data_new (view, &input, recipe, error);
   if (data == NULL)
     return FALSE;
   grok_figure_request_init (&request, view);
@@ -39,7 +42,8 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
 {
   static const char * const formats[] = { "png", "svg", "pdf", "csv" };
   g_autofree char *config = grok_config_to_string (snapshot->config);
-  g_autofree char *config_path = g_build_filename (folder, "config.json", NULL);
+  /* named as in a run folder, so that the export reads like one */
+  g_autofree char *config_path = grok_run_file_path (folder, GROK_RUN_FILE_CONFIG, 0);
 
   if (!grok_mkdir_p (folder, error))
     return FALSE;
@@ -63,7 +67,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
   if (!grok_file_write_atomic (config_path, config, strlen (config), error))
     return FALSE;
   if (written != NULL)
-    g_ptr_array_add (written, g_strdup ("config.json"));
+    g_ptr_array_add (written, g_path_get_basename (config_path));
   return TRUE;
 }
 

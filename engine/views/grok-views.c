@@ -4,7 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-measures.h"
 #include "grok-mlp.h"
@@ -356,24 +355,13 @@ grok_views_match (const GrokViews *views, const GrokConfig *config, const GrokPa
   return g_strcmp0 (p, views->params_sha256) == 0 && g_strcmp0 (c, views->config_sha256) == 0;
 }
 
-char *
-grok_views_path (const char *run_dir, gint64 step)
-{
-  g_autofree char *name = grok_checkpoint_filename (step);
-
-  g_return_val_if_fail (run_dir != NULL, NULL);
-  return g_build_filename (run_dir, "views", name, NULL);
-}
-
 GrokViews *
-grok_views_load (const char *run_dir, gint64 step, const GrokConfig *config,
+grok_views_load (const char *path, gint64 step, const GrokConfig *config,
                  const GrokParams *params, GError **error)
 {
-  g_autofree char *path = NULL;
   g_autoptr (GrokViews) views = NULL;
 
-  g_return_val_if_fail (run_dir != NULL && config != NULL && params != NULL, NULL);
-  path = grok_views_path (run_dir, step);
+  g_return_val_if_fail (path != NULL && config != NULL && params != NULL, NULL);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return NULL;
   views = grok_views_read (path, error);

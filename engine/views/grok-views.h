@@ -144,16 +144,14 @@ char      *grok_params_sha256 (const GrokParams *params);
 /* SHA-256 of config's task.* and model.* settings: what the views depend on besides weights */
 char      *grok_views_config_sha256 (const GrokConfig *config);
 
-/* RUN_DIR/views/step-NNNNNNNN.safetensors */
-char      *grok_views_path    (const char *run_dir, gint64 step);
 /* write atomically (temp file and rename), creating the views folder when needed */
 gboolean   grok_views_write   (const GrokViews *views, const char *path, GError **error);
 /* every field checked; GROK_ERROR_CORRUPT or GROK_ERROR_IO naming path */
 GrokViews *grok_views_read    (const char *path, GError **error);
-/* the views stored for step in run_dir when they were computed from params under config; NULL
- * without an error when there is no file or it is for other weights or settings, NULL with an
- * error naming the file when it cannot be read */
-GrokViews *grok_views_load    (const char *run_dir, gint64 step, const GrokConfig *config,
+/* the views in the file path (a run's views file for step) when they were computed from params
+ * under config; NULL without an error when there is no file or it is for other weights or
+ * settings, NULL with an error naming the file when it cannot be read */
+GrokViews *grok_views_load    (const char *path, gint64 step, const GrokConfig *config,
                                const GrokParams *params, GError **error);
 
 /* A worker thread writing the views files of a run's checkpoints. A job pushed while another is
@@ -161,10 +159,12 @@ GrokViews *grok_views_load    (const char *run_dir, gint64 step, const GrokConfi
  * views file whose checkpoint is gone by the time it is written is removed again. */
 typedef struct _GrokViewsWriter GrokViewsWriter;
 
-GrokViewsWriter *grok_views_writer_new    (const char *run_dir);
-/* config and params are copied */
+GrokViewsWriter *grok_views_writer_new    (void);
+/* config and params are copied; the views of step go to path, unless the checkpoint at
+ * checkpoint_path is gone by then */
 void             grok_views_writer_push   (GrokViewsWriter *writer, const GrokConfig *config,
-                                           const GrokParams *params, gint64 step);
+                                           const GrokParams *params, gint64 step,
+                                           const char *path, const char *checkpoint_path);
 /* wait for the job being computed and, unless skip_pending, for the one waiting; the writer
  * takes jobs again afterwards */
 void             grok_views_writer_finish (GrokViewsWriter *writer, gboolean skip_pending);

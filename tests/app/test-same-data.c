@@ -7,16 +7,17 @@
 #include <math.h>
 #include <string.h>
 
-#include "grok-checkpoints.h"
 #include "grok-export-dialog.h"
 #include "grok-lmn.h"
 #include "grok-metrics.h"
+#include "grok-run-dir.h"
 #include "run-helpers.h"
 
 typedef struct
 {
   char       *dir;       /* temporary folder holding the run and the files made */
   char       *run;
+  GrokRunDir *folder;    /* the run, opened to read as every front end opens it */
   GrokConfig *config;
   GrokParams *params;
   gint64      step;
@@ -25,6 +26,7 @@ typedef struct
 static void
 fixture_clear (Fixture *f)
 {
+  g_clear_pointer (&f->folder, grok_run_dir_close);
   remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->run);
@@ -60,8 +62,7 @@ static void
 fixture_train (Fixture *f, const char *preset, const char * const *sets)
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GArray) steps = NULL;
-  g_autofree char *config_path = NULL, *name = NULL, *checkpoint = NULL, *err = NULL;
+  g_autofree char *err = NULL;
   const char *fixed[] = { "train", preset, "--quiet", "--out", NULL, "--set", "checkpoints.views=1",
                           "--set", "checkpoints.per_decade=0", "--set", "measures.lmn_per_decade=0",
                           "--set", "measures.local_complexity_per_decade=0",
@@ -76,29 +77,25 @@ fixture_train (Fixture *f, const char *preset, const char * const *sets)
     g_ptr_array_add (args, (char *) sets[i]);
   g_ptr_array_add (args, NULL);
   err = run_cli ((const char * const *) args->pdata);
-  config_path = g_build_filename (f->run, "config.json", NULL);
-  f->config = grok_config_load_file (config_path, NULL);
-  g_assert_nonnull (f->config);
-  steps = grok_checkpoints_list (f->run, NULL);
-  g_assert_true (steps != NULL && steps->len >= 2);
-  f->step = g_array_index (steps, gint64, steps->len - 1);
-  name = grok_checkpoint_filename (f->step);
-  checkpoint = g_build_filename (f->run, "checkpoints", name, NULL);
-  f->params = grok_checkpoint_read_model (checkpoint, NULL);
+  f->folder = grok_run_dir_open (f->run, NULL);
+  g_assert_nonnull (f->folder);
+  f->config = grok_config_copy (grok_run_dir_get_config (f->folder));
+  f->params = grok_run_dir_read_model_at (f->folder, -1, &f->step, NULL);
   g_assert_nonnull (f->params);
+  g_assert_cmpint (f->step, >, 0);
 }
 
 /* the view's data as the window's computed view gets it */
 static GrokViewData *
 screen_data (const Fixture *f, GrokView view)
 {
-  GrokViewInput input = { f->run, f->config, f->params, f->step };
+  GrokViewInput input = { f->folder, f->config, f->params, f->step };
   GrokViewRecipe recipe;
   g_autoptr (GError) error = NULL;
   GrokViewData *data;
 
   grok_view_recipe_init (&recipe);
-  data = grok_view_data_new (view, &input, &recipe, NULL, &error);
+  data = grok_view_data_new (view, &input, &recipe, &error);
   g_assert_no_error (error);
   return data;
 }
@@ -108,10 +105,9 @@ static char *
 export_csv (const Fixture *f, GrokView view)
 {
   g_autofree char *path = g_build_filename (f->dir, "export.csv", NULL);
-  g_autofree char *metrics_path = g_build_filename (f->run, "metrics.csv", NULL);
-  g_autoptr (GrokMetrics) metrics = grok_metrics_load_csv (metrics_path, NULL);
-  g_autoptr (GrokSnapshot) snapshot = grok_snapshot_new (f->config, f->params, metrics, f->step,
-                                                         GROK_RUN_FINISHED);
+  const GrokMetrics *metrics = grok_run_dir_get_metrics (f->folder);
+  g_autoptr (GrokSnapshot) snapshot = grok_snapshot_new (f->config, f->params, metrics, NULL,
+                                                         f->step, GROK_RUN_FINISHED);
   g_autoptr (GError) error = NULL;
   char *csv = NULL;
 

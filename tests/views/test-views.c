@@ -8,6 +8,7 @@
 #include "grok-measures.h"
 #include "grok-mlp.h"
 #include "grok-trainer.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 #include "run-helpers.h"
 
@@ -243,10 +244,9 @@ test_run_writes_views (void)
   for (guint i = 0; i < steps->len; i++)
     {
       gint64 step = g_array_index (steps, gint64, i);
-      g_autofree char *name = grok_checkpoint_filename (step);
-      g_autofree char *ckpt = g_build_filename (dir, "checkpoints", name, NULL);
-      g_autofree char *path = grok_views_path (dir, step);
-      g_autoptr (GrokParams) params = grok_checkpoint_read_model (ckpt, &error);
+      g_autoptr (GrokRunDir) folder = grok_run_dir_open (dir, &error);
+      g_autofree char *path = grok_run_file_path (dir, GROK_RUN_FILE_VIEWS, step);
+      g_autoptr (GrokParams) params = grok_run_dir_read_model (folder, step, &error);
       g_autoptr (GrokViews) stored = grok_views_read (path, &error);
       g_autoptr (GrokViews) fresh = NULL;
       g_autoptr (GrokViews) loaded = NULL;
@@ -258,16 +258,16 @@ test_run_writes_views (void)
       assert_views_equal (stored, fresh);
       assert_views_from_modules (stored, config, params);
 
-      loaded = grok_views_load (dir, step, config, params, &error);
+      loaded = grok_views_load (path, step, config, params, &error);
       g_assert_no_error (error);
       g_assert_nonnull (loaded);
       /* other weights, or other model settings: the file is not theirs */
       params->data[0] += 1.0f;
-      g_assert_null (grok_views_load (dir, step, config, params, &error));
+      g_assert_null (grok_views_load (path, step, config, params, &error));
       g_assert_no_error (error);
       params->data[0] -= 1.0f;
       config->model.activation = GROK_ACT_LEAKY_RELU;
-      g_assert_null (grok_views_load (dir, step, config, params, &error));
+      g_assert_null (grok_views_load (path, step, config, params, &error));
       g_assert_no_error (error);
       config->model.activation = GROK_ACT_RELU;
     }
@@ -289,7 +289,7 @@ test_round_trips (void)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (GrokTrainer) trainer = grok_trainer_new (configs[k], &error);
-      g_autofree char *path = grok_views_path (root, 7);
+      g_autofree char *path = grok_run_file_path (root, GROK_RUN_FILE_VIEWS, 7);
       g_autoptr (GrokViews) views = NULL;
       g_autoptr (GrokViews) back = NULL;
 
@@ -320,7 +320,7 @@ test_damaged (void)
   g_autoptr (GrokConfig) config = xor2d_config (GROK_ACT_RELU, 1);
   g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
   g_autofree char *root = g_dir_make_tmp ("grok-views-XXXXXX", NULL);
-  g_autofree char *path = grok_views_path (root, 0);
+  g_autofree char *path = grok_run_file_path (root, GROK_RUN_FILE_VIEWS, 0);
   g_autoptr (GrokViews) views = grok_views_compute (config, trainer->model->params, 0, NULL);
   g_autofree char *contents = NULL;
   gsize size;
@@ -344,7 +344,7 @@ test_damaged (void)
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
       g_assert_nonnull (strstr (error->message, path));
       g_clear_error (&error);
-      g_assert_null (grok_views_load (root, 0, config, trainer->model->params, &error));
+      g_assert_null (grok_views_load (path, 0, config, trainer->model->params, &error));
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
     }
   remove_tree (root);

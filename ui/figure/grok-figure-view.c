@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
@@ -213,14 +212,14 @@ spectra_data_append (GrokSpectraData *data, const GrokParams *params, GrokViews 
 /* the stored steps before `step` a run's spectrum figure overlays: its first checkpoint, then
  * up to max - 1 more spread evenly in log(1 + step) between that and `step` */
 static GArray *
-earlier_checkpoints (const char *run_dir, gint64 step, guint max)
+earlier_checkpoints (GrokRunDir *dir, gint64 step, guint max)
 {
-  g_autoptr (GArray) all = grok_checkpoints_list (run_dir, NULL);
+  GArray *all = grok_run_dir_list_checkpoints (dir);
   GArray *chosen = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 first;
   double lo, hi;
 
-  if (all == NULL || all->len == 0 || max == 0 || g_array_index (all, gint64, 0) >= step)
+  if (all->len == 0 || max == 0 || g_array_index (all, gint64, 0) >= step)
     return chosen;
   first = g_array_index (all, gint64, 0);
   g_array_append_val (chosen, first);
@@ -243,48 +242,38 @@ earlier_checkpoints (const char *run_dir, gint64 step, guint max)
   return chosen;
 }
 
-/* one step's spectra from its views file when that matches, else from its checkpoint */
+/* one step's spectra from its views file when that matches, else from its checkpoint; a
+ * damaged checkpoint is left out (the folder's problems name it) */
 static gboolean
-append_stored (GrokSpectraData *data, const char *run_dir, const GrokConfig *config, gint64 step,
-               GPtrArray *warnings, GError **error)
+append_stored (GrokSpectraData *data, GrokRunDir *dir, gint64 step, GError **error)
 {
-  g_autofree char *name = grok_checkpoint_filename (step);
-  g_autofree char *path = g_build_filename (run_dir, "checkpoints", name, NULL);
-  g_autoptr (GrokParams) params = grok_checkpoint_read_model (path, error);
+  g_autoptr (GrokParams) params = grok_run_dir_read_model (dir, step, NULL);
   g_autoptr (GrokViews) views = NULL;
-  g_autoptr (GError) views_error = NULL;
 
   if (params == NULL)
-    return FALSE;
-  views = grok_views_load (run_dir, step, config, params, &views_error);
-  if (views_error != NULL && warnings != NULL)
-    g_ptr_array_add (warnings, g_strdup (views_error->message));
+    return TRUE;
+  views = grok_run_dir_read_views (dir, step, params);
   return spectra_data_append (data, params, views, step, error);
 }
 
-/* params (the weights at step) with up to max_earlier stored checkpoints of run_dir before it
- * overlaid (its first checkpoint and log-spaced ones between), each from its views file when
- * one matches, else computed from its checkpoint */
+/* params (the weights at step) with up to max_earlier stored checkpoints of the run folder dir
+ * before it overlaid (its first checkpoint and log-spaced ones between), each from its views
+ * file when one matches, else computed from its checkpoint; a damaged checkpoint is left out */
 static GrokSpectraData *
-spectra_data_new_for_run (const char *run_dir, const GrokConfig *config,
-                          const GrokParams *params, gint64 step, guint max_earlier,
-                          GPtrArray *warnings, GError **error)
+spectra_data_new_for_run (GrokRunDir *dir, const GrokParams *params, gint64 step,
+                          guint max_earlier, GError **error)
 {
   g_autoptr (GrokSpectraData) data = spectra_data_new ();
   g_autoptr (GArray) earlier = NULL;
   g_autoptr (GrokViews) views = NULL;
-  g_autoptr (GError) views_error = NULL;
 
-  if (run_dir != NULL)
+  if (dir != NULL)
     {
-      earlier = earlier_checkpoints (run_dir, step, max_earlier);
+      earlier = earlier_checkpoints (dir, step, max_earlier);
       for (guint i = 0; i < earlier->len; i++)
-        if (!append_stored (data, run_dir, config, g_array_index (earlier, gint64, i), warnings,
-                            error))
+        if (!append_stored (data, dir, g_array_index (earlier, gint64, i), error))
           return NULL;
-      views = grok_views_load (run_dir, step, config, params, &views_error);
-      if (views_error != NULL && warnings != NULL)
-        g_ptr_array_add (warnings, g_strdup (views_error->message));
+      views = grok_run_dir_read_views (dir, step, params);
     }
   if (!spectra_data_append (data, params, views, step, error))
     return NULL;
@@ -302,33 +291,25 @@ grok_spectra_data_free (GrokSpectraData *data)
   g_free (data);
 }
 
-/* the views file of input's step when it was made from these weights and settings; a damaged
- * one goes to warnings */
+/* the views file of input's step when it was made from these weights and settings */
 static GrokViews *
-stored_views (const GrokViewInput *input, GPtrArray *warnings)
+stored_views (const GrokViewInput *input)
 {
-  g_autoptr (GError) error = NULL;
-  GrokViews *views;
-
-  if (input->run_dir == NULL)
+  if (input->dir == NULL)
     return NULL;
-  views = grok_views_load (input->run_dir, input->step, input->config, input->params, &error);
-  if (error != NULL && warnings != NULL)
-    g_ptr_array_add (warnings, g_strdup (error->message));
-  return views;
+  return grok_run_dir_read_views (input->dir, input->step, input->params);
 }
 
 /* a run with a folder: its stored checkpoints before the step overlaid; without one, its first
  * weights when given */
 static GrokSpectraData *
-spectra_for_input (const GrokViewInput *in, const GrokViewRecipe *recipe, GPtrArray *warnings,
-                   GError **error)
+spectra_for_input (const GrokViewInput *in, const GrokViewRecipe *recipe, GError **error)
 {
   g_autoptr (GrokSpectraData) spectra = NULL;
 
-  if (in->run_dir != NULL)
-    return spectra_data_new_for_run (in->run_dir, in->config, in->params, in->step,
-                                     (guint) recipe->earlier, warnings, error);
+  if (in->dir != NULL)
+    return spectra_data_new_for_run (in->dir, in->params, in->step, (guint) recipe->earlier,
+                                     error);
   spectra = spectra_data_new ();
   if (in->first != NULL && in->first_step < in->step && recipe->earlier > 0 &&
       !spectra_data_append (spectra, in->first, NULL, in->first_step, error))
@@ -339,8 +320,7 @@ spectra_for_input (const GrokViewInput *in, const GrokViewRecipe *recipe, GPtrAr
 }
 
 static gboolean
-view_data_fill (GrokViewData *data, const GrokViewInput *in, GPtrArray *warnings,
-                GError **error)
+view_data_fill (GrokViewData *data, const GrokViewInput *in, GError **error)
 {
   const GrokViewRecipe *r = &data->recipe;
   g_autoptr (GrokViews) views = NULL;
@@ -351,7 +331,7 @@ view_data_fill (GrokViewData *data, const GrokViewInput *in, GPtrArray *warnings
     case GROK_VIEW_HEATMAP:
       return TRUE;
     case GROK_VIEW_REGIONS:
-      views = stored_views (in, warnings);
+      views = stored_views (in);
       data->regions = regions_data_new_from_views (in->config, views, r->x0, r->y0, r->x1, r->y1,
                                                    r->raster);
       if (data->regions == NULL)
@@ -359,13 +339,13 @@ view_data_fill (GrokViewData *data, const GrokViewInput *in, GPtrArray *warnings
                                           r->raster, error);
       return data->regions != NULL;
     case GROK_VIEW_CONNECTIVITY:
-      views = stored_views (in, warnings);
+      views = stored_views (in);
       data->connectivity = connectivity_data_new_from_views (views, r->lmn_points);
       if (data->connectivity == NULL)
         data->connectivity = connectivity_data_new (in->config, in->params, r->lmn_points, error);
       return data->connectivity != NULL;
     case GROK_VIEW_SPECTRUM:
-      data->spectra = spectra_for_input (in, r, warnings, error);
+      data->spectra = spectra_for_input (in, r, error);
       return data->spectra != NULL;
     case GROK_N_VIEWS:
       break;
@@ -383,7 +363,7 @@ view_data_clear (GrokViewData *data)
 
 GrokViewData *
 grok_view_data_new (GrokView view, const GrokViewInput *input, const GrokViewRecipe *recipe,
-                    GPtrArray *warnings, GError **error)
+                    GError **error)
 {
   GrokViewData *data;
 
@@ -398,7 +378,7 @@ grok_view_data_new (GrokView view, const GrokViewInput *input, const GrokViewRec
     data->recipe = *recipe;
   else
     grok_view_recipe_init (&data->recipe);
-  if (!view_data_fill (data, input, warnings, error))
+  if (!view_data_fill (data, input, error))
     {
       grok_view_data_unref (data);
       return NULL;

@@ -9,6 +9,7 @@
 #include "grok-figure-regions.h"
 #include "grok-metrics.h"
 #include "grok-params.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 
 G_BEGIN_DECLS
@@ -52,11 +53,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSpectraData, grok_spectra_data_free)
 /* a run at one step, as the views are drawn from it */
 typedef struct
 {
-  const char       *run_dir;     /* the run's folder (views files, earlier checkpoints), or NULL */
+  GrokRunDir       *dir;         /* the run's folder (views files, earlier checkpoints), or NULL;
+                                  * the damaged files met go to its problems */
   const GrokConfig *config;
   const GrokParams *params;      /* the weights at step */
   gint64            step;
-  const GrokParams *first;       /* without run_dir: the run's first weights, which the spectrum
+  const GrokParams *first;       /* without dir: the run's first weights, which the spectrum
                                   * overlays; NULL for none */
   gint64            first_step;
 } GrokViewInput;
@@ -76,12 +78,11 @@ typedef struct
 
 /* The one way every front end gets a view's data: from the step's views file when that was
  * made from these weights with this recipe, else computed. recipe NULL: the screen's
- * (grok_view_recipe_init). A damaged views file only means computing; its message goes to
- * warnings when that is not NULL. NULL with an error when the view does not apply to the run
- * or the weights are not finite. */
+ * (grok_view_recipe_init). A damaged views file or checkpoint only means computing or leaving
+ * a step out; it adds a problem naming it to input->dir. NULL with an error when the view does
+ * not apply to the run or the weights are not finite. */
 GrokViewData *grok_view_data_new   (GrokView view, const GrokViewInput *input,
-                                    const GrokViewRecipe *recipe, GPtrArray *warnings,
-                                    GError **error);
+                                    const GrokViewRecipe *recipe, GError **error);
 GrokViewData *grok_view_data_ref   (GrokViewData *data);
 void          grok_view_data_unref (GrokViewData *data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViewData, grok_view_data_unref)
