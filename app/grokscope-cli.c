@@ -21,6 +21,11 @@
 static void
 usage (FILE *out)
 {
+  g_autofree char *measures = grok_measure_names (", ");
+  g_autofree char *views = grok_view_names ("|");
+  GrokViewRecipe recipe;
+
+  grok_view_recipe_init (&recipe);
   fprintf (out,
            "Usage:\n"
            "  grokscope-cli train CONFIG.json|PRESET --out RUN_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
@@ -31,32 +36,37 @@ usage (FILE *out)
            "  grokscope-cli measure RUN_DIR [--step N] [--measure NAME]... [--epsilon NATS]\n"
            "                [--lmn-points N]\n"
            "  grokscope-cli figure RUN_DIR --view VIEW [--step N] [--size WxH{in,cm,px}] [--dpi N]\n"
-           "                [--font-size PT] --out FILE.{png,svg,pdf,csv}\n"
+           "                [--font-size PT] [--lmn-points N] [--raster N] --out FILE.{png,svg,pdf,csv}\n"
            "  grokscope-cli --help | --version\n"
            "\n"
            "train     trains a model and writes RUN_DIR/config.json (every setting, resolved),\n"
            "          RUN_DIR/metrics.csv (one row per evaluation) and RUN_DIR/checkpoints/.\n"
            "          --set KEY=VALUE  change one setting, e.g. --set optim.weight_decay=0.5\n"
            "          --steps N        the same as --set train.steps=N\n"
-           "          --force          replace the run in a RUN_DIR that is not empty\n"
+           "          --force          replace the run in RUN_DIR (only a run folder: anything else\n"
+           "                           is refused and nothing deleted)\n"
            "          --quiet          no progress on stderr\n"
            "resume    continues a stopped or crashed run from its newest checkpoint, to its\n"
-           "          train.steps or to --steps N.\n"
+           "          train.steps or to --steps N. One process writes a run folder at a time.\n"
            "fork      starts NEW_DIR from RUN_DIR's checkpoint at step N, with the changes --set\n"
            "          gives; config.json records run.parent and run.parent_step.\n"
            "presets   lists the built-in presets with one line each.\n"
            "keys      lists every config key: type, allowed values, default and meaning.\n"
            "measure   recomputes measures on a stored checkpoint and prints JSON (one object\n"
-           "          per measure with its value and parameters): spectrum, complexity, lmn,\n"
-           "          regions, local_complexity (default: every one that applies), with the\n"
-           "          run's own measures.* settings and seed, so the values equal the run's\n"
-           "          metrics.csv columns; --epsilon and --lmn-points override them.\n"
-           "figure    draws one view of a run as the app does, without a display:\n"
-           "          --view curves|heatmap|spectrum|regions|connectivity, --step N (the last checkpoint at or before N;\n"
-           "          default the last), --size (default 6x4in), --dpi (default 300),\n"
+           "          per measure with its value and parameters): %s\n"
+           "          (default: every one that applies), with the run's own measures.* settings\n"
+           "          and seed, so the values equal the run's metrics.csv columns; --epsilon and\n"
+           "          --lmn-points override them.\n"
+           "figure    draws one view of a run as the app shows it, without a display:\n"
+           "          --view %s, --step N (the last checkpoint at or\n"
+           "          before N; default the last), --size (default 6x4in), --dpi (default 300),\n"
            "          --font-size (default 8). FILE.csv writes the data behind the figure.\n"
+           "          --lmn-points N (connectivity, default %d) and --raster N (regions of smooth\n"
+           "          activations, default %d) draw at another resolution than the app's\n"
+           "          screen; the figure's title states the one used.\n"
            "\n"
-           "The config keys are documented in README.md (section Config reference).\n");
+           "The config keys are documented in README.md (section Config reference).\n",
+           measures, views, recipe.lmn_points, recipe.raster);
 }
 
 static int
@@ -434,7 +444,7 @@ cmd_fork (int argc, char **argv)
 {
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
   Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
-  g_autofree char *config_path = NULL;
+  g_autoptr (GrokRunDir) parent = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokRun) run = NULL;
   g_autoptr (GError) error = NULL;
@@ -443,8 +453,8 @@ cmd_fork (int argc, char **argv)
     return 1;
   if (o.dir == NULL || o.out == NULL || o.step < 0)
     return fail ("usage: grokscope-cli fork RUN_DIR --step N --out NEW_DIR [--set KEY=VALUE]...");
-  config_path = g_build_filename (o.dir, "config.json", NULL);
-  config = grok_config_load_file (config_path, &error);
+  parent = grok_run_dir_open (o.dir, &error);
+  config = parent != NULL ? grok_config_copy (grok_run_dir_get_config (parent)) : NULL;
   if (config == NULL || !apply_sets (config, sets, &error))
     return fail_with (error);
   run = grok_run_new_fork (o.dir, o.step, config, o.out, o.force, &error);
@@ -453,231 +463,185 @@ cmd_fork (int argc, char **argv)
   return 0;
 }
 
-/* the checkpoint with the largest step <= step (any step when step < 0) */
-static char *
-checkpoint_path (const char *run_dir, gint64 step)
+/* the damaged files the folder met since the last call (*shown of its problems were printed),
+ * each as a warning naming it; the number printed */
+static guint
+warn_problems (GrokRunDir *dir, guint *shown)
 {
-  g_autofree char *name = grok_checkpoint_filename (step);
-  return g_build_filename (run_dir, "checkpoints", name, NULL);
+  const char * const *problems = grok_run_dir_get_problems (dir);
+  guint before = *shown;
+
+  for (; problems[*shown] != NULL; (*shown)++)
+    fprintf (stderr, "grokscope-cli: warning: %s\n", problems[*shown]);
+  return *shown - before;
 }
 
+/* a whole number from lo to hi given to option, or -1 after printing why not */
+static gint64
+parse_count (const char *command, const char *option, const char *text, gint64 lo, gint64 hi)
+{
+  gint64 value;
+
+  if (g_ascii_string_to_signed (text, 10, lo, hi, &value, NULL))
+    return value;
+  fprintf (stderr, "grokscope-cli: %s: %s must be a whole number from %" G_GINT64_FORMAT " to %"
+           G_GINT64_FORMAT ", not '%s'\n", command, option, lo, hi, text);
+  return -1;
+}
+
+/* the model of the newest valid checkpoint at or before step (any when step < 0), saying so
+ * when damaged ones were passed over */
 static GrokParams *
-load_checkpoint (const char *run_dir, gint64 step, gint64 *found, GError **error)
+load_checkpoint (GrokRunDir *dir, gint64 step, gint64 *found, guint *shown, GError **error)
 {
-  g_autoptr (GArray) steps = grok_checkpoints_list (run_dir, error);
-  g_autofree char *path = NULL;
-  gint64 best = -1;
+  GrokParams *params = grok_run_dir_read_model_at (dir, step, found, error);
 
-  if (steps == NULL)
-    return NULL;
-  for (guint i = 0; i < steps->len; i++)
+  if (warn_problems (dir, shown) > 0 && params != NULL)
+    fprintf (stderr, "grokscope-cli: warning: using the checkpoint of step %" G_GINT64_FORMAT
+             ", the newest valid one at or before the step asked for\n", *found);
+  return params;
+}
+
+/* an error met in the weights of a checkpoint names the file and the step */
+static void
+prefix_checkpoint (GrokRunDir *dir, gint64 step, GError **error)
+{
+  g_autofree char *path = grok_run_dir_checkpoint_path (dir, step);
+
+  g_prefix_error (error, "%s (step %" G_GINT64_FORMAT "): ", path, step);
+}
+
+/* the data of view at the checkpoint at or before step, with recipe, as the app draws it; the
+ * damaged files met are warnings naming them, after which the data is computed */
+static GrokViewData *
+figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *recipe,
+             GrokParams **params, gint64 *shown_step, GError **error)
+{
+  GrokViewInput input = { dir, grok_run_dir_get_config (dir), NULL, *shown_step };
+  GrokViewData *data;
+  guint shown = 0;
+
+  if (grok_view_kind (view)->source != GROK_VIEW_FROM_METRICS)
     {
-      gint64 s = g_array_index (steps, gint64, i);
-      if ((step < 0 || s <= step) && s > best)
-        best = s;
+      *params = load_checkpoint (dir, step, shown_step, &shown, error);
+      if (*params == NULL)
+        return NULL;
+      input.params = *params;
+      input.step = *shown_step;
     }
-  if (best < 0)
+  data = grok_view_data_new (view, &input, recipe, error);
+  warn_problems (dir, &shown);
+  /* a NaN or an infinity in the weights is named, not what it made fail inside LAPACK */
+  if (data == NULL && input.params != NULL && grok_params_non_finite (input.params) != NULL)
     {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
-                   "%s has no checkpoint at or before step %" G_GINT64_FORMAT " (it has %u)",
-                   run_dir, step, steps->len);
-      return NULL;
+      g_clear_error (error);
+      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED, "tensor '%s' holds a value that is "
+                   "not finite (NaN or infinite): no %s figure",
+                   grok_params_non_finite (input.params), grok_view_name (view));
     }
-  path = checkpoint_path (run_dir, best);
-  *found = best;
-  return grok_checkpoint_read_model (path, error);
+  if (data == NULL && input.params != NULL)
+    prefix_checkpoint (dir, input.step, error);
+  return data;
 }
 
-/* an error found in the weights of a checkpoint names its file and step */
+typedef struct
+{
+  const char    *run_dir, *out, *view_name, *size;
+  gint64         step;
+  double         dpi, font_size;
+  GrokViewRecipe recipe;
+} FigureOptions;
+
 static int
-fail_at_checkpoint (const char *run_dir, gint64 step, GError *error)
+parse_figure_options (int argc, char **argv, FigureOptions *o)
 {
-  g_autofree char *path = checkpoint_path (run_dir, step);
-  g_autofree char *msg = g_strdup_printf ("%s (step %" G_GINT64_FORMAT "): %s", path, step,
-                                          error->message);
-  return fail (msg);
+  for (int i = 2; i < argc; i++)
+    {
+      const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+      g_autofree char *msg = NULL;
+
+      if (a[0] == '-' && v == NULL)
+        msg = g_strdup_printf ("figure: %s needs a value", a);
+      else if (strcmp (a, "--out") == 0) o->out = v;
+      else if (strcmp (a, "--view") == 0) o->view_name = v;
+      else if (strcmp (a, "--size") == 0) o->size = v;
+      else if (strcmp (a, "--step") == 0) o->step = g_ascii_strtoll (v, NULL, 10);
+      else if (strcmp (a, "--dpi") == 0) o->dpi = g_ascii_strtod (v, NULL);
+      else if (strcmp (a, "--font-size") == 0) o->font_size = g_ascii_strtod (v, NULL);
+      else if (strcmp (a, "--lmn-points") == 0)
+        o->recipe.lmn_points = (int) parse_count ("figure", a, v, 2, 4096);
+      else if (strcmp (a, "--raster") == 0)
+        o->recipe.raster = (int) parse_count ("figure", a, v, 16, 2048);
+      else if (a[0] == '-')
+        msg = g_strdup_printf ("figure: unknown option %s (see --help)", a);
+      else if (o->run_dir == NULL)
+        {
+          o->run_dir = a;
+          continue;
+        }
+      else
+        msg = g_strdup ("figure: more than one RUN_DIR");
+      if (msg != NULL)
+        return fail (msg);
+      if (o->recipe.lmn_points < 0 || o->recipe.raster < 0)
+        return 1;
+      i++;
+    }
+  return 0;
 }
-
-/* every row of metrics.csv that reads; each line left out is a warning naming it */
-static GrokMetrics *
-load_metrics (const char *path, GError **error)
-{
-  g_autoptr (GrokMetricsRead) read = grok_metrics_read (path, error);
-
-  if (read == NULL)
-    return NULL;
-  for (guint i = 0; i < MIN (read->damaged->len, 10); i++)
-    fprintf (stderr, "grokscope-cli: warning: %s; the figure is drawn without that line\n",
-             (const char *) read->damaged->pdata[i]);
-  if (read->damaged->len > 10)
-    fprintf (stderr, "grokscope-cli: warning: %s: %u more damaged lines left out\n", path,
-             read->damaged->len - 10);
-  if (read->cut_short != NULL)
-    fprintf (stderr, "grokscope-cli: warning: %s\n", read->cut_short);
-  return g_steal_pointer (&read->metrics);
-}
-
-/* the weights a view computes from (spectra, regions, LMN): a NaN or an infinity names its
- * tensor, the checkpoint and the step, instead of failing somewhere inside LAPACK */
-static int
-fail_unless_finite (const char *run_dir, gint64 step, const GrokParams *params, GrokView view)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (grok_params_non_finite (params) == NULL)
-    return 0;
-  g_set_error (&error, GROK_ERROR, GROK_ERROR_DIVERGED, "tensor '%s' holds a value that is not "
-               "finite (NaN or infinite): no %s figure", grok_params_non_finite (params),
-               grok_view_name (view));
-  return fail_at_checkpoint (run_dir, step, error);
-}
-
-/* the views file of step when it was computed from these weights and settings; a damaged one
- * is a warning naming it, and the figure is then computed from the checkpoint */
-static GrokViews *
-load_views (const char *run_dir, gint64 step, const GrokConfig *config, const GrokParams *params)
-{
-  g_autoptr (GError) error = NULL;
-  GrokViews *views = grok_views_load (run_dir, step, config, params, &error);
-
-  if (error != NULL)
-    fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
-             "instead\n", error->message);
-  return views;
-}
-
-/* the spectrum figure overlays this many stored checkpoints before the step drawn */
-#define SPECTRUM_EARLIER 4
 
 static int
 cmd_figure (int argc, char **argv)
 {
-  const char *run_dir = NULL, *out = NULL, *view_name = NULL, *size = "6x4in";
-  gint64 step = -1, shown_step;
-  double dpi = 300, font_size = 8, width_in, height_in;
+  FigureOptions o = { .size = "6x4in", .step = -1, .dpi = 300, .font_size = 8 };
+  gint64 shown_step;
+  double width_in, height_in;
   GrokView view;
   GrokFigureRequest request;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokMetrics) metrics = NULL;
   g_autoptr (GrokParams) params = NULL;
   g_autoptr (GrokConfig) config = NULL;
-  g_autoptr (GrokRegionsData) regions = NULL;
-  g_autoptr (GrokConnectivityData) connectivity = NULL;
-  g_autoptr (GrokSpectraData) spectra = NULL;
-  g_autoptr (GrokParams) first = NULL;
-  g_autoptr (GrokViews) views = NULL;
-  g_autofree char *config_path = NULL, *config_text = NULL, *metrics_path = NULL;
+  g_autoptr (GrokViewData) data = NULL;
+  g_autoptr (GrokRunDir) dir = NULL;
+  g_autofree char *config_text = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
-  for (int i = 2; i < argc; i++)
-    {
-      const char *a = argv[i];
-      gboolean has_value = i + 1 < argc;
-      if (a[0] == '-' && !has_value)
-        {
-          g_autofree char *msg = g_strdup_printf ("figure: %s needs a value", a);
-          return fail (msg);
-        }
-      if (strcmp (a, "--out") == 0) out = argv[++i];
-      else if (strcmp (a, "--view") == 0) view_name = argv[++i];
-      else if (strcmp (a, "--size") == 0) size = argv[++i];
-      else if (strcmp (a, "--step") == 0) step = g_ascii_strtoll (argv[++i], NULL, 10);
-      else if (strcmp (a, "--dpi") == 0) dpi = g_ascii_strtod (argv[++i], NULL);
-      else if (strcmp (a, "--font-size") == 0) font_size = g_ascii_strtod (argv[++i], NULL);
-      else if (a[0] == '-')
-        {
-          g_autofree char *msg = g_strdup_printf ("figure: unknown option %s (see --help)", a);
-          return fail (msg);
-        }
-      else if (run_dir == NULL) run_dir = a;
-      else return fail ("figure: more than one RUN_DIR");
-    }
-  if (run_dir == NULL || out == NULL || view_name == NULL)
+  grok_view_recipe_init (&o.recipe);
+  if (parse_figure_options (argc, argv, &o) != 0)
+    return 1;
+  if (o.run_dir == NULL || o.out == NULL || o.view_name == NULL)
     return fail ("figure needs RUN_DIR, --view and --out (see --help)");
-  if (!(dpi >= 10 && dpi <= 2400))
+  if (!(o.dpi >= 10 && o.dpi <= 2400))
     return fail ("figure: --dpi must be between 10 and 2400");
-  if (!(font_size >= 2 && font_size <= 72))
+  if (!(o.font_size >= 2 && o.font_size <= 72))
     return fail ("figure: --font-size must be between 2 and 72 points");
-  if (!grok_view_from_name (view_name, &view, &error) ||
-      !grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
+  if (!grok_view_from_name (o.view_name, &view, &error) ||
+      !grok_figure_parse_size (o.size, o.dpi, &width_in, &height_in, &error))
     return fail (error->message);
 
-  config_path = g_build_filename (run_dir, "config.json", NULL);
-  if (!g_file_get_contents (config_path, &config_text, NULL, NULL))
-    {
-      g_autofree char *msg = g_strdup_printf ("%s is not a run folder: it has no readable config.json", run_dir);
-      return fail (msg);
-    }
-  config = grok_config_load_file (config_path, &error);
-  if (config == NULL)
+  dir = grok_run_dir_open (o.run_dir, &error);
+  if (dir == NULL)
     return fail (error->message);
-  metrics_path = g_build_filename (run_dir, "metrics.csv", NULL);
-  metrics = load_metrics (metrics_path, &error);
-  if (metrics == NULL)
-    return fail (error->message);
+  config = grok_config_copy (grok_run_dir_get_config (dir));
+  config_text = grok_config_to_string (config);
+  metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
 
-  grok_figure_request_init (&request, view);
-  request.style.font_size = font_size;
-  request.metrics = metrics;
   shown_step = metrics->n_rows ? (gint64) grok_metrics_get (metrics, metrics->n_rows - 1, 0) : 0;
-  if (view == GROK_VIEW_HEATMAP || view == GROK_VIEW_REGIONS)
-    {
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
-      if (params == NULL)
-        return fail (error->message);
-      request.params = params;
-    }
-  if (view == GROK_VIEW_CONNECTIVITY)
-    {
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
-      if (params == NULL)
-        return fail (error->message);
-      if (fail_unless_finite (run_dir, shown_step, params, view) != 0)
-        return 1;
-      views = load_views (run_dir, shown_step, config, params);
-      connectivity = grok_connectivity_data_new_from_views (views, 1024);
-      if (connectivity == NULL)
-        connectivity = grok_connectivity_data_new (config, params, 1024, &error);
-      if (connectivity == NULL)
-        return fail_at_checkpoint (run_dir, shown_step, error);
-      request.connectivity = connectivity;
-    }
-  if (view == GROK_VIEW_SPECTRUM)
-    {
-      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-      params = load_checkpoint (run_dir, step, &shown_step, &error);
-      if (params == NULL)
-        return fail (error->message);
-      if (fail_unless_finite (run_dir, shown_step, params, view) != 0)
-        return 1;
-      /* earlier checkpoints overlaid (the first and log-spaced ones), as the app shows them */
-      spectra = grok_spectra_data_new_for_run (run_dir, config, params, shown_step,
-                                               SPECTRUM_EARLIER, warnings, &error);
-      for (guint i = 0; i < warnings->len; i++)
-        fprintf (stderr, "grokscope-cli: warning: %s; computing the figure from the checkpoint "
-                 "instead\n", (const char *) warnings->pdata[i]);
-      if (spectra == NULL)
-        return fail (error->message);
-      request.spectra = spectra;
-    }
-  if (view == GROK_VIEW_REGIONS)
-    {
-      if (fail_unless_finite (run_dir, shown_step, params, view) != 0)
-        return 1;
-      views = load_views (run_dir, shown_step, config, params);
-      regions = grok_regions_data_new_from_views (config, views, -1.2, -1.2, 1.2, 1.2, 400);
-      if (regions == NULL)
-        regions = grok_regions_data_new (config, params, -1.2, -1.2, 1.2, 1.2, 400, &error);
-      if (regions == NULL)
-        return fail_at_checkpoint (run_dir, shown_step, error);
-      request.regions = regions;
-    }
+  data = figure_data (view, dir, o.step, &o.recipe, &params, &shown_step, &error);
+  if (data == NULL)
+    return fail (error->message);
+  grok_figure_request_init (&request, view);
+  request.style.font_size = o.font_size;
+  request.metrics = metrics;
+  request.params = params;
+  grok_figure_request_set_data (&request, data);
   step_text = g_strdup_printf ("%" G_GINT64_FORMAT, shown_step);
-  run_name = g_path_get_basename (run_dir);
+  run_name = g_path_get_basename (o.run_dir);
   {
     const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step_text,
                             "Config", config_text, NULL };
-    if (!grok_figure_export (out, &request, width_in, height_in, dpi, pairs, &error))
+    if (!grok_figure_export (o.out, &request, width_in, height_in, o.dpi, pairs, &error))
       return fail (error->message);
   }
   return 0;
@@ -695,7 +659,8 @@ cmd_measure (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokParams) params = NULL;
-  g_autofree char *config_path = NULL;
+  g_autoptr (GrokRunDir) dir = NULL;
+  guint shown = 0;
   GString *out;
 
   for (int i = 2; i < argc; i++)
@@ -739,17 +704,17 @@ cmd_measure (int argc, char **argv)
     }
   if (run_dir == NULL)
     return fail ("measure needs RUN_DIR (see --help)");
-  config_path = g_build_filename (run_dir, "config.json", NULL);
-  config = grok_config_load_file (config_path, &error);
-  if (config == NULL)
+  dir = grok_run_dir_open (run_dir, &error);
+  if (dir == NULL)
     return fail (error->message);
+  config = grok_config_copy (grok_run_dir_get_config (dir));
   /* as the run measured itself (its measures.* keys and seed), unless told otherwise */
   grok_measure_options_from_config (&options, config);
   if (!isnan (epsilon))
     options.epsilon = epsilon;
   if (lmn_points > 0)
     options.lmn_points = (int) lmn_points;
-  params = load_checkpoint (run_dir, step, &shown_step, &error);
+  params = load_checkpoint (dir, step, &shown_step, &shown, &error);
   if (params == NULL)
     return fail (error->message);
 
@@ -766,7 +731,8 @@ cmd_measure (int argc, char **argv)
       if (r == NULL)
         {
           g_string_free (out, TRUE);
-          return fail_at_checkpoint (run_dir, shown_step, error);
+          prefix_checkpoint (dir, shown_step, &error);
+          return fail (error->message);
         }
       g_string_append_printf (out, "%s\n  %s", n++ ? "," : "", r->json);
     }

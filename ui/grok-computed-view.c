@@ -5,66 +5,39 @@
 #include <adwaita.h>
 #include <math.h>
 
-
-/* the window at rest, the pattern map's side and LMN's points: those of the views files a run
- * writes, so that a stored file serves the view as first shown */
-#define HOME GROK_VIEWS_HALF
-#define RASTER GROK_VIEWS_RASTER
-#define CONNECTIVITY_POINTS GROK_VIEWS_CONNECTIVITY_POINTS
-/* the spectrum overlays this many stored checkpoints before the step shown */
-#define SPECTRUM_EARLIER 4
-
 struct _GrokComputedView
 {
   GtkWidget        parent_instance;
 
   GrokView         view;
+  GrokViewRecipe   recipe;           /* the screen's, with the window zoomed and panned */
   char            *run_dir;          /* where stored views are looked for, or NULL */
   GrokConfig      *config;
   GrokParams      *params;
   gint64           step;
   GrokParams      *reference;
   gint64           reference_step;
-  double           cx, cy, half;     /* window centre and half side */
-  GrokRegionsData *data;             /* what is drawn: regions */
-  GrokConnectivityData *connectivity; /* or connectivity */
-  GrokSpectraData *spectra;          /* or the spectrum */
+  GrokViewData    *data;             /* what is drawn */
   char            *message;
   GCancellable    *cancellable;      /* of the request in flight */
   gboolean         busy, again;      /* a request runs; another is wanted after it */
   GrokPlotGeometry geometry;
-  double           drag_cx, drag_cy;
+  double           drag_x0, drag_y0;
 };
 
 G_DEFINE_FINAL_TYPE (GrokComputedView, grok_computed_view, GTK_TYPE_WIDGET)
 
 typedef struct
 {
-  GrokView    view;
-  char       *run_dir;
-  GrokConfig *config;
-  GrokParams *params;
-  gint64      step;
-  GrokParams *reference;
-  gint64      reference_step;
-  double      x0, y0, x1, y1;
+  GrokView       view;
+  GrokViewRecipe recipe;
+  char          *run_dir;
+  GrokConfig    *config;
+  GrokParams    *params;
+  gint64         step;
+  GrokParams    *reference;
+  gint64         reference_step;
 } Request;
-
-typedef struct
-{
-  GrokRegionsData      *regions;
-  GrokConnectivityData *connectivity;
-  GrokSpectraData      *spectra;
-} Result;
-
-static void
-result_free (Result *r)
-{
-  grok_regions_data_free (r->regions);
-  grok_connectivity_data_free (r->connectivity);
-  grok_spectra_data_free (r->spectra);
-  g_free (r);
-}
 
 static void
 request_free (Request *r)
@@ -76,87 +49,38 @@ request_free (Request *r)
   g_free (r);
 }
 
-/* the run's views file for step when it was computed from params; a damaged file only means
- * computing, as when there is none */
-static GrokViews *
-stored_views (const Request *r, gint64 step, const GrokParams *params)
+/* the run folder of the request, or NULL (computing then, as without one) */
+static GrokRunDir *
+open_run_dir (const Request *r)
 {
   g_autoptr (GError) error = NULL;
-  GrokViews *views;
+  GrokRunDir *dir;
 
   if (r->run_dir == NULL)
     return NULL;
-  views = grok_views_load (r->run_dir, step, r->config, params, &error);
-  if (error != NULL)
-    g_debug ("%s; computing the view instead", error->message);
-  return views;
+  dir = grok_run_dir_open (r->run_dir, &error);
+  if (dir == NULL)
+    g_debug ("%s; computing the view without the run's folder", error->message);
+  return dir;
 }
 
-/* a run with a folder: its stored checkpoints before the step overlaid (the first and
- * log-spaced ones); without one, the reference (the run's start) and the step */
-static GrokSpectraData *
-compute_spectra (const Request *r, GError **error)
-{
-  g_autoptr (GrokSpectraData) spectra = NULL;
-  g_autoptr (GrokViews) first = NULL;
-  g_autoptr (GrokViews) views = NULL;
-
-  if (r->run_dir != NULL)
-    {
-      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-      spectra = grok_spectra_data_new_for_run (r->run_dir, r->config, r->params, r->step,
-                                               SPECTRUM_EARLIER, warnings, error);
-      for (guint i = 0; i < warnings->len; i++)
-        g_debug ("%s; computing the view instead", (const char *) warnings->pdata[i]);
-      return g_steal_pointer (&spectra);
-    }
-  spectra = grok_spectra_data_new (NULL, NULL, 0, error);
-  views = stored_views (r, r->step, r->params);
-  if (r->reference != NULL && r->reference_step != r->step)
-    {
-      first = stored_views (r, r->reference_step, r->reference);
-      if (!grok_spectra_data_append (spectra, r->reference, first, r->reference_step, error))
-        return NULL;
-    }
-  if (!grok_spectra_data_append (spectra, r->params, views, r->step, error))
-    return NULL;
-  return g_steal_pointer (&spectra);
-}
-
+/* the same data the export and grokscope-cli figure draw; a damaged file only means computing
+ * (the window reports damage when it opens a folder) */
 static void
 compute (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   Request *r = task_data;
   GError *error = NULL;
-  Result *result = g_new0 (Result, 1);
-  g_autoptr (GrokViews) views = NULL;
+  g_autoptr (GrokRunDir) dir = open_run_dir (r);
+  GrokViewInput input = { dir, r->config, r->params, r->step, r->reference, r->reference_step };
+  GrokViewData *data = grok_view_data_new (r->view, &input, &r->recipe, &error);
 
-  if (r->view == GROK_VIEW_REGIONS)
-    {
-      views = stored_views (r, r->step, r->params);
-      result->regions = grok_regions_data_new_from_views (r->config, views, r->x0, r->y0, r->x1,
-                                                          r->y1, RASTER);
-      if (result->regions == NULL)
-        result->regions = grok_regions_data_new (r->config, r->params, r->x0, r->y0, r->x1,
-                                                 r->y1, RASTER, &error);
-    }
-  else if (r->view == GROK_VIEW_CONNECTIVITY)
-    {
-      views = stored_views (r, r->step, r->params);
-      result->connectivity = grok_connectivity_data_new_from_views (views, CONNECTIVITY_POINTS);
-      if (result->connectivity == NULL)
-        result->connectivity = grok_connectivity_data_new (r->config, r->params,
-                                                           CONNECTIVITY_POINTS, &error);
-    }
+  for (const char * const *p = dir ? grok_run_dir_get_problems (dir) : NULL; p && *p; p++)
+    g_debug ("%s", *p);
+  if (data == NULL)
+    g_task_return_error (task, error);
   else
-    result->spectra = compute_spectra (r, &error);
-  if (error != NULL)
-    {
-      result_free (result);
-      g_task_return_error (task, error);
-    }
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) result_free);
+    g_task_return_pointer (task, data, (GDestroyNotify) grok_view_data_unref);
 }
 
 static void start_request (GrokComputedView *self);
@@ -166,22 +90,15 @@ on_computed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GrokComputedView *self = GROK_COMPUTED_VIEW (source);
   g_autoptr (GError) error = NULL;
-  Result *done = g_task_propagate_pointer (G_TASK (result), &error);
+  GrokViewData *done = g_task_propagate_pointer (G_TASK (result), &error);
 
   self->busy = FALSE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_pointer (&self->message, g_free);
-  g_clear_pointer (&self->data, grok_regions_data_free);
-  g_clear_pointer (&self->connectivity, grok_connectivity_data_free);
-  g_clear_pointer (&self->spectra, grok_spectra_data_free);
+  g_clear_pointer (&self->data, grok_view_data_unref);
   if (done != NULL)
-    {
-      self->data = g_steal_pointer (&done->regions);
-      self->connectivity = g_steal_pointer (&done->connectivity);
-      self->spectra = g_steal_pointer (&done->spectra);
-      result_free (done);
-    }
+    self->data = done;
   else
     self->message = g_strdup (error->message);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -207,16 +124,13 @@ start_request (GrokComputedView *self)
     }
   r = g_new0 (Request, 1);
   r->view = self->view;
+  r->recipe = self->recipe;
   r->run_dir = g_strdup (self->run_dir);
-  r->config = grok_config_copy (self->config);
-  r->params = grok_params_copy (self->params);
+  r->config = grok_config_ref (self->config);
+  r->params = grok_params_ref (self->params);
   r->step = self->step;
-  r->reference = self->reference ? grok_params_copy (self->reference) : NULL;
+  r->reference = self->reference ? grok_params_ref (self->reference) : NULL;
   r->reference_step = self->reference_step;
-  r->x0 = self->cx - self->half;
-  r->x1 = self->cx + self->half;
-  r->y0 = self->cy - self->half;
-  r->y1 = self->cy + self->half;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, on_computed, NULL);
@@ -242,7 +156,7 @@ grok_computed_view_set_reference (GrokComputedView *self, const GrokParams *para
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
   g_clear_pointer (&self->reference, grok_params_free);
   if (params != NULL)
-    self->reference = grok_params_copy (params);
+    self->reference = grok_params_ref (params);
   self->reference_step = step;
 }
 
@@ -256,15 +170,13 @@ grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
   g_clear_pointer (&self->params, grok_params_free);
   if (config != NULL && params != NULL)
     {
-      self->config = grok_config_copy (config);
-      self->params = grok_params_copy (params);
+      self->config = grok_config_ref (config);
+      self->params = grok_params_ref (params);
       start_request (self);
     }
   else
     {
-      g_clear_pointer (&self->data, grok_regions_data_free);
-      g_clear_pointer (&self->connectivity, grok_connectivity_data_free);
-      g_clear_pointer (&self->spectra, grok_spectra_data_free);
+      g_clear_pointer (&self->data, grok_view_data_unref);
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
 }
@@ -274,14 +186,21 @@ grok_computed_view_get_count (GrokComputedView *self)
 {
   const GrokRegionsFigure *f;
 
-  if (self->connectivity != NULL)
-    return grok_connectivity_data_points (self->connectivity);
-  if (self->spectra != NULL)
-    return 1;
   if (self->data == NULL)
     return -1;
-  f = grok_regions_data_figure (self->data);
+  if (self->data->connectivity != NULL)
+    return grok_connectivity_data_points (self->data->connectivity);
+  if (self->data->spectra != NULL)
+    return 1;
+  f = grok_regions_data_figure (self->data->regions);
   return f->exact ? f->exact->n_regions : f->n_patterns;
+}
+
+GrokViewData *
+grok_computed_view_get_data (GrokComputedView *self)
+{
+  g_return_val_if_fail (GROK_IS_COMPUTED_VIEW (self), NULL);
+  return self->data;
 }
 
 const char *
@@ -302,13 +221,13 @@ grok_computed_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     return;
   grok_screen_style_init (&style);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  if (self->connectivity != NULL)
-    grok_figure_connectivity_draw (cr, 0, 0, w, h, self->connectivity, &style);
-  else if (self->spectra != NULL)
-    grok_figure_spectra_draw (cr, 0, 0, w, h, self->spectra, &style);
-  else if (self->data != NULL)
-    grok_figure_regions_draw (cr, 0, 0, w, h, grok_regions_data_figure (self->data), &style,
-                              &self->geometry);
+  if (self->data != NULL && self->data->connectivity != NULL)
+    grok_figure_connectivity_draw (cr, 0, 0, w, h, self->data->connectivity, &style);
+  else if (self->data != NULL && self->data->spectra != NULL)
+    grok_figure_spectra_draw (cr, 0, 0, w, h, self->data->spectra, &style);
+  else if (self->data != NULL && self->data->regions != NULL)
+    grok_figure_regions_draw (cr, 0, 0, w, h, grok_regions_data_figure (self->data->regions),
+                              &style, &self->geometry);
   else if (self->message != NULL)
     {
       GrokPalette palette;
@@ -323,11 +242,13 @@ grok_computed_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 static gboolean
 on_scroll (GtkEventControllerScroll *controller, double dx, double dy, GrokComputedView *self)
 {
-  double factor = exp (0.15 * dy);
+  GrokViewRecipe *r = &self->recipe;
+  double cx = (r->x0 + r->x1) / 2, cy = (r->y0 + r->y1) / 2;
+  double half = CLAMP ((r->x1 - r->x0) / 2 * exp (0.15 * dy), 1e-4, 1e4);
 
   if (self->view != GROK_VIEW_REGIONS)
     return FALSE;
-  self->half = CLAMP (self->half * factor, 1e-4, 1e4);
+  r->x0 = cx - half, r->x1 = cx + half, r->y0 = cy - half, r->y1 = cy + half;
   start_request (self);
   return TRUE;
 }
@@ -335,19 +256,21 @@ on_scroll (GtkEventControllerScroll *controller, double dx, double dy, GrokCompu
 static void
 on_drag_begin (GtkGestureDrag *gesture, double x, double y, GrokComputedView *self)
 {
-  self->drag_cx = self->cx;
-  self->drag_cy = self->cy;
+  self->drag_x0 = self->recipe.x0;
+  self->drag_y0 = self->recipe.y0;
 }
 
 static void
 on_drag_update (GtkGestureDrag *gesture, double dx, double dy, GrokComputedView *self)
 {
-  double per_px = self->geometry.width > 0 ? 2 * self->half / self->geometry.width : 0;
+  GrokViewRecipe *r = &self->recipe;
+  double side = r->x1 - r->x0;
+  double per_px = self->geometry.width > 0 ? side / self->geometry.width : 0;
 
   if (self->view != GROK_VIEW_REGIONS)
     return;
-  self->cx = self->drag_cx - dx * per_px;
-  self->cy = self->drag_cy + dy * per_px;
+  r->x0 = self->drag_x0 - dx * per_px, r->x1 = r->x0 + side;
+  r->y0 = self->drag_y0 + dy * per_px, r->y1 = r->y0 + side;
   start_request (self);
 }
 
@@ -356,8 +279,7 @@ on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, GrokCompu
 {
   if (n_press != 2 || self->view != GROK_VIEW_REGIONS)
     return;
-  self->cx = self->cy = 0;
-  self->half = HOME;
+  grok_view_recipe_init (&self->recipe);
   start_request (self);
 }
 
@@ -380,9 +302,7 @@ grok_computed_view_finalize (GObject *object)
   grok_config_free (self->config);
   grok_params_free (self->params);
   grok_params_free (self->reference);
-  grok_spectra_data_free (self->spectra);
-  grok_regions_data_free (self->data);
-  grok_connectivity_data_free (self->connectivity);
+  grok_view_data_unref (self->data);
   g_free (self->message);
   G_OBJECT_CLASS (grok_computed_view_parent_class)->finalize (object);
 }
@@ -402,7 +322,7 @@ grok_computed_view_init (GrokComputedView *self)
   GtkGesture *drag = gtk_gesture_drag_new ();
   GtkGesture *click = gtk_gesture_click_new ();
 
-  self->half = HOME;
+  grok_view_recipe_init (&self->recipe);
   g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
   g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);

@@ -19,7 +19,7 @@ GtkWidget  *grok_computed_view_new         (GrokView view);
 /* the folder of the run shown, whose views files are used when they match the weights shown
  * (NULL: always compute) */
 void        grok_computed_view_set_run_dir (GrokComputedView *self, const char *run_dir);
-/* the net to show at step (both copied); NULL clears the view */
+/* the net to show at step (references kept: shared parts are immutable); NULL clears the view */
 void        grok_computed_view_set_params  (GrokComputedView *self, const GrokConfig *config,
                                             const GrokParams *params, gint64 step);
 /* earlier weights drawn with the current ones where a view overlays steps (the spectrum);
@@ -29,6 +29,8 @@ void        grok_computed_view_set_reference (GrokComputedView *self, const Grok
 /* what is drawn: the region (or pattern) count, or the connectivity's point count; -1 when
  * nothing is */
 int         grok_computed_view_get_count   (GrokComputedView *self);
+/* what is drawn (owned by the view), or NULL */
+GrokViewData *grok_computed_view_get_data (GrokComputedView *self);
 /* why nothing can be drawn (not an xor2d MLP ...), or NULL */
 const char *grok_computed_view_get_message (GrokComputedView *self);
 

@@ -12,16 +12,14 @@ struct _GrokCurvesView
 {
   GtkWidget          parent_instance;
 
-  const GrokMetrics *metrics;
-  GPtrArray         *others;      /* GrokMetrics, owned copies */
+  GrokMetrics       *metrics;     /* a reference: immutable, so the pointer names the rows */
+  GPtrArray         *others;      /* GrokMetrics, references */
   GrokCurvesOptions  options;
-  const char        *extra[8];    /* measure columns present in the metrics */
   GrokPlotGeometry   panels[MAX_PANELS];
   guint              n_panels;
   GrokPointer        pointer;
   char              *readout;
   GrokFigureCache    cache;       /* the figure without the hover layer */
-  guint64            drawn_hash;  /* of the rows the cached figure shows */
   GCancellable      *cancellable; /* of the redraw in flight */
   gboolean           busy, again; /* a redraw runs; another is wanted after it */
   guint              content;     /* bumped whenever what the figure shows changes */
@@ -29,29 +27,6 @@ struct _GrokCurvesView
 };
 
 G_DEFINE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GTK_TYPE_WIDGET)
-
-/* the measure columns a run may have, drawn in panels of their own when present */
-static const char * const measure_columns[] = {
-  "complexity_bytes", "lmn", "l2_norm", "region_count", "lc_r0.1", "occam_bound",
-  "spectral_entropy_mean", NULL
-};
-
-static void
-update_extra_columns (GrokCurvesView *self)
-{
-  guint n = 0;
-
-  for (guint i = 0; measure_columns[i] != NULL && n + 1 < G_N_ELEMENTS (self->extra); i++)
-    if (self->metrics != NULL && grok_metrics_column_index (self->metrics, measure_columns[i]) >= 0)
-      {
-        /* the L2 norm is always there; show it only beside other measures */
-        if (g_str_equal (measure_columns[i], "l2_norm") && n == 0)
-          continue;
-        self->extra[n++] = measure_columns[i];
-      }
-  self->extra[n] = NULL;
-  self->options.extra_columns = n ? self->extra : NULL;
-}
 
 /* the row whose step is nearest the pointer's x in the panel under the pointer */
 static void
@@ -114,7 +89,6 @@ typedef struct
   GrokMetrics      *metrics;
   GPtrArray        *others;     /* GrokMetrics, or NULL */
   GrokCurvesOptions options;
-  const char       *extra[8];
   GrokFigureStyle   style;
   gboolean          dark;
   int               width, height, scale;
@@ -137,13 +111,11 @@ drawing_new (GrokCurvesView *self)
   Drawing *d = g_new0 (Drawing, 1);
   GtkWidget *widget = GTK_WIDGET (self);
 
-  d->metrics = grok_metrics_copy (self->metrics);
+  d->metrics = grok_metrics_ref (self->metrics);
   if (self->others != NULL)
     d->others = g_ptr_array_ref (self->others);
+  /* the measure panels come from the measures table, which lives as long as the program */
   d->options = self->options;
-  memcpy (d->extra, self->extra, sizeof d->extra);
-  if (self->options.extra_columns != NULL)
-    d->options.extra_columns = d->extra;
   d->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   grok_screen_style_init (&d->style);
   d->width = gtk_widget_get_width (widget);
@@ -280,41 +252,17 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_destroy (cr);
 }
 
-/* FNV-1a over the shape and every value: a live run hands over a new copy of its rows with each
- * snapshot, most of them with no new row, and those need no new figure */
-static guint64
-metrics_hash (const GrokMetrics *metrics)
-{
-  guint64 h = 14695981039346656037ull;
-  const guchar *bytes;
-  gsize n;
-
-  if (metrics == NULL)
-    return 0;
-  h = (h ^ metrics->n_rows) * 1099511628211ull;
-  h = (h ^ metrics->columns->len) * 1099511628211ull;
-  for (guint c = 0; c < metrics->columns->len; c++)
-    h = (h ^ g_str_hash (metrics->columns->pdata[c])) * 1099511628211ull;
-  bytes = (const guchar *) metrics->values->data;
-  n = (gsize) metrics->values->len * sizeof (double);
-  for (gsize i = 0; i < n; i++)
-    h = (h ^ bytes[i]) * 1099511628211ull;
-  return h;
-}
-
+/* a live run's snapshots share one table until a row comes: the same pointer needs no figure */
 void
 grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
 {
-  guint64 hash;
-
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
-  hash = metrics_hash (metrics);
-  self->metrics = metrics;
-  if (hash == self->drawn_hash && metrics != NULL && self->cache.texture != NULL)
+  if (metrics == self->metrics)
     return;
-  self->drawn_hash = hash;
+  g_clear_pointer (&self->metrics, grok_metrics_free);
+  if (metrics != NULL)
+    self->metrics = grok_metrics_ref (metrics);
   self->content++;
-  update_extra_columns (self);
   if (metrics != NULL && grok_figure_cache_fits (&self->cache, GTK_WIDGET (self)))
     start_redraw (self);
   else
@@ -333,7 +281,7 @@ grok_curves_view_set_others (GrokCurvesView *self, GPtrArray *others)
     {
       self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
       for (guint i = 0; i < others->len; i++)
-        g_ptr_array_add (self->others, grok_metrics_copy (others->pdata[i]));
+        g_ptr_array_add (self->others, grok_metrics_ref (others->pdata[i]));
     }
   self->content++;
   grok_figure_cache_invalidate (&self->cache);
@@ -351,10 +299,20 @@ void
 grok_curves_view_options_changed (GrokCurvesView *self)
 {
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
-  update_extra_columns (self);
   self->content++;
   grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+grok_curves_view_set_show_measures (GrokCurvesView *self, gboolean show)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  if (show == self->options.show_measures)
+    return;
+  /* the panels themselves come from the measures table, in the figure */
+  self->options.show_measures = show;
+  grok_curves_view_options_changed (self);
 }
 
 const char *
@@ -380,6 +338,7 @@ grok_curves_view_finalize (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->others, g_ptr_array_unref);
+  g_clear_pointer (&self->metrics, grok_metrics_free);
   grok_figure_cache_invalidate (&self->cache);
   g_free (self->readout);
   G_OBJECT_CLASS (grok_curves_view_parent_class)->finalize (object);

@@ -13,13 +13,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GROK, CURVES_VIEW, GtkWidget)
 
 GtkWidget  *grok_curves_view_new         (void);
-/* the metrics to draw (referenced, not copied: snapshots are immutable) */
+/* the metrics to draw (a reference is kept: shared tables are immutable); the same table again
+ * changes nothing */
 void        grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics);
-/* more runs drawn with it as mean and band (copied); NULL or 0 for none */
+/* more runs drawn with it as mean and band (references kept); NULL or 0 for none */
 void        grok_curves_view_set_others  (GrokCurvesView *self, GPtrArray *others);
 GrokCurvesOptions *grok_curves_view_get_options (GrokCurvesView *self);
 /* redraw after the options changed */
 void        grok_curves_view_options_changed (GrokCurvesView *self);
+/* panels of their own for the measure columns the rows have (on by default) */
+void        grok_curves_view_set_show_measures (GrokCurvesView *self, gboolean show);
 const char *grok_curves_view_get_readout (GrokCurvesView *self);
 /* whether a redraw for newer rows is still being drawn (the figure shown lags behind them) */
 gboolean    grok_curves_view_is_drawing  (GrokCurvesView *self);

@@ -5,77 +5,51 @@
 
 #include "grok-fileio.h"
 
-static gboolean
-view_applies (GrokSnapshot *snapshot, GrokView view)
-{
-  if (view == GROK_VIEW_REGIONS)
-    return snapshot->config->task.kind == GROK_TASK_XOR2D &&
-           snapshot->config->model.kind == GROK_MODEL_MLP;
-  if (view == GROK_VIEW_CONNECTIVITY)
-    return snapshot->config->model.kind == GROK_MODEL_MLP;
-  return TRUE;
-}
-
 gboolean
 grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *run_name,
-                           const char *run_dir, const char *path, double width_in, double height_in, double dpi,
-                           double font_size, GrokColorScheme scheme, GError **error)
+                           const char *run_dir, const GrokViewRecipe *recipe, const char *path,
+                           double width_in, double height_in, double dpi, double font_size,
+                           GrokColorScheme scheme, GError **error)
 {
   GrokFigureRequest request;
-  g_autoptr (GrokRegionsData) regions = NULL;
-  g_autoptr (GrokConnectivityData) connectivity = NULL;
-  g_autoptr (GrokSpectraData) spectra = NULL;
+  g_autoptr (GrokRunDir) dir = NULL;
+  GrokViewInput input = { NULL, snapshot->config, snapshot->params, snapshot->train_step };
+  g_autoptr (GrokViewData) data = NULL;
   g_autofree char *step = g_strdup_printf ("%" G_GINT64_FORMAT, snapshot->train_step);
   g_autofree char *config = grok_config_to_string (snapshot->config);
   const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step,
                           "Config", config, NULL };
 
+  if (run_dir != NULL && (input.dir = dir = grok_run_dir_open (run_dir, error)) == NULL)
+    return FALSE;
+  data = grok_view_data_new (view, &input, recipe, error);
+  if (data == NULL)
+    return FALSE;
   grok_figure_request_init (&request, view);
   grok_figure_style_init (&request.style, scheme);
   request.style.font_size = font_size;
   request.metrics = snapshot->metrics;
   request.params = snapshot->params;
-  if (view == GROK_VIEW_REGIONS)
-    {
-      regions = grok_regions_data_new (snapshot->config, snapshot->params, -1.2, -1.2, 1.2, 1.2,
-                                       400, error);
-      if (regions == NULL)
-        return FALSE;
-      request.regions = regions;
-    }
-  if (view == GROK_VIEW_CONNECTIVITY)
-    {
-      connectivity = grok_connectivity_data_new (snapshot->config, snapshot->params, 512, error);
-      if (connectivity == NULL)
-        return FALSE;
-      request.connectivity = connectivity;
-    }
-  if (view == GROK_VIEW_SPECTRUM)
-    {
-      spectra = grok_spectra_data_new_for_run (run_dir, snapshot->config, snapshot->params,
-                                               snapshot->train_step, 4, NULL, error);
-      if (spectra == NULL)
-        return FALSE;
-      request.spectra = spectra;
-    }
+  grok_figure_request_set_data (&request, data);
   return grok_figure_export (path, &request, width_in, height_in, dpi, pairs, error);
 }
 
 gboolean
 grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const char *run_dir,
-                          const char *folder,
+                          const GrokViewRecipe *recipe, const char *folder,
                           double width_in, double height_in, double dpi, double font_size,
                           GrokColorScheme scheme, GPtrArray *written, GError **error)
 {
   static const char * const formats[] = { "png", "svg", "pdf", "csv" };
   g_autofree char *config = grok_config_to_string (snapshot->config);
-  g_autofree char *config_path = g_build_filename (folder, "config.json", NULL);
+  /* named as in a run folder, so that the export reads like one */
+  g_autofree char *config_path = grok_run_file_path (folder, GROK_RUN_FILE_CONFIG, 0);
 
   if (!grok_mkdir_p (folder, error))
     return FALSE;
   for (guint v = 0; v < GROK_N_VIEWS; v++)
     {
-      if (!view_applies (snapshot, v))
+      if (!grok_view_kind (v)->applies (snapshot->config))
         continue;
       for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
         {
@@ -83,8 +57,8 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
                                                    grok_view_name (v), snapshot->train_step,
                                                    formats[f]);
           g_autofree char *path = g_build_filename (folder, name, NULL);
-          if (!grok_export_snapshot_view (snapshot, v, run_name, run_dir, path, width_in, height_in, dpi,
-                                          font_size, scheme, error))
+          if (!grok_export_snapshot_view (snapshot, v, run_name, run_dir, recipe, path, width_in,
+                                          height_in, dpi, font_size, scheme, error))
             return FALSE;
           if (written != NULL)
             g_ptr_array_add (written, g_steal_pointer (&name));
@@ -93,7 +67,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
   if (!grok_file_write_atomic (config_path, config, strlen (config), error))
     return FALSE;
   if (written != NULL)
-    g_ptr_array_add (written, g_strdup ("config.json"));
+    g_ptr_array_add (written, g_path_get_basename (config_path));
   return TRUE;
 }
 
@@ -106,6 +80,7 @@ typedef struct
   gboolean        all;
   char           *run_name;
   char           *run_dir;
+  GrokViewRecipe  recipe;
   char           *path;
   double          width_in, height_in, dpi, font_size;
   GrokColorScheme scheme;
@@ -129,11 +104,12 @@ run_job (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
   Job *job = data;
   GError *error = NULL;
   gboolean ok = job->all
-    ? grok_export_snapshot_all (job->snapshot, job->run_name, job->run_dir, job->path, job->width_in,
-                                job->height_in, job->dpi, job->font_size, job->scheme, NULL, &error)
-    : grok_export_snapshot_view (job->snapshot, job->view, job->run_name, job->run_dir, job->path,
-                                 job->width_in, job->height_in, job->dpi, job->font_size,
-                                 job->scheme, &error);
+    ? grok_export_snapshot_all (job->snapshot, job->run_name, job->run_dir, &job->recipe,
+                                job->path, job->width_in, job->height_in, job->dpi,
+                                job->font_size, job->scheme, NULL, &error)
+    : grok_export_snapshot_view (job->snapshot, job->view, job->run_name, job->run_dir,
+                                 &job->recipe, job->path, job->width_in, job->height_in,
+                                 job->dpi, job->font_size, job->scheme, &error);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -168,7 +144,7 @@ scheme_from_settings (GSettings *settings)
 
 static Job *
 job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, GrokView view,
-         const char *run_name, const char *run_dir, GError **error)
+         const char *run_name, const char *run_dir, const GrokViewRecipe *recipe, GError **error)
 {
   Job *job = g_new0 (Job, 1);
   g_autofree char *size = g_settings_get_string (settings, "export-size");
@@ -183,6 +159,7 @@ job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, G
   job->view = view;
   job->run_name = g_strdup (run_name);
   job->run_dir = g_strdup (run_dir);
+  job->recipe = *recipe;
   job->font_size = g_settings_get_double (settings, "export-font-size");
   job->scheme = scheme_from_settings (settings);
   g_set_weak_pointer (&job->toasts, toasts);
@@ -245,7 +222,9 @@ typedef struct
   gboolean         all;
   char            *run_name;
   char            *run_dir;
+  GrokViewRecipe   recipe;    /* the screen's unless a person asks for more resolution */
   GtkWidget       *size_row;
+  GtkSpinButton   *points_spin, *raster_spin;  /* NULL when the export has no such view */
 } Options;
 
 static void
@@ -258,6 +237,22 @@ options_free (Options *o)
   g_free (o);
 }
 
+/* the spin buttons' values, text typed but not yet committed included */
+static void
+read_recipe (Options *o)
+{
+  if (o->points_spin != NULL)
+    {
+      gtk_spin_button_update (o->points_spin);
+      o->recipe.lmn_points = gtk_spin_button_get_value_as_int (o->points_spin);
+    }
+  if (o->raster_spin != NULL)
+    {
+      gtk_spin_button_update (o->raster_spin);
+      o->recipe.raster = gtk_spin_button_get_value_as_int (o->raster_spin);
+    }
+}
+
 static void
 on_options_response (AdwMessageDialog *dialog, const char *response, Options *o)
 {
@@ -266,8 +261,9 @@ on_options_response (AdwMessageDialog *dialog, const char *response, Options *o)
 
   if (g_str_equal (response, "export"))
     {
+      read_recipe (o);
       job = job_new (o->settings, o->toasts, o->snapshot, o->view, o->run_name, o->run_dir,
-                     &error);
+                     &o->recipe, &error);
       if (job == NULL)
         adw_toast_overlay_add_toast (o->toasts, adw_toast_new (error->message));
       else
@@ -318,6 +314,41 @@ number_row (GSettings *settings, const char *key, const char *title, double lo, 
   return row;
 }
 
+/* a resolution of the data recipe, starting at the screen's; the figure states the value used
+ * (points in the connectivity title, the raster in the regions title) */
+static GtkWidget *
+recipe_row (const char *title, const char *subtitle, int value, int lo, int hi,
+            GtkSpinButton **spin_out)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (lo, hi, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  *spin_out = GTK_SPIN_BUTTON (spin);
+  return row;
+}
+
+static void
+add_recipe_rows (GtkListBox *list, Options *o)
+{
+  g_autofree char *points = g_strdup_printf ("The screen uses %d", o->recipe.lmn_points);
+  g_autofree char *raster = g_strdup_printf ("Smooth activations; the screen uses %d",
+                                             o->recipe.raster);
+
+  if ((o->all || o->view == GROK_VIEW_CONNECTIVITY) &&
+      grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (o->snapshot->config))
+    gtk_list_box_append (list, recipe_row ("Connectivity: LMN points", points,
+                                           o->recipe.lmn_points, 2, 4096, &o->points_spin));
+  if ((o->all || o->view == GROK_VIEW_REGIONS) &&
+      grok_view_kind (GROK_VIEW_REGIONS)->applies (o->snapshot->config))
+    gtk_list_box_append (list, recipe_row ("Regions: raster side", raster, o->recipe.raster,
+                                           16, 2048, &o->raster_spin));
+}
+
 static void
 show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
               GrokSnapshot *snapshot, GrokView view, gboolean all, const char *run_name,
@@ -345,6 +376,7 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   o->all = all;
   o->run_name = g_strdup (run_name);
   o->run_dir = g_strdup (run_dir);
+  grok_view_recipe_init (&o->recipe);
 
   dialog = adw_message_dialog_new (parent, heading, body);
   list = gtk_list_box_new ();
@@ -364,6 +396,7 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   adw_combo_row_set_selected (ADW_COMBO_ROW (style_row), g_str_equal (style, "light") ? 1 : g_str_equal (style, "dark") ? 2 : 0);
   g_signal_connect (style_row, "notify::selected", G_CALLBACK (on_style_selected), o);
   gtk_list_box_append (GTK_LIST_BOX (list), style_row);
+  add_recipe_rows (GTK_LIST_BOX (list), o);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel",

@@ -11,6 +11,8 @@ struct _GrokWeightsView
 {
   GtkWidget            parent_instance;
 
+  GrokParams          *params;       /* references to what the cache was made from */
+  GrokParams          *reference;
   GrokWeightsCache    *cache;
   GrokHeatmapGeometry *geometries;   /* one per matrix, from the last draw */
   GrokPointer          pointer;
@@ -64,8 +66,15 @@ grok_weights_view_set_params (GrokWeightsView *self, const GrokParams *params,
                               const GrokParams *reference)
 {
   g_return_if_fail (GROK_IS_WEIGHTS_VIEW (self));
+  /* shared parameters are immutable: the same pointers show the same picture */
+  if (params == self->params && reference == self->reference)
+    return;
   g_clear_pointer (&self->cache, grok_weights_cache_free);
   g_clear_pointer (&self->geometries, g_free);
+  g_clear_pointer (&self->params, grok_params_free);
+  g_clear_pointer (&self->reference, grok_params_free);
+  self->params = params ? grok_params_ref (params) : NULL;
+  self->reference = reference ? grok_params_ref (reference) : NULL;
   if (params != NULL)
     self->cache = grok_weights_cache_new (params, reference);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -84,6 +93,8 @@ grok_weights_view_finalize (GObject *object)
   GrokWeightsView *self = GROK_WEIGHTS_VIEW (object);
 
   grok_weights_cache_free (self->cache);
+  grok_params_free (self->params);
+  grok_params_free (self->reference);
   g_free (self->geometries);
   g_free (self->readout);
   G_OBJECT_CLASS (grok_weights_view_parent_class)->finalize (object);

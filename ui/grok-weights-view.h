@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GrokWeightsView, grok_weights_view, GROK, WEIGHTS_VIEW, GtkWidget)
 
 GtkWidget *grok_weights_view_new        (void);
-/* the parameters to show (copied); reference NULL shows the values, otherwise the change */
+/* the parameters to show (references kept); reference NULL shows the values, otherwise the
+ * change. The same pointers again change nothing. */
 void       grok_weights_view_set_params (GrokWeightsView *self, const GrokParams *params,
                                          const GrokParams *reference);
 /* the readout text under the pointer, or NULL (for tests) */

@@ -1,23 +1,18 @@
-/* The main window: a preset chooser and run controls in the header bar, a progress bar, and the
- * live training curves. The run trains on its own thread; its snapshots arrive here through
- * the main loop and only replace what the views draw. */
+/* The main window: a preset chooser and run controls in the header bar, the settings, and the
+ * views of the run shown. What is shown, and everything said about it, is the session's
+ * (grok-session.h): the window binds its widgets to the session's properties and turns
+ * actions into the session's calls. */
 #include "grok-window.h"
-#include "grok-run-copy.h"
 #include "grok-window-private.h"
 
-#include <math.h>
-
+#include "grok-computed-view.h"
 #include "grok-config-editor.h"
 #include "grok-curves-view.h"
-#include "grok-checkpoints.h"
 #include "grok-export-dialog.h"
-#include "grok-run-dir.h"
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
-#include "grok-computed-view.h"
-#include "grok-run.h"
+#include "grok-session.h"
 #include "grok-settings.h"
-#include "grok-trainer.h"
 #include "grok-weights-view.h"
 
 struct _GrokWindow
@@ -36,40 +31,21 @@ struct _GrokWindow
   GtkCheckButton  *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
   GrokWeightsView *weights_view;
   GtkToggleButton *weights_change;
-  AdwBin          *regions_bin;
-  AdwBin          *connectivity_bin;
-  AdwBin          *spectrum_bin;
-  GrokComputedView *spectrum_view;
-  GrokSnapshot    *first_snapshot;   /* the run's start, overlaid on the spectra */
-  GrokComputedView *regions_view;
-  GrokComputedView *connectivity_view;
+  GrokComputedView *computed[GROK_N_VIEWS]; /* the pages of views drawn from views files */
   AdwViewStack    *view_stack;
-
-  GSettings       *settings;
-  GrokRun         *run;
-  GCancellable    *preparing;      /* a run being made on a worker thread */
-  GrokSnapshot    *snapshot;       /* what the views draw: live, or a checkpoint browsed */
-  GrokSnapshot    *live;           /* the run's newest */
-  char            *run_dir;        /* the folder of the run shown */
-  GrokMetrics     *folder_metrics; /* an opened folder's rows (no live run) */
-  GrokConfig      *folder_config;
-  GArray          *checkpoints;    /* gint64 steps stored in run_dir */
-  gboolean         following;      /* the step scale follows training */
-  gboolean         moving_scale;   /* the scale is being set by code, not by a person */
-  guint            play_id;
   GtkToggleButton *play_button;
-  GtkScale        *step_scale;
   GtkAdjustment   *step_adjustment;
   GtkLabel        *step_label;
   GMenu           *recent_section;
-  gboolean         toasted_memorised;
-  gboolean         toasted_generalised;
-  gboolean         toasted_end;
+
+  GSettings       *settings;
+  GrokSession     *session;
+  gboolean         moving_scale;   /* the scale is being set by code, not by a person */
 };
 
 G_DEFINE_FINAL_TYPE (GrokWindow, grok_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void sync_curves_options (GrokWindow *self);
+static GrokView visible_view (GrokWindow *self);
 
 static void
 toast (GrokWindow *self, const char *text)
@@ -77,317 +53,61 @@ toast (GrokWindow *self, const char *text)
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
-static char *
-format_duration (double seconds)
-{
-  gint64 s;
-
-  if (!isfinite (seconds) || seconds < 0)
-    return g_strdup ("--:--");
-  s = (gint64) (seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
-                            (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
-}
-
 static void
 update_actions (GrokWindow *self)
 {
-  GrokRunState state = self->run ? grok_run_get_state (self->run) : GROK_RUN_STOPPED;
-  gboolean live = state == GROK_RUN_RUNNING || state == GROK_RUN_PAUSED;
+  GrokSession *s = self->session;
+  gboolean live = grok_session_get_live (s);
+  gboolean preparing = grok_session_get_preparing (s);
+  gboolean shown = grok_session_get_snapshot (s) != NULL;
+  gboolean has_dir = grok_session_get_run_dir (s) != NULL;
+  GrokRunState state = grok_session_get_state (s);
   const char *problem = grok_config_editor_get_problem (self->config_editor);
-  const char *icon;
+  const char *icon = state == GROK_RUN_PAUSED ? "media-playback-start-symbolic"
+                                              : "media-playback-pause-symbolic";
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL && self->preparing == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL && !preparing);
   if (problem != NULL)
     {
       g_autofree char *text = g_strdup_printf ("Cannot train: %s", problem);
       gtk_label_set_text (self->problem_label, text);
     }
   gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL);
-
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step",
-                                 state == GROK_RUN_PAUSED ||
-                                 (self->run == NULL && self->snapshot == NULL &&
-                                  self->preparing == NULL && problem == NULL));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset",
-                                 self->run != NULL || self->snapshot != NULL || self->preparing != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED ||
+                                 (!shown && !preparing && problem == NULL));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", shown || preparing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", !live && self->run_dir != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue",
-                                 !live && self->run_dir != NULL && self->preparing == NULL);
-  icon = state == GROK_RUN_PAUSED ? "media-playback-start-symbolic" : "media-playback-pause-symbolic";
-  /* setting the same icon again would still rebuild the button's image, on every snapshot */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", !live && has_dir);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", !live && has_dir && !preparing);
+  /* setting the same icon again would still rebuild the button's image */
   if (g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (self->pause_button)), icon) != 0)
     gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), icon);
 }
 
-static void
-update_progress (GrokWindow *self)
-{
-  GrokProgress p;
-  g_autofree char *eta = NULL;
-  g_autofree char *text = NULL;
-  GrokRunState state;
-
-  if (self->run == NULL)
-    return;
-  grok_run_get_progress (self->run, &p);
-  state = grok_run_get_state (self->run);
-  eta = format_duration (p.eta_seconds);
-  if (state == GROK_RUN_RUNNING)
-    text = g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                            "  ·  %.0f steps/s  ·  ETA %s", p.step, p.total, p.steps_per_second, eta);
-  else if (state == GROK_RUN_DIVERGED || state == GROK_RUN_FAILED)
-    text = g_strdup (grok_run_get_message (self->run));
-  else
-    text = g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "  ·  %s", p.step,
-                            p.total, grok_run_state_name (state));
-  gtk_progress_bar_set_fraction (self->progress_bar, p.total > 0 ? (double) p.step / p.total : 0);
-  gtk_progress_bar_set_text (self->progress_bar, text);
-}
-
-/* toasts for the moments a researcher waits for */
-static void
-announce (GrokWindow *self, GrokSnapshot *snapshot)
-{
-  GrokMetrics *m = snapshot->metrics;
-  guint last;
-
-  if (m->n_rows == 0)
-    return;
-  last = m->n_rows - 1;
-  if (!self->toasted_memorised && grok_metrics_get (m, last, GROK_COL_TRAIN_ACC) >= 0.99)
-    {
-      g_autofree char *text = g_strdup_printf ("Memorised at step %.0f: training accuracy reached 99%%",
-                                               grok_metrics_get (m, last, GROK_COL_STEP));
-      self->toasted_memorised = TRUE;
-      toast (self, text);
-    }
-  if (!self->toasted_generalised && grok_metrics_get (m, last, GROK_COL_TEST_ACC) >= 0.99)
-    {
-      g_autofree char *text = g_strdup_printf ("Generalised at step %.0f: test accuracy reached 99%%",
-                                               grok_metrics_get (m, last, GROK_COL_STEP));
-      self->toasted_generalised = TRUE;
-      toast (self, text);
-    }
-  if (!self->toasted_end && snapshot->state == GROK_RUN_DIVERGED)
-    {
-      self->toasted_end = TRUE;
-      toast (self, grok_run_get_message (self->run));
-    }
-}
-
-/* the views draw the current snapshot; only the visible one does work now */
+/* the views draw the session's snapshot; only the visible one does work now */
 static void
 update_views (GrokWindow *self)
 {
-  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  GrokView shown = visible_view (self);
+  GrokComputedView *view = self->computed[shown];
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+  GrokSnapshot *first = grok_session_get_first (self->session);
 
-  if (g_strcmp0 (page, "weights") == 0)
-    grok_weights_view_set_params (self->weights_view, self->snapshot ? self->snapshot->params : NULL,
-                                  gtk_toggle_button_get_active (self->weights_change) && self->first_snapshot
-                                    ? self->first_snapshot->params : NULL);
-  else if (g_strcmp0 (page, "regions") == 0 || g_strcmp0 (page, "connectivity") == 0 ||
-           g_strcmp0 (page, "spectrum") == 0)
+  if (shown == GROK_VIEW_HEATMAP)
+    grok_weights_view_set_params (self->weights_view, snapshot ? snapshot->params : NULL,
+                                  gtk_toggle_button_get_active (self->weights_change) && first
+                                    ? first->params : NULL);
+  else if (view != NULL)
     {
-      GrokComputedView *view = g_str_equal (page, "regions") ? self->regions_view
-                               : g_str_equal (page, "spectrum") ? self->spectrum_view
-                               : self->connectivity_view;
-      grok_computed_view_set_run_dir (view, self->run_dir);
-      if (self->first_snapshot != NULL)
-        grok_computed_view_set_reference (view, self->first_snapshot->params,
-                                          self->first_snapshot->train_step);
-      grok_computed_view_set_params (view, self->snapshot ? self->snapshot->config : NULL,
-                                     self->snapshot ? self->snapshot->params : NULL,
-                                     self->snapshot ? self->snapshot->train_step : 0);
+      grok_computed_view_set_run_dir (view, grok_session_get_run_dir (self->session));
+      if (first != NULL)
+        grok_computed_view_set_reference (view, first->params, first->train_step);
+      grok_computed_view_set_params (view, snapshot ? snapshot->config : NULL,
+                                     snapshot ? snapshot->params : NULL,
+                                     snapshot ? snapshot->train_step : 0);
     }
-  grok_curves_view_set_metrics (self->curves_view, self->snapshot ? self->snapshot->metrics : NULL);
-  sync_curves_options (self);
-}
-
-static void
-on_visible_view (AdwViewStack *stack, GParamSpec *pspec, GrokWindow *self)
-{
-  update_views (self);
-}
-
-/* ---- the step scale: browsing stored checkpoints ---- */
-
-static void
-refresh_checkpoints (GrokWindow *self)
-{
-  g_clear_pointer (&self->checkpoints, g_array_unref);
-  if (self->run_dir != NULL)
-    self->checkpoints = grok_checkpoints_list (self->run_dir, NULL);
-}
-
-static void
-update_step_label (GrokWindow *self)
-{
-  g_autofree char *text = NULL;
-
-  if (self->snapshot == NULL)
-    text = g_strdup ("");
-  else if (self->following && self->run != NULL)
-    text = g_strdup_printf ("step %" G_GINT64_FORMAT " (live)", self->snapshot->train_step);
-  else
-    text = g_strdup_printf ("step %" G_GINT64_FORMAT " (stored)", self->snapshot->train_step);
-  gtk_label_set_text (self->step_label, text);
-}
-
-static void
-set_scale (GrokWindow *self, double upper, double value)
-{
-  self->moving_scale = TRUE;
-  gtk_adjustment_set_upper (self->step_adjustment, MAX (upper, 1));
-  gtk_adjustment_set_value (self->step_adjustment, value);
-  self->moving_scale = FALSE;
-}
-
-/* the newest stored step at or before step, or -1 */
-static gint64
-checkpoint_at (GrokWindow *self, double step)
-{
-  gint64 best = -1;
-
-  for (guint i = 0; self->checkpoints != NULL && i < self->checkpoints->len; i++)
-    if (g_array_index (self->checkpoints, gint64, i) <= step)
-      best = g_array_index (self->checkpoints, gint64, i);
-  return best;
-}
-
-static void update_views (GrokWindow *self);
-
-/* show the checkpoint at step (a stored state, not the live one) */
-static gboolean
-show_checkpoint (GrokWindow *self, gint64 step)
-{
-  g_autofree char *name = grok_checkpoint_filename (step);
-  g_autofree char *path = g_build_filename (self->run_dir, "checkpoints", name, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GrokParams) params = NULL;
-  const GrokConfig *config = self->live ? self->live->config : self->folder_config;
-  const GrokMetrics *metrics = self->live ? self->live->metrics : self->folder_metrics;
-
-  if (self->snapshot != NULL && self->snapshot->train_step == step && !self->following)
-    return TRUE;
-  params = grok_checkpoint_read_model (path, &error);
-  if (params == NULL || config == NULL || metrics == NULL)
-    {
-      if (error != NULL)
-        toast (self, error->message);
-      return FALSE;
-    }
-  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-  self->snapshot = grok_snapshot_new (config, params, metrics, step, GROK_RUN_STOPPED);
-  update_views (self);
-  update_step_label (self);
-  return TRUE;
-}
-
-static void
-on_step_changed (GtkAdjustment *adjustment, GrokWindow *self)
-{
-  double value = gtk_adjustment_get_value (adjustment);
-  gint64 step;
-
-  if (self->moving_scale)
-    return;
-  /* at the right end, follow the live run again */
-  if (self->live != NULL && value >= gtk_adjustment_get_upper (adjustment) - 0.5)
-    {
-      self->following = TRUE;
-      g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-      self->snapshot = grok_snapshot_ref (self->live);
-      update_views (self);
-      update_step_label (self);
-      return;
-    }
-  self->following = FALSE;
-  step = checkpoint_at (self, value);
-  if (step >= 0)
-    show_checkpoint (self, step);
-}
-
-static gboolean
-play_tick (gpointer data)
-{
-  GrokWindow *self = data;
-  gint64 current = self->snapshot ? self->snapshot->train_step : -1;
-
-  for (guint i = 0; self->checkpoints != NULL && i < self->checkpoints->len; i++)
-    {
-      gint64 s = g_array_index (self->checkpoints, gint64, i);
-      if (s > current)
-        {
-          set_scale (self, gtk_adjustment_get_upper (self->step_adjustment), s);
-          self->following = FALSE;
-          show_checkpoint (self, s);
-          return G_SOURCE_CONTINUE;
-        }
-    }
-  /* the end: follow the live run again, or stop on the last checkpoint */
-  self->play_id = 0;
-  gtk_toggle_button_set_active (self->play_button, FALSE);
-  if (self->live != NULL)
-    {
-      double end = gtk_adjustment_get_upper (self->step_adjustment);
-      set_scale (self, end, end);
-      on_step_changed (self->step_adjustment, self);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_play_toggled (GtkToggleButton *button, GrokWindow *self)
-{
-  if (gtk_toggle_button_get_active (button) && self->play_id == 0)
-    {
-      refresh_checkpoints (self);
-      /* from the start when at the end */
-      if (self->following || (self->snapshot && checkpoint_at (self, G_MAXINT64) == self->snapshot->train_step))
-        {
-          g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-          self->following = FALSE;
-        }
-      self->play_id = g_timeout_add (400, play_tick, self);
-    }
-  else if (!gtk_toggle_button_get_active (button))
-    g_clear_handle_id (&self->play_id, g_source_remove);
-  gtk_button_set_icon_name (GTK_BUTTON (button), gtk_toggle_button_get_active (button)
-                              ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
-}
-
-static void
-on_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokWindow *self)
-{
-  g_clear_pointer (&self->live, grok_snapshot_unref);
-  self->live = grok_snapshot_ref (snapshot);
-  refresh_checkpoints (self);
-  if (self->following)
-    {
-      g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-      self->snapshot = grok_snapshot_ref (snapshot);
-      set_scale (self, snapshot->train_step, snapshot->train_step);
-    }
-  else
-    set_scale (self, snapshot->train_step, gtk_adjustment_get_value (self->step_adjustment));
-  update_step_label (self);
-  announce (self, snapshot);
-  update_progress (self);
-  update_actions (self);
-  if (self->following)
-    update_views (self);
-}
-
-static void
-on_run_state (GrokRun *run, GParamSpec *pspec, GrokWindow *self)
-{
-  update_progress (self);
-  update_actions (self);
+  grok_curves_view_set_metrics (self->curves_view, snapshot ? snapshot->metrics : NULL);
 }
 
 /* the series check buttons and the step-axis preference drive the curves' options */
@@ -402,9 +122,76 @@ sync_curves_options (GrokWindow *self)
   o->show_accuracy = gtk_check_button_get_active (self->show_accuracy);
   o->show_markers = gtk_check_button_get_active (self->show_markers);
   o->log_x = g_settings_get_boolean (self->settings, "log-step-axis");
+  grok_curves_view_set_show_measures (self->curves_view,
+                                      gtk_check_button_get_active (self->show_measures));
   grok_curves_view_options_changed (self->curves_view);
-  if (!gtk_check_button_get_active (self->show_measures))
-    o->extra_columns = NULL;
+}
+
+/* ---- the step scale: set by the session, moved by a person ---- */
+
+static void
+on_scale (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
+{
+  self->moving_scale = TRUE;
+  gtk_adjustment_set_upper (self->step_adjustment, grok_session_get_scale_upper (session));
+  gtk_adjustment_set_value (self->step_adjustment, grok_session_get_scale_value (session));
+  self->moving_scale = FALSE;
+}
+
+static void
+on_step_changed (GtkAdjustment *adjustment, GrokWindow *self)
+{
+  if (!self->moving_scale)
+    grok_session_seek (self->session, gtk_adjustment_get_value (adjustment));
+}
+
+static void
+on_playing (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
+{
+  gtk_button_set_icon_name (GTK_BUTTON (self->play_button), grok_session_get_playing (session)
+                              ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+}
+
+/* the drop-down names the experiment shown: its preset, or none when it is not one */
+static void
+on_preset_label (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
+{
+  const char *label = grok_session_get_preset_label (session);
+  GListModel *model = gtk_drop_down_get_model (self->preset_dropdown);
+  guint found = GTK_INVALID_LIST_POSITION;
+
+  if (label == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+      if (g_str_equal (gtk_string_object_get_string (item), label))
+        found = i;
+    }
+  /* only the label follows: the settings already hold the run's own config */
+  g_signal_handlers_block_matched (self->preset_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_drop_down_set_selected (self->preset_dropdown, found);
+  g_signal_handlers_unblock_matched (self->preset_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+}
+
+static void
+on_message (GrokSession *session, const char *text, GrokWindow *self)
+{
+  toast (self, text);
+}
+
+static void
+on_compared (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
+{
+  GPtrArray *others = grok_session_get_compared (session);
+
+  grok_curves_view_set_others (self->curves_view, others);
+  if (others->len > 0)
+    {
+      g_autofree char *text = g_strdup_printf ("Curves show the mean and range of %u runs",
+                                               others->len + 1);
+      toast (self, text);
+    }
 }
 
 static void
@@ -437,7 +224,7 @@ on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, GrokWindow *self)
       return;
     }
   grok_config_editor_set_config (self->config_editor, config);
-  adw_window_title_set_subtitle (self->window_title, config->description);
+  grok_session_set_idle_subtitle (self->session, config->description);
   g_settings_set_string (self->settings, "preset", name);
 }
 
@@ -445,19 +232,6 @@ static void
 on_editor_changed (GrokConfigEditor *editor, GrokWindow *self)
 {
   update_actions (self);
-}
-
-static void
-stop_run (GrokWindow *self)
-{
-  if (self->preparing != NULL)
-    g_cancellable_cancel (self->preparing);
-  g_clear_object (&self->preparing);
-  if (self->run == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->run, self);
-  grok_run_stop (self->run);
-  g_clear_object (&self->run);
 }
 
 /* <runs folder>/<name>-<date>-<time> */
@@ -512,191 +286,28 @@ rebuild_recent_menu (GrokWindow *self)
     }
 }
 
-/* the views follow the live run from its first snapshot */
+/* a run of the folder shown is remembered among the recent ones */
 static void
-start_showing_run (GrokWindow *self)
+on_run_dir (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 {
-  g_clear_pointer (&self->live, grok_snapshot_unref);
-  self->live = grok_run_dup_snapshot (self->run);
-  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-  self->snapshot = grok_snapshot_ref (self->live);
-  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
-  self->first_snapshot = grok_snapshot_ref (self->snapshot);
-  g_clear_pointer (&self->folder_metrics, grok_metrics_free);
-  g_clear_pointer (&self->folder_config, grok_config_free);
-  self->following = TRUE;
-  refresh_checkpoints (self);
-  set_scale (self, self->live->train_step, self->live->train_step);
-  update_step_label (self);
-  if (self->run_dir != NULL)
-    remember_recent (self, self->run_dir);
+  const char *dir = grok_session_get_run_dir (session);
+
+  if (dir != NULL)
+    remember_recent (self, dir);
 }
 
-/* make run (or report error) the live run: watch it, show it, start it */
-static void
-begin_run (GrokWindow *self, GrokRun *run, const GError *error, gboolean announced,
-           gboolean one_step)
-{
-  if (run == NULL)
-    {
-      toast (self, error->message);
-      update_actions (self);
-      return;
-    }
-  self->run = run;
-  self->toasted_memorised = self->toasted_generalised = self->toasted_end = announced;
-  g_signal_connect_object (self->run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
-  g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self, 0);
-  start_showing_run (self);
-  if (one_step)
-    grok_run_step (self->run);
-  else
-    grok_run_start (self->run);
-  update_actions (self);
-  update_views (self);
-}
-
-/* A run is made on a worker thread: the one shown before is stopped there first (it may be in
- * the middle of a measure, and continuing a folder must wait for its last checkpoint), then the
- * new trainer is built (a transformer's takes a tenth of a second) and its folder created. */
-typedef struct
-{
-  GrokRun    *old;
-  GrokConfig *config;     /* a new run; NULL to continue dir */
-  char       *dir;
-  gint64      steps;      /* continuing: the steps in total */
-  gboolean    announced;  /* its milestones were announced before */
-  gboolean    one_step;   /* start paused and take one step (Step with no run) */
-} Prepare;
-
-static void
-prepare_free (Prepare *p)
-{
-  g_clear_object (&p->old);
-  grok_config_free (p->config);
-  g_free (p->dir);
-  g_free (p);
-}
-
-static void
-prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  Prepare *p = data;
-  GError *error = NULL;
-  GrokRun *run;
-
-  if (p->old != NULL)
-    grok_run_stop (p->old);
-  if (p->config != NULL)
-    run = grok_run_new (p->config, p->dir, FALSE, &error);
-  else
-    run = grok_run_new_continue (p->dir, p->steps, &error);
-  if (run == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, run, g_object_unref);
-}
-
-static void
-on_prepared (GObject *source, GAsyncResult *result, gpointer data)
-{
-  GrokWindow *self = GROK_WINDOW (source);
-  Prepare *p = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
-  GrokRun *run = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
-    {
-      /* the window moved on (closed, or another run asked for) while this one was made; it
-       * never started, so it has no thread to wait for */
-      if (run != NULL)
-        {
-          grok_run_stop (run);
-          g_object_unref (run);
-        }
-      return;
-    }
-  g_clear_object (&self->preparing);
-  begin_run (self, run, error, p->announced, p->one_step);
-}
-
-/* stops the run shown and makes the next one on a worker thread: config for a new run in dir,
- * or NULL to continue dir to steps */
-static void
-prepare_run (GrokWindow *self, GrokConfig *config, const char *dir, gint64 steps,
-             gboolean announced, gboolean one_step)
-{
-  g_autoptr (GTask) task = NULL;
-  Prepare *p = g_new0 (Prepare, 1);
-
-  if (self->preparing != NULL)
-    g_cancellable_cancel (self->preparing);
-  g_clear_object (&self->preparing);
-  self->preparing = g_cancellable_new ();
-  if (self->run != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->run, self);
-      grok_run_request_stop (self->run);
-      p->old = g_steal_pointer (&self->run);
-    }
-  p->config = config;
-  p->dir = g_strdup (dir);
-  p->steps = steps;
-  p->announced = announced;
-  p->one_step = one_step;
-  task = g_task_new (self, self->preparing, on_prepared, NULL);
-  g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
-  /* the result is checked for cancellation by on_prepared, which must see a made run to stop it */
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, prepare_thread);
-  gtk_progress_bar_set_text (self->progress_bar, config != NULL ? "Preparing the run…"
-                                                                : "Preparing to continue…");
-  update_actions (self);
-}
-
-/* browse a run folder: its metrics, its checkpoints, its config in the settings */
-static gboolean
-open_folder (GrokWindow *self, const char *path)
+gboolean
+grok_window_open (GrokWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GrokRunDir) dir = grok_run_dir_open (path, &error);
-  const char * const *problems;
-  gint64 last;
 
-  if (dir == NULL)
+  g_return_val_if_fail (GROK_IS_WINDOW (self), FALSE);
+  if (!grok_session_open (self->session, path, &error))
     {
       toast (self, error->message);
       return FALSE;
     }
-  stop_run (self);
-  g_clear_pointer (&self->live, grok_snapshot_unref);
-  g_free (self->run_dir);
-  self->run_dir = g_strdup (path);
-  g_clear_pointer (&self->folder_metrics, grok_metrics_free);
-  g_clear_pointer (&self->folder_config, grok_config_free);
-  self->folder_metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
-  self->folder_config = grok_config_copy (grok_run_dir_get_config (dir));
-  problems = grok_run_dir_get_problems (dir);
-  if (problems != NULL && problems[0] != NULL)
-    toast (self, problems[0]);
-  grok_config_editor_set_config (self->config_editor, self->folder_config);
-  adw_window_title_set_subtitle (self->window_title, path);
-  refresh_checkpoints (self);
-  self->following = FALSE;
-  last = checkpoint_at (self, G_MAXINT64);
-  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
-  if (last < 0)
-    {
-      toast (self, "The run folder has no intact checkpoint to show");
-      return FALSE;
-    }
-  set_scale (self, last, last);
-  if (show_checkpoint (self, g_array_index (self->checkpoints, gint64, 0)))
-    self->first_snapshot = grok_snapshot_ref (self->snapshot);
-  show_checkpoint (self, last);
-  remember_recent (self, path);
-  update_actions (self);
+  grok_config_editor_set_config (self->config_editor, grok_session_get_snapshot (self->session)->config);
   return TRUE;
 }
 
@@ -707,7 +318,7 @@ on_open_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
-      open_folder (self, path);
+      grok_window_open (self, path);
     }
   g_object_unref (chooser);
 }
@@ -727,65 +338,15 @@ choose_folders (GtkWidget *window, const char *title, const char *accept, gboole
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-/* Save Run As: the folder shown is copied (on a worker thread) to a new folder of the person's
- * choosing, which the window then shows; a run that is training is stopped first */
-typedef struct
-{
-  char *src, *dest;
-} CopyJob;
-
-static void
-copy_job_free (CopyJob *job)
-{
-  g_free (job->src);
-  g_free (job->dest);
-  g_free (job);
-}
-
-static void
-copy_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  CopyJob *job = data;
-  GError *error = NULL;
-
-  if (grok_run_dir_copy (job->src, job->dest, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-on_copied (GObject *source, GAsyncResult *result, gpointer data)
-{
-  GrokWindow *self = GROK_WINDOW (source);
-  CopyJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      toast (self, error->message);
-      return;
-    }
-  if (open_folder (self, job->dest))
-    {
-      g_autofree char *text = g_strdup_printf ("Saved the run as %s", job->dest);
-      toast (self, text);
-    }
-}
-
+/* Save Run As: the session copies the folder shown to the person's choice and shows the copy */
 static void
 on_save_as_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->run_dir != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autoptr (GTask) task = g_task_new (self, NULL, on_copied, NULL);
-      CopyJob *job = g_new0 (CopyJob, 1);
-
-      job->src = g_strdup (self->run_dir);
-      job->dest = g_file_get_path (file);
-      g_task_set_task_data (task, job, (GDestroyNotify) copy_job_free);
-      g_task_run_in_thread (task, copy_thread);
+      g_autofree char *path = g_file_get_path (file);
+      grok_session_save_as (self->session, path);
     }
   g_object_unref (chooser);
 }
@@ -797,11 +358,11 @@ save_as_action (GtkWidget *widget, const char *action, GVariant *param)
   GtkFileChooserNative *chooser;
   g_autofree char *name = NULL;
 
-  if (self->run_dir == NULL)
+  if (grok_session_get_run_dir (self->session) == NULL)
     return;
   chooser = gtk_file_chooser_native_new ("Save the Run As", GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
-  name = g_path_get_basename (self->run_dir);
+  name = g_path_get_basename (grok_session_get_run_dir (self->session));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_save_as_response), self, 0);
@@ -817,7 +378,7 @@ open_action (GtkWidget *widget, const char *action, GVariant *param)
 static void
 open_recent_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  open_folder (GROK_WINDOW (widget), g_variant_get_string (param, NULL));
+  grok_window_open (GROK_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
 /* continue the folder shown (stopped, crashed or finished) from its newest checkpoint, to the
@@ -827,12 +388,9 @@ continue_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
   g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
-  g_autofree char *dir = g_strdup (self->run_dir);
 
-  if (dir == NULL || config == NULL)
-    return;
-  /* its milestones were announced when it first ran */
-  prepare_run (self, NULL, dir, config->train.steps, TRUE, FALSE);
+  if (config != NULL)
+    grok_session_continue (self->session, config->train.steps);
 }
 
 /* compare: other run folders' curves drawn with this run's as mean and min-max band */
@@ -842,26 +400,17 @@ on_compare_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-      g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+      g_autoptr (GStrvBuilder) paths = g_strv_builder_new ();
+      g_auto (GStrv) list = NULL;
 
       for (guint i = 0; i < g_list_model_get_n_items (files); i++)
         {
           g_autoptr (GFile) file = g_list_model_get_item (files, i);
           g_autofree char *path = g_file_get_path (file);
-          g_autoptr (GError) error = NULL;
-          g_autoptr (GrokRunDir) dir = grok_run_dir_open (path, &error);
-          if (dir == NULL)
-            toast (self, error->message);
-          else
-            g_ptr_array_add (others, grok_metrics_copy (grok_run_dir_get_metrics (dir)));
+          g_strv_builder_add (paths, path);
         }
-      grok_curves_view_set_others (self->curves_view, others);
-      if (others->len > 0)
-        {
-          g_autofree char *text = g_strdup_printf ("Curves show the mean and range of %u runs",
-                                                   others->len + 1);
-          toast (self, text);
-        }
+      list = g_strv_builder_end (paths);
+      grok_session_compare (self->session, (const char * const *) list);
     }
   g_object_unref (chooser);
 }
@@ -878,6 +427,7 @@ static void
 new_run (GrokWindow *self, gboolean one_step)
 {
   g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
+  g_autofree char *dir = NULL;
 
   if (config == NULL)
     return;
@@ -886,9 +436,8 @@ new_run (GrokWindow *self, gboolean one_step)
    * experiment asks for a thread count. */
   if (config->train.threads == 0 && g_get_num_processors () > 1)
     config->train.threads = g_get_num_processors () - 1;
-  g_free (self->run_dir);
-  self->run_dir = new_run_folder (self, config);
-  prepare_run (self, g_steal_pointer (&config), self->run_dir, 0, FALSE, one_step);
+  dir = new_run_folder (self, config);
+  grok_session_train (self->session, g_steal_pointer (&config), dir, one_step);
 }
 
 static void
@@ -900,14 +449,7 @@ train_action (GtkWidget *widget, const char *action, GVariant *param)
 static void
 pause_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  GrokWindow *self = GROK_WINDOW (widget);
-
-  if (self->run == NULL)
-    return;
-  if (grok_run_get_state (self->run) == GROK_RUN_PAUSED)
-    grok_run_resume (self->run);
-  else
-    grok_run_pause (self->run);
+  grok_session_pause_resume (GROK_WINDOW (widget)->session);
 }
 
 static void
@@ -916,65 +458,25 @@ step_action (GtkWidget *widget, const char *action, GVariant *param)
   GrokWindow *self = GROK_WINDOW (widget);
 
   /* after a reset, Step starts the experiment afresh and stops after its first step */
-  if (self->run != NULL)
-    grok_run_step (self->run);
-  else if (self->snapshot == NULL && self->preparing == NULL)
+  if (grok_session_get_live (self->session))
+    grok_session_step (self->session);
+  else if (grok_session_get_snapshot (self->session) == NULL && !grok_session_get_preparing (self->session))
     new_run (self, TRUE);
-}
-
-static void
-retire_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  grok_run_stop (data);
 }
 
 /* Reset: the run shown stops (its folder keeps what it trained, and stays in Recent Runs) and
  * the window goes back to before the first step; Train or Step then start the experiment
- * afresh. Waiting for the thread happens on a worker, as it may be in the middle of a measure. */
+ * afresh */
 static void
 reset_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  GrokWindow *self = GROK_WINDOW (widget);
-
-  if (self->preparing != NULL)
-    g_cancellable_cancel (self->preparing);
-  g_clear_object (&self->preparing);
-  if (self->run != NULL)
-    {
-      g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-      g_signal_handlers_disconnect_by_data (self->run, self);
-      grok_run_request_stop (self->run);
-      g_task_set_task_data (task, g_steal_pointer (&self->run), g_object_unref);
-      g_task_run_in_thread (task, retire_thread);
-    }
-  g_clear_pointer (&self->live, grok_snapshot_unref);
-  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
-  g_clear_pointer (&self->folder_metrics, grok_metrics_free);
-  g_clear_pointer (&self->folder_config, grok_config_free);
-  g_clear_pointer (&self->checkpoints, g_array_unref);
-  g_clear_pointer (&self->run_dir, g_free);
-  gtk_toggle_button_set_active (self->play_button, FALSE);
-  self->following = TRUE;
-  set_scale (self, 1, 0);
-  update_step_label (self);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_progress_bar_set_text (self->progress_bar,
-                             "Reset: Train or Step starts the experiment from step 0");
-  update_actions (self);
-  update_views (self);
+  grok_session_reset (GROK_WINDOW (widget)->session);
 }
 
 static void
 stop_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  GrokWindow *self = GROK_WINDOW (widget);
-
-  /* the thread ends after the step or measure in progress; its last snapshot brings the state */
-  if (self->run != NULL)
-    grok_run_request_stop (self->run);
-  update_actions (self);
-  update_progress (self);
+  grok_session_stop (GROK_WINDOW (widget)->session);
 }
 
 static GrokView
@@ -983,43 +485,47 @@ visible_view (GrokWindow *self)
   const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
   GrokView view = GROK_VIEW_CURVES;
 
-  grok_view_from_name (g_strcmp0 (page, "weights") == 0 ? "heatmap" : page, &view, NULL);
+  grok_view_from_name (page, &view, NULL);
   return view;
 }
 
 static const char *
 run_name (GrokWindow *self)
 {
-  return self->snapshot && self->snapshot->config->name[0] ? self->snapshot->config->name : "grokscope";
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+
+  return snapshot && snapshot->config->name[0] ? snapshot->config->name : "grokscope";
 }
 
 static void
 export_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
 
-  if (self->snapshot == NULL)
+  if (snapshot == NULL)
     {
       toast (self, "Nothing to export yet: train a run first");
       return;
     }
   grok_export_figure_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
-                                  self->snapshot, visible_view (self), run_name (self),
-                                  self->run_dir);
+                                  snapshot, visible_view (self), run_name (self),
+                                  grok_session_get_run_dir (self->session));
 }
 
 static void
 export_all_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
 
-  if (self->snapshot == NULL)
+  if (snapshot == NULL)
     {
       toast (self, "Nothing to export yet: train a run first");
       return;
     }
   grok_export_all_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
-                               self->snapshot, run_name (self), self->run_dir);
+                               snapshot, run_name (self), grok_session_get_run_dir (self->session));
 }
 
 static void
@@ -1057,7 +563,8 @@ on_setting_changed (GSettings *settings, const char *key, GrokWindow *self)
 {
   if (g_str_equal (key, "color-scheme"))
     apply_color_scheme (self);
-  sync_curves_options (self);
+  else if (g_str_equal (key, "log-step-axis"))
+    sync_curves_options (self);
 }
 
 static void
@@ -1124,15 +631,9 @@ grok_window_dispose (GObject *object)
 {
   GrokWindow *self = GROK_WINDOW (object);
 
-  stop_run (self);
-  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
-  g_clear_pointer (&self->first_snapshot, grok_snapshot_unref);
-  g_clear_pointer (&self->live, grok_snapshot_unref);
-  g_clear_pointer (&self->run_dir, g_free);
-  g_clear_pointer (&self->folder_metrics, grok_metrics_free);
-  g_clear_pointer (&self->folder_config, grok_config_free);
-  g_clear_pointer (&self->checkpoints, g_array_unref);
-  g_clear_handle_id (&self->play_id, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }
@@ -1158,15 +659,11 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, config_editor);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_view);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, weights_change);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, regions_bin);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, connectivity_bin);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, spectrum_bin);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_view);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, play_button);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_scale);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_adjustment);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, recent_section);
@@ -1203,20 +700,101 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_CONTROL_MASK, "win.stop", NULL);
 }
 
+/* one page per row of the views table, named as grokscope-cli figure --view names it: the
+ * template holds the pages with controls of their own, the rest are computed views */
+static void
+add_view_pages (GrokWindow *self)
+{
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      const GrokViewKind *kind = grok_view_kind (v);
+      GtkWidget *child = adw_view_stack_get_child_by_name (self->view_stack, kind->name);
+      AdwViewStackPage *page;
+
+      if (child == NULL)
+        {
+          g_assert (kind->source == GROK_VIEW_FROM_VIEWS_FILE);
+          self->computed[v] = GROK_COMPUTED_VIEW (grok_computed_view_new (v));
+          child = GTK_WIDGET (self->computed[v]);
+          adw_view_stack_add_named (self->view_stack, child, kind->name);
+        }
+      page = adw_view_stack_get_page (self->view_stack, child);
+      adw_view_stack_page_set_title (page, kind->title);
+      adw_view_stack_page_set_icon_name (page, kind->icon);
+    }
+}
+
+/* the widgets that only show what the session says are bound to it */
+static void
+bind_session (GrokWindow *self)
+{
+  const struct { const char *source; gpointer target; const char *property; } bindings[] = {
+    { "title", self->window_title, "title" },
+    { "subtitle", self->window_title, "subtitle" },
+    { "status", self->progress_bar, "text" },
+    { "progress", self->progress_bar, "fraction" },
+    { "step-label", self->step_label, "label" },
+  };
+  const char *actions[] = { "notify::snapshot", "notify::run-dir", "notify::state", "notify::live",
+                            "notify::preparing" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    g_object_bind_property (self->session, bindings[i].source, bindings[i].target,
+                            bindings[i].property, G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->session, "playing", self->play_button, "active",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    g_signal_connect_object (self->session, actions[i], G_CALLBACK (update_actions), self,
+                             G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::snapshot", G_CALLBACK (update_views), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::scale-upper", G_CALLBACK (on_scale), self, 0);
+  g_signal_connect_object (self->session, "notify::scale-value", G_CALLBACK (on_scale), self, 0);
+  g_signal_connect_object (self->session, "notify::playing", G_CALLBACK (on_playing), self, 0);
+  g_signal_connect_object (self->session, "notify::preset-label", G_CALLBACK (on_preset_label), self, 0);
+  g_signal_connect_object (self->session, "notify::run-dir", G_CALLBACK (on_run_dir), self, 0);
+  g_signal_connect_object (self->session, "notify::compared", G_CALLBACK (on_compared), self, 0);
+  g_signal_connect_object (self->session, "message", G_CALLBACK (on_message), self, 0);
+}
+
+/* the preset drop-down, on the person's last choice (quick the first time) */
+static void
+init_presets (GrokWindow *self)
+{
+  g_auto (GStrv) presets = grok_presets_list ();
+  g_autoptr (GtkStringList) model = gtk_string_list_new ((const char * const *) presets);
+  g_autofree char *preferred = g_settings_get_string (self->settings, "preset");
+  guint chosen = 0;
+
+  g_signal_connect_object (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self, 0);
+  gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
+  for (guint i = 0; presets[i] != NULL; i++)
+    if (g_str_equal (presets[i], preferred) || (g_str_equal (presets[i], "quick") && chosen == 0))
+      chosen = i;
+  gtk_drop_down_set_selected (self->preset_dropdown, chosen);
+  /* selecting the first item emits nothing: fill the editor once by hand */
+  on_preset_selected (self->preset_dropdown, NULL, self);
+}
+
+/* the series menu's check buttons choose what the curves draw */
+static void
+connect_series (GrokWindow *self)
+{
+  GtkCheckButton *series[] = { self->show_train, self->show_test, self->show_loss,
+                               self->show_accuracy, self->show_markers, self->show_measures };
+
+  for (guint i = 0; i < G_N_ELEMENTS (series); i++)
+    g_signal_connect_object (series[i], "toggled", G_CALLBACK (on_series_toggled), self, 0);
+  sync_curves_options (self);
+}
+
 static void
 grok_window_init (GrokWindow *self)
 {
-  g_auto (GStrv) presets = grok_presets_list ();
-  g_autoptr (GtkStringList) model = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->regions_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_REGIONS));
-  self->connectivity_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_CONNECTIVITY));
-  adw_bin_set_child (self->regions_bin, GTK_WIDGET (self->regions_view));
-  adw_bin_set_child (self->connectivity_bin, GTK_WIDGET (self->connectivity_view));
-  self->spectrum_view = GROK_COMPUTED_VIEW (grok_computed_view_new (GROK_VIEW_SPECTRUM));
-  adw_bin_set_child (self->spectrum_bin, GTK_WIDGET (self->spectrum_view));
+  add_view_pages (self);
   self->settings = grok_settings_new ();
+  self->session = grok_session_new ();
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self, 0);
   apply_color_scheme (self);
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
@@ -1224,31 +802,12 @@ grok_window_init (GrokWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  model = gtk_string_list_new ((const char * const *) presets);
-  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_view), self, 0);
+  bind_session (self);
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (update_views), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->config_editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
-  g_signal_connect_object (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self, 0);
-  gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
-  {
-    g_autofree char *preferred = g_settings_get_string (self->settings, "preset");
-    guint chosen = 0;
-    for (guint i = 0; presets[i] != NULL; i++)
-      if (g_str_equal (presets[i], preferred) || (g_str_equal (presets[i], "quick") && chosen == 0))
-        chosen = i;
-    gtk_drop_down_set_selected (self->preset_dropdown, chosen);
-    /* selecting the first item emits nothing: fill the editor once by hand */
-    on_preset_selected (self->preset_dropdown, NULL, self);
-  }
-  {
-    GtkCheckButton *buttons[] = { self->show_train, self->show_test, self->show_loss,
-                                  self->show_accuracy, self->show_markers, self->show_measures };
-    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-      g_signal_connect_object (buttons[i], "toggled", G_CALLBACK (on_series_toggled), self, 0);
-  }
-  sync_curves_options (self);
-  self->following = TRUE;
+  init_presets (self);
+  connect_series (self);
   g_signal_connect_object (self->step_adjustment, "value-changed", G_CALLBACK (on_step_changed), self, 0);
-  g_signal_connect_object (self->play_button, "toggled", G_CALLBACK (on_play_toggled), self, 0);
   g_signal_connect_object (self->weights_change, "toggled", G_CALLBACK (update_views), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::recent-runs", G_CALLBACK (rebuild_recent_menu),
                            self, G_CONNECT_SWAPPED);
@@ -1262,18 +821,25 @@ grok_window_new (AdwApplication *application)
   return g_object_new (GROK_TYPE_WINDOW, "application", application, NULL);
 }
 
+GrokSession *
+grok_window_get_session (GrokWindow *self)
+{
+  g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
 GrokSnapshot *
 grok_window_get_snapshot (GrokWindow *self)
 {
   g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
-  return self->snapshot;
+  return grok_session_get_snapshot (self->session);
 }
 
 const char *
 grok_window_get_run_dir (GrokWindow *self)
 {
   g_return_val_if_fail (GROK_IS_WINDOW (self), NULL);
-  return self->run_dir;
+  return grok_session_get_run_dir (self->session);
 }
 
 GtkWidget *

@@ -14,6 +14,7 @@ typedef enum
   GROK_ERROR_CORRUPT,   /* a file exists but its contents are truncated or invalid */
   GROK_ERROR_DIVERGED,  /* training produced NaN or Inf */
   GROK_ERROR_CANCELLED, /* the work was stopped on request */
+  GROK_ERROR_BUSY,      /* another process is writing the run folder */
   GROK_ERROR_FAILED,    /* anything else */
 } GrokErrorCode;
 

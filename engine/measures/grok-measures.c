@@ -12,95 +12,153 @@
 #include "grok-model.h"
 #include "grok-regions.h"
 #include "grok-spectrum.h"
-
-static const char * const measure_names[GROK_N_MEASURES + 1] = {
-  "spectrum", "complexity", "lmn", "regions", "local_complexity", NULL
-};
+#include "grok-table.h"
 
 static const double lc_radii[] = { 0.05, 0.1, 0.5, 1, 5 };
 
-static const char * const spectrum_columns[] = { "spectral_entropy_mean", "eff_rank_mean", "stable_rank_mean", NULL };
-static const char * const complexity_columns[] = { "complexity_bytes", "complexity_delta", "complexity_tau", "naive_bytes", "occam_bound", NULL };
-static const char * const lmn_columns[] = { "lmn", NULL };
-static const char * const regions_columns[] = { "region_count", NULL };
-static const char * const lc_columns[] = { "lc_r0.05", "lc_r0.1", "lc_r0.5", "lc_r1", "lc_r5", NULL };
+gboolean
+grok_config_any_run (const GrokConfig *config)
+{
+  return TRUE;
+}
+
+gboolean
+grok_config_is_mlp (const GrokConfig *config)
+{
+  return config->model.kind == GROK_MODEL_MLP;
+}
+
+gboolean
+grok_config_is_xor2d_mlp (const GrokConfig *config)
+{
+  return grok_config_is_mlp (config) && config->task.kind == GROK_TASK_XOR2D;
+}
+
+static GrokMeasureResult *measure_spectrum (const GrokConfig *, const GrokParams *,
+                                            const GrokMeasureOptions *, GCancellable *, GError **);
+static GrokMeasureResult *measure_complexity (const GrokConfig *, const GrokParams *,
+                                              const GrokMeasureOptions *, GCancellable *,
+                                              GError **);
+static GrokMeasureResult *measure_lmn (const GrokConfig *, const GrokParams *,
+                                       const GrokMeasureOptions *, GCancellable *, GError **);
+static GrokMeasureResult *measure_regions (const GrokConfig *, const GrokParams *,
+                                           const GrokMeasureOptions *, GCancellable *, GError **);
+static GrokMeasureResult *measure_local_complexity (const GrokConfig *, const GrokParams *,
+                                                    const GrokMeasureOptions *, GCancellable *,
+                                                    GError **);
+
+#define COLUMNS(...) ((const char * const []) { __VA_ARGS__, NULL })
+
+static const GrokMeasureKind measure_kinds[GROK_N_MEASURES] = {
+  [GROK_MEASURE_SPECTRUM] = {
+    .name = "spectrum",
+    .columns = COLUMNS ("spectral_entropy_mean", "eff_rank_mean", "stable_rank_mean"),
+    .panels = COLUMNS ("spectral_entropy_mean"),
+    .applies = grok_config_any_run,
+    .needs = "any model",
+    .per_decade_key = "measures.spectrum_per_decade",
+    .every_key = "measures.spectrum_every",
+    .evaluate = measure_spectrum,
+  },
+  [GROK_MEASURE_COMPLEXITY] = {
+    .name = "complexity",
+    .columns = COLUMNS ("complexity_bytes", "complexity_delta", "complexity_tau", "naive_bytes",
+                        "occam_bound"),
+    .panels = COLUMNS ("complexity_bytes", "occam_bound"),
+    .applies = grok_config_any_run,
+    .needs = "any model",
+    .per_decade_key = "measures.complexity_per_decade",
+    .every_key = "measures.complexity_every",
+    .evaluate = measure_complexity,
+  },
+  [GROK_MEASURE_LMN] = {
+    .name = "lmn",
+    .columns = COLUMNS ("lmn"),
+    .panels = COLUMNS ("lmn"),
+    .applies = grok_config_is_mlp,
+    .needs = "an MLP",
+    .per_decade_key = "measures.lmn_per_decade",
+    .every_key = "measures.lmn_every",
+    .evaluate = measure_lmn,
+  },
+  [GROK_MEASURE_REGIONS] = {
+    .name = "regions",
+    .columns = COLUMNS ("region_count"),
+    .panels = COLUMNS ("region_count"),
+    .applies = grok_config_is_xor2d_mlp,
+    .needs = "an MLP on xor2d",
+    .per_decade_key = "measures.regions_per_decade",
+    .every_key = "measures.regions_every",
+    .evaluate = measure_regions,
+  },
+  [GROK_MEASURE_LOCAL_COMPLEXITY] = {
+    .name = "local_complexity",
+    /* one column per radius of lc_radii */
+    .columns = COLUMNS ("lc_r0.05", "lc_r0.1", "lc_r0.5", "lc_r1", "lc_r5"),
+    .panels = COLUMNS ("lc_r0.1"),
+    .applies = grok_config_is_mlp,
+    .needs = "an MLP",
+    .per_decade_key = "measures.local_complexity_per_decade",
+    .every_key = "measures.local_complexity_every",
+    .evaluate = measure_local_complexity,
+  },
+};
+
+const GrokMeasureKind *
+grok_measure_kind (GrokMeasure measure)
+{
+  g_return_val_if_fail (measure < GROK_N_MEASURES, NULL);
+  return &measure_kinds[measure];
+}
 
 const char *
 grok_measure_name (GrokMeasure measure)
 {
   g_return_val_if_fail (measure < GROK_N_MEASURES, "unknown");
-  return measure_names[measure];
+  return measure_kinds[measure].name;
 }
 
 gboolean
 grok_measure_from_name (const char *name, GrokMeasure *measure, GError **error)
 {
-  g_autofree char *list = g_strjoinv (", ", (char **) measure_names);
+  int i = grok_table_find (measure_kinds, sizeof *measure_kinds, GROK_N_MEASURES, name,
+                           "measure", ", ", error);
 
-  for (guint i = 0; i < GROK_N_MEASURES; i++)
-    if (g_strcmp0 (name, measure_names[i]) == 0)
-      {
-        *measure = i;
-        return TRUE;
-      }
-  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown measure '%s': the measures are %s",
-               name, list);
-  return FALSE;
+  if (i >= 0)
+    *measure = i;
+  return i >= 0;
 }
 
-const char * const *
-grok_measure_columns (GrokMeasure measure)
+char *
+grok_measure_names (const char *separator)
 {
-  switch (measure)
-    {
-    case GROK_MEASURE_SPECTRUM: return spectrum_columns;
-    case GROK_MEASURE_COMPLEXITY: return complexity_columns;
-    case GROK_MEASURE_LMN: return lmn_columns;
-    case GROK_MEASURE_REGIONS: return regions_columns;
-    case GROK_MEASURE_LOCAL_COMPLEXITY: return lc_columns;
-    default: g_assert_not_reached ();
-    }
+  return grok_table_names (measure_kinds, sizeof *measure_kinds, GROK_N_MEASURES, separator);
 }
 
 gboolean
 grok_measure_applies (GrokMeasure measure, const GrokConfig *config)
 {
-  gboolean mlp = config->model.kind == GROK_MODEL_MLP;
-
-  switch (measure)
-    {
-    case GROK_MEASURE_REGIONS: return mlp && config->task.kind == GROK_TASK_XOR2D;
-    case GROK_MEASURE_LMN:
-    case GROK_MEASURE_LOCAL_COMPLEXITY: return mlp;
-    default: return TRUE;
-    }
+  g_return_val_if_fail (measure < GROK_N_MEASURES && config != NULL, FALSE);
+  return measure_kinds[measure].applies (config);
 }
 
-static void
-schedule_of (GrokMeasure measure, const GrokConfig *config, gint64 *every, gint64 *per_decade)
+/* the value of an integer config key named by a measure's row */
+static gint64
+schedule_value (const GrokConfig *config, const char *key)
 {
-  const typeof (config->measures) *m = &config->measures;
+  const GrokConfigKey *k = grok_config_key_lookup (key);
 
-  switch (measure)
-    {
-    case GROK_MEASURE_SPECTRUM: *every = m->spectrum_every; *per_decade = m->spectrum_per_decade; break;
-    case GROK_MEASURE_COMPLEXITY: *every = m->complexity_every; *per_decade = m->complexity_per_decade; break;
-    case GROK_MEASURE_LMN: *every = m->lmn_every; *per_decade = m->lmn_per_decade; break;
-    case GROK_MEASURE_REGIONS: *every = m->regions_every; *per_decade = m->regions_per_decade; break;
-    case GROK_MEASURE_LOCAL_COMPLEXITY: *every = m->local_complexity_every; *per_decade = m->local_complexity_per_decade; break;
-    default: g_assert_not_reached ();
-    }
+  g_assert (k != NULL && k->type == GROK_KEY_INT);
+  return *(const gint64 *) ((const char *) config + k->offset);
 }
 
 gboolean
 grok_measure_enabled (GrokMeasure measure, const GrokConfig *config)
 {
-  gint64 every, per_decade;
+  const GrokMeasureKind *kind = grok_measure_kind (measure);
 
-  schedule_of (measure, config, &every, &per_decade);
-  if (measure == GROK_MEASURE_REGIONS && config->task.kind != GROK_TASK_XOR2D)
-    return FALSE;
-  return (every > 0 || per_decade > 0) && grok_measure_applies (measure, config);
+  return (schedule_value (config, kind->every_key) > 0 ||
+          schedule_value (config, kind->per_decade_key) > 0) && kind->applies (config);
 }
 
 gboolean
@@ -114,7 +172,8 @@ grok_measure_due (GrokMeasure measure, const GrokConfig *config, gint64 prev_ste
    * write the same rows as one that went straight through) */
   if (step == 0)
     return TRUE;
-  schedule_of (measure, config, &every, &per_decade);
+  every = schedule_value (config, measure_kinds[measure].every_key);
+  per_decade = schedule_value (config, measure_kinds[measure].per_decade_key);
   if (every > 0 && step / every > MAX (prev_step, 0) / every)
     return TRUE;
   if (per_decade > 0)
@@ -217,7 +276,8 @@ result_finish (GrokMeasureResult *r, double main_value, const char *parameters_j
 /* ---- spectrum ---- */
 
 static GrokMeasureResult *
-measure_spectrum (const GrokParams *params, GError **error)
+measure_spectrum (const GrokConfig *config, const GrokParams *params,
+                  const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_SPECTRUM);
   GrokSpectrumSummary *s = grok_spectrum_summary_new (params, NULL);
@@ -429,7 +489,7 @@ grok_measure_lmn (const GrokConfig *config, const GrokParams *params, const Grok
 
 static GrokMeasureResult *
 measure_lmn (const GrokConfig *config, const GrokParams *params, const GrokMeasureOptions *options,
-             GError **error)
+             GCancellable *cancellable, GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_LMN);
   g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
@@ -450,7 +510,8 @@ measure_lmn (const GrokConfig *config, const GrokParams *params, const GrokMeasu
 /* ---- regions and local complexity ---- */
 
 static GrokMeasureResult *
-measure_regions (const GrokConfig *config, const GrokParams *params, GError **error)
+measure_regions (const GrokConfig *config, const GrokParams *params,
+                 const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_REGIONS);
   g_autofree GrokLayerView *layers = NULL;
@@ -485,7 +546,8 @@ measure_regions (const GrokConfig *config, const GrokParams *params, GError **er
 
 static GrokMeasureResult *
 measure_local_complexity (const GrokConfig *config, const GrokParams *params,
-                          const GrokMeasureOptions *options, GError **error)
+                          const GrokMeasureOptions *options, GCancellable *cancellable,
+                          GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_LOCAL_COMPLEXITY);
   g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
@@ -508,7 +570,7 @@ measure_local_complexity (const GrokConfig *config, const GrokParams *params,
   if (lc == NULL)
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (lc_radii); i++)
-    result_add (r, lc_columns[i], lc->lc[i]);
+    result_add (r, measure_kinds[GROK_MEASURE_LOCAL_COMPLEXITY].columns[i], lc->lc[i]);
   p = g_strdup_printf ("{\"samples\": %d, \"vertices\": %d, \"radii\": [0.05, 0.1, 0.5, 1, 5]}",
                        n, 2 * options->lc_directions);
   result_finish (r, lc->lc[1], p);
@@ -530,9 +592,8 @@ grok_measure_evaluate (GrokMeasure measure, const GrokConfig *config, const Grok
   if (!grok_measure_applies (measure, config))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
-                   "the measure %s does not apply to this run (%s)", grok_measure_name (measure),
-                   measure == GROK_MEASURE_REGIONS ? "it needs an MLP on xor2d"
-                                                   : "it needs an MLP");
+                   "the measure %s does not apply to this run (it needs %s)",
+                   grok_measure_name (measure), grok_measure_kind (measure)->needs);
       return NULL;
     }
   if (grok_params_non_finite (params) != NULL)
@@ -543,13 +604,5 @@ grok_measure_evaluate (GrokMeasure measure, const GrokConfig *config, const Grok
                    grok_params_non_finite (params));
       return NULL;
     }
-  switch (measure)
-    {
-    case GROK_MEASURE_SPECTRUM: return measure_spectrum (params, error);
-    case GROK_MEASURE_COMPLEXITY: return measure_complexity (config, params, options, cancellable, error);
-    case GROK_MEASURE_LMN: return measure_lmn (config, params, options, error);
-    case GROK_MEASURE_REGIONS: return measure_regions (config, params, error);
-    case GROK_MEASURE_LOCAL_COMPLEXITY: return measure_local_complexity (config, params, options, error);
-    default: g_assert_not_reached ();
-    }
+  return measure_kinds[measure].evaluate (config, params, options, cancellable, error);
 }

@@ -24,19 +24,10 @@ typedef enum
   GROK_N_MEASURES
 } GrokMeasure;
 
-const char *grok_measure_name      (GrokMeasure measure);
-gboolean    grok_measure_from_name (const char *name, GrokMeasure *measure, GError **error);
-/* FALSE when the measure has no meaning for the run (regions need an MLP on xor2d, LMN and
- * local complexity an MLP) */
-gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *config);
-
-/* TRUE when the config schedules measure at some step in (prev_step, step]: log-spaced
- * (measures.NAME_per_decade points per decade) or every measures.NAME_every steps, and the
- * measure applies to the run. Step 0 counts as scheduled for an enabled measure. */
-gboolean    grok_measure_due       (GrokMeasure measure, const GrokConfig *config,
-                                    gint64 prev_step, gint64 step);
-/* the measure is on in config and applies to its run */
-gboolean    grok_measure_enabled   (GrokMeasure measure, const GrokConfig *config);
+/* run predicates the measures and views tables share */
+gboolean    grok_config_any_run       (const GrokConfig *config);
+gboolean    grok_config_is_mlp        (const GrokConfig *config);
+gboolean    grok_config_is_xor2d_mlp  (const GrokConfig *config);
 
 typedef struct
 {
@@ -60,6 +51,41 @@ typedef struct
   char       *json;      /* {"measure": ..., "value": ..., "parameters": {...}, ...} */
 } GrokMeasureResult;
 
+/* One row per measure: everything about it. The trainer's columns, the run's schedule, the CLI's
+ * names and the curves' panels all read it, so adding a measure is one row here plus its
+ * evaluate function. */
+typedef struct
+{
+  const char         *name;            /* --measure NAME and the JSON "measure" */
+  const char * const *columns;         /* the metrics.csv columns it fills, NULL-terminated */
+  const char * const *panels;          /* those of its columns the curves draw in a panel of
+                                        * their own, NULL-terminated */
+  gboolean          (*applies) (const GrokConfig *config);
+  const char         *needs;           /* what a run needs for it to apply, for messages */
+  const char         *per_decade_key;  /* its schedule: config keys of log-spaced points ... */
+  const char         *every_key;       /* ... and of a fixed period in steps */
+  GrokMeasureResult *(*evaluate) (const GrokConfig *config, const GrokParams *params,
+                                  const GrokMeasureOptions *options, GCancellable *cancellable,
+                                  GError **error);
+} GrokMeasureKind;
+
+const GrokMeasureKind *grok_measure_kind (GrokMeasure measure);
+
+const char *grok_measure_name      (GrokMeasure measure);
+gboolean    grok_measure_from_name (const char *name, GrokMeasure *measure, GError **error);
+/* every measure's name, joined by separator */
+char       *grok_measure_names     (const char *separator);
+/* FALSE when the measure has no meaning for the run (its row's applies) */
+gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *config);
+
+/* TRUE when the config schedules measure at some step in (prev_step, step]: log-spaced
+ * (measures.NAME_per_decade points per decade) or every measures.NAME_every steps, and the
+ * measure applies to the run. Step 0 counts as scheduled for an enabled measure. */
+gboolean    grok_measure_due       (GrokMeasure measure, const GrokConfig *config,
+                                    gint64 prev_step, gint64 step);
+/* the measure is on in config and applies to its run */
+gboolean    grok_measure_enabled   (GrokMeasure measure, const GrokConfig *config);
+
 void               grok_measure_result_free (GrokMeasureResult *result);
 /* the value of a column, NAN when absent */
 double             grok_measure_result_get  (const GrokMeasureResult *result, const char *column);
@@ -67,8 +93,6 @@ GrokMeasureResult *grok_measure_evaluate    (GrokMeasure measure, const GrokConf
                                              const GrokParams *params,
                                              const GrokMeasureOptions *options,
                                              GCancellable *cancellable, GError **error);
-/* every column name a measure may fill, NULL-terminated (static) */
-const char * const *grok_measure_columns    (GrokMeasure measure);
 
 /* the first layer's inputs of an MLP for n examples (the concatenated embeddings of their
  * tokens, or the continuous inputs): out has n * input width floats; returns the width, or -1

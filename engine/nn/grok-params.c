@@ -7,21 +7,34 @@
 GrokParams *
 grok_params_new (void)
 {
-  return g_new0 (GrokParams, 1);
+  return g_atomic_rc_box_new0 (GrokParams);
 }
 
-void
-grok_params_free (GrokParams *params)
+static void
+params_clear (gpointer data)
 {
-  if (params == NULL)
-    return;
+  GrokParams *params = data;
+
   for (int i = 0; i < params->n_tensors; i++)
     g_free (params->tensors[i].name);
   g_free (params->tensors);
   g_free (params->canonical);
   g_aligned_free (params->data);
   g_aligned_free (params->grad);
-  g_free (params);
+}
+
+void
+grok_params_free (GrokParams *params)
+{
+  if (params != NULL)
+    g_atomic_rc_box_release_full (params, params_clear);
+}
+
+GrokParams *
+grok_params_ref (const GrokParams *params)
+{
+  g_return_val_if_fail (params != NULL, NULL);
+  return g_atomic_rc_box_acquire ((GrokParams *) params);
 }
 
 int
@@ -58,20 +71,24 @@ compare_names (gconstpointer a, gconstpointer b, gpointer user_data)
   return strcmp (params->tensors[*(const int *) a].name, params->tensors[*(const int *) b].name);
 }
 
-void
-grok_params_allocate (GrokParams *params)
+/* the values and the canonical order; the gradient buffer is the caller's choice */
+static void
+allocate_values (GrokParams *params)
 {
-  gsize bytes;
-
-  g_return_if_fail (params->data == NULL);
-  bytes = MAX (params->numel, 1) * sizeof (float);
-  params->data = g_aligned_alloc0 (1, bytes, 64);
-  params->grad = g_aligned_alloc0 (1, bytes, 64);
+  params->data = g_aligned_alloc0 (1, MAX (params->numel, 1) * sizeof (float), 64);
   params->canonical = g_new (int, MAX (params->n_tensors, 1));
   for (int i = 0; i < params->n_tensors; i++)
     params->canonical[i] = i;
   /* strcmp compares bytes as unsigned char: the bytewise order the spec asks for */
   g_qsort_with_data (params->canonical, params->n_tensors, sizeof (int), compare_names, params);
+}
+
+void
+grok_params_allocate (GrokParams *params)
+{
+  g_return_if_fail (params->data == NULL);
+  allocate_values (params);
+  params->grad = g_aligned_alloc0 (1, MAX (params->numel, 1) * sizeof (float), 64);
 }
 
 int
@@ -80,6 +97,40 @@ grok_params_find (const GrokParams *params, const char *name)
   for (int i = 0; i < params->n_tensors; i++)
     if (strcmp (params->tensors[i].name, name) == 0)
       return i;
+  return -1;
+}
+
+static char *
+shape_text (const GrokTensor *t)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int d = 0; d < t->ndim; d++)
+    g_string_append_printf (s, "%s%d", d ? "x" : "", t->shape[d]);
+  return g_string_free (s, FALSE);
+}
+
+int
+grok_params_find_like (const GrokParams *have, const char *prefix, const GrokTensor *want,
+                       char **problem)
+{
+  g_autofree char *name = g_strconcat (prefix, want->name, NULL);
+  int i = grok_params_find (have, name);
+  g_autofree char *found = NULL, *wanted = NULL;
+
+  g_return_val_if_fail (problem != NULL, -1);
+  if (i < 0)
+    {
+      *problem = g_strdup_printf ("the tensor '%s' is missing", name);
+      return -1;
+    }
+  if (have->tensors[i].ndim == want->ndim &&
+      memcmp (have->tensors[i].shape, want->shape, want->ndim * sizeof (int)) == 0)
+    return i;
+  found = shape_text (&have->tensors[i]);
+  wanted = shape_text (want);
+  *problem = g_strdup_printf ("the tensor '%s' is %s, but the config's model needs %s", name,
+                              found, wanted);
   return -1;
 }
 
@@ -134,15 +185,31 @@ grok_params_all_finite (const GrokParams *params)
   return grok_params_non_finite (params) == NULL;
 }
 
-GrokParams *
-grok_params_copy (const GrokParams *params)
+/* a new table with params' tensors and values, with a zeroed gradient buffer or none */
+static GrokParams *
+copy_params (const GrokParams *params, gboolean with_grad)
 {
   GrokParams *copy = grok_params_new ();
 
   for (int i = 0; i < params->n_tensors; i++)
     grok_params_add (copy, params->tensors[i].name, params->tensors[i].ndim,
                      params->tensors[i].shape);
-  grok_params_allocate (copy);
+  if (with_grad)
+    grok_params_allocate (copy);
+  else
+    allocate_values (copy);
   memcpy (copy->data, params->data, params->numel * sizeof (float));
   return copy;
+}
+
+GrokParams *
+grok_params_copy (const GrokParams *params)
+{
+  return copy_params (params, TRUE);
+}
+
+GrokParams *
+grok_params_copy_values (const GrokParams *params)
+{
+  return copy_params (params, FALSE);
 }

@@ -1,6 +1,9 @@
 /* The parameters of a model: named tensors laid out in one contiguous float buffer, with a
  * gradient buffer of the same layout. Optimisers, checkpoints and measures all work on this
- * table, so they never need to know which model they are looking at. */
+ * table, so they never need to know which model they are looking at.
+ *
+ * A table handed to another thread or widget (a snapshot's) is immutable from then on and
+ * reference-counted: grok_params_ref takes a reference, grok_params_free releases one. */
 #pragma once
 
 #include <glib.h>
@@ -30,12 +33,18 @@ typedef struct
 
 GrokParams       *grok_params_new           (void);
 void              grok_params_free          (GrokParams *params);
+GrokParams       *grok_params_ref           (const GrokParams *params);
 /* declare a tensor; returns its index. Only before grok_params_allocate. */
 int               grok_params_add           (GrokParams *params, const char *name,
                                              int ndim, const int *shape);
 /* allocate data and grad (zeroed) once every tensor is declared */
 void              grok_params_allocate      (GrokParams *params);
 int               grok_params_find          (const GrokParams *params, const char *name);
+/* the index in have of the tensor called prefix + want's name with want's shape, or -1 with a
+ * message for a person saying which tensor is missing or has another shape (its shape and the
+ * one wanted): the one check of stored tensors against the model a config builds */
+int               grok_params_find_like     (const GrokParams *have, const char *prefix,
+                                             const GrokTensor *want, char **problem);
 static inline float *
 grok_params_tensor_data (GrokParams *params, int index)
 {
@@ -56,6 +65,8 @@ gboolean          grok_params_all_finite    (const GrokParams *params);
 const char       *grok_params_non_finite    (const GrokParams *params);
 /* a new table with the same tensors and a copy of the values (gradients zeroed) */
 GrokParams       *grok_params_copy          (const GrokParams *params);
+/* the same without a gradient buffer (grad NULL): what a snapshot keeps of a model */
+GrokParams       *grok_params_copy_values   (const GrokParams *params);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokParams, grok_params_free)
 

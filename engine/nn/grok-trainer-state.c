@@ -112,17 +112,10 @@ static gboolean
 take_tensor (GrokParams *file, const char *path, const char *prefix, const GrokTensor *want,
              float *dest, GError **error)
 {
-  g_autofree char *name = g_strconcat (prefix, want->name, NULL);
   g_autofree char *msg = NULL;
-  int i = grok_params_find (file, name);
+  int i = grok_params_find_like (file, prefix, want, &msg);
 
   if (i < 0)
-    msg = g_strdup_printf ("the tensor '%s' is missing", name);
-  else if (file->tensors[i].ndim != want->ndim ||
-           memcmp (file->tensors[i].shape, want->shape, want->ndim * sizeof (int)) != 0)
-    msg = g_strdup_printf ("the tensor '%s' does not have the shape the config's model needs",
-                           name);
-  if (msg != NULL)
     return corrupt (error, path, msg);
   memcpy (dest, grok_params_tensor_data (file, i), want->numel * sizeof (float));
   return TRUE;

@@ -310,7 +310,7 @@ grok_trainer_new_metrics (const GrokConfig *config)
     g_ptr_array_add (columns, (gpointer) base[i]);
   for (guint m = 0; config != NULL && m < GROK_N_MEASURES; m++)
     if (grok_measure_enabled (m, config))
-      for (const char * const *c = grok_measure_columns (m); *c != NULL; c++)
+      for (const char * const *c = grok_measure_kind (m)->columns; *c != NULL; c++)
         g_ptr_array_add (columns, (gpointer) *c);
   g_ptr_array_add (columns, NULL);
   return grok_metrics_new ((const char * const *) columns->pdata);

@@ -1,8 +1,8 @@
 /* The checkpoint schedule and the names of checkpoint files. */
 #include "grok-checkpoints.h"
-#include "grok-safetensors.h"
 
 #include "grok-error.h"
+#include "grok-run-dir.h"
 
 #include <errno.h>
 #include <math.h>
@@ -55,10 +55,8 @@ grok_checkpoint_is_scheduled (gint64 step, gint64 every, int per_decade)
   return per_decade > 0 && is_log_step (step, per_decade);
 }
 
-/* the step of a checkpoint file name, or -1 for any other name (temp files, other files, names
- * that are not exactly what grok_checkpoint_filename would write) */
-static gint64
-parse_checkpoint_name (const char *name)
+gint64
+grok_checkpoint_step_of (const char *name)
 {
   gsize len = strlen (name), n_digits;
   g_autofree char *digits = NULL;
@@ -105,7 +103,7 @@ grok_checkpoints_list (const char *run_dir, GError **error)
                    "Check the path of the run.", run_dir);
       return NULL;
     }
-  dir_path = g_build_filename (run_dir, "checkpoints", NULL);
+  dir_path = grok_run_file_path (run_dir, GROK_RUN_FILE_CHECKPOINTS, 0);
   dir = g_dir_open (dir_path, 0, &dir_error);
   if (dir == NULL && g_error_matches (dir_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     return g_steal_pointer (&steps);
@@ -117,34 +115,11 @@ grok_checkpoints_list (const char *run_dir, GError **error)
     }
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      gint64 step = parse_checkpoint_name (name);
+      gint64 step = grok_checkpoint_step_of (name);
       if (step >= 0)
         g_array_append_val (steps, step);
     }
   g_dir_close (dir);
   g_array_sort (steps, compare_steps);
   return g_steal_pointer (&steps);
-}
-
-GrokParams *
-grok_checkpoint_read_model (const char *path, GError **error)
-{
-  g_autoptr (GrokParams) file = grok_safetensors_read (path, NULL, error);
-  GrokParams *model;
-
-  if (file == NULL)
-    return NULL;
-  model = grok_params_new ();
-  for (int i = 0; i < file->n_tensors; i++)
-    if (!g_str_has_prefix (file->tensors[i].name, "optim.") &&
-        !g_str_has_prefix (file->tensors[i].name, "train."))
-      grok_params_add (model, file->tensors[i].name, file->tensors[i].ndim, file->tensors[i].shape);
-  grok_params_allocate (model);
-  for (int i = 0; i < model->n_tensors; i++)
-    {
-      int j = grok_params_find (file, model->tensors[i].name);
-      memcpy (grok_params_tensor_data (model, i), grok_params_tensor_data (file, j),
-              model->tensors[i].numel * sizeof (float));
-    }
-  return model;
 }

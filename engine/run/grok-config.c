@@ -206,7 +206,7 @@ field_cptr (const GrokConfig *config, const GrokConfigKey *key)
 GrokConfig *
 grok_config_new_default (void)
 {
-  GrokConfig *config = g_new0 (GrokConfig, 1);
+  GrokConfig *config = g_atomic_rc_box_new0 (GrokConfig);
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
@@ -227,7 +227,7 @@ grok_config_new_default (void)
 GrokConfig *
 grok_config_copy (const GrokConfig *config)
 {
-  GrokConfig *copy = g_memdup2 (config, sizeof *config);
+  GrokConfig *copy = (g_atomic_rc_box_dup) (sizeof *config, config);
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     if (keys[i].type == GROK_KEY_STRING)
@@ -238,15 +238,26 @@ grok_config_copy (const GrokConfig *config)
   return copy;
 }
 
+static void
+config_clear (gpointer data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (keys[i].type == GROK_KEY_STRING)
+      g_free (*(char **) field_ptr (data, &keys[i]));
+}
+
 void
 grok_config_free (GrokConfig *config)
 {
-  if (config == NULL)
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (keys[i].type == GROK_KEY_STRING)
-      g_free (*(char **) field_ptr (config, &keys[i]));
-  g_free (config);
+  if (config != NULL)
+    g_atomic_rc_box_release_full (config, config_clear);
+}
+
+GrokConfig *
+grok_config_ref (const GrokConfig *config)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  return g_atomic_rc_box_acquire ((GrokConfig *) config);
 }
 
 /* "0 < value <= 10", "one of relu, gelu" */

@@ -128,7 +128,10 @@ const GrokConfigKey *grok_config_key_lookup  (const char *key);
 
 GrokConfig *grok_config_new_default (void);
 GrokConfig *grok_config_copy        (const GrokConfig *config);
+/* a config handed to another thread or widget (a snapshot's) is immutable from then on and
+ * reference-counted: grok_config_ref takes a reference, grok_config_free releases one */
 void        grok_config_free        (GrokConfig *config);
+GrokConfig *grok_config_ref         (const GrokConfig *config);
 
 /* apply a (possibly partial) JSON document over config. where names the source for messages
  * ("quick.json", "preset quick"). Unknown keys, wrong types and out-of-range values fail with

@@ -10,6 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* a temporary file is ".NAME" TEMP_INFIX and mkstemp's six random characters */
+#define TEMP_INFIX ".tmp-"
+#define TEMP_RANDOM 6
+
 struct _GrokAppender
 {
   int   fd;
@@ -133,7 +137,7 @@ grok_file_write_atomic (const char *path, const void *data, gsize length, GError
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
-  tmp_name = g_strdup_printf (".%s.tmp-XXXXXX", base);
+  tmp_name = g_strdup_printf (".%s" TEMP_INFIX "XXXXXX", base);
   tmp = g_build_filename (dir, tmp_name, NULL);
 
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
@@ -163,36 +167,21 @@ grok_file_write_atomic (const char *path, const void *data, gsize length, GError
   return TRUE;
 }
 
-gboolean
-grok_remove_tree (const char *path, GError **error)
+char *
+grok_file_atomic_temp_target (const char *name)
 {
-  g_autoptr (GDir) d = NULL;
-  const char *name;
+  gsize len, suffix = strlen (TEMP_INFIX) + TEMP_RANDOM;
 
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        {
-          set_io_error (error, path, "remove", errno);
-          return FALSE;
-        }
-      return TRUE;
-    }
-  d = g_dir_open (path, 0, NULL);
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (!grok_remove_tree (child, error))
-        return FALSE;
-    }
-  if (g_rmdir (path) != 0)
-    {
-      set_io_error (error, path, "remove", errno);
-      return FALSE;
-    }
-  return TRUE;
+  g_return_val_if_fail (name != NULL, NULL);
+  len = strlen (name);
+  if (name[0] != '.' || len <= suffix + 1 ||
+      strncmp (name + len - suffix, TEMP_INFIX, strlen (TEMP_INFIX)) != 0)
+    return NULL;
+  /* mkstemp's random part: letters and digits */
+  for (gsize i = len - TEMP_RANDOM; i < len; i++)
+    if (!g_ascii_isalnum (name[i]))
+      return NULL;
+  return g_strndup (name + 1, len - suffix - 1);
 }
 
 gboolean

@@ -14,10 +14,10 @@ gboolean      grok_file_write_atomic    (const char   *path,
                                          gsize         length,
                                          GError      **error);
 
-/* Remove PATH: a file, or a folder and everything in it (symbolic links themselves, not what
- * they point to). A PATH that does not exist is fine. */
-gboolean      grok_remove_tree          (const char   *path,
-                                         GError      **error);
+/* the NAME of which NAME is grok_file_write_atomic's temporary file (".NAME.tmp-XXXXXX",
+ * exactly: six letters or digits), or NULL for any other name. A temporary file outlives its
+ * write only when the process was killed during it. */
+char         *grok_file_atomic_temp_target (const char *name);
 
 /* Create PATH and any missing parents (mode 0755); an existing folder is fine. */
 gboolean      grok_mkdir_p              (const char   *path,

@@ -14,7 +14,7 @@ grok_metrics_new (const char * const *columns)
 
   g_return_val_if_fail (columns != NULL, NULL);
 
-  metrics = g_new0 (GrokMetrics, 1);
+  metrics = g_atomic_rc_box_new0 (GrokMetrics);
   metrics->columns = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; columns[i] != NULL; i++)
     g_ptr_array_add (metrics->columns, g_strdup (columns[i]));
@@ -23,14 +23,27 @@ grok_metrics_new (const char * const *columns)
   return metrics;
 }
 
+static void
+metrics_clear (gpointer data)
+{
+  GrokMetrics *metrics = data;
+
+  g_ptr_array_unref (metrics->columns);
+  g_array_unref (metrics->values);
+}
+
 void
 grok_metrics_free (GrokMetrics *metrics)
 {
-  if (metrics == NULL)
-    return;
-  g_ptr_array_unref (metrics->columns);
-  g_array_unref (metrics->values);
-  g_free (metrics);
+  if (metrics != NULL)
+    g_atomic_rc_box_release_full (metrics, metrics_clear);
+}
+
+GrokMetrics *
+grok_metrics_ref (const GrokMetrics *metrics)
+{
+  g_return_val_if_fail (metrics != NULL, NULL);
+  return g_atomic_rc_box_acquire ((GrokMetrics *) metrics);
 }
 
 GrokMetrics *
@@ -40,7 +53,7 @@ grok_metrics_copy (const GrokMetrics *metrics)
 
   g_return_val_if_fail (metrics != NULL, NULL);
 
-  copy = g_new0 (GrokMetrics, 1);
+  copy = g_atomic_rc_box_new0 (GrokMetrics);
   copy->columns = g_ptr_array_new_full (metrics->columns->len, g_free);
   for (guint i = 0; i < metrics->columns->len; i++)
     g_ptr_array_add (copy->columns, g_strdup (g_ptr_array_index (metrics->columns, i)));

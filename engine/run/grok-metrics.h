@@ -1,5 +1,9 @@
 /* A table of measurements: named columns, one row per evaluation step, stored as doubles.
- * It is what metrics.csv holds and what the curve views draw. A missing value is NAN. */
+ * It is what metrics.csv holds and what the curve views draw. A missing value is NAN.
+ *
+ * A table handed to another thread or widget is immutable from then on and reference-counted:
+ * grok_metrics_ref takes a reference, grok_metrics_free releases one (the last frees it), so a
+ * reader holding a table learns that nothing changed from its pointer alone. */
 #pragma once
 
 #include <glib.h>
@@ -15,6 +19,7 @@ typedef struct
 
 GrokMetrics *grok_metrics_new          (const char * const *columns);
 void         grok_metrics_free         (GrokMetrics *metrics);
+GrokMetrics *grok_metrics_ref          (const GrokMetrics *metrics);
 GrokMetrics *grok_metrics_copy         (const GrokMetrics *metrics);
 guint        grok_metrics_n_columns    (const GrokMetrics *metrics);
 /* -1 when absent */

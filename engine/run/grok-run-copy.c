@@ -8,6 +8,7 @@
 
 #include "grok-error.h"
 #include "grok-fileio.h"
+#include "grok-run-dir.h"
 
 static gboolean
 copy_tree (const char *src, const char *dest, GCancellable *cancellable, GError **error)
@@ -63,7 +64,7 @@ grok_run_dir_copy (const char *src, const char *dest, GCancellable *cancellable,
   g_return_val_if_fail (src != NULL && dest != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  config = g_build_filename (src, "config.json", NULL);
+  config = grok_run_file_path (src, GROK_RUN_FILE_CONFIG, 0);
   if (!g_file_test (config, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
@@ -91,13 +92,13 @@ grok_run_dir_copy (const char *src, const char *dest, GCancellable *cancellable,
   if (!copy_tree (src, tmp, cancellable, error))
     {
       /* cleanup: a folder that cannot be removed changes nothing about the error */
-      grok_remove_tree (tmp, NULL);
+      grok_run_dir_remove_files (tmp, TRUE, NULL);
       return FALSE;
     }
   if (g_rename (tmp, dest) != 0)
     {
       int errsv = errno;
-      grok_remove_tree (tmp, NULL);
+      grok_run_dir_remove_files (tmp, TRUE, NULL);
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot save the run as '%s': %s", dest,
                    g_strerror (errsv));
       return FALSE;

@@ -1,26 +1,33 @@
 /* Writing, reopening and continuing a run folder. */
-#include "grok-run-dir.h"
+#include "grok-run-dir-private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-fileio.h"
+#include "grok-model.h"
 #include "grok-safetensors.h"
-#include "grok-views.h"
+#include "grok-task.h"
 
 struct _GrokRunDir
 {
   char         *path;
   char         *metrics_path;
   GrokConfig   *config;
-  GrokMetrics  *metrics;       /* the rows read at open (create: none) */
+  GrokMetrics  *metrics;       /* the rows read (create: none); NULL until first asked for */
   GPtrArray    *lines;         /* the raw text of those rows, for an exact rewrite */
   char         *header;        /* metrics.csv's first line, with its newline */
-  GArray       *checkpoints;   /* gint64 steps, ascending */
+  GArray       *on_disk;       /* gint64 steps of the checkpoint files, ascending */
+  GArray       *checkpoints;   /* the valid ones among them, once all_checked */
+  gboolean      all_checked;
+  GHashTable   *refused;       /* gint64 * step -> char * why, for the files found invalid */
+  GrokParams   *layout;        /* the model config.json builds, once needed */
+  int           lock_fd;       /* the writer's lock, or -1 */
   GPtrArray    *problems;      /* char *, NULL-terminated */
   char         *metrics_damage; /* why metrics.csv cannot be rewritten without loss, or NULL */
   GrokAppender *appender;      /* NULL until created or prepared for continuing */
@@ -41,9 +48,12 @@ run_dir_new (const char *path)
   GrokRunDir *dir = g_new0 (GrokRunDir, 1);
 
   dir->path = g_strdup (path);
-  dir->metrics_path = g_build_filename (path, "metrics.csv", NULL);
+  dir->metrics_path = grok_run_file_path (path, GROK_RUN_FILE_METRICS, 0);
   dir->lines = g_ptr_array_new_with_free_func (g_free);
+  dir->on_disk = g_array_new (FALSE, FALSE, sizeof (gint64));
   dir->checkpoints = g_array_new (FALSE, FALSE, sizeof (gint64));
+  dir->refused = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  dir->lock_fd = -1;
   dir->problems = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (dir->problems, NULL);
   return dir;
@@ -55,51 +65,48 @@ add_problem (GrokRunDir *dir, char *message)
   g_ptr_array_insert (dir->problems, dir->problems->len - 1, message);
 }
 
-/* an empty folder, or one we may clear */
+/* an error unless path holds nothing but a lock file */
 static gboolean
-prepare_folder (const char *path, gboolean overwrite, GError **error)
+check_empty (const char *path, GError **error)
 {
-  g_autoptr (GDir) d = NULL;
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  g_autofree char *lock = grok_run_file_path (path, GROK_RUN_FILE_LOCK, 0);
   const char *name;
-  g_autoptr (GError) local = NULL;
 
-  if (!grok_mkdir_p (path, error))
-    return FALSE;
-  /* config.json goes first: a crash while clearing must not leave a folder that looks like a
-   * run with some of its files missing */
-  if (overwrite)
-    {
-      g_autofree char *config_path = g_build_filename (path, "config.json", NULL);
-      if (!grok_remove_tree (config_path, error))
-        return FALSE;
-    }
-  d = g_dir_open (path, 0, &local);
-  if (d == NULL)
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot open the run folder %s: %s", path,
-                   local->message);
-      return FALSE;
-    }
-  while ((name = g_dir_read_name (d)) != NULL)
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
-      if (!overwrite)
-        {
-          g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
-                       "the run folder %s is not empty (it holds %s): choose another folder, "
-                       "or pass --force to replace the run in it", path, name);
-          return FALSE;
-        }
-      if (!grok_remove_tree (child, error))
-        return FALSE;
+      if (g_str_equal (child, lock))
+        continue;
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
+                   "the run folder %s is not empty (it holds %s): choose another folder, "
+                   "or pass --force to replace the run in it", path, name);
+      return FALSE;
     }
   return TRUE;
+}
+
+/* an empty folder, or a run folder we may replace, locked for this writer */
+static gboolean
+prepare_folder (GrokRunDir *dir, gboolean overwrite, GError **error)
+{
+  g_autofree char *checkpoints = grok_run_file_path (dir->path, GROK_RUN_FILE_CHECKPOINTS, 0);
+
+  if (!grok_mkdir_p (dir->path, error) ||
+      !(overwrite ? grok_run_dir_check_replaceable (dir->path, error)
+                  : check_empty (dir->path, error)))
+    return FALSE;
+  dir->lock_fd = grok_run_dir_take_lock (dir->path, error);
+  if (dir->lock_fd < 0)
+    return FALSE;
+  return (!overwrite || grok_run_dir_remove_files (dir->path, FALSE, error)) &&
+         grok_mkdir_p (checkpoints, error);
 }
 
 static gboolean
 write_config (GrokRunDir *dir, const GrokConfig *config, GError **error)
 {
-  g_autofree char *config_path = g_build_filename (dir->path, "config.json", NULL);
+  g_autofree char *config_path = grok_run_file_path (dir->path, GROK_RUN_FILE_CONFIG, 0);
   g_autofree char *text = grok_config_to_string (config);
 
   return grok_file_write_atomic (config_path, text, strlen (text), error);
@@ -110,14 +117,13 @@ grok_run_dir_create (const char *path, const GrokConfig *config, const GrokMetri
                      gboolean overwrite, GError **error)
 {
   g_autoptr (GrokRunDir) dir = NULL;
-  g_autofree char *ckpt_path = g_build_filename (path, "checkpoints", NULL);
-  g_autofree char *header = NULL;
 
   g_return_val_if_fail (path != NULL && config != NULL && metrics != NULL, NULL);
 
-  if (!prepare_folder (path, overwrite, error) || !grok_mkdir_p (ckpt_path, error))
-    return NULL;
   dir = run_dir_new (path);
+  if (!prepare_folder (dir, overwrite, error))
+    return NULL;
+  dir->all_checked = TRUE;
   dir->config = grok_config_copy (config);
   dir->metrics = grok_metrics_copy (metrics);
   dir->header = grok_metrics_format_header (metrics);
@@ -163,10 +169,15 @@ grok_run_dir_get_config (GrokRunDir *dir)
   return dir->config;
 }
 
+static void read_metrics (GrokRunDir *dir);
+static void check_all (GrokRunDir *dir);
+
 const GrokMetrics *
 grok_run_dir_get_metrics (GrokRunDir *dir)
 {
   g_return_val_if_fail (dir != NULL, NULL);
+  if (dir->metrics == NULL)
+    read_metrics (dir);
   return dir->metrics;
 }
 
@@ -174,7 +185,15 @@ GArray *
 grok_run_dir_get_checkpoints (GrokRunDir *dir)
 {
   g_return_val_if_fail (dir != NULL, NULL);
+  check_all (dir);
   return dir->checkpoints;
+}
+
+GArray *
+grok_run_dir_list_checkpoints (GrokRunDir *dir)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  return dir->on_disk;
 }
 
 const char * const *
@@ -187,10 +206,8 @@ grok_run_dir_get_problems (GrokRunDir *dir)
 char *
 grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step)
 {
-  g_autofree char *name = grok_checkpoint_filename (step);
-
   g_return_val_if_fail (dir != NULL, NULL);
-  return g_build_filename (dir->path, "checkpoints", name, NULL);
+  return grok_run_file_path (dir->path, GROK_RUN_FILE_CHECKPOINT, step);
 }
 
 void
@@ -200,10 +217,16 @@ grok_run_dir_close (GrokRunDir *dir)
     return;
   grok_views_writer_free (dir->views);
   grok_appender_free (dir->appender);
+  /* the lock goes last: the writer is done with every file */
+  if (dir->lock_fd >= 0)
+    close (dir->lock_fd);
   grok_config_free (dir->config);
   grok_metrics_free (dir->metrics);
+  grok_params_free (dir->layout);
   g_ptr_array_unref (dir->lines);
+  g_array_unref (dir->on_disk);
   g_array_unref (dir->checkpoints);
+  g_hash_table_unref (dir->refused);
   g_ptr_array_unref (dir->problems);
   g_free (dir->header);
   g_free (dir->metrics_damage);
@@ -248,59 +271,160 @@ read_metrics (GrokRunDir *dir)
   dir->lines = g_steal_pointer (&read->lines);
 }
 
-/* a checkpoint is listed when it reads back whole and says it is the step its name says */
-static gboolean
-check_checkpoint (const char *path, gint64 step, GError **error)
+/* the model config.json builds, with one example's buffers: what a checkpoint must hold */
+static const GrokParams *
+model_layout (GrokRunDir *dir)
+{
+  if (dir->layout == NULL)
+    {
+      g_autoptr (GrokDataset) dataset = grok_dataset_new (dir->config);
+      g_autoptr (GrokModel) model = grok_model_new (dir->config, dataset, 1);
+      dir->layout = grok_params_copy (model->params);
+    }
+  return dir->layout;
+}
+
+/* the rule of a valid checkpoint (see grok_run_dir_read_model) */
+static GrokParams *
+read_valid (GrokRunDir *dir, const char *path, gint64 step, GError **error)
 {
   g_autoptr (GHashTable) meta = NULL;
-  g_autoptr (GrokParams) params = grok_safetensors_read (path, &meta, error);
+  g_autoptr (GrokParams) file = grok_safetensors_read (path, &meta, error);
+  g_autoptr (GrokParams) model = NULL;
   const char *text;
   gint64 saved;
 
-  if (params == NULL)
-    return FALSE;
+  if (file == NULL)
+    return NULL;
   text = g_hash_table_lookup (meta, "step");
   if (text == NULL || !g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, &saved, NULL) ||
       saved != step)
     {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
-                   "%s: its metadata 'step' does not match its name", path);
-      return FALSE;
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s: its metadata 'step' is %s%s%s, "
+                   "not the step %" G_GINT64_FORMAT " of its name", path, text ? "'" : "",
+                   text ? text : "missing", text ? "'" : "", step);
+      return NULL;
     }
-  return TRUE;
+  model = grok_params_copy (model_layout (dir));
+  for (int i = 0; i < model->n_tensors; i++)
+    {
+      g_autofree char *problem = NULL;
+      int j = grok_params_find_like (file, "", &model->tensors[i], &problem);
+      if (j < 0)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s does not fit the run's "
+                       "config.json: %s", path, problem);
+          return NULL;
+        }
+      memcpy (grok_params_tensor_data (model, i), grok_params_tensor_data (file, j),
+              model->tensors[i].numel * sizeof (float));
+    }
+  return g_steal_pointer (&model);
 }
 
-static void
-read_checkpoints (GrokRunDir *dir)
+GrokParams *
+grok_run_dir_read_model (GrokRunDir *dir, gint64 step, GError **error)
 {
+  g_autofree char *path = NULL;
   g_autoptr (GError) local = NULL;
-  g_autoptr (GArray) steps = grok_checkpoints_list (dir->path, &local);
+  GrokParams *model;
 
-  if (steps == NULL)
+  g_return_val_if_fail (dir != NULL, NULL);
+  path = grok_run_dir_checkpoint_path (dir, step);
+  model = read_valid (dir, path, step, &local);
+  if (model != NULL)
+    return model;
+  /* a file thinned away by the writer since it was listed is not damage */
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && !g_hash_table_contains (dir->refused, &step))
     {
-      add_problem (dir, g_strdup (local->message));
-      return;
+      g_hash_table_insert (dir->refused, g_memdup2 (&step, sizeof step),
+                           g_strdup (local->message));
+      add_problem (dir, g_strdup_printf ("checkpoint skipped: %s", local->message));
     }
-  for (guint i = 0; i < steps->len; i++)
-    {
-      gint64 step = g_array_index (steps, gint64, i);
-      g_autofree char *path = grok_run_dir_checkpoint_path (dir, step);
-      g_autoptr (GError) bad = NULL;
+  g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
 
-      if (check_checkpoint (path, step, &bad))
+gint64
+grok_checkpoint_steps_at (const GArray *steps, gint64 step)
+{
+  gint64 best = -1;
+
+  g_return_val_if_fail (steps != NULL, -1);
+  for (guint i = 0; i < steps->len; i++)
+    if (step < 0 || g_array_index (steps, gint64, i) <= step)
+      best = g_array_index (steps, gint64, i);
+  return best;
+}
+
+GrokParams *
+grok_run_dir_read_model_at (GrokRunDir *dir, gint64 step, gint64 *found, GError **error)
+{
+  gint64 limit = step;
+  guint passed = 0;
+
+  g_return_val_if_fail (dir != NULL && found != NULL, NULL);
+  for (gint64 s; (s = grok_checkpoint_steps_at (dir->on_disk, limit)) >= 0; limit = s - 1)
+    {
+      GrokParams *model = grok_run_dir_read_model (dir, s, NULL);
+      if (model != NULL)
+        {
+          *found = s;
+          return model;
+        }
+      passed++;
+      if (s == 0)
+        break;
+    }
+  if (step < 0)
+    g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "%s has no valid checkpoint (%u checkpoint "
+                 "files, %u of them damaged)", dir->path, dir->on_disk->len, passed);
+  else
+    g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "%s has no valid checkpoint at or before "
+                 "step %" G_GINT64_FORMAT " (%u checkpoint files, %u of them at or before it "
+                 "damaged)", dir->path, step, dir->on_disk->len, passed);
+  return NULL;
+}
+
+/* every checkpoint file checked once: the valid ones listed, the others reported */
+static void
+check_all (GrokRunDir *dir)
+{
+  if (dir->all_checked)
+    return;
+  dir->all_checked = TRUE;
+  for (guint i = 0; i < dir->on_disk->len; i++)
+    {
+      gint64 step = g_array_index (dir->on_disk, gint64, i);
+      g_autoptr (GrokParams) model = grok_run_dir_read_model (dir, step, NULL);
+      if (model != NULL)
         g_array_append_val (dir->checkpoints, step);
-      else
-        add_problem (dir, g_strdup_printf ("checkpoint skipped: %s", bad->message));
     }
 }
 
-GrokRunDir *
-grok_run_dir_open (const char *path, GError **error)
+GrokViews *
+grok_run_dir_read_views (GrokRunDir *dir, gint64 step, const GrokParams *params)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  GrokViews *views;
+
+  g_return_val_if_fail (dir != NULL && params != NULL, NULL);
+  path = grok_run_file_path (dir->path, GROK_RUN_FILE_VIEWS, step);
+  views = grok_views_load (path, step, dir->config, params, &error);
+  if (error != NULL)
+    add_problem (dir, g_strdup_printf ("%s; the view is computed from the checkpoint instead",
+                                       error->message));
+  return views;
+}
+
+static GrokRunDir *
+open_folder (const char *path, GError **error)
 {
   g_autoptr (GrokRunDir) dir = NULL;
   g_autofree char *config_path = NULL;
-
-  g_return_val_if_fail (path != NULL, NULL);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GArray) steps = NULL;
 
   if (!g_file_test (path, G_FILE_TEST_IS_DIR))
     {
@@ -309,44 +433,106 @@ grok_run_dir_open (const char *path, GError **error)
       return NULL;
     }
   dir = run_dir_new (path);
-  config_path = g_build_filename (path, "config.json", NULL);
+  config_path = grok_run_file_path (path, GROK_RUN_FILE_CONFIG, 0);
   dir->config = grok_config_load_file (config_path, error);
   if (dir->config == NULL)
     return NULL;
-  read_metrics (dir);
-  read_checkpoints (dir);
+  steps = grok_checkpoints_list (path, &local);
+  if (steps == NULL)
+    add_problem (dir, g_strdup (local->message));
+  else
+    g_array_append_vals (dir->on_disk, steps->data, steps->len);
   return g_steal_pointer (&dir);
 }
 
-/* checkpoint files that will not be continued from: those after step, and damaged ones */
-static gboolean
-remove_stale_checkpoints (GrokRunDir *dir, gint64 step, GError **error)
+GrokRunDir *
+grok_run_dir_open (const char *path, GError **error)
 {
-  g_autoptr (GArray) on_disk = grok_checkpoints_list (dir->path, error);
-  guint k = 0;
+  g_return_val_if_fail (path != NULL, NULL);
+  return open_folder (path, error);
+}
 
-  if (on_disk == NULL)
-    return FALSE;
-  for (guint i = 0; i < on_disk->len; i++)
+GrokRunDir *
+grok_run_dir_open_writable (const char *path, GError **error)
+{
+  g_autofree char *config_path = NULL;
+  int fd;
+  GrokRunDir *dir;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  /* no lock file goes into a folder that is not a run's */
+  config_path = grok_run_file_path (path, GROK_RUN_FILE_CONFIG, 0);
+  if (!g_file_test (config_path, G_FILE_TEST_IS_REGULAR))
+    return open_folder (path, error);
+  fd = grok_run_dir_take_lock (path, error);
+  if (fd < 0)
+    return NULL;
+  grok_run_dir_remove_stale_temps (path);
+  dir = open_folder (path, error);
+  if (dir == NULL)
+    close (fd);
+  else
+    dir->lock_fd = fd;
+  return dir;
+}
+
+static void
+remove_step (GArray *steps, gint64 step)
+{
+  for (guint k = 0; k < steps->len; k++)
+    if (g_array_index (steps, gint64, k) == step)
+      g_array_remove_index (steps, k--);
+}
+
+/* a checkpoint and its views file */
+static gboolean
+remove_checkpoint (GrokRunDir *dir, gint64 step, GError **error)
+{
+  g_autofree char *path = grok_run_dir_checkpoint_path (dir, step);
+  g_autofree char *views = grok_run_file_path (dir->path, GROK_RUN_FILE_VIEWS, step);
+
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    return io_error (error, path, "remove", errno);
+  if (g_unlink (views) != 0 && errno != ENOENT)
+    return io_error (error, views, "remove", errno);
+  remove_step (dir->checkpoints, step);
+  remove_step (dir->on_disk, step);
+  return TRUE;
+}
+
+/* the refused checkpoint files after step stop the continuation: they are a person's to judge,
+ * never deleted here */
+static gboolean
+check_none_refused_after (GrokRunDir *dir, gint64 step, GError **error)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < dir->on_disk->len; i++)
     {
-      gint64 s = g_array_index (on_disk, gint64, i);
-      gboolean valid;
-      while (k < dir->checkpoints->len && g_array_index (dir->checkpoints, gint64, k) < s)
-        k++;
-      valid = k < dir->checkpoints->len && g_array_index (dir->checkpoints, gint64, k) == s;
-      if (s > step || !valid)
-        {
-          g_autofree char *path = grok_run_dir_checkpoint_path (dir, s);
-          g_autofree char *views = grok_views_path (dir->path, s);
-          if (g_unlink (path) != 0 && errno != ENOENT)
-            return io_error (error, path, "remove", errno);
-          if (g_unlink (views) != 0 && errno != ENOENT)
-            return io_error (error, views, "remove", errno);
-        }
+      gint64 s = g_array_index (dir->on_disk, gint64, i);
+      const char *why = g_hash_table_lookup (dir->refused, &s);
+      if (s > step && why != NULL)
+        g_string_append_printf (names, "%s%s", names->len ? "; " : "", why);
     }
+  if (names->len == 0)
+    return TRUE;
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+               "cannot continue %s: newer checkpoints than its last valid one (step %"
+               G_GINT64_FORMAT ") are damaged: %s. Nothing was changed. To continue from step %"
+               G_GINT64_FORMAT " (training the later steps again), move those files out of the "
+               "checkpoints folder, then resume again", dir->path, step, names->str, step);
+  return FALSE;
+}
+
+/* the valid checkpoints after step: continuing from step writes them again */
+static gboolean
+remove_later_checkpoints (GrokRunDir *dir, gint64 step, GError **error)
+{
   while (dir->checkpoints->len > 0 &&
          g_array_index (dir->checkpoints, gint64, dir->checkpoints->len - 1) > step)
-    g_array_set_size (dir->checkpoints, dir->checkpoints->len - 1);
+    if (!remove_checkpoint (dir, g_array_index (dir->checkpoints, gint64,
+                                                dir->checkpoints->len - 1), error))
+      return FALSE;
   return TRUE;
 }
 
@@ -386,11 +572,14 @@ grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step, const GrokConfig *c
                                GError **error)
 {
   g_return_val_if_fail (dir != NULL && config != NULL && dir->appender == NULL, FALSE);
+  g_return_val_if_fail (dir->lock_fd >= 0, FALSE);
 
+  check_all (dir);
+  grok_run_dir_get_metrics (dir);
   /* later checkpoints go before the rows they need: a crash in between must not leave a
    * checkpoint whose rows are gone */
-  if (!check_metrics_rewritable (dir, error) || !remove_stale_checkpoints (dir, step, error) ||
-      !truncate_metrics (dir, step, error) ||
+  if (!check_metrics_rewritable (dir, error) || !check_none_refused_after (dir, step, error) ||
+      !remove_later_checkpoints (dir, step, error) || !truncate_metrics (dir, step, error) ||
       !write_config (dir, config, error))
     return FALSE;
   grok_config_free (dir->config);
@@ -462,25 +651,17 @@ grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **er
     return FALSE;
   if (trainer->config->checkpoints.views)
     {
+      g_autofree char *views = grok_run_file_path (dir->path, GROK_RUN_FILE_VIEWS, trainer->step);
       if (dir->views == NULL)
-        dir->views = grok_views_writer_new (dir->path);
-      grok_views_writer_push (dir->views, trainer->config, trainer->model->params, trainer->step);
+        dir->views = grok_views_writer_new ();
+      grok_views_writer_push (dir->views, trainer->config, trainer->model->params, trainer->step,
+                              views, path);
     }
   insert_step (dir->checkpoints, trainer->step);
+  insert_step (dir->on_disk, trainer->step);
   doomed = grok_checkpoints_to_thin (dir->checkpoints, trainer->config->checkpoints.keep);
   for (guint i = 0; i < doomed->len; i++)
-    {
-      gint64 step = g_array_index (doomed, gint64, i);
-      g_autofree char *old = grok_run_dir_checkpoint_path (dir, step);
-      g_autofree char *old_views = grok_views_path (dir->path, step);
-
-      if (g_unlink (old) != 0 && errno != ENOENT)
-        return io_error (error, old, "remove", errno);
-      if (g_unlink (old_views) != 0 && errno != ENOENT)
-        return io_error (error, old_views, "remove", errno);
-      for (guint k = 0; k < dir->checkpoints->len; k++)
-        if (g_array_index (dir->checkpoints, gint64, k) == step)
-          g_array_remove_index (dir->checkpoints, k--);
-    }
+    if (!remove_checkpoint (dir, g_array_index (doomed, gint64, i), error))
+      return FALSE;
   return TRUE;
 }

@@ -3,6 +3,11 @@
  * kept on a log-spaced schedule under a cap). A folder left by a crash at any instant reopens:
  * damaged files are reported by name and skipped, everything intact is used.
  *
+ * This is the only way into a run folder: its paths, which checkpoint is valid, the checkpoint
+ * at or before a step, its views files. One process writes a folder at a time: a writer holds
+ * an OS lock on its lock file for as long as it lives, and a second writer is refused at once;
+ * readers never take it.
+ *
  * Continuing a run from its checkpoint at step C first rewrites metrics.csv (atomically) with
  * the rows of steps <= C only: the rows after C came from training that the continuation
  * repeats, and repeating it writes the same rows again, so the folder ends up exactly as if the
@@ -14,34 +19,88 @@
 #include "grok-config.h"
 #include "grok-metrics.h"
 #include "grok-trainer.h"
+#include "grok-views.h"
 
 G_BEGIN_DECLS
 
 typedef struct _GrokRunDir GrokRunDir;
 
+/* the files of a run folder; the table in grok-run-dir-files.c names them */
+typedef enum
+{
+  GROK_RUN_FILE_CONFIG,        /* config.json */
+  GROK_RUN_FILE_METRICS,       /* metrics.csv */
+  GROK_RUN_FILE_CHECKPOINTS,   /* checkpoints/ */
+  GROK_RUN_FILE_CHECKPOINT,    /* checkpoints/step-NNNNNNNN.safetensors */
+  GROK_RUN_FILE_VIEWS_FOLDER,  /* views/ */
+  GROK_RUN_FILE_VIEWS,         /* views/step-NNNNNNNN.safetensors */
+  GROK_RUN_FILE_LOCK,          /* .grokscope-lock: held by the one writer */
+  GROK_N_RUN_FILES
+} GrokRunFile;
+
+/* the path of file in the run folder folder; step for the per-step files, ignored otherwise */
+char       *grok_run_file_path       (const char *folder, GrokRunFile file, gint64 step);
+
+/* TRUE when --force may replace what is at path: nothing, an empty folder, or a run folder
+ * (config.json with metrics.csv or checkpoints/, and nothing that is not a run's file).
+ * Otherwise an error naming what was found there. */
+gboolean    grok_run_dir_check_replaceable (const char *path, GError **error);
+/* remove the run's files in path (config.json first), and with whole the lock file and the
+ * folder too. The one place that deletes a run folder: when path holds anything that is not a
+ * run's file, nothing is removed and the error names it. */
+gboolean    grok_run_dir_remove_files (const char *path, gboolean whole, GError **error);
+
 /* create path (and parents), refusing a folder that already has files unless overwrite is
- * TRUE, in which case the files in it are removed first. Writes config.json, the metrics.csv
- * header for metrics' columns, then metrics' rows (a fork's inherited rows; usually none). */
+ * TRUE and grok_run_dir_check_replaceable allows it, in which case its run files are removed
+ * first. Takes the writer's lock. Writes config.json, the metrics.csv header for metrics'
+ * columns, then metrics' rows (a fork's inherited rows; usually none). */
 GrokRunDir *grok_run_dir_create      (const char *path, const GrokConfig *config,
                                       const GrokMetrics *metrics, gboolean overwrite,
                                       GError **error);
-/* open an existing run folder to browse it. Fails only when config.json is missing or invalid;
- * a damaged line of metrics.csv is skipped (the rows after it are kept), a damaged checkpoint is
- * left out of the list, and each adds a message naming the file (and line) to
- * grok_run_dir_get_problems. Nothing is written until grok_run_dir_prepare_continue. */
+/* open an existing run folder to read it (no lock; a writer may be at work). Fails only when
+ * config.json is missing or invalid. metrics.csv is read at the first grok_run_dir_get_metrics:
+ * a damaged line is skipped (the rows after it are kept). A checkpoint is checked when it is
+ * first read or listed; a damaged one is passed over. Each damaged file (and line) adds a
+ * message naming it to grok_run_dir_get_problems. */
 GrokRunDir *grok_run_dir_open        (const char *path, GError **error);
+/* open to continue writing: takes the writer's lock (refused, naming the process that holds
+ * it, while another writer lives), removes the temporary files a killed writer left, then
+ * opens as grok_run_dir_open */
+GrokRunDir *grok_run_dir_open_writable (const char *path, GError **error);
 const GrokConfig  *grok_run_dir_get_config      (GrokRunDir *dir);
 const GrokMetrics *grok_run_dir_get_metrics     (GrokRunDir *dir);
-/* the steps (gint64, ascending) of the checkpoints that read back whole */
+/* the steps (gint64, ascending) of the valid checkpoints: every file is checked */
 GArray            *grok_run_dir_get_checkpoints (GrokRunDir *dir);
-/* messages about damaged files, NULL-terminated (empty when all is well) */
+/* the steps (gint64, ascending) of the checkpoint files, not checked (cheap) */
+GArray            *grok_run_dir_list_checkpoints (GrokRunDir *dir);
+/* messages about the damaged files found so far, NULL-terminated (empty when all is well) */
 const char * const *grok_run_dir_get_problems   (GrokRunDir *dir);
 char              *grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step);
 
-/* make an opened folder writable again from its checkpoint at step: metrics.csv keeps the rows
- * of steps <= step, config.json becomes config (e.g. more train.steps), checkpoints after step
- * are removed. Refused, with nothing changed, while metrics.csv has damaged lines (or no
- * readable header), which the rewrite would drop: the error names the file and line. */
+/* the newest of steps (gint64, ascending) at or before step (any when step < 0), or -1 */
+gint64      grok_checkpoint_steps_at (const GArray *steps, gint64 step);
+
+/* The rule of a valid checkpoint, for every reader: it reads back whole, its metadata 'step' is
+ * the step of its name, and it has every tensor of the model config.json builds, with that
+ * tensor's shape. The model's parameters of the checkpoint at step, in the config's model
+ * layout; a checkpoint that breaks the rule is an error naming the file and what is wrong. */
+GrokParams *grok_run_dir_read_model  (GrokRunDir *dir, gint64 step, GError **error);
+/* the model of the newest valid checkpoint at or before step (any step when step < 0), its
+ * step in *found. Damaged checkpoints on the way are passed over, each adding a problem that
+ * names it; an error when none is left. */
+GrokParams *grok_run_dir_read_model_at (GrokRunDir *dir, gint64 step, gint64 *found,
+                                        GError **error);
+/* the views stored for step when they were computed from params under the run's config; NULL
+ * when there is none or it is for other weights. A damaged file adds a problem naming it and
+ * gives NULL: the reader computes instead. */
+GrokViews  *grok_run_dir_read_views  (GrokRunDir *dir, gint64 step, const GrokParams *params);
+
+/* make a folder opened writable write again from its checkpoint at step: metrics.csv keeps the
+ * rows of steps <= step, config.json becomes config (e.g. more train.steps), the valid
+ * checkpoints after step are removed (training writes them again). A checkpoint file after step
+ * that breaks the rule is never removed: the continuation is refused, naming it and saying how
+ * to proceed. Refused too, with nothing changed, while metrics.csv has damaged lines (or no
+ * readable header), which the rewrite would drop: the error names the file and the line. */
 gboolean    grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step,
                                            const GrokConfig *config, GError **error);
 /* append metrics' row to metrics.csv (one write: a crash never leaves half a row) */

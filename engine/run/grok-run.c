@@ -30,6 +30,10 @@ struct _GrokRun
   GrokMetrics  *metrics;
   GrokRunDir   *dir;
   gint64        last_checkpoint;   /* the step of the newest checkpoint written, or -1 */
+  /* the parts snapshots share until they change */
+  GrokConfig   *shared_config;
+  GrokMetrics  *shared_metrics;
+  GArray       *shared_checkpoints;
   gboolean      first_row_due;     /* a new run's step-0 row and checkpoint, written by the thread */
 
   GMainContext *context;     /* where signals are emitted */
@@ -42,6 +46,7 @@ struct _GrokRun
   gint64        step;              /* the training thread's step, as of its last report */
   GrokRunState  state;
   gboolean      stop_requested;
+  gboolean      started;           /* a thread was made (its joiner closes the folder) */
   gint64        steps_requested;   /* single steps asked for while paused */
   GrokSnapshot *latest;
   GrokSnapshot *pending;           /* published, not yet delivered */
@@ -70,28 +75,26 @@ grok_snapshot_ref (GrokSnapshot *snapshot)
   return snapshot;
 }
 
+static GrokMetrics *rows_up_to (const GrokMetrics *metrics, gint64 step);
+
 GrokSnapshot *
 grok_snapshot_new (const GrokConfig *config, const GrokParams *params, const GrokMetrics *metrics,
-                   gint64 step, GrokRunState state)
+                   GArray *checkpoints, gint64 step, GrokRunState state)
 {
   GrokSnapshot *s = g_new0 (GrokSnapshot, 1);
   int col = grok_metrics_column_index (metrics, "step");
   int epoch_col = grok_metrics_column_index (metrics, "epoch");
+  guint n = metrics->n_rows;
 
   s->ref_count = 1;
   s->train_step = step;
   s->total_steps = config->train.steps;
   s->state = state;
-  s->config = grok_config_copy (config);
-  s->params = grok_params_copy (params);
-  s->metrics = grok_metrics_copy (metrics);
-  /* keep the rows up to step */
-  while (col >= 0 && s->metrics->n_rows > 0 &&
-         grok_metrics_get (s->metrics, s->metrics->n_rows - 1, col) > step)
-    {
-      s->metrics->n_rows--;
-      g_array_set_size (s->metrics->values, (gsize) s->metrics->n_rows * s->metrics->columns->len);
-    }
+  s->config = grok_config_ref (config);
+  s->params = grok_params_ref (params);
+  s->checkpoints = checkpoints ? g_array_ref (checkpoints) : NULL;
+  s->metrics = col >= 0 && n > 0 && grok_metrics_get (metrics, n - 1, col) > step
+                 ? rows_up_to (metrics, step) : grok_metrics_ref (metrics);
   s->epoch = epoch_col >= 0 && s->metrics->n_rows > 0
                ? grok_metrics_get (s->metrics, s->metrics->n_rows - 1, epoch_col) : 0;
   return s;
@@ -105,6 +108,7 @@ grok_snapshot_unref (GrokSnapshot *snapshot)
   grok_metrics_free (snapshot->metrics);
   grok_params_free (snapshot->params);
   grok_config_free (snapshot->config);
+  g_clear_pointer (&snapshot->checkpoints, g_array_unref);
   g_free (snapshot);
 }
 
@@ -117,20 +121,27 @@ grok_run_state_name (GrokRunState state)
   return names[state];
 }
 
-/* called on the training thread (or before it starts) */
+/* called on the training thread (or before it starts). The rows are copied only when a row
+ * came since the last snapshot; the weights change with every step and are always copied. */
 static GrokSnapshot *
 make_snapshot (GrokRun *run, GrokRunState state)
 {
   GrokSnapshot *s = g_new0 (GrokSnapshot, 1);
 
+  if (run->shared_metrics == NULL || run->shared_metrics->n_rows != run->metrics->n_rows)
+    {
+      g_clear_pointer (&run->shared_metrics, grok_metrics_free);
+      run->shared_metrics = grok_metrics_copy (run->metrics);
+    }
   s->ref_count = 1;
   s->train_step = run->trainer->step;
   s->total_steps = run->trainer->config->train.steps;
   s->epoch = grok_trainer_epoch (run->trainer);
   s->state = state;
-  s->metrics = grok_metrics_copy (run->metrics);
-  s->params = grok_params_copy (run->trainer->model->params);
-  s->config = grok_config_copy (run->trainer->config);
+  s->metrics = grok_metrics_ref (run->shared_metrics);
+  s->params = grok_params_copy_values (run->trainer->model->params);
+  s->config = grok_config_ref (run->shared_config);
+  s->checkpoints = run->shared_checkpoints ? g_array_ref (run->shared_checkpoints) : NULL;
   return s;
 }
 
@@ -297,6 +308,14 @@ evaluate (GrokRun *run, GError **error)
   return evaluate_row (run, TRUE, error);
 }
 
+/* the folder's checkpoint list as snapshots will carry it, from now until the next checkpoint */
+static void
+share_checkpoints (GrokRun *run)
+{
+  g_clear_pointer (&run->shared_checkpoints, g_array_unref);
+  run->shared_checkpoints = g_array_copy (grok_run_dir_get_checkpoints (run->dir));
+}
+
 static gboolean
 save_checkpoint (GrokRun *run, GError **error)
 {
@@ -305,6 +324,7 @@ save_checkpoint (GrokRun *run, GError **error)
   if (!grok_run_dir_save_checkpoint (run->dir, run->trainer, error))
     return FALSE;
   run->last_checkpoint = run->trainer->step;
+  share_checkpoints (run);
   return TRUE;
 }
 
@@ -419,6 +439,9 @@ static GrokRun *
 finish_setup (GrokRun *run)
 {
   run->step = run->trainer->step;
+  run->shared_config = grok_config_copy (run->trainer->config);
+  if (run->dir != NULL)
+    share_checkpoints (run);
   run->latest = make_snapshot (run, GROK_RUN_READY);
   return run;
 }
@@ -522,7 +545,7 @@ grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
 
   g_return_val_if_fail (run_dir != NULL, NULL);
 
-  dir = grok_run_dir_open (run_dir, error);
+  dir = grok_run_dir_open_writable (run_dir, error);
   if (dir == NULL || !newest_checkpoint (dir, &step, error) ||
       !check_columns (grok_run_dir_get_metrics (dir), run_dir, error))
     return NULL;
@@ -622,6 +645,7 @@ grok_run_start (GrokRun *run)
   if (run->thread == NULL && run->state == GROK_RUN_READY)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
+      run->started = TRUE;
       run->rate_time = g_get_monotonic_time ();
       run->rate_step = run->step;
       run->thread = g_thread_new ("grok-train", train_thread, run);
@@ -653,6 +677,7 @@ grok_run_resume (GrokRun *run)
   if (run->state == GROK_RUN_PAUSED)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
+      run->started = TRUE;
       run->rate_time = g_get_monotonic_time ();
       run->rate_step = run->step;
     }
@@ -700,15 +725,27 @@ void
 grok_run_stop (GrokRun *run)
 {
   GThread *thread;
+  GrokRunDir *dir = NULL;
 
   g_return_if_fail (GROK_IS_RUN (run));
 
   grok_run_request_stop (run);
   pthread_mutex_lock (&run->lock);
   thread = g_steal_pointer (&run->thread);
+  /* a run that never started has nothing more to write */
+  if (!run->started)
+    dir = g_steal_pointer (&run->dir);
   pthread_mutex_unlock (&run->lock);
   if (thread != NULL)
-    g_thread_join (thread);
+    {
+      g_thread_join (thread);
+      /* the writer is done: the folder (and its lock) is free for the next writer, such as a
+       * continuation of it made while this object lives on */
+      pthread_mutex_lock (&run->lock);
+      dir = g_steal_pointer (&run->dir);
+      pthread_mutex_unlock (&run->lock);
+    }
+  grok_run_dir_close (dir);
   notify_state (run);
 }
 
@@ -787,6 +824,9 @@ grok_run_finalize (GObject *object)
   grok_trainer_free (run->trainer);
   grok_metrics_free (run->metrics);
   grok_run_dir_close (run->dir);
+  grok_config_free (run->shared_config);
+  grok_metrics_free (run->shared_metrics);
+  g_clear_pointer (&run->shared_checkpoints, g_array_unref);
   g_clear_pointer (&run->latest, grok_snapshot_unref);
   g_clear_pointer (&run->pending, grok_snapshot_unref);
   g_main_context_unref (run->context);

@@ -23,6 +23,10 @@ typedef enum
   GROK_RUN_FAILED,    /* a file could not be written: see the error message */
 } GrokRunState;
 
+/* Every part is immutable and reference-counted, and consecutive snapshots share the parts that
+ * did not change (the config always, the rows until a new one comes, the checkpoint list until
+ * a checkpoint is written): a reader that keeps a part learns that nothing changed from the
+ * pointer alone. */
 typedef struct
 {
   gint          ref_count;     /* use grok_snapshot_ref/unref */
@@ -33,16 +37,19 @@ typedef struct
   GrokMetrics  *metrics;       /* every metrics row so far */
   GrokParams   *params;        /* the parameters at train_step (no gradients) */
   GrokConfig   *config;
+  GArray       *checkpoints;   /* gint64 steps of the checkpoints in the run's folder, ascending;
+                                * NULL for a run without one */
 } GrokSnapshot;
 
 #define GROK_TYPE_SNAPSHOT (grok_snapshot_get_type ())
 GType         grok_snapshot_get_type (void) G_GNUC_CONST;
 GrokSnapshot *grok_snapshot_ref      (GrokSnapshot *snapshot);
-/* a snapshot of a stored state (a checkpoint being browsed): copies of config and params, and
- * the rows of metrics up to step */
+/* a snapshot of a stored state (a checkpoint being browsed): references to config, params and
+ * checkpoints (may be NULL), and the rows of metrics up to step (metrics itself when it has no
+ * later rows) */
 GrokSnapshot *grok_snapshot_new      (const GrokConfig *config, const GrokParams *params,
-                                      const GrokMetrics *metrics, gint64 step,
-                                      GrokRunState state);
+                                      const GrokMetrics *metrics, GArray *checkpoints,
+                                      gint64 step, GrokRunState state);
 void          grok_snapshot_unref    (GrokSnapshot *snapshot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSnapshot, grok_snapshot_unref)
 

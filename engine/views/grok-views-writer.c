@@ -14,18 +14,17 @@
 #include <unistd.h>
 #endif
 
-#include "grok-checkpoints.h"
-
 typedef struct
 {
   GrokConfig *config;
   GrokParams *params;
   gint64      step;
+  char       *path;
+  char       *checkpoint_path;
 } Job;
 
 struct _GrokViewsWriter
 {
-  char           *run_dir;
   pthread_mutex_t lock;     /* guards next and quit */
   pthread_cond_t  cond;
   Job            *next;     /* the newest job not yet begun, or NULL */
@@ -40,6 +39,8 @@ job_free (Job *job)
     return;
   grok_config_free (job->config);
   grok_params_free (job->params);
+  g_free (job->path);
+  g_free (job->checkpoint_path);
   g_free (job);
 }
 
@@ -47,19 +48,16 @@ job_free (Job *job)
  * and reports the problem itself. A file that cannot be written is only a missing cache, so it
  * is logged rather than failing the run (the checkpoint beside it has been written). */
 static void
-run_job (GrokViewsWriter *writer, Job *job)
+run_job (Job *job)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokViews) views = grok_views_compute (job->config, job->params, job->step, &error);
-  g_autofree char *path = grok_views_path (writer->run_dir, job->step);
-  g_autofree char *name = grok_checkpoint_filename (job->step);
-  g_autofree char *checkpoint = g_build_filename (writer->run_dir, "checkpoints", name, NULL);
 
-  if (views == NULL || !grok_views_write (views, path, &error))
+  if (views == NULL || !grok_views_write (views, job->path, &error))
     g_debug ("no views file for step %" G_GINT64_FORMAT ": %s", job->step, error->message);
   /* the checkpoint may have been thinned while this ran; its views go with it */
-  else if (!g_file_test (checkpoint, G_FILE_TEST_EXISTS))
-    g_unlink (path);
+  else if (!g_file_test (job->checkpoint_path, G_FILE_TEST_EXISTS))
+    g_unlink (job->path);
 }
 
 static gpointer
@@ -83,7 +81,7 @@ worker (gpointer data)
         break;
       job = g_steal_pointer (&writer->next);
       pthread_mutex_unlock (&writer->lock);
-      run_job (writer, job);
+      run_job (job);
       job_free (job);
       pthread_mutex_lock (&writer->lock);
     }
@@ -92,12 +90,10 @@ worker (gpointer data)
 }
 
 GrokViewsWriter *
-grok_views_writer_new (const char *run_dir)
+grok_views_writer_new (void)
 {
   GrokViewsWriter *writer = g_new0 (GrokViewsWriter, 1);
 
-  g_return_val_if_fail (run_dir != NULL, NULL);
-  writer->run_dir = g_strdup (run_dir);
   pthread_mutex_init (&writer->lock, NULL);
   pthread_cond_init (&writer->cond, NULL);
   return writer;
@@ -105,15 +101,19 @@ grok_views_writer_new (const char *run_dir)
 
 void
 grok_views_writer_push (GrokViewsWriter *writer, const GrokConfig *config,
-                        const GrokParams *params, gint64 step)
+                        const GrokParams *params, gint64 step, const char *path,
+                        const char *checkpoint_path)
 {
   Job *job = g_new0 (Job, 1);
   Job *dropped;
 
-  g_return_if_fail (writer != NULL && config != NULL && params != NULL);
+  g_return_if_fail (writer != NULL && config != NULL && params != NULL && path != NULL &&
+                    checkpoint_path != NULL);
   job->config = grok_config_copy (config);
   job->params = grok_params_copy (params);
   job->step = step;
+  job->path = g_strdup (path);
+  job->checkpoint_path = g_strdup (checkpoint_path);
   pthread_mutex_lock (&writer->lock);
   dropped = writer->next;
   writer->next = job;
@@ -154,6 +154,5 @@ grok_views_writer_free (GrokViewsWriter *writer)
   grok_views_writer_finish (writer, TRUE);
   pthread_mutex_destroy (&writer->lock);
   pthread_cond_destroy (&writer->cond);
-  g_free (writer->run_dir);
   g_free (writer);
 }

@@ -4,11 +4,126 @@
 #include <math.h>
 #include <string.h>
 
-#include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-measures.h"
 #include "grok-mlp.h"
+#include "grok-table.h"
 #include "grok-task.h"
+
+static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
+  [GROK_VIEW_CURVES] = {
+    .name = "curves",
+    .title = "Curves",
+    .icon = "utilities-system-monitor-symbolic",
+    .applies = grok_config_any_run,
+    .needs = "any model",
+    .source = GROK_VIEW_FROM_METRICS,
+  },
+  [GROK_VIEW_HEATMAP] = {
+    .name = "heatmap",
+    .title = "Weights",
+    .icon = "view-grid-symbolic",
+    .applies = grok_config_any_run,
+    .needs = "any model",
+    .source = GROK_VIEW_FROM_WEIGHTS,
+  },
+  [GROK_VIEW_SPECTRUM] = {
+    .name = "spectrum",
+    .title = "Spectra",
+    .icon = "network-cellular-signal-excellent-symbolic",
+    .applies = grok_config_any_run,
+    .needs = "any model",
+    .source = GROK_VIEW_FROM_VIEWS_FILE,
+    /* the first checkpoint and three spread over the decades since: five curves stay legible */
+    .recipe = { .earlier = 4 },
+  },
+  [GROK_VIEW_CONNECTIVITY] = {
+    .name = "connectivity",
+    .title = "Connectivity",
+    .icon = "view-app-grid-symbolic",
+    .applies = grok_config_is_mlp,
+    .needs = "an MLP",
+    .source = GROK_VIEW_FROM_VIEWS_FILE,
+    /* fewer points than the lmn measure's default, so that the view follows a run: LMN's
+     * matrix costs O(points^2) forward passes */
+    .recipe = { .lmn_points = 256 },
+  },
+  [GROK_VIEW_REGIONS] = {
+    .name = "regions",
+    .title = "Regions",
+    .icon = "applications-graphics-symbolic",
+    .applies = grok_config_is_xor2d_mlp,
+    .needs = "an MLP on xor2d",
+    .source = GROK_VIEW_FROM_VIEWS_FILE,
+    /* xor2d's data lies in [-1, 1]^2; 320 is finer than the pixels of the view as usually shown */
+    .recipe = { .raster = 320, .x0 = -1.2, .y0 = -1.2, .x1 = 1.2, .y1 = 1.2 },
+  },
+};
+
+const GrokViewKind *
+grok_view_kind (GrokView view)
+{
+  g_return_val_if_fail (view < GROK_N_VIEWS, NULL);
+  return &view_kinds[view];
+}
+
+const char *
+grok_view_name (GrokView view)
+{
+  g_return_val_if_fail (view < GROK_N_VIEWS, "unknown");
+  return view_kinds[view].name;
+}
+
+gboolean
+grok_view_from_name (const char *name, GrokView *view, GError **error)
+{
+  int i = grok_table_find (view_kinds, sizeof *view_kinds, GROK_N_VIEWS, name, "view", "|",
+                           error);
+
+  if (i >= 0)
+    *view = i;
+  return i >= 0;
+}
+
+char *
+grok_view_names (const char *separator)
+{
+  return grok_table_names (view_kinds, sizeof *view_kinds, GROK_N_VIEWS, separator);
+}
+
+gboolean
+grok_view_check (GrokView view, const GrokConfig *config, GError **error)
+{
+  g_return_val_if_fail (view < GROK_N_VIEWS && config != NULL, FALSE);
+  if (view_kinds[view].applies (config))
+    return TRUE;
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "the %s view does not apply to this run: "
+               "it needs %s", view_kinds[view].name, view_kinds[view].needs);
+  return FALSE;
+}
+
+/* a field is taken from the row that sets it (non-zero) */
+#define TAKE(field) if (r->field != 0) recipe->field = r->field
+
+void
+grok_view_recipe_init (GrokViewRecipe *recipe)
+{
+  g_return_if_fail (recipe != NULL);
+  *recipe = (GrokViewRecipe) { 0 };
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      const GrokViewRecipe *r = &view_kinds[v].recipe;
+      TAKE (lmn_points);
+      TAKE (raster);
+      TAKE (x0);
+      TAKE (y0);
+      TAKE (x1);
+      TAKE (y1);
+      TAKE (earlier);
+    }
+}
+
+#undef TAKE
 
 GrokViewRegions *
 grok_view_regions_compute (const GrokConfig *config, const GrokParams *params, double x0,
@@ -188,24 +303,24 @@ grok_views_compute (const GrokConfig *config, const GrokParams *params, gint64 s
                     GError **error)
 {
   g_autoptr (GrokViews) views = g_new0 (GrokViews, 1);
-  double h = GROK_VIEWS_HALF;
+  GrokViewRecipe r;
 
   g_return_val_if_fail (config != NULL && params != NULL, NULL);
+  grok_view_recipe_init (&r);
   views->step = step;
   views->spectrum = grok_view_spectrum_compute (params, step, &views->names, error);
   if (views->spectrum == NULL)
     return NULL;
-  if (grok_measure_applies (GROK_MEASURE_REGIONS, config))
+  if (grok_view_kind (GROK_VIEW_REGIONS)->applies (config))
     {
-      views->regions = grok_view_regions_compute (config, params, -h, -h, h, h,
-                                                  GROK_VIEWS_RASTER, error);
+      views->regions = grok_view_regions_compute (config, params, r.x0, r.y0, r.x1, r.y1,
+                                                  r.raster, error);
       if (views->regions == NULL)
         return NULL;
     }
-  if (grok_measure_applies (GROK_MEASURE_LMN, config))
+  if (grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (config))
     {
-      views->connectivity = grok_view_connectivity_compute (config, params,
-                                                            GROK_VIEWS_CONNECTIVITY_POINTS, error);
+      views->connectivity = grok_view_connectivity_compute (config, params, r.lmn_points, error);
       if (views->connectivity == NULL)
         return NULL;
     }
@@ -240,24 +355,13 @@ grok_views_match (const GrokViews *views, const GrokConfig *config, const GrokPa
   return g_strcmp0 (p, views->params_sha256) == 0 && g_strcmp0 (c, views->config_sha256) == 0;
 }
 
-char *
-grok_views_path (const char *run_dir, gint64 step)
-{
-  g_autofree char *name = grok_checkpoint_filename (step);
-
-  g_return_val_if_fail (run_dir != NULL, NULL);
-  return g_build_filename (run_dir, "views", name, NULL);
-}
-
 GrokViews *
-grok_views_load (const char *run_dir, gint64 step, const GrokConfig *config,
+grok_views_load (const char *path, gint64 step, const GrokConfig *config,
                  const GrokParams *params, GError **error)
 {
-  g_autofree char *path = NULL;
   g_autoptr (GrokViews) views = NULL;
 
-  g_return_val_if_fail (run_dir != NULL && config != NULL && params != NULL, NULL);
-  path = grok_views_path (run_dir, step);
+  g_return_val_if_fail (path != NULL && config != NULL && params != NULL, NULL);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return NULL;
   views = grok_views_read (path, error);

@@ -17,12 +17,61 @@ G_BEGIN_DECLS
 
 /* the version written to __metadata__ "format_version"; a file of another version is not used */
 #define GROK_VIEWS_FORMAT_VERSION 1
-/* the regions view's window at rest is [-HALF, HALF]^2 around the data */
-#define GROK_VIEWS_HALF 1.2
-/* the side of the pattern map drawn for smooth activations */
-#define GROK_VIEWS_RASTER 320
-/* the connectivity view draws LMN on fewer points than the measure's 1024, to follow a run */
-#define GROK_VIEWS_CONNECTIVITY_POINTS 256
+/* The views of a run, one row each, in the window's page order: a view's name is the CLI's --view NAME and the window's page
+ * name, and its data recipe (the points, the raster, the window, the earlier checkpoints) is
+ * what the screen draws and what a run's views files store. Every front end (the window, the
+ * app's export, grokscope-cli figure) starts from this recipe; a different one is an explicit
+ * option that the figure then states in its title or legend. */
+typedef enum
+{
+  GROK_VIEW_CURVES,
+  GROK_VIEW_HEATMAP,
+  GROK_VIEW_SPECTRUM,
+  GROK_VIEW_CONNECTIVITY,
+  GROK_VIEW_REGIONS,
+  GROK_N_VIEWS
+} GrokView;
+
+/* what a view is drawn from (0 is left out, so that a row without a source is caught) */
+typedef enum
+{
+  GROK_VIEW_FROM_METRICS = 1,  /* the run's metrics.csv */
+  GROK_VIEW_FROM_WEIGHTS,      /* the weights at the step, nothing computed */
+  GROK_VIEW_FROM_VIEWS_FILE,   /* computed from the weights, or read from the step's views file */
+} GrokViewSource;
+
+/* The data recipe: everything besides the weights that a view's data depends on. A view's row
+ * sets the fields its data uses and leaves the others 0; grok_view_recipe_init gathers them. */
+typedef struct
+{
+  int    lmn_points;        /* connectivity: at most this many training inputs */
+  int    raster;            /* regions: the side of the pattern map for smooth activations */
+  double x0, y0, x1, y1;    /* regions: the window */
+  int    earlier;           /* spectrum: stored checkpoints overlaid before the step: the
+                             * run's first and the rest spread evenly in log(1 + step) */
+} GrokViewRecipe;
+
+typedef struct
+{
+  const char     *name;     /* --view NAME and the window's page name */
+  const char     *title;    /* the window's page title */
+  const char     *icon;     /* the window's page icon (a symbolic icon name) */
+  gboolean      (*applies) (const GrokConfig *config);
+  const char     *needs;    /* what a run needs for the view, for messages */
+  GrokViewSource  source;
+  GrokViewRecipe  recipe;   /* the fields of the screen's recipe this view uses */
+} GrokViewKind;
+
+const GrokViewKind *grok_view_kind      (GrokView view);
+const char         *grok_view_name      (GrokView view);
+/* FALSE with a GError listing the views for an unknown name */
+gboolean            grok_view_from_name (const char *name, GrokView *view, GError **error);
+/* every view's name, joined by separator */
+char               *grok_view_names     (const char *separator);
+/* FALSE with a GError saying what the run lacks when view does not apply */
+gboolean            grok_view_check     (GrokView view, const GrokConfig *config, GError **error);
+/* the recipe the screen draws and a run's views files store */
+void                grok_view_recipe_init (GrokViewRecipe *recipe);
 
 /* the regions view's data: the exact partition when every activation is piecewise linear,
  * otherwise a (raster_h, raster_w) map of pattern ids, row 0 at y0 */
@@ -82,7 +131,7 @@ typedef struct
   char                 *config_sha256; /* of the task and model settings */
 } GrokViews;
 
-/* everything the views need at step, with the views' default window and point count */
+/* everything the views need at step, with the screen's recipe (grok_view_recipe_init) */
 GrokViews *grok_views_compute (const GrokConfig *config, const GrokParams *params, gint64 step,
                                GError **error);
 void       grok_views_free    (GrokViews *views);
@@ -95,16 +144,14 @@ char      *grok_params_sha256 (const GrokParams *params);
 /* SHA-256 of config's task.* and model.* settings: what the views depend on besides weights */
 char      *grok_views_config_sha256 (const GrokConfig *config);
 
-/* RUN_DIR/views/step-NNNNNNNN.safetensors */
-char      *grok_views_path    (const char *run_dir, gint64 step);
 /* write atomically (temp file and rename), creating the views folder when needed */
 gboolean   grok_views_write   (const GrokViews *views, const char *path, GError **error);
 /* every field checked; GROK_ERROR_CORRUPT or GROK_ERROR_IO naming path */
 GrokViews *grok_views_read    (const char *path, GError **error);
-/* the views stored for step in run_dir when they were computed from params under config; NULL
- * without an error when there is no file or it is for other weights or settings, NULL with an
- * error naming the file when it cannot be read */
-GrokViews *grok_views_load    (const char *run_dir, gint64 step, const GrokConfig *config,
+/* the views in the file path (a run's views file for step) when they were computed from params
+ * under config; NULL without an error when there is no file or it is for other weights or
+ * settings, NULL with an error naming the file when it cannot be read */
+GrokViews *grok_views_load    (const char *path, gint64 step, const GrokConfig *config,
                                const GrokParams *params, GError **error);
 
 /* A worker thread writing the views files of a run's checkpoints. A job pushed while another is
@@ -112,10 +159,12 @@ GrokViews *grok_views_load    (const char *run_dir, gint64 step, const GrokConfi
  * views file whose checkpoint is gone by the time it is written is removed again. */
 typedef struct _GrokViewsWriter GrokViewsWriter;
 
-GrokViewsWriter *grok_views_writer_new    (const char *run_dir);
-/* config and params are copied */
+GrokViewsWriter *grok_views_writer_new    (void);
+/* config and params are copied; the views of step go to path, unless the checkpoint at
+ * checkpoint_path is gone by then */
 void             grok_views_writer_push   (GrokViewsWriter *writer, const GrokConfig *config,
-                                           const GrokParams *params, gint64 step);
+                                           const GrokParams *params, gint64 step,
+                                           const char *path, const char *checkpoint_path);
 /* wait for the job being computed and, unless skip_pending, for the one waiting; the writer
  * takes jobs again afterwards */
 void             grok_views_writer_finish (GrokViewsWriter *writer, gboolean skip_pending);

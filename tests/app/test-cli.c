@@ -1,6 +1,8 @@
 /* grokscope-cli as a person runs it: exit codes, one-line errors, the run folder it writes. */
 #define _GNU_SOURCE
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <png.h>
 #include <stdio.h>
 #include <string.h>
@@ -423,6 +425,57 @@ test_figure_spectrum_overlay (void)
   }
 }
 
+/* lines of text, the empty one after the last newline left out */
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* figure draws LMN on the app screen's 256 points unless --lmn-points asks for more, and the
+ * figure's title then says how many; a count out of range is refused naming the option */
+static void
+test_figure_lmn_points (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *csv = NULL, *err = NULL, *svg = NULL, *svg_path = NULL;
+  g_auto (Result) t = { 0 };
+  g_auto (Result) f = { 0 };
+  g_auto (Result) g = { 0 };
+  g_auto (Result) bad = { 0 };
+
+  /* liu-add31 trains on 768 inputs: more than either point count */
+  run_cli (&t, (const char *[]) { "train", "liu-add31", "--steps", "5", "--quiet", "--out", run,
+                                  NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  csv = figure_csv (run, "connectivity", dir, &err);
+  g_assert_cmpuint (count_lines (csv), ==, 1 + 256 * 256);
+  svg_path = g_build_filename (dir, "c.svg", NULL);
+  run_cli (&f, (const char *[]) { "figure", run, "--view", "connectivity", "--out", svg_path, NULL });
+  g_assert_cmpint (f.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  assert_contains (svg, "(256 points)");
+  g_clear_pointer (&svg, g_free);
+  run_cli (&g, (const char *[]) { "figure", run, "--view", "connectivity", "--lmn-points", "300",
+                                  "--out", svg_path, NULL });
+  g_assert_cmpint (g.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  assert_contains (svg, "(300 points)");
+  run_cli (&bad, (const char *[]) { "figure", run, "--view", "connectivity", "--lmn-points", "1",
+                                    "--out", svg_path, NULL });
+  g_assert_cmpint (bad.status, ==, 1);
+  assert_contains (bad.err, "--lmn-points");
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 /* the README's config reference is exactly what `keys --markdown` prints */
 static void
 test_readme_reference_current (void)
@@ -447,6 +500,307 @@ test_readme_reference_current (void)
              "keys markers with the output of grokscope-cli keys --markdown");
 }
 
+/* ---- the run folder's promises ---- */
+
+/* a small liu-s4 run (width 100: layers.1.weight is 100x100), with one more setting */
+static char *
+train_small (const char *dir, const char *name, const char *steps, const char *set)
+{
+  g_auto (Result) r = { 0 };
+  char *run = g_build_filename (dir, name, NULL);
+
+  run_cli (&r, (const char *[]) { "train", "liu-s4", "--quiet", "--set", "train.eval_every=5",
+                                  "--steps", steps, "--out", run, "--set",
+                                  set ? set : "train.batch_size=0", NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  return run;
+}
+
+static char *
+checkpoint_path (const char *run, gint64 step)
+{
+  g_autofree char *name = g_strdup_printf ("step-%08" G_GINT64_FORMAT ".safetensors", step);
+
+  return g_build_filename (run, "checkpoints", name, NULL);
+}
+
+static void
+copy_file (const char *from, const char *to)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &data, &length, NULL));
+  g_assert_true (g_file_set_contents (to, data, length, NULL));
+}
+
+/* the "step" of measure's JSON */
+static gint64
+measured_step (const char *json)
+{
+  const char *at = strstr (json, "\"step\": ");
+
+  g_assert_nonnull (at);
+  return g_ascii_strtoll (at + strlen ("\"step\": "), NULL, 10);
+}
+
+/* --force replaces a run folder and nothing else: a folder with a person's files in it, or
+ * holding only their own config.json, is refused with what was found named, and nothing in it
+ * is deleted, by train and by fork */
+static void
+test_force_only_replaces_runs (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *paper = g_build_filename (dir, "paper", NULL);
+  g_autofree char *draft = g_build_filename (paper, "draft.tex", NULL);
+  g_autofree char *figs = g_build_filename (paper, "figs", NULL);
+  g_autofree char *fig = g_build_filename (figs, "a.png", NULL);
+  g_autofree char *exp = g_build_filename (dir, "exp", NULL);
+  g_autofree char *own = g_build_filename (exp, "config.json", NULL);
+  g_autofree char *run = train_small (dir, "run", "5", NULL);
+  g_autofree char *config = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (figs, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (draft, "\\section{Grokking}", -1, NULL));
+  g_assert_true (g_file_set_contents (fig, "png", -1, NULL));
+  g_assert_cmpint (g_mkdir (exp, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (own, "{\"seed\": 3}", -1, NULL));
+  for (const char * const *out = (const char *[]) { paper, exp, NULL }; *out; out++)
+    {
+      g_auto (Result) t = { 0 }, f = { 0 };
+      run_cli (&t, (const char *[]) { "train", "liu-s4", "--steps", "5", "--out", *out,
+                                      "--force", NULL });
+      g_assert_cmpint (t.status, ==, 1);
+      assert_contains (t.err, "not a run folder");
+      assert_contains (t.err, "nothing was deleted");
+      run_cli (&f, (const char *[]) { "fork", run, "--step", "5", "--out", *out, "--force",
+                                      NULL });
+      g_assert_cmpint (f.status, ==, 1);
+      assert_contains (f.err, "not a run folder");
+    }
+  g_assert_true (g_file_test (draft, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (fig, G_FILE_TEST_IS_REGULAR));
+  config = read_file (exp, "config.json");
+  g_assert_cmpstr (config, ==, "{\"seed\": 3}");
+}
+
+/* a checkpoint whose metadata step is not the step of its name breaks the one rule of every
+ * reader: measure passes over it with a warning naming it, and resume refuses to continue past
+ * it, saying how to proceed, instead of deleting it and the rows after the older one */
+static void
+test_checkpoint_rule_shared (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = train_small (dir, "run", "20", NULL);
+  g_autofree char *newest = checkpoint_path (run, 20);
+  g_autofree char *older = checkpoint_path (run, 10);
+  g_autofree char *before = NULL, *after = NULL, *metrics = NULL, *metrics_after = NULL;
+  g_auto (Result) m = { 0 }, r = { 0 };
+  gsize n_before, n_after;
+
+  copy_file (older, newest);
+  g_assert_true (g_file_get_contents (newest, &before, &n_before, NULL));
+  metrics = read_file (run, "metrics.csv");
+  run_cli (&m, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
+  g_assert_cmpint (m.status, ==, 0);
+  assert_contains (m.err, "step-00000020.safetensors");
+  assert_contains (m.err, "metadata 'step'");
+  g_assert_cmpint (measured_step (m.out), <, 20);
+
+  run_cli (&r, (const char *[]) { "resume", run, "--steps", "30", "--quiet", NULL });
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.err, "step-00000020.safetensors");
+  assert_contains (r.err, "move those files out");
+  g_assert_true (g_file_get_contents (newest, &after, &n_after, NULL));
+  g_assert_cmpmem (before, n_before, after, n_after);
+  metrics_after = read_file (run, "metrics.csv");
+  g_assert_cmpstr (metrics, ==, metrics_after);
+}
+
+/* measure or figure on run: exit 0, a warning naming the newest checkpoint and what, and
+ * (measure) an older step than 10 */
+static void
+assert_passed_over (const char *run, const char *what, const char *csv)
+{
+  g_auto (Result) m = { 0 }, f = { 0 };
+
+  run_cli (&m, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
+  g_assert_cmpint (m.status, ==, 0);
+  assert_contains (m.err, "step-00000010.safetensors");
+  assert_contains (m.err, what);
+  g_assert_cmpint (measured_step (m.out), <, 10);
+  run_cli (&f, (const char *[]) { "figure", run, "--view", "spectrum", "--out", csv, NULL });
+  g_assert_cmpint (f.status, ==, 0);
+  assert_contains (f.err, "step-00000010.safetensors");
+  assert_contains (f.err, what);
+}
+
+/* measure and figure check a checkpoint's tensors against config.json: a width-50 checkpoint
+ * in a width-100 run, and a 100x100 matrix stored as 50x200, are passed over with a warning
+ * naming the file and the tensor, never measured as if they were the run's model */
+static void
+test_shapes_checked (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = train_small (dir, "run", "10", NULL);
+  g_autofree char *narrow = train_small (dir, "narrow", "10", "model.width=50");
+  g_autofree char *newest = checkpoint_path (run, 10);
+  g_autofree char *narrow_newest = checkpoint_path (narrow, 10);
+  g_autofree char *original = NULL;
+  g_autofree char *csv = g_build_filename (dir, "spectrum.csv", NULL);
+  const char *square = "\"layers.1.weight\":{\"dtype\":\"F32\",\"shape\":[100,100]";
+  char *at;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (newest, &original, &length, NULL));
+  copy_file (narrow_newest, newest);
+  assert_passed_over (run, "does not fit the run's config.json", csv);
+  /* the same bytes, the header saying 50x200 (a space keeps its length) */
+  at = memmem (original, length, square, strlen (square));
+  g_assert_nonnull (at);
+  memcpy (at + strlen (square) - strlen ("[100,100]"), "[50,200] ", strlen ("[100,100]"));
+  g_assert_true (g_file_set_contents (newest, original, length, NULL));
+  assert_passed_over (run, "'layers.1.weight' is 50x200", csv);
+}
+
+/* a damaged newest checkpoint (cut in half) does not stop measure or figure: they use the
+ * newest intact one and say so, naming the file */
+static void
+test_damaged_newest_falls_back (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = train_small (dir, "run", "10", NULL);
+  g_autofree char *newest = checkpoint_path (run, 10);
+  g_autofree char *csv = g_build_filename (dir, "spectrum.csv", NULL);
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (newest, &data, &length, NULL));
+  g_assert_true (g_file_set_contents (newest, data, length / 2, NULL));
+  assert_passed_over (run, "truncated", csv);
+}
+
+/* the holder's process id in a message */
+static void
+assert_names_pid (const char *text, GPid pid)
+{
+  g_autofree char *id = g_strdup_printf ("process id %d", (int) pid);
+
+  assert_contains (text, id);
+}
+
+/* run the CLI in the background, its stderr to a file (nothing waits on a pipe) */
+static GPid
+spawn_cli (const char * const *args, const char *err_path)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cmd = NULL;
+  GPid pid;
+
+  g_ptr_array_add (argv, "/bin/sh");
+  g_ptr_array_add (argv, "-c");
+  g_ptr_array_add (argv, "exec \"$0\" \"$@\" 2>\"$ERR_PATH\"");
+  g_ptr_array_add (argv, (char *) cli);
+  for (int i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_setenv ("ERR_PATH", err_path, TRUE);
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  return pid;
+}
+
+/* the exit status of pid within seconds, or -1 (and the process killed) when it runs on */
+static int
+wait_exit (GPid pid, double seconds)
+{
+  int status;
+
+  for (gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+       g_get_monotonic_time () < end; g_usleep (20000))
+    if (waitpid (pid, &status, WNOHANG) == pid)
+      return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+  return -1;
+}
+
+/* two writers, one folder: while one process trains a folder, a second resume, and a train
+ * with --force, are refused at once, naming the folder and the first process; measure reads
+ * the folder meanwhile; the first is untouched and ends as interrupted */
+static void
+test_one_writer (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *err_path = g_build_filename (dir, "first.err", NULL);
+  g_autofree char *second_err = g_build_filename (dir, "second.err", NULL);
+  g_autofree char *resume_err = NULL, *force_err = NULL;
+  g_auto (Result) m = { 0 };
+  GPid first, second;
+  int resumed, forced, interrupted;
+
+  first = spawn_cli ((const char *[]) { "train", "liu-s4", "--quiet", "--steps", "10000000",
+                                        "--set", "measures.lmn_per_decade=0", "--set",
+                                        "measures.local_complexity_per_decade=0", "--set",
+                                        "checkpoints.views=0", "--out", run, NULL }, err_path);
+  /* the writer holds its lock before it writes config.json and the step-0 checkpoint */
+  for (int i = 0; i < 500; i++, g_usleep (20000))
+    {
+      g_autofree char *step0 = checkpoint_path (run, 0);
+      if (g_file_test (step0, G_FILE_TEST_EXISTS))
+        break;
+    }
+  /* every outcome is gathered before any is checked, so that a failure never leaves the
+   * first writer running */
+  second = spawn_cli ((const char *[]) { "resume", run, "--quiet", NULL }, second_err);
+  resumed = wait_exit (second, 20);
+  g_file_get_contents (second_err, &resume_err, NULL, NULL);
+  second = spawn_cli ((const char *[]) { "train", "liu-s4", "--steps", "5", "--out", run,
+                                         "--force", NULL }, second_err);
+  forced = wait_exit (second, 20);
+  g_file_get_contents (second_err, &force_err, NULL, NULL);
+  run_cli (&m, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
+  kill (first, SIGINT);
+  interrupted = wait_exit (first, 60);
+
+  g_assert_cmpint (resumed, ==, 1);
+  assert_contains (resume_err, run);
+  assert_names_pid (resume_err, first);
+  g_assert_cmpint (forced, ==, 1);
+  assert_names_pid (force_err, first);
+  g_assert_cmpint (m.status, ==, 0);
+  g_assert_cmpint (interrupted, ==, 130);
+}
+
+/* a writer killed in an atomic write leaves its temporary file; the next writer removes those
+ * of the run's own files, exactly by their pattern, and nothing else */
+static void
+test_stale_temps_removed (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = train_small (dir, "run", "10", NULL);
+  g_autofree char *ckpt_temp = g_build_filename (run, "checkpoints",
+                                                 ".step-00000020.safetensors.tmp-a1B2c3", NULL);
+  g_autofree char *config_temp = g_build_filename (run, ".config.json.tmp-Zx9Yw8", NULL);
+  g_autofree char *other = g_build_filename (run, "checkpoints",
+                                             ".step-00000020.safetensors.tmp-a1B2", NULL);
+  g_autofree char *notes = g_build_filename (run, ".notes.tmp-a1B2c3", NULL);
+  g_auto (Result) r = { 0 };
+
+  for (const char * const *p = (const char *[]) { ckpt_temp, config_temp, other, notes, NULL };
+       *p; p++)
+    g_assert_true (g_file_set_contents (*p, "half", -1, NULL));
+  run_cli (&r, (const char *[]) { "resume", run, "--steps", "12", "--quiet", NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_false (g_file_test (ckpt_temp, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (config_temp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (notes, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -460,5 +814,12 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/figure-exports", test_figure_exports);
   g_test_add_func ("/app/cli/figure-views-file", test_figure_views_file);
   g_test_add_func ("/app/cli/figure-spectrum-overlay", test_figure_spectrum_overlay);
+  g_test_add_func ("/app/cli/figure-lmn-points", test_figure_lmn_points);
+  g_test_add_func ("/app/cli/force-only-replaces-runs", test_force_only_replaces_runs);
+  g_test_add_func ("/app/cli/checkpoint-rule-shared", test_checkpoint_rule_shared);
+  g_test_add_func ("/app/cli/shapes-checked", test_shapes_checked);
+  g_test_add_func ("/app/cli/damaged-newest-falls-back", test_damaged_newest_falls_back);
+  g_test_add_func ("/app/cli/one-writer", test_one_writer);
+  g_test_add_func ("/app/cli/stale-temps-removed", test_stale_temps_removed);
   return g_test_run ();
 }

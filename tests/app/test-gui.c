@@ -7,13 +7,16 @@
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
 #include "grok-trainer.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 #include "grok-export-dialog.h"
+#include "grok-application.h"
 #include "grok-computed-view.h"
 #include "grok-curves-view.h"
 #include "grok-weights-view.h"
 #include "grok-window-private.h"
 #include "gui-helpers.h"
+#include "run-helpers.h"
 
 /* untick the check button with this label (it may sit in a popover not yet shown) */
 static void
@@ -137,6 +140,158 @@ download (GdkTexture *texture, int *w, int *h, gsize *stride)
   pixels = g_malloc (*stride * *h);
   gdk_texture_download (texture, pixels, *stride);
   return pixels;
+}
+
+
+/* a finished run folder of the quick preset, 120 steps, made by the engine as the CLI makes
+ * one (the window only opens it) */
+static char *
+make_run_folder (void)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load ("quick", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("grok-gui-run-XXXXXX", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRun) run = NULL;
+
+  config->train.steps = 120;
+  config->measures.lmn_per_decade = 0;
+  config->measures.complexity_per_decade = 0;
+  config->measures.local_complexity_per_decade = 0;
+  run = grok_run_new (config, dir, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+  return g_steal_pointer (&dir);
+}
+
+static GrokWindow *
+new_window (AdwApplication *app)
+{
+  GrokWindow *window;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = grok_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (50);
+  return window;
+}
+
+/* a new run trained after a folder was shown: its own folder, past its first steps, and the
+ * curves drawn from its rows */
+static void
+assert_trains_new_run (GrokWindow *window, const char *opened)
+{
+  GtkWidget *area = grok_window_get_curves_area (window);
+
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  GrokSnapshot *s = NULL;
+
+  /* the folder's own snapshot is stopped at step 120: wait for one of a training run */
+  while (g_get_monotonic_time () < deadline &&
+         ((s = grok_window_get_snapshot (window)) == NULL || s->train_step < 20 ||
+          (s->state != GROK_RUN_RUNNING && s->state != GROK_RUN_FINISHED)))
+    spin (10);
+  g_assert_nonnull (s);
+  g_assert_true (s->state == GROK_RUN_RUNNING || s->state == GROK_RUN_FINISHED);
+  g_assert_cmpstr (grok_window_get_run_dir (window), !=, opened);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  for (int i = 0; i < 10000 && grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)); i++)
+    spin (1);
+  g_assert_false (grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)));
+}
+
+/* the curves drawn with both series, many pixels of each: a run's rows on screen */
+static void
+assert_curves_drawn (GtkWidget *area, const char *png)
+{
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  GrokFigureStyle style;
+  int w, h;
+  gsize stride;
+
+  for (int i = 0; i < 10000 && grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)); i++)
+    spin (1);
+  spin (50);
+  texture = render_widget (area);
+  pixels = download (texture, &w, &h, &stride);
+  save_texture (texture, png);
+  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 0), 0, w), >, 200);
+  g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 1), 0, w), >, 200);
+}
+
+/* the header bar's drop-down shows this preset */
+static void
+assert_preset_shown (GrokWindow *window, const char *name)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  g_assert_nonnull (item);
+  g_assert_cmpstr (gtk_string_object_get_string (item), ==, name);
+}
+
+/* Another experiment trained, then Open Run on a folder (the chooser's answer goes where Recent
+ * Runs' does): the progress line, the drop-down and the subtitle describe the folder. Then the
+ * Train button: the window used to vanish (the curves still drew the freed rows of the folder). */
+static void
+test_open_then_train (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTestOpen", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *dir = make_run_folder ();
+  GrokWindow *window = new_window (app);
+  GtkProgressBar *progress = GTK_PROGRESS_BAR (find_type (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR));
+  AdwWindowTitle *title = ADW_WINDOW_TITLE (find_type (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
+
+  choose_preset (GTK_WIDGET (window), "xor2d-relu");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  spin_until_step (window, 30, 120);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  spin (200);
+  g_assert_nonnull (strstr (gtk_progress_bar_get_text (progress), "of 3000"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", dir);
+  spin (50);
+  g_assert_cmpstr (grok_window_get_run_dir (window), ==, dir);
+  g_assert_cmpint (grok_window_get_snapshot (window)->train_step, ==, 120);
+  g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "step 120 of 120  ·  finished  ·  opened");
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), ==, 1.0);
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, dir);
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "quick");
+  assert_preset_shown (window, "quick");
+  assert_curves_drawn (grok_window_get_curves_area (window), "gui-opened-folder.png");
+
+  gtk_widget_activate (find_button (GTK_WIDGET (window), "win.train"));
+  spin (400);
+  assert_trains_new_run (window, dir);
+  /* the settings hold the folder's experiment, which is what trains */
+  g_assert_nonnull (strstr (gtk_progress_bar_get_text (progress), " of 120"));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, grok_window_get_run_dir (window));
+  save_texture (render_widget (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window))),
+                "gui-open-then-train.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  remove_tree (dir);
+}
+
+/* Recent Runs, then Ctrl+Return as a person presses it: the window's own shortcut */
+static void
+test_recent_then_ctrl_return (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTestRecent", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *dir = make_run_folder ();
+  GrokWindow *window = new_window (app);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", dir);
+  spin (50);
+  g_assert_cmpstr (grok_window_get_run_dir (window), ==, dir);
+  g_assert_true (press_shortcut (GTK_WIDGET (window), GDK_KEY_Return, GDK_CONTROL_MASK));
+  assert_trains_new_run (window, dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  remove_tree (dir);
 }
 
 static void
@@ -289,7 +444,18 @@ test_xor2d_weights_and_regions (void)
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
 
   stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));
-  adw_view_stack_set_visible_child_name (stack, "weights");
+  /* one page per row of the views table, in its order, named and titled by it */
+  {
+    g_autoptr (GtkSelectionModel) pages = adw_view_stack_get_pages (stack);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, GROK_N_VIEWS);
+    for (guint v = 0; v < GROK_N_VIEWS; v++)
+      {
+        g_autoptr (AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), v);
+        g_assert_cmpstr (adw_view_stack_page_get_name (page), ==, grok_view_kind (v)->name);
+        g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, grok_view_kind (v)->title);
+      }
+  }
+  adw_view_stack_set_visible_child_name (stack, grok_view_name (GROK_VIEW_HEATMAP));
   spin (100);
   weights = find_type (GTK_WIDGET (window), GROK_TYPE_WEIGHTS_VIEW);
   spin_until_allocated (weights);
@@ -389,6 +555,35 @@ test_xor2d_weights_and_regions (void)
     g_assert_cmpuint (g_hash_table_size (ccolours), >, 30);
   }
 
+  /* Export on the connectivity page offers the LMN points, starting at the screen's */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *dialog = NULL, *points = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL);
+    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (dialog == NULL && g_get_monotonic_time () < deadline)
+      {
+        spin (10);
+        for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+          {
+            g_autoptr (GObject) top = g_list_model_get_item (toplevels, i);
+            if (ADW_IS_MESSAGE_DIALOG (top))
+              dialog = GTK_WIDGET (top);
+          }
+      }
+    g_assert_nonnull (dialog);
+    for (GtkWidget *row = gtk_widget_get_first_child (find_type (dialog, GTK_TYPE_LIST_BOX));
+         row != NULL; row = gtk_widget_get_next_sibling (row))
+      if (ADW_IS_ACTION_ROW (row) &&
+          g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Connectivity"))
+        points = find_type (row, GTK_TYPE_SPIN_BUTTON);
+    g_assert_nonnull (points);
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (points)), ==, 256);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    spin (20);
+  }
+
   /* "export every view" of what the window shows: three views in four formats, and the config */
   {
     g_autofree char *dir = g_dir_make_tmp ("grok-export-XXXXXX", NULL);
@@ -396,16 +591,33 @@ test_xor2d_weights_and_regions (void)
     g_autoptr (GError) error = NULL;
     GrokSnapshot *snap = grok_window_get_snapshot (window);
 
-    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", NULL, dir, 3.5, 3.5, 150, 8,
-                                             GROK_SCHEME_PRINT, written, &error));
+    GrokComputedView *conn = GROK_COMPUTED_VIEW (adw_view_stack_get_child_by_name (stack, "connectivity"));
+    GrokFigureRequest shown;
+    g_autofree char *shown_csv = NULL;
+    g_autofree char *conn_name = g_strdup_printf ("connectivity-step%" G_GINT64_FORMAT ".csv",
+                                                  snap->train_step);
+
+    /* the export holds the very data the window's connectivity page draws */
+    grok_figure_request_init (&shown, GROK_VIEW_CONNECTIVITY);
+    grok_figure_request_set_data (&shown, grok_computed_view_get_data (conn));
+    shown_csv = grok_figure_request_format_csv (&shown);
+    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", grok_window_get_run_dir (window),
+                                             NULL, dir, 3.5, 3.5, 150, 8, GROK_SCHEME_PRINT,
+                                             written, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (written->len, ==, 5 * 4 + 1);
     for (guint i = 0; i < written->len; i++)
       {
         g_autofree char *path = g_build_filename (dir, written->pdata[i], NULL);
+        g_autofree char *text = NULL;
         GStatBuf st;
         g_assert_cmpint (g_stat (path, &st), ==, 0);
         g_assert_cmpint (st.st_size, >, 100);
+        if (g_str_equal (written->pdata[i], conn_name))
+          {
+            g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+            g_assert_true (g_str_equal (text, shown_csv));
+          }
         g_remove (path);
       }
     g_rmdir (dir);
@@ -438,8 +650,10 @@ test_computed_view_reads_views_file (void)
   const GrokParams *params = trainer->model->params;
   g_autoptr (GrokViews) views = grok_views_compute (config, params, 0, NULL);
   g_autofree char *dir = g_dir_make_tmp ("grok-gui-views-XXXXXX", NULL);
-  g_autofree char *path = grok_views_path (dir, 0);
+  g_autofree char *path = grok_run_file_path (dir, GROK_RUN_FILE_VIEWS, 0);
   g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *config_path = grok_run_file_path (dir, GROK_RUN_FILE_CONFIG, 0);
+  g_autofree char *config_text = grok_config_to_string (config);
   g_autofree char *contents = NULL;
   g_autoptr (GrokRegionMap) map = NULL;
   GrokComputedView *view = GROK_COMPUTED_VIEW (g_object_ref_sink (grok_computed_view_new (GROK_VIEW_REGIONS)));
@@ -453,6 +667,8 @@ test_computed_view_reads_views_file (void)
   views->regions->exact->regions = g_memdup2 (&map->regions[0], sizeof (GrokRegion));
   map->regions[0] = (GrokRegion) { 0 };
   g_assert_true (grok_views_write (views, path, NULL));
+  /* a run folder is known by its config.json, which the views file is read against */
+  g_assert_true (g_file_set_contents (config_path, config_text, -1, NULL));
 
   grok_computed_view_set_params (view, config, params, 0);
   many = count_after (view, -1);
@@ -468,8 +684,63 @@ test_computed_view_reads_views_file (void)
 
   g_object_unref (view);
   g_remove (path);
+  g_remove (config_path);
   g_rmdir (folder);
   g_rmdir (dir);
+}
+
+typedef struct
+{
+  GtkApplication *app;
+  const char     *dir;
+  gboolean        checked;
+} Launch;
+
+/* once the window the app made for the folder has drawn its curves: check them, and close it */
+static gboolean
+check_launched (gpointer data)
+{
+  Launch *launch = data;
+  GList *windows = gtk_application_get_windows (launch->app);
+  GrokWindow *window = windows && GROK_IS_WINDOW (windows->data) ? GROK_WINDOW (windows->data) : NULL;
+  GtkWidget *area = window ? grok_window_get_curves_area (window) : NULL;
+
+  if (area == NULL || grok_window_get_snapshot (window) == NULL ||
+      gtk_widget_get_width (area) < 50 || grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)))
+    return G_SOURCE_CONTINUE;
+  g_assert_cmpstr (grok_window_get_run_dir (window), ==, launch->dir);
+  g_assert_cmpint (grok_window_get_snapshot (window)->train_step, ==, 120);
+  g_assert_cmpuint (grok_window_get_snapshot (window)->metrics->n_rows, ==, 13);
+  assert_curves_drawn (area, "gui-launched-with-folder.png");
+  launch->checked = TRUE;
+  gtk_window_destroy (GTK_WINDOW (window));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+give_up (gpointer app)
+{
+  g_application_quit (app);
+  return G_SOURCE_REMOVE;
+}
+
+/* `grokscope RUN_DIR`: the application opens the folder in a window that shows its curves */
+static void
+test_launch_with_folder (void)
+{
+  g_autofree char *dir = make_run_folder ();
+  g_autoptr (GrokApplication) app = grok_application_new (NULL);
+  char *argv[] = { "grokscope", dir, NULL };
+  Launch launch = { GTK_APPLICATION (app), dir, FALSE };
+  guint id = g_timeout_add (50, check_launched, &launch);
+  guint guard = g_timeout_add_seconds (120, give_up, app);
+
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
+  g_assert_true (launch.checked);
+  g_clear_handle_id (&guard, g_source_remove);
+  if (!launch.checked)
+    g_source_remove (id);
+  remove_tree (dir);
 }
 
 int
@@ -479,6 +750,9 @@ main (int argc, char **argv)
   adw_init ();
   g_test_add_func ("/ui/window/train-quick-draws-curves", test_train_quick_draws_curves);
   g_test_add_func ("/ui/window/xor2d-weights-and-regions", test_xor2d_weights_and_regions);
+  g_test_add_func ("/ui/window/open-then-train", test_open_then_train);
+  g_test_add_func ("/ui/window/recent-then-ctrl-return", test_recent_then_ctrl_return);
+  g_test_add_func ("/ui/app/launch-with-folder", test_launch_with_folder);
   g_test_add_func ("/ui/computed-view/reads-views-file", test_computed_view_reads_views_file);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "grok-presets.h"
 #include "grok-trainer.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 
 #define TRIALS 3
@@ -26,7 +27,7 @@ bench_preset (const char *preset, gint64 train_steps, const char *folder)
   g_assert_nonnull (trainer);
   for (gint64 s = 0; s < train_steps; s++)
     g_assert_true (grok_trainer_step (trainer, NULL));
-  path = grok_views_path (folder, trainer->step);
+  path = grok_run_file_path (folder, GROK_RUN_FILE_VIEWS, trainer->step);
   for (int t = 0; t < TRIALS; t++)
     {
       gint64 t0 = g_get_monotonic_time (), t1, t2;

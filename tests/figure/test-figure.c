@@ -145,6 +145,40 @@ test_curves_markers (void)
   cairo_surface_destroy (s);
 }
 
+/* the curves draw a panel for each measure panel column the metrics have, in the measures
+ * table's order, with the L2 norm beside them; a measure column that is not a panel (naive_bytes)
+ * gets none, and without show_measures only loss and accuracy are drawn */
+static void
+test_curves_measure_panels (void)
+{
+  static const char * const columns[] = { "step", "train_loss", "train_acc", "test_loss",
+                                          "test_acc", "l2_norm", "region_count", "naive_bytes",
+                                          "lmn", NULL };
+  g_autoptr (GrokMetrics) m = grok_metrics_new (columns);
+  GrokCurvesOptions options;
+  GrokFigureStyle style;
+  GrokPlotGeometry panels[8];
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H * 2);
+  cairo_t *cr = cairo_create (s);
+  guint n;
+
+  for (int i = 1; i <= 20; i++)
+    grok_metrics_append_row (m, (const double[]) { i, 1.0 / i, 0.5, 1.0 / i, 0.4, 10 + i,
+                                                   3 * i, 100, 2 + i % 3 });
+  style_for_tests (&style);
+  grok_curves_options_init (&options);
+  n = grok_figure_curves_draw (cr, W, H * 2, m, &options, &style, panels, 8);
+  g_assert_cmpuint (n, ==, 5);
+  /* lmn comes before regions in the table; its values run 2..4, region_count's 3..60 */
+  g_assert_cmpfloat (panels[2].y_max, <, 10);
+  g_assert_cmpfloat (panels[3].y_max, >=, 60);
+  g_assert_cmpfloat (panels[4].y_max, >=, 30);
+  options.show_measures = FALSE;
+  g_assert_cmpuint (grok_figure_curves_draw (cr, W, H * 2, m, &options, &style, panels, 8), ==, 2);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 static void
 test_curves_extra_panel_and_runs (void)
 {
@@ -283,6 +317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/figure/curves/empty-plot", test_curves_empty_plot);
   g_test_add_func ("/ui/figure/curves/markers", test_curves_markers);
   g_test_add_func ("/ui/figure/curves/extra-panel-and-runs", test_curves_extra_panel_and_runs);
+  g_test_add_func ("/ui/figure/curves/measure-panels", test_curves_measure_panels);
   g_test_add_func ("/ui/figure/heatmap/signs-and-bar", test_heatmap_signs_and_bar);
   g_test_add_func ("/ui/figure/spectrum/log-lines", test_spectrum_log_lines);
   return grok_figure_test_finish (g_test_run ());

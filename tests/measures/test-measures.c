@@ -207,10 +207,74 @@ test_complexity_subset (void)
   g_assert_cmpfloat (loss, <=, base_loss + 0.25 + 1e-9);
 }
 
+/* every row of the measures table has every field: a name the CLI finds it by, columns no other
+ * measure fills, panels among its own columns, schedule keys that are integer config keys
+ * naming the measure, and functions to call */
+static void
+test_table_complete (void)
+{
+  g_autoptr (GHashTable) columns = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    {
+      const GrokMeasureKind *k = grok_measure_kind (m);
+      const char *keys[] = { k->per_decade_key, k->every_key };
+      GrokMeasure back;
+
+      g_assert_true (k->name != NULL && *k->name != '\0');
+      g_assert_true (grok_measure_from_name (k->name, &back, NULL));
+      g_assert_cmpint (back, ==, m);
+      g_assert_true (k->needs != NULL && *k->needs != '\0');
+      g_assert_true (k->applies != NULL && k->evaluate != NULL);
+      g_assert_true (k->columns != NULL && k->columns[0] != NULL);
+      for (const char * const *c = k->columns; *c != NULL; c++)
+        g_assert_true (g_hash_table_add (columns, (gpointer) *c));
+      g_assert_true (k->panels != NULL && k->panels[0] != NULL);
+      for (const char * const *p = k->panels; *p != NULL; p++)
+        g_assert_true (g_strv_contains ((const char * const *) k->columns, *p));
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        {
+          g_autofree char *prefix = g_strconcat ("measures.", k->name, "_", NULL);
+          const GrokConfigKey *key = grok_config_key_lookup (keys[i]);
+          g_assert_nonnull (key);
+          g_assert_cmpint (key->type, ==, GROK_KEY_INT);
+          g_assert_true (g_str_has_prefix (keys[i], prefix));
+        }
+    }
+}
+
+/* a measure is due on its own schedule keys: turning on one measure's every_key makes that
+ * measure, and no other, due at its period */
+static void
+test_schedule_keys (void)
+{
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    {
+      g_autoptr (GrokConfig) config = grok_preset_load ("xor2d-relu", NULL);
+      g_autofree char *set = g_strdup_printf ("%s=7", grok_measure_kind (m)->every_key);
+
+      for (guint o = 0; o < GROK_N_MEASURES; o++)
+        {
+          g_autofree char *off_every = g_strdup_printf ("%s=0", grok_measure_kind (o)->every_key);
+          g_autofree char *off_log = g_strdup_printf ("%s=0", grok_measure_kind (o)->per_decade_key);
+          g_assert_true (grok_config_set (config, off_every, NULL));
+          g_assert_true (grok_config_set (config, off_log, NULL));
+        }
+      g_assert_true (grok_config_set (config, set, NULL));
+      for (guint o = 0; o < GROK_N_MEASURES; o++)
+        {
+          g_assert_cmpint (grok_measure_due (o, config, 6, 7), ==, o == m);
+          g_assert_false (grok_measure_due (o, config, 7, 13));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/measures/table-complete", test_table_complete);
+  g_test_add_func ("/engine/measures/schedule-keys", test_schedule_keys);
   g_test_add_func ("/engine/measures/spectrum-identity", test_spectrum_identity);
   g_test_add_func ("/engine/measures/linear-net", test_linear_net);
   g_test_add_func ("/engine/measures/nonlinear-net", test_nonlinear_net);

@@ -2,6 +2,7 @@
  * the checkpoint cap thins evenly; divergence stops the run and keeps the last good checkpoint. */
 #include <glib/gstdio.h>
 #include <math.h>
+#include <unistd.h>
 
 #include "grok-checkpoints.h"
 #include "grok-run-dir.h"
@@ -108,8 +109,9 @@ test_damaged_metrics (void)
   }
 }
 
-/* a truncated checkpoint and one with a garbled header are skipped by name; continuing uses
- * the newest intact one and gives the rows of a run that never broke */
+/* a truncated checkpoint and one with a garbled header are skipped by name; continuing past
+ * them is refused until they are moved aside, then it uses the newest intact one and gives the
+ * rows of a run that never broke */
 static void
 test_damaged_checkpoints (void)
 {
@@ -138,6 +140,27 @@ test_damaged_checkpoints (void)
     g_assert_null (problems[2]);
     g_assert_nonnull (strstr (problems[0], "step-00000040.safetensors"));
     g_assert_nonnull (strstr (problems[1], "step-00000060.safetensors"));
+  }
+  /* continuing past them would lose them: refused, naming both, and nothing is deleted */
+  {
+    g_autoptr (GrokRun) refused = grok_run_new_continue (path, 0, &error);
+    g_assert_null (refused);
+    g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "step-00000040.safetensors"));
+    g_assert_nonnull (strstr (error->message, "step-00000060.safetensors"));
+    g_assert_nonnull (strstr (error->message, "move those files out"));
+    g_clear_error (&error);
+    g_assert_true (g_file_test (c40, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (c60, G_FILE_TEST_IS_REGULAR));
+  }
+  /* moved aside as the message says, the run continues from the newest intact one */
+  {
+    g_autofree char *aside = g_strconcat (path, "-damaged", NULL);
+    g_autofree char *a40 = g_build_filename (aside, "step-00000040.safetensors", NULL);
+    g_autofree char *a60 = g_build_filename (aside, "step-00000060.safetensors", NULL);
+    g_assert_cmpint (g_mkdir (aside, 0755), ==, 0);
+    g_assert_cmpint (g_rename (c40, a40), ==, 0);
+    g_assert_cmpint (g_rename (c60, a60), ==, 0);
   }
   {
     g_autoptr (GrokRun) run = grok_run_new_continue (path, 0, &error);
@@ -277,6 +300,65 @@ test_divergence (void)
   }
 }
 
+/* a checkpoint without __metadata__ breaks the rule: continuing past it is refused, naming it,
+ * and the file stays as it was (it used to be deleted without a word) */
+static void
+test_no_metadata_kept (void)
+{
+  g_autofree char *path = make_run ("nometa");
+  g_autofree char *c60 = g_build_filename (path, "checkpoints", "step-00000060.safetensors", NULL);
+  g_autoptr (GrokParams) params = grok_safetensors_read (c60, NULL, NULL);
+  g_autoptr (GrokRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (params);
+  g_assert_true (grok_safetensors_write (c60, params, NULL, NULL));
+  run = grok_run_new_continue (path, 80, &error);
+  g_assert_null (run);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "step-00000060.safetensors"));
+  g_assert_true (g_file_test (c60, G_FILE_TEST_IS_REGULAR));
+}
+
+/* the app's runs take the writer's lock too: while one run continues a folder, a second
+ * continuation and a new run replacing it are refused, naming this process; reading works */
+static void
+test_one_writer_in_process (void)
+{
+  g_autofree char *path = make_run ("locked");
+  g_autofree char *pid = g_strdup_printf ("process id %d", (int) getpid ());
+  g_autoptr (GrokConfig) config = small_config (60, 10);
+  g_autoptr (GrokRun) first = NULL;
+  g_autoptr (GError) error = NULL;
+
+  first = grok_run_new_continue (path, 80, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (GrokRun) second = grok_run_new_continue (path, 80, &error);
+    g_assert_null (second);
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, pid));
+    g_assert_nonnull (strstr (error->message, path));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr (GrokRun) replacing = grok_run_new (config, path, TRUE, &error);
+    g_autoptr (GrokRunDir) reader = NULL;
+    g_assert_null (replacing);
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, pid));
+    g_clear_error (&error);
+    reader = grok_run_dir_open (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (grok_run_dir_get_checkpoints (reader)->len, ==, 4);
+  }
+  g_clear_object (&first);
+  {
+    g_autoptr (GrokRun) after = grok_run_new_continue (path, 80, &error);
+    g_assert_no_error (error);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -288,6 +370,8 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/run-dir/damaged-metrics", test_damaged_metrics);
   g_test_add_func ("/engine/run-dir/damaged-checkpoints", test_damaged_checkpoints);
   g_test_add_func ("/engine/run-dir/missing-config", test_missing_config);
+  g_test_add_func ("/engine/run-dir/no-metadata-kept", test_no_metadata_kept);
+  g_test_add_func ("/engine/run-dir/one-writer-in-process", test_one_writer_in_process);
   g_test_add_func ("/engine/run-dir/thinning", test_thinning);
   g_test_add_func ("/engine/run-dir/cap-in-a-run", test_cap_in_a_run);
   g_test_add_func ("/engine/run/divergence", test_divergence);

@@ -8,11 +8,22 @@
 #include "grok-measures.h"
 #include "grok-mlp.h"
 #include "grok-trainer.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 #include "run-helpers.h"
 
 /* xor2d-relu (2-32-32-32-2 MLP, 256 training points) trained for steps, with no measures of its
  * own so that the views are all the extra work */
+/* the recipe the screen draws and the views files store */
+static GrokViewRecipe
+screen_recipe (void)
+{
+  GrokViewRecipe recipe;
+
+  grok_view_recipe_init (&recipe);
+  return recipe;
+}
+
 static GrokConfig *
 xor2d_config (GrokActivation act, gint64 steps)
 {
@@ -210,7 +221,7 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
     assert_regions_equal (views->regions, &fresh);
   }
   /* connectivity: LMN's own matrix, permuted by its own order */
-  lmn = grok_measure_lmn (config, params, dataset, GROK_VIEWS_CONNECTIVITY_POINTS, 0, NULL);
+  lmn = grok_measure_lmn (config, params, dataset, screen_recipe ().lmn_points, 0, NULL);
   g_assert_nonnull (lmn);
   g_assert_cmpint (views->connectivity->n, ==, lmn->n);
   g_assert_cmpfloat (views->connectivity->lmn, ==, lmn->lmn);
@@ -233,10 +244,9 @@ test_run_writes_views (void)
   for (guint i = 0; i < steps->len; i++)
     {
       gint64 step = g_array_index (steps, gint64, i);
-      g_autofree char *name = grok_checkpoint_filename (step);
-      g_autofree char *ckpt = g_build_filename (dir, "checkpoints", name, NULL);
-      g_autofree char *path = grok_views_path (dir, step);
-      g_autoptr (GrokParams) params = grok_checkpoint_read_model (ckpt, &error);
+      g_autoptr (GrokRunDir) folder = grok_run_dir_open (dir, &error);
+      g_autofree char *path = grok_run_file_path (dir, GROK_RUN_FILE_VIEWS, step);
+      g_autoptr (GrokParams) params = grok_run_dir_read_model (folder, step, &error);
       g_autoptr (GrokViews) stored = grok_views_read (path, &error);
       g_autoptr (GrokViews) fresh = NULL;
       g_autoptr (GrokViews) loaded = NULL;
@@ -248,16 +258,16 @@ test_run_writes_views (void)
       assert_views_equal (stored, fresh);
       assert_views_from_modules (stored, config, params);
 
-      loaded = grok_views_load (dir, step, config, params, &error);
+      loaded = grok_views_load (path, step, config, params, &error);
       g_assert_no_error (error);
       g_assert_nonnull (loaded);
       /* other weights, or other model settings: the file is not theirs */
       params->data[0] += 1.0f;
-      g_assert_null (grok_views_load (dir, step, config, params, &error));
+      g_assert_null (grok_views_load (path, step, config, params, &error));
       g_assert_no_error (error);
       params->data[0] -= 1.0f;
       config->model.activation = GROK_ACT_LEAKY_RELU;
-      g_assert_null (grok_views_load (dir, step, config, params, &error));
+      g_assert_null (grok_views_load (path, step, config, params, &error));
       g_assert_no_error (error);
       config->model.activation = GROK_ACT_RELU;
     }
@@ -279,7 +289,7 @@ test_round_trips (void)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (GrokTrainer) trainer = grok_trainer_new (configs[k], &error);
-      g_autofree char *path = grok_views_path (root, 7);
+      g_autofree char *path = grok_run_file_path (root, GROK_RUN_FILE_VIEWS, 7);
       g_autoptr (GrokViews) views = NULL;
       g_autoptr (GrokViews) back = NULL;
 
@@ -294,7 +304,7 @@ test_round_trips (void)
       if (k == 0)
         {
           g_assert_null (back->regions->exact);
-          g_assert_cmpint (back->regions->raster_w, ==, GROK_VIEWS_RASTER);
+          g_assert_cmpint (back->regions->raster_w, ==, screen_recipe ().raster);
         }
       else
         g_assert_true (back->regions == NULL && back->connectivity == NULL);
@@ -310,7 +320,7 @@ test_damaged (void)
   g_autoptr (GrokConfig) config = xor2d_config (GROK_ACT_RELU, 1);
   g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
   g_autofree char *root = g_dir_make_tmp ("grok-views-XXXXXX", NULL);
-  g_autofree char *path = grok_views_path (root, 0);
+  g_autofree char *path = grok_run_file_path (root, GROK_RUN_FILE_VIEWS, 0);
   g_autoptr (GrokViews) views = grok_views_compute (config, trainer->model->params, 0, NULL);
   g_autofree char *contents = NULL;
   gsize size;
@@ -334,7 +344,7 @@ test_damaged (void)
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
       g_assert_nonnull (strstr (error->message, path));
       g_clear_error (&error);
-      g_assert_null (grok_views_load (root, 0, config, trainer->model->params, &error));
+      g_assert_null (grok_views_load (path, 0, config, trainer->model->params, &error));
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
     }
   remove_tree (root);
@@ -373,10 +383,46 @@ test_off (void)
   remove_run (dir);
 }
 
+/* every row of the views table has every field, and every field of the recipe is set by
+ * exactly one row, so that a forgotten field is caught here and not on a person's screen */
+static void
+test_table_complete (void)
+{
+  int set[7] = { 0 };
+
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      const GrokViewKind *k = grok_view_kind (v);
+      const GrokViewRecipe *r = &k->recipe;
+      GrokView back;
+
+      g_assert_true (k->name != NULL && *k->name != '\0');
+      g_assert_true (k->title != NULL && *k->title != '\0');
+      g_assert_true (k->icon != NULL && g_str_has_suffix (k->icon, "-symbolic"));
+      g_assert_true (k->needs != NULL && *k->needs != '\0');
+      g_assert_nonnull (k->applies);
+      g_assert_true (k->source >= GROK_VIEW_FROM_METRICS && k->source <= GROK_VIEW_FROM_VIEWS_FILE);
+      g_assert_true (grok_view_from_name (k->name, &back, NULL));
+      g_assert_cmpint (back, ==, v);
+      /* only views drawn from views files have a recipe */
+      if (k->source != GROK_VIEW_FROM_VIEWS_FILE)
+        g_assert_cmpmem (r, sizeof *r, &(GrokViewRecipe) { 0 }, sizeof *r);
+      set[0] += r->lmn_points != 0, set[1] += r->raster != 0, set[2] += r->x0 != 0;
+      set[3] += r->y0 != 0, set[4] += r->x1 != 0, set[5] += r->y1 != 0, set[6] += r->earlier != 0;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (set); i++)
+    g_assert_cmpint (set[i], ==, 1);
+  g_assert_cmpint (sizeof (GrokViewRecipe), ==, 4 * sizeof (int) + 4 * sizeof (double));
+  /* the stored views files follow the screen's recipe: the views writer's connectivity and
+   * regions are those of grok_view_recipe_init */
+  g_assert_cmpint (screen_recipe ().lmn_points, ==, 256);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/views/table-complete", test_table_complete);
   g_test_add_func ("/engine/views/run-writes-views", test_run_writes_views);
   g_test_add_func ("/engine/views/round-trips", test_round_trips);
   g_test_add_func ("/engine/views/damaged", test_damaged);

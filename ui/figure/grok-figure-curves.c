@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-measures.h"
+
 #define GROK_MAX_PANELS 8
 
 void
@@ -18,6 +20,7 @@ grok_curves_options_init (GrokCurvesOptions *options)
   options->show_train = TRUE;
   options->show_test = TRUE;
   options->show_markers = TRUE;
+  options->show_measures = TRUE;
   options->threshold = 0.99;
 }
 
@@ -192,10 +195,39 @@ typedef struct
   double      y_min, y_max;
 } GrokPanelSpec;
 
-static guint
-grok_curves_panels (const GrokCurvesOptions *o, GrokPanelSpec *panels)
+static GrokPanelSpec
+grok_column_panel (const char *column, guint color)
 {
-  guint n = 0;
+  return (GrokPanelSpec) { column, column, { column, NULL }, { NULL, NULL }, { color, 0 }, FALSE,
+                           TRUE, NAN, NAN };
+}
+
+/* the panel columns of the measures table that the first run has; the L2 norm, always there,
+ * beside them */
+static guint
+grok_curves_measure_panels (const GrokMetrics *metrics, GrokPanelSpec *panels, guint n)
+{
+  guint first = n;
+
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    for (const char * const *c = grok_measure_kind (m)->panels; *c != NULL; c++)
+      if (n < GROK_MAX_PANELS && grok_metrics_column_index (metrics, *c) >= 0)
+        {
+          panels[n] = grok_column_panel (*c, 2 + n - first);
+          n++;
+        }
+  if (n > first && n < GROK_MAX_PANELS && grok_metrics_column_index (metrics, "l2_norm") >= 0)
+    {
+      panels[n] = grok_column_panel ("l2_norm", 2 + n - first);
+      n++;
+    }
+  return n;
+}
+
+static guint
+grok_curves_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics, GrokPanelSpec *panels)
+{
+  guint n = 0, first;
 
   if (o->show_loss && (o->show_train || o->show_test))
     panels[n++] = (GrokPanelSpec) {
@@ -208,13 +240,15 @@ grok_curves_panels (const GrokCurvesOptions *o, GrokPanelSpec *panels)
       "Accuracy", "accuracy",
       { o->show_train ? "train_acc" : NULL, o->show_test ? "test_acc" : NULL },
       { "train", "test" }, { 0, 1 }, FALSE, FALSE, -0.03, 1.03 };
+  first = n;
+  if (o->show_measures && metrics != NULL)
+    n = grok_curves_measure_panels (metrics, panels, n);
   for (guint i = 0; o->extra_columns != NULL && o->extra_columns[i] != NULL; i++)
     {
       if (n == GROK_MAX_PANELS)
         break;
-      panels[n++] = (GrokPanelSpec) {
-        o->extra_columns[i], o->extra_columns[i], { o->extra_columns[i], NULL },
-        { NULL, NULL }, { 2 + i, 0 }, FALSE, TRUE, NAN, NAN };
+      panels[n] = grok_column_panel (o->extra_columns[i], 2 + n - first);
+      n++;
     }
   return n;
 }
@@ -362,7 +396,7 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   g_return_val_if_fail (runs != NULL || n_runs == 0, 0);
 
   ctx.x_column = options->x_column != NULL ? options->x_column : "step";
-  n = grok_curves_panels (options, panels);
+  n = grok_curves_panels (options, n_runs > 0 ? runs[0] : NULL, panels);
   grok_figure_style_palette (style, &palette);
   cairo_rectangle (cr, 0, 0, width, height);
   grok_figure_set_color (cr, palette.background);

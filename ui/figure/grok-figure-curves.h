@@ -17,11 +17,14 @@ typedef struct
   gboolean            show_markers;     /* memorised / generalised lines */
   gboolean            log_x;
   const char         *x_column;         /* NULL: "step" */
-  const char * const *extra_columns;    /* NULL-terminated; one more panel per column */
+  gboolean            show_measures;    /* a panel for each measure panel column of the
+                                         * measures table the metrics have, and the L2 norm */
+  const char * const *extra_columns;    /* NULL-terminated; one more panel per column, after
+                                         * the measures */
   double              threshold;        /* accuracy that counts as memorised / generalised */
 } GrokCurvesOptions;
 
-/* every panel on, train and test, markers at 0.99, linear x over "step" */
+/* every panel on (measures too), train and test, markers at 0.99, linear x over "step" */
 void   grok_curves_options_init (GrokCurvesOptions *options);
 
 /* the x (x_column) of the first row whose `column` is >= threshold; NAN when none is */

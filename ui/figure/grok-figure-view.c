@@ -5,39 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
 #include "grok-figure-spectrum.h"
 #include "grok-spectrum.h"
 #include "grok-task.h"
-
-static const char * const view_names[GROK_N_VIEWS + 1] = { "curves", "heatmap", "regions",
-                                                            "connectivity", "spectrum", NULL };
-
-const char *
-grok_view_name (GrokView view)
-{
-  g_return_val_if_fail (view < GROK_N_VIEWS, "unknown");
-  return view_names[view];
-}
-
-gboolean
-grok_view_from_name (const char *name, GrokView *view, GError **error)
-{
-  g_autofree char *list = g_strjoinv ("|", (char **) view_names);
-
-  for (guint i = 0; i < GROK_N_VIEWS; i++)
-    if (g_strcmp0 (name, view_names[i]) == 0)
-      {
-        *view = i;
-        return TRUE;
-      }
-  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "unknown view '%s': the views are %s",
-               name, list);
-  return FALSE;
-}
 
 struct _GrokRegionsData
 {
@@ -66,8 +39,8 @@ regions_data_wrap (const GrokConfig *config, GrokViewRegions *regions)
   return data;
 }
 
-GrokRegionsData *
-grok_regions_data_new (const GrokConfig *config, const GrokParams *params, double x0, double y0,
+static GrokRegionsData *
+regions_data_new (const GrokConfig *config, const GrokParams *params, double x0, double y0,
                        double x1, double y1, int raster, GError **error)
 {
   GrokViewRegions *regions = grok_view_regions_compute (config, params, x0, y0, x1, y1, raster,
@@ -76,11 +49,12 @@ grok_regions_data_new (const GrokConfig *config, const GrokParams *params, doubl
   return regions != NULL ? regions_data_wrap (config, regions) : NULL;
 }
 
-GrokRegionsData *
-grok_regions_data_new_from_views (const GrokConfig *config, GrokViews *views, double x0,
-                                  double y0, double x1, double y1, int raster)
+/* the regions stored in views (taken from it) when they show that window as computing with
+ * raster would; NULL otherwise */
+static GrokRegionsData *
+regions_data_new_from_views (const GrokConfig *config, GrokViews *views, double x0, double y0,
+                             double x1, double y1, int raster)
 {
-  g_return_val_if_fail (config != NULL, NULL);
   if (views == NULL || views->regions == NULL ||
       !grok_view_regions_matches (views->regions, x0, y0, x1, y1, raster))
     return NULL;
@@ -108,8 +82,8 @@ struct _GrokConnectivityData
   GrokViewConnectivity *view;
 };
 
-GrokConnectivityData *
-grok_connectivity_data_new (const GrokConfig *config, const GrokParams *params, int max_points,
+static GrokConnectivityData *
+connectivity_data_new (const GrokConfig *config, const GrokParams *params, int max_points,
                             GError **error)
 {
   GrokViewConnectivity *view = grok_view_connectivity_compute (config, params, max_points, error);
@@ -122,8 +96,10 @@ grok_connectivity_data_new (const GrokConfig *config, const GrokParams *params, 
   return data;
 }
 
-GrokConnectivityData *
-grok_connectivity_data_new_from_views (GrokViews *views, int max_points)
+/* the matrix stored in views (taken from it) when computing with max_points would give the
+ * same points; NULL otherwise */
+static GrokConnectivityData *
+connectivity_data_new_from_views (GrokViews *views, int max_points)
 {
   GrokConnectivityData *data;
 
@@ -168,7 +144,8 @@ grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, do
 {
   int n = data->view->n;
   cairo_surface_t *surface = grok_heatmap_surface_new_sequential (data->view->ordered, n, n, 0, 1);
-  g_autofree char *title = g_strdup_printf ("LMN %.3g: L on %d points, ordered",
+  /* the point count is part of the number: LMN on more points is larger */
+  g_autofree char *title = g_strdup_printf ("LMN %.3g (%d points): L, ordered into blocks",
                                             data->view->lmn, n);
 
   grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
@@ -182,22 +159,28 @@ struct _GrokSpectraData
   GPtrArray *names;       /* char *, one per matrix */
 };
 
-GrokSpectraData *
-grok_spectra_data_new (const GrokParams * const *params, const gint64 *steps, guint n,
-                       GError **error)
+static GrokSpectraData *
+spectra_data_new (void)
 {
-  g_autoptr (GrokSpectraData) data = g_new0 (GrokSpectraData, 1);
+  GrokSpectraData *data = g_new0 (GrokSpectraData, 1);
 
   data->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_spectrum_summary_free);
   data->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  for (guint i = 0; i < n; i++)
-    if (!grok_spectra_data_append (data, params[i], NULL, steps[i], error))
-      return NULL;
-  return g_steal_pointer (&data);
+  return data;
 }
 
-gboolean
-grok_spectra_data_append (GrokSpectraData *data, const GrokParams *params, GrokViews *views,
+const gint64 *
+grok_spectra_data_get_steps (const GrokSpectraData *data, guint *n_steps)
+{
+  *n_steps = data->steps->len;
+  return (const gint64 *) data->steps->data;
+}
+
+/* one more step: the spectrum stored in views (taken from it) when views is not NULL and has
+ * one, else computed from params. FALSE with an error when a matrix is not finite or the step
+ * has another number of matrices than those before. */
+static gboolean
+spectra_data_append (GrokSpectraData *data, const GrokParams *params, GrokViews *views,
                           gint64 step, GError **error)
 {
   g_autoptr (GrokSpectrumSummary) summary = NULL;
@@ -229,14 +212,14 @@ grok_spectra_data_append (GrokSpectraData *data, const GrokParams *params, GrokV
 /* the stored steps before `step` a run's spectrum figure overlays: its first checkpoint, then
  * up to max - 1 more spread evenly in log(1 + step) between that and `step` */
 static GArray *
-earlier_checkpoints (const char *run_dir, gint64 step, guint max)
+earlier_checkpoints (GrokRunDir *dir, gint64 step, guint max)
 {
-  g_autoptr (GArray) all = grok_checkpoints_list (run_dir, NULL);
+  GArray *all = grok_run_dir_list_checkpoints (dir);
   GArray *chosen = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 first;
   double lo, hi;
 
-  if (all == NULL || all->len == 0 || max == 0 || g_array_index (all, gint64, 0) >= step)
+  if (all->len == 0 || max == 0 || g_array_index (all, gint64, 0) >= step)
     return chosen;
   first = g_array_index (all, gint64, 0);
   g_array_append_val (chosen, first);
@@ -259,49 +242,40 @@ earlier_checkpoints (const char *run_dir, gint64 step, guint max)
   return chosen;
 }
 
-/* one step's spectra from its views file when that matches, else from its checkpoint */
+/* one step's spectra from its views file when that matches, else from its checkpoint; a
+ * damaged checkpoint is left out (the folder's problems name it) */
 static gboolean
-append_stored (GrokSpectraData *data, const char *run_dir, const GrokConfig *config, gint64 step,
-               GPtrArray *warnings, GError **error)
+append_stored (GrokSpectraData *data, GrokRunDir *dir, gint64 step, GError **error)
 {
-  g_autofree char *name = grok_checkpoint_filename (step);
-  g_autofree char *path = g_build_filename (run_dir, "checkpoints", name, NULL);
-  g_autoptr (GrokParams) params = grok_checkpoint_read_model (path, error);
+  g_autoptr (GrokParams) params = grok_run_dir_read_model (dir, step, NULL);
   g_autoptr (GrokViews) views = NULL;
-  g_autoptr (GError) views_error = NULL;
 
   if (params == NULL)
-    return FALSE;
-  views = grok_views_load (run_dir, step, config, params, &views_error);
-  if (views_error != NULL && warnings != NULL)
-    g_ptr_array_add (warnings, g_strdup (views_error->message));
-  return grok_spectra_data_append (data, params, views, step, error);
+    return TRUE;
+  views = grok_run_dir_read_views (dir, step, params);
+  return spectra_data_append (data, params, views, step, error);
 }
 
-GrokSpectraData *
-grok_spectra_data_new_for_run (const char *run_dir, const GrokConfig *config,
-                               const GrokParams *params, gint64 step, guint max_earlier,
-                               GPtrArray *warnings, GError **error)
+/* params (the weights at step) with up to max_earlier stored checkpoints of the run folder dir
+ * before it overlaid (its first checkpoint and log-spaced ones between), each from its views
+ * file when one matches, else computed from its checkpoint; a damaged checkpoint is left out */
+static GrokSpectraData *
+spectra_data_new_for_run (GrokRunDir *dir, const GrokParams *params, gint64 step,
+                          guint max_earlier, GError **error)
 {
-  g_autoptr (GrokSpectraData) data = grok_spectra_data_new (NULL, NULL, 0, error);
+  g_autoptr (GrokSpectraData) data = spectra_data_new ();
   g_autoptr (GArray) earlier = NULL;
   g_autoptr (GrokViews) views = NULL;
-  g_autoptr (GError) views_error = NULL;
 
-  g_return_val_if_fail (config != NULL && params != NULL, NULL);
-
-  if (run_dir != NULL)
+  if (dir != NULL)
     {
-      earlier = earlier_checkpoints (run_dir, step, max_earlier);
+      earlier = earlier_checkpoints (dir, step, max_earlier);
       for (guint i = 0; i < earlier->len; i++)
-        if (!append_stored (data, run_dir, config, g_array_index (earlier, gint64, i), warnings,
-                            error))
+        if (!append_stored (data, dir, g_array_index (earlier, gint64, i), error))
           return NULL;
-      views = grok_views_load (run_dir, step, config, params, &views_error);
-      if (views_error != NULL && warnings != NULL)
-        g_ptr_array_add (warnings, g_strdup (views_error->message));
+      views = grok_run_dir_read_views (dir, step, params);
     }
-  if (!grok_spectra_data_append (data, params, views, step, error))
+  if (!spectra_data_append (data, params, views, step, error))
     return NULL;
   return g_steal_pointer (&data);
 }
@@ -315,6 +289,114 @@ grok_spectra_data_free (GrokSpectraData *data)
   g_array_unref (data->steps);
   g_clear_pointer (&data->names, g_ptr_array_unref);
   g_free (data);
+}
+
+/* the views file of input's step when it was made from these weights and settings */
+static GrokViews *
+stored_views (const GrokViewInput *input)
+{
+  if (input->dir == NULL)
+    return NULL;
+  return grok_run_dir_read_views (input->dir, input->step, input->params);
+}
+
+/* a run with a folder: its stored checkpoints before the step overlaid; without one, its first
+ * weights when given */
+static GrokSpectraData *
+spectra_for_input (const GrokViewInput *in, const GrokViewRecipe *recipe, GError **error)
+{
+  g_autoptr (GrokSpectraData) spectra = NULL;
+
+  if (in->dir != NULL)
+    return spectra_data_new_for_run (in->dir, in->params, in->step, (guint) recipe->earlier,
+                                     error);
+  spectra = spectra_data_new ();
+  if (in->first != NULL && in->first_step < in->step && recipe->earlier > 0 &&
+      !spectra_data_append (spectra, in->first, NULL, in->first_step, error))
+    return NULL;
+  if (!spectra_data_append (spectra, in->params, NULL, in->step, error))
+    return NULL;
+  return g_steal_pointer (&spectra);
+}
+
+static gboolean
+view_data_fill (GrokViewData *data, const GrokViewInput *in, GError **error)
+{
+  const GrokViewRecipe *r = &data->recipe;
+  g_autoptr (GrokViews) views = NULL;
+
+  switch (data->view)
+    {
+    case GROK_VIEW_CURVES:
+    case GROK_VIEW_HEATMAP:
+      return TRUE;
+    case GROK_VIEW_REGIONS:
+      views = stored_views (in);
+      data->regions = regions_data_new_from_views (in->config, views, r->x0, r->y0, r->x1, r->y1,
+                                                   r->raster);
+      if (data->regions == NULL)
+        data->regions = regions_data_new (in->config, in->params, r->x0, r->y0, r->x1, r->y1,
+                                          r->raster, error);
+      return data->regions != NULL;
+    case GROK_VIEW_CONNECTIVITY:
+      views = stored_views (in);
+      data->connectivity = connectivity_data_new_from_views (views, r->lmn_points);
+      if (data->connectivity == NULL)
+        data->connectivity = connectivity_data_new (in->config, in->params, r->lmn_points, error);
+      return data->connectivity != NULL;
+    case GROK_VIEW_SPECTRUM:
+      data->spectra = spectra_for_input (in, r, error);
+      return data->spectra != NULL;
+    case GROK_N_VIEWS:
+      break;
+    }
+  g_return_val_if_reached (FALSE);
+}
+
+static void
+view_data_clear (GrokViewData *data)
+{
+  grok_regions_data_free (data->regions);
+  grok_connectivity_data_free (data->connectivity);
+  grok_spectra_data_free (data->spectra);
+}
+
+GrokViewData *
+grok_view_data_new (GrokView view, const GrokViewInput *input, const GrokViewRecipe *recipe,
+                    GError **error)
+{
+  GrokViewData *data;
+
+  g_return_val_if_fail (view < GROK_N_VIEWS && input != NULL && input->config != NULL, NULL);
+  g_return_val_if_fail (input->params != NULL || view == GROK_VIEW_CURVES, NULL);
+  if (!grok_view_check (view, input->config, error))
+    return NULL;
+  data = g_atomic_rc_box_new0 (GrokViewData);
+  data->view = view;
+  data->step = input->step;
+  if (recipe != NULL)
+    data->recipe = *recipe;
+  else
+    grok_view_recipe_init (&data->recipe);
+  if (!view_data_fill (data, input, error))
+    {
+      grok_view_data_unref (data);
+      return NULL;
+    }
+  return data;
+}
+
+GrokViewData *
+grok_view_data_ref (GrokViewData *data)
+{
+  return g_atomic_rc_box_acquire (data);
+}
+
+void
+grok_view_data_unref (GrokViewData *data)
+{
+  if (data != NULL)
+    g_atomic_rc_box_release_full (data, (GDestroyNotify) view_data_clear);
 }
 
 void
@@ -366,6 +448,15 @@ grok_figure_request_init (GrokFigureRequest *request, GrokView view)
 }
 
 void
+grok_figure_request_set_data (GrokFigureRequest *request, const GrokViewData *data)
+{
+  g_return_if_fail (request->view == data->view);
+  request->regions = data->regions;
+  request->connectivity = data->connectivity;
+  request->spectra = data->spectra;
+}
+
+void
 grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data)
 {
   const GrokFigureRequest *r = user_data;
@@ -391,7 +482,7 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
     case GROK_VIEW_SPECTRUM:
       grok_figure_spectra_draw (cr, 0, 0, width, height, r->spectra, &r->style);
       break;
-    default:
+    case GROK_N_VIEWS:
       g_assert_not_reached ();
     }
 }
@@ -474,7 +565,7 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
                                     c->ordered[(gsize) i * c->n + j]);
       }
       break;
-    default:
+    case GROK_N_VIEWS:
       g_assert_not_reached ();
     }
   return g_string_free (out, FALSE);

@@ -9,39 +9,15 @@
 #include "grok-figure-regions.h"
 #include "grok-metrics.h"
 #include "grok-params.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  GROK_VIEW_CURVES,
-  GROK_VIEW_HEATMAP,
-  GROK_VIEW_REGIONS,
-  GROK_VIEW_CONNECTIVITY,
-  GROK_VIEW_SPECTRUM,
-  GROK_N_VIEWS
-} GrokView;
-
-const char *grok_view_name      (GrokView view);
-/* FALSE with a GError listing the views for an unknown name */
-gboolean    grok_view_from_name (const char *name, GrokView *view, GError **error);
 
 /* what the regions view shows of an MLP on xor2d: the exact partition when every activation is
  * piecewise linear, otherwise a raster pattern map, and the data points */
 typedef struct _GrokRegionsData GrokRegionsData;
 
-/* window x0, y0, x1, y1; raster: the side of the pattern map for smooth activations */
-GrokRegionsData         *grok_regions_data_new    (const GrokConfig *config,
-                                                   const GrokParams *params, double x0,
-                                                   double y0, double x1, double y1, int raster,
-                                                   GError **error);
-/* the regions stored in views (taken from it) when they show that window as computing with
- * raster would; NULL otherwise */
-GrokRegionsData         *grok_regions_data_new_from_views (const GrokConfig *config,
-                                                           GrokViews *views, double x0,
-                                                           double y0, double x1, double y1,
-                                                           int raster);
 void                     grok_regions_data_free   (GrokRegionsData *data);
 const GrokRegionsFigure *grok_regions_data_figure (const GrokRegionsData *data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokRegionsData, grok_regions_data_free)
@@ -50,12 +26,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokRegionsData, grok_regions_data_free)
  * points on the same linear map sit together */
 typedef struct _GrokConnectivityData GrokConnectivityData;
 
-GrokConnectivityData *grok_connectivity_data_new  (const GrokConfig *config,
-                                                   const GrokParams *params, int max_points,
-                                                   GError **error);
-/* the matrix stored in views (taken from it) when computing with max_points would give the
- * same points; NULL otherwise */
-GrokConnectivityData *grok_connectivity_data_new_from_views (GrokViews *views, int max_points);
 void                  grok_connectivity_data_free (GrokConnectivityData *data);
 const GrokViewConnectivity *grok_connectivity_data_get_view (const GrokConnectivityData *data);
 double                grok_connectivity_data_lmn  (const GrokConnectivityData *data);
@@ -67,33 +37,55 @@ void                  grok_figure_connectivity_draw (cairo_t *cr, double x, doub
                                                      const GrokFigureStyle *style);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConnectivityData, grok_connectivity_data_free)
 
-/* what the spectrum view shows: the singular values of every matrix at one or several steps */
+/* what the spectrum view shows: the singular values of every matrix at one or several steps,
+ * matrices in canonical order (names sorted bytewise) */
 typedef struct _GrokSpectraData GrokSpectraData;
 
-/* params[i] at steps[i], earliest first; NULL with an error when a matrix is not finite.
- * Matrices come in canonical order (names sorted bytewise). */
-GrokSpectraData *grok_spectra_data_new  (const GrokParams * const *params, const gint64 *steps,
-                                         guint n, GError **error);
-/* one more step: the spectrum stored in views (taken from it) when views is not NULL and has
- * one, else computed from params. FALSE with an error when a matrix is not finite or the step
- * has another number of matrices than those before. */
-gboolean         grok_spectra_data_append (GrokSpectraData *data, const GrokParams *params,
-                                           GrokViews *views, gint64 step, GError **error);
-/* what a run's spectrum figure shows at step: params (the weights at step) with up to
- * max_earlier stored checkpoints of run_dir before it overlaid (its first checkpoint and
- * log-spaced ones between), each from its views file when one matches, else computed from its
- * checkpoint. run_dir NULL: params alone. A damaged views file only means computing; its
- * message goes to warnings when that is not NULL. */
-GrokSpectraData *grok_spectra_data_new_for_run (const char *run_dir, const GrokConfig *config,
-                                                const GrokParams *params, gint64 step,
-                                                guint max_earlier, GPtrArray *warnings,
-                                                GError **error);
 void             grok_spectra_data_free (GrokSpectraData *data);
+/* the steps shown, earliest first */
+const gint64    *grok_spectra_data_get_steps (const GrokSpectraData *data, guint *n_steps);
 /* one panel per matrix, in a grid */
 void             grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width,
                                            double height, const GrokSpectraData *data,
                                            const GrokFigureStyle *style);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSpectraData, grok_spectra_data_free)
+
+/* a run at one step, as the views are drawn from it */
+typedef struct
+{
+  GrokRunDir       *dir;         /* the run's folder (views files, earlier checkpoints), or NULL;
+                                  * the damaged files met go to its problems */
+  const GrokConfig *config;
+  const GrokParams *params;      /* the weights at step */
+  gint64            step;
+  const GrokParams *first;       /* without dir: the run's first weights, which the spectrum
+                                  * overlays; NULL for none */
+  gint64            first_step;
+} GrokViewInput;
+
+/* What a view draws at one step: immutable once made, shared by reference. Exactly one of
+ * regions, connectivity and spectra is set for a view drawn from views files; curves and the
+ * heatmap draw the metrics and weights themselves and have none. */
+typedef struct
+{
+  GrokView              view;
+  gint64                step;
+  GrokViewRecipe        recipe;        /* the recipe it was made with */
+  GrokRegionsData      *regions;
+  GrokConnectivityData *connectivity;
+  GrokSpectraData      *spectra;
+} GrokViewData;
+
+/* The one way every front end gets a view's data: from the step's views file when that was
+ * made from these weights with this recipe, else computed. recipe NULL: the screen's
+ * (grok_view_recipe_init). A damaged views file or checkpoint only means computing or leaving
+ * a step out; it adds a problem naming it to input->dir. NULL with an error when the view does
+ * not apply to the run or the weights are not finite. */
+GrokViewData *grok_view_data_new   (GrokView view, const GrokViewInput *input,
+                                    const GrokViewRecipe *recipe, GError **error);
+GrokViewData *grok_view_data_ref   (GrokViewData *data);
+void          grok_view_data_unref (GrokViewData *data);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokViewData, grok_view_data_unref)
 
 typedef struct
 {
@@ -110,6 +102,8 @@ typedef struct
 
 /* defaults: print style at font size 8 pt, every curve panel, log step axis */
 void     grok_figure_request_init (GrokFigureRequest *request, GrokView view);
+/* draw data (which must stay alive while the request is used) */
+void     grok_figure_request_set_data (GrokFigureRequest *request, const GrokViewData *data);
 /* a GrokFigureDrawFunc: user_data is the request */
 void     grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data);
 

@@ -1,0 +1,1012 @@
+/* The run shown, as a model a window binds to. Everything it shows comes from immutable,
+ * reference-counted snapshots: the live run's (delivered on this thread) or one made from a
+ * stored checkpoint; the properties that describe it are worked out again after every change
+ * and notified only when they differ. */
+#include "grok-session.h"
+
+#include <math.h>
+
+#include "grok-error.h"
+#include "grok-run-copy.h"
+#include "grok-run-dir.h"
+
+#define PLAY_INTERVAL_MS 400
+
+struct _GrokSession
+{
+  GObject       parent_instance;
+
+  GrokRun      *run;            /* a run made here, or NULL */
+  GCancellable *preparing;      /* a run being made on a worker thread */
+  gboolean      preparing_continue;
+  GrokRunDir   *folder;         /* an opened folder (no run) */
+  char         *run_dir;
+  GrokSnapshot *snapshot;       /* what the views draw */
+  GrokSnapshot *live;           /* the run's newest, or the opened folder's newest checkpoint */
+  GrokSnapshot *first;          /* the run's start */
+  GArray       *checkpoints;    /* gint64 steps of the run shown */
+  gboolean      following;      /* the views follow the live run */
+  guint         play_id;
+  gint64        played;         /* the step play showed last; -1 to start from the first */
+  GPtrArray    *compared;       /* GrokMetrics of other runs */
+  gboolean      was_reset;
+  gboolean      told_memorised, told_generalised, told_end;
+  char         *idle_subtitle;
+
+  /* as last notified */
+  GrokRunState  state;
+  gboolean      live_flag, preparing_flag;
+  char         *title, *subtitle, *status, *preset_label, *step_label;
+  double        progress, scale_upper, scale_value;
+};
+
+G_DEFINE_FINAL_TYPE (GrokSession, grok_session, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_SNAPSHOT,
+  PROP_RUN_DIR,
+  PROP_STATE,
+  PROP_LIVE,
+  PROP_PREPARING,
+  PROP_FOLLOWING,
+  PROP_PLAYING,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  PROP_STATUS,
+  PROP_PROGRESS,
+  PROP_PRESET_LABEL,
+  PROP_STEP_LABEL,
+  PROP_SCALE_UPPER,
+  PROP_SCALE_VALUE,
+  PROP_COMPARED,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+enum { MESSAGE, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+message (GrokSession *self, const char *text)
+{
+  g_signal_emit (self, signals[MESSAGE], 0, text);
+}
+
+static void
+set_string (GrokSession *self, char **field, const char *value, guint prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_double (GrokSession *self, double *field, double value, guint prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_bool (GrokSession *self, gboolean *field, gboolean value, guint prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_snapshot (GrokSession *self, GrokSnapshot *snapshot)
+{
+  if (snapshot == self->snapshot)
+    return;
+  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  self->snapshot = snapshot ? grok_snapshot_ref (snapshot) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
+}
+
+static void
+set_run_dir (GrokSession *self, const char *dir)
+{
+  set_string (self, &self->run_dir, dir, PROP_RUN_DIR);
+}
+
+static char *
+format_duration (double seconds)
+{
+  gint64 s;
+
+  if (!isfinite (seconds) || seconds < 0)
+    return g_strdup ("--:--");
+  s = (gint64) (seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
+                            (int) (s % 60));
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+/* the state of the run shown: the run's own, or an opened folder's from how far it got */
+static GrokRunState
+shown_state (GrokSession *self)
+{
+  if (self->run != NULL)
+    return grok_run_get_state (self->run);
+  if (self->live != NULL)
+    return self->live->train_step >= self->live->total_steps ? GROK_RUN_FINISHED : GROK_RUN_STOPPED;
+  return GROK_RUN_READY;
+}
+
+/* the progress line: the run training, the folder opened, or what to do next */
+static char *
+status_text (GrokSession *self, double *fraction)
+{
+  GrokProgress p = { 0 };
+  GrokRunState state = shown_state (self);
+  g_autofree char *eta = NULL;
+
+  *fraction = 0;
+  if (self->preparing != NULL)
+    return g_strdup (self->preparing_continue ? "Preparing to continue…" : "Preparing the run…");
+  if (self->run == NULL && self->live == NULL)
+    return g_strdup (self->was_reset ? "Reset: Train or Step starts the experiment from step 0"
+                                     : "Choose an experiment and press Train");
+  if (self->run != NULL)
+    grok_run_get_progress (self->run, &p);
+  else
+    p = (GrokProgress) { self->live->train_step, self->live->total_steps, 0, NAN };
+  *fraction = p.total > 0 ? CLAMP ((double) p.step / p.total, 0, 1) : 0;
+  if (state == GROK_RUN_DIVERGED || state == GROK_RUN_FAILED)
+    return g_strdup (grok_run_get_message (self->run));
+  eta = format_duration (p.eta_seconds);
+  if (state == GROK_RUN_RUNNING)
+    return g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                            "  ·  %.0f steps/s  ·  ETA %s", p.step, p.total, p.steps_per_second, eta);
+  return g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "  ·  %s%s", p.step,
+                          p.total, grok_run_state_name (state), self->run ? "" : "  ·  opened");
+}
+
+static char *
+step_label_text (GrokSession *self)
+{
+  if (self->snapshot == NULL)
+    return g_strdup ("");
+  return g_strdup_printf ("step %" G_GINT64_FORMAT " (%s)", self->snapshot->train_step,
+                          self->following && self->run != NULL ? "live" : "stored");
+}
+
+/* every derived property again, from what is shown now */
+static void
+refresh (GrokSession *self)
+{
+  const GrokConfig *config = self->live ? self->live->config : NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *step_label = step_label_text (self);
+  double fraction;
+  GrokRunState state = shown_state (self);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  status = status_text (self, &fraction);
+  set_string (self, &self->status, status, PROP_STATUS);
+  set_double (self, &self->progress, fraction, PROP_PROGRESS);
+  set_string (self, &self->step_label, step_label, PROP_STEP_LABEL);
+  set_string (self, &self->title, config && config->name[0] ? config->name : "Grokscope", PROP_TITLE);
+  set_string (self, &self->subtitle, config ? self->run_dir : self->idle_subtitle, PROP_SUBTITLE);
+  set_string (self, &self->preset_label, config ? config->name : NULL, PROP_PRESET_LABEL);
+  if (state != self->state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  set_bool (self, &self->live_flag, state == GROK_RUN_RUNNING || state == GROK_RUN_PAUSED,
+            PROP_LIVE);
+  set_bool (self, &self->preparing_flag, self->preparing != NULL, PROP_PREPARING);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+set_scale (GrokSession *self, double upper, double value)
+{
+  set_double (self, &self->scale_upper, MAX (upper, 1), PROP_SCALE_UPPER);
+  set_double (self, &self->scale_value, value, PROP_SCALE_VALUE);
+}
+
+static void
+set_following (GrokSession *self, gboolean following)
+{
+  set_bool (self, &self->following, following, PROP_FOLLOWING);
+}
+
+static void
+set_checkpoints (GrokSession *self, GArray *checkpoints)
+{
+  if (checkpoints == self->checkpoints)
+    return;
+  g_clear_pointer (&self->checkpoints, g_array_unref);
+  self->checkpoints = checkpoints ? g_array_ref (checkpoints) : NULL;
+}
+
+/* the newest stored step at or before step, or -1 */
+static gint64
+checkpoint_at (GrokSession *self, double step)
+{
+  if (self->checkpoints == NULL || step < 0)
+    return -1;
+  return grok_checkpoint_steps_at (self->checkpoints,
+                                   step >= (double) G_MAXINT64 ? G_MAXINT64 : (gint64) step);
+}
+
+/* a snapshot of the stored checkpoint of dir at step, with the rows up to it; the run folder
+ * object checks it against the config as for every reader */
+static GrokSnapshot *
+read_stored (GrokRunDir *dir, const GrokConfig *config, const GrokMetrics *metrics,
+             GArray *checkpoints, gint64 step, GError **error)
+{
+  g_autoptr (GrokParams) params = grok_run_dir_read_model (dir, step, error);
+
+  if (params == NULL)
+    return NULL;
+  return grok_snapshot_new (config, params, metrics, checkpoints, step, GROK_RUN_STOPPED);
+}
+
+static void
+show_checkpoint (GrokSession *self, gint64 step)
+{
+  g_autoptr (GrokRunDir) reader = NULL;
+  g_autoptr (GrokSnapshot) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  GrokRunDir *dir = self->folder;
+
+  if (self->snapshot != NULL && self->snapshot->train_step == step && !self->following)
+    return;
+  if (self->live == NULL || self->run_dir == NULL)
+    return;
+  /* a live run's folder object belongs to its thread: read through a reader of our own */
+  if (dir == NULL && (dir = reader = grok_run_dir_open (self->run_dir, &error)) == NULL)
+    {
+      message (self, error->message);
+      return;
+    }
+  stored = read_stored (dir, self->live->config, self->live->metrics, self->checkpoints, step,
+                        &error);
+  if (stored == NULL)
+    message (self, error->message);
+  else
+    set_snapshot (self, stored);
+}
+
+void
+grok_session_seek (GrokSession *self, double value)
+{
+  gint64 step;
+
+  g_return_if_fail (GROK_IS_SESSION (self));
+  /* at the right end, follow the live run again */
+  if (self->run != NULL && value >= self->scale_upper - 0.5)
+    {
+      set_following (self, TRUE);
+      set_snapshot (self, self->live);
+      set_scale (self, self->scale_upper, self->scale_upper);
+      refresh (self);
+      return;
+    }
+  set_following (self, FALSE);
+  set_scale (self, self->scale_upper, value);
+  step = checkpoint_at (self, value);
+  if (step >= 0)
+    show_checkpoint (self, step);
+  refresh (self);
+}
+
+static gboolean
+play_tick (gpointer data)
+{
+  GrokSession *self = data;
+  for (guint i = 0; self->checkpoints != NULL && i < self->checkpoints->len; i++)
+    {
+      gint64 s = g_array_index (self->checkpoints, gint64, i);
+      if (s > self->played)
+        {
+          self->played = s;
+          set_following (self, FALSE);
+          set_scale (self, self->scale_upper, s);
+          show_checkpoint (self, s);
+          refresh (self);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+  /* the end: follow the live run again, or stay on the last checkpoint */
+  self->play_id = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+  if (self->run != NULL)
+    grok_session_seek (self, self->scale_upper);
+  return G_SOURCE_REMOVE;
+}
+
+void
+grok_session_set_playing (GrokSession *self, gboolean playing)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  if (playing == (self->play_id != 0))
+    return;
+  if (playing)
+    {
+      /* from the start when at the end */
+      gboolean at_end = self->following || self->snapshot == NULL ||
+                        checkpoint_at (self, G_MAXINT64) == self->snapshot->train_step;
+      self->played = at_end ? -1 : self->snapshot->train_step;
+      self->play_id = g_timeout_add (PLAY_INTERVAL_MS, play_tick, self);
+    }
+  else
+    g_clear_handle_id (&self->play_id, g_source_remove);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+}
+
+gboolean
+grok_session_get_playing (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  return self->play_id != 0;
+}
+
+/* messages for the moments a researcher waits for */
+static void
+announce (GrokSession *self, GrokSnapshot *snapshot)
+{
+  GrokMetrics *m = snapshot->metrics;
+  guint last;
+
+  if (m->n_rows == 0)
+    return;
+  last = m->n_rows - 1;
+  if (!self->told_memorised && grok_metrics_get (m, last, GROK_COL_TRAIN_ACC) >= 0.99)
+    {
+      g_autofree char *text = g_strdup_printf ("Memorised at step %.0f: training accuracy reached 99%%",
+                                               grok_metrics_get (m, last, GROK_COL_STEP));
+      self->told_memorised = TRUE;
+      message (self, text);
+    }
+  if (!self->told_generalised && grok_metrics_get (m, last, GROK_COL_TEST_ACC) >= 0.99)
+    {
+      g_autofree char *text = g_strdup_printf ("Generalised at step %.0f: test accuracy reached 99%%",
+                                               grok_metrics_get (m, last, GROK_COL_STEP));
+      self->told_generalised = TRUE;
+      message (self, text);
+    }
+  if (!self->told_end && snapshot->state == GROK_RUN_DIVERGED)
+    {
+      self->told_end = TRUE;
+      message (self, grok_run_get_message (self->run));
+    }
+}
+
+static void
+on_snapshot (GrokRun *run, GrokSnapshot *snapshot, GrokSession *self)
+{
+  g_clear_pointer (&self->live, grok_snapshot_unref);
+  self->live = grok_snapshot_ref (snapshot);
+  set_checkpoints (self, snapshot->checkpoints);
+  if (self->following)
+    {
+      set_snapshot (self, snapshot);
+      set_scale (self, snapshot->train_step, snapshot->train_step);
+    }
+  else
+    set_scale (self, snapshot->train_step, self->scale_value);
+  announce (self, snapshot);
+  refresh (self);
+}
+
+static void
+on_run_state (GrokRun *run, GParamSpec *pspec, GrokSession *self)
+{
+  refresh (self);
+}
+
+/* nothing shown any more: the run (already handed elsewhere), the folder, the snapshots */
+static void
+forget_shown (GrokSession *self)
+{
+  grok_session_set_playing (self, FALSE);
+  g_clear_pointer (&self->folder, grok_run_dir_close);
+  g_clear_pointer (&self->live, grok_snapshot_unref);
+  g_clear_pointer (&self->first, grok_snapshot_unref);
+  set_checkpoints (self, NULL);
+  set_snapshot (self, NULL);
+  set_run_dir (self, NULL);
+}
+
+/* the run, made, becomes the one shown: watched, followed, started */
+static void
+begin_run (GrokSession *self, GrokRun *run, const char *dir, gboolean announced, gboolean one_step)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  forget_shown (self);
+  self->run = run;
+  self->told_memorised = self->told_generalised = self->told_end = announced;
+  g_signal_connect_object (run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
+  g_signal_connect_object (run, "notify::state", G_CALLBACK (on_run_state), self, 0);
+  self->live = grok_run_dup_snapshot (run);
+  self->first = grok_snapshot_ref (self->live);
+  set_checkpoints (self, self->live->checkpoints);
+  set_following (self, TRUE);
+  set_run_dir (self, dir);
+  set_snapshot (self, self->live);
+  set_scale (self, self->live->train_step, self->live->train_step);
+  if (one_step)
+    grok_run_step (run);
+  else
+    grok_run_start (run);
+  refresh (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* A run is made on a worker thread: the one shown before is stopped there first (it may be in
+ * the middle of a measure, and continuing a folder must wait for its last checkpoint), then the
+ * new trainer is built (a transformer's takes a tenth of a second) and its folder created. */
+typedef struct
+{
+  GrokRun    *old;
+  GrokConfig *config;     /* a new run; NULL to continue dir */
+  char       *dir;
+  gint64      steps;      /* continuing: the steps in total */
+  gboolean    one_step;   /* start paused and take one step (Step with no run) */
+} Prepare;
+
+static void
+prepare_free (Prepare *p)
+{
+  g_clear_object (&p->old);
+  grok_config_free (p->config);
+  g_free (p->dir);
+  g_free (p);
+}
+
+static void
+prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Prepare *p = data;
+  GError *error = NULL;
+  GrokRun *run;
+
+  if (p->old != NULL)
+    grok_run_stop (p->old);
+  if (p->config != NULL)
+    run = grok_run_new (p->config, p->dir, FALSE, &error);
+  else
+    run = grok_run_new_continue (p->dir, p->steps, &error);
+  if (run == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, run, g_object_unref);
+}
+
+static void
+on_prepared (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GrokSession *self = GROK_SESSION (source);
+  Prepare *p = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  GrokRun *run = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    {
+      /* the session moved on while this one was made; it never started, so it has no thread
+       * to wait for */
+      if (run != NULL)
+        {
+          grok_run_stop (run);
+          g_object_unref (run);
+        }
+      return;
+    }
+  g_clear_object (&self->preparing);
+  if (run == NULL)
+    {
+      message (self, error->message);
+      refresh (self);
+      return;
+    }
+  /* a continued run's milestones were announced when it first ran */
+  begin_run (self, run, p->dir, p->config == NULL, p->one_step);
+}
+
+/* hands the live run, if any, to the caller (its signals no longer reach the session) after
+ * asking it to stop, and cancels a run being made */
+static GrokRun *
+retire_run (GrokSession *self)
+{
+  if (self->preparing != NULL)
+    g_cancellable_cancel (self->preparing);
+  g_clear_object (&self->preparing);
+  if (self->run == NULL)
+    return NULL;
+  g_signal_handlers_disconnect_by_data (self->run, self);
+  grok_run_request_stop (self->run);
+  return g_steal_pointer (&self->run);
+}
+
+static void
+prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 steps, gboolean one_step)
+{
+  g_autoptr (GTask) task = NULL;
+  Prepare *p = g_new0 (Prepare, 1);
+
+  p->old = retire_run (self);
+  /* the opened folder's door closes before a run continues it */
+  g_clear_pointer (&self->folder, grok_run_dir_close);
+  self->preparing = g_cancellable_new ();
+  self->preparing_continue = config == NULL;
+  p->config = config;
+  p->dir = g_strdup (dir);
+  p->steps = steps;
+  p->one_step = one_step;
+  task = g_task_new (self, self->preparing, on_prepared, NULL);
+  g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
+  /* the result is checked for cancellation by on_prepared, which must see a made run to stop it */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, prepare_thread);
+  refresh (self);
+}
+
+void
+grok_session_train (GrokSession *self, GrokConfig *config, const char *dir, gboolean one_step)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  g_return_if_fail (config != NULL && dir != NULL);
+  prepare_run (self, config, dir, 0, one_step);
+}
+
+void
+grok_session_continue (GrokSession *self, gint64 steps)
+{
+  g_autofree char *dir = g_strdup (self->run_dir);
+
+  g_return_if_fail (GROK_IS_SESSION (self));
+  if (dir == NULL || self->live_flag || self->preparing != NULL)
+    return;
+  prepare_run (self, NULL, dir, steps, FALSE);
+}
+
+static void
+retire_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  grok_run_stop (data);
+}
+
+/* the run ends on a worker, as it may be in the middle of a measure */
+static void
+retire_in_thread (GrokRun *run)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_task_data (task, run, g_object_unref);
+  g_task_run_in_thread (task, retire_thread);
+}
+
+void
+grok_session_reset (GrokSession *self)
+{
+  GrokRun *old;
+
+  g_return_if_fail (GROK_IS_SESSION (self));
+  old = retire_run (self);
+  if (old != NULL)
+    retire_in_thread (old);
+  g_object_freeze_notify (G_OBJECT (self));
+  forget_shown (self);
+  set_following (self, TRUE);
+  set_scale (self, 1, 0);
+  self->was_reset = TRUE;
+  refresh (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* the stored checkpoint of an opened folder at the index-th of its steps */
+static GrokSnapshot *
+read_folder_checkpoint (GrokRunDir *dir, guint index, GError **error)
+{
+  GArray *steps = grok_run_dir_get_checkpoints (dir);
+
+  return read_stored (dir, grok_run_dir_get_config (dir), grok_run_dir_get_metrics (dir), steps,
+                      g_array_index (steps, gint64, index), error);
+}
+
+gboolean
+grok_session_open (GrokSession *self, const char *path, GError **error)
+{
+  g_autoptr (GrokRunDir) dir = NULL;
+  g_autoptr (GrokSnapshot) first = NULL;
+  g_autoptr (GrokSnapshot) newest = NULL;
+  const char * const *problems;
+  GArray *steps;
+  GrokRun *old;
+
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  dir = grok_run_dir_open (path, error);
+  if (dir == NULL)
+    return FALSE;
+  steps = grok_run_dir_get_checkpoints (dir);
+  if (steps->len == 0)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s has no intact checkpoint to show", path);
+      return FALSE;
+    }
+  first = read_folder_checkpoint (dir, 0, error);
+  newest = first ? read_folder_checkpoint (dir, steps->len - 1, error) : NULL;
+  if (newest == NULL)
+    return FALSE;
+  problems = grok_run_dir_get_problems (dir);
+  if (problems != NULL && problems[0] != NULL)
+    message (self, problems[0]);
+
+  old = retire_run (self);
+  if (old != NULL)
+    retire_in_thread (old);
+  g_object_freeze_notify (G_OBJECT (self));
+  forget_shown (self);
+  self->folder = g_steal_pointer (&dir);
+  set_checkpoints (self, steps);
+  self->first = g_steal_pointer (&first);
+  /* the folder's newest state stands where a run's live snapshot would */
+  self->live = grok_snapshot_ref (newest);
+  set_run_dir (self, path);
+  set_following (self, FALSE);
+  set_snapshot (self, newest);
+  set_scale (self, newest->train_step, newest->train_step);
+  self->was_reset = FALSE;
+  refresh (self);
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
+}
+
+static void
+copy_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  char **paths = data;
+  GError *error = NULL;
+
+  if (grok_run_dir_copy (paths[0], paths[1], cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_copied (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GrokSession *self = GROK_SESSION (source);
+  char **paths = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
+      !grok_session_open (self, paths[1], &error))
+    {
+      message (self, error->message);
+      return;
+    }
+  text = g_strdup_printf ("Saved the run as %s", paths[1]);
+  message (self, text);
+}
+
+void
+grok_session_save_as (GrokSession *self, const char *dest)
+{
+  g_autoptr (GTask) task = NULL;
+  char *paths[] = { self->run_dir, (char *) dest, NULL };
+
+  g_return_if_fail (GROK_IS_SESSION (self));
+  g_return_if_fail (dest != NULL);
+  if (self->run_dir == NULL || self->live_flag)
+    return;
+  task = g_task_new (self, NULL, on_copied, NULL);
+  g_task_set_task_data (task, g_strdupv (paths), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, copy_thread);
+}
+
+void
+grok_session_pause_resume (GrokSession *self)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  if (self->run == NULL)
+    return;
+  if (grok_run_get_state (self->run) == GROK_RUN_PAUSED)
+    grok_run_resume (self->run);
+  else
+    grok_run_pause (self->run);
+}
+
+void
+grok_session_step (GrokSession *self)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  if (self->run != NULL)
+    grok_run_step (self->run);
+}
+
+void
+grok_session_stop (GrokSession *self)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  /* the thread ends after the step or measure in progress; its last snapshot brings the state */
+  if (self->run != NULL)
+    grok_run_request_stop (self->run);
+  refresh (self);
+}
+
+void
+grok_session_compare (GrokSession *self, const char * const *paths)
+{
+  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+
+  g_return_if_fail (GROK_IS_SESSION (self));
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GrokRunDir) dir = grok_run_dir_open (paths[i], &error);
+      if (dir == NULL)
+        message (self, error->message);
+      else
+        g_ptr_array_add (others, grok_metrics_ref (grok_run_dir_get_metrics (dir)));
+    }
+  g_clear_pointer (&self->compared, g_ptr_array_unref);
+  self->compared = g_steal_pointer (&others);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARED]);
+}
+
+GPtrArray *
+grok_session_get_compared (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->compared;
+}
+
+void
+grok_session_set_idle_subtitle (GrokSession *self, const char *text)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  g_free (self->idle_subtitle);
+  self->idle_subtitle = g_strdup (text);
+  refresh (self);
+}
+
+GrokSnapshot *
+grok_session_get_snapshot (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->snapshot;
+}
+
+GrokSnapshot *
+grok_session_get_first (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->first;
+}
+
+const char *
+grok_session_get_run_dir (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->run_dir;
+}
+
+GrokRunState
+grok_session_get_state (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), GROK_RUN_READY);
+  return self->state;
+}
+
+gboolean
+grok_session_get_live (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  return self->live_flag;
+}
+
+gboolean
+grok_session_get_preparing (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  return self->preparing_flag;
+}
+
+gboolean
+grok_session_get_following (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  return self->following;
+}
+
+const char *
+grok_session_get_title (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->title;
+}
+
+const char *
+grok_session_get_subtitle (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->subtitle;
+}
+
+const char *
+grok_session_get_status (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->status;
+}
+
+double
+grok_session_get_progress (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), 0);
+  return self->progress;
+}
+
+const char *
+grok_session_get_preset_label (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->preset_label;
+}
+
+const char *
+grok_session_get_step_label (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->step_label;
+}
+
+double
+grok_session_get_scale_upper (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), 1);
+  return self->scale_upper;
+}
+
+double
+grok_session_get_scale_value (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), 0);
+  return self->scale_value;
+}
+
+static void
+grok_session_dispose (GObject *object)
+{
+  GrokSession *self = GROK_SESSION (object);
+  g_autoptr (GrokRun) old = retire_run (self);
+
+  /* the newest state goes into a checkpoint before the session is gone */
+  if (old != NULL)
+    grok_run_stop (old);
+  g_clear_handle_id (&self->play_id, g_source_remove);
+  g_clear_pointer (&self->folder, grok_run_dir_close);
+  g_clear_pointer (&self->snapshot, grok_snapshot_unref);
+  g_clear_pointer (&self->live, grok_snapshot_unref);
+  g_clear_pointer (&self->first, grok_snapshot_unref);
+  g_clear_pointer (&self->checkpoints, g_array_unref);
+  g_clear_pointer (&self->compared, g_ptr_array_unref);
+  G_OBJECT_CLASS (grok_session_parent_class)->dispose (object);
+}
+
+static void
+grok_session_finalize (GObject *object)
+{
+  GrokSession *self = GROK_SESSION (object);
+
+  g_free (self->run_dir);
+  g_free (self->idle_subtitle);
+  g_free (self->title);
+  g_free (self->subtitle);
+  g_free (self->status);
+  g_free (self->preset_label);
+  g_free (self->step_label);
+  G_OBJECT_CLASS (grok_session_parent_class)->finalize (object);
+}
+
+static void
+grok_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GrokSession *self = GROK_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SNAPSHOT: g_value_set_boxed (value, self->snapshot); break;
+    case PROP_RUN_DIR: g_value_set_string (value, self->run_dir); break;
+    case PROP_STATE: g_value_set_int (value, self->state); break;
+    case PROP_LIVE: g_value_set_boolean (value, self->live_flag); break;
+    case PROP_PREPARING: g_value_set_boolean (value, self->preparing_flag); break;
+    case PROP_FOLLOWING: g_value_set_boolean (value, self->following); break;
+    case PROP_PLAYING: g_value_set_boolean (value, self->play_id != 0); break;
+    case PROP_TITLE: g_value_set_string (value, self->title); break;
+    case PROP_SUBTITLE: g_value_set_string (value, self->subtitle); break;
+    case PROP_STATUS: g_value_set_string (value, self->status); break;
+    case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
+    case PROP_PRESET_LABEL: g_value_set_string (value, self->preset_label); break;
+    case PROP_STEP_LABEL: g_value_set_string (value, self->step_label); break;
+    case PROP_SCALE_UPPER: g_value_set_double (value, self->scale_upper); break;
+    case PROP_SCALE_VALUE: g_value_set_double (value, self->scale_value); break;
+    case PROP_COMPARED: g_value_set_boxed (value, self->compared); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+grok_session_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GrokSession *self = GROK_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAYING: grok_session_set_playing (self, g_value_get_boolean (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+#define READ (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY)
+
+static void
+grok_session_class_init (GrokSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = grok_session_dispose;
+  object_class->finalize = grok_session_finalize;
+  object_class->get_property = grok_session_get_property;
+  object_class->set_property = grok_session_set_property;
+
+  properties[PROP_SNAPSHOT] = g_param_spec_boxed ("snapshot", NULL, NULL, GROK_TYPE_SNAPSHOT, READ);
+  properties[PROP_RUN_DIR] = g_param_spec_string ("run-dir", NULL, NULL, NULL, READ);
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, GROK_RUN_READY, GROK_RUN_FAILED,
+                                             GROK_RUN_READY, READ);
+  properties[PROP_LIVE] = g_param_spec_boolean ("live", NULL, NULL, FALSE, READ);
+  properties[PROP_PREPARING] = g_param_spec_boolean ("preparing", NULL, NULL, FALSE, READ);
+  properties[PROP_FOLLOWING] = g_param_spec_boolean ("following", NULL, NULL, TRUE, READ);
+  properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                                   G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, READ);
+  properties[PROP_SUBTITLE] = g_param_spec_string ("subtitle", NULL, NULL, NULL, READ);
+  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL, READ);
+  properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0, 1, 0, READ);
+  properties[PROP_PRESET_LABEL] = g_param_spec_string ("preset-label", NULL, NULL, NULL, READ);
+  properties[PROP_STEP_LABEL] = g_param_spec_string ("step-label", NULL, NULL, NULL, READ);
+  properties[PROP_SCALE_UPPER] = g_param_spec_double ("scale-upper", NULL, NULL, 1, G_MAXDOUBLE, 1, READ);
+  properties[PROP_SCALE_VALUE] = g_param_spec_double ("scale-value", NULL, NULL, 0, G_MAXDOUBLE, 0, READ);
+  properties[PROP_COMPARED] = g_param_spec_boxed ("compared", NULL, NULL, G_TYPE_PTR_ARRAY, READ);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* something to tell a person: a milestone, a file that cannot be read */
+  signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+grok_session_init (GrokSession *self)
+{
+  self->following = TRUE;
+  self->scale_upper = 1;
+  self->state = GROK_RUN_READY;
+  self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+  refresh (self);
+}
+
+GrokSession *
+grok_session_new (void)
+{
+  return g_object_new (GROK_TYPE_SESSION, NULL);
+}
