@@ -27,10 +27,14 @@ grok_complexity_rank (const double *s, int r, double tau)
   double total = 0.0, running = 0.0;
   int k = 0;
 
+  /* a share 1 of the spectrum is all of it: without this the last value (whose running sum
+   * equals the total) would never be kept, no tau would leave a matrix whole, and a matrix
+   * with a short side (xor2d's 2-wide input layer: rank 2, truncated to rank 1 because
+   * 1 (m + n) < 2 m) would be cut at every setting, so no coarse-graining was feasible */
+  if (tau >= 1.0)
+    return r;
   for (int i = 0; i < r; i++)
     total += s[i];
-  /* the running sum and the total are the same additions in the same order, so with tau = 1
-   * the last running sum equals the total exactly and is never counted */
   for (int i = 0; i < r; i++)
     {
       running += s[i];

@@ -52,11 +52,12 @@ test_quantize (void)
 static void
 test_rank_by_hand (void)
 {
-  /* running sums 4, 6, 7, 8 of a total of 8; "strictly below" excludes ties */
+  /* running sums 4, 6, 7, 8 of a total of 8; "strictly below" excludes ties, and tau = 1
+   * keeps the whole spectrum */
   double s[] = { 4, 2, 1, 1 };
   struct { double tau; int k; } cases[] = {
     { 0.0, 0 }, { 0.5, 0 }, { 0.51, 1 }, { 0.75, 1 }, { 0.76, 2 }, { 0.875, 2 }, { 0.9, 3 },
-    { 1.0, 3 },
+    { 0.999, 3 }, { 1.0, 4 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -169,7 +170,7 @@ test_stream_by_hand (void)
   const char *order[] = { "a.bias", "b", "w" };
   const float delta = 0.25f;
 
-  /* tau = 1 on a full-rank 3 x 3 matrix gives k = 2, and 2 (3 + 3) >= 9: Q(W) is stored */
+  /* tau = 1 keeps all 3 singular values of the 3 x 3 matrix: Q(W) is stored */
   coarse = grok_complexity_coarse_grain (params, delta, 1.0, &stored, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
@@ -278,7 +279,7 @@ test_multiples_keep_loss (void)
   g_autofree int *y = g_new (int, 64);
   GrokRng rng;
 
-  /* multiples of 1/8 are exact in float, and 5 x 8 at tau = 1 keeps k = 4 >= 40 / 13 */
+  /* multiples of 1/8 are exact in float, and 5 x 8 at tau = 1 keeps all k = 5 >= 40 / 13 */
   grok_rng_init (&rng, 9);
   for (gsize i = 0; i < params->numel; i++)
     params->data[i] = 0.125f * (float) ((int) grok_rng_below (&rng, 33) - 16);
