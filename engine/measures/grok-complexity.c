@@ -63,6 +63,26 @@ grok_grainer_free (GrokGrainer *g)
   g_free (g);
 }
 
+void
+grok_factors_canonical_signs (GrokFactors *f)
+{
+  for (int j = 0; j < f->r; j++)
+    {
+      float largest = 0.0f;
+      int at = 0;
+
+      for (int i = 0; i < f->m; i++)
+        if (fabsf (f->us[(gsize) i * f->r + j]) > largest)
+          largest = fabsf (f->us[(gsize) i * f->r + j]), at = i;
+      if (f->us[(gsize) at * f->r + j] >= 0.0f)
+        continue;
+      for (int i = 0; i < f->m; i++)
+        f->us[(gsize) i * f->r + j] = -f->us[(gsize) i * f->r + j];
+      for (int i = 0; i < f->n; i++)
+        f->vt[(gsize) j * f->n + i] = -f->vt[(gsize) j * f->n + i];
+    }
+}
+
 static gboolean
 factor_matrix (GrokFactors *f, GrokSpectrumWorkspace *ws, const float *w, int m, int n)
 {
@@ -81,6 +101,7 @@ factor_matrix (GrokFactors *f, GrokSpectrumWorkspace *ws, const float *w, int m,
       f->us[(gsize) i * f->r + j] = (float) (u[(gsize) i * f->r + j] * s[j]);
   for (gsize i = 0; i < (gsize) f->r * n; i++)
     f->vt[i] = (float) vt[i];
+  grok_factors_canonical_signs (f);
   return TRUE;
 }
 
