@@ -15,6 +15,12 @@ typedef struct
   double *s;       /* r, descending */
 } GrokFactors;
 
+/* LAPACK may return any sign for each singular-vector pair, and the stored bytes (hence the
+ * size) follow those signs; so each pair is flipped, u and v together (W is unchanged), until
+ * the largest-magnitude entry of its column of U diag(s) is positive (the first such entry on
+ * ties), which makes the size independent of the LAPACK build */
+void grok_factors_canonical_signs (GrokFactors *f);
+
 /* everything one coarse-graining needs, allocated once */
 typedef struct
 {

@@ -27,10 +27,14 @@ grok_complexity_rank (const double *s, int r, double tau)
   double total = 0.0, running = 0.0;
   int k = 0;
 
+  /* a share 1 of the spectrum is all of it: without this the last value (whose running sum
+   * equals the total) would never be kept, no tau would leave a matrix whole, and a matrix
+   * with a short side (xor2d's 2-wide input layer: rank 2, truncated to rank 1 because
+   * 1 (m + n) < 2 m) would be cut at every setting, so no coarse-graining was feasible */
+  if (tau >= 1.0)
+    return r;
   for (int i = 0; i < r; i++)
     total += s[i];
-  /* the running sum and the total are the same additions in the same order, so with tau = 1
-   * the last running sum equals the total exactly and is never counted */
   for (int i = 0; i < r; i++)
     {
       running += s[i];
@@ -59,6 +63,26 @@ grok_grainer_free (GrokGrainer *g)
   g_free (g);
 }
 
+void
+grok_factors_canonical_signs (GrokFactors *f)
+{
+  for (int j = 0; j < f->r; j++)
+    {
+      float largest = 0.0f;
+      int at = 0;
+
+      for (int i = 0; i < f->m; i++)
+        if (fabsf (f->us[(gsize) i * f->r + j]) > largest)
+          largest = fabsf (f->us[(gsize) i * f->r + j]), at = i;
+      if (f->us[(gsize) at * f->r + j] >= 0.0f)
+        continue;
+      for (int i = 0; i < f->m; i++)
+        f->us[(gsize) i * f->r + j] = -f->us[(gsize) i * f->r + j];
+      for (int i = 0; i < f->n; i++)
+        f->vt[(gsize) j * f->n + i] = -f->vt[(gsize) j * f->n + i];
+    }
+}
+
 static gboolean
 factor_matrix (GrokFactors *f, GrokSpectrumWorkspace *ws, const float *w, int m, int n)
 {
@@ -77,6 +101,7 @@ factor_matrix (GrokFactors *f, GrokSpectrumWorkspace *ws, const float *w, int m,
       f->us[(gsize) i * f->r + j] = (float) (u[(gsize) i * f->r + j] * s[j]);
   for (gsize i = 0; i < (gsize) f->r * n; i++)
     f->vt[i] = (float) vt[i];
+  grok_factors_canonical_signs (f);
   return TRUE;
 }
 

@@ -41,7 +41,7 @@ void                  grok_complexity_result_free  (GrokComplexityResult *result
 /* Q(x) = round-half-to-even(x / delta) * delta in float32, -0 written as +0 */
 float                 grok_quantize             (float x, float delta);
 /* k: how many leading values of s (r, descending) have a running sum strictly below
- * tau * sum(s) */
+ * tau * sum(s); all r at tau = 1 */
 int                   grok_complexity_rank      (const double *s, int r, double tau);
 
 /* theta' at one (delta, tau): a new table with params' tensors. stored (may be NULL) receives

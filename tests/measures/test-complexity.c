@@ -2,6 +2,7 @@
  * by hand, sizes against an independent bzip2, and the search against a seeded 62-point random
  * search over the same box (feasibility of its answer re-checked here). */
 #include "grok-complexity.h"
+#include "grok-complexity-private.h"
 #include "grok-error.h"
 #include "grok-rng.h"
 #include "transformer-table.h"
@@ -52,11 +53,12 @@ test_quantize (void)
 static void
 test_rank_by_hand (void)
 {
-  /* running sums 4, 6, 7, 8 of a total of 8; "strictly below" excludes ties */
+  /* running sums 4, 6, 7, 8 of a total of 8; "strictly below" excludes ties, and tau = 1
+   * keeps the whole spectrum */
   double s[] = { 4, 2, 1, 1 };
   struct { double tau; int k; } cases[] = {
     { 0.0, 0 }, { 0.5, 0 }, { 0.51, 1 }, { 0.75, 1 }, { 0.76, 2 }, { 0.875, 2 }, { 0.9, 3 },
-    { 1.0, 3 },
+    { 0.999, 3 }, { 1.0, 4 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -169,7 +171,7 @@ test_stream_by_hand (void)
   const char *order[] = { "a.bias", "b", "w" };
   const float delta = 0.25f;
 
-  /* tau = 1 on a full-rank 3 x 3 matrix gives k = 2, and 2 (3 + 3) >= 9: Q(W) is stored */
+  /* tau = 1 keeps all 3 singular values of the 3 x 3 matrix: Q(W) is stored */
   coarse = grok_complexity_coarse_grain (params, delta, 1.0, &stored, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
@@ -234,6 +236,50 @@ test_sizes (void)
   g_assert_cmpuint (grok_naive_size (params), ==, naive);
 }
 
+/* LAPACK's sign for each singular-vector pair is arbitrary: flipping the signs of some pairs of
+ * a factorisation (u and v together, so W is unchanged) and making the signs canonical again
+ * must give byte-identical stored arrays and sizes at every (Delta, tau) */
+static void
+test_sign_independent (void)
+{
+  const char *names[] = { "w1", "w2", "b" };
+  const int shapes[][2] = { { 12, 7 }, { 5, 16 }, { 5, 0 } };
+  g_autoptr (GrokParams) params = make_random (17, names, shapes, 3);
+  g_autoptr (GrokGrainer) g = grok_grainer_new (params, NULL);
+  g_autoptr (GrokGrainer) flipped = grok_grainer_new (params, NULL);
+  double points[][2] = { { 1e-3, 1.0 }, { 0.01, 0.9 }, { 0.05, 0.7 }, { 0.2, 0.4 } };
+  int n_flipped = 0;
+
+  for (int t = 0; t < params->n_tensors; t++)
+    {
+      GrokFactors *f = &flipped->factors[t];
+      for (int j = 0; f->us != NULL && j < f->r; j++)
+        {
+          if ((j * 7 + t) % 3 == 0)
+            continue;
+          for (int i = 0; i < f->m; i++)
+            f->us[i * f->r + j] = -f->us[i * f->r + j];
+          for (int i = 0; i < f->n; i++)
+            f->vt[j * f->n + i] = -f->vt[j * f->n + i];
+          n_flipped++;
+        }
+      if (f->us != NULL)
+        grok_factors_canonical_signs (f);
+    }
+  g_assert_cmpint (n_flipped, >, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      gsize size;
+      grok_grainer_run (g, points[i][0], points[i][1]);
+      grok_grainer_run (flipped, points[i][0], points[i][1]);
+      g_assert_cmpuint (g->n_stored, ==, flipped->n_stored);
+      g_assert_cmpmem (g->stored, g->n_stored * 4, flipped->stored, flipped->n_stored * 4);
+      size = grok_grainer_compress (g);
+      g_assert_cmpuint (size, ==, grok_grainer_compress (flipped));
+      g_assert_cmpuint (size, ==, grok_complexity_size (params, points[i][0], points[i][1], NULL));
+    }
+}
+
 /* A small classifier: logits = X W^T + b on fixed data, labels from the same W. */
 typedef struct
 {
@@ -278,7 +324,7 @@ test_multiples_keep_loss (void)
   g_autofree int *y = g_new (int, 64);
   GrokRng rng;
 
-  /* multiples of 1/8 are exact in float, and 5 x 8 at tau = 1 keeps k = 4 >= 40 / 13 */
+  /* multiples of 1/8 are exact in float, and 5 x 8 at tau = 1 keeps all k = 5 >= 40 / 13 */
   grok_rng_init (&rng, 9);
   for (gsize i = 0; i < params->numel; i++)
     params->data[i] = 0.125f * (float) ((int) grok_rng_below (&rng, 33) - 16);
@@ -527,6 +573,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/complexity/break-even-rank", test_break_even_rank);
   g_test_add_func ("/engine/complexity/stream-by-hand", test_stream_by_hand);
   g_test_add_func ("/engine/complexity/sizes", test_sizes);
+  g_test_add_func ("/engine/complexity/sign-independent", test_sign_independent);
   g_test_add_func ("/engine/complexity/multiples-keep-loss", test_multiples_keep_loss);
   g_test_add_func ("/engine/complexity/search-small", test_search_small);
   g_test_add_func ("/engine/complexity/search-medium", test_search_medium);

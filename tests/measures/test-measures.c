@@ -121,6 +121,24 @@ test_regions_bound (void)
   assert_json (r, "regions");
 }
 
+/* coarse-grain params at the (Delta, tau) the complexity result reports and load the result
+ * into model by tensor name */
+static void
+load_coarse (GrokModel *model, const GrokParams *params, const GrokMeasureResult *r)
+{
+  g_autoptr (GrokParams) coarse =
+    grok_complexity_coarse_grain (params, grok_measure_result_get (r, "complexity_delta"),
+                                  grok_measure_result_get (r, "complexity_tau"), NULL, NULL);
+
+  g_assert_nonnull (coarse);
+  for (int i = 0; i < coarse->n_tensors; i++)
+    {
+      int j = grok_params_find (model->params, coarse->tensors[i].name);
+      memcpy (grok_params_tensor_data (model->params, j), grok_params_tensor_data (coarse, i),
+              coarse->tensors[i].numel * sizeof (float));
+    }
+}
+
 /* the complexity is a feasible upper bound: coarse-graining at the reported (Delta, tau) keeps
  * the training loss within epsilon, measured here with a fresh model */
 static void
@@ -128,7 +146,6 @@ test_complexity_feasible (void)
 {
   g_autoptr (GrokTrainer) t = trained ("liu-s4", (const char *[]) { "model.width=32", NULL }, 200);
   g_autoptr (GrokMeasureResult) r = NULL;
-  g_autoptr (GrokParams) coarse = NULL;
   g_autoptr (GrokTrainer) check = NULL;
   GrokMeasureOptions options;
   double base_loss, base_acc, loss, acc, size, naive;
@@ -142,18 +159,11 @@ test_complexity_feasible (void)
   g_test_message ("complexity %g bytes, naive %g bytes", size, naive);
   g_assert_cmpfloat (size, >, 0);
   g_assert_cmpfloat (size, <, naive);
-  coarse = grok_complexity_coarse_grain (t->model->params, grok_measure_result_get (r, "complexity_delta"),
-                                         grok_measure_result_get (r, "complexity_tau"), NULL, NULL);
   check = grok_trainer_new (t->config, NULL);
   memcpy (check->model->params->data, t->model->params->data, t->model->params->numel * sizeof (float));
   grok_model_evaluate (check->model, check->dataset->train_tokens, NULL, check->dataset->train_y,
                        check->dataset->n_train, 0, &base_loss, &base_acc);
-  for (int i = 0; i < coarse->n_tensors; i++)
-    {
-      int j = grok_params_find (check->model->params, coarse->tensors[i].name);
-      memcpy (grok_params_tensor_data (check->model->params, j), grok_params_tensor_data (coarse, i),
-              coarse->tensors[i].numel * sizeof (float));
-    }
+  load_coarse (check->model, t->model->params, r);
   grok_model_evaluate (check->model, check->dataset->train_tokens, NULL, check->dataset->train_y,
                        check->dataset->n_train, 0, &loss, &acc);
   g_assert_cmpfloat (loss, <=, base_loss + 0.25 + 1e-9);
@@ -162,13 +172,44 @@ test_complexity_feasible (void)
   assert_json (r, "complexity");
 }
 
+/* a trained xor2d MLP needs both directions of its 2-wide input layer, so the finest
+ * coarse-graining must keep that layer whole; its complexity is reported, at most the naive
+ * size, and the loss of the weights coarse-grained at the reported (Delta, tau), taken here
+ * with a fresh model, stays within epsilon of the checkpoint's own */
+static void
+test_complexity_xor2d (void)
+{
+  g_autoptr (GrokTrainer) t = trained ("xor2d-relu", NULL, 300);
+  g_autoptr (GrokTrainer) check = grok_trainer_new (t->config, NULL);
+  g_autoptr (GrokMeasureResult) r = NULL;
+  GrokMeasureOptions options;
+  double clip = t->config->train.prob_clip, base_loss, loss, acc, size;
+
+  grok_measure_options_init (&options);
+  options.epsilon = 0.25;
+  r = grok_measure_evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
+  g_assert_nonnull (r);
+  size = grok_measure_result_get (r, "complexity_bytes");
+  g_test_message ("xor2d complexity %g bytes, naive %g", size, grok_measure_result_get (r, "naive_bytes"));
+  g_assert_true (isfinite (size));
+  g_assert_cmpfloat (size, >, 0);
+  g_assert_cmpfloat (size, <=, grok_measure_result_get (r, "naive_bytes"));
+  memcpy (check->model->params->data, t->model->params->data, t->model->params->numel * sizeof (float));
+  grok_model_evaluate (check->model, NULL, check->dataset->train_x, check->dataset->train_y,
+                       check->dataset->n_train, clip, &base_loss, &acc);
+  load_coarse (check->model, t->model->params, r);
+  grok_model_evaluate (check->model, NULL, check->dataset->train_x, check->dataset->train_y,
+                       check->dataset->n_train, clip, &loss, &acc);
+  g_assert_true (isfinite (loss));
+  g_assert_cmpfloat (loss, <=, base_loss + 0.25 + 1e-9);
+}
+
 /* judged on a subset of the training set, the search reports it and stays feasible there */
 static void
 test_complexity_subset (void)
 {
   g_autoptr (GrokTrainer) t = trained ("liu-s4", (const char *[]) { "model.width=32", NULL }, 200);
   g_autoptr (GrokMeasureResult) r = NULL;
-  g_autoptr (GrokParams) coarse = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *parameters;
   GrokMeasureOptions options;
@@ -195,14 +236,7 @@ test_complexity_subset (void)
       y[i] = t->dataset->train_y[idx[i]];
     }
   grok_model_evaluate (t->model, tokens, NULL, y, 100, 0, &base_loss, &acc);
-  coarse = grok_complexity_coarse_grain (t->model->params, grok_measure_result_get (r, "complexity_delta"),
-                                         grok_measure_result_get (r, "complexity_tau"), NULL, NULL);
-  for (int i = 0; i < coarse->n_tensors; i++)
-    {
-      int j = grok_params_find (t->model->params, coarse->tensors[i].name);
-      memcpy (grok_params_tensor_data (t->model->params, j), grok_params_tensor_data (coarse, i),
-              coarse->tensors[i].numel * sizeof (float));
-    }
+  load_coarse (t->model, t->model->params, r);
   grok_model_evaluate (t->model, tokens, NULL, y, 100, 0, &loss, &acc);
   g_assert_cmpfloat (loss, <=, base_loss + 0.25 + 1e-9);
 }
@@ -280,6 +314,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/measures/nonlinear-net", test_nonlinear_net);
   g_test_add_func ("/engine/measures/regions-bound", test_regions_bound);
   g_test_add_func ("/engine/measures/complexity-feasible", test_complexity_feasible);
+  g_test_add_func ("/engine/measures/complexity-xor2d", test_complexity_xor2d);
   g_test_add_func ("/engine/measures/complexity-subset", test_complexity_subset);
   return g_test_run ();
 }
