@@ -28,6 +28,7 @@ struct _GrokWindow
   GtkRevealer     *problem_revealer;
   GtkLabel        *problem_label;
   GrokCurvesView  *curves_view;
+  GrokConfig      *curves_config;  /* the run the curves' panel notes were made for */
   GtkCheckButton  *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
   GrokWeightsView *weights_view;
   GtkToggleButton *weights_change;
@@ -85,6 +86,19 @@ update_actions (GrokWindow *self)
     gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), icon);
 }
 
+/* the curves' data of a run (its lmn point count) follows its config, not each snapshot */
+static void
+sync_curves_data (GrokWindow *self, GrokSnapshot *snapshot)
+{
+  GrokViewInput input = { NULL, snapshot->config, snapshot->params, snapshot->train_step };
+  g_autoptr (GrokViewData) data = grok_view_data_new (GROK_VIEW_CURVES, &input, NULL, NULL);
+
+  g_clear_pointer (&self->curves_config, grok_config_free);
+  self->curves_config = grok_config_ref (snapshot->config);
+  grok_curves_view_get_options (self->curves_view)->lmn_points = data ? data->lmn_points : 0;
+  grok_curves_view_options_changed (self->curves_view);
+}
+
 /* the views draw the session's snapshot; only the visible one does work now */
 static void
 update_views (GrokWindow *self)
@@ -108,6 +122,8 @@ update_views (GrokWindow *self)
                                      snapshot ? snapshot->train_step : 0);
     }
   grok_curves_view_set_metrics (self->curves_view, snapshot ? snapshot->metrics : NULL);
+  if (snapshot != NULL && snapshot->config != self->curves_config)
+    sync_curves_data (self, snapshot);
 }
 
 /* the series check buttons and the step-axis preference drive the curves' options */
@@ -634,6 +650,7 @@ grok_window_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->curves_config, grok_config_free);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }

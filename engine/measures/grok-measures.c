@@ -487,6 +487,14 @@ grok_measure_lmn (const GrokConfig *config, const GrokParams *params, const Grok
   return grok_lmn_compute (points, n, layers, n_layers, error);
 }
 
+int
+grok_measure_lmn_points (const GrokConfig *config)
+{
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+
+  return MIN (dataset->n_train, config->measures.lmn_points);
+}
+
 static GrokMeasureResult *
 measure_lmn (const GrokConfig *config, const GrokParams *params, const GrokMeasureOptions *options,
              GCancellable *cancellable, GError **error)

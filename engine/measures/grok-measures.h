@@ -107,6 +107,10 @@ GrokLmn *grok_measure_lmn            (const GrokConfig *config, const GrokParams
                                       const GrokDataset *dataset, int max_points, guint64 seed,
                                       GError **error);
 
+/* the points the run's lmn column is measured on: measures.lmn_points, or the whole training
+ * set when that is smaller */
+int      grok_measure_lmn_points     (const GrokConfig *config);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMeasureResult, grok_measure_result_free)
 
 G_END_DECLS

@@ -476,6 +476,36 @@ test_figure_lmn_points (void)
   }
 }
 
+/* the curves' lmn panel states the points its column was measured on, as `measure` reports
+ * them: here the whole training set of 200, fewer than measures.lmn_points */
+static void
+test_figure_curves_lmn_points (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *svg_path = g_build_filename (dir, "curves.svg", NULL);
+  g_autofree char *svg = NULL;
+  g_auto (Result) t = { 0 };
+  g_auto (Result) m = { 0 };
+  g_auto (Result) f = { 0 };
+
+  run_cli (&t, (const char *[]) { "train", "xor2d-relu", "--steps", "20", "--quiet", "--set",
+                                  "task.n_train=200", "--set", "measures.lmn_points=512",
+                                  "--set", "measures.lmn_per_decade=1", "--out", run, NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  run_cli (&m, (const char *[]) { "measure", run, "--measure", "lmn", NULL });
+  g_assert_cmpint (m.status, ==, 0);
+  assert_contains (m.out, "\"points\": 200,");
+  run_cli (&f, (const char *[]) { "figure", run, "--view", "curves", "--out", svg_path, NULL });
+  g_assert_cmpint (f.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  assert_contains (svg, "lmn (200 points)");
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 /* the README's config reference is exactly what `keys --markdown` prints */
 static void
 test_readme_reference_current (void)
@@ -815,6 +845,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/figure-views-file", test_figure_views_file);
   g_test_add_func ("/app/cli/figure-spectrum-overlay", test_figure_spectrum_overlay);
   g_test_add_func ("/app/cli/figure-lmn-points", test_figure_lmn_points);
+  g_test_add_func ("/app/cli/figure-curves-lmn-points", test_figure_curves_lmn_points);
   g_test_add_func ("/app/cli/force-only-replaces-runs", test_force_only_replaces_runs);
   g_test_add_func ("/app/cli/checkpoint-rule-shared", test_checkpoint_rule_shared);
   g_test_add_func ("/app/cli/shapes-checked", test_shapes_checked);

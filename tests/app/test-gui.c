@@ -200,6 +200,19 @@ assert_trains_new_run (GrokWindow *window, const char *opened)
   g_assert_false (grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)));
 }
 
+/* a page's button sits beside its figure, not over the data it draws */
+static void
+assert_beside (GtkWidget *button, GtkWidget *figure)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (figure));
+  graphene_rect_t b, f;
+
+  g_assert_true (gtk_widget_compute_bounds (button, root, &b));
+  g_assert_true (gtk_widget_compute_bounds (figure, root, &f));
+  g_assert_cmpfloat (f.size.width, >, 0);
+  g_assert_false (graphene_rect_intersection (&b, &f, NULL));
+}
+
 /* the curves drawn with both series, many pixels of each: a run's rows on screen */
 static void
 assert_curves_drawn (GtkWidget *area, const char *png)
@@ -213,6 +226,7 @@ assert_curves_drawn (GtkWidget *area, const char *png)
   for (int i = 0; i < 10000 && grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)); i++)
     spin (1);
   spin (50);
+  assert_beside (find_type (gtk_widget_get_parent (area), GTK_TYPE_MENU_BUTTON), area);
   texture = render_widget (area);
   pixels = download (texture, &w, &h, &stride);
   save_texture (texture, png);
@@ -459,6 +473,7 @@ test_xor2d_weights_and_regions (void)
   spin (100);
   weights = find_type (GTK_WIDGET (window), GROK_TYPE_WEIGHTS_VIEW);
   spin_until_allocated (weights);
+  assert_beside (find_type (gtk_widget_get_parent (weights), GTK_TYPE_TOGGLE_BUTTON), weights);
   wtex = render_widget (weights);
   save_texture (wtex, "gui-weights.png");
   wpx = download (wtex, &w, &h, &stride);

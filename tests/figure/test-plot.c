@@ -3,6 +3,7 @@
 #include "grok-plot.h"
 #include "figure-pixels.h"
 #include "grok-plot-private.h"
+#include "grok-figure-private.h"
 
 #include "figure-test-main.h"
 #include <math.h>
@@ -129,6 +130,54 @@ test_geometry_round_trip (void)
   g_assert_false (grok_plot_geometry_contains (&g, 40, 30));
 }
 
+/* a narrow panel over steps 10 .. 300 on a log axis (under two decades): its step labels sit
+ * side by side, none over the next, as in a small print of the curves */
+static void
+test_narrow_log_axis_labels_apart (void)
+{
+  double x[] = { 10, 30, 100, 300 }, y[] = { 1, 2, 3, 4 };
+  g_autoptr (GArray) records = g_array_new (FALSE, TRUE, sizeof (GrokTextRecord));
+  cairo_surface_t *s = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (s);
+  GrokFigureStyle style;
+  GrokSeries series;
+  GrokPlot plot;
+  GrokPlotGeometry g;
+  double base = -INFINITY, last_end = -INFINITY;
+  guint n = 0;
+
+  g_array_set_clear_func (records, grok_text_record_clear);
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  series = (GrokSeries) { x, y, NULL, NULL, G_N_ELEMENTS (x), NULL, (GrokRgba) { 0.1, 0.3, 0.8, 1 }, FALSE };
+  grok_plot_init (&plot);
+  plot.series = &series;
+  plot.n_series = 1;
+  plot.x_log = TRUE;
+  plot.hide_legend = TRUE;
+  grok_figure_text_log_attach (s, records);
+  grok_plot_draw (cr, 0, 0, 80, 70, &plot, &style, &g);
+  /* the x tick labels are the lowest row of level text (no x label, no title here) */
+  for (guint i = 0; i < records->len; i++)
+    {
+      GrokTextRecord *r = &g_array_index (records, GrokTextRecord, i);
+      if (r->angle == 0)
+        base = MAX (base, r->y);
+    }
+  grok_figure_set_font (cr, &style, style.font_size, FALSE);
+  for (guint i = 0; i < records->len; i++)
+    {
+      GrokTextRecord *r = &g_array_index (records, GrokTextRecord, i);
+      if (r->angle != 0 || r->y != base)
+        continue;
+      g_assert_cmpfloat (r->x, >=, last_end);
+      last_end = r->x + grok_figure_text_width (cr, r->text);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 2);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 /* y = x on 0..10 with y[5] missing: the line is there at x = 2 and x = 8, absent at x = 5 */
 static void
 test_nan_breaks_line (void)
@@ -249,6 +298,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/plot/tick-labels", test_tick_labels);
   g_test_add_func ("/ui/plot/geometry-round-trip", test_geometry_round_trip);
   g_test_add_func ("/ui/plot/nan-breaks-line", test_nan_breaks_line);
+  g_test_add_func ("/ui/plot/narrow-log-axis-labels-apart", test_narrow_log_axis_labels_apart);
   g_test_add_func ("/ui/plot/log-axis-skips-non-positive", test_log_axis_skips_non_positive);
   g_test_add_func ("/ui/plot/scale-is-layout-invariant", test_scale_is_layout_invariant);
   return grok_figure_test_finish (g_test_run ());

@@ -305,11 +305,13 @@ typedef struct
   GrokCurveData data[2];
   GrokSeries    series[2];
   GrokPlot      plot;
+  char         *title;   /* owned, when the spec's title gains a note */
 } GrokPanel;
 
 static void
 grok_panel_clear (GrokPanel *panel)
 {
+  g_clear_pointer (&panel->title, g_free);
   grok_curve_data_clear (&panel->data[0]);
   grok_curve_data_clear (&panel->data[1]);
 }
@@ -340,7 +342,10 @@ grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const Gro
         grok_figure_style_series_color (ctx->style, spec->colors[k]), FALSE };
       n_series++;
     }
-  plot->title = spec->title;
+  /* LMN grows with its points, so its value means nothing without their count */
+  if (g_strcmp0 (spec->columns[0], "lmn") == 0 && ctx->options->lmn_points > 0)
+    panel->title = g_strdup_printf ("%s (%d points)", spec->title, ctx->options->lmn_points);
+  plot->title = panel->title != NULL ? panel->title : spec->title;
   plot->x_label = ctx->x_column;
   plot->y_label = spec->y_label;
   plot->x_log = ctx->options->log_x;

@@ -21,6 +21,9 @@ typedef struct
                                          * measures table the metrics have, and the L2 norm */
   const char * const *extra_columns;    /* NULL-terminated; one more panel per column, after
                                          * the measures */
+  int                 lmn_points;       /* the points of the lmn column, stated in its panel's
+                                         * title as the connectivity figure states its own;
+                                         * 0: not known */
   double              threshold;        /* accuracy that counts as memorised / generalised */
 } GrokCurvesOptions;
 

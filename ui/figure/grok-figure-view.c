@@ -9,6 +9,7 @@
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
 #include "grok-figure-spectrum.h"
+#include "grok-measures.h"
 #include "grok-spectrum.h"
 #include "grok-task.h"
 
@@ -328,6 +329,9 @@ view_data_fill (GrokViewData *data, const GrokViewInput *in, GError **error)
   switch (data->view)
     {
     case GROK_VIEW_CURVES:
+      if (grok_config_is_mlp (in->config))
+        data->lmn_points = grok_measure_lmn_points (in->config);
+      return TRUE;
     case GROK_VIEW_HEATMAP:
       return TRUE;
     case GROK_VIEW_REGIONS:
@@ -454,6 +458,7 @@ grok_figure_request_set_data (GrokFigureRequest *request, const GrokViewData *da
   request->regions = data->regions;
   request->connectivity = data->connectivity;
   request->spectra = data->spectra;
+  request->curves.lmn_points = data->lmn_points;
 }
 
 void

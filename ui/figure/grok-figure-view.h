@@ -74,6 +74,7 @@ typedef struct
   GrokRegionsData      *regions;
   GrokConnectivityData *connectivity;
   GrokSpectraData      *spectra;
+  int                   lmn_points;    /* curves: the points of the lmn column */
 } GrokViewData;
 
 /* The one way every front end gets a view's data: from the step's views file when that was

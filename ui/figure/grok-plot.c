@@ -54,15 +54,23 @@ grok_ticks_build (GrokTicks *t, double lo, double hi, gboolean log_scale, gboole
         g_ptr_array_add (t->labels, grok_plot_format_decade (g_array_index (t->major, double, i)));
       return;
     }
-  /* less than two decades in view: label the 1s, 2s and 5s, or the axis cannot be read */
+  /* less than two decades in view: label the 1s, 2s and 5s, or the axis cannot be read;
+   * where there is no room for that many, the 1s alone when they are two */
   g_array_set_size (t->major, 0);
-  for (int e = (int) floor (log10 (lo)); e <= (int) ceil (log10 (hi)); e++)
-    for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
-      {
-        double v = m * pow (10.0, e);
-        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9))
-          grok_ticks_add (t, v, grok_plot_format_log_minor (v));
-      }
+  for (int ladder = 5; ladder >= 1; ladder -= 4)
+    {
+      g_array_set_size (t->major, 0);
+      g_ptr_array_set_size (t->labels, 0);
+      for (int e = (int) floor (log10 (lo)); e <= (int) ceil (log10 (hi)); e++)
+        for (int m = 1; m <= ladder; m += m == 1 ? 1 : 3)
+          {
+            double v = m * pow (10.0, e);
+            if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9))
+              grok_ticks_add (t, v, grok_plot_format_log_minor (v));
+          }
+      if (t->major->len >= 2 && (t->major->len <= target || ladder == 1))
+        return;
+    }
   if (t->major->len >= 2)
     return;
   /* a sliver of a decade (0.55 .. 0.95): plain 1-2-5 ticks, unevenly spaced on the log scale */
