@@ -5,11 +5,12 @@ usage: tools/lmn-findings.py [--group KEY] RUN_DIR...
 
 For each run folder, from its metrics.csv (columns found by their header names):
 the LMN at initialisation, at the first row of 100% training accuracy and at the
-first row of 99% test accuracy (or the end, when the run never gets there), with
-their steps; then Pearson's r of LMN with test loss and of the L2 norm with test
-loss over two windows: from training-accuracy saturation to 99% test accuracy,
-and from the test-loss peak to 99% test accuracy. Both r are taken over the same
-rows (those where LMN was measured), so they compare like with like.
+first row of 99% test accuracy (or the end, when the run never gets there), each
+from the nearest row where LMN was measured, with its step; then Pearson's r of
+LMN with test loss and of the L2 norm with test loss over two windows: from
+training-accuracy saturation to 99% test accuracy, and from the test-loss peak
+(its highest value from saturation on) to 99% test accuracy. Both r are taken
+over the same rows (those where LMN was measured), so they compare like with like.
 
 Then one line per value of the config key KEY (default model.init_scale): the
 mean and range over its runs. Python 3 standard library only.
@@ -122,7 +123,9 @@ def analyse(rows):
     full = first_index(rows, lambda r: r["train_acc"] >= TRAIN_FULL)
     general = first_index(rows, lambda r: r["test_acc"] >= TEST_GENERALISED)
     end = general if general is not None else len(rows) - 1
-    peak = max(range(len(rows)), key=lambda i: (rows[i]["test_loss"], -i))
+    # the peak of the memorised phase: a large initialisation starts with its highest test loss
+    after = full if full is not None else 0
+    peak = max(range(after, len(rows)), key=lambda i: (rows[i]["test_loss"], -i))
     result = {
         "init": lmn_nearest(rows, 0),
         "full_step": rows[full]["step"] if full is not None else None,
@@ -171,9 +174,12 @@ def run_line(name, f):
             f"{fmt(r_peak[0]):>6} {fmt(r_peak[1]):>6} {r_peak[2]:>4}")
 
 
-RUN_HEADER = (f"{'run':<28} {'LMN@init':>10} {'train1':>7} {'LMN@step':>12} {'test.99':>7} "
-              f"{'LMN@step':>12}  {'rLMN':>6} {'rL2':>6} {'rows':>4}  {'peak':>7} "
-              f"{'rLMN':>6} {'rL2':>6} {'rows':>4}")
+RUN_HEADER = (
+    f"{'':<28} {'':>10} {'train acc 1':>20} {'test acc 0.99':>20}  {'saturation..0.99':>18}  "
+    f"{'test-loss peak..0.99':>27}\n"
+    f"{'run':<28} {'LMN@init':>10} {'step':>7} {'LMN@step':>12} {'step':>7} "
+    f"{'LMN@step':>12}  {'rLMN':>6} {'rL2':>6} {'rows':>4}  {'peak':>7} "
+    f"{'rLMN':>6} {'rL2':>6} {'rows':>4}")
 
 
 def spread(values):
