@@ -182,12 +182,18 @@ RUN_HEADER = (
     f"{'rLMN':>6} {'rL2':>6} {'rows':>4}")
 
 
+def number(value):
+    """Steps whole, LMN to one decimal, correlations to three."""
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.1f}" if abs(value) >= 2 else f"{value:.3f}"
+
+
 def spread(values):
     """'mean [min, max]' of the values that exist, with how many are missing."""
     have = [v for v in values if v is not None]
     if not have:
         return "-"
-    text = f"{sum(have) / len(have):.3f} [{min(have):.3f}, {max(have):.3f}]"
+    mean = sum(have) / len(have)
+    text = f"{number(mean)} [{number(min(have))}, {number(max(have))}]"
     return text if len(have) == len(values) else f"{text} ({len(values) - len(have)} n/a)"
 
 
@@ -200,11 +206,14 @@ def group_lines(key, groups):
                      + (f" (steps {spread(gen)})" if gen else ""))
         pick = {
             "LMN at init": [f["init"][1] if f["init"] else None for f in runs],
+            "LMN at 100% train": [f["full"][1] if f["full"] else None for f in runs],
             "LMN at 99% test (or end)": [f["general"][1] if f["general"] else None for f in runs],
             "r(LMN, test loss), saturation..99%": [f["r_sat"][0] for f in runs],
             "r(L2, test loss),  saturation..99%": [f["r_sat"][1] for f in runs],
             "r(LMN, test loss), loss peak..99%": [f["r_peak"][0] for f in runs],
             "r(L2, test loss),  loss peak..99%": [f["r_peak"][1] for f in runs],
+            "rows, saturation..99%": [f["r_sat"][2] for f in runs],
+            "rows, loss peak..99%": [f["r_peak"][2] for f in runs],
         }
         lines += [f"  {label:<36} {spread(values)}" for label, values in pick.items()]
     return lines
