@@ -136,7 +136,7 @@ check_folder (const char *dir)
 static void
 test_kill_anywhere (void)
 {
-  g_autofree char *root = g_dir_make_tmp ("grok-kill-XXXXXX", NULL);
+  const char *root = test_tmp_dir ("grok-kill-XXXXXX");
   g_autofree char *dir = g_build_filename (root, "run", NULL);
   const char *train[] = { "train", "liu-add31", "--out", dir, "--force", "--quiet",
                           "--steps", "100000000", "--set", "train.batch_size=128",
@@ -191,7 +191,7 @@ has_views_file (const char *dir)
 static void
 test_kill_views (void)
 {
-  g_autofree char *root = g_dir_make_tmp ("grok-kill-XXXXXX", NULL);
+  const char *root = test_tmp_dir ("grok-kill-XXXXXX");
   g_autofree char *dir = g_build_filename (root, "run", NULL);
   const char *train[] = { "train", "xor2d-relu", "--out", dir, "--force", "--quiet",
                           "--steps", "100000000", "--set", "train.eval_every=3",
@@ -233,7 +233,7 @@ test_kill_views (void)
 static void
 test_interrupt (void)
 {
-  g_autofree char *root = g_dir_make_tmp ("grok-int-XXXXXX", NULL);
+  const char *root = test_tmp_dir ("grok-int-XXXXXX");
   g_autofree char *dir = g_build_filename (root, "run", NULL);
   const char *train[] = { "train", "liu-add31", "--out", dir, "--quiet", "--steps", "100000000",
                           "--set", "train.threads=1", "--set", "checkpoints.per_decade=0",
