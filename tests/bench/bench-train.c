@@ -9,6 +9,7 @@
 #include "grok-mlp.h"
 #include "grok-presets.h"
 #include "grok-trainer.h"
+#include "torch-bench.h"
 
 static double
 now_s (void)
@@ -108,29 +109,9 @@ static double
 torch_steps_per_second (GrokTrainer *trainer, int steps)
 {
   g_autofree char *model = torch_model_args (trainer);
-  /* one BLAS thread: torch's own thread count is set per measurement inside the script, and
-   * OpenBLAS's pool on top of it would oversubscribe the cores */
-  g_autofree char *cmd = g_strdup_printf (
-      "env OPENBLAS_NUM_THREADS=1 /usr/bin/python3 %s/reference/bench_torch.py %s %d %d",
-      g_getenv ("GROK_TESTS_DIR") ? g_getenv ("GROK_TESTS_DIR") : "tests", model,
-      trainer->batch_size, steps);
-  g_autofree char *out = NULL;
-  double best = 0;
-  int status;
+  g_autofree char *args = g_strdup_printf ("%s %d %d", model, trainer->batch_size, steps);
 
-  if (!g_spawn_command_line_sync (cmd, &out, NULL, &status, NULL) || status != 0)
-    return NAN;
-  for (char *line = strtok (out, "\n"); line; line = strtok (NULL, "\n"))
-    {
-      int threads;
-      double sps;
-      if (sscanf (line, "threads %d steps_per_second %lf", &threads, &sps) == 2)
-        {
-          printf ("    pytorch, %d thread%s: %.1f steps/s\n", threads, threads > 1 ? "s" : "", sps);
-          best = MAX (best, sps);
-        }
-    }
-  return best;
+  return torch_bench_best (args);
 }
 
 static void
