@@ -7,25 +7,12 @@
 #include "grok-presets.h"
 #include "grok-trainer.h"
 #include "penalty-reference.h"
-#include "torch-bench.h"
+#include "train-bench.h"
 
 static double
 now_s (void)
 {
   return g_get_monotonic_time () / 1e6;
-}
-
-static double
-steps_per_second (GrokTrainer *trainer, int steps)
-{
-  double t;
-
-  for (int i = 0; i < 5; i++)
-    grok_trainer_step (trainer, NULL);
-  t = now_s ();
-  for (int i = 0; i < steps; i++)
-    grok_trainer_step (trainer, NULL);
-  return steps / (now_s () - t);
 }
 
 /* the penalty over every matrix of params the way it was computed before: a full SVD each */
@@ -88,7 +75,7 @@ main (void)
   printf ("RATIO\tspectral-entropy penalty: full-SVD time / Gram-eigenvector time\t%.2f\t-\n",
           svd_s / ours_s);
 
-  with_reg = steps_per_second (full, 100);
+  with_reg = train_bench_steps_per_second (full, 100);
   args = g_strdup_printf ("transformer-recipe %d %d %d %d %d %d %d %g %g %g",
                           full->dataset->vocab, (int) config->model.d_model,
                           (int) config->model.n_heads, (int) config->model.d_mlp,
@@ -98,11 +85,11 @@ main (void)
   config->reg.weight_noise = 0;
   config->reg.spectral_entropy = 0;
   plain = grok_trainer_new (config, NULL);
-  without = steps_per_second (plain, 200);
+  without = train_bench_steps_per_second (plain, 200);
   printf ("demoss-add-ours (batch %d, 1 thread):\n", full->batch_size);
   printf ("    grokscope, whole recipe: %.1f steps/s\n", with_reg);
   printf ("    grokscope, model and AdamW alone: %.1f steps/s\n", without);
-  torch = torch_bench_best (args);
+  torch = train_bench_torch (args);
   printf ("RATIO\tdemoss-add-ours steps/s / pytorch same recipe\t%.2f\t>= 3\n", with_reg / torch);
   printf ("RATIO\tdemoss-add-ours whole recipe / model and AdamW alone, steps/s\t%.2f\t-\n",
           with_reg / without);

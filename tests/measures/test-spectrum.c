@@ -332,90 +332,104 @@ static const Shape penalty_shapes[] = {
   { 30, 12, 3 }, { 12, 30, 3 }, { 16, 16, 5 }, { 9, 7, 1 },
 };
 
-static void
+/* a matrix of the shape's rank, in double (returned) and in float (w) */
+static double *
 fill_shape (GrokRng *rng, const Shape *shape, float *w)
 {
+  double *wd = g_new (double, shape->m * shape->n);
+
   if (shape->rank == MIN (shape->m, shape->n))
     for (int i = 0; i < shape->m * shape->n; i++)
       w[i] = (float) grok_rng_normal (rng);
   else
     fill_low_rank (rng, w, shape->m, shape->n, shape->rank);
+  for (int i = 0; i < shape->m * shape->n; i++)
+    wd[i] = w[i];
+  return wd;
 }
 
-/* Against the full-SVD formula: the same H, and the same gradient on the terms of the non-zero
- * singular values. For a rank-deficient matrix the formula as written adds dH/ds at s = 0
- * times U_0 V_0^T for the SVD's arbitrary bases of the two null spaces (one may turn them
+typedef void (*PenaltyCheck) (const Shape *shape, double *wd, const double *ours);
+
+/* check every shape's matrix, in double, against the penalty's gradient ours (double) */
+static void
+for_each_penalty_shape (guint64 seed, PenaltyCheck check)
+{
+  GrokRng rng;
+
+  grok_rng_init (&rng, seed);
+  for (guint k = 0; k < G_N_ELEMENTS (penalty_shapes); k++)
+    {
+      const Shape *shape = &penalty_shapes[k];
+      g_autofree float *w = g_new (float, shape->m * shape->n);
+      g_autofree double *wd = fill_shape (&rng, shape, w);
+      g_autofree double *ours = g_new (double, shape->m * shape->n);
+      double h = penalty_of (w, shape->m, shape->n, ours);
+
+      /* H from the Gram matrix's eigenvalues and from dgesvd's singular values */
+      g_assert_cmpfloat (fabs (h - reference_entropy (wd, shape->m, shape->n)), <, 1e-12);
+      check (shape, wd, ours);
+    }
+}
+
+/* Against the full-SVD formula: the same gradient on the terms of the non-zero singular
+ * values. For a rank-deficient matrix the formula as written adds dH/ds at s = 0 times
+ * U_0 V_0^T for the SVD's arbitrary bases of the two null spaces (one may turn them
  * independently), which is no derivative of H; the penalty leaves that term out. */
+static void
+check_full_svd (const Shape *shape, double *wd, const double *ours)
+{
+  int m = shape->m, n = shape->n;
+  g_autoptr (PenaltyReference) ref = penalty_reference_new (m, n);
+  g_autofree double *want = g_new (double, m * n);
+  double scale;
+
+  penalty_reference (ref, wd, m, n, shape->rank, want);
+  scale = max_abs (want, m * n);
+  /* the gradient is handed over in float (6e-8 relative); double rounding in both methods
+   * is far below that, a wrong term is of the gradient's own size. The rank-one matrix's
+   * gradient is zero (p = 1 is a stationary point), hence the absolute floor. */
+  for (int i = 0; i < m * n; i++)
+    g_assert_cmpfloat (fabs (ours[i] - want[i]), <, 1e-6 * scale + 1e-14);
+}
+
 static void
 test_penalty_matches_full_svd (void)
 {
-  g_autoptr (PenaltyReference) ref = penalty_reference_new (128, 128);
-  GrokRng rng;
-
-  grok_rng_init (&rng, 11);
-  for (guint k = 0; k < G_N_ELEMENTS (penalty_shapes); k++)
-    {
-      const Shape *shape = &penalty_shapes[k];
-      int m = shape->m, n = shape->n;
-      g_autofree float *w = g_new (float, m * n);
-      g_autofree double *wd = g_new (double, m * n);
-      g_autofree double *ours = g_new (double, m * n), *want = g_new (double, m * n);
-      double h, want_h, scale;
-
-      fill_shape (&rng, shape, w);
-      for (int i = 0; i < m * n; i++)
-        wd[i] = w[i];
-      h = penalty_of (w, m, n, ours);
-      want_h = penalty_reference (ref, wd, m, n, shape->rank, want);
-      scale = max_abs (want, m * n);
-      g_assert_cmpfloat (fabs (h - want_h), <, 1e-12);
-      /* the gradient is handed over in float (6e-8 relative); double rounding in both
-       * methods is far below that, a wrong term is of the gradient's own size. The rank-one
-       * matrix's gradient is zero (p = 1 is a stationary point), hence the absolute floor. */
-      for (int i = 0; i < m * n; i++)
-        g_assert_cmpfloat (fabs (ours[i] - want[i]), <, 1e-6 * scale + 1e-14);
-    }
+  for_each_penalty_shape (11, check_full_svd);
 }
 
-/* Against central differences of H in double at random and rank-deficient matrices. At a
- * zero singular value, W + hE and W - hE grow the same new singular values to first order, so
- * these differences see exactly the non-zero singular values' terms. */
+/* Against central differences of H in double. At a zero singular value, W + hE and W - hE
+ * grow the same new singular values to first order, so these differences see exactly the
+ * non-zero singular values' terms. */
+static void
+check_finite_differences (const Shape *shape, double *wd, const double *ours)
+{
+  const double h_step = 1e-6;
+  int m = shape->m, n = shape->n;
+  double worst = 0;
+
+  for (int i = 0; i < m * n; i++)
+    {
+      double keep = wd[i], hp, hm;
+      wd[i] = keep + h_step;
+      hp = reference_entropy (wd, m, n);
+      wd[i] = keep - h_step;
+      hm = reference_entropy (wd, m, n);
+      wd[i] = keep;
+      worst = MAX (worst, fabs (ours[i] - (hp - hm) / (2 * h_step)));
+    }
+  g_test_message ("%d x %d rank %d: largest difference %.2e of %.2e", m, n, shape->rank,
+                  worst, max_abs (ours, m * n));
+  /* h = 1e-6 leaves O(h^2) truncation and 1e-10 cancellation on a gradient of 1e-4 or more
+   * (the rank-one matrix's is zero: second-order terms of the new singular values leave
+   * ~1e-8 there), while a wrong or an extra term is of order 1 / sum(s) >= 1e-3 */
+  g_assert_cmpfloat (worst, <, 1e-5 * max_abs (ours, m * n) + 1e-7);
+}
+
 static void
 test_penalty_finite_differences (void)
 {
-  const double h_step = 1e-6;
-  GrokRng rng;
-
-  grok_rng_init (&rng, 12);
-  for (guint k = 0; k < G_N_ELEMENTS (penalty_shapes); k++)
-    {
-      const Shape *shape = &penalty_shapes[k];
-      int m = shape->m, n = shape->n;
-      g_autofree float *w = g_new (float, m * n);
-      g_autofree double *wd = g_new (double, m * n), *ours = g_new (double, m * n);
-      double worst = 0;
-
-      fill_shape (&rng, shape, w);
-      for (int i = 0; i < m * n; i++)
-        wd[i] = w[i];
-      penalty_of (w, m, n, ours);
-      for (int i = 0; i < m * n; i++)
-        {
-          double keep = wd[i], hp, hm;
-          wd[i] = keep + h_step;
-          hp = reference_entropy (wd, m, n);
-          wd[i] = keep - h_step;
-          hm = reference_entropy (wd, m, n);
-          wd[i] = keep;
-          worst = MAX (worst, fabs (ours[i] - (hp - hm) / (2 * h_step)));
-        }
-      g_test_message ("%d x %d rank %d: largest difference %.2e of %.2e", m, n, shape->rank,
-                      worst, max_abs (ours, m * n));
-      /* h = 1e-6 leaves O(h^2) truncation and 1e-10 cancellation on a gradient of 1e-4 or
-       * more (the rank-one matrix's is zero: second-order terms of the new singular values
-       * leave ~1e-8 there), while a wrong or an extra term is of order 1 / sum(s) >= 1e-3 */
-      g_assert_cmpfloat (worst, <, 1e-5 * max_abs (ours, m * n) + 1e-7);
-    }
+  for_each_penalty_shape (12, check_finite_differences);
 }
 
 static void

@@ -1,15 +1,32 @@
-/* Runs tests/reference/bench_torch.py with the given arguments and returns PyTorch's best
- * steps per second over the thread counts it tries (1 and 2), printing each; NAN when the
- * script fails. Shared by the training benchmarks. */
+/* Shared by the training benchmarks: a trainer's steps per second, and PyTorch's on the same
+ * model through tests/reference/bench_torch.py. */
 #pragma once
 
 #include <glib.h>
+
+#include "grok-trainer.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+/* steps per second over steps steps, after five to warm up */
 static inline double
-torch_bench_best (const char *args)
+train_bench_steps_per_second (GrokTrainer *trainer, int steps)
+{
+  gint64 start;
+
+  for (int i = 0; i < 5; i++)
+    grok_trainer_step (trainer, NULL);
+  start = g_get_monotonic_time ();
+  for (int i = 0; i < steps; i++)
+    grok_trainer_step (trainer, NULL);
+  return steps / ((g_get_monotonic_time () - start) / 1e6);
+}
+
+/* runs bench_torch.py with args and returns PyTorch's best steps per second over the thread
+ * counts it tries (1 and 2), printing each; NAN when the script fails */
+static inline double
+train_bench_torch (const char *args)
 {
   /* one BLAS thread: torch's own thread count is set per measurement inside the script, and
    * OpenBLAS's pool on top of it would oversubscribe the cores */
