@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "grok-kernels.h"
+#include "grok-logistic.h"
 #include "grok-model.h"
 #include "grok-rng.h"
 
@@ -297,6 +298,100 @@ test_cross_entropy_clipped (void)
   check_cross_entropy (1e-3);
 }
 
+/* ---- one logistic output per digit ---- */
+
+typedef struct { int N, K; const double *logits; const int *y; double clip; } BceRef;
+
+/* the textbook form, -t ln p - (1 - t) ln (1 - p) with p = 1 / (1 + e^-z), in double */
+static double
+bce_ref (const void *data)
+{
+  const BceRef *p = data;
+  double L = 0;
+
+  for (int n = 0; n < p->N; n++)
+    for (int k = 0; k < p->K; k++)
+      {
+        int t = (p->y[n] >> k) & 1;
+        double prob = 1 / (1 + exp (-p->logits[n * p->K + k]));
+        double p_target = t ? prob : 1 - prob;
+        if (p->clip > 0)
+          p_target = CLAMP (p_target, p->clip, 1 - p->clip);
+        L -= log (p_target) / p->K;
+      }
+  return L / p->N;
+}
+
+static void
+check_digits_bce (double clip)
+{
+  const int N = 6, K = 3;
+  /* targets as integers: digit k of y[n] is what logit k predicts */
+  int y[6] = { 0, 7, 5, 2, 6, 3 };
+  GrokRng rng;
+  float logits[18], probs[18], dlogits[18];
+  g_autofree double *ld = NULL;
+  double num[18], L;
+  int correct, expect_correct = 0;
+  BceRef ref;
+
+  grok_rng_init (&rng, 6);
+  fill_uniform (&rng, logits, N * K, -3, 3);
+  /* example 1 wants 1 on every digit; its digit 2 is confidently 0, below a 1e-3 clip */
+  logits[1 * K + 2] = -9.0f;
+  /* example 3 (y = 2 = 010) is right on every digit */
+  logits[3 * K + 0] = -1.0f;
+  logits[3 * K + 1] = 2.0f;
+  logits[3 * K + 2] = -0.5f;
+  ld = to_double (logits, N * K);
+  ref = (BceRef) { N, K, ld, y, clip };
+
+  L = grok_digits_bce_forward (probs, logits, y, N, K, clip, &correct);
+  g_assert_cmpfloat (fabs (L - bce_ref (&ref)), <, 1e-5);
+  for (int n = 0; n < N; n++)
+    {
+      gboolean right = TRUE;
+      for (int k = 0; k < K; k++)
+        right = right && (ld[n * K + k] > 0) == ((y[n] >> k) & 1);
+      expect_correct += right;
+    }
+  g_assert_cmpint (expect_correct, >=, 1);
+  g_assert_cmpint (correct, ==, expect_correct);
+
+  grok_digits_bce_backward (dlogits, probs, y, N, K, clip);
+  numeric_grad (bce_ref, &ref, ld, N * K, num);
+  g_assert_cmpfloat (max_rel_error (dlogits, num, N * K), <, REL_TOL);
+  if (clip > 0)
+    g_assert_cmpfloat (dlogits[1 * K + 2], ==, 0.0f);
+}
+
+static void
+test_digits_bce (void)
+{
+  check_digits_bce (0.0);
+}
+
+static void
+test_digits_bce_clipped (void)
+{
+  check_digits_bce (1e-3);
+}
+
+/* logits far out on either side give a finite loss equal to |z| for the wrong digit, and a
+ * gradient of +-1 / (N K) */
+static void
+test_digits_bce_extremes (void)
+{
+  float logits[4] = { 200, 200, -200, -200 }, probs[4], dlogits[4];
+  int y[1] = { 0xA };  /* digits 0, 1, 0, 1: logits 0 and 3 are wrong, 1 and 2 are right */
+  double L = grok_digits_bce_forward (probs, logits, y, 1, 4, 0.0, NULL);
+
+  g_assert_cmpfloat (fabs (L - (200 + 0 + 0 + 200) / 4.0), <, 1e-9);
+  grok_digits_bce_backward (dlogits, probs, y, 1, 4, 0.0);
+  g_assert_cmpfloat (dlogits[0], ==, 0.25f);
+  g_assert_cmpfloat (dlogits[3], ==, -0.25f);
+}
+
 /* ---- the whole MLP ---- */
 
 typedef struct
@@ -358,27 +453,38 @@ mlp_ref_loss (const void *data)
           width = out;
           memcpy (h, next, width * sizeof (double));
         }
-      {
-        double m = h[0], s = 0;
-        for (int v = 1; v < width; v++)
-          m = MAX (m, h[v]);
-        for (int v = 0; v < width; v++)
-          s += exp (h[v] - m);
-        L -= h[batch->targets[n]] - m - log (s);
-      }
+      if (model->head == GROK_HEAD_DIGITS)
+        for (int k = 0; k < width; k++)
+          {
+            double prob = 1 / (1 + exp (-h[k]));
+            L -= log ((batch->targets[n] >> k) & 1 ? prob : 1 - prob) / width;
+          }
+      else
+        {
+          double m = h[0], s = 0;
+          for (int v = 1; v < width; v++)
+            m = MAX (m, h[v]);
+          for (int v = 0; v < width; v++)
+            s += exp (h[v] - m);
+          L -= h[batch->targets[n]] - m - log (s);
+        }
     }
   return L / batch->n;
 }
 
+/* the input an MLP check feeds: tokens, continuous 2-D points, or the 0/1 digits of two 2-bit
+ * numbers with one logistic output per digit of the target */
+typedef enum { INPUT_TOKENS, INPUT_CONTINUOUS, INPUT_DIGITS } InputKind;
+
 static void
-check_mlp (GrokActivation act, gboolean continuous, int depth)
+check_mlp (GrokActivation act, InputKind input, int depth)
 {
   g_autoptr (GrokConfig) config = grok_config_new_default ();
   GrokDataset ds = { 0 };
   g_autoptr (GrokModel) model = NULL;
   int tokens[12] = { 0, 3, 4, 1, 2, 2, 5, 0, 1, 1, 3, 6 };
   int targets[6] = { 3, 0, 4, 1, 2, 0 };
-  float x[12];
+  float x[24];
   GrokBatch batch = { 6, NULL, NULL, targets };
   g_autofree double *theta = NULL, *num = NULL;
   GrokParams *params;
@@ -391,11 +497,23 @@ check_mlp (GrokActivation act, gboolean continuous, int depth)
   config->model.d_embed = 3;
   config->model.init_scale = 1.5;
   ds.n_classes = 5;
-  if (continuous)
+  if (input == INPUT_CONTINUOUS)
     {
       ds.d_in = 2;
       grok_rng_init (&rng, 5);
       fill_uniform (&rng, x, 12, -1, 1);
+      batch.x = x;
+    }
+  else if (input == INPUT_DIGITS)
+    {
+      /* 6 examples of 2 + 2 digits; targets 0..3 read as two digits each */
+      for (int i = 0; i < 24; i++)
+        x[i] = (float) ((i * 7 + i / 5) % 3 == 0);
+      for (int n = 0; n < 6; n++)
+        targets[n] &= 3;
+      ds.d_in = 4;
+      ds.n_classes = 2;
+      ds.head = GROK_HEAD_DIGITS;
       batch.x = x;
     }
   else
@@ -434,20 +552,28 @@ check_mlp (GrokActivation act, gboolean continuous, int depth)
 static void
 test_mlp_tokens (gconstpointer data)
 {
-  check_mlp (GPOINTER_TO_INT (data), FALSE, 2);
+  check_mlp (GPOINTER_TO_INT (data), INPUT_TOKENS, 2);
 }
 
 static void
 test_mlp_continuous (void)
 {
-  check_mlp (GROK_ACT_TANH, TRUE, 3);
-  check_mlp (GROK_ACT_RELU, TRUE, 1);
+  check_mlp (GROK_ACT_TANH, INPUT_CONTINUOUS, 3);
+  check_mlp (GROK_ACT_RELU, INPUT_CONTINUOUS, 1);
 }
 
 static void
 test_mlp_linear_model (void)
 {
-  check_mlp (GROK_ACT_RELU, FALSE, 0);
+  check_mlp (GROK_ACT_RELU, INPUT_TOKENS, 0);
+}
+
+/* Liu et al.'s XOR at the digit level: raw 0/1 inputs, a logistic output per digit */
+static void
+test_mlp_digits (void)
+{
+  check_mlp (GROK_ACT_SILU, INPUT_DIGITS, 2);
+  check_mlp (GROK_ACT_TANH, INPUT_DIGITS, 0);
 }
 
 /* far out on either side every activation is a straight line, slope x + offset */
@@ -516,7 +642,11 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gradients/embedding", test_embedding);
   g_test_add_func ("/engine/gradients/cross-entropy", test_cross_entropy);
   g_test_add_func ("/engine/gradients/cross-entropy-clipped", test_cross_entropy_clipped);
+  g_test_add_func ("/engine/gradients/digits-bce", test_digits_bce);
+  g_test_add_func ("/engine/gradients/digits-bce-clipped", test_digits_bce_clipped);
+  g_test_add_func ("/engine/gradients/digits-bce-extremes", test_digits_bce_extremes);
   g_test_add_func ("/engine/gradients/mlp/continuous-input", test_mlp_continuous);
   g_test_add_func ("/engine/gradients/mlp/no-hidden-layer", test_mlp_linear_model);
+  g_test_add_func ("/engine/gradients/mlp/digits", test_mlp_digits);
   return g_test_run ();
 }
