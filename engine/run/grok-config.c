@@ -72,9 +72,11 @@ static const GrokConfigKey keys[] = {
 
   ENUM_KEY ("model.kind", model.kind, model_kinds, GROK_MODEL_MLP,
             "The model family: a multi-layer perceptron on concatenated token embeddings (or on "
-            "the raw 2-D input for xor2d), or DeMoss et al.'s post-LayerNorm transformer read at "
-            "the last position (needs task.format = sequence)."),
-  INT_KEY ("model.d_embed", model.d_embed, 1, 4096, 32, "", "The width of each token embedding."),
+            "the raw numbers: the 2-D input of xor2d, the digits of xor_bits), or DeMoss et "
+            "al.'s post-LayerNorm transformer read at the last position (needs task.format = "
+            "sequence)."),
+  INT_KEY ("model.d_embed", model.d_embed, 1, 4096, 32, "",
+           "The width of each token embedding (not used by xor2d or the digits format)."),
   INT_KEY ("model.width", model.width, 1, 8192, 100, "units", "The width of every hidden layer."),
   INT_KEY ("model.depth", model.depth, 0, 16, 2, "layers",
            "The number of hidden layers (0 gives a linear model on the embeddings)."),
