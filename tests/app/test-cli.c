@@ -437,7 +437,10 @@ test_digits_run (void)
 
   run_cli (&t, (const char *[]) { "train", "liu-xor5-digits", "--steps", "20", "--quiet",
                                   "--out", run, "--set", "task.n_bits=3",
-                                  "--set", "measures.complexity_per_decade=1", NULL });
+                                  "--set", "measures.complexity_per_decade=1",
+                                  "--set", "measures.lmn_per_decade=1",
+                                  "--set", "measures.local_complexity_per_decade=1",
+                                  "--set", "checkpoints.views=1", NULL });
   g_assert_cmpint (t.status, ==, 0);
   metrics = read_file (run, "metrics.csv");
   assert_contains (metrics, "lmn");
