@@ -375,20 +375,28 @@ segment_rows (const LmnJob *job, int i, int j, int count, float *a)
  * P = W D z_i and Q = W D d, D = diag (s): P at lambda = 0 is per point, Q one row of products
  * per pair, and a unit that changes piece adds its weight column times the change to both.
  * About two rows of rest[0]'s products per pair instead of 19, the same sums up to rounding. */
-/* the first interior step m (1 .. 19) at which unit u's input v = z_i + (m / 20) d is on the
- * other piece than at z_i, or 0 when it stays on one; a unit whose input is at its kink there
- * adds nothing whichever piece takes it, so rounding at the kink does not matter */
-static inline int
-kink_step (float zi, float zj)
+/* step[u]: the first interior step m (1 .. 19) at which unit u's input (1 - m / 20) z_i +
+ * (m / 20) z_j, as segment_rows computes it, is on the other piece than at z_i, or 0 when it
+ * stays on one. The input is linear in lambda, so the steps on z_i's side come first and
+ * counting the steps on the positive side finds m; count holds n ints. */
+GROK_CLONES static void
+kink_steps (const float *restrict zi, const float *restrict zj, int *restrict step,
+            int *restrict count, int n)
 {
-  double t;
-  int m;
-
-  if ((zi > 0) == (zj > 0))
-    return 0;
-  t = (GROK_LMN_STEPS - 1) * (double) zi / ((double) zi - zj);
-  m = zi > 0 ? (int) ceil (t) : (int) floor (t) + 1;
-  return m >= 1 && m <= N_INTERIOR ? m : 0;
+  memset (count, 0, sizeof (int) * n);
+  for (int m = 1; m <= N_INTERIOR; m++)
+    {
+      const float lam = (float) m / (GROK_LMN_STEPS - 1);
+#pragma omp simd
+      for (int u = 0; u < n; u++)
+        count[u] += (1.0f - lam) * zi[u] + lam * zj[u] > 0;
+    }
+#pragma omp simd
+  for (int u = 0; u < n; u++)
+    {
+      int above = zi[u] > 0, m = above ? 1 + count[u] : N_INTERIOR + 1 - count[u];
+      step[u] = above != (zj[u] > 0) && m <= N_INTERIOR ? m : 0;
+    }
 }
 
 /* p += cp w, q += cq w over n floats */
@@ -412,7 +420,7 @@ line_row (float *row, const float *p, const float *q, float lam, int n)
 }
 
 /* rest[0]'s sums without bias at the 19 interior points of z_i -> z_j, from P (the point's) and
- * Q (the pair's) at lambda = 0; work holds 2 O floats and 2 U + 21 ints after them */
+ * Q (the pair's) at lambda = 0; work holds 2 O floats and 3 U + 21 ints after them */
 static void
 kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float *p0,
                 const float *q0, float *rows, float *work)
@@ -420,16 +428,15 @@ kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float
   const int U = job->units, O = job->rest[0].out;
   float *p = work, *q = work + O;
   int *step = (int *) (work + 2 * O), *by_step = step + U, *first = by_step + U;
+  int *count = first + N_INTERIOR + 2;
 
   memcpy (p, p0, sizeof (float) * O);
   memcpy (q, q0, sizeof (float) * O);
   /* the units that change piece, ordered by the step at which they do (a counting sort) */
   memset (first, 0, sizeof (int) * (N_INTERIOR + 2));
+  kink_steps (zi, zj, step, count, U);
   for (int u = 0; u < U; u++)
-    {
-      step[u] = kink_step (zi[u], zj[u]);
-      first[step[u] + 1]++;
-    }
+    first[step[u] + 1]++;
   for (int m = 1; m <= N_INTERIOR + 1; m++)
     first[m] += first[m - 1];
   for (int u = 0; u < U; u++)
@@ -527,7 +534,7 @@ lmn_all_pairs (const LmnJob *job)
     gsize len = (gsize) per_batch * N_INTERIOR * job->max_width;
     float *a = g_new (float, len), *b = g_new (float, len);
     float *sums = g_new (float, 5 * job->out_stride);
-    float *work = g_new (float, 2 * job->max_width + 2 * job->units + GROK_LMN_STEPS);
+    float *work = g_new (float, 2 * job->max_width + 3 * job->units + GROK_LMN_STEPS);
 
 #pragma omp for schedule(dynamic, 4)
     for (gint64 t = 0; t < n_batches; t++)
