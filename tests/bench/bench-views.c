@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "grok-presets.h"
 #include "grok-trainer.h"
@@ -19,6 +20,16 @@
 enum { PART_SPECTRUM, PART_REGIONS, PART_CONNECTIVITY, PART_WRITE, N_PARTS };
 
 static const char *part_names[N_PARTS] = { "spectrum", "regions", "connectivity", "write" };
+
+/* user + system CPU milliseconds of the process so far: what a busy machine does not lengthen */
+static double
+cpu_ms (void)
+{
+  struct rusage u;
+  getrusage (RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+         (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
 
 static int
 compare_doubles (const void *a, const void *b)
@@ -35,11 +46,12 @@ median (double *v, int n)
 }
 
 /* one views file as grok_views_compute and grok_views_write make it, with the milliseconds of
- * each part in ms */
-static void
+ * each part in ms; returns the CPU milliseconds of the whole */
+static double
 time_views (const GrokConfig *config, const GrokParams *params, gint64 step, const char *path,
             double *ms)
 {
+  double c0 = cpu_ms ();
   g_autoptr (GrokViews) views = g_new0 (GrokViews, 1);
   GrokViewRecipe r;
   gint64 t[N_PARTS + 1];
@@ -62,16 +74,17 @@ time_views (const GrokConfig *config, const GrokParams *params, gint64 step, con
   t[4] = g_get_monotonic_time ();
   for (int p = 0; p < N_PARTS; p++)
     ms[p] = (t[p + 1] - t[p]) / 1000.0;
+  return cpu_ms () - c0;
 }
 
-/* the median total in ms of the views file at train_steps */
+/* the median total in ms of the views file at train_steps, and its median CPU ms in cpu */
 static double
-bench_checkpoint (const char *preset, gint64 train_steps, const char *folder)
+bench_checkpoint (const char *preset, gint64 train_steps, const char *folder, double *cpu)
 {
   g_autoptr (GrokConfig) config = grok_preset_load (preset, NULL);
   GrokTrainer *trainer;
   g_autofree char *path = NULL;
-  double ms[TRIALS][N_PARTS], total[TRIALS], part[TRIALS], result;
+  double ms[TRIALS][N_PARTS], total[TRIALS], part[TRIALS], cpus[TRIALS], result;
 
   g_assert_nonnull (config);
   config->train.threads = 1;
@@ -82,7 +95,7 @@ bench_checkpoint (const char *preset, gint64 train_steps, const char *folder)
   path = grok_run_file_path (folder, GROK_RUN_FILE_VIEWS, trainer->step);
   for (int t = 0; t < TRIALS; t++)
     {
-      time_views (trainer->config, trainer->model->params, trainer->step, path, ms[t]);
+      cpus[t] = time_views (trainer->config, trainer->model->params, trainer->step, path, ms[t]);
       total[t] = 0;
       for (int p = 0; p < N_PARTS; p++)
         total[t] += ms[t][p];
@@ -95,7 +108,9 @@ bench_checkpoint (const char *preset, gint64 train_steps, const char *folder)
       printf (" %s %.1f", part_names[p], median (part, TRIALS));
     }
   result = median (total, TRIALS);
-  printf (" | total ms min %.1f median %.1f max %.1f\n", total[0], result, total[TRIALS - 1]);
+  *cpu = median (cpus, TRIALS);
+  printf (" | total ms min %.1f median %.1f max %.1f | CPU ms min %.1f median %.1f max %.1f\n",
+          total[0], result, total[TRIALS - 1], cpus[0], *cpu, cpus[TRIALS - 1]);
   g_unlink (path);
   grok_trainer_free (trainer);
   return result;
@@ -113,10 +128,12 @@ main (int argc, char **argv)
   printf ("views file parts, median ms of %d\n", TRIALS);
   for (int i = 0; presets[i] != NULL; i++)
     {
-      double start = bench_checkpoint (presets[i], 0, folder);
-      double trained = bench_checkpoint (presets[i], 200, folder);
-      double worst = MAX (start, trained);
-      printf ("RATIO\tviews file ms %s\t%.2f\t<= 1\n", presets[i], worst / GOAL_MS);
+      double cpu_start, cpu_trained;
+      double start = bench_checkpoint (presets[i], 0, folder, &cpu_start);
+      double trained = bench_checkpoint (presets[i], 200, folder, &cpu_trained);
+      printf ("RATIO\tviews file ms %s\t%.2f\t<= 1\n", presets[i], MAX (start, trained) / GOAL_MS);
+      printf ("RATIO\tviews file cpu ms %s\t%.2f\t-\n", presets[i],
+              MAX (cpu_start, cpu_trained) / GOAL_MS);
     }
   g_rmdir (views);
   g_rmdir (folder);
