@@ -261,6 +261,14 @@ frontier_extrapolate (const Search *s, const Frontier *f)
   return MAX (f->hi[0].x - CLAMP (step, 2.0 * o->resolution, 1.0), o->min_log_delta);
 }
 
+/* the k-th point of a walk */
+static double
+walk_x (const Frontier *f, int k)
+{
+  return f->origin + WALK_STEP * (k < WALK_BELOW ? k - WALK_BELOW
+                                  : k == WALK_BELOW ? 0.5 : k - WALK_BELOW);
+}
+
 /* The next x of a frontier. Inside a bracket it interpolates the log excess loss between the
  * ends, staying a tenth of the bracket away from either, and bisects instead when the last
  * choice did not halve the bracket (so it takes at most two steps per halving), when the
@@ -272,8 +280,7 @@ frontier_next (const Search *s, Frontier *f)
   gboolean bisect;
 
   if (f->walk)
-    return f->origin + WALK_STEP * (f->steps < WALK_BELOW ? f->steps - WALK_BELOW
-                                    : f->steps == WALK_BELOW ? 0.5 : f->steps - WALK_BELOW);
+    return walk_x (f, f->steps);
   if (f->n_lo == 0 || f->n_hi == 0)
     return frontier_extrapolate (s, f);
   w = f->hi[0].x - f->lo[0].x;
@@ -314,7 +321,7 @@ frontier_final (const Search *s, const Frontier *f)
 
   if (f->walk)
     return f->out >= WALK_OUT || f->steps >= WALK_MAX_STEPS ||
-           frontier_next (s, (Frontier *) f) > o->max_log_delta;
+           walk_x (f, f->steps) > o->max_log_delta;
   if (f->steps >= FRONTIER_MAX_STEPS)
     return TRUE;
   if (f->n_lo == 0)
@@ -543,9 +550,10 @@ search_refine (Search *s, GrokGrainer *g)
     }
 }
 
-/* a walk from a visit's frontier, as a frontier of its own (not a visit) */
+/* a walk across a visit's frontier, as a frontier of its own (not a visit), starting inside
+ * the box */
 static Frontier *
-walk_new (const Frontier *v)
+walk_new (const Search *s, const Frontier *v)
 {
   Frontier *w = frontier_new (v->tau, g_strdup (v->profile));
 
@@ -553,6 +561,8 @@ walk_new (const Frontier *v)
   w->origin = v->lo[0].x;
   w->lo[0] = v->lo[0];
   w->n_lo = 1;
+  while (walk_x (w, w->steps) < s->opts.min_log_delta)
+    w->steps++;
   return w;
 }
 
@@ -589,7 +599,7 @@ search_finish (Search *s, GPtrArray *walks)
   search_two_best (s, two);
   for (int i = 0; i < 2; i++)
     if (two[i] != NULL)
-      g_ptr_array_add (walks, walk_new (two[i]));
+      g_ptr_array_add (walks, walk_new (s, two[i]));
   search_frontiers (s, walks);
   for (guint i = 0; i < s->visits->len; i++)
     {
