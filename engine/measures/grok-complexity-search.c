@@ -532,12 +532,15 @@ search_refine (Search *s, GrokGrainer *g)
     {
       g_autoptr (GPtrArray) todo = g_ptr_array_new ();
       guint b = search_best_visit (s);
+      Frontier *best;
       gboolean open = FALSE;
 
       if (b == G_MAXUINT)
         return;
+      /* by pointer: the split above moves the best visit down the array */
+      best = g_ptr_array_index (s->visits, b);
       for (int side = 0; side < 2; side++)
-        open |= search_split (s, g, g_ptr_array_index (s->visits, b), side, todo);
+        open |= search_split (s, g, best, side, todo);
       if (!open)
         return;
       if (todo->len == 0)
