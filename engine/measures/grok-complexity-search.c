@@ -115,7 +115,8 @@ typedef struct
   int      out;           /* the walk's points in a row far out of range */
   gboolean done;
   Job     *pending;       /* the loss in flight */
-  Job     *size;          /* the compression at lo[0]; NULL when nothing was feasible */
+  Job     *size;          /* the compression at lo[0]; NULL when nothing was feasible, and for
+                           * a walk (its compressions are only in Search.sizes) */
 } Frontier;
 
 typedef struct
@@ -644,10 +645,16 @@ options_valid (const GrokComplexityOptions *o, GError **error)
   return TRUE;
 }
 
-/* one worker per thread, each with buffers of its own; the pool only with two or more */
+/* the lists, and one worker per thread, each with buffers of its own; the pool only with two
+ * or more */
 static void
-search_start_workers (Search *s, GrokGrainer *g)
+search_start (Search *s, GrokGrainer *g)
 {
+  s->jobs = g_ptr_array_new_with_free_func (g_free);
+  s->sizes = g_ptr_array_new ();
+  s->visits = g_ptr_array_new_with_free_func (frontier_free);
+  g_mutex_init (&s->lock);
+  g_cond_init (&s->finished);
   s->workers[0].grainer = g;
   s->idle = g_async_queue_new ();
   for (int i = 0; i < s->opts.n_workers; i++)
@@ -715,12 +722,7 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
   s.epsilon = epsilon;
   s.cancellable = cancellable;
   s.result = result;
-  s.jobs = g_ptr_array_new_with_free_func (g_free);
-  s.sizes = g_ptr_array_new ();
-  s.visits = g_ptr_array_new_with_free_func (frontier_free);
-  g_mutex_init (&s.lock);
-  g_cond_init (&s.finished);
-  search_start_workers (&s, grainer);
+  search_start (&s, grainer);
 
   search_scan (&s, grainer);
   search_refine (&s, grainer);
