@@ -684,6 +684,21 @@ search_clear (Search *s)
   g_cond_clear (&s->finished);
 }
 
+/* L(theta), on worker 0 before any thread starts; FALSE with an error when not finite */
+static gboolean
+base_loss (GrokComplexityResult *result, const GrokParams *params, GrokLossFunc loss,
+           gpointer user_data, GError **error)
+{
+  result->base_loss = loss (params, 0, user_data);
+  result->n_loss_evals = 1;
+  if (isfinite (result->base_loss))
+    return TRUE;
+  g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+               "Cannot measure complexity: the loss of the checkpoint itself is %g",
+               result->base_loss);
+  return FALSE;
+}
+
 GrokComplexityResult *
 grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer user_data,
                         double epsilon, const GrokComplexityOptions *opts,
@@ -707,15 +722,8 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
   if (grainer == NULL)
     return NULL;
   result = g_new0 (GrokComplexityResult, 1);
-  result->base_loss = loss (params, 0, user_data);
-  result->n_loss_evals = 1;
-  if (!isfinite (result->base_loss))
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
-                   "Cannot measure complexity: the loss of the checkpoint itself is %g",
-                   result->base_loss);
-      return NULL;
-    }
+  if (!base_loss (result, params, loss, user_data, error))
+    return NULL;
   s.loss = loss;
   s.user_data = user_data;
   s.base = result->base_loss;
