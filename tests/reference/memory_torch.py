@@ -36,22 +36,11 @@ def task_sizes(task):
     return vocab, 2, n
 
 
-class Xor2dMlp(torch.nn.Module):
-    """the MLP on the raw 2-D input of the xor2d task, 2 classes"""
-
-    def __init__(self, width, depth, activation):
-        super().__init__()
-        widths = [2] + [width] * depth + [2]
-        self.layers = torch.nn.ModuleList(
-            torch.nn.Linear(widths[i], widths[i + 1]) for i in range(depth + 1))
-        self.act = grok_torch.ACTIVATIONS[activation]
-
-    def forward(self, x):
-        for i, layer in enumerate(self.layers):
-            x = layer(x)
-            if i + 1 < len(self.layers):
-                x = self.act(x)
-        return x
+def xor2d_mlp(width, depth, activation):
+    """grok_torch's MLP on the raw 2-D input of the xor2d task (no embedding), 2 classes"""
+    model = grok_torch.Mlp(1, 1, 2, width, depth, activation, 2)
+    model.embed = torch.nn.Identity()
+    return model
 
 
 def model_and_data(config):
@@ -59,7 +48,7 @@ def model_and_data(config):
     task, m = config["task"], config["model"]
     if task["name"] == "xor2d":
         n_train, n_test = task["n_train"], task["n_test"]
-        return (Xor2dMlp(m["width"], m["depth"], m["activation"]), torch.randn(n_train, 2),
+        return (xor2d_mlp(m["width"], m["depth"], m["activation"]), torch.randn(n_train, 2),
                 torch.randint(0, 2, (n_train,)), torch.randn(n_test, 2),
                 torch.randint(0, 2, (n_test,)))
     vocab, n_pos, n = task_sizes(task)
