@@ -3,10 +3,16 @@
  * Shapes for a batch of B examples, d = model.d_embed, T = tokens per example, W = width:
  *   input  (B, I)   I = T * d (embeddings concatenated) or d_in (continuous)
  *   pre[l] (B, W)   pre-activation of hidden layer l;  post[l] (B, W) = act (pre[l])
- *   logits (B, classes) = post[depth - 1] @ layers.{depth}.weight^T + bias */
+ *   logits (B, classes) = post[depth - 1] @ layers.{depth}.weight^T + bias
+ *
+ * With several threads each takes a contiguous part of the batch's rows through every layer,
+ * forward and backward, with OpenBLAS single-threaded inside each: no thread waits for another
+ * between layers. Each thread's weight gradients over its rows go to a buffer of its own (the
+ * first thread's is params->grad), summed once at the end. */
 #include "grok-mlp.h"
 
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "grok-error.h"
@@ -27,7 +33,9 @@ typedef struct
   float         *input;       /* (max_batch, input_width); unused for continuous inputs */
   float        **pre;         /* depth buffers of (max_batch, width) */
   float        **post;
-  float         *scratch[2];  /* (max_batch, max layer width) for the backward pass */
+  float         *scratch[2];  /* (max_batch, max_width) for the backward pass */
+  int            max_width;   /* of the input, the hidden layers and the output */
+  float         *grad_part;   /* (threads - 1, numel): the other threads' gradients */
 } GrokMlp;
 
 enum { STREAM_INIT = 11 };
@@ -67,6 +75,7 @@ mlp_finalize (GrokModel *model)
   g_free (mlp->input);
   g_free (mlp->scratch[0]);
   g_free (mlp->scratch[1]);
+  g_free (mlp->grad_part);
   g_free (mlp->weight);
   g_free (mlp->bias);
 }
@@ -105,6 +114,13 @@ mlp_init_params (GrokModel *model, guint64 seed)
     }
 }
 
+int
+grok_mlp_threads (const GrokConfig *config)
+{
+  return config->train.threads > 0 ? (int) config->train.threads
+                                   : (int) g_get_num_processors ();
+}
+
 void
 grok_mlp_embed (GrokModel *model, const int *tokens, const float *x, int n, float *out)
 {
@@ -123,64 +139,124 @@ grok_mlp_input_width (GrokModel *model)
   return ((GrokMlp *) model)->input_width;
 }
 
+/* the input rows [n0, n1) of the batch: their embeddings gathered, or the batch's own x */
 static const float *
-batch_input (GrokMlp *mlp, const GrokBatch *batch)
+batch_input (GrokMlp *mlp, const GrokBatch *batch, int n0, int n1)
 {
+  int T = mlp->parent.n_positions;
+
   if (mlp->embed < 0)
-    return batch->x;
-  grok_embedding_forward (mlp->input, batch->tokens,
-                          grok_params_tensor_data (mlp->parent.params, mlp->embed),
-                          batch->n, mlp->parent.n_positions, mlp->d_embed);
-  return mlp->input;
+    return batch->x + (gsize) n0 * mlp->input_width;
+  grok_embedding_forward (mlp->input + (gsize) n0 * mlp->input_width, batch->tokens + n0 * T,
+                          grok_params_tensor_data (mlp->parent.params, mlp->embed), n1 - n0, T,
+                          mlp->d_embed);
+  return mlp->input + (gsize) n0 * mlp->input_width;
+}
+
+static void
+forward_rows (GrokMlp *mlp, const GrokBatch *batch, int n0, int n1)
+{
+  GrokModel *model = &mlp->parent;
+  GrokParams *params = model->params;
+  const float *in = batch_input (mlp, batch, n0, n1);
+  gsize W = mlp->width;
+
+  for (int l = 0; l < mlp->depth; l++)
+    {
+      grok_linear_act_forward (mlp->pre[l] + n0 * W, mlp->post[l] + n0 * W, in,
+                               grok_params_tensor_data (params, mlp->weight[l]),
+                               grok_params_tensor_data (params, mlp->bias[l]), n1 - n0,
+                               layer_in (mlp, l), mlp->width, mlp->act);
+      in = mlp->post[l] + n0 * W;
+    }
+  grok_linear_forward (model->logits + (gsize) n0 * model->n_classes, in,
+                       grok_params_tensor_data (params, mlp->weight[mlp->depth]),
+                       grok_params_tensor_data (params, mlp->bias[mlp->depth]), n1 - n0,
+                       layer_in (mlp, mlp->depth), model->n_classes);
 }
 
 static void
 mlp_forward (GrokModel *model, const GrokBatch *batch)
 {
-  GrokMlp *mlp = (GrokMlp *) model;
-  GrokParams *params = model->params;
-  const float *in = batch_input (mlp, batch);
-  int B = batch->n;
+  int parts = grok_model_team_size (model, batch->n);
 
-  for (int l = 0; l < mlp->depth; l++)
+#pragma omp parallel num_threads (parts)
+  {
+    int t = omp_get_thread_num ();
+    forward_rows ((GrokMlp *) model, batch, grok_model_part_start (batch->n, t, parts),
+                  grok_model_part_start (batch->n, t + 1, parts));
+  }
+}
+
+/* the gradients of rows [n0, n1) into grad (laid out as params->grad). A thread's input
+ * gradients start at row n0 of max_width floats, so its rows never meet another thread's
+ * whatever the layer's width. */
+static void
+backward_rows (GrokMlp *mlp, const GrokBatch *batch, float *grad, int n0, int n1)
+{
+  GrokModel *model = &mlp->parent;
+  GrokParams *params = model->params;
+  const float *dout = model->dlogits + (gsize) n0 * model->n_classes;
+  gsize W = mlp->width;
+
+  for (int l = mlp->depth; l >= 0; l--)
     {
-      grok_linear_forward (mlp->pre[l], in, grok_params_tensor_data (params, mlp->weight[l]),
-                           grok_params_tensor_data (params, mlp->bias[l]), B,
-                           layer_in (mlp, l), mlp->width);
-      grok_activation_forward (mlp->act, mlp->post[l], mlp->pre[l], (gsize) B * mlp->width);
-      in = mlp->post[l];
+      const float *in = l > 0 ? mlp->post[l - 1] + n0 * W
+                              : (mlp->embed >= 0 ? mlp->input : batch->x) +
+                                    (gsize) n0 * mlp->input_width;
+      float *dinp = mlp->scratch[l & 1] + (gsize) n0 * mlp->max_width;
+      gboolean need_dinp = l > 0 || mlp->embed >= 0;
+
+      grok_linear_backward (need_dinp ? dinp : NULL,
+                            grad + params->tensors[mlp->weight[l]].offset,
+                            grad + params->tensors[mlp->bias[l]].offset, dout, in,
+                            grok_params_tensor_data (params, mlp->weight[l]), n1 - n0,
+                            layer_in (mlp, l), layer_out (mlp, l));
+      if (l > 0)
+        grok_activation_backward (mlp->act, dinp, dinp, mlp->pre[l - 1] + n0 * W,
+                                  (gsize) (n1 - n0) * W);
+      dout = dinp;
     }
-  grok_linear_forward (model->logits, in, grok_params_tensor_data (params, mlp->weight[mlp->depth]),
-                       grok_params_tensor_data (params, mlp->bias[mlp->depth]), B,
-                       layer_in (mlp, mlp->depth), model->n_classes);
+  if (mlp->embed >= 0)
+    grok_embedding_backward (grad + params->tensors[mlp->embed].offset, dout,
+                             batch->tokens + n0 * model->n_positions, n1 - n0,
+                             model->n_positions, mlp->d_embed);
+}
+
+/* params->grad (zeroed by the caller) += the other threads' parts, each thread summing a
+ * slice of the parameters; the parts are added in thread order, so a run repeats exactly */
+static void
+sum_parts (GrokMlp *mlp, int parts)
+{
+  GrokParams *params = mlp->parent.params;
+  gsize numel = params->numel;
+
+#pragma omp for schedule (static)
+  for (gsize i = 0; i < numel; i++)
+    for (int p = 1; p < parts; p++)
+      params->grad[i] += mlp->grad_part[(p - 1) * numel + i];
 }
 
 static void
 mlp_backward (GrokModel *model, const GrokBatch *batch)
 {
   GrokMlp *mlp = (GrokMlp *) model;
-  GrokParams *params = model->params;
-  const float *dout = model->dlogits;
-  int B = batch->n;
+  int parts = grok_model_team_size (model, batch->n);
+  gsize numel = model->params->numel;
 
-  for (int l = mlp->depth; l >= 0; l--)
-    {
-      const float *in = l > 0 ? mlp->post[l - 1] : (mlp->embed >= 0 ? mlp->input : batch->x);
-      float *dinp = mlp->scratch[l & 1];
-      gboolean need_dinp = l > 0 || mlp->embed >= 0;
+#pragma omp parallel num_threads (parts)
+  {
+    int t = omp_get_thread_num ();
+    float *grad = t == 0 ? model->params->grad : mlp->grad_part + (t - 1) * numel;
 
-      grok_linear_backward (need_dinp ? dinp : NULL,
-                            grok_params_tensor_grad (params, mlp->weight[l]),
-                            grok_params_tensor_grad (params, mlp->bias[l]), dout, in,
-                            grok_params_tensor_data (params, mlp->weight[l]), B,
-                            layer_in (mlp, l), layer_out (mlp, l));
-      if (l > 0)
-        grok_activation_backward (mlp->act, dinp, dinp, mlp->pre[l - 1], (gsize) B * mlp->width);
-      dout = dinp;
-    }
-  if (mlp->embed >= 0)
-    grok_embedding_backward (grok_params_tensor_grad (params, mlp->embed), dout, batch->tokens,
-                             B, model->n_positions, mlp->d_embed);
+    if (t > 0)
+      memset (grad, 0, numel * sizeof (float));
+    backward_rows (mlp, batch, grad, grok_model_part_start (batch->n, t, parts),
+                   grok_model_part_start (batch->n, t + 1, parts));
+#pragma omp barrier
+    if (parts > 1)
+      sum_parts (mlp, parts);
+  }
 }
 
 static const GrokModelClass mlp_class = {
@@ -246,6 +322,10 @@ grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batc
   grok_params_allocate (model->params);
 
   max_width = MAX (mlp->input_width, MAX (mlp->width, model->n_classes));
+  mlp->max_width = max_width;
+  model->threads = grok_mlp_threads (config);
+  if (model->threads > 1)
+    mlp->grad_part = g_new0 (float, (gsize) (model->threads - 1) * model->params->numel);
   if (mlp->embed >= 0)
     mlp->input = g_new0 (float, (gsize) max_batch * mlp->input_width);
   mlp->pre = g_new0 (float *, MAX (mlp->depth, 1));
@@ -285,6 +365,8 @@ grok_mlp_footprint (const GrokConfig *config, const GrokDataset *shape, int max_
       footprint->largest = MAX (footprint->largest, out * in);
     }
   footprint->activations += 2 * depth * B * width + 2 * B * max_width;
+  /* the other threads' gradients */
+  footprint->activations += (gsize) (grok_mlp_threads (config) - 1) * footprint->n_params;
 }
 
 GrokLayerView *

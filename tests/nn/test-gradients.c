@@ -277,7 +277,7 @@ check_cross_entropy (double clip)
     }
   g_assert_cmpint (correct, ==, expect_correct);
 
-  grok_cross_entropy_backward (dlogits, probs, y, N, V, clip);
+  grok_cross_entropy_backward (dlogits, probs, y, N, V, clip, N);
   numeric_grad (ce_ref, &ref, ld, N * V, num);
   g_assert_cmpfloat (max_rel_error (dlogits, num, N * V), <, REL_TOL);
   if (clip > 0)
