@@ -53,13 +53,19 @@ grok_linear_backward (float *dinp, float *dweight, float *dbias, const float *do
   cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, N,
                1.0f, dout, OC, inp, C, 1.0f, dweight, C);
   if (dbias != NULL)
-    for (int n = 0; n < N; n++)
-      {
-        const float *row = dout + (gsize) n * OC;
+    grok_bias_backward (dbias, dout, N, OC);
+}
+
+void
+grok_bias_backward (float *dbias, const float *dout, int N, int OC)
+{
+  for (int n = 0; n < N; n++)
+    {
+      const float *row = dout + (gsize) n * OC;
 #pragma omp simd
-        for (int o = 0; o < OC; o++)
-          dbias[o] += row[o];
-      }
+      for (int o = 0; o < OC; o++)
+        dbias[o] += row[o];
+    }
 }
 
 void

@@ -22,6 +22,8 @@ void  grok_linear_act_forward   (float *pre, float *post, const float *inp, cons
 void  grok_linear_backward      (float *dinp, float *dweight, float *dbias, const float *dout,
                                  const float *inp, const float *weight, int N, int C, int OC);
 
+/* dbias (OC) += column sums of dout (N, OC) */
+void  grok_bias_backward        (float *dbias, const float *dout, int N, int OC);
 /* out (n) = act (inp (n)); out may equal inp, though the models keep inp for the backward pass */
 void  grok_activation_forward   (GrokActivation act, float *out, const float *inp, gsize n);
 /* dinp (n) = dout (n) * act' (inp (n)); dinp may equal dout, not inp */

@@ -370,16 +370,18 @@ mlp_ref_loss (const void *data)
   return L / batch->n;
 }
 
+/* the MLP's gradients on n examples against central differences of mlp_ref_loss, with the
+ * batch split over `threads` threads when it has rows enough */
 static void
-check_mlp (GrokActivation act, gboolean continuous, int depth)
+check_mlp_batch (GrokActivation act, gboolean continuous, int depth, int n, int threads)
 {
   g_autoptr (GrokConfig) config = grok_config_new_default ();
   GrokDataset ds = { 0 };
   g_autoptr (GrokModel) model = NULL;
-  int tokens[12] = { 0, 3, 4, 1, 2, 2, 5, 0, 1, 1, 3, 6 };
-  int targets[6] = { 3, 0, 4, 1, 2, 0 };
-  float x[12];
-  GrokBatch batch = { 6, NULL, NULL, targets };
+  g_autofree int *tokens = g_new (int, 2 * n);
+  g_autofree int *targets = g_new (int, n);
+  g_autofree float *x = g_new (float, 2 * n);
+  GrokBatch batch = { n, NULL, NULL, targets };
   g_autofree double *theta = NULL, *num = NULL;
   GrokParams *params;
   MlpRef ref;
@@ -390,12 +392,19 @@ check_mlp (GrokActivation act, gboolean continuous, int depth)
   config->model.width = 6;
   config->model.d_embed = 3;
   config->model.init_scale = 1.5;
+  config->train.threads = threads;
   ds.n_classes = 5;
+  grok_rng_init (&rng, 5);
+  for (int i = 0; i < n; i++)
+    {
+      tokens[2 * i] = grok_rng_uniform (&rng) * 7;
+      tokens[2 * i + 1] = grok_rng_uniform (&rng) * 7;
+      targets[i] = grok_rng_uniform (&rng) * 5;
+    }
   if (continuous)
     {
       ds.d_in = 2;
-      grok_rng_init (&rng, 5);
-      fill_uniform (&rng, x, 12, -1, 1);
+      fill_uniform (&rng, x, 2 * n, -1, 1);
       batch.x = x;
     }
   else
@@ -404,7 +413,7 @@ check_mlp (GrokActivation act, gboolean continuous, int depth)
       ds.vocab = 7;
       batch.tokens = tokens;
     }
-  model = grok_model_new (config, &ds, 8);
+  model = grok_model_new (config, &ds, n);
   grok_model_init_params (model, 17);
   params = model->params;
   /* biases start non-zero in PyTorch's init too; make sure the check covers them */
@@ -429,6 +438,23 @@ check_mlp (GrokActivation act, gboolean continuous, int depth)
         g_test_message ("%s %s: relative error %g", grok_activation_name (act), tensor->name, err);
       g_assert_cmpfloat (err, <, REL_TOL);
     }
+}
+
+static void
+check_mlp (GrokActivation act, gboolean continuous, int depth)
+{
+  check_mlp_batch (act, continuous, depth, 6, 1);
+}
+
+/* batches with more rows than twice the vocabulary of 7 take the folded first layer, and
+ * batches of 128 rows and more are split over the two threads */
+static void
+test_mlp_large_batches (void)
+{
+  check_mlp_batch (GROK_ACT_SILU, FALSE, 1, 20, 1);
+  check_mlp_batch (GROK_ACT_RELU, FALSE, 2, 150, 2);
+  check_mlp_batch (GROK_ACT_TANH, FALSE, 0, 150, 2);
+  check_mlp_batch (GROK_ACT_TANH, TRUE, 2, 150, 2);
 }
 
 static void
@@ -518,5 +544,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gradients/cross-entropy-clipped", test_cross_entropy_clipped);
   g_test_add_func ("/engine/gradients/mlp/continuous-input", test_mlp_continuous);
   g_test_add_func ("/engine/gradients/mlp/no-hidden-layer", test_mlp_linear_model);
+  g_test_add_func ("/engine/gradients/mlp/large-batches", test_mlp_large_batches);
   return g_test_run ();
 }
