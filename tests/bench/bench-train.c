@@ -38,19 +38,32 @@ sgemm_peak (int n)
 
 typedef struct { int M, N, K; CBLAS_TRANSPOSE ta, tb; } Gemm;
 
-/* the matrix products of one MLP training step (forward, then backward), in order */
+/* the matrix products of one MLP training step (forward, then backward), in order. A token
+ * MLP whose batch has more rows than twice the vocabulary folds its first layer (grok-mlp.c):
+ * per position, a table (V, W) = embed (V, d) @ block^T forward, and backward the block's
+ * gradient (W, d) over V and the embeddings' (V, d) over W. */
 static int
-mlp_gemms (GrokModel *model, int B, Gemm *out)
+mlp_gemms (GrokTrainer *trainer, int B, Gemm *out)
 {
-  int n_layers, n = 0;
-  g_autofree GrokLayerView *layers = grok_mlp_layers (model, &n_layers);
+  int n_layers, n = 0, T = trainer->dataset->n_positions, V = trainer->dataset->vocab;
+  g_autofree GrokLayerView *layers = grok_mlp_layers (trainer->model, &n_layers);
+  gboolean folded = T > 0 && n_layers > 1 && B >= 2 * V;
+  int first = folded ? 1 : 0, d = layers[0].in / MAX (T, 1);
 
-  for (int l = 0; l < n_layers; l++)
+  for (int t = 0; folded && t < T; t++)
+    out[n++] = (Gemm) { V, layers[0].out, d, CblasNoTrans, CblasTrans };
+  for (int l = first; l < n_layers; l++)
     out[n++] = (Gemm) { B, layers[l].out, layers[l].in, CblasNoTrans, CblasTrans };
-  for (int l = n_layers - 1; l >= 0; l--)
+  for (int l = n_layers - 1; l >= first; l--)
     {
-      out[n++] = (Gemm) { B, layers[l].in, layers[l].out, CblasNoTrans, CblasNoTrans };
+      if (l > 0 || T > 0)
+        out[n++] = (Gemm) { B, layers[l].in, layers[l].out, CblasNoTrans, CblasNoTrans };
       out[n++] = (Gemm) { layers[l].out, layers[l].in, B, CblasTrans, CblasNoTrans };
+    }
+  for (int t = 0; folded && t < T; t++)
+    {
+      out[n++] = (Gemm) { layers[0].out, d, V, CblasTrans, CblasNoTrans };
+      out[n++] = (Gemm) { V, d, layers[0].out, CblasNoTrans, CblasNoTrans };
     }
   return n;
 }
@@ -174,7 +187,7 @@ bench_mlp (const char *name, GrokConfig *config, int steps)
   one = grok_trainer_new (config, NULL);
   config->train.threads = 2;
   two = grok_trainer_new (config, NULL);
-  n_gemms = mlp_gemms (two->model, two->batch_size, gemms);
+  n_gemms = mlp_gemms (two, two->batch_size, gemms);
   flops = gemm_flops (gemms, n_gemms);
   steps_per_second_once (one, 3);
   steps_per_second_once (two, 3);
