@@ -457,6 +457,10 @@ cmd_fork (int argc, char **argv)
   config = parent != NULL ? grok_config_copy (grok_run_dir_get_config (parent)) : NULL;
   if (config == NULL || !apply_sets (config, sets, &error))
     return fail_with (error);
+  /* the fork starts with the parent's rows it can read; each line it cannot is named */
+  grok_run_dir_get_metrics (parent);
+  for (const char * const *p = grok_run_dir_get_problems (parent); *p != NULL; p++)
+    fprintf (stderr, "grokscope-cli: warning: %s (not copied to %s)\n", *p, o.out);
   run = grok_run_new_fork (o.dir, o.step, config, o.out, o.force, &error);
   if (run == NULL || !drive (run, o.out, o.quiet, &error))
     return fail_with (error);

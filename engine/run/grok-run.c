@@ -46,7 +46,6 @@ struct _GrokRun
   gint64        step;              /* the training thread's step, as of its last report */
   GrokRunState  state;
   gboolean      stop_requested;
-  gboolean      started;           /* a thread was made (its joiner closes the folder) */
   gint64        steps_requested;   /* single steps asked for while paused */
   GrokSnapshot *latest;
   GrokSnapshot *pending;           /* published, not yet delivered */
@@ -645,7 +644,6 @@ grok_run_start (GrokRun *run)
   if (run->thread == NULL && run->state == GROK_RUN_READY)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
-      run->started = TRUE;
       run->rate_time = g_get_monotonic_time ();
       run->rate_step = run->step;
       run->thread = g_thread_new ("grok-train", train_thread, run);
@@ -677,7 +675,6 @@ grok_run_resume (GrokRun *run)
   if (run->state == GROK_RUN_PAUSED)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
-      run->started = TRUE;
       run->rate_time = g_get_monotonic_time ();
       run->rate_step = run->step;
     }
@@ -732,8 +729,9 @@ grok_run_stop (GrokRun *run)
   grok_run_request_stop (run);
   pthread_mutex_lock (&run->lock);
   thread = g_steal_pointer (&run->thread);
-  /* a run that never started has nothing more to write */
-  if (!run->started)
+  /* a run with no thread has nothing more to write; one with a thread (started, or made to
+   * take single steps) keeps its folder until the thread has written its last checkpoint */
+  if (thread == NULL)
     dir = g_steal_pointer (&run->dir);
   pthread_mutex_unlock (&run->lock);
   if (thread != NULL)

@@ -9,6 +9,7 @@
 #include "grok-error.h"
 #include "grok-run-copy.h"
 #include "grok-run-dir.h"
+#include "grok-worker.h"
 
 #define PLAY_INTERVAL_MS 400
 
@@ -452,11 +453,14 @@ begin_run (GrokSession *self, GrokRun *run, const char *dir, gboolean announced,
  * new trainer is built (a transformer's takes a tenth of a second) and its folder created. */
 typedef struct
 {
-  GrokRun    *old;
-  GrokConfig *config;     /* a new run; NULL to continue dir */
-  char       *dir;
-  gint64      steps;      /* continuing: the steps in total */
-  gboolean    one_step;   /* start paused and take one step (Step with no run) */
+  GrokRun      *old;
+  GrokConfig   *config;     /* a new run; NULL to continue dir */
+  char         *dir;
+  gint64        steps;      /* continuing: the steps in total */
+  gboolean      one_step;   /* start paused and take one step (Step with no run) */
+  GCancellable *cancellable;
+  GrokRun      *run;        /* made, or NULL with error */
+  GError       *error;
 } Prepare;
 
 static void
@@ -465,56 +469,50 @@ prepare_free (Prepare *p)
   g_clear_object (&p->old);
   grok_config_free (p->config);
   g_free (p->dir);
+  g_clear_object (&p->cancellable);
+  g_clear_object (&p->run);
+  g_clear_error (&p->error);
   g_free (p);
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Prepare, prepare_free)
+
 static void
-prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+prepare_thread (gpointer data)
 {
   Prepare *p = data;
-  GError *error = NULL;
-  GrokRun *run;
 
   if (p->old != NULL)
     grok_run_stop (p->old);
   if (p->config != NULL)
-    run = grok_run_new (p->config, p->dir, FALSE, &error);
+    p->run = grok_run_new (p->config, p->dir, FALSE, &p->error);
   else
-    run = grok_run_new_continue (p->dir, p->steps, &error);
-  if (run == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, run, g_object_unref);
+    p->run = grok_run_new_continue (p->dir, p->steps, &p->error);
 }
 
 static void
-on_prepared (GObject *source, GAsyncResult *result, gpointer data)
+on_prepared (GObject *owner, gpointer data)
 {
-  GrokSession *self = GROK_SESSION (source);
-  Prepare *p = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
-  GrokRun *run = g_task_propagate_pointer (G_TASK (result), &error);
+  GrokSession *self = GROK_SESSION (owner);
+  g_autoptr (Prepare) p = data;
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+  if (g_cancellable_is_cancelled (p->cancellable))
     {
       /* the session moved on while this one was made; it never started, so it has no thread
        * to wait for */
-      if (run != NULL)
-        {
-          grok_run_stop (run);
-          g_object_unref (run);
-        }
+      if (p->run != NULL)
+        grok_run_stop (p->run);
       return;
     }
   g_clear_object (&self->preparing);
-  if (run == NULL)
+  if (p->run == NULL)
     {
-      message (self, error->message);
+      message (self, p->error->message);
       refresh (self);
       return;
     }
   /* a continued run's milestones were announced when it first ran */
-  begin_run (self, run, p->dir, p->config == NULL, p->one_step);
+  begin_run (self, g_steal_pointer (&p->run), p->dir, p->config == NULL, p->one_step);
 }
 
 /* hands the live run, if any, to the caller (its signals no longer reach the session) after
@@ -535,7 +533,6 @@ retire_run (GrokSession *self)
 static void
 prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 steps, gboolean one_step)
 {
-  g_autoptr (GTask) task = NULL;
   Prepare *p = g_new0 (Prepare, 1);
 
   p->old = retire_run (self);
@@ -547,12 +544,8 @@ prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 step
   p->dir = g_strdup (dir);
   p->steps = steps;
   p->one_step = one_step;
-  task = g_task_new (self, self->preparing, on_prepared, NULL);
-  g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
-  /* the result is checked for cancellation by on_prepared, which must see a made run to stop it */
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, prepare_thread);
+  p->cancellable = g_object_ref (self->preparing);
+  grok_worker_start ("grok-prepare", prepare_thread, on_prepared, G_OBJECT (self), p);
   refresh (self);
 }
 
@@ -576,19 +569,22 @@ grok_session_continue (GrokSession *self, gint64 steps)
 }
 
 static void
-retire_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+retire_thread (gpointer data)
 {
   grok_run_stop (data);
+}
+
+static void
+on_retired (GObject *owner, gpointer data)
+{
+  g_object_unref (data);
 }
 
 /* the run ends on a worker, as it may be in the middle of a measure */
 static void
 retire_in_thread (GrokRun *run)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-  g_task_set_task_data (task, run, g_object_unref);
-  g_task_run_in_thread (task, retire_thread);
+  grok_worker_start ("grok-retire", retire_thread, on_retired, NULL, run);
 }
 
 void
@@ -668,49 +664,60 @@ grok_session_open (GrokSession *self, const char *path, GError **error)
   return TRUE;
 }
 
-static void
-copy_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+typedef struct
 {
-  char **paths = data;
-  GError *error = NULL;
+  char   *from, *to;
+  GError *error;
+} Copy;
 
-  if (grok_run_dir_copy (paths[0], paths[1], cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+static void
+copy_free (Copy *c)
+{
+  g_free (c->from);
+  g_free (c->to);
+  g_clear_error (&c->error);
+  g_free (c);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Copy, copy_free)
+
+static void
+copy_thread (gpointer data)
+{
+  Copy *c = data;
+
+  grok_run_dir_copy (c->from, c->to, NULL, &c->error);
 }
 
 static void
-on_copied (GObject *source, GAsyncResult *result, gpointer data)
+on_copied (GObject *owner, gpointer data)
 {
-  GrokSession *self = GROK_SESSION (source);
-  char **paths = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
+  GrokSession *self = GROK_SESSION (owner);
+  g_autoptr (Copy) c = data;
   g_autofree char *text = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
-      !grok_session_open (self, paths[1], &error))
+  if (c->error != NULL || !grok_session_open (self, c->to, &c->error))
     {
-      message (self, error->message);
+      message (self, c->error->message);
       return;
     }
-  text = g_strdup_printf ("Saved the run as %s", paths[1]);
+  text = g_strdup_printf ("Saved the run as %s", c->to);
   message (self, text);
 }
 
 void
 grok_session_save_as (GrokSession *self, const char *dest)
 {
-  g_autoptr (GTask) task = NULL;
-  char *paths[] = { self->run_dir, (char *) dest, NULL };
+  Copy *c;
 
   g_return_if_fail (GROK_IS_SESSION (self));
   g_return_if_fail (dest != NULL);
   if (self->run_dir == NULL || self->live_flag)
     return;
-  task = g_task_new (self, NULL, on_copied, NULL);
-  g_task_set_task_data (task, g_strdupv (paths), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, copy_thread);
+  c = g_new0 (Copy, 1);
+  c->from = g_strdup (self->run_dir);
+  c->to = g_strdup (dest);
+  grok_worker_start ("grok-copy", copy_thread, on_copied, G_OBJECT (self), c);
 }
 
 void

@@ -245,6 +245,36 @@ test_figure_damaged_metrics (void)
   remove_tree (dir);
 }
 
+/* a fork copies the parent's rows up to its step: those it cannot read are named, not dropped
+ * in silence, and the parent is left as it was */
+static void
+test_fork_damaged_metrics (void)
+{
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
+  g_autofree char *run = make_run (dir);
+  g_autofree char *csv = g_build_filename (run, "metrics.csv", NULL);
+  g_autofree char *where = g_strdup_printf ("%s:4", csv);
+  g_autofree char *out = g_build_filename (dir, "forked", NULL);
+  g_autofree char *forked_csv = g_build_filename (out, "metrics.csv", NULL);
+  g_autofree char *before = damage_metrics (run, "10,1,0.5,zero");
+  g_autofree char *after = NULL, *copied = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_auto (Result) r = { 0 };
+
+  run_cli (&r, (const char *[]) { "fork", run, "--step", "20", "--out", out, "--quiet", NULL });
+  if (r.status != 0)
+    g_error ("fork failed: %s", r.err);
+  assert_contains (r.err, "warning");
+  assert_contains (r.err, where);
+  assert_contains (r.err, "not copied");
+  g_assert_true (g_file_get_contents (csv, &after, NULL, NULL));
+  g_assert_true (strcmp (before, after) == 0);
+  /* the rows of steps 0, 5, 15 and 20 were copied */
+  g_assert_true (g_file_get_contents (forked_csv, &copied, NULL, NULL));
+  lines = g_strsplit (g_strchomp (copied), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -256,5 +286,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/bad-inputs/nan-weights", test_nan_weights);
   g_test_add_func ("/app/bad-inputs/resume-damaged-metrics", test_resume_damaged_metrics);
   g_test_add_func ("/app/bad-inputs/figure-damaged-metrics", test_figure_damaged_metrics);
+  g_test_add_func ("/app/bad-inputs/fork-damaged-metrics", test_fork_damaged_metrics);
   return g_test_run ();
 }

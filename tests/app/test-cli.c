@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli-helpers.h"
+#include "tmp-dir.h"
 
 static void
 test_help_version_presets (void)
@@ -33,7 +34,7 @@ test_help_version_presets (void)
 static void
 test_bad_config (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *out = g_build_filename (dir, "run", NULL);
   g_autofree char *cfg = g_build_filename (dir, "bad.json", NULL);
   g_auto (Result) a = { 0 }, b = { 0 }, c = { 0 };
@@ -95,7 +96,7 @@ strip_wall (const char *csv)
 static void
 test_train_writes_run (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run1 = g_build_filename (dir, "one", NULL);
   g_autofree char *run2 = g_build_filename (dir, "two", NULL);
   g_auto (Result) a = { 0 }, b = { 0 }, again = { 0 }, forced = { 0 };
@@ -186,7 +187,7 @@ read_png (const char *path, PngInfo *out)
 static void
 test_figure_exports (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-fig-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-fig-XXXXXX");
   g_autofree char *run = g_build_filename (dir, "run", NULL);
   g_autofree char *png = g_build_filename (dir, "curves.png", NULL);
   g_autofree char *png2 = g_build_filename (dir, "curves2.png", NULL);
@@ -288,7 +289,7 @@ test_figure_exports (void)
 static void
 test_resume_and_fork (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *halves = g_build_filename (dir, "halves", NULL);
   g_autofree char *whole = g_build_filename (dir, "whole", NULL);
   g_autofree char *forked = g_build_filename (dir, "forked", NULL);
@@ -345,7 +346,7 @@ figure_csv (const char *run, const char *view, const char *out, char **err)
 static void
 test_figure_views_file (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = g_build_filename (dir, "run", NULL);
   g_autofree char *views = g_build_filename (run, "views", "step-00000012.safetensors", NULL);
   g_autofree char *stored = NULL;
@@ -387,7 +388,7 @@ test_figure_views_file (void)
 static void
 test_figure_spectrum_overlay (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = g_build_filename (dir, "run", NULL);
   g_autofree char *csv = NULL, *err = NULL;
   g_auto (GStrv) lines = NULL;
@@ -441,7 +442,7 @@ count_lines (const char *text)
 static void
 test_figure_lmn_points (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = g_build_filename (dir, "run", NULL);
   g_autofree char *csv = NULL, *err = NULL, *svg = NULL, *svg_path = NULL;
   g_auto (Result) t = { 0 };
@@ -481,7 +482,7 @@ test_figure_lmn_points (void)
 static void
 test_figure_curves_lmn_points (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = g_build_filename (dir, "run", NULL);
   g_autofree char *svg_path = g_build_filename (dir, "curves.svg", NULL);
   g_autofree char *svg = NULL;
@@ -580,7 +581,7 @@ measured_step (const char *json)
 static void
 test_force_only_replaces_runs (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *paper = g_build_filename (dir, "paper", NULL);
   g_autofree char *draft = g_build_filename (paper, "draft.tex", NULL);
   g_autofree char *figs = g_build_filename (paper, "figs", NULL);
@@ -620,7 +621,7 @@ test_force_only_replaces_runs (void)
 static void
 test_checkpoint_rule_shared (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = train_small (dir, "run", "20", NULL);
   g_autofree char *newest = checkpoint_path (run, 20);
   g_autofree char *older = checkpoint_path (run, 10);
@@ -671,7 +672,7 @@ assert_passed_over (const char *run, const char *what, const char *csv)
 static void
 test_shapes_checked (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = train_small (dir, "run", "10", NULL);
   g_autofree char *narrow = train_small (dir, "narrow", "10", "model.width=50");
   g_autofree char *newest = checkpoint_path (run, 10);
@@ -698,7 +699,7 @@ test_shapes_checked (void)
 static void
 test_damaged_newest_falls_back (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = train_small (dir, "run", "10", NULL);
   g_autofree char *newest = checkpoint_path (run, 10);
   g_autofree char *csv = g_build_filename (dir, "spectrum.csv", NULL);
@@ -763,7 +764,7 @@ wait_exit (GPid pid, double seconds)
 static void
 test_one_writer (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = g_build_filename (dir, "run", NULL);
   g_autofree char *err_path = g_build_filename (dir, "first.err", NULL);
   g_autofree char *second_err = g_build_filename (dir, "second.err", NULL);
@@ -810,7 +811,7 @@ test_one_writer (void)
 static void
 test_stale_temps_removed (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-cli-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
   g_autofree char *run = train_small (dir, "run", "10", NULL);
   g_autofree char *ckpt_temp = g_build_filename (run, "checkpoints",
                                                  ".step-00000020.safetensors.tmp-a1B2c3", NULL);

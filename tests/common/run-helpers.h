@@ -9,6 +9,7 @@
 #include "grok-presets.h"
 #include "grok-run.h"
 #include "grok-safetensors.h"
+#include "tmp-dir.h"
 
 /* liu-add31 with minibatches of 128 (six per epoch, so the batch RNG and the epoch order
  * matter), one OpenBLAS thread (so results do not depend on the thread count) */
@@ -29,24 +30,6 @@ small_config (gint64 steps, gint64 eval_every)
   /* views files (test-views) would add LMN's matrix on a worker thread to every run here */
   config->checkpoints.views = 0;
   return g_steal_pointer (&config);
-}
-
-/* delete a folder and everything in it */
-static inline void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static inline gboolean

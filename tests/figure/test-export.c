@@ -7,6 +7,7 @@
 #include "figure-synthetic.h"
 
 #include "figure-test-main.h"
+#include "tmp-dir.h"
 #include <glib/gstdio.h>
 #include <png.h>
 #include <stdio.h>
@@ -44,16 +45,6 @@ draw_test (cairo_t *cr, double w, double h, gpointer data)
   cairo_fill (cr);
 }
 
-static char *
-make_temp_dir (void)
-{
-  GError *error = NULL;
-  char *dir = g_dir_make_tmp ("grok-export-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
 static guint
 count_entries (const char *dir)
 {
@@ -78,7 +69,7 @@ find_text (png_textp text, int n, const char *key)
 static void
 test_png_read_back (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  const char *dir = test_tmp_dir ("grok-export-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "figure.png", NULL);
   const char *pairs[] = { "Run", "add-p113-seed1", "Step", "12000", "Config", "{\"lr\": 0.001}", NULL };
   g_autoptr (GError) error = NULL;
@@ -149,7 +140,7 @@ read_file (const char *path, gsize *length)
 static void
 test_svg_has_axis_labels (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  const char *dir = test_tmp_dir ("grok-export-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "figure.svg", NULL);
   g_autoptr (GrokMetrics) m = grok_synthetic_metrics (60, 0.0);
   g_autoptr (GError) error = NULL;
@@ -183,7 +174,7 @@ draw_heatmap (cairo_t *cr, double w, double h, gpointer data)
 static void
 test_svg_heatmap_crisp (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  const char *dir = test_tmp_dir ("grok-export-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "heatmap.svg", NULL);
   const float w[6] = { -1, 0, 1, 0.5f, -0.5f, 0 };
   cairo_surface_t *img = grok_heatmap_surface_new (w, 2, 3, 0, NULL);
@@ -205,7 +196,7 @@ test_svg_heatmap_crisp (void)
 static void
 test_pdf_signature (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  const char *dir = test_tmp_dir ("grok-export-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "figure.pdf", NULL);
   g_autoptr (GrokMetrics) m = grok_synthetic_metrics (60, 0.0);
   g_autoptr (GError) error = NULL;
@@ -228,7 +219,7 @@ test_pdf_signature (void)
 static void
 test_unwritable_destination (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  const char *dir = test_tmp_dir ("grok-export-XXXXXX");
   g_autofree char *missing = g_build_filename (dir, "no-such-folder", "figure", NULL);
   g_autofree char *blocked = g_build_filename (dir, "taken", NULL);
   DrawArgs args = { 0 };
@@ -266,7 +257,7 @@ test_unwritable_destination (void)
 static void
 test_bad_text_key (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  const char *dir = test_tmp_dir ("grok-export-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "figure.png", NULL);
   const char *pairs[] = { "", "empty key", NULL };
   g_autoptr (GError) error = NULL;

@@ -178,6 +178,87 @@ test_narrow_log_axis_labels_apart (void)
   cairo_surface_destroy (s);
 }
 
+/* the box a recorded text covers, from its baseline start: level text runs right, text turned
+ * a quarter runs up; ascent and descent taken as 0.8 and 0.25 of the font size */
+static void
+text_box (cairo_t *cr, const GrokFigureStyle *style, const GrokTextRecord *r, double box[4])
+{
+  double w;
+
+  grok_figure_set_font (cr, style, r->size / style->scale, FALSE);
+  w = grok_figure_text_width (cr, r->text);
+  if (r->angle == 0)
+    box[0] = r->x, box[1] = r->y - 0.8 * r->size, box[2] = r->x + w, box[3] = r->y + 0.25 * r->size;
+  else
+    box[0] = r->x - 0.8 * r->size, box[1] = r->y - w, box[2] = r->x + 0.25 * r->size, box[3] = r->y;
+}
+
+static const GrokTextRecord *
+find_text (GArray *records, const char *text)
+{
+  for (guint i = 0; i < records->len; i++)
+    if (g_str_equal (g_array_index (records, GrokTextRecord, i).text, text))
+      return &g_array_index (records, GrokTextRecord, i);
+  g_error ("'%s' was not drawn", text);
+}
+
+/* a short panel as in a small print of the loss: its long y label stays inside the panel, and
+ * the legend, whose emptiest corner holds a marker's label, goes where it hides no label */
+static void
+test_short_panel_labels (void)
+{
+  double x[40], train[40], test[40], markers[] = { 400, 1900 }, boxes[4][4];
+  const char *marker_labels[] = { "memorised", "generalised" };
+  const char *texts[] = { "memorised", "generalised", "train", "test" };
+  g_autoptr (GArray) records = g_array_new (FALSE, TRUE, sizeof (GrokTextRecord));
+  cairo_surface_t *s = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (s);
+  GrokFigureStyle style;
+  GrokSeries series[2];
+  GrokPlot plot;
+  const double height = 95;
+
+  for (int i = 0; i < 40; i++)
+    {
+      x[i] = 20 * pow (250, i / 39.0);
+      train[i] = 5 * pow (1e-4, i / 39.0);
+      test[i] = x[i] < 1000 ? 5 : 5e-3;
+    }
+  g_array_set_clear_func (records, grok_text_record_clear);
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  series[0] = (GrokSeries) { x, train, NULL, NULL, 40, "train", (GrokRgba) { 0, 0.4, 0.7, 1 }, FALSE };
+  series[1] = (GrokSeries) { x, test, NULL, NULL, 40, "test", (GrokRgba) { 0.8, 0.4, 0, 1 }, FALSE };
+  grok_plot_init (&plot);
+  plot.series = series;
+  plot.n_series = 2;
+  plot.x_log = plot.y_log = TRUE;
+  plot.title = "Loss";
+  plot.x_label = "step";
+  plot.y_label = "cross-entropy (nats)";
+  plot.markers_x = markers;
+  plot.marker_labels = marker_labels;
+  plot.n_markers = 2;
+  grok_figure_text_log_attach (s, records);
+  grok_plot_draw (cr, 0, 0, 250, height, &plot, &style, NULL);
+  {
+    double y_box[4];
+    text_box (cr, &style, find_text (records, plot.y_label), y_box);
+    g_assert_cmpfloat (y_box[1], >=, 0);
+    g_assert_cmpfloat (y_box[3], <=, height);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    text_box (cr, &style, find_text (records, texts[i]), boxes[i]);
+  /* a legend row is its line sample and the padding around it (2.7 font sizes), then its text */
+  for (guint legend = 2; legend < 4; legend++)
+    boxes[legend][0] -= 2.7 * find_text (records, texts[legend])->size;
+  for (guint label = 0; label < 2; label++)
+    for (guint legend = 2; legend < 4; legend++)
+      g_assert_false (boxes[label][0] < boxes[legend][2] && boxes[legend][0] < boxes[label][2] &&
+                      boxes[label][1] < boxes[legend][3] && boxes[legend][1] < boxes[label][3]);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 /* y = x on 0..10 with y[5] missing: the line is there at x = 2 and x = 8, absent at x = 5 */
 static void
 test_nan_breaks_line (void)
@@ -299,6 +380,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/plot/geometry-round-trip", test_geometry_round_trip);
   g_test_add_func ("/ui/plot/nan-breaks-line", test_nan_breaks_line);
   g_test_add_func ("/ui/plot/narrow-log-axis-labels-apart", test_narrow_log_axis_labels_apart);
+  g_test_add_func ("/ui/plot/short-panel-labels", test_short_panel_labels);
   g_test_add_func ("/ui/plot/log-axis-skips-non-positive", test_log_axis_skips_non_positive);
   g_test_add_func ("/ui/plot/scale-is-layout-invariant", test_scale_is_layout_invariant);
   return grok_figure_test_finish (g_test_run ());

@@ -20,6 +20,7 @@
 #include "grok-safetensors.h"
 #include "grok-task.h"
 #include "grok-transformer.h"
+#include "tmp-dir.h"
 
 #define H 1e-4
 #define REL_TOL 1e-3
@@ -377,7 +378,7 @@ test_checkpoint_round_trip (void)
   g_autoptr (GrokDataset) ds = NULL;
   g_autoptr (GrokModel) a = NULL, b = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("grok-transformer-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-transformer-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "t.safetensors", NULL);
 
   config->model.d_model = 16;

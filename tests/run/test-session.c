@@ -118,8 +118,12 @@ test_step_and_stop (Fixture *f, gconstpointer data)
   g_autofree char *dir = g_build_filename (f->dir, "stepped", NULL);
   g_autoptr (GrokSnapshot) one = NULL;
   GrokSnapshot *two;
+  GrokConfig *config = small_config (60, 10);
 
-  grok_session_train (f->session, small_config (60, 10), dir, TRUE);
+  /* checkpoints only at step 0 and where the run stops */
+  config->checkpoints.per_decade = 0;
+  config->checkpoints.every = 0;
+  grok_session_train (f->session, config, dir, TRUE);
   wait_for_step (f->session, 1);
   g_assert_true (grok_session_get_live (f->session));
   one = grok_snapshot_ref (grok_session_get_snapshot (f->session));
@@ -137,6 +141,13 @@ test_step_and_stop (Fixture *f, gconstpointer data)
   wait_for_state (f->session, GROK_RUN_STOPPED);
   g_assert_cmpstr (grok_session_get_status (f->session), ==, "step 2 of 60  ·  stopped");
   g_assert_false (grok_session_get_live (f->session));
+  /* the stepped run's thread wrote its last checkpoint before its folder was closed */
+  {
+    g_autoptr (GArray) listed = grok_checkpoints_list (dir, NULL);
+    g_assert_nonnull (listed);
+    g_assert_cmpuint (listed->len, >=, 1);
+    g_assert_cmpint (g_array_index (listed, gint64, listed->len - 1), ==, 2);
+  }
 }
 
 /* opened while another run trains: everything then describes the folder opened */

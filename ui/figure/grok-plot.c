@@ -5,6 +5,7 @@
 #include "grok-plot-private.h"
 
 #include <math.h>
+#include <string.h>
 
 #define GROK_MAX_TICKS 64
 
@@ -84,15 +85,20 @@ grok_ticks_build (GrokTicks *t, double lo, double hi, gboolean log_scale, gboole
   }
 }
 
+#define GROK_MAX_MARKER_LABELS 16
+
 typedef struct
 {
   const GrokFigureStyle *style;
   GrokPalette palette;
   double      u;          /* one point in device units */
   double      fs;         /* the font size in device units */
-  double      panel_x;    /* the left edge of the plot's rectangle */
+  double      panel_x;    /* the plot's rectangle */
+  double      panel_y, panel_h;
   gboolean    legend_outside;  /* the layout left room for the legend right of the data */
   GrokTicks   xt, yt;
+  double      labels[GROK_MAX_MARKER_LABELS][4];   /* the marker labels' boxes: x0 y0 x1 y1 */
+  guint       n_labels;
 } GrokPlotCtx;
 
 /* the room left of the data area: y label, tick labels, ticks; builds the y ticks */
@@ -167,6 +173,8 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
         }
     }
   c->panel_x = x;
+  c->panel_y = y;
+  c->panel_h = height;
   g->left = x + left;
   g->top = y + top;
   g->width = MAX (width - left - right, 1.0);
@@ -331,8 +339,114 @@ grok_plot_halo_text (cairo_t *cr, GrokPlotCtx *c, const char *text, double x, do
   grok_figure_text (cr, text, x, y, ax, ay, angle);
 }
 
-/* dashed vertical lines; each label runs up along its line, at the top of the area, on the
- * right of the line unless the area ends there */
+/* how much of the plot's data falls inside a box: its points, and points along the segments
+ * between them, so that a line crossing the box counts though no point lies in it. Labels and
+ * the legend go where this is least. */
+static guint
+grok_plot_points_in_box (const GrokPlot *plot, const GrokPlotGeometry *g, double x0, double y0,
+                         double x1, double y1)
+{
+  guint count = 0;
+
+  for (guint s = 0; s < plot->n_series; s++)
+    {
+      const GrokSeries *series = &plot->series[s];
+      gsize stride = MAX (series->n / 400, 1);   /* a sample is plenty to choose a place */
+      gboolean have_prev = FALSE;
+      double prev[3] = { 0 };
+
+      for (gsize i = 0; i < series->n; i += stride)
+        {
+          double px, py, top, bottom, qx, q;
+          if (!grok_plot_point (g, series->x, series->y, i, &px, &py))
+            {
+              have_prev = FALSE;
+              continue;
+            }
+          top = bottom = py;
+          /* a band covers the whole vertical span between its edges at this x */
+          if (series->y_lo != NULL && series->y_hi != NULL)
+            {
+              if (grok_plot_point (g, series->x, series->y_hi, i, &qx, &q))
+                top = MIN (top, q);
+              if (grok_plot_point (g, series->x, series->y_lo, i, &qx, &q))
+                bottom = MAX (bottom, q);
+            }
+          for (int k = have_prev ? 1 : 4; k <= 4; k++)
+            {
+              double t = k / 4.0, x = prev[0] + t * (px - prev[0]);
+              double lo = prev[1] + t * (top - prev[1]), hi = prev[2] + t * (bottom - prev[2]);
+              if (k == 4)
+                x = px, lo = top, hi = bottom;
+              if (x >= x0 && x <= x1 && hi >= y0 && lo <= y1)
+                count++;
+            }
+          prev[0] = px, prev[1] = top, prev[2] = bottom;
+          have_prev = TRUE;
+        }
+    }
+  return count;
+}
+
+static gboolean
+grok_boxes_overlap (const double a[4], const double b[4])
+{
+  return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/* how much a box would hide: data, and (much worse) marker labels already placed */
+static guint
+grok_plot_box_cost (const GrokPlotCtx *c, const GrokPlot *plot, const GrokPlotGeometry *g,
+                    const double box[4])
+{
+  guint cost = grok_plot_points_in_box (plot, g, box[0], box[1], box[2], box[3]);
+
+  for (guint i = 0; i < c->n_labels; i++)
+    if (grok_boxes_overlap (box, c->labels[i]))
+      cost += 1000;
+  return cost;
+}
+
+/* a marker's label, turned a quarter, runs along its line: on the right of it or the left, at
+ * the top of the area or the bottom, wherever it hides the least (in that order on a tie) */
+static void
+grok_plot_place_marker_label (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
+                              const GrokPlotGeometry *g, double px, const char *label)
+{
+  double gap = 0.3 * c->fs, h = grok_figure_text_height (cr), tw = grok_figure_text_width (cr, label);
+  double best_box[4] = { 0 };
+  guint best = G_MAXUINT;
+  gboolean best_right = TRUE, best_top = TRUE;
+
+  for (guint place = 0; place < 4; place++)
+    {
+      gboolean right = place < 2, top = place % 2 == 0;
+      double box[4];
+      guint cost;
+      box[0] = right ? px + gap : px - gap - h;
+      box[2] = box[0] + h;
+      box[1] = top ? g->top + gap : g->top + g->height - gap - tw;
+      box[3] = box[1] + tw;
+      if (box[0] < g->left || box[2] > g->left + g->width)
+        continue;
+      cost = grok_plot_box_cost (c, plot, g, box);
+      if (cost < best)
+        {
+          best = cost, best_right = right, best_top = top;
+          memcpy (best_box, box, sizeof box);
+        }
+    }
+  if (best == G_MAXUINT)
+    return;
+  if (c->n_labels < GROK_MAX_MARKER_LABELS)
+    memcpy (c->labels[c->n_labels++], best_box, sizeof best_box);
+  /* rotated a quarter turn: anchor x 1 is the text's end (at the top), 0 its start */
+  grok_plot_halo_text (cr, c, label, best_right ? px + gap : px - gap,
+                       best_top ? g->top + gap : g->top + g->height - gap,
+                       best_top ? 1 : 0, best_right ? 0 : 1, G_PI / 2);
+}
+
+/* dashed vertical lines, each with its label beside it */
 static void
 grok_plot_draw_markers (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
                         const GrokPlotGeometry *g)
@@ -340,9 +454,8 @@ grok_plot_draw_markers (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
   grok_figure_set_font (cr, c->style, c->style->font_size * 0.85, FALSE);
   for (guint m = 0; m < plot->n_markers; m++)
     {
-      double mx = plot->markers_x[m], px, h = grok_figure_text_height (cr);
+      double mx = plot->markers_x[m], px;
       const char *label = plot->marker_labels != NULL ? plot->marker_labels[m] : NULL;
-      gboolean right;
 
       if (!isfinite (mx) || (g->x_log && mx <= 0))
         continue;
@@ -356,12 +469,8 @@ grok_plot_draw_markers (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
       cairo_line_to (cr, px, g->top + g->height);
       cairo_stroke (cr);
       grok_plot_set_dash (cr, c, FALSE);
-      if (label == NULL)
-        continue;
-      right = px + 0.3 * c->fs + h <= g->left + g->width;
-      /* rotated a quarter turn: anchor (1, ay) is the text's end, at the top of the area */
-      grok_plot_halo_text (cr, c, label, right ? px + 0.3 * c->fs : px - 0.3 * c->fs,
-                           g->top + 0.4 * c->fs, 1, right ? 0 : 1, G_PI / 2);
+      if (label != NULL)
+        grok_plot_place_marker_label (cr, c, plot, g, px, label);
     }
 }
 
@@ -385,6 +494,27 @@ grok_plot_tick_marks (cairo_t *cr, GArray *at, const GrokPlotGeometry *g, gboole
           cairo_line_to (cr, g->left - length, py);
         }
     }
+}
+
+/* the y label, turned a quarter, centred on the data area where it fits in the panel, moved
+ * towards the panel's middle where it does not, and in smaller text (down to 60%) where the
+ * panel is shorter than the label */
+static void
+grok_plot_draw_y_label (cairo_t *cr, GrokPlotCtx *c, const char *label, const GrokPlotGeometry *g)
+{
+  double pad = 0.3 * c->fs, room = c->panel_h - 2 * pad, tw = grok_figure_text_width (cr, label);
+  double cy = g->top + g->height / 2, lo, hi;
+
+  if (tw > room && tw > 0)
+    {
+      grok_figure_set_font (cr, c->style, c->style->font_size * MAX (room / tw, 0.6), FALSE);
+      tw = grok_figure_text_width (cr, label);
+    }
+  lo = c->panel_y + pad + tw / 2;
+  hi = c->panel_y + c->panel_h - pad - tw / 2;
+  cy = lo <= hi ? CLAMP (cy, lo, hi) : c->panel_y + c->panel_h / 2;
+  grok_figure_text (cr, label, c->panel_x + 0.6 * c->fs, cy, 0.5, 0, G_PI / 2);
+  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
 }
 
 /* left and bottom spines with outward ticks, tick labels, axis labels */
@@ -423,41 +553,7 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
                       bottom + tick + gap + label_h * 1.9, 0.5, 0, 0);
   /* from the rectangle's edge, not from the tick labels, so stacked panels share the line */
   if (plot->y_label != NULL)
-    grok_figure_text (cr, plot->y_label, c->panel_x + 0.6 * c->fs,
-                      g->top + g->height / 2, 0.5, 0, G_PI / 2);
-}
-
-/* how many drawable points of the plot fall inside a box: the legend goes where this is least */
-static guint
-grok_plot_points_in_box (const GrokPlot *plot, const GrokPlotGeometry *g, double x0, double y0,
-                         double x1, double y1)
-{
-  guint count = 0;
-
-  for (guint s = 0; s < plot->n_series; s++)
-    {
-      const GrokSeries *series = &plot->series[s];
-      gsize stride = MAX (series->n / 400, 1);   /* a sample is plenty to choose a corner */
-      for (gsize i = 0; i < series->n; i += stride)
-        {
-          double px, py, top, bottom;
-          if (!grok_plot_point (g, series->x, series->y, i, &px, &py) || px < x0 || px > x1)
-            continue;
-          top = bottom = py;
-          /* a band covers the whole vertical span between its edges at this x */
-          if (series->y_lo != NULL && series->y_hi != NULL)
-            {
-              double qx, q;
-              if (grok_plot_point (g, series->x, series->y_hi, i, &qx, &q))
-                top = MIN (top, q);
-              if (grok_plot_point (g, series->x, series->y_lo, i, &qx, &q))
-                bottom = MAX (bottom, q);
-            }
-          if (bottom >= y0 && top <= y1)
-            count++;
-        }
-    }
-  return count;
+    grok_plot_draw_y_label (cr, c, plot->y_label, g);
 }
 
 static void
@@ -499,12 +595,14 @@ grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
           box_w = pad + sample + pad + text_w + pad;
           box_h = n * row_h + pad;
         }
-      /* corners in order of preference: top right, top left, bottom right, bottom left */
+      /* corners in order of preference: top right, top left, bottom right, bottom left; the
+       * one hiding the least data and no marker label */
       for (guint corner = 0; corner < 4; corner++)
         {
           double bx = corner % 2 == 0 ? g->left + g->width - inset - box_w : g->left + inset;
           double by = corner < 2 ? g->top + inset : g->top + g->height - inset - box_h;
-          guint hits = grok_plot_points_in_box (plot, g, bx, by, bx + box_w, by + box_h);
+          double box[4] = { bx, by, bx + box_w, by + box_h };
+          guint hits = grok_plot_box_cost (c, plot, g, box);
           if (hits < best)
             best = hits, best_x = bx, best_y = by;
         }
