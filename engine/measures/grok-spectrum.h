@@ -1,5 +1,6 @@
 /* Spectra of weight matrices (SPEC section 4.1) and the spectral-entropy penalty of section 3.
- * Everything goes through one thin SVD (LAPACKE dgesdd, in double) whose buffers live in a
+ * Spectra go through one thin SVD (LAPACKE dgesdd, in double), the penalty through the
+ * eigenvectors of the smaller Gram matrix (dsyevd, in double); their buffers live in a
  * workspace sized once for the largest matrix, so the training step allocates nothing. */
 #pragma once
 
@@ -63,7 +64,9 @@ GrokSpectrumSummary *grok_spectrum_summary_new  (const GrokParams *params,
 void                 grok_spectrum_summary_free (GrokSpectrumSummary *summary);
 
 /* The spectral-entropy penalty: returns the mean of H over the 2-D tensors (0 when there is
- * none) and adds lambda * d(penalty)/dW into params->grad for each of them. NAN when a matrix
+ * none) and adds lambda * d(penalty)/dW into params->grad for each of them. Singular values
+ * below 2^-20 of a matrix's largest count as zero, and a zero one adds nothing to H or to the
+ * gradient (H has no derivative there; central differences see none). NAN when a matrix
  * holds NaN or Inf (the gradient is then left partly updated: the step has diverged anyway). */
 double   grok_spectral_penalty      (GrokParams *params, double lambda,
                                      GrokSpectrumWorkspace *ws);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grok-kernels.h"
+#include "grok-logistic.h"
 #include "grok-transformer.h"
 
 void
@@ -17,6 +18,7 @@ grok_model_init_base (GrokModel *model, const GrokModelClass *klass, const GrokC
   model->params = grok_params_new ();
   model->max_batch = max_batch;
   model->n_classes = dataset->n_classes;
+  model->head = dataset->head;
   model->n_positions = dataset->n_positions;
   model->d_in = dataset->d_in;
   model->logits = g_new0 (float, (gsize) max_batch * model->n_classes);
@@ -118,6 +120,9 @@ grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip, 
 {
   g_assert (batch->n > 0 && batch->n <= model->max_batch);
   model->klass->forward (model, batch);
+  if (model->head == GROK_HEAD_DIGITS)
+    return grok_digits_bce_forward (model->probs, model->logits, batch->targets, batch->n,
+                                    model->n_classes, clip, n_correct);
   return cross_entropy_forward (model, batch, clip, n_correct);
 }
 
@@ -127,15 +132,20 @@ grok_model_backward (GrokModel *model, const GrokBatch *batch, double clip)
   int parts = grok_model_team_size (model, batch->n), V = model->n_classes;
 
   grok_params_zero_grad (model->params);
+  if (model->head == GROK_HEAD_DIGITS)
+    grok_digits_bce_backward (model->dlogits, model->probs, batch->targets, batch->n,
+                              model->n_classes, clip);
+  else
 #pragma omp parallel num_threads (parts)
-  {
-    int t = omp_get_thread_num ();
-    int n0 = grok_model_part_start (batch->n, t, parts);
-    int n1 = grok_model_part_start (batch->n, t + 1, parts);
+    {
+      int t = omp_get_thread_num ();
+      int n0 = grok_model_part_start (batch->n, t, parts);
+      int n1 = grok_model_part_start (batch->n, t + 1, parts);
 
-    grok_cross_entropy_backward (model->dlogits + (gsize) n0 * V, model->probs + (gsize) n0 * V,
-                                 batch->targets + n0, n1 - n0, V, clip, batch->n);
-  }
+      grok_cross_entropy_backward (model->dlogits + (gsize) n0 * V,
+                                   model->probs + (gsize) n0 * V, batch->targets + n0, n1 - n0,
+                                   V, clip, batch->n);
+    }
   model->klass->backward (model, batch);
 }
 

@@ -10,6 +10,7 @@
 #include "grok-mlp.h"
 #include "grok-presets.h"
 #include "grok-trainer.h"
+#include "train-bench.h"
 
 static double
 now_s (void)
@@ -123,31 +124,9 @@ static double
 torch_steps_per_second (GrokTrainer *trainer, int steps, double by_threads[3])
 {
   g_autofree char *model = torch_model_args (trainer);
-  /* one BLAS thread: torch's own thread count is set per measurement inside the script, and
-   * OpenBLAS's pool on top of it would oversubscribe the cores */
-  g_autofree char *cmd = g_strdup_printf (
-      "env OPENBLAS_NUM_THREADS=1 /usr/bin/python3 %s/reference/bench_torch.py %s %d %d",
-      g_getenv ("GROK_TESTS_DIR") ? g_getenv ("GROK_TESTS_DIR") : "tests", model,
-      trainer->batch_size, steps);
-  g_autofree char *out = NULL;
-  double best = 0;
-  int status;
+  g_autofree char *args = g_strdup_printf ("%s %d %d", model, trainer->batch_size, steps);
 
-  if (!g_spawn_command_line_sync (cmd, &out, NULL, &status, NULL) || status != 0)
-    return NAN;
-  for (char *line = strtok (out, "\n"); line; line = strtok (NULL, "\n"))
-    {
-      int threads;
-      double sps;
-      if (sscanf (line, "threads %d steps_per_second %lf", &threads, &sps) == 2)
-        {
-          printf ("    pytorch, %d thread%s: %.1f steps/s\n", threads, threads > 1 ? "s" : "", sps);
-          best = MAX (best, sps);
-          if (by_threads != NULL && threads >= 1 && threads <= 2)
-            by_threads[threads] = sps;
-        }
-    }
-  return best;
+  return train_bench_torch (args, by_threads);
 }
 
 static void
@@ -237,19 +216,6 @@ bench_add97_wide (int steps)
   bench_mlp ("add97-relu512", config, steps);
 }
 
-static double
-steps_per_second (GrokTrainer *trainer, int steps)
-{
-  double t;
-
-  for (int i = 0; i < 5; i++)
-    grok_trainer_step (trainer, NULL);
-  t = now_s ();
-  for (int i = 0; i < steps; i++)
-    grok_trainer_step (trainer, NULL);
-  return steps / (now_s () - t);
-}
-
 /* The transformer, one thread on both sides. PyTorch trains the model with plain AdamW, so the
  * ratio is taken against Grokscope with the weight noise and the penalty off; the preset as it
  * is (with both) is printed beside it. */
@@ -262,11 +228,11 @@ bench_transformer (const char *name, int steps)
 
   config->train.threads = 1;
   full = grok_trainer_new (config, NULL);
-  with_reg = steps_per_second (full, MAX (steps / 4, 5));
+  with_reg = train_bench_steps_per_second (full, MAX (steps / 4, 5));
   config->reg.weight_noise = 0;
   config->reg.spectral_entropy = 0;
   plain = grok_trainer_new (config, NULL);
-  without = steps_per_second (plain, steps);
+  without = train_bench_steps_per_second (plain, steps);
   printf ("%s (transformer, batch %d, 1 thread):\n", name, plain->batch_size);
   printf ("    grokscope, model and AdamW: %.1f steps/s\n", without);
   printf ("    grokscope, with weight noise and spectral-entropy penalty: %.1f steps/s\n",

@@ -1,8 +1,9 @@
 /* Spectra of weight matrices and the spectral-entropy penalty, checked against closed forms,
- * matrices built from known orthogonal factors, and central finite differences of H computed
- * here from LAPACK's dgesvd. */
+ * matrices built from known orthogonal factors, central finite differences of H computed
+ * here from LAPACK's dgesvd, and the penalty's gradient written with a full SVD. */
 #include "grok-rng.h"
 #include "grok-spectrum.h"
+#include "penalty-reference.h"
 
 #include <lapacke.h>
 #include <math.h>
@@ -274,6 +275,163 @@ test_penalty_gradient (void)
   g_assert_cmpfloat (fabs (penalty - want_penalty), <, 1e-12);
 }
 
+/* H of one float matrix and its gradient (double) from grok_spectral_penalty: with lambda 1 and
+ * a single matrix, the penalty is H and the gradient dH/dW */
+static double
+penalty_of (const float *w, int m, int n, double *grad)
+{
+  g_autoptr (GrokParams) params = grok_params_new ();
+  g_autoptr (GrokSpectrumWorkspace) ws = NULL;
+  double h;
+
+  grok_params_add (params, "w.weight", 2, (int[]) { m, n });
+  grok_params_allocate (params);
+  memcpy (params->data, w, sizeof (float) * m * n);
+  ws = grok_spectrum_workspace_new_for_params (params);
+  h = grok_spectral_penalty (params, 1.0, ws);
+  for (int i = 0; i < m * n; i++)
+    grad[i] = params->grad[i];
+  return h;
+}
+
+/* w (m x n) = a (m x k) b (k x n) with small integer factors: exact in float, so rank k */
+static void
+fill_low_rank (GrokRng *rng, float *w, int m, int n, int k)
+{
+  g_autofree int *a = g_new (int, m * k), *b = g_new (int, k * n);
+
+  for (int i = 0; i < m * k; i++)
+    a[i] = (int) (grok_rng_next (rng) % 9) - 4;
+  for (int i = 0; i < k * n; i++)
+    b[i] = (int) (grok_rng_next (rng) % 9) - 4;
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++)
+      {
+        int sum = 0;
+        for (int c = 0; c < k; c++)
+          sum += a[i * k + c] * b[c * n + j];
+        w[i * n + j] = (float) sum;
+      }
+}
+
+static double
+max_abs (const double *x, int n)
+{
+  double best = 0;
+
+  for (int i = 0; i < n; i++)
+    best = MAX (best, fabs (x[i]));
+  return best;
+}
+
+typedef struct { int m, n, rank; } Shape;
+
+/* random matrices (rank min(m, n)) and exactly rank-deficient ones, in both orientations */
+static const Shape penalty_shapes[] = {
+  { 40, 25, 25 }, { 25, 40, 25 }, { 32, 32, 32 }, { 4, 128, 4 }, { 128, 4, 4 },
+  { 30, 12, 3 }, { 12, 30, 3 }, { 16, 16, 5 }, { 9, 7, 1 },
+};
+
+/* a matrix of the shape's rank, in double (returned) and in float (w) */
+static double *
+fill_shape (GrokRng *rng, const Shape *shape, float *w)
+{
+  double *wd = g_new (double, shape->m * shape->n);
+
+  if (shape->rank == MIN (shape->m, shape->n))
+    for (int i = 0; i < shape->m * shape->n; i++)
+      w[i] = (float) grok_rng_normal (rng);
+  else
+    fill_low_rank (rng, w, shape->m, shape->n, shape->rank);
+  for (int i = 0; i < shape->m * shape->n; i++)
+    wd[i] = w[i];
+  return wd;
+}
+
+typedef void (*PenaltyCheck) (const Shape *shape, double *wd, const double *ours);
+
+/* check every shape's matrix, in double, against the penalty's gradient ours (double) */
+static void
+for_each_penalty_shape (guint64 seed, PenaltyCheck check)
+{
+  GrokRng rng;
+
+  grok_rng_init (&rng, seed);
+  for (guint k = 0; k < G_N_ELEMENTS (penalty_shapes); k++)
+    {
+      const Shape *shape = &penalty_shapes[k];
+      g_autofree float *w = g_new (float, shape->m * shape->n);
+      g_autofree double *wd = fill_shape (&rng, shape, w);
+      g_autofree double *ours = g_new (double, shape->m * shape->n);
+      double h = penalty_of (w, shape->m, shape->n, ours);
+
+      /* H from the Gram matrix's eigenvalues and from dgesvd's singular values */
+      g_assert_cmpfloat (fabs (h - reference_entropy (wd, shape->m, shape->n)), <, 1e-12);
+      check (shape, wd, ours);
+    }
+}
+
+/* Against the full-SVD formula: the same gradient on the terms of the non-zero singular
+ * values. For a rank-deficient matrix the formula as written adds dH/ds at s = 0 times
+ * U_0 V_0^T for the SVD's arbitrary bases of the two null spaces (one may turn them
+ * independently), which is no derivative of H; the penalty leaves that term out. */
+static void
+check_full_svd (const Shape *shape, double *wd, const double *ours)
+{
+  int m = shape->m, n = shape->n;
+  g_autoptr (PenaltyReference) ref = penalty_reference_new (m, n);
+  g_autofree double *want = g_new (double, m * n);
+  double scale;
+
+  penalty_reference (ref, wd, m, n, shape->rank, want);
+  scale = max_abs (want, m * n);
+  /* the gradient is handed over in float (6e-8 relative); double rounding in both methods
+   * is far below that, a wrong term is of the gradient's own size. The rank-one matrix's
+   * gradient is zero (p = 1 is a stationary point), hence the absolute floor. */
+  for (int i = 0; i < m * n; i++)
+    g_assert_cmpfloat (fabs (ours[i] - want[i]), <, 1e-6 * scale + 1e-14);
+}
+
+static void
+test_penalty_matches_full_svd (void)
+{
+  for_each_penalty_shape (11, check_full_svd);
+}
+
+/* Against central differences of H in double. At a zero singular value, W + hE and W - hE
+ * grow the same new singular values to first order, so these differences see exactly the
+ * non-zero singular values' terms. */
+static void
+check_finite_differences (const Shape *shape, double *wd, const double *ours)
+{
+  const double h_step = 1e-6;
+  int m = shape->m, n = shape->n;
+  double worst = 0;
+
+  for (int i = 0; i < m * n; i++)
+    {
+      double keep = wd[i], hp, hm;
+      wd[i] = keep + h_step;
+      hp = reference_entropy (wd, m, n);
+      wd[i] = keep - h_step;
+      hm = reference_entropy (wd, m, n);
+      wd[i] = keep;
+      worst = MAX (worst, fabs (ours[i] - (hp - hm) / (2 * h_step)));
+    }
+  g_test_message ("%d x %d rank %d: largest difference %.2e of %.2e", m, n, shape->rank,
+                  worst, max_abs (ours, m * n));
+  /* h = 1e-6 leaves O(h^2) truncation and 1e-10 cancellation on a gradient of 1e-4 or more
+   * (the rank-one matrix's is zero: second-order terms of the new singular values leave
+   * ~1e-8 there), while a wrong or an extra term is of order 1 / sum(s) >= 1e-3 */
+  g_assert_cmpfloat (worst, <, 1e-5 * max_abs (ours, m * n) + 1e-7);
+}
+
+static void
+test_penalty_finite_differences (void)
+{
+  for_each_penalty_shape (12, check_finite_differences);
+}
+
 static void
 test_nan_is_refused (void)
 {
@@ -295,6 +453,9 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/spectrum/stable-rank-closed-form", test_stable_rank_closed_form);
   g_test_add_func ("/engine/spectrum/summary", test_summary);
   g_test_add_func ("/engine/spectrum/penalty-gradient", test_penalty_gradient);
+  g_test_add_func ("/engine/spectrum/penalty-matches-full-svd", test_penalty_matches_full_svd);
+  g_test_add_func ("/engine/spectrum/penalty-finite-differences",
+                   test_penalty_finite_differences);
   g_test_add_func ("/engine/spectrum/nan-is-refused", test_nan_is_refused);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 
 #include "grok-presets.h"
 #include "grok-trainer.h"
+#include "grok-vmath.h"
 
 /* addition mod 11 in pairs, a small MLP, full batch: fast and easy to recompute */
 static GrokConfig *
@@ -265,6 +266,26 @@ test_demoss_presets (void)
   }
 }
 
+/* The weight noise's normals against Box-Muller in double, value by value: both outputs of
+ * every pair, over a count that leaves a remainder after any vector width */
+static void
+test_box_muller_formula (void)
+{
+  const gsize half = 1003;
+  g_autofree float *u = g_new (float, 2 * half), *z = g_new (float, 2 * half);
+
+  for (gsize i = 0; i < 2 * half; i++)
+    u[i] = (float) ((i * 7919 % 2006 + 1) / 2006.0);
+  grok_vmath_box_muller (z, u, half);
+  for (gsize i = 0; i < half; i++)
+    {
+      double r = sqrt (-2.0 * log (u[i])), theta = 2 * G_PI * u[half + i];
+      /* float logf, sinf and cosf of arguments up to 2 pi: a few 1e-7 relative */
+      g_assert_cmpfloat (fabs (z[i] - r * cos (theta)), <, 2e-6 * (1 + r));
+      g_assert_cmpfloat (fabs (z[half + i] - r * sin (theta)), <, 2e-6 * (1 + r));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -273,6 +294,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/regularisers/weight-noise", test_weight_noise);
   g_test_add_func ("/engine/regularisers/weight-noise-deterministic",
                    test_weight_noise_deterministic);
+  g_test_add_func ("/engine/regularisers/box-muller-formula", test_box_muller_formula);
   g_test_add_func ("/engine/regularisers/penalty-hook", test_penalty_hook);
   g_test_add_func ("/engine/regularisers/default-penalty", test_default_penalty);
   g_test_add_func ("/engine/regularisers/demoss-presets", test_demoss_presets);

@@ -1,0 +1,97 @@
+/* The DeMoss recipe (demoss-add-ours: transformer, AdamW, weight noise and the
+ * spectral-entropy penalty at every step) against the same recipe in PyTorch, and the penalty
+ * alone against the full-SVD formula it replaced, on the preset's own matrices. One BLAS
+ * thread on both sides; ratios come from the same run. Prints figures; asserts nothing. */
+#include <stdio.h>
+
+#include "grok-presets.h"
+#include "grok-trainer.h"
+#include "penalty-reference.h"
+#include "train-bench.h"
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* the penalty over every matrix of params the way it was computed before: a full SVD each */
+static void
+full_svd_penalty (GrokParams *params, PenaltyReference *ref, double *w, double *grad)
+{
+  for (int t = 0; t < params->n_tensors; t++)
+    {
+      const GrokTensor *tensor = &params->tensors[t];
+      int m = tensor->shape[0], n = tensor->shape[1];
+
+      if (tensor->ndim != 2)
+        continue;
+      for (gsize i = 0; i < tensor->numel; i++)
+        w[i] = params->data[tensor->offset + i];
+      penalty_reference (ref, w, m, n, MIN (m, n), grad);
+      for (gsize i = 0; i < tensor->numel; i++)
+        params->grad[tensor->offset + i] += (float) grad[i];
+    }
+}
+
+/* seconds per call of the penalty, Grokscope's and the full-SVD one, alternated and the best
+ * of each kept so that both see the same machine */
+static void
+time_penalty (GrokTrainer *trainer, double *ours, double *full)
+{
+  GrokParams *params = trainer->model->params;
+  g_autoptr (PenaltyReference) ref = penalty_reference_new (512, 512);
+  g_autofree double *w = g_new (double, 512 * 512), *grad = g_new (double, 512 * 512);
+
+  *ours = *full = G_MAXDOUBLE;
+  for (int round = 0; round < 5; round++)
+    {
+      double t = now_s ();
+      for (int r = 0; r < 10; r++)
+        grok_spectral_penalty (params, 0.1, trainer->spectrum_ws);
+      *ours = MIN (*ours, (now_s () - t) / 10);
+      t = now_s ();
+      for (int r = 0; r < 10; r++)
+        full_svd_penalty (params, ref, w, grad);
+      *full = MIN (*full, (now_s () - t) / 10);
+    }
+}
+
+int
+main (void)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load ("demoss-add-ours", NULL);
+  g_autoptr (GrokTrainer) full = NULL, plain = NULL;
+  g_autofree char *args = NULL;
+  double with_reg, without, torch, ours_s, svd_s;
+
+  config->train.threads = 1;
+  full = grok_trainer_new (config, NULL);
+  time_penalty (full, &ours_s, &svd_s);
+  printf ("spectral-entropy penalty of demoss-add-ours (%d tensors), 1 thread:\n",
+          full->model->params->n_tensors);
+  printf ("    Gram matrix eigenvectors: %.2f ms\n    full SVD: %.2f ms\n", ours_s * 1e3,
+          svd_s * 1e3);
+  printf ("RATIO\tspectral-entropy penalty: full-SVD time / Gram-eigenvector time\t%.2f\t-\n",
+          svd_s / ours_s);
+
+  with_reg = train_bench_steps_per_second (full, 100);
+  args = g_strdup_printf ("transformer-recipe %d %d %d %d %d %d %d %g %g %g",
+                          full->dataset->vocab, (int) config->model.d_model,
+                          (int) config->model.n_heads, (int) config->model.d_mlp,
+                          (int) config->model.n_blocks, full->batch_size, 30,
+                          config->reg.weight_noise, config->reg.spectral_entropy,
+                          config->train.prob_clip);
+  config->reg.weight_noise = 0;
+  config->reg.spectral_entropy = 0;
+  plain = grok_trainer_new (config, NULL);
+  without = train_bench_steps_per_second (plain, 200);
+  printf ("demoss-add-ours (batch %d, 1 thread):\n", full->batch_size);
+  printf ("    grokscope, whole recipe: %.1f steps/s\n", with_reg);
+  printf ("    grokscope, model and AdamW alone: %.1f steps/s\n", without);
+  torch = train_bench_torch (args, NULL);
+  printf ("RATIO\tdemoss-add-ours steps/s / pytorch same recipe\t%.2f\t>= 3\n", with_reg / torch);
+  printf ("RATIO\tdemoss-add-ours whole recipe / model and AdamW alone, steps/s\t%.2f\t-\n",
+          with_reg / without);
+  return 0;
+}
