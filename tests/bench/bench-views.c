@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include "bench-helpers.h"
 #include "grok-presets.h"
 #include "grok-trainer.h"
 #include "grok-run-dir.h"
@@ -121,7 +122,10 @@ main (int argc, char **argv)
 {
   const char *defaults[] = { "quick", "liu-add31", "liu-xor5", "liu-s4", "demoss-add-mlp",
                              "xor2d-relu", NULL };
-  const char * const *presets = argc > 1 ? (const char * const *) argv + 1 : defaults;
+  g_auto (GStrv) chosen = g_getenv ("GROK_BENCH_VIEWS_PRESETS") ? bench_presets ("GROK_BENCH_VIEWS_PRESETS")
+                                                                 : NULL;
+  const char * const *presets = argc > 1 ? (const char * const *) argv + 1
+                                : chosen != NULL ? (const char * const *) chosen : defaults;
   g_autofree char *folder = g_dir_make_tmp ("grok-bench-views-XXXXXX", NULL);
   g_autofree char *views = g_build_filename (folder, "views", NULL);
 
