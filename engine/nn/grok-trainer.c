@@ -43,10 +43,12 @@ setup_regularisers (GrokTrainer *trainer, const GrokConfig *config)
       trainer->clean = g_new (float, numel);
       trainer->noise = g_new (float, 4 * ((numel + 1) / 2));
     }
-  if (config->reg.spectral_entropy > 0)
-    trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
   trainer->penalty = spectral_entropy_penalty;
+  if (config->reg.spectral_entropy <= 0)
+    return;
+  trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
   trainer->penalty_data = trainer->spectrum_ws;
+  grok_trainer_penalty_setup (trainer, trainer->blas_threads);
 }
 
 GrokTrainer *
@@ -58,9 +60,8 @@ grok_trainer_new (const GrokConfig *config, GError **error)
 
   if (!grok_config_validate (config, error))
     return NULL;
-  grok_blas_set_threads (config->train.threads);
-
   trainer = g_new0 (GrokTrainer, 1);
+  trainer->blas_threads = grok_blas_set_threads (config->train.threads);
   trainer->config = grok_config_copy (config);
   trainer->dataset = ds = grok_dataset_new (config);
   trainer->batch_size = grok_config_batch_size (config, ds->n_train);
@@ -123,6 +124,7 @@ grok_trainer_free (GrokTrainer *trainer)
   g_free (trainer->batch_y);
   g_free (trainer->clean);
   g_free (trainer->noise);
+  grok_trainer_penalty_free (trainer);
   grok_spectrum_workspace_free (trainer->spectrum_ws);
   g_free (trainer);
 }
@@ -206,7 +208,8 @@ add_weight_noise (GrokTrainer *trainer, GrokParams *params, double sigma)
     params->data[i] += s * z[i];
 }
 
-/* the gradient of the loss (and the penalty) at the current, possibly noisy, parameters;
+/* the gradient of the loss (and the penalty) at the current, possibly noisy, parameters; the
+ * penalty is computed alongside the loss's passes where there is a thread for it;
  * FALSE with error set when the loss or the gradient is not finite */
 static gboolean
 compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
@@ -215,9 +218,17 @@ compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
   GrokParams *params = model->params;
   double clip = trainer->config->train.prob_clip;
   double lambda = trainer->config->reg.spectral_entropy;
-  double loss = grok_model_forward_loss (model, batch, clip, NULL);
+  double loss;
 
+  if (lambda > 0)
+    grok_trainer_penalty_start (trainer, lambda);
+  loss = grok_model_forward_loss (model, batch, clip, NULL);
   trainer->last_loss = loss;
+  if (isfinite (loss))
+    grok_model_backward (model, batch, clip);
+  trainer->last_penalty = lambda > 0 ? grok_trainer_penalty_finish (trainer, lambda,
+                                                                    isfinite (loss))
+                                     : 0.0;
   if (!isfinite (loss))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
@@ -225,9 +236,6 @@ compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
                    trainer->step + 1, loss);
       return FALSE;
     }
-  grok_model_backward (model, batch, clip);
-  trainer->last_penalty = lambda > 0 ? trainer->penalty (params, lambda, trainer->penalty_data)
-                                     : 0.0;
   if (!all_finite (params->grad, params->numel) || !isfinite (trainer->last_penalty))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
