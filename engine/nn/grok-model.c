@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "grok-kernels.h"
+#include "grok-logistic.h"
 #include "grok-transformer.h"
 
 void
@@ -16,6 +17,7 @@ grok_model_init_base (GrokModel *model, const GrokModelClass *klass, const GrokC
   model->params = grok_params_new ();
   model->max_batch = max_batch;
   model->n_classes = dataset->n_classes;
+  model->head = dataset->head;
   model->n_positions = dataset->n_positions;
   model->d_in = dataset->d_in;
   model->logits = g_new0 (float, (gsize) max_batch * model->n_classes);
@@ -78,6 +80,9 @@ grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip, 
 {
   g_assert (batch->n > 0 && batch->n <= model->max_batch);
   model->klass->forward (model, batch);
+  if (model->head == GROK_HEAD_DIGITS)
+    return grok_digits_bce_forward (model->probs, model->logits, batch->targets, batch->n,
+                                    model->n_classes, clip, n_correct);
   return grok_cross_entropy_forward (model->probs, model->logits, batch->targets, batch->n,
                                      model->n_classes, clip, n_correct);
 }
@@ -86,8 +91,12 @@ void
 grok_model_backward (GrokModel *model, const GrokBatch *batch, double clip)
 {
   grok_params_zero_grad (model->params);
-  grok_cross_entropy_backward (model->dlogits, model->probs, batch->targets, batch->n,
-                               model->n_classes, clip);
+  if (model->head == GROK_HEAD_DIGITS)
+    grok_digits_bce_backward (model->dlogits, model->probs, batch->targets, batch->n,
+                              model->n_classes, clip);
+  else
+    grok_cross_entropy_backward (model->dlogits, model->probs, batch->targets, batch->n,
+                                 model->n_classes, clip);
   model->klass->backward (model, batch);
 }
 

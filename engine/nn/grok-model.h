@@ -41,7 +41,8 @@ struct _GrokModel
   GrokConfig *config;      /* owned copy */
   GrokParams *params;
   int         max_batch;
-  int         n_classes;
+  int         n_classes;   /* logits per example (digits for the digit head) */
+  GrokHead    head;        /* how the logits meet the targets in the loss */
   int         n_positions; /* tokens per example, or 0 */
   int         d_in;        /* continuous input width, or 0 */
   float      *logits;      /* (max_batch, n_classes) */
@@ -55,7 +56,9 @@ GrokModel *grok_model_new        (const GrokConfig *config, const GrokDataset *d
                                   int max_batch);
 void       grok_model_free       (GrokModel *model);
 void       grok_model_init_params (GrokModel *model, guint64 seed);
-/* forward pass and mean cross-entropy of one batch; n_correct may be NULL */
+/* forward pass and the mean loss of one batch: cross-entropy of the softmax, or for the digit
+ * head the mean over digits of each digit's binary cross-entropy (an example is correct when
+ * every digit is); n_correct may be NULL */
 double     grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip,
                                     int *n_correct);
 /* after grok_model_forward_loss on the same batch: zero the gradients, then fill them */

@@ -168,6 +168,37 @@ write_tokens (int *dst, const GrokConfig *config, int n_symbols, int a, int b)
     }
 }
 
+/* least significant digit first: input i is digit i of a, input n + i is digit i of b */
+static void
+write_digits (float *dst, int n_bits, int a, int b)
+{
+  for (int i = 0; i < n_bits; i++)
+    {
+      dst[i] = (float) ((a >> i) & 1);
+      dst[n_bits + i] = (float) ((b >> i) & 1);
+    }
+}
+
+static void
+discrete_shape (const GrokConfig *config, GrokDataset *shape)
+{
+  if (config->task.format == GROK_FORMAT_DIGITS)
+    {
+      shape->head = GROK_HEAD_DIGITS;
+      shape->d_in = 2 * (int) config->task.n_bits;
+      shape->n_classes = (int) config->task.n_bits;
+    }
+  else
+    {
+      shape->n_positions = config->task.format == GROK_FORMAT_SEQUENCE ? 4 : 2;
+      shape->vocab = n_symbols (config) + (shape->n_positions == 4 ? 2 : 0);
+      /* the sequence format predicts over the whole vocabulary, as DeMoss et al.'s models do */
+      shape->n_classes = shape->n_positions == 4 ? shape->vocab : n_symbols (config);
+    }
+  shape->n_train = (int) grok_config_n_train (config);
+  shape->n_test = (int) (grok_config_n_examples (config) - shape->n_train);
+}
+
 void
 grok_dataset_shape (const GrokConfig *config, GrokDataset *shape)
 {
@@ -181,11 +212,7 @@ grok_dataset_shape (const GrokConfig *config, GrokDataset *shape)
       shape->n_test = (int) config->task.n_test;
       return;
     }
-  shape->n_positions = config->task.format == GROK_FORMAT_SEQUENCE ? 4 : 2;
-  shape->vocab = n_symbols (config) + (shape->n_positions == 4 ? 2 : 0);
-  shape->n_classes = shape->n_positions == 4 ? shape->vocab : n_symbols (config);
-  shape->n_train = (int) grok_config_n_train (config);
-  shape->n_test = (int) (grok_config_n_examples (config) - shape->n_train);
+  discrete_shape (config, shape);
 }
 
 gsize
@@ -198,8 +225,24 @@ grok_dataset_estimate_bytes (const GrokConfig *config)
   n = (gsize) shape.n_train + (gsize) shape.n_test;
   if (shape.kind == GROK_TASK_XOR2D)
     return n * (2 * sizeof (float) + sizeof (int));
-  /* the pair table and the shuffle order live while the tokens are written */
-  return n * ((gsize) shape.n_positions + 1 + 4) * sizeof (int);
+  /* the pair table and the shuffle order live while the inputs are written */
+  return n * (((gsize) shape.n_positions + 1 + 4) * sizeof (int) + (gsize) shape.d_in * sizeof (float));
+}
+
+/* example k of the pair table into row `row` of the training or the test set */
+static void
+write_example (GrokDataset *ds, const GrokConfig *config, const PairTable *t, int k,
+               gboolean train, int row)
+{
+  int T = ds->n_positions, D = ds->d_in;
+
+  if (T > 0)
+    write_tokens ((train ? ds->train_tokens : ds->test_tokens) + (gsize) row * T, config,
+                  t->n_symbols, t->a[k], t->b[k]);
+  else
+    write_digits ((train ? ds->train_x : ds->test_x) + (gsize) row * D,
+                  (int) config->task.n_bits, t->a[k], t->b[k]);
+  (train ? ds->train_y : ds->test_y)[row] = t->y[k];
 }
 
 static void
@@ -208,35 +251,32 @@ fill_discrete (GrokDataset *ds, const GrokConfig *config)
   PairTable t = { 0 };
   GrokRng rng;
   int *order;
-  int T;
+  int T = ds->n_positions, D = ds->d_in;
 
   pair_table_fill (&t, config);
-  T = config->task.format == GROK_FORMAT_SEQUENCE ? 4 : 2;
-  ds->n_positions = T;
-  ds->vocab = t.n_symbols + (T == 4 ? 2 : 0);
-  /* the sequence format predicts over the whole vocabulary, as DeMoss et al.'s models do */
-  ds->n_classes = T == 4 ? ds->vocab : t.n_symbols;
-  ds->n_train = (int) floor (config->task.train_fraction * (double) t.n_pairs);
-  ds->n_test = t.n_pairs - ds->n_train;
-
+  g_assert (ds->n_train + ds->n_test == t.n_pairs);
   order = g_new (int, t.n_pairs);
   for (int i = 0; i < t.n_pairs; i++)
     order[i] = i;
   grok_rng_init_stream (&rng, config->task.split_seed, STREAM_SPLIT);
   grok_rng_shuffle_int (&rng, order, t.n_pairs);
 
-  ds->train_tokens = g_new (int, (gsize) ds->n_train * T);
-  ds->test_tokens = g_new (int, (gsize) MAX (ds->n_test, 1) * T);
+  if (T > 0)
+    {
+      ds->train_tokens = g_new (int, (gsize) ds->n_train * T);
+      ds->test_tokens = g_new (int, (gsize) MAX (ds->n_test, 1) * T);
+    }
+  else
+    {
+      ds->train_x = g_new (float, (gsize) ds->n_train * D);
+      ds->test_x = g_new (float, (gsize) MAX (ds->n_test, 1) * D);
+    }
   ds->train_y = g_new (int, ds->n_train);
   ds->test_y = g_new (int, MAX (ds->n_test, 1));
   for (int i = 0; i < t.n_pairs; i++)
     {
-      int k = order[i];
       gboolean train = i < ds->n_train;
-      int row = train ? i : i - ds->n_train;
-      write_tokens ((train ? ds->train_tokens : ds->test_tokens) + (gsize) row * T, config,
-                    t.n_symbols, t.a[k], t.b[k]);
-      (train ? ds->train_y : ds->test_y)[row] = t.y[k];
+      write_example (ds, config, &t, order[i], train, train ? i : i - ds->n_train);
     }
   g_free (order);
   g_free (t.a);
@@ -276,10 +316,6 @@ fill_xor2d (GrokDataset *ds, const GrokConfig *config)
 {
   GrokRng noise;
 
-  ds->d_in = 2;
-  ds->n_classes = 2;
-  ds->n_train = config->task.n_train;
-  ds->n_test = config->task.n_test;
   ds->train_x = g_new (float, 2 * (gsize) ds->n_train);
   ds->test_x = g_new (float, 2 * (gsize) ds->n_test);
   ds->train_y = g_new (int, ds->n_train);
@@ -298,7 +334,7 @@ grok_dataset_new (const GrokConfig *config)
 {
   GrokDataset *ds = g_new0 (GrokDataset, 1);
 
-  ds->kind = config->task.kind;
+  grok_dataset_shape (config, ds);
   if (config->task.kind == GROK_TASK_XOR2D)
     fill_xor2d (ds, config);
   else

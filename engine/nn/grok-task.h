@@ -8,13 +8,19 @@
 
 G_BEGIN_DECLS
 
+/* how a model's logits meet the targets: a softmax over n_classes, or one logistic output per
+ * binary digit of the target (n_classes digits, least significant first) */
+typedef enum { GROK_HEAD_SOFTMAX, GROK_HEAD_DIGITS } GrokHead;
+
 typedef struct
 {
   GrokTaskKind kind;
-  int          n_positions;   /* tokens per example: 2 (pair) or 4 (sequence); 0 for xor2d */
-  int          d_in;          /* continuous input width: 2 for xor2d, 0 otherwise */
-  int          vocab;         /* token vocabulary; 0 for xor2d */
-  int          n_classes;
+  GrokHead     head;
+  int          n_positions;   /* tokens per example: 2 (pair) or 4 (sequence); 0 for numbers */
+  int          d_in;          /* input width when the inputs are numbers: 2 for xor2d, 2n for
+                               * the digits of xor_bits; 0 for tokens */
+  int          vocab;         /* token vocabulary; 0 for numbers */
+  int          n_classes;     /* logits per example: classes, or digits for GROK_HEAD_DIGITS */
   int          n_train;
   int          n_test;
   int         *train_tokens;  /* (n_train, n_positions) */

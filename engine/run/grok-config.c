@@ -19,7 +19,7 @@
 
 static const char * const task_kinds[] = { "modular", "xor_bits", "permutation", "xor2d", NULL };
 static const char * const mod_ops[] = { "add", "sub", "mul", "div", "sq_sum", "quad", NULL };
-static const char * const formats[] = { "pair", "sequence", NULL };
+static const char * const formats[] = { "pair", "sequence", "digits", NULL };
 static const char * const variants[] = { "quadrants", "blobs", NULL };
 static const char * const model_kinds[] = { "mlp", "transformer", NULL };
 static const char * const optim_kinds[] = { "adamw", "sgd", NULL };
@@ -57,7 +57,9 @@ static const GrokConfigKey keys[] = {
            "Seed of the train/test split (and of the xor2d samples)."),
   ENUM_KEY ("task.format", task.format, formats, GROK_FORMAT_PAIR,
             "Discrete tasks: tokens [a, b] (pair, vocabulary = number of symbols) or "
-            "[a, OP, b, EQ] (sequence, vocabulary + 2, as DeMoss et al.)."),
+            "[a, OP, b, EQ] (sequence, vocabulary + 2, as DeMoss et al.); xor_bits also takes "
+            "digits: the 2n binary digits of a and b fed to the MLP as numbers 0/1, and n "
+            "logistic outputs, one per digit of a XOR b (Liu et al.'s form)."),
   ENUM_KEY ("task.variant", task.variant, variants, GROK_XOR2D_QUADRANTS,
             "xor2d: points uniform in [-1, 1]^2 (quadrants) or four Gaussian blobs at "
             "(+-0.5, +-0.5) (blobs)."),
@@ -70,9 +72,11 @@ static const GrokConfigKey keys[] = {
 
   ENUM_KEY ("model.kind", model.kind, model_kinds, GROK_MODEL_MLP,
             "The model family: a multi-layer perceptron on concatenated token embeddings (or on "
-            "the raw 2-D input for xor2d), or DeMoss et al.'s post-LayerNorm transformer read at "
-            "the last position (needs task.format = sequence)."),
-  INT_KEY ("model.d_embed", model.d_embed, 1, 4096, 32, "", "The width of each token embedding."),
+            "the raw numbers: the 2-D input of xor2d, the digits of xor_bits), or DeMoss et "
+            "al.'s post-LayerNorm transformer read at the last position (needs task.format = "
+            "sequence)."),
+  INT_KEY ("model.d_embed", model.d_embed, 1, 4096, 32, "",
+           "The width of each token embedding (not used by xor2d or the digits format)."),
   INT_KEY ("model.width", model.width, 1, 8192, 100, "units", "The width of every hidden layer."),
   INT_KEY ("model.depth", model.depth, 0, 16, 2, "layers",
            "The number of hidden layers (0 gives a linear model on the embeddings)."),
@@ -630,9 +634,10 @@ grok_config_key_applies (const GrokConfig *config, const char *key)
     return config->task.kind == GROK_TASK_XOR_BITS;
   if (g_str_equal (key, "task.perm_n"))
     return config->task.kind == GROK_TASK_PERMUTATION;
-  if (g_str_equal (key, "task.train_fraction") || g_str_equal (key, "task.format") ||
-      g_str_equal (key, "model.d_embed"))
+  if (g_str_equal (key, "task.train_fraction") || g_str_equal (key, "task.format"))
     return discrete;
+  if (g_str_equal (key, "model.d_embed"))
+    return discrete && config->task.format != GROK_FORMAT_DIGITS;
   if (g_str_equal (key, "task.variant") || g_str_equal (key, "task.n_train") ||
       g_str_equal (key, "task.n_test") || g_str_equal (key, "task.label_noise"))
     return !discrete;
@@ -731,6 +736,33 @@ check_transformer (const GrokConfig *config, GError **error)
   return TRUE;
 }
 
+static gboolean
+check_format (const GrokConfig *config, GError **error)
+{
+  if (config->task.kind == GROK_TASK_XOR2D && config->task.format != GROK_FORMAT_PAIR)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "key 'task.format' = \"%s\" does not apply to xor2d, whose inputs are "
+                   "continuous: use \"pair\"", formats[config->task.format]);
+      return FALSE;
+    }
+  if (config->task.format == GROK_FORMAT_DIGITS && config->task.kind != GROK_TASK_XOR_BITS)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "key 'task.format' = \"digits\" needs task.name = \"xor_bits\": only its "
+                   "inputs and outputs are binary digits (use \"pair\" or \"sequence\")");
+      return FALSE;
+    }
+  if (config->task.format == GROK_FORMAT_DIGITS && config->model.kind != GROK_MODEL_MLP)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "key 'task.format' = \"digits\" feeds numbers, not tokens: it needs "
+                   "model.kind = \"mlp\"");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 grok_config_validate (const GrokConfig *config, GError **error)
 {
@@ -744,17 +776,10 @@ grok_config_validate (const GrokConfig *config, GError **error)
                    "(b^-1 mod p must exist for every b != 0)", config->task.p);
       return FALSE;
     }
+  if (!check_format (config, error))
+    return FALSE;
   if (config->task.kind == GROK_TASK_XOR2D)
-    {
-      if (config->task.format == GROK_FORMAT_SEQUENCE)
-        {
-          g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
-                       "key 'task.format' = \"sequence\" does not apply to xor2d, whose inputs "
-                       "are continuous: use \"pair\"");
-          return FALSE;
-        }
-      n_train = config->task.n_train;
-    }
+    n_train = config->task.n_train;
   else
     {
       gint64 n = task_size (config);

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 typedef enum { GROK_TASK_MODULAR, GROK_TASK_XOR_BITS, GROK_TASK_PERMUTATION, GROK_TASK_XOR2D } GrokTaskKind;
 typedef enum { GROK_OP_ADD, GROK_OP_SUB, GROK_OP_MUL, GROK_OP_DIV, GROK_OP_SQ_SUM, GROK_OP_QUAD } GrokModOp;
-typedef enum { GROK_FORMAT_PAIR, GROK_FORMAT_SEQUENCE } GrokTokenFormat;
+/* digits is not a token format: the inputs are 0/1 numbers and the outputs one logit per digit */
+typedef enum { GROK_FORMAT_PAIR, GROK_FORMAT_SEQUENCE, GROK_FORMAT_DIGITS } GrokTokenFormat;
 typedef enum { GROK_XOR2D_QUADRANTS, GROK_XOR2D_BLOBS } GrokXor2dVariant;
 typedef enum { GROK_MODEL_MLP, GROK_MODEL_TRANSFORMER } GrokModelKind;
 typedef enum { GROK_OPTIM_ADAMW, GROK_OPTIM_SGD } GrokOptimKind;

@@ -23,7 +23,7 @@ test_help_version_presets (void)
   assert_contains (version.out, GROK_VERSION);
   run_cli (&presets, (const char *[]) { "presets", NULL });
   g_assert_cmpint (presets.status, ==, 0);
-  for (const char * const *p = (const char *[]) { "quick ", "liu-add31 ", "liu-s4 ", "liu-xor5 ", "xor2d-relu ", NULL }; *p; p++)
+  for (const char * const *p = (const char *[]) { "quick ", "liu-add31 ", "liu-s4 ", "liu-xor5 ", "liu-xor5-digits ", "xor2d-relu ", NULL }; *p; p++)
     assert_contains (presets.out, *p);
   run_cli (&bogus, (const char *[]) { "frobnicate", NULL });
   g_assert_cmpint (bogus.status, !=, 0);
@@ -424,6 +424,44 @@ test_figure_spectrum_overlay (void)
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
     g_assert_cmpint (system (cmd), ==, 0);
   }
+}
+
+/* Liu et al.'s XOR at the digit level end to end: it trains with every measure that applies to
+ * an MLP, measure recomputes them from a checkpoint, and each view's figure draws from it */
+static void
+test_digits_run (void)
+{
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *metrics = NULL;
+  g_auto (Result) t = { 0 }, m = { 0 };
+
+  run_cli (&t, (const char *[]) { "train", "liu-xor5-digits", "--steps", "20", "--quiet",
+                                  "--out", run, "--set", "task.n_bits=3",
+                                  "--set", "measures.complexity_per_decade=1",
+                                  "--set", "measures.lmn_per_decade=1",
+                                  "--set", "measures.local_complexity_per_decade=1",
+                                  "--set", "checkpoints.views=1", NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  metrics = read_file (run, "metrics.csv");
+  assert_contains (metrics, "lmn");
+  assert_contains (metrics, "complexity_bytes");
+  run_cli (&m, (const char *[]) { "measure", run, "--step", "20", NULL });
+  g_assert_cmpint (m.status, ==, 0);
+  for (const char * const *name = (const char *[]) { "\"spectrum\"", "\"complexity\"",
+                                                      "\"lmn\"", "\"local_complexity\"", NULL };
+       *name != NULL; name++)
+    assert_contains (m.out, *name);
+  g_assert_null (strstr (m.out, "\"value\": null"));
+  for (const char * const *view = (const char *[]) { "curves", "heatmap", "spectrum",
+                                                      "connectivity", NULL };
+       *view != NULL; view++)
+    {
+      g_autofree char *err = NULL;
+      g_autofree char *csv = figure_csv (run, *view, dir, &err);
+      g_assert_cmpstr (err, ==, "");
+      g_assert_cmpuint (strlen (csv), >, 0);
+    }
 }
 
 /* lines of text, the empty one after the last newline left out */
@@ -843,6 +881,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/resume-and-fork", test_resume_and_fork);
   g_test_add_func ("/app/cli/readme-reference-current", test_readme_reference_current);
   g_test_add_func ("/app/cli/figure-exports", test_figure_exports);
+  g_test_add_func ("/app/cli/digits-run", test_digits_run);
   g_test_add_func ("/app/cli/figure-views-file", test_figure_views_file);
   g_test_add_func ("/app/cli/figure-spectrum-overlay", test_figure_spectrum_overlay);
   g_test_add_func ("/app/cli/figure-lmn-points", test_figure_lmn_points);

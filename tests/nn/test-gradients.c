@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "grok-kernels.h"
+#include "grok-logistic.h"
 #include "grok-model.h"
 #include "grok-rng.h"
 
@@ -219,14 +220,15 @@ test_embedding (void)
       }
 }
 
-/* ---- cross-entropy ---- */
+/* ---- the loss heads: a softmax over classes, one logistic output per digit ---- */
 
-typedef struct { int N, V; const double *logits; const int *y; double clip; } CeRef;
+/* N examples of V logits each against integer targets y */
+typedef struct { int N, V; const double *logits; const int *y; double clip; } LossRef;
 
 static double
 ce_ref (const void *data)
 {
-  const CeRef *p = data;
+  const LossRef *p = data;
   double L = 0;
 
   for (int n = 0; n < p->N; n++)
@@ -245,56 +247,152 @@ ce_ref (const void *data)
   return L / p->N;
 }
 
-static void
-check_cross_entropy (double clip)
+/* the textbook form, -t ln p - (1 - t) ln (1 - p) with p = 1 / (1 + e^-z) and t digit v of y,
+ * averaged over the V digits */
+static double
+bce_ref (const void *data)
 {
-  const int N = 6, V = 5;
-  int y[6] = { 0, 4, 2, 2, 1, 3 };
+  const LossRef *p = data;
+  double L = 0;
+
+  for (int n = 0; n < p->N; n++)
+    for (int v = 0; v < p->V; v++)
+      {
+        int t = (p->y[n] >> v) & 1;
+        double prob = 1 / (1 + exp (-p->logits[n * p->V + v]));
+        double p_target = t ? prob : 1 - prob;
+        if (p->clip > 0)
+          p_target = CLAMP (p_target, p->clip, 1 - p->clip);
+        L -= log (p_target) / p->V;
+      }
+  return L / p->N;
+}
+
+/* the argmax (ties to the lowest index) is the target */
+static gboolean
+ce_ref_correct (const double *row, int y, int V)
+{
+  int best = 0;
+  for (int v = 1; v < V; v++)
+    if (row[v] > row[best])
+      best = v;
+  return best == y;
+}
+
+/* every digit's logit has the sign of its target digit (> 0 reads 1) */
+static gboolean
+bce_ref_correct (const double *row, int y, int V)
+{
+  for (int v = 0; v < V; v++)
+    if ((row[v] > 0) != ((y >> v) & 1))
+      return FALSE;
+  return TRUE;
+}
+
+/* a loss head, its reference, and a batch of 6 examples with a few logits set by hand: the
+ * first `n_set` of set_at/set_to; the logits of clipped_at, of an example confidently wrong,
+ * have no gradient under a 1e-3 clip */
+typedef struct
+{
+  double (*forward) (float *probs, const float *logits, const int *targets, int N, int V,
+                     double clip, int *n_correct);
+  void (*backward) (float *dlogits, const float *probs, const int *targets, int N, int V,
+                    double clip);
+  double (*ref) (const void *data);
+  gboolean (*ref_correct) (const double *row, int y, int V);
+  int V;
+  int y[6];
+  int n_set, set_at[5];
+  float set_to[5];
+  int clipped_from, clipped_to;
+} LossHead;
+
+static const LossHead softmax_head = {
+  grok_cross_entropy_forward, grok_cross_entropy_backward, ce_ref, ce_ref_correct, 5,
+  { 0, 4, 2, 2, 1, 3 },
+  /* example 1's target probability is below a 1e-3 clip; example 0 is right */
+  3, { 1 * 5 + 4, 1 * 5 + 0, 0 }, { -9.0f, 4.0f, 5.0f }, 1 * 5, 2 * 5,
+};
+
+static const LossHead digits_head = {
+  grok_digits_bce_forward, grok_digits_bce_backward, bce_ref, bce_ref_correct, 3,
+  { 0, 7, 5, 2, 6, 3 },
+  /* example 1 wants 1 on every digit and its digit 2 is confidently 0; example 3 (y = 2, digits
+   * 0, 1, 0) is right on every digit */
+  4, { 1 * 3 + 2, 3 * 3 + 0, 3 * 3 + 1, 3 * 3 + 2 }, { -9.0f, -1.0f, 2.0f, -0.5f }, 1 * 3 + 2,
+  1 * 3 + 3,
+};
+
+static void
+check_loss_head (const LossHead *head, double clip)
+{
+  const int N = 6, V = head->V;
   GrokRng rng;
   float logits[30], probs[30], dlogits[30];
   g_autofree double *ld = NULL;
   double num[30], L;
   int correct, expect_correct = 0;
-  CeRef ref;
+  LossRef ref;
 
   grok_rng_init (&rng, 4);
   fill_uniform (&rng, logits, N * V, -3, 3);
-  /* a confidently wrong example: its target probability is below a 1e-3 clip */
-  logits[1 * V + 4] = -9.0f;
-  logits[1 * V + 0] = 4.0f;
+  for (int i = 0; i < head->n_set; i++)
+    logits[head->set_at[i]] = head->set_to[i];
   ld = to_double (logits, N * V);
-  ref = (CeRef) { N, V, ld, y, clip };
+  ref = (LossRef) { N, V, ld, head->y, clip };
 
-  L = grok_cross_entropy_forward (probs, logits, y, N, V, clip, &correct);
-  g_assert_cmpfloat (fabs (L - ce_ref (&ref)), <, 1e-5);
+  L = head->forward (probs, logits, head->y, N, V, clip, &correct);
+  g_assert_cmpfloat (fabs (L - head->ref (&ref)), <, 1e-5);
   for (int n = 0; n < N; n++)
-    {
-      int best = 0;
-      for (int v = 1; v < V; v++)
-        if (ld[n * V + v] > ld[n * V + best])
-          best = v;
-      expect_correct += best == y[n];
-    }
+    expect_correct += head->ref_correct (ld + n * V, head->y[n], V);
+  g_assert_cmpint (expect_correct, >=, 1);
   g_assert_cmpint (correct, ==, expect_correct);
 
-  grok_cross_entropy_backward (dlogits, probs, y, N, V, clip);
-  numeric_grad (ce_ref, &ref, ld, N * V, num);
+  head->backward (dlogits, probs, head->y, N, V, clip);
+  numeric_grad (head->ref, &ref, ld, N * V, num);
   g_assert_cmpfloat (max_rel_error (dlogits, num, N * V), <, REL_TOL);
   if (clip > 0)
-    for (int v = 0; v < V; v++)
-      g_assert_cmpfloat (dlogits[1 * V + v], ==, 0.0f);
+    for (int i = head->clipped_from; i < head->clipped_to; i++)
+      g_assert_cmpfloat (dlogits[i], ==, 0.0f);
 }
 
 static void
 test_cross_entropy (void)
 {
-  check_cross_entropy (0.0);
+  check_loss_head (&softmax_head, 0.0);
 }
 
 static void
 test_cross_entropy_clipped (void)
 {
-  check_cross_entropy (1e-3);
+  check_loss_head (&softmax_head, 1e-3);
+}
+
+static void
+test_digits_bce (void)
+{
+  check_loss_head (&digits_head, 0.0);
+}
+
+static void
+test_digits_bce_clipped (void)
+{
+  check_loss_head (&digits_head, 1e-3);
+}
+
+/* logits far out on either side give a finite loss equal to |z| for the wrong digit, and a
+ * gradient of +-1 / (N K) */
+static void
+test_digits_bce_extremes (void)
+{
+  float logits[4] = { 200, 200, -200, -200 }, probs[4], dlogits[4];
+  int y[1] = { 0xA };  /* digits 0, 1, 0, 1: logits 0 and 3 are wrong, 1 and 2 are right */
+  double L = grok_digits_bce_forward (probs, logits, y, 1, 4, 0.0, NULL);
+
+  g_assert_cmpfloat (fabs (L - (200 + 0 + 0 + 200) / 4.0), <, 1e-9);
+  grok_digits_bce_backward (dlogits, probs, y, 1, 4, 0.0);
+  g_assert_cmpfloat (dlogits[0], ==, 0.25f);
+  g_assert_cmpfloat (dlogits[3], ==, -0.25f);
 }
 
 /* ---- the whole MLP ---- */
@@ -358,27 +456,38 @@ mlp_ref_loss (const void *data)
           width = out;
           memcpy (h, next, width * sizeof (double));
         }
-      {
-        double m = h[0], s = 0;
-        for (int v = 1; v < width; v++)
-          m = MAX (m, h[v]);
-        for (int v = 0; v < width; v++)
-          s += exp (h[v] - m);
-        L -= h[batch->targets[n]] - m - log (s);
-      }
+      if (model->head == GROK_HEAD_DIGITS)
+        for (int k = 0; k < width; k++)
+          {
+            double prob = 1 / (1 + exp (-h[k]));
+            L -= log ((batch->targets[n] >> k) & 1 ? prob : 1 - prob) / width;
+          }
+      else
+        {
+          double m = h[0], s = 0;
+          for (int v = 1; v < width; v++)
+            m = MAX (m, h[v]);
+          for (int v = 0; v < width; v++)
+            s += exp (h[v] - m);
+          L -= h[batch->targets[n]] - m - log (s);
+        }
     }
   return L / batch->n;
 }
 
+/* the input an MLP check feeds: tokens, continuous 2-D points, or the 0/1 digits of two 2-bit
+ * numbers with one logistic output per digit of the target */
+typedef enum { INPUT_TOKENS, INPUT_CONTINUOUS, INPUT_DIGITS } InputKind;
+
 static void
-check_mlp (GrokActivation act, gboolean continuous, int depth)
+check_mlp (GrokActivation act, InputKind input, int depth)
 {
   g_autoptr (GrokConfig) config = grok_config_new_default ();
   GrokDataset ds = { 0 };
   g_autoptr (GrokModel) model = NULL;
   int tokens[12] = { 0, 3, 4, 1, 2, 2, 5, 0, 1, 1, 3, 6 };
   int targets[6] = { 3, 0, 4, 1, 2, 0 };
-  float x[12];
+  float x[24];
   GrokBatch batch = { 6, NULL, NULL, targets };
   g_autofree double *theta = NULL, *num = NULL;
   GrokParams *params;
@@ -391,11 +500,23 @@ check_mlp (GrokActivation act, gboolean continuous, int depth)
   config->model.d_embed = 3;
   config->model.init_scale = 1.5;
   ds.n_classes = 5;
-  if (continuous)
+  if (input == INPUT_CONTINUOUS)
     {
       ds.d_in = 2;
       grok_rng_init (&rng, 5);
       fill_uniform (&rng, x, 12, -1, 1);
+      batch.x = x;
+    }
+  else if (input == INPUT_DIGITS)
+    {
+      /* 6 examples of 2 + 2 digits; targets 0..3 read as two digits each */
+      for (int i = 0; i < 24; i++)
+        x[i] = (float) ((i * 7 + i / 5) % 3 == 0);
+      for (int n = 0; n < 6; n++)
+        targets[n] &= 3;
+      ds.d_in = 4;
+      ds.n_classes = 2;
+      ds.head = GROK_HEAD_DIGITS;
       batch.x = x;
     }
   else
@@ -434,20 +555,28 @@ check_mlp (GrokActivation act, gboolean continuous, int depth)
 static void
 test_mlp_tokens (gconstpointer data)
 {
-  check_mlp (GPOINTER_TO_INT (data), FALSE, 2);
+  check_mlp (GPOINTER_TO_INT (data), INPUT_TOKENS, 2);
 }
 
 static void
 test_mlp_continuous (void)
 {
-  check_mlp (GROK_ACT_TANH, TRUE, 3);
-  check_mlp (GROK_ACT_RELU, TRUE, 1);
+  check_mlp (GROK_ACT_TANH, INPUT_CONTINUOUS, 3);
+  check_mlp (GROK_ACT_RELU, INPUT_CONTINUOUS, 1);
 }
 
 static void
 test_mlp_linear_model (void)
 {
-  check_mlp (GROK_ACT_RELU, FALSE, 0);
+  check_mlp (GROK_ACT_RELU, INPUT_TOKENS, 0);
+}
+
+/* Liu et al.'s XOR at the digit level: raw 0/1 inputs, a logistic output per digit */
+static void
+test_mlp_digits (void)
+{
+  check_mlp (GROK_ACT_SILU, INPUT_DIGITS, 2);
+  check_mlp (GROK_ACT_TANH, INPUT_DIGITS, 0);
 }
 
 /* far out on either side every activation is a straight line, slope x + offset */
@@ -516,7 +645,11 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gradients/embedding", test_embedding);
   g_test_add_func ("/engine/gradients/cross-entropy", test_cross_entropy);
   g_test_add_func ("/engine/gradients/cross-entropy-clipped", test_cross_entropy_clipped);
+  g_test_add_func ("/engine/gradients/digits-bce", test_digits_bce);
+  g_test_add_func ("/engine/gradients/digits-bce-clipped", test_digits_bce_clipped);
+  g_test_add_func ("/engine/gradients/digits-bce-extremes", test_digits_bce_extremes);
   g_test_add_func ("/engine/gradients/mlp/continuous-input", test_mlp_continuous);
   g_test_add_func ("/engine/gradients/mlp/no-hidden-layer", test_mlp_linear_model);
+  g_test_add_func ("/engine/gradients/mlp/digits", test_mlp_digits);
   return g_test_run ();
 }

@@ -104,6 +104,53 @@ test_xor_bits (void)
     g_assert_cmpint (ds->train_y[i], ==, ds->train_tokens[2 * i] ^ ds->train_tokens[2 * i + 1]);
 }
 
+/* the digit form: rows of 2n numbers 0/1 that decode to the pair-format split's (a, b), in the
+ * same order, with a XOR b as the target and no tokens */
+static void
+test_xor_digits (void)
+{
+  const char *common[] = { "task.name=xor_bits", "task.n_bits=3", "task.split_seed=3" };
+  g_autoptr (GrokConfig) config = config_for ((const char *[]) { common[0], common[1], common[2], "task.format=digits", NULL });
+  g_autoptr (GrokConfig) pair = config_for ((const char *[]) { common[0], common[1], common[2], NULL });
+  g_autoptr (GrokDataset) ds = grok_dataset_new (config);
+  g_autoptr (GrokDataset) dp = grok_dataset_new (pair);
+  GrokDataset shape;
+  int seen[64] = { 0 };
+
+  grok_dataset_shape (config, &shape);
+  g_assert_cmpint (ds->head, ==, GROK_HEAD_DIGITS);
+  g_assert_cmpint (dp->head, ==, GROK_HEAD_SOFTMAX);
+  g_assert_cmpint (ds->d_in, ==, 6);
+  g_assert_cmpint (ds->n_classes, ==, 3);
+  g_assert_cmpint (ds->n_positions, ==, 0);
+  g_assert_null (ds->train_tokens);
+  g_assert_cmpint (shape.d_in, ==, 6);
+  g_assert_cmpint (shape.n_classes, ==, 3);
+  g_assert_cmpint (shape.n_train, ==, ds->n_train);
+  g_assert_cmpint (ds->n_train, ==, dp->n_train);
+  g_assert_cmpint (ds->n_train + ds->n_test, ==, 64);
+  for (int set = 0; set < 2; set++)
+    for (int i = 0; i < (set ? ds->n_test : ds->n_train); i++)
+      {
+        const float *x = (set ? ds->test_x : ds->train_x) + i * 6;
+        const int *tok = (set ? dp->test_tokens : dp->train_tokens) + i * 2;
+        int a = 0, b = 0;
+        for (int k = 0; k < 3; k++)
+          {
+            g_assert_true (x[k] == 0.0f || x[k] == 1.0f);
+            g_assert_true (x[3 + k] == 0.0f || x[3 + k] == 1.0f);
+            a |= (int) x[k] << k;
+            b |= (int) x[3 + k] << k;
+          }
+        g_assert_cmpint (a, ==, tok[0]);
+        g_assert_cmpint (b, ==, tok[1]);
+        g_assert_cmpint ((set ? ds->test_y : ds->train_y)[i], ==, a ^ b);
+        seen[a * 8 + b]++;
+      }
+  for (int k = 0; k < 64; k++)
+    g_assert_cmpint (seen[k], ==, 1);
+}
+
 static void
 test_permutation_index (void)
 {
@@ -185,6 +232,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/task/modular", test_modular);
   g_test_add_func ("/engine/task/split-seed", test_split_seed);
   g_test_add_func ("/engine/task/xor-bits", test_xor_bits);
+  g_test_add_func ("/engine/task/xor-digits", test_xor_digits);
   g_test_add_func ("/engine/task/permutation-index", test_permutation_index);
   g_test_add_func ("/engine/task/permutation", test_permutation_task);
   g_test_add_func ("/engine/task/xor2d", test_xor2d);

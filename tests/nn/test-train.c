@@ -88,7 +88,7 @@ test_deterministic (void)
 static void
 test_every_task_learns (void)
 {
-  const char *presets[] = { "liu-add31", "liu-xor5", "xor2d-relu" };
+  const char *presets[] = { "liu-add31", "liu-xor5", "xor2d-relu", "liu-xor5-digits" };
   const char *acts[] = { "relu", "leaky_relu", "gelu", "silu", "tanh", "linear" };
 
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)

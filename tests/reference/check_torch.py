@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Redo one Grokscope training step in PyTorch and compare.
 
-For the presets demoss-add-ours (the transformer) and demoss-add-mlp (the MLP), runs
+For the presets demoss-add-ours (the transformer), demoss-add-mlp (the MLP) and
+liu-xor5-digits (the MLP on 0/1 inputs with one logistic output per digit), runs
 tests/dump-train-step (path given as the first argument), which writes the checkpoint before
 the step and the step's batch, logits, loss, penalty, gradients and updated parameters. This
 script builds the same model in PyTorch (float64) from grok_torch.py, loads the checkpoint by
@@ -82,18 +83,22 @@ def check(dump_exe, preset):
     n_params = sum(p.numel() for p in model.parameters())
     print(f"{preset}: {config['model']['kind']}, {n_params} parameters")
 
-    tokens = step["batch.tokens"].long()
     targets = step["batch.targets"].long()
     lam = config["reg"]["spectral_entropy"]
-    logits = model(tokens)
-    ce = grok_torch.clipped_cross_entropy(logits, targets, config["train"]["prob_clip"])
+    if grok_torch.is_digits(config):
+        logits = model(step["batch.x"])
+        ce = grok_torch.digits_bce(logits, targets)
+    else:
+        logits = model(step["batch.tokens"].long())
+        ce = grok_torch.clipped_cross_entropy(logits, targets, config["train"]["prob_clip"])
     penalty = lam * grok_torch.spectral_entropy_penalty(model)
     (ce + penalty).backward()
 
     compare(f"{preset} logits", step["logits"], logits.detach(),
             FLOOR_FRACTION * logits.abs().max().item())
     compare(f"{preset} loss", step["loss"], ce.detach().reshape(1), 0.0)
-    compare(f"{preset} penalty", step["penalty"], penalty.detach().reshape(1), 0.0)
+    # a floor of 1e-30: a preset without the penalty has 0 on both sides
+    compare(f"{preset} penalty", step["penalty"], penalty.detach().reshape(1), 1e-30)
     grads = {name: p.grad.detach().clone() for name, p in model.named_parameters()}
     largest = max(g.abs().max().item() for g in grads.values())
     for name, g in grads.items():
@@ -113,7 +118,7 @@ def main():
     if len(sys.argv) != 2:
         print("usage: check_torch.py PATH-TO-dump-train-step", file=sys.stderr)
         return 2
-    for preset in ("demoss-add-ours", "demoss-add-mlp"):
+    for preset in ("demoss-add-ours", "demoss-add-mlp", "liu-xor5-digits"):
         check(sys.argv[1], preset)
     for kind, err in sorted(worst.items()):
         print(f"largest relative error, {kind}: {err:.2e}")

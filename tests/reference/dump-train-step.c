@@ -1,8 +1,9 @@
 /* Takes one training step of a preset's model and writes what PyTorch needs to redo it, for
  * tests/reference/check_torch.py: OUT-DIR/init.safetensors, the checkpoint before the step (the
  * resolved config in its metadata under "config"), and OUT-DIR/step.safetensors with the step's
- * batch ("batch.tokens" (n, T) and "batch.targets" (n) as floats), "logits" (n, V), "loss"
- * (the cross-entropy), "penalty" (lambda times the spectral entropy), and for every tensor
+ * batch ("batch.tokens" (n, T) as floats, or "batch.x" (n, D) for inputs that are numbers, and
+ * "batch.targets" (n) as floats), "logits" (n, V), "loss" (the cross-entropy, or for the digit
+ * head the mean binary cross-entropy), "penalty" (lambda times the spectral entropy), and for every tensor
  * NAME "grad.NAME" (the gradient at the initial parameters) and "after.NAME" (the parameters
  * after the AdamW update).
  *
@@ -36,11 +37,14 @@ step_table (GrokTrainer *trainer)
 {
   GrokModel *model = trainer->model;
   GrokParams *params = model->params, *out = grok_params_new ();
-  int n = trainer->batch_size, T = model->n_positions, V = model->n_classes;
+  int n = trainer->batch_size, T = model->n_positions, D = model->d_in, V = model->n_classes;
   float loss = trainer->last_loss, penalty = trainer->last_penalty;
   g_autofree float *tokens = g_new (float, (gsize) n * T), *targets = g_new (float, n);
 
-  add_named (out, "batch.tokens", 2, n, T);
+  if (T > 0)
+    add_named (out, "batch.tokens", 2, n, T);
+  else
+    add_named (out, "batch.x", 2, n, D);
   add_named (out, "batch.targets", 1, n, 0);
   add_named (out, "logits", 2, n, V);
   add_named (out, "loss", 1, 1, 0);
@@ -57,7 +61,10 @@ step_table (GrokTrainer *trainer)
     tokens[i] = trainer->batch_tokens[i];
   for (int i = 0; i < n; i++)
     targets[i] = trainer->batch_y[i];
-  fill (out, "batch.tokens", tokens);
+  if (T > 0)
+    fill (out, "batch.tokens", tokens);
+  else
+    fill (out, "batch.x", trainer->batch_x);
   fill (out, "batch.targets", targets);
   fill (out, "logits", model->logits);
   fill (out, "loss", &loss);

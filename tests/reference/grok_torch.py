@@ -78,17 +78,20 @@ ACTIVATIONS = {
 
 
 class Mlp(torch.nn.Module):
+    """With vocab = None the inputs are numbers, n_positions of them, fed to the first layer
+    as they are (no embedding), as for xor_bits in the digits format."""
+
     def __init__(self, vocab, n_positions, d_embed, width, depth, activation, n_classes,
                  dtype=torch.float32):
         super().__init__()
-        self.embed = torch.nn.Embedding(vocab, d_embed, dtype=dtype)
-        widths = [n_positions * d_embed] + [width] * depth + [n_classes]
+        self.embed = None if vocab is None else torch.nn.Embedding(vocab, d_embed, dtype=dtype)
+        widths = [n_positions * (1 if vocab is None else d_embed)] + [width] * depth + [n_classes]
         self.layers = torch.nn.ModuleList(
             torch.nn.Linear(widths[i], widths[i + 1], dtype=dtype) for i in range(depth + 1))
         self.act = ACTIVATIONS[activation]
 
-    def forward(self, tokens):
-        h = self.embed(tokens).flatten(1)
+    def forward(self, inputs):
+        h = inputs if self.embed is None else self.embed(inputs).flatten(1)
         for i, layer in enumerate(self.layers):
             h = layer(h)
             if i + 1 < len(self.layers):
@@ -102,8 +105,16 @@ def vocab_size(config):
     return p + 2 if config["task"]["format"] == "sequence" else p
 
 
+def is_digits(config):
+    """xor_bits in the digits format: 2n inputs 0/1, one logistic output per digit (SPEC 1)."""
+    return config["task"]["format"] == "digits"
+
+
 def build_model(config, dtype=torch.float32):
     m = config["model"]
+    if is_digits(config):
+        n = config["task"]["n_bits"]
+        return Mlp(None, 2 * n, None, m["width"], m["depth"], m["activation"], n, dtype)
     vocab = vocab_size(config)
     n_pos = 4 if config["task"]["format"] == "sequence" else 2
     if m["kind"] == "transformer":
@@ -118,6 +129,14 @@ def clipped_cross_entropy(logits, targets, clip):
     if clip > 0:
         p = p.clamp(clip, 1 - clip)
     return -torch.log(p).mean()
+
+
+def digits_bce(logits, targets):
+    """Mean over examples and digits of the binary cross-entropy; digit k of the integer
+    target is what logit k predicts."""
+    k = torch.arange(logits.shape[1])
+    digits = ((targets[:, None] >> k) & 1).to(logits.dtype)
+    return torch.nn.functional.binary_cross_entropy_with_logits(logits, digits)
 
 
 def spectral_entropy_penalty(model):

@@ -11,6 +11,7 @@ normalised absolute eigenvalues.
 Two uses:
   lmn_reference.py GROKSCOPE-CLI
       the `reference` suite's test: trains a small add-mod-17 run of the liu-add31 preset and
+      a 4-bit XOR run of liu-xor5-digits (0/1 inputs, one logistic output per digit), and
       compares, at two checkpoints, (a) `grokscope-cli measure --measure lmn --lmn-points 1024`
       (all training inputs), (b) the run's own metrics.csv column (a seeded subset of
       measures.lmn_points) and (c) `measure` without options, which must equal (b), each with
@@ -96,10 +97,14 @@ class Rng:
 
 
 def training_pairs(config):
-    """(a, b) of the training set of a modular-addition task in pair format (SPEC 1)."""
+    """(a, b) of the training set of a modular-addition task in pair format, or of xor_bits
+    (SPEC 1)."""
     task = config["task"]
-    assert task["name"] == "modular" and task["op"] == "add" and task["format"] == "pair", task
-    p = task["p"]
+    if task["name"] == "xor_bits":
+        p = 1 << task["n_bits"]
+    else:
+        assert task["name"] == "modular" and task["op"] == "add" and task["format"] == "pair", task
+        p = task["p"]
     pairs = [(a, b) for a in range(p) for b in range(p)]
     order = list(range(len(pairs)))
     Rng(task["split_seed"], stream=1).shuffle(order)
@@ -153,6 +158,17 @@ def lmn_of_matrix(L):
     return float(2 ** (-(q * torch.log2(q)).sum()))
 
 
+def first_layer_inputs(config, params, pairs):
+    """The embeddings of a and b concatenated, or in the digits format the binary digits of a
+    then of b as numbers 0/1, least significant first."""
+    if config["task"]["format"] == "digits":
+        n = config["task"]["n_bits"]
+        return torch.tensor([[(a >> i) & 1 for i in range(n)] + [(b >> i) & 1 for i in range(n)]
+                             for a, b in pairs], dtype=torch.float64)
+    embed = params["embed.weight"]
+    return torch.stack([torch.cat([embed[a], embed[b]]) for a, b in pairs])
+
+
 def lmn_of_checkpoint(path, max_points, seed, rtol=CONSTANT_RTOL):
     params, meta = grok_torch.read_safetensors(path, torch.float64)
     config = json.loads(meta["config"])
@@ -160,8 +176,7 @@ def lmn_of_checkpoint(path, max_points, seed, rtol=CONSTANT_RTOL):
     assert model["kind"] == "mlp" and model["activation"] == "silu", model
     pairs = training_pairs(config)
     idx = point_indices(len(pairs), max_points, seed)
-    embed = params["embed.weight"]
-    x = torch.stack([torch.cat([embed[pairs[k][0]], embed[pairs[k][1]]]) for k in idx])
+    x = first_layer_inputs(config, params, [pairs[k] for k in idx])
     layers = [(params[f"layers.{i}.weight"], params[f"layers.{i}.bias"])
               for i in range(model["depth"] + 1)]
     z = x @ layers[0][0].T + layers[0][1]
@@ -180,47 +195,57 @@ def cli_lmn(cli, run, step, *extra):
     return record["value"], record["parameters"]["points"]
 
 
+# the self-test's runs: a small add mod 17, and XOR of 4-bit numbers in the digits format
+SELF_TEST_RUNS = (("liu-add31", ["task.p=17"]), ("liu-xor5-digits", ["task.n_bits=4"]))
+
+
 def self_test(cli):
     failures = []
     torch.set_num_threads(2)
-    with tempfile.TemporaryDirectory() as tmp:
-        run = os.path.join(tmp, "run")
-        subprocess.run([cli, "train", "liu-add31", "--out", run, "--steps", "400", "--quiet",
-                        "--set", "task.p=17", "--set", "measures.lmn_every=50",
-                        "--set", "measures.lmn_per_decade=0", "--set", "measures.lmn_points=100",
-                        "--set", "measures.spectrum_per_decade=0",
-                        "--set", "measures.complexity_per_decade=0",
-                        "--set", "measures.local_complexity_per_decade=0"], check=True)
-        with open(os.path.join(run, "metrics.csv")) as f:
-            column = {int(r["step"]): float(r["lmn"]) for r in csv.DictReader(f) if r["lmn"]}
-        with open(os.path.join(run, "config.json")) as f:
-            config = json.load(f)
-        for step in (100, 400):
-            ours, n_ours = cli_lmn(cli, run, step, "--lmn-points", "1024")
-            ref, n_ref, _ = lmn_of_checkpoint(checkpoint_path(run, step), 1024, config["seed"])
-            err = abs(ours - ref) / ref
-            print(f"step {step}: measure {ours:.6f} on {n_ours} points, reference {ref:.6f} "
-                  f"on {n_ref}: relative difference {err:.2e}")
-            if n_ours != n_ref or not err <= TOL:
-                failures.append(f"measure at step {step}")
-            ref, n_ref, _ = lmn_of_checkpoint(checkpoint_path(run, step),
-                                              config["measures"]["lmn_points"], config["seed"])
-            err = abs(column[step] - ref) / ref
-            print(f"step {step}: metrics.csv {column[step]:.6f}, reference {ref:.6f} on {n_ref} "
-                  f"points: relative difference {err:.2e}")
-            if not err <= TOL:
-                failures.append(f"metrics.csv at step {step}")
-            # measure without options uses the run's own settings: the column's value
-            ours, n_ours = cli_lmn(cli, run, step)
-            err = abs(ours - ref) / ref
-            print(f"step {step}: measure with the run's settings {ours:.6f} on {n_ours} points")
-            if n_ours != n_ref or not err <= TOL:
-                failures.append(f"measure with the run's settings at step {step}")
+    for preset, sets in SELF_TEST_RUNS:
+        print(f"{preset} with {' '.join(sets)}:")
+        with tempfile.TemporaryDirectory() as tmp:
+            self_test_run(cli, os.path.join(tmp, "run"), preset, sets, failures)
     if failures:
         print("disagreements:", ", ".join(failures))
         return 1
     print("all agree within", TOL)
     return 0
+
+
+def self_test_run(cli, run, preset, sets, failures):
+    extra = [arg for s in sets for arg in ("--set", s)]
+    subprocess.run([cli, "train", preset, "--out", run, "--steps", "400", "--quiet", *extra,
+                    "--set", "measures.lmn_every=50",
+                    "--set", "measures.lmn_per_decade=0", "--set", "measures.lmn_points=100",
+                    "--set", "measures.spectrum_per_decade=0",
+                    "--set", "measures.complexity_per_decade=0",
+                    "--set", "measures.local_complexity_per_decade=0"], check=True)
+    with open(os.path.join(run, "metrics.csv")) as f:
+        column = {int(r["step"]): float(r["lmn"]) for r in csv.DictReader(f) if r["lmn"]}
+    with open(os.path.join(run, "config.json")) as f:
+        config = json.load(f)
+    for step in (100, 400):
+        ours, n_ours = cli_lmn(cli, run, step, "--lmn-points", "1024")
+        ref, n_ref, _ = lmn_of_checkpoint(checkpoint_path(run, step), 1024, config["seed"])
+        err = abs(ours - ref) / ref
+        print(f"step {step}: measure {ours:.6f} on {n_ours} points, reference {ref:.6f} "
+              f"on {n_ref}: relative difference {err:.2e}")
+        if n_ours != n_ref or not err <= TOL:
+            failures.append(f"{preset}: measure at step {step}")
+        ref, n_ref, _ = lmn_of_checkpoint(checkpoint_path(run, step),
+                                          config["measures"]["lmn_points"], config["seed"])
+        err = abs(column[step] - ref) / ref
+        print(f"step {step}: metrics.csv {column[step]:.6f}, reference {ref:.6f} on {n_ref} "
+              f"points: relative difference {err:.2e}")
+        if not err <= TOL:
+            failures.append(f"{preset}: metrics.csv at step {step}")
+        # measure without options uses the run's own settings: the column's value
+        ours, n_ours = cli_lmn(cli, run, step)
+        err = abs(ours - ref) / ref
+        print(f"step {step}: measure with the run's settings {ours:.6f} on {n_ours} points")
+        if n_ours != n_ref or not err <= TOL:
+            failures.append(f"{preset}: measure with the run's settings at step {step}")
 
 
 def main():

@@ -103,6 +103,27 @@ test_cross_checks (void)
                   (const char *[]) { "task.train_fraction", NULL });
   expect_invalid ((const char *[]) { "task.name=xor2d", "task.format=sequence", NULL },
                   (const char *[]) { "task.format", NULL });
+  expect_invalid ((const char *[]) { "task.name=xor2d", "task.format=digits", NULL },
+                  (const char *[]) { "task.format", "digits", "xor2d", NULL });
+  expect_invalid ((const char *[]) { "task.name=modular", "task.format=digits", NULL },
+                  (const char *[]) { "task.format", "digits", "xor_bits", NULL });
+  expect_invalid ((const char *[]) { "task.name=xor_bits", "task.format=digits",
+                                     "model.kind=transformer", NULL },
+                  (const char *[]) { "task.format", "model.kind", NULL });
+}
+
+/* the digit form of xor_bits has no embeddings: the editor hides model.d_embed for it */
+static void
+test_digits_applies (void)
+{
+  g_autoptr (GrokConfig) config = grok_config_new_default ();
+
+  g_assert_true (grok_config_set (config, "task.name=xor_bits", NULL));
+  g_assert_true (grok_config_key_applies (config, "model.d_embed"));
+  g_assert_true (grok_config_set (config, "task.format=digits", NULL));
+  g_assert_true (grok_config_validate (config, NULL));
+  g_assert_false (grok_config_key_applies (config, "model.d_embed"));
+  g_assert_true (grok_config_key_applies (config, "task.n_bits"));
 }
 
 static void
@@ -222,6 +243,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/config/not-json", test_not_json);
   g_test_add_func ("/engine/config/shape-limits", test_shape_limits);
   g_test_add_func ("/engine/config/cross-checks", test_cross_checks);
+  g_test_add_func ("/engine/config/digits-applies", test_digits_applies);
   g_test_add_func ("/engine/config/set", test_set);
   g_test_add_func ("/engine/config/round-trip", test_round_trip);
   g_test_add_func ("/engine/config/defaults-and-presets", test_defaults_and_presets);
