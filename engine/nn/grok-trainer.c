@@ -31,9 +31,9 @@ spectral_entropy_penalty (GrokParams *params, double lambda, gpointer workspace)
   return lambda * grok_spectral_penalty (params, lambda, workspace);
 }
 
-/* the weight noise's stream and buffers, and the penalty's, sized once */
+/* the weight noise's stream and buffers, and the penalty's and its thread, set up once */
 static void
-setup_regularisers (GrokTrainer *trainer, const GrokConfig *config)
+setup_regularisers (GrokTrainer *trainer, const GrokConfig *config, int blas_threads)
 {
   gsize numel = trainer->model->params->numel;
 
@@ -48,7 +48,7 @@ setup_regularisers (GrokTrainer *trainer, const GrokConfig *config)
     return;
   trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
   trainer->penalty_data = trainer->spectrum_ws;
-  grok_trainer_penalty_setup (trainer, trainer->blas_threads);
+  grok_trainer_penalty_setup (trainer, blas_threads);
 }
 
 GrokTrainer *
@@ -56,12 +56,13 @@ grok_trainer_new (const GrokConfig *config, GError **error)
 {
   g_autoptr (GrokTrainer) trainer = NULL;
   GrokDataset *ds;
-  int max_batch;
+  int max_batch, blas_threads;
 
   if (!grok_config_validate (config, error))
     return NULL;
+  blas_threads = grok_blas_set_threads (config->train.threads);
+
   trainer = g_new0 (GrokTrainer, 1);
-  trainer->blas_threads = grok_blas_set_threads (config->train.threads);
   trainer->config = grok_config_copy (config);
   trainer->dataset = ds = grok_dataset_new (config);
   trainer->batch_size = grok_config_batch_size (config, ds->n_train);
@@ -71,7 +72,7 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   grok_model_init_params (trainer->model, config->seed);
   trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
-  setup_regularisers (trainer, config);
+  setup_regularisers (trainer, config, blas_threads);
 
   trainer->order = g_new (int, ds->n_train);
   for (int i = 0; i < ds->n_train; i++)

@@ -51,7 +51,6 @@ typedef struct
   GrokSpectrumWorkspace *spectrum_ws; /* the default penalty's SVD buffers, or NULL */
   float         *penalty_grad;    /* (numel) the penalty's gradient, added to the model's */
   GrokPenaltyWorker *penalty_worker; /* the penalty's thread, or NULL: computed inline */
-  int            blas_threads;    /* OpenBLAS's thread count outside the overlapped passes */
   GrokRng        noise_rng;       /* weight noise, on its own stream of the run seed */
   float         *clean;           /* (numel) the parameters without noise, during a step */
   float         *noise;           /* uniforms, then normals: (numel + 1) / 2 * 2 floats each */
@@ -59,7 +58,7 @@ typedef struct
 } GrokTrainer;
 
 /* validates config, builds the dataset and the model, initialises the parameters and sets the
- * OpenBLAS thread count */
+ * OpenBLAS thread count (to one where the penalty gets a thread of its own) */
 GrokTrainer *grok_trainer_new      (const GrokConfig *config, GError **error);
 /* the bytes grok_trainer_new and a checkpoint save take for config (valid), worked out without
  * allocating; footprint receives the model's part */
@@ -102,7 +101,8 @@ gboolean     grok_trainer_save     (GrokTrainer *trainer, const char *path, GErr
 gboolean     grok_trainer_load     (GrokTrainer *trainer, const char *path, GError **error);
 
 /* The penalty's schedule (grok-trainer-penalty.c), used by grok-trainer.c: setup sizes its
- * gradient buffer and, with blas_threads >= 2, starts its thread; start hands the penalty at the
+ * gradient buffer and, with blas_threads >= 2, starts its thread and leaves OpenBLAS one
+ * thread; start hands the penalty at the
  * current parameters to that thread; finish waits for it (or computes it inline when there is
  * no thread and use is TRUE) and, when use is TRUE, adds its gradient to the model's, returning
  * lambda times the penalty. */
