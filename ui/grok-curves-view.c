@@ -235,14 +235,17 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (self->metrics == NULL || w <= 0 || h <= 0)
     return;
-  /* a new size or style, or nothing drawn yet: drawn now, in this frame */
+  /* the first figure of new rows comes from the worker, drawn when done */
+  if (self->cache.texture == NULL && self->busy)
+    return;
+  /* a new size or style: drawn now, in this frame */
   if (!grok_figure_cache_fits (&self->cache, widget))
     {
       Drawing *d = drawing_new (self);
       take_drawing (self, d, grok_figure_cache_render (w, h, d->scale, draw_figure, d));
       drawing_free (d);
     }
-  gtk_snapshot_append_texture (snapshot, self->cache.texture, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  grok_figure_cache_append (&self->cache, widget, snapshot);
   update_readout (self);
   if (self->readout == NULL)
     return;
@@ -263,7 +266,9 @@ grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
   if (metrics != NULL)
     self->metrics = grok_metrics_ref (metrics);
   self->content++;
-  if (metrics != NULL && grok_figure_cache_fits (&self->cache, GTK_WIDGET (self)))
+  /* the figure of a new run too is drawn on the worker: a frame never waits for it */
+  if (metrics != NULL && (self->cache.texture == NULL ||
+                          grok_figure_cache_fits (&self->cache, GTK_WIDGET (self))))
     start_redraw (self);
   else
     {

@@ -63,6 +63,7 @@ void
 grok_figure_cache_invalidate (GrokFigureCache *cache)
 {
   g_clear_object (&cache->texture);
+  g_clear_pointer (&cache->surface, cairo_surface_destroy);
 }
 
 cairo_surface_t *
@@ -93,7 +94,8 @@ grok_figure_cache_take (GrokFigureCache *cache, cairo_surface_t *surface, int wi
                                                          (GDestroyNotify) cairo_surface_destroy,
                                                          surface);
 
-  g_clear_object (&cache->texture);
+  grok_figure_cache_invalidate (cache);
+  cache->surface = cairo_surface_reference (surface);
   cache->texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT,
                                            bytes, stride);
   cache->width = width, cache->height = height, cache->scale = scale, cache->dark = dark;
@@ -114,6 +116,27 @@ grok_figure_cache_fits (const GrokFigureCache *cache, GtkWidget *widget)
          grok_figure_suits_widget (widget, cache->width, cache->height, cache->scale, cache->dark);
 }
 
+/* GTK 4.8's Cairo renderer converts a memory texture through floats, pixel by pixel, at every
+ * draw (milliseconds a frame for a window-sized figure); painting the image surface itself is a
+ * plain blit there. The GL renderers keep the texture, uploaded once. */
+void
+grok_figure_cache_append (GrokFigureCache *cache, GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, cache->width, cache->height);
+  cairo_t *cr;
+
+  if (native == NULL || !GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native)))
+    {
+      gtk_snapshot_append_texture (snapshot, cache->texture, &bounds);
+      return;
+    }
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  cairo_set_source_surface (cr, cache->surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+}
+
 void
 grok_figure_cache_snapshot (GrokFigureCache *cache, GtkWidget *widget, GtkSnapshot *snapshot,
                             GrokFigureDrawFunc draw, gpointer data)
@@ -126,5 +149,5 @@ grok_figure_cache_snapshot (GrokFigureCache *cache, GtkWidget *widget, GtkSnapsh
   if (!grok_figure_cache_fits (cache, widget))
     grok_figure_cache_take (cache, grok_figure_cache_render (w, h, scale, draw, data), w, h, scale,
                             adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  gtk_snapshot_append_texture (snapshot, cache->texture, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  grok_figure_cache_append (cache, widget, snapshot);
 }

@@ -28,9 +28,10 @@ void grok_readout_draw       (cairo_t *cr, const GrokFigureStyle *style, const c
  * frames drawn for the pointer only add the hover layer on top (a blit, not a re-render). */
 typedef struct
 {
-  GdkTexture *texture;
-  int         width, height, scale;
-  gboolean    dark;
+  GdkTexture      *texture;
+  cairo_surface_t *surface;   /* the texture's pixels, painted directly by the Cairo renderer */
+  int              width, height, scale;
+  gboolean         dark;
 } GrokFigureCache;
 
 /* the next snapshot draws the figure afresh */
@@ -46,6 +47,8 @@ gboolean grok_figure_suits_widget (GtkWidget *widget, int width, int height, int
                                    gboolean dark);
 /* whether the cache holds a figure for the widget's present size, scale and style */
 gboolean grok_figure_cache_fits (const GrokFigureCache *cache, GtkWidget *widget);
+/* appends the cached figure to snapshot at the widget's size */
+void grok_figure_cache_append (GrokFigureCache *cache, GtkWidget *widget, GtkSnapshot *snapshot);
 /* appends the figure to snapshot at the widget's size, drawing it with draw (at the widget's
  * scale factor) only when it was invalidated or the size, scale or light/dark style changed */
 void grok_figure_cache_snapshot   (GrokFigureCache *cache, GtkWidget *widget,

@@ -26,6 +26,7 @@ typedef struct
 {
   const GrokParams *params;
   GrokFactors      *factors;   /* per tensor; us == NULL for tensors that are not matrices */
+  gboolean          owns_factors;
   GrokParams       *coarse;    /* theta' of the last call */
   float            *stored;    /* the stored arrays, at most numel floats */
   gsize             n_stored;
@@ -36,11 +37,16 @@ typedef struct
 /* SVD every matrix of params (kept by reference); NULL with an error naming the tensor when
  * one holds NaN or Inf */
 GrokGrainer *grok_grainer_new      (const GrokParams *params, GError **error);
+/* a grainer with buffers of its own and g's factors (g must outlive it): one per thread */
+GrokGrainer *grok_grainer_new_sharing (GrokGrainer *g);
 void         grok_grainer_free     (GrokGrainer *g);
 /* theta' (g->coarse) and the stored arrays (g->stored, g->n_stored) at (delta, tau) */
 void         grok_grainer_run      (GrokGrainer *g, double delta, double tau);
 /* the bzip2 length of the stored arrays as little-endian float32 */
 gsize        grok_grainer_compress (GrokGrainer *g);
+/* the k of every matrix at tau, -1 where it is stored whole, as text: two taus with the same
+ * profile coarse-grain identically */
+char        *grok_grainer_profile  (const GrokGrainer *g, double tau);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokGrainer, grok_grainer_free)
 

@@ -1,28 +1,55 @@
 /* The search for the coarse-grained complexity: the smallest bzip2 size over the feasible
- * (Delta, tau). It walks a grid of tau values and finds, for each, the feasibility frontier in
- * Delta with loss evaluations only (the size falls as Delta grows, so the best Delta of a tau
- * is the largest feasible one); it compresses only those frontier points, refines tau around
- * the best, and spends a few loss-only probes on the rest of the box in case the loss is not
- * monotone in Delta. */
+ * (Delta, tau). tau acts only through the rank profile it gives (the k of every matrix; the
+ * profiles cut [0, 1] into intervals), so the search works on profiles. For each it finds the
+ * feasibility frontier in Delta, the largest feasible Delta (coarser bins cost more loss, and
+ * the size falls as Delta grows, so a profile's best point is on its frontier), with loss
+ * evaluations only, and compresses that one point. It scans tau from 1 down to 0, each
+ * frontier started from the ones found beside it, then halves the tau intervals on either side
+ * of the best profile until no other profile lies between. Last it walks across the frontiers
+ * of the two best profiles, compressing every feasible point met: feasibility need not be
+ * monotone past a frontier (which weights round up or down changes at once, and a small net
+ * has few weights to average it out), nor the size just below it (bzip2 on a small stream).
+ *
+ * Two frontiers advance at once in lock step, and compressions run behind them, on up to two
+ * threads. Every decision reads results in a fixed order after waiting for them, and the loss
+ * is the same on every worker, so the answer does not depend on the number of threads. */
 #include "grok-complexity.h"
 #include "grok-complexity-private.h"
 
 #include "grok-error.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
-/* the two fixed first probes of the reference's Bayesian optimisation */
-#define PROBE1_LOG_DELTA -3.0
-#define PROBE1_TAU        1.0
-#define PROBE2_LOG_DELTA -2.7
-#define PROBE2_TAU        0.98
+/* frontiers advancing at once: fixed, so the path of the search does not depend on threads */
+#define WIDTH 2
 
-/* rounds of halving the tau interval around the best tau after the grid */
-#define REFINE_ROUNDS 2
+/* a frontier whose feasible end has used this share of epsilon is close enough: with the
+ * excess loss growing like Delta^2 the remaining distance is log10(1 / 0.98) / 2 = 0.0044
+ * decades, below the default resolution */
+#define FRONTIER_CLOSE 0.98
 
-static const double default_taus[] = { 1.0, 0.98, 0.95, 0.9, 0.8, 0.65, 0.5, 0.3, 0.0 };
+/* loss evaluations one frontier may spend: a safety net, never reached on smooth losses */
+#define FRONTIER_MAX_STEPS 16
+
+/* the largest step up from a feasible point, in decades: past it the loss of a trained
+ * network is mostly far out of range */
+#define MAX_UP_STEP 0.5
+
+/* rounds of halving the tau intervals beside the best profile, counting only those with no
+ * new profile: a bound for intervals that never close */
+#define MAX_EMPTY_ROUNDS 40
+
+/* A walk across a frontier starts WALK_BELOW steps of WALK_STEP decades (a quarter of the
+ * spacing of a 40-point grid over three decades) below it, steps half that across it, then
+ * WALK_STEP at a time, and stops at the coarsest Delta, after WALK_OUT points in a row whose
+ * loss exceeds the limit by more than epsilon (past a trained net's frontier the loss soon
+ * climbs away), or after WALK_MAX_STEPS. Where the loss hovers about the limit, feasible
+ * points come and go from one Delta to the next. */
+#define WALK_STEP      0.02
+#define WALK_BELOW     3
+#define WALK_OUT       3
+#define WALK_MAX_STEPS 24
 
 void
 grok_complexity_options_init (GrokComplexityOptions *opts)
@@ -30,10 +57,10 @@ grok_complexity_options_init (GrokComplexityOptions *opts)
   g_return_if_fail (opts != NULL);
   opts->min_log_delta = -3.0;
   opts->max_log_delta = 0.0;
-  opts->resolution = 0.04;
-  opts->taus = NULL;
-  opts->n_taus = 0;
-  opts->n_explore = 16;
+  opts->resolution = 0.005;
+  opts->tau_step = 0.05;
+  opts->refine_rounds = 8;
+  opts->n_workers = GROK_COMPLEXITY_MAX_WORKERS;
 }
 
 void
@@ -45,79 +72,150 @@ grok_complexity_result_free (GrokComplexityResult *result)
   g_free (result);
 }
 
+typedef enum
+{
+  JOB_LOSS,
+  JOB_SIZE
+} JobKind;
+
+/* one coarse-graining to evaluate or compress, on whichever worker is free */
 typedef struct
 {
-  GrokGrainer              *grainer;
-  GrokLossFunc          loss;
-  gpointer              user_data;
-  double                base;         /* L(theta) */
-  double                epsilon;
-  GrokComplexityOptions opts;
-  GCancellable         *cancellable;
-  GrokComplexityResult *result;
-  gboolean              cancelled;
-} Search;
+  JobKind  kind;
+  double   x, tau;     /* x = log10 Delta */
+  double   value;      /* the loss or the size; NAN when cancelled */
+  double   loss;       /* a compression's: the loss at its point, known feasible */
+  gboolean done;
+} Job;
 
-/* One evaluated point of a frontier search: x = log10 Delta, and the loss minus the limit
+typedef struct
+{
+  GrokGrainer *grainer;  /* buffers of its own, the factors shared */
+  int          index;
+} Worker;
+
+/* One evaluated point: x = log10 Delta, the loss, and the loss minus the limit
  * L(theta) + epsilon (+Inf when the loss is not finite): feasible when gap <= 0. */
 typedef struct
 {
-  double x;
-  double gap;
+  double x, loss, gap;
 } Point;
 
-/* a frontier whose feasible end has used this share of epsilon is close enough: with the
- * excess loss growing like Delta^2 (rounding errors are zero-mean, so the first-order term
- * averages out) the remaining distance is log10(1 / 0.85) / 2 = 0.035 decades */
-#define FRONTIER_CLOSE 0.85
-
-/* loss evaluations one frontier may spend after its start: near the coarse end the loss can
- * be rough in Delta (which weights round up or down changes a lot at once), and there further
- * steps would mostly refine noise */
-#define FRONTIER_MAX_STEPS 6
-
-/* the loss at (10^x, tau), as a gap to the limit; one loss evaluation, no compression */
-static Point
-search_eval (Search *s, double x, double tau)
+/* a rank profile, visited at the taus in [tau_lo, tau_hi] (all coarse-grain alike) and
+ * evaluated at tau; and its frontier search */
+typedef struct
 {
-  Point p = { x, INFINITY };
-  double l;
+  double   tau, tau_lo, tau_hi;
+  char    *profile;
+  Point    lo[2], hi[2];  /* the largest feasible x first, the smallest infeasible x first */
+  int      n_lo, n_hi, steps;
+  double   last_width;    /* the bracket when the last point inside it was chosen */
+  gboolean walk;          /* a walk across the frontier at origin, not a search */
+  double   origin;
+  int      out;           /* the walk's points in a row far out of range */
+  gboolean done;
+  Job     *pending;       /* the loss in flight */
+  Job     *size;          /* the compression at lo[0]; NULL when nothing was feasible, and for
+                           * a walk (its compressions are only in Search.sizes) */
+} Frontier;
 
-  if (s->cancelled || g_cancellable_is_cancelled (s->cancellable))
-    {
-      s->cancelled = TRUE;
-      return p;
-    }
-  grok_grainer_run (s->grainer, pow (10.0, x), tau);
-  l = s->loss (s->grainer->coarse, s->user_data);
-  s->result->n_loss_evals++;
-  if (isfinite (l))
-    p.gap = l - (s->base + s->epsilon);
-  g_debug ("complexity: log10 Delta %.4f, tau %.4f, loss - limit %g", x, tau, p.gap);
-  return p;
+typedef struct
+{
+  GrokLossFunc          loss;
+  gpointer              user_data;
+  double                base;       /* L(theta) */
+  double                epsilon;
+  GrokComplexityOptions opts;
+  GCancellable         *cancellable;
+  gboolean              cancelled;
+  GrokComplexityResult *result;
+  Worker                workers[GROK_COMPLEXITY_MAX_WORKERS];
+  GThreadPool          *pool;       /* NULL with one worker: jobs run as they are submitted */
+  GAsyncQueue          *idle;       /* workers free to take a job */
+  GMutex                lock;
+  GCond                 finished;
+  GPtrArray            *jobs;       /* every job submitted, owned */
+  GPtrArray            *sizes;      /* the compressions, in the order submitted */
+  GPtrArray            *visits;     /* Frontier *, by tau, descending, owned */
+} Search;
+
+static void
+job_run (Search *s, Worker *w, Job *job)
+{
+  job->value = NAN;
+  if (g_cancellable_is_cancelled (s->cancellable))
+    return;
+  grok_grainer_run (w->grainer, pow (10.0, job->x), job->tau);
+  if (job->kind == JOB_LOSS)
+    job->value = s->loss (w->grainer->coarse, w->index, s->user_data);
+  else
+    job->value = (double) grok_grainer_compress (w->grainer);
 }
 
-/* compress a point known to be feasible and keep it when it is the smallest so far; returns
- * its size */
-static gsize
-search_offer (Search *s, double log_delta, double tau)
+/* a pool thread: take a free worker (there are as many as threads), run, hand it back */
+static void
+pool_run (gpointer data, gpointer user_data)
 {
-  GrokComplexityResult *r = s->result;
-  gsize size;
+  Search *s = user_data;
+  Job *job = data;
+  Worker *w = g_async_queue_pop (s->idle);
 
-  if (s->cancelled)
-    return G_MAXSIZE;
-  grok_grainer_run (s->grainer, pow (10.0, log_delta), tau);
-  size = grok_grainer_compress (s->grainer);
-  r->n_compressions++;
-  if (!r->found || size < r->size)
+  job_run (s, w, job);
+  g_async_queue_push (s->idle, w);
+  g_mutex_lock (&s->lock);
+  job->done = TRUE;
+  g_cond_broadcast (&s->finished);
+  g_mutex_unlock (&s->lock);
+}
+
+static Job *
+job_submit (Search *s, JobKind kind, double x, double tau, double loss)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->x = x;
+  job->tau = tau;
+  job->loss = loss;
+  g_ptr_array_add (s->jobs, job);
+  if (kind == JOB_SIZE)
+    g_ptr_array_add (s->sizes, job);
+  if (kind == JOB_LOSS)
+    s->result->n_loss_evals++;
+  else
+    s->result->n_compressions++;
+  g_debug ("complexity: %s at log10 Delta %.4f, tau %.4f", kind == JOB_LOSS ? "loss" : "size",
+           x, tau);
+  if (s->pool == NULL)
     {
-      r->found = TRUE;
-      r->size = size;
-      r->delta = pow (10.0, log_delta);
-      r->tau = tau;
+      job_run (s, &s->workers[0], job);
+      job->done = TRUE;
     }
-  return size;
+  else
+    g_thread_pool_push (s->pool, job, NULL);
+  return job;
+}
+
+static double
+job_wait (Search *s, Job *job)
+{
+  g_mutex_lock (&s->lock);
+  while (!job->done)
+    g_cond_wait (&s->finished, &s->lock);
+  g_mutex_unlock (&s->lock);
+  if (g_cancellable_is_cancelled (s->cancellable))
+    s->cancelled = TRUE;
+  return job->value;
+}
+
+static Point
+job_point (Search *s, Job *job)
+{
+  Point p = { job->x, job_wait (s, job), INFINITY };
+
+  if (isfinite (p.loss))
+    p.gap = p.loss - (s->base + s->epsilon);
+  return p;
 }
 
 /* log of the excess loss L(theta') - L(theta), floored so a coarse-graining that happens not
@@ -129,369 +227,476 @@ log_excess (const Search *s, const Point *p)
   return log (MAX (p->gap + s->epsilon, floor));
 }
 
-#define MAX_UP_STEP 0.5
-
-/* the slope of log excess loss per decade of Delta between two points, or the slope 2 of
- * an excess growing like Delta^2 when there is only one */
+/* the slope of log excess loss per decade of Delta between two points, or the slope of an
+ * excess growing like Delta^2 when there is only one; never below a tenth of a decade per
+ * decade, so a flat stretch is left in large steps */
 static double
 excess_slope (const Search *s, const Point *a, const Point *b)
 {
-  if (b == NULL || !isfinite (a->gap) || !isfinite (b->gap) || a->x == b->x)
-    return 2.0 * G_LN10;
-  return (log_excess (s, a) - log_excess (s, b)) / (a->x - b->x);
+  double slope = 2.0 * G_LN10;
+
+  if (b != NULL && isfinite (a->gap) && isfinite (b->gap) && a->x != b->x)
+    slope = (log_excess (s, a) - log_excess (s, b)) / (a->x - b->x);
+  return MAX (slope, 0.1 * G_LN10);
 }
 
-/* The next x to evaluate. On one side of the frontier only (lo2, hi2: the previous point on
- * that side, or NULL) it extrapolates the log excess loss to log epsilon along the slope of
- * the last two points, overshooting by 20% so the next point tends to cross the frontier;
- * when the excess barely moves with Delta (a truncation floor) it goes straight to the end of
- * the box; it never steps up by more than half a decade, past which the loss of a real
- * network is mostly far out of range. With both ends known it interpolates between them in
- * the same log space, staying 15% of the bracket away from either end so every step shrinks
- * it, and bisects when the feasible end did not raise the loss at all (no log to take). */
+/* With points on one side of the frontier only, extrapolate the log excess loss to log
+ * epsilon along the slope of the last two, overshooting by 20% so the next point tends to
+ * cross; at least two resolutions, at most MAX_UP_STEP up. */
 static double
-search_next (const Search *s, const Point *lo, const Point *lo2, const Point *hi,
-             const Point *hi2)
+frontier_extrapolate (const Search *s, const Frontier *f)
 {
-  double target = log (MAX (s->epsilon, 1e-12)), x, w, slope;
-  const double flat = 0.1 * G_LN10;
+  const GrokComplexityOptions *o = &s->opts;
+  double target = log (MAX (s->epsilon, 1e-12)), step;
 
-  if (hi == NULL)
+  if (f->n_hi == 0)
     {
-      slope = excess_slope (s, lo, lo2);
-      if (slope < flat)
-        return MIN (lo->x + MAX_UP_STEP, s->opts.max_log_delta);
-      x = lo->x + CLAMP (1.2 * (target - log_excess (s, lo)) / slope, s->opts.resolution,
-                         MAX_UP_STEP);
-      return MIN (x, s->opts.max_log_delta);
+      step = 1.2 * (target - log_excess (s, &f->lo[0])) /
+             excess_slope (s, &f->lo[0], f->n_lo > 1 ? &f->lo[1] : NULL);
+      return MIN (f->lo[0].x + CLAMP (step, 2.0 * o->resolution, MAX_UP_STEP), o->max_log_delta);
     }
-  if (lo == NULL)
-    {
-      slope = excess_slope (s, hi, hi2);
-      if (!isfinite (hi->gap) || slope < flat)
-        return MAX (hi->x - (isfinite (hi->gap) ? 3.0 : 0.5), s->opts.min_log_delta);
-      x = hi->x - MAX (1.2 * (log_excess (s, hi) - target) / slope, s->opts.resolution);
-      return MAX (x, s->opts.min_log_delta);
-    }
-  w = hi->x - lo->x;
-  if (!isfinite (hi->gap) || lo->gap + s->epsilon <= 0.0)
-    return lo->x + 0.5 * w;
-  x = lo->x + w * (target - log_excess (s, lo)) / (log_excess (s, hi) - log_excess (s, lo));
+  if (!isfinite (f->hi[0].gap))
+    return MAX (f->hi[0].x - MAX_UP_STEP, o->min_log_delta);
+  step = 1.2 * (log_excess (s, &f->hi[0]) - target) /
+         excess_slope (s, &f->hi[0], f->n_hi > 1 ? &f->hi[1] : NULL);
+  return MAX (f->hi[0].x - CLAMP (step, 2.0 * o->resolution, 1.0), o->min_log_delta);
+}
+
+/* the k-th point of a walk */
+static double
+walk_x (const Frontier *f, int k)
+{
+  return f->origin + WALK_STEP * (k < WALK_BELOW ? k - WALK_BELOW
+                                  : k == WALK_BELOW ? 0.5 : k - WALK_BELOW);
+}
+
+/* The next x of a frontier. Inside a bracket it interpolates the log excess loss between the
+ * ends, staying a tenth of the bracket away from either, and bisects instead when the last
+ * choice did not halve the bracket (so it takes at most two steps per halving), when the
+ * infeasible end is not finite or the feasible end did not raise the loss (no log to take). */
+static double
+frontier_next (const Search *s, Frontier *f)
+{
+  double target = log (MAX (s->epsilon, 1e-12)), w, x, lo_e, hi_e;
+  gboolean bisect;
+
+  if (f->walk)
+    return walk_x (f, f->steps);
+  if (f->n_lo == 0 || f->n_hi == 0)
+    return frontier_extrapolate (s, f);
+  w = f->hi[0].x - f->lo[0].x;
+  bisect = !isfinite (f->hi[0].gap) || f->lo[0].gap + s->epsilon <= 0.0 ||
+           (f->last_width > 0.0 && w > 0.5 * f->last_width);
+  f->last_width = w;
+  if (bisect)
+    return f->lo[0].x + 0.5 * w;
+  lo_e = log_excess (s, &f->lo[0]);
+  hi_e = log_excess (s, &f->hi[0]);
+  x = f->lo[0].x + w * (target - lo_e) / (hi_e - lo_e);
   if (!isfinite (x))
-    x = lo->x + 0.5 * w;
-  return CLAMP (x, lo->x + 0.15 * w, hi->x - 0.15 * w);
+    x = f->lo[0].x + 0.5 * w;
+  return CLAMP (x, f->lo[0].x + 0.1 * w, f->hi[0].x - 0.1 * w);
 }
 
-/* The largest feasible log10 Delta at this tau. Starts from start (a point already evaluated
- * at this tau: a probe, or a guess from a neighbouring tau) and steps with search_next,
- * keeping the best feasible point and the smallest infeasible one, until the feasible point
- * has used most of epsilon, the bracket is narrower than the resolution, or the feasible point
- * is the coarsest Delta allowed. FALSE when even the finest Delta is infeasible. */
+/* a walk compresses each feasible point it meets at once (its origin is compressed already) */
+static void
+frontier_add (Search *s, Frontier *f, Point p)
+{
+  if (f->walk && p.x > f->origin)
+    f->out = p.gap > s->epsilon ? f->out + 1 : 0;
+  if (f->walk && p.gap <= 0.0)
+    job_submit (s, JOB_SIZE, p.x, f->tau, p.loss);
+  if (p.gap <= 0.0 && (f->n_lo == 0 || p.x > f->lo[0].x))
+    f->lo[1] = f->lo[0], f->lo[0] = p, f->n_lo++;
+  else if (p.gap > 0.0 && (f->n_hi == 0 || p.x < f->hi[0].x))
+    f->hi[1] = f->hi[0], f->hi[0] = p, f->n_hi++;
+  f->steps++;
+}
+
+/* done when the feasible end is the coarsest Delta allowed, has used most of epsilon, or is
+ * within the resolution of the infeasible end; or when even the finest Delta is infeasible */
 static gboolean
-search_frontier (Search *s, double tau, Point start, double *frontier)
+frontier_final (const Search *s, const Frontier *f)
 {
-  Point lo[2], hi[2], p = start;
-  int n_lo = 0, n_hi = 0;
+  const GrokComplexityOptions *o = &s->opts;
 
-  for (int step = 0;; step++)
-    {
-      if (p.gap <= 0.0 && (n_lo == 0 || p.x > lo[0].x))
-        lo[1] = lo[0], lo[0] = p, n_lo++;
-      else if (p.gap > 0.0 && (n_hi == 0 || p.x < hi[0].x))
-        hi[1] = hi[0], hi[0] = p, n_hi++;
-      if (s->cancelled)
-        return FALSE;
-      if (n_lo > 0 && (lo[0].x >= s->opts.max_log_delta ||
-                       (s->epsilon > 0.0 && lo[0].gap >= -(1.0 - FRONTIER_CLOSE) * s->epsilon) ||
-                       (n_hi > 0 && hi[0].x - lo[0].x <= s->opts.resolution) ||
-                       step >= FRONTIER_MAX_STEPS))
-        break;
-      if (n_lo == 0 && (hi[0].x <= s->opts.min_log_delta || step >= 2 * FRONTIER_MAX_STEPS))
-        return FALSE;
-      p = search_eval (s, search_next (s, n_lo ? &lo[0] : NULL, n_lo > 1 ? &lo[1] : NULL,
-                                       n_hi ? &hi[0] : NULL, n_hi > 1 ? &hi[1] : NULL), tau);
-    }
-  *frontier = lo[0].x;
-  return TRUE;
+  if (f->walk)
+    return f->out >= WALK_OUT || f->steps >= WALK_MAX_STEPS ||
+           walk_x (f, f->steps) > o->max_log_delta;
+  if (f->steps >= FRONTIER_MAX_STEPS)
+    return TRUE;
+  if (f->n_lo == 0)
+    return f->hi[0].x <= o->min_log_delta;
+  return f->lo[0].x >= o->max_log_delta ||
+         (f->n_hi > 0 && f->hi[0].x - f->lo[0].x <= o->resolution) ||
+         (s->epsilon > 0.0 && f->lo[0].gap >= -(1.0 - FRONTIER_CLOSE) * s->epsilon);
 }
 
-/* the k of every matrix at this tau, -1 where it is stored whole: two taus with the same
- * signature coarse-grain identically */
-static char *
-tau_signature (GrokGrainer *g, double tau)
+static Frontier *
+frontier_new (double tau, char *profile)
 {
-  GString *sig = g_string_new (NULL);
+  Frontier *f = g_new0 (Frontier, 1);
 
-  for (int i = 0; i < g->params->n_tensors; i++)
-    {
-      const GrokFactors *f = &g->factors[i];
-      int k;
-
-      if (f->us == NULL)
-        continue;
-      k = grok_complexity_rank (f->s, f->r, tau);
-      if ((gint64) k * (f->m + f->n) >= (gint64) f->m * f->n)
-        k = -1;
-      g_string_append_printf (sig, "%d,", k);
-    }
-  return g_string_free (sig, FALSE);
+  f->tau = f->tau_lo = f->tau_hi = tau;
+  f->profile = profile;
+  return f;
 }
 
-/* the frontier and compressed size of each tau visited, in the order visited */
-typedef struct
-{
-  double tau;
-  double frontier;
-  gsize  size;
-} Visit;
-
-/* find, compress and record the frontier of one tau, starting from an evaluated point;
- * FALSE when it has none (recorded too, with no size, as a bound for the refinement) */
-static gboolean
-search_visit (Search *s, GArray *visits, double tau, Point start)
-{
-  Visit v = { tau, NAN, G_MAXSIZE };
-  gboolean found = search_frontier (s, tau, start, &v.frontier);
-
-  if (found)
-    v.size = search_offer (s, v.frontier, tau);
-  g_array_append_val (visits, v);
-  return found;
-}
-
-/* Walk the tau grid downwards. Each tau starts from the frontier of the one before
- * (truncating more rarely tolerates coarser bins), or from the reference's probe at that tau;
- * a tau that coarse-grains exactly like the one before is skipped. The walk goes on past one
- * tau where even the finest Delta is infeasible (a network away from a minimum of its loss
- * can do better truncated further) but stops at the second in a row; it goes on past taus
- * whose sizes grow (a matrix truncated to just below its break-even rank costs more than
- * storing it whole; the saving only comes at smaller taus). */
 static void
-search_grid (Search *s, GArray *visits, const Point probes[2])
+frontier_free (gpointer data)
 {
-  g_autofree char *prev_sig = NULL;
-  double guess = 0.5 * (s->opts.min_log_delta + s->opts.max_log_delta);
-  const double probe_taus[2] = { PROBE1_TAU, PROBE2_TAU };
-  int infeasible = 0;
+  Frontier *f = data;
 
-  for (int i = 0; i < s->opts.n_taus && !s->cancelled; i++)
-    {
-      double tau = s->opts.taus[i];
-      char *sig = tau_signature (s->grainer, tau);
-      Point start = { NAN, NAN };
-
-      if (prev_sig != NULL && strcmp (sig, prev_sig) == 0)
-        {
-          g_free (sig);
-          continue;
-        }
-      g_free (prev_sig);
-      prev_sig = sig;
-      for (int j = 0; j < 2; j++)
-        if (tau == probe_taus[j] && isnan (start.x))
-          start = probes[j];
-      if (isnan (start.x))
-        start = search_eval (s, guess, tau);
-      if (search_visit (s, visits, tau, start))
-        {
-          guess = g_array_index (visits, Visit, visits->len - 1).frontier;
-          infeasible = 0;
-        }
-      else if (++infeasible == 2)
-        break;
-    }
+  g_free (f->profile);
+  g_free (f);
 }
 
-/* One round of refinement in tau: the midpoints between the best tau visited and the nearest
- * taus visited on either side (feasible or not), each started from the best frontier. */
-static void
-search_refine (Search *s, GArray *visits)
-{
-  Visit best = { 0 };
-  double neighbours[2] = { NAN, NAN };
-  g_autofree char *best_sig = NULL;
-
-  best.size = G_MAXSIZE;
-  for (guint i = 0; i < visits->len; i++)
-    if (g_array_index (visits, Visit, i).size < best.size)
-      best = g_array_index (visits, Visit, i);
-  if (best.size == G_MAXSIZE)
-    return;
-  for (guint i = 0; i < visits->len; i++)
-    {
-      double t = g_array_index (visits, Visit, i).tau;
-      if (t > best.tau && (isnan (neighbours[0]) || t < neighbours[0]))
-        neighbours[0] = t;
-      if (t < best.tau && (isnan (neighbours[1]) || t > neighbours[1]))
-        neighbours[1] = t;
-    }
-  best_sig = tau_signature (s->grainer, best.tau);
-  for (int i = 0; i < 2 && !s->cancelled; i++)
-    {
-      double tau = 0.5 * (best.tau + neighbours[i]);
-      g_autofree char *sig = NULL;
-
-      if (isnan (neighbours[i]))
-        continue;
-      sig = tau_signature (s->grainer, tau);
-      if (strcmp (sig, best_sig) != 0)
-        search_visit (s, visits, tau, search_eval (s, best.frontier, tau));
-    }
-}
-
-/* the i-th element of the van der Corput sequence in this base: evenly spread in [0, 1) */
+/* the first x of a frontier, from the finished frontiers nearest in tau on either side (the
+ * frontier moves to coarser Delta as tau grows): between theirs, in proportion to tau; at the
+ * finest Delta below a profile with no feasible Delta; mid-box with nothing to go by */
 static double
-halton (int i, int base)
+search_guess (const Search *s, const Frontier *f)
 {
-  double f = 1.0, x = 0.0;
+  const GrokComplexityOptions *o = &s->opts;
+  const Frontier *above = NULL, *below = NULL;
 
-  for (; i > 0; i /= base)
+  for (guint i = 0; i < s->visits->len; i++)
     {
-      f /= base;
-      x += f * (i % base);
+      const Frontier *v = g_ptr_array_index (s->visits, i);
+      if (!v->done)
+        continue;
+      if (v->tau_lo > f->tau_hi && (above == NULL || v->tau_lo < above->tau_lo))
+        above = v;
+      if (v->tau_hi < f->tau_lo && (below == NULL || v->tau_hi > below->tau_hi))
+        below = v;
     }
-  return x;
+  if (above != NULL && above->n_lo == 0)
+    return o->min_log_delta;
+  if (above != NULL && below != NULL && below->n_lo > 0)
+    return below->lo[0].x + (above->lo[0].x - below->lo[0].x) *
+                            (f->tau - below->tau_hi) / (above->tau_lo - below->tau_hi);
+  if (above != NULL)
+    return above->lo[0].x;
+  if (below != NULL && below->n_lo > 0)
+    return below->lo[0].x;
+  return 0.5 * (o->min_log_delta + o->max_log_delta);
 }
 
-static int
-compare_int (gconstpointer a, gconstpointer b)
-{
-  gint32 x = *(const gint32 *) a, y = *(const gint32 *) b;
-  return (x > y) - (x < y);
-}
-
-/* A stand-in for the compressed size that costs no compression: the number of stored values
- * times the empirical entropy (bits) of their bin indices, for the stored arrays of the last
- * grok_grainer_run. It ranks candidates; only bzip2 decides. */
-static double
-grainer_entropy_bits (const GrokGrainer *g, float delta)
-{
-  gsize n = g->n_stored;
-  g_autofree gint32 *codes = g_new (gint32, MAX (n, 1));
-  double bits = 0.0;
-  gsize run = 1;
-
-  if (n == 0)
-    return 0.0;
-  for (gsize i = 0; i < n; i++)
-    codes[i] = (gint32) CLAMP (rintf (g->stored[i] / delta), -1e9f, 1e9f);
-  qsort (codes, n, sizeof (gint32), compare_int);
-  for (gsize i = 1; i <= n; i++)
-    {
-      if (i < n && codes[i] == codes[i - 1])
-        {
-          run++;
-          continue;
-        }
-      bits += run * log2 ((double) n / run);
-      run = 1;
-    }
-  return bits;
-}
-
-/* The frontier search trusts feasibility to be monotone in Delta, which a network that is
- * not at a minimum of its loss can break: some coarse settings lower the loss. So spread
- * n_explore loss-only points over the box (a Halton sequence in log Delta and tau); rank the
- * feasible ones by their entropy estimate, and push the two best that could beat the best so
- * far to their own frontier before compressing them. */
+/* the frontier's feasible end is final: compress it, behind the searches still running */
 static void
-search_explore (Search *s, GArray *visits)
+frontier_finish (Search *s, Frontier *f)
 {
-  GrokComplexityResult *r = s->result;
-  double best_bits = INFINITY, cand_bits[2] = { INFINITY, INFINITY };
-  Point cand[2];
-  double cand_tau[2] = { 0, 0 };
+  f->done = TRUE;
+  if (f->n_lo > 0 && !f->walk)
+    f->size = job_submit (s, JOB_SIZE, f->lo[0].x, f->tau, f->lo[0].loss);
+}
 
-  if (r->found)
-    {
-      grok_grainer_run (s->grainer, r->delta, r->tau);
-      best_bits = grainer_entropy_bits (s->grainer, (float) r->delta);
-    }
-  for (int i = 1; i <= s->opts.n_explore && !s->cancelled; i++)
-    {
-      double x = s->opts.min_log_delta +
-                 (s->opts.max_log_delta - s->opts.min_log_delta) * halton (i, 2);
-      double tau = halton (i, 3), bits;
-      Point p = search_eval (s, x, tau);
+/* Advance the frontiers of todo, in its order, WIDTH at a time in lock step: each round
+ * submits the next loss of every active frontier, then reads them all in slot order. A
+ * frontier starts when a slot frees, from the frontiers finished by then. */
+static void
+search_frontiers (Search *s, GPtrArray *todo)
+{
+  Frontier *active[WIDTH] = { NULL };
+  guint next = 0;
 
-      if (p.gap > 0.0)
-        continue;
-      bits = grainer_entropy_bits (s->grainer, (float) pow (10.0, x));
-      if (bits >= 1.05 * best_bits)
-        continue;
-      for (int j = 0; j < 2; j++)
-        if (bits < cand_bits[j])
+  while (!s->cancelled)
+    {
+      gboolean any = FALSE;
+
+      for (int i = 0; i < WIDTH; i++)
+        {
+          double x;
+          if (active[i] == NULL && next < todo->len)
+            {
+              active[i] = g_ptr_array_index (todo, next++);
+              x = active[i]->walk ? frontier_next (s, active[i]) : search_guess (s, active[i]);
+            }
+          else if (active[i] != NULL)
+            x = frontier_next (s, active[i]);
+          else
+            continue;
+          active[i]->pending = job_submit (s, JOB_LOSS, x, active[i]->tau, NAN);
+          any = TRUE;
+        }
+      if (!any)
+        break;
+      for (int i = 0; i < WIDTH; i++)
+        if (active[i] != NULL)
           {
-            if (j == 0)
-              cand[1] = cand[0], cand_bits[1] = cand_bits[0], cand_tau[1] = cand_tau[0];
-            cand[j] = p, cand_bits[j] = bits, cand_tau[j] = tau;
-            break;
+            frontier_add (s, active[i], job_point (s, active[i]->pending));
+            if (frontier_final (s, active[i]))
+              frontier_finish (s, active[i]), active[i] = NULL;
           }
     }
-  for (int j = 0; j < 2 && !s->cancelled; j++)
-    if (isfinite (cand_bits[j]))
-      search_visit (s, visits, cand_tau[j], cand[j]);
 }
 
-/* the probes of the reference, when nothing else was feasible */
-static void
-search_offer_probes (Search *s, const Point probes[2])
+/* the finished visit with the smallest size (the first on ties), reading every compression
+ * in tau order; G_MAXUINT when nothing was feasible */
+static guint
+search_best_visit (Search *s)
 {
-  if (s->result->found)
-    return;
-  if (probes[0].gap <= 0.0)
-    search_offer (s, probes[0].x, PROBE1_TAU);
-  if (probes[1].gap <= 0.0)
-    search_offer (s, probes[1].x, PROBE2_TAU);
+  guint best = G_MAXUINT;
+  double best_size = INFINITY;
+
+  for (guint i = 0; i < s->visits->len; i++)
+    {
+      Frontier *v = g_ptr_array_index (s->visits, i);
+      double size;
+
+      if (v->size == NULL)
+        continue;
+      size = job_wait (s, v->size);
+      if (size < best_size)
+        best = i, best_size = size;
+    }
+  return best;
 }
 
+/* Scan tau from 1 down to 0 in steps of tau_step; neighbouring taus with one profile make one
+ * visit. */
+static void
+search_scan (Search *s, GrokGrainer *g)
+{
+  g_autoptr (GPtrArray) todo = g_ptr_array_new ();
+  int n = (int) ceil (1.0 / s->opts.tau_step - 1e-9);
+
+  for (int i = 0; i <= n; i++)
+    {
+      double tau = MAX (1.0 - i * s->opts.tau_step, 0.0);
+      char *profile = grok_grainer_profile (g, tau);
+      Frontier *last = todo->len ? g_ptr_array_index (todo, todo->len - 1) : NULL;
+
+      if (last != NULL && strcmp (last->profile, profile) == 0)
+        {
+          last->tau_lo = tau;
+          g_free (profile);
+          continue;
+        }
+      last = frontier_new (tau, profile);
+      g_ptr_array_add (todo, last);
+      g_ptr_array_add (s->visits, last);
+    }
+  search_frontiers (s, todo);
+}
+
+static void
+visit_extend (Frontier *v, double tau)
+{
+  v->tau_lo = MIN (v->tau_lo, tau);
+  v->tau_hi = MAX (v->tau_hi, tau);
+}
+
+/* The tau halfway between the best visit and its neighbour on one side (0: towards 1): a new
+ * visit, added to todo, when its profile is new; else it widens the visit whose profile it
+ * has. FALSE when there is no neighbour or no gap left on that side. */
 static gboolean
-search_finish (Search *s, GError **error)
+search_split (Search *s, GrokGrainer *g, Frontier *best, int side, GPtrArray *todo)
+{
+  guint b;
+  Frontier *nb, *f;
+  double edge, tau;
+  char *profile;
+
+  g_ptr_array_find (s->visits, best, &b);
+  if ((side == 0 && b == 0) || (side == 1 && b + 1 >= s->visits->len))
+    return FALSE;
+  nb = g_ptr_array_index (s->visits, side == 0 ? b - 1 : b + 1);
+  edge = side == 0 ? best->tau_hi : best->tau_lo;
+  tau = 0.5 * (edge + (side == 0 ? nb->tau_lo : nb->tau_hi));
+  if (tau == edge || tau == (side == 0 ? nb->tau_lo : nb->tau_hi))
+    return FALSE;
+  profile = grok_grainer_profile (g, tau);
+  if (strcmp (profile, best->profile) == 0)
+    visit_extend (best, tau);
+  else if (strcmp (profile, nb->profile) == 0)
+    visit_extend (nb, tau);
+  else
+    {
+      f = frontier_new (tau, g_steal_pointer (&profile));
+      g_ptr_array_insert (s->visits, side == 0 ? (int) b : (int) b + 1, f);
+      g_ptr_array_add (todo, f);
+    }
+  g_free (profile);
+  return TRUE;
+}
+
+/* Halve the tau intervals on both sides of the best visit until no profile lies between it
+ * and its neighbours, or refine_rounds rounds found new profiles. The two new frontiers of a
+ * round advance together. */
+static void
+search_refine (Search *s, GrokGrainer *g)
+{
+  int rounds = 0, empty = 0;
+
+  while (rounds < s->opts.refine_rounds && empty < MAX_EMPTY_ROUNDS && !s->cancelled)
+    {
+      g_autoptr (GPtrArray) todo = g_ptr_array_new ();
+      guint b = search_best_visit (s);
+      Frontier *best;
+      gboolean open = FALSE;
+
+      if (b == G_MAXUINT)
+        return;
+      /* by pointer: the split above moves the best visit down the array */
+      best = g_ptr_array_index (s->visits, b);
+      for (int side = 0; side < 2; side++)
+        open |= search_split (s, g, best, side, todo);
+      if (!open)
+        return;
+      if (todo->len == 0)
+        {
+          empty++;
+          continue;
+        }
+      rounds++;
+      search_frontiers (s, todo);
+    }
+}
+
+/* a walk across a visit's frontier, as a frontier of its own (not a visit), starting inside
+ * the box */
+static Frontier *
+walk_new (const Search *s, const Frontier *v)
+{
+  Frontier *w = frontier_new (v->tau, g_strdup (v->profile));
+
+  w->walk = TRUE;
+  w->origin = v->lo[0].x;
+  w->lo[0] = v->lo[0];
+  w->n_lo = 1;
+  while (walk_x (w, w->steps) < s->opts.min_log_delta)
+    w->steps++;
+  return w;
+}
+
+/* the two visits with the smallest sizes (the first on ties), in that order */
+static void
+search_two_best (Search *s, Frontier *two[2])
+{
+  double size[2] = { INFINITY, INFINITY };
+
+  two[0] = two[1] = NULL;
+  for (guint i = 0; i < s->visits->len; i++)
+    {
+      Frontier *v = g_ptr_array_index (s->visits, i);
+      double bytes = v->size != NULL ? job_wait (s, v->size) : NAN;
+
+      if (!(bytes < size[1]))
+        continue;
+      if (bytes < size[0])
+        two[1] = two[0], size[1] = size[0], two[0] = v, size[0] = bytes;
+      else
+        two[1] = v, size[1] = bytes;
+    }
+}
+
+/* walk across the frontiers of the two best visits together, then take the smallest size
+ * compressed (the first on ties) */
+static void
+search_finish (Search *s, GPtrArray *walks)
 {
   GrokComplexityResult *r = s->result;
+  Frontier *two[2];
+  const Job *winner = NULL;
 
-  if (s->cancelled)
+  search_two_best (s, two);
+  for (int i = 0; i < 2; i++)
+    if (two[i] != NULL)
+      g_ptr_array_add (walks, walk_new (s, two[i]));
+  search_frontiers (s, walks);
+  for (guint i = 0; i < s->visits->len; i++)
     {
-      g_set_error_literal (error, GROK_ERROR, GROK_ERROR_CANCELLED,
-                           "The complexity search was cancelled");
-      return FALSE;
+      const Frontier *v = g_ptr_array_index (s->visits, i);
+      g_debug ("complexity: tau %.4f to %.4f, profile %s: frontier %.4f, %g bytes", v->tau_lo,
+               v->tau_hi, v->profile, v->n_lo ? v->lo[0].x : NAN,
+               v->size ? job_wait (s, v->size) : NAN);
     }
-  if (!r->found)
-    return TRUE;
-  grok_grainer_run (s->grainer, r->delta, r->tau);
-  r->coarse = grok_params_copy (s->grainer->coarse);
-  r->loss = s->loss (r->coarse, s->user_data);
-  r->n_loss_evals++;
-  return TRUE;
+  for (guint i = 0; i < s->sizes->len && !s->cancelled; i++)
+    {
+      const Job *size = g_ptr_array_index (s->sizes, i);
+      if (!isnan (job_wait (s, (Job *) size)) && (winner == NULL || size->value < winner->value))
+        winner = size;
+    }
+  if (winner == NULL || s->cancelled)
+    return;
+  r->found = TRUE;
+  r->size = (gsize) winner->value;
+  r->delta = pow (10.0, winner->x);
+  r->tau = winner->tau;
+  r->loss = winner->loss;
 }
 
 static gboolean
-options_valid (const GrokComplexityOptions *opts, GError **error)
+options_valid (const GrokComplexityOptions *o, GError **error)
 {
-  if (!(opts->min_log_delta < opts->max_log_delta) || !(opts->resolution > 0.0))
+  if (!(o->min_log_delta < o->max_log_delta) || !(o->resolution > 0.0) ||
+      !(o->tau_step > 0.0 && o->tau_step <= 1.0) || o->refine_rounds < 0 ||
+      o->n_workers < 1 || o->n_workers > GROK_COMPLEXITY_MAX_WORKERS)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
-                   "Complexity search: the Delta range 10^%g to 10^%g with resolution %g "
-                   "decades is empty", opts->min_log_delta, opts->max_log_delta,
-                   opts->resolution);
+                   "Complexity search: the options are out of range (Delta from 10^%g to 10^%g "
+                   "must not be empty, resolution %g decades and tau step %g must be positive, "
+                   "the tau step at most 1, refine rounds %d not negative, workers %d from 1 "
+                   "to %d)", o->min_log_delta, o->max_log_delta, o->resolution, o->tau_step,
+                   o->refine_rounds, o->n_workers, GROK_COMPLEXITY_MAX_WORKERS);
       return FALSE;
     }
-  if (opts->n_taus < 1)
-    {
-      g_set_error_literal (error, GROK_ERROR, GROK_ERROR_CONFIG,
-                           "Complexity search: the tau grid is empty");
-      return FALSE;
-    }
-  for (int i = 0; i < opts->n_taus; i++)
-    if (!(opts->taus[i] >= 0.0 && opts->taus[i] <= 1.0) ||
-        (i > 0 && !(opts->taus[i] < opts->taus[i - 1])))
-      {
-        g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
-                     "Complexity search: tau %d (%g) must lie in [0, 1] and below the one "
-                     "before it", i, opts->taus[i]);
-        return FALSE;
-      }
   return TRUE;
+}
+
+/* the lists, and one worker per thread, each with buffers of its own; the pool only with two
+ * or more */
+static void
+search_start (Search *s, GrokGrainer *g)
+{
+  s->jobs = g_ptr_array_new_with_free_func (g_free);
+  s->sizes = g_ptr_array_new ();
+  s->visits = g_ptr_array_new_with_free_func (frontier_free);
+  g_mutex_init (&s->lock);
+  g_cond_init (&s->finished);
+  s->workers[0].grainer = g;
+  s->idle = g_async_queue_new ();
+  for (int i = 0; i < s->opts.n_workers; i++)
+    {
+      s->workers[i].index = i;
+      if (i > 0)
+        s->workers[i].grainer = grok_grainer_new_sharing (g);
+      g_async_queue_push (s->idle, &s->workers[i]);
+    }
+  if (s->opts.n_workers > 1)
+    s->pool = g_thread_pool_new (pool_run, s, s->opts.n_workers, FALSE, NULL);
+}
+
+/* wait for every job still queued (compressions nobody read after a cancel), then free */
+static void
+search_clear (Search *s)
+{
+  if (s->pool != NULL)
+    g_thread_pool_free (s->pool, FALSE, TRUE);
+  for (int i = 1; i < s->opts.n_workers; i++)
+    grok_grainer_free (s->workers[i].grainer);
+  g_clear_pointer (&s->idle, g_async_queue_unref);
+  g_ptr_array_unref (s->sizes);
+  g_ptr_array_unref (s->jobs);
+  g_ptr_array_unref (s->visits);
+  g_mutex_clear (&s->lock);
+  g_cond_clear (&s->finished);
+}
+
+/* L(theta), on worker 0 before any thread starts; FALSE with an error when not finite */
+static gboolean
+base_loss (GrokComplexityResult *result, const GrokParams *params, GrokLossFunc loss,
+           gpointer user_data, GError **error)
+{
+  result->base_loss = loss (params, 0, user_data);
+  result->n_loss_evals = 1;
+  if (isfinite (result->base_loss))
+    return TRUE;
+  g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+               "Cannot measure complexity: the loss of the checkpoint itself is %g",
+               result->base_loss);
+  return FALSE;
 }
 
 GrokComplexityResult *
@@ -501,9 +706,8 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
 {
   g_autoptr (GrokGrainer) grainer = NULL;
   g_autoptr (GrokComplexityResult) result = NULL;
-  g_autoptr (GArray) visits = g_array_new (FALSE, FALSE, sizeof (Visit));
+  g_autoptr (GPtrArray) walks = g_ptr_array_new_with_free_func (frontier_free);
   Search s = { 0 };
-  Point probes[2];
 
   g_return_val_if_fail (params != NULL && params->data != NULL && loss != NULL, NULL);
   g_return_val_if_fail (epsilon >= 0.0, NULL);
@@ -512,43 +716,36 @@ grok_complexity_search (const GrokParams *params, GrokLossFunc loss, gpointer us
     s.opts = *opts;
   else
     grok_complexity_options_init (&s.opts);
-  if (s.opts.taus == NULL)
-    {
-      s.opts.taus = default_taus;
-      s.opts.n_taus = G_N_ELEMENTS (default_taus);
-    }
   if (!options_valid (&s.opts, error))
     return NULL;
   grainer = grok_grainer_new (params, error);
   if (grainer == NULL)
     return NULL;
   result = g_new0 (GrokComplexityResult, 1);
-  s.grainer = grainer;
+  if (!base_loss (result, params, loss, user_data, error))
+    return NULL;
   s.loss = loss;
   s.user_data = user_data;
-  s.cancellable = cancellable;
-  s.result = result;
-
-  result->base_loss = loss (params, user_data);
-  result->n_loss_evals = 1;
-  if (!isfinite (result->base_loss))
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
-                   "Cannot measure complexity: the loss of the checkpoint itself is %g",
-                   result->base_loss);
-      return NULL;
-    }
   s.base = result->base_loss;
   s.epsilon = epsilon;
+  s.cancellable = cancellable;
+  s.result = result;
+  search_start (&s, grainer);
 
-  probes[0] = search_eval (&s, PROBE1_LOG_DELTA, PROBE1_TAU);
-  probes[1] = search_eval (&s, PROBE2_LOG_DELTA, PROBE2_TAU);
-  search_grid (&s, visits, probes);
-  for (int round = 0; round < REFINE_ROUNDS; round++)
-    search_refine (&s, visits);
-  search_explore (&s, visits);
-  search_offer_probes (&s, probes);
-  if (!search_finish (&s, error))
-    return NULL;
+  search_scan (&s, grainer);
+  search_refine (&s, grainer);
+  search_finish (&s, walks);
+  search_clear (&s);
+  if (s.cancelled || g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error_literal (error, GROK_ERROR, GROK_ERROR_CANCELLED,
+                           "The complexity search was cancelled");
+      return NULL;
+    }
+  if (result->found)
+    {
+      grok_grainer_run (grainer, result->delta, result->tau);
+      result->coarse = grok_params_copy (grainer->coarse);
+    }
   return g_steal_pointer (&result);
 }

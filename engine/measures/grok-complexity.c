@@ -50,13 +50,14 @@ grok_grainer_free (GrokGrainer *g)
 {
   if (g == NULL)
     return;
-  for (int i = 0; g->factors != NULL && i < g->params->n_tensors; i++)
+  for (int i = 0; g->owns_factors && i < g->params->n_tensors; i++)
     {
       g_free (g->factors[i].us);
       g_free (g->factors[i].vt);
       g_free (g->factors[i].s);
     }
-  g_free (g->factors);
+  if (g->owns_factors)
+    g_free (g->factors);
   grok_params_free (g->coarse);
   g_free (g->stored);
   g_free (g->bz);
@@ -105,6 +106,18 @@ factor_matrix (GrokFactors *f, GrokSpectrumWorkspace *ws, const float *w, int m,
   return TRUE;
 }
 
+static void
+grainer_buffers (GrokGrainer *g)
+{
+  const GrokParams *params = g->params;
+
+  g->coarse = grok_params_copy (params);
+  g->stored = g_new (float, MAX (params->numel, 1));
+  /* bzip2 never grows its input by more than 1% plus 600 bytes */
+  g->bz_capacity = (unsigned int) (params->numel * sizeof (float) * 1.01 + 1024);
+  g->bz = g_malloc (g->bz_capacity);
+}
+
 GrokGrainer *
 grok_grainer_new (const GrokParams *params, GError **error)
 {
@@ -113,6 +126,7 @@ grok_grainer_new (const GrokParams *params, GError **error)
 
   g->params = params;
   g->factors = g_new0 (GrokFactors, MAX (params->n_tensors, 1));
+  g->owns_factors = TRUE;
   for (int i = 0; i < params->n_tensors; i++)
     {
       const GrokTensor *t = &params->tensors[i];
@@ -127,12 +141,39 @@ grok_grainer_new (const GrokParams *params, GError **error)
           return NULL;
         }
     }
-  g->coarse = grok_params_copy (params);
-  g->stored = g_new (float, MAX (params->numel, 1));
-  /* bzip2 never grows its input by more than 1% plus 600 bytes */
-  g->bz_capacity = (unsigned int) (params->numel * sizeof (float) * 1.01 + 1024);
-  g->bz = g_malloc (g->bz_capacity);
+  grainer_buffers (g);
   return g_steal_pointer (&g);
+}
+
+GrokGrainer *
+grok_grainer_new_sharing (GrokGrainer *g)
+{
+  GrokGrainer *sibling = g_new0 (GrokGrainer, 1);
+
+  sibling->params = g->params;
+  sibling->factors = g->factors;
+  grainer_buffers (sibling);
+  return sibling;
+}
+
+char *
+grok_grainer_profile (const GrokGrainer *g, double tau)
+{
+  GString *profile = g_string_new (NULL);
+
+  for (int i = 0; i < g->params->n_tensors; i++)
+    {
+      const GrokFactors *f = &g->factors[i];
+      int k;
+
+      if (f->us == NULL)
+        continue;
+      k = grok_complexity_rank (f->s, f->r, tau);
+      if ((gint64) k * (f->m + f->n) >= (gint64) f->m * f->n)
+        k = -1;
+      g_string_append_printf (profile, "%d,", k);
+    }
+  return g_string_free (profile, FALSE);
 }
 
 /* Q(src) into both the stored arrays and theta' */

@@ -10,17 +10,23 @@
 
 G_BEGIN_DECLS
 
-/* the loss of a coarse-grained table (the SPEC's L: mean CE on the evaluation set) */
-typedef double (*GrokLossFunc) (const GrokParams *coarse, gpointer user_data);
+/* the most threads a complexity search evaluates and compresses on at once */
+#define GROK_COMPLEXITY_MAX_WORKERS 2
+
+/* The loss of a coarse-grained table (the SPEC's L: mean CE on the evaluation set). The search
+ * calls it from up to n_workers threads at once, each call naming its worker (0 to n_workers - 1);
+ * calls for one worker never overlap, so a worker may own buffers (a model) of its own. Every
+ * worker must return the same loss for the same table: the answer does not depend on threads. */
+typedef double (*GrokLossFunc) (const GrokParams *coarse, int worker, gpointer user_data);
 
 typedef struct
 {
-  double        min_log_delta;  /* log10 of the smallest Delta searched: -3 */
-  double        max_log_delta;  /* log10 of the largest: 0 */
-  double        resolution;     /* decades: a frontier bracket this narrow is final (0.04) */
-  const double *taus;           /* the tau grid, descending; NULL for the default grid */
-  int           n_taus;
-  int           n_explore;      /* loss-only probes spread over the box (16) */
+  double min_log_delta;  /* log10 of the smallest Delta searched: -3 */
+  double max_log_delta;  /* log10 of the largest: 0 */
+  double resolution;     /* decades: a frontier bracket this narrow is final (0.005) */
+  double tau_step;       /* the spacing of the scan in tau, from 1 down to 0 (0.05) */
+  int    refine_rounds;  /* rounds of halving the tau intervals beside the best (8) */
+  int    n_workers;      /* threads at once, 1 to GROK_COMPLEXITY_MAX_WORKERS (2) */
 } GrokComplexityOptions;
 
 typedef struct
@@ -57,11 +63,13 @@ gsize                 grok_complexity_size      (const GrokParams *params, doubl
 gsize                 grok_naive_size           (const GrokParams *params);
 
 /* The search for the smallest feasible size: L(theta') <= L(theta) + epsilon, finite, over
- * Delta in [10^min_log_delta, 10^max_log_delta] and tau in [0, 1]. It starts with the
- * reference's two probes (Delta 1e-3, tau 1) and (Delta 10^-2.7, tau 0.98), then follows the
- * feasibility frontier in Delta on a tau grid; bzip2 runs only on frontier points. opts may
- * be NULL for the defaults. NULL with an error when L(theta) is not finite, a matrix is not
- * finite, or the search was cancelled. */
+ * Delta in [10^min_log_delta, 10^max_log_delta] and tau in [0, 1]. For each rank profile (the
+ * k of every matrix; many taus share one) it finds the largest feasible Delta, the feasibility
+ * frontier, with loss evaluations only, and compresses only frontier points: first on a scan
+ * of tau, then on the profiles between the best one and its neighbours. Two frontiers advance
+ * at once, on opts->n_workers threads; the answer is the same for any number of threads. opts
+ * may be NULL for the defaults. NULL with an error when L(theta) is not finite, a matrix is
+ * not finite, the options are out of range, or the search was cancelled. */
 GrokComplexityResult *grok_complexity_search    (const GrokParams *params, GrokLossFunc loss,
                                                  gpointer user_data, double epsilon,
                                                  const GrokComplexityOptions *opts,

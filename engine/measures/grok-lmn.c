@@ -148,6 +148,12 @@ typedef struct
   int                       max_width;
   int                       batch_rows;
   const float              *z;           /* (n, units) */
+  /* set when act_first is piecewise linear (see kinked_rows): rest[0]'s weights transposed
+   * (units, rest[0].out) and rest[0]'s sums without bias at every point (n, rest[0].out) */
+  const float              *wt;
+  const float              *p_end;
+  float                     slope_below; /* act_first's pieces, when it is piecewise linear */
+  float                     slope_above;
   const float              *y_end;       /* (n, out_stride) f at each point */
   const gint64             *row_start;   /* (n + 1) linear index of pair (i, i + 1) */
   double                   *L;
@@ -210,11 +216,12 @@ layer_forward (const GrokLayerView *layer, const float *in, float *out, int rows
     activate_row (out + (gsize) r * layer->out, layer->bias, layer->out, act);
 }
 
-/* runs the rest of the network on rows held in a; returns the buffer (a or b) with the outputs */
+/* runs the layers from first on of the rest of the network on rows held in a; returns the
+ * buffer (a or b) with the outputs */
 static float *
-rest_forward (const LmnJob *job, float *a, float *b, int rows)
+rest_forward (const LmnJob *job, int first, float *a, float *b, int rows)
 {
-  for (int l = 0; l < job->n_rest; l++)
+  for (int l = first; l < job->n_rest; l++)
     {
       float *tmp;
       layer_forward (&job->rest[l], a, b, rows);
@@ -362,18 +369,145 @@ segment_rows (const LmnJob *job, int i, int j, int count, float *a)
     }
 }
 
+/* Piecewise-linear act_first (ReLU, leaky ReLU): along a segment unit u's first activation is
+ * s_u (z_i + lambda d), d = z_j - z_i, with s_u the slope of its piece, and its input is linear
+ * in lambda, so s_u changes at most once. rest[0]'s sums at lambda are then P + lambda Q with
+ * P = W D z_i and Q = W D d, D = diag (s): P at lambda = 0 is per point, Q one row of products
+ * per pair, and a unit that changes piece adds its weight column times the change to both.
+ * About two rows of rest[0]'s products per pair instead of 19, the same sums up to rounding. */
+/* step[u]: the first interior step m (1 .. 19) at which unit u's input (1 - m / 20) z_i +
+ * (m / 20) z_j, as segment_rows computes it, is on the other piece than at z_i, or 0 when it
+ * stays on one. The input is linear in lambda, so the steps on z_i's side come first and
+ * counting the steps on the positive side finds m; count holds n ints. */
+GROK_CLONES static void
+kink_steps (const float *restrict zi, const float *restrict zj, int *restrict step,
+            int *restrict count, int n)
+{
+  memset (count, 0, sizeof (int) * n);
+  for (int m = 1; m <= N_INTERIOR; m++)
+    {
+      const float lam = (float) m / (GROK_LMN_STEPS - 1);
+#pragma omp simd
+      for (int u = 0; u < n; u++)
+        count[u] += (1.0f - lam) * zi[u] + lam * zj[u] > 0;
+    }
+#pragma omp simd
+  for (int u = 0; u < n; u++)
+    {
+      int above = zi[u] > 0, m = above ? 1 + count[u] : N_INTERIOR + 1 - count[u];
+      step[u] = above != (zj[u] > 0) && m <= N_INTERIOR ? m : 0;
+    }
+}
+
+/* p += cp w, q += cq w over n floats */
+GROK_CLONES static void
+axpy2 (float *p, float *q, const float *w, float cp, float cq, int n)
+{
+#pragma omp simd
+  for (int o = 0; o < n; o++)
+    {
+      p[o] += cp * w[o];
+      q[o] += cq * w[o];
+    }
+}
+
+GROK_CLONES static void
+line_row (float *row, const float *p, const float *q, float lam, int n)
+{
+#pragma omp simd
+  for (int o = 0; o < n; o++)
+    row[o] = p[o] + lam * q[o];
+}
+
+/* rest[0]'s sums without bias at the 19 interior points of z_i -> z_j, from P (the point's) and
+ * Q (the pair's) at lambda = 0; work holds 2 O floats and 3 U + 21 ints after them */
+static void
+kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float *p0,
+                const float *q0, float *rows, float *work)
+{
+  const int U = job->units, O = job->rest[0].out;
+  float *p = work, *q = work + O;
+  int *step = (int *) (work + 2 * O), *by_step = step + U, *first = by_step + U;
+  int *count = first + N_INTERIOR + 2;
+
+  memcpy (p, p0, sizeof (float) * O);
+  memcpy (q, q0, sizeof (float) * O);
+  /* the units that change piece, ordered by the step at which they do (a counting sort) */
+  memset (first, 0, sizeof (int) * (N_INTERIOR + 2));
+  kink_steps (zi, zj, step, count, U);
+  for (int u = 0; u < U; u++)
+    first[step[u] + 1]++;
+  for (int m = 1; m <= N_INTERIOR + 1; m++)
+    first[m] += first[m - 1];
+  for (int u = 0; u < U; u++)
+    by_step[first[step[u]]++] = u;
+  /* first[m] is now the end of step m's units, which begin where step m - 1's end */
+  for (int m = 1, k = first[0]; m <= N_INTERIOR; m++)
+    {
+      float lam = (float) m / (GROK_LMN_STEPS - 1);
+      for (; k < first[m]; k++)
+        {
+          int u = by_step[k];
+          float change = zi[u] > 0 ? job->slope_below - job->slope_above
+                                   : job->slope_above - job->slope_below;
+          axpy2 (p, q, job->wt + (gsize) u * O, change * zi[u], change * (zj[u] - zi[u]), O);
+        }
+      line_row (rows + (gsize) (m - 1) * O, p, q, lam, O);
+    }
+}
+
+/* rows (count * 19, rest[0].out): rest[0]'s activations at the interior points of count pairs
+ * from pair (i, j) on, with a as scratch (count * (U + O) floats) */
+static void
+kinked_rows (const LmnJob *job, int i, int j, int count, float *a, float *rows, float *work)
+{
+  const int U = job->units, O = job->rest[0].out;
+  const GrokActivationInfo *act = grok_activation_info (job->rest[0].act);
+  float *q = a + (gsize) count * U;
+
+  for (int c = 0, ci = i, cj = j; c < count; c++)
+    {
+      const float *zi = job->z + (gsize) ci * U, *zj = job->z + (gsize) cj * U;
+      for (int u = 0; u < U; u++)
+        a[(gsize) c * U + u] = (zi[u] > 0 ? job->slope_above : job->slope_below) * (zj[u] - zi[u]);
+      if (++cj == job->n)
+        cj = ++ci + 1;
+    }
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, count, O, U, 1.0f, a, U,
+               job->rest[0].weight, U, 0.0f, q, O);
+  for (int c = 0; c < count; c++)
+    {
+      kinked_segment (job, job->z + (gsize) i * U, job->z + (gsize) j * U,
+                      job->p_end + (gsize) i * O, q + (gsize) c * O,
+                      rows + (gsize) c * N_INTERIOR * O, work);
+      if (++j == job->n)
+        j = ++i + 1;
+    }
+  for (int r = 0; r < count * N_INTERIOR; r++)
+    activate_row (rows + (gsize) r * O, job->rest[0].bias, O, act);
+}
+
 /* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each)
  * and sums (5 x out_stride) */
 static void
-lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *sums)
+lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *sums,
+           float *work)
 {
   const int S = job->out_stride;
   int i, j;
   float *out;
 
   pair_of_index (job, p0, &i, &j);
-  segment_rows (job, i, j, count, a);
-  out = rest_forward (job, a, b, count * N_INTERIOR);
+  if (job->wt != NULL)
+    {
+      kinked_rows (job, i, j, count, a, b, work);
+      out = rest_forward (job, 1, b, a, count * N_INTERIOR);
+    }
+  else
+    {
+      segment_rows (job, i, j, count, a);
+      out = rest_forward (job, 0, a, b, count * N_INTERIOR);
+    }
   for (int q = 0; q < count; q++)
     {
       double s = pair_score (job, job->y_end + (gsize) i * S, out + (gsize) q * N_INTERIOR * S,
@@ -400,16 +534,18 @@ lmn_all_pairs (const LmnJob *job)
     gsize len = (gsize) per_batch * N_INTERIOR * job->max_width;
     float *a = g_new (float, len), *b = g_new (float, len);
     float *sums = g_new (float, 5 * job->out_stride);
+    float *work = g_new (float, 2 * job->max_width + 3 * job->units + GROK_LMN_STEPS);
 
 #pragma omp for schedule(dynamic, 4)
     for (gint64 t = 0; t < n_batches; t++)
       {
         gint64 p0 = t * per_batch;
-        lmn_batch (job, p0, (int) MIN ((gint64) per_batch, n_pairs - p0), a, b, sums);
+        lmn_batch (job, p0, (int) MIN ((gint64) per_batch, n_pairs - p0), a, b, sums, work);
       }
     g_free (a);
     g_free (b);
     g_free (sums);
+    g_free (work);
   }
 }
 
@@ -503,6 +639,20 @@ grok_lmn_order (const double *L, int n, int *order)
     }
 }
 
+/* for kinked_rows: rest[0]'s weights transposed into wt (units, O) and its sums without bias at
+ * the activated points act (n, units) into p_end (n, O) */
+static void
+kinked_setup (const LmnJob *job, const float *act, float *wt, float *p_end)
+{
+  const GrokLayerView *layer = &job->rest[0];
+
+  for (int o = 0; o < layer->out; o++)
+    for (int u = 0; u < layer->in; u++)
+      wt[(gsize) u * layer->out + o] = layer->weight[(gsize) o * layer->in + u];
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, job->n, layer->out, layer->in, 1.0f, act,
+               layer->in, layer->weight, layer->in, 0.0f, p_end, layer->out);
+}
+
 static int
 max_width (int units, const GrokLayerView *rest, int n_rest)
 {
@@ -522,6 +672,8 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   g_autofree float *storage = NULL;
   g_autofree float *a = NULL;
   g_autofree float *b = NULL;
+  g_autofree float *wt = NULL;
+  g_autofree float *p_end = NULL;
   const GrokActivationInfo *first;
   LmnJob job = { 0 };
   int width, blas_threads;
@@ -561,7 +713,17 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   b = g_new (float, (gsize) n_points * width);
   memcpy (a, z, sizeof (float) * n_points * units);
   grok_lmn_activate (a, (gsize) n_points * units, act_first);
-  job.y_end = rest_forward (&job, a, b, n_points);
+  if (first->piecewise_linear && n_rest > 0)
+    {
+      wt = g_new (float, (gsize) units * padded[0].out);
+      p_end = g_new (float, (gsize) n_points * padded[0].out);
+      kinked_setup (&job, a, wt, p_end);
+      job.wt = wt;
+      job.p_end = p_end;
+      job.slope_below = (float) first->slope_below;
+      job.slope_above = (float) first->slope_above;
+    }
+  job.y_end = rest_forward (&job, 0, a, b, n_points);
 
   for (int i = 0; i < n_points; i++)
     lmn->L[(gsize) i * n_points + i] = 1.0;

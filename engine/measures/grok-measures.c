@@ -306,6 +306,7 @@ measure_spectrum (const GrokConfig *config, const GrokParams *params,
 typedef struct
 {
   GrokModel   *model;
+  GrokModel   *second;     /* the search's second worker's, with the same batches as model */
   double       clip;
   int          n;          /* examples the loss is taken on */
   const int   *tokens;
@@ -364,14 +365,18 @@ load_params (GrokParams *dst, const GrokParams *src)
     }
 }
 
+/* the search's loss: worker 0 evaluates on model and keeps the accuracy, worker 1 on second */
 static double
-train_loss (const GrokParams *coarse, gpointer user_data)
+train_loss (const GrokParams *coarse, int worker, gpointer user_data)
 {
   LossContext *c = user_data;
-  double loss;
+  GrokModel *model = worker == 0 ? c->model : c->second;
+  double loss, accuracy;
 
-  load_params (c->model->params, coarse);
-  grok_model_evaluate (c->model, c->tokens, c->x, c->y, c->n, c->clip, &loss, &c->accuracy);
+  load_params (model->params, coarse);
+  grok_model_evaluate (model, c->tokens, c->x, c->y, c->n, c->clip, &loss, &accuracy);
+  if (worker == 0)
+    c->accuracy = accuracy;
   return loss;
 }
 
@@ -382,17 +387,18 @@ measure_complexity (const GrokConfig *config, const GrokParams *params,
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_COMPLEXITY);
   g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
   g_autoptr (GrokModel) model = grok_model_new (config, dataset, MIN (dataset->n_train, 2048));
+  g_autoptr (GrokModel) second = grok_model_new (config, dataset, model->max_batch);
   g_autoptr (GrokComplexityResult) found = NULL;
   g_auto (Subset) subset = { 0 };
-  LossContext context = { model, config->train.prob_clip, dataset->n_train, dataset->train_tokens,
-                          dataset->train_x, dataset->train_y, NAN };
+  LossContext context = { model, second, config->train.prob_clip, dataset->n_train,
+                          dataset->train_tokens, dataset->train_x, dataset->train_y, NAN };
   gsize naive = grok_naive_size (params);
   double occam = NAN;
 
   if (options->eval_examples > 0 && options->eval_examples < dataset->n_train)
     {
       subset_fill (&subset, dataset, options->eval_examples, options->seed);
-      context = (LossContext) { model, config->train.prob_clip, options->eval_examples,
+      context = (LossContext) { model, second, config->train.prob_clip, options->eval_examples,
                                 subset.tokens, subset.x, subset.y, NAN };
     }
 
@@ -403,9 +409,9 @@ measure_complexity (const GrokConfig *config, const GrokParams *params,
   if (found->found)
     {
       /* the bound is on the coarse-grained net: its own error on the whole training set */
-      LossContext whole = { model, config->train.prob_clip, dataset->n_train,
+      LossContext whole = { model, second, config->train.prob_clip, dataset->n_train,
                             dataset->train_tokens, dataset->train_x, dataset->train_y, NAN };
-      train_loss (found->coarse, &whole);
+      train_loss (found->coarse, 0, &whole);
       context.accuracy = whole.accuracy;
       occam = grok_complexity_occam_bound (found->size, 1.0 - context.accuracy, dataset->n_train, 0.05);
     }

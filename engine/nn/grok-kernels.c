@@ -23,6 +23,26 @@ grok_linear_forward (float *out, const float *inp, const float *weight, const fl
                1.0f, inp, C, weight, C, beta, out, OC);
 }
 
+/* the bias and the activation in one pass over each row while it is in the cache, not two
+ * passes over the whole (N, OC) output after a copy of the bias into it */
+void
+grok_linear_act_forward (float *pre, float *post, const float *inp, const float *weight,
+                         const float *bias, int N, int C, int OC, GrokActivation act)
+{
+  void (*forward) (float *, const float *, gsize) = grok_activation_info (act)->forward;
+
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, N, OC, C,
+               1.0f, inp, C, weight, C, 0.0f, pre, OC);
+  for (int n = 0; n < N; n++)
+    {
+      float *row = pre + (gsize) n * OC;
+#pragma omp simd
+      for (int o = 0; o < OC; o++)
+        row[o] += bias[o];
+      forward (post + (gsize) n * OC, row, OC);
+    }
+}
+
 void
 grok_linear_backward (float *dinp, float *dweight, float *dbias, const float *dout,
                       const float *inp, const float *weight, int N, int C, int OC)
@@ -33,12 +53,19 @@ grok_linear_backward (float *dinp, float *dweight, float *dbias, const float *do
   cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, N,
                1.0f, dout, OC, inp, C, 1.0f, dweight, C);
   if (dbias != NULL)
-    for (int n = 0; n < N; n++)
-      {
-        const float *row = dout + (gsize) n * OC;
-        for (int o = 0; o < OC; o++)
-          dbias[o] += row[o];
-      }
+    grok_bias_backward (dbias, dout, N, OC);
+}
+
+void
+grok_bias_backward (float *dbias, const float *dout, int N, int OC)
+{
+  for (int n = 0; n < N; n++)
+    {
+      const float *row = dout + (gsize) n * OC;
+#pragma omp simd
+      for (int o = 0; o < OC; o++)
+        dbias[o] += row[o];
+    }
 }
 
 void
@@ -71,6 +98,7 @@ grok_embedding_backward (float *dtable, const float *dout, const int *tokens, in
     {
       float *dst = dtable + (gsize) tokens[i] * D;
       const float *src = dout + i * D;
+#pragma omp simd
       for (int d = 0; d < D; d++)
         dst[d] += src[d];
     }
@@ -125,9 +153,9 @@ grok_cross_entropy_forward (float *probs, const float *logits, const int *target
 
 void
 grok_cross_entropy_backward (float *dlogits, const float *probs, const int *targets, int N,
-                             int V, double clip)
+                             int V, double clip, int n_mean)
 {
-  const float scale = 1.0f / N;
+  const float scale = 1.0f / n_mean;
 
   for (int n = 0; n < N; n++)
     {
@@ -139,6 +167,7 @@ grok_cross_entropy_backward (float *dlogits, const float *probs, const int *targ
           memset (drow, 0, V * sizeof (float));
           continue;
         }
+#pragma omp simd
       for (int v = 0; v < V; v++)
         drow[v] = prow[v] * scale;
       drow[targets[n]] -= scale;

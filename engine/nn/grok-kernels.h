@@ -14,11 +14,16 @@ G_BEGIN_DECLS
  * be NULL */
 void  grok_linear_forward       (float *out, const float *inp, const float *weight,
                                  const float *bias, int N, int C, int OC);
+/* pre (N, OC) = inp (N, C) @ weight^T + bias, then post (N, OC) = act (pre); bias not NULL */
+void  grok_linear_act_forward   (float *pre, float *post, const float *inp, const float *weight,
+                                 const float *bias, int N, int C, int OC, GrokActivation act);
 /* dinp (N, C) = dout @ weight (overwritten; may be NULL); dweight (OC, C) += dout^T @ inp;
  * dbias (OC) += column sums of dout (may be NULL) */
 void  grok_linear_backward      (float *dinp, float *dweight, float *dbias, const float *dout,
                                  const float *inp, const float *weight, int N, int C, int OC);
 
+/* dbias (OC) += column sums of dout (N, OC) */
+void  grok_bias_backward        (float *dbias, const float *dout, int N, int OC);
 /* out (n) = act (inp (n)); out may equal inp, though the models keep inp for the backward pass */
 void  grok_activation_forward   (GrokActivation act, float *out, const float *inp, gsize n);
 /* dinp (n) = dout (n) * act' (inp (n)); dinp may equal dout, not inp */
@@ -38,9 +43,10 @@ void  grok_embedding_backward   (float *dtable, const float *dout, const int *to
  * (ties go to the lowest index). Accumulates in double. */
 double grok_cross_entropy_forward (float *probs, const float *logits, const int *targets,
                                    int N, int V, double clip, int *n_correct);
-/* dlogits (N, V) = d(mean CE) / d logits from the probs of the forward pass; a clipped target
+/* dlogits (N, V) = d(mean CE) / d logits from the probs of the forward pass, where the mean is
+ * over n_mean examples (N, or more when these N rows are a part of the batch); a clipped target
  * probability contributes no gradient */
 void   grok_cross_entropy_backward (float *dlogits, const float *probs, const int *targets,
-                                    int N, int V, double clip);
+                                    int N, int V, double clip, int n_mean);
 
 G_END_DECLS

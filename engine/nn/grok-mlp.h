@@ -15,6 +15,8 @@ void           grok_mlp_embed  (GrokModel *model, const int *tokens, const float
                                 float *out);
 /* width of the first layer's input */
 int            grok_mlp_input_width (GrokModel *model);
+/* the threads an MLP of config splits its batches over (train.threads; 0 = every core) */
+int            grok_mlp_threads (const GrokConfig *config);
 /* the layers of an MLP stored in a parameter table (a snapshot, a checkpoint), pointing into
  * params; NULL with an error naming the tensor when the table is not config's MLP */
 GrokLayerView *grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params,

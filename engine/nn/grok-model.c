@@ -2,6 +2,7 @@
 #include "grok-model.h"
 
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "grok-kernels.h"
@@ -23,6 +24,13 @@ grok_model_init_base (GrokModel *model, const GrokModelClass *klass, const GrokC
   model->logits = g_new0 (float, (gsize) max_batch * model->n_classes);
   model->probs = g_new0 (float, (gsize) max_batch * model->n_classes);
   model->dlogits = g_new0 (float, (gsize) max_batch * model->n_classes);
+  model->threads = 1;
+}
+
+int
+grok_model_team_size (const GrokModel *model, int n)
+{
+  return CLAMP (n / GROK_MODEL_MIN_ROWS, 1, model->threads);
 }
 
 void
@@ -75,6 +83,38 @@ grok_model_init_params (GrokModel *model, guint64 seed)
   model->klass->init_params (model, seed);
 }
 
+/* the mean cross-entropy of the batch, each thread of the team taking its part of the rows;
+ * the parts' sums are added in a fixed order, so a run repeats itself exactly */
+static double
+cross_entropy_forward (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct)
+{
+  int parts = grok_model_team_size (model, batch->n), V = model->n_classes;
+  double sums[parts];
+  int correct[parts];
+  double total = 0.0;
+
+#pragma omp parallel num_threads (parts)
+  {
+    int t = omp_get_thread_num ();
+    int n0 = grok_model_part_start (batch->n, t, parts);
+    int n1 = grok_model_part_start (batch->n, t + 1, parts);
+
+    sums[t] = (n1 - n0) * grok_cross_entropy_forward (model->probs + (gsize) n0 * V,
+                                                      model->logits + (gsize) n0 * V,
+                                                      batch->targets + n0, n1 - n0, V, clip,
+                                                      &correct[t]);
+  }
+  if (n_correct != NULL)
+    *n_correct = 0;
+  for (int t = 0; t < parts; t++)
+    {
+      total += sums[t];
+      if (n_correct != NULL)
+        *n_correct += correct[t];
+    }
+  return total / batch->n;
+}
+
 double
 grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct)
 {
@@ -83,20 +123,29 @@ grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip, 
   if (model->head == GROK_HEAD_DIGITS)
     return grok_digits_bce_forward (model->probs, model->logits, batch->targets, batch->n,
                                     model->n_classes, clip, n_correct);
-  return grok_cross_entropy_forward (model->probs, model->logits, batch->targets, batch->n,
-                                     model->n_classes, clip, n_correct);
+  return cross_entropy_forward (model, batch, clip, n_correct);
 }
 
 void
 grok_model_backward (GrokModel *model, const GrokBatch *batch, double clip)
 {
+  int parts = grok_model_team_size (model, batch->n), V = model->n_classes;
+
   grok_params_zero_grad (model->params);
   if (model->head == GROK_HEAD_DIGITS)
     grok_digits_bce_backward (model->dlogits, model->probs, batch->targets, batch->n,
                               model->n_classes, clip);
   else
-    grok_cross_entropy_backward (model->dlogits, model->probs, batch->targets, batch->n,
-                                 model->n_classes, clip);
+#pragma omp parallel num_threads (parts)
+    {
+      int t = omp_get_thread_num ();
+      int n0 = grok_model_part_start (batch->n, t, parts);
+      int n1 = grok_model_part_start (batch->n, t + 1, parts);
+
+      grok_cross_entropy_backward (model->dlogits + (gsize) n0 * V,
+                                   model->probs + (gsize) n0 * V, batch->targets + n0, n1 - n0,
+                                   V, clip, batch->n);
+    }
   model->klass->backward (model, batch);
 }
 

@@ -48,6 +48,8 @@ struct _GrokModel
   float      *logits;      /* (max_batch, n_classes) */
   float      *probs;       /* (max_batch, n_classes) */
   float      *dlogits;     /* (max_batch, n_classes) */
+  int         threads;     /* threads that share a batch by rows, the loss's included; a family
+                            * that splits its own passes sets it above 1 */
 };
 
 /* the model config->model.kind names, for dataset's input and output sizes, with activation
@@ -82,6 +84,16 @@ void       grok_model_footprint (const GrokConfig *config, const GrokDataset *sh
 void       grok_mlp_footprint   (const GrokConfig *config, const GrokDataset *shape,
                                  int max_batch, GrokModelFootprint *footprint);
 
+/* how many threads take a part of n rows when the model has `threads`: at most one for each
+ * GROK_MODEL_MIN_ROWS rows, so a small batch is not split into parts too small to pay */
+#define GROK_MODEL_MIN_ROWS 64
+int        grok_model_team_size (const GrokModel *model, int n);
+/* the first row of part t of n rows in `parts` parts */
+static inline int
+grok_model_part_start (int n, int t, int parts)
+{
+  return (int) ((gint64) n * t / parts);
+}
 /* the family constructors, used by grok_model_new */
 GrokModel *grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch);
 /* common set-up for the families: fills the shared fields and output buffers */

@@ -18,6 +18,7 @@ grok_optimizer_new (const GrokConfig *config, gsize numel)
   optim->numel = numel;
   optim->m = g_new0 (float, MAX (numel, 1));
   optim->v = g_new0 (float, MAX (numel, 1));
+  optim->threads = 1;
   return optim;
 }
 
@@ -42,6 +43,7 @@ adamw_step (GrokOptimizer *o, float *theta, const float *grad)
   const float c2 = 1.0 / (1.0 - pow (o->beta2, (double) o->t));
   float *m = o->m, *v = o->v;
 
+#pragma omp parallel for simd num_threads (o->threads) schedule (static) if (o->threads > 1)
   for (gsize i = 0; i < o->numel; i++)
     {
       float g = grad[i];

@@ -22,6 +22,7 @@ typedef struct
   gsize         numel;
   float        *m;       /* AdamW first moment, or the SGD momentum buffer */
   float        *v;       /* AdamW second moment */
+  int           threads; /* that share the update, each a slice of the parameters (1) */
 } GrokOptimizer;
 
 GrokOptimizer *grok_optimizer_new  (const GrokConfig *config, gsize numel);

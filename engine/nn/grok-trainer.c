@@ -60,7 +60,6 @@ grok_trainer_new (const GrokConfig *config, GError **error)
 
   if (!grok_config_validate (config, error))
     return NULL;
-  blas_threads = grok_blas_set_threads (config->train.threads);
 
   trainer = g_new0 (GrokTrainer, 1);
   trainer->config = grok_config_copy (config);
@@ -70,7 +69,13 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   max_batch = MAX (trainer->batch_size, MIN (EVAL_CHUNK, MAX (ds->n_train, ds->n_test)));
   trainer->model = grok_model_new (config, ds, max_batch);
   grok_model_init_params (trainer->model, config->seed);
+  /* a model that splits its batches over threads itself calls OpenBLAS from each of them:
+   * OpenBLAS's own threads would only compete with them for the cores, and so would a
+   * penalty thread (which it then does without) */
+  blas_threads = grok_blas_set_threads (trainer->model->threads > 1 ? 1
+                                                                    : (int) config->train.threads);
   trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
+  trainer->optim->threads = trainer->model->threads;
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
   setup_regularisers (trainer, config, blas_threads);
 
@@ -172,7 +177,9 @@ all_finite (const float *x, gsize n)
 {
   float acc = 0.0f;
 
-  /* 0 * Inf and 0 * NaN are NaN, so one product-sum sees any non-finite value */
+  /* 0 * Inf and 0 * NaN are NaN, so one product-sum sees any non-finite value; in any order
+   * (so in vector lanes) */
+#pragma omp simd reduction (+:acc)
   for (gsize i = 0; i < n; i++)
     acc += 0.0f * x[i];
   return acc == 0.0f;

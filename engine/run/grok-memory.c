@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grok-error.h"
+#include "grok-complexity.h"
 #include "grok-measures.h"
 #include "grok-trainer.h"
 
@@ -27,16 +28,20 @@ lmn_bytes (const GrokConfig *config, gint64 points)
 }
 
 /* the coarse-graining: the parameters twice (coarse copy with gradients), their low-rank
- * factors and a stored copy, and a model evaluating up to 2048 training examples at a time */
+ * factors and a stored copy; for each further worker of the search a coarse copy, a stored
+ * copy and a bzip2 buffer of its own; and a model per worker evaluating up to 2048 training
+ * examples at a time */
 static guint64
 complexity_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
 {
+  const guint64 workers = GROK_COMPLEXITY_MAX_WORKERS;
   GrokDataset shape;
   GrokModelFootprint eval;
 
   grok_dataset_shape (config, &shape);
   grok_model_footprint (config, &shape, MIN (shape.n_train, 2048), &eval);
-  return (5 * (guint64) fp->n_params + 2 * eval.n_params + eval.activations) * sizeof (float) +
+  return ((5 + 4 * (workers - 1)) * (guint64) fp->n_params +
+          workers * (2 * eval.n_params + eval.activations)) * sizeof (float) +
          grok_dataset_estimate_bytes (config);
 }
 

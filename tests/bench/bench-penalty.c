@@ -118,7 +118,7 @@ main (void)
   printf ("demoss-add-ours (batch %d, train.threads %d):\n", full->batch_size, threads);
   printf ("    grokscope, whole recipe: %.1f steps/s\n", with_reg);
   printf ("    grokscope, model and AdamW alone: %.1f steps/s\n", without);
-  torch = train_bench_torch (args);
+  torch = train_bench_torch (args, NULL);
   printf ("RATIO\tdemoss-add-ours steps/s / pytorch same recipe\t%.2f\t>= 3\n", with_reg / torch);
   printf ("RATIO\tdemoss-add-ours whole recipe / model and AdamW alone, steps/s\t%.2f\t-\n",
           with_reg / without);

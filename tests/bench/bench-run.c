@@ -1,9 +1,12 @@
 /* Figures for the run object: how long grok_run_stop and grok_run_pause take to take effect,
- * and training throughput with and without a snapshot consumer. Prints, asserts nothing.
- * Run with `./dev bench` (suite 'bench'). */
+ * training throughput with and without a snapshot consumer, and how much a dense measure
+ * schedule (10 complexity and LMN evaluations per decade) lengthens a whole run against the same
+ * run with every measure off. Prints, asserts nothing. Run with `./dev bench` (suite 'bench');
+ * `bench-run dense PRESET...` runs only the last for the presets named. */
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "grok-presets.h"
 #include "grok-run.h"
@@ -133,10 +136,73 @@ bench_throughput (const char *preset, gint64 steps, gboolean consumer, guint *n_
   return steps / seconds;
 }
 
+/* seconds of one whole in-memory run of preset with the measures densified or all off: the
+ * measures run on the training thread between steps, with both cores */
+static double
+run_seconds (const char *preset, gboolean dense)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load (preset, NULL);
+  g_autoptr (GrokRun) run = NULL;
+  gint64 t0;
+  double seconds;
+
+  g_assert_nonnull (config);
+  if (dense)
+    {
+      config->measures.complexity_per_decade = MAX (config->measures.complexity_per_decade, 10);
+      if (config->model.kind == GROK_MODEL_MLP)
+        config->measures.lmn_per_decade = MAX (config->measures.lmn_per_decade, 10);
+    }
+  else
+    {
+      config->measures.spectrum_per_decade = config->measures.spectrum_every = 0;
+      config->measures.complexity_per_decade = config->measures.complexity_every = 0;
+      config->measures.lmn_per_decade = config->measures.lmn_every = 0;
+      config->measures.regions_per_decade = config->measures.regions_every = 0;
+      config->measures.local_complexity_per_decade = config->measures.local_complexity_every = 0;
+    }
+  run = grok_run_new (config, NULL, FALSE, NULL);
+  g_assert_nonnull (run);
+  t0 = g_get_monotonic_time ();
+  grok_run_start (run);
+  while (grok_run_get_state (run) == GROK_RUN_RUNNING)
+    g_usleep (2000);
+  seconds = (g_get_monotonic_time () - t0) / 1e6;
+  grok_run_stop (run);
+  drain ();
+  return seconds;
+}
+
+static void
+bench_dense (const char *preset)
+{
+  double ratios[3];
+
+  for (int r = 0; r < 3; r++)
+    {
+      double without = run_seconds (preset, FALSE), with = run_seconds (preset, TRUE);
+      printf ("%-14s whole run: measures off %.2f s, dense measures %.2f s\n", preset, without,
+              with);
+      ratios[r] = with / without;
+    }
+  qsort (ratios, 3, sizeof (double), compare_doubles);
+  printf ("%-14s dense / off: min %.3f median %.3f max %.3f\n", preset, ratios[0], ratios[1],
+          ratios[2]);
+  printf ("RATIO\ttraining with dense measures / without %s\t%.3f\t<= 1.1\n", preset, ratios[1]);
+}
+
 int
 main (int argc, char **argv)
 {
   const char *presets[] = { "liu-add31", "quick" };
+  const char *dense[] = { "quick", "xor2d-relu", NULL };
+
+  if (argc > 2 && strcmp (argv[1], "dense") == 0)
+    {
+      for (int i = 2; i < argc; i++)
+        bench_dense (argv[i]);
+      return 0;
+    }
 
   printf ("Stop and pause latency (train.threads=1, %d trials each):\n", TRIALS);
   for (int p = 0; p < 2; p++)
@@ -165,5 +231,8 @@ main (int argc, char **argv)
       printf ("%-9s mean without %.1f, with %.1f steps/s; median ratio with/without %.3f\n",
               presets[p], sum_without / ROUNDS, sum_with / ROUNDS, ratios[ROUNDS / 2]);
     }
+  printf ("\nWhole runs with dense measures against measures off (3 rounds):\n");
+  for (int i = 0; dense[i] != NULL; i++)
+    bench_dense (dense[i]);
   return 0;
 }

@@ -24,9 +24,10 @@ train_bench_steps_per_second (GrokTrainer *trainer, int steps)
 }
 
 /* runs bench_torch.py with args and returns PyTorch's best steps per second over the thread
- * counts it tries (1 and 2), printing each; NAN when the script fails */
+ * counts it tries (1 and 2), printing each, and each in by_threads[t] (may be NULL); NAN when
+ * the script fails */
 static inline double
-train_bench_torch (const char *args)
+train_bench_torch (const char *args, double by_threads[3])
 {
   /* one BLAS thread: torch's own thread count is set per measurement inside the script, and
    * OpenBLAS's pool on top of it would oversubscribe the cores */
@@ -47,6 +48,8 @@ train_bench_torch (const char *args)
         {
           printf ("    pytorch, %d thread%s: %.1f steps/s\n", threads, threads > 1 ? "s" : "", sps);
           best = MAX (best, sps);
+          if (by_threads != NULL && threads >= 1 && threads <= 2)
+            by_threads[threads] = sps;
         }
     }
   return best;

@@ -1,10 +1,11 @@
 /* Coarse-grained complexity: the quantiser and the rank rule by hand, the stored stream built
  * by hand, sizes against an independent bzip2, and the search against a seeded 62-point random
  * search over the same box (feasibility of its answer re-checked here). */
-#include "grok-complexity.h"
-#include "grok-complexity-private.h"
+#include "complexity-grid.h"
 #include "grok-error.h"
+#include "grok-presets.h"
 #include "grok-rng.h"
+#include "grok-trainer.h"
 #include "transformer-table.h"
 
 #include <bzlib.h>
@@ -289,7 +290,7 @@ typedef struct
 } Linear;
 
 static double
-linear_loss (const GrokParams *p, gpointer user_data)
+linear_loss (const GrokParams *p, int worker, gpointer user_data)
 {
   const Linear *lin = user_data;
   const float *w = p->data + p->tensors[0].offset, *b = p->data + p->tensors[1].offset;
@@ -336,7 +337,7 @@ test_multiples_keep_loss (void)
   lin.y = y;
   coarse = grok_complexity_coarse_grain (params, 0.125, 1.0, NULL, NULL);
   g_assert_cmpmem (coarse->data, params->numel * 4, params->data, params->numel * 4);
-  g_assert_cmpfloat (linear_loss (coarse, &lin), ==, linear_loss (params, &lin));
+  g_assert_cmpfloat (linear_loss (coarse, 0, &lin), ==, linear_loss (params, 0, &lin));
 }
 
 /* The seeded 62-point random search the search must beat: uniform in log10 Delta in [-3, 0]
@@ -345,7 +346,7 @@ static void
 random_search (const GrokParams *params, GrokLossFunc loss, gpointer data, double epsilon,
                guint64 seed, gsize *best, guint *n_compressions)
 {
-  double limit = loss (params, data) + epsilon;
+  double limit = loss (params, 0, data) + epsilon;
   GrokRng rng;
 
   *best = G_MAXSIZE;
@@ -357,7 +358,7 @@ random_search (const GrokParams *params, GrokLossFunc loss, gpointer data, doubl
       double tau = grok_rng_uniform (&rng);
       g_autoptr (GrokParams) coarse = grok_complexity_coarse_grain (params, delta, tau, NULL,
                                                                     NULL);
-      double l = loss (coarse, data);
+      double l = loss (coarse, 0, data);
 
       if (!isfinite (l) || l > limit)
         continue;
@@ -374,7 +375,7 @@ check_search (const GrokParams *params, GrokLossFunc loss, gpointer data, double
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokComplexityResult) res = NULL;
   g_autoptr (GrokParams) coarse = NULL;
-  double base = loss (params, data);
+  double base = loss (params, 0, data);
   gsize best_random;
   guint random_compressions;
 
@@ -382,8 +383,8 @@ check_search (const GrokParams *params, GrokLossFunc loss, gpointer data, double
   g_assert_no_error (error);
   g_assert_true (res->found);
   coarse = grok_complexity_coarse_grain (params, res->delta, res->tau, NULL, NULL);
-  g_assert_cmpfloat (loss (coarse, data), <=, base + epsilon);
-  g_assert_cmpfloat (loss (coarse, data), ==, res->loss);
+  g_assert_cmpfloat (loss (coarse, 0, data), <=, base + epsilon);
+  g_assert_cmpfloat (loss (coarse, 0, data), ==, res->loss);
   g_assert_cmpmem (coarse->data, params->numel * 4, res->coarse->data, params->numel * 4);
   g_assert_cmpuint (grok_complexity_size (params, res->delta, res->tau, NULL), ==, res->size);
 
@@ -447,7 +448,7 @@ test_search_small (void)
 
 /* a smooth loss of the weights alone: the mean over tensors of the relative squared change */
 static double
-relative_change_loss (const GrokParams *p, gpointer user_data)
+relative_change_loss (const GrokParams *p, int worker, gpointer user_data)
 {
   const GrokParams *orig = user_data;
   double total = 0;
@@ -501,14 +502,87 @@ test_search_medium (void)
   check_search (params, relative_change_loss, params, 0.1, 301);
 }
 
+/* The search against the dense 40 x 20 grid on real checkpoints: small nets trained here with
+ * the real trainer, measured at points through training with the real model's loss. The
+ * search must come within 1% of the grid's size (an upper bound: smaller is better), spend
+ * fewer evaluations, and give the same answer on one thread and on two. */
+static void
+check_against_grid (const char *what, const GrokConfig *config, const GrokParams *params,
+                    double epsilon)
+{
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autoptr (GrokComplexityResult) one = NULL, two = NULL;
+  g_autoptr (GError) error = NULL;
+  GrokComplexityOptions opts;
+  ModelLoss ml = { { NULL } };
+  GridResult grid;
+
+  model_loss_init (&ml, config, dataset, 0);
+  grid = complexity_grid (params, model_loss, &ml, epsilon, 1);
+  grok_complexity_options_init (&opts);
+  opts.n_workers = 1;
+  one = grok_complexity_search (params, model_loss, &ml, epsilon, &opts, NULL, &error);
+  g_assert_no_error (error);
+  opts.n_workers = 2;
+  two = grok_complexity_search (params, model_loss, &ml, epsilon, &opts, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s: grid %" G_GSIZE_FORMAT " bytes at (%g, %g); search %" G_GSIZE_FORMAT
+                  " bytes at (%g, %g) with %u losses and %u compressions", what, grid.size,
+                  grid.delta, grid.tau, one->size, one->delta, one->tau, one->n_loss_evals,
+                  one->n_compressions);
+  g_assert_true (grid.found);
+  g_assert_true (one->found);
+  g_assert_cmpfloat ((double) one->size, <=, 1.01 * grid.size);
+  g_assert_cmpuint (one->n_loss_evals + one->n_compressions, <,
+                    GRID_DELTAS * GRID_TAUS + grid.n_compressions);
+  g_assert_cmpuint (one->size, ==, two->size);
+  g_assert_cmpfloat (one->delta, ==, two->delta);
+  g_assert_cmpfloat (one->tau, ==, two->tau);
+  g_assert_cmpfloat (one->loss, ==, two->loss);
+  g_assert_cmpuint (one->n_loss_evals, ==, two->n_loss_evals);
+  model_loss_clear (&ml);
+}
+
+static void
+test_search_vs_grid (void)
+{
+  const struct { const char *preset; const char *sets[8]; int steps[4]; } runs[] = {
+    { "quick", { "task.p=23", "model.d_embed=8", "model.width=48", "optim.lr=0.01", NULL },
+      { 0, 40, 150, 400 } },
+    { "demoss-add-ours", { "task.p=17", "model.d_model=32", "model.n_heads=4",
+                           "model.d_mlp=64", "train.batch_size=0", "optim.lr=0.003", NULL },
+      { 30, 100, 300, -1 } },
+  };
+
+  for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+    {
+      g_autoptr (GrokConfig) config = grok_preset_load (runs[r].preset, NULL);
+      g_autoptr (GrokTrainer) trainer = NULL;
+
+      for (int i = 0; runs[r].sets[i] != NULL; i++)
+        g_assert_true (grok_config_set (config, runs[r].sets[i], NULL));
+      config->train.steps = 1000;
+      trainer = grok_trainer_new (config, NULL);
+      g_assert_nonnull (trainer);
+      for (int k = 0; k < 4 && runs[r].steps[k] >= 0; k++)
+        {
+          g_autofree char *what = g_strdup_printf ("%s step %d", runs[r].preset,
+                                                   runs[r].steps[k]);
+          while (trainer->step < runs[r].steps[k])
+            g_assert_true (grok_trainer_step (trainer, NULL));
+          check_against_grid (what, config, trainer->model->params, 0.25);
+        }
+    }
+}
+
 static double
-nan_loss (const GrokParams *p, gpointer user_data)
+nan_loss (const GrokParams *p, int worker, gpointer user_data)
 {
   return NAN;
 }
 
 static double
-zero_loss (const GrokParams *p, gpointer user_data)
+zero_loss (const GrokParams *p, int worker, gpointer user_data)
 {
   return 0.0;
 }
@@ -527,12 +601,10 @@ test_search_errors (void)
   g_clear_error (&error);
 
   {
-    const double rising[] = { 0.5, 0.9 };
     GrokComplexityOptions opts;
 
     grok_complexity_options_init (&opts);
-    opts.taus = rising;
-    opts.n_taus = 2;
+    opts.n_workers = GROK_COMPLEXITY_MAX_WORKERS + 1;
     res = grok_complexity_search (params, zero_loss, NULL, 0.1, &opts, NULL, &error);
     g_assert_null (res);
     g_assert_error (error, GROK_ERROR, GROK_ERROR_CONFIG);
@@ -578,6 +650,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/complexity/search-small", test_search_small);
   g_test_add_func ("/engine/complexity/search-medium", test_search_medium);
   g_test_add_func ("/engine/complexity/search-large", test_search_large);
+  g_test_add_func ("/engine/complexity/search-vs-grid", test_search_vs_grid);
   g_test_add_func ("/engine/complexity/search-errors", test_search_errors);
   g_test_add_func ("/engine/complexity/occam-bound", test_occam_bound);
   return g_test_run ();

@@ -374,9 +374,10 @@ test_symmetric_unit_diagonal (void)
   free_layers (own, 3);
 }
 
-/* a few pairs recomputed from scratch in double: forward pass at the 21 points, textbook r2 */
+/* a few pairs recomputed from scratch in double: forward pass at the 21 points, textbook r2.
+ * The net is d -> h (act) -> [h (act) ->] K, with depth 1 or 2 hidden layers. */
 static void
-check_r2_matches_double (int h, int K, guint64 seed)
+check_r2_matches_double (int h, int K, int depth, GrokActivation act, guint64 seed)
 {
   GrokRng rng;
   OwnedLayer own[3];
@@ -386,11 +387,12 @@ check_r2_matches_double (int h, int K, guint64 seed)
   const int n = 40, d = 6;
 
   grok_rng_init (&rng, seed);
-  f[0] = make_layer (&rng, &own[0], d, h, GROK_ACT_SILU, 4.0);
-  f[1] = make_layer (&rng, &own[1], h, h, GROK_ACT_SILU, 4.0);
-  f[2] = make_layer (&rng, &own[2], h, K, GROK_ACT_LINEAR, 4.0);
+  f[0] = make_layer (&rng, &own[0], d, h, act, 4.0);
+  for (int l = 1; l < depth; l++)
+    f[l] = make_layer (&rng, &own[l], h, h, act, 4.0);
+  f[depth] = make_layer (&rng, &own[depth], h, K, GROK_ACT_LINEAR, 4.0);
   x = random_points (&rng, n, d, 3.0);
-  lmn = grok_lmn_compute (x, n, f, 3, NULL);
+  lmn = grok_lmn_compute (x, n, f, depth + 1, NULL);
   g_assert_nonnull (lmn);
   for (int p = 0; p < 25; p++)
     {
@@ -408,8 +410,9 @@ check_r2_matches_double (int h, int K, guint64 seed)
           for (int c = 0; c < d; c++)
             in[c] = (1 - t) * x[i * d + c] + t * x[j * d + c];
           grok_layer_eval (&f[0], in, h1);
-          grok_layer_eval (&f[1], h1, h2);
-          grok_layer_eval (&f[2], h2, out);
+          if (depth == 2)
+            grok_layer_eval (&f[1], h1, h2);
+          grok_layer_eval (&f[depth], depth == 2 ? h2 : h1, out);
           for (int k = 0; k < K; k++)
             y[k * GROK_LMN_STEPS + s] = out[k];
         }
@@ -418,13 +421,13 @@ check_r2_matches_double (int h, int K, guint64 seed)
       /* float32 forward with O(1) variation along the segment: r2 agrees to ~1e-5 */
       g_assert_cmpfloat (fabs (lmn->L[i * n + j] - sum / K), <, 1e-4);
     }
-  free_layers (own, 3);
+  free_layers (own, depth + 1);
 }
 
 static void
 test_r2_matches_double (void)
 {
-  check_r2_matches_double (30, 7, 13);
+  check_r2_matches_double (30, 7, 2, GROK_ACT_SILU, 13);
 }
 
 /* widths the pair loop pads for the BLAS kernel (47 -> 48 hidden, 31 -> 32 outputs): the extra
@@ -432,7 +435,19 @@ test_r2_matches_double (void)
 static void
 test_r2_matches_double_padded (void)
 {
-  check_r2_matches_double (47, 31, 15);
+  check_r2_matches_double (47, 31, 2, GROK_ACT_SILU, 15);
+}
+
+/* piecewise-linear first activations take the path that follows each unit's change of piece
+ * along the segment instead of multiplying every interior point: one hidden layer (the sums it
+ * makes are the outputs), two (they go on through the next activation), padded widths, and a
+ * leaky ReLU, whose lower piece is not zero */
+static void
+test_r2_matches_double_kinked (void)
+{
+  check_r2_matches_double (30, 7, 1, GROK_ACT_RELU, 21);
+  check_r2_matches_double (47, 31, 2, GROK_ACT_RELU, 22);
+  check_r2_matches_double (40, 5, 2, GROK_ACT_LEAKY_RELU, 23);
 }
 
 /* points given as inputs with the whole network, or as first pre-activations with the rest:
@@ -516,6 +531,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/lmn/symmetric-unit-diagonal", test_symmetric_unit_diagonal);
   g_test_add_func ("/engine/lmn/r2-matches-double", test_r2_matches_double);
   g_test_add_func ("/engine/lmn/r2-matches-double-padded", test_r2_matches_double_padded);
+  g_test_add_func ("/engine/lmn/r2-matches-double-kinked", test_r2_matches_double_kinked);
   g_test_add_func ("/engine/lmn/preact-matches-inputs", test_preact_matches_inputs);
   g_test_add_func ("/engine/lmn/sample-indices", test_sample_indices);
   return g_test_run ();

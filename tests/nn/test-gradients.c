@@ -307,8 +307,15 @@ typedef struct
   int clipped_from, clipped_to;
 } LossHead;
 
+/* the softmax's gradient for a mean over the N rows themselves */
+static void
+ce_backward_whole (float *dlogits, const float *probs, const int *y, int N, int V, double clip)
+{
+  grok_cross_entropy_backward (dlogits, probs, y, N, V, clip, N);
+}
+
 static const LossHead softmax_head = {
-  grok_cross_entropy_forward, grok_cross_entropy_backward, ce_ref, ce_ref_correct, 5,
+  grok_cross_entropy_forward, ce_backward_whole, ce_ref, ce_ref_correct, 5,
   { 0, 4, 2, 2, 1, 3 },
   /* example 1's target probability is below a 1e-3 clip; example 0 is right */
   3, { 1 * 5 + 4, 1 * 5 + 0, 0 }, { -9.0f, 4.0f, 5.0f }, 1 * 5, 2 * 5,
@@ -480,15 +487,17 @@ mlp_ref_loss (const void *data)
 typedef enum { INPUT_TOKENS, INPUT_CONTINUOUS, INPUT_DIGITS } InputKind;
 
 static void
-check_mlp (GrokActivation act, InputKind input, int depth)
+check_mlp_batch (GrokActivation act, InputKind input, int depth, int n, int threads)
 {
+  static const int first_tokens[12] = { 0, 3, 4, 1, 2, 2, 5, 0, 1, 1, 3, 6 };
+  static const int first_targets[6] = { 3, 0, 4, 1, 2, 0 };
   g_autoptr (GrokConfig) config = grok_config_new_default ();
   GrokDataset ds = { 0 };
   g_autoptr (GrokModel) model = NULL;
-  int tokens[12] = { 0, 3, 4, 1, 2, 2, 5, 0, 1, 1, 3, 6 };
-  int targets[6] = { 3, 0, 4, 1, 2, 0 };
-  float x[24];
-  GrokBatch batch = { 6, NULL, NULL, targets };
+  g_autofree int *tokens = g_new (int, 2 * n);
+  g_autofree int *targets = g_new (int, n);
+  g_autofree float *x = g_new (float, MAX (4 * n, 24));
+  GrokBatch batch = { n, NULL, NULL, targets };
   g_autofree double *theta = NULL, *num = NULL;
   GrokParams *params;
   MlpRef ref;
@@ -499,12 +508,18 @@ check_mlp (GrokActivation act, InputKind input, int depth)
   config->model.width = 6;
   config->model.d_embed = 3;
   config->model.init_scale = 1.5;
+  config->train.threads = threads;
   ds.n_classes = 5;
+  /* past the first 6 examples, tokens and targets in a pattern that mixes them */
+  for (int i = 0; i < 2 * n; i++)
+    tokens[i] = i < 12 ? first_tokens[i] : (i * 5 + i / 7) % 7;
+  for (int i = 0; i < n; i++)
+    targets[i] = i < 6 ? first_targets[i] : (i * 3 + i / 4) % 5;
   if (input == INPUT_CONTINUOUS)
     {
       ds.d_in = 2;
       grok_rng_init (&rng, 5);
-      fill_uniform (&rng, x, 12, -1, 1);
+      fill_uniform (&rng, x, 2 * n, -1, 1);
       batch.x = x;
     }
   else if (input == INPUT_DIGITS)
@@ -525,7 +540,7 @@ check_mlp (GrokActivation act, InputKind input, int depth)
       ds.vocab = 7;
       batch.tokens = tokens;
     }
-  model = grok_model_new (config, &ds, 8);
+  model = grok_model_new (config, &ds, MAX (n, 8));
   grok_model_init_params (model, 17);
   params = model->params;
   /* biases start non-zero in PyTorch's init too; make sure the check covers them */
@@ -550,6 +565,23 @@ check_mlp (GrokActivation act, InputKind input, int depth)
         g_test_message ("%s %s: relative error %g", grok_activation_name (act), tensor->name, err);
       g_assert_cmpfloat (err, <, REL_TOL);
     }
+}
+
+static void
+check_mlp (GrokActivation act, InputKind input, int depth)
+{
+  check_mlp_batch (act, input, depth, 6, 1);
+}
+
+/* batches with more rows than twice the vocabulary of 7 take the folded first layer, and
+ * batches of 128 rows and more are split over the two threads */
+static void
+test_mlp_large_batches (void)
+{
+  check_mlp_batch (GROK_ACT_SILU, INPUT_TOKENS, 1, 20, 1);
+  check_mlp_batch (GROK_ACT_RELU, INPUT_TOKENS, 2, 150, 2);
+  check_mlp_batch (GROK_ACT_TANH, INPUT_TOKENS, 0, 150, 2);
+  check_mlp_batch (GROK_ACT_TANH, INPUT_CONTINUOUS, 2, 150, 2);
 }
 
 static void
@@ -650,6 +682,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gradients/digits-bce-extremes", test_digits_bce_extremes);
   g_test_add_func ("/engine/gradients/mlp/continuous-input", test_mlp_continuous);
   g_test_add_func ("/engine/gradients/mlp/no-hidden-layer", test_mlp_linear_model);
+  g_test_add_func ("/engine/gradients/mlp/large-batches", test_mlp_large_batches);
   g_test_add_func ("/engine/gradients/mlp/digits", test_mlp_digits);
   return g_test_run ();
 }
