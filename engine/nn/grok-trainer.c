@@ -31,9 +31,9 @@ spectral_entropy_penalty (GrokParams *params, double lambda, gpointer workspace)
   return lambda * grok_spectral_penalty (params, lambda, workspace);
 }
 
-/* the weight noise's stream and buffers, and the penalty's, sized once */
+/* the weight noise's stream and buffers, and the penalty's and its thread, set up once */
 static void
-setup_regularisers (GrokTrainer *trainer, const GrokConfig *config)
+setup_regularisers (GrokTrainer *trainer, const GrokConfig *config, int blas_threads)
 {
   gsize numel = trainer->model->params->numel;
 
@@ -43,10 +43,12 @@ setup_regularisers (GrokTrainer *trainer, const GrokConfig *config)
       trainer->clean = g_new (float, numel);
       trainer->noise = g_new (float, 4 * ((numel + 1) / 2));
     }
-  if (config->reg.spectral_entropy > 0)
-    trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
   trainer->penalty = spectral_entropy_penalty;
+  if (config->reg.spectral_entropy <= 0)
+    return;
+  trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
   trainer->penalty_data = trainer->spectrum_ws;
+  grok_trainer_penalty_setup (trainer, blas_threads);
 }
 
 GrokTrainer *
@@ -54,7 +56,7 @@ grok_trainer_new (const GrokConfig *config, GError **error)
 {
   g_autoptr (GrokTrainer) trainer = NULL;
   GrokDataset *ds;
-  int max_batch;
+  int max_batch, blas_threads;
 
   if (!grok_config_validate (config, error))
     return NULL;
@@ -68,12 +70,14 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   trainer->model = grok_model_new (config, ds, max_batch);
   grok_model_init_params (trainer->model, config->seed);
   /* a model that splits its batches over threads itself calls OpenBLAS from each of them:
-   * OpenBLAS's own threads would only compete with them for the cores */
-  grok_blas_set_threads (trainer->model->threads > 1 ? 1 : (int) config->train.threads);
+   * OpenBLAS's own threads would only compete with them for the cores, and so would a
+   * penalty thread (which it then does without) */
+  blas_threads = grok_blas_set_threads (trainer->model->threads > 1 ? 1
+                                                                    : (int) config->train.threads);
   trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
   trainer->optim->threads = trainer->model->threads;
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
-  setup_regularisers (trainer, config);
+  setup_regularisers (trainer, config, blas_threads);
 
   trainer->order = g_new (int, ds->n_train);
   for (int i = 0; i < ds->n_train; i++)
@@ -126,6 +130,7 @@ grok_trainer_free (GrokTrainer *trainer)
   g_free (trainer->batch_y);
   g_free (trainer->clean);
   g_free (trainer->noise);
+  grok_trainer_penalty_free (trainer);
   grok_spectrum_workspace_free (trainer->spectrum_ws);
   g_free (trainer);
 }
@@ -211,7 +216,8 @@ add_weight_noise (GrokTrainer *trainer, GrokParams *params, double sigma)
     params->data[i] += s * z[i];
 }
 
-/* the gradient of the loss (and the penalty) at the current, possibly noisy, parameters;
+/* the gradient of the loss (and the penalty) at the current, possibly noisy, parameters; the
+ * penalty is computed alongside the loss's passes where there is a thread for it;
  * FALSE with error set when the loss or the gradient is not finite */
 static gboolean
 compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
@@ -220,9 +226,17 @@ compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
   GrokParams *params = model->params;
   double clip = trainer->config->train.prob_clip;
   double lambda = trainer->config->reg.spectral_entropy;
-  double loss = grok_model_forward_loss (model, batch, clip, NULL);
+  double loss;
 
+  if (lambda > 0)
+    grok_trainer_penalty_start (trainer, lambda);
+  loss = grok_model_forward_loss (model, batch, clip, NULL);
   trainer->last_loss = loss;
+  if (isfinite (loss))
+    grok_model_backward (model, batch, clip);
+  trainer->last_penalty = lambda > 0 ? grok_trainer_penalty_finish (trainer, lambda,
+                                                                    isfinite (loss))
+                                     : 0.0;
   if (!isfinite (loss))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
@@ -230,9 +244,6 @@ compute_gradient (GrokTrainer *trainer, GrokBatch *batch, GError **error)
                    trainer->step + 1, loss);
       return FALSE;
     }
-  grok_model_backward (model, batch, clip);
-  trainer->last_penalty = lambda > 0 ? trainer->penalty (params, lambda, trainer->penalty_data)
-                                     : 0.0;
   if (!all_finite (params->grad, params->numel) || !isfinite (trainer->last_penalty))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,

@@ -28,6 +28,8 @@ enum
  * at params->data and adds lambda times its gradient into params->grad */
 typedef double (*GrokPenaltyFunc) (GrokParams *params, double lambda, gpointer user_data);
 
+typedef struct _GrokPenaltyWorker GrokPenaltyWorker;
+
 typedef struct
 {
   GrokConfig    *config;
@@ -47,6 +49,8 @@ typedef struct
   GrokPenaltyFunc penalty;        /* used when reg.spectral_entropy > 0 */
   gpointer       penalty_data;
   GrokSpectrumWorkspace *spectrum_ws; /* the default penalty's SVD buffers, or NULL */
+  float         *penalty_grad;    /* (numel) the penalty's gradient, added to the model's */
+  GrokPenaltyWorker *penalty_worker; /* the penalty's thread, or NULL: computed inline */
   GrokRng        noise_rng;       /* weight noise, on its own stream of the run seed */
   float         *clean;           /* (numel) the parameters without noise, during a step */
   float         *noise;           /* uniforms, then normals: (numel + 1) / 2 * 2 floats each */
@@ -54,13 +58,17 @@ typedef struct
 } GrokTrainer;
 
 /* validates config, builds the dataset and the model, initialises the parameters and sets the
- * OpenBLAS thread count */
+ * OpenBLAS thread count (to one where the penalty gets a thread of its own) */
 GrokTrainer *grok_trainer_new      (const GrokConfig *config, GError **error);
 /* the bytes grok_trainer_new and a checkpoint save take for config (valid), worked out without
  * allocating; footprint receives the model's part */
 gsize        grok_trainer_estimate_bytes (const GrokConfig *config, GrokModelFootprint *footprint);
 void         grok_trainer_free     (GrokTrainer *trainer);
-/* replace the penalty that reg.spectral_entropy weighs (the default is the spectral entropy) */
+/* replace the penalty that reg.spectral_entropy weighs (the default is the spectral entropy).
+ * With more than one thread (train.threads 0 on a multi-core machine, or >= 2) it runs on the
+ * trainer's penalty thread while the model's forward and backward passes run: it may read
+ * params->data and write params->grad (a buffer of its own, zeroed) and user_data, nothing
+ * else the trainer owns */
 void         grok_trainer_set_penalty (GrokTrainer *trainer, GrokPenaltyFunc penalty,
                                        gpointer user_data);
 /* one optimiser step: with reg.weight_noise = sigma > 0 the gradient (of the cross-entropy
@@ -91,6 +99,17 @@ gboolean     grok_trainer_save     (GrokTrainer *trainer, const char *path, GErr
  * GROK_ERROR_CORRUPT naming the file and the tensor or key, and leaves the trainer untouched.
  * The optimiser's settings (lr, weight decay...) stay those of the trainer's config. */
 gboolean     grok_trainer_load     (GrokTrainer *trainer, const char *path, GError **error);
+
+/* The penalty's schedule (grok-trainer-penalty.c), used by grok-trainer.c: setup sizes its
+ * gradient buffer and, with blas_threads >= 2, starts its thread and leaves OpenBLAS one
+ * thread; start hands the penalty at the
+ * current parameters to that thread; finish waits for it (or computes it inline when there is
+ * no thread and use is TRUE) and, when use is TRUE, adds its gradient to the model's, returning
+ * lambda times the penalty. */
+void         grok_trainer_penalty_setup  (GrokTrainer *trainer, int blas_threads);
+void         grok_trainer_penalty_free   (GrokTrainer *trainer);
+void         grok_trainer_penalty_start  (GrokTrainer *trainer, double lambda);
+double       grok_trainer_penalty_finish (GrokTrainer *trainer, double lambda, gboolean use);
 
 /* set OpenBLAS's thread count; 0 means all cores. Returns the count in force. */
 int          grok_blas_set_threads (int threads);
