@@ -38,7 +38,7 @@ assert_refused (const Result *r, const char *file, const char *what)
 static void
 test_deep_json (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
   g_autofree char *run = make_run (dir);
   g_autofree char *deep = g_build_filename (dir, "deep.json", NULL);
   g_autofree char *run_config = g_build_filename (run, "config.json", NULL);
@@ -59,7 +59,6 @@ test_deep_json (void)
   assert_refused (&figure, run_config, "nests");
   run_cli (&resume, (const char *[]) { "resume", run, "--steps", "30", NULL });
   assert_refused (&resume, run_config, "nests");
-  remove_tree (dir);
 }
 
 static Result
@@ -80,7 +79,7 @@ train_file (const char *dir, const char *text, gssize length)
 static void
 test_config_messages (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
   g_auto (Result) big = train_file (dir, "{\"seed\": 99999999999999999999}", -1);
   g_auto (Result) section = train_file (dir, "{\"task\": 5}", -1);
   g_auto (Result) nul = train_file (dir, "{\"name\": \"a\\u0000b\"}", -1);
@@ -93,7 +92,6 @@ test_config_messages (void)
   run_cli (&set, (const char *[]) { "train", "quick", "--out", dir, "--force",
                                     "--set", "seed=99999999999999999999", NULL });
   assert_refused (&set, "seed", "out of range at 99999999999999999999");
-  remove_tree (dir);
 }
 
 /* a 200 MB name was copied into every checkpoint; string keys have a bound, and a file far past
@@ -101,7 +99,7 @@ test_config_messages (void)
 static void
 test_string_bounds (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
   g_autoptr (GString) text = g_string_new ("{\"name\": \"");
   g_auto (Result) name = { 0 }, huge = { 0 }, parent = { 0 };
 
@@ -126,7 +124,6 @@ test_string_bounds (void)
   g_string_append (text, "\"}}");
   parent = train_file (dir, text->str, (gssize) text->len);
   assert_refused (&parent, "bad.json", "key 'run.parent' is too long");
-  remove_tree (dir);
 }
 
 /* NaN weights in a checkpoint: measures and figures name the file, the step and the tensor (not
@@ -134,7 +131,7 @@ test_string_bounds (void)
 static void
 test_nan_weights (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
   g_autofree char *run = make_run (dir);
   g_autofree char *ckpt = g_build_filename (run, "checkpoints", "step-00000020.safetensors", NULL);
   g_autoptr (GHashTable) meta = NULL;
@@ -166,7 +163,6 @@ test_nan_weights (void)
       assert_refused (&r, ckpt, "step 20");
       assert_contains (r.err, t->name);
     }
-  remove_tree (dir);
 }
 
 /* metrics.csv with line 4 (the third row) replaced by damage */
@@ -193,7 +189,7 @@ damage_metrics (const char *run, const char *damage)
 static void
 test_resume_damaged_metrics (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
   g_autofree char *run = make_run (dir);
   g_autofree char *csv = g_build_filename (run, "metrics.csv", NULL);
   g_autofree char *where = g_strdup_printf ("%s:4", csv);
@@ -213,7 +209,6 @@ test_resume_damaged_metrics (void)
       g_assert_true (g_file_get_contents (csv, &after, NULL, NULL));
       g_assert_true (strcmp (before, after) == 0);
     }
-  remove_tree (dir);
 }
 
 /* one damaged metrics row refused the whole curves figure: the valid rows, those after the
@@ -221,7 +216,7 @@ test_resume_damaged_metrics (void)
 static void
 test_figure_damaged_metrics (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("grok-bad-XXXXXX", NULL);
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
   g_autofree char *run = make_run (dir);
   g_autofree char *csv = g_build_filename (run, "metrics.csv", NULL);
   g_autofree char *where = g_strdup_printf ("%s:4", csv);
@@ -242,7 +237,6 @@ test_figure_damaged_metrics (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
   g_assert_true (g_str_has_prefix (lines[3], "15,"));
   g_assert_true (g_str_has_prefix (lines[4], "20,"));
-  remove_tree (dir);
 }
 
 /* a fork copies the parent's rows up to its step: those it cannot read are named, not dropped

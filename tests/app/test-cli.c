@@ -377,10 +377,6 @@ test_figure_views_file (void)
       assert_contains (err_c, views);
       g_assert_cmpstr (c, ==, b);
     }
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
 }
 
 /* the spectrum figure overlays the run's first checkpoint, three stored ones between and the
@@ -420,10 +416,6 @@ test_figure_spectrum_overlay (void)
     }
   /* log-spaced, not bunched at the start: one of the middle three is past step 30 */
   g_assert_cmpint (g_array_index (steps, gint64, 3), >, 30);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
 }
 
 /* Liu et al.'s XOR at the digit level end to end: it trains with every measure that applies to
@@ -509,10 +501,6 @@ test_figure_lmn_points (void)
                                     "--out", svg_path, NULL });
   g_assert_cmpint (bad.status, ==, 1);
   assert_contains (bad.err, "--lmn-points");
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
 }
 
 /* the curves' lmn panel states the points its column was measured on, as `measure` reports
@@ -539,10 +527,6 @@ test_figure_curves_lmn_points (void)
   g_assert_cmpint (f.status, ==, 0);
   g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
   assert_contains (svg, "lmn (200 points)");
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
 }
 
 /* the README's config reference is exactly what `keys --markdown` prints */

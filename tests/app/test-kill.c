@@ -242,10 +242,6 @@ test_kill_views (void)
     }
   g_test_message ("%d kill trials, %u views files read back whole", trials + 1, views_read);
   g_assert_cmpuint (views_read, >, 0);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
 }
 
 /* Ctrl-C: the CLI stops after the step in flight, writes a checkpoint there, says how to
@@ -280,10 +276,6 @@ test_interrupt (void)
   run = grok_run_new_continue (dir, g_array_index (steps, gint64, 1) + 5, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
 }
 
 int
