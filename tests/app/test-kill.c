@@ -175,8 +175,14 @@ test_kill_anywhere (void)
       /* mostly continue the same folder (a crash while continuing must be safe too), now and
        * then start afresh so that early deaths are tried as well */
       gboolean fresh = !can_resume || g_test_rand_int_range (0, 4) == 0;
-      GPid pid = spawn (fresh ? train : resume);
+      GPid pid;
       int status;
+
+      /* a fresh start gets an empty folder: a run killed while making its folder leaves one
+       * that --force rightly refuses to replace, as it cannot tell it is a run */
+      if (fresh)
+        remove_tree (dir);
+      pid = spawn (fresh ? train : resume);
 
       resumed += !fresh;
       if (fresh && wait_first)
