@@ -549,27 +549,6 @@ lmn_all_pairs (const LmnJob *job)
   }
 }
 
-/* BLAS on one thread while the LMN runs when OpenMP has more than one: the pair loop brings its
- * own threads, and BLAS workers left spinning by an earlier multi-threaded call would take turns
- * with them (seen as scheduler yields in a profile). Returns the setting to restore. */
-static int
-blas_single_begin (void)
-{
-  int before = openblas_get_num_threads ();
-#ifdef _OPENMP
-  if (omp_get_max_threads () > 1)
-    openblas_set_num_threads (1);
-#endif
-  return before;
-}
-
-static void
-blas_single_end (int before)
-{
-  if (openblas_get_num_threads () != before)
-    openblas_set_num_threads (before);
-}
-
 double
 grok_lmn_from_matrix (const double *L, int n, double *eig, double *entropy, GError **error)
 {
@@ -676,7 +655,7 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   g_autofree float *p_end = NULL;
   const GrokActivationInfo *first;
   LmnJob job = { 0 };
-  int width, blas_threads;
+  int width;
 
   g_return_val_if_fail (z != NULL && n_points > 0 && units > 0, NULL);
   g_return_val_if_fail (n_rest == 0 || rest != NULL, NULL);
@@ -707,7 +686,6 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
                    .max_width = width, .batch_rows = BATCH_ROWS,
                    .z = z, .row_start = row_start, .L = lmn->L };
 
-  blas_threads = blas_single_begin ();
   /* f at every point: the lambda = 0 and lambda = 1 ends of every segment */
   a = g_new (float, (gsize) n_points * width);
   b = g_new (float, (gsize) n_points * width);
@@ -728,7 +706,6 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   for (int i = 0; i < n_points; i++)
     lmn->L[(gsize) i * n_points + i] = 1.0;
   lmn_all_pairs (&job);
-  blas_single_end (blas_threads);
 
   lmn->lmn = grok_lmn_from_matrix (lmn->L, n_points, lmn->eig, &lmn->entropy, error);
   if (lmn->lmn < 0)
@@ -742,8 +719,6 @@ grok_lmn_compute (const float *points, int n_points, const GrokLayerView *f, int
                   GError **error)
 {
   g_autofree float *z = NULL;
-  int blas_threads;
-
   g_return_val_if_fail (points != NULL && n_points > 0 && f != NULL && n_layers > 0, NULL);
   if (!grok_layers_are_chained (f, n_layers))
     {
@@ -756,9 +731,7 @@ grok_lmn_compute (const float *points, int n_points, const GrokLayerView *f, int
   z = g_new (float, (gsize) n_points * f[0].out);
   for (int i = 0; i < n_points; i++)
     memcpy (z + (gsize) i * f[0].out, f[0].bias, sizeof (float) * f[0].out);
-  blas_threads = blas_single_begin ();
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n_points, f[0].out, f[0].in, 1.0f,
                points, f[0].in, f[0].weight, f[0].in, 1.0f, z, f[0].out);
-  blas_single_end (blas_threads);
   return grok_lmn_compute_preact (z, n_points, f[0].out, f[0].act, f + 1, n_layers - 1, error);
 }

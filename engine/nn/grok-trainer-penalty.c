@@ -51,12 +51,12 @@ penalty_worker_main (void *data)
 }
 
 void
-grok_trainer_penalty_setup (GrokTrainer *trainer, int blas_threads)
+grok_trainer_penalty_setup (GrokTrainer *trainer, int cores)
 {
   GrokPenaltyWorker *w;
 
   trainer->penalty_grad = g_new (float, trainer->model->params->numel);
-  if (blas_threads < 2)
+  if (cores < 2)
     return;
   w = g_new0 (GrokPenaltyWorker, 1);
   pthread_mutex_init (&w->lock, NULL);
@@ -70,11 +70,6 @@ grok_trainer_penalty_setup (GrokTrainer *trainer, int blas_threads)
       return;
     }
   trainer->penalty_worker = w;
-  /* OpenBLAS's thread count is the process's: one thread from now on, so that the model's
-   * products and the penalty's (dsyevd included, which calls BLAS itself) each run on one core
-   * instead of both asking for the same two. Setting it around each step instead cost a third
-   * more CPU time a step in system calls. */
-  openblas_set_num_threads (1);
 }
 
 void

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-blas.h"
 #include "grok-error.h"
 #include "grok-measures.h"
 #include "grok-spectrum.h"
@@ -16,12 +17,10 @@ enum { STREAM_BATCHES = 21, STREAM_NOISE = 22 };
 #define EVAL_CHUNK 2048
 
 int
-grok_blas_set_threads (int threads)
+grok_trainer_cores (const GrokConfig *config)
 {
-  int n = threads > 0 ? threads : (int) g_get_num_processors ();
-
-  openblas_set_num_threads (n);
-  return n;
+  return config->train.threads > 0 ? (int) config->train.threads
+                                   : (int) g_get_num_processors ();
 }
 
 /* the default penalty: lambda times the mean spectral entropy of the 2-D tensors */
@@ -33,7 +32,7 @@ spectral_entropy_penalty (GrokParams *params, double lambda, gpointer workspace)
 
 /* the weight noise's stream and buffers, and the penalty's and its thread, set up once */
 static void
-setup_regularisers (GrokTrainer *trainer, const GrokConfig *config, int blas_threads)
+setup_regularisers (GrokTrainer *trainer, const GrokConfig *config, int cores)
 {
   gsize numel = trainer->model->params->numel;
 
@@ -48,7 +47,7 @@ setup_regularisers (GrokTrainer *trainer, const GrokConfig *config, int blas_thr
     return;
   trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
   trainer->penalty_data = trainer->spectrum_ws;
-  grok_trainer_penalty_setup (trainer, blas_threads);
+  grok_trainer_penalty_setup (trainer, cores);
 }
 
 GrokTrainer *
@@ -56,10 +55,11 @@ grok_trainer_new (const GrokConfig *config, GError **error)
 {
   g_autoptr (GrokTrainer) trainer = NULL;
   GrokDataset *ds;
-  int max_batch, blas_threads;
+  int max_batch, cores;
 
   if (!grok_config_validate (config, error))
     return NULL;
+  grok_blas_init ();
 
   trainer = g_new0 (GrokTrainer, 1);
   trainer->config = grok_config_copy (config);
@@ -69,15 +69,13 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   max_batch = MAX (trainer->batch_size, MIN (EVAL_CHUNK, MAX (ds->n_train, ds->n_test)));
   trainer->model = grok_model_new (config, ds, max_batch);
   grok_model_init_params (trainer->model, config->seed);
-  /* a model that splits its batches over threads itself calls OpenBLAS from each of them:
-   * OpenBLAS's own threads would only compete with them for the cores, and so would a
-   * penalty thread (which it then does without) */
-  blas_threads = grok_blas_set_threads (trainer->model->threads > 1 ? 1
-                                                                    : (int) config->train.threads);
+  /* a model that splits its batches over threads itself has no core left for a penalty
+   * thread (which it then does without) */
+  cores = trainer->model->threads > 1 ? 1 : grok_trainer_cores (config);
   trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
   trainer->optim->threads = trainer->model->threads;
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
-  setup_regularisers (trainer, config, blas_threads);
+  setup_regularisers (trainer, config, cores);
 
   trainer->order = g_new (int, ds->n_train);
   for (int i = 0; i < ds->n_train; i++)

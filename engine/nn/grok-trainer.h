@@ -101,18 +101,17 @@ gboolean     grok_trainer_save     (GrokTrainer *trainer, const char *path, GErr
 gboolean     grok_trainer_load     (GrokTrainer *trainer, const char *path, GError **error);
 
 /* The penalty's schedule (grok-trainer-penalty.c), used by grok-trainer.c: setup sizes its
- * gradient buffer and, with blas_threads >= 2, starts its thread and leaves OpenBLAS one
- * thread; start hands the penalty at the
+ * gradient buffer and, with cores >= 2, starts its thread; start hands the penalty at the
  * current parameters to that thread; finish waits for it (or computes it inline when there is
  * no thread and use is TRUE) and, when use is TRUE, adds its gradient to the model's, returning
  * lambda times the penalty. */
-void         grok_trainer_penalty_setup  (GrokTrainer *trainer, int blas_threads);
+void         grok_trainer_penalty_setup  (GrokTrainer *trainer, int cores);
 void         grok_trainer_penalty_free   (GrokTrainer *trainer);
 void         grok_trainer_penalty_start  (GrokTrainer *trainer, double lambda);
 double       grok_trainer_penalty_finish (GrokTrainer *trainer, double lambda, gboolean use);
 
-/* set OpenBLAS's thread count; 0 means all cores. Returns the count in force. */
-int          grok_blas_set_threads (int threads);
+/* the cores a trainer of this config may use: train.threads, or all of them for 0 */
+int          grok_trainer_cores    (const GrokConfig *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokTrainer, grok_trainer_free)
 

@@ -116,7 +116,6 @@ main (int argc, char **argv)
       fprintf (stderr, "usage: %s PRESET OUT-DIR\n", argv[0]);
       return 2;
     }
-  grok_blas_set_threads (1);
   if (!dump (argv[1], argv[2], &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
