@@ -5,10 +5,11 @@
  *   pre[l] (B, W)   pre-activation of hidden layer l;  post[l] (B, W) = act (pre[l])
  *   logits (B, classes) = post[depth - 1] @ layers.{depth}.weight^T + bias
  *
- * With several threads each takes a contiguous part of the batch's rows through every layer,
- * forward and backward, with OpenBLAS single-threaded inside each: no thread waits for another
- * between layers. Each thread's weight gradients over its rows go to a buffer of its own (the
- * first thread's is params->grad), summed once at the end.
+ * A batch is cut into row blocks fixed by its size alone (grok_model_blocks), and each block
+ * goes through every layer, forward and backward, on whichever thread takes it: no thread waits
+ * for another between layers. Each block's weight gradients go to a buffer of its own (the
+ * first block's is params->grad), and the buffers are added once at the end in block order,
+ * so one thread or eight give the same gradients bit for bit.
  *
  * The first layer of a token MLP is linear in one-hot inputs, so when a batch has more rows
  * than twice the vocabulary it is folded: pre[0] = bias + sum_t table[t][tokens[n, t]], where
@@ -20,7 +21,6 @@
 
 #include <cblas.h>
 #include <math.h>
-#include <omp.h>
 #include <string.h>
 
 #include "grok-error.h"
@@ -43,7 +43,8 @@ typedef struct
   float        **post;
   float         *scratch[2];  /* (max_batch, max_width) for the backward pass */
   int            max_width;   /* of the input, the hidden layers and the output */
-  float         *grad_part;   /* (threads - 1, numel): the other threads' gradients */
+  int            max_blocks;  /* of a training batch */
+  float         *grad_part;   /* (blocks - 1, numel): the other blocks' gradients */
   int            vocab;
   gboolean       folded;      /* whether the last forward pass folded the first layer */
   float         *table;       /* (n_positions, vocab, width) */
@@ -131,11 +132,23 @@ mlp_init_params (GrokModel *model, guint64 seed)
 /* The MLP's own row split only when asked for by number: its threads meet at OpenMP barriers,
  * which spin, and on a machine with other work a spinning thread holds the core the other one
  * waits for (two threads measured 3 to 13 times slower than one under load). With 0, one
- * thread, and OpenBLAS takes every core in the products. */
+ * thread. The blocks, and so the results, are the same either way. */
 int
 grok_mlp_threads (const GrokConfig *config)
 {
   return config->train.threads > 1 ? (int) config->train.threads : 1;
+}
+
+/* the blocks of the largest batch that goes backward: a training batch, or for a model made
+ * without a training set (a test's) any batch it takes */
+static int
+mlp_max_blocks (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+{
+  gint64 rows = max_batch;
+
+  if (dataset->n_train > 0)
+    rows = MIN (rows, grok_config_batch_size (config, dataset->n_train));
+  return grok_model_blocks ((int) rows);
 }
 
 void
@@ -177,19 +190,27 @@ can_fold (GrokMlp *mlp, int n)
   return mlp->table != NULL && n >= 2 * mlp->vocab;
 }
 
-/* table[t] for the positions t this thread takes */
-static void
-fill_tables (GrokMlp *mlp)
+/* a batch's passes over the team: which batch, and its blocks */
+typedef struct
 {
+  GrokMlp         *mlp;
+  const GrokBatch *batch;
+  int              blocks;
+  int              slices;
+} MlpJob;
+
+/* table[t] for position t, a task of its own */
+static void
+fill_table (gpointer data, int t, int member)
+{
+  GrokMlp *mlp = ((MlpJob *) data)->mlp;
   GrokParams *params = mlp->parent.params;
   int T = mlp->parent.n_positions, d = mlp->d_embed, W = mlp->width;
   const float *w0 = grok_params_tensor_data (params, mlp->weight[0]);
 
-#pragma omp for schedule (static)
-  for (int t = 0; t < T; t++)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, mlp->vocab, W, d, 1.0f,
-                 grok_params_tensor_data (params, mlp->embed), d, w0 + t * d, T * d, 0.0f,
-                 mlp->table + (gsize) t * mlp->vocab * W, W);
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, mlp->vocab, W, d, 1.0f,
+               grok_params_tensor_data (params, mlp->embed), d, w0 + t * d, T * d, 0.0f,
+               mlp->table + (gsize) t * mlp->vocab * W, W);
 }
 
 /* pre[0] and post[0] of rows [n0, n1) from the tables */
@@ -248,21 +269,25 @@ forward_rows (GrokMlp *mlp, const GrokBatch *batch, int n0, int n1)
 }
 
 static void
+forward_block (gpointer data, int b, int member)
+{
+  MlpJob *job = data;
+  int n = job->batch->n;
+
+  forward_rows (job->mlp, job->batch, grok_model_block_start (n, b, job->blocks),
+                grok_model_block_start (n, b + 1, job->blocks));
+}
+
+static void
 mlp_forward (GrokModel *model, const GrokBatch *batch)
 {
   GrokMlp *mlp = (GrokMlp *) model;
-  int parts = grok_model_team_size (model, batch->n);
+  MlpJob job = { mlp, batch, grok_model_blocks (batch->n) };
 
   mlp->folded = can_fold (mlp, batch->n);
-#pragma omp parallel num_threads (parts)
-  {
-    int t = omp_get_thread_num ();
-
-    if (mlp->folded)
-      fill_tables (mlp);
-    forward_rows (mlp, batch, grok_model_part_start (batch->n, t, parts),
-                  grok_model_part_start (batch->n, t + 1, parts));
-  }
+  if (mlp->folded)
+    grok_team_run (model->team, model->n_positions, fill_table, &job);
+  grok_team_run (model->team, job.blocks, forward_block, &job);
 }
 
 /* the folded first layer's gradients from d pre[0] of rows [n0, n1) (dpre, row n0 first):
@@ -339,44 +364,57 @@ backward_rows (GrokMlp *mlp, const GrokBatch *batch, float *grad, float *g, int 
                              model->n_positions, mlp->d_embed);
 }
 
-/* params->grad (zeroed by the caller) += the other threads' parts, each thread summing a
- * slice of the parameters; the parts are added in thread order, so a run repeats exactly */
+/* the gradients of block b into a buffer of its own (block 0's is params->grad, zeroed by
+ * the caller); the folded layer's per-token sums are scratch, one set per member */
 static void
-sum_parts (GrokMlp *mlp, int parts)
+backward_block (gpointer data, int b, int member)
 {
+  MlpJob *job = data;
+  GrokMlp *mlp = job->mlp;
+  GrokModel *model = &mlp->parent;
+  gsize numel = model->params->numel;
+  int n = job->batch->n;
+  float *grad = b == 0 ? model->params->grad : mlp->grad_part + (b - 1) * numel;
+  float *g = mlp->folded ? mlp->token_grad +
+                               (gsize) member * model->n_positions * mlp->vocab * mlp->width
+                         : NULL;
+
+  if (b > 0)
+    memset (grad, 0, numel * sizeof (float));
+  backward_rows (mlp, job->batch, grad, g, grok_model_block_start (n, b, job->blocks),
+                 grok_model_block_start (n, b + 1, job->blocks));
+}
+
+/* one slice of params->grad += the other blocks' gradients, added in block order whatever the
+ * slices */
+static void
+sum_blocks (gpointer data, int slice, int member)
+{
+  MlpJob *job = data;
+  GrokMlp *mlp = job->mlp;
   GrokParams *params = mlp->parent.params;
   gsize numel = params->numel;
+  gsize i0 = numel * slice / job->slices, i1 = numel * (slice + 1) / job->slices;
 
-#pragma omp for schedule (static)
-  for (gsize i = 0; i < numel; i++)
-    for (int p = 1; p < parts; p++)
-      params->grad[i] += mlp->grad_part[(p - 1) * numel + i];
+  for (int b = 1; b < job->blocks; b++)
+    {
+      const float *part = mlp->grad_part + (b - 1) * numel;
+#pragma omp simd
+      for (gsize i = i0; i < i1; i++)
+        params->grad[i] += part[i];
+    }
 }
 
 static void
 mlp_backward (GrokModel *model, const GrokBatch *batch)
 {
   GrokMlp *mlp = (GrokMlp *) model;
-  int parts = grok_model_team_size (model, batch->n);
-  gsize numel = model->params->numel;
+  MlpJob job = { mlp, batch, grok_model_blocks (batch->n), grok_team_threads (model->team) };
 
-#pragma omp parallel num_threads (parts)
-  {
-    int t = omp_get_thread_num ();
-    float *grad = t == 0 ? model->params->grad : mlp->grad_part + (t - 1) * numel;
-
-    if (t > 0)
-      memset (grad, 0, numel * sizeof (float));
-    backward_rows (mlp, batch, grad,
-                   mlp->folded ? mlp->token_grad +
-                                     (gsize) t * model->n_positions * mlp->vocab * mlp->width
-                               : NULL,
-                   grok_model_part_start (batch->n, t, parts),
-                   grok_model_part_start (batch->n, t + 1, parts));
-#pragma omp barrier
-    if (parts > 1)
-      sum_parts (mlp, parts);
-  }
+  g_assert (job.blocks <= mlp->max_blocks);
+  grok_team_run (model->team, job.blocks, backward_block, &job);
+  if (job.blocks > 1)
+    grok_team_run (model->team, job.slices, sum_blocks, &job);
 }
 
 static const GrokModelClass mlp_class = {
@@ -444,8 +482,10 @@ grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batc
   max_width = MAX (mlp->input_width, MAX (mlp->width, model->n_classes));
   mlp->max_width = max_width;
   model->threads = grok_mlp_threads (config);
-  if (model->threads > 1)
-    mlp->grad_part = g_new0 (float, (gsize) (model->threads - 1) * model->params->numel);
+  model->team = grok_team_new (model->threads);
+  mlp->max_blocks = mlp_max_blocks (config, dataset, max_batch);
+  if (mlp->max_blocks > 1)
+    mlp->grad_part = g_new0 (float, (gsize) (mlp->max_blocks - 1) * model->params->numel);
   if (mlp->embed >= 0 && mlp->depth > 0)
     {
       gsize table = (gsize) model->n_positions * dataset->vocab * mlp->width;
@@ -492,8 +532,9 @@ grok_mlp_footprint (const GrokConfig *config, const GrokDataset *shape, int max_
       footprint->largest = MAX (footprint->largest, out * in);
     }
   footprint->activations += 2 * depth * B * width + 2 * B * max_width;
-  /* the other threads' gradients; the folded first layer's tables and their gradients */
-  footprint->activations += (gsize) (grok_mlp_threads (config) - 1) * footprint->n_params;
+  /* the other blocks' gradients; the folded first layer's tables and their gradients */
+  footprint->activations += (gsize) (mlp_max_blocks (config, shape, max_batch) - 1) *
+                            footprint->n_params;
   if (shape->n_positions > 0 && depth > 0)
     footprint->activations += (gsize) (grok_mlp_threads (config) + 1) * shape->n_positions *
                               shape->vocab * width;

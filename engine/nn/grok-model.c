@@ -2,7 +2,6 @@
 #include "grok-model.h"
 
 #include <math.h>
-#include <omp.h>
 #include <string.h>
 
 #include "grok-kernels.h"
@@ -28,9 +27,54 @@ grok_model_init_base (GrokModel *model, const GrokModelClass *klass, const GrokC
 }
 
 int
+grok_model_blocks (int n)
+{
+  return CLAMP ((n + GROK_MODEL_BLOCK_ROWS - 1) / GROK_MODEL_BLOCK_ROWS, 1, GROK_MODEL_MAX_BLOCKS);
+}
+
+int
 grok_model_team_size (const GrokModel *model, int n)
 {
-  return CLAMP (n / GROK_MODEL_MIN_ROWS, 1, model->threads);
+  return CLAMP (grok_model_blocks (n), 1, model->threads);
+}
+
+typedef struct
+{
+  GrokModel       *model;
+  const GrokBatch *batch;
+  int              blocks;
+  double           clip;
+  double           sums[GROK_MODEL_MAX_BLOCKS];
+  int              correct[GROK_MODEL_MAX_BLOCKS];
+} LossJob;
+
+static void
+cross_entropy_block (gpointer data, int b, int member)
+{
+  LossJob *job = data;
+  const GrokBatch *batch = job->batch;
+  int V = job->model->n_classes;
+  int n0 = grok_model_block_start (batch->n, b, job->blocks);
+  int n1 = grok_model_block_start (batch->n, b + 1, job->blocks);
+
+  job->sums[b] = (n1 - n0) * grok_cross_entropy_forward (job->model->probs + (gsize) n0 * V,
+                                                         job->model->logits + (gsize) n0 * V,
+                                                         batch->targets + n0, n1 - n0, V,
+                                                         job->clip, &job->correct[b]);
+}
+
+static void
+cross_entropy_backward_block (gpointer data, int b, int member)
+{
+  LossJob *job = data;
+  const GrokBatch *batch = job->batch;
+  int V = job->model->n_classes;
+  int n0 = grok_model_block_start (batch->n, b, job->blocks);
+  int n1 = grok_model_block_start (batch->n, b + 1, job->blocks);
+
+  grok_cross_entropy_backward (job->model->dlogits + (gsize) n0 * V,
+                               job->model->probs + (gsize) n0 * V, batch->targets + n0, n1 - n0,
+                               V, job->clip, batch->n);
 }
 
 void
@@ -69,6 +113,7 @@ grok_model_free (GrokModel *model)
     return;
   if (model->klass->finalize)
     model->klass->finalize (model);
+  grok_team_free (model->team);
   grok_params_free (model->params);
   grok_config_free (model->config);
   g_free (model->logits);
@@ -83,34 +128,22 @@ grok_model_init_params (GrokModel *model, guint64 seed)
   model->klass->init_params (model, seed);
 }
 
-/* the mean cross-entropy of the batch, each thread of the team taking its part of the rows;
- * the parts' sums are added in a fixed order, so a run repeats itself exactly */
+/* the mean cross-entropy of the batch: each block's sum, the blocks taken by the team's
+ * threads, then the blocks' sums added in block order */
 static double
 cross_entropy_forward (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct)
 {
-  int parts = grok_model_team_size (model, batch->n), V = model->n_classes;
-  double sums[parts];
-  int correct[parts];
+  LossJob job = { model, batch, grok_model_blocks (batch->n), clip };
   double total = 0.0;
 
-#pragma omp parallel num_threads (parts)
-  {
-    int t = omp_get_thread_num ();
-    int n0 = grok_model_part_start (batch->n, t, parts);
-    int n1 = grok_model_part_start (batch->n, t + 1, parts);
-
-    sums[t] = (n1 - n0) * grok_cross_entropy_forward (model->probs + (gsize) n0 * V,
-                                                      model->logits + (gsize) n0 * V,
-                                                      batch->targets + n0, n1 - n0, V, clip,
-                                                      &correct[t]);
-  }
+  grok_team_run (model->team, job.blocks, cross_entropy_block, &job);
   if (n_correct != NULL)
     *n_correct = 0;
-  for (int t = 0; t < parts; t++)
+  for (int b = 0; b < job.blocks; b++)
     {
-      total += sums[t];
+      total += job.sums[b];
       if (n_correct != NULL)
-        *n_correct += correct[t];
+        *n_correct += job.correct[b];
     }
   return total / batch->n;
 }
@@ -129,23 +162,14 @@ grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip, 
 void
 grok_model_backward (GrokModel *model, const GrokBatch *batch, double clip)
 {
-  int parts = grok_model_team_size (model, batch->n), V = model->n_classes;
+  LossJob job = { model, batch, grok_model_blocks (batch->n), clip };
 
   grok_params_zero_grad (model->params);
   if (model->head == GROK_HEAD_DIGITS)
     grok_digits_bce_backward (model->dlogits, model->probs, batch->targets, batch->n,
                               model->n_classes, clip);
   else
-#pragma omp parallel num_threads (parts)
-    {
-      int t = omp_get_thread_num ();
-      int n0 = grok_model_part_start (batch->n, t, parts);
-      int n1 = grok_model_part_start (batch->n, t + 1, parts);
-
-      grok_cross_entropy_backward (model->dlogits + (gsize) n0 * V,
-                                   model->probs + (gsize) n0 * V, batch->targets + n0, n1 - n0,
-                                   V, clip, batch->n);
-    }
+    grok_team_run (model->team, job.blocks, cross_entropy_backward_block, &job);
   model->klass->backward (model, batch);
 }
 

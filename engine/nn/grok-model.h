@@ -7,6 +7,7 @@
 
 #include "grok-config.h"
 #include "grok-params.h"
+#include "grok-team.h"
 #include "grok-task.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,7 @@ struct _GrokModel
   float      *dlogits;     /* (max_batch, n_classes) */
   int         threads;     /* threads that share a batch by rows, the loss's included; a family
                             * that splits its own passes sets it above 1 */
+  GrokTeam   *team;        /* those threads (NULL for one), owned */
 };
 
 /* the model config->model.kind names, for dataset's input and output sizes, with activation
@@ -84,15 +86,21 @@ void       grok_model_footprint (const GrokConfig *config, const GrokDataset *sh
 void       grok_mlp_footprint   (const GrokConfig *config, const GrokDataset *shape,
                                  int max_batch, GrokModelFootprint *footprint);
 
-/* how many threads take a part of n rows when the model has `threads`: at most one for each
- * GROK_MODEL_MIN_ROWS rows, so a small batch is not split into parts too small to pay */
-#define GROK_MODEL_MIN_ROWS 64
+/* The row blocks of a batch: n rows make one block for every GROK_MODEL_BLOCK_ROWS of them, at
+ * most GROK_MODEL_MAX_BLOCKS, a number fixed by n alone. Whatever sums over rows (the loss,
+ * the weight gradients) is summed within each block and the blocks' sums are added in block
+ * order, on one thread or many: the threads take whole blocks, so the result is the same
+ * bit for bit at any thread count. */
+#define GROK_MODEL_BLOCK_ROWS 128
+#define GROK_MODEL_MAX_BLOCKS 8
+int        grok_model_blocks    (int n);
+/* the threads that take the blocks of n rows: at most one a block, and model->threads */
 int        grok_model_team_size (const GrokModel *model, int n);
-/* the first row of part t of n rows in `parts` parts */
+/* the first row of block b of n rows in `blocks` blocks */
 static inline int
-grok_model_part_start (int n, int t, int parts)
+grok_model_block_start (int n, int b, int blocks)
 {
-  return (int) ((gint64) n * t / parts);
+  return (int) ((gint64) n * b / blocks);
 }
 /* the family constructors, used by grok_model_new */
 GrokModel *grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch);

@@ -18,7 +18,6 @@ grok_optimizer_new (const GrokConfig *config, gsize numel)
   optim->numel = numel;
   optim->m = g_new0 (float, MAX (numel, 1));
   optim->v = g_new0 (float, MAX (numel, 1));
-  optim->threads = 1;
   return optim;
 }
 
@@ -32,25 +31,46 @@ grok_optimizer_free (GrokOptimizer *optim)
   g_free (optim);
 }
 
-/* m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
- * theta -= lr * (m_hat / (sqrt (v_hat) + eps) + wd * theta) */
-static void
-adamw_step (GrokOptimizer *o, float *theta, const float *grad)
+typedef struct
 {
+  GrokOptimizer *o;
+  float         *theta;
+  const float   *grad;
+  int            slices;
+} AdamwJob;
+
+/* m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+ * theta -= lr * (m_hat / (sqrt (v_hat) + eps) + wd * theta), on one slice of the parameters */
+static void
+adamw_slice (gpointer data, int slice, int member)
+{
+  AdamwJob *job = data;
+  GrokOptimizer *o = job->o;
   const float b1 = o->beta1, b2 = o->beta2;
   const float lr = o->lr, wd = o->weight_decay, eps = o->eps;
   const float c1 = 1.0 / (1.0 - pow (o->beta1, (double) o->t));
   const float c2 = 1.0 / (1.0 - pow (o->beta2, (double) o->t));
-  float *m = o->m, *v = o->v;
+  float *m = o->m, *v = o->v, *theta = job->theta;
+  const float *grad = job->grad;
+  gsize i0 = o->numel * slice / job->slices, i1 = o->numel * (slice + 1) / job->slices;
 
-#pragma omp parallel for simd num_threads (o->threads) schedule (static) if (o->threads > 1)
-  for (gsize i = 0; i < o->numel; i++)
+#pragma omp simd
+  for (gsize i = i0; i < i1; i++)
     {
       float g = grad[i];
       m[i] = b1 * m[i] + (1.0f - b1) * g;
       v[i] = b2 * v[i] + (1.0f - b2) * g * g;
       theta[i] -= lr * ((m[i] * c1) / (sqrtf (v[i] * c2) + eps) + wd * theta[i]);
     }
+}
+
+/* each element's update is its own, so the slices (one per thread) change nothing in it */
+static void
+adamw_step (GrokOptimizer *o, float *theta, const float *grad)
+{
+  AdamwJob job = { o, theta, grad, grok_team_threads (o->team) };
+
+  grok_team_run (o->team, job.slices, adamw_slice, &job);
 }
 
 /* buf = mu buf + (g + wd theta); theta -= lr buf */

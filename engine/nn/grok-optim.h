@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "grok-config.h"
+#include "grok-team.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +23,7 @@ typedef struct
   gsize         numel;
   float        *m;       /* AdamW first moment, or the SGD momentum buffer */
   float        *v;       /* AdamW second moment */
-  int           threads; /* that share the update, each a slice of the parameters (1) */
+  GrokTeam     *team;    /* borrowed: threads that share the update, a slice each (NULL) */
 } GrokOptimizer;
 
 GrokOptimizer *grok_optimizer_new  (const GrokConfig *config, gsize numel);

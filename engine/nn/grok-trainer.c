@@ -73,7 +73,7 @@ grok_trainer_new (const GrokConfig *config, GError **error)
    * thread (which it then does without) */
   cores = trainer->model->threads > 1 ? 1 : grok_trainer_cores (config);
   trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
-  trainer->optim->threads = trainer->model->threads;
+  trainer->optim->team = trainer->model->team;
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
   setup_regularisers (trainer, config, cores);
 
