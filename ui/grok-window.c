@@ -447,11 +447,6 @@ new_run (GrokWindow *self, gboolean one_step)
 
   if (config == NULL)
     return;
-  /* OpenBLAS's threads spin while they wait for work: with every core training, the window
-   * would get the processor only in slices. Leave one core to the window unless the
-   * experiment asks for a thread count. */
-  if (config->train.threads == 0 && g_get_num_processors () > 1)
-    config->train.threads = g_get_num_processors () - 1;
   dir = new_run_folder (self, config);
   grok_session_train (self->session, g_steal_pointer (&config), dir, one_step);
 }
