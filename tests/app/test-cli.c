@@ -9,6 +9,7 @@
 
 #include "cli-helpers.h"
 #include "tmp-dir.h"
+#include "wait-helpers.h"
 
 static void
 test_help_version_presets (void)
@@ -921,7 +922,8 @@ spawn_cli (const char * const *args, const char *err_path)
   return pid;
 }
 
-/* the exit status of pid within seconds, or -1 (and the process killed) when it runs on */
+/* the exit status of pid within seconds, or -1 (and the process killed) when it runs on; the
+ * callers give it the tests' deadline, so -1 means it never ended */
 static int
 wait_exit (GPid pid, double seconds)
 {
@@ -956,24 +958,29 @@ test_one_writer (void)
                                         "measures.local_complexity_per_decade=0", "--set",
                                         "checkpoints.views=0", "--out", run, NULL }, err_path);
   /* the writer holds its lock before it writes config.json and the step-0 checkpoint */
-  for (int i = 0; i < 500; i++, g_usleep (20000))
-    {
-      g_autofree char *step0 = checkpoint_path (run, 0);
-      if (g_file_test (step0, G_FILE_TEST_EXISTS))
-        break;
-    }
+  {
+    g_autofree char *step0 = checkpoint_path (run, 0);
+    gint64 deadline = wait_deadline ();
+    while (!g_file_test (step0, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+      g_usleep (20000);
+    if (!g_file_test (step0, G_FILE_TEST_EXISTS))
+      {
+        wait_exit (first, 0);
+        g_error ("gave up after %d s waiting for the first writer's %s", WAIT_DEADLINE_S, step0);
+      }
+  }
   /* every outcome is gathered before any is checked, so that a failure never leaves the
    * first writer running */
   second = spawn_cli ((const char *[]) { "resume", run, "--quiet", NULL }, second_err);
-  resumed = wait_exit (second, 20);
+  resumed = wait_exit (second, WAIT_DEADLINE_S);
   g_file_get_contents (second_err, &resume_err, NULL, NULL);
   second = spawn_cli ((const char *[]) { "train", "liu-s4", "--steps", "5", "--out", run,
                                          "--force", NULL }, second_err);
-  forced = wait_exit (second, 20);
+  forced = wait_exit (second, WAIT_DEADLINE_S);
   g_file_get_contents (second_err, &force_err, NULL, NULL);
   run_cli (&m, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
   kill (first, SIGINT);
-  interrupted = wait_exit (first, 60);
+  interrupted = wait_exit (first, WAIT_DEADLINE_S);
 
   g_assert_cmpint (resumed, ==, 1);
   assert_contains (resume_err, run);
