@@ -1,4 +1,5 @@
-/* grokscope-cli: train, list presets, and (later) measure and draw, without a display. */
+/* grokscope-cli: train, continue and fork runs, measure and draw them, without a display. Each
+ * command is one row of the command table at the end; its options are read by grok-cli-options. */
 #include <glib.h>
 #include <glib-unix.h>
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "grok-checkpoints.h"
+#include "grok-cli-options.h"
 #include "grok-error.h"
 #include "grok-figure-view.h"
 #include "grok-json.h"
@@ -18,57 +20,6 @@
 #include "grok-run.h"
 #include "grok-trainer.h"
 
-static void
-usage (FILE *out)
-{
-  g_autofree char *measures = grok_measure_names (", ");
-  g_autofree char *views = grok_view_names ("|");
-  GrokViewRecipe recipe;
-
-  grok_view_recipe_init (&recipe);
-  fprintf (out,
-           "Usage:\n"
-           "  grokscope-cli train CONFIG.json|PRESET --out RUN_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
-           "  grokscope-cli resume RUN_DIR [--steps N]\n"
-           "  grokscope-cli fork RUN_DIR --step N --out NEW_DIR [--set KEY=VALUE]... [--steps N] [--force]\n"
-           "  grokscope-cli presets\n"
-           "  grokscope-cli keys [--markdown]\n"
-           "  grokscope-cli measure RUN_DIR [--step N] [--measure NAME]... [--epsilon NATS]\n"
-           "                [--lmn-points N]\n"
-           "  grokscope-cli figure RUN_DIR --view VIEW [--step N] [--size WxH{in,cm,px}] [--dpi N]\n"
-           "                [--font-size PT] [--lmn-points N] [--raster N] --out FILE.{png,svg,pdf,csv}\n"
-           "  grokscope-cli --help | --version\n"
-           "\n"
-           "train     trains a model and writes RUN_DIR/config.json (every setting, resolved),\n"
-           "          RUN_DIR/metrics.csv (one row per evaluation) and RUN_DIR/checkpoints/.\n"
-           "          --set KEY=VALUE  change one setting, e.g. --set optim.weight_decay=0.5\n"
-           "          --steps N        the same as --set train.steps=N\n"
-           "          --force          replace the run in RUN_DIR (only a run folder: anything else\n"
-           "                           is refused and nothing deleted)\n"
-           "          --quiet          no progress on stderr\n"
-           "resume    continues a stopped or crashed run from its newest checkpoint, to its\n"
-           "          train.steps or to --steps N. One process writes a run folder at a time.\n"
-           "fork      starts NEW_DIR from RUN_DIR's checkpoint at step N, with the changes --set\n"
-           "          gives; config.json records run.parent and run.parent_step.\n"
-           "presets   lists the built-in presets with one line each.\n"
-           "keys      lists every config key: type, allowed values, default and meaning.\n"
-           "measure   recomputes measures on a stored checkpoint and prints JSON (one object\n"
-           "          per measure with its value and parameters): %s\n"
-           "          (default: every one that applies), with the run's own measures.* settings\n"
-           "          and seed, so the values equal the run's metrics.csv columns; --epsilon and\n"
-           "          --lmn-points override them.\n"
-           "figure    draws one view of a run as the app shows it, without a display:\n"
-           "          --view %s, --step N (the last checkpoint at or\n"
-           "          before N; default the last), --size (default 6x4in), --dpi (default 300),\n"
-           "          --font-size (default 8). FILE.csv writes the data behind the figure.\n"
-           "          --lmn-points N (connectivity, default %d) and --raster N (regions of smooth\n"
-           "          activations, default %d) draw at another resolution than the app's\n"
-           "          screen; the figure's title states the one used.\n"
-           "\n"
-           "The config keys are documented in README.md (section Config reference).\n",
-           measures, views, recipe.lmn_points, recipe.raster);
-}
-
 static int
 fail (const char *message)
 {
@@ -77,7 +28,7 @@ fail (const char *message)
 }
 
 static int
-cmd_presets (void)
+cmd_presets (const GrokCliArgs *a)
 {
   g_auto (GStrv) names = grok_presets_list ();
   int width = 0;
@@ -118,20 +69,20 @@ describe_type (const GrokConfigKey *key)
 }
 
 static int
-cmd_keys (gboolean markdown)
+cmd_keys (const GrokCliArgs *a)
 {
   g_autoptr (GrokConfig) defaults = grok_config_new_default ();
   const GrokConfigKey *keys;
   guint n;
 
   keys = grok_config_keys (&n);
-  if (markdown)
+  if (a->markdown)
     printf ("| key | type and range | default | unit | meaning |\n| --- | --- | --- | --- | --- |\n");
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *type = describe_type (&keys[i]);
       g_autofree char *def = grok_config_get_text (defaults, &keys[i]);
-      if (markdown)
+      if (a->markdown)
         printf ("| `%s` | %s | %s%s%s | %s | %s |\n", keys[i].key, type, def[0] ? "`" : "",
                 def[0] ? def : "(empty)", def[0] ? "`" : "", keys[i].unit, keys[i].doc);
       else
@@ -341,128 +292,53 @@ apply_sets (GrokConfig *config, GPtrArray *sets, GError **error)
   return grok_config_validate (config, error);
 }
 
-/* the options resume and fork share with train */
-typedef struct
-{
-  const char *dir;
-  const char *out;
-  gint64      step;
-  gboolean    force;
-  gboolean    quiet;
-  GPtrArray  *sets;
-} Options;
-
 static int
-parse_options (int argc, char **argv, Options *o)
+cmd_train (const GrokCliArgs *a)
 {
-  const char *cmd = argv[1];
-
-  for (int i = 2; i < argc; i++)
-    {
-      const char *a = argv[i];
-      gboolean takes = strcmp (a, "--out") == 0 || strcmp (a, "--set") == 0 ||
-                       strcmp (a, "--steps") == 0 || strcmp (a, "--step") == 0;
-      g_autofree char *msg = NULL;
-
-      if (takes && i + 1 >= argc)
-        msg = g_strdup_printf ("%s needs a value", a);
-      else if (strcmp (a, "--step") == 0)
-        {
-          if (!g_ascii_string_to_signed (argv[i + 1], 10, 0, G_MAXINT64, &o->step, NULL))
-            msg = g_strdup_printf ("--step needs a step number, not '%s'", argv[i + 1]);
-        }
-      else if (strcmp (a, "--out") == 0)
-        o->out = argv[i + 1];
-      else if (strcmp (a, "--set") == 0)
-        g_ptr_array_add (o->sets, g_strdup (argv[i + 1]));
-      else if (strcmp (a, "--steps") == 0)
-        g_ptr_array_add (o->sets, g_strconcat ("train.steps=", argv[i + 1], NULL));
-      else if (strcmp (a, "--force") == 0 || strcmp (a, "--quiet") == 0)
-        *(strcmp (a, "--force") == 0 ? &o->force : &o->quiet) = TRUE;
-      else if (a[0] == '-')
-        msg = g_strdup_printf ("%s: unknown option %s (see --help)", cmd, a);
-      else if (o->dir == NULL)
-        o->dir = a;
-      else
-        msg = g_strdup_printf ("%s: unexpected argument %s", cmd, a);
-      if (msg != NULL)
-        return fail (msg);
-      i += takes;
-    }
-  return 0;
-}
-
-static int
-cmd_train (int argc, char **argv)
-{
-  g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
-  Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokRun) run = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (parse_options (argc, argv, &o) != 0)
-    return 1;
-  if (o.dir == NULL || o.out == NULL || o.step >= 0)
-    return fail ("train needs a config file or preset and --out RUN_DIR (see --help)");
-  config = resolve_config (o.dir, &error);
-  if (config == NULL || !apply_sets (config, sets, &error))
+  config = resolve_config (a->args[0], &error);
+  if (config == NULL || !apply_sets (config, a->sets, &error))
     return fail_with (error);
-  run = grok_run_new (config, o.out, o.force, &error);
-  if (run == NULL || !drive (run, o.out, o.quiet, &error))
+  run = grok_run_new (config, a->out, a->force, &error);
+  if (run == NULL || !drive (run, a->out, a->quiet, &error))
     return fail_with (error);
   return 0;
 }
 
 static int
-cmd_resume (int argc, char **argv)
+cmd_resume (const GrokCliArgs *a)
 {
-  g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
-  Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
-  g_autoptr (GrokConfig) steps = grok_config_new_default ();
   g_autoptr (GrokRun) run = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (parse_options (argc, argv, &o) != 0)
-    return 1;
-  if (o.dir == NULL || o.out != NULL || o.step >= 0 || o.force)
-    return fail ("usage: grokscope-cli resume RUN_DIR [--steps N] [--quiet]");
-  /* only --steps may change; it arrives as train.steps=N */
-  steps->train.steps = 0;
-  for (guint i = 0; i < sets->len; i++)
-    if (!g_str_has_prefix (sets->pdata[i], "train.steps=") ||
-        !grok_config_set (steps, sets->pdata[i], &error))
-      return error ? fail_with (error) : fail ("resume takes --steps but no --set");
-  run = grok_run_new_continue (o.dir, steps->train.steps, &error);
-  if (run == NULL || !drive (run, o.dir, o.quiet, &error))
+  /* steps is 0 without --steps: the run's own train.steps */
+  run = grok_run_new_continue (a->args[0], a->steps, &error);
+  if (run == NULL || !drive (run, a->args[0], a->quiet, &error))
     return fail_with (error);
   return 0;
 }
 
 static int
-cmd_fork (int argc, char **argv)
+cmd_fork (const GrokCliArgs *a)
 {
-  g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
-  Options o = { NULL, NULL, -1, FALSE, FALSE, sets };
   g_autoptr (GrokRunDir) parent = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokRun) run = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (parse_options (argc, argv, &o) != 0)
-    return 1;
-  if (o.dir == NULL || o.out == NULL || o.step < 0)
-    return fail ("usage: grokscope-cli fork RUN_DIR --step N --out NEW_DIR [--set KEY=VALUE]...");
-  parent = grok_run_dir_open (o.dir, &error);
+  parent = grok_run_dir_open (a->args[0], &error);
   config = parent != NULL ? grok_config_copy (grok_run_dir_get_config (parent)) : NULL;
-  if (config == NULL || !apply_sets (config, sets, &error))
+  if (config == NULL || !apply_sets (config, a->sets, &error))
     return fail_with (error);
   /* the fork starts with the parent's rows it can read; each line it cannot is named */
   grok_run_dir_get_metrics (parent);
   for (const char * const *p = grok_run_dir_get_problems (parent); *p != NULL; p++)
-    fprintf (stderr, "grokscope-cli: warning: %s (not copied to %s)\n", *p, o.out);
-  run = grok_run_new_fork (o.dir, o.step, config, o.out, o.force, &error);
-  if (run == NULL || !drive (run, o.out, o.quiet, &error))
+    fprintf (stderr, "grokscope-cli: warning: %s (not copied to %s)\n", *p, a->out);
+  run = grok_run_new_fork (a->args[0], a->step, config, a->out, a->force, &error);
+  if (run == NULL || !drive (run, a->out, a->quiet, &error))
     return fail_with (error);
   return 0;
 }
@@ -478,19 +354,6 @@ warn_problems (GrokRunDir *dir, guint *shown)
   for (; problems[*shown] != NULL; (*shown)++)
     fprintf (stderr, "grokscope-cli: warning: %s\n", problems[*shown]);
   return *shown - before;
-}
-
-/* a whole number from lo to hi given to option, or -1 after printing why not */
-static gint64
-parse_count (const char *command, const char *option, const char *text, gint64 lo, gint64 hi)
-{
-  gint64 value;
-
-  if (g_ascii_string_to_signed (text, 10, lo, hi, &value, NULL))
-    return value;
-  fprintf (stderr, "grokscope-cli: %s: %s must be a whole number from %" G_GINT64_FORMAT " to %"
-           G_GINT64_FORMAT ", not '%s'\n", command, option, lo, hi, text);
-  return -1;
 }
 
 /* the model of the newest valid checkpoint at or before step (any when step < 0), saying so
@@ -548,59 +411,16 @@ figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *
   return data;
 }
 
-typedef struct
-{
-  const char    *run_dir, *out, *view_name, *size;
-  gint64         step;
-  double         dpi, font_size;
-  GrokViewRecipe recipe;
-} FigureOptions;
-
 static int
-parse_figure_options (int argc, char **argv, FigureOptions *o)
+cmd_figure (const GrokCliArgs *a)
 {
-  for (int i = 2; i < argc; i++)
-    {
-      const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-      g_autofree char *msg = NULL;
-
-      if (a[0] == '-' && v == NULL)
-        msg = g_strdup_printf ("figure: %s needs a value", a);
-      else if (strcmp (a, "--out") == 0) o->out = v;
-      else if (strcmp (a, "--view") == 0) o->view_name = v;
-      else if (strcmp (a, "--size") == 0) o->size = v;
-      else if (strcmp (a, "--step") == 0) o->step = g_ascii_strtoll (v, NULL, 10);
-      else if (strcmp (a, "--dpi") == 0) o->dpi = g_ascii_strtod (v, NULL);
-      else if (strcmp (a, "--font-size") == 0) o->font_size = g_ascii_strtod (v, NULL);
-      else if (strcmp (a, "--lmn-points") == 0)
-        o->recipe.lmn_points = (int) parse_count ("figure", a, v, 2, 4096);
-      else if (strcmp (a, "--raster") == 0)
-        o->recipe.raster = (int) parse_count ("figure", a, v, 16, 2048);
-      else if (a[0] == '-')
-        msg = g_strdup_printf ("figure: unknown option %s (see --help)", a);
-      else if (o->run_dir == NULL)
-        {
-          o->run_dir = a;
-          continue;
-        }
-      else
-        msg = g_strdup ("figure: more than one RUN_DIR");
-      if (msg != NULL)
-        return fail (msg);
-      if (o->recipe.lmn_points < 0 || o->recipe.raster < 0)
-        return 1;
-      i++;
-    }
-  return 0;
-}
-
-static int
-cmd_figure (int argc, char **argv)
-{
-  FigureOptions o = { .size = "6x4in", .step = -1, .dpi = 300, .font_size = 8 };
+  const char *run_dir = a->args[0];
+  const char *size = a->size ? a->size : "6x4in";
+  double dpi = a->given[GROK_CLI_OPT_DPI] ? a->dpi : 300;
   gint64 shown_step;
   double width_in, height_in;
   GrokView view;
+  GrokViewRecipe recipe;
   GrokFigureRequest request;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokMetrics) metrics = NULL;
@@ -611,20 +431,16 @@ cmd_figure (int argc, char **argv)
   g_autofree char *config_text = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
-  grok_view_recipe_init (&o.recipe);
-  if (parse_figure_options (argc, argv, &o) != 0)
-    return 1;
-  if (o.run_dir == NULL || o.out == NULL || o.view_name == NULL)
-    return fail ("figure needs RUN_DIR, --view and --out (see --help)");
-  if (!(o.dpi >= 10 && o.dpi <= 2400))
-    return fail ("figure: --dpi must be between 10 and 2400");
-  if (!(o.font_size >= 2 && o.font_size <= 72))
-    return fail ("figure: --font-size must be between 2 and 72 points");
-  if (!grok_view_from_name (o.view_name, &view, &error) ||
-      !grok_figure_parse_size (o.size, o.dpi, &width_in, &height_in, &error))
+  grok_view_recipe_init (&recipe);
+  if (a->given[GROK_CLI_OPT_LMN_POINTS])
+    recipe.lmn_points = (int) a->lmn_points;
+  if (a->given[GROK_CLI_OPT_RASTER])
+    recipe.raster = (int) a->raster;
+  if (!grok_view_from_name (a->view, &view, &error) ||
+      !grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
     return fail (error->message);
 
-  dir = grok_run_dir_open (o.run_dir, &error);
+  dir = grok_run_dir_open (run_dir, &error);
   if (dir == NULL)
     return fail (error->message);
   config = grok_config_copy (grok_run_dir_get_config (dir));
@@ -632,34 +448,31 @@ cmd_figure (int argc, char **argv)
   metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
 
   shown_step = metrics->n_rows ? (gint64) grok_metrics_get (metrics, metrics->n_rows - 1, 0) : 0;
-  data = figure_data (view, dir, o.step, &o.recipe, &params, &shown_step, &error);
+  data = figure_data (view, dir, a->step, &recipe, &params, &shown_step, &error);
   if (data == NULL)
     return fail (error->message);
   grok_figure_request_init (&request, view);
-  request.style.font_size = o.font_size;
+  request.style.font_size = a->given[GROK_CLI_OPT_FONT_SIZE] ? a->font_size : 8;
   request.metrics = metrics;
   request.params = params;
   grok_figure_request_set_data (&request, data);
   step_text = g_strdup_printf ("%" G_GINT64_FORMAT, shown_step);
-  run_name = g_path_get_basename (o.run_dir);
+  run_name = g_path_get_basename (run_dir);
   {
     const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step_text,
                             "Config", config_text, NULL };
-    if (!grok_figure_export (o.out, &request, width_in, height_in, o.dpi, pairs, &error))
+    if (!grok_figure_export (a->out, &request, width_in, height_in, dpi, pairs, &error))
       return fail (error->message);
   }
   return 0;
 }
 
 static int
-cmd_measure (int argc, char **argv)
+cmd_measure (const GrokCliArgs *a)
 {
-  const char *run_dir = NULL;
-  gint64 step = -1, shown_step = 0;
-  gboolean chosen[GROK_N_MEASURES] = { FALSE }, any = FALSE;
+  const char *run_dir = a->args[0];
+  gint64 shown_step = 0;
   GrokMeasureOptions options;
-  double epsilon = NAN;
-  gint64 lmn_points = 0;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GrokParams) params = NULL;
@@ -667,58 +480,17 @@ cmd_measure (int argc, char **argv)
   guint shown = 0;
   GString *out;
 
-  for (int i = 2; i < argc; i++)
-    {
-      const char *a = argv[i];
-      if (a[0] == '-' && i + 1 >= argc)
-        {
-          g_autofree char *msg = g_strdup_printf ("measure: %s needs a value", a);
-          return fail (msg);
-        }
-      if (strcmp (a, "--step") == 0)
-        step = g_ascii_strtoll (argv[++i], NULL, 10);
-      else if (strcmp (a, "--measure") == 0)
-        {
-          GrokMeasure m;
-          if (!grok_measure_from_name (argv[++i], &m, &error))
-            return fail (error->message);
-          chosen[m] = any = TRUE;
-        }
-      else if (strcmp (a, "--epsilon") == 0)
-        {
-          epsilon = g_ascii_strtod (argv[++i], NULL);
-          if (!(epsilon > 0) || !isfinite (epsilon))
-            return fail ("measure: --epsilon must be a positive number of nats");
-        }
-      else if (strcmp (a, "--lmn-points") == 0)
-        {
-          lmn_points = g_ascii_strtoll (argv[++i], NULL, 10);
-          if (lmn_points < 2 || lmn_points > 100000)
-            return fail ("measure: --lmn-points must be a whole number from 2 to 100000");
-        }
-      else if (a[0] == '-')
-        {
-          g_autofree char *msg = g_strdup_printf ("measure: unknown option %s (see --help)", a);
-          return fail (msg);
-        }
-      else if (run_dir == NULL)
-        run_dir = a;
-      else
-        return fail ("measure: more than one RUN_DIR");
-    }
-  if (run_dir == NULL)
-    return fail ("measure needs RUN_DIR (see --help)");
   dir = grok_run_dir_open (run_dir, &error);
   if (dir == NULL)
     return fail (error->message);
   config = grok_config_copy (grok_run_dir_get_config (dir));
   /* as the run measured itself (its measures.* keys and seed), unless told otherwise */
   grok_measure_options_from_config (&options, config);
-  if (!isnan (epsilon))
-    options.epsilon = epsilon;
-  if (lmn_points > 0)
-    options.lmn_points = (int) lmn_points;
-  params = load_checkpoint (dir, step, &shown_step, &shown, &error);
+  if (a->given[GROK_CLI_OPT_EPSILON])
+    options.epsilon = a->epsilon;
+  if (a->given[GROK_CLI_OPT_LMN_POINTS])
+    options.lmn_points = (int) a->lmn_points;
+  params = load_checkpoint (dir, a->step, &shown_step, &shown, &error);
   if (params == NULL)
     return fail (error->message);
 
@@ -729,7 +501,7 @@ cmd_measure (int argc, char **argv)
   for (guint m = 0, n = 0; m < GROK_N_MEASURES; m++)
     {
       g_autoptr (GrokMeasureResult) r = NULL;
-      if (any ? !chosen[m] : !grok_measure_applies (m, config))
+      if (a->any_measure ? !a->measures[m] : !grok_measure_applies (m, config))
         continue;
       r = grok_measure_evaluate (m, config, params, &options, NULL, &error);
       if (r == NULL)
@@ -746,41 +518,189 @@ cmd_measure (int argc, char **argv)
   return 0;
 }
 
+static char *
+measure_more (void)
+{
+  g_autofree char *names = grok_measure_names (", ");
+
+  return g_strdup_printf ("Measures: %s.", names);
+}
+
+static char *
+figure_more (void)
+{
+  g_autofree char *views = grok_view_names (", ");
+  GrokViewRecipe recipe;
+
+  grok_view_recipe_init (&recipe);
+  return g_strdup_printf ("Views: %s. The app's screen draws connectivity on %d points and the "
+                          "regions of smooth activations on a %d x %d raster; --lmn-points and "
+                          "--raster ask for another resolution, which the figure's title states.",
+                          views, recipe.lmn_points, recipe.raster, recipe.raster);
+}
+
+#define USE(o, text, ...) { GROK_CLI_OPT_##o, text, __VA_ARGS__ }
+#define REQUIRED .required = TRUE
+
+static const GrokCliCommand commands[] = {
+  { "train", "CONFIG.json|PRESET --out RUN_DIR", 1,
+    "Train a model from a config file or a built-in preset.",
+    "Writes RUN_DIR/config.json (every setting, resolved), RUN_DIR/metrics.csv (one row per "
+    "evaluation) and RUN_DIR/checkpoints/. Progress goes to stderr. Exits 0 when done, 1 on "
+    "an error, 130 when interrupted (a checkpoint is written at the step reached: continue "
+    "with resume).",
+    NULL,
+    { USE (OUT, "The run folder to write", REQUIRED),
+      USE (SET, "Change one setting (see the keys command)"),
+      USE (STEPS, "The same as --set train.steps=N"),
+      USE (FORCE, "Replace the run in RUN_DIR (a run folder only)"),
+      USE (QUIET, "No progress on stderr") },
+    cmd_train },
+  { "resume", "RUN_DIR", 1,
+    "Continue a stopped or crashed run from its newest checkpoint.",
+    "Trains to the run's train.steps, or to --steps N in total (then written to config.json). "
+    "One process writes a run folder at a time.",
+    NULL,
+    { USE (STEPS, "Train to this many steps in total", "the run's train.steps"),
+      USE (QUIET, "No progress on stderr") },
+    cmd_resume },
+  { "fork", "RUN_DIR --step N --out NEW_DIR", 1,
+    "Start a new run from a checkpoint of another, with changed settings.",
+    "NEW_DIR's config.json records run.parent and run.parent_step, and its metrics.csv starts "
+    "with the parent's rows up to N. With no --set it continues exactly as the parent did.",
+    NULL,
+    { USE (STEP, "The parent's checkpoint to start from", REQUIRED),
+      USE (OUT, "The new run folder", REQUIRED),
+      USE (SET, "Change one setting, e.g. optim.weight_decay=1"),
+      USE (STEPS, "The same as --set train.steps=N"),
+      USE (FORCE, "Replace the run in NEW_DIR (a run folder only)"),
+      USE (QUIET, "No progress on stderr") },
+    cmd_fork },
+  { "measure", "RUN_DIR", 1,
+    "Recompute measures on a stored checkpoint and print them as JSON.",
+    "One object per measure, with its value, the metrics columns it fills and the parameters "
+    "it used; without --measure, every one that applies to the run. It measures as the run "
+    "did (its measures.* settings and seed), so on a step the run measured it prints the "
+    "run's own metrics.csv values; --epsilon and --lmn-points change those settings.",
+    measure_more,
+    { USE (STEP, "The newest valid checkpoint at or before step N", "the newest"),
+      USE (MEASURE, "Only this measure (repeat for more)"),
+      USE (EPSILON, "Complexity: the loss coarse-graining may cost",
+           "the run's"),
+      USE (LMN_POINTS, "LMN: the training inputs used", "the run's") },
+    cmd_measure },
+  { "figure", "RUN_DIR --view VIEW --out FILE.{png,svg,pdf,csv}", 1,
+    "Draw one view of a run as the app shows it, without a display.",
+    "The format follows the file name; FILE.csv writes the data behind the figure.",
+    figure_more,
+    { USE (VIEW, "The view to draw", REQUIRED),
+      USE (OUT, "The file to write", REQUIRED),
+      USE (STEP, "The last checkpoint at or before step N", "the last"),
+      USE (SIZE, "The figure's size", "6x4in"),
+      USE (DPI, "Dots per inch", "300"),
+      USE (FONT_SIZE, "Text size in points", "8"),
+      USE (LMN_POINTS, "Connectivity: at most N training inputs", "the screen's"),
+      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's") },
+    cmd_figure },
+  { "presets", "", 0,
+    "List the built-in presets, one line each.",
+    "",
+    NULL, { { 0 } }, cmd_presets },
+  { "keys", "", 0,
+    "List every config key: type, allowed values, default and meaning.",
+    "The same reference is in README.md (section Config reference).",
+    NULL,
+    { USE (MARKDOWN, "As the README's Markdown table") },
+    cmd_keys },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage:\n  grokscope-cli COMMAND [OPTION...] ARGUMENTS\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\n"
+           "grokscope-cli COMMAND --help shows a command's options.\n"
+           "grokscope-cli --version prints the version.\n"
+           "Exit status: 0 on success, 1 on bad usage or an error, 130 when interrupted.\n");
+}
+
+static const GrokCliCommand *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+/* grokscope-cli help [COMMAND] */
+static int
+cmd_help (int argc, char **argv)
+{
+  const GrokCliCommand *command = argc > 2 ? find_command (argv[2]) : NULL;
+
+  if (argc > 3 || (argc == 3 && command == NULL))
+    {
+      fprintf (stderr, "grokscope-cli: help: no command '%s' (see grokscope-cli --help)\n",
+               argv[2]);
+      return 1;
+    }
+  if (command == NULL)
+    usage (stdout);
+  else
+    {
+      g_autofree char *prgname = g_strconcat ("grokscope-cli ", command->name, NULL);
+      g_autofree char *help = NULL;
+      g_set_prgname (prgname);
+      help = grok_cli_help (command);
+      fputs (help, stdout);
+    }
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
+  const GrokCliCommand *command;
+  g_auto (GrokCliArgs) args = { 0 };
+  g_autofree char *prgname = NULL;
+
   /* a file-size limit reached while writing must be an error naming the file (write fails
    * with EFBIG), not a silent death of the process */
   signal (SIGXFSZ, SIG_IGN);
+  grok_cli_args_init (&args);
   if (argc < 2)
     {
       usage (stderr);
-      return 2;
+      return 1;
     }
-  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
-    {
-      usage (stdout);
-      return 0;
-    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    return cmd_help (argc, argv);
   if (strcmp (argv[1], "--version") == 0)
     {
       printf ("grokscope-cli %s\n", GROK_VERSION);
       return 0;
     }
-  if (strcmp (argv[1], "presets") == 0)
-    return cmd_presets ();
-  if (strcmp (argv[1], "measure") == 0)
-    return cmd_measure (argc, argv);
-  if (strcmp (argv[1], "figure") == 0)
-    return cmd_figure (argc, argv);
-  if (strcmp (argv[1], "keys") == 0)
-    return cmd_keys (argc > 2 && strcmp (argv[2], "--markdown") == 0);
-  if (strcmp (argv[1], "train") == 0)
-    return cmd_train (argc, argv);
-  if (strcmp (argv[1], "resume") == 0)
-    return cmd_resume (argc, argv);
-  if (strcmp (argv[1], "fork") == 0)
-    return cmd_fork (argc, argv);
-  fprintf (stderr, "grokscope-cli: unknown command '%s' (see --help)\n", argv[1]);
-  return 2;
+  command = find_command (argv[1]);
+  if (command == NULL)
+    {
+      fprintf (stderr, "grokscope-cli: unknown command '%s' (see grokscope-cli --help)\n",
+               argv[1]);
+      return 1;
+    }
+  prgname = g_strconcat ("grokscope-cli ", command->name, NULL);
+  g_set_prgname (prgname);
+  switch (grok_cli_parse (command, argc - 1, argv + 1, &args))
+    {
+    case GROK_CLI_PARSED:
+      return command->run (&args);
+    case GROK_CLI_HELP:
+      return 0;
+    case GROK_CLI_BAD_USAGE:
+    default:
+      return 1;
+    }
 }

@@ -9,6 +9,7 @@
 
 #include "cli-helpers.h"
 #include "tmp-dir.h"
+#include "wait-helpers.h"
 
 static void
 test_help_version_presets (void)
@@ -17,7 +18,12 @@ test_help_version_presets (void)
 
   run_cli (&help, (const char *[]) { "--help", NULL });
   g_assert_cmpint (help.status, ==, 0);
-  assert_contains (help.out, "grokscope-cli train");
+  for (const char * const *c = (const char *[]) { "train", "resume", "fork", "measure", "figure",
+                                                   "presets", "keys", NULL }; *c; c++)
+    {
+      g_autofree char *line = g_strdup_printf ("\n  %s ", *c);
+      assert_contains (help.out, line);
+    }
   run_cli (&version, (const char *[]) { "--version", NULL });
   g_assert_cmpint (version.status, ==, 0);
   assert_contains (version.out, GROK_VERSION);
@@ -28,6 +34,157 @@ test_help_version_presets (void)
   run_cli (&bogus, (const char *[]) { "frobnicate", NULL });
   g_assert_cmpint (bogus.status, !=, 0);
   assert_contains (bogus.err, "frobnicate");
+}
+
+/* every command answers --help (anywhere on its line) on stdout with exit 0, listing its own
+ * options, and `help COMMAND` says the same */
+static void
+test_command_help (void)
+{
+  static const struct { const char *command; const char *options[9]; } commands[] = {
+    { "train", { "--out", "--set", "--steps", "--force", "--quiet" } },
+    { "resume", { "--steps", "--quiet" } },
+    { "fork", { "--step=", "--out", "--set", "--steps", "--force", "--quiet" } },
+    { "measure", { "--step=", "--measure", "--epsilon", "--lmn-points" } },
+    { "figure", { "--view", "--out", "--step=", "--size", "--dpi", "--font-size", "--lmn-points",
+                  "--raster" } },
+    { "presets", { NULL } },
+    { "keys", { "--markdown" } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const char *command = commands[i].command;
+      g_autofree char *usage = g_strdup_printf ("grokscope-cli %s [OPTION", command);
+      g_auto (Result) help = { 0 }, late = { 0 }, asked = { 0 };
+
+      run_cli (&help, (const char *[]) { command, "--help", NULL });
+      g_assert_cmpint (help.status, ==, 0);
+      g_assert_cmpstr (help.err, ==, "");
+      assert_contains (help.out, usage);
+      assert_contains (help.out, "--help");
+      for (const char * const *o = commands[i].options; *o != NULL; o++)
+        assert_contains (help.out, *o);
+      /* options of other commands are not listed */
+      if (!g_str_equal (command, "figure"))
+        g_assert_null (strstr (help.out, "--raster"));
+      run_cli (&late, (const char *[]) { command, "some-folder", "--help", NULL });
+      g_assert_cmpint (late.status, ==, 0);
+      g_assert_cmpstr (late.out, ==, help.out);
+      run_cli (&asked, (const char *[]) { "help", command, NULL });
+      g_assert_cmpint (asked.status, ==, 0);
+      g_assert_cmpstr (asked.out, ==, help.out);
+    }
+}
+
+/* a number that is not one, or out of its range, is refused (exit 1) naming the option and the
+ * value, before anything is read or written */
+static void
+test_bad_numbers (void)
+{
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *out = g_build_filename (dir, "never", NULL);
+  g_autofree char *png = g_build_filename (dir, "never.png", NULL);
+  g_auto (Result) t = { 0 };
+  static const struct { const char *option, *value; } bad[] = {
+    { "--step", "abc" }, { "--step", "1e3x" }, { "--step", "-1" }, { "--step", "" },
+    { "--step", "99999999999999999999" }, { "--steps", "-5" }, { "--steps", "0" },
+    { "--steps", "12abc" }, { "--steps", "1000000001" }, { "--lmn-points", "1" },
+    { "--lmn-points", "4097" }, { "--lmn-points", "2.5" }, { "--epsilon", "0" },
+    { "--epsilon", "nan" }, { "--epsilon", "1e3x" }, { "--dpi", "300dpi" }, { "--dpi", "inf" },
+    { "--font-size", "1" }, { "--raster", "15" }, { "--raster", "0x20" },
+  };
+
+  run_cli (&t, (const char *[]) { "train", "liu-s4", "--steps", "5", "--quiet", "--out", run,
+                                  NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *o = bad[i].option, *v = bad[i].value;
+      /* each command that takes the option */
+      const char * const lines[][12] = {
+        { "train", "liu-s4", "--out", out, o, v, NULL },
+        { "resume", run, o, v, NULL },
+        { "fork", run, "--step", "5", "--out", out, o, v, NULL },
+        { "measure", run, o, v, NULL },
+        { "figure", run, "--view", "connectivity", "--out", png, o, v, NULL },
+      };
+      guint tried = 0;
+
+      for (guint l = 0; l < G_N_ELEMENTS (lines); l++)
+        {
+          g_auto (Result) help = { 0 }, r = { 0 };
+          g_autofree char *named = g_strdup_printf ("%s must be", o);
+          g_autofree char *quoted = g_strdup_printf ("'%s'", v);
+          g_autofree char *listed = g_strdup_printf ("%s=", o);
+
+          run_cli (&help, (const char *[]) { lines[l][0], "--help", NULL });
+          if (strstr (help.out, listed) == NULL)
+            continue;
+          /* fork's own --step 5 is fine: the bad one comes after it and replaces it */
+          run_cli (&r, lines[l]);
+          if (r.status != 1 || strstr (r.err, named) == NULL || strstr (r.err, quoted) == NULL)
+            g_error ("%s %s %s: expected exit 1 naming the option and the value, got %d: %s",
+                     lines[l][0], o, v, r.status, r.err);
+          tried++;
+        }
+      g_assert_cmpuint (tried, >, 0);
+    }
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+}
+
+/* what a refusal of option says, from the option's name to the pointer to --help */
+static char *
+option_reason (const char *err, const char *option)
+{
+  const char *from = strstr (err, option), *to = from ? strstr (from, " (see") : NULL;
+
+  g_assert_nonnull (to);
+  return g_strndup (from, to - from);
+}
+
+/* --lmn-points has one range, the engine's (measures.lmn_points): measure and figure both
+ * take its ends and refuse past them, in the same words */
+static void
+test_lmn_points_one_range (void)
+{
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *csv = g_build_filename (dir, "c.csv", NULL);
+  g_auto (Result) t = { 0 };
+
+  run_cli (&t, (const char *[]) { "train", "liu-s4", "--steps", "5", "--quiet", "--out", run,
+                                  NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  for (const char * const *v = (const char *[]) { "1", "4097", "100000", NULL }; *v; v++)
+    {
+      g_auto (Result) m = { 0 }, f = { 0 };
+      g_autofree char *why_m = NULL, *why_f = NULL;
+
+      run_cli (&m, (const char *[]) { "measure", run, "--measure", "lmn", "--lmn-points", *v,
+                                      NULL });
+      run_cli (&f, (const char *[]) { "figure", run, "--view", "connectivity", "--out", csv,
+                                      "--lmn-points", *v, NULL });
+      g_assert_cmpint (m.status, ==, 1);
+      g_assert_cmpint (f.status, ==, 1);
+      assert_contains (m.err, "--lmn-points must be a whole number from 2 to 4096");
+      why_m = option_reason (m.err, "--lmn-points");
+      why_f = option_reason (f.err, "--lmn-points");
+      g_assert_cmpstr (why_m, ==, why_f);
+    }
+  for (const char * const *v = (const char *[]) { "2", "4096", NULL }; *v; v++)
+    {
+      g_auto (Result) m = { 0 }, f = { 0 };
+
+      run_cli (&m, (const char *[]) { "measure", run, "--measure", "lmn", "--lmn-points", *v,
+                                      NULL });
+      g_assert_cmpint (m.status, ==, 0);
+      run_cli (&f, (const char *[]) { "figure", run, "--view", "connectivity", "--out", csv,
+                                      "--lmn-points", *v, NULL });
+      g_assert_cmpint (f.status, ==, 0);
+    }
 }
 
 /* a bad setting is refused with one line naming the key, and nothing is written */
@@ -765,7 +922,8 @@ spawn_cli (const char * const *args, const char *err_path)
   return pid;
 }
 
-/* the exit status of pid within seconds, or -1 (and the process killed) when it runs on */
+/* the exit status of pid within seconds, or -1 (and the process killed) when it runs on; the
+ * callers give it the tests' deadline, so -1 means it never ended */
 static int
 wait_exit (GPid pid, double seconds)
 {
@@ -800,24 +958,29 @@ test_one_writer (void)
                                         "measures.local_complexity_per_decade=0", "--set",
                                         "checkpoints.views=0", "--out", run, NULL }, err_path);
   /* the writer holds its lock before it writes config.json and the step-0 checkpoint */
-  for (int i = 0; i < 500; i++, g_usleep (20000))
-    {
-      g_autofree char *step0 = checkpoint_path (run, 0);
-      if (g_file_test (step0, G_FILE_TEST_EXISTS))
-        break;
-    }
+  {
+    g_autofree char *step0 = checkpoint_path (run, 0);
+    gint64 deadline = wait_deadline ();
+    while (!g_file_test (step0, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+      g_usleep (20000);
+    if (!g_file_test (step0, G_FILE_TEST_EXISTS))
+      {
+        wait_exit (first, 0);
+        g_error ("gave up after %d s waiting for the first writer's %s", WAIT_DEADLINE_S, step0);
+      }
+  }
   /* every outcome is gathered before any is checked, so that a failure never leaves the
    * first writer running */
   second = spawn_cli ((const char *[]) { "resume", run, "--quiet", NULL }, second_err);
-  resumed = wait_exit (second, 20);
+  resumed = wait_exit (second, WAIT_DEADLINE_S);
   g_file_get_contents (second_err, &resume_err, NULL, NULL);
   second = spawn_cli ((const char *[]) { "train", "liu-s4", "--steps", "5", "--out", run,
                                          "--force", NULL }, second_err);
-  forced = wait_exit (second, 20);
+  forced = wait_exit (second, WAIT_DEADLINE_S);
   g_file_get_contents (second_err, &force_err, NULL, NULL);
   run_cli (&m, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
   kill (first, SIGINT);
-  interrupted = wait_exit (first, 60);
+  interrupted = wait_exit (first, WAIT_DEADLINE_S);
 
   g_assert_cmpint (resumed, ==, 1);
   assert_contains (resume_err, run);
@@ -860,6 +1023,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   cli_from_env ();
   g_test_add_func ("/app/cli/help-version-presets", test_help_version_presets);
+  g_test_add_func ("/app/cli/command-help", test_command_help);
+  g_test_add_func ("/app/cli/bad-numbers", test_bad_numbers);
+  g_test_add_func ("/app/cli/lmn-points-one-range", test_lmn_points_one_range);
   g_test_add_func ("/app/cli/bad-config", test_bad_config);
   g_test_add_func ("/app/cli/train-writes-run", test_train_writes_run);
   g_test_add_func ("/app/cli/resume-and-fork", test_resume_and_fork);

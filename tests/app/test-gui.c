@@ -17,6 +17,7 @@
 #include "grok-window-private.h"
 #include "gui-helpers.h"
 #include "run-helpers.h"
+#include "wait-helpers.h"
 
 /* untick the check button with this label (it may sit in a popover not yet shown) */
 static void
@@ -50,11 +51,8 @@ spin (int iterations)
 static void
 spin_until_allocated (GtkWidget *widget)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while ((gtk_widget_get_width (widget) < 50 || gtk_widget_get_height (widget) < 50) &&
-         g_get_monotonic_time () < deadline)
-    spin (10);
+  SPIN_UNTIL (gtk_widget_get_width (widget) >= 50 && gtk_widget_get_height (widget) >= 50,
+              "GTK to lay out %s", G_OBJECT_TYPE_NAME (widget));
   spin (20);
   g_test_message ("%s: %d x %d", G_OBJECT_TYPE_NAME (widget), gtk_widget_get_width (widget),
                   gtk_widget_get_height (widget));
@@ -89,7 +87,7 @@ spin_until_step (GrokWindow *window, gint64 step, int timeout_s)
 
 /* render a widget as GTK draws it on screen. A page the view stack has just shown may not have
  * been drawn yet (its paintable is empty until a frame has passed, which takes long under the
- * sanitizers): give it frames, up to ten seconds. */
+ * sanitizers): give it frames until it has been. */
 static GdkTexture *
 render_widget (GtkWidget *widget)
 {
@@ -98,19 +96,13 @@ render_widget (GtkWidget *widget)
   g_autoptr (GskRenderNode) node = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
-  for (int tries = 0; node == NULL && tries < 1000; tries++)
+  for (gint64 deadline = wait_deadline (); node == NULL;
+       wait_poll (deadline, TRUE, "a frame of %s", G_OBJECT_TYPE_NAME (widget)))
     {
       GtkSnapshot *snapshot = gtk_snapshot_new ();
       gdk_paintable_snapshot (paintable, snapshot, w, h);
       node = gtk_snapshot_free_to_node (snapshot);
-      if (node == NULL)
-        for (int i = 0; i < 10; i++)
-          {
-            g_main_context_iteration (NULL, FALSE);
-            g_usleep (1000);
-          }
     }
-  g_assert_nonnull (node);
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
 }
 
@@ -195,8 +187,7 @@ assert_trains_new_run (GrokWindow *window, const char *opened)
   g_assert_true (s->state == GROK_RUN_RUNNING || s->state == GROK_RUN_FINISHED);
   g_assert_cmpstr (grok_window_get_run_dir (window), !=, opened);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  for (int i = 0; i < 10000 && grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)); i++)
-    spin (1);
+  SPIN_UNTIL (!grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)), "the curves' drawing");
   g_assert_false (grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)));
 }
 
@@ -223,8 +214,7 @@ assert_curves_drawn (GtkWidget *area, const char *png)
   int w, h;
   gsize stride;
 
-  for (int i = 0; i < 10000 && grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)); i++)
-    spin (1);
+  SPIN_UNTIL (!grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)), "the curves' drawing");
   spin (50);
   assert_beside (find_type (gtk_widget_get_parent (area), GTK_TYPE_MENU_BUTTON), area);
   texture = render_widget (area);
@@ -278,7 +268,8 @@ test_open_then_train (void)
   assert_curves_drawn (grok_window_get_curves_area (window), "gui-opened-folder.png");
 
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.train"));
-  spin (400);
+  /* a button activated from the keyboard emits clicked a quarter of a second later */
+  SPIN_UNTIL (g_strcmp0 (grok_window_get_run_dir (window), dir) != 0, "Train to start a new run");
   assert_trains_new_run (window, dir);
   /* the settings hold the folder's experiment, which is what trains */
   g_assert_nonnull (strstr (gtk_progress_bar_get_text (progress), " of 120"));
@@ -335,9 +326,9 @@ test_train_quick_draws_curves (void)
   /* paused, and the figure of the latest rows drawn (new rows are drawn on a worker thread) */
   gtk_widget_activate (find_button (GTK_WIDGET (window), "win.pause"));
   area = grok_window_get_curves_area (window);
-  for (int i = 0; i < 10000 && (grok_window_get_snapshot (window)->state != GROK_RUN_PAUSED ||
-                                grok_curves_view_is_drawing (GROK_CURVES_VIEW (area))); i++)
-    spin (1);
+  SPIN_UNTIL (grok_window_get_snapshot (window)->state == GROK_RUN_PAUSED &&
+              !grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)),
+              "the paused run's curves to be drawn");
   g_assert_cmpint (grok_window_get_snapshot (window)->state, ==, GROK_RUN_PAUSED);
   g_assert_false (grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)));
   /* let GTK lay out and draw the latest snapshot */
@@ -391,8 +382,7 @@ test_train_quick_draws_curves (void)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
     spin (200);
     gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", dir);
-    for (int i = 0; i < 10000 && grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)); i++)
-      spin (1);
+    SPIN_UNTIL (!grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)), "the curves' drawing");
     spin (50);
     opened = render_widget (area);
     opened_px = download (opened, &ow, &oh, &ostride);
@@ -414,7 +404,7 @@ test_train_quick_draws_curves (void)
     g_assert_true (gtk_widget_is_sensitive (reset));
     /* a button activated from the keyboard emits clicked a quarter of a second later */
     gtk_widget_activate (reset);
-    spin (400);
+    SPIN_UNTIL (grok_window_get_snapshot (window) == NULL, "Reset to clear the run");
     g_assert_null (grok_window_get_snapshot (window));
     g_assert_true (gtk_widget_is_sensitive (step));
     gtk_widget_activate (step);
@@ -576,7 +566,7 @@ test_xor2d_weights_and_regions (void)
     GtkWidget *dialog = NULL, *points = NULL;
 
     gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL);
-    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    deadline = wait_deadline ();
     while (dialog == NULL && g_get_monotonic_time () < deadline)
       {
         spin (10);
@@ -643,11 +633,11 @@ test_xor2d_weights_and_regions (void)
 }
 
 /* the count the view shows once a request made now has been answered with something other
- * than before (-2 when nothing came within 20 s) */
+ * than before (-2 when nothing came by the tests' deadline) */
 static int
 count_after (GrokComputedView *view, int before)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 deadline = wait_deadline ();
 
   while (grok_computed_view_get_count (view) == before && g_get_monotonic_time () < deadline)
     spin (10);

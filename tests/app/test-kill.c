@@ -10,6 +10,7 @@
 #include "grok-trainer.h"
 #include "grok-views.h"
 #include "run-helpers.h"
+#include "wait-helpers.h"
 
 #define EVAL_EVERY 3
 
@@ -133,20 +134,68 @@ check_folder (const char *dir)
   return newest >= 0;
 }
 
-/* waits (up to a minute) until a fresh run in dir has written a checkpoint */
-static void
-wait_for_checkpoint (const char *dir)
+/* a run in dir has written a checkpoint */
+static gboolean
+has_checkpoint (const char *dir)
 {
   g_autofree char *sub = g_build_filename (dir, "checkpoints", NULL);
+  g_autoptr (GDir) listing = g_dir_open (sub, 0, NULL);
+  const char *name;
 
-  for (int i = 0; i < 600; i++)
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_suffix (name, ".safetensors") && name[0] != '.')
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_views_file (const char *dir)
+{
+  g_autofree char *sub = g_build_filename (dir, "views", NULL);
+  g_autoptr (GDir) listing = g_dir_open (sub, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (name[0] != '.')
+      return TRUE;
+  return FALSE;
+}
+
+/* metrics.csv has a row after step 0's: the run is training */
+static gboolean
+has_trained (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "metrics.csv", NULL);
+  g_autofree char *text = NULL;
+  guint lines = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    lines += *p == '\n';
+  return lines >= 3;
+}
+
+/* waits until ready (dir) holds for the run the process pid writes in dir; when the process
+ * ends first, or the deadline passes, the test fails saying what never came (and the process
+ * is not left running) */
+static void
+wait_for_run (GPid pid, gboolean (*ready) (const char *dir), const char *dir, const char *what)
+{
+  gint64 deadline = wait_deadline ();
+  int status;
+
+  while (!ready (dir))
     {
-      g_autoptr (GDir) listing = g_dir_open (sub, 0, NULL);
-      const char *name;
-      while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-        if (g_str_has_suffix (name, ".safetensors") && name[0] != '.')
-          return;
-      g_usleep (100 * 1000);
+      if (waitpid (pid, &status, WNOHANG) == pid)
+        g_error ("grokscope-cli ended (status %d) before %s in %s", status, what, dir);
+      if (g_get_monotonic_time () > deadline)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &status, 0);
+          g_error ("gave up after %d s waiting for %s in %s", WAIT_DEADLINE_S, what, dir);
+        }
+      g_usleep (20 * 1000);
     }
 }
 
@@ -186,7 +235,7 @@ test_kill_anywhere (void)
 
       resumed += !fresh;
       if (fresh && wait_first)
-        wait_for_checkpoint (dir);
+        wait_for_run (pid, has_checkpoint, dir, "a first checkpoint");
       g_usleep (g_test_rand_int_range (0, 150 * 1000));
       kill (pid, SIGKILL);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
@@ -196,19 +245,6 @@ test_kill_anywhere (void)
     }
   g_test_message ("%d kill trials, %d of them while continuing", trials, resumed);
   g_assert_cmpint (resumed, >, 0);
-}
-
-static gboolean
-has_views_file (const char *dir)
-{
-  g_autofree char *sub = g_build_filename (dir, "views", NULL);
-  g_autoptr (GDir) listing = g_dir_open (sub, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    if (name[0] != '.')
-      return TRUE;
-  return FALSE;
 }
 
 /* views files are written by a worker thread while training goes on: killed at any point of
@@ -233,14 +269,13 @@ test_kill_views (void)
   for (int t = 0; t <= trials; t++)
     {
       GPid pid = spawn (train);
-      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
       int status;
 
       g_usleep (g_test_rand_int_range (150 * 1000, 700 * 1000));
       /* the last trial waits for a first views file, however slow the machine (sanitizers,
        * load), so that the check below always has files to read */
-      while (t == trials && !has_views_file (dir) && g_get_monotonic_time () < deadline)
-        g_usleep (20 * 1000);
+      if (t == trials)
+        wait_for_run (pid, has_views_file, dir, "a first views file");
       kill (pid, SIGKILL);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_spawn_close_pid (pid);
@@ -268,7 +303,8 @@ test_interrupt (void)
   GPid pid = spawn (train);
   int status;
 
-  g_usleep (600 * 1000);
+  /* interrupted while training: past step 0, with the signal handler long in place */
+  wait_for_run (pid, has_trained, dir, "a row of metrics.csv after step 0");
   kill (pid, SIGINT);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_spawn_close_pid (pid);

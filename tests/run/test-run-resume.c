@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "run-helpers.h"
+#include "wait-helpers.h"
 
 static char *tmp_root;
 
@@ -73,13 +74,16 @@ test_stop_anywhere_then_continue (void)
   g_autoptr (GrokSnapshot) snap = NULL;
   g_autofree char *ma = NULL, *mb = NULL;
   g_autoptr (GBytes) wa = NULL, wb = NULL;
+  GrokProgress progress;
   gint64 stopped_at, target;
 
   {
     g_autoptr (GrokRun) run = grok_run_new (endless, a, TRUE, &error);
     g_assert_no_error (error);
     grok_run_start (run);
-    g_usleep (150 * 1000);
+    /* at least one step, and then wherever the thread happens to be */
+    WAIT_UNTIL ((grok_run_get_progress (run, &progress), progress.step > 0),
+                "the run's first step");
     grok_run_stop (run);
     snap = grok_run_dup_snapshot (run);
     while (g_main_context_pending (NULL))

@@ -5,6 +5,7 @@
 #include "grok-presets.h"
 #include "grok-run.h"
 #include "grok-trainer.h"
+#include "wait-helpers.h"
 
 typedef struct
 {
@@ -73,27 +74,28 @@ test_snapshots_while_training (void)
   g_main_loop_unref (w.loop);
 }
 
+/* the run's newest snapshot, replacing the one in *snap */
+static GrokSnapshot *
+fresh_snapshot (GrokRun *run, GrokSnapshot **snap)
+{
+  g_clear_pointer (snap, grok_snapshot_unref);
+  *snap = grok_run_dup_snapshot (run);
+  return *snap;
+}
+
 static void
 test_pause_step_stop (void)
 {
   g_autoptr (GrokRun) run = new_run (1000000);
-  g_autoptr (GrokSnapshot) a = NULL, b = NULL, c = NULL;
+  g_autoptr (GrokSnapshot) a = NULL, b = NULL, c = NULL, d = NULL;
   gint64 t0;
 
   grok_run_start (run);
-  g_usleep (200 * 1000);
+  WAIT_UNTIL (fresh_snapshot (run, &a)->train_step > 0, "the run's first step");
   grok_run_pause (run);
   /* a paused run stops stepping: the thread publishes a paused snapshot after the step in
    * flight (a few ms, far longer under ThreadSanitizer), then the step must stay put */
-  for (int i = 0; i < 1000; i++)
-    {
-      g_clear_pointer (&a, grok_snapshot_unref);
-      a = grok_run_dup_snapshot (run);
-      if (a->state == GROK_RUN_PAUSED)
-        break;
-      g_usleep (5000);
-    }
-  g_assert_cmpint (a->state, ==, GROK_RUN_PAUSED);
+  WAIT_UNTIL (fresh_snapshot (run, &a)->state == GROK_RUN_PAUSED, "a paused snapshot");
   g_usleep (100 * 1000);
   b = grok_run_dup_snapshot (run);
   g_assert_cmpint (a->train_step, >, 0);
@@ -101,18 +103,14 @@ test_pause_step_stop (void)
   g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_PAUSED);
 
   grok_run_step (run);
-  for (int i = 0; i < 1000; i++)
-    {
-      g_clear_pointer (&c, grok_snapshot_unref);
-      c = grok_run_dup_snapshot (run);
-      if (c->train_step > b->train_step)
-        break;
-      g_usleep (5000);
-    }
+  WAIT_UNTIL (fresh_snapshot (run, &c)->train_step > b->train_step,
+              "the single step after step %" G_GINT64_FORMAT, b->train_step);
   g_assert_cmpint (c->train_step, ==, b->train_step + 1);
 
+  /* stopped while it runs again */
   grok_run_resume (run);
-  g_usleep (50 * 1000);
+  WAIT_UNTIL (fresh_snapshot (run, &d)->train_step > c->train_step,
+              "a step after resuming at step %" G_GINT64_FORMAT, c->train_step);
   t0 = g_get_monotonic_time ();
   grok_run_stop (run);
   /* a liu-add31 step takes about a millisecond: stop waits for at most that one step (the
@@ -139,8 +137,7 @@ test_consumer_never_blocks (void)
 
   g_signal_connect (run, "snapshot", G_CALLBACK (count_snapshot), &last);
   grok_run_start (run);
-  for (int i = 0; i < 3000 && grok_run_get_state (run) != GROK_RUN_FINISHED; i++)
-    g_usleep (10 * 1000);
+  WAIT_UNTIL (grok_run_get_state (run) == GROK_RUN_FINISHED, "the 150 steps to finish");
   g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_FINISHED);
   grok_run_stop (run);
   while (g_main_context_pending (NULL))
@@ -167,14 +164,15 @@ test_snapshot_immutable (void)
   guint rows;
 
   grok_run_start (run);
-  g_usleep (100 * 1000);
-  held = grok_run_dup_snapshot (run);
+  WAIT_UNTIL (fresh_snapshot (run, &held)->train_step > 0, "the run's first step");
   step = held->train_step;
   rows = held->metrics->n_rows;
   copy = g_memdup2 (held->params->data, held->params->numel * sizeof (float));
-  g_usleep (300 * 1000);
-  grok_run_get_progress (run, &progress);
-  later = grok_run_dup_snapshot (run);
+  WAIT_UNTIL (fresh_snapshot (run, &later)->train_step > step,
+              "a snapshot after step %" G_GINT64_FORMAT, step);
+  /* the rate is measured over a window of steps: there is one once a window has passed */
+  WAIT_UNTIL ((grok_run_get_progress (run, &progress), progress.steps_per_second > 0),
+              "a training rate");
   grok_run_stop (run);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
@@ -209,10 +207,10 @@ test_request_stop (void)
   g_assert_cmpuint (before->metrics->n_rows, ==, 0);
   g_signal_connect (run, "snapshot", G_CALLBACK (note_state), &state);
   grok_run_start (run);
-  g_usleep (100 * 1000);
+  WAIT_UNTIL (fresh_snapshot (run, &last)->train_step > 0, "the run's first step");
   grok_run_request_stop (run);
-  for (int i = 0; i < 100000 && state != GROK_RUN_STOPPED; i++)
-    g_main_context_iteration (NULL, TRUE);
+  SPIN_UNTIL (state == GROK_RUN_STOPPED, "the stopped snapshot in the main loop");
+  g_clear_pointer (&last, grok_snapshot_unref);
   g_assert_cmpint (state, ==, GROK_RUN_STOPPED);
   g_assert_cmpint (grok_run_get_state (run), ==, GROK_RUN_STOPPED);
   last = grok_run_dup_snapshot (run);
