@@ -25,10 +25,20 @@ describe (GPtrArray *sessions)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* the lines follow the runs: one that trains moves on while the question waits */
+static void
+update_body (AdwMessageDialog *dialog)
+{
+  GPtrArray *sessions = g_object_get_data (G_OBJECT (dialog), "grok-sessions");
+  g_autofree char *body = describe (sessions);
+
+  adw_message_dialog_set_body (dialog, body);
+}
+
 GtkWidget *
 grok_stop_dialog_new (GtkWindow *parent, GPtrArray *sessions, gboolean quitting)
 {
-  g_autofree char *body = NULL;
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *heading = NULL;
   AdwMessageDialog *dialog;
 
@@ -39,10 +49,17 @@ grok_stop_dialog_new (GtkWindow *parent, GPtrArray *sessions, gboolean quitting)
   else
     heading = g_strdup_printf (quitting ? "Stop %u Runs and Quit?" : "Stop %u Runs and Close?",
                                sessions->len);
-  body = describe (sessions);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, NULL));
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      g_ptr_array_add (held, g_object_ref (sessions->pdata[i]));
+      g_signal_connect_object (sessions->pdata[i], "notify::status", G_CALLBACK (update_body),
+                               dialog, G_CONNECT_SWAPPED);
+    }
+  g_object_set_data_full (G_OBJECT (dialog), "grok-sessions", g_steal_pointer (&held),
+                          (GDestroyNotify) g_ptr_array_unref);
   adw_message_dialog_set_body_use_markup (dialog, TRUE);
-  adw_message_dialog_set_body (dialog, body);
+  update_body (dialog);
   adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "stop", "Stop and _Keep", NULL);
   adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "cancel");
