@@ -732,9 +732,12 @@ grok_window_dispose (GObject *object)
 {
   GrokWindow *self = GROK_WINDOW (object);
 
+  /* a question about this window's run has nothing left to ask */
   if (self->asking != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->asking), (gpointer *) &self->asking);
-  self->asking = NULL;
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->asking), (gpointer *) &self->asking);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->asking)));
+    }
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
