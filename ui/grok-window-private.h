@@ -1,4 +1,4 @@
-/* What tests may see of the window. */
+/* What the application and tests may see of the window. */
 #pragma once
 
 #include "grok-run.h"

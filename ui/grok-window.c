@@ -13,6 +13,7 @@
 #include "grok-presets.h"
 #include "grok-session.h"
 #include "grok-settings.h"
+#include "grok-stop-dialog.h"
 #include "grok-weights-view.h"
 
 struct _GrokWindow
@@ -42,6 +43,8 @@ struct _GrokWindow
   GSettings       *settings;
   GrokSession     *session;
   gboolean         moving_scale;   /* the scale is being set by code, not by a person */
+  gboolean         ending;         /* the run is stopping before the window closes */
+  GtkWidget       *asking;         /* the question before closing, while it is shown */
 };
 
 G_DEFINE_FINAL_TYPE (GrokWindow, grok_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -624,6 +627,76 @@ preferences_action (GtkWidget *widget, const char *action, GVariant *param)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* ---- closing: the run stops and writes its last checkpoint first ---- */
+
+static void
+on_session_ended (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  GrokWindow *self = g_task_get_source_object (task);
+  g_autoptr (GError) error = NULL;
+
+  self->ending = FALSE;
+  if (!grok_session_end_finish (GROK_SESSION (source), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf ("The window stays open: the run's last steps "
+                                               "could not be kept (%s)", error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
+      toast (self, text);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  gtk_window_destroy (GTK_WINDOW (self));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+grok_window_end_async (GrokWindow *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GROK_IS_WINDOW (self));
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, grok_window_end_async);
+  self->ending = TRUE;
+  /* a run in the middle of a measure takes a moment to stop: nothing more to start meanwhile */
+  gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+  grok_session_end_async (self->session, on_session_ended, task);
+}
+
+gboolean
+grok_window_end_finish (GrokWindow *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_close_answer (AdwMessageDialog *dialog, const char *response, GrokWindow *self)
+{
+  if (g_str_equal (response, "stop"))
+    grok_window_end_async (self, NULL, NULL);
+}
+
+static void
+ask_before_closing (GrokWindow *self)
+{
+  g_autoptr (GPtrArray) sessions = g_ptr_array_new ();
+
+  if (self->asking != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->asking));
+      return;
+    }
+  g_ptr_array_add (sessions, self->session);
+  self->asking = grok_stop_dialog_new (GTK_WINDOW (self), sessions, FALSE);
+  g_object_add_weak_pointer (G_OBJECT (self->asking), (gpointer *) &self->asking);
+  g_signal_connect_object (self->asking, "response", G_CALLBACK (on_close_answer), self, 0);
+  gtk_window_present (GTK_WINDOW (self->asking));
+}
+
+/* a run that trains or is paused is stopped only when the person says so; one stopping (or
+ * being made) is waited for, so that the window never goes before the run's last checkpoint */
 static gboolean
 grok_window_close_request (GtkWindow *window)
 {
@@ -634,6 +707,18 @@ grok_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (self->ending)
+    return TRUE;
+  if (grok_session_get_live (self->session))
+    {
+      ask_before_closing (self);
+      return TRUE;
+    }
+  if (grok_session_get_writing (self->session))
+    {
+      grok_window_end_async (self, NULL, NULL);
+      return TRUE;
+    }
   return GTK_WINDOW_CLASS (grok_window_parent_class)->close_request (window);
 }
 
@@ -642,6 +727,12 @@ grok_window_dispose (GObject *object)
 {
   GrokWindow *self = GROK_WINDOW (object);
 
+  /* a question about this window's run has nothing left to ask */
+  if (self->asking != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->asking), (gpointer *) &self->asking);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->asking)));
+    }
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -831,6 +922,13 @@ GrokWindow *
 grok_window_new (AdwApplication *application)
 {
   return g_object_new (GROK_TYPE_WINDOW, "application", application, NULL);
+}
+
+gboolean
+grok_window_get_live (GrokWindow *self)
+{
+  g_return_val_if_fail (GROK_IS_WINDOW (self), FALSE);
+  return grok_session_get_live (self->session);
 }
 
 GrokSession *

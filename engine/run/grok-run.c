@@ -224,7 +224,18 @@ wait_for_work (GrokRun *run)
 
   pthread_mutex_lock (&run->lock);
   while (!run->stop_requested && run->state == GROK_RUN_PAUSED && run->steps_requested == 0)
-    pthread_cond_wait (&run->cond, &run->lock);
+    {
+      /* a pause that came after the step's own look at the state: the consumers still see a
+       * running snapshot, perhaps steps behind. They learn the step the run waits at now. */
+      if (run->latest->state != GROK_RUN_PAUSED || run->latest->train_step != run->trainer->step)
+        {
+          pthread_mutex_unlock (&run->lock);
+          publish (run, make_snapshot (run, GROK_RUN_PAUSED));
+          pthread_mutex_lock (&run->lock);
+          continue;
+        }
+      pthread_cond_wait (&run->cond, &run->lock);
+    }
   if (run->steps_requested > 0)
     run->steps_requested--;
   go = !run->stop_requested;

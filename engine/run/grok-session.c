@@ -33,10 +33,12 @@ struct _GrokSession
   gboolean      was_reset;
   gboolean      told_memorised, told_generalised, told_end;
   char         *idle_subtitle;
+  guint         workers;        /* workers still making runs or stopping old ones */
+  GPtrArray    *ending;         /* the GTasks of grok_session_end_async still waiting */
 
   /* as last notified */
   GrokRunState  state;
-  gboolean      live_flag, preparing_flag;
+  gboolean      live_flag, preparing_flag, writing_flag;
   char         *title, *subtitle, *status, *preset_label, *step_label;
   double        progress, scale_upper, scale_value;
 };
@@ -51,6 +53,7 @@ enum
   PROP_STATE,
   PROP_LIVE,
   PROP_PREPARING,
+  PROP_WRITING,
   PROP_FOLLOWING,
   PROP_PLAYING,
   PROP_TITLE,
@@ -182,6 +185,45 @@ step_label_text (GrokSession *self)
                           self->following && self->run != NULL ? "live" : "stored");
 }
 
+static gboolean
+run_ended (GrokRunState state)
+{
+  return state == GROK_RUN_FINISHED || state == GROK_RUN_STOPPED ||
+         state == GROK_RUN_DIVERGED || state == GROK_RUN_FAILED;
+}
+
+/* a run of the session's may still write to its folder: one is made or stopped on a worker,
+ * or the live run's thread has not written its last checkpoint (it sets the state after) */
+static gboolean
+writing (GrokSession *self)
+{
+  return self->workers > 0 || (self->run != NULL && !run_ended (grok_run_get_state (self->run)));
+}
+
+/* everything is written: the waits of grok_session_end_async are over. A run it stopped that
+ * could not write its last checkpoint says why (one that failed before is no news). */
+static void
+return_ending (GrokSession *self)
+{
+  g_autoptr (GPtrArray) tasks = NULL;
+
+  if (self->ending->len == 0)
+    return;
+  tasks = g_steal_pointer (&self->ending);
+  self->ending = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GTask *task = tasks->pdata[i];
+      gboolean stopped_here = GPOINTER_TO_INT (g_task_get_task_data (task));
+
+      if (stopped_here && self->run != NULL && grok_run_get_state (self->run) == GROK_RUN_FAILED)
+        g_task_return_new_error (task, GROK_ERROR, GROK_ERROR_IO, "%s",
+                                 grok_run_get_message (self->run));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+}
+
 /* every derived property again, from what is shown now */
 static void
 refresh (GrokSession *self)
@@ -208,7 +250,10 @@ refresh (GrokSession *self)
   set_bool (self, &self->live_flag, state == GROK_RUN_RUNNING || state == GROK_RUN_PAUSED,
             PROP_LIVE);
   set_bool (self, &self->preparing_flag, self->preparing != NULL, PROP_PREPARING);
+  set_bool (self, &self->writing_flag, writing (self), PROP_WRITING);
   g_object_thaw_notify (G_OBJECT (self));
+  if (!self->writing_flag)
+    return_ending (self);
 }
 
 static void
@@ -496,12 +541,14 @@ on_prepared (GObject *owner, gpointer data)
   GrokSession *self = GROK_SESSION (owner);
   g_autoptr (Prepare) p = data;
 
+  self->workers--;
   if (g_cancellable_is_cancelled (p->cancellable))
     {
       /* the session moved on while this one was made; it never started, so it has no thread
        * to wait for */
       if (p->run != NULL)
         grok_run_stop (p->run);
+      refresh (self);
       return;
     }
   g_clear_object (&self->preparing);
@@ -545,6 +592,7 @@ prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 step
   p->steps = steps;
   p->one_step = one_step;
   p->cancellable = g_object_ref (self->preparing);
+  self->workers++;
   grok_worker_start ("grok-prepare", prepare_thread, on_prepared, G_OBJECT (self), p);
   refresh (self);
 }
@@ -577,14 +625,19 @@ retire_thread (gpointer data)
 static void
 on_retired (GObject *owner, gpointer data)
 {
+  GrokSession *self = GROK_SESSION (owner);
+
   g_object_unref (data);
+  self->workers--;
+  refresh (self);
 }
 
 /* the run ends on a worker, as it may be in the middle of a measure */
 static void
-retire_in_thread (GrokRun *run)
+retire_in_thread (GrokSession *self, GrokRun *run)
 {
-  grok_worker_start ("grok-retire", retire_thread, on_retired, NULL, run);
+  self->workers++;
+  grok_worker_start ("grok-retire", retire_thread, on_retired, G_OBJECT (self), run);
 }
 
 void
@@ -595,7 +648,7 @@ grok_session_reset (GrokSession *self)
   g_return_if_fail (GROK_IS_SESSION (self));
   old = retire_run (self);
   if (old != NULL)
-    retire_in_thread (old);
+    retire_in_thread (self, old);
   g_object_freeze_notify (G_OBJECT (self));
   forget_shown (self);
   set_following (self, TRUE);
@@ -646,7 +699,7 @@ grok_session_open (GrokSession *self, const char *path, GError **error)
 
   old = retire_run (self);
   if (old != NULL)
-    retire_in_thread (old);
+    retire_in_thread (self, old);
   g_object_freeze_notify (G_OBJECT (self));
   forget_shown (self);
   self->folder = g_steal_pointer (&dir);
@@ -751,6 +804,32 @@ grok_session_stop (GrokSession *self)
 }
 
 void
+grok_session_end_async (GrokSession *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GROK_IS_SESSION (self));
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, grok_session_end_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (self->run != NULL && writing (self)), NULL);
+  g_ptr_array_add (self->ending, task);
+  if (self->preparing != NULL)
+    g_cancellable_cancel (self->preparing);
+  g_clear_object (&self->preparing);
+  grok_session_set_playing (self, FALSE);
+  if (self->run != NULL)
+    grok_run_request_stop (self->run);
+  refresh (self);
+}
+
+gboolean
+grok_session_end_finish (GrokSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
 grok_session_compare (GrokSession *self, const char * const *paths)
 {
   g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
@@ -826,6 +905,13 @@ grok_session_get_preparing (GrokSession *self)
 {
   g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
   return self->preparing_flag;
+}
+
+gboolean
+grok_session_get_writing (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  return self->writing_flag;
 }
 
 gboolean
@@ -915,6 +1001,8 @@ grok_session_finalize (GObject *object)
 {
   GrokSession *self = GROK_SESSION (object);
 
+  /* a wait of grok_session_end_async holds the session: none is left by now */
+  g_ptr_array_unref (self->ending);
   g_free (self->run_dir);
   g_free (self->idle_subtitle);
   g_free (self->title);
@@ -937,6 +1025,7 @@ grok_session_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_STATE: g_value_set_int (value, self->state); break;
     case PROP_LIVE: g_value_set_boolean (value, self->live_flag); break;
     case PROP_PREPARING: g_value_set_boolean (value, self->preparing_flag); break;
+    case PROP_WRITING: g_value_set_boolean (value, self->writing_flag); break;
     case PROP_FOLLOWING: g_value_set_boolean (value, self->following); break;
     case PROP_PLAYING: g_value_set_boolean (value, self->play_id != 0); break;
     case PROP_TITLE: g_value_set_string (value, self->title); break;
@@ -982,6 +1071,7 @@ grok_session_class_init (GrokSessionClass *klass)
                                              GROK_RUN_READY, READ);
   properties[PROP_LIVE] = g_param_spec_boolean ("live", NULL, NULL, FALSE, READ);
   properties[PROP_PREPARING] = g_param_spec_boolean ("preparing", NULL, NULL, FALSE, READ);
+  properties[PROP_WRITING] = g_param_spec_boolean ("writing", NULL, NULL, FALSE, READ);
   properties[PROP_FOLLOWING] = g_param_spec_boolean ("following", NULL, NULL, TRUE, READ);
   properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
                                                    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
@@ -1009,6 +1099,7 @@ grok_session_init (GrokSession *self)
   self->scale_upper = 1;
   self->state = GROK_RUN_READY;
   self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+  self->ending = g_ptr_array_new_with_free_func (g_object_unref);
   refresh (self);
 }
 

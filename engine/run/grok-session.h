@@ -38,6 +38,14 @@ void          grok_session_pause_resume   (GrokSession *self);
 void          grok_session_step           (GrokSession *self);
 /* ask the run to stop after the step in progress */
 void          grok_session_stop           (GrokSession *self);
+/* end for good, as before the session goes (the window closes, the app quits): a run being made
+ * is dropped and the live run asked to stop; the callback comes (on this thread) once its
+ * thread has written its last checkpoint and no worker of the session still stops or makes a
+ * run. An error tells that the last checkpoint could not be written. */
+void          grok_session_end_async      (GrokSession *self, GAsyncReadyCallback callback,
+                                           gpointer user_data);
+gboolean      grok_session_end_finish     (GrokSession *self, GAsyncResult *result,
+                                           GError **error);
 /* the step scale moved to value: the newest stored checkpoint at or before it is shown, or the
  * live run again at the scale's upper end */
 void          grok_session_seek           (GrokSession *self, double value);
@@ -60,6 +68,9 @@ const char   *grok_session_get_run_dir    (GrokSession *self);
 GrokRunState  grok_session_get_state      (GrokSession *self);
 /* a run trains or is paused (Pause, Stop, Step apply) */
 gboolean      grok_session_get_live       (GrokSession *self);
+/* a run of the session may still write to its folder: it trains, is paused or has not yet
+ * written its last checkpoint after a stop, or a worker is making or stopping one */
+gboolean      grok_session_get_writing    (GrokSession *self);
 /* a run is being made on the worker thread */
 gboolean      grok_session_get_preparing  (GrokSession *self);
 /* the views follow the live run (not a stored checkpoint) */

@@ -1,5 +1,5 @@
 /* The session without a window: make a run, step it, stop it, open a folder, browse a stored
- * step, continue it; what its properties say is checked against the folders themselves. */
+ * step, continue it, end it; what its properties say is checked against the folders themselves. */
 #include "grok-checkpoints.h"
 #include "grok-trainer.h"
 #include "grok-session.h"
@@ -231,6 +231,87 @@ test_reset (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (grok_session_get_progress (f->session), ==, 0);
 }
 
+static void
+on_ended (GObject *source, GAsyncResult *result, gpointer data)
+{
+  gboolean *ended = data;
+
+  g_assert_true (grok_session_end_finish (GROK_SESSION (source), result, NULL));
+  *ended = TRUE;
+}
+
+/* iterations until the end is reported (or 60 s pass) */
+static void
+wait_for_end (gboolean *ended)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!*ended && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (*ended);
+}
+
+static gint64
+newest_checkpoint (const char *dir)
+{
+  g_autoptr (GArray) listed = grok_checkpoints_list (dir, NULL);
+
+  g_assert_nonnull (listed);
+  return listed->len ? g_array_index (listed, gint64, listed->len - 1) : -1;
+}
+
+/* a long run in dir, past its 15th step; its checkpoints only at step 0 and where it stops */
+static void
+train_a_while (GrokSession *session, const char *dir)
+{
+  GrokConfig *config = small_config (1000000, 10);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  config->checkpoints.per_decade = 0;
+  grok_session_train (session, config, dir, FALSE);
+  g_assert_true (grok_session_get_writing (session));
+  while ((g_strcmp0 (grok_session_get_run_dir (session), dir) != 0 ||
+          grok_session_get_snapshot (session)->train_step < 15) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (grok_session_get_snapshot (session)->train_step, >=, 15);
+}
+
+/* the end of a paused run comes with its checkpoint at the paused step; then the end of a run
+ * stopped on a worker (Reset while it trains) waits for that worker's checkpoint */
+static void
+test_end (Fixture *f, gconstpointer data)
+{
+  g_autofree char *paused = g_build_filename (f->dir, "paused", NULL);
+  g_autofree char *reset = g_build_filename (f->dir, "reset", NULL);
+  gboolean ended = FALSE;
+  gint64 step, deadline;
+
+  train_a_while (f->session, paused);
+  grok_session_pause_resume (f->session);
+  wait_for_state (f->session, GROK_RUN_PAUSED);
+  /* the snapshot of the step the run waits at, however late the pause came in that step */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (grok_session_get_snapshot (f->session)->state != GROK_RUN_PAUSED &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (grok_session_get_snapshot (f->session)->state, ==, GROK_RUN_PAUSED);
+  step = grok_session_get_snapshot (f->session)->train_step;
+  grok_session_end_async (f->session, on_ended, &ended);
+  wait_for_end (&ended);
+  g_assert_false (grok_session_get_writing (f->session));
+  g_assert_cmpint (newest_checkpoint (paused), ==, step);
+
+  train_a_while (f->session, reset);
+  grok_session_reset (f->session);
+  g_assert_true (grok_session_get_writing (f->session));
+  ended = FALSE;
+  grok_session_end_async (f->session, on_ended, &ended);
+  wait_for_end (&ended);
+  g_assert_false (grok_session_get_writing (f->session));
+  g_assert_cmpint (newest_checkpoint (reset), >=, 15);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -243,5 +324,6 @@ main (int argc, char **argv)
   g_test_add ("/run/session/open-failure-keeps-run", Fixture, NULL, fixture_set_up,
               test_open_failure_keeps_run, fixture_tear_down);
   g_test_add ("/run/session/reset", Fixture, NULL, fixture_set_up, test_reset, fixture_tear_down);
+  g_test_add ("/run/session/end", Fixture, NULL, fixture_set_up, test_end, fixture_tear_down);
   return g_test_run ();
 }
