@@ -138,7 +138,8 @@ grok_checkpoints_list (const char *run_dir, GError **error)
       return NULL;
     }
   dir_path = grok_run_file_path (run_dir, GROK_RUN_FILE_CHECKPOINTS, 0);
-  fd = openat (run_fd, "checkpoints", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  fd = openat (run_fd, grok_run_file_name (GROK_RUN_FILE_CHECKPOINTS),
+               O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   errsv = errno;
   close (run_fd);
   if (fd < 0 && errsv == ENOENT)

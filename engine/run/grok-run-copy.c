@@ -18,9 +18,7 @@
 static gboolean
 is_copied (const char *name)
 {
-  g_autofree char *marker = grok_run_file_path ("", GROK_RUN_FILE_MARKER, 0);
-
-  return name[0] != '.' || g_str_equal (name, marker);
+  return name[0] != '.' || g_str_equal (name, grok_run_file_name (GROK_RUN_FILE_MARKER));
 }
 
 /* copy the folder src_fd (at src) into dest, never through a symbolic link: a link is skipped */

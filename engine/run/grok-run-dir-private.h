@@ -7,8 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* the name of a run's file in its folder (not for the per-step files) */
-const char *grok_run_file_name              (GrokRunFile file);
 /* the run folder at path opened (a link to the folder itself is the person's path, and followed) */
 int      grok_run_dir_open_fd               (const char *path, GError **error);
 /* checkpoints/ or views/ of the run folder dfd (at path), created first with create. A link or

@@ -41,6 +41,8 @@ typedef enum
 
 /* the path of file in the run folder folder; step for the per-step files, ignored otherwise */
 char       *grok_run_file_path       (const char *folder, GrokRunFile file, gint64 step);
+/* the name of file in the run folder (not for the per-step files) */
+const char *grok_run_file_name       (GrokRunFile file);
 
 /* TRUE when --force may replace what is at path: nothing, an empty folder, or a run folder
  * holding nothing that is not a run's file (no symbolic link either). A run folder is one that
