@@ -14,13 +14,20 @@ struct _GrokSafetensorsFile
 GrokSafetensorsFile *
 grok_safetensors_file_read (const char *path, GError **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+  return grok_safetensors_file_read_at (GROK_FILE_AT_PATH (path), error);
+}
+
+GrokSafetensorsFile *
+grok_safetensors_file_read_at (const GrokFileAt *at, GError **error)
+{
   GrokSafetensorsParsed p = { 0 };
   GrokSafetensorsFile *file = NULL;
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (at != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (grok_safetensors_parse (path, "file", TRUE, &p, error))
+  if (grok_safetensors_parse (at, "file", TRUE, &p, error))
     {
       file = g_new0 (GrokSafetensorsFile, 1);
       file->tensors = g_array_sized_new (FALSE, TRUE, sizeof (GrokSafetensor), p.entries->len);

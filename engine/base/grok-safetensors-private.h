@@ -4,6 +4,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "grok-fileio.h"
 #include "grok-safetensors.h"
 
 G_BEGIN_DECLS
@@ -29,10 +30,11 @@ typedef struct
   GHashTable *metadata;
 } GrokSafetensorsParsed;
 
-/* read path and check every field; what names the kind of file in an I/O error ("checkpoint");
+/* read at and check every field; what names the kind of file in an I/O error ("checkpoint");
  * any_dtype allows every GrokDtype, otherwise F32 only. p is to be cleared in every case. */
-gboolean grok_safetensors_parse         (const char *path, const char *what, gboolean any_dtype,
-                                         GrokSafetensorsParsed *p, GError **error);
+gboolean grok_safetensors_parse         (const GrokFileAt *at, const char *what,
+                                         gboolean any_dtype, GrokSafetensorsParsed *p,
+                                         GError **error);
 void     grok_safetensors_parsed_clear  (GrokSafetensorsParsed *p);
 
 G_END_DECLS

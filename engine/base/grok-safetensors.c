@@ -137,12 +137,23 @@ gboolean
 grok_safetensors_write_tensors (const char *path, const GrokSafetensor *tensors, int n,
                                 GHashTable *metadata, GError **error)
 {
+  g_return_val_if_fail (path != NULL, FALSE);
+  return grok_safetensors_write_tensors_at (GROK_FILE_AT_PATH (path), tensors, n, metadata,
+                                            error);
+}
+
+gboolean
+grok_safetensors_write_tensors_at (const GrokFileAt *at, const GrokSafetensor *tensors, int n,
+                                   GHashTable *metadata, GError **error)
+{
   g_autoptr(GString) header = NULL;
   g_autofree char *buf = NULL;
+  const char *path;
   guint64 header_len_le;
   gsize total, pos;
 
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (at != NULL, FALSE);
+  path = at->shown;
   g_return_val_if_fail (n == 0 || tensors != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -167,16 +178,24 @@ grok_safetensors_write_tensors (const char *path, const GrokSafetensor *tensors,
       pos += bytes;
     }
   g_assert (pos == total);
-  return grok_file_write_atomic (path, buf, total, error);
+  return grok_file_write_atomic_at (at, buf, total, error);
 }
 
 gboolean
 grok_safetensors_write (const char *path, const GrokParams *params, GHashTable *metadata,
                         GError **error)
 {
+  g_return_val_if_fail (path != NULL, FALSE);
+  return grok_safetensors_write_at (GROK_FILE_AT_PATH (path), params, metadata, error);
+}
+
+gboolean
+grok_safetensors_write_at (const GrokFileAt *at, const GrokParams *params, GHashTable *metadata,
+                           GError **error)
+{
   g_autofree GrokSafetensor *tensors = NULL;
 
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (at != NULL, FALSE);
   g_return_val_if_fail (params != NULL && params->canonical != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -189,7 +208,7 @@ grok_safetensors_write (const char *path, const GrokParams *params, GHashTable *
                                       .data = params->data + t->offset };
       memcpy (tensors[c].shape, t->shape, sizeof t->shape);
     }
-  return grok_safetensors_write_tensors (path, tensors, params->n_tensors, metadata, error);
+  return grok_safetensors_write_tensors_at (at, tensors, params->n_tensors, metadata, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -603,13 +622,14 @@ grok_safetensors_parsed_clear (Parsed *p)
 }
 
 gboolean
-grok_safetensors_parse (const char *path, const char *what, gboolean any_dtype, Parsed *p,
+grok_safetensors_parse (const GrokFileAt *at, const char *what, gboolean any_dtype, Parsed *p,
                         GError **error)
 {
   g_autoptr(GError) io_error = NULL;
+  const char *path = at->shown;
   gsize size = 0;
 
-  if (!g_file_get_contents (path, &p->contents, &size, &io_error))
+  if (!grok_file_read_at (at, G_MAXSIZE, &p->contents, &size, &io_error))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the %s: %s", what,
                    io_error->message);
@@ -630,13 +650,20 @@ grok_safetensors_parse (const char *path, const char *what, gboolean any_dtype, 
 GrokParams *
 grok_safetensors_read (const char *path, GHashTable **metadata_out, GError **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+  return grok_safetensors_read_at (GROK_FILE_AT_PATH (path), metadata_out, error);
+}
+
+GrokParams *
+grok_safetensors_read_at (const GrokFileAt *at, GHashTable **metadata_out, GError **error)
+{
   Parsed p = { 0 };
   GrokParams *params = NULL;
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (at != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (grok_safetensors_parse (path, "checkpoint", FALSE, &p, error))
+  if (grok_safetensors_parse (at, "checkpoint", FALSE, &p, error))
     {
       params = build_params (p.entries, p.contents + 8 + p.header_len);
       if (metadata_out != NULL)

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "grok-fileio.h"
 #include "grok-params.h"
 
 G_BEGIN_DECLS
@@ -42,11 +43,20 @@ gboolean    grok_safetensors_write     (const char        *path,
                                         const GrokParams  *params,
                                         GHashTable        *metadata,
                                         GError           **error);
+/* the same for a file in an open folder (grok-fileio.h): never written through a link */
+gboolean    grok_safetensors_write_at  (const GrokFileAt  *at,
+                                        const GrokParams  *params,
+                                        GHashTable        *metadata,
+                                        GError           **error);
 
 /* Read PATH into a new table (tensors added in canonical order). When METADATA_OUT is not NULL it
  * receives a new char * -> char * table (empty when the file has no "__metadata__").
  * Errors: GROK_ERROR_IO when the file cannot be read, GROK_ERROR_CORRUPT when it is invalid. */
 GrokParams *grok_safetensors_read      (const char        *path,
+                                        GHashTable       **metadata_out,
+                                        GError           **error);
+/* the same for a file in an open folder (grok-fileio.h): never read through a link */
+GrokParams *grok_safetensors_read_at   (const GrokFileAt  *at,
                                         GHashTable       **metadata_out,
                                         GError           **error);
 
@@ -64,12 +74,19 @@ gboolean    grok_safetensors_write_tensors (const char           *path,
                                             int                   n,
                                             GHashTable           *metadata,
                                             GError              **error);
+gboolean    grok_safetensors_write_tensors_at (const GrokFileAt     *at,
+                                               const GrokSafetensor *tensors,
+                                               int                   n,
+                                               GHashTable           *metadata,
+                                               GError              **error);
 
 /* A safetensors file of typed tensors, read whole and checked like a checkpoint (any of the
  * GrokDtype types allowed). Errors as for grok_safetensors_read, naming PATH. */
 typedef struct _GrokSafetensorsFile GrokSafetensorsFile;
 
 GrokSafetensorsFile  *grok_safetensors_file_read         (const char          *path,
+                                                          GError             **error);
+GrokSafetensorsFile  *grok_safetensors_file_read_at      (const GrokFileAt    *at,
                                                           GError             **error);
 void                  grok_safetensors_file_free         (GrokSafetensorsFile *file);
 /* char * -> char *, empty when the file has none; owned by FILE */

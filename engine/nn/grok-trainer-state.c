@@ -88,11 +88,18 @@ state_tensors (GrokTrainer *trainer)
 gboolean
 grok_trainer_save (GrokTrainer *trainer, const char *path, GError **error)
 {
+  g_return_val_if_fail (path != NULL, FALSE);
+  return grok_trainer_save_at (trainer, GROK_FILE_AT_PATH (path), error);
+}
+
+gboolean
+grok_trainer_save_at (GrokTrainer *trainer, const GrokFileAt *at, GError **error)
+{
   g_autoptr (GrokParams) tensors = NULL;
   g_autoptr (GHashTable) meta = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-  g_return_val_if_fail (trainer != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (trainer != NULL && at != NULL, FALSE);
 
   tensors = state_tensors (trainer);
   g_hash_table_insert (meta, "format", g_strdup (FORMAT_NAME));
@@ -104,7 +111,7 @@ grok_trainer_save (GrokTrainer *trainer, const char *path, GError **error)
   g_hash_table_insert (meta, "rng", rng_to_hex (&trainer->batch_rng));
   g_hash_table_insert (meta, "wall_seconds",
                        g_strdup (g_ascii_dtostr (number, sizeof number, trainer->wall_seconds)));
-  return grok_safetensors_write (path, tensors, meta, error);
+  return grok_safetensors_write_at (at, tensors, meta, error);
 }
 
 /* copy the tensor called prefix + name of file into dest, checking its shape */
@@ -158,6 +165,14 @@ parse_int_meta (GHashTable *meta, const char *key, const char *path, gint64 *out
 gboolean
 grok_trainer_load (GrokTrainer *trainer, const char *path, GError **error)
 {
+  g_return_val_if_fail (path != NULL, FALSE);
+  return grok_trainer_load_at (trainer, GROK_FILE_AT_PATH (path), error);
+}
+
+gboolean
+grok_trainer_load_at (GrokTrainer *trainer, const GrokFileAt *at, GError **error)
+{
+  const char *path = at->shown;
   GrokParams *params = trainer->model->params;
   g_autoptr (GHashTable) meta = NULL;
   g_autoptr (GrokParams) file = NULL;
@@ -169,9 +184,9 @@ grok_trainer_load (GrokTrainer *trainer, const char *path, GError **error)
   GrokRng rng;
   gint64 step, t;
 
-  g_return_val_if_fail (trainer != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (trainer != NULL, FALSE);
 
-  file = grok_safetensors_read (path, &meta, error);
+  file = grok_safetensors_read_at (at, &meta, error);
   if (file == NULL)
     return FALSE;
   if (g_strcmp0 (g_hash_table_lookup (meta, "format"), FORMAT_NAME) != 0)

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "grok-config.h"
+#include "grok-fileio.h"
 #include "grok-metrics.h"
 #include "grok-model.h"
 #include "grok-optim.h"
@@ -99,6 +100,9 @@ gboolean     grok_trainer_save     (GrokTrainer *trainer, const char *path, GErr
  * GROK_ERROR_CORRUPT naming the file and the tensor or key, and leaves the trainer untouched.
  * The optimiser's settings (lr, weight decay...) stay those of the trainer's config. */
 gboolean     grok_trainer_load     (GrokTrainer *trainer, const char *path, GError **error);
+/* the same for a file in an open folder (grok-fileio.h), never through a link */
+gboolean     grok_trainer_save_at  (GrokTrainer *trainer, const GrokFileAt *at, GError **error);
+gboolean     grok_trainer_load_at  (GrokTrainer *trainer, const GrokFileAt *at, GError **error);
 
 /* The penalty's schedule (grok-trainer-penalty.c), used by grok-trainer.c: setup sizes its
  * gradient buffer and, with cores >= 2, starts its thread; start hands the penalty at the

@@ -4,9 +4,12 @@
 #include "grok-error.h"
 #include "grok-run-dir.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PREFIX "step-"
 #define SUFFIX ".safetensors"
@@ -85,18 +88,49 @@ compare_steps (gconstpointer a, gconstpointer b)
 }
 
 GArray *
+grok_checkpoints_list_fd (int fd, const char *shown, GError **error)
+{
+  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* a descriptor of its own: closedir closes it */
+  int own = openat (fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir = own >= 0 ? fdopendir (own) : NULL;
+  struct dirent *e;
+
+  g_return_val_if_fail (shown != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (dir == NULL)
+    {
+      int errsv = errno;
+      if (own >= 0)
+        close (own);
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot list the checkpoints in '%s': %s",
+                   shown, g_strerror (errsv));
+      return NULL;
+    }
+  while ((e = readdir (dir)) != NULL)
+    {
+      gint64 step = grok_checkpoint_step_of (e->d_name);
+      if (step >= 0)
+        g_array_append_val (steps, step);
+    }
+  closedir (dir);
+  g_array_sort (steps, compare_steps);
+  return g_steal_pointer (&steps);
+}
+
+GArray *
 grok_checkpoints_list (const char *run_dir, GError **error)
 {
   g_autofree char *dir_path = NULL;
-  g_autoptr(GError) dir_error = NULL;
-  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  GDir *dir;
-  const char *name;
+  GArray *steps;
+  int run_fd, fd, errsv;
 
   g_return_val_if_fail (run_dir != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!g_file_test (run_dir, G_FILE_TEST_IS_DIR))
+  run_fd = open (run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (run_fd < 0)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
                    "Cannot list the checkpoints of '%s': it is not a folder. "
@@ -104,22 +138,21 @@ grok_checkpoints_list (const char *run_dir, GError **error)
       return NULL;
     }
   dir_path = grok_run_file_path (run_dir, GROK_RUN_FILE_CHECKPOINTS, 0);
-  dir = g_dir_open (dir_path, 0, &dir_error);
-  if (dir == NULL && g_error_matches (dir_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    return g_steal_pointer (&steps);
-  if (dir == NULL)
+  fd = openat (run_fd, grok_run_file_name (GROK_RUN_FILE_CHECKPOINTS),
+               O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  errsv = errno;
+  close (run_fd);
+  if (fd < 0 && errsv == ENOENT)
+    return g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (fd < 0)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot list the checkpoints in '%s': %s",
-                   dir_path, dir_error->message);
+                   dir_path, errsv == ELOOP || errsv == ENOTDIR
+                               ? "it is a symbolic link or not a folder, and is not followed"
+                               : g_strerror (errsv));
       return NULL;
     }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      gint64 step = grok_checkpoint_step_of (name);
-      if (step >= 0)
-        g_array_append_val (steps, step);
-    }
-  g_dir_close (dir);
-  g_array_sort (steps, compare_steps);
-  return g_steal_pointer (&steps);
+  steps = grok_checkpoints_list_fd (fd, dir_path, error);
+  close (fd);
+  return steps;
 }

@@ -20,8 +20,13 @@ gboolean  grok_checkpoint_is_scheduled (gint64       step,
                                         int          per_decade);
 
 /* the steps (gint64) of the checkpoints in RUN_DIR/checkpoints, ascending; temporary files and
- * other names are skipped, and a run without a checkpoints folder has none */
+ * other names are skipped, and a run without a checkpoints folder has none. A link at
+ * checkpoints/ is an error naming it, never followed. */
 GArray   *grok_checkpoints_list        (const char  *run_dir,
+                                        GError     **error);
+/* the same in the open checkpoints folder fd (shown names it in an error) */
+GArray   *grok_checkpoints_list_fd     (int          fd,
+                                        const char  *shown,
                                         GError     **error);
 
 G_END_DECLS

@@ -942,3 +942,28 @@ grok_config_load_file (const char *path, GError **error)
     }
   return g_steal_pointer (&config);
 }
+
+GrokConfig *
+grok_config_load_at (const GrokFileAt *at, GError **error)
+{
+  g_autoptr (GrokConfig) config = grok_config_new_default ();
+  g_autofree char *data = NULL;
+  g_autoptr (GError) local = NULL;
+  gsize length;
+
+  g_return_val_if_fail (at != NULL, NULL);
+  if (!grok_file_read_at (at, CONFIG_MAX_BYTES, &data, &length, &local))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot read config %s: %s", at->shown,
+                   local->message);
+      return NULL;
+    }
+  if (!grok_config_merge_data (config, data, length, at->shown, error))
+    return NULL;
+  if (!grok_config_validate (config, error))
+    {
+      g_prefix_error (error, "%s: ", at->shown);
+      return NULL;
+    }
+  return g_steal_pointer (&config);
+}

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "grok-activation.h"
+#include "grok-fileio.h"
 
 G_BEGIN_DECLS
 
@@ -170,6 +171,8 @@ char       *grok_config_to_string   (const GrokConfig *config);
 char       *grok_config_get_text    (const GrokConfig *config, const GrokConfigKey *key);
 /* load a whole resolved document (defaults, then the file), then validate */
 GrokConfig *grok_config_load_file   (const char *path, GError **error);
+/* the same for a file in an open folder (grok-fileio.h): never read through a link */
+GrokConfig *grok_config_load_at     (const GrokFileAt *at, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConfig, grok_config_free)
 

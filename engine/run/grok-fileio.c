@@ -81,27 +81,6 @@ write_all (int fd, const char *buf, gsize len, int *errsv)
   return TRUE;
 }
 
-/* make the folder entry (the rename) durable; file systems that cannot sync a folder say EINVAL */
-static gboolean
-sync_folder (const char *dir, int *errsv)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  gboolean ok = TRUE;
-
-  if (fd < 0)
-    {
-      *errsv = errno;
-      return FALSE;
-    }
-  if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP)
-    {
-      *errsv = errno;
-      ok = FALSE;
-    }
-  close (fd);
-  return ok;
-}
-
 /* write, fsync and close FD (the temporary file); FD is closed in every case */
 static gboolean
 fill_temp_file (int fd, const void *data, gsize length, int *errsv)
@@ -122,14 +101,104 @@ fill_temp_file (int fd, const void *data, gsize length, int *errsv)
   return ok;
 }
 
+/* a link where a file of ours belongs: never followed, named so that a person can look at it */
+static void
+set_link_error (GError **error, const char *shown)
+{
+  g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "'%s' is a symbolic link: a run's files are "
+               "never read or written through a link, so it was refused and nothing it points "
+               "to was touched. Remove the link (or replace it with the file itself)", shown);
+}
+
+/* open name in dfd; with AT_FDCWD name is a person's path and a link is followed. *errsv is
+ * ELOOP for a link that was not followed. */
+static int
+open_at (const GrokFileAt *at, int flags, mode_t mode, int *errsv)
+{
+  int fd = openat (at->dfd, at->name,
+                   flags | O_CLOEXEC | (at->dfd == AT_FDCWD ? 0 : O_NOFOLLOW), mode);
+
+  *errsv = fd < 0 ? errno : 0;
+  /* O_NOFOLLOW with O_CREAT on a dangling link, and some file systems, say EEXIST or ENOTDIR
+   * rather than ELOOP; lstat tells */
+  if (fd < 0 && at->dfd != AT_FDCWD && *errsv != ELOOP)
+    {
+      struct stat st;
+      if (fstatat (at->dfd, at->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+        *errsv = ELOOP;
+    }
+  return fd;
+}
+
+/* create ".NAME.tmp-XXXXXX" in dfd, exclusively (never through a link); the name in *tmp */
+static int
+create_temp (int dfd, const char *base, char **tmp, int *errsv)
+{
+  static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+  for (int attempt = 0; attempt < 100; attempt++)
+    {
+      char random[TEMP_RANDOM + 1] = { 0 };
+      int fd;
+
+      for (int i = 0; i < TEMP_RANDOM; i++)
+        random[i] = chars[g_random_int_range (0, (gint32) sizeof chars - 1)];
+      g_free (*tmp);
+      *tmp = g_strdup_printf (".%s" TEMP_INFIX "%s", base, random);
+      fd = openat (dfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (fd >= 0 || errno != EEXIST)
+        {
+          *errsv = fd < 0 ? errno : 0;
+          return fd;
+        }
+    }
+  *errsv = EEXIST;
+  return -1;
+}
+
+/* the atomic write of base in the open folder dfd; shown names it in messages */
+static gboolean
+write_atomic_in (int dfd, const char *base, const char *shown, const void *data, gsize length,
+                 GError **error)
+{
+  g_autofree char *tmp = NULL;
+  int fd, errsv = 0;
+
+  fd = create_temp (dfd, base, &tmp, &errsv);
+  if (fd < 0)
+    {
+      set_io_error (error, shown, "create a temporary file to write", errsv);
+      return FALSE;
+    }
+  if (!fill_temp_file (fd, data, length, &errsv))
+    {
+      unlinkat (dfd, tmp, 0);
+      set_io_error (error, shown, "write", errsv);
+      return FALSE;
+    }
+  /* rename replaces the name itself, never what a link there points to */
+  if (renameat (dfd, tmp, dfd, base) != 0)
+    {
+      errsv = errno;
+      unlinkat (dfd, tmp, 0);
+      set_io_error (error, shown, "replace", errsv);
+      return FALSE;
+    }
+  if (fsync (dfd) != 0 && errno != EINVAL && errno != ENOTSUP)
+    {
+      set_io_error (error, shown, "sync the folder that holds", errno);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 grok_file_write_atomic (const char *path, const void *data, gsize length, GError **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *base = NULL;
-  g_autofree char *tmp_name = NULL;
-  g_autofree char *tmp = NULL;
-  int fd, errsv = 0;
+  gboolean ok;
+  int dfd;
 
   g_return_val_if_fail (path != NULL && *path != '\0', FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -137,33 +206,100 @@ grok_file_write_atomic (const char *path, const void *data, gsize length, GError
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
-  tmp_name = g_strdup_printf (".%s" TEMP_INFIX "XXXXXX", base);
-  tmp = g_build_filename (dir, tmp_name, NULL);
-
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
     {
       set_io_error (error, path, "create a temporary file to write", errno);
       return FALSE;
     }
-  if (!fill_temp_file (fd, data, length, &errsv))
+  ok = write_atomic_in (dfd, base, path, data, length, error);
+  close (dfd);
+  return ok;
+}
+
+gboolean
+grok_file_write_atomic_at (const GrokFileAt *at, const void *data, gsize length,
+                           GError **error)
+{
+  struct stat st;
+
+  g_return_val_if_fail (at != NULL && at->name != NULL && at->shown != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (at->dfd == AT_FDCWD)
+    return grok_file_write_atomic (at->name, data, length, error);
+  if (fstatat (at->dfd, at->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
     {
-      g_unlink (tmp);
-      set_io_error (error, path, "write", errsv);
+      set_link_error (error, at->shown);
       return FALSE;
     }
-  if (g_rename (tmp, path) != 0)
+  return write_atomic_in (at->dfd, at->name, at->shown, data, length, error);
+}
+
+gboolean
+grok_file_read_at (const GrokFileAt *at, gsize max_bytes, char **contents, gsize *length,
+                   GError **error)
+{
+  g_autoptr (GString) text = NULL;
+  struct stat st;
+  char buf[65536];
+  int fd, errsv;
+
+  g_return_val_if_fail (at != NULL && contents != NULL && length != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* O_NONBLOCK: a FIFO in a folder must not hang the reader before it is refused */
+  fd = open_at (at, O_RDONLY | O_NONBLOCK, 0, &errsv);
+  if (fd < 0 && errsv == ELOOP && at->dfd != AT_FDCWD)
+    {
+      set_link_error (error, at->shown);
+      return FALSE;
+    }
+  if (fd < 0)
+    {
+      set_io_error (error, at->shown, "open", errsv);
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0)
     {
       errsv = errno;
-      g_unlink (tmp);
-      set_io_error (error, path, "replace", errsv);
+      close (fd);
+      set_io_error (error, at->shown, "read", errsv);
       return FALSE;
     }
-  if (!sync_folder (dir, &errsv))
+  if (!S_ISREG (st.st_mode) || (guint64) st.st_size > max_bytes)
     {
-      set_io_error (error, path, "sync the folder that holds", errsv);
+      close (fd);
+      if (!S_ISREG (st.st_mode))
+        g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "'%s' is not a regular file; it was "
+                     "refused", at->shown);
+      else
+        g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "'%s' is %" G_GINT64_FORMAT " bytes long, "
+                     "more than the %" G_GSIZE_FORMAT " bytes it can need; it was refused",
+                     at->shown, (gint64) st.st_size, max_bytes);
       return FALSE;
     }
+  text = g_string_sized_new ((gsize) st.st_size + 1);
+  for (;;)
+    {
+      gssize n = read (fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 || text->len + (gsize) MAX (n, 0) > max_bytes)
+        {
+          errsv = n < 0 ? errno : EFBIG;
+          close (fd);
+          set_io_error (error, at->shown, "read", errsv);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      g_string_append_len (text, buf, n);
+    }
+  close (fd);
+  *length = text->len;
+  *contents = g_string_free (g_steal_pointer (&text), FALSE);
   return TRUE;
 }
 
@@ -244,30 +380,51 @@ drop_partial_last_line (int fd, int *errsv)
 GrokAppender *
 grok_appender_open (const char *path, GError **error)
 {
+  g_return_val_if_fail (path != NULL && *path != '\0', NULL);
+  return grok_appender_open_at (GROK_FILE_AT_PATH (path), error);
+}
+
+GrokAppender *
+grok_appender_open_at (const GrokFileAt *at, GError **error)
+{
   GrokAppender *app;
+  struct stat st;
   int fd, errsv = 0;
 
-  g_return_val_if_fail (path != NULL && *path != '\0', NULL);
+  g_return_val_if_fail (at != NULL && at->name != NULL && at->shown != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* O_RDWR rather than O_WRONLY: the partial-line check reads the tail */
-  fd = open (path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0 && (errno == EACCES || errno == EISDIR))
-    fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  fd = open_at (at, O_RDWR | O_APPEND | O_CREAT, 0644, &errsv);
+  if (fd < 0 && (errsv == EACCES || errsv == EISDIR))
+    fd = open_at (at, O_WRONLY | O_APPEND | O_CREAT, 0644, &errsv);
+  if (fd < 0 && errsv == ELOOP && at->dfd != AT_FDCWD)
+    {
+      set_link_error (error, at->shown);
+      return NULL;
+    }
   if (fd < 0)
     {
-      set_io_error (error, path, "open for appending", errno);
+      set_io_error (error, at->shown, "open for appending", errsv);
+      return NULL;
+    }
+  /* in a run folder the log is a file of ours, never a device or a pipe */
+  if (at->dfd != AT_FDCWD && (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)))
+    {
+      close (fd);
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "'%s' is not a regular file; it was "
+                   "refused", at->shown);
       return NULL;
     }
   if (!drop_partial_last_line (fd, &errsv) && errsv != EBADF)
     {
       close (fd);
-      set_io_error (error, path, "repair the last line of", errsv);
+      set_io_error (error, at->shown, "repair the last line of", errsv);
       return NULL;
     }
   app = g_new0 (GrokAppender, 1);
   app->fd = fd;
-  app->path = g_strdup (path);
+  app->path = g_strdup (at->shown);
   return app;
 }
 

@@ -3,15 +3,46 @@
  * disk at any instant leaves a run folder that still opens. */
 #pragma once
 
+#include <fcntl.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
+
+/* A file named inside an open folder: dfd is the folder's descriptor and name a plain name in it,
+ * which is never followed when it is a symbolic link (a run folder's files are opened this way,
+ * so that a link planted in a folder cannot turn a write or a read elsewhere); shown is the path
+ * messages name. With dfd AT_FDCWD, name is a path a person gave and a link is followed. */
+typedef struct
+{
+  int         dfd;
+  const char *name;
+  const char *shown;
+} GrokFileAt;
+
+/* the GrokFileAt of a path a person gave */
+#define GROK_FILE_AT_PATH(path) (&(GrokFileAt) { AT_FDCWD, (path), (path) })
 
 /* Replace PATH with LENGTH bytes of DATA. On failure PATH is untouched, no temporary file is
  * left behind, and ERROR (GROK_ERROR_IO) names PATH and the system's reason. */
 gboolean      grok_file_write_atomic    (const char   *path,
                                          const void   *data,
                                          gsize         length,
+                                         GError      **error);
+
+/* the same for a file in an open folder: the temporary file is created there (never through a
+ * link), and a symbolic link at name is refused, naming it, instead of being replaced */
+gboolean      grok_file_write_atomic_at (const GrokFileAt *at,
+                                         const void   *data,
+                                         gsize         length,
+                                         GError      **error);
+
+/* Read the whole file into *contents (NUL-terminated, length in *length). Refused with an error
+ * naming the file when it is a symbolic link (unless at is a path a person gave), when it is not
+ * a regular file, or when it is longer than max_bytes. */
+gboolean      grok_file_read_at         (const GrokFileAt *at,
+                                         gsize         max_bytes,
+                                         char        **contents,
+                                         gsize        *length,
                                          GError      **error);
 
 /* the NAME of which NAME is grok_file_write_atomic's temporary file (".NAME.tmp-XXXXXX",
@@ -28,6 +59,10 @@ gboolean      grok_mkdir_p              (const char   *path,
 typedef struct _GrokAppender GrokAppender;
 
 GrokAppender *grok_appender_open        (const char   *path,
+                                         GError      **error);
+/* the same for a file in an open folder: a symbolic link or anything but a regular file there is
+ * refused, naming it */
+GrokAppender *grok_appender_open_at     (const GrokFileAt *at,
                                          GError      **error);
 /* Append LINE; a missing final newline is added. A failed write is rolled back so that the file
  * never ends in a partial line (when the file can be truncated). */

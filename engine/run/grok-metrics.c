@@ -254,12 +254,13 @@ grok_metrics_read_free (GrokMetricsRead *read)
 
 /* the file's text, refused when it cannot be a metrics table */
 static char *
-grok_metrics_read_text (const char *path, gsize *length, GError **error)
+grok_metrics_read_text (const GrokFileAt *at, gsize *length, GError **error)
 {
   g_autofree char *text = NULL;
   g_autoptr (GError) local_error = NULL;
+  const char *path = at->shown;
 
-  if (!g_file_get_contents (path, &text, length, &local_error))
+  if (!grok_file_read_at (at, G_MAXSIZE, &text, length, &local_error))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the metrics table: %s",
                    local_error->message);
@@ -301,6 +302,14 @@ grok_metrics_read_line (GrokMetricsRead *read, const char *line, const char *end
 GrokMetricsRead *
 grok_metrics_read (const char *path, GError **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+  return grok_metrics_read_at (GROK_FILE_AT_PATH (path), error);
+}
+
+GrokMetricsRead *
+grok_metrics_read_at (const GrokFileAt *at, GError **error)
+{
+  const char *path;
   g_autofree char *text = NULL;
   g_autoptr (GrokMetricsRead) read = NULL;
   g_autofree double *row = NULL;
@@ -308,10 +317,11 @@ grok_metrics_read (const char *path, GError **error)
   gsize length = 0;
   guint lineno = 1;
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (at != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  text = grok_metrics_read_text (path, &length, error);
+  path = at->shown;
+  text = grok_metrics_read_text (at, &length, error);
   if (text == NULL)
     return NULL;
   next = strchr (text, '\n');

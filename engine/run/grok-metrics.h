@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "grok-fileio.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -56,6 +58,8 @@ typedef struct
 /* NULL with an error naming the file when it cannot be read, holds NUL bytes or has no valid
  * header line */
 GrokMetricsRead *grok_metrics_read      (const char *path, GError **error);
+/* the same for a file in an open folder (grok-fileio.h): never read through a link */
+GrokMetricsRead *grok_metrics_read_at   (const GrokFileAt *at, GError **error);
 void             grok_metrics_read_free (GrokMetricsRead *read);
 /* the rows of metrics.csv when no line is damaged (an incomplete last line is left out);
  * otherwise an error naming the file and the first damaged line */

@@ -2,54 +2,80 @@
  * so that a crash or a full disk part-way leaves no half-copied run under the chosen name. */
 #include "grok-run-copy.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-run-dir.h"
 
+/* a name copied: the run's files and its marker, not the lock or a temporary file */
 static gboolean
-copy_tree (const char *src, const char *dest, GCancellable *cancellable, GError **error)
+is_copied (const char *name)
+{
+  return name[0] != '.' || g_str_equal (name, grok_run_file_name (GROK_RUN_FILE_MARKER));
+}
+
+/* copy the folder src_fd (at src) into dest, never through a symbolic link: a link is skipped */
+static gboolean
+copy_tree (int src_fd, const char *src, const char *dest, GCancellable *cancellable,
+           GError **error)
 {
   g_autoptr (GError) local = NULL;
-  GDir *dir = g_dir_open (src, 0, &local);
-  const char *name;
+  int own = openat (src_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir = own >= 0 ? fdopendir (own) : NULL;
+  struct dirent *e;
   gboolean ok = TRUE;
 
   if (dir == NULL)
     {
+      int errsv = errno;
+      if (own >= 0)
+        close (own);
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the folder '%s': %s", src,
-                   local->message);
+                   g_strerror (errsv));
       return FALSE;
     }
-  while (ok && (name = g_dir_read_name (dir)) != NULL)
+  while (ok && (e = readdir (dir)) != NULL)
     {
-      g_autofree char *from = g_build_filename (src, name, NULL);
-      g_autofree char *to = g_build_filename (dest, name, NULL);
+      g_autofree char *from = g_build_filename (src, e->d_name, NULL);
+      g_autofree char *to = g_build_filename (dest, e->d_name, NULL);
       g_autofree char *data = NULL;
+      GrokFileAt at = { src_fd, e->d_name, from };
+      struct stat st;
       gsize length;
 
-      if (name[0] == '.' || g_file_test (from, G_FILE_TEST_IS_SYMLINK))
+      if (g_str_equal (e->d_name, ".") || g_str_equal (e->d_name, "..") ||
+          !is_copied (e->d_name) ||
+          fstatat (src_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK (st.st_mode))
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, &local))
         {
           g_set_error (error, GROK_ERROR, GROK_ERROR_CANCELLED, "Copying '%s' was cancelled", src);
           ok = FALSE;
         }
-      else if (g_file_test (from, G_FILE_TEST_IS_DIR))
-        ok = grok_mkdir_p (to, error) && copy_tree (from, to, cancellable, error);
-      else if (!g_file_get_contents (from, &data, &length, &local))
+      else if (S_ISDIR (st.st_mode))
         {
-          g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read '%s': %s", from,
-                       local->message);
-          ok = FALSE;
+          int sub = openat (src_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          ok = sub >= 0 && grok_mkdir_p (to, error) &&
+               copy_tree (sub, from, to, cancellable, error);
+          if (sub < 0)
+            g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the folder '%s': %s",
+                         from, g_strerror (errno));
+          else
+            close (sub);
         }
+      else if (!grok_file_read_at (&at, G_MAXSIZE, &data, &length, error))
+        ok = FALSE;
       else
         ok = grok_file_write_atomic (to, data, length, error);
     }
-  g_dir_close (dir);
+  closedir (dir);
   return ok;
 }
 
@@ -60,6 +86,8 @@ grok_run_dir_copy (const char *src, const char *dest, GCancellable *cancellable,
   g_autofree char *parent = NULL;
   g_autofree char *base = NULL;
   g_autofree char *tmp = NULL;
+  gboolean copied;
+  int src_fd;
 
   g_return_val_if_fail (src != NULL && dest != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -89,7 +117,14 @@ grok_run_dir_copy (const char *src, const char *dest, GCancellable *cancellable,
                    g_strerror (errsv));
       return FALSE;
     }
-  if (!copy_tree (src, tmp, cancellable, error))
+  src_fd = open (src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  copied = src_fd >= 0 && copy_tree (src_fd, src, tmp, cancellable, error);
+  if (src_fd < 0)
+    g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "Cannot read the folder '%s': %s", src,
+                 g_strerror (errno));
+  else
+    close (src_fd);
+  if (!copied)
     {
       /* cleanup: a folder that cannot be removed changes nothing about the error */
       grok_run_dir_remove_files (tmp, TRUE, NULL);

@@ -2,9 +2,10 @@
 #include "grok-run-dir-private.h"
 
 #include <errno.h>
-#include <glib/gstdio.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "grok-checkpoints.h"
@@ -27,6 +28,10 @@ struct _GrokRunDir
   gboolean      all_checked;
   GHashTable   *refused;       /* gint64 * step -> char * why, for the files found invalid */
   GrokParams   *layout;        /* the model config.json builds, once needed */
+  int           fd;            /* the folder, by which every file in it is opened */
+  int           checkpoints_fd; /* checkpoints/, or -1 when there is none */
+  int           views_fd;      /* views/, or -1 until needed */
+  gboolean      views_refused; /* views/ is a link or no folder: reported once */
   int           lock_fd;       /* the writer's lock, or -1 */
   GPtrArray    *problems;      /* char *, NULL-terminated */
   char         *metrics_damage; /* why metrics.csv cannot be rewritten without loss, or NULL */
@@ -42,6 +47,45 @@ io_error (GError **error, const char *path, const char *doing, int errsv)
   return FALSE;
 }
 
+/* a file of the run, named in the descriptor of the folder that holds it */
+typedef struct
+{
+  GrokFileAt at;
+  char      *name;
+  char      *shown;
+} RunFile;
+
+static void
+run_file_clear (RunFile *f)
+{
+  g_free (f->name);
+  g_free (f->shown);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunFile, run_file_clear)
+
+static void
+run_file (GrokRunDir *dir, GrokRunFile file, gint64 step, RunFile *f)
+{
+  int dfd = file == GROK_RUN_FILE_CHECKPOINT ? dir->checkpoints_fd
+            : file == GROK_RUN_FILE_VIEWS    ? dir->views_fd
+                                             : dir->fd;
+
+  f->name = file == GROK_RUN_FILE_CHECKPOINT || file == GROK_RUN_FILE_VIEWS
+              ? grok_checkpoint_filename (step) : g_strdup (grok_run_file_name (file));
+  f->shown = grok_run_file_path (dir->path, file, step);
+  f->at = (GrokFileAt) { dfd, f->name, f->shown };
+}
+
+/* TRUE when the folder dfd has something called name (a link counts, and is not followed) */
+static gboolean
+has_entry (int dfd, const char *name)
+{
+  struct stat st;
+
+  return dfd >= 0 && fstatat (dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 static GrokRunDir *
 run_dir_new (const char *path)
 {
@@ -53,7 +97,7 @@ run_dir_new (const char *path)
   dir->on_disk = g_array_new (FALSE, FALSE, sizeof (gint64));
   dir->checkpoints = g_array_new (FALSE, FALSE, sizeof (gint64));
   dir->refused = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  dir->lock_fd = -1;
+  dir->fd = dir->checkpoints_fd = dir->views_fd = dir->lock_fd = -1;
   dir->problems = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (dir->problems, NULL);
   return dir;
@@ -65,51 +109,38 @@ add_problem (GrokRunDir *dir, char *message)
   g_ptr_array_insert (dir->problems, dir->problems->len - 1, message);
 }
 
-/* an error unless path holds nothing but a lock file */
-static gboolean
-check_empty (const char *path, GError **error)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  g_autofree char *lock = grok_run_file_path (path, GROK_RUN_FILE_LOCK, 0);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_str_equal (child, lock))
-        continue;
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
-                   "the run folder %s is not empty (it holds %s): choose another folder, "
-                   "or pass --force to replace the run in it", path, name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* an empty folder, or a run folder we may replace, locked for this writer */
 static gboolean
 prepare_folder (GrokRunDir *dir, gboolean overwrite, GError **error)
 {
-  g_autofree char *checkpoints = grok_run_file_path (dir->path, GROK_RUN_FILE_CHECKPOINTS, 0);
-
-  if (!grok_mkdir_p (dir->path, error) ||
-      !(overwrite ? grok_run_dir_check_replaceable (dir->path, error)
-                  : check_empty (dir->path, error)))
+  if (!grok_mkdir_p (dir->path, error))
     return FALSE;
-  dir->lock_fd = grok_run_dir_take_lock (dir->path, error);
+  dir->fd = grok_run_dir_open_fd (dir->path, error);
+  if (dir->fd < 0 ||
+      !(overwrite ? grok_run_dir_check_replaceable_fd (dir->fd, dir->path, error)
+                  : grok_run_dir_check_empty (dir->fd, dir->path, error)))
+    return FALSE;
+  dir->lock_fd = grok_run_dir_take_lock (dir->fd, dir->path, error);
   if (dir->lock_fd < 0)
     return FALSE;
-  return (!overwrite || grok_run_dir_remove_files (dir->path, FALSE, error)) &&
-         grok_mkdir_p (checkpoints, error);
+  /* the marker first: a writer stopped at any later instant leaves a folder known as a run's,
+   * which --force may replace */
+  if (!grok_run_dir_write_marker (dir->fd, dir->path, error) ||
+      (overwrite && !grok_run_dir_remove_files_fd (dir->fd, dir->path, FALSE, error)))
+    return FALSE;
+  dir->checkpoints_fd = grok_run_dir_open_subfolder (dir->fd, dir->path,
+                                                     GROK_RUN_FILE_CHECKPOINTS, TRUE, error);
+  return dir->checkpoints_fd >= 0;
 }
 
 static gboolean
 write_config (GrokRunDir *dir, const GrokConfig *config, GError **error)
 {
-  g_autofree char *config_path = grok_run_file_path (dir->path, GROK_RUN_FILE_CONFIG, 0);
+  g_auto (RunFile) f = { 0 };
   g_autofree char *text = grok_config_to_string (config);
 
-  return grok_file_write_atomic (config_path, text, strlen (text), error);
+  run_file (dir, GROK_RUN_FILE_CONFIG, 0, &f);
+  return grok_file_write_atomic_at (&f.at, text, strlen (text), error);
 }
 
 GrokRunDir *
@@ -117,6 +148,7 @@ grok_run_dir_create (const char *path, const GrokConfig *config, const GrokMetri
                      gboolean overwrite, GError **error)
 {
   g_autoptr (GrokRunDir) dir = NULL;
+  g_auto (RunFile) f = { 0 };
 
   g_return_val_if_fail (path != NULL && config != NULL && metrics != NULL, NULL);
 
@@ -128,7 +160,8 @@ grok_run_dir_create (const char *path, const GrokConfig *config, const GrokMetri
   dir->metrics = grok_metrics_copy (metrics);
   dir->header = grok_metrics_format_header (metrics);
   /* metrics.csv first: a folder with config.json always has a metrics header */
-  dir->appender = grok_appender_open (dir->metrics_path, error);
+  run_file (dir, GROK_RUN_FILE_METRICS, 0, &f);
+  dir->appender = grok_appender_open_at (&f.at, error);
   if (dir->appender == NULL || !grok_appender_write (dir->appender, dir->header, error))
     return NULL;
   for (guint r = 0; r < metrics->n_rows; r++)
@@ -217,6 +250,12 @@ grok_run_dir_close (GrokRunDir *dir)
     return;
   grok_views_writer_free (dir->views);
   grok_appender_free (dir->appender);
+  if (dir->views_fd >= 0)
+    close (dir->views_fd);
+  if (dir->checkpoints_fd >= 0)
+    close (dir->checkpoints_fd);
+  if (dir->fd >= 0)
+    close (dir->fd);
   /* the lock goes last: the writer is done with every file */
   if (dir->lock_fd >= 0)
     close (dir->lock_fd);
@@ -243,12 +282,15 @@ static void
 read_metrics (GrokRunDir *dir)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (GrokMetricsRead) read = grok_metrics_read (dir->metrics_path, &local);
+  g_auto (RunFile) f = { 0 };
+  g_autoptr (GrokMetricsRead) read = NULL;
 
+  run_file (dir, GROK_RUN_FILE_METRICS, 0, &f);
+  read = grok_metrics_read_at (&f.at, &local);
   if (read == NULL)
     {
       add_problem (dir, g_strdup_printf ("%s; the file's rows are ignored", local->message));
-      if (g_file_test (dir->metrics_path, G_FILE_TEST_EXISTS))
+      if (has_entry (dir->fd, f.name))
         dir->metrics_damage = g_strdup (local->message);
       dir->metrics = grok_trainer_new_metrics (dir->config);
       dir->header = grok_metrics_format_header (dir->metrics);
@@ -286,11 +328,12 @@ model_layout (GrokRunDir *dir)
 
 /* the rule of a valid checkpoint (see grok_run_dir_read_model) */
 static GrokParams *
-read_valid (GrokRunDir *dir, const char *path, gint64 step, GError **error)
+read_valid (GrokRunDir *dir, const GrokFileAt *at, gint64 step, GError **error)
 {
   g_autoptr (GHashTable) meta = NULL;
-  g_autoptr (GrokParams) file = grok_safetensors_read (path, &meta, error);
+  g_autoptr (GrokParams) file = grok_safetensors_read_at (at, &meta, error);
   g_autoptr (GrokParams) model = NULL;
+  const char *path = at->shown;
   const char *text;
   gint64 saved;
 
@@ -325,17 +368,17 @@ read_valid (GrokRunDir *dir, const char *path, gint64 step, GError **error)
 GrokParams *
 grok_run_dir_read_model (GrokRunDir *dir, gint64 step, GError **error)
 {
-  g_autofree char *path = NULL;
+  g_auto (RunFile) f = { 0 };
   g_autoptr (GError) local = NULL;
   GrokParams *model;
 
   g_return_val_if_fail (dir != NULL, NULL);
-  path = grok_run_dir_checkpoint_path (dir, step);
-  model = read_valid (dir, path, step, &local);
+  run_file (dir, GROK_RUN_FILE_CHECKPOINT, step, &f);
+  model = read_valid (dir, &f.at, step, &local);
   if (model != NULL)
     return model;
   /* a file thinned away by the writer since it was listed is not damage */
-  if (g_file_test (path, G_FILE_TEST_EXISTS) && !g_hash_table_contains (dir->refused, &step))
+  if (has_entry (dir->checkpoints_fd, f.name) && !g_hash_table_contains (dir->refused, &step))
     {
       g_hash_table_insert (dir->refused, g_memdup2 (&step, sizeof step),
                            g_strdup (local->message));
@@ -402,78 +445,155 @@ check_all (GrokRunDir *dir)
     }
 }
 
+/* views/, opened at its first use (a writer creates it with create); a link or anything but a
+ * folder there is an error, and for a reader a problem reported once */
+static gboolean
+open_views_folder (GrokRunDir *dir, gboolean create, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (dir->views_fd >= 0)
+    return TRUE;
+  dir->views_fd = grok_run_dir_open_subfolder (dir->fd, dir->path, GROK_RUN_FILE_VIEWS_FOLDER,
+                                               create, &local);
+  if (local != NULL && !create && !dir->views_refused)
+    {
+      dir->views_refused = TRUE;
+      add_problem (dir, g_strdup_printf ("%s; the views are computed from the checkpoints "
+                                         "instead", local->message));
+    }
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return dir->views_fd >= 0;
+}
+
 GrokViews *
 grok_run_dir_read_views (GrokRunDir *dir, gint64 step, const GrokParams *params)
 {
-  g_autofree char *path = NULL;
+  g_auto (RunFile) f = { 0 };
   g_autoptr (GError) error = NULL;
   GrokViews *views;
 
   g_return_val_if_fail (dir != NULL && params != NULL, NULL);
-  path = grok_run_file_path (dir->path, GROK_RUN_FILE_VIEWS, step);
-  views = grok_views_load (path, step, dir->config, params, &error);
+  if (!open_views_folder (dir, FALSE, NULL))
+    return NULL;
+  run_file (dir, GROK_RUN_FILE_VIEWS, step, &f);
+  views = grok_views_load_at (&f.at, step, dir->config, params, &error);
   if (error != NULL)
     add_problem (dir, g_strdup_printf ("%s; the view is computed from the checkpoint instead",
                                        error->message));
   return views;
 }
 
+/* the run folder fd (taken) at path, read */
 static GrokRunDir *
-open_folder (const char *path, GError **error)
+open_folder (const char *path, int fd, GError **error)
 {
-  g_autoptr (GrokRunDir) dir = NULL;
-  g_autofree char *config_path = NULL;
+  g_autoptr (GrokRunDir) dir = run_dir_new (path);
+  g_auto (RunFile) config = { 0 };
   g_autoptr (GError) local = NULL;
   g_autoptr (GArray) steps = NULL;
 
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+  dir->fd = fd;
+  run_file (dir, GROK_RUN_FILE_CONFIG, 0, &config);
+  if (!has_entry (dir->fd, config.name) && grok_run_dir_has_marker (dir->fd))
     {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot open the run folder %s: it is not "
-                   "a folder", path);
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "%s was left half-made by a writer that "
+                   "was stopped while creating it (it has no config.json): replace it with "
+                   "train --force, or remove it", path);
       return NULL;
     }
-  dir = run_dir_new (path);
-  config_path = grok_run_file_path (path, GROK_RUN_FILE_CONFIG, 0);
-  dir->config = grok_config_load_file (config_path, error);
+  dir->config = grok_config_load_at (&config.at, error);
   if (dir->config == NULL)
     return NULL;
-  steps = grok_checkpoints_list (path, &local);
-  if (steps == NULL)
-    add_problem (dir, g_strdup (local->message));
-  else
-    g_array_append_vals (dir->on_disk, steps->data, steps->len);
+  dir->checkpoints_fd = grok_run_dir_open_subfolder (dir->fd, path, GROK_RUN_FILE_CHECKPOINTS,
+                                                     FALSE, &local);
+  if (local != NULL)
+    add_problem (dir, g_strdup_printf ("%s; no checkpoint of it is read", local->message));
+  else if (dir->checkpoints_fd >= 0)
+    {
+      g_autofree char *shown = grok_run_file_path (path, GROK_RUN_FILE_CHECKPOINTS, 0);
+      steps = grok_checkpoints_list_fd (dir->checkpoints_fd, shown, &local);
+      if (steps == NULL)
+        add_problem (dir, g_strdup (local->message));
+      else
+        g_array_append_vals (dir->on_disk, steps->data, steps->len);
+    }
   return g_steal_pointer (&dir);
 }
 
 GrokRunDir *
 grok_run_dir_open (const char *path, GError **error)
 {
+  int fd;
+
   g_return_val_if_fail (path != NULL, NULL);
-  return open_folder (path, error);
+  fd = grok_run_dir_open_fd (path, error);
+  return fd >= 0 ? open_folder (path, fd, error) : NULL;
+}
+
+/* a folder opened writable: no link where its files belong, its checkpoints folder made, and
+ * the marker of a run made before there was one */
+static gboolean
+prepare_writable (GrokRunDir *dir, GError **error)
+{
+  if (!grok_run_dir_check_links (dir->fd, dir->path, error))
+    return FALSE;
+  if (dir->checkpoints_fd < 0)
+    dir->checkpoints_fd = grok_run_dir_open_subfolder (dir->fd, dir->path,
+                                                       GROK_RUN_FILE_CHECKPOINTS, TRUE, error);
+  return dir->checkpoints_fd >= 0 &&
+         (grok_run_dir_has_marker (dir->fd) ||
+          grok_run_dir_write_marker (dir->fd, dir->path, error));
 }
 
 GrokRunDir *
 grok_run_dir_open_writable (const char *path, GError **error)
 {
-  g_autofree char *config_path = NULL;
-  int fd;
-  GrokRunDir *dir;
+  g_autoptr (GrokRunDir) dir = NULL;
+  struct stat st;
+  int fd, lock;
 
   g_return_val_if_fail (path != NULL, NULL);
-  /* no lock file goes into a folder that is not a run's */
-  config_path = grok_run_file_path (path, GROK_RUN_FILE_CONFIG, 0);
-  if (!g_file_test (config_path, G_FILE_TEST_IS_REGULAR))
-    return open_folder (path, error);
-  fd = grok_run_dir_take_lock (path, error);
+  fd = grok_run_dir_open_fd (path, error);
   if (fd < 0)
     return NULL;
-  grok_run_dir_remove_stale_temps (path);
-  dir = open_folder (path, error);
+  if (!grok_run_dir_check_links (fd, path, error))
+    {
+      close (fd);
+      return NULL;
+    }
+  /* no lock file goes into a folder that is not a run's: reading it says what is wrong */
+  if (fstatat (fd, grok_run_file_name (GROK_RUN_FILE_CONFIG), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG (st.st_mode))
+    return open_folder (path, fd, error);
+  lock = grok_run_dir_take_lock (fd, path, error);
+  if (lock < 0)
+    {
+      close (fd);
+      return NULL;
+    }
+  grok_run_dir_remove_stale_temps (fd);
+  dir = open_folder (path, fd, error);
   if (dir == NULL)
-    close (fd);
-  else
-    dir->lock_fd = fd;
-  return dir;
+    {
+      close (lock);
+      return NULL;
+    }
+  dir->lock_fd = lock;
+  if (!prepare_writable (dir, error))
+    return NULL;
+  return g_steal_pointer (&dir);
+}
+
+gboolean
+grok_run_dir_load_trainer (GrokRunDir *dir, gint64 step, GrokTrainer *trainer, GError **error)
+{
+  g_auto (RunFile) f = { 0 };
+
+  g_return_val_if_fail (dir != NULL && trainer != NULL, FALSE);
+  run_file (dir, GROK_RUN_FILE_CHECKPOINT, step, &f);
+  return grok_trainer_load_at (trainer, &f.at, error);
 }
 
 static void
@@ -488,13 +608,19 @@ remove_step (GArray *steps, gint64 step)
 static gboolean
 remove_checkpoint (GrokRunDir *dir, gint64 step, GError **error)
 {
-  g_autofree char *path = grok_run_dir_checkpoint_path (dir, step);
-  g_autofree char *views = grok_run_file_path (dir->path, GROK_RUN_FILE_VIEWS, step);
+  g_auto (RunFile) checkpoint = { 0 };
+  g_auto (RunFile) views = { 0 };
 
-  if (g_unlink (path) != 0 && errno != ENOENT)
-    return io_error (error, path, "remove", errno);
-  if (g_unlink (views) != 0 && errno != ENOENT)
-    return io_error (error, views, "remove", errno);
+  run_file (dir, GROK_RUN_FILE_CHECKPOINT, step, &checkpoint);
+  if (unlinkat (dir->checkpoints_fd, checkpoint.name, 0) != 0 && errno != ENOENT)
+    return io_error (error, checkpoint.shown, "remove", errno);
+  /* a link is removed, never followed */
+  if (open_views_folder (dir, FALSE, NULL))
+    {
+      run_file (dir, GROK_RUN_FILE_VIEWS, step, &views);
+      if (unlinkat (dir->views_fd, views.name, 0) != 0 && errno != ENOENT)
+        return io_error (error, views.shown, "remove", errno);
+    }
   remove_step (dir->checkpoints, step);
   remove_step (dir->on_disk, step);
   return TRUE;
@@ -555,11 +681,13 @@ truncate_metrics (GrokRunDir *dir, gint64 step, GError **error)
 {
   g_autoptr (GString) text = g_string_new (dir->header);
   int col = grok_metrics_column_index (dir->metrics, "step");
+  g_auto (RunFile) f = { 0 };
   guint n = 0;
 
   while (col >= 0 && n < dir->metrics->n_rows && grok_metrics_get (dir->metrics, n, col) <= step)
     g_string_append (text, dir->lines->pdata[n++]);
-  if (!grok_file_write_atomic (dir->metrics_path, text->str, text->len, error))
+  run_file (dir, GROK_RUN_FILE_METRICS, 0, &f);
+  if (!grok_file_write_atomic_at (&f.at, text->str, text->len, error))
     return FALSE;
   g_ptr_array_set_size (dir->lines, n);
   g_array_set_size (dir->metrics->values, (gsize) n * grok_metrics_n_columns (dir->metrics));
@@ -571,6 +699,8 @@ gboolean
 grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step, const GrokConfig *config,
                                GError **error)
 {
+  g_auto (RunFile) f = { 0 };
+
   g_return_val_if_fail (dir != NULL && config != NULL && dir->appender == NULL, FALSE);
   g_return_val_if_fail (dir->lock_fd >= 0, FALSE);
 
@@ -584,7 +714,8 @@ grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step, const GrokConfig *c
     return FALSE;
   grok_config_free (dir->config);
   dir->config = grok_config_copy (config);
-  dir->appender = grok_appender_open (dir->metrics_path, error);
+  run_file (dir, GROK_RUN_FILE_METRICS, 0, &f);
+  dir->appender = grok_appender_open_at (&f.at, error);
   return dir->appender != NULL;
 }
 
@@ -638,7 +769,7 @@ grok_run_dir_finish_views (GrokRunDir *dir, gboolean skip_pending)
 gboolean
 grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **error)
 {
-  g_autofree char *path = NULL;
+  g_auto (RunFile) checkpoint = { 0 };
   g_autoptr (GArray) doomed = NULL;
 
   g_return_val_if_fail (dir != NULL && dir->appender != NULL && trainer != NULL, FALSE);
@@ -646,16 +777,19 @@ grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **er
   /* the rows up to this step become durable before the checkpoint that continues after them */
   if (!grok_appender_sync (dir->appender, error))
     return FALSE;
-  path = grok_run_dir_checkpoint_path (dir, trainer->step);
-  if (!grok_trainer_save (trainer, path, error))
+  run_file (dir, GROK_RUN_FILE_CHECKPOINT, trainer->step, &checkpoint);
+  if (!grok_trainer_save_at (trainer, &checkpoint.at, error))
     return FALSE;
   if (trainer->config->checkpoints.views)
     {
-      g_autofree char *views = grok_run_file_path (dir->path, GROK_RUN_FILE_VIEWS, trainer->step);
+      g_auto (RunFile) views = { 0 };
+      if (!open_views_folder (dir, TRUE, error))
+        return FALSE;
+      run_file (dir, GROK_RUN_FILE_VIEWS, trainer->step, &views);
       if (dir->views == NULL)
         dir->views = grok_views_writer_new ();
       grok_views_writer_push (dir->views, trainer->config, trainer->model->params, trainer->step,
-                              views, path);
+                              &views.at, &checkpoint.at);
     }
   insert_step (dir->checkpoints, trainer->step);
   insert_step (dir->on_disk, trainer->step);

@@ -35,19 +35,25 @@ typedef enum
   GROK_RUN_FILE_VIEWS_FOLDER,  /* views/ */
   GROK_RUN_FILE_VIEWS,         /* views/step-NNNNNNNN.safetensors */
   GROK_RUN_FILE_LOCK,          /* .grokscope-lock: held by the one writer */
+  GROK_RUN_FILE_MARKER,        /* .grokscope-run: written first, says the folder is a run's */
   GROK_N_RUN_FILES
 } GrokRunFile;
 
 /* the path of file in the run folder folder; step for the per-step files, ignored otherwise */
 char       *grok_run_file_path       (const char *folder, GrokRunFile file, gint64 step);
+/* the name of file in the run folder (not for the per-step files) */
+const char *grok_run_file_name       (GrokRunFile file);
 
 /* TRUE when --force may replace what is at path: nothing, an empty folder, or a run folder
- * (config.json with metrics.csv or checkpoints/, and nothing that is not a run's file).
- * Otherwise an error naming what was found there. */
+ * holding nothing that is not a run's file (no symbolic link either). A run folder is one that
+ * carries the marker file a writer makes first (even when it was stopped before writing
+ * anything else), or, made before the marker existed, one whose config.json loads as a
+ * Grokscope config beside metrics.csv or checkpoints/. Otherwise an error naming what was
+ * found there. */
 gboolean    grok_run_dir_check_replaceable (const char *path, GError **error);
-/* remove the run's files in path (config.json first), and with whole the lock file and the
- * folder too. The one place that deletes a run folder: when path holds anything that is not a
- * run's file, nothing is removed and the error names it. */
+/* remove the run's files in path (config.json first), and with whole the lock file, the marker
+ * (last) and the folder too. The one place that deletes a run folder: when path holds anything
+ * that is not a run's file, or a symbolic link, nothing is removed and the error names it. */
 gboolean    grok_run_dir_remove_files (const char *path, gboolean whole, GError **error);
 
 /* create path (and parents), refusing a folder that already has files unless overwrite is
@@ -58,14 +64,17 @@ GrokRunDir *grok_run_dir_create      (const char *path, const GrokConfig *config
                                       const GrokMetrics *metrics, gboolean overwrite,
                                       GError **error);
 /* open an existing run folder to read it (no lock; a writer may be at work). Fails only when
- * config.json is missing or invalid. metrics.csv is read at the first grok_run_dir_get_metrics:
+ * config.json is missing, invalid or a symbolic link (a half-made folder is named as such).
+ * Nothing in it is read through a link: a link at metrics.csv, checkpoints/, views/ or a
+ * per-step file is a problem naming it, and is passed over. metrics.csv is read at the first grok_run_dir_get_metrics:
  * a damaged line is skipped (the rows after it are kept). A checkpoint is checked when it is
  * first read or listed; a damaged one is passed over. Each damaged file (and line) adds a
  * message naming it to grok_run_dir_get_problems. */
 GrokRunDir *grok_run_dir_open        (const char *path, GError **error);
-/* open to continue writing: takes the writer's lock (refused, naming the process that holds
- * it, while another writer lives), removes the temporary files a killed writer left, then
- * opens as grok_run_dir_open */
+/* open to continue writing: refused, naming it, when a symbolic link is where a run's file or
+ * folder belongs; takes the writer's lock (refused, naming the process that holds it, while
+ * another writer lives), removes the temporary files a killed writer left, then opens as
+ * grok_run_dir_open and marks a run made before the marker existed */
 GrokRunDir *grok_run_dir_open_writable (const char *path, GError **error);
 const GrokConfig  *grok_run_dir_get_config      (GrokRunDir *dir);
 const GrokMetrics *grok_run_dir_get_metrics     (GrokRunDir *dir);
@@ -76,6 +85,10 @@ GArray            *grok_run_dir_list_checkpoints (GrokRunDir *dir);
 /* messages about the damaged files found so far, NULL-terminated (empty when all is well) */
 const char * const *grok_run_dir_get_problems   (GrokRunDir *dir);
 char              *grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step);
+
+/* load trainer from the checkpoint at step (grok_trainer_load), never through a link */
+gboolean    grok_run_dir_load_trainer (GrokRunDir *dir, gint64 step, GrokTrainer *trainer,
+                                       GError **error);
 
 /* the newest of steps (gint64, ascending) at or before step (any when step < 0), or -1 */
 gint64      grok_checkpoint_steps_at (const GArray *steps, gint64 step);

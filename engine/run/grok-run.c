@@ -2,6 +2,7 @@
  * publishing snapshots to the main context of the thread that created it. */
 #include "grok-run.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -550,7 +551,6 @@ grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
   g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
   g_autoptr (GrokRunDir) dir = NULL;
   g_autoptr (GrokConfig) config = NULL;
-  g_autofree char *path = NULL;
   gint64 step;
 
   g_return_val_if_fail (run_dir != NULL, NULL);
@@ -570,8 +570,7 @@ grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
       return NULL;
     }
   run->trainer = new_trainer (config, error);
-  path = grok_run_dir_checkpoint_path (dir, step);
-  if (run->trainer == NULL || !grok_trainer_load (run->trainer, path, error) ||
+  if (run->trainer == NULL || !grok_run_dir_load_trainer (dir, step, run->trainer, error) ||
       !grok_run_dir_prepare_continue (dir, step, config, error))
     return NULL;
   run->metrics = grok_metrics_copy (grok_run_dir_get_metrics (dir));
@@ -589,15 +588,28 @@ has_step (GArray *steps, gint64 step)
   return FALSE;
 }
 
+/* TRUE when a and b are the same folder once every link is resolved (a folder that does not
+ * exist yet is no other folder) */
+static gboolean
+same_folder (const char *a, const char *b)
+{
+  g_autofree char *ca = g_canonicalize_filename (a, NULL);
+  g_autofree char *cb = g_canonicalize_filename (b, NULL);
+  GStatBuf sa, sb;
+
+  if (g_str_equal (ca, cb))
+    return TRUE;
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
 /* the parent's folder, opened, with an intact checkpoint at step, and not the same as out_dir */
 static GrokRunDir *
 open_parent (const char *parent_dir, gint64 step, const char *out_dir, GError **error)
 {
-  g_autofree char *a = g_canonicalize_filename (parent_dir, NULL);
-  g_autofree char *b = g_canonicalize_filename (out_dir, NULL);
   g_autoptr (GrokRunDir) parent = NULL;
 
-  if (g_str_equal (a, b))
+  if (same_folder (parent_dir, out_dir))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "a fork needs a folder of its own, not "
                    "its parent's (%s)", parent_dir);
@@ -622,7 +634,6 @@ grok_run_new_fork (const char *parent_dir, gint64 step, const GrokConfig *config
   g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
   g_autoptr (GrokRunDir) parent = NULL;
   g_autoptr (GrokConfig) forked = NULL;
-  g_autofree char *path = NULL;
 
   g_return_val_if_fail (parent_dir != NULL && config != NULL && out_dir != NULL, NULL);
 
@@ -634,8 +645,7 @@ grok_run_new_fork (const char *parent_dir, gint64 step, const GrokConfig *config
   forked->run.parent = g_canonicalize_filename (parent_dir, NULL);
   forked->run.parent_step = step;
   run->trainer = new_trainer (forked, error);
-  path = grok_run_dir_checkpoint_path (parent, step);
-  if (run->trainer == NULL || !grok_trainer_load (run->trainer, path, error))
+  if (run->trainer == NULL || !grok_run_dir_load_trainer (parent, step, run->trainer, error))
     return NULL;
   if (forked->train.steps < step)
     forked->train.steps = run->trainer->config->train.steps = step;

@@ -141,13 +141,24 @@ write_connectivity (Writer *w, const GrokViewConnectivity *c)
 gboolean
 grok_views_write (const GrokViews *views, const char *path, GError **error)
 {
+  g_autofree char *folder = NULL;
+
+  g_return_val_if_fail (views != NULL && path != NULL, FALSE);
+  folder = g_path_get_dirname (path);
+  if (!grok_mkdir_p (folder, error))
+    return FALSE;
+  return grok_views_write_at (views, GROK_FILE_AT_PATH (path), error);
+}
+
+gboolean
+grok_views_write_at (const GrokViews *views, const GrokFileAt *at, GError **error)
+{
   g_autoptr (GArray) tensors = g_array_new (FALSE, TRUE, sizeof (GrokSafetensor));
   g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) metadata = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  g_autofree char *folder = NULL;
   Writer w = { tensors, owned, metadata };
 
-  g_return_val_if_fail (views != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (views != NULL && at != NULL, FALSE);
   meta (&w, "format_version", g_strdup_printf ("%d", GROK_VIEWS_FORMAT_VERSION));
   meta (&w, "step", g_strdup_printf ("%" G_GINT64_FORMAT, views->step));
   meta (&w, "params_sha256", g_strdup (views->params_sha256));
@@ -157,11 +168,8 @@ grok_views_write (const GrokViews *views, const char *path, GError **error)
     write_regions (&w, views->regions);
   if (views->connectivity != NULL)
     write_connectivity (&w, views->connectivity);
-  folder = g_path_get_dirname (path);
-  if (!grok_mkdir_p (folder, error))
-    return FALSE;
-  return grok_safetensors_write_tensors (path, (GrokSafetensor *) tensors->data,
-                                         (int) tensors->len, metadata, error);
+  return grok_safetensors_write_tensors_at (at, (GrokSafetensor *) tensors->data,
+                                            (int) tensors->len, metadata, error);
 }
 
 /* ---- reading: every count, offset and index is checked before it is used ---- */
@@ -432,14 +440,21 @@ read_connectivity (const Reader *r, GrokViews *views, GError **error)
 GrokViews *
 grok_views_read (const char *path, GError **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+  return grok_views_read_at (GROK_FILE_AT_PATH (path), error);
+}
+
+GrokViews *
+grok_views_read_at (const GrokFileAt *at, GError **error)
+{
   g_autoptr (GrokSafetensorsFile) file = NULL;
   g_autoptr (GrokViews) views = g_new0 (GrokViews, 1);
   gint64 version;
   const char *params_sha, *config_sha;
-  Reader r = { path };
+  Reader r = { at != NULL ? at->shown : NULL };
 
-  g_return_val_if_fail (path != NULL, NULL);
-  file = grok_safetensors_file_read (path, error);
+  g_return_val_if_fail (at != NULL, NULL);
+  file = grok_safetensors_file_read_at (at, error);
   if (file == NULL)
     return NULL;
   r.file = file;

@@ -5,13 +5,14 @@
  * primitives, as in grok-run.c, so that ThreadSanitizer sees every hand-over. */
 #include "grok-views.h"
 
-#include <glib/gstdio.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #ifdef __linux__
 #include <errno.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 #endif
 
 typedef struct
@@ -19,8 +20,11 @@ typedef struct
   GrokConfig *config;
   GrokParams *params;
   gint64      step;
-  char       *path;
-  char       *checkpoint_path;
+  int         views_fd;          /* the views folder, duplicated for the job */
+  char       *name;
+  char       *shown;
+  int         checkpoints_fd;    /* the checkpoint's folder, duplicated */
+  char       *checkpoint_name;
 } Job;
 
 struct _GrokViewsWriter
@@ -39,8 +43,13 @@ job_free (Job *job)
     return;
   grok_config_free (job->config);
   grok_params_free (job->params);
-  g_free (job->path);
-  g_free (job->checkpoint_path);
+  if (job->views_fd >= 0)
+    close (job->views_fd);
+  if (job->checkpoints_fd >= 0)
+    close (job->checkpoints_fd);
+  g_free (job->name);
+  g_free (job->shown);
+  g_free (job->checkpoint_name);
   g_free (job);
 }
 
@@ -53,11 +62,16 @@ run_job (Job *job)
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokViews) views = grok_views_compute (job->config, job->params, job->step, &error);
 
-  if (views == NULL || !grok_views_write (views, job->path, &error))
-    g_debug ("no views file for step %" G_GINT64_FORMAT ": %s", job->step, error->message);
+  GrokFileAt at = { job->views_fd, job->name, job->shown };
+  struct stat st;
+
+  if (views == NULL || job->views_fd < 0 || job->checkpoints_fd < 0 ||
+      !grok_views_write_at (views, &at, &error))
+    g_debug ("no views file for step %" G_GINT64_FORMAT ": %s", job->step,
+             error != NULL ? error->message : "its folders could not be duplicated");
   /* the checkpoint may have been thinned while this ran; its views go with it */
-  else if (!g_file_test (job->checkpoint_path, G_FILE_TEST_EXISTS))
-    g_unlink (job->path);
+  else if (fstatat (job->checkpoints_fd, job->checkpoint_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    unlinkat (job->views_fd, job->name, 0);
 }
 
 static gpointer
@@ -101,19 +115,24 @@ grok_views_writer_new (void)
 
 void
 grok_views_writer_push (GrokViewsWriter *writer, const GrokConfig *config,
-                        const GrokParams *params, gint64 step, const char *path,
-                        const char *checkpoint_path)
+                        const GrokParams *params, gint64 step, const GrokFileAt *views,
+                        const GrokFileAt *checkpoint)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job;
   Job *dropped;
 
-  g_return_if_fail (writer != NULL && config != NULL && params != NULL && path != NULL &&
-                    checkpoint_path != NULL);
+  g_return_if_fail (writer != NULL && config != NULL && params != NULL && views != NULL &&
+                    checkpoint != NULL);
+  job = g_new0 (Job, 1);
   job->config = grok_config_copy (config);
   job->params = grok_params_copy (params);
   job->step = step;
-  job->path = g_strdup (path);
-  job->checkpoint_path = g_strdup (checkpoint_path);
+  /* the job may outlive the caller's descriptors only if it owns copies of them */
+  job->views_fd = fcntl (views->dfd, F_DUPFD_CLOEXEC, 0);
+  job->name = g_strdup (views->name);
+  job->shown = g_strdup (views->shown);
+  job->checkpoints_fd = fcntl (checkpoint->dfd, F_DUPFD_CLOEXEC, 0);
+  job->checkpoint_name = g_strdup (checkpoint->name);
   pthread_mutex_lock (&writer->lock);
   dropped = writer->next;
   writer->next = job;

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "grok-error.h"
 #include "grok-measures.h"
@@ -359,12 +360,22 @@ GrokViews *
 grok_views_load (const char *path, gint64 step, const GrokConfig *config,
                  const GrokParams *params, GError **error)
 {
-  g_autoptr (GrokViews) views = NULL;
+  g_return_val_if_fail (path != NULL, NULL);
+  return grok_views_load_at (GROK_FILE_AT_PATH (path), step, config, params, error);
+}
 
-  g_return_val_if_fail (path != NULL && config != NULL && params != NULL, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+GrokViews *
+grok_views_load_at (const GrokFileAt *at, gint64 step, const GrokConfig *config,
+                    const GrokParams *params, GError **error)
+{
+  g_autoptr (GrokViews) views = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (at != NULL && config != NULL && params != NULL, NULL);
+  /* a link is there, and read_at refuses it with a message naming it */
+  if (fstatat (at->dfd, at->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
     return NULL;
-  views = grok_views_read (path, error);
+  views = grok_views_read_at (at, error);
   if (views == NULL)
     return NULL;
   if (views->step != step || !grok_views_match (views, config, params))

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "grok-config.h"
+#include "grok-fileio.h"
 #include "grok-params.h"
 #include "grok-regions.h"
 #include "grok-spectrum.h"
@@ -153,6 +154,12 @@ GrokViews *grok_views_read    (const char *path, GError **error);
  * settings, NULL with an error naming the file when it cannot be read */
 GrokViews *grok_views_load    (const char *path, gint64 step, const GrokConfig *config,
                                const GrokParams *params, GError **error);
+/* the same three for a file in an open folder (grok-fileio.h): never through a link, and the
+ * folder is not created */
+gboolean   grok_views_write_at (const GrokViews *views, const GrokFileAt *at, GError **error);
+GrokViews *grok_views_read_at  (const GrokFileAt *at, GError **error);
+GrokViews *grok_views_load_at  (const GrokFileAt *at, gint64 step, const GrokConfig *config,
+                                const GrokParams *params, GError **error);
 
 /* A worker thread writing the views files of a run's checkpoints. A job pushed while another is
  * computed waits; a newer push replaces a job still waiting (that checkpoint gets no file). A
@@ -160,11 +167,12 @@ GrokViews *grok_views_load    (const char *path, gint64 step, const GrokConfig *
 typedef struct _GrokViewsWriter GrokViewsWriter;
 
 GrokViewsWriter *grok_views_writer_new    (void);
-/* config and params are copied; the views of step go to path, unless the checkpoint at
- * checkpoint_path is gone by then */
+/* config and params are copied, and the folders of views and checkpoint duplicated; the views
+ * of step go to views, unless the checkpoint is gone by then */
 void             grok_views_writer_push   (GrokViewsWriter *writer, const GrokConfig *config,
                                            const GrokParams *params, gint64 step,
-                                           const char *path, const char *checkpoint_path);
+                                           const GrokFileAt *views,
+                                           const GrokFileAt *checkpoint);
 /* wait for the job being computed and, unless skip_pending, for the one waiting; the writer
  * takes jobs again afterwards */
 void             grok_views_writer_finish (GrokViewsWriter *writer, gboolean skip_pending);

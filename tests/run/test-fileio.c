@@ -4,6 +4,7 @@
 #include "grok-fileio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -383,6 +384,52 @@ test_appender_open_error (void)
   remove_tree (dir);
 }
 
+/* a link inside an open folder is never followed: a write, a read and an append through one
+ * are refused, naming it, and the file it points to keeps its bytes; a FIFO is refused too */
+static void
+test_at_refuses_links (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("grok-fileio-XXXXXX", NULL);
+  g_autofree char *victim = g_build_filename (dir, "victim", NULL);
+  g_autofree char *link = g_build_filename (dir, "link", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  GrokFileAt at = { -1, "link", link };
+  GrokFileAt pipe_at = { -1, "fifo", fifo };
+  GrokAppender *app;
+  gsize length;
+
+  g_assert_true (g_file_set_contents (victim, "precious\n", -1, NULL));
+  g_assert_cmpint (symlink (victim, link), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  at.dfd = pipe_at.dfd = open (dir, O_RDONLY | O_DIRECTORY);
+  g_assert_cmpint (at.dfd, >=, 0);
+
+  g_assert_false (grok_file_write_atomic_at (&at, "x", 1, &error));
+  g_assert_nonnull (strstr (error->message, "symbolic link"));
+  g_clear_error (&error);
+  g_assert_false (grok_file_read_at (&at, 1024, &text, &length, &error));
+  g_assert_nonnull (strstr (error->message, link));
+  g_clear_error (&error);
+  app = grok_appender_open_at (&at, &error);
+  g_assert_null (app);
+  g_assert_nonnull (strstr (error->message, "symbolic link"));
+  g_clear_error (&error);
+  g_assert_false (grok_file_read_at (&pipe_at, 1024, &text, &length, &error));
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_get_contents (victim, &text, &length, NULL));
+  g_assert_cmpstr (text, ==, "precious\n");
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  close (at.dfd);
+  g_unlink (fifo);
+  g_unlink (link);
+  g_unlink (victim);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -397,5 +444,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/fileio/appender-rolls-back-partial-write",
                    test_appender_rolls_back_partial_write);
   g_test_add_func ("/engine/fileio/appender-open-error", test_appender_open_error);
+  g_test_add_func ("/engine/fileio/at-refuses-links", test_at_refuses_links);
   return g_test_run ();
 }
