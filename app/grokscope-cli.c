@@ -468,16 +468,21 @@ cmd_fork (int argc, char **argv)
 }
 
 /* the damaged files the folder met since the last call (*shown of its problems were printed),
- * each as a warning naming it; the number printed */
+ * each as a warning naming it; the number of warnings (a note, such as that of files without a
+ * checksum, is printed as it is and not counted) */
 static guint
 warn_problems (GrokRunDir *dir, guint *shown)
 {
   const char * const *problems = grok_run_dir_get_problems (dir);
-  guint before = *shown;
+  guint warnings = 0;
 
   for (; problems[*shown] != NULL; (*shown)++)
-    fprintf (stderr, "grokscope-cli: warning: %s\n", problems[*shown]);
-  return *shown - before;
+    {
+      gboolean note = g_str_has_prefix (problems[*shown], "note: ");
+      fprintf (stderr, "grokscope-cli: %s%s\n", note ? "" : "warning: ", problems[*shown]);
+      warnings += !note;
+    }
+  return warnings;
 }
 
 /* a whole number from lo to hi given to option, or -1 after printing why not */
