@@ -464,15 +464,20 @@ test_metrics_damage (void)
     }
 }
 
-/* the byte at the end of path's data section flipped */
+/* the lowest bit of the byte in the middle of path's data section flipped (a weight, never
+ * the header) */
 static void
-flip_last_byte (const char *path)
+flip_data_byte (const char *path)
 {
   g_autofree char *bytes = NULL;
   gsize len = 0;
+  guint64 header;
 
   g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
-  bytes[len - 1] ^= 0x01;
+  memcpy (&header, bytes, 8);
+  header = GUINT64_FROM_LE (header);
+  g_assert_cmpuint (8 + header, <, len);
+  bytes[8 + header + (len - 8 - header) / 2] ^= 0x01;
   g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
 }
 
@@ -490,7 +495,7 @@ test_checksum_mismatch (void)
   g_autofree char *png = g_build_filename (dir, "spectrum.png", NULL);
   g_auto (Result) resume = { 0 }, measure = { 0 }, figure = { 0 }, early = { 0 };
 
-  flip_last_byte (ckpt);
+  flip_data_byte (ckpt);
   run_cli (&resume, (const char *[]) { "resume", run, "--steps", "30", "--quiet", NULL });
   assert_refused (&resume, ckpt, "checksum");
   run_cli (&measure, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
@@ -503,7 +508,7 @@ test_checksum_mismatch (void)
   g_assert_cmpint (figure.status, ==, 0);
   assert_contains (figure.err, ckpt);
 
-  flip_last_byte (views);
+  flip_data_byte (views);
   run_cli (&early, (const char *[]) { "figure", run, "--view", "spectrum", "--step", "0",
                                       "--out", png, NULL });
   g_assert_cmpint (early.status, ==, 0);
