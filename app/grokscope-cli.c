@@ -344,16 +344,21 @@ cmd_fork (const GrokCliArgs *a)
 }
 
 /* the damaged files the folder met since the last call (*shown of its problems were printed),
- * each as a warning naming it; the number printed */
+ * each as a warning naming it; the number of warnings (a note, such as that of files without a
+ * checksum, is printed as it is and not counted) */
 static guint
 warn_problems (GrokRunDir *dir, guint *shown)
 {
   const char * const *problems = grok_run_dir_get_problems (dir);
-  guint before = *shown;
+  guint warnings = 0;
 
   for (; problems[*shown] != NULL; (*shown)++)
-    fprintf (stderr, "grokscope-cli: warning: %s\n", problems[*shown]);
-  return *shown - before;
+    {
+      gboolean note = g_str_has_prefix (problems[*shown], "note: ");
+      fprintf (stderr, "grokscope-cli: %s%s\n", note ? "" : "warning: ", problems[*shown]);
+      warnings += !note;
+    }
+  return warnings;
 }
 
 /* the model of the newest valid checkpoint at or before step (any when step < 0), saying so

@@ -14,9 +14,10 @@ void grok_json_append_string (GString *out, const char *text);
 /* json-glib's parser recurses once per level of nesting (100,000 nested arrays overflow the
  * stack), cuts a string at an escaped NUL and wraps an integer past 64 bits, all without
  * saying so. This scans the bytes first: NULL when text is at most max_bytes long, nests at
- * most max_depth objects and arrays deep (outside strings), holds no NUL (raw or as \u0000) and
- * no integer beyond 64 bits; otherwise what is wrong and on which line, for the caller to
- * prefix with the file's name. */
+ * most max_depth objects and arrays deep (outside strings), holds no NUL (raw or as \u0000),
+ * no raw control character inside a string (named with its key), no integer beyond 64 bits and
+ * no number beyond the range of a double (which the parser makes infinite); otherwise what is
+ * wrong and on which line, for the caller to prefix with the file's name. */
 char *grok_json_check_text (const char *text, gsize length, gsize max_bytes, int max_depth);
 
 G_END_DECLS

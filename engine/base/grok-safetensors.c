@@ -133,6 +133,28 @@ build_header (const char *path, const GrokSafetensor *tensors, int n, GHashTable
   return g_steal_pointer (&out);
 }
 
+/* metadata (may be NULL) with the SHA-256 of the data section the tensors make, in order */
+static GHashTable *
+metadata_with_checksum (const GrokSafetensor *tensors, int n, GHashTable *metadata)
+{
+  GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (metadata != NULL)
+    {
+      g_hash_table_iter_init (&iter, metadata);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (out, g_strdup (key), g_strdup (value));
+    }
+  for (int i = 0; i < n; i++)
+    g_checksum_update (sum, tensors[i].data, (gssize) tensor_bytes (&tensors[i]));
+  g_hash_table_insert (out, g_strdup (GROK_SAFETENSORS_CHECKSUM_KEY),
+                       g_strdup (g_checksum_get_string (sum)));
+  return out;
+}
+
 gboolean
 grok_safetensors_write_tensors (const char *path, const GrokSafetensor *tensors, int n,
                                 GHashTable *metadata, GError **error)
@@ -147,6 +169,7 @@ grok_safetensors_write_tensors_at (const GrokFileAt *at, const GrokSafetensor *t
                                    GHashTable *metadata, GError **error)
 {
   g_autoptr(GString) header = NULL;
+  g_autoptr(GHashTable) summed = NULL;
   g_autofree char *buf = NULL;
   const char *path;
   guint64 header_len_le;
@@ -157,7 +180,8 @@ grok_safetensors_write_tensors_at (const GrokFileAt *at, const GrokSafetensor *t
   g_return_val_if_fail (n == 0 || tensors != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  header = build_header (path, tensors, n, metadata, error);
+  summed = metadata_with_checksum (tensors, n, metadata);
+  header = build_header (path, tensors, n, summed, error);
   if (header == NULL)
     return FALSE;
   total = 8 + header->len;
@@ -621,6 +645,27 @@ grok_safetensors_parsed_clear (Parsed *p)
   g_clear_pointer (&p->metadata, g_hash_table_unref);
 }
 
+/* the data section must hash to the data_sha256 of the metadata, when the file has one (files
+ * written before it was added have none, and are taken as they are) */
+static gboolean
+check_checksum (const char *path, const Parsed *p, gsize size, GError **error)
+{
+  const char *want = g_hash_table_lookup (p->metadata, GROK_SAFETENSORS_CHECKSUM_KEY);
+  g_autoptr(GChecksum) sum = NULL;
+
+  if (want == NULL)
+    return TRUE;
+  sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, (const guchar *) p->contents + 8 + p->header_len,
+                     (gssize) (size - 8 - p->header_len));
+  if (g_ascii_strcasecmp (want, g_checksum_get_string (sum)) == 0)
+    return TRUE;
+  set_corrupt (error, path, "its data does not match the checksum in its metadata "
+               "(" GROK_SAFETENSORS_CHECKSUM_KEY "): the file was changed or damaged after it "
+               "was written");
+  return FALSE;
+}
+
 gboolean
 grok_safetensors_parse (const GrokFileAt *at, const char *what, gboolean any_dtype, Parsed *p,
                         GError **error)
@@ -644,7 +689,8 @@ grok_safetensors_parse (const GrokFileAt *at, const char *what, gboolean any_dty
   return parse_header (path, p->parser, p->contents + 8, p->header_len, any_dtype, p->entries,
                        p->metadata, error)
          && sort_names (path, p->entries, error)
-         && check_layout (path, p->entries, p->header_len, size, error);
+         && check_layout (path, p->entries, p->header_len, size, error)
+         && check_checksum (path, p, size, error);
 }
 
 GrokParams *

@@ -13,6 +13,11 @@
 
 G_BEGIN_DECLS
 
+/* The writer puts the SHA-256 of the data section (lowercase hex) in __metadata__ under this
+ * key; the reader refuses a file whose data does not match it. A file without the key (written
+ * before it was added) is read unchecked; its metadata tells the caller so. */
+#define GROK_SAFETENSORS_CHECKSUM_KEY "data_sha256"
+
 /* the largest header the reader accepts; ours are a few kilobytes */
 #define GROK_SAFETENSORS_MAX_HEADER (100 * 1024 * 1024)
 

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "grok-error.h"
@@ -290,11 +291,23 @@ describe_allowed (const GrokConfigKey *key)
 
 /* a value as a message shows it: whole when short, else its start and its length (a 200 MB
  * string must not become a 200 MB message) */
+/* the first 64 bytes of text at most, cut at a whole character, as valid UTF-8 */
+static char *
+shown_start (const char *text, gsize length)
+{
+  const char *valid_end;
+
+  if (length <= 64)
+    return g_utf8_make_valid (text, (gssize) length);
+  g_utf8_validate (text, 64, &valid_end);
+  return g_utf8_make_valid (text, valid_end - text);
+}
+
 static char *
 shown_text (const char *text)
 {
   gsize length = strlen (text);
-  g_autofree char *start = g_utf8_make_valid (text, MIN (length, 64));
+  g_autofree char *start = shown_start (text, length);
 
   if (length <= 64)
     return g_steal_pointer (&start);
@@ -307,6 +320,17 @@ shown_node (JsonNode *node)
   g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autofree char *text = NULL;
 
+  /* a string's own length, not that of its JSON form with quotes and escapes */
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *value = json_node_get_string (node);
+      gsize length = strlen (value);
+      g_autofree char *start = shown_start (value, length);
+
+      if (length <= 64)
+        return g_strdup_printf ("\"%s\"", start);
+      return g_strdup_printf ("\"%s...\" (%" G_GSIZE_FORMAT " bytes)", start, length);
+    }
   json_generator_set_root (gen, node);
   text = json_generator_to_data (gen, NULL);
   return shown_text (text);
@@ -510,8 +534,18 @@ grok_config_merge_data (GrokConfig *config, const char *data, gssize length, con
     }
   if (!json_parser_load_from_data (parser, data, length, &local))
     {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: not valid JSON: %s", where,
-                   local->message);
+      /* the place, not the parser's words: they quote the file's text, which may be anything
+       * (a key, a token) and is not ours to echo */
+      guint line = 0, column = 0;
+      const char *at = strstr (local->message, ">:");
+      if (at == NULL || sscanf (at + 2, "%u:%u", &line, &column) != 2)
+        line = column = 0;
+      if (line > 0)
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: line %u, column %u: not valid "
+                     "JSON; a config is one JSON object of sections", where, line, column);
+      else
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "%s: not valid JSON; a config is "
+                     "one JSON object of sections", where);
       return FALSE;
     }
   return grok_config_merge_json (config, json_parser_get_root (parser), where, error);

@@ -266,19 +266,42 @@ grok_metrics_read_text (const GrokFileAt *at, gsize *length, GError **error)
                    local_error->message);
       return NULL;
     }
-  if (memchr (text, '\0', *length) != NULL)
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
-                   "%s: holds a NUL byte; this is not a metrics table", path);
-      return NULL;
-    }
-  if (strchr (text, '\n') == NULL)
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
-                   "%s:1: the header line is missing or incomplete", path);
-      return NULL;
-    }
+  {
+    const char *newline = memchr (text, '\n', *length);
+    if (newline == NULL)
+      {
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                     "%s:1: the header line is missing or incomplete", path);
+        return NULL;
+      }
+    if (memchr (text, '\0', newline - text) != NULL)
+      {
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                     "%s:1: the header line holds a NUL byte; this is not a metrics table", path);
+        return NULL;
+      }
+  }
   return g_steal_pointer (&text);
+}
+
+/* why a row of steps cannot follow the rows kept so far, or NULL: each step is written once, in
+ * increasing order, so a repeated or earlier one is damage (a line written twice, or rows of
+ * two runs mixed) */
+static char *
+grok_metrics_check_order (const GrokMetricsRead *read, const double *row)
+{
+  int col = grok_metrics_column_index (read->metrics, "step");
+  double last;
+
+  if (col < 0 || read->metrics->n_rows == 0 || isnan (row[col]))
+    return NULL;
+  last = grok_metrics_get (read->metrics, read->metrics->n_rows - 1, col);
+  if (row[col] == last)
+    return g_strdup_printf ("a second row of step %.17g (an earlier line has it)", row[col]);
+  if (row[col] < last)
+    return g_strdup_printf ("step %.17g comes after step %.17g (steps must increase)", row[col],
+                            last);
+  return NULL;
 }
 
 /* one line of text (ended by its '\n' at end) into read: a row, or a damaged line */
@@ -286,9 +309,17 @@ static void
 grok_metrics_read_line (GrokMetricsRead *read, const char *line, const char *end,
                         const char *path, guint lineno, double *row)
 {
-  g_autofree char *bare = g_strndup (line, end > line && end[-1] == '\r' ? end - line - 1
-                                                                         : end - line);
-  g_autofree char *why = grok_metrics_parse_line (read->metrics, bare, row);
+  gsize length = end > line && end[-1] == '\r' ? end - line - 1 : end - line;
+  g_autofree char *bare = g_strndup (line, length);
+  g_autofree char *why = NULL;
+
+  /* a NUL byte (the zeros a power cut leaves on some file systems) would end the text early */
+  if (memchr (line, '\0', length) != NULL)
+    why = g_strdup ("holds NUL bytes (zeros where text was to be written)");
+  else
+    why = grok_metrics_parse_line (read->metrics, bare, row);
+  if (why == NULL)
+    why = grok_metrics_check_order (read, row);
 
   if (why != NULL)
     {
@@ -313,7 +344,7 @@ grok_metrics_read_at (const GrokFileAt *at, GError **error)
   g_autofree char *text = NULL;
   g_autoptr (GrokMetricsRead) read = NULL;
   g_autofree double *row = NULL;
-  const char *line, *next;
+  const char *line, *next, *end;
   gsize length = 0;
   guint lineno = 1;
 
@@ -324,7 +355,8 @@ grok_metrics_read_at (const GrokFileAt *at, GError **error)
   text = grok_metrics_read_text (at, &length, error);
   if (text == NULL)
     return NULL;
-  next = strchr (text, '\n');
+  end = text + length;
+  next = memchr (text, '\n', length);
   read = g_new0 (GrokMetricsRead, 1);
   read->lines = g_ptr_array_new_with_free_func (g_free);
   read->damaged = g_ptr_array_new_with_free_func (g_free);
@@ -337,10 +369,16 @@ grok_metrics_read_at (const GrokFileAt *at, GError **error)
   if (read->metrics == NULL)
     return NULL;
   row = g_new (double, MAX (read->metrics->columns->len, 1));
-  /* only lines ended by a newline count: an unterminated tail is a row whose write was cut short */
-  for (line = next + 1; (next = strchr (line, '\n')) != NULL; line = next + 1)
+  /* only lines ended by a newline count: an unterminated tail is a row whose write was cut
+   * short, or the zeros a power cut leaves where the last writes were to go */
+  for (line = next + 1; (next = memchr (line, '\n', end - line)) != NULL; line = next + 1)
     grok_metrics_read_line (read, line, next, path, ++lineno, row);
-  if (*line != '\0')
+  if (line < end && memchr (line, '\0', end - line) != NULL)
+    read->cut_short = g_strdup_printf ("%s:%u: the last %" G_GSIZE_FORMAT " bytes hold NUL "
+                                       "bytes and no line end (a write cut short, as by a power "
+                                       "cut); they are left out", path, lineno + 1,
+                                       (gsize) (end - line));
+  else if (line < end)
     read->cut_short = g_strdup_printf ("%s:%u: the last line is incomplete (a write cut short); "
                                        "it is left out", path, lineno + 1);
   return g_steal_pointer (&read);

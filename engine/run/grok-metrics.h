@@ -43,9 +43,10 @@ char        *grok_metrics_format_row    (const GrokMetrics *metrics, guint row);
 char        *grok_metrics_format_csv    (const GrokMetrics *metrics);
 
 /* metrics.csv as read, by the same rules for every reader: every line that is a row of numbers
- * is kept, in order, with its text; every other line is skipped and named in damaged. A last
- * line without its newline is what a crash leaves of a write cut short: it is left out and
- * named in cut_short. */
+ * is kept, in order, with its text; every other line (a NUL byte in it, or a step not larger
+ * than the step of the row kept before it) is skipped and named in damaged. A last line
+ * without its newline (also a zero-filled tail) is what a crash leaves of a write cut short:
+ * it is left out and named in cut_short. */
 typedef struct
 {
   GrokMetrics *metrics;
@@ -55,8 +56,7 @@ typedef struct
   char        *cut_short;  /* "PATH:LINE: ..." for an incomplete last line, or NULL */
 } GrokMetricsRead;
 
-/* NULL with an error naming the file when it cannot be read, holds NUL bytes or has no valid
- * header line */
+/* NULL with an error naming the file when it cannot be read or has no valid header line */
 GrokMetricsRead *grok_metrics_read      (const char *path, GError **error);
 /* the same for a file in an open folder (grok-fileio.h): never read through a link */
 GrokMetricsRead *grok_metrics_read_at   (const GrokFileAt *at, GError **error);

@@ -11,6 +11,7 @@
 #include "grok-checkpoints.h"
 #include "grok-error.h"
 #include "grok-fileio.h"
+#include "grok-memory.h"
 #include "grok-model.h"
 #include "grok-safetensors.h"
 #include "grok-task.h"
@@ -37,6 +38,7 @@ struct _GrokRunDir
   char         *metrics_damage; /* why metrics.csv cannot be rewritten without loss, or NULL */
   GrokAppender *appender;      /* NULL until created or prepared for continuing */
   GrokViewsWriter *views;     /* its views files' worker, made at the first checkpoint */
+  gboolean      noted_unchecked; /* a file without a data checksum was named once */
 };
 
 static gboolean
@@ -107,6 +109,19 @@ static void
 add_problem (GrokRunDir *dir, char *message)
 {
   g_ptr_array_insert (dir->problems, dir->problems->len - 1, message);
+}
+
+/* files written before checkpoints and views files carried a checksum of their data are read
+ * without that check: said once per folder, naming the first met, not once per file read */
+static void
+note_unchecked (GrokRunDir *dir, const char *path)
+{
+  if (dir->noted_unchecked)
+    return;
+  dir->noted_unchecked = TRUE;
+  add_problem (dir, g_strdup_printf ("note: %s carries no checksum of its data (written by an "
+                                     "older Grokscope); it and other such files of %s are read "
+                                     "without that check", path, dir->path));
 }
 
 /* an empty folder, or a run folder we may replace, locked for this writer */
@@ -313,12 +328,28 @@ read_metrics (GrokRunDir *dir)
   dir->lines = g_steal_pointer (&read->lines);
 }
 
-/* the model config.json builds, with one example's buffers: what a checkpoint must hold */
+gboolean
+grok_run_dir_check_memory (GrokRunDir *dir, GError **error)
+{
+  g_autofree char *config_path = NULL;
+
+  g_return_val_if_fail (dir != NULL, FALSE);
+  if (grok_config_check_memory (dir->config, error))
+    return TRUE;
+  config_path = grok_run_file_path (dir->path, GROK_RUN_FILE_CONFIG, 0);
+  g_prefix_error (error, "%s: ", config_path);
+  return FALSE;
+}
+
+/* the model config.json builds, with one example's buffers: what a checkpoint must hold; NULL
+ * when the machine has not the memory the config needs */
 static const GrokParams *
-model_layout (GrokRunDir *dir)
+model_layout (GrokRunDir *dir, GError **error)
 {
   if (dir->layout == NULL)
     {
+      if (!grok_run_dir_check_memory (dir, error))
+        return NULL;
       g_autoptr (GrokDataset) dataset = grok_dataset_new (dir->config);
       g_autoptr (GrokModel) model = grok_model_new (dir->config, dataset, 1);
       dir->layout = grok_params_copy (model->params);
@@ -334,6 +365,7 @@ read_valid (GrokRunDir *dir, const GrokFileAt *at, gint64 step, GError **error)
   g_autoptr (GrokParams) file = grok_safetensors_read_at (at, &meta, error);
   g_autoptr (GrokParams) model = NULL;
   const char *path = at->shown;
+  const GrokParams *layout;
   const char *text;
   gint64 saved;
 
@@ -348,7 +380,12 @@ read_valid (GrokRunDir *dir, const GrokFileAt *at, gint64 step, GError **error)
                    text ? text : "missing", text ? "'" : "", step);
       return NULL;
     }
-  model = grok_params_copy (model_layout (dir));
+  layout = model_layout (dir, error);
+  if (layout == NULL)
+    return NULL;
+  if (!g_hash_table_contains (meta, GROK_SAFETENSORS_CHECKSUM_KEY))
+    note_unchecked (dir, path);
+  model = grok_params_copy (layout);
   for (int i = 0; i < model->n_tensors; i++)
     {
       g_autofree char *problem = NULL;
@@ -377,8 +414,10 @@ grok_run_dir_read_model (GrokRunDir *dir, gint64 step, GError **error)
   model = read_valid (dir, &f.at, step, &local);
   if (model != NULL)
     return model;
-  /* a file thinned away by the writer since it was listed is not damage */
-  if (has_entry (dir->checkpoints_fd, f.name) && !g_hash_table_contains (dir->refused, &step))
+  /* a file thinned away by the writer since it was listed is not damage, and neither is a
+   * config too large for the machine (GROK_ERROR_CONFIG) */
+  if (has_entry (dir->checkpoints_fd, f.name) && !g_hash_table_contains (dir->refused, &step) &&
+      !g_error_matches (local, GROK_ERROR, GROK_ERROR_CONFIG))
     {
       g_hash_table_insert (dir->refused, g_memdup2 (&step, sizeof step),
                            g_strdup (local->message));
@@ -409,11 +448,17 @@ grok_run_dir_read_model_at (GrokRunDir *dir, gint64 step, gint64 *found, GError 
   g_return_val_if_fail (dir != NULL && found != NULL, NULL);
   for (gint64 s; (s = grok_checkpoint_steps_at (dir->on_disk, limit)) >= 0; limit = s - 1)
     {
-      GrokParams *model = grok_run_dir_read_model (dir, s, NULL);
+      g_autoptr (GError) local = NULL;
+      GrokParams *model = grok_run_dir_read_model (dir, s, &local);
       if (model != NULL)
         {
           *found = s;
           return model;
+        }
+      if (g_error_matches (local, GROK_ERROR, GROK_ERROR_CONFIG))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
         }
       passed++;
       if (s == 0)
@@ -482,6 +527,8 @@ grok_run_dir_read_views (GrokRunDir *dir, gint64 step, const GrokParams *params)
   if (error != NULL)
     add_problem (dir, g_strdup_printf ("%s; the view is computed from the checkpoint instead",
                                        error->message));
+  if (views != NULL && views->unchecked)
+    note_unchecked (dir, f.at.shown);
   return views;
 }
 

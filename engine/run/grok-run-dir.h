@@ -93,6 +93,12 @@ gboolean    grok_run_dir_load_trainer (GrokRunDir *dir, gint64 step, GrokTrainer
 /* the newest of steps (gint64, ascending) at or before step (any when step < 0), or -1 */
 gint64      grok_checkpoint_steps_at (const GArray *steps, gint64 step);
 
+/* before anything allocates a model from the folder's config.json: FALSE, naming the file and
+ * giving the estimate and the memory available (GROK_ERROR_CONFIG), when the machine has not
+ * the memory that config needs. Reading a model checks this first and fails with that error;
+ * the checkpoints are then not counted as damaged. */
+gboolean    grok_run_dir_check_memory (GrokRunDir *dir, GError **error);
+
 /* The rule of a valid checkpoint, for every reader: it reads back whole, its metadata 'step' is
  * the step of its name, and it has every tensor of the model config.json builds, with that
  * tensor's shape. The model's parameters of the checkpoint at step, in the config's model

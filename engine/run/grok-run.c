@@ -556,7 +556,8 @@ grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
   g_return_val_if_fail (run_dir != NULL, NULL);
 
   dir = grok_run_dir_open_writable (run_dir, error);
-  if (dir == NULL || !newest_checkpoint (dir, &step, error) ||
+  if (dir == NULL || !grok_run_dir_check_memory (dir, error) ||
+      !newest_checkpoint (dir, &step, error) ||
       !check_columns (grok_run_dir_get_metrics (dir), run_dir, error))
     return NULL;
   config = grok_config_copy (grok_run_dir_get_config (dir));
@@ -616,7 +617,7 @@ open_parent (const char *parent_dir, gint64 step, const char *out_dir, GError **
       return NULL;
     }
   parent = grok_run_dir_open (parent_dir, error);
-  if (parent == NULL)
+  if (parent == NULL || !grok_run_dir_check_memory (parent, error))
     return NULL;
   if (!has_step (grok_run_dir_get_checkpoints (parent), step))
     {

@@ -681,7 +681,7 @@ grok_session_open (GrokSession *self, const char *path, GError **error)
   g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   dir = grok_run_dir_open (path, error);
-  if (dir == NULL)
+  if (dir == NULL || !grok_run_dir_check_memory (dir, error))
     return FALSE;
   steps = grok_run_dir_get_checkpoints (dir);
   if (steps->len == 0)
@@ -693,9 +693,14 @@ grok_session_open (GrokSession *self, const char *path, GError **error)
   newest = first ? read_folder_checkpoint (dir, steps->len - 1, error) : NULL;
   if (newest == NULL)
     return FALSE;
+  /* the first damaged file, or else the note of files without a checksum */
   problems = grok_run_dir_get_problems (dir);
-  if (problems != NULL && problems[0] != NULL)
-    message (self, problems[0]);
+  for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
+    if (!g_str_has_prefix (problems[i], "note: ") || problems[i + 1] == NULL)
+      {
+        message (self, problems[i]);
+        break;
+      }
 
   old = retire_run (self);
   if (old != NULL)

@@ -473,6 +473,7 @@ grok_views_read_at (const GrokFileAt *at, GError **error)
       !read_spectrum (&r, views, error) || !read_regions (&r, views, error) ||
       !read_connectivity (&r, views, error))
     return NULL;
+  views->unchecked = !g_hash_table_contains (r.metadata, GROK_SAFETENSORS_CHECKSUM_KEY);
   views->params_sha256 = g_strdup (params_sha);
   views->config_sha256 = g_strdup (config_sha);
   return g_steal_pointer (&views);

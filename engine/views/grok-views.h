@@ -130,6 +130,7 @@ typedef struct
   GrokViewConnectivity *connectivity;  /* NULL when the connectivity view does not apply */
   char                 *params_sha256; /* of the weights they were computed from */
   char                 *config_sha256; /* of the task and model settings */
+  gboolean              unchecked;     /* read from a file without a data checksum (older) */
 } GrokViews;
 
 /* everything the views need at step, with the screen's recipe (grok_view_recipe_init) */

@@ -5,23 +5,33 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli-helpers.h"
+#include "grok-memory.h"
 #include "run-helpers.h"
 
-/* a small finished run to damage: liu-add31 for 20 steps, checkpoints at 0, 10 and 20 */
+/* a small finished run to damage: liu-add31 for 20 steps, checkpoints at 0, 10 and 20, views
+ * files with views */
 static char *
-make_run (const char *dir)
+make_run_views (const char *dir, gboolean views)
 {
   char *run = g_build_filename (dir, "run", NULL);
   g_auto (Result) t = { 0 };
 
   run_cli (&t, (const char *[]) { "train", "liu-add31", "--steps", "20", "--quiet", "--out", run,
                                   "--set", "train.eval_every=5", "--set", "checkpoints.every=10",
-                                  "--set", "checkpoints.per_decade=0", NULL });
+                                  "--set", "checkpoints.per_decade=0", "--set",
+                                  views ? "checkpoints.views=1" : "checkpoints.views=0", NULL });
   if (t.status != 0)
     g_error ("train failed: %s", t.err);
   return run;
+}
+
+static char *
+make_run (const char *dir)
+{
+  return make_run_views (dir, FALSE);
 }
 
 static void
@@ -269,6 +279,335 @@ test_fork_damaged_metrics (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
 }
 
+/* the address space of the CLI under test kept to 6 GB, so that a model too large for the
+ * machine makes an allocation fail at once rather than swap; the address sanitizer reserves far
+ * more than that for itself, and there the limit is left out */
+static void
+limit_memory (gpointer data)
+{
+#ifndef __SANITIZE_ADDRESS__
+  struct rlimit limit = { 6ull << 30, 6ull << 30 };
+  setrlimit (RLIMIT_AS, &limit);
+#endif
+}
+
+static void
+run_cli_limited (Result *r, const char * const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int wait_status;
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (int i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, limit_memory,
+                               NULL, &r->out, &r->err, &wait_status, &error));
+  g_assert_no_error (error);
+  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+/* a run folder whose config.json names the largest MLP the keys allow (about 135 GB to train):
+ * measure, figure, resume and fork built its model first and aborted in g_malloc (exit 133);
+ * each refuses, naming config.json, with the estimate and the memory available */
+static void
+test_huge_model (void)
+{
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
+  g_autofree char *run = make_run (dir);
+  g_autofree char *config_path = g_build_filename (run, "config.json", NULL);
+  g_autofree char *png = g_build_filename (dir, "spectrum.png", NULL);
+  g_autofree char *forked = g_build_filename (dir, "forked", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokConfig) config = grok_config_load_file (config_path, &error);
+  g_autofree char *text = NULL;
+  const char * const *commands[] = {
+    (const char *[]) { "measure", run, NULL },
+    (const char *[]) { "figure", run, "--view", "spectrum", "--out", png, NULL },
+    (const char *[]) { "resume", run, "--steps", "40", "--quiet", NULL },
+    (const char *[]) { "fork", run, "--step", "20", "--out", forked, "--quiet", NULL },
+  };
+
+  g_assert_no_error (error);
+  config->model.width = 8192;
+  config->model.depth = 16;
+  config->model.d_embed = 4096;
+  if (grok_config_estimate_memory (config) <= grok_memory_available ())
+    {
+      g_test_skip ("this machine has the memory of the largest MLP");
+      return;
+    }
+  text = grok_config_to_string (config);
+  g_assert_true (g_file_set_contents (config_path, text, -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto (Result) r = { 0 };
+      run_cli_limited (&r, commands[i]);
+      assert_refused (&r, config_path, "of memory and the machine has");
+      assert_contains (r.err, "available");
+      g_assert_cmpuint (strlen (r.err), <, 600);
+      g_assert_false (g_file_test (forked, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* metrics.csv with damage of every kind that is not a bad field */
+typedef struct
+{
+  const char *what;
+  int         line;      /* the line named */
+  const char *steps;     /* the steps kept, as the curves CSV's first column gives them */
+  gboolean    resumes;   /* TRUE when resume goes on (the damage is only a cut-short tail) */
+} MetricsDamage;
+
+/* the run's metrics.csv (steps 0, 5, 10, 15, 20 on lines 2 to 6) damaged as d says */
+static void
+damage_metrics_bytes (const char *run, const MetricsDamage *d)
+{
+  g_autofree char *csv = g_build_filename (run, "metrics.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 7);
+  for (guint i = 0; i < 6; i++)
+    {
+      const char *line = lines[i];
+      if (g_str_equal (d->what, "duplicate") && i == 3)
+        g_string_append_printf (out, "%s\n", lines[2]);             /* step 5 twice */
+      else if (g_str_equal (d->what, "out-of-order") && (i == 2 || i == 3))
+        line = lines[i == 2 ? 3 : 2];                                /* 0, 10, 5, 15, 20 */
+      g_string_append_printf (out, "%s\n", line);
+      if (g_str_equal (d->what, "nul") && i == 2)
+        out->str[out->len - 3] = '\0';                               /* inside step 5's row */
+    }
+  if (g_str_equal (d->what, "zero-tail"))
+    {
+      g_string_truncate (out, out->len - strlen (lines[5]) - 1);    /* step 20's row lost */
+      for (int i = 0; i < 4096; i++)
+        g_string_append_c (out, '\0');
+    }
+  g_assert_true (g_file_set_contents (csv, out->str, (gssize) out->len, NULL));
+}
+
+/* a NUL byte dropped every row ("not a metrics table"): the curves were empty with exit 0, a
+ * fork copied no rows; repeated or decreasing steps were kept in silence. Now each is a
+ * damaged line named by its number, the other rows kept; resume refuses as for any damaged
+ * line, and goes on past a zero-filled tail (a write cut short) */
+static void
+test_metrics_damage (void)
+{
+  const MetricsDamage damages[] = {
+    { "nul", 3, "0 10 15 20", FALSE },
+    { "zero-tail", 6, "0 5 10 15", TRUE },
+    { "duplicate", 4, "0 5 10 15 20", FALSE },
+    { "out-of-order", 4, "0 10 15 20", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (damages); i++)
+    {
+      const MetricsDamage *d = &damages[i];
+      const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
+      g_autofree char *run = make_run (dir);
+      g_autofree char *csv = g_build_filename (run, "metrics.csv", NULL);
+      g_autofree char *where = g_strdup_printf ("%s:%d", csv, d->line);
+      g_autofree char *out = g_build_filename (dir, "curves.csv", NULL);
+      g_autofree char *forked = g_build_filename (dir, "forked", NULL);
+      g_autofree char *forked_csv = g_build_filename (forked, "metrics.csv", NULL);
+      g_autofree char *drawn = NULL, *copied = NULL, *before = NULL, *after = NULL;
+      gsize before_len = 0, after_len = 0;
+      g_auto (Result) figure = { 0 }, fork = { 0 }, resume = { 0 };
+      g_autoptr (GString) steps = g_string_new (NULL);
+      g_auto (GStrv) lines = NULL;
+
+      g_test_message ("%s", d->what);
+      damage_metrics_bytes (run, d);
+      run_cli (&figure, (const char *[]) { "figure", run, "--view", "curves", "--out", out, NULL });
+      if (figure.status != 0)
+        g_error ("figure failed: %s", figure.err);
+      assert_contains (figure.err, where);
+      g_assert_true (g_file_get_contents (out, &drawn, NULL, NULL));
+      lines = g_strsplit (g_strchomp (drawn), "\n", -1);
+      for (guint r = 1; lines[r] != NULL; r++)
+        g_string_append_printf (steps, "%s%.*s", r > 1 ? " " : "",
+                                (int) strcspn (lines[r], ","), lines[r]);
+      g_assert_cmpstr (steps->str, ==, d->steps);
+
+      run_cli (&fork, (const char *[]) { "fork", run, "--step", "20", "--out", forked, "--quiet",
+                                         NULL });
+      if (fork.status != 0)
+        g_error ("fork failed: %s", fork.err);
+      assert_contains (fork.err, where);
+      g_assert_true (g_file_get_contents (forked_csv, &copied, NULL, NULL));
+      g_strfreev (lines);
+      lines = g_strsplit (g_strchomp (copied), "\n", -1);
+      {
+        g_auto (GStrv) kept = g_strsplit (d->steps, " ", -1);
+        g_assert_cmpuint (g_strv_length (lines) - 1, ==, g_strv_length (kept));
+      }
+
+      g_assert_true (g_file_get_contents (csv, &before, &before_len, NULL));
+      run_cli (&resume, (const char *[]) { "resume", run, "--steps", "30", "--quiet", NULL });
+      g_assert_true (g_file_get_contents (csv, &after, &after_len, NULL));
+      if (d->resumes)
+        {
+          g_assert_cmpint (resume.status, ==, 0);
+          g_assert_null (memchr (after, '\0', after_len));
+        }
+      else
+        {
+          assert_refused (&resume, where, "repair or delete");
+          g_assert_cmpmem (before, before_len, after, after_len);
+        }
+    }
+}
+
+/* the lowest bit of the byte in the middle of path's data section flipped (a weight, never
+ * the header) */
+static void
+flip_data_byte (const char *path)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  guint64 header;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  memcpy (&header, bytes, 8);
+  header = GUINT64_FROM_LE (header);
+  g_assert_cmpuint (8 + header, <, len);
+  bytes[8 + header + (len - 8 - header) / 2] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+}
+
+/* a flipped data byte in a checkpoint or a views file was measured or drawn without a word:
+ * resume refuses a checkpoint whose data is not what was written, naming it; measure and
+ * figure pass over it with a warning naming it; a views file that does not match is computed
+ * again, with a warning */
+static void
+test_checksum_mismatch (void)
+{
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
+  g_autofree char *run = make_run_views (dir, TRUE);
+  g_autofree char *ckpt = g_build_filename (run, "checkpoints", "step-00000020.safetensors", NULL);
+  g_autofree char *views = g_build_filename (run, "views", "step-00000000.safetensors", NULL);
+  g_autofree char *png = g_build_filename (dir, "spectrum.png", NULL);
+  g_auto (Result) resume = { 0 }, measure = { 0 }, figure = { 0 }, early = { 0 };
+
+  flip_data_byte (ckpt);
+  run_cli (&resume, (const char *[]) { "resume", run, "--steps", "30", "--quiet", NULL });
+  assert_refused (&resume, ckpt, "checksum");
+  run_cli (&measure, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
+  g_assert_cmpint (measure.status, ==, 0);
+  assert_contains (measure.err, "warning");
+  assert_contains (measure.err, ckpt);
+  assert_contains (measure.err, "checksum");
+  assert_contains (measure.out, "\"step\": 10");
+  run_cli (&figure, (const char *[]) { "figure", run, "--view", "spectrum", "--out", png, NULL });
+  g_assert_cmpint (figure.status, ==, 0);
+  assert_contains (figure.err, ckpt);
+
+  flip_data_byte (views);
+  run_cli (&early, (const char *[]) { "figure", run, "--view", "spectrum", "--step", "0",
+                                      "--out", png, NULL });
+  g_assert_cmpint (early.status, ==, 0);
+  assert_contains (early.err, "warning");
+  assert_contains (early.err, views);
+  assert_contains (early.err, "checksum");
+}
+
+/* the data_sha256 key of path's metadata renamed, as in a file written before it existed */
+static void
+strip_checksum (const char *path)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  char *key;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  key = memmem (bytes, len, "\"" GROK_SAFETENSORS_CHECKSUM_KEY "\"",
+                strlen (GROK_SAFETENSORS_CHECKSUM_KEY) + 2);
+  g_assert_nonnull (key);
+  memcpy (key + 1, "no_checksum", strlen (GROK_SAFETENSORS_CHECKSUM_KEY));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+}
+
+/* files written before the checksum existed still load; the reader says so once, not once per
+ * file */
+static void
+test_no_checksum (void)
+{
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
+  g_autofree char *run = make_run_views (dir, TRUE);
+  g_autofree char *png = g_build_filename (dir, "spectrum.png", NULL);
+  g_autofree char *views_dir = g_build_filename (run, "views", NULL);
+  const char *folders[] = { "checkpoints", "views" };
+  g_auto (Result) measure = { 0 }, figure = { 0 };
+
+  for (guint f = 0; f < G_N_ELEMENTS (folders); f++)
+    {
+      g_autofree char *folder = g_build_filename (run, folders[f], NULL);
+      g_autoptr (GDir) d = g_dir_open (folder, 0, NULL);
+      const char *name;
+      while ((name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (folder, name, NULL);
+          strip_checksum (path);
+        }
+    }
+  run_cli (&measure, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
+  g_assert_cmpint (measure.status, ==, 0);
+  assert_contains (measure.out, "\"step\": 20");
+  assert_contains (measure.err, "no checksum");
+  g_assert_null (strstr (measure.err, "warning"));
+  run_cli (&figure, (const char *[]) { "figure", run, "--view", "spectrum", "--out", png, NULL });
+  g_assert_cmpint (figure.status, ==, 0);
+  assert_contains (figure.err, "no checksum");
+  /* once, though the spectrum reads three checkpoints and a views file */
+  g_assert_true (strstr (figure.err, "no checksum") == g_strrstr (figure.err, "no checksum"));
+  g_assert_null (strstr (figure.err, "warning"));
+}
+
+/* N11: a 257-byte name was said to be 259 bytes; 1e400 was shown as "inf.0"; a raw control
+ * character in a string was taken; a config.json that is not JSON had its first token echoed */
+static void
+test_config_details (void)
+{
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
+  g_autoptr (GString) name = g_string_new ("{\"name\": \"");
+  g_auto (Result) length = { 0 }, huge = { 0 }, control = { 0 }, token = { 0 };
+  g_autofree char *run = NULL, *config_path = NULL, *png = NULL;
+  g_auto (Result) measure = { 0 };
+
+  for (int i = 0; i < 257; i++)
+    g_string_append_c (name, 'n');
+  g_string_append (name, "\"}");
+  length = train_file (dir, name->str, (gssize) name->len);
+  assert_refused (&length, "bad.json", "(257 bytes)");
+
+  huge = train_file (dir, "{\"optim\": {\"lr\": 1e400}}", -1);
+  assert_refused (&huge, "bad.json", "1e400 is beyond the range of a double");
+  g_assert_null (strstr (huge.err, "inf"));
+
+  control = train_file (dir, "{\"task\": {\"p\": 7},\n \"name\": \"a\007b\"}", -1);
+  assert_refused (&control, "bad.json", "line 2");
+  assert_contains (control.err, "'name'");
+  assert_contains (control.err, "control character");
+
+  token = train_file (dir, "secret-token-here\n", -1);
+  assert_refused (&token, "bad.json", "line 1, column");
+  g_assert_null (strstr (token.err, "secret"));
+
+  run = make_run (dir);
+  config_path = g_build_filename (run, "config.json", NULL);
+  png = g_build_filename (dir, "curves.png", NULL);
+  g_assert_true (g_file_set_contents (config_path, "{\"name\": \"x\"}\nhunter2 more", -1, NULL));
+  run_cli (&measure, (const char *[]) { "measure", run, NULL });
+  assert_refused (&measure, config_path, "line 2, column");
+  g_assert_null (strstr (measure.err, "hunter2"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,5 +620,10 @@ main (int argc, char **argv)
   g_test_add_func ("/app/bad-inputs/resume-damaged-metrics", test_resume_damaged_metrics);
   g_test_add_func ("/app/bad-inputs/figure-damaged-metrics", test_figure_damaged_metrics);
   g_test_add_func ("/app/bad-inputs/fork-damaged-metrics", test_fork_damaged_metrics);
+  g_test_add_func ("/app/bad-inputs/huge-model", test_huge_model);
+  g_test_add_func ("/app/bad-inputs/metrics-damage", test_metrics_damage);
+  g_test_add_func ("/app/bad-inputs/checksum-mismatch", test_checksum_mismatch);
+  g_test_add_func ("/app/bad-inputs/no-checksum", test_no_checksum);
+  g_test_add_func ("/app/bad-inputs/config-details", test_config_details);
   return g_test_run ();
 }

@@ -111,7 +111,9 @@ test_round_trip (void)
   /* the reader adds tensors in canonical order */
   for (int i = 0; i < read->n_tensors; i++)
     g_assert_cmpint (read->canonical[i], ==, i);
-  g_assert_cmpuint (g_hash_table_size (read_meta), ==, g_hash_table_size (metadata));
+  /* the writer adds the checksum of the data section */
+  g_assert_cmpuint (g_hash_table_size (read_meta), ==, g_hash_table_size (metadata) + 1);
+  g_assert_cmpuint (strlen (g_hash_table_lookup (read_meta, GROK_SAFETENSORS_CHECKSUM_KEY)), ==, 64);
   g_hash_table_iter_init (&iter, metadata);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_assert_cmpstr (g_hash_table_lookup (read_meta, key), ==, value);
@@ -131,8 +133,9 @@ test_load_into (void)
   g_assert_true (grok_safetensors_load_into (path, model, &meta, &error));
   g_assert_no_error (error);
   assert_same_params (params, model);
-  /* no __metadata__ in the file: an empty table */
-  g_assert_cmpuint (g_hash_table_size (meta), ==, 0);
+  /* no metadata given: only the checksum the writer adds */
+  g_assert_cmpuint (g_hash_table_size (meta), ==, 1);
+  g_assert_true (g_hash_table_contains (meta, GROK_SAFETENSORS_CHECKSUM_KEY));
 }
 
 static void
@@ -161,12 +164,13 @@ hand_built_file (const char *header, const guint32 *bits, gsize n_floats)
 }
 
 /* "a.w" [1, 3] = {0.5, 3, -0}, "b" [2] = {1, -2.5}, a name that needs escaping [1] = {-1};
- * metadata {"step": "7"}. The header text is 203 bytes, so 5 spaces of padding follow it. */
+ * metadata {"step": "7"} and the writer's SHA-256 of the 24 data bytes. The header text is
+ * 284 bytes, so 4 spaces of padding follow it. */
 static void
 test_byte_layout (void)
 {
   const char *header =
-    "{\"__metadata__\":{\"step\":\"7\"},"
+    "{\"__metadata__\":{\"data_sha256\":\"%s\",\"step\":\"7\"},"
     "\"a.w\":{\"dtype\":\"F32\",\"shape\":[1,3],\"data_offsets\":[0,12]},"
     "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[12,20]},"
     "\"q\\\"x\\\\y\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[20,24]}}";
@@ -174,9 +178,9 @@ test_byte_layout (void)
   const guint32 bits[] = { 0x3f000000, 0x40400000, 0x80000000, 0x3f800000, 0xc0200000, 0xbf800000 };
   g_autoptr(GError) error = NULL;
   g_autofree char *path = test_path ("layout.safetensors");
-  g_autofree char *padded = NULL;
+  g_autofree char *padded = NULL, *filled = NULL, *sha = NULL;
   g_autofree char *contents = NULL;
-  g_autoptr(GByteArray) expected = NULL;
+  g_autoptr(GByteArray) expected = NULL, data = hand_built_file ("", bits, G_N_ELEMENTS (bits));
   g_autoptr(GrokParams) params = grok_params_new ();
   g_autoptr(GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
   const int s_a[] = { 1, 3 }, s_b[] = { 2 }, s_q[] = { 1 };
@@ -193,16 +197,54 @@ test_byte_layout (void)
   memcpy (grok_params_tensor_data (params, 2), a, sizeof a);
   g_hash_table_insert (meta, (char *) "step", (char *) "7");
 
+  /* the checksum of the data section, after the 8 bytes of header length */
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data->data + 8, data->len - 8);
+  filled = g_strdup_printf (header, sha);
   /* pad by hand to a multiple of 8 bytes */
-  padded = g_strdup_printf ("%s%.*s", header, (int) ((8 - strlen (header) % 8) % 8), "       ");
+  padded = g_strdup_printf ("%s%.*s", filled, (int) ((8 - strlen (filled) % 8) % 8), "       ");
   g_assert_cmpuint (strlen (padded) % 8, ==, 0);
-  g_assert_cmpuint (strlen (padded) - strlen (header), >, 0);
+  g_assert_cmpuint (strlen (padded) - strlen (filled), >, 0);
   expected = hand_built_file (padded, bits, G_N_ELEMENTS (bits));
 
   g_assert_true (grok_safetensors_write (path, params, meta, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   g_assert_cmpmem (contents, len, expected->data, expected->len);
+}
+
+/* one flipped bit of the data section breaks the checksum: the file is refused, naming it; a
+ * file without a checksum (written before there was one) is read as it is */
+static void
+test_checksum (void)
+{
+  const char *header = "{\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+  const guint32 bits[] = { 0x3f800000, 0xc0200000 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = test_path ("checksum.safetensors");
+  g_autofree char *old = test_path ("no-checksum.safetensors");
+  g_autofree char *contents = NULL;
+  g_autoptr(GrokParams) params = make_params (4);
+  g_autoptr(GrokParams) read = NULL, unchecked = NULL;
+  g_autoptr(GHashTable) meta = NULL;
+  g_autoptr(GByteArray) bare = hand_built_file (header, bits, G_N_ELEMENTS (bits));
+  gsize len = 0;
+
+  g_assert_true (grok_safetensors_write (path, params, NULL, &error));
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  contents[len - 3] ^= 0x10;
+  g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
+  read = grok_safetensors_read (path, NULL, &error);
+  g_assert_null (read);
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, GROK_SAFETENSORS_CHECKSUM_KEY));
+  g_clear_error (&error);
+
+  g_assert_true (g_file_set_contents (old, (const char *) bare->data, bare->len, NULL));
+  unchecked = grok_safetensors_read (old, &meta, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_hash_table_contains (meta, GROK_SAFETENSORS_CHECKSUM_KEY));
+  g_assert_cmpfloat (grok_params_tensor_data (unchecked, 0)[1], ==, -2.5f);
 }
 
 /* control characters must be escaped: strict JSON readers (Python's json) reject them raw */
@@ -216,7 +258,9 @@ test_escapes (void)
   g_autoptr(GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) read_meta = NULL;
   g_autoptr(GrokParams) read = NULL;
-  const char *expected = "{\"__metadata__\":{\"k\\\"\":\"a\\u000ab\\u0001\\\\\"}}";
+  /* the SHA-256 of no data, then the key and value escaped */
+  const char *expected = "{\"__metadata__\":{\"data_sha256\":\"e3b0c44298fc1c149afbf4c8996fb9"
+                         "2427ae41e4649b934ca495991b7852b855\",\"k\\\"\":\"a\\u000ab\\u0001\\\\\"}}";
   gsize len = 0;
 
   grok_params_allocate (params);
@@ -585,6 +629,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/safetensors/load-into", test_load_into);
   g_test_add_func ("/engine/safetensors/byte-layout", test_byte_layout);
   g_test_add_func ("/engine/safetensors/escapes", test_escapes);
+  g_test_add_func ("/engine/safetensors/checksum", test_checksum);
   g_test_add_func ("/engine/safetensors/read-hand-built", test_read_hand_built);
   g_test_add_func ("/engine/safetensors/no-tensors", test_empty_file_of_tensors);
   g_test_add_func ("/engine/safetensors/truncation", test_truncation);

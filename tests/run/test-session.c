@@ -1,6 +1,7 @@
 /* The session without a window: make a run, step it, stop it, open a folder, browse a stored
  * step, continue it, end it; what its properties say is checked against the folders themselves. */
 #include "grok-checkpoints.h"
+#include "grok-memory.h"
 #include "grok-trainer.h"
 #include "grok-session.h"
 #include "run-helpers.h"
@@ -217,6 +218,37 @@ test_open_failure_keeps_run (Fixture *f, gconstpointer data)
   g_assert_cmpint (grok_session_get_snapshot (f->session)->train_step, ==, 40);
 }
 
+/* a folder whose config.json names a model larger than the machine's memory is refused before
+ * anything is built from it (it aborted in g_malloc), naming the file, the estimate and the
+ * memory available; the run shown stays */
+static void
+test_open_huge_model (Fixture *f, gconstpointer data)
+{
+  g_autofree char *config_path = g_build_filename (f->other, "config.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokConfig) config = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (grok_session_open (f->session, f->other, NULL));
+  config = grok_config_load_file (config_path, &error);
+  g_assert_no_error (error);
+  config->model.width = 8192;
+  config->model.depth = 16;
+  config->model.d_embed = 4096;
+  if (grok_config_estimate_memory (config) <= grok_memory_available ())
+    {
+      g_test_skip ("this machine has the memory of the largest MLP");
+      return;
+    }
+  text = grok_config_to_string (config);
+  g_assert_true (g_file_set_contents (config_path, text, -1, NULL));
+  g_assert_false (grok_session_open (f->session, f->other, &error));
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, config_path));
+  g_assert_nonnull (strstr (error->message, "of memory and the machine has"));
+  g_assert_cmpint (grok_session_get_snapshot (f->session)->train_step, ==, 40);
+}
+
 /* Reset forgets what is shown; the status says what to do next */
 static void
 test_reset (Fixture *f, gconstpointer data)
@@ -323,6 +355,8 @@ main (int argc, char **argv)
               test_open_browse_continue, fixture_tear_down);
   g_test_add ("/run/session/open-failure-keeps-run", Fixture, NULL, fixture_set_up,
               test_open_failure_keeps_run, fixture_tear_down);
+  g_test_add ("/run/session/open-huge-model", Fixture, NULL, fixture_set_up,
+              test_open_huge_model, fixture_tear_down);
   g_test_add ("/run/session/reset", Fixture, NULL, fixture_set_up, test_reset, fixture_tear_down);
   g_test_add ("/run/session/end", Fixture, NULL, fixture_set_up, test_end, fixture_tear_down);
   return g_test_run ();
