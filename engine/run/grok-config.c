@@ -122,8 +122,9 @@ static const GrokConfigKey keys[] = {
            "Clip each target probability to [c, 1 - c] in the loss (DeMoss et al. use 1e-9); 0 "
            "turns clipping off."),
   INT_KEY ("train.threads", train.threads, 0, 256, 0, "threads",
-           "OpenBLAS threads in the products; 0 means all cores. 2 or more also split an "
-           "MLP's batch rows over that many threads of its own."),
+           "Threads of the trainer's own; 0 means all cores. 2 or more split an MLP's "
+           "row blocks over that many threads; more than one gives a spectral-entropy "
+           "penalty a thread of its own. Results do not depend on it."),
 
   NUM_KEY ("reg.weight_noise", reg.weight_noise, 0, 10, FALSE, FALSE, 0.0, "",
            "The standard deviation sigma of the Gaussian noise added to every parameter for each "
