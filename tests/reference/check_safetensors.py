@@ -5,6 +5,7 @@ layout rules and the values; then writes a file the Python way (keys in another 
 padding) and checks that the engine reads back the same tensors.
 Usage: check_safetensors.py SAMPLE_HELPER
 """
+import hashlib
 import json
 import os
 import struct
@@ -33,6 +34,8 @@ def check_engine_file(helper, path):
     keys = [k for k, _ in pairs]
     assert keys[0] == "__metadata__", keys
     meta = dict(pairs[0][1])
+    # the data section's SHA-256, computed here independently of GLib's
+    assert meta.pop("data_sha256") == hashlib.sha256(raw[8 + n:]).hexdigest(), "data_sha256"
     assert meta == {"step": "100", "config": '{"lr": 0.001,\n"name": "a\\\\b"}'}, meta
     names = keys[1:]
     assert names == sorted(names, key=lambda s: s.encode()), names
