@@ -20,6 +20,7 @@
 #include <omp.h>
 #endif
 
+#include "grok-blas.h"
 #include "grok-error.h"
 #include "grok-rng.h"
 #include "grok-vmath-avx512.h"
@@ -657,6 +658,7 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   LmnJob job = { 0 };
   int width;
 
+  grok_blas_init ();
   g_return_val_if_fail (z != NULL && n_points > 0 && units > 0, NULL);
   g_return_val_if_fail (n_rest == 0 || rest != NULL, NULL);
   if (n_rest > 0 && (!grok_layers_are_chained (rest, n_rest) || rest[0].in != units))
@@ -719,6 +721,8 @@ grok_lmn_compute (const float *points, int n_points, const GrokLayerView *f, int
                   GError **error)
 {
   g_autofree float *z = NULL;
+
+  grok_blas_init ();
   g_return_val_if_fail (points != NULL && n_points > 0 && f != NULL && n_layers > 0, NULL);
   if (!grok_layers_are_chained (f, n_layers))
     {

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-blas.h"
 #include "grok-error.h"
 #include "grok-rng.h"
 
@@ -109,6 +110,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
   g_autofree double *count = NULL;
   int dim, rows, width, n_nl = 0;
 
+  grok_blas_init ();
   g_return_val_if_fail (layers != NULL && n_layers > 0 && points != NULL && n_points > 0, NULL);
   g_return_val_if_fail (radii != NULL && n_radii > 0 && P > 0, NULL);
   if (!grok_layers_are_chained (layers, n_layers))

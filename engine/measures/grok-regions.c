@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-blas.h"
 #include "grok-error.h"
 
 typedef struct
@@ -414,6 +415,7 @@ grok_regions_exact (const GrokLayerView *layers, int n_layers, double x0, double
   double span[2] = { x1 - x0, y1 - y0 };
   int n_units, n_words, bit = 0;
 
+  grok_blas_init ();
   g_return_val_if_fail (layers != NULL && n_layers > 0, NULL);
   g_return_val_if_fail (x1 > x0 && y1 > y0, NULL);
   if (!check_layers (layers, n_layers, TRUE, error))
@@ -540,6 +542,7 @@ grok_regions_raster (const GrokLayerView *layers, int n_layers, double x0, doubl
   guint32 *out;
   int n_words, maxw = 2;
 
+  grok_blas_init ();
   g_return_val_if_fail (layers != NULL && n_layers > 0 && width > 0 && height > 0, NULL);
   if (!check_layers (layers, n_layers, FALSE, error))
     return NULL;

@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-blas.h"
+
 struct _GrokSpectrumWorkspace
 {
   int         max_mn;     /* largest min(m, n) accepted */
@@ -57,6 +59,7 @@ grok_spectrum_workspace_new (int max_rows, int max_cols)
   GrokSpectrumWorkspace *ws;
   gsize block;
 
+  grok_blas_init ();
   g_return_val_if_fail (max_rows > 0 && max_cols > 0, NULL);
 
   ws = g_new0 (GrokSpectrumWorkspace, 1);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-blas.h"
 #include "grok-kernels.h"
 #include "grok-logistic.h"
 #include "grok-transformer.h"
@@ -30,12 +31,6 @@ int
 grok_model_blocks (int n)
 {
   return CLAMP ((n + GROK_MODEL_BLOCK_ROWS - 1) / GROK_MODEL_BLOCK_ROWS, 1, GROK_MODEL_MAX_BLOCKS);
-}
-
-int
-grok_model_team_size (const GrokModel *model, int n)
-{
-  return CLAMP (grok_model_blocks (n), 1, model->threads);
 }
 
 typedef struct
@@ -93,6 +88,7 @@ grok_model_footprint (const GrokConfig *config, const GrokDataset *shape, int ma
 GrokModel *
 grok_model_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
 {
+  grok_blas_init ();
   g_return_val_if_fail (max_batch > 0, NULL);
 
   switch (config->model.kind)
