@@ -8,7 +8,8 @@
  * A batch is cut into row blocks fixed by its size alone (grok_model_blocks), and each block
  * goes through every layer, forward and backward, on whichever thread takes it: no thread waits
  * for another between layers. Each block's weight gradients go to a buffer of its own (the
- * first block's is params->grad), and the buffers are added once at the end in block order,
+ * first block's is params->grad), and the buffers are added once at the end in block order;
+ * on one thread each block's buffer is added as soon as it is made, which is the same order,
  * so one thread or eight give the same gradients bit for bit.
  *
  * The first layer of a token MLP is linear in one-hot inputs, so when a batch has more rows
@@ -43,8 +44,8 @@ typedef struct
   float        **post;
   float         *scratch[2];  /* (max_batch, max_width) for the backward pass */
   int            max_width;   /* of the input, the hidden layers and the output */
-  int            max_blocks;  /* of a training batch */
-  float         *grad_part;   /* (blocks - 1, numel): the other blocks' gradients */
+  int            grad_parts;  /* buffers in grad_part (see mlp_grad_parts) */
+  float         *grad_part;   /* (grad_parts, numel): the other blocks' gradients */
   int            vocab;
   gboolean       folded;      /* whether the last forward pass folded the first layer */
   float         *table;       /* (n_positions, vocab, width) */
@@ -129,26 +130,29 @@ mlp_init_params (GrokModel *model, guint64 seed)
     }
 }
 
-/* The MLP's own row split only when asked for by number: its threads meet at OpenMP barriers,
- * which spin, and on a machine with other work a spinning thread holds the core the other one
- * waits for (two threads measured 3 to 13 times slower than one under load). With 0, one
- * thread. The blocks, and so the results, are the same either way. */
+/* The MLP's own row split only when asked for by number (with 0, one thread), and never more
+ * threads than a batch has blocks. The blocks, and so the results, are the same either way. */
 int
 grok_mlp_threads (const GrokConfig *config)
 {
-  return config->train.threads > 1 ? (int) config->train.threads : 1;
+  return config->train.threads > 1 ? (int) MIN (config->train.threads, GROK_MODEL_MAX_BLOCKS)
+                                   : 1;
 }
 
-/* the blocks of the largest batch that goes backward: a training batch, or for a model made
- * without a training set (a test's) any batch it takes */
+/* the gradient buffers beside params->grad: one a block past the first when threads share the
+ * blocks; on one thread a single one, each block's gradient added to params->grad as soon as
+ * it is made, which adds in the same order. Sized for the largest batch that goes backward: a
+ * training batch, or for a model made without a training set (a test's) any batch it takes. */
 static int
-mlp_max_blocks (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+mlp_grad_parts (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
 {
   gint64 rows = max_batch;
+  int blocks;
 
   if (dataset->n_train > 0)
     rows = MIN (rows, grok_config_batch_size (config, dataset->n_train));
-  return grok_model_blocks ((int) rows);
+  blocks = grok_model_blocks ((int) rows);
+  return grok_mlp_threads (config) > 1 ? blocks - 1 : MIN (blocks - 1, 1);
 }
 
 void
@@ -405,13 +409,45 @@ sum_blocks (gpointer data, int slice, int member)
     }
 }
 
+/* on one thread: each block's gradient into the one buffer, added to params->grad at once */
+static void
+backward_blocks_in_turn (MlpJob *job)
+{
+  GrokMlp *mlp = job->mlp;
+  GrokParams *params = mlp->parent.params;
+  int n = job->batch->n;
+
+  for (int b = 0; b < job->blocks; b++)
+    {
+      float *grad = b == 0 ? params->grad : mlp->grad_part;
+
+      if (b > 0)
+        memset (grad, 0, params->numel * sizeof (float));
+      backward_rows (mlp, job->batch, grad, mlp->token_grad,
+                     grok_model_block_start (n, b, job->blocks),
+                     grok_model_block_start (n, b + 1, job->blocks));
+      if (b > 0)
+        {
+#pragma omp simd
+          for (gsize i = 0; i < params->numel; i++)
+            params->grad[i] += grad[i];
+        }
+    }
+}
+
 static void
 mlp_backward (GrokModel *model, const GrokBatch *batch)
 {
   GrokMlp *mlp = (GrokMlp *) model;
   MlpJob job = { mlp, batch, grok_model_blocks (batch->n), grok_team_threads (model->team) };
 
-  g_assert (job.blocks <= mlp->max_blocks);
+  if (job.slices == 1)
+    {
+      g_assert (job.blocks == 1 || mlp->grad_parts >= 1);
+      backward_blocks_in_turn (&job);
+      return;
+    }
+  g_assert (job.blocks - 1 <= mlp->grad_parts);
   grok_team_run (model->team, job.blocks, backward_block, &job);
   if (job.blocks > 1)
     grok_team_run (model->team, job.slices, sum_blocks, &job);
@@ -483,9 +519,9 @@ grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batc
   mlp->max_width = max_width;
   model->threads = grok_mlp_threads (config);
   model->team = grok_team_new (model->threads);
-  mlp->max_blocks = mlp_max_blocks (config, dataset, max_batch);
-  if (mlp->max_blocks > 1)
-    mlp->grad_part = g_new0 (float, (gsize) (mlp->max_blocks - 1) * model->params->numel);
+  mlp->grad_parts = mlp_grad_parts (config, dataset, max_batch);
+  if (mlp->grad_parts > 0)
+    mlp->grad_part = g_new0 (float, (gsize) mlp->grad_parts * model->params->numel);
   if (mlp->embed >= 0 && mlp->depth > 0)
     {
       gsize table = (gsize) model->n_positions * dataset->vocab * mlp->width;
@@ -533,7 +569,7 @@ grok_mlp_footprint (const GrokConfig *config, const GrokDataset *shape, int max_
     }
   footprint->activations += 2 * depth * B * width + 2 * B * max_width;
   /* the other blocks' gradients; the folded first layer's tables and their gradients */
-  footprint->activations += (gsize) (mlp_max_blocks (config, shape, max_batch) - 1) *
+  footprint->activations += (gsize) mlp_grad_parts (config, shape, max_batch) *
                             footprint->n_params;
   if (shape->n_positions > 0 && depth > 0)
     footprint->activations += (gsize) (grok_mlp_threads (config) + 1) * shape->n_positions *

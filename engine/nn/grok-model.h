@@ -94,8 +94,6 @@ void       grok_mlp_footprint   (const GrokConfig *config, const GrokDataset *sh
 #define GROK_MODEL_BLOCK_ROWS 128
 #define GROK_MODEL_MAX_BLOCKS 8
 int        grok_model_blocks    (int n);
-/* the threads that take the blocks of n rows: at most one a block, and model->threads */
-int        grok_model_team_size (const GrokModel *model, int n);
 /* the first row of block b of n rows in `blocks` blocks */
 static inline int
 grok_model_block_start (int n, int b, int blocks)

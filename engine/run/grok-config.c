@@ -123,8 +123,8 @@ static const GrokConfigKey keys[] = {
            "turns clipping off."),
   INT_KEY ("train.threads", train.threads, 0, 256, 0, "threads",
            "Threads of the trainer's own; 0 means all cores. 2 or more split an MLP's "
-           "row blocks over that many threads; more than one gives a spectral-entropy "
-           "penalty a thread of its own. Results do not depend on it."),
+           "row blocks over that many threads; for a transformer, more than one gives a "
+           "spectral-entropy penalty a thread of its own. Results do not depend on it."),
 
   NUM_KEY ("reg.weight_noise", reg.weight_noise, 0, 10, FALSE, FALSE, 0.0, "",
            "The standard deviation sigma of the Gaussian noise added to every parameter for each "
