@@ -574,10 +574,17 @@ check_mlp (GrokActivation act, InputKind input, int depth)
 }
 
 /* batches with more rows than twice the vocabulary of 7 take the folded first layer, and
- * batches of 128 rows and more are split over the two threads */
+ * batches of more than 128 rows are cut into row blocks, shared by the threads or taken in
+ * turn by one (300 rows: three blocks, so the gradients of blocks 1 and 2 are added to block
+ * 0's, in both ways) */
 static void
 test_mlp_large_batches (void)
 {
+  check_mlp_batch (GROK_ACT_RELU, INPUT_TOKENS, 2, 300, 1);
+  check_mlp_batch (GROK_ACT_RELU, INPUT_TOKENS, 2, 300, 2);
+  check_mlp_batch (GROK_ACT_SILU, INPUT_TOKENS, 1, 300, 3);
+  check_mlp_batch (GROK_ACT_TANH, INPUT_CONTINUOUS, 2, 300, 1);
+  check_mlp_batch (GROK_ACT_TANH, INPUT_CONTINUOUS, 2, 300, 2);
   check_mlp_batch (GROK_ACT_SILU, INPUT_TOKENS, 1, 20, 1);
   check_mlp_batch (GROK_ACT_RELU, INPUT_TOKENS, 2, 150, 2);
   check_mlp_batch (GROK_ACT_TANH, INPUT_TOKENS, 0, 150, 2);

@@ -129,16 +129,18 @@ check_thread_counts (GrokConfig *config)
     run_result_clear (&counts[t]);
 }
 
-/* quick as the app and the CLI train it, shorter; its full batch of 3763 rows is cut into
- * several blocks, so 2 and 3 threads really split it */
+/* quick as the app and the CLI train it, shorter; its full batch is cut into several blocks,
+ * so 2 and 3 threads really split it */
 static void
 test_mlp_preset (void)
 {
   g_autoptr (GrokConfig) config = grok_preset_load ("quick", NULL);
+  GrokDataset shape;
 
   g_assert_nonnull (config);
   config->train.steps = 40;
-  g_assert_cmpint (grok_model_blocks ((int) grok_config_batch_size (config, 3763)), >=, 3);
+  grok_dataset_shape (config, &shape);
+  g_assert_cmpint (grok_model_blocks ((int) grok_config_batch_size (config, shape.n_train)), >=, 3);
   check_thread_counts (config);
 }
 
