@@ -185,8 +185,11 @@ grok_run_dir_check_empty (int dfd, const char *path, GError **error)
 
   while (d != NULL && (name = next_entry (d)) != NULL)
     {
+      /* the lock, and our own marker; a file of the marker's name that is not ours is the
+       * person's, and stays */
       if (g_str_equal (name, run_files[GROK_RUN_FILE_LOCK].name) ||
-          g_str_equal (name, run_files[GROK_RUN_FILE_MARKER].name))
+          (g_str_equal (name, run_files[GROK_RUN_FILE_MARKER].name) &&
+           grok_run_dir_has_marker (dfd)))
         continue;
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
                    "the run folder %s is not empty (it holds %s): choose another folder, "
@@ -213,7 +216,16 @@ grok_run_dir_write_marker (int dfd, const char *path, GError **error)
 {
   g_autofree char *shown = g_build_filename (path, run_files[GROK_RUN_FILE_MARKER].name, NULL);
   GrokFileAt at = { dfd, run_files[GROK_RUN_FILE_MARKER].name, shown };
+  struct stat st;
 
+  /* a file of that name that is not our marker is somebody's, and is not replaced */
+  if (fstatat (dfd, at.name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !grok_run_dir_has_marker (dfd))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_IO,
+                   "%s is not a Grokscope run marker: it was left as it is, and the run "
+                   "folder is not written; move it away to use the folder", shown);
+      return FALSE;
+    }
   return grok_file_write_atomic_at (&at, MARKER_TEXT, strlen (MARKER_TEXT), error);
 }
 

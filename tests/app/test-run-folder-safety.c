@@ -266,6 +266,28 @@ test_force_needs_a_run (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* a person's own file of the marker's name is no marker: train refuses the folder and leaves
+ * the file as it was */
+static void
+test_foreign_marker_name (void)
+{
+  const char *dir = test_tmp_dir ("grok-safety-XXXXXX");
+  g_autofree char *mine = g_build_filename (dir, "mine", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_auto (Result) r = { 0 };
+
+  g_assert_cmpint (g_mkdir (mine, 0755), ==, 0);
+  write_file (mine, ".grokscope-run", "my notes\n");
+  before = snapshot (mine);
+  run_cli (&r, (const char *[]) { "train", "quick", "--out", mine, "--steps", "5", "--quiet",
+                                  NULL });
+  g_assert_cmpint (r.status, !=, 0);
+  assert_contains (r.err, ".grokscope-run");
+  after = snapshot (mine);
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* N9: what a writer stopped while creating its folder leaves (the marker, the lock, the metrics
  * header, an empty checkpoints folder; no config.json yet) is named by resume and replaced by
  * --force; a run made before the marker existed is replaced too, and gets one */
@@ -333,6 +355,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/run-folder-safety/lock-of-other-owner", test_lock_of_other_owner);
   g_test_add_func ("/app/run-folder-safety/force-needs-a-run", test_force_needs_a_run);
   g_test_add_func ("/app/run-folder-safety/half-made-and-older", test_half_made_and_older);
+  g_test_add_func ("/app/run-folder-safety/foreign-marker-name", test_foreign_marker_name);
   g_test_add_func ("/app/run-folder-safety/fork-into-link-to-parent",
                    test_fork_into_link_to_parent);
   return g_test_run ();
