@@ -241,9 +241,9 @@ gboolean
 grok_file_read_at (const GrokFileAt *at, gsize max_bytes, char **contents, gsize *length,
                    GError **error)
 {
-  g_autoptr (GString) text = NULL;
+  g_autofree char *text = NULL;
+  gsize cap, len = 0;
   struct stat st;
-  char buf[65536];
   int fd, errsv;
 
   g_return_val_if_fail (at != NULL && contents != NULL && length != NULL, FALSE);
@@ -280,26 +280,62 @@ grok_file_read_at (const GrokFileAt *at, gsize max_bytes, char **contents, gsize
                      at->shown, (gint64) st.st_size, max_bytes);
       return FALSE;
     }
-  text = g_string_sized_new ((gsize) st.st_size + 1);
+  /* a file larger than the memory there is to hold it (a sparse one, say) is refused, not an
+   * abort; one that grows while it is read gets more room, up to max_bytes */
+  cap = (gsize) st.st_size + 1;
+  text = g_try_malloc (cap);
   for (;;)
     {
-      gssize n = read (fd, buf, sizeof buf);
+      gssize n;
+
+      if (text == NULL)
+        {
+          close (fd);
+          g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "'%s' (%" G_GSIZE_FORMAT " bytes or "
+                       "more) does not fit in the memory available; it was not read",
+                       at->shown, cap - 1);
+          return FALSE;
+        }
+      if (len == cap - 1)
+        {
+          char probe;
+
+          do
+            n = read (fd, &probe, 1);
+          while (n < 0 && errno == EINTR);
+          if (n == 0)
+            break;
+          if (n < 0 || cap - 1 >= max_bytes)
+            {
+              errsv = n < 0 ? errno : EFBIG;
+              close (fd);
+              set_io_error (error, at->shown, "read", errsv);
+              return FALSE;
+            }
+          cap = MIN (2 * cap, max_bytes + 1);
+          text = g_try_realloc (g_steal_pointer (&text), cap);
+          if (text != NULL)
+            text[len++] = probe;
+          continue;
+        }
+      n = read (fd, text + len, cap - 1 - len);
       if (n < 0 && errno == EINTR)
         continue;
-      if (n < 0 || text->len + (gsize) MAX (n, 0) > max_bytes)
+      if (n < 0)
         {
-          errsv = n < 0 ? errno : EFBIG;
+          errsv = errno;
           close (fd);
           set_io_error (error, at->shown, "read", errsv);
           return FALSE;
         }
       if (n == 0)
         break;
-      g_string_append_len (text, buf, n);
+      len += (gsize) n;
     }
   close (fd);
-  *length = text->len;
-  *contents = g_string_free (g_steal_pointer (&text), FALSE);
+  text[len] = '\0';
+  *length = len;
+  *contents = g_steal_pointer (&text);
   return TRUE;
 }
 

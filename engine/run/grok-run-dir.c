@@ -362,13 +362,17 @@ static GrokParams *
 read_valid (GrokRunDir *dir, const GrokFileAt *at, gint64 step, GError **error)
 {
   g_autoptr (GHashTable) meta = NULL;
-  g_autoptr (GrokParams) file = grok_safetensors_read_at (at, &meta, error);
+  g_autoptr (GrokParams) file = NULL;
   g_autoptr (GrokParams) model = NULL;
   const char *path = at->shown;
-  const GrokParams *layout;
+  /* the config's model is checked against the memory available before any file is read */
+  const GrokParams *layout = model_layout (dir, error);
   const char *text;
   gint64 saved;
 
+  if (layout == NULL)
+    return NULL;
+  file = grok_safetensors_read_at (at, &meta, error);
   if (file == NULL)
     return NULL;
   text = g_hash_table_lookup (meta, "step");
@@ -380,9 +384,6 @@ read_valid (GrokRunDir *dir, const GrokFileAt *at, gint64 step, GError **error)
                    text ? text : "missing", text ? "'" : "", step);
       return NULL;
     }
-  layout = model_layout (dir, error);
-  if (layout == NULL)
-    return NULL;
   if (!g_hash_table_contains (meta, GROK_SAFETENSORS_CHECKSUM_KEY))
     note_unchecked (dir, path);
   model = grok_params_copy (layout);

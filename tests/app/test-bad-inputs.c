@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 #include "cli-helpers.h"
@@ -517,6 +518,24 @@ test_checksum_mismatch (void)
   assert_contains (early.err, "checksum");
 }
 
+/* a checkpoint far larger than memory (a sparse file) is passed over with a warning naming it,
+ * not read until the process aborts */
+static void
+test_huge_checkpoint_file (void)
+{
+  const char *dir = test_tmp_dir ("grok-bad-XXXXXX");
+  g_autofree char *run = make_run_views (dir, TRUE);
+  g_autofree char *ckpt = g_build_filename (run, "checkpoints", "step-00000020.safetensors", NULL);
+  g_auto (Result) measure = { 0 };
+
+  g_assert_cmpint (truncate (ckpt, (off_t) 1 << 40), ==, 0);
+  run_cli (&measure, (const char *[]) { "measure", run, "--measure", "spectrum", NULL });
+  g_assert_cmpint (measure.status, ==, 0);
+  assert_contains (measure.err, "warning");
+  assert_contains (measure.err, ckpt);
+  assert_contains (measure.out, "\"step\": 10");
+}
+
 /* the data_sha256 key of path's metadata renamed, as in a file written before it existed */
 static void
 strip_checksum (const char *path)
@@ -623,6 +642,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/bad-inputs/huge-model", test_huge_model);
   g_test_add_func ("/app/bad-inputs/metrics-damage", test_metrics_damage);
   g_test_add_func ("/app/bad-inputs/checksum-mismatch", test_checksum_mismatch);
+  g_test_add_func ("/app/bad-inputs/huge-checkpoint-file", test_huge_checkpoint_file);
   g_test_add_func ("/app/bad-inputs/no-checksum", test_no_checksum);
   g_test_add_func ("/app/bad-inputs/config-details", test_config_details);
   return g_test_run ();
