@@ -548,6 +548,13 @@ newest_checkpoint (GrokRunDir *dir, gint64 *step, GError **error)
 GrokRun *
 grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
 {
+  return grok_run_new_continue_threads (run_dir, steps, -1, error);
+}
+
+GrokRun *
+grok_run_new_continue_threads (const char *run_dir, gint64 steps, gint64 threads,
+                               GError **error)
+{
   g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
   g_autoptr (GrokRunDir) dir = NULL;
   g_autoptr (GrokConfig) config = NULL;
@@ -563,6 +570,8 @@ grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
   config = grok_config_copy (grok_run_dir_get_config (dir));
   if (steps > 0)
     config->train.steps = steps;
+  if (threads >= 0)
+    config->train.threads = threads;
   if (config->train.steps < step)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "cannot continue %s to step %"
