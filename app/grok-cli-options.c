@@ -55,12 +55,19 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_FONT_SIZE] = { "font-size", KIND_NUMBER, FIELD (font_size), "PT", .min = 2,
                                .max = 72 },
   [GROK_CLI_OPT_RASTER] = { "raster", KIND_WHOLE, FIELD (raster), "N", .lo = 16, .hi = 2048 },
+  [GROK_CLI_OPT_JOBS] = { "jobs", KIND_WHOLE, FIELD (jobs), "N", .lo = 1, .hi = 4096 },
+  [GROK_CLI_OPT_THREADS] = { "threads", KIND_WHOLE, FIELD (threads), "N",
+                             .config_key = "train.threads" },
+  [GROK_CLI_OPT_LIMIT] = { "limit", KIND_WHOLE, FIELD (limit), "N", .lo = 1, .hi = 100000 },
+  [GROK_CLI_OPT_CSV] = { "csv", KIND_FLAG, FIELD (csv) },
+  [GROK_CLI_OPT_GROUPS] = { "groups", KIND_FLAG, FIELD (groups) },
 };
 
 void
 grok_cli_args_init (GrokCliArgs *args)
 {
-  *args = (GrokCliArgs) { .step = -1, .epsilon = NAN, .dpi = NAN, .font_size = NAN };
+  *args = (GrokCliArgs) { .step = -1, .epsilon = NAN, .dpi = NAN, .font_size = NAN,
+                          .threads = -1 };
   args->sets = g_ptr_array_new_with_free_func (g_free);
 }
 

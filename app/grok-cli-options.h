@@ -27,6 +27,11 @@ typedef enum
   GROK_CLI_OPT_DPI,
   GROK_CLI_OPT_FONT_SIZE,
   GROK_CLI_OPT_RASTER,
+  GROK_CLI_OPT_JOBS,
+  GROK_CLI_OPT_THREADS,
+  GROK_CLI_OPT_LIMIT,
+  GROK_CLI_OPT_CSV,
+  GROK_CLI_OPT_GROUPS,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -44,6 +49,10 @@ typedef struct
   double      dpi;           /* NAN */
   double      font_size;     /* NAN */
   gboolean    force, quiet, markdown;
+  gint64      jobs;          /* 0 */
+  gint64      threads;       /* -1 */
+  gint64      limit;         /* 0 */
+  gboolean    csv, groups;
   GPtrArray  *sets;          /* "KEY=VALUE" of --set, and --steps N as train.steps=N, in order */
   gboolean    measures[GROK_N_MEASURES];
   gboolean    any_measure;

@@ -10,6 +10,7 @@
 
 #include "grok-checkpoints.h"
 #include "grok-cli-options.h"
+#include "grok-cli-sweep.h"
 #include "grok-error.h"
 #include "grok-figure-view.h"
 #include "grok-json.h"
@@ -625,6 +626,7 @@ usage (FILE *out)
   fprintf (out, "Usage:\n  grokscope-cli COMMAND [OPTION...] ARGUMENTS\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "  %-9s %s\n", "sweep", GROK_CLI_SWEEP_SUMMARY);
   fprintf (out, "\n"
            "grokscope-cli COMMAND --help shows a command's options.\n"
            "grokscope-cli --version prints the version.\n"
@@ -689,6 +691,8 @@ main (int argc, char **argv)
       printf ("grokscope-cli %s\n", GROK_VERSION);
       return 0;
     }
+  if (strcmp (argv[1], "sweep") == 0)
+    return grok_cli_sweep_main (argc - 1, argv + 1);
   command = find_command (argv[1]);
   if (command == NULL)
     {
