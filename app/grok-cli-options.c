@@ -61,6 +61,10 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_LIMIT] = { "limit", KIND_WHOLE, FIELD (limit), "N", .lo = 1, .hi = 100000 },
   [GROK_CLI_OPT_CSV] = { "csv", KIND_FLAG, FIELD (csv) },
   [GROK_CLI_OPT_GROUPS] = { "groups", KIND_FLAG, FIELD (groups) },
+  [GROK_CLI_OPT_COLUMNS] = { "columns", KIND_TEXT, FIELD (columns), "NAME,..." },
+  [GROK_CLI_OPT_X] = { "x", KIND_TEXT, FIELD (x), "KEY" },
+  [GROK_CLI_OPT_Y] = { "y", KIND_TEXT, FIELD (y), "KEY" },
+  [GROK_CLI_OPT_OUTCOME] = { "outcome", KIND_TEXT, FIELD (outcome), "COLUMN" },
 };
 
 void
@@ -77,6 +81,10 @@ grok_cli_args_clear (GrokCliArgs *args)
   g_clear_pointer (&args->out, g_free);
   g_clear_pointer (&args->view, g_free);
   g_clear_pointer (&args->size, g_free);
+  g_clear_pointer (&args->columns, g_free);
+  g_clear_pointer (&args->x, g_free);
+  g_clear_pointer (&args->y, g_free);
+  g_clear_pointer (&args->outcome, g_free);
   g_clear_pointer (&args->sets, g_ptr_array_unref);
 }
 

@@ -32,6 +32,10 @@ typedef enum
   GROK_CLI_OPT_LIMIT,
   GROK_CLI_OPT_CSV,
   GROK_CLI_OPT_GROUPS,
+  GROK_CLI_OPT_COLUMNS,
+  GROK_CLI_OPT_X,
+  GROK_CLI_OPT_Y,
+  GROK_CLI_OPT_OUTCOME,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -41,6 +45,7 @@ typedef struct
   char      **args;          /* the positional arguments (borrowed from argv) */
   int         n_args;
   char       *out, *view, *size;
+  char       *columns, *x, *y, *outcome;
   gint64      step;          /* -1 */
   gint64      steps;         /* 0 */
   gint64      lmn_points;    /* 0 */
