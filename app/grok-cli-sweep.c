@@ -15,6 +15,8 @@
 
 #include "grok-cli-options.h"
 #include "grok-error.h"
+#include "grok-figure-sweep.h"
+#include "grok-figure-view.h"
 #include "grok-run-dir.h"
 #include "grok-run.h"
 #include "grok-sweep.h"
@@ -692,7 +694,7 @@ default_columns (GrokSweep *sweep, gboolean groups, const GrokSweepTable *cells)
     }
   for (guint a = 0; a < grok_sweep_n_axes (sweep); a++)
     g_ptr_array_add (names, g_strdup (grok_sweep_get_axis (sweep, a)->key));
-  for (const char *name = groups ? "seeds\0finished\0phases\0" : "status\0phase\0"; *name;
+  for (const char *name = groups ? "seeds\0finished\0generalised\0phases\0" : "status\0phase\0"; *name;
        name += strlen (name) + 1)
     g_ptr_array_add (names, g_strdup (name));
   for (const char *name = "memorised_step\0generalised_step\0grokking_delay\0final_step\0"
@@ -813,6 +815,69 @@ cmd_phase (const GrokCliArgs *a)
   return 0;
 }
 
+gboolean
+grok_cli_sweep_is_folder (const char *path)
+{
+  g_autofree char *file = g_build_filename (path, "sweep.json", NULL);
+
+  return g_file_test (file, G_FILE_TEST_IS_REGULAR);
+}
+
+/* the axis named key (NULL: fallback) */
+static gboolean
+find_axis (GrokSweep *sweep, const char *key, guint fallback, guint *axis, GError **error)
+{
+  *axis = fallback;
+  if (key == NULL)
+    return TRUE;
+  for (guint i = 0; i < grok_sweep_n_axes (sweep); i++)
+    if (g_str_equal (grok_sweep_get_axis (sweep, i)->key, key))
+      {
+        *axis = i;
+        return TRUE;
+      }
+  g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "the sweep has no axis '%s'", key);
+  return FALSE;
+}
+
+int
+grok_cli_sweep_figure (const GrokCliArgs *a)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokSweep) sweep = grok_sweep_open (a->args[0], &error);
+  g_autoptr (GrokSweepFigure) figure = NULL;
+  double width_in, height_in, dpi = a->given[GROK_CLI_OPT_DPI] ? a->dpi : 300;
+  GrokSweepFigureKind kind;
+  guint x, y;
+
+  if (sweep == NULL)
+    return fail (error);
+  if (g_str_equal (a->view, "phase"))
+    kind = GROK_SWEEP_FIGURE_PHASE;
+  else if (g_str_equal (a->view, "compare"))
+    kind = GROK_SWEEP_FIGURE_COMPARE;
+  else
+    return fail_text ("a sweep folder's views are phase and compare");
+  if (!find_axis (sweep, a->x, 0, &x, &error) || !find_axis (sweep, a->y, 1, &y, &error) ||
+      !grok_figure_parse_size (a->size ? a->size : "6x4in", dpi, &width_in, &height_in, &error))
+    return fail (error);
+  figure = grok_sweep_figure_new (kind, sweep, x, y, a->outcome,
+                                  a->outcome ? a->outcome : "test_acc",
+                                  TRUE, &error);
+  if (figure == NULL)
+    return fail (error);
+  if (kind == GROK_SWEEP_FIGURE_PHASE && a->outcome == NULL)
+    {
+      g_free (figure->outcome);
+      figure->outcome = g_strdup ("generalised_step");
+    }
+  if (a->given[GROK_CLI_OPT_FONT_SIZE])
+    figure->style.font_size = a->font_size;
+  if (!grok_sweep_figure_export (a->out, figure, width_in, height_in, dpi, &error))
+    return fail (error);
+  return 0;
+}
+
 #define USE(o, text, ...) { GROK_CLI_OPT_##o, text, __VA_ARGS__ }
 #define REQUIRED .required = TRUE
 
@@ -871,7 +936,7 @@ static const GrokCliCommand commands[] = {
     "generalisation (or the end), the test-loss peak's step, and Pearson's r of LMN and of "
     "the L2 norm with test loss from memorisation and from that peak to generalisation, "
     "with the rows each used; then message, a failed cell's. --groups: the seeds of each "
-    "point together: the axis values, seeds, finished, phases, then NAME_mean, NAME_min and "
+    "point together: the axis values, seeds, finished, generalised, phases, then NAME_mean, NAME_min and "
     "NAME_max (as CSV) or NAME as 'mean [min, max]'. Without --csv or --columns, the "
     "milestones and outcomes only.",
     NULL,

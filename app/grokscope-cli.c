@@ -437,6 +437,8 @@ cmd_figure (const GrokCliArgs *a)
   g_autofree char *config_text = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
 
+  if (grok_cli_sweep_is_folder (run_dir))
+    return grok_cli_sweep_figure (a);
   grok_view_recipe_init (&recipe);
   if (a->given[GROK_CLI_OPT_LMN_POINTS])
     recipe.lmn_points = (int) a->lmn_points;
@@ -539,7 +541,9 @@ figure_more (void)
   GrokViewRecipe recipe;
 
   grok_view_recipe_init (&recipe);
-  return g_strdup_printf ("Views: %s. The app's screen draws connectivity on %d points and the "
+  return g_strdup_printf ("Views: %s; of a sweep folder: phase (a phase diagram over two "
+                          "axes) and compare (its cells' curves, the seeds as mean and range). "
+                          "The app's screen draws connectivity on %d points and the "
                           "regions of smooth activations on a %d x %d raster; --lmn-points and "
                           "--raster ask for another resolution, which the figure's title states.",
                           views, recipe.lmn_points, recipe.raster, recipe.raster);
@@ -606,7 +610,11 @@ static const GrokCliCommand commands[] = {
       USE (DPI, "Dots per inch", "300"),
       USE (FONT_SIZE, "Text size in points", "8"),
       USE (LMN_POINTS, "Connectivity: at most N training inputs", "the screen's"),
-      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's") },
+      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's"),
+      USE (X, "A sweep's phase view: the axis across", "its first"),
+      USE (Y, "A sweep's phase view: the axis down", "its second"),
+      USE (OUTCOME, "A sweep's views: the summary column (phase) or metrics.csv column "
+           "(compare) drawn", "generalised_step, test_acc") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

@@ -482,7 +482,8 @@ group_row (GrokSweep *sweep, const GrokSweepTable *cells, GrokSweepTable *table,
   int status = grok_sweep_table_column (cells, "status");
   int phase = grok_sweep_table_column (cells, "phase");
   guint counts[GROK_N_PHASES] = { 0 };
-  guint finished = 0;
+  int gen = grok_sweep_table_column (cells, "generalised_step");
+  guint finished = 0, generalised = 0;
   GString *phases = g_string_new (NULL);
   Row row = row_begin (table);
 
@@ -498,6 +499,7 @@ group_row (GrokSweep *sweep, const GrokSweepTable *cells, GrokSweepTable *table,
     {
       GrokSweepField *r = cells->rows->pdata[first + i];
       finished += g_str_equal (r[status].text, "finished");
+      generalised += isfinite (r[gen].value);
       for (guint p = 1; p < GROK_N_PHASES; p++)
         counts[p] += g_str_equal (r[phase].text, phase_names[p]);
     }
@@ -507,6 +509,7 @@ group_row (GrokSweep *sweep, const GrokSweepTable *cells, GrokSweepTable *table,
                               counts[p]);
   put_number (&row, n);
   put_number (&row, finished);
+  put_number (&row, generalised);
   put_text (&row, phases->str);
   g_string_free (phases, TRUE);
   for (guint c = 0; c < cells->columns->len; c++)
@@ -539,6 +542,7 @@ grok_sweep_summary_groups (GrokSweep *sweep, const GrokSweepTable *cells)
     add_column (table, grok_sweep_get_axis (sweep, a)->key);
   add_column (table, "seeds");
   add_column (table, "finished");
+  add_column (table, "generalised");
   add_column (table, "phases");
   for (guint c = 0; c < cells->columns->len; c++)
     for (guint e = 0; e < G_N_ELEMENTS (ends) && is_grouped_number (sweep, cells->columns->pdata[c]); e++)

@@ -161,8 +161,8 @@ double      grok_pearson      (const double *x, const double *y, guint n);
  * step, epoch, accuracies and wall time that hold a value in some cell), the LMN findings when
  * a cell measured LMN, and message (a failed cell's). */
 GrokSweepTable *grok_sweep_summary (GrokSweep *sweep);
-/* the seeds of each point of the axes together: the axis values, seeds, finished, the phases
- * met, then NAME_mean, NAME_min and NAME_max for every number of cells (a cell table of
+/* the seeds of each point of the axes together: the axis values, seeds, finished, generalised
+ * (how many), the phases met, then NAME_mean, NAME_min and NAME_max for every number of cells (a cell table of
  * grok_sweep_summary) */
 GrokSweepTable *grok_sweep_summary_groups (GrokSweep *sweep, const GrokSweepTable *cells);
 

@@ -76,9 +76,31 @@ while IFS=, read -r cell run; do
 done < <(tail -n +2 "$WORK/a/cells.csv" | awk -F, '{ print $1 "," $NF }')
 [ $checked -eq 8 ] || fail "checked $checked cells, not 8"
 
-# the seeds grouped: 4 points of 2 seeds each
+# the seeds grouped: 4 points of 2 seeds each, and as many generalised as the cells say
 [ "$("$GROK_CLI" sweep summary "$WORK/a" --groups --csv | tail -n +2 | awk -F, '$3 == 2 && $4 == 2' | wc -l)" -eq 4 ] ||
   fail "the groups are not 4 points of 2 finished seeds"
+[ "$("$GROK_CLI" sweep summary "$WORK/a" --groups --csv | tail -n +2 | awk -F, '{ n += $5 } END { print n }')" = \
+  "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "generalised_step") g = i } NR > 1 && $g != ""' "$WORK/summary.csv" | wc -l)" ] ||
+  fail "the groups' generalised counts do not add up to the cells that generalised"
+
+# the figures of a sweep folder in every format, with the CSV behind each: the phase diagram's
+# 4 points hold the 8 cells, each point's phase the one its seeds share in the summary (when
+# they do), and the comparison has one line per point
+for f in png svg pdf csv; do
+  "$GROK_CLI" figure "$WORK/a" --view phase --out "$WORK/phase.$f" --dpi 50
+  "$GROK_CLI" figure "$WORK/a" --view compare --out "$WORK/compare.$f" --dpi 50
+  [ -s "$WORK/phase.$f" ] && [ -s "$WORK/compare.$f" ] || fail "no $f figure"
+done
+[ "$(tail -n +2 "$WORK/phase.csv" | awk -F, '{ n += $3 } END { print NR, n }')" = "4 8" ] ||
+  fail "the phase CSV has not 4 points of 8 cells: $(cat "$WORK/phase.csv")"
+while IFS=, read -r wd fraction cells finished phase mean; do
+  seeds=$(awk -F, -v wd="$wd" -v fr="$fraction" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+          $c["optim.weight_decay"] == wd && $c["task.train_fraction"] == fr { print $c["phase"] }' "$WORK/summary.csv" | sort -u)
+  [ "$(echo "$seeds" | wc -l)" -gt 1 ] || [ "$seeds" = "$phase" ] ||
+    fail "point $wd, $fraction: the figure says $phase, the cells $seeds"
+done < <(tail -n +2 "$WORK/phase.csv")
+[ "$(tail -n +2 "$WORK/compare.csv" | cut -d'"' -f2 | sort -u | wc -l)" -eq 4 ] ||
+  fail "the comparison has not 4 lines"
 
 # a failed cell is reported with its message and never lost: a cell whose run folder is not
 # one (its config.json replaced by someone's file) fails, and sweep run names it
