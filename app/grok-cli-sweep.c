@@ -883,7 +883,7 @@ grok_cli_sweep_figure (const GrokCliArgs *a)
 
 static const GrokCliCommand commands[] = {
   { "sweep plan", "SWEEP.json|PRESET_SWEEP --out DIR", 1,
-    "Lay a sweep out in a folder: its file, cells.csv and a run folder per cell.",
+    "Lay a sweep out in a folder: its file, cells.csv, a run folder per cell.",
     "A sweep file is JSON: {\"name\": ..., \"base\": PRESET or CONFIG.json, \"set\": {KEY: "
     "VALUE, ...}, \"axes\": {KEY: [VALUES] or {\"from\": A, \"to\": B, \"count\": N, "
     "\"scale\": \"linear\"|\"log\"}, ...}, \"seeds\": [0, 1, ...]}; an axis may also be base, "
@@ -906,8 +906,7 @@ static const GrokCliCommand commands[] = {
       USE (QUIET, "Only failures and the last line") },
     cmd_run },
   { "sweep slurm", "DIR [-- SBATCH OPTIONS...]", 1,
-    "Write DIR/sweep.sbatch, a Slurm job array of the unfinished cells, and print its sbatch "
-    "line.",
+    "Write a Slurm job array of the unfinished cells; print its sbatch line.",
     "One array task per cell not yet finished, each training or continuing its cell on the "
     "cores the task is given (SLURM_CPUS_PER_TASK, else one); output in DIR/slurm/. The "
     "options after -- become #SBATCH lines of the script (after its own, so they win), for "
@@ -916,7 +915,7 @@ static const GrokCliCommand commands[] = {
     { USE (LIMIT, "Array tasks running at a time", "8, or fewer cells") },
     cmd_slurm },
   { "sweep cell", "DIR CELL", 2,
-    "Train one cell of a planned sweep, or continue it from its newest checkpoint.",
+    "Train one cell, or continue it from its newest checkpoint.",
     "What each job of sweep run and each task of sweep slurm runs. A cell already finished "
     "is left as it is. A failure is recorded with its message for summary. Exits 0 when the "
     "cell is finished, 130 when interrupted, 1 on an error.",
@@ -925,8 +924,7 @@ static const GrokCliCommand commands[] = {
       USE (QUIET, "No line when done") },
     cmd_cell },
   { "sweep summary", "DIR", 1,
-    "Sum a sweep up: per cell its status, milestones, final values and measures; then the "
-    "seeds of each point as mean and range.",
+    "Sum a sweep up: each cell's status, milestones and measures; the seeds grouped.",
     "Per cell: cell, seed, the axis values (columns named by key), status (planned, running, "
     "stopped, finished, failed), memorised_step and generalised_step (the first evaluation "
     "with train / test accuracy >= 0.99; empty when never), final_step, final_train_acc, "
@@ -946,7 +944,7 @@ static const GrokCliCommand commands[] = {
       USE (MARKDOWN, "As a Markdown table") },
     cmd_summary },
   { "sweep phase", "DIR", 1,
-    "A phase diagram's data over two axes: each point's phase and mean outcome.",
+    "A phase diagram's data: each point's phase and mean outcome.",
     "Each pair of values of the two axes gets the phase most of its finished cells are in "
     "(comprehension, grokking, memorisation, confusion: SPEC 4.6, with accuracy threshold 0.99 "
     "and delay factor 10) and the mean of an outcome column of the summary over its seeds.",

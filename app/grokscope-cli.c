@@ -656,6 +656,8 @@ cmd_help (int argc, char **argv)
 {
   const GrokCliCommand *command = argc > 2 ? find_command (argv[2]) : NULL;
 
+  if (argc == 3 && strcmp (argv[2], "sweep") == 0)
+    return grok_cli_sweep_main (2, (char *[]) { "sweep", "--help", NULL });
   if (argc > 3 || (argc == 3 && command == NULL))
     {
       fprintf (stderr, "grokscope-cli: help: no command '%s' (see grokscope-cli --help)\n",
