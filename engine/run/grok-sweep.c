@@ -1,49 +1,20 @@
 /* Sweep files and sweep folders: the file read with the precision of a config (every value
  * goes through the config key table, every message names the place in the file), the cells it
  * spans, and the folder it is planned into. */
-#include "grok-sweep.h"
+#include "grok-sweep-private.h"
 
-#include <errno.h>
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-json.h"
 #include "grok-presets.h"
-#include "grok-run-dir.h"
-#include "grok-trainer.h"
 
 #define SWEEP_PATH "/org/grokscope/sweeps/"
-/* a sweep file is a few hundred bytes; as for a config, anything far past that is not one */
-#define SWEEP_MAX_BYTES (1024 * 1024)
-#define SWEEP_MAX_DEPTH 16
-#define SWEEP_MAX_CELLS 100000
-#define SWEEP_MAX_RANGE 10000
-
-#define SWEEP_FILE "sweep.json"
-#define CELLS_FILE "cells.csv"
-#define CELLS_FOLDER "cells"
-#define FAILED_FOLDER "failed"
-
-struct _GrokSweep
-{
-  char      *where;         /* the file, or "sweep preset NAME", for messages */
-  char      *text;          /* the sweep file's bytes */
-  char      *base_folder;   /* where a relative base file is looked for */
-  char      *name;
-  char      *description;
-  char      *base;          /* as written; NULL when "base" is an axis */
-  JsonNode  *set;           /* an object, or NULL */
-  GPtrArray *axes;          /* GrokSweepAxis * */
-  GPtrArray *axis_nodes;    /* per axis, a GPtrArray of JsonNode * */
-  GArray    *seeds;         /* gint64 */
-  char      *folder;        /* the planned folder, or NULL */
-  guint      width;         /* digits of a cell's folder name */
-};
 
 static const char * const status_names[GROK_SWEEP_N_STATUS] = {
   [GROK_SWEEP_PLANNED] = "planned",
@@ -131,11 +102,8 @@ grok_sweep_presets_list (void)
   return (char **) g_ptr_array_free (names, FALSE);
 }
 
-static gboolean
-fail (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-fail (GError **error, const char *format, ...)
+gboolean
+grok_sweep_fail (GError **error, const char *format, ...)
 {
   va_list args;
 
@@ -223,7 +191,7 @@ range_number (JsonObject *range, const char *member, const char *where, double *
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       (json_node_get_value_type (node) != G_TYPE_INT64 &&
        json_node_get_value_type (node) != G_TYPE_DOUBLE))
-    return fail (error, "%s: '%s' must be a number", where, member);
+    return grok_sweep_fail (error, "%s: '%s' must be a number", where, member);
   *out = json_node_get_double (node);
   return TRUE;
 }
@@ -243,17 +211,17 @@ expand_range (JsonObject *range, const GrokConfigKey *key, const char *where, gb
   for (GList *l = members; l != NULL; l = l->next)
     if (!g_str_equal (l->data, "from") && !g_str_equal (l->data, "to") &&
         !g_str_equal (l->data, "count") && !g_str_equal (l->data, "scale"))
-      return fail (error, "%s: unknown member '%s' (a range has from, to, count and scale)",
+      return grok_sweep_fail (error, "%s: unknown member '%s' (a range has from, to, count and scale)",
                    where, (const char *) l->data), NULL;
   if (key == NULL || (key->type != GROK_KEY_INT && key->type != GROK_KEY_DOUBLE))
-    return fail (error, "%s: a range needs a numeric key; give a list of values instead",
+    return grok_sweep_fail (error, "%s: a range needs a numeric key; give a list of values instead",
                  where), NULL;
   if (!range_number (range, "from", where, &from, error) ||
       !range_number (range, "to", where, &to, error) ||
       !range_number (range, "count", where, &count, error))
     return NULL;
   if (count != floor (count) || count < 1 || count > SWEEP_MAX_RANGE)
-    return fail (error, "%s: 'count' must be a whole number from 1 to %d, not %g", where,
+    return grok_sweep_fail (error, "%s: 'count' must be a whole number from 1 to %d, not %g", where,
                  SWEEP_MAX_RANGE, count), NULL;
   node = json_object_get_member (range, "scale");
   if (node != NULL)
@@ -266,14 +234,14 @@ expand_range (JsonObject *range, const GrokConfigKey *key, const char *where, gb
                                    json_node_get_value_type (node) == G_TYPE_STRING
                                    ? g_strdup_printf ("\"%s\"", json_node_get_string (node))
                                    : node_text (node);
-          return fail (error, "%s: 'scale' must be \"linear\" or \"log\", not %s", where,
+          return grok_sweep_fail (error, "%s: 'scale' must be \"linear\" or \"log\", not %s", where,
                        shown), NULL;
         }
       scale = json_node_get_string (node);
     }
   *log = g_str_equal (scale, "log");
   if (*log && (from <= 0 || to <= 0))
-    return fail (error, "%s: a log scale needs 'from' and 'to' above 0", where), NULL;
+    return grok_sweep_fail (error, "%s: a log scale needs 'from' and 'to' above 0", where), NULL;
   for (int i = 0; i < (int) count; i++)
     {
       double t = count > 1 ? (double) i / (count - 1) : 0;
@@ -291,7 +259,7 @@ expand_range (JsonObject *range, const GrokConfigKey *key, const char *where, gb
           {
             g_autofree char *shown = node_text (value);
             json_node_unref (value);
-            return fail (error, "%s: the range gives %s twice (the key is whole): fewer values",
+            return grok_sweep_fail (error, "%s: the range gives %s twice (the key is whole): fewer values",
                          where, shown), NULL;
           }
       g_ptr_array_add (nodes, value);
@@ -311,10 +279,10 @@ read_axis (GrokSweep *sweep, const char *key, JsonNode *node, GrokConfig *scratc
   GrokSweepAxis *axis;
 
   if (ck == NULL && !is_base)
-    return fail (error, "%s: unknown config key '%s' (an axis is a config key, or base; see "
+    return grok_sweep_fail (error, "%s: unknown config key '%s' (an axis is a config key, or base; see "
                  "the config reference in README.md)", where, key);
   if (ck != NULL && (g_str_equal (key, "seed")))
-    return fail (error, "%s: the seeds are given by \"seeds\", not an axis", where);
+    return grok_sweep_fail (error, "%s: the seeds are given by \"seeds\", not an axis", where);
   axis = g_new0 (GrokSweepAxis, 1);
   axis->key = g_strdup (key);
   axis->values = g_ptr_array_new_with_free_func (g_free);
@@ -330,7 +298,7 @@ read_axis (GrokSweep *sweep, const char *key, JsonNode *node, GrokConfig *scratc
         g_ptr_array_add (nodes, json_node_copy (json_array_get_element (array, i)));
     }
   else
-    return fail (error, "%s: must be a non-empty list of values%s", where,
+    return grok_sweep_fail (error, "%s: must be a non-empty list of values%s", where,
                  is_base ? " (presets or config files)" : " or a range {\"from\": A, \"to\": "
                  "B, \"count\": N, \"scale\": \"linear\" or \"log\"}");
   if (nodes == NULL)
@@ -345,7 +313,7 @@ read_axis (GrokSweep *sweep, const char *key, JsonNode *node, GrokConfig *scratc
         {
           g_autoptr (GrokConfig) base = NULL;
           if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-            return fail (error, "%s: must be a preset's name or a config file, not %s", at, text);
+            return grok_sweep_fail (error, "%s: must be a preset's name or a config file, not %s", at, text);
           if (resolve && (base = load_base (text, sweep->base_folder, at, error)) == NULL)
             return FALSE;
         }
@@ -353,7 +321,7 @@ read_axis (GrokSweep *sweep, const char *key, JsonNode *node, GrokConfig *scratc
         return FALSE;
       for (guint k = 0; k < axis->values->len; k++)
         if (g_str_equal (axis->values->pdata[k], text))
-          return fail (error, "%s: the value %s is already at [%u]", at, text, k);
+          return grok_sweep_fail (error, "%s: the value %s is already at [%u]", at, text, k);
       axis->numeric = axis->numeric && JSON_NODE_HOLDS_VALUE (value) &&
                       (json_node_get_value_type (value) == G_TYPE_INT64 ||
                        json_node_get_value_type (value) == G_TYPE_DOUBLE);
@@ -375,7 +343,7 @@ read_seeds (GrokSweep *sweep, JsonNode *node, GrokConfig *scratch, GError **erro
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) == 0)
-    return fail (error, "%s: must be a non-empty list of seeds, such as [0, 1, 2]", where);
+    return grok_sweep_fail (error, "%s: must be a non-empty list of seeds, such as [0, 1, 2]", where);
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -384,7 +352,7 @@ read_seeds (GrokSweep *sweep, JsonNode *node, GrokConfig *scratch, GError **erro
         return FALSE;
       for (guint k = 0; k < sweep->seeds->len; k++)
         if (g_array_index (sweep->seeds, gint64, k) == scratch->seed)
-          return fail (error, "%s: the seed %" G_GINT64_FORMAT " is already at [%u]", at,
+          return grok_sweep_fail (error, "%s: the seed %" G_GINT64_FORMAT " is already at [%u]", at,
                        scratch->seed, k);
       g_array_append_val (sweep->seeds, scratch->seed);
     }
@@ -406,31 +374,31 @@ read_head (GrokSweep *sweep, JsonObject *root, gboolean resolve, GrokConfig **sc
 
   for (GList *l = list; l != NULL; l = l->next)
     if (!g_strv_contains (members, l->data))
-      return fail (error, "%s: unknown key '%s' (a sweep file has name, description, base, "
+      return grok_sweep_fail (error, "%s: unknown key '%s' (a sweep file has name, description, base, "
                    "set, axes and seeds)", sweep->where, (const char *) l->data);
   if (name == NULL || !JSON_NODE_HOLDS_VALUE (name) ||
       json_node_get_value_type (name) != G_TYPE_STRING || *json_node_get_string (name) == '\0' ||
       strlen (json_node_get_string (name)) > 128 ||
       strpbrk (json_node_get_string (name), "/\n") != NULL)
-    return fail (error, "%s: name must be given, as text of 1 to 128 bytes without '/'",
+    return grok_sweep_fail (error, "%s: name must be given, as text of 1 to 128 bytes without '/'",
                  sweep->where);
   sweep->name = g_strdup (json_node_get_string (name));
   if (description != NULL && (!JSON_NODE_HOLDS_VALUE (description) ||
                               json_node_get_value_type (description) != G_TYPE_STRING))
-    return fail (error, "%s: description must be text", sweep->where);
+    return grok_sweep_fail (error, "%s: description must be text", sweep->where);
   sweep->description = g_strdup (description ? json_node_get_string (description) : "");
   if (axes == NULL || !JSON_NODE_HOLDS_OBJECT (axes))
-    return fail (error, "%s: axes must be an object of config keys, each with its values, such "
+    return grok_sweep_fail (error, "%s: axes must be an object of config keys, each with its values, such "
                  "as {\"optim.weight_decay\": [0.1, 1]}", sweep->where);
   if (base != NULL && json_object_has_member (json_node_get_object (axes), "base"))
-    return fail (error, "%s: base is an axis, so it cannot also be given alone", sweep->where);
+    return grok_sweep_fail (error, "%s: base is an axis, so it cannot also be given alone", sweep->where);
   if (base == NULL && !json_object_has_member (json_node_get_object (axes), "base"))
-    return fail (error, "%s: base must be given: a preset's name or a config file",
+    return grok_sweep_fail (error, "%s: base must be given: a preset's name or a config file",
                  sweep->where);
   if (base != NULL)
     {
       if (!JSON_NODE_HOLDS_VALUE (base) || json_node_get_value_type (base) != G_TYPE_STRING)
-        return fail (error, "%s: base must be a preset's name or a config file", sweep->where);
+        return grok_sweep_fail (error, "%s: base must be a preset's name or a config file", sweep->where);
       sweep->base = g_strdup (json_node_get_string (base));
     }
   if (resolve && sweep->base != NULL)
@@ -447,7 +415,7 @@ read_head (GrokSweep *sweep, JsonObject *root, gboolean resolve, GrokConfig **sc
       g_autofree char *where = g_strdup_printf ("%s: set", sweep->where);
       sweep->set = json_node_copy (json_object_get_member (root, "set"));
       if (!JSON_NODE_HOLDS_OBJECT (sweep->set))
-        return fail (error, "%s: must be an object of config keys and values, such as "
+        return grok_sweep_fail (error, "%s: must be an object of config keys and values, such as "
                      "{\"train.steps\": 3000}", where);
       if (!grok_config_merge_json (*scratch, sweep->set, where, error))
         return FALSE;
@@ -455,9 +423,9 @@ read_head (GrokSweep *sweep, JsonObject *root, gboolean resolve, GrokConfig **sc
   return TRUE;
 }
 
-static GrokSweep *
-parse (const char *data, gsize length, const char *where, const char *base_folder,
-       gboolean resolve, GError **error)
+GrokSweep *
+grok_sweep_parse (const char *data, gsize length, const char *where, const char *base_folder,
+                  gboolean resolve, GError **error)
 {
   g_autoptr (GrokSweep) sweep = g_atomic_rc_box_new0 (GrokSweep);
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -476,17 +444,17 @@ parse (const char *data, gsize length, const char *where, const char *base_folde
   sweep->axis_nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   sweep->seeds = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (problem != NULL)
-    return fail (error, "%s: %s; this is not a sweep file", where, problem), NULL;
+    return grok_sweep_fail (error, "%s: %s; this is not a sweep file", where, problem), NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local))
     {
       guint line = 0, column = 0;
       const char *at = strstr (local->message, ">:");
       if (at == NULL || sscanf (at + 2, "%u:%u", &line, &column) != 2)
-        return fail (error, "%s: not valid JSON", where), NULL;
-      return fail (error, "%s: line %u, column %u: not valid JSON", where, line, column), NULL;
+        return grok_sweep_fail (error, "%s: not valid JSON", where), NULL;
+      return grok_sweep_fail (error, "%s: line %u, column %u: not valid JSON", where, line, column), NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return fail (error, "%s: a sweep file is one JSON object with name, base, set, axes and "
+    return grok_sweep_fail (error, "%s: a sweep file is one JSON object with name, base, set, axes and "
                  "seeds", where), NULL;
   root = json_node_get_object (json_parser_get_root (parser));
   if (!read_head (sweep, root, resolve, &scratch, error))
@@ -501,13 +469,13 @@ parse (const char *data, gsize length, const char *where, const char *base_folde
         return NULL;
       cells *= ((GrokSweepAxis *) sweep->axes->pdata[sweep->axes->len - 1])->values->len;
       if (cells > SWEEP_MAX_CELLS)
-        return fail (error, "%s: more than %d cells; split the sweep", where, SWEEP_MAX_CELLS),
+        return grok_sweep_fail (error, "%s: more than %d cells; split the sweep", where, SWEEP_MAX_CELLS),
                NULL;
     }
   if (!read_seeds (sweep, json_object_get_member (root, "seeds"), scratch, error))
     return NULL;
   if (cells * sweep->seeds->len > SWEEP_MAX_CELLS)
-    return fail (error, "%s: more than %d cells; split the sweep", where, SWEEP_MAX_CELLS), NULL;
+    return grok_sweep_fail (error, "%s: more than %d cells; split the sweep", where, SWEEP_MAX_CELLS), NULL;
   sweep->width = 3;
   for (guint n = grok_sweep_n_cells (sweep) - 1; n >= 1000; n /= 10)
     sweep->width++;
@@ -534,7 +502,7 @@ grok_sweep_load_data (const char *data, gsize length, const char *where,
   g_autoptr (GrokSweep) sweep = NULL;
 
   g_return_val_if_fail (data != NULL && where != NULL, NULL);
-  sweep = parse (data, length, where, base_folder, TRUE, error);
+  sweep = grok_sweep_parse (data, length, where, base_folder, TRUE, error);
   if (sweep == NULL || !check_cells (sweep, error))
     return NULL;
   return g_steal_pointer (&sweep);
@@ -561,7 +529,7 @@ grok_sweep_load (const char *path_or_preset, GError **error)
         {
           g_auto (GStrv) names = grok_sweep_presets_list ();
           g_autofree char *list = g_strjoinv (", ", names);
-          return fail (error, "no sweep file or preset sweep named '%s' (the preset sweeps "
+          return grok_sweep_fail (error, "no sweep file or preset sweep named '%s' (the preset sweeps "
                        "are: %s)", path_or_preset, list), NULL;
         }
       return grok_sweep_load_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
@@ -732,225 +700,3 @@ grok_sweep_cell_config (GrokSweep *sweep, guint cell, GError **error)
   return g_steal_pointer (&config);
 }
 
-/* a CSV field, quoted when it must be */
-static void
-append_csv (GString *out, const char *text)
-{
-  if (strpbrk (text, ",\"\n\r") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static char *
-cells_csv (GrokSweep *sweep)
-{
-  GString *out = g_string_new ("cell,seed");
-
-  for (guint a = 0; a < sweep->axes->len; a++)
-    {
-      g_string_append_c (out, ',');
-      append_csv (out, ((GrokSweepAxis *) sweep->axes->pdata[a])->key);
-    }
-  g_string_append (out, ",run\n");
-  for (guint c = 0; c < grok_sweep_n_cells (sweep); c++)
-    {
-      g_autofree char *run = grok_sweep_cell_run (sweep, c);
-      g_string_append_printf (out, "%u,%" G_GINT64_FORMAT, c, grok_sweep_cell_seed (sweep, c));
-      for (guint a = 0; a < sweep->axes->len; a++)
-        {
-          const GrokSweepAxis *axis = sweep->axes->pdata[a];
-          g_string_append_c (out, ',');
-          append_csv (out, axis->values->pdata[grok_sweep_cell_value (sweep, c, a)]);
-        }
-      g_string_append_printf (out, ",%s\n", run);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* folder holds nothing, or is this plan's (its sweep.json is this text) */
-static gboolean
-check_folder (GrokSweep *sweep, const char *folder, gboolean *replan, GError **error)
-{
-  g_autofree char *file = g_build_filename (folder, SWEEP_FILE, NULL);
-  g_autofree char *text = NULL;
-  g_autoptr (GDir) dir = NULL;
-  gsize length;
-
-  *replan = FALSE;
-  if (!g_file_test (folder, G_FILE_TEST_EXISTS))
-    return TRUE;
-  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
-    return fail (error, "%s is not a folder: a sweep is planned into a folder of its own",
-                 folder);
-  if (g_file_get_contents (file, &text, &length, NULL))
-    {
-      if (length == strlen (sweep->text) && memcmp (text, sweep->text, length) == 0)
-        return *replan = TRUE;
-      return fail (error, "%s holds another sweep's plan (its %s is not %s): plan into a new "
-                   "folder", folder, SWEEP_FILE, sweep->where);
-    }
-  dir = g_dir_open (folder, 0, NULL);
-  if (dir != NULL && g_dir_read_name (dir) != NULL)
-    return fail (error, "%s is not empty and holds no sweep plan: a sweep is planned into a "
-                 "new or empty folder (nothing in it was changed)", folder);
-  return TRUE;
-}
-
-/* the cell's run folder, made with its config, or when it exists, checked to be this cell's */
-static gboolean
-plan_cell (GrokSweep *sweep, guint cell, GError **error)
-{
-  g_autoptr (GrokConfig) config = grok_sweep_cell_config (sweep, cell, error);
-  g_autofree char *path = grok_sweep_cell_path (sweep, cell);
-  g_autoptr (GrokRunDir) dir = NULL;
-  g_autoptr (GrokMetrics) metrics = NULL;
-
-  if (config == NULL)
-    return FALSE;
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_autoptr (GrokConfig) had = NULL;
-      g_autofree char *want = NULL, *have = NULL;
-
-      dir = grok_run_dir_open (path, error);
-      if (dir == NULL)
-        return FALSE;
-      /* the cores a cell was given last are not part of the plan */
-      had = grok_config_copy (grok_run_dir_get_config (dir));
-      had->train.threads = config->train.threads;
-      want = grok_config_to_string (config);
-      have = grok_config_to_string (had);
-      if (!g_str_equal (want, have))
-        return fail (error, "%s/config.json is not the config the sweep gives cell %u (did the "
-                     "base change?): plan into a new folder", path, cell);
-      return TRUE;
-    }
-  metrics = grok_trainer_new_metrics (config);
-  dir = grok_run_dir_create (path, config, metrics, FALSE, error);
-  return dir != NULL;
-}
-
-gboolean
-grok_sweep_plan (GrokSweep *sweep, const char *folder, GError **error)
-{
-  g_autofree char *cells = NULL, *cells_path = NULL, *sweep_path = NULL, *sub = NULL;
-  gboolean replan;
-
-  g_return_val_if_fail (sweep != NULL && folder != NULL, FALSE);
-  if (!check_folder (sweep, folder, &replan, error))
-    return FALSE;
-  g_free (sweep->folder);
-  sweep->folder = g_strdup (folder);
-  sub = g_build_filename (folder, CELLS_FOLDER, NULL);
-  if (!grok_mkdir_p (sub, error))
-    return FALSE;
-  sweep_path = g_build_filename (folder, SWEEP_FILE, NULL);
-  if (!replan && !grok_file_write_atomic (sweep_path, sweep->text, strlen (sweep->text), error))
-    return FALSE;
-  cells = cells_csv (sweep);
-  cells_path = g_build_filename (folder, CELLS_FILE, NULL);
-  if (!grok_file_write_atomic (cells_path, cells, strlen (cells), error))
-    return FALSE;
-  for (guint c = 0; c < grok_sweep_n_cells (sweep); c++)
-    if (!plan_cell (sweep, c, error))
-      return FALSE;
-  return TRUE;
-}
-
-GrokSweep *
-grok_sweep_open (const char *folder, GError **error)
-{
-  g_autofree char *path = g_build_filename (folder, SWEEP_FILE, NULL);
-  g_autofree char *data = NULL;
-  g_autoptr (GrokSweep) sweep = NULL;
-  gsize length;
-
-  g_return_val_if_fail (folder != NULL, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return fail (error, "%s is not a sweep folder (it has no %s): plan one with grokscope-cli "
-                 "sweep plan SWEEP.json --out %s", folder, SWEEP_FILE, folder), NULL;
-  if (!grok_file_read_at (GROK_FILE_AT_PATH (path), SWEEP_MAX_BYTES, &data, &length, error))
-    return NULL;
-  sweep = parse (data, length, path, NULL, FALSE, error);
-  if (sweep == NULL)
-    return NULL;
-  sweep->folder = g_strdup (folder);
-  return g_steal_pointer (&sweep);
-}
-
-static char *
-failure_path (GrokSweep *sweep, guint cell)
-{
-  g_autofree char *name = g_strdup_printf ("%0*u.txt", (int) sweep->width, cell);
-
-  return g_build_filename (sweep->folder, FAILED_FOLDER, name, NULL);
-}
-
-gboolean
-grok_sweep_record_failure (GrokSweep *sweep, guint cell, const char *message, GError **error)
-{
-  g_autofree char *path = failure_path (sweep, cell);
-  g_autofree char *folder = g_path_get_dirname (path);
-  g_autofree char *line = g_strconcat (message, "\n", NULL);
-
-  return grok_mkdir_p (folder, error) &&
-         grok_file_write_atomic (path, line, strlen (line), error);
-}
-
-gboolean
-grok_sweep_clear_failure (GrokSweep *sweep, guint cell, GError **error)
-{
-  g_autofree char *path = failure_path (sweep, cell);
-
-  if (g_unlink (path) != 0 && errno != ENOENT)
-    {
-      int errsv = errno;
-      g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "cannot remove %s: %s", path,
-                   g_strerror (errsv));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-GrokSweepStatus
-grok_sweep_cell_status (GrokSweep *sweep, guint cell, char **message)
-{
-  g_autofree char *path = grok_sweep_cell_path (sweep, cell);
-  g_autofree char *failure = failure_path (sweep, cell);
-  g_autofree char *writer = grok_run_dir_writer (path);
-  g_autofree char *text = NULL;
-  g_autoptr (GrokRunDir) dir = NULL;
-  GArray *steps;
-  const GrokMetrics *metrics;
-
-  if (message != NULL)
-    *message = NULL;
-  if (writer != NULL)
-    return GROK_SWEEP_RUNNING;
-  if (g_file_get_contents (failure, &text, NULL, NULL))
-    {
-      if (message != NULL)
-        *message = g_strdup (g_strchomp (text));
-      return GROK_SWEEP_FAILED;
-    }
-  dir = grok_run_dir_open (path, NULL);
-  if (dir == NULL)
-    return GROK_SWEEP_PLANNED;
-  steps = grok_run_dir_list_checkpoints (dir);
-  metrics = grok_run_dir_get_metrics (dir);
-  if (steps->len == 0)
-    return metrics->n_rows > 0 ? GROK_SWEEP_STOPPED : GROK_SWEEP_PLANNED;
-  if (g_array_index (steps, gint64, steps->len - 1) >= grok_run_dir_get_config (dir)->train.steps)
-    return GROK_SWEEP_FINISHED;
-  return GROK_SWEEP_STOPPED;
-}
