@@ -36,9 +36,16 @@ grep -qx '#SBATCH --cpus-per-task=1' "$script" || fail "the option --cpus-per-ta
 grep -qx '#SBATCH --time 10' "$script" || fail "the option --time 10 is not passed through"
 
 start=$EPOCHREALTIME
-# --wait returns when every task of the array has ended; the deadline is generous
-timeout 900 sbatch --wait --quiet "$script" > "$WORK/sbatch.out" 2>&1 ||
-  { cat "$WORK/sbatch.out" "$WORK/slurm-sweep/slurm/"* >&2 || true; fail "sbatch --wait"; }
+# submitted as the printed line says, then squeue polled until no task of the array is left
+# (sbatch --wait polls with waits that double up to half a minute, which would be timed too)
+job=$(cd "$WORK" && ${line/sbatch /sbatch --parsable }) || fail "$line: $job"
+job=${job%%;*}
+# done when squeue answers and lists no task of the array (a failed squeue is not an answer)
+array_done() {
+  local out
+  out=$(squeue -h -j "$job" 2>/dev/null) && [ -z "$out" ]
+}
+wait_for 900 "the array's tasks to end" array_done
 slurm_seconds=$(python3 -c "print(f\"{$EPOCHREALTIME - $start:.1f}\")")
 all_finished "$WORK/slurm-sweep"
 [ "$(ls "$WORK/slurm-sweep/slurm/" | wc -l)" -eq 8 ] || fail "not one output file per task in slurm/"
