@@ -1,11 +1,59 @@
-/* What the application and tests may see of the window. */
+/* What the window's two files share (the widget and its bindings in grok-window.c, its actions
+ * and shortcuts in grok-window-actions.c), and what the application and tests may see of it. */
 #pragma once
 
+#include "grok-config-editor.h"
+#include "grok-computed-view.h"
+#include "grok-curves-view.h"
 #include "grok-run.h"
 #include "grok-session.h"
+#include "grok-views.h"
+#include "grok-weights-view.h"
 #include "grok-window.h"
 
 G_BEGIN_DECLS
+
+struct _GrokWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template widgets */
+  AdwWindowTitle   *window_title;
+  GtkDropDown      *preset_dropdown;
+  GtkWidget        *pause_button;
+  AdwToastOverlay  *toast_overlay;
+  GtkProgressBar   *progress_bar;
+  GrokConfigEditor *config_editor;
+  GtkRevealer      *problem_revealer;
+  GtkLabel         *problem_label;
+  GrokCurvesView   *curves_view;
+  GtkCheckButton   *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
+  GrokWeightsView  *weights_view;
+  GtkToggleButton  *weights_change;
+  AdwViewStack     *view_stack;
+  GtkToggleButton  *play_button;
+  GtkAdjustment    *step_adjustment;
+  GtkLabel         *step_label;
+  GMenu            *recent_section;
+
+  /* borrowed */
+  GrokComputedView *computed[GROK_N_VIEWS]; /* the pages of views drawn from views files */
+  GtkWidget        *asking;         /* the question before closing, while it is shown */
+
+  /* owned */
+  GSettings        *settings;
+  GrokSession      *session;
+  GrokConfig       *curves_config;  /* the run the curves' panel notes were made for */
+  gboolean          moving_scale;   /* the scale is being set by code, not by a person */
+  gboolean          ending;         /* the run is stopping before the window closes */
+};
+
+/* grok-window.c */
+void          _grok_window_toast             (GrokWindow *self, const char *text);
+GrokView      _grok_window_visible_view      (GrokWindow *self);
+
+/* grok-window-actions.c */
+void          _grok_window_class_actions_init (GtkWidgetClass *widget_class);
 
 /* the run shown, which the window's widgets are bound to */
 GrokSession  *grok_window_get_session     (GrokWindow *self);

@@ -1,0 +1,322 @@
+/* The window's actions, installed on its class: training, the run folders (open, save as,
+ * continue, compare), export, preferences and about. */
+#define G_LOG_DOMAIN "grok-window-actions"
+
+#include "grok-window-private.h"
+
+#include "grok-export-dialog.h"
+
+/* <runs folder>/<name>-<date>-<time> */
+static char *
+new_run_folder (GrokWindow *self, const GrokConfig *config)
+{
+  g_autofree char *base = g_settings_get_string (self->settings, "runs-folder");
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *leaf = g_strdup_printf ("%s-%s", config->name[0] ? config->name : "run", stamp);
+
+  g_strdelimit (leaf, "/\\ ", '-');
+  if (base[0] == '\0')
+    {
+      g_free (base);
+      base = g_build_filename (g_get_user_data_dir (), "grokscope", "runs", NULL);
+    }
+  return g_build_filename (base, leaf, NULL);
+}
+
+
+static void
+on_open_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      grok_window_open (self, path);
+    }
+  g_object_unref (chooser);
+}
+
+/* a modal chooser of run folders; on_response owns (and unrefs) it */
+static void
+choose_folders (GtkWidget *window, const char *title, const char *accept, gboolean multiple,
+                GCallback on_response)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (title, GTK_WINDOW (window), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                 accept, "_Cancel");
+
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), multiple);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", on_response, window, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Save Run As: the session copies the folder shown to the person's choice and shows the copy */
+static void
+on_save_as_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      grok_session_save_as (self->session, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+save_as_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (grok_session_get_run_dir (self->session) == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new ("Save the Run As", GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  name = g_path_get_basename (grok_session_get_run_dir (self->session));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_save_as_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  choose_folders (widget, "Open a Run Folder", "_Open", FALSE, G_CALLBACK (on_open_response));
+}
+
+static void
+open_recent_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  grok_window_open (GROK_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+/* continue the folder shown (stopped, crashed or finished) from its newest checkpoint, to the
+ * number of steps in the settings */
+static void
+continue_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
+
+  if (config != NULL)
+    grok_session_continue (self->session, config->train.steps);
+}
+
+/* compare: other run folders' curves drawn with this run's as mean and min-max band */
+static void
+on_compare_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr (GStrvBuilder) paths = g_strv_builder_new ();
+      g_auto (GStrv) list = NULL;
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr (GFile) file = g_list_model_get_item (files, i);
+          g_autofree char *path = g_file_get_path (file);
+          g_strv_builder_add (paths, path);
+        }
+      list = g_strv_builder_end (paths);
+      grok_session_compare (self->session, (const char * const *) list);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+compare_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  choose_folders (widget, "Compare With Run Folders", "_Compare", TRUE,
+                  G_CALLBACK (on_compare_response));
+}
+
+/* a new run of the experiment in the settings, in a new folder: trained, or one step taken */
+static void
+new_run (GrokWindow *self, gboolean one_step)
+{
+  g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
+  g_autofree char *dir = NULL;
+
+  if (config == NULL)
+    return;
+  dir = new_run_folder (self, config);
+  grok_session_train (self->session, g_steal_pointer (&config), dir, one_step);
+}
+
+static void
+train_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  new_run (GROK_WINDOW (widget), FALSE);
+}
+
+static void
+pause_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  grok_session_pause_resume (GROK_WINDOW (widget)->session);
+}
+
+static void
+step_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  /* after a reset, Step starts the experiment afresh and stops after its first step */
+  if (grok_session_get_live (self->session))
+    grok_session_step (self->session);
+  else if (grok_session_get_snapshot (self->session) == NULL && !grok_session_get_preparing (self->session))
+    new_run (self, TRUE);
+}
+
+/* Reset: the run shown stops (its folder keeps what it trained, and stays in Recent Runs) and
+ * the window goes back to before the first step; Train or Step then start the experiment
+ * afresh */
+static void
+reset_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  grok_session_reset (GROK_WINDOW (widget)->session);
+}
+
+static void
+stop_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  grok_session_stop (GROK_WINDOW (widget)->session);
+}
+
+static const char *
+run_name (GrokWindow *self)
+{
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+
+  return snapshot && snapshot->config->name[0] ? snapshot->config->name : "grokscope";
+}
+
+static void
+export_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+
+  if (snapshot == NULL)
+    {
+      _grok_window_toast (self, "Nothing to export yet: train a run first");
+      return;
+    }
+  grok_export_figure_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
+                                  snapshot, _grok_window_visible_view (self), run_name (self),
+                                  grok_session_get_run_dir (self->session));
+}
+
+static void
+export_all_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+
+  if (snapshot == NULL)
+    {
+      _grok_window_toast (self, "Nothing to export yet: train a run first");
+      return;
+    }
+  grok_export_all_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
+                               snapshot, run_name (self), grok_session_get_run_dir (self->session));
+}
+
+static void
+about_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  const char *developers[] = { "The Grokscope developers", NULL };
+  GtkWidget *about = adw_about_window_new ();
+
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Grokscope");
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), "org.grokscope.Grokscope");
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), GROK_VERSION);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 "Train small neural networks and watch them memorise, then "
+                                 "generalise: training curves, weights, spectra and complexity "
+                                 "measures, live.");
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (widget));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+
+static void
+on_scheme_row_selected (AdwComboRow *row, GParamSpec *pspec, GrokWindow *self)
+{
+  static const char * const values[] = { "system", "light", "dark" };
+  guint i = adw_combo_row_get_selected (row);
+
+  if (i < G_N_ELEMENTS (values))
+    g_settings_set_string (self->settings, "color-scheme", values[i]);
+}
+
+static void
+preferences_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *scheme = adw_combo_row_new ();
+  GtkWidget *log_row = adw_action_row_new ();
+  GtkWidget *log_switch = gtk_switch_new ();
+  const char *schemes[] = { "Follow the system", "Light", "Dark", NULL };
+  g_autoptr (GtkStringList) model = gtk_string_list_new (schemes);
+  g_autofree char *current = g_settings_get_string (self->settings, "color-scheme");
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Appearance");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (scheme), "Style");
+  adw_combo_row_set_model (ADW_COMBO_ROW (scheme), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (scheme), g_str_equal (current, "light") ? 1
+                                                      : g_str_equal (current, "dark") ? 2 : 0);
+  g_signal_connect_object (scheme, "notify::selected", G_CALLBACK (on_scheme_row_selected), self, 0);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (log_row), "Logarithmic step axis");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (log_row), "Spread early training out on the curves");
+  gtk_widget_set_valign (log_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (log_row), log_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (log_row), log_switch);
+  g_settings_bind (self->settings, "log-step-axis", log_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), scheme);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), log_row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+void
+_grok_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reset", NULL);
+  gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-all", NULL);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_CONTROL_MASK, "win.stop", NULL);
+}
