@@ -292,6 +292,111 @@ preferences_action (GtkWidget *widget, const char *action, GVariant *param)
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (window));
 }
+/* Alt+N: the N-th page of the views, when the run shown has it */
+static void
+show_view_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  GtkWidget *page = adw_view_stack_get_child_by_name (self->view_stack,
+                                                      g_variant_get_string (param, NULL));
+
+  if (page != NULL && adw_view_stack_page_get_visible (adw_view_stack_get_page (self->view_stack, page)))
+    adw_view_stack_set_visible_child (self->view_stack, page);
+}
+
+/* Every shortcut of the window. They are taken in the capture phase, before the widget with the
+ * focus sees the key, and always consumed: with a setting's field focused Ctrl+Backspace would
+ * delete its text and Ctrl+. open the emoji chooser, even while the action cannot act. The
+ * shortcuts window (help-overlay.ui) lists each of them. */
+static const struct
+{
+  const char *accel;
+  const char *action;
+  const char *target;  /* a view's name for win.show-view */
+} shortcuts[] = {
+  { "<Control>Return", "win.train", NULL },
+  { "<Control>p", "win.pause", NULL },
+  { "<Control>period", "win.step", NULL },
+  { "<Control>BackSpace", "win.stop", NULL },
+  { "<Control>r", "win.reset", NULL },
+  { "<Control>o", "win.open", NULL },
+  { "<Control><Shift>s", "win.save-as", NULL },
+  { "<Control>e", "win.export", NULL },
+  { "<Control><Shift>e", "win.export-all", NULL },
+  { "<Control>comma", "win.preferences", NULL },
+  { "<Alt>1", "win.show-view", "curves" },
+  { "<Alt>2", "win.show-view", "heatmap" },
+  { "<Alt>3", "win.show-view", "spectrum" },
+  { "<Alt>4", "win.show-view", "connectivity" },
+  { "<Alt>5", "win.show-view", "regions" },
+};
+
+static gboolean
+on_shortcut (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  guint i = GPOINTER_TO_UINT (data);
+  GVariant *target = shortcuts[i].target ? g_variant_new_string (shortcuts[i].target) : NULL;
+
+  gtk_widget_activate_action_variant (widget, shortcuts[i].action, target);
+  return TRUE;
+}
+
+const char * const *
+_grok_window_list_shortcuts (void)
+{
+  static const char *accels[G_N_ELEMENTS (shortcuts) + 1];
+
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    accels[i] = shortcuts[i].accel;
+  return accels;
+}
+
+/* a popover that closes may leave the focus on a widget it hid (a row the settings just hid,
+ * an item of the menu): the focus then goes to the window's first focusable widget */
+static void
+on_popover_closed (GrokWindow *self)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  if (focus == NULL || !gtk_widget_get_mapped (focus) ||
+      gtk_widget_get_root (focus) != GTK_ROOT (self))
+    {
+      gtk_window_set_focus (GTK_WINDOW (self), NULL);
+      gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+    }
+}
+
+/* every menu button's popover in the window gives the focus back when it closes */
+static void
+watch_popovers (GrokWindow *self, GtkWidget *root)
+{
+  if (GTK_IS_MENU_BUTTON (root))
+    {
+      GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (root));
+      if (popover != NULL)
+        g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self,
+                                 G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    watch_popovers (self, child);
+}
+
+/* the shortcuts, and focus given back to the window whenever a menu or popover of its closes */
+void
+_grok_window_actions_init (GrokWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_name (controller, "grok-window-shortcuts");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+      gtk_shortcut_new (gtk_shortcut_trigger_parse_string (shortcuts[i].accel),
+                        gtk_callback_action_new (on_shortcut, GUINT_TO_POINTER (i), NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  watch_popovers (self, GTK_WIDGET (self));
+}
+
 void
 _grok_window_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -300,23 +405,15 @@ _grok_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reset", NULL);
   gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-all", NULL);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_CONTROL_MASK, "win.stop", NULL);
 }
+

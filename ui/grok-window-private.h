@@ -35,6 +35,7 @@ struct _GrokWindow
   GtkAdjustment    *step_adjustment;
   GtkLabel         *step_label;
   GMenu            *recent_section;
+  GtkMenuButton    *menu_button;
 
   /* borrowed */
   GrokComputedView *computed[GROK_N_VIEWS]; /* the pages of views drawn from views files */
@@ -54,6 +55,9 @@ GrokView      _grok_window_visible_view      (GrokWindow *self);
 
 /* grok-window-actions.c */
 void          _grok_window_class_actions_init (GtkWidgetClass *widget_class);
+void          _grok_window_actions_init       (GrokWindow *self);
+/* the accelerators of the window's own shortcuts, NULL-terminated (for the tests) */
+const char * const *_grok_window_list_shortcuts (void);
 
 /* the run shown, which the window's widgets are bound to */
 GrokSession  *grok_window_get_session     (GrokWindow *self);

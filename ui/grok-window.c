@@ -448,6 +448,7 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_adjustment);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_train);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_test);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_loss);
@@ -560,6 +561,7 @@ grok_window_init (GrokWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  _grok_window_actions_init (self);
   bind_session (self);
   g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (update_views), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->config_editor, "changed", G_CALLBACK (on_editor_changed), self, 0);

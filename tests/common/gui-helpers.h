@@ -95,3 +95,40 @@ press_shortcut (GtkWidget *widget, guint keyval, GdkModifierType mods)
     }
   return FALSE;
 }
+
+/* Real key presses, as a person's reach the app: through the X server (XTest) to whatever
+ * widget has the focus, capture and bubble phases and all. */
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XTest.h>
+
+static inline void
+xtest_key (Display *display, guint keyval, gboolean press)
+{
+  XTestFakeKeyEvent (display, XKeysymToKeycode (display, keyval), press, CurrentTime);
+}
+
+/* press and release keyval with mods held (Control, Shift, Alt), then let GTK see the events */
+static inline void
+press_keys (GtkWidget *window, guint keyval, GdkModifierType mods)
+{
+  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
+  const struct { GdkModifierType mask; guint keyval; } held[] = {
+    { GDK_CONTROL_MASK, GDK_KEY_Control_L }, { GDK_SHIFT_MASK, GDK_KEY_Shift_L },
+    { GDK_ALT_MASK, GDK_KEY_Alt_L },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    if (mods & held[i].mask)
+      xtest_key (display, held[i].keyval, TRUE);
+  xtest_key (display, keyval, TRUE);
+  xtest_key (display, keyval, FALSE);
+  for (guint i = G_N_ELEMENTS (held); i-- > 0;)
+    if (mods & held[i].mask)
+      xtest_key (display, held[i].keyval, FALSE);
+  XSync (display, False);
+  for (int i = 0; i < 100; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}

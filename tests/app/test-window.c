@@ -1,0 +1,263 @@
+/* The window as a person meets it, driven through its real widgets and real key presses (XTest):
+ * shortcuts whatever has the focus, the settings as a paper states them, the preset chooser,
+ * the empty state, icons, Recent Runs and Fork. */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "grok-presets.h"
+#include "grok-window-private.h"
+#include "gui-helpers.h"
+#include "run-helpers.h"
+#include "wait-helpers.h"
+
+static void
+spin (int iterations)
+{
+  for (int i = 0; i < iterations; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static GrokWindow *
+new_window (AdwApplication *app)
+{
+  GrokWindow *window;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = grok_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  SPIN_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+              gtk_window_is_active (GTK_WINDOW (window)), "the window to be shown and active");
+  spin (50);
+  return window;
+}
+
+static void
+close_window (GrokWindow *window)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  SPIN_UNTIL (!grok_session_get_writing (grok_window_get_session (window)), "the run to stop");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+}
+
+static GrokRunState
+state_of (GrokWindow *window)
+{
+  return grok_session_get_state (grok_window_get_session (window));
+}
+
+static gint64
+step_of (GrokWindow *window)
+{
+  GrokSnapshot *s = grok_window_get_snapshot (window);
+  return s ? s->train_step : -1;
+}
+
+/* a toplevel other than window of this type, shown, or NULL */
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) top = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (top, type) && gtk_widget_get_visible (top))
+        return top;
+    }
+  return NULL;
+}
+
+/* a widget of type anywhere in the window or its popovers, mapped on screen */
+static GtkWidget *
+find_mapped (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_mapped (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Train, Pause, Step, Stop and Reset from the keyboard while a setting's field has the focus:
+ * the keys reach the window first, act on the run, and never edit the field (Ctrl+Backspace
+ * used to empty the seed, Ctrl+. to open the emoji chooser); Alt+1..5 switch the views */
+static void
+test_shortcuts_over_a_field (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.WindowKeys", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window = new_window (app);
+  GtkWidget *seed = grok_config_editor_get_row (window->config_editor, "seed");
+  GtkWidget *root = GTK_WIDGET (window);
+  gint64 paused_at;
+
+  choose_preset (root, "quick");
+  g_assert_true (gtk_widget_grab_focus (seed));
+  spin (20);
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), seed));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (seed)), ==, "0");
+
+  press_keys (root, GDK_KEY_Return, GDK_CONTROL_MASK);
+  SPIN_UNTIL (step_of (window) >= 5, "Ctrl+Return to train");
+  press_keys (root, GDK_KEY_p, GDK_CONTROL_MASK);
+  SPIN_UNTIL (state_of (window) == GROK_RUN_PAUSED, "Ctrl+P to pause");
+  spin (100);
+  paused_at = step_of (window);
+  press_keys (root, GDK_KEY_period, GDK_CONTROL_MASK);
+  SPIN_UNTIL (step_of (window) == paused_at + 1, "Ctrl+. to take one step");
+  g_assert_null (find_mapped (root, GTK_TYPE_EMOJI_CHOOSER));
+
+  press_keys (root, GDK_KEY_BackSpace, GDK_CONTROL_MASK);
+  SPIN_UNTIL (state_of (window) == GROK_RUN_STOPPED, "Ctrl+Backspace to stop");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (seed)), ==, "0");
+  g_assert_true (grok_config_editor_get_valid (window->config_editor));
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (window)), seed));
+
+  press_keys (root, GDK_KEY_2, GDK_ALT_MASK);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "heatmap");
+  press_keys (root, GDK_KEY_1, GDK_ALT_MASK);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (window->view_stack), ==, "curves");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (seed)), ==, "0");
+
+  press_keys (root, GDK_KEY_r, GDK_CONTROL_MASK);
+  SPIN_UNTIL (grok_window_get_snapshot (window) == NULL, "Ctrl+R to reset");
+  close_window (window);
+}
+
+/* a finished run folder of the quick preset, 120 steps, made by the engine as the CLI makes one */
+static char *
+make_run_folder (const char *preset, gint64 steps)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load (preset, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("grok-window-run-XXXXXX", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRun) run = NULL;
+
+  config->train.steps = steps;
+  config->measures.lmn_per_decade = 0;
+  config->measures.complexity_per_decade = 0;
+  config->measures.local_complexity_per_decade = 0;
+  run = grok_run_new (config, dir, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+  return g_steal_pointer (&dir);
+}
+
+/* the main menu opened, one of its items chosen (as the popover menu does it: the action, then
+ * the menu closes), or closed with Escape when action is NULL */
+static void
+use_menu (GrokWindow *window, const char *action, GVariant *target)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (window->menu_button));
+  GtkWidget *focus;
+
+  gtk_menu_button_popup (window->menu_button);
+  SPIN_UNTIL (gtk_widget_get_mapped (popover), "the menu to open");
+  spin (50);
+  if (action != NULL)
+    {
+      gtk_widget_activate_action_variant (popover, action, target);
+      gtk_popover_popdown (GTK_POPOVER (popover));
+    }
+  else
+    press_keys (GTK_WIDGET (window), GDK_KEY_Escape, 0);
+  SPIN_UNTIL (!gtk_widget_get_mapped (popover), "the menu to close");
+  spin (50);
+  focus = gtk_window_get_focus (GTK_WINDOW (window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_get_mapped (focus));
+  g_assert_true (gtk_widget_get_root (focus) == GTK_ROOT (window));
+}
+
+/* after the main menu closes (a recent run chosen in it, or nothing) the keys act on the window
+ * at once: they used to do nothing until a field was clicked */
+static void
+test_shortcuts_after_menu (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.WindowMenu", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *dir = make_run_folder ("quick", 120);
+  GrokWindow *window = new_window (app);
+  GtkWidget *root = GTK_WIDGET (window);
+  GtkWidget *dialog;
+
+  use_menu (window, "win.open-recent", g_variant_new_string (dir));
+  g_assert_cmpstr (grok_window_get_run_dir (window), ==, dir);
+  press_keys (root, GDK_KEY_e, GDK_CONTROL_MASK);
+  SPIN_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, "Ctrl+E to open Export");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (50);
+
+  use_menu (window, NULL, NULL);
+  press_keys (root, GDK_KEY_Return, GDK_CONTROL_MASK);
+  SPIN_UNTIL (g_strcmp0 (grok_window_get_run_dir (window), dir) != 0 && step_of (window) >= 1,
+              "Ctrl+Return to train after the menu");
+  close_window (window);
+  remove_tree (dir);
+}
+
+/* every shortcut the window handles is in the shortcuts window, and nothing more */
+static void
+test_shortcuts_window_lists_all (void)
+{
+  g_autoptr (GtkBuilder) builder = gtk_builder_new_from_resource ("/org/grokscope/Grokscope/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr (GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) handled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char * const *accels = _grok_window_list_shortcuts ();
+  GHashTableIter iter;
+  gpointer key;
+
+  {
+    g_autoptr (GPtrArray) stack = g_ptr_array_new ();
+    g_ptr_array_add (stack, overlay);
+    while (stack->len > 0)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+        if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+          {
+            g_autofree char *accel = NULL;
+            g_object_get (w, "accelerator", &accel, NULL);
+            g_hash_table_add (listed, g_steal_pointer (&accel));
+          }
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (stack, c);
+      }
+  }
+  for (guint i = 0; accels[i] != NULL; i++)
+    {
+      g_test_message ("window shortcut %s", accels[i]);
+      g_assert_true (g_hash_table_contains (listed, accels[i]));
+      g_hash_table_add (handled, g_strdup (accels[i]));
+    }
+  /* the application's own: quit and this window */
+  g_hash_table_add (handled, g_strdup ("<Control>q"));
+  g_hash_table_add (handled, g_strdup ("<Control>question"));
+  g_hash_table_iter_init (&iter, listed);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_test_message ("listed %s", (char *) key);
+      g_assert_true (g_hash_table_contains (handled, key));
+    }
+  g_assert_true (g_hash_table_contains (listed, "<Control>o"));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/ui/window/shortcuts-over-a-field", test_shortcuts_over_a_field);
+  g_test_add_func ("/ui/window/shortcuts-after-menu", test_shortcuts_after_menu);
+  g_test_add_func ("/ui/window/shortcuts-window-lists-all", test_shortcuts_window_lists_all);
+  return g_test_run ();
+}
