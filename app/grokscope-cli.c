@@ -54,8 +54,12 @@ describe_type (const GrokConfigKey *key)
     case GROK_KEY_INT:
       return g_strdup_printf ("integer, %.17g to %.17g", key->min, key->max);
     case GROK_KEY_DOUBLE:
-      return g_strdup_printf ("number, %.17g %s x %s %.17g", key->min, key->min_open ? "<" : "<=",
-                              key->max_open ? "<" : "<=", key->max);
+      {
+        g_autofree char *min = grok_config_format_number (key->min);
+        g_autofree char *max = grok_config_format_number (key->max);
+        return g_strdup_printf ("number, %s %s x %s %s", min, key->min_open ? "<" : "<=",
+                                key->max_open ? "<" : "<=", max);
+      }
     case GROK_KEY_ENUM:
       {
         g_autofree char *list = g_strjoinv (" | ", (char **) key->choices);
@@ -77,17 +81,19 @@ cmd_keys (const GrokCliArgs *a)
 
   keys = grok_config_keys (&n);
   if (a->markdown)
-    printf ("| key | type and range | default | unit | meaning |\n| --- | --- | --- | --- | --- |\n");
+    printf ("| key | label | type and range | default | unit | meaning |\n"
+            "| --- | --- | --- | --- | --- | --- |\n");
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *type = describe_type (&keys[i]);
       g_autofree char *def = grok_config_get_text (defaults, &keys[i]);
       if (a->markdown)
-        printf ("| `%s` | %s | %s%s%s | %s | %s |\n", keys[i].key, type, def[0] ? "`" : "",
-                def[0] ? def : "(empty)", def[0] ? "`" : "", keys[i].unit, keys[i].doc);
+        printf ("| `%s` | %s | %s | %s%s%s | %s | %s |\n", keys[i].key, keys[i].label, type,
+                def[0] ? "`" : "", def[0] ? def : "(empty)", def[0] ? "`" : "", keys[i].unit,
+                keys[i].doc);
       else
-        printf ("%s\n    %s; default %s%s%s\n    %s\n", keys[i].key, type, def,
-                keys[i].unit[0] ? " " : "", keys[i].unit, keys[i].doc);
+        printf ("%s  (%s)\n    %s; default %s%s%s\n    %s\n", keys[i].key, keys[i].label, type,
+                def, keys[i].unit[0] ? " " : "", keys[i].unit, keys[i].doc);
     }
   return 0;
 }

@@ -20,6 +20,7 @@ struct _GrokWindow
   /* template widgets */
   AdwWindowTitle   *window_title;
   GtkDropDown      *preset_dropdown;
+  GtkWidget        *train_button;
   GtkWidget        *pause_button;
   AdwToastOverlay  *toast_overlay;
   GtkProgressBar   *progress_bar;

@@ -43,12 +43,18 @@ update_actions (GrokWindow *self)
                                               : "media-playback-pause-symbolic";
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL && !preparing);
+  /* a problem its row shows is not said again below the list, which would cover that row */
   if (problem != NULL)
     {
       g_autofree char *text = g_strdup_printf ("Cannot train: %s", problem);
       gtk_label_set_text (self->problem_label, text);
+      gtk_widget_set_tooltip_text (self->train_button, text);
     }
-  gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL);
+  else
+    gtk_widget_set_tooltip_text (self->train_button,
+                                 "Start a new run of the chosen experiment (Ctrl+Return)");
+  gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL &&
+                                 grok_config_editor_get_problem_key (self->config_editor) == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED ||
                                  (!shown && !preparing && problem == NULL));
@@ -449,6 +455,7 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, train_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_train);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_test);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_loss);

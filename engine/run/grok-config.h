@@ -112,6 +112,7 @@ typedef enum
 typedef struct
 {
   const char         *key;          /* "section.name" */
+  const char         *label;        /* as a paper or the settings list names it: "Learning rate" */
   GrokKeyType         type;
   gsize               offset;       /* into GrokConfig */
   double              min;          /* numbers: the allowed range */
@@ -161,13 +162,19 @@ gint64      grok_config_n_examples  (const GrokConfig *config);
 /* the size of the training set config's task gives */
 gint64      grok_config_n_train     (const GrokConfig *config);
 
-/* FALSE when a key has no effect with the rest of config (task.p for an xor2d task, ...) */
+/* FALSE when a key has no effect with the rest of config (task.p for an xor2d task, the
+ * transformer's sizes for an MLP, a measure's schedule where the measure does not apply, the
+ * fork's keys of a run that was not forked) */
 gboolean    grok_config_key_applies (const GrokConfig *config, const char *key);
 
 /* the full resolved document, every key present */
 JsonNode   *grok_config_to_json     (const GrokConfig *config);
 char       *grok_config_to_string   (const GrokConfig *config);
-/* the value of one key as text (for tooltips, the README, --set round trips) */
+/* v in the shortest form that reads back as the same double, with no exponent between 1e-4 and
+ * 1e15: 0.003, 1e-06, 20, 0.90000000000000002 never */
+char       *grok_config_format_number (double v);
+/* the value of one key as text (for the settings, the README, --set round trips): numbers in
+ * their shortest exact form */
 char       *grok_config_get_text    (const GrokConfig *config, const GrokConfigKey *key);
 /* load a whole resolved document (defaults, then the file), then validate */
 GrokConfig *grok_config_load_file   (const char *path, GError **error);

@@ -20,6 +20,34 @@ spin (int iterations)
     }
 }
 
+/* the whole window as GTK draws it, as a PNG in GROK_TEST_OUTPUT */
+static void
+save_window (GrokWindow *window, const char *name)
+{
+  const char *out_dir = g_getenv ("GROK_TEST_OUTPUT");
+  GtkWidget *widget = GTK_WIDGET (window);
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  if (out_dir == NULL)
+    return;
+  spin (100);
+  paintable = gtk_widget_paintable_new (widget);
+  for (gint64 deadline = wait_deadline (); node == NULL; wait_poll (deadline, TRUE, "a frame of the window"))
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_build_filename (out_dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+}
+
 static GrokWindow *
 new_window (AdwApplication *app)
 {
@@ -251,6 +279,111 @@ test_shortcuts_window_lists_all (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+static GtkWidget *
+row (GrokWindow *window, const char *key)
+{
+  return grok_config_editor_get_row (window->config_editor, key);
+}
+
+/* the row's top in window coordinates */
+static float
+row_top (GrokWindow *window, const char *key)
+{
+  graphene_point_t p;
+
+  g_assert_true (gtk_widget_compute_point (row (window, key), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (0, 0), &p));
+  return p.y;
+}
+
+/* wait until the list has scrolled the focused row into view (it glides there) */
+static void
+settle (GrokWindow *window, const char *key)
+{
+  float last = -1e9f, now;
+
+  for (gint64 deadline = wait_deadline (); (now = row_top (window, key)) != last;
+       wait_poll (deadline, FALSE, "the settings to stop scrolling"))
+    {
+      last = now;
+      spin (100);
+    }
+}
+
+/* Settings as a paper states them: labels, units, numbers in their shortest exact form, only the
+ * rows of the chosen model and task, and a refused value said on its own row by its label
+ * without moving any row */
+static void
+test_settings_read_as_a_paper (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.WindowSettings", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window = new_window (app);
+  GtkWidget *lr = row (window, "optim.lr");
+  float wd_top, seed_top;
+
+  choose_preset (GTK_WIDGET (window), "quick");
+  spin (50);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (lr)), ==, "Learning rate");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "0.003");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (window, "optim.beta1"))), ==, "0.9");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row (window, "model.d_embed"))),
+                   ==, "Embedding width");
+  g_assert_true (gtk_widget_get_visible (row (window, "model.width")));
+  g_assert_false (gtk_widget_get_visible (row (window, "model.n_heads")));
+  g_assert_false (gtk_widget_get_visible (row (window, "model.ln_eps")));
+  g_assert_false (gtk_widget_get_visible (row (window, "task.n_train")));
+  g_assert_false (gtk_widget_get_visible (row (window, "measures.regions_every")));
+  g_assert_false (gtk_widget_get_visible (row (window, "run.parent")));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (row (window, "run.parent"),
+                                                                   ADW_TYPE_PREFERENCES_GROUP)));
+  g_assert_nonnull (find_label (row (window, "train.steps"), "steps"));
+
+  /* a refused value: said on the row, by its label; no row moves and Train waits */
+  gtk_widget_grab_focus (lr);
+  settle (window, "optim.lr");
+  wd_top = row_top (window, "optim.weight_decay");
+  seed_top = row_top (window, "seed");
+  gtk_editable_set_text (GTK_EDITABLE (lr), "-1");
+  spin (100);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (lr)), ==,
+                   "Learning rate must be positive and at most 10");
+  g_assert_true (gtk_widget_has_css_class (lr, "error"));
+  g_assert_cmpfloat (row_top (window, "optim.weight_decay"), ==, wd_top);
+  g_assert_cmpfloat (row_top (window, "seed"), ==, seed_top);
+  g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (window), "win.train")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (window->train_button), ==,
+                   "Cannot train: Learning rate must be positive and at most 10");
+  g_assert_false (gtk_revealer_get_reveal_child (window->problem_revealer));
+  save_window (window, "settings-error.png");
+  gtk_editable_set_text (GTK_EDITABLE (lr), "fast");
+  spin (20);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (lr)), ==,
+                   "Learning rate must be a number: positive and at most 10");
+  gtk_editable_set_text (GTK_EDITABLE (lr), "0.003");
+  spin (20);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (lr)), ==, "Learning rate");
+  g_assert_false (gtk_widget_has_css_class (lr, "error"));
+  g_assert_true (gtk_widget_get_sensitive (find_button (GTK_WIDGET (window), "win.train")));
+
+  /* a check across keys lands on the row of the key it names */
+  gtk_editable_set_text (GTK_EDITABLE (row (window, "train.batch_size")), "100000");
+  spin (20);
+  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row (window, "train.batch_size"))),
+                                   "Batch size = 100000 is larger than"));
+  gtk_editable_set_text (GTK_EDITABLE (row (window, "train.batch_size")), "0");
+
+  /* a transformer: its own sizes, none of the MLP's */
+  choose_preset (GTK_WIDGET (window), "demoss-add-ours");
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (row (window, "model.ln_eps")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (window, "model.ln_eps"))), ==, "1e-06");
+  g_assert_false (gtk_widget_get_visible (row (window, "model.width")));
+  g_assert_false (gtk_widget_get_visible (row (window, "model.activation")));
+  g_assert_false (gtk_widget_get_visible (row (window, "measures.lmn_points")));
+  save_window (window, "settings-transformer.png");
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -259,5 +392,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/shortcuts-over-a-field", test_shortcuts_over_a_field);
   g_test_add_func ("/ui/window/shortcuts-after-menu", test_shortcuts_after_menu);
   g_test_add_func ("/ui/window/shortcuts-window-lists-all", test_shortcuts_window_lists_all);
+  g_test_add_func ("/ui/window/settings-read-as-a-paper", test_settings_read_as_a_paper);
   return g_test_run ();
 }
