@@ -46,6 +46,7 @@ struct _GrokWindow
   GSettings        *settings;
   GrokSession      *session;
   GrokConfig       *curves_config;  /* the run the curves' panel notes were made for */
+  char             *idle_subtitle;  /* said while nothing is shown: the experiment's description */
   gboolean          moving_scale;   /* the scale is being set by code, not by a person */
   gboolean          ending;         /* the run is stopping before the window closes */
 };

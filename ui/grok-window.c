@@ -8,6 +8,7 @@
 
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
+#include "grok-session-text.h"
 #include "grok-settings.h"
 #include "grok-stop-dialog.h"
 
@@ -153,7 +154,8 @@ on_playing (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 static void
 on_preset_label (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 {
-  const char *label = grok_session_get_preset_label (session);
+  GrokSnapshot *snapshot = grok_session_get_snapshot (session);
+  const char *label = snapshot ? snapshot->config->name : NULL;
   GListModel *model = gtk_drop_down_get_model (self->preset_dropdown);
   guint found = GTK_INVALID_LIST_POSITION;
 
@@ -171,8 +173,38 @@ on_preset_label (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
   g_signal_handlers_unblock_matched (self->preset_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
 }
 
+/* what the window says of the run shown, made again whenever the session changes */
 static void
-on_message (GrokSession *session, const char *text, GrokWindow *self)
+update_texts (GrokWindow *self)
+{
+  g_autofree char *title = grok_session_text_title (self->session);
+  g_autofree char *status = grok_session_text_status (self->session);
+  g_autofree char *step = grok_session_text_step_label (self->session);
+  const char *dir = grok_session_get_run_dir (self->session);
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, dir ? dir : self->idle_subtitle);
+  gtk_progress_bar_set_text (self->progress_bar, status);
+  gtk_progress_bar_set_fraction (self->progress_bar, grok_session_get_progress (self->session));
+  gtk_label_set_text (self->step_label, step);
+}
+
+static void
+on_milestone (GrokSession *session, GrokMilestone milestone, gint64 step, GrokWindow *self)
+{
+  g_autofree char *text = grok_session_text_milestone (milestone, step);
+  _grok_window_toast (self, text);
+}
+
+static void
+on_saved (GrokSession *session, const char *path, GrokWindow *self)
+{
+  g_autofree char *text = grok_session_text_saved (path);
+  _grok_window_toast (self, text);
+}
+
+static void
+on_problem (GrokSession *session, const char *text, GrokWindow *self)
 {
   _grok_window_toast (self, text);
 }
@@ -221,7 +253,9 @@ on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, GrokWindow *self)
       return;
     }
   grok_config_editor_set_config (self->config_editor, config);
-  grok_session_set_idle_subtitle (self->session, config->description);
+  g_free (self->idle_subtitle);
+  self->idle_subtitle = g_strdup (config->description);
+  update_texts (self);
   g_settings_set_string (self->settings, "preset", name);
 }
 
@@ -422,6 +456,7 @@ grok_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->curves_config, grok_config_free);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->idle_subtitle, g_free);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }
 
@@ -494,19 +529,15 @@ add_view_pages (GrokWindow *self)
 static void
 bind_session (GrokWindow *self)
 {
-  const struct { const char *source; gpointer target; const char *property; } bindings[] = {
-    { "title", self->window_title, "title" },
-    { "subtitle", self->window_title, "subtitle" },
-    { "status", self->progress_bar, "text" },
-    { "progress", self->progress_bar, "fraction" },
-    { "step-label", self->step_label, "label" },
-  };
   const char *actions[] = { "notify::snapshot", "notify::run-dir", "notify::state", "notify::live",
                             "notify::preparing" };
+  const char *texts[] = { "notify::snapshot", "notify::run-dir", "notify::state", "notify::step",
+                          "notify::preparing", "notify::continuing", "notify::reset",
+                          "notify::following", "notify::progress" };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
-    g_object_bind_property (self->session, bindings[i].source, bindings[i].target,
-                            bindings[i].property, G_BINDING_SYNC_CREATE);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_signal_connect_object (self->session, texts[i], G_CALLBACK (update_texts), self,
+                             G_CONNECT_SWAPPED);
   g_object_bind_property (self->session, "playing", self->play_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -517,10 +548,13 @@ bind_session (GrokWindow *self)
   g_signal_connect_object (self->session, "notify::scale-upper", G_CALLBACK (on_scale), self, 0);
   g_signal_connect_object (self->session, "notify::scale-value", G_CALLBACK (on_scale), self, 0);
   g_signal_connect_object (self->session, "notify::playing", G_CALLBACK (on_playing), self, 0);
-  g_signal_connect_object (self->session, "notify::preset-label", G_CALLBACK (on_preset_label), self, 0);
+  g_signal_connect_object (self->session, "notify::run-dir", G_CALLBACK (on_preset_label), self, 0);
   g_signal_connect_object (self->session, "notify::run-dir", G_CALLBACK (on_run_dir), self, 0);
   g_signal_connect_object (self->session, "notify::compared", G_CALLBACK (on_compared), self, 0);
-  g_signal_connect_object (self->session, "message", G_CALLBACK (on_message), self, 0);
+  g_signal_connect_object (self->session, "milestone", G_CALLBACK (on_milestone), self, 0);
+  g_signal_connect_object (self->session, "saved", G_CALLBACK (on_saved), self, 0);
+  g_signal_connect_object (self->session, "problem", G_CALLBACK (on_problem), self, 0);
+  update_texts (self);
 }
 
 /* the preset drop-down, on the person's last choice (quick the first time) */
