@@ -208,6 +208,14 @@ static void
 update_rate_locked (GrokRun *run, gint64 now, gint64 step)
 {
   run->step = step;
+  /* the window opens at the first step after a start or resume: before it come the thread's
+   * start and the step-0 checkpoint and measures, which made a run of 20 s promise 19 minutes */
+  if (run->rate_time == 0)
+    {
+      run->rate_time = now;
+      run->rate_step = step;
+      return;
+    }
   if (now - run->rate_time >= RATE_WINDOW_US / 4)
     {
       double fresh = (step - run->rate_step) / ((now - run->rate_time) / 1e6);
@@ -666,8 +674,7 @@ grok_run_start (GrokRun *run)
   if (run->thread == NULL && run->state == GROK_RUN_READY)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
-      run->rate_time = g_get_monotonic_time ();
-      run->rate_step = run->step;
+      run->rate_time = 0;
       run->thread = g_thread_new ("grok-train", train_thread, run);
     }
   pthread_mutex_unlock (&run->lock);
@@ -697,8 +704,7 @@ grok_run_resume (GrokRun *run)
   if (run->state == GROK_RUN_PAUSED)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
-      run->rate_time = g_get_monotonic_time ();
-      run->rate_step = run->step;
+      run->rate_time = 0;
     }
   ready = run->state == GROK_RUN_READY;
   pthread_mutex_unlock (&run->lock);
