@@ -317,6 +317,13 @@ grok_config_editor_dup_config (GrokConfigEditor *self)
   return self->problem == NULL ? grok_config_copy (self->config) : NULL;
 }
 
+const GrokConfig *
+grok_config_editor_get_config (GrokConfigEditor *self)
+{
+  g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), NULL);
+  return self->config;
+}
+
 gboolean
 grok_config_editor_get_valid (GrokConfigEditor *self)
 {

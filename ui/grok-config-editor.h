@@ -20,6 +20,8 @@ GtkWidget  *grok_config_editor_new          (void);
 void        grok_config_editor_set_config   (GrokConfigEditor *self, const GrokConfig *config);
 /* the edited config, or NULL while any value is invalid */
 GrokConfig *grok_config_editor_dup_config   (GrokConfigEditor *self);
+/* the config as edited, valid or not (owned by the editor, changed by the next edit) */
+const GrokConfig *grok_config_editor_get_config (GrokConfigEditor *self);
 gboolean    grok_config_editor_get_valid    (GrokConfigEditor *self);
 /* why the config is invalid (the first problem, naming its row by its label); NULL when valid */
 const char *grok_config_editor_get_problem  (GrokConfigEditor *self);

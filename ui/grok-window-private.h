@@ -21,6 +21,9 @@ struct _GrokWindow
   AdwWindowTitle   *window_title;
   GtkDropDown      *preset_dropdown;
   GtkWidget        *train_button;
+  GtkStack         *content_stack;
+  AdwStatusPage    *empty_page;
+  GtkWidget        *step_scale;
   GtkWidget        *pause_button;
   AdwToastOverlay  *toast_overlay;
   GtkProgressBar   *progress_bar;

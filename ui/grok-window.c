@@ -62,10 +62,43 @@ update_actions (GrokWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", shown || preparing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", !live && has_dir);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", shown);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-all", shown);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", shown);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", !live && has_dir && !preparing);
   /* setting the same icon again would still rebuild the button's image */
   if (g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (self->pause_button)), icon) != 0)
     gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), icon);
+}
+
+/* the run's pages, or, while there is no run, a page that says what to do and what the chosen
+ * experiment will show; only the views that apply to the experiment are offered */
+static void
+update_content (GrokWindow *self)
+{
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+  const GrokConfig *config = snapshot ? snapshot->config
+                                      : grok_config_editor_get_config (self->config_editor);
+  gboolean empty = snapshot == NULL && !grok_session_get_preparing (self->session);
+  gboolean browsable = snapshot != NULL && snapshot->checkpoints != NULL &&
+                       snapshot->checkpoints->len > 1;
+  g_autofree char *description = NULL;
+
+  description = g_strdup_printf ("%s%sTrain (Ctrl+Return) starts it: the curves, weights and "
+                                 "spectra fill in live as it learns. Open Run (Ctrl+O) shows a "
+                                 "run trained before.",
+                                 self->idle_subtitle ? self->idle_subtitle : "",
+                                 self->idle_subtitle && self->idle_subtitle[0] ? "\n\n" : "");
+  adw_status_page_set_description (self->empty_page, description);
+  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "run");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), browsable);
+  gtk_widget_set_sensitive (self->step_scale, browsable);
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      GtkWidget *child = adw_view_stack_get_child_by_name (self->view_stack, grok_view_name (v));
+      adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack, child),
+                                       grok_view_kind (v)->applies (config));
+    }
 }
 
 /* the curves' data of a run (its lmn point count) follows its config, not each snapshot */
@@ -143,11 +176,12 @@ on_step_changed (GtkAdjustment *adjustment, GrokWindow *self)
     grok_session_seek (self->session, gtk_adjustment_get_value (adjustment));
 }
 
+/* replaying the checkpoints has an icon of its own, not the triangle of Resume */
 static void
 on_playing (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 {
   gtk_button_set_icon_name (GTK_BUTTON (self->play_button), grok_session_get_playing (session)
-                              ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+                              ? "media-playback-pause-symbolic" : "media-playlist-repeat-symbolic");
 }
 
 /* the drop-down names the experiment shown: its preset, or none when it is not one */
@@ -256,6 +290,7 @@ on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, GrokWindow *self)
   g_free (self->idle_subtitle);
   self->idle_subtitle = g_strdup (config->description);
   update_texts (self);
+  update_content (self);
   g_settings_set_string (self->settings, "preset", name);
 }
 
@@ -263,6 +298,7 @@ static void
 on_editor_changed (GrokConfigEditor *editor, GrokWindow *self)
 {
   update_actions (self);
+  update_content (self);
 }
 
 static void
@@ -491,6 +527,9 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, train_button);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_scale);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_train);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_test);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_loss);
@@ -545,6 +584,10 @@ bind_session (GrokWindow *self)
                              G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::snapshot", G_CALLBACK (update_views), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::snapshot", G_CALLBACK (update_content), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::preparing", G_CALLBACK (update_content), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::scale-upper", G_CALLBACK (on_scale), self, 0);
   g_signal_connect_object (self->session, "notify::scale-value", G_CALLBACK (on_scale), self, 0);
   g_signal_connect_object (self->session, "notify::playing", G_CALLBACK (on_playing), self, 0);
@@ -592,6 +635,9 @@ static void
 grok_window_init (GrokWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the icons the app ships (the curves' page, its own) wherever it runs from */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
+                                    "/org/grokscope/Grokscope/icons");
   add_view_pages (self);
   self->settings = grok_settings_new ();
   self->session = grok_session_new ();

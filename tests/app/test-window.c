@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "grok-presets.h"
+#include "grok-views.h"
 #include "grok-window-private.h"
 #include "gui-helpers.h"
 #include "run-helpers.h"
@@ -384,6 +385,95 @@ test_settings_read_as_a_paper (void)
   close_window (window);
 }
 
+static gboolean
+page_offered (GrokWindow *window, const char *name)
+{
+  GtkWidget *child = adw_view_stack_get_child_by_name (window->view_stack, name);
+  return adw_view_stack_page_get_visible (adw_view_stack_get_page (window->view_stack, child));
+}
+
+static gboolean
+action_button_sensitive (GrokWindow *window, const char *action)
+{
+  return gtk_widget_is_sensitive (find_button (GTK_WIDGET (window), action));
+}
+
+/* every icon the window names is in the icon theme (Debian 12's Adwaita, or shipped in the
+ * resources): a missing one is drawn as the broken-image icon */
+static void
+assert_icons_exist (GtkWidget *root, GtkIconTheme *theme)
+{
+  const char *icon = NULL;
+
+  if (GTK_IS_BUTTON (root))
+    icon = gtk_button_get_icon_name (GTK_BUTTON (root));
+  else if (GTK_IS_MENU_BUTTON (root))
+    icon = gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root));
+  else if (GTK_IS_IMAGE (root) && gtk_image_get_storage_type (GTK_IMAGE (root)) == GTK_IMAGE_ICON_NAME)
+    icon = gtk_image_get_icon_name (GTK_IMAGE (root));
+  if (icon != NULL)
+    {
+      g_test_message ("icon %s", icon);
+      g_assert_true (gtk_icon_theme_has_icon (theme, icon));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    assert_icons_exist (child, theme);
+}
+
+/* The first start: a page that says what to do and what the experiment will show, controls that
+ * cannot act yet insensitive, only the views that apply to the experiment, icons that exist, and
+ * Play (the checkpoints) apart from Resume (training) */
+static void
+test_first_start (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.WindowFirst", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window = new_window (app);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+  g_autoptr (GrokConfig) quick = grok_preset_load ("quick", NULL);
+
+  choose_preset (GTK_WIDGET (window), "quick");
+  spin (50);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "empty");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->empty_page)));
+  g_assert_nonnull (strstr (adw_status_page_get_description (window->empty_page), quick->description));
+  g_assert_true (gtk_widget_is_sensitive (find_button (GTK_WIDGET (window->empty_page), "win.train")));
+  g_assert_true (action_button_sensitive (window, "win.train"));
+  g_assert_false (action_button_sensitive (window, "win.pause"));
+  g_assert_false (action_button_sensitive (window, "win.stop"));
+  g_assert_false (action_button_sensitive (window, "win.reset"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (window->play_button)));
+  g_assert_false (gtk_widget_is_sensitive (window->step_scale));
+  press_keys (GTK_WIDGET (window), GDK_KEY_e, GDK_CONTROL_MASK);
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_true (page_offered (window, "curves"));
+  g_assert_false (page_offered (window, "regions"));
+  save_window (window, "first-start.png");
+
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    g_assert_true (gtk_icon_theme_has_icon (theme, grok_view_kind (v)->icon));
+  assert_icons_exist (GTK_WIDGET (window), theme);
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (window->play_button)), !=,
+                   "media-playback-start-symbolic");
+
+  choose_preset (GTK_WIDGET (window), "xor2d-relu");
+  spin (20);
+  g_assert_true (page_offered (window, "regions"));
+  choose_preset (GTK_WIDGET (window), "quick");
+  spin (20);
+  g_assert_false (page_offered (window, "regions"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  SPIN_UNTIL (step_of (window) >= 50, "the run to train");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "run");
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window->play_button)));
+  g_assert_true (action_button_sensitive (window, "win.stop"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
+  SPIN_UNTIL (state_of (window) == GROK_RUN_PAUSED, "the run to pause");
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (window->pause_button)), !=,
+                   gtk_button_get_icon_name (GTK_BUTTON (window->play_button)));
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -393,5 +483,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/shortcuts-after-menu", test_shortcuts_after_menu);
   g_test_add_func ("/ui/window/shortcuts-window-lists-all", test_shortcuts_window_lists_all);
   g_test_add_func ("/ui/window/settings-read-as-a-paper", test_settings_read_as_a_paper);
+  g_test_add_func ("/ui/window/first-start", test_first_start);
   return g_test_run ();
 }
