@@ -4,6 +4,16 @@
 #include <math.h>
 
 char *
+grok_format_expected_time (double seconds)
+{
+  if (seconds < 90)
+    return g_strdup_printf ("about %.0f s", MAX (5, 5 * round (seconds / 5)));
+  if (seconds < 90 * 60)
+    return g_strdup_printf ("about %.0f min", round (seconds / 60));
+  return g_strdup_printf ("about %.1f h", seconds / 3600);
+}
+
+char *
 grok_format_duration (double seconds)
 {
   gint64 s;

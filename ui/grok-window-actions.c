@@ -4,26 +4,32 @@
 
 #include "grok-window-private.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include "grok-export-dialog.h"
 
-/* <runs folder>/<name>-<date>-<time> */
+/* <runs folder>/<name>-<date>-<time>, made empty here so that no other window or process takes
+ * the same name in the same second (a second one gets -2, then -3, ...); the run fills it */
 static char *
 new_run_folder (GrokWindow *self, const GrokConfig *config)
 {
-  g_autofree char *base = g_settings_get_string (self->settings, "runs-folder");
+  g_autofree char *base = _grok_window_runs_folder (self);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *leaf = g_strdup_printf ("%s-%s", config->name[0] ? config->name : "run", stamp);
 
   g_strdelimit (leaf, "/\\ ", '-');
-  if (base[0] == '\0')
+  g_mkdir_with_parents (base, 0755);
+  for (int i = 1;; i++)
     {
-      g_free (base);
-      base = g_build_filename (g_get_user_data_dir (), "grokscope", "runs", NULL);
-    }
-  return g_build_filename (base, leaf, NULL);
-}
+      g_autofree char *name = i == 1 ? g_strdup (leaf) : g_strdup_printf ("%s-%d", leaf, i);
+      g_autofree char *path = g_build_filename (base, name, NULL);
 
+      if (g_mkdir (path, 0755) == 0 || errno != EEXIST)
+        return g_steal_pointer (&path);
+    }
+}
 
 static void
 on_open_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
@@ -292,6 +298,17 @@ preferences_action (GtkWidget *widget, const char *action, GVariant *param)
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (window));
 }
+/* the settings back to the values of the preset the chooser names */
+static void
+revert_preset_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  const char *name = grok_preset_chooser_get_preset (self->preset_chooser);
+
+  if (name != NULL)
+    _grok_window_load_preset (self, name);
+}
+
 /* Alt+N: the N-th page of the views, when the run shown has it */
 static void
 show_view_action (GtkWidget *widget, const char *action, GVariant *param)
@@ -411,6 +428,7 @@ _grok_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.revert-preset", NULL, revert_preset_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);

@@ -5,6 +5,7 @@
 #include "grok-config-editor.h"
 #include "grok-computed-view.h"
 #include "grok-curves-view.h"
+#include "grok-preset-chooser.h"
 #include "grok-run.h"
 #include "grok-session.h"
 #include "grok-views.h"
@@ -19,7 +20,7 @@ struct _GrokWindow
 
   /* template widgets */
   AdwWindowTitle   *window_title;
-  GtkDropDown      *preset_dropdown;
+  GrokPresetChooser *preset_chooser;
   GtkWidget        *train_button;
   GtkStack         *content_stack;
   AdwStatusPage    *empty_page;
@@ -57,6 +58,10 @@ struct _GrokWindow
 /* grok-window.c */
 void          _grok_window_toast             (GrokWindow *self, const char *text);
 GrokView      _grok_window_visible_view      (GrokWindow *self);
+/* the folder new runs go in (a new string) */
+char         *_grok_window_runs_folder       (GrokWindow *self);
+/* the preset's settings in the editor, its name on the chooser */
+void          _grok_window_load_preset       (GrokWindow *self, const char *name);
 
 /* grok-window-actions.c */
 void          _grok_window_class_actions_init (GtkWidgetClass *widget_class);

@@ -7,6 +7,7 @@
 #include "grok-window-private.h"
 
 #include "grok-figure-curves.h"
+#include "grok-preset-chooser.h"
 #include "grok-presets.h"
 #include "grok-session-text.h"
 #include "grok-settings.h"
@@ -83,11 +84,17 @@ update_content (GrokWindow *self)
   gboolean browsable = snapshot != NULL && snapshot->checkpoints != NULL &&
                        snapshot->checkpoints->len > 1;
   g_autofree char *description = NULL;
+  g_autofree char *time = NULL;
+  const GrokPresetInfo *info;
 
-  description = g_strdup_printf ("%s%sTrain (Ctrl+Return) starts it: the curves, weights and "
-                                 "spectra fill in live as it learns. Open Run (Ctrl+O) shows a "
-                                 "run trained before.",
+  info = grok_preset_info (grok_preset_chooser_get_preset (self->preset_chooser));
+  time = info && !grok_preset_chooser_get_edited (self->preset_chooser)
+         ? grok_format_expected_time (info->seconds) : NULL;
+  description = g_strdup_printf ("%s%s%s%s%sTrain (Ctrl+Return) starts it: the curves, weights "
+                                 "and spectra fill in live as it learns. Open Run (Ctrl+O) shows "
+                                 "a run trained before.",
                                  self->idle_subtitle ? self->idle_subtitle : "",
+                                 time ? " It takes " : "", time ? time : "", time ? "." : "",
                                  self->idle_subtitle && self->idle_subtitle[0] ? "\n\n" : "");
   adw_status_page_set_description (self->empty_page, description);
   gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "run");
@@ -184,27 +191,33 @@ on_playing (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
                               ? "media-playback-pause-symbolic" : "media-playlist-repeat-symbolic");
 }
 
-/* the drop-down names the experiment shown: its preset, or none when it is not one */
+/* the chooser names the experiment the settings hold: the preset of the run shown, or the one
+ * chosen; "edited" when the settings differ from that preset's */
+static void
+update_preset_mark (GrokWindow *self)
+{
+  const char *name = grok_preset_chooser_get_preset (self->preset_chooser);
+  g_autoptr (GrokConfig) preset = name ? grok_preset_load (name, NULL) : NULL;
+  g_autofree char *wanted = preset ? grok_config_to_string (preset) : NULL;
+  g_autofree char *edited = grok_config_to_string (grok_config_editor_get_config (self->config_editor));
+
+  grok_preset_chooser_set_edited (self->preset_chooser, preset != NULL && g_strcmp0 (wanted, edited) != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.revert-preset",
+                                 grok_preset_chooser_get_edited (self->preset_chooser));
+}
+
+/* a run or folder shown names its own preset (its settings are already in the editor) */
 static void
 on_preset_label (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 {
   GrokSnapshot *snapshot = grok_session_get_snapshot (session);
-  const char *label = snapshot ? snapshot->config->name : NULL;
-  GListModel *model = gtk_drop_down_get_model (self->preset_dropdown);
-  guint found = GTK_INVALID_LIST_POSITION;
+  g_autoptr (GrokConfig) preset = NULL;
 
-  if (label == NULL)
+  if (snapshot == NULL)
     return;
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-      if (g_str_equal (gtk_string_object_get_string (item), label))
-        found = i;
-    }
-  /* only the label follows: the settings already hold the run's own config */
-  g_signal_handlers_block_matched (self->preset_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  gtk_drop_down_set_selected (self->preset_dropdown, found);
-  g_signal_handlers_unblock_matched (self->preset_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  preset = grok_preset_load (snapshot->config->name, NULL);
+  grok_preset_chooser_set_preset (self->preset_chooser, preset ? snapshot->config->name : NULL);
+  update_preset_mark (self);
 }
 
 /* what the window says of the run shown, made again whenever the session changes */
@@ -263,41 +276,58 @@ on_series_toggled (GtkCheckButton *button, GrokWindow *self)
   sync_curves_options (self);
 }
 
-static char *
-selected_preset (GrokWindow *self)
+/* where the app writes its runs: the Preferences' choice, or the user data folder */
+char *
+_grok_window_runs_folder (GrokWindow *self)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (self->preset_dropdown);
-  return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
+  g_autofree char *chosen = g_settings_get_string (self->settings, "runs-folder");
+
+  if (chosen[0] != '\0')
+    return g_steal_pointer (&chosen);
+  return g_build_filename (g_get_user_data_dir (), "grokscope", "runs", NULL);
 }
 
-/* choosing a preset fills the settings with it */
-static void
-on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, GrokWindow *self)
+void
+_grok_window_load_preset (GrokWindow *self, const char *name)
 {
-  g_autofree char *name = selected_preset (self);
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (name == NULL)
-    return;
   config = grok_preset_load (name, &error);
   if (config == NULL)
     {
       _grok_window_toast (self, error->message);
       return;
     }
+  grok_preset_chooser_set_preset (self->preset_chooser, name);
   grok_config_editor_set_config (self->config_editor, config);
   g_free (self->idle_subtitle);
   self->idle_subtitle = g_strdup (config->description);
   update_texts (self);
+  update_preset_mark (self);
   update_content (self);
   g_settings_set_string (self->settings, "preset", name);
+}
+
+/* a preset chosen is the experiment every control then acts on: the run shown before stops (its
+ * folder keeps what it trained and stays in Recent Runs) and the settings take the preset's */
+static void
+on_preset_chosen (GrokPresetChooser *chooser, const char *name, GrokWindow *self)
+{
+  gboolean was_live = grok_session_get_live (self->session);
+
+  if (grok_session_get_snapshot (self->session) != NULL || grok_session_get_preparing (self->session))
+    grok_session_reset (self->session);
+  _grok_window_load_preset (self, name);
+  if (was_live)
+    _grok_window_toast (self, "The previous run stopped with a checkpoint; Recent Runs has it");
 }
 
 static void
 on_editor_changed (GrokConfigEditor *editor, GrokWindow *self)
 {
   update_actions (self);
+  update_preset_mark (self);
   update_content (self);
 }
 
@@ -506,11 +536,12 @@ grok_window_class_init (GrokWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = grok_window_close_request;
 
   g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
+  g_type_ensure (GROK_TYPE_PRESET_CHOOSER);
   g_type_ensure (GROK_TYPE_CURVES_VIEW);
   g_type_ensure (GROK_TYPE_WEIGHTS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_chooser);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
@@ -600,23 +631,15 @@ bind_session (GrokWindow *self)
   update_texts (self);
 }
 
-/* the preset drop-down, on the person's last choice (quick the first time) */
+/* the preset chooser, on the person's last choice (quick the first time) */
 static void
 init_presets (GrokWindow *self)
 {
-  g_auto (GStrv) presets = grok_presets_list ();
-  g_autoptr (GtkStringList) model = gtk_string_list_new ((const char * const *) presets);
   g_autofree char *preferred = g_settings_get_string (self->settings, "preset");
-  guint chosen = 0;
+  g_autoptr (GrokConfig) config = grok_preset_load (preferred, NULL);
 
-  g_signal_connect_object (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self, 0);
-  gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
-  for (guint i = 0; presets[i] != NULL; i++)
-    if (g_str_equal (presets[i], preferred) || (g_str_equal (presets[i], "quick") && chosen == 0))
-      chosen = i;
-  gtk_drop_down_set_selected (self->preset_dropdown, chosen);
-  /* selecting the first item emits nothing: fill the editor once by hand */
-  on_preset_selected (self->preset_dropdown, NULL, self);
+  g_signal_connect_object (self->preset_chooser, "chosen", G_CALLBACK (on_preset_chosen), self, 0);
+  _grok_window_load_preset (self, config ? preferred : "quick");
 }
 
 /* the series menu's check buttons choose what the curves draw */

@@ -226,19 +226,17 @@ assert_curves_drawn (GtkWidget *area, const char *png)
   g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 1), 0, w), >, 200);
 }
 
-/* the header bar's drop-down shows this preset */
+/* the header bar's chooser names this preset */
 static void
 assert_preset_shown (GrokWindow *window, const char *name)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
-  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+  GrokPresetChooser *chooser = GROK_PRESET_CHOOSER (find_type (GTK_WIDGET (window), GROK_TYPE_PRESET_CHOOSER));
 
-  g_assert_nonnull (item);
-  g_assert_cmpstr (gtk_string_object_get_string (item), ==, name);
+  g_assert_cmpstr (grok_preset_chooser_get_preset (chooser), ==, name);
 }
 
 /* Another experiment trained, then Open Run on a folder (the chooser's answer goes where Recent
- * Runs' does): the progress line, the drop-down and the subtitle describe the folder. Then the
+ * Runs' does): the progress line, the preset chooser and the subtitle describe the folder. Then the
  * Train button: the window used to vanish (the curves still drew the freed rows of the folder). */
 static void
 test_open_then_train (void)

@@ -21,12 +21,11 @@ spin (int iterations)
     }
 }
 
-/* the whole window as GTK draws it, as a PNG in GROK_TEST_OUTPUT */
+/* a widget as GTK draws it (a window, a popover), as a PNG in GROK_TEST_OUTPUT */
 static void
-save_window (GrokWindow *window, const char *name)
+save_widget (GtkWidget *widget, const char *name)
 {
   const char *out_dir = g_getenv ("GROK_TEST_OUTPUT");
-  GtkWidget *widget = GTK_WIDGET (window);
   g_autoptr (GdkPaintable) paintable = NULL;
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
@@ -43,10 +42,16 @@ save_window (GrokWindow *window, const char *name)
       gdk_paintable_snapshot (paintable, snapshot, w, h);
       node = gtk_snapshot_free_to_node (snapshot);
     }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, w, h));
   path = g_build_filename (out_dir, name, NULL);
   gdk_texture_save_to_png (texture, path);
+}
+
+static void
+save_window (GrokWindow *window, const char *name)
+{
+  save_widget (GTK_WIDGET (window), name);
 }
 
 static GrokWindow *
@@ -474,6 +479,72 @@ test_first_start (void)
   close_window (window);
 }
 
+/* The preset chooser: grouped presets with their descriptions and times, an "edited" mark and a
+ * way back to the preset's values; choosing another preset clears the run shown, and Step then
+ * acts on the new experiment (it used to step the old run) */
+static void
+test_preset_chooser (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.WindowPresets", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window = new_window (app);
+  GrokPresetChooser *chooser = window->preset_chooser;
+  GtkWidget *popover = find_type (GTK_WIDGET (chooser), GTK_TYPE_POPOVER);
+  GtkWidget *quick_row = grok_preset_chooser_get_row (chooser, "quick");
+  g_autoptr (GrokConfig) quick = grok_preset_load ("quick", NULL);
+  GtkWidget *wd = row (window, "optim.weight_decay");
+  guint n;
+  const GrokPresetInfo *infos = grok_preset_infos (&n);
+  g_auto (GStrv) names = grok_presets_list ();
+
+  choose_preset (GTK_WIDGET (window), "quick");
+  spin (20);
+  /* every preset, grouped, described and timed */
+  g_assert_cmpuint (n, ==, g_strv_length (names));
+  for (guint i = 0; i < n; i++)
+    g_assert_nonnull (grok_preset_chooser_get_row (chooser, infos[i].name));
+  for (GrokPresetGroup g = 0; g < GROK_N_PRESET_GROUPS; g++)
+    g_assert_nonnull (find_label (popover, grok_preset_group_title (g)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (quick_row)), ==, quick->description);
+  g_assert_nonnull (find_label (quick_row, "about "));
+  g_assert_cmpstr (infos[0].name, ==, "quick");
+  gtk_menu_button_popup (GTK_MENU_BUTTON (find_type (GTK_WIDGET (chooser), GTK_TYPE_MENU_BUTTON)));
+  SPIN_UNTIL (gtk_widget_get_mapped (popover), "the presets to show");
+  spin (200);
+  save_widget (gtk_popover_get_child (GTK_POPOVER (popover)), "preset-chooser.png");
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* edited, then back to the preset */
+  g_assert_false (grok_preset_chooser_get_edited (chooser));
+  gtk_editable_set_text (GTK_EDITABLE (wd), "0.3");
+  spin (20);
+  g_assert_true (grok_preset_chooser_get_edited (chooser));
+  g_assert_nonnull (find_label (GTK_WIDGET (chooser), "edited"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.revert-preset", NULL);
+  spin (20);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (wd)), ==, "1");
+  g_assert_false (grok_preset_chooser_get_edited (chooser));
+  g_assert_null (find_label (GTK_WIDGET (chooser), "edited"));
+
+  /* another preset while quick trains: the run shown goes, Step starts the new experiment */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  SPIN_UNTIL (step_of (window) >= 20, "quick to train");
+  gtk_menu_button_popup (GTK_MENU_BUTTON (find_type (GTK_WIDGET (chooser), GTK_TYPE_MENU_BUTTON)));
+  SPIN_UNTIL (gtk_widget_get_mapped (popover), "the presets to show");
+  choose_preset (GTK_WIDGET (window), "xor2d-relu");
+  SPIN_UNTIL (!gtk_widget_get_mapped (popover), "the presets to close");
+  spin (20);
+  g_assert_null (grok_window_get_snapshot (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->content_stack), ==, "empty");
+  g_assert_cmpstr (grok_preset_chooser_get_preset (chooser), ==, "xor2d-relu");
+  SPIN_UNTIL (!grok_session_get_writing (grok_window_get_session (window)), "quick to stop");
+  g_assert_true (action_button_sensitive (window, "win.step"));
+  press_keys (GTK_WIDGET (window), GDK_KEY_period, GDK_CONTROL_MASK);
+  SPIN_UNTIL (step_of (window) == 1, "Step to take the first step of xor2d-relu");
+  g_assert_cmpstr (grok_window_get_snapshot (window)->config->name, ==, "xor2d-relu");
+  g_assert_cmpint (state_of (window), ==, GROK_RUN_PAUSED);
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -484,5 +555,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/shortcuts-window-lists-all", test_shortcuts_window_lists_all);
   g_test_add_func ("/ui/window/settings-read-as-a-paper", test_settings_read_as_a_paper);
   g_test_add_func ("/ui/window/first-start", test_first_start);
+  g_test_add_func ("/ui/window/preset-chooser", test_preset_chooser);
   return g_test_run ();
 }

@@ -4,6 +4,8 @@
 
 #include <gtk/gtk.h>
 
+#include "grok-preset-chooser.h"
+
 /* the first button whose action is action_name */
 static inline GtkWidget *
 find_button (GtkWidget *root, const char *action_name)
@@ -50,25 +52,16 @@ find_label (GtkWidget *root, const char *prefix)
   return NULL;
 }
 
-/* choose a preset in the header bar's drop-down, as a person would */
+/* choose a preset in the header bar's chooser, as a person would: its row in the list */
 static inline void
 choose_preset (GtkWidget *window, const char *name)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (window, GTK_TYPE_DROP_DOWN));
-  GListModel *model = gtk_drop_down_get_model (dropdown);
+  GrokPresetChooser *chooser = GROK_PRESET_CHOOSER (find_type (window, GROK_TYPE_PRESET_CHOOSER));
+  GtkWidget *row = grok_preset_chooser_get_row (chooser, name);
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      GtkStringObject *item = g_list_model_get_item (model, i);
-      gboolean match = g_str_equal (gtk_string_object_get_string (item), name);
-      g_object_unref (item);
-      if (match)
-        {
-          gtk_drop_down_set_selected (dropdown, i);
-          return;
-        }
-    }
-  g_error ("no preset %s in the drop-down", name);
+  if (row == NULL)
+    g_error ("no preset %s in the chooser", name);
+  gtk_widget_activate (row);
 }
 
 /* trigger the widget's own keyboard shortcut for keyval with mods, as a key press reaching it
