@@ -17,6 +17,7 @@
 #include "grok-presets.h"
 #include "grok-run-dir.h"
 #include "grok-safetensors.h"
+#include "grok-session.h"
 #include "grok-run.h"
 #include "grok-trainer.h"
 
@@ -205,22 +206,15 @@ on_interrupt (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* the first step whose column value is at least threshold, or -1 */
-static gint64
-first_step_at (const GrokMetrics *metrics, int col, double threshold)
-{
-  for (guint r = 0; r < metrics->n_rows; r++)
-    if (grok_metrics_get (metrics, r, col) >= threshold)
-      return (gint64) grok_metrics_get (metrics, r, GROK_COL_STEP);
-  return -1;
-}
-
 static void
 print_summary (Drive *d, GrokSnapshot *snap)
 {
   const GrokMetrics *m = snap->metrics;
   double elapsed = (g_get_monotonic_time () - d->started) / 1e6;
   gint64 steps = snap->train_step - d->start_step;
+  gint64 memorised, generalised;
+
+  grok_milestones_find (m, &memorised, &generalised);
 
   if (d->quiet || m->n_rows == 0)
     return;
@@ -228,9 +222,9 @@ print_summary (Drive *d, GrokSnapshot *snap)
            "(>= 0.99 from step %" G_GINT64_FORMAT "), test_acc %.4f (>= 0.99 from step %"
            G_GINT64_FORMAT ")\n", steps, elapsed, elapsed > 0 ? steps / elapsed : 0.0,
            grok_metrics_get (m, m->n_rows - 1, GROK_COL_TRAIN_ACC),
-           first_step_at (m, GROK_COL_TRAIN_ACC, 0.99),
+           memorised,
            grok_metrics_get (m, m->n_rows - 1, GROK_COL_TEST_ACC),
-           first_step_at (m, GROK_COL_TEST_ACC, 0.99));
+           generalised);
 }
 
 /* train run to its end in this thread's main loop, reporting progress on stderr */

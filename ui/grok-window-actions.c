@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "grok-export-dialog.h"
+#include "grok-recent-runs.h"
 
 /* <runs folder>/<name>-<date>-<time>, made empty here so that no other window or process takes
  * the same name in the same second (a second one gets -2, then -3, ...); the run fills it */
@@ -43,14 +44,29 @@ on_open_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
   g_object_unref (chooser);
 }
 
+GtkFileChooserNative *
+_grok_window_new_chooser (GrokWindow *self, const char *title, const char *accept,
+                          GtkFileChooserAction action)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept, "_Cancel");
+  g_autofree char *runs = _grok_window_runs_folder (self);
+  g_autoptr (GFile) folder = g_file_new_for_path (runs);
+
+  g_mkdir_with_parents (runs, 0755);
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  return chooser;
+}
+
 /* a modal chooser of run folders; on_response owns (and unrefs) it */
 static void
 choose_folders (GtkWidget *window, const char *title, const char *accept, gboolean multiple,
                 GCallback on_response)
 {
   GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (title, GTK_WINDOW (window), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                 accept, "_Cancel");
+    _grok_window_new_chooser (GROK_WINDOW (window), title, accept,
+                              GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
 
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), multiple);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
@@ -80,11 +96,10 @@ save_as_action (GtkWidget *widget, const char *action, GVariant *param)
 
   if (grok_session_get_run_dir (self->session) == NULL)
     return;
-  chooser = gtk_file_chooser_native_new ("Save the Run As", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  chooser = _grok_window_new_chooser (self, "Save the Run As", "_Save",
+                                      GTK_FILE_CHOOSER_ACTION_SAVE);
   name = g_path_get_basename (grok_session_get_run_dir (self->session));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (on_save_as_response), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -93,6 +108,16 @@ static void
 open_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   choose_folders (widget, "Open a Run Folder", "_Open", FALSE, G_CALLBACK (on_open_response));
+}
+
+static void
+recent_runs_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-runs");
+
+  gtk_window_present (GTK_WINDOW (grok_recent_runs_new (GTK_WINDOW (self),
+                                                        (const char * const *) recent)));
 }
 
 static void
@@ -264,6 +289,60 @@ on_scheme_row_selected (AdwComboRow *row, GParamSpec *pspec, GrokWindow *self)
 }
 
 static void
+show_runs_folder (GSettings *settings, const char *key, AdwActionRow *row)
+{
+  g_autofree char *runs = _grok_window_runs_folder (g_object_get_data (G_OBJECT (row), "grok-window"));
+  adw_action_row_set_subtitle (row, runs);
+}
+
+static void
+on_runs_folder_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_settings_set_string (self->settings, "runs-folder", path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_choose_runs_folder (GtkButton *button, GrokWindow *self)
+{
+  GtkFileChooserNative *chooser =
+    _grok_window_new_chooser (self, "Where New Runs Go", "_Select",
+                              GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+
+  gtk_native_dialog_set_transient_for (GTK_NATIVE_DIALOG (chooser),
+                                       GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))));
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_runs_folder_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* the folder new runs go in, which the file choosers open in */
+static GtkWidget *
+runs_group (GrokWindow *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic ("_Choose…");
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Runs");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), "Runs folder");
+  gtk_widget_set_name (row, "runs-folder");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "grok-window", self);
+  show_runs_folder (self->settings, NULL, ADW_ACTION_ROW (row));
+  g_signal_connect_object (self->settings, "changed::runs-folder", G_CALLBACK (show_runs_folder),
+                           row, 0);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_choose_runs_folder), self, 0);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return group;
+}
+
+static void
 preferences_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
@@ -294,6 +373,7 @@ preferences_action (GtkWidget *widget, const char *action, GVariant *param)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), scheme);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), log_row);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (runs_group (self)));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (window));
@@ -428,6 +508,7 @@ _grok_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.recent-runs", NULL, recent_runs_action);
   gtk_widget_class_install_action (widget_class, "win.revert-preset", NULL, revert_preset_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);

@@ -39,7 +39,6 @@ struct _GrokWindow
   GtkToggleButton  *play_button;
   GtkAdjustment    *step_adjustment;
   GtkLabel         *step_label;
-  GMenu            *recent_section;
   GtkMenuButton    *menu_button;
 
   /* borrowed */
@@ -64,6 +63,9 @@ char         *_grok_window_runs_folder       (GrokWindow *self);
 void          _grok_window_load_preset       (GrokWindow *self, const char *name);
 
 /* grok-window-actions.c */
+/* a modal file chooser that opens in the runs folder */
+GtkFileChooserNative *_grok_window_new_chooser (GrokWindow *self, const char *title,
+                                                const char *accept, GtkFileChooserAction action);
 void          _grok_window_class_actions_init (GtkWidgetClass *widget_class);
 void          _grok_window_actions_init       (GrokWindow *self);
 /* the accelerators of the window's own shortcuts, NULL-terminated (for the tests) */

@@ -350,21 +350,6 @@ remember_recent (GrokWindow *self, const char *folder)
   g_settings_set_strv (self->settings, "recent-runs", (const char * const *) fresh);
 }
 
-static void
-rebuild_recent_menu (GrokWindow *self)
-{
-  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-runs");
-
-  g_menu_remove_all (self->recent_section);
-  for (guint i = 0; recent[i] != NULL; i++)
-    {
-      g_autofree char *label = g_path_get_basename (recent[i]);
-      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
-      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
-      g_menu_append_item (self->recent_section, item);
-    }
-}
-
 /* a run of the folder shown is remembered among the recent ones */
 static void
 on_run_dir (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
@@ -555,7 +540,6 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_adjustment);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_label);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, train_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, content_stack);
@@ -679,9 +663,6 @@ grok_window_init (GrokWindow *self)
   connect_series (self);
   g_signal_connect_object (self->step_adjustment, "value-changed", G_CALLBACK (on_step_changed), self, 0);
   g_signal_connect_object (self->weights_change, "toggled", G_CALLBACK (update_views), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::recent-runs", G_CALLBACK (rebuild_recent_menu),
-                           self, G_CONNECT_SWAPPED);
-  rebuild_recent_menu (self);
   update_actions (self);
 }
 

@@ -360,6 +360,22 @@ grok_session_get_playing (GrokSession *self)
   return self->play_id != 0;
 }
 
+static gint64
+first_step_at (const GrokMetrics *metrics, guint col, double threshold)
+{
+  for (guint r = 0; r < metrics->n_rows; r++)
+    if (grok_metrics_get (metrics, r, col) >= threshold)
+      return (gint64) grok_metrics_get (metrics, r, GROK_COL_STEP);
+  return -1;
+}
+
+void
+grok_milestones_find (const GrokMetrics *metrics, gint64 *memorised, gint64 *generalised)
+{
+  *memorised = first_step_at (metrics, GROK_COL_TRAIN_ACC, GROK_MILESTONE_ACCURACY);
+  *generalised = first_step_at (metrics, GROK_COL_TEST_ACC, GROK_MILESTONE_ACCURACY);
+}
+
 /* the moments a researcher waits for, each told once */
 static void
 announce (GrokSession *self, GrokSnapshot *snapshot)

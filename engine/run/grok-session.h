@@ -22,6 +22,10 @@ typedef enum
   GROK_MILESTONE_GENERALISED,  /* test accuracy first reached it */
 } GrokMilestone;
 
+/* the first step of metrics at which each milestone was reached, or -1 */
+void          grok_milestones_find        (const GrokMetrics *metrics, gint64 *memorised,
+                                           gint64 *generalised);
+
 #define GROK_TYPE_SESSION (grok_session_get_type ())
 G_DECLARE_FINAL_TYPE (GrokSession, grok_session, GROK, SESSION, GObject)
 

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "grok-presets.h"
+#include "grok-recent-runs.h"
 #include "grok-views.h"
 #include "grok-window-private.h"
 #include "gui-helpers.h"
@@ -545,6 +546,120 @@ test_preset_chooser (void)
   close_window (window);
 }
 
+/* a quick run of steps steps stopped once it passed stop_at (or finished when stop_at < 0) */
+static char *
+make_stopped_run (const char *root, const char *leaf, gint64 steps, gint64 stop_at)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load ("quick", NULL);
+  g_autofree char *dir = g_build_filename (root, leaf, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRun) run = NULL;
+
+  config->train.steps = steps;
+  config->measures.lmn_per_decade = 0;
+  config->measures.complexity_per_decade = 0;
+  config->measures.local_complexity_per_decade = 0;
+  run = grok_run_new (config, dir, TRUE, &error);
+  g_assert_no_error (error);
+  if (stop_at < 0)
+    g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+  else
+    {
+      grok_run_start (run);
+      for (;;)
+        {
+          g_autoptr (GrokSnapshot) s = grok_run_dup_snapshot (run);
+          if (s->train_step >= stop_at)
+            break;
+          g_usleep (1000);
+        }
+      grok_run_stop (run);
+    }
+  return g_steal_pointer (&dir);
+}
+
+/* Recent Runs tells the runs apart (name, preset, how each ended, steps, milestones), and opens
+ * the one chosen; the file choosers open in the runs folder, which Preferences chooses */
+static void
+test_recent_runs (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.WindowRecent", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window = new_window (app);
+  g_autofree char *root = g_dir_make_tmp ("grok-window-recent-XXXXXX", NULL);
+  g_autofree char *finished = make_stopped_run (root, "finished", 1500, -1);
+  g_autofree char *stopped = make_stopped_run (root, "stopped", 1500, 33);
+  g_autofree char *broken = g_build_filename (root, "broken", NULL);
+  g_autofree char *broken_config = g_build_filename (broken, "config.json", NULL);
+  const char *recent[] = { stopped, finished, broken, NULL };
+  const char *expected[] = { "stopped", "finished", "broken" };
+  GtkWidget *list, *runs_window, *prefs, *runs_row;
+  g_autoptr (GFile) current = NULL;
+  g_autofree char *current_path = NULL;
+  GtkFileChooserNative *chooser;
+  int n = 0;
+
+  g_assert_cmpint (g_mkdir (broken, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (broken_config, "{ not json", -1, NULL));
+  g_settings_set_strv (window->settings, "recent-runs", recent);
+  g_settings_set_string (window->settings, "runs-folder", root);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.recent-runs", NULL);
+  SPIN_UNTIL ((runs_window = find_toplevel (GROK_TYPE_RECENT_RUNS)) != NULL, "Recent Runs to open");
+  spin (50);
+  save_widget (runs_window, "recent-runs.png");
+  list = find_type (runs_window, GTK_TYPE_LIST_BOX);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row), n++)
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+      const char *about = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+      g_test_message ("%s: %s", title, about);
+      g_assert_cmpstr (title, ==, expected[n]);
+    }
+  g_assert_cmpint (n, ==, 3);
+  {
+    g_autofree char *s = grok_recent_run_describe (stopped);
+    g_autofree char *f = grok_recent_run_describe (finished);
+    g_autofree char *b = grok_recent_run_describe (broken);
+    g_assert_true (g_str_has_prefix (s, "quick · stopped at step "));
+    g_assert_nonnull (strstr (s, " of 1500"));
+    g_assert_true (g_str_has_prefix (f, "quick · finished, 1500 steps · memorised at "));
+    g_assert_nonnull (strstr (f, ", generalised at "));
+    g_assert_true (g_str_has_prefix (b, "failed: "));
+  }
+  gtk_widget_activate (gtk_widget_get_first_child (list));
+  SPIN_UNTIL (find_toplevel (GROK_TYPE_RECENT_RUNS) == NULL, "Recent Runs to close");
+  g_assert_cmpstr (grok_window_get_run_dir (window), ==, stopped);
+
+  /* the choosers open in the runs folder */
+  chooser = _grok_window_new_chooser (window, "Open", "_Open", GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  spin (100);
+  current = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
+  g_assert_nonnull (current);
+  current_path = g_file_get_path (current);
+  g_assert_cmpstr (current_path, ==, root);
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  g_object_unref (chooser);
+  spin (50);
+
+  /* Preferences show the runs folder and offer to choose another */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
+  SPIN_UNTIL ((prefs = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW)) != NULL, "Preferences to open");
+  spin (50);
+  runs_row = NULL;
+  for (GtkWidget *w = find_label (prefs, "Runs folder"); w && !runs_row; w = gtk_widget_get_parent (w))
+    if (ADW_IS_ACTION_ROW (w))
+      runs_row = w;
+  g_assert_nonnull (runs_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (runs_row)), ==, root);
+  g_settings_set_string (window->settings, "runs-folder", "/tmp");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (runs_row)), ==, "/tmp");
+  save_widget (prefs, "preferences.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  close_window (window);
+  remove_tree (root);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -556,5 +671,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/settings-read-as-a-paper", test_settings_read_as_a_paper);
   g_test_add_func ("/ui/window/first-start", test_first_start);
   g_test_add_func ("/ui/window/preset-chooser", test_preset_chooser);
+  g_test_add_func ("/ui/window/recent-runs", test_recent_runs);
   return g_test_run ();
 }
