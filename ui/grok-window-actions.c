@@ -8,7 +8,9 @@
 #include <glib/gstdio.h>
 
 #include "grok-export-dialog.h"
+#include "grok-fork-dialog.h"
 #include "grok-recent-runs.h"
+#include "grok-settings.h"
 
 /* <runs folder>/<name>-<date>-<time>, made empty here so that no other window or process takes
  * the same name in the same second (a second one gets -2, then -3, ...); the run fills it */
@@ -126,16 +128,82 @@ open_recent_action (GtkWidget *widget, const char *action, GVariant *param)
   grok_window_open (GROK_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
+/* a new run from the checkpoint shown with the settings as edited, in a new folder */
+static void
+fork_now (GrokWindow *self)
+{
+  g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
+  g_autofree char *dir = NULL;
+
+  if (config == NULL)
+    return;
+  dir = new_run_folder (self, config);
+  grok_session_fork (self->session, g_steal_pointer (&config), dir);
+}
+
+static void
+on_fork_answer (AdwMessageDialog *dialog, const char *response, GrokWindow *self)
+{
+  if (g_str_equal (response, "fork"))
+    fork_now (self);
+  else if (g_str_equal (response, "continue"))
+    {
+      g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
+      grok_session_continue (self->session, config ? config->train.steps : 0);
+    }
+}
+
+/* the settings as edited against those of the run shown, by their labels; NULL when the same */
+static char *
+edited_settings (GrokWindow *self, gboolean except_steps)
+{
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+
+  return grok_config_describe_changes (snapshot->config,
+                                       grok_config_editor_get_config (self->config_editor),
+                                       except_steps);
+}
+
+static void
+ask (GrokWindow *self, GtkWidget *dialog)
+{
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_fork_answer), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Fork From Here: the changed settings listed before the new run starts */
+static void
+fork_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+  g_autofree char *changes = NULL;
+
+  if (grok_session_get_snapshot (self->session) == NULL)
+    return;
+  changes = edited_settings (self, FALSE);
+  ask (self, grok_fork_dialog_new (GTK_WINDOW (self),
+                                   grok_session_get_snapshot (self->session)->train_step, changes));
+}
+
 /* continue the folder shown (stopped, crashed or finished) from its newest checkpoint, to the
- * number of steps in the settings */
+ * number of steps in the settings; other settings edited are never dropped in silence: the
+ * question offers Fork for them */
 static void
 continue_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   GrokWindow *self = GROK_WINDOW (widget);
   g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
+  g_autofree char *changes = NULL;
 
-  if (config != NULL)
+  if (config == NULL || grok_session_get_snapshot (self->session) == NULL)
+    return;
+  changes = edited_settings (self, TRUE);
+  if (changes == NULL)
     grok_session_continue (self->session, config->train.steps);
+  else
+    ask (self, grok_continue_dialog_new (GTK_WINDOW (self),
+                                         grok_session_get_snapshot (self->session)->train_step,
+                                         changes));
 }
 
 /* compare: other run folders' curves drawn with this run's as mean and min-max band */
@@ -291,7 +359,7 @@ on_scheme_row_selected (AdwComboRow *row, GParamSpec *pspec, GrokWindow *self)
 static void
 show_runs_folder (GSettings *settings, const char *key, AdwActionRow *row)
 {
-  g_autofree char *runs = _grok_window_runs_folder (g_object_get_data (G_OBJECT (row), "grok-window"));
+  g_autofree char *runs = grok_settings_runs_folder (settings);
   adw_action_row_set_subtitle (row, runs);
 }
 
@@ -333,7 +401,6 @@ runs_group (GrokWindow *self)
   gtk_widget_set_name (row, "runs-folder");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  g_object_set_data (G_OBJECT (row), "grok-window", self);
   show_runs_folder (self->settings, NULL, ADW_ACTION_ROW (row));
   g_signal_connect_object (self->settings, "changed::runs-folder", G_CALLBACK (show_runs_folder),
                            row, 0);
@@ -511,6 +578,7 @@ _grok_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.recent-runs", NULL, recent_runs_action);
   gtk_widget_class_install_action (widget_class, "win.revert-preset", NULL, revert_preset_action);
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "win.fork", NULL, fork_action);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);

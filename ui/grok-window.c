@@ -67,6 +67,8 @@ update_actions (GrokWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-all", shown);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", shown);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", !live && has_dir && !preparing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fork",
+                                 !live && has_dir && shown && !preparing && problem == NULL);
   /* setting the same icon again would still rebuild the button's image */
   if (g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (self->pause_button)), icon) != 0)
     gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), icon);
@@ -276,15 +278,10 @@ on_series_toggled (GtkCheckButton *button, GrokWindow *self)
   sync_curves_options (self);
 }
 
-/* where the app writes its runs: the Preferences' choice, or the user data folder */
 char *
 _grok_window_runs_folder (GrokWindow *self)
 {
-  g_autofree char *chosen = g_settings_get_string (self->settings, "runs-folder");
-
-  if (chosen[0] != '\0')
-    return g_steal_pointer (&chosen);
-  return g_build_filename (g_get_user_data_dir (), "grokscope", "runs", NULL);
+  return grok_settings_runs_folder (self->settings);
 }
 
 void

@@ -441,18 +441,24 @@ forget_shown (GrokSession *self)
   set_run_dir (self, NULL);
 }
 
-/* the run, made, becomes the one shown: watched, followed, started */
+/* the run, made, becomes the one shown: watched, followed, started. The milestones its rows
+ * already hold (a continued or forked run's) were told when they were reached */
 static void
-begin_run (GrokSession *self, GrokRun *run, const char *dir, gboolean announced, gboolean one_step)
+begin_run (GrokSession *self, GrokRun *run, const char *dir, gboolean one_step)
 {
+  gint64 memorised, generalised;
+
   g_object_freeze_notify (G_OBJECT (self));
   forget_shown (self);
   self->run = run;
-  self->told_memorised = self->told_generalised = self->told_end = announced;
   g_signal_connect_object (run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
   g_signal_connect_object (run, "notify::state", G_CALLBACK (on_run_state), self, 0);
   self->live = grok_run_dup_snapshot (run);
   self->first = grok_snapshot_ref (self->live);
+  grok_milestones_find (self->live->metrics, &memorised, &generalised);
+  self->told_memorised = memorised >= 0;
+  self->told_generalised = generalised >= 0;
+  self->told_end = FALSE;
   set_checkpoints (self, self->live->checkpoints);
   set_following (self, TRUE);
   set_run_dir (self, dir);
@@ -472,8 +478,10 @@ begin_run (GrokSession *self, GrokRun *run, const char *dir, gboolean announced,
 typedef struct
 {
   GrokRun      *old;
-  GrokConfig   *config;     /* a new run; NULL to continue dir */
+  GrokConfig   *config;     /* a new run or a fork; NULL to continue dir */
   char         *dir;
+  char         *parent;     /* a fork: the folder it starts from, at parent_step */
+  gint64        parent_step;
   gint64        steps;      /* continuing: the steps in total */
   gboolean      one_step;   /* start paused and take one step (Step with no run) */
   GCancellable *cancellable;
@@ -487,6 +495,7 @@ prepare_free (Prepare *p)
   g_clear_object (&p->old);
   grok_config_free (p->config);
   g_free (p->dir);
+  g_free (p->parent);
   g_clear_object (&p->cancellable);
   g_clear_object (&p->run);
   g_clear_error (&p->error);
@@ -502,7 +511,9 @@ prepare_thread (gpointer data)
 
   if (p->old != NULL)
     grok_run_stop (p->old);
-  if (p->config != NULL)
+  if (p->parent != NULL)
+    p->run = grok_run_new_fork (p->parent, p->parent_step, p->config, p->dir, FALSE, &p->error);
+  else if (p->config != NULL)
     p->run = grok_run_new (p->config, p->dir, FALSE, &p->error);
   else
     p->run = grok_run_new_continue (p->dir, p->steps, &p->error);
@@ -531,8 +542,7 @@ on_prepared (GObject *owner, gpointer data)
       refresh (self);
       return;
     }
-  /* a continued run's milestones were announced when it first ran */
-  begin_run (self, g_steal_pointer (&p->run), p->dir, p->config == NULL, p->one_step);
+  begin_run (self, g_steal_pointer (&p->run), p->dir, p->one_step);
 }
 
 /* hands the live run, if any, to the caller (its signals no longer reach the session) after
@@ -551,10 +561,13 @@ retire_run (GrokSession *self)
 }
 
 static void
-prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 steps, gboolean one_step)
+prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 steps, gboolean one_step,
+             const char *parent, gint64 parent_step)
 {
   Prepare *p = g_new0 (Prepare, 1);
 
+  p->parent = g_strdup (parent);
+  p->parent_step = parent_step;
   p->old = retire_run (self);
   /* the opened folder's door closes before a run continues it */
   g_clear_pointer (&self->folder, grok_run_dir_close);
@@ -575,7 +588,7 @@ grok_session_train (GrokSession *self, GrokConfig *config, const char *dir, gboo
 {
   g_return_if_fail (GROK_IS_SESSION (self));
   g_return_if_fail (config != NULL && dir != NULL);
-  prepare_run (self, config, dir, 0, one_step);
+  prepare_run (self, config, dir, 0, one_step, NULL, -1);
 }
 
 void
@@ -586,7 +599,22 @@ grok_session_continue (GrokSession *self, gint64 steps)
   g_return_if_fail (GROK_IS_SESSION (self));
   if (dir == NULL || self->live_flag || self->preparing != NULL)
     return;
-  prepare_run (self, NULL, dir, steps, FALSE);
+  prepare_run (self, NULL, dir, steps, FALSE, NULL, -1);
+}
+
+void
+grok_session_fork (GrokSession *self, GrokConfig *config, const char *dir)
+{
+  g_autofree char *parent = g_strdup (self->run_dir);
+
+  g_return_if_fail (GROK_IS_SESSION (self));
+  g_return_if_fail (config != NULL && dir != NULL);
+  if (parent == NULL || self->snapshot == NULL || self->live_flag || self->preparing != NULL)
+    {
+      grok_config_free (config);
+      return;
+    }
+  prepare_run (self, config, dir, 0, FALSE, parent, self->snapshot->train_step);
 }
 
 static void

@@ -37,6 +37,11 @@ void          grok_session_train          (GrokSession *self, GrokConfig *config
                                            const char *dir, gboolean one_step);
 /* continue the folder shown from its newest checkpoint to steps in total */
 void          grok_session_continue       (GrokSession *self, gint64 steps);
+/* a new run in the new folder dir from the stored checkpoint shown (of a run that neither trains
+ * nor is paused), with config (taken): the parent's settings as edited. Recorded as
+ * grokscope-cli fork records it (grok_run_new_fork): run.parent, run.parent_step and the
+ * parent's rows up to that step */
+void          grok_session_fork           (GrokSession *self, GrokConfig *config, const char *dir);
 /* browse a run folder: its rows, its checkpoints, its newest checkpoint shown. On failure the
  * run shown stays */
 gboolean      grok_session_open           (GrokSession *self, const char *path, GError **error);

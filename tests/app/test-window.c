@@ -6,6 +6,7 @@
 
 #include "grok-presets.h"
 #include "grok-recent-runs.h"
+#include "grok-run-dir.h"
 #include "grok-views.h"
 #include "grok-window-private.h"
 #include "gui-helpers.h"
@@ -660,6 +661,125 @@ test_recent_runs (void)
   remove_tree (root);
 }
 
+/* the message dialog shown now, with its body */
+static AdwMessageDialog *
+wait_for_question (void)
+{
+  GtkWidget *dialog;
+
+  SPIN_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, "a question");
+  spin (50);
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+static void
+answer (AdwMessageDialog *dialog, const char *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (20);
+}
+
+static char *
+read_text (const char *dir, const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* Fork From Here: from the browsed checkpoint, with the weight decay edited: the question lists
+ * the change, and the new run is recorded exactly as grokscope-cli fork records it. Continue
+ * with the edit asks too, offering Fork, instead of dropping it. */
+static void
+test_fork_from_here (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.WindowFork", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window = new_window (app);
+  GrokSession *session = grok_window_get_session (window);
+  g_autofree char *root = g_dir_make_tmp ("grok-window-fork-XXXXXX", NULL);
+  g_autofree char *parent = make_stopped_run (root, "parent", 300, -1);
+  g_autofree char *cli_fork = g_build_filename (root, "cli-fork", NULL);
+  g_autofree char *step_arg = NULL, *forked = NULL;
+  g_autofree char *ours = NULL, *theirs = NULL, *our_rows = NULL, *their_rows = NULL;
+  g_autoptr (GError) error = NULL;
+  AdwMessageDialog *question;
+  GArray *steps;
+  gint64 step;
+  int status;
+
+  g_settings_set_string (window->settings, "runs-folder", root);
+  g_assert_true (grok_window_open (window, parent));
+  steps = grok_window_get_snapshot (window)->checkpoints;
+  step = g_array_index (steps, gint64, steps->len / 2);
+  grok_session_seek (session, step);
+  g_assert_cmpint (step_of (window), ==, step);
+  gtk_editable_set_text (GTK_EDITABLE (row (window, "optim.weight_decay")), "0.3");
+  spin (20);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.fork", NULL);
+  question = wait_for_question ();
+  g_test_message ("%s: %s", adw_message_dialog_get_heading (question),
+                  adw_message_dialog_get_body (question));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "Weight decay: 1 → 0.3"));
+  save_widget (GTK_WIDGET (question), "fork-dialog.png");
+  answer (question, "fork");
+  SPIN_UNTIL (g_strcmp0 (grok_window_get_run_dir (window), parent) != 0 &&
+              state_of (window) == GROK_RUN_FINISHED, "the fork to train");
+  forked = g_strdup (grok_window_get_run_dir (window));
+  g_assert_true (g_str_has_prefix (forked, root));
+  save_window (window, "forked-run.png");
+  {
+    g_autoptr (GrokRunDir) dir = grok_run_dir_open (forked, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (grok_run_dir_get_config (dir)->optim.weight_decay, ==, 0.3);
+    g_assert_cmpint (grok_run_dir_get_config (dir)->run.parent_step, ==, step);
+  }
+
+  /* the same fork by the CLI: the same config.json and the same inherited rows */
+  step_arg = g_strdup_printf ("%" G_GINT64_FORMAT, step);
+  {
+    const char *argv[] = { g_getenv ("GROK_CLI"), "fork", parent, "--step", step_arg, "--set",
+                           "optim.weight_decay=0.3", "--out", cli_fork, "--quiet", NULL };
+    g_assert_nonnull (argv[0]);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                                 NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  ours = read_text (forked, "config.json");
+  theirs = read_text (cli_fork, "config.json");
+  g_assert_cmpstr (ours, ==, theirs);
+  our_rows = read_text (forked, "metrics.csv");
+  their_rows = read_text (cli_fork, "metrics.csv");
+  {
+    g_auto (GStrv) a = g_strsplit (our_rows, "\n", -1);
+    g_auto (GStrv) b = g_strsplit (their_rows, "\n", -1);
+    guint inherited = 0;
+    /* the rows up to the fork step are the parent's (wall time aside, every column equal) */
+    for (guint i = 1; a[i] && b[i] && g_ascii_strtoll (a[i], NULL, 10) <= step && a[i][0]; i++, inherited++)
+      g_assert_cmpstr (a[i], ==, b[i]);
+    g_assert_cmpuint (inherited, >, 1);
+  }
+
+  /* Continue with the weight decay edited asks, and offers Fork */
+  g_assert_true (grok_window_open (window, parent));
+  gtk_editable_set_text (GTK_EDITABLE (row (window, "optim.weight_decay")), "0.3");
+  spin (20);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  question = wait_for_question ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "Weight decay: 1 → 0.3"));
+  g_assert_true (adw_message_dialog_has_response (question, "fork"));
+  g_assert_true (adw_message_dialog_has_response (question, "continue"));
+  answer (question, "cancel");
+  g_assert_false (grok_session_get_preparing (session));
+  g_assert_cmpstr (grok_window_get_run_dir (window), ==, parent);
+  close_window (window);
+  remove_tree (root);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -672,5 +792,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/first-start", test_first_start);
   g_test_add_func ("/ui/window/preset-chooser", test_preset_chooser);
   g_test_add_func ("/ui/window/recent-runs", test_recent_runs);
+  g_test_add_func ("/ui/window/fork-from-here", test_fork_from_here);
   return g_test_run ();
 }
