@@ -8,9 +8,10 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "grok-fileio.h"
+#include "grok-safetensors.h"
 
-#define GROK_MAX_DIMS 4
+G_BEGIN_DECLS
 
 typedef struct
 {
@@ -67,6 +68,35 @@ const char       *grok_params_non_finite    (const GrokParams *params);
 GrokParams       *grok_params_copy          (const GrokParams *params);
 /* the same without a gradient buffer (grad NULL): what a snapshot keeps of a model */
 GrokParams       *grok_params_copy_values   (const GrokParams *params);
+
+/* A table as a checkpoint stores it: safetensors F32 tensors named as in the table, in canonical
+ * order (grok-params-file.c). */
+
+/* the tensors of params in canonical order, their data pointing into params->data; g_free the
+ * array */
+GrokSafetensor   *grok_params_to_tensors    (const GrokParams *params);
+/* a new table of copies of n F32 tensors given in canonical order (a checkpoint file's) */
+GrokParams       *grok_params_from_tensors  (const GrokSafetensor *tensors, int n);
+
+/* Write params and METADATA (char * -> char *, may be NULL) to PATH atomically, with the
+ * SHA-256 of the data under GROK_SAFETENSORS_CHECKSUM_KEY. */
+gboolean          grok_params_write         (const char *path, const GrokParams *params,
+                                             GHashTable *metadata, GError **error);
+/* the same for a file in an open folder (grok-fileio.h): never written through a link */
+gboolean          grok_params_write_at      (const GrokFileAt *at, const GrokParams *params,
+                                             GHashTable *metadata, GError **error);
+/* Read a checkpoint into a new table (tensors added in canonical order). When METADATA_OUT is
+ * not NULL it receives a new char * -> char * table (empty when the file has none). Errors:
+ * GROK_ERROR_IO when the file cannot be read, GROK_ERROR_CORRUPT when it is invalid. */
+GrokParams       *grok_params_read          (const char *path, GHashTable **metadata_out,
+                                             GError **error);
+/* the same for a file in an open folder (grok-fileio.h): never read through a link */
+GrokParams       *grok_params_read_at       (const GrokFileAt *at, GHashTable **metadata_out,
+                                             GError **error);
+/* Read PATH and copy its values into PARAMS, whose tensor names and shapes must match the file's
+ * exactly (GROK_ERROR_CORRUPT otherwise, PARAMS untouched). */
+gboolean          grok_params_load_into     (const char *path, GrokParams *params,
+                                             GHashTable **metadata_out, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokParams, grok_params_free)
 

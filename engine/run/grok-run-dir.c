@@ -372,7 +372,7 @@ read_valid (GrokRunDir *dir, const GrokFileAt *at, gint64 step, GError **error)
 
   if (layout == NULL)
     return NULL;
-  file = grok_safetensors_read_at (at, &meta, error);
+  file = grok_params_read_at (at, &meta, error);
   if (file == NULL)
     return NULL;
   text = g_hash_table_lookup (meta, "step");
