@@ -18,6 +18,7 @@
 #include "grok-run-dir.h"
 #include "grok-safetensors.h"
 #include "grok-run.h"
+#include "grok-config-settings.h"
 #include "grok-trainer.h"
 
 static int
@@ -477,6 +478,7 @@ cmd_measure (const GrokCliArgs *a)
 {
   const char *run_dir = a->args[0];
   gint64 shown_step = 0;
+  GrokMeasureSettings settings;
   GrokMeasureOptions options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokConfig) config = NULL;
@@ -490,7 +492,8 @@ cmd_measure (const GrokCliArgs *a)
     return fail (error->message);
   config = grok_config_copy (grok_run_dir_get_config (dir));
   /* as the run measured itself (its measures.* keys and seed), unless told otherwise */
-  grok_measure_options_from_config (&options, config);
+  grok_config_measure_options (config, &options);
+  settings = grok_config_measure_settings (config);
   if (a->given[GROK_CLI_OPT_EPSILON])
     options.epsilon = a->epsilon;
   if (a->given[GROK_CLI_OPT_LMN_POINTS])
@@ -506,9 +509,9 @@ cmd_measure (const GrokCliArgs *a)
   for (guint m = 0, n = 0; m < GROK_N_MEASURES; m++)
     {
       g_autoptr (GrokMeasureResult) r = NULL;
-      if (a->any_measure ? !a->measures[m] : !grok_measure_applies (m, config))
+      if (a->any_measure ? !a->measures[m] : !grok_measure_applies (m, &settings))
         continue;
-      r = grok_measure_evaluate (m, config, params, &options, NULL, &error);
+      r = grok_measure_evaluate (m, &settings, params, &options, NULL, &error);
       if (r == NULL)
         {
           g_string_free (out, TRUE);

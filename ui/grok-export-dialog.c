@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "grok-fileio.h"
+#include "grok-config-settings.h"
 
 gboolean
 grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *run_name,
@@ -49,7 +50,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
     return FALSE;
   for (guint v = 0; v < GROK_N_VIEWS; v++)
     {
-      if (!grok_view_kind (v)->applies (snapshot->config))
+      if (!grok_config_view_applies (snapshot->config, v))
         continue;
       for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
         {
@@ -340,11 +341,11 @@ add_recipe_rows (GtkListBox *list, Options *o)
                                              o->recipe.raster);
 
   if ((o->all || o->view == GROK_VIEW_CONNECTIVITY) &&
-      grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (o->snapshot->config))
+      grok_config_view_applies (o->snapshot->config, GROK_VIEW_CONNECTIVITY))
     gtk_list_box_append (list, recipe_row ("Connectivity: LMN points", points,
                                            o->recipe.lmn_points, 2, 4096, &o->points_spin));
   if ((o->all || o->view == GROK_VIEW_REGIONS) &&
-      grok_view_kind (GROK_VIEW_REGIONS)->applies (o->snapshot->config))
+      grok_config_view_applies (o->snapshot->config, GROK_VIEW_REGIONS))
     gtk_list_box_append (list, recipe_row ("Regions: raster side", raster, o->recipe.raster,
                                            16, 2048, &o->raster_spin));
 }

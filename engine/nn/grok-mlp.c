@@ -110,7 +110,7 @@ mlp_init_params (GrokModel *model, guint64 seed)
 {
   GrokMlp *mlp = (GrokMlp *) model;
   GrokParams *params = model->params;
-  double scale = model->config->model.init_scale;
+  double scale = model->settings.init_scale;
   GrokRng rng;
 
   grok_rng_init_stream (&rng, seed, STREAM_INIT);
@@ -132,11 +132,10 @@ mlp_init_params (GrokModel *model, guint64 seed)
 
 /* The MLP's own row split only when asked for by number (with 0, one thread), and never more
  * threads than a batch has blocks. The blocks, and so the results, are the same either way. */
-int
-grok_mlp_threads (const GrokConfig *config)
+static int
+mlp_threads (const GrokModelSettings *settings)
 {
-  return config->train.threads > 1 ? (int) MIN (config->train.threads, GROK_MODEL_MAX_BLOCKS)
-                                   : 1;
+  return settings->threads > 1 ? (int) MIN (settings->threads, GROK_MODEL_MAX_BLOCKS) : 1;
 }
 
 /* the gradient buffers beside params->grad: one a block past the first when threads share the
@@ -144,15 +143,15 @@ grok_mlp_threads (const GrokConfig *config)
  * it is made, which adds in the same order. Sized for the largest batch that goes backward: a
  * training batch, or for a model made without a training set (a test's) any batch it takes. */
 static int
-mlp_grad_parts (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+mlp_grad_parts (const GrokModelSettings *settings, const GrokDataset *dataset, int max_batch)
 {
   gint64 rows = max_batch;
   int blocks;
 
   if (dataset->n_train > 0)
-    rows = MIN (rows, grok_config_batch_size (config, dataset->n_train));
+    rows = MIN (rows, grok_task_batch_size (settings->batch_size, dataset->n_train));
   blocks = grok_model_blocks ((int) rows);
-  return grok_mlp_threads (config) > 1 ? blocks - 1 : MIN (blocks - 1, 1);
+  return mlp_threads (settings) > 1 ? blocks - 1 : MIN (blocks - 1, 1);
 }
 
 void
@@ -482,17 +481,17 @@ grok_mlp_layers (GrokModel *model, int *n_layers)
 }
 
 GrokModel *
-grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+grok_mlp_new (const GrokModelSettings *settings, const GrokDataset *dataset, int max_batch)
 {
   GrokMlp *mlp = g_new0 (GrokMlp, 1);
   GrokModel *model = &mlp->parent;
   int max_width;
 
-  grok_model_init_base (model, &mlp_class, config, dataset, max_batch);
-  mlp->depth = config->model.depth;
-  mlp->width = config->model.width;
-  mlp->d_embed = config->model.d_embed;
-  mlp->act = config->model.activation;
+  grok_model_init_base (model, &mlp_class, settings, dataset, max_batch);
+  mlp->depth = settings->depth;
+  mlp->width = settings->width;
+  mlp->d_embed = settings->d_embed;
+  mlp->act = settings->activation;
   mlp->embed = -1;
   if (dataset->n_positions > 0)
     {
@@ -517,9 +516,9 @@ grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batc
 
   max_width = MAX (mlp->input_width, MAX (mlp->width, model->n_classes));
   mlp->max_width = max_width;
-  model->threads = grok_mlp_threads (config);
+  model->threads = mlp_threads (settings);
   model->team = grok_team_new (model->threads);
-  mlp->grad_parts = mlp_grad_parts (config, dataset, max_batch);
+  mlp->grad_parts = mlp_grad_parts (settings, dataset, max_batch);
   if (mlp->grad_parts > 0)
     mlp->grad_part = g_new0 (float, (gsize) mlp->grad_parts * model->params->numel);
   if (mlp->embed >= 0 && mlp->depth > 0)
@@ -545,19 +544,19 @@ grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batc
 
 /* grok_mlp_new's allocations, counted: keep the two in step */
 void
-grok_mlp_footprint (const GrokConfig *config, const GrokDataset *shape, int max_batch,
+grok_mlp_footprint (const GrokModelSettings *settings, const GrokDataset *shape, int max_batch,
                     GrokModelFootprint *footprint)
 {
-  gsize depth = (gsize) config->model.depth, width = (gsize) config->model.width;
-  gsize input_width = shape->n_positions > 0 ? (gsize) shape->n_positions * config->model.d_embed
+  gsize depth = (gsize) settings->depth, width = (gsize) settings->width;
+  gsize input_width = shape->n_positions > 0 ? (gsize) shape->n_positions * settings->d_embed
                                              : (gsize) shape->d_in;
   gsize max_width = MAX (input_width, MAX (width, (gsize) shape->n_classes));
   gsize B = (gsize) max_batch;
 
   if (shape->n_positions > 0)
     {
-      footprint->n_params += (gsize) shape->vocab * config->model.d_embed;
-      footprint->largest = (gsize) shape->vocab * config->model.d_embed;
+      footprint->n_params += (gsize) shape->vocab * settings->d_embed;
+      footprint->largest = (gsize) shape->vocab * settings->d_embed;
       footprint->activations += B * input_width;
     }
   for (gsize l = 0; l <= depth; l++)
@@ -569,21 +568,21 @@ grok_mlp_footprint (const GrokConfig *config, const GrokDataset *shape, int max_
     }
   footprint->activations += 2 * depth * B * width + 2 * B * max_width;
   /* the other blocks' gradients; the folded first layer's tables and their gradients */
-  footprint->activations += (gsize) mlp_grad_parts (config, shape, max_batch) *
+  footprint->activations += (gsize) mlp_grad_parts (settings, shape, max_batch) *
                             footprint->n_params;
   if (shape->n_positions > 0 && depth > 0)
-    footprint->activations += (gsize) (grok_mlp_threads (config) + 1) * shape->n_positions *
+    footprint->activations += (gsize) (mlp_threads (settings) + 1) * shape->n_positions *
                               shape->vocab * width;
 }
 
 GrokLayerView *
-grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params, int *n_layers,
+grok_mlp_views_from_params (const GrokModelSettings *settings, const GrokParams *params, int *n_layers,
                             GError **error)
 {
-  int depth = config->model.depth;
+  int depth = settings->depth;
   g_autofree GrokLayerView *views = g_new0 (GrokLayerView, depth + 1);
 
-  if (config->model.kind != GROK_MODEL_MLP)
+  if (settings->kind != GROK_MODEL_MLP)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "the model is not an MLP");
       return NULL;
@@ -614,7 +613,7 @@ grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params, 
       views[l].bias = params->data + bt->offset;
       views[l].out = wt->shape[0];
       views[l].in = wt->shape[1];
-      views[l].act = l < depth ? config->model.activation : GROK_ACT_LINEAR;
+      views[l].act = l < depth ? settings->activation : GROK_ACT_LINEAR;
     }
   *n_layers = depth + 1;
   return g_steal_pointer (&views);

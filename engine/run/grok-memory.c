@@ -8,6 +8,7 @@
 #include "grok-error.h"
 #include "grok-complexity.h"
 #include "grok-measures.h"
+#include "grok-config-settings.h"
 #include "grok-trainer.h"
 
 /* an SVD of the largest matrix in doubles: the copy, U, V^T, the gradient and LAPACK's work
@@ -35,14 +36,15 @@ static guint64
 complexity_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
 {
   const guint64 workers = GROK_COMPLEXITY_MAX_WORKERS;
+  GrokModelSettings model_settings = grok_config_model_settings (config);
   GrokDataset shape;
   GrokModelFootprint eval;
 
-  grok_dataset_shape (config, &shape);
-  grok_model_footprint (config, &shape, MIN (shape.n_train, 2048), &eval);
+  grok_dataset_shape (&config->task, &shape);
+  grok_model_footprint (&model_settings, &shape, MIN (shape.n_train, 2048), &eval);
   return ((5 + 4 * (workers - 1)) * (guint64) fp->n_params +
           workers * (2 * eval.n_params + eval.activations)) * sizeof (float) +
-         grok_dataset_estimate_bytes (config);
+         grok_dataset_estimate_bytes (&config->task);
 }
 
 /* the largest buffers of one measure at a time on the run's thread */
@@ -51,13 +53,13 @@ measures_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
 {
   guint64 most = 0;
 
-  if (grok_measure_enabled (GROK_MEASURE_SPECTRUM, config) ||
+  if (grok_config_measure_enabled (config, GROK_MEASURE_SPECTRUM) ||
       config->reg.spectral_entropy > 0)
     most = MAX (most, spectrum_bytes (fp));
-  if (grok_measure_enabled (GROK_MEASURE_COMPLEXITY, config))
+  if (grok_config_measure_enabled (config, GROK_MEASURE_COMPLEXITY))
     most = MAX (most, complexity_bytes (config, fp) + spectrum_bytes (fp));
-  if (grok_measure_enabled (GROK_MEASURE_LMN, config) &&
-      grok_measure_applies (GROK_MEASURE_LMN, config))
+  if (grok_config_measure_enabled (config, GROK_MEASURE_LMN) &&
+      grok_config_measure_applies (config, GROK_MEASURE_LMN))
     most = MAX (most, lmn_bytes (config, config->measures.lmn_points));
   return most;
 }
@@ -75,8 +77,8 @@ grok_config_estimate_memory (const GrokConfig *config)
   bytes += measures_bytes (config, &fp);
   /* views files are computed on a worker thread of their own, at the same time */
   if (config->checkpoints.views)
-    bytes += params_copy + grok_dataset_estimate_bytes (config) + spectrum_bytes (&fp) +
-             (grok_measure_applies (GROK_MEASURE_LMN, config) ? lmn_bytes (config, 1024) : 0);
+    bytes += params_copy + grok_dataset_estimate_bytes (&config->task) + spectrum_bytes (&fp) +
+             (grok_config_measure_applies (config, GROK_MEASURE_LMN) ? lmn_bytes (config, 1024) : 0);
   return bytes;
 }
 

@@ -12,6 +12,7 @@
 #include "grok-memory.h"
 #include "grok-measures.h"
 #include "grok-run-dir.h"
+#include "grok-config-settings.h"
 #include "grok-trainer.h"
 
 /* a snapshot is published this often, sooner after an evaluation (a new metrics row) but
@@ -261,16 +262,17 @@ measure_row (GrokRun *run, double *row, GError **error)
   const GrokConfig *config = run->trainer->config;
   gint64 step = run->trainer->step;
   gint64 prev = run->metrics->n_rows ? (gint64) grok_metrics_get (run->metrics, run->metrics->n_rows - 1, GROK_COL_STEP) : -1;
+  GrokMeasureSettings settings = grok_config_measure_settings (config);
   GrokMeasureOptions options;
 
-  grok_measure_options_from_config (&options, config);
+  grok_config_measure_options (config, &options);
   for (guint m = 0; m < GROK_N_MEASURES; m++)
     {
       g_autoptr (GrokMeasureResult) r = NULL;
 
-      if (!grok_measure_due (m, config, prev, step))
+      if (!grok_config_measure_due (config, m, prev, step))
         continue;
-      r = grok_measure_evaluate (m, config, run->trainer->model->params, &options, NULL, error);
+      r = grok_measure_evaluate (m, &settings, run->trainer->model->params, &options, NULL, error);
       if (r == NULL)
         {
           g_prefix_error (error, "step %" G_GINT64_FORMAT ", measure %s: ", step, grok_measure_name (m));

@@ -653,7 +653,8 @@ test_computed_view_reads_views_file (void)
   g_autoptr (GrokConfig) config = grok_preset_load ("xor2d-relu", NULL);
   g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
   const GrokParams *params = trainer->model->params;
-  g_autoptr (GrokViews) views = grok_views_compute (config, params, 0, NULL);
+  GrokViewSettings settings = grok_config_view_settings (config);
+  g_autoptr (GrokViews) views = grok_views_compute (&settings, params, 0, NULL);
   g_autofree char *dir = g_dir_make_tmp ("grok-gui-views-XXXXXX", NULL);
   g_autofree char *path = grok_run_file_path (dir, GROK_RUN_FILE_VIEWS, 0);
   g_autofree char *folder = g_path_get_dirname (path);

@@ -10,6 +10,7 @@
 #include "grok-figure-weights.h"
 #include "grok-figure-spectrum.h"
 #include "grok-measures.h"
+#include "grok-config-settings.h"
 #include "grok-spectrum.h"
 #include "grok-task.h"
 
@@ -26,7 +27,7 @@ regions_data_wrap (const GrokConfig *config, GrokViewRegions *regions)
 {
   GrokRegionsData *data = g_new0 (GrokRegionsData, 1);
 
-  data->dataset = grok_dataset_new (config);
+  data->dataset = grok_dataset_new (&config->task);
   data->regions = regions;
   data->figure = (GrokRegionsFigure) {
     .x0 = regions->x0, .y0 = regions->y0, .x1 = regions->x1, .y1 = regions->y1,
@@ -44,8 +45,9 @@ static GrokRegionsData *
 regions_data_new (const GrokConfig *config, const GrokParams *params, double x0, double y0,
                        double x1, double y1, int raster, GError **error)
 {
-  GrokViewRegions *regions = grok_view_regions_compute (config, params, x0, y0, x1, y1, raster,
-                                                        error);
+  GrokViewSettings settings = grok_config_view_settings (config);
+  GrokViewRegions *regions = grok_view_regions_compute (&settings, params, x0, y0, x1, y1,
+                                                        raster, error);
 
   return regions != NULL ? regions_data_wrap (config, regions) : NULL;
 }
@@ -87,7 +89,9 @@ static GrokConnectivityData *
 connectivity_data_new (const GrokConfig *config, const GrokParams *params, int max_points,
                             GError **error)
 {
-  GrokViewConnectivity *view = grok_view_connectivity_compute (config, params, max_points, error);
+  GrokViewSettings settings = grok_config_view_settings (config);
+  GrokViewConnectivity *view = grok_view_connectivity_compute (&settings, params, max_points,
+                                                               error);
   GrokConnectivityData *data;
 
   if (view == NULL)
@@ -329,8 +333,8 @@ view_data_fill (GrokViewData *data, const GrokViewInput *in, GError **error)
   switch (data->view)
     {
     case GROK_VIEW_CURVES:
-      if (grok_config_is_mlp (in->config))
-        data->lmn_points = grok_measure_lmn_points (in->config);
+      if (grok_config_measure_applies (in->config, GROK_MEASURE_LMN))
+        data->lmn_points = grok_config_lmn_points (in->config);
       return TRUE;
     case GROK_VIEW_HEATMAP:
       return TRUE;
@@ -369,11 +373,13 @@ GrokViewData *
 grok_view_data_new (GrokView view, const GrokViewInput *input, const GrokViewRecipe *recipe,
                     GError **error)
 {
+  GrokViewSettings settings;
   GrokViewData *data;
 
   g_return_val_if_fail (view < GROK_N_VIEWS && input != NULL && input->config != NULL, NULL);
   g_return_val_if_fail (input->params != NULL || view == GROK_VIEW_CURVES, NULL);
-  if (!grok_view_check (view, input->config, error))
+  settings = grok_config_view_settings (input->config);
+  if (!grok_view_check (view, &settings, error))
     return NULL;
   data = g_atomic_rc_box_new0 (GrokViewData);
   data->view = view;
