@@ -58,10 +58,31 @@ measures_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
     most = MAX (most, spectrum_bytes (fp));
   if (grok_config_measure_enabled (config, GROK_MEASURE_COMPLEXITY))
     most = MAX (most, complexity_bytes (config, fp) + spectrum_bytes (fp));
-  if (grok_config_measure_enabled (config, GROK_MEASURE_LMN) &&
-      grok_config_measure_applies (config, GROK_MEASURE_LMN))
-    most = MAX (most, lmn_bytes (config, config->measures.lmn_points));
+  if (grok_config_measure_enabled (config, GROK_MEASURE_LMN))
+    most = MAX (most, lmn_bytes (config, grok_config_lmn_points (config)));
   return most;
+}
+
+/* the views files' worker: a copy of the weights, the dataset, an SVD, and what the data recipe
+ * of each computed view that applies asks for (the views table's): LMN's matrix on the
+ * connectivity view's points, with its ordered copy in floats, and the regions view's raster */
+static guint64
+views_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
+{
+  GrokViewSettings settings = grok_config_view_settings (config);
+  guint64 bytes = (guint64) fp->n_params * sizeof (float) +
+                  grok_dataset_estimate_bytes (&config->task) + spectrum_bytes (fp);
+  GrokViewRecipe r;
+
+  grok_view_recipe_init (&r);
+  if (grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (&settings))
+    {
+      gint64 points = MIN (r.lmn_points, grok_config_n_train (config));
+      bytes += lmn_bytes (config, points) + (guint64) points * points * sizeof (float);
+    }
+  if (grok_view_kind (GROK_VIEW_REGIONS)->applies (&settings))
+    bytes += (guint64) r.raster * r.raster * sizeof (guint32);
+  return bytes;
 }
 
 guint64
@@ -69,16 +90,14 @@ grok_config_estimate_memory (const GrokConfig *config)
 {
   GrokModelFootprint fp;
   guint64 bytes = grok_trainer_estimate_bytes (config, &fp);
-  guint64 params_copy = 2 * (guint64) fp.n_params * sizeof (float);
 
   /* the newest snapshot, one waiting to be drawn and the one on screen each copy the
-   * parameters (with room for gradients, as every parameter table has) */
-  bytes += 3 * params_copy;
+   * parameters' values (a snapshot carries no gradients) */
+  bytes += 3 * (guint64) fp.n_params * sizeof (float);
   bytes += measures_bytes (config, &fp);
   /* views files are computed on a worker thread of their own, at the same time */
   if (config->checkpoints.views)
-    bytes += params_copy + grok_dataset_estimate_bytes (&config->task) + spectrum_bytes (&fp) +
-             (grok_config_measure_applies (config, GROK_MEASURE_LMN) ? lmn_bytes (config, 1024) : 0);
+    bytes += views_bytes (config, &fp);
   return bytes;
 }
 

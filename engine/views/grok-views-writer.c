@@ -124,7 +124,7 @@ grok_views_writer_push (GrokViewsWriter *writer, const GrokViewSettings *setting
                     checkpoint != NULL);
   job = g_new0 (Job, 1);
   job->settings = *settings;
-  job->params = grok_params_copy (params);
+  job->params = grok_params_copy_values (params);
   job->step = step;
   /* the job may outlive the caller's descriptors only if it owns copies of them */
   job->views_fd = fcntl (views->dfd, F_DUPFD_CLOEXEC, 0);
