@@ -154,6 +154,56 @@ mlp_grad_parts (const GrokModelSettings *settings, const GrokDataset *dataset, i
   return mlp_threads (settings) > 1 ? blocks - 1 : MIN (blocks - 1, 1);
 }
 
+/* The sizes of an MLP for a dataset of shape and batches of max_batch, in elements: what
+ * grok_mlp_new allocates and grok_mlp_footprint counts, worked out once for both. */
+typedef struct
+{
+  gsize input_width;  /* the first layer's input */
+  gsize max_width;    /* of the input, the hidden layers and the output */
+  gsize embed;        /* the embedding table (vocab, d_embed), or 0 for continuous inputs */
+  gsize n_params;     /* the table's numel, alignment included */
+  gsize largest;      /* the largest 2-D parameter */
+  gsize input;        /* the embedded inputs (max_batch, input_width), or 0 */
+  gsize hidden;       /* one pre- or post-activation buffer (max_batch, width) */
+  gsize scratch;      /* one backward scratch buffer (max_batch, max_width) */
+  int   threads;
+  int   grad_parts;
+  gsize table;        /* the folded first layer (n_positions, vocab, width), or 0 */
+} MlpSizes;
+
+static void
+mlp_sizes (const GrokModelSettings *settings, const GrokDataset *shape, int max_batch,
+           MlpSizes *z)
+{
+  gsize depth = (gsize) settings->depth, width = (gsize) settings->width;
+  gsize B = (gsize) max_batch;
+
+  memset (z, 0, sizeof *z);
+  z->input_width = shape->n_positions > 0 ? (gsize) shape->n_positions * settings->d_embed
+                                          : (gsize) shape->d_in;
+  z->max_width = MAX (z->input_width, MAX (width, (gsize) shape->n_classes));
+  if (shape->n_positions > 0)
+    {
+      z->embed = (gsize) shape->vocab * settings->d_embed;
+      z->input = B * z->input_width;
+    }
+  z->n_params = z->largest = z->embed;
+  for (gsize l = 0; l <= depth; l++)
+    {
+      gsize in = l == 0 ? z->input_width : width;
+      gsize out = l == depth ? (gsize) shape->n_classes : width;
+      z->n_params = grok_params_numel_after (z->n_params, out * in);
+      z->n_params = grok_params_numel_after (z->n_params, out);
+      z->largest = MAX (z->largest, out * in);
+    }
+  z->hidden = B * width;
+  z->scratch = B * z->max_width;
+  z->threads = mlp_threads (settings);
+  z->grad_parts = mlp_grad_parts (settings, shape, max_batch);
+  if (shape->n_positions > 0 && depth > 0)
+    z->table = (gsize) shape->n_positions * shape->vocab * width;
+}
+
 void
 grok_mlp_embed (GrokModel *model, const int *tokens, const float *x, int n, float *out)
 {
@@ -485,8 +535,9 @@ grok_mlp_new (const GrokModelSettings *settings, const GrokDataset *dataset, int
 {
   GrokMlp *mlp = g_new0 (GrokMlp, 1);
   GrokModel *model = &mlp->parent;
-  int max_width;
+  MlpSizes z;
 
+  mlp_sizes (settings, dataset, max_batch, &z);
   grok_model_init_base (model, &mlp_class, settings, dataset, max_batch);
   mlp->depth = settings->depth;
   mlp->width = settings->width;
@@ -497,10 +548,8 @@ grok_mlp_new (const GrokModelSettings *settings, const GrokDataset *dataset, int
     {
       int shape[2] = { dataset->vocab, mlp->d_embed };
       mlp->embed = grok_params_add (model->params, "embed.weight", 2, shape);
-      mlp->input_width = dataset->n_positions * mlp->d_embed;
     }
-  else
-    mlp->input_width = dataset->d_in;
+  mlp->input_width = (int) z.input_width;
 
   mlp->weight = g_new (int, mlp->depth + 1);
   mlp->bias = g_new (int, mlp->depth + 1);
@@ -513,66 +562,48 @@ grok_mlp_new (const GrokModelSettings *settings, const GrokDataset *dataset, int
       mlp->bias[l] = grok_params_add (model->params, bname, 1, wshape);
     }
   grok_params_allocate (model->params);
+  g_assert (model->params->numel == z.n_params);
 
-  max_width = MAX (mlp->input_width, MAX (mlp->width, model->n_classes));
-  mlp->max_width = max_width;
-  model->threads = mlp_threads (settings);
+  mlp->max_width = (int) z.max_width;
+  model->threads = z.threads;
   model->team = grok_team_new (model->threads);
-  mlp->grad_parts = mlp_grad_parts (settings, dataset, max_batch);
+  mlp->grad_parts = z.grad_parts;
   if (mlp->grad_parts > 0)
-    mlp->grad_part = g_new0 (float, (gsize) mlp->grad_parts * model->params->numel);
-  if (mlp->embed >= 0 && mlp->depth > 0)
+    mlp->grad_part = g_new0 (float, (gsize) mlp->grad_parts * z.n_params);
+  if (z.table > 0)
     {
-      gsize table = (gsize) model->n_positions * dataset->vocab * mlp->width;
       mlp->vocab = dataset->vocab;
-      mlp->table = g_new0 (float, table);
-      mlp->token_grad = g_new0 (float, model->threads * table);
+      mlp->table = g_new0 (float, z.table);
+      mlp->token_grad = g_new0 (float, (gsize) model->threads * z.table);
     }
-  if (mlp->embed >= 0)
-    mlp->input = g_new0 (float, (gsize) max_batch * mlp->input_width);
+  if (z.input > 0)
+    mlp->input = g_new0 (float, z.input);
   mlp->pre = g_new0 (float *, MAX (mlp->depth, 1));
   mlp->post = g_new0 (float *, MAX (mlp->depth, 1));
   for (int l = 0; l < mlp->depth; l++)
     {
-      mlp->pre[l] = g_new0 (float, (gsize) max_batch * mlp->width);
-      mlp->post[l] = g_new0 (float, (gsize) max_batch * mlp->width);
+      mlp->pre[l] = g_new0 (float, z.hidden);
+      mlp->post[l] = g_new0 (float, z.hidden);
     }
-  mlp->scratch[0] = g_new0 (float, (gsize) max_batch * max_width);
-  mlp->scratch[1] = g_new0 (float, (gsize) max_batch * max_width);
+  mlp->scratch[0] = g_new0 (float, z.scratch);
+  mlp->scratch[1] = g_new0 (float, z.scratch);
   return model;
 }
 
-/* grok_mlp_new's allocations, counted: keep the two in step */
+/* grok_mlp_new's allocations, counted from the same sizes */
 void
 grok_mlp_footprint (const GrokModelSettings *settings, const GrokDataset *shape, int max_batch,
                     GrokModelFootprint *footprint)
 {
-  gsize depth = (gsize) settings->depth, width = (gsize) settings->width;
-  gsize input_width = shape->n_positions > 0 ? (gsize) shape->n_positions * settings->d_embed
-                                             : (gsize) shape->d_in;
-  gsize max_width = MAX (input_width, MAX (width, (gsize) shape->n_classes));
-  gsize B = (gsize) max_batch;
+  MlpSizes z;
 
-  if (shape->n_positions > 0)
-    {
-      footprint->n_params += (gsize) shape->vocab * settings->d_embed;
-      footprint->largest = (gsize) shape->vocab * settings->d_embed;
-      footprint->activations += B * input_width;
-    }
-  for (gsize l = 0; l <= depth; l++)
-    {
-      gsize in = l == 0 ? input_width : width;
-      gsize out = l == depth ? (gsize) shape->n_classes : width;
-      footprint->n_params += out * in + out;
-      footprint->largest = MAX (footprint->largest, out * in);
-    }
-  footprint->activations += 2 * depth * B * width + 2 * B * max_width;
-  /* the other blocks' gradients; the folded first layer's tables and their gradients */
-  footprint->activations += (gsize) mlp_grad_parts (settings, shape, max_batch) *
-                            footprint->n_params;
-  if (shape->n_positions > 0 && depth > 0)
-    footprint->activations += (gsize) (mlp_threads (settings) + 1) * shape->n_positions *
-                              shape->vocab * width;
+  mlp_sizes (settings, shape, max_batch, &z);
+  footprint->n_params += z.n_params;
+  footprint->largest = MAX (footprint->largest, z.largest);
+  /* the embedded inputs, the hidden layers' buffers and the backward scratch; the other
+   * blocks' gradients; the folded first layer's tables and their gradients */
+  footprint->activations += z.input + 2 * (gsize) settings->depth * z.hidden + 2 * z.scratch +
+                            (gsize) z.grad_parts * z.n_params + (gsize) (z.threads + 1) * z.table;
 }
 
 GrokLayerView *

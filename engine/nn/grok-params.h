@@ -38,6 +38,13 @@ GrokParams       *grok_params_ref           (const GrokParams *params);
 /* declare a tensor; returns its index. Only before grok_params_allocate. */
 int               grok_params_add           (GrokParams *params, const char *name,
                                              int ndim, const int *shape);
+/* the table's numel once a tensor of numel elements follows n elements: grok_params_add starts
+ * every tensor 64-byte aligned (16 floats) */
+static inline gsize
+grok_params_numel_after (gsize n, gsize numel)
+{
+  return ((n + 15) & ~(gsize) 15) + numel;
+}
 /* allocate data and grad (zeroed) once every tensor is declared */
 void              grok_params_allocate      (GrokParams *params);
 int               grok_params_find          (const GrokParams *params, const char *name);
