@@ -107,19 +107,6 @@ resolve_config (const char *source, GError **error)
   return grok_preset_load (source, error);
 }
 
-static char *
-format_duration (double seconds)
-{
-  gint64 s = isfinite (seconds) && seconds >= 0 ? (gint64) (seconds + 0.5) : -1;
-
-  if (s < 0)
-    return g_strdup ("--:--");
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
-                            (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
-}
-
 typedef struct
 {
   gboolean   tty;
@@ -155,7 +142,7 @@ show_progress (Drive *d, GrokSnapshot *snap, gboolean final)
     return;
   d->last_shown = now;
   grok_run_get_progress (d->run, &progress);
-  eta = format_duration (progress.eta_seconds);
+  eta = grok_progress_format_eta (progress.eta_seconds);
   if (d->tty)
     {
       filled = (int) (20.0 * snap->train_step / MAX (snap->total_steps, 1));

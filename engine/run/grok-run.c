@@ -802,6 +802,20 @@ grok_run_dup_snapshot (GrokRun *run)
   return s;
 }
 
+char *
+grok_progress_format_eta (double seconds)
+{
+  gint64 s;
+
+  if (!isfinite (seconds) || seconds < 0)
+    return g_strdup ("--:--");
+  s = (gint64) (seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
+                            (int) (s % 60));
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
 void
 grok_run_get_progress (GrokRun *run, GrokProgress *progress)
 {

@@ -122,20 +122,6 @@ set_run_dir (GrokSession *self, const char *dir)
   set_string (self, &self->run_dir, dir, PROP_RUN_DIR);
 }
 
-static char *
-format_duration (double seconds)
-{
-  gint64 s;
-
-  if (!isfinite (seconds) || seconds < 0)
-    return g_strdup ("--:--");
-  s = (gint64) (seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
-                            (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
-}
-
 /* the state of the run shown: the run's own, or an opened folder's from how far it got */
 static GrokRunState
 shown_state (GrokSession *self)
@@ -168,7 +154,7 @@ status_text (GrokSession *self, double *fraction)
   *fraction = p.total > 0 ? CLAMP ((double) p.step / p.total, 0, 1) : 0;
   if (state == GROK_RUN_DIVERGED || state == GROK_RUN_FAILED)
     return g_strdup (grok_run_get_message (self->run));
-  eta = format_duration (p.eta_seconds);
+  eta = grok_progress_format_eta (p.eta_seconds);
   if (state == GROK_RUN_RUNNING)
     return g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
                             "  ·  %.0f steps/s  ·  ETA %s", p.step, p.total, p.steps_per_second, eta);
