@@ -43,9 +43,9 @@ static void
 request_free (Request *r)
 {
   g_free (r->run_dir);
-  grok_config_free (r->config);
-  grok_params_free (r->params);
-  grok_params_free (r->reference);
+  grok_config_unref (r->config);
+  grok_params_unref (r->params);
+  grok_params_unref (r->reference);
   g_free (r);
 }
 
@@ -154,7 +154,7 @@ void
 grok_computed_view_set_reference (GrokComputedView *self, const GrokParams *params, gint64 step)
 {
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
-  g_clear_pointer (&self->reference, grok_params_free);
+  g_clear_pointer (&self->reference, grok_params_unref);
   if (params != NULL)
     self->reference = grok_params_ref (params);
   self->reference_step = step;
@@ -166,8 +166,8 @@ grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
 {
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
   self->step = step;
-  g_clear_pointer (&self->config, grok_config_free);
-  g_clear_pointer (&self->params, grok_params_free);
+  g_clear_pointer (&self->config, grok_config_unref);
+  g_clear_pointer (&self->params, grok_params_unref);
   if (config != NULL && params != NULL)
     {
       self->config = grok_config_ref (config);
@@ -299,9 +299,9 @@ grok_computed_view_finalize (GObject *object)
   GrokComputedView *self = GROK_COMPUTED_VIEW (object);
 
   g_free (self->run_dir);
-  grok_config_free (self->config);
-  grok_params_free (self->params);
-  grok_params_free (self->reference);
+  grok_config_unref (self->config);
+  grok_params_unref (self->params);
+  grok_params_unref (self->reference);
   grok_view_data_unref (self->data);
   g_free (self->message);
   G_OBJECT_CLASS (grok_computed_view_parent_class)->finalize (object);

@@ -96,7 +96,7 @@ sync_curves_data (GrokWindow *self, GrokSnapshot *snapshot)
   GrokViewInput input = { NULL, snapshot->config, snapshot->params, snapshot->train_step };
   g_autoptr (GrokViewData) data = grok_view_data_new (GROK_VIEW_CURVES, &input, NULL, NULL);
 
-  g_clear_pointer (&self->curves_config, grok_config_free);
+  g_clear_pointer (&self->curves_config, grok_config_unref);
   self->curves_config = grok_config_ref (snapshot->config);
   grok_curves_view_get_options (self->curves_view)->lmn_points = data ? data->lmn_points : 0;
   grok_curves_view_options_changed (self->curves_view);
@@ -736,7 +736,7 @@ grok_window_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->curves_config, grok_config_free);
+  g_clear_pointer (&self->curves_config, grok_config_unref);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }

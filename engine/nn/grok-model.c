@@ -110,7 +110,7 @@ grok_model_free (GrokModel *model)
   if (model->klass->finalize)
     model->klass->finalize (model);
   grok_team_free (model->team);
-  grok_params_free (model->params);
+  grok_params_unref (model->params);
   g_free (model->logits);
   g_free (model->probs);
   g_free (model->dlogits);

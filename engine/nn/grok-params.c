@@ -24,7 +24,7 @@ params_clear (gpointer data)
 }
 
 void
-grok_params_free (GrokParams *params)
+grok_params_unref (GrokParams *params)
 {
   if (params != NULL)
     g_atomic_rc_box_release_full (params, params_clear);

@@ -3,7 +3,7 @@
  * table, so they never need to know which model they are looking at.
  *
  * A table handed to another thread or widget (a snapshot's) is immutable from then on and
- * reference-counted: grok_params_ref takes a reference, grok_params_free releases one. */
+ * reference-counted: grok_params_ref takes a reference, grok_params_unref releases one. */
 #pragma once
 
 #include <glib.h>
@@ -33,7 +33,7 @@ typedef struct
 } GrokParams;
 
 GrokParams       *grok_params_new           (void);
-void              grok_params_free          (GrokParams *params);
+void              grok_params_unref          (GrokParams *params);
 GrokParams       *grok_params_ref           (const GrokParams *params);
 /* declare a tensor; returns its index. Only before grok_params_allocate. */
 int               grok_params_add           (GrokParams *params, const char *name,
@@ -105,6 +105,6 @@ GrokParams       *grok_params_read_at       (const GrokFileAt *at, GHashTable **
 gboolean          grok_params_load_into     (const char *path, GrokParams *params,
                                              GHashTable **metadata_out, GError **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokParams, grok_params_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokParams, grok_params_unref)
 
 G_END_DECLS

@@ -254,7 +254,7 @@ config_clear (gpointer data)
 }
 
 void
-grok_config_free (GrokConfig *config)
+grok_config_unref (GrokConfig *config)
 {
   if (config != NULL)
     g_atomic_rc_box_release_full (config, config_clear);

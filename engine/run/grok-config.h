@@ -102,8 +102,8 @@ const GrokConfigKey *grok_config_key_lookup  (const char *key);
 GrokConfig *grok_config_new_default (void);
 GrokConfig *grok_config_copy        (const GrokConfig *config);
 /* a config handed to another thread or widget (a snapshot's) is immutable from then on and
- * reference-counted: grok_config_ref takes a reference, grok_config_free releases one */
-void        grok_config_free        (GrokConfig *config);
+ * reference-counted: grok_config_ref takes a reference, grok_config_unref releases one */
+void        grok_config_unref        (GrokConfig *config);
 GrokConfig *grok_config_ref         (const GrokConfig *config);
 
 /* apply a (possibly partial) JSON document over config. where names the source for messages
@@ -143,6 +143,6 @@ GrokConfig *grok_config_load_file   (const char *path, GError **error);
 /* the same for a file in an open folder (grok-fileio.h): never read through a link */
 GrokConfig *grok_config_load_at     (const GrokFileAt *at, GError **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConfig, grok_config_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConfig, grok_config_unref)
 
 G_END_DECLS

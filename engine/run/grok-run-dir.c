@@ -275,9 +275,9 @@ grok_run_dir_close (GrokRunDir *dir)
   /* the lock goes last: the writer is done with every file */
   if (dir->lock_fd >= 0)
     close (dir->lock_fd);
-  grok_config_free (dir->config);
-  grok_metrics_free (dir->metrics);
-  grok_params_free (dir->layout);
+  grok_config_unref (dir->config);
+  grok_metrics_unref (dir->metrics);
+  grok_params_unref (dir->layout);
   g_ptr_array_unref (dir->lines);
   g_array_unref (dir->on_disk);
   g_array_unref (dir->checkpoints);
@@ -763,7 +763,7 @@ grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step, const GrokConfig *c
       !remove_later_checkpoints (dir, step, error) || !truncate_metrics (dir, step, error) ||
       !write_config (dir, config, error))
     return FALSE;
-  grok_config_free (dir->config);
+  grok_config_unref (dir->config);
   dir->config = grok_config_copy (config);
   run_file (dir, GROK_RUN_FILE_METRICS, 0, &f);
   dir->appender = grok_appender_open_at (&f.at, error);

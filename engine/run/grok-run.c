@@ -106,9 +106,9 @@ grok_snapshot_unref (GrokSnapshot *snapshot)
 {
   if (!g_atomic_int_dec_and_test (&snapshot->ref_count))
     return;
-  grok_metrics_free (snapshot->metrics);
-  grok_params_free (snapshot->params);
-  grok_config_free (snapshot->config);
+  grok_metrics_unref (snapshot->metrics);
+  grok_params_unref (snapshot->params);
+  grok_config_unref (snapshot->config);
   g_clear_pointer (&snapshot->checkpoints, g_array_unref);
   g_free (snapshot);
 }
@@ -131,7 +131,7 @@ make_snapshot (GrokRun *run, GrokRunState state)
 
   if (run->shared_metrics == NULL || run->shared_metrics->n_rows != run->metrics->n_rows)
     {
-      g_clear_pointer (&run->shared_metrics, grok_metrics_free);
+      g_clear_pointer (&run->shared_metrics, grok_metrics_unref);
       run->shared_metrics = grok_metrics_copy (run->metrics);
     }
   s->ref_count = 1;
@@ -858,10 +858,10 @@ grok_run_finalize (GObject *object)
   GrokRun *run = GROK_RUN (object);
 
   grok_trainer_free (run->trainer);
-  grok_metrics_free (run->metrics);
+  grok_metrics_unref (run->metrics);
   grok_run_dir_close (run->dir);
-  grok_config_free (run->shared_config);
-  grok_metrics_free (run->shared_metrics);
+  grok_config_unref (run->shared_config);
+  grok_metrics_unref (run->shared_metrics);
   g_clear_pointer (&run->shared_checkpoints, g_array_unref);
   g_clear_pointer (&run->latest, grok_snapshot_unref);
   g_clear_pointer (&run->pending, grok_snapshot_unref);

@@ -498,7 +498,7 @@ static void
 prepare_free (Prepare *p)
 {
   g_clear_object (&p->old);
-  grok_config_free (p->config);
+  grok_config_unref (p->config);
   g_free (p->dir);
   g_clear_object (&p->cancellable);
   g_clear_object (&p->run);
@@ -823,7 +823,7 @@ grok_session_end_finish (GrokSession *self, GAsyncResult *result, GError **error
 void
 grok_session_compare (GrokSession *self, const char * const *paths)
 {
-  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
 
   g_return_if_fail (GROK_IS_SESSION (self));
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
@@ -1089,7 +1089,7 @@ grok_session_init (GrokSession *self)
   self->following = TRUE;
   self->scale_upper = 1;
   self->state = GROK_RUN_READY;
-  self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+  self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
   self->ending = g_ptr_array_new_with_free_func (g_object_unref);
   refresh (self);
 }

@@ -122,7 +122,7 @@ grok_trainer_free (GrokTrainer *trainer)
 {
   if (trainer == NULL)
     return;
-  grok_config_free (trainer->config);
+  grok_config_unref (trainer->config);
   grok_dataset_free (trainer->dataset);
   grok_model_free (trainer->model);
   grok_optimizer_free (trainer->optim);

@@ -41,7 +41,7 @@ job_free (Job *job)
 {
   if (job == NULL)
     return;
-  grok_params_free (job->params);
+  grok_params_unref (job->params);
   if (job->views_fd >= 0)
     close (job->views_fd);
   if (job->checkpoints_fd >= 0)

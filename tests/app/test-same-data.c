@@ -30,8 +30,8 @@ fixture_clear (Fixture *f)
   remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->run);
-  grok_config_free (f->config);
-  grok_params_free (f->params);
+  grok_config_unref (f->config);
+  grok_params_unref (f->params);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fixture, fixture_clear)
 
