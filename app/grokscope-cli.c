@@ -16,6 +16,7 @@
 #include "grok-measures.h"
 #include "grok-presets.h"
 #include "grok-run-dir.h"
+#include "grok-run-views.h"
 #include "grok-safetensors.h"
 #include "grok-run.h"
 #include "grok-trainer.h"
@@ -389,10 +390,11 @@ static GrokViewData *
 figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *recipe,
              GrokParams **params, gint64 *shown_step, GError **error)
 {
-  GrokViewInput input = { dir, grok_run_dir_get_config (dir), NULL, *shown_step };
+  g_auto (GrokViewInput) input = { 0 };
   GrokViewData *data;
   guint shown = 0;
 
+  grok_view_input_init (&input, grok_run_dir_get_config (dir), NULL, *shown_step);
   if (grok_view_kind (view)->source != GROK_VIEW_FROM_METRICS)
     {
       *params = load_checkpoint (dir, step, shown_step, &shown, error);
@@ -400,6 +402,7 @@ figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *
         return NULL;
       input.params = *params;
       input.step = *shown_step;
+      grok_run_dir_fill_view_input (dir, view, recipe, &input);
     }
   data = grok_view_data_new (view, &input, recipe, error);
   warn_problems (dir, &shown);

@@ -93,8 +93,11 @@ update_actions (GrokWindow *self)
 static void
 sync_curves_data (GrokWindow *self, GrokSnapshot *snapshot)
 {
-  GrokViewInput input = { NULL, snapshot->config, snapshot->params, snapshot->train_step };
-  g_autoptr (GrokViewData) data = grok_view_data_new (GROK_VIEW_CURVES, &input, NULL, NULL);
+  g_auto (GrokViewInput) input = { 0 };
+  g_autoptr (GrokViewData) data = NULL;
+
+  grok_view_input_init (&input, snapshot->config, snapshot->params, snapshot->train_step);
+  data = grok_view_data_new (GROK_VIEW_CURVES, &input, NULL, NULL);
 
   g_clear_pointer (&self->curves_config, grok_config_free);
   self->curves_config = grok_config_ref (snapshot->config);

@@ -595,6 +595,7 @@ test_xor2d_weights_and_regions (void)
     g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (GError) error = NULL;
     GrokSnapshot *snap = grok_window_get_snapshot (window);
+    g_autoptr (GrokRunDir) folder = grok_run_dir_open (grok_window_get_run_dir (window), &error);
 
     GrokComputedView *conn = GROK_COMPUTED_VIEW (adw_view_stack_get_child_by_name (stack, "connectivity"));
     GrokFigureRequest shown;
@@ -606,9 +607,9 @@ test_xor2d_weights_and_regions (void)
     grok_figure_request_init (&shown, GROK_VIEW_CONNECTIVITY);
     grok_figure_request_set_data (&shown, grok_computed_view_get_data (conn));
     shown_csv = grok_figure_request_format_csv (&shown);
-    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", grok_window_get_run_dir (window),
-                                             NULL, dir, 3.5, 3.5, 150, 8, GROK_SCHEME_PRINT,
-                                             written, &error));
+    g_assert_no_error (error);
+    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", folder, NULL, dir, 3.5, 3.5,
+                                             150, 8, GROK_SCHEME_PRINT, written, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (written->len, ==, 5 * 4 + 1);
     for (guint i = 0; i < written->len; i++)
