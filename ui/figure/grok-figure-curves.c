@@ -359,6 +359,66 @@ grok_figure_curves_panels (const GrokMetrics *metrics, const GrokCurvesOptions *
   return MIN (n, max_panels);
 }
 
+/* the row with a finite value in column yc (any row when yc < 0) whose step is nearest x */
+static int
+grok_nearest_row (const GrokMetrics *m, int xc, int yc, double x)
+{
+  int best = -1;
+  double best_d = INFINITY;
+
+  for (guint r = 0; r < m->n_rows; r++)
+    {
+      double d = fabs (grok_metrics_get (m, r, (guint) xc) - x);
+      if (d < best_d && (yc < 0 || isfinite (grok_metrics_get (m, r, (guint) yc))))
+        best_d = d, best = (int) r;
+    }
+  return best;
+}
+
+guint
+grok_figure_curves_values_at (const GrokMetrics *metrics, const GrokCurvesOptions *options,
+                              double step, double *row_step_out, GrokCurvesValue *values,
+                              guint max_values)
+{
+  GrokCurvesPanel panels[GROK_MAX_PANELS];
+  const char *x_column;
+  guint n_panels, n = 0;
+  int xc, row;
+  double at;
+
+  g_return_val_if_fail (metrics != NULL && options != NULL, 0);
+
+  x_column = options->x_column != NULL ? options->x_column : "step";
+  xc = grok_metrics_column_index (metrics, x_column);
+  if (xc < 0 || (row = grok_nearest_row (metrics, xc, -1, step)) < 0)
+    return 0;
+  at = grok_metrics_get (metrics, (guint) row, (guint) xc);
+  if (row_step_out != NULL)
+    *row_step_out = at;
+  n_panels = grok_curves_panels (options, metrics, panels);
+  for (guint p = 0; p < n_panels; p++)
+    for (guint k = 0; k < 2 && n < max_values; k++)
+      {
+        int yc = panels[p].columns[k] ? grok_metrics_column_index (metrics, panels[p].columns[k]) : -1;
+        int r = yc >= 0 ? grok_nearest_row (metrics, xc, yc, at) : -1;
+        GrokCurvesValue *v = &values[n];
+
+        if (r < 0)
+          continue;
+        *v = (GrokCurvesValue) { panels[p].title, panels[p].labels[k], panels[p].colors[k],
+                                 grok_metrics_get (metrics, (guint) r, (guint) xc),
+                                 grok_metrics_get (metrics, (guint) r, (guint) yc), NAN };
+        if (options->smoothing > 0 && options->smoothing < 1)
+          {
+            g_autofree double *column = grok_metrics_column (metrics, panels[p].columns[k]);
+            grok_curves_smooth (column, metrics->n_rows, options->smoothing, column);
+            v->smoothed = column[r];
+          }
+        n++;
+      }
+  return n;
+}
+
 typedef struct
 {
   const GrokCurvesOptions *options;

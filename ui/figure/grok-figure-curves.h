@@ -71,6 +71,25 @@ typedef struct
 guint  grok_figure_curves_panels (const GrokMetrics *metrics, const GrokCurvesOptions *options,
                                   GrokCurvesPanel *panels, guint max_panels);
 
+/* one series' value at a step, as a hover readout lists it */
+typedef struct
+{
+  const char *panel;      /* the panel's name */
+  const char *label;      /* the series' legend label; NULL in a panel of one series */
+  guint       color;      /* its colour index (grok_figure_style_series_color) */
+  double      step;       /* the step of its value: the row nearest the step asked for that
+                           * has one (measures are written on a sparser schedule) */
+  double      value;
+  double      smoothed;   /* its smoothed value; NAN without smoothing */
+} GrokCurvesValue;
+
+/* the value of every series the figure draws for metrics at the row nearest `step`, in the
+ * order of the panels; row_step_out (may be NULL) is that row's step. Returns how many were
+ * written, 0 when there is no row. */
+guint  grok_figure_curves_values_at (const GrokMetrics *metrics, const GrokCurvesOptions *options,
+                                     double step, double *row_step_out, GrokCurvesValue *values,
+                                     guint max_values);
+
 /* the exponential moving average of y with weight w of the past, corrected for its start at 0
  * as TensorBoard's is: s_t = w s_(t-1) + (1 - w) y_t with s_0 = 0, out_t = s_t / (1 - w^t),
  * t counting the finite values; a NAN stays NAN and does not count. out may be y. */
