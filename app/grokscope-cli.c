@@ -461,6 +461,11 @@ cmd_figure (const GrokCliArgs *a)
     return fail (error->message);
   grok_figure_request_init (&request, view);
   request.style.font_size = a->given[GROK_CLI_OPT_FONT_SIZE] ? a->font_size : 8;
+  /* the curves draw the whole run; a step asked for is marked on it, as the app marks a
+   * browsed checkpoint */
+  request.curves.smoothing = a->smooth;
+  request.curves.show_cursor = view == GROK_VIEW_CURVES && a->given[GROK_CLI_OPT_STEP];
+  request.curves.cursor_step = (double) a->step;
   request.metrics = metrics;
   request.params = params;
   grok_figure_request_set_data (&request, data);
@@ -608,7 +613,8 @@ static const GrokCliCommand commands[] = {
       USE (DPI, "Dots per inch", "300"),
       USE (FONT_SIZE, "Text size in points", "8"),
       USE (LMN_POINTS, "Connectivity: at most N training inputs", "the screen's"),
-      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's") },
+      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's"),
+      USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",
