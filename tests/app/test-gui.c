@@ -927,7 +927,8 @@ test_curves_readout_and_smoothing (void)
   /* a little right of the row's step: the nearest row is still that one */
   pointer_at (area, grok_plot_geometry_x_to_px (&panels[0], step) + 2,
               panels[0].top + panels[0].height / 2);
-  spin (10);
+  /* the readout is made when the view is next drawn */
+  SPIN_UNTIL (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)) != NULL, "the readout");
   {
     const char *readout = grok_curves_view_get_readout (GROK_CURVES_VIEW (area));
     g_autofree char *head = g_strdup_printf ("step %.0f\n", step);
@@ -966,7 +967,9 @@ test_curves_readout_and_smoothing (void)
   g_assert_cmpfloat (grok_curves_view_get_options (GROK_CURVES_VIEW (area))->smoothing, ==, 0.6);
   pointer_at (area, grok_plot_geometry_x_to_px (&panels[0], step) + 1,
               panels[0].top + panels[0].height / 2);
-  spin (10);
+  SPIN_UNTIL (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)) != NULL &&
+                  strstr (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)), "(smoothed") != NULL,
+              "the smoothed readout");
   {
     const char *readout = grok_curves_view_get_readout (GROK_CURVES_VIEW (area));
     g_test_message ("%s", readout);
@@ -979,8 +982,7 @@ test_curves_readout_and_smoothing (void)
       }
   }
   pointer_leaves (area);
-  spin (5);
-  g_assert_null (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)));
+  SPIN_UNTIL (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)) == NULL, "the readout gone");
   gtk_window_destroy (GTK_WINDOW (window));
   spin (20);
   remove_tree (dir);
@@ -1011,7 +1013,7 @@ test_curves_browsed_checkpoint (void)
   spin_until_drawn (area);
   assert_one_step_axis (area, &full_min, &full_max);
   gtk_adjustment_set_value (adj, 50);
-  spin (20);
+  SPIN_UNTIL (grok_window_get_snapshot (window)->train_step < 120, "the browsed checkpoint");
   browsed = grok_window_get_snapshot (window)->train_step;
   g_assert_cmpint (browsed, <, 120);
   g_assert_cmpint (browsed, >, 10);
