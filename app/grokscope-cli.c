@@ -16,6 +16,7 @@
 #include "grok-measures.h"
 #include "grok-presets.h"
 #include "grok-run-dir.h"
+#include "grok-run-views.h"
 #include "grok-safetensors.h"
 #include "grok-run.h"
 #include "grok-config-settings.h"
@@ -377,10 +378,11 @@ static GrokViewData *
 figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *recipe,
              GrokParams **params, gint64 *shown_step, GError **error)
 {
-  GrokViewInput input = { dir, grok_run_dir_get_config (dir), NULL, *shown_step };
+  g_auto (GrokViewInput) input = { 0 };
   GrokViewData *data;
   guint shown = 0;
 
+  grok_config_view_input_init (&input, grok_run_dir_get_config (dir), NULL, *shown_step);
   if (grok_view_kind (view)->source != GROK_VIEW_FROM_METRICS)
     {
       *params = load_checkpoint (dir, step, shown_step, &shown, error);
@@ -388,6 +390,7 @@ figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *
         return NULL;
       input.params = *params;
       input.step = *shown_step;
+      grok_run_dir_fill_view_input (dir, view, recipe, &input);
     }
   data = grok_view_data_new (view, &input, recipe, error);
   warn_problems (dir, &shown);
@@ -446,6 +449,11 @@ cmd_figure (const GrokCliArgs *a)
     return fail (error->message);
   grok_figure_request_init (&request, view);
   request.style.font_size = a->given[GROK_CLI_OPT_FONT_SIZE] ? a->font_size : 8;
+  /* the curves draw the whole run; a step asked for is marked on it, as the app marks a
+   * browsed checkpoint */
+  request.curves.smoothing = a->smooth;
+  request.curves.show_cursor = view == GROK_VIEW_CURVES && a->given[GROK_CLI_OPT_STEP];
+  request.curves.cursor_step = (double) a->step;
   request.metrics = metrics;
   request.params = params;
   grok_figure_request_set_data (&request, data);
@@ -595,7 +603,8 @@ static const GrokCliCommand commands[] = {
       USE (DPI, "Dots per inch", "300"),
       USE (FONT_SIZE, "Text size in points", "8"),
       USE (LMN_POINTS, "Connectivity: at most N training inputs", "the screen's"),
-      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's") },
+      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's"),
+      USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

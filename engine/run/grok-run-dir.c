@@ -245,6 +245,20 @@ grok_run_dir_list_checkpoints (GrokRunDir *dir)
   return dir->on_disk;
 }
 
+GArray *
+grok_run_dir_scan_checkpoints (GrokRunDir *dir)
+{
+  g_autofree char *shown = NULL;
+  GArray *steps;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+  if (dir->checkpoints_fd < 0)
+    return g_array_new (FALSE, FALSE, sizeof (gint64));
+  shown = grok_run_file_path (dir->path, GROK_RUN_FILE_CHECKPOINTS, 0);
+  steps = grok_checkpoints_list_fd (dir->checkpoints_fd, shown, NULL);
+  return steps != NULL ? steps : g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
 const char * const *
 grok_run_dir_get_problems (GrokRunDir *dir)
 {

@@ -864,6 +864,13 @@ grok_session_get_snapshot (GrokSession *self)
 }
 
 GrokSnapshot *
+grok_session_get_newest (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->live;
+}
+
+GrokSnapshot *
 grok_session_get_first (GrokSession *self)
 {
   g_return_val_if_fail (GROK_IS_SESSION (self), NULL);

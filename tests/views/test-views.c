@@ -9,6 +9,7 @@
 #include "grok-mlp.h"
 #include "grok-trainer.h"
 #include "grok-run-dir.h"
+#include "grok-run-views.h"
 #include "grok-views.h"
 #include "run-helpers.h"
 
@@ -391,6 +392,62 @@ test_off (void)
   remove_run (dir);
 }
 
+/* what a view of a run folder reads through the folder held open: the step's views file, and
+ * for the spectrum the checkpoints grok_view_earlier_steps picks, including those a run wrote
+ * after the folder was opened */
+static void
+test_folder_input (void)
+{
+  g_autoptr (GrokConfig) config = xor2d_config (GROK_ACT_RELU, 30);
+  g_autofree char *dir = train_folder (config);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRunDir) folder = grok_run_dir_open (dir, &error);
+  g_autoptr (GrokRun) more = NULL;
+  g_autoptr (GArray) on_disk = NULL;
+  g_autoptr (GArray) earlier = NULL;
+  GrokViewRecipe recipe = screen_recipe ();
+  gint64 last;
+
+  g_assert_no_error (error);
+  more = grok_run_new_continue (dir, 300, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (more), ==, GROK_RUN_FINISHED);
+  g_clear_object (&more);
+  /* the listing of the folder held open is made anew */
+  on_disk = grok_run_dir_scan_checkpoints (folder);
+  g_assert_cmpuint (on_disk->len, >, grok_run_dir_list_checkpoints (folder)->len);
+  last = g_array_index (on_disk, gint64, on_disk->len - 1);
+  g_assert_cmpint (last, ==, 300);
+  earlier = grok_view_earlier_steps (on_disk, last, (guint) recipe.earlier);
+  g_assert_cmpuint (earlier->len, >, 1);
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      g_autoptr (GrokParams) params = grok_run_dir_read_model (folder, last, &error);
+      g_auto (GrokViewInput) input = { 0 };
+
+      g_assert_no_error (error);
+      grok_config_view_input_init (&input, config, params, last);
+      grok_run_dir_fill_view_input (folder, v, NULL, &input);
+      /* the views file of the newest checkpoint is always written */
+      g_assert_true ((input.views != NULL) ==
+                     (grok_view_kind (v)->source == GROK_VIEW_FROM_VIEWS_FILE));
+      if (v != GROK_VIEW_SPECTRUM)
+        {
+          g_assert_null (input.earlier);
+          continue;
+        }
+      g_assert_cmpuint (input.earlier->len, ==, earlier->len);
+      for (guint i = 0; i < earlier->len; i++)
+        {
+          const GrokViewEarlier *e = input.earlier->pdata[i];
+          g_assert_cmpint (e->step, ==, g_array_index (earlier, gint64, i));
+          g_assert_nonnull (e->params);
+        }
+    }
+  g_assert_null (grok_run_dir_get_problems (folder)[0]);
+  remove_run (dir);
+}
+
 /* every row of the views table has every field, and every field of the recipe is set by
  * exactly one row, so that a forgotten field is caught here and not on a person's screen */
 static void
@@ -436,5 +493,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/views/damaged", test_damaged);
   g_test_add_func ("/engine/views/pruning", test_pruning);
   g_test_add_func ("/engine/views/off", test_off);
+  g_test_add_func ("/engine/views/folder-input", test_folder_input);
   return g_test_run ();
 }
