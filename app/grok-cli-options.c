@@ -55,6 +55,7 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_FONT_SIZE] = { "font-size", KIND_NUMBER, FIELD (font_size), "PT", .min = 2,
                                .max = 72 },
   [GROK_CLI_OPT_RASTER] = { "raster", KIND_WHOLE, FIELD (raster), "N", .lo = 16, .hi = 2048 },
+  [GROK_CLI_OPT_SMOOTH] = { "smooth", KIND_NUMBER, FIELD (smooth), "W", .min = 0, .max = 0.99 },
 };
 
 void

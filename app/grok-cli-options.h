@@ -27,6 +27,7 @@ typedef enum
   GROK_CLI_OPT_DPI,
   GROK_CLI_OPT_FONT_SIZE,
   GROK_CLI_OPT_RASTER,
+  GROK_CLI_OPT_SMOOTH,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -43,6 +44,7 @@ typedef struct
   double      epsilon;       /* NAN */
   double      dpi;           /* NAN */
   double      font_size;     /* NAN */
+  double      smooth;        /* 0 */
   gboolean    force, quiet, markdown;
   GPtrArray  *sets;          /* "KEY=VALUE" of --set, and --steps N as train.steps=N, in order */
   gboolean    measures[GROK_N_MEASURES];

@@ -16,9 +16,11 @@
 #include "grok-measures.h"
 #include "grok-presets.h"
 #include "grok-run-dir.h"
+#include "grok-run-views.h"
 #include "grok-safetensors.h"
 #include "grok-session.h"
 #include "grok-run.h"
+#include "grok-config-settings.h"
 #include "grok-trainer.h"
 
 static int
@@ -113,19 +115,6 @@ resolve_config (const char *source, GError **error)
   return grok_preset_load (source, error);
 }
 
-static char *
-format_duration (double seconds)
-{
-  gint64 s = isfinite (seconds) && seconds >= 0 ? (gint64) (seconds + 0.5) : -1;
-
-  if (s < 0)
-    return g_strdup ("--:--");
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
-                            (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
-}
-
 typedef struct
 {
   gboolean   tty;
@@ -161,7 +150,7 @@ show_progress (Drive *d, GrokSnapshot *snap, gboolean final)
     return;
   d->last_shown = now;
   grok_run_get_progress (d->run, &progress);
-  eta = format_duration (progress.eta_seconds);
+  eta = grok_progress_format_eta (progress.eta_seconds);
   if (d->tty)
     {
       filled = (int) (20.0 * snap->train_step / MAX (snap->total_steps, 1));
@@ -389,10 +378,11 @@ static GrokViewData *
 figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *recipe,
              GrokParams **params, gint64 *shown_step, GError **error)
 {
-  GrokViewInput input = { dir, grok_run_dir_get_config (dir), NULL, *shown_step };
+  g_auto (GrokViewInput) input = { 0 };
   GrokViewData *data;
   guint shown = 0;
 
+  grok_config_view_input_init (&input, grok_run_dir_get_config (dir), NULL, *shown_step);
   if (grok_view_kind (view)->source != GROK_VIEW_FROM_METRICS)
     {
       *params = load_checkpoint (dir, step, shown_step, &shown, error);
@@ -400,6 +390,7 @@ figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *
         return NULL;
       input.params = *params;
       input.step = *shown_step;
+      grok_run_dir_fill_view_input (dir, view, recipe, &input);
     }
   data = grok_view_data_new (view, &input, recipe, error);
   warn_problems (dir, &shown);
@@ -458,6 +449,11 @@ cmd_figure (const GrokCliArgs *a)
     return fail (error->message);
   grok_figure_request_init (&request, view);
   request.style.font_size = a->given[GROK_CLI_OPT_FONT_SIZE] ? a->font_size : 8;
+  /* the curves draw the whole run; a step asked for is marked on it, as the app marks a
+   * browsed checkpoint */
+  request.curves.smoothing = a->smooth;
+  request.curves.show_cursor = view == GROK_VIEW_CURVES && a->given[GROK_CLI_OPT_STEP];
+  request.curves.cursor_step = (double) a->step;
   request.metrics = metrics;
   request.params = params;
   grok_figure_request_set_data (&request, data);
@@ -477,6 +473,7 @@ cmd_measure (const GrokCliArgs *a)
 {
   const char *run_dir = a->args[0];
   gint64 shown_step = 0;
+  GrokMeasureSettings settings;
   GrokMeasureOptions options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokConfig) config = NULL;
@@ -490,7 +487,8 @@ cmd_measure (const GrokCliArgs *a)
     return fail (error->message);
   config = grok_config_copy (grok_run_dir_get_config (dir));
   /* as the run measured itself (its measures.* keys and seed), unless told otherwise */
-  grok_measure_options_from_config (&options, config);
+  grok_config_measure_options (config, &options);
+  settings = grok_config_measure_settings (config);
   if (a->given[GROK_CLI_OPT_EPSILON])
     options.epsilon = a->epsilon;
   if (a->given[GROK_CLI_OPT_LMN_POINTS])
@@ -506,9 +504,9 @@ cmd_measure (const GrokCliArgs *a)
   for (guint m = 0, n = 0; m < GROK_N_MEASURES; m++)
     {
       g_autoptr (GrokMeasureResult) r = NULL;
-      if (a->any_measure ? !a->measures[m] : !grok_measure_applies (m, config))
+      if (a->any_measure ? !a->measures[m] : !grok_measure_applies (m, &settings))
         continue;
-      r = grok_measure_evaluate (m, config, params, &options, NULL, &error);
+      r = grok_measure_evaluate (m, &settings, params, &options, NULL, &error);
       if (r == NULL)
         {
           g_string_free (out, TRUE);
@@ -605,7 +603,8 @@ static const GrokCliCommand commands[] = {
       USE (DPI, "Dots per inch", "300"),
       USE (FONT_SIZE, "Text size in points", "8"),
       USE (LMN_POINTS, "Connectivity: at most N training inputs", "the screen's"),
-      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's") },
+      USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's"),
+      USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

@@ -298,7 +298,7 @@ grok_config_editor_set_config (GrokConfigEditor *self, const GrokConfig *config)
   const GrokConfigKey *keys = grok_config_keys (&n_keys);
 
   g_return_if_fail (GROK_IS_CONFIG_EDITOR (self));
-  g_clear_pointer (&self->config, grok_config_free);
+  g_clear_pointer (&self->config, grok_config_unref);
   self->config = grok_config_copy (config);
   g_hash_table_remove_all (self->problems);
   self->updating = TRUE;
@@ -393,7 +393,7 @@ grok_config_editor_finalize (GObject *object)
 {
   GrokConfigEditor *self = GROK_CONFIG_EDITOR (object);
 
-  grok_config_free (self->config);
+  grok_config_unref (self->config);
   g_hash_table_unref (self->rows);
   g_hash_table_unref (self->problems);
   g_free (self->problem);

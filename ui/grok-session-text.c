@@ -14,20 +14,6 @@ grok_format_expected_time (double seconds)
 }
 
 char *
-grok_format_duration (double seconds)
-{
-  gint64 s;
-
-  if (!isfinite (seconds) || seconds < 0)
-    return g_strdup ("--:--");
-  s = (gint64) (seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
-                            (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
-}
-
-char *
 grok_session_text_title (GrokSession *session)
 {
   GrokSnapshot *snapshot = grok_session_get_snapshot (session);
@@ -57,7 +43,7 @@ grok_session_text_status (GrokSession *session)
    * promise hours for a run of seconds, so there is none until the run has measured one */
   if (state == GROK_RUN_RUNNING && p.steps_per_second > 0 && isfinite (p.eta_seconds))
     {
-      eta = grok_format_duration (p.eta_seconds);
+      eta = grok_progress_format_eta (p.eta_seconds);
       return g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "  ·  %.0f steps/s"
                               "  ·  ETA %s", p.step, p.total, p.steps_per_second, eta);
     }

@@ -19,7 +19,5 @@ char *grok_session_text_milestone  (GrokMilestone milestone, gint64 step);
 char *grok_session_text_saved      (const char *path);
 /* how long a preset takes, as the chooser says it: "about 20 s", "about 4 min", "about 1.5 h" */
 char *grok_format_expected_time    (double seconds);
-/* 0:21, 1:02:03; "--:--" when unknown */
-char *grok_format_duration         (double seconds);
 
 G_END_DECLS

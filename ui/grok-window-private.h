@@ -33,6 +33,7 @@ struct _GrokWindow
   GtkLabel         *problem_label;
   GrokCurvesView   *curves_view;
   GtkCheckButton   *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
+  GtkAdjustment    *smoothing_adjustment;
   GrokWeightsView  *weights_view;
   GtkToggleButton  *weights_change;
   AdwViewStack     *view_stack;

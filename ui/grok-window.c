@@ -9,6 +9,8 @@
 #include "grok-figure-curves.h"
 #include "grok-preset-chooser.h"
 #include "grok-presets.h"
+#include "grok-config-settings.h"
+#include "grok-run-views.h"
 #include "grok-session-text.h"
 #include "grok-settings.h"
 #include "grok-stop-dialog.h"
@@ -106,7 +108,7 @@ update_content (GrokWindow *self)
     {
       GtkWidget *child = adw_view_stack_get_child_by_name (self->view_stack, grok_view_name (v));
       adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack, child),
-                                       grok_view_kind (v)->applies (config));
+                                       grok_config_view_applies (config, v));
     }
 }
 
@@ -114,13 +116,31 @@ update_content (GrokWindow *self)
 static void
 sync_curves_data (GrokWindow *self, GrokSnapshot *snapshot)
 {
-  GrokViewInput input = { NULL, snapshot->config, snapshot->params, snapshot->train_step };
-  g_autoptr (GrokViewData) data = grok_view_data_new (GROK_VIEW_CURVES, &input, NULL, NULL);
+  g_auto (GrokViewInput) input = { 0 };
+  g_autoptr (GrokViewData) data = NULL;
 
-  g_clear_pointer (&self->curves_config, grok_config_free);
+  grok_config_view_input_init (&input, snapshot->config, snapshot->params, snapshot->train_step);
+  data = grok_view_data_new (GROK_VIEW_CURVES, &input, NULL, NULL);
+
+  g_clear_pointer (&self->curves_config, grok_config_unref);
   self->curves_config = grok_config_ref (snapshot->config);
   grok_curves_view_get_options (self->curves_view)->lmn_points = data ? data->lmn_points : 0;
   grok_curves_view_options_changed (self->curves_view);
+}
+
+/* the curves draw the whole run, with a cursor at a stored checkpoint being browsed */
+static void
+sync_curves_run (GrokWindow *self)
+{
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+  GrokSnapshot *newest = grok_session_get_newest (self->session);
+
+  if (snapshot == NULL || newest == NULL)
+    newest = snapshot;
+  grok_curves_view_set_metrics (self->curves_view, newest ? newest->metrics : NULL);
+  grok_curves_view_set_cursor (self->curves_view,
+                               snapshot != NULL && snapshot->train_step != newest->train_step,
+                               snapshot ? (double) snapshot->train_step : NAN);
 }
 
 /* the views draw the session's snapshot; only the visible one does work now */
@@ -145,7 +165,7 @@ update_views (GrokWindow *self)
                                      snapshot ? snapshot->params : NULL,
                                      snapshot ? snapshot->train_step : 0);
     }
-  grok_curves_view_set_metrics (self->curves_view, snapshot ? snapshot->metrics : NULL);
+  sync_curves_run (self);
   if (snapshot != NULL && snapshot->config != self->curves_config)
     sync_curves_data (self, snapshot);
 }
@@ -176,6 +196,8 @@ on_scale (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
   gtk_adjustment_set_upper (self->step_adjustment, grok_session_get_scale_upper (session));
   gtk_adjustment_set_value (self->step_adjustment, grok_session_get_scale_value (session));
   self->moving_scale = FALSE;
+  /* a live run's new rows reach the curves while a checkpoint is browsed */
+  sync_curves_run (self);
 }
 
 static void
@@ -276,6 +298,12 @@ static void
 on_series_toggled (GtkCheckButton *button, GrokWindow *self)
 {
   sync_curves_options (self);
+}
+
+static void
+on_smoothing_changed (GtkAdjustment *adjustment, GrokWindow *self)
+{
+  grok_curves_view_set_smoothing (self->curves_view, gtk_adjustment_get_value (adjustment));
 }
 
 char *
@@ -502,7 +530,7 @@ grok_window_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->curves_config, grok_config_free);
+  g_clear_pointer (&self->curves_config, grok_config_unref);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->idle_subtitle, g_free);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
@@ -548,6 +576,7 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_accuracy);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_markers);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_measures);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, smoothing_adjustment);
 
   _grok_window_class_actions_init (widget_class);
 }
@@ -632,6 +661,8 @@ connect_series (GrokWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (series); i++)
     g_signal_connect_object (series[i], "toggled", G_CALLBACK (on_series_toggled), self, 0);
+  g_signal_connect_object (self->smoothing_adjustment, "value-changed",
+                           G_CALLBACK (on_smoothing_changed), self, 0);
   sync_curves_options (self);
 }
 

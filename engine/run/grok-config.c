@@ -10,6 +10,7 @@
 
 #include "grok-error.h"
 #include "grok-json.h"
+#include "grok-config-settings.h"
 #include "grok-measures.h"
 
 #define OFF(field) G_STRUCT_OFFSET (GrokConfig, field)
@@ -281,7 +282,7 @@ config_clear (gpointer data)
 }
 
 void
-grok_config_free (GrokConfig *config)
+grok_config_unref (GrokConfig *config)
 {
   if (config != NULL)
     g_atomic_rc_box_release_full (config, config_clear);
@@ -714,7 +715,10 @@ grok_config_key_applies (const GrokConfig *config, const char *key)
                                                    "model.n_blocks", "model.ln_eps", NULL };
 
   if (measure != NULL)
-    return measure->applies (config);
+    {
+      GrokMeasureSettings settings = grok_config_measure_settings (config);
+      return measure->applies (&settings);
+    }
   if (g_strv_contains (mlp_keys, key))
     return mlp;
   if (g_strv_contains (transformer_keys, key))
@@ -756,57 +760,22 @@ is_prime (gint64 p)
   return TRUE;
 }
 
-static gint64
-factorial (gint64 n)
-{
-  gint64 f = 1;
-  for (gint64 i = 2; i <= n; i++)
-    f *= i;
-  return f;
-}
-
-/* the number of examples a discrete task enumerates */
-static gint64
-task_size (const GrokConfig *config)
-{
-  switch (config->task.kind)
-    {
-    case GROK_TASK_MODULAR:
-      return config->task.op == GROK_OP_DIV ? config->task.p * (config->task.p - 1)
-                                            : config->task.p * config->task.p;
-    case GROK_TASK_XOR_BITS:
-      return (gint64) 1 << (2 * config->task.n_bits);
-    case GROK_TASK_PERMUTATION:
-      return factorial (config->task.perm_n) * factorial (config->task.perm_n);
-    case GROK_TASK_XOR2D:
-      return config->task.n_train + config->task.n_test;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 gint64
 grok_config_n_examples (const GrokConfig *config)
 {
-  return task_size (config);
+  return grok_task_n_examples (&config->task);
 }
 
 gint64
 grok_config_n_train (const GrokConfig *config)
 {
-  if (config->task.kind == GROK_TASK_XOR2D)
-    return config->task.n_train;
-  return (gint64) floor (config->task.train_fraction * (double) task_size (config));
+  return grok_task_n_train (&config->task);
 }
 
 gint64
 grok_config_batch_size (const GrokConfig *config, gint64 n_train)
 {
-  if (config->train.batch_size == GROK_BATCH_DEMOSS)
-    return MAX (1, MIN (512, n_train / 2));
-  if (config->train.batch_size == 0)
-    return n_train;
-  return config->train.batch_size;
+  return grok_task_batch_size (config->train.batch_size, n_train);
 }
 
 static gboolean
@@ -876,7 +845,7 @@ grok_config_validate (const GrokConfig *config, GError **error)
     n_train = config->task.n_train;
   else
     {
-      gint64 n = task_size (config);
+      gint64 n = grok_task_n_examples (&config->task);
       n_train = (gint64) floor (config->task.train_fraction * (double) n);
       if (n_train < 1 || n_train >= n)
         {

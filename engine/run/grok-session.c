@@ -493,7 +493,7 @@ static void
 prepare_free (Prepare *p)
 {
   g_clear_object (&p->old);
-  grok_config_free (p->config);
+  grok_config_unref (p->config);
   g_free (p->dir);
   g_free (p->parent);
   g_clear_object (&p->cancellable);
@@ -611,7 +611,7 @@ grok_session_fork (GrokSession *self, GrokConfig *config, const char *dir)
   g_return_if_fail (config != NULL && dir != NULL);
   if (parent == NULL || self->snapshot == NULL || self->live_flag || self->preparing != NULL)
     {
-      grok_config_free (config);
+      grok_config_unref (config);
       return;
     }
   prepare_run (self, config, dir, 0, FALSE, parent, self->snapshot->train_step);
@@ -836,7 +836,7 @@ grok_session_end_finish (GrokSession *self, GAsyncResult *result, GError **error
 void
 grok_session_compare (GrokSession *self, const char * const *paths)
 {
-  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
 
   g_return_if_fail (GROK_IS_SESSION (self));
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
@@ -865,6 +865,13 @@ grok_session_get_snapshot (GrokSession *self)
 {
   g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
   return self->snapshot;
+}
+
+GrokSnapshot *
+grok_session_get_newest (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
+  return self->live;
 }
 
 GrokSnapshot *
@@ -1097,7 +1104,7 @@ grok_session_init (GrokSession *self)
   self->following = TRUE;
   self->scale_upper = 1;
   self->state = GROK_RUN_READY;
-  self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+  self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
   self->ending = g_ptr_array_new_with_free_func (g_object_unref);
   refresh (self);
 }

@@ -79,6 +79,9 @@ GPtrArray    *grok_session_get_compared   (GrokSession *self);
 
 /* what every view draws (NULL when nothing is shown) */
 GrokSnapshot *grok_session_get_snapshot   (GrokSession *self);
+/* the run's newest state, with every row so far, while a stored checkpoint is shown too (NULL
+ * when nothing is shown) */
+GrokSnapshot *grok_session_get_newest     (GrokSession *self);
 /* the run's start, which views overlay or subtract (NULL when nothing is shown) */
 GrokSnapshot *grok_session_get_first      (GrokSession *self);
 /* the folder of the run shown, or NULL */

@@ -116,9 +116,9 @@ test_toasts (void)
   assert_text (grok_session_text_milestone (GROK_MILESTONE_GENERALISED, 880),
                "Generalised at step 880: test accuracy reached 99%");
   assert_text (grok_session_text_saved ("/tmp/run"), "Saved the run as /tmp/run");
-  assert_text (grok_format_duration (21.4), "0:21");
-  assert_text (grok_format_duration (3723), "1:02:03");
-  assert_text (grok_format_duration (NAN), "--:--");
+  assert_text (grok_progress_format_eta (21.4), "0:21");
+  assert_text (grok_progress_format_eta (3723), "1:02:03");
+  assert_text (grok_progress_format_eta (NAN), "--:--");
 }
 
 int
