@@ -65,6 +65,7 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_X] = { "x", KIND_TEXT, FIELD (x), "KEY" },
   [GROK_CLI_OPT_Y] = { "y", KIND_TEXT, FIELD (y), "KEY" },
   [GROK_CLI_OPT_OUTCOME] = { "outcome", KIND_TEXT, FIELD (outcome), "COLUMN" },
+  [GROK_CLI_OPT_SMOOTH] = { "smooth", KIND_NUMBER, FIELD (smooth), "W", .min = 0, .max = 0.99 },
 };
 
 void

@@ -36,6 +36,7 @@ typedef enum
   GROK_CLI_OPT_X,
   GROK_CLI_OPT_Y,
   GROK_CLI_OPT_OUTCOME,
+  GROK_CLI_OPT_SMOOTH,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -53,6 +54,7 @@ typedef struct
   double      epsilon;       /* NAN */
   double      dpi;           /* NAN */
   double      font_size;     /* NAN */
+  double      smooth;        /* 0 */
   gboolean    force, quiet, markdown;
   gint64      jobs;          /* 0 */
   gint64      threads;       /* -1 */

@@ -1,5 +1,6 @@
 /* Computed views: requests go to a GTask thread; the newest finished result is drawn. */
 #include "grok-computed-view.h"
+#include "grok-run-views.h"
 #include "grok-view-common.h"
 
 #include <adwaita.h>
@@ -12,6 +13,7 @@ struct _GrokComputedView
   GrokView         view;
   GrokViewRecipe   recipe;           /* the screen's, with the window zoomed and panned */
   char            *run_dir;          /* where stored views are looked for, or NULL */
+  GrokRunDir      *folder;           /* run_dir opened once, while no request holds it */
   GrokConfig      *config;
   GrokParams      *params;
   gint64           step;
@@ -32,6 +34,7 @@ typedef struct
   GrokView       view;
   GrokViewRecipe recipe;
   char          *run_dir;
+  GrokRunDir    *folder;     /* run_dir's, held by the request; opened by it when NULL */
   GrokConfig    *config;
   GrokParams    *params;
   gint64         step;
@@ -43,25 +46,26 @@ static void
 request_free (Request *r)
 {
   g_free (r->run_dir);
-  grok_config_free (r->config);
-  grok_params_free (r->params);
-  grok_params_free (r->reference);
+  g_clear_pointer (&r->folder, grok_run_dir_close);
+  grok_config_unref (r->config);
+  grok_params_unref (r->params);
+  grok_params_unref (r->reference);
   g_free (r);
 }
 
-/* the run folder of the request, or NULL (computing then, as without one) */
+/* the run folder of the request, opened the first time (held afterwards); NULL when it cannot
+ * be opened (computing then, as without one) */
 static GrokRunDir *
-open_run_dir (const Request *r)
+request_folder (Request *r)
 {
   g_autoptr (GError) error = NULL;
-  GrokRunDir *dir;
 
-  if (r->run_dir == NULL)
-    return NULL;
-  dir = grok_run_dir_open (r->run_dir, &error);
-  if (dir == NULL)
+  if (r->folder != NULL || r->run_dir == NULL)
+    return r->folder;
+  r->folder = grok_run_dir_open (r->run_dir, &error);
+  if (r->folder == NULL)
     g_debug ("%s; computing the view without the run's folder", error->message);
-  return dir;
+  return r->folder;
 }
 
 /* the same data the export and grokscope-cli figure draw; a damaged file only means computing
@@ -71,11 +75,21 @@ compute (GTask *task, gpointer source, gpointer task_data, GCancellable *cancell
 {
   Request *r = task_data;
   GError *error = NULL;
-  g_autoptr (GrokRunDir) dir = open_run_dir (r);
-  GrokViewInput input = { dir, r->config, r->params, r->step, r->reference, r->reference_step };
-  GrokViewData *data = grok_view_data_new (r->view, &input, &r->recipe, &error);
+  GrokRunDir *dir = request_folder (r);
+  g_auto (GrokViewInput) input = { 0 };
+  GrokViewData *data;
+  guint known = 0;
 
-  for (const char * const *p = dir ? grok_run_dir_get_problems (dir) : NULL; p && *p; p++)
+  grok_config_view_input_init (&input, r->config, r->params, r->step);
+  if (dir != NULL)
+    {
+      known = g_strv_length ((char **) grok_run_dir_get_problems (dir));
+      grok_run_dir_fill_view_input (dir, r->view, &r->recipe, &input);
+    }
+  else if (r->reference != NULL)
+    grok_view_input_add_earlier (&input, r->reference_step, r->reference, NULL);
+  data = grok_view_data_new (r->view, &input, &r->recipe, &error);
+  for (const char * const *p = dir ? grok_run_dir_get_problems (dir) + known : NULL; p && *p; p++)
     g_debug ("%s", *p);
   if (data == NULL)
     g_task_return_error (task, error);
@@ -89,10 +103,14 @@ static void
 on_computed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GrokComputedView *self = GROK_COMPUTED_VIEW (source);
+  Request *r = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
   GrokViewData *done = g_task_propagate_pointer (G_TASK (result), &error);
 
   self->busy = FALSE;
+  /* the folder comes back to be used by the next request, unless another run is shown now */
+  if (self->folder == NULL && g_strcmp0 (r->run_dir, self->run_dir) == 0)
+    self->folder = g_steal_pointer (&r->folder);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_pointer (&self->message, g_free);
@@ -126,6 +144,7 @@ start_request (GrokComputedView *self)
   r->view = self->view;
   r->recipe = self->recipe;
   r->run_dir = g_strdup (self->run_dir);
+  r->folder = g_steal_pointer (&self->folder);
   r->config = grok_config_ref (self->config);
   r->params = grok_params_ref (self->params);
   r->step = self->step;
@@ -148,13 +167,14 @@ grok_computed_view_set_run_dir (GrokComputedView *self, const char *run_dir)
     return;
   g_free (self->run_dir);
   self->run_dir = g_strdup (run_dir);
+  g_clear_pointer (&self->folder, grok_run_dir_close);
 }
 
 void
 grok_computed_view_set_reference (GrokComputedView *self, const GrokParams *params, gint64 step)
 {
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
-  g_clear_pointer (&self->reference, grok_params_free);
+  g_clear_pointer (&self->reference, grok_params_unref);
   if (params != NULL)
     self->reference = grok_params_ref (params);
   self->reference_step = step;
@@ -166,8 +186,8 @@ grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
 {
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
   self->step = step;
-  g_clear_pointer (&self->config, grok_config_free);
-  g_clear_pointer (&self->params, grok_params_free);
+  g_clear_pointer (&self->config, grok_config_unref);
+  g_clear_pointer (&self->params, grok_params_unref);
   if (config != NULL && params != NULL)
     {
       self->config = grok_config_ref (config);
@@ -184,7 +204,7 @@ grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
 int
 grok_computed_view_get_count (GrokComputedView *self)
 {
-  const GrokRegionsFigure *f;
+  const GrokViewRegions *r;
 
   if (self->data == NULL)
     return -1;
@@ -192,8 +212,8 @@ grok_computed_view_get_count (GrokComputedView *self)
     return grok_connectivity_data_points (self->data->connectivity);
   if (self->data->spectra != NULL)
     return 1;
-  f = grok_regions_data_figure (self->data->regions);
-  return f->exact ? f->exact->n_regions : f->n_patterns;
+  r = self->data->regions->regions;
+  return r->exact ? r->exact->n_regions : r->n_patterns;
 }
 
 GrokViewData *
@@ -221,13 +241,8 @@ grok_computed_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     return;
   grok_screen_style_init (&style);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  if (self->data != NULL && self->data->connectivity != NULL)
-    grok_figure_connectivity_draw (cr, 0, 0, w, h, self->data->connectivity, &style);
-  else if (self->data != NULL && self->data->spectra != NULL)
-    grok_figure_spectra_draw (cr, 0, 0, w, h, self->data->spectra, &style);
-  else if (self->data != NULL && self->data->regions != NULL)
-    grok_figure_regions_draw (cr, 0, 0, w, h, grok_regions_data_figure (self->data->regions),
-                              &style, &self->geometry);
+  if (self->data != NULL)
+    grok_figure_view_data_draw (cr, 0, 0, w, h, self->data, &style, &self->geometry);
   else if (self->message != NULL)
     {
       GrokPalette palette;
@@ -299,9 +314,10 @@ grok_computed_view_finalize (GObject *object)
   GrokComputedView *self = GROK_COMPUTED_VIEW (object);
 
   g_free (self->run_dir);
-  grok_config_free (self->config);
-  grok_params_free (self->params);
-  grok_params_free (self->reference);
+  g_clear_pointer (&self->folder, grok_run_dir_close);
+  grok_config_unref (self->config);
+  grok_params_unref (self->params);
+  grok_params_unref (self->reference);
   grok_view_data_unref (self->data);
   g_free (self->message);
   G_OBJECT_CLASS (grok_computed_view_parent_class)->finalize (object);

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (GrokComputedView, grok_computed_view, GROK, COMPUTED_VIEW,
 
 GtkWidget  *grok_computed_view_new         (GrokView view);
 /* the folder of the run shown, whose views files are used when they match the weights shown
- * (NULL: always compute) */
+ * and whose earlier checkpoints the spectrum overlays (NULL: always compute, overlaying the
+ * reference). It is opened once, by the first request, and held for those after. */
 void        grok_computed_view_set_run_dir (GrokComputedView *self, const char *run_dir);
 /* the net to show at step (references kept: shared parts are immutable); NULL clears the view */
 void        grok_computed_view_set_params  (GrokComputedView *self, const GrokConfig *config,

@@ -1,4 +1,8 @@
-/* The curves view: the GTK-free curves figure plus a hover readout. */
+/* The curves view: the GTK-free curves figure, explored as one: a scroll zooms the step range
+ * of every panel around the pointer, a drag pans it, a double-click shows every step again; a
+ * right-click chooses the y scale of the panel under the pointer. On top, the hover layer: a
+ * line at the step nearest the pointer in every panel and, beside the pointer, the value of
+ * every series drawn at that step. */
 #include "grok-curves-view.h"
 #include "grok-view-common.h"
 
@@ -6,7 +10,10 @@
 #include <math.h>
 #include <string.h>
 
-#define MAX_PANELS 8
+#define MAX_PANELS GROK_CURVES_MAX_PANELS
+#define MAX_VALUES (2 * MAX_PANELS)
+/* one notch of the wheel narrows or widens the step range by this factor */
+#define ZOOM_STEP 1.25
 
 struct _GrokCurvesView
 {
@@ -18,7 +25,14 @@ struct _GrokCurvesView
   GrokPlotGeometry   panels[MAX_PANELS];
   guint              n_panels;
   GrokPointer        pointer;
-  char              *readout;
+  char              *readout;     /* the hover readout's lines, for tests */
+  double             hover_step;  /* the step of the row nearest the pointer, or NAN */
+  GrokCurvesValue    values[MAX_VALUES];
+  guint              n_values;
+  GrokPlotGeometry   drag_start;  /* the panel a drag began in, as it was then */
+  int                drag_panel;  /* its index, or -1 */
+  int                menu_panel;  /* the panel the context menu is for */
+  GtkWidget         *menu;        /* the context menu, a child of the view */
   GrokFigureCache    cache;       /* the figure without the hover layer */
   GCancellable      *cancellable; /* of the redraw in flight */
   gboolean           busy, again; /* a redraw runs; another is wanted after it */
@@ -28,59 +42,123 @@ struct _GrokCurvesView
 
 G_DEFINE_FINAL_TYPE (GrokCurvesView, grok_curves_view, GTK_TYPE_WIDGET)
 
-/* the row whose step is nearest the pointer's x in the panel under the pointer */
+/* the panel whose data area holds (x, y), or -1 */
+static int
+panel_at (GrokCurvesView *self, double x, double y)
+{
+  for (guint p = 0; p < self->n_panels; p++)
+    if (grok_plot_geometry_contains (&self->panels[p], x, y))
+      return (int) p;
+  return -1;
+}
+
+/* the values of every series drawn at the row nearest the step under the pointer */
 static void
 update_readout (GrokCurvesView *self)
 {
-  const GrokMetrics *m = self->metrics;
-  int step_col, best = -1;
-  double x, best_d = INFINITY;
   GString *text;
+  int p;
 
   g_clear_pointer (&self->readout, g_free);
-  if (!self->pointer.inside || m == NULL || m->n_rows == 0)
+  self->n_values = 0;
+  self->hover_step = NAN;
+  if (!self->pointer.inside || self->metrics == NULL || self->metrics->n_rows == 0 ||
+      (p = panel_at (self, self->pointer.x, self->pointer.y)) < 0)
     return;
-  for (guint p = 0; p < self->n_panels; p++)
-    if (grok_plot_geometry_contains (&self->panels[p], self->pointer.x, self->pointer.y))
-      {
-        x = grok_plot_geometry_px_to_x (&self->panels[p], self->pointer.x);
-        step_col = grok_metrics_column_index (m, "step");
-        for (guint r = 0; r < m->n_rows; r++)
-          {
-            double d = fabs (grok_metrics_get (m, r, step_col) - x);
-            if (d < best_d)
-              best_d = d, best = r;
-          }
-      }
-  if (best < 0)
+  self->n_values = grok_figure_curves_values_at (self->metrics, &self->options,
+                                                 grok_plot_geometry_px_to_x (&self->panels[p],
+                                                                             self->pointer.x),
+                                                 &self->hover_step, self->values, MAX_VALUES);
+  if (self->n_values == 0)
     return;
   text = g_string_new (NULL);
-  for (guint c = 0; c < grok_metrics_n_columns (m); c++)
+  g_string_append_printf (text, "step %.0f", self->hover_step);
+  for (guint i = 0; i < self->n_values; i++)
     {
-      const char *name = m->columns->pdata[c];
-      double v = grok_metrics_get (m, best, c);
-      if (g_str_equal (name, "wall_seconds") || g_str_equal (name, "epoch") || isnan (v))
-        continue;
-      g_string_append_printf (text, "%s%s %.4g", text->len ? "   " : "", name, v);
+      const GrokCurvesValue *v = &self->values[i];
+      g_string_append_printf (text, "\n%s%s%s  %.4g", v->panel, v->label ? " " : "",
+                              v->label ? v->label : "", v->value);
+      if (!isnan (v->smoothed))
+        g_string_append_printf (text, "  (smoothed %.4g)", v->smoothed);
+      if (v->step != self->hover_step)
+        g_string_append_printf (text, "  at step %.0f", v->step);
     }
   self->readout = g_string_free (text, FALSE);
 }
 
-/* the readout at the top left, and a line at the step under the pointer */
+/* the readout's box beside the pointer (on its left where the right has no room), a swatch of
+ * each series' colour before its line */
 static void
-draw_readout (GrokCurvesView *self, cairo_t *cr, const GrokFigureStyle *style, int width)
+draw_tooltip (GrokCurvesView *self, cairo_t *cr, const GrokFigureStyle *style, int width,
+              int height)
+{
+  g_auto (GStrv) lines = g_strsplit (self->readout, "\n", -1);
+  double pad = 6, swatch = 10, line_h, text_w = 0, box_w, box_h, x, y;
+  guint n = g_strv_length (lines);
+  GrokPalette palette;
+
+  grok_figure_style_palette (style, &palette);
+  grok_figure_set_font (cr, style, style->font_size, FALSE);
+  line_h = grok_figure_text_height (cr) * 1.7;
+  for (guint i = 0; i < n; i++)
+    text_w = MAX (text_w, grok_figure_text_width (cr, lines[i]));
+  box_w = pad + swatch + pad + text_w + pad;
+  box_h = n * line_h + pad;
+  x = self->pointer.x + 16;
+  if (x + box_w > width - 2)
+    x = self->pointer.x - 16 - box_w;
+  x = MAX (x, 2);
+  y = CLAMP (self->pointer.y + 12, 2, MAX (2, height - box_h - 2));
+  cairo_rectangle (cr, x + 0.5, y + 0.5, box_w, box_h);
+  grok_figure_set_color (cr, (GrokRgba) { palette.background.r, palette.background.g,
+                                          palette.background.b, 0.94 });
+  cairo_fill_preserve (cr);
+  grok_figure_set_color (cr, palette.muted);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+  for (guint i = 0; i < n; i++)
+    {
+      double cy = y + pad / 2 + (i + 0.5) * line_h;
+      if (i > 0)
+        {
+          cairo_rectangle (cr, x + pad, cy - swatch / 2 + 1, swatch, swatch - 2);
+          grok_figure_set_color (cr, grok_figure_style_series_color (style,
+                                                                     self->values[i - 1].color));
+          cairo_fill (cr);
+        }
+      grok_figure_set_color (cr, palette.foreground);
+      if (i == 0)
+        grok_figure_set_font (cr, style, style->font_size, TRUE);
+      grok_figure_text (cr, lines[i], x + pad + swatch + pad, cy, 0, 0.5, 0);
+      if (i == 0)
+        grok_figure_set_font (cr, style, style->font_size, FALSE);
+    }
+}
+
+/* the hover layer: a line at the hovered step in every panel, and the values beside the
+ * pointer */
+static void
+draw_readout (GrokCurvesView *self, cairo_t *cr, const GrokFigureStyle *style, int width,
+              int height)
 {
   GrokPalette palette;
 
   if (self->readout == NULL)
     return;
-  grok_readout_draw (cr, style, self->readout, 4, 4, width);
   grok_figure_style_palette (style, &palette);
-  cairo_move_to (cr, self->pointer.x + 0.5, 0);
-  cairo_line_to (cr, self->pointer.x + 0.5, gtk_widget_get_height (GTK_WIDGET (self)));
+  for (guint p = 0; p < self->n_panels; p++)
+    {
+      const GrokPlotGeometry *g = &self->panels[p];
+      double px = round (grok_plot_geometry_x_to_px (g, self->hover_step)) + 0.5;
+      if (!(px >= g->left && px <= g->left + g->width))
+        continue;
+      cairo_move_to (cr, px, g->top);
+      cairo_line_to (cr, px, g->top + g->height);
+    }
   grok_figure_set_color (cr, palette.muted);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
+  draw_tooltip (self, cr, style, width, height);
 }
 
 /* everything a drawing of the figure reads, owned, so that it can be drawn on another thread */
@@ -100,7 +178,7 @@ typedef struct
 static void
 drawing_free (Drawing *d)
 {
-  grok_metrics_free (d->metrics);
+  grok_metrics_unref (d->metrics);
   g_clear_pointer (&d->others, g_ptr_array_unref);
   g_free (d);
 }
@@ -251,7 +329,7 @@ grok_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     return;
   grok_screen_style_init (&style);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  draw_readout (self, cr, &style, w);
+  draw_readout (self, cr, &style, w, h);
   cairo_destroy (cr);
 }
 
@@ -262,7 +340,7 @@ grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
   if (metrics == self->metrics)
     return;
-  g_clear_pointer (&self->metrics, grok_metrics_free);
+  g_clear_pointer (&self->metrics, grok_metrics_unref);
   if (metrics != NULL)
     self->metrics = grok_metrics_ref (metrics);
   self->content++;
@@ -284,7 +362,7 @@ grok_curves_view_set_others (GrokCurvesView *self, GPtrArray *others)
   g_clear_pointer (&self->others, g_ptr_array_unref);
   if (others != NULL && others->len > 0)
     {
-      self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+      self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
       for (guint i = 0; i < others->len; i++)
         g_ptr_array_add (self->others, grok_metrics_ref (others->pdata[i]));
     }
@@ -334,6 +412,251 @@ grok_curves_view_is_drawing (GrokCurvesView *self)
   return self->busy || self->again || (self->cache.texture != NULL && self->content > self->shown);
 }
 
+/* a change of what the view shows (zoom, cursor, smoothing, a y scale): drawn on the worker
+ * like new rows, the figure shown meanwhile staying until the new one is done */
+static void
+view_state_changed (GrokCurvesView *self)
+{
+  self->content++;
+  if (self->metrics != NULL && self->cache.texture != NULL &&
+      grok_figure_cache_fits (&self->cache, GTK_WIDGET (self)))
+    start_redraw (self);
+  else
+    {
+      grok_figure_cache_invalidate (&self->cache);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+/* the first and last step of the rows drawn (of every run compared), FALSE without rows */
+static gboolean
+run_range (GrokCurvesView *self, double *lo, double *hi)
+{
+  const char *x_column = self->options.x_column ? self->options.x_column : "step";
+  guint n_runs = 1 + (self->others ? self->others->len : 0);
+
+  *lo = INFINITY, *hi = -INFINITY;
+  for (guint k = 0; self->metrics != NULL && k < n_runs; k++)
+    {
+      const GrokMetrics *m = k == 0 ? self->metrics : self->others->pdata[k - 1];
+      int xc = grok_metrics_column_index (m, x_column);
+      if (xc < 0 || m->n_rows == 0)
+        continue;
+      *lo = MIN (*lo, grok_metrics_get (m, 0, (guint) xc));
+      *hi = MAX (*hi, grok_metrics_get (m, m->n_rows - 1, (guint) xc));
+    }
+  return *lo <= *hi;
+}
+
+void
+grok_curves_view_set_step_range (GrokCurvesView *self, double from, double to)
+{
+  double lo, hi;
+
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  /* an end at or past the run's own is the run's: a zoomed-out view follows new rows again */
+  if (run_range (self, &lo, &hi))
+    {
+      if (from <= lo)
+        from = NAN;
+      if (to >= hi)
+        to = NAN;
+    }
+  if (!isnan (from) && !isnan (to) && !(to > from))
+    return;
+  if ((from == self->options.step_from || (isnan (from) && isnan (self->options.step_from))) &&
+      (to == self->options.step_to || (isnan (to) && isnan (self->options.step_to))))
+    return;
+  self->options.step_from = from;
+  self->options.step_to = to;
+  view_state_changed (self);
+}
+
+void
+grok_curves_view_get_step_range (GrokCurvesView *self, double *from, double *to)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  *from = self->options.step_from;
+  *to = self->options.step_to;
+}
+
+/* the steps at fractions f0 and f1 of a panel's step axis become the range shown. A zoom that
+ * reaches a run's end is pinned there. */
+static void
+show_fractions (GrokCurvesView *self, const GrokPlotGeometry *g, double f0, double f1,
+                gboolean pan)
+{
+  double from = grok_plot_geometry_px_to_x (g, g->left + f0 * g->width);
+  double to = grok_plot_geometry_px_to_x (g, g->left + f1 * g->width);
+  double lo, hi;
+
+  if (!run_range (self, &lo, &hi))
+    return;
+  /* a few steps at least, so a zoom cannot collapse to nothing */
+  if (!(to - from >= 2) || !isfinite (from) || !isfinite (to))
+    return;
+  /* a pan reaching an end shows the run from that end, the other end staying where it was */
+  if (pan && from <= lo)
+    to = self->options.step_to;
+  else if (pan && to >= hi)
+    from = self->options.step_from;
+  grok_curves_view_set_step_range (self, from, to);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller, double dx, double dy, GrokCurvesView *self)
+{
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  int p = panel_at (self, self->pointer.x, self->pointer.y);
+  const GrokPlotGeometry *g;
+  double f;
+
+  if (p < 0)
+    return FALSE;
+  g = &self->panels[p];
+  f = (self->pointer.x - g->left) / g->width;
+  if ((mods & GDK_SHIFT_MASK) && dx == 0)
+    dx = dy, dy = 0;
+  if (dx != 0)
+    /* a horizontal scroll pans by a tenth of the axis a notch */
+    show_fractions (self, g, 0.1 * dx, 1 + 0.1 * dx, TRUE);
+  else if (dy != 0)
+    {
+      /* the step under the pointer stays where it is */
+      double k = pow (ZOOM_STEP, dy);
+      show_fractions (self, g, f - f * k, f + (1 - f) * k, FALSE);
+    }
+  return TRUE;
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture, double x, double y, GrokCurvesView *self)
+{
+  self->drag_panel = panel_at (self, x, y);
+  if (self->drag_panel < 0)
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+  else
+    self->drag_start = self->panels[self->drag_panel];
+}
+
+/* a drag moves the steps with the pointer: the axis as it was when the drag began, shifted */
+static void
+on_drag_update (GtkGestureDrag *gesture, double dx, double dy, GrokCurvesView *self)
+{
+  double f = -dx / self->drag_start.width;
+
+  if (self->drag_panel < 0 || fabs (dx) < 2)
+    return;
+  show_fractions (self, &self->drag_start, f, 1 + f, TRUE);
+}
+
+static void
+on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, GrokCurvesView *self)
+{
+  if (n_press == 2 && panel_at (self, x, y) >= 0)
+    grok_curves_view_set_step_range (self, NAN, NAN);
+}
+
+/* the y scale of the panel the context menu was opened on, the other way round */
+static void
+toggle_y_scale (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokCurvesView *self = GROK_CURVES_VIEW (widget);
+  GrokCurvesPanel panels[MAX_PANELS];
+  guint n = self->metrics ? grok_figure_curves_panels (self->metrics, &self->options, panels,
+                                                       MAX_PANELS) : 0;
+
+  if (self->menu_panel < 0 || self->menu_panel >= (int) MIN (n, self->n_panels))
+    return;
+  grok_curves_view_set_y_log (self, panels[self->menu_panel].title,
+                              !self->panels[self->menu_panel].y_log);
+}
+
+static void
+reset_zoom (GtkWidget *widget, const char *action, GVariant *param)
+{
+  grok_curves_view_set_step_range (GROK_CURVES_VIEW (widget), NAN, NAN);
+}
+
+/* a right-click opens the menu for the panel under the pointer */
+static void
+on_context (GtkGestureClick *gesture, int n_press, double x, double y, GrokCurvesView *self)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autofree char *label = NULL;
+  GrokCurvesPanel panels[MAX_PANELS];
+  guint n;
+
+  self->menu_panel = panel_at (self, x, y);
+  n = self->metrics ? grok_figure_curves_panels (self->metrics, &self->options, panels, MAX_PANELS) : 0;
+  if (self->menu_panel < 0 || self->menu_panel >= (int) MIN (n, self->n_panels))
+    return;
+  label = g_strdup_printf (self->panels[self->menu_panel].y_log ? "%s: Linear y Axis"
+                                                                : "%s: Logarithmic y Axis",
+                           panels[self->menu_panel].title);
+  g_menu_append (menu, label, "curves.toggle-y-scale");
+  g_menu_append (menu, "Show All Steps", "curves.reset-zoom");
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), G_MENU_MODEL (menu));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+void
+grok_curves_view_set_y_log (GrokCurvesView *self, const char *panel, gboolean log)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  grok_curves_options_set_y_log (&self->options, panel, log);
+  view_state_changed (self);
+}
+
+void
+grok_curves_view_set_smoothing (GrokCurvesView *self, double smoothing)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  g_return_if_fail (smoothing >= 0 && smoothing < 1);
+  if (smoothing == self->options.smoothing)
+    return;
+  self->options.smoothing = smoothing;
+  view_state_changed (self);
+}
+
+void
+grok_curves_view_set_cursor (GrokCurvesView *self, gboolean show, double step)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  if (show == self->options.show_cursor && (!show || step == self->options.cursor_step))
+    return;
+  self->options.show_cursor = show;
+  self->options.cursor_step = show ? step : NAN;
+  view_state_changed (self);
+}
+
+guint
+grok_curves_view_get_panels (GrokCurvesView *self, const GrokPlotGeometry **panels)
+{
+  g_return_val_if_fail (GROK_IS_CURVES_VIEW (self), 0);
+  *panels = self->panels;
+  return self->n_panels;
+}
+
+static void
+grok_curves_view_dispose (GObject *object)
+{
+  GrokCurvesView *self = GROK_CURVES_VIEW (object);
+
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
+  G_OBJECT_CLASS (grok_curves_view_parent_class)->dispose (object);
+}
+
+static void
+grok_curves_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  GrokCurvesView *self = GROK_CURVES_VIEW (widget);
+
+  if (self->menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->menu));
+}
+
 static void
 grok_curves_view_finalize (GObject *object)
 {
@@ -343,7 +666,7 @@ grok_curves_view_finalize (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->others, g_ptr_array_unref);
-  g_clear_pointer (&self->metrics, grok_metrics_free);
+  g_clear_pointer (&self->metrics, grok_metrics_unref);
   grok_figure_cache_invalidate (&self->cache);
   g_free (self->readout);
   G_OBJECT_CLASS (grok_curves_view_parent_class)->finalize (object);
@@ -352,16 +675,46 @@ grok_curves_view_finalize (GObject *object)
 static void
 grok_curves_view_class_init (GrokCurvesViewClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = grok_curves_view_dispose;
   G_OBJECT_CLASS (klass)->finalize = grok_curves_view_finalize;
   GTK_WIDGET_CLASS (klass)->snapshot = grok_curves_view_snapshot;
+  GTK_WIDGET_CLASS (klass)->size_allocate = grok_curves_view_size_allocate;
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "curves.toggle-y-scale", NULL,
+                                   toggle_y_scale);
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "curves.reset-zoom", NULL,
+                                   reset_zoom);
 }
 
 static void
 grok_curves_view_init (GrokCurvesView *self)
 {
+  GtkEventController *scroll;
+  GtkGesture *drag, *click, *context;
+
   grok_curves_options_init (&self->options);
   self->options.log_x = TRUE;
+  self->hover_step = NAN;
+  self->drag_panel = self->menu_panel = -1;
   grok_pointer_track (GTK_WIDGET (self), &self->pointer);
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES |
+                                            GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  context = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (context), GDK_BUTTON_SECONDARY);
+  g_signal_connect (context, "pressed", G_CALLBACK (on_context), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (context));
+  self->menu = gtk_popover_menu_new_from_model (NULL);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
 }

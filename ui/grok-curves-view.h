@@ -1,5 +1,7 @@
-/* The training curves of one run (or of several, as mean and min-max band), with a readout of
- * the values at the step under the pointer and a choice of series. */
+/* The training curves of one run (or of several, as mean and min-max band), explored as one:
+ * one step range for every panel (zoomed with the wheel, panned with a drag, all of it again
+ * with a double-click), a y scale per panel, optional smoothing, a cursor at a browsed step and
+ * a readout of every series at the step under the pointer. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -23,7 +25,20 @@ GrokCurvesOptions *grok_curves_view_get_options (GrokCurvesView *self);
 void        grok_curves_view_options_changed (GrokCurvesView *self);
 /* panels of their own for the measure columns the rows have (on by default) */
 void        grok_curves_view_set_show_measures (GrokCurvesView *self, gboolean show);
+/* the hover readout: "step N", then one line per series drawn ("Loss train  0.123"); NULL
+ * while the pointer is off the panels */
 const char *grok_curves_view_get_readout (GrokCurvesView *self);
+/* the steps every panel shows; NAN for an end that is the run's own */
+void        grok_curves_view_set_step_range (GrokCurvesView *self, double from, double to);
+void        grok_curves_view_get_step_range (GrokCurvesView *self, double *from, double *to);
+/* the weight of the past in the moving average drawn over each curve: 0 (none) to below 1 */
+void        grok_curves_view_set_smoothing (GrokCurvesView *self, double smoothing);
+/* the y scale of the panel named `panel` (its title) */
+void        grok_curves_view_set_y_log (GrokCurvesView *self, const char *panel, gboolean log);
+/* a line at step in every panel (the step of a browsed checkpoint), or none */
+void        grok_curves_view_set_cursor (GrokCurvesView *self, gboolean show, double step);
+/* the data areas of the panels of the figure shown, in the view's coordinates */
+guint       grok_curves_view_get_panels (GrokCurvesView *self, const GrokPlotGeometry **panels);
 /* whether a redraw for newer rows is still being drawn (the figure shown lags behind them) */
 gboolean    grok_curves_view_is_drawing  (GrokCurvesView *self);
 

@@ -4,24 +4,26 @@
 #include <string.h>
 
 #include "grok-fileio.h"
+#include "grok-config-settings.h"
+#include "grok-run-views.h"
 
 gboolean
 grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *run_name,
-                           const char *run_dir, const GrokViewRecipe *recipe, const char *path,
+                           GrokRunDir *dir, const GrokViewRecipe *recipe, const char *path,
                            double width_in, double height_in, double dpi, double font_size,
                            GrokColorScheme scheme, GError **error)
 {
   GrokFigureRequest request;
-  g_autoptr (GrokRunDir) dir = NULL;
-  GrokViewInput input = { NULL, snapshot->config, snapshot->params, snapshot->train_step };
+  g_auto (GrokViewInput) input = { 0 };
   g_autoptr (GrokViewData) data = NULL;
   g_autofree char *step = g_strdup_printf ("%" G_GINT64_FORMAT, snapshot->train_step);
   g_autofree char *config = grok_config_to_string (snapshot->config);
   const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step,
                           "Config", config, NULL };
 
-  if (run_dir != NULL && (input.dir = dir = grok_run_dir_open (run_dir, error)) == NULL)
-    return FALSE;
+  grok_config_view_input_init (&input, snapshot->config, snapshot->params, snapshot->train_step);
+  if (dir != NULL)
+    grok_run_dir_fill_view_input (dir, view, recipe, &input);
   data = grok_view_data_new (view, &input, recipe, error);
   if (data == NULL)
     return FALSE;
@@ -35,7 +37,7 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
 }
 
 gboolean
-grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const char *run_dir,
+grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, GrokRunDir *dir,
                           const GrokViewRecipe *recipe, const char *folder,
                           double width_in, double height_in, double dpi, double font_size,
                           GrokColorScheme scheme, GPtrArray *written, GError **error)
@@ -49,7 +51,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
     return FALSE;
   for (guint v = 0; v < GROK_N_VIEWS; v++)
     {
-      if (!grok_view_kind (v)->applies (snapshot->config))
+      if (!grok_config_view_applies (snapshot->config, v))
         continue;
       for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
         {
@@ -57,7 +59,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, const ch
                                                    grok_view_name (v), snapshot->train_step,
                                                    formats[f]);
           g_autofree char *path = g_build_filename (folder, name, NULL);
-          if (!grok_export_snapshot_view (snapshot, v, run_name, run_dir, recipe, path, width_in,
+          if (!grok_export_snapshot_view (snapshot, v, run_name, dir, recipe, path, width_in,
                                           height_in, dpi, font_size, scheme, error))
             return FALSE;
           if (written != NULL)
@@ -103,13 +105,22 @@ run_job (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   Job *job = data;
   GError *error = NULL;
-  gboolean ok = job->all
-    ? grok_export_snapshot_all (job->snapshot, job->run_name, job->run_dir, &job->recipe,
-                                job->path, job->width_in, job->height_in, job->dpi,
-                                job->font_size, job->scheme, NULL, &error)
-    : grok_export_snapshot_view (job->snapshot, job->view, job->run_name, job->run_dir,
-                                 &job->recipe, job->path, job->width_in, job->height_in,
-                                 job->dpi, job->font_size, job->scheme, &error);
+  g_autoptr (GrokRunDir) dir = NULL;
+  gboolean ok;
+
+  /* the run's folder, opened once for every view the job writes */
+  if (job->run_dir != NULL && (dir = grok_run_dir_open (job->run_dir, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  ok = job->all
+    ? grok_export_snapshot_all (job->snapshot, job->run_name, dir, &job->recipe, job->path,
+                                job->width_in, job->height_in, job->dpi, job->font_size,
+                                job->scheme, NULL, &error)
+    : grok_export_snapshot_view (job->snapshot, job->view, job->run_name, dir, &job->recipe,
+                                 job->path, job->width_in, job->height_in, job->dpi,
+                                 job->font_size, job->scheme, &error);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -340,11 +351,11 @@ add_recipe_rows (GtkListBox *list, Options *o)
                                              o->recipe.raster);
 
   if ((o->all || o->view == GROK_VIEW_CONNECTIVITY) &&
-      grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (o->snapshot->config))
+      grok_config_view_applies (o->snapshot->config, GROK_VIEW_CONNECTIVITY))
     gtk_list_box_append (list, recipe_row ("Connectivity: LMN points", points,
                                            o->recipe.lmn_points, 2, 4096, &o->points_spin));
   if ((o->all || o->view == GROK_VIEW_REGIONS) &&
-      grok_view_kind (GROK_VIEW_REGIONS)->applies (o->snapshot->config))
+      grok_config_view_applies (o->snapshot->config, GROK_VIEW_REGIONS))
     gtk_list_box_append (list, recipe_row ("Regions: raster side", raster, o->recipe.raster,
                                            16, 2048, &o->raster_spin));
 }

@@ -8,6 +8,7 @@
 
 #include "grok-figure-view.h"
 #include "grok-run.h"
+#include "grok-run-dir.h"
 
 G_BEGIN_DECLS
 
@@ -28,11 +29,12 @@ void     grok_export_figure_interactive (GtkWindow *parent, GSettings *settings,
 void     grok_export_all_interactive    (GtkWindow *parent, GSettings *settings,
                                          AdwToastOverlay *toasts, GrokSnapshot *snapshot,
                                          const char *run_name, const char *run_dir);
-/* the work itself, without dialogs (tests and the CLI-equivalent path): one file. run_dir (may
- * be NULL) is the run's folder: the spectrum overlays its earlier checkpoints, as on screen.
- * recipe NULL: the screen's (grok_view_recipe_init). */
+/* the work itself, without dialogs (tests and the CLI-equivalent path): one file. dir (may be
+ * NULL) is the run's folder, open: its views files are used when they match, and the spectrum
+ * overlays its earlier checkpoints, as on screen. recipe NULL: the screen's
+ * (grok_view_recipe_init). */
 gboolean grok_export_snapshot_view      (GrokSnapshot *snapshot, GrokView view,
-                                         const char *run_name, const char *run_dir,
+                                         const char *run_name, GrokRunDir *dir,
                                          const GrokViewRecipe *recipe, const char *path,
                                          double width_in, double height_in, double dpi,
                                          double font_size, GrokColorScheme scheme,
@@ -40,7 +42,7 @@ gboolean grok_export_snapshot_view      (GrokSnapshot *snapshot, GrokView view,
 /* every view that applies to the snapshot, in PNG, SVG, PDF and CSV, plus config.json, into
  * folder; the names written go to written (may be NULL) */
 gboolean grok_export_snapshot_all       (GrokSnapshot *snapshot, const char *run_name,
-                                         const char *run_dir, const GrokViewRecipe *recipe,
+                                         GrokRunDir *dir, const GrokViewRecipe *recipe,
                                          const char *folder, double width_in, double height_in,
                                          double dpi, double font_size, GrokColorScheme scheme,
                                          GPtrArray *written, GError **error);

@@ -86,6 +86,9 @@ const GrokMetrics *grok_run_dir_get_metrics     (GrokRunDir *dir);
 GArray            *grok_run_dir_get_checkpoints (GrokRunDir *dir);
 /* the steps (gint64, ascending) of the checkpoint files, not checked (cheap) */
 GArray            *grok_run_dir_list_checkpoints (GrokRunDir *dir);
+/* the steps (gint64, ascending) of the checkpoint files now, listed anew (a new array): a reader
+ * held open while the run is written sees its new checkpoints; empty when none can be listed */
+GArray            *grok_run_dir_scan_checkpoints (GrokRunDir *dir);
 /* messages about the damaged files found so far, NULL-terminated (empty when all is well) */
 const char * const *grok_run_dir_get_problems   (GrokRunDir *dir);
 char              *grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step);

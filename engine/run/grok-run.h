@@ -61,6 +61,9 @@ typedef struct
   double eta_seconds;       /* NAN when unknown */
 } GrokProgress;
 
+/* a time left as the window and the CLI show it: "H:MM:SS", "M:SS", or "--:--" when unknown */
+char         *grok_progress_format_eta (double seconds);
+
 #define GROK_TYPE_RUN (grok_run_get_type ())
 G_DECLARE_FINAL_TYPE (GrokRun, grok_run, GROK, RUN, GObject)
 

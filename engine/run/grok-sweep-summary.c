@@ -295,7 +295,7 @@ static void
 cell_clear (Cell *cell)
 {
   g_free (cell->message);
-  g_clear_pointer (&cell->metrics, grok_metrics_free);
+  g_clear_pointer (&cell->metrics, grok_metrics_unref);
 }
 
 /* the measure columns that hold a value in some cell, in the order first met */

@@ -226,19 +226,17 @@ assert_curves_drawn (GtkWidget *area, const char *png)
   g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 1), 0, w), >, 200);
 }
 
-/* the header bar's drop-down shows this preset */
+/* the header bar's chooser names this preset */
 static void
 assert_preset_shown (GrokWindow *window, const char *name)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
-  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+  GrokPresetChooser *chooser = GROK_PRESET_CHOOSER (find_type (GTK_WIDGET (window), GROK_TYPE_PRESET_CHOOSER));
 
-  g_assert_nonnull (item);
-  g_assert_cmpstr (gtk_string_object_get_string (item), ==, name);
+  g_assert_cmpstr (grok_preset_chooser_get_preset (chooser), ==, name);
 }
 
 /* Another experiment trained, then Open Run on a folder (the chooser's answer goes where Recent
- * Runs' does): the progress line, the drop-down and the subtitle describe the folder. Then the
+ * Runs' does): the progress line, the preset chooser and the subtitle describe the folder. Then the
  * Train button: the window used to vanish (the curves still drew the freed rows of the folder). */
 static void
 test_open_then_train (void)
@@ -595,6 +593,7 @@ test_xor2d_weights_and_regions (void)
     g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
     g_autoptr (GError) error = NULL;
     GrokSnapshot *snap = grok_window_get_snapshot (window);
+    g_autoptr (GrokRunDir) folder = grok_run_dir_open (grok_window_get_run_dir (window), &error);
 
     GrokComputedView *conn = GROK_COMPUTED_VIEW (adw_view_stack_get_child_by_name (stack, "connectivity"));
     GrokFigureRequest shown;
@@ -606,9 +605,9 @@ test_xor2d_weights_and_regions (void)
     grok_figure_request_init (&shown, GROK_VIEW_CONNECTIVITY);
     grok_figure_request_set_data (&shown, grok_computed_view_get_data (conn));
     shown_csv = grok_figure_request_format_csv (&shown);
-    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", grok_window_get_run_dir (window),
-                                             NULL, dir, 3.5, 3.5, 150, 8, GROK_SCHEME_PRINT,
-                                             written, &error));
+    g_assert_no_error (error);
+    g_assert_true (grok_export_snapshot_all (snap, "xor2d-relu", folder, NULL, dir, 3.5, 3.5,
+                                             150, 8, GROK_SCHEME_PRINT, written, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (written->len, ==, 5 * 4 + 1);
     for (guint i = 0; i < written->len; i++)
@@ -653,7 +652,8 @@ test_computed_view_reads_views_file (void)
   g_autoptr (GrokConfig) config = grok_preset_load ("xor2d-relu", NULL);
   g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
   const GrokParams *params = trainer->model->params;
-  g_autoptr (GrokViews) views = grok_views_compute (config, params, 0, NULL);
+  GrokViewSettings settings = grok_config_view_settings (config);
+  g_autoptr (GrokViews) views = grok_views_compute (&settings, params, 0, NULL);
   g_autofree char *dir = g_dir_make_tmp ("grok-gui-views-XXXXXX", NULL);
   g_autofree char *path = grok_run_file_path (dir, GROK_RUN_FILE_VIEWS, 0);
   g_autofree char *folder = g_path_get_dirname (path);
@@ -748,6 +748,371 @@ test_launch_with_folder (void)
   remove_tree (dir);
 }
 
+/* ---- the curves explored: zoom, pan, reset, the readout, smoothing, a browsed step ---- */
+
+/* the view's first controller of a type (the scroll controller, the drag gesture, ...); with
+ * button > 0, the single-button gesture of that button */
+static GtkEventController *
+find_controller (GtkWidget *widget, GType type, guint button)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) c = g_list_model_get_item (controllers, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type) &&
+          (button == G_MAXUINT || gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == button))
+        return c;
+    }
+  g_error ("no %s on %s", g_type_name (type), G_OBJECT_TYPE_NAME (widget));
+}
+
+/* the pointer moved to (x, y) over the view, as a motion event would say */
+static void
+pointer_at (GtkWidget *area, double x, double y)
+{
+  g_signal_emit_by_name (find_controller (area, GTK_TYPE_EVENT_CONTROLLER_MOTION, G_MAXUINT),
+                         "motion", x, y);
+}
+
+static void
+pointer_leaves (GtkWidget *area)
+{
+  g_signal_emit_by_name (find_controller (area, GTK_TYPE_EVENT_CONTROLLER_MOTION, G_MAXUINT),
+                         "leave");
+}
+
+/* the figure of the view's present state drawn and shown */
+static void
+spin_until_drawn (GtkWidget *area)
+{
+  spin (5);
+  SPIN_UNTIL (!grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)), "the curves' drawing");
+  spin (20);
+}
+
+/* every panel's step axis is the same: one range, one mapping */
+static void
+assert_one_step_axis (GtkWidget *area, double *x_min, double *x_max)
+{
+  const GrokPlotGeometry *panels;
+  guint n = grok_curves_view_get_panels (GROK_CURVES_VIEW (area), &panels);
+
+  g_assert_cmpuint (n, >=, 2);
+  for (guint p = 1; p < n; p++)
+    {
+      g_assert_cmpfloat (panels[p].x_min, ==, panels[0].x_min);
+      g_assert_cmpfloat (panels[p].x_max, ==, panels[0].x_max);
+      g_assert_cmpfloat (panels[p].width, ==, panels[0].width);
+    }
+  *x_min = panels[0].x_min;
+  *x_max = panels[0].x_max;
+}
+
+static GrokWindow *
+window_with_folder (AdwApplication *app, const char *dir)
+{
+  GrokWindow *window = new_window (app);
+  GtkWidget *area = grok_window_get_curves_area (window);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", dir);
+  spin_until_allocated (area);
+  spin_until_drawn (area);
+  return window;
+}
+
+/* A scroll over a panel narrows the step range of every panel alike, around the step under the
+ * pointer; a drag pans it; a double-click shows every step again */
+static void
+test_curves_zoom_pan_reset (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTestZoom", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *dir = make_run_folder ();
+  GrokWindow *window = window_with_folder (app, dir);
+  GtkWidget *area = grok_window_get_curves_area (window);
+  const GrokPlotGeometry *panels;
+  double full_min, full_max, x_min, x_max, from, to, px, under;
+  gboolean stop;
+
+  assert_one_step_axis (area, &full_min, &full_max);
+  g_assert_cmpfloat (full_max, >=, 120);
+  grok_curves_view_get_panels (GROK_CURVES_VIEW (area), &panels);
+  /* the pointer over the second panel, at step 30 */
+  px = grok_plot_geometry_x_to_px (&panels[1], 30);
+  pointer_at (area, px, panels[1].top + panels[1].height / 2);
+  g_signal_emit_by_name (find_controller (area, GTK_TYPE_EVENT_CONTROLLER_SCROLL, G_MAXUINT),
+                         "scroll", 0.0, -2.0, &stop);
+  spin_until_drawn (area);
+  grok_curves_view_get_step_range (GROK_CURVES_VIEW (area), &from, &to);
+  g_test_message ("zoomed: %g .. %g", from, to);
+  g_assert_true (from > 0 && to < 120 && from < 30 && to > 30);
+  assert_one_step_axis (area, &x_min, &x_max);
+  g_assert_cmpfloat (x_min, ==, from);
+  g_assert_cmpfloat (x_max, ==, to);
+  /* the step under the pointer stayed under it, but for the slot of step 0 that a zoomed axis
+   * no longer has (a few percent of the axis) */
+  grok_curves_view_get_panels (GROK_CURVES_VIEW (area), &panels);
+  under = grok_plot_geometry_px_to_x (&panels[1], px);
+  g_assert_cmpfloat (fabs (under - 30), <, 0.05 * 30);
+
+  /* dragged left by a tenth of the axis: later steps come into view */
+  {
+    GtkEventController *drag = find_controller (area, GTK_TYPE_GESTURE_DRAG, G_MAXUINT);
+    double x0 = panels[0].left + panels[0].width / 2, y0 = panels[0].top + 10;
+    double f_from, f_to;
+    g_signal_emit_by_name (drag, "drag-begin", x0, y0);
+    g_signal_emit_by_name (drag, "drag-update", -panels[0].width / 10, 0.0);
+    spin_until_drawn (area);
+    grok_curves_view_get_step_range (GROK_CURVES_VIEW (area), &f_from, &f_to);
+    g_test_message ("panned: %g .. %g", f_from, f_to);
+    g_assert_cmpfloat (f_from, >, from);
+    g_assert_cmpfloat (f_to, >, to);
+    assert_one_step_axis (area, &x_min, &x_max);
+    g_assert_cmpfloat (x_min, ==, f_from);
+  }
+
+  /* a double-click: every step again */
+  grok_curves_view_get_panels (GROK_CURVES_VIEW (area), &panels);
+  g_signal_emit_by_name (find_controller (area, GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_PRIMARY),
+                         "pressed", 2, panels[0].left + 20, panels[0].top + 20);
+  spin_until_drawn (area);
+  grok_curves_view_get_step_range (GROK_CURVES_VIEW (area), &from, &to);
+  g_assert_true (isnan (from) && isnan (to));
+  assert_one_step_axis (area, &x_min, &x_max);
+  g_assert_cmpfloat (x_min, ==, full_min);
+  g_assert_cmpfloat (x_max, ==, full_max);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  remove_tree (dir);
+}
+
+/* the debiased moving average of a column, written out here on its own */
+static double
+ema_at (const GrokMetrics *m, const char *column, guint row, double w)
+{
+  int c = grok_metrics_column_index (m, column);
+  double s = 0, wt = 1;
+
+  for (guint r = 0; r <= row; r++)
+    {
+      s = w * s + (1 - w) * grok_metrics_get (m, r, c);
+      wt *= w;
+    }
+  return s / (1 - wt);
+}
+
+/* The readout beside the pointer lists every series drawn, with its value at the step nearest
+ * the pointer; with smoothing from the series menu, the smoothed value too, which is the
+ * debiased moving average of the rows */
+static void
+test_curves_readout_and_smoothing (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTestReadout", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *dir = make_run_folder ();
+  GrokWindow *window = window_with_folder (app, dir);
+  GtkWidget *area = grok_window_get_curves_area (window);
+  const GrokMetrics *m = grok_window_get_snapshot (window)->metrics;
+  const char *columns[] = { "train_loss", "test_loss", "train_acc", "test_acc" };
+  const char *names[] = { "Loss train", "Loss test", "Accuracy train", "Accuracy test" };
+  const GrokPlotGeometry *panels;
+  GtkWidget *menu, *scale;
+  int row = 2, sc = grok_metrics_column_index (m, "step");  /* left of the middle: the readout fits on the right */
+  double step = grok_metrics_get (m, row, sc);
+
+  uncheck (GTK_WIDGET (window), "Measures (complexity, LMN, ...)");
+  spin_until_drawn (area);
+  grok_curves_view_get_panels (GROK_CURVES_VIEW (area), &panels);
+  /* a little right of the row's step: the nearest row is still that one */
+  pointer_at (area, grok_plot_geometry_x_to_px (&panels[0], step) + 2,
+              panels[0].top + panels[0].height / 2);
+  /* the readout is made when the view is next drawn */
+  SPIN_UNTIL (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)) != NULL, "the readout");
+  {
+    const char *readout = grok_curves_view_get_readout (GROK_CURVES_VIEW (area));
+    g_autofree char *head = g_strdup_printf ("step %.0f\n", step);
+    g_assert_nonnull (readout);
+    g_test_message ("%s", readout);
+    g_assert_true (g_str_has_prefix (readout, head));
+    for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+      {
+        g_autofree char *line = g_strdup_printf ("\n%s  %.4g", names[i],
+                                                 grok_metrics_get (m, row, grok_metrics_column_index (m, columns[i])));
+        g_assert_nonnull (strstr (readout, line));
+      }
+    g_assert_null (strstr (readout, "smoothed"));
+    /* and it is drawn beside the pointer: the train colour's swatch right of it */
+    {
+      g_autoptr (GdkTexture) texture = render_widget (area);
+      g_autofree guchar *pixels = NULL;
+      GrokFigureStyle style;
+      int w, h, px = (int) grok_plot_geometry_x_to_px (&panels[0], step) + 2;
+      gsize stride;
+      pixels = download (texture, &w, &h, &stride);
+      grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                        ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+      save_texture (texture, "gui-curves-readout.png");
+      g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 0),
+                                     px + 16, MIN (px + 40, w)), >, 50);
+    }
+  }
+
+  /* smoothing from the series menu's scale */
+  menu = find_type (gtk_widget_get_parent (area), GTK_TYPE_MENU_BUTTON);
+  scale = find_type (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu))), GTK_TYPE_SCALE);
+  g_assert_nonnull (scale);
+  gtk_range_set_value (GTK_RANGE (scale), 0.6);
+  spin_until_drawn (area);
+  g_assert_cmpfloat (grok_curves_view_get_options (GROK_CURVES_VIEW (area))->smoothing, ==, 0.6);
+  pointer_at (area, grok_plot_geometry_x_to_px (&panels[0], step) + 1,
+              panels[0].top + panels[0].height / 2);
+  SPIN_UNTIL (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)) != NULL &&
+                  strstr (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)), "(smoothed") != NULL,
+              "the smoothed readout");
+  {
+    const char *readout = grok_curves_view_get_readout (GROK_CURVES_VIEW (area));
+    g_test_message ("%s", readout);
+    for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+      {
+        g_autofree char *line = g_strdup_printf ("\n%s  %.4g  (smoothed %.4g)", names[i],
+                                                 grok_metrics_get (m, row, grok_metrics_column_index (m, columns[i])),
+                                                 ema_at (m, columns[i], row, 0.6));
+        g_assert_nonnull (strstr (readout, line));
+      }
+  }
+  pointer_leaves (area);
+  SPIN_UNTIL (grok_curves_view_get_readout (GROK_CURVES_VIEW (area)) == NULL, "the readout gone");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  remove_tree (dir);
+}
+
+/* A stored checkpoint browsed with the step scale: the curves still draw the whole run, over
+ * the same steps, with a line at the browsed step in every panel */
+static void
+test_curves_browsed_checkpoint (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTestBrowse", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *dir = make_run_folder ();
+  GrokWindow *window = window_with_folder (app, dir);
+  GtkWidget *area = grok_window_get_curves_area (window);
+  GtkAdjustment *adj = gtk_range_get_adjustment (GTK_RANGE (find_type (GTK_WIDGET (window), GTK_TYPE_SCALE)));
+  const GrokPlotGeometry *panels;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  GrokFigureStyle style;
+  GrokPalette palette;
+  double full_min, full_max, x_min, x_max;
+  gint64 browsed;
+  int w, h;
+  gsize stride;
+  guint n;
+
+  uncheck (GTK_WIDGET (window), "Measures (complexity, LMN, ...)");
+  spin_until_drawn (area);
+  assert_one_step_axis (area, &full_min, &full_max);
+  gtk_adjustment_set_value (adj, 50);
+  SPIN_UNTIL (grok_window_get_snapshot (window)->train_step < 120, "the browsed checkpoint");
+  browsed = grok_window_get_snapshot (window)->train_step;
+  g_assert_cmpint (browsed, <, 120);
+  g_assert_cmpint (browsed, >, 10);
+  spin_until_drawn (area);
+  g_assert_true (grok_curves_view_get_options (GROK_CURVES_VIEW (area))->show_cursor);
+  g_assert_cmpfloat (grok_curves_view_get_options (GROK_CURVES_VIEW (area))->cursor_step, ==, browsed);
+  /* the whole run's steps, not those up to the checkpoint */
+  assert_one_step_axis (area, &x_min, &x_max);
+  g_assert_cmpfloat (x_min, ==, full_min);
+  g_assert_cmpfloat (x_max, ==, full_max);
+
+  pointer_leaves (area);
+  texture = render_widget (area);
+  save_texture (texture, "gui-curves-browsed.png");
+  pixels = download (texture, &w, &h, &stride);
+  grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                    ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
+  grok_figure_style_palette (&style, &palette);
+  n = grok_curves_view_get_panels (GROK_CURVES_VIEW (area), &panels);
+  for (guint p = 0; p < n; p++)
+    {
+      int px = (int) round (grok_plot_geometry_x_to_px (&panels[p], browsed));
+      int hits = 0, rows = 0;
+      /* the cursor: a grey line of the text's colour (antialiased, so lighter at its edges)
+       * down the column at the browsed step, well away from the background's */
+      for (int y = (int) (panels[p].top + 0.3 * panels[p].height); y < panels[p].top + panels[p].height - 2; y++, rows++)
+        for (int dx = -1; dx <= 1; dx++)
+          {
+            const guchar *q = pixels + y * stride + 4 * (px + dx);
+            int hi = MAX (q[0], MAX (q[1], q[2])), lo = MIN (q[0], MIN (q[1], q[2]));
+            if (hi - lo < 30 && abs (hi - (int) (255 * palette.foreground.r)) < 110 &&
+                abs (hi - (int) (255 * palette.background.r)) > 100)
+              {
+                hits++;
+                break;
+              }
+          }
+      g_test_message ("panel %u: cursor in %d of %d rows", p, hits, rows);
+      g_assert_cmpint (hits, >, rows * 0.8);
+      /* the curves go on after it: train-coloured pixels right of the cursor */
+      g_assert_cmpint (count_colour (pixels, w, (int) (panels[p].top + panels[p].height), stride,
+                                     grok_figure_style_series_color (&style, 0), px + 10,
+                                     (int) (panels[p].left + panels[p].width)), >, 30);
+    }
+
+  /* back at the scale's end, no cursor */
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  spin_until_drawn (area);
+  g_assert_false (grok_curves_view_get_options (GROK_CURVES_VIEW (area))->show_cursor);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  remove_tree (dir);
+}
+
+/* the widget GTK shows a toast in */
+static GtkWidget *
+find_type_named (GtkWidget *root, const char *name)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (root), name))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type_named (child, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* a toast is shown below the curves, never over a panel */
+static void
+test_curves_toast_clear_of_plots (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.GuiTestToast", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *dir = make_run_folder ();
+  GrokWindow *window = window_with_folder (app, dir);
+  GtkWidget *area = grok_window_get_curves_area (window);
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (find_type (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY));
+  const GrokPlotGeometry *panels;
+  GtkWidget *toast = NULL;
+  graphene_rect_t t, a;
+  guint n;
+
+  adw_toast_overlay_add_toast (overlay, adw_toast_new ("Generalised at step 880: test accuracy 0.99"));
+  SPIN_UNTIL ((toast = find_type_named (GTK_WIDGET (overlay), "AdwToastWidget")) != NULL &&
+              gtk_widget_get_height (toast) > 0, "the toast to be shown");
+  spin (50);
+  g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &t));
+  g_assert_true (gtk_widget_compute_bounds (area, GTK_WIDGET (window), &a));
+  n = grok_curves_view_get_panels (GROK_CURVES_VIEW (area), &panels);
+  g_test_message ("toast %g..%g, curves %g..%g", t.origin.y, t.origin.y + t.size.height,
+                  a.origin.y, a.origin.y + a.size.height);
+  g_assert_cmpuint (n, >, 0);
+  /* below the whole view, axis labels included */
+  g_assert_cmpfloat (t.origin.y, >=, a.origin.y + a.size.height);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -758,6 +1123,10 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/open-then-train", test_open_then_train);
   g_test_add_func ("/ui/window/recent-then-ctrl-return", test_recent_then_ctrl_return);
   g_test_add_func ("/ui/app/launch-with-folder", test_launch_with_folder);
+  g_test_add_func ("/ui/curves/zoom-pan-reset", test_curves_zoom_pan_reset);
+  g_test_add_func ("/ui/curves/readout-and-smoothing", test_curves_readout_and_smoothing);
+  g_test_add_func ("/ui/curves/browsed-checkpoint", test_curves_browsed_checkpoint);
+  g_test_add_func ("/ui/curves/toast-clear-of-plots", test_curves_toast_clear_of_plots);
   g_test_add_func ("/ui/computed-view/reads-views-file", test_computed_view_reads_views_file);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include "grok-lmn.h"
 #include "grok-metrics.h"
 #include "grok-run-dir.h"
+#include "grok-run-views.h"
 #include "run-helpers.h"
 
 typedef struct
@@ -30,8 +31,8 @@ fixture_clear (Fixture *f)
   remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->run);
-  grok_config_free (f->config);
-  grok_params_free (f->params);
+  grok_config_unref (f->config);
+  grok_params_unref (f->params);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fixture, fixture_clear)
 
@@ -89,12 +90,14 @@ fixture_train (Fixture *f, const char *preset, const char * const *sets)
 static GrokViewData *
 screen_data (const Fixture *f, GrokView view)
 {
-  GrokViewInput input = { f->folder, f->config, f->params, f->step };
+  g_auto (GrokViewInput) input = { 0 };
   GrokViewRecipe recipe;
   g_autoptr (GError) error = NULL;
   GrokViewData *data;
 
   grok_view_recipe_init (&recipe);
+  grok_config_view_input_init (&input, f->config, f->params, f->step);
+  grok_run_dir_fill_view_input (f->folder, view, &recipe, &input);
   data = grok_view_data_new (view, &input, &recipe, &error);
   g_assert_no_error (error);
   return data;
@@ -111,7 +114,7 @@ export_csv (const Fixture *f, GrokView view)
   g_autoptr (GError) error = NULL;
   char *csv = NULL;
 
-  g_assert_true (grok_export_snapshot_view (snapshot, view, "run", f->run, NULL, path, 6, 4, 100,
+  g_assert_true (grok_export_snapshot_view (snapshot, view, "run", f->folder, NULL, path, 6, 4, 100,
                                             8, GROK_SCHEME_PRINT, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
@@ -231,7 +234,7 @@ test_regions_raster (void)
   g_auto (Fixture) f = { 0 };
   g_autoptr (GrokViewData) screen = NULL;
   g_autofree char *exported = NULL, *cli = NULL;
-  const GrokRegionsFigure *r;
+  const GrokViewRegions *r;
   g_auto (GStrv) lines = NULL;
 
   /* few training points: the views files' LMN matrix is not what this test is about */
@@ -239,7 +242,7 @@ test_regions_raster (void)
                                                       "model.activation=silu", "--set",
                                                       "task.n_train=64", NULL });
   screen = screen_data (&f, GROK_VIEW_REGIONS);
-  r = grok_regions_data_figure (screen->regions);
+  r = screen->regions->regions;
   g_assert_null (r->exact);
   exported = export_csv (&f, GROK_VIEW_REGIONS);
   cli = cli_csv (&f, GROK_VIEW_REGIONS);

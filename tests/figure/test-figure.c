@@ -235,6 +235,283 @@ test_curves_extra_panel_and_runs (void)
   cairo_surface_destroy (s);
 }
 
+/* rows at steps 0, 10, 20 .. 10 (n - 1) as a run writes them: losses every row, a measure
+ * panel column (lmn) only on the first half, as measures run on a sparser schedule */
+static GrokMetrics *
+metrics_from_zero (guint n)
+{
+  static const char * const columns[] = { "step", "train_loss", "train_acc", "test_loss",
+                                          "test_acc", "lmn", NULL };
+  GrokMetrics *m = grok_metrics_new (columns);
+
+  for (guint i = 0; i < n; i++)
+    grok_metrics_append_row (m, (const double[]) { 10.0 * i, 4.0 / (1 + i), MIN (1.0, 0.01 * i),
+                                                   4.5 / (1 + 0.5 * i), MIN (1.0, 0.005 * i),
+                                                   i < n / 2 ? 2.0 + i : NAN });
+  return m;
+}
+
+static cairo_surface_t *
+draw_curves (const GrokMetrics *m, const GrokCurvesOptions *options, GrokPlotGeometry *panels,
+             guint max, guint *n_out)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H * 2);
+  cairo_t *cr = cairo_create (s);
+  GrokFigureStyle style;
+
+  style_for_tests (&style);
+  *n_out = grok_figure_curves_draw (cr, W, H * 2, m, options, &style, panels, max);
+  cairo_destroy (cr);
+  return s;
+}
+
+/* Every panel shows the run's whole step range, a measure stopping early included, and maps
+ * a step to the same x: one step axis for the figure */
+static void
+test_curves_one_step_range (void)
+{
+  g_autoptr (GrokMetrics) m = metrics_from_zero (151);
+  GrokCurvesOptions options;
+  GrokPlotGeometry panels[4];
+  cairo_surface_t *s;
+  guint n;
+
+  for (int log_x = 0; log_x <= 1; log_x++)
+    {
+      grok_curves_options_init (&options);
+      options.log_x = log_x;
+      s = draw_curves (m, &options, panels, 4, &n);
+      g_assert_cmpuint (n, ==, 3);
+      for (guint p = 0; p < n; p++)
+        {
+          g_assert_cmpfloat (panels[p].x_min, ==, panels[0].x_min);
+          g_assert_cmpfloat (panels[p].x_max, ==, panels[0].x_max);
+          g_assert_cmpfloat (panels[p].width, ==, panels[0].width);
+          g_assert_cmpfloat (panels[p].x_max, >=, 1500);
+          g_assert_cmpfloat (fabs (grok_plot_geometry_x_to_px (&panels[p], 700) - panels[p].left
+                                   - grok_plot_geometry_x_to_px (&panels[0], 700) + panels[0].left),
+                             <, 1e-9);
+        }
+      cairo_surface_destroy (s);
+    }
+}
+
+/* Step 0 is drawn on a log step axis: in the slot left of the decades, inside the data area,
+ * with the train loss's colour at its point; rows at steps 0 and 1 alone (a run reset and
+ * stepped once) are data, not "no data yet" */
+static void
+test_curves_step_zero_drawn (void)
+{
+  g_autoptr (GrokMetrics) m = metrics_from_zero (151);
+  static const char * const columns[] = { "step", "train_loss", "train_acc", "test_loss",
+                                          "test_acc", NULL };
+  g_autoptr (GrokMetrics) first = grok_metrics_new (columns);
+  GrokCurvesOptions options;
+  GrokFigureStyle style;
+  GrokPlotGeometry panels[4];
+  GrokRgba train;
+  cairo_surface_t *s;
+  guint n;
+
+  style_for_tests (&style);
+  train = grok_figure_style_series_color (&style, 0);
+  grok_curves_options_init (&options);
+  options.log_x = TRUE;
+  s = draw_curves (m, &options, panels, 4, &n);
+  for (guint p = 0; p < n; p++)
+    {
+      double px = grok_plot_geometry_x_to_px (&panels[p], 0);
+      g_assert_true (panels[p].x_zero);
+      g_assert_cmpfloat (px, >=, panels[p].left);
+      /* left of the first positive row, with room between */
+      g_assert_cmpfloat (px, <, grok_plot_geometry_x_to_px (&panels[p], 10) - 20);
+      g_assert_cmpfloat (grok_plot_geometry_px_to_x (&panels[p], px), ==, 0);
+    }
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&panels[0], 0),
+                                   grok_plot_geometry_y_to_px (&panels[0], 4.0), 2, train, TOL));
+  cairo_surface_destroy (s);
+
+  grok_metrics_append_row (first, (const double[]) { 0, 4.6, 0.01, 2.3, 0.5 });
+  s = draw_curves (first, &options, panels, 4, &n);
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&panels[0], 0),
+                                   grok_plot_geometry_y_to_px (&panels[0], 4.6), 2, train, TOL));
+  cairo_surface_destroy (s);
+  grok_metrics_append_row (first, (const double[]) { 1, 4.5, 0.02, 2.2, 0.4 });
+  s = draw_curves (first, &options, panels, 4, &n);
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&panels[1], 1),
+                                   grok_plot_geometry_y_to_px (&panels[1], 0.02), 2, train, TOL));
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&panels[1], 0),
+                                   grok_plot_geometry_y_to_px (&panels[1], 0.01), 2, train, TOL));
+  cairo_surface_destroy (s);
+}
+
+/* the debiased moving average against its closed forms: a constant stays itself from the first
+ * value on; a series of k zeros then ones is (1 - w^(t-k)) / (1 - w^t) at its t-th value */
+static void
+test_curves_smoothing_closed_form (void)
+{
+  enum { N = 40, K = 10 };
+  double y[N], out[N], w = 0.8;
+
+  for (int i = 0; i < N; i++)
+    y[i] = 3.25;
+  grok_curves_smooth (y, N, w, out);
+  for (int i = 0; i < N; i++)
+    g_assert_cmpfloat (fabs (out[i] - 3.25), <, 1e-12);
+  for (int i = 0; i < N; i++)
+    y[i] = i < K ? 0 : 1;
+  grok_curves_smooth (y, N, w, out);
+  for (int t = 1; t <= N; t++)
+    {
+      double want = t <= K ? 0 : (1 - pow (w, t - K)) / (1 - pow (w, t));
+      g_assert_cmpfloat (fabs (out[t - 1] - want), <, 1e-12);
+    }
+  /* a gap neither counts nor breaks the average */
+  y[3] = NAN;
+  grok_curves_smooth (y, N, w, out);
+  g_assert_true (isnan (out[3]));
+  g_assert_cmpfloat (fabs (out[N - 1] - (1 - pow (w, N - K)) / (1 - pow (w, N - 1))), <, 1e-12);
+  /* w = 0 is no smoothing */
+  grok_curves_smooth (y, N, 0, out);
+  g_assert_cmpfloat (out[N - 1], ==, 1);
+}
+
+/* With smoothing the figure draws the moving average in the series' colour where the closed
+ * form puts it, and the raw curve faint: at a jump of the raw data, the full colour is on the
+ * smoothed value and not on the raw one */
+static void
+test_curves_smoothing_drawn (void)
+{
+  static const char * const columns[] = { "step", "train_acc", NULL };
+  g_autoptr (GrokMetrics) m = grok_metrics_new (columns);
+  GrokCurvesOptions options;
+  GrokFigureStyle style;
+  GrokPlotGeometry panels[2];
+  GrokRgba train;
+  cairo_surface_t *s;
+  double w = 0.9;
+  guint n, hits = 0, raw_hits = 0;
+
+  for (int i = 0; i < 100; i++)
+    grok_metrics_append_row (m, (const double[]) { 10 * i, i < 50 ? 0.2 : 0.8 });
+  style_for_tests (&style);
+  grok_curves_options_init (&options);
+  options.show_loss = FALSE;
+  options.show_test = FALSE;
+  options.show_markers = FALSE;
+  options.smoothing = w;
+  s = draw_curves (m, &options, panels, 2, &n);
+  g_assert_cmpuint (n, ==, 1);
+  train = grok_figure_style_series_color (&style, 0);
+  for (int t = 52; t <= 70; t++)
+    {
+      /* a constant 0.2 then 0.8: the unbiased average is 0.2 + 0.6 (1 - w^(t-50)) / (1 - w^t) */
+      double want = 0.2 + 0.6 * (1 - pow (w, t - 50)) / (1 - pow (w, t));
+      double px = grok_plot_geometry_x_to_px (&panels[0], 10 * (t - 1));
+      hits += color_near_point (s, px, grok_plot_geometry_y_to_px (&panels[0], want), 2, train, TOL);
+      raw_hits += color_near_point (s, px, grok_plot_geometry_y_to_px (&panels[0], 0.8), 1, train, TOL);
+    }
+  g_assert_cmpuint (hits, >=, 17);
+  g_assert_cmpuint (raw_hits, <=, 2);
+  cairo_surface_destroy (s);
+}
+
+/* A narrowed step range is every panel's, exactly, and each panel's y fits what it shows */
+static void
+test_curves_step_range_zoom (void)
+{
+  g_autoptr (GrokMetrics) m = metrics_from_zero (151);
+  GrokCurvesOptions options;
+  GrokPlotGeometry panels[4], full[4];
+  cairo_surface_t *s;
+  guint n;
+
+  grok_curves_options_init (&options);
+  options.log_x = TRUE;
+  s = draw_curves (m, &options, full, 4, &n);
+  cairo_surface_destroy (s);
+  options.step_from = 200;
+  options.step_to = 600;
+  s = draw_curves (m, &options, panels, 4, &n);
+  for (guint p = 0; p < n; p++)
+    {
+      g_assert_cmpfloat (panels[p].x_min, ==, 200);
+      g_assert_cmpfloat (panels[p].x_max, ==, 600);
+      g_assert_false (panels[p].x_zero);
+    }
+  /* the train loss in view runs 4/61 .. 4/21 only; the whole run's reaches 4 */
+  g_assert_cmpfloat (panels[0].y_max, <, 0.5);
+  g_assert_cmpfloat (full[0].y_max, >=, 4);
+  cairo_surface_destroy (s);
+}
+
+/* A browsed step: every curve drawn whole, with a line at the step in each panel */
+static void
+test_curves_cursor (void)
+{
+  g_autoptr (GrokMetrics) m = metrics_from_zero (151);
+  GrokCurvesOptions options;
+  GrokFigureStyle style;
+  GrokPalette palette;
+  GrokPlotGeometry panels[4];
+  cairo_surface_t *s;
+  guint n;
+
+  style_for_tests (&style);
+  grok_figure_style_palette (&style, &palette);
+  grok_curves_options_init (&options);
+  options.log_x = TRUE;
+  options.show_markers = FALSE;
+  options.show_cursor = TRUE;
+  options.cursor_step = 300;
+  s = draw_curves (m, &options, panels, 4, &n);
+  for (guint p = 0; p < n; p++)
+    {
+      double px = grok_plot_geometry_x_to_px (&panels[p], 300);
+      guint hits = 0;
+      for (double y = panels[p].top + panels[p].height * 0.3; y < panels[p].top + panels[p].height - 4; y += 4)
+        hits += color_near_point (s, px, y, 1, palette.foreground, 30);
+      g_assert_cmpuint (hits, >, panels[p].height * 0.6 / 4);
+    }
+  /* the rows after the cursor are drawn too */
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&panels[0], 1200),
+                                   grok_plot_geometry_y_to_px (&panels[0], 4.0 / 121), 2,
+                                   grok_figure_style_series_color (&style, 0), TOL));
+  cairo_surface_destroy (s);
+}
+
+/* a panel's y scale chosen by its name, either way round */
+static void
+test_curves_y_scale_per_panel (void)
+{
+  g_autoptr (GrokMetrics) m = metrics_from_zero (151);
+  GrokCurvesOptions options;
+  GrokCurvesPanel described[4];
+  GrokPlotGeometry panels[4];
+  cairo_surface_t *s;
+  guint n;
+
+  grok_curves_options_init (&options);
+  g_assert_cmpuint (grok_figure_curves_panels (m, &options, described, 4), ==, 3);
+  g_assert_cmpstr (described[0].title, ==, "Loss");
+  g_assert_cmpstr (described[1].title, ==, "Accuracy");
+  g_assert_cmpstr (described[2].columns[0], ==, "lmn");
+  grok_curves_options_set_y_log (&options, "Loss", FALSE);
+  grok_curves_options_set_y_log (&options, "Accuracy", TRUE);
+  s = draw_curves (m, &options, panels, 4, &n);
+  g_assert_false (panels[0].y_log);
+  g_assert_true (panels[1].y_log);
+  g_assert_false (panels[2].y_log);
+  /* the accuracy's 0 cannot go on a log axis: the axis starts at its lowest positive value */
+  g_assert_cmpfloat (panels[1].y_min, >, 0);
+  g_assert_cmpfloat (panels[1].y_min, <, 0.01);
+  cairo_surface_destroy (s);
+  grok_curves_options_set_y_log (&options, "Loss", TRUE);
+  s = draw_curves (m, &options, panels, 4, &n);
+  g_assert_true (panels[0].y_log);
+  cairo_surface_destroy (s);
+}
+
 static void
 test_heatmap_signs_and_bar (void)
 {
@@ -318,6 +595,13 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/figure/curves/markers", test_curves_markers);
   g_test_add_func ("/ui/figure/curves/extra-panel-and-runs", test_curves_extra_panel_and_runs);
   g_test_add_func ("/ui/figure/curves/measure-panels", test_curves_measure_panels);
+  g_test_add_func ("/ui/figure/curves/one-step-range", test_curves_one_step_range);
+  g_test_add_func ("/ui/figure/curves/step-zero-drawn", test_curves_step_zero_drawn);
+  g_test_add_func ("/ui/figure/curves/smoothing-closed-form", test_curves_smoothing_closed_form);
+  g_test_add_func ("/ui/figure/curves/smoothing-drawn", test_curves_smoothing_drawn);
+  g_test_add_func ("/ui/figure/curves/step-range-zoom", test_curves_step_range_zoom);
+  g_test_add_func ("/ui/figure/curves/cursor", test_curves_cursor);
+  g_test_add_func ("/ui/figure/curves/y-scale-per-panel", test_curves_y_scale_per_panel);
   g_test_add_func ("/ui/figure/heatmap/signs-and-bar", test_heatmap_signs_and_bar);
   g_test_add_func ("/ui/figure/spectrum/log-lines", test_spectrum_log_lines);
   return grok_figure_test_finish (g_test_run ());

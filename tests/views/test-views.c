@@ -9,6 +9,7 @@
 #include "grok-mlp.h"
 #include "grok-trainer.h"
 #include "grok-run-dir.h"
+#include "grok-run-views.h"
 #include "grok-views.h"
 #include "run-helpers.h"
 
@@ -193,9 +194,10 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
 {
   g_autofree GrokLayerView *layers = NULL;
   g_autoptr (GrokRegionMap) map = NULL;
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&config->task);
   g_autoptr (GrokLmn) lmn = NULL;
   g_autoptr (GrokSpectrumWorkspace) ws = grok_spectrum_workspace_new_for_params (params);
+  GrokModelSettings model;
   int n_layers;
 
   /* spectrum: every 2-D tensor, in name order, with the singular values of its own SVD */
@@ -213,7 +215,8 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
       m++;
     }
   /* regions: the exact partition of the view's window at rest */
-  layers = grok_mlp_views_from_params (config, params, &n_layers, NULL);
+  model = grok_config_model_settings (config);
+  layers = grok_mlp_views_from_params (&model, params, &n_layers, NULL);
   map = grok_regions_exact (layers, n_layers, -1.2, -1.2, 1.2, 1.2, NULL);
   g_assert_nonnull (map);
   {
@@ -221,7 +224,7 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
     assert_regions_equal (views->regions, &fresh);
   }
   /* connectivity: LMN's own matrix, permuted by its own order */
-  lmn = grok_measure_lmn (config, params, dataset, screen_recipe ().lmn_points, 0, NULL);
+  lmn = grok_measure_lmn (&model, params, dataset, screen_recipe ().lmn_points, 0, NULL);
   g_assert_nonnull (lmn);
   g_assert_cmpint (views->connectivity->n, ==, lmn->n);
   g_assert_cmpfloat (views->connectivity->lmn, ==, lmn->lmn);
@@ -250,24 +253,27 @@ test_run_writes_views (void)
       g_autoptr (GrokViews) stored = grok_views_read (path, &error);
       g_autoptr (GrokViews) fresh = NULL;
       g_autoptr (GrokViews) loaded = NULL;
+      GrokViewSettings settings;
 
       g_assert_no_error (error);
-      fresh = grok_views_compute (config, params, step, &error);
+      settings = grok_config_view_settings (config);
+      fresh = grok_views_compute (&settings, params, step, &error);
       g_assert_no_error (error);
       g_assert_nonnull (stored->regions->exact);
       assert_views_equal (stored, fresh);
       assert_views_from_modules (stored, config, params);
 
-      loaded = grok_views_load (path, step, config, params, &error);
+      loaded = grok_views_load (path, step, &settings, params, &error);
       g_assert_no_error (error);
       g_assert_nonnull (loaded);
       /* other weights, or other model settings: the file is not theirs */
       params->data[0] += 1.0f;
-      g_assert_null (grok_views_load (path, step, config, params, &error));
+      g_assert_null (grok_views_load (path, step, &settings, params, &error));
       g_assert_no_error (error);
       params->data[0] -= 1.0f;
       config->model.activation = GROK_ACT_LEAKY_RELU;
-      g_assert_null (grok_views_load (path, step, config, params, &error));
+      settings = grok_config_view_settings (config);
+      g_assert_null (grok_views_load (path, step, &settings, params, &error));
       g_assert_no_error (error);
       config->model.activation = GROK_ACT_RELU;
     }
@@ -292,9 +298,11 @@ test_round_trips (void)
       g_autofree char *path = grok_run_file_path (root, GROK_RUN_FILE_VIEWS, 7);
       g_autoptr (GrokViews) views = NULL;
       g_autoptr (GrokViews) back = NULL;
+      GrokViewSettings settings;
 
       g_assert_no_error (error);
-      views = grok_views_compute (configs[k], trainer->model->params, 7, &error);
+      settings = grok_config_view_settings (configs[k]);
+      views = grok_views_compute (&settings, trainer->model->params, 7, &error);
       g_assert_no_error (error);
       g_assert_true (grok_views_write (views, path, &error));
       g_assert_no_error (error);
@@ -321,7 +329,8 @@ test_damaged (void)
   g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
   g_autofree char *root = g_dir_make_tmp ("grok-views-XXXXXX", NULL);
   g_autofree char *path = grok_run_file_path (root, GROK_RUN_FILE_VIEWS, 0);
-  g_autoptr (GrokViews) views = grok_views_compute (config, trainer->model->params, 0, NULL);
+  GrokViewSettings settings = grok_config_view_settings (config);
+  g_autoptr (GrokViews) views = grok_views_compute (&settings, trainer->model->params, 0, NULL);
   g_autofree char *contents = NULL;
   gsize size;
 
@@ -344,7 +353,7 @@ test_damaged (void)
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
       g_assert_nonnull (strstr (error->message, path));
       g_clear_error (&error);
-      g_assert_null (grok_views_load (path, 0, config, trainer->model->params, &error));
+      g_assert_null (grok_views_load (path, 0, &settings, trainer->model->params, &error));
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
     }
   remove_tree (root);
@@ -380,6 +389,62 @@ test_off (void)
   dir = train_folder (config);
   views = g_build_filename (dir, "views", NULL);
   g_assert_false (g_file_test (views, G_FILE_TEST_EXISTS));
+  remove_run (dir);
+}
+
+/* what a view of a run folder reads through the folder held open: the step's views file, and
+ * for the spectrum the checkpoints grok_view_earlier_steps picks, including those a run wrote
+ * after the folder was opened */
+static void
+test_folder_input (void)
+{
+  g_autoptr (GrokConfig) config = xor2d_config (GROK_ACT_RELU, 30);
+  g_autofree char *dir = train_folder (config);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRunDir) folder = grok_run_dir_open (dir, &error);
+  g_autoptr (GrokRun) more = NULL;
+  g_autoptr (GArray) on_disk = NULL;
+  g_autoptr (GArray) earlier = NULL;
+  GrokViewRecipe recipe = screen_recipe ();
+  gint64 last;
+
+  g_assert_no_error (error);
+  more = grok_run_new_continue (dir, 300, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (more), ==, GROK_RUN_FINISHED);
+  g_clear_object (&more);
+  /* the listing of the folder held open is made anew */
+  on_disk = grok_run_dir_scan_checkpoints (folder);
+  g_assert_cmpuint (on_disk->len, >, grok_run_dir_list_checkpoints (folder)->len);
+  last = g_array_index (on_disk, gint64, on_disk->len - 1);
+  g_assert_cmpint (last, ==, 300);
+  earlier = grok_view_earlier_steps (on_disk, last, (guint) recipe.earlier);
+  g_assert_cmpuint (earlier->len, >, 1);
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      g_autoptr (GrokParams) params = grok_run_dir_read_model (folder, last, &error);
+      g_auto (GrokViewInput) input = { 0 };
+
+      g_assert_no_error (error);
+      grok_config_view_input_init (&input, config, params, last);
+      grok_run_dir_fill_view_input (folder, v, NULL, &input);
+      /* the views file of the newest checkpoint is always written */
+      g_assert_true ((input.views != NULL) ==
+                     (grok_view_kind (v)->source == GROK_VIEW_FROM_VIEWS_FILE));
+      if (v != GROK_VIEW_SPECTRUM)
+        {
+          g_assert_null (input.earlier);
+          continue;
+        }
+      g_assert_cmpuint (input.earlier->len, ==, earlier->len);
+      for (guint i = 0; i < earlier->len; i++)
+        {
+          const GrokViewEarlier *e = input.earlier->pdata[i];
+          g_assert_cmpint (e->step, ==, g_array_index (earlier, gint64, i));
+          g_assert_nonnull (e->params);
+        }
+    }
+  g_assert_null (grok_run_dir_get_problems (folder)[0]);
   remove_run (dir);
 }
 
@@ -428,5 +493,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/views/damaged", test_damaged);
   g_test_add_func ("/engine/views/pruning", test_pruning);
   g_test_add_func ("/engine/views/off", test_off);
+  g_test_add_func ("/engine/views/folder-input", test_folder_input);
   return g_test_run ();
 }

@@ -1,5 +1,6 @@
 /* The training-curves figure. The data of each series is prepared first (a column of one run,
- * or the mean, min and max over runs at each x), then each panel is one grok_plot_draw call. */
+ * or the mean, min and max over runs at each x, smoothed when asked), then each panel is one
+ * grok_plot_draw call, every panel over the same step range. */
 #include "grok-figure-curves.h"
 
 #include <math.h>
@@ -7,7 +8,7 @@
 
 #include "grok-measures.h"
 
-#define GROK_MAX_PANELS 8
+#define GROK_MAX_PANELS GROK_CURVES_MAX_PANELS
 
 void
 grok_curves_options_init (GrokCurvesOptions *options)
@@ -22,6 +23,69 @@ grok_curves_options_init (GrokCurvesOptions *options)
   options->show_markers = TRUE;
   options->show_measures = TRUE;
   options->threshold = 0.99;
+  options->step_from = NAN;
+  options->step_to = NAN;
+  options->cursor_step = NAN;
+}
+
+void
+grok_curves_options_set_y_log (GrokCurvesOptions *options, const char *panel, gboolean log)
+{
+  const char *name;
+  guint free_slot = G_N_ELEMENTS (options->y_scales);
+
+  g_return_if_fail (options != NULL && panel != NULL);
+
+  name = g_intern_string (panel);
+  for (guint i = 0; i < G_N_ELEMENTS (options->y_scales); i++)
+    {
+      if (options->y_scales[i].panel == name)
+        {
+          options->y_scales[i].log = log;
+          return;
+        }
+      if (options->y_scales[i].panel == NULL && free_slot == G_N_ELEMENTS (options->y_scales))
+        free_slot = i;
+    }
+  /* more names than panels: the oldest choice makes room */
+  if (free_slot == G_N_ELEMENTS (options->y_scales))
+    {
+      memmove (&options->y_scales[0], &options->y_scales[1],
+               sizeof options->y_scales - sizeof options->y_scales[0]);
+      free_slot = G_N_ELEMENTS (options->y_scales) - 1;
+    }
+  options->y_scales[free_slot] = (GrokCurvesYScale) { name, log };
+}
+
+/* the panel's y scale as chosen, or its own */
+static gboolean
+grok_curves_options_y_log (const GrokCurvesOptions *options, const char *panel, gboolean own)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (options->y_scales); i++)
+    if (options->y_scales[i].panel != NULL && g_strcmp0 (options->y_scales[i].panel, panel) == 0)
+      return options->y_scales[i].log;
+  return own;
+}
+
+void
+grok_curves_smooth (const double *y, gsize n, double w, double *out)
+{
+  double s = 0, wt = 1;
+
+  g_return_if_fail (y != NULL || n == 0);
+  g_return_if_fail (w >= 0 && w < 1);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (isnan (y[i]))
+        {
+          out[i] = NAN;
+          continue;
+        }
+      s = w * s + (1 - w) * y[i];
+      wt *= w;
+      out[i] = s / (1 - wt);
+    }
 }
 
 double
@@ -46,6 +110,7 @@ grok_figure_curves_first_reaching (const GrokMetrics *metrics, const char *x_col
 typedef struct
 {
   GArray *x, *y, *lo, *hi;   /* double; lo and hi NULL for a single run */
+  GArray *smooth;            /* double: y smoothed, or NULL */
 } GrokCurveData;
 
 static void
@@ -53,6 +118,7 @@ grok_curve_data_clear (GrokCurveData *d)
 {
   g_clear_pointer (&d->x, g_array_unref);
   g_clear_pointer (&d->y, g_array_unref);
+  g_clear_pointer (&d->smooth, g_array_unref);
   g_clear_pointer (&d->lo, g_array_unref);
   g_clear_pointer (&d->hi, g_array_unref);
 }
@@ -184,28 +250,17 @@ grok_curve_data_first_reaching (const GrokCurveData *d, double threshold)
   return NAN;
 }
 
-typedef struct
-{
-  const char *title, *y_label;
-  const char *columns[2];
-  const char *labels[2];
-  guint       colors[2];
-  gboolean    y_log;
-  gboolean    auto_log;   /* decide log y from the data (extra columns) */
-  double      y_min, y_max;
-} GrokPanelSpec;
-
-static GrokPanelSpec
+static GrokCurvesPanel
 grok_column_panel (const char *column, guint color)
 {
-  return (GrokPanelSpec) { column, column, { column, NULL }, { NULL, NULL }, { color, 0 }, FALSE,
+  return (GrokCurvesPanel) { column, column, { column, NULL }, { NULL, NULL }, { color, 0 }, FALSE,
                            TRUE, NAN, NAN };
 }
 
 /* the panel columns of the measures table that the first run has; the L2 norm, always there,
  * beside them */
 static guint
-grok_curves_measure_panels (const GrokMetrics *metrics, GrokPanelSpec *panels, guint n)
+grok_curves_measure_panels (const GrokMetrics *metrics, GrokCurvesPanel *panels, guint n)
 {
   guint first = n;
 
@@ -225,18 +280,19 @@ grok_curves_measure_panels (const GrokMetrics *metrics, GrokPanelSpec *panels, g
 }
 
 static guint
-grok_curves_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics, GrokPanelSpec *panels)
+grok_curves_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics,
+                    GrokCurvesPanel panels[GROK_MAX_PANELS])
 {
   guint n = 0, first;
 
   if (o->show_loss && (o->show_train || o->show_test))
-    panels[n++] = (GrokPanelSpec) {
+    panels[n++] = (GrokCurvesPanel) {
       "Loss", "cross-entropy (nats)",
       { o->show_train ? "train_loss" : NULL, o->show_test ? "test_loss" : NULL },
       { "train", "test" }, { 0, 1 }, TRUE, FALSE, NAN, NAN };
   if (o->show_accuracy && (o->show_train || o->show_test))
     /* a little room past 0 and 1 so a curve sitting at 1.0 is not hidden by the frame */
-    panels[n++] = (GrokPanelSpec) {
+    panels[n++] = (GrokCurvesPanel) {
       "Accuracy", "accuracy",
       { o->show_train ? "train_acc" : NULL, o->show_test ? "test_acc" : NULL },
       { "train", "test" }, { 0, 1 }, FALSE, FALSE, -0.03, 1.03 };
@@ -289,6 +345,80 @@ grok_curves_grid_columns (double width, double height, guint n)
   return best;
 }
 
+guint
+grok_figure_curves_panels (const GrokMetrics *metrics, const GrokCurvesOptions *options,
+                           GrokCurvesPanel *panels, guint max_panels)
+{
+  GrokCurvesPanel all[GROK_MAX_PANELS];
+  guint n;
+
+  g_return_val_if_fail (options != NULL, 0);
+
+  n = grok_curves_panels (options, metrics, all);
+  memcpy (panels, all, MIN (n, max_panels) * sizeof all[0]);
+  return MIN (n, max_panels);
+}
+
+/* the row with a finite value in column yc (any row when yc < 0) whose step is nearest x */
+static int
+grok_nearest_row (const GrokMetrics *m, int xc, int yc, double x)
+{
+  int best = -1;
+  double best_d = INFINITY;
+
+  for (guint r = 0; r < m->n_rows; r++)
+    {
+      double d = fabs (grok_metrics_get (m, r, (guint) xc) - x);
+      if (d < best_d && (yc < 0 || isfinite (grok_metrics_get (m, r, (guint) yc))))
+        best_d = d, best = (int) r;
+    }
+  return best;
+}
+
+guint
+grok_figure_curves_values_at (const GrokMetrics *metrics, const GrokCurvesOptions *options,
+                              double step, double *row_step_out, GrokCurvesValue *values,
+                              guint max_values)
+{
+  GrokCurvesPanel panels[GROK_MAX_PANELS];
+  const char *x_column;
+  guint n_panels, n = 0;
+  int xc, row;
+  double at;
+
+  g_return_val_if_fail (metrics != NULL && options != NULL, 0);
+
+  x_column = options->x_column != NULL ? options->x_column : "step";
+  xc = grok_metrics_column_index (metrics, x_column);
+  if (xc < 0 || (row = grok_nearest_row (metrics, xc, -1, step)) < 0)
+    return 0;
+  at = grok_metrics_get (metrics, (guint) row, (guint) xc);
+  if (row_step_out != NULL)
+    *row_step_out = at;
+  n_panels = grok_curves_panels (options, metrics, panels);
+  for (guint p = 0; p < n_panels; p++)
+    for (guint k = 0; k < 2 && n < max_values; k++)
+      {
+        int yc = panels[p].columns[k] ? grok_metrics_column_index (metrics, panels[p].columns[k]) : -1;
+        int r = yc >= 0 ? grok_nearest_row (metrics, xc, yc, at) : -1;
+        GrokCurvesValue *v = &values[n];
+
+        if (r < 0)
+          continue;
+        *v = (GrokCurvesValue) { panels[p].title, panels[p].labels[k], panels[p].colors[k],
+                                 grok_metrics_get (metrics, (guint) r, (guint) xc),
+                                 grok_metrics_get (metrics, (guint) r, (guint) yc), NAN };
+        if (options->smoothing > 0 && options->smoothing < 1)
+          {
+            g_autofree double *column = grok_metrics_column (metrics, panels[p].columns[k]);
+            grok_curves_smooth (column, metrics->n_rows, options->smoothing, column);
+            v->smoothed = column[r];
+          }
+        n++;
+      }
+  return n;
+}
+
 typedef struct
 {
   const GrokCurvesOptions *options;
@@ -297,13 +427,16 @@ typedef struct
   double                   markers[2];
   const char              *marker_labels[2];
   guint                    n_markers;
+  double                   x_min, x_max;   /* the step range of every panel */
+  gboolean                 x_zero;         /* a log axis with a slot for step 0 */
+  char                     cursor_label[48];
 } GrokCurvesCtx;
 
 /* a panel ready to draw: its plot and the arrays the plot points into */
 typedef struct
 {
   GrokCurveData data[2];
-  GrokSeries    series[2];
+  GrokSeries    series[4];   /* with smoothing, each raw curve faint behind its smoothed one */
   GrokPlot      plot;
   char         *title;   /* owned, when the spec's title gains a note */
 } GrokPanel;
@@ -316,31 +449,53 @@ grok_panel_clear (GrokPanel *panel)
   grok_curve_data_clear (&panel->data[1]);
 }
 
+/* the series of one column: with smoothing, the raw curve faint (not in the legend, no band)
+ * and the smoothed one over it; returns how many were added */
+static guint
+grok_curves_add_series (GrokPanel *panel, guint n_series, GrokCurveData *d, const char *label,
+                        GrokRgba color, double smoothing)
+{
+  const double *x = (const double *) d->x->data, *y = (const double *) d->y->data;
+  const double *lo = d->lo != NULL ? (const double *) d->lo->data : NULL;
+  const double *hi = d->hi != NULL ? (const double *) d->hi->data : NULL;
+
+  if (smoothing > 0 && smoothing < 1)
+    {
+      GrokRgba faint = color;
+      faint.a *= 0.3;
+      d->smooth = g_array_sized_new (FALSE, FALSE, sizeof (double), d->y->len);
+      g_array_set_size (d->smooth, d->y->len);
+      grok_curves_smooth (y, d->y->len, smoothing, (double *) d->smooth->data);
+      panel->series[n_series++] = (GrokSeries) { x, y, NULL, NULL, d->x->len, NULL, faint, FALSE };
+      y = (const double *) d->smooth->data;
+    }
+  panel->series[n_series] = (GrokSeries) { x, y, lo, hi, d->x->len, label, color, FALSE };
+  return n_series + 1;
+}
+
 static void
-grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const GrokPanelSpec *spec,
+grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const GrokCurvesPanel *spec,
                            const GrokMetrics * const *runs, guint n_runs)
 {
   GrokPlot *plot = &panel->plot;
-  guint n_series = 0;
+  guint n_series = 0, n_columns = 0;
+  gboolean own_log;
 
   *panel = (GrokPanel) { 0 };
   grok_plot_init (plot);
   for (guint k = 0; k < 2; k++)
     {
-      GrokCurveData *d = &panel->data[n_series];
+      GrokCurveData *d = &panel->data[n_columns];
       if (spec->columns[k] == NULL
           || !grok_curve_data_build (d, runs, n_runs, ctx->x_column, spec->columns[k]))
         {
           grok_curve_data_clear (d);
           continue;
         }
-      panel->series[n_series] = (GrokSeries) {
-        (const double *) d->x->data, (const double *) d->y->data,
-        d->lo != NULL ? (const double *) d->lo->data : NULL,
-        d->hi != NULL ? (const double *) d->hi->data : NULL,
-        d->x->len, spec->labels[k],
-        grok_figure_style_series_color (ctx->style, spec->colors[k]), FALSE };
-      n_series++;
+      n_series = grok_curves_add_series (panel, n_series, d, spec->labels[k],
+                                         grok_figure_style_series_color (ctx->style, spec->colors[k]),
+                                         ctx->options->smoothing);
+      n_columns++;
     }
   /* LMN grows with its points, so its value means nothing without their count */
   if (g_strcmp0 (spec->columns[0], "lmn") == 0 && ctx->options->lmn_points > 0)
@@ -349,17 +504,79 @@ grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const Gro
   plot->x_label = ctx->x_column;
   plot->y_label = spec->y_label;
   plot->x_log = ctx->options->log_x;
-  plot->y_log = spec->auto_log ? n_series > 0 && grok_curves_wants_log (&panel->data[0])
-                               : spec->y_log;
-  plot->y_min = spec->y_min;
-  plot->y_max = spec->y_max;
+  plot->x_zero = ctx->x_zero;
+  plot->x_min = ctx->x_min;
+  plot->x_max = ctx->x_max;
+  own_log = spec->auto_log ? n_columns > 0 && grok_curves_wants_log (&panel->data[0]) : spec->y_log;
+  plot->y_log = grok_curves_options_y_log (ctx->options, spec->title, own_log);
+  /* the fixed limits (the accuracy's 0..1) are a linear axis's */
+  if (!plot->y_log)
+    {
+      plot->y_min = spec->y_min;
+      plot->y_max = spec->y_max;
+    }
   plot->series = panel->series;
   plot->n_series = n_series;
-  plot->hide_legend = n_series < 2;
+  plot->hide_legend = n_columns < 2;
   plot->markers_x = ctx->markers;
   plot->marker_labels = ctx->marker_labels;
   plot->n_markers = ctx->n_markers;
+  plot->show_cursor = ctx->options->show_cursor;
+  plot->cursor_x = ctx->options->cursor_step;
+  plot->cursor_label = ctx->cursor_label;
   plot->empty_text = "no data yet";
+}
+
+/* One step range for every panel, so that a step sits at the same x in each: the runs' whole
+ * range (with the plots' usual room) unless the options narrow it. A log axis starts at the
+ * lowest positive step in range, and shows step 0 in its slot when that is in range too. */
+static void
+grok_curves_x_range (GrokCurvesCtx *ctx, const GrokMetrics * const *runs, guint n_runs)
+{
+  const GrokCurvesOptions *o = ctx->options;
+  g_autoptr (GArray) xs = grok_union_x (runs, n_runs, ctx->x_column);
+  double from = o->step_from, to = o->step_to, lo_pos = INFINITY, lo, hi;
+
+  ctx->x_min = ctx->x_max = NAN;
+  ctx->x_zero = o->log_x && (isnan (from) || from <= 0);
+  if (xs->len == 0)
+    return;
+  lo = isnan (from) ? g_array_index (xs, double, 0) : from;
+  hi = isnan (to) ? g_array_index (xs, double, xs->len - 1) : to;
+  if (!o->log_x)
+    {
+      if (isnan (from) && isnan (to))
+        grok_plot_pad_range (&lo, &hi, FALSE);
+      else if (isnan (from) || isnan (to))
+        {
+          double l = lo, h = hi;
+          grok_plot_pad_range (&l, &h, FALSE);
+          lo = isnan (from) ? l : lo;
+          hi = isnan (to) ? h : hi;
+        }
+      ctx->x_min = lo, ctx->x_max = hi;
+      return;
+    }
+  for (guint i = 0; i < xs->len; i++)
+    if (g_array_index (xs, double, i) > 0 && g_array_index (xs, double, i) >= lo)
+      {
+        lo_pos = g_array_index (xs, double, i);
+        break;
+      }
+  ctx->x_zero = ctx->x_zero && g_array_index (xs, double, 0) <= 0 && lo <= 0;
+  if (!isfinite (lo_pos) || !(hi > 0))
+    return;   /* step 0 alone: the plot's unit span of decades beside it */
+  {
+    double l = lo > 0 ? lo : lo_pos, h = hi;
+    if (isnan (from) || lo <= 0 || isnan (to))
+      {
+        double pl = l, ph = h;
+        grok_plot_pad_range (&pl, &ph, TRUE);
+        l = isnan (from) || lo <= 0 ? pl : l;
+        h = isnan (to) ? ph : h;
+      }
+    ctx->x_min = l, ctx->x_max = h;
+  }
 }
 
 static void
@@ -391,11 +608,12 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
                               const GrokCurvesOptions *options, const GrokFigureStyle *style,
                               GrokPlotGeometry *panels_out, guint max_panels)
 {
-  GrokPanelSpec panels[GROK_MAX_PANELS];
+  GrokCurvesPanel panels[GROK_MAX_PANELS];
   GrokPanel prepared[GROK_MAX_PANELS];
-  GrokCurvesCtx ctx = { options, style, NULL, { 0 }, { NULL }, 0 };
+  GrokCurvesCtx ctx = { options, style, NULL, { 0 }, { NULL }, 0, NAN, NAN, FALSE, "" };
   GrokPalette palette;
   guint n, cols, rows;
+  double left = 0;
 
   g_return_val_if_fail (cr != NULL && options != NULL && style != NULL, 0);
   g_return_val_if_fail (runs != NULL || n_runs == 0, 0);
@@ -409,19 +627,19 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   if (n == 0)
     return 0;
   grok_curves_find_markers (&ctx, runs, n_runs);
+  grok_curves_x_range (&ctx, runs, n_runs);
+  if (options->show_cursor && isfinite (options->cursor_step))
+    g_snprintf (ctx.cursor_label, sizeof ctx.cursor_label, "step %.0f", options->cursor_step);
   cols = grok_curves_grid_columns (width, height, n);
   rows = (n + cols - 1) / cols;
   for (guint i = 0; i < n; i++)
     grok_curves_prepare_panel (&prepared[i], &ctx, &panels[i], runs, n_runs);
-  /* panels in one grid column share their left margin, so their y axes line up */
-  for (guint col = 0; col < cols; col++)
-    {
-      double left = 0;
-      for (guint i = col; i < n; i += cols)
-        left = MAX (left, grok_plot_left_margin (cr, &prepared[i].plot, style, height / rows));
-      for (guint i = col; i < n; i += cols)
-        prepared[i].plot.min_left = left;
-    }
+  /* every panel has the same left margin, so their data areas are as wide and their step axes
+   * get the same ticks; in a column, their y axes line up */
+  for (guint i = 0; i < n; i++)
+    left = MAX (left, grok_plot_left_margin (cr, &prepared[i].plot, style, height / rows));
+  for (guint i = 0; i < n; i++)
+    prepared[i].plot.min_left = left;
   for (guint i = 0; i < n; i++)
     {
       double w = width / cols, h = height / rows;

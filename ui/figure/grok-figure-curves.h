@@ -8,6 +8,16 @@
 
 G_BEGIN_DECLS
 
+#define GROK_CURVES_MAX_PANELS 8
+
+/* one panel's y scale as chosen, which replaces the panel's own (log for the loss, linear for
+ * the accuracy, log for a measure spanning more than two decades) */
+typedef struct
+{
+  const char *panel;   /* the panel's name (GrokCurvesPanel.title), interned; NULL: unused */
+  gboolean    log;
+} GrokCurvesYScale;
+
 typedef struct
 {
   gboolean            show_loss;        /* train_loss and test_loss, log y */
@@ -25,10 +35,65 @@ typedef struct
                                          * title as the connectivity figure states its own;
                                          * 0: not known */
   double              threshold;        /* accuracy that counts as memorised / generalised */
+  double              step_from;        /* the x range every panel shows; NAN for either end: */
+  double              step_to;          /* the runs' own, with a little room */
+  double              smoothing;        /* 0: none; in (0, 1): the weight of the past in an
+                                         * exponential moving average drawn over the raw
+                                         * curve, which stays faint behind it */
+  gboolean            show_cursor;      /* a line at cursor_step in every panel (the step of
+                                         * a browsed checkpoint) */
+  double              cursor_step;
+  GrokCurvesYScale    y_scales[GROK_CURVES_MAX_PANELS];
 } GrokCurvesOptions;
 
-/* every panel on (measures too), train and test, markers at 0.99, linear x over "step" */
+/* every panel on (measures too), train and test, markers at 0.99, linear x over "step", the
+ * whole step range, no smoothing, each panel's own y scale */
 void   grok_curves_options_init (GrokCurvesOptions *options);
+/* the y scale of the panel named `panel` from now on: log or linear */
+void   grok_curves_options_set_y_log (GrokCurvesOptions *options, const char *panel,
+                                      gboolean log);
+
+/* A panel of the figure: its name (its title), up to two columns with their legend labels and
+ * colour indices, its own y scale and limits */
+typedef struct
+{
+  const char *title, *y_label;
+  const char *columns[2];
+  const char *labels[2];
+  guint       colors[2];
+  gboolean    y_log;
+  gboolean    auto_log;   /* decide log y from the data (measure and extra columns) */
+  double      y_min, y_max;
+} GrokCurvesPanel;
+
+/* the panels drawn for the options when the first run's rows are `metrics`, in the order drawn
+ * (the order of the geometries grok_figure_curves_draw writes); returns how many */
+guint  grok_figure_curves_panels (const GrokMetrics *metrics, const GrokCurvesOptions *options,
+                                  GrokCurvesPanel *panels, guint max_panels);
+
+/* one series' value at a step, as a hover readout lists it */
+typedef struct
+{
+  const char *panel;      /* the panel's name */
+  const char *label;      /* the series' legend label; NULL in a panel of one series */
+  guint       color;      /* its colour index (grok_figure_style_series_color) */
+  double      step;       /* the step of its value: the row nearest the step asked for that
+                           * has one (measures are written on a sparser schedule) */
+  double      value;
+  double      smoothed;   /* its smoothed value; NAN without smoothing */
+} GrokCurvesValue;
+
+/* the value of every series the figure draws for metrics at the row nearest `step`, in the
+ * order of the panels; row_step_out (may be NULL) is that row's step. Returns how many were
+ * written, 0 when there is no row. */
+guint  grok_figure_curves_values_at (const GrokMetrics *metrics, const GrokCurvesOptions *options,
+                                     double step, double *row_step_out, GrokCurvesValue *values,
+                                     guint max_values);
+
+/* the exponential moving average of y with weight w of the past, corrected for its start at 0
+ * as TensorBoard's is: s_t = w s_(t-1) + (1 - w) y_t with s_0 = 0, out_t = s_t / (1 - w^t),
+ * t counting the finite values; a NAN stays NAN and does not count. out may be y. */
+void   grok_curves_smooth (const double *y, gsize n, double w, double *out);
 
 /* the x (x_column) of the first row whose `column` is >= threshold; NAN when none is */
 double grok_figure_curves_first_reaching (const GrokMetrics *metrics, const char *x_column,

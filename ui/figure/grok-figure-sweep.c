@@ -38,7 +38,7 @@ static void
 metrics_unref (gpointer data)
 {
   if (data != NULL)
-    grok_metrics_free (data);
+    grok_metrics_unref (data);
 }
 
 GrokSweepFigure *

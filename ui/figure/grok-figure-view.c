@@ -1,4 +1,4 @@
-/* Views as figures, and exporting them. */
+/* Views as figures: drawing the data engine/views makes, its CSV, and exporting them. */
 #include "grok-figure-view.h"
 
 #include <math.h>
@@ -9,398 +9,35 @@
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
 #include "grok-figure-spectrum.h"
-#include "grok-measures.h"
-#include "grok-spectrum.h"
-#include "grok-task.h"
 
-struct _GrokRegionsData
+void
+grok_figure_regions_from_data (GrokRegionsFigure *figure, const GrokRegionsData *data)
 {
-  GrokDataset      *dataset;
-  GrokViewRegions  *regions;
-  GrokRegionsFigure figure;
-};
+  const GrokViewRegions *r = data->regions;
+  const GrokDataset *d = data->dataset;
 
-/* the figure of regions (taken) with config's data points on top */
-static GrokRegionsData *
-regions_data_wrap (const GrokConfig *config, GrokViewRegions *regions)
-{
-  GrokRegionsData *data = g_new0 (GrokRegionsData, 1);
-
-  data->dataset = grok_dataset_new (config);
-  data->regions = regions;
-  data->figure = (GrokRegionsFigure) {
-    .x0 = regions->x0, .y0 = regions->y0, .x1 = regions->x1, .y1 = regions->y1,
-    .exact = regions->exact, .raster = regions->raster, .raster_w = regions->raster_w,
-    .raster_h = regions->raster_h, .n_patterns = regions->n_patterns,
-    .train_x = data->dataset->train_x, .train_y = data->dataset->train_y,
-    .n_train = data->dataset->n_train,
-    .test_x = data->dataset->test_x, .test_y = data->dataset->test_y,
-    .n_test = MIN (data->dataset->n_test, 400),
+  *figure = (GrokRegionsFigure) {
+    .x0 = r->x0, .y0 = r->y0, .x1 = r->x1, .y1 = r->y1,
+    .exact = r->exact, .raster = r->raster, .raster_w = r->raster_w,
+    .raster_h = r->raster_h, .n_patterns = r->n_patterns,
+    .train_x = d->train_x, .train_y = d->train_y, .n_train = d->n_train,
+    .test_x = d->test_x, .test_y = d->test_y, .n_test = MIN (d->n_test, 400),
   };
-  return data;
-}
-
-static GrokRegionsData *
-regions_data_new (const GrokConfig *config, const GrokParams *params, double x0, double y0,
-                       double x1, double y1, int raster, GError **error)
-{
-  GrokViewRegions *regions = grok_view_regions_compute (config, params, x0, y0, x1, y1, raster,
-                                                        error);
-
-  return regions != NULL ? regions_data_wrap (config, regions) : NULL;
-}
-
-/* the regions stored in views (taken from it) when they show that window as computing with
- * raster would; NULL otherwise */
-static GrokRegionsData *
-regions_data_new_from_views (const GrokConfig *config, GrokViews *views, double x0, double y0,
-                             double x1, double y1, int raster)
-{
-  if (views == NULL || views->regions == NULL ||
-      !grok_view_regions_matches (views->regions, x0, y0, x1, y1, raster))
-    return NULL;
-  return regions_data_wrap (config, g_steal_pointer (&views->regions));
-}
-
-void
-grok_regions_data_free (GrokRegionsData *data)
-{
-  if (data == NULL)
-    return;
-  grok_dataset_free (data->dataset);
-  grok_view_regions_free (data->regions);
-  g_free (data);
-}
-
-const GrokRegionsFigure *
-grok_regions_data_figure (const GrokRegionsData *data)
-{
-  return &data->figure;
-}
-
-struct _GrokConnectivityData
-{
-  GrokViewConnectivity *view;
-};
-
-static GrokConnectivityData *
-connectivity_data_new (const GrokConfig *config, const GrokParams *params, int max_points,
-                            GError **error)
-{
-  GrokViewConnectivity *view = grok_view_connectivity_compute (config, params, max_points, error);
-  GrokConnectivityData *data;
-
-  if (view == NULL)
-    return NULL;
-  data = g_new0 (GrokConnectivityData, 1);
-  data->view = view;
-  return data;
-}
-
-/* the matrix stored in views (taken from it) when computing with max_points would give the
- * same points; NULL otherwise */
-static GrokConnectivityData *
-connectivity_data_new_from_views (GrokViews *views, int max_points)
-{
-  GrokConnectivityData *data;
-
-  if (views == NULL || views->connectivity == NULL ||
-      !grok_view_connectivity_matches (views->connectivity, max_points))
-    return NULL;
-  data = g_new0 (GrokConnectivityData, 1);
-  data->view = g_steal_pointer (&views->connectivity);
-  return data;
-}
-
-const GrokViewConnectivity *
-grok_connectivity_data_get_view (const GrokConnectivityData *data)
-{
-  return data->view;
-}
-
-void
-grok_connectivity_data_free (GrokConnectivityData *data)
-{
-  if (data == NULL)
-    return;
-  grok_view_connectivity_free (data->view);
-  g_free (data);
-}
-
-double
-grok_connectivity_data_lmn (const GrokConnectivityData *data)
-{
-  return data->view->lmn;
-}
-
-int
-grok_connectivity_data_points (const GrokConnectivityData *data)
-{
-  return data->view->n;
 }
 
 void
 grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, double height,
                                const GrokConnectivityData *data, const GrokFigureStyle *style)
 {
-  int n = data->view->n;
-  cairo_surface_t *surface = grok_heatmap_surface_new_sequential (data->view->ordered, n, n, 0, 1);
+  const GrokViewConnectivity *view = grok_connectivity_data_get_view (data);
+  int n = view->n;
+  cairo_surface_t *surface = grok_heatmap_surface_new_sequential (view->ordered, n, n, 0, 1);
   /* the point count is part of the number: LMN on more points is larger */
   g_autofree char *title = g_strdup_printf ("LMN %.3g (%d points): L, ordered into blocks",
-                                            data->view->lmn, n);
+                                            view->lmn, n);
 
   grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
   cairo_surface_destroy (surface);
-}
-
-struct _GrokSpectraData
-{
-  GPtrArray *summaries;   /* GrokSpectrumSummary, one per step */
-  GArray    *steps;       /* gint64 */
-  GPtrArray *names;       /* char *, one per matrix */
-};
-
-static GrokSpectraData *
-spectra_data_new (void)
-{
-  GrokSpectraData *data = g_new0 (GrokSpectraData, 1);
-
-  data->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_spectrum_summary_free);
-  data->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  return data;
-}
-
-const gint64 *
-grok_spectra_data_get_steps (const GrokSpectraData *data, guint *n_steps)
-{
-  *n_steps = data->steps->len;
-  return (const gint64 *) data->steps->data;
-}
-
-/* one more step: the spectrum stored in views (taken from it) when views is not NULL and has
- * one, else computed from params. FALSE with an error when a matrix is not finite or the step
- * has another number of matrices than those before. */
-static gboolean
-spectra_data_append (GrokSpectraData *data, const GrokParams *params, GrokViews *views,
-                          gint64 step, GError **error)
-{
-  g_autoptr (GrokSpectrumSummary) summary = NULL;
-  g_autoptr (GPtrArray) names = NULL;
-
-  if (views != NULL && views->spectrum != NULL)
-    {
-      summary = g_steal_pointer (&views->spectrum);
-      names = g_steal_pointer (&views->names);
-    }
-  else
-    summary = grok_view_spectrum_compute (params, step, &names, error);
-  if (summary == NULL)
-    return FALSE;
-  if (data->names == NULL)
-    data->names = g_ptr_array_ref (names);
-  else if (names->len != data->names->len)
-    {
-      g_set_error (error, GROK_ERROR, GROK_ERROR_FAILED, "the weights at step %" G_GINT64_FORMAT
-                   " have %u matrices, not %u like the other steps shown", step, names->len,
-                   data->names->len);
-      return FALSE;
-    }
-  g_ptr_array_add (data->summaries, g_steal_pointer (&summary));
-  g_array_append_val (data->steps, step);
-  return TRUE;
-}
-
-/* the stored steps before `step` a run's spectrum figure overlays: its first checkpoint, then
- * up to max - 1 more spread evenly in log(1 + step) between that and `step` */
-static GArray *
-earlier_checkpoints (GrokRunDir *dir, gint64 step, guint max)
-{
-  GArray *all = grok_run_dir_list_checkpoints (dir);
-  GArray *chosen = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint64 first;
-  double lo, hi;
-
-  if (all->len == 0 || max == 0 || g_array_index (all, gint64, 0) >= step)
-    return chosen;
-  first = g_array_index (all, gint64, 0);
-  g_array_append_val (chosen, first);
-  lo = log1p ((double) first);
-  hi = log1p ((double) step);
-  for (guint k = 1; k < max; k++)
-    {
-      double target = lo + (hi - lo) * k / max, best_d = INFINITY;
-      gint64 best = -1, last = g_array_index (chosen, gint64, chosen->len - 1);
-      for (guint i = 0; i < all->len; i++)
-        {
-          gint64 s = g_array_index (all, gint64, i);
-          double d = fabs (log1p ((double) s) - target);
-          if (s > last && s < step && d < best_d)
-            best_d = d, best = s;
-        }
-      if (best >= 0)
-        g_array_append_val (chosen, best);
-    }
-  return chosen;
-}
-
-/* one step's spectra from its views file when that matches, else from its checkpoint; a
- * damaged checkpoint is left out (the folder's problems name it) */
-static gboolean
-append_stored (GrokSpectraData *data, GrokRunDir *dir, gint64 step, GError **error)
-{
-  g_autoptr (GrokParams) params = grok_run_dir_read_model (dir, step, NULL);
-  g_autoptr (GrokViews) views = NULL;
-
-  if (params == NULL)
-    return TRUE;
-  views = grok_run_dir_read_views (dir, step, params);
-  return spectra_data_append (data, params, views, step, error);
-}
-
-/* params (the weights at step) with up to max_earlier stored checkpoints of the run folder dir
- * before it overlaid (its first checkpoint and log-spaced ones between), each from its views
- * file when one matches, else computed from its checkpoint; a damaged checkpoint is left out */
-static GrokSpectraData *
-spectra_data_new_for_run (GrokRunDir *dir, const GrokParams *params, gint64 step,
-                          guint max_earlier, GError **error)
-{
-  g_autoptr (GrokSpectraData) data = spectra_data_new ();
-  g_autoptr (GArray) earlier = NULL;
-  g_autoptr (GrokViews) views = NULL;
-
-  if (dir != NULL)
-    {
-      earlier = earlier_checkpoints (dir, step, max_earlier);
-      for (guint i = 0; i < earlier->len; i++)
-        if (!append_stored (data, dir, g_array_index (earlier, gint64, i), error))
-          return NULL;
-      views = grok_run_dir_read_views (dir, step, params);
-    }
-  if (!spectra_data_append (data, params, views, step, error))
-    return NULL;
-  return g_steal_pointer (&data);
-}
-
-void
-grok_spectra_data_free (GrokSpectraData *data)
-{
-  if (data == NULL)
-    return;
-  g_ptr_array_unref (data->summaries);
-  g_array_unref (data->steps);
-  g_clear_pointer (&data->names, g_ptr_array_unref);
-  g_free (data);
-}
-
-/* the views file of input's step when it was made from these weights and settings */
-static GrokViews *
-stored_views (const GrokViewInput *input)
-{
-  if (input->dir == NULL)
-    return NULL;
-  return grok_run_dir_read_views (input->dir, input->step, input->params);
-}
-
-/* a run with a folder: its stored checkpoints before the step overlaid; without one, its first
- * weights when given */
-static GrokSpectraData *
-spectra_for_input (const GrokViewInput *in, const GrokViewRecipe *recipe, GError **error)
-{
-  g_autoptr (GrokSpectraData) spectra = NULL;
-
-  if (in->dir != NULL)
-    return spectra_data_new_for_run (in->dir, in->params, in->step, (guint) recipe->earlier,
-                                     error);
-  spectra = spectra_data_new ();
-  if (in->first != NULL && in->first_step < in->step && recipe->earlier > 0 &&
-      !spectra_data_append (spectra, in->first, NULL, in->first_step, error))
-    return NULL;
-  if (!spectra_data_append (spectra, in->params, NULL, in->step, error))
-    return NULL;
-  return g_steal_pointer (&spectra);
-}
-
-static gboolean
-view_data_fill (GrokViewData *data, const GrokViewInput *in, GError **error)
-{
-  const GrokViewRecipe *r = &data->recipe;
-  g_autoptr (GrokViews) views = NULL;
-
-  switch (data->view)
-    {
-    case GROK_VIEW_CURVES:
-      if (grok_config_is_mlp (in->config))
-        data->lmn_points = grok_measure_lmn_points (in->config);
-      return TRUE;
-    case GROK_VIEW_HEATMAP:
-      return TRUE;
-    case GROK_VIEW_REGIONS:
-      views = stored_views (in);
-      data->regions = regions_data_new_from_views (in->config, views, r->x0, r->y0, r->x1, r->y1,
-                                                   r->raster);
-      if (data->regions == NULL)
-        data->regions = regions_data_new (in->config, in->params, r->x0, r->y0, r->x1, r->y1,
-                                          r->raster, error);
-      return data->regions != NULL;
-    case GROK_VIEW_CONNECTIVITY:
-      views = stored_views (in);
-      data->connectivity = connectivity_data_new_from_views (views, r->lmn_points);
-      if (data->connectivity == NULL)
-        data->connectivity = connectivity_data_new (in->config, in->params, r->lmn_points, error);
-      return data->connectivity != NULL;
-    case GROK_VIEW_SPECTRUM:
-      data->spectra = spectra_for_input (in, r, error);
-      return data->spectra != NULL;
-    case GROK_N_VIEWS:
-      break;
-    }
-  g_return_val_if_reached (FALSE);
-}
-
-static void
-view_data_clear (GrokViewData *data)
-{
-  grok_regions_data_free (data->regions);
-  grok_connectivity_data_free (data->connectivity);
-  grok_spectra_data_free (data->spectra);
-}
-
-GrokViewData *
-grok_view_data_new (GrokView view, const GrokViewInput *input, const GrokViewRecipe *recipe,
-                    GError **error)
-{
-  GrokViewData *data;
-
-  g_return_val_if_fail (view < GROK_N_VIEWS && input != NULL && input->config != NULL, NULL);
-  g_return_val_if_fail (input->params != NULL || view == GROK_VIEW_CURVES, NULL);
-  if (!grok_view_check (view, input->config, error))
-    return NULL;
-  data = g_atomic_rc_box_new0 (GrokViewData);
-  data->view = view;
-  data->step = input->step;
-  if (recipe != NULL)
-    data->recipe = *recipe;
-  else
-    grok_view_recipe_init (&data->recipe);
-  if (!view_data_fill (data, input, error))
-    {
-      grok_view_data_unref (data);
-      return NULL;
-    }
-  return data;
-}
-
-GrokViewData *
-grok_view_data_ref (GrokViewData *data)
-{
-  return g_atomic_rc_box_acquire (data);
-}
-
-void
-grok_view_data_unref (GrokViewData *data)
-{
-  if (data != NULL)
-    g_atomic_rc_box_release_full (data, (GDestroyNotify) view_data_clear);
 }
 
 void
@@ -442,6 +79,25 @@ grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double 
 }
 
 void
+grok_figure_view_data_draw (cairo_t *cr, double x, double y, double width, double height,
+                            const GrokViewData *data, const GrokFigureStyle *style,
+                            GrokPlotGeometry *geometry_out)
+{
+  if (data->regions != NULL)
+    {
+      GrokRegionsFigure figure;
+      grok_figure_regions_from_data (&figure, data->regions);
+      grok_figure_regions_draw (cr, x, y, width, height, &figure, style, geometry_out);
+    }
+  else if (data->connectivity != NULL)
+    grok_figure_connectivity_draw (cr, x, y, width, height, data->connectivity, style);
+  else if (data->spectra != NULL)
+    grok_figure_spectra_draw (cr, x, y, width, height, data->spectra, style);
+  else
+    g_return_if_reached ();
+}
+
+void
 grok_figure_request_init (GrokFigureRequest *request, GrokView view)
 {
   memset (request, 0, sizeof *request);
@@ -455,9 +111,7 @@ void
 grok_figure_request_set_data (GrokFigureRequest *request, const GrokViewData *data)
 {
   g_return_if_fail (request->view == data->view);
-  request->regions = data->regions;
-  request->connectivity = data->connectivity;
-  request->spectra = data->spectra;
+  request->data = data;
   request->curves.lmn_points = data->lmn_points;
 }
 
@@ -478,14 +132,9 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
       }
       break;
     case GROK_VIEW_REGIONS:
-      grok_figure_regions_draw (cr, 0, 0, width, height, grok_regions_data_figure (r->regions),
-                                &r->style, NULL);
-      break;
     case GROK_VIEW_CONNECTIVITY:
-      grok_figure_connectivity_draw (cr, 0, 0, width, height, r->connectivity, &r->style);
-      break;
     case GROK_VIEW_SPECTRUM:
-      grok_figure_spectra_draw (cr, 0, 0, width, height, r->spectra, &r->style);
+      grok_figure_view_data_draw (cr, 0, 0, width, height, r->data, &r->style, NULL);
       break;
     case GROK_N_VIEWS:
       g_assert_not_reached ();
@@ -545,24 +194,29 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
       append_weights_csv (out, request->params);
       break;
     case GROK_VIEW_REGIONS:
-      append_regions_csv (out, grok_regions_data_figure (request->regions));
+      {
+        GrokRegionsFigure figure;
+        grok_figure_regions_from_data (&figure, request->data->regions);
+        append_regions_csv (out, &figure);
+      }
       break;
     case GROK_VIEW_SPECTRUM:
       g_string_append (out, "step,tensor,index,singular_value\n");
-      for (guint k = 0; k < request->spectra->summaries->len; k++)
+      for (guint k = 0; k < request->data->spectra->summaries->len; k++)
         {
-          const GrokSpectrumSummary *summary = request->spectra->summaries->pdata[k];
+          const GrokSpectraData *spectra = request->data->spectra;
+          const GrokSpectrumSummary *summary = spectra->summaries->pdata[k];
           for (int m = 0; m < summary->n_matrices; m++)
             for (int i = 0; i < summary->matrices[m].rank; i++)
               g_string_append_printf (out, "%" G_GINT64_FORMAT ",%s,%d,%.9g\n",
-                                      g_array_index (request->spectra->steps, gint64, k),
-                                      (char *) request->spectra->names->pdata[m], i,
+                                      g_array_index (spectra->steps, gint64, k),
+                                      (char *) spectra->names->pdata[m], i,
                                       summary->matrices[m].s[i]);
         }
       break;
     case GROK_VIEW_CONNECTIVITY:
       {
-        const GrokViewConnectivity *c = request->connectivity->view;
+        const GrokViewConnectivity *c = grok_connectivity_data_get_view (request->data->connectivity);
         g_string_append (out, "row,col,L\n");
         for (int i = 0; i < c->n; i++)
           for (int j = 0; j < c->n; j++)

@@ -134,14 +134,16 @@ grok_plot_format_log_minor (double value)
   return grok_with_minus (g_strdup_printf ("%g", value));
 }
 
-/* the range of the drawable values of one coordinate over all series */
+/* the range of the drawable values of one coordinate over all series; with x given, only
+ * over the points whose x lies in [x_lo, x_hi] */
 static void
-grok_plot_extend (const double *v, gsize n, gboolean log_scale, double *lo, double *hi)
+grok_plot_extend_where (const double *v, gsize n, gboolean log_scale, const double *x,
+                        double x_lo, double x_hi, double *lo, double *hi)
 {
   if (v == NULL)
     return;
   for (gsize i = 0; i < n; i++)
-    if (isfinite (v[i]) && (!log_scale || v[i] > 0))
+    if (isfinite (v[i]) && (!log_scale || v[i] > 0) && (x == NULL || (x[i] >= x_lo && x[i] <= x_hi)))
       {
         *lo = MIN (*lo, v[i]);
         *hi = MAX (*hi, v[i]);
@@ -149,6 +151,12 @@ grok_plot_extend (const double *v, gsize n, gboolean log_scale, double *lo, doub
 }
 
 static void
+grok_plot_extend (const double *v, gsize n, gboolean log_scale, double *lo, double *hi)
+{
+  grok_plot_extend_where (v, n, log_scale, NULL, 0, 0, lo, hi);
+}
+
+void
 grok_plot_pad_range (double *lo, double *hi, gboolean log_scale)
 {
   if (log_scale)
@@ -174,34 +182,58 @@ grok_plot_pad_range (double *lo, double *hi, gboolean log_scale)
   }
 }
 
+/* whether a series has a point at x = 0 whose y the axis can show */
+static gboolean
+grok_plot_has_zero_x (const GrokSeries *series, gboolean y_log)
+{
+  for (gsize i = 0; i < series->n; i++)
+    if (series->x[i] == 0 && isfinite (series->y[i]) && (!y_log || series->y[i] > 0))
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 grok_plot_compute_limits (const GrokPlot *plot, GrokPlotGeometry *g)
 {
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
-  gboolean have_data;
+  gboolean have_data, x_zero = plot->x_log && plot->x_zero, zero_only = FALSE;
+  /* with both x limits fixed (a zoomed step range), y fits the points in view */
+  gboolean x_fixed = !isnan (plot->x_min) && !isnan (plot->x_max);
+  double x_lo = x_fixed ? plot->x_min : -INFINITY, x_hi = x_fixed ? plot->x_max : INFINITY;
 
+  if (x_fixed && x_zero)
+    x_lo = MIN (x_lo, 0);
   for (guint s = 0; s < plot->n_series; s++)
     {
       const GrokSeries *series = &plot->series[s];
+      const double *x = x_fixed ? series->x : NULL;
       grok_plot_extend (series->x, series->n, plot->x_log, &xlo, &xhi);
-      grok_plot_extend (series->y, series->n, plot->y_log, &ylo, &yhi);
-      grok_plot_extend (series->y_lo, series->n, plot->y_log, &ylo, &yhi);
-      grok_plot_extend (series->y_hi, series->n, plot->y_log, &ylo, &yhi);
+      grok_plot_extend_where (series->y, series->n, plot->y_log, x, x_lo, x_hi, &ylo, &yhi);
+      grok_plot_extend_where (series->y_lo, series->n, plot->y_log, x, x_lo, x_hi, &ylo, &yhi);
+      grok_plot_extend_where (series->y_hi, series->n, plot->y_log, x, x_lo, x_hi, &ylo, &yhi);
+      zero_only = zero_only || (x_zero && grok_plot_has_zero_x (series, plot->y_log));
     }
+  /* a point at step 0 alone is data on an axis that shows 0: the decades right of it keep the
+   * unit span */
+  zero_only = zero_only && !(xlo <= xhi) && ylo <= yhi;
+  if (zero_only)
+    xlo = 1, xhi = 10;
   have_data = xlo <= xhi && ylo <= yhi;
   if (!have_data)
     {
-      xlo = ylo = plot->x_log ? 1 : 0;
-      xhi = yhi = plot->x_log ? 10 : 1;
+      xlo = plot->x_log ? 1 : 0;
+      xhi = plot->x_log ? 10 : 1;
       ylo = plot->y_log ? 1 : 0;
       yhi = plot->y_log ? 10 : 1;
     }
   else
     {
-      grok_plot_pad_range (&xlo, &xhi, plot->x_log);
+      if (!zero_only)
+        grok_plot_pad_range (&xlo, &xhi, plot->x_log);
       grok_plot_pad_range (&ylo, &yhi, plot->y_log);
     }
   g->x_log = plot->x_log;
+  g->x_zero = x_zero;
   g->y_log = plot->y_log;
   g->x_min = isnan (plot->x_min) ? xlo : plot->x_min;
   g->x_max = isnan (plot->x_max) ? xhi : plot->x_max;
@@ -231,11 +263,33 @@ grok_axis_value (double f, double lo, double hi, gboolean log_scale)
   return lo + f * (hi - lo);
 }
 
+/* the slot for 0 left of a log axis, as fractions of the axis: its width, where 0 sits in it
+ * and where the break is */
+#define GROK_ZERO_SLOT  0.1
+#define GROK_ZERO_AT    0.35
+#define GROK_ZERO_BREAK 0.75
+
+static double
+grok_x_fraction (const GrokPlotGeometry *g, double x)
+{
+  if (!g->x_zero)
+    return grok_axis_fraction (x, g->x_min, g->x_max, g->x_log);
+  if (x == 0)
+    return GROK_ZERO_AT * GROK_ZERO_SLOT;
+  return GROK_ZERO_SLOT + (1 - GROK_ZERO_SLOT) * grok_axis_fraction (x, g->x_min, g->x_max, TRUE);
+}
+
+double
+grok_plot_geometry_zero_break (const GrokPlotGeometry *g)
+{
+  return g->left + g->width * GROK_ZERO_BREAK * GROK_ZERO_SLOT;
+}
+
 double
 grok_plot_geometry_x_to_px (const GrokPlotGeometry *g, double x)
 {
   g_return_val_if_fail (g != NULL, NAN);
-  return g->left + g->width * grok_axis_fraction (x, g->x_min, g->x_max, g->x_log);
+  return g->left + g->width * grok_x_fraction (g, x);
 }
 
 double
@@ -248,8 +302,17 @@ grok_plot_geometry_y_to_px (const GrokPlotGeometry *g, double y)
 double
 grok_plot_geometry_px_to_x (const GrokPlotGeometry *g, double px)
 {
+  double f;
+
   g_return_val_if_fail (g != NULL, NAN);
-  return grok_axis_value ((px - g->left) / g->width, g->x_min, g->x_max, g->x_log);
+  f = (px - g->left) / g->width;
+  if (g->x_zero)
+    {
+      if (f < GROK_ZERO_BREAK * GROK_ZERO_SLOT)
+        return 0;
+      f = (f - GROK_ZERO_SLOT) / (1 - GROK_ZERO_SLOT);
+    }
+  return grok_axis_value (f, g->x_min, g->x_max, g->x_log);
 }
 
 double

@@ -158,6 +158,12 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
   /* decade labels are short, so a log axis can carry more of them */
   grok_ticks_build (&c->xt, g->x_min, g->x_max, g->x_log, plot->x_integer,
                     CLAMP ((guint) ((width - left) / ((g->x_log ? 3.5 : 6.5) * c->fs)), 2, 10));
+  if (g->x_zero)
+    {
+      double zero = 0;
+      g_array_prepend_val (c->xt.major, zero);
+      g_ptr_array_insert (c->xt.labels, 0, g_strdup ("0"));
+    }
   if (c->xt.labels->len > 0)
     last_w = grok_figure_text_width (cr, g_ptr_array_index (c->xt.labels, c->xt.labels->len - 1));
   right = MAX (pad * 1.5, 0.5 * last_w + 0.5 * pad);
@@ -222,6 +228,13 @@ grok_plot_draw_grid (cairo_t *cr, GrokPlotCtx *c, const GrokPlotGeometry *g)
   cairo_stroke (cr);
 }
 
+/* a log x axis draws positive x, and 0 where it has the slot for it */
+static gboolean
+grok_plot_x_drawable (const GrokPlotGeometry *g, double x)
+{
+  return !g->x_log || x > 0 || (x == 0 && g->x_zero);
+}
+
 /* device coordinates of point i, FALSE when a log axis or a NAN makes it undrawable;
  * clamped far outside the area so Cairo's fixed-point coordinates never overflow */
 static gboolean
@@ -230,7 +243,8 @@ grok_plot_point (const GrokPlotGeometry *g, const double *xs, const double *ys, 
 {
   double limit = 1e6;
 
-  if (!isfinite (xs[i]) || !isfinite (ys[i]) || (g->x_log && xs[i] <= 0) || (g->y_log && ys[i] <= 0))
+  if (!isfinite (xs[i]) || !isfinite (ys[i]) || (g->x_log && !grok_plot_x_drawable (g, xs[i]))
+      || (g->y_log && ys[i] <= 0))
     return FALSE;
   *px = CLAMP (grok_plot_geometry_x_to_px (g, xs[i]), -limit, limit);
   *py = CLAMP (grok_plot_geometry_y_to_px (g, ys[i]), -limit, limit);
@@ -457,7 +471,7 @@ grok_plot_draw_markers (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
       double mx = plot->markers_x[m], px;
       const char *label = plot->marker_labels != NULL ? plot->marker_labels[m] : NULL;
 
-      if (!isfinite (mx) || (g->x_log && mx <= 0))
+      if (!isfinite (mx) || !grok_plot_x_drawable (g, mx))
         continue;
       px = grok_plot_geometry_x_to_px (g, mx);
       if (px < g->left || px > g->left + g->width)
@@ -517,6 +531,34 @@ grok_plot_draw_y_label (cairo_t *cr, GrokPlotCtx *c, const char *label, const Gr
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
 }
 
+/* the cursor: a solid line across the data area, its label at the top on the side with room */
+static void
+grok_plot_draw_cursor (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
+                       const GrokPlotGeometry *g)
+{
+  double px, gap = 0.3 * c->fs, tw;
+  gboolean right;
+
+  if (!plot->show_cursor || !isfinite (plot->cursor_x) || !grok_plot_x_drawable (g, plot->cursor_x))
+    return;
+  px = grok_plot_geometry_x_to_px (g, plot->cursor_x);
+  if (px < g->left - 0.5 || px > g->left + g->width + 0.5)
+    return;
+  grok_figure_set_color (cr, c->palette.foreground);
+  cairo_set_line_width (cr, 1.2 * c->u);
+  cairo_move_to (cr, px, g->top);
+  cairo_line_to (cr, px, g->top + g->height);
+  cairo_stroke (cr);
+  if (plot->cursor_label == NULL)
+    return;
+  grok_figure_set_font (cr, c->style, c->style->font_size * 0.85, TRUE);
+  tw = grok_figure_text_width (cr, plot->cursor_label);
+  right = px + gap + tw <= g->left + g->width;
+  grok_plot_halo_text (cr, c, plot->cursor_label, right ? px + gap : px - gap, g->top + gap,
+                       right ? 0 : 1, 0, 0);
+  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+}
+
 /* left and bottom spines with outward ticks, tick labels, axis labels */
 static void
 grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const GrokPlotGeometry *g)
@@ -528,7 +570,21 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
   cairo_move_to (cr, g->left, g->top);
   cairo_line_to (cr, g->left, bottom);
-  cairo_line_to (cr, g->left + g->width, bottom);
+  if (g->x_zero)
+    {
+      /* the axis break: the spine stops either side of it, crossed by two slanted strokes */
+      double bx = grok_plot_geometry_zero_break (g), half = 2.0 * c->u, h = 3.5 * c->u;
+      cairo_line_to (cr, bx - half, bottom);
+      cairo_move_to (cr, bx + half, bottom);
+      cairo_line_to (cr, g->left + g->width, bottom);
+      for (int side = -1; side <= 1; side += 2)
+        {
+          cairo_move_to (cr, bx + side * half - 0.6 * h, bottom + h);
+          cairo_line_to (cr, bx + side * half + 0.6 * h, bottom - h);
+        }
+    }
+  else
+    cairo_line_to (cr, g->left + g->width, bottom);
   grok_plot_tick_marks (cr, c->xt.major, g, TRUE, tick);
   grok_plot_tick_marks (cr, c->xt.minor, g, TRUE, 2.0 * c->u);
   grok_plot_tick_marks (cr, c->yt.major, g, FALSE, tick);
@@ -728,6 +784,7 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
   cairo_restore (cr);
 
   grok_plot_draw_markers (cr, &c, plot, &g);
+  grok_plot_draw_cursor (cr, &c, plot, &g);
   grok_plot_draw_axes (cr, &c, plot, &g);
   if (plot->title != NULL)
     grok_plot_draw_title (cr, &c, plot->title, x, y, width, &g);

@@ -55,6 +55,8 @@ typedef struct
 {
   const char   *title, *x_label, *y_label;   /* each may be NULL */
   gboolean      x_log, y_log;
+  gboolean      x_zero;                      /* a log x axis shows 0 too: in a slot at its left
+                                              * end, a tenth of its width, behind an axis break */
   gboolean      x_integer;                   /* x is whole numbers: no ticks between them */
   double        x_min, x_max, y_min, y_max;  /* NAN: from the data */
   const GrokSeries *series;
@@ -65,6 +67,9 @@ typedef struct
   gboolean      hide_legend;
   gboolean      legend_outside;              /* right of the data area, when the panel is wide
                                               * enough for both; inside it otherwise */
+  gboolean      show_cursor;                 /* a solid line at cursor_x, labelled */
+  double        cursor_x;
+  const char   *cursor_label;                /* may be NULL */
   const char   *empty_text;                  /* shown when no series has a drawable point */
   double        min_left;                    /* device units of room left of the data area at
                                               * least: lines up panels stacked in a column */
@@ -76,6 +81,7 @@ typedef struct
   double   left, top, width, height;
   double   x_min, x_max, y_min, y_max;
   gboolean x_log, y_log;
+  gboolean x_zero;       /* x_log with a slot for 0: x_min .. x_max fill the width right of it */
 } GrokPlotGeometry;
 
 void     grok_plot_init   (GrokPlot *plot);   /* zeroes it, limits NAN */
@@ -86,7 +92,8 @@ void     grok_plot_draw   (cairo_t *cr, double x, double y, double width, double
                            const GrokPlot *plot, const GrokFigureStyle *style,
                            GrokPlotGeometry *geometry_out);
 
-/* NAN for a value a log axis cannot show */
+/* NAN for a value a log axis cannot show. With x_zero, 0 maps into the slot left of the break
+ * and a pixel left of the break maps back to 0 */
 double   grok_plot_geometry_x_to_px (const GrokPlotGeometry *geometry, double x);
 double   grok_plot_geometry_y_to_px (const GrokPlotGeometry *geometry, double y);
 double   grok_plot_geometry_px_to_x (const GrokPlotGeometry *geometry, double px);
@@ -106,6 +113,10 @@ guint    grok_plot_linear_ticks (double lo, double hi, guint target, double *tic
  * major ticks and 2..9 times them as minor ticks */
 void     grok_plot_log_ticks    (double lo, double hi, guint target,
                                  GArray *major, GArray *minor);
+
+/* the room a plot leaves around its data's range: 4% of the span (of its decades on a log
+ * scale), a unit span around a single value */
+void     grok_plot_pad_range    (double *lo, double *hi, gboolean log_scale);
 
 /* the number of columns of a grid of n panels in width x height that gives each panel the most
  * room, for panels best `aspect` times as wide as high */
