@@ -13,6 +13,8 @@
 #include "grok-worker.h"
 
 #define PLAY_INTERVAL_MS 400
+/* how often an opened folder is looked at for what another process wrote since */
+#define FOLLOW_INTERVAL_MS 1000
 
 struct _GrokSession
 {
@@ -31,6 +33,9 @@ struct _GrokSession
   guint         play_id;
   gint64        played;         /* the step play showed last; -1 to start from the first */
   GPtrArray    *compared;       /* GrokMetrics of other runs */
+  guint         follow_id;      /* the poll of an opened folder */
+  guint         follow_serial;  /* which opened folder a read on a worker thread was for */
+  gboolean      follow_reading; /* a worker reads the opened folder again */
   gboolean      was_reset;
   gboolean      told_memorised, told_generalised, told_end;
   guint         workers;        /* workers still making runs or stopping old ones */
@@ -428,11 +433,134 @@ on_run_state (GrokRun *run, GParamSpec *pspec, GrokSession *self)
   refresh (self);
 }
 
+/* An opened folder is followed: another process (a CLI run, a sweep cell) may be writing it.
+ * Every FOLLOW_INTERVAL_MS a worker lists its checkpoints anew through a reader of its own (a
+ * reader takes no lock, as the run folder's rules have it) and, when a newer one is there, reads
+ * it with the rows up to it; the session then shows it where the newest state stands. */
+typedef struct
+{
+  char         *path;
+  guint         serial;
+  gint64        shown_step;   /* the newest step the session has */
+  GrokRunDir   *dir;          /* the new reader, when something new was read */
+  GrokSnapshot *newest;
+  GError       *error;
+} Follow;
+
+static void
+follow_free (Follow *f)
+{
+  g_free (f->path);
+  g_clear_pointer (&f->dir, grok_run_dir_close);
+  g_clear_pointer (&f->newest, grok_snapshot_unref);
+  g_clear_error (&f->error);
+  g_free (f);
+}
+
+static void
+follow_thread (gpointer data)
+{
+  Follow *f = data;
+  g_autoptr (GrokRunDir) dir = grok_run_dir_open (f->path, &f->error);
+  g_autoptr (GArray) listed = NULL;
+  g_autoptr (GrokParams) params = NULL;
+  GArray *steps;
+  gint64 found = -1;
+
+  if (dir == NULL)
+    return;
+  listed = grok_run_dir_scan_checkpoints (dir);
+  if (listed->len == 0 || g_array_index (listed, gint64, listed->len - 1) <= f->shown_step)
+    return;
+  /* a checkpoint is written whole under its name, so the newest listed is complete; one that
+   * breaks the rule is passed over, naming it, as for every reader */
+  params = grok_run_dir_read_model_at (dir, -1, &found, &f->error);
+  if (params == NULL || found <= f->shown_step)
+    return;
+  steps = grok_run_dir_get_checkpoints (dir);
+  f->newest = grok_snapshot_new (grok_run_dir_get_config (dir), params,
+                                 grok_run_dir_get_metrics (dir), steps, found, GROK_RUN_STOPPED);
+  f->dir = g_steal_pointer (&dir);
+}
+
+static void
+on_followed (GObject *owner, gpointer data)
+{
+  GrokSession *self = GROK_SESSION (owner);
+  Follow *f = data;
+  GrokSnapshot *old;
+  gboolean at_newest;
+
+  self->follow_reading = FALSE;
+  /* another folder (or none) is shown since the read began */
+  if (f->serial != self->follow_serial || self->folder == NULL || self->live == NULL)
+    {
+      follow_free (f);
+      return;
+    }
+  if (f->newest == NULL)
+    {
+      follow_free (f);
+      return;
+    }
+  old = self->live;
+  at_newest = self->snapshot == old;
+  g_object_freeze_notify (G_OBJECT (self));
+  grok_run_dir_close (self->folder);
+  self->folder = g_steal_pointer (&f->dir);
+  set_checkpoints (self, f->newest->checkpoints);
+  self->live = g_steal_pointer (&f->newest);
+  if (at_newest)
+    {
+      set_snapshot (self, self->live);
+      set_scale (self, self->live->train_step, self->live->train_step);
+    }
+  else
+    set_scale (self, self->live->train_step, self->scale_value);
+  grok_snapshot_unref (old);
+  announce (self, self->live);
+  refresh (self);
+  g_object_thaw_notify (G_OBJECT (self));
+  follow_free (f);
+}
+
+static gboolean
+follow_tick (gpointer data)
+{
+  GrokSession *self = data;
+  Follow *f;
+
+  if (self->follow_reading || self->folder == NULL || self->live == NULL)
+    return G_SOURCE_CONTINUE;
+  f = g_new0 (Follow, 1);
+  f->path = g_strdup (grok_run_dir_path (self->folder));
+  f->serial = self->follow_serial;
+  f->shown_step = self->live->train_step;
+  self->follow_reading = TRUE;
+  grok_worker_start ("grok-follow", follow_thread, on_followed, G_OBJECT (self), f);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+follow_folder (GrokSession *self)
+{
+  self->follow_serial++;
+  self->follow_id = g_timeout_add (FOLLOW_INTERVAL_MS, follow_tick, self);
+}
+
+static void
+stop_following_folder (GrokSession *self)
+{
+  self->follow_serial++;
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+}
+
 /* nothing shown any more: the run (already handed elsewhere), the folder, the snapshots */
 static void
 forget_shown (GrokSession *self)
 {
   grok_session_set_playing (self, FALSE);
+  stop_following_folder (self);
   g_clear_pointer (&self->folder, grok_run_dir_close);
   g_clear_pointer (&self->live, grok_snapshot_unref);
   g_clear_pointer (&self->first, grok_snapshot_unref);
@@ -570,6 +698,7 @@ prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 step
   p->parent_step = parent_step;
   p->old = retire_run (self);
   /* the opened folder's door closes before a run continues it */
+  stop_following_folder (self);
   g_clear_pointer (&self->folder, grok_run_dir_close);
   self->preparing = g_cancellable_new ();
   self->preparing_continue = config == NULL;
@@ -718,6 +847,16 @@ grok_session_open (GrokSession *self, const char *path, GError **error)
   set_snapshot (self, newest);
   set_scale (self, newest->train_step, newest->train_step);
   self->was_reset = FALSE;
+  /* what another process writes there comes as it is written, its milestones told when new */
+  {
+    gint64 memorised, generalised;
+
+    grok_milestones_find (newest->metrics, &memorised, &generalised);
+    self->told_memorised = memorised >= 0;
+    self->told_generalised = generalised >= 0;
+    self->told_end = TRUE;
+  }
+  follow_folder (self);
   refresh (self);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
@@ -996,6 +1135,7 @@ grok_session_dispose (GObject *object)
   if (old != NULL)
     grok_run_stop (old);
   g_clear_handle_id (&self->play_id, g_source_remove);
+  stop_following_folder (self);
   g_clear_pointer (&self->folder, grok_run_dir_close);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
   g_clear_pointer (&self->live, grok_snapshot_unref);

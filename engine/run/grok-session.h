@@ -42,8 +42,10 @@ void          grok_session_continue       (GrokSession *self, gint64 steps);
  * grokscope-cli fork records it (grok_run_new_fork): run.parent, run.parent_step and the
  * parent's rows up to that step */
 void          grok_session_fork           (GrokSession *self, GrokConfig *config, const char *dir);
-/* browse a run folder: its rows, its checkpoints, its newest checkpoint shown. On failure the
- * run shown stays */
+/* browse a run folder: its rows, its checkpoints, its newest checkpoint shown. The folder is
+ * followed while it is shown: what another process writes there (a CLI run, a sweep cell) comes
+ * as it is written, each newer checkpoint with its rows read through a reader of the run folder
+ * (no lock) off this thread and shown as the newest state. On failure the run shown stays */
 gboolean      grok_session_open           (GrokSession *self, const char *path, GError **error);
 /* copy the stopped run's folder to dest (on a worker thread, whole or not at all), then show the
  * copy and emit "saved", or emit "problem" */

@@ -3,6 +3,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
@@ -748,6 +750,66 @@ test_launch_with_folder (void)
   remove_tree (dir);
 }
 
+/* the run folder at dir has a valid checkpoint, as a reader sees it */
+static gboolean
+has_checkpoint (const char *dir)
+{
+  g_autoptr (GrokRunDir) reader = grok_run_dir_open (dir, NULL);
+
+  return reader != NULL && grok_run_dir_get_checkpoints (reader)->len > 0;
+}
+
+/* a run folder another process writes (grokscope-cli train), opened in the window, is followed:
+ * the newest step shown grows as its checkpoints are written, its rows with it */
+static void
+test_follows_cli_run (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.TestFollow", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *parent = g_dir_make_tmp ("grok-gui-follow-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (parent, "run", NULL);
+  const char *argv[] = { g_getenv ("GROK_CLI"), "train", "quick", "--out", dir, "--quiet",
+                         "--steps", "100000", "--set", "checkpoints.every=20",
+                         "--set", "measures.lmn_per_decade=0",
+                         "--set", "measures.complexity_per_decade=0",
+                         "--set", "measures.local_complexity_per_decade=0",
+                         "--set", "measures.spectrum_per_decade=0", NULL };
+  g_autoptr (GError) error = NULL;
+  GPid pid;
+  GrokWindow *window;
+  GrokSnapshot *s;
+  gint64 first_step;
+  guint first_rows;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, &error));
+  g_assert_no_error (error);
+  /* the window opens the folder once the CLI has written a checkpoint there */
+  window = new_window (app);
+  WAIT_UNTIL (has_checkpoint (dir), "the CLI's first checkpoint in %s", dir);
+  g_assert_true (grok_window_open (window, dir));
+  s = grok_window_get_snapshot (window);
+  g_assert_nonnull (s);
+  first_step = s->train_step;
+  first_rows = s->metrics->n_rows;
+  g_test_message ("opened at step %" G_GINT64_FORMAT ", %u rows", first_step, first_rows);
+  g_assert_true (grok_session_get_opened (grok_window_get_session (window)));
+
+  SPIN_UNTIL ((s = grok_window_get_snapshot (window)) != NULL && s->train_step > first_step,
+              "the window's step to pass %" G_GINT64_FORMAT " as the CLI writes", first_step);
+  g_assert_cmpuint (s->metrics->n_rows, >, first_rows);
+  g_assert_cmpint (grok_session_get_step (grok_window_get_session (window)), ==, s->train_step);
+  g_assert_cmpstr (grok_window_get_run_dir (window), ==, dir);
+  g_test_message ("followed to step %" G_GINT64_FORMAT ", %u rows", s->train_step, s->metrics->n_rows);
+
+  kill (pid, SIGTERM);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  remove_tree (parent);
+}
+
 /* ---- the curves explored: zoom, pan, reset, the readout, smoothing, a browsed step ---- */
 
 /* the view's first controller of a type (the scroll controller, the drag gesture, ...); with
@@ -1123,6 +1185,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/open-then-train", test_open_then_train);
   g_test_add_func ("/ui/window/recent-then-ctrl-return", test_recent_then_ctrl_return);
   g_test_add_func ("/ui/app/launch-with-folder", test_launch_with_folder);
+  g_test_add_func ("/ui/window/follows-cli-run", test_follows_cli_run);
   g_test_add_func ("/ui/curves/zoom-pan-reset", test_curves_zoom_pan_reset);
   g_test_add_func ("/ui/curves/readout-and-smoothing", test_curves_readout_and_smoothing);
   g_test_add_func ("/ui/curves/browsed-checkpoint", test_curves_browsed_checkpoint);
