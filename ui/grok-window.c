@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "grok-window"
 
 #include "grok-window-private.h"
+#include "grok-sweep-window.h"
 
 #include "grok-figure-curves.h"
 #include "grok-preset-chooser.h"
@@ -385,12 +386,35 @@ on_run_dir (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
     remember_recent (self, dir);
 }
 
+/* a folder a sweep was planned in: its sweep file and cell table */
+static gboolean
+is_sweep_folder (const char *path)
+{
+  g_autofree char *file = g_build_filename (path, "sweep.json", NULL);
+  g_autofree char *cells = g_build_filename (path, "cells.csv", NULL);
+
+  return g_file_test (file, G_FILE_TEST_EXISTS) && g_file_test (cells, G_FILE_TEST_EXISTS);
+}
+
 gboolean
 grok_window_open (GrokWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
 
   g_return_val_if_fail (GROK_IS_WINDOW (self), FALSE);
+  /* a sweep folder opens in a sweep window of its own */
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && is_sweep_folder (path))
+    {
+      g_autoptr (GrokSweep) sweep = grok_sweep_open (path, &error);
+      if (sweep == NULL)
+        {
+          _grok_window_toast (self, error->message);
+          return FALSE;
+        }
+      gtk_window_present (GTK_WINDOW (grok_sweep_window_new (gtk_window_get_application (GTK_WINDOW (self)),
+                                                             sweep)));
+      return TRUE;
+    }
   if (!grok_session_open (self->session, path, &error))
     {
       _grok_window_toast (self, error->message);

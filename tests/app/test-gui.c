@@ -17,6 +17,7 @@
 #include "grok-curves-view.h"
 #include "grok-weights-view.h"
 #include "grok-window-private.h"
+#include "grok-sweep-window.h"
 #include "gui-helpers.h"
 #include "run-helpers.h"
 #include "wait-helpers.h"
@@ -812,6 +813,7 @@ test_follows_cli_run (void)
 
 /* ---- the curves explored: zoom, pan, reset, the readout, smoothing, a browsed step ---- */
 
+
 /* the view's first controller of a type (the scroll controller, the drag gesture, ...); with
  * button > 0, the single-button gesture of that button */
 static GtkEventController *
@@ -827,6 +829,161 @@ find_controller (GtkWidget *widget, GType type, guint button)
         return c;
     }
   g_error ("no %s on %s", g_type_name (type), G_OBJECT_TYPE_NAME (widget));
+}
+
+/* the main windows of app that show the run folder path */
+static GrokWindow *
+window_showing (GtkApplication *app, const char *path)
+{
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (GROK_IS_WINDOW (l->data) && g_strcmp0 (grok_window_get_run_dir (l->data), path) == 0)
+      return l->data;
+  return NULL;
+}
+
+/* grokscope-cli sweep cell FOLDER CELL: the cell trained as GNU parallel or Slurm trains it */
+static void
+cli_cell (const char *folder, guint cell, GPid *pid)
+{
+  g_autofree char *number = g_strdup_printf ("%u", cell);
+  const char *argv[] = { g_getenv ("GROK_CLI"), "sweep", "cell", folder, number, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (pid != NULL)
+    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                  NULL, pid, &error));
+  else
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, &error) &&
+                   g_spawn_check_wait_status (status, NULL));
+  g_assert_no_error (error);
+}
+
+/* a sweep folder opened as a run is: its window lists the cells, sorts them, follows a cell the
+ * CLI trains meanwhile, draws the phase diagram, and opens a cell from the table and from it */
+static void
+test_sweep_window (void)
+{
+  static const char plan[] =
+    "{ \"name\": \"tiny\", \"base\": \"quick\","
+    "  \"set\": { \"train.steps\": 60, \"measures.spectrum_per_decade\": 0,"
+    "             \"measures.complexity_per_decade\": 0, \"measures.lmn_per_decade\": 0,"
+    "             \"measures.local_complexity_per_decade\": 0, \"checkpoints.views\": 0 },"
+    "  \"axes\": { \"optim.weight_decay\": [0.1, 1], \"task.train_fraction\": [0.3, 0.6] },"
+    "  \"seeds\": [0] }";
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.TestSweep", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *parent = g_dir_make_tmp ("grok-gui-sweep-XXXXXX", NULL);
+  g_autofree char *folder = g_build_filename (parent, "sweep", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokSweep) sweep = grok_sweep_load_data (plan, sizeof plan - 1, "tiny.json", NULL, &error);
+  g_autofree char *last = NULL;
+  GrokSweepWindow *sw = NULL;
+  GtkColumnView *table;
+  GListModel *model;
+  GtkWidget *diagram;
+  GrokWindow *window;
+  double best = 2;
+  GPid pid;
+
+  g_assert_no_error (error);
+  g_assert_true (grok_sweep_plan (sweep, folder, &error));
+  for (guint c = 0; c < 3; c++)
+    cli_cell (folder, c, NULL);
+
+  window = new_window (app);
+  g_assert_true (grok_window_open (window, folder));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (GROK_IS_SWEEP_WINDOW (l->data))
+      sw = l->data;
+  g_assert_nonnull (sw);
+  SPIN_UNTIL (g_strcmp0 (grok_sweep_window_cell_text (sw, 0, "status"), "finished") == 0,
+              "the sweep window to read cell 0 as finished");
+  g_assert_cmpstr (grok_sweep_window_cell_text (sw, 3, "status"), ==, "planned");
+  table = grok_sweep_window_get_table (sw);
+  model = G_LIST_MODEL (gtk_column_view_get_model (table));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* sorted by the final test accuracy, lowest first (the planned cell, with none, last): the
+   * table's own sorter */
+  {
+    GListModel *columns = gtk_column_view_get_columns (table);
+    GtkColumnViewColumn *acc = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+        if (g_strcmp0 (gtk_column_view_column_get_title (column), "Final test acc.") == 0)
+          acc = column;
+      }
+    g_assert_nonnull (acc);
+    gtk_column_view_sort_by_column (table, acc, GTK_SORT_ASCENDING);
+    spin (20);
+  }
+  for (guint c = 0; c < 3; c++)
+    best = MIN (best, g_ascii_strtod (grok_sweep_window_cell_text (sw, c, "final_test_acc"), NULL));
+  {
+    g_autoptr (GObject) first = g_list_model_get_item (model, 0);
+    g_autofree char *cell_path = NULL;
+    guint cell = G_MAXUINT;
+    for (guint c = 0; c < 3; c++)
+      if (g_ascii_strtod (grok_sweep_window_cell_text (sw, c, "final_test_acc"), NULL) == best)
+        cell = c;
+    /* the first row, activated (a double-click or Enter), opens its cell's run */
+    g_signal_emit_by_name (table, "activate", 0);
+    cell_path = grok_sweep_cell_path (sweep, cell);
+    SPIN_UNTIL (window_showing (GTK_APPLICATION (app), cell_path) != NULL,
+                "a window showing cell %u, the lowest, from the table's first row", cell);
+    g_assert_nonnull (first);
+  }
+
+  /* cell 3 trained by the CLI meanwhile: the table follows it */
+  cli_cell (folder, 3, &pid);
+  SPIN_UNTIL (g_strcmp0 (grok_sweep_window_cell_text (sw, 3, "status"), "planned") != 0,
+              "the table to see cell 3 start");
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  SPIN_UNTIL (g_strcmp0 (grok_sweep_window_cell_text (sw, 3, "status"), "finished") == 0,
+              "the table to see cell 3 finish");
+
+  /* the phase diagram: a click on its bottom-left point opens that point's cell */
+  {
+    AdwViewStack *stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (sw), ADW_TYPE_VIEW_STACK));
+    GrokSweepFigure *figure;
+    g_autofree char *cell0 = grok_sweep_cell_path (sweep, 0);
+    GtkEventController *click;
+    double px = -1, py = -1;
+    guint xi, yi;
+    int w, h;
+
+    adw_view_stack_set_visible_child_name (stack, "phase");
+    diagram = grok_sweep_window_get_diagram (sw);
+    spin_until_allocated (diagram);
+    SPIN_UNTIL ((figure = grok_sweep_window_get_figure (sw)) != NULL, "the phase diagram");
+    w = gtk_widget_get_width (diagram);
+    h = gtk_widget_get_height (diagram);
+    for (int y = 0; y < h && px < 0; y += 4)
+      for (int x = 0; x < w && px < 0; x += 4)
+        if (grok_sweep_figure_point_at (figure, w, h, x, y, &xi, &yi) && xi == 0 && yi == 0)
+          px = x + 8, py = y + 8;
+    g_assert_cmpfloat (px, >=, 0);
+    g_assert_true (grok_sweep_figure_point_at (figure, w, h, px, py, &xi, &yi) && xi == 0 && yi == 0);
+    /* nothing opened at a click outside the points */
+    g_assert_false (grok_sweep_figure_point_at (figure, w, h, 1, 1, &xi, &yi));
+    if ((window = window_showing (GTK_APPLICATION (app), cell0)) != NULL)
+      gtk_window_destroy (GTK_WINDOW (window));
+    click = find_controller (diagram, GTK_TYPE_GESTURE_CLICK, G_MAXUINT);
+    g_signal_emit_by_name (click, "released", 1, px, py);
+    SPIN_UNTIL (window_showing (GTK_APPLICATION (app), cell0) != NULL,
+                "a window showing cell 0 from the diagram");
+  }
+  last = g_strdup (grok_sweep_window_cell_text (sw, 3, "final_step"));
+  g_assert_cmpstr (last, ==, "60");
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL;
+       l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    gtk_window_destroy (l->data);
+  spin (20);
+  remove_tree (parent);
 }
 
 /* the pointer moved to (x, y) over the view, as a motion event would say */
@@ -1186,6 +1343,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/recent-then-ctrl-return", test_recent_then_ctrl_return);
   g_test_add_func ("/ui/app/launch-with-folder", test_launch_with_folder);
   g_test_add_func ("/ui/window/follows-cli-run", test_follows_cli_run);
+  g_test_add_func ("/ui/sweep/table-live-and-phase", test_sweep_window);
   g_test_add_func ("/ui/curves/zoom-pan-reset", test_curves_zoom_pan_reset);
   g_test_add_func ("/ui/curves/readout-and-smoothing", test_curves_readout_and_smoothing);
   g_test_add_func ("/ui/curves/browsed-checkpoint", test_curves_browsed_checkpoint);

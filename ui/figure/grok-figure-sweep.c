@@ -110,6 +110,90 @@ budget (const GrokSweepTable *cells)
   return most;
 }
 
+/* where the phase diagram's points go in width x height: the margins, and each point's size */
+static gboolean
+phase_layout (cairo_t *cr, double width, double height, GrokSweepFigure *f, double *left,
+              double *right, double *top, double *bottom, double *cw, double *ch)
+{
+  const GrokSweepPhaseGrid *g = f->grid;
+  const GrokSweepAxis *ay = grok_sweep_get_axis (f->sweep, g->y_axis);
+  double pt = f->style.scale, font = f->style.font_size, tick = 0;
+
+  grok_figure_set_font (cr, &f->style, font, FALSE);
+  for (guint j = 0; j < g->ny; j++)
+    tick = MAX (tick, grok_figure_text_width (cr, ay->values->pdata[j]));
+  *left = tick + 2.2 * font * pt + 6 * pt;
+  *right = 0;
+  for (guint p = 1; p < GROK_N_PHASES; p++)
+    *right = MAX (*right, grok_figure_text_width (cr, grok_phase_name (p)));
+  *right += (14 + font) * pt;
+  *top = 4.6 * font * pt;
+  *bottom = 3.2 * font * pt;
+  *cw = (width - *left - *right) / g->nx;
+  *ch = (height - *top - *bottom) / g->ny;
+  return *cw > 0 && *ch > 0;
+}
+
+/* the range of the outcome over the points that have one */
+static void
+outcome_range (const GrokSweepPhaseGrid *g, double *lo, double *hi)
+{
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (guint at = 0; at < g->nx * g->ny; at++)
+    if (isfinite (g->value[at]))
+      {
+        *lo = MIN (*lo, g->value[at]);
+        *hi = MAX (*hi, g->value[at]);
+      }
+}
+
+/* a sequential scale from pale yellow through green to dark blue (as viridis runs), t in 0..1 */
+static GrokRgba
+outcome_color (double t)
+{
+  static const GrokRgba stops[] = { { 0.267, 0.005, 0.329, 1 }, { 0.231, 0.322, 0.545, 1 },
+                                    { 0.129, 0.569, 0.549, 1 }, { 0.369, 0.788, 0.384, 1 },
+                                    { 0.992, 0.906, 0.145, 1 } };
+  double at = CLAMP (isfinite (t) ? t : 0, 0, 1) * (G_N_ELEMENTS (stops) - 1);
+  guint i = MIN ((guint) at, G_N_ELEMENTS (stops) - 2);
+  double u = at - i;
+
+  return (GrokRgba) { stops[i].r + u * (stops[i + 1].r - stops[i].r),
+                      stops[i].g + u * (stops[i + 1].g - stops[i].g),
+                      stops[i].b + u * (stops[i + 1].b - stops[i].b), 1 };
+}
+
+gboolean
+grok_sweep_figure_point_at (GrokSweepFigure *f, double width, double height, double x, double y,
+                            guint *xi, guint *yi)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double left, right, top, bottom, cw, ch;
+  gboolean laid_out;
+  int i, j;
+
+  g_return_val_if_fail (f != NULL, FALSE);
+  if (f->kind != GROK_SWEEP_FIGURE_PHASE)
+    return FALSE;
+  /* the text's widths set the margins, as when it is drawn */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (surface);
+  laid_out = phase_layout (cr, width, height, f, &left, &right, &top, &bottom, &cw, &ch);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  if (!laid_out)
+    return FALSE;
+  i = (int) floor ((x - left) / cw);
+  j = (int) f->grid->ny - 1 - (int) floor ((y - top) / ch);
+  if (x < left || y < top || i < 0 || j < 0 || i >= (int) f->grid->nx || j >= (int) f->grid->ny)
+    return FALSE;
+  *xi = i;
+  *yi = j;
+  return TRUE;
+}
+
 static void
 draw_phase (cairo_t *cr, double width, double height, GrokSweepFigure *f)
 {
@@ -117,7 +201,7 @@ draw_phase (cairo_t *cr, double width, double height, GrokSweepFigure *f)
   const GrokSweepAxis *ax = grok_sweep_get_axis (f->sweep, g->x_axis);
   const GrokSweepAxis *ay = grok_sweep_get_axis (f->sweep, g->y_axis);
   double pt = f->style.scale, font = f->style.font_size;
-  double left, right, top, bottom, cw, ch, tick = 0;
+  double left, right, top, bottom, cw, ch, lo, hi;
   g_autofree char *title = NULL, *detail = NULL, *values = NULL, *steps = shown_number (budget (f->cells));
   g_autofree char *x_label = g_strdup_printf ("%s%s", ax->key, ax->log ? " (log scale)" : "");
   g_autofree char *y_label = g_strdup_printf ("%s%s", ay->key, ay->log ? " (log scale)" : "");
@@ -126,25 +210,17 @@ draw_phase (cairo_t *cr, double width, double height, GrokSweepFigure *f)
   grok_figure_style_palette (&f->style, &palette);
   grok_figure_set_color (cr, palette.background);
   cairo_paint (cr);
-  grok_figure_set_font (cr, &f->style, font, FALSE);
-  for (guint j = 0; j < g->ny; j++)
-    tick = MAX (tick, grok_figure_text_width (cr, ay->values->pdata[j]));
-  left = tick + 2.2 * font * pt + 6 * pt;
-  right = 0;
-  for (guint p = 1; p < GROK_N_PHASES; p++)
-    right = MAX (right, grok_figure_text_width (cr, grok_phase_name (p)));
-  right += (14 + font) * pt;
-  top = 4.6 * font * pt;
-  bottom = 3.2 * font * pt;
-  cw = (width - left - right) / g->nx;
-  ch = (height - top - bottom) / g->ny;
-  if (cw <= 0 || ch <= 0)
+  if (!phase_layout (cr, width, height, f, &left, &right, &top, &bottom, &cw, &ch))
     return;
+  outcome_range (g, &lo, &hi);
   title = g_strdup_printf ("Phases: accuracy threshold %.2f, delay factor %g, budget %s steps",
                            GROK_SWEEP_THETA, GROK_SWEEP_DELAY, steps);
   detail = g_strdup_printf ("grokking: generalised at least %g times later than memorised",
                             GROK_SWEEP_DELAY);
-  values = g_strdup_printf ("in each point: the mean %s of its finished seeds", f->outcome);
+  values = g_strdup_printf (f->by_outcome ? "coloured and written in each point: the mean %s of "
+                                            "its finished seeds"
+                                          : "in each point: the mean %s of its finished seeds",
+                            f->outcome);
   grok_figure_set_color (cr, palette.foreground);
   grok_figure_set_font (cr, &f->style, font, TRUE);
   grok_figure_text (cr, title, left, 0.9 * font * pt, 0, 0.5, 0);
@@ -158,15 +234,20 @@ draw_phase (cairo_t *cr, double width, double height, GrokSweepFigure *f)
         /* the first y value at the bottom, as on an axis */
         double x = left + i * cw, y = top + (g->ny - 1 - j) * ch;
         g_autofree char *value = shown_number (g->value[at]);
+        gboolean empty = f->by_outcome ? !isfinite (g->value[at]) : g->phase[at] == GROK_PHASE_NONE;
         GrokRgba color = phase_colors[g->phase[at]];
+        double t = hi > lo ? (g->value[at] - lo) / (hi - lo) : 0.5;
 
+        if (f->by_outcome)
+          color = empty ? phase_colors[GROK_PHASE_NONE] : outcome_color (t);
         grok_figure_set_color (cr, color);
         cairo_rectangle (cr, x + pt, y + pt, cw - 2 * pt, ch - 2 * pt);
         cairo_fill_preserve (cr);
         grok_figure_set_color (cr, palette.grid);
         cairo_set_line_width (cr, 0.5 * pt);
         cairo_stroke (cr);
-        grok_figure_set_color (cr, g->phase[at] == GROK_PHASE_NONE ? palette.foreground
+        grok_figure_set_color (cr, empty ? palette.foreground
+                                   : f->by_outcome && t > 0.6 ? (GrokRgba) { 0, 0, 0, 1 }
                                    : (GrokRgba) { 1, 1, 1, 1 });
         grok_figure_set_font (cr, &f->style, font, FALSE);
         grok_figure_text (cr, g->n_finished[at] ? value : "-", x + cw / 2, y + ch / 2, 0.5, 0.5, 0);
@@ -181,6 +262,21 @@ draw_phase (cairo_t *cr, double width, double height, GrokSweepFigure *f)
                       top + (g->ny - 1 - j + 0.5) * ch, 1, 0.5, 0);
   grok_figure_text (cr, x_label, left + (width - left - right) / 2, height - 2 * pt, 0.5, 1, 0);
   grok_figure_text (cr, y_label, 2 * pt, top + (height - top - bottom) / 2, 0.5, 0, G_PI / 2);
+  if (f->by_outcome)
+    {
+      /* the scale: five swatches from the highest down, the ends written beside them */
+      for (guint k = 0; k < 5 && isfinite (lo); k++)
+        {
+          double y = top + k * 1.6 * font * pt;
+          g_autofree char *at = shown_number (hi - (hi - lo) * k / 4.0);
+          grok_figure_set_color (cr, outcome_color (1 - k / 4.0));
+          cairo_rectangle (cr, width - right + 6 * pt, y, font * pt, font * pt);
+          cairo_fill (cr);
+          grok_figure_set_color (cr, palette.foreground);
+          grok_figure_text (cr, at, width - right + (8 + font) * pt, y + font * pt / 2, 0, 0.5, 0);
+        }
+      return;
+    }
   for (guint p = 1; p < GROK_N_PHASES; p++)
     {
       double y = top + (p - 1) * 1.6 * font * pt;

@@ -25,6 +25,7 @@ typedef struct
   /* phase */
   GrokSweepPhaseGrid  *grid;
   char                *outcome;   /* the summary column written in each point */
+  gboolean             by_outcome; /* each point coloured by its outcome, not by its phase */
   /* compare */
   GPtrArray           *metrics;   /* GrokMetrics *, one per cell (NULL when it has no rows) */
   char                *column;    /* the metrics.csv column drawn against the step */
@@ -38,6 +39,11 @@ GrokSweepFigure *grok_sweep_figure_new  (GrokSweepFigureKind kind, GrokSweep *sw
                                          guint x_axis, guint y_axis, const char *outcome,
                                          const char *column, gboolean grouped, GError **error);
 void             grok_sweep_figure_free (GrokSweepFigure *figure);
+/* phase: the point of the grid (its index on the x and y axes) under (x, y) in the figure
+ * drawn in width x height; FALSE off the points */
+gboolean         grok_sweep_figure_point_at (GrokSweepFigure *figure, double width,
+                                             double height, double x, double y, guint *xi,
+                                             guint *yi);
 /* a GrokFigureDrawFunc: the figure in width x height */
 void             grok_sweep_figure_draw (cairo_t *cr, double width, double height,
                                          gpointer figure);
