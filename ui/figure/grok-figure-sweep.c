@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-compare.h"
 #include "grok-error.h"
 #include "grok-export.h"
 #include "grok-fileio.h"
@@ -311,31 +312,6 @@ line_label (GrokSweep *sweep, guint cell, gboolean grouped)
   return g_string_free (label, FALSE);
 }
 
-/* the column's value at step by linear interpolation between the rows around it; NAN outside
- * the rows, or where a neighbour has no value */
-static double
-value_at (const GrokMetrics *m, int col, double step)
-{
-  guint n = m->n_rows;
-
-  for (guint r = 0; r < n; r++)
-    {
-      double s1 = grok_metrics_get (m, r, 0);
-      if (s1 < step)
-        continue;
-      if (s1 == step)
-        return grok_metrics_get (m, r, (guint) col);
-      if (r == 0)
-        return NAN;
-      {
-        double s0 = grok_metrics_get (m, r - 1, 0);
-        double v0 = grok_metrics_get (m, r - 1, (guint) col), v1 = grok_metrics_get (m, r, (guint) col);
-        return v0 + (v1 - v0) * (step - s0) / (s1 - s0);
-      }
-    }
-  return NAN;
-}
-
 typedef struct
 {
   char   *label;
@@ -384,7 +360,7 @@ compare_lines (const GrokSweepFigure *f)
           for (guint s = 0; s < seeds; s++)
             {
               const GrokMetrics *m = f->metrics->pdata[first + s];
-              double v = m ? value_at (m, grok_metrics_column_index (m, f->column), step) : NAN;
+              double v = m ? grok_compare_value_at (m, "step", f->column, step) : NAN;
               if (isfinite (v))
                 sum += v, lo = MIN (lo, v), hi = MAX (hi, v), have++;
             }
