@@ -20,7 +20,7 @@ struct _GrokCurvesView
   GtkWidget          parent_instance;
 
   GrokMetrics       *metrics;     /* a reference: immutable, so the pointer names the rows */
-  GPtrArray         *others;      /* GrokMetrics, references */
+  GrokComparison    *comparison;  /* other runs drawn with this one, or NULL */
   GrokCurvesOptions  options;
   GrokPlotGeometry   panels[MAX_PANELS];
   guint              n_panels;
@@ -165,7 +165,7 @@ draw_readout (GrokCurvesView *self, cairo_t *cr, const GrokFigureStyle *style, i
 typedef struct
 {
   GrokMetrics      *metrics;
-  GPtrArray        *others;     /* GrokMetrics, or NULL */
+  GrokComparison   *comparison; /* or NULL; the options point to it */
   GrokCurvesOptions options;
   GrokFigureStyle   style;
   gboolean          dark;
@@ -179,7 +179,7 @@ static void
 drawing_free (Drawing *d)
 {
   grok_metrics_unref (d->metrics);
-  g_clear_pointer (&d->others, g_ptr_array_unref);
+  g_clear_pointer (&d->comparison, grok_comparison_unref);
   g_free (d);
 }
 
@@ -190,10 +190,11 @@ drawing_new (GrokCurvesView *self)
   GtkWidget *widget = GTK_WIDGET (self);
 
   d->metrics = grok_metrics_ref (self->metrics);
-  if (self->others != NULL)
-    d->others = g_ptr_array_ref (self->others);
+  if (self->comparison != NULL)
+    d->comparison = grok_comparison_ref (self->comparison);
   /* the measure panels come from the measures table, which lives as long as the program */
   d->options = self->options;
+  d->options.comparison = d->comparison;
   d->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   grok_screen_style_init (&d->style);
   d->width = gtk_widget_get_width (widget);
@@ -209,19 +210,8 @@ draw_figure (cairo_t *cr, double w, double h, gpointer data)
 {
   Drawing *d = data;
 
-  if (d->others != NULL && d->others->len > 0)
-    {
-      g_autoptr (GPtrArray) runs = g_ptr_array_new ();
-      g_ptr_array_add (runs, d->metrics);
-      for (guint i = 0; i < d->others->len; i++)
-        g_ptr_array_add (runs, d->others->pdata[i]);
-      d->n_panels = grok_figure_curves_draw_runs (cr, w, h, (const GrokMetrics * const *) runs->pdata,
-                                                  runs->len, &d->options, &d->style, d->panels,
-                                                  MAX_PANELS);
-    }
-  else
-    d->n_panels = grok_figure_curves_draw (cr, w, h, d->metrics, &d->options, &d->style, d->panels,
-                                           MAX_PANELS);
+  d->n_panels = grok_figure_curves_draw (cr, w, h, d->metrics, &d->options, &d->style, d->panels,
+                                         MAX_PANELS);
 }
 
 /* the drawing's figure becomes the one shown, with its panels for the readout */
@@ -356,19 +346,33 @@ grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
 }
 
 void
-grok_curves_view_set_others (GrokCurvesView *self, GPtrArray *others)
+grok_curves_view_set_comparison (GrokCurvesView *self, GrokComparison *comparison,
+                                 gboolean grouped, double until)
 {
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
-  g_clear_pointer (&self->others, g_ptr_array_unref);
-  if (others != NULL && others->len > 0)
+  if (comparison == self->comparison && grouped == self->options.compare_grouped
+      && (until == self->options.compare_until
+          || (isnan (until) && isnan (self->options.compare_until))))
+    return;
+  if (comparison != self->comparison)
     {
-      self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
-      for (guint i = 0; i < others->len; i++)
-        g_ptr_array_add (self->others, grok_metrics_ref (others->pdata[i]));
+      g_clear_pointer (&self->comparison, grok_comparison_unref);
+      self->comparison = comparison != NULL ? grok_comparison_ref (comparison) : NULL;
     }
+  /* the export draws from these options, so it draws the comparison too */
+  self->options.comparison = self->comparison;
+  self->options.compare_grouped = grouped;
+  self->options.compare_until = until;
   self->content++;
   grok_figure_cache_invalidate (&self->cache);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GrokComparison *
+grok_curves_view_get_comparison (GrokCurvesView *self)
+{
+  g_return_val_if_fail (GROK_IS_CURVES_VIEW (self), NULL);
+  return self->comparison;
 }
 
 GrokCurvesOptions *
@@ -433,12 +437,12 @@ static gboolean
 run_range (GrokCurvesView *self, double *lo, double *hi)
 {
   const char *x_column = self->options.x_column ? self->options.x_column : "step";
-  guint n_runs = 1 + (self->others ? self->others->len : 0);
+  guint n_runs = self->comparison ? grok_comparison_n_runs (self->comparison) : 1;
 
   *lo = INFINITY, *hi = -INFINITY;
   for (guint k = 0; self->metrics != NULL && k < n_runs; k++)
     {
-      const GrokMetrics *m = k == 0 ? self->metrics : self->others->pdata[k - 1];
+      const GrokMetrics *m = k == 0 ? self->metrics : grok_comparison_run_metrics (self->comparison, k);
       int xc = grok_metrics_column_index (m, x_column);
       if (xc < 0 || m->n_rows == 0)
         continue;
@@ -665,7 +669,7 @@ grok_curves_view_finalize (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->others, g_ptr_array_unref);
+  g_clear_pointer (&self->comparison, grok_comparison_unref);
   g_clear_pointer (&self->metrics, grok_metrics_unref);
   grok_figure_cache_invalidate (&self->cache);
   g_free (self->readout);

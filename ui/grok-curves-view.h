@@ -19,7 +19,11 @@ GtkWidget  *grok_curves_view_new         (void);
  * changes nothing */
 void        grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics);
 /* more runs drawn with it as mean and band (references kept); NULL or 0 for none */
-void        grok_curves_view_set_others  (GrokCurvesView *self, GPtrArray *others);
+/* other runs drawn with this one (NULL: none), one per run or grouped, none past until (NAN:
+ * no limit) */
+void        grok_curves_view_set_comparison (GrokCurvesView *self, GrokComparison *comparison,
+                                             gboolean grouped, double until);
+GrokComparison *grok_curves_view_get_comparison (GrokCurvesView *self);
 GrokCurvesOptions *grok_curves_view_get_options (GrokCurvesView *self);
 /* redraw after the options changed */
 void        grok_curves_view_options_changed (GrokCurvesView *self);

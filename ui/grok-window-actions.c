@@ -206,7 +206,7 @@ continue_action (GtkWidget *widget, const char *action, GVariant *param)
                                          changes));
 }
 
-/* compare: other run folders' curves drawn with this run's as mean and min-max band */
+/* compare: other run folders' curves drawn with this run's, each its own colour */
 static void
 on_compare_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
 {
@@ -226,6 +226,23 @@ on_compare_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
       grok_session_compare (self->session, (const char * const *) list);
     }
   g_object_unref (chooser);
+}
+
+static void
+clear_comparison_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  grok_session_clear_comparison (GROK_WINDOW (widget)->session);
+}
+
+/* compared runs one per run, or their seeds as mean and band, in turn */
+static void
+compare_grouped_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  GrokWindow *self = GROK_WINDOW (widget);
+
+  _grok_window_set_compare_grouped (self, !self->compare_grouped);
+  _grok_window_toast (self, self->compare_grouped ? "Compared seeds shown as mean and range"
+                                                  : "Compared runs shown one by one");
 }
 
 static void
@@ -580,6 +597,10 @@ _grok_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.fork", NULL, fork_action);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-comparison", NULL,
+                                   clear_comparison_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-grouped", NULL,
+                                   compare_grouped_action);
   gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 }

@@ -53,10 +53,12 @@ struct _GrokWindow
   char             *idle_subtitle;  /* said while nothing is shown: the experiment's description */
   gboolean          moving_scale;   /* the scale is being set by code, not by a person */
   gboolean          ending;         /* the run is stopping before the window closes */
+  gboolean          compare_grouped; /* compared runs drawn as seeds' mean and band */
 };
 
 /* grok-window.c */
 void          _grok_window_toast             (GrokWindow *self, const char *text);
+void          _grok_window_set_compare_grouped (GrokWindow *self, gboolean grouped);
 GrokView      _grok_window_visible_view      (GrokWindow *self);
 /* the folder new runs go in (a new string) */
 char         *_grok_window_runs_folder       (GrokWindow *self);

@@ -130,6 +130,8 @@ sync_curves_data (GrokWindow *self, GrokSnapshot *snapshot)
 }
 
 /* the curves draw the whole run, with a cursor at a stored checkpoint being browsed */
+static void sync_comparison (GrokWindow *self);
+
 static void
 sync_curves_run (GrokWindow *self)
 {
@@ -142,6 +144,7 @@ sync_curves_run (GrokWindow *self)
   grok_curves_view_set_cursor (self->curves_view,
                                snapshot != NULL && snapshot->train_step != newest->train_step,
                                snapshot ? (double) snapshot->train_step : NAN);
+  sync_comparison (self);
 }
 
 /* the views draw the session's snapshot; only the visible one does work now */
@@ -281,18 +284,38 @@ on_problem (GrokSession *session, const char *text, GrokWindow *self)
   _grok_window_toast (self, text);
 }
 
+/* the comparison drawn with the shown run's curves: never past its live step while it trains */
 static void
-on_compared (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
+sync_comparison (GrokWindow *self)
 {
-  GPtrArray *others = grok_session_get_compared (session);
+  GrokComparison *comparison = grok_session_get_comparison (self->session);
+  GrokSnapshot *newest = grok_session_get_newest (self->session);
+  double until = grok_session_get_live (self->session) && newest != NULL
+                 ? (double) newest->train_step : NAN;
 
-  grok_curves_view_set_others (self->curves_view, others);
-  if (others->len > 0)
+  grok_curves_view_set_comparison (self->curves_view, comparison, self->compare_grouped, until);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-comparison", comparison != NULL);
+}
+
+static void
+on_comparison (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
+{
+  GrokComparison *comparison = grok_session_get_comparison (session);
+
+  sync_comparison (self);
+  if (comparison != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Curves show the mean and range of %u runs",
-                                               others->len + 1);
+      g_autofree char *text = g_strdup_printf ("Curves show %u runs, each its own colour",
+                                               grok_comparison_n_runs (comparison));
       _grok_window_toast (self, text);
     }
+}
+
+void
+_grok_window_set_compare_grouped (GrokWindow *self, gboolean grouped)
+{
+  self->compare_grouped = grouped;
+  sync_comparison (self);
 }
 
 static void
@@ -658,7 +681,7 @@ bind_session (GrokWindow *self)
   g_signal_connect_object (self->session, "notify::playing", G_CALLBACK (on_playing), self, 0);
   g_signal_connect_object (self->session, "notify::run-dir", G_CALLBACK (on_preset_label), self, 0);
   g_signal_connect_object (self->session, "notify::run-dir", G_CALLBACK (on_run_dir), self, 0);
-  g_signal_connect_object (self->session, "notify::compared", G_CALLBACK (on_compared), self, 0);
+  g_signal_connect_object (self->session, "notify::comparison", G_CALLBACK (on_comparison), self, 0);
   g_signal_connect_object (self->session, "milestone", G_CALLBACK (on_milestone), self, 0);
   g_signal_connect_object (self->session, "saved", G_CALLBACK (on_saved), self, 0);
   g_signal_connect_object (self->session, "problem", G_CALLBACK (on_problem), self, 0);

@@ -277,6 +277,13 @@ grok_comparison_run_label (const GrokComparison *self, guint run)
   return ((Run *) self->runs->pdata[run])->label;
 }
 
+const GrokMetrics *
+grok_comparison_run_metrics (const GrokComparison *self, guint run)
+{
+  g_return_val_if_fail (self != NULL && run < self->runs->len, NULL);
+  return ((Run *) self->runs->pdata[run])->metrics;
+}
+
 guint
 grok_comparison_n_groups (const GrokComparison *self)
 {

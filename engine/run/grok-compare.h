@@ -58,6 +58,8 @@ guint           grok_comparison_n_runs     (const GrokComparison *comparison);
 /* run's label: the keys whose values differ among the runs ("Weight decay 1, Seed 2"), or its
  * name when none does */
 const char     *grok_comparison_run_label  (const GrokComparison *comparison, guint run);
+/* run's rows (run > 0: the shown run's are the caller's) */
+const GrokMetrics *grok_comparison_run_metrics (const GrokComparison *comparison, guint run);
 guint           grok_comparison_n_groups   (const GrokComparison *comparison);
 guint           grok_comparison_run_group  (const GrokComparison *comparison, guint run);
 const char     *grok_comparison_group_label (const GrokComparison *comparison, guint group);

@@ -32,7 +32,7 @@ struct _GrokSession
   gboolean      following;      /* the views follow the live run */
   guint         play_id;
   gint64        played;         /* the step play showed last; -1 to start from the first */
-  GPtrArray    *compared;       /* GrokMetrics of other runs */
+  GrokComparison *comparison;   /* other runs drawn with the shown one, or NULL */
   guint         follow_id;      /* the poll of an opened folder */
   guint         follow_serial;  /* which opened folder a read on a worker thread was for */
   gboolean      follow_reading; /* a worker reads the opened folder again */
@@ -67,7 +67,7 @@ enum
   PROP_PROGRESS,
   PROP_SCALE_UPPER,
   PROP_SCALE_VALUE,
-  PROP_COMPARED,
+  PROP_COMPARISON,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
@@ -120,9 +120,22 @@ set_snapshot (GrokSession *self, GrokSnapshot *snapshot)
 }
 
 static void
+set_comparison (GrokSession *self, GrokComparison *comparison)
+{
+  if (comparison == self->comparison)
+    return;
+  g_clear_pointer (&self->comparison, grok_comparison_unref);
+  self->comparison = comparison;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARISON]);
+}
+
+static void
 set_run_dir (GrokSession *self, const char *dir)
 {
   set_string (self, &self->run_dir, dir, PROP_RUN_DIR);
+  /* a comparison belongs to the run it was made for */
+  if (self->comparison != NULL && g_strcmp0 (dir, grok_comparison_get_owner (self->comparison)) != 0)
+    set_comparison (self, NULL);
 }
 
 /* the state of the run shown: the run's own, or an opened folder's from how far it got */
@@ -972,31 +985,45 @@ grok_session_end_finish (GrokSession *self, GAsyncResult *result, GError **error
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-void
+gboolean
 grok_session_compare (GrokSession *self, const char * const *paths)
 {
-  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
+  g_autoptr (GrokComparison) comparison = NULL;
+  g_autofree char *name = NULL;
 
-  g_return_if_fail (GROK_IS_SESSION (self));
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  if (self->live == NULL || self->run_dir == NULL)
+    return FALSE;
+  name = g_path_get_basename (self->run_dir);
+  comparison = grok_comparison_new (self->run_dir, self->live->config, name, NULL);
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
       g_autoptr (GrokRunDir) dir = grok_run_dir_open (paths[i], &error);
-      if (dir == NULL)
+      g_autofree char *other = g_path_get_basename (paths[i]);
+      if (dir == NULL
+          || !grok_comparison_add (comparison, other, grok_run_dir_get_config (dir),
+                                   grok_run_dir_get_metrics (dir), &error))
         problem (self, error->message);
-      else
-        g_ptr_array_add (others, grok_metrics_ref (grok_run_dir_get_metrics (dir)));
     }
-  g_clear_pointer (&self->compared, g_ptr_array_unref);
-  self->compared = g_steal_pointer (&others);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARED]);
+  if (grok_comparison_n_runs (comparison) < 2)
+    return FALSE;
+  set_comparison (self, g_steal_pointer (&comparison));
+  return TRUE;
 }
 
-GPtrArray *
-grok_session_get_compared (GrokSession *self)
+void
+grok_session_clear_comparison (GrokSession *self)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  set_comparison (self, NULL);
+}
+
+GrokComparison *
+grok_session_get_comparison (GrokSession *self)
 {
   g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
-  return self->compared;
+  return self->comparison;
 }
 
 GrokSnapshot *
@@ -1141,7 +1168,7 @@ grok_session_dispose (GObject *object)
   g_clear_pointer (&self->live, grok_snapshot_unref);
   g_clear_pointer (&self->first, grok_snapshot_unref);
   g_clear_pointer (&self->checkpoints, g_array_unref);
-  g_clear_pointer (&self->compared, g_ptr_array_unref);
+  g_clear_pointer (&self->comparison, grok_comparison_unref);
   G_OBJECT_CLASS (grok_session_parent_class)->dispose (object);
 }
 
@@ -1177,7 +1204,7 @@ grok_session_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
     case PROP_SCALE_UPPER: g_value_set_double (value, self->scale_upper); break;
     case PROP_SCALE_VALUE: g_value_set_double (value, self->scale_value); break;
-    case PROP_COMPARED: g_value_set_boxed (value, self->compared); break;
+    case PROP_COMPARISON: g_value_set_pointer (value, self->comparison); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1223,7 +1250,7 @@ grok_session_class_init (GrokSessionClass *klass)
   properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0, 1, 0, READ);
   properties[PROP_SCALE_UPPER] = g_param_spec_double ("scale-upper", NULL, NULL, 1, G_MAXDOUBLE, 1, READ);
   properties[PROP_SCALE_VALUE] = g_param_spec_double ("scale-value", NULL, NULL, 0, G_MAXDOUBLE, 0, READ);
-  properties[PROP_COMPARED] = g_param_spec_boxed ("compared", NULL, NULL, G_TYPE_PTR_ARRAY, READ);
+  properties[PROP_COMPARISON] = g_param_spec_pointer ("comparison", NULL, NULL, READ);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* the live run reached a GrokMilestone at a step, for the first time */
@@ -1244,7 +1271,6 @@ grok_session_init (GrokSession *self)
   self->following = TRUE;
   self->scale_upper = 1;
   self->state = GROK_RUN_READY;
-  self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
   self->ending = g_ptr_array_new_with_free_func (g_object_unref);
   refresh (self);
 }

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "grok-compare.h"
 #include "grok-run.h"
 
 G_BEGIN_DECLS
@@ -75,9 +76,14 @@ void          grok_session_set_playing    (GrokSession *self, gboolean playing);
 gboolean      grok_session_get_playing    (GrokSession *self);
 /* other run folders drawn with this one as mean and band; a folder that cannot be read is
  * named in a "problem" and left out */
-void          grok_session_compare        (GrokSession *self, const char * const *paths);
-/* the metrics of the folders compared (GrokMetrics); empty when none */
-GPtrArray    *grok_session_get_compared   (GrokSession *self);
+/* the shown run folder's curves drawn with those of the folders at paths; a folder that cannot
+ * be read or is of another task or model is a problem naming it, and is left out. FALSE when
+ * no folder is left (the comparison shown stays). A comparison belongs to the run folder it was
+ * made for: it goes when another run, folder or preset is shown. */
+gboolean      grok_session_compare          (GrokSession *self, const char * const *paths);
+void          grok_session_clear_comparison (GrokSession *self);
+/* NULL when none */
+GrokComparison *grok_session_get_comparison (GrokSession *self);
 
 /* what every view draws (NULL when nothing is shown) */
 GrokSnapshot *grok_session_get_snapshot   (GrokSession *self);

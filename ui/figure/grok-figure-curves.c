@@ -16,6 +16,7 @@ grok_curves_options_init (GrokCurvesOptions *options)
   g_return_if_fail (options != NULL);
 
   *options = (GrokCurvesOptions) { 0 };
+  options->compare_until = NAN;
   options->show_loss = TRUE;
   options->show_accuracy = TRUE;
   options->show_train = TRUE;
@@ -439,12 +440,16 @@ typedef struct
   GrokSeries    series[4];   /* with smoothing, each raw curve faint behind its smoothed one */
   GrokPlot      plot;
   char         *title;   /* owned, when the spec's title gains a note */
+  GPtrArray    *lines;   /* GrokCompareLine of a comparison, or NULL */
+  GrokSeries   *compared;   /* their series, owned */
 } GrokPanel;
 
 static void
 grok_panel_clear (GrokPanel *panel)
 {
   g_clear_pointer (&panel->title, g_free);
+  g_clear_pointer (&panel->lines, g_ptr_array_unref);
+  g_clear_pointer (&panel->compared, g_free);
   grok_curve_data_clear (&panel->data[0]);
   grok_curve_data_clear (&panel->data[1]);
 }
@@ -473,6 +478,49 @@ grok_curves_add_series (GrokPanel *panel, guint n_series, GrokCurveData *d, cons
   return n_series + 1;
 }
 
+/* the compared runs' series of the panel: per column and per run (or group) a line in the run's
+ * colour, the train column dashed when both are shown, one legend entry per run; returns how
+ * many columns had values */
+static guint
+grok_curves_compare_series (GrokPanel *panel, const GrokCurvesCtx *ctx,
+                            const GrokCurvesPanel *spec, const GrokMetrics *shown)
+{
+  const GrokCurvesOptions *o = ctx->options;
+  guint n_columns = 0, n_series = 0, n_first = 0;
+
+  panel->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_compare_line_free);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr (GPtrArray) lines = NULL;
+      if (spec->columns[k] == NULL)
+        continue;
+      lines = grok_comparison_lines (o->comparison, shown, ctx->x_column, spec->columns[k],
+                                     o->compare_grouped, o->compare_until);
+      n_columns += lines->len > 0;
+      if (k == 0)
+        n_first = lines->len;
+      for (guint i = 0; i < lines->len; i++)
+        g_ptr_array_add (panel->lines, g_steal_pointer (&lines->pdata[i]));
+      g_ptr_array_set_free_func (lines, NULL);
+    }
+  panel->compared = g_new0 (GrokSeries, MAX (panel->lines->len, 1));
+  for (guint i = 0; i < panel->lines->len; i++)
+    {
+      GrokCompareLine *line = panel->lines->pdata[i];
+      gboolean train = n_columns == 2 && i < n_first;
+      panel->compared[n_series++] = (GrokSeries) {
+        (const double *) line->x->data, (const double *) line->y->data,
+        line->lo ? (const double *) line->lo->data : NULL,
+        line->hi ? (const double *) line->hi->data : NULL, line->x->len,
+        train ? NULL : line->label, grok_figure_style_series_color (ctx->style, line->color), train };
+    }
+  panel->plot.series = panel->compared;
+  panel->plot.n_series = n_series;
+  if (n_columns == 2)
+    panel->title = g_strdup_printf ("%s (test solid, train dashed)", spec->title);
+  return n_columns;
+}
+
 static void
 grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const GrokCurvesPanel *spec,
                            const GrokMetrics * const *runs, guint n_runs)
@@ -483,7 +531,7 @@ grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const Gro
 
   *panel = (GrokPanel) { 0 };
   grok_plot_init (plot);
-  for (guint k = 0; k < 2; k++)
+  for (guint k = 0; ctx->options->comparison == NULL && k < 2; k++)
     {
       GrokCurveData *d = &panel->data[n_columns];
       if (spec->columns[k] == NULL
@@ -498,7 +546,9 @@ grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const Gro
       n_columns++;
     }
   /* LMN grows with its points, so its value means nothing without their count */
-  if (g_strcmp0 (spec->columns[0], "lmn") == 0 && ctx->options->lmn_points > 0)
+  if (ctx->options->comparison != NULL && n_runs > 0)
+    n_columns = grok_curves_compare_series (panel, ctx, spec, runs[0]);
+  else if (g_strcmp0 (spec->columns[0], "lmn") == 0 && ctx->options->lmn_points > 0)
     panel->title = g_strdup_printf ("%s (%d points)", spec->title, ctx->options->lmn_points);
   plot->title = panel->title != NULL ? panel->title : spec->title;
   plot->x_label = ctx->x_column;
@@ -507,7 +557,12 @@ grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const Gro
   plot->x_zero = ctx->x_zero;
   plot->x_min = ctx->x_min;
   plot->x_max = ctx->x_max;
-  own_log = spec->auto_log ? n_columns > 0 && grok_curves_wants_log (&panel->data[0]) : spec->y_log;
+  own_log = spec->y_log;
+  if (spec->auto_log && panel->lines != NULL)
+    own_log = panel->lines->len > 0 && grok_curves_wants_log (&(GrokCurveData) {
+      .y = ((GrokCompareLine *) panel->lines->pdata[0])->y });
+  else if (spec->auto_log)
+    own_log = n_columns > 0 && grok_curves_wants_log (&panel->data[0]);
   plot->y_log = grok_curves_options_y_log (ctx->options, spec->title, own_log);
   /* the fixed limits (the accuracy's 0..1) are a linear axis's */
   if (!plot->y_log)
@@ -515,9 +570,12 @@ grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const Gro
       plot->y_min = spec->y_min;
       plot->y_max = spec->y_max;
     }
-  plot->series = panel->series;
-  plot->n_series = n_series;
-  plot->hide_legend = n_columns < 2;
+  if (panel->lines == NULL)
+    {
+      plot->series = panel->series;
+      plot->n_series = n_series;
+    }
+  plot->hide_legend = panel->lines != NULL ? plot->n_series < 2 : n_columns < 2;
   plot->markers_x = ctx->markers;
   plot->marker_labels = ctx->marker_labels;
   plot->n_markers = ctx->n_markers;
@@ -579,6 +637,14 @@ grok_curves_x_range (GrokCurvesCtx *ctx, const GrokMetrics * const *runs, guint 
   }
 }
 
+/* the last x of m's rows, NAN without */
+static double
+grok_curves_last_x (const GrokMetrics *m, const char *x_column)
+{
+  int xc = grok_metrics_column_index (m, x_column);
+  return xc >= 0 && m->n_rows > 0 ? grok_metrics_get (m, m->n_rows - 1, (guint) xc) : NAN;
+}
+
 static void
 grok_curves_find_markers (GrokCurvesCtx *ctx, const GrokMetrics * const *runs, guint n_runs)
 {
@@ -627,7 +693,19 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   if (n == 0)
     return 0;
   grok_curves_find_markers (&ctx, runs, n_runs);
-  grok_curves_x_range (&ctx, runs, n_runs);
+  if (options->comparison != NULL && n_runs > 0)
+    {
+      /* the compared runs' steps too, as far as they are drawn */
+      g_autoptr (GPtrArray) all = g_ptr_array_new ();
+      g_ptr_array_add (all, (gpointer) runs[0]);
+      for (guint i = 1; i < grok_comparison_n_runs (options->comparison); i++)
+        g_ptr_array_add (all, (gpointer) grok_comparison_run_metrics (options->comparison, i));
+      grok_curves_x_range (&ctx, (const GrokMetrics * const *) all->pdata, all->len);
+      if (isfinite (options->compare_until) && isnan (options->step_to))
+        ctx.x_max = MIN (ctx.x_max, MAX (options->compare_until, grok_curves_last_x (runs[0], ctx.x_column)));
+    }
+  else
+    grok_curves_x_range (&ctx, runs, n_runs);
   if (options->show_cursor && isfinite (options->cursor_step))
     g_snprintf (ctx.cursor_label, sizeof ctx.cursor_label, "step %.0f", options->cursor_step);
   cols = grok_curves_grid_columns (width, height, n);

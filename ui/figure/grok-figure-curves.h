@@ -3,6 +3,7 @@
  * mean and min-max band of several runs aligned by step. */
 #pragma once
 
+#include "grok-compare.h"
 #include "grok-metrics.h"
 #include "grok-plot.h"
 
@@ -44,6 +45,11 @@ typedef struct
                                          * a browsed checkpoint) */
   double              cursor_step;
   GrokCurvesYScale    y_scales[GROK_CURVES_MAX_PANELS];
+  const GrokComparison *comparison;     /* NULL, or runs drawn with the metrics (as its shown
+                                         * run): each run, or each group, its own colour and
+                                         * legend entry; the train series dashed */
+  gboolean            compare_grouped;  /* groups as mean and band rather than one per run */
+  double              compare_until;    /* no compared curve past this step; NAN: no limit */
 } GrokCurvesOptions;
 
 /* every panel on (measures too), train and test, markers at 0.99, linear x over "step", the
