@@ -113,12 +113,15 @@ grok_compare_check (const GrokConfig *shown, const GrokConfig *other, const char
   return TRUE;
 }
 
-/* keys that name a run or its place, not its experiment */
+/* keys that name a run, its place or when it is looked at, not its experiment: runs evaluated
+ * on other schedules are the same experiment, aligned by interpolation */
 static gboolean
 key_counts (const GrokConfigKey *key)
 {
   return !g_str_equal (key->key, "name") && !g_str_equal (key->key, "description")
-         && !g_str_has_prefix (key->key, "run.") && !g_str_equal (key->key, "train.threads");
+         && !g_str_has_prefix (key->key, "run.") && !g_str_equal (key->key, "train.threads")
+         && !g_str_equal (key->key, "train.eval_every")
+         && !g_str_has_prefix (key->key, "checkpoints.") && !g_str_has_prefix (key->key, "measures.");
 }
 
 /* whether key takes more than one value among the runs */

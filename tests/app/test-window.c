@@ -780,6 +780,117 @@ test_fork_from_here (void)
   remove_tree (root);
 }
 
+/* a finished quick run with its own evaluation schedule, seed and modulus */
+static char *
+make_compared_run (const char *root, const char *leaf, gint64 eval_every, gint64 seed, gint64 p)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load ("quick", NULL);
+  g_autofree char *dir = g_build_filename (root, leaf, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokRun) run = NULL;
+
+  config->train.steps = 200;
+  config->train.eval_every = eval_every;
+  config->seed = seed;
+  config->task.p = p;
+  config->measures.lmn_per_decade = 0;
+  config->measures.complexity_per_decade = 0;
+  config->measures.local_complexity_per_decade = 0;
+  run = grok_run_new (config, dir, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+  return g_steal_pointer (&dir);
+}
+
+static void
+on_compare_problem (GrokSession *session, const char *text, GString *seen)
+{
+  g_string_append_printf (seen, "%s\n", text);
+}
+
+/* Compare With Runs: runs evaluated at other steps are interpolated, never averaged at steps
+ * one of them lacks; a run of another task is refused with its name; each run has its colour
+ * and legend label; Clear Comparison and showing another run take it away */
+static void
+test_compare_runs (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.WindowCompare", G_APPLICATION_NON_UNIQUE);
+  GrokWindow *window = new_window (app);
+  GrokSession *session = grok_window_get_session (window);
+  g_autofree char *root = g_dir_make_tmp ("grok-window-compare-XXXXXX", NULL);
+  g_autofree char *a = make_compared_run (root, "seed0", 50, 0, 97);
+  g_autofree char *b = make_compared_run (root, "seed1", 30, 1, 97);
+  g_autofree char *c = make_compared_run (root, "p31", 50, 0, 31);
+  g_autoptr (GString) problems = g_string_new (NULL);
+  const char *paths[] = { b, c, NULL };
+  const GrokMetrics *shown, *other;
+  g_autoptr (GPtrArray) lines = NULL;
+  GrokComparison *cmp;
+  guint matched = 0, unmatched = 0;
+
+  g_signal_connect (session, "problem", G_CALLBACK (on_compare_problem), problems);
+  g_assert_true (grok_window_open (window, a));
+  g_assert_true (grok_session_compare (session, paths));
+  g_test_message ("refused: %s", problems->str);
+  g_assert_nonnull (strstr (problems->str, "p31 is of another task or model (Modulus p 31, not 97)"));
+  cmp = grok_session_get_comparison (session);
+  g_assert_nonnull (cmp);
+  g_assert_cmpuint (grok_comparison_n_runs (cmp), ==, 2);
+  g_assert_true (grok_curves_view_get_comparison (window->curves_view) == cmp);
+  g_assert_nonnull (strstr (grok_comparison_run_label (cmp, 0), "Seed 0"));
+  g_assert_nonnull (strstr (grok_comparison_run_label (cmp, 1), "Seed 1"));
+  spin (50);
+  save_window (window, "compare-overlay.png");
+
+  /* overlaid: two lines, colours 0 and 1, each labelled */
+  shown = grok_session_get_newest (session)->metrics;
+  other = grok_comparison_run_metrics (cmp, 1);
+  lines = grok_comparison_lines (cmp, shown, "step", "test_acc", FALSE, NAN);
+  g_assert_cmpuint (lines->len, ==, 2);
+  g_assert_cmpuint (((GrokCompareLine *) lines->pdata[0])->color, ==, 0);
+  g_assert_cmpuint (((GrokCompareLine *) lines->pdata[1])->color, ==, 1);
+  g_clear_pointer (&lines, g_ptr_array_unref);
+
+  /* grouped (the seeds): at every step the mean of both runs' interpolated values */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-grouped", NULL);
+  spin (50);
+  save_window (window, "compare-grouped.png");
+  lines = grok_comparison_lines (cmp, shown, "step", "test_acc", TRUE, NAN);
+  g_assert_cmpuint (lines->len, ==, 1);
+  {
+    GrokCompareLine *line = lines->pdata[0];
+    for (guint i = 0; i < line->x->len; i++)
+      {
+        double x = g_array_index (line->x, double, i);
+        double va = grok_compare_value_at (shown, "step", "test_acc", x);
+        double vb = grok_compare_value_at (other, "step", "test_acc", x);
+        double want = isnan (va) ? vb : isnan (vb) ? va : (va + vb) / 2;
+        g_assert_cmpfloat_with_epsilon (g_array_index (line->y, double, i), want, 1e-9);
+        if (fmod (x, 50) == 0 && fmod (x, 30) == 0)
+          matched++;
+        else
+          unmatched++;
+      }
+  }
+  g_assert_cmpuint (matched, >, 0);
+  g_assert_cmpuint (unmatched, >, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-grouped", NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-comparison", NULL);
+  g_assert_null (grok_session_get_comparison (session));
+  g_assert_null (grok_curves_view_get_comparison (window->curves_view));
+
+  const char *again[] = { b, NULL };
+  g_assert_true (grok_session_compare (session, again));
+  g_assert_nonnull (grok_session_get_comparison (session));
+  g_assert_true (grok_window_open (window, b));
+  g_assert_null (grok_session_get_comparison (session));
+  g_assert_null (grok_curves_view_get_comparison (window->curves_view));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -793,5 +904,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/preset-chooser", test_preset_chooser);
   g_test_add_func ("/ui/window/recent-runs", test_recent_runs);
   g_test_add_func ("/ui/window/fork-from-here", test_fork_from_here);
+  g_test_add_func ("/ui/window/compare-runs", test_compare_runs);
   return g_test_run ();
 }
