@@ -31,7 +31,7 @@ static void
 draw_heatmap (cairo_t *cr, double w, double h, gpointer data)
 {
   Gallery *g = data;
-  grok_figure_heatmap_draw (cr, 0, 0, w, h, g->heatmap, g->limit, "layers.0.weight", &g->style, NULL);
+  grok_figure_heatmap_draw (cr, 0, 0, w, h, g->heatmap, g->limit, "layers.0.weight", "weight", &g->style, NULL);
 }
 
 static void

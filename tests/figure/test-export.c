@@ -168,7 +168,7 @@ draw_heatmap (cairo_t *cr, double w, double h, gpointer data)
   GrokFigureStyle style;
 
   grok_figure_style_init (&style, GROK_SCHEME_PRINT);
-  grok_figure_heatmap_draw (cr, 0, 0, w, h, data, 1.0, "embed.weight", &style, NULL);
+  grok_figure_heatmap_draw (cr, 0, 0, w, h, data, 1.0, "embed.weight", "weight", &style, NULL);
 }
 
 static void

@@ -531,7 +531,7 @@ test_heatmap_signs_and_bar (void)
   g_assert_cmpint (cairo_image_surface_get_width (img), ==, C);
   g_assert_cmpint (cairo_image_surface_get_height (img), ==, R);
   style_for_tests (&style);
-  grok_figure_heatmap_draw (cr, 0, 0, 800, 600, img, limit, "layers.0.weight", &style, &g);
+  grok_figure_heatmap_draw (cr, 0, 0, 800, 600, img, limit, "layers.0.weight", "weight", &style, &g);
   pos = px_at (s, (int) (g.left + (2 + 0.5) * g.width / C), (int) (g.top + (1 + 0.5) * g.height / R));
   neg = px_at (s, (int) (g.left + (7 + 0.5) * g.width / C), (int) (g.top + (4 + 0.5) * g.height / R));
   zero = px_at (s, (int) (g.left + (5 + 0.5) * g.width / C), (int) (g.top + (3 + 0.5) * g.height / R));

@@ -306,7 +306,7 @@ grok_curves_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics,
       panels[n] = grok_column_panel (o->extra_columns[i], 2 + n - first);
       n++;
     }
-  return n;
+  return o->max_panels > 0 ? MIN (n, o->max_panels) : n;
 }
 
 /* a log axis for positive data spanning more than two decades */
@@ -633,7 +633,20 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   cols = grok_curves_grid_columns (width, height, n);
   rows = (n + cols - 1) / cols;
   for (guint i = 0; i < n; i++)
-    grok_curves_prepare_panel (&prepared[i], &ctx, &panels[i], runs, n_runs);
+    {
+      GrokPlot *plot = &prepared[i].plot;
+      grok_curves_prepare_panel (&prepared[i], &ctx, &panels[i], runs, n_runs);
+      /* one step axis for all: its label under the bottom panel of each column only, the
+       * markers' labels over the top row only */
+      if (i + cols < n)
+        plot->x_label = NULL;
+      if (i >= cols)
+        plot->marker_labels = NULL;
+      /* train and test have the same colours in every panel: one legend says it */
+      if (i > 0 && !prepared[0].plot.hide_legend && panels[i].labels[0] == panels[0].labels[0]
+          && panels[i].colors[0] == panels[0].colors[0])
+        plot->hide_legend = TRUE;
+    }
   /* every panel has the same left margin, so their data areas are as wide and their step axes
    * get the same ticks; in a column, their y axes line up */
   for (guint i = 0; i < n; i++)

@@ -44,6 +44,7 @@ typedef struct
                                          * a browsed checkpoint) */
   double              cursor_step;
   GrokCurvesYScale    y_scales[GROK_CURVES_MAX_PANELS];
+  guint               max_panels;       /* 0: every panel; else the first this many */
 } GrokCurvesOptions;
 
 /* every panel on (measures too), train and test, markers at 0.99, linear x over "step", the

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "grok-colormap.h"
+#include "grok-figure-layout.h"
 
 GrokRgba
 grok_regions_color (guint index)
@@ -166,6 +167,7 @@ grok_figure_regions_draw (cairo_t *cr, double x, double y, double width, double 
   draw_points (cr, f->test_x, f->test_y, f->n_test, TRUE, &g, style);
   draw_points (cr, f->train_x, f->train_y, f->n_train, FALSE, &g, style);
   cairo_restore (cr);
+  grok_figure_layout_add_area (cr, g.left, g.top, g.width, g.height);
   if (geometry_out != NULL)
     *geometry_out = g;
 }

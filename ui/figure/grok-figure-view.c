@@ -36,7 +36,8 @@ grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, do
   g_autofree char *title = g_strdup_printf ("LMN %.3g (%d points): L, ordered into blocks",
                                             view->lmn, n);
 
-  grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
+  grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, "L", style,
+                                       NULL);
   cairo_surface_destroy (surface);
 }
 
@@ -230,20 +231,112 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
   return g_string_free (out, FALSE);
 }
 
+#define GROK_GOLDEN_RATIO 1.6180339887498949
+
+/* ICML's and NeurIPS's columns and text width, as their style files set them; a 16:9 slide
+ * at the 10 inches of the usual presentation templates */
+static const GrokFigureSize sizes[GROK_N_SIZES] = {
+  [GROK_SIZE_ICML_COLUMN] = { "icml-column", "ICML, one column (3.25 in)", 3.25, 0, 7, 4 },
+  [GROK_SIZE_ICML_PAGE] = { "icml-page", "ICML, both columns (6.75 in)", 6.75, 0, 8, 0 },
+  [GROK_SIZE_NEURIPS] = { "neurips", "NeurIPS, text width (5.5 in)", 5.5, 0, 8, 0 },
+  [GROK_SIZE_SLIDE] = { "slide", "Slide, 16:9 (10 x 5.625 in)", 10, 5.625, 14, 0 },
+};
+
+const GrokFigureSize *
+grok_figure_size (GrokSizeName size)
+{
+  g_return_val_if_fail (size < GROK_N_SIZES, NULL);
+  return &sizes[size];
+}
+
+const GrokFigureSize *
+grok_figure_size_lookup (const char *text)
+{
+  gsize len = strcspn (text, ":");
+
+  for (guint i = 0; i < GROK_N_SIZES; i++)
+    if (strlen (sizes[i].name) == len && strncmp (text, sizes[i].name, len) == 0)
+      return &sizes[i];
+  return NULL;
+}
+
+char *
+grok_figure_size_names (const char *separator)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < GROK_N_SIZES; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? separator : "", sizes[i].name);
+  return g_string_free (out, FALSE);
+}
+
+void
+grok_figure_request_set_size (GrokFigureRequest *request, const GrokFigureSize *size)
+{
+  g_return_if_fail (request != NULL && size != NULL);
+  request->style.font_size = size->font_size;
+  request->curves.max_panels = size->max_panels;
+}
+
+/* a length with its unit (in, cm, px) in inches */
+static gboolean
+grok_parse_length (const char *text, double dpi, double *inches)
+{
+  char unit[4] = { 0 };
+  int consumed = 0;
+  double v;
+
+  if (sscanf (text, "%lf%3[a-z]%n", &v, unit, &consumed) != 2 || consumed != (int) strlen (text)
+      || !(v > 0) || !isfinite (v))
+    return FALSE;
+  if (strcmp (unit, "cm") == 0)
+    v /= 2.54;
+  else if (strcmp (unit, "px") == 0)
+    v /= dpi;
+  else if (strcmp (unit, "in") != 0)
+    return FALSE;
+  *inches = v;
+  return TRUE;
+}
+
+/* a venue's size: its width and its height, the golden ratio's or the one given */
+static gboolean
+grok_parse_venue_size (const GrokFigureSize *venue, const char *text, double dpi,
+                       double *width_in, double *height_in, GError **error)
+{
+  const char *colon = strchr (text, ':');
+  double h = venue->height_in > 0 ? venue->height_in : venue->width_in / GROK_GOLDEN_RATIO;
+
+  if (colon != NULL && (!grok_parse_length (colon + 1, dpi, &h) || h > 100))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "size '%s': the height after ':' is not a length such as 2.5in, 6cm or "
+                   "600px", text);
+      return FALSE;
+    }
+  *width_in = venue->width_in;
+  *height_in = h;
+  return TRUE;
+}
+
 gboolean
 grok_figure_parse_size (const char *text, double dpi, double *width_in, double *height_in,
                         GError **error)
 {
+  const GrokFigureSize *venue = grok_figure_size_lookup (text);
   double w, h;
   char unit[4] = { 0 };
   int consumed = 0;
 
+  if (venue != NULL)
+    return grok_parse_venue_size (venue, text, dpi, width_in, height_in, error);
   if (sscanf (text, "%lfx%lf%3[a-z]%n", &w, &h, unit, &consumed) != 3 ||
       consumed != (int) strlen (text) || !(w > 0) || !(h > 0) || !isfinite (w) || !isfinite (h))
     {
+      g_autofree char *names = grok_figure_size_names (", ");
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
                    "size '%s' is not WIDTHxHEIGHT followed by in, cm or px (for example "
-                   "3.5x2.5in)", text);
+                   "3.5x2.5in), nor one of %s", text, names);
       return FALSE;
     }
   if (strcmp (unit, "in") == 0)

@@ -2,6 +2,7 @@
  * figure library needs nothing beyond Cairo; sizes are in points times the style's scale. */
 #include "grok-plot.h"
 #include "grok-figure-private.h"
+#include "grok-figure-layout.h"
 
 #include <math.h>
 
@@ -148,6 +149,7 @@ grok_figure_text (cairo_t *cr, const char *text, double x, double y, double ax, 
   cairo_move_to (cr, -ax * w, (1.0 - ay) * h);
   cairo_translate (cr, -ax * w, (1.0 - ay) * h);
   grok_figure_text_record (cr, text, angle);
+  grok_figure_layout_add_text (cr, text);
   cairo_show_text (cr, text);
   cairo_restore (cr);
 }
