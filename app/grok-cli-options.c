@@ -50,7 +50,7 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_LMN_POINTS] = { "lmn-points", KIND_WHOLE, FIELD (lmn_points), "N",
                                 .config_key = "measures.lmn_points" },
   [GROK_CLI_OPT_VIEW] = { "view", KIND_TEXT, FIELD (view), "VIEW" },
-  [GROK_CLI_OPT_SIZE] = { "size", KIND_TEXT, FIELD (size), "WxH{in,cm,px}" },
+  [GROK_CLI_OPT_SIZE] = { "size", KIND_TEXT, FIELD (size), "WxH{in,cm,px}|NAME" },
   [GROK_CLI_OPT_DPI] = { "dpi", KIND_NUMBER, FIELD (dpi), "N", .min = 10, .max = 2400 },
   [GROK_CLI_OPT_FONT_SIZE] = { "font-size", KIND_NUMBER, FIELD (font_size), "PT", .min = 2,
                                .max = 72 },

@@ -460,7 +460,12 @@ cmd_figure (const GrokCliArgs *a)
   if (data == NULL)
     return fail (error->message);
   grok_figure_request_init (&request, view);
-  request.style.font_size = a->given[GROK_CLI_OPT_FONT_SIZE] ? a->font_size : 8;
+  request.style.font_size = 8;
+  /* a venue's size brings its text size and, for the curves, its panel limit */
+  if (grok_figure_size_lookup (size) != NULL)
+    grok_figure_request_set_size (&request, grok_figure_size_lookup (size));
+  if (a->given[GROK_CLI_OPT_FONT_SIZE])
+    request.style.font_size = a->font_size;
   /* the curves draw the whole run; a step asked for is marked on it, as the app marks a
    * browsed checkpoint */
   request.curves.smoothing = a->smooth;
@@ -543,13 +548,29 @@ static char *
 figure_more (void)
 {
   g_autofree char *views = grok_view_names (", ");
+  GString *venues = g_string_new (NULL);
   GrokViewRecipe recipe;
 
+  for (guint i = 0; i < GROK_N_SIZES; i++)
+    {
+      const GrokFigureSize *v = grok_figure_size (i);
+      g_string_append_printf (venues, "%s%s (%g in wide, %g pt text", i > 0 ? ", " : "",
+                              v->name, v->width_in, v->font_size);
+      if (v->max_panels > 0)
+        g_string_append_printf (venues, ", at most %u curve panels", v->max_panels);
+      g_string_append_c (venues, ')');
+    }
+  g_autofree char *venue_text = NULL;
+
   grok_view_recipe_init (&recipe);
+  venue_text = g_string_free (venues, FALSE);
   return g_strdup_printf ("Views: %s. The app's screen draws connectivity on %d points and the "
                           "regions of smooth activations on a %d x %d raster; --lmn-points and "
-                          "--raster ask for another resolution, which the figure's title states.",
-                          views, recipe.lmn_points, recipe.raster, recipe.raster);
+                          "--raster ask for another resolution, which the figure's title states."
+                          "\n\nSizes by venue: %s. Their height is the width over the golden "
+                          "ratio (a slide's is 16:9) unless given as NAME:HEIGHT, e.g. "
+                          "icml-column:2.5in; --font-size overrides the text size.",
+                          views, recipe.lmn_points, recipe.raster, recipe.raster, venue_text);
 }
 
 #define USE(o, text, ...) { GROK_CLI_OPT_##o, text, __VA_ARGS__ }
@@ -609,9 +630,9 @@ static const GrokCliCommand commands[] = {
     { USE (VIEW, "The view to draw", REQUIRED),
       USE (OUT, "The file to write", REQUIRED),
       USE (STEP, "The last checkpoint at or before step N", "the last"),
-      USE (SIZE, "The figure's size", "6x4in"),
+      USE (SIZE, "The figure's size, or a venue's name (see below)", "6x4in"),
       USE (DPI, "Dots per inch", "300"),
-      USE (FONT_SIZE, "Text size in points", "8"),
+      USE (FONT_SIZE, "Text size in points", "8, or the venue's"),
       USE (LMN_POINTS, "Connectivity: at most N training inputs", "the screen's"),
       USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's"),
       USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0") },

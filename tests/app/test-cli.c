@@ -374,6 +374,19 @@ test_figure_exports (void)
   g_assert_true (g_str_has_prefix (g_hash_table_lookup (info.text, "Software"), "Grokscope"));
   g_assert_nonnull (strstr (g_hash_table_lookup (info.text, "Config"), "\"perm_n\": 4"));
 
+  /* a venue's name: its width, and the golden ratio's height */
+  {
+    g_auto (Result) v = { 0 };
+    PngInfo venue = { 0 };
+    run_cli (&v, (const char *[]) { "figure", run, "--view", "curves", "--size", "icml-column",
+                                    "--dpi", "300", "--out", png2, NULL });
+    g_assert_cmpint (v.status, ==, 0);
+    read_png (png2, &venue);
+    g_assert_cmpuint (venue.width, ==, 975);
+    g_assert_cmpuint (venue.height, ==, 603);
+    g_hash_table_unref (venue.text);
+  }
+
   run_cli (&b, (const char *[]) { "figure", run, "--view", "curves", "--size", "9x6cm",
                                   "--out", svg, NULL });
   g_assert_cmpint (b.status, ==, 0);

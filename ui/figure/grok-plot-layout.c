@@ -44,7 +44,16 @@ grok_ticks_build (GrokTicks *t, double lo, double hi, gboolean log_scale, gboole
           grok_ticks_add (t, ticks[i], grok_plot_format_linear (ticks[i], MAX (step, integer ? 1 : 0)));
       return;
     }
-  grok_plot_log_ticks (lo, hi, target, t->major, t->minor);
+  /* decades every so many where there is room for few labels, but two at least: one decade
+   * alone would turn the labels into the 1-2-5 form below */
+  for (guint more = target; more <= target + 8; more++)
+    {
+      g_array_set_size (t->major, 0);
+      g_array_set_size (t->minor, 0);
+      grok_plot_log_ticks (lo, hi, more, t->major, t->minor);
+      if (t->major->len >= 2)
+        break;
+    }
   if (t->major->len >= 2)
     {
       for (guint i = 0; i < t->major->len; i++)
@@ -634,7 +643,15 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
       grok_plot_layout_pass (cr, c, plot, g);
       if (c->legend == GROK_LEGEND_INSIDE && !grok_plot_legend_inside (c, plot, g))
         {
-          c->legend = GROK_LEGEND_RIGHT;
+          /* smaller text inside before the legend takes room outside */
+          if (c->legend_size > 0.8 * c->style->font_size)
+            c->legend_size = 0.75 * c->style->font_size;
+          else
+            {
+              c->legend = GROK_LEGEND_RIGHT;
+              c->legend_size = 0.9 * c->style->font_size;
+            }
+          grok_plot_legend_size (cr, c, plot, 1);
           continue;
         }
       if (c->legend == GROK_LEGEND_RIGHT
