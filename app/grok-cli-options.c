@@ -56,6 +56,7 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
                                .max = 72 },
   [GROK_CLI_OPT_RASTER] = { "raster", KIND_WHOLE, FIELD (raster), "N", .lo = 16, .hi = 2048 },
   [GROK_CLI_OPT_SMOOTH] = { "smooth", KIND_NUMBER, FIELD (smooth), "W", .min = 0, .max = 0.99 },
+  [GROK_CLI_OPT_PANELS] = { "panels", KIND_TEXT, FIELD (panels), "NAME,..." },
 };
 
 void
@@ -71,6 +72,7 @@ grok_cli_args_clear (GrokCliArgs *args)
   g_clear_pointer (&args->out, g_free);
   g_clear_pointer (&args->view, g_free);
   g_clear_pointer (&args->size, g_free);
+  g_clear_pointer (&args->panels, g_free);
   g_clear_pointer (&args->sets, g_ptr_array_unref);
 }
 

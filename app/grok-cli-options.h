@@ -28,6 +28,7 @@ typedef enum
   GROK_CLI_OPT_FONT_SIZE,
   GROK_CLI_OPT_RASTER,
   GROK_CLI_OPT_SMOOTH,
+  GROK_CLI_OPT_PANELS,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -36,7 +37,7 @@ typedef struct
 {
   char      **args;          /* the positional arguments (borrowed from argv) */
   int         n_args;
-  char       *out, *view, *size;
+  char       *out, *view, *size, *panels;
   gint64      step;          /* -1 */
   gint64      steps;         /* 0 */
   gint64      lmn_points;    /* 0 */

@@ -438,6 +438,7 @@ cmd_figure (const GrokCliArgs *a)
   g_autoptr (GrokRunDir) dir = NULL;
   g_autofree char *config_text = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
+  g_auto (GStrv) panels = a->panels != NULL ? g_strsplit (a->panels, ",", -1) : NULL;
 
   grok_view_recipe_init (&recipe);
   if (a->given[GROK_CLI_OPT_LMN_POINTS])
@@ -471,6 +472,12 @@ cmd_figure (const GrokCliArgs *a)
   request.curves.smoothing = a->smooth;
   request.curves.show_cursor = view == GROK_VIEW_CURVES && a->given[GROK_CLI_OPT_STEP];
   request.curves.cursor_step = (double) a->step;
+  if (panels != NULL)
+    {
+      if (!grok_curves_check_panels (metrics, (const char * const *) panels, &error))
+        return fail (error->message);
+      request.curves.panels = (const char * const *) panels;
+    }
   request.metrics = metrics;
   request.params = params;
   grok_figure_request_set_data (&request, data);
@@ -635,7 +642,9 @@ static const GrokCliCommand commands[] = {
       USE (FONT_SIZE, "Text size in points", "8, or the venue's"),
       USE (LMN_POINTS, "Connectivity: at most N training inputs", "the screen's"),
       USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's"),
-      USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0") },
+      USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0"),
+      USE (PANELS, "Curves: the panels, in order: loss, accuracy, a measure's name or a "
+           "metrics column", "as on screen; four at most for icml-column") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

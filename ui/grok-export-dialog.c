@@ -12,6 +12,7 @@ typedef struct
   double          width_in, height_in, dpi, font_size;
   GrokColorScheme scheme;
   guint           max_panels;   /* the curves' panel limit (a venue's); 0: every panel */
+  char          **panels;       /* the curves' panels chosen, or NULL: the screen's */
 } Drawing;
 
 static gboolean
@@ -36,6 +37,7 @@ export_view (GrokSnapshot *snapshot, GrokView view, const char *run_name, GrokRu
   grok_figure_style_init (&request.style, d->scheme);
   request.style.font_size = d->font_size;
   request.curves.max_panels = d->max_panels;
+  request.curves.panels = (const char * const *) d->panels;
   request.metrics = snapshot->metrics;
   request.params = snapshot->params;
   grok_figure_request_set_data (&request, data);
@@ -83,7 +85,7 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
                            double width_in, double height_in, double dpi, double font_size,
                            GrokColorScheme scheme, GError **error)
 {
-  Drawing d = { width_in, height_in, dpi, font_size, scheme, 0 };
+  Drawing d = { width_in, height_in, dpi, font_size, scheme, 0, NULL };
 
   return export_view (snapshot, view, run_name, dir, recipe, path, &d, error);
 }
@@ -94,7 +96,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, GrokRunD
                           double width_in, double height_in, double dpi, double font_size,
                           GrokColorScheme scheme, GPtrArray *written, GError **error)
 {
-  Drawing d = { width_in, height_in, dpi, font_size, scheme, 0 };
+  Drawing d = { width_in, height_in, dpi, font_size, scheme, 0, NULL };
 
   return export_all (snapshot, run_name, dir, recipe, folder, &d, written, error);
 }
@@ -121,6 +123,7 @@ job_free (Job *job)
   g_free (job->run_name);
   g_free (job->run_dir);
   g_free (job->path);
+  g_strfreev (job->drawing.panels);
   g_clear_weak_pointer (&job->toasts);
   g_free (job);
 }
@@ -263,6 +266,7 @@ typedef struct
   GtkWidget       *size_row;
   GtkWidget       *venue_row;   /* 0: a size of one's own, then the venues' sizes */
   GtkSpinButton   *points_spin, *raster_spin;  /* NULL when the export has no such view */
+  GtkWidget       *panels_row;                 /* NULL when the export has no curves */
 } Options;
 
 static void
@@ -302,6 +306,20 @@ on_options_response (AdwMessageDialog *dialog, const char *response, Options *o)
       read_recipe (o);
       job = job_new (o->settings, o->toasts, o->snapshot, o->view, o->run_name, o->run_dir,
                      &o->recipe, &error);
+      /* the panels named, checked against the run's columns before a file is chosen */
+      if (job != NULL && o->panels_row != NULL)
+        {
+          g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (o->panels_row))));
+          if (text[0] != '\0')
+            {
+              job->drawing.panels = g_strsplit (text, ",", -1);
+              for (guint i = 0; job->drawing.panels[i] != NULL; i++)
+                g_strstrip (job->drawing.panels[i]);
+              if (!grok_curves_check_panels (o->snapshot->metrics,
+                                             (const char * const *) job->drawing.panels, &error))
+                g_clear_pointer (&job, job_free);
+            }
+        }
       if (job == NULL)
         adw_toast_overlay_add_toast (o->toasts, adw_toast_new (error->message));
       else
@@ -473,6 +491,13 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   adw_combo_row_set_selected (ADW_COMBO_ROW (style_row), g_str_equal (style, "light") ? 1 : g_str_equal (style, "dark") ? 2 : 0);
   g_signal_connect (style_row, "notify::selected", G_CALLBACK (on_style_selected), o);
   gtk_list_box_append (GTK_LIST_BOX (list), style_row);
+  if (all || view == GROK_VIEW_CURVES)
+    {
+      o->panels_row = adw_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (o->panels_row),
+                                     "Curves: panels (e.g. loss,accuracy,complexity; empty: as on screen)");
+      gtk_list_box_append (GTK_LIST_BOX (list), o->panels_row);
+    }
   add_recipe_rows (GTK_LIST_BOX (list), o);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
 

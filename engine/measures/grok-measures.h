@@ -78,6 +78,15 @@ char       *grok_measure_names     (const char *separator);
 /* FALSE when the measure has no meaning for the run (its row's applies) */
 gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *config);
 
+/* the name a figure gives a metrics column, with its unit ("Complexity (bytes)", "Local
+ * complexity, r = 0.1"); the column's own name when the table has no row for it */
+const char *grok_column_title      (const char *column);
+/* why a measure evaluated at a step can leave the column without a value there, for the
+ * figure to say; NULL when it always gives one */
+const char *grok_column_gap        (const char *column);
+/* the measure that fills column, or -1 */
+int         grok_measure_of_column (const char *column);
+
 /* TRUE when the config schedules measure at some step in (prev_step, step]: log-spaced
  * (measures.NAME_per_decade points per decade) or every measures.NAME_every steps, and the
  * measure applies to the run. Step 0 counts as scheduled for an enabled measure. */

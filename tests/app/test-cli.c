@@ -41,13 +41,13 @@ test_help_version_presets (void)
 static void
 test_command_help (void)
 {
-  static const struct { const char *command; const char *options[9]; } commands[] = {
+  static const struct { const char *command; const char *options[11]; } commands[] = {
     { "train", { "--out", "--set", "--steps", "--force", "--quiet" } },
     { "resume", { "--steps", "--quiet" } },
     { "fork", { "--step=", "--out", "--set", "--steps", "--force", "--quiet" } },
     { "measure", { "--step=", "--measure", "--epsilon", "--lmn-points" } },
     { "figure", { "--view", "--out", "--step=", "--size", "--dpi", "--font-size", "--lmn-points",
-                  "--raster" } },
+                  "--raster", "--smooth", "--panels" } },
     { "presets", { NULL } },
     { "keys", { "--markdown" } },
   };
@@ -385,6 +385,26 @@ test_figure_exports (void)
     g_assert_cmpuint (venue.width, ==, 975);
     g_assert_cmpuint (venue.height, ==, 603);
     g_hash_table_unref (venue.text);
+  }
+
+  /* the panels asked for, in their order, titled with their units; a name that is no panel
+   * is an error naming it */
+  {
+    g_auto (Result) p = { 0 }, q = { 0 };
+    g_autofree char *chosen = g_build_filename (dir, "chosen.svg", NULL);
+    g_autofree char *text = NULL;
+    run_cli (&p, (const char *[]) { "figure", run, "--view", "curves", "--panels",
+                                    "spectrum,loss,l2_norm", "--out", chosen, NULL });
+    g_assert_cmpint (p.status, ==, 0);
+    g_assert_true (g_file_get_contents (chosen, &text, NULL, NULL));
+    g_assert_true (strstr (text, ">Spectral entropy (mean)<") != NULL);
+    g_assert_true (strstr (text, ">Spectral entropy (mean)<") < strstr (text, ">Loss<"));
+    g_assert_true (strstr (text, ">Loss<") < strstr (text, ">L2 norm<"));
+    g_assert_null (strstr (text, ">Accuracy<"));
+    run_cli (&q, (const char *[]) { "figure", run, "--view", "curves", "--panels", "loss,nonsense",
+                                    "--out", chosen, NULL });
+    g_assert_cmpint (q.status, ==, 1);
+    assert_contains (q.err, "no panel 'nonsense'");
   }
 
   run_cli (&b, (const char *[]) { "figure", run, "--view", "curves", "--size", "9x6cm",

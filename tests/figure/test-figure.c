@@ -3,12 +3,14 @@
  * figure reports. Drawn at scale 2 so lines are several pixels wide. */
 #include "grok-figure-curves.h"
 #include "grok-figure-heatmap.h"
+#include "grok-figure-layout.h"
 #include "grok-figure-spectrum.h"
 #include "figure-pixels.h"
 #include "figure-synthetic.h"
 
 #include "figure-test-main.h"
 #include <math.h>
+#include <string.h>
 
 #define W 1200
 #define H 480
@@ -586,6 +588,57 @@ test_spectrum_log_lines (void)
   cairo_surface_destroy (s);
 }
 
+/* the panels chosen by name, titled with their units; a measure evaluated without a value (no
+ * coarse-graining was feasible) is a gap in its line, explained in its title, where a step it
+ * was not evaluated at is joined over */
+static void
+test_curves_chosen_panels_and_gaps (void)
+{
+  static const char * const columns[] = { "step", "train_loss", "test_loss", "train_acc",
+                                          "test_acc", "complexity_bytes", "naive_bytes", NULL };
+  static const char * const chosen[] = { "complexity_bytes", NULL };
+  g_autoptr (GrokMetrics) m = grok_metrics_new (columns);
+  g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (s);
+  GrokCurvesOptions options;
+  GrokCurvesPanel panels[4];
+  GrokFigureStyle style;
+  gboolean explained = FALSE;
+
+  for (int r = 0; r < 10; r++)
+    {
+      /* row 5: evaluated, no value; row 7: not evaluated */
+      double row[7] = { r, 1, 1, 0.5, 0.5, r == 5 || r == 7 ? NAN : 100 + r, r == 7 ? NAN : 900 };
+      grok_metrics_append_row (m, row);
+    }
+  grok_curves_options_init (&options);
+  options.panels = chosen;
+  g_assert_cmpuint (grok_figure_curves_panels (m, &options, panels, 4), ==, 1);
+  g_assert_cmpstr (panels[0].title, ==, "Complexity (bytes)");
+  options.panels = (const char * const[]) { "accuracy", "complexity", "loss", NULL };
+  g_assert_cmpuint (grok_figure_curves_panels (m, &options, panels, 4), ==, 3);
+  g_assert_cmpstr (panels[0].title, ==, "Accuracy");
+  g_assert_cmpstr (panels[1].title, ==, "Complexity (bytes)");
+  g_assert_cmpstr (panels[2].title, ==, "Loss");
+  g_assert_true (grok_curves_check_panels (m, options.panels, NULL));
+  g_assert_false (grok_curves_check_panels (m, (const char * const[]) { "lmn", NULL }, NULL));
+
+  options.panels = chosen;
+  options.show_markers = FALSE;
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  grok_figure_layout_attach (layout, s);
+  grok_figure_curves_draw (cr, 400, 300, m, &options, &style, NULL, 0);
+  /* points 0..4, then 6, 8, 9: four segments and two */
+  g_assert_cmpuint (layout->segments->len, ==, 6);
+  for (guint i = 0; i < layout->texts->len; i++)
+    explained = explained || strstr (g_array_index (layout->texts, GrokLayoutText, i).text,
+                                      "no feasible coarse-graining") != NULL;
+  g_assert_true (explained);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -593,6 +646,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/figure/curves/lines-where-data-says", test_curves_lines_where_data_says);
   g_test_add_func ("/ui/figure/curves/empty-plot", test_curves_empty_plot);
   g_test_add_func ("/ui/figure/curves/markers", test_curves_markers);
+  g_test_add_func ("/ui/figure/curves/chosen-panels-and-gaps", test_curves_chosen_panels_and_gaps);
   g_test_add_func ("/ui/figure/curves/extra-panel-and-runs", test_curves_extra_panel_and_runs);
   g_test_add_func ("/ui/figure/curves/measure-panels", test_curves_measure_panels);
   g_test_add_func ("/ui/figure/curves/one-step-range", test_curves_one_step_range);
