@@ -57,6 +57,8 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_RASTER] = { "raster", KIND_WHOLE, FIELD (raster), "N", .lo = 16, .hi = 2048 },
   [GROK_CLI_OPT_SMOOTH] = { "smooth", KIND_NUMBER, FIELD (smooth), "W", .min = 0, .max = 0.99 },
   [GROK_CLI_OPT_PANELS] = { "panels", KIND_TEXT, FIELD (panels), "NAME,..." },
+  [GROK_CLI_OPT_X] = { "x", KIND_TEXT, FIELD (x), "COLUMN,..." },
+  [GROK_CLI_OPT_Y] = { "y", KIND_TEXT, FIELD (y), "COLUMN" },
 };
 
 void
@@ -73,6 +75,8 @@ grok_cli_args_clear (GrokCliArgs *args)
   g_clear_pointer (&args->view, g_free);
   g_clear_pointer (&args->size, g_free);
   g_clear_pointer (&args->panels, g_free);
+  g_clear_pointer (&args->x, g_free);
+  g_clear_pointer (&args->y, g_free);
   g_clear_pointer (&args->sets, g_ptr_array_unref);
 }
 

@@ -29,6 +29,8 @@ typedef enum
   GROK_CLI_OPT_RASTER,
   GROK_CLI_OPT_SMOOTH,
   GROK_CLI_OPT_PANELS,
+  GROK_CLI_OPT_X,
+  GROK_CLI_OPT_Y,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -37,7 +39,7 @@ typedef struct
 {
   char      **args;          /* the positional arguments (borrowed from argv) */
   int         n_args;
-  char       *out, *view, *size, *panels;
+  char       *out, *view, *size, *panels, *x, *y;
   gint64      step;          /* -1 */
   gint64      steps;         /* 0 */
   gint64      lmn_points;    /* 0 */

@@ -439,14 +439,22 @@ cmd_figure (const GrokCliArgs *a)
   g_autofree char *config_text = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
   g_auto (GStrv) panels = a->panels != NULL ? g_strsplit (a->panels, ",", -1) : NULL;
+  g_auto (GStrv) x_columns = a->x != NULL ? g_strsplit (a->x, ",", -1) : NULL;
+  gboolean scatter = g_strcmp0 (a->view, "scatter") == 0;
 
   grok_view_recipe_init (&recipe);
   if (a->given[GROK_CLI_OPT_LMN_POINTS])
     recipe.lmn_points = (int) a->lmn_points;
   if (a->given[GROK_CLI_OPT_RASTER])
     recipe.raster = (int) a->raster;
-  if (!grok_view_from_name (a->view, &view, &error) ||
-      !grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
+  /* the scatter draws the metrics, as the curves do, one column against another */
+  if (g_strcmp0 (a->view, "scatter") == 0)
+    view = GROK_VIEW_CURVES;
+  else if (!grok_view_from_name (a->view, &view, &error))
+    return fail (error->message);
+  if ((a->x != NULL || a->y != NULL) && !scatter)
+    return fail ("--x and --y are for --view scatter");
+  if (!grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
     return fail (error->message);
 
   dir = grok_run_dir_open (run_dir, &error);
@@ -477,6 +485,13 @@ cmd_figure (const GrokCliArgs *a)
       if (!grok_curves_check_panels (metrics, (const char * const *) panels, &error))
         return fail (error->message);
       request.curves.panels = (const char * const *) panels;
+    }
+  if (scatter)
+    {
+      request.scatter.x_columns = (const char * const *) x_columns;
+      request.scatter.y_column = a->y;
+      if (!grok_scatter_check (metrics, &request.scatter, &error))
+        return fail (error->message);
     }
   request.metrics = metrics;
   request.params = params;
@@ -571,7 +586,9 @@ figure_more (void)
 
   grok_view_recipe_init (&recipe);
   venue_text = g_string_free (venues, FALSE);
-  return g_strdup_printf ("Views: %s. The app's screen draws connectivity on %d points and the "
+  return g_strdup_printf ("Views: %s, and scatter: a metrics column against another over the "
+                          "run's rows, coloured by step, with Pearson's r (--x COLUMN --y COLUMN; "
+                          "--x lmn,l2_norm sets panels side by side). The app's screen draws connectivity on %d points and the "
                           "regions of smooth activations on a %d x %d raster; --lmn-points and "
                           "--raster ask for another resolution, which the figure's title states."
                           "\n\nSizes by venue: %s. Their height is the width over the golden "
@@ -644,7 +661,9 @@ static const GrokCliCommand commands[] = {
       USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's"),
       USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0"),
       USE (PANELS, "Curves: the panels, in order: loss, accuracy, a measure's name or a "
-           "metrics column", "as on screen; four at most for icml-column") },
+           "metrics column", "as on screen; four at most for icml-column"),
+      USE (X, "Scatter: the metrics column across (several: panels side by side)"),
+      USE (Y, "Scatter: the metrics column up") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

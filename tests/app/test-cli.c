@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <png.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "cli-helpers.h"
@@ -41,13 +42,13 @@ test_help_version_presets (void)
 static void
 test_command_help (void)
 {
-  static const struct { const char *command; const char *options[11]; } commands[] = {
+  static const struct { const char *command; const char *options[13]; } commands[] = {
     { "train", { "--out", "--set", "--steps", "--force", "--quiet" } },
     { "resume", { "--steps", "--quiet" } },
     { "fork", { "--step=", "--out", "--set", "--steps", "--force", "--quiet" } },
     { "measure", { "--step=", "--measure", "--epsilon", "--lmn-points" } },
     { "figure", { "--view", "--out", "--step=", "--size", "--dpi", "--font-size", "--lmn-points",
-                  "--raster", "--smooth", "--panels" } },
+                  "--raster", "--smooth", "--panels", "--x", "--y" } },
     { "presets", { NULL } },
     { "keys", { "--markdown" } },
   };
@@ -405,6 +406,38 @@ test_figure_exports (void)
                                     "--out", chosen, NULL });
     g_assert_cmpint (q.status, ==, 1);
     assert_contains (q.err, "no panel 'nonsense'");
+  }
+
+  /* the scatter's CSV: r in its comment line, as the rows under it give it computed here */
+  {
+    g_auto (Result) p = { 0 }, q = { 0 };
+    g_autofree char *csv = g_build_filename (dir, "scatter.csv", NULL);
+    g_autofree char *text = NULL;
+    g_auto (GStrv) lines = NULL;
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, r_file, r;
+    guint n = 0;
+
+    run_cli (&p, (const char *[]) { "figure", run, "--view", "scatter", "--x", "l2_norm", "--y",
+                                    "test_loss", "--out", csv, NULL });
+    g_assert_cmpint (p.status, ==, 0);
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    lines = g_strsplit (text, "\n", -1);
+    g_assert_true (g_str_has_prefix (lines[0], "# pearson_r="));
+    g_assert_cmpstr (lines[1], ==, "step,l2_norm,test_loss");
+    r_file = g_ascii_strtod (lines[0] + strlen ("# pearson_r="), NULL);
+    for (guint i = 2; lines[i] != NULL && lines[i][0] != '\0'; i++)
+      {
+        g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+        double x = g_ascii_strtod (f[1], NULL), y = g_ascii_strtod (f[2], NULL);
+        sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y, n++;
+      }
+    g_assert_cmpuint (n, ==, 9);   /* steps 0, 10, ..., 80 */
+    r = (n * sxy - sx * sy) / sqrt ((n * sxx - sx * sx) * (n * syy - sy * sy));
+    g_assert_cmpfloat (fabs (r - r_file), <, 1e-6);
+    run_cli (&q, (const char *[]) { "figure", run, "--view", "scatter", "--x", "l2_norm", "--y",
+                                    "no_such", "--out", csv, NULL });
+    g_assert_cmpint (q.status, ==, 1);
+    assert_contains (q.err, "no column 'no_such'");
   }
 
   run_cli (&b, (const char *[]) { "figure", run, "--view", "curves", "--size", "9x6cm",

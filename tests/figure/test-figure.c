@@ -4,6 +4,7 @@
 #include "grok-figure-curves.h"
 #include "grok-figure-heatmap.h"
 #include "grok-figure-layout.h"
+#include "grok-figure-scatter.h"
 #include "grok-figure-spectrum.h"
 #include "figure-pixels.h"
 #include "figure-synthetic.h"
@@ -639,6 +640,61 @@ test_curves_chosen_panels_and_gaps (void)
   cairo_surface_destroy (s);
 }
 
+/* Pearson's r against the textbook two-pass formula in long double, on data of a known
+ * correlation shifted far from zero; rows missing either value are left out of both; a perfect
+ * line is 1 or -1, a constant column has none; the CSV carries r and the rows used */
+static void
+test_scatter_pearson (void)
+{
+  static const char * const columns[] = { "step", "a", "b", "c", "flat", NULL };
+  g_autoptr (GrokMetrics) m = grok_metrics_new (columns);
+  GRand *rand = g_rand_new_with_seed (5);
+  long double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+  double xs[400], ys[400], r;
+  guint n = 0, used = 0;
+
+  for (int i = 0; i < 400; i++)
+    {
+      double a = 1e6 + g_rand_double_range (rand, -1, 1);
+      double b = 3 * (a - 1e6) + g_rand_double_range (rand, -2, 2);
+      double row[5] = { i, a, i % 9 == 4 ? NAN : b, -2 * a, 7 };
+      grok_metrics_append_row (m, row);
+      if (i % 9 != 4)
+        xs[n] = a, ys[n++] = b;
+    }
+  for (guint i = 0; i < n; i++)
+    mx += xs[i], my += ys[i];
+  mx /= n, my /= n;
+  for (guint i = 0; i < n; i++)
+    {
+      sxy += (xs[i] - mx) * (ys[i] - my);
+      sxx += (xs[i] - mx) * (xs[i] - mx);
+      syy += (ys[i] - my) * (ys[i] - my);
+    }
+  r = grok_scatter_pearson (m, "a", "b", &used);
+  g_assert_cmpuint (used, ==, n);
+  g_assert_cmpfloat (fabs (r - (double) (sxy / sqrtl (sxx * syy))), <, 1e-9);
+  g_assert_cmpfloat (r, >, 0.5);
+  g_assert_cmpfloat (fabs (grok_scatter_pearson (m, "a", "c", NULL) + 1), <, 1e-12);
+  g_assert_cmpfloat (fabs (grok_scatter_pearson (m, "c", "c", NULL) - 1), <, 1e-12);
+  g_assert_true (isnan (grok_scatter_pearson (m, "a", "flat", NULL)));
+  {
+    GrokScatterOptions o = { (const char * const[]) { "a", NULL }, "b", 0 };
+    g_autofree char *csv = grok_figure_scatter_format_csv (m, &o);
+    g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+    g_autofree char *want = NULL;
+    char value[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd (value, sizeof value, "%.9g", r);
+    want = g_strdup_printf ("# pearson_r=%s", value);
+    g_assert_cmpstr (lines[0], ==, want);
+    g_assert_cmpstr (lines[1], ==, "step,a,b");
+    /* a comment, the header, a line per row used, and the empty string after the last '\n' */
+    g_assert_cmpuint (g_strv_length (lines), ==, 2 + n + 1);
+    g_assert_false (grok_scatter_check (m, &(GrokScatterOptions) { o.x_columns, "nope", 0 }, NULL));
+  }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -646,6 +702,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/figure/curves/lines-where-data-says", test_curves_lines_where_data_says);
   g_test_add_func ("/ui/figure/curves/empty-plot", test_curves_empty_plot);
   g_test_add_func ("/ui/figure/curves/markers", test_curves_markers);
+  g_test_add_func ("/ui/figure/scatter/pearson", test_scatter_pearson);
   g_test_add_func ("/ui/figure/curves/chosen-panels-and-gaps", test_curves_chosen_panels_and_gaps);
   g_test_add_func ("/ui/figure/curves/extra-panel-and-runs", test_curves_extra_panel_and_runs);
   g_test_add_func ("/ui/figure/curves/measure-panels", test_curves_measure_panels);

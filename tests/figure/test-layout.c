@@ -176,6 +176,9 @@ main (int argc, char **argv)
   regions = data_of (GROK_VIEW_REGIONS, xor2d, xor2d_params, 0);
 
   add_case ("curves", GROK_VIEW_CURVES, metrics, NULL, NULL);
+  add_case ("scatter", GROK_VIEW_CURVES, metrics, NULL, NULL);
+  ((Case *) cases->pdata[cases->len - 1])->request.scatter =
+    (GrokScatterOptions) { (const char * const[]) { "lmn", "l2_norm", NULL }, "test_loss", 256 };
   add_case ("heatmap-mlp", GROK_VIEW_HEATMAP, NULL, mlp_params, NULL);
   add_case ("heatmap-transformer", GROK_VIEW_HEATMAP, NULL, transformer_params, NULL);
   add_case ("spectrum-transformer", GROK_VIEW_SPECTRUM, NULL, NULL, spectrum);

@@ -114,6 +114,7 @@ grok_figure_request_set_data (GrokFigureRequest *request, const GrokViewData *da
   g_return_if_fail (request->view == data->view);
   request->data = data;
   request->curves.lmn_points = data->lmn_points;
+  request->scatter.lmn_points = data->lmn_points;
 }
 
 void
@@ -124,7 +125,10 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
   switch (r->view)
     {
     case GROK_VIEW_CURVES:
-      grok_figure_curves_draw (cr, width, height, r->metrics, &r->curves, &r->style, NULL, 0);
+      if (r->scatter.y_column != NULL)
+        grok_figure_scatter_draw (cr, width, height, r->metrics, &r->scatter, &r->style);
+      else
+        grok_figure_curves_draw (cr, width, height, r->metrics, &r->curves, &r->style, NULL, 0);
       break;
     case GROK_VIEW_HEATMAP:
       {
@@ -187,7 +191,9 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
     {
     case GROK_VIEW_CURVES:
       {
-        g_autofree char *csv = grok_metrics_format_csv (request->metrics);
+        g_autofree char *csv = request->scatter.y_column != NULL
+                                 ? grok_figure_scatter_format_csv (request->metrics, &request->scatter)
+                                 : grok_metrics_format_csv (request->metrics);
         g_string_append (out, csv);
       }
       break;

@@ -8,6 +8,7 @@
 #include "grok-config.h"
 #include "grok-figure-curves.h"
 #include "grok-figure-regions.h"
+#include "grok-figure-scatter.h"
 #include "grok-metrics.h"
 #include "grok-params.h"
 #include "grok-view-data.h"
@@ -38,6 +39,7 @@ typedef struct
   const GrokParams  *reference;  /* heatmap: NULL, or show the change since these */
   const GrokViewData *data;      /* the views drawn from views files */
   GrokCurvesOptions  curves;
+  GrokScatterOptions scatter;    /* curves: with a y column, the metrics as a scatter instead */
   GrokFigureStyle    style;
 } GrokFigureRequest;
 

@@ -302,17 +302,27 @@ grok_plot_layout_pass (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokPl
 
 /* how many data lines (and band edges) cross box, and how many marker or cursor lines */
 static void
-grok_plot_box_cost (const GrokPlot *plot, const GrokPlotGeometry *g, const GrokBox *box,
-                    guint *data_out, guint *lines_out)
+grok_plot_box_cost (const GrokPlotCtx *c, const GrokPlot *plot, const GrokPlotGeometry *g,
+                    const GrokBox *box, guint *data_out, guint *lines_out)
 {
   guint data = 0, lines = 0;
+  double r = grok_plot_dot_radius (c);
 
   for (guint s = 0; s < plot->n_series; s++)
     {
       const GrokSeries *series = &plot->series[s];
       gboolean have = FALSE;
       double qx = 0, qy = 0;
-      for (gsize i = 0; i < series->n; i++)
+      for (gsize i = 0; i < series->n && series->points; i++)
+        {
+          double px, py;
+          GrokBox dot;
+          if (!grok_plot_point (g, series->x, series->y, i, &px, &py))
+            continue;
+          dot = (GrokBox) { px - r, py - r, px + r, py + r };
+          data += grok_box_overlaps (box, &dot);
+        }
+      for (gsize i = 0; i < series->n && !series->points; i++)
         {
           double px, py, bx, lo, hi;
           if (!grok_plot_point (g, series->x, series->y, i, &px, &py))
@@ -367,7 +377,7 @@ grok_plot_legend_inside (GrokPlotCtx *c, const GrokPlot *plot, const GrokPlotGeo
       /* clear of the lines' width too, not only of their centres */
       GrokBox grown = { box.x0 - lw, box.y0 - lw, box.x1 + lw, box.y1 + lw };
       guint data, lines;
-      grok_plot_box_cost (plot, g, &grown, &data, &lines);
+      grok_plot_box_cost (c, plot, g, &grown, &data, &lines);
       if (data == 0 && lines < best)
         {
           best = lines;

@@ -99,5 +99,7 @@ void     grok_plot_legend_metrics   (cairo_t *cr, const GrokPlotCtx *c, double *
 gboolean grok_plot_point            (const GrokPlotGeometry *g, const double *xs,
                                      const double *ys, gsize i, double *px, double *py);
 gboolean grok_plot_x_drawable       (const GrokPlotGeometry *g, double x);
+/* the radius of a series' dots in device units */
+double   grok_plot_dot_radius       (const GrokPlotCtx *c);
 
 G_END_DECLS

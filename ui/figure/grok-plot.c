@@ -131,6 +131,31 @@ grok_plot_record_segment (cairo_t *cr, const GrokPlotGeometry *g, double x0, dou
     grok_figure_layout_add_segment (cr, x0, y0, x1, y1);
 }
 
+double
+grok_plot_dot_radius (const GrokPlotCtx *c)
+{
+  return 1.3 * c->style->line_width * c->u;
+}
+
+/* a dot per drawable point, each an area of data in the layout record */
+static void
+grok_plot_draw_points (cairo_t *cr, GrokPlotCtx *c, const GrokSeries *s, const GrokPlotGeometry *g)
+{
+  double r = grok_plot_dot_radius (c);
+
+  for (gsize i = 0; i < s->n; i++)
+    {
+      double px, py;
+      if (!grok_plot_point (g, s->x, s->y, i, &px, &py))
+        continue;
+      cairo_arc (cr, px, py, r, 0, 2 * G_PI);
+      grok_figure_set_color (cr, s->point_colors != NULL ? s->point_colors[i] : s->color);
+      cairo_fill (cr);
+      if (grok_plot_geometry_contains (g, px, py))
+        grok_figure_layout_add_area (cr, px - r, py - r, 2 * r, 2 * r);
+    }
+}
+
 static void
 grok_plot_draw_line (cairo_t *cr, GrokPlotCtx *c, const GrokSeries *s, const GrokPlotGeometry *g)
 {
@@ -360,12 +385,20 @@ grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot)
           cairo_fill (cr);
         }
       grok_figure_set_color (cr, series->color);
-      cairo_set_line_width (cr, c->style->line_width * c->u);
-      grok_plot_set_dash (cr, c, series->dashed);
-      cairo_move_to (cr, sx, cy);
-      cairo_line_to (cr, sx + sample, cy);
-      cairo_stroke (cr);
-      grok_plot_set_dash (cr, c, FALSE);
+      if (series->points)
+        {
+          cairo_arc (cr, sx + sample / 2, cy, grok_plot_dot_radius (c), 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      else
+        {
+          cairo_set_line_width (cr, c->style->line_width * c->u);
+          grok_plot_set_dash (cr, c, series->dashed);
+          cairo_move_to (cr, sx, cy);
+          cairo_line_to (cr, sx + sample, cy);
+          cairo_stroke (cr);
+          grok_plot_set_dash (cr, c, FALSE);
+        }
       grok_figure_set_color (cr, c->palette.foreground);
       grok_figure_text (cr, series->label, sx + sample + pad, cy, 0, 0.5, 0);
       k++;
@@ -456,7 +489,10 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
     if (plot->series[s].y_lo != NULL && plot->series[s].y_hi != NULL)
       grok_plot_draw_band (cr, &plot->series[s], &g);
   for (guint s = 0; s < plot->n_series; s++)
-    grok_plot_draw_line (cr, &c, &plot->series[s], &g);
+    if (plot->series[s].points)
+      grok_plot_draw_points (cr, &c, &plot->series[s], &g);
+    else
+      grok_plot_draw_line (cr, &c, &plot->series[s], &g);
   cairo_restore (cr);
 
   grok_plot_draw_markers (cr, &c, plot, &g);

@@ -49,6 +49,8 @@ typedef struct
   const char   *label;           /* NULL: not in the legend */
   GrokRgba      color;
   gboolean      dashed;
+  gboolean      points;          /* a dot at each point instead of a line through them */
+  const GrokRgba *point_colors;  /* points: NULL, or n colours, one per dot */
 } GrokSeries;
 
 typedef struct
