@@ -5,6 +5,7 @@
 #include "grok-figure-heatmap.h"
 #include "grok-figure-layout.h"
 #include "grok-figure-scatter.h"
+#include "grok-figure-regions.h"
 #include "grok-figure-spectrum.h"
 #include "figure-pixels.h"
 #include "figure-synthetic.h"
@@ -695,6 +696,56 @@ test_scatter_pearson (void)
   g_rand_free (rand);
 }
 
+/* the regions as TensorFlow Playground shows a net: one region where d = 5x (class 1 right of
+ * x = 0) and one above it: filled in class 0's colour left of the boundary and class 1's right,
+ * paler near it; the step and the count "in view" when zoomed in the title; a legend for the
+ * classes and the points */
+static void
+test_regions_by_class (void)
+{
+  double left_xy[] = { -1, -1, 1, -1, 1, 0, -1, 0 }, top_xy[] = { -1, 0, 1, 0, 1, 1, -1, 1 };
+  double logits[] = { 0, 0, 0, 5, 0, 0 };   /* class 0's logit 0, class 1's 5x */
+  GrokRegion regions[2] = { { 4, left_xy, NULL, logits, 0, NULL }, { 4, top_xy, NULL, logits, 0, NULL } };
+  GrokRegionMap map = { -1, -1, 1, 1, 0, 0, 2, 2, regions };
+  GrokRegionsFigure f = { .x0 = -1, .y0 = -1, .x1 = 1, .y1 = 1, .exact = &map, .step = 1500,
+                          .zoomed = TRUE };
+  g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 600, 400);
+  cairo_t *cr = cairo_create (s);
+  const char *texts[] = { "step 1,500: 2 linear regions in view", "class 0 predicted",
+                          "class 1 predicted" };
+  GrokFigureStyle style;
+  GrokPlotGeometry g;
+  GrokRgba sure0, sure1, unsure1;
+
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  sure0 = grok_regions_class_fill (&style, -6);
+  sure1 = grok_regions_class_fill (&style, 6);
+  unsure1 = grok_regions_class_fill (&style, 0.2);
+  /* class 1's colour is vermillion (red over blue), class 0's blue; a small margin is paler */
+  g_assert_cmpfloat (sure1.r, >, sure1.b);
+  g_assert_cmpfloat (sure0.b, >, sure0.r);
+  g_assert_cmpfloat (grok_rgba_lightness (unsure1), >, grok_rgba_lightness (sure1) + 0.1);
+
+  grok_figure_layout_attach (layout, s);
+  grok_figure_regions_draw (cr, 0, 0, 600, 400, &f, &style, &g);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      gboolean found = FALSE;
+      for (guint k = 0; k < layout->texts->len; k++)
+        found = found || g_str_equal (g_array_index (layout->texts, GrokLayoutText, k).text, texts[i]);
+      g_assert_true (found);
+    }
+  g_assert_null (grok_figure_layout_problems (layout, 600, 400));
+  /* at x = -0.8 and x = 0.8, low in the window: the sure colours of each class */
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, -0.8), grok_plot_geometry_y_to_px (&g, -0.5),
+                                   1, grok_regions_class_fill (&style, -4), 12));
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, 0.8), grok_plot_geometry_y_to_px (&g, -0.5),
+                                   1, grok_regions_class_fill (&style, 4), 12));
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -703,6 +754,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/figure/curves/empty-plot", test_curves_empty_plot);
   g_test_add_func ("/ui/figure/curves/markers", test_curves_markers);
   g_test_add_func ("/ui/figure/scatter/pearson", test_scatter_pearson);
+  g_test_add_func ("/ui/figure/regions/by-class", test_regions_by_class);
   g_test_add_func ("/ui/figure/curves/chosen-panels-and-gaps", test_curves_chosen_panels_and_gaps);
   g_test_add_func ("/ui/figure/curves/extra-panel-and-runs", test_curves_extra_panel_and_runs);
   g_test_add_func ("/ui/figure/curves/measure-panels", test_curves_measure_panels);

@@ -22,6 +22,7 @@ grok_figure_regions_from_data (GrokRegionsFigure *figure, const GrokRegionsData 
     .raster_h = r->raster_h, .n_patterns = r->n_patterns,
     .train_x = d->train_x, .train_y = d->train_y, .n_train = d->n_train,
     .test_x = d->test_x, .test_y = d->test_y, .n_test = MIN (d->n_test, 400),
+    .step = -1,
   };
 }
 
@@ -87,7 +88,12 @@ grok_figure_view_data_draw (cairo_t *cr, double x, double y, double width, doubl
   if (data->regions != NULL)
     {
       GrokRegionsFigure figure;
+      const GrokViewRecipe *whole = &grok_view_kind (GROK_VIEW_REGIONS)->recipe;
       grok_figure_regions_from_data (&figure, data->regions);
+      figure.step = data->step;
+      /* a window other than the task's whole one: the count is of the regions in view */
+      figure.zoomed = data->recipe.x0 != whole->x0 || data->recipe.x1 != whole->x1
+                      || data->recipe.y0 != whole->y0 || data->recipe.y1 != whole->y1;
       grok_figure_regions_draw (cr, x, y, width, height, &figure, style, geometry_out);
     }
   else if (data->connectivity != NULL)

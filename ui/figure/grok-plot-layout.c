@@ -273,6 +273,10 @@ grok_plot_layout_pass (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokPl
     right = MAX (right, c->legend_w + 1.3 * pad);
   data_w = MAX (c->panel_w - left - right, 1.0);
 
+  /* a square data area keeps the left of the room, and gives the rest to the right margin,
+   * where a legend outside goes */
+  if (plot->square)
+    data_w = data_h = MIN (data_w, data_h);
   g->left = c->panel_x + left;
   g->top = c->panel_y + top;
   g->width = data_w;
@@ -665,7 +669,8 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
           continue;
         }
       if (c->legend == GROK_LEGEND_RIGHT
-          && (g->width < 0.5 * width || c->legend_h > g->height))
+          && ((g->width < 0.5 * width && !plot->square) || c->legend_h > g->height
+              || g->left + g->width + 0.36 * c->fs + c->legend_w > c->panel_x + width))
         {
           c->legend = GROK_LEGEND_TOP;
           grok_plot_legend_size (cr, c, plot, 1);

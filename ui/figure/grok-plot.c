@@ -148,9 +148,16 @@ grok_plot_draw_points (cairo_t *cr, GrokPlotCtx *c, const GrokSeries *s, const G
       double px, py;
       if (!grok_plot_point (g, s->x, s->y, i, &px, &py))
         continue;
+      cairo_new_sub_path (cr);
       cairo_arc (cr, px, py, r, 0, 2 * G_PI);
       grok_figure_set_color (cr, s->point_colors != NULL ? s->point_colors[i] : s->color);
-      cairo_fill (cr);
+      if (s->hollow)
+        {
+          cairo_set_line_width (cr, 0.8 * c->u);
+          cairo_stroke (cr);
+        }
+      else
+        cairo_fill (cr);
       if (grok_plot_geometry_contains (g, px, py))
         grok_figure_layout_add_area (cr, px - r, py - r, 2 * r, 2 * r);
     }
@@ -387,8 +394,13 @@ grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot)
       grok_figure_set_color (cr, series->color);
       if (series->points)
         {
+          cairo_new_sub_path (cr);
           cairo_arc (cr, sx + sample / 2, cy, grok_plot_dot_radius (c), 0, 2 * G_PI);
-          cairo_fill (cr);
+          cairo_set_line_width (cr, 0.8 * c->u);
+          if (series->hollow)
+            cairo_stroke (cr);
+          else
+            cairo_fill (cr);
         }
       else
         {
@@ -464,7 +476,11 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
   c.u = style->scale;
   c.fs = style->font_size * style->scale;
   grok_figure_style_palette (style, &c.palette);
-  have_data = grok_plot_compute_limits (plot, &g);
+  /* a plot whose four limits are given has its area whatever its series (a map drawn over
+   * it, with series for its legend only) */
+  have_data = grok_plot_compute_limits (plot, &g)
+              || (!isnan (plot->x_min) && !isnan (plot->x_max) && !isnan (plot->y_min)
+                  && !isnan (plot->y_max) && plot->empty_text == NULL);
 
   cairo_save (cr);
   /* nothing of a panel reaches into its neighbours */

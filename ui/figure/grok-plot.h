@@ -51,6 +51,7 @@ typedef struct
   gboolean      dashed;
   gboolean      points;          /* a dot at each point instead of a line through them */
   const GrokRgba *point_colors;  /* points: NULL, or n colours, one per dot */
+  gboolean      hollow;          /* points: rings, not dots */
 } GrokSeries;
 
 typedef struct
@@ -75,6 +76,8 @@ typedef struct
   const char   *empty_text;                  /* shown when no series has a drawable point */
   double        min_left;                    /* device units of room left of the data area at
                                               * least: lines up panels stacked in a column */
+  gboolean      square;                      /* a square data area (x and y in one unit), at
+                                              * the left of the room the margins leave */
 } GrokPlot;
 
 /* the data area and the mapping of the last drawn plot; device coordinates of cr */
