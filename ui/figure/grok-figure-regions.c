@@ -241,16 +241,8 @@ grok_figure_regions_draw (cairo_t *cr, double x, double y, double width, double 
                              f->zoomed ? " in view" : "");
   if (f->step >= 0)
     {
-      g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, f->step);
-      GString *grouped = g_string_new ("step ");
-      for (gsize i = 0, len = strlen (digits); i < len; i++)
-        {
-          if (i > 0 && (len - i) % 3 == 0)
-            g_string_append_c (grouped, ',');
-          g_string_append_c (grouped, digits[i]);
-        }
-      g_string_append (grouped, ": ");
-      at = g_string_free (grouped, FALSE);
+      g_autofree char *step = grok_figure_format_count (f->step);
+      at = g_strdup_printf ("step %s: ", step);
     }
   title = f->title != NULL ? g_strdup (f->title) : g_strconcat (at != NULL ? at : "", count, NULL);
   /* what the colours and the marks are: the classes' fills at a sure margin, and the points */

@@ -67,23 +67,6 @@ grok_scatter_check (const GrokMetrics *metrics, const GrokScatterOptions *option
   return TRUE;
 }
 
-/* 30000 as "30,000" */
-static char *
-grok_format_step (double step)
-{
-  g_autofree char *digits = g_strdup_printf ("%.0f", step);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits), lead = digits[0] == '-' ? 1 : 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > lead && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 /* a column's name in the figure: its title, LMN's with its points */
 static char *
 grok_scatter_name (const char *column, int lmn_points)
@@ -150,7 +133,8 @@ grok_scatter_panel (cairo_t *cr, double x0, double y0, double w, double h,
   r_label = isnan (r) ? g_strdup_printf ("Pearson's r undefined, %u rows", n)
                       : g_strdup_printf ("Pearson's r = %.2f, %u rows", r, n);
   {
-    g_autofree char *a = grok_format_step (first), *b = grok_format_step (last);
+    g_autofree char *a = grok_figure_format_count ((gint64) first);
+    g_autofree char *b = grok_figure_format_count ((gint64) last);
     first_label = g_strdup_printf ("step %s", a);
     last_label = g_strdup_printf ("step %s", b);
   }

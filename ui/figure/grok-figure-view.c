@@ -67,8 +67,8 @@ grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double 
         {
           const GrokSpectrumSummary *summary = data->summaries->pdata[k];
           const GrokMatrixSpectrum *ms = &summary->matrices[m];
-          char *label = g_strdup_printf ("%" G_GINT64_FORMAT ": H %.2f, rank %.1f",
-                                         g_array_index (data->steps, gint64, k), ms->entropy,
+          g_autofree char *step = grok_figure_format_count (g_array_index (data->steps, gint64, k));
+          char *label = g_strdup_printf ("step %s: H %.2f, eff. rank %.1f", step, ms->entropy,
                                          ms->eff_rank);
           g_ptr_array_add (labels, label);
           spectra[k] = (GrokSpectrum) { ms->s, ms->rank, label };

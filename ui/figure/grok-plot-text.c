@@ -5,6 +5,7 @@
 #include "grok-figure-layout.h"
 
 #include <math.h>
+#include <string.h>
 
 static const cairo_user_data_key_t text_log_key;
 
@@ -164,4 +165,20 @@ void
 grok_figure_text_log_attach (cairo_surface_t *surface, GArray *records)
 {
   cairo_surface_set_user_data (surface, &text_log_key, records, NULL);
+}
+
+char *
+grok_figure_format_count (gint64 value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits), lead = digits[0] == '-' ? 1 : 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > lead && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
 }

@@ -136,6 +136,8 @@ void     grok_figure_set_font   (cairo_t *cr, const GrokFigureStyle *style, doub
 void     grok_figure_text       (cairo_t *cr, const char *text, double x, double y,
                                  double ax, double ay, double angle);
 double   grok_figure_text_width (cairo_t *cr, const char *text);
+/* a whole number with its thousands apart: 30000 as "30,000" */
+char    *grok_figure_format_count (gint64 value);
 double   grok_figure_text_height (cairo_t *cr);
 
 G_END_DECLS
