@@ -284,7 +284,7 @@ grok_heatmap_margins (cairo_t *cr, const GrokFigureStyle *style, guint rows, dou
   digits_w = grok_figure_text_width (cr, "0") * (rows >= 1000 ? 4 : rows >= 100 ? 3 : rows >= 10 ? 2 : 1);
   return 0.6 * fs + label_h * 1.3 + 0.6 * fs + digits_w + 3 * style->scale
          + 1.9 * fs + 3 * style->scale + 0.3 * fs + grok_heatmap_bar_label_width (cr, lo, limit)
-         + 0.3 * fs + 1.2 * fs + 0.3 * fs;
+         + 0.5 * fs + 1.2 * fs + 0.3 * fs;
 }
 
 static void heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double height,
@@ -364,7 +364,7 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
   bar_labels_w = grok_heatmap_bar_label_width (cr, g.sequential ? g.lo : -g.limit, g.limit);
   left = pad + label_h * 1.3 + gap + digits_w + tick + gap;
   bottom = 0.5 * pad + label_h + tick + gap + label_h * 1.3 + gap;
-  right = 1.0 * fs + 0.9 * fs + tick + gap + bar_labels_w + gap + 1.2 * fs + 0.5 * pad;
+  right = 1.0 * fs + 0.9 * fs + tick + gap + bar_labels_w + 0.5 * fs + 1.2 * fs + 0.5 * pad;
   top = pad + (title_lines[1] != NULL ? 2 : title != NULL ? 1 : 0) * line_h + 0.6 * label_h;
   grok_heatmap_fit (&g, x + left, y + top, MAX (width - left - right, 1),
                     MAX (height - top - bottom, 1));
@@ -407,13 +407,15 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
       double cx = CLAMP (g.left + g.width / 2, x + 0.5 * pad + tw / 2, g.bar_left - gap - tw / 2);
       grok_figure_text (cr, col_label, cx, g.top + g.height + tick + gap + label_h * 1.6, 0.5, 0, 0);
     }
+  /* beside the row numbers, however far the matrix is centred from the panel's edge */
   if (grok_heatmap_fit_label (cr, style, row_label, g.height))
-    grok_figure_text (cr, row_label, x + pad, g.top + g.height / 2, 0.5, 0, G_PI / 2);
+    grok_figure_text (cr, row_label, MAX (x + pad, g.left - tick - 2 * gap - digits_w - 1.1 * fs),
+                      g.top + g.height / 2, 0.5, 0, G_PI / 2);
   grok_figure_set_font (cr, style, style->font_size, FALSE);
   grok_heatmap_draw_bar (cr, &g, &palette, tick, gap);
   /* what the colours are, turned a quarter beside the bar's labels */
   if (bar_label != NULL && grok_heatmap_fit_label (cr, style, bar_label, g.bar_height))
-    grok_figure_text (cr, bar_label, g.bar_left + g.bar_width + tick + gap + bar_labels_w + gap,
+    grok_figure_text (cr, bar_label, g.bar_left + g.bar_width + tick + gap + bar_labels_w + 0.5 * fs,
                       g.bar_top + g.bar_height / 2, 0.5, 0, G_PI / 2);
   if (title != NULL)
     {

@@ -37,7 +37,7 @@ grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, do
   g_autofree char *title = g_strdup_printf ("LMN %.3g (%d points): L, ordered into blocks",
                                             view->lmn, n);
 
-  grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, "L", style,
+  grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, "L (i, j)", style,
                                        NULL);
   cairo_surface_destroy (surface);
 }
