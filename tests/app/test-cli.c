@@ -732,7 +732,9 @@ test_figure_lmn_points (void)
                                   NULL });
   g_assert_cmpint (t.status, ==, 0);
   csv = figure_csv (run, "connectivity", dir, &err);
-  g_assert_cmpuint (count_lines (csv), ==, 1 + 256 * 256);
+  /* LMN, the points and the step as comment lines, the header, a line per pair of points */
+  g_assert_cmpuint (count_lines (csv), ==, 3 + 1 + 256 * 256);
+  assert_contains (csv, "\n# points=256\n# step=5\nrow,col,L\n");
   svg_path = g_build_filename (dir, "c.svg", NULL);
   run_cli (&f, (const char *[]) { "figure", run, "--view", "connectivity", "--out", svg_path, NULL });
   g_assert_cmpint (f.status, ==, 0);

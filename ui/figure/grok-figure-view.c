@@ -210,6 +210,11 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
       {
         GrokRegionsFigure figure;
         grok_figure_regions_from_data (&figure, request->data->regions);
+        g_string_append_printf (out, "# step=%" G_GINT64_FORMAT "\n", request->data->step);
+        if (figure.exact != NULL)
+          g_string_append_printf (out, "# regions=%d\n", figure.exact->n_regions);
+        else
+          g_string_append_printf (out, "# patterns=%d\n", figure.n_patterns);
         append_regions_csv (out, &figure);
       }
       break;
@@ -230,6 +235,11 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
     case GROK_VIEW_CONNECTIVITY:
       {
         const GrokViewConnectivity *c = grok_connectivity_data_get_view (request->data->connectivity);
+        char lmn[G_ASCII_DTOSTR_BUF_SIZE];
+        /* what the figure's title states, for a reader of the data alone */
+        g_ascii_formatd (lmn, sizeof lmn, "%.9g", c->lmn);
+        g_string_append_printf (out, "# lmn=%s\n# points=%d\n# step=%" G_GINT64_FORMAT "\n",
+                                lmn, c->n, request->data->step);
         g_string_append (out, "row,col,L\n");
         for (int i = 0; i < c->n; i++)
           for (int j = 0; j < c->n; j++)

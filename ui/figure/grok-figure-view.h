@@ -50,8 +50,10 @@ void     grok_figure_request_set_data (GrokFigureRequest *request, const GrokVie
 /* a GrokFigureDrawFunc: user_data is the request */
 void     grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data);
 
-/* the data behind the figure as CSV text: the metrics for curves; name,row,col,value for the
- * heatmaps; region,vertex,x,y for the regions (pattern,row,col for a raster map) */
+/* the data behind the figure as CSV text: the metrics for curves (for a scatter, step,X,Y
+ * after "# pearson_r=VALUE"); name,row,col,value for the heatmaps; region,vertex,x,y for the
+ * regions (pattern,row,col for a raster map) after "# step=" and "# regions=" lines; row,col,L
+ * for the connectivity after "# lmn=", "# points=" and "# step=" lines, as its title says */
 char    *grok_figure_request_format_csv (const GrokFigureRequest *request);
 
 /* The sizes of the venues figures are made for, one row each: the width of their column or
