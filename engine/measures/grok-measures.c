@@ -240,8 +240,8 @@ grok_measure_due (GrokMeasure measure, const GrokConfig *config, gint64 prev_ste
 
   if (!grok_measure_enabled (measure, config))
     return FALSE;
-  /* the first row gets every measure; the last one gets them from the run loop, which knows
-   * where the run ends */
+  /* the first row gets every measure (not the last one: a run continued past its end must
+   * write the same rows as one that went straight through) */
   if (step == 0)
     return TRUE;
   every = schedule_value (config, measure_kinds[measure].every_key);

@@ -254,16 +254,13 @@ finish (GrokRun *run, GrokRunState state, const char *message)
   pthread_mutex_unlock (&run->lock);
 }
 
-/* the measures due since the previous row, written into their columns of row; the run's last
- * step gets every measure it schedules, so that each curve reaches the end of the run (a run
- * continued past that step keeps those values, which a run that went straight on lacks) */
+/* the measures due since the previous row, written into their columns of row */
 static gboolean
 measure_row (GrokRun *run, double *row, GError **error)
 {
   const GrokConfig *config = run->trainer->config;
   gint64 step = run->trainer->step;
   gint64 prev = run->metrics->n_rows ? (gint64) grok_metrics_get (run->metrics, run->metrics->n_rows - 1, GROK_COL_STEP) : -1;
-  gboolean last = step == config->train.steps;
   GrokMeasureOptions options;
 
   grok_measure_options_from_config (&options, config);
@@ -271,7 +268,7 @@ measure_row (GrokRun *run, double *row, GError **error)
     {
       g_autoptr (GrokMeasureResult) r = NULL;
 
-      if (!grok_measure_due (m, config, prev, step) && !(last && grok_measure_enabled (m, config)))
+      if (!grok_measure_due (m, config, prev, step))
         continue;
       r = grok_measure_evaluate (m, config, run->trainer->model->params, &options, NULL, error);
       if (r == NULL)
