@@ -55,16 +55,25 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_FONT_SIZE] = { "font-size", KIND_NUMBER, FIELD (font_size), "PT", .min = 2,
                                .max = 72 },
   [GROK_CLI_OPT_RASTER] = { "raster", KIND_WHOLE, FIELD (raster), "N", .lo = 16, .hi = 2048 },
+  [GROK_CLI_OPT_JOBS] = { "jobs", KIND_WHOLE, FIELD (jobs), "N", .lo = 1, .hi = 4096 },
+  [GROK_CLI_OPT_THREADS] = { "threads", KIND_WHOLE, FIELD (threads), "N",
+                             .config_key = "train.threads" },
+  [GROK_CLI_OPT_LIMIT] = { "limit", KIND_WHOLE, FIELD (limit), "N", .lo = 1, .hi = 100000 },
+  [GROK_CLI_OPT_CSV] = { "csv", KIND_FLAG, FIELD (csv) },
+  [GROK_CLI_OPT_GROUPS] = { "groups", KIND_FLAG, FIELD (groups) },
+  [GROK_CLI_OPT_COLUMNS] = { "columns", KIND_TEXT, FIELD (columns), "NAME,..." },
+  [GROK_CLI_OPT_X] = { "x", KIND_TEXT, FIELD (x), "COLUMN|KEY" },
+  [GROK_CLI_OPT_Y] = { "y", KIND_TEXT, FIELD (y), "COLUMN|KEY" },
+  [GROK_CLI_OPT_OUTCOME] = { "outcome", KIND_TEXT, FIELD (outcome), "COLUMN" },
   [GROK_CLI_OPT_SMOOTH] = { "smooth", KIND_NUMBER, FIELD (smooth), "W", .min = 0, .max = 0.99 },
   [GROK_CLI_OPT_PANELS] = { "panels", KIND_TEXT, FIELD (panels), "NAME,..." },
-  [GROK_CLI_OPT_X] = { "x", KIND_TEXT, FIELD (x), "COLUMN,..." },
-  [GROK_CLI_OPT_Y] = { "y", KIND_TEXT, FIELD (y), "COLUMN" },
 };
 
 void
 grok_cli_args_init (GrokCliArgs *args)
 {
-  *args = (GrokCliArgs) { .step = -1, .epsilon = NAN, .dpi = NAN, .font_size = NAN };
+  *args = (GrokCliArgs) { .step = -1, .epsilon = NAN, .dpi = NAN, .font_size = NAN,
+                          .threads = -1 };
   args->sets = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -75,8 +84,10 @@ grok_cli_args_clear (GrokCliArgs *args)
   g_clear_pointer (&args->view, g_free);
   g_clear_pointer (&args->size, g_free);
   g_clear_pointer (&args->panels, g_free);
+  g_clear_pointer (&args->columns, g_free);
   g_clear_pointer (&args->x, g_free);
   g_clear_pointer (&args->y, g_free);
+  g_clear_pointer (&args->outcome, g_free);
   g_clear_pointer (&args->sets, g_ptr_array_unref);
 }
 

@@ -27,10 +27,17 @@ typedef enum
   GROK_CLI_OPT_DPI,
   GROK_CLI_OPT_FONT_SIZE,
   GROK_CLI_OPT_RASTER,
-  GROK_CLI_OPT_SMOOTH,
-  GROK_CLI_OPT_PANELS,
+  GROK_CLI_OPT_JOBS,
+  GROK_CLI_OPT_THREADS,
+  GROK_CLI_OPT_LIMIT,
+  GROK_CLI_OPT_CSV,
+  GROK_CLI_OPT_GROUPS,
+  GROK_CLI_OPT_COLUMNS,
   GROK_CLI_OPT_X,
   GROK_CLI_OPT_Y,
+  GROK_CLI_OPT_OUTCOME,
+  GROK_CLI_OPT_SMOOTH,
+  GROK_CLI_OPT_PANELS,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -39,7 +46,8 @@ typedef struct
 {
   char      **args;          /* the positional arguments (borrowed from argv) */
   int         n_args;
-  char       *out, *view, *size, *panels, *x, *y;
+  char       *out, *view, *size, *panels;
+  char       *columns, *x, *y, *outcome;
   gint64      step;          /* -1 */
   gint64      steps;         /* 0 */
   gint64      lmn_points;    /* 0 */
@@ -49,6 +57,10 @@ typedef struct
   double      font_size;     /* NAN */
   double      smooth;        /* 0 */
   gboolean    force, quiet, markdown;
+  gint64      jobs;          /* 0 */
+  gint64      threads;       /* -1 */
+  gint64      limit;         /* 0 */
+  gboolean    csv, groups;
   GPtrArray  *sets;          /* "KEY=VALUE" of --set, and --steps N as train.steps=N, in order */
   gboolean    measures[GROK_N_MEASURES];
   gboolean    any_measure;
@@ -69,7 +81,7 @@ typedef struct
   gboolean    required;
 } GrokCliUse;
 
-#define GROK_CLI_MAX_USES 12
+#define GROK_CLI_MAX_USES 16
 
 typedef struct
 {

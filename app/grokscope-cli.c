@@ -10,6 +10,7 @@
 
 #include "grok-checkpoints.h"
 #include "grok-cli-options.h"
+#include "grok-cli-sweep.h"
 #include "grok-error.h"
 #include "grok-figure-view.h"
 #include "grok-json.h"
@@ -18,7 +19,9 @@
 #include "grok-run-dir.h"
 #include "grok-run-views.h"
 #include "grok-safetensors.h"
+#include "grok-session.h"
 #include "grok-run.h"
+#include "grok-config-settings.h"
 #include "grok-trainer.h"
 
 static int
@@ -55,8 +58,12 @@ describe_type (const GrokConfigKey *key)
     case GROK_KEY_INT:
       return g_strdup_printf ("integer, %.17g to %.17g", key->min, key->max);
     case GROK_KEY_DOUBLE:
-      return g_strdup_printf ("number, %.17g %s x %s %.17g", key->min, key->min_open ? "<" : "<=",
-                              key->max_open ? "<" : "<=", key->max);
+      {
+        g_autofree char *min = grok_config_format_number (key->min);
+        g_autofree char *max = grok_config_format_number (key->max);
+        return g_strdup_printf ("number, %s %s x %s %s", min, key->min_open ? "<" : "<=",
+                                key->max_open ? "<" : "<=", max);
+      }
     case GROK_KEY_ENUM:
       {
         g_autofree char *list = g_strjoinv (" | ", (char **) key->choices);
@@ -78,17 +85,19 @@ cmd_keys (const GrokCliArgs *a)
 
   keys = grok_config_keys (&n);
   if (a->markdown)
-    printf ("| key | type and range | default | unit | meaning |\n| --- | --- | --- | --- | --- |\n");
+    printf ("| key | label | type and range | default | unit | meaning |\n"
+            "| --- | --- | --- | --- | --- | --- |\n");
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *type = describe_type (&keys[i]);
       g_autofree char *def = grok_config_get_text (defaults, &keys[i]);
       if (a->markdown)
-        printf ("| `%s` | %s | %s%s%s | %s | %s |\n", keys[i].key, type, def[0] ? "`" : "",
-                def[0] ? def : "(empty)", def[0] ? "`" : "", keys[i].unit, keys[i].doc);
+        printf ("| `%s` | %s | %s | %s%s%s | %s | %s |\n", keys[i].key, keys[i].label, type,
+                def[0] ? "`" : "", def[0] ? def : "(empty)", def[0] ? "`" : "", keys[i].unit,
+                keys[i].doc);
       else
-        printf ("%s\n    %s; default %s%s%s\n    %s\n", keys[i].key, type, def,
-                keys[i].unit[0] ? " " : "", keys[i].unit, keys[i].doc);
+        printf ("%s  (%s)\n    %s; default %s%s%s\n    %s\n", keys[i].key, keys[i].label, type,
+                def, keys[i].unit[0] ? " " : "", keys[i].unit, keys[i].doc);
     }
   return 0;
 }
@@ -105,19 +114,6 @@ resolve_config (const char *source, GError **error)
       return g_steal_pointer (&config);
     }
   return grok_preset_load (source, error);
-}
-
-static char *
-format_duration (double seconds)
-{
-  gint64 s = isfinite (seconds) && seconds >= 0 ? (gint64) (seconds + 0.5) : -1;
-
-  if (s < 0)
-    return g_strdup ("--:--");
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
-                            (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
 }
 
 typedef struct
@@ -155,7 +151,7 @@ show_progress (Drive *d, GrokSnapshot *snap, gboolean final)
     return;
   d->last_shown = now;
   grok_run_get_progress (d->run, &progress);
-  eta = format_duration (progress.eta_seconds);
+  eta = grok_progress_format_eta (progress.eta_seconds);
   if (d->tty)
     {
       filled = (int) (20.0 * snap->train_step / MAX (snap->total_steps, 1));
@@ -200,22 +196,15 @@ on_interrupt (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* the first step whose column value is at least threshold, or -1 */
-static gint64
-first_step_at (const GrokMetrics *metrics, int col, double threshold)
-{
-  for (guint r = 0; r < metrics->n_rows; r++)
-    if (grok_metrics_get (metrics, r, col) >= threshold)
-      return (gint64) grok_metrics_get (metrics, r, GROK_COL_STEP);
-  return -1;
-}
-
 static void
 print_summary (Drive *d, GrokSnapshot *snap)
 {
   const GrokMetrics *m = snap->metrics;
   double elapsed = (g_get_monotonic_time () - d->started) / 1e6;
   gint64 steps = snap->train_step - d->start_step;
+  gint64 memorised, generalised;
+
+  grok_milestones_find (m, &memorised, &generalised);
 
   if (d->quiet || m->n_rows == 0)
     return;
@@ -223,9 +212,9 @@ print_summary (Drive *d, GrokSnapshot *snap)
            "(>= 0.99 from step %" G_GINT64_FORMAT "), test_acc %.4f (>= 0.99 from step %"
            G_GINT64_FORMAT ")\n", steps, elapsed, elapsed > 0 ? steps / elapsed : 0.0,
            grok_metrics_get (m, m->n_rows - 1, GROK_COL_TRAIN_ACC),
-           first_step_at (m, GROK_COL_TRAIN_ACC, 0.99),
+           memorised,
            grok_metrics_get (m, m->n_rows - 1, GROK_COL_TEST_ACC),
-           first_step_at (m, GROK_COL_TEST_ACC, 0.99));
+           generalised);
 }
 
 /* train run to its end in this thread's main loop, reporting progress on stderr */
@@ -394,7 +383,7 @@ figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *
   GrokViewData *data;
   guint shown = 0;
 
-  grok_view_input_init (&input, grok_run_dir_get_config (dir), NULL, *shown_step);
+  grok_config_view_input_init (&input, grok_run_dir_get_config (dir), NULL, *shown_step);
   if (grok_view_kind (view)->source != GROK_VIEW_FROM_METRICS)
     {
       *params = load_checkpoint (dir, step, shown_step, &shown, error);
@@ -442,6 +431,8 @@ cmd_figure (const GrokCliArgs *a)
   g_auto (GStrv) x_columns = a->x != NULL ? g_strsplit (a->x, ",", -1) : NULL;
   gboolean scatter = g_strcmp0 (a->view, "scatter") == 0;
 
+  if (grok_cli_sweep_is_folder (run_dir))
+    return grok_cli_sweep_figure (a);
   grok_view_recipe_init (&recipe);
   if (a->given[GROK_CLI_OPT_LMN_POINTS])
     recipe.lmn_points = (int) a->lmn_points;
@@ -512,6 +503,7 @@ cmd_measure (const GrokCliArgs *a)
 {
   const char *run_dir = a->args[0];
   gint64 shown_step = 0;
+  GrokMeasureSettings settings;
   GrokMeasureOptions options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokConfig) config = NULL;
@@ -525,7 +517,8 @@ cmd_measure (const GrokCliArgs *a)
     return fail (error->message);
   config = grok_config_copy (grok_run_dir_get_config (dir));
   /* as the run measured itself (its measures.* keys and seed), unless told otherwise */
-  grok_measure_options_from_config (&options, config);
+  grok_config_measure_options (config, &options);
+  settings = grok_config_measure_settings (config);
   if (a->given[GROK_CLI_OPT_EPSILON])
     options.epsilon = a->epsilon;
   if (a->given[GROK_CLI_OPT_LMN_POINTS])
@@ -541,9 +534,9 @@ cmd_measure (const GrokCliArgs *a)
   for (guint m = 0, n = 0; m < GROK_N_MEASURES; m++)
     {
       g_autoptr (GrokMeasureResult) r = NULL;
-      if (a->any_measure ? !a->measures[m] : !grok_measure_applies (m, config))
+      if (a->any_measure ? !a->measures[m] : !grok_measure_applies (m, &settings))
         continue;
-      r = grok_measure_evaluate (m, config, params, &options, NULL, &error);
+      r = grok_measure_evaluate (m, &settings, params, &options, NULL, &error);
       if (r == NULL)
         {
           g_string_free (out, TRUE);
@@ -588,7 +581,9 @@ figure_more (void)
   venue_text = g_string_free (venues, FALSE);
   return g_strdup_printf ("Views: %s, and scatter: a metrics column against another over the "
                           "run's rows, coloured by step, with Pearson's r (--x COLUMN --y COLUMN; "
-                          "--x lmn,l2_norm sets panels side by side). The app's screen draws connectivity on %d points and the "
+                          "--x lmn,l2_norm sets panels side by side); of a sweep folder: phase (a "
+                          "phase diagram over two axes) and compare (its cells' curves, the seeds "
+                          "as mean and range). The app's screen draws connectivity on %d points and the "
                           "regions of smooth activations on a %d x %d raster; --lmn-points and "
                           "--raster ask for another resolution, which the figure's title states."
                           "\n\nSizes by venue: %s. Their height is the width over the golden "
@@ -662,8 +657,12 @@ static const GrokCliCommand commands[] = {
       USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0"),
       USE (PANELS, "Curves: the panels, in order: loss, accuracy, a measure's name or a "
            "metrics column", "as on screen; four at most for icml-column"),
-      USE (X, "Scatter: the metrics column across (several: panels side by side)"),
-      USE (Y, "Scatter: the metrics column up") },
+      USE (X, "Scatter: the metrics column across (several: panels side by side); a sweep's "
+           "phase view: the axis across", "a phase view's first axis"),
+      USE (Y, "Scatter: the metrics column up; a sweep's phase view: the axis up",
+           "a phase view's second axis"),
+      USE (OUTCOME, "A sweep's views: the summary column (phase) or metrics.csv column "
+           "(compare) drawn", "generalised_step, test_acc") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",
@@ -683,6 +682,7 @@ usage (FILE *out)
   fprintf (out, "Usage:\n  grokscope-cli COMMAND [OPTION...] ARGUMENTS\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "  %-9s %s\n", "sweep", GROK_CLI_SWEEP_SUMMARY);
   fprintf (out, "\n"
            "grokscope-cli COMMAND --help shows a command's options.\n"
            "grokscope-cli --version prints the version.\n"
@@ -704,6 +704,8 @@ cmd_help (int argc, char **argv)
 {
   const GrokCliCommand *command = argc > 2 ? find_command (argv[2]) : NULL;
 
+  if (argc == 3 && strcmp (argv[2], "sweep") == 0)
+    return grok_cli_sweep_main (2, (char *[]) { "sweep", "--help", NULL });
   if (argc > 3 || (argc == 3 && command == NULL))
     {
       fprintf (stderr, "grokscope-cli: help: no command '%s' (see grokscope-cli --help)\n",
@@ -747,6 +749,8 @@ main (int argc, char **argv)
       printf ("grokscope-cli %s\n", GROK_VERSION);
       return 0;
     }
+  if (strcmp (argv[1], "sweep") == 0)
+    return grok_cli_sweep_main (argc - 1, argv + 1);
   command = find_command (argv[1]);
   if (command == NULL)
     {

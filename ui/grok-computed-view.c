@@ -47,9 +47,9 @@ request_free (Request *r)
 {
   g_free (r->run_dir);
   g_clear_pointer (&r->folder, grok_run_dir_close);
-  grok_config_free (r->config);
-  grok_params_free (r->params);
-  grok_params_free (r->reference);
+  grok_config_unref (r->config);
+  grok_params_unref (r->params);
+  grok_params_unref (r->reference);
   g_free (r);
 }
 
@@ -80,7 +80,7 @@ compute (GTask *task, gpointer source, gpointer task_data, GCancellable *cancell
   GrokViewData *data;
   guint known = 0;
 
-  grok_view_input_init (&input, r->config, r->params, r->step);
+  grok_config_view_input_init (&input, r->config, r->params, r->step);
   if (dir != NULL)
     {
       known = g_strv_length ((char **) grok_run_dir_get_problems (dir));
@@ -174,7 +174,7 @@ void
 grok_computed_view_set_reference (GrokComputedView *self, const GrokParams *params, gint64 step)
 {
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
-  g_clear_pointer (&self->reference, grok_params_free);
+  g_clear_pointer (&self->reference, grok_params_unref);
   if (params != NULL)
     self->reference = grok_params_ref (params);
   self->reference_step = step;
@@ -186,8 +186,8 @@ grok_computed_view_set_params (GrokComputedView *self, const GrokConfig *config,
 {
   g_return_if_fail (GROK_IS_COMPUTED_VIEW (self));
   self->step = step;
-  g_clear_pointer (&self->config, grok_config_free);
-  g_clear_pointer (&self->params, grok_params_free);
+  g_clear_pointer (&self->config, grok_config_unref);
+  g_clear_pointer (&self->params, grok_params_unref);
   if (config != NULL && params != NULL)
     {
       self->config = grok_config_ref (config);
@@ -315,9 +315,9 @@ grok_computed_view_finalize (GObject *object)
 
   g_free (self->run_dir);
   g_clear_pointer (&self->folder, grok_run_dir_close);
-  grok_config_free (self->config);
-  grok_params_free (self->params);
-  grok_params_free (self->reference);
+  grok_config_unref (self->config);
+  grok_params_unref (self->params);
+  grok_params_unref (self->reference);
   grok_view_data_unref (self->data);
   g_free (self->message);
   G_OBJECT_CLASS (grok_computed_view_parent_class)->finalize (object);

@@ -13,6 +13,7 @@ struct _GrokConfigEditor
   GHashTable  *rows;       /* key name -> row widget (not owned) */
   GHashTable  *problems;   /* key name -> message of a value that did not parse */
   char        *problem;    /* the first problem, or NULL */
+  const GrokConfigKey *problem_key; /* the key on whose row the problem shows, or NULL */
   char        *memory;     /* "≈ 120 MB", the memory the config needs; NULL while invalid */
   gboolean     updating;   /* widgets are being filled from config */
 };
@@ -47,51 +48,102 @@ section_title (const char *section)
   return g_strdup_printf ("%c%s", g_ascii_toupper (section[0]), section + 1);
 }
 
-/* "train_fraction" -> "Train fraction" */
+/* the allowed range in words: "positive and at most 10", "a whole number from 1 to 100" */
 static char *
-row_title (const char *key)
+describe_range (const GrokConfigKey *key)
 {
-  const char *dot = strrchr (key, '.');
-  char *title = g_strdup (dot ? dot + 1 : key);
-
-  for (char *p = title; *p; p++)
-    if (*p == '_')
-      *p = ' ';
-  title[0] = g_ascii_toupper (title[0]);
-  return title;
-}
-
-static char *
-row_tooltip (const GrokConfigKey *key)
-{
-  g_autofree char *range = NULL;
+  g_autofree char *min = grok_config_format_number (key->min);
+  g_autofree char *max = grok_config_format_number (key->max);
+  g_autofree char *low = NULL;
 
   switch (key->type)
     {
     case GROK_KEY_INT:
-      range = g_strdup_printf ("an integer from %.17g to %.17g", key->min, key->max);
-      break;
+      return g_strdup_printf ("a whole number from %s to %s", min, max);
     case GROK_KEY_DOUBLE:
-      range = g_strdup_printf ("a number, %.17g %s value %s %.17g", key->min,
-                               key->min_open ? "<" : "<=", key->max_open ? "<" : "<=", key->max);
-      break;
+      if (key->min == 0)
+        low = g_strdup (key->min_open ? "positive" : "zero or more");
+      else
+        low = g_strdup_printf ("%s %s", key->min_open ? "more than" : "at least", min);
+      return g_strdup_printf ("%s and %s %s", low, key->max_open ? "less than" : "at most", max);
+    case GROK_KEY_STRING:
+      return g_strdup_printf ("at most %s bytes long", max);
+    case GROK_KEY_ENUM:
+      return g_strjoinv (", ", (char **) key->choices);
     default:
-      break;
+      g_assert_not_reached ();
     }
+}
+
+/* what a row says of a value it refuses, by the row's label: "Learning rate must be positive
+ * and at most 10" */
+static char *
+row_problem (const GrokConfigKey *key, const char *text)
+{
+  g_autofree char *range = describe_range (key);
+  char *end = NULL;
+
+  if (key->type == GROK_KEY_INT || key->type == GROK_KEY_DOUBLE)
+    {
+      g_ascii_strtod (text, &end);
+      if (text[0] == '\0' || end == NULL || *end != '\0')
+        return g_strdup_printf ("%s must be a number: %s", key->label, range);
+    }
+  return g_strdup_printf ("%s must be %s", key->label, range);
+}
+
+/* the key's meaning, name, range and unit */
+static char *
+row_tooltip (const GrokConfigKey *key)
+{
+  g_autofree char *range = key->type == GROK_KEY_INT || key->type == GROK_KEY_DOUBLE
+                           ? describe_range (key) : NULL;
+
   return g_strdup_printf ("%s\n\n%s%s%s%s%s", key->doc, key->key, range ? ": " : "",
                           range ? range : "", key->unit[0] ? ", in " : "", key->unit);
 }
 
-/* show only the settings that matter for the rest of the config */
+/* a row shows its label, or what is wrong with its value in its place: the message takes no
+ * room of its own, so that nothing below it moves */
+static void
+show_row_problem (GtkWidget *row, const GrokConfigKey *key, const char *problem)
+{
+  g_autofree char *tooltip = row_tooltip (key);
+  g_autofree char *both = problem ? g_strdup_printf ("%s\n\n%s", problem, tooltip) : NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), problem ? problem : key->label);
+  gtk_widget_set_tooltip_text (row, problem ? both : tooltip);
+  if (problem)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
+/* show only the settings that matter for the rest of the config, and only the sections that
+ * have one */
 static void
 update_visibility (GrokConfigEditor *self)
 {
   guint n_keys;
   const GrokConfigKey *keys = grok_config_keys (&n_keys);
+  g_autoptr (GHashTable) shown = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer group;
 
   for (guint i = 0; i < n_keys; i++)
-    gtk_widget_set_visible (g_hash_table_lookup (self->rows, keys[i].key),
-                            grok_config_key_applies (self->config, keys[i].key));
+    {
+      GtkWidget *row = g_hash_table_lookup (self->rows, keys[i].key);
+      gboolean applies = grok_config_key_applies (self->config, keys[i].key);
+      GtkWidget *section = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      gtk_widget_set_visible (row, applies);
+      if (applies || !g_hash_table_contains (shown, section))
+        g_hash_table_insert (shown, section, GINT_TO_POINTER (applies ||
+                             GPOINTER_TO_INT (g_hash_table_lookup (shown, section))));
+    }
+  g_hash_table_iter_init (&iter, shown);
+  while (g_hash_table_iter_next (&iter, &group, NULL))
+    gtk_widget_set_visible (group, GPOINTER_TO_INT (g_hash_table_lookup (shown, group)));
 }
 
 /* the estimate shown beside Train, for a config that passed its checks */
@@ -109,27 +161,57 @@ update_memory (GrokConfigEditor *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY]);
 }
 
+/* a check across keys names its key first ("key 'task.p' = 4 must be prime ..."): the message
+ * with the key's label in its place, and the key, so that its row shows it */
+static char *
+by_label (const char *message, const GrokConfigKey **key)
+{
+  const char *start = g_str_has_prefix (message, "key '") ? message + strlen ("key '") : NULL;
+  const char *end = start ? strchr (start, '\'') : NULL;
+  g_autofree char *name = end ? g_strndup (start, end - start) : NULL;
+
+  *key = name ? grok_config_key_lookup (name) : NULL;
+  if (*key == NULL)
+    return g_strdup (message);
+  return g_strconcat ((*key)->label, end + 1, NULL);
+}
+
 /* recompute the first problem: a value that did not parse, else a cross-key check, else more
- * memory than the machine has */
+ * memory than the machine has; each row shows its own */
 static void
 update_problem (GrokConfigEditor *self)
 {
   guint n_keys;
   const GrokConfigKey *keys = grok_config_keys (&n_keys);
+  const GrokConfigKey *across = NULL;
   g_autofree char *old = g_steal_pointer (&self->problem);
   g_autoptr (GError) error = NULL;
 
+  self->problem_key = NULL;
   for (guint i = 0; i < n_keys && self->problem == NULL; i++)
     {
       const char *msg = g_hash_table_lookup (self->problems, keys[i].key);
       if (msg != NULL)
-        self->problem = g_strdup (msg);
+        {
+          self->problem = g_strdup (msg);
+          self->problem_key = &keys[i];
+        }
     }
   if (self->problem == NULL && !grok_config_validate (self->config, &error))
-    self->problem = g_strdup (error->message);
+    {
+      self->problem = by_label (error->message, &across);
+      self->problem_key = across;
+    }
   update_memory (self);
+  g_clear_error (&error);
   if (self->problem == NULL && !grok_config_check_memory (self->config, &error))
     self->problem = g_strdup (error->message);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      const char *msg = g_hash_table_lookup (self->problems, keys[i].key);
+      show_row_problem (g_hash_table_lookup (self->rows, keys[i].key), &keys[i],
+                        msg ? msg : &keys[i] == across ? self->problem : NULL);
+    }
   if ((old == NULL) != (self->problem == NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
   if (g_strcmp0 (old, self->problem) != 0)
@@ -144,15 +226,9 @@ apply_text (GrokConfigEditor *self, GtkWidget *row, const GrokConfigKey *key, co
   if (self->updating)
     return;
   if (grok_config_set_text (self->config, key->key, text, &error))
-    {
-      g_hash_table_remove (self->problems, key->key);
-      gtk_widget_remove_css_class (row, "error");
-    }
+    g_hash_table_remove (self->problems, key->key);
   else
-    {
-      g_hash_table_replace (self->problems, (gpointer) key->key, g_strdup (error->message));
-      gtk_widget_add_css_class (row, "error");
-    }
+    g_hash_table_replace (self->problems, (gpointer) key->key, row_problem (key, text));
   update_problem (self);
   update_visibility (self);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -178,8 +254,6 @@ on_combo_selected (AdwComboRow *row, GParamSpec *pspec, GrokConfigEditor *self)
 static GtkWidget *
 make_row (GrokConfigEditor *self, const GrokConfigKey *key)
 {
-  g_autofree char *title = row_title (key->key);
-  g_autofree char *tooltip = row_tooltip (key);
   GtkWidget *row;
 
   if (key->type == GROK_KEY_ENUM)
@@ -196,8 +270,7 @@ make_row (GrokConfigEditor *self, const GrokConfigKey *key)
         adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), gtk_label_new (key->unit));
       g_signal_connect (row, "changed", G_CALLBACK (on_entry_changed), self);
     }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_set_tooltip_text (row, tooltip);
+  show_row_problem (row, key, NULL);
   g_object_set_data (G_OBJECT (row), "grok-key", (gpointer) key);
   gtk_widget_set_name (row, key->key);
   return row;
@@ -216,7 +289,6 @@ fill_row (GrokConfigEditor *self, GtkWidget *row, const GrokConfigKey *key)
     }
   else
     gtk_editable_set_text (GTK_EDITABLE (row), text);
-  gtk_widget_remove_css_class (row, "error");
 }
 
 void
@@ -226,7 +298,7 @@ grok_config_editor_set_config (GrokConfigEditor *self, const GrokConfig *config)
   const GrokConfigKey *keys = grok_config_keys (&n_keys);
 
   g_return_if_fail (GROK_IS_CONFIG_EDITOR (self));
-  g_clear_pointer (&self->config, grok_config_free);
+  g_clear_pointer (&self->config, grok_config_unref);
   self->config = grok_config_copy (config);
   g_hash_table_remove_all (self->problems);
   self->updating = TRUE;
@@ -245,6 +317,13 @@ grok_config_editor_dup_config (GrokConfigEditor *self)
   return self->problem == NULL ? grok_config_copy (self->config) : NULL;
 }
 
+const GrokConfig *
+grok_config_editor_get_config (GrokConfigEditor *self)
+{
+  g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), NULL);
+  return self->config;
+}
+
 gboolean
 grok_config_editor_get_valid (GrokConfigEditor *self)
 {
@@ -257,6 +336,13 @@ grok_config_editor_get_problem (GrokConfigEditor *self)
 {
   g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), NULL);
   return self->problem;
+}
+
+const char *
+grok_config_editor_get_problem_key (GrokConfigEditor *self)
+{
+  g_return_val_if_fail (GROK_IS_CONFIG_EDITOR (self), NULL);
+  return self->problem_key ? self->problem_key->key : NULL;
 }
 
 const char *
@@ -307,7 +393,7 @@ grok_config_editor_finalize (GObject *object)
 {
   GrokConfigEditor *self = GROK_CONFIG_EDITOR (object);
 
-  grok_config_free (self->config);
+  grok_config_unref (self->config);
   g_hash_table_unref (self->rows);
   g_hash_table_unref (self->problems);
   g_free (self->problem);

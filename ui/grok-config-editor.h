@@ -1,7 +1,9 @@
 /* Every setting of an experiment as a widget, built from the config key table: a combo row
- * for each choice, an entry row for each number or string, grouped by section, with the key's
- * meaning, range and unit in its tooltip. An invalid value is flagged on its row; a config
- * needing more memory than the machine has available is invalid too. */
+ * for each choice, an entry row for each number or string, grouped by section, titled by the
+ * key's label, with its unit beside the value and its meaning, range and unit in its tooltip;
+ * only the rows that apply to the rest of the config are shown. A refused value is said on its
+ * row, in place of the label; a config needing more memory than the machine has available is
+ * invalid too. */
 #pragma once
 
 #include <adwaita.h>
@@ -18,9 +20,13 @@ GtkWidget  *grok_config_editor_new          (void);
 void        grok_config_editor_set_config   (GrokConfigEditor *self, const GrokConfig *config);
 /* the edited config, or NULL while any value is invalid */
 GrokConfig *grok_config_editor_dup_config   (GrokConfigEditor *self);
+/* the config as edited, valid or not (owned by the editor, changed by the next edit) */
+const GrokConfig *grok_config_editor_get_config (GrokConfigEditor *self);
 gboolean    grok_config_editor_get_valid    (GrokConfigEditor *self);
-/* why the config is invalid (the first problem, naming its key); NULL when valid */
+/* why the config is invalid (the first problem, naming its row by its label); NULL when valid */
 const char *grok_config_editor_get_problem  (GrokConfigEditor *self);
+/* the key whose row shows that problem, or NULL when it belongs to no row (the memory needed) */
+const char *grok_config_editor_get_problem_key (GrokConfigEditor *self);
 /* the memory the config needs, as shown beside Train ("≈ 120 MB", property "memory"); NULL
  * while the config is invalid */
 const char *grok_config_editor_get_memory   (GrokConfigEditor *self);

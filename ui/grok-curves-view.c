@@ -178,7 +178,7 @@ typedef struct
 static void
 drawing_free (Drawing *d)
 {
-  grok_metrics_free (d->metrics);
+  grok_metrics_unref (d->metrics);
   g_clear_pointer (&d->others, g_ptr_array_unref);
   g_free (d);
 }
@@ -340,7 +340,7 @@ grok_curves_view_set_metrics (GrokCurvesView *self, const GrokMetrics *metrics)
   g_return_if_fail (GROK_IS_CURVES_VIEW (self));
   if (metrics == self->metrics)
     return;
-  g_clear_pointer (&self->metrics, grok_metrics_free);
+  g_clear_pointer (&self->metrics, grok_metrics_unref);
   if (metrics != NULL)
     self->metrics = grok_metrics_ref (metrics);
   self->content++;
@@ -362,7 +362,7 @@ grok_curves_view_set_others (GrokCurvesView *self, GPtrArray *others)
   g_clear_pointer (&self->others, g_ptr_array_unref);
   if (others != NULL && others->len > 0)
     {
-      self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+      self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
       for (guint i = 0; i < others->len; i++)
         g_ptr_array_add (self->others, grok_metrics_ref (others->pdata[i]));
     }
@@ -666,7 +666,7 @@ grok_curves_view_finalize (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->others, g_ptr_array_unref);
-  g_clear_pointer (&self->metrics, grok_metrics_free);
+  g_clear_pointer (&self->metrics, grok_metrics_unref);
   grok_figure_cache_invalidate (&self->cache);
   g_free (self->readout);
   G_OBJECT_CLASS (grok_curves_view_parent_class)->finalize (object);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "grok-fileio.h"
+#include "grok-config-settings.h"
 #include "grok-run-views.h"
 
 /* what an export draws besides the view: the size, the text and style, and the curves' panels */
@@ -27,7 +28,7 @@ export_view (GrokSnapshot *snapshot, GrokView view, const char *run_name, GrokRu
   const char *pairs[] = { "Title", grok_view_name (view), "Run", run_name, "Step", step,
                           "Config", config, NULL };
 
-  grok_view_input_init (&input, snapshot->config, snapshot->params, snapshot->train_step);
+  grok_config_view_input_init (&input, snapshot->config, snapshot->params, snapshot->train_step);
   if (dir != NULL)
     grok_run_dir_fill_view_input (dir, view, recipe, &input);
   data = grok_view_data_new (view, &input, recipe, error);
@@ -58,7 +59,7 @@ export_all (GrokSnapshot *snapshot, const char *run_name, GrokRunDir *dir,
     return FALSE;
   for (guint v = 0; v < GROK_N_VIEWS; v++)
     {
-      if (!grok_view_kind (v)->applies (snapshot->config))
+      if (!grok_config_view_applies (snapshot->config, v))
         continue;
       for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
         {
@@ -432,11 +433,11 @@ add_recipe_rows (GtkListBox *list, Options *o)
                                              o->recipe.raster);
 
   if ((o->all || o->view == GROK_VIEW_CONNECTIVITY) &&
-      grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (o->snapshot->config))
+      grok_config_view_applies (o->snapshot->config, GROK_VIEW_CONNECTIVITY))
     gtk_list_box_append (list, recipe_row ("Connectivity: LMN points", points,
                                            o->recipe.lmn_points, 2, 4096, &o->points_spin));
   if ((o->all || o->view == GROK_VIEW_REGIONS) &&
-      grok_view_kind (GROK_VIEW_REGIONS)->applies (o->snapshot->config))
+      grok_config_view_applies (o->snapshot->config, GROK_VIEW_REGIONS))
     gtk_list_box_append (list, recipe_row ("Regions: raster side", raster, o->recipe.raster,
                                            16, 2048, &o->raster_spin));
 }

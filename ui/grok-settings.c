@@ -36,3 +36,13 @@ grok_settings_new (void)
     }
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+char *
+grok_settings_runs_folder (GSettings *settings)
+{
+  g_autofree char *chosen = g_settings_get_string (settings, "runs-folder");
+
+  if (chosen[0] != '\0')
+    return g_steal_pointer (&chosen);
+  return g_build_filename (g_get_user_data_dir (), "grokscope", "runs", NULL);
+}

@@ -6,6 +6,9 @@
 
 G_BEGIN_DECLS
 
-GSettings *grok_settings_new (void);
+GSettings *grok_settings_new         (void);
+/* where the app writes its runs: the runs-folder setting, or the user data folder when it is
+ * empty (a new string) */
+char      *grok_settings_runs_folder (GSettings *settings);
 
 G_END_DECLS

@@ -3,7 +3,9 @@
  * still to come, which the person may not mean to give up. */
 #include "grok-stop-dialog.h"
 
-/* one line per run: its name and the session's own progress line */
+#include "grok-session-text.h"
+
+/* one line per run: its name and its progress line, as the window says them */
 static char *
 describe (GPtrArray *sessions)
 {
@@ -12,8 +14,10 @@ describe (GPtrArray *sessions)
   for (guint i = 0; i < sessions->len; i++)
     {
       GrokSession *session = sessions->pdata[i];
-      g_autofree char *name = g_markup_escape_text (grok_session_get_title (session), -1);
-      g_autofree char *status = g_markup_escape_text (grok_session_get_status (session), -1);
+      g_autofree char *title = grok_session_text_title (session);
+      g_autofree char *line = grok_session_text_status (session);
+      g_autofree char *name = g_markup_escape_text (title, -1);
+      g_autofree char *status = g_markup_escape_text (line, -1);
 
       g_string_append_printf (text, "%s<b>%s</b>: %s", i > 0 ? "\n" : "", name, status);
     }
@@ -53,7 +57,9 @@ grok_stop_dialog_new (GtkWindow *parent, GPtrArray *sessions, gboolean quitting)
   for (guint i = 0; i < sessions->len; i++)
     {
       g_ptr_array_add (held, g_object_ref (sessions->pdata[i]));
-      g_signal_connect_object (sessions->pdata[i], "notify::status", G_CALLBACK (update_body),
+      g_signal_connect_object (sessions->pdata[i], "notify::step", G_CALLBACK (update_body),
+                               dialog, G_CONNECT_SWAPPED);
+      g_signal_connect_object (sessions->pdata[i], "notify::state", G_CALLBACK (update_body),
                                dialog, G_CONNECT_SWAPPED);
     }
   g_object_set_data_full (G_OBJECT (dialog), "grok-sessions", g_steal_pointer (&held),

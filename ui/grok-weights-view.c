@@ -71,8 +71,8 @@ grok_weights_view_set_params (GrokWeightsView *self, const GrokParams *params,
     return;
   g_clear_pointer (&self->cache, grok_weights_cache_free);
   g_clear_pointer (&self->geometries, g_free);
-  g_clear_pointer (&self->params, grok_params_free);
-  g_clear_pointer (&self->reference, grok_params_free);
+  g_clear_pointer (&self->params, grok_params_unref);
+  g_clear_pointer (&self->reference, grok_params_unref);
   self->params = params ? grok_params_ref (params) : NULL;
   self->reference = reference ? grok_params_ref (reference) : NULL;
   if (params != NULL)
@@ -93,8 +93,8 @@ grok_weights_view_finalize (GObject *object)
   GrokWeightsView *self = GROK_WEIGHTS_VIEW (object);
 
   grok_weights_cache_free (self->cache);
-  grok_params_free (self->params);
-  grok_params_free (self->reference);
+  grok_params_unref (self->params);
+  grok_params_unref (self->reference);
   g_free (self->geometries);
   g_free (self->readout);
   G_OBJECT_CLASS (grok_weights_view_parent_class)->finalize (object);

@@ -2,60 +2,36 @@
  * views of the run shown. What is shown, and everything said about it, is the session's
  * (grok-session.h): the window binds its widgets to the session's properties and turns
  * actions into the session's calls. */
-#include "grok-window.h"
-#include "grok-window-private.h"
+#define G_LOG_DOMAIN "grok-window"
 
-#include "grok-computed-view.h"
-#include "grok-config-editor.h"
-#include "grok-curves-view.h"
-#include "grok-export-dialog.h"
+#include "grok-window-private.h"
+#include "grok-sweep-window.h"
+
 #include "grok-figure-curves.h"
+#include "grok-preset-chooser.h"
 #include "grok-presets.h"
-#include "grok-session.h"
+#include "grok-config-settings.h"
+#include "grok-run-views.h"
+#include "grok-session-text.h"
 #include "grok-settings.h"
 #include "grok-stop-dialog.h"
-#include "grok-weights-view.h"
-
-struct _GrokWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwWindowTitle  *window_title;
-  GtkDropDown     *preset_dropdown;
-  GtkWidget       *pause_button;
-  AdwToastOverlay *toast_overlay;
-  GtkProgressBar  *progress_bar;
-  GrokConfigEditor *config_editor;
-  GtkRevealer     *problem_revealer;
-  GtkLabel        *problem_label;
-  GrokCurvesView  *curves_view;
-  GrokConfig      *curves_config;  /* the run the curves' panel notes were made for */
-  GtkCheckButton  *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
-  GtkAdjustment   *smoothing_adjustment;
-  GrokWeightsView *weights_view;
-  GtkToggleButton *weights_change;
-  GrokComputedView *computed[GROK_N_VIEWS]; /* the pages of views drawn from views files */
-  AdwViewStack    *view_stack;
-  GtkToggleButton *play_button;
-  GtkAdjustment   *step_adjustment;
-  GtkLabel        *step_label;
-  GMenu           *recent_section;
-
-  GSettings       *settings;
-  GrokSession     *session;
-  gboolean         moving_scale;   /* the scale is being set by code, not by a person */
-  gboolean         ending;         /* the run is stopping before the window closes */
-  GtkWidget       *asking;         /* the question before closing, while it is shown */
-};
 
 G_DEFINE_FINAL_TYPE (GrokWindow, grok_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static GrokView visible_view (GrokWindow *self);
-
-static void
-toast (GrokWindow *self, const char *text)
+void
+_grok_window_toast (GrokWindow *self, const char *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+GrokView
+_grok_window_visible_view (GrokWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  GrokView view = GROK_VIEW_CURVES;
+
+  grok_view_from_name (page, &view, NULL);
+  return view;
 }
 
 static void
@@ -72,22 +48,69 @@ update_actions (GrokWindow *self)
                                               : "media-playback-pause-symbolic";
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", problem == NULL && !preparing);
+  /* a problem its row shows is not said again below the list, which would cover that row */
   if (problem != NULL)
     {
       g_autofree char *text = g_strdup_printf ("Cannot train: %s", problem);
       gtk_label_set_text (self->problem_label, text);
+      gtk_widget_set_tooltip_text (self->train_button, text);
     }
-  gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL);
+  else
+    gtk_widget_set_tooltip_text (self->train_button,
+                                 "Start a new run of the chosen experiment (Ctrl+Return)");
+  gtk_revealer_set_reveal_child (self->problem_revealer, problem != NULL &&
+                                 grok_config_editor_get_problem_key (self->config_editor) == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == GROK_RUN_PAUSED ||
                                  (!shown && !preparing && problem == NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset", shown || preparing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", !live && has_dir);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", shown);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-all", shown);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.compare", shown);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", !live && has_dir && !preparing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.fork",
+                                 !live && has_dir && shown && !preparing && problem == NULL);
   /* setting the same icon again would still rebuild the button's image */
   if (g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (self->pause_button)), icon) != 0)
     gtk_button_set_icon_name (GTK_BUTTON (self->pause_button), icon);
+}
+
+/* the run's pages, or, while there is no run, a page that says what to do and what the chosen
+ * experiment will show; only the views that apply to the experiment are offered */
+static void
+update_content (GrokWindow *self)
+{
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+  const GrokConfig *config = snapshot ? snapshot->config
+                                      : grok_config_editor_get_config (self->config_editor);
+  gboolean empty = snapshot == NULL && !grok_session_get_preparing (self->session);
+  gboolean browsable = snapshot != NULL && snapshot->checkpoints != NULL &&
+                       snapshot->checkpoints->len > 1;
+  g_autofree char *description = NULL;
+  g_autofree char *time = NULL;
+  const GrokPresetInfo *info;
+
+  info = grok_preset_info (grok_preset_chooser_get_preset (self->preset_chooser));
+  time = info && !grok_preset_chooser_get_edited (self->preset_chooser)
+         ? grok_format_expected_time (info->seconds) : NULL;
+  description = g_strdup_printf ("%s%s%s%s%sTrain (Ctrl+Return) starts it: the curves, weights "
+                                 "and spectra fill in live as it learns. Open Run (Ctrl+O) shows "
+                                 "a run trained before.",
+                                 self->idle_subtitle ? self->idle_subtitle : "",
+                                 time ? " It takes " : "", time ? time : "", time ? "." : "",
+                                 self->idle_subtitle && self->idle_subtitle[0] ? "\n\n" : "");
+  adw_status_page_set_description (self->empty_page, description);
+  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "run");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), browsable);
+  gtk_widget_set_sensitive (self->step_scale, browsable);
+  for (guint v = 0; v < GROK_N_VIEWS; v++)
+    {
+      GtkWidget *child = adw_view_stack_get_child_by_name (self->view_stack, grok_view_name (v));
+      adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack, child),
+                                       grok_config_view_applies (config, v));
+    }
 }
 
 /* the curves' data of a run (its lmn point count) follows its config, not each snapshot */
@@ -97,10 +120,10 @@ sync_curves_data (GrokWindow *self, GrokSnapshot *snapshot)
   g_auto (GrokViewInput) input = { 0 };
   g_autoptr (GrokViewData) data = NULL;
 
-  grok_view_input_init (&input, snapshot->config, snapshot->params, snapshot->train_step);
+  grok_config_view_input_init (&input, snapshot->config, snapshot->params, snapshot->train_step);
   data = grok_view_data_new (GROK_VIEW_CURVES, &input, NULL, NULL);
 
-  g_clear_pointer (&self->curves_config, grok_config_free);
+  g_clear_pointer (&self->curves_config, grok_config_unref);
   self->curves_config = grok_config_ref (snapshot->config);
   grok_curves_view_get_options (self->curves_view)->lmn_points = data ? data->lmn_points : 0;
   grok_curves_view_options_changed (self->curves_view);
@@ -125,7 +148,7 @@ sync_curves_run (GrokWindow *self)
 static void
 update_views (GrokWindow *self)
 {
-  GrokView shown = visible_view (self);
+  GrokView shown = _grok_window_visible_view (self);
   GrokComputedView *view = self->computed[shown];
   GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
   GrokSnapshot *first = grok_session_get_first (self->session);
@@ -185,39 +208,77 @@ on_step_changed (GtkAdjustment *adjustment, GrokWindow *self)
     grok_session_seek (self->session, gtk_adjustment_get_value (adjustment));
 }
 
+/* replaying the checkpoints has an icon of its own, not the triangle of Resume */
 static void
 on_playing (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 {
   gtk_button_set_icon_name (GTK_BUTTON (self->play_button), grok_session_get_playing (session)
-                              ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+                              ? "media-playback-pause-symbolic" : "media-playlist-repeat-symbolic");
 }
 
-/* the drop-down names the experiment shown: its preset, or none when it is not one */
+/* the chooser names the experiment the settings hold: the preset of the run shown, or the one
+ * chosen; "edited" when the settings differ from that preset's */
+static void
+update_preset_mark (GrokWindow *self)
+{
+  const char *name = grok_preset_chooser_get_preset (self->preset_chooser);
+  g_autoptr (GrokConfig) preset = name ? grok_preset_load (name, NULL) : NULL;
+  g_autofree char *wanted = preset ? grok_config_to_string (preset) : NULL;
+  g_autofree char *edited = grok_config_to_string (grok_config_editor_get_config (self->config_editor));
+
+  grok_preset_chooser_set_edited (self->preset_chooser, preset != NULL && g_strcmp0 (wanted, edited) != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.revert-preset",
+                                 grok_preset_chooser_get_edited (self->preset_chooser));
+}
+
+/* a run or folder shown names its own preset (its settings are already in the editor) */
 static void
 on_preset_label (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 {
-  const char *label = grok_session_get_preset_label (session);
-  GListModel *model = gtk_drop_down_get_model (self->preset_dropdown);
-  guint found = GTK_INVALID_LIST_POSITION;
+  GrokSnapshot *snapshot = grok_session_get_snapshot (session);
+  g_autoptr (GrokConfig) preset = NULL;
 
-  if (label == NULL)
+  if (snapshot == NULL)
     return;
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-      if (g_str_equal (gtk_string_object_get_string (item), label))
-        found = i;
-    }
-  /* only the label follows: the settings already hold the run's own config */
-  g_signal_handlers_block_matched (self->preset_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  gtk_drop_down_set_selected (self->preset_dropdown, found);
-  g_signal_handlers_unblock_matched (self->preset_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  preset = grok_preset_load (snapshot->config->name, NULL);
+  grok_preset_chooser_set_preset (self->preset_chooser, preset ? snapshot->config->name : NULL);
+  update_preset_mark (self);
+}
+
+/* what the window says of the run shown, made again whenever the session changes */
+static void
+update_texts (GrokWindow *self)
+{
+  g_autofree char *title = grok_session_text_title (self->session);
+  g_autofree char *status = grok_session_text_status (self->session);
+  g_autofree char *step = grok_session_text_step_label (self->session);
+  const char *dir = grok_session_get_run_dir (self->session);
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, dir ? dir : self->idle_subtitle);
+  gtk_progress_bar_set_text (self->progress_bar, status);
+  gtk_progress_bar_set_fraction (self->progress_bar, grok_session_get_progress (self->session));
+  gtk_label_set_text (self->step_label, step);
 }
 
 static void
-on_message (GrokSession *session, const char *text, GrokWindow *self)
+on_milestone (GrokSession *session, GrokMilestone milestone, gint64 step, GrokWindow *self)
 {
-  toast (self, text);
+  g_autofree char *text = grok_session_text_milestone (milestone, step);
+  _grok_window_toast (self, text);
+}
+
+static void
+on_saved (GrokSession *session, const char *path, GrokWindow *self)
+{
+  g_autofree char *text = grok_session_text_saved (path);
+  _grok_window_toast (self, text);
+}
+
+static void
+on_problem (GrokSession *session, const char *text, GrokWindow *self)
+{
+  _grok_window_toast (self, text);
 }
 
 static void
@@ -230,7 +291,7 @@ on_compared (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
     {
       g_autofree char *text = g_strdup_printf ("Curves show the mean and range of %u runs",
                                                others->len + 1);
-      toast (self, text);
+      _grok_window_toast (self, text);
     }
 }
 
@@ -246,56 +307,54 @@ on_smoothing_changed (GtkAdjustment *adjustment, GrokWindow *self)
   grok_curves_view_set_smoothing (self->curves_view, gtk_adjustment_get_value (adjustment));
 }
 
-static char *
-selected_preset (GrokWindow *self)
+char *
+_grok_window_runs_folder (GrokWindow *self)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (self->preset_dropdown);
-  return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
+  return grok_settings_runs_folder (self->settings);
 }
 
-/* choosing a preset fills the settings with it */
-static void
-on_preset_selected (GtkDropDown *dropdown, GParamSpec *pspec, GrokWindow *self)
+void
+_grok_window_load_preset (GrokWindow *self, const char *name)
 {
-  g_autofree char *name = selected_preset (self);
   g_autoptr (GrokConfig) config = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (name == NULL)
-    return;
   config = grok_preset_load (name, &error);
   if (config == NULL)
     {
-      toast (self, error->message);
+      _grok_window_toast (self, error->message);
       return;
     }
+  grok_preset_chooser_set_preset (self->preset_chooser, name);
   grok_config_editor_set_config (self->config_editor, config);
-  grok_session_set_idle_subtitle (self->session, config->description);
+  g_free (self->idle_subtitle);
+  self->idle_subtitle = g_strdup (config->description);
+  update_texts (self);
+  update_preset_mark (self);
+  update_content (self);
   g_settings_set_string (self->settings, "preset", name);
+}
+
+/* a preset chosen is the experiment every control then acts on: the run shown before stops (its
+ * folder keeps what it trained and stays in Recent Runs) and the settings take the preset's */
+static void
+on_preset_chosen (GrokPresetChooser *chooser, const char *name, GrokWindow *self)
+{
+  gboolean was_live = grok_session_get_live (self->session);
+
+  if (grok_session_get_snapshot (self->session) != NULL || grok_session_get_preparing (self->session))
+    grok_session_reset (self->session);
+  _grok_window_load_preset (self, name);
+  if (was_live)
+    _grok_window_toast (self, "The previous run stopped with a checkpoint; Recent Runs has it");
 }
 
 static void
 on_editor_changed (GrokConfigEditor *editor, GrokWindow *self)
 {
   update_actions (self);
-}
-
-/* <runs folder>/<name>-<date>-<time> */
-static char *
-new_run_folder (GrokWindow *self, const GrokConfig *config)
-{
-  g_autofree char *base = g_settings_get_string (self->settings, "runs-folder");
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *leaf = g_strdup_printf ("%s-%s", config->name[0] ? config->name : "run", stamp);
-
-  g_strdelimit (leaf, "/\\ ", '-');
-  if (base[0] == '\0')
-    {
-      g_free (base);
-      base = g_build_filename (g_get_user_data_dir (), "grokscope", "runs", NULL);
-    }
-  return g_build_filename (base, leaf, NULL);
+  update_preset_mark (self);
+  update_content (self);
 }
 
 static void
@@ -317,21 +376,6 @@ remember_recent (GrokWindow *self, const char *folder)
   g_settings_set_strv (self->settings, "recent-runs", (const char * const *) fresh);
 }
 
-static void
-rebuild_recent_menu (GrokWindow *self)
-{
-  g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-runs");
-
-  g_menu_remove_all (self->recent_section);
-  for (guint i = 0; recent[i] != NULL; i++)
-    {
-      g_autofree char *label = g_path_get_basename (recent[i]);
-      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
-      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
-      g_menu_append_item (self->recent_section, item);
-    }
-}
-
 /* a run of the folder shown is remembered among the recent ones */
 static void
 on_run_dir (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
@@ -342,250 +386,42 @@ on_run_dir (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
     remember_recent (self, dir);
 }
 
+/* a folder a sweep was planned in: its sweep file and cell table */
+static gboolean
+is_sweep_folder (const char *path)
+{
+  g_autofree char *file = g_build_filename (path, "sweep.json", NULL);
+  g_autofree char *cells = g_build_filename (path, "cells.csv", NULL);
+
+  return g_file_test (file, G_FILE_TEST_EXISTS) && g_file_test (cells, G_FILE_TEST_EXISTS);
+}
+
 gboolean
 grok_window_open (GrokWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
 
   g_return_val_if_fail (GROK_IS_WINDOW (self), FALSE);
+  /* a sweep folder opens in a sweep window of its own */
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && is_sweep_folder (path))
+    {
+      g_autoptr (GrokSweep) sweep = grok_sweep_open (path, &error);
+      if (sweep == NULL)
+        {
+          _grok_window_toast (self, error->message);
+          return FALSE;
+        }
+      gtk_window_present (GTK_WINDOW (grok_sweep_window_new (gtk_window_get_application (GTK_WINDOW (self)),
+                                                             sweep)));
+      return TRUE;
+    }
   if (!grok_session_open (self->session, path, &error))
     {
-      toast (self, error->message);
+      _grok_window_toast (self, error->message);
       return FALSE;
     }
   grok_config_editor_set_config (self->config_editor, grok_session_get_snapshot (self->session)->config);
   return TRUE;
-}
-
-static void
-on_open_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      grok_window_open (self, path);
-    }
-  g_object_unref (chooser);
-}
-
-/* a modal chooser of run folders; on_response owns (and unrefs) it */
-static void
-choose_folders (GtkWidget *window, const char *title, const char *accept, gboolean multiple,
-                GCallback on_response)
-{
-  GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new (title, GTK_WINDOW (window), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                 accept, "_Cancel");
-
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), multiple);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", on_response, window, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* Save Run As: the session copies the folder shown to the person's choice and shows the copy */
-static void
-on_save_as_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      grok_session_save_as (self->session, path);
-    }
-  g_object_unref (chooser);
-}
-
-static void
-save_as_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  GrokWindow *self = GROK_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autofree char *name = NULL;
-
-  if (grok_session_get_run_dir (self->session) == NULL)
-    return;
-  chooser = gtk_file_chooser_native_new ("Save the Run As", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
-  name = g_path_get_basename (grok_session_get_run_dir (self->session));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_save_as_response), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-open_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  choose_folders (widget, "Open a Run Folder", "_Open", FALSE, G_CALLBACK (on_open_response));
-}
-
-static void
-open_recent_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  grok_window_open (GROK_WINDOW (widget), g_variant_get_string (param, NULL));
-}
-
-/* continue the folder shown (stopped, crashed or finished) from its newest checkpoint, to the
- * number of steps in the settings */
-static void
-continue_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  GrokWindow *self = GROK_WINDOW (widget);
-  g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
-
-  if (config != NULL)
-    grok_session_continue (self->session, config->train.steps);
-}
-
-/* compare: other run folders' curves drawn with this run's as mean and min-max band */
-static void
-on_compare_response (GtkNativeDialog *chooser, int response, GrokWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-      g_autoptr (GStrvBuilder) paths = g_strv_builder_new ();
-      g_auto (GStrv) list = NULL;
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr (GFile) file = g_list_model_get_item (files, i);
-          g_autofree char *path = g_file_get_path (file);
-          g_strv_builder_add (paths, path);
-        }
-      list = g_strv_builder_end (paths);
-      grok_session_compare (self->session, (const char * const *) list);
-    }
-  g_object_unref (chooser);
-}
-
-static void
-compare_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  choose_folders (widget, "Compare With Run Folders", "_Compare", TRUE,
-                  G_CALLBACK (on_compare_response));
-}
-
-/* a new run of the experiment in the settings, in a new folder: trained, or one step taken */
-static void
-new_run (GrokWindow *self, gboolean one_step)
-{
-  g_autoptr (GrokConfig) config = grok_config_editor_dup_config (self->config_editor);
-  g_autofree char *dir = NULL;
-
-  if (config == NULL)
-    return;
-  dir = new_run_folder (self, config);
-  grok_session_train (self->session, g_steal_pointer (&config), dir, one_step);
-}
-
-static void
-train_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  new_run (GROK_WINDOW (widget), FALSE);
-}
-
-static void
-pause_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  grok_session_pause_resume (GROK_WINDOW (widget)->session);
-}
-
-static void
-step_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  GrokWindow *self = GROK_WINDOW (widget);
-
-  /* after a reset, Step starts the experiment afresh and stops after its first step */
-  if (grok_session_get_live (self->session))
-    grok_session_step (self->session);
-  else if (grok_session_get_snapshot (self->session) == NULL && !grok_session_get_preparing (self->session))
-    new_run (self, TRUE);
-}
-
-/* Reset: the run shown stops (its folder keeps what it trained, and stays in Recent Runs) and
- * the window goes back to before the first step; Train or Step then start the experiment
- * afresh */
-static void
-reset_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  grok_session_reset (GROK_WINDOW (widget)->session);
-}
-
-static void
-stop_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  grok_session_stop (GROK_WINDOW (widget)->session);
-}
-
-static GrokView
-visible_view (GrokWindow *self)
-{
-  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
-  GrokView view = GROK_VIEW_CURVES;
-
-  grok_view_from_name (page, &view, NULL);
-  return view;
-}
-
-static const char *
-run_name (GrokWindow *self)
-{
-  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
-
-  return snapshot && snapshot->config->name[0] ? snapshot->config->name : "grokscope";
-}
-
-static void
-export_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  GrokWindow *self = GROK_WINDOW (widget);
-  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
-
-  if (snapshot == NULL)
-    {
-      toast (self, "Nothing to export yet: train a run first");
-      return;
-    }
-  grok_export_figure_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
-                                  snapshot, visible_view (self), run_name (self),
-                                  grok_session_get_run_dir (self->session));
-}
-
-static void
-export_all_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  GrokWindow *self = GROK_WINDOW (widget);
-  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
-
-  if (snapshot == NULL)
-    {
-      toast (self, "Nothing to export yet: train a run first");
-      return;
-    }
-  grok_export_all_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
-                               snapshot, run_name (self), grok_session_get_run_dir (self->session));
-}
-
-static void
-about_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  const char *developers[] = { "The Grokscope developers", NULL };
-  GtkWidget *about = adw_about_window_new ();
-
-  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Grokscope");
-  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), "org.grokscope.Grokscope");
-  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), GROK_VERSION);
-  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
-                                 "Train small neural networks and watch them memorise, then "
-                                 "generalise: training curves, weights, spectra and complexity "
-                                 "measures, live.");
-  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
-  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
-  gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (widget));
-  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -608,51 +444,6 @@ on_setting_changed (GSettings *settings, const char *key, GrokWindow *self)
     sync_curves_options (self);
 }
 
-static void
-on_scheme_row_selected (AdwComboRow *row, GParamSpec *pspec, GrokWindow *self)
-{
-  static const char * const values[] = { "system", "light", "dark" };
-  guint i = adw_combo_row_get_selected (row);
-
-  if (i < G_N_ELEMENTS (values))
-    g_settings_set_string (self->settings, "color-scheme", values[i]);
-}
-
-static void
-preferences_action (GtkWidget *widget, const char *action, GVariant *param)
-{
-  GrokWindow *self = GROK_WINDOW (widget);
-  GtkWidget *window = adw_preferences_window_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *scheme = adw_combo_row_new ();
-  GtkWidget *log_row = adw_action_row_new ();
-  GtkWidget *log_switch = gtk_switch_new ();
-  const char *schemes[] = { "Follow the system", "Light", "Dark", NULL };
-  g_autoptr (GtkStringList) model = gtk_string_list_new (schemes);
-  g_autofree char *current = g_settings_get_string (self->settings, "color-scheme");
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Appearance");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (scheme), "Style");
-  adw_combo_row_set_model (ADW_COMBO_ROW (scheme), G_LIST_MODEL (model));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (scheme), g_str_equal (current, "light") ? 1
-                                                      : g_str_equal (current, "dark") ? 2 : 0);
-  g_signal_connect_object (scheme, "notify::selected", G_CALLBACK (on_scheme_row_selected), self, 0);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (log_row), "Logarithmic step axis");
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (log_row), "Spread early training out on the curves");
-  gtk_widget_set_valign (log_switch, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (log_row), log_switch);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (log_row), log_switch);
-  g_settings_bind (self->settings, "log-step-axis", log_switch, "active", G_SETTINGS_BIND_DEFAULT);
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), scheme);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), log_row);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
-  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (window));
-}
 
 /* ---- closing: the run stops and writes its last checkpoint first ---- */
 
@@ -669,7 +460,7 @@ on_session_ended (GObject *source, GAsyncResult *result, gpointer data)
       g_autofree char *text = g_strdup_printf ("The window stays open: the run's last steps "
                                                "could not be kept (%s)", error->message);
       gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
-      toast (self, text);
+      _grok_window_toast (self, text);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -763,8 +554,9 @@ grok_window_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->curves_config, grok_config_free);
+  g_clear_pointer (&self->curves_config, grok_config_unref);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->idle_subtitle, g_free);
   G_OBJECT_CLASS (grok_window_parent_class)->dispose (object);
 }
 
@@ -778,11 +570,12 @@ grok_window_class_init (GrokWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = grok_window_close_request;
 
   g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
+  g_type_ensure (GROK_TYPE_PRESET_CHOOSER);
   g_type_ensure (GROK_TYPE_CURVES_VIEW);
   g_type_ensure (GROK_TYPE_WEIGHTS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, preset_chooser);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, progress_bar);
@@ -796,7 +589,11 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_adjustment);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_label);
-  gtk_widget_class_bind_template_child (widget_class, GrokWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, train_button);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_scale);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_train);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_test);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_loss);
@@ -805,30 +602,7 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, show_measures);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, smoothing_adjustment);
 
-  gtk_widget_class_install_action (widget_class, "win.train", NULL, train_action);
-  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
-  gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
-  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
-  gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reset", NULL);
-  gtk_widget_class_install_action (widget_class, "win.about", NULL, about_action);
-  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
-  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
-  gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
-  gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
-  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-all", NULL);
-  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.train", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_CONTROL_MASK, "win.stop", NULL);
+  _grok_window_class_actions_init (widget_class);
 }
 
 /* one page per row of the views table, named as grokscope-cli figure --view names it: the
@@ -859,19 +633,15 @@ add_view_pages (GrokWindow *self)
 static void
 bind_session (GrokWindow *self)
 {
-  const struct { const char *source; gpointer target; const char *property; } bindings[] = {
-    { "title", self->window_title, "title" },
-    { "subtitle", self->window_title, "subtitle" },
-    { "status", self->progress_bar, "text" },
-    { "progress", self->progress_bar, "fraction" },
-    { "step-label", self->step_label, "label" },
-  };
   const char *actions[] = { "notify::snapshot", "notify::run-dir", "notify::state", "notify::live",
                             "notify::preparing" };
+  const char *texts[] = { "notify::snapshot", "notify::run-dir", "notify::state", "notify::step",
+                          "notify::preparing", "notify::continuing", "notify::reset",
+                          "notify::following", "notify::progress" };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
-    g_object_bind_property (self->session, bindings[i].source, bindings[i].target,
-                            bindings[i].property, G_BINDING_SYNC_CREATE);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_signal_connect_object (self->session, texts[i], G_CALLBACK (update_texts), self,
+                             G_CONNECT_SWAPPED);
   g_object_bind_property (self->session, "playing", self->play_button, "active",
                           G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -879,32 +649,31 @@ bind_session (GrokWindow *self)
                              G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::snapshot", G_CALLBACK (update_views), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::snapshot", G_CALLBACK (update_content), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::preparing", G_CALLBACK (update_content), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::scale-upper", G_CALLBACK (on_scale), self, 0);
   g_signal_connect_object (self->session, "notify::scale-value", G_CALLBACK (on_scale), self, 0);
   g_signal_connect_object (self->session, "notify::playing", G_CALLBACK (on_playing), self, 0);
-  g_signal_connect_object (self->session, "notify::preset-label", G_CALLBACK (on_preset_label), self, 0);
+  g_signal_connect_object (self->session, "notify::run-dir", G_CALLBACK (on_preset_label), self, 0);
   g_signal_connect_object (self->session, "notify::run-dir", G_CALLBACK (on_run_dir), self, 0);
   g_signal_connect_object (self->session, "notify::compared", G_CALLBACK (on_compared), self, 0);
-  g_signal_connect_object (self->session, "message", G_CALLBACK (on_message), self, 0);
+  g_signal_connect_object (self->session, "milestone", G_CALLBACK (on_milestone), self, 0);
+  g_signal_connect_object (self->session, "saved", G_CALLBACK (on_saved), self, 0);
+  g_signal_connect_object (self->session, "problem", G_CALLBACK (on_problem), self, 0);
+  update_texts (self);
 }
 
-/* the preset drop-down, on the person's last choice (quick the first time) */
+/* the preset chooser, on the person's last choice (quick the first time) */
 static void
 init_presets (GrokWindow *self)
 {
-  g_auto (GStrv) presets = grok_presets_list ();
-  g_autoptr (GtkStringList) model = gtk_string_list_new ((const char * const *) presets);
   g_autofree char *preferred = g_settings_get_string (self->settings, "preset");
-  guint chosen = 0;
+  g_autoptr (GrokConfig) config = grok_preset_load (preferred, NULL);
 
-  g_signal_connect_object (self->preset_dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self, 0);
-  gtk_drop_down_set_model (self->preset_dropdown, G_LIST_MODEL (model));
-  for (guint i = 0; presets[i] != NULL; i++)
-    if (g_str_equal (presets[i], preferred) || (g_str_equal (presets[i], "quick") && chosen == 0))
-      chosen = i;
-  gtk_drop_down_set_selected (self->preset_dropdown, chosen);
-  /* selecting the first item emits nothing: fill the editor once by hand */
-  on_preset_selected (self->preset_dropdown, NULL, self);
+  g_signal_connect_object (self->preset_chooser, "chosen", G_CALLBACK (on_preset_chosen), self, 0);
+  _grok_window_load_preset (self, config ? preferred : "quick");
 }
 
 /* the series menu's check buttons choose what the curves draw */
@@ -925,6 +694,9 @@ static void
 grok_window_init (GrokWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the icons the app ships (the curves' page, its own) wherever it runs from */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
+                                    "/org/grokscope/Grokscope/icons");
   add_view_pages (self);
   self->settings = grok_settings_new ();
   self->session = grok_session_new ();
@@ -935,6 +707,7 @@ grok_window_init (GrokWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  _grok_window_actions_init (self);
   bind_session (self);
   g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (update_views), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->config_editor, "changed", G_CALLBACK (on_editor_changed), self, 0);
@@ -942,9 +715,6 @@ grok_window_init (GrokWindow *self)
   connect_series (self);
   g_signal_connect_object (self->step_adjustment, "value-changed", G_CALLBACK (on_step_changed), self, 0);
   g_signal_connect_object (self->weights_change, "toggled", G_CALLBACK (update_views), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::recent-runs", G_CALLBACK (rebuild_recent_menu),
-                           self, G_CONNECT_SWAPPED);
-  rebuild_recent_menu (self);
   update_actions (self);
 }
 

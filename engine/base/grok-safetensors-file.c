@@ -1,5 +1,5 @@
-/* Safetensors files of typed tensors (a run's views files), read with the checkpoint reader's
- * checks and kept whole in memory. */
+/* Safetensors files of typed tensors (checkpoints, a run's views files), read with every check
+ * and kept whole in memory. */
 #include "grok-safetensors.h"
 #include "grok-safetensors-private.h"
 
@@ -18,16 +18,14 @@ grok_safetensors_file_read (const char *path, GError **error)
   return grok_safetensors_file_read_at (GROK_FILE_AT_PATH (path), error);
 }
 
-GrokSafetensorsFile *
-grok_safetensors_file_read_at (const GrokFileAt *at, GError **error)
+/* what names the kind of file in an I/O error; any_dtype allows every GrokDtype, else F32 */
+static GrokSafetensorsFile *
+file_read (const GrokFileAt *at, const char *what, gboolean any_dtype, GError **error)
 {
   GrokSafetensorsParsed p = { 0 };
   GrokSafetensorsFile *file = NULL;
 
-  g_return_val_if_fail (at != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (grok_safetensors_parse (at, "file", TRUE, &p, error))
+  if (grok_safetensors_parse (at, what, any_dtype, &p, error))
     {
       file = g_new0 (GrokSafetensorsFile, 1);
       file->tensors = g_array_sized_new (FALSE, TRUE, sizeof (GrokSafetensor), p.entries->len);
@@ -46,6 +44,22 @@ grok_safetensors_file_read_at (const GrokFileAt *at, GError **error)
     }
   grok_safetensors_parsed_clear (&p);
   return file;
+}
+
+GrokSafetensorsFile *
+grok_safetensors_file_read_at (const GrokFileAt *at, GError **error)
+{
+  g_return_val_if_fail (at != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  return file_read (at, "file", TRUE, error);
+}
+
+GrokSafetensorsFile *
+grok_safetensors_file_read_checkpoint_at (const GrokFileAt *at, GError **error)
+{
+  g_return_val_if_fail (at != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  return file_read (at, "checkpoint", FALSE, error);
 }
 
 void
@@ -79,6 +93,14 @@ grok_safetensors_file_lookup (GrokSafetensorsFile *file, const char *name)
     if (g_str_equal (g_array_index (file->tensors, GrokSafetensor, i).name, name))
       return &g_array_index (file->tensors, GrokSafetensor, i);
   return NULL;
+}
+
+const GrokSafetensor *
+grok_safetensors_file_get_tensors (GrokSafetensorsFile *file, int *n_tensors)
+{
+  g_return_val_if_fail (file != NULL && n_tensors != NULL, NULL);
+  *n_tensors = (int) file->tensors->len;
+  return (const GrokSafetensor *) file->tensors->data;
 }
 
 gsize

@@ -1,5 +1,5 @@
-/* What the safetensors reader shares between its two front ends: checkpoints read into
- * GrokParams (grok-safetensors.c) and files of typed tensors (grok-safetensors-file.c). */
+/* What the safetensors reader (grok-safetensors.c) shares with the files of typed tensors it
+ * gives (grok-safetensors-file.c). */
 #pragma once
 
 #include <json-glib/json-glib.h>

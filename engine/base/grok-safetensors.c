@@ -1,4 +1,5 @@
-/* Reading and writing safetensors checkpoints, with every field of a file checked before use. */
+/* Reading and writing safetensors files of named tensors, with every field of a file checked
+ * before use. */
 #include "grok-safetensors.h"
 #include "grok-safetensors-private.h"
 
@@ -205,36 +206,6 @@ grok_safetensors_write_tensors_at (const GrokFileAt *at, const GrokSafetensor *t
   return grok_file_write_atomic_at (at, buf, total, error);
 }
 
-gboolean
-grok_safetensors_write (const char *path, const GrokParams *params, GHashTable *metadata,
-                        GError **error)
-{
-  g_return_val_if_fail (path != NULL, FALSE);
-  return grok_safetensors_write_at (GROK_FILE_AT_PATH (path), params, metadata, error);
-}
-
-gboolean
-grok_safetensors_write_at (const GrokFileAt *at, const GrokParams *params, GHashTable *metadata,
-                           GError **error)
-{
-  g_autofree GrokSafetensor *tensors = NULL;
-
-  g_return_val_if_fail (at != NULL, FALSE);
-  g_return_val_if_fail (params != NULL && params->canonical != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  tensors = g_new0 (GrokSafetensor, MAX (params->n_tensors, 1));
-  for (int c = 0; c < params->n_tensors; c++)
-    {
-      const GrokTensor *t = &params->tensors[params->canonical[c]];
-
-      tensors[c] = (GrokSafetensor) { .name = t->name, .dtype = GROK_DTYPE_F32, .ndim = t->ndim,
-                                      .data = params->data + t->offset };
-      memcpy (tensors[c].shape, t->shape, sizeof t->shape);
-    }
-  return grok_safetensors_write_tensors_at (at, tensors, params->n_tensors, metadata, error);
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* reading */
 
@@ -251,8 +222,8 @@ set_corrupt (GError **error, const char *path, const char *format, ...)
   g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s: %s", path, what);
 }
 
-static char *
-format_shape (const int *shape, int ndim)
+char *
+grok_safetensors_format_shape (const int *shape, int ndim)
 {
   GString *s = g_string_new ("[");
 
@@ -333,7 +304,7 @@ parse_offsets (const char *path, const char *name, JsonNode *node, Entry *e, GEr
 static gboolean
 check_entry_size (const char *path, Entry *e, GError **error)
 {
-  g_autofree char *shape = format_shape (e->shape, e->ndim);
+  g_autofree char *shape = grok_safetensors_format_shape (e->shape, e->ndim);
   guint64 bytes = dtypes[e->dtype].size;
 
   for (int d = 0; d < e->ndim; d++)
@@ -616,26 +587,6 @@ sort_names (const char *path, GArray *entries, GError **error)
   return TRUE;
 }
 
-/* ENTRIES are sorted by name, so tensors are added in canonical order */
-static GrokParams *
-build_params (GArray *entries, const char *data)
-{
-  GrokParams *params = grok_params_new ();
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const Entry *e = &g_array_index (entries, Entry, i);
-      grok_params_add (params, e->name, e->ndim, e->shape);
-    }
-  grok_params_allocate (params);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const Entry *e = &g_array_index (entries, Entry, i);
-      memcpy (grok_params_tensor_data (params, (int) i), data + e->begin, e->end - e->begin);
-    }
-  return params;
-}
-
 void
 grok_safetensors_parsed_clear (Parsed *p)
 {
@@ -691,91 +642,4 @@ grok_safetensors_parse (const GrokFileAt *at, const char *what, gboolean any_dty
          && sort_names (path, p->entries, error)
          && check_layout (path, p->entries, p->header_len, size, error)
          && check_checksum (path, p, size, error);
-}
-
-GrokParams *
-grok_safetensors_read (const char *path, GHashTable **metadata_out, GError **error)
-{
-  g_return_val_if_fail (path != NULL, NULL);
-  return grok_safetensors_read_at (GROK_FILE_AT_PATH (path), metadata_out, error);
-}
-
-GrokParams *
-grok_safetensors_read_at (const GrokFileAt *at, GHashTable **metadata_out, GError **error)
-{
-  Parsed p = { 0 };
-  GrokParams *params = NULL;
-
-  g_return_val_if_fail (at != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (grok_safetensors_parse (at, "checkpoint", FALSE, &p, error))
-    {
-      params = build_params (p.entries, p.contents + 8 + p.header_len);
-      if (metadata_out != NULL)
-        *metadata_out = g_steal_pointer (&p.metadata);
-    }
-  grok_safetensors_parsed_clear (&p);
-  return params;
-}
-
-/* the first difference in names or shapes between the file and the model, or NULL */
-static char *
-describe_mismatch (const GrokParams *file, const GrokParams *model)
-{
-  for (int i = 0; i < model->n_tensors; i++)
-    {
-      const GrokTensor *m = &model->tensors[model->canonical[i]];
-      int j = grok_params_find (file, m->name);
-      const GrokTensor *f = j >= 0 ? &file->tensors[j] : NULL;
-
-      if (f == NULL)
-        return g_strdup_printf ("checkpoint has no tensor '%s'", m->name);
-      if (f->ndim != m->ndim || memcmp (f->shape, m->shape, sizeof (int) * (gsize) m->ndim) != 0)
-        {
-          g_autofree char *fs = format_shape (f->shape, f->ndim);
-          g_autofree char *ms = format_shape (m->shape, m->ndim);
-          return g_strdup_printf ("tensor '%s' is %s in the file but %s in the model",
-                                  m->name, fs, ms);
-        }
-    }
-  for (int j = 0; j < file->n_tensors; j++)
-    if (grok_params_find (model, file->tensors[file->canonical[j]].name) < 0)
-      return g_strdup_printf ("checkpoint has a tensor '%s' that the model does not have",
-                              file->tensors[file->canonical[j]].name);
-  return NULL;
-}
-
-gboolean
-grok_safetensors_load_into (const char *path, GrokParams *params, GHashTable **metadata_out,
-                            GError **error)
-{
-  g_autoptr(GrokParams) file = NULL;
-  g_autoptr(GHashTable) metadata = NULL;
-  g_autofree char *mismatch = NULL;
-
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (params != NULL && params->data != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  file = grok_safetensors_read (path, &metadata, error);
-  if (file == NULL)
-    return FALSE;
-  mismatch = describe_mismatch (file, params);
-  if (mismatch != NULL)
-    {
-      set_corrupt (error, path, "%s", mismatch);
-      return FALSE;
-    }
-  for (int i = 0; i < params->n_tensors; i++)
-    {
-      const GrokTensor *t = &params->tensors[i];
-      int j = grok_params_find (file, t->name);
-
-      memcpy (params->data + t->offset, grok_params_tensor_data (file, j),
-              t->numel * sizeof (float));
-    }
-  if (metadata_out != NULL)
-    *metadata_out = g_steal_pointer (&metadata);
-  return TRUE;
 }

@@ -9,9 +9,11 @@
 #include <glib.h>
 
 #include "grok-fileio.h"
-#include "grok-params.h"
 
 G_BEGIN_DECLS
+
+/* the most dimensions a tensor has, in a file and in a model's parameter table */
+#define GROK_MAX_DIMS 4
 
 /* The writer puts the SHA-256 of the data section (lowercase hex) in __metadata__ under this
  * key; the reader refuses a file whose data does not match it. A file without the key (written
@@ -21,7 +23,7 @@ G_BEGIN_DECLS
 /* the largest header the reader accepts; ours are a few kilobytes */
 #define GROK_SAFETENSORS_MAX_HEADER (100 * 1024 * 1024)
 
-/* the element types of files other than checkpoints (a run's views files) */
+/* the element types: checkpoints hold F32 only, other files (a run's views files) any */
 typedef enum
 {
   GROK_DTYPE_F32,
@@ -42,36 +44,6 @@ typedef struct
   gconstpointer data;
 } GrokSafetensor;
 
-/* Write PARAMS (in canonical order, data packed without gaps, header padded with spaces to a
- * multiple of 8 bytes) and METADATA (char * -> char *, may be NULL) to PATH atomically. */
-gboolean    grok_safetensors_write     (const char        *path,
-                                        const GrokParams  *params,
-                                        GHashTable        *metadata,
-                                        GError           **error);
-/* the same for a file in an open folder (grok-fileio.h): never written through a link */
-gboolean    grok_safetensors_write_at  (const GrokFileAt  *at,
-                                        const GrokParams  *params,
-                                        GHashTable        *metadata,
-                                        GError           **error);
-
-/* Read PATH into a new table (tensors added in canonical order). When METADATA_OUT is not NULL it
- * receives a new char * -> char * table (empty when the file has no "__metadata__").
- * Errors: GROK_ERROR_IO when the file cannot be read, GROK_ERROR_CORRUPT when it is invalid. */
-GrokParams *grok_safetensors_read      (const char        *path,
-                                        GHashTable       **metadata_out,
-                                        GError           **error);
-/* the same for a file in an open folder (grok-fileio.h): never read through a link */
-GrokParams *grok_safetensors_read_at   (const GrokFileAt  *at,
-                                        GHashTable       **metadata_out,
-                                        GError           **error);
-
-/* Read PATH and copy its values into PARAMS, whose tensor names and shapes must match the file's
- * exactly (GROK_ERROR_CORRUPT otherwise, PARAMS untouched). */
-gboolean    grok_safetensors_load_into (const char        *path,
-                                        GrokParams        *params,
-                                        GHashTable       **metadata_out,
-                                        GError           **error);
-
 /* Write N typed tensors, in the order given, and METADATA to PATH atomically. Every shape
  * dimension must be at least 1. */
 gboolean    grok_safetensors_write_tensors (const char           *path,
@@ -85,21 +57,34 @@ gboolean    grok_safetensors_write_tensors_at (const GrokFileAt     *at,
                                                GHashTable           *metadata,
                                                GError              **error);
 
-/* A safetensors file of typed tensors, read whole and checked like a checkpoint (any of the
- * GrokDtype types allowed). Errors as for grok_safetensors_read, naming PATH. */
+/* A safetensors file of typed tensors, read whole, every field checked before use, and the data
+ * checked against its data_sha256 when it has one (a file without one, written before it was
+ * added, is read unchecked; its metadata tells the caller so). Any GrokDtype is allowed.
+ * Errors: GROK_ERROR_IO when the file cannot be read, GROK_ERROR_CORRUPT when it is invalid,
+ * both naming it. */
 typedef struct _GrokSafetensorsFile GrokSafetensorsFile;
 
 GrokSafetensorsFile  *grok_safetensors_file_read         (const char          *path,
                                                           GError             **error);
 GrokSafetensorsFile  *grok_safetensors_file_read_at      (const GrokFileAt    *at,
                                                           GError             **error);
+/* the same for a checkpoint: F32 tensors only, and messages that call it one */
+GrokSafetensorsFile  *grok_safetensors_file_read_checkpoint_at (const GrokFileAt *at,
+                                                                GError          **error);
 void                  grok_safetensors_file_free         (GrokSafetensorsFile *file);
 /* char * -> char *, empty when the file has none; owned by FILE */
 GHashTable           *grok_safetensors_file_get_metadata (GrokSafetensorsFile *file);
 /* the tensor called NAME (its data aligned for its type), or NULL; owned by FILE */
 const GrokSafetensor *grok_safetensors_file_lookup       (GrokSafetensorsFile *file,
                                                           const char          *name);
+/* every tensor, sorted bytewise by name (the canonical order), n_tensors of them; owned by
+ * FILE */
+const GrokSafetensor *grok_safetensors_file_get_tensors  (GrokSafetensorsFile *file,
+                                                          int                 *n_tensors);
 gsize                 grok_safetensor_numel              (const GrokSafetensor *tensor);
+/* "[2, 3]": a shape as messages give it */
+char                 *grok_safetensors_format_shape      (const int           *shape,
+                                                          int                  ndim);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSafetensorsFile, grok_safetensors_file_free)
 

@@ -68,7 +68,7 @@ grok_complexity_result_free (GrokComplexityResult *result)
 {
   if (result == NULL)
     return;
-  grok_params_free (result->coarse);
+  grok_params_unref (result->coarse);
   g_free (result);
 }
 

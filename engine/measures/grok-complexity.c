@@ -58,7 +58,7 @@ grok_grainer_free (GrokGrainer *g)
     }
   if (g->owns_factors)
     g_free (g->factors);
-  grok_params_free (g->coarse);
+  grok_params_unref (g->coarse);
   g_free (g->stored);
   g_free (g->bz);
   g_free (g);

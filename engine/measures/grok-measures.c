@@ -17,33 +17,33 @@
 static const double lc_radii[] = { 0.05, 0.1, 0.5, 1, 5 };
 
 gboolean
-grok_config_any_run (const GrokConfig *config)
+grok_measure_settings_any_run (const GrokMeasureSettings *settings)
 {
   return TRUE;
 }
 
 gboolean
-grok_config_is_mlp (const GrokConfig *config)
+grok_measure_settings_is_mlp (const GrokMeasureSettings *settings)
 {
-  return config->model.kind == GROK_MODEL_MLP;
+  return settings->model.kind == GROK_MODEL_MLP;
 }
 
 gboolean
-grok_config_is_xor2d_mlp (const GrokConfig *config)
+grok_measure_settings_is_xor2d_mlp (const GrokMeasureSettings *settings)
 {
-  return grok_config_is_mlp (config) && config->task.kind == GROK_TASK_XOR2D;
+  return grok_measure_settings_is_mlp (settings) && settings->task.kind == GROK_TASK_XOR2D;
 }
 
-static GrokMeasureResult *measure_spectrum (const GrokConfig *, const GrokParams *,
+static GrokMeasureResult *measure_spectrum (const GrokMeasureSettings *, const GrokParams *,
                                             const GrokMeasureOptions *, GCancellable *, GError **);
-static GrokMeasureResult *measure_complexity (const GrokConfig *, const GrokParams *,
+static GrokMeasureResult *measure_complexity (const GrokMeasureSettings *, const GrokParams *,
                                               const GrokMeasureOptions *, GCancellable *,
                                               GError **);
-static GrokMeasureResult *measure_lmn (const GrokConfig *, const GrokParams *,
+static GrokMeasureResult *measure_lmn (const GrokMeasureSettings *, const GrokParams *,
                                        const GrokMeasureOptions *, GCancellable *, GError **);
-static GrokMeasureResult *measure_regions (const GrokConfig *, const GrokParams *,
+static GrokMeasureResult *measure_regions (const GrokMeasureSettings *, const GrokParams *,
                                            const GrokMeasureOptions *, GCancellable *, GError **);
-static GrokMeasureResult *measure_local_complexity (const GrokConfig *, const GrokParams *,
+static GrokMeasureResult *measure_local_complexity (const GrokMeasureSettings *, const GrokParams *,
                                                     const GrokMeasureOptions *, GCancellable *,
                                                     GError **);
 
@@ -54,7 +54,7 @@ static const GrokMeasureKind measure_kinds[GROK_N_MEASURES] = {
     .name = "spectrum",
     .columns = COLUMNS ("spectral_entropy_mean", "eff_rank_mean", "stable_rank_mean"),
     .panels = COLUMNS ("spectral_entropy_mean"),
-    .applies = grok_config_any_run,
+    .applies = grok_measure_settings_any_run,
     .needs = "any model",
     .per_decade_key = "measures.spectrum_per_decade",
     .every_key = "measures.spectrum_every",
@@ -65,7 +65,7 @@ static const GrokMeasureKind measure_kinds[GROK_N_MEASURES] = {
     .columns = COLUMNS ("complexity_bytes", "complexity_delta", "complexity_tau", "naive_bytes",
                         "occam_bound"),
     .panels = COLUMNS ("complexity_bytes", "occam_bound"),
-    .applies = grok_config_any_run,
+    .applies = grok_measure_settings_any_run,
     .needs = "any model",
     .per_decade_key = "measures.complexity_per_decade",
     .every_key = "measures.complexity_every",
@@ -75,7 +75,7 @@ static const GrokMeasureKind measure_kinds[GROK_N_MEASURES] = {
     .name = "lmn",
     .columns = COLUMNS ("lmn"),
     .panels = COLUMNS ("lmn"),
-    .applies = grok_config_is_mlp,
+    .applies = grok_measure_settings_is_mlp,
     .needs = "an MLP",
     .per_decade_key = "measures.lmn_per_decade",
     .every_key = "measures.lmn_every",
@@ -85,7 +85,7 @@ static const GrokMeasureKind measure_kinds[GROK_N_MEASURES] = {
     .name = "regions",
     .columns = COLUMNS ("region_count"),
     .panels = COLUMNS ("region_count"),
-    .applies = grok_config_is_xor2d_mlp,
+    .applies = grok_measure_settings_is_xor2d_mlp,
     .needs = "an MLP on xor2d",
     .per_decade_key = "measures.regions_per_decade",
     .every_key = "measures.regions_every",
@@ -96,7 +96,7 @@ static const GrokMeasureKind measure_kinds[GROK_N_MEASURES] = {
     /* one column per radius of lc_radii */
     .columns = COLUMNS ("lc_r0.05", "lc_r0.1", "lc_r0.5", "lc_r1", "lc_r5"),
     .panels = COLUMNS ("lc_r0.1"),
-    .applies = grok_config_is_mlp,
+    .applies = grok_measure_settings_is_mlp,
     .needs = "an MLP",
     .per_decade_key = "measures.local_complexity_per_decade",
     .every_key = "measures.local_complexity_every",
@@ -208,70 +208,10 @@ grok_measure_names (const char *separator)
 }
 
 gboolean
-grok_measure_applies (GrokMeasure measure, const GrokConfig *config)
+grok_measure_applies (GrokMeasure measure, const GrokMeasureSettings *settings)
 {
-  g_return_val_if_fail (measure < GROK_N_MEASURES && config != NULL, FALSE);
-  return measure_kinds[measure].applies (config);
-}
-
-/* the value of an integer config key named by a measure's row */
-static gint64
-schedule_value (const GrokConfig *config, const char *key)
-{
-  const GrokConfigKey *k = grok_config_key_lookup (key);
-
-  g_assert (k != NULL && k->type == GROK_KEY_INT);
-  return *(const gint64 *) ((const char *) config + k->offset);
-}
-
-gboolean
-grok_measure_enabled (GrokMeasure measure, const GrokConfig *config)
-{
-  const GrokMeasureKind *kind = grok_measure_kind (measure);
-
-  return (schedule_value (config, kind->every_key) > 0 ||
-          schedule_value (config, kind->per_decade_key) > 0) && kind->applies (config);
-}
-
-gboolean
-grok_measure_due (GrokMeasure measure, const GrokConfig *config, gint64 prev_step, gint64 step)
-{
-  gint64 every, per_decade;
-
-  if (!grok_measure_enabled (measure, config))
-    return FALSE;
-  /* the first row gets every measure (not the last one: a run continued past its end must
-   * write the same rows as one that went straight through) */
-  if (step == 0)
-    return TRUE;
-  every = schedule_value (config, measure_kinds[measure].every_key);
-  per_decade = schedule_value (config, measure_kinds[measure].per_decade_key);
-  if (every > 0 && step / every > MAX (prev_step, 0) / every)
-    return TRUE;
-  if (per_decade > 0)
-    {
-      /* the log points round (10^(k / per_decade)): is one in (prev_step, step]? */
-      int k = (int) floor (per_decade * log10 (MAX (prev_step, 1)));
-      for (;; k++)
-        {
-          double t = round (pow (10.0, (double) k / per_decade));
-          if (t > step)
-            break;
-          if (t > prev_step)
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-void
-grok_measure_options_from_config (GrokMeasureOptions *options, const GrokConfig *config)
-{
-  grok_measure_options_init (options);
-  options->epsilon = config->measures.complexity_epsilon;
-  options->eval_examples = config->measures.complexity_eval;
-  options->lmn_points = config->measures.lmn_points;
-  options->seed = config->seed;
+  g_return_val_if_fail (measure < GROK_N_MEASURES && settings != NULL, FALSE);
+  return measure_kinds[measure].applies (settings);
 }
 
 void
@@ -348,7 +288,7 @@ result_finish (GrokMeasureResult *r, double main_value, const char *parameters_j
 /* ---- spectrum ---- */
 
 static GrokMeasureResult *
-measure_spectrum (const GrokConfig *config, const GrokParams *params,
+measure_spectrum (const GrokMeasureSettings *settings, const GrokParams *params,
                   const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_SPECTRUM);
@@ -453,16 +393,16 @@ train_loss (const GrokParams *coarse, int worker, gpointer user_data)
 }
 
 static GrokMeasureResult *
-measure_complexity (const GrokConfig *config, const GrokParams *params,
+measure_complexity (const GrokMeasureSettings *settings, const GrokParams *params,
                     const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_COMPLEXITY);
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
-  g_autoptr (GrokModel) model = grok_model_new (config, dataset, MIN (dataset->n_train, 2048));
-  g_autoptr (GrokModel) second = grok_model_new (config, dataset, model->max_batch);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&settings->task);
+  g_autoptr (GrokModel) model = grok_model_new (&settings->model, dataset, MIN (dataset->n_train, 2048));
+  g_autoptr (GrokModel) second = grok_model_new (&settings->model, dataset, model->max_batch);
   g_autoptr (GrokComplexityResult) found = NULL;
   g_auto (Subset) subset = { 0 };
-  LossContext context = { model, second, config->train.prob_clip, dataset->n_train,
+  LossContext context = { model, second, settings->prob_clip, dataset->n_train,
                           dataset->train_tokens, dataset->train_x, dataset->train_y, NAN };
   gsize naive = grok_naive_size (params);
   double occam = NAN;
@@ -470,7 +410,7 @@ measure_complexity (const GrokConfig *config, const GrokParams *params,
   if (options->eval_examples > 0 && options->eval_examples < dataset->n_train)
     {
       subset_fill (&subset, dataset, options->eval_examples, options->seed);
-      context = (LossContext) { model, second, config->train.prob_clip, options->eval_examples,
+      context = (LossContext) { model, second, settings->prob_clip, options->eval_examples,
                                 subset.tokens, subset.x, subset.y, NAN };
     }
 
@@ -481,7 +421,7 @@ measure_complexity (const GrokConfig *config, const GrokParams *params,
   if (found->found)
     {
       /* the bound is on the coarse-grained net: its own error on the whole training set */
-      LossContext whole = { model, second, config->train.prob_clip, dataset->n_train,
+      LossContext whole = { model, second, settings->prob_clip, dataset->n_train,
                             dataset->train_tokens, dataset->train_x, dataset->train_y, NAN };
       train_loss (found->coarse, 0, &whole);
       context.accuracy = whole.accuracy;
@@ -512,8 +452,8 @@ measure_complexity (const GrokConfig *config, const GrokParams *params,
 /* ---- LMN ---- */
 
 int
-grok_mlp_inputs_from_params (const GrokConfig *config, const GrokParams *params,
-                             const GrokDataset *dataset, const int *indices, int n, float *out,
+grok_mlp_inputs_from_params (const GrokParams *params, const GrokDataset *dataset,
+                             const int *indices, int n, float *out,
                              GError **error)
 {
   int e = grok_params_find (params, "embed.weight");
@@ -545,41 +485,33 @@ grok_mlp_inputs_from_params (const GrokConfig *config, const GrokParams *params,
 }
 
 GrokLmn *
-grok_measure_lmn (const GrokConfig *config, const GrokParams *params, const GrokDataset *dataset,
-                  int max_points, guint64 seed, GError **error)
+grok_measure_lmn (const GrokModelSettings *model, const GrokParams *params,
+                  const GrokDataset *dataset, int max_points, guint64 seed, GError **error)
 {
   g_autofree GrokLayerView *layers = NULL;
   g_autofree int *indices = g_new (int, MIN (dataset->n_train, max_points));
   g_autofree float *points = NULL;
   int n_layers, n, width;
 
-  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  layers = grok_mlp_views_from_params (model, params, &n_layers, error);
   if (layers == NULL)
     return NULL;
   n = grok_lmn_sample_indices (dataset->n_train, max_points, seed, indices);
   points = g_new (float, (gsize) n * layers[0].in);
-  width = grok_mlp_inputs_from_params (config, params, dataset, indices, n, points, error);
+  width = grok_mlp_inputs_from_params (params, dataset, indices, n, points, error);
   if (width < 0)
     return NULL;
   g_assert (width == layers[0].in);
   return grok_lmn_compute (points, n, layers, n_layers, error);
 }
 
-int
-grok_measure_lmn_points (const GrokConfig *config)
-{
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
-
-  return MIN (dataset->n_train, config->measures.lmn_points);
-}
-
 static GrokMeasureResult *
-measure_lmn (const GrokConfig *config, const GrokParams *params, const GrokMeasureOptions *options,
+measure_lmn (const GrokMeasureSettings *settings, const GrokParams *params, const GrokMeasureOptions *options,
              GCancellable *cancellable, GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_LMN);
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
-  g_autoptr (GrokLmn) lmn = grok_measure_lmn (config, params, dataset, options->lmn_points,
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&settings->task);
+  g_autoptr (GrokLmn) lmn = grok_measure_lmn (&settings->model, params, dataset, options->lmn_points,
                                               options->seed, error);
   g_autofree char *p = NULL;
 
@@ -596,7 +528,7 @@ measure_lmn (const GrokConfig *config, const GrokParams *params, const GrokMeasu
 /* ---- regions and local complexity ---- */
 
 static GrokMeasureResult *
-measure_regions (const GrokConfig *config, const GrokParams *params,
+measure_regions (const GrokMeasureSettings *settings, const GrokParams *params,
                  const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_REGIONS);
@@ -605,7 +537,7 @@ measure_regions (const GrokConfig *config, const GrokParams *params,
   gboolean exact;
   g_autofree char *p = NULL;
 
-  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  layers = grok_mlp_views_from_params (&settings->model, params, &n_layers, error);
   if (layers == NULL)
     return NULL;
   exact = grok_layers_are_piecewise_linear (layers, n_layers);
@@ -631,12 +563,12 @@ measure_regions (const GrokConfig *config, const GrokParams *params,
 }
 
 static GrokMeasureResult *
-measure_local_complexity (const GrokConfig *config, const GrokParams *params,
+measure_local_complexity (const GrokMeasureSettings *settings, const GrokParams *params,
                           const GrokMeasureOptions *options, GCancellable *cancellable,
                           GError **error)
 {
   g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_LOCAL_COMPLEXITY);
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&settings->task);
   g_autofree GrokLayerView *layers = NULL;
   g_autofree int *indices = g_new (int, MIN (dataset->n_train, options->lc_samples));
   g_autofree float *points = NULL;
@@ -644,12 +576,12 @@ measure_local_complexity (const GrokConfig *config, const GrokParams *params,
   int n_layers, n;
   g_autofree char *p = NULL;
 
-  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  layers = grok_mlp_views_from_params (&settings->model, params, &n_layers, error);
   if (layers == NULL)
     return NULL;
   n = grok_lmn_sample_indices (dataset->n_train, options->lc_samples, options->seed, indices);
   points = g_new (float, (gsize) n * layers[0].in);
-  if (grok_mlp_inputs_from_params (config, params, dataset, indices, n, points, error) < 0)
+  if (grok_mlp_inputs_from_params (params, dataset, indices, n, points, error) < 0)
     return NULL;
   lc = grok_local_complexity (layers, n_layers, points, n, lc_radii, G_N_ELEMENTS (lc_radii),
                               options->lc_directions, options->seed, error);
@@ -664,7 +596,7 @@ measure_local_complexity (const GrokConfig *config, const GrokParams *params,
 }
 
 GrokMeasureResult *
-grok_measure_evaluate (GrokMeasure measure, const GrokConfig *config, const GrokParams *params,
+grok_measure_evaluate (GrokMeasure measure, const GrokMeasureSettings *settings, const GrokParams *params,
                        const GrokMeasureOptions *options, GCancellable *cancellable,
                        GError **error)
 {
@@ -675,7 +607,7 @@ grok_measure_evaluate (GrokMeasure measure, const GrokConfig *config, const Grok
       grok_measure_options_init (&defaults);
       options = &defaults;
     }
-  if (!grok_measure_applies (measure, config))
+  if (!grok_measure_applies (measure, settings))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
                    "the measure %s does not apply to this run (it needs %s)",
@@ -690,5 +622,5 @@ grok_measure_evaluate (GrokMeasure measure, const GrokConfig *config, const Grok
                    grok_params_non_finite (params));
       return NULL;
     }
-  return measure_kinds[measure].evaluate (config, params, options, cancellable, error);
+  return measure_kinds[measure].evaluate (settings, params, options, cancellable, error);
 }

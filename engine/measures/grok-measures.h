@@ -1,13 +1,13 @@
 /* The measures of SPEC §4 applied to a stored model state (a snapshot or a checkpoint): the
- * glue between a run's config, its parameters and dataset, and the measure modules. Each
+ * glue between a run's settings, its parameters and dataset, and the measure modules. Each
  * measure gives named values (the metrics.csv columns it fills) and a JSON object with its
  * value and the parameters it used. */
 #pragma once
 
 #include <gio/gio.h>
 
-#include "grok-config.h"
 #include "grok-lmn.h"
+#include "grok-model.h"
 #include "grok-params.h"
 #include "grok-task.h"
 
@@ -24,10 +24,20 @@ typedef enum
   GROK_N_MEASURES
 } GrokMeasure;
 
+/* What a measure knows of a run: its task and model (to rebuild the dataset and read the
+ * parameters) and the loss's probability clip. run/ fills it from a config
+ * (grok_config_measure_settings). */
+typedef struct
+{
+  GrokTaskSettings  task;
+  GrokModelSettings model;
+  double            prob_clip;
+} GrokMeasureSettings;
+
 /* run predicates the measures and views tables share */
-gboolean    grok_config_any_run       (const GrokConfig *config);
-gboolean    grok_config_is_mlp        (const GrokConfig *config);
-gboolean    grok_config_is_xor2d_mlp  (const GrokConfig *config);
+gboolean    grok_measure_settings_any_run      (const GrokMeasureSettings *settings);
+gboolean    grok_measure_settings_is_mlp       (const GrokMeasureSettings *settings);
+gboolean    grok_measure_settings_is_xor2d_mlp (const GrokMeasureSettings *settings);
 
 typedef struct
 {
@@ -40,8 +50,6 @@ typedef struct
 } GrokMeasureOptions;
 
 void        grok_measure_options_init (GrokMeasureOptions *options);
-/* the defaults with the config's measures.* settings applied */
-void        grok_measure_options_from_config (GrokMeasureOptions *options, const GrokConfig *config);
 
 typedef struct
 {
@@ -53,20 +61,20 @@ typedef struct
 
 /* One row per measure: everything about it. The trainer's columns, the run's schedule, the CLI's
  * names and the curves' panels all read it, so adding a measure is one row here plus its
- * evaluate function. */
+ * evaluate function (and its schedule keys in the config key table, which run/ reads). */
 typedef struct
 {
   const char         *name;            /* --measure NAME and the JSON "measure" */
   const char * const *columns;         /* the metrics.csv columns it fills, NULL-terminated */
   const char * const *panels;          /* those of its columns the curves draw in a panel of
                                         * their own, NULL-terminated */
-  gboolean          (*applies) (const GrokConfig *config);
+  gboolean          (*applies) (const GrokMeasureSettings *settings);
   const char         *needs;           /* what a run needs for it to apply, for messages */
-  const char         *per_decade_key;  /* its schedule: config keys of log-spaced points ... */
+  const char         *per_decade_key;  /* its schedule (run/): config keys of log-spaced points */
   const char         *every_key;       /* ... and of a fixed period in steps */
-  GrokMeasureResult *(*evaluate) (const GrokConfig *config, const GrokParams *params,
-                                  const GrokMeasureOptions *options, GCancellable *cancellable,
-                                  GError **error);
+  GrokMeasureResult *(*evaluate) (const GrokMeasureSettings *settings,
+                                  const GrokParams *params, const GrokMeasureOptions *options,
+                                  GCancellable *cancellable, GError **error);
 } GrokMeasureKind;
 
 const GrokMeasureKind *grok_measure_kind (GrokMeasure measure);
@@ -76,7 +84,7 @@ gboolean    grok_measure_from_name (const char *name, GrokMeasure *measure, GErr
 /* every measure's name, joined by separator */
 char       *grok_measure_names     (const char *separator);
 /* FALSE when the measure has no meaning for the run (its row's applies) */
-gboolean    grok_measure_applies   (GrokMeasure measure, const GrokConfig *config);
+gboolean    grok_measure_applies   (GrokMeasure measure, const GrokMeasureSettings *settings);
 
 /* the name a figure gives a metrics column, with its unit ("Complexity (bytes)", "Local
  * complexity, r = 0.1"); the column's own name when the table has no row for it */
@@ -87,18 +95,12 @@ const char *grok_column_gap        (const char *column);
 /* the measure that fills column, or -1 */
 int         grok_measure_of_column (const char *column);
 
-/* TRUE when the config schedules measure at some step in (prev_step, step]: log-spaced
- * (measures.NAME_per_decade points per decade) or every measures.NAME_every steps, and the
- * measure applies to the run. Step 0 counts as scheduled for an enabled measure. */
-gboolean    grok_measure_due       (GrokMeasure measure, const GrokConfig *config,
-                                    gint64 prev_step, gint64 step);
-/* the measure is on in config and applies to its run */
-gboolean    grok_measure_enabled   (GrokMeasure measure, const GrokConfig *config);
 
 void               grok_measure_result_free (GrokMeasureResult *result);
 /* the value of a column, NAN when absent */
 double             grok_measure_result_get  (const GrokMeasureResult *result, const char *column);
-GrokMeasureResult *grok_measure_evaluate    (GrokMeasure measure, const GrokConfig *config,
+GrokMeasureResult *grok_measure_evaluate    (GrokMeasure measure,
+                                             const GrokMeasureSettings *settings,
                                              const GrokParams *params,
                                              const GrokMeasureOptions *options,
                                              GCancellable *cancellable, GError **error);
@@ -106,19 +108,14 @@ GrokMeasureResult *grok_measure_evaluate    (GrokMeasure measure, const GrokConf
 /* the first layer's inputs of an MLP for n examples (the concatenated embeddings of their
  * tokens, or the continuous inputs): out has n * input width floats; returns the width, or -1
  * with an error */
-int      grok_mlp_inputs_from_params (const GrokConfig *config, const GrokParams *params,
-                                      const GrokDataset *dataset, const int *indices, int n,
-                                      float *out, GError **error);
+int      grok_mlp_inputs_from_params (const GrokParams *params, const GrokDataset *dataset,
+                                      const int *indices, int n, float *out, GError **error);
 
 /* LMN of an MLP on at most max_points training inputs (drawn with seed), f = the whole net:
  * the SPEC default (points are the first hidden layer's pre-activations) */
-GrokLmn *grok_measure_lmn            (const GrokConfig *config, const GrokParams *params,
+GrokLmn *grok_measure_lmn            (const GrokModelSettings *model, const GrokParams *params,
                                       const GrokDataset *dataset, int max_points, guint64 seed,
                                       GError **error);
-
-/* the points the run's lmn column is measured on: measures.lmn_points, or the whole training
- * set when that is smaller */
-int      grok_measure_lmn_points     (const GrokConfig *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMeasureResult, grok_measure_result_free)
 

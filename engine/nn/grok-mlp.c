@@ -110,7 +110,7 @@ mlp_init_params (GrokModel *model, guint64 seed)
 {
   GrokMlp *mlp = (GrokMlp *) model;
   GrokParams *params = model->params;
-  double scale = model->config->model.init_scale;
+  double scale = model->settings.init_scale;
   GrokRng rng;
 
   grok_rng_init_stream (&rng, seed, STREAM_INIT);
@@ -132,11 +132,10 @@ mlp_init_params (GrokModel *model, guint64 seed)
 
 /* The MLP's own row split only when asked for by number (with 0, one thread), and never more
  * threads than a batch has blocks. The blocks, and so the results, are the same either way. */
-int
-grok_mlp_threads (const GrokConfig *config)
+static int
+mlp_threads (const GrokModelSettings *settings)
 {
-  return config->train.threads > 1 ? (int) MIN (config->train.threads, GROK_MODEL_MAX_BLOCKS)
-                                   : 1;
+  return settings->threads > 1 ? (int) MIN (settings->threads, GROK_MODEL_MAX_BLOCKS) : 1;
 }
 
 /* the gradient buffers beside params->grad: one a block past the first when threads share the
@@ -144,15 +143,65 @@ grok_mlp_threads (const GrokConfig *config)
  * it is made, which adds in the same order. Sized for the largest batch that goes backward: a
  * training batch, or for a model made without a training set (a test's) any batch it takes. */
 static int
-mlp_grad_parts (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+mlp_grad_parts (const GrokModelSettings *settings, const GrokDataset *dataset, int max_batch)
 {
   gint64 rows = max_batch;
   int blocks;
 
   if (dataset->n_train > 0)
-    rows = MIN (rows, grok_config_batch_size (config, dataset->n_train));
+    rows = MIN (rows, grok_task_batch_size (settings->batch_size, dataset->n_train));
   blocks = grok_model_blocks ((int) rows);
-  return grok_mlp_threads (config) > 1 ? blocks - 1 : MIN (blocks - 1, 1);
+  return mlp_threads (settings) > 1 ? blocks - 1 : MIN (blocks - 1, 1);
+}
+
+/* The sizes of an MLP for a dataset of shape and batches of max_batch, in elements: what
+ * grok_mlp_new allocates and grok_mlp_footprint counts, worked out once for both. */
+typedef struct
+{
+  gsize input_width;  /* the first layer's input */
+  gsize max_width;    /* of the input, the hidden layers and the output */
+  gsize embed;        /* the embedding table (vocab, d_embed), or 0 for continuous inputs */
+  gsize n_params;     /* the table's numel, alignment included */
+  gsize largest;      /* the largest 2-D parameter */
+  gsize input;        /* the embedded inputs (max_batch, input_width), or 0 */
+  gsize hidden;       /* one pre- or post-activation buffer (max_batch, width) */
+  gsize scratch;      /* one backward scratch buffer (max_batch, max_width) */
+  int   threads;
+  int   grad_parts;
+  gsize table;        /* the folded first layer (n_positions, vocab, width), or 0 */
+} MlpSizes;
+
+static void
+mlp_sizes (const GrokModelSettings *settings, const GrokDataset *shape, int max_batch,
+           MlpSizes *z)
+{
+  gsize depth = (gsize) settings->depth, width = (gsize) settings->width;
+  gsize B = (gsize) max_batch;
+
+  memset (z, 0, sizeof *z);
+  z->input_width = shape->n_positions > 0 ? (gsize) shape->n_positions * settings->d_embed
+                                          : (gsize) shape->d_in;
+  z->max_width = MAX (z->input_width, MAX (width, (gsize) shape->n_classes));
+  if (shape->n_positions > 0)
+    {
+      z->embed = (gsize) shape->vocab * settings->d_embed;
+      z->input = B * z->input_width;
+    }
+  z->n_params = z->largest = z->embed;
+  for (gsize l = 0; l <= depth; l++)
+    {
+      gsize in = l == 0 ? z->input_width : width;
+      gsize out = l == depth ? (gsize) shape->n_classes : width;
+      z->n_params = grok_params_numel_after (z->n_params, out * in);
+      z->n_params = grok_params_numel_after (z->n_params, out);
+      z->largest = MAX (z->largest, out * in);
+    }
+  z->hidden = B * width;
+  z->scratch = B * z->max_width;
+  z->threads = mlp_threads (settings);
+  z->grad_parts = mlp_grad_parts (settings, shape, max_batch);
+  if (shape->n_positions > 0 && depth > 0)
+    z->table = (gsize) shape->n_positions * shape->vocab * width;
 }
 
 void
@@ -482,26 +531,25 @@ grok_mlp_layers (GrokModel *model, int *n_layers)
 }
 
 GrokModel *
-grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+grok_mlp_new (const GrokModelSettings *settings, const GrokDataset *dataset, int max_batch)
 {
   GrokMlp *mlp = g_new0 (GrokMlp, 1);
   GrokModel *model = &mlp->parent;
-  int max_width;
+  MlpSizes z;
 
-  grok_model_init_base (model, &mlp_class, config, dataset, max_batch);
-  mlp->depth = config->model.depth;
-  mlp->width = config->model.width;
-  mlp->d_embed = config->model.d_embed;
-  mlp->act = config->model.activation;
+  mlp_sizes (settings, dataset, max_batch, &z);
+  grok_model_init_base (model, &mlp_class, settings, dataset, max_batch);
+  mlp->depth = settings->depth;
+  mlp->width = settings->width;
+  mlp->d_embed = settings->d_embed;
+  mlp->act = settings->activation;
   mlp->embed = -1;
   if (dataset->n_positions > 0)
     {
       int shape[2] = { dataset->vocab, mlp->d_embed };
       mlp->embed = grok_params_add (model->params, "embed.weight", 2, shape);
-      mlp->input_width = dataset->n_positions * mlp->d_embed;
     }
-  else
-    mlp->input_width = dataset->d_in;
+  mlp->input_width = (int) z.input_width;
 
   mlp->weight = g_new (int, mlp->depth + 1);
   mlp->bias = g_new (int, mlp->depth + 1);
@@ -514,76 +562,58 @@ grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batc
       mlp->bias[l] = grok_params_add (model->params, bname, 1, wshape);
     }
   grok_params_allocate (model->params);
+  g_assert (model->params->numel == z.n_params);
 
-  max_width = MAX (mlp->input_width, MAX (mlp->width, model->n_classes));
-  mlp->max_width = max_width;
-  model->threads = grok_mlp_threads (config);
+  mlp->max_width = (int) z.max_width;
+  model->threads = z.threads;
   model->team = grok_team_new (model->threads);
-  mlp->grad_parts = mlp_grad_parts (config, dataset, max_batch);
+  mlp->grad_parts = z.grad_parts;
   if (mlp->grad_parts > 0)
-    mlp->grad_part = g_new0 (float, (gsize) mlp->grad_parts * model->params->numel);
-  if (mlp->embed >= 0 && mlp->depth > 0)
+    mlp->grad_part = g_new0 (float, (gsize) mlp->grad_parts * z.n_params);
+  if (z.table > 0)
     {
-      gsize table = (gsize) model->n_positions * dataset->vocab * mlp->width;
       mlp->vocab = dataset->vocab;
-      mlp->table = g_new0 (float, table);
-      mlp->token_grad = g_new0 (float, model->threads * table);
+      mlp->table = g_new0 (float, z.table);
+      mlp->token_grad = g_new0 (float, (gsize) model->threads * z.table);
     }
-  if (mlp->embed >= 0)
-    mlp->input = g_new0 (float, (gsize) max_batch * mlp->input_width);
+  if (z.input > 0)
+    mlp->input = g_new0 (float, z.input);
   mlp->pre = g_new0 (float *, MAX (mlp->depth, 1));
   mlp->post = g_new0 (float *, MAX (mlp->depth, 1));
   for (int l = 0; l < mlp->depth; l++)
     {
-      mlp->pre[l] = g_new0 (float, (gsize) max_batch * mlp->width);
-      mlp->post[l] = g_new0 (float, (gsize) max_batch * mlp->width);
+      mlp->pre[l] = g_new0 (float, z.hidden);
+      mlp->post[l] = g_new0 (float, z.hidden);
     }
-  mlp->scratch[0] = g_new0 (float, (gsize) max_batch * max_width);
-  mlp->scratch[1] = g_new0 (float, (gsize) max_batch * max_width);
+  mlp->scratch[0] = g_new0 (float, z.scratch);
+  mlp->scratch[1] = g_new0 (float, z.scratch);
   return model;
 }
 
-/* grok_mlp_new's allocations, counted: keep the two in step */
+/* grok_mlp_new's allocations, counted from the same sizes */
 void
-grok_mlp_footprint (const GrokConfig *config, const GrokDataset *shape, int max_batch,
+grok_mlp_footprint (const GrokModelSettings *settings, const GrokDataset *shape, int max_batch,
                     GrokModelFootprint *footprint)
 {
-  gsize depth = (gsize) config->model.depth, width = (gsize) config->model.width;
-  gsize input_width = shape->n_positions > 0 ? (gsize) shape->n_positions * config->model.d_embed
-                                             : (gsize) shape->d_in;
-  gsize max_width = MAX (input_width, MAX (width, (gsize) shape->n_classes));
-  gsize B = (gsize) max_batch;
+  MlpSizes z;
 
-  if (shape->n_positions > 0)
-    {
-      footprint->n_params += (gsize) shape->vocab * config->model.d_embed;
-      footprint->largest = (gsize) shape->vocab * config->model.d_embed;
-      footprint->activations += B * input_width;
-    }
-  for (gsize l = 0; l <= depth; l++)
-    {
-      gsize in = l == 0 ? input_width : width;
-      gsize out = l == depth ? (gsize) shape->n_classes : width;
-      footprint->n_params += out * in + out;
-      footprint->largest = MAX (footprint->largest, out * in);
-    }
-  footprint->activations += 2 * depth * B * width + 2 * B * max_width;
-  /* the other blocks' gradients; the folded first layer's tables and their gradients */
-  footprint->activations += (gsize) mlp_grad_parts (config, shape, max_batch) *
-                            footprint->n_params;
-  if (shape->n_positions > 0 && depth > 0)
-    footprint->activations += (gsize) (grok_mlp_threads (config) + 1) * shape->n_positions *
-                              shape->vocab * width;
+  mlp_sizes (settings, shape, max_batch, &z);
+  footprint->n_params += z.n_params;
+  footprint->largest = MAX (footprint->largest, z.largest);
+  /* the embedded inputs, the hidden layers' buffers and the backward scratch; the other
+   * blocks' gradients; the folded first layer's tables and their gradients */
+  footprint->activations += z.input + 2 * (gsize) settings->depth * z.hidden + 2 * z.scratch +
+                            (gsize) z.grad_parts * z.n_params + (gsize) (z.threads + 1) * z.table;
 }
 
 GrokLayerView *
-grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params, int *n_layers,
+grok_mlp_views_from_params (const GrokModelSettings *settings, const GrokParams *params, int *n_layers,
                             GError **error)
 {
-  int depth = config->model.depth;
+  int depth = settings->depth;
   g_autofree GrokLayerView *views = g_new0 (GrokLayerView, depth + 1);
 
-  if (config->model.kind != GROK_MODEL_MLP)
+  if (settings->kind != GROK_MODEL_MLP)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "the model is not an MLP");
       return NULL;
@@ -614,7 +644,7 @@ grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params, 
       views[l].bias = params->data + bt->offset;
       views[l].out = wt->shape[0];
       views[l].in = wt->shape[1];
-      views[l].act = l < depth ? config->model.activation : GROK_ACT_LINEAR;
+      views[l].act = l < depth ? settings->activation : GROK_ACT_LINEAR;
     }
   *n_layers = depth + 1;
   return g_steal_pointer (&views);

@@ -15,12 +15,11 @@ void           grok_mlp_embed  (GrokModel *model, const int *tokens, const float
                                 float *out);
 /* width of the first layer's input */
 int            grok_mlp_input_width (GrokModel *model);
-/* the threads an MLP of config splits its batches over (train.threads; 0 = every core) */
-int            grok_mlp_threads (const GrokConfig *config);
 /* the layers of an MLP stored in a parameter table (a snapshot, a checkpoint), pointing into
- * params; NULL with an error naming the tensor when the table is not config's MLP */
-GrokLayerView *grok_mlp_views_from_params (const GrokConfig *config, const GrokParams *params,
-                                           int *n_layers, GError **error);
+ * params; NULL with an error naming the tensor when the table is not the settings' MLP */
+GrokLayerView *grok_mlp_views_from_params (const GrokModelSettings *settings,
+                                           const GrokParams *params, int *n_layers,
+                                           GError **error);
 /* TRUE when model is an MLP */
 gboolean       grok_model_is_mlp (GrokModel *model);
 

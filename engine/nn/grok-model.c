@@ -10,11 +10,11 @@
 #include "grok-transformer.h"
 
 void
-grok_model_init_base (GrokModel *model, const GrokModelClass *klass, const GrokConfig *config,
-                      const GrokDataset *dataset, int max_batch)
+grok_model_init_base (GrokModel *model, const GrokModelClass *klass,
+                      const GrokModelSettings *settings, const GrokDataset *dataset, int max_batch)
 {
   model->klass = klass;
-  model->config = grok_config_copy (config);
+  model->settings = *settings;
   model->params = grok_params_new ();
   model->max_batch = max_batch;
   model->n_classes = dataset->n_classes;
@@ -73,30 +73,30 @@ cross_entropy_backward_block (gpointer data, int b, int member)
 }
 
 void
-grok_model_footprint (const GrokConfig *config, const GrokDataset *shape, int max_batch,
+grok_model_footprint (const GrokModelSettings *settings, const GrokDataset *shape, int max_batch,
                       GrokModelFootprint *footprint)
 {
   memset (footprint, 0, sizeof *footprint);
-  if (config->model.kind == GROK_MODEL_TRANSFORMER)
-    grok_transformer_footprint (config, shape, max_batch, footprint);
+  if (settings->kind == GROK_MODEL_TRANSFORMER)
+    grok_transformer_footprint (settings, shape, max_batch, footprint);
   else
-    grok_mlp_footprint (config, shape, max_batch, footprint);
+    grok_mlp_footprint (settings, shape, max_batch, footprint);
   /* logits, probs and dlogits, as grok_model_init_base allocates them */
   footprint->activations += 3 * (gsize) max_batch * shape->n_classes;
 }
 
 GrokModel *
-grok_model_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+grok_model_new (const GrokModelSettings *settings, const GrokDataset *dataset, int max_batch)
 {
   grok_blas_init ();
   g_return_val_if_fail (max_batch > 0, NULL);
 
-  switch (config->model.kind)
+  switch (settings->kind)
     {
     case GROK_MODEL_MLP:
-      return grok_mlp_new (config, dataset, max_batch);
+      return grok_mlp_new (settings, dataset, max_batch);
     case GROK_MODEL_TRANSFORMER:
-      return grok_transformer_new (config, dataset, max_batch);
+      return grok_transformer_new (settings, dataset, max_batch);
     default:
       g_assert_not_reached ();
     }
@@ -110,8 +110,7 @@ grok_model_free (GrokModel *model)
   if (model->klass->finalize)
     model->klass->finalize (model);
   grok_team_free (model->team);
-  grok_params_free (model->params);
-  grok_config_free (model->config);
+  grok_params_unref (model->params);
   g_free (model->logits);
   g_free (model->probs);
   g_free (model->dlogits);

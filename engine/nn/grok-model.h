@@ -5,12 +5,34 @@
 
 #include <glib.h>
 
-#include "grok-config.h"
+#include "grok-activation.h"
 #include "grok-params.h"
 #include "grok-team.h"
 #include "grok-task.h"
 
 G_BEGIN_DECLS
+
+typedef enum { GROK_MODEL_MLP, GROK_MODEL_TRANSFORMER } GrokModelKind;
+
+/* What a model is built from: its family and sizes (a config's model.* keys, which document each
+ * field; only those of its kind are read) and how it is trained (train.threads and
+ * train.batch_size). run/ fills it from a config (grok_config_model_settings). */
+typedef struct
+{
+  GrokModelKind  kind;
+  gint64         d_embed;
+  gint64         width;
+  gint64         depth;
+  GrokActivation activation;
+  double         init_scale;
+  gint64         d_model;
+  gint64         n_heads;
+  gint64         d_mlp;
+  gint64         n_blocks;
+  double         ln_eps;
+  gint64         threads;     /* an MLP's row split: above 1, that many threads; else one */
+  gint64         batch_size;  /* a training batch as set (grok_task_batch_size) */
+} GrokModelSettings;
 
 /* one batch of examples: tokens (n, n_positions) for discrete tasks, x (n, d_in) for
  * continuous ones, and the targets */
@@ -39,7 +61,7 @@ typedef struct
 struct _GrokModel
 {
   const GrokModelClass *klass;
-  GrokConfig *config;      /* owned copy */
+  GrokModelSettings settings;
   GrokParams *params;
   int         max_batch;
   int         n_classes;   /* logits per example (digits for the digit head) */
@@ -54,9 +76,9 @@ struct _GrokModel
   GrokTeam   *team;        /* those threads (NULL for one), owned */
 };
 
-/* the model config->model.kind names, for dataset's input and output sizes, with activation
+/* the model settings->kind names, for dataset's input and output sizes, with activation
  * buffers for batches of up to max_batch examples. Parameters are zero until init. */
-GrokModel *grok_model_new        (const GrokConfig *config, const GrokDataset *dataset,
+GrokModel *grok_model_new        (const GrokModelSettings *settings, const GrokDataset *dataset,
                                   int max_batch);
 void       grok_model_free       (GrokModel *model);
 void       grok_model_init_params (GrokModel *model, guint64 seed);
@@ -81,9 +103,9 @@ typedef struct
   gsize activations;  /* floats of the forward and backward buffers */
 } GrokModelFootprint;
 
-void       grok_model_footprint (const GrokConfig *config, const GrokDataset *shape,
+void       grok_model_footprint (const GrokModelSettings *settings, const GrokDataset *shape,
                                  int max_batch, GrokModelFootprint *footprint);
-void       grok_mlp_footprint   (const GrokConfig *config, const GrokDataset *shape,
+void       grok_mlp_footprint   (const GrokModelSettings *settings, const GrokDataset *shape,
                                  int max_batch, GrokModelFootprint *footprint);
 
 /* The row blocks of a batch: n rows make one block for every GROK_MODEL_BLOCK_ROWS of them, at
@@ -101,10 +123,12 @@ grok_model_block_start (int n, int b, int blocks)
   return (int) ((gint64) n * b / blocks);
 }
 /* the family constructors, used by grok_model_new */
-GrokModel *grok_mlp_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch);
+GrokModel *grok_mlp_new (const GrokModelSettings *settings, const GrokDataset *dataset,
+                         int max_batch);
 /* common set-up for the families: fills the shared fields and output buffers */
 void       grok_model_init_base (GrokModel *model, const GrokModelClass *klass,
-                                 const GrokConfig *config, const GrokDataset *dataset,
+                                 const GrokModelSettings *settings,
+                                 const GrokDataset *dataset,
                                  int max_batch);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokModel, grok_model_free)

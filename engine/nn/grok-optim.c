@@ -4,17 +4,17 @@
 #include <math.h>
 
 GrokOptimizer *
-grok_optimizer_new (const GrokConfig *config, gsize numel)
+grok_optimizer_new (const GrokOptimSettings *settings, gsize numel)
 {
   GrokOptimizer *optim = g_new0 (GrokOptimizer, 1);
 
-  optim->kind = config->optim.kind;
-  optim->lr = config->optim.lr;
-  optim->beta1 = config->optim.beta1;
-  optim->beta2 = config->optim.beta2;
-  optim->eps = config->optim.eps;
-  optim->weight_decay = config->optim.weight_decay;
-  optim->momentum = config->optim.momentum;
+  optim->kind = settings->kind;
+  optim->lr = settings->lr;
+  optim->beta1 = settings->beta1;
+  optim->beta2 = settings->beta2;
+  optim->eps = settings->eps;
+  optim->weight_decay = settings->weight_decay;
+  optim->momentum = settings->momentum;
   optim->numel = numel;
   optim->m = g_new0 (float, MAX (numel, 1));
   optim->v = g_new0 (float, MAX (numel, 1));

@@ -5,10 +5,24 @@
 
 #include <glib.h>
 
-#include "grok-config.h"
 #include "grok-team.h"
 
 G_BEGIN_DECLS
+
+typedef enum { GROK_OPTIM_ADAMW, GROK_OPTIM_SGD } GrokOptimKind;
+
+/* An optimiser's settings: a config's optim section is one of these (the optim.* keys document
+ * each field). */
+typedef struct
+{
+  GrokOptimKind kind;
+  double        lr;
+  double        beta1;
+  double        beta2;
+  double        eps;
+  double        weight_decay;
+  double        momentum;
+} GrokOptimSettings;
 
 typedef struct
 {
@@ -26,7 +40,7 @@ typedef struct
   GrokTeam     *team;    /* borrowed: threads that share the update, a slice each (NULL) */
 } GrokOptimizer;
 
-GrokOptimizer *grok_optimizer_new  (const GrokConfig *config, gsize numel);
+GrokOptimizer *grok_optimizer_new  (const GrokOptimSettings *settings, gsize numel);
 void           grok_optimizer_free (GrokOptimizer *optim);
 /* theta -= update (grad); both numel floats */
 void           grok_optimizer_step (GrokOptimizer *optim, float *theta, const float *grad);

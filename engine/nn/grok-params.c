@@ -24,7 +24,7 @@ params_clear (gpointer data)
 }
 
 void
-grok_params_free (GrokParams *params)
+grok_params_unref (GrokParams *params)
 {
   if (params != NULL)
     g_atomic_rc_box_release_full (params, params_clear);
@@ -58,9 +58,8 @@ grok_params_add (GrokParams *params, const char *name, int ndim, const int *shap
       t->shape[d] = shape[d];
       t->numel *= (gsize) shape[d];
     }
-  /* keep every tensor 64-byte aligned: 16 floats */
-  t->offset = (params->numel + 15) & ~(gsize) 15;
-  params->numel = t->offset + t->numel;
+  params->numel = grok_params_numel_after (params->numel, t->numel);
+  t->offset = params->numel - t->numel;
   return params->n_tensors++;
 }
 

@@ -83,6 +83,52 @@ grok_permutation_from_index (int index, int n, int *perm)
     }
 }
 
+static gint64
+factorial (gint64 n)
+{
+  gint64 f = 1;
+
+  for (gint64 i = 2; i <= n; i++)
+    f *= i;
+  return f;
+}
+
+gint64
+grok_task_n_examples (const GrokTaskSettings *task)
+{
+  switch (task->kind)
+    {
+    case GROK_TASK_MODULAR:
+      return task->op == GROK_OP_DIV ? task->p * (task->p - 1) : task->p * task->p;
+    case GROK_TASK_XOR_BITS:
+      return (gint64) 1 << (2 * task->n_bits);
+    case GROK_TASK_PERMUTATION:
+      return factorial (task->perm_n) * factorial (task->perm_n);
+    case GROK_TASK_XOR2D:
+      return task->n_train + task->n_test;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gint64
+grok_task_n_train (const GrokTaskSettings *task)
+{
+  if (task->kind == GROK_TASK_XOR2D)
+    return task->n_train;
+  return (gint64) floor (task->train_fraction * (double) grok_task_n_examples (task));
+}
+
+gint64
+grok_task_batch_size (gint64 batch_size, gint64 n_train)
+{
+  if (batch_size == GROK_BATCH_DEMOSS)
+    return MAX (1, MIN (512, n_train / 2));
+  if (batch_size == 0)
+    return n_train;
+  return batch_size;
+}
+
 typedef struct
 {
   int n_symbols;
@@ -92,18 +138,18 @@ typedef struct
 
 /* the symbols a discrete task's inputs and outputs range over */
 static int
-n_symbols (const GrokConfig *config)
+n_symbols (const GrokTaskSettings *task)
 {
   int n = 1;
 
-  switch (config->task.kind)
+  switch (task->kind)
     {
     case GROK_TASK_MODULAR:
-      return (int) config->task.p;
+      return (int) task->p;
     case GROK_TASK_XOR_BITS:
-      return 1 << config->task.n_bits;
+      return 1 << task->n_bits;
     case GROK_TASK_PERMUTATION:
-      for (int i = 2; i <= config->task.perm_n; i++)
+      for (int i = 2; i <= task->perm_n; i++)
         n *= i;
       return n;
     default:
@@ -112,11 +158,11 @@ n_symbols (const GrokConfig *config)
 }
 
 static void
-pair_table_fill (PairTable *t, const GrokConfig *config)
+pair_table_fill (PairTable *t, const GrokTaskSettings *task)
 {
   int n = 0;
 
-  t->n_symbols = n_symbols (config);
+  t->n_symbols = n_symbols (task);
   t->n_pairs = t->n_symbols * t->n_symbols;
   t->a = g_new (int, t->n_pairs);
   t->b = g_new (int, t->n_pairs);
@@ -126,17 +172,17 @@ pair_table_fill (PairTable *t, const GrokConfig *config)
     for (int b = 0; b < t->n_symbols; b++)
       {
         int y;
-        if (config->task.kind == GROK_TASK_MODULAR)
+        if (task->kind == GROK_TASK_MODULAR)
           {
-            if (config->task.op == GROK_OP_DIV && b == 0)
+            if (task->op == GROK_OP_DIV && b == 0)
               continue;
-            y = grok_modular_apply (config->task.op, a, b, t->n_symbols);
+            y = grok_modular_apply (task->op, a, b, t->n_symbols);
           }
-        else if (config->task.kind == GROK_TASK_XOR_BITS)
+        else if (task->kind == GROK_TASK_XOR_BITS)
           y = a ^ b;
         else
           {
-            int k = config->task.perm_n, pa[16], pb[16], pc[16];
+            int k = task->perm_n, pa[16], pb[16], pc[16];
             grok_permutation_from_index (a, k, pa);
             grok_permutation_from_index (b, k, pb);
             for (int i = 0; i < k; i++)
@@ -152,9 +198,9 @@ pair_table_fill (PairTable *t, const GrokConfig *config)
 }
 
 static void
-write_tokens (int *dst, const GrokConfig *config, int n_symbols, int a, int b)
+write_tokens (int *dst, const GrokTaskSettings *task, int n_symbols, int a, int b)
 {
-  if (config->task.format == GROK_FORMAT_SEQUENCE)
+  if (task->format == GROK_FORMAT_SEQUENCE)
     {
       dst[0] = a;
       dst[1] = n_symbols;      /* OP */
@@ -180,48 +226,48 @@ write_digits (float *dst, int n_bits, int a, int b)
 }
 
 static void
-discrete_shape (const GrokConfig *config, GrokDataset *shape)
+discrete_shape (const GrokTaskSettings *task, GrokDataset *shape)
 {
-  if (config->task.format == GROK_FORMAT_DIGITS)
+  if (task->format == GROK_FORMAT_DIGITS)
     {
       shape->head = GROK_HEAD_DIGITS;
-      shape->d_in = 2 * (int) config->task.n_bits;
-      shape->n_classes = (int) config->task.n_bits;
+      shape->d_in = 2 * (int) task->n_bits;
+      shape->n_classes = (int) task->n_bits;
     }
   else
     {
-      shape->n_positions = config->task.format == GROK_FORMAT_SEQUENCE ? 4 : 2;
-      shape->vocab = n_symbols (config) + (shape->n_positions == 4 ? 2 : 0);
+      shape->n_positions = task->format == GROK_FORMAT_SEQUENCE ? 4 : 2;
+      shape->vocab = n_symbols (task) + (shape->n_positions == 4 ? 2 : 0);
       /* the sequence format predicts over the whole vocabulary, as DeMoss et al.'s models do */
-      shape->n_classes = shape->n_positions == 4 ? shape->vocab : n_symbols (config);
+      shape->n_classes = shape->n_positions == 4 ? shape->vocab : n_symbols (task);
     }
-  shape->n_train = (int) grok_config_n_train (config);
-  shape->n_test = (int) (grok_config_n_examples (config) - shape->n_train);
+  shape->n_train = (int) grok_task_n_train (task);
+  shape->n_test = (int) (grok_task_n_examples (task) - shape->n_train);
 }
 
 void
-grok_dataset_shape (const GrokConfig *config, GrokDataset *shape)
+grok_dataset_shape (const GrokTaskSettings *task, GrokDataset *shape)
 {
   memset (shape, 0, sizeof *shape);
-  shape->kind = config->task.kind;
-  if (config->task.kind == GROK_TASK_XOR2D)
+  shape->kind = task->kind;
+  if (task->kind == GROK_TASK_XOR2D)
     {
       shape->d_in = 2;
       shape->n_classes = 2;
-      shape->n_train = (int) config->task.n_train;
-      shape->n_test = (int) config->task.n_test;
+      shape->n_train = (int) task->n_train;
+      shape->n_test = (int) task->n_test;
       return;
     }
-  discrete_shape (config, shape);
+  discrete_shape (task, shape);
 }
 
 gsize
-grok_dataset_estimate_bytes (const GrokConfig *config)
+grok_dataset_estimate_bytes (const GrokTaskSettings *task)
 {
   GrokDataset shape;
   gsize n;
 
-  grok_dataset_shape (config, &shape);
+  grok_dataset_shape (task, &shape);
   n = (gsize) shape.n_train + (gsize) shape.n_test;
   if (shape.kind == GROK_TASK_XOR2D)
     return n * (2 * sizeof (float) + sizeof (int));
@@ -231,34 +277,34 @@ grok_dataset_estimate_bytes (const GrokConfig *config)
 
 /* example k of the pair table into row `row` of the training or the test set */
 static void
-write_example (GrokDataset *ds, const GrokConfig *config, const PairTable *t, int k,
+write_example (GrokDataset *ds, const GrokTaskSettings *task, const PairTable *t, int k,
                gboolean train, int row)
 {
   int T = ds->n_positions, D = ds->d_in;
 
   if (T > 0)
-    write_tokens ((train ? ds->train_tokens : ds->test_tokens) + (gsize) row * T, config,
+    write_tokens ((train ? ds->train_tokens : ds->test_tokens) + (gsize) row * T, task,
                   t->n_symbols, t->a[k], t->b[k]);
   else
     write_digits ((train ? ds->train_x : ds->test_x) + (gsize) row * D,
-                  (int) config->task.n_bits, t->a[k], t->b[k]);
+                  (int) task->n_bits, t->a[k], t->b[k]);
   (train ? ds->train_y : ds->test_y)[row] = t->y[k];
 }
 
 static void
-fill_discrete (GrokDataset *ds, const GrokConfig *config)
+fill_discrete (GrokDataset *ds, const GrokTaskSettings *task)
 {
   PairTable t = { 0 };
   GrokRng rng;
   int *order;
   int T = ds->n_positions, D = ds->d_in;
 
-  pair_table_fill (&t, config);
+  pair_table_fill (&t, task);
   g_assert (ds->n_train + ds->n_test == t.n_pairs);
   order = g_new (int, t.n_pairs);
   for (int i = 0; i < t.n_pairs; i++)
     order[i] = i;
-  grok_rng_init_stream (&rng, config->task.split_seed, STREAM_SPLIT);
+  grok_rng_init_stream (&rng, task->split_seed, STREAM_SPLIT);
   grok_rng_shuffle_int (&rng, order, t.n_pairs);
 
   if (T > 0)
@@ -276,7 +322,7 @@ fill_discrete (GrokDataset *ds, const GrokConfig *config)
   for (int i = 0; i < t.n_pairs; i++)
     {
       gboolean train = i < ds->n_train;
-      write_example (ds, config, &t, order[i], train, train ? i : i - ds->n_train);
+      write_example (ds, task, &t, order[i], train, train ? i : i - ds->n_train);
     }
   g_free (order);
   g_free (t.a);
@@ -285,19 +331,19 @@ fill_discrete (GrokDataset *ds, const GrokConfig *config)
 }
 
 static void
-xor2d_points (float *x, int *y, int n, const GrokConfig *config, guint64 stream)
+xor2d_points (float *x, int *y, int n, const GrokTaskSettings *task, guint64 stream)
 {
   GrokRng rng;
 
-  grok_rng_init_stream (&rng, config->task.split_seed, stream);
+  grok_rng_init_stream (&rng, task->split_seed, stream);
   for (int i = 0; i < n; i++)
     {
       double px, py;
-      if (config->task.variant == GROK_XOR2D_BLOBS)
+      if (task->variant == GROK_XOR2D_BLOBS)
         {
           int blob = grok_rng_below (&rng, 4);
-          px = (blob & 1 ? 0.5 : -0.5) + config->task.blob_std * grok_rng_normal (&rng);
-          py = (blob & 2 ? 0.5 : -0.5) + config->task.blob_std * grok_rng_normal (&rng);
+          px = (blob & 1 ? 0.5 : -0.5) + task->blob_std * grok_rng_normal (&rng);
+          py = (blob & 2 ? 0.5 : -0.5) + task->blob_std * grok_rng_normal (&rng);
           y[i] = (blob & 1) ^ ((blob & 2) >> 1);
         }
       else
@@ -312,7 +358,7 @@ xor2d_points (float *x, int *y, int n, const GrokConfig *config, guint64 stream)
 }
 
 static void
-fill_xor2d (GrokDataset *ds, const GrokConfig *config)
+fill_xor2d (GrokDataset *ds, const GrokTaskSettings *task)
 {
   GrokRng noise;
 
@@ -320,25 +366,25 @@ fill_xor2d (GrokDataset *ds, const GrokConfig *config)
   ds->test_x = g_new (float, 2 * (gsize) ds->n_test);
   ds->train_y = g_new (int, ds->n_train);
   ds->test_y = g_new (int, ds->n_test);
-  xor2d_points (ds->train_x, ds->train_y, ds->n_train, config, STREAM_XOR2D_TRAIN);
-  xor2d_points (ds->test_x, ds->test_y, ds->n_test, config, STREAM_XOR2D_TEST);
+  xor2d_points (ds->train_x, ds->train_y, ds->n_train, task, STREAM_XOR2D_TRAIN);
+  xor2d_points (ds->test_x, ds->test_y, ds->n_test, task, STREAM_XOR2D_TEST);
 
-  grok_rng_init_stream (&noise, config->task.split_seed, STREAM_NOISE);
+  grok_rng_init_stream (&noise, task->split_seed, STREAM_NOISE);
   for (int i = 0; i < ds->n_train; i++)
-    if (grok_rng_uniform (&noise) < config->task.label_noise)
+    if (grok_rng_uniform (&noise) < task->label_noise)
       ds->train_y[i] ^= 1;
 }
 
 GrokDataset *
-grok_dataset_new (const GrokConfig *config)
+grok_dataset_new (const GrokTaskSettings *task)
 {
   GrokDataset *ds = g_new0 (GrokDataset, 1);
 
-  grok_dataset_shape (config, ds);
-  if (config->task.kind == GROK_TASK_XOR2D)
-    fill_xor2d (ds, config);
+  grok_dataset_shape (task, ds);
+  if (task->kind == GROK_TASK_XOR2D)
+    fill_xor2d (ds, task);
   else
-    fill_discrete (ds, config);
+    fill_discrete (ds, task);
   return ds;
 }
 

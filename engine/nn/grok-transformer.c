@@ -139,7 +139,7 @@ static void
 transformer_init_params (GrokModel *model, guint64 seed)
 {
   GrokTransformer *tf = (GrokTransformer *) model;
-  double scale = model->config->model.init_scale;
+  double scale = model->settings.init_scale;
   double embed_std = scale / sqrt ((double) tf->d_model);
   static const int kernels[] = { T_Q_W, T_K_W, T_V_W, T_O_W, T_FC1_W, T_FC2_W };
   static const int biases[] = { T_Q_B, T_K_B, T_V_B, T_O_B, T_FC1_B, T_FC2_B, T_LN1_B, T_LN2_B };
@@ -538,20 +538,20 @@ allocate_block (GrokTransformer *tf, Block *blk, gboolean last, int max_batch)
 
 /* grok_transformer_new's and allocate_block's allocations, counted: keep them in step */
 void
-grok_transformer_footprint (const GrokConfig *config, const GrokDataset *shape, int max_batch,
+grok_transformer_footprint (const GrokModelSettings *settings, const GrokDataset *shape, int max_batch,
                             GrokModelFootprint *footprint)
 {
-  gsize C = (gsize) config->model.d_model, F = (gsize) config->model.d_mlp;
-  gsize H = (gsize) config->model.n_heads, V = (gsize) shape->vocab;
+  gsize C = (gsize) settings->d_model, F = (gsize) settings->d_mlp;
+  gsize H = (gsize) settings->n_heads, V = (gsize) shape->vocab;
   gsize T = (gsize) shape->n_positions, K = (gsize) shape->n_classes, B = (gsize) max_batch;
   gsize N = B * T;
 
   footprint->n_params += 2 * V * C + K * C + K +
-                         (gsize) config->model.n_blocks * (4 * C * C + 2 * C * F + 9 * C + F);
+                         (gsize) settings->n_blocks * (4 * C * C + 2 * C * F + 9 * C + F);
   footprint->largest = MAX (MAX (V * C, C * F), MAX (K * C, C * C));
-  for (gint64 i = 0; i < config->model.n_blocks; i++)
+  for (gint64 i = 0; i < settings->n_blocks; i++)
     {
-      gboolean last = i == config->model.n_blocks - 1;
+      gboolean last = i == settings->n_blocks - 1;
       gsize M = last ? B : N;
       footprint->activations += 2 * N * C + (last ? 7 : 6) * M * C + 4 * M + 2 * M * F +
                                 B * H * T * (last ? 1 : T);
@@ -562,7 +562,7 @@ grok_transformer_footprint (const GrokConfig *config, const GrokDataset *shape, 
 }
 
 GrokModel *
-grok_transformer_new (const GrokConfig *config, const GrokDataset *dataset, int max_batch)
+grok_transformer_new (const GrokModelSettings *settings, const GrokDataset *dataset, int max_batch)
 {
   GrokTransformer *tf;
   GrokModel *model;
@@ -571,17 +571,17 @@ grok_transformer_new (const GrokConfig *config, const GrokDataset *dataset, int 
   gsize N;
 
   g_return_val_if_fail (dataset->n_positions > 0 && dataset->vocab >= dataset->n_positions, NULL);
-  g_return_val_if_fail (config->model.d_model % config->model.n_heads == 0, NULL);
+  g_return_val_if_fail (settings->d_model % settings->n_heads == 0, NULL);
 
   tf = g_new0 (GrokTransformer, 1);
   model = &tf->parent;
-  grok_model_init_base (model, &transformer_class, config, dataset, max_batch);
+  grok_model_init_base (model, &transformer_class, settings, dataset, max_batch);
   params = model->params;
-  tf->d_model = C = config->model.d_model;
-  tf->n_heads = config->model.n_heads;
-  tf->d_mlp = config->model.d_mlp;
-  tf->n_blocks = config->model.n_blocks;
-  tf->ln_eps = config->model.ln_eps;
+  tf->d_model = C = settings->d_model;
+  tf->n_heads = settings->n_heads;
+  tf->d_mlp = settings->d_mlp;
+  tf->n_blocks = settings->n_blocks;
+  tf->ln_eps = settings->ln_eps;
   tf->vocab = dataset->vocab;
   T = dataset->n_positions;
 

@@ -8,10 +8,10 @@
 
 G_BEGIN_DECLS
 
-GrokModel *grok_transformer_new      (const GrokConfig *config, const GrokDataset *dataset,
+GrokModel *grok_transformer_new      (const GrokModelSettings *settings, const GrokDataset *dataset,
                                       int max_batch);
 /* grok_transformer_new's allocations, counted without allocating (see grok_model_footprint) */
-void       grok_transformer_footprint (const GrokConfig *config, const GrokDataset *shape,
+void       grok_transformer_footprint (const GrokModelSettings *settings, const GrokDataset *shape,
                                        int max_batch, GrokModelFootprint *footprint);
 /* TRUE when model is a transformer */
 gboolean   grok_model_is_transformer (GrokModel *model);

@@ -10,6 +10,8 @@
 
 #include "grok-error.h"
 #include "grok-json.h"
+#include "grok-config-settings.h"
+#include "grok-measures.h"
 
 #define OFF(field) G_STRUCT_OFFSET (GrokConfig, field)
 
@@ -25,160 +27,186 @@ static const char * const variants[] = { "quadrants", "blobs", NULL };
 static const char * const model_kinds[] = { "mlp", "transformer", NULL };
 static const char * const optim_kinds[] = { "adamw", "sgd", NULL };
 
-#define INT_KEY(k, f, lo, hi, def, unit, doc) \
-  { k, GROK_KEY_INT, OFF (f), lo, hi, FALSE, FALSE, NULL, def, NULL, unit, doc }
-#define NUM_KEY(k, f, lo, hi, lo_open, hi_open, def, unit, doc) \
-  { k, GROK_KEY_DOUBLE, OFF (f), lo, hi, lo_open, hi_open, NULL, def, NULL, unit, doc }
-#define ENUM_KEY(k, f, choices, def, doc) \
-  { k, GROK_KEY_ENUM, OFF (f), 0, 0, FALSE, FALSE, choices, def, NULL, "", doc }
+#define INT_KEY(k, label, f, lo, hi, def, unit, doc) \
+  { k, label, GROK_KEY_INT, OFF (f), lo, hi, FALSE, FALSE, NULL, def, NULL, unit, doc }
+#define NUM_KEY(k, label, f, lo, hi, lo_open, hi_open, def, unit, doc) \
+  { k, label, GROK_KEY_DOUBLE, OFF (f), lo, hi, lo_open, hi_open, NULL, def, NULL, unit, doc }
+#define ENUM_KEY(k, label, f, choices, def, doc) \
+  { k, label, GROK_KEY_ENUM, OFF (f), 0, 0, FALSE, FALSE, choices, def, NULL, "", doc }
 /* max_len in bytes of UTF-8: every checkpoint's metadata carries the config, strings included */
-#define STR_KEY(k, f, max_len, def, doc) \
-  { k, GROK_KEY_STRING, OFF (f), 0, max_len, FALSE, FALSE, NULL, 0, def, "", doc }
+#define STR_KEY(k, label, f, max_len, def, doc) \
+  { k, label, GROK_KEY_STRING, OFF (f), 0, max_len, FALSE, FALSE, NULL, 0, def, "", doc }
 
 static const GrokConfigKey keys[] = {
-  STR_KEY ("name", name, 256, "experiment",
+  STR_KEY ("name", "Name", name, 256, "experiment",
            "A label for the run, shown in titles and figure metadata."),
-  STR_KEY ("description", description, 4096, "", "A sentence on what the experiment is for."),
-  INT_KEY ("seed", seed, 0, 4294967295.0, 0, "",
+  STR_KEY ("description", "Description", description, 4096, "",
+           "A sentence on what the experiment is for."),
+  INT_KEY ("seed", "Seed", seed, 0, 4294967295.0, 0, "",
            "Seed of the parameter initialisation, the minibatch order and any weight noise."),
 
-  ENUM_KEY ("task.name", task.kind, task_kinds, GROK_TASK_MODULAR,
+  ENUM_KEY ("task.name", "Task", task.kind, task_kinds, GROK_TASK_MODULAR,
             "The task: modular arithmetic, bitwise XOR of two n-bit numbers, composition in the "
             "symmetric group S_n, or the continuous 2-D XOR of the signs of x and y."),
-  ENUM_KEY ("task.op", task.op, mod_ops, GROK_OP_ADD,
+  ENUM_KEY ("task.op", "Operation", task.op, mod_ops, GROK_OP_ADD,
             "modular: the operation, (a OP b) mod p; div is a * b^-1 with b != 0 and needs a "
             "prime p; sq_sum is a^2 + b^2; quad is a^2 + ab + b^2."),
-  INT_KEY ("task.p", task.p, 2, 1000, 97, "", "modular: the modulus p; inputs and classes are 0 .. p-1."),
-  INT_KEY ("task.n_bits", task.n_bits, 1, 8, 5, "bits", "xor_bits: the width n of the two inputs."),
-  INT_KEY ("task.perm_n", task.perm_n, 2, 6, 4, "", "permutation: n of S_n (n! elements)."),
-  NUM_KEY ("task.train_fraction", task.train_fraction, 0, 1, TRUE, TRUE, 0.5, "",
+  INT_KEY ("task.p", "Modulus p", task.p, 2, 1000, 97, "",
+           "modular: the modulus p; inputs and classes are 0 .. p-1."),
+  INT_KEY ("task.n_bits", "Bits per number", task.n_bits, 1, 8, 5, "bits",
+           "xor_bits: the width n of the two inputs."),
+  INT_KEY ("task.perm_n", "Permutation size n", task.perm_n, 2, 6, 4, "",
+           "permutation: n of S_n (n! elements)."),
+  NUM_KEY ("task.train_fraction", "Training fraction", task.train_fraction, 0, 1, TRUE, TRUE, 0.5,
+           "",
            "Discrete tasks: the fraction of all input pairs put in the training set (the rest "
            "is the test set)."),
-  INT_KEY ("task.split_seed", task.split_seed, 0, 4294967295.0, 0, "",
+  INT_KEY ("task.split_seed", "Split seed", task.split_seed, 0, 4294967295.0, 0, "",
            "Seed of the train/test split (and of the xor2d samples)."),
-  ENUM_KEY ("task.format", task.format, formats, GROK_FORMAT_PAIR,
+  ENUM_KEY ("task.format", "Input format", task.format, formats, GROK_FORMAT_PAIR,
             "Discrete tasks: tokens [a, b] (pair, vocabulary = number of symbols) or "
             "[a, OP, b, EQ] (sequence, vocabulary + 2, as DeMoss et al.); xor_bits also takes "
             "digits: the 2n binary digits of a and b fed to the MLP as numbers 0/1, and n "
             "logistic outputs, one per digit of a XOR b (Liu et al.'s form)."),
-  ENUM_KEY ("task.variant", task.variant, variants, GROK_XOR2D_QUADRANTS,
+  ENUM_KEY ("task.variant", "Point layout", task.variant, variants, GROK_XOR2D_QUADRANTS,
             "xor2d: points uniform in [-1, 1]^2 (quadrants) or four Gaussian blobs at "
             "(+-0.5, +-0.5) (blobs)."),
-  INT_KEY ("task.n_train", task.n_train, 1, 1000000, 256, "points", "xor2d: training points."),
-  INT_KEY ("task.n_test", task.n_test, 1, 1000000, 1024, "points", "xor2d: test points."),
-  NUM_KEY ("task.label_noise", task.label_noise, 0, 0.5, FALSE, FALSE, 0.0, "",
+  INT_KEY ("task.n_train", "Training points", task.n_train, 1, 1000000, 256, "points",
+           "xor2d: training points."),
+  INT_KEY ("task.n_test", "Test points", task.n_test, 1, 1000000, 1024, "points",
+           "xor2d: test points."),
+  NUM_KEY ("task.label_noise", "Label noise", task.label_noise, 0, 0.5, FALSE, FALSE, 0.0, "",
            "xor2d: the probability that a training label is flipped (test labels stay clean)."),
-  NUM_KEY ("task.blob_std", task.blob_std, 0, 1, TRUE, FALSE, 0.15, "",
+  NUM_KEY ("task.blob_std", "Blob spread", task.blob_std, 0, 1, TRUE, FALSE, 0.15, "",
            "xor2d blobs: the standard deviation of each blob."),
 
-  ENUM_KEY ("model.kind", model.kind, model_kinds, GROK_MODEL_MLP,
+  ENUM_KEY ("model.kind", "Model", model.kind, model_kinds, GROK_MODEL_MLP,
             "The model family: a multi-layer perceptron on concatenated token embeddings (or on "
             "the raw numbers: the 2-D input of xor2d, the digits of xor_bits), or DeMoss et "
             "al.'s post-LayerNorm transformer read at the last position (needs task.format = "
             "sequence)."),
-  INT_KEY ("model.d_embed", model.d_embed, 1, 4096, 32, "",
+  INT_KEY ("model.d_embed", "Embedding width", model.d_embed, 1, 4096, 32, "",
            "The width of each token embedding (not used by xor2d or the digits format)."),
-  INT_KEY ("model.width", model.width, 1, 8192, 100, "units", "The width of every hidden layer."),
-  INT_KEY ("model.depth", model.depth, 0, 16, 2, "layers",
+  INT_KEY ("model.width", "Hidden width", model.width, 1, 8192, 100, "units",
+           "The width of every hidden layer."),
+  INT_KEY ("model.depth", "Hidden layers", model.depth, 0, 16, 2, "layers",
            "The number of hidden layers (0 gives a linear model on the embeddings)."),
-  ENUM_KEY ("model.activation", model.activation, (const char * const *) grok_activation_names,
+  ENUM_KEY ("model.activation",
+           "Activation", model.activation, (const char * const *) grok_activation_names,
             GROK_ACT_SILU,
             "The activation of every hidden layer (leaky_relu has slope 0.01; gelu is the tanh "
             "form)."),
-  NUM_KEY ("model.init_scale", model.init_scale, 0, 1000, TRUE, FALSE, 1.0, "x",
+  NUM_KEY ("model.init_scale", "Initial scale", model.init_scale, 0, 1000, TRUE, FALSE, 1.0, "x",
            "Every initial parameter is multiplied by this (alpha in Omnigrok; large values "
            "delay generalisation)."),
-  INT_KEY ("model.d_model", model.d_model, 1, 4096, 128, "",
+  INT_KEY ("model.d_model", "Model width", model.d_model, 1, 4096, 128, "",
            "transformer: the width of the token stream (embeddings, attention, LayerNorm)."),
-  INT_KEY ("model.n_heads", model.n_heads, 1, 64, 4, "heads",
+  INT_KEY ("model.n_heads", "Attention heads", model.n_heads, 1, 64, 4, "heads",
            "transformer: attention heads; must divide model.d_model."),
-  INT_KEY ("model.d_mlp", model.d_mlp, 1, 16384, 512, "units",
+  INT_KEY ("model.d_mlp", "MLP width", model.d_mlp, 1, 16384, 512, "units",
            "transformer: the hidden width of each block's GELU MLP."),
-  INT_KEY ("model.n_blocks", model.n_blocks, 1, 16, 1, "blocks",
+  INT_KEY ("model.n_blocks", "Blocks", model.n_blocks, 1, 16, 1, "blocks",
            "transformer: the number of blocks (DeMoss et al.: 1 for add, mul, sq_sum, quad; 2 "
            "for sub, div)."),
-  NUM_KEY ("model.ln_eps", model.ln_eps, 0, 1, TRUE, FALSE, 1e-6, "",
+  NUM_KEY ("model.ln_eps", "LayerNorm epsilon", model.ln_eps, 0, 1, TRUE, FALSE, 1e-6, "",
            "transformer: LayerNorm's epsilon, added to the variance."),
 
-  ENUM_KEY ("optim.name", optim.kind, optim_kinds, GROK_OPTIM_ADAMW,
+  ENUM_KEY ("optim.name", "Optimiser", optim.kind, optim_kinds, GROK_OPTIM_ADAMW,
             "AdamW with decoupled weight decay, or SGD with momentum (weight decay added to the "
             "gradient, as PyTorch's SGD does)."),
-  NUM_KEY ("optim.lr", optim.lr, 0, 10, TRUE, FALSE, 1e-3, "", "The learning rate."),
-  NUM_KEY ("optim.beta1", optim.beta1, 0, 1, FALSE, TRUE, 0.9, "", "AdamW: the first-moment decay."),
-  NUM_KEY ("optim.beta2", optim.beta2, 0, 1, FALSE, TRUE, 0.999, "", "AdamW: the second-moment decay."),
-  NUM_KEY ("optim.eps", optim.eps, 0, 1, TRUE, FALSE, 1e-8, "", "AdamW: added to sqrt(v_hat)."),
-  NUM_KEY ("optim.weight_decay", optim.weight_decay, 0, 100, FALSE, FALSE, 0.2, "",
+  NUM_KEY ("optim.lr", "Learning rate", optim.lr, 0, 10, TRUE, FALSE, 1e-3, "",
+           "The learning rate."),
+  NUM_KEY ("optim.beta1", "Beta 1", optim.beta1, 0, 1, FALSE, TRUE, 0.9, "",
+           "AdamW: the first-moment decay."),
+  NUM_KEY ("optim.beta2", "Beta 2", optim.beta2, 0, 1, FALSE, TRUE, 0.999, "",
+           "AdamW: the second-moment decay."),
+  NUM_KEY ("optim.eps", "Epsilon", optim.eps, 0, 1, TRUE, FALSE, 1e-8, "",
+           "AdamW: added to sqrt(v_hat)."),
+  NUM_KEY ("optim.weight_decay", "Weight decay", optim.weight_decay, 0, 100, FALSE, FALSE, 0.2, "",
            "Weight decay, applied to every parameter."),
-  NUM_KEY ("optim.momentum", optim.momentum, 0, 1, FALSE, TRUE, 0.9, "", "SGD: the momentum."),
+  NUM_KEY ("optim.momentum", "Momentum", optim.momentum, 0, 1, FALSE, TRUE, 0.9, "",
+           "SGD: the momentum."),
 
-  INT_KEY ("train.steps", train.steps, 1, 1e9, 20000, "steps", "Optimiser steps to train for."),
-  INT_KEY ("train.batch_size", train.batch_size, -1, 1000000, 0, "examples",
+  INT_KEY ("train.steps", "Steps", train.steps, 1, 1e9, 20000, "steps",
+           "Optimiser steps to train for."),
+  INT_KEY ("train.batch_size", "Batch size", train.batch_size, -1, 1000000, 0, "examples",
            "Examples per step; 0 means the full training set and -1 DeMoss et al.'s rule, "
            "min(512, floor(N_train / 2)). Minibatches are reshuffled every epoch and the last, "
            "smaller batch is kept (an epoch is ceil(N_train / batch) steps)."),
-  INT_KEY ("train.eval_every", train.eval_every, 1, 1e9, 10, "steps",
+  INT_KEY ("train.eval_every", "Evaluate every", train.eval_every, 1, 1e9, 10, "steps",
            "Steps between evaluations of the full training and test sets (one metrics row each)."),
-  NUM_KEY ("train.prob_clip", train.prob_clip, 0, 0.5, FALSE, TRUE, 0.0, "",
+  NUM_KEY ("train.prob_clip", "Probability clip", train.prob_clip, 0, 0.5, FALSE, TRUE, 0.0, "",
            "Clip each target probability to [c, 1 - c] in the loss (DeMoss et al. use 1e-9); 0 "
            "turns clipping off."),
-  INT_KEY ("train.threads", train.threads, 0, 256, 0, "threads",
+  INT_KEY ("train.threads", "Threads", train.threads, 0, 256, 0, "threads",
            "Threads of the trainer's own; 0 means all cores. 2 or more split an MLP's "
            "row blocks over that many threads; for a transformer, more than one gives a "
            "spectral-entropy penalty a thread of its own. Results do not depend on it."),
 
-  NUM_KEY ("reg.weight_noise", reg.weight_noise, 0, 10, FALSE, FALSE, 0.0, "",
+  NUM_KEY ("reg.weight_noise", "Weight noise", reg.weight_noise, 0, 10, FALSE, FALSE, 0.0, "",
            "The standard deviation sigma of the Gaussian noise added to every parameter for each "
            "step's gradient (the update applies to the clean parameters); 0 turns it off."),
-  NUM_KEY ("reg.spectral_entropy", reg.spectral_entropy, 0, 100, FALSE, FALSE, 0.0, "",
+  NUM_KEY ("reg.spectral_entropy",
+           "Spectral-entropy penalty", reg.spectral_entropy, 0, 100, FALSE, FALSE, 0.0, "",
            "lambda: the loss gains lambda times the mean spectral entropy of the 2-D parameter "
            "tensors (DeMoss et al.); 0 turns it off."),
-  INT_KEY ("checkpoints.every", checkpoints.every, 0, 1e9, 0, "steps",
+  INT_KEY ("checkpoints.every", "Checkpoint every", checkpoints.every, 0, 1e9, 0, "steps",
            "A checkpoint every this many steps as well as the log-spaced ones; 0 turns this off."),
-  INT_KEY ("checkpoints.per_decade", checkpoints.per_decade, 0, 100, 5, "",
+  INT_KEY ("checkpoints.per_decade", "Checkpoints per decade", checkpoints.per_decade, 0, 100, 5,
+           "per decade",
            "Log-spaced checkpoints: at the steps round(10^(k / n)) for n points per decade; 0 "
            "turns them off. Step 0 and the last step always get one."),
-  INT_KEY ("checkpoints.keep", checkpoints.keep, 0, 1e6, 40, "files",
+  INT_KEY ("checkpoints.keep", "Checkpoints kept", checkpoints.keep, 0, 1e6, 40, "files",
            "The most checkpoints a run folder keeps (0: no limit). Past it the log-spaced set is "
            "thinned evenly; the first and the latest are always kept."),
-  INT_KEY ("checkpoints.views", checkpoints.views, 0, 1, 1, "",
+  INT_KEY ("checkpoints.views", "Views files", checkpoints.views, 0, 1, 1, "",
            "1: beside each checkpoint write views/step-NNNNNNNN.safetensors with what the "
            "spectrum, regions and connectivity views draw, so that browsing a step does not "
            "recompute it (on a worker thread, up to about half a second each); 0 turns it off."),
 
-  INT_KEY ("measures.spectrum_per_decade", measures.spectrum_per_decade, 0, 100, 0, "",
+  INT_KEY ("measures.spectrum_per_decade",
+           "Spectrum per decade", measures.spectrum_per_decade, 0, 100, 0, "per decade",
            "Spectral entropy and effective rank: evaluations per decade of steps on a log "
            "schedule (at the evaluation rows); 0 here and in spectrum_every turns it off, as "
            "for every measure (the presets turn them on)."),
-  INT_KEY ("measures.spectrum_every", measures.spectrum_every, 0, 1e9, 0, "steps",
+  INT_KEY ("measures.spectrum_every", "Spectrum every", measures.spectrum_every, 0, 1e9, 0, "steps",
            "Spectral entropy and effective rank also every this many steps; 0 for none."),
-  INT_KEY ("measures.complexity_per_decade", measures.complexity_per_decade, 0, 100, 0, "",
+  INT_KEY ("measures.complexity_per_decade",
+           "Complexity per decade", measures.complexity_per_decade, 0, 100, 0, "per decade",
            "Coarse-grained complexity (DeMoss et al.): evaluations per decade of steps."),
-  INT_KEY ("measures.complexity_every", measures.complexity_every, 0, 1e9, 0, "steps",
-           "Coarse-grained complexity also every this many steps; 0 for none."),
-  NUM_KEY ("measures.complexity_epsilon", measures.complexity_epsilon, 0, 100, TRUE, FALSE, 0.25,
+  INT_KEY ("measures.complexity_every", "Complexity every", measures.complexity_every, 0, 1e9, 0,
+           "steps", "Coarse-grained complexity also every this many steps; 0 for none."),
+  NUM_KEY ("measures.complexity_epsilon",
+           "Complexity tolerance", measures.complexity_epsilon, 0, 100, TRUE, FALSE, 0.25,
            "nats", "How much training loss the coarse-graining may cost."),
-  INT_KEY ("measures.complexity_eval", measures.complexity_eval, 0, 1000000, 0, "examples",
+  INT_KEY ("measures.complexity_eval",
+           "Complexity examples", measures.complexity_eval, 0, 1000000, 0, "examples",
            "The loss the coarse-graining is judged on: 0 means the whole training set; N means "
            "N training examples drawn once with the run seed (the reference uses one "
            "minibatch of 512), which makes the search cheaper."),
-  INT_KEY ("measures.lmn_per_decade", measures.lmn_per_decade, 0, 100, 0, "",
+  INT_KEY ("measures.lmn_per_decade", "LMN per decade", measures.lmn_per_decade, 0, 100, 0,
+           "per decade",
            "Linear mapping number (MLPs): evaluations per decade of steps."),
-  INT_KEY ("measures.lmn_every", measures.lmn_every, 0, 1e9, 0, "steps",
+  INT_KEY ("measures.lmn_every", "LMN every", measures.lmn_every, 0, 1e9, 0, "steps",
            "Linear mapping number also every this many steps; 0 for none."),
-  INT_KEY ("measures.lmn_points", measures.lmn_points, 2, 4096, 512, "points",
+  INT_KEY ("measures.lmn_points", "LMN points", measures.lmn_points, 2, 4096, 512, "points",
            "Training inputs the linear mapping number is measured on."),
-  INT_KEY ("measures.regions_per_decade", measures.regions_per_decade, 0, 100, 0, "",
+  INT_KEY ("measures.regions_per_decade",
+           "Regions per decade", measures.regions_per_decade, 0, 100, 0, "per decade",
            "Linear-region count (MLPs on xor2d): evaluations per decade of steps."),
-  INT_KEY ("measures.regions_every", measures.regions_every, 0, 1e9, 0, "steps",
+  INT_KEY ("measures.regions_every", "Regions every", measures.regions_every, 0, 1e9, 0, "steps",
            "Linear-region count also every this many steps; 0 for none."),
-  INT_KEY ("measures.local_complexity_per_decade", measures.local_complexity_per_decade, 0, 100,
-           0, "", "Local complexity (MLPs) at radii 0.05 to 5: evaluations per decade of steps."),
-  INT_KEY ("measures.local_complexity_every", measures.local_complexity_every, 0, 1e9, 0, "steps",
+  INT_KEY ("measures.local_complexity_per_decade",
+           "Local complexity per decade", measures.local_complexity_per_decade, 0, 100,
+           0, "per decade",
+           "Local complexity (MLPs) at radii 0.05 to 5: evaluations per decade of steps."),
+  INT_KEY ("measures.local_complexity_every",
+           "Local complexity every", measures.local_complexity_every, 0, 1e9, 0, "steps",
            "Local complexity also every this many steps; 0 for none."),
 
-  STR_KEY ("run.parent", run.parent, PATH_MAX, "",
+  STR_KEY ("run.parent", "Forked from", run.parent, PATH_MAX, "",
            "Set by fork: the run folder this run was forked from (empty otherwise)."),
-  INT_KEY ("run.parent_step", run.parent_step, -1, 1e12, -1, "steps",
+  INT_KEY ("run.parent_step", "Forked at step", run.parent_step, -1, 1e12, -1, "steps",
            "Set by fork: the parent's checkpoint step this run started from (-1 otherwise)."),
 };
 
@@ -254,7 +282,7 @@ config_clear (gpointer data)
 }
 
 void
-grok_config_free (GrokConfig *config)
+grok_config_unref (GrokConfig *config)
 {
   if (config != NULL)
     g_atomic_rc_box_release_full (config, config_clear);
@@ -659,10 +687,44 @@ grok_config_set (GrokConfig *config, const char *assignment, GError **error)
   return set_text (config, key, eq + 1, where, error);
 }
 
+/* the measure whose schedule or options key is ("measures.lmn_points": lmn), or NULL */
+static const GrokMeasureKind *
+measure_of_key (const char *key)
+{
+  if (!g_str_has_prefix (key, "measures."))
+    return NULL;
+  for (GrokMeasure m = 0; m < GROK_N_MEASURES; m++)
+    {
+      const GrokMeasureKind *kind = grok_measure_kind (m);
+      gsize n = strlen (kind->name);
+
+      if (strncmp (key + strlen ("measures."), kind->name, n) == 0 && key[strlen ("measures.") + n] == '_')
+        return kind;
+    }
+  return NULL;
+}
+
 gboolean
 grok_config_key_applies (const GrokConfig *config, const char *key)
 {
   gboolean discrete = config->task.kind != GROK_TASK_XOR2D;
+  gboolean mlp = config->model.kind == GROK_MODEL_MLP;
+  const GrokMeasureKind *measure = measure_of_key (key);
+  static const char * const mlp_keys[] = { "model.width", "model.depth", "model.activation", NULL };
+  static const char * const transformer_keys[] = { "model.d_model", "model.n_heads", "model.d_mlp",
+                                                   "model.n_blocks", "model.ln_eps", NULL };
+
+  if (measure != NULL)
+    {
+      GrokMeasureSettings settings = grok_config_measure_settings (config);
+      return measure->applies (&settings);
+    }
+  if (g_strv_contains (mlp_keys, key))
+    return mlp;
+  if (g_strv_contains (transformer_keys, key))
+    return !mlp;
+  if (g_str_has_prefix (key, "run."))
+    return config->run.parent[0] != '\0';
 
   if (g_str_equal (key, "task.op") || g_str_equal (key, "task.p"))
     return config->task.kind == GROK_TASK_MODULAR;
@@ -673,7 +735,7 @@ grok_config_key_applies (const GrokConfig *config, const char *key)
   if (g_str_equal (key, "task.train_fraction") || g_str_equal (key, "task.format"))
     return discrete;
   if (g_str_equal (key, "model.d_embed"))
-    return discrete && config->task.format != GROK_FORMAT_DIGITS;
+    return mlp && discrete && config->task.format != GROK_FORMAT_DIGITS;
   if (g_str_equal (key, "task.variant") || g_str_equal (key, "task.n_train") ||
       g_str_equal (key, "task.n_test") || g_str_equal (key, "task.label_noise"))
     return !discrete;
@@ -698,57 +760,22 @@ is_prime (gint64 p)
   return TRUE;
 }
 
-static gint64
-factorial (gint64 n)
-{
-  gint64 f = 1;
-  for (gint64 i = 2; i <= n; i++)
-    f *= i;
-  return f;
-}
-
-/* the number of examples a discrete task enumerates */
-static gint64
-task_size (const GrokConfig *config)
-{
-  switch (config->task.kind)
-    {
-    case GROK_TASK_MODULAR:
-      return config->task.op == GROK_OP_DIV ? config->task.p * (config->task.p - 1)
-                                            : config->task.p * config->task.p;
-    case GROK_TASK_XOR_BITS:
-      return (gint64) 1 << (2 * config->task.n_bits);
-    case GROK_TASK_PERMUTATION:
-      return factorial (config->task.perm_n) * factorial (config->task.perm_n);
-    case GROK_TASK_XOR2D:
-      return config->task.n_train + config->task.n_test;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 gint64
 grok_config_n_examples (const GrokConfig *config)
 {
-  return task_size (config);
+  return grok_task_n_examples (&config->task);
 }
 
 gint64
 grok_config_n_train (const GrokConfig *config)
 {
-  if (config->task.kind == GROK_TASK_XOR2D)
-    return config->task.n_train;
-  return (gint64) floor (config->task.train_fraction * (double) task_size (config));
+  return grok_task_n_train (&config->task);
 }
 
 gint64
 grok_config_batch_size (const GrokConfig *config, gint64 n_train)
 {
-  if (config->train.batch_size == GROK_BATCH_DEMOSS)
-    return MAX (1, MIN (512, n_train / 2));
-  if (config->train.batch_size == 0)
-    return n_train;
-  return config->train.batch_size;
+  return grok_task_batch_size (config->train.batch_size, n_train);
 }
 
 static gboolean
@@ -818,7 +845,7 @@ grok_config_validate (const GrokConfig *config, GError **error)
     n_train = config->task.n_train;
   else
     {
-      gint64 n = task_size (config);
+      gint64 n = grok_task_n_examples (&config->task);
       n_train = (gint64) floor (config->task.train_fraction * (double) n);
       if (n_train < 1 || n_train >= n)
         {
@@ -948,15 +975,44 @@ grok_config_to_string (const GrokConfig *config)
 }
 
 char *
+grok_config_format_number (double v)
+{
+  char format[16], buf[G_ASCII_DTOSTR_BUF_SIZE];
+  int digits;
+
+  if (!isfinite (v) || v == 0)
+    return g_strdup (isfinite (v) ? "0" : isnan (v) ? "nan" : v > 0 ? "inf" : "-inf");
+  for (digits = 1; digits < 17; digits++)
+    {
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  /* %g writes 20 as 2e+01: between 1e-4 and 1e15 the same digits go without an exponent */
+  if (fabs (v) >= 1e-4 && fabs (v) < 1e15)
+    {
+      int decimals = MAX (0, digits - 1 - (int) floor (log10 (fabs (v))));
+      g_snprintf (format, sizeof format, "%%.%df", decimals);
+      g_ascii_formatd (buf, sizeof buf, format, v);
+    }
+  else
+    {
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, v);
+    }
+  return g_strdup (buf);
+}
+
+char *
 grok_config_get_text (const GrokConfig *config, const GrokConfigKey *key)
 {
   const void *p = field_cptr (config, key);
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   switch (key->type)
     {
     case GROK_KEY_INT: return g_strdup_printf ("%" G_GINT64_FORMAT, *(const gint64 *) p);
-    case GROK_KEY_DOUBLE: return g_strdup (g_ascii_dtostr (buf, sizeof buf, *(const double *) p));
+    case GROK_KEY_DOUBLE: return grok_config_format_number (*(const double *) p);
     case GROK_KEY_ENUM: return g_strdup (key->choices[*(const int *) p]);
     case GROK_KEY_STRING: return g_strdup (*(char * const *) p);
     default: g_assert_not_reached ();

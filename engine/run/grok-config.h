@@ -8,38 +8,18 @@
 
 #include "grok-activation.h"
 #include "grok-fileio.h"
+#include "grok-model.h"
+#include "grok-optim.h"
+#include "grok-task.h"
 
 G_BEGIN_DECLS
-
-typedef enum { GROK_TASK_MODULAR, GROK_TASK_XOR_BITS, GROK_TASK_PERMUTATION, GROK_TASK_XOR2D } GrokTaskKind;
-typedef enum { GROK_OP_ADD, GROK_OP_SUB, GROK_OP_MUL, GROK_OP_DIV, GROK_OP_SQ_SUM, GROK_OP_QUAD } GrokModOp;
-/* digits is not a token format: the inputs are 0/1 numbers and the outputs one logit per digit */
-typedef enum { GROK_FORMAT_PAIR, GROK_FORMAT_SEQUENCE, GROK_FORMAT_DIGITS } GrokTokenFormat;
-typedef enum { GROK_XOR2D_QUADRANTS, GROK_XOR2D_BLOBS } GrokXor2dVariant;
-typedef enum { GROK_MODEL_MLP, GROK_MODEL_TRANSFORMER } GrokModelKind;
-typedef enum { GROK_OPTIM_ADAMW, GROK_OPTIM_SGD } GrokOptimKind;
 
 typedef struct
 {
   char   *name;
   char   *description;
   gint64  seed;
-  struct
-  {
-    GrokTaskKind     kind;
-    GrokModOp        op;
-    gint64           p;
-    gint64           n_bits;
-    gint64           perm_n;
-    double           train_fraction;
-    gint64           split_seed;
-    GrokTokenFormat  format;
-    GrokXor2dVariant variant;
-    gint64           n_train;
-    gint64           n_test;
-    double           label_noise;
-    double           blob_std;
-  } task;
+  GrokTaskSettings  task;    /* the task section is the dataset's settings as they are */
   struct
   {
     GrokModelKind  kind;
@@ -54,16 +34,7 @@ typedef struct
     gint64         n_blocks;
     double         ln_eps;
   } model;
-  struct
-  {
-    GrokOptimKind kind;
-    double        lr;
-    double        beta1;
-    double        beta2;
-    double        eps;
-    double        weight_decay;
-    double        momentum;
-  } optim;
+  GrokOptimSettings optim;   /* and the optim section is the optimiser's */
   struct
   {
     gint64 steps;
@@ -112,6 +83,7 @@ typedef enum
 typedef struct
 {
   const char         *key;          /* "section.name" */
+  const char         *label;        /* as a paper or the settings list names it: "Learning rate" */
   GrokKeyType         type;
   gsize               offset;       /* into GrokConfig */
   double              min;          /* numbers: the allowed range */
@@ -131,8 +103,8 @@ const GrokConfigKey *grok_config_key_lookup  (const char *key);
 GrokConfig *grok_config_new_default (void);
 GrokConfig *grok_config_copy        (const GrokConfig *config);
 /* a config handed to another thread or widget (a snapshot's) is immutable from then on and
- * reference-counted: grok_config_ref takes a reference, grok_config_free releases one */
-void        grok_config_free        (GrokConfig *config);
+ * reference-counted: grok_config_ref takes a reference, grok_config_unref releases one */
+void        grok_config_unref        (GrokConfig *config);
 GrokConfig *grok_config_ref         (const GrokConfig *config);
 
 /* apply a (possibly partial) JSON document over config. where names the source for messages
@@ -152,28 +124,32 @@ gboolean    grok_config_set         (GrokConfig *config, const char *assignment,
  * training set, ...) */
 gboolean    grok_config_validate    (const GrokConfig *config, GError **error);
 
-/* train.batch_size resolved for a training set of n_train examples: 0 gives n_train (full
- * batch), GROK_BATCH_DEMOSS gives DeMoss et al.'s min (512, floor (n_train / 2)), at least 1 */
-#define GROK_BATCH_DEMOSS (-1)
+/* train.batch_size resolved for a training set of n_train examples (grok_task_batch_size) */
 gint64      grok_config_batch_size  (const GrokConfig *config, gint64 n_train);
 /* the examples config's task has, training and test together */
 gint64      grok_config_n_examples  (const GrokConfig *config);
 /* the size of the training set config's task gives */
 gint64      grok_config_n_train     (const GrokConfig *config);
 
-/* FALSE when a key has no effect with the rest of config (task.p for an xor2d task, ...) */
+/* FALSE when a key has no effect with the rest of config (task.p for an xor2d task, the
+ * transformer's sizes for an MLP, a measure's schedule where the measure does not apply, the
+ * fork's keys of a run that was not forked) */
 gboolean    grok_config_key_applies (const GrokConfig *config, const char *key);
 
 /* the full resolved document, every key present */
 JsonNode   *grok_config_to_json     (const GrokConfig *config);
 char       *grok_config_to_string   (const GrokConfig *config);
-/* the value of one key as text (for tooltips, the README, --set round trips) */
+/* v in the shortest form that reads back as the same double, with no exponent between 1e-4 and
+ * 1e15: 0.003, 1e-06, 20, 0.90000000000000002 never */
+char       *grok_config_format_number (double v);
+/* the value of one key as text (for the settings, the README, --set round trips): numbers in
+ * their shortest exact form */
 char       *grok_config_get_text    (const GrokConfig *config, const GrokConfigKey *key);
 /* load a whole resolved document (defaults, then the file), then validate */
 GrokConfig *grok_config_load_file   (const char *path, GError **error);
 /* the same for a file in an open folder (grok-fileio.h): never read through a link */
 GrokConfig *grok_config_load_at     (const GrokFileAt *at, GError **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConfig, grok_config_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokConfig, grok_config_unref)
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "grok-error.h"
 #include "grok-complexity.h"
 #include "grok-measures.h"
+#include "grok-config-settings.h"
 #include "grok-trainer.h"
 
 /* an SVD of the largest matrix in doubles: the copy, U, V^T, the gradient and LAPACK's work
@@ -35,14 +36,15 @@ static guint64
 complexity_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
 {
   const guint64 workers = GROK_COMPLEXITY_MAX_WORKERS;
+  GrokModelSettings model_settings = grok_config_model_settings (config);
   GrokDataset shape;
   GrokModelFootprint eval;
 
-  grok_dataset_shape (config, &shape);
-  grok_model_footprint (config, &shape, MIN (shape.n_train, 2048), &eval);
+  grok_dataset_shape (&config->task, &shape);
+  grok_model_footprint (&model_settings, &shape, MIN (shape.n_train, 2048), &eval);
   return ((5 + 4 * (workers - 1)) * (guint64) fp->n_params +
           workers * (2 * eval.n_params + eval.activations)) * sizeof (float) +
-         grok_dataset_estimate_bytes (config);
+         grok_dataset_estimate_bytes (&config->task);
 }
 
 /* the largest buffers of one measure at a time on the run's thread */
@@ -51,15 +53,36 @@ measures_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
 {
   guint64 most = 0;
 
-  if (grok_measure_enabled (GROK_MEASURE_SPECTRUM, config) ||
+  if (grok_config_measure_enabled (config, GROK_MEASURE_SPECTRUM) ||
       config->reg.spectral_entropy > 0)
     most = MAX (most, spectrum_bytes (fp));
-  if (grok_measure_enabled (GROK_MEASURE_COMPLEXITY, config))
+  if (grok_config_measure_enabled (config, GROK_MEASURE_COMPLEXITY))
     most = MAX (most, complexity_bytes (config, fp) + spectrum_bytes (fp));
-  if (grok_measure_enabled (GROK_MEASURE_LMN, config) &&
-      grok_measure_applies (GROK_MEASURE_LMN, config))
-    most = MAX (most, lmn_bytes (config, config->measures.lmn_points));
+  if (grok_config_measure_enabled (config, GROK_MEASURE_LMN))
+    most = MAX (most, lmn_bytes (config, grok_config_lmn_points (config)));
   return most;
+}
+
+/* the views files' worker: a copy of the weights, the dataset, an SVD, and what the data recipe
+ * of each computed view that applies asks for (the views table's): LMN's matrix on the
+ * connectivity view's points, with its ordered copy in floats, and the regions view's raster */
+static guint64
+views_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
+{
+  GrokViewSettings settings = grok_config_view_settings (config);
+  guint64 bytes = (guint64) fp->n_params * sizeof (float) +
+                  grok_dataset_estimate_bytes (&config->task) + spectrum_bytes (fp);
+  GrokViewRecipe r;
+
+  grok_view_recipe_init (&r);
+  if (grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (&settings))
+    {
+      gint64 points = MIN (r.lmn_points, grok_config_n_train (config));
+      bytes += lmn_bytes (config, points) + (guint64) points * points * sizeof (float);
+    }
+  if (grok_view_kind (GROK_VIEW_REGIONS)->applies (&settings))
+    bytes += (guint64) r.raster * r.raster * sizeof (guint32);
+  return bytes;
 }
 
 guint64
@@ -67,16 +90,14 @@ grok_config_estimate_memory (const GrokConfig *config)
 {
   GrokModelFootprint fp;
   guint64 bytes = grok_trainer_estimate_bytes (config, &fp);
-  guint64 params_copy = 2 * (guint64) fp.n_params * sizeof (float);
 
   /* the newest snapshot, one waiting to be drawn and the one on screen each copy the
-   * parameters (with room for gradients, as every parameter table has) */
-  bytes += 3 * params_copy;
+   * parameters' values (a snapshot carries no gradients) */
+  bytes += 3 * (guint64) fp.n_params * sizeof (float);
   bytes += measures_bytes (config, &fp);
   /* views files are computed on a worker thread of their own, at the same time */
   if (config->checkpoints.views)
-    bytes += params_copy + grok_dataset_estimate_bytes (config) + spectrum_bytes (&fp) +
-             (grok_measure_applies (GROK_MEASURE_LMN, config) ? lmn_bytes (config, 1024) : 0);
+    bytes += views_bytes (config, &fp);
   return bytes;
 }
 

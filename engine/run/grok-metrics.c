@@ -33,7 +33,7 @@ metrics_clear (gpointer data)
 }
 
 void
-grok_metrics_free (GrokMetrics *metrics)
+grok_metrics_unref (GrokMetrics *metrics)
 {
   if (metrics != NULL)
     g_atomic_rc_box_release_full (metrics, metrics_clear);
@@ -244,7 +244,7 @@ grok_metrics_read_free (GrokMetricsRead *read)
 {
   if (read == NULL)
     return;
-  grok_metrics_free (read->metrics);
+  grok_metrics_unref (read->metrics);
   g_free (read->header);
   g_clear_pointer (&read->lines, g_ptr_array_unref);
   g_ptr_array_unref (read->damaged);

@@ -2,7 +2,7 @@
  * It is what metrics.csv holds and what the curve views draw. A missing value is NAN.
  *
  * A table handed to another thread or widget is immutable from then on and reference-counted:
- * grok_metrics_ref takes a reference, grok_metrics_free releases one (the last frees it), so a
+ * grok_metrics_ref takes a reference, grok_metrics_unref releases one (the last frees it), so a
  * reader holding a table learns that nothing changed from its pointer alone. */
 #pragma once
 
@@ -20,7 +20,7 @@ typedef struct
 } GrokMetrics;
 
 GrokMetrics *grok_metrics_new          (const char * const *columns);
-void         grok_metrics_free         (GrokMetrics *metrics);
+void         grok_metrics_unref         (GrokMetrics *metrics);
 GrokMetrics *grok_metrics_ref          (const GrokMetrics *metrics);
 GrokMetrics *grok_metrics_copy         (const GrokMetrics *metrics);
 guint        grok_metrics_n_columns    (const GrokMetrics *metrics);
@@ -65,7 +65,7 @@ void             grok_metrics_read_free (GrokMetricsRead *read);
  * otherwise an error naming the file and the first damaged line */
 GrokMetrics *grok_metrics_load_csv      (const char *path, GError **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMetrics, grok_metrics_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMetrics, grok_metrics_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMetricsRead, grok_metrics_read_free)
 
 G_END_DECLS

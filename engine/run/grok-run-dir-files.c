@@ -561,6 +561,17 @@ grok_run_dir_take_lock (int dfd, const char *path, GError **error)
   return -1;
 }
 
+char *
+grok_run_dir_writer (const char *path)
+{
+  g_autofree char *lock = g_build_filename (path, run_files[GROK_RUN_FILE_LOCK].name, NULL);
+  struct stat st;
+
+  if (lstat (lock, &st) != 0 || !S_ISREG (st.st_mode))
+    return NULL;
+  return lock_holder (&st);
+}
+
 /* the temporary files of grok_file_write_atomic in the folder dfd whose target is a run's file */
 static void
 remove_temps_in (int dfd, gboolean inner)

@@ -14,6 +14,7 @@
 #include "grok-memory.h"
 #include "grok-model.h"
 #include "grok-safetensors.h"
+#include "grok-config-settings.h"
 #include "grok-task.h"
 
 struct _GrokRunDir
@@ -288,9 +289,9 @@ grok_run_dir_close (GrokRunDir *dir)
   /* the lock goes last: the writer is done with every file */
   if (dir->lock_fd >= 0)
     close (dir->lock_fd);
-  grok_config_free (dir->config);
-  grok_metrics_free (dir->metrics);
-  grok_params_free (dir->layout);
+  grok_config_unref (dir->config);
+  grok_metrics_unref (dir->metrics);
+  grok_params_unref (dir->layout);
   g_ptr_array_unref (dir->lines);
   g_array_unref (dir->on_disk);
   g_array_unref (dir->checkpoints);
@@ -364,8 +365,8 @@ model_layout (GrokRunDir *dir, GError **error)
     {
       if (!grok_run_dir_check_memory (dir, error))
         return NULL;
-      g_autoptr (GrokDataset) dataset = grok_dataset_new (dir->config);
-      g_autoptr (GrokModel) model = grok_model_new (dir->config, dataset, 1);
+      g_autoptr (GrokDataset) dataset = grok_dataset_new (&dir->config->task);
+      g_autoptr (GrokModel) model = grok_config_new_model (dir->config, dataset, 1);
       dir->layout = grok_params_copy (model->params);
     }
   return dir->layout;
@@ -386,7 +387,7 @@ read_valid (GrokRunDir *dir, const GrokFileAt *at, gint64 step, GError **error)
 
   if (layout == NULL)
     return NULL;
-  file = grok_safetensors_read_at (at, &meta, error);
+  file = grok_params_read_at (at, &meta, error);
   if (file == NULL)
     return NULL;
   text = g_hash_table_lookup (meta, "step");
@@ -532,13 +533,15 @@ grok_run_dir_read_views (GrokRunDir *dir, gint64 step, const GrokParams *params)
 {
   g_auto (RunFile) f = { 0 };
   g_autoptr (GError) error = NULL;
+  GrokViewSettings settings;
   GrokViews *views;
 
   g_return_val_if_fail (dir != NULL && params != NULL, NULL);
   if (!open_views_folder (dir, FALSE, NULL))
     return NULL;
   run_file (dir, GROK_RUN_FILE_VIEWS, step, &f);
-  views = grok_views_load_at (&f.at, step, dir->config, params, &error);
+  settings = grok_config_view_settings (dir->config);
+  views = grok_views_load_at (&f.at, step, &settings, params, &error);
   if (error != NULL)
     add_problem (dir, g_strdup_printf ("%s; the view is computed from the checkpoint instead",
                                        error->message));
@@ -774,7 +777,7 @@ grok_run_dir_prepare_continue (GrokRunDir *dir, gint64 step, const GrokConfig *c
       !remove_later_checkpoints (dir, step, error) || !truncate_metrics (dir, step, error) ||
       !write_config (dir, config, error))
     return FALSE;
-  grok_config_free (dir->config);
+  grok_config_unref (dir->config);
   dir->config = grok_config_copy (config);
   run_file (dir, GROK_RUN_FILE_METRICS, 0, &f);
   dir->appender = grok_appender_open_at (&f.at, error);
@@ -845,12 +848,14 @@ grok_run_dir_save_checkpoint (GrokRunDir *dir, GrokTrainer *trainer, GError **er
   if (trainer->config->checkpoints.views)
     {
       g_auto (RunFile) views = { 0 };
+      GrokViewSettings settings = grok_config_view_settings (trainer->config);
+
       if (!open_views_folder (dir, TRUE, error))
         return FALSE;
       run_file (dir, GROK_RUN_FILE_VIEWS, trainer->step, &views);
       if (dir->views == NULL)
         dir->views = grok_views_writer_new ();
-      grok_views_writer_push (dir->views, trainer->config, trainer->model->params, trainer->step,
+      grok_views_writer_push (dir->views, &settings, trainer->model->params, trainer->step,
                               &views.at, &checkpoint.at);
     }
   insert_step (dir->checkpoints, trainer->step);

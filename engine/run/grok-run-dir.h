@@ -76,6 +76,10 @@ GrokRunDir *grok_run_dir_open        (const char *path, GError **error);
  * another writer lives), removes the temporary files a killed writer left, then opens as
  * grok_run_dir_open and marks a run made before the marker existed */
 GrokRunDir *grok_run_dir_open_writable (const char *path, GError **error);
+/* the process id of the writer that holds the run folder at path (as the refusal of a second
+ * writer names it), or NULL when none does; takes no lock, so a writer starting meanwhile is
+ * never refused for it */
+char       *grok_run_dir_writer      (const char *path);
 const GrokConfig  *grok_run_dir_get_config      (GrokRunDir *dir);
 const GrokMetrics *grok_run_dir_get_metrics     (GrokRunDir *dir);
 /* the steps (gint64, ascending) of the valid checkpoints: every file is checked */

@@ -1,6 +1,17 @@
 /* What a view of a run folder needs besides the weights, read through the open folder. */
 #include "grok-run-views.h"
 
+#include "grok-config-settings.h"
+
+void
+grok_config_view_input_init (GrokViewInput *input, const GrokConfig *config,
+                             const GrokParams *params, gint64 step)
+{
+  GrokViewSettings settings = grok_config_view_settings (config);
+
+  grok_view_input_init (input, &settings, grok_config_lmn_points (config), params, step);
+}
+
 void
 grok_run_dir_fill_view_input (GrokRunDir *dir, GrokView view, const GrokViewRecipe *recipe,
                               GrokViewInput *input)

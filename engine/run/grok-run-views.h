@@ -4,10 +4,15 @@
  * in engine/views (grok-view-data.h). */
 #pragma once
 
+#include "grok-config.h"
 #include "grok-run-dir.h"
 #include "grok-view-data.h"
 
 G_BEGIN_DECLS
+
+/* grok_view_input_init with what the views know of config's run */
+void grok_config_view_input_init  (GrokViewInput *input, const GrokConfig *config,
+                                   const GrokParams *params, gint64 step);
 
 /* fill input (initialised with the run's config and the weights at its step) for view with
  * recipe (NULL: the screen's) from dir: the views file of the step when it was made from those

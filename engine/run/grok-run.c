@@ -12,6 +12,7 @@
 #include "grok-memory.h"
 #include "grok-measures.h"
 #include "grok-run-dir.h"
+#include "grok-config-settings.h"
 #include "grok-trainer.h"
 
 /* a snapshot is published this often, sooner after an evaluation (a new metrics row) but
@@ -105,9 +106,9 @@ grok_snapshot_unref (GrokSnapshot *snapshot)
 {
   if (!g_atomic_int_dec_and_test (&snapshot->ref_count))
     return;
-  grok_metrics_free (snapshot->metrics);
-  grok_params_free (snapshot->params);
-  grok_config_free (snapshot->config);
+  grok_metrics_unref (snapshot->metrics);
+  grok_params_unref (snapshot->params);
+  grok_config_unref (snapshot->config);
   g_clear_pointer (&snapshot->checkpoints, g_array_unref);
   g_free (snapshot);
 }
@@ -130,7 +131,7 @@ make_snapshot (GrokRun *run, GrokRunState state)
 
   if (run->shared_metrics == NULL || run->shared_metrics->n_rows != run->metrics->n_rows)
     {
-      g_clear_pointer (&run->shared_metrics, grok_metrics_free);
+      g_clear_pointer (&run->shared_metrics, grok_metrics_unref);
       run->shared_metrics = grok_metrics_copy (run->metrics);
     }
   s->ref_count = 1;
@@ -208,6 +209,14 @@ static void
 update_rate_locked (GrokRun *run, gint64 now, gint64 step)
 {
   run->step = step;
+  /* the window opens at the first step after a start or resume: before it come the thread's
+   * start and the step-0 checkpoint and measures, which made a run of 20 s promise 19 minutes */
+  if (run->rate_time == 0)
+    {
+      run->rate_time = now;
+      run->rate_step = step;
+      return;
+    }
   if (now - run->rate_time >= RATE_WINDOW_US / 4)
     {
       double fresh = (step - run->rate_step) / ((now - run->rate_time) / 1e6);
@@ -261,16 +270,17 @@ measure_row (GrokRun *run, double *row, GError **error)
   const GrokConfig *config = run->trainer->config;
   gint64 step = run->trainer->step;
   gint64 prev = run->metrics->n_rows ? (gint64) grok_metrics_get (run->metrics, run->metrics->n_rows - 1, GROK_COL_STEP) : -1;
+  GrokMeasureSettings settings = grok_config_measure_settings (config);
   GrokMeasureOptions options;
 
-  grok_measure_options_from_config (&options, config);
+  grok_config_measure_options (config, &options);
   for (guint m = 0; m < GROK_N_MEASURES; m++)
     {
       g_autoptr (GrokMeasureResult) r = NULL;
 
-      if (!grok_measure_due (m, config, prev, step))
+      if (!grok_config_measure_due (config, m, prev, step))
         continue;
-      r = grok_measure_evaluate (m, config, run->trainer->model->params, &options, NULL, error);
+      r = grok_measure_evaluate (m, &settings, run->trainer->model->params, &options, NULL, error);
       if (r == NULL)
         {
           g_prefix_error (error, "step %" G_GINT64_FORMAT ", measure %s: ", step, grok_measure_name (m));
@@ -548,6 +558,13 @@ newest_checkpoint (GrokRunDir *dir, gint64 *step, GError **error)
 GrokRun *
 grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
 {
+  return grok_run_new_continue_threads (run_dir, steps, -1, error);
+}
+
+GrokRun *
+grok_run_new_continue_threads (const char *run_dir, gint64 steps, gint64 threads,
+                               GError **error)
+{
   g_autoptr (GrokRun) run = g_object_new (GROK_TYPE_RUN, NULL);
   g_autoptr (GrokRunDir) dir = NULL;
   g_autoptr (GrokConfig) config = NULL;
@@ -563,6 +580,8 @@ grok_run_new_continue (const char *run_dir, gint64 steps, GError **error)
   config = grok_config_copy (grok_run_dir_get_config (dir));
   if (steps > 0)
     config->train.steps = steps;
+  if (threads >= 0)
+    config->train.threads = threads;
   if (config->train.steps < step)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "cannot continue %s to step %"
@@ -666,8 +685,7 @@ grok_run_start (GrokRun *run)
   if (run->thread == NULL && run->state == GROK_RUN_READY)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
-      run->rate_time = g_get_monotonic_time ();
-      run->rate_step = run->step;
+      run->rate_time = 0;
       run->thread = g_thread_new ("grok-train", train_thread, run);
     }
   pthread_mutex_unlock (&run->lock);
@@ -697,8 +715,7 @@ grok_run_resume (GrokRun *run)
   if (run->state == GROK_RUN_PAUSED)
     {
       set_state_locked (run, GROK_RUN_RUNNING);
-      run->rate_time = g_get_monotonic_time ();
-      run->rate_step = run->step;
+      run->rate_time = 0;
     }
   ready = run->state == GROK_RUN_READY;
   pthread_mutex_unlock (&run->lock);
@@ -800,6 +817,20 @@ grok_run_dup_snapshot (GrokRun *run)
   return s;
 }
 
+char *
+grok_progress_format_eta (double seconds)
+{
+  gint64 s;
+
+  if (!isfinite (seconds) || seconds < 0)
+    return g_strdup ("--:--");
+  s = (gint64) (seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
+                            (int) (s % 60));
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
 void
 grok_run_get_progress (GrokRun *run, GrokProgress *progress)
 {
@@ -842,10 +873,10 @@ grok_run_finalize (GObject *object)
   GrokRun *run = GROK_RUN (object);
 
   grok_trainer_free (run->trainer);
-  grok_metrics_free (run->metrics);
+  grok_metrics_unref (run->metrics);
   grok_run_dir_close (run->dir);
-  grok_config_free (run->shared_config);
-  grok_metrics_free (run->shared_metrics);
+  grok_config_unref (run->shared_config);
+  grok_metrics_unref (run->shared_metrics);
   g_clear_pointer (&run->shared_checkpoints, g_array_unref);
   g_clear_pointer (&run->latest, grok_snapshot_unref);
   g_clear_pointer (&run->pending, grok_snapshot_unref);

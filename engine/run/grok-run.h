@@ -61,6 +61,9 @@ typedef struct
   double eta_seconds;       /* NAN when unknown */
 } GrokProgress;
 
+/* a time left as the window and the CLI show it: "H:MM:SS", "M:SS", or "--:--" when unknown */
+char         *grok_progress_format_eta (double seconds);
+
 #define GROK_TYPE_RUN (grok_run_get_type ())
 G_DECLARE_FINAL_TYPE (GrokRun, grok_run, GROK, RUN, GObject)
 
@@ -74,6 +77,10 @@ GrokRun      *grok_run_new             (const GrokConfig *config, const char *ru
  * train.steps of its config.json, which is updated otherwise). Rows of metrics.csv after that
  * checkpoint are dropped first: training from it writes them again. */
 GrokRun      *grok_run_new_continue    (const char *run_dir, gint64 steps, GError **error);
+/* the same on threads threads of the trainer's own (train.threads, then written to config.json
+ * with the rest; results do not depend on it), or as the run had them when threads < 0 */
+GrokRun      *grok_run_new_continue_threads (const char *run_dir, gint64 steps, gint64 threads,
+                                             GError **error);
 /* a new run in out_dir that starts from parent_dir's checkpoint at step with config (the
  * parent's, with any changes); run.parent and run.parent_step record where it came from, and
  * the parent's metrics rows up to step are copied so the curves read from step 0 */

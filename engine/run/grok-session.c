@@ -1,7 +1,8 @@
 /* The run shown, as a model a window binds to. Everything it shows comes from immutable,
  * reference-counted snapshots: the live run's (delivered on this thread) or one made from a
  * stored checkpoint; the properties that describe it are worked out again after every change
- * and notified only when they differ. */
+ * and notified only when they differ. It holds states, steps and events, never a sentence: what
+ * a window says of them is the window's. */
 #include "grok-session.h"
 
 #include <math.h>
@@ -12,6 +13,8 @@
 #include "grok-worker.h"
 
 #define PLAY_INTERVAL_MS 400
+/* how often an opened folder is looked at for what another process wrote since */
+#define FOLLOW_INTERVAL_MS 1000
 
 struct _GrokSession
 {
@@ -30,16 +33,18 @@ struct _GrokSession
   guint         play_id;
   gint64        played;         /* the step play showed last; -1 to start from the first */
   GPtrArray    *compared;       /* GrokMetrics of other runs */
+  guint         follow_id;      /* the poll of an opened folder */
+  guint         follow_serial;  /* which opened folder a read on a worker thread was for */
+  gboolean      follow_reading; /* a worker reads the opened folder again */
   gboolean      was_reset;
   gboolean      told_memorised, told_generalised, told_end;
-  char         *idle_subtitle;
   guint         workers;        /* workers still making runs or stopping old ones */
   GPtrArray    *ending;         /* the GTasks of grok_session_end_async still waiting */
 
   /* as last notified */
   GrokRunState  state;
-  gboolean      live_flag, preparing_flag, writing_flag;
-  char         *title, *subtitle, *status, *preset_label, *step_label;
+  gboolean      live_flag, preparing_flag, writing_flag, reset_flag, continuing_flag;
+  gint64        step;
   double        progress, scale_upper, scale_value;
 };
 
@@ -56,12 +61,10 @@ enum
   PROP_WRITING,
   PROP_FOLLOWING,
   PROP_PLAYING,
-  PROP_TITLE,
-  PROP_SUBTITLE,
-  PROP_STATUS,
+  PROP_CONTINUING,
+  PROP_RESET,
+  PROP_STEP,
   PROP_PROGRESS,
-  PROP_PRESET_LABEL,
-  PROP_STEP_LABEL,
   PROP_SCALE_UPPER,
   PROP_SCALE_VALUE,
   PROP_COMPARED,
@@ -69,13 +72,13 @@ enum
 };
 static GParamSpec *properties[N_PROPS];
 
-enum { MESSAGE, N_SIGNALS };
+enum { MILESTONE, SAVED, PROBLEM, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
-message (GrokSession *self, const char *text)
+problem (GrokSession *self, const char *text)
 {
-  g_signal_emit (self, signals[MESSAGE], 0, text);
+  g_signal_emit (self, signals[PROBLEM], 0, text);
 }
 
 static void
@@ -122,20 +125,6 @@ set_run_dir (GrokSession *self, const char *dir)
   set_string (self, &self->run_dir, dir, PROP_RUN_DIR);
 }
 
-static char *
-format_duration (double seconds)
-{
-  gint64 s;
-
-  if (!isfinite (seconds) || seconds < 0)
-    return g_strdup ("--:--");
-  s = (gint64) (seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60),
-                            (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
-}
-
 /* the state of the run shown: the run's own, or an opened folder's from how far it got */
 static GrokRunState
 shown_state (GrokSession *self)
@@ -147,42 +136,15 @@ shown_state (GrokSession *self)
   return GROK_RUN_READY;
 }
 
-/* the progress line: the run training, the folder opened, or what to do next */
-static char *
-status_text (GrokSession *self, double *fraction)
+/* how far the run shown got: the live run's own progress, or an opened folder's newest step */
+static void
+shown_progress (GrokSession *self, GrokProgress *p)
 {
-  GrokProgress p = { 0 };
-  GrokRunState state = shown_state (self);
-  g_autofree char *eta = NULL;
-
-  *fraction = 0;
-  if (self->preparing != NULL)
-    return g_strdup (self->preparing_continue ? "Preparing to continue…" : "Preparing the run…");
-  if (self->run == NULL && self->live == NULL)
-    return g_strdup (self->was_reset ? "Reset: Train or Step starts the experiment from step 0"
-                                     : "Choose an experiment and press Train");
+  *p = (GrokProgress) { 0, 0, 0, NAN };
   if (self->run != NULL)
-    grok_run_get_progress (self->run, &p);
-  else
-    p = (GrokProgress) { self->live->train_step, self->live->total_steps, 0, NAN };
-  *fraction = p.total > 0 ? CLAMP ((double) p.step / p.total, 0, 1) : 0;
-  if (state == GROK_RUN_DIVERGED || state == GROK_RUN_FAILED)
-    return g_strdup (grok_run_get_message (self->run));
-  eta = format_duration (p.eta_seconds);
-  if (state == GROK_RUN_RUNNING)
-    return g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                            "  ·  %.0f steps/s  ·  ETA %s", p.step, p.total, p.steps_per_second, eta);
-  return g_strdup_printf ("step %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "  ·  %s%s", p.step,
-                          p.total, grok_run_state_name (state), self->run ? "" : "  ·  opened");
-}
-
-static char *
-step_label_text (GrokSession *self)
-{
-  if (self->snapshot == NULL)
-    return g_strdup ("");
-  return g_strdup_printf ("step %" G_GINT64_FORMAT " (%s)", self->snapshot->train_step,
-                          self->following && self->run != NULL ? "live" : "stored");
+    grok_run_get_progress (self->run, p);
+  else if (self->live != NULL)
+    *p = (GrokProgress) { self->live->train_step, self->live->total_steps, 0, NAN };
 }
 
 static gboolean
@@ -228,20 +190,22 @@ return_ending (GrokSession *self)
 static void
 refresh (GrokSession *self)
 {
-  const GrokConfig *config = self->live ? self->live->config : NULL;
-  g_autofree char *status = NULL;
-  g_autofree char *step_label = step_label_text (self);
-  double fraction;
   GrokRunState state = shown_state (self);
+  GrokProgress p;
 
+  shown_progress (self, &p);
   g_object_freeze_notify (G_OBJECT (self));
-  status = status_text (self, &fraction);
-  set_string (self, &self->status, status, PROP_STATUS);
-  set_double (self, &self->progress, fraction, PROP_PROGRESS);
-  set_string (self, &self->step_label, step_label, PROP_STEP_LABEL);
-  set_string (self, &self->title, config && config->name[0] ? config->name : "Grokscope", PROP_TITLE);
-  set_string (self, &self->subtitle, config ? self->run_dir : self->idle_subtitle, PROP_SUBTITLE);
-  set_string (self, &self->preset_label, config ? config->name : NULL, PROP_PRESET_LABEL);
+  set_double (self, &self->progress, p.total > 0 ? CLAMP ((double) p.step / p.total, 0, 1) : 0,
+              PROP_PROGRESS);
+  if (p.step != self->step)
+    {
+      self->step = p.step;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+    }
+  set_bool (self, &self->continuing_flag, self->preparing != NULL && self->preparing_continue,
+            PROP_CONTINUING);
+  set_bool (self, &self->reset_flag, self->was_reset && self->live == NULL && self->preparing == NULL,
+            PROP_RESET);
   if (state != self->state)
     {
       self->state = state;
@@ -316,13 +280,13 @@ show_checkpoint (GrokSession *self, gint64 step)
   /* a live run's folder object belongs to its thread: read through a reader of our own */
   if (dir == NULL && (dir = reader = grok_run_dir_open (self->run_dir, &error)) == NULL)
     {
-      message (self, error->message);
+      problem (self, error->message);
       return;
     }
   stored = read_stored (dir, self->live->config, self->live->metrics, self->checkpoints, step,
                         &error);
   if (stored == NULL)
-    message (self, error->message);
+    problem (self, error->message);
   else
     set_snapshot (self, stored);
 }
@@ -401,7 +365,23 @@ grok_session_get_playing (GrokSession *self)
   return self->play_id != 0;
 }
 
-/* messages for the moments a researcher waits for */
+static gint64
+first_step_at (const GrokMetrics *metrics, guint col, double threshold)
+{
+  for (guint r = 0; r < metrics->n_rows; r++)
+    if (grok_metrics_get (metrics, r, col) >= threshold)
+      return (gint64) grok_metrics_get (metrics, r, GROK_COL_STEP);
+  return -1;
+}
+
+void
+grok_milestones_find (const GrokMetrics *metrics, gint64 *memorised, gint64 *generalised)
+{
+  *memorised = first_step_at (metrics, GROK_COL_TRAIN_ACC, GROK_MILESTONE_ACCURACY);
+  *generalised = first_step_at (metrics, GROK_COL_TEST_ACC, GROK_MILESTONE_ACCURACY);
+}
+
+/* the moments a researcher waits for, each told once */
 static void
 announce (GrokSession *self, GrokSnapshot *snapshot)
 {
@@ -411,24 +391,22 @@ announce (GrokSession *self, GrokSnapshot *snapshot)
   if (m->n_rows == 0)
     return;
   last = m->n_rows - 1;
-  if (!self->told_memorised && grok_metrics_get (m, last, GROK_COL_TRAIN_ACC) >= 0.99)
+  if (!self->told_memorised && grok_metrics_get (m, last, GROK_COL_TRAIN_ACC) >= GROK_MILESTONE_ACCURACY)
     {
-      g_autofree char *text = g_strdup_printf ("Memorised at step %.0f: training accuracy reached 99%%",
-                                               grok_metrics_get (m, last, GROK_COL_STEP));
       self->told_memorised = TRUE;
-      message (self, text);
+      g_signal_emit (self, signals[MILESTONE], 0, GROK_MILESTONE_MEMORISED,
+                     (gint64) grok_metrics_get (m, last, GROK_COL_STEP));
     }
-  if (!self->told_generalised && grok_metrics_get (m, last, GROK_COL_TEST_ACC) >= 0.99)
+  if (!self->told_generalised && grok_metrics_get (m, last, GROK_COL_TEST_ACC) >= GROK_MILESTONE_ACCURACY)
     {
-      g_autofree char *text = g_strdup_printf ("Generalised at step %.0f: test accuracy reached 99%%",
-                                               grok_metrics_get (m, last, GROK_COL_STEP));
       self->told_generalised = TRUE;
-      message (self, text);
+      g_signal_emit (self, signals[MILESTONE], 0, GROK_MILESTONE_GENERALISED,
+                     (gint64) grok_metrics_get (m, last, GROK_COL_STEP));
     }
   if (!self->told_end && snapshot->state == GROK_RUN_DIVERGED)
     {
       self->told_end = TRUE;
-      message (self, grok_run_get_message (self->run));
+      problem (self, grok_run_get_message (self->run));
     }
 }
 
@@ -455,11 +433,134 @@ on_run_state (GrokRun *run, GParamSpec *pspec, GrokSession *self)
   refresh (self);
 }
 
+/* An opened folder is followed: another process (a CLI run, a sweep cell) may be writing it.
+ * Every FOLLOW_INTERVAL_MS a worker lists its checkpoints anew through a reader of its own (a
+ * reader takes no lock, as the run folder's rules have it) and, when a newer one is there, reads
+ * it with the rows up to it; the session then shows it where the newest state stands. */
+typedef struct
+{
+  char         *path;
+  guint         serial;
+  gint64        shown_step;   /* the newest step the session has */
+  GrokRunDir   *dir;          /* the new reader, when something new was read */
+  GrokSnapshot *newest;
+  GError       *error;
+} Follow;
+
+static void
+follow_free (Follow *f)
+{
+  g_free (f->path);
+  g_clear_pointer (&f->dir, grok_run_dir_close);
+  g_clear_pointer (&f->newest, grok_snapshot_unref);
+  g_clear_error (&f->error);
+  g_free (f);
+}
+
+static void
+follow_thread (gpointer data)
+{
+  Follow *f = data;
+  g_autoptr (GrokRunDir) dir = grok_run_dir_open (f->path, &f->error);
+  g_autoptr (GArray) listed = NULL;
+  g_autoptr (GrokParams) params = NULL;
+  GArray *steps;
+  gint64 found = -1;
+
+  if (dir == NULL)
+    return;
+  listed = grok_run_dir_scan_checkpoints (dir);
+  if (listed->len == 0 || g_array_index (listed, gint64, listed->len - 1) <= f->shown_step)
+    return;
+  /* a checkpoint is written whole under its name, so the newest listed is complete; one that
+   * breaks the rule is passed over, naming it, as for every reader */
+  params = grok_run_dir_read_model_at (dir, -1, &found, &f->error);
+  if (params == NULL || found <= f->shown_step)
+    return;
+  steps = grok_run_dir_get_checkpoints (dir);
+  f->newest = grok_snapshot_new (grok_run_dir_get_config (dir), params,
+                                 grok_run_dir_get_metrics (dir), steps, found, GROK_RUN_STOPPED);
+  f->dir = g_steal_pointer (&dir);
+}
+
+static void
+on_followed (GObject *owner, gpointer data)
+{
+  GrokSession *self = GROK_SESSION (owner);
+  Follow *f = data;
+  GrokSnapshot *old;
+  gboolean at_newest;
+
+  self->follow_reading = FALSE;
+  /* another folder (or none) is shown since the read began */
+  if (f->serial != self->follow_serial || self->folder == NULL || self->live == NULL)
+    {
+      follow_free (f);
+      return;
+    }
+  if (f->newest == NULL)
+    {
+      follow_free (f);
+      return;
+    }
+  old = self->live;
+  at_newest = self->snapshot == old;
+  g_object_freeze_notify (G_OBJECT (self));
+  grok_run_dir_close (self->folder);
+  self->folder = g_steal_pointer (&f->dir);
+  set_checkpoints (self, f->newest->checkpoints);
+  self->live = g_steal_pointer (&f->newest);
+  if (at_newest)
+    {
+      set_snapshot (self, self->live);
+      set_scale (self, self->live->train_step, self->live->train_step);
+    }
+  else
+    set_scale (self, self->live->train_step, self->scale_value);
+  grok_snapshot_unref (old);
+  announce (self, self->live);
+  refresh (self);
+  g_object_thaw_notify (G_OBJECT (self));
+  follow_free (f);
+}
+
+static gboolean
+follow_tick (gpointer data)
+{
+  GrokSession *self = data;
+  Follow *f;
+
+  if (self->follow_reading || self->folder == NULL || self->live == NULL)
+    return G_SOURCE_CONTINUE;
+  f = g_new0 (Follow, 1);
+  f->path = g_strdup (grok_run_dir_path (self->folder));
+  f->serial = self->follow_serial;
+  f->shown_step = self->live->train_step;
+  self->follow_reading = TRUE;
+  grok_worker_start ("grok-follow", follow_thread, on_followed, G_OBJECT (self), f);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+follow_folder (GrokSession *self)
+{
+  self->follow_serial++;
+  self->follow_id = g_timeout_add (FOLLOW_INTERVAL_MS, follow_tick, self);
+}
+
+static void
+stop_following_folder (GrokSession *self)
+{
+  self->follow_serial++;
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+}
+
 /* nothing shown any more: the run (already handed elsewhere), the folder, the snapshots */
 static void
 forget_shown (GrokSession *self)
 {
   grok_session_set_playing (self, FALSE);
+  stop_following_folder (self);
   g_clear_pointer (&self->folder, grok_run_dir_close);
   g_clear_pointer (&self->live, grok_snapshot_unref);
   g_clear_pointer (&self->first, grok_snapshot_unref);
@@ -468,18 +569,24 @@ forget_shown (GrokSession *self)
   set_run_dir (self, NULL);
 }
 
-/* the run, made, becomes the one shown: watched, followed, started */
+/* the run, made, becomes the one shown: watched, followed, started. The milestones its rows
+ * already hold (a continued or forked run's) were told when they were reached */
 static void
-begin_run (GrokSession *self, GrokRun *run, const char *dir, gboolean announced, gboolean one_step)
+begin_run (GrokSession *self, GrokRun *run, const char *dir, gboolean one_step)
 {
+  gint64 memorised, generalised;
+
   g_object_freeze_notify (G_OBJECT (self));
   forget_shown (self);
   self->run = run;
-  self->told_memorised = self->told_generalised = self->told_end = announced;
   g_signal_connect_object (run, "snapshot", G_CALLBACK (on_snapshot), self, 0);
   g_signal_connect_object (run, "notify::state", G_CALLBACK (on_run_state), self, 0);
   self->live = grok_run_dup_snapshot (run);
   self->first = grok_snapshot_ref (self->live);
+  grok_milestones_find (self->live->metrics, &memorised, &generalised);
+  self->told_memorised = memorised >= 0;
+  self->told_generalised = generalised >= 0;
+  self->told_end = FALSE;
   set_checkpoints (self, self->live->checkpoints);
   set_following (self, TRUE);
   set_run_dir (self, dir);
@@ -499,8 +606,10 @@ begin_run (GrokSession *self, GrokRun *run, const char *dir, gboolean announced,
 typedef struct
 {
   GrokRun      *old;
-  GrokConfig   *config;     /* a new run; NULL to continue dir */
+  GrokConfig   *config;     /* a new run or a fork; NULL to continue dir */
   char         *dir;
+  char         *parent;     /* a fork: the folder it starts from, at parent_step */
+  gint64        parent_step;
   gint64        steps;      /* continuing: the steps in total */
   gboolean      one_step;   /* start paused and take one step (Step with no run) */
   GCancellable *cancellable;
@@ -512,8 +621,9 @@ static void
 prepare_free (Prepare *p)
 {
   g_clear_object (&p->old);
-  grok_config_free (p->config);
+  grok_config_unref (p->config);
   g_free (p->dir);
+  g_free (p->parent);
   g_clear_object (&p->cancellable);
   g_clear_object (&p->run);
   g_clear_error (&p->error);
@@ -529,7 +639,9 @@ prepare_thread (gpointer data)
 
   if (p->old != NULL)
     grok_run_stop (p->old);
-  if (p->config != NULL)
+  if (p->parent != NULL)
+    p->run = grok_run_new_fork (p->parent, p->parent_step, p->config, p->dir, FALSE, &p->error);
+  else if (p->config != NULL)
     p->run = grok_run_new (p->config, p->dir, FALSE, &p->error);
   else
     p->run = grok_run_new_continue (p->dir, p->steps, &p->error);
@@ -554,12 +666,11 @@ on_prepared (GObject *owner, gpointer data)
   g_clear_object (&self->preparing);
   if (p->run == NULL)
     {
-      message (self, p->error->message);
+      problem (self, p->error->message);
       refresh (self);
       return;
     }
-  /* a continued run's milestones were announced when it first ran */
-  begin_run (self, g_steal_pointer (&p->run), p->dir, p->config == NULL, p->one_step);
+  begin_run (self, g_steal_pointer (&p->run), p->dir, p->one_step);
 }
 
 /* hands the live run, if any, to the caller (its signals no longer reach the session) after
@@ -578,12 +689,16 @@ retire_run (GrokSession *self)
 }
 
 static void
-prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 steps, gboolean one_step)
+prepare_run (GrokSession *self, GrokConfig *config, const char *dir, gint64 steps, gboolean one_step,
+             const char *parent, gint64 parent_step)
 {
   Prepare *p = g_new0 (Prepare, 1);
 
+  p->parent = g_strdup (parent);
+  p->parent_step = parent_step;
   p->old = retire_run (self);
   /* the opened folder's door closes before a run continues it */
+  stop_following_folder (self);
   g_clear_pointer (&self->folder, grok_run_dir_close);
   self->preparing = g_cancellable_new ();
   self->preparing_continue = config == NULL;
@@ -602,7 +717,7 @@ grok_session_train (GrokSession *self, GrokConfig *config, const char *dir, gboo
 {
   g_return_if_fail (GROK_IS_SESSION (self));
   g_return_if_fail (config != NULL && dir != NULL);
-  prepare_run (self, config, dir, 0, one_step);
+  prepare_run (self, config, dir, 0, one_step, NULL, -1);
 }
 
 void
@@ -613,7 +728,22 @@ grok_session_continue (GrokSession *self, gint64 steps)
   g_return_if_fail (GROK_IS_SESSION (self));
   if (dir == NULL || self->live_flag || self->preparing != NULL)
     return;
-  prepare_run (self, NULL, dir, steps, FALSE);
+  prepare_run (self, NULL, dir, steps, FALSE, NULL, -1);
+}
+
+void
+grok_session_fork (GrokSession *self, GrokConfig *config, const char *dir)
+{
+  g_autofree char *parent = g_strdup (self->run_dir);
+
+  g_return_if_fail (GROK_IS_SESSION (self));
+  g_return_if_fail (config != NULL && dir != NULL);
+  if (parent == NULL || self->snapshot == NULL || self->live_flag || self->preparing != NULL)
+    {
+      grok_config_unref (config);
+      return;
+    }
+  prepare_run (self, config, dir, 0, FALSE, parent, self->snapshot->train_step);
 }
 
 static void
@@ -698,7 +828,7 @@ grok_session_open (GrokSession *self, const char *path, GError **error)
   for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
     if (!g_str_has_prefix (problems[i], "note: ") || problems[i + 1] == NULL)
       {
-        message (self, problems[i]);
+        problem (self, problems[i]);
         break;
       }
 
@@ -717,6 +847,16 @@ grok_session_open (GrokSession *self, const char *path, GError **error)
   set_snapshot (self, newest);
   set_scale (self, newest->train_step, newest->train_step);
   self->was_reset = FALSE;
+  /* what another process writes there comes as it is written, its milestones told when new */
+  {
+    gint64 memorised, generalised;
+
+    grok_milestones_find (newest->metrics, &memorised, &generalised);
+    self->told_memorised = memorised >= 0;
+    self->told_generalised = generalised >= 0;
+    self->told_end = TRUE;
+  }
+  follow_folder (self);
   refresh (self);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
@@ -752,15 +892,13 @@ on_copied (GObject *owner, gpointer data)
 {
   GrokSession *self = GROK_SESSION (owner);
   g_autoptr (Copy) c = data;
-  g_autofree char *text = NULL;
 
   if (c->error != NULL || !grok_session_open (self, c->to, &c->error))
     {
-      message (self, c->error->message);
+      problem (self, c->error->message);
       return;
     }
-  text = g_strdup_printf ("Saved the run as %s", c->to);
-  message (self, text);
+  g_signal_emit (self, signals[SAVED], 0, c->to);
 }
 
 void
@@ -837,7 +975,7 @@ grok_session_end_finish (GrokSession *self, GAsyncResult *result, GError **error
 void
 grok_session_compare (GrokSession *self, const char * const *paths)
 {
-  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
 
   g_return_if_fail (GROK_IS_SESSION (self));
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
@@ -845,7 +983,7 @@ grok_session_compare (GrokSession *self, const char * const *paths)
       g_autoptr (GError) error = NULL;
       g_autoptr (GrokRunDir) dir = grok_run_dir_open (paths[i], &error);
       if (dir == NULL)
-        message (self, error->message);
+        problem (self, error->message);
       else
         g_ptr_array_add (others, grok_metrics_ref (grok_run_dir_get_metrics (dir)));
     }
@@ -859,15 +997,6 @@ grok_session_get_compared (GrokSession *self)
 {
   g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
   return self->compared;
-}
-
-void
-grok_session_set_idle_subtitle (GrokSession *self, const char *text)
-{
-  g_return_if_fail (GROK_IS_SESSION (self));
-  g_free (self->idle_subtitle);
-  self->idle_subtitle = g_strdup (text);
-  refresh (self);
 }
 
 GrokSnapshot *
@@ -933,25 +1062,46 @@ grok_session_get_following (GrokSession *self)
   return self->following;
 }
 
-const char *
-grok_session_get_title (GrokSession *self)
+gboolean
+grok_session_get_continuing (GrokSession *self)
 {
-  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
-  return self->title;
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  return self->continuing_flag;
+}
+
+gboolean
+grok_session_get_reset (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  return self->reset_flag;
+}
+
+gboolean
+grok_session_get_opened (GrokSession *self)
+{
+  g_return_val_if_fail (GROK_IS_SESSION (self), FALSE);
+  return self->run == NULL && self->live != NULL;
+}
+
+void
+grok_session_get_run_progress (GrokSession *self, GrokProgress *progress)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  shown_progress (self, progress);
 }
 
 const char *
-grok_session_get_subtitle (GrokSession *self)
+grok_session_get_run_message (GrokSession *self)
 {
   g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
-  return self->subtitle;
+  return self->run != NULL ? grok_run_get_message (self->run) : NULL;
 }
 
-const char *
-grok_session_get_status (GrokSession *self)
+gint64
+grok_session_get_step (GrokSession *self)
 {
-  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
-  return self->status;
+  g_return_val_if_fail (GROK_IS_SESSION (self), 0);
+  return self->step;
 }
 
 double
@@ -959,20 +1109,6 @@ grok_session_get_progress (GrokSession *self)
 {
   g_return_val_if_fail (GROK_IS_SESSION (self), 0);
   return self->progress;
-}
-
-const char *
-grok_session_get_preset_label (GrokSession *self)
-{
-  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
-  return self->preset_label;
-}
-
-const char *
-grok_session_get_step_label (GrokSession *self)
-{
-  g_return_val_if_fail (GROK_IS_SESSION (self), NULL);
-  return self->step_label;
 }
 
 double
@@ -999,6 +1135,7 @@ grok_session_dispose (GObject *object)
   if (old != NULL)
     grok_run_stop (old);
   g_clear_handle_id (&self->play_id, g_source_remove);
+  stop_following_folder (self);
   g_clear_pointer (&self->folder, grok_run_dir_close);
   g_clear_pointer (&self->snapshot, grok_snapshot_unref);
   g_clear_pointer (&self->live, grok_snapshot_unref);
@@ -1016,12 +1153,6 @@ grok_session_finalize (GObject *object)
   /* a wait of grok_session_end_async holds the session: none is left by now */
   g_ptr_array_unref (self->ending);
   g_free (self->run_dir);
-  g_free (self->idle_subtitle);
-  g_free (self->title);
-  g_free (self->subtitle);
-  g_free (self->status);
-  g_free (self->preset_label);
-  g_free (self->step_label);
   G_OBJECT_CLASS (grok_session_parent_class)->finalize (object);
 }
 
@@ -1040,12 +1171,10 @@ grok_session_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_WRITING: g_value_set_boolean (value, self->writing_flag); break;
     case PROP_FOLLOWING: g_value_set_boolean (value, self->following); break;
     case PROP_PLAYING: g_value_set_boolean (value, self->play_id != 0); break;
-    case PROP_TITLE: g_value_set_string (value, self->title); break;
-    case PROP_SUBTITLE: g_value_set_string (value, self->subtitle); break;
-    case PROP_STATUS: g_value_set_string (value, self->status); break;
+    case PROP_CONTINUING: g_value_set_boolean (value, self->continuing_flag); break;
+    case PROP_RESET: g_value_set_boolean (value, self->reset_flag); break;
+    case PROP_STEP: g_value_set_int64 (value, self->step); break;
     case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
-    case PROP_PRESET_LABEL: g_value_set_string (value, self->preset_label); break;
-    case PROP_STEP_LABEL: g_value_set_string (value, self->step_label); break;
     case PROP_SCALE_UPPER: g_value_set_double (value, self->scale_upper); break;
     case PROP_SCALE_VALUE: g_value_set_double (value, self->scale_value); break;
     case PROP_COMPARED: g_value_set_boxed (value, self->compared); break;
@@ -1088,19 +1217,24 @@ grok_session_class_init (GrokSessionClass *klass)
   properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
                                                    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                                    G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, READ);
-  properties[PROP_SUBTITLE] = g_param_spec_string ("subtitle", NULL, NULL, NULL, READ);
-  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL, READ);
+  properties[PROP_CONTINUING] = g_param_spec_boolean ("continuing", NULL, NULL, FALSE, READ);
+  properties[PROP_RESET] = g_param_spec_boolean ("reset", NULL, NULL, FALSE, READ);
+  properties[PROP_STEP] = g_param_spec_int64 ("step", NULL, NULL, 0, G_MAXINT64, 0, READ);
   properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0, 1, 0, READ);
-  properties[PROP_PRESET_LABEL] = g_param_spec_string ("preset-label", NULL, NULL, NULL, READ);
-  properties[PROP_STEP_LABEL] = g_param_spec_string ("step-label", NULL, NULL, NULL, READ);
   properties[PROP_SCALE_UPPER] = g_param_spec_double ("scale-upper", NULL, NULL, 1, G_MAXDOUBLE, 1, READ);
   properties[PROP_SCALE_VALUE] = g_param_spec_double ("scale-value", NULL, NULL, 0, G_MAXDOUBLE, 0, READ);
   properties[PROP_COMPARED] = g_param_spec_boxed ("compared", NULL, NULL, G_TYPE_PTR_ARRAY, READ);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* something to tell a person: a milestone, a file that cannot be read */
-  signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+  /* the live run reached a GrokMilestone at a step, for the first time */
+  signals[MILESTONE] = g_signal_new ("milestone", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT64);
+  /* Save As copied the run to this folder, which is now shown */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* something went wrong, as an error message of the engine's: a run that could not be made or
+   * diverged, a file that cannot be read, a copy that failed */
+  signals[PROBLEM] = g_signal_new ("problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
@@ -1110,7 +1244,7 @@ grok_session_init (GrokSession *self)
   self->following = TRUE;
   self->scale_upper = 1;
   self->state = GROK_RUN_READY;
-  self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_free);
+  self->compared = g_ptr_array_new_with_free_func ((GDestroyNotify) grok_metrics_unref);
   self->ending = g_ptr_array_new_with_free_func (g_object_unref);
   refresh (self);
 }

@@ -1,9 +1,10 @@
 /* The run a window shows, without the window: a run made and trained here (on its own thread)
  * or a run folder opened to browse, the snapshot every view draws (the run's newest, or a
- * stored checkpoint), the checkpoints to step through and play, Continue, Reset and the runs
- * compared with it. Its properties (title, subtitle, status text, progress, preset label, step
- * label, state) always describe the run shown and notify only when they change, so that a
- * window binds its widgets to them; tests drive it with no display at all. */
+ * stored checkpoint), the checkpoints to step through and play, Continue, Fork, Reset and the
+ * runs compared with it. It is the run's state machine: its properties (state, step, progress,
+ * what is being prepared) always describe the run shown and notify only when they change, and
+ * its signals tell of milestones, a saved copy and problems; it holds no sentence for a person,
+ * which the window makes of these. Tests drive it with no display at all. */
 #pragma once
 
 #include <gio/gio.h>
@@ -11,6 +12,19 @@
 #include "grok-run.h"
 
 G_BEGIN_DECLS
+
+/* the accuracy at which a run has memorised (training set) or generalised (test set) */
+#define GROK_MILESTONE_ACCURACY 0.99
+
+typedef enum
+{
+  GROK_MILESTONE_MEMORISED,    /* training accuracy first reached GROK_MILESTONE_ACCURACY */
+  GROK_MILESTONE_GENERALISED,  /* test accuracy first reached it */
+} GrokMilestone;
+
+/* the first step of metrics at which each milestone was reached, or -1 */
+void          grok_milestones_find        (const GrokMetrics *metrics, gint64 *memorised,
+                                           gint64 *generalised);
 
 #define GROK_TYPE_SESSION (grok_session_get_type ())
 G_DECLARE_FINAL_TYPE (GrokSession, grok_session, GROK, SESSION, GObject)
@@ -23,11 +37,18 @@ void          grok_session_train          (GrokSession *self, GrokConfig *config
                                            const char *dir, gboolean one_step);
 /* continue the folder shown from its newest checkpoint to steps in total */
 void          grok_session_continue       (GrokSession *self, gint64 steps);
-/* browse a run folder: its rows, its checkpoints, its newest checkpoint shown. On failure the
- * run shown stays */
+/* a new run in the new folder dir from the stored checkpoint shown (of a run that neither trains
+ * nor is paused), with config (taken): the parent's settings as edited. Recorded as
+ * grokscope-cli fork records it (grok_run_new_fork): run.parent, run.parent_step and the
+ * parent's rows up to that step */
+void          grok_session_fork           (GrokSession *self, GrokConfig *config, const char *dir);
+/* browse a run folder: its rows, its checkpoints, its newest checkpoint shown. The folder is
+ * followed while it is shown: what another process writes there (a CLI run, a sweep cell) comes
+ * as it is written, each newer checkpoint with its rows read through a reader of the run folder
+ * (no lock) off this thread and shown as the newest state. On failure the run shown stays */
 gboolean      grok_session_open           (GrokSession *self, const char *path, GError **error);
 /* copy the stopped run's folder to dest (on a worker thread, whole or not at all), then show the
- * copy; a "message" tells how it went */
+ * copy and emit "saved", or emit "problem" */
 void          grok_session_save_as        (GrokSession *self, const char *dest);
 /* back to before the first step: the run stops (its folder keeps what it trained) and nothing
  * is shown */
@@ -53,7 +74,7 @@ void          grok_session_seek           (GrokSession *self, double value);
 void          grok_session_set_playing    (GrokSession *self, gboolean playing);
 gboolean      grok_session_get_playing    (GrokSession *self);
 /* other run folders drawn with this one as mean and band; a folder that cannot be read is
- * named in a "message" and left out */
+ * named in a "problem" and left out */
 void          grok_session_compare        (GrokSession *self, const char * const *paths);
 /* the metrics of the folders compared (GrokMetrics); empty when none */
 GPtrArray    *grok_session_get_compared   (GrokSession *self);
@@ -78,16 +99,23 @@ gboolean      grok_session_get_writing    (GrokSession *self);
 gboolean      grok_session_get_preparing  (GrokSession *self);
 /* the views follow the live run (not a stored checkpoint) */
 gboolean      grok_session_get_following  (GrokSession *self);
-const char   *grok_session_get_title      (GrokSession *self);
-const char   *grok_session_get_subtitle   (GrokSession *self);
-const char   *grok_session_get_status     (GrokSession *self);
+/* the run being prepared continues the folder shown (not a new run) */
+gboolean      grok_session_get_continuing (GrokSession *self);
+/* nothing is shown since a Reset (Train or Step start the experiment afresh) */
+gboolean      grok_session_get_reset      (GrokSession *self);
+/* the run shown is a folder opened to browse, not a run trained here */
+gboolean      grok_session_get_opened     (GrokSession *self);
+/* the newest step of the run shown (property "step") and the fraction of its steps done
+ * (property "progress") */
+gint64        grok_session_get_step       (GrokSession *self);
 double        grok_session_get_progress   (GrokSession *self);
-const char   *grok_session_get_preset_label (GrokSession *self);
-const char   *grok_session_get_step_label (GrokSession *self);
+/* step, total, rate and time left of the run shown (no rate or time left for a folder opened,
+ * nor before the run has measured its rate) */
+void          grok_session_get_run_progress (GrokSession *self, GrokProgress *progress);
+/* why the live run diverged or failed, or NULL */
+const char   *grok_session_get_run_message (GrokSession *self);
 /* the step scale: its upper end (the live step, or the newest checkpoint) and its position */
 double        grok_session_get_scale_upper (GrokSession *self);
 double        grok_session_get_scale_value (GrokSession *self);
-/* what the subtitle says while nothing is shown (the chosen experiment's description) */
-void          grok_session_set_idle_subtitle (GrokSession *self, const char *text);
 
 G_END_DECLS

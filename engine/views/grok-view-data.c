@@ -9,16 +9,17 @@
 static void
 earlier_free (GrokViewEarlier *e)
 {
-  grok_params_free (e->params);
+  grok_params_unref (e->params);
   grok_views_free (e->views);
   g_free (e);
 }
 
 void
-grok_view_input_init (GrokViewInput *input, const GrokConfig *config, const GrokParams *params,
-                      gint64 step)
+grok_view_input_init (GrokViewInput *input, const GrokViewSettings *settings, int lmn_points,
+                      const GrokParams *params, gint64 step)
 {
-  *input = (GrokViewInput) { .config = config, .params = params, .step = step };
+  *input = (GrokViewInput) { .settings = *settings, .lmn_points = lmn_points, .params = params,
+                             .step = step };
 }
 
 void
@@ -87,7 +88,7 @@ grok_regions_data_free (GrokRegionsData *data)
 /* the regions stored in views (taken from it) when they show the recipe's window as computing
  * with its raster would, else computed from params; the task's points on top */
 static GrokRegionsData *
-regions_data_new (const GrokConfig *config, const GrokParams *params, GrokViews *views,
+regions_data_new (const GrokViewSettings *settings, const GrokParams *params, GrokViews *views,
                   const GrokViewRecipe *r, GError **error)
 {
   g_autoptr (GrokViewRegions) regions = NULL;
@@ -97,13 +98,13 @@ regions_data_new (const GrokConfig *config, const GrokParams *params, GrokViews 
       grok_view_regions_matches (views->regions, r->x0, r->y0, r->x1, r->y1, r->raster))
     regions = g_steal_pointer (&views->regions);
   else
-    regions = grok_view_regions_compute (config, params, r->x0, r->y0, r->x1, r->y1, r->raster,
+    regions = grok_view_regions_compute (settings, params, r->x0, r->y0, r->x1, r->y1, r->raster,
                                          error);
   if (regions == NULL)
     return NULL;
   data = g_new0 (GrokRegionsData, 1);
   data->regions = g_steal_pointer (&regions);
-  data->dataset = grok_dataset_new (config);
+  data->dataset = grok_dataset_new (&settings->measure.task);
   return data;
 }
 
@@ -137,7 +138,7 @@ grok_connectivity_data_points (const GrokConnectivityData *data)
 /* the matrix stored in views (taken from it) when computing with max_points would give the
  * same points, else computed from params */
 static GrokConnectivityData *
-connectivity_data_new (const GrokConfig *config, const GrokParams *params, GrokViews *views,
+connectivity_data_new (const GrokViewSettings *settings, const GrokParams *params, GrokViews *views,
                        int max_points, GError **error)
 {
   GrokViewConnectivity *view = NULL;
@@ -147,7 +148,7 @@ connectivity_data_new (const GrokConfig *config, const GrokParams *params, GrokV
       grok_view_connectivity_matches (views->connectivity, max_points))
     view = g_steal_pointer (&views->connectivity);
   else
-    view = grok_view_connectivity_compute (config, params, max_points, error);
+    view = grok_view_connectivity_compute (settings, params, max_points, error);
   if (view == NULL)
     return NULL;
   data = g_new0 (GrokConnectivityData, 1);
@@ -237,16 +238,16 @@ view_data_fill (GrokViewData *data, GrokViewInput *in, GError **error)
   switch (data->view)
     {
     case GROK_VIEW_CURVES:
-      if (grok_config_is_mlp (in->config))
-        data->lmn_points = grok_measure_lmn_points (in->config);
+      if (grok_measure_settings_is_mlp (&in->settings.measure))
+        data->lmn_points = in->lmn_points;
       return TRUE;
     case GROK_VIEW_HEATMAP:
       return TRUE;
     case GROK_VIEW_REGIONS:
-      data->regions = regions_data_new (in->config, in->params, in->views, r, error);
+      data->regions = regions_data_new (&in->settings, in->params, in->views, r, error);
       return data->regions != NULL;
     case GROK_VIEW_CONNECTIVITY:
-      data->connectivity = connectivity_data_new (in->config, in->params, in->views,
+      data->connectivity = connectivity_data_new (&in->settings, in->params, in->views,
                                                   r->lmn_points, error);
       return data->connectivity != NULL;
     case GROK_VIEW_SPECTRUM:
@@ -272,9 +273,9 @@ grok_view_data_new (GrokView view, GrokViewInput *input, const GrokViewRecipe *r
 {
   GrokViewData *data;
 
-  g_return_val_if_fail (view < GROK_N_VIEWS && input != NULL && input->config != NULL, NULL);
+  g_return_val_if_fail (view < GROK_N_VIEWS && input != NULL, NULL);
   g_return_val_if_fail (input->params != NULL || view == GROK_VIEW_CURVES, NULL);
-  if (!grok_view_check (view, input->config, error))
+  if (!grok_view_check (view, &input->settings, error))
     return NULL;
   data = g_atomic_rc_box_new0 (GrokViewData);
   data->view = view;

@@ -8,7 +8,6 @@
 
 #include <glib.h>
 
-#include "grok-config.h"
 #include "grok-params.h"
 #include "grok-spectrum.h"
 #include "grok-task.h"
@@ -24,22 +23,24 @@ typedef struct
   GrokViews  *views;    /* its views file when one was made from those weights, or NULL */
 } GrokViewEarlier;
 
-/* What a view's data is made from: the net at one step and what was stored about it. config and
- * params are borrowed; views and earlier belong to the input (grok_view_input_clear frees them),
+/* What a view's data is made from: the net at one step and what was stored about it, with what
+ * the views know of the run (run/ fills them from its config: grok_config_view_input_init).
+ * params is borrowed; views and earlier belong to the input (grok_view_input_clear frees them),
  * and grok_view_data_new takes from them what it uses. */
 typedef struct
 {
-  const GrokConfig *config;
+  GrokViewSettings  settings;
+  int               lmn_points; /* the points of the run's lmn column (the curves state it) */
   const GrokParams *params;   /* the weights at step; NULL is enough for the curves */
   gint64            step;
   GrokViews        *views;    /* the step's views file when it was made from params under
-                               * config (grok_views_match), or NULL: the data is computed */
+                               * settings (grok_views_match), or NULL: the data is computed */
   GPtrArray        *earlier;  /* GrokViewEarlier, ascending: the weights the spectrum overlays
                                * (those before step, up to the recipe's earlier) */
 } GrokViewInput;
 
-void grok_view_input_init        (GrokViewInput *input, const GrokConfig *config,
-                                  const GrokParams *params, gint64 step);
+void grok_view_input_init        (GrokViewInput *input, const GrokViewSettings *settings,
+                                  int lmn_points, const GrokParams *params, gint64 step);
 /* weights at an earlier step for the spectrum to overlay, after those added before: params is
  * referenced, views (NULL for none) taken */
 void grok_view_input_add_earlier (GrokViewInput *input, gint64 step, const GrokParams *params,

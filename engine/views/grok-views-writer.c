@@ -17,7 +17,7 @@
 
 typedef struct
 {
-  GrokConfig *config;
+  GrokViewSettings settings;
   GrokParams *params;
   gint64      step;
   int         views_fd;          /* the views folder, duplicated for the job */
@@ -41,8 +41,7 @@ job_free (Job *job)
 {
   if (job == NULL)
     return;
-  grok_config_free (job->config);
-  grok_params_free (job->params);
+  grok_params_unref (job->params);
   if (job->views_fd >= 0)
     close (job->views_fd);
   if (job->checkpoints_fd >= 0)
@@ -60,7 +59,7 @@ static void
 run_job (Job *job)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GrokViews) views = grok_views_compute (job->config, job->params, job->step, &error);
+  g_autoptr (GrokViews) views = grok_views_compute (&job->settings, job->params, job->step, &error);
 
   GrokFileAt at = { job->views_fd, job->name, job->shown };
   struct stat st;
@@ -114,18 +113,18 @@ grok_views_writer_new (void)
 }
 
 void
-grok_views_writer_push (GrokViewsWriter *writer, const GrokConfig *config,
+grok_views_writer_push (GrokViewsWriter *writer, const GrokViewSettings *settings,
                         const GrokParams *params, gint64 step, const GrokFileAt *views,
                         const GrokFileAt *checkpoint)
 {
   Job *job;
   Job *dropped;
 
-  g_return_if_fail (writer != NULL && config != NULL && params != NULL && views != NULL &&
+  g_return_if_fail (writer != NULL && settings != NULL && params != NULL && views != NULL &&
                     checkpoint != NULL);
   job = g_new0 (Job, 1);
-  job->config = grok_config_copy (config);
-  job->params = grok_params_copy (params);
+  job->settings = *settings;
+  job->params = grok_params_copy_values (params);
   job->step = step;
   /* the job may outlive the caller's descriptors only if it owns copies of them */
   job->views_fd = fcntl (views->dfd, F_DUPFD_CLOEXEC, 0);

@@ -11,12 +11,30 @@
 #include "grok-table.h"
 #include "grok-task.h"
 
+static gboolean
+any_run (const GrokViewSettings *settings)
+{
+  return grok_measure_settings_any_run (&settings->measure);
+}
+
+static gboolean
+is_mlp (const GrokViewSettings *settings)
+{
+  return grok_measure_settings_is_mlp (&settings->measure);
+}
+
+static gboolean
+is_xor2d_mlp (const GrokViewSettings *settings)
+{
+  return grok_measure_settings_is_xor2d_mlp (&settings->measure);
+}
+
 static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
   [GROK_VIEW_CURVES] = {
     .name = "curves",
     .title = "Curves",
-    .icon = "utilities-system-monitor-symbolic",
-    .applies = grok_config_any_run,
+    .icon = "grok-curves-symbolic",
+    .applies = any_run,
     .needs = "any model",
     .source = GROK_VIEW_FROM_METRICS,
   },
@@ -24,7 +42,7 @@ static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
     .name = "heatmap",
     .title = "Weights",
     .icon = "view-grid-symbolic",
-    .applies = grok_config_any_run,
+    .applies = any_run,
     .needs = "any model",
     .source = GROK_VIEW_FROM_WEIGHTS,
   },
@@ -32,7 +50,7 @@ static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
     .name = "spectrum",
     .title = "Spectra",
     .icon = "network-cellular-signal-excellent-symbolic",
-    .applies = grok_config_any_run,
+    .applies = any_run,
     .needs = "any model",
     .source = GROK_VIEW_FROM_VIEWS_FILE,
     /* the first checkpoint and three spread over the decades since: five curves stay legible */
@@ -42,7 +60,7 @@ static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
     .name = "connectivity",
     .title = "Connectivity",
     .icon = "view-app-grid-symbolic",
-    .applies = grok_config_is_mlp,
+    .applies = is_mlp,
     .needs = "an MLP",
     .source = GROK_VIEW_FROM_VIEWS_FILE,
     /* fewer points than the lmn measure's default, so that the view follows a run: LMN's
@@ -53,7 +71,7 @@ static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
     .name = "regions",
     .title = "Regions",
     .icon = "applications-graphics-symbolic",
-    .applies = grok_config_is_xor2d_mlp,
+    .applies = is_xor2d_mlp,
     .needs = "an MLP on xor2d",
     .source = GROK_VIEW_FROM_VIEWS_FILE,
     /* xor2d's data lies in [-1, 1]^2; 320 is finer than the pixels of the view as usually shown */
@@ -93,10 +111,10 @@ grok_view_names (const char *separator)
 }
 
 gboolean
-grok_view_check (GrokView view, const GrokConfig *config, GError **error)
+grok_view_check (GrokView view, const GrokViewSettings *settings, GError **error)
 {
-  g_return_val_if_fail (view < GROK_N_VIEWS && config != NULL, FALSE);
-  if (view_kinds[view].applies (config))
+  g_return_val_if_fail (view < GROK_N_VIEWS && settings != NULL, FALSE);
+  if (view_kinds[view].applies (settings))
     return TRUE;
   g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "the %s view does not apply to this run: "
                "it needs %s", view_kinds[view].name, view_kinds[view].needs);
@@ -127,21 +145,21 @@ grok_view_recipe_init (GrokViewRecipe *recipe)
 #undef TAKE
 
 GrokViewRegions *
-grok_view_regions_compute (const GrokConfig *config, const GrokParams *params, double x0,
+grok_view_regions_compute (const GrokViewSettings *settings, const GrokParams *params, double x0,
                            double y0, double x1, double y1, int raster, GError **error)
 {
   g_autoptr (GrokViewRegions) regions = g_new0 (GrokViewRegions, 1);
   g_autofree GrokLayerView *layers = NULL;
   int n_layers;
 
-  g_return_val_if_fail (config != NULL && params != NULL && raster > 0, NULL);
-  if (config->task.kind != GROK_TASK_XOR2D)
+  g_return_val_if_fail (settings != NULL && params != NULL && raster > 0, NULL);
+  if (settings->measure.task.kind != GROK_TASK_XOR2D)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
                    "the regions view needs 2-D inputs: this run's task is not xor2d");
       return NULL;
     }
-  layers = grok_mlp_views_from_params (config, params, &n_layers, error);
+  layers = grok_mlp_views_from_params (&settings->measure.model, params, &n_layers, error);
   if (layers == NULL)
     return NULL;
   *regions = (GrokViewRegions) { .x0 = x0, .y0 = y0, .x1 = x1, .y1 = y1 };
@@ -180,16 +198,16 @@ grok_view_regions_matches (const GrokViewRegions *regions, double x0, double y0,
 }
 
 GrokViewConnectivity *
-grok_view_connectivity_compute (const GrokConfig *config, const GrokParams *params,
+grok_view_connectivity_compute (const GrokViewSettings *settings, const GrokParams *params,
                                 int max_points, GError **error)
 {
   g_autoptr (GrokDataset) dataset = NULL;
   g_autoptr (GrokLmn) lmn = NULL;
   GrokViewConnectivity *c;
 
-  g_return_val_if_fail (config != NULL && params != NULL && max_points > 0, NULL);
-  dataset = grok_dataset_new (config);
-  lmn = grok_measure_lmn (config, params, dataset, max_points, 0, error);
+  g_return_val_if_fail (settings != NULL && params != NULL && max_points > 0, NULL);
+  dataset = grok_dataset_new (&settings->measure.task);
+  lmn = grok_measure_lmn (&settings->measure.model, params, dataset, max_points, 0, error);
   if (lmn == NULL)
     return NULL;
   c = g_new0 (GrokViewConnectivity, 1);
@@ -282,51 +300,34 @@ grok_params_sha256 (const GrokParams *params)
   return g_strdup (g_checksum_get_string (sum));
 }
 
-char *
-grok_views_config_sha256 (const GrokConfig *config)
-{
-  g_autoptr (GString) text = g_string_new (NULL);
-  guint n_keys;
-  const GrokConfigKey *keys = grok_config_keys (&n_keys);
-
-  g_return_val_if_fail (config != NULL, NULL);
-  for (guint i = 0; i < n_keys; i++)
-    if (g_str_has_prefix (keys[i].key, "task.") || g_str_has_prefix (keys[i].key, "model."))
-      {
-        g_autofree char *value = grok_config_get_text (config, &keys[i]);
-        g_string_append_printf (text, "%s=%s\n", keys[i].key, value);
-      }
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, (gssize) text->len);
-}
-
 GrokViews *
-grok_views_compute (const GrokConfig *config, const GrokParams *params, gint64 step,
+grok_views_compute (const GrokViewSettings *settings, const GrokParams *params, gint64 step,
                     GError **error)
 {
   g_autoptr (GrokViews) views = g_new0 (GrokViews, 1);
   GrokViewRecipe r;
 
-  g_return_val_if_fail (config != NULL && params != NULL, NULL);
+  g_return_val_if_fail (settings != NULL && params != NULL, NULL);
   grok_view_recipe_init (&r);
   views->step = step;
   views->spectrum = grok_view_spectrum_compute (params, step, &views->names, error);
   if (views->spectrum == NULL)
     return NULL;
-  if (grok_view_kind (GROK_VIEW_REGIONS)->applies (config))
+  if (grok_view_kind (GROK_VIEW_REGIONS)->applies (settings))
     {
-      views->regions = grok_view_regions_compute (config, params, r.x0, r.y0, r.x1, r.y1,
+      views->regions = grok_view_regions_compute (settings, params, r.x0, r.y0, r.x1, r.y1,
                                                   r.raster, error);
       if (views->regions == NULL)
         return NULL;
     }
-  if (grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (config))
+  if (grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (settings))
     {
-      views->connectivity = grok_view_connectivity_compute (config, params, r.lmn_points, error);
+      views->connectivity = grok_view_connectivity_compute (settings, params, r.lmn_points, error);
       if (views->connectivity == NULL)
         return NULL;
     }
   views->params_sha256 = grok_params_sha256 (params);
-  views->config_sha256 = grok_views_config_sha256 (config);
+  views->config_sha256 = g_strdup (settings->sha256);
   return g_steal_pointer (&views);
 }
 
@@ -345,40 +346,39 @@ grok_views_free (GrokViews *views)
 }
 
 gboolean
-grok_views_match (const GrokViews *views, const GrokConfig *config, const GrokParams *params)
+grok_views_match (const GrokViews *views, const GrokViewSettings *settings, const GrokParams *params)
 {
   g_autofree char *p = NULL;
-  g_autofree char *c = NULL;
 
-  g_return_val_if_fail (views != NULL && config != NULL && params != NULL, FALSE);
+  g_return_val_if_fail (views != NULL && settings != NULL && params != NULL, FALSE);
   p = grok_params_sha256 (params);
-  c = grok_views_config_sha256 (config);
-  return g_strcmp0 (p, views->params_sha256) == 0 && g_strcmp0 (c, views->config_sha256) == 0;
+  return g_strcmp0 (p, views->params_sha256) == 0 &&
+         g_strcmp0 (settings->sha256, views->config_sha256) == 0;
 }
 
 GrokViews *
-grok_views_load (const char *path, gint64 step, const GrokConfig *config,
+grok_views_load (const char *path, gint64 step, const GrokViewSettings *settings,
                  const GrokParams *params, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  return grok_views_load_at (GROK_FILE_AT_PATH (path), step, config, params, error);
+  return grok_views_load_at (GROK_FILE_AT_PATH (path), step, settings, params, error);
 }
 
 GrokViews *
-grok_views_load_at (const GrokFileAt *at, gint64 step, const GrokConfig *config,
+grok_views_load_at (const GrokFileAt *at, gint64 step, const GrokViewSettings *settings,
                     const GrokParams *params, GError **error)
 {
   g_autoptr (GrokViews) views = NULL;
   struct stat st;
 
-  g_return_val_if_fail (at != NULL && config != NULL && params != NULL, NULL);
+  g_return_val_if_fail (at != NULL && settings != NULL && params != NULL, NULL);
   /* a link is there, and read_at refuses it with a message naming it */
   if (fstatat (at->dfd, at->name, &st, AT_SYMLINK_NOFOLLOW) != 0)
     return NULL;
   views = grok_views_read_at (at, error);
   if (views == NULL)
     return NULL;
-  if (views->step != step || !grok_views_match (views, config, params))
+  if (views->step != step || !grok_views_match (views, settings, params))
     return NULL;
   return g_steal_pointer (&views);
 }

@@ -8,8 +8,8 @@
 
 #include <glib.h>
 
-#include "grok-config.h"
 #include "grok-fileio.h"
+#include "grok-measures.h"
 #include "grok-params.h"
 #include "grok-regions.h"
 #include "grok-spectrum.h"
@@ -18,6 +18,16 @@ G_BEGIN_DECLS
 
 /* the version written to __metadata__ "format_version"; a file of another version is not used */
 #define GROK_VIEWS_FORMAT_VERSION 1
+
+/* What the views know of a run: what the measures know (its task and model), and a digest of
+ * its task.* and model.* settings that a views file records, so that a reader can tell whether
+ * the file was computed under the same settings. run/ fills it from a config
+ * (grok_config_view_settings). */
+typedef struct
+{
+  GrokMeasureSettings measure;
+  char                sha256[65];  /* SHA-256 of the task.* and model.* keys' text, lowercase hex */
+} GrokViewSettings;
 /* The views of a run, one row each, in the window's page order: a view's name is the CLI's --view NAME and the window's page
  * name, and its data recipe (the points, the raster, the window, the earlier checkpoints) is
  * what the screen draws and what a run's views files store. Every front end (the window, the
@@ -57,7 +67,7 @@ typedef struct
   const char     *name;     /* --view NAME and the window's page name */
   const char     *title;    /* the window's page title */
   const char     *icon;     /* the window's page icon (a symbolic icon name) */
-  gboolean      (*applies) (const GrokConfig *config);
+  gboolean      (*applies) (const GrokViewSettings *settings);
   const char     *needs;    /* what a run needs for the view, for messages */
   GrokViewSource  source;
   GrokViewRecipe  recipe;   /* the fields of the screen's recipe this view uses */
@@ -70,7 +80,8 @@ gboolean            grok_view_from_name (const char *name, GrokView *view, GErro
 /* every view's name, joined by separator */
 char               *grok_view_names     (const char *separator);
 /* FALSE with a GError saying what the run lacks when view does not apply */
-gboolean            grok_view_check     (GrokView view, const GrokConfig *config, GError **error);
+gboolean            grok_view_check     (GrokView view, const GrokViewSettings *settings,
+                                         GError **error);
 /* the recipe the screen draws and a run's views files store */
 void                grok_view_recipe_init (GrokViewRecipe *recipe);
 
@@ -85,7 +96,8 @@ typedef struct
 } GrokViewRegions;
 
 /* raster: the side of the pattern map, used for smooth activations only */
-GrokViewRegions *grok_view_regions_compute (const GrokConfig *config, const GrokParams *params,
+GrokViewRegions *grok_view_regions_compute (const GrokViewSettings *settings,
+                                            const GrokParams *params,
                                             double x0, double y0, double x1, double y1,
                                             int raster, GError **error);
 void             grok_view_regions_free    (GrokViewRegions *regions);
@@ -106,7 +118,7 @@ typedef struct
 } GrokViewConnectivity;
 
 /* NULL with an error when LMN does not apply (not an MLP) */
-GrokViewConnectivity *grok_view_connectivity_compute (const GrokConfig *config,
+GrokViewConnectivity *grok_view_connectivity_compute (const GrokViewSettings *settings,
                                                       const GrokParams *params, int max_points,
                                                       GError **error);
 void                  grok_view_connectivity_free    (GrokViewConnectivity *connectivity);
@@ -129,37 +141,36 @@ typedef struct
   GrokViewRegions      *regions;       /* NULL when the regions view does not apply */
   GrokViewConnectivity *connectivity;  /* NULL when the connectivity view does not apply */
   char                 *params_sha256; /* of the weights they were computed from */
-  char                 *config_sha256; /* of the task and model settings */
+  char                 *config_sha256; /* of the task and model settings (GrokViewSettings) */
   gboolean              unchecked;     /* read from a file without a data checksum (older) */
 } GrokViews;
 
 /* everything the views need at step, with the screen's recipe (grok_view_recipe_init) */
-GrokViews *grok_views_compute (const GrokConfig *config, const GrokParams *params, gint64 step,
-                               GError **error);
+GrokViews *grok_views_compute (const GrokViewSettings *settings, const GrokParams *params,
+                               gint64 step, GError **error);
 void       grok_views_free    (GrokViews *views);
-/* TRUE when views were computed from params under config's task and model settings */
-gboolean   grok_views_match   (const GrokViews *views, const GrokConfig *config,
+/* TRUE when views were computed from params under the same task and model settings */
+gboolean   grok_views_match   (const GrokViews *views, const GrokViewSettings *settings,
                                const GrokParams *params);
 
 /* SHA-256 of the tensors' names, shapes and values in canonical order */
 char      *grok_params_sha256 (const GrokParams *params);
-/* SHA-256 of config's task.* and model.* settings: what the views depend on besides weights */
-char      *grok_views_config_sha256 (const GrokConfig *config);
 
 /* write atomically (temp file and rename), creating the views folder when needed */
 gboolean   grok_views_write   (const GrokViews *views, const char *path, GError **error);
 /* every field checked; GROK_ERROR_CORRUPT or GROK_ERROR_IO naming path */
 GrokViews *grok_views_read    (const char *path, GError **error);
 /* the views in the file path (a run's views file for step) when they were computed from params
- * under config; NULL without an error when there is no file or it is for other weights or
+ * under settings; NULL without an error when there is no file or it is for other weights or
  * settings, NULL with an error naming the file when it cannot be read */
-GrokViews *grok_views_load    (const char *path, gint64 step, const GrokConfig *config,
+GrokViews *grok_views_load    (const char *path, gint64 step, const GrokViewSettings *settings,
                                const GrokParams *params, GError **error);
 /* the same three for a file in an open folder (grok-fileio.h): never through a link, and the
  * folder is not created */
 gboolean   grok_views_write_at (const GrokViews *views, const GrokFileAt *at, GError **error);
 GrokViews *grok_views_read_at  (const GrokFileAt *at, GError **error);
-GrokViews *grok_views_load_at  (const GrokFileAt *at, gint64 step, const GrokConfig *config,
+GrokViews *grok_views_load_at  (const GrokFileAt *at, gint64 step,
+                                const GrokViewSettings *settings,
                                 const GrokParams *params, GError **error);
 
 /* A worker thread writing the views files of a run's checkpoints. A job pushed while another is
@@ -168,9 +179,10 @@ GrokViews *grok_views_load_at  (const GrokFileAt *at, gint64 step, const GrokCon
 typedef struct _GrokViewsWriter GrokViewsWriter;
 
 GrokViewsWriter *grok_views_writer_new    (void);
-/* config and params are copied, and the folders of views and checkpoint duplicated; the views
+/* settings and params are copied, and the folders of views and checkpoint duplicated; the views
  * of step go to views, unless the checkpoint is gone by then */
-void             grok_views_writer_push   (GrokViewsWriter *writer, const GrokConfig *config,
+void             grok_views_writer_push   (GrokViewsWriter *writer,
+                                           const GrokViewSettings *settings,
                                            const GrokParams *params, gint64 step,
                                            const GrokFileAt *views,
                                            const GrokFileAt *checkpoint);

@@ -147,7 +147,7 @@ test_nan_weights (void)
   g_autofree char *ckpt = g_build_filename (run, "checkpoints", "step-00000020.safetensors", NULL);
   g_autoptr (GHashTable) meta = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GrokParams) params = grok_safetensors_read (ckpt, &meta, &error);
+  g_autoptr (GrokParams) params = grok_params_read (ckpt, &meta, &error);
   const GrokTensor *t = NULL;
 
   g_assert_no_error (error);
@@ -157,7 +157,7 @@ test_nan_weights (void)
       t = &params->tensors[i];
   g_assert_nonnull (t);
   params->data[t->offset] = NAN;
-  g_assert_true (grok_safetensors_write (ckpt, params, meta, &error));
+  g_assert_true (grok_params_write (ckpt, params, meta, &error));
   for (const char * const *m = (const char *[]) { "spectrum", "lmn", NULL }; *m; m++)
     {
       g_auto (Result) r = { 0 };

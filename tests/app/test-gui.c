@@ -3,6 +3,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "grok-figure-curves.h"
 #include "grok-presets.h"
@@ -15,6 +17,7 @@
 #include "grok-curves-view.h"
 #include "grok-weights-view.h"
 #include "grok-window-private.h"
+#include "grok-sweep-window.h"
 #include "gui-helpers.h"
 #include "run-helpers.h"
 #include "wait-helpers.h"
@@ -222,24 +225,23 @@ assert_curves_drawn (GtkWidget *area, const char *png)
   save_texture (texture, png);
   grok_figure_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ())
                                     ? GROK_SCHEME_DARK : GROK_SCHEME_LIGHT);
-  /* (one legend for train and test, in the loss panel: the accuracy panel has none) */
-  g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 0), 0, w), >, 150);
-  g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 1), 0, w), >, 150);
+  /* one legend for train and test, in the loss panel, whose swatch is some 20 pixels: a series
+   * drawn in two panels of a 500-pixel view is well over 100 */
+  g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 0), 0, w), >, 100);
+  g_assert_cmpint (count_colour (pixels, w, h, stride, grok_figure_style_series_color (&style, 1), 0, w), >, 100);
 }
 
-/* the header bar's drop-down shows this preset */
+/* the header bar's chooser names this preset */
 static void
 assert_preset_shown (GrokWindow *window, const char *name)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
-  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+  GrokPresetChooser *chooser = GROK_PRESET_CHOOSER (find_type (GTK_WIDGET (window), GROK_TYPE_PRESET_CHOOSER));
 
-  g_assert_nonnull (item);
-  g_assert_cmpstr (gtk_string_object_get_string (item), ==, name);
+  g_assert_cmpstr (grok_preset_chooser_get_preset (chooser), ==, name);
 }
 
 /* Another experiment trained, then Open Run on a folder (the chooser's answer goes where Recent
- * Runs' does): the progress line, the drop-down and the subtitle describe the folder. Then the
+ * Runs' does): the progress line, the preset chooser and the subtitle describe the folder. Then the
  * Train button: the window used to vanish (the curves still drew the freed rows of the folder). */
 static void
 test_open_then_train (void)
@@ -655,7 +657,8 @@ test_computed_view_reads_views_file (void)
   g_autoptr (GrokConfig) config = grok_preset_load ("xor2d-relu", NULL);
   g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
   const GrokParams *params = trainer->model->params;
-  g_autoptr (GrokViews) views = grok_views_compute (config, params, 0, NULL);
+  GrokViewSettings settings = grok_config_view_settings (config);
+  g_autoptr (GrokViews) views = grok_views_compute (&settings, params, 0, NULL);
   g_autofree char *dir = g_dir_make_tmp ("grok-gui-views-XXXXXX", NULL);
   g_autofree char *path = grok_run_file_path (dir, GROK_RUN_FILE_VIEWS, 0);
   g_autofree char *folder = g_path_get_dirname (path);
@@ -750,7 +753,68 @@ test_launch_with_folder (void)
   remove_tree (dir);
 }
 
+/* the run folder at dir has a valid checkpoint, as a reader sees it */
+static gboolean
+has_checkpoint (const char *dir)
+{
+  g_autoptr (GrokRunDir) reader = grok_run_dir_open (dir, NULL);
+
+  return reader != NULL && grok_run_dir_get_checkpoints (reader)->len > 0;
+}
+
+/* a run folder another process writes (grokscope-cli train), opened in the window, is followed:
+ * the newest step shown grows as its checkpoints are written, its rows with it */
+static void
+test_follows_cli_run (void)
+{
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.TestFollow", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *parent = g_dir_make_tmp ("grok-gui-follow-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (parent, "run", NULL);
+  const char *argv[] = { g_getenv ("GROK_CLI"), "train", "quick", "--out", dir, "--quiet",
+                         "--steps", "100000", "--set", "checkpoints.every=20",
+                         "--set", "measures.lmn_per_decade=0",
+                         "--set", "measures.complexity_per_decade=0",
+                         "--set", "measures.local_complexity_per_decade=0",
+                         "--set", "measures.spectrum_per_decade=0", NULL };
+  g_autoptr (GError) error = NULL;
+  GPid pid;
+  GrokWindow *window;
+  GrokSnapshot *s;
+  gint64 first_step;
+  guint first_rows;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, &error));
+  g_assert_no_error (error);
+  /* the window opens the folder once the CLI has written a checkpoint there */
+  window = new_window (app);
+  WAIT_UNTIL (has_checkpoint (dir), "the CLI's first checkpoint in %s", dir);
+  g_assert_true (grok_window_open (window, dir));
+  s = grok_window_get_snapshot (window);
+  g_assert_nonnull (s);
+  first_step = s->train_step;
+  first_rows = s->metrics->n_rows;
+  g_test_message ("opened at step %" G_GINT64_FORMAT ", %u rows", first_step, first_rows);
+  g_assert_true (grok_session_get_opened (grok_window_get_session (window)));
+
+  SPIN_UNTIL ((s = grok_window_get_snapshot (window)) != NULL && s->train_step > first_step,
+              "the window's step to pass %" G_GINT64_FORMAT " as the CLI writes", first_step);
+  g_assert_cmpuint (s->metrics->n_rows, >, first_rows);
+  g_assert_cmpint (grok_session_get_step (grok_window_get_session (window)), ==, s->train_step);
+  g_assert_cmpstr (grok_window_get_run_dir (window), ==, dir);
+  g_test_message ("followed to step %" G_GINT64_FORMAT ", %u rows", s->train_step, s->metrics->n_rows);
+
+  kill (pid, SIGTERM);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (20);
+  remove_tree (parent);
+}
+
 /* ---- the curves explored: zoom, pan, reset, the readout, smoothing, a browsed step ---- */
+
 
 /* the view's first controller of a type (the scroll controller, the drag gesture, ...); with
  * button > 0, the single-button gesture of that button */
@@ -767,6 +831,161 @@ find_controller (GtkWidget *widget, GType type, guint button)
         return c;
     }
   g_error ("no %s on %s", g_type_name (type), G_OBJECT_TYPE_NAME (widget));
+}
+
+/* the main windows of app that show the run folder path */
+static GrokWindow *
+window_showing (GtkApplication *app, const char *path)
+{
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (GROK_IS_WINDOW (l->data) && g_strcmp0 (grok_window_get_run_dir (l->data), path) == 0)
+      return l->data;
+  return NULL;
+}
+
+/* grokscope-cli sweep cell FOLDER CELL: the cell trained as GNU parallel or Slurm trains it */
+static void
+cli_cell (const char *folder, guint cell, GPid *pid)
+{
+  g_autofree char *number = g_strdup_printf ("%u", cell);
+  const char *argv[] = { g_getenv ("GROK_CLI"), "sweep", "cell", folder, number, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (pid != NULL)
+    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                  NULL, pid, &error));
+  else
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, &error) &&
+                   g_spawn_check_wait_status (status, NULL));
+  g_assert_no_error (error);
+}
+
+/* a sweep folder opened as a run is: its window lists the cells, sorts them, follows a cell the
+ * CLI trains meanwhile, draws the phase diagram, and opens a cell from the table and from it */
+static void
+test_sweep_window (void)
+{
+  static const char plan[] =
+    "{ \"name\": \"tiny\", \"base\": \"quick\","
+    "  \"set\": { \"train.steps\": 60, \"measures.spectrum_per_decade\": 0,"
+    "             \"measures.complexity_per_decade\": 0, \"measures.lmn_per_decade\": 0,"
+    "             \"measures.local_complexity_per_decade\": 0, \"checkpoints.views\": 0 },"
+    "  \"axes\": { \"optim.weight_decay\": [0.1, 1], \"task.train_fraction\": [0.3, 0.6] },"
+    "  \"seeds\": [0] }";
+  g_autoptr (AdwApplication) app = adw_application_new ("org.grokscope.TestSweep", G_APPLICATION_NON_UNIQUE);
+  g_autofree char *parent = g_dir_make_tmp ("grok-gui-sweep-XXXXXX", NULL);
+  g_autofree char *folder = g_build_filename (parent, "sweep", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokSweep) sweep = grok_sweep_load_data (plan, sizeof plan - 1, "tiny.json", NULL, &error);
+  g_autofree char *last = NULL;
+  GrokSweepWindow *sw = NULL;
+  GtkColumnView *table;
+  GListModel *model;
+  GtkWidget *diagram;
+  GrokWindow *window;
+  double best = 2;
+  GPid pid;
+
+  g_assert_no_error (error);
+  g_assert_true (grok_sweep_plan (sweep, folder, &error));
+  for (guint c = 0; c < 3; c++)
+    cli_cell (folder, c, NULL);
+
+  window = new_window (app);
+  g_assert_true (grok_window_open (window, folder));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (GROK_IS_SWEEP_WINDOW (l->data))
+      sw = l->data;
+  g_assert_nonnull (sw);
+  SPIN_UNTIL (g_strcmp0 (grok_sweep_window_cell_text (sw, 0, "status"), "finished") == 0,
+              "the sweep window to read cell 0 as finished");
+  g_assert_cmpstr (grok_sweep_window_cell_text (sw, 3, "status"), ==, "planned");
+  table = grok_sweep_window_get_table (sw);
+  model = G_LIST_MODEL (gtk_column_view_get_model (table));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* sorted by the final test accuracy, lowest first (the planned cell, with none, last): the
+   * table's own sorter */
+  {
+    GListModel *columns = gtk_column_view_get_columns (table);
+    GtkColumnViewColumn *acc = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+        if (g_strcmp0 (gtk_column_view_column_get_title (column), "Final test acc.") == 0)
+          acc = column;
+      }
+    g_assert_nonnull (acc);
+    gtk_column_view_sort_by_column (table, acc, GTK_SORT_ASCENDING);
+    spin (20);
+  }
+  for (guint c = 0; c < 3; c++)
+    best = MIN (best, g_ascii_strtod (grok_sweep_window_cell_text (sw, c, "final_test_acc"), NULL));
+  {
+    g_autoptr (GObject) first = g_list_model_get_item (model, 0);
+    g_autofree char *cell_path = NULL;
+    guint cell = G_MAXUINT;
+    for (guint c = 0; c < 3; c++)
+      if (g_ascii_strtod (grok_sweep_window_cell_text (sw, c, "final_test_acc"), NULL) == best)
+        cell = c;
+    /* the first row, activated (a double-click or Enter), opens its cell's run */
+    g_signal_emit_by_name (table, "activate", 0);
+    cell_path = grok_sweep_cell_path (sweep, cell);
+    SPIN_UNTIL (window_showing (GTK_APPLICATION (app), cell_path) != NULL,
+                "a window showing cell %u, the lowest, from the table's first row", cell);
+    g_assert_nonnull (first);
+  }
+
+  /* cell 3 trained by the CLI meanwhile: the table follows it */
+  cli_cell (folder, 3, &pid);
+  SPIN_UNTIL (g_strcmp0 (grok_sweep_window_cell_text (sw, 3, "status"), "planned") != 0,
+              "the table to see cell 3 start");
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  SPIN_UNTIL (g_strcmp0 (grok_sweep_window_cell_text (sw, 3, "status"), "finished") == 0,
+              "the table to see cell 3 finish");
+
+  /* the phase diagram: a click on its bottom-left point opens that point's cell */
+  {
+    AdwViewStack *stack = ADW_VIEW_STACK (find_type (GTK_WIDGET (sw), ADW_TYPE_VIEW_STACK));
+    GrokSweepFigure *figure;
+    g_autofree char *cell0 = grok_sweep_cell_path (sweep, 0);
+    GtkEventController *click;
+    double px = -1, py = -1;
+    guint xi, yi;
+    int w, h;
+
+    adw_view_stack_set_visible_child_name (stack, "phase");
+    diagram = grok_sweep_window_get_diagram (sw);
+    spin_until_allocated (diagram);
+    SPIN_UNTIL ((figure = grok_sweep_window_get_figure (sw)) != NULL, "the phase diagram");
+    w = gtk_widget_get_width (diagram);
+    h = gtk_widget_get_height (diagram);
+    for (int y = 0; y < h && px < 0; y += 4)
+      for (int x = 0; x < w && px < 0; x += 4)
+        if (grok_sweep_figure_point_at (figure, w, h, x, y, &xi, &yi) && xi == 0 && yi == 0)
+          px = x + 8, py = y + 8;
+    g_assert_cmpfloat (px, >=, 0);
+    g_assert_true (grok_sweep_figure_point_at (figure, w, h, px, py, &xi, &yi) && xi == 0 && yi == 0);
+    /* nothing opened at a click outside the points */
+    g_assert_false (grok_sweep_figure_point_at (figure, w, h, 1, 1, &xi, &yi));
+    if ((window = window_showing (GTK_APPLICATION (app), cell0)) != NULL)
+      gtk_window_destroy (GTK_WINDOW (window));
+    click = find_controller (diagram, GTK_TYPE_GESTURE_CLICK, G_MAXUINT);
+    g_signal_emit_by_name (click, "released", 1, px, py);
+    SPIN_UNTIL (window_showing (GTK_APPLICATION (app), cell0) != NULL,
+                "a window showing cell 0 from the diagram");
+  }
+  last = g_strdup (grok_sweep_window_cell_text (sw, 3, "final_step"));
+  g_assert_cmpstr (last, ==, "60");
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL;
+       l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    gtk_window_destroy (l->data);
+  spin (20);
+  remove_tree (parent);
 }
 
 /* the pointer moved to (x, y) over the view, as a motion event would say */
@@ -919,7 +1138,7 @@ test_curves_readout_and_smoothing (void)
   const char *names[] = { "Loss train", "Loss test", "Accuracy train", "Accuracy test" };
   const GrokPlotGeometry *panels;
   GtkWidget *menu, *scale;
-  int row = 6, sc = grok_metrics_column_index (m, "step");
+  int row = 2, sc = grok_metrics_column_index (m, "step");  /* left of the middle: the readout fits on the right */
   double step = grok_metrics_get (m, row, sc);
 
   uncheck (GTK_WIDGET (window), "Measures (complexity, LMN, ...)");
@@ -1125,6 +1344,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/open-then-train", test_open_then_train);
   g_test_add_func ("/ui/window/recent-then-ctrl-return", test_recent_then_ctrl_return);
   g_test_add_func ("/ui/app/launch-with-folder", test_launch_with_folder);
+  g_test_add_func ("/ui/window/follows-cli-run", test_follows_cli_run);
+  g_test_add_func ("/ui/sweep/table-live-and-phase", test_sweep_window);
   g_test_add_func ("/ui/curves/zoom-pan-reset", test_curves_zoom_pan_reset);
   g_test_add_func ("/ui/curves/readout-and-smoothing", test_curves_readout_and_smoothing);
   g_test_add_func ("/ui/curves/browsed-checkpoint", test_curves_browsed_checkpoint);

@@ -31,8 +31,8 @@ fixture_clear (Fixture *f)
   remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->run);
-  grok_config_free (f->config);
-  grok_params_free (f->params);
+  grok_config_unref (f->config);
+  grok_params_unref (f->params);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fixture, fixture_clear)
 
@@ -96,7 +96,7 @@ screen_data (const Fixture *f, GrokView view)
   GrokViewData *data;
 
   grok_view_recipe_init (&recipe);
-  grok_view_input_init (&input, f->config, f->params, f->step);
+  grok_config_view_input_init (&input, f->config, f->params, f->step);
   grok_run_dir_fill_view_input (f->folder, view, &recipe, &input);
   data = grok_view_data_new (view, &input, &recipe, &error);
   g_assert_no_error (error);

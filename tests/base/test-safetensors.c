@@ -103,9 +103,9 @@ test_round_trip (void)
   GHashTableIter iter;
   gpointer key, value;
 
-  g_assert_true (grok_safetensors_write (path, params, metadata, &error));
+  g_assert_true (grok_params_write (path, params, metadata, &error));
   g_assert_no_error (error);
-  read = grok_safetensors_read (path, &read_meta, &error);
+  read = grok_params_read (path, &read_meta, &error);
   g_assert_no_error (error);
   assert_same_params (params, read);
   /* the reader adds tensors in canonical order */
@@ -128,9 +128,9 @@ test_load_into (void)
   g_autoptr(GrokParams) model = make_params (3);
   g_autoptr(GHashTable) meta = NULL;
 
-  g_assert_true (grok_safetensors_write (path, params, NULL, &error));
+  g_assert_true (grok_params_write (path, params, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (grok_safetensors_load_into (path, model, &meta, &error));
+  g_assert_true (grok_params_load_into (path, model, &meta, &error));
   g_assert_no_error (error);
   assert_same_params (params, model);
   /* no metadata given: only the checksum the writer adds */
@@ -206,7 +206,7 @@ test_byte_layout (void)
   g_assert_cmpuint (strlen (padded) - strlen (filled), >, 0);
   expected = hand_built_file (padded, bits, G_N_ELEMENTS (bits));
 
-  g_assert_true (grok_safetensors_write (path, params, meta, &error));
+  g_assert_true (grok_params_write (path, params, meta, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   g_assert_cmpmem (contents, len, expected->data, expected->len);
@@ -229,11 +229,11 @@ test_checksum (void)
   g_autoptr(GByteArray) bare = hand_built_file (header, bits, G_N_ELEMENTS (bits));
   gsize len = 0;
 
-  g_assert_true (grok_safetensors_write (path, params, NULL, &error));
+  g_assert_true (grok_params_write (path, params, NULL, &error));
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   contents[len - 3] ^= 0x10;
   g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
-  read = grok_safetensors_read (path, NULL, &error);
+  read = grok_params_read (path, NULL, &error);
   g_assert_null (read);
   g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, path));
@@ -241,7 +241,7 @@ test_checksum (void)
   g_clear_error (&error);
 
   g_assert_true (g_file_set_contents (old, (const char *) bare->data, bare->len, NULL));
-  unchecked = grok_safetensors_read (old, &meta, &error);
+  unchecked = grok_params_read (old, &meta, &error);
   g_assert_no_error (error);
   g_assert_false (g_hash_table_contains (meta, GROK_SAFETENSORS_CHECKSUM_KEY));
   g_assert_cmpfloat (grok_params_tensor_data (unchecked, 0)[1], ==, -2.5f);
@@ -265,12 +265,12 @@ test_escapes (void)
 
   grok_params_allocate (params);
   g_hash_table_insert (meta, (char *) "k\"", (char *) "a\nb\001\\");
-  g_assert_true (grok_safetensors_write (path, params, meta, &error));
+  g_assert_true (grok_params_write (path, params, meta, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   g_assert_cmpuint (len, >, 8 + strlen (expected));
   g_assert_cmpmem (contents + 8, strlen (expected), expected, strlen (expected));
-  read = grok_safetensors_read (path, &read_meta, &error);
+  read = grok_params_read (path, &read_meta, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (g_hash_table_lookup (read_meta, "k\""), ==, "a\nb\001\\");
 }
@@ -291,7 +291,7 @@ test_read_hand_built (void)
   g_autoptr(GHashTable) meta = NULL;
 
   write_bytes (path, file->data, file->len);
-  params = grok_safetensors_read (path, &meta, &error);
+  params = grok_params_read (path, &meta, &error);
   g_assert_no_error (error);
   g_assert_cmpint (params->n_tensors, ==, 2);
   g_assert_cmpstr (params->tensors[0].name, ==, "a");
@@ -312,9 +312,9 @@ test_empty_file_of_tensors (void)
   g_autoptr(GrokParams) read = NULL;
 
   grok_params_allocate (empty);
-  g_assert_true (grok_safetensors_write (path, empty, NULL, &error));
+  g_assert_true (grok_params_write (path, empty, NULL, &error));
   g_assert_no_error (error);
-  read = grok_safetensors_read (path, NULL, &error);
+  read = grok_params_read (path, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (read->n_tensors, ==, 0);
 }
@@ -334,7 +334,7 @@ test_truncation (void)
   grok_params_add (params, "w", 2, s1);
   grok_params_add (params, "b", 1, s2);
   grok_params_allocate (params);
-  g_assert_true (grok_safetensors_write (path, params, meta, NULL));
+  g_assert_true (grok_params_write (path, params, meta, NULL));
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   for (gsize n = 0; n < len; n++)
     {
@@ -342,7 +342,7 @@ test_truncation (void)
       g_autoptr(GrokParams) read = NULL;
 
       write_bytes (cut, contents, n);
-      read = grok_safetensors_read (cut, NULL, &error);
+      read = grok_params_read (cut, NULL, &error);
       g_assert_null (read);
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
       g_assert_nonnull (strstr (error->message, cut));
@@ -366,7 +366,7 @@ test_random_corruption (void)
   gsize len = 0, header_end;
   GrokRng rng;
 
-  g_assert_true (grok_safetensors_write (path, params, meta, NULL));
+  g_assert_true (grok_params_write (path, params, meta, NULL));
   g_assert_true (g_file_get_contents (path, &good, &len, NULL));
   header_end = 8 + (guint8) good[0] + 256 * (guint8) good[1];
   bad = g_malloc (len);
@@ -391,7 +391,7 @@ test_random_corruption (void)
       if (grok_rng_below (&rng, 4) == 0)
         n = grok_rng_below (&rng, len + 1);
       write_bytes (path, bad, n);
-      read = grok_safetensors_read (path, NULL, &error);
+      read = grok_params_read (path, NULL, &error);
       g_assert_true ((read == NULL) != (error == NULL));
       if (read != NULL)
         {
@@ -478,7 +478,7 @@ check_malformed (const char *path, const guint8 *bytes, gsize len, const char *m
   g_autoptr(GrokParams) read = NULL;
 
   write_bytes (path, bytes, len);
-  read = grok_safetensors_read (path, NULL, &error);
+  read = grok_params_read (path, NULL, &error);
   g_assert_null (read);
   g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
   if (strstr (error->message, path) == NULL || strstr (error->message, message) == NULL)
@@ -536,7 +536,7 @@ test_missing_file (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = test_path ("does-not-exist.safetensors");
 
-  g_assert_null (grok_safetensors_read (path, NULL, &error));
+  g_assert_null (grok_params_read (path, NULL, &error));
   g_assert_error (error, GROK_ERROR, GROK_ERROR_IO);
   g_assert_nonnull (strstr (error->message, path));
 }
@@ -551,7 +551,7 @@ test_write_error (void)
 
   /* a regular file where the folder should be fails for root too */
   write_bytes (blocker, "x", 1);
-  g_assert_false (grok_safetensors_write (path, params, NULL, &error));
+  g_assert_false (grok_params_write (path, params, NULL, &error));
   g_assert_error (error, GROK_ERROR, GROK_ERROR_IO);
   g_assert_nonnull (strstr (error->message, path));
 }
@@ -576,7 +576,7 @@ assert_load_fails (const char *path, GrokParams *model, const char *message)
   g_autoptr(GError) error = NULL;
   g_autoptr(GrokParams) before = grok_params_copy (model);
 
-  g_assert_false (grok_safetensors_load_into (path, model, NULL, &error));
+  g_assert_false (grok_params_load_into (path, model, NULL, &error));
   g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
   if (strstr (error->message, path) == NULL || strstr (error->message, message) == NULL)
     g_error ("expected '%s' in '%s'", message, error->message);
@@ -595,7 +595,7 @@ test_load_into_mismatch (void)
   g_autoptr(GrokParams) fewer = model_with ("embed.weight", e99, NULL, NULL);
 
   memset (file->data, 0, file->numel * sizeof (float));
-  g_assert_true (grok_safetensors_write (path, file, NULL, NULL));
+  g_assert_true (grok_params_write (path, file, NULL, NULL));
   assert_load_fails (path, other_shape, "tensor 'embed.weight' is [99, 64] in the file but [97, 64] in the model");
   assert_load_fails (path, missing, "checkpoint has no tensor 'layers.2.bias'");
   assert_load_fails (path, fewer, "checkpoint has a tensor 'layers.0.bias' that the model does not have");

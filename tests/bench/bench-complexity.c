@@ -49,7 +49,7 @@ static void
 bench_checkpoint (const char *name, gint64 step, const GrokConfig *config,
                   const GrokParams *params, int n_eval)
 {
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&config->task);
   g_autoptr (GrokComplexityResult) one = NULL, two = NULL;
   ModelLoss ml = { { NULL } };
   GridResult grid;

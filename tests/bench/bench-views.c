@@ -54,6 +54,7 @@ time_views (const GrokConfig *config, const GrokParams *params, gint64 step, con
 {
   double c0 = cpu_ms ();
   g_autoptr (GrokViews) views = g_new0 (GrokViews, 1);
+  GrokViewSettings settings = grok_config_view_settings (config);
   GrokViewRecipe r;
   gint64 t[N_PARTS + 1];
 
@@ -62,15 +63,15 @@ time_views (const GrokConfig *config, const GrokParams *params, gint64 step, con
   t[0] = g_get_monotonic_time ();
   views->spectrum = grok_view_spectrum_compute (params, step, &views->names, NULL);
   t[1] = g_get_monotonic_time ();
-  if (grok_view_kind (GROK_VIEW_REGIONS)->applies (config))
-    views->regions = grok_view_regions_compute (config, params, r.x0, r.y0, r.x1, r.y1,
+  if (grok_view_kind (GROK_VIEW_REGIONS)->applies (&settings))
+    views->regions = grok_view_regions_compute (&settings, params, r.x0, r.y0, r.x1, r.y1,
                                                 r.raster, NULL);
   t[2] = g_get_monotonic_time ();
-  if (grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (config))
-    views->connectivity = grok_view_connectivity_compute (config, params, r.lmn_points, NULL);
+  if (grok_view_kind (GROK_VIEW_CONNECTIVITY)->applies (&settings))
+    views->connectivity = grok_view_connectivity_compute (&settings, params, r.lmn_points, NULL);
   t[3] = g_get_monotonic_time ();
   views->params_sha256 = grok_params_sha256 (params);
-  views->config_sha256 = grok_views_config_sha256 (config);
+  views->config_sha256 = g_strdup (settings.sha256);
   g_assert_true (grok_views_write (views, path, NULL));
   t[4] = g_get_monotonic_time ();
   for (int p = 0; p < N_PARTS; p++)

@@ -9,6 +9,7 @@
 
 #include "grok-complexity.h"
 #include "grok-complexity-private.h"
+#include "grok-config-settings.h"
 #include "grok-model.h"
 #include "grok-task.h"
 
@@ -31,7 +32,7 @@ model_loss_init (ModelLoss *ml, const GrokConfig *config, const GrokDataset *dat
 {
   ml->n = n > 0 ? MIN (n, dataset->n_train) : dataset->n_train;
   for (int w = 0; w < GROK_COMPLEXITY_MAX_WORKERS; w++)
-    ml->models[w] = grok_model_new (config, dataset, MIN (ml->n, 2048));
+    ml->models[w] = grok_config_new_model (config, dataset, MIN (ml->n, 2048));
   ml->tokens = dataset->train_tokens;
   ml->x = dataset->train_x;
   ml->y = dataset->train_y;

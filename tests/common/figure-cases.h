@@ -6,8 +6,10 @@
 #include <math.h>
 
 #include "grok-figure-view.h"
+#include "grok-config-settings.h"
 #include "grok-model.h"
 #include "grok-presets.h"
+#include "grok-run-views.h"
 #include "figure-synthetic.h"
 
 typedef struct
@@ -36,8 +38,8 @@ typedef struct
 static GrokParams *
 params_of (const GrokConfig *config, guint64 seed)
 {
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
-  GrokModel *model = grok_model_new (config, dataset, 1);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&config->task);
+  GrokModel *model = grok_config_new_model (config, dataset, 1);
   GrokParams *params;
 
   grok_model_init_params (model, seed);
@@ -72,7 +74,7 @@ data_of (GrokView view, const GrokConfig *config, const GrokParams *params, guin
 
   grok_view_recipe_init (&recipe);
   recipe.lmn_points = 96;
-  grok_view_input_init (&input, config, params, 20000);
+  grok_config_view_input_init (&input, config, params, 20000);
   for (guint k = 0; k < n_earlier; k++)
     {
       g_autoptr (GrokParams) earlier = params_of (config, 11 + k);
@@ -132,13 +134,13 @@ cases_clear (Cases *k)
   grok_view_data_unref (k->mlp_spectrum);
   grok_view_data_unref (k->connectivity);
   grok_view_data_unref (k->regions);
-  g_clear_pointer (&k->mlp_params, grok_params_free);
-  g_clear_pointer (&k->transformer_params, grok_params_free);
-  g_clear_pointer (&k->xor2d_params, grok_params_free);
-  g_clear_pointer (&k->mlp, grok_config_free);
-  g_clear_pointer (&k->transformer, grok_config_free);
-  g_clear_pointer (&k->xor2d, grok_config_free);
-  g_clear_pointer (&k->metrics, grok_metrics_free);
+  g_clear_pointer (&k->mlp_params, grok_params_unref);
+  g_clear_pointer (&k->transformer_params, grok_params_unref);
+  g_clear_pointer (&k->xor2d_params, grok_params_unref);
+  g_clear_pointer (&k->mlp, grok_config_unref);
+  g_clear_pointer (&k->transformer, grok_config_unref);
+  g_clear_pointer (&k->xor2d, grok_config_unref);
+  g_clear_pointer (&k->metrics, grok_metrics_unref);
 }
 
 /* the request of a case drawn at a size, and the size in inches */

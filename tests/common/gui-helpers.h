@@ -4,6 +4,8 @@
 
 #include <gtk/gtk.h>
 
+#include "grok-preset-chooser.h"
+
 /* the first button whose action is action_name */
 static inline GtkWidget *
 find_button (GtkWidget *root, const char *action_name)
@@ -50,25 +52,16 @@ find_label (GtkWidget *root, const char *prefix)
   return NULL;
 }
 
-/* choose a preset in the header bar's drop-down, as a person would */
+/* choose a preset in the header bar's chooser, as a person would: its row in the list */
 static inline void
 choose_preset (GtkWidget *window, const char *name)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (window, GTK_TYPE_DROP_DOWN));
-  GListModel *model = gtk_drop_down_get_model (dropdown);
+  GrokPresetChooser *chooser = GROK_PRESET_CHOOSER (find_type (window, GROK_TYPE_PRESET_CHOOSER));
+  GtkWidget *row = grok_preset_chooser_get_row (chooser, name);
 
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      GtkStringObject *item = g_list_model_get_item (model, i);
-      gboolean match = g_str_equal (gtk_string_object_get_string (item), name);
-      g_object_unref (item);
-      if (match)
-        {
-          gtk_drop_down_set_selected (dropdown, i);
-          return;
-        }
-    }
-  g_error ("no preset %s in the drop-down", name);
+  if (row == NULL)
+    g_error ("no preset %s in the chooser", name);
+  gtk_widget_activate (row);
 }
 
 /* trigger the widget's own keyboard shortcut for keyval with mods, as a key press reaching it
@@ -94,4 +87,41 @@ press_shortcut (GtkWidget *widget, guint keyval, GdkModifierType mods)
         }
     }
   return FALSE;
+}
+
+/* Real key presses, as a person's reach the app: through the X server (XTest) to whatever
+ * widget has the focus, capture and bubble phases and all. */
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XTest.h>
+
+static inline void
+xtest_key (Display *display, guint keyval, gboolean press)
+{
+  XTestFakeKeyEvent (display, XKeysymToKeycode (display, keyval), press, CurrentTime);
+}
+
+/* press and release keyval with mods held (Control, Shift, Alt), then let GTK see the events */
+static inline void
+press_keys (GtkWidget *window, guint keyval, GdkModifierType mods)
+{
+  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
+  const struct { GdkModifierType mask; guint keyval; } held[] = {
+    { GDK_CONTROL_MASK, GDK_KEY_Control_L }, { GDK_SHIFT_MASK, GDK_KEY_Shift_L },
+    { GDK_ALT_MASK, GDK_KEY_Alt_L },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    if (mods & held[i].mask)
+      xtest_key (display, held[i].keyval, TRUE);
+  xtest_key (display, keyval, TRUE);
+  xtest_key (display, keyval, FALSE);
+  for (guint i = G_N_ELEMENTS (held); i-- > 0;)
+    if (mods & held[i].mask)
+      xtest_key (display, held[i].keyval, FALSE);
+  XSync (display, False);
+  for (int i = 0; i < 100; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
 }

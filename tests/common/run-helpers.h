@@ -94,7 +94,7 @@ checkpoint_values (const char *run_dir, gint64 step)
   g_autofree char *name = g_strdup_printf ("step-%08" G_GINT64_FORMAT ".safetensors", step);
   g_autofree char *path = g_build_filename (run_dir, "checkpoints", name, NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GrokParams) p = grok_safetensors_read (path, NULL, &error);
+  g_autoptr (GrokParams) p = grok_params_read (path, NULL, &error);
   GByteArray *out = g_byte_array_new ();
 
   g_assert_no_error (error);

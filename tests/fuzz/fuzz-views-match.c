@@ -6,7 +6,8 @@
 static gboolean
 write_tiny_views (const char *path, GError **error)
 {
-  g_autoptr (GrokViews) views = grok_views_compute (fuzz_tiny_config (),
+  GrokViewSettings settings = grok_config_view_settings (fuzz_tiny_config ());
+  g_autoptr (GrokViews) views = grok_views_compute (&settings,
                                                     fuzz_tiny_trainer ()->model->params, 0,
                                                     error);
 
@@ -20,14 +21,15 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   const GrokParams *params;
   g_autoptr (GError) error = NULL;
   g_autoptr (GrokViews) views = NULL;
+  GrokViewSettings settings = grok_config_view_settings (fuzz_tiny_config ());
 
   fuzz_maybe_write_seed (write_tiny_views);
   params = fuzz_tiny_trainer ()->model->params;
   path = fuzz_write_input (data, size, "step-00000000.safetensors");
-  views = grok_views_load (path, 0, fuzz_tiny_config (), params, &error);
+  views = grok_views_load (path, 0, &settings, params, &error);
   if (views != NULL)
     g_assert (error == NULL && views->step == 0 &&
-              grok_views_match (views, fuzz_tiny_config (), params));
+              grok_views_match (views, &settings, params));
   else
     /* other weights or settings are no error; a damaged file says why */
     g_assert (error == NULL || error->message[0] != '\0');

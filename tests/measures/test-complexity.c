@@ -510,7 +510,7 @@ static void
 check_against_grid (const char *what, const GrokConfig *config, const GrokParams *params,
                     double epsilon)
 {
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&config->task);
   g_autoptr (GrokComplexityResult) one = NULL, two = NULL;
   g_autoptr (GError) error = NULL;
   GrokComplexityOptions opts;

@@ -12,6 +12,16 @@
 #include "grok-mlp.h"
 #include "grok-trainer.h"
 
+/* a measure of the run config describes */
+static GrokMeasureResult *
+evaluate (GrokMeasure measure, const GrokConfig *config, const GrokParams *params,
+          const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
+{
+  GrokMeasureSettings settings = grok_config_measure_settings (config);
+
+  return grok_measure_evaluate (measure, &settings, params, options, cancellable, error);
+}
+
 static GrokTrainer *
 trained (const char *preset, const char * const *sets, int steps)
 {
@@ -55,7 +65,7 @@ test_spectrum_identity (void)
   for (int t = 0; t < 2; t++)
     for (int i = 0; i < 8; i++)
       grok_params_tensor_data (params, t)[i * 8 + i] = 1.0f;
-  r = grok_measure_evaluate (GROK_MEASURE_SPECTRUM, config, params, NULL, NULL, NULL);
+  r = evaluate (GROK_MEASURE_SPECTRUM, config, params, NULL, NULL, NULL);
   g_assert_nonnull (r);
   /* H uses ln (p + 1e-10): with p = 1/8 that moves H by about 1e-9 */
   g_assert_cmpfloat (fabs (grok_measure_result_get (r, "spectral_entropy_mean") - log (8)), <, 1e-8);
@@ -74,14 +84,14 @@ test_linear_net (void)
 
   grok_measure_options_init (&options);
   options.lmn_points = 64;
-  lmn = grok_measure_evaluate (GROK_MEASURE_LMN, t->config, t->model->params, &options, NULL, NULL);
+  lmn = evaluate (GROK_MEASURE_LMN, t->config, t->model->params, &options, NULL, NULL);
   g_assert_nonnull (lmn);
   /* in float32 each r2 of an affine segment is 1 to within ~1e-7, which leaves eigenvalues of
    * that size beside the one of about n: their share of the entropy keeps LMN within 1e-4 of
    * 1, while any bend in the net gives far more (the next test) */
   g_assert_cmpfloat (fabs (grok_measure_result_get (lmn, "lmn") - 1.0), <, 1e-4);
   assert_json (lmn, "lmn");
-  lc = grok_measure_evaluate (GROK_MEASURE_LOCAL_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
+  lc = evaluate (GROK_MEASURE_LOCAL_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
   g_assert_nonnull (lc);
   g_assert_cmpfloat (grok_measure_result_get (lc, "lc_r0.1"), ==, 0.0);
   g_assert_cmpfloat (grok_measure_result_get (lc, "lc_r5"), ==, 0.0);
@@ -97,9 +107,9 @@ test_nonlinear_net (void)
 
   grok_measure_options_init (&options);
   options.lmn_points = 64;
-  lmn = grok_measure_evaluate (GROK_MEASURE_LMN, t->config, t->model->params, &options, NULL, NULL);
+  lmn = evaluate (GROK_MEASURE_LMN, t->config, t->model->params, &options, NULL, NULL);
   g_assert_cmpfloat (grok_measure_result_get (lmn, "lmn"), >, 1.5);
-  g_assert_null (grok_measure_evaluate (GROK_MEASURE_REGIONS, t->config, t->model->params, NULL, NULL, NULL));
+  g_assert_null (evaluate (GROK_MEASURE_REGIONS, t->config, t->model->params, NULL, NULL, NULL));
 }
 
 /* the exact region count is at least the number of patterns any raster sees */
@@ -107,13 +117,13 @@ static void
 test_regions_bound (void)
 {
   g_autoptr (GrokTrainer) t = trained ("xor2d-relu", NULL, 300);
-  g_autoptr (GrokMeasureResult) r = grok_measure_evaluate (GROK_MEASURE_REGIONS, t->config, t->model->params, NULL, NULL, NULL);
+  g_autoptr (GrokMeasureResult) r = evaluate (GROK_MEASURE_REGIONS, t->config, t->model->params, NULL, NULL, NULL);
   g_autofree GrokLayerView *layers = NULL;
   g_autofree guint32 *raster = NULL;
   int n_layers, n_patterns;
 
   g_assert_nonnull (r);
-  layers = grok_mlp_views_from_params (t->config, t->model->params, &n_layers, NULL);
+  layers = grok_mlp_views_from_params (&t->model->settings, t->model->params, &n_layers, NULL);
   raster = grok_regions_raster (layers, n_layers, -1, -1, 1, 1, 300, 300, &n_patterns, NULL);
   g_test_message ("region_count %g, raster patterns %d", grok_measure_result_get (r, "region_count"), n_patterns);
   g_assert_cmpfloat (grok_measure_result_get (r, "region_count"), >=, n_patterns);
@@ -152,7 +162,7 @@ test_complexity_feasible (void)
 
   grok_measure_options_init (&options);
   options.epsilon = 0.25;
-  r = grok_measure_evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
+  r = evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
   g_assert_nonnull (r);
   size = grok_measure_result_get (r, "complexity_bytes");
   naive = grok_measure_result_get (r, "naive_bytes");
@@ -187,7 +197,7 @@ test_complexity_xor2d (void)
 
   grok_measure_options_init (&options);
   options.epsilon = 0.25;
-  r = grok_measure_evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
+  r = evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
   g_assert_nonnull (r);
   size = grok_measure_result_get (r, "complexity_bytes");
   g_test_message ("xor2d complexity %g bytes, naive %g", size, grok_measure_result_get (r, "naive_bytes"));
@@ -220,7 +230,7 @@ test_complexity_subset (void)
   options.epsilon = 0.25;
   options.eval_examples = 100;
   options.seed = 5;
-  r = grok_measure_evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
+  r = evaluate (GROK_MEASURE_COMPLEXITY, t->config, t->model->params, &options, NULL, NULL);
   g_assert_nonnull (r);
   g_assert_true (json_parser_load_from_data (parser, r->json, -1, NULL));
   parameters = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "parameters");
@@ -297,8 +307,8 @@ test_schedule_keys (void)
       g_assert_true (grok_config_set (config, set, NULL));
       for (guint o = 0; o < GROK_N_MEASURES; o++)
         {
-          g_assert_cmpint (grok_measure_due (o, config, 6, 7), ==, o == m);
-          g_assert_false (grok_measure_due (o, config, 7, 13));
+          g_assert_cmpint (grok_config_measure_due (config, o, 6, 7), ==, o == m);
+          g_assert_false (grok_config_measure_due (config, o, 7, 13));
         }
     }
 }

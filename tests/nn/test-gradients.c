@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-config-settings.h"
 #include "grok-kernels.h"
 #include "grok-logistic.h"
 #include "grok-model.h"
@@ -419,8 +420,8 @@ mlp_ref_loss (const void *data)
   GrokModel *model = p->model;
   GrokParams *params = model->params;
   const GrokBatch *batch = p->batch;
-  int depth = model->config->model.depth;
-  GrokActivation act = model->config->model.activation;
+  int depth = model->settings.depth;
+  GrokActivation act = model->settings.activation;
   double L = 0;
 
   for (int n = 0; n < batch->n; n++)
@@ -540,7 +541,7 @@ check_mlp_batch (GrokActivation act, InputKind input, int depth, int n, int thre
       ds.vocab = 7;
       batch.tokens = tokens;
     }
-  model = grok_model_new (config, &ds, MAX (n, 8));
+  model = grok_config_new_model (config, &ds, MAX (n, 8));
   grok_model_init_params (model, 17);
   params = model->params;
   /* biases start non-zero in PyTorch's init too; make sure the check covers them */

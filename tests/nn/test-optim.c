@@ -1,6 +1,7 @@
 /* Optimisers against their update rules evaluated independently in double precision. */
 #include <math.h>
 
+#include "grok-config.h"
 #include "grok-optim.h"
 
 static void
@@ -17,7 +18,7 @@ test_adamw (void)
   config->optim.beta2 = b2;
   config->optim.eps = eps;
   config->optim.weight_decay = wd;
-  optim = grok_optimizer_new (config, 3);
+  optim = grok_optimizer_new (&config->optim, 3);
   for (int step = 1; step <= 50; step++)
     {
       float grad[3];
@@ -51,7 +52,7 @@ test_adamw_first_step_is_sign (void)
   /* after one step m_hat = g and v_hat = g^2, so the update is lr * sign (g) (up to eps) */
   config->optim.lr = 0.1;
   config->optim.weight_decay = 0.0;
-  optim = grok_optimizer_new (config, 2);
+  optim = grok_optimizer_new (&config->optim, 2);
   grok_optimizer_step (optim, theta, grad);
   g_assert_cmpfloat (fabs (theta[0] + 0.1), <, 1e-6);
   g_assert_cmpfloat (fabs (theta[1] - 0.1), <, 1e-5);
@@ -70,7 +71,7 @@ test_sgd_momentum (void)
   config->optim.lr = lr;
   config->optim.momentum = mu;
   config->optim.weight_decay = wd;
-  optim = grok_optimizer_new (config, 1);
+  optim = grok_optimizer_new (&config->optim, 1);
   for (int step = 1; step <= 30; step++)
     {
       float grad[1] = { (float) (3 * theta[0]) };

@@ -112,7 +112,7 @@ test_weight_noise (void)
   g_assert_cmpfloat (sqrt (sq / params->numel), >, 0.8 * sigma);
   g_assert_cmpfloat (sqrt (sq / params->numel), <, 1.2 * sigma);
 
-  probe = grok_model_new (config, ds, ds->n_train);
+  probe = grok_config_new_model (config, ds, ds->n_train);
   memcpy (probe->params->data, rec.seen, sizeof (float) * params->numel);
   batch = (GrokBatch) { ds->n_train, ds->train_tokens, NULL, ds->train_y };
   grok_model_forward_loss (probe, &batch, 0.0, NULL);

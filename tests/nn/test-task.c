@@ -1,6 +1,7 @@
 /* Tasks: targets checked against brute-force arithmetic, splits against their definition. */
 #include <string.h>
 
+#include "grok-config.h"
 #include "grok-task.h"
 
 static GrokConfig *
@@ -21,7 +22,7 @@ check_modular (const char *op, int p, const char *format)
   g_autofree char *s_p = g_strdup_printf ("task.p=%d", p);
   g_autofree char *s_f = g_strdup_printf ("task.format=%s", format);
   g_autoptr (GrokConfig) config = config_for ((const char *[]) { s_op, s_p, s_f, "task.train_fraction=0.3", NULL });
-  g_autoptr (GrokDataset) ds = grok_dataset_new (config);
+  g_autoptr (GrokDataset) ds = grok_dataset_new (&config->task);
   gboolean is_div = strcmp (op, "div") == 0;
   int total = is_div ? p * (p - 1) : p * p;
   int T = strcmp (format, "sequence") == 0 ? 4 : 2;
@@ -83,9 +84,9 @@ test_split_seed (void)
   g_autoptr (GrokConfig) c1 = config_for ((const char *[]) { "task.split_seed=1", NULL });
   g_autoptr (GrokConfig) c2 = config_for ((const char *[]) { "task.split_seed=1", NULL });
   g_autoptr (GrokConfig) c3 = config_for ((const char *[]) { "task.split_seed=2", NULL });
-  g_autoptr (GrokDataset) d1 = grok_dataset_new (c1);
-  g_autoptr (GrokDataset) d2 = grok_dataset_new (c2);
-  g_autoptr (GrokDataset) d3 = grok_dataset_new (c3);
+  g_autoptr (GrokDataset) d1 = grok_dataset_new (&c1->task);
+  g_autoptr (GrokDataset) d2 = grok_dataset_new (&c2->task);
+  g_autoptr (GrokDataset) d3 = grok_dataset_new (&c3->task);
   gsize bytes = d1->n_train * 2 * sizeof (int);
 
   g_assert_cmpmem (d1->train_tokens, bytes, d2->train_tokens, bytes);
@@ -96,7 +97,7 @@ static void
 test_xor_bits (void)
 {
   g_autoptr (GrokConfig) config = config_for ((const char *[]) { "task.name=xor_bits", "task.n_bits=3", NULL });
-  g_autoptr (GrokDataset) ds = grok_dataset_new (config);
+  g_autoptr (GrokDataset) ds = grok_dataset_new (&config->task);
 
   g_assert_cmpint (ds->n_classes, ==, 8);
   g_assert_cmpint (ds->n_train + ds->n_test, ==, 64);
@@ -112,12 +113,12 @@ test_xor_digits (void)
   const char *common[] = { "task.name=xor_bits", "task.n_bits=3", "task.split_seed=3" };
   g_autoptr (GrokConfig) config = config_for ((const char *[]) { common[0], common[1], common[2], "task.format=digits", NULL });
   g_autoptr (GrokConfig) pair = config_for ((const char *[]) { common[0], common[1], common[2], NULL });
-  g_autoptr (GrokDataset) ds = grok_dataset_new (config);
-  g_autoptr (GrokDataset) dp = grok_dataset_new (pair);
+  g_autoptr (GrokDataset) ds = grok_dataset_new (&config->task);
+  g_autoptr (GrokDataset) dp = grok_dataset_new (&pair->task);
   GrokDataset shape;
   int seen[64] = { 0 };
 
-  grok_dataset_shape (config, &shape);
+  grok_dataset_shape (&config->task, &shape);
   g_assert_cmpint (ds->head, ==, GROK_HEAD_DIGITS);
   g_assert_cmpint (dp->head, ==, GROK_HEAD_SOFTMAX);
   g_assert_cmpint (ds->d_in, ==, 6);
@@ -175,7 +176,7 @@ static void
 test_permutation_task (void)
 {
   g_autoptr (GrokConfig) config = config_for ((const char *[]) { "task.name=permutation", "task.perm_n=4", NULL });
-  g_autoptr (GrokDataset) ds = grok_dataset_new (config);
+  g_autoptr (GrokDataset) ds = grok_dataset_new (&config->task);
 
   g_assert_cmpint (ds->n_classes, ==, 24);
   g_assert_cmpint (ds->n_train + ds->n_test, ==, 576);
@@ -196,9 +197,9 @@ test_xor2d (void)
   g_autoptr (GrokConfig) config = config_for ((const char *[]) { "task.name=xor2d", "task.n_train=500", "task.n_test=300", NULL });
   g_autoptr (GrokConfig) noisy = config_for ((const char *[]) { "task.name=xor2d", "task.n_train=2000", "task.label_noise=0.25", NULL });
   g_autoptr (GrokConfig) blobs = config_for ((const char *[]) { "task.name=xor2d", "task.variant=blobs", NULL });
-  g_autoptr (GrokDataset) ds = grok_dataset_new (config);
-  g_autoptr (GrokDataset) dn = grok_dataset_new (noisy);
-  g_autoptr (GrokDataset) db = grok_dataset_new (blobs);
+  g_autoptr (GrokDataset) ds = grok_dataset_new (&config->task);
+  g_autoptr (GrokDataset) dn = grok_dataset_new (&noisy->task);
+  g_autoptr (GrokDataset) db = grok_dataset_new (&blobs->task);
   int flipped = 0;
 
   g_assert_cmpint (ds->n_train, ==, 500);

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "grok-attention.h"
+#include "grok-config-settings.h"
 #include "grok-error.h"
 #include "grok-model.h"
 #include "grok-rng.h"
@@ -53,8 +54,8 @@ check_count (int n_blocks, gsize expect)
   };
 
   g_assert_true (grok_config_validate (config, NULL));
-  ds = grok_dataset_new (config);
-  model = grok_model_new (config, ds, 4);
+  ds = grok_dataset_new (&config->task);
+  model = grok_config_new_model (config, ds, 4);
   g_assert_true (grok_model_is_transformer (model));
   g_assert_cmpuint (model->params->numel, ==, expect);
   /* SPEC §2.3's names and nothing else */
@@ -107,8 +108,8 @@ test_init (void)
   };
 
   config->model.init_scale = scale;
-  ds = grok_dataset_new (config);
-  model = grok_model_new (config, ds, 4);
+  ds = grok_dataset_new (&config->task);
+  model = grok_config_new_model (config, ds, 4);
   grok_model_init_params (model, 3);
   params = model->params;
   for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -311,7 +312,7 @@ check_gradients (int n_blocks)
   config->model.d_model = 8;
   config->model.n_heads = 2;
   config->model.d_mlp = 16;
-  model = grok_model_new (config, &ds, 4);
+  model = grok_config_new_model (config, &ds, 4);
   params = model->params;
   /* random values everywhere, so that zero biases and unit LayerNorm weights hide nothing */
   grok_rng_init (&rng, 40 + n_blocks);
@@ -383,13 +384,13 @@ test_checkpoint_round_trip (void)
 
   config->model.d_model = 16;
   config->model.d_mlp = 32;
-  ds = grok_dataset_new (config);
-  a = grok_model_new (config, ds, 2);
-  b = grok_model_new (config, ds, 2);
+  ds = grok_dataset_new (&config->task);
+  a = grok_config_new_model (config, ds, 2);
+  b = grok_config_new_model (config, ds, 2);
   grok_model_init_params (a, 5);
-  g_assert_true (grok_safetensors_write (path, a->params, NULL, &error));
+  g_assert_true (grok_params_write (path, a->params, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (grok_safetensors_load_into (path, b->params, NULL, &error));
+  g_assert_true (grok_params_load_into (path, b->params, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpmem (a->params->data, a->params->numel * sizeof (float),
                    b->params->data, b->params->numel * sizeof (float));

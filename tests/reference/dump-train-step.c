@@ -98,12 +98,12 @@ dump (const char *preset, const char *dir, GError **error)
     return FALSE;
   init = grok_params_copy (trainer->model->params);
   g_hash_table_insert (meta, "config", grok_config_to_string (config));
-  if (!grok_safetensors_write (init_path, init, meta, error))
+  if (!grok_params_write (init_path, init, meta, error))
     return FALSE;
   if (!grok_trainer_step (trainer, error))
     return FALSE;
   results = step_table (trainer);
-  return grok_safetensors_write (step_path, results, NULL, error);
+  return grok_params_write (step_path, results, NULL, error);
 }
 
 int

@@ -30,7 +30,7 @@ write_sample (const char *path)
     }
   g_hash_table_insert (meta, (char *) "step", (char *) "100");
   g_hash_table_insert (meta, (char *) "config", (char *) "{\"lr\": 0.001,\n\"name\": \"a\\\\b\"}");
-  if (!grok_safetensors_write (path, params, meta, &error))
+  if (!grok_params_write (path, params, meta, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -42,7 +42,7 @@ static int
 dump (const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GrokParams) params = grok_safetensors_read (path, NULL, &error);
+  g_autoptr(GrokParams) params = grok_params_read (path, NULL, &error);
 
   if (params == NULL)
     {

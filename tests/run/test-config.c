@@ -126,6 +126,69 @@ test_digits_applies (void)
   g_assert_true (grok_config_key_applies (config, "task.n_bits"));
 }
 
+/* numbers as a paper writes them: the shortest text that reads back to the same double */
+static void
+test_format_number (void)
+{
+  const struct { double v; const char *text; } cases[] = {
+    { 0.003, "0.003" }, { 1e-6, "1e-06" }, { 0.9, "0.9" }, { 0.999, "0.999" }, { 1e-8, "1e-08" },
+    { 20, "20" }, { 1, "1" }, { 0, "0" }, { 0.25, "0.25" }, { 1e-4, "0.0001" }, { -0.5, "-0.5" },
+    { 1.0 / 3, "0.3333333333333333" }, { 4294967295.0, "4294967295" }, { 1e15, "1e+15" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = grok_config_format_number (cases[i].v);
+      g_assert_cmpstr (text, ==, cases[i].text);
+      g_assert_true (g_ascii_strtod (text, NULL) == cases[i].v);
+    }
+}
+
+/* every key has a label of its own, as the settings list shows it */
+static void
+test_labels (void)
+{
+  guint n;
+  const GrokConfigKey *keys = grok_config_keys (&n);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_nonnull (keys[i].label);
+      g_assert_cmpuint (strlen (keys[i].label), >, 0);
+      g_assert_true (g_ascii_isupper (keys[i].label[0]));
+      g_assert_false (g_hash_table_contains (seen, keys[i].label));
+      g_hash_table_add (seen, (gpointer) keys[i].label);
+    }
+  g_assert_cmpstr (grok_config_key_lookup ("optim.lr")->label, ==, "Learning rate");
+}
+
+/* an MLP's settings list has no transformer sizes and the reverse; a measure's schedule shows
+ * where the measure applies */
+static void
+test_model_applies (void)
+{
+  g_autoptr (GrokConfig) mlp = grok_config_new_default ();
+  g_autoptr (GrokConfig) tf = grok_config_new_default ();
+
+  g_assert_true (grok_config_set (tf, "model.kind=transformer", NULL));
+  g_assert_true (grok_config_set (tf, "task.format=sequence", NULL));
+  g_assert_true (grok_config_key_applies (mlp, "model.width"));
+  g_assert_false (grok_config_key_applies (mlp, "model.n_heads"));
+  g_assert_false (grok_config_key_applies (mlp, "model.ln_eps"));
+  g_assert_true (grok_config_key_applies (mlp, "measures.lmn_points"));
+  g_assert_false (grok_config_key_applies (mlp, "measures.regions_every"));
+  g_assert_true (grok_config_key_applies (mlp, "measures.complexity_epsilon"));
+  g_assert_false (grok_config_key_applies (mlp, "run.parent_step"));
+  g_assert_true (grok_config_key_applies (tf, "model.n_heads"));
+  g_assert_false (grok_config_key_applies (tf, "model.width"));
+  g_assert_false (grok_config_key_applies (tf, "model.d_embed"));
+  g_assert_false (grok_config_key_applies (tf, "measures.lmn_per_decade"));
+  g_assert_false (grok_config_key_applies (tf, "measures.local_complexity_every"));
+  g_assert_true (grok_config_key_applies (tf, "measures.spectrum_every"));
+  g_assert_true (grok_config_key_applies (tf, "model.init_scale"));
+}
+
 static void
 test_set (void)
 {
@@ -245,6 +308,9 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/config/cross-checks", test_cross_checks);
   g_test_add_func ("/engine/config/digits-applies", test_digits_applies);
   g_test_add_func ("/engine/config/set", test_set);
+  g_test_add_func ("/engine/config/format-number", test_format_number);
+  g_test_add_func ("/engine/config/labels", test_labels);
+  g_test_add_func ("/engine/config/model-applies", test_model_applies);
   g_test_add_func ("/engine/config/round-trip", test_round_trip);
   g_test_add_func ("/engine/config/defaults-and-presets", test_defaults_and_presets);
   return g_test_run ();

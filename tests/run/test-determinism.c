@@ -156,7 +156,7 @@ test_mlp_preset (void)
 
   g_assert_nonnull (config);
   config->train.steps = 40;
-  grok_dataset_shape (config, &shape);
+  grok_dataset_shape (&config->task, &shape);
   g_assert_cmpint (grok_model_blocks ((int) grok_config_batch_size (config, shape.n_train)), >=, 3);
   check_thread_counts (config);
 }

@@ -166,7 +166,7 @@ test_column_copy (void)
       grok_metrics_append_row (m, row);
     }
   copy = grok_metrics_copy (m);
-  grok_metrics_free (g_steal_pointer (&m));
+  grok_metrics_unref (g_steal_pointer (&m));
   col = grok_metrics_column (copy, "test_acc");
   g_assert_nonnull (col);
   for (int r = 0; r < 4; r++)

@@ -290,7 +290,7 @@ test_divergence (void)
   g_assert_cmpint (newest, <, 200);
   name = grok_checkpoint_filename (newest);
   last_path = g_build_filename (path, "checkpoints", name, NULL);
-  last = grok_safetensors_read (last_path, NULL, &error);
+  last = grok_params_read (last_path, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (grok_params_all_finite (last));
   /* the step in the message is the first one after the newest checkpoint */
@@ -307,12 +307,12 @@ test_no_metadata_kept (void)
 {
   g_autofree char *path = make_run ("nometa");
   g_autofree char *c60 = g_build_filename (path, "checkpoints", "step-00000060.safetensors", NULL);
-  g_autoptr (GrokParams) params = grok_safetensors_read (c60, NULL, NULL);
+  g_autoptr (GrokParams) params = grok_params_read (c60, NULL, NULL);
   g_autoptr (GrokRun) run = NULL;
   g_autoptr (GError) error = NULL;
 
   g_assert_nonnull (params);
-  g_assert_true (grok_safetensors_write (c60, params, NULL, NULL));
+  g_assert_true (grok_params_write (c60, params, NULL, NULL));
   run = grok_run_new_continue (path, 80, &error);
   g_assert_null (run);
   g_assert_nonnull (error);

@@ -73,35 +73,47 @@ count_notify (GObject *object, GParamSpec *pspec, guint *count)
   (*count)++;
 }
 
-/* a run trained to its end: every property describes it, and each said so once */
+/* the run shown's progress: step, total, and whether a rate is known */
+static void
+assert_progress (GrokSession *session, gint64 step, gint64 total)
+{
+  GrokProgress p;
+
+  grok_session_get_run_progress (session, &p);
+  g_assert_cmpint (p.step, ==, step);
+  g_assert_cmpint (p.total, ==, total);
+  g_assert_cmpint (grok_session_get_step (session), ==, step);
+}
+
+/* a run trained to its end: every property describes it, and each said so only on a change */
 static void
 test_train (Fixture *f, gconstpointer data)
 {
   g_autofree char *dir = g_build_filename (f->dir, "trained", NULL);
-  guint titles = 0, snapshots = 0;
+  guint states = 0, snapshots = 0;
   GrokSnapshot *s;
 
-  g_signal_connect (f->session, "notify::title", G_CALLBACK (count_notify), &titles);
+  g_signal_connect (f->session, "notify::state", G_CALLBACK (count_notify), &states);
   g_signal_connect (f->session, "notify::snapshot", G_CALLBACK (count_notify), &snapshots);
-  g_assert_cmpstr (grok_session_get_status (f->session), ==, "Choose an experiment and press Train");
+  g_assert_null (grok_session_get_snapshot (f->session));
+  g_assert_false (grok_session_get_reset (f->session));
   grok_session_train (f->session, small_config (60, 10), dir, FALSE);
   g_assert_true (grok_session_get_preparing (f->session));
-  g_assert_cmpstr (grok_session_get_status (f->session), ==, "Preparing the run…");
+  g_assert_false (grok_session_get_continuing (f->session));
   wait_for_state (f->session, GROK_RUN_FINISHED);
 
   s = grok_session_get_snapshot (f->session);
   g_assert_cmpint (s->train_step, ==, 60);
   g_assert_cmpuint (s->metrics->n_rows, ==, 7);
+  g_assert_cmpstr (s->config->name, ==, "liu-add31");
   g_assert_cmpstr (grok_session_get_run_dir (f->session), ==, dir);
-  g_assert_cmpstr (grok_session_get_subtitle (f->session), ==, dir);
-  g_assert_cmpstr (grok_session_get_title (f->session), ==, "liu-add31");
-  g_assert_cmpstr (grok_session_get_preset_label (f->session), ==, "liu-add31");
-  g_assert_cmpstr (grok_session_get_status (f->session), ==, "step 60 of 60  ·  finished");
+  assert_progress (f->session, 60, 60);
   g_assert_cmpfloat (grok_session_get_progress (f->session), ==, 1.0);
-  g_assert_cmpstr (grok_session_get_step_label (f->session), ==, "step 60 (live)");
+  g_assert_true (grok_session_get_following (f->session));
+  g_assert_false (grok_session_get_opened (f->session));
   g_assert_false (grok_session_get_live (f->session));
-  /* the title went from "Grokscope" to the run's name once, though many snapshots came */
-  g_assert_cmpuint (titles, ==, 1);
+  /* ready, running, finished: each state said once, though many snapshots came */
+  g_assert_cmpuint (states, <=, 2);
   g_assert_cmpuint (snapshots, >, 1);
   /* the checkpoints the snapshot carries are those in the folder */
   {
@@ -140,7 +152,7 @@ test_step_and_stop (Fixture *f, gconstpointer data)
   g_assert_null (two->params->grad);
   grok_session_stop (f->session);
   wait_for_state (f->session, GROK_RUN_STOPPED);
-  g_assert_cmpstr (grok_session_get_status (f->session), ==, "step 2 of 60  ·  stopped");
+  assert_progress (f->session, 2, 60);
   g_assert_false (grok_session_get_live (f->session));
   /* the stepped run's thread wrote its last checkpoint before its folder was closed */
   {
@@ -169,14 +181,13 @@ test_open_browse_continue (Fixture *f, gconstpointer data)
   g_assert_cmpint (s->train_step, ==, 40);
   g_assert_cmpint (grok_session_get_first (f->session)->train_step, ==, 0);
   g_assert_cmpstr (grok_session_get_run_dir (f->session), ==, f->other);
-  g_assert_cmpstr (grok_session_get_subtitle (f->session), ==, f->other);
-  g_assert_cmpstr (grok_session_get_title (f->session), ==, "other-run");
-  g_assert_cmpstr (grok_session_get_preset_label (f->session), ==, "other-run");
-  g_assert_cmpstr (grok_session_get_status (f->session), ==, "step 40 of 40  ·  finished  ·  opened");
+  g_assert_cmpstr (s->config->name, ==, "other-run");
+  assert_progress (f->session, 40, 40);
+  g_assert_true (grok_session_get_opened (f->session));
+  g_assert_false (grok_session_get_following (f->session));
   g_assert_cmpfloat (grok_session_get_progress (f->session), ==, 1.0);
   g_assert_cmpint (grok_session_get_state (f->session), ==, GROK_RUN_FINISHED);
   g_assert_false (grok_session_get_live (f->session));
-  g_assert_cmpstr (grok_session_get_step_label (f->session), ==, "step 40 (stored)");
 
   /* a point of the scale between two checkpoints shows the earlier one, with its rows */
   grok_session_seek (f->session, browsed + 0.5);
@@ -184,16 +195,18 @@ test_open_browse_continue (Fixture *f, gconstpointer data)
   g_assert_cmpint (s->train_step, ==, browsed);
   for (guint r = 0; r < s->metrics->n_rows; r++)
     g_assert_cmpfloat (grok_metrics_get (s->metrics, r, GROK_COL_STEP), <=, browsed);
-  /* and the status still describes the folder, not the browsed step */
-  g_assert_cmpstr (grok_session_get_status (f->session), ==, "step 40 of 40  ·  finished  ·  opened");
+  /* and the progress still describes the folder, not the browsed step */
+  assert_progress (f->session, 40, 40);
 
   grok_session_continue (f->session, 60);
-  g_assert_cmpstr (grok_session_get_status (f->session), ==, "Preparing to continue…");
+  g_assert_true (grok_session_get_preparing (f->session));
+  g_assert_true (grok_session_get_continuing (f->session));
   wait_for_state (f->session, GROK_RUN_FINISHED);
   s = grok_session_get_snapshot (f->session);
   g_assert_cmpint (s->train_step, ==, 60);
   g_assert_cmpstr (grok_session_get_run_dir (f->session), ==, f->other);
-  g_assert_cmpstr (grok_session_get_status (f->session), ==, "step 60 of 60  ·  finished");
+  assert_progress (f->session, 60, 60);
+  g_assert_false (grok_session_get_opened (f->session));
   {
     g_autofree char *path = g_build_filename (f->other, "metrics.csv", NULL);
     g_autoptr (GrokMetrics) rows = grok_metrics_load_csv (path, &error);
@@ -249,7 +262,7 @@ test_open_huge_model (Fixture *f, gconstpointer data)
   g_assert_cmpint (grok_session_get_snapshot (f->session)->train_step, ==, 40);
 }
 
-/* Reset forgets what is shown; the status says what to do next */
+/* Reset forgets what is shown, and says it was reset */
 static void
 test_reset (Fixture *f, gconstpointer data)
 {
@@ -257,9 +270,8 @@ test_reset (Fixture *f, gconstpointer data)
   grok_session_reset (f->session);
   g_assert_null (grok_session_get_snapshot (f->session));
   g_assert_null (grok_session_get_run_dir (f->session));
-  g_assert_cmpstr (grok_session_get_title (f->session), ==, "Grokscope");
-  g_assert_cmpstr (grok_session_get_status (f->session), ==,
-                   "Reset: Train or Step starts the experiment from step 0");
+  g_assert_true (grok_session_get_reset (f->session));
+  g_assert_false (grok_session_get_opened (f->session));
   g_assert_cmpfloat (grok_session_get_progress (f->session), ==, 0);
 }
 

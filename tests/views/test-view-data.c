@@ -5,16 +5,18 @@
 #include <math.h>
 
 #include "grok-measures.h"
+#include "grok-config-settings.h"
 #include "grok-model.h"
 #include "grok-presets.h"
+#include "grok-run-views.h"
 #include "grok-view-data.h"
 
 /* the weights at rest of config's model for seed */
 static GrokParams *
 xor2d_params (const GrokConfig *config, guint64 seed)
 {
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
-  GrokModel *model = grok_model_new (config, dataset, 1);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&config->task);
+  GrokModel *model = grok_config_new_model (config, dataset, 1);
   GrokParams *params;
 
   grok_model_init_params (model, seed);
@@ -84,10 +86,10 @@ test_curves_and_checks (void)
   g_autoptr (GrokViewData) regions = NULL;
   g_autoptr (GError) error = NULL;
 
-  grok_view_input_init (&input, config, NULL, 5);
+  grok_config_view_input_init (&input, config, NULL, 5);
   curves = grok_view_data_new (GROK_VIEW_CURVES, &input, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (curves->lmn_points, ==, grok_measure_lmn_points (config));
+  g_assert_cmpint (curves->lmn_points, ==, grok_config_lmn_points (config));
   g_assert_cmpint (curves->step, ==, 5);
   input.params = params;
   heatmap = grok_view_data_new (GROK_VIEW_HEATMAP, &input, NULL, &error);
@@ -96,7 +98,7 @@ test_curves_and_checks (void)
                  heatmap->spectra == NULL);
 
   transformer->task.p = 7;
-  grok_view_input_init (&other, transformer, params, 5);
+  grok_config_view_input_init (&other, transformer, params, 5);
   regions = grok_view_data_new (GROK_VIEW_REGIONS, &other, NULL, &error);
   g_assert_null (regions);
   g_assert_nonnull (error);
@@ -110,6 +112,7 @@ test_stored_parts (void)
   g_autoptr (GrokConfig) config = xor2d_config (GROK_ACT_SILU);
   g_autoptr (GrokParams) params = xor2d_params (config, 2);
   g_autoptr (GError) error = NULL;
+  GrokViewSettings settings = grok_config_view_settings (config);
   GrokViewRecipe recipe, zoomed;
 
   grok_view_recipe_init (&recipe);
@@ -124,8 +127,8 @@ test_stored_parts (void)
     g_auto (GrokViewInput) plain = { 0 };
     const GrokViewRegions *stored;
 
-    grok_view_input_init (&input, config, params, 3);
-    input.views = grok_views_compute (config, params, 3, &error);
+    grok_config_view_input_init (&input, config, params, 3);
+    input.views = grok_views_compute (&settings, params, 3, &error);
     g_assert_no_error (error);
     stored = input.views->regions;
     regions = grok_view_data_new (GROK_VIEW_REGIONS, &input, &recipe, &error);
@@ -139,7 +142,7 @@ test_stored_parts (void)
     g_assert_cmpint (grok_connectivity_data_points (connectivity->connectivity), ==, 64);
 
     /* the same data computed, with nothing stored */
-    grok_view_input_init (&plain, config, params, 3);
+    grok_config_view_input_init (&plain, config, params, 3);
     fresh = grok_view_data_new (GROK_VIEW_REGIONS, &plain, &recipe, &error);
     g_assert_no_error (error);
     g_assert_cmpint (fresh->regions->regions->n_patterns, ==, stored->n_patterns);
@@ -152,8 +155,8 @@ test_stored_parts (void)
     g_autoptr (GrokViewData) regions = NULL;
     g_autoptr (GrokViewData) connectivity = NULL;
 
-    grok_view_input_init (&input, config, params, 3);
-    input.views = grok_views_compute (config, params, 3, &error);
+    grok_config_view_input_init (&input, config, params, 3);
+    input.views = grok_views_compute (&settings, params, 3, &error);
     g_assert_no_error (error);
     regions = grok_view_data_new (GROK_VIEW_REGIONS, &input, &zoomed, &error);
     g_assert_no_error (error);
@@ -176,6 +179,7 @@ test_spectrum_overlay (void)
   g_autoptr (GrokParams) b = xor2d_params (config, 4);
   g_autoptr (GrokParams) c = xor2d_params (config, 5);
   g_autoptr (GError) error = NULL;
+  GrokViewSettings settings = grok_config_view_settings (config);
   g_auto (GrokViewInput) input = { 0 };
   g_autoptr (GrokViewData) data = NULL;
   g_autoptr (GrokViewData) two = NULL;
@@ -188,9 +192,9 @@ test_spectrum_overlay (void)
 
   grok_view_recipe_init (&recipe);
   g_assert_cmpint (recipe.earlier, >=, 2);
-  grok_view_input_init (&input, config, c, 100);
+  grok_config_view_input_init (&input, config, c, 100);
   grok_view_input_add_earlier (&input, 0, a, NULL);
-  grok_view_input_add_earlier (&input, 10, b, grok_views_compute (config, b, 10, &error));
+  grok_view_input_add_earlier (&input, 10, b, grok_views_compute (&settings, b, 10, &error));
   g_assert_no_error (error);
   grok_view_input_add_earlier (&input, 100, a, NULL);   /* not before the step: left out */
   data = grok_view_data_new (GROK_VIEW_SPECTRUM, &input, &recipe, &error);

@@ -194,9 +194,10 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
 {
   g_autofree GrokLayerView *layers = NULL;
   g_autoptr (GrokRegionMap) map = NULL;
-  g_autoptr (GrokDataset) dataset = grok_dataset_new (config);
+  g_autoptr (GrokDataset) dataset = grok_dataset_new (&config->task);
   g_autoptr (GrokLmn) lmn = NULL;
   g_autoptr (GrokSpectrumWorkspace) ws = grok_spectrum_workspace_new_for_params (params);
+  GrokModelSettings model;
   int n_layers;
 
   /* spectrum: every 2-D tensor, in name order, with the singular values of its own SVD */
@@ -214,7 +215,8 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
       m++;
     }
   /* regions: the exact partition of the view's window at rest */
-  layers = grok_mlp_views_from_params (config, params, &n_layers, NULL);
+  model = grok_config_model_settings (config);
+  layers = grok_mlp_views_from_params (&model, params, &n_layers, NULL);
   map = grok_regions_exact (layers, n_layers, -1.2, -1.2, 1.2, 1.2, NULL);
   g_assert_nonnull (map);
   {
@@ -222,7 +224,7 @@ assert_views_from_modules (const GrokViews *views, const GrokConfig *config,
     assert_regions_equal (views->regions, &fresh);
   }
   /* connectivity: LMN's own matrix, permuted by its own order */
-  lmn = grok_measure_lmn (config, params, dataset, screen_recipe ().lmn_points, 0, NULL);
+  lmn = grok_measure_lmn (&model, params, dataset, screen_recipe ().lmn_points, 0, NULL);
   g_assert_nonnull (lmn);
   g_assert_cmpint (views->connectivity->n, ==, lmn->n);
   g_assert_cmpfloat (views->connectivity->lmn, ==, lmn->lmn);
@@ -251,24 +253,27 @@ test_run_writes_views (void)
       g_autoptr (GrokViews) stored = grok_views_read (path, &error);
       g_autoptr (GrokViews) fresh = NULL;
       g_autoptr (GrokViews) loaded = NULL;
+      GrokViewSettings settings;
 
       g_assert_no_error (error);
-      fresh = grok_views_compute (config, params, step, &error);
+      settings = grok_config_view_settings (config);
+      fresh = grok_views_compute (&settings, params, step, &error);
       g_assert_no_error (error);
       g_assert_nonnull (stored->regions->exact);
       assert_views_equal (stored, fresh);
       assert_views_from_modules (stored, config, params);
 
-      loaded = grok_views_load (path, step, config, params, &error);
+      loaded = grok_views_load (path, step, &settings, params, &error);
       g_assert_no_error (error);
       g_assert_nonnull (loaded);
       /* other weights, or other model settings: the file is not theirs */
       params->data[0] += 1.0f;
-      g_assert_null (grok_views_load (path, step, config, params, &error));
+      g_assert_null (grok_views_load (path, step, &settings, params, &error));
       g_assert_no_error (error);
       params->data[0] -= 1.0f;
       config->model.activation = GROK_ACT_LEAKY_RELU;
-      g_assert_null (grok_views_load (path, step, config, params, &error));
+      settings = grok_config_view_settings (config);
+      g_assert_null (grok_views_load (path, step, &settings, params, &error));
       g_assert_no_error (error);
       config->model.activation = GROK_ACT_RELU;
     }
@@ -293,9 +298,11 @@ test_round_trips (void)
       g_autofree char *path = grok_run_file_path (root, GROK_RUN_FILE_VIEWS, 7);
       g_autoptr (GrokViews) views = NULL;
       g_autoptr (GrokViews) back = NULL;
+      GrokViewSettings settings;
 
       g_assert_no_error (error);
-      views = grok_views_compute (configs[k], trainer->model->params, 7, &error);
+      settings = grok_config_view_settings (configs[k]);
+      views = grok_views_compute (&settings, trainer->model->params, 7, &error);
       g_assert_no_error (error);
       g_assert_true (grok_views_write (views, path, &error));
       g_assert_no_error (error);
@@ -322,7 +329,8 @@ test_damaged (void)
   g_autoptr (GrokTrainer) trainer = grok_trainer_new (config, NULL);
   g_autofree char *root = g_dir_make_tmp ("grok-views-XXXXXX", NULL);
   g_autofree char *path = grok_run_file_path (root, GROK_RUN_FILE_VIEWS, 0);
-  g_autoptr (GrokViews) views = grok_views_compute (config, trainer->model->params, 0, NULL);
+  GrokViewSettings settings = grok_config_view_settings (config);
+  g_autoptr (GrokViews) views = grok_views_compute (&settings, trainer->model->params, 0, NULL);
   g_autofree char *contents = NULL;
   gsize size;
 
@@ -345,7 +353,7 @@ test_damaged (void)
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
       g_assert_nonnull (strstr (error->message, path));
       g_clear_error (&error);
-      g_assert_null (grok_views_load (path, 0, config, trainer->model->params, &error));
+      g_assert_null (grok_views_load (path, 0, &settings, trainer->model->params, &error));
       g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
     }
   remove_tree (root);
@@ -418,7 +426,7 @@ test_folder_input (void)
       g_auto (GrokViewInput) input = { 0 };
 
       g_assert_no_error (error);
-      grok_view_input_init (&input, config, params, last);
+      grok_config_view_input_init (&input, config, params, last);
       grok_run_dir_fill_view_input (folder, v, NULL, &input);
       /* the views file of the newest checkpoint is always written */
       g_assert_true ((input.views != NULL) ==

@@ -111,7 +111,7 @@ grok_trainer_save_at (GrokTrainer *trainer, const GrokFileAt *at, GError **error
   g_hash_table_insert (meta, "rng", rng_to_hex (&trainer->batch_rng));
   g_hash_table_insert (meta, "wall_seconds",
                        g_strdup (g_ascii_dtostr (number, sizeof number, trainer->wall_seconds)));
-  return grok_safetensors_write_at (at, tensors, meta, error);
+  return grok_params_write_at (at, tensors, meta, error);
 }
 
 /* copy the tensor called prefix + name of file into dest, checking its shape */
@@ -186,7 +186,7 @@ grok_trainer_load_at (GrokTrainer *trainer, const GrokFileAt *at, GError **error
 
   g_return_val_if_fail (trainer != NULL, FALSE);
 
-  file = grok_safetensors_read_at (at, &meta, error);
+  file = grok_params_read_at (at, &meta, error);
   if (file == NULL)
     return FALSE;
   if (g_strcmp0 (g_hash_table_lookup (meta, "format"), FORMAT_NAME) != 0)

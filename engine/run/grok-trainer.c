@@ -8,6 +8,7 @@
 #include "grok-blas.h"
 #include "grok-error.h"
 #include "grok-measures.h"
+#include "grok-config-settings.h"
 #include "grok-spectrum.h"
 #include "grok-vmath.h"
 
@@ -54,25 +55,27 @@ GrokTrainer *
 grok_trainer_new (const GrokConfig *config, GError **error)
 {
   g_autoptr (GrokTrainer) trainer = NULL;
+  GrokModelSettings model_settings;
   GrokDataset *ds;
   int max_batch, cores;
 
   if (!grok_config_validate (config, error))
     return NULL;
   grok_blas_init ();
+  model_settings = grok_config_model_settings (config);
 
   trainer = g_new0 (GrokTrainer, 1);
   trainer->config = grok_config_copy (config);
-  trainer->dataset = ds = grok_dataset_new (config);
+  trainer->dataset = ds = grok_dataset_new (&config->task);
   trainer->batch_size = grok_config_batch_size (config, ds->n_train);
   trainer->steps_per_epoch = (ds->n_train + trainer->batch_size - 1) / trainer->batch_size;
   max_batch = MAX (trainer->batch_size, MIN (EVAL_CHUNK, MAX (ds->n_train, ds->n_test)));
-  trainer->model = grok_model_new (config, ds, max_batch);
+  trainer->model = grok_model_new (&model_settings, ds, max_batch);
   grok_model_init_params (trainer->model, config->seed);
   /* a model that splits its batches over threads itself has no core left for a penalty
    * thread (which it then does without) */
   cores = trainer->model->threads > 1 ? 1 : grok_trainer_cores (config);
-  trainer->optim = grok_optimizer_new (config, trainer->model->params->numel);
+  trainer->optim = grok_optimizer_new (&config->optim, trainer->model->params->numel);
   trainer->optim->team = trainer->model->team;
   grok_rng_init_stream (&trainer->batch_rng, config->seed, STREAM_BATCHES);
   setup_regularisers (trainer, config, cores);
@@ -92,13 +95,14 @@ grok_trainer_new (const GrokConfig *config, GError **error)
 gsize
 grok_trainer_estimate_bytes (const GrokConfig *config, GrokModelFootprint *footprint)
 {
+  GrokModelSettings model_settings = grok_config_model_settings (config);
   GrokDataset shape;
   gsize batch, max_batch, numel, floats, ints;
 
-  grok_dataset_shape (config, &shape);
+  grok_dataset_shape (&config->task, &shape);
   batch = (gsize) grok_config_batch_size (config, shape.n_train);
   max_batch = MAX (batch, MIN (EVAL_CHUNK, (gsize) MAX (shape.n_train, shape.n_test)));
-  grok_model_footprint (config, &shape, (int) max_batch, footprint);
+  grok_model_footprint (&model_settings, &shape, (int) max_batch, footprint);
   numel = footprint->n_params;
   /* values and gradients, the optimiser's two moments, the activations */
   floats = 4 * numel + footprint->activations;
@@ -110,7 +114,7 @@ grok_trainer_estimate_bytes (const GrokConfig *config, GrokModelFootprint *footp
    * (grok-trainer-state.c) */
   floats += 3 * numel;
   ints += (gsize) shape.n_train;
-  return grok_dataset_estimate_bytes (config) + floats * sizeof (float) + ints * sizeof (int);
+  return grok_dataset_estimate_bytes (&config->task) + floats * sizeof (float) + ints * sizeof (int);
 }
 
 void
@@ -118,7 +122,7 @@ grok_trainer_free (GrokTrainer *trainer)
 {
   if (trainer == NULL)
     return;
-  grok_config_free (trainer->config);
+  grok_config_unref (trainer->config);
   grok_dataset_free (trainer->dataset);
   grok_model_free (trainer->model);
   grok_optimizer_free (trainer->optim);
@@ -323,7 +327,7 @@ grok_trainer_new_metrics (const GrokConfig *config)
   for (int i = 0; base[i] != NULL; i++)
     g_ptr_array_add (columns, (gpointer) base[i]);
   for (guint m = 0; config != NULL && m < GROK_N_MEASURES; m++)
-    if (grok_measure_enabled (m, config))
+    if (grok_config_measure_enabled (config, m))
       for (const char * const *c = grok_measure_kind (m)->columns; *c != NULL; c++)
         g_ptr_array_add (columns, (gpointer) *c);
   g_ptr_array_add (columns, NULL);

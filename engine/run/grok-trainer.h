@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "grok-config.h"
+#include "grok-config-settings.h"
 #include "grok-fileio.h"
 #include "grok-metrics.h"
 #include "grok-model.h"
