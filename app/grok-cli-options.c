@@ -50,7 +50,7 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_LMN_POINTS] = { "lmn-points", KIND_WHOLE, FIELD (lmn_points), "N",
                                 .config_key = "measures.lmn_points" },
   [GROK_CLI_OPT_VIEW] = { "view", KIND_TEXT, FIELD (view), "VIEW" },
-  [GROK_CLI_OPT_SIZE] = { "size", KIND_TEXT, FIELD (size), "WxH{in,cm,px}" },
+  [GROK_CLI_OPT_SIZE] = { "size", KIND_TEXT, FIELD (size), "WxH{in,cm,px}|NAME" },
   [GROK_CLI_OPT_DPI] = { "dpi", KIND_NUMBER, FIELD (dpi), "N", .min = 10, .max = 2400 },
   [GROK_CLI_OPT_FONT_SIZE] = { "font-size", KIND_NUMBER, FIELD (font_size), "PT", .min = 2,
                                .max = 72 },
@@ -62,10 +62,11 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_CSV] = { "csv", KIND_FLAG, FIELD (csv) },
   [GROK_CLI_OPT_GROUPS] = { "groups", KIND_FLAG, FIELD (groups) },
   [GROK_CLI_OPT_COLUMNS] = { "columns", KIND_TEXT, FIELD (columns), "NAME,..." },
-  [GROK_CLI_OPT_X] = { "x", KIND_TEXT, FIELD (x), "KEY" },
-  [GROK_CLI_OPT_Y] = { "y", KIND_TEXT, FIELD (y), "KEY" },
+  [GROK_CLI_OPT_X] = { "x", KIND_TEXT, FIELD (x), "COLUMN|KEY" },
+  [GROK_CLI_OPT_Y] = { "y", KIND_TEXT, FIELD (y), "COLUMN|KEY" },
   [GROK_CLI_OPT_OUTCOME] = { "outcome", KIND_TEXT, FIELD (outcome), "COLUMN" },
   [GROK_CLI_OPT_SMOOTH] = { "smooth", KIND_NUMBER, FIELD (smooth), "W", .min = 0, .max = 0.99 },
+  [GROK_CLI_OPT_PANELS] = { "panels", KIND_TEXT, FIELD (panels), "NAME,..." },
 };
 
 void
@@ -82,6 +83,7 @@ grok_cli_args_clear (GrokCliArgs *args)
   g_clear_pointer (&args->out, g_free);
   g_clear_pointer (&args->view, g_free);
   g_clear_pointer (&args->size, g_free);
+  g_clear_pointer (&args->panels, g_free);
   g_clear_pointer (&args->columns, g_free);
   g_clear_pointer (&args->x, g_free);
   g_clear_pointer (&args->y, g_free);

@@ -37,6 +37,7 @@ typedef enum
   GROK_CLI_OPT_Y,
   GROK_CLI_OPT_OUTCOME,
   GROK_CLI_OPT_SMOOTH,
+  GROK_CLI_OPT_PANELS,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -45,7 +46,7 @@ typedef struct
 {
   char      **args;          /* the positional arguments (borrowed from argv) */
   int         n_args;
-  char       *out, *view, *size;
+  char       *out, *view, *size, *panels;
   char       *columns, *x, *y, *outcome;
   gint64      step;          /* -1 */
   gint64      steps;         /* 0 */
@@ -80,7 +81,7 @@ typedef struct
   gboolean    required;
 } GrokCliUse;
 
-#define GROK_CLI_MAX_USES 12
+#define GROK_CLI_MAX_USES 16
 
 typedef struct
 {

@@ -427,6 +427,9 @@ cmd_figure (const GrokCliArgs *a)
   g_autoptr (GrokRunDir) dir = NULL;
   g_autofree char *config_text = NULL;
   g_autofree char *step_text = NULL, *run_name = NULL;
+  g_auto (GStrv) panels = a->panels != NULL ? g_strsplit (a->panels, ",", -1) : NULL;
+  g_auto (GStrv) x_columns = a->x != NULL ? g_strsplit (a->x, ",", -1) : NULL;
+  gboolean scatter = g_strcmp0 (a->view, "scatter") == 0;
 
   if (grok_cli_sweep_is_folder (run_dir))
     return grok_cli_sweep_figure (a);
@@ -435,8 +438,14 @@ cmd_figure (const GrokCliArgs *a)
     recipe.lmn_points = (int) a->lmn_points;
   if (a->given[GROK_CLI_OPT_RASTER])
     recipe.raster = (int) a->raster;
-  if (!grok_view_from_name (a->view, &view, &error) ||
-      !grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
+  /* the scatter draws the metrics, as the curves do, one column against another */
+  if (g_strcmp0 (a->view, "scatter") == 0)
+    view = GROK_VIEW_CURVES;
+  else if (!grok_view_from_name (a->view, &view, &error))
+    return fail (error->message);
+  if ((a->x != NULL || a->y != NULL) && !scatter)
+    return fail ("--x and --y are for --view scatter");
+  if (!grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
     return fail (error->message);
 
   dir = grok_run_dir_open (run_dir, &error);
@@ -451,12 +460,30 @@ cmd_figure (const GrokCliArgs *a)
   if (data == NULL)
     return fail (error->message);
   grok_figure_request_init (&request, view);
-  request.style.font_size = a->given[GROK_CLI_OPT_FONT_SIZE] ? a->font_size : 8;
+  request.style.font_size = 8;
+  /* a venue's size brings its text size and, for the curves, its panel limit */
+  if (grok_figure_size_lookup (size) != NULL)
+    grok_figure_request_set_size (&request, grok_figure_size_lookup (size));
+  if (a->given[GROK_CLI_OPT_FONT_SIZE])
+    request.style.font_size = a->font_size;
   /* the curves draw the whole run; a step asked for is marked on it, as the app marks a
    * browsed checkpoint */
   request.curves.smoothing = a->smooth;
   request.curves.show_cursor = view == GROK_VIEW_CURVES && a->given[GROK_CLI_OPT_STEP];
   request.curves.cursor_step = (double) a->step;
+  if (panels != NULL)
+    {
+      if (!grok_curves_check_panels (metrics, (const char * const *) panels, &error))
+        return fail (error->message);
+      request.curves.panels = (const char * const *) panels;
+    }
+  if (scatter)
+    {
+      request.scatter.x_columns = (const char * const *) x_columns;
+      request.scatter.y_column = a->y;
+      if (!grok_scatter_check (metrics, &request.scatter, &error))
+        return fail (error->message);
+    }
   request.metrics = metrics;
   request.params = params;
   grok_figure_request_set_data (&request, data);
@@ -536,15 +563,33 @@ static char *
 figure_more (void)
 {
   g_autofree char *views = grok_view_names (", ");
+  GString *venues = g_string_new (NULL);
   GrokViewRecipe recipe;
 
+  for (guint i = 0; i < GROK_N_SIZES; i++)
+    {
+      const GrokFigureSize *v = grok_figure_size (i);
+      g_string_append_printf (venues, "%s%s (%g in wide, %g pt text", i > 0 ? ", " : "",
+                              v->name, v->width_in, v->font_size);
+      if (v->max_panels > 0)
+        g_string_append_printf (venues, ", at most %u curve panels", v->max_panels);
+      g_string_append_c (venues, ')');
+    }
+  g_autofree char *venue_text = NULL;
+
   grok_view_recipe_init (&recipe);
-  return g_strdup_printf ("Views: %s; of a sweep folder: phase (a phase diagram over two "
-                          "axes) and compare (its cells' curves, the seeds as mean and range). "
-                          "The app's screen draws connectivity on %d points and the "
+  venue_text = g_string_free (venues, FALSE);
+  return g_strdup_printf ("Views: %s, and scatter: a metrics column against another over the "
+                          "run's rows, coloured by step, with Pearson's r (--x COLUMN --y COLUMN; "
+                          "--x lmn,l2_norm sets panels side by side); of a sweep folder: phase (a "
+                          "phase diagram over two axes) and compare (its cells' curves, the seeds "
+                          "as mean and range). The app's screen draws connectivity on %d points and the "
                           "regions of smooth activations on a %d x %d raster; --lmn-points and "
-                          "--raster ask for another resolution, which the figure's title states.",
-                          views, recipe.lmn_points, recipe.raster, recipe.raster);
+                          "--raster ask for another resolution, which the figure's title states."
+                          "\n\nSizes by venue: %s. Their height is the width over the golden "
+                          "ratio (a slide's is 16:9) unless given as NAME:HEIGHT, e.g. "
+                          "icml-column:2.5in; --font-size overrides the text size.",
+                          views, recipe.lmn_points, recipe.raster, recipe.raster, venue_text);
 }
 
 #define USE(o, text, ...) { GROK_CLI_OPT_##o, text, __VA_ARGS__ }
@@ -604,16 +649,20 @@ static const GrokCliCommand commands[] = {
     { USE (VIEW, "The view to draw", REQUIRED),
       USE (OUT, "The file to write", REQUIRED),
       USE (STEP, "The last checkpoint at or before step N", "the last"),
-      USE (SIZE, "The figure's size", "6x4in"),
+      USE (SIZE, "The figure's size, or a venue's name (see below)", "6x4in"),
       USE (DPI, "Dots per inch", "300"),
-      USE (FONT_SIZE, "Text size in points", "8"),
+      USE (FONT_SIZE, "Text size in points", "8, or the venue's"),
       USE (LMN_POINTS, "Connectivity: at most N training inputs", "the screen's"),
       USE (RASTER, "Smooth activations' regions: the raster's side", "the screen's"),
-      USE (X, "A sweep's phase view: the axis across", "its first"),
-      USE (Y, "A sweep's phase view: the axis down", "its second"),
+      USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0"),
+      USE (PANELS, "Curves: the panels, in order: loss, accuracy, a measure's name or a "
+           "metrics column", "as on screen; four at most for icml-column"),
+      USE (X, "Scatter: the metrics column across (several: panels side by side); a sweep's "
+           "phase view: the axis across", "a phase view's first axis"),
+      USE (Y, "Scatter: the metrics column up; a sweep's phase view: the axis up",
+           "a phase view's second axis"),
       USE (OUTCOME, "A sweep's views: the summary column (phase) or metrics.csv column "
-           "(compare) drawn", "generalised_step, test_acc"),
-      USE (SMOOTH, "Curves: the weight of the past in a moving average over each curve", "0") },
+           "(compare) drawn", "generalised_step, test_acc") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

@@ -7,11 +7,18 @@
 #include "grok-config-settings.h"
 #include "grok-run-views.h"
 
-gboolean
-grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *run_name,
-                           GrokRunDir *dir, const GrokViewRecipe *recipe, const char *path,
-                           double width_in, double height_in, double dpi, double font_size,
-                           GrokColorScheme scheme, GError **error)
+/* what an export draws besides the view: the size, the text and style, and the curves' panels */
+typedef struct
+{
+  double          width_in, height_in, dpi, font_size;
+  GrokColorScheme scheme;
+  guint           max_panels;   /* the curves' panel limit (a venue's); 0: every panel */
+  char          **panels;       /* the curves' panels chosen, or NULL: the screen's */
+} Drawing;
+
+static gboolean
+export_view (GrokSnapshot *snapshot, GrokView view, const char *run_name, GrokRunDir *dir,
+             const GrokViewRecipe *recipe, const char *path, const Drawing *d, GError **error)
 {
   GrokFigureRequest request;
   g_auto (GrokViewInput) input = { 0 };
@@ -28,19 +35,20 @@ grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *ru
   if (data == NULL)
     return FALSE;
   grok_figure_request_init (&request, view);
-  grok_figure_style_init (&request.style, scheme);
-  request.style.font_size = font_size;
+  grok_figure_style_init (&request.style, d->scheme);
+  request.style.font_size = d->font_size;
+  request.curves.max_panels = d->max_panels;
+  request.curves.panels = (const char * const *) d->panels;
   request.metrics = snapshot->metrics;
   request.params = snapshot->params;
   grok_figure_request_set_data (&request, data);
-  return grok_figure_export (path, &request, width_in, height_in, dpi, pairs, error);
+  return grok_figure_export (path, &request, d->width_in, d->height_in, d->dpi, pairs, error);
 }
 
-gboolean
-grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, GrokRunDir *dir,
-                          const GrokViewRecipe *recipe, const char *folder,
-                          double width_in, double height_in, double dpi, double font_size,
-                          GrokColorScheme scheme, GPtrArray *written, GError **error)
+static gboolean
+export_all (GrokSnapshot *snapshot, const char *run_name, GrokRunDir *dir,
+            const GrokViewRecipe *recipe, const char *folder, const Drawing *d,
+            GPtrArray *written, GError **error)
 {
   static const char * const formats[] = { "png", "svg", "pdf", "csv" };
   g_autofree char *config = grok_config_to_string (snapshot->config);
@@ -59,8 +67,7 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, GrokRunD
                                                    grok_view_name (v), snapshot->train_step,
                                                    formats[f]);
           g_autofree char *path = g_build_filename (folder, name, NULL);
-          if (!grok_export_snapshot_view (snapshot, v, run_name, dir, recipe, path, width_in,
-                                          height_in, dpi, font_size, scheme, error))
+          if (!export_view (snapshot, v, run_name, dir, recipe, path, d, error))
             return FALSE;
           if (written != NULL)
             g_ptr_array_add (written, g_steal_pointer (&name));
@@ -71,6 +78,28 @@ grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, GrokRunD
   if (written != NULL)
     g_ptr_array_add (written, g_path_get_basename (config_path));
   return TRUE;
+}
+
+gboolean
+grok_export_snapshot_view (GrokSnapshot *snapshot, GrokView view, const char *run_name,
+                           GrokRunDir *dir, const GrokViewRecipe *recipe, const char *path,
+                           double width_in, double height_in, double dpi, double font_size,
+                           GrokColorScheme scheme, GError **error)
+{
+  Drawing d = { width_in, height_in, dpi, font_size, scheme, 0, NULL };
+
+  return export_view (snapshot, view, run_name, dir, recipe, path, &d, error);
+}
+
+gboolean
+grok_export_snapshot_all (GrokSnapshot *snapshot, const char *run_name, GrokRunDir *dir,
+                          const GrokViewRecipe *recipe, const char *folder,
+                          double width_in, double height_in, double dpi, double font_size,
+                          GrokColorScheme scheme, GPtrArray *written, GError **error)
+{
+  Drawing d = { width_in, height_in, dpi, font_size, scheme, 0, NULL };
+
+  return export_all (snapshot, run_name, dir, recipe, folder, &d, written, error);
 }
 
 /* ---- the interactive path ---- */
@@ -84,8 +113,7 @@ typedef struct
   char           *run_dir;
   GrokViewRecipe  recipe;
   char           *path;
-  double          width_in, height_in, dpi, font_size;
-  GrokColorScheme scheme;
+  Drawing         drawing;
   AdwToastOverlay *toasts;   /* weak: may go away with its window */
 } Job;
 
@@ -96,6 +124,7 @@ job_free (Job *job)
   g_free (job->run_name);
   g_free (job->run_dir);
   g_free (job->path);
+  g_strfreev (job->drawing.panels);
   g_clear_weak_pointer (&job->toasts);
   g_free (job);
 }
@@ -115,12 +144,10 @@ run_job (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
       return;
     }
   ok = job->all
-    ? grok_export_snapshot_all (job->snapshot, job->run_name, dir, &job->recipe, job->path,
-                                job->width_in, job->height_in, job->dpi, job->font_size,
-                                job->scheme, NULL, &error)
-    : grok_export_snapshot_view (job->snapshot, job->view, job->run_name, dir, &job->recipe,
-                                 job->path, job->width_in, job->height_in, job->dpi,
-                                 job->font_size, job->scheme, &error);
+    ? export_all (job->snapshot, job->run_name, dir, &job->recipe, job->path, &job->drawing,
+                  NULL, &error)
+    : export_view (job->snapshot, job->view, job->run_name, dir, &job->recipe, job->path,
+                   &job->drawing, &error);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -159,9 +186,11 @@ job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, G
 {
   Job *job = g_new0 (Job, 1);
   g_autofree char *size = g_settings_get_string (settings, "export-size");
+  const GrokFigureSize *venue = grok_figure_size_lookup (size);
 
-  job->dpi = g_settings_get_double (settings, "export-dpi");
-  if (!grok_figure_parse_size (size, job->dpi, &job->width_in, &job->height_in, error))
+  job->drawing.dpi = g_settings_get_double (settings, "export-dpi");
+  if (!grok_figure_parse_size (size, job->drawing.dpi, &job->drawing.width_in,
+                               &job->drawing.height_in, error))
     {
       g_free (job);
       return NULL;
@@ -171,8 +200,9 @@ job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, G
   job->run_name = g_strdup (run_name);
   job->run_dir = g_strdup (run_dir);
   job->recipe = *recipe;
-  job->font_size = g_settings_get_double (settings, "export-font-size");
-  job->scheme = scheme_from_settings (settings);
+  job->drawing.font_size = g_settings_get_double (settings, "export-font-size");
+  job->drawing.scheme = scheme_from_settings (settings);
+  job->drawing.max_panels = venue != NULL ? venue->max_panels : 0;
   g_set_weak_pointer (&job->toasts, toasts);
   return job;
 }
@@ -235,7 +265,9 @@ typedef struct
   char            *run_dir;
   GrokViewRecipe   recipe;    /* the screen's unless a person asks for more resolution */
   GtkWidget       *size_row;
+  GtkWidget       *venue_row;   /* 0: a size of one's own, then the venues' sizes */
   GtkSpinButton   *points_spin, *raster_spin;  /* NULL when the export has no such view */
+  GtkWidget       *panels_row;                 /* NULL when the export has no curves */
 } Options;
 
 static void
@@ -275,6 +307,20 @@ on_options_response (AdwMessageDialog *dialog, const char *response, Options *o)
       read_recipe (o);
       job = job_new (o->settings, o->toasts, o->snapshot, o->view, o->run_name, o->run_dir,
                      &o->recipe, &error);
+      /* the panels named, checked against the run's columns before a file is chosen */
+      if (job != NULL && o->panels_row != NULL)
+        {
+          g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (o->panels_row))));
+          if (text[0] != '\0')
+            {
+              job->drawing.panels = g_strsplit (text, ",", -1);
+              for (guint i = 0; job->drawing.panels[i] != NULL; i++)
+                g_strstrip (job->drawing.panels[i]);
+              if (!grok_curves_check_panels (o->snapshot->metrics,
+                                             (const char * const *) job->drawing.panels, &error))
+                g_clear_pointer (&job, job_free);
+            }
+        }
       if (job == NULL)
         adw_toast_overlay_add_toast (o->toasts, adw_toast_new (error->message));
       else
@@ -294,11 +340,47 @@ on_size_changed (GtkEditable *editable, Options *o)
 
   if (grok_figure_parse_size (text, g_settings_get_double (o->settings, "export-dpi"), &w, &h, NULL))
     {
+      const GrokFigureSize *venue = grok_figure_size_lookup (text);
       gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
       g_settings_set_string (o->settings, "export-size", text);
+      if (o->venue_row != NULL)
+        adw_combo_row_set_selected (ADW_COMBO_ROW (o->venue_row),
+                                    venue != NULL ? (guint) (venue - grok_figure_size (0)) + 1 : 0);
     }
   else
     gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+}
+
+/* a venue's size brings its text size; its name stands in the size row */
+static void
+on_venue_selected (AdwComboRow *row, GParamSpec *pspec, Options *o)
+{
+  guint i = adw_combo_row_get_selected (row);
+  const GrokFigureSize *venue;
+
+  if (i == 0 || i == GTK_INVALID_LIST_POSITION || i > GROK_N_SIZES)
+    return;
+  venue = grok_figure_size (i - 1);
+  g_settings_set_double (o->settings, "export-font-size", venue->font_size);
+  if (grok_figure_size_lookup (gtk_editable_get_text (GTK_EDITABLE (o->size_row))) != venue)
+    gtk_editable_set_text (GTK_EDITABLE (o->size_row), venue->name);
+}
+
+static GtkWidget *
+venue_row_new (const char *size)
+{
+  g_autoptr (GtkStringList) model = gtk_string_list_new (NULL);
+  const GrokFigureSize *venue = grok_figure_size_lookup (size);
+  GtkWidget *row = adw_combo_row_new ();
+
+  gtk_string_list_append (model, "Size of my own");
+  for (guint i = 0; i < GROK_N_SIZES; i++)
+    gtk_string_list_append (model, grok_figure_size (i)->title);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), "For");
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row),
+                              venue != NULL ? (guint) (venue - grok_figure_size (0)) + 1 : 0);
+  return row;
 }
 
 static void
@@ -394,10 +476,13 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
 
+  o->venue_row = venue_row_new (size);
+  gtk_list_box_append (GTK_LIST_BOX (list), o->venue_row);
   o->size_row = adw_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (o->size_row), "Size (e.g. 3.5x2.5in, 9x6cm, 1200x800px)");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (o->size_row), "Size (e.g. 3.5x2.5in, 9x6cm, 1200x800px, icml-column:2.5in)");
   gtk_editable_set_text (GTK_EDITABLE (o->size_row), size);
   g_signal_connect (o->size_row, "changed", G_CALLBACK (on_size_changed), o);
+  g_signal_connect (o->venue_row, "notify::selected", G_CALLBACK (on_venue_selected), o);
   gtk_list_box_append (GTK_LIST_BOX (list), o->size_row);
   gtk_list_box_append (GTK_LIST_BOX (list), number_row (settings, "export-dpi", "Resolution (DPI, for PNG)", 10, 2400, 50));
   gtk_list_box_append (GTK_LIST_BOX (list), number_row (settings, "export-font-size", "Text size (points)", 2, 72, 0.5));
@@ -407,6 +492,13 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   adw_combo_row_set_selected (ADW_COMBO_ROW (style_row), g_str_equal (style, "light") ? 1 : g_str_equal (style, "dark") ? 2 : 0);
   g_signal_connect (style_row, "notify::selected", G_CALLBACK (on_style_selected), o);
   gtk_list_box_append (GTK_LIST_BOX (list), style_row);
+  if (all || view == GROK_VIEW_CURVES)
+    {
+      o->panels_row = adw_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (o->panels_row),
+                                     "Curves: panels (e.g. loss,accuracy,complexity; empty: as on screen)");
+      gtk_list_box_append (GTK_LIST_BOX (list), o->panels_row);
+    }
   add_recipe_rows (GTK_LIST_BOX (list), o);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
 

@@ -104,6 +104,78 @@ static const GrokMeasureKind measure_kinds[GROK_N_MEASURES] = {
   },
 };
 
+/* What a figure calls each metrics column: one row per column, beside the measures that fill
+ * them, with its unit; and, for a measure that can be evaluated and give no value, why. */
+typedef struct
+{
+  const char *column;
+  const char *title;
+  const char *gap;
+} ColumnTitle;
+
+#define NO_COARSE_GRAINING "gaps: no feasible coarse-graining within epsilon"
+
+static const ColumnTitle column_titles[] = {
+  { "step", "step" },
+  { "epoch", "epoch" },
+  { "train_loss", "Training loss (nats)" },
+  { "test_loss", "Test loss (nats)" },
+  { "train_acc", "Training accuracy" },
+  { "test_acc", "Test accuracy" },
+  { "l2_norm", "L2 norm" },
+  { "wall_seconds", "Wall time (s)" },
+  { "spectral_entropy_mean", "Spectral entropy (mean)" },
+  { "eff_rank_mean", "Effective rank (mean)" },
+  { "stable_rank_mean", "Stable rank (mean)" },
+  { "complexity_bytes", "Complexity (bytes)", NO_COARSE_GRAINING },
+  { "complexity_delta", "Coarse-graining step", NO_COARSE_GRAINING },
+  { "complexity_tau", "Spectral share kept", NO_COARSE_GRAINING },
+  { "naive_bytes", "Naive size (bytes)" },
+  { "occam_bound", "Occam bound", NO_COARSE_GRAINING },
+  { "lmn", "LMN" },
+  { "region_count", "Linear regions" },
+  { "lc_r0.05", "Local complexity, r = 0.05" },
+  { "lc_r0.1", "Local complexity, r = 0.1" },
+  { "lc_r0.5", "Local complexity, r = 0.5" },
+  { "lc_r1", "Local complexity, r = 1" },
+  { "lc_r5", "Local complexity, r = 5" },
+};
+
+static const ColumnTitle *
+column_title_row (const char *column)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (column_titles); i++)
+    if (g_strcmp0 (column_titles[i].column, column) == 0)
+      return &column_titles[i];
+  return NULL;
+}
+
+const char *
+grok_column_title (const char *column)
+{
+  const ColumnTitle *row = column_title_row (column);
+
+  return row != NULL ? row->title : column;
+}
+
+const char *
+grok_column_gap (const char *column)
+{
+  const ColumnTitle *row = column_title_row (column);
+
+  return row != NULL ? row->gap : NULL;
+}
+
+int
+grok_measure_of_column (const char *column)
+{
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    for (const char * const *c = measure_kinds[m].columns; *c != NULL; c++)
+      if (g_strcmp0 (*c, column) == 0)
+        return (int) m;
+  return -1;
+}
+
 const GrokMeasureKind *
 grok_measure_kind (GrokMeasure measure)
 {

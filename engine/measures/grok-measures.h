@@ -86,6 +86,16 @@ char       *grok_measure_names     (const char *separator);
 /* FALSE when the measure has no meaning for the run (its row's applies) */
 gboolean    grok_measure_applies   (GrokMeasure measure, const GrokMeasureSettings *settings);
 
+/* the name a figure gives a metrics column, with its unit ("Complexity (bytes)", "Local
+ * complexity, r = 0.1"); the column's own name when the table has no row for it */
+const char *grok_column_title      (const char *column);
+/* why a measure evaluated at a step can leave the column without a value there, for the
+ * figure to say; NULL when it always gives one */
+const char *grok_column_gap        (const char *column);
+/* the measure that fills column, or -1 */
+int         grok_measure_of_column (const char *column);
+
+
 void               grok_measure_result_free (GrokMeasureResult *result);
 /* the value of a column, NAN when absent */
 double             grok_measure_result_get  (const GrokMeasureResult *result, const char *column);

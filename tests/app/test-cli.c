@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <png.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "cli-helpers.h"
@@ -41,13 +42,13 @@ test_help_version_presets (void)
 static void
 test_command_help (void)
 {
-  static const struct { const char *command; const char *options[9]; } commands[] = {
+  static const struct { const char *command; const char *options[13]; } commands[] = {
     { "train", { "--out", "--set", "--steps", "--force", "--quiet" } },
     { "resume", { "--steps", "--quiet" } },
     { "fork", { "--step=", "--out", "--set", "--steps", "--force", "--quiet" } },
     { "measure", { "--step=", "--measure", "--epsilon", "--lmn-points" } },
     { "figure", { "--view", "--out", "--step=", "--size", "--dpi", "--font-size", "--lmn-points",
-                  "--raster" } },
+                  "--raster", "--smooth", "--panels", "--x", "--y" } },
     { "presets", { NULL } },
     { "keys", { "--markdown" } },
   };
@@ -374,6 +375,71 @@ test_figure_exports (void)
   g_assert_true (g_str_has_prefix (g_hash_table_lookup (info.text, "Software"), "Grokscope"));
   g_assert_nonnull (strstr (g_hash_table_lookup (info.text, "Config"), "\"perm_n\": 4"));
 
+  /* a venue's name: its width, and the golden ratio's height */
+  {
+    g_auto (Result) v = { 0 };
+    PngInfo venue = { 0 };
+    run_cli (&v, (const char *[]) { "figure", run, "--view", "curves", "--size", "icml-column",
+                                    "--dpi", "300", "--out", png2, NULL });
+    g_assert_cmpint (v.status, ==, 0);
+    read_png (png2, &venue);
+    g_assert_cmpuint (venue.width, ==, 975);
+    g_assert_cmpuint (venue.height, ==, 603);
+    g_hash_table_unref (venue.text);
+  }
+
+  /* the panels asked for, in their order, titled with their units; a name that is no panel
+   * is an error naming it */
+  {
+    g_auto (Result) p = { 0 }, q = { 0 };
+    g_autofree char *chosen = g_build_filename (dir, "chosen.svg", NULL);
+    g_autofree char *text = NULL;
+    run_cli (&p, (const char *[]) { "figure", run, "--view", "curves", "--panels",
+                                    "spectrum,loss,l2_norm", "--out", chosen, NULL });
+    g_assert_cmpint (p.status, ==, 0);
+    g_assert_true (g_file_get_contents (chosen, &text, NULL, NULL));
+    g_assert_true (strstr (text, ">Spectral entropy (mean)<") != NULL);
+    g_assert_true (strstr (text, ">Spectral entropy (mean)<") < strstr (text, ">Loss<"));
+    g_assert_true (strstr (text, ">Loss<") < strstr (text, ">L2 norm<"));
+    g_assert_null (strstr (text, ">Accuracy<"));
+    run_cli (&q, (const char *[]) { "figure", run, "--view", "curves", "--panels", "loss,nonsense",
+                                    "--out", chosen, NULL });
+    g_assert_cmpint (q.status, ==, 1);
+    assert_contains (q.err, "no panel 'nonsense'");
+  }
+
+  /* the scatter's CSV: r in its comment line, as the rows under it give it computed here */
+  {
+    g_auto (Result) p = { 0 }, q = { 0 };
+    g_autofree char *csv = g_build_filename (dir, "scatter.csv", NULL);
+    g_autofree char *text = NULL;
+    g_auto (GStrv) lines = NULL;
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, r_file, r;
+    guint n = 0;
+
+    run_cli (&p, (const char *[]) { "figure", run, "--view", "scatter", "--x", "l2_norm", "--y",
+                                    "test_loss", "--out", csv, NULL });
+    g_assert_cmpint (p.status, ==, 0);
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    lines = g_strsplit (text, "\n", -1);
+    g_assert_true (g_str_has_prefix (lines[0], "# pearson_r="));
+    g_assert_cmpstr (lines[1], ==, "step,l2_norm,test_loss");
+    r_file = g_ascii_strtod (lines[0] + strlen ("# pearson_r="), NULL);
+    for (guint i = 2; lines[i] != NULL && lines[i][0] != '\0'; i++)
+      {
+        g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+        double x = g_ascii_strtod (f[1], NULL), y = g_ascii_strtod (f[2], NULL);
+        sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y, n++;
+      }
+    g_assert_cmpuint (n, ==, 9);   /* steps 0, 10, ..., 80 */
+    r = (n * sxy - sx * sy) / sqrt ((n * sxx - sx * sx) * (n * syy - sy * sy));
+    g_assert_cmpfloat (fabs (r - r_file), <, 1e-6);
+    run_cli (&q, (const char *[]) { "figure", run, "--view", "scatter", "--x", "l2_norm", "--y",
+                                    "no_such", "--out", csv, NULL });
+    g_assert_cmpint (q.status, ==, 1);
+    assert_contains (q.err, "no column 'no_such'");
+  }
+
   run_cli (&b, (const char *[]) { "figure", run, "--view", "curves", "--size", "9x6cm",
                                   "--out", svg, NULL });
   g_assert_cmpint (b.status, ==, 0);
@@ -642,7 +708,9 @@ test_figure_lmn_points (void)
                                   NULL });
   g_assert_cmpint (t.status, ==, 0);
   csv = figure_csv (run, "connectivity", dir, &err);
-  g_assert_cmpuint (count_lines (csv), ==, 1 + 256 * 256);
+  /* LMN, the points and the step as comment lines, the header, a line per pair of points */
+  g_assert_cmpuint (count_lines (csv), ==, 3 + 1 + 256 * 256);
+  assert_contains (csv, "\n# points=256\n# step=5\nrow,col,L\n");
   svg_path = g_build_filename (dir, "c.svg", NULL);
   run_cli (&f, (const char *[]) { "figure", run, "--view", "connectivity", "--out", svg_path, NULL });
   g_assert_cmpint (f.status, ==, 0);
@@ -683,7 +751,7 @@ test_figure_curves_lmn_points (void)
   run_cli (&f, (const char *[]) { "figure", run, "--view", "curves", "--out", svg_path, NULL });
   g_assert_cmpint (f.status, ==, 0);
   g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
-  assert_contains (svg, "lmn (200 points)");
+  assert_contains (svg, "LMN (200 points)");
 }
 
 /* the README's config reference is exactly what `keys --markdown` prints */

@@ -166,12 +166,23 @@ assert_same_csv (const char *a, const char *b, const char *what)
                g_strv_length (x), g_strv_length (y), x[i] ? x[i] : "(end)", y[i] ? y[i] : "(end)");
 }
 
-/* LMN of the CSV's matrix (row,col,L lines), and its number of points */
+/* LMN of the CSV's matrix (row,col,L lines), and its number of points; the LMN and the points
+ * its comment lines state are those of the matrix under them */
 static double
 lmn_of_csv (const char *csv, int *n_points)
 {
-  g_auto (GStrv) lines = split_lines (csv);
-  guint n_lines = g_strv_length (lines) - 2;   /* the header and the empty last line */
+  g_auto (GStrv) all = split_lines (csv);
+  char **lines = all;
+  double stated_lmn = NAN, lmn;
+  int stated_points = -1;
+  guint n_lines;
+
+  for (; *lines != NULL && (*lines)[0] == '#'; lines++)
+    if (g_str_has_prefix (*lines, "# lmn="))
+      stated_lmn = g_ascii_strtod (*lines + strlen ("# lmn="), NULL);
+    else if (g_str_has_prefix (*lines, "# points="))
+      stated_points = atoi (*lines + strlen ("# points="));
+  n_lines = g_strv_length (lines) - 2;   /* the header and the empty last line */
   int n = (int) lround (sqrt (n_lines));
   g_autofree double *L = g_new0 (double, (gsize) n * n);
   g_autofree int *index = g_new (int, n);
@@ -196,7 +207,10 @@ lmn_of_csv (const char *csv, int *n_points)
     }
   g_hash_table_unref (seen);
   *n_points = n;
-  return grok_lmn_from_matrix (L, n, NULL, NULL, NULL);
+  lmn = grok_lmn_from_matrix (L, n, NULL, NULL, NULL);
+  g_assert_cmpint (stated_points, ==, n);
+  g_assert_cmpfloat (fabs (stated_lmn - lmn), <=, 1e-6 * fabs (lmn));
+  return lmn;
 }
 
 /* quick's 4704 training inputs: more than any point count a front end ever used */
@@ -235,7 +249,8 @@ test_regions_raster (void)
   g_autoptr (GrokViewData) screen = NULL;
   g_autofree char *exported = NULL, *cli = NULL;
   const GrokViewRegions *r;
-  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) all = NULL;
+  char **lines;
 
   /* few training points: the views files' LMN matrix is not what this test is about */
   fixture_train (&f, "xor2d-relu", (const char *[]) { "--steps", "12", "--set",
@@ -246,7 +261,11 @@ test_regions_raster (void)
   g_assert_null (r->exact);
   exported = export_csv (&f, GROK_VIEW_REGIONS);
   cli = cli_csv (&f, GROK_VIEW_REGIONS);
-  lines = split_lines (exported);
+  all = split_lines (exported);
+  /* the step and the count of patterns, as the title states them, then the header */
+  g_assert_cmpstr (all[0], ==, "# step=12");
+  g_assert_cmpuint (g_ascii_strtoull (all[1] + strlen ("# patterns="), NULL, 10), ==, (guint64) r->n_patterns);
+  lines = all + 2;
   g_test_message ("screen raster %d x %d, export and CLI %u cells", r->raster_w, r->raster_h,
                   g_strv_length (lines) - 2);
   g_assert_cmpuint (g_strv_length (lines) - 2, ==, (guint) r->raster_w * r->raster_h);

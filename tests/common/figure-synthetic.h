@@ -2,6 +2,7 @@
  * accuracy saturates near step 10^2.5, test accuracy near 10^3.8) and a signed matrix. */
 #pragma once
 
+#include "grok-measures.h"
 #include "grok-metrics.h"
 
 #include <math.h>
@@ -33,6 +34,35 @@ grok_synthetic_metrics (guint n, double shift)
         40.0 + 30.0 * grok_synthetic_sigmoid ((d - 2.5) * 4) - 45.0 * grok_synthetic_sigmoid ((d - 3.7) * 5),
         step * 0.01,
       };
+      grok_metrics_append_row (m, row);
+    }
+  return m;
+}
+
+/* the same table with every measure column the measures table names, filled on a sparser
+ * schedule (every seventh row and the last) as a run measures, NAN between */
+static inline GrokMetrics *
+grok_synthetic_measured_metrics (guint n)
+{
+  g_autoptr (GrokMetrics) base = grok_synthetic_metrics (n, 0.0);
+  g_autoptr (GPtrArray) columns = g_ptr_array_new ();
+  GrokMetrics *m;
+
+  for (guint c = 0; c < base->columns->len; c++)
+    g_ptr_array_add (columns, base->columns->pdata[c]);
+  for (guint k = 0; k < GROK_N_MEASURES; k++)
+    for (const char * const *c = grok_measure_kind (k)->columns; *c != NULL; c++)
+      g_ptr_array_add (columns, (gpointer) *c);
+  g_ptr_array_add (columns, NULL);
+  m = grok_metrics_new ((const char * const *) columns->pdata);
+  for (guint r = 0; r < n; r++)
+    {
+      g_autofree double *row = g_new (double, m->columns->len);
+      double d = log10 (grok_metrics_get (base, r, 0));
+      for (guint c = 0; c < m->columns->len; c++)
+        row[c] = c < base->columns->len ? grok_metrics_get (base, r, c)
+                 : (r % 7 == 0 || r == n - 1) ? (c + 1) * (1.0 + 0.5 * sin (d * (c + 2)))
+                 : NAN;
       grok_metrics_append_row (m, row);
     }
   return m;

@@ -4,6 +4,7 @@
 #include "grok-error.h"
 #include "grok-figure-curves.h"
 #include "grok-figure-heatmap.h"
+#include "grok-figure-view.h"
 #include "figure-synthetic.h"
 
 #include "figure-test-main.h"
@@ -168,7 +169,7 @@ draw_heatmap (cairo_t *cr, double w, double h, gpointer data)
   GrokFigureStyle style;
 
   grok_figure_style_init (&style, GROK_SCHEME_PRINT);
-  grok_figure_heatmap_draw (cr, 0, 0, w, h, data, 1.0, "embed.weight", &style, NULL);
+  grok_figure_heatmap_draw (cr, 0, 0, w, h, data, 1.0, "embed.weight", "weight", &style, NULL);
 }
 
 static void
@@ -269,6 +270,47 @@ test_bad_text_key (void)
   g_rmdir (dir);
 }
 
+/* a venue's name gives its width and the golden ratio's height (a slide its 16:9), a height
+ * after ':' replaces that, and its row gives the text size and the curves' panel limit */
+static void
+test_venue_sizes (void)
+{
+  double w = 0, h = 0;
+  g_autoptr (GError) error = NULL;
+  GrokFigureRequest request;
+
+  g_assert_true (grok_figure_parse_size ("icml-column", 300, &w, &h, NULL));
+  g_assert_cmpfloat (w, ==, 3.25);
+  g_assert_cmpfloat (fabs (w / h - (1 + sqrt (5)) / 2), <, 1e-12);
+  g_assert_true (grok_figure_parse_size ("icml-page", 300, &w, &h, NULL));
+  g_assert_cmpfloat (w, ==, 6.75);
+  g_assert_true (grok_figure_parse_size ("neurips", 300, &w, &h, NULL));
+  g_assert_cmpfloat (w, ==, 5.5);
+  g_assert_true (grok_figure_parse_size ("slide", 300, &w, &h, NULL));
+  g_assert_cmpfloat (fabs (w / h - 16.0 / 9.0), <, 1e-12);
+  g_assert_true (grok_figure_parse_size ("icml-column:6.35cm", 300, &w, &h, NULL));
+  g_assert_cmpfloat (w, ==, 3.25);
+  g_assert_cmpfloat (fabs (h - 2.5), <, 1e-12);
+  g_assert_true (grok_figure_parse_size ("neurips:600px", 300, &w, &h, NULL));
+  g_assert_cmpfloat (fabs (h - 2), <, 1e-12);
+  g_assert_false (grok_figure_parse_size ("icml-column:tall", 300, &w, &h, &error));
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_CONFIG);
+  g_clear_error (&error);
+  /* an unknown name is named in the error with the venues there are */
+  g_assert_false (grok_figure_parse_size ("icml", 300, &w, &h, &error));
+  g_assert_nonnull (strstr (error->message, "icml-column, icml-page, neurips, slide"));
+  g_assert_null (grok_figure_size_lookup ("icml"));
+  g_assert_true (grok_figure_size_lookup ("slide:5in") == grok_figure_size (GROK_SIZE_SLIDE));
+
+  grok_figure_request_init (&request, GROK_VIEW_CURVES);
+  grok_figure_request_set_size (&request, grok_figure_size (GROK_SIZE_ICML_COLUMN));
+  g_assert_cmpfloat (request.style.font_size, ==, 7);
+  g_assert_cmpuint (request.curves.max_panels, ==, 4);
+  grok_figure_request_set_size (&request, grok_figure_size (GROK_SIZE_SLIDE));
+  g_assert_cmpfloat (request.style.font_size, ==, 14);
+  g_assert_cmpuint (request.curves.max_panels, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,5 +321,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/export/pdf-signature", test_pdf_signature);
   g_test_add_func ("/ui/export/unwritable-destination", test_unwritable_destination);
   g_test_add_func ("/ui/export/bad-text-key", test_bad_text_key);
+  g_test_add_func ("/ui/export/venue-sizes", test_venue_sizes);
   return grok_figure_test_finish (g_test_run ());
 }

@@ -3,12 +3,16 @@
  * figure reports. Drawn at scale 2 so lines are several pixels wide. */
 #include "grok-figure-curves.h"
 #include "grok-figure-heatmap.h"
+#include "grok-figure-layout.h"
+#include "grok-figure-scatter.h"
+#include "grok-figure-regions.h"
 #include "grok-figure-spectrum.h"
 #include "figure-pixels.h"
 #include "figure-synthetic.h"
 
 #include "figure-test-main.h"
 #include <math.h>
+#include <string.h>
 
 #define W 1200
 #define H 480
@@ -531,7 +535,7 @@ test_heatmap_signs_and_bar (void)
   g_assert_cmpint (cairo_image_surface_get_width (img), ==, C);
   g_assert_cmpint (cairo_image_surface_get_height (img), ==, R);
   style_for_tests (&style);
-  grok_figure_heatmap_draw (cr, 0, 0, 800, 600, img, limit, "layers.0.weight", &style, &g);
+  grok_figure_heatmap_draw (cr, 0, 0, 800, 600, img, limit, "layers.0.weight", "weight", &style, &g);
   pos = px_at (s, (int) (g.left + (2 + 0.5) * g.width / C), (int) (g.top + (1 + 0.5) * g.height / R));
   neg = px_at (s, (int) (g.left + (7 + 0.5) * g.width / C), (int) (g.top + (4 + 0.5) * g.height / R));
   zero = px_at (s, (int) (g.left + (5 + 0.5) * g.width / C), (int) (g.top + (3 + 0.5) * g.height / R));
@@ -586,6 +590,162 @@ test_spectrum_log_lines (void)
   cairo_surface_destroy (s);
 }
 
+/* the panels chosen by name, titled with their units; a measure evaluated without a value (no
+ * coarse-graining was feasible) is a gap in its line, explained in its title, where a step it
+ * was not evaluated at is joined over */
+static void
+test_curves_chosen_panels_and_gaps (void)
+{
+  static const char * const columns[] = { "step", "train_loss", "test_loss", "train_acc",
+                                          "test_acc", "complexity_bytes", "naive_bytes", NULL };
+  static const char * const chosen[] = { "complexity_bytes", NULL };
+  g_autoptr (GrokMetrics) m = grok_metrics_new (columns);
+  g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (s);
+  GrokCurvesOptions options;
+  GrokCurvesPanel panels[4];
+  GrokFigureStyle style;
+  gboolean explained = FALSE;
+
+  for (int r = 0; r < 10; r++)
+    {
+      /* row 5: evaluated, no value; row 7: not evaluated */
+      double row[7] = { r, 1, 1, 0.5, 0.5, r == 5 || r == 7 ? NAN : 100 + r, r == 7 ? NAN : 900 };
+      grok_metrics_append_row (m, row);
+    }
+  grok_curves_options_init (&options);
+  options.panels = chosen;
+  g_assert_cmpuint (grok_figure_curves_panels (m, &options, panels, 4), ==, 1);
+  g_assert_cmpstr (panels[0].title, ==, "Complexity (bytes)");
+  options.panels = (const char * const[]) { "accuracy", "complexity", "loss", NULL };
+  g_assert_cmpuint (grok_figure_curves_panels (m, &options, panels, 4), ==, 3);
+  g_assert_cmpstr (panels[0].title, ==, "Accuracy");
+  g_assert_cmpstr (panels[1].title, ==, "Complexity (bytes)");
+  g_assert_cmpstr (panels[2].title, ==, "Loss");
+  g_assert_true (grok_curves_check_panels (m, options.panels, NULL));
+  g_assert_false (grok_curves_check_panels (m, (const char * const[]) { "lmn", NULL }, NULL));
+
+  options.panels = chosen;
+  options.show_markers = FALSE;
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  grok_figure_layout_attach (layout, s);
+  grok_figure_curves_draw (cr, 400, 300, m, &options, &style, NULL, 0);
+  /* points 0..4, then 6, 8, 9: four segments and two */
+  g_assert_cmpuint (layout->segments->len, ==, 6);
+  for (guint i = 0; i < layout->texts->len; i++)
+    explained = explained || strstr (g_array_index (layout->texts, GrokLayoutText, i).text,
+                                      "no feasible coarse-graining") != NULL;
+  g_assert_true (explained);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+/* Pearson's r against the textbook two-pass formula in long double, on data of a known
+ * correlation shifted far from zero; rows missing either value are left out of both; a perfect
+ * line is 1 or -1, a constant column has none; the CSV carries r and the rows used */
+static void
+test_scatter_pearson (void)
+{
+  static const char * const columns[] = { "step", "a", "b", "c", "flat", NULL };
+  g_autoptr (GrokMetrics) m = grok_metrics_new (columns);
+  GRand *rand = g_rand_new_with_seed (5);
+  long double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+  double xs[400], ys[400], r;
+  guint n = 0, used = 0;
+
+  for (int i = 0; i < 400; i++)
+    {
+      double a = 1e6 + g_rand_double_range (rand, -1, 1);
+      double b = 3 * (a - 1e6) + g_rand_double_range (rand, -2, 2);
+      double row[5] = { i, a, i % 9 == 4 ? NAN : b, -2 * a, 7 };
+      grok_metrics_append_row (m, row);
+      if (i % 9 != 4)
+        xs[n] = a, ys[n++] = b;
+    }
+  for (guint i = 0; i < n; i++)
+    mx += xs[i], my += ys[i];
+  mx /= n, my /= n;
+  for (guint i = 0; i < n; i++)
+    {
+      sxy += (xs[i] - mx) * (ys[i] - my);
+      sxx += (xs[i] - mx) * (xs[i] - mx);
+      syy += (ys[i] - my) * (ys[i] - my);
+    }
+  r = grok_scatter_pearson (m, "a", "b", &used);
+  g_assert_cmpuint (used, ==, n);
+  g_assert_cmpfloat (fabs (r - (double) (sxy / sqrtl (sxx * syy))), <, 1e-9);
+  g_assert_cmpfloat (r, >, 0.5);
+  g_assert_cmpfloat (fabs (grok_scatter_pearson (m, "a", "c", NULL) + 1), <, 1e-12);
+  g_assert_cmpfloat (fabs (grok_scatter_pearson (m, "c", "c", NULL) - 1), <, 1e-12);
+  g_assert_true (isnan (grok_scatter_pearson (m, "a", "flat", NULL)));
+  {
+    GrokScatterOptions o = { (const char * const[]) { "a", NULL }, "b", 0 };
+    g_autofree char *csv = grok_figure_scatter_format_csv (m, &o);
+    g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+    g_autofree char *want = NULL;
+    char value[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd (value, sizeof value, "%.9g", r);
+    want = g_strdup_printf ("# pearson_r=%s", value);
+    g_assert_cmpstr (lines[0], ==, want);
+    g_assert_cmpstr (lines[1], ==, "step,a,b");
+    /* a comment, the header, a line per row used, and the empty string after the last '\n' */
+    g_assert_cmpuint (g_strv_length (lines), ==, 2 + n + 1);
+    g_assert_false (grok_scatter_check (m, &(GrokScatterOptions) { o.x_columns, "nope", 0 }, NULL));
+  }
+  g_rand_free (rand);
+}
+
+/* the regions as TensorFlow Playground shows a net: one region where d = 5x (class 1 right of
+ * x = 0) and one above it: filled in class 0's colour left of the boundary and class 1's right,
+ * paler near it; the step and the count "in view" when zoomed in the title; a legend for the
+ * classes and the points */
+static void
+test_regions_by_class (void)
+{
+  double left_xy[] = { -1, -1, 1, -1, 1, 0, -1, 0 }, top_xy[] = { -1, 0, 1, 0, 1, 1, -1, 1 };
+  double logits[] = { 0, 0, 0, 5, 0, 0 };   /* class 0's logit 0, class 1's 5x */
+  GrokRegion regions[2] = { { 4, left_xy, NULL, logits, 0, NULL }, { 4, top_xy, NULL, logits, 0, NULL } };
+  GrokRegionMap map = { -1, -1, 1, 1, 0, 0, 2, 2, regions };
+  GrokRegionsFigure f = { .x0 = -1, .y0 = -1, .x1 = 1, .y1 = 1, .exact = &map, .step = 1500,
+                          .zoomed = TRUE };
+  g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 600, 400);
+  cairo_t *cr = cairo_create (s);
+  const char *texts[] = { "step 1,500: 2 linear regions in view", "class 0 predicted",
+                          "class 1 predicted" };
+  GrokFigureStyle style;
+  GrokPlotGeometry g;
+  GrokRgba sure0, sure1, unsure1;
+
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  sure0 = grok_regions_class_fill (&style, -6);
+  sure1 = grok_regions_class_fill (&style, 6);
+  unsure1 = grok_regions_class_fill (&style, 0.2);
+  /* class 1's colour is vermillion (red over blue), class 0's blue; a small margin is paler */
+  g_assert_cmpfloat (sure1.r, >, sure1.b);
+  g_assert_cmpfloat (sure0.b, >, sure0.r);
+  g_assert_cmpfloat (grok_rgba_lightness (unsure1), >, grok_rgba_lightness (sure1) + 0.1);
+
+  grok_figure_layout_attach (layout, s);
+  grok_figure_regions_draw (cr, 0, 0, 600, 400, &f, &style, &g);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      gboolean found = FALSE;
+      for (guint k = 0; k < layout->texts->len; k++)
+        found = found || g_str_equal (g_array_index (layout->texts, GrokLayoutText, k).text, texts[i]);
+      g_assert_true (found);
+    }
+  g_assert_null (grok_figure_layout_problems (layout, 600, 400));
+  /* at x = -0.8 and x = 0.8, low in the window: the sure colours of each class */
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, -0.8), grok_plot_geometry_y_to_px (&g, -0.5),
+                                   1, grok_regions_class_fill (&style, -4), 12));
+  g_assert_true (color_near_point (s, grok_plot_geometry_x_to_px (&g, 0.8), grok_plot_geometry_y_to_px (&g, -0.5),
+                                   1, grok_regions_class_fill (&style, 4), 12));
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -593,6 +753,9 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/figure/curves/lines-where-data-says", test_curves_lines_where_data_says);
   g_test_add_func ("/ui/figure/curves/empty-plot", test_curves_empty_plot);
   g_test_add_func ("/ui/figure/curves/markers", test_curves_markers);
+  g_test_add_func ("/ui/figure/scatter/pearson", test_scatter_pearson);
+  g_test_add_func ("/ui/figure/regions/by-class", test_regions_by_class);
+  g_test_add_func ("/ui/figure/curves/chosen-panels-and-gaps", test_curves_chosen_panels_and_gaps);
   g_test_add_func ("/ui/figure/curves/extra-panel-and-runs", test_curves_extra_panel_and_runs);
   g_test_add_func ("/ui/figure/curves/measure-panels", test_curves_measure_panels);
   g_test_add_func ("/ui/figure/curves/one-step-range", test_curves_one_step_range);

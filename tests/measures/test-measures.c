@@ -313,11 +313,32 @@ test_schedule_keys (void)
     }
 }
 
+/* every column a measure fills has a figure title of its own, the measure it belongs to is
+ * found from it, and only the complexity's columns can be evaluated without a value */
+static void
+test_column_titles (void)
+{
+  g_assert_cmpstr (grok_column_title ("complexity_bytes"), ==, "Complexity (bytes)");
+  g_assert_cmpstr (grok_column_title ("lc_r0.1"), ==, "Local complexity, r = 0.1");
+  g_assert_cmpstr (grok_column_title ("no_such_column"), ==, "no_such_column");
+  g_assert_cmpint (grok_measure_of_column ("no_such_column"), ==, -1);
+  g_assert_null (grok_column_gap ("lmn"));
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    for (const char * const *c = grok_measure_kind (m)->columns; *c != NULL; c++)
+      {
+        g_assert_cmpstr (grok_column_title (*c), !=, *c);
+        g_assert_cmpint (grok_measure_of_column (*c), ==, (int) m);
+        g_assert_true ((grok_column_gap (*c) != NULL) <=
+                       (m == GROK_MEASURE_COMPLEXITY));
+      }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/measures/table-complete", test_table_complete);
+  g_test_add_func ("/engine/measures/column-titles", test_column_titles);
   g_test_add_func ("/engine/measures/schedule-keys", test_schedule_keys);
   g_test_add_func ("/engine/measures/spectrum-identity", test_spectrum_identity);
   g_test_add_func ("/engine/measures/linear-net", test_linear_net);

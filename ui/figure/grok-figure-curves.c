@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-error.h"
 #include "grok-measures.h"
 
 #define GROK_MAX_PANELS GROK_CURVES_MAX_PANELS
@@ -112,6 +113,7 @@ typedef struct
 {
   GArray *x, *y, *lo, *hi;   /* double; lo and hi NULL for a single run */
   GArray *smooth;            /* double: y smoothed, or NULL */
+  gboolean gaps;             /* the measure was evaluated at some step and gave no value */
 } GrokCurveData;
 
 static void
@@ -176,6 +178,26 @@ grok_union_x (const GrokMetrics * const *runs, guint n_runs, const char *x_colum
   return all;
 }
 
+/* whether the measure filling column was evaluated at step x of run (one of its columns has a
+ * value) and left column without one, for a reason the figure states */
+static gboolean
+grok_curve_evaluated_without (const GrokMetrics *run, const char *x_column, const char *column,
+                              double x)
+{
+  int m = grok_measure_of_column (column), xc = grok_metrics_column_index (run, x_column), row;
+
+  if (m < 0 || xc < 0 || grok_column_gap (column) == NULL
+      || (row = grok_find_row (run, xc, x)) < 0)
+    return FALSE;
+  for (const char * const *c = grok_measure_kind (m)->columns; *c != NULL; c++)
+    {
+      int k = grok_metrics_column_index (run, *c);
+      if (k >= 0 && isfinite (grok_metrics_get (run, (guint) row, (guint) k)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 grok_curve_data_build (GrokCurveData *d, const GrokMetrics * const *runs, guint n_runs,
                        const char *x_column, const char *column)
@@ -215,21 +237,29 @@ grok_curve_data_build (GrokCurveData *d, const GrokMetrics * const *runs, guint 
         }
     }
   /* a step with no value in any run is left out rather than drawn as a gap: measures are
-   * evaluated on a sparser schedule than the losses, and their points are joined */
+   * evaluated on a sparser schedule than the losses, and their points are joined. Only a step
+   * where the measure was evaluated (another of its columns has a value) and gave none is a
+   * gap in the line */
   {
     guint out = 0;
     for (guint i = 0; i < d->x->len; i++)
-      if (!isnan (g_array_index (d->y, double, i)))
-        {
-          g_array_index (d->x, double, out) = g_array_index (d->x, double, i);
-          g_array_index (d->y, double, out) = g_array_index (d->y, double, i);
-          if (d->lo != NULL)
-            {
-              g_array_index (d->lo, double, out) = g_array_index (d->lo, double, i);
-              g_array_index (d->hi, double, out) = g_array_index (d->hi, double, i);
-            }
-          out++;
-        }
+      {
+        gboolean keep = !isnan (g_array_index (d->y, double, i));
+        if (!keep && n_runs == 1
+            && grok_curve_evaluated_without (runs[0], x_column, column,
+                                             g_array_index (d->x, double, i)))
+          keep = d->gaps = TRUE;
+        if (!keep)
+          continue;
+        g_array_index (d->x, double, out) = g_array_index (d->x, double, i);
+        g_array_index (d->y, double, out) = g_array_index (d->y, double, i);
+        if (d->lo != NULL)
+          {
+            g_array_index (d->lo, double, out) = g_array_index (d->lo, double, i);
+            g_array_index (d->hi, double, out) = g_array_index (d->hi, double, i);
+          }
+        out++;
+      }
     g_array_set_size (d->x, out);
     g_array_set_size (d->y, out);
     if (d->lo != NULL)
@@ -251,11 +281,12 @@ grok_curve_data_first_reaching (const GrokCurveData *d, double threshold)
   return NAN;
 }
 
+/* a column's panel, titled with its name and unit, which the y axis need not repeat */
 static GrokCurvesPanel
 grok_column_panel (const char *column, guint color)
 {
-  return (GrokCurvesPanel) { column, column, { column, NULL }, { NULL, NULL }, { color, 0 }, FALSE,
-                           TRUE, NAN, NAN };
+  return (GrokCurvesPanel) { grok_column_title (column), NULL, { column, NULL }, { NULL, NULL },
+                             { color, 0 }, FALSE, TRUE, NAN, NAN };
 }
 
 /* the panel columns of the measures table that the first run has; the L2 norm, always there,
@@ -280,23 +311,92 @@ grok_curves_measure_panels (const GrokMetrics *metrics, GrokCurvesPanel *panels,
   return n;
 }
 
+static GrokCurvesPanel
+grok_loss_panel (const GrokCurvesOptions *o)
+{
+  return (GrokCurvesPanel) {
+    "Loss", "cross-entropy (nats)",
+    { o->show_train ? "train_loss" : NULL, o->show_test ? "test_loss" : NULL },
+    { "train", "test" }, { 0, 1 }, TRUE, FALSE, NAN, NAN };
+}
+
+/* a little room past 0 and 1 so a curve sitting at 1.0 is not hidden by the frame */
+static GrokCurvesPanel
+grok_accuracy_panel (const GrokCurvesOptions *o)
+{
+  return (GrokCurvesPanel) {
+    "Accuracy", "accuracy",
+    { o->show_train ? "train_acc" : NULL, o->show_test ? "test_acc" : NULL },
+    { "train", "test" }, { 0, 1 }, FALSE, FALSE, -0.03, 1.03 };
+}
+
+/* the panels one name of options->panels stands for, after the n there are */
+static guint
+grok_curves_named_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics,
+                          const char *name, GrokCurvesPanel *panels, guint n, guint *n_columns)
+{
+  GrokMeasure m;
+
+  if (g_str_equal (name, "loss") && n < GROK_MAX_PANELS)
+    panels[n++] = grok_loss_panel (o);
+  else if (g_str_equal (name, "accuracy") && n < GROK_MAX_PANELS)
+    panels[n++] = grok_accuracy_panel (o);
+  else if (grok_measure_from_name (name, &m, NULL))
+    {
+      for (const char * const *c = grok_measure_kind (m)->panels; *c != NULL; c++)
+        if (n < GROK_MAX_PANELS && (metrics == NULL || grok_metrics_column_index (metrics, *c) >= 0))
+          panels[n++] = grok_column_panel (*c, 2 + (*n_columns)++);
+    }
+  else if (n < GROK_MAX_PANELS && (metrics == NULL || grok_metrics_column_index (metrics, name) >= 0))
+    panels[n++] = grok_column_panel (name, 2 + (*n_columns)++);
+  return n;
+}
+
+gboolean
+grok_curves_check_panels (const GrokMetrics *metrics, const char * const *panels, GError **error)
+{
+  GrokMeasure m;
+
+  g_return_val_if_fail (panels != NULL, FALSE);
+
+  for (guint i = 0; panels[i] != NULL; i++)
+    {
+      gboolean found = g_str_equal (panels[i], "loss") || g_str_equal (panels[i], "accuracy")
+                       || metrics == NULL || grok_metrics_column_index (metrics, panels[i]) >= 0;
+      /* a measure the run did not take has no column to draw */
+      if (!found && grok_measure_from_name (panels[i], &m, NULL))
+        for (const char * const *c = grok_measure_kind (m)->panels; *c != NULL; c++)
+          found = found || grok_metrics_column_index (metrics, *c) >= 0;
+      if (found)
+        continue;
+      {
+        g_autofree char *measures = grok_measure_names (", ");
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                     "no panel '%s': a panel is loss, accuracy, a measure the run took (of %s) "
+                     "or a column of the run's metrics.csv", panels[i], measures);
+        return FALSE;
+      }
+    }
+  return TRUE;
+}
+
 static guint
 grok_curves_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics,
                     GrokCurvesPanel panels[GROK_MAX_PANELS])
 {
   guint n = 0, first;
 
+  if (o->panels != NULL)
+    {
+      guint n_columns = 0;
+      for (guint i = 0; o->panels[i] != NULL; i++)
+        n = grok_curves_named_panels (o, metrics, o->panels[i], panels, n, &n_columns);
+      return n;
+    }
   if (o->show_loss && (o->show_train || o->show_test))
-    panels[n++] = (GrokCurvesPanel) {
-      "Loss", "cross-entropy (nats)",
-      { o->show_train ? "train_loss" : NULL, o->show_test ? "test_loss" : NULL },
-      { "train", "test" }, { 0, 1 }, TRUE, FALSE, NAN, NAN };
+    panels[n++] = grok_loss_panel (o);
   if (o->show_accuracy && (o->show_train || o->show_test))
-    /* a little room past 0 and 1 so a curve sitting at 1.0 is not hidden by the frame */
-    panels[n++] = (GrokCurvesPanel) {
-      "Accuracy", "accuracy",
-      { o->show_train ? "train_acc" : NULL, o->show_test ? "test_acc" : NULL },
-      { "train", "test" }, { 0, 1 }, FALSE, FALSE, -0.03, 1.03 };
+    panels[n++] = grok_accuracy_panel (o);
   first = n;
   if (o->show_measures && metrics != NULL)
     n = grok_curves_measure_panels (metrics, panels, n);
@@ -307,7 +407,7 @@ grok_curves_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics,
       panels[n] = grok_column_panel (o->extra_columns[i], 2 + n - first);
       n++;
     }
-  return n;
+  return o->max_panels > 0 ? MIN (n, o->max_panels) : n;
 }
 
 /* a log axis for positive data spanning more than two decades */
@@ -550,6 +650,14 @@ grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const Gro
     n_columns = grok_curves_compare_series (panel, ctx, spec, runs[0]);
   else if (g_strcmp0 (spec->columns[0], "lmn") == 0 && ctx->options->lmn_points > 0)
     panel->title = g_strdup_printf ("%s (%d points)", spec->title, ctx->options->lmn_points);
+  /* a gap in the line says why it is there */
+  if (n_columns > 0 && panel->data[0].gaps && grok_column_gap (spec->columns[0]) != NULL)
+    {
+      char *noted = g_strdup_printf ("%s; %s", panel->title != NULL ? panel->title : spec->title,
+                                     grok_column_gap (spec->columns[0]));
+      g_free (panel->title);
+      panel->title = noted;
+    }
   plot->title = panel->title != NULL ? panel->title : spec->title;
   plot->x_label = ctx->x_column;
   plot->y_label = spec->y_label;
@@ -711,7 +819,20 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   cols = grok_curves_grid_columns (width, height, n);
   rows = (n + cols - 1) / cols;
   for (guint i = 0; i < n; i++)
-    grok_curves_prepare_panel (&prepared[i], &ctx, &panels[i], runs, n_runs);
+    {
+      GrokPlot *plot = &prepared[i].plot;
+      grok_curves_prepare_panel (&prepared[i], &ctx, &panels[i], runs, n_runs);
+      /* one step axis for all: its label under the bottom panel of each column only, the
+       * markers' labels over the top row only */
+      if (i + cols < n)
+        plot->x_label = NULL;
+      if (i >= cols)
+        plot->marker_labels = NULL;
+      /* train and test have the same colours in every panel: one legend says it */
+      if (i > 0 && !prepared[0].plot.hide_legend && panels[i].labels[0] == panels[0].labels[0]
+          && panels[i].colors[0] == panels[0].colors[0])
+        plot->hide_legend = TRUE;
+    }
   /* every panel has the same left margin, so their data areas are as wide and their step axes
    * get the same ticks; in a column, their y axes line up */
   for (guint i = 0; i < n; i++)

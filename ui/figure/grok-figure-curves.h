@@ -50,6 +50,11 @@ typedef struct
                                          * legend entry; the train series dashed */
   gboolean            compare_grouped;  /* groups as mean and band rather than one per run */
   double              compare_until;    /* no compared curve past this step; NAN: no limit */
+  guint               max_panels;       /* 0: every panel; else the first this many */
+  const char * const *panels;           /* NULL-terminated, in order: "loss", "accuracy", a
+                                         * measure's name (its panel columns) or a metrics
+                                         * column; NULL: loss, accuracy and the measures as on
+                                         * screen (the first max_panels of them) */
 } GrokCurvesOptions;
 
 /* every panel on (measures too), train and test, markers at 0.99, linear x over "step", the
@@ -71,6 +76,11 @@ typedef struct
   gboolean    auto_log;   /* decide log y from the data (measure and extra columns) */
   double      y_min, y_max;
 } GrokCurvesPanel;
+
+/* FALSE with an error naming the first of panels that names no panel for metrics, and the
+ * names there are */
+gboolean grok_curves_check_panels (const GrokMetrics *metrics, const char * const *panels,
+                                   GError **error);
 
 /* the panels drawn for the options when the first run's rows are `metrics`, in the order drawn
  * (the order of the geometries grok_figure_curves_draw writes); returns how many */

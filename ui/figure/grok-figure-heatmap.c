@@ -1,6 +1,7 @@
 /* The heatmap figure: building the matrix image and drawing it with its axes and colour bar. */
 #include "grok-figure-heatmap.h"
 #include "grok-plot-private.h"
+#include "grok-figure-layout.h"
 
 #include <math.h>
 
@@ -87,48 +88,111 @@ grok_heatmap_geometry_cell_at (const GrokHeatmapGeometry *g, double px, double p
   return TRUE;
 }
 
-/* index ticks at cell centres along one side; vertical means the row axis on the left */
-static void
+/* the index ticks along one side (vertical: the rows, on the left) at cell centres: as many as
+ * keep their labels apart and inside the panel (x0 .. x1, y0 .. y1) */
+static guint
 grok_heatmap_index_ticks (cairo_t *cr, const GrokHeatmapGeometry *g, gboolean vertical,
-                          double tick, double gap)
+                          double tick, double gap, const GrokBox *panel, double *at, char **labels,
+                          guint max)
 {
   guint n = vertical ? g->rows : g->cols;
   double len = vertical ? g->height : g->width;
-  double ticks[32], step = 1;
-  /* room for a label every ~4 characters along the axis, and no more ticks than cells */
-  guint target = CLAMP ((guint) (len / (tick * 12)), 1, MIN (6, n));
-  guint count = grok_plot_linear_ticks (0, n - 1, MAX (target, 1), ticks, G_N_ELEMENTS (ticks), &step);
 
-  for (guint i = 0; i < count; i++)
+  for (guint target = MIN (6, n); target >= 1; target--)
     {
-      g_autofree char *label = NULL;
-      double at;
-      if (ticks[i] != floor (ticks[i]))
-        continue;   /* an index axis has no half rows */
-      label = g_strdup_printf ("%.0f", ticks[i]);
-      at = (vertical ? g->top : g->left) + (ticks[i] + 0.5) / n * len;
+      double ticks[32], step = 1;
+      guint count = grok_plot_linear_ticks (0, n - 1, target, ticks, G_N_ELEMENTS (ticks), &step);
+      guint kept = 0;
+      gboolean fine = TRUE;
+      GrokBox last = { 0 };
+
+      if (n == 1)
+        ticks[0] = 0, count = 1;
+      for (guint i = 0; i < count && kept < max && fine; i++)
+        {
+          GrokBox box;
+          if (ticks[i] != floor (ticks[i]))
+            continue;   /* an index axis has no half rows */
+          labels[kept] = g_strdup_printf ("%.0f", ticks[i]);
+          at[kept] = (vertical ? g->top : g->left) + (ticks[i] + 0.5) / n * len;
+          box = vertical ? grok_figure_text_box (cr, labels[kept], g->left - tick - gap, at[kept], 1, 0.5, 0)
+                         : grok_figure_text_box (cr, labels[kept], at[kept], g->top + g->height + tick + gap, 0.5, 0, 0);
+          fine = box.x0 >= panel->x0 && box.x1 <= panel->x1 && box.y0 >= panel->y0 && box.y1 <= panel->y1;
+          if (kept > 0 && fine)
+            fine = vertical ? box.y0 >= last.y1 + gap : box.x0 >= last.x1 + 2 * gap;
+          last = box;
+          kept++;
+        }
+      if (fine && kept > 0)
+        return kept;
+      for (guint i = 0; i < kept; i++)
+        g_clear_pointer (&labels[i], g_free);
+      if (target == 1)
+        break;
+    }
+  return 0;
+}
+
+static void
+grok_heatmap_draw_index_ticks (cairo_t *cr, const GrokHeatmapGeometry *g, gboolean vertical,
+                               double tick, double gap, const GrokBox *panel)
+{
+  double at[32];
+  char *labels[32];
+  guint n = grok_heatmap_index_ticks (cr, g, vertical, tick, gap, panel, at, labels, 32);
+
+  for (guint i = 0; i < n; i++)
+    {
       if (vertical)
         {
-          cairo_move_to (cr, g->left, at);
-          cairo_line_to (cr, g->left - tick, at);
+          cairo_move_to (cr, g->left, at[i]);
+          cairo_line_to (cr, g->left - tick, at[i]);
           cairo_stroke (cr);
-          grok_figure_text (cr, label, g->left - tick - gap, at, 1, 0.5, 0);
+          grok_figure_text (cr, labels[i], g->left - tick - gap, at[i], 1, 0.5, 0);
         }
       else
         {
-          cairo_move_to (cr, at, g->top + g->height);
-          cairo_line_to (cr, at, g->top + g->height + tick);
+          cairo_move_to (cr, at[i], g->top + g->height);
+          cairo_line_to (cr, at[i], g->top + g->height + tick);
           cairo_stroke (cr);
-          grok_figure_text (cr, label, at, g->top + g->height + tick + gap, 0.5, 0, 0);
+          grok_figure_text (cr, labels[i], at[i], g->top + g->height + tick + gap, 0.5, 0, 0);
         }
+      g_free (labels[i]);
     }
+}
+
+/* the colour bar's ticks: as many as keep their labels apart; returns how many */
+static guint
+grok_heatmap_bar_ticks (cairo_t *cr, const GrokHeatmapGeometry *g, double tick, double gap,
+                        double *ticks, double *step, guint max)
+{
+  double lo = g->sequential ? g->lo : -g->limit;
+
+  for (guint target = 4; target >= 1; target--)
+    {
+      guint count = grok_plot_linear_ticks (lo, g->limit, target, ticks, max, step);
+      double last_bottom = -INFINITY;
+      gboolean fine = TRUE;
+      for (guint i = count; i-- > 0 && fine;)
+        {
+          g_autofree char *label = grok_plot_format_linear (ticks[i], *step);
+          double py = g->bar_top + g->bar_height * (1 - (ticks[i] - lo) / (g->limit - lo));
+          GrokBox box = grok_figure_text_box (cr, label, g->bar_left + g->bar_width + tick + gap,
+                                              py, 0, 0.5, 0);
+          fine = box.y0 >= last_bottom + gap;
+          last_bottom = box.y1;
+        }
+      if (fine || target == 1)
+        return fine ? count : MIN (count, 1);
+    }
+  return 0;
 }
 
 static void
 grok_heatmap_draw_bar (cairo_t *cr, const GrokHeatmapGeometry *g, const GrokPalette *palette,
                        double tick, double gap)
 {
-  double ticks[16], step = 1;
+  double ticks[16], step = 1, lo = g->sequential ? g->lo : -g->limit;
   guint count;
   cairo_pattern_t *ramp = cairo_pattern_create_linear (0, g->bar_top + g->bar_height, 0, g->bar_top);
 
@@ -143,16 +207,13 @@ grok_heatmap_draw_bar (cairo_t *cr, const GrokHeatmapGeometry *g, const GrokPale
   cairo_set_source (cr, ramp);
   cairo_fill_preserve (cr);
   cairo_pattern_destroy (ramp);
+  grok_figure_layout_add_area (cr, g->bar_left, g->bar_top, g->bar_width, g->bar_height);
   grok_figure_set_color (cr, palette->foreground);
   cairo_stroke (cr);
-  {
-    double lo = g->sequential ? g->lo : -g->limit;
-    count = grok_plot_linear_ticks (lo, g->limit, 4, ticks, G_N_ELEMENTS (ticks), &step);
-  }
+  count = grok_heatmap_bar_ticks (cr, g, tick, gap, ticks, &step, G_N_ELEMENTS (ticks));
   for (guint i = 0; i < count; i++)
     {
       g_autofree char *label = grok_plot_format_linear (ticks[i], step);
-      double lo = g->sequential ? g->lo : -g->limit;
       double py = g->bar_top + g->bar_height * (1 - (ticks[i] - lo) / (g->limit - lo));
       double right = g->bar_left + g->bar_width;
       cairo_move_to (cr, right, py);
@@ -177,28 +238,99 @@ grok_heatmap_bar_label_width (cairo_t *cr, double lo, double limit)
   return w;
 }
 
-/* cells as square as the room allows, but never stretched more than 2 : 1 */
+/* square cells for a square matrix; others as square as the room allows, but never stretched
+ * more than 2 : 1 */
 static void
 grok_heatmap_fit (GrokHeatmapGeometry *g, double x0, double y0, double avail_w, double avail_h)
 {
   double cw = avail_w / g->cols, ch = avail_h / g->rows, s = MIN (cw, ch);
+  double stretch = g->rows == g->cols ? 1 : 2;
 
-  cw = MIN (cw, 2 * s);
-  ch = MIN (ch, 2 * s);
+  cw = MIN (cw, stretch * s);
+  ch = MIN (ch, stretch * s);
   g->width = cw * g->cols;
   g->height = ch * g->rows;
   g->left = x0 + (avail_w - g->width) / 2;
   g->top = y0 + (avail_h - g->height) / 2;
 }
 
+/* a label turned a quarter or level along `length`: at the text size, else down to 75%, else
+ * left out (FALSE) */
+static gboolean
+grok_heatmap_fit_label (cairo_t *cr, const GrokFigureStyle *style, const char *label,
+                        double length)
+{
+  double w;
+
+  grok_figure_set_font (cr, style, style->font_size, FALSE);
+  w = grok_figure_text_width (cr, label);
+  if (w <= length)
+    return TRUE;
+  if (w * 0.75 > length)
+    return FALSE;
+  grok_figure_set_font (cr, style, style->font_size * length / w, FALSE);
+  return TRUE;
+}
+
+/* the room around the matrix (left, right) at the style's text size */
+static double
+grok_heatmap_margins (cairo_t *cr, const GrokFigureStyle *style, guint rows, double lo,
+                      double limit)
+{
+  double fs = style->font_size * style->scale, label_h, digits_w;
+
+  grok_figure_set_font (cr, style, style->font_size, FALSE);
+  label_h = grok_figure_text_height (cr);
+  digits_w = grok_figure_text_width (cr, "0") * (rows >= 1000 ? 4 : rows >= 100 ? 3 : rows >= 10 ? 2 : 1);
+  return 0.6 * fs + label_h * 1.3 + 0.6 * fs + digits_w + 3 * style->scale
+         + 1.9 * fs + 3 * style->scale + 0.3 * fs + grok_heatmap_bar_label_width (cr, lo, limit)
+         + 0.5 * fs + 1.2 * fs + 0.3 * fs;
+}
+
+static void heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double height,
+                                 cairo_surface_t *matrix, gboolean sequential, double lo,
+                                 double limit, const char *title, const char *bar_label,
+                                 const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out);
+
+/* in a panel too narrow for the matrix and the text around it at the figure's text size, the
+ * text is smaller (to 60%), so the matrix keeps at least half the width */
 static void
 heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
               cairo_surface_t *matrix, gboolean sequential, double lo, double limit,
-              const char *title, const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out)
+              const char *title, const char *bar_label, const GrokFigureStyle *style,
+              GrokHeatmapGeometry *geometry_out)
+{
+  GrokFigureStyle fitted = *style;
+  double lo_bar = sequential ? lo : -(limit > 0 ? limit : 1), hi_bar = limit > lo_bar ? limit : lo_bar + 1;
+  guint rows = (guint) cairo_image_surface_get_height (matrix);
+  double margins;
+
+  cairo_save (cr);
+  margins = grok_heatmap_margins (cr, &fitted, rows, lo_bar, hi_bar);
+  if (margins > 0.5 * width)
+    {
+      fitted.font_size = MAX (style->font_size * 0.5 * width / margins, 0.6 * style->font_size);
+      fitted.line_width = style->line_width;
+    }
+  cairo_restore (cr);
+  heatmap_draw_fitted (cr, x, y, width, height, matrix, sequential, lo, limit, title, bar_label,
+                       &fitted, geometry_out);
+}
+
+static void
+heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double height,
+                     cairo_surface_t *matrix, gboolean sequential, double lo, double limit,
+                     const char *title, const char *bar_label, const GrokFigureStyle *style,
+                     GrokHeatmapGeometry *geometry_out)
 {
   GrokHeatmapGeometry g = { 0 };
   GrokPalette palette;
-  double u, fs, pad, tick, gap, label_h, left, right, top, bottom, digits_w;
+  GrokBox panel = { x, y, x + width, y + height };
+  double u, fs, pad, tick, gap, label_h, left, right, top, bottom, digits_w, title_size = 0;
+  double bar_labels_w, line_h = 0;
+  char *title_lines[2] = { NULL, NULL };
+  const char *row_label = sequential ? "point" : "row (output)";
+  const char *col_label = sequential ? "point" : "column (input)";
   cairo_pattern_t *pattern;
   double cell_w, cell_h;
 
@@ -219,16 +351,24 @@ heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
   cairo_rectangle (cr, x, y, width, height);
   grok_figure_set_color (cr, palette.background);
   cairo_fill (cr);
+  if (title != NULL)
+    {
+      title_size = grok_figure_fit_text (cr, style, title, style->font_size * 1.1, TRUE,
+                                         width - 2 * pad, title_lines);
+      grok_figure_set_font (cr, style, title_size, TRUE);
+      line_h = grok_figure_text_height (cr) * 1.45;
+    }
   grok_figure_set_font (cr, style, style->font_size, FALSE);
   label_h = grok_figure_text_height (cr);
-  digits_w = grok_figure_text_width (cr, "0") * (g.rows >= 1000 ? 4 : g.rows >= 100 ? 3 : 2);
-  left = pad + label_h * 1.3 + pad + digits_w + tick + gap;
-  bottom = pad + label_h * 1.3 + pad + label_h + tick + gap;
-  right = pad + grok_heatmap_bar_label_width (cr, g.sequential ? g.lo : -g.limit, g.limit) + gap + tick + 0.9 * fs + 1.2 * fs;
-  top = title != NULL ? pad + 1.5 * fs + pad : pad;
+  digits_w = grok_figure_text_width (cr, "0") * (g.rows >= 1000 ? 4 : g.rows >= 100 ? 3 : g.rows >= 10 ? 2 : 1);
+  bar_labels_w = grok_heatmap_bar_label_width (cr, g.sequential ? g.lo : -g.limit, g.limit);
+  left = pad + label_h * 1.3 + gap + digits_w + tick + gap;
+  bottom = 0.5 * pad + label_h + tick + gap + label_h * 1.3 + gap;
+  right = 1.0 * fs + 0.9 * fs + tick + gap + bar_labels_w + 0.5 * fs + 1.2 * fs + 0.5 * pad;
+  top = pad + (title_lines[1] != NULL ? 2 : title != NULL ? 1 : 0) * line_h + 0.6 * label_h;
   grok_heatmap_fit (&g, x + left, y + top, MAX (width - left - right, 1),
                     MAX (height - top - bottom, 1));
-  g.bar_left = g.left + g.width + 1.2 * fs;
+  g.bar_left = g.left + g.width + 1.0 * fs;
   g.bar_width = 0.9 * fs;
   /* a flat matrix still gets a colour bar tall enough for its labels */
   g.bar_height = MAX (g.height, MIN (5 * fs, MAX (height - top - bottom, 1)));
@@ -251,33 +391,45 @@ heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_restore (cr);
+  grok_figure_layout_add_area (cr, g.left, g.top, g.width, g.height);
 
   grok_figure_set_color (cr, palette.foreground);
   cairo_set_line_width (cr, 0.8 * u);
   cairo_rectangle (cr, g.left, g.top, g.width, g.height);
   cairo_stroke (cr);
-  grok_heatmap_index_ticks (cr, &g, TRUE, tick, gap);
-  grok_heatmap_index_ticks (cr, &g, FALSE, tick, gap);
-  grok_figure_text (cr, sequential ? "point" : "column (input)", g.left + g.width / 2,
-                    g.top + g.height + tick + gap + label_h * 1.9, 0.5, 0, 0);
-  grok_figure_text (cr, sequential ? "point" : "row (output)", g.left - tick - gap - digits_w - 0.5 * fs,
-                    g.top + g.height / 2, 0.5, 1, G_PI / 2);
+  grok_figure_set_font (cr, style, style->font_size, FALSE);
+  grok_heatmap_draw_index_ticks (cr, &g, TRUE, tick, gap, &panel);
+  grok_heatmap_draw_index_ticks (cr, &g, FALSE, tick, gap, &panel);
+  /* the column label keeps left of the colour bar, which a flat matrix has beside it */
+  if (grok_heatmap_fit_label (cr, style, col_label, g.bar_left - gap - x - 0.5 * pad))
+    {
+      double tw = grok_figure_text_width (cr, col_label);
+      double cx = CLAMP (g.left + g.width / 2, x + 0.5 * pad + tw / 2, g.bar_left - gap - tw / 2);
+      grok_figure_text (cr, col_label, cx, g.top + g.height + tick + gap + label_h * 1.6, 0.5, 0, 0);
+    }
+  /* beside the row numbers, however far the matrix is centred from the panel's edge */
+  if (grok_heatmap_fit_label (cr, style, row_label, g.height))
+    grok_figure_text (cr, row_label, MAX (x + pad, g.left - tick - 2 * gap - digits_w - 1.1 * fs),
+                      g.top + g.height / 2, 0.5, 0, G_PI / 2);
+  grok_figure_set_font (cr, style, style->font_size, FALSE);
   grok_heatmap_draw_bar (cr, &g, &palette, tick, gap);
+  /* what the colours are, turned a quarter beside the bar's labels */
+  if (bar_label != NULL && grok_heatmap_fit_label (cr, style, bar_label, g.bar_height))
+    grok_figure_text (cr, bar_label, g.bar_left + g.bar_width + tick + gap + bar_labels_w + 0.5 * fs,
+                      g.bar_top + g.bar_height / 2, 0.5, 0, G_PI / 2);
   if (title != NULL)
     {
-      double size = style->font_size * 1.1, tw, cx;
-      grok_figure_set_font (cr, style, size, TRUE);
-      /* a long name in a narrow cell: smaller text, kept inside the cell */
-      tw = grok_figure_text_width (cr, title);
-      if (tw > width - 2 * pad && tw > 0)
-        {
-          size = MAX (size * (width - 2 * pad) / tw, style->font_size * 0.6);
-          grok_figure_set_font (cr, style, size, TRUE);
-          tw = grok_figure_text_width (cr, title);
-        }
-      cx = CLAMP (g.left + g.width / 2, x + pad + tw / 2, x + width - pad - tw / 2);
+      grok_figure_set_font (cr, style, title_size, TRUE);
       grok_figure_set_color (cr, palette.foreground);
-      grok_figure_text (cr, title, cx, y + pad, 0.5, 0, 0);
+      for (guint i = 0; i < 2 && title_lines[i] != NULL; i++)
+        {
+          double tw = grok_figure_text_width (cr, title_lines[i]);
+          double cx = CLAMP (g.left + g.width / 2, x + pad + tw / 2, x + width - pad - tw / 2);
+          if (tw > width - 2 * pad)
+            cx = x + width / 2;
+          grok_figure_text (cr, title_lines[i], cx, y + pad + i * line_h, 0.5, 0, 0);
+          g_free (title_lines[i]);
+        }
     }
   cairo_restore (cr);
   if (geometry_out != NULL)
@@ -287,16 +439,20 @@ heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
 void
 grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
                           cairo_surface_t *matrix, double limit, const char *title,
-                          const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out)
+                          const char *bar_label, const GrokFigureStyle *style,
+                          GrokHeatmapGeometry *geometry_out)
 {
-  heatmap_draw (cr, x, y, width, height, matrix, FALSE, 0, limit, title, style, geometry_out);
+  heatmap_draw (cr, x, y, width, height, matrix, FALSE, 0, limit, title, bar_label, style,
+                geometry_out);
 }
 
 void
 grok_figure_heatmap_draw_sequential (cairo_t *cr, double x, double y, double width, double height,
                                      cairo_surface_t *matrix, double lo, double hi,
-                                     const char *title, const GrokFigureStyle *style,
+                                     const char *title, const char *bar_label,
+                                     const GrokFigureStyle *style,
                                      GrokHeatmapGeometry *geometry_out)
 {
-  heatmap_draw (cr, x, y, width, height, matrix, TRUE, lo, hi, title, style, geometry_out);
+  heatmap_draw (cr, x, y, width, height, matrix, TRUE, lo, hi, title, bar_label, style,
+                geometry_out);
 }

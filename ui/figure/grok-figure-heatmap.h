@@ -33,15 +33,18 @@ typedef struct
 gboolean grok_heatmap_geometry_cell_at (const GrokHeatmapGeometry *geometry, double px, double py,
                                         guint *row, guint *col);
 
+/* bar_label (may be NULL) names what the colours show, beside the colour bar */
 void     grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
                                    cairo_surface_t *matrix, double limit, const char *title,
-                                   const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out);
+                                   const char *bar_label, const GrokFigureStyle *style,
+                                   GrokHeatmapGeometry *geometry_out);
 
 /* the same for a surface from grok_heatmap_surface_new_sequential: a symmetric matrix over
  * points (both axes are labelled "point") */
 void     grok_figure_heatmap_draw_sequential (cairo_t *cr, double x, double y, double width,
                                               double height, cairo_surface_t *matrix, double lo,
                                               double hi, const char *title,
+                                              const char *bar_label,
                                               const GrokFigureStyle *style,
                                               GrokHeatmapGeometry *geometry_out);
 

@@ -2,8 +2,10 @@
 #include "grok-figure-regions.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "grok-colormap.h"
+#include "grok-figure-layout.h"
 
 GrokRgba
 grok_regions_color (guint index)
@@ -24,9 +26,97 @@ grok_regions_color (guint index)
   return (GrokRgba) { r + m, g + m, b + m, 1.0 };
 }
 
-static void
-draw_polygons (cairo_t *cr, const GrokRegionMap *map, const GrokPlotGeometry *g)
+GrokRgba
+grok_regions_class_fill (const GrokFigureStyle *style, double d)
 {
+  GrokRgba c = grok_figure_style_series_color (style, d > 0 ? 1 : 0);
+  GrokPalette palette;
+  /* a margin of 4 nats is near certainty: the full colour, washed out towards none */
+  double k = 0.12 + 0.6 * tanh (fabs (d) / 3.0);
+
+  grok_figure_style_palette (style, &palette);
+  return (GrokRgba) { palette.background.r + k * (c.r - palette.background.r),
+                      palette.background.g + k * (c.g - palette.background.g),
+                      palette.background.b + k * (c.b - palette.background.b), 1 };
+}
+
+/* the logit difference d = a x + b y + c of a region (class 1 minus class 0; the one logit of a
+ * single output) */
+static void
+region_margin (const GrokRegionMap *map, const GrokRegion *r, double abc[3])
+{
+  for (int k = 0; k < 3; k++)
+    abc[k] = map->n_out >= 2 ? r->logits[3 + k] - r->logits[k] : r->logits[k];
+}
+
+/* each region filled as its logits say: d is affine in a region, so its colour is a linear
+ * gradient along d's direction, with stops close enough to follow the map from d to colour */
+static void
+draw_polygons (cairo_t *cr, const GrokRegionMap *map, const GrokPlotGeometry *g,
+               const GrokFigureStyle *style)
+{
+  for (int i = 0; i < map->n_regions; i++)
+    {
+      const GrokRegion *r = &map->regions[i];
+      double abc[3], lo = INFINITY, hi = -INFINITY, len2;
+      cairo_pattern_t *ramp;
+
+      if (r->n_vertices < 3)
+        continue;
+      region_margin (map, r, abc);
+      cairo_move_to (cr, grok_plot_geometry_x_to_px (g, r->xy[0]), grok_plot_geometry_y_to_px (g, r->xy[1]));
+      for (int v = 1; v < r->n_vertices; v++)
+        cairo_line_to (cr, grok_plot_geometry_x_to_px (g, r->xy[2 * v]),
+                       grok_plot_geometry_y_to_px (g, r->xy[2 * v + 1]));
+      cairo_close_path (cr);
+      for (int v = 0; v < r->n_vertices; v++)
+        {
+          double d = abc[0] * r->xy[2 * v] + abc[1] * r->xy[2 * v + 1] + abc[2];
+          lo = MIN (lo, d), hi = MAX (hi, d);
+        }
+      /* the gradient runs in device space from where d = lo to where d = hi along grad d */
+      len2 = abc[0] * abc[0] + abc[1] * abc[1];
+      if (len2 > 0 && hi > lo)
+        {
+          double cx = -abc[2] * abc[0] / len2, cy = -abc[2] * abc[1] / len2;
+          double x0 = cx + lo * abc[0] / len2, y0 = cy + lo * abc[1] / len2;
+          double x1 = cx + hi * abc[0] / len2, y1 = cy + hi * abc[1] / len2;
+          ramp = cairo_pattern_create_linear (grok_plot_geometry_x_to_px (g, x0), grok_plot_geometry_y_to_px (g, y0),
+                                              grok_plot_geometry_x_to_px (g, x1), grok_plot_geometry_y_to_px (g, y1));
+          for (int k = 0; k <= 24; k++)
+            {
+              double d = lo + (hi - lo) * k / 24.0;
+              GrokRgba c = grok_regions_class_fill (style, d);
+              cairo_pattern_add_color_stop_rgb (ramp, k / 24.0, c.r, c.g, c.b);
+            }
+          /* the class changes at d = 0: a stop each side of it keeps the change sharp */
+          if (lo < 0 && hi > 0)
+            {
+              GrokRgba a = grok_regions_class_fill (style, -1e-9), b = grok_regions_class_fill (style, 1e-9);
+              double at = -lo / (hi - lo);
+              cairo_pattern_add_color_stop_rgb (ramp, at, a.r, a.g, a.b);
+              cairo_pattern_add_color_stop_rgb (ramp, at, b.r, b.g, b.b);
+            }
+        }
+      else
+        {
+          GrokRgba c = grok_regions_class_fill (style, lo);
+          ramp = cairo_pattern_create_rgb (c.r, c.g, c.b);
+        }
+      cairo_set_source (cr, ramp);
+      cairo_pattern_destroy (ramp);
+      cairo_fill (cr);
+    }
+}
+
+/* the regions' edges: thin, translucent lines over the fills */
+static void
+draw_edges (cairo_t *cr, const GrokRegionMap *map, const GrokPlotGeometry *g,
+            const GrokFigureStyle *style)
+{
+  GrokPalette palette;
+
+  grok_figure_style_palette (style, &palette);
   for (int i = 0; i < map->n_regions; i++)
     {
       const GrokRegion *r = &map->regions[i];
@@ -37,12 +127,11 @@ draw_polygons (cairo_t *cr, const GrokRegionMap *map, const GrokPlotGeometry *g)
         cairo_line_to (cr, grok_plot_geometry_x_to_px (g, r->xy[2 * v]),
                        grok_plot_geometry_y_to_px (g, r->xy[2 * v + 1]));
       cairo_close_path (cr);
-      grok_figure_set_color (cr, grok_regions_color (i));
-      /* fill and outline in the same colour so that no hairline gaps show between polygons */
-      cairo_fill_preserve (cr);
-      cairo_set_line_width (cr, 0.5);
-      cairo_stroke (cr);
     }
+  cairo_set_source_rgba (cr, palette.foreground.r, palette.foreground.g, palette.foreground.b, 0.25);
+  cairo_set_line_width (cr, 0.3 * style->scale);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
 }
 
 static void
@@ -117,10 +206,13 @@ draw_points (cairo_t *cr, const float *xy, const int *labels, int n, gboolean ho
         }
       else
         {
+          /* the label's colour, ringed thinly so that it shows on a fill of its own class */
           grok_figure_set_color (cr, c);
           cairo_fill_preserve (cr);
+          cairo_set_line_width (cr, 0.4 * style->scale);
           cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
           cairo_stroke (cr);
+          cairo_set_line_width (cr, 0.8 * style->scale);
         }
     }
 }
@@ -132,17 +224,41 @@ grok_figure_regions_draw (cairo_t *cr, double x, double y, double width, double 
 {
   GrokPlot plot;
   GrokPlotGeometry g;
-  g_autofree char *title = NULL;
-  double side = MIN (width, height);
+  GrokSeries legend[4];
+  g_autofree char *title = NULL, *count = NULL, *at = NULL;
+  double nothing = NAN;
+  guint n_legend = 0;
+  GrokPalette palette;
 
+  grok_figure_style_palette (style, &palette);
   grok_plot_init (&plot);
-  if (f->title != NULL)
-    title = g_strdup (f->title);
-  else if (f->exact != NULL)
-    title = g_strdup_printf ("%d linear region%s", f->exact->n_regions, f->exact->n_regions == 1 ? "" : "s");
+  if (f->exact != NULL)
+    count = g_strdup_printf ("%d linear region%s%s", f->exact->n_regions,
+                             f->exact->n_regions == 1 ? "" : "s", f->zoomed ? " in view" : "");
   else
-    title = g_strdup_printf ("%d activation patterns on a %d x %d raster (smooth activation: "
-                             "no linear regions)", f->n_patterns, f->raster_w, f->raster_h);
+    count = g_strdup_printf ("%d activation patterns on a %d x %d raster%s (smooth activation: "
+                             "no linear regions)", f->n_patterns, f->raster_w, f->raster_h,
+                             f->zoomed ? " in view" : "");
+  if (f->step >= 0)
+    {
+      g_autofree char *step = grok_figure_format_count (f->step);
+      at = g_strdup_printf ("step %s: ", step);
+    }
+  title = f->title != NULL ? g_strdup (f->title) : g_strconcat (at != NULL ? at : "", count, NULL);
+  /* what the colours and the marks are: the classes' fills at a sure margin, and the points */
+  if (f->exact != NULL)
+    {
+      legend[n_legend++] = (GrokSeries) { &nothing, &nothing, NULL, NULL, 1, "class 0 predicted",
+                                          grok_regions_class_fill (style, -6), FALSE, TRUE };
+      legend[n_legend++] = (GrokSeries) { &nothing, &nothing, NULL, NULL, 1, "class 1 predicted",
+                                          grok_regions_class_fill (style, 6), FALSE, TRUE };
+    }
+  if (f->n_train > 0)
+    legend[n_legend++] = (GrokSeries) { &nothing, &nothing, NULL, NULL, 1,
+                                        "training point (filled)", palette.muted, FALSE, TRUE };
+  if (f->n_test > 0)
+    legend[n_legend++] = (GrokSeries) { &nothing, &nothing, NULL, NULL, 1, "test point (hollow)",
+                                        palette.muted, FALSE, TRUE, NULL, TRUE };
   plot.title = title;
   plot.x_label = "x";
   plot.y_label = "y";
@@ -150,15 +266,21 @@ grok_figure_regions_draw (cairo_t *cr, double x, double y, double width, double 
   plot.x_max = f->x1;
   plot.y_min = f->y0;
   plot.y_max = f->y1;
-  plot.hide_legend = TRUE;
-  /* square data area: the input space has equal units on both axes */
-  grok_plot_draw (cr, x + (width - side) / 2, y + (height - side) / 2, side, side, &plot, style, &g);
+  plot.series = legend;
+  plot.n_series = n_legend;
+  plot.legend_outside = TRUE;
+  /* the input space has equal units on both axes */
+  plot.square = TRUE;
+  grok_plot_draw (cr, x, y, width, height, &plot, style, &g);
 
   cairo_save (cr);
   cairo_rectangle (cr, g.left, g.top, g.width, g.height);
   cairo_clip (cr);
   if (f->exact != NULL)
-    draw_polygons (cr, f->exact, &g);
+    {
+      draw_polygons (cr, f->exact, &g, style);
+      draw_edges (cr, f->exact, &g, style);
+    }
   else if (f->raster != NULL)
     draw_raster (cr, f, &g);
   if (f->exact != NULL)
@@ -166,6 +288,7 @@ grok_figure_regions_draw (cairo_t *cr, double x, double y, double width, double 
   draw_points (cr, f->test_x, f->test_y, f->n_test, TRUE, &g, style);
   draw_points (cr, f->train_x, f->train_y, f->n_train, FALSE, &g, style);
   cairo_restore (cr);
+  grok_figure_layout_add_area (cr, g.left, g.top, g.width, g.height);
   if (geometry_out != NULL)
     *geometry_out = g;
 }

@@ -22,6 +22,7 @@ grok_figure_regions_from_data (GrokRegionsFigure *figure, const GrokRegionsData 
     .raster_h = r->raster_h, .n_patterns = r->n_patterns,
     .train_x = d->train_x, .train_y = d->train_y, .n_train = d->n_train,
     .test_x = d->test_x, .test_y = d->test_y, .n_test = MIN (d->n_test, 400),
+    .step = -1,
   };
 }
 
@@ -36,7 +37,8 @@ grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, do
   g_autofree char *title = g_strdup_printf ("LMN %.3g (%d points): L, ordered into blocks",
                                             view->lmn, n);
 
-  grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, style, NULL);
+  grok_figure_heatmap_draw_sequential (cr, x, y, width, height, surface, 0, 1, title, "L (i, j)", style,
+                                       NULL);
   cairo_surface_destroy (surface);
 }
 
@@ -65,8 +67,8 @@ grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double 
         {
           const GrokSpectrumSummary *summary = data->summaries->pdata[k];
           const GrokMatrixSpectrum *ms = &summary->matrices[m];
-          char *label = g_strdup_printf ("%" G_GINT64_FORMAT ": H %.2f, rank %.1f",
-                                         g_array_index (data->steps, gint64, k), ms->entropy,
+          g_autofree char *step = grok_figure_format_count (g_array_index (data->steps, gint64, k));
+          char *label = g_strdup_printf ("step %s: H %.2f, eff. rank %.1f", step, ms->entropy,
                                          ms->eff_rank);
           g_ptr_array_add (labels, label);
           spectra[k] = (GrokSpectrum) { ms->s, ms->rank, label };
@@ -86,7 +88,12 @@ grok_figure_view_data_draw (cairo_t *cr, double x, double y, double width, doubl
   if (data->regions != NULL)
     {
       GrokRegionsFigure figure;
+      const GrokViewRecipe *whole = &grok_view_kind (GROK_VIEW_REGIONS)->recipe;
       grok_figure_regions_from_data (&figure, data->regions);
+      figure.step = data->step;
+      /* a window other than the task's whole one: the count is of the regions in view */
+      figure.zoomed = data->recipe.x0 != whole->x0 || data->recipe.x1 != whole->x1
+                      || data->recipe.y0 != whole->y0 || data->recipe.y1 != whole->y1;
       grok_figure_regions_draw (cr, x, y, width, height, &figure, style, geometry_out);
     }
   else if (data->connectivity != NULL)
@@ -113,6 +120,7 @@ grok_figure_request_set_data (GrokFigureRequest *request, const GrokViewData *da
   g_return_if_fail (request->view == data->view);
   request->data = data;
   request->curves.lmn_points = data->lmn_points;
+  request->scatter.lmn_points = data->lmn_points;
 }
 
 void
@@ -123,7 +131,10 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
   switch (r->view)
     {
     case GROK_VIEW_CURVES:
-      grok_figure_curves_draw (cr, width, height, r->metrics, &r->curves, &r->style, NULL, 0);
+      if (r->scatter.y_column != NULL)
+        grok_figure_scatter_draw (cr, width, height, r->metrics, &r->scatter, &r->style);
+      else
+        grok_figure_curves_draw (cr, width, height, r->metrics, &r->curves, &r->style, NULL, 0);
       break;
     case GROK_VIEW_HEATMAP:
       {
@@ -186,7 +197,9 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
     {
     case GROK_VIEW_CURVES:
       {
-        g_autofree char *csv = grok_metrics_format_csv (request->metrics);
+        g_autofree char *csv = request->scatter.y_column != NULL
+                                 ? grok_figure_scatter_format_csv (request->metrics, &request->scatter)
+                                 : grok_metrics_format_csv (request->metrics);
         g_string_append (out, csv);
       }
       break;
@@ -197,6 +210,11 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
       {
         GrokRegionsFigure figure;
         grok_figure_regions_from_data (&figure, request->data->regions);
+        g_string_append_printf (out, "# step=%" G_GINT64_FORMAT "\n", request->data->step);
+        if (figure.exact != NULL)
+          g_string_append_printf (out, "# regions=%d\n", figure.exact->n_regions);
+        else
+          g_string_append_printf (out, "# patterns=%d\n", figure.n_patterns);
         append_regions_csv (out, &figure);
       }
       break;
@@ -217,6 +235,11 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
     case GROK_VIEW_CONNECTIVITY:
       {
         const GrokViewConnectivity *c = grok_connectivity_data_get_view (request->data->connectivity);
+        char lmn[G_ASCII_DTOSTR_BUF_SIZE];
+        /* what the figure's title states, for a reader of the data alone */
+        g_ascii_formatd (lmn, sizeof lmn, "%.9g", c->lmn);
+        g_string_append_printf (out, "# lmn=%s\n# points=%d\n# step=%" G_GINT64_FORMAT "\n",
+                                lmn, c->n, request->data->step);
         g_string_append (out, "row,col,L\n");
         for (int i = 0; i < c->n; i++)
           for (int j = 0; j < c->n; j++)
@@ -230,20 +253,112 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
   return g_string_free (out, FALSE);
 }
 
+#define GROK_GOLDEN_RATIO 1.6180339887498949
+
+/* ICML's and NeurIPS's columns and text width, as their style files set them; a 16:9 slide
+ * at the 10 inches of the usual presentation templates */
+static const GrokFigureSize sizes[GROK_N_SIZES] = {
+  [GROK_SIZE_ICML_COLUMN] = { "icml-column", "ICML, one column (3.25 in)", 3.25, 0, 7, 4 },
+  [GROK_SIZE_ICML_PAGE] = { "icml-page", "ICML, both columns (6.75 in)", 6.75, 0, 8, 0 },
+  [GROK_SIZE_NEURIPS] = { "neurips", "NeurIPS, text width (5.5 in)", 5.5, 0, 8, 0 },
+  [GROK_SIZE_SLIDE] = { "slide", "Slide, 16:9 (10 x 5.625 in)", 10, 5.625, 14, 0 },
+};
+
+const GrokFigureSize *
+grok_figure_size (GrokSizeName size)
+{
+  g_return_val_if_fail (size < GROK_N_SIZES, NULL);
+  return &sizes[size];
+}
+
+const GrokFigureSize *
+grok_figure_size_lookup (const char *text)
+{
+  gsize len = strcspn (text, ":");
+
+  for (guint i = 0; i < GROK_N_SIZES; i++)
+    if (strlen (sizes[i].name) == len && strncmp (text, sizes[i].name, len) == 0)
+      return &sizes[i];
+  return NULL;
+}
+
+char *
+grok_figure_size_names (const char *separator)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < GROK_N_SIZES; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? separator : "", sizes[i].name);
+  return g_string_free (out, FALSE);
+}
+
+void
+grok_figure_request_set_size (GrokFigureRequest *request, const GrokFigureSize *size)
+{
+  g_return_if_fail (request != NULL && size != NULL);
+  request->style.font_size = size->font_size;
+  request->curves.max_panels = size->max_panels;
+}
+
+/* a length with its unit (in, cm, px) in inches */
+static gboolean
+grok_parse_length (const char *text, double dpi, double *inches)
+{
+  char unit[4] = { 0 };
+  int consumed = 0;
+  double v;
+
+  if (sscanf (text, "%lf%3[a-z]%n", &v, unit, &consumed) != 2 || consumed != (int) strlen (text)
+      || !(v > 0) || !isfinite (v))
+    return FALSE;
+  if (strcmp (unit, "cm") == 0)
+    v /= 2.54;
+  else if (strcmp (unit, "px") == 0)
+    v /= dpi;
+  else if (strcmp (unit, "in") != 0)
+    return FALSE;
+  *inches = v;
+  return TRUE;
+}
+
+/* a venue's size: its width and its height, the golden ratio's or the one given */
+static gboolean
+grok_parse_venue_size (const GrokFigureSize *venue, const char *text, double dpi,
+                       double *width_in, double *height_in, GError **error)
+{
+  const char *colon = strchr (text, ':');
+  double h = venue->height_in > 0 ? venue->height_in : venue->width_in / GROK_GOLDEN_RATIO;
+
+  if (colon != NULL && (!grok_parse_length (colon + 1, dpi, &h) || h > 100))
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "size '%s': the height after ':' is not a length such as 2.5in, 6cm or "
+                   "600px", text);
+      return FALSE;
+    }
+  *width_in = venue->width_in;
+  *height_in = h;
+  return TRUE;
+}
+
 gboolean
 grok_figure_parse_size (const char *text, double dpi, double *width_in, double *height_in,
                         GError **error)
 {
+  const GrokFigureSize *venue = grok_figure_size_lookup (text);
   double w, h;
   char unit[4] = { 0 };
   int consumed = 0;
 
+  if (venue != NULL)
+    return grok_parse_venue_size (venue, text, dpi, width_in, height_in, error);
   if (sscanf (text, "%lfx%lf%3[a-z]%n", &w, &h, unit, &consumed) != 3 ||
       consumed != (int) strlen (text) || !(w > 0) || !(h > 0) || !isfinite (w) || !isfinite (h))
     {
+      g_autofree char *names = grok_figure_size_names (", ");
       g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
                    "size '%s' is not WIDTHxHEIGHT followed by in, cm or px (for example "
-                   "3.5x2.5in)", text);
+                   "3.5x2.5in), nor one of %s", text, names);
       return FALSE;
     }
   if (strcmp (unit, "in") == 0)

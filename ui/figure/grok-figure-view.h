@@ -8,6 +8,7 @@
 #include "grok-config.h"
 #include "grok-figure-curves.h"
 #include "grok-figure-regions.h"
+#include "grok-figure-scatter.h"
 #include "grok-metrics.h"
 #include "grok-params.h"
 #include "grok-view-data.h"
@@ -38,6 +39,7 @@ typedef struct
   const GrokParams  *reference;  /* heatmap: NULL, or show the change since these */
   const GrokViewData *data;      /* the views drawn from views files */
   GrokCurvesOptions  curves;
+  GrokScatterOptions scatter;    /* curves: with a y column, the metrics as a scatter instead */
   GrokFigureStyle    style;
 } GrokFigureRequest;
 
@@ -48,13 +50,46 @@ void     grok_figure_request_set_data (GrokFigureRequest *request, const GrokVie
 /* a GrokFigureDrawFunc: user_data is the request */
 void     grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data);
 
-/* the data behind the figure as CSV text: the metrics for curves; name,row,col,value for the
- * heatmaps; region,vertex,x,y for the regions (pattern,row,col for a raster map) */
+/* the data behind the figure as CSV text: the metrics for curves (for a scatter, step,X,Y
+ * after "# pearson_r=VALUE"); name,row,col,value for the heatmaps; region,vertex,x,y for the
+ * regions (pattern,row,col for a raster map) after "# step=" and "# regions=" lines; row,col,L
+ * for the connectivity after "# lmn=", "# points=" and "# step=" lines, as its title says */
 char    *grok_figure_request_format_csv (const GrokFigureRequest *request);
 
-/* "3.5x2.5in", "9x6cm", "1050x750px"; pixels become inches at dpi */
+/* The sizes of the venues figures are made for, one row each: the width of their column or
+ * page, the text size their figures are read at, and how many curve panels stay readable */
+typedef enum
+{
+  GROK_SIZE_ICML_COLUMN,
+  GROK_SIZE_ICML_PAGE,
+  GROK_SIZE_NEURIPS,
+  GROK_SIZE_SLIDE,
+  GROK_N_SIZES
+} GrokSizeName;
+
+typedef struct
+{
+  const char *name;          /* --size NAME, and the export dialog's choice */
+  const char *title;         /* the export dialog's label */
+  double      width_in;
+  double      height_in;     /* 0: width over the golden ratio, unless a height is given */
+  double      font_size;     /* points */
+  guint       max_panels;    /* the curves' panels unless chosen; 0: every one */
+} GrokFigureSize;
+
+const GrokFigureSize *grok_figure_size        (GrokSizeName size);
+/* the venue that text ("icml-column", or "icml-column:2.5in" with a height) names, or NULL */
+const GrokFigureSize *grok_figure_size_lookup (const char *text);
+/* every venue's name, joined by separator */
+char                 *grok_figure_size_names  (const char *separator);
+
+/* "3.5x2.5in", "9x6cm", "1050x750px"; pixels become inches at dpi. Or a venue's name, at its
+ * width and the golden ratio's height, or "NAME:HEIGHT" with a height such as 2.5in, 6cm */
 gboolean grok_figure_parse_size  (const char *text, double dpi, double *width_in,
                                   double *height_in, GError **error);
+/* the request drawn for a venue: its text size, and its panel limit for the curves unless
+ * panels were chosen */
+void     grok_figure_request_set_size (GrokFigureRequest *request, const GrokFigureSize *size);
 /* writes path as PNG, SVG, PDF or CSV (the data) by its suffix; text_pairs go into the PNG's
  * tEXt chunks */
 gboolean grok_figure_export      (const char *path, const GrokFigureRequest *request,

@@ -125,7 +125,8 @@ grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWe
 
       cairo_save (cr);
       grok_figure_heatmap_draw (cr, (i % cols) * cw, (i / cols) * ch, cw, ch, m->surface,
-                                m->limit, title, style, geometries ? &geometries[i] : NULL);
+                                m->limit, title,
+                                cache->difference ? "change" : "weight", style, geometries ? &geometries[i] : NULL);
       cairo_restore (cr);
     }
 }

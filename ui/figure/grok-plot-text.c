@@ -2,8 +2,10 @@
  * figure library needs nothing beyond Cairo; sizes are in points times the style's scale. */
 #include "grok-plot.h"
 #include "grok-figure-private.h"
+#include "grok-figure-layout.h"
 
 #include <math.h>
+#include <string.h>
 
 static const cairo_user_data_key_t text_log_key;
 
@@ -148,6 +150,7 @@ grok_figure_text (cairo_t *cr, const char *text, double x, double y, double ax, 
   cairo_move_to (cr, -ax * w, (1.0 - ay) * h);
   cairo_translate (cr, -ax * w, (1.0 - ay) * h);
   grok_figure_text_record (cr, text, angle);
+  grok_figure_layout_add_text (cr, text);
   cairo_show_text (cr, text);
   cairo_restore (cr);
 }
@@ -162,4 +165,20 @@ void
 grok_figure_text_log_attach (cairo_surface_t *surface, GArray *records)
 {
   cairo_surface_set_user_data (surface, &text_log_key, records, NULL);
+}
+
+char *
+grok_figure_format_count (gint64 value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits), lead = digits[0] == '-' ? 1 : 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > lead && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
 }

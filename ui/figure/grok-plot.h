@@ -49,6 +49,9 @@ typedef struct
   const char   *label;           /* NULL: not in the legend */
   GrokRgba      color;
   gboolean      dashed;
+  gboolean      points;          /* a dot at each point instead of a line through them */
+  const GrokRgba *point_colors;  /* points: NULL, or n colours, one per dot */
+  gboolean      hollow;          /* points: rings, not dots */
 } GrokSeries;
 
 typedef struct
@@ -73,6 +76,8 @@ typedef struct
   const char   *empty_text;                  /* shown when no series has a drawable point */
   double        min_left;                    /* device units of room left of the data area at
                                               * least: lines up panels stacked in a column */
+  gboolean      square;                      /* a square data area (x and y in one unit), at
+                                              * the left of the room the margins leave */
 } GrokPlot;
 
 /* the data area and the mapping of the last drawn plot; device coordinates of cr */
@@ -131,6 +136,8 @@ void     grok_figure_set_font   (cairo_t *cr, const GrokFigureStyle *style, doub
 void     grok_figure_text       (cairo_t *cr, const char *text, double x, double y,
                                  double ax, double ay, double angle);
 double   grok_figure_text_width (cairo_t *cr, const char *text);
+/* a whole number with its thousands apart: 30000 as "30,000" */
+char    *grok_figure_format_count (gint64 value);
 double   grok_figure_text_height (cairo_t *cr);
 
 G_END_DECLS

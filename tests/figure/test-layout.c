@@ -1,0 +1,95 @@
+/* The layout of every view at every size a figure is made at, from one column up: from the
+ * layout record the drawing leaves (not from pixels), no text leaves the canvas, and none
+ * crosses other text, a data line or data drawn as an area. */
+#include "grok-figure-layout.h"
+#include "figure-cases.h"
+#include "figure-test-main.h"
+
+static void
+test_layout (gconstpointer user_data)
+{
+  const Case *c = ((const gpointer *) user_data)[0];
+  const Size *size = ((const gpointer *) user_data)[1];
+  g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+  g_autofree char *problems = NULL;
+  double w, h;
+  GrokFigureRequest request = case_at_size (c, size, &w, &h);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  /* one device unit per point, as the PDF and SVG are drawn */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (w * 72), (int) ceil (h * 72));
+  cr = cairo_create (surface);
+  grok_figure_layout_attach (layout, surface);
+  grok_figure_request_draw (cr, w * 72, h * 72, &request);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  /* a figure without text or data would pass whatever its layout */
+  g_assert_cmpuint (layout->texts->len, >, 3);
+  g_assert_cmpuint (layout->segments->len + layout->areas->len, >, 0);
+  problems = grok_figure_layout_problems (layout, w * 72, h * 72);
+  if (problems != NULL)
+    g_test_message ("%s at %s:\n%s", c->name, size->name, problems);
+  g_assert_null (problems);
+}
+
+/* the checker itself: a text over a line, two texts over each other and a text past the edge
+ * are each found, and boxes that only touch are not */
+static void
+test_checker (void)
+{
+  g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
+  cairo_t *cr = cairo_create (surface);
+  GrokFigureStyle style;
+  g_autofree char *clean = NULL, *crossed = NULL;
+
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  grok_figure_layout_attach (layout, surface);
+  grok_figure_set_font (cr, &style, 10, FALSE);
+  grok_figure_text (cr, "left", 10, 10, 0, 0, 0);
+  grok_figure_text (cr, "right", 100, 10, 0, 0, 0);
+  grok_figure_layout_add_segment (cr, 0, 60, 200, 60);
+  clean = grok_figure_layout_problems (layout, 200, 100);
+  g_assert_null (clean);
+  grok_figure_text (cr, "over the line", 20, 60, 0, 0.5, 0);
+  grok_figure_text (cr, "lefter", 12, 12, 0, 0, 0);
+  grok_figure_text (cr, "gone", 196, 90, 0, 0, G_PI / 2);
+  crossed = grok_figure_layout_problems (layout, 200, 100);
+  g_assert_nonnull (crossed);
+  g_assert_nonnull (strstr (crossed, "'over the line'"));
+  g_assert_nonnull (strstr (crossed, "crosses a data line"));
+  g_assert_nonnull (strstr (crossed, "'left' (") );
+  g_assert_nonnull (strstr (crossed, "overlaps 'lefter'"));
+  g_assert_nonnull (strstr (crossed, "'gone'"));
+  g_assert_nonnull (strstr (crossed, "leaves the"));
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+  Cases k = { 0 };
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cases_init (&k);
+  g_test_add_func ("/ui/figure/layout/checker", test_checker);
+  for (guint i = 0; i < k.cases->len; i++)
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      {
+        gpointer *pair = g_new (gpointer, 2);
+        g_autofree char *path = NULL;
+        const Case *c = k.cases->pdata[i];
+        pair[0] = k.cases->pdata[i];
+        pair[1] = (gpointer) &sizes[s];
+        g_ptr_array_add (pairs, pair);
+        path = g_strdup_printf ("/ui/figure/layout/%s/%s", c->name, sizes[s].name);
+        g_test_add_data_func (path, pair, test_layout);
+      }
+  status = g_test_run ();
+  cases_clear (&k);
+  return grok_figure_test_finish (status);
+}

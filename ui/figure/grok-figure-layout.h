@@ -1,0 +1,61 @@
+/* The layout record of a drawn figure: the box of every piece of text, the segments of every
+ * data line and the rectangles of data drawn as areas (images, region maps), in device
+ * coordinates, as the figure code draws them. Attached to the surface a figure is drawn on, it
+ * lets a test say from the layout itself, not from pixels, that no text leaves the canvas or
+ * crosses other text or the data. */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double x0, y0, x1, y1;
+} GrokBox;
+
+typedef struct
+{
+  GrokBox box;      /* the ink of the text, axis-aligned around it when it is turned */
+  char   *text;
+} GrokLayoutText;
+
+typedef struct
+{
+  GArray *texts;      /* GrokLayoutText */
+  GArray *segments;   /* GrokBox read as a segment from (x0, y0) to (x1, y1) */
+  GArray *areas;      /* GrokBox */
+} GrokFigureLayout;
+
+GrokFigureLayout *grok_figure_layout_new    (void);
+void              grok_figure_layout_free   (GrokFigureLayout *layout);
+/* while attached, everything drawn on a cairo_t whose target is surface is recorded */
+void              grok_figure_layout_attach (GrokFigureLayout *layout, cairo_surface_t *surface);
+void              grok_figure_layout_detach (cairo_surface_t *surface);
+
+/* what breaks the rules on a width x height canvas (device units): a text box outside it, two
+ * text boxes that overlap, a text box over a data segment or area; one line each, NULL when
+ * there is nothing. Boxes that touch (within 0.01) do not count. */
+char             *grok_figure_layout_problems (const GrokFigureLayout *layout, double width,
+                                               double height);
+
+/* for the figure code: record on cr's target, if a layout is attached. Coordinates are cr's
+ * user coordinates; the text's box is that of its ink drawn at the current point's origin */
+void              grok_figure_layout_add_text    (cairo_t *cr, const char *text);
+void              grok_figure_layout_add_segment (cairo_t *cr, double x0, double y0, double x1,
+                                                  double y1);
+void              grok_figure_layout_add_area    (cairo_t *cr, double x, double y, double width,
+                                                  double height);
+
+/* the part of the segment from (x0, y0) to (x1, y1) inside box, in place; FALSE when none */
+gboolean          grok_box_clip_segment    (const GrokBox *box, double *x0, double *y0,
+                                            double *x1, double *y1);
+/* TRUE when the segment from (x0, y0) to (x1, y1) passes through the inside of box */
+gboolean          grok_box_crosses_segment (const GrokBox *box, double x0, double y0, double x1,
+                                            double y1);
+gboolean          grok_box_overlaps        (const GrokBox *a, const GrokBox *b);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokFigureLayout, grok_figure_layout_free)
+
+G_END_DECLS
