@@ -122,8 +122,8 @@ grok_config_measure_due (const GrokConfig *config, GrokMeasure measure, gint64 p
 
   if (!grok_config_measure_enabled (config, measure))
     return FALSE;
-  /* the first row gets every measure (not the last one: a run continued past its end must
-   * write the same rows as one that went straight through) */
+  /* the first row gets every measure; the last one gets them from the run loop, which knows
+   * where the run ends */
   if (step == 0)
     return TRUE;
   every = schedule_value (config, kind->every_key);

@@ -263,7 +263,9 @@ finish (GrokRun *run, GrokRunState state, const char *message)
   pthread_mutex_unlock (&run->lock);
 }
 
-/* the measures due since the previous row, written into their columns of row */
+/* the measures due since the previous row, written into their columns of row; the run's last
+ * step gets every measure it schedules, so that each curve reaches the end of the run (a run
+ * continued past that step keeps those values, which a run that went straight on lacks) */
 static gboolean
 measure_row (GrokRun *run, double *row, GError **error)
 {
@@ -271,6 +273,7 @@ measure_row (GrokRun *run, double *row, GError **error)
   gint64 step = run->trainer->step;
   gint64 prev = run->metrics->n_rows ? (gint64) grok_metrics_get (run->metrics, run->metrics->n_rows - 1, GROK_COL_STEP) : -1;
   GrokMeasureSettings settings = grok_config_measure_settings (config);
+  gboolean last = step == config->train.steps;
   GrokMeasureOptions options;
 
   grok_config_measure_options (config, &options);
@@ -278,7 +281,8 @@ measure_row (GrokRun *run, double *row, GError **error)
     {
       g_autoptr (GrokMeasureResult) r = NULL;
 
-      if (!grok_config_measure_due (config, m, prev, step))
+      if (!grok_config_measure_due (config, m, prev, step) &&
+          !(last && grok_config_measure_enabled (config, m)))
         continue;
       r = grok_measure_evaluate (m, &settings, run->trainer->model->params, &options, NULL, error);
       if (r == NULL)

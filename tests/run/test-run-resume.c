@@ -2,7 +2,11 @@
  * same metrics and reaches the same weights as one that never stopped. The reference is always
  * an uninterrupted run of the same config, computed here, never numbers from the code. */
 #include <glib/gstdio.h>
+#include <math.h>
 
+#include "grok-config-settings.h"
+#include "grok-measures.h"
+#include "grok-trainer.h"
 #include "run-helpers.h"
 #include "wait-helpers.h"
 
@@ -49,18 +53,93 @@ test_two_n_equals_n_plus_n (void)
   train_folder (whole, a);
   train_folder (half, b);
   continue_folder (b, 2 * N);
-  ma = metrics_without_wall (a);
-  mb = metrics_without_wall (b);
-  g_assert_cmpstr (ma, ==, mb);
   /* every row: header + steps 0, 10, ..., 100 */
   {
-    g_auto (GStrv) lines = g_strsplit (ma, "\n", -1);
+    g_auto (GStrv) lines = NULL;
+    ma = metrics_without_wall (a);
+    lines = g_strsplit (ma, "\n", -1);
     g_assert_cmpuint (g_strv_length (lines), ==, 1 + 11 + 1);
+  }
+  /* the same numbers, but for the measures the first half took at its last step, N, which is
+   * no scheduled point of the whole run's */
+  {
+    g_autofree char *pa = g_build_filename (a, "metrics.csv", NULL);
+    g_autofree char *pb = g_build_filename (b, "metrics.csv", NULL);
+    g_autoptr (GrokMetrics) whole_rows = grok_metrics_load_csv (pa, NULL);
+    g_autoptr (GrokMetrics) halves_rows = grok_metrics_load_csv (pb, NULL);
+    int wall = grok_metrics_column_index (whole_rows, "wall_seconds");
+    int entropy = grok_metrics_column_index (whole_rows, "spectral_entropy_mean");
+    guint extra = 0;
+
+    g_assert_cmpuint (whole_rows->n_rows, ==, halves_rows->n_rows);
+    for (guint r = 0; r < whole_rows->n_rows; r++)
+      for (guint col = 0; col < grok_metrics_n_columns (whole_rows); col++)
+        {
+          double x = grok_metrics_get (whole_rows, r, col), y = grok_metrics_get (halves_rows, r, col);
+          if ((int) col == wall || (isnan (x) && isnan (y)) || x == y)
+            continue;
+          g_assert_cmpfloat (grok_metrics_get (whole_rows, r, 0), ==, N);
+          g_assert_true (isnan (x) && isfinite (y));
+          extra++;
+        }
+    g_assert_cmpuint (extra, >, 0);
+    g_assert_true (isnan (grok_metrics_get (whole_rows, 5, entropy)));
+    g_assert_true (isfinite (grok_metrics_get (halves_rows, 5, entropy)));
   }
   /* parameters, moments and order at the end, bit for bit */
   wa = checkpoint_values (a, 2 * N);
   wb = checkpoint_values (b, 2 * N);
   g_assert_true (g_bytes_equal (wa, wb));
+}
+
+/* every measure the config turns on has a value in the last row of dir's metrics.csv, which is
+ * at step last */
+static void
+assert_last_row_measured (const char *dir, const GrokConfig *config, gint64 last)
+{
+  g_autofree char *path = g_build_filename (dir, "metrics.csv", NULL);
+  g_autoptr (GrokMetrics) rows = grok_metrics_load_csv (path, NULL);
+  guint n_enabled = 0;
+
+  g_assert_nonnull (rows);
+  g_assert_cmpfloat (grok_metrics_get (rows, rows->n_rows - 1, GROK_COL_STEP), ==, last);
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    {
+      const char * const *columns = grok_measure_kind (m)->columns;
+
+      if (!grok_config_measure_enabled (config, m))
+        continue;
+      n_enabled++;
+      for (guint c = 0; columns[c] != NULL; c++)
+        {
+          int col = grok_metrics_column_index (rows, columns[c]);
+
+          g_assert_cmpint (col, >=, 0);
+          if (!isfinite (grok_metrics_get (rows, rows->n_rows - 1, col)))
+            g_error ("%s: no %s at step %" G_GINT64_FORMAT, dir, columns[c], last);
+        }
+    }
+  g_assert_cmpuint (n_enabled, >, 0);
+}
+
+/* a run's last step gets every measure it schedules, though no scheduled point lies between
+ * it and the row before: (20, 23] holds none of the spectrum's log points (16, 25); and so
+ * does the last step of a continued run, 27 */
+static void
+test_last_step_measured (void)
+{
+  g_autoptr (GrokConfig) config = small_config (23, 10);
+  g_autoptr (GrokConfig) longer = small_config (27, 10);
+  g_autofree char *a = fresh_dir ("last-step");
+  g_autofree char *path = g_build_filename (a, "metrics.csv", NULL);
+  g_autoptr (GrokMetrics) rows = NULL;
+
+  train_folder (config, a);
+  rows = grok_metrics_load_csv (path, NULL);
+  g_assert_cmpuint (rows->n_rows, ==, 4);   /* 0, 10, 20, 23 */
+  assert_last_row_measured (a, config, 23);
+  continue_folder (a, 27);
+  assert_last_row_measured (a, longer, 27);
 }
 
 /* stopped at whatever step the thread reached, then continued: the same as never stopping */
@@ -178,6 +257,7 @@ main (int argc, char **argv)
   tmp_root = g_dir_make_tmp ("grok-resume-XXXXXX", NULL);
   g_test_add_func ("/engine/run/two-n-equals-n-plus-n", test_two_n_equals_n_plus_n);
   g_test_add_func ("/engine/run/stop-anywhere-then-continue", test_stop_anywhere_then_continue);
+  g_test_add_func ("/engine/run/last-step-measured", test_last_step_measured);
   g_test_add_func ("/engine/run/fork-continues-like-parent", test_fork_continues_like_parent);
   g_test_add_func ("/engine/run/fork-needs-checkpoint", test_fork_needs_checkpoint);
   status = g_test_run ();
