@@ -469,6 +469,7 @@ cmd_figure (const GrokCliArgs *a)
   /* the curves draw the whole run; a step asked for is marked on it, as the app marks a
    * browsed checkpoint */
   request.curves.smoothing = a->smooth;
+  request.svg_text = a->svg_text;
   request.curves.show_cursor = view == GROK_VIEW_CURVES && a->given[GROK_CLI_OPT_STEP];
   request.curves.cursor_step = (double) a->step;
   if (panels != NULL)
@@ -662,7 +663,8 @@ static const GrokCliCommand commands[] = {
       USE (Y, "Scatter: the metrics column up; a sweep's phase view: the axis up",
            "a phase view's second axis"),
       USE (OUTCOME, "A sweep's views: the summary column (phase) or metrics.csv column "
-           "(compare) drawn", "generalised_step, test_acc") },
+           "(compare) drawn", "generalised_step, test_acc"),
+      USE (SVG_TEXT, "SVG: the text as text an editor can change, not glyph outlines") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

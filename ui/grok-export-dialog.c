@@ -14,6 +14,7 @@ typedef struct
   GrokColorScheme scheme;
   guint           max_panels;   /* the curves' panel limit (a venue's); 0: every panel */
   char          **panels;       /* the curves' panels chosen, or NULL: the screen's */
+  gboolean        svg_text;     /* SVG: text as <text> elements, not glyph outlines */
 } Drawing;
 
 static gboolean
@@ -38,6 +39,7 @@ export_view (GrokSnapshot *snapshot, GrokView view, const char *run_name, GrokRu
   grok_figure_style_init (&request.style, d->scheme);
   request.style.font_size = d->font_size;
   request.curves.max_panels = d->max_panels;
+  request.svg_text = d->svg_text;
   request.curves.panels = (const char * const *) d->panels;
   request.metrics = snapshot->metrics;
   request.params = snapshot->params;
@@ -202,6 +204,7 @@ job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, G
   job->recipe = *recipe;
   job->drawing.font_size = g_settings_get_double (settings, "export-font-size");
   job->drawing.scheme = scheme_from_settings (settings);
+  job->drawing.svg_text = g_settings_get_boolean (settings, "export-svg-text");
   job->drawing.max_panels = venue != NULL ? venue->max_panels : 0;
   g_set_weak_pointer (&job->toasts, toasts);
   return job;
@@ -407,6 +410,21 @@ number_row (GSettings *settings, const char *key, const char *title, double lo, 
   return row;
 }
 
+static GtkWidget *
+check_row (GSettings *settings, const char *key, const char *title, const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *check = gtk_check_button_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  g_settings_bind (settings, key, check, "active", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  return row;
+}
+
 /* a resolution of the data recipe, starting at the screen's; the figure states the value used
  * (points in the connectivity title, the raster in the regions title) */
 static GtkWidget *
@@ -486,6 +504,8 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   gtk_list_box_append (GTK_LIST_BOX (list), o->size_row);
   gtk_list_box_append (GTK_LIST_BOX (list), number_row (settings, "export-dpi", "Resolution (DPI, for PNG)", 10, 2400, 50));
   gtk_list_box_append (GTK_LIST_BOX (list), number_row (settings, "export-font-size", "Text size (points)", 2, 72, 0.5));
+  gtk_list_box_append (GTK_LIST_BOX (list), check_row (settings, "export-svg-text", "SVG text as text",
+                                                       "Editable in a drawing program; glyph outlines otherwise"));
   style_row = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (style_row), "Style");
   adw_combo_row_set_model (ADW_COMBO_ROW (style_row), G_LIST_MODEL (style_model));

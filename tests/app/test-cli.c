@@ -449,6 +449,22 @@ test_figure_exports (void)
   g_assert_true (g_markup_parse_context_end_parse (xml, NULL));
   g_assert_nonnull (strstr (svg_text, ">step<"));
   g_assert_nonnull (strstr (svg_text, ">accuracy<"));
+  g_assert_nonnull (strstr (svg_text, "fill-opacity=\"0\""));
+  /* --svg-text: no glyph outlines, and the words, the panels' titles among them, shown as
+   * <text> elements */
+  {
+    g_auto (Result) t = { 0 };
+    g_autofree char *text_svg = NULL;
+
+    run_cli (&t, (const char *[]) { "figure", run, "--view", "curves", "--size", "9x6cm",
+                                    "--svg-text", "--out", svg, NULL });
+    g_assert_cmpint (t.status, ==, 0);
+    g_assert_true (g_file_get_contents (svg, &text_svg, NULL, NULL));
+    g_assert_null (strstr (text_svg, "id=\"glyph"));
+    g_assert_null (strstr (text_svg, "fill-opacity=\"0\""));
+    g_assert_true (g_regex_match_simple ("<text [^>]*fill=\"#[0-9a-f]{6}\"[^>]*>accuracy</text>",
+                                         text_svg, 0, 0));
+  }
 
   run_cli (&c, (const char *[]) { "figure", run, "--view", "curves", "--size", "3.5x2.5in",
                                   "--out", pdf, NULL });

@@ -338,11 +338,13 @@ grok_export_vector (cairo_surface_t *surface, double width_pt, double height_pt,
 }
 
 /* the figure's words as invisible <text> elements on top of Cairo's glyph outlines, so the
- * SVG can be searched and its labels selected and copied */
+ * SVG can be searched and its labels selected and copied; with as_text, there are no outlines
+ * and the <text> elements are the figure's text, in its colours and font */
 static void
-grok_svg_append_text_layer (GString *svg, GArray *records)
+grok_svg_append_text_layer (GString *svg, GArray *records, gboolean as_text)
 {
-  g_autoptr (GString) layer = g_string_new ("<g id=\"grok-text\" fill-opacity=\"0\">\n");
+  g_autoptr (GString) layer = g_string_new (as_text ? "<g id=\"grok-text\">\n"
+                                                    : "<g id=\"grok-text\" fill-opacity=\"0\">\n");
   char *end = g_strrstr (svg->str, "</svg>");
 
   if (end == NULL || records->len == 0)
@@ -358,9 +360,23 @@ grok_svg_append_text_layer (GString *svg, GArray *records)
       g_ascii_formatd (y, sizeof y, "%.2f", r->y);
       g_ascii_formatd (size, sizeof size, "%.2f", r->size);
       g_ascii_formatd (deg, sizeof deg, "%.2f", -r->angle * 180.0 / G_PI);
-      g_string_append_printf (layer, "<text x=\"%s\" y=\"%s\" font-size=\"%s\" "
-                              "font-family=\"sans-serif\" transform=\"rotate(%s %s %s)\">%s</text>\n",
-                              x, y, size, deg, x, y, escaped);
+      g_string_append_printf (layer, "<text x=\"%s\" y=\"%s\" font-size=\"%s\" ", x, y, size);
+      if (as_text)
+        {
+          g_autofree char *family = g_markup_escape_text (r->family ? r->family : "", -1);
+          char alpha[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_ascii_formatd (alpha, sizeof alpha, "%.3f", r->rgba[3]);
+          g_string_append_printf (layer, "font-family=\"%s%ssans-serif\" fill=\"#%02x%02x%02x\" "
+                                  "fill-opacity=\"%s\" %s", family, *family ? ", " : "",
+                                  (int) lround (r->rgba[0] * 255), (int) lround (r->rgba[1] * 255),
+                                  (int) lround (r->rgba[2] * 255), alpha,
+                                  r->bold ? "font-weight=\"bold\" " : "");
+        }
+      else
+        g_string_append (layer, "font-family=\"sans-serif\" ");
+      g_string_append_printf (layer, "transform=\"rotate(%s %s %s)\" xml:space=\"preserve\">%s</text>\n",
+                              deg, x, y, escaped);
     }
   g_string_append (layer, "</g>\n");
   g_string_insert (svg, end - svg->str, layer->str);
@@ -388,6 +404,14 @@ gboolean
 grok_export_svg (const char *path, double width_in, double height_in, GrokFigureDrawFunc draw,
                  gpointer user_data, GError **error)
 {
+  return grok_export_svg_full (path, width_in, height_in, draw, user_data, FALSE, error);
+}
+
+gboolean
+grok_export_svg_full (const char *path, double width_in, double height_in,
+                      GrokFigureDrawFunc draw, gpointer user_data, gboolean text_as_text,
+                      GError **error)
+{
   g_autoptr (GString) svg = g_string_new (NULL);
   g_autoptr (GArray) records = g_array_new (FALSE, FALSE, sizeof (GrokTextRecord));
   g_autofree char *tmp_path = NULL;
@@ -402,13 +426,13 @@ grok_export_svg (const char *path, double width_in, double height_in, GrokFigure
 
   g_array_set_clear_func (records, grok_text_record_clear);
   surface = cairo_svg_surface_create_for_stream (grok_stream_write, &stream, w, h);
-  grok_figure_text_log_attach (surface, records);
+  grok_figure_text_log_attach_full (surface, records, text_as_text);
   ok = grok_export_vector (surface, w, h, draw, user_data, path, error);
   cairo_surface_destroy (surface);
   if (!ok)
     return FALSE;
   grok_svg_crisp_images (svg);
-  grok_svg_append_text_layer (svg, records);
+  grok_svg_append_text_layer (svg, records, text_as_text);
   fd = grok_export_open_temp (path, &tmp_path, error);
   if (fd < 0)
     return FALSE;

@@ -21,6 +21,11 @@ gboolean grok_export_png (const char *path, int width_px, int height_px, double 
                           const char * const *text_pairs, GError **error);
 gboolean grok_export_svg (const char *path, double width_in, double height_in,
                           GrokFigureDrawFunc draw, gpointer user_data, GError **error);
+/* text_as_text: the figure's words are <text> elements an editor can change, not glyph
+ * outlines (which look the same everywhere; <text> needs the font where it is shown) */
+gboolean grok_export_svg_full (const char *path, double width_in, double height_in,
+                               GrokFigureDrawFunc draw, gpointer user_data,
+                               gboolean text_as_text, GError **error);
 /* title: the document title in the PDF metadata, may be NULL */
 gboolean grok_export_pdf (const char *path, double width_in, double height_in,
                           GrokFigureDrawFunc draw, gpointer user_data, const char *title,

@@ -403,8 +403,8 @@ grok_figure_export (const char *path, const GrokFigureRequest *request, double w
                               text_pairs, error);
     }
   if (g_str_has_suffix (lower, ".svg"))
-    return grok_export_svg (path, width_in, height_in, grok_figure_request_draw,
-                            (gpointer) request, error);
+    return grok_export_svg_full (path, width_in, height_in, grok_figure_request_draw,
+                                 (gpointer) request, request->svg_text, error);
   if (g_str_has_suffix (lower, ".csv"))
     {
       g_autofree char *csv = grok_figure_request_format_csv (request);

@@ -41,6 +41,7 @@ typedef struct
   GrokCurvesOptions  curves;
   GrokScatterOptions scatter;    /* curves: with a y column, the metrics as a scatter instead */
   GrokFigureStyle    style;
+  gboolean           svg_text;   /* SVG: the text as <text> elements, not glyph outlines */
 } GrokFigureRequest;
 
 /* defaults: print style at font size 8 pt, every curve panel, log step axis */

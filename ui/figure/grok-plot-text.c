@@ -8,6 +8,7 @@
 #include <string.h>
 
 static const cairo_user_data_key_t text_log_key;
+static const cairo_user_data_key_t text_as_text_key;
 
 void
 grok_figure_style_init (GrokFigureStyle *style, GrokColorScheme scheme)
@@ -112,7 +113,8 @@ grok_figure_text_height (cairo_t *cr)
   return -ext.y_bearing;
 }
 
-static void
+/* TRUE when the text was recorded to be written as text instead of drawn */
+static gboolean
 grok_figure_text_record (cairo_t *cr, const char *text, double angle)
 {
   GArray *records = cairo_surface_get_user_data (cairo_get_target (cr), &text_log_key);
@@ -120,8 +122,10 @@ grok_figure_text_record (cairo_t *cr, const char *text, double angle)
   cairo_matrix_t font_matrix;
   double x = 0, y = 0, dx = 1, dy = 0;
 
+  cairo_font_face_t *face = cairo_get_font_face (cr);
+
   if (records == NULL)
-    return;
+    return FALSE;
   cairo_user_to_device (cr, &x, &y);
   cairo_get_font_matrix (cr, &font_matrix);
   dx = font_matrix.yy;
@@ -131,7 +135,20 @@ grok_figure_text_record (cairo_t *cr, const char *text, double angle)
   rec.y = y;
   rec.size = hypot (dx, dy);
   rec.angle = angle;
+  rec.rgba[0] = rec.rgba[1] = rec.rgba[2] = 0;
+  rec.rgba[3] = 1;
+  if (cairo_pattern_get_type (cairo_get_source (cr)) == CAIRO_PATTERN_TYPE_SOLID)
+    cairo_pattern_get_rgba (cairo_get_source (cr), &rec.rgba[0], &rec.rgba[1], &rec.rgba[2],
+                            &rec.rgba[3]);
+  rec.family = NULL;
+  rec.bold = FALSE;
+  if (cairo_font_face_get_type (face) == CAIRO_FONT_TYPE_TOY)
+    {
+      rec.family = g_strdup (cairo_toy_font_face_get_family (face));
+      rec.bold = cairo_toy_font_face_get_weight (face) == CAIRO_FONT_WEIGHT_BOLD;
+    }
   g_array_append_val (records, rec);
+  return cairo_surface_get_user_data (cairo_get_target (cr), &text_as_text_key) != NULL;
 }
 
 void
@@ -139,6 +156,7 @@ grok_figure_text (cairo_t *cr, const char *text, double x, double y, double ax, 
                   double angle)
 {
   double w, h;
+  gboolean as_text;
 
   g_return_if_fail (cr != NULL && text != NULL);
 
@@ -149,9 +167,10 @@ grok_figure_text (cairo_t *cr, const char *text, double x, double y, double ax, 
   cairo_rotate (cr, -angle);
   cairo_move_to (cr, -ax * w, (1.0 - ay) * h);
   cairo_translate (cr, -ax * w, (1.0 - ay) * h);
-  grok_figure_text_record (cr, text, angle);
+  as_text = grok_figure_text_record (cr, text, angle);
   grok_figure_layout_add_text (cr, text);
-  cairo_show_text (cr, text);
+  if (!as_text)
+    cairo_show_text (cr, text);
   cairo_restore (cr);
 }
 
@@ -159,12 +178,21 @@ void
 grok_text_record_clear (gpointer record)
 {
   g_free (((GrokTextRecord *) record)->text);
+  g_free (((GrokTextRecord *) record)->family);
 }
 
 void
 grok_figure_text_log_attach (cairo_surface_t *surface, GArray *records)
 {
+  grok_figure_text_log_attach_full (surface, records, FALSE);
+}
+
+void
+grok_figure_text_log_attach_full (cairo_surface_t *surface, GArray *records, gboolean as_text)
+{
   cairo_surface_set_user_data (surface, &text_log_key, records, NULL);
+  cairo_surface_set_user_data (surface, &text_as_text_key,
+                               as_text && records != NULL ? GINT_TO_POINTER (1) : NULL, NULL);
 }
 
 char *
