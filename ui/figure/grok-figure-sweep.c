@@ -195,6 +195,20 @@ grok_sweep_figure_point_at (GrokSweepFigure *f, double width, double height, dou
   return TRUE;
 }
 
+/* text in at most max_width: the font shrunk as far as half its size when it does not fit */
+static void
+fitted_text (cairo_t *cr, const GrokFigureStyle *style, double font, gboolean bold,
+             const char *text, double x, double y, double max_width, double ax, double ay)
+{
+  double w;
+
+  grok_figure_set_font (cr, style, font, bold);
+  w = grok_figure_text_width (cr, text);
+  if (w > max_width && max_width > 0)
+    grok_figure_set_font (cr, style, MAX (font * max_width / w, font * 0.5), bold);
+  grok_figure_text (cr, text, x, y, ax, ay, 0);
+}
+
 static void
 draw_phase (cairo_t *cr, double width, double height, GrokSweepFigure *f)
 {
@@ -223,11 +237,12 @@ draw_phase (cairo_t *cr, double width, double height, GrokSweepFigure *f)
                                           : "in each point: the mean %s of its finished seeds",
                             f->outcome);
   grok_figure_set_color (cr, palette.foreground);
-  grok_figure_set_font (cr, &f->style, font, TRUE);
-  grok_figure_text (cr, title, left, 0.9 * font * pt, 0, 0.5, 0);
-  grok_figure_set_font (cr, &f->style, font * 0.9, FALSE);
-  grok_figure_text (cr, detail, left, 2.3 * font * pt, 0, 0.5, 0);
-  grok_figure_text (cr, values, left, 3.5 * font * pt, 0, 0.5, 0);
+  /* the title's lines start at the figure's left edge and shrink to fit its width */
+  fitted_text (cr, &f->style, font, TRUE, title, 2 * pt, 0.9 * font * pt, width - 4 * pt, 0, 0.5);
+  fitted_text (cr, &f->style, font * 0.9, FALSE, detail, 2 * pt, 2.3 * font * pt, width - 4 * pt,
+               0, 0.5);
+  fitted_text (cr, &f->style, font * 0.9, FALSE, values, 2 * pt, 3.5 * font * pt, width - 4 * pt,
+               0, 0.5);
   for (guint j = 0; j < g->ny; j++)
     for (guint i = 0; i < g->nx; i++)
       {
@@ -250,8 +265,8 @@ draw_phase (cairo_t *cr, double width, double height, GrokSweepFigure *f)
         grok_figure_set_color (cr, empty ? palette.foreground
                                    : f->by_outcome && t > 0.6 ? (GrokRgba) { 0, 0, 0, 1 }
                                    : (GrokRgba) { 1, 1, 1, 1 });
-        grok_figure_set_font (cr, &f->style, font, FALSE);
-        grok_figure_text (cr, g->n_finished[at] ? value : "-", x + cw / 2, y + ch / 2, 0.5, 0.5, 0);
+        fitted_text (cr, &f->style, font, FALSE, g->n_finished[at] ? value : "-", x + cw / 2,
+                     y + ch / 2, cw - 4 * pt, 0.5, 0.5);
       }
   grok_figure_set_color (cr, palette.foreground);
   grok_figure_set_font (cr, &f->style, font, FALSE);
