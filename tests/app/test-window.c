@@ -145,7 +145,10 @@ test_shortcuts_over_a_field (void)
   SPIN_UNTIL (step_of (window) >= 5, "Ctrl+Return to train");
   press_keys (root, GDK_KEY_p, GDK_CONTROL_MASK);
   SPIN_UNTIL (state_of (window) == GROK_RUN_PAUSED, "Ctrl+P to pause");
-  spin (100);
+  /* the window shows the step the run paused at (its last snapshot may still be on its way) */
+  SPIN_UNTIL (step_of (window) >= 0 &&
+                  step_of (window) == grok_session_get_step (grok_window_get_session (window)),
+              "the paused step shown");
   paused_at = step_of (window);
   press_keys (root, GDK_KEY_period, GDK_CONTROL_MASK);
   SPIN_UNTIL (step_of (window) == paused_at + 1, "Ctrl+. to take one step");
