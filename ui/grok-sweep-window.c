@@ -6,7 +6,9 @@
 #include "grok-sweep-window.h"
 
 #include <math.h>
+#include <string.h>
 
+#include "grok-measures.h"
 #include "grok-window.h"
 #include "grok-worker.h"
 
@@ -192,6 +194,37 @@ update_subtitle (GrokSweepWindow *self)
   adw_view_switcher_title_set_subtitle (self->title, text);
 }
 
+/* every measure's peak in the summary (a NAME_peak beside its NAME_final), added to the
+ * colourings of the diagram once a cell holds it */
+static void
+add_peak_colourings (GrokSweepWindow *self)
+{
+  GtkStringList *names = GTK_STRING_LIST (gtk_drop_down_get_model (self->colour_drop));
+
+  for (guint c = 0; c < self->cells->columns->len; c++)
+    {
+      const char *column = self->cells->columns->pdata[c];
+      g_autofree char *measure = NULL;
+      g_autofree char *final = NULL;
+      g_autofree char *label = NULL;
+      gboolean known = FALSE;
+
+      if (!g_str_has_suffix (column, "_peak"))
+        continue;
+      measure = g_strndup (column, strlen (column) - strlen ("_peak"));
+      final = g_strconcat (measure, "_final", NULL);
+      if (grok_sweep_table_column (self->cells, final) < 0)
+        continue;
+      for (guint i = 0; i < self->colourings->len && !known; i++)
+        known = g_str_equal (self->colourings->pdata[i], column);
+      if (known)
+        continue;
+      label = g_strdup_printf ("Peak of %s", grok_column_title (measure));
+      g_ptr_array_add (self->colourings, g_strdup (column));
+      gtk_string_list_append (names, label);
+    }
+}
+
 static void read_folder (GrokSweepWindow *self);
 
 static void
@@ -215,6 +248,7 @@ on_read (GObject *owner, gpointer data)
       self->cells_csv = g_steal_pointer (&csv);
       fill_rows (self);
       update_subtitle (self);
+      add_peak_colourings (self);
     }
   g_clear_pointer (&self->figure, grok_sweep_figure_free);
   self->figure = g_steal_pointer (&r->figure);

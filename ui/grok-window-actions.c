@@ -234,15 +234,22 @@ clear_comparison_action (GtkWidget *widget, const char *action, GVariant *param)
   grok_session_clear_comparison (GROK_WINDOW (widget)->session);
 }
 
-/* compared runs one per run, or their seeds as mean and band, in turn */
+/* compared runs one per run, or grouped as mean and band: a check in the menu */
 static void
-compare_grouped_action (GtkWidget *widget, const char *action, GVariant *param)
+on_compare_grouped (GSimpleAction *action, GVariant *state, GrokWindow *self)
 {
-  GrokWindow *self = GROK_WINDOW (widget);
-
-  _grok_window_set_compare_grouped (self, !self->compare_grouped);
-  _grok_window_toast (self, self->compare_grouped ? "Compared seeds shown as mean and range"
+  _grok_window_set_compare_grouped (self, g_variant_get_boolean (state));
+  _grok_window_toast (self, self->compare_grouped ? "Compared runs shown as groups' mean and range"
                                                   : "Compared runs shown one by one");
+}
+
+/* the key compared runs are grouped over (the seed by default); choosing one shows the groups */
+static void
+on_compare_group_by (GSimpleAction *action, GVariant *state, GrokWindow *self)
+{
+  g_simple_action_set_state (action, state);
+  grok_session_set_compare_group_key (self->session, g_variant_get_string (state, NULL));
+  _grok_window_set_compare_grouped (self, TRUE);
 }
 
 static void
@@ -567,6 +574,8 @@ void
 _grok_window_actions_init (GrokWindow *self)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
+  g_autoptr (GSimpleAction) grouped = NULL;
+  g_autoptr (GSimpleAction) group_by = NULL;
 
   gtk_event_controller_set_name (controller, "grok-window-shortcuts");
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
@@ -576,6 +585,14 @@ _grok_window_actions_init (GrokWindow *self)
                         gtk_callback_action_new (on_shortcut, GUINT_TO_POINTER (i), NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
   watch_popovers (self, GTK_WIDGET (self));
+
+  grouped = g_simple_action_new_stateful ("compare-grouped", NULL, g_variant_new_boolean (FALSE));
+  g_signal_connect (grouped, "change-state", G_CALLBACK (on_compare_grouped), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (grouped));
+  group_by = g_simple_action_new_stateful ("compare-group-by", G_VARIANT_TYPE_STRING,
+                                           g_variant_new_string ("seed"));
+  g_signal_connect (group_by, "change-state", G_CALLBACK (on_compare_group_by), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (group_by));
 }
 
 void
@@ -599,8 +616,6 @@ _grok_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "win.clear-comparison", NULL,
                                    clear_comparison_action);
-  gtk_widget_class_install_action (widget_class, "win.compare-grouped", NULL,
-                                   compare_grouped_action);
   gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 }

@@ -41,6 +41,7 @@ struct _GrokWindow
   GtkAdjustment    *step_adjustment;
   GtkLabel         *step_label;
   GtkMenuButton    *menu_button;
+  GMenu            *group_by_menu;  /* Group By: the keys that differ among the compared runs */
 
   /* borrowed */
   GrokComputedView *computed[GROK_N_VIEWS]; /* the pages of views drawn from views files */
@@ -53,7 +54,7 @@ struct _GrokWindow
   char             *idle_subtitle;  /* said while nothing is shown: the experiment's description */
   gboolean          moving_scale;   /* the scale is being set by code, not by a person */
   gboolean          ending;         /* the run is stopping before the window closes */
-  gboolean          compare_grouped; /* compared runs drawn as seeds' mean and band */
+  gboolean          compare_grouped; /* compared runs drawn as groups' mean and band */
 };
 
 /* grok-window.c */

@@ -297,12 +297,38 @@ sync_comparison (GrokWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-comparison", comparison != NULL);
 }
 
+/* Group By lists the keys that differ among the compared runs, by their labels */
+static void
+sync_group_by (GrokWindow *self)
+{
+  GrokComparison *comparison = grok_session_get_comparison (self->session);
+  g_autoptr (GPtrArray) keys = NULL;
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "compare-group-by");
+
+  g_menu_remove_all (self->group_by_menu);
+  if (comparison == NULL)
+    return;
+  keys = grok_comparison_differing_keys (comparison);
+  for (guint k = 0; k < keys->len; k++)
+    {
+      const GrokConfigKey *key = keys->pdata[k];
+      g_autoptr (GMenuItem) item = g_menu_item_new (key->label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.compare-group-by",
+                                               g_variant_new_string (key->key));
+      g_menu_append_item (self->group_by_menu, item);
+    }
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_string (grok_comparison_get_group_key (comparison)));
+}
+
 static void
 on_comparison (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 {
   GrokComparison *comparison = grok_session_get_comparison (session);
 
   sync_comparison (self);
+  sync_group_by (self);
   if (comparison != NULL)
     {
       g_autofree char *text = g_strdup_printf ("Curves show %u runs, each its own colour",
@@ -314,7 +340,11 @@ on_comparison (GrokSession *session, GParamSpec *pspec, GrokWindow *self)
 void
 _grok_window_set_compare_grouped (GrokWindow *self, gboolean grouped)
 {
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "compare-grouped");
+
   self->compare_grouped = grouped;
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (grouped));
   sync_comparison (self);
 }
 
@@ -613,6 +643,7 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_adjustment);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, group_by_menu);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, train_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, empty_page);

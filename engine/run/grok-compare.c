@@ -260,6 +260,51 @@ grok_comparison_add (GrokComparison *self, const char *name, const GrokConfig *c
 }
 
 const char *
+grok_comparison_get_group_key (const GrokComparison *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->group_key;
+}
+
+GrokComparison *
+grok_comparison_regroup (const GrokComparison *self, const char *group_key)
+{
+  GrokComparison *other;
+  const Run *shown;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  shown = self->runs->pdata[0];
+  other = grok_comparison_new (self->owner, shown->config, shown->name, group_key);
+  for (guint i = 1; i < self->runs->len; i++)
+    {
+      const Run *run = self->runs->pdata[i];
+      Run *copy = g_new0 (Run, 1);
+
+      copy->name = g_strdup (run->name);
+      copy->config = grok_config_ref (run->config);
+      copy->metrics = grok_metrics_ref (run->metrics);
+      g_ptr_array_add (other->runs, copy);
+    }
+  relabel (other);
+  return other;
+}
+
+GPtrArray *
+grok_comparison_differing_keys (const GrokComparison *self)
+{
+  GPtrArray *differing = g_ptr_array_new ();
+  const GrokConfigKey *keys;
+  guint n_keys;
+
+  g_return_val_if_fail (self != NULL, differing);
+  keys = grok_config_keys (&n_keys);
+  for (guint k = 0; k < n_keys; k++)
+    if (key_counts (&keys[k]) && key_differs (self->runs, &keys[k]))
+      g_ptr_array_add (differing, (gpointer) &keys[k]);
+  return differing;
+}
+
+const char *
 grok_comparison_get_owner (const GrokComparison *self)
 {
   g_return_val_if_fail (self != NULL, NULL);

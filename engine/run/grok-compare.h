@@ -53,6 +53,13 @@ gboolean        grok_comparison_add    (GrokComparison *comparison, const char *
                                         const GrokConfig *config, const GrokMetrics *metrics,
                                         GError **error);
 const char     *grok_comparison_get_owner  (const GrokComparison *comparison);
+/* the key grouped over ("seed" by default) */
+const char     *grok_comparison_get_group_key (const GrokComparison *comparison);
+/* the same runs grouped over another key (NULL: "seed") */
+GrokComparison *grok_comparison_regroup    (const GrokComparison *comparison, const char *group_key);
+/* the config keys (const GrokConfigKey *) of the experiment whose values differ among the runs,
+ * in the order of the config's keys */
+GPtrArray      *grok_comparison_differing_keys (const GrokComparison *comparison);
 /* the runs, the shown one first */
 guint           grok_comparison_n_runs     (const GrokComparison *comparison);
 /* run's label: the keys whose values differ among the runs ("Weight decay 1, Seed 2"), or its

@@ -33,6 +33,7 @@ struct _GrokSession
   guint         play_id;
   gint64        played;         /* the step play showed last; -1 to start from the first */
   GrokComparison *comparison;   /* other runs drawn with the shown one, or NULL */
+  char           *group_key;    /* the key compared runs are grouped over; NULL: the seed */
   guint         follow_id;      /* the poll of an opened folder */
   guint         follow_serial;  /* which opened folder a read on a worker thread was for */
   gboolean      follow_reading; /* a worker reads the opened folder again */
@@ -125,6 +126,7 @@ set_comparison (GrokSession *self, GrokComparison *comparison)
   if (comparison == self->comparison)
     return;
   g_clear_pointer (&self->comparison, grok_comparison_unref);
+  g_clear_pointer (&self->group_key, g_free);
   self->comparison = comparison;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARISON]);
 }
@@ -995,7 +997,7 @@ grok_session_compare (GrokSession *self, const char * const *paths)
   if (self->live == NULL || self->run_dir == NULL)
     return FALSE;
   name = g_path_get_basename (self->run_dir);
-  comparison = grok_comparison_new (self->run_dir, self->live->config, name, NULL);
+  comparison = grok_comparison_new (self->run_dir, self->live->config, name, self->group_key);
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
@@ -1017,6 +1019,18 @@ grok_session_clear_comparison (GrokSession *self)
 {
   g_return_if_fail (GROK_IS_SESSION (self));
   set_comparison (self, NULL);
+}
+
+void
+grok_session_set_compare_group_key (GrokSession *self, const char *group_key)
+{
+  g_return_if_fail (GROK_IS_SESSION (self));
+  g_free (self->group_key);
+  self->group_key = g_strdup (group_key);
+  if (self->comparison != NULL
+      && g_strcmp0 (grok_comparison_get_group_key (self->comparison),
+                    group_key != NULL ? group_key : "seed") != 0)
+    set_comparison (self, grok_comparison_regroup (self->comparison, group_key));
 }
 
 GrokComparison *

@@ -82,6 +82,8 @@ gboolean      grok_session_get_playing    (GrokSession *self);
  * made for: it goes when another run, folder or preset is shown. */
 gboolean      grok_session_compare          (GrokSession *self, const char * const *paths);
 void          grok_session_clear_comparison (GrokSession *self);
+/* compared runs grouped over group_key (NULL: the seed), the comparison shown regrouped */
+void          grok_session_set_compare_group_key (GrokSession *self, const char *group_key);
 /* NULL when none */
 GrokComparison *grok_session_get_comparison (GrokSession *self);
 

@@ -864,6 +864,38 @@ cli_cell (const char *folder, guint cell, GPid *pid)
 
 /* a sweep folder opened as a run is: its window lists the cells, sorts them, follows a cell the
  * CLI trains meanwhile, draws the phase diagram, and opens a cell from the table and from it */
+/* the drop-down under root whose first choice is first */
+static GtkDropDown *
+drop_starting (GtkWidget *root, const char *first)
+{
+  if (GTK_IS_DROP_DOWN (root))
+    {
+      GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (root));
+      if (GTK_IS_STRING_LIST (names) && g_list_model_get_n_items (names) > 0 &&
+          g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), 0), first) == 0)
+        return GTK_DROP_DOWN (root);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDropDown *found = drop_starting (child, first);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* the position of name among a drop-down's choices, or G_MAXUINT */
+static guint
+drop_choice (GtkDropDown *drop, const char *name)
+{
+  GtkStringList *names = GTK_STRING_LIST (gtk_drop_down_get_model (drop));
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (names)); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (names, i), name) == 0)
+      return i;
+  return G_MAXUINT;
+}
+
 static void
 test_sweep_window (void)
 {
@@ -977,6 +1009,34 @@ test_sweep_window (void)
     g_signal_emit_by_name (click, "released", 1, px, py);
     SPIN_UNTIL (window_showing (GTK_APPLICATION (app), cell0) != NULL,
                 "a window showing cell 0 from the diagram");
+  }
+
+  /* coloured by a measure's peak: every NAME_peak of the summary is a choice, named by the
+   * measure's column title, and choosing one makes it the figure's outcome */
+  {
+    GtkDropDown *colour = drop_starting (GTK_WIDGET (sw), "Phase");
+    GrokSweepFigure *figure;
+    guint loss, l2;
+
+    g_assert_nonnull (colour);
+    g_assert_cmpuint (drop_choice (colour, "Steps to generalise"), !=, G_MAXUINT);
+    loss = drop_choice (colour, "Peak of Test loss (nats)");
+    l2 = drop_choice (colour, "Peak of L2 norm");
+    g_assert_cmpuint (loss, !=, G_MAXUINT);
+    g_assert_cmpuint (l2, !=, G_MAXUINT);
+    /* the LMN findings' r at the loss's peak is no measure's peak */
+    g_assert_cmpuint (drop_choice (colour, "Peak of r_lmn_test_loss"), ==, G_MAXUINT);
+    gtk_drop_down_set_selected (colour, loss);
+    SPIN_UNTIL ((figure = grok_sweep_window_get_figure (sw)) != NULL && figure->by_outcome &&
+                g_strcmp0 (figure->outcome, "test_loss_peak") == 0,
+                "the diagram coloured by the test loss's peak");
+    gtk_drop_down_set_selected (colour, l2);
+    SPIN_UNTIL ((figure = grok_sweep_window_get_figure (sw)) != NULL && figure->by_outcome &&
+                g_strcmp0 (figure->outcome, "l2_norm_peak") == 0,
+                "the diagram coloured by the L2 norm's peak");
+    gtk_drop_down_set_selected (colour, 0);
+    SPIN_UNTIL ((figure = grok_sweep_window_get_figure (sw)) != NULL && !figure->by_outcome,
+                "the diagram coloured by phase again");
   }
   last = g_strdup (grok_sweep_window_cell_text (sw, 3, "final_step"));
   g_assert_cmpstr (last, ==, "60");

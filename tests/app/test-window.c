@@ -145,7 +145,10 @@ test_shortcuts_over_a_field (void)
   SPIN_UNTIL (step_of (window) >= 5, "Ctrl+Return to train");
   press_keys (root, GDK_KEY_p, GDK_CONTROL_MASK);
   SPIN_UNTIL (state_of (window) == GROK_RUN_PAUSED, "Ctrl+P to pause");
-  spin (100);
+  /* the window shows the step the run paused at (its last snapshot may still be on its way) */
+  SPIN_UNTIL (step_of (window) >= 0 &&
+                  step_of (window) == grok_session_get_step (grok_window_get_session (window)),
+              "the paused step shown");
   paused_at = step_of (window);
   press_keys (root, GDK_KEY_period, GDK_CONTROL_MASK);
   SPIN_UNTIL (step_of (window) == paused_at + 1, "Ctrl+. to take one step");
@@ -782,7 +785,8 @@ test_fork_from_here (void)
 
 /* a finished quick run with its own evaluation schedule, seed and modulus */
 static char *
-make_compared_run (const char *root, const char *leaf, gint64 eval_every, gint64 seed, gint64 p)
+make_compared_run_wd (const char *root, const char *leaf, gint64 eval_every, gint64 seed, gint64 p,
+                      double weight_decay)
 {
   g_autoptr (GrokConfig) config = grok_preset_load ("quick", NULL);
   g_autofree char *dir = g_build_filename (root, leaf, NULL);
@@ -793,6 +797,8 @@ make_compared_run (const char *root, const char *leaf, gint64 eval_every, gint64
   config->train.eval_every = eval_every;
   config->seed = seed;
   config->task.p = p;
+  if (weight_decay >= 0)
+    config->optim.weight_decay = weight_decay;
   config->measures.lmn_per_decade = 0;
   config->measures.complexity_per_decade = 0;
   config->measures.local_complexity_per_decade = 0;
@@ -800,6 +806,12 @@ make_compared_run (const char *root, const char *leaf, gint64 eval_every, gint64
   g_assert_no_error (error);
   g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
   return g_steal_pointer (&dir);
+}
+
+static char *
+make_compared_run (const char *root, const char *leaf, gint64 eval_every, gint64 seed, gint64 p)
+{
+  return make_compared_run_wd (root, leaf, eval_every, seed, p, -1);
 }
 
 static void
@@ -874,7 +886,71 @@ test_compare_runs (void)
   }
   g_assert_cmpuint (matched, >, 0);
   g_assert_cmpuint (unmatched, >, 0);
+  /* the grouping is a check in the menu */
+  {
+    g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window),
+                                                                  "compare-grouped");
+    g_assert_true (g_variant_get_boolean (state));
+  }
   gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-grouped", NULL);
+  {
+    g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window),
+                                                                  "compare-grouped");
+    g_assert_false (g_variant_get_boolean (state));
+  }
+
+  /* Group By: the keys that differ among the runs, by label; a chosen key gives the groups the
+   * engine gives */
+  {
+    g_autofree char *d = make_compared_run_wd (root, "wd", 50, 0, 97, 0.25);
+    const char *three[] = { b, d, NULL };
+    const char *by[] = { "seed", "optim.weight_decay" };
+    GrokComparison *now;
+    g_autoptr (GString) labels = g_string_new (NULL);
+
+    g_assert_true (grok_session_compare (session, three));
+    now = grok_session_get_comparison (session);
+    g_assert_cmpuint (grok_comparison_n_runs (now), ==, 3);
+    for (int i = 0; i < g_menu_model_get_n_items (G_MENU_MODEL (window->group_by_menu)); i++)
+      {
+        g_autofree char *label = NULL;
+        g_assert_true (g_menu_model_get_item_attribute (G_MENU_MODEL (window->group_by_menu), i,
+                                                        G_MENU_ATTRIBUTE_LABEL, "s", &label));
+        g_string_append_printf (labels, "%s;", label);
+      }
+    g_assert_cmpstr (labels->str, ==, "Seed;Weight decay;");
+    for (guint k = 0; k < G_N_ELEMENTS (by); k++)
+      {
+        g_autoptr (GrokComparison) want = NULL;
+        g_autoptr (GVariant) state = NULL;
+
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-group-by", "s", by[k]);
+        now = grok_session_get_comparison (session);
+        g_assert_cmpstr (grok_comparison_get_group_key (now), ==, by[k]);
+        g_assert_true (grok_curves_view_get_comparison (window->curves_view) == now);
+        state = g_action_group_get_action_state (G_ACTION_GROUP (window), "compare-grouped");
+        g_assert_true (g_variant_get_boolean (state));
+        want = grok_comparison_new (grok_comparison_get_owner (now),
+                                    grok_session_get_newest (session)->config, "seed0", by[k]);
+        for (guint r = 0; three[r] != NULL; r++)
+          {
+            g_autoptr (GrokRunDir) dir = grok_run_dir_open (three[r], NULL);
+            g_assert_true (grok_comparison_add (want, "run", grok_run_dir_get_config (dir),
+                                                grok_run_dir_get_metrics (dir), NULL));
+          }
+        g_assert_cmpuint (grok_comparison_n_groups (now), ==, grok_comparison_n_groups (want));
+        for (guint r = 0; r < grok_comparison_n_runs (now); r++)
+          g_assert_cmpuint (grok_comparison_run_group (now, r), ==, grok_comparison_run_group (want, r));
+        for (guint g = 0; g < grok_comparison_n_groups (now); g++)
+          g_assert_cmpstr (grok_comparison_group_label (now, g), ==, grok_comparison_group_label (want, g));
+      }
+    /* over the weight decay: seed 0 at both weight decays is one group, seed 1 another */
+    g_assert_cmpuint (grok_comparison_n_groups (now), ==, 2);
+    g_assert_cmpuint (grok_comparison_run_group (now, 0), ==, grok_comparison_run_group (now, 2));
+    g_assert_cmpuint (grok_comparison_run_group (now, 0), !=, grok_comparison_run_group (now, 1));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-group-by", "s", "seed");
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.compare-grouped", NULL);
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-comparison", NULL);
   g_assert_null (grok_session_get_comparison (session));
