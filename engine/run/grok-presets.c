@@ -82,19 +82,25 @@ compare_strings (gconstpointer a, gconstpointer b)
 }
 
 char **
-grok_presets_list (void)
+grok_presets_resource_names (const char *folder)
 {
   g_auto (GStrv) files = NULL;
   GPtrArray *names = g_ptr_array_new ();
 
   ensure_registered ();
-  files = g_resources_enumerate_children (PRESET_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  files = g_resources_enumerate_children (folder, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   for (int i = 0; files != NULL && files[i] != NULL; i++)
     if (g_str_has_suffix (files[i], ".json"))
       g_ptr_array_add (names, g_strndup (files[i], strlen (files[i]) - 5));
   g_ptr_array_sort (names, compare_strings);
   g_ptr_array_add (names, NULL);
   return (char **) g_ptr_array_free (names, FALSE);
+}
+
+char **
+grok_presets_list (void)
+{
+  return grok_presets_resource_names (PRESET_PATH);
 }
 
 GrokConfig *

@@ -34,6 +34,9 @@ const GrokPresetInfo *grok_preset_info       (const char *name);
 
 /* the preset names, sorted; free with g_strfreev */
 char      **grok_presets_list (void);
+/* the names (without ".json") of the JSON files in a folder of the presets' resource bundle,
+ * sorted: the presets, and the preset sweeps beside them */
+char      **grok_presets_resource_names (const char *folder);
 /* the preset applied over the defaults; NULL with GROK_ERROR_CONFIG for an unknown name */
 GrokConfig *grok_preset_load  (const char *name, GError **error);
 

@@ -12,9 +12,8 @@
 #include "grok-run-dir.h"
 #include "grok-trainer.h"
 
-/* a CSV field, quoted when it must be */
-static void
-append_csv (GString *out, const char *text)
+void
+grok_sweep_append_csv (GString *out, const char *text)
 {
   if (strpbrk (text, ",\"\n\r") == NULL)
     {
@@ -39,7 +38,7 @@ cells_csv (GrokSweep *sweep)
   for (guint a = 0; a < sweep->axes->len; a++)
     {
       g_string_append_c (out, ',');
-      append_csv (out, ((GrokSweepAxis *) sweep->axes->pdata[a])->key);
+      grok_sweep_append_csv (out, ((GrokSweepAxis *) sweep->axes->pdata[a])->key);
     }
   g_string_append (out, ",run\n");
   for (guint c = 0; c < grok_sweep_n_cells (sweep); c++)
@@ -50,7 +49,7 @@ cells_csv (GrokSweep *sweep)
         {
           const GrokSweepAxis *axis = sweep->axes->pdata[a];
           g_string_append_c (out, ',');
-          append_csv (out, axis->values->pdata[grok_sweep_cell_value (sweep, c, a)]);
+          grok_sweep_append_csv (out, axis->values->pdata[grok_sweep_cell_value (sweep, c, a)]);
         }
       g_string_append_printf (out, ",%s\n", run);
     }

@@ -41,5 +41,7 @@ GrokSweep *grok_sweep_parse (const char *data, gsize length, const char *where,
                              const char *base_folder, gboolean resolve, GError **error);
 /* a GROK_ERROR_CONFIG error with the message formatted; FALSE */
 gboolean   grok_sweep_fail  (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+/* a CSV field appended to out, quoted when it must be */
+void       grok_sweep_append_csv (GString *out, const char *text);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
  * final value, the LMN findings of Liu et al.'s claim (SPEC 4.3) and its phase (SPEC 4.6); the
  * seeds of each point grouped as mean and range; and a phase diagram's grid over two axes. */
 #include "grok-sweep.h"
+#include "grok-sweep-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -188,24 +189,6 @@ grok_sweep_table_column (const GrokSweepTable *table, const char *name)
   return -1;
 }
 
-static void
-append_csv (GString *out, const char *text)
-{
-  if (strpbrk (text, ",\"\n\r") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 char *
 grok_sweep_table_to_csv (const GrokSweepTable *table)
 {
@@ -215,7 +198,7 @@ grok_sweep_table_to_csv (const GrokSweepTable *table)
     {
       if (c > 0)
         g_string_append_c (out, ',');
-      append_csv (out, table->columns->pdata[c]);
+      grok_sweep_append_csv (out, table->columns->pdata[c]);
     }
   g_string_append_c (out, '\n');
   for (guint r = 0; r < table->rows->len; r++)
@@ -225,7 +208,7 @@ grok_sweep_table_to_csv (const GrokSweepTable *table)
         {
           if (c > 0)
             g_string_append_c (out, ',');
-          append_csv (out, row[c].text);
+          grok_sweep_append_csv (out, row[c].text);
         }
       g_string_append_c (out, '\n');
     }

@@ -80,26 +80,10 @@ ensure_registered (void)
   g_auto (GStrv) names = grok_presets_list ();
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
 char **
 grok_sweep_presets_list (void)
 {
-  g_auto (GStrv) files = NULL;
-  GPtrArray *names = g_ptr_array_new ();
-
-  ensure_registered ();
-  files = g_resources_enumerate_children (SWEEP_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  for (int i = 0; files != NULL && files[i] != NULL; i++)
-    if (g_str_has_suffix (files[i], ".json"))
-      g_ptr_array_add (names, g_strndup (files[i], strlen (files[i]) - 5));
-  g_ptr_array_sort (names, compare_strings);
-  g_ptr_array_add (names, NULL);
-  return (char **) g_ptr_array_free (names, FALSE);
+  return grok_presets_resource_names (SWEEP_PATH);
 }
 
 gboolean
