@@ -434,6 +434,8 @@ test_export_dialog_rows (void)
   g_assert_true (g_strv_contains ((const char * const *) shown, "loss"));
   g_assert_false (g_strv_contains ((const char * const *) shown, "accuracy"));
   g_assert_cmpuint (g_strv_length (shown), >=, 6);
+  SPIN_UNTIL (!grok_curves_view_is_drawing (window->curves_view), "the curves' drawing");
+  save_widget (GTK_WIDGET (window), "figure-window-curves.png");
 
   /* the dialog's panels: the screen's */
   dialog = _grok_window_export (window, FALSE);
