@@ -1,6 +1,7 @@
 /* Figure export from the app. */
 #include "grok-export-dialog.h"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -386,6 +387,9 @@ options_job (Options *o, GError **error)
 
 /* ---- the preview: the file Export writes, as a PNG at the size and DPI chosen ---- */
 
+/* 40 megapixels: a 10 x 6 inch figure at 800 DPI */
+#define PREVIEW_MAX_PIXELS 4e7
+
 typedef struct
 {
   Options *options;   /* a reference */
@@ -451,6 +455,21 @@ start_preview (gpointer data)
     {
       o->preview_shown = o->preview_asked;
       gtk_label_set_text (o->caption, error->message);
+      return G_SOURCE_REMOVE;
+    }
+  /* a poster at print resolution is written, but not drawn twice to be looked at here */
+  if (job->drawing.width_in * job->drawing.dpi * job->drawing.height_in * job->drawing.dpi
+      > PREVIEW_MAX_PIXELS)
+    {
+      g_autofree char *text =
+        g_strdup_printf ("%.0f × %.0f px at %g DPI: %.2f × %.2f in, too large to preview",
+                         round (job->drawing.width_in * job->drawing.dpi),
+                         round (job->drawing.height_in * job->drawing.dpi), job->drawing.dpi,
+                         job->drawing.width_in, job->drawing.height_in);
+      o->preview_shown = o->preview_asked;
+      gtk_picture_set_paintable (o->preview, NULL);
+      gtk_label_set_text (o->caption, text);
+      job_free (job);
       return G_SOURCE_REMOVE;
     }
   /* every view of "export all" is in the folder; the preview shows the first, the curves */
