@@ -294,7 +294,7 @@ typedef struct
   char           **screen_panels; /* the panels the screen shows, or NULL: every one */
   gboolean         panels_touched; /* a person checked or unchecked a panel */
   gboolean         setting_checks; /* the checks are being set by code */
-  GtkWidget       *dialog;
+  GtkWidget       *dialog;         /* weak */
   GtkPicture      *preview;
   GtkLabel        *caption;
   char            *preview_dir;  /* where previews are written before they are shown */
@@ -315,6 +315,7 @@ options_clear (Options *o)
   g_free (o->scatter_y);
   g_ptr_array_unref (o->panel_checks);
   g_strfreev (o->screen_panels);
+  g_clear_weak_pointer (&o->dialog);
   if (o->preview_dir != NULL)
     g_rmdir (o->preview_dir);
   g_free (o->preview_dir);
@@ -416,7 +417,7 @@ on_preview_done (GObject *source, GAsyncResult *result, gpointer data)
     texture = gdk_texture_new_from_filename (job->path, &error);
   g_unlink (job->path);
   /* only the newest asked for is shown */
-  if (!o->closed && ask->serial == o->preview_asked)
+  if (!o->closed && o->dialog != NULL && ask->serial == o->preview_asked)
     {
       o->preview_shown = ask->serial;
       if (texture != NULL)
@@ -449,6 +450,9 @@ start_preview (gpointer data)
   Job *job;
 
   o->preview_timeout = 0;
+  /* the dialog gone (its rows with it): nothing to draw for */
+  if (o->closed || o->dialog == NULL)
+    return G_SOURCE_REMOVE;
   o->preview_asked++;
   job = options_job (o, &error);
   if (job == NULL)
@@ -493,7 +497,8 @@ schedule_preview (Options *o)
     return;
   if (o->preview_timeout != 0)
     g_source_remove (o->preview_timeout);
-  o->preview_timeout = g_timeout_add (150, start_preview, o);
+  o->preview_timeout = g_timeout_add_full (G_PRIORITY_DEFAULT, 150, start_preview,
+                                           options_ref (o), (GDestroyNotify) options_unref);
 }
 
 static void
@@ -513,6 +518,13 @@ close_options (Options *o)
     g_source_remove (o->preview_timeout);
   o->preview_timeout = 0;
   g_clear_signal_handler (&o->settings_handler, o->settings);
+}
+
+/* the dialog disposed of, however it went: no more previews, nor settings followed */
+static void
+on_dialog_gone (gpointer data, GObject *where_it_was)
+{
+  close_options (data);
 }
 
 static void
@@ -807,7 +819,7 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   grok_view_recipe_init (&o->recipe);
 
   dialog = adw_message_dialog_new (parent, heading, body);
-  o->dialog = dialog;
+  g_set_weak_pointer (&o->dialog, dialog);
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
@@ -856,7 +868,7 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   /* the dialog's reference, given back when it goes */
   g_object_set_data_full (G_OBJECT (dialog), "grok-export-options", o,
                           (GDestroyNotify) options_unref);
-  g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (close_options), o);
+  g_object_weak_ref (G_OBJECT (dialog), on_dialog_gone, o);
   gtk_window_present (GTK_WINDOW (dialog));
   /* the first preview now, without waiting for a change */
   start_preview (o);

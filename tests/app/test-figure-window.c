@@ -500,6 +500,25 @@ test_export_dialog_rows (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (dialog, "Curves: panels")), TRUE);
   save_widget (dialog, "figure-window-export-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Export Every View: the same panels, its preview the curves' PNG of the folder */
+  dialog = _grok_window_export (window, TRUE);
+  g_assert_true (gtk_check_button_get_active (row_check (dialog, "Accuracy")) !=
+                 gtk_check_button_get_active (row_check (dialog, "Loss")));
+  wait_preview (dialog);
+  {
+    g_autofree char *folder = g_build_filename (run_parent, "every-view", NULL);
+    g_autofree char *name = g_strdup_printf ("curves-step%" G_GINT64_FORMAT ".png",
+                                             grok_window_get_snapshot (window)->train_step);
+    g_autofree char *curves_png = g_build_filename (folder, name, NULL);
+    g_autoptr (GdkTexture) file = NULL;
+    g_assert_true (grok_export_dialog_write (dialog, folder, NULL));
+    file = gdk_texture_new_from_filename (curves_png, NULL);
+    g_assert_nonnull (file);
+    g_assert_cmpint (gdk_texture_get_width (file), ==,
+                     gdk_texture_get_width (grok_export_dialog_get_preview (dialog)));
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
   spin (20);
 }
