@@ -138,7 +138,8 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
       break;
     case GROK_VIEW_HEATMAP:
       {
-        g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new (r->params, r->reference);
+        g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new_full (r->params, r->reference,
+                                                                          r->shared_scale);
         grok_figure_weights_draw (cr, width, height, cache, &r->style, NULL);
       }
       break;

@@ -42,6 +42,8 @@ typedef struct
   GrokScatterOptions scatter;    /* curves: with a y column, the metrics as a scatter instead */
   GrokFigureStyle    style;
   gboolean           svg_text;   /* SVG: the text as <text> elements, not glyph outlines */
+  gboolean           shared_scale;  /* panels with colour bars: one symmetric scale for all,
+                                     * not one each */
 } GrokFigureRequest;
 
 /* defaults: print style at font size 8 pt, every curve panel, log step axis */
