@@ -198,6 +198,20 @@ grok_curve_evaluated_without (const GrokMetrics *run, const char *x_column, cons
   return FALSE;
 }
 
+guint
+grok_figure_curves_gap_steps (const GrokMetrics *metrics, const char *column)
+{
+  int xc = grok_metrics_column_index (metrics, "step");
+  int yc = grok_metrics_column_index (metrics, column);
+  guint n = 0;
+
+  for (guint r = 0; xc >= 0 && yc >= 0 && r < metrics->n_rows; r++)
+    n += isnan (grok_metrics_get (metrics, r, (guint) yc))
+         && grok_curve_evaluated_without (metrics, "step", column,
+                                          grok_metrics_get (metrics, r, (guint) xc));
+  return n;
+}
+
 static gboolean
 grok_curve_data_build (GrokCurveData *d, const GrokMetrics * const *runs, guint n_runs,
                        const char *x_column, const char *column)
