@@ -133,11 +133,11 @@ cases_init (Cases *k)
   /* one colour scale for every matrix, each bar saying so */
   add_case (k->cases, "heatmap-mlp-shared", GROK_VIEW_HEATMAP, NULL, k->mlp_params, NULL);
   ((Case *) k->cases->pdata[k->cases->len - 1])->request.shared_scale = TRUE;
-  ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "shared scale";
+  ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "(shared\u00a0scale)";
   ((Case *) k->cases->pdata[k->cases->len - 1])->expect_count = 2;
   add_case (k->cases, "heatmap-transformer-shared", GROK_VIEW_HEATMAP, NULL, k->transformer_params, NULL);
   ((Case *) k->cases->pdata[k->cases->len - 1])->request.shared_scale = TRUE;
-  ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "shared scale";
+  ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "(shared\u00a0scale)";
   ((Case *) k->cases->pdata[k->cases->len - 1])->expect_count = 2;
   add_case (k->cases, "spectrum-transformer", GROK_VIEW_SPECTRUM, NULL, NULL, k->spectrum);
   add_case (k->cases, "spectrum-mlp", GROK_VIEW_SPECTRUM, NULL, NULL, k->mlp_spectrum);

@@ -149,10 +149,12 @@ grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWe
     {
       const Matrix *m = &g_array_index (cache->matrices, Matrix, i);
       double cw = width / cols, ch = height / rows;
-      /* every bar the same range: each title says so, so no reader takes one for its own */
-      g_autofree char *title = g_strdup_printf ("%s%s  %u x %u%s", m->name,
+      /* every bar the same range: each title says so, so no reader takes one for its own.
+       * No-break spaces keep the shape and that remark whole when a title takes two lines */
+      g_autofree char *title = g_strdup_printf ("%s%s  %u\u00a0x\u00a0%u%s", m->name,
                                                 cache->difference ? " (change)" : "", m->rows,
-                                                m->cols, cache->shared ? ", shared scale" : "");
+                                                m->cols,
+                                                cache->shared ? " (shared\u00a0scale)" : "");
 
       cairo_save (cr);
       grok_figure_heatmap_draw (cr, (i % cols) * cw, (i / cols) * ch, cw, ch, m->surface,
