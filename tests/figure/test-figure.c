@@ -697,6 +697,11 @@ test_curves_chosen_panels_and_gaps (void)
   g_assert_cmpstr (panels[1].title, ==, "Complexity (bytes)");
   g_assert_cmpstr (panels[2].title, ==, "Loss");
   g_assert_true (grok_curves_check_panels (m, options.panels, NULL));
+  /* a measure's panel named again by its column is drawn once */
+  options.panels = (const char * const[]) { "complexity", "loss", "complexity_bytes", NULL };
+  g_assert_cmpuint (grok_figure_curves_panels (m, &options, panels, 4), ==, 2);
+  g_assert_cmpstr (panels[0].title, ==, "Complexity (bytes)");
+  g_assert_cmpstr (panels[1].title, ==, "Loss");
   g_assert_false (grok_curves_check_panels (m, (const char * const[]) { "lmn", NULL }, NULL));
 
   options.panels = chosen;

@@ -402,10 +402,20 @@ grok_curves_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics,
 
   if (o->panels != NULL)
     {
-      guint n_columns = 0;
+      guint n_columns = 0, kept = 0;
       for (guint i = 0; o->panels[i] != NULL; i++)
         n = grok_curves_named_panels (o, metrics, o->panels[i], panels, n, &n_columns);
-      return n;
+      /* a panel named twice (a measure's, and one of its columns by name) is drawn once */
+      for (guint i = 0; i < n; i++)
+        {
+          gboolean again = FALSE;
+          for (guint j = 0; j < kept && !again; j++)
+            again = g_strcmp0 (panels[j].columns[0], panels[i].columns[0]) == 0
+                    && g_strcmp0 (panels[j].columns[1], panels[i].columns[1]) == 0;
+          if (!again)
+            panels[kept++] = panels[i];
+        }
+      return kept;
     }
   if (o->show_loss && (o->show_train || o->show_test))
     panels[n++] = grok_loss_panel (o);

@@ -521,6 +521,11 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
     grok_plot_draw_legend (cr, &c, plot);
   if (have_data && plot->note != NULL && c.note_size > 0)
     {
+      double m = 0.15 * c.fs;
+      /* on the page's colour: a marker line it may cross passes behind it, not through it */
+      cairo_rectangle (cr, c.note_x - m, c.note_y - m, c.note_w + 2 * m, c.note_h + 2 * m);
+      grok_figure_set_color (cr, c.palette.background);
+      cairo_fill (cr);
       grok_figure_set_font (cr, c.style, c.note_size, FALSE);
       grok_figure_set_color (cr, c.palette.foreground);
       if (c.note_split > 0)
