@@ -68,6 +68,7 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_SMOOTH] = { "smooth", KIND_NUMBER, FIELD (smooth), "W", .min = 0, .max = 0.99 },
   [GROK_CLI_OPT_PANELS] = { "panels", KIND_TEXT, FIELD (panels), "NAME,..." },
   [GROK_CLI_OPT_SVG_TEXT] = { "svg-text", KIND_FLAG, FIELD (svg_text) },
+  [GROK_CLI_OPT_SHARED_SCALE] = { "shared-scale", KIND_FLAG, FIELD (shared_scale) },
 };
 
 void

@@ -39,6 +39,7 @@ typedef enum
   GROK_CLI_OPT_SMOOTH,
   GROK_CLI_OPT_PANELS,
   GROK_CLI_OPT_SVG_TEXT,
+  GROK_CLI_OPT_SHARED_SCALE,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -63,6 +64,7 @@ typedef struct
   gint64      limit;         /* 0 */
   gboolean    csv, groups;
   gboolean    svg_text;
+  gboolean    shared_scale;
   GPtrArray  *sets;          /* "KEY=VALUE" of --set, and --steps N as train.steps=N, in order */
   gboolean    measures[GROK_N_MEASURES];
   gboolean    any_measure;

@@ -470,6 +470,7 @@ cmd_figure (const GrokCliArgs *a)
    * browsed checkpoint */
   request.curves.smoothing = a->smooth;
   request.svg_text = a->svg_text;
+  request.shared_scale = a->shared_scale;
   request.curves.show_cursor = view == GROK_VIEW_CURVES && a->given[GROK_CLI_OPT_STEP];
   request.curves.cursor_step = (double) a->step;
   if (panels != NULL)
@@ -664,7 +665,8 @@ static const GrokCliCommand commands[] = {
            "a phase view's second axis"),
       USE (OUTCOME, "A sweep's views: the summary column (phase) or metrics.csv column "
            "(compare) drawn", "generalised_step, test_acc"),
-      USE (SVG_TEXT, "SVG: the text as text an editor can change, not glyph outlines") },
+      USE (SVG_TEXT, "SVG: the text as text an editor can change, not glyph outlines"),
+      USE (SHARED_SCALE, "Heatmap: one colour scale for every matrix, not one each") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

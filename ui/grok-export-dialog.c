@@ -22,6 +22,7 @@ typedef struct
   char           *scatter_x;    /* the curves' view as a scatter of these columns, or NULL; */
   char           *scatter_end;  /* always NULL: ends scatter_x as a list of x columns */
   char           *scatter_y;
+  gboolean        shared_scale; /* one colour scale for every panel with a colour bar */
 } Drawing;
 
 static gboolean
@@ -47,6 +48,7 @@ export_view (GrokSnapshot *snapshot, GrokView view, const char *run_name, GrokRu
   request.style.font_size = d->font_size;
   request.curves.max_panels = d->max_panels;
   request.svg_text = d->svg_text;
+  request.shared_scale = d->shared_scale;
   request.curves.panels = (const char * const *) d->panels;
   if (view == GROK_VIEW_CURVES && d->scatter_x != NULL && d->scatter_y != NULL)
     {
@@ -221,6 +223,7 @@ job_new (GSettings *settings, AdwToastOverlay *toasts, GrokSnapshot *snapshot, G
   job->drawing.font_size = g_settings_get_double (settings, "export-font-size");
   job->drawing.scheme = scheme_from_settings (settings);
   job->drawing.svg_text = g_settings_get_boolean (settings, "export-svg-text");
+  job->drawing.shared_scale = g_settings_get_boolean (settings, "export-shared-scale");
   job->drawing.max_panels = venue != NULL ? venue->max_panels : 0;
   g_set_weak_pointer (&job->toasts, toasts);
   return job;
@@ -836,6 +839,8 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   gtk_list_box_append (GTK_LIST_BOX (list), number_row (settings, "export-font-size", "Text size (points)", 2, 72, 0.5));
   gtk_list_box_append (GTK_LIST_BOX (list), check_row (settings, "export-svg-text", "SVG text as text",
                                                        "Editable in a drawing program; glyph outlines otherwise"));
+  gtk_list_box_append (GTK_LIST_BOX (list), check_row (settings, "export-shared-scale", "Shared colour scale",
+                                                       "Every heatmap on one scale; each its own otherwise"));
   style_row = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (style_row), "Style");
   adw_combo_row_set_model (ADW_COMBO_ROW (style_row), G_LIST_MODEL (style_model));

@@ -113,7 +113,7 @@ typedef struct
   const char *gap;
 } ColumnTitle;
 
-#define NO_COARSE_GRAINING "gaps: no feasible coarse-graining within epsilon"
+#define NO_COARSE_GRAINING "no feasible coarse-graining within ε"
 
 static const ColumnTitle column_titles[] = {
   { "step", "step" },

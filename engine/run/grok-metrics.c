@@ -356,14 +356,24 @@ grok_metrics_read_at (const GrokFileAt *at, GError **error)
   if (text == NULL)
     return NULL;
   end = text + length;
-  next = memchr (text, '\n', length);
+  /* '#' lines before the header are comments (a figure's CSV states what its title does) */
+  line = text;
+  while (line < end && line[0] == '#' && (next = memchr (line, '\n', end - line)) != NULL)
+    line = next + 1, lineno++;
+  next = line < end ? memchr (line, '\n', (gsize) (end - line)) : NULL;
+  if (next == NULL)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s:%u: the header line is missing or incomplete", path, lineno);
+      return NULL;
+    }
   read = g_new0 (GrokMetricsRead, 1);
   read->lines = g_ptr_array_new_with_free_func (g_free);
   read->damaged = g_ptr_array_new_with_free_func (g_free);
-  read->header = g_strndup (text, next - text + 1);
+  read->header = g_strndup (line, next - line + 1);
   {
-    g_autofree char *bare = g_strndup (text, next > text && next[-1] == '\r' ? next - text - 1
-                                                                             : next - text);
+    g_autofree char *bare = g_strndup (line, next > line && next[-1] == '\r' ? next - line - 1
+                                                                             : next - line);
     read->metrics = grok_metrics_parse_header (bare, path, error);
   }
   if (read->metrics == NULL)
@@ -372,7 +382,10 @@ grok_metrics_read_at (const GrokFileAt *at, GError **error)
   /* only lines ended by a newline count: an unterminated tail is a row whose write was cut
    * short, or the zeros a power cut leaves where the last writes were to go */
   for (line = next + 1; (next = memchr (line, '\n', end - line)) != NULL; line = next + 1)
-    grok_metrics_read_line (read, line, next, path, ++lineno, row);
+    if (line[0] == '#')
+      ++lineno;   /* a comment */
+    else
+      grok_metrics_read_line (read, line, next, path, ++lineno, row);
   if (line < end && memchr (line, '\0', end - line) != NULL)
     read->cut_short = g_strdup_printf ("%s:%u: the last %" G_GSIZE_FORMAT " bytes hold NUL "
                                        "bytes and no line end (a write cut short, as by a power "

@@ -234,7 +234,8 @@ test_figure_damaged_metrics (void)
   g_autofree char *out = g_build_filename (dir, "curves.csv", NULL);
   g_autofree char *drawn = NULL;
   g_autofree char *damaged = damage_metrics (run, "10,1,0.5,zero");
-  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) all = NULL;
+  char **lines;
   g_auto (Result) r = { 0 };
 
   run_cli (&r, (const char *[]) { "figure", run, "--view", "curves", "--out", out, NULL });
@@ -243,8 +244,12 @@ test_figure_damaged_metrics (void)
   assert_contains (r.err, "warning");
   assert_contains (r.err, where);
   g_assert_true (g_file_get_contents (out, &drawn, NULL, NULL));
-  /* the rows of steps 0, 5, 15 and 20 (10 was damaged): the header and four lines */
-  lines = g_strsplit (g_strchomp (drawn), "\n", -1);
+  /* the rows of steps 0, 5, 15 and 20 (10 was damaged): after the comments (the first step
+   * and the last stated among them), the header and four lines */
+  all = g_strsplit (g_strchomp (drawn), "\n", -1);
+  g_assert_cmpstr (all[0], ==, "# steps=0..20");
+  for (lines = all; *lines != NULL && (*lines)[0] == '#'; lines++)
+    ;
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
   g_assert_true (g_str_has_prefix (lines[3], "15,"));
   g_assert_true (g_str_has_prefix (lines[4], "20,"));
@@ -431,9 +436,13 @@ test_metrics_damage (void)
       assert_contains (figure.err, where);
       g_assert_true (g_file_get_contents (out, &drawn, NULL, NULL));
       lines = g_strsplit (g_strchomp (drawn), "\n", -1);
-      for (guint r = 1; lines[r] != NULL; r++)
-        g_string_append_printf (steps, "%s%.*s", r > 1 ? " " : "",
-                                (int) strcspn (lines[r], ","), lines[r]);
+      /* the rows after the comment lines and the header */
+      for (guint r = 0, first = 0; lines[r] != NULL; r++)
+        if (lines[r][0] == '#' || first++ == 0)
+          continue;
+        else
+          g_string_append_printf (steps, "%s%.*s", steps->len > 0 ? " " : "",
+                                  (int) strcspn (lines[r], ","), lines[r]);
       g_assert_cmpstr (steps->str, ==, d->steps);
 
       run_cli (&fork, (const char *[]) { "fork", run, "--step", "20", "--out", forked, "--quiet",

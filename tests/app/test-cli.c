@@ -652,7 +652,10 @@ test_figure_spectrum_overlay (void)
   lines = g_strsplit (csv, "\n", -1);
   for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
     {
-      gint64 step = g_ascii_strtoll (lines[i], NULL, 10);
+      gint64 step;
+      if (lines[i][0] == '#' || g_str_has_prefix (lines[i], "step,"))
+        continue;   /* the comments and the header */
+      step = g_ascii_strtoll (lines[i], NULL, 10);
       if (steps->len == 0 || g_array_index (steps, gint64, steps->len - 1) != step)
         g_array_append_val (steps, step);
     }
@@ -670,6 +673,224 @@ test_figure_spectrum_overlay (void)
     }
   /* log-spaced, not bunched at the start: one of the middle three is past step 30 */
   g_assert_cmpint (g_array_index (steps, gint64, 3), >, 30);
+}
+
+/* the value of the first comment line "# KEY=VALUE" of csv, or NULL */
+static char *
+comment_value (const char *csv, const char *key)
+{
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_autofree char *prefix = g_strdup_printf ("# %s=", key);
+
+  for (guint i = 0; lines[i] != NULL && lines[i][0] == '#'; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i] + strlen (prefix));
+  return NULL;
+}
+
+/* the lines of csv after its comments and its header */
+static GStrv
+body_lines (const char *csv, const char *header)
+{
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  GPtrArray *out = g_ptr_array_new ();
+  guint i = 0;
+
+  while (lines[i] != NULL && lines[i][0] == '#')
+    i++;
+  g_assert_cmpstr (lines[i], ==, header);
+  for (i++; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_ptr_array_add (out, g_strdup (lines[i]));
+  g_ptr_array_add (out, NULL);
+  return (GStrv) g_ptr_array_free (out, FALSE);
+}
+
+/* the newest checkpoint's step, from the names in the run's checkpoints folder */
+static gint64
+newest_checkpoint_step (const char *run)
+{
+  g_autofree char *folder = g_build_filename (run, "checkpoints", NULL);
+  GDir *d = g_dir_open (folder, 0, NULL);
+  const char *name;
+  gint64 newest = -1;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      gint64 step;
+      if (sscanf (name, "step-%" G_GINT64_MODIFIER "d.safetensors", &step) == 1)
+        newest = MAX (newest, step);
+    }
+  g_dir_close (d);
+  return newest;
+}
+
+/* every view's CSV states in comment lines what its figure's title does, each checked against
+ * what the test finds itself: the step from the checkpoints' names, the curves' step range from
+ * metrics.csv, LMN and its points from `measure`, each matrix's shape and colour range (its
+ * largest |value|) and each spectrum's entropy and effective rank from the values in the CSV's
+ * own rows, the region count from the regions listed */
+static void
+test_figure_csv_comments (void)
+{
+  const char *dir = test_tmp_dir ("grok-cli-XXXXXX");
+  g_autofree char *run = g_build_filename (dir, "run", NULL);
+  g_autofree char *metrics = NULL, *err = NULL, *step_text = NULL;
+  g_auto (Result) t = { 0 }, m = { 0 };
+  gint64 step;
+
+  run_cli (&t, (const char *[]) { "train", "xor2d-relu", "--steps", "300", "--quiet", "--out", run,
+                                  "--set", "checkpoints.views=0", NULL });
+  g_assert_cmpint (t.status, ==, 0);
+  step = newest_checkpoint_step (run);
+  g_assert_cmpint (step, ==, 300);
+  step_text = g_strdup_printf ("%" G_GINT64_FORMAT, step);
+
+  /* curves: the first and last step of metrics.csv */
+  {
+    g_autofree char *csv = figure_csv (run, "curves", dir, &err);
+    g_autofree char *steps = comment_value (csv, "steps");
+    g_auto (GStrv) rows = NULL;
+    g_autofree char *want = NULL;
+    guint n;
+    g_clear_pointer (&err, g_free);
+    metrics = read_file (run, "metrics.csv");
+    rows = g_strsplit (metrics, "\n", -1);
+    n = g_strv_length (rows);
+    g_assert_cmpuint (n, >, 3);
+    want = g_strdup_printf ("%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT,
+                            g_ascii_strtoll (rows[1], NULL, 10),
+                            g_ascii_strtoll (rows[n - 2], NULL, 10));
+    g_assert_cmpstr (steps, ==, want);
+    assert_contains (csv, "\n# panel=Loss\n");
+    assert_contains (csv, "\n# panel=Accuracy\n");
+  }
+  /* heatmap: the step, and each tensor's shape and largest |value| from its rows */
+  {
+    g_autofree char *csv = figure_csv (run, "heatmap", dir, &err);
+    g_autofree char *shown = comment_value (csv, "step");
+    g_auto (GStrv) body = body_lines (csv, "tensor,row,col,value");
+    g_autoptr (GHashTable) limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr (GHashTable) shapes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+    guint stated = 0;
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpstr (shown, ==, step_text);
+    for (guint i = 0; body[i] != NULL; i++)
+      {
+        g_auto (GStrv) f = g_strsplit (body[i], ",", -1);
+        double *limit = g_hash_table_lookup (limits, f[0]);
+        int *shape = g_hash_table_lookup (shapes, f[0]);
+        if (limit == NULL)
+          {
+            limit = g_new0 (double, 1);
+            shape = g_new0 (int, 2);
+            g_hash_table_insert (limits, g_strdup (f[0]), limit);
+            g_hash_table_insert (shapes, g_strdup (f[0]), shape);
+          }
+        *limit = MAX (*limit, fabs (g_ascii_strtod (f[3], NULL)));
+        shape[0] = MAX (shape[0], atoi (f[1]) + 1);
+        shape[1] = MAX (shape[1], atoi (f[2]) + 1);
+      }
+    for (guint i = 0; lines[i] != NULL && lines[i][0] == '#'; i++)
+      {
+        char name[128];
+        int rows, cols;
+        double limit;
+        if (sscanf (lines[i], "# tensor=%127[^,],rows=%d,cols=%d,limit=%lf", name, &rows, &cols,
+                    &limit) != 4)
+          continue;
+        g_assert_nonnull (g_hash_table_lookup (limits, name));
+        g_assert_cmpint (rows, ==, ((int *) g_hash_table_lookup (shapes, name))[0]);
+        g_assert_cmpint (cols, ==, ((int *) g_hash_table_lookup (shapes, name))[1]);
+        g_assert_cmpfloat (fabs (limit - *(double *) g_hash_table_lookup (limits, name)), <=,
+                           1e-6 * limit);
+        stated++;
+      }
+    g_assert_cmpuint (stated, ==, g_hash_table_size (limits));
+    g_assert_cmpuint (stated, ==, 4);
+  }
+  /* spectrum: the steps of its rows, and per step and matrix H = -sum p log p over
+   * p = s / sum s of the singular values listed, and exp (H) */
+  {
+    g_autofree char *csv = figure_csv (run, "spectrum", dir, &err);
+    g_autofree char *steps = comment_value (csv, "steps");
+    g_auto (GStrv) body = body_lines (csv, "step,tensor,index,singular_value");
+    g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+    g_autoptr (GString) seen = g_string_new (NULL);
+    guint checked = 0;
+    gint64 last = -1;
+    g_clear_pointer (&err, g_free);
+    for (guint i = 0; body[i] != NULL; i++)
+      {
+        gint64 s = g_ascii_strtoll (body[i], NULL, 10);
+        if (s != last)
+          g_string_append_printf (seen, "%s%" G_GINT64_FORMAT, seen->len ? "," : "", s);
+        last = s;
+      }
+    g_assert_cmpstr (steps, ==, seen->str);
+    for (guint i = 0; lines[i] != NULL && lines[i][0] == '#'; i++)
+      {
+        char name[128], prefix[160];
+        gint64 s;
+        double entropy, eff_rank, sum = 0, h = 0;
+        g_autoptr (GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+        if (sscanf (lines[i], "# step=%" G_GINT64_MODIFIER "d,tensor=%127[^,],entropy=%lf,eff_rank=%lf",
+                    &s, name, &entropy, &eff_rank) != 4)
+          continue;
+        g_snprintf (prefix, sizeof prefix, "%" G_GINT64_FORMAT ",%s,", s, name);
+        for (guint k = 0; body[k] != NULL; k++)
+          if (g_str_has_prefix (body[k], prefix))
+            {
+              double v = g_ascii_strtod (strrchr (body[k], ',') + 1, NULL);
+              g_array_append_val (values, v);
+              sum += v;
+            }
+        g_assert_cmpuint (values->len, >, 0);
+        for (guint k = 0; k < values->len; k++)
+          {
+            double p = g_array_index (values, double, k) / sum;
+            h -= p > 0 ? p * log (p) : 0;
+          }
+        g_assert_cmpfloat (fabs (entropy - h), <, 1e-6);
+        g_assert_cmpfloat (fabs (eff_rank - exp (h)), <, 1e-5 * exp (h));
+        checked++;
+      }
+    g_assert_cmpuint (checked, ==, 5 * 4);
+  }
+  /* connectivity: LMN and its points as measure computes them at that step */
+  {
+    g_autofree char *csv = figure_csv (run, "connectivity", dir, &err);
+    g_autofree char *lmn = comment_value (csv, "lmn");
+    g_autofree char *points = comment_value (csv, "points");
+    g_autofree char *shown = comment_value (csv, "step");
+    const char *value;
+    g_clear_pointer (&err, g_free);
+    run_cli (&m, (const char *[]) { "measure", run, "--measure", "lmn", NULL });
+    g_assert_cmpint (m.status, ==, 0);
+    value = strstr (m.out, "\"value\": ");
+    g_assert_nonnull (value);
+    g_assert_cmpfloat (fabs (g_ascii_strtod (lmn, NULL) - g_ascii_strtod (value + 9, NULL)), <,
+                       1e-6 * g_ascii_strtod (lmn, NULL));
+    assert_contains (m.out, "\"points\": 256");
+    g_assert_cmpstr (points, ==, "256");
+    g_assert_cmpstr (shown, ==, step_text);
+  }
+  /* regions: the step, and the count of the regions listed */
+  {
+    g_autofree char *csv = figure_csv (run, "regions", dir, &err);
+    g_autofree char *shown = comment_value (csv, "step");
+    g_autofree char *regions = comment_value (csv, "regions");
+    g_auto (GStrv) body = body_lines (csv, "region,vertex,x,y");
+    int most = -1;
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpstr (shown, ==, step_text);
+    for (guint i = 0; body[i] != NULL; i++)
+      most = MAX (most, atoi (body[i]));
+    g_assert_cmpint (atoi (regions), ==, most + 1);
+    g_assert_cmpint (most, >, 10);
+  }
 }
 
 /* Liu et al.'s XOR at the digit level end to end: it trains with every measure that applies to
@@ -1133,6 +1354,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/cli/digits-run", test_digits_run);
   g_test_add_func ("/app/cli/figure-views-file", test_figure_views_file);
   g_test_add_func ("/app/cli/figure-spectrum-overlay", test_figure_spectrum_overlay);
+  g_test_add_func ("/app/cli/figure-csv-comments", test_figure_csv_comments);
   g_test_add_func ("/app/cli/figure-lmn-points", test_figure_lmn_points);
   g_test_add_func ("/app/cli/figure-curves-lmn-points", test_figure_curves_lmn_points);
   g_test_add_func ("/app/cli/force-only-replaces-runs", test_force_only_replaces_runs);

@@ -280,8 +280,12 @@ steps_of_csv (const char *csv)
 {
   g_auto (GStrv) lines = split_lines (csv);
   GArray *steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint first = 0;
 
-  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+  /* past the comment lines and the header */
+  while (lines[first] != NULL && lines[first][0] == '#')
+    first++;
+  for (guint i = first + 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
     {
       gint64 step = g_ascii_strtoll (lines[i], NULL, 10);
       if (steps->len == 0 || g_array_index (steps, gint64, steps->len - 1) != step)

@@ -31,6 +31,8 @@ typedef struct
 {
   const char       *name;
   GrokFigureRequest request;
+  const char       *expect;         /* NULL, or a text the figure must show at every size */
+  guint             expect_count;   /* in at least this many places */
 } Case;
 
 
@@ -89,7 +91,7 @@ data_of (GrokView view, const GrokConfig *config, const GrokParams *params, guin
 /* what the cases draw from, alive as long as they are */
 typedef struct
 {
-  GrokMetrics  *metrics;
+  GrokMetrics  *metrics, *gapped;
   GrokConfig   *mlp, *transformer, *xor2d;
   GrokParams   *mlp_params, *transformer_params, *xor2d_params;
   GrokViewData *spectrum, *mlp_spectrum, *connectivity, *regions;
@@ -97,11 +99,13 @@ typedef struct
 } Cases;
 
 static const char * const scatter_x[] = { "lmn", "l2_norm", NULL };
+static const char * const gap_panels[] = { "accuracy", "complexity", "occam_bound", "loss", NULL };
 
 static void
 cases_init (Cases *k)
 {
   k->metrics = grok_synthetic_measured_metrics (300);
+  k->gapped = grok_synthetic_measured_metrics_gaps (300, 4);
   k->mlp = grok_preset_load ("liu-add31", NULL);
   k->transformer = grok_preset_load ("demoss-add-ours", NULL);
   k->xor2d = grok_preset_load ("xor2d-relu", NULL);
@@ -118,8 +122,23 @@ cases_init (Cases *k)
   add_case (k->cases, "scatter", GROK_VIEW_CURVES, k->metrics, NULL, NULL);
   ((Case *) k->cases->pdata[k->cases->len - 1])->request.scatter =
     (GrokScatterOptions) { scatter_x, "test_loss", 256 };
+  /* a measure with gaps, noted inside its panel */
+  add_case (k->cases, "curves-gaps", GROK_VIEW_CURVES, k->gapped, NULL, NULL);
+  ((Case *) k->cases->pdata[k->cases->len - 1])->request.curves.panels = gap_panels;
+  /* the complexity's and the Occam bound's panels */
+  ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "no feasible coarse-graining";
+  ((Case *) k->cases->pdata[k->cases->len - 1])->expect_count = 2;
   add_case (k->cases, "heatmap-mlp", GROK_VIEW_HEATMAP, NULL, k->mlp_params, NULL);
   add_case (k->cases, "heatmap-transformer", GROK_VIEW_HEATMAP, NULL, k->transformer_params, NULL);
+  /* one colour scale for every matrix, each bar saying so */
+  add_case (k->cases, "heatmap-mlp-shared", GROK_VIEW_HEATMAP, NULL, k->mlp_params, NULL);
+  ((Case *) k->cases->pdata[k->cases->len - 1])->request.shared_scale = TRUE;
+  ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "(shared\u00a0scale)";
+  ((Case *) k->cases->pdata[k->cases->len - 1])->expect_count = 2;
+  add_case (k->cases, "heatmap-transformer-shared", GROK_VIEW_HEATMAP, NULL, k->transformer_params, NULL);
+  ((Case *) k->cases->pdata[k->cases->len - 1])->request.shared_scale = TRUE;
+  ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "(shared\u00a0scale)";
+  ((Case *) k->cases->pdata[k->cases->len - 1])->expect_count = 2;
   add_case (k->cases, "spectrum-transformer", GROK_VIEW_SPECTRUM, NULL, NULL, k->spectrum);
   add_case (k->cases, "spectrum-mlp", GROK_VIEW_SPECTRUM, NULL, NULL, k->mlp_spectrum);
   add_case (k->cases, "connectivity", GROK_VIEW_CONNECTIVITY, NULL, NULL, k->connectivity);
@@ -141,6 +160,7 @@ cases_clear (Cases *k)
   g_clear_pointer (&k->transformer, grok_config_unref);
   g_clear_pointer (&k->xor2d, grok_config_unref);
   g_clear_pointer (&k->metrics, grok_metrics_unref);
+  g_clear_pointer (&k->gapped, grok_metrics_unref);
 }
 
 /* the request of a case drawn at a size, and the size in inches */

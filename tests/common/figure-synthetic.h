@@ -40,9 +40,11 @@ grok_synthetic_metrics (guint n, double shift)
 }
 
 /* the same table with every measure column the measures table names, filled on a sparser
- * schedule (every seventh row and the last) as a run measures, NAN between */
+ * schedule (every seventh row and the last) as a run measures, NAN between; with gap_every,
+ * every gap_every-th evaluation leaves the columns that can be left empty (no coarse-graining
+ * was feasible) without a value, as the complexity does */
 static inline GrokMetrics *
-grok_synthetic_measured_metrics (guint n)
+grok_synthetic_measured_metrics_gaps (guint n, guint gap_every)
 {
   g_autoptr (GrokMetrics) base = grok_synthetic_metrics (n, 0.0);
   g_autoptr (GPtrArray) columns = g_ptr_array_new ();
@@ -59,11 +61,19 @@ grok_synthetic_measured_metrics (guint n)
     {
       g_autofree double *row = g_new (double, m->columns->len);
       double d = log10 (grok_metrics_get (base, r, 0));
+      gboolean gap = gap_every > 0 && r % 7 == 0 && (r / 7) % gap_every == 1;
       for (guint c = 0; c < m->columns->len; c++)
         row[c] = c < base->columns->len ? grok_metrics_get (base, r, c)
+                 : gap && grok_column_gap (m->columns->pdata[c]) != NULL ? NAN
                  : (r % 7 == 0 || r == n - 1) ? (c + 1) * (1.0 + 0.5 * sin (d * (c + 2)))
                  : NAN;
       grok_metrics_append_row (m, row);
     }
   return m;
+}
+
+static inline GrokMetrics *
+grok_synthetic_measured_metrics (guint n)
+{
+  return grok_synthetic_measured_metrics_gaps (n, 0);
 }

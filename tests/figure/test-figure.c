@@ -7,6 +7,8 @@
 #include "grok-figure-scatter.h"
 #include "grok-figure-regions.h"
 #include "grok-figure-spectrum.h"
+#include "grok-figure-view.h"
+#include "grok-figure-weights.h"
 #include "figure-pixels.h"
 #include "figure-synthetic.h"
 
@@ -516,6 +518,76 @@ test_curves_y_scale_per_panel (void)
   cairo_surface_destroy (s);
 }
 
+/* two matrices of different ranges (largest |value| 0.4 and 1.2), each with a cell of 0.3: on
+ * their own scales each bar spans its own range and the 0.3 cells differ in colour; on the
+ * shared scale both bars span -1.2 .. 1.2 and both cells have the colour of 0.3 / 1.2 */
+static void
+test_heatmap_shared_scale (void)
+{
+  static const int shape_a[2] = { 4, 5 }, shape_b[2] = { 6, 3 };
+  g_autoptr (GrokParams) params = grok_params_new ();
+  GrokFigureStyle style;
+  float *a, *b;
+
+  grok_params_add (params, "a.weight", 2, shape_a);
+  grok_params_add (params, "b.weight", 2, shape_b);
+  grok_params_allocate (params);
+  a = grok_params_tensor_data (params, 0);
+  b = grok_params_tensor_data (params, 1);
+  a[0 * 5 + 4] = -0.4f, a[1 * 5 + 1] = 0.3f;
+  b[5 * 3 + 0] = 1.2f, b[2 * 3 + 1] = 0.3f;
+  style_for_tests (&style);
+  for (int shared = 0; shared <= 1; shared++)
+    {
+      g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new_full (params, NULL, shared);
+      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1000, 500);
+      cairo_t *cr = cairo_create (s);
+      GrokHeatmapGeometry g[2];
+      Px pa, pb;
+
+      grok_figure_weights_draw (cr, 1000, 500, cache, &style, g);
+      pa = px_at (s, (int) (g[0].left + 1.5 * g[0].width / 5), (int) (g[0].top + 1.5 * g[0].height / 4));
+      pb = px_at (s, (int) (g[1].left + 1.5 * g[1].width / 3), (int) (g[1].top + 2.5 * g[1].height / 6));
+      if (shared)
+        {
+          g_assert_cmpfloat (g[0].limit, ==, g[1].limit);
+          g_assert_cmpfloat (fabs (g[0].limit - 1.2), <, 1e-6);
+          g_assert_true (px_near (pa, grok_colormap_diverging (0.3 / 1.2), 2));
+          g_assert_true (px_near (pb, grok_colormap_diverging (0.3 / 1.2), 2));
+        }
+      else
+        {
+          g_assert_cmpfloat (fabs (g[0].limit - 0.4), <, 1e-6);
+          g_assert_cmpfloat (fabs (g[1].limit - 1.2), <, 1e-6);
+          g_assert_true (px_near (pa, grok_colormap_diverging (0.3 / 0.4), 2));
+          g_assert_true (px_near (pb, grok_colormap_diverging (0.3 / 1.2), 2));
+          g_assert_false (px_near (pa, grok_colormap_diverging (0.3 / 1.2), 20));
+        }
+      cairo_destroy (cr);
+      cairo_surface_destroy (s);
+    }
+  /* the request draws what it asks for: the titles say the scale is shared, only then */
+  for (int shared = 0; shared <= 1; shared++)
+    {
+      g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 500, 250);
+      cairo_t *cr = cairo_create (s);
+      GrokFigureRequest request;
+      guint said = 0;
+
+      grok_figure_request_init (&request, GROK_VIEW_HEATMAP);
+      request.params = params;
+      request.shared_scale = shared;
+      grok_figure_layout_attach (layout, s);
+      grok_figure_request_draw (cr, 500, 250, &request);
+      for (guint i = 0; i < layout->texts->len; i++)
+        said += strstr (g_array_index (layout->texts, GrokLayoutText, i).text, "(shared\u00a0scale)") != NULL;
+      g_assert_cmpuint (said, ==, shared ? 2 : 0);
+      cairo_destroy (cr);
+      cairo_surface_destroy (s);
+    }
+}
+
 static void
 test_heatmap_signs_and_bar (void)
 {
@@ -591,8 +663,8 @@ test_spectrum_log_lines (void)
 }
 
 /* the panels chosen by name, titled with their units; a measure evaluated without a value (no
- * coarse-graining was feasible) is a gap in its line, explained in its title, where a step it
- * was not evaluated at is joined over */
+ * coarse-graining was feasible) is a gap in its line, explained by a note in its panel that
+ * counts such steps, where a step it was not evaluated at is joined over */
 static void
 test_curves_chosen_panels_and_gaps (void)
 {
@@ -606,6 +678,7 @@ test_curves_chosen_panels_and_gaps (void)
   GrokCurvesOptions options;
   GrokCurvesPanel panels[4];
   GrokFigureStyle style;
+  GrokPlotGeometry g;
   gboolean explained = FALSE;
 
   for (int r = 0; r < 10; r++)
@@ -624,18 +697,36 @@ test_curves_chosen_panels_and_gaps (void)
   g_assert_cmpstr (panels[1].title, ==, "Complexity (bytes)");
   g_assert_cmpstr (panels[2].title, ==, "Loss");
   g_assert_true (grok_curves_check_panels (m, options.panels, NULL));
+  /* a measure's panel named again by its column is drawn once */
+  options.panels = (const char * const[]) { "complexity", "loss", "complexity_bytes", NULL };
+  g_assert_cmpuint (grok_figure_curves_panels (m, &options, panels, 4), ==, 2);
+  g_assert_cmpstr (panels[0].title, ==, "Complexity (bytes)");
+  g_assert_cmpstr (panels[1].title, ==, "Loss");
   g_assert_false (grok_curves_check_panels (m, (const char * const[]) { "lmn", NULL }, NULL));
 
   options.panels = chosen;
   options.show_markers = FALSE;
   grok_figure_style_init (&style, GROK_SCHEME_PRINT);
   grok_figure_layout_attach (layout, s);
-  grok_figure_curves_draw (cr, 400, 300, m, &options, &style, NULL, 0);
+  g_assert_cmpuint (grok_figure_curves_draw (cr, 400, 300, m, &options, &style, &g, 1), ==, 1);
   /* points 0..4, then 6, 8, 9: four segments and two */
   g_assert_cmpuint (layout->segments->len, ==, 6);
+  /* one step (row 5) evaluated without a value: said once, in small type inside the data area,
+   * the title left as it was */
   for (guint i = 0; i < layout->texts->len; i++)
-    explained = explained || strstr (g_array_index (layout->texts, GrokLayoutText, i).text,
-                                      "no feasible coarse-graining") != NULL;
+    {
+      const GrokLayoutText *t = &g_array_index (layout->texts, GrokLayoutText, i);
+      g_assert_null (strstr (t->text, "; "));
+      if (strstr (t->text, "coarse-graining") == NULL)
+        continue;
+      g_assert_false (explained);
+      explained = TRUE;
+      g_assert_cmpstr (t->text, ==, "no feasible coarse-graining within \u03b5 at 1 step");
+      g_assert_cmpfloat (t->box.x0, >=, g.left);
+      g_assert_cmpfloat (t->box.x1, <=, g.left + g.width);
+      g_assert_cmpfloat (t->box.y0, >=, g.top);
+      g_assert_cmpfloat (t->box.y1, <=, g.top + g.height);
+    }
   g_assert_true (explained);
   cairo_destroy (cr);
   cairo_surface_destroy (s);
@@ -766,6 +857,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/figure/curves/cursor", test_curves_cursor);
   g_test_add_func ("/ui/figure/curves/y-scale-per-panel", test_curves_y_scale_per_panel);
   g_test_add_func ("/ui/figure/heatmap/signs-and-bar", test_heatmap_signs_and_bar);
+  g_test_add_func ("/ui/figure/heatmap/shared-scale", test_heatmap_shared_scale);
   g_test_add_func ("/ui/figure/spectrum/log-lines", test_spectrum_log_lines);
   return grok_figure_test_finish (g_test_run ());
 }

@@ -27,6 +27,14 @@ test_layout (gconstpointer user_data)
   /* a figure without text or data would pass whatever its layout */
   g_assert_cmpuint (layout->texts->len, >, 3);
   g_assert_cmpuint (layout->segments->len + layout->areas->len, >, 0);
+  /* what a case is there for is drawn at every size, not left out to keep clear */
+  if (c->expect != NULL)
+    {
+      guint found = 0;
+      for (guint i = 0; i < layout->texts->len; i++)
+        found += strstr (g_array_index (layout->texts, GrokLayoutText, i).text, c->expect) != NULL;
+      g_assert_cmpuint (found, >=, c->expect_count);
+    }
   problems = grok_figure_layout_problems (layout, w * 72, h * 72);
   if (problems != NULL)
     g_test_message ("%s at %s:\n%s", c->name, size->name, problems);

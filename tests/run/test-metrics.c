@@ -174,6 +174,33 @@ test_column_copy (void)
   g_assert_null (grok_metrics_column (copy, "nope"));
 }
 
+/* '#' lines are comments, before the header (a figure's CSV states its title's numbers so) and
+ * between rows; a damaged line after them is still named by its own line number */
+static void
+test_comment_lines_skipped (void)
+{
+  g_autofree char *path = write_temp ("# steps=1..3\n# panel=Loss\nstep,train_loss,test_acc\n"
+                                      "1,0.5,0.1\n# between\n3,0.25,0.75\n");
+  g_autofree char *bad = write_temp ("# one\n# two\nstep,train_loss,test_acc\n1,0.5,0.1\n"
+                                     "2,x,0.2\n");
+  g_autofree char *where = g_strdup_printf ("%s:5", bad);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GrokMetrics) m = grok_metrics_load_csv (path, &error);
+  g_autoptr (GrokMetrics) none = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (m->n_rows, ==, 2);
+  g_assert_cmpuint (m->columns->len, ==, 3);
+  g_assert_cmpstr (m->columns->pdata[0], ==, "step");
+  g_assert_cmpfloat (grok_metrics_get (m, 1, 0), ==, 3);
+  g_assert_cmpfloat (grok_metrics_get (m, 1, 2), ==, 0.75);
+  none = grok_metrics_load_csv (bad, &error);
+  g_assert_null (none);
+  g_assert_nonnull (strstr (error->message, where));
+  g_unlink (path);
+  g_unlink (bad);
+}
+
 static void
 test_missing_file (void)
 {
@@ -196,5 +223,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/metrics/nan-round-trip", test_nan_round_trip);
   g_test_add_func ("/engine/metrics/column-and-copy", test_column_copy);
   g_test_add_func ("/engine/metrics/missing-file", test_missing_file);
+  g_test_add_func ("/engine/metrics/comment-lines-skipped", test_comment_lines_skipped);
   return g_test_run ();
 }

@@ -89,6 +89,64 @@ grok_rgba_lightness (GrokRgba color)
   return 116.0 * f - 16.0;
 }
 
+void
+grok_rgba_to_lab (GrokRgba color, double lab[3])
+{
+  double r = grok_srgb_to_linear (color.r), g = grok_srgb_to_linear (color.g);
+  double b = grok_srgb_to_linear (color.b);
+  /* XYZ from linear sRGB, over the D65 white's */
+  double xyz[3] = {
+    (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047,
+    0.2126729 * r + 0.7151522 * g + 0.0721750 * b,
+    (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883,
+  };
+  double f[3];
+
+  for (int i = 0; i < 3; i++)
+    f[i] = xyz[i] > 216.0 / 24389.0 ? cbrt (xyz[i]) : (24389.0 / 27.0 * xyz[i] + 16.0) / 116.0;
+  lab[0] = 116.0 * f[1] - 16.0;
+  lab[1] = 500.0 * (f[0] - f[1]);
+  lab[2] = 200.0 * (f[1] - f[2]);
+}
+
+#define SPREAD_SAMPLES 1024
+
+void
+grok_colormap_sequential_spread (guint n, double lo, double hi, double *t_out)
+{
+  double length[SPREAD_SAMPLES + 1], prev[3];
+  guint j = 0;
+
+  g_return_if_fail (t_out != NULL || n == 0);
+  if (n == 0)
+    return;
+  if (n == 1)
+    {
+      t_out[0] = 0.5 * (lo + hi);
+      return;
+    }
+  /* the path's length from lo to each sample, in CIE76 units */
+  length[0] = 0;
+  grok_rgba_to_lab (grok_colormap_sequential (lo), prev);
+  for (guint i = 1; i <= SPREAD_SAMPLES; i++)
+    {
+      double lab[3];
+      grok_rgba_to_lab (grok_colormap_sequential (lo + (hi - lo) * i / SPREAD_SAMPLES), lab);
+      length[i] = length[i - 1] + sqrt ((lab[0] - prev[0]) * (lab[0] - prev[0])
+                                        + (lab[1] - prev[1]) * (lab[1] - prev[1])
+                                        + (lab[2] - prev[2]) * (lab[2] - prev[2]));
+      prev[0] = lab[0], prev[1] = lab[1], prev[2] = lab[2];
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      double target = length[SPREAD_SAMPLES] * k / (n - 1), frac;
+      while (j < SPREAD_SAMPLES - 1 && length[j + 1] < target)
+        j++;
+      frac = length[j + 1] > length[j] ? (target - length[j]) / (length[j + 1] - length[j]) : 0;
+      t_out[k] = lo + (hi - lo) * (j + CLAMP (frac, 0, 1)) / SPREAD_SAMPLES;
+    }
+}
+
 guint32
 grok_rgba_to_argb32 (GrokRgba color)
 {

@@ -18,6 +18,12 @@ GrokRgba grok_colormap_sequential (double t);
 GrokRgba grok_colormap_diverging  (double v);
 /* CIE L* (0 black .. 100 white) of an sRGB colour, D65: what a greyscale print keeps */
 double   grok_rgba_lightness      (GrokRgba color);
+/* CIELAB (D65) of an sRGB colour: lab[0] = L*, lab[1] = a*, lab[2] = b* */
+void     grok_rgba_to_lab         (GrokRgba color, double lab[3]);
+/* n positions t_out[0] = lo < ... < t_out[n - 1] = hi along the sequential map, equally far
+ * apart in CIELAB (by the length of the map's path between them, CIE76): neighbours as far
+ * from each other as the stretch allows, the first and last at its ends; one at the middle */
+void     grok_colormap_sequential_spread (guint n, double lo, double hi, double *t_out);
 /* premultiplied native-endian ARGB32, the layout of a CAIRO_FORMAT_ARGB32 pixel */
 guint32  grok_rgba_to_argb32      (GrokRgba color);
 

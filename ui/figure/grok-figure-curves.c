@@ -113,7 +113,7 @@ typedef struct
 {
   GArray *x, *y, *lo, *hi;   /* double; lo and hi NULL for a single run */
   GArray *smooth;            /* double: y smoothed, or NULL */
-  gboolean gaps;             /* the measure was evaluated at some step and gave no value */
+  guint    gaps;             /* the steps at which the measure was evaluated and gave no value */
 } GrokCurveData;
 
 static void
@@ -198,6 +198,20 @@ grok_curve_evaluated_without (const GrokMetrics *run, const char *x_column, cons
   return FALSE;
 }
 
+guint
+grok_figure_curves_gap_steps (const GrokMetrics *metrics, const char *column)
+{
+  int xc = grok_metrics_column_index (metrics, "step");
+  int yc = grok_metrics_column_index (metrics, column);
+  guint n = 0;
+
+  for (guint r = 0; xc >= 0 && yc >= 0 && r < metrics->n_rows; r++)
+    n += isnan (grok_metrics_get (metrics, r, (guint) yc))
+         && grok_curve_evaluated_without (metrics, "step", column,
+                                          grok_metrics_get (metrics, r, (guint) xc));
+  return n;
+}
+
 static gboolean
 grok_curve_data_build (GrokCurveData *d, const GrokMetrics * const *runs, guint n_runs,
                        const char *x_column, const char *column)
@@ -248,7 +262,7 @@ grok_curve_data_build (GrokCurveData *d, const GrokMetrics * const *runs, guint 
         if (!keep && n_runs == 1
             && grok_curve_evaluated_without (runs[0], x_column, column,
                                              g_array_index (d->x, double, i)))
-          keep = d->gaps = TRUE;
+          keep = TRUE, d->gaps++;
         if (!keep)
           continue;
         g_array_index (d->x, double, out) = g_array_index (d->x, double, i);
@@ -388,10 +402,20 @@ grok_curves_panels (const GrokCurvesOptions *o, const GrokMetrics *metrics,
 
   if (o->panels != NULL)
     {
-      guint n_columns = 0;
+      guint n_columns = 0, kept = 0;
       for (guint i = 0; o->panels[i] != NULL; i++)
         n = grok_curves_named_panels (o, metrics, o->panels[i], panels, n, &n_columns);
-      return n;
+      /* a panel named twice (a measure's, and one of its columns by name) is drawn once */
+      for (guint i = 0; i < n; i++)
+        {
+          gboolean again = FALSE;
+          for (guint j = 0; j < kept && !again; j++)
+            again = g_strcmp0 (panels[j].columns[0], panels[i].columns[0]) == 0
+                    && g_strcmp0 (panels[j].columns[1], panels[i].columns[1]) == 0;
+          if (!again)
+            panels[kept++] = panels[i];
+        }
+      return kept;
     }
   if (o->show_loss && (o->show_train || o->show_test))
     panels[n++] = grok_loss_panel (o);
@@ -540,6 +564,7 @@ typedef struct
   GrokSeries    series[4];   /* with smoothing, each raw curve faint behind its smoothed one */
   GrokPlot      plot;
   char         *title;   /* owned, when the spec's title gains a note */
+  char         *note;    /* owned: why the line has gaps, or NULL */
   GPtrArray    *lines;   /* GrokCompareLine of a comparison, or NULL */
   GrokSeries   *compared;   /* their series, owned */
 } GrokPanel;
@@ -548,6 +573,7 @@ static void
 grok_panel_clear (GrokPanel *panel)
 {
   g_clear_pointer (&panel->title, g_free);
+  g_clear_pointer (&panel->note, g_free);
   g_clear_pointer (&panel->lines, g_ptr_array_unref);
   g_clear_pointer (&panel->compared, g_free);
   grok_curve_data_clear (&panel->data[0]);
@@ -650,14 +676,11 @@ grok_curves_prepare_panel (GrokPanel *panel, const GrokCurvesCtx *ctx, const Gro
     n_columns = grok_curves_compare_series (panel, ctx, spec, runs[0]);
   else if (g_strcmp0 (spec->columns[0], "lmn") == 0 && ctx->options->lmn_points > 0)
     panel->title = g_strdup_printf ("%s (%d points)", spec->title, ctx->options->lmn_points);
-  /* a gap in the line says why it is there */
-  if (n_columns > 0 && panel->data[0].gaps && grok_column_gap (spec->columns[0]) != NULL)
-    {
-      char *noted = g_strdup_printf ("%s; %s", panel->title != NULL ? panel->title : spec->title,
-                                     grok_column_gap (spec->columns[0]));
-      g_free (panel->title);
-      panel->title = noted;
-    }
+  /* a gap in the line says why it is there, inside the panel */
+  if (n_columns > 0 && panel->data[0].gaps > 0 && grok_column_gap (spec->columns[0]) != NULL)
+    panel->note = g_strdup_printf ("%s at %u step%s", grok_column_gap (spec->columns[0]),
+                                   panel->data[0].gaps, panel->data[0].gaps == 1 ? "" : "s");
+  plot->note = panel->note;
   plot->title = panel->title != NULL ? panel->title : spec->title;
   plot->x_label = ctx->x_column;
   plot->y_label = spec->y_label;

@@ -87,6 +87,11 @@ gboolean grok_curves_check_panels (const GrokMetrics *metrics, const char * cons
 guint  grok_figure_curves_panels (const GrokMetrics *metrics, const GrokCurvesOptions *options,
                                   GrokCurvesPanel *panels, guint max_panels);
 
+/* the steps at which the measure filling column was evaluated (another of its columns has a
+ * value) and gave column no value, for a reason grok_column_gap states: the gaps the figure
+ * notes in the column's panel */
+guint  grok_figure_curves_gap_steps (const GrokMetrics *metrics, const char *column);
+
 /* one series' value at a step, as a hover readout lists it */
 typedef struct
 {

@@ -1,6 +1,22 @@
 /* The spectrum figure: one line per checkpoint, index from 1, coloured along the sequential
- * map so the order of checkpoints reads from dark (early) to light (late). */
+ * map so the order of checkpoints reads from dark (early) to light (late), neighbours as far
+ * apart in colour as the map allows. */
 #include "grok-figure-spectrum.h"
+
+void
+grok_figure_spectrum_colors (const GrokFigureStyle *style, guint n, GrokRgba *colors)
+{
+  g_autofree double *t = g_new (double, MAX (n, 1));
+  /* stop short of the map's yellow end on a white page, of its near-black end on a dark one */
+  gboolean dark = style->scheme == GROK_SCHEME_DARK;
+
+  if (n == 1)
+    t[0] = dark ? 0.55 : 0.4;
+  else
+    grok_colormap_sequential_spread (n, dark ? 0.25 : 0, dark ? 1 : 0.85, t);
+  for (guint s = 0; s < n; s++)
+    colors[s] = grok_colormap_sequential (t[s]);
+}
 
 void
 grok_figure_spectrum_draw (cairo_t *cr, double x, double y, double width, double height,
@@ -9,6 +25,7 @@ grok_figure_spectrum_draw (cairo_t *cr, double x, double y, double width, double
 {
   g_autofree GrokSeries *series = NULL;
   g_autofree double *index = NULL;
+  g_autofree GrokRgba *colors = NULL;
   gsize n_max = 1;
   GrokPlot plot;
 
@@ -21,16 +38,11 @@ grok_figure_spectrum_draw (cairo_t *cr, double x, double y, double width, double
   for (gsize i = 0; i < n_max; i++)
     index[i] = (double) (i + 1);
   series = g_new0 (GrokSeries, MAX (n_spectra, 1));
+  colors = g_new (GrokRgba, MAX (n_spectra, 1));
+  grok_figure_spectrum_colors (style, n_spectra, colors);
   for (guint s = 0; s < n_spectra; s++)
-    {
-      /* stop short of the map's yellow end on a white page, of its near-black end on a
-       * dark one */
-      gboolean dark = style->scheme == GROK_SCHEME_DARK;
-      double f = n_spectra > 1 ? (double) s / (n_spectra - 1) : 0.4;
-      double t = dark ? 0.25 + 0.75 * f : 0.85 * f;
-      series[s] = (GrokSeries) { index, spectra[s].values, NULL, NULL, spectra[s].n,
-                                 spectra[s].label, grok_colormap_sequential (t), FALSE };
-    }
+    series[s] = (GrokSeries) { index, spectra[s].values, NULL, NULL, spectra[s].n,
+                               spectra[s].label, colors[s], FALSE };
   grok_plot_init (&plot);
   plot.title = title;
   plot.x_label = "index";

@@ -13,6 +13,12 @@ typedef struct
   const char   *label;    /* legend text, e.g. "step 1000  H=3.21  eff.rank=24.8"; may be NULL */
 } GrokSpectrum;
 
+/* the colours of n spectra, earliest first: along the sequential map (dark to light on a white
+ * page, stopping short of its yellow end; the reverse stretch's light part on a dark one), as
+ * far apart in CIELAB as the stretch allows (by CIE76, at least 20 between neighbours for up
+ * to eight) */
+void grok_figure_spectrum_colors (const GrokFigureStyle *style, guint n, GrokRgba *colors);
+
 void grok_figure_spectrum_draw (cairo_t *cr, double x, double y, double width, double height,
                                 const GrokSpectrum *spectra, guint n_spectra, const char *title,
                                 const GrokFigureStyle *style, GrokPlotGeometry *geometry_out);

@@ -9,6 +9,7 @@
 #include "grok-fileio.h"
 #include "grok-figure-weights.h"
 #include "grok-figure-spectrum.h"
+#include "grok-measures.h"
 
 void
 grok_figure_regions_from_data (GrokRegionsFigure *figure, const GrokRegionsData *data)
@@ -138,7 +139,8 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
       break;
     case GROK_VIEW_HEATMAP:
       {
-        g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new (r->params, r->reference);
+        g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new_full (r->params, r->reference,
+                                                                          r->shared_scale);
         grok_figure_weights_draw (cr, width, height, cache, &r->style, NULL);
       }
       break;
@@ -165,6 +167,95 @@ append_weights_csv (GString *out, const GrokParams *params)
       for (int r = 0; r < t->shape[0]; r++)
         for (int c = 0; c < t->shape[1]; c++)
           g_string_append_printf (out, "%s,%d,%d,%.9g\n", t->name, r, c, v[(gsize) r * t->shape[1] + c]);
+    }
+}
+
+static void
+append_number (GString *out, const char *format, double value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (text, sizeof text, "%.9g", value);
+  g_string_append_printf (out, format, text);
+}
+
+/* what the heatmap's titles and colour bars state: the step, each matrix with its shape and
+ * the range of its colour bar (-limit .. limit), and whether the scale is shared */
+static void
+append_weights_comments (GString *out, const GrokFigureRequest *request)
+{
+  g_autoptr (GrokWeightsCache) cache = grok_weights_cache_new_full (request->params,
+                                                                    request->reference,
+                                                                    request->shared_scale);
+  guint n = grok_weights_cache_count (cache);
+
+  if (request->data != NULL)
+    g_string_append_printf (out, "# step=%" G_GINT64_FORMAT "\n", request->data->step);
+  if (grok_weights_cache_is_difference (cache))
+    g_string_append (out, "# values=change since the reference weights\n");
+  g_string_append_printf (out, "# scale=%s\n", request->shared_scale && n > 1 ? "shared" : "each its own");
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = grok_weights_cache_name (cache, i);
+      int t = grok_params_find (request->params, name);
+      g_string_append_printf (out, "# tensor=%s,rows=%d,cols=%d,", name,
+                              request->params->tensors[t].shape[0],
+                              request->params->tensors[t].shape[1]);
+      append_number (out, "limit=%s\n", grok_weights_cache_limit (cache, i));
+    }
+}
+
+/* what the curves' titles state: the step range every panel shows, the panels (LMN with its
+ * points), and the steps a measure left without a value, which a note in its panel counts */
+static void
+append_curves_comments (GString *out, const GrokFigureRequest *request)
+{
+  const GrokMetrics *m = request->metrics;
+  GrokCurvesPanel panels[GROK_CURVES_MAX_PANELS];
+  guint n = grok_figure_curves_panels (m, &request->curves, panels, G_N_ELEMENTS (panels));
+  int xc = grok_metrics_column_index (m, "step");
+
+  if (xc >= 0 && m->n_rows > 0)
+    g_string_append_printf (out, "# steps=%.17g..%.17g\n", grok_metrics_get (m, 0, (guint) xc),
+                            grok_metrics_get (m, m->n_rows - 1, (guint) xc));
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_strcmp0 (panels[i].columns[0], "lmn") == 0 && request->curves.lmn_points > 0)
+        g_string_append_printf (out, "# panel=%s (%d points)\n", panels[i].title,
+                                request->curves.lmn_points);
+      else
+        g_string_append_printf (out, "# panel=%s\n", panels[i].title);
+      for (guint k = 0; k < 2; k++)
+        {
+          guint gaps = panels[i].columns[k] != NULL
+                         ? grok_figure_curves_gap_steps (m, panels[i].columns[k]) : 0;
+          if (gaps > 0)
+            g_string_append_printf (out, "# gap_steps.%s=%u (%s)\n", panels[i].columns[k], gaps,
+                                    grok_column_gap (panels[i].columns[k]));
+        }
+    }
+}
+
+/* what each spectrum's legend states: per step and matrix, the entropy and effective rank */
+static void
+append_spectra_comments (GString *out, const GrokSpectraData *spectra)
+{
+  g_string_append (out, "# steps=");
+  for (guint k = 0; k < spectra->steps->len; k++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, k > 0 ? "," : "",
+                            g_array_index (spectra->steps, gint64, k));
+  g_string_append_c (out, '\n');
+  for (guint k = 0; k < spectra->summaries->len; k++)
+    {
+      const GrokSpectrumSummary *summary = spectra->summaries->pdata[k];
+      for (int m = 0; m < summary->n_matrices; m++)
+        {
+          g_string_append_printf (out, "# step=%" G_GINT64_FORMAT ",tensor=%s,",
+                                  g_array_index (spectra->steps, gint64, k),
+                                  (char *) spectra->names->pdata[m]);
+          append_number (out, "entropy=%s,", summary->matrices[m].entropy);
+          append_number (out, "eff_rank=%s\n", summary->matrices[m].eff_rank);
+        }
     }
 }
 
@@ -200,10 +291,13 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
         g_autofree char *csv = request->scatter.y_column != NULL
                                  ? grok_figure_scatter_format_csv (request->metrics, &request->scatter)
                                  : grok_metrics_format_csv (request->metrics);
+        if (request->scatter.y_column == NULL)
+          append_curves_comments (out, request);
         g_string_append (out, csv);
       }
       break;
     case GROK_VIEW_HEATMAP:
+      append_weights_comments (out, request);
       append_weights_csv (out, request->params);
       break;
     case GROK_VIEW_REGIONS:
@@ -219,6 +313,7 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
       }
       break;
     case GROK_VIEW_SPECTRUM:
+      append_spectra_comments (out, request->data->spectra);
       g_string_append (out, "step,tensor,index,singular_value\n");
       for (guint k = 0; k < request->data->spectra->summaries->len; k++)
         {

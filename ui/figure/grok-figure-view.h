@@ -42,6 +42,8 @@ typedef struct
   GrokScatterOptions scatter;    /* curves: with a y column, the metrics as a scatter instead */
   GrokFigureStyle    style;
   gboolean           svg_text;   /* SVG: the text as <text> elements, not glyph outlines */
+  gboolean           shared_scale;  /* panels with colour bars: one symmetric scale for all,
+                                     * not one each */
 } GrokFigureRequest;
 
 /* defaults: print style at font size 8 pt, every curve panel, log step axis */
@@ -51,10 +53,16 @@ void     grok_figure_request_set_data (GrokFigureRequest *request, const GrokVie
 /* a GrokFigureDrawFunc: user_data is the request */
 void     grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data);
 
-/* the data behind the figure as CSV text: the metrics for curves (for a scatter, step,X,Y
- * after "# pearson_r=VALUE"); name,row,col,value for the heatmaps; region,vertex,x,y for the
- * regions (pattern,row,col for a raster map) after "# step=" and "# regions=" lines; row,col,L
- * for the connectivity after "# lmn=", "# points=" and "# step=" lines, as its title says */
+/* the data behind the figure as CSV text, after '#' comment lines stating what its titles,
+ * legends and colour bars do: the metrics for curves after "# steps=FIRST..LAST", a
+ * "# panel=TITLE" per panel and "# gap_steps.COLUMN=N (why)" where a measure left steps
+ * without a value (for a scatter, step,X,Y after "# pearson_r=VALUE"); tensor,row,col,value
+ * for the heatmaps after "# step=", "# scale=" and a "# tensor=NAME,rows=R,cols=C,limit=L" per
+ * matrix (its colour bar spans -L .. L); step,tensor,index,singular_value for the spectra after
+ * "# steps=" and a "# step=S,tensor=NAME,entropy=H,eff_rank=R" per step and matrix;
+ * region,vertex,x,y for the regions (pattern,row,col for a raster map) after "# step=" and
+ * "# regions=" lines; row,col,L for the connectivity after "# lmn=", "# points=" and "# step="
+ * lines */
 char    *grok_figure_request_format_csv (const GrokFigureRequest *request);
 
 /* The sizes of the venues figures are made for, one row each: the width of their column or

@@ -17,6 +17,7 @@ struct _GrokWeightsCache
 {
   GArray  *matrices;          /* Matrix */
   gboolean difference;
+  gboolean shared;            /* one colour scale for every matrix */
 };
 
 static void
@@ -32,7 +33,15 @@ matrix_clear (gpointer data)
 GrokWeightsCache *
 grok_weights_cache_new (const GrokParams *params, const GrokParams *reference)
 {
+  return grok_weights_cache_new_full (params, reference, FALSE);
+}
+
+GrokWeightsCache *
+grok_weights_cache_new_full (const GrokParams *params, const GrokParams *reference,
+                             gboolean shared_scale)
+{
   GrokWeightsCache *cache = g_new0 (GrokWeightsCache, 1);
+  double shared = 0;
 
   cache->matrices = g_array_new (FALSE, TRUE, sizeof (Matrix));
   g_array_set_clear_func (cache->matrices, matrix_clear);
@@ -58,6 +67,18 @@ grok_weights_cache_new (const GrokParams *params, const GrokParams *reference)
         }
       m.surface = grok_heatmap_surface_new (m.values, m.rows, m.cols, NAN, &m.limit);
       g_array_append_val (cache->matrices, m);
+    }
+  if (!shared_scale || cache->matrices->len < 2)
+    return cache;
+  /* every matrix again on the largest limit (each is at least its own max |value|) */
+  cache->shared = TRUE;
+  for (guint i = 0; i < cache->matrices->len; i++)
+    shared = MAX (shared, g_array_index (cache->matrices, Matrix, i).limit);
+  for (guint i = 0; i < cache->matrices->len; i++)
+    {
+      Matrix *m = &g_array_index (cache->matrices, Matrix, i);
+      cairo_surface_destroy (m->surface);
+      m->surface = grok_heatmap_surface_new (m->values, m->rows, m->cols, shared, &m->limit);
     }
   return cache;
 }
@@ -101,12 +122,20 @@ grok_weights_cache_is_difference (const GrokWeightsCache *cache)
   return cache->difference;
 }
 
+double
+grok_weights_cache_limit (const GrokWeightsCache *cache, guint index)
+{
+  g_return_val_if_fail (index < cache->matrices->len, NAN);
+  return g_array_index (cache->matrices, Matrix, index).limit;
+}
+
 void
 grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWeightsCache *cache,
                           const GrokFigureStyle *style, GrokHeatmapGeometry *geometries)
 {
   guint n = cache->matrices->len, cols, rows;
   GrokPalette palette;
+  const char *bar_label;
 
   grok_figure_style_palette (style, &palette);
   grok_figure_set_color (cr, palette.background);
@@ -115,18 +144,22 @@ grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWe
     return;
   cols = grok_figure_grid_columns (n, width, height, 1.0);
   rows = (n + cols - 1) / cols;
+  bar_label = cache->difference ? "change" : "weight";
   for (guint i = 0; i < n; i++)
     {
       const Matrix *m = &g_array_index (cache->matrices, Matrix, i);
       double cw = width / cols, ch = height / rows;
-      g_autofree char *title = cache->difference
-                                 ? g_strdup_printf ("%s (change)  %u x %u", m->name, m->rows, m->cols)
-                                 : g_strdup_printf ("%s  %u x %u", m->name, m->rows, m->cols);
+      /* every bar the same range: each title says so, so no reader takes one for its own.
+       * No-break spaces keep the shape and that remark whole when a title takes two lines */
+      g_autofree char *title = g_strdup_printf ("%s%s  %u\u00a0x\u00a0%u%s", m->name,
+                                                cache->difference ? " (change)" : "", m->rows,
+                                                m->cols,
+                                                cache->shared ? " (shared\u00a0scale)" : "");
 
       cairo_save (cr);
       grok_figure_heatmap_draw (cr, (i % cols) * cw, (i / cols) * ch, cw, ch, m->surface,
                                 m->limit, title,
-                                cache->difference ? "change" : "weight", style, geometries ? &geometries[i] : NULL);
+                                bar_label, style, geometries ? &geometries[i] : NULL);
       cairo_restore (cr);
     }
 }

@@ -220,6 +220,36 @@ grok_plot_legend_size (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, guint 
   c->legend_h = c->legend_rows * row_h + pad;
 }
 
+/* the note's size at size points, in one line (split 0) or two (split at the space nearest its
+ * middle, which goes to *split) */
+static void
+grok_plot_note_measure (cairo_t *cr, GrokPlotCtx *c, const char *note, double size,
+                        gboolean two_lines, gsize *split, double *w, double *h)
+{
+  gsize len = strlen (note), best = 0;
+
+  *split = 0;
+  if (two_lines)
+    for (gsize i = 1; i < len; i++)
+      if (note[i] == ' ' && (best == 0 || labs ((long) (2 * i) - (long) len)
+                                          < labs ((long) (2 * best) - (long) len)))
+        best = i;
+  grok_figure_set_font (cr, c->style, size, FALSE);
+  if (best > 0)
+    {
+      g_autofree char *first = g_strndup (note, best);
+      *split = best;
+      *w = MAX (grok_figure_text_width (cr, first), grok_figure_text_width (cr, note + best + 1));
+      *h = 2.45 * grok_figure_text_height (cr);
+    }
+  else
+    {
+      *w = grok_figure_text_width (cr, note);
+      *h = grok_figure_text_height (cr);
+    }
+  grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
+}
+
 /* the margins for the current strip rows and legend place; fills g's data area */
 static void
 grok_plot_layout_pass (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokPlotGeometry *g)
@@ -243,6 +273,29 @@ grok_plot_layout_pass (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokPl
     }
   if (c->strip_rows > 0 && c->legend != GROK_LEGEND_TOP)
     top += 0.3 * pad;
+  if (plot->note != NULL && c->note_above)
+    {
+      /* in one line, else two, else smaller (to 60%) */
+      double avail = c->panel_w - 0.6 * pad;
+      c->note_size = 0.8 * c->style->font_size;
+      grok_plot_note_measure (cr, c, plot->note, c->note_size, FALSE, &c->note_split,
+                              &c->note_w, &c->note_h);
+      if (c->note_w > avail)
+        grok_plot_note_measure (cr, c, plot->note, c->note_size, TRUE, &c->note_split,
+                                &c->note_w, &c->note_h);
+      if (c->note_w > avail)
+        {
+          c->note_size = c->note_w * 0.6 / 0.8 > avail ? 0 : c->note_size * avail / c->note_w;
+          if (c->note_size > 0)
+            grok_plot_note_measure (cr, c, plot->note, c->note_size, TRUE, &c->note_split,
+                                    &c->note_w, &c->note_h);
+        }
+      if (c->note_size > 0)
+        {
+          c->note_y = c->panel_y + top;
+          top += c->note_h + 0.3 * pad;
+        }
+    }
   bottom = pad + label_h + tick + 0.5 * pad
            + (plot->x_label != NULL && !c->no_x_label ? label_h * 1.3 + 0.5 * pad : 0);
   data_h = MAX (c->panel_h - top - bottom, 1.0);
@@ -290,6 +343,9 @@ grok_plot_layout_pass (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokPl
       g_array_prepend_val (c->xt.major, zero);
       g_ptr_array_insert (c->xt.labels, 0, g_strdup ("0"));
     }
+  if (plot->note != NULL && c->note_above && c->note_size > 0)
+    c->note_x = CLAMP (g->left, c->panel_x + 0.3 * pad,
+                       c->panel_x + c->panel_w - 0.3 * pad - c->note_w);
   if (c->legend == GROK_LEGEND_RIGHT)
     {
       c->legend_x = g->left + g->width + 0.6 * pad;
@@ -390,6 +446,53 @@ grok_plot_legend_inside (GrokPlotCtx *c, const GrokPlot *plot, const GrokPlotGeo
         }
     }
   return best != G_MAXUINT;
+}
+
+/* a place inside the data area for the note, in small type, where it crosses no data line and
+ * no legend drawn there: the bottom corners first (the measures' lines start high and fall),
+ * then the top ones; among those, the one crossing the fewest marker lines */
+static gboolean
+grok_plot_note_inside (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot,
+                       const GrokPlotGeometry *g)
+{
+  double inset = 0.4 * c->fs, lw = c->style->line_width * c->u;
+  GrokBox legend = { c->legend_x, c->legend_y, c->legend_x + c->legend_w,
+                     c->legend_y + c->legend_h };
+
+  for (guint attempt = 0; attempt < 4; attempt++)
+    {
+      double w, h, xs[3], ys[2];
+      guint best = G_MAXUINT;
+      gsize split;
+
+      c->note_size = (attempt % 2 == 0 ? 0.8 : 0.7) * c->style->font_size;
+      grok_plot_note_measure (cr, c, plot->note, c->note_size, attempt >= 2, &split, &w, &h);
+      if (w + 2 * inset > g->width || h + 2 * inset > g->height)
+        continue;
+      xs[0] = g->left + inset, xs[1] = g->left + g->width - inset - w;
+      xs[2] = g->left + (g->width - w) / 2;
+      ys[0] = g->top + g->height - inset - h, ys[1] = g->top + inset;
+      for (guint j = 0; j < 2; j++)
+        for (guint i = 0; i < 3; i++)
+          {
+            GrokBox box = { xs[i], ys[j], xs[i] + w, ys[j] + h };
+            GrokBox grown = { box.x0 - lw, box.y0 - lw, box.x1 + lw, box.y1 + lw };
+            guint data, lines;
+            if (c->legend == GROK_LEGEND_INSIDE && grok_box_overlaps (&grown, &legend))
+              continue;
+            grok_plot_box_cost (c, plot, g, &grown, &data, &lines);
+            if (data == 0 && lines < best)
+              {
+                best = lines;
+                c->note_x = box.x0, c->note_y = box.y0, c->note_w = w, c->note_h = h;
+                c->note_split = split;
+              }
+          }
+      if (best != G_MAXUINT)
+        return TRUE;
+    }
+  c->note_size = 0;
+  return FALSE;
 }
 
 /* the strip's labels, each beside its line (right of it, else left), in the first row where it
@@ -695,6 +798,11 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
               continue;
             }
         }
+      if (plot->note != NULL && !c->note_above && !grok_plot_note_inside (cr, c, plot, g))
+        {
+          c->note_above = TRUE;
+          continue;
+        }
       grok_plot_strip_labels (c, plot, g);
       rows = grok_plot_place_strip (cr, c, g, 3);
       /* a label that fits in no row is left out rather than drawn over another */
@@ -718,6 +826,9 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
   if (c->legend != GROK_LEGEND_NONE)
     grok_plot_place (c, (GrokBox) { c->legend_x, c->legend_y, c->legend_x + c->legend_w,
                                     c->legend_y + c->legend_h });
+  if (plot->note != NULL && c->note_size > 0)
+    grok_plot_place (c, (GrokBox) { c->note_x, c->note_y, c->note_x + c->note_w,
+                                    c->note_y + c->note_h });
   {
     g_autofree GrokBox *yb = grok_plot_tick_boxes (cr, c, &c->yt, g, FALSE);
     g_autofree GrokBox *xb = NULL;

@@ -82,6 +82,12 @@ typedef struct
   double      legend_size;    /* points */
   guint       legend_cols, legend_rows, n_legend;
   double      legend_x, legend_y, legend_w, legend_h, legend_col_w, legend_text_w;
+  /* the note: inside the data area, or (note_above) in a line of its own above it; left out
+   * (note_size 0) where even small type does not fit the panel's width */
+  gboolean    note_above;
+  double      note_size;      /* points */
+  double      note_x, note_y, note_w, note_h;
+  gsize       note_split;     /* 0: one line; else the second line starts after this byte */
   /* the boxes of text placed so far, which later text keeps clear of */
   GArray     *placed;        /* GrokBox */
 } GrokPlotCtx;

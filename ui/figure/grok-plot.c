@@ -519,7 +519,26 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
   grok_plot_draw_strip (cr, &c);
   if (have_data)
     grok_plot_draw_legend (cr, &c, plot);
-  else if (plot->empty_text != NULL)
+  if (have_data && plot->note != NULL && c.note_size > 0)
+    {
+      double m = 0.15 * c.fs;
+      /* on the page's colour: a marker line it may cross passes behind it, not through it */
+      cairo_rectangle (cr, c.note_x - m, c.note_y - m, c.note_w + 2 * m, c.note_h + 2 * m);
+      grok_figure_set_color (cr, c.palette.background);
+      cairo_fill (cr);
+      grok_figure_set_font (cr, c.style, c.note_size, FALSE);
+      grok_figure_set_color (cr, c.palette.foreground);
+      if (c.note_split > 0)
+        {
+          g_autofree char *first = g_strndup (plot->note, c.note_split);
+          grok_figure_text (cr, first, c.note_x, c.note_y, 0, 0, 0);
+          grok_figure_text (cr, plot->note + c.note_split + 1, c.note_x,
+                            c.note_y + 1.45 * grok_figure_text_height (cr), 0, 0, 0);
+        }
+      else
+        grok_figure_text (cr, plot->note, c.note_x, c.note_y, 0, 0, 0);
+    }
+  if (!have_data && plot->empty_text != NULL)
     {
       grok_figure_set_font (cr, c.style, c.style->font_size, FALSE);
       grok_figure_set_color (cr, c.palette.muted);

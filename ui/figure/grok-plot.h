@@ -78,6 +78,9 @@ typedef struct
                                               * least: lines up panels stacked in a column */
   gboolean      square;                      /* a square data area (x and y in one unit), at
                                               * the left of the room the margins leave */
+  const char   *note;                        /* NULL, or a remark on the data (why a line has
+                                              * gaps): in small type inside the data area where
+                                              * it crosses no data, else in a line above it */
 } GrokPlot;
 
 /* the data area and the mapping of the last drawn plot; device coordinates of cr */
