@@ -280,11 +280,13 @@ grok_figure_fourier_append_csv (GString *out, const GrokFourierData *data)
   for (guint m = 0; m < GROK_FOURIER_N_MATRICES; m++)
     {
       g_autofree char *keys = keys_text (data, m, " ");
-      g_string_append_printf (out, "# key_frequencies_%s=%s\n", grok_fourier_matrix_name (m),
+      g_string_append_printf (out, "# key_frequencies.%s=%s\n", grok_fourier_matrix_name (m),
                               keys);
     }
-  g_string_append (out, "# key frequencies: the five k >= 1 with the largest norm_k at the "
-                        "step shown\n");
+  /* what the bars' colours and the heatmap's colour bar say */
+  g_string_append (out, "# key_frequencies.rule=the five k >= 1 with the largest norm_k at the "
+                        "step shown\n"
+                        "# heatmap=each step's norms scaled to their largest\n");
   g_string_append (out, "step,matrix,frequency,norm\n");
   for (guint i = 0; i < data->steps->len; i++)
     for (guint m = 0; m < GROK_FOURIER_N_MATRICES; m++)

@@ -11,8 +11,9 @@ G_BEGIN_DECLS
 void grok_figure_fourier_draw       (cairo_t *cr, double x, double y, double width,
                                      double height, const GrokFourierData *data,
                                      const GrokFigureStyle *style);
-/* "# step=", "# key_frequencies_embedding=", "# key_frequencies_unembedding=" lines, then
- * step,matrix,frequency,norm: one row per step, matrix and frequency */
+/* "# step=", "# key_frequencies.embedding=", "# key_frequencies.unembedding=",
+ * "# key_frequencies.rule=" and "# heatmap=" lines, then step,matrix,frequency,norm: one row
+ * per step, matrix and frequency */
 void grok_figure_fourier_append_csv (GString *out, const GrokFourierData *data);
 
 G_END_DECLS
