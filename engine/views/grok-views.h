@@ -40,6 +40,7 @@ typedef enum
   GROK_VIEW_SPECTRUM,
   GROK_VIEW_CONNECTIVITY,
   GROK_VIEW_REGIONS,
+  GROK_VIEW_FOURIER,
   GROK_N_VIEWS
 } GrokView;
 
@@ -60,6 +61,8 @@ typedef struct
   double x0, y0, x1, y1;    /* regions: the window */
   int    earlier;           /* spectrum: stored checkpoints overlaid before the step: the
                              * run's first and the rest spread evenly in log(1 + step) */
+  int    every_checkpoint;  /* fourier: 1 when every stored checkpoint is drawn beside the
+                             * step (before and after it) */
 } GrokViewRecipe;
 
 typedef struct

@@ -320,6 +320,44 @@ test_spectrum_steps (void)
   g_assert_cmpmem (steps, n * sizeof (gint64), from_cli->data, from_cli->len * sizeof (gint64));
 }
 
+/* the Fourier view: the screen's data written as a CSV is the export's and the CLI's, byte for
+ * byte, and holds one step per checkpoint on disk */
+static void
+test_fourier_steps (void)
+{
+  g_auto (Fixture) f = { 0 };
+  g_autoptr (GrokViewData) screen = NULL;
+  g_autoptr (GArray) on_disk = NULL;
+  g_autofree char *from_screen = NULL, *exported = NULL, *cli = NULL;
+  GrokFigureRequest request;
+
+  fixture_train (&f, "quick", (const char *[]) { "--steps", "200", "--set",
+                                                 "checkpoints.per_decade=4", "--set",
+                                                 "task.p=23", NULL });
+  screen = screen_data (&f, GROK_VIEW_FOURIER);
+  grok_figure_request_init (&request, GROK_VIEW_FOURIER);
+  grok_figure_request_set_data (&request, screen);
+  from_screen = grok_figure_request_format_csv (&request);
+  exported = export_csv (&f, GROK_VIEW_FOURIER);
+  cli = cli_csv (&f, GROK_VIEW_FOURIER);
+  assert_same_csv (from_screen, exported, "the screen's and the export's Fourier norms");
+  assert_same_csv (exported, cli, "the export's and the CLI's Fourier norms");
+  on_disk = grok_run_dir_scan_checkpoints (f.folder);
+  g_assert_cmpuint (on_disk->len, >, 2);
+  g_assert_cmpmem (screen->fourier->steps->data, screen->fourier->steps->len * sizeof (gint64),
+                   on_disk->data, on_disk->len * sizeof (gint64));
+  /* 2 matrices x 12 frequencies per step, after the comment lines and the header */
+  {
+    g_auto (GStrv) lines = split_lines (cli);
+    guint first = 0, n = g_strv_length (lines);
+    while (lines[first] != NULL && lines[first][0] == '#')
+      first++;
+    g_assert_cmpstr (lines[first], ==, "step,matrix,frequency,norm");
+    g_assert_cmpuint (n - (lines[n - 1][0] == '\0'), ==, first + 1 + on_disk->len * 2 * 12);
+    g_assert_true (g_str_has_prefix (cli, "# step=200\n# key_frequencies.embedding="));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -327,5 +365,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/same-data/connectivity", test_connectivity);
   g_test_add_func ("/app/same-data/regions-raster", test_regions_raster);
   g_test_add_func ("/app/same-data/spectrum-steps", test_spectrum_steps);
+  g_test_add_func ("/app/same-data/fourier-steps", test_fourier_steps);
   return g_test_run ();
 }

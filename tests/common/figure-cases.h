@@ -94,7 +94,7 @@ typedef struct
   GrokMetrics  *metrics, *gapped;
   GrokConfig   *mlp, *transformer, *xor2d;
   GrokParams   *mlp_params, *transformer_params, *xor2d_params;
-  GrokViewData *spectrum, *mlp_spectrum, *connectivity, *regions;
+  GrokViewData *spectrum, *mlp_spectrum, *connectivity, *regions, *fourier, *mlp_fourier;
   GPtrArray    *cases;   /* Case, one per view (and per model, for the weights) */
 } Cases;
 
@@ -117,6 +117,8 @@ cases_init (Cases *k)
   k->mlp_spectrum = data_of (GROK_VIEW_SPECTRUM, k->mlp, k->mlp_params, 5);
   k->connectivity = data_of (GROK_VIEW_CONNECTIVITY, k->mlp, k->mlp_params, 0);
   k->regions = data_of (GROK_VIEW_REGIONS, k->xor2d, k->xor2d_params, 0);
+  k->fourier = data_of (GROK_VIEW_FOURIER, k->transformer, k->transformer_params, 3);
+  k->mlp_fourier = data_of (GROK_VIEW_FOURIER, k->mlp, k->mlp_params, 5);
   k->cases = g_ptr_array_new_with_free_func (g_free);
   add_case (k->cases, "curves", GROK_VIEW_CURVES, k->metrics, NULL, NULL);
   add_case (k->cases, "scatter", GROK_VIEW_CURVES, k->metrics, NULL, NULL);
@@ -143,6 +145,8 @@ cases_init (Cases *k)
   add_case (k->cases, "spectrum-mlp", GROK_VIEW_SPECTRUM, NULL, NULL, k->mlp_spectrum);
   add_case (k->cases, "connectivity", GROK_VIEW_CONNECTIVITY, NULL, NULL, k->connectivity);
   add_case (k->cases, "regions", GROK_VIEW_REGIONS, NULL, NULL, k->regions);
+  add_case (k->cases, "fourier-transformer", GROK_VIEW_FOURIER, NULL, NULL, k->fourier);
+  add_case (k->cases, "fourier-mlp", GROK_VIEW_FOURIER, NULL, NULL, k->mlp_fourier);
 }
 
 static void
@@ -153,6 +157,8 @@ cases_clear (Cases *k)
   grok_view_data_unref (k->mlp_spectrum);
   grok_view_data_unref (k->connectivity);
   grok_view_data_unref (k->regions);
+  grok_view_data_unref (k->fourier);
+  grok_view_data_unref (k->mlp_fourier);
   g_clear_pointer (&k->mlp_params, grok_params_unref);
   g_clear_pointer (&k->transformer_params, grok_params_unref);
   g_clear_pointer (&k->xor2d_params, grok_params_unref);
