@@ -253,6 +253,14 @@ view_data_fill (GrokViewData *data, GrokViewInput *in, GError **error)
     case GROK_VIEW_SPECTRUM:
       data->spectra = spectra_data_new (in, (guint) MAX (r->earlier, 0), error);
       return data->spectra != NULL;
+    case GROK_VIEW_NEURONS:
+      data->neurons = grok_view_neurons_compute (&in->settings.measure, in->params, r->chosen,
+                                                 CLAMP (r->n_chosen, 0, GROK_VIEW_MAX_UNITS),
+                                                 r->units > 0 ? r->units : 4, error);
+      return data->neurons != NULL;
+    case GROK_VIEW_ATTENTION:
+      data->attention = grok_view_attention_compute (&in->settings.measure, in->params, error);
+      return data->attention != NULL;
     case GROK_N_VIEWS:
       break;
     }
@@ -265,6 +273,8 @@ view_data_clear (GrokViewData *data)
   grok_regions_data_free (data->regions);
   grok_connectivity_data_free (data->connectivity);
   grok_spectra_data_free (data->spectra);
+  grok_view_neurons_free (data->neurons);
+  grok_view_attention_free (data->attention);
 }
 
 GrokViewData *

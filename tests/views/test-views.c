@@ -453,7 +453,7 @@ test_folder_input (void)
 static void
 test_table_complete (void)
 {
-  int set[7] = { 0 };
+  int set[8] = { 0 };
 
   for (guint v = 0; v < GROK_N_VIEWS; v++)
     {
@@ -474,10 +474,14 @@ test_table_complete (void)
         g_assert_cmpmem (r, sizeof *r, &(GrokViewRecipe) { 0 }, sizeof *r);
       set[0] += r->lmn_points != 0, set[1] += r->raster != 0, set[2] += r->x0 != 0;
       set[3] += r->y0 != 0, set[4] += r->x1 != 0, set[5] += r->y1 != 0, set[6] += r->earlier != 0;
+      set[7] += r->units != 0;
+      /* the units asked for are an option, never a row's */
+      g_assert_cmpint (r->n_chosen, ==, 0);
     }
   for (guint i = 0; i < G_N_ELEMENTS (set); i++)
     g_assert_cmpint (set[i], ==, 1);
-  g_assert_cmpint (sizeof (GrokViewRecipe), ==, 4 * sizeof (int) + 4 * sizeof (double));
+  g_assert_cmpint (sizeof (GrokViewRecipe), ==,
+                   (6 + GROK_VIEW_MAX_UNITS) * sizeof (int) + 4 * sizeof (double));
   /* the stored views files follow the screen's recipe: the views writer's connectivity and
    * regions are those of grok_view_recipe_init */
   g_assert_cmpint (screen_recipe ().lmn_points, ==, 256);
