@@ -252,7 +252,8 @@ probe_run (Probe *pr, int first, int n, int block)
 
   for (int i = 0; i < n; i++)
     grok_task_write_pair (task, (first + i) / pr->side, (first + i) % pr->side,
-                          pr->tokens + (gsize) i * MAX (T, 1), pr->x + (gsize) i * MAX (pr->d_in, 1));
+                          pr->tokens + (gsize) i * MAX (T, 1),
+                          pr->x + (gsize) i * MAX (pr->d_in, 1));
   if (pr->model != NULL)
     {
       GrokBatch batch = { .n = n, .tokens = pr->tokens };

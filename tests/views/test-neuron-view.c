@@ -282,7 +282,8 @@ test_mlp_by_hand (void)
           {
             double z = bias[u], v;
             for (int i = 0; i < d; i++)
-              z += (double) W[u * in + i] * E[a * d + i] + (double) W[u * in + d + i] * E[b * d + i];
+              z += (double) W[u * in + i] * E[a * d + i] +
+                   (double) W[u * in + d + i] * E[b * d + i];
             v = silu (z);
             s += v, s2 += v * v;
           }

@@ -52,14 +52,14 @@ grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double 
   double top, cw, ch;
   guint cols, rows;
   GrokHeatmapAxes input_axes = { "a", "b", 0, 0 };
-  GrokHeatmapAxes power_axes = walsh ? (GrokHeatmapAxes) { "bits of a (s_a)", "bits of b (s_b)", 0, 0 }
-                                     : (GrokHeatmapAxes) { "k_a", "k_b", nv->freq_origin,
-                                                           nv->freq_origin };
+  GrokHeatmapAxes power_axes = { "k_a", "k_b", nv->freq_origin, nv->freq_origin };
 
+  if (walsh)
+    power_axes = (GrokHeatmapAxes) { "bits of a (s_a)", "bits of b (s_b)", 0, 0 };
   paint_background (cr, x, y, width, height, style);
   if (nv->chosen)
-    heading = g_strdup_printf ("Step %s: units of %s chosen (of %d); %s power of each less its mean",
-                               step_text, nv->layer, nv->n_hidden,
+    heading = g_strdup_printf ("Step %s: units of %s chosen (of %d); %s power of each less "
+                               "its mean", step_text, nv->layer, nv->n_hidden,
                                walsh ? "Walsh-Hadamard" : "2-D Fourier");
   else
     heading = g_strdup_printf ("Step %s: the %d units of %s (of %d) varying most over (a, b); "
@@ -128,11 +128,10 @@ grok_figure_attention_draw (cairo_t *cr, double x, double y, double width, doubl
   gsize ss = (gsize) av->side * av->side;
   guint n = (guint) (av->n_blocks * av->n_heads * av->n_positions), cols, rows;
   g_autofree char *step_text = grok_figure_format_count (step);
+  const char *last = grok_figure_attention_position_name (av->n_positions, av->n_positions - 1);
   g_autofree char *heading = g_strdup_printf ("Step %s: attention from the last position ('%s') "
                                               "to each position, over the inputs (a, b)",
-                                              step_text,
-                                              grok_figure_attention_position_name (av->n_positions,
-                                                                                   av->n_positions - 1));
+                                              step_text, last);
   GrokHeatmapAxes axes = { "a", "b", 0, 0 };
   double top, cw, ch;
 
@@ -178,10 +177,11 @@ grok_figure_neurons_append_csv (GString *out, const GrokViewNeurons *nv, gint64 
   for (int k = 0; k < nv->n_units; k++)
     g_string_append_printf (out, "%s%d", k ? "," : "", nv->units[k]);
   g_string_append_printf (out, "\n# basis=%s\n", walsh
-                          ? "walsh-hadamard: power at bit subsets (s_a,s_b) of the activation less its mean, "
-                            "(sum (f - mean) (-1)^(|a&s_a| + |b&s_b|) / n^2)^2"
-                          : "fourier: power at frequencies (k_a,k_b) from -floor(p/2) of the activation "
-                            "less its mean, |sum (f - mean) exp(-2 pi i (k_a a + k_b b) / p)|^2 / p^4");
+                          ? "walsh-hadamard: power at bit subsets (s_a,s_b) of the activation "
+                            "less its mean, (sum (f - mean) (-1)^(|a&s_a| + |b&s_b|) / n^2)^2"
+                          : "fourier: power at frequencies (k_a,k_b) from -floor(p/2) of the "
+                            "activation less its mean, "
+                            "|sum (f - mean) exp(-2 pi i (k_a a + k_b b) / p)|^2 / p^4");
   g_string_append (out, walsh ? "# key=unit:s_a:s_b:share of the power in the largest cell"
                               : "# key=unit:k:share of the power at frequency k (cells with "
                                 "|k_a| and |k_b| in {0,k})");
@@ -227,7 +227,8 @@ grok_figure_attention_append_csv (GString *out, const GrokViewAttention *av, gin
     for (int h = 0; h < av->n_heads; h++)
       for (int t = 0; t < av->n_positions; t++)
         {
-          const float *w = av->weight + (((gsize) blk * av->n_heads + h) * av->n_positions + t) * ss;
+          gsize panel = ((gsize) blk * av->n_heads + h) * av->n_positions + t;
+          const float *w = av->weight + panel * ss;
           for (int a = 0; a < av->side; a++)
             for (int b = 0; b < av->side; b++)
               g_string_append_printf (out, "%d,%d,%d,%d,%d,%.9g\n", blk, h, t, a, b,
