@@ -303,26 +303,55 @@ static void heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, 
 /* in a panel too narrow for the matrix and the text around it at the figure's text size, the
  * text is smaller (to 60%), so the matrix keeps at least half the width */
 static void
+heatmap_fit_style (cairo_t *cr, const GrokFigureStyle *style, guint rows, double lo_bar,
+                   double hi_bar, double width, GrokFigureStyle *fitted)
+{
+  double margins;
+
+  *fitted = *style;
+  cairo_save (cr);
+  margins = grok_heatmap_margins (cr, fitted, rows, lo_bar, hi_bar);
+  if (margins > 0.5 * width)
+    {
+      fitted->font_size = MAX (style->font_size * 0.5 * width / margins, 0.6 * style->font_size);
+      fitted->line_width = style->line_width;
+    }
+  cairo_restore (cr);
+}
+
+static void
 heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
               cairo_surface_t *matrix, gboolean sequential, double lo, double limit,
               const GrokHeatmapAxes *axes, const char *title, const char *bar_label,
               const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out)
 {
-  GrokFigureStyle fitted = *style;
+  GrokFigureStyle fitted;
   double lo_bar = sequential ? lo : -(limit > 0 ? limit : 1), hi_bar = limit > lo_bar ? limit : lo_bar + 1;
   guint rows = (guint) cairo_image_surface_get_height (matrix);
-  double margins;
 
-  cairo_save (cr);
-  margins = grok_heatmap_margins (cr, &fitted, rows, lo_bar, hi_bar);
-  if (margins > 0.5 * width)
-    {
-      fitted.font_size = MAX (style->font_size * 0.5 * width / margins, 0.6 * style->font_size);
-      fitted.line_width = style->line_width;
-    }
-  cairo_restore (cr);
+  heatmap_fit_style (cr, style, rows, lo_bar, hi_bar,
+                     axes != NULL && axes->fit_width > 0 ? axes->fit_width : width, &fitted);
   heatmap_draw_fitted (cr, x, y, width, height, matrix, sequential, lo, limit, axes, title,
                        bar_label, &fitted, geometry_out);
+}
+
+double
+grok_figure_heatmap_bar_room (cairo_t *cr, const GrokFigureStyle *style, guint rows,
+                              double lo, double limit, double fit_width)
+{
+  GrokFigureStyle fitted;
+  double fs, pad, w;
+
+  heatmap_fit_style (cr, style, rows, lo, limit, fit_width, &fitted);
+  fs = fitted.font_size * fitted.scale;
+  pad = 0.6 * fs;
+  cairo_save (cr);
+  grok_figure_set_font (cr, &fitted, fitted.font_size, FALSE);
+  w = grok_heatmap_bar_label_width (cr, lo, limit);
+  cairo_restore (cr);
+  /* the right margin with a bar (heatmap_draw_fitted's) less the one without */
+  return 1.0 * fs + 0.9 * fs + 3 * fitted.scale + 0.3 * fs + w + 0.5 * fs + 1.2 * fs
+         + 0.5 * pad - pad;
 }
 
 static void
@@ -379,11 +408,13 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
   left = pad + label_h * 1.3 + gap + digits_w + tick + gap;
   bottom = 0.5 * pad + label_h + tick + gap + label_h * 1.3 + gap;
   right = 1.0 * fs + 0.9 * fs + tick + gap + bar_labels_w + 0.5 * fs + 1.2 * fs + 0.5 * pad;
+  if (axes != NULL && axes->no_bar)
+    right = pad;
   top = pad + (title_lines[1] != NULL ? 2 : title != NULL ? 1 : 0) * line_h + 0.6 * label_h;
   grok_heatmap_fit (&g, x + left, y + top, MAX (width - left - right, 1),
                     MAX (height - top - bottom, 1));
   g.bar_left = g.left + g.width + 1.0 * fs;
-  g.bar_width = 0.9 * fs;
+  g.bar_width = axes != NULL && axes->no_bar ? 0 : 0.9 * fs;
   /* a flat matrix still gets a colour bar tall enough for its labels */
   g.bar_height = MAX (g.height, MIN (5 * fs, MAX (height - top - bottom, 1)));
   g.bar_top = g.top + (g.height - g.bar_height) / 2;
@@ -426,9 +457,11 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
     grok_figure_text (cr, row_label, MAX (x + pad, g.left - tick - 2 * gap - digits_w - 1.1 * fs),
                       g.top + g.height / 2, 0.5, 0, G_PI / 2);
   grok_figure_set_font (cr, style, style->font_size, FALSE);
-  grok_heatmap_draw_bar (cr, &g, &palette, tick, gap);
+  if (g.bar_width > 0)
+    grok_heatmap_draw_bar (cr, &g, &palette, tick, gap);
   /* what the colours are, turned a quarter beside the bar's labels */
-  if (bar_label != NULL && grok_heatmap_fit_label (cr, style, bar_label, g.bar_height))
+  if (g.bar_width > 0 && bar_label != NULL &&
+      grok_heatmap_fit_label (cr, style, bar_label, g.bar_height))
     grok_figure_text (cr, bar_label, g.bar_left + g.bar_width + tick + gap + bar_labels_w + 0.5 * fs,
                       g.bar_top + g.bar_height / 2, 0.5, 0, G_PI / 2);
   if (title != NULL)

@@ -51,11 +51,11 @@ grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double 
   g_autofree char *heading = NULL;
   double top, cw, ch;
   guint cols, rows;
-  GrokHeatmapAxes input_axes = { "a", "b", 0, 0 };
-  GrokHeatmapAxes power_axes = { "k_a", "k_b", nv->freq_origin, nv->freq_origin };
+  GrokHeatmapAxes input_axes = { "a", "b", 0, 0, FALSE };
+  GrokHeatmapAxes power_axes = { "k_a", "k_b", nv->freq_origin, nv->freq_origin, FALSE };
 
   if (walsh)
-    power_axes = (GrokHeatmapAxes) { "bits of a (s_a)", "bits of b (s_b)", 0, 0 };
+    power_axes = (GrokHeatmapAxes) { "bits of a (s_a)", "bits of b (s_b)", 0, 0, FALSE };
   paint_background (cr, x, y, width, height, style);
   if (nv->chosen)
     heading = g_strdup_printf ("Step %s: units of %s chosen (of %d); %s power of each less "
@@ -132,22 +132,41 @@ grok_figure_attention_draw (cairo_t *cr, double x, double y, double width, doubl
   g_autofree char *heading = g_strdup_printf ("Step %s: attention from the last position ('%s') "
                                               "to each position, over the inputs (a, b)",
                                               step_text, last);
-  GrokHeatmapAxes axes = { "a", "b", 0, 0 };
-  double top, cw, ch;
+  GrokHeatmapAxes axes = { "a", "b", 0, 0, FALSE };
+  double top, cw, ch, extra;
 
   paint_background (cr, x, y, width, height, style);
   top = draw_heading (cr, x, y, width, heading, style);
   if (n == 0)
     return;
   /* one row per head (and block) when that keeps the images large, a position per column */
-  cols = grok_figure_grid_columns (n, width, height - top, 1.25);
+  /* a row per head, a column per position, unless the images would be much smaller so */
+  cols = grok_figure_grid_columns (n, width, height - top, 1.0);
+  if (cols != (guint) av->n_positions)
+    {
+      guint r0 = (n + cols - 1) / cols, r1 = (guint) (av->n_blocks * av->n_heads);
+      double best = MIN (width / cols, (height - top) / r0);
+      double per_head = MIN (width / av->n_positions, (height - top) / r1);
+      if (per_head >= 0.75 * best)
+        cols = (guint) av->n_positions;
+    }
   rows = (n + cols - 1) / cols;
-  cw = width / cols;
   ch = (height - top) / rows;
+  /* the last column is wider by the colour bar, so that its images are as large as the
+   * others; every image's text is sized for the narrower panels */
+  cw = width / cols;
+  extra = 0;
+  for (int it = 0; it < 3; it++)
+    {
+      extra = grok_figure_heatmap_bar_room (cr, style, (guint) av->side, 0, 1, cw);
+      cw = (width - extra) / cols;
+    }
+  axes.fit_width = cw;
   for (guint i = 0; i < n; i++)
     {
       int t = (int) i % av->n_positions, h = (int) i / av->n_positions % av->n_heads;
       int blk = (int) i / av->n_positions / av->n_heads;
+      gboolean bar = i % cols == cols - 1 || i == n - 1;
       cairo_surface_t *s = grok_heatmap_surface_new_sequential (av->weight + i * ss, av->side,
                                                                 av->side, 0, 1);
       g_autofree char *title = av->n_blocks > 1
@@ -156,8 +175,11 @@ grok_figure_attention_draw (cairo_t *cr, double x, double y, double width, doubl
         : g_strdup_printf ("head %d: to %s", h,
                            grok_figure_attention_position_name (av->n_positions, t));
 
+      /* one scale for every image: the colour bar at the end of each row */
+      axes.no_bar = !bar;
       cairo_save (cr);
-      grok_figure_heatmap_draw_axes (cr, x + (i % cols) * cw, y + top + (i / cols) * ch, cw, ch,
+      grok_figure_heatmap_draw_axes (cr, x + (i % cols) * cw, y + top + (i / cols) * ch,
+                                     bar ? cw + extra : cw, ch,
                                      s, TRUE, 0, 1, &axes, title, "weight", style,
                                      geometries ? &geometries[i] : NULL);
       cairo_restore (cr);

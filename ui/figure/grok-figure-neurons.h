@@ -13,8 +13,8 @@ void  grok_figure_neurons_draw       (cairo_t *cr, double x, double y, double wi
                                       gint64 step, const GrokFigureStyle *style,
                                       GrokHeatmapGeometry *geometries);
 /* a heading line, then one image per block, head and position: the attention weight from the
- * last position to that position over (a, b), all on one scale [0, 1]; geometries (one per
- * image, may be NULL) */
+ * last position to that position over (a, b), all on one scale [0, 1] whose colour bar ends
+ * each row; geometries (one per image, may be NULL) */
 void  grok_figure_attention_draw     (cairo_t *cr, double x, double y, double width,
                                       double height, const GrokViewAttention *attention,
                                       gint64 step, const GrokFigureStyle *style,
