@@ -535,6 +535,9 @@ static const struct
   { "<Alt>3", "win.show-view", "spectrum" },
   { "<Alt>4", "win.show-view", "connectivity" },
   { "<Alt>5", "win.show-view", "regions" },
+  { "<Alt>6", "win.show-view", "fourier" },
+  { "<Alt>7", "win.show-view", "neurons" },
+  { "<Alt>8", "win.show-view", "attention" },
 };
 
 static gboolean

@@ -273,6 +273,14 @@ view_data_fill (GrokViewData *data, GrokViewInput *in, GError **error)
     case GROK_VIEW_FOURIER:
       data->fourier = fourier_data_new (in, error);
       return data->fourier != NULL;
+    case GROK_VIEW_NEURONS:
+      data->neurons = grok_view_neurons_compute (&in->settings.measure, in->params, r->chosen,
+                                                 CLAMP (r->n_chosen, 0, GROK_VIEW_MAX_UNITS),
+                                                 r->units > 0 ? r->units : 4, error);
+      return data->neurons != NULL;
+    case GROK_VIEW_ATTENTION:
+      data->attention = grok_view_attention_compute (&in->settings.measure, in->params, error);
+      return data->attention != NULL;
     case GROK_N_VIEWS:
       break;
     }
@@ -286,6 +294,8 @@ view_data_clear (GrokViewData *data)
   grok_connectivity_data_free (data->connectivity);
   grok_spectra_data_free (data->spectra);
   grok_fourier_data_free (data->fourier);
+  grok_view_neurons_free (data->neurons);
+  grok_view_attention_free (data->attention);
 }
 
 GrokViewData *

@@ -94,8 +94,9 @@ const gint64 *grok_spectra_data_get_steps (const GrokSpectraData *data, guint *n
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSpectraData, grok_spectra_data_free)
 
 /* What a view draws at one step: immutable once made, shared by reference. Exactly one of
- * regions, connectivity, spectra and fourier is set for a view drawn from views files; curves and the
- * heatmap draw the metrics and weights themselves and have none. */
+ * regions, connectivity, spectra, fourier, neurons and attention is set for a view drawn from
+ * views files or computed; curves and the heatmap draw the metrics and weights themselves and have
+ * none. */
 typedef struct
 {
   GrokView              view;
@@ -105,6 +106,8 @@ typedef struct
   GrokConnectivityData *connectivity;
   GrokSpectraData      *spectra;
   GrokFourierData      *fourier;
+  GrokViewNeurons      *neurons;
+  GrokViewAttention    *attention;
   int                   lmn_points;    /* curves: the points of the lmn column */
 } GrokViewData;
 

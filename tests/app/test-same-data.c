@@ -1,8 +1,9 @@
 /* The same step of a run gives the same data on the screen, in the app's export and in
  * grokscope-cli figure: the connectivity's points and LMN, the regions' pattern map, the spectrum's
- * overlaid steps. The screen's data is what the window's computed views ask for (the views table's
- * recipe, grok_view_data_new); the export goes through the app's export path to a CSV file; the
- * CLI is run as a person runs it. LMN is recomputed here from the CSV's matrix. */
+ * overlaid steps, the neurons' units and activations. The screen's data is what the window's
+ * computed views ask for (the views table's recipe, grok_view_data_new); the export goes through
+ * the app's export path to a CSV file; the CLI is run as a person runs it. LMN is recomputed here
+ * from the CSV's matrix. */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -358,6 +359,47 @@ test_fourier_steps (void)
   }
 }
 
+/* the neurons view: the same units and activations on screen, in the export and from the CLI */
+static void
+test_neurons (void)
+{
+  g_auto (Fixture) f = { 0 };
+  g_autoptr (GrokViewData) screen = NULL;
+  g_autofree char *exported = NULL, *cli = NULL, *units = NULL;
+  const GrokViewNeurons *nv;
+  g_auto (GStrv) lines = NULL;
+  GString *want = g_string_new ("# units=largest variance:");
+  guint checked = 0;
+
+  fixture_train (&f, "quick", (const char *[]) { "--steps", "30", NULL });
+  screen = screen_data (&f, GROK_VIEW_NEURONS);
+  nv = screen->neurons;
+  exported = export_csv (&f, GROK_VIEW_NEURONS);
+  cli = cli_csv (&f, GROK_VIEW_NEURONS);
+  assert_same_csv (exported, cli, "the export's and the CLI's neurons");
+  for (int k = 0; k < nv->n_units; k++)
+    g_string_append_printf (want, "%s%d", k ? "," : "", nv->units[k]);
+  units = g_string_free (want, FALSE);
+  g_assert_nonnull (strstr (cli, units));
+  /* the activation rows hold the screen's values to 9 digits */
+  lines = g_strsplit (cli, "\n", -1);
+  /* the activations come first, up to the blank line before the power */
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      int u, a, b, k;
+      double v;
+      if (sscanf (lines[i], "%d,%d,%d,%lf", &u, &a, &b, &v) != 4)
+        continue;
+      for (k = 0; k < nv->n_units && nv->units[k] != u; k++)
+        ;
+      g_assert_cmpint (k, <, nv->n_units);
+      g_assert_cmpfloat_with_epsilon (v, nv->activation[(gsize) k * nv->side * nv->side +
+                                                        (gsize) a * nv->side + b], 1e-6);
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, (guint) nv->n_units * nv->side * nv->side);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -366,5 +408,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/same-data/regions-raster", test_regions_raster);
   g_test_add_func ("/app/same-data/spectrum-steps", test_spectrum_steps);
   g_test_add_func ("/app/same-data/fourier-steps", test_fourier_steps);
+  g_test_add_func ("/app/same-data/neurons", test_neurons);
   return g_test_run ();
 }

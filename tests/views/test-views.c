@@ -463,7 +463,7 @@ test_folder_input (void)
 static void
 test_table_complete (void)
 {
-  int set[8] = { 0 };
+  int set[9] = { 0 };
 
   for (guint v = 0; v < GROK_N_VIEWS; v++)
     {
@@ -484,13 +484,15 @@ test_table_complete (void)
         g_assert_cmpmem (r, sizeof *r, &(GrokViewRecipe) { 0 }, sizeof *r);
       set[0] += r->lmn_points != 0, set[1] += r->raster != 0, set[2] += r->x0 != 0;
       set[3] += r->y0 != 0, set[4] += r->x1 != 0, set[5] += r->y1 != 0, set[6] += r->earlier != 0;
-      set[7] += r->every_checkpoint != 0;
+      set[7] += r->every_checkpoint != 0, set[8] += r->units != 0;
+      /* the units asked for are an option, never a row's */
+      g_assert_cmpint (r->n_chosen, ==, 0);
     }
   for (guint i = 0; i < G_N_ELEMENTS (set); i++)
     g_assert_cmpint (set[i], ==, 1);
   /* the fields in their order: a field added and not counted above changes the size */
   g_assert_cmpint (sizeof (GrokViewRecipe), ==,
-                   sizeof (struct { int a, b; double c[4]; int d, e; }));
+                   sizeof (struct { int a, b; double c[4]; int d, e, f, g, h[GROK_VIEW_MAX_UNITS]; }));
   /* the stored views files follow the screen's recipe: the views writer's connectivity and
    * regions are those of grok_view_recipe_init */
   g_assert_cmpint (screen_recipe ().lmn_points, ==, 256);

@@ -8,6 +8,7 @@
 #include "grok-error.h"
 #include "grok-fileio.h"
 #include "grok-figure-fourier.h"
+#include "grok-figure-neurons.h"
 #include "grok-figure-weights.h"
 #include "grok-figure-spectrum.h"
 #include "grok-measures.h"
@@ -104,6 +105,11 @@ grok_figure_view_data_draw (cairo_t *cr, double x, double y, double width, doubl
     grok_figure_spectra_draw (cr, x, y, width, height, data->spectra, style);
   else if (data->fourier != NULL)
     grok_figure_fourier_draw (cr, x, y, width, height, data->fourier, style);
+  else if (data->neurons != NULL)
+    grok_figure_neurons_draw (cr, x, y, width, height, data->neurons, data->step, style, NULL);
+  else if (data->attention != NULL)
+    grok_figure_attention_draw (cr, x, y, width, height, data->attention, data->step, style,
+                                NULL);
   else
     g_return_if_reached ();
 }
@@ -151,6 +157,8 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
     case GROK_VIEW_CONNECTIVITY:
     case GROK_VIEW_SPECTRUM:
     case GROK_VIEW_FOURIER:
+    case GROK_VIEW_NEURONS:
+    case GROK_VIEW_ATTENTION:
       grok_figure_view_data_draw (cr, 0, 0, width, height, r->data, &r->style, NULL);
       break;
     case GROK_N_VIEWS:
@@ -348,6 +356,12 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
       break;
     case GROK_VIEW_FOURIER:
       grok_figure_fourier_append_csv (out, request->data->fourier);
+      break;
+    case GROK_VIEW_NEURONS:
+      grok_figure_neurons_append_csv (out, request->data->neurons, request->data->step);
+      break;
+    case GROK_VIEW_ATTENTION:
+      grok_figure_attention_append_csv (out, request->data->attention, request->data->step);
       break;
     case GROK_N_VIEWS:
       g_assert_not_reached ();
