@@ -40,6 +40,9 @@ paint_background (cairo_t *cr, double x, double y, double width, double height,
   cairo_fill (cr);
 }
 
+/* the decades below a unit's largest power cell its image shows */
+#define POWER_DECADES 4.0
+
 void
 grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double height,
                           const GrokViewNeurons *nv, gint64 step, const GrokFigureStyle *style,
@@ -49,6 +52,7 @@ grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double 
   gboolean walsh = nv->basis == GROK_NEURON_BASIS_WALSH;
   g_autofree char *step_text = grok_figure_format_count (step);
   g_autofree char *heading = NULL;
+  g_autofree float *decades = NULL;
   double top, cw, ch;
   guint cols, rows;
   GrokHeatmapAxes input_axes = { "a", "b", 0, 0, FALSE };
@@ -73,6 +77,7 @@ grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double 
   rows = (nv->n_units + cols - 1) / cols;
   cw = width / cols;
   ch = (height - top) / rows;
+  decades = g_new (float, ss);
   for (int k = 0; k < nv->n_units; k++)
     {
       double px = x + (k % cols) * cw, py = y + top + (k / cols) * ch;
@@ -90,16 +95,24 @@ grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double 
 
       for (gsize i = 0; i < ss; i++)
         peak = MAX (peak, nv->power[k * ss + i]);
-      pw = grok_heatmap_surface_new_sequential (nv->power + k * ss, nv->side, nv->side, 0,
-                                                peak > 0 ? peak : 1);
+      /* the power of a periodic unit sits in a few of the p x p cells: on a linear scale they
+       * are single bright pixels on black; decades below the largest cell show them and what
+       * surrounds them */
+      for (gsize i = 0; i < ss; i++)
+        {
+          double p = nv->power[k * ss + i];
+          decades[i] = p > 0 && peak > 0 ? (float) MAX (log10 (p / peak), -POWER_DECADES)
+                                         : (float) -POWER_DECADES;
+        }
+      pw = grok_heatmap_surface_new_sequential (decades, nv->side, nv->side, -POWER_DECADES, 0);
       cairo_save (cr);
       grok_figure_heatmap_draw_axes (cr, px, py, cw / 2, ch, act, FALSE, 0, limit, &input_axes,
                                      t1, "activation", style,
                                      geometries ? &geometries[2 * k] : NULL);
       cairo_restore (cr);
       cairo_save (cr);
-      grok_figure_heatmap_draw_axes (cr, px + cw / 2, py, cw / 2, ch, pw, TRUE, 0,
-                                     peak > 0 ? peak : 1, &power_axes, t2, "power", style,
+      grok_figure_heatmap_draw_axes (cr, px + cw / 2, py, cw / 2, ch, pw, TRUE, -POWER_DECADES,
+                                     0, &power_axes, t2, "log\u2081\u2080 power / largest", style,
                                      geometries ? &geometries[2 * k + 1] : NULL);
       cairo_restore (cr);
       cairo_surface_destroy (act);
