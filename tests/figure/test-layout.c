@@ -11,7 +11,7 @@ test_layout (gconstpointer user_data)
   const Case *c = ((const gpointer *) user_data)[0];
   const Size *size = ((const gpointer *) user_data)[1];
   g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
-  g_autofree char *problems = NULL;
+  g_autofree char *problems = NULL, *ticks = NULL;
   double w, h;
   GrokFigureRequest request = case_at_size (c, size, &w, &h);
   cairo_surface_t *surface;
@@ -39,6 +39,13 @@ test_layout (gconstpointer user_data)
   if (problems != NULL)
     g_test_message ("%s at %s:\n%s", c->name, size->name, problems);
   g_assert_null (problems);
+  /* tick marks a reader can tell apart: 2 points at least (a device unit is a point here) */
+  if (g_str_has_prefix (c->name, "curves") || g_str_has_prefix (c->name, "spectrum"))
+    g_assert_cmpuint (layout->ticks->len, >, 4);
+  ticks = grok_figure_layout_tick_problems (layout, 2.0 - 1e-6);
+  if (ticks != NULL)
+    g_test_message ("%s at %s:\n%s", c->name, size->name, ticks);
+  g_assert_null (ticks);
 }
 
 /* the checker itself: a text over a line, two texts over each other and a text past the edge
@@ -75,6 +82,34 @@ test_checker (void)
   cairo_surface_destroy (surface);
 }
 
+/* the tick checker: marks 3 apart pass at 2, marks 1.5 apart do not, two marks at one place
+ * count once, and marks of different axes are not compared */
+static void
+test_tick_checker (void)
+{
+  g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree char *clean = NULL, *close = NULL;
+
+  grok_figure_layout_attach (layout, surface);
+  grok_figure_layout_begin_axis (cr, TRUE);
+  grok_figure_layout_add_tick (cr, 10, 90);
+  grok_figure_layout_add_tick (cr, 13, 90);
+  grok_figure_layout_add_tick (cr, 13, 90);
+  grok_figure_layout_begin_axis (cr, FALSE);
+  grok_figure_layout_add_tick (cr, 11, 50);
+  grok_figure_layout_add_tick (cr, 11, 53);
+  clean = grok_figure_layout_tick_problems (layout, 2);
+  g_assert_null (clean);
+  grok_figure_layout_add_tick (cr, 11, 54.5);
+  close = grok_figure_layout_tick_problems (layout, 2);
+  g_assert_nonnull (close);
+  g_assert_nonnull (strstr (close, "1.50 apart"));
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -85,6 +120,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   cases_init (&k);
   g_test_add_func ("/ui/figure/layout/checker", test_checker);
+  g_test_add_func ("/ui/figure/layout/tick-checker", test_tick_checker);
   for (guint i = 0; i < k.cases->len; i++)
     for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
       {

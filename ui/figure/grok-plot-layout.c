@@ -11,6 +11,12 @@
 
 #define GROK_MAX_TICKS 64
 
+static int
+grok_compare_doubles (const double *a, const double *b)
+{
+  return (*a > *b) - (*a < *b);
+}
+
 static void
 grok_ticks_clear (GrokTicks *t)
 {
@@ -613,6 +619,110 @@ grok_plot_thin_ticks (GrokPlotCtx *c, GrokTicks *t, const GrokBox *boxes, gboole
       }
 }
 
+/* the device coordinate of an axis' tick at v */
+static double
+grok_tick_px (const GrokPlotGeometry *g, gboolean x_axis, double v)
+{
+  return x_axis ? grok_plot_geometry_x_to_px (g, v) : grok_plot_geometry_y_to_px (g, v);
+}
+
+/* the digit m of a value m * 10^e on a log axis, 0 when it is not of that form */
+static int
+grok_log_mantissa (double v)
+{
+  double m = v / pow (10.0, floor (log10 (v) + 1e-9));
+  return fabs (m - round (m)) < 1e-6 ? (int) round (m) : 0;
+}
+
+/* whether the minor ticks that `take` accepts all keep gap from one another and the majors
+ * (a minor tick where a major one is counts as that one) */
+static gboolean
+grok_minor_spaced (const GrokTicks *t, const GrokPlotGeometry *g, gboolean x_axis, double gap,
+                   gboolean log_set, int set)
+{
+  g_autoptr (GArray) at = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < t->major->len; i++)
+    {
+      double p = grok_tick_px (g, x_axis, g_array_index (t->major, double, i));
+      g_array_append_val (at, p);
+    }
+  for (guint i = 0; i < t->minor->len; i++)
+    {
+      double v = g_array_index (t->minor, double, i), p;
+      int m = log_set ? grok_log_mantissa (v) : 0;
+      if (log_set && set == 1 && m != 1 && m != 2 && m != 5)
+        continue;
+      p = grok_tick_px (g, x_axis, v);
+      g_array_append_val (at, p);
+    }
+  g_array_sort (at, (GCompareFunc) grok_compare_doubles);
+  for (guint i = 1; i < at->len; i++)
+    {
+      double d = g_array_index (at, double, i) - g_array_index (at, double, i - 1);
+      if (d > 1e-6 && d < gap)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* minor ticks no closer than gap to any other tick: on a log axis all of 2..9 times each
+ * decade, else only 2 and 5 times (and decades whose labels were dropped), else none (so the marks stay even); on a linear axis, the
+ * ones that keep clear of those kept before them */
+static void
+grok_plot_thin_minor (GrokTicks *t, const GrokPlotGeometry *g,
+                      gboolean x_axis, gboolean log_scale, double gap)
+{
+  gboolean log_set = log_scale;
+  g_autoptr (GArray) kept = g_array_new (FALSE, FALSE, sizeof (double));
+
+  /* a minor tick where a major one is is drawn once */
+  for (guint i = t->minor->len; i-- > 0;)
+    {
+      double p = grok_tick_px (g, x_axis, g_array_index (t->minor, double, i));
+      for (guint j = 0; j < t->major->len; j++)
+        if (fabs (p - grok_tick_px (g, x_axis, g_array_index (t->major, double, j))) < 1e-6)
+          {
+            g_array_remove_index (t->minor, i);
+            break;
+          }
+    }
+  for (guint i = 0; i < t->minor->len && log_set; i++)
+    log_set = grok_log_mantissa (g_array_index (t->minor, double, i)) != 0;
+  if (log_set)
+    {
+      if (grok_minor_spaced (t, g, x_axis, gap, TRUE, 0))
+        return;
+      if (grok_minor_spaced (t, g, x_axis, gap, TRUE, 1))
+        {
+          for (guint i = t->minor->len; i-- > 0;)
+            {
+              int m = grok_log_mantissa (g_array_index (t->minor, double, i));
+              if (m != 1 && m != 2 && m != 5)
+                g_array_remove_index (t->minor, i);
+            }
+          return;
+        }
+      g_array_set_size (t->minor, 0);
+      return;
+    }
+  /* greedily, in order along the axis, against the majors and the minors kept so far */
+  g_array_sort (t->minor, (GCompareFunc) grok_compare_doubles);
+  for (guint i = 0; i < t->minor->len; i++)
+    {
+      double v = g_array_index (t->minor, double, i), p = grok_tick_px (g, x_axis, v);
+      gboolean clear = TRUE;
+      for (guint j = 0; j < t->major->len && clear; j++)
+        clear = fabs (p - grok_tick_px (g, x_axis, g_array_index (t->major, double, j))) >= gap;
+      for (guint j = 0; j < kept->len && clear; j++)
+        clear = fabs (p - grok_tick_px (g, x_axis, g_array_index (kept, double, j))) >= gap;
+      if (clear)
+        g_array_append_val (kept, v);
+    }
+  g_array_set_size (t->minor, 0);
+  g_array_append_vals (t->minor, kept->data, kept->len);
+}
+
 /* the boxes of the tick labels where grok_plot_draw_axes puts them */
 static GrokBox *
 grok_plot_tick_boxes (cairo_t *cr, GrokPlotCtx *c, const GrokTicks *t, const GrokPlotGeometry *g,
@@ -839,6 +949,8 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
       grok_plot_place (c, yb[i]);
     xb = grok_plot_tick_boxes (cr, c, &c->xt, g, TRUE);
     grok_plot_thin_ticks (c, &c->xt, xb, FALSE, g->x_zero ? 1 : 0, 0.5 * c->fs);
+    grok_plot_thin_minor (&c->xt, g, TRUE, g->x_log, GROK_PLOT_MIN_TICK_GAP * c->u);
+    grok_plot_thin_minor (&c->yt, g, FALSE, g->y_log, GROK_PLOT_MIN_TICK_GAP * c->u);
   }
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
 }

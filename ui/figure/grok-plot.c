@@ -277,12 +277,14 @@ grok_plot_tick_marks (cairo_t *cr, GArray *at, const GrokPlotGeometry *g, gboole
           double px = grok_plot_geometry_x_to_px (g, v);
           cairo_move_to (cr, px, g->top + g->height);
           cairo_line_to (cr, px, g->top + g->height + length);
+          grok_figure_layout_add_tick (cr, px, g->top + g->height);
         }
       else
         {
           double py = grok_plot_geometry_y_to_px (g, v);
           cairo_move_to (cr, g->left, py);
           cairo_line_to (cr, g->left - length, py);
+          grok_figure_layout_add_tick (cr, g->left, py);
         }
     }
 }
@@ -331,8 +333,10 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
     }
   else
     cairo_line_to (cr, g->left + g->width, bottom);
+  grok_figure_layout_begin_axis (cr, TRUE);
   grok_plot_tick_marks (cr, c->xt.major, g, TRUE, tick);
   grok_plot_tick_marks (cr, c->xt.minor, g, TRUE, 2.0 * c->u);
+  grok_figure_layout_begin_axis (cr, FALSE);
   grok_plot_tick_marks (cr, c->yt.major, g, FALSE, tick);
   grok_plot_tick_marks (cr, c->yt.minor, g, FALSE, 2.0 * c->u);
   cairo_stroke (cr);
@@ -496,6 +500,7 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
                                                              .hide_legend = TRUE,
                                                              .min_left = plot->min_left },
                     x, y, width, height, &g);
+  grok_figure_layout_add_plot (cr, x, y, width, height, g.left, g.top, g.width, g.height);
   grok_plot_draw_grid (cr, &c, &g);
 
   cairo_save (cr);
