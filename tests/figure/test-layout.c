@@ -5,6 +5,9 @@
 #include "figure-cases.h"
 #include "figure-test-main.h"
 
+/* points between any text and the canvas' left and right edges, at the least */
+#define EDGE_MARGIN 1.0
+
 static void
 test_layout (gconstpointer user_data)
 {
@@ -13,6 +16,7 @@ test_layout (gconstpointer user_data)
   g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
   g_autofree char *problems = NULL, *ticks = NULL;
   double w, h;
+  guint n_titles = 0;
   GrokFigureRequest request = case_at_size (c, size, &w, &h);
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -39,6 +43,23 @@ test_layout (gconstpointer user_data)
   if (problems != NULL)
     g_test_message ("%s at %s:\n%s", c->name, size->name, problems);
   g_assert_null (problems);
+  /* text keeps a margin from the canvas' sides, a title a wider one: a title wider than its
+   * panel is made smaller or broken, not run up to the edge */
+  for (guint i = 0; i < layout->texts->len; i++)
+    n_titles += g_array_index (layout->texts, GrokLayoutText, i).title;
+  g_assert_cmpuint (n_titles, >, 0);
+  for (guint i = 0; i < layout->texts->len; i++)
+    {
+      const GrokLayoutText *t = &g_array_index (layout->texts, GrokLayoutText, i);
+      double margin = MIN (t->box.x0, w * 72 - t->box.x1);
+      /* a title, as far as its line is high: a title at a smaller size for a smaller panel
+       * keeps a smaller margin */
+      double least = t->title ? t->box.y1 - t->box.y0 : EDGE_MARGIN;
+      if (margin < least)
+        g_test_message ("%s at %s: '%s' is %.2f points from the edge", c->name, size->name,
+                        t->text, margin);
+      g_assert_cmpfloat (margin, >=, least);
+    }
   /* tick marks a reader can tell apart: 2 points at least (a device unit is a point here) */
   if (g_str_has_prefix (c->name, "curves") || g_str_has_prefix (c->name, "spectrum"))
     g_assert_cmpuint (layout->ticks->len, >, 4);

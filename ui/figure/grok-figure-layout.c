@@ -89,6 +89,7 @@ grok_figure_layout_add_text (cairo_t *cr, const char *text)
     return;   /* blank text has no ink to collide */
   t.box = device_box (cr, ext.x_bearing, ext.y_bearing, ext.width, ext.height);
   t.text = g_strdup (text);
+  t.title = FALSE;
   g_array_append_val (layout->texts, t);
 }
 
@@ -119,6 +120,15 @@ grok_figure_layout_add_area (cairo_t *cr, double x, double y, double width, doub
 
 /* the direction of the current axis, kept on the cairo_t that draws it */
 static const cairo_user_data_key_t axis_dir_key;
+
+void
+grok_figure_layout_mark_title (cairo_t *cr)
+{
+  GrokFigureLayout *layout = layout_of (cr);
+
+  if (layout != NULL && layout->texts->len > 0)
+    g_array_index (layout->texts, GrokLayoutText, layout->texts->len - 1).title = TRUE;
+}
 
 void
 grok_figure_layout_begin_axis (cairo_t *cr, gboolean x_axis)

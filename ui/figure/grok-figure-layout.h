@@ -19,6 +19,7 @@ typedef struct
 {
   GrokBox box;      /* the ink of the text, axis-aligned around it when it is turned */
   char   *text;
+  gboolean title;   /* a line of a panel's title */
 } GrokLayoutText;
 
 typedef struct
@@ -67,6 +68,8 @@ void              grok_figure_layout_add_segment (cairo_t *cr, double x0, double
                                                   double y1);
 void              grok_figure_layout_add_area    (cairo_t *cr, double x, double y, double width,
                                                   double height);
+/* the text recorded last is a line of a title */
+void              grok_figure_layout_mark_title  (cairo_t *cr);
 /* a new axis: the ticks added after it belong to it. x_axis: they are placed along x */
 void              grok_figure_layout_begin_axis  (cairo_t *cr, gboolean x_axis);
 /* a tick mark at (x, y) on the current axis */

@@ -180,7 +180,8 @@ static void
 grok_plot_fit_title (cairo_t *cr, GrokPlotCtx *c, const char *title)
 {
   c->title_size = grok_figure_fit_text (cr, c->style, title, c->style->font_size * 1.1, TRUE,
-                                        c->panel_w - 1.2 * c->fs, c->title_lines);
+                                        c->panel_w - 2 * GROK_TITLE_MARGIN * c->fs,
+                                        c->title_lines);
   c->n_title_lines = c->title_lines[1] != NULL ? 2 : 1;
 }
 
@@ -755,7 +756,7 @@ grok_plot_place (GrokPlotCtx *c, GrokBox box)
 static void
 grok_plot_place_title (cairo_t *cr, GrokPlotCtx *c, const GrokPlotGeometry *g)
 {
-  double line_h = grok_plot_title_line_h (cr, c), pad = 0.6 * c->fs;
+  double line_h = grok_plot_title_line_h (cr, c), pad = GROK_TITLE_MARGIN * c->fs;
 
   grok_figure_set_font (cr, c->style, c->title_size, TRUE);
   for (guint i = 0; i < c->n_title_lines; i++)

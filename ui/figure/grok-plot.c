@@ -431,8 +431,11 @@ grok_plot_draw_title (cairo_t *cr, GrokPlotCtx *c)
   line_h = grok_figure_text_height (cr) * 1.45;
   grok_figure_set_color (cr, c->palette.foreground);
   for (guint i = 0; i < c->n_title_lines; i++)
-    grok_figure_text (cr, c->title_lines[i], c->title_cx[i], c->panel_y + 0.6 * c->fs + i * line_h,
-                      0.5, 0, 0);
+    {
+      grok_figure_text (cr, c->title_lines[i], c->title_cx[i],
+                        c->panel_y + 0.6 * c->fs + i * line_h, 0.5, 0, 0);
+      grok_figure_layout_mark_title (cr);
+    }
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
 }
 

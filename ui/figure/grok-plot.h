@@ -130,6 +130,9 @@ void     grok_plot_pad_range    (double *lo, double *hi, gboolean log_scale);
  * room, for panels best `aspect` times as wide as high */
 guint    grok_figure_grid_columns (guint n, double width, double height, double aspect);
 
+/* the room a title keeps from its panel's left and right edges, in font sizes */
+#define GROK_TITLE_MARGIN 1.2
+
 /* the drawing primitives the figures share */
 void     grok_figure_set_color  (cairo_t *cr, GrokRgba color);
 void     grok_figure_set_font   (cairo_t *cr, const GrokFigureStyle *style, double size_pt,
