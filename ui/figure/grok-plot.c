@@ -313,6 +313,19 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
 {
   double tick = 3.5 * c->u, gap = 0.3 * c->fs, bottom = g->top + g->height, label_h;
 
+  if (g->x_zero)
+    {
+      /* the gap between the break's strokes on the page's colour: a line from 0 across it is
+       * broken there too, and the mark stays in sight */
+      double bx = grok_plot_geometry_zero_break (g), half = 2.0 * c->u, h = 3.5 * c->u;
+      cairo_move_to (cr, bx - half - 0.6 * h, bottom + h);
+      cairo_line_to (cr, bx - half + 0.6 * h, bottom - h);
+      cairo_line_to (cr, bx + half + 0.6 * h, bottom - h);
+      cairo_line_to (cr, bx + half - 0.6 * h, bottom + h);
+      cairo_close_path (cr);
+      grok_figure_set_color (cr, c->palette.background);
+      cairo_fill (cr);
+    }
   grok_figure_set_color (cr, c->palette.foreground);
   cairo_set_line_width (cr, 0.8 * c->u);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
