@@ -60,6 +60,17 @@ test_layout (gconstpointer user_data)
                         t->text, margin);
       g_assert_cmpfloat (margin, >=, least);
     }
+  /* a legend leaves its plot most of the panel's height (but in one column, where room is
+   * short): what the figure is for stays the largest part of it */
+  for (guint i = 0; i < layout->plots->len && c->min_data_share > 0 && size->venue != GROK_SIZE_ICML_COLUMN; i++)
+    {
+      const GrokLayoutPlot *p = &g_array_index (layout->plots, GrokLayoutPlot, i);
+      double share = (p->data.y1 - p->data.y0) / (p->panel.y1 - p->panel.y0);
+      if (share < c->min_data_share)
+        g_test_message ("%s at %s: plot %u's data area is %.0f%% of its panel's height", c->name,
+                        size->name, i, 100 * share);
+      g_assert_cmpfloat (share, >=, c->min_data_share);
+    }
   /* tick marks a reader can tell apart: 2 points at least (a device unit is a point here) */
   if (g_str_has_prefix (c->name, "curves") || g_str_has_prefix (c->name, "spectrum"))
     g_assert_cmpuint (layout->ticks->len, >, 4);

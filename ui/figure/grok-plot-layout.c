@@ -821,15 +821,21 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
   for (int attempt = 0;; attempt++)
     {
       gboolean cramped;
+      gboolean short_of_share;
       grok_plot_layout_fixed (cr, c, plot, g);
       cramped = g->height < MAX (0.25 * height, 1.5 * c->fs) || g->width < width / 3;
-      if (!cramped || attempt == 8)
+      short_of_share = g->height < plot->min_data_share * height;
+      if ((!cramped && !short_of_share) || attempt == 8)
+        break;
+      /* for the share, text no smaller than 80% (a legend at 65% of that stays legible) */
+      if (!cramped && c->fitted.font_size <= 0.8 * figure->font_size + 1e-9)
         break;
       if (plot->x_label != NULL && !c->no_x_label)
         c->no_x_label = TRUE;
       else if (c->fitted.font_size > 0.6 * figure->font_size + 1e-9)
         {
-          c->fitted.font_size = MAX (c->fitted.font_size * 0.85, 0.6 * figure->font_size);
+          c->fitted.font_size = MAX (c->fitted.font_size * 0.85,
+                                     (cramped ? 0.6 : 0.8) * figure->font_size);
           c->style = &c->fitted;
           c->fs = c->fitted.font_size * c->u;
         }
@@ -871,9 +877,12 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
       grok_plot_layout_pass (cr, c, plot, g);
       if (c->legend == GROK_LEGEND_INSIDE && !grok_plot_legend_inside (c, plot, g))
         {
-          /* smaller text inside before the legend takes room outside */
+          /* smaller text inside before the legend takes room outside; a legend of many
+           * entries, which takes much room there, smaller still */
           if (c->legend_size > 0.8 * c->style->font_size)
             c->legend_size = 0.75 * c->style->font_size;
+          else if (c->n_legend > 2 && c->legend_size > 0.7 * c->style->font_size)
+            c->legend_size = 0.65 * c->style->font_size;
           else
             {
               c->legend = GROK_LEGEND_RIGHT;
@@ -892,11 +901,24 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
         }
       if (c->legend == GROK_LEGEND_TOP)
         {
-          double avail = c->panel_x + c->panel_w - 0.3 * 0.6 * c->fs - g->left;
-          double sample, pad, row_h;
+          /* above the data area the legend may take the panel's whole width */
+          double avail = c->panel_w - 2 * 0.3 * 0.6 * c->fs;
+          double sample, pad, row_h, small = 0.7 * c->style->font_size;
           guint cols;
           grok_plot_legend_metrics (cr, c, &sample, &pad, &row_h);
           cols = (guint) MAX (1, floor ((avail - pad) / c->legend_col_w));
+          /* in fewer rows at smaller type, where that takes fewer rows */
+          if (c->legend_size > small + 1e-9 && c->n_legend > 2 * MIN (cols, c->n_legend))
+            {
+              double k = small / c->legend_size;
+              guint small_cols = (guint) MAX (1, floor ((avail - k * pad) / (k * c->legend_col_w)));
+              if ((c->n_legend + small_cols - 1) / small_cols < (c->n_legend + cols - 1) / cols)
+                {
+                  c->legend_size = small;
+                  grok_plot_legend_size (cr, c, plot, 1);
+                  continue;
+                }
+            }
           if (cols == 1 && c->legend_w > avail && c->legend_size > 0.6 * c->style->font_size)
             {
               c->legend_size = MAX (c->legend_size * avail / c->legend_w, 0.6 * c->style->font_size);

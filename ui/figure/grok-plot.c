@@ -472,6 +472,21 @@ grok_figure_grid_columns (guint n, double width, double height, double aspect)
 }
 
 void
+grok_figure_grid_cell (guint n, guint cols, guint i, double x, double y, double width,
+                       double height, double *cx, double *cy, double *cw, double *ch)
+{
+  guint rows = (n + cols - 1) / cols, row = i / cols, in_row;
+
+  g_return_if_fail (cols > 0 && i < n);
+
+  in_row = row + 1 < rows ? cols : n - row * cols;
+  *ch = height / rows;
+  *cy = y + row * *ch;
+  *cw = width / in_row;
+  *cx = x + (i - row * cols) * *cw;
+}
+
+void
 grok_plot_init (GrokPlot *plot)
 {
   g_return_if_fail (plot != NULL);
