@@ -141,9 +141,10 @@ cases_init (Cases *k)
   ((Case *) k->cases->pdata[k->cases->len - 1])->request.shared_scale = TRUE;
   ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "(shared\u00a0scale)";
   ((Case *) k->cases->pdata[k->cases->len - 1])->expect_count = 2;
-  /* nine matrices at four steps: rows of panels too short for much more */
+  /* nine matrices at four steps: in a page's width, rows of panels too short for a legend of
+   * legible size beside the curves everywhere */
   add_case (k->cases, "spectrum-transformer", GROK_VIEW_SPECTRUM, NULL, NULL, k->spectrum);
-  ((Case *) k->cases->pdata[k->cases->len - 1])->min_data_share = 0.40;
+  ((Case *) k->cases->pdata[k->cases->len - 1])->min_data_share = 0.25;
   /* four matrices at six steps */
   add_case (k->cases, "spectrum-mlp", GROK_VIEW_SPECTRUM, NULL, NULL, k->mlp_spectrum);
   ((Case *) k->cases->pdata[k->cases->len - 1])->min_data_share = 0.55;

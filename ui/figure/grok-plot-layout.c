@@ -11,6 +11,9 @@
 
 #define GROK_MAX_TICKS 64
 
+/* points: a legend made smaller to keep out of the way stops here */
+#define GROK_LEGEND_MIN_SIZE 5.0
+
 static int
 grok_compare_doubles (const double *a, const double *b)
 {
@@ -881,7 +884,8 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
            * entries, which takes much room there, smaller still */
           if (c->legend_size > 0.8 * c->style->font_size)
             c->legend_size = 0.75 * c->style->font_size;
-          else if (c->n_legend > 2 && c->legend_size > 0.7 * c->style->font_size)
+          else if (c->n_legend > 2 && c->legend_size > 0.7 * c->style->font_size
+                   && 0.65 * c->style->font_size >= GROK_LEGEND_MIN_SIZE)
             c->legend_size = 0.65 * c->style->font_size;
           else
             {
@@ -903,7 +907,8 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
         {
           /* above the data area the legend may take the panel's whole width */
           double avail = c->panel_w - 2 * 0.3 * 0.6 * c->fs;
-          double sample, pad, row_h, small = 0.7 * c->style->font_size;
+          double sample, pad, row_h;
+          double small = MAX (0.7 * c->style->font_size, MIN (GROK_LEGEND_MIN_SIZE, c->legend_size));
           guint cols;
           grok_plot_legend_metrics (cr, c, &sample, &pad, &row_h);
           cols = (guint) MAX (1, floor ((avail - pad) / c->legend_col_w));
