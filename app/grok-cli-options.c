@@ -69,6 +69,7 @@ static const Opt opts[GROK_CLI_N_OPTS] = {
   [GROK_CLI_OPT_PANELS] = { "panels", KIND_TEXT, FIELD (panels), "NAME,..." },
   [GROK_CLI_OPT_SVG_TEXT] = { "svg-text", KIND_FLAG, FIELD (svg_text) },
   [GROK_CLI_OPT_SHARED_SCALE] = { "shared-scale", KIND_FLAG, FIELD (shared_scale) },
+  [GROK_CLI_OPT_UNITS] = { "units", KIND_TEXT, FIELD (units), "N,..." },
 };
 
 void
@@ -90,6 +91,7 @@ grok_cli_args_clear (GrokCliArgs *args)
   g_clear_pointer (&args->x, g_free);
   g_clear_pointer (&args->y, g_free);
   g_clear_pointer (&args->outcome, g_free);
+  g_clear_pointer (&args->units, g_free);
   g_clear_pointer (&args->sets, g_ptr_array_unref);
 }
 

@@ -40,6 +40,7 @@ typedef enum
   GROK_CLI_OPT_PANELS,
   GROK_CLI_OPT_SVG_TEXT,
   GROK_CLI_OPT_SHARED_SCALE,
+  GROK_CLI_OPT_UNITS,
   GROK_CLI_N_OPTS
 } GrokCliOpt;
 
@@ -50,6 +51,7 @@ typedef struct
   int         n_args;
   char       *out, *view, *size, *panels;
   char       *columns, *x, *y, *outcome;
+  char       *units;
   gint64      step;          /* -1 */
   gint64      steps;         /* 0 */
   gint64      lmn_points;    /* 0 */

@@ -408,6 +408,34 @@ figure_data (GrokView view, GrokRunDir *dir, gint64 step, const GrokViewRecipe *
   return data;
 }
 
+/* --units 3,17: the hidden units the neurons view shows */
+static gboolean
+parse_units (const char *text, GrokViewRecipe *recipe, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  guint n = g_strv_length (parts);
+
+  if (n == 0 || n > GROK_VIEW_MAX_UNITS)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "--units '%s': give 1 to %d unit "
+                   "numbers separated by commas", text, GROK_VIEW_MAX_UNITS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 u;
+      if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 0, G_MAXINT, &u, NULL))
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG, "--units '%s': '%s' is not a "
+                       "unit number (0 or more)", text, parts[i]);
+          return FALSE;
+        }
+      recipe->chosen[i] = (int) u;
+    }
+  recipe->n_chosen = (int) n;
+  return TRUE;
+}
+
 static int
 cmd_figure (const GrokCliArgs *a)
 {
@@ -445,6 +473,10 @@ cmd_figure (const GrokCliArgs *a)
     return fail (error->message);
   if ((a->x != NULL || a->y != NULL) && !scatter)
     return fail ("--x and --y are for --view scatter");
+  if (a->units != NULL && (scatter || view != GROK_VIEW_NEURONS))
+    return fail ("--units is for --view neurons");
+  if (a->units != NULL && !parse_units (a->units, &recipe, &error))
+    return fail (error->message);
   if (!grok_figure_parse_size (size, dpi, &width_in, &height_in, &error))
     return fail (error->message);
 
@@ -666,7 +698,8 @@ static const GrokCliCommand commands[] = {
       USE (OUTCOME, "A sweep's views: the summary column (phase) or metrics.csv column "
            "(compare) drawn", "generalised_step, test_acc"),
       USE (SVG_TEXT, "SVG: the text as text an editor can change, not glyph outlines"),
-      USE (SHARED_SCALE, "Heatmap: one colour scale for every matrix, not one each") },
+      USE (SHARED_SCALE, "Heatmap: one colour scale for every matrix, not one each"),
+      USE (UNITS, "Neurons: the hidden units shown, e.g. 3,17", "the 4 varying most") },
     cmd_figure },
   { "presets", "", 0,
     "List the built-in presets, one line each.",

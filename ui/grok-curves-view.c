@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-measures.h"
+
 #define MAX_PANELS GROK_CURVES_MAX_PANELS
 #define MAX_VALUES (2 * MAX_PANELS)
 /* one notch of the wheel narrows or widens the step range by this factor */
@@ -22,6 +24,7 @@ struct _GrokCurvesView
   GrokMetrics       *metrics;     /* a reference: immutable, so the pointer names the rows */
   GrokComparison    *comparison;  /* other runs drawn with this one, or NULL */
   GrokCurvesOptions  options;
+  char             **chosen;      /* the panels chosen by name (options.panels), or NULL */
   GrokPlotGeometry   panels[MAX_PANELS];
   guint              n_panels;
   GrokPointer        pointer;
@@ -166,6 +169,7 @@ typedef struct
 {
   GrokMetrics      *metrics;
   GrokComparison   *comparison; /* or NULL; the options point to it */
+  char            **chosen;     /* a copy of the view's, which the options point to */
   GrokCurvesOptions options;
   GrokFigureStyle   style;
   gboolean          dark;
@@ -180,6 +184,7 @@ drawing_free (Drawing *d)
 {
   grok_metrics_unref (d->metrics);
   g_clear_pointer (&d->comparison, grok_comparison_unref);
+  g_strfreev (d->chosen);
   g_free (d);
 }
 
@@ -195,6 +200,8 @@ drawing_new (GrokCurvesView *self)
   /* the measure panels come from the measures table, which lives as long as the program */
   d->options = self->options;
   d->options.comparison = d->comparison;
+  d->chosen = g_strdupv (self->chosen);
+  d->options.panels = (const char * const *) d->chosen;
   d->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   grok_screen_style_init (&d->style);
   d->width = gtk_widget_get_width (widget);
@@ -399,6 +406,90 @@ grok_curves_view_set_show_measures (GrokCurvesView *self, gboolean show)
     return;
   /* the panels themselves come from the measures table, in the figure */
   self->options.show_measures = show;
+  grok_curves_view_options_changed (self);
+}
+
+static gboolean
+is_series_column (const char *name)
+{
+  static const char * const drawn[] = { "step", "epoch", "train_loss", "test_loss", "train_acc",
+                                        "test_acc", NULL };
+  return g_strv_contains (drawn, name);
+}
+
+GPtrArray *
+grok_curves_panel_choices (const GrokMetrics *metrics)
+{
+  GPtrArray *names = g_ptr_array_new ();
+
+  g_ptr_array_add (names, (gpointer) "loss");
+  g_ptr_array_add (names, (gpointer) "accuracy");
+  if (metrics == NULL)
+    return names;
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    for (const char * const *c = grok_measure_kind (m)->panels; *c != NULL; c++)
+      if (grok_metrics_column_index (metrics, *c) >= 0)
+        g_ptr_array_add (names, (gpointer) *c);
+  if (grok_metrics_column_index (metrics, "l2_norm") >= 0)
+    g_ptr_array_add (names, (gpointer) "l2_norm");
+  for (guint c = 0; c < metrics->columns->len; c++)
+    {
+      const char *name = metrics->columns->pdata[c];
+      gboolean listed = FALSE;
+      for (guint i = 0; i < names->len && !listed; i++)
+        listed = g_str_equal (names->pdata[i], name);
+      if (!listed && !is_series_column (name))
+        g_ptr_array_add (names, metrics->columns->pdata[c]);
+    }
+  return names;
+}
+
+const char *
+grok_curves_panel_title (const char *name)
+{
+  if (g_str_equal (name, "loss"))
+    return "Loss";
+  if (g_str_equal (name, "accuracy"))
+    return "Accuracy";
+  return grok_column_title (name);
+}
+
+char **
+grok_curves_shown_panels (const GrokMetrics *metrics, const GrokCurvesOptions *options)
+{
+  GrokCurvesPanel panels[MAX_PANELS];
+  guint n = grok_figure_curves_panels (metrics, options, panels, MAX_PANELS);
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **names;
+
+  for (guint p = 0; p < n; p++)
+    g_strv_builder_add (builder, g_str_equal (panels[p].title, "Loss") ? "loss"
+                                 : g_str_equal (panels[p].title, "Accuracy") ? "accuracy"
+                                 : panels[p].columns[0]);
+  names = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return names;
+}
+
+char **
+grok_curves_view_dup_shown_panels (GrokCurvesView *self)
+{
+  g_return_val_if_fail (GROK_IS_CURVES_VIEW (self), NULL);
+  return grok_curves_shown_panels (self->metrics, &self->options);
+}
+
+void
+grok_curves_view_set_panels (GrokCurvesView *self, const char * const *panels)
+{
+  g_return_if_fail (GROK_IS_CURVES_VIEW (self));
+  if (panels == NULL && self->chosen == NULL)
+    return;
+  if (panels != NULL && self->chosen != NULL &&
+      g_strv_equal ((const char * const *) self->chosen, panels))
+    return;
+  g_strfreev (self->chosen);
+  self->chosen = g_strdupv ((char **) panels);
+  self->options.panels = (const char * const *) self->chosen;
   grok_curves_view_options_changed (self);
 }
 
@@ -673,6 +764,7 @@ grok_curves_view_finalize (GObject *object)
   g_clear_pointer (&self->metrics, grok_metrics_unref);
   grok_figure_cache_invalidate (&self->cache);
   g_free (self->readout);
+  g_strfreev (self->chosen);
   G_OBJECT_CLASS (grok_curves_view_parent_class)->finalize (object);
 }
 

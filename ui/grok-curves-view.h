@@ -46,4 +46,18 @@ guint       grok_curves_view_get_panels (GrokCurvesView *self, const GrokPlotGeo
 /* whether a redraw for newer rows is still being drawn (the figure shown lags behind them) */
 gboolean    grok_curves_view_is_drawing  (GrokCurvesView *self);
 
+/* The panels a person may choose for metrics, by name ("loss", "accuracy", then each metrics
+ * column a panel can show: the measures' first, the L2 norm, the rest), in the order drawn */
+GPtrArray  *grok_curves_panel_choices     (const GrokMetrics *metrics);
+/* a panel name's display name: "Loss", "Accuracy", or the column's title */
+const char *grok_curves_panel_title       (const char *name);
+/* the panels drawn, in order, by name (NULL-terminated); those the options give when
+ * drawn for metrics (NULL: the view's) */
+char      **grok_curves_view_dup_shown_panels (GrokCurvesView *self);
+char      **grok_curves_shown_panels      (const GrokMetrics *metrics,
+                                           const GrokCurvesOptions *options);
+/* the panels chosen by name (copied), in place of those the options' switches give; NULL:
+ * those again */
+void        grok_curves_view_set_panels   (GrokCurvesView *self, const char * const *panels);
+
 G_END_DECLS

@@ -319,6 +319,27 @@ run_name (GrokWindow *self)
   return snapshot && snapshot->config->name[0] ? snapshot->config->name : "grokscope";
 }
 
+GtkWidget *
+_grok_window_export (GrokWindow *self, gboolean all)
+{
+  GrokSnapshot *snapshot = grok_session_get_snapshot (self->session);
+  g_auto (GStrv) panels = grok_curves_view_dup_shown_panels (self->curves_view);
+  gboolean scatter = g_strcmp0 (gtk_stack_get_visible_child_name (self->curves_mode), "scatter") == 0;
+  GrokExportScreen screen = {
+    (const char * const *) panels,
+    scatter ? grok_scatter_view_get_x (self->scatter_view) : NULL,
+    scatter ? grok_scatter_view_get_y (self->scatter_view) : NULL,
+  };
+
+  if (all)
+    return grok_export_all_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
+                                        snapshot, &screen, run_name (self),
+                                        grok_session_get_run_dir (self->session));
+  return grok_export_figure_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
+                                         snapshot, _grok_window_visible_view (self), &screen,
+                                         run_name (self), grok_session_get_run_dir (self->session));
+}
+
 static void
 export_action (GtkWidget *widget, const char *action, GVariant *param)
 {
@@ -330,9 +351,7 @@ export_action (GtkWidget *widget, const char *action, GVariant *param)
       _grok_window_toast (self, "Nothing to export yet: train a run first");
       return;
     }
-  grok_export_figure_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
-                                  snapshot, _grok_window_visible_view (self), run_name (self),
-                                  grok_session_get_run_dir (self->session));
+  _grok_window_export (self, FALSE);
 }
 
 static void
@@ -346,8 +365,7 @@ export_all_action (GtkWidget *widget, const char *action, GVariant *param)
       _grok_window_toast (self, "Nothing to export yet: train a run first");
       return;
     }
-  grok_export_all_interactive (GTK_WINDOW (self), self->settings, self->toast_overlay,
-                               snapshot, run_name (self), grok_session_get_run_dir (self->session));
+  _grok_window_export (self, TRUE);
 }
 
 static void
@@ -517,6 +535,9 @@ static const struct
   { "<Alt>3", "win.show-view", "spectrum" },
   { "<Alt>4", "win.show-view", "connectivity" },
   { "<Alt>5", "win.show-view", "regions" },
+  { "<Alt>6", "win.show-view", "fourier" },
+  { "<Alt>7", "win.show-view", "neurons" },
+  { "<Alt>8", "win.show-view", "attention" },
 };
 
 static gboolean

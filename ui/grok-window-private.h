@@ -7,6 +7,7 @@
 #include "grok-curves-view.h"
 #include "grok-preset-chooser.h"
 #include "grok-run.h"
+#include "grok-scatter-view.h"
 #include "grok-session.h"
 #include "grok-views.h"
 #include "grok-weights-view.h"
@@ -32,6 +33,10 @@ struct _GrokWindow
   GtkRevealer      *problem_revealer;
   GtkLabel         *problem_label;
   GrokCurvesView   *curves_view;
+  GtkStack         *curves_mode;    /* the curves, or the scatter of one column against another */
+  GrokScatterView  *scatter_view;
+  GtkPopover       *panels_popover; /* a check row per panel the curves can show */
+  GtkWidget        *panels_button;
   GtkCheckButton   *show_train, *show_test, *show_loss, *show_accuracy, *show_markers, *show_measures;
   GtkAdjustment    *smoothing_adjustment;
   GrokWeightsView  *weights_view;
@@ -67,6 +72,9 @@ char         *_grok_window_runs_folder       (GrokWindow *self);
 void          _grok_window_load_preset       (GrokWindow *self, const char *name);
 
 /* grok-window-actions.c */
+/* the export options for the view shown (all: every view), starting from what the screen
+ * shows; returns the dialog */
+GtkWidget    *_grok_window_export             (GrokWindow *self, gboolean all);
 /* a modal file chooser that opens in the runs folder */
 GtkFileChooserNative *_grok_window_new_chooser (GrokWindow *self, const char *title,
                                                 const char *accept, GtkFileChooserAction action);

@@ -126,11 +126,114 @@ sync_curves_data (GrokWindow *self, GrokSnapshot *snapshot)
   g_clear_pointer (&self->curves_config, grok_config_unref);
   self->curves_config = grok_config_ref (snapshot->config);
   grok_curves_view_get_options (self->curves_view)->lmn_points = data ? data->lmn_points : 0;
+  grok_scatter_view_set_metrics (self->scatter_view, grok_scatter_view_get_metrics (self->scatter_view),
+                                 data ? data->lmn_points : 0);
   grok_curves_view_options_changed (self->curves_view);
 }
 
 /* the curves draw the whole run, with a cursor at a stored checkpoint being browsed */
 static void sync_comparison (GrokWindow *self);
+
+/* the panels chosen (in the settings) that the run has, or, when none is, those the series
+ * menu gives */
+static void
+apply_panels (GrokWindow *self)
+{
+  GrokSnapshot *newest = grok_session_get_newest (self->session);
+  g_auto (GStrv) chosen = g_settings_get_strv (self->settings, "curves-panels");
+  g_autoptr (GPtrArray) choices = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) panels = NULL;
+
+  if (newest == NULL)
+    newest = grok_session_get_snapshot (self->session);
+  choices = grok_curves_panel_choices (newest ? newest->metrics : NULL);
+  for (guint i = 0; chosen[i] != NULL; i++)
+    for (guint c = 0; c < choices->len; c++)
+      if (g_str_equal (chosen[i], choices->pdata[c]))
+        g_strv_builder_add (builder, chosen[i]);
+  panels = g_strv_builder_end (builder);
+  grok_curves_view_set_panels (self->curves_view,
+                               panels[0] != NULL ? (const char * const *) panels : NULL);
+}
+
+/* the figure has room for GROK_CURVES_MAX_PANELS: with that many checked, no more can be */
+static void
+limit_panel_checks (GtkWidget *box)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += GTK_IS_CHECK_BUTTON (c) && gtk_check_button_get_active (GTK_CHECK_BUTTON (c));
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_CHECK_BUTTON (c))
+      gtk_widget_set_sensitive (c, gtk_check_button_get_active (GTK_CHECK_BUTTON (c))
+                                   || n < GROK_CURVES_MAX_PANELS);
+}
+
+/* a check row toggled in the panels popover: the rows checked, in their order, are chosen */
+static void
+on_panel_toggled (GtkCheckButton *button, GrokWindow *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (button));
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) panels = NULL;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_CHECK_BUTTON (c) && gtk_check_button_get_active (GTK_CHECK_BUTTON (c)))
+      g_strv_builder_add (builder, g_object_get_data (G_OBJECT (c), "panel"));
+  panels = g_strv_builder_end (builder);
+  limit_panel_checks (box);
+  g_settings_set_strv (self->settings, "curves-panels", (const char * const *) panels);
+}
+
+/* the panels choice is the curves' own: the scatter has none */
+static void
+on_curves_mode (GtkStack *stack, GParamSpec *pspec, GrokWindow *self)
+{
+  gtk_widget_set_visible (self->panels_button,
+                          g_strcmp0 (gtk_stack_get_visible_child_name (stack), "curves") == 0);
+}
+
+static void
+on_panels_default (GtkButton *button, GrokWindow *self)
+{
+  g_settings_reset (self->settings, "curves-panels");
+  gtk_popover_popdown (self->panels_popover);
+}
+
+/* the popover's rows, built as it opens: every panel the run can show, checked when shown */
+static void
+fill_panels_popover (GrokWindow *self)
+{
+  GrokSnapshot *newest = grok_session_get_newest (self->session);
+  g_autoptr (GPtrArray) choices = NULL;
+  g_auto (GStrv) shown = grok_curves_view_dup_shown_panels (self->curves_view);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *reset = gtk_button_new_with_label ("As the Series Menu Says");
+
+  if (newest == NULL)
+    newest = grok_session_get_snapshot (self->session);
+  choices = grok_curves_panel_choices (newest ? newest->metrics : NULL);
+  for (guint c = 0; c < choices->len; c++)
+    {
+      const char *name = choices->pdata[c];
+      GtkWidget *check = gtk_check_button_new_with_label (grok_curves_panel_title (name));
+      g_object_set_data_full (G_OBJECT (check), "panel", g_strdup (name), g_free);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   g_strv_contains ((const char * const *) shown, name));
+      g_signal_connect_object (check, "toggled", G_CALLBACK (on_panel_toggled), self, 0);
+      gtk_box_append (GTK_BOX (box), check);
+    }
+  gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_widget_set_tooltip_text (reset, "Loss, accuracy and the measures as the series menu's "
+                                      "switches give them");
+  gtk_widget_add_css_class (reset, "flat");
+  g_signal_connect_object (reset, "clicked", G_CALLBACK (on_panels_default), self, 0);
+  gtk_box_append (GTK_BOX (box), reset);
+  limit_panel_checks (box);
+  gtk_popover_set_child (self->panels_popover, box);
+}
 
 static void
 sync_curves_run (GrokWindow *self)
@@ -141,6 +244,9 @@ sync_curves_run (GrokWindow *self)
   if (snapshot == NULL || newest == NULL)
     newest = snapshot;
   grok_curves_view_set_metrics (self->curves_view, newest ? newest->metrics : NULL);
+  grok_scatter_view_set_metrics (self->scatter_view, newest ? newest->metrics : NULL,
+                                 grok_curves_view_get_options (self->curves_view)->lmn_points);
+  apply_panels (self);
   grok_curves_view_set_cursor (self->curves_view,
                                snapshot != NULL && snapshot->train_step != newest->train_step,
                                snapshot ? (double) snapshot->train_step : NAN);
@@ -351,6 +457,9 @@ _grok_window_set_compare_grouped (GrokWindow *self, gboolean grouped)
 static void
 on_series_toggled (GtkCheckButton *button, GrokWindow *self)
 {
+  /* the panel switches replace a choice of panels made before */
+  if (button == self->show_loss || button == self->show_accuracy || button == self->show_measures)
+    g_settings_reset (self->settings, "curves-panels");
   sync_curves_options (self);
 }
 
@@ -495,6 +604,8 @@ on_setting_changed (GSettings *settings, const char *key, GrokWindow *self)
     apply_color_scheme (self);
   else if (g_str_equal (key, "log-step-axis"))
     sync_curves_options (self);
+  else if (g_str_equal (key, "curves-panels"))
+    apply_panels (self);
 }
 
 
@@ -625,6 +736,7 @@ grok_window_class_init (GrokWindowClass *klass)
   g_type_ensure (GROK_TYPE_CONFIG_EDITOR);
   g_type_ensure (GROK_TYPE_PRESET_CHOOSER);
   g_type_ensure (GROK_TYPE_CURVES_VIEW);
+  g_type_ensure (GROK_TYPE_SCATTER_VIEW);
   g_type_ensure (GROK_TYPE_WEIGHTS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/grokscope/Grokscope/grok-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, window_title);
@@ -639,6 +751,10 @@ grok_window_class_init (GrokWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, curves_mode);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, scatter_view);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, panels_popover);
+  gtk_widget_class_bind_template_child (widget_class, GrokWindow, panels_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_adjustment);
   gtk_widget_class_bind_template_child (widget_class, GrokWindow, step_label);
@@ -741,6 +857,10 @@ connect_series (GrokWindow *self)
     g_signal_connect_object (series[i], "toggled", G_CALLBACK (on_series_toggled), self, 0);
   g_signal_connect_object (self->smoothing_adjustment, "value-changed",
                            G_CALLBACK (on_smoothing_changed), self, 0);
+  g_signal_connect_object (self->panels_popover, "show", G_CALLBACK (fill_panels_popover), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->curves_mode, "notify::visible-child-name",
+                           G_CALLBACK (on_curves_mode), self, 0);
   sync_curves_options (self);
 }
 

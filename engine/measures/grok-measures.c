@@ -6,6 +6,7 @@
 
 #include "grok-complexity.h"
 #include "grok-error.h"
+#include "grok-fourier.h"
 #include "grok-json.h"
 #include "grok-local-complexity.h"
 #include "grok-mlp.h"
@@ -34,6 +35,12 @@ grok_measure_settings_is_xor2d_mlp (const GrokMeasureSettings *settings)
   return grok_measure_settings_is_mlp (settings) && settings->task.kind == GROK_TASK_XOR2D;
 }
 
+gboolean
+grok_measure_settings_is_modular (const GrokMeasureSettings *settings)
+{
+  return settings->task.kind == GROK_TASK_MODULAR && settings->task.format != GROK_FORMAT_DIGITS;
+}
+
 static GrokMeasureResult *measure_spectrum (const GrokMeasureSettings *, const GrokParams *,
                                             const GrokMeasureOptions *, GCancellable *, GError **);
 static GrokMeasureResult *measure_complexity (const GrokMeasureSettings *, const GrokParams *,
@@ -46,6 +53,8 @@ static GrokMeasureResult *measure_regions (const GrokMeasureSettings *, const Gr
 static GrokMeasureResult *measure_local_complexity (const GrokMeasureSettings *, const GrokParams *,
                                                     const GrokMeasureOptions *, GCancellable *,
                                                     GError **);
+static GrokMeasureResult *measure_fourier (const GrokMeasureSettings *, const GrokParams *,
+                                           const GrokMeasureOptions *, GCancellable *, GError **);
 
 #define COLUMNS(...) ((const char * const []) { __VA_ARGS__, NULL })
 
@@ -102,6 +111,16 @@ static const GrokMeasureKind measure_kinds[GROK_N_MEASURES] = {
     .every_key = "measures.local_complexity_every",
     .evaluate = measure_local_complexity,
   },
+  [GROK_MEASURE_FOURIER] = {
+    .name = "fourier",
+    .columns = COLUMNS ("fourier_gini", "fourier_top5", "restricted_loss", "excluded_loss"),
+    .panels = COLUMNS ("fourier_top5", "restricted_loss", "excluded_loss"),
+    .applies = grok_measure_settings_is_modular,
+    .needs = "a modular task",
+    .per_decade_key = "measures.fourier_per_decade",
+    .every_key = "measures.fourier_every",
+    .evaluate = measure_fourier,
+  },
 };
 
 /* What a figure calls each metrics column: one row per column, beside the measures that fill
@@ -139,6 +158,11 @@ static const ColumnTitle column_titles[] = {
   { "lc_r0.5", "Local complexity, r = 0.5" },
   { "lc_r1", "Local complexity, r = 1" },
   { "lc_r5", "Local complexity, r = 5" },
+  /* the key frequencies are those of the checkpoint measured, the only ones known then */
+  { "fourier_gini", "Fourier Gini (embedding)" },
+  { "fourier_top5", "Fourier top-5 share (embedding)" },
+  { "restricted_loss", "Restricted loss, own key freq. (nats)" },
+  { "excluded_loss", "Excluded loss, own key freq. (nats)" },
 };
 
 static const ColumnTitle *
@@ -592,6 +616,95 @@ measure_local_complexity (const GrokMeasureSettings *settings, const GrokParams 
   p = g_strdup_printf ("{\"samples\": %d, \"vertices\": %d, \"radii\": [0.05, 0.1, 0.5, 1, 5]}",
                        n, 2 * options->lc_directions);
   result_finish (r, lc->lc[1], p);
+  return g_steal_pointer (&r);
+}
+
+/* ---- Fourier ---- */
+
+/* the logits (dataset->n_train + n_test, n_classes) of every example, training ones first */
+static float *
+all_logits (const GrokMeasureSettings *settings, const GrokParams *params,
+            const GrokDataset *dataset, int *n_classes)
+{
+  g_autoptr (GrokModel) model = grok_model_new (&settings->model, dataset,
+                                                MIN (dataset->n_train + dataset->n_test, 2048));
+  int n = dataset->n_train + dataset->n_test, T = dataset->n_positions;
+  float *logits = g_new (float, (gsize) n * model->n_classes);
+
+  load_params (model->params, params);
+  /* a batch never straddles the two sets */
+  for (int start = 0, count; start < n; start += count)
+    {
+      gboolean tr = start < dataset->n_train;
+      int first = tr ? start : start - dataset->n_train;
+      GrokBatch batch = { 0 };
+
+      count = MIN (model->max_batch, (tr ? dataset->n_train : n) - start);
+      batch.n = count;
+      batch.tokens = (tr ? dataset->train_tokens : dataset->test_tokens) + (gsize) first * T;
+      batch.targets = (tr ? dataset->train_y : dataset->test_y) + first;
+      model->klass->forward (model, &batch);
+      memcpy (logits + (gsize) start * model->n_classes, model->logits,
+              (gsize) count * model->n_classes * sizeof (float));
+    }
+  *n_classes = model->n_classes;
+  return logits;
+}
+
+static GrokMeasureResult *
+measure_fourier (const GrokMeasureSettings *settings, const GrokParams *params,
+                 const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_FOURIER);
+  int p = (int) settings->task.p, keys[GROK_FOURIER_KEYS], n_keys, n_classes;
+  g_autoptr (GrokFourierNorms) norms = grok_fourier_norms_from_params (&settings->model, params,
+                                                                       p, error);
+  g_autoptr (GrokDataset) dataset = NULL;
+  g_autofree float *logits = NULL;
+  g_autofree int *a = NULL, *b = NULL, *y = NULL;
+  g_autofree gboolean *train = NULL;
+  double restricted, excluded, top5;
+  int n, T;
+  GString *j;
+
+  if (norms == NULL)
+    return NULL;
+  n_keys = grok_fourier_key_frequencies (norms->embedding, norms->n_freq, GROK_FOURIER_KEYS, keys);
+  dataset = grok_dataset_new (&settings->task);
+  n = dataset->n_train + dataset->n_test;
+  T = dataset->n_positions;
+  logits = all_logits (settings, params, dataset, &n_classes);
+  a = g_new (int, n);
+  b = g_new (int, n);
+  y = g_new (int, n);
+  train = g_new (gboolean, n);
+  for (int i = 0; i < n; i++)
+    {
+      gboolean tr = i < dataset->n_train;
+      const int *tok = tr ? dataset->train_tokens + (gsize) i * T
+                          : dataset->test_tokens + (gsize) (i - dataset->n_train) * T;
+      a[i] = tok[0];
+      b[i] = tok[T == 4 ? 2 : 1];
+      y[i] = tr ? dataset->train_y[i] : dataset->test_y[i - dataset->n_train];
+      train[i] = tr;
+    }
+  grok_fourier_losses (logits, n, n_classes, a, b, y, train, p, keys, n_keys, settings->prob_clip,
+                       &restricted, &excluded);
+  top5 = grok_fourier_top_share (norms->embedding, norms->n_freq, 5);
+  result_add (r, "fourier_gini", grok_fourier_gini (norms->embedding, norms->n_freq));
+  result_add (r, "fourier_top5", top5);
+  result_add (r, "restricted_loss", restricted);
+  result_add (r, "excluded_loss", excluded);
+  j = g_string_new ("{\"key_frequencies\": [");
+  for (int k = 0; k < n_keys; k++)
+    g_string_append_printf (j, "%s%d", k ? ", " : "", keys[k]);
+  g_string_append (j, "], \"key_frequencies_from\": \"this checkpoint's embedding\", "
+                      "\"restricted_on\": \"all pairs\", \"excluded_on\": \"training pairs\", "
+                      "\"unembedding_top5\": ");
+  grok_json_append_number (j, grok_fourier_top_share (norms->unembedding, norms->n_freq, 5));
+  g_string_append (j, "}");
+  result_finish (r, top5, j->str);
+  g_string_free (j, TRUE);
   return g_steal_pointer (&r);
 }
 

@@ -21,6 +21,7 @@ typedef enum
   GROK_MEASURE_LMN,               /* lmn */
   GROK_MEASURE_REGIONS,           /* region_count */
   GROK_MEASURE_LOCAL_COMPLEXITY,  /* lc_r0.05, lc_r0.1, lc_r0.5, lc_r1, lc_r5 */
+  GROK_MEASURE_FOURIER,           /* fourier_gini, fourier_top5, restricted_loss, excluded_loss */
   GROK_N_MEASURES
 } GrokMeasure;
 
@@ -38,6 +39,8 @@ typedef struct
 gboolean    grok_measure_settings_any_run      (const GrokMeasureSettings *settings);
 gboolean    grok_measure_settings_is_mlp       (const GrokMeasureSettings *settings);
 gboolean    grok_measure_settings_is_xor2d_mlp (const GrokMeasureSettings *settings);
+/* a modular task on tokens with one softmax over the classes (the Fourier measures and view) */
+gboolean    grok_measure_settings_is_modular   (const GrokMeasureSettings *settings);
 
 typedef struct
 {

@@ -225,6 +225,23 @@ write_digits (float *dst, int n_bits, int a, int b)
     }
 }
 
+int
+grok_task_n_symbols (const GrokTaskSettings *task)
+{
+  g_return_val_if_fail (task->kind != GROK_TASK_XOR2D, 0);
+  return n_symbols (task);
+}
+
+void
+grok_task_write_pair (const GrokTaskSettings *task, int a, int b, int *tokens, float *x)
+{
+  g_return_if_fail (task->kind != GROK_TASK_XOR2D);
+  if (task->format == GROK_FORMAT_DIGITS)
+    write_digits (x, (int) task->n_bits, a, b);
+  else
+    write_tokens (tokens, task, n_symbols (task), a, b);
+}
+
 static void
 discrete_shape (const GrokTaskSettings *task, GrokDataset *shape)
 {

@@ -77,6 +77,12 @@ int          grok_permutation_index   (const int *perm, int n);
 void         grok_permutation_from_index (int index, int n, int *perm);
 /* (a OP b) mod p for the modular task; b != 0 for div, p prime */
 int          grok_modular_apply       (GrokModOp op, int a, int b, int p);
+/* the symbols a and b of a discrete task range over (p, 2^n_bits, perm_n!) */
+int          grok_task_n_symbols      (const GrokTaskSettings *task);
+/* the input of the pair (a, b) as the task's examples hold it: n_positions tokens, or for the
+ * digits format d_in numbers 0/1 (the other pointer may be NULL) */
+void         grok_task_write_pair     (const GrokTaskSettings *task, int a, int b, int *tokens,
+                                       float *x);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokDataset, grok_dataset_free)
 

@@ -325,6 +325,34 @@ transformer_forward (GrokModel *model, const GrokBatch *batch)
                        B, tf->d_model, model->n_classes);
 }
 
+void
+grok_transformer_read_last (GrokModel *model, int block, int n, float *act, float *att)
+{
+  GrokTransformer *tf = (GrokTransformer *) model;
+  int T = model->n_positions, F, H;
+  const Block *blk;
+
+  g_return_if_fail (grok_model_is_transformer (model));
+  g_return_if_fail (block >= 0 && block < tf->n_blocks && n >= 0 && n <= model->max_batch);
+  blk = &tf->blocks[block];
+  F = tf->d_mlp;
+  H = tf->n_heads;
+  for (int b = 0; b < n; b++)
+    {
+      /* the last block keeps the last positions alone (one row, one query per sequence) */
+      gsize row = blk->last ? (gsize) b : (gsize) b * T + T - 1;
+      if (act != NULL)
+        memcpy (act + (gsize) b * F, blk->act + row * F, sizeof (float) * F);
+      if (att != NULL)
+        for (int h = 0; h < H; h++)
+          {
+            const float *src = blk->last ? blk->cache.att + ((gsize) b * H + h) * T
+                                         : blk->cache.att + (((gsize) b * H + h) * T + T - 1) * T;
+            memcpy (att + ((gsize) b * H + h) * T, src, sizeof (float) * T);
+          }
+    }
+}
+
 /* ---- backward ---- */
 
 /* The first block's q, k, v backward from dq, dk, dv (the attn_scratch layout): each is summed

@@ -16,4 +16,10 @@ void       grok_transformer_footprint (const GrokModelSettings *settings, const 
 /* TRUE when model is a transformer */
 gboolean   grok_model_is_transformer (GrokModel *model);
 
+/* After a forward pass of n examples: what block `block` computed at the last position (the
+ * one read out). act (n, d_mlp): its MLP's hidden units after the GELU; att (n, n_heads, T):
+ * the attention weights of its last-position query over the T positions. Either may be NULL. */
+void       grok_transformer_read_last (GrokModel *model, int block, int n, float *act,
+                                       float *att);
+
 G_END_DECLS

@@ -203,6 +203,14 @@ static const GrokConfigKey keys[] = {
   INT_KEY ("measures.local_complexity_every",
            "Local complexity every", measures.local_complexity_every, 0, 1e9, 0, "steps",
            "Local complexity also every this many steps; 0 for none."),
+  INT_KEY ("measures.fourier_per_decade",
+           "Fourier measures per decade", measures.fourier_per_decade, 0, 100, 0, "per decade",
+           "Fourier progress measures (modular tasks): the Gini coefficient and top-5 share of "
+           "the embedding's frequency norms, and the restricted and excluded losses on the "
+           "key frequencies (Nanda et al.): evaluations per decade of steps."),
+  INT_KEY ("measures.fourier_every",
+           "Fourier measures every", measures.fourier_every, 0, 1e9, 0, "steps",
+           "Fourier progress measures also every this many steps; 0 for none."),
 
   STR_KEY ("run.parent", "Forked from", run.parent, PATH_MAX, "",
            "Set by fork: the run folder this run was forked from (empty otherwise)."),

@@ -59,6 +59,7 @@ typedef struct
     gint64 lmn_per_decade, lmn_every, lmn_points;
     gint64 regions_per_decade, regions_every;
     gint64 local_complexity_per_decade, local_complexity_every;
+    gint64 fourier_per_decade, fourier_every;
   } measures;
   struct
   {

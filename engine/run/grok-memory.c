@@ -47,6 +47,23 @@ complexity_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
          grok_dataset_estimate_bytes (&config->task);
 }
 
+/* the Fourier losses: a model evaluating up to 2048 of all the task's pairs at a time, the
+ * logits of every pair, and the dataset */
+static guint64
+fourier_bytes (const GrokConfig *config)
+{
+  GrokModelSettings model_settings = grok_config_model_settings (config);
+  GrokDataset shape;
+  GrokModelFootprint eval;
+  guint64 n;
+
+  grok_dataset_shape (&config->task, &shape);
+  n = (guint64) shape.n_train + shape.n_test;
+  grok_model_footprint (&model_settings, &shape, (int) MIN (n, 2048), &eval);
+  return (2 * eval.n_params + eval.activations + n * shape.n_classes) * sizeof (float) +
+         grok_dataset_estimate_bytes (&config->task);
+}
+
 /* the largest buffers of one measure at a time on the run's thread */
 static guint64
 measures_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
@@ -60,6 +77,8 @@ measures_bytes (const GrokConfig *config, const GrokModelFootprint *fp)
     most = MAX (most, complexity_bytes (config, fp) + spectrum_bytes (fp));
   if (grok_config_measure_enabled (config, GROK_MEASURE_LMN))
     most = MAX (most, lmn_bytes (config, grok_config_lmn_points (config)));
+  if (grok_config_measure_enabled (config, GROK_MEASURE_FOURIER))
+    most = MAX (most, fourier_bytes (config));
   return most;
 }
 

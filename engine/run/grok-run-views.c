@@ -29,6 +29,20 @@ grok_run_dir_fill_view_input (GrokRunDir *dir, GrokView view, const GrokViewReci
       grok_view_recipe_init (&screen);
       recipe = &screen;
     }
+  if (kind->recipe.every_checkpoint && recipe->every_checkpoint)
+    {
+      /* norms only: no views files needed */
+      on_disk = grok_run_dir_scan_checkpoints (dir);
+      for (guint i = 0; i < on_disk->len; i++)
+        {
+          gint64 step = g_array_index (on_disk, gint64, i);
+          g_autoptr (GrokParams) params = step == input->step ? NULL
+                                          : grok_run_dir_read_model (dir, step, NULL);
+          if (params != NULL)
+            grok_view_input_add_earlier (input, step, params, NULL);
+        }
+      return;
+    }
   if (input->views == NULL)
     input->views = grok_run_dir_read_views (dir, input->step, input->params);
   if (kind->recipe.earlier == 0 || recipe->earlier <= 0)

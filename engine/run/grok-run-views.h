@@ -17,7 +17,8 @@ void grok_config_view_input_init  (GrokViewInput *input, const GrokConfig *confi
 /* fill input (initialised with the run's config and the weights at its step) for view with
  * recipe (NULL: the screen's) from dir: the views file of the step when it was made from those
  * weights, and when the view's row uses earlier steps, the checkpoints grok_view_earlier_steps
- * picks among those on disk now, each with its views file. A damaged file adds a problem naming
+ * picks among those on disk now, each with its views file; for a row with every_checkpoint,
+ * every checkpoint on disk now but the step's own, without views files. A damaged file adds a problem naming
  * it to dir and is computed instead, or (a checkpoint) left out. */
 void grok_run_dir_fill_view_input (GrokRunDir *dir, GrokView view,
                                    const GrokViewRecipe *recipe, GrokViewInput *input);

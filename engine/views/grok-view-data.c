@@ -230,6 +230,23 @@ spectra_data_new (GrokViewInput *in, guint max, GError **error)
   return g_steal_pointer (&data);
 }
 
+/* the step's weights and every other stored checkpoint's in input */
+static GrokFourierData *
+fourier_data_new (GrokViewInput *in, GError **error)
+{
+  g_autoptr (GArray) others = g_array_new (FALSE, FALSE, sizeof (GrokFourierStep));
+
+  for (guint i = 0; in->earlier != NULL && i < in->earlier->len; i++)
+    {
+      GrokViewEarlier *e = in->earlier->pdata[i];
+      GrokFourierStep s = { e->step, e->params };
+      g_array_append_val (others, s);
+    }
+  return grok_fourier_data_new (&in->settings.measure.model, (int) in->settings.measure.task.p,
+                                in->params, in->step, (GrokFourierStep *) others->data,
+                                others->len, error);
+}
+
 static gboolean
 view_data_fill (GrokViewData *data, GrokViewInput *in, GError **error)
 {
@@ -253,6 +270,17 @@ view_data_fill (GrokViewData *data, GrokViewInput *in, GError **error)
     case GROK_VIEW_SPECTRUM:
       data->spectra = spectra_data_new (in, (guint) MAX (r->earlier, 0), error);
       return data->spectra != NULL;
+    case GROK_VIEW_FOURIER:
+      data->fourier = fourier_data_new (in, error);
+      return data->fourier != NULL;
+    case GROK_VIEW_NEURONS:
+      data->neurons = grok_view_neurons_compute (&in->settings.measure, in->params, r->chosen,
+                                                 CLAMP (r->n_chosen, 0, GROK_VIEW_MAX_UNITS),
+                                                 r->units > 0 ? r->units : 4, error);
+      return data->neurons != NULL;
+    case GROK_VIEW_ATTENTION:
+      data->attention = grok_view_attention_compute (&in->settings.measure, in->params, error);
+      return data->attention != NULL;
     case GROK_N_VIEWS:
       break;
     }
@@ -265,6 +293,9 @@ view_data_clear (GrokViewData *data)
   grok_regions_data_free (data->regions);
   grok_connectivity_data_free (data->connectivity);
   grok_spectra_data_free (data->spectra);
+  grok_fourier_data_free (data->fourier);
+  grok_view_neurons_free (data->neurons);
+  grok_view_attention_free (data->attention);
 }
 
 GrokViewData *

@@ -11,6 +11,7 @@
 #include "grok-params.h"
 #include "grok-spectrum.h"
 #include "grok-task.h"
+#include "grok-view-fourier.h"
 #include "grok-views.h"
 
 G_BEGIN_DECLS
@@ -36,7 +37,8 @@ typedef struct
   GrokViews        *views;    /* the step's views file when it was made from params under
                                * settings (grok_views_match), or NULL: the data is computed */
   GPtrArray        *earlier;  /* GrokViewEarlier, ascending: the weights the spectrum overlays
-                               * (those before step, up to the recipe's earlier) */
+                               * (those before step, up to the recipe's earlier), or for a
+                               * recipe with every_checkpoint, every stored checkpoint's */
 } GrokViewInput;
 
 void grok_view_input_init        (GrokViewInput *input, const GrokViewSettings *settings,
@@ -92,8 +94,9 @@ const gint64 *grok_spectra_data_get_steps (const GrokSpectraData *data, guint *n
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSpectraData, grok_spectra_data_free)
 
 /* What a view draws at one step: immutable once made, shared by reference. Exactly one of
- * regions, connectivity and spectra is set for a view drawn from views files; curves and the
- * heatmap draw the metrics and weights themselves and have none. */
+ * regions, connectivity, spectra, fourier, neurons and attention is set for a view drawn from
+ * views files or computed; curves and the heatmap draw the metrics and weights themselves and have
+ * none. */
 typedef struct
 {
   GrokView              view;
@@ -102,6 +105,9 @@ typedef struct
   GrokRegionsData      *regions;
   GrokConnectivityData *connectivity;
   GrokSpectraData      *spectra;
+  GrokFourierData      *fourier;
+  GrokViewNeurons      *neurons;
+  GrokViewAttention    *attention;
   int                   lmn_points;    /* curves: the points of the lmn column */
 } GrokViewData;
 

@@ -29,6 +29,24 @@ is_xor2d_mlp (const GrokViewSettings *settings)
   return grok_measure_settings_is_xor2d_mlp (&settings->measure);
 }
 
+static gboolean
+is_modular (const GrokViewSettings *settings)
+{
+  return grok_measure_settings_is_modular (&settings->measure);
+}
+
+static gboolean
+neurons_apply (const GrokViewSettings *settings)
+{
+  return grok_view_neurons_applies (&settings->measure);
+}
+
+static gboolean
+attention_applies (const GrokViewSettings *settings)
+{
+  return grok_view_attention_applies (&settings->measure);
+}
+
 static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
   [GROK_VIEW_CURVES] = {
     .name = "curves",
@@ -76,6 +94,36 @@ static const GrokViewKind view_kinds[GROK_N_VIEWS] = {
     .source = GROK_VIEW_FROM_VIEWS_FILE,
     /* xor2d's data lies in [-1, 1]^2; 320 is finer than the pixels of the view as usually shown */
     .recipe = { .raster = 320, .x0 = -1.2, .y0 = -1.2, .x1 = 1.2, .y1 = 1.2 },
+  },
+  [GROK_VIEW_FOURIER] = {
+    .name = "fourier",
+    .title = "Fourier",
+    .icon = "grok-fourier-symbolic",
+    .applies = is_modular,
+    .needs = "a modular task",
+    .source = GROK_VIEW_FROM_VIEWS_FILE,
+    /* norm_k is cheap (one product of p x p by p x d per matrix): the heatmap over steps shows
+     * every checkpoint the run keeps */
+    .recipe = { .every_checkpoint = 1 },
+  },
+  [GROK_VIEW_NEURONS] = {
+    .name = "neurons",
+    .title = "Neurons",
+    .icon = "view-dual-symbolic",
+    .applies = neurons_apply,
+    .needs = "a modular or xor_bits task",
+    /* computed from the weights each time: a forward pass over the p^2 pairs is quick */
+    .source = GROK_VIEW_FROM_VIEWS_FILE,
+    /* four units, each an activation map and its spectrum: eight panels stay legible */
+    .recipe = { .units = 4 },
+  },
+  [GROK_VIEW_ATTENTION] = {
+    .name = "attention",
+    .title = "Attention",
+    .icon = "view-reveal-symbolic",
+    .applies = attention_applies,
+    .needs = "a transformer on a modular or xor_bits task",
+    .source = GROK_VIEW_FROM_VIEWS_FILE,
   },
 };
 
@@ -139,6 +187,8 @@ grok_view_recipe_init (GrokViewRecipe *recipe)
       TAKE (x1);
       TAKE (y1);
       TAKE (earlier);
+      TAKE (every_checkpoint);
+      TAKE (units);
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "grok-fileio.h"
 #include "grok-measures.h"
+#include "grok-neuron-view.h"
 #include "grok-params.h"
 #include "grok-regions.h"
 #include "grok-spectrum.h"
@@ -40,6 +41,9 @@ typedef enum
   GROK_VIEW_SPECTRUM,
   GROK_VIEW_CONNECTIVITY,
   GROK_VIEW_REGIONS,
+  GROK_VIEW_FOURIER,
+  GROK_VIEW_NEURONS,
+  GROK_VIEW_ATTENTION,
   GROK_N_VIEWS
 } GrokView;
 
@@ -60,6 +64,13 @@ typedef struct
   double x0, y0, x1, y1;    /* regions: the window */
   int    earlier;           /* spectrum: stored checkpoints overlaid before the step: the
                              * run's first and the rest spread evenly in log(1 + step) */
+  int    every_checkpoint;  /* fourier: 1 when every stored checkpoint is drawn beside the
+                             * step (before and after it) */
+  int    units;             /* neurons: how many of the most varying hidden units */
+  /* neurons: the hidden units asked for in place of the most varying (an explicit option,
+   * which no row sets; the figure says they were chosen) */
+  int    n_chosen;
+  int    chosen[GROK_VIEW_MAX_UNITS];
 } GrokViewRecipe;
 
 typedef struct

@@ -219,7 +219,8 @@ assert_curves_drawn (GtkWidget *area, const char *png)
 
   SPIN_UNTIL (!grok_curves_view_is_drawing (GROK_CURVES_VIEW (area)), "the curves' drawing");
   spin (50);
-  assert_beside (find_type (gtk_widget_get_parent (area), GTK_TYPE_MENU_BUTTON), area);
+  /* the page's buttons (Curves and Scatter, Panels, the series menu) in a column beside it */
+  assert_beside (gtk_widget_get_next_sibling (gtk_widget_get_ancestor (area, GTK_TYPE_STACK)), area);
   texture = render_widget (area);
   pixels = download (texture, &w, &h, &stride);
   save_texture (texture, png);
@@ -1239,7 +1240,9 @@ test_curves_readout_and_smoothing (void)
   }
 
   /* smoothing from the series menu's scale */
-  menu = find_type (gtk_widget_get_parent (area), GTK_TYPE_MENU_BUTTON);
+  /* the series menu (⋮), last of the page's buttons */
+  menu = gtk_widget_get_last_child (gtk_widget_get_next_sibling (gtk_widget_get_ancestor (area, GTK_TYPE_STACK)));
+  g_assert_true (GTK_IS_MENU_BUTTON (menu));
   scale = find_type (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu))), GTK_TYPE_SCALE);
   g_assert_nonnull (scale);
   gtk_range_set_value (GTK_RANGE (scale), 0.6);

@@ -1,8 +1,9 @@
 /* The same step of a run gives the same data on the screen, in the app's export and in
  * grokscope-cli figure: the connectivity's points and LMN, the regions' pattern map, the spectrum's
- * overlaid steps. The screen's data is what the window's computed views ask for (the views table's
- * recipe, grok_view_data_new); the export goes through the app's export path to a CSV file; the
- * CLI is run as a person runs it. LMN is recomputed here from the CSV's matrix. */
+ * overlaid steps, the neurons' units and activations. The screen's data is what the window's
+ * computed views ask for (the views table's recipe, grok_view_data_new); the export goes through
+ * the app's export path to a CSV file; the CLI is run as a person runs it. LMN is recomputed here
+ * from the CSV's matrix. */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -320,6 +321,85 @@ test_spectrum_steps (void)
   g_assert_cmpmem (steps, n * sizeof (gint64), from_cli->data, from_cli->len * sizeof (gint64));
 }
 
+/* the Fourier view: the screen's data written as a CSV is the export's and the CLI's, byte for
+ * byte, and holds one step per checkpoint on disk */
+static void
+test_fourier_steps (void)
+{
+  g_auto (Fixture) f = { 0 };
+  g_autoptr (GrokViewData) screen = NULL;
+  g_autoptr (GArray) on_disk = NULL;
+  g_autofree char *from_screen = NULL, *exported = NULL, *cli = NULL;
+  GrokFigureRequest request;
+
+  fixture_train (&f, "quick", (const char *[]) { "--steps", "200", "--set",
+                                                 "checkpoints.per_decade=4", "--set",
+                                                 "task.p=23", NULL });
+  screen = screen_data (&f, GROK_VIEW_FOURIER);
+  grok_figure_request_init (&request, GROK_VIEW_FOURIER);
+  grok_figure_request_set_data (&request, screen);
+  from_screen = grok_figure_request_format_csv (&request);
+  exported = export_csv (&f, GROK_VIEW_FOURIER);
+  cli = cli_csv (&f, GROK_VIEW_FOURIER);
+  assert_same_csv (from_screen, exported, "the screen's and the export's Fourier norms");
+  assert_same_csv (exported, cli, "the export's and the CLI's Fourier norms");
+  on_disk = grok_run_dir_scan_checkpoints (f.folder);
+  g_assert_cmpuint (on_disk->len, >, 2);
+  g_assert_cmpmem (screen->fourier->steps->data, screen->fourier->steps->len * sizeof (gint64),
+                   on_disk->data, on_disk->len * sizeof (gint64));
+  /* 2 matrices x 12 frequencies per step, after the comment lines and the header */
+  {
+    g_auto (GStrv) lines = split_lines (cli);
+    guint first = 0, n = g_strv_length (lines);
+    while (lines[first] != NULL && lines[first][0] == '#')
+      first++;
+    g_assert_cmpstr (lines[first], ==, "step,matrix,frequency,norm");
+    g_assert_cmpuint (n - (lines[n - 1][0] == '\0'), ==, first + 1 + on_disk->len * 2 * 12);
+    g_assert_true (g_str_has_prefix (cli, "# step=200\n# key_frequencies.embedding="));
+  }
+}
+
+/* the neurons view: the same units and activations on screen, in the export and from the CLI */
+static void
+test_neurons (void)
+{
+  g_auto (Fixture) f = { 0 };
+  g_autoptr (GrokViewData) screen = NULL;
+  g_autofree char *exported = NULL, *cli = NULL, *units = NULL;
+  const GrokViewNeurons *nv;
+  g_auto (GStrv) lines = NULL;
+  GString *want = g_string_new ("# units=largest variance:");
+  guint checked = 0;
+
+  fixture_train (&f, "quick", (const char *[]) { "--steps", "30", NULL });
+  screen = screen_data (&f, GROK_VIEW_NEURONS);
+  nv = screen->neurons;
+  exported = export_csv (&f, GROK_VIEW_NEURONS);
+  cli = cli_csv (&f, GROK_VIEW_NEURONS);
+  assert_same_csv (exported, cli, "the export's and the CLI's neurons");
+  for (int k = 0; k < nv->n_units; k++)
+    g_string_append_printf (want, "%s%d", k ? "," : "", nv->units[k]);
+  units = g_string_free (want, FALSE);
+  g_assert_nonnull (strstr (cli, units));
+  /* the activation rows hold the screen's values to 9 digits */
+  lines = g_strsplit (cli, "\n", -1);
+  /* the activations come first, up to the blank line before the power */
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      int u, a, b, k;
+      double v;
+      if (sscanf (lines[i], "%d,%d,%d,%lf", &u, &a, &b, &v) != 4)
+        continue;
+      for (k = 0; k < nv->n_units && nv->units[k] != u; k++)
+        ;
+      g_assert_cmpint (k, <, nv->n_units);
+      g_assert_cmpfloat_with_epsilon (v, nv->activation[(gsize) k * nv->side * nv->side +
+                                                        (gsize) a * nv->side + b], 1e-6);
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, (guint) nv->n_units * nv->side * nv->side);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -327,5 +407,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/same-data/connectivity", test_connectivity);
   g_test_add_func ("/app/same-data/regions-raster", test_regions_raster);
   g_test_add_func ("/app/same-data/spectrum-steps", test_spectrum_steps);
+  g_test_add_func ("/app/same-data/fourier-steps", test_fourier_steps);
+  g_test_add_func ("/app/same-data/neurons", test_neurons);
   return g_test_run ();
 }

@@ -145,8 +145,10 @@ test_shortcuts_over_a_field (void)
   SPIN_UNTIL (step_of (window) >= 5, "Ctrl+Return to train");
   press_keys (root, GDK_KEY_p, GDK_CONTROL_MASK);
   SPIN_UNTIL (state_of (window) == GROK_RUN_PAUSED, "Ctrl+P to pause");
-  /* the window shows the step the run paused at (its last snapshot may still be on its way) */
-  SPIN_UNTIL (step_of (window) >= 0 &&
+  /* the window shows the step the run paused at: the trainer publishes a paused snapshot only
+   * once it waits, after finishing the step it was taking when the pause came */
+  SPIN_UNTIL (grok_window_get_snapshot (window) != NULL &&
+                  grok_window_get_snapshot (window)->state == GROK_RUN_PAUSED &&
                   step_of (window) == grok_session_get_step (grok_window_get_session (window)),
               "the paused step shown");
   paused_at = step_of (window);

@@ -94,9 +94,10 @@ data_of (GrokView view, const GrokConfig *config, const GrokParams *params, guin
 typedef struct
 {
   GrokMetrics  *metrics, *gapped;
-  GrokConfig   *mlp, *transformer, *xor2d;
-  GrokParams   *mlp_params, *transformer_params, *xor2d_params;
-  GrokViewData *spectrum, *mlp_spectrum, *connectivity, *regions;
+  GrokConfig   *mlp, *transformer, *xor2d, *xor5;
+  GrokParams   *mlp_params, *transformer_params, *xor2d_params, *xor5_params;
+  GrokViewData *spectrum, *mlp_spectrum, *connectivity, *regions, *fourier, *mlp_fourier;
+  GrokViewData *neurons_mlp, *neurons_transformer, *neurons_xor5, *attention;
   GPtrArray    *cases;   /* Case, one per view (and per model, for the weights) */
 } Cases;
 
@@ -111,14 +112,22 @@ cases_init (Cases *k)
   k->mlp = grok_preset_load ("liu-add31", NULL);
   k->transformer = grok_preset_load ("demoss-add-ours", NULL);
   k->xor2d = grok_preset_load ("xor2d-relu", NULL);
+  k->xor5 = grok_preset_load ("liu-xor5-digits", NULL);
   k->transformer->task.p = 23;
   k->mlp_params = params_of (k->mlp, 1);
   k->transformer_params = params_of (k->transformer, 1);
   k->xor2d_params = params_of (k->xor2d, 1);
+  k->xor5_params = params_of (k->xor5, 1);
   k->spectrum = data_of (GROK_VIEW_SPECTRUM, k->transformer, k->transformer_params, 3);
   k->mlp_spectrum = data_of (GROK_VIEW_SPECTRUM, k->mlp, k->mlp_params, 5);
   k->connectivity = data_of (GROK_VIEW_CONNECTIVITY, k->mlp, k->mlp_params, 0);
   k->regions = data_of (GROK_VIEW_REGIONS, k->xor2d, k->xor2d_params, 0);
+  k->fourier = data_of (GROK_VIEW_FOURIER, k->transformer, k->transformer_params, 3);
+  k->mlp_fourier = data_of (GROK_VIEW_FOURIER, k->mlp, k->mlp_params, 5);
+  k->neurons_mlp = data_of (GROK_VIEW_NEURONS, k->mlp, k->mlp_params, 0);
+  k->neurons_transformer = data_of (GROK_VIEW_NEURONS, k->transformer, k->transformer_params, 0);
+  k->neurons_xor5 = data_of (GROK_VIEW_NEURONS, k->xor5, k->xor5_params, 0);
+  k->attention = data_of (GROK_VIEW_ATTENTION, k->transformer, k->transformer_params, 0);
   k->cases = g_ptr_array_new_with_free_func (g_free);
   add_case (k->cases, "curves", GROK_VIEW_CURVES, k->metrics, NULL, NULL);
   add_case (k->cases, "scatter", GROK_VIEW_CURVES, k->metrics, NULL, NULL);
@@ -150,6 +159,12 @@ cases_init (Cases *k)
   ((Case *) k->cases->pdata[k->cases->len - 1])->min_data_share = 0.55;
   add_case (k->cases, "connectivity", GROK_VIEW_CONNECTIVITY, NULL, NULL, k->connectivity);
   add_case (k->cases, "regions", GROK_VIEW_REGIONS, NULL, NULL, k->regions);
+  add_case (k->cases, "fourier-transformer", GROK_VIEW_FOURIER, NULL, NULL, k->fourier);
+  add_case (k->cases, "fourier-mlp", GROK_VIEW_FOURIER, NULL, NULL, k->mlp_fourier);
+  add_case (k->cases, "neurons-mlp", GROK_VIEW_NEURONS, NULL, NULL, k->neurons_mlp);
+  add_case (k->cases, "neurons-transformer", GROK_VIEW_NEURONS, NULL, NULL, k->neurons_transformer);
+  add_case (k->cases, "neurons-xor-bits", GROK_VIEW_NEURONS, NULL, NULL, k->neurons_xor5);
+  add_case (k->cases, "attention", GROK_VIEW_ATTENTION, NULL, NULL, k->attention);
 }
 
 static void
@@ -160,12 +175,20 @@ cases_clear (Cases *k)
   grok_view_data_unref (k->mlp_spectrum);
   grok_view_data_unref (k->connectivity);
   grok_view_data_unref (k->regions);
+  grok_view_data_unref (k->fourier);
+  grok_view_data_unref (k->mlp_fourier);
+  grok_view_data_unref (k->neurons_mlp);
+  grok_view_data_unref (k->neurons_transformer);
+  grok_view_data_unref (k->neurons_xor5);
+  grok_view_data_unref (k->attention);
   g_clear_pointer (&k->mlp_params, grok_params_unref);
   g_clear_pointer (&k->transformer_params, grok_params_unref);
   g_clear_pointer (&k->xor2d_params, grok_params_unref);
+  g_clear_pointer (&k->xor5_params, grok_params_unref);
   g_clear_pointer (&k->mlp, grok_config_unref);
   g_clear_pointer (&k->transformer, grok_config_unref);
   g_clear_pointer (&k->xor2d, grok_config_unref);
+  g_clear_pointer (&k->xor5, grok_config_unref);
   g_clear_pointer (&k->metrics, grok_metrics_unref);
   g_clear_pointer (&k->gapped, grok_metrics_unref);
 }

@@ -2,6 +2,7 @@
  * layout record the drawing leaves (not from pixels), no text leaves the canvas, and none
  * crosses other text, a data line or data drawn as an area. */
 #include "grok-figure-layout.h"
+#include "grok-figure-neurons.h"
 #include "figure-cases.h"
 #include "figure-test-main.h"
 
@@ -142,6 +143,42 @@ test_tick_checker (void)
   cairo_surface_destroy (surface);
 }
 
+/* the neurons' and attention's (a, b) images keep square cells at every size, the figure
+ * drawn as test_layout draws it */
+static void
+test_square_cells (gconstpointer user_data)
+{
+  const Case *c = ((const gpointer *) user_data)[0];
+  const Size *size = ((const gpointer *) user_data)[1];
+  const GrokViewData *data = c->request.data;
+  guint n = data->neurons ? 2 * (guint) data->neurons->n_units
+                          : (guint) (data->attention->n_blocks * data->attention->n_heads *
+                                     data->attention->n_positions);
+  g_autofree GrokHeatmapGeometry *g = g_new0 (GrokHeatmapGeometry, n);
+  double w, h;
+  GrokFigureRequest request = case_at_size (c, size, &w, &h);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (w * 72), (int) ceil (h * 72));
+  cr = cairo_create (surface);
+  if (data->neurons != NULL)
+    grok_figure_neurons_draw (cr, 0, 0, w * 72, h * 72, data->neurons, data->step,
+                              &request.style, g);
+  else
+    grok_figure_attention_draw (cr, 0, 0, w * 72, h * 72, data->attention, data->step,
+                                &request.style, g);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (g[i].rows, ==, g[i].cols);
+      g_assert_cmpfloat (g[i].width, >, 0);
+      g_assert_cmpfloat (fabs (g[i].width / g[i].cols - g[i].height / g[i].rows), <,
+                         1e-9 * g[i].width);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -164,6 +201,12 @@ main (int argc, char **argv)
         g_ptr_array_add (pairs, pair);
         path = g_strdup_printf ("/ui/figure/layout/%s/%s", c->name, sizes[s].name);
         g_test_add_data_func (path, pair, test_layout);
+        if (c->request.data != NULL && (c->request.data->neurons || c->request.data->attention))
+          {
+            g_autofree char *square = g_strdup_printf ("/ui/figure/square-cells/%s/%s", c->name,
+                                                       sizes[s].name);
+            g_test_add_data_func (square, pair, test_square_cells);
+          }
       }
   status = g_test_run ();
   cases_clear (&k);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "grok-complexity.h"
+#include "grok-config-settings.h"
+#include "grok-fourier.h"
 #include "grok-measures.h"
 #include "grok-presets.h"
 #include "grok-regions.h"
@@ -288,13 +290,16 @@ test_table_complete (void)
 }
 
 /* a measure is due on its own schedule keys: turning on one measure's every_key makes that
- * measure, and no other, due at its period */
+ * measure, and no other, due at its period (on a run it applies to: the Fourier measures on
+ * a modular task, the others on xor2d) */
 static void
 test_schedule_keys (void)
 {
   for (guint m = 0; m < GROK_N_MEASURES; m++)
     {
-      g_autoptr (GrokConfig) config = grok_preset_load ("xor2d-relu", NULL);
+      g_autoptr (GrokConfig) config = grok_preset_load (m == GROK_MEASURE_FOURIER ? "quick"
+                                                                                 : "xor2d-relu",
+                                                        NULL);
       g_autofree char *set = g_strdup_printf ("%s=7", grok_measure_kind (m)->every_key);
 
       for (guint o = 0; o < GROK_N_MEASURES; o++)
@@ -333,6 +338,73 @@ test_column_titles (void)
       }
 }
 
+/* an embedding planted with one frequency (k = 3) in its p number rows, in the tensor each
+ * model family embeds with: all of the squared norm is in one frequency, so the top-5 share is
+ * 1, the Gini coefficient (n - 1) / n and k = 3 a key frequency; the measure does not apply to
+ * other tasks */
+static void
+test_fourier_planted (void)
+{
+  static const struct { const char *preset, *tensor; } runs[] = {
+    { "quick", "embed.weight" }, { "demoss-add-ours", "tok_embed.weight" },
+  };
+
+  for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+    {
+      g_autoptr (GrokConfig) config = grok_preset_load (runs[r].preset, NULL);
+      g_autoptr (GrokDataset) dataset = NULL;
+      g_autoptr (GrokModel) model = NULL;
+      g_autoptr (GrokMeasureResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      int p = 23, n = p / 2, t, d;
+      float *e;
+
+      g_assert_true (grok_config_set (config, "task.p=23", NULL));
+      g_assert_true (grok_config_set (config, "model.d_model=16", NULL));
+      g_assert_true (grok_config_set (config, "model.d_mlp=32", NULL));
+      dataset = grok_dataset_new (&config->task);
+      model = grok_config_new_model (config, dataset, 1);
+      grok_model_init_params (model, 3);
+      t = grok_params_find (model->params, runs[r].tensor);
+      g_assert_cmpint (t, >=, 0);
+      d = (int) model->params->tensors[t].shape[1];
+      e = grok_params_tensor_data (model->params, t);
+      for (int a = 0; a < p; a++)
+        for (int i = 0; i < d; i++)
+          e[a * d + i] = (float) ((i % 3 - 1) * cos (2 * G_PI * 3 * a / p) +
+                                  (i % 2) * sin (2 * G_PI * 3 * a / p));
+      result = evaluate (GROK_MEASURE_FOURIER, config, model->params, NULL, NULL, &error);
+      g_assert_no_error (error);
+      assert_json (result, "fourier");
+      g_assert_cmpfloat_with_epsilon (grok_measure_result_get (result, "fourier_top5"), 1, 1e-9);
+      g_assert_cmpfloat_with_epsilon (grok_measure_result_get (result, "fourier_gini"),
+                                      (n - 1.0) / n, 1e-6);
+      {
+        g_autoptr (JsonParser) parser = json_parser_new ();
+        JsonObject *o;
+        JsonArray *keys;
+        gboolean has_3 = FALSE;
+        g_assert_true (json_parser_load_from_data (parser, result->json, -1, NULL));
+        o = json_node_get_object (json_parser_get_root (parser));
+        keys = json_object_get_array_member (json_object_get_object_member (o, "parameters"),
+                                             "key_frequencies");
+        g_assert_cmpuint (json_array_get_length (keys), ==, GROK_FOURIER_KEYS);
+        for (guint i = 0; i < json_array_get_length (keys); i++)
+          has_3 |= json_array_get_int_element (keys, i) == 3;
+        g_assert_true (has_3);
+      }
+      g_assert_true (isfinite (grok_measure_result_get (result, "restricted_loss")));
+      g_assert_true (isfinite (grok_measure_result_get (result, "excluded_loss")));
+    }
+  for (const char * const *other = (const char *[]) { "xor2d-relu", "liu-s4", "liu-xor5", NULL };
+       *other != NULL; other++)
+    {
+      g_autoptr (GrokConfig) config = grok_preset_load (*other, NULL);
+      GrokMeasureSettings settings = grok_config_measure_settings (config);
+      g_assert_false (grok_measure_applies (GROK_MEASURE_FOURIER, &settings));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -347,5 +419,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/measures/complexity-feasible", test_complexity_feasible);
   g_test_add_func ("/engine/measures/complexity-xor2d", test_complexity_xor2d);
   g_test_add_func ("/engine/measures/complexity-subset", test_complexity_subset);
+  g_test_add_func ("/engine/measures/fourier-planted", test_fourier_planted);
   return g_test_run ();
 }

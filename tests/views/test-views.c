@@ -428,7 +428,17 @@ test_folder_input (void)
       g_assert_no_error (error);
       grok_config_view_input_init (&input, config, params, last);
       grok_run_dir_fill_view_input (folder, v, NULL, &input);
-      /* the views file of the newest checkpoint is always written */
+      /* the views file of the newest checkpoint is always written; a view of every checkpoint
+       * reads their weights only */
+      if (grok_view_kind (v)->recipe.every_checkpoint)
+        {
+          g_assert_null (input.views);
+          g_assert_cmpuint (input.earlier->len, ==, on_disk->len - 1);
+          for (guint i = 0; i < input.earlier->len; i++)
+            g_assert_cmpint (((GrokViewEarlier *) input.earlier->pdata[i])->step, ==,
+                             g_array_index (on_disk, gint64, i));
+          continue;
+        }
       g_assert_true ((input.views != NULL) ==
                      (grok_view_kind (v)->source == GROK_VIEW_FROM_VIEWS_FILE));
       if (v != GROK_VIEW_SPECTRUM)
@@ -453,7 +463,7 @@ test_folder_input (void)
 static void
 test_table_complete (void)
 {
-  int set[7] = { 0 };
+  int set[9] = { 0 };
 
   for (guint v = 0; v < GROK_N_VIEWS; v++)
     {
@@ -474,10 +484,15 @@ test_table_complete (void)
         g_assert_cmpmem (r, sizeof *r, &(GrokViewRecipe) { 0 }, sizeof *r);
       set[0] += r->lmn_points != 0, set[1] += r->raster != 0, set[2] += r->x0 != 0;
       set[3] += r->y0 != 0, set[4] += r->x1 != 0, set[5] += r->y1 != 0, set[6] += r->earlier != 0;
+      set[7] += r->every_checkpoint != 0, set[8] += r->units != 0;
+      /* the units asked for are an option, never a row's */
+      g_assert_cmpint (r->n_chosen, ==, 0);
     }
   for (guint i = 0; i < G_N_ELEMENTS (set); i++)
     g_assert_cmpint (set[i], ==, 1);
-  g_assert_cmpint (sizeof (GrokViewRecipe), ==, 4 * sizeof (int) + 4 * sizeof (double));
+  /* the fields in their order: a field added and not counted above changes the size */
+  g_assert_cmpint (sizeof (GrokViewRecipe), ==,
+                   sizeof (struct { int a, b; double c[4]; int d, e, f, g, h[GROK_VIEW_MAX_UNITS]; }));
   /* the stored views files follow the screen's recipe: the views writer's connectivity and
    * regions are those of grok_view_recipe_init */
   g_assert_cmpint (screen_recipe ().lmn_points, ==, 256);

@@ -89,7 +89,8 @@ grok_heatmap_geometry_cell_at (const GrokHeatmapGeometry *g, double px, double p
 }
 
 /* the index ticks along one side (vertical: the rows, on the left) at cell centres: as many as
- * keep their labels apart and inside the panel (x0 .. x1, y0 .. y1) */
+ * keep their labels apart and inside the panel (x0 .. x1, y0 .. y1). When even the widest
+ * step of the ladder crowds them, every second (or third) of its ticks, keeping 0 */
 static guint
 grok_heatmap_index_ticks (cairo_t *cr, const GrokHeatmapGeometry *g, gboolean vertical,
                           double tick, double gap, const GrokBox *panel, double *at, char **labels,
@@ -97,39 +98,45 @@ grok_heatmap_index_ticks (cairo_t *cr, const GrokHeatmapGeometry *g, gboolean ve
 {
   guint n = vertical ? g->rows : g->cols;
   double len = vertical ? g->height : g->width;
+  int origin = vertical ? g->row_origin : g->col_origin;
 
-  for (guint target = MIN (6, n); target >= 1; target--)
-    {
-      double ticks[32], step = 1;
-      guint count = grok_plot_linear_ticks (0, n - 1, target, ticks, G_N_ELEMENTS (ticks), &step);
-      guint kept = 0;
-      gboolean fine = TRUE;
-      GrokBox last = { 0 };
+  for (guint stride = 1; stride <= 3; stride++)
+    for (guint target = MIN (6, n); target >= 1; target--)
+      {
+        double ticks[32], step = 1;
+        guint count = grok_plot_linear_ticks (origin, origin + (double) n - 1, target, ticks,
+                                              G_N_ELEMENTS (ticks), &step);
+        guint kept = 0, phase = 0;
+        gboolean fine = TRUE;
+        GrokBox last = { 0 };
 
-      if (n == 1)
-        ticks[0] = 0, count = 1;
-      for (guint i = 0; i < count && kept < max && fine; i++)
-        {
-          GrokBox box;
-          if (ticks[i] != floor (ticks[i]))
-            continue;   /* an index axis has no half rows */
-          labels[kept] = g_strdup_printf ("%.0f", ticks[i]);
-          at[kept] = (vertical ? g->top : g->left) + (ticks[i] + 0.5) / n * len;
-          box = vertical ? grok_figure_text_box (cr, labels[kept], g->left - tick - gap, at[kept], 1, 0.5, 0)
-                         : grok_figure_text_box (cr, labels[kept], at[kept], g->top + g->height + tick + gap, 0.5, 0, 0);
-          fine = box.x0 >= panel->x0 && box.x1 <= panel->x1 && box.y0 >= panel->y0 && box.y1 <= panel->y1;
-          if (kept > 0 && fine)
-            fine = vertical ? box.y0 >= last.y1 + gap : box.x0 >= last.x1 + 2 * gap;
-          last = box;
-          kept++;
-        }
-      if (fine && kept > 0)
-        return kept;
-      for (guint i = 0; i < kept; i++)
-        g_clear_pointer (&labels[i], g_free);
-      if (target == 1)
-        break;
-    }
+        if (n == 1)
+          ticks[0] = origin, count = 1;
+        for (guint i = 0; i < count; i++)
+          if (ticks[i] == 0)
+            phase = i % stride;
+        for (guint i = 0; i < count && kept < max && fine; i++)
+          {
+            GrokBox box;
+            if (ticks[i] != floor (ticks[i]) || i % stride != phase)
+              continue;   /* an index axis has no half rows */
+            labels[kept] = g_strdup_printf ("%.0f", ticks[i] + 0.0);
+            at[kept] = (vertical ? g->top : g->left) + (ticks[i] - origin + 0.5) / n * len;
+            box = vertical ? grok_figure_text_box (cr, labels[kept], g->left - tick - gap, at[kept], 1, 0.5, 0)
+                           : grok_figure_text_box (cr, labels[kept], at[kept], g->top + g->height + tick + gap, 0.5, 0, 0);
+            fine = box.x0 >= panel->x0 && box.x1 <= panel->x1 && box.y0 >= panel->y0 && box.y1 <= panel->y1;
+            if (kept > 0 && fine)
+              fine = vertical ? box.y0 >= last.y1 + gap : box.x0 >= last.x1 + 2 * gap;
+            last = box;
+            kept++;
+          }
+        if (fine && kept > 0)
+          return kept;
+        for (guint i = 0; i < kept; i++)
+          g_clear_pointer (&labels[i], g_free);
+        if (target == 1)
+          break;
+      }
   return 0;
 }
 
@@ -289,39 +296,69 @@ grok_heatmap_margins (cairo_t *cr, const GrokFigureStyle *style, guint rows, dou
 
 static void heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double height,
                                  cairo_surface_t *matrix, gboolean sequential, double lo,
-                                 double limit, const char *title, const char *bar_label,
-                                 const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out);
+                                 double limit, const GrokHeatmapAxes *axes, const char *title,
+                                 const char *bar_label, const GrokFigureStyle *style,
+                                 GrokHeatmapGeometry *geometry_out);
 
 /* in a panel too narrow for the matrix and the text around it at the figure's text size, the
  * text is smaller (to 60%), so the matrix keeps at least half the width */
 static void
-heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
-              cairo_surface_t *matrix, gboolean sequential, double lo, double limit,
-              const char *title, const char *bar_label, const GrokFigureStyle *style,
-              GrokHeatmapGeometry *geometry_out)
+heatmap_fit_style (cairo_t *cr, const GrokFigureStyle *style, guint rows, double lo_bar,
+                   double hi_bar, double width, GrokFigureStyle *fitted)
 {
-  GrokFigureStyle fitted = *style;
-  double lo_bar = sequential ? lo : -(limit > 0 ? limit : 1), hi_bar = limit > lo_bar ? limit : lo_bar + 1;
-  guint rows = (guint) cairo_image_surface_get_height (matrix);
   double margins;
 
+  *fitted = *style;
   cairo_save (cr);
-  margins = grok_heatmap_margins (cr, &fitted, rows, lo_bar, hi_bar);
+  margins = grok_heatmap_margins (cr, fitted, rows, lo_bar, hi_bar);
   if (margins > 0.5 * width)
     {
-      fitted.font_size = MAX (style->font_size * 0.5 * width / margins, 0.6 * style->font_size);
-      fitted.line_width = style->line_width;
+      fitted->font_size = MAX (style->font_size * 0.5 * width / margins, 0.6 * style->font_size);
+      fitted->line_width = style->line_width;
     }
   cairo_restore (cr);
-  heatmap_draw_fitted (cr, x, y, width, height, matrix, sequential, lo, limit, title, bar_label,
-                       &fitted, geometry_out);
+}
+
+static void
+heatmap_draw (cairo_t *cr, double x, double y, double width, double height,
+              cairo_surface_t *matrix, gboolean sequential, double lo, double limit,
+              const GrokHeatmapAxes *axes, const char *title, const char *bar_label,
+              const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out)
+{
+  GrokFigureStyle fitted;
+  double lo_bar = sequential ? lo : -(limit > 0 ? limit : 1), hi_bar = limit > lo_bar ? limit : lo_bar + 1;
+  guint rows = (guint) cairo_image_surface_get_height (matrix);
+
+  heatmap_fit_style (cr, style, rows, lo_bar, hi_bar,
+                     axes != NULL && axes->fit_width > 0 ? axes->fit_width : width, &fitted);
+  heatmap_draw_fitted (cr, x, y, width, height, matrix, sequential, lo, limit, axes, title,
+                       bar_label, &fitted, geometry_out);
+}
+
+double
+grok_figure_heatmap_bar_room (cairo_t *cr, const GrokFigureStyle *style, guint rows,
+                              double lo, double limit, double fit_width)
+{
+  GrokFigureStyle fitted;
+  double fs, pad, w;
+
+  heatmap_fit_style (cr, style, rows, lo, limit, fit_width, &fitted);
+  fs = fitted.font_size * fitted.scale;
+  pad = 0.6 * fs;
+  cairo_save (cr);
+  grok_figure_set_font (cr, &fitted, fitted.font_size, FALSE);
+  w = grok_heatmap_bar_label_width (cr, lo, limit);
+  cairo_restore (cr);
+  /* the right margin with a bar (heatmap_draw_fitted's) less the one without */
+  return 1.0 * fs + 0.9 * fs + 3 * fitted.scale + 0.3 * fs + w + 0.5 * fs + 1.2 * fs
+         + 0.5 * pad - pad;
 }
 
 static void
 heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double height,
                      cairo_surface_t *matrix, gboolean sequential, double lo, double limit,
-                     const char *title, const char *bar_label, const GrokFigureStyle *style,
-                     GrokHeatmapGeometry *geometry_out)
+                     const GrokHeatmapAxes *axes, const char *title, const char *bar_label,
+                     const GrokFigureStyle *style, GrokHeatmapGeometry *geometry_out)
 {
   GrokHeatmapGeometry g = { 0 };
   GrokPalette palette;
@@ -329,8 +366,10 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
   double u, fs, pad, tick, gap, label_h, left, right, top, bottom, digits_w, title_size = 0;
   double bar_labels_w, line_h = 0;
   char *title_lines[2] = { NULL, NULL };
-  const char *row_label = sequential ? "point" : "row (output)";
-  const char *col_label = sequential ? "point" : "column (input)";
+  const char *row_label = axes && axes->row_label ? axes->row_label
+                                                   : sequential ? "point" : "row (output)";
+  const char *col_label = axes && axes->col_label ? axes->col_label
+                                                   : sequential ? "point" : "column (input)";
   cairo_pattern_t *pattern;
   double cell_w, cell_h;
 
@@ -345,6 +384,8 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
   g.cols = (guint) cairo_image_surface_get_width (matrix);
   g.sequential = sequential;
   g.lo = sequential ? lo : 0;
+  g.row_origin = axes ? axes->row_origin : 0;
+  g.col_origin = axes ? axes->col_origin : 0;
   g.limit = sequential ? (limit > lo ? limit : lo + 1) : (limit > 0 ? limit : 1);
 
   cairo_save (cr);
@@ -361,15 +402,19 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
   grok_figure_set_font (cr, style, style->font_size, FALSE);
   label_h = grok_figure_text_height (cr);
   digits_w = grok_figure_text_width (cr, "0") * (g.rows >= 1000 ? 4 : g.rows >= 100 ? 3 : g.rows >= 10 ? 2 : 1);
+  if (g.row_origin < 0)
+    digits_w += grok_figure_text_width (cr, "-");
   bar_labels_w = grok_heatmap_bar_label_width (cr, g.sequential ? g.lo : -g.limit, g.limit);
   left = pad + label_h * 1.3 + gap + digits_w + tick + gap;
   bottom = 0.5 * pad + label_h + tick + gap + label_h * 1.3 + gap;
   right = 1.0 * fs + 0.9 * fs + tick + gap + bar_labels_w + 0.5 * fs + 1.2 * fs + 0.5 * pad;
+  if (axes != NULL && axes->no_bar)
+    right = pad;
   top = pad + (title_lines[1] != NULL ? 2 : title != NULL ? 1 : 0) * line_h + 0.6 * label_h;
   grok_heatmap_fit (&g, x + left, y + top, MAX (width - left - right, 1),
                     MAX (height - top - bottom, 1));
   g.bar_left = g.left + g.width + 1.0 * fs;
-  g.bar_width = 0.9 * fs;
+  g.bar_width = axes != NULL && axes->no_bar ? 0 : 0.9 * fs;
   /* a flat matrix still gets a colour bar tall enough for its labels */
   g.bar_height = MAX (g.height, MIN (5 * fs, MAX (height - top - bottom, 1)));
   g.bar_top = g.top + (g.height - g.bar_height) / 2;
@@ -412,9 +457,11 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
     grok_figure_text (cr, row_label, MAX (x + pad, g.left - tick - 2 * gap - digits_w - 1.1 * fs),
                       g.top + g.height / 2, 0.5, 0, G_PI / 2);
   grok_figure_set_font (cr, style, style->font_size, FALSE);
-  grok_heatmap_draw_bar (cr, &g, &palette, tick, gap);
+  if (g.bar_width > 0)
+    grok_heatmap_draw_bar (cr, &g, &palette, tick, gap);
   /* what the colours are, turned a quarter beside the bar's labels */
-  if (bar_label != NULL && grok_heatmap_fit_label (cr, style, bar_label, g.bar_height))
+  if (g.bar_width > 0 && bar_label != NULL &&
+      grok_heatmap_fit_label (cr, style, bar_label, g.bar_height))
     grok_figure_text (cr, bar_label, g.bar_left + g.bar_width + tick + gap + bar_labels_w + 0.5 * fs,
                       g.bar_top + g.bar_height / 2, 0.5, 0, G_PI / 2);
   if (title != NULL)
@@ -444,7 +491,7 @@ grok_figure_heatmap_draw (cairo_t *cr, double x, double y, double width, double 
                           const char *bar_label, const GrokFigureStyle *style,
                           GrokHeatmapGeometry *geometry_out)
 {
-  heatmap_draw (cr, x, y, width, height, matrix, FALSE, 0, limit, title, bar_label, style,
+  heatmap_draw (cr, x, y, width, height, matrix, FALSE, 0, limit, NULL, title, bar_label, style,
                 geometry_out);
 }
 
@@ -455,6 +502,17 @@ grok_figure_heatmap_draw_sequential (cairo_t *cr, double x, double y, double wid
                                      const GrokFigureStyle *style,
                                      GrokHeatmapGeometry *geometry_out)
 {
-  heatmap_draw (cr, x, y, width, height, matrix, TRUE, lo, hi, title, bar_label, style,
+  heatmap_draw (cr, x, y, width, height, matrix, TRUE, lo, hi, NULL, title, bar_label, style,
                 geometry_out);
+}
+
+void
+grok_figure_heatmap_draw_axes (cairo_t *cr, double x, double y, double width, double height,
+                               cairo_surface_t *matrix, gboolean sequential, double lo,
+                               double limit, const GrokHeatmapAxes *axes, const char *title,
+                               const char *bar_label, const GrokFigureStyle *style,
+                               GrokHeatmapGeometry *geometry_out)
+{
+  heatmap_draw (cr, x, y, width, height, matrix, sequential, lo, limit, axes, title, bar_label,
+                style, geometry_out);
 }

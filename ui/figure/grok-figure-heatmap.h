@@ -27,6 +27,7 @@ typedef struct
   double limit;
   gboolean sequential;   /* the colour bar spans [lo, limit] on the sequential map */
   double lo;
+  int    row_origin, col_origin;   /* the numbers the first row and column are labelled with */
 } GrokHeatmapGeometry;
 
 /* FALSE when (px, py) is outside the matrix */
@@ -47,5 +48,30 @@ void     grok_figure_heatmap_draw_sequential (cairo_t *cr, double x, double y, d
                                               const char *bar_label,
                                               const GrokFigureStyle *style,
                                               GrokHeatmapGeometry *geometry_out);
+
+/* What a heatmap's axes say: their labels and the number of the first row and column (a
+ * centred frequency grid starts at -floor (n / 2)), and whether it has its colour bar; NULL
+ * labels keep the defaults */
+typedef struct
+{
+  const char *row_label, *col_label;
+  int         row_origin, col_origin;
+  gboolean    no_bar;     /* no colour bar: a neighbour on the same scale has it */
+  double      fit_width;  /* > 0: the text sized for a panel this wide, so that panels of
+                           * different widths share one text size */
+} GrokHeatmapAxes;
+
+/* the width a sequential colour bar over [lo, limit] and its labels add to a heatmap with
+ * rows rows, its text sized for a panel fit_width wide */
+double   grok_figure_heatmap_bar_room (cairo_t *cr, const GrokFigureStyle *style, guint rows,
+                                       double lo, double limit, double fit_width);
+
+/* either map (sequential: [lo, limit]; diverging: [-limit, limit]) with the axes given */
+void     grok_figure_heatmap_draw_axes (cairo_t *cr, double x, double y, double width,
+                                        double height, cairo_surface_t *matrix,
+                                        gboolean sequential, double lo, double limit,
+                                        const GrokHeatmapAxes *axes, const char *title,
+                                        const char *bar_label, const GrokFigureStyle *style,
+                                        GrokHeatmapGeometry *geometry_out);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 #include "grok-error.h"
 #include "grok-fileio.h"
+#include "grok-figure-fourier.h"
+#include "grok-figure-neurons.h"
 #include "grok-figure-weights.h"
 #include "grok-figure-spectrum.h"
 #include "grok-measures.h"
@@ -160,6 +162,13 @@ grok_figure_view_data_draw (cairo_t *cr, double x, double y, double width, doubl
     grok_figure_connectivity_draw (cr, x, y, width, height, data->connectivity, style);
   else if (data->spectra != NULL)
     grok_figure_spectra_draw (cr, x, y, width, height, data->spectra, style);
+  else if (data->fourier != NULL)
+    grok_figure_fourier_draw (cr, x, y, width, height, data->fourier, style);
+  else if (data->neurons != NULL)
+    grok_figure_neurons_draw (cr, x, y, width, height, data->neurons, data->step, style, NULL);
+  else if (data->attention != NULL)
+    grok_figure_attention_draw (cr, x, y, width, height, data->attention, data->step, style,
+                                NULL);
   else
     g_return_if_reached ();
 }
@@ -206,6 +215,9 @@ grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer use
     case GROK_VIEW_REGIONS:
     case GROK_VIEW_CONNECTIVITY:
     case GROK_VIEW_SPECTRUM:
+    case GROK_VIEW_FOURIER:
+    case GROK_VIEW_NEURONS:
+    case GROK_VIEW_ATTENTION:
       grok_figure_view_data_draw (cr, 0, 0, width, height, r->data, &r->style, NULL);
       break;
     case GROK_N_VIEWS:
@@ -400,6 +412,15 @@ grok_figure_request_format_csv (const GrokFigureRequest *request)
             g_string_append_printf (out, "%d,%d,%.9g\n", c->order[i], c->order[j],
                                     c->ordered[(gsize) i * c->n + j]);
       }
+      break;
+    case GROK_VIEW_FOURIER:
+      grok_figure_fourier_append_csv (out, request->data->fourier);
+      break;
+    case GROK_VIEW_NEURONS:
+      grok_figure_neurons_append_csv (out, request->data->neurons, request->data->step);
+      break;
+    case GROK_VIEW_ATTENTION:
+      grok_figure_attention_append_csv (out, request->data->attention, request->data->step);
       break;
     case GROK_N_VIEWS:
       g_assert_not_reached ();

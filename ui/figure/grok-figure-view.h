@@ -62,7 +62,8 @@ void     grok_figure_request_draw (cairo_t *cr, double width, double height, gpo
  * "# steps=" and a "# step=S,tensor=NAME,entropy=H,eff_rank=R" per step and matrix;
  * region,vertex,x,y for the regions (pattern,row,col for a raster map) after "# step=" and
  * "# regions=" lines; row,col,L for the connectivity after "# lmn=", "# points=" and "# step="
- * lines */
+ * lines; step,matrix,frequency,norm for the Fourier norms after "# step=",
+ * "# key_frequencies.MATRIX=K1 K2 ..." per matrix, "# key_frequencies.rule=" and "# heatmap=" */
 char    *grok_figure_request_format_csv (const GrokFigureRequest *request);
 
 /* The sizes of the venues figures are made for, one row each: the width of their column or

@@ -1,0 +1,95 @@
+/* The Fourier view's data: frequency norms at the step shown and at every stored checkpoint. */
+#include "grok-view-fourier.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "grok-error.h"
+
+static const char * const matrix_names[GROK_FOURIER_N_MATRICES] = {
+  [GROK_FOURIER_EMBEDDING] = "embedding",
+  [GROK_FOURIER_UNEMBEDDING] = "unembedding",
+};
+
+const char *
+grok_fourier_matrix_name (GrokFourierMatrix matrix)
+{
+  g_return_val_if_fail (matrix < GROK_FOURIER_N_MATRICES, "unknown");
+  return matrix_names[matrix];
+}
+
+void
+grok_fourier_data_free (GrokFourierData *data)
+{
+  if (data == NULL)
+    return;
+  g_clear_pointer (&data->steps, g_array_unref);
+  for (guint m = 0; m < GROK_FOURIER_N_MATRICES; m++)
+    g_free (data->norms[m]);
+  g_free (data);
+}
+
+static int
+compare_steps (gconstpointer a, gconstpointer b)
+{
+  const GrokFourierStep *x = a, *y = b;
+
+  return (x->step > y->step) - (x->step < y->step);
+}
+
+GrokFourierData *
+grok_fourier_data_new (const GrokModelSettings *model, int p, const GrokParams *params,
+                       gint64 step, const GrokFourierStep *others, guint n_others,
+                       GError **error)
+{
+  g_autoptr (GrokFourierData) data = g_new0 (GrokFourierData, 1);
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (GrokFourierStep));
+  GrokFourierStep shown = { step, params };
+
+  g_return_val_if_fail (model != NULL && params != NULL && p > 1, NULL);
+  g_array_append_val (all, shown);
+  for (guint i = 0; i < n_others; i++)
+    if (others[i].step != step)
+      g_array_append_val (all, others[i]);
+  g_array_sort (all, compare_steps);
+  data->p = p;
+  data->n_freq = grok_fourier_n_freq (p);
+  data->step = step;
+  data->steps = g_array_sized_new (FALSE, FALSE, sizeof (gint64), all->len);
+  for (guint m = 0; m < GROK_FOURIER_N_MATRICES; m++)
+    data->norms[m] = g_new (double, (gsize) all->len * data->n_freq);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const GrokFourierStep *s = &g_array_index (all, GrokFourierStep, i);
+      g_autoptr (GrokFourierNorms) norms = NULL;
+      g_autoptr (GError) local = NULL;
+
+      if (s->step == step)
+        data->shown = i;
+      if (grok_params_non_finite (s->params) != NULL)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
+                       "the Fourier view is not defined at step %" G_GINT64_FORMAT ": tensor "
+                       "'%s' holds a value that is not finite", s->step,
+                       grok_params_non_finite (s->params));
+          return NULL;
+        }
+      norms = grok_fourier_norms_from_params (model, s->params, p, &local);
+      if (norms == NULL)
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "step %" G_GINT64_FORMAT ": %s",
+                       s->step, local->message);
+          return NULL;
+        }
+      g_array_append_val (data->steps, s->step);
+      memcpy (data->norms[GROK_FOURIER_EMBEDDING] + (gsize) i * data->n_freq, norms->embedding,
+              data->n_freq * sizeof (double));
+      memcpy (data->norms[GROK_FOURIER_UNEMBEDDING] + (gsize) i * data->n_freq,
+              norms->unembedding, data->n_freq * sizeof (double));
+    }
+  for (guint m = 0; m < GROK_FOURIER_N_MATRICES; m++)
+    data->n_keys[m] = grok_fourier_key_frequencies (grok_fourier_data_norms (data, m, data->shown),
+                                                    data->n_freq, GROK_FOURIER_KEYS,
+                                                    data->keys[m]);
+  return g_steal_pointer (&data);
+}
