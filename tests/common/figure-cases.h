@@ -33,6 +33,8 @@ typedef struct
   GrokFigureRequest request;
   const char       *expect;         /* NULL, or a text the figure must show at every size */
   guint             expect_count;   /* in at least this many places */
+  double            min_data_share; /* 0, or the share of each plot's panel height its data
+                                     * area takes at least (but in one column) */
 } Case;
 
 
@@ -148,8 +150,13 @@ cases_init (Cases *k)
   ((Case *) k->cases->pdata[k->cases->len - 1])->request.shared_scale = TRUE;
   ((Case *) k->cases->pdata[k->cases->len - 1])->expect = "(shared\u00a0scale)";
   ((Case *) k->cases->pdata[k->cases->len - 1])->expect_count = 2;
+  /* nine matrices at four steps: in a page's width, rows of panels too short for a legend of
+   * legible size beside the curves everywhere */
   add_case (k->cases, "spectrum-transformer", GROK_VIEW_SPECTRUM, NULL, NULL, k->spectrum);
+  ((Case *) k->cases->pdata[k->cases->len - 1])->min_data_share = 0.25;
+  /* four matrices at six steps */
   add_case (k->cases, "spectrum-mlp", GROK_VIEW_SPECTRUM, NULL, NULL, k->mlp_spectrum);
+  ((Case *) k->cases->pdata[k->cases->len - 1])->min_data_share = 0.55;
   add_case (k->cases, "connectivity", GROK_VIEW_CONNECTIVITY, NULL, NULL, k->connectivity);
   add_case (k->cases, "regions", GROK_VIEW_REGIONS, NULL, NULL, k->regions);
   add_case (k->cases, "fourier-transformer", GROK_VIEW_FOURIER, NULL, NULL, k->fourier);

@@ -6,14 +6,18 @@
 #include "figure-cases.h"
 #include "figure-test-main.h"
 
+/* points between any text and the canvas' left and right edges, at the least */
+#define EDGE_MARGIN 1.0
+
 static void
 test_layout (gconstpointer user_data)
 {
   const Case *c = ((const gpointer *) user_data)[0];
   const Size *size = ((const gpointer *) user_data)[1];
   g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
-  g_autofree char *problems = NULL;
+  g_autofree char *problems = NULL, *ticks = NULL;
   double w, h;
+  guint n_titles = 0;
   GrokFigureRequest request = case_at_size (c, size, &w, &h);
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -40,6 +44,41 @@ test_layout (gconstpointer user_data)
   if (problems != NULL)
     g_test_message ("%s at %s:\n%s", c->name, size->name, problems);
   g_assert_null (problems);
+  /* text keeps a margin from the canvas' sides, a title a wider one: a title wider than its
+   * panel is made smaller or broken, not run up to the edge */
+  for (guint i = 0; i < layout->texts->len; i++)
+    n_titles += g_array_index (layout->texts, GrokLayoutText, i).title;
+  g_assert_cmpuint (n_titles, >, 0);
+  for (guint i = 0; i < layout->texts->len; i++)
+    {
+      const GrokLayoutText *t = &g_array_index (layout->texts, GrokLayoutText, i);
+      double margin = MIN (t->box.x0, w * 72 - t->box.x1);
+      /* a title, as far as its line is high: a title at a smaller size for a smaller panel
+       * keeps a smaller margin */
+      double least = t->title ? t->box.y1 - t->box.y0 : EDGE_MARGIN;
+      if (margin < least)
+        g_test_message ("%s at %s: '%s' is %.2f points from the edge", c->name, size->name,
+                        t->text, margin);
+      g_assert_cmpfloat (margin, >=, least);
+    }
+  /* a legend leaves its plot most of the panel's height (but in one column, where room is
+   * short): what the figure is for stays the largest part of it */
+  for (guint i = 0; i < layout->plots->len && c->min_data_share > 0 && size->venue != GROK_SIZE_ICML_COLUMN; i++)
+    {
+      const GrokLayoutPlot *p = &g_array_index (layout->plots, GrokLayoutPlot, i);
+      double share = (p->data.y1 - p->data.y0) / (p->panel.y1 - p->panel.y0);
+      if (share < c->min_data_share)
+        g_test_message ("%s at %s: plot %u's data area is %.0f%% of its panel's height", c->name,
+                        size->name, i, 100 * share);
+      g_assert_cmpfloat (share, >=, c->min_data_share);
+    }
+  /* tick marks a reader can tell apart: 2 points at least (a device unit is a point here) */
+  if (g_str_has_prefix (c->name, "curves") || g_str_has_prefix (c->name, "spectrum"))
+    g_assert_cmpuint (layout->ticks->len, >, 4);
+  ticks = grok_figure_layout_tick_problems (layout, 2.0 - 1e-6);
+  if (ticks != NULL)
+    g_test_message ("%s at %s:\n%s", c->name, size->name, ticks);
+  g_assert_null (ticks);
 }
 
 /* the checker itself: a text over a line, two texts over each other and a text past the edge
@@ -72,6 +111,34 @@ test_checker (void)
   g_assert_nonnull (strstr (crossed, "overlaps 'lefter'"));
   g_assert_nonnull (strstr (crossed, "'gone'"));
   g_assert_nonnull (strstr (crossed, "leaves the"));
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* the tick checker: marks 3 apart pass at 2, marks 1.5 apart do not, two marks at one place
+ * count once, and marks of different axes are not compared */
+static void
+test_tick_checker (void)
+{
+  g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree char *clean = NULL, *close = NULL;
+
+  grok_figure_layout_attach (layout, surface);
+  grok_figure_layout_begin_axis (cr, TRUE);
+  grok_figure_layout_add_tick (cr, 10, 90);
+  grok_figure_layout_add_tick (cr, 13, 90);
+  grok_figure_layout_add_tick (cr, 13, 90);
+  grok_figure_layout_begin_axis (cr, FALSE);
+  grok_figure_layout_add_tick (cr, 11, 50);
+  grok_figure_layout_add_tick (cr, 11, 53);
+  clean = grok_figure_layout_tick_problems (layout, 2);
+  g_assert_null (clean);
+  grok_figure_layout_add_tick (cr, 11, 54.5);
+  close = grok_figure_layout_tick_problems (layout, 2);
+  g_assert_nonnull (close);
+  g_assert_nonnull (strstr (close, "1.50 apart"));
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }
@@ -122,6 +189,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   cases_init (&k);
   g_test_add_func ("/ui/figure/layout/checker", test_checker);
+  g_test_add_func ("/ui/figure/layout/tick-checker", test_tick_checker);
   for (guint i = 0; i < k.cases->len; i++)
     for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
       {

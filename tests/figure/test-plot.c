@@ -344,6 +344,49 @@ test_scale_is_layout_invariant (void)
   g_assert_cmpfloat (g[1].y_min, ==, g[0].y_min);
 }
 
+/* a line from step 0 across the axis break is broken at it: the gap between the break's
+ * strokes is the page's colour, while the line shows either side of it */
+static void
+test_zero_break_stays_visible (void)
+{
+  static const double x[] = { 0, 10, 100 }, y[] = { 0.1, 0.1, 5 };
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 200);
+  cairo_t *cr = cairo_create (s);
+  GrokRgba red = { 1, 0, 0, 1 };
+  GrokSeries series = { x, y, NULL, NULL, 3, NULL, red, FALSE };
+  GrokFigureStyle style;
+  GrokPalette palette;
+  GrokPlotGeometry g;
+  GrokPlot plot;
+  double bx, py;
+
+  grok_figure_style_init (&style, GROK_SCHEME_PRINT);
+  grok_figure_style_palette (&style, &palette);
+  grok_plot_init (&plot);
+  plot.x_log = TRUE;
+  plot.x_zero = TRUE;
+  plot.y_min = 0;
+  plot.y_max = 10;
+  plot.series = &series;
+  plot.n_series = 1;
+  grok_plot_draw (cr, 0, 0, 300, 200, &plot, &style, &g);
+  bx = grok_plot_geometry_zero_break (&g);
+  py = grok_plot_geometry_y_to_px (&g, 0.1);
+  /* the line runs 1.5 device units above the axis, through the break */
+  g_assert_cmpfloat (g.top + g.height - py, >, 1);
+  g_assert_cmpfloat (g.top + g.height - py, <, 2);
+  g_assert_true (px_near (px_at (s, (int) floor (bx), (int) floor (py)), palette.background, 8));
+  for (int side = -1; side <= 1; side += 2)
+    {
+      /* the line's pixels there, blended with the page at its edges: mostly red */
+      Px p = px_at (s, (int) floor (bx + 6 * side), (int) floor (py) - 1);
+      g_assert_cmpint (p.r, >, 200);
+      g_assert_cmpint (p.g, <, 140);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -354,6 +397,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/plot/tick-labels", test_tick_labels);
   g_test_add_func ("/ui/plot/geometry-round-trip", test_geometry_round_trip);
   g_test_add_func ("/ui/plot/nan-breaks-line", test_nan_breaks_line);
+  g_test_add_func ("/ui/plot/zero-break-stays-visible", test_zero_break_stays_visible);
   g_test_add_func ("/ui/plot/narrow-log-axis-labels-apart", test_narrow_log_axis_labels_apart);
   g_test_add_func ("/ui/plot/short-panel-labels", test_short_panel_labels);
   g_test_add_func ("/ui/plot/log-axis-skips-non-positive", test_log_axis_skips_non_positive);

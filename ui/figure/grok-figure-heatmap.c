@@ -395,7 +395,7 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
   if (title != NULL)
     {
       title_size = grok_figure_fit_text (cr, style, title, style->font_size * 1.1, TRUE,
-                                         width - 2 * pad, title_lines);
+                                         width - 2 * GROK_TITLE_MARGIN * fs, title_lines);
       grok_figure_set_font (cr, style, title_size, TRUE);
       line_h = grok_figure_text_height (cr) * 1.45;
     }
@@ -471,10 +471,12 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
       for (guint i = 0; i < 2 && title_lines[i] != NULL; i++)
         {
           double tw = grok_figure_text_width (cr, title_lines[i]);
-          double cx = CLAMP (g.left + g.width / 2, x + pad + tw / 2, x + width - pad - tw / 2);
-          if (tw > width - 2 * pad)
+          double margin = GROK_TITLE_MARGIN * fs;
+          double cx = CLAMP (g.left + g.width / 2, x + margin + tw / 2, x + width - margin - tw / 2);
+          if (tw > width - 2 * margin)
             cx = x + width / 2;
           grok_figure_text (cr, title_lines[i], cx, y + pad + i * line_h, 0.5, 0, 0);
+          grok_figure_layout_mark_title (cr);
           g_free (title_lines[i]);
         }
     }

@@ -23,6 +23,8 @@ grok_figure_layout_new (void)
   g_array_set_clear_func (layout->texts, layout_text_clear);
   layout->segments = g_array_new (FALSE, FALSE, sizeof (GrokBox));
   layout->areas = g_array_new (FALSE, FALSE, sizeof (GrokBox));
+  layout->ticks = g_array_new (FALSE, FALSE, sizeof (GrokLayoutTick));
+  layout->plots = g_array_new (FALSE, FALSE, sizeof (GrokLayoutPlot));
   return layout;
 }
 
@@ -34,6 +36,8 @@ grok_figure_layout_free (GrokFigureLayout *layout)
   g_array_unref (layout->texts);
   g_array_unref (layout->segments);
   g_array_unref (layout->areas);
+  g_array_unref (layout->ticks);
+  g_array_unref (layout->plots);
   g_free (layout);
 }
 
@@ -85,6 +89,7 @@ grok_figure_layout_add_text (cairo_t *cr, const char *text)
     return;   /* blank text has no ink to collide */
   t.box = device_box (cr, ext.x_bearing, ext.y_bearing, ext.width, ext.height);
   t.text = g_strdup (text);
+  t.title = FALSE;
   g_array_append_val (layout->texts, t);
 }
 
@@ -111,6 +116,100 @@ grok_figure_layout_add_area (cairo_t *cr, double x, double y, double width, doub
     return;
   b = device_box (cr, x, y, width, height);
   g_array_append_val (layout->areas, b);
+}
+
+/* the direction of the current axis, kept on the cairo_t that draws it */
+static const cairo_user_data_key_t axis_dir_key;
+
+void
+grok_figure_layout_mark_title (cairo_t *cr)
+{
+  GrokFigureLayout *layout = layout_of (cr);
+
+  if (layout != NULL && layout->texts->len > 0)
+    g_array_index (layout->texts, GrokLayoutText, layout->texts->len - 1).title = TRUE;
+}
+
+void
+grok_figure_layout_begin_axis (cairo_t *cr, gboolean x_axis)
+{
+  GrokFigureLayout *layout = layout_of (cr);
+
+  if (layout == NULL)
+    return;
+  layout->n_axes++;
+  cairo_set_user_data (cr, &axis_dir_key, GINT_TO_POINTER (x_axis ? 1 : 2), NULL);
+}
+
+void
+grok_figure_layout_add_tick (cairo_t *cr, double x, double y)
+{
+  GrokFigureLayout *layout = layout_of (cr);
+  GrokLayoutTick t;
+
+  if (layout == NULL)
+    return;
+  cairo_user_to_device (cr, &x, &y);
+  t.axis = layout->n_axes;
+  t.at = GPOINTER_TO_INT (cairo_get_user_data (cr, &axis_dir_key)) == 1 ? x : y;
+  g_array_append_val (layout->ticks, t);
+}
+
+void
+grok_figure_layout_add_plot (cairo_t *cr, double x, double y, double width, double height,
+                             double data_x, double data_y, double data_width, double data_height)
+{
+  GrokFigureLayout *layout = layout_of (cr);
+  GrokLayoutPlot p;
+
+  if (layout == NULL)
+    return;
+  p.panel = device_box (cr, x, y, width, height);
+  p.data = device_box (cr, data_x, data_y, data_width, data_height);
+  g_array_append_val (layout->plots, p);
+}
+
+static int
+compare_ticks (gconstpointer a, gconstpointer b)
+{
+  const GrokLayoutTick *s = a, *t = b;
+
+  if (s->axis != t->axis)
+    return s->axis < t->axis ? -1 : 1;
+  return (s->at > t->at) - (s->at < t->at);
+}
+
+char *
+grok_figure_layout_tick_problems (const GrokFigureLayout *layout, double min_gap)
+{
+  g_autoptr (GArray) ticks = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  ticks = g_array_copy (layout->ticks);
+  g_array_sort (ticks, compare_ticks);
+  for (guint i = 1; i < ticks->len; i++)
+    {
+      const GrokLayoutTick *a = &g_array_index (ticks, GrokLayoutTick, i - 1);
+      const GrokLayoutTick *b = &g_array_index (ticks, GrokLayoutTick, i);
+      double d = b->at - a->at;
+      /* a minor and a major mark at one place are one mark */
+      if (a->axis == b->axis && d > 1e-6 && d < min_gap)
+        {
+          g_string_append_printf (out, "ticks of axis %u at %.2f and %.2f are %.2f apart, "
+                                  "closer than %.2f\n", a->axis, a->at, b->at, d, min_gap);
+          /* one line per axis */
+          while (i + 1 < ticks->len && g_array_index (ticks, GrokLayoutTick, i + 1).axis == a->axis)
+            i++;
+        }
+    }
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
 }
 
 gboolean

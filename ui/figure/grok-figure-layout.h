@@ -19,13 +19,29 @@ typedef struct
 {
   GrokBox box;      /* the ink of the text, axis-aligned around it when it is turned */
   char   *text;
+  gboolean title;   /* a line of a panel's title */
 } GrokLayoutText;
+
+typedef struct
+{
+  guint  axis;      /* which axis: ticks of one axis share the number */
+  double at;        /* the device coordinate along the axis */
+} GrokLayoutTick;
+
+typedef struct
+{
+  GrokBox panel;    /* the room a plot was given */
+  GrokBox data;     /* its data area */
+} GrokLayoutPlot;
 
 typedef struct
 {
   GArray *texts;      /* GrokLayoutText */
   GArray *segments;   /* GrokBox read as a segment from (x0, y0) to (x1, y1) */
   GArray *areas;      /* GrokBox */
+  GArray *ticks;      /* GrokLayoutTick: every tick mark drawn on an axis */
+  GArray *plots;      /* GrokLayoutPlot */
+  guint   n_axes;
 } GrokFigureLayout;
 
 GrokFigureLayout *grok_figure_layout_new    (void);
@@ -40,6 +56,11 @@ void              grok_figure_layout_detach (cairo_surface_t *surface);
 char             *grok_figure_layout_problems (const GrokFigureLayout *layout, double width,
                                                double height);
 
+/* tick marks of one axis closer than min_gap device units to each other (marks at one
+ * place count once); one line per axis, NULL when there are none */
+char             *grok_figure_layout_tick_problems (const GrokFigureLayout *layout,
+                                                    double min_gap);
+
 /* for the figure code: record on cr's target, if a layout is attached. Coordinates are cr's
  * user coordinates; the text's box is that of its ink drawn at the current point's origin */
 void              grok_figure_layout_add_text    (cairo_t *cr, const char *text);
@@ -47,6 +68,16 @@ void              grok_figure_layout_add_segment (cairo_t *cr, double x0, double
                                                   double y1);
 void              grok_figure_layout_add_area    (cairo_t *cr, double x, double y, double width,
                                                   double height);
+/* the text recorded last is a line of a title */
+void              grok_figure_layout_mark_title  (cairo_t *cr);
+/* a new axis: the ticks added after it belong to it. x_axis: they are placed along x */
+void              grok_figure_layout_begin_axis  (cairo_t *cr, gboolean x_axis);
+/* a tick mark at (x, y) on the current axis */
+void              grok_figure_layout_add_tick    (cairo_t *cr, double x, double y);
+/* a plot drawn in the panel (x, y, width, height) with its data area */
+void              grok_figure_layout_add_plot    (cairo_t *cr, double x, double y, double width,
+                                                  double height, double data_x, double data_y,
+                                                  double data_width, double data_height);
 
 /* the part of the segment from (x0, y0) to (x1, y1) inside box, in place; FALSE when none */
 gboolean          grok_box_clip_segment    (const GrokBox *box, double *x0, double *y0,

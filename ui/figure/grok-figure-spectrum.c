@@ -52,7 +52,9 @@ grok_figure_spectrum_draw (cairo_t *cr, double x, double y, double width, double
   plot.series = series;
   plot.n_series = n_spectra;
   plot.empty_text = "no singular values";
-  /* several steps' entropies and ranks would hide the curves they describe */
-  plot.legend_outside = n_spectra > 2;
+  /* inside the data area where it crosses no curve, else beside it or above it */
+  plot.legend_outside = FALSE;
+  /* the curves keep most of the panel: its text smaller rather than the legend above them */
+  plot.min_data_share = 0.55;
   grok_plot_draw (cr, x, y, width, height, &plot, style, geometry_out);
 }

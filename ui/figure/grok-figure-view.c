@@ -45,11 +45,66 @@ grok_figure_connectivity_draw (cairo_t *cr, double x, double y, double width, do
   cairo_surface_destroy (surface);
 }
 
+/* the key of the steps' colours over the spectra: a sample line and "step N" for each, in rows
+ * centred in width; returns its height. With draw FALSE it is only measured */
+static double
+grok_spectra_key (cairo_t *cr, double x, double y, double width, const GrokSpectraData *data,
+                  const GrokRgba *colors, const GrokFigureStyle *style, gboolean draw)
+{
+  guint n_steps = data->summaries->len, first = 0;
+  double size = style->font_size * 0.9, f = size * style->scale, sample = 1.8 * f, pad = 0.45 * f;
+  double margin = GROK_TITLE_MARGIN * style->font_size * style->scale, row_h, top = y + 0.5 * f;
+  g_autofree double *entry_w = g_new (double, MAX (n_steps, 1));
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  GrokPalette palette;
+
+  grok_figure_style_palette (style, &palette);
+  grok_figure_set_font (cr, style, size, FALSE);
+  row_h = grok_figure_text_height (cr) * 1.75;
+  for (guint k = 0; k < n_steps; k++)
+    {
+      g_autofree char *step = grok_figure_format_count (g_array_index (data->steps, gint64, k));
+      char *text = g_strdup_printf ("step %s", step);
+      g_ptr_array_add (texts, text);
+      entry_w[k] = sample + pad + grok_figure_text_width (cr, text) + 2.5 * pad;
+    }
+  /* as many entries a row as fit between the margins */
+  while (first < n_steps)
+    {
+      guint last = first;
+      double row_w = entry_w[first], sx;
+      while (last + 1 < n_steps && row_w + entry_w[last + 1] <= width - 2 * margin)
+        row_w += entry_w[++last];
+      sx = x + MAX ((width - row_w + 2.5 * pad) / 2, margin);
+      for (guint k = first; k <= last && draw; k++)
+        {
+          double cy = top + row_h / 2;
+          grok_figure_set_color (cr, colors[k]);
+          cairo_set_line_width (cr, style->line_width * style->scale);
+          cairo_move_to (cr, sx, cy);
+          cairo_line_to (cr, sx + sample, cy);
+          cairo_stroke (cr);
+          grok_figure_set_color (cr, palette.foreground);
+          grok_figure_text (cr, texts->pdata[k], sx + sample + pad, cy, 0, 0.5, 0);
+          sx += entry_w[k];
+        }
+      top += row_h;
+      first = last + 1;
+    }
+  grok_figure_set_font (cr, style, style->font_size, FALSE);
+  return top + 0.3 * f - y;
+}
+
 void
 grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double height,
                           const GrokSpectraData *data, const GrokFigureStyle *style)
 {
-  guint n = data->names ? data->names->len : 0, n_steps = data->summaries->len, cols, rows;
+  guint n = data->names ? data->names->len : 0, n_steps = data->summaries->len, cols;
+  g_autofree GrokRgba *colors = g_new (GrokRgba, MAX (n_steps, 1));
+  /* several steps: their colours are named once, over every panel, and each panel's legend
+   * names its matrix's entropy and effective rank at each of them */
+  gboolean key = n_steps > 1;
+  double key_h = 0;
   GrokPalette palette;
 
   grok_figure_style_palette (style, &palette);
@@ -58,27 +113,31 @@ grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double 
   cairo_fill (cr);
   if (n == 0)
     return;
-  cols = grok_figure_grid_columns (n, width, height, 1.3);
-  rows = (n + cols - 1) / cols;
+  grok_figure_spectrum_colors (style, n_steps, colors);
+  if (key)
+    key_h = grok_spectra_key (cr, x, y, width, data, colors, style, TRUE);
+  cols = grok_figure_grid_columns (n, width, height - key_h, 1.3);
   for (guint m = 0; m < n; m++)
     {
       g_autofree GrokSpectrum *spectra = g_new0 (GrokSpectrum, n_steps);
       g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-      double cw = width / cols, ch = height / rows;
+      double cx, cy, cw, ch;
 
+      grok_figure_grid_cell (n, cols, m, x, y + key_h, width, height - key_h, &cx, &cy, &cw, &ch);
       for (guint k = 0; k < n_steps; k++)
         {
           const GrokSpectrumSummary *summary = data->summaries->pdata[k];
           const GrokMatrixSpectrum *ms = &summary->matrices[m];
           g_autofree char *step = grok_figure_format_count (g_array_index (data->steps, gint64, k));
-          char *label = g_strdup_printf ("step %s: H %.2f, eff. rank %.1f", step, ms->entropy,
-                                         ms->eff_rank);
+          char *label = key ? g_strdup_printf ("H %.2f, eff. rank %.1f", ms->entropy, ms->eff_rank)
+                            : g_strdup_printf ("step %s: H %.2f, eff. rank %.1f", step,
+                                               ms->entropy, ms->eff_rank);
           g_ptr_array_add (labels, label);
           spectra[k] = (GrokSpectrum) { ms->s, ms->rank, label };
         }
       cairo_save (cr);
-      grok_figure_spectrum_draw (cr, x + (m % cols) * cw, y + (m / cols) * ch, cw, ch, spectra,
-                                 n_steps, data->names->pdata[m], style, NULL);
+      grok_figure_spectrum_draw (cr, cx, cy, cw, ch, spectra, n_steps, data->names->pdata[m],
+                                 style, NULL);
       cairo_restore (cr);
     }
 }

@@ -133,7 +133,7 @@ void
 grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWeightsCache *cache,
                           const GrokFigureStyle *style, GrokHeatmapGeometry *geometries)
 {
-  guint n = cache->matrices->len, cols, rows;
+  guint n = cache->matrices->len, cols;
   GrokPalette palette;
   const char *bar_label;
 
@@ -143,12 +143,11 @@ grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWe
   if (n == 0)
     return;
   cols = grok_figure_grid_columns (n, width, height, 1.0);
-  rows = (n + cols - 1) / cols;
   bar_label = cache->difference ? "change" : "weight";
   for (guint i = 0; i < n; i++)
     {
       const Matrix *m = &g_array_index (cache->matrices, Matrix, i);
-      double cw = width / cols, ch = height / rows;
+      double cx, cy, cw, ch;
       /* every bar the same range: each title says so, so no reader takes one for its own.
        * No-break spaces keep the shape and that remark whole when a title takes two lines */
       g_autofree char *title = g_strdup_printf ("%s%s  %u\u00a0x\u00a0%u%s", m->name,
@@ -156,8 +155,10 @@ grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWe
                                                 m->cols,
                                                 cache->shared ? " (shared\u00a0scale)" : "");
 
+      /* a last row that is not full shares the whole width */
+      grok_figure_grid_cell (n, cols, i, 0, 0, width, height, &cx, &cy, &cw, &ch);
       cairo_save (cr);
-      grok_figure_heatmap_draw (cr, (i % cols) * cw, (i / cols) * ch, cw, ch, m->surface,
+      grok_figure_heatmap_draw (cr, cx, cy, cw, ch, m->surface,
                                 m->limit, title,
                                 bar_label, style, geometries ? &geometries[i] : NULL);
       cairo_restore (cr);

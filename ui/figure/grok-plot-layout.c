@@ -11,6 +11,15 @@
 
 #define GROK_MAX_TICKS 64
 
+/* points: a legend made smaller to keep out of the way stops here */
+#define GROK_LEGEND_MIN_SIZE 5.0
+
+static int
+grok_compare_doubles (const double *a, const double *b)
+{
+  return (*a > *b) - (*a < *b);
+}
+
 static void
 grok_ticks_clear (GrokTicks *t)
 {
@@ -174,7 +183,8 @@ static void
 grok_plot_fit_title (cairo_t *cr, GrokPlotCtx *c, const char *title)
 {
   c->title_size = grok_figure_fit_text (cr, c->style, title, c->style->font_size * 1.1, TRUE,
-                                        c->panel_w - 1.2 * c->fs, c->title_lines);
+                                        c->panel_w - 2 * GROK_TITLE_MARGIN * c->fs,
+                                        c->title_lines);
   c->n_title_lines = c->title_lines[1] != NULL ? 2 : 1;
 }
 
@@ -613,6 +623,110 @@ grok_plot_thin_ticks (GrokPlotCtx *c, GrokTicks *t, const GrokBox *boxes, gboole
       }
 }
 
+/* the device coordinate of an axis' tick at v */
+static double
+grok_tick_px (const GrokPlotGeometry *g, gboolean x_axis, double v)
+{
+  return x_axis ? grok_plot_geometry_x_to_px (g, v) : grok_plot_geometry_y_to_px (g, v);
+}
+
+/* the digit m of a value m * 10^e on a log axis, 0 when it is not of that form */
+static int
+grok_log_mantissa (double v)
+{
+  double m = v / pow (10.0, floor (log10 (v) + 1e-9));
+  return fabs (m - round (m)) < 1e-6 ? (int) round (m) : 0;
+}
+
+/* whether the minor ticks that `take` accepts all keep gap from one another and the majors
+ * (a minor tick where a major one is counts as that one) */
+static gboolean
+grok_minor_spaced (const GrokTicks *t, const GrokPlotGeometry *g, gboolean x_axis, double gap,
+                   gboolean log_set, int set)
+{
+  g_autoptr (GArray) at = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < t->major->len; i++)
+    {
+      double p = grok_tick_px (g, x_axis, g_array_index (t->major, double, i));
+      g_array_append_val (at, p);
+    }
+  for (guint i = 0; i < t->minor->len; i++)
+    {
+      double v = g_array_index (t->minor, double, i), p;
+      int m = log_set ? grok_log_mantissa (v) : 0;
+      if (log_set && set == 1 && m != 1 && m != 2 && m != 5)
+        continue;
+      p = grok_tick_px (g, x_axis, v);
+      g_array_append_val (at, p);
+    }
+  g_array_sort (at, (GCompareFunc) grok_compare_doubles);
+  for (guint i = 1; i < at->len; i++)
+    {
+      double d = g_array_index (at, double, i) - g_array_index (at, double, i - 1);
+      if (d > 1e-6 && d < gap)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* minor ticks no closer than gap to any other tick: on a log axis all of 2..9 times each
+ * decade, else only 2 and 5 times (and decades whose labels were dropped), else none (so the marks stay even); on a linear axis, the
+ * ones that keep clear of those kept before them */
+static void
+grok_plot_thin_minor (GrokTicks *t, const GrokPlotGeometry *g,
+                      gboolean x_axis, gboolean log_scale, double gap)
+{
+  gboolean log_set = log_scale;
+  g_autoptr (GArray) kept = g_array_new (FALSE, FALSE, sizeof (double));
+
+  /* a minor tick where a major one is is drawn once */
+  for (guint i = t->minor->len; i-- > 0;)
+    {
+      double p = grok_tick_px (g, x_axis, g_array_index (t->minor, double, i));
+      for (guint j = 0; j < t->major->len; j++)
+        if (fabs (p - grok_tick_px (g, x_axis, g_array_index (t->major, double, j))) < 1e-6)
+          {
+            g_array_remove_index (t->minor, i);
+            break;
+          }
+    }
+  for (guint i = 0; i < t->minor->len && log_set; i++)
+    log_set = grok_log_mantissa (g_array_index (t->minor, double, i)) != 0;
+  if (log_set)
+    {
+      if (grok_minor_spaced (t, g, x_axis, gap, TRUE, 0))
+        return;
+      if (grok_minor_spaced (t, g, x_axis, gap, TRUE, 1))
+        {
+          for (guint i = t->minor->len; i-- > 0;)
+            {
+              int m = grok_log_mantissa (g_array_index (t->minor, double, i));
+              if (m != 1 && m != 2 && m != 5)
+                g_array_remove_index (t->minor, i);
+            }
+          return;
+        }
+      g_array_set_size (t->minor, 0);
+      return;
+    }
+  /* greedily, in order along the axis, against the majors and the minors kept so far */
+  g_array_sort (t->minor, (GCompareFunc) grok_compare_doubles);
+  for (guint i = 0; i < t->minor->len; i++)
+    {
+      double v = g_array_index (t->minor, double, i), p = grok_tick_px (g, x_axis, v);
+      gboolean clear = TRUE;
+      for (guint j = 0; j < t->major->len && clear; j++)
+        clear = fabs (p - grok_tick_px (g, x_axis, g_array_index (t->major, double, j))) >= gap;
+      for (guint j = 0; j < kept->len && clear; j++)
+        clear = fabs (p - grok_tick_px (g, x_axis, g_array_index (kept, double, j))) >= gap;
+      if (clear)
+        g_array_append_val (kept, v);
+    }
+  g_array_set_size (t->minor, 0);
+  g_array_append_vals (t->minor, kept->data, kept->len);
+}
+
 /* the boxes of the tick labels where grok_plot_draw_axes puts them */
 static GrokBox *
 grok_plot_tick_boxes (cairo_t *cr, GrokPlotCtx *c, const GrokTicks *t, const GrokPlotGeometry *g,
@@ -645,7 +759,7 @@ grok_plot_place (GrokPlotCtx *c, GrokBox box)
 static void
 grok_plot_place_title (cairo_t *cr, GrokPlotCtx *c, const GrokPlotGeometry *g)
 {
-  double line_h = grok_plot_title_line_h (cr, c), pad = 0.6 * c->fs;
+  double line_h = grok_plot_title_line_h (cr, c), pad = GROK_TITLE_MARGIN * c->fs;
 
   grok_figure_set_font (cr, c->style, c->title_size, TRUE);
   for (guint i = 0; i < c->n_title_lines; i++)
@@ -710,15 +824,21 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
   for (int attempt = 0;; attempt++)
     {
       gboolean cramped;
+      gboolean short_of_share;
       grok_plot_layout_fixed (cr, c, plot, g);
       cramped = g->height < MAX (0.25 * height, 1.5 * c->fs) || g->width < width / 3;
-      if (!cramped || attempt == 8)
+      short_of_share = g->height < plot->min_data_share * height;
+      if ((!cramped && !short_of_share) || attempt == 8)
+        break;
+      /* for the share, text no smaller than 80% (a legend at 65% of that stays legible) */
+      if (!cramped && c->fitted.font_size <= 0.8 * figure->font_size + 1e-9)
         break;
       if (plot->x_label != NULL && !c->no_x_label)
         c->no_x_label = TRUE;
       else if (c->fitted.font_size > 0.6 * figure->font_size + 1e-9)
         {
-          c->fitted.font_size = MAX (c->fitted.font_size * 0.85, 0.6 * figure->font_size);
+          c->fitted.font_size = MAX (c->fitted.font_size * 0.85,
+                                     (cramped ? 0.6 : 0.8) * figure->font_size);
           c->style = &c->fitted;
           c->fs = c->fitted.font_size * c->u;
         }
@@ -760,9 +880,13 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
       grok_plot_layout_pass (cr, c, plot, g);
       if (c->legend == GROK_LEGEND_INSIDE && !grok_plot_legend_inside (c, plot, g))
         {
-          /* smaller text inside before the legend takes room outside */
+          /* smaller text inside before the legend takes room outside; a legend of many
+           * entries, which takes much room there, smaller still */
           if (c->legend_size > 0.8 * c->style->font_size)
             c->legend_size = 0.75 * c->style->font_size;
+          else if (c->n_legend > 2 && c->legend_size > 0.7 * c->style->font_size
+                   && 0.65 * c->style->font_size >= GROK_LEGEND_MIN_SIZE)
+            c->legend_size = 0.65 * c->style->font_size;
           else
             {
               c->legend = GROK_LEGEND_RIGHT;
@@ -781,11 +905,25 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
         }
       if (c->legend == GROK_LEGEND_TOP)
         {
-          double avail = c->panel_x + c->panel_w - 0.3 * 0.6 * c->fs - g->left;
+          /* above the data area the legend may take the panel's whole width */
+          double avail = c->panel_w - 2 * 0.3 * 0.6 * c->fs;
           double sample, pad, row_h;
+          double small = MAX (0.7 * c->style->font_size, MIN (GROK_LEGEND_MIN_SIZE, c->legend_size));
           guint cols;
           grok_plot_legend_metrics (cr, c, &sample, &pad, &row_h);
           cols = (guint) MAX (1, floor ((avail - pad) / c->legend_col_w));
+          /* in fewer rows at smaller type, where that takes fewer rows */
+          if (c->legend_size > small + 1e-9 && c->n_legend > 2 * MIN (cols, c->n_legend))
+            {
+              double k = small / c->legend_size;
+              guint small_cols = (guint) MAX (1, floor ((avail - k * pad) / (k * c->legend_col_w)));
+              if ((c->n_legend + small_cols - 1) / small_cols < (c->n_legend + cols - 1) / cols)
+                {
+                  c->legend_size = small;
+                  grok_plot_legend_size (cr, c, plot, 1);
+                  continue;
+                }
+            }
           if (cols == 1 && c->legend_w > avail && c->legend_size > 0.6 * c->style->font_size)
             {
               c->legend_size = MAX (c->legend_size * avail / c->legend_w, 0.6 * c->style->font_size);
@@ -839,6 +977,8 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
       grok_plot_place (c, yb[i]);
     xb = grok_plot_tick_boxes (cr, c, &c->xt, g, TRUE);
     grok_plot_thin_ticks (c, &c->xt, xb, FALSE, g->x_zero ? 1 : 0, 0.5 * c->fs);
+    grok_plot_thin_minor (&c->xt, g, TRUE, g->x_log, GROK_PLOT_MIN_TICK_GAP * c->u);
+    grok_plot_thin_minor (&c->yt, g, FALSE, g->y_log, GROK_PLOT_MIN_TICK_GAP * c->u);
   }
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
 }

@@ -42,6 +42,9 @@ typedef enum
 
 #define GROK_PLOT_MAX_STRIP 16
 
+/* no two tick marks of an axis come closer than this, in points: minor ticks are thinned */
+#define GROK_PLOT_MIN_TICK_GAP 2.0
+
 /* a label of the strip above the data area: a marker's or the cursor's */
 typedef struct
 {

@@ -277,12 +277,14 @@ grok_plot_tick_marks (cairo_t *cr, GArray *at, const GrokPlotGeometry *g, gboole
           double px = grok_plot_geometry_x_to_px (g, v);
           cairo_move_to (cr, px, g->top + g->height);
           cairo_line_to (cr, px, g->top + g->height + length);
+          grok_figure_layout_add_tick (cr, px, g->top + g->height);
         }
       else
         {
           double py = grok_plot_geometry_y_to_px (g, v);
           cairo_move_to (cr, g->left, py);
           cairo_line_to (cr, g->left - length, py);
+          grok_figure_layout_add_tick (cr, g->left, py);
         }
     }
 }
@@ -311,6 +313,19 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
 {
   double tick = 3.5 * c->u, gap = 0.3 * c->fs, bottom = g->top + g->height, label_h;
 
+  if (g->x_zero)
+    {
+      /* the gap between the break's strokes on the page's colour: a line from 0 across it is
+       * broken there too, and the mark stays in sight */
+      double bx = grok_plot_geometry_zero_break (g), half = 2.0 * c->u, h = 3.5 * c->u;
+      cairo_move_to (cr, bx - half - 0.6 * h, bottom + h);
+      cairo_line_to (cr, bx - half + 0.6 * h, bottom - h);
+      cairo_line_to (cr, bx + half + 0.6 * h, bottom - h);
+      cairo_line_to (cr, bx + half - 0.6 * h, bottom + h);
+      cairo_close_path (cr);
+      grok_figure_set_color (cr, c->palette.background);
+      cairo_fill (cr);
+    }
   grok_figure_set_color (cr, c->palette.foreground);
   cairo_set_line_width (cr, 0.8 * c->u);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
@@ -331,8 +346,10 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
     }
   else
     cairo_line_to (cr, g->left + g->width, bottom);
+  grok_figure_layout_begin_axis (cr, TRUE);
   grok_plot_tick_marks (cr, c->xt.major, g, TRUE, tick);
   grok_plot_tick_marks (cr, c->xt.minor, g, TRUE, 2.0 * c->u);
+  grok_figure_layout_begin_axis (cr, FALSE);
   grok_plot_tick_marks (cr, c->yt.major, g, FALSE, tick);
   grok_plot_tick_marks (cr, c->yt.minor, g, FALSE, 2.0 * c->u);
   cairo_stroke (cr);
@@ -427,8 +444,11 @@ grok_plot_draw_title (cairo_t *cr, GrokPlotCtx *c)
   line_h = grok_figure_text_height (cr) * 1.45;
   grok_figure_set_color (cr, c->palette.foreground);
   for (guint i = 0; i < c->n_title_lines; i++)
-    grok_figure_text (cr, c->title_lines[i], c->title_cx[i], c->panel_y + 0.6 * c->fs + i * line_h,
-                      0.5, 0, 0);
+    {
+      grok_figure_text (cr, c->title_lines[i], c->title_cx[i],
+                        c->panel_y + 0.6 * c->fs + i * line_h, 0.5, 0, 0);
+      grok_figure_layout_mark_title (cr);
+    }
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
 }
 
@@ -449,6 +469,21 @@ grok_figure_grid_columns (guint n, double width, double height, double aspect)
         }
     }
   return best;
+}
+
+void
+grok_figure_grid_cell (guint n, guint cols, guint i, double x, double y, double width,
+                       double height, double *cx, double *cy, double *cw, double *ch)
+{
+  guint rows = (n + cols - 1) / cols, row = i / cols, in_row;
+
+  g_return_if_fail (cols > 0 && i < n);
+
+  in_row = row + 1 < rows ? cols : n - row * cols;
+  *ch = height / rows;
+  *cy = y + row * *ch;
+  *cw = width / in_row;
+  *cx = x + (i - row * cols) * *cw;
 }
 
 void
@@ -496,6 +531,7 @@ grok_plot_draw (cairo_t *cr, double x, double y, double width, double height,
                                                              .hide_legend = TRUE,
                                                              .min_left = plot->min_left },
                     x, y, width, height, &g);
+  grok_figure_layout_add_plot (cr, x, y, width, height, g.left, g.top, g.width, g.height);
   grok_plot_draw_grid (cr, &c, &g);
 
   cairo_save (cr);

@@ -78,6 +78,9 @@ typedef struct
                                               * least: lines up panels stacked in a column */
   gboolean      square;                      /* a square data area (x and y in one unit), at
                                               * the left of the room the margins leave */
+  double        min_data_share;              /* 0, or the share of the panel's height the data
+                                              * area keeps: text is made smaller for it first
+                                              * (the legend is kept) */
   const char   *note;                        /* NULL, or a remark on the data (why a line has
                                               * gaps): in small type inside the data area where
                                               * it crosses no data, else in a line above it */
@@ -129,6 +132,14 @@ void     grok_plot_pad_range    (double *lo, double *hi, gboolean log_scale);
 /* the number of columns of a grid of n panels in width x height that gives each panel the most
  * room, for panels best `aspect` times as wide as high */
 guint    grok_figure_grid_columns (guint n, double width, double height, double aspect);
+
+/* the cell of panel i of n in a grid of cols columns over (x, y, width, height): the panels of
+ * a last row that is not full share its whole width, so no cell is left empty */
+void     grok_figure_grid_cell (guint n, guint cols, guint i, double x, double y, double width,
+                                double height, double *cx, double *cy, double *cw, double *ch);
+
+/* the room a title keeps from its panel's left and right edges, in font sizes */
+#define GROK_TITLE_MARGIN 1.2
 
 /* the drawing primitives the figures share */
 void     grok_figure_set_color  (cairo_t *cr, GrokRgba color);
