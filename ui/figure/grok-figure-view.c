@@ -129,7 +129,10 @@ grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double 
           const GrokSpectrumSummary *summary = data->summaries->pdata[k];
           const GrokMatrixSpectrum *ms = &summary->matrices[m];
           g_autofree char *step = grok_figure_format_count (g_array_index (data->steps, gint64, k));
-          char *label = key ? g_strdup_printf ("H %.2f, eff. rank %.1f", ms->entropy, ms->eff_rank)
+          /* the key above names each step's colour; an entry still names its step, so that
+           * it reads without the colours (in grey print) */
+          char *label = key ? g_strdup_printf ("%s: H %.2f, eff. rank %.1f", step, ms->entropy,
+                                               ms->eff_rank)
                             : g_strdup_printf ("step %s: H %.2f, eff. rank %.1f", step,
                                                ms->entropy, ms->eff_rank);
           g_ptr_array_add (labels, label);
