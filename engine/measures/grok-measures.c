@@ -651,25 +651,32 @@ all_logits (const GrokMeasureSettings *settings, const GrokParams *params,
   return logits;
 }
 
-static GrokMeasureResult *
-measure_fourier (const GrokMeasureSettings *settings, const GrokParams *params,
-                 const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
+gboolean
+grok_measure_fourier_losses (const GrokMeasureSettings *settings, const GrokParams *params,
+                             const int *keys, int n_keys, double *restricted, double *excluded,
+                             GError **error)
 {
-  g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_FOURIER);
-  int p = (int) settings->task.p, keys[GROK_FOURIER_KEYS], n_keys, n_classes;
-  g_autoptr (GrokFourierNorms) norms = grok_fourier_norms_from_params (&settings->model, params,
-                                                                       p, error);
+  int p = (int) settings->task.p, n_classes, n, T;
   g_autoptr (GrokDataset) dataset = NULL;
   g_autofree float *logits = NULL;
   g_autofree int *a = NULL, *b = NULL, *y = NULL;
   g_autofree gboolean *train = NULL;
-  double restricted, excluded, top5;
-  int n, T;
-  GString *j;
 
-  if (norms == NULL)
-    return NULL;
-  n_keys = grok_fourier_key_frequencies (norms->embedding, norms->n_freq, GROK_FOURIER_KEYS, keys);
+  g_return_val_if_fail (settings != NULL && params != NULL, FALSE);
+  g_return_val_if_fail (restricted != NULL && excluded != NULL, FALSE);
+  if (settings->task.kind != GROK_TASK_MODULAR)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                   "restricted and excluded loss need a modular task");
+      return FALSE;
+    }
+  for (int k = 0; k < n_keys; k++)
+    if (keys[k] < 1 || keys[k] > p / 2)
+      {
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CONFIG,
+                     "key frequency %d is outside 1 .. %d (p = %d)", keys[k], p / 2, p);
+        return FALSE;
+      }
   dataset = grok_dataset_new (&settings->task);
   n = dataset->n_train + dataset->n_test;
   T = dataset->n_positions;
@@ -689,7 +696,27 @@ measure_fourier (const GrokMeasureSettings *settings, const GrokParams *params,
       train[i] = tr;
     }
   grok_fourier_losses (logits, n, n_classes, a, b, y, train, p, keys, n_keys, settings->prob_clip,
-                       &restricted, &excluded);
+                       restricted, excluded);
+  return TRUE;
+}
+
+static GrokMeasureResult *
+measure_fourier (const GrokMeasureSettings *settings, const GrokParams *params,
+                 const GrokMeasureOptions *options, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GrokMeasureResult) r = result_new (GROK_MEASURE_FOURIER);
+  int p = (int) settings->task.p, keys[GROK_FOURIER_KEYS], n_keys;
+  g_autoptr (GrokFourierNorms) norms = grok_fourier_norms_from_params (&settings->model, params,
+                                                                       p, error);
+  double restricted, excluded, top5;
+  GString *j;
+
+  if (norms == NULL)
+    return NULL;
+  n_keys = grok_fourier_key_frequencies (norms->embedding, norms->n_freq, GROK_FOURIER_KEYS, keys);
+  if (!grok_measure_fourier_losses (settings, params, keys, n_keys, &restricted, &excluded,
+                                    error))
+    return NULL;
   top5 = grok_fourier_top_share (norms->embedding, norms->n_freq, 5);
   result_add (r, "fourier_gini", grok_fourier_gini (norms->embedding, norms->n_freq));
   result_add (r, "fourier_top5", top5);

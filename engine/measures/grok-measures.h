@@ -120,6 +120,13 @@ GrokLmn *grok_measure_lmn            (const GrokModelSettings *model, const Grok
                                       const GrokDataset *dataset, int max_points, guint64 seed,
                                       GError **error);
 
+/* restricted_loss and excluded_loss (grok_fourier_losses) of a modular task's net with the given
+ * key frequencies (each 1 .. floor(p/2)), over the task's pairs as the fourier measure takes
+ * them; FALSE with an error for another task or a key out of range */
+gboolean grok_measure_fourier_losses (const GrokMeasureSettings *settings,
+                                      const GrokParams *params, const int *keys, int n_keys,
+                                      double *restricted, double *excluded, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokMeasureResult, grok_measure_result_free)
 
 G_END_DECLS

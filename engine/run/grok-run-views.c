@@ -1,7 +1,10 @@
 /* What a view of a run folder needs besides the weights, read through the open folder. */
 #include "grok-run-views.h"
 
+#include <math.h>
+
 #include "grok-config-settings.h"
+#include "grok-metrics.h"
 
 void
 grok_config_view_input_init (GrokViewInput *input, const GrokConfig *config,
@@ -10,6 +13,7 @@ grok_config_view_input_init (GrokViewInput *input, const GrokConfig *config,
   GrokViewSettings settings = grok_config_view_settings (config);
 
   grok_view_input_init (input, &settings, grok_config_lmn_points (config), params, step);
+  input->budget = config->train.steps;
 }
 
 void
@@ -31,7 +35,22 @@ grok_run_dir_fill_view_input (GrokRunDir *dir, GrokView view, const GrokViewReci
     }
   if (kind->recipe.every_checkpoint && recipe->every_checkpoint)
     {
-      /* norms only: no views files needed */
+      /* norms and losses: no views files needed; the test loss the progress measures are
+       * drawn beside */
+      const GrokMetrics *metrics = grok_run_dir_get_metrics (dir);
+      int col = metrics ? grok_metrics_column_index (metrics, "test_loss") : -1;
+      int step_col = metrics ? grok_metrics_column_index (metrics, "step") : -1;
+
+      for (guint r = 0; col >= 0 && step_col >= 0 && r < metrics->n_rows; r++)
+        {
+          double s = grok_metrics_get (metrics, r, (guint) step_col);
+          double v = grok_metrics_get (metrics, r, (guint) col);
+          gint64 last = input->test_loss && input->test_loss->len
+                        ? g_array_index (input->test_loss, GrokViewStepValue,
+                                         input->test_loss->len - 1).step : -1;
+          if (isfinite (s) && isfinite (v) && (gint64) s > last)
+            grok_view_input_add_test_loss (input, (gint64) s, v);
+        }
       on_disk = grok_run_dir_scan_checkpoints (dir);
       for (guint i = 0; i < on_disk->len; i++)
         {

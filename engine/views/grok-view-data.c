@@ -38,8 +38,20 @@ grok_view_input_add_earlier (GrokViewInput *input, gint64 step, const GrokParams
 }
 
 void
+grok_view_input_add_test_loss (GrokViewInput *input, gint64 step, double value)
+{
+  GrokViewStepValue v = { step, value };
+
+  g_return_if_fail (input != NULL);
+  if (input->test_loss == NULL)
+    input->test_loss = g_array_new (FALSE, FALSE, sizeof (GrokViewStepValue));
+  g_array_append_val (input->test_loss, v);
+}
+
+void
 grok_view_input_clear (GrokViewInput *input)
 {
+  g_clear_pointer (&input->test_loss, g_array_unref);
   g_clear_pointer (&input->views, grok_views_free);
   g_clear_pointer (&input->earlier, g_ptr_array_unref);
 }
@@ -230,21 +242,41 @@ spectra_data_new (GrokViewInput *in, guint max, GError **error)
   return g_steal_pointer (&data);
 }
 
+/* input's test_loss at step, NAN when it has none there */
+static double
+test_loss_at (const GrokViewInput *in, gint64 step)
+{
+  guint lo = 0, hi = in->test_loss ? in->test_loss->len : 0;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      gint64 s = g_array_index (in->test_loss, GrokViewStepValue, mid).step;
+      if (s == step)
+        return g_array_index (in->test_loss, GrokViewStepValue, mid).value;
+      if (s < step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NAN;
+}
+
 /* the step's weights and every other stored checkpoint's in input */
 static GrokFourierData *
 fourier_data_new (GrokViewInput *in, GError **error)
 {
   g_autoptr (GArray) others = g_array_new (FALSE, FALSE, sizeof (GrokFourierStep));
+  GrokFourierStep shown = { in->step, in->params, test_loss_at (in, in->step) };
 
   for (guint i = 0; in->earlier != NULL && i < in->earlier->len; i++)
     {
       GrokViewEarlier *e = in->earlier->pdata[i];
-      GrokFourierStep s = { e->step, e->params };
+      GrokFourierStep s = { e->step, e->params, test_loss_at (in, e->step) };
       g_array_append_val (others, s);
     }
-  return grok_fourier_data_new (&in->settings.measure.model, (int) in->settings.measure.task.p,
-                                in->params, in->step, (GrokFourierStep *) others->data,
-                                others->len, error);
+  return grok_fourier_data_new (&in->settings.measure, &shown, (GrokFourierStep *) others->data,
+                                others->len, in->budget, error);
 }
 
 static gboolean

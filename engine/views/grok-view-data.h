@@ -24,6 +24,13 @@ typedef struct
   GrokViews  *views;    /* its views file when one was made from those weights, or NULL */
 } GrokViewEarlier;
 
+/* a value of the run's metrics at a step */
+typedef struct
+{
+  gint64 step;
+  double value;
+} GrokViewStepValue;
+
 /* What a view's data is made from: the net at one step and what was stored about it, with what
  * the views know of the run (run/ fills them from its config: grok_config_view_input_init).
  * params is borrowed; views and earlier belong to the input (grok_view_input_clear frees them),
@@ -39,6 +46,9 @@ typedef struct
   GPtrArray        *earlier;  /* GrokViewEarlier, ascending: the weights the spectrum overlays
                                * (those before step, up to the recipe's earlier), or for a
                                * recipe with every_checkpoint, every stored checkpoint's */
+  gint64            budget;   /* the run's step budget (train.steps); 0 when unknown */
+  GArray           *test_loss; /* GrokViewStepValue, ascending: the metrics' test_loss, for
+                                * the Fourier view's progress measures; NULL for none */
 } GrokViewInput;
 
 void grok_view_input_init        (GrokViewInput *input, const GrokViewSettings *settings,
@@ -47,6 +57,8 @@ void grok_view_input_init        (GrokViewInput *input, const GrokViewSettings *
  * referenced, views (NULL for none) taken */
 void grok_view_input_add_earlier (GrokViewInput *input, gint64 step, const GrokParams *params,
                                   GrokViews *views);
+/* the metrics' test_loss at step, after those added before (steps ascending) */
+void grok_view_input_add_test_loss (GrokViewInput *input, gint64 step, double value);
 void grok_view_input_clear       (GrokViewInput *input);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GrokViewInput, grok_view_input_clear)
 

@@ -26,6 +26,9 @@ grok_fourier_data_free (GrokFourierData *data)
   g_clear_pointer (&data->steps, g_array_unref);
   for (guint m = 0; m < GROK_FOURIER_N_MATRICES; m++)
     g_free (data->norms[m]);
+  g_free (data->restricted);
+  g_free (data->excluded);
+  g_free (data->test_loss);
   g_free (data);
 }
 
@@ -38,16 +41,24 @@ compare_steps (gconstpointer a, gconstpointer b)
 }
 
 GrokFourierData *
-grok_fourier_data_new (const GrokModelSettings *model, int p, const GrokParams *params,
-                       gint64 step, const GrokFourierStep *others, guint n_others,
+grok_fourier_data_new (const GrokMeasureSettings *settings, const GrokFourierStep *shown,
+                       const GrokFourierStep *others, guint n_others, gint64 budget,
                        GError **error)
 {
   g_autoptr (GrokFourierData) data = g_new0 (GrokFourierData, 1);
   g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (GrokFourierStep));
-  GrokFourierStep shown = { step, params };
+  const GrokModelSettings *model;
+  const double *newest;
+  gint64 step;
+  guint last;
+  int p;
 
-  g_return_val_if_fail (model != NULL && params != NULL && p > 1, NULL);
-  g_array_append_val (all, shown);
+  g_return_val_if_fail (settings != NULL && shown != NULL && shown->params != NULL, NULL);
+  model = &settings->model;
+  p = (int) settings->task.p;
+  step = shown->step;
+  g_return_val_if_fail (p > 1, NULL);
+  g_array_append_val (all, *shown);
   for (guint i = 0; i < n_others; i++)
     if (others[i].step != step)
       g_array_append_val (all, others[i]);
@@ -91,5 +102,32 @@ grok_fourier_data_new (const GrokModelSettings *model, int p, const GrokParams *
     data->n_keys[m] = grok_fourier_key_frequencies (grok_fourier_data_norms (data, m, data->shown),
                                                     data->n_freq, GROK_FOURIER_KEYS,
                                                     data->keys[m]);
+
+  /* one key set for every step: the newest step's, which is the final checkpoint's when the
+   * run has reached its budget */
+  last = all->len - 1;
+  data->progress_step = g_array_index (data->steps, gint64, last);
+  data->progress_final = budget > 0 && data->progress_step >= budget;
+  newest = grok_fourier_data_norms (data, GROK_FOURIER_EMBEDDING, last);
+  data->n_progress_keys = grok_fourier_key_frequencies (newest, data->n_freq, GROK_FOURIER_KEYS,
+                                                        data->progress_keys);
+  data->restricted = g_new (double, all->len);
+  data->excluded = g_new (double, all->len);
+  data->test_loss = g_new (double, all->len);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const GrokFourierStep *s = &g_array_index (all, GrokFourierStep, i);
+      g_autoptr (GError) local = NULL;
+
+      data->test_loss[i] = s->test_loss;
+      if (!grok_measure_fourier_losses (settings, s->params, data->progress_keys,
+                                        data->n_progress_keys, &data->restricted[i],
+                                        &data->excluded[i], &local))
+        {
+          g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "step %" G_GINT64_FORMAT ": %s",
+                       s->step, local->message);
+          return NULL;
+        }
+    }
   return g_steal_pointer (&data);
 }

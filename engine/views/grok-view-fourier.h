@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "grok-fourier.h"
+#include "grok-measures.h"
 #include "grok-params.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,16 @@ typedef struct
   /* the key frequencies at the step shown, each matrix its own (grok_fourier_key_frequencies) */
   int     keys[GROK_FOURIER_N_MATRICES][GROK_FOURIER_KEYS];
   int     n_keys[GROK_FOURIER_N_MATRICES];
+  /* Nanda et al.'s progress measures at every step with one key set: the embedding's key
+   * frequencies at the final checkpoint when the run has ended (its newest step reached the
+   * step budget), else at the newest step */
+  int      progress_keys[GROK_FOURIER_KEYS];
+  int      n_progress_keys;
+  gint64   progress_step;     /* the step whose key frequencies they are */
+  gboolean progress_final;    /* TRUE: the run has ended and progress_step is its last */
+  double  *restricted;        /* (steps->len) restricted_loss with progress_keys */
+  double  *excluded;          /* (steps->len) excluded_loss with progress_keys */
+  double  *test_loss;         /* (steps->len) the metrics' test_loss, NAN where it has none */
 } GrokFourierData;
 
 /* a step's norms: row i of norms[m] */
@@ -45,14 +56,16 @@ typedef struct
 {
   gint64            step;
   const GrokParams *params;
+  double            test_loss;  /* the metrics' test_loss at step, or NAN */
 } GrokFourierStep;
 
 /* from the weights at the step shown and at other steps (any order; the step shown's own among
- * them is left out); NULL with an error naming the step when a matrix is missing or not finite */
-GrokFourierData *grok_fourier_data_new  (const GrokModelSettings *model, int p,
-                                         const GrokParams *params, gint64 step,
+ * them is left out) of a run on a modular task with budget steps (0: unknown, taken as not
+ * ended); NULL with an error naming the step when a matrix is missing or not finite */
+GrokFourierData *grok_fourier_data_new  (const GrokMeasureSettings *settings,
+                                         const GrokFourierStep *shown,
                                          const GrokFourierStep *others, guint n_others,
-                                         GError **error);
+                                         gint64 budget, GError **error);
 void             grok_fourier_data_free (GrokFourierData *data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokFourierData, grok_fourier_data_free)

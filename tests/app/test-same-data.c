@@ -8,7 +8,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "grok-config-settings.h"
 #include "grok-export-dialog.h"
+#include "grok-fourier.h"
+#include "grok-measures.h"
 #include "grok-lmn.h"
 #include "grok-metrics.h"
 #include "grok-run-dir.h"
@@ -353,9 +356,229 @@ test_fourier_steps (void)
     guint first = 0, n = g_strv_length (lines);
     while (lines[first] != NULL && lines[first][0] == '#')
       first++;
+    guint end = first + 1 + on_disk->len * 2 * 12;
     g_assert_cmpstr (lines[first], ==, "step,matrix,frequency,norm");
-    g_assert_cmpuint (n - (lines[n - 1][0] == '\0'), ==, first + 1 + on_disk->len * 2 * 12);
     g_assert_true (g_str_has_prefix (cli, "# step=200\n# key_frequencies.embedding="));
+    /* then a blank line, the progress measures' two comment lines, their header and one row
+     * per checkpoint */
+    g_assert_cmpstr (lines[end], ==, "");
+    g_assert_true (g_str_has_prefix (lines[end + 1], "# progress_keys="));
+    g_assert_cmpstr (lines[end + 2], ==, "# progress_keys_from=final, step=200");
+    g_assert_cmpstr (lines[end + 3], ==, "step,restricted_loss,excluded_loss,test_loss");
+    g_assert_cmpuint (n - (lines[n - 1][0] == '\0'), ==, end + 4 + on_disk->len);
+  }
+}
+
+/* the metrics' value of column at step; NAN when that row has none */
+static double
+metric_at (const GrokMetrics *metrics, const char *column, gint64 step)
+{
+  int s = grok_metrics_column_index (metrics, "step"), c = grok_metrics_column_index (metrics,
+                                                                                        column);
+
+  g_assert_cmpint (s, >=, 0);
+  g_assert_cmpint (c, >=, 0);
+  for (guint r = 0; r < metrics->n_rows; r++)
+    if (grok_metrics_get (metrics, r, (guint) s) == (double) step)
+      return grok_metrics_get (metrics, r, (guint) c);
+  return NAN;
+}
+
+/* what grokscope-cli measure prints for column at step (the run's own key frequencies) */
+static double
+cli_measure (const Fixture *f, gint64 step, const char *column)
+{
+  g_autofree char *at = g_strdup_printf ("--step=%" G_GINT64_FORMAT, step);
+  g_autofree char *key = g_strdup_printf ("\"%s\": ", column);
+  g_autofree char *out = NULL;
+  const char *argv[] = { g_getenv ("GROK_CLI"), "measure", f->run, at, "--measure=fourier",
+                         NULL };
+  g_autoptr (GError) error = NULL;
+  const char *found;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  found = strstr (out, key);
+  g_assert_nonnull (found);
+  return g_ascii_strtod (found + strlen (key), NULL);
+}
+
+/* the five k >= 1 with the largest norms, ties to the lower k, ascending: the rule written out
+ * again */
+static void
+top_five (const double *norms, int n_freq, int keys[5])
+{
+  int n = 0;
+
+  for (int pick = 0; pick < 5; pick++)
+    {
+      int best = -1;
+      for (int k = 1; k < n_freq; k++)
+        {
+          gboolean taken = FALSE;
+          for (int j = 0; j < n; j++)
+            taken |= keys[j] == k;
+          if (!taken && (best < 0 || norms[k] > norms[best]))
+            best = k;
+        }
+      keys[n++] = best;
+    }
+  for (int i = 0; i < 5; i++)
+    for (int j = i + 1; j < 5; j++)
+      if (keys[j] < keys[i])
+        {
+          int t = keys[i];
+          keys[i] = keys[j];
+          keys[j] = t;
+        }
+}
+
+static void
+assert_close (double a, double b)
+{
+  g_assert_true (isfinite (a) && isfinite (b));
+  /* metrics.csv holds 9 significant digits */
+  g_assert_cmpfloat (fabs (a - b), <=, 1e-8 * MAX (fabs (a), fabs (b)));
+}
+
+/* the checkpoint's own key frequencies from its embedding */
+static void
+own_keys (const Fixture *f, const GrokParams *params, int keys[5])
+{
+  GrokViewSettings settings = grok_config_view_settings (f->config);
+  g_autoptr (GrokFourierNorms) norms = grok_fourier_norms_from_params (&settings.measure.model,
+                                                                       params,
+                                                                       (int) f->config->task.p,
+                                                                       NULL);
+  g_assert_nonnull (norms);
+  top_five (norms->embedding, norms->n_freq, keys);
+}
+
+/* The Fourier view's restricted and excluded loss take one key set for every step: the final
+ * checkpoint's once the run has reached its budget. At that checkpoint they are its own, so
+ * the view gives the metrics' and grokscope-cli measure's numbers; at an earlier step whose
+ * own key frequencies differ the view gives the losses with the final ones, and the metrics
+ * (own keys) another number. A run stopped before its budget takes its newest checkpoint's. */
+static void
+test_fourier_progress (void)
+{
+  g_auto (Fixture) f = { 0 };
+  g_autoptr (GrokViewData) screen = NULL;
+  g_autoptr (GrokViewData) stopped = NULL;
+  g_autofree char *csv = NULL;
+  const GrokFourierData *d;
+  g_autoptr (GrokMetrics) metrics = NULL;
+  GrokViewSettings settings;
+  GrokFigureRequest request;
+  int final_keys[5], keys[5];
+  guint last, checked = 0;
+  gint64 differs = -1;
+  double largest = 0;
+
+  fixture_train (&f, "quick", (const char *[]) { "--steps", "300", "--set",
+                                                 "measures.fourier_every=50", "--set",
+                                                 "checkpoints.every=50", NULL });
+  g_assert_cmpint (f.step, ==, 300);
+  settings = grok_config_view_settings (f.config);
+  metrics = grok_metrics_ref (grok_run_dir_get_metrics (f.folder));
+  screen = screen_data (&f, GROK_VIEW_FOURIER);
+  d = screen->fourier;
+  last = d->steps->len - 1;
+  g_assert_true (d->progress_final);
+  g_assert_cmpint (d->progress_step, ==, 300);
+  own_keys (&f, f.params, final_keys);
+  g_assert_cmpint (d->n_progress_keys, ==, 5);
+  g_assert_cmpmem (d->progress_keys, sizeof final_keys, final_keys, sizeof final_keys);
+  /* at the final checkpoint: the metrics' and the CLI's own-key losses */
+  assert_close (d->restricted[last], metric_at (metrics, "restricted_loss", 300));
+  assert_close (d->excluded[last], metric_at (metrics, "excluded_loss", 300));
+  assert_close (d->restricted[last], cli_measure (&f, 300, "restricted_loss"));
+  assert_close (d->excluded[last], cli_measure (&f, 300, "excluded_loss"));
+  assert_close (d->test_loss[last], metric_at (metrics, "test_loss", 300));
+
+  /* at every earlier step the metrics measured: the final keys', which are the metrics' own
+   * exactly where that step's own keys are the final ones */
+  for (guint i = 0; i < last; i++)
+    {
+      gint64 step = g_array_index (d->steps, gint64, i);
+      double own = metric_at (metrics, "restricted_loss", step), restricted, excluded;
+      g_autoptr (GrokParams) params = NULL;
+
+      if (isnan (own))
+        continue;
+      params = grok_run_dir_read_model (f.folder, step, NULL);
+      g_assert_nonnull (params);
+      g_assert_true (grok_measure_fourier_losses (&settings.measure, params, final_keys, 5,
+                                                  &restricted, &excluded, NULL));
+      g_assert_cmpfloat (d->restricted[i], ==, restricted);
+      g_assert_cmpfloat (d->excluded[i], ==, excluded);
+      assert_close (d->test_loss[i], metric_at (metrics, "test_loss", step));
+      own_keys (&f, params, keys);
+      if (memcmp (keys, final_keys, sizeof keys) == 0)
+        assert_close (d->restricted[i], own);
+      else
+        {
+          /* well beyond the metrics' 9 digits; near step 0 every frequency is small and the
+           * key sets give nearly the same fit */
+          g_assert_cmpfloat (fabs (d->restricted[i] - own), >, 1e-6 * own);
+          largest = MAX (largest, fabs (d->restricted[i] - own) / own);
+          assert_close (own, cli_measure (&f, step, "restricted_loss"));
+          differs = step;
+        }
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 4);
+  /* the quick run's early key frequencies are not its final ones, and by step 100 that
+   * matters */
+  g_assert_cmpint (differs, >, 0);
+  g_assert_cmpfloat (largest, >, 5e-4);
+
+  grok_figure_request_init (&request, GROK_VIEW_FOURIER);
+  grok_figure_request_set_data (&request, screen);
+  csv = grok_figure_request_format_csv (&request);
+  g_assert_nonnull (strstr (csv, "\n# progress_keys_from=final, step=300\n"));
+
+  /* stopped at step 150 of its 300: the checkpoints after it gone, the newest's own keys */
+  {
+    g_autoptr (GArray) on_disk = grok_run_dir_scan_checkpoints (f.folder);
+    g_autoptr (GrokParams) params = NULL;
+    g_autofree char *stopped_csv = NULL;
+    g_autofree char *line = NULL;
+    gint64 step;
+
+    for (guint i = 0; i < on_disk->len; i++)
+      if (g_array_index (on_disk, gint64, i) > 150)
+        {
+          g_autofree char *name = g_strdup_printf ("step-%08" G_GINT64_FORMAT ".safetensors",
+                                                   g_array_index (on_disk, gint64, i));
+          g_autofree char *path = g_build_filename (f.run, "checkpoints", name, NULL);
+          g_assert_cmpint (g_remove (path), ==, 0);
+        }
+    grok_run_dir_close (f.folder);
+    f.folder = grok_run_dir_open (f.run, NULL);
+    g_assert_nonnull (f.folder);
+    params = grok_run_dir_read_model_at (f.folder, -1, &step, NULL);
+    g_assert_cmpint (step, ==, 150);
+    grok_params_unref (f.params);
+    f.params = g_steal_pointer (&params);
+    f.step = step;
+    stopped = screen_data (&f, GROK_VIEW_FOURIER);
+    d = stopped->fourier;
+    g_assert_false (d->progress_final);
+    g_assert_cmpint (d->progress_step, ==, 150);
+    own_keys (&f, f.params, keys);
+    g_assert_cmpmem (d->progress_keys, sizeof keys, keys, sizeof keys);
+    g_assert_true (memcmp (keys, final_keys, sizeof keys) != 0);
+    assert_close (d->restricted[d->steps->len - 1], metric_at (metrics, "restricted_loss", 150));
+    grok_figure_request_set_data (&request, stopped);
+    stopped_csv = grok_figure_request_format_csv (&request);
+    line = g_strdup_printf ("\n# progress_keys=%d %d %d %d %d\n"
+                            "# progress_keys_from=newest, step=150\n", keys[0], keys[1],
+                            keys[2], keys[3], keys[4]);
+    g_assert_nonnull (strstr (stopped_csv, line));
   }
 }
 
@@ -408,6 +631,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/same-data/regions-raster", test_regions_raster);
   g_test_add_func ("/app/same-data/spectrum-steps", test_spectrum_steps);
   g_test_add_func ("/app/same-data/fourier-steps", test_fourier_steps);
+  g_test_add_func ("/app/same-data/fourier-progress", test_fourier_progress);
   g_test_add_func ("/app/same-data/neurons", test_neurons);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "grok-complexity.h"
 #include "grok-config-settings.h"
+#include "grok-error.h"
 #include "grok-fourier.h"
 #include "grok-measures.h"
 #include "grok-presets.h"
@@ -405,6 +406,57 @@ test_fourier_planted (void)
     }
 }
 
+/* the losses with a given key set: with the measure's own key frequencies they are the
+ * measure's columns; a key outside 1 .. floor(p/2) and a task that is not modular are errors
+ * that say so */
+static void
+test_fourier_given_keys (void)
+{
+  g_autoptr (GrokConfig) config = grok_preset_load ("quick", NULL);
+  g_autoptr (GrokConfig) xor = grok_preset_load ("liu-xor5", NULL);
+  g_autoptr (GrokDataset) dataset = NULL;
+  g_autoptr (GrokModel) model = NULL;
+  g_autoptr (GrokMeasureResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GrokMeasureSettings settings, xor_settings;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *array;
+  int keys[GROK_FOURIER_KEYS], bad[] = { 2, 12 }, n_keys;
+  double restricted = NAN, excluded = NAN;
+
+  g_assert_true (grok_config_set (config, "task.p=23", NULL));
+  settings = grok_config_measure_settings (config);
+  dataset = grok_dataset_new (&config->task);
+  model = grok_config_new_model (config, dataset, 1);
+  grok_model_init_params (model, 5);
+  result = evaluate (GROK_MEASURE_FOURIER, config, model->params, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, result->json, -1, NULL));
+  array = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                   "parameters"), "key_frequencies");
+  n_keys = (int) json_array_get_length (array);
+  g_assert_cmpint (n_keys, ==, GROK_FOURIER_KEYS);
+  for (int i = 0; i < n_keys; i++)
+    keys[i] = (int) json_array_get_int_element (array, i);
+  g_assert_true (grok_measure_fourier_losses (&settings, model->params, keys, n_keys,
+                                              &restricted, &excluded, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (restricted, ==, grok_measure_result_get (result, "restricted_loss"));
+  g_assert_cmpfloat (excluded, ==, grok_measure_result_get (result, "excluded_loss"));
+
+  g_assert_false (grok_measure_fourier_losses (&settings, model->params, bad, 2, &restricted,
+                                               &excluded, &error));
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "key frequency 12 is outside 1 .. 11"));
+  g_clear_error (&error);
+  xor_settings = grok_config_measure_settings (xor);
+  g_assert_false (grok_measure_fourier_losses (&xor_settings, model->params, keys, n_keys,
+                                               &restricted, &excluded, &error));
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "modular task"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -420,5 +472,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/measures/complexity-xor2d", test_complexity_xor2d);
   g_test_add_func ("/engine/measures/complexity-subset", test_complexity_subset);
   g_test_add_func ("/engine/measures/fourier-planted", test_fourier_planted);
+  g_test_add_func ("/engine/measures/fourier-given-keys", test_fourier_given_keys);
   return g_test_run ();
 }

@@ -11,8 +11,10 @@ design matrix, not the per-residue sums Grokscope uses).
   fourier_reference.py GROKSCOPE-CLI
       trains a small `quick` (MLP, add mod 31) and a small `demoss-add-ours` (transformer, add
       mod 23) run, and compares (a) every row of `grokscope-cli figure RUN --view fourier --out
-      F.csv` with the norms of every stored checkpoint, and (b) `grokscope-cli measure --measure
-      fourier` at two checkpoints with this computation. Exit status 0 when all agree.
+      F.csv` with the norms of every stored checkpoint, (b) its restricted and excluded loss
+      with the final checkpoint's key frequencies at three checkpoints, and (c) `grokscope-cli
+      measure --measure fourier` at two checkpoints with this computation. Exit status 0 when
+      all agree.
 """
 
 import csv
@@ -139,7 +141,14 @@ def check_run(cli, run, preset, sets, failures):
     csv_path = os.path.join(run, "fourier.csv")
     subprocess.run([cli, "figure", run, "--view", "fourier", "--out", csv_path], check=True)
     with open(csv_path) as f:
-        rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
+        norms_block, progress_block = f.read().split("\n\n", 1)
+    rows = [r for r in csv.DictReader(line for line in norms_block.splitlines()
+                                      if not line.startswith("#"))]
+    progress = {int(r["step"]): r for r in
+                csv.DictReader(line for line in progress_block.splitlines()
+                               if not line.startswith("#"))}
+    stated = dict(line[2:].split("=", 1) for line in progress_block.splitlines()
+                  if line.startswith("# ") and "=" in line)
     steps = sorted({int(r["step"]) for r in rows})
     on_disk = sorted(int(name[5:13]) for name in os.listdir(os.path.join(run, "checkpoints"))
                      if name.endswith(".safetensors"))
@@ -160,6 +169,25 @@ def check_run(cli, run, preset, sets, failures):
           f"largest difference {worst:.1e} of the largest norm")
     if not worst <= NORM_RTOL:
         failures.append(f"{preset}: figure CSV norms")
+    # the view's progress measures: one key set, the final checkpoint's, at every step
+    tensors, _ = grok_torch.read_safetensors(grok_path(run, on_disk[-1]))
+    final_keys = key_frequencies(norms_of(matrices(config, tensors)[0], p))
+    print(f"  figure CSV progress measures: keys {stated.get('progress_keys')}, "
+          f"from {stated.get('progress_keys_from')}")
+    if stated.get("progress_keys") != " ".join(map(str, final_keys)):
+        failures.append(f"{preset}: progress_keys {stated.get('progress_keys')} are not the "
+                        f"final checkpoint's {final_keys}")
+    if stated.get("progress_keys_from") != f"final, step={on_disk[-1]}":
+        failures.append(f"{preset}: progress_keys_from {stated.get('progress_keys_from')}")
+    if sorted(progress) != on_disk:
+        failures.append(f"{preset}: progress rows {sorted(progress)} are not the checkpoints")
+    for step in (on_disk[1], on_disk[len(on_disk) // 2], on_disk[-1]):
+        tensors, _ = grok_torch.read_safetensors(grok_path(run, step))
+        r_loss, e_loss = losses(config, tensors, final_keys)
+        close(float(progress[step]["restricted_loss"]), r_loss, LOSS_RTOL,
+              f"step {step} restricted loss, final keys", failures)
+        close(float(progress[step]["excluded_loss"]), e_loss, LOSS_RTOL,
+              f"step {step} excluded loss, final keys", failures)
     for step in (on_disk[len(on_disk) // 2], on_disk[-1]):
         out = subprocess.run([cli, "measure", run, "--step", str(step), "--measure", "fourier"],
                              check=True, capture_output=True, text=True).stdout

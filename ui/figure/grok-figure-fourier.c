@@ -22,13 +22,19 @@ is_key (const GrokFourierData *data, GrokFourierMatrix m, int k)
 }
 
 static char *
-keys_text (const GrokFourierData *data, GrokFourierMatrix m, const char *separator)
+keys_list (const int *keys, int n_keys, const char *separator)
 {
   GString *out = g_string_new (NULL);
 
-  for (int i = 0; i < data->n_keys[m]; i++)
-    g_string_append_printf (out, "%s%d", i ? separator : "", data->keys[m][i]);
+  for (int i = 0; i < n_keys; i++)
+    g_string_append_printf (out, "%s%d", i ? separator : "", keys[i]);
   return g_string_free (out, FALSE);
+}
+
+static char *
+keys_text (const GrokFourierData *data, GrokFourierMatrix m, const char *separator)
+{
+  return keys_list (data->keys[m], data->n_keys[m], separator);
 }
 
 /* the labels of the key bars, each above its bar where it crosses no other bar or label */
@@ -242,6 +248,70 @@ draw_heatmap (cairo_t *cr, double x, double y, double width, double height,
     draw_colour_bar (cr, g.left + g.width + 0.5 * fs, g.top, bar_w, g.height, 1, style, &palette);
 }
 
+/* "the final checkpoint, step 1,500: 2 22 34 40 44" and the like: which key set the progress
+ * measures use */
+static char *
+progress_title (const GrokFourierData *data)
+{
+  g_autofree char *step = grok_figure_format_count (data->progress_step);
+  g_autofree char *keys = keys_list (data->progress_keys, data->n_progress_keys, " ");
+
+  if (data->progress_final)
+    return g_strdup_printf ("Loss with the key frequencies of the final checkpoint, step %s: %s",
+                            step, keys);
+  return g_strdup_printf ("Loss with the key frequencies of the newest checkpoint, step %s "
+                          "(run still training): %s", step, keys);
+}
+
+/* restricted, excluded and test loss over the stored checkpoints, one key set for all */
+static void
+draw_progress (cairo_t *cr, double x, double y, double width, double height,
+               const GrokFourierData *data, const GrokFigureStyle *style)
+{
+  guint n = data->steps->len;
+  g_autofree double *steps = g_new (double, n);
+  g_autofree double *test_steps = g_new (double, n);
+  g_autofree double *test_loss = g_new (double, n);
+  g_autofree char *title = progress_title (data);
+  GrokSeries series[3] = { 0 };
+  GrokPlot plot;
+  GrokPlotGeometry g;
+  gsize n_test = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      steps[i] = (double) g_array_index (data->steps, gint64, i);
+      /* the metrics are evaluated on their own schedule: the line joins the steps that have
+       * one, without gaps at the checkpoints between them */
+      if (isfinite (data->test_loss[i]))
+        {
+          test_steps[n_test] = steps[i];
+          test_loss[n_test++] = data->test_loss[i];
+        }
+    }
+  series[0] = (GrokSeries) { .x = steps, .y = data->restricted, .n = n,
+                             .label = "restricted loss",
+                             .color = grok_figure_style_series_color (style, 0) };
+  series[1] = (GrokSeries) { .x = steps, .y = data->excluded, .n = n,
+                             .label = "excluded loss (train)",
+                             .color = grok_figure_style_series_color (style, 1) };
+  series[2] = (GrokSeries) { .x = test_steps, .y = test_loss, .n = n_test, .label = "test loss",
+                             .color = grok_figure_style_series_color (style, 2),
+                             .dashed = TRUE };
+  grok_plot_init (&plot);
+  plot.title = title;
+  plot.x_label = "step";
+  plot.y_label = "loss (nats)";
+  plot.x_log = TRUE;
+  plot.x_zero = TRUE;
+  plot.y_log = TRUE;
+  plot.series = series;
+  plot.n_series = 3;
+  plot.legend_outside = TRUE;
+  plot.empty_text = "no losses to draw";
+  grok_plot_draw (cr, x, y, width, height, &plot, style, &g);
+}
+
 void
 grok_figure_fourier_draw (cairo_t *cr, double x, double y, double width, double height,
                           const GrokFourierData *data, const GrokFigureStyle *style)
@@ -255,11 +325,12 @@ grok_figure_fourier_draw (cairo_t *cr, double x, double y, double width, double 
   cairo_rectangle (cr, x, y, width, height);
   grok_figure_set_color (cr, palette.background);
   cairo_fill (cr);
-  /* four panels: the bars and the heatmap of one matrix side by side when there is room */
-  cols = grok_figure_grid_columns (4, width, height, 1.3);
+  /* four panels: the bars and the heatmap of one matrix side by side when there is room; the
+   * progress measures in a row of their own below them */
+  cols = grok_figure_grid_columns (5, width, height, 1.3);
   cols = cols >= 4 ? 4 : cols >= 2 ? 2 : 1;
   cw = width / cols;
-  ch = height / (4 / cols);
+  ch = height / (4 / cols + 1);
   for (guint panel = 0; panel < 4; panel++)
     {
       GrokFourierMatrix m = panel / 2;
@@ -271,6 +342,9 @@ grok_figure_fourier_draw (cairo_t *cr, double x, double y, double width, double 
         draw_heatmap (cr, px, py, cw, ch, data, m, style);
       cairo_restore (cr);
     }
+  cairo_save (cr);
+  draw_progress (cr, x, y + (4 / cols) * ch, width, ch, data, style);
+  cairo_restore (cr);
 }
 
 void
@@ -297,4 +371,21 @@ grok_figure_fourier_append_csv (GString *out, const GrokFourierData *data)
                                   g_array_index (data->steps, gint64, i),
                                   grok_fourier_matrix_name (m), k, norms[k]);
       }
+  /* the progress measures: one key set for every step */
+  {
+    g_autofree char *keys = keys_list (data->progress_keys, data->n_progress_keys, " ");
+    g_string_append_printf (out, "\n# progress_keys=%s\n# progress_keys_from=%s, step=%"
+                            G_GINT64_FORMAT "\n", keys, data->progress_final ? "final" : "newest",
+                            data->progress_step);
+  }
+  g_string_append (out, "step,restricted_loss,excluded_loss,test_loss\n");
+  for (guint i = 0; i < data->steps->len; i++)
+    {
+      g_string_append_printf (out, "%" G_GINT64_FORMAT ",%.9g,%.9g,",
+                              g_array_index (data->steps, gint64, i), data->restricted[i],
+                              data->excluded[i]);
+      if (isfinite (data->test_loss[i]))
+        g_string_append_printf (out, "%.9g", data->test_loss[i]);
+      g_string_append_c (out, '\n');
+    }
 }
