@@ -21,6 +21,7 @@ struct _GrokComputedView
   gint64           reference_step;
   GrokViewData    *data;             /* what is drawn */
   char            *message;
+  char            *status;           /* the computing status, while nothing else is drawn */
   GCancellable    *cancellable;      /* of the request in flight */
   gboolean         busy, again;      /* a request runs; another is wanted after it */
   GrokPlotGeometry geometry;
@@ -156,6 +157,8 @@ start_request (GrokComputedView *self)
   g_task_set_task_data (task, r, (GDestroyNotify) request_free);
   g_task_set_name (task, "[grokscope] computed view");
   self->busy = TRUE;
+  /* the status shows while nothing is drawn yet */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   g_task_run_in_thread (task, compute);
 }
 
@@ -229,6 +232,21 @@ grok_computed_view_get_message (GrokComputedView *self)
   return self->message;
 }
 
+const char *
+grok_computed_view_get_status (GrokComputedView *self)
+{
+  g_autofree char *step = NULL;
+
+  g_return_val_if_fail (GROK_IS_COMPUTED_VIEW (self), NULL);
+  g_clear_pointer (&self->status, g_free);
+  if (!self->busy || self->data != NULL || self->message != NULL)
+    return NULL;
+  step = grok_figure_format_count (self->step);
+  self->status = g_strdup_printf ("Computing the %s view at step %s\u2026",
+                                  grok_view_kind (self->view)->title, step);
+  return self->status;
+}
+
 static void
 grok_computed_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -243,13 +261,14 @@ grok_computed_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   if (self->data != NULL)
     grok_figure_view_data_draw (cr, 0, 0, w, h, self->data, &style, &self->geometry);
-  else if (self->message != NULL)
+  else if (self->message != NULL || grok_computed_view_get_status (self) != NULL)
     {
       GrokPalette palette;
       grok_figure_style_palette (&style, &palette);
       grok_figure_set_color (cr, palette.muted);
       grok_figure_set_font (cr, &style, style.font_size * 1.2, FALSE);
-      grok_figure_text (cr, self->message, w / 2.0, h / 2.0, 0.5, 0.5, 0);
+      grok_figure_text (cr, self->message ? self->message : self->status, w / 2.0, h / 2.0, 0.5,
+                        0.5, 0);
     }
   cairo_destroy (cr);
 }
@@ -320,6 +339,7 @@ grok_computed_view_finalize (GObject *object)
   grok_params_unref (self->reference);
   grok_view_data_unref (self->data);
   g_free (self->message);
+  g_free (self->status);
   G_OBJECT_CLASS (grok_computed_view_parent_class)->finalize (object);
 }
 

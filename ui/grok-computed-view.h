@@ -34,5 +34,8 @@ int         grok_computed_view_get_count   (GrokComputedView *self);
 GrokViewData *grok_computed_view_get_data (GrokComputedView *self);
 /* why nothing can be drawn (not an xor2d MLP ...), or NULL */
 const char *grok_computed_view_get_message (GrokComputedView *self);
+/* what the view says while it has nothing to draw yet and computes ("Computing the Fourier
+ * view at step 5,000…"), or NULL when it draws data, a message, or is idle (owned by the view) */
+const char *grok_computed_view_get_status (GrokComputedView *self);
 
 G_END_DECLS

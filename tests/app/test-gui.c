@@ -682,8 +682,12 @@ test_computed_view_reads_views_file (void)
   g_assert_true (g_file_set_contents (config_path, config_text, -1, NULL));
 
   grok_computed_view_set_params (view, config, params, 0);
+  /* nothing drawn yet: the view says what it computes, until the answer comes */
+  g_assert_cmpstr (grok_computed_view_get_status (view), ==,
+                   "Computing the Regions view at step 0\u2026");
   many = count_after (view, -1);
   g_assert_cmpint (many, >, 10);
+  g_assert_null (grok_computed_view_get_status (view));
   grok_computed_view_set_run_dir (view, dir);
   grok_computed_view_set_params (view, config, params, 0);
   g_assert_cmpint (count_after (view, many), ==, 1);
