@@ -40,6 +40,7 @@ struct _GrokRunDir
   GrokAppender *appender;      /* NULL until created or prepared for continuing */
   GrokViewsWriter *views;     /* its views files' worker, made at the first checkpoint */
   gboolean      noted_unchecked; /* a file without a data checksum was named once */
+  GrokFourierCache *fourier_cache; /* what the Fourier view computed of its checkpoints */
 };
 
 static gboolean
@@ -103,6 +104,7 @@ run_dir_new (const char *path)
   dir->fd = dir->checkpoints_fd = dir->views_fd = dir->lock_fd = -1;
   dir->problems = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (dir->problems, NULL);
+  dir->fourier_cache = grok_fourier_cache_new ();
   return dir;
 }
 
@@ -273,6 +275,32 @@ grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step)
   return grok_run_file_path (dir->path, GROK_RUN_FILE_CHECKPOINT, step);
 }
 
+char *
+grok_run_dir_checkpoint_id (GrokRunDir *dir, gint64 step)
+{
+  g_autofree char *name = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+  name = grok_checkpoint_filename (step);
+  if (dir->checkpoints_fd < 0 || fstatat (dir->checkpoints_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISREG (st.st_mode))
+    return NULL;
+  /* a checkpoint is replaced by renaming a new file over it: another inode, and times and
+   * size that a change in place moves too */
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%ju:%ju:%jd:%jd.%09ld:%jd.%09ld", step,
+                          (uintmax_t) st.st_dev, (uintmax_t) st.st_ino, (intmax_t) st.st_size,
+                          (intmax_t) st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                          (intmax_t) st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}
+
+GrokFourierCache *
+grok_run_dir_get_fourier_cache (GrokRunDir *dir)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  return dir->fourier_cache;
+}
+
 void
 grok_run_dir_close (GrokRunDir *dir)
 {
@@ -297,6 +325,7 @@ grok_run_dir_close (GrokRunDir *dir)
   g_array_unref (dir->checkpoints);
   g_hash_table_unref (dir->refused);
   g_ptr_array_unref (dir->problems);
+  grok_fourier_cache_free (dir->fourier_cache);
   g_free (dir->header);
   g_free (dir->metrics_damage);
   g_free (dir->path);

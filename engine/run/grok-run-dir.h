@@ -19,6 +19,7 @@
 #include "grok-config.h"
 #include "grok-metrics.h"
 #include "grok-trainer.h"
+#include "grok-view-fourier-cache.h"
 #include "grok-views.h"
 
 G_BEGIN_DECLS
@@ -92,6 +93,12 @@ GArray            *grok_run_dir_scan_checkpoints (GrokRunDir *dir);
 /* messages about the damaged files found so far, NULL-terminated (empty when all is well) */
 const char * const *grok_run_dir_get_problems   (GrokRunDir *dir);
 char              *grok_run_dir_checkpoint_path (GrokRunDir *dir, gint64 step);
+/* what tells the checkpoint file of step now from any file there before or after it (its
+ * step, inode, size and times), taken before reading it; NULL when there is no such file */
+char              *grok_run_dir_checkpoint_id   (GrokRunDir *dir, gint64 step);
+/* what the Fourier view computed of this folder's checkpoints, kept while it is open
+ * (grok-view-fourier-cache.h; safe from any thread) */
+GrokFourierCache  *grok_run_dir_get_fourier_cache (GrokRunDir *dir);
 
 /* load trainer from the checkpoint at step (grok_trainer_load), never through a link */
 gboolean    grok_run_dir_load_trainer (GrokRunDir *dir, gint64 step, GrokTrainer *trainer,

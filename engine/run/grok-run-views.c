@@ -51,14 +51,19 @@ grok_run_dir_fill_view_input (GrokRunDir *dir, GrokView view, const GrokViewReci
           if (isfinite (s) && isfinite (v) && (gint64) s > last)
             grok_view_input_add_test_loss (input, (gint64) s, v);
         }
+      input->fourier_cache = grok_run_dir_get_fourier_cache (dir);
       on_disk = grok_run_dir_scan_checkpoints (dir);
       for (guint i = 0; i < on_disk->len; i++)
         {
           gint64 step = g_array_index (on_disk, gint64, i);
+          /* the file's id before its weights: a file replaced in between is not kept under
+           * the id of the one it replaced */
+          g_autofree char *id = step == input->step ? NULL
+                                : grok_run_dir_checkpoint_id (dir, step);
           g_autoptr (GrokParams) params = step == input->step ? NULL
                                           : grok_run_dir_read_model (dir, step, NULL);
           if (params != NULL)
-            grok_view_input_add_earlier (input, step, params, NULL);
+            grok_view_input_add_stored (input, step, params, NULL, id);
         }
       return;
     }

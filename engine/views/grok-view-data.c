@@ -11,6 +11,7 @@ earlier_free (GrokViewEarlier *e)
 {
   grok_params_unref (e->params);
   grok_views_free (e->views);
+  g_free (e->id);
   g_free (e);
 }
 
@@ -26,12 +27,20 @@ void
 grok_view_input_add_earlier (GrokViewInput *input, gint64 step, const GrokParams *params,
                              GrokViews *views)
 {
+  grok_view_input_add_stored (input, step, params, views, NULL);
+}
+
+void
+grok_view_input_add_stored (GrokViewInput *input, gint64 step, const GrokParams *params,
+                            GrokViews *views, const char *id)
+{
   GrokViewEarlier *e = g_new0 (GrokViewEarlier, 1);
 
   g_return_if_fail (input != NULL && params != NULL);
   e->step = step;
   e->params = grok_params_ref (params);
   e->views = views;
+  e->id = g_strdup (id);
   if (input->earlier == NULL)
     input->earlier = g_ptr_array_new_with_free_func ((GDestroyNotify) earlier_free);
   g_ptr_array_add (input->earlier, e);
@@ -267,16 +276,24 @@ static GrokFourierData *
 fourier_data_new (GrokViewInput *in, GError **error)
 {
   g_autoptr (GArray) others = g_array_new (FALSE, FALSE, sizeof (GrokFourierStep));
-  GrokFourierStep shown = { in->step, in->params, test_loss_at (in, in->step) };
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GrokFourierStep shown = { in->step, in->params, test_loss_at (in, in->step), NULL };
 
   for (guint i = 0; in->earlier != NULL && i < in->earlier->len; i++)
     {
       GrokViewEarlier *e = in->earlier->pdata[i];
-      GrokFourierStep s = { e->step, e->params, test_loss_at (in, e->step) };
+      GrokFourierStep s = { e->step, e->params, test_loss_at (in, e->step), NULL };
+
+      /* the same file under other task or model settings is another entry */
+      if (in->fourier_cache != NULL && e->id != NULL)
+        {
+          s.id = g_strconcat (in->settings.sha256, "/", e->id, NULL);
+          g_ptr_array_add (ids, (char *) s.id);
+        }
       g_array_append_val (others, s);
     }
   return grok_fourier_data_new (&in->settings.measure, &shown, (GrokFourierStep *) others->data,
-                                others->len, in->budget, error);
+                                others->len, in->budget, in->fourier_cache, error);
 }
 
 static gboolean

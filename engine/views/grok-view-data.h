@@ -22,6 +22,8 @@ typedef struct
   gint64      step;
   GrokParams *params;   /* its weights (a reference) */
   GrokViews  *views;    /* its views file when one was made from those weights, or NULL */
+  char       *id;       /* what tells its stored file from any other (the step's file
+                         * replaced on disk has another), or NULL */
 } GrokViewEarlier;
 
 /* a value of the run's metrics at a step */
@@ -49,6 +51,9 @@ typedef struct
   gint64            budget;   /* the run's step budget (train.steps); 0 when unknown */
   GArray           *test_loss; /* GrokViewStepValue, ascending: the metrics' test_loss, for
                                 * the Fourier view's progress measures; NULL for none */
+  GrokFourierCache *fourier_cache; /* borrowed, or NULL: what the Fourier view computed of the
+                                    * earlier weights with an id, kept by the reader of the
+                                    * run folder between requests */
 } GrokViewInput;
 
 void grok_view_input_init        (GrokViewInput *input, const GrokViewSettings *settings,
@@ -57,6 +62,9 @@ void grok_view_input_init        (GrokViewInput *input, const GrokViewSettings *
  * referenced, views (NULL for none) taken */
 void grok_view_input_add_earlier (GrokViewInput *input, gint64 step, const GrokParams *params,
                                   GrokViews *views);
+/* the same for weights read from a stored file that id (copied) tells from any other */
+void grok_view_input_add_stored  (GrokViewInput *input, gint64 step, const GrokParams *params,
+                                  GrokViews *views, const char *id);
 /* the metrics' test_loss at step, after those added before (steps ascending) */
 void grok_view_input_add_test_loss (GrokViewInput *input, gint64 step, double value);
 void grok_view_input_clear       (GrokViewInput *input);

@@ -43,7 +43,7 @@ compare_steps (gconstpointer a, gconstpointer b)
 GrokFourierData *
 grok_fourier_data_new (const GrokMeasureSettings *settings, const GrokFourierStep *shown,
                        const GrokFourierStep *others, guint n_others, gint64 budget,
-                       GError **error)
+                       GrokFourierCache *cache, GError **error)
 {
   g_autoptr (GrokFourierData) data = g_new0 (GrokFourierData, 1);
   g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (GrokFourierStep));
@@ -74,9 +74,16 @@ grok_fourier_data_new (const GrokMeasureSettings *settings, const GrokFourierSte
       const GrokFourierStep *s = &g_array_index (all, GrokFourierStep, i);
       g_autoptr (GrokFourierNorms) norms = NULL;
       g_autoptr (GError) local = NULL;
+      double *embedding = data->norms[GROK_FOURIER_EMBEDDING] + (gsize) i * data->n_freq;
+      double *unembedding = data->norms[GROK_FOURIER_UNEMBEDDING] + (gsize) i * data->n_freq;
 
       if (s->step == step)
         data->shown = i;
+      g_array_append_val (data->steps, s->step);
+      /* only norms that were computed are held: a step held is finite */
+      if (cache != NULL && s->id != NULL &&
+          grok_fourier_cache_get_norms (cache, s->id, data->n_freq, embedding, unembedding))
+        continue;
       if (grok_params_non_finite (s->params) != NULL)
         {
           g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
@@ -92,11 +99,10 @@ grok_fourier_data_new (const GrokMeasureSettings *settings, const GrokFourierSte
                        s->step, local->message);
           return NULL;
         }
-      g_array_append_val (data->steps, s->step);
-      memcpy (data->norms[GROK_FOURIER_EMBEDDING] + (gsize) i * data->n_freq, norms->embedding,
-              data->n_freq * sizeof (double));
-      memcpy (data->norms[GROK_FOURIER_UNEMBEDDING] + (gsize) i * data->n_freq,
-              norms->unembedding, data->n_freq * sizeof (double));
+      memcpy (embedding, norms->embedding, data->n_freq * sizeof (double));
+      memcpy (unembedding, norms->unembedding, data->n_freq * sizeof (double));
+      if (cache != NULL && s->id != NULL)
+        grok_fourier_cache_put_norms (cache, s->id, data->n_freq, embedding, unembedding);
     }
   for (guint m = 0; m < GROK_FOURIER_N_MATRICES; m++)
     data->n_keys[m] = grok_fourier_key_frequencies (grok_fourier_data_norms (data, m, data->shown),
@@ -120,6 +126,11 @@ grok_fourier_data_new (const GrokMeasureSettings *settings, const GrokFourierSte
       g_autoptr (GError) local = NULL;
 
       data->test_loss[i] = s->test_loss;
+      if (cache != NULL && s->id != NULL &&
+          grok_fourier_cache_get_losses (cache, s->id, data->progress_keys,
+                                         data->n_progress_keys, &data->restricted[i],
+                                         &data->excluded[i]))
+        continue;
       if (!grok_measure_fourier_losses (settings, s->params, data->progress_keys,
                                         data->n_progress_keys, &data->restricted[i],
                                         &data->excluded[i], &local))
@@ -128,6 +139,10 @@ grok_fourier_data_new (const GrokMeasureSettings *settings, const GrokFourierSte
                        s->step, local->message);
           return NULL;
         }
+      if (cache != NULL && s->id != NULL)
+        grok_fourier_cache_put_losses (cache, s->id, data->progress_keys,
+                                       data->n_progress_keys, data->restricted[i],
+                                       data->excluded[i]);
     }
   return g_steal_pointer (&data);
 }

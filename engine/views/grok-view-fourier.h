@@ -8,6 +8,7 @@
 #include "grok-fourier.h"
 #include "grok-measures.h"
 #include "grok-params.h"
+#include "grok-view-fourier-cache.h"
 
 G_BEGIN_DECLS
 
@@ -57,15 +58,19 @@ typedef struct
   gint64            step;
   const GrokParams *params;
   double            test_loss;  /* the metrics' test_loss at step, or NAN */
+  const char       *id;         /* what the cache knows these weights by, or NULL: not kept */
 } GrokFourierStep;
 
 /* from the weights at the step shown and at other steps (any order; the step shown's own among
  * them is left out) of a run on a modular task with budget steps (0: unknown, taken as not
- * ended); NULL with an error naming the step when a matrix is missing or not finite */
+ * ended); NULL with an error naming the step when a matrix is missing or not finite. With a
+ * cache (NULL for none), the norms and losses of a step with an id are taken from it when it
+ * holds them, and put into it otherwise: the data is the same either way. */
 GrokFourierData *grok_fourier_data_new  (const GrokMeasureSettings *settings,
                                          const GrokFourierStep *shown,
                                          const GrokFourierStep *others, guint n_others,
-                                         gint64 budget, GError **error);
+                                         gint64 budget, GrokFourierCache *cache,
+                                         GError **error);
 void             grok_fourier_data_free (GrokFourierData *data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokFourierData, grok_fourier_data_free)

@@ -582,6 +582,176 @@ test_fourier_progress (void)
   }
 }
 
+/* the Fourier view's CSV as the window gets it through the folder held open, with the
+ * folder's cache or (use_cache FALSE) without any; its data in *out when out is not NULL */
+static char *
+fourier_csv (const Fixture *f, gboolean use_cache, GrokViewData **out)
+{
+  g_auto (GrokViewInput) input = { 0 };
+  g_autoptr (GrokViewData) data = NULL;
+  g_autoptr (GError) error = NULL;
+  GrokFigureRequest request;
+  GrokViewRecipe recipe;
+  char *csv;
+
+  grok_view_recipe_init (&recipe);
+  grok_config_view_input_init (&input, f->config, f->params, f->step);
+  grok_run_dir_fill_view_input (f->folder, GROK_VIEW_FOURIER, &recipe, &input);
+  g_assert_true (input.fourier_cache == grok_run_dir_get_fourier_cache (f->folder));
+  if (!use_cache)
+    input.fourier_cache = NULL;
+  data = grok_view_data_new (GROK_VIEW_FOURIER, &input, &recipe, &error);
+  g_assert_no_error (error);
+  grok_figure_request_init (&request, GROK_VIEW_FOURIER);
+  grok_figure_request_set_data (&request, data);
+  csv = grok_figure_request_format_csv (&request);
+  if (out != NULL)
+    *out = g_steal_pointer (&data);
+  return csv;
+}
+
+/* how many lookups the folder's Fourier cache answered (hits) and did not (misses) */
+static void
+cache_counts (const Fixture *f, guint *hits, guint *misses)
+{
+  grok_fourier_cache_get_counts (grok_run_dir_get_fourier_cache (f->folder), hits, misses);
+}
+
+/* The Fourier view asked again through the same folder takes the norms and losses of the
+ * stored checkpoints from the folder's cache and gives the same CSV, byte for byte, as
+ * computing everything without it; a checkpoint replaced on disk is computed anew, and another
+ * key set (the run's newest checkpoint no longer the final one) is not served the losses of
+ * the first. */
+static void
+test_fourier_cache (void)
+{
+  g_auto (Fixture) f = { 0 };
+  g_autoptr (GrokViewData) first = NULL;
+  g_autoptr (GrokViewData) replaced = NULL;
+  g_autoptr (GrokViewData) stopped = NULL;
+  g_autofree char *csv1 = NULL, *csv2 = NULL, *plain = NULL;
+  g_autoptr (GArray) on_disk = NULL;
+  GrokViewSettings settings;
+  guint hits, misses, hits2, misses2, n_earlier, i50 = 0, i100 = 0;
+
+  fixture_train (&f, "quick", (const char *[]) { "--steps", "300", "--set",
+                                                 "checkpoints.every=50", NULL });
+  g_assert_cmpint (f.step, ==, 300);
+  settings = grok_config_view_settings (f.config);
+  on_disk = grok_run_dir_scan_checkpoints (f.folder);
+  n_earlier = on_disk->len - 1;
+  g_assert_cmpuint (n_earlier, >=, 5);
+
+  /* first: every earlier checkpoint's norms and losses computed (and kept) */
+  cache_counts (&f, &hits, &misses);
+  g_assert_cmpuint (hits, ==, 0);
+  csv1 = fourier_csv (&f, TRUE, &first);
+  cache_counts (&f, &hits, &misses);
+  g_assert_cmpuint (hits, ==, 0);
+  g_assert_cmpuint (misses, ==, 2 * n_earlier);
+  /* second: all of it from the cache, the same bytes as without any cache */
+  csv2 = fourier_csv (&f, TRUE, NULL);
+  cache_counts (&f, &hits2, &misses2);
+  g_assert_cmpuint (hits2, ==, 2 * n_earlier);
+  g_assert_cmpuint (misses2, ==, misses);
+  plain = fourier_csv (&f, FALSE, NULL);
+  cache_counts (&f, &hits, &misses);
+  g_assert_cmpuint (hits, ==, hits2);
+  g_assert_cmpuint (misses, ==, misses2);
+  g_assert_cmpstr (csv1, ==, plain);
+  g_assert_cmpstr (csv2, ==, plain);
+
+  /* step 100's file replaced by one holding step 50's weights */
+  for (guint i = 0; i < first->fourier->steps->len; i++)
+    {
+      gint64 s = g_array_index (first->fourier->steps, gint64, i);
+      i50 = s == 50 ? i : i50;
+      i100 = s == 100 ? i : i100;
+    }
+  g_assert_cmpuint (i50, >, 0);
+  g_assert_cmpuint (i100, >, i50);
+  {
+    g_autoptr (GrokParams) at50 = grok_run_dir_read_model (f.folder, 50, NULL);
+    g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree char *path = grok_run_dir_checkpoint_path (f.folder, 100);
+    g_autofree char *csv3 = NULL, *plain3 = NULL;
+    g_autoptr (GError) error = NULL;
+    const GrokFourierData *d;
+    int n = first->fourier->n_freq;
+
+    g_assert_nonnull (at50);
+    g_hash_table_insert (meta, "step", "100");
+    g_assert_true (grok_params_write (path, at50, meta, &error));
+    g_assert_no_error (error);
+    csv3 = fourier_csv (&f, TRUE, &replaced);
+    cache_counts (&f, &hits2, &misses2);
+    /* its norms and its losses computed anew, every other step's from the cache */
+    g_assert_cmpuint (misses2, ==, misses + 2);
+    g_assert_cmpuint (hits2, ==, hits + 2 * (n_earlier - 1));
+    plain3 = fourier_csv (&f, FALSE, NULL);
+    g_assert_cmpstr (csv3, ==, plain3);
+    g_assert_cmpstr (csv3, !=, csv1);
+    d = replaced->fourier;
+    for (int m = 0; m < GROK_FOURIER_N_MATRICES; m++)
+      {
+        g_assert_cmpmem (grok_fourier_data_norms (d, m, i100), n * sizeof (double),
+                         grok_fourier_data_norms (d, m, i50), n * sizeof (double));
+        g_assert_true (memcmp (grok_fourier_data_norms (first->fourier, m, i100),
+                               grok_fourier_data_norms (d, m, i100), n * sizeof (double)) != 0);
+      }
+    g_assert_cmpfloat (d->restricted[i100], ==, d->restricted[i50]);
+    g_assert_cmpfloat (d->excluded[i100], ==, d->excluded[i50]);
+    cache_counts (&f, &hits, &misses);
+  }
+
+  /* stopped at step 150 of its 300, with the folder held open: the newest checkpoint's own
+   * key frequencies, which are not the final ones, and the losses with them */
+  {
+    g_autoptr (GrokParams) params = NULL;
+    g_autofree char *csv4 = NULL, *plain4 = NULL;
+    const GrokFourierData *d;
+    int keys[5];
+    gint64 step;
+
+    for (guint i = 0; i < on_disk->len; i++)
+      if (g_array_index (on_disk, gint64, i) > 150)
+        {
+          g_autofree char *path = grok_run_dir_checkpoint_path (f.folder,
+                                                                g_array_index (on_disk, gint64,
+                                                                               i));
+          g_assert_cmpint (g_remove (path), ==, 0);
+        }
+    params = grok_run_dir_read_model_at (f.folder, -1, &step, NULL);
+    g_assert_cmpint (step, ==, 150);
+    grok_params_unref (f.params);
+    f.params = g_steal_pointer (&params);
+    f.step = step;
+    csv4 = fourier_csv (&f, TRUE, &stopped);
+    d = stopped->fourier;
+    own_keys (&f, f.params, keys);
+    g_assert_cmpmem (d->progress_keys, sizeof keys, keys, sizeof keys);
+    g_assert_true (memcmp (keys, replaced->fourier->progress_keys, sizeof keys) != 0);
+    /* the earlier steps' norms from the cache, their losses with these keys computed */
+    cache_counts (&f, &hits2, &misses2);
+    g_assert_cmpuint (hits2, ==, hits + (d->steps->len - 1));
+    g_assert_cmpuint (misses2, ==, misses + (d->steps->len - 1));
+    for (guint i = 0; i + 1 < d->steps->len; i++)
+      {
+        gint64 s = g_array_index (d->steps, gint64, i);
+        g_autoptr (GrokParams) at = grok_run_dir_read_model (f.folder, s, NULL);
+        double restricted, excluded;
+
+        g_assert_nonnull (at);
+        g_assert_true (grok_measure_fourier_losses (&settings.measure, at, keys, 5, &restricted,
+                                                    &excluded, NULL));
+        g_assert_cmpfloat (d->restricted[i], ==, restricted);
+        g_assert_cmpfloat (d->excluded[i], ==, excluded);
+      }
+    plain4 = fourier_csv (&f, FALSE, NULL);
+    g_assert_cmpstr (csv4, ==, plain4);
+  }
+}
+
 /* the neurons view: the same units and activations on screen, in the export and from the CLI */
 static void
 test_neurons (void)
@@ -632,6 +802,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/same-data/spectrum-steps", test_spectrum_steps);
   g_test_add_func ("/app/same-data/fourier-steps", test_fourier_steps);
   g_test_add_func ("/app/same-data/fourier-progress", test_fourier_progress);
+  g_test_add_func ("/app/same-data/fourier-cache", test_fourier_cache);
   g_test_add_func ("/app/same-data/neurons", test_neurons);
   return g_test_run ();
 }
