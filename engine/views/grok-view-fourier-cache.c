@@ -23,6 +23,7 @@ struct _GrokFourierCache
 {
   GMutex      lock;
   GHashTable *entries;  /* char *id -> Entry * */
+  gsize       bytes;    /* of the norms held */
   guint       hits, misses;
 };
 
@@ -64,7 +65,10 @@ entry_for (GrokFourierCache *cache, const char *id)
   if (e != NULL)
     return e;
   if (g_hash_table_size (cache->entries) >= GROK_FOURIER_CACHE_MAX_ENTRIES)
-    g_hash_table_remove_all (cache->entries);
+    {
+      g_hash_table_remove_all (cache->entries);
+      cache->bytes = 0;
+    }
   e = g_new0 (Entry, 1);
   e->losses = g_array_new (FALSE, FALSE, sizeof (KeyedLosses));
   g_hash_table_insert (cache->entries, g_strdup (id), e);
@@ -103,11 +107,19 @@ grok_fourier_cache_put_norms (GrokFourierCache *cache, const char *id, int n_fre
                               const double *embedding, const double *unembedding)
 {
   g_autoptr (GMutexLocker) locker = NULL;
+  gsize size = 2 * (gsize) n_freq * sizeof (double);
   Entry *e;
 
   g_return_if_fail (cache != NULL && id != NULL && n_freq > 0);
   locker = g_mutex_locker_new (&cache->lock);
+  if (cache->bytes + size > GROK_FOURIER_CACHE_MAX_BYTES)
+    {
+      g_hash_table_remove_all (cache->entries);
+      cache->bytes = 0;
+    }
   e = entry_for (cache, id);
+  cache->bytes -= e->n_freq * 2 * sizeof (double);
+  cache->bytes += size;
   g_free (e->norms);
   e->norms = g_new (double, 2 * (gsize) n_freq);
   e->n_freq = n_freq;

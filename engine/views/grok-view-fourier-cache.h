@@ -11,8 +11,10 @@ G_BEGIN_DECLS
 
 typedef struct _GrokFourierCache GrokFourierCache;
 
-/* at most this many checkpoints are held; one more empties the cache first */
+/* at most this many checkpoints are held, and norms of at most this many bytes in all; one
+ * more empties the cache first (a run's folder keeps far fewer checkpoints) */
 #define GROK_FOURIER_CACHE_MAX_ENTRIES 4096
+#define GROK_FOURIER_CACHE_MAX_BYTES   (32 << 20)
 /* at most this many key sets per checkpoint; one more drops the oldest */
 #define GROK_FOURIER_CACHE_MAX_KEY_SETS 8
 

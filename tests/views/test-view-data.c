@@ -230,6 +230,60 @@ test_spectrum_overlay (void)
   g_assert_cmpint (steps[0], ==, 100);
 }
 
+/* the Fourier cache gives back exactly what was put under the same id and key set (in the
+ * same order), nothing for another id, another n_freq or another key set, and stays bounded */
+static void
+test_fourier_cache (void)
+{
+  g_autoptr (GrokFourierCache) cache = grok_fourier_cache_new ();
+  const double e[3] = { 1.5, -0.25, 1e-300 }, u[3] = { 2.0, 0.0, 3.0 / 7.0 };
+  const int keys[3] = { 4, 9, 2 }, swapped[3] = { 9, 4, 2 };
+  double got_e[3], got_u[3], r = 0, x = 0;
+  guint hits, misses;
+
+  g_assert_false (grok_fourier_cache_get_norms (cache, "a", 3, got_e, got_u));
+  grok_fourier_cache_put_norms (cache, "a", 3, e, u);
+  g_assert_true (grok_fourier_cache_get_norms (cache, "a", 3, got_e, got_u));
+  g_assert_cmpmem (got_e, sizeof got_e, e, sizeof e);
+  g_assert_cmpmem (got_u, sizeof got_u, u, sizeof u);
+  g_assert_false (grok_fourier_cache_get_norms (cache, "a", 2, got_e, got_u));
+  g_assert_false (grok_fourier_cache_get_norms (cache, "b", 3, got_e, got_u));
+
+  grok_fourier_cache_put_losses (cache, "a", keys, 3, 0.125, 4.5);
+  g_assert_false (grok_fourier_cache_get_losses (cache, "a", swapped, 3, &r, &x));
+  g_assert_false (grok_fourier_cache_get_losses (cache, "a", keys, 2, &r, &x));
+  g_assert_false (grok_fourier_cache_get_losses (cache, "b", keys, 3, &r, &x));
+  g_assert_true (grok_fourier_cache_get_losses (cache, "a", keys, 3, &r, &x));
+  g_assert_cmpfloat (r, ==, 0.125);
+  g_assert_cmpfloat (x, ==, 4.5);
+  grok_fourier_cache_get_counts (cache, &hits, &misses);
+  g_assert_cmpuint (hits, ==, 2);
+  g_assert_cmpuint (misses, ==, 6);
+
+  /* the oldest key set goes when a checkpoint has too many */
+  for (int k = 0; k < GROK_FOURIER_CACHE_MAX_KEY_SETS; k++)
+    grok_fourier_cache_put_losses (cache, "a", &k, 1, k, -k);
+  g_assert_false (grok_fourier_cache_get_losses (cache, "a", keys, 3, &r, &x));
+  for (int k = 0; k < GROK_FOURIER_CACHE_MAX_KEY_SETS; k++)
+    {
+      g_assert_true (grok_fourier_cache_get_losses (cache, "a", &k, 1, &r, &x));
+      g_assert_cmpfloat (r, ==, k);
+    }
+  /* one checkpoint more than the limit empties it first: the first ones are gone, the newest
+   * is held */
+  for (int i = 0; i <= GROK_FOURIER_CACHE_MAX_ENTRIES; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("step %d", i);
+      grok_fourier_cache_put_norms (cache, id, 3, e, u);
+    }
+  g_assert_false (grok_fourier_cache_get_norms (cache, "a", 3, got_e, got_u));
+  g_assert_false (grok_fourier_cache_get_norms (cache, "step 0", 3, got_e, got_u));
+  {
+    g_autofree char *newest = g_strdup_printf ("step %d", GROK_FOURIER_CACHE_MAX_ENTRIES);
+    g_assert_true (grok_fourier_cache_get_norms (cache, newest, 3, got_e, got_u));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -238,5 +292,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/view-data/curves-and-checks", test_curves_and_checks);
   g_test_add_func ("/engine/view-data/stored-parts", test_stored_parts);
   g_test_add_func ("/engine/view-data/spectrum-overlay", test_spectrum_overlay);
+  g_test_add_func ("/engine/view-data/fourier-cache", test_fourier_cache);
   return g_test_run ();
 }
