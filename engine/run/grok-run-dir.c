@@ -283,8 +283,8 @@ grok_run_dir_checkpoint_id (GrokRunDir *dir, gint64 step)
 
   g_return_val_if_fail (dir != NULL, NULL);
   name = grok_checkpoint_filename (step);
-  if (dir->checkpoints_fd < 0 || fstatat (dir->checkpoints_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-      !S_ISREG (st.st_mode))
+  if (dir->checkpoints_fd < 0 ||
+      fstatat (dir->checkpoints_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG (st.st_mode))
     return NULL;
   /* a checkpoint is replaced by renaming a new file over it: another inode, and times and
    * size that a change in place moves too */
