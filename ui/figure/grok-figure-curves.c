@@ -453,12 +453,14 @@ grok_curves_wants_log (const GrokCurveData *d)
   return hi > 0 && hi / lo > 100;
 }
 
-/* the number of columns of the panel grid that gives panels closest to 1.4 : 1 and largest */
+/* the number of columns of the panel grid that gives panels closest to 1.4 : 1 and largest;
+ * a grid without an empty cell where one gives panels at least GROK_CURVES_FULL_GRID of that
+ * size (8 panels on a page: 4 x 2, not 3 x 3 with a cell left over) */
 static guint
 grok_curves_grid_columns (double width, double height, guint n)
 {
-  guint best = 1;
-  double best_score = -1;
+  guint best = 1, best_full = 0;
+  double best_score = -1, best_full_score = -1;
 
   for (guint cols = 1; cols <= n; cols++)
     {
@@ -466,8 +468,10 @@ grok_curves_grid_columns (double width, double height, guint n)
       double score = MIN (width / cols / 1.4, height / rows);
       if (score > best_score + 1e-9)
         best = cols, best_score = score;
+      if (rows * cols == n && score > best_full_score + 1e-9)
+        best_full = cols, best_full_score = score;
     }
-  return best;
+  return best_full > 0 && best_full_score >= GROK_CURVES_FULL_GRID * best_score ? best_full : best;
 }
 
 guint

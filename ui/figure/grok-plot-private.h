@@ -25,6 +25,24 @@ GrokBox  grok_figure_text_box       (cairo_t *cr, const char *text, double x, do
 double   grok_figure_fit_text       (cairo_t *cr, const GrokFigureStyle *style, const char *text,
                                      double size, gboolean bold, double width, char *lines[2]);
 
+/* One figure, one size of each kind of text. A figure is drawn twice: first with `apply`
+ * FALSE on a recording surface, where every panel lays itself out alone and the smallest
+ * sizes it took are gathered; then with `apply` TRUE, where every panel takes those sizes and
+ * shrinks no further on its own. Titles wrap before they shrink while these are attached. */
+typedef struct
+{
+  gboolean apply;
+  double   font;     /* points: body text and tick labels */
+  double   title;    /* points: a panel's title */
+  double   legend;   /* points: legend entries */
+  gboolean legend_dropped;   /* a panel left its legend out for want of room */
+  gboolean legends_elsewhere;   /* the figure states its panels' legends outside them */
+} GrokFigureSizes;
+
+void             grok_figure_sizes_init   (GrokFigureSizes *sizes);
+void             grok_figure_sizes_attach (cairo_t *cr, GrokFigureSizes *sizes);
+GrokFigureSizes *grok_figure_sizes_of     (cairo_t *cr);
+
 typedef struct
 {
   GArray    *major;    /* double: labelled ticks, with grid lines */
