@@ -126,6 +126,29 @@ test_layout (gconstpointer user_data)
             g_assert_cmpfloat (full, <, GROK_CURVES_FULL_GRID * drawn);
           }
     }
+  /* the neurons' and attention's images each have their title directly above them: no
+   * more than a line of the title's height between them */
+  if (g_str_has_prefix (c->name, "neurons") || g_str_has_prefix (c->name, "attention"))
+    for (guint a = 0; a < layout->areas->len; a++)
+      {
+        const GrokBox *img = &g_array_index (layout->areas, GrokBox, a);
+        const GrokLayoutText *above = NULL;
+        if (fabs ((img->x1 - img->x0) - (img->y1 - img->y0)) > 0.02 * (img->x1 - img->x0))
+          continue;   /* not a square image: a colour bar */
+        for (guint i = 0; i < layout->texts->len; i++)
+          {
+            const GrokLayoutText *t = &g_array_index (layout->texts, GrokLayoutText, i);
+            if (t->role == GROK_TEXT_TITLE && t->box.y1 <= img->y0 + 0.01
+                && t->box.x1 > img->x0 && t->box.x0 < img->x1
+                && (above == NULL || t->box.y1 > above->box.y1))
+              above = t;
+          }
+        g_assert_nonnull (above);
+        if (img->y0 - above->box.y1 > above->box.y1 - above->box.y0)
+          g_test_message ("%s at %s: '%s' is %.1f above its image", c->name, size->name,
+                          above->text, img->y0 - above->box.y1);
+        g_assert_cmpfloat (img->y0 - above->box.y1, <=, above->box.y1 - above->box.y0);
+      }
   /* one figure, one size of title, one of tick label, one of legend entry */
   sizes_differ = grok_figure_layout_size_problems (layout, 1e-3);
   if (sizes_differ != NULL)
