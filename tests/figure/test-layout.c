@@ -149,6 +149,26 @@ test_layout (gconstpointer user_data)
                           above->text, img->y0 - above->box.y1);
         g_assert_cmpfloat (img->y0 - above->box.y1, <=, above->box.y1 - above->box.y0);
       }
+  /* the Fourier bars' key labels (level numbers, not tick labels) keep apart: "40" and "44"
+   * never run together into "4044" */
+  if (g_str_has_prefix (c->name, "fourier"))
+    for (guint i = 0; i < layout->texts->len; i++)
+      for (guint j = i + 1; j < layout->texts->len; j++)
+        {
+          const GrokLayoutText *a = &g_array_index (layout->texts, GrokLayoutText, i);
+          const GrokLayoutText *b = &g_array_index (layout->texts, GrokLayoutText, j);
+          double gap;
+          if (a->role != GROK_TEXT_OTHER || b->role != GROK_TEXT_OTHER
+              || strspn (a->text, "0123456789") != strlen (a->text)
+              || strspn (b->text, "0123456789") != strlen (b->text)
+              || a->box.y1 <= b->box.y0 || b->box.y1 <= a->box.y0)
+            continue;
+          gap = MAX (a->box.x0, b->box.x0) - MIN (a->box.x1, b->box.x1);
+          if (gap < 0.25 * MIN (a->size, b->size))
+            g_test_message ("%s at %s: key labels '%s' and '%s' %.2f apart", c->name,
+                            size->name, a->text, b->text, gap);
+          g_assert_cmpfloat (gap, >=, 0.25 * MIN (a->size, b->size));
+        }
   /* one figure, one size of title, one of tick label, one of legend entry */
   sizes_differ = grok_figure_layout_size_problems (layout, 1e-3);
   if (sizes_differ != NULL)
