@@ -2,6 +2,7 @@
  * or the mean, min and max over runs at each x, smoothed when asked), then each panel is one
  * grok_plot_draw call, every panel over the same step range. */
 #include "grok-figure-curves.h"
+#include "grok-plot-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -819,6 +820,20 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   g_return_val_if_fail (cr != NULL && options != NULL && style != NULL, 0);
   g_return_val_if_fail (runs != NULL || n_runs == 0, 0);
 
+  /* laid out once to learn the sizes each panel can take, then drawn at the smallest of them */
+  if (grok_figure_sizes_of (cr) == NULL)
+    {
+      GrokFigureSizes sizes;
+      cairo_t *measure = grok_figure_sizes_measure (cr, &sizes);
+      grok_figure_curves_draw_runs (measure, width, height, runs, n_runs, options, style,
+                                    panels_out, max_panels);
+      grok_figure_sizes_measured (measure, &sizes);
+      grok_figure_sizes_attach (cr, &sizes);
+      n = grok_figure_curves_draw_runs (cr, width, height, runs, n_runs, options, style,
+                                        panels_out, max_panels);
+      grok_figure_sizes_attach (cr, NULL);
+      return n;
+    }
   ctx.x_column = options->x_column != NULL ? options->x_column : "step";
   n = grok_curves_panels (options, n_runs > 0 ? runs[0] : NULL, panels);
   grok_figure_style_palette (style, &palette);

@@ -309,6 +309,8 @@ grok_figure_view_data_draw (cairo_t *cr, double x, double y, double width, doubl
                             const GrokViewData *data, const GrokFigureStyle *style,
                             GrokPlotGeometry *geometry_out)
 {
+  GROK_FIGURE_UNIFORM_SIZES (cr, grok_figure_view_data_draw, x, y, width, height, data, style,
+                             geometry_out);
   if (data->regions != NULL)
     {
       GrokRegionsFigure figure;
@@ -360,29 +362,9 @@ static void grok_figure_request_draw_once (cairo_t *cr, double width, double hei
 void
 grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data)
 {
-  GrokFigureSizes sizes;
-  cairo_surface_t *recording;
-  cairo_t *measure;
-  cairo_matrix_t matrix;
-  cairo_font_options_t *options = cairo_font_options_create ();
-
   /* laid out once to learn the sizes each panel can take, then drawn at the smallest of them */
-  grok_figure_sizes_init (&sizes);
-  recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
-  measure = cairo_create (recording);
-  cairo_get_matrix (cr, &matrix);
-  cairo_set_matrix (measure, &matrix);
-  cairo_get_font_options (cr, options);
-  cairo_set_font_options (measure, options);
-  grok_figure_sizes_attach (measure, &sizes);
-  grok_figure_request_draw_once (measure, width, height, user_data);
-  cairo_destroy (measure);
-  cairo_surface_destroy (recording);
-  cairo_font_options_destroy (options);
-  sizes.apply = TRUE;
-  grok_figure_sizes_attach (cr, &sizes);
+  GROK_FIGURE_UNIFORM_SIZES (cr, grok_figure_request_draw, width, height, user_data);
   grok_figure_request_draw_once (cr, width, height, user_data);
-  grok_figure_sizes_attach (cr, NULL);
 }
 
 static void

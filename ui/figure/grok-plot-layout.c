@@ -166,6 +166,32 @@ grok_figure_sizes_of (cairo_t *cr)
   return cairo_get_user_data (cr, &sizes_key);
 }
 
+cairo_t *
+grok_figure_sizes_measure (cairo_t *cr, GrokFigureSizes *sizes)
+{
+  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *measure = cairo_create (recording);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_matrix_t matrix;
+
+  cairo_surface_destroy (recording);   /* measure holds it */
+  cairo_get_matrix (cr, &matrix);
+  cairo_set_matrix (measure, &matrix);
+  cairo_get_font_options (cr, options);
+  cairo_set_font_options (measure, options);
+  cairo_font_options_destroy (options);
+  grok_figure_sizes_init (sizes);
+  grok_figure_sizes_attach (measure, sizes);
+  return measure;
+}
+
+void
+grok_figure_sizes_measured (cairo_t *measure, GrokFigureSizes *sizes)
+{
+  cairo_destroy (measure);
+  sizes->apply = TRUE;
+}
+
 static double grok_figure_fit_text_alone (cairo_t *cr, const GrokFigureStyle *style,
                                           const char *text, double size, gboolean bold,
                                           double width, char *lines[2], gboolean wrap_first);

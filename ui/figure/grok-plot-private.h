@@ -42,6 +42,28 @@ typedef struct
 void             grok_figure_sizes_init   (GrokFigureSizes *sizes);
 void             grok_figure_sizes_attach (cairo_t *cr, GrokFigureSizes *sizes);
 GrokFigureSizes *grok_figure_sizes_of     (cairo_t *cr);
+/* a cairo_t on a recording surface like cr (its matrix and font options) with sizes, fresh,
+ * attached to gather: for the first drawing; grok_figure_sizes_measured destroys it and
+ * sets sizes to apply */
+cairo_t         *grok_figure_sizes_measure (cairo_t *cr, GrokFigureSizes *sizes);
+void             grok_figure_sizes_measured (cairo_t *measure, GrokFigureSizes *sizes);
+
+/* the first lines of a figure's public draw function, which calls itself (call) on the
+ * measuring cairo_t, then on cr with the sizes applied, when cr has none attached */
+#define GROK_FIGURE_UNIFORM_SIZES(cr, call, ...)                               \
+  G_STMT_START {                                                               \
+    if (grok_figure_sizes_of (cr) == NULL)                                     \
+      {                                                                        \
+        GrokFigureSizes uniform_sizes_;                                        \
+        cairo_t *measure_ = grok_figure_sizes_measure (cr, &uniform_sizes_);   \
+        call (measure_, __VA_ARGS__);                                          \
+        grok_figure_sizes_measured (measure_, &uniform_sizes_);                \
+        grok_figure_sizes_attach (cr, &uniform_sizes_);                        \
+        call (cr, __VA_ARGS__);                                                \
+        grok_figure_sizes_attach (cr, NULL);                                   \
+        return;                                                                \
+      }                                                                        \
+  } G_STMT_END
 
 typedef struct
 {
