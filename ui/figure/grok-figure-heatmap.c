@@ -394,8 +394,11 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
   cairo_fill (cr);
   if (title != NULL)
     {
+      /* in the width the panel's text is sized for: a panel wider by its colour bar breaks
+       * its title as its neighbours do */
+      double room = axes != NULL && axes->fit_width > 0 ? MIN (width, axes->fit_width) : width;
       title_size = grok_figure_fit_text (cr, style, title, style->font_size * 1.1, TRUE,
-                                         width - 2 * GROK_TITLE_MARGIN * fs, title_lines);
+                                         room - 2 * GROK_TITLE_MARGIN * fs, title_lines);
       grok_figure_set_font (cr, style, title_size, TRUE);
       line_h = grok_figure_text_height (cr) * 1.45;
     }

@@ -43,9 +43,10 @@ paint_background (cairo_t *cr, double x, double y, double width, double height,
 /* the decades below a unit's largest power cell its image shows */
 #define POWER_DECADES 4.0
 
-/* the room a colour bar takes right of a unit's image sized for a panel fit_width wide */
+/* the room a colour bar takes right of the last of cols images, each sized for a panel
+ * fit_width wide less its share of the bar's room */
 static double
-neuron_bar_room (cairo_t *cr, const GrokViewNeurons *nv, double fit_width,
+neuron_bar_room (cairo_t *cr, const GrokViewNeurons *nv, double fit_width, guint cols,
                  const GrokFigureStyle *style)
 {
   double extra = 0, cw = fit_width;
@@ -55,7 +56,7 @@ neuron_bar_room (cairo_t *cr, const GrokViewNeurons *nv, double fit_width,
     {
       extra = MAX (grok_figure_heatmap_bar_room (cr, style, (guint) nv->side, -1, 1, cw),
                    grok_figure_heatmap_bar_room (cr, style, (guint) nv->side, -POWER_DECADES, 0, cw));
-      cw = fit_width - extra;
+      cw = fit_width - extra / cols;
     }
   return extra;
 }
@@ -83,7 +84,7 @@ neuron_image_side (cairo_t *cr, const GrokViewNeurons *nv, double width, double 
   cairo_set_font_options (trial, options);
   if (shared)
     {
-      double extra = neuron_bar_room (trial, nv, width / cols, style);
+      double extra = neuron_bar_room (trial, nv, width / cols, cols, style);
       cw = (width - extra) / cols;
       ch = height / (2 * rows);
       axes.no_bar = TRUE;
@@ -153,7 +154,7 @@ grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double 
   decades = g_new (float, ss);
   if (stacked)
     {
-      extra = neuron_bar_room (cr, nv, width / cols, style);
+      extra = neuron_bar_room (cr, nv, width / cols, cols, style);
       cw = (width - extra) / cols;
       ch = (height - top) / (2 * rows);
     }
