@@ -3,6 +3,7 @@
  * crosses other text, a data line or data drawn as an area. */
 #include "grok-figure-layout.h"
 #include "grok-figure-neurons.h"
+#include "grok-figure-curves.h"
 #include "figure-cases.h"
 #include "figure-test-main.h"
 
@@ -15,7 +16,7 @@ test_layout (gconstpointer user_data)
   const Case *c = ((const gpointer *) user_data)[0];
   const Size *size = ((const gpointer *) user_data)[1];
   g_autoptr (GrokFigureLayout) layout = grok_figure_layout_new ();
-  g_autofree char *problems = NULL, *ticks = NULL;
+  g_autofree char *problems = NULL, *ticks = NULL, *sizes_differ = NULL;
   double w, h;
   guint n_titles = 0;
   GrokFigureRequest request = case_at_size (c, size, &w, &h);
@@ -72,6 +73,107 @@ test_layout (gconstpointer user_data)
                         size->name, i, 100 * share);
       g_assert_cmpfloat (share, >=, c->min_data_share);
     }
+  /* each matrix's entropy and effective rank at each step is stated in the figure, in its
+   * panel's legend or elsewhere, at every size: a legend left out for room is not lost */
+  if (c->request.data != NULL && c->request.data->spectra != NULL)
+    {
+      const GrokSpectraData *sp = c->request.data->spectra;
+      for (guint k = 0; k < sp->summaries->len; k++)
+        for (int m = 0; m < ((const GrokSpectrumSummary *) sp->summaries->pdata[k])->n_matrices; m++)
+          {
+            const GrokMatrixSpectrum *ms = &((const GrokSpectrumSummary *) sp->summaries->pdata[k])->matrices[m];
+            g_autofree char *h = g_strdup_printf ("%.2f", ms->entropy);
+            g_autofree char *r = g_strdup_printf ("%.1f", ms->eff_rank);
+            gboolean stated = FALSE;
+            for (guint i = 0; i < layout->texts->len && !stated; i++)
+              {
+                const GrokLayoutText *t = &g_array_index (layout->texts, GrokLayoutText, i);
+                stated = t->role == GROK_TEXT_LEGEND && strstr (t->text, h) != NULL
+                         && strstr (t->text, r) != NULL;
+              }
+            if (!stated)
+              g_test_message ("%s at %s: H %s, eff. rank %s of %s at step %u is nowhere",
+                              c->name, size->name, h, r, (char *) sp->names->pdata[m], k);
+            g_assert_true (stated);
+          }
+    }
+  /* a curves grid leaves no whole cell empty where a grid without one gives panels of at
+   * least GROK_CURVES_FULL_GRID of the size (1.4 : 1 panels) of the one drawn */
+  if (g_str_has_prefix (c->name, "curves") && layout->plots->len > 1)
+    {
+      guint n = layout->plots->len, rows = 0, cols = 0;
+      double W = w * 72, H = h * 72, drawn;
+      for (guint i = 0; i < n; i++)
+        {
+          const GrokLayoutPlot *p = &g_array_index (layout->plots, GrokLayoutPlot, i);
+          gboolean new_row = TRUE, new_col = TRUE;
+          for (guint j = 0; j < i; j++)
+            {
+              const GrokLayoutPlot *q = &g_array_index (layout->plots, GrokLayoutPlot, j);
+              new_row = new_row && fabs (q->panel.y0 - p->panel.y0) > 0.5;
+              new_col = new_col && fabs (q->panel.x0 - p->panel.x0) > 0.5;
+            }
+          rows += new_row, cols += new_col;
+        }
+      drawn = MIN (W / cols / 1.4, H / rows);
+      for (guint k = 1; k <= n && rows * cols > n; k++)
+        if (n % k == 0)
+          {
+            double full = MIN (W / k / 1.4, H / (n / k));
+            if (full >= GROK_CURVES_FULL_GRID * drawn)
+              g_test_message ("%s at %s: %u x %u grid of %u panels, %u x %u has none empty",
+                              c->name, size->name, cols, rows, n, k, n / k);
+            g_assert_cmpfloat (full, <, GROK_CURVES_FULL_GRID * drawn);
+          }
+    }
+  /* the neurons' and attention's images each have their title directly above them: no
+   * more than a line of the title's height between them */
+  if (g_str_has_prefix (c->name, "neurons") || g_str_has_prefix (c->name, "attention"))
+    for (guint a = 0; a < layout->areas->len; a++)
+      {
+        const GrokBox *img = &g_array_index (layout->areas, GrokBox, a);
+        const GrokLayoutText *above = NULL;
+        if (fabs ((img->x1 - img->x0) - (img->y1 - img->y0)) > 0.02 * (img->x1 - img->x0))
+          continue;   /* not a square image: a colour bar */
+        for (guint i = 0; i < layout->texts->len; i++)
+          {
+            const GrokLayoutText *t = &g_array_index (layout->texts, GrokLayoutText, i);
+            if (t->role == GROK_TEXT_TITLE && t->box.y1 <= img->y0 + 0.01
+                && t->box.x1 > img->x0 && t->box.x0 < img->x1
+                && (above == NULL || t->box.y1 > above->box.y1))
+              above = t;
+          }
+        g_assert_nonnull (above);
+        if (img->y0 - above->box.y1 > above->box.y1 - above->box.y0)
+          g_test_message ("%s at %s: '%s' is %.1f above its image", c->name, size->name,
+                          above->text, img->y0 - above->box.y1);
+        g_assert_cmpfloat (img->y0 - above->box.y1, <=, above->box.y1 - above->box.y0);
+      }
+  /* the Fourier bars' key labels (level numbers, not tick labels) keep apart: "40" and "44"
+   * never run together into "4044" */
+  if (g_str_has_prefix (c->name, "fourier"))
+    for (guint i = 0; i < layout->texts->len; i++)
+      for (guint j = i + 1; j < layout->texts->len; j++)
+        {
+          const GrokLayoutText *a = &g_array_index (layout->texts, GrokLayoutText, i);
+          const GrokLayoutText *b = &g_array_index (layout->texts, GrokLayoutText, j);
+          double gap;
+          if (a->role != GROK_TEXT_OTHER || b->role != GROK_TEXT_OTHER
+              || strspn (a->text, "0123456789") != strlen (a->text)
+              || strspn (b->text, "0123456789") != strlen (b->text)
+              || a->box.y1 <= b->box.y0 || b->box.y1 <= a->box.y0)
+            continue;
+          gap = MAX (a->box.x0, b->box.x0) - MIN (a->box.x1, b->box.x1);
+          if (gap < 0.25 * MIN (a->size, b->size))
+            g_test_message ("%s at %s: key labels '%s' and '%s' %.2f apart", c->name,
+                            size->name, a->text, b->text, gap);
+          g_assert_cmpfloat (gap, >=, 0.25 * MIN (a->size, b->size));
+        }
+  /* one figure, one size of title, one of tick label, one of legend entry */
+  sizes_differ = grok_figure_layout_size_problems (layout, 1e-3);
+  if (sizes_differ != NULL)
+    g_test_message ("%s at %s:\n%s", c->name, size->name, sizes_differ);
+  g_assert_null (sizes_differ);
   /* tick marks a reader can tell apart: 2 points at least (a device unit is a point here) */
   if (g_str_has_prefix (c->name, "curves") || g_str_has_prefix (c->name, "spectrum"))
     g_assert_cmpuint (layout->ticks->len, >, 4);

@@ -2,6 +2,7 @@
  * or the mean, min and max over runs at each x, smoothed when asked), then each panel is one
  * grok_plot_draw call, every panel over the same step range. */
 #include "grok-figure-curves.h"
+#include "grok-plot-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -453,12 +454,14 @@ grok_curves_wants_log (const GrokCurveData *d)
   return hi > 0 && hi / lo > 100;
 }
 
-/* the number of columns of the panel grid that gives panels closest to 1.4 : 1 and largest */
+/* the number of columns of the panel grid that gives panels closest to 1.4 : 1 and largest;
+ * a grid without an empty cell where one gives panels at least GROK_CURVES_FULL_GRID of that
+ * size (8 panels on a page: 4 x 2, not 3 x 3 with a cell left over) */
 static guint
 grok_curves_grid_columns (double width, double height, guint n)
 {
-  guint best = 1;
-  double best_score = -1;
+  guint best = 1, best_full = 0;
+  double best_score = -1, best_full_score = -1;
 
   for (guint cols = 1; cols <= n; cols++)
     {
@@ -466,8 +469,10 @@ grok_curves_grid_columns (double width, double height, guint n)
       double score = MIN (width / cols / 1.4, height / rows);
       if (score > best_score + 1e-9)
         best = cols, best_score = score;
+      if (rows * cols == n && score > best_full_score + 1e-9)
+        best_full = cols, best_full_score = score;
     }
-  return best;
+  return best_full > 0 && best_full_score >= GROK_CURVES_FULL_GRID * best_score ? best_full : best;
 }
 
 guint
@@ -815,6 +820,20 @@ grok_figure_curves_draw_runs (cairo_t *cr, double width, double height,
   g_return_val_if_fail (cr != NULL && options != NULL && style != NULL, 0);
   g_return_val_if_fail (runs != NULL || n_runs == 0, 0);
 
+  /* laid out once to learn the sizes each panel can take, then drawn at the smallest of them */
+  if (grok_figure_sizes_of (cr) == NULL)
+    {
+      GrokFigureSizes sizes;
+      cairo_t *measure = grok_figure_sizes_measure (cr, &sizes);
+      grok_figure_curves_draw_runs (measure, width, height, runs, n_runs, options, style,
+                                    panels_out, max_panels);
+      grok_figure_sizes_measured (measure, &sizes);
+      grok_figure_sizes_attach (cr, &sizes);
+      n = grok_figure_curves_draw_runs (cr, width, height, runs, n_runs, options, style,
+                                        panels_out, max_panels);
+      grok_figure_sizes_attach (cr, NULL);
+      return n;
+    }
   ctx.x_column = options->x_column != NULL ? options->x_column : "step";
   n = grok_curves_panels (options, n_runs > 0 ? runs[0] : NULL, panels);
   grok_figure_style_palette (style, &palette);

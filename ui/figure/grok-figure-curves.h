@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* a curves grid with no empty cell is taken over the one with the largest panels where its
+ * panels are at least this share of theirs */
+#define GROK_CURVES_FULL_GRID 0.7
+
 #define GROK_CURVES_MAX_PANELS 8
 
 /* one panel's y scale as chosen, which replaces the panel's own (log for the loss, linear for

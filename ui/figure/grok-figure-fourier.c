@@ -45,34 +45,62 @@ draw_key_labels (cairo_t *cr, const GrokFourierData *data, GrokFourierMatrix m,
 {
   g_autoptr (GArray) placed = g_array_new (FALSE, FALSE, sizeof (GrokBox));
   double gap = 0.2 * style->font_size * style->scale;
+  /* labels keep this far apart: "40" and "44" never read as "4044" */
+  double apart = GROK_FOURIER_LABEL_GAP * style->font_size * style->scale;
+  double line_h;
 
   grok_figure_set_font (cr, style, 0.85 * style->font_size, FALSE);
   grok_figure_set_color (cr, palette->foreground);
+  line_h = 1.2 * grok_figure_text_height (cr);
   for (int i = 0; i < data->n_keys[m]; i++)
     {
       int k = data->keys[m][i];
       char label[16];
       double px = grok_plot_geometry_x_to_px (g, k);
-      double py = grok_plot_geometry_y_to_px (g, norms[k]) - gap;
+      double py = 0;
       GrokBox box;
-      gboolean fits;
+      gboolean fits = FALSE;
 
       g_snprintf (label, sizeof label, "%d", k);
-      box = grok_figure_text_box (cr, label, px, py, 0.5, 1, 0);
-      fits = box.y0 >= g->top && box.x0 >= g->left && box.x1 <= g->left + g->width;
-      for (guint j = 0; fits && j < placed->len; j++)
-        fits = !grok_box_overlaps (&box, &g_array_index (placed, GrokBox, j));
-      for (int q = 0; fits && q < data->n_freq; q++)
+      /* above its bar, else staggered a line higher (up to three), where it keeps clear of
+       * the other labels and the bars; else left to the title, which lists every key */
+      double bx = px;
+      for (int level = 0; level < 4 && !fits; level++)
+        for (guint shift = 0; shift <= 2 * placed->len && !fits; shift++)
         {
-          double x0 = grok_plot_geometry_x_to_px (g, q - 0.4);
-          double x1 = grok_plot_geometry_x_to_px (g, q + 0.4);
-          double top = grok_plot_geometry_y_to_px (g, norms[q]);
-          fits = x1 <= box.x0 || x0 >= box.x1 || top >= box.y1;
+          py = grok_plot_geometry_y_to_px (g, norms[k]) - gap - level * line_h;
+          box = grok_figure_text_box (cr, label, px, py, 0.5, 1, 0);
+          /* beside a label already placed, just clear of it, rather than over it */
+          if (shift > 0)
+            {
+              const GrokBox *other = &g_array_index (placed, GrokBox, (shift - 1) / 2);
+              double dx = shift % 2 ? other->x1 + apart - box.x0 : other->x0 - apart - box.x1;
+              if (fabs (dx) > box.x1 - box.x0)
+                continue;
+              box.x0 += dx, box.x1 += dx;
+              bx = px + dx;
+            }
+          else
+            bx = px;
+          fits = box.y0 >= g->top && box.x0 >= g->left && box.x1 <= g->left + g->width;
+          for (guint j = 0; fits && j < placed->len; j++)
+            {
+              GrokBox grown = g_array_index (placed, GrokBox, j);
+              grown.x0 -= apart, grown.x1 += apart;
+              fits = !grok_box_overlaps (&box, &grown);
+            }
+          for (int q = 0; fits && q < data->n_freq; q++)
+            {
+              double x0 = grok_plot_geometry_x_to_px (g, q - 0.4);
+              double x1 = grok_plot_geometry_x_to_px (g, q + 0.4);
+              double top = grok_plot_geometry_y_to_px (g, norms[q]);
+              fits = x1 <= box.x0 || x0 >= box.x1 || top >= box.y1;
+            }
         }
       if (!fits)
         continue;
       g_array_append_val (placed, box);
-      grok_figure_text (cr, label, px, py, 0.5, 1, 0);
+      grok_figure_text (cr, label, bx, py, 0.5, 1, 0);
     }
 }
 
@@ -248,8 +276,8 @@ draw_heatmap (cairo_t *cr, double x, double y, double width, double height,
     draw_colour_bar (cr, g.left + g.width + 0.5 * fs, g.top, bar_w, g.height, 1, style, &palette);
 }
 
-/* "the final checkpoint, step 1,500: 2 22 34 40 44" and the like: which key set the progress
- * measures use */
+/* "the final checkpoint, step 1,500: 2 22 34 40 44" or "the newest step, 800 (run not
+ * finished): ...": which key set the progress measures use */
 static char *
 progress_title (const GrokFourierData *data)
 {
@@ -259,8 +287,10 @@ progress_title (const GrokFourierData *data)
   if (data->progress_final)
     return g_strdup_printf ("Loss with the key frequencies of the final checkpoint, step %s: %s",
                             step, keys);
-  return g_strdup_printf ("Loss with the key frequencies of the newest checkpoint, step %s "
-                          "(run still training): %s", step, keys);
+  /* the newest step of a run that has not ended is a snapshot of a live run as often as a
+   * stored checkpoint: it is named by its step alone */
+  return g_strdup_printf ("Loss with the key frequencies of the newest step, %s (run not "
+                          "finished): %s", step, keys);
 }
 
 /* restricted, excluded and test loss over the stored checkpoints, one key set for all */

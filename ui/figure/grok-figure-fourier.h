@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* the least room between two key frequencies' labels over the bars, in font sizes */
+#define GROK_FOURIER_LABEL_GAP 0.3
+
 void grok_figure_fourier_draw       (cairo_t *cr, double x, double y, double width,
                                      double height, const GrokFourierData *data,
                                      const GrokFigureStyle *style);

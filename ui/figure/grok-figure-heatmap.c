@@ -394,8 +394,11 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
   cairo_fill (cr);
   if (title != NULL)
     {
+      /* in the width the panel's text is sized for: a panel wider by its colour bar breaks
+       * its title as its neighbours do */
+      double room = axes != NULL && axes->fit_width > 0 ? MIN (width, axes->fit_width) : width;
       title_size = grok_figure_fit_text (cr, style, title, style->font_size * 1.1, TRUE,
-                                         width - 2 * GROK_TITLE_MARGIN * fs, title_lines);
+                                         room - 2 * GROK_TITLE_MARGIN * fs, title_lines);
       grok_figure_set_font (cr, style, title_size, TRUE);
       line_h = grok_figure_text_height (cr) * 1.45;
     }
@@ -475,7 +478,11 @@ heatmap_draw_fitted (cairo_t *cr, double x, double y, double width, double heigh
           double cx = CLAMP (g.left + g.width / 2, x + margin + tw / 2, x + width - margin - tw / 2);
           if (tw > width - 2 * margin)
             cx = x + width / 2;
-          grok_figure_text (cr, title_lines[i], cx, y + pad + i * line_h, 0.5, 0, 0);
+          /* directly over the matrix (and its colour bar, taller than a flat matrix),
+           * wherever the room centres it */
+          double above = MIN (g.top, g.bar_width > 0 ? g.bar_top : g.top);
+          grok_figure_text (cr, title_lines[i], cx, MAX (y + pad, above - (top - pad)) + i * line_h,
+                            0.5, 0, 0);
           grok_figure_layout_mark_title (cr);
           g_free (title_lines[i]);
         }

@@ -90,6 +90,15 @@ grok_figure_layout_add_text (cairo_t *cr, const char *text)
   t.box = device_box (cr, ext.x_bearing, ext.y_bearing, ext.width, ext.height);
   t.text = g_strdup (text);
   t.title = FALSE;
+  t.role = GROK_TEXT_OTHER;
+  {
+    cairo_matrix_t fm;
+    double dx, dy;
+    cairo_get_font_matrix (cr, &fm);
+    dx = fm.xy, dy = fm.yy;
+    cairo_user_to_device_distance (cr, &dx, &dy);
+    t.size = hypot (dx, dy);
+  }
   g_array_append_val (layout->texts, t);
 }
 
@@ -127,7 +136,49 @@ grok_figure_layout_mark_title (cairo_t *cr)
   GrokFigureLayout *layout = layout_of (cr);
 
   if (layout != NULL && layout->texts->len > 0)
-    g_array_index (layout->texts, GrokLayoutText, layout->texts->len - 1).title = TRUE;
+    {
+      g_array_index (layout->texts, GrokLayoutText, layout->texts->len - 1).title = TRUE;
+      g_array_index (layout->texts, GrokLayoutText, layout->texts->len - 1).role = GROK_TEXT_TITLE;
+    }
+}
+
+void
+grok_figure_layout_mark_role (cairo_t *cr, GrokTextRole role)
+{
+  GrokFigureLayout *layout = layout_of (cr);
+
+  if (layout == NULL || layout->texts->len == 0)
+    return;
+  if (role == GROK_TEXT_TITLE)
+    grok_figure_layout_mark_title (cr);
+  else
+    g_array_index (layout->texts, GrokLayoutText, layout->texts->len - 1).role = role;
+}
+
+char *
+grok_figure_layout_size_problems (const GrokFigureLayout *layout, double tolerance)
+{
+  static const char *const names[] = { NULL, "title", "tick label", "legend entry" };
+  GString *out = g_string_new (NULL);
+
+  for (int role = GROK_TEXT_TITLE; role <= GROK_TEXT_LEGEND; role++)
+    {
+      const GrokLayoutText *lo = NULL, *hi = NULL;
+      for (guint i = 0; i < layout->texts->len; i++)
+        {
+          const GrokLayoutText *t = &g_array_index (layout->texts, GrokLayoutText, i);
+          if ((int) t->role != role)
+            continue;
+          if (lo == NULL || t->size < lo->size)
+            lo = t;
+          if (hi == NULL || t->size > hi->size)
+            hi = t;
+        }
+      if (lo != NULL && hi->size - lo->size > tolerance * hi->size)
+        g_string_append_printf (out, "%s sizes differ: '%s' at %.2f, '%s' at %.2f\n",
+                                names[role], lo->text, lo->size, hi->text, hi->size);
+    }
+  return g_string_free (out, out->len == 0);
 }
 
 void

@@ -15,11 +15,22 @@ typedef struct
   double x0, y0, x1, y1;
 } GrokBox;
 
+/* what a piece of text is, for the rule that one figure has one size of each */
+typedef enum
+{
+  GROK_TEXT_OTHER,
+  GROK_TEXT_TITLE,    /* a line of a panel's title */
+  GROK_TEXT_TICK,     /* an axis' tick label */
+  GROK_TEXT_LEGEND,   /* a legend's or a key's entry */
+} GrokTextRole;
+
 typedef struct
 {
   GrokBox box;      /* the ink of the text, axis-aligned around it when it is turned */
   char   *text;
   gboolean title;   /* a line of a panel's title */
+  GrokTextRole role;
+  double  size;     /* the font's size in device units */
 } GrokLayoutText;
 
 typedef struct
@@ -70,6 +81,12 @@ void              grok_figure_layout_add_area    (cairo_t *cr, double x, double 
                                                   double height);
 /* the text recorded last is a line of a title */
 void              grok_figure_layout_mark_title  (cairo_t *cr);
+/* the text recorded last plays this role */
+void              grok_figure_layout_mark_role   (cairo_t *cr, GrokTextRole role);
+/* texts of one role at more than one size (relative difference above tolerance): one line
+ * naming the sizes and a text of each, NULL when every role has one size */
+char             *grok_figure_layout_size_problems (const GrokFigureLayout *layout,
+                                                    double tolerance);
 /* a new axis: the ticks added after it belong to it. x_axis: they are placed along x */
 void              grok_figure_layout_begin_axis  (cairo_t *cr, gboolean x_axis);
 /* a tick mark at (x, y) on the current axis */

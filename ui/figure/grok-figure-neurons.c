@@ -43,6 +43,68 @@ paint_background (cairo_t *cr, double x, double y, double width, double height,
 /* the decades below a unit's largest power cell its image shows */
 #define POWER_DECADES 4.0
 
+/* the room a colour bar takes right of the last of cols images, each sized for a panel
+ * fit_width wide less its share of the bar's room */
+static double
+neuron_bar_room (cairo_t *cr, const GrokViewNeurons *nv, double fit_width, guint cols,
+                 const GrokFigureStyle *style)
+{
+  double extra = 0, cw = fit_width;
+
+  /* the bar's own room takes from the panels' width: settle the two */
+  for (int it = 0; it < 3; it++)
+    {
+      extra = MAX (grok_figure_heatmap_bar_room (cr, style, (guint) nv->side, -1, 1, cw),
+                   grok_figure_heatmap_bar_room (cr, style, (guint) nv->side, -POWER_DECADES, 0, cw));
+      cw = fit_width - extra / cols;
+    }
+  return extra;
+}
+
+/* the side of a unit's images in a cols x rows grid of units over width x height: shared,
+ * the activation over the power with a colour bar for each row of images; else side by side
+ * with a bar each. Measured by drawing one where nothing is kept */
+static double
+neuron_image_side (cairo_t *cr, const GrokViewNeurons *nv, double width, double height,
+                   guint cols, guint rows, gboolean shared, const GrokFigureStyle *style)
+{
+  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *trial = cairo_create (recording);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  g_autofree float *flat = g_new0 (float, (gsize) nv->side * nv->side);
+  cairo_surface_t *act = grok_heatmap_surface_new (flat, nv->side, nv->side, 1, NULL);
+  GrokHeatmapAxes axes = { "a", "b", 0, 0, FALSE };
+  GrokHeatmapGeometry g = { 0 };
+  cairo_matrix_t matrix;
+  double cw, ch;
+
+  cairo_get_matrix (cr, &matrix);
+  cairo_set_matrix (trial, &matrix);
+  cairo_get_font_options (cr, options);
+  cairo_set_font_options (trial, options);
+  if (shared)
+    {
+      double extra = neuron_bar_room (trial, nv, width / cols, cols, style);
+      cw = (width - extra) / cols;
+      ch = height / (2 * rows);
+      axes.no_bar = TRUE;
+      axes.fit_width = cw;
+    }
+  else
+    {
+      cw = width / cols / 2;
+      ch = height / rows;
+    }
+  grok_figure_heatmap_draw_axes (trial, 0, 0, cw, ch, act, FALSE, 0, 1, &axes,
+                                 "unit 0 (variance 0.1)", "activation", style, &g);
+  cairo_surface_destroy (act);
+  cairo_font_options_destroy (options);
+  cairo_destroy (trial);
+  cairo_surface_destroy (recording);
+  return g.width;
+}
+
+
 void
 grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double height,
                           const GrokViewNeurons *nv, gint64 step, const GrokFigureStyle *style,
@@ -53,8 +115,9 @@ grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double 
   g_autofree char *step_text = grok_figure_format_count (step);
   g_autofree char *heading = NULL;
   g_autofree float *decades = NULL;
-  double top, cw, ch;
+  double top, cw, ch, extra = 0;
   guint cols, rows;
+  gboolean stacked = FALSE;
   GrokHeatmapAxes input_axes = { "a", "b", 0, 0, FALSE };
   GrokHeatmapAxes power_axes = { "k_a", "k_b", nv->freq_origin, nv->freq_origin, FALSE };
 
@@ -72,51 +135,88 @@ grok_figure_neurons_draw (cairo_t *cr, double x, double y, double width, double 
   top = draw_heading (cr, x, y, width, heading, style);
   if (nv->n_units == 0)
     return;
-  /* a unit is two square images side by side */
-  cols = grok_figure_grid_columns (nv->n_units, width, height - top, 2.4);
-  rows = (nv->n_units + cols - 1) / cols;
-  cw = width / cols;
-  ch = (height - top) / rows;
-  decades = g_new (float, ss);
-  for (int k = 0; k < nv->n_units; k++)
-    {
-      double px = x + (k % cols) * cw, py = y + top + (k / cols) * ch;
-      double limit, peak = 0;
-      cairo_surface_t *act = grok_heatmap_surface_new (nv->activation + k * ss, nv->side,
-                                                       nv->side, NAN, &limit);
-      cairo_surface_t *pw;
-      g_autofree char *t1 = g_strdup_printf ("unit %d (variance %.3g)", nv->units[k],
-                                             nv->variance[k]);
-      g_autofree char *t2 = walsh
-        ? g_strdup_printf ("unit %d: (s_a, s_b) = (%d, %d) holds %.0f%%", nv->units[k],
-                           nv->key[k] / nv->side, nv->key[k] % nv->side, 100 * nv->key_share[k])
-        : g_strdup_printf ("unit %d: k = %d holds %.0f%%", nv->units[k], nv->key[k],
-                           100 * nv->key_share[k]);
-
-      for (gsize i = 0; i < ss; i++)
-        peak = MAX (peak, nv->power[k * ss + i]);
-      /* the power of a periodic unit sits in a few of the p x p cells: on a linear scale they
-       * are single bright pixels on black; decades below the largest cell show them and what
-       * surrounds them */
-      for (gsize i = 0; i < ss; i++)
+  /* a unit is two square images, side by side with a colour bar each, or (shared) its
+   * activation over its power with one colour bar for each row of images on one scale: in
+   * the grid that draws them largest */
+  {
+    double best = -1;
+    cols = 1;
+    for (int shared = 0; shared < 2; shared++)
+      for (guint c = 1; c <= (guint) nv->n_units; c++)
         {
-          double p = nv->power[k * ss + i];
-          decades[i] = p > 0 && peak > 0 ? (float) MAX (log10 (p / peak), -POWER_DECADES)
-                                         : (float) -POWER_DECADES;
+          guint r = ((guint) nv->n_units + c - 1) / c;
+          double side = neuron_image_side (cr, nv, width, height - top, c, r, shared, style);
+          if (side > best * (1 + 1e-6))
+            best = side, cols = c, stacked = shared;
         }
-      pw = grok_heatmap_surface_new_sequential (decades, nv->side, nv->side, -POWER_DECADES, 0);
-      cairo_save (cr);
-      grok_figure_heatmap_draw_axes (cr, px, py, cw / 2, ch, act, FALSE, 0, limit, &input_axes,
-                                     t1, "activation", style,
-                                     geometries ? &geometries[2 * k] : NULL);
-      cairo_restore (cr);
-      cairo_save (cr);
-      grok_figure_heatmap_draw_axes (cr, px + cw / 2, py, cw / 2, ch, pw, TRUE, -POWER_DECADES,
-                                     0, &power_axes, t2, "log\u2081\u2080 power / largest", style,
-                                     geometries ? &geometries[2 * k + 1] : NULL);
-      cairo_restore (cr);
-      cairo_surface_destroy (act);
-      cairo_surface_destroy (pw);
+  }
+  rows = (nv->n_units + cols - 1) / cols;
+  decades = g_new (float, ss);
+  if (stacked)
+    {
+      extra = neuron_bar_room (cr, nv, width / cols, cols, style);
+      cw = (width - extra) / cols;
+      ch = (height - top) / (2 * rows);
+    }
+  else
+    {
+      cw = width / cols;
+      ch = (height - top) / rows;
+    }
+  for (guint r = 0; r < rows; r++)
+    {
+      /* the activations of a row of units on one scale, when they share a colour bar */
+      double row_limit = 0;
+      for (int k = (int) (r * cols); k < nv->n_units && k < (int) ((r + 1) * cols); k++)
+        for (gsize i = 0; i < ss; i++)
+          row_limit = MAX (row_limit, fabs (nv->activation[k * ss + i]));
+      for (int k = (int) (r * cols); k < nv->n_units && k < (int) ((r + 1) * cols); k++)
+        {
+          guint col = (guint) k % cols;
+          gboolean bar = !stacked || col == cols - 1 || k == nv->n_units - 1;
+          double px = x + col * (stacked ? cw : cw), py = y + top + r * (stacked ? 2 * ch : ch);
+          double iw = stacked ? cw + (bar ? extra : 0) : cw / 2, ih = ch;
+          double qx = stacked ? px : px + cw / 2, qy = stacked ? py + ch : py;
+          double limit, peak = 0;
+          cairo_surface_t *act = grok_heatmap_surface_new (nv->activation + k * ss, nv->side,
+                                                           nv->side, stacked ? row_limit : NAN,
+                                                           &limit);
+          cairo_surface_t *pw;
+          g_autofree char *t1 = g_strdup_printf ("unit %d (variance %.3g)", nv->units[k],
+                                                 nv->variance[k]);
+          g_autofree char *t2 = walsh
+            ? g_strdup_printf ("unit %d: (s_a, s_b) = (%d, %d) holds %.0f%%", nv->units[k],
+                               nv->key[k] / nv->side, nv->key[k] % nv->side, 100 * nv->key_share[k])
+            : g_strdup_printf ("unit %d: k = %d holds %.0f%%", nv->units[k], nv->key[k],
+                               100 * nv->key_share[k]);
+
+          for (gsize i = 0; i < ss; i++)
+            peak = MAX (peak, nv->power[k * ss + i]);
+          /* the power of a periodic unit sits in a few of the p x p cells: on a linear scale
+           * they are single bright pixels on black; decades below the largest cell show them
+           * and what surrounds them */
+          for (gsize i = 0; i < ss; i++)
+            {
+              double p = nv->power[k * ss + i];
+              decades[i] = p > 0 && peak > 0 ? (float) MAX (log10 (p / peak), -POWER_DECADES)
+                                             : (float) -POWER_DECADES;
+            }
+          pw = grok_heatmap_surface_new_sequential (decades, nv->side, nv->side, -POWER_DECADES, 0);
+          input_axes.no_bar = power_axes.no_bar = !bar;
+          input_axes.fit_width = power_axes.fit_width = stacked ? cw : 0;
+          cairo_save (cr);
+          grok_figure_heatmap_draw_axes (cr, px, py, iw, ih, act, FALSE, 0, limit, &input_axes,
+                                         t1, "activation", style,
+                                         geometries ? &geometries[2 * k] : NULL);
+          cairo_restore (cr);
+          cairo_save (cr);
+          grok_figure_heatmap_draw_axes (cr, qx, qy, iw, ih, pw, TRUE, -POWER_DECADES,
+                                         0, &power_axes, t2, "log\u2081\u2080 power / largest", style,
+                                         geometries ? &geometries[2 * k + 1] : NULL);
+          cairo_restore (cr);
+          cairo_surface_destroy (act);
+          cairo_surface_destroy (pw);
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 /* The scatter figure. */
 #include "grok-figure-scatter.h"
+#include "grok-plot-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -163,6 +164,8 @@ grok_figure_scatter_draw (cairo_t *cr, double width, double height, const GrokMe
 {
   GrokPalette palette;
   guint n = 0, cols, rows;
+
+  GROK_FIGURE_UNIFORM_SIZES (cr, grok_figure_scatter_draw, width, height, metrics, options, style);
 
   g_return_if_fail (cr != NULL && metrics != NULL && options != NULL && style != NULL);
 

@@ -11,6 +11,8 @@
 #include "grok-figure-neurons.h"
 #include "grok-figure-weights.h"
 #include "grok-figure-spectrum.h"
+#include "grok-figure-layout.h"
+#include "grok-plot-private.h"
 #include "grok-measures.h"
 
 void
@@ -52,7 +54,10 @@ grok_spectra_key (cairo_t *cr, double x, double y, double width, const GrokSpect
                   const GrokRgba *colors, const GrokFigureStyle *style, gboolean draw)
 {
   guint n_steps = data->summaries->len, first = 0;
-  double size = style->font_size * 0.9, f = size * style->scale, sample = 1.8 * f, pad = 0.45 * f;
+  GrokFigureSizes *sizes = grok_figure_sizes_of (cr);
+  double size = sizes != NULL && sizes->apply && isfinite (sizes->legend)
+                  ? MIN (style->font_size * 0.9, sizes->legend) : style->font_size * 0.9;
+  double f = size * style->scale, sample = 1.8 * f, pad = 0.45 * f;
   double margin = GROK_TITLE_MARGIN * style->font_size * style->scale, row_h, top = y + 0.5 * f;
   g_autofree double *entry_w = g_new (double, MAX (n_steps, 1));
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
@@ -86,6 +91,7 @@ grok_spectra_key (cairo_t *cr, double x, double y, double width, const GrokSpect
           cairo_stroke (cr);
           grok_figure_set_color (cr, palette.foreground);
           grok_figure_text (cr, texts->pdata[k], sx + sample + pad, cy, 0, 0.5, 0);
+          grok_figure_layout_mark_role (cr, GROK_TEXT_LEGEND);
           sx += entry_w[k];
         }
       top += row_h;
@@ -95,35 +101,126 @@ grok_spectra_key (cairo_t *cr, double x, double y, double width, const GrokSpect
   return top + 0.3 * f - y;
 }
 
-void
-grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double height,
-                          const GrokSpectraData *data, const GrokFigureStyle *style)
+/* the key and the entropy and effective rank of each matrix at each step in one table, for
+ * panels too small for their legends: a row per step (its colour's sample line and its number)
+ * and a column per matrix, or (by_matrix) a row per matrix and a column per step, in blocks of
+ * as many columns as fit the width; returns its height. With draw FALSE it is only measured */
+static double
+grok_spectra_table (cairo_t *cr, double x, double y, double width, const GrokSpectraData *data,
+                    const GrokRgba *colors, const GrokFigureStyle *style, double size,
+                    gboolean by_matrix, gboolean draw)
 {
-  guint n = data->names ? data->names->len : 0, n_steps = data->summaries->len, cols;
-  g_autofree GrokRgba *colors = g_new (GrokRgba, MAX (n_steps, 1));
-  /* several steps: their colours are named once, over every panel, and each panel's legend
-   * names its matrix's entropy and effective rank at each of them */
-  gboolean key = n_steps > 1;
-  double key_h = 0;
+  guint n = data->names->len, n_steps = data->summaries->len;
+  guint n_rows = by_matrix ? n : n_steps, n_cols = by_matrix ? n_steps : n;
+  double f = size * style->scale, gap = 1.2 * f, sample = 1.8 * f, pad = 0.45 * f;
+  double row_h, head_w, top = y + 0.3 * f;
+  double margin = GROK_TITLE_MARGIN * style->font_size * style->scale;
+  const char *corner = "H, eff. rank";
+  g_autofree double *col_w = g_new0 (double, MAX (n_cols, 1));
+  g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) steps = g_ptr_array_new_with_free_func (g_free);
   GrokPalette palette;
 
   grok_figure_style_palette (style, &palette);
-  cairo_rectangle (cr, x, y, width, height);
-  grok_figure_set_color (cr, palette.background);
-  cairo_fill (cr);
-  if (n == 0)
-    return;
-  grok_figure_spectrum_colors (style, n_steps, colors);
-  if (key)
-    key_h = grok_spectra_key (cr, x, y, width, data, colors, style, TRUE);
-  cols = grok_figure_grid_columns (n, width, height - key_h, 1.3);
+  grok_figure_set_font (cr, style, size, FALSE);
+  row_h = grok_figure_text_height (cr) * 1.6;
+  for (guint k = 0; k < n_steps; k++)
+    {
+      g_autofree char *count = grok_figure_format_count (g_array_index (data->steps, gint64, k));
+      g_ptr_array_add (steps, by_matrix ? g_strdup (count) : g_strdup_printf ("step %s", count));
+    }
+  /* cells[row * n_cols + col] */
+  for (guint r = 0; r < n_rows; r++)
+    for (guint col = 0; col < n_cols; col++)
+      {
+        guint k = by_matrix ? col : r, m = by_matrix ? r : col;
+        const GrokSpectrumSummary *summary = data->summaries->pdata[k];
+        g_ptr_array_add (cells, g_strdup_printf ("%.2f, %.1f", summary->matrices[m].entropy,
+                                                 summary->matrices[m].eff_rank));
+      }
+  head_w = grok_figure_text_width (cr, by_matrix ? "H, eff. rank at step" : corner);
+  for (guint r = 0; r < n_rows; r++)
+    head_w = MAX (head_w, by_matrix ? grok_figure_text_width (cr, data->names->pdata[r])
+                                    : sample + pad + grok_figure_text_width (cr, steps->pdata[r]));
+  for (guint col = 0; col < n_cols; col++)
+    {
+      col_w[col] = by_matrix ? sample + pad + grok_figure_text_width (cr, steps->pdata[col])
+                             : grok_figure_text_width (cr, data->names->pdata[col]);
+      for (guint r = 0; r < n_rows; r++)
+        col_w[col] = MAX (col_w[col], grok_figure_text_width (cr, cells->pdata[r * n_cols + col]));
+    }
+  for (guint first = 0; first < n_cols;)
+    {
+      guint last = first;
+      double used = head_w + gap + col_w[first], sx;
+      while (last + 1 < n_cols && used + gap + col_w[last + 1] <= width - 2 * margin)
+        used += gap + col_w[++last];
+      sx = x + MAX ((width - used) / 2, margin);
+      for (guint r = 0; r <= n_rows && draw; r++)
+        {
+          double cy = top + (r + 0.5) * row_h, cx = sx + head_w;
+          grok_figure_set_color (cr, palette.foreground);
+          if (r == 0)
+            grok_figure_text (cr, by_matrix ? "H, eff. rank at step" : corner, sx, cy, 0, 0.5, 0);
+          else if (by_matrix)
+            grok_figure_text (cr, data->names->pdata[r - 1], sx, cy, 0, 0.5, 0);
+          else
+            {
+              grok_figure_set_color (cr, colors[r - 1]);
+              cairo_set_line_width (cr, style->line_width * style->scale);
+              cairo_move_to (cr, sx, cy);
+              cairo_line_to (cr, sx + sample, cy);
+              cairo_stroke (cr);
+              grok_figure_set_color (cr, palette.foreground);
+              grok_figure_text (cr, steps->pdata[r - 1], sx + sample + pad, cy, 0, 0.5, 0);
+            }
+          grok_figure_layout_mark_role (cr, GROK_TEXT_LEGEND);
+          for (guint col = first; col <= last; col++)
+            {
+              cx += gap + col_w[col];
+              if (r == 0 && by_matrix)
+                {
+                  /* the step's colour as a sample line left of its number */
+                  double tw = grok_figure_text_width (cr, steps->pdata[col]);
+                  grok_figure_set_color (cr, colors[col]);
+                  cairo_set_line_width (cr, style->line_width * style->scale);
+                  cairo_move_to (cr, cx - tw - pad - sample, cy);
+                  cairo_line_to (cr, cx - tw - pad, cy);
+                  cairo_stroke (cr);
+                  grok_figure_set_color (cr, palette.foreground);
+                  grok_figure_text (cr, steps->pdata[col], cx, cy, 1, 0.5, 0);
+                }
+              else if (r == 0)
+                grok_figure_text (cr, data->names->pdata[col], cx - col_w[col] / 2, cy, 0.5, 0.5, 0);
+              else
+                grok_figure_text (cr, cells->pdata[(r - 1) * n_cols + col], cx, cy, 1, 0.5, 0);
+              grok_figure_layout_mark_role (cr, GROK_TEXT_LEGEND);
+            }
+        }
+      top += (n_rows + 1) * row_h + 0.4 * f;
+      first = last + 1;
+    }
+  grok_figure_set_font (cr, style, style->font_size, FALSE);
+  return top - y;
+}
+
+/* the panels of the spectra in (x, y, width, height); legends FALSE: their entropy and rank are
+ * stated elsewhere */
+static void
+grok_spectra_panels (cairo_t *cr, double x, double y, double width, double height,
+                     const GrokSpectraData *data, gboolean key, gboolean legends,
+                     const GrokFigureStyle *style)
+{
+  guint n = data->names->len, n_steps = data->summaries->len;
+  guint cols = grok_figure_grid_columns (n, width, height, 1.3);
+
   for (guint m = 0; m < n; m++)
     {
       g_autofree GrokSpectrum *spectra = g_new0 (GrokSpectrum, n_steps);
       g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
       double cx, cy, cw, ch;
 
-      grok_figure_grid_cell (n, cols, m, x, y + key_h, width, height - key_h, &cx, &cy, &cw, &ch);
+      grok_figure_grid_cell (n, cols, m, x, y, width, height, &cx, &cy, &cw, &ch);
       for (guint k = 0; k < n_steps; k++)
         {
           const GrokSpectrumSummary *summary = data->summaries->pdata[k];
@@ -136,7 +233,7 @@ grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double 
                             : g_strdup_printf ("step %s: H %.2f, eff. rank %.1f", step,
                                                ms->entropy, ms->eff_rank);
           g_ptr_array_add (labels, label);
-          spectra[k] = (GrokSpectrum) { ms->s, ms->rank, label };
+          spectra[k] = (GrokSpectrum) { ms->s, ms->rank, legends ? label : NULL };
         }
       cairo_save (cr);
       grok_figure_spectrum_draw (cr, cx, cy, cw, ch, spectra, n_steps, data->names->pdata[m],
@@ -146,10 +243,74 @@ grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double 
 }
 
 void
+grok_figure_spectra_draw (cairo_t *cr, double x, double y, double width, double height,
+                          const GrokSpectraData *data, const GrokFigureStyle *style)
+{
+  guint n = data->names ? data->names->len : 0, n_steps = data->summaries->len;
+  g_autofree GrokRgba *colors = g_new (GrokRgba, MAX (n_steps, 1));
+  /* several steps: their colours are named once, over every panel, and each panel's legend
+   * names its matrix's entropy and effective rank at each of them */
+  gboolean key = n_steps > 1, table = FALSE;
+  GrokFigureSizes *sizes = grok_figure_sizes_of (cr);
+  double key_h = 0, table_h = 0;
+  GrokPalette palette;
+
+  grok_figure_style_palette (style, &palette);
+  cairo_rectangle (cr, x, y, width, height);
+  grok_figure_set_color (cr, palette.background);
+  cairo_fill (cr);
+  if (n == 0)
+    return;
+  grok_figure_spectrum_colors (style, n_steps, colors);
+  if (key)
+    key_h = grok_spectra_key (cr, x, y, width, data, colors, style, FALSE);
+  /* a panel too small for its legend at the figure's sizes: every panel's entropy and rank
+   * go into a table under the key instead, none left out */
+  if (key && sizes != NULL && !sizes->apply)
+    {
+      GrokFigureSizes trial;
+      grok_figure_sizes_init (&trial);
+      grok_figure_sizes_attach (cr, &trial);
+      grok_spectra_panels (cr, x, y + key_h, width, height - key_h, data, key, TRUE, style);
+      grok_figure_sizes_attach (cr, sizes);
+      sizes->legends_elsewhere = trial.legend_dropped;
+    }
+  table = key && sizes != NULL && sizes->legends_elsewhere;
+  if (table)
+    {
+      double size = style->font_size * 0.9;
+      if (sizes->apply && isfinite (sizes->legend))
+        size = MIN (size, sizes->legend);
+      /* the orientation that takes less height, smaller (to 5 points) while it takes more
+       * than 40% of the figure's */
+      gboolean by_matrix = FALSE;
+      for (;;)
+        {
+          double h_matrix = grok_spectra_table (cr, x, y, width, data, colors, style, size,
+                                                TRUE, FALSE);
+          double h_step = grok_spectra_table (cr, x, y, width, data, colors, style, size,
+                                              FALSE, FALSE);
+          by_matrix = h_matrix < h_step;
+          if (MIN (h_matrix, h_step) <= 0.4 * height || size <= 5.0)
+            break;
+          size = MAX (5.0, size * 0.9);
+        }
+      key_h = 0;
+      table_h = grok_spectra_table (cr, x, y, width, data, colors, style, size, by_matrix, TRUE);
+    }
+  else if (key)
+    grok_spectra_key (cr, x, y, width, data, colors, style, TRUE);
+  grok_spectra_panels (cr, x, y + key_h + table_h, width, height - key_h - table_h, data, key,
+                       !table, style);
+}
+
+void
 grok_figure_view_data_draw (cairo_t *cr, double x, double y, double width, double height,
                             const GrokViewData *data, const GrokFigureStyle *style,
                             GrokPlotGeometry *geometry_out)
 {
+  GROK_FIGURE_UNIFORM_SIZES (cr, grok_figure_view_data_draw, x, y, width, height, data, style,
+                             geometry_out);
   if (data->regions != NULL)
     {
       GrokRegionsFigure figure;
@@ -195,8 +356,19 @@ grok_figure_request_set_data (GrokFigureRequest *request, const GrokViewData *da
   request->scatter.lmn_points = data->lmn_points;
 }
 
+static void grok_figure_request_draw_once (cairo_t *cr, double width, double height,
+                                           gpointer user_data);
+
 void
 grok_figure_request_draw (cairo_t *cr, double width, double height, gpointer user_data)
+{
+  /* laid out once to learn the sizes each panel can take, then drawn at the smallest of them */
+  GROK_FIGURE_UNIFORM_SIZES (cr, grok_figure_request_draw, width, height, user_data);
+  grok_figure_request_draw_once (cr, width, height, user_data);
+}
+
+static void
+grok_figure_request_draw_once (cairo_t *cr, double width, double height, gpointer user_data)
 {
   const GrokFigureRequest *r = user_data;
 

@@ -1,5 +1,6 @@
 /* The weights figure: a grid of heatmaps. */
 #include "grok-figure-weights.h"
+#include "grok-plot-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -135,6 +136,9 @@ grok_figure_weights_draw (cairo_t *cr, double width, double height, const GrokWe
 {
   guint n = cache->matrices->len, cols;
   GrokPalette palette;
+
+  GROK_FIGURE_UNIFORM_SIZES (cr, grok_figure_weights_draw, width, height, cache, style,
+                             geometries);
   const char *bar_label;
 
   grok_figure_style_palette (style, &palette);

@@ -146,9 +146,78 @@ grok_box_hits_placed (const GrokPlotCtx *c, const GrokBox *b)
   return FALSE;
 }
 
+static const cairo_user_data_key_t sizes_key;
+
+void
+grok_figure_sizes_init (GrokFigureSizes *sizes)
+{
+  *sizes = (GrokFigureSizes) { FALSE, INFINITY, INFINITY, INFINITY, FALSE, FALSE };
+}
+
+void
+grok_figure_sizes_attach (cairo_t *cr, GrokFigureSizes *sizes)
+{
+  cairo_set_user_data (cr, &sizes_key, sizes, NULL);
+}
+
+GrokFigureSizes *
+grok_figure_sizes_of (cairo_t *cr)
+{
+  return cairo_get_user_data (cr, &sizes_key);
+}
+
+cairo_t *
+grok_figure_sizes_measure (cairo_t *cr, GrokFigureSizes *sizes)
+{
+  cairo_surface_t *recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *measure = cairo_create (recording);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_matrix_t matrix;
+
+  cairo_surface_destroy (recording);   /* measure holds it */
+  cairo_get_matrix (cr, &matrix);
+  cairo_set_matrix (measure, &matrix);
+  cairo_get_font_options (cr, options);
+  cairo_set_font_options (measure, options);
+  cairo_font_options_destroy (options);
+  grok_figure_sizes_init (sizes);
+  grok_figure_sizes_attach (measure, sizes);
+  return measure;
+}
+
+void
+grok_figure_sizes_measured (cairo_t *measure, GrokFigureSizes *sizes)
+{
+  cairo_destroy (measure);
+  sizes->apply = TRUE;
+}
+
+static double grok_figure_fit_text_alone (cairo_t *cr, const GrokFigureStyle *style,
+                                          const char *text, double size, gboolean bold,
+                                          double width, char *lines[2], gboolean wrap_first);
+
 double
 grok_figure_fit_text (cairo_t *cr, const GrokFigureStyle *style, const char *text, double size,
                       gboolean bold, double width, char *lines[2])
+{
+  GrokFigureSizes *sizes = grok_figure_sizes_of (cr);
+  double fitted;
+
+  if (sizes == NULL)
+    return grok_figure_fit_text_alone (cr, style, text, size, bold, width, lines, FALSE);
+  if (sizes->apply && isfinite (sizes->title))
+    size = MIN (size, sizes->title);
+  fitted = grok_figure_fit_text_alone (cr, style, text, size, bold, width, lines, TRUE);
+  if (!sizes->apply)
+    sizes->title = MIN (sizes->title, fitted);
+  return fitted;
+}
+
+/* wrap_first: in two lines at size before smaller in one */
+static double
+grok_figure_fit_text_alone (cairo_t *cr, const GrokFigureStyle *style, const char *text,
+                            double size, gboolean bold, double width, char *lines[2],
+                            gboolean wrap_first)
 {
   double fitted = size, w;
   const char *best = NULL;
@@ -157,8 +226,8 @@ grok_figure_fit_text (cairo_t *cr, const GrokFigureStyle *style, const char *tex
   grok_figure_set_font (cr, style, size, bold);
   w = grok_figure_text_width (cr, text);
   if (w > width)
-    fitted = MAX (size * width / w, 0.85 * size);
-  if (w * fitted / size <= width + 1e-9)
+    fitted = wrap_first ? 0 : MAX (size * width / w, 0.85 * size);
+  if (fitted > 0 && w * fitted / size <= width + 1e-9)
     {
       lines[0] = g_strdup (text);
       return fitted;
@@ -818,9 +887,16 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
 {
   const GrokFigureStyle *figure = c->style;
   GrokPlotGeometry limits = *g;
+  GrokFigureSizes *sizes = grok_figure_sizes_of (cr);
 
   c->panel_x = x, c->panel_y = y, c->panel_w = width, c->panel_h = height;
   c->fitted = *figure;
+  if (sizes != NULL && sizes->apply && isfinite (sizes->font) && sizes->font < figure->font_size)
+    {
+      c->fitted.font_size = sizes->font;
+      c->style = &c->fitted;
+      c->fs = c->fitted.font_size * c->u;
+    }
   for (int attempt = 0;; attempt++)
     {
       gboolean cramped;
@@ -849,6 +925,14 @@ grok_plot_layout (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, double x, d
       grok_plot_ctx_clear (c);
       *g = limits;
     }
+  if (sizes != NULL && !sizes->apply)
+    {
+      sizes->font = MIN (sizes->font, c->style->font_size);
+      if (c->legend != GROK_LEGEND_NONE)
+        sizes->legend = MIN (sizes->legend, c->legend_size);
+    }
+  if (sizes != NULL)
+    sizes->legend_dropped = sizes->legend_dropped || c->no_legend;
 }
 
 static void
@@ -856,6 +940,9 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
 {
   gboolean legend_wanted = FALSE;
   double width = c->panel_w;
+  GrokFigureSizes *sizes = grok_figure_sizes_of (cr);
+  /* the figure's legend size, which this panel keeps wherever its legend goes */
+  gboolean fixed_legend = sizes != NULL && sizes->apply && isfinite (sizes->legend);
 
   c->placed = g_array_new (FALSE, FALSE, sizeof (GrokBox));
   c->n_strip = 0;
@@ -865,6 +952,8 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
   grok_figure_set_font (cr, c->style, c->strip_size, TRUE);
   c->strip_row_h = grok_figure_text_height (cr) * 1.6;
   c->legend_size = c->style->font_size * 0.9;
+  if (fixed_legend)
+    c->legend_size = MIN (c->legend_size, sizes->legend);
   for (guint s = 0; s < plot->n_series; s++)
     legend_wanted = legend_wanted || plot->series[s].label != NULL;
   c->legend = plot->hide_legend || !legend_wanted || c->no_legend ? GROK_LEGEND_NONE
@@ -882,7 +971,9 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
         {
           /* smaller text inside before the legend takes room outside; a legend of many
            * entries, which takes much room there, smaller still */
-          if (c->legend_size > 0.8 * c->style->font_size)
+          if (fixed_legend)
+            c->legend = GROK_LEGEND_RIGHT;
+          else if (c->legend_size > 0.8 * c->style->font_size)
             c->legend_size = 0.75 * c->style->font_size;
           else if (c->n_legend > 2 && c->legend_size > 0.7 * c->style->font_size
                    && 0.65 * c->style->font_size >= GROK_LEGEND_MIN_SIZE)
@@ -913,7 +1004,8 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
           grok_plot_legend_metrics (cr, c, &sample, &pad, &row_h);
           cols = (guint) MAX (1, floor ((avail - pad) / c->legend_col_w));
           /* in fewer rows at smaller type, where that takes fewer rows */
-          if (c->legend_size > small + 1e-9 && c->n_legend > 2 * MIN (cols, c->n_legend))
+          if (!fixed_legend && c->legend_size > small + 1e-9
+              && c->n_legend > 2 * MIN (cols, c->n_legend))
             {
               double k = small / c->legend_size;
               guint small_cols = (guint) MAX (1, floor ((avail - k * pad) / (k * c->legend_col_w)));
@@ -924,7 +1016,8 @@ grok_plot_layout_fixed (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, GrokP
                   continue;
                 }
             }
-          if (cols == 1 && c->legend_w > avail && c->legend_size > 0.6 * c->style->font_size)
+          if (!fixed_legend && cols == 1 && c->legend_w > avail
+              && c->legend_size > 0.6 * c->style->font_size)
             {
               c->legend_size = MAX (c->legend_size * avail / c->legend_w, 0.6 * c->style->font_size);
               grok_plot_legend_size (cr, c, plot, 1);

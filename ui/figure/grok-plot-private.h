@@ -25,6 +25,46 @@ GrokBox  grok_figure_text_box       (cairo_t *cr, const char *text, double x, do
 double   grok_figure_fit_text       (cairo_t *cr, const GrokFigureStyle *style, const char *text,
                                      double size, gboolean bold, double width, char *lines[2]);
 
+/* One figure, one size of each kind of text. A figure is drawn twice: first with `apply`
+ * FALSE on a recording surface, where every panel lays itself out alone and the smallest
+ * sizes it took are gathered; then with `apply` TRUE, where every panel takes those sizes and
+ * shrinks no further on its own. Titles wrap before they shrink while these are attached. */
+typedef struct
+{
+  gboolean apply;
+  double   font;     /* points: body text and tick labels */
+  double   title;    /* points: a panel's title */
+  double   legend;   /* points: legend entries */
+  gboolean legend_dropped;   /* a panel left its legend out for want of room */
+  gboolean legends_elsewhere;   /* the figure states its panels' legends outside them */
+} GrokFigureSizes;
+
+void             grok_figure_sizes_init   (GrokFigureSizes *sizes);
+void             grok_figure_sizes_attach (cairo_t *cr, GrokFigureSizes *sizes);
+GrokFigureSizes *grok_figure_sizes_of     (cairo_t *cr);
+/* a cairo_t on a recording surface like cr (its matrix and font options) with sizes, fresh,
+ * attached to gather: for the first drawing; grok_figure_sizes_measured destroys it and
+ * sets sizes to apply */
+cairo_t         *grok_figure_sizes_measure (cairo_t *cr, GrokFigureSizes *sizes);
+void             grok_figure_sizes_measured (cairo_t *measure, GrokFigureSizes *sizes);
+
+/* the first lines of a figure's public draw function, which calls itself (call) on the
+ * measuring cairo_t, then on cr with the sizes applied, when cr has none attached */
+#define GROK_FIGURE_UNIFORM_SIZES(cr, call, ...)                               \
+  G_STMT_START {                                                               \
+    if (grok_figure_sizes_of (cr) == NULL)                                     \
+      {                                                                        \
+        GrokFigureSizes uniform_sizes_;                                        \
+        cairo_t *measure_ = grok_figure_sizes_measure (cr, &uniform_sizes_);   \
+        call (measure_, __VA_ARGS__);                                          \
+        grok_figure_sizes_measured (measure_, &uniform_sizes_);                \
+        grok_figure_sizes_attach (cr, &uniform_sizes_);                        \
+        call (cr, __VA_ARGS__);                                                \
+        grok_figure_sizes_attach (cr, NULL);                                   \
+        return;                                                                \
+      }                                                                        \
+  } G_STMT_END
+
 typedef struct
 {
   GArray    *major;    /* double: labelled ticks, with grid lines */

@@ -357,13 +357,19 @@ grok_plot_draw_axes (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot, const Gr
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
   label_h = grok_figure_text_height (cr);
   for (guint i = 0; i < c->xt.major->len; i++)
-    grok_figure_text (cr, g_ptr_array_index (c->xt.labels, i),
-                      grok_plot_geometry_x_to_px (g, g_array_index (c->xt.major, double, i)),
-                      bottom + tick + gap, 0.5, 0, 0);
+    {
+      grok_figure_text (cr, g_ptr_array_index (c->xt.labels, i),
+                        grok_plot_geometry_x_to_px (g, g_array_index (c->xt.major, double, i)),
+                        bottom + tick + gap, 0.5, 0, 0);
+      grok_figure_layout_mark_role (cr, GROK_TEXT_TICK);
+    }
   for (guint i = 0; i < c->yt.major->len; i++)
-    grok_figure_text (cr, g_ptr_array_index (c->yt.labels, i), g->left - tick - gap,
-                      grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i)),
-                      1, 0.5, 0);
+    {
+      grok_figure_text (cr, g_ptr_array_index (c->yt.labels, i), g->left - tick - gap,
+                        grok_plot_geometry_y_to_px (g, g_array_index (c->yt.major, double, i)),
+                        1, 0.5, 0);
+      grok_figure_layout_mark_role (cr, GROK_TEXT_TICK);
+    }
   if (plot->x_label != NULL && !c->no_x_label)
     grok_plot_draw_x_label (cr, c, plot->x_label, g, bottom + tick + gap + label_h * 1.9);
   /* from the panel's edge, not from the tick labels, so stacked panels share the line; only
@@ -430,6 +436,7 @@ grok_plot_draw_legend (cairo_t *cr, GrokPlotCtx *c, const GrokPlot *plot)
         }
       grok_figure_set_color (cr, c->palette.foreground);
       grok_figure_text (cr, series->label, sx + sample + pad, cy, 0, 0.5, 0);
+      grok_figure_layout_mark_role (cr, GROK_TEXT_LEGEND);
       k++;
     }
   grok_figure_set_font (cr, c->style, c->style->font_size, FALSE);
