@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  * hands over another. Log-spaced measures come thick early in a run, so the queue is deep
  * enough to let training run on through them. */
 #define GROK_MEASURE_QUEUE_DEPTH 32
-#define GROK_MEASURE_QUEUE_BYTES ((gsize) 256 << 20)
+#define GROK_MEASURE_QUEUE_BYTES ((gsize) 32 << 20)
 
 typedef struct _GrokMeasureQueue GrokMeasureQueue;
 

@@ -89,8 +89,8 @@ GrokRun      *grok_run_new_fork        (const char *parent_dir, gint64 step,
                                         gboolean overwrite, GError **error);
 /* The measures of a row are computed on a thread of their own from a copy of the parameters
  * while training goes on; the row is written once they are done, after every row before it
- * (at most 32 rows wait, and parameter copies of at most 256 MiB; then training waits). A pause, the end and a
- * stop write every pending row first. With inline_measures (or the environment variable
+ * (at most 32 rows, and parameter copies of at most 32 MiB; then training waits). A pause,
+ * the end and a stop write every pending row first. With inline_measures (or the environment variable
  * GROKSCOPE_MEASURES=inline when the run is made) they are computed on the training thread
  * instead, giving the same rows. Only before grok_run_start. */
 void          grok_run_set_inline_measures (GrokRun *run, gboolean inline_measures);
