@@ -102,8 +102,9 @@ void          grok_run_resume          (GrokRun *run);
 /* one optimiser step, then paused */
 void          grok_run_step            (GrokRun *run);
 /* ends training and waits for the thread; the run keeps its last snapshot */
-/* asks the thread to end after the step (or measure) in progress and returns at once; the
- * state becomes stopped (or finished) with the snapshot the thread publishes as it ends */
+/* asks the thread to end after the step in progress and returns at once; the thread writes
+ * the rows still waiting for their measures, then the state becomes stopped (or finished) with
+ * the snapshot it publishes as it ends */
 void          grok_run_request_stop    (GrokRun *run);
 /* ends the thread and waits for it: the newest state is in a checkpoint when this returns */
 void          grok_run_stop            (GrokRun *run);
