@@ -12,6 +12,7 @@
 #include "grok-memory.h"
 #include "grok-measures.h"
 #include "grok-run-dir.h"
+#include "grok-run-measures.h"
 #include "grok-config-settings.h"
 #include "grok-trainer.h"
 
@@ -32,6 +33,8 @@ struct _GrokRun
   GrokMetrics  *metrics;
   GrokRunDir   *dir;
   gint64        last_checkpoint;   /* the step of the newest checkpoint written, or -1 */
+  GrokMeasureQueue *measures;      /* rows whose measures are being computed */
+  gint64        last_row_step;     /* the step of the newest row, written or pending, or -1 */
   /* the parts snapshots share until they change */
   GrokConfig   *shared_config;
   GrokMetrics  *shared_metrics;
@@ -226,15 +229,28 @@ update_rate_locked (GrokRun *run, gint64 now, gint64 step)
     }
 }
 
-/* wait while paused; FALSE when the thread should end */
+static gboolean write_finished_rows (GrokRun *run, gboolean all, GError **error);
+
+/* wait while paused, with every row written; FALSE when the thread should end (with error set
+ * when a pending row's measure failed) */
 static gboolean
-wait_for_work (GrokRun *run)
+wait_for_work (GrokRun *run, GError **error)
 {
   gboolean go;
 
   pthread_mutex_lock (&run->lock);
   while (!run->stop_requested && run->state == GROK_RUN_PAUSED && run->steps_requested == 0)
     {
+      /* a paused run shows every row up to its step */
+      if (grok_measure_queue_pending (run->measures) > 0)
+        {
+          pthread_mutex_unlock (&run->lock);
+          if (!write_finished_rows (run, TRUE, error))
+            return FALSE;
+          publish (run, make_snapshot (run, GROK_RUN_PAUSED));
+          pthread_mutex_lock (&run->lock);
+          continue;
+        }
       /* a pause that came after the step's own look at the state: the consumers still see a
        * running snapshot, perhaps steps behind. They learn the step the run waits at now. */
       if (run->latest->state != GROK_RUN_PAUSED || run->latest->train_step != run->trainer->step)
@@ -263,67 +279,106 @@ finish (GrokRun *run, GrokRunState state, const char *message)
   pthread_mutex_unlock (&run->lock);
 }
 
-/* the measures due since the previous row, written into their columns of row; the run's last
- * step gets every measure it schedules, so that each curve reaches the end of the run (a run
- * continued past that step keeps those values, which a run that went straight on lacks) */
+/* appends a finished row to the table and to metrics.csv (taken) */
 static gboolean
-measure_row (GrokRun *run, double *row, GError **error)
+write_row (GrokRun *run, double *row, GError **error)
 {
-  const GrokConfig *config = run->trainer->config;
-  gint64 step = run->trainer->step;
-  gint64 prev = run->metrics->n_rows ? (gint64) grok_metrics_get (run->metrics, run->metrics->n_rows - 1, GROK_COL_STEP) : -1;
-  GrokMeasureSettings settings = grok_config_measure_settings (config);
-  gboolean last = step == config->train.steps;
-  GrokMeasureOptions options;
+  g_autofree double *owned = row;
 
-  grok_config_measure_options (config, &options);
-  for (guint m = 0; m < GROK_N_MEASURES; m++)
+  grok_metrics_append_row (run->metrics, owned);
+  return run->dir == NULL ||
+         grok_run_dir_append_row (run->dir, run->metrics, run->metrics->n_rows - 1, error);
+}
+
+/* writes the rows whose measures are done, oldest first, stopping at the first still being
+ * computed; all TRUE waits for every pending row */
+static gboolean
+write_finished_rows (GrokRun *run, gboolean all, GError **error)
+{
+  while (grok_measure_queue_pending (run->measures) > 0)
     {
-      g_autoptr (GrokMeasureResult) r = NULL;
+      GError *local = NULL;
+      double *row = grok_measure_queue_pop (run->measures, all, &local);
 
-      if (!grok_config_measure_due (config, m, prev, step) &&
-          !(last && grok_config_measure_enabled (config, m)))
-        continue;
-      r = grok_measure_evaluate (m, &settings, run->trainer->model->params, &options, NULL, error);
-      if (r == NULL)
+      if (local != NULL)
         {
-          g_prefix_error (error, "step %" G_GINT64_FORMAT ", measure %s: ", step, grok_measure_name (m));
+          g_propagate_error (error, local);
           return FALSE;
         }
-      for (guint c = 0; c < r->columns->len; c++)
-        {
-          int col = grok_metrics_column_index (run->metrics, r->columns->pdata[c]);
-          if (col >= 0)
-            row[col] = g_array_index (r->values, double, c);
-        }
+      if (row == NULL)
+        break;
+      if (!write_row (run, row, error))
+        return FALSE;
     }
   return TRUE;
 }
 
+/* the measures due since the previous row; the run's last step gets every measure it
+ * schedules, so that each curve reaches the end of the run (a run continued past that step
+ * keeps those values, which a run that went straight on lacks) */
+static gboolean
+measures_due (GrokRun *run, gboolean *due)
+{
+  const GrokConfig *config = run->trainer->config;
+  gint64 step = run->trainer->step;
+  gboolean last = step == config->train.steps, any = FALSE;
+
+  for (guint m = 0; m < GROK_N_MEASURES; m++)
+    {
+      due[m] = grok_config_measure_due (config, m, run->last_row_step, step) ||
+               (last && grok_config_measure_enabled (config, m));
+      any |= due[m];
+    }
+  return any;
+}
+
 /* a metrics row with the measures due; a non-finite loss or norm is an error when
- * check_divergence, so the thread stops there (the first row only records the state) */
+ * check_divergence, so the thread stops there (the first row only records the state). The
+ * measures are computed from a copy of the parameters on the measures thread while training
+ * goes on; the row is written once they are done, after the rows before it. */
 static gboolean
 evaluate_row (GrokRun *run, gboolean check_divergence, GError **error)
 {
   guint n = grok_metrics_n_columns (run->metrics);
-  g_autofree double *row = g_new (double, n);
+  double *row = g_new (double, n);
+  gboolean due[GROK_N_MEASURES] = { FALSE }, any = FALSE;
 
   for (guint i = 0; i < n; i++)
     row[i] = NAN;
   grok_trainer_evaluate (run->trainer, row);
-  if (isfinite (row[GROK_COL_TRAIN_LOSS]) && !measure_row (run, row, error))
-    return FALSE;
-  grok_metrics_append_row (run->metrics, row);
-  if (run->dir != NULL && !grok_run_dir_append_row (run->dir, run->metrics, run->metrics->n_rows - 1, error))
-    return FALSE;
+  if (isfinite (row[GROK_COL_TRAIN_LOSS]))
+    any = measures_due (run, due);
+  run->last_row_step = run->trainer->step;
   if (check_divergence && (!isfinite (row[GROK_COL_TRAIN_LOSS]) || !isfinite (row[GROK_COL_L2_NORM])))
     {
+      double loss = row[GROK_COL_TRAIN_LOSS], norm = row[GROK_COL_L2_NORM];
+
+      if (!write_finished_rows (run, TRUE, error) || !write_row (run, row, error))
+        return FALSE;
       g_set_error (error, GROK_ERROR, GROK_ERROR_DIVERGED,
                    "training diverged at step %" G_GINT64_FORMAT ": the training loss is %g "
-                   "and the parameter norm %g", run->trainer->step, row[GROK_COL_TRAIN_LOSS],
-                   row[GROK_COL_L2_NORM]);
+                   "and the parameter norm %g", run->trainer->step, loss, norm);
       return FALSE;
     }
+  if (!any && grok_measure_queue_pending (run->measures) == 0)
+    return write_row (run, row, error);
+  g_autoptr (GrokParams) params = any ? grok_params_copy_values (run->trainer->model->params)
+                                      : NULL;
+
+  /* at most GROK_MEASURE_QUEUE_DEPTH rows wait: beyond that the trainer waits for the oldest */
+  while (grok_measure_queue_full (run->measures, params))
+    {
+      GError *local = NULL;
+      double *done = grok_measure_queue_pop (run->measures, TRUE, &local);
+
+      if (local != NULL || !write_row (run, done, &local))
+        {
+          g_free (row);
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+    }
+  grok_measure_queue_push (run->measures, run->trainer->step, row, params, due);
   return TRUE;
 }
 
@@ -377,6 +432,8 @@ end_with_error (GrokRun *run, GError *error)
   gboolean diverged = g_error_matches (error, GROK_ERROR, GROK_ERROR_DIVERGED);
   GrokRunState state = diverged ? GROK_RUN_DIVERGED : GROK_RUN_FAILED;
 
+  /* the rows before the error are whole: they are written (a failing one ends them) */
+  write_finished_rows (run, TRUE, NULL);
   if (run->dir != NULL)
     grok_run_dir_sync (run->dir, NULL);
   finish (run, state, error->message);
@@ -394,7 +451,8 @@ first_row (GrokRun *run)
   if (!run->first_row_due)
     return TRUE;
   run->first_row_due = FALSE;
-  if (!evaluate_row (run, FALSE, &error) || !save_checkpoint (run, &error))
+  if (!evaluate_row (run, FALSE, &error) || !write_finished_rows (run, TRUE, &error) ||
+      !save_checkpoint (run, &error))
     {
       end_with_error (run, error);
       return FALSE;
@@ -419,9 +477,17 @@ train_thread (gpointer data)
       gboolean evaluated = FALSE, paused;
       gint64 now;
 
-      if (!wait_for_work (run))
-        break;
-      if (!grok_trainer_step (trainer, &error) || !after_step (run, &evaluated, &error))
+      if (!wait_for_work (run, &error))
+        {
+          if (error != NULL)
+            {
+              end_with_error (run, error);
+              return NULL;
+            }
+          break;
+        }
+      if (!grok_trainer_step (trainer, &error) || !after_step (run, &evaluated, &error) ||
+          !write_finished_rows (run, FALSE, &error))
         {
           end_with_error (run, error);
           return NULL;
@@ -439,10 +505,11 @@ train_thread (gpointer data)
         }
     }
 
-  /* the newest state always gets a checkpoint, so that the run can be continued */
+  /* the newest state always gets a checkpoint, so that the run can be continued, and its rows
+   * are all written first: an end or a stop waits for the measures still being computed */
   {
     g_autoptr (GError) error = NULL;
-    if (!save_checkpoint (run, &error))
+    if (!write_finished_rows (run, TRUE, &error) || !save_checkpoint (run, &error))
       {
         end_with_error (run, error);
         return NULL;
@@ -463,7 +530,13 @@ train_thread (gpointer data)
 static GrokRun *
 finish_setup (GrokRun *run)
 {
+  const char *mode = g_getenv ("GROKSCOPE_MEASURES");
+
   run->step = run->trainer->step;
+  run->last_row_step = run->metrics->n_rows > 0
+    ? (gint64) grok_metrics_get (run->metrics, run->metrics->n_rows - 1, GROK_COL_STEP) : -1;
+  run->measures = grok_measure_queue_new (run->trainer->config, run->metrics->columns,
+                                          mode == NULL || !g_str_equal (mode, "inline"));
   run->shared_config = grok_config_copy (run->trainer->config);
   if (run->dir != NULL)
     share_checkpoints (run);
@@ -543,11 +616,18 @@ check_columns (const GrokMetrics *metrics, const char *run_dir, GError **error)
   return FALSE;
 }
 
-/* the newest intact checkpoint */
+/* the newest intact checkpoint whose rows are all in metrics.csv. A run killed while
+ * measures were pending has checkpoints past its last row (a checkpoint does not wait for the
+ * rows before it): continuing from the newest one that has its rows computes the lost rows
+ * again, and the checkpoints after it are written again. */
 static gboolean
 newest_checkpoint (GrokRunDir *dir, gint64 *step, GError **error)
 {
   GArray *steps = grok_run_dir_get_checkpoints (dir);
+  const GrokMetrics *metrics = grok_run_dir_get_metrics (dir);
+  gint64 last_row = metrics->n_rows > 0
+    ? (gint64) grok_metrics_get (metrics, metrics->n_rows - 1, GROK_COL_STEP) : -1;
+  guint i = steps->len;
 
   if (steps->len == 0)
     {
@@ -555,7 +635,17 @@ newest_checkpoint (GrokRunDir *dir, gint64 *step, GError **error)
                    "%s has no intact checkpoint to continue from", grok_run_dir_path (dir));
       return FALSE;
     }
-  *step = g_array_index (steps, gint64, steps->len - 1);
+  while (i > 0 && g_array_index (steps, gint64, i - 1) > last_row)
+    i--;
+  if (i == 0)
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s has no intact checkpoint at or before the last row of its metrics.csv "
+                   "(step %" G_GINT64_FORMAT ") to continue from", grok_run_dir_path (dir),
+                   last_row);
+      return FALSE;
+    }
+  *step = g_array_index (steps, gint64, i - 1);
   return TRUE;
 }
 
@@ -862,6 +952,24 @@ grok_run_get_message (GrokRun *run)
   return message;
 }
 
+void
+grok_run_set_inline_measures (GrokRun *run, gboolean inline_measures)
+{
+  g_return_if_fail (GROK_IS_RUN (run) && run->thread == NULL);
+
+  grok_measure_queue_free (run->measures);
+  run->measures = grok_measure_queue_new (run->trainer->config, run->metrics->columns,
+                                          !inline_measures);
+}
+
+void
+grok_run_set_measure_delay (GrokRun *run, guint delay_ms)
+{
+  g_return_if_fail (GROK_IS_RUN (run) && run->thread == NULL);
+
+  grok_measure_queue_set_delay (run->measures, delay_ms);
+}
+
 static void
 grok_run_dispose (GObject *object)
 {
@@ -876,6 +984,7 @@ grok_run_finalize (GObject *object)
 {
   GrokRun *run = GROK_RUN (object);
 
+  grok_measure_queue_free (run->measures);
   grok_trainer_free (run->trainer);
   grok_metrics_unref (run->metrics);
   grok_run_dir_close (run->dir);

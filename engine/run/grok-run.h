@@ -87,14 +87,24 @@ GrokRun      *grok_run_new_continue_threads (const char *run_dir, gint64 steps, 
 GrokRun      *grok_run_new_fork        (const char *parent_dir, gint64 step,
                                         const GrokConfig *config, const char *out_dir,
                                         gboolean overwrite, GError **error);
+/* The measures of a row are computed on a thread of their own from a copy of the parameters
+ * while training goes on; the row is written once they are done, after every row before it
+ * (at most 32 rows, and parameter copies of at most 32 MiB; then training waits). A pause,
+ * the end and a stop write every pending row first. With inline_measures (or the environment variable
+ * GROKSCOPE_MEASURES=inline when the run is made) they are computed on the training thread
+ * instead, giving the same rows. Only before grok_run_start. */
+void          grok_run_set_inline_measures (GrokRun *run, gboolean inline_measures);
+/* for tests: each row's measures take at least delay_ms more. Only before grok_run_start. */
+void          grok_run_set_measure_delay   (GrokRun *run, guint delay_ms);
 void          grok_run_start           (GrokRun *run);
 void          grok_run_pause           (GrokRun *run);
 void          grok_run_resume          (GrokRun *run);
 /* one optimiser step, then paused */
 void          grok_run_step            (GrokRun *run);
 /* ends training and waits for the thread; the run keeps its last snapshot */
-/* asks the thread to end after the step (or measure) in progress and returns at once; the
- * state becomes stopped (or finished) with the snapshot the thread publishes as it ends */
+/* asks the thread to end after the step in progress and returns at once; the thread writes
+ * the rows still waiting for their measures, then the state becomes stopped (or finished) with
+ * the snapshot it publishes as it ends */
 void          grok_run_request_stop    (GrokRun *run);
 /* ends the thread and waits for it: the newest state is in a checkpoint when this returns */
 void          grok_run_stop            (GrokRun *run);
