@@ -497,6 +497,13 @@ train_thread (gpointer data)
       update_rate_locked (run, now, trainer->step);
       paused = run->state == GROK_RUN_PAUSED;
       pthread_mutex_unlock (&run->lock);
+      /* a paused snapshot shows every row up to its step: the rows waiting for their measures
+       * are written first */
+      if (paused && !write_finished_rows (run, TRUE, &error))
+        {
+          end_with_error (run, error);
+          return NULL;
+        }
       if (paused || now - last_publish >= (evaluated ? SNAPSHOT_MIN_INTERVAL_US
                                                       : SNAPSHOT_INTERVAL_US))
         {
