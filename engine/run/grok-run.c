@@ -745,6 +745,22 @@ open_parent (const char *parent_dir, gint64 step, const char *out_dir, GError **
                    G_GINT64_FORMAT " (see its checkpoints folder)", parent_dir, step);
       return NULL;
     }
+  /* a run cut off while rows waited for their measures has checkpoints past its rows: a fork
+   * from one would start with a gap in its metrics.csv */
+  {
+    const GrokMetrics *rows = grok_run_dir_get_metrics (parent);
+    gint64 last = rows->n_rows > 0
+      ? (gint64) grok_metrics_get (rows, rows->n_rows - 1, GROK_COL_STEP) : -1;
+    if (step > last)
+      {
+        g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s/metrics.csv ends at step %"
+                     G_GINT64_FORMAT ", before the checkpoint at step %" G_GINT64_FORMAT
+                     " (its rows there were still being measured when the run was cut off, or "
+                     "are now): resume it, or fork from a step up to %" G_GINT64_FORMAT,
+                     parent_dir, last, step, last);
+        return NULL;
+      }
+  }
   return g_steal_pointer (&parent);
 }
 

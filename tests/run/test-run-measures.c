@@ -206,6 +206,23 @@ test_killed_run_continues (void)
   m = check_rows (dir);
   g_assert_cmpint (newest_checkpoint (dir), >, (gint64) grok_metrics_get (m, m->n_rows - 1, GROK_COL_STEP));
 
+  /* a fork from the checkpoint past the rows would start with a gap: refused, saying why */
+  {
+    g_autofree char *fork_dir = g_build_filename (root, "fork", NULL);
+    g_autofree char *expected = g_strdup_printf ("metrics.csv ends at step %" G_GINT64_FORMAT
+                                                 ", before the checkpoint at step %" G_GINT64_FORMAT,
+                                                 (gint64) grok_metrics_get (m, m->n_rows - 1,
+                                                                            GROK_COL_STEP),
+                                                 newest_checkpoint (dir));
+    g_autoptr (GrokRun) fork_run = grok_run_new_fork (dir, newest_checkpoint (dir), config,
+                                                      fork_dir, FALSE, &error);
+    g_assert_null (fork_run);
+    g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, expected));
+    g_assert_false (g_file_test (fork_dir, G_FILE_TEST_EXISTS));
+    g_clear_error (&error);
+  }
+
   again = grok_run_new_continue (dir, total, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run_to_end (again), ==, GROK_RUN_FINISHED);
