@@ -746,12 +746,14 @@ open_parent (const char *parent_dir, gint64 step, const char *out_dir, GError **
       return NULL;
     }
   /* a run cut off while rows waited for their measures has checkpoints past its rows: a fork
-   * from one would start with a gap in its metrics.csv */
+   * from one would start with a gap of evaluations in its metrics.csv (a missing row at the
+   * step itself, as a write cut short leaves it, is only warned of by the reader) */
   {
     const GrokMetrics *rows = grok_run_dir_get_metrics (parent);
+    gint64 every = MAX (grok_run_dir_get_config (parent)->train.eval_every, 1);
     gint64 last = rows->n_rows > 0
       ? (gint64) grok_metrics_get (rows, rows->n_rows - 1, GROK_COL_STEP) : -1;
-    if (step > last)
+    if ((last / every + 1) * every < step)
       {
         g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "%s/metrics.csv ends at step %"
                      G_GINT64_FORMAT ", before the checkpoint at step %" G_GINT64_FORMAT

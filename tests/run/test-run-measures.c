@@ -206,23 +206,6 @@ test_killed_run_continues (void)
   m = check_rows (dir);
   g_assert_cmpint (newest_checkpoint (dir), >, (gint64) grok_metrics_get (m, m->n_rows - 1, GROK_COL_STEP));
 
-  /* a fork from the checkpoint past the rows would start with a gap: refused, saying why */
-  {
-    g_autofree char *fork_dir = g_build_filename (root, "fork", NULL);
-    g_autofree char *expected = g_strdup_printf ("metrics.csv ends at step %" G_GINT64_FORMAT
-                                                 ", before the checkpoint at step %" G_GINT64_FORMAT,
-                                                 (gint64) grok_metrics_get (m, m->n_rows - 1,
-                                                                            GROK_COL_STEP),
-                                                 newest_checkpoint (dir));
-    g_autoptr (GrokRun) fork_run = grok_run_new_fork (dir, newest_checkpoint (dir), config,
-                                                      fork_dir, FALSE, &error);
-    g_assert_null (fork_run);
-    g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
-    g_assert_nonnull (strstr (error->message, expected));
-    g_assert_false (g_file_test (fork_dir, G_FILE_TEST_EXISTS));
-    g_clear_error (&error);
-  }
-
   again = grok_run_new_continue (dir, total, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run_to_end (again), ==, GROK_RUN_FINISHED);
@@ -235,6 +218,53 @@ test_killed_run_continues (void)
   g_assert_cmpstr (got, ==, want);
 }
 
+/* rows lost after a checkpoint (as a kill leaves them): a fork from that checkpoint would start
+ * with a gap of evaluations, and is refused saying so; from a checkpoint the rows reach, or
+ * with only the row of its own step missing, it goes ahead */
+static void
+test_fork_past_rows (void)
+{
+  g_autoptr (GrokConfig) config = measured_config (60);
+  const char *root = test_tmp_dir ("grok-measures-XXXXXX");
+  g_autofree char *dir = g_build_filename (root, "run", NULL);
+  g_autofree char *path = g_build_filename (dir, "metrics.csv", NULL);
+  g_autofree char *refused = g_build_filename (root, "refused", NULL);
+  g_autofree char *allowed = g_build_filename (root, "allowed", NULL);
+  g_autofree char *at_step = g_build_filename (root, "at-step", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GrokRun) run = new_run (config, dir, TRUE, 0);
+  g_autoptr (GrokRun) fork_run = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  GString *cut = g_string_new (NULL);
+
+  g_assert_cmpint (run_to_end (run), ==, GROK_RUN_FINISHED);
+  /* keep the header and the rows of steps 0 .. 20: the checkpoints at 30 .. 60 lie past them */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; i < 4; i++)
+    g_string_append_printf (cut, "%s\n", lines[i]);
+  g_assert_true (g_str_has_prefix (lines[3], "20,"));
+  g_assert_true (g_file_set_contents (path, cut->str, -1, NULL));
+  g_string_free (cut, TRUE);
+
+  fork_run = grok_run_new_fork (dir, 40, config, refused, FALSE, &error);
+  g_assert_null (fork_run);
+  g_assert_error (error, GROK_ERROR, GROK_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "metrics.csv ends at step 20, before the checkpoint "
+                                            "at step 40"));
+  g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  fork_run = grok_run_new_fork (dir, 20, config, allowed, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fork_run);
+  g_clear_object (&fork_run);
+  fork_run = grok_run_new_fork (dir, 30, config, at_step, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fork_run);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -243,5 +273,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/run/measures/killed-run-continues", test_killed_run_continues);
   g_test_add_func ("/engine/run/measures/async-equals-inline", test_async_equals_inline);
   g_test_add_func ("/engine/run/measures/stop-writes-pending-rows", test_stop_writes_pending_rows);
+  g_test_add_func ("/engine/run/measures/fork-past-rows", test_fork_past_rows);
   return g_test_run ();
 }
