@@ -177,7 +177,7 @@ grok_measure_queue_push (GrokMeasureQueue *queue, gint64 step, double *row, Grok
                          const gboolean *due)
 {
   Job *job = g_new0 (Job, 1);
-  gboolean any = FALSE;
+  gboolean any = FALSE, queued;
 
   for (guint m = 0; m < GROK_N_MEASURES; m++)
     any |= due[m];
@@ -196,14 +196,16 @@ grok_measure_queue_push (GrokMeasureQueue *queue, gint64 step, double *row, Grok
   pthread_mutex_lock (&queue->lock);
   g_queue_push_tail (&queue->rows, job);
   queue->bytes += params_bytes (job->params);
-  if (!job->done)
+  /* read under the lock: once queued, the job is the measures thread's to mark done */
+  queued = !job->done;
+  if (queued)
     {
       g_queue_push_tail (&queue->todo, job);
       pthread_cond_signal (&queue->work);
     }
   pthread_mutex_unlock (&queue->lock);
   /* the thread starts with the first row it is given: a run without measures has none */
-  if (!job->done && !queue->started)
+  if (queued && !queue->started)
     {
       int err = pthread_create (&queue->thread, NULL, measure_thread, queue);
       if (err != 0)

@@ -593,7 +593,21 @@ test_xor2d_weights_and_regions (void)
     spin (20);
   }
 
-  /* "export every view" of what the window shows: three views in four formats, and the config */
+  /* "export every view" of what the window shows: three views in four formats, and the config.
+   * The run is paused first, and the connectivity page waited for until it shows the paused
+   * step: a running run's snapshot moves on while a view computes */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
+  SPIN_UNTIL (grok_window_get_snapshot (window)->state == GROK_RUN_PAUSED &&
+                  grok_window_get_snapshot (window)->train_step ==
+                      grok_session_get_step (grok_window_get_session (window)),
+              "the run paused");
+  {
+    GrokComputedView *shown_conn = GROK_COMPUTED_VIEW (adw_view_stack_get_child_by_name (stack, "connectivity"));
+    SPIN_UNTIL (grok_computed_view_get_data (shown_conn) != NULL &&
+                    grok_computed_view_get_data (shown_conn)->step ==
+                        grok_window_get_snapshot (window)->train_step,
+                "the connectivity page at the paused step");
+  }
   {
     g_autofree char *dir = g_dir_make_tmp ("grok-export-XXXXXX", NULL);
     g_autoptr (GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
