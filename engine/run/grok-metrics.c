@@ -378,6 +378,15 @@ grok_metrics_read_at (const GrokFileAt *at, GError **error)
   }
   if (read->metrics == NULL)
     return NULL;
+  /* written out again, a header whose first name starts with '#' would read as a comment */
+  if (read->metrics->columns->len > 0 &&
+      ((const char *) read->metrics->columns->pdata[0])[0] == '#')
+    {
+      g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT,
+                   "%s:%u: the header's first column \"%s\" starts with '#', which marks a "
+                   "comment line", path, lineno, (const char *) read->metrics->columns->pdata[0]);
+      return NULL;
+    }
   row = g_new (double, MAX (read->metrics->columns->len, 1));
   /* only lines ended by a newline count: an unterminated tail is a row whose write was cut
    * short, or the zeros a power cut leaves where the last writes were to go */
