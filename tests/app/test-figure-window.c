@@ -17,47 +17,6 @@
 static char *run_parent, *run_dir;   /* a finished run of the quick preset, made once */
 
 static void
-spin (int iterations)
-{
-  for (int i = 0; i < iterations; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-/* a widget as GTK draws it, as a PNG in GROK_TEST_OUTPUT */
-static void
-save_widget (GtkWidget *widget, const char *name)
-{
-  const char *out_dir = g_getenv ("GROK_TEST_OUTPUT");
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  if (out_dir == NULL)
-    return;
-  SPIN_UNTIL (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0,
-              "%s to be shown", G_OBJECT_TYPE_NAME (widget));
-  spin (100);
-  w = gtk_widget_get_width (widget);
-  h = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  for (gint64 deadline = wait_deadline (); node == NULL; wait_poll (deadline, TRUE, "a frame of the widget"))
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  path = g_build_filename (out_dir, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-}
-
-static void
 run_cli (const char * const *args)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();

@@ -39,16 +39,6 @@ uncheck (GtkWidget *root, const char *label)
     uncheck (child, label);
 }
 
-static void
-spin (int iterations)
-{
-  for (int i = 0; i < iterations; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 /* wait until GTK has given the widget its size (a page just shown is laid out on a later
  * frame) */
 static void
