@@ -161,12 +161,24 @@ drive (GrokRun *run, GError **error)
 
 /* the run of a cell: new when it has no checkpoint yet, else continued from its newest */
 static GrokRun *
-cell_run (const char *path, gint64 threads, GError **error)
+cell_run (GrokSweep *sweep, guint cell, gint64 threads, GError **error)
 {
-  g_autoptr (GrokRunDir) dir = grok_run_dir_open (path, error);
+  g_autofree char *path = grok_sweep_cell_path (sweep, cell);
+  g_autoptr (GrokRunDir) dir = NULL;
   GArray *steps;
   g_autoptr (GrokConfig) config = NULL;
 
+  /* a cell begun again was stopped while its folder was made anew: the sweep has its config */
+  if (grok_run_dir_is_half_made (path))
+    {
+      config = grok_sweep_cell_config (sweep, cell, error);
+      if (config == NULL)
+        return NULL;
+      if (threads >= 0)
+        config->train.threads = threads;
+      return grok_run_new (config, path, TRUE, error);
+    }
+  dir = grok_run_dir_open (path, error);
   if (dir == NULL)
     return NULL;
   steps = grok_run_dir_list_checkpoints (dir);
@@ -223,7 +235,7 @@ cmd_cell (const GrokCliArgs *a)
     }
   if (!grok_sweep_clear_failure (sweep, cell, &error))
     return grok_cli_sweep_fail (error);
-  run = cell_run (path, cell_threads (a), &error);
+  run = cell_run (sweep, cell, cell_threads (a), &error);
   if (run != NULL && drive (run, &error))
     {
       if (!a->quiet)

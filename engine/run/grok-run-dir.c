@@ -626,6 +626,21 @@ grok_run_dir_open (const char *path, GError **error)
   return fd >= 0 ? open_folder (path, fd, error) : NULL;
 }
 
+gboolean
+grok_run_dir_is_half_made (const char *path)
+{
+  gboolean half;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  fd = grok_run_dir_open_fd (path, NULL);
+  if (fd < 0)
+    return FALSE;
+  half = !has_entry (fd, grok_run_file_name (GROK_RUN_FILE_CONFIG)) && grok_run_dir_has_marker (fd);
+  close (fd);
+  return half;
+}
+
 /* a folder opened writable: no link where its files belong, its checkpoints folder made, and
  * the marker of a run made before there was one */
 static gboolean

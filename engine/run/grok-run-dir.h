@@ -72,6 +72,9 @@ GrokRunDir *grok_run_dir_create      (const char *path, const GrokConfig *config
  * first read or listed; a damaged one is passed over. Each damaged file (and line) adds a
  * message naming it to grok_run_dir_get_problems. */
 GrokRunDir *grok_run_dir_open        (const char *path, GError **error);
+/* TRUE when path is a run folder a writer was stopped in while creating it: it carries the
+ * marker and has no config.json (grok_run_dir_open refuses it, naming it half-made) */
+gboolean    grok_run_dir_is_half_made (const char *path);
 /* open to continue writing: refused, naming it, when a symbolic link is where a run's file or
  * folder belongs; takes the writer's lock (refused, naming the process that holds it, while
  * another writer lives), removes the temporary files a killed writer left, then opens as

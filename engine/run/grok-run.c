@@ -418,10 +418,14 @@ after_step (GrokRun *run, gboolean *evaluated, GError **error)
   *evaluated = grok_trainer_eval_due (trainer);
   if (*evaluated && !evaluate (run, error))
     return FALSE;
-  if (grok_checkpoint_is_scheduled (trainer->step, config->checkpoints.every,
-                                    (int) config->checkpoints.per_decade))
-    return save_checkpoint (run, error);
-  return TRUE;
+  if (!grok_checkpoint_is_scheduled (trainer->step, config->checkpoints.every,
+                                     (int) config->checkpoints.per_decade))
+    return TRUE;
+  /* the checkpoint of the last step says the run is finished: every row is written before it,
+   * so a kill at any instant never leaves a finished run without its last rows */
+  if (trainer->step >= config->train.steps && !write_finished_rows (run, TRUE, error))
+    return FALSE;
+  return save_checkpoint (run, error);
 }
 
 /* the thread's end on an error: divergence pauses the run for good (no checkpoint is written

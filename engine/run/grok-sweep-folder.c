@@ -229,7 +229,12 @@ grok_sweep_cell_status (GrokSweep *sweep, guint cell, char **message)
   metrics = grok_run_dir_get_metrics (dir);
   if (steps->len == 0)
     return metrics->n_rows > 0 ? GROK_SWEEP_STOPPED : GROK_SWEEP_PLANNED;
-  if (g_array_index (steps, gint64, steps->len - 1) >= grok_run_dir_get_config (dir)->train.steps)
+  /* finished: the last step's checkpoint and its row (a writer killed between the two, as
+   * an older one could be, leaves a run that continues from an earlier checkpoint) */
+  if (g_array_index (steps, gint64, steps->len - 1) >= grok_run_dir_get_config (dir)->train.steps &&
+      metrics->n_rows > 0 &&
+      grok_metrics_get (metrics, metrics->n_rows - 1, GROK_COL_STEP) >=
+          grok_run_dir_get_config (dir)->train.steps)
     return GROK_SWEEP_FINISHED;
   return GROK_SWEEP_STOPPED;
 }

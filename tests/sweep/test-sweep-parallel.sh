@@ -41,7 +41,15 @@ some_finished() {
   done
   [ $finished = 1 ] && [ $partway = 1 ]
 }
-wait_for 300 "a cell of the second sweep finished and another part of the way" some_finished
+# the sweep is frozen (SIGSTOP to every process) while its folders are looked at, so that the
+# cell seen part of the way is still there when it is killed; thawed again when not yet
+frozen_partway() {
+  pkill -STOP -s "$leader" || true
+  some_finished && return 0
+  pkill -CONT -s "$leader" || true
+  return 1
+}
+wait_for 300 "a cell of the second sweep finished and another part of the way" frozen_partway
 pkill -KILL -s "$leader" || true
 wait "$leader" 2>/dev/null || true
 statuses=$("$GROK_CLI" sweep summary "$WORK/b" --csv | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "status") s = i } NR > 1 { print $s }' | sort -u | tr '\n' ' ')
@@ -59,6 +67,28 @@ diff <(summary_without_wall "$WORK/a") <(summary_without_wall "$WORK/b") > "$WOR
 # running a finished sweep again starts nothing and says so
 "$GROK_CLI" sweep run "$WORK/b" --jobs 2 2> "$WORK/b3.err"
 grep -q "8 cells: 8 finished" "$WORK/b3.err" || fail "sweep run of a finished sweep: $(cat "$WORK/b3.err")"
+
+# a cell killed while its folder was made anew (the marker written, config.json not yet) is
+# planned, and sweep cell trains it from the sweep's config to the same metrics
+"$GROK_CLI" sweep plan "$SWEEP_FILE" --out "$WORK/d" --quiet
+run1=$(awk -F, '$1 == 1 { print $NF }' "$WORK/d/cells.csv")
+rm "$WORK/d/$run1/config.json" "$WORK/d/$run1/metrics.csv"
+"$GROK_CLI" sweep summary "$WORK/d" --csv | grep -q '^1,.*planned' ||
+  fail "a half-made cell is not planned: $("$GROK_CLI" sweep summary "$WORK/d" --csv | grep '^1,')"
+"$GROK_CLI" sweep cell "$WORK/d" 1 --quiet 2> "$WORK/d.err" || { cat "$WORK/d.err" >&2; fail "sweep cell of a half-made cell"; }
+diff <(metrics_without_wall "$WORK/a/$run1/metrics.csv") <(metrics_without_wall "$WORK/d/$run1/metrics.csv") > "$WORK/diff" ||
+  { head -5 "$WORK/diff" >&2; fail "the half-made cell trained again differs from a's"; }
+# a cell whose last checkpoint is on disk but not its last row (a writer killed between them)
+# is stopped, not finished, and sweep cell writes the missing rows again
+run2=$(awk -F, '$1 == 2 { print $NF }' "$WORK/d/cells.csv")
+"$GROK_CLI" sweep cell "$WORK/d" 2 --quiet 2> "$WORK/d.err" || { cat "$WORK/d.err" >&2; fail "sweep cell 2"; }
+head -n -1 "$WORK/d/$run2/metrics.csv" > "$WORK/shorter.csv"
+mv "$WORK/shorter.csv" "$WORK/d/$run2/metrics.csv"
+"$GROK_CLI" sweep summary "$WORK/d" --csv | grep -q '^2,.*stopped' ||
+  fail "a cell without its last row is not stopped: $("$GROK_CLI" sweep summary "$WORK/d" --csv | grep '^2,')"
+"$GROK_CLI" sweep cell "$WORK/d" 2 --quiet 2> "$WORK/d.err" || { cat "$WORK/d.err" >&2; fail "sweep cell 2 again"; }
+diff <(metrics_without_wall "$WORK/a/$run2/metrics.csv") <(metrics_without_wall "$WORK/d/$run2/metrics.csv") > "$WORK/diff" ||
+  { head -5 "$WORK/diff" >&2; fail "the cell without its last row trained again differs from a's"; }
 
 # the summary against each cell's own metrics.csv: milestones at 0.99 and final values
 "$GROK_CLI" sweep summary "$WORK/a" --csv > "$WORK/summary.csv"
