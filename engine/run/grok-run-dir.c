@@ -579,6 +579,13 @@ grok_run_dir_read_views (GrokRunDir *dir, gint64 step, const GrokParams *params)
   return views;
 }
 
+/* a run folder a writer was stopped in while creating it: its marker, and no config.json */
+static gboolean
+half_made_fd (int fd)
+{
+  return !has_entry (fd, grok_run_file_name (GROK_RUN_FILE_CONFIG)) && grok_run_dir_has_marker (fd);
+}
+
 /* the run folder fd (taken) at path, read */
 static GrokRunDir *
 open_folder (const char *path, int fd, GError **error)
@@ -590,7 +597,7 @@ open_folder (const char *path, int fd, GError **error)
 
   dir->fd = fd;
   run_file (dir, GROK_RUN_FILE_CONFIG, 0, &config);
-  if (!has_entry (dir->fd, config.name) && grok_run_dir_has_marker (dir->fd))
+  if (half_made_fd (dir->fd))
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_IO, "%s was left half-made by a writer that "
                    "was stopped while creating it (it has no config.json): replace it with "
@@ -636,7 +643,7 @@ grok_run_dir_is_half_made (const char *path)
   fd = grok_run_dir_open_fd (path, NULL);
   if (fd < 0)
     return FALSE;
-  half = !has_entry (fd, grok_run_file_name (GROK_RUN_FILE_CONFIG)) && grok_run_dir_has_marker (fd);
+  half = half_made_fd (fd);
   close (fd);
   return half;
 }

@@ -68,27 +68,35 @@ diff <(summary_without_wall "$WORK/a") <(summary_without_wall "$WORK/b") > "$WOR
 "$GROK_CLI" sweep run "$WORK/b" --jobs 2 2> "$WORK/b3.err"
 grep -q "8 cells: 8 finished" "$WORK/b3.err" || fail "sweep run of a finished sweep: $(cat "$WORK/b3.err")"
 
+# cell N of sweep d has the status given in its summary
+d_status_is() {
+  "$GROK_CLI" sweep summary "$WORK/d" --csv | grep -q "^$1,.*$2" ||
+    fail "$3: $("$GROK_CLI" sweep summary "$WORK/d" --csv | grep "^$1,")"
+}
+# sweep cell d N trains, and that cell's metrics are a's, row for row
+d_cell_trains_to_a() {
+  local run
+  run=$(awk -F, -v c="$1" '$1 == c { print $NF }' "$WORK/d/cells.csv")
+  "$GROK_CLI" sweep cell "$WORK/d" "$1" --quiet 2> "$WORK/d.err" || { cat "$WORK/d.err" >&2; fail "sweep cell $1: $2"; }
+  diff <(metrics_without_wall "$WORK/a/$run/metrics.csv") <(metrics_without_wall "$WORK/d/$run/metrics.csv") > "$WORK/diff" ||
+    { head -5 "$WORK/diff" >&2; fail "cell $1 ($2) trained again differs from a's"; }
+}
+
 # a cell killed while its folder was made anew (the marker written, config.json not yet) is
 # planned, and sweep cell trains it from the sweep's config to the same metrics
 "$GROK_CLI" sweep plan "$SWEEP_FILE" --out "$WORK/d" --quiet
 run1=$(awk -F, '$1 == 1 { print $NF }' "$WORK/d/cells.csv")
 rm "$WORK/d/$run1/config.json" "$WORK/d/$run1/metrics.csv"
-"$GROK_CLI" sweep summary "$WORK/d" --csv | grep -q '^1,.*planned' ||
-  fail "a half-made cell is not planned: $("$GROK_CLI" sweep summary "$WORK/d" --csv | grep '^1,')"
-"$GROK_CLI" sweep cell "$WORK/d" 1 --quiet 2> "$WORK/d.err" || { cat "$WORK/d.err" >&2; fail "sweep cell of a half-made cell"; }
-diff <(metrics_without_wall "$WORK/a/$run1/metrics.csv") <(metrics_without_wall "$WORK/d/$run1/metrics.csv") > "$WORK/diff" ||
-  { head -5 "$WORK/diff" >&2; fail "the half-made cell trained again differs from a's"; }
+d_status_is 1 planned "a half-made cell is not planned"
+d_cell_trains_to_a 1 "a half-made cell"
 # a cell whose last checkpoint is on disk but not its last row (a writer killed between them)
 # is stopped, not finished, and sweep cell writes the missing rows again
+d_cell_trains_to_a 2 "first training"
 run2=$(awk -F, '$1 == 2 { print $NF }' "$WORK/d/cells.csv")
-"$GROK_CLI" sweep cell "$WORK/d" 2 --quiet 2> "$WORK/d.err" || { cat "$WORK/d.err" >&2; fail "sweep cell 2"; }
 head -n -1 "$WORK/d/$run2/metrics.csv" > "$WORK/shorter.csv"
 mv "$WORK/shorter.csv" "$WORK/d/$run2/metrics.csv"
-"$GROK_CLI" sweep summary "$WORK/d" --csv | grep -q '^2,.*stopped' ||
-  fail "a cell without its last row is not stopped: $("$GROK_CLI" sweep summary "$WORK/d" --csv | grep '^2,')"
-"$GROK_CLI" sweep cell "$WORK/d" 2 --quiet 2> "$WORK/d.err" || { cat "$WORK/d.err" >&2; fail "sweep cell 2 again"; }
-diff <(metrics_without_wall "$WORK/a/$run2/metrics.csv") <(metrics_without_wall "$WORK/d/$run2/metrics.csv") > "$WORK/diff" ||
-  { head -5 "$WORK/diff" >&2; fail "the cell without its last row trained again differs from a's"; }
+d_status_is 2 stopped "a cell without its last row is not stopped"
+d_cell_trains_to_a 2 "a cell without its last row"
 
 # the summary against each cell's own metrics.csv: milestones at 0.99 and final values
 "$GROK_CLI" sweep summary "$WORK/a" --csv > "$WORK/summary.csv"
