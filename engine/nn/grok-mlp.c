@@ -130,12 +130,15 @@ mlp_init_params (GrokModel *model, guint64 seed)
     }
 }
 
-/* The MLP's own row split only when asked for by number (with 0, one thread), and never more
- * threads than a batch has blocks. The blocks, and so the results, are the same either way. */
+/* The MLP's own row split: over `threads` threads, or every core with 0, and never more threads
+ * than a batch can have blocks. The team sleeps between calls, so a split beside other work
+ * costs no more than one thread. The blocks, and so the results, are the same either way. */
 static int
 mlp_threads (const GrokModelSettings *settings)
 {
-  return settings->threads > 1 ? (int) MIN (settings->threads, GROK_MODEL_MAX_BLOCKS) : 1;
+  int want = settings->threads > 0 ? settings->threads : (int) g_get_num_processors ();
+
+  return want > 1 ? MIN (want, GROK_MODEL_MAX_BLOCKS) : 1;
 }
 
 /* the gradient buffers beside params->grad: one a block past the first when threads share the

@@ -30,7 +30,7 @@ typedef struct
   gint64         d_mlp;
   gint64         n_blocks;
   double         ln_eps;
-  gint64         threads;     /* an MLP's row split: above 1, that many threads; else one */
+  gint64         threads;     /* an MLP's row split: that many threads, 0 every core */
   gint64         batch_size;  /* a training batch as set (grok_task_batch_size) */
 } GrokModelSettings;
 

@@ -139,9 +139,10 @@ static const GrokConfigKey keys[] = {
            "Clip each target probability to [c, 1 - c] in the loss (DeMoss et al. use 1e-9); 0 "
            "turns clipping off."),
   INT_KEY ("train.threads", "Threads", train.threads, 0, 256, 0, "threads",
-           "Threads of the trainer's own; 0 means all cores. 2 or more split an MLP's "
-           "row blocks over that many threads; for a transformer, more than one gives a "
-           "spectral-entropy penalty a thread of its own. Results do not depend on it."),
+           "Threads of the trainer's own; 0 means all cores. An MLP splits its row blocks "
+           "over them (they sleep while idle, so a busy machine costs no more than one "
+           "thread); for a transformer, more than one gives a spectral-entropy penalty a "
+           "thread of its own. Results do not depend on it."),
 
   NUM_KEY ("reg.weight_noise", "Weight noise", reg.weight_noise, 0, 10, FALSE, FALSE, 0.0, "",
            "The standard deviation sigma of the Gaussian noise added to every parameter for each "
