@@ -6,7 +6,7 @@
  * Cost: f's first layer is affine, so the first pre-activations along a segment are mixtures of
  * two per-point vectors; the lambda = 0 and lambda = 1 outputs are per point too. Only the 19
  * interior points of each segment go through the remaining layers, many pairs at a time in one
- * cblas_sgemm per layer, the batches spread over OpenMP threads. On the SPEC's add-mod-31 MLP
+ * cblas_sgemm per layer, the batches spread over a team of threads. On the SPEC's add-mod-31 MLP
  * (tests/bench-lmn) the products are about two thirds of the time and run at OpenBLAS's own
  * peak rate; SiLU is most of the rest, hence its hand-written vector path. */
 #include "grok-lmn.h"
@@ -16,13 +16,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "grok-blas.h"
 #include "grok-error.h"
 #include "grok-rng.h"
+#include "grok-team.h"
 #include "grok-vmath-avx512.h"
 
 #define N_INTERIOR   (GROK_LMN_STEPS - 2)
@@ -520,34 +518,78 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
     }
 }
 
-/* The pair loop runs one batch per OpenMP thread, each calling sgemm on its own batch; BLAS's
- * own threads would only add wake-up overhead there (measured: +3 s of system time on the
- * add-mod-31 benchmark). The caller has BLAS on one thread while this runs. */
+/* One member's buffers for lmn_batch: a and b (batch_rows x max_width each), the sums and the
+ * activation work. */
+typedef struct
+{
+  float *a, *b, *sums, *work;
+} PairBuffers;
+
+typedef struct
+{
+  const LmnJob *job;
+  gint64        n_pairs;
+  int           per_batch;
+  gint64        n_batches;
+  PairBuffers  *buffers;  /* one per member of the team */
+} PairsRun;
+
+/* batches handed out together, so that a member's turn at the team's lock is rare */
+#define BATCHES_PER_TASK 4
+
+static void
+pairs_task (gpointer data, int task, int member)
+{
+  const PairsRun *run = data;
+  PairBuffers *buf = &run->buffers[member];
+  gint64 first = (gint64) task * BATCHES_PER_TASK;
+  gint64 last = MIN (first + BATCHES_PER_TASK, run->n_batches);
+
+  for (gint64 t = first; t < last; t++)
+    {
+      gint64 p0 = t * run->per_batch;
+      lmn_batch (run->job, p0, (int) MIN ((gint64) run->per_batch, run->n_pairs - p0), buf->a,
+                 buf->b, buf->sums, buf->work);
+    }
+}
+
+/* The pair loop runs its batches over a team of one thread per core (engine/base/grok-team.h:
+ * they sleep between calls, so beside training they take no core they do not use), each member
+ * calling sgemm on its own batch with its own buffers; BLAS's own threads would only add wake-up
+ * overhead there (measured: +3 s of system time on the add-mod-31 benchmark). Every pair's
+ * entry is computed alone, so the matrix does not depend on which member took it. The caller
+ * has BLAS on one thread while this runs. */
 static void
 lmn_all_pairs (const LmnJob *job)
 {
-  gint64 n_pairs = (gint64) job->n * (job->n - 1) / 2;
-  int per_batch = MAX (job->batch_rows / N_INTERIOR, 1);
-  gint64 n_batches = (n_pairs + per_batch - 1) / per_batch;
+  PairsRun run = { job, (gint64) job->n * (job->n - 1) / 2, MAX (job->batch_rows / N_INTERIOR, 1) };
+  gint64 n_tasks;
+  int threads;
+  GrokTeam *team;
+  gsize len;
 
-#pragma omp parallel if (n_batches > 1)
-  {
-    gsize len = (gsize) per_batch * N_INTERIOR * job->max_width;
-    float *a = g_new (float, len), *b = g_new (float, len);
-    float *sums = g_new (float, 5 * job->out_stride);
-    float *work = g_new (float, 2 * job->max_width + 3 * job->units + GROK_LMN_STEPS);
-
-#pragma omp for schedule(dynamic, 4)
-    for (gint64 t = 0; t < n_batches; t++)
-      {
-        gint64 p0 = t * per_batch;
-        lmn_batch (job, p0, (int) MIN ((gint64) per_batch, n_pairs - p0), a, b, sums, work);
-      }
-    g_free (a);
-    g_free (b);
-    g_free (sums);
-    g_free (work);
-  }
+  run.n_batches = (run.n_pairs + run.per_batch - 1) / run.per_batch;
+  n_tasks = (run.n_batches + BATCHES_PER_TASK - 1) / BATCHES_PER_TASK;
+  threads = (int) MIN ((gint64) g_get_num_processors (), MAX (n_tasks, 1));
+  team = grok_team_new (threads);
+  threads = grok_team_threads (team);
+  len = (gsize) run.per_batch * N_INTERIOR * job->max_width;
+  run.buffers = g_new (PairBuffers, threads);
+  for (int m = 0; m < threads; m++)
+    run.buffers[m] = (PairBuffers) {
+      g_new (float, len), g_new (float, len), g_new (float, 5 * job->out_stride),
+      g_new (float, 2 * job->max_width + 3 * job->units + GROK_LMN_STEPS),
+    };
+  grok_team_run (team, (int) n_tasks, pairs_task, &run);
+  grok_team_free (team);
+  for (int m = 0; m < threads; m++)
+    {
+      g_free (run.buffers[m].a);
+      g_free (run.buffers[m].b);
+      g_free (run.buffers[m].sums);
+      g_free (run.buffers[m].work);
+    }
+  g_free (run.buffers);
 }
 
 double

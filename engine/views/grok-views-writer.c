@@ -81,7 +81,7 @@ worker (gpointer data)
 
 #ifdef __linux__
   /* views files are a cache: on a busy machine training and the window come first. Linux keeps
-   * a nice value per thread, and the threads this one starts (its OpenMP team) inherit it. */
+   * a nice value per thread, and the threads this one starts (the LMN's team) inherit it. */
   if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10) != 0)
     g_debug ("views writer: could not lower its priority: %s", g_strerror (errno));
 #endif

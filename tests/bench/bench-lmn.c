@@ -14,9 +14,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 static GrokLayerView
 layer (GrokRng *rng, float **w, float **b, int in, int out, GrokActivation act)
@@ -142,7 +139,7 @@ main (int argc, char **argv)
   GrokLayerView f[3];
   g_autofree float *embed = g_new (float, p * d);
   g_autofree float *x = g_new (float, n * 2 * d);
-  int reps = argc > 1 ? atoi (argv[1]) : 3, threads = 1;
+  int reps = argc > 1 ? atoi (argv[1]) : 3, threads;
   double peak_cpu, silu;
 
   grok_rng_init (&rng, 1);
@@ -157,9 +154,7 @@ main (int argc, char **argv)
   f[0] = layer (&rng, &w[0], &b[0], 2 * d, 100, GROK_ACT_SILU);
   f[1] = layer (&rng, &w[1], &b[1], 100, 100, GROK_ACT_SILU);
   f[2] = layer (&rng, &w[2], &b[2], 100, p, GROK_ACT_LINEAR);
-#ifdef _OPENMP
-  threads = omp_get_max_threads ();
-#endif
+  threads = (int) g_get_num_processors ();
   peak_cpu = sgemm_peak (1, TRUE);
   silu = time_lmn ("SiLU", x, n, f, reps, threads, peak_cpu);
   printf ("RATIO\tlmn %d points / float32 floor\t%.2f\t<= 1.3\n", n, silu);
