@@ -5,7 +5,11 @@
  * (units, 3) matrix in double. A layer's pre-activations are then affine on the polygon; every
  * unit whose zero line crosses the polygon splits it in two, and the pieces go on to the next
  * units of the same layer. Once a layer is done each piece knows its units' signs, so its map to
- * the next layer is diag(slopes) times the pre-activation map. */
+ * the next layer is diag(slopes) times the pre-activation map.
+ *
+ * A piece is tested against every unit that may still cut it at once, and only the units whose
+ * values on it straddle zero (up to rounding) are tested again on its two sides: deep in the
+ * network most units miss a small polygon. A region count keeps no regions. */
 #include "grok-regions.h"
 
 #include <cblas.h>
@@ -14,34 +18,6 @@
 
 #include "grok-blas.h"
 #include "grok-error.h"
-
-typedef struct
-{
-  int      nv;
-  double  *xy;       /* (nv, 2) counter-clockwise */
-  double  *map;      /* (3, units): rows are the x, y and constant coefficients of the map from
-                      * the input to the current layer's input; NULL while a layer cuts */
-  guint64 *pattern;
-} Poly;
-
-static Poly *
-poly_new (int nv, int n_words)
-{
-  Poly *p = g_new0 (Poly, 1);
-  p->nv = nv;
-  p->xy = g_new (double, 2 * nv);
-  p->pattern = g_new0 (guint64, MAX (n_words, 1));
-  return p;
-}
-
-static void
-poly_free (Poly *p)
-{
-  g_free (p->xy);
-  g_free (p->map);
-  g_free (p->pattern);
-  g_free (p);
-}
 
 static double
 polygon_area (const double *xy, int nv)
@@ -99,183 +75,280 @@ grok_region_centroid (const GrokRegion *region, double *cx, double *cy)
   polygon_centroid (region->xy, region->n_vertices, cx, cy);
 }
 
-/* Splits p by the line a x + b y + c = 0 when it crosses p; span is the window's (width,
- * height). Returns FALSE (and leaves p alone) when p lies on one side within the tolerance. */
-static gboolean
-poly_split (const Poly *p, const double abc[3], const double *span, int n_words, Poly **pos,
-            Poly **neg)
+/* The polygons after a layer, in flat arrays so that a layer's maps are one matrix: polygon i has
+ * the vertices start[i] .. start[i + 1] - 1 of xy (counter-clockwise), the pattern words
+ * [i n_words, (i + 1) n_words) and the (3, width) map maps[3 i width ..]: rows are the x, y and
+ * constant coefficients of the map from the input to the next layer's input. */
+typedef struct
 {
-  double s[64], *sv = p->nv > 64 ? g_new (double, p->nv) : s;
-  double vmax = 0, tol;
-  gboolean any_pos = FALSE, any_neg = FALSE;
-  Poly *side[2];
+  int     n;
+  int     width;
+  int     n_words;
+  GArray *start;    /* int, n + 1 */
+  GArray *xy;       /* double, 2 per vertex */
+  GArray *pattern;  /* guint64 */
+  GArray *maps;     /* double */
+} PolySet;
 
-  for (int i = 0; i < p->nv; i++)
+static PolySet *
+poly_set_new (int width, int n_words)
+{
+  PolySet *s = g_new0 (PolySet, 1);
+  int zero = 0;
+
+  s->width = width;
+  s->n_words = MAX (n_words, 1);
+  s->start = g_array_new (FALSE, FALSE, sizeof (int));
+  g_array_append_val (s->start, zero);
+  s->xy = g_array_new (FALSE, FALSE, sizeof (double));
+  s->pattern = g_array_new (FALSE, FALSE, sizeof (guint64));
+  s->maps = g_array_new (FALSE, FALSE, sizeof (double));
+  return s;
+}
+
+static void
+poly_set_free (PolySet *s)
+{
+  g_array_unref (s->start);
+  g_array_unref (s->xy);
+  g_array_unref (s->pattern);
+  g_array_unref (s->maps);
+  g_free (s);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PolySet, poly_set_free)
+
+static void
+poly_set_clear (PolySet *s)
+{
+  s->n = 0;
+  g_array_set_size (s->start, 1);
+  g_array_set_size (s->xy, 0);
+  g_array_set_size (s->pattern, 0);
+  g_array_set_size (s->maps, 0);
+}
+
+static int
+poly_set_nv (const PolySet *s, int i)
+{
+  return g_array_index (s->start, int, i + 1) - g_array_index (s->start, int, i);
+}
+
+static const double *
+poly_set_xy (const PolySet *s, int i)
+{
+  return &g_array_index (s->xy, double, 2 * (gsize) g_array_index (s->start, int, i));
+}
+
+/* Cutting one layer's polygons. The pieces of a polygon being cut live on the vert stack and
+ * the units that may still cut them on the cand stack, both last in first out. */
+typedef struct
+{
+  const GrokLayerView *layer;
+  const double        *P;        /* (3, units): the pre-activation map on the polygon */
+  int                  units;
+  int                  bit;      /* the layer's first pattern bit */
+  double               span[2];  /* the window's width and height */
+  double               mag[2];   /* bounds on |x| and |y| of any vertex */
+  const guint64       *pattern;  /* the polygon's pattern before this layer */
+  GArray              *vert;     /* double */
+  GArray              *cand;     /* int */
+  double              *lo, *hi;  /* (units): the candidates' extreme values on the piece */
+  PolySet             *out;      /* the finished pieces, or NULL to only count them */
+  int                  count;
+} Cutter;
+
+/* the value of the unit's pre-activation at each vertex and the tolerance of poly_cuts; the
+ * one place either is computed, so a cut test and the cut itself agree */
+static double
+line_values (const double *xy, int nv, const double abc[3], const double *span, double *lo,
+             double *hi, double *sv)
+{
+  double vmax = 0, l = G_MAXDOUBLE, h = -G_MAXDOUBLE;
+
+  for (int i = 0; i < nv; i++)
     {
-      sv[i] = abc[0] * p->xy[2 * i] + abc[1] * p->xy[2 * i + 1] + abc[2];
-      vmax = MAX (vmax, fabs (sv[i]));
+      double s = abc[0] * xy[2 * i] + abc[1] * xy[2 * i + 1] + abc[2];
+      if (sv != NULL)
+        sv[i] = s;
+      l = MIN (l, s);
+      h = MAX (h, s);
+      vmax = MAX (vmax, fabs (s));
     }
-  tol = GROK_REGIONS_EPS * (fabs (abc[0]) * span[0] + fabs (abc[1]) * span[1] + vmax);
-  for (int i = 0; i < p->nv; i++)
-    {
-      if (sv[i] > tol)
-        any_pos = TRUE;
-      else if (sv[i] < -tol)
-        any_neg = TRUE;
-      else
-        sv[i] = 0; /* on the line: goes to both pieces as it is */
-    }
-  if (!any_pos || !any_neg)
-    {
-      if (sv != s)
-        g_free (sv);
-      return FALSE;
-    }
-  /* a convex polygon cut by a line gives pieces of at most nv + 1 vertices; room for 2 nv keeps
-   * this safe even if snapped vertices left a polygon non-convex by a rounding-sized amount */
+  *lo = l;
+  *hi = h;
+  return GROK_REGIONS_EPS * (fabs (abc[0]) * span[0] + fabs (abc[1]) * span[1] + vmax);
+}
+
+static void
+unit_line (const Cutter *c, int u, double abc[3])
+{
+  abc[0] = c->P[u];
+  abc[1] = c->P[c->units + u];
+  abc[2] = c->P[2 * c->units + u];
+}
+
+/* Whether a piece of a polygon on which the unit's values lie in [lo, hi] could be cut by it.
+ * A piece's vertices are the polygon's or points on its edges, so its values lie in [lo, hi]
+ * up to rounding (bounded by db, far above a few ulp of the terms), and its tolerance is at
+ * least tmin; a unit that fails this cannot cut any piece and is not tested on them. */
+static gboolean
+may_cut_pieces (const Cutter *c, const double abc[3], double lo, double hi)
+{
+  double tmin = GROK_REGIONS_EPS * (fabs (abc[0]) * c->span[0] + fabs (abc[1]) * c->span[1]);
+  double db = 1e-12 * (fabs (abc[0]) * c->mag[0] + fabs (abc[1]) * c->mag[1] + fabs (abc[2]));
+  return hi > tmin - db && lo < db - tmin;
+}
+
+/* Splits the convex polygon xy (nv vertices) along the line abc, whose values at the vertices
+ * cross zero beyond the tolerance tol, into pos and neg (room for 2 nv vertices each). A vertex
+ * within tol of the line goes to both pieces as it is. */
+static void
+split_polygon (const double *xy, int nv, const double abc[3], const double *span, double *pos,
+               int *npos, double *neg, int *nneg)
+{
+  double s[64], *sv = nv > 64 ? g_new (double, nv) : s, lo, hi;
+  double tol = line_values (xy, nv, abc, span, &lo, &hi, sv);
+
+  for (int i = 0; i < nv; i++)
+    if (fabs (sv[i]) <= tol)
+      sv[i] = 0;
   for (int k = 0; k < 2; k++)
     {
-      double sign = k == 0 ? 1.0 : -1.0;
-      Poly *q = side[k] = poly_new (2 * p->nv, n_words);
-      q->nv = 0;
-      memcpy (q->pattern, p->pattern, sizeof (guint64) * MAX (n_words, 1));
-      for (int i = 0; i < p->nv; i++)
+      double sign = k == 0 ? 1.0 : -1.0, *q = k == 0 ? pos : neg;
+      int n = 0;
+      for (int i = 0; i < nv; i++)
         {
-          int j = (i + 1) % p->nv;
+          int j = (i + 1) % nv;
           double si = sign * sv[i], sj = sign * sv[j];
           if (si >= 0)
             {
-              q->xy[2 * q->nv] = p->xy[2 * i];
-              q->xy[2 * q->nv + 1] = p->xy[2 * i + 1];
-              q->nv++;
+              q[2 * n] = xy[2 * i];
+              q[2 * n + 1] = xy[2 * i + 1];
+              n++;
             }
           if ((si > 0 && sj < 0) || (si < 0 && sj > 0))
             {
               double t = si / (si - sj);
-              q->xy[2 * q->nv] = p->xy[2 * i] + t * (p->xy[2 * j] - p->xy[2 * i]);
-              q->xy[2 * q->nv + 1] = p->xy[2 * i + 1] + t * (p->xy[2 * j + 1] - p->xy[2 * i + 1]);
-              q->nv++;
+              q[2 * n] = xy[2 * i] + t * (xy[2 * j] - xy[2 * i]);
+              q[2 * n + 1] = xy[2 * i + 1] + t * (xy[2 * j + 1] - xy[2 * i + 1]);
+              n++;
             }
         }
+      *(k == 0 ? npos : nneg) = n;
     }
   if (sv != s)
     g_free (sv);
-  *pos = side[0];
-  *neg = side[1];
-  return TRUE;
 }
 
-typedef struct
-{
-  Poly *poly;
-  int   unit;
-} Pending;
-
-/* cuts p along the zero line of every unit of the pre-activation map P (3, units); the pieces
- * (p itself when nothing cuts) are appended to out */
+/* after a layer's cuts: the piece's pattern bits and its map to the next layer, P (3, out)
+ * scaled unit by unit by the activation's slope on the piece */
 static void
-cut_by_units (Poly *p, const double *P, int units, const double *span, int n_words,
-              GPtrArray *out, GArray *stack)
+finish_piece (Cutter *c, const double *xy, int nv)
 {
-  Pending top = { p, 0 };
-
-  g_array_set_size (stack, 0);
-  g_array_append_val (stack, top);
-  while (stack->len > 0)
-    {
-      Pending cur = g_array_index (stack, Pending, stack->len - 1);
-      g_array_set_size (stack, stack->len - 1);
-      for (; cur.unit < units; cur.unit++)
-        {
-          Poly *pos, *neg;
-          double abc[3] = { P[cur.unit], P[units + cur.unit], P[2 * units + cur.unit] };
-          if (!poly_split (cur.poly, abc, span, n_words, &pos, &neg))
-            continue;
-          poly_free (cur.poly);
-          g_array_append_val (stack, ((Pending) { neg, cur.unit + 1 }));
-          cur.poly = pos;
-        }
-      g_ptr_array_add (out, cur.poly);
-    }
-}
-
-/* every polygon's pre-activation map at once: block p of Q (3 n, out) is (3, out) =
- * map_p (3, in) W^T + e3 b^T. The maps are released. */
-static double *
-preact_maps (GPtrArray *polys, const GrokLayerView *layer)
-{
-  int n = (int) polys->len, in = layer->in, out = layer->out;
-  g_autofree double *M = g_new (double, (gsize) 3 * n * in);
-  g_autofree double *W = g_new (double, (gsize) in * out);
-  double *Q = g_new (double, (gsize) 3 * n * out);
-
-  for (gsize i = 0; i < (gsize) in * out; i++)
-    W[i] = layer->weight[i];
-  for (int p = 0; p < n; p++)
-    {
-      Poly *poly = g_ptr_array_index (polys, p);
-      memcpy (M + (gsize) 3 * p * in, poly->map, sizeof (double) * 3 * in);
-      g_clear_pointer (&poly->map, g_free);
-      memset (Q + (gsize) 3 * p * out, 0, sizeof (double) * 2 * out);
-      for (int o = 0; o < out; o++)
-        Q[((gsize) 3 * p + 2) * out + o] = layer->bias[o];
-    }
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 3 * n, out, in, 1.0, M, in, W, in, 1.0,
-               Q, out);
-  return Q;
-}
-
-/* after a layer's cuts: the piece's pattern bits (from 'bit') and its map to the next layer,
- * P (3, out) scaled unit by unit by the activation's slope on the piece */
-static void
-finish_piece (Poly *q, const GrokLayerView *layer, const double *P, int bit)
-{
-  const int out = layer->out;
+  const GrokLayerView *layer = c->layer;
+  const int out = layer->out, n_words = c->out->n_words;
   const GrokActivationInfo *act = grok_activation_info (layer->act);
-  double cx, cy;
   gboolean cuts = !grok_activation_is_affine (layer->act);
+  const double *P = c->P;
+  int end = g_array_index (c->out->start, int, c->out->n) + nv;
+  guint64 *pattern;
+  double *map, cx, cy;
 
-  polygon_centroid (q->xy, q->nv, &cx, &cy);
-  q->map = g_new (double, 3 * out);
+  g_array_append_vals (c->out->xy, xy, 2 * nv);
+  g_array_append_val (c->out->start, end);
+  g_array_append_vals (c->out->pattern, c->pattern, n_words);
+  pattern = &g_array_index (c->out->pattern, guint64, (gsize) c->out->n * n_words);
+  g_array_set_size (c->out->maps, c->out->maps->len + 3 * out);
+  map = &g_array_index (c->out->maps, double, (gsize) 3 * c->out->n * out);
+  c->out->n++;
+
+  polygon_centroid (xy, nv, &cx, &cy);
   for (int o = 0; o < out; o++)
     {
       gboolean active = P[o] * cx + P[out + o] * cy + P[2 * out + o] > 0;
       double slope = active ? act->slope_above : act->slope_below;
       if (cuts && active)
-        q->pattern[(bit + o) / 64] |= G_GUINT64_CONSTANT (1) << ((bit + o) % 64);
-      for (int c = 0; c < 3; c++)
-        q->map[c * out + o] = slope * P[c * out + o];
+        pattern[(c->bit + o) / 64] |= G_GUINT64_CONSTANT (1) << ((c->bit + o) % 64);
+      for (int k = 0; k < 3; k++)
+        map[k * out + o] = slope * P[k * out + o];
     }
 }
 
-/* one layer over all polygons: cur is consumed, the pieces are returned */
-static GPtrArray *
-cut_layer (GPtrArray *cur, const GrokLayerView *layer, const double *span, int n_words, int bit)
+/* Cuts the piece of nv vertices at vert[off] by the candidate units cand[coff .. coff + m), in
+ * unit order: the first that crosses it splits it, and each side goes on with the later
+ * candidates that may cut it. Finished pieces go out depth first, the positive side first. */
+static void
+cut_piece (Cutter *c, gsize off, int nv, gsize coff, int m)
 {
-  GPtrArray *next = g_ptr_array_new ();
-  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (Pending));
-  g_autoptr (GPtrArray) pieces = g_ptr_array_new ();
-  g_autofree double *Q = preact_maps (cur, layer);
+  const double *xy = &g_array_index (c->vert, double, off);
+  const int *cand = &g_array_index (c->cand, int, coff);
+  gsize off2, coff2;
+  double abc[3];
+  int first = -1, m2 = 0, npos, nneg;
 
-  for (guint i = 0; i < cur->len; i++)
+  for (int j = 0; j < m; j++)
     {
-      Poly *p = g_ptr_array_index (cur, i);
-      const double *P = Q + (gsize) 3 * i * layer->out;
-      g_ptr_array_set_size (pieces, 0);
-      if (grok_activation_is_affine (layer->act))
-        g_ptr_array_add (pieces, p);
-      else
-        cut_by_units (p, P, layer->out, span, n_words, pieces, stack);
-      for (guint k = 0; k < pieces->len; k++)
+      double tol;
+      unit_line (c, cand[j], abc);
+      tol = line_values (xy, nv, abc, c->span, &c->lo[j], &c->hi[j], NULL);
+      if (first < 0 && c->hi[j] > tol && c->lo[j] < -tol)
+        first = j;
+    }
+  if (first < 0)
+    {
+      if (c->out != NULL)
+        finish_piece (c, xy, nv);
+      c->count++;
+      return;
+    }
+
+  coff2 = c->cand->len;
+  for (int j = first + 1; j < m; j++)
+    {
+      int u = g_array_index (c->cand, int, coff + j);
+      unit_line (c, u, abc);
+      if (may_cut_pieces (c, abc, c->lo[j], c->hi[j]))
         {
-          Poly *q = g_ptr_array_index (pieces, k);
-          finish_piece (q, layer, P, bit);
-          g_ptr_array_add (next, q);
+          g_array_append_val (c->cand, u);
+          m2++;
         }
     }
-  g_ptr_array_unref (cur);
-  return next;
+  /* a convex polygon cut by a line gives pieces of at most nv + 1 vertices; room for 2 nv keeps
+   * this safe even if snapped vertices left a polygon non-convex by a rounding-sized amount */
+  off2 = c->vert->len;
+  g_array_set_size (c->vert, off2 + 8 * (gsize) nv);
+  xy = &g_array_index (c->vert, double, off);
+  unit_line (c, g_array_index (c->cand, int, coff + first), abc);
+  split_polygon (xy, nv, abc, c->span, &g_array_index (c->vert, double, off2), &npos,
+                 &g_array_index (c->vert, double, off2 + 4 * (gsize) nv), &nneg);
+  cut_piece (c, off2, npos, coff2, m2);
+  cut_piece (c, off2 + 4 * (gsize) nv, nneg, coff2, m2);
+  g_array_set_size (c->vert, off2);
+  g_array_set_size (c->cand, coff2);
 }
+
+/* The pre-activation maps of the polygons [p0, p0 + n) of set: block p of Q (3 n, out) is
+ * (3, out) = map_p (3, in) W^T + e3 b^T, W in double. Blocks of a few polygons keep Q in cache;
+ * each row of the product is the same dot products whatever the block. */
+static void
+preact_maps (const PolySet *set, int p0, int n, const GrokLayerView *layer, const double *W,
+             double *Q)
+{
+  int in = layer->in, out = layer->out;
+
+  g_assert (set->width == in);
+  for (int p = 0; p < n; p++)
+    {
+      memset (Q + (gsize) 3 * p * out, 0, sizeof (double) * 2 * out);
+      for (int o = 0; o < out; o++)
+        Q[((gsize) 3 * p + 2) * out + o] = layer->bias[o];
+    }
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 3 * n, out, in, 1.0,
+               &g_array_index (set->maps, double, (gsize) 3 * p0 * in), in, W, in, 1.0, Q, out);
+}
+
+#define PREACT_BLOCK 64
 
 int
 grok_regions_pattern_units (const GrokLayerView *layers, int n_layers)
@@ -393,27 +466,144 @@ check_layers (const GrokLayerView *layers, int n_layers, gboolean piecewise, GEr
   return TRUE;
 }
 
-/* the window as one polygon with the identity map to the input */
-static Poly *
-window_poly (double x0, double y0, double x1, double y1, int n_words)
+/* The partition runs depth first through the layers: the pieces a layer cuts wait in a small
+ * set of their level until there are PREACT_BLOCK of them, then go through the next layer
+ * before the following polygons are cut. The pieces come out in the order a breadth-first pass
+ * would give them (nested by ancestor), and the sets stay small enough to live in cache. */
+typedef struct
 {
-  Poly *p = poly_new (4, n_words);
-  double xy[] = { x0, y0, x1, y0, x1, y1, x0, y1 };
-  double id[] = { 1, 0, 0, 1, 0, 0 }; /* (3, 2): x -> unit 0, y -> unit 1, no constant */
+  const GrokLayerView *layers;
+  int                  last;      /* the last layer applied */
+  double               window[4];
+  PolySet            **level;     /* (last): the pieces after layer l, waiting for layer l + 1 */
+  PolySet             *final;     /* the pieces after the last layer, or NULL to count them */
+  int                  count;
+  double             **W;         /* (last + 1): each layer's weight in double */
+  double             **Q;         /* (last + 1): pre-activation maps of a block of polygons */
+  GArray              *vert, *cand;
+  double              *lo, *hi;   /* (widest layer) */
+} Partition;
 
-  memcpy (p->xy, xy, sizeof xy);
-  p->map = g_memdup2 (id, sizeof id);
-  return p;
+static void
+feed (Partition *pt, int l, const PolySet *in)
+{
+  const GrokLayerView *layer = &pt->layers[l];
+  const double *w = pt->window;
+  PolySet *out = l == pt->last ? pt->final : pt->level[l];
+  gboolean affine = grok_activation_is_affine (layer->act);
+  int bit = 0;
+
+  for (int k = 0; k < l; k++)
+    if (!grok_activation_is_affine (pt->layers[k].act))
+      bit += pt->layers[k].out;
+  for (int i = 0; i < in->n; i++)
+    {
+      int nv = poly_set_nv (in, i);
+      Cutter c = {
+        .layer = layer, .units = layer->out, .bit = bit,
+        .span = { w[2] - w[0], w[3] - w[1] },
+        .mag = { MAX (fabs (w[0]), fabs (w[2])), MAX (fabs (w[1]), fabs (w[3])) },
+        .pattern = &g_array_index (in->pattern, guint64, (gsize) i * in->n_words),
+        .vert = pt->vert, .cand = pt->cand, .lo = pt->lo, .hi = pt->hi, .out = out,
+      };
+      if (i % PREACT_BLOCK == 0)
+        preact_maps (in, i, MIN (PREACT_BLOCK, in->n - i), layer, pt->W[l], pt->Q[l]);
+      c.P = pt->Q[l] + (gsize) 3 * (i % PREACT_BLOCK) * layer->out;
+      g_array_set_size (pt->vert, 0);
+      g_array_append_vals (pt->vert, poly_set_xy (in, i), 2 * nv);
+      g_array_set_size (pt->cand, 0);
+      for (int u = 0; u < (affine ? 0 : layer->out); u++)
+        g_array_append_val (pt->cand, u);
+      cut_piece (&c, 0, nv, 0, (int) pt->cand->len);
+      pt->count += c.count;
+      if (l < pt->last && (out->n >= PREACT_BLOCK || i == in->n - 1))
+        {
+          feed (pt, l + 1, out);
+          poly_set_clear (out);
+        }
+    }
+}
+
+/* The partition of the window by the layers [0, n_layers): the polygons with their maps to the
+ * last layer's output, or with count non-NULL only their number (NULL is returned). Layers
+ * after the last one that cuts are affine on every piece and are skipped when counting. */
+static PolySet *
+partition (const GrokLayerView *layers, int n_layers, const double window[4], int *count)
+{
+  int n_words = (grok_regions_pattern_units (layers, n_layers) + 63) / 64, widest = 2;
+  g_autoptr (PolySet) start = poly_set_new (2, n_words);
+  double xy[] = { window[0], window[1], window[2], window[1], window[2], window[3], window[0], window[3] };
+  double id[] = { 1, 0, 0, 1, 0, 0 }; /* (3, 2): x -> unit 0, y -> unit 1, no constant */
+  int four = 4;
+  Partition pt = { .layers = layers, .last = n_layers - 1 };
+
+  memcpy (pt.window, window, sizeof pt.window);
+  g_array_append_vals (start->xy, xy, 8);
+  g_array_append_val (start->start, four);
+  g_array_set_size (start->pattern, start->n_words);
+  memset (start->pattern->data, 0, sizeof (guint64) * start->n_words);
+  g_array_append_vals (start->maps, id, 6);
+  start->n = 1;
+  if (count != NULL)
+    {
+      while (pt.last >= 0 && grok_activation_is_affine (layers[pt.last].act))
+        pt.last--;
+      if (pt.last < 0)
+        {
+          *count = 1;
+          return NULL;
+        }
+    }
+  else
+    pt.final = poly_set_new (layers[pt.last].out, n_words);
+
+  pt.level = g_new0 (PolySet *, pt.last + 1);
+  pt.W = g_new0 (double *, pt.last + 1);
+  pt.Q = g_new0 (double *, pt.last + 1);
+  for (int l = 0; l <= pt.last; l++)
+    {
+      const GrokLayerView *L = &layers[l];
+      if (l < pt.last)
+        pt.level[l] = poly_set_new (L->out, n_words);
+      pt.W[l] = g_new (double, (gsize) L->in * L->out);
+      for (gsize i = 0; i < (gsize) L->in * L->out; i++)
+        pt.W[l][i] = L->weight[i];
+      pt.Q[l] = g_new (double, (gsize) 3 * PREACT_BLOCK * L->out);
+      widest = MAX (widest, L->out);
+    }
+  pt.vert = g_array_new (FALSE, FALSE, sizeof (double));
+  pt.cand = g_array_new (FALSE, FALSE, sizeof (int));
+  pt.lo = g_new (double, widest);
+  pt.hi = g_new (double, widest);
+
+  feed (&pt, 0, start);
+
+  for (int l = 0; l <= pt.last; l++)
+    {
+      g_clear_pointer (&pt.level[l], poly_set_free);
+      g_free (pt.W[l]);
+      g_free (pt.Q[l]);
+    }
+  g_free (pt.level);
+  g_free (pt.W);
+  g_free (pt.Q);
+  g_array_unref (pt.vert);
+  g_array_unref (pt.cand);
+  g_free (pt.lo);
+  g_free (pt.hi);
+  if (count != NULL)
+    *count = pt.count;
+  return pt.final;
 }
 
 GrokRegionMap *
 grok_regions_exact (const GrokLayerView *layers, int n_layers, double x0, double y0, double x1,
                     double y1, GError **error)
 {
+  g_autoptr (PolySet) set = NULL;
   GrokRegionMap *map;
-  GPtrArray *polys;
-  double span[2] = { x1 - x0, y1 - y0 };
-  int n_units, n_words, bit = 0;
+  double window[4] = { x0, y0, x1, y1 };
+  int n_units;
 
   grok_blas_init ();
   g_return_val_if_fail (layers != NULL && n_layers > 0, NULL);
@@ -422,35 +612,41 @@ grok_regions_exact (const GrokLayerView *layers, int n_layers, double x0, double
     return NULL;
 
   n_units = grok_regions_pattern_units (layers, n_layers);
-  n_words = (n_units + 63) / 64;
-  polys = g_ptr_array_new ();
-  g_ptr_array_add (polys, window_poly (x0, y0, x1, y1, n_words));
-  for (int l = 0; l < n_layers; l++)
-    {
-      polys = cut_layer (polys, &layers[l], span, n_words, bit);
-      if (!grok_activation_is_affine (layers[l].act))
-        bit += layers[l].out;
-    }
-
+  set = partition (layers, n_layers, window, NULL);
   map = g_new0 (GrokRegionMap, 1);
-  *map = (GrokRegionMap) { x0, y0, x1, y1, n_units, n_words, layers[n_layers - 1].out,
-                           (int) polys->len, g_new0 (GrokRegion, polys->len) };
-  for (guint i = 0; i < polys->len; i++)
+  *map = (GrokRegionMap) { x0, y0, x1, y1, n_units, (n_units + 63) / 64,
+                           layers[n_layers - 1].out, set->n, g_new0 (GrokRegion, set->n) };
+  for (int i = 0; i < set->n; i++)
     {
-      Poly *p = g_ptr_array_index (polys, i);
       GrokRegion *r = &map->regions[i];
-      r->n_vertices = p->nv;
-      r->xy = g_steal_pointer (&p->xy);
-      r->pattern = g_steal_pointer (&p->pattern);
+      const double *m = &g_array_index (set->maps, double, (gsize) 3 * i * map->n_out);
+      r->n_vertices = poly_set_nv (set, i);
+      r->xy = g_memdup2 (poly_set_xy (set, i), sizeof (double) * 2 * r->n_vertices);
+      r->pattern = g_memdup2 (&g_array_index (set->pattern, guint64, (gsize) i * set->n_words),
+                              sizeof (guint64) * set->n_words);
       r->logits = g_new (double, 3 * map->n_out);
       for (int k = 0; k < map->n_out; k++)
         for (int c = 0; c < 3; c++)
-          r->logits[3 * k + c] = p->map[c * map->n_out + k];
-      region_boundary (r, map->n_out, 1e-12 * (span[0] + span[1]));
-      poly_free (p);
+          r->logits[3 * k + c] = m[c * map->n_out + k];
+      region_boundary (r, map->n_out, 1e-12 * (x1 - x0 + y1 - y0));
     }
-  g_ptr_array_unref (polys);
   return map;
+}
+
+int
+grok_regions_count (const GrokLayerView *layers, int n_layers, double x0, double y0, double x1,
+                    double y1, GError **error)
+{
+  double window[4] = { x0, y0, x1, y1 };
+  int count = 0;
+
+  grok_blas_init ();
+  g_return_val_if_fail (layers != NULL && n_layers > 0, -1);
+  g_return_val_if_fail (x1 > x0 && y1 > y0, -1);
+  if (!check_layers (layers, n_layers, TRUE, error))
+    return -1;
+  partition (layers, n_layers, window, &count);
+  return count;
 }
 
 void

@@ -45,6 +45,12 @@ GrokRegionMap *grok_regions_exact       (const GrokLayerView *layers, int n_laye
                                          double x0, double y0, double x1, double y1,
                                          GError **error);
 
+/* the number of regions grok_regions_exact finds, without keeping the regions; -1 with error
+ * set when the network does not qualify */
+int            grok_regions_count       (const GrokLayerView *layers, int n_layers,
+                                         double x0, double y0, double x1, double y1,
+                                         GError **error);
+
 double         grok_region_area         (const GrokRegion *region);
 void           grok_region_centroid     (const GrokRegion *region, double *cx, double *cy);
 
