@@ -515,7 +515,8 @@ feed (Partition *pt, int l, const PolySet *in)
       for (int u = 0; u < (affine ? 0 : layer->out); u++)
         g_array_append_val (pt->cand, u);
       cut_piece (&c, 0, nv, 0, (int) pt->cand->len);
-      pt->count += c.count;
+      if (l == pt->last)
+        pt->count += c.count;
       if (l < pt->last && (out->n >= PREACT_BLOCK || i == in->n - 1))
         {
           feed (pt, l + 1, out);
