@@ -110,6 +110,8 @@ test_lines_count (void)
       g_assert_no_error (error);
       /* k lines in general position with every crossing inside a convex window */
       g_assert_cmpint (map->n_regions, ==, 1 + k + k * (k - 1) / 2);
+      g_assert_cmpint (grok_regions_count (net.layers, net.n, -1, -1, 1, 1, NULL), ==,
+                       1 + k + k * (k - 1) / 2);
       net_clear (&net);
     }
 }
@@ -204,6 +206,72 @@ test_raster_bounded_by_exact (void)
       }
 }
 
+static guint
+pattern_hash (gconstpointer p)
+{
+  const guint64 *w = p;
+  return (guint) (w[0] ^ (w[0] >> 32) ^ w[1] ^ (w[1] >> 32));
+}
+
+static gboolean
+pattern_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, 2 * sizeof (guint64)) == 0;
+}
+
+/* Every cut separates two sides of a unit, so the regions' patterns are distinct; the patterns
+ * of a grid of points, evaluated directly, must each be one of them, and the count without
+ * regions must equal the regions'. A cut the exact partition missed merges two patterns and
+ * leaves a grid pattern no region has. Wide layers, where most units miss a small polygon, and
+ * an affine first layer. */
+static void
+test_count_matches_patterns (void)
+{
+  const GrokActivation acts[] = { GROK_ACT_RELU, GROK_ACT_LEAKY_RELU, GROK_ACT_LINEAR };
+  for (int depth = 1; depth <= 3; depth++)
+    for (int a = 0; a < 3; a++)
+      {
+        Net net;
+        GrokRng rng;
+        g_autoptr (GrokRegionMap) map = NULL;
+        g_autoptr (GHashTable) seen = g_hash_table_new (pattern_hash, pattern_equal);
+        g_autoptr (GHashTable) hit = g_hash_table_new (pattern_hash, pattern_equal);
+        guint64 pat[2];
+        const int res = 150;
+
+        grok_rng_init (&rng, 500 + 10 * depth + a);
+        random_net (&net, &rng, depth, 40, 2, acts[a == 2 ? 0 : a]);
+        if (a == 2)
+          net.layers[0].act = GROK_ACT_LINEAR;
+        map = grok_regions_exact (net.layers, net.n, -2, -1.5, 2, 2.5, NULL);
+        g_assert_cmpint (map->n_words, <=, 2);
+        g_assert_cmpint (grok_regions_count (net.layers, net.n, -2, -1.5, 2, 2.5, NULL), ==,
+                         map->n_regions);
+        for (int i = 0; i < map->n_regions; i++)
+          {
+            guint64 *p = g_new0 (guint64, 2);
+            memcpy (p, map->regions[i].pattern, sizeof (guint64) * map->n_words);
+            g_assert_true (g_hash_table_add (seen, p));
+          }
+        for (int r = 0; r < res; r++)
+          for (int c = 0; c < res; c++)
+            {
+              memset (pat, 0, sizeof pat);
+              grok_regions_pattern_at (net.layers, net.n, -2 + 4 * (c + 0.5) / res,
+                                       -1.5 + 4 * (r + 0.5) / res, pat, NULL);
+              g_assert_true (g_hash_table_contains (seen, pat));
+              if (!g_hash_table_contains (hit, pat))
+                g_hash_table_add (hit, g_memdup2 (pat, sizeof pat));
+            }
+        /* the grid is fine enough to see most regions: a count far above what it sees is
+         * suspect too */
+        g_assert_cmpuint (g_hash_table_size (hit), >=, (guint) (map->n_regions / 2));
+        g_hash_table_foreach (seen, (GHFunc) (void (*) (void)) g_free, NULL);
+        g_hash_table_foreach (hit, (GHFunc) (void (*) (void)) g_free, NULL);
+        net_clear (&net);
+      }
+}
+
 static void
 test_linear_one_region (void)
 {
@@ -217,6 +285,7 @@ test_linear_one_region (void)
   random_net (&net, &rng, 3, 16, 2, GROK_ACT_LINEAR);
   map = grok_regions_exact (net.layers, net.n, -1, -1, 1, 1, NULL);
   g_assert_cmpint (map->n_regions, ==, 1);
+  g_assert_cmpint (grok_regions_count (net.layers, net.n, -1, -1, 1, 1, NULL), ==, 1);
   g_assert_cmpint (map->regions[0].n_vertices, ==, 4);
   assert_partition_consistent (&net, map);
   ids = grok_regions_raster (net.layers, net.n, -1, -1, 1, 1, 50, 50, &n_pat, NULL);
@@ -319,6 +388,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/regions/lines-count", test_lines_count);
   g_test_add_func ("/engine/regions/partition-consistent", test_partition_consistent);
   g_test_add_func ("/engine/regions/raster-bounded-by-exact", test_raster_bounded_by_exact);
+  g_test_add_func ("/engine/regions/count-matches-patterns", test_count_matches_patterns);
   g_test_add_func ("/engine/regions/linear-one-region", test_linear_one_region);
   g_test_add_func ("/engine/regions/degenerate-cuts", test_degenerate_cuts);
   g_test_add_func ("/engine/regions/decision-boundary", test_decision_boundary);
