@@ -567,10 +567,9 @@ measure_regions (const GrokMeasureSettings *settings, const GrokParams *params,
   exact = grok_layers_are_piecewise_linear (layers, n_layers);
   if (exact)
     {
-      g_autoptr (GrokRegionMap) map = grok_regions_exact (layers, n_layers, -1, -1, 1, 1, error);
-      if (map == NULL)
+      count = grok_regions_count (layers, n_layers, -1, -1, 1, 1, error);
+      if (count < 0)
         return NULL;
-      count = map->n_regions;
     }
   else
     {
