@@ -154,30 +154,18 @@ typedef struct
   GArray              *vert;     /* double */
   GArray              *cand;     /* int */
   double              *lo, *hi;  /* (units): the candidates' extreme values on the piece */
+  double              *abcv;     /* (3 units) scratch */
   PolySet             *out;      /* the finished pieces, or NULL to only count them */
   int                  count;
 } Cutter;
 
-/* the value of the unit's pre-activation at each vertex and the tolerance of poly_cuts; the
- * one place either is computed, so a cut test and the cut itself agree */
+/* Within this of a unit's zero line a vertex counts as on it (GROK_REGIONS_EPS); vmax is the
+ * largest |pre-activation| at the piece's vertices. The cut test and the cut share it, so they
+ * agree. */
 static double
-line_values (const double *xy, int nv, const double abc[3], const double *span, double *lo,
-             double *hi, double *sv)
+line_tolerance (double a, double b, const double *span, double vmax)
 {
-  double vmax = 0, l = G_MAXDOUBLE, h = -G_MAXDOUBLE;
-
-  for (int i = 0; i < nv; i++)
-    {
-      double s = abc[0] * xy[2 * i] + abc[1] * xy[2 * i + 1] + abc[2];
-      if (sv != NULL)
-        sv[i] = s;
-      l = MIN (l, s);
-      h = MAX (h, s);
-      vmax = MAX (vmax, fabs (s));
-    }
-  *lo = l;
-  *hi = h;
-  return GROK_REGIONS_EPS * (fabs (abc[0]) * span[0] + fabs (abc[1]) * span[1] + vmax);
+  return GROK_REGIONS_EPS * (fabs (a) * span[0] + fabs (b) * span[1] + vmax);
 }
 
 static void
@@ -195,7 +183,7 @@ unit_line (const Cutter *c, int u, double abc[3])
 static gboolean
 may_cut_pieces (const Cutter *c, const double abc[3], double lo, double hi)
 {
-  double tmin = GROK_REGIONS_EPS * (fabs (abc[0]) * c->span[0] + fabs (abc[1]) * c->span[1]);
+  double tmin = line_tolerance (abc[0], abc[1], c->span, 0);
   double db = 1e-12 * (fabs (abc[0]) * c->mag[0] + fabs (abc[1]) * c->mag[1] + fabs (abc[2]));
   return hi > tmin - db && lo < db - tmin;
 }
@@ -207,9 +195,14 @@ static void
 split_polygon (const double *xy, int nv, const double abc[3], const double *span, double *pos,
                int *npos, double *neg, int *nneg)
 {
-  double s[64], *sv = nv > 64 ? g_new (double, nv) : s, lo, hi;
-  double tol = line_values (xy, nv, abc, span, &lo, &hi, sv);
+  double s[64], *sv = nv > 64 ? g_new (double, nv) : s, vmax = 0, tol;
 
+  for (int i = 0; i < nv; i++)
+    {
+      sv[i] = abc[0] * xy[2 * i] + abc[1] * xy[2 * i + 1] + abc[2];
+      vmax = MAX (vmax, fabs (sv[i]));
+    }
+  tol = line_tolerance (abc[0], abc[1], span, vmax);
   for (int i = 0; i < nv; i++)
     if (fabs (sv[i]) <= tol)
       sv[i] = 0;
@@ -275,6 +268,44 @@ finish_piece (Cutter *c, const double *xy, int nv)
     }
 }
 
+/* Each candidate unit's smallest and largest value at the piece's vertices (to c->lo[j] and
+ * c->hi[j]), the units innermost so that the loop runs over contiguous arrays; the products are
+ * split_polygon's, so a unit found to cut does cut. Returns the first candidate that cuts the
+ * piece, or -1. */
+static int
+candidate_values (Cutter *c, const double *xy, int nv, const int *cand, int m)
+{
+  double *restrict A = c->abcv, *restrict B = A + c->units, *restrict C = B + c->units;
+  double *restrict lo = c->lo, *restrict hi = c->hi;
+
+  for (int j = 0; j < m; j++)
+    {
+      A[j] = c->P[cand[j]];
+      B[j] = c->P[c->units + cand[j]];
+      C[j] = c->P[2 * c->units + cand[j]];
+      lo[j] = G_MAXDOUBLE;
+      hi[j] = -G_MAXDOUBLE;
+    }
+  for (int i = 0; i < nv; i++)
+    {
+      double x = xy[2 * i], y = xy[2 * i + 1];
+#pragma omp simd
+      for (int j = 0; j < m; j++)
+        {
+          double v = A[j] * x + B[j] * y + C[j];
+          lo[j] = v < lo[j] ? v : lo[j];
+          hi[j] = v > hi[j] ? v : hi[j];
+        }
+    }
+  for (int j = 0; j < m; j++)
+    {
+      double tol = line_tolerance (A[j], B[j], c->span, MAX (0, MAX (hi[j], -lo[j])));
+      if (hi[j] > tol && lo[j] < -tol)
+        return j;
+    }
+  return -1;
+}
+
 /* Cuts the piece of nv vertices at vert[off] by the candidate units cand[coff .. coff + m), in
  * unit order: the first that crosses it splits it, and each side goes on with the later
  * candidates that may cut it. Finished pieces go out depth first, the positive side first. */
@@ -287,14 +318,7 @@ cut_piece (Cutter *c, gsize off, int nv, gsize coff, int m)
   double abc[3];
   int first = -1, m2 = 0, npos, nneg;
 
-  for (int j = 0; j < m; j++)
-    {
-      double tol;
-      unit_line (c, cand[j], abc);
-      tol = line_values (xy, nv, abc, c->span, &c->lo[j], &c->hi[j], NULL);
-      if (first < 0 && c->hi[j] > tol && c->lo[j] < -tol)
-        first = j;
-    }
+  first = candidate_values (c, xy, nv, cand, m);
   if (first < 0)
     {
       if (c->out != NULL)
@@ -482,6 +506,7 @@ typedef struct
   double             **Q;         /* (last + 1): pre-activation maps of a block of polygons */
   GArray              *vert, *cand;
   double              *lo, *hi;   /* (widest layer) */
+  double              *abcv;      /* (3 widest layers) */
 } Partition;
 
 static void
@@ -504,16 +529,17 @@ feed (Partition *pt, int l, const PolySet *in)
         .span = { w[2] - w[0], w[3] - w[1] },
         .mag = { MAX (fabs (w[0]), fabs (w[2])), MAX (fabs (w[1]), fabs (w[3])) },
         .pattern = &g_array_index (in->pattern, guint64, (gsize) i * in->n_words),
-        .vert = pt->vert, .cand = pt->cand, .lo = pt->lo, .hi = pt->hi, .out = out,
+        .vert = pt->vert, .cand = pt->cand, .lo = pt->lo, .hi = pt->hi, .abcv = pt->abcv,
+        .out = out,
       };
       if (i % PREACT_BLOCK == 0)
         preact_maps (in, i, MIN (PREACT_BLOCK, in->n - i), layer, pt->W[l], pt->Q[l]);
       c.P = pt->Q[l] + (gsize) 3 * (i % PREACT_BLOCK) * layer->out;
       g_array_set_size (pt->vert, 0);
       g_array_append_vals (pt->vert, poly_set_xy (in, i), 2 * nv);
-      g_array_set_size (pt->cand, 0);
-      for (int u = 0; u < (affine ? 0 : layer->out); u++)
-        g_array_append_val (pt->cand, u);
+      g_array_set_size (pt->cand, affine ? 0 : layer->out);
+      for (int u = 0; u < (int) pt->cand->len; u++)
+        g_array_index (pt->cand, int, u) = u;
       cut_piece (&c, 0, nv, 0, (int) pt->cand->len);
       if (l == pt->last)
         pt->count += c.count;
@@ -576,6 +602,7 @@ partition (const GrokLayerView *layers, int n_layers, const double window[4], in
   pt.cand = g_array_new (FALSE, FALSE, sizeof (int));
   pt.lo = g_new (double, widest);
   pt.hi = g_new (double, widest);
+  pt.abcv = g_new (double, 3 * widest);
 
   feed (&pt, 0, start);
 
@@ -592,6 +619,7 @@ partition (const GrokLayerView *layers, int n_layers, const double window[4], in
   g_array_unref (pt.cand);
   g_free (pt.lo);
   g_free (pt.hi);
+  g_free (pt.abcv);
   if (count != NULL)
     *count = pt.count;
   return pt.final;
