@@ -58,39 +58,70 @@ grok_local_complexity_directions (guint64 seed, int sample, int dim, int P, doub
     }
 }
 
+/* count += the units of one layer (rows group x out) whose sign differs from the group's first
+ * row in some row of the group; row by row over contiguous units, without a branch per unit */
+static void
+count_group (const double *z, int group, int out, unsigned char *changed, double *count)
+{
+  int n = 0;
+
+  memset (changed, 0, out);
+  for (int r = 1; r < group; r++)
+    {
+      const double *row = z + (gsize) r * out;
+      for (int o = 0; o < out; o++)
+        changed[o] |= (row[o] > 0) != (z[o] > 0);
+    }
+  for (int o = 0; o < out; o++)
+    n += changed[o];
+  *count += n;
+}
+
+/* b = act (b) over n doubles; ReLU and the identity without a call per value (ReLU's loop is
+ * relu's value_d written out, so the values are the same) */
+static void
+activate_d (double *b, gsize n, GrokActivation act)
+{
+  double (*value) (double) = grok_activation_info (act)->value_d;
+
+  if (grok_activation_is_affine (act))
+    return;
+  if (act == GROK_ACT_RELU)
+    {
+      for (gsize i = 0; i < n; i++)
+        b[i] = b[i] > 0.0 ? b[i] : 0.0;
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    b[i] = value (b[i]);
+}
+
 /* The vertices a (rows, layers[0].in) through the network; rows come in groups of 'group'
  * (one group per radius). count (rows / group, n_nl) gets, for each group and each layer with a
  * non-linear activation, the number of units whose sign differs from the group's first row in
- * some row of the group. a and b are scratch buffers of rows x (widest layer) doubles. */
+ * some row of the group. a and b are scratch buffers of rows x (widest layer) doubles, changed
+ * one byte per unit of the widest layer. The layers after the last non-linear one change no
+ * count and are not run. */
 static void
 count_sign_changes (const GrokLayerView *layers, int n_layers, double *const *wd, double *a,
-                    double *b, int rows, int group, int n_nl, double *count)
+                    double *b, unsigned char *changed, int rows, int group, int n_nl,
+                    double *count)
 {
   int k = 0;
 
-  for (int l = 0; l < n_layers; l++)
+  for (int l = 0; l < n_layers && k < n_nl; l++)
     {
       const GrokLayerView *L = &layers[l];
-      double (*act) (double) = grok_activation_info (L->act)->value_d;
       double *tmp;
       grok_layer_affine_rows (L, wd[l], a, rows, b);
       if (!grok_activation_is_affine (L->act))
         {
           for (int g = 0; g < rows / group; g++)
-            for (int o = 0; o < L->out; o++)
-              {
-                const double *z = b + (gsize) g * group * L->out + o;
-                for (int r = 1; r < group; r++)
-                  if ((z[(gsize) r * L->out] > 0) != (z[0] > 0))
-                    {
-                      count[(gsize) g * n_nl + k] += 1;
-                      break;
-                    }
-              }
+            count_group (b + (gsize) g * group * L->out, group, L->out, changed,
+                         &count[(gsize) g * n_nl + k]);
           k++;
         }
-      for (gsize i = 0; i < (gsize) rows * L->out; i++)
-        b[i] = act (b[i]);
+      activate_d (b, (gsize) rows * L->out, L->act);
       tmp = a;
       a = b;
       b = tmp;
@@ -108,6 +139,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
   g_autofree double *a = NULL;
   g_autofree double *b = NULL;
   g_autofree double *count = NULL;
+  g_autofree unsigned char *changed = NULL;
   int dim, rows, width, n_nl = 0;
 
   grok_blas_init ();
@@ -145,6 +177,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
   a = g_new (double, (gsize) rows * width);
   b = g_new (double, (gsize) rows * width);
   count = g_new0 (double, (gsize) n_radii * MAX (n_nl, 1));
+  changed = g_new (unsigned char, width);
   for (int s = 0; s < n_points; s++)
     {
       const float *x = points + (gsize) s * dim;
@@ -158,8 +191,8 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
             for (int i = 0; i < dim; i++)
               row[i] = x[i] + sr * dirs[(gsize) (v / 2) * dim + i];
           }
-      count_sign_changes (layers, n_layers, (double *const *) wd->pdata, a, b, rows, 2 * P, n_nl,
-                          count);
+      count_sign_changes (layers, n_layers, (double *const *) wd->pdata, a, b, changed, rows,
+                          2 * P, n_nl, count);
     }
   for (int ri = 0; ri < n_radii; ri++)
     for (int k = 0; k < n_nl; k++)
