@@ -155,6 +155,7 @@ typedef struct
   float                     slope_above;
   const float              *y_end;       /* (n, out_stride) f at each point */
   const gint64             *row_start;   /* (n + 1) linear index of pair (i, i + 1) */
+  double                    stt;         /* sum of (t - mean t)^2 over the 21 values of lambda */
   double                   *L;
 } LmnJob;
 
@@ -313,16 +314,11 @@ pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y
 {
   const int K = job->out_stride;
   const float *lo = sums + K, *hi = sums + 2 * K, *sty = sums + 3 * K, *syy = sums + 4 * K;
-  double scale = 0, stt = 0, total = 0;
+  double scale = 0, stt = job->stt, total = 0;
 
   pair_sums (K, y0, mid, y1, sums);
   for (int k = 0; k < job->n_out; k++)
     scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
-  for (int m = 0; m < GROK_LMN_STEPS; m++)
-    {
-      double t = (double) m / (GROK_LMN_STEPS - 1) - 0.5;
-      stt += t * t;
-    }
   for (int k = 0; k < job->n_out; k++)
     {
       if ((double) hi[k] - lo[k] <= GROK_LMN_CONSTANT_RTOL * scale)
@@ -419,27 +415,35 @@ line_row (float *row, const float *p, const float *q, float lam, int n)
 }
 
 /* rest[0]'s sums without bias at the 19 interior points of z_i -> z_j, from P (the point's) and
- * Q (the pair's) at lambda = 0; work holds 2 O floats and 3 U + 21 ints after them */
+ * Q (the pair's) at lambda = 0; work holds 2 O floats and 4 U + 21 ints after them */
 static void
 kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float *p0,
                 const float *q0, float *rows, float *work)
 {
   const int U = job->units, O = job->rest[0].out;
   float *p = work, *q = work + O;
-  int *step = (int *) (work + 2 * O), *by_step = step + U, *first = by_step + U;
-  int *count = first + N_INTERIOR + 2;
+  int *step = (int *) (work + 2 * O), *by_step = step + U, *kinked = by_step + U;
+  int *first = kinked + U, *count = first + N_INTERIOR + 2;
+  int n_kinked = 0;
 
   memcpy (p, p0, sizeof (float) * O);
   memcpy (q, q0, sizeof (float) * O);
-  /* the units that change piece, ordered by the step at which they do (a counting sort) */
+  /* the units that change piece, ordered by the step at which they do and then by number (a
+   * counting sort of those units alone: most units keep their piece, and counting them all
+   * into the one bin of step 0 was a chain of dependent increments) */
   memset (first, 0, sizeof (int) * (N_INTERIOR + 2));
   kink_steps (zi, zj, step, count, U);
   for (int u = 0; u < U; u++)
-    first[step[u] + 1]++;
+    {
+      kinked[n_kinked] = u;
+      n_kinked += step[u] != 0;
+    }
+  for (int k = 0; k < n_kinked; k++)
+    first[step[kinked[k]] + 1]++;
   for (int m = 1; m <= N_INTERIOR + 1; m++)
     first[m] += first[m - 1];
-  for (int u = 0; u < U; u++)
-    by_step[first[step[u]]++] = u;
+  for (int k = 0; k < n_kinked; k++)
+    by_step[first[step[kinked[k]]]++] = kinked[k];
   /* first[m] is now the end of step m's units, which begin where step m - 1's end */
   for (int m = 1, k = first[0]; m <= N_INTERIOR; m++)
     {
@@ -578,7 +582,7 @@ lmn_all_pairs (const LmnJob *job)
   for (int m = 0; m < threads; m++)
     run.buffers[m] = (PairBuffers) {
       g_new (float, len), g_new (float, len), g_new (float, 5 * job->out_stride),
-      g_new (float, 2 * job->max_width + 3 * job->units + GROK_LMN_STEPS),
+      g_new (float, 2 * job->max_width + 4 * job->units + GROK_LMN_STEPS),
     };
   grok_team_run (team, (int) n_tasks, pairs_task, &run);
   grok_team_free (team);
@@ -747,6 +751,11 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
     }
   job.y_end = rest_forward (&job, 0, a, b, n_points);
 
+  for (int m = 0; m < GROK_LMN_STEPS; m++)
+    {
+      double t = (double) m / (GROK_LMN_STEPS - 1) - 0.5;
+      job.stt += t * t;
+    }
   for (int i = 0; i < n_points; i++)
     lmn->L[(gsize) i * n_points + i] = 1.0;
   lmn_all_pairs (&job);

@@ -3,7 +3,9 @@
  * drawn with PyTorch's default init. Beside each timing it measures this machine's OpenBLAS
  * sgemm rate on a large square product with the same number of threads, and says how long the
  * LMN's matrix products alone would take at that rate: the floor no rearrangement of the rest
- * can go below. An executable, not a test: bench-lmn [REPS]. */
+ * can go below. Then the LMN of a net the size of the xor2d-relu preset's (2 -> 32 -> 32 -> 2,
+ * ReLU, 256 points), where the per-call costs count more than the products. An executable, not
+ * a test: bench-lmn [REPS] [small], "small" for the last alone. */
 #include "grok-lmn.h"
 #include "grok-rng.h"
 
@@ -130,6 +132,49 @@ time_lmn (const char *label, const float *x, int n, const GrokLayerView *f, int 
   return ratio[reps / 2];
 }
 
+/* CPU and wall milliseconds per LMN on a 2 -> 32 -> 32 -> 2 ReLU MLP and 256 points in the
+ * square [-1, 1]^2, the median of reps rounds of 20 */
+static void
+time_small (int reps)
+{
+  const int n = 256;
+  GrokRng rng;
+  float *w[3], *b[3];
+  GrokLayerView f[3];
+  g_autofree float *x = g_new (float, n * 2);
+  double cpu[64], wall[64], value = 0;
+
+  grok_rng_init (&rng, 2);
+  for (int i = 0; i < n * 2; i++)
+    x[i] = (float) (2 * grok_rng_uniform (&rng) - 1);
+  f[0] = layer (&rng, &w[0], &b[0], 2, 32, GROK_ACT_RELU);
+  f[1] = layer (&rng, &w[1], &b[1], 32, 32, GROK_ACT_RELU);
+  f[2] = layer (&rng, &w[2], &b[2], 32, 2, GROK_ACT_LINEAR);
+  reps = CLAMP (reps, 1, 64);
+  for (int r = 0; r < reps; r++)
+    {
+      double c0 = cpu_seconds ();
+      gint64 t0 = g_get_monotonic_time ();
+      for (int k = 0; k < 20; k++)
+        {
+          g_autoptr (GrokLmn) lmn = grok_lmn_compute (x, n, f, 3, NULL);
+          value = lmn->lmn;
+        }
+      wall[r] = (g_get_monotonic_time () - t0) / 1e3 / 20;
+      cpu[r] = (cpu_seconds () - c0) * 1e3 / 20;
+    }
+  qsort (cpu, reps, sizeof *cpu, compare_doubles);
+  qsort (wall, reps, sizeof *wall, compare_doubles);
+  printf ("small ReLU net (2 -> 32 -> 32 -> 2, %d points): LMN %.4f, median per call %.2f ms "
+          "CPU, %.2f ms wall\n", n, value, cpu[reps / 2], wall[reps / 2]);
+  printf ("RATIO\tlmn %d points small relu net, CPU ms per call\t%.2f\t-\n", n, cpu[reps / 2]);
+  for (int i = 0; i < 3; i++)
+    {
+      g_free (w[i]);
+      g_free (b[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -155,6 +200,11 @@ main (int argc, char **argv)
   f[1] = layer (&rng, &w[1], &b[1], 100, 100, GROK_ACT_SILU);
   f[2] = layer (&rng, &w[2], &b[2], 100, p, GROK_ACT_LINEAR);
   threads = (int) g_get_num_processors ();
+  if (argc > 2 && strcmp (argv[2], "small") == 0)
+    {
+      time_small (reps);
+      return 0;
+    }
   peak_cpu = sgemm_peak (1, TRUE);
   silu = time_lmn ("SiLU", x, n, f, reps, threads, peak_cpu);
   printf ("RATIO\tlmn %d points / float32 floor\t%.2f\t<= 1.3\n", n, silu);
@@ -167,5 +217,6 @@ main (int argc, char **argv)
       g_free (w[i]);
       g_free (b[i]);
     }
+  time_small (reps);
   return 0;
 }
