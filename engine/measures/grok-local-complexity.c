@@ -59,18 +59,21 @@ grok_local_complexity_directions (guint64 seed, int sample, int dim, int P, doub
 }
 
 /* count += the units of one layer (rows group x out) whose sign differs from the group's first
- * row in some row of the group; row by row over contiguous units, without a branch per unit */
+ * row in some row of the group; row by row over contiguous units, the flags doubles (0 or 1) so
+ * that the compare and select vectorise with the rows' own width */
 static void
-count_group (const double *z, int group, int out, unsigned char *changed, double *count)
+count_group (const double *restrict z, int group, int out, double *restrict changed,
+             double *count)
 {
-  int n = 0;
+  double n = 0;
 
-  memset (changed, 0, out);
+  for (int o = 0; o < out; o++)
+    changed[o] = 0;
   for (int r = 1; r < group; r++)
     {
-      const double *row = z + (gsize) r * out;
+      const double *restrict row = z + (gsize) r * out;
       for (int o = 0; o < out; o++)
-        changed[o] |= (row[o] > 0) != (z[o] > 0);
+        changed[o] = (row[o] > 0) != (z[o] > 0) ? 1.0 : changed[o];
     }
   for (int o = 0; o < out; o++)
     n += changed[o];
@@ -100,11 +103,11 @@ activate_d (double *b, gsize n, GrokActivation act)
  * (one group per radius). count (rows / group, n_nl) gets, for each group and each layer with a
  * non-linear activation, the number of units whose sign differs from the group's first row in
  * some row of the group. a and b are scratch buffers of rows x (widest layer) doubles, changed
- * one byte per unit of the widest layer. The layers after the last non-linear one change no
+ * one flag per unit of the widest layer. The layers after the last non-linear one change no
  * count and are not run. */
 static void
 count_sign_changes (const GrokLayerView *layers, int n_layers, double *const *wd, double *a,
-                    double *b, unsigned char *changed, int rows, int group, int n_nl,
+                    double *b, double *changed, int rows, int group, int n_nl,
                     double *count)
 {
   int k = 0;
@@ -139,7 +142,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
   g_autofree double *a = NULL;
   g_autofree double *b = NULL;
   g_autofree double *count = NULL;
-  g_autofree unsigned char *changed = NULL;
+  g_autofree double *changed = NULL;
   int dim, rows, width, n_nl = 0;
 
   grok_blas_init ();
@@ -177,7 +180,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
   a = g_new (double, (gsize) rows * width);
   b = g_new (double, (gsize) rows * width);
   count = g_new0 (double, (gsize) n_radii * MAX (n_nl, 1));
-  changed = g_new (unsigned char, width);
+  changed = g_new (double, width);
   for (int s = 0; s < n_points; s++)
     {
       const float *x = points + (gsize) s * dim;
