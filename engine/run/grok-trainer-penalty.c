@@ -21,6 +21,7 @@ struct _GrokPenaltyWorker
   pthread_mutex_t lock;
   pthread_cond_t  cond;
   gboolean        pending;   /* a penalty posted and not yet computed */
+  gboolean        running;   /* the thread has taken up the posted penalty */
   gboolean        quit;
   GrokPenaltyFunc func;      /* the job: func (&view, lambda, data) */
   gpointer        data;
@@ -33,17 +34,15 @@ struct _GrokPenaltyWorker
   int             next;
   int            *tensor;    /* (n_parts) the part's tensor */
   double         *h;         /* (n_parts) the part's H */
-  GrokSpectrumWorkspace *thread_ws;  /* the penalty thread's; the training thread's is */
-  GrokSpectrumWorkspace *caller_ws;  /* the trainer's spectrum_ws */
+  GrokSpectrumWorkspace *thread_ws;  /* the penalty thread's */
+  GrokSpectrumWorkspace *caller_ws;  /* the training thread's: the trainer's spectrum_ws */
   int             caller_parts;      /* parts the training thread took, over the trainer's life */
 };
 
-/* takes parts until none is left, with this thread's workspace; FALSE when it took none */
-static gboolean
+/* takes parts until none is left, with this thread's workspace */
+static void
 take_parts (GrokPenaltyWorker *w, GrokSpectrumWorkspace *ws, gboolean caller)
 {
-  gboolean took = FALSE;
-
   for (;;)
     {
       int part;
@@ -54,10 +53,9 @@ take_parts (GrokPenaltyWorker *w, GrokSpectrumWorkspace *ws, gboolean caller)
         w->caller_parts++;
       pthread_mutex_unlock (&w->lock);
       if (part < 0)
-        return took;
+        return;
       w->h[part] = grok_spectral_penalty_matrix (&w->view, w->tensor[part], w->lambda,
                                                  w->n_parts, ws);
-      took = TRUE;
     }
 }
 
@@ -89,6 +87,7 @@ penalty_worker_main (void *data)
         pthread_cond_wait (&w->cond, &w->lock);
       if (w->quit)
         break;
+      w->running = TRUE;
       pthread_mutex_unlock (&w->lock);
       if (w->by_matrix)
         {
@@ -99,6 +98,7 @@ penalty_worker_main (void *data)
         value = w->func (&w->view, w->lambda, w->data);
       pthread_mutex_lock (&w->lock);
       w->value = value;
+      w->running = FALSE;
       w->pending = FALSE;
       pthread_cond_broadcast (&w->cond);
     }
@@ -202,6 +202,10 @@ grok_trainer_penalty_finish (GrokTrainer *trainer, double lambda, gboolean use)
       if (w->by_matrix && use)
         take_parts (w, w->caller_ws, TRUE);
       pthread_mutex_lock (&w->lock);
+      /* every part taken here and the thread not yet woken (a busy machine): it has nothing
+       * left to do, and need not be waited for */
+      if (w->by_matrix && use && !w->running)
+        w->pending = FALSE;
       while (w->pending)
         pthread_cond_wait (&w->cond, &w->lock);
       value = w->by_matrix ? parts_value (w) : w->value;
