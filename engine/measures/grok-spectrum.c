@@ -362,26 +362,44 @@ matrix_penalty (GrokSpectrumWorkspace *ws, const float *w, float *grad, int m, i
   return h;
 }
 
+int
+grok_spectral_penalty_count (const GrokParams *params)
+{
+  int count = 0;
+
+  g_return_val_if_fail (params != NULL, 0);
+  for (int i = 0; i < params->n_tensors; i++)
+    count += params->tensors[i].ndim == 2;
+  return count;
+}
+
+double
+grok_spectral_penalty_matrix (GrokParams *params, int tensor, double lambda, int count,
+                              GrokSpectrumWorkspace *ws)
+{
+  const GrokTensor *t;
+
+  g_return_val_if_fail (params != NULL && ws != NULL, NAN);
+  g_return_val_if_fail (tensor >= 0 && tensor < params->n_tensors, NAN);
+  t = &params->tensors[tensor];
+  g_return_val_if_fail (t->ndim == 2 && count > 0, NAN);
+  return matrix_penalty (ws, params->data + t->offset, params->grad + t->offset, t->shape[0],
+                         t->shape[1], lambda / count);
+}
+
 double
 grok_spectral_penalty (GrokParams *params, double lambda, GrokSpectrumWorkspace *ws)
 {
-  int count = 0;
+  int count;
   double total = 0.0;
 
   g_return_val_if_fail (params != NULL && ws != NULL, NAN);
 
-  for (int i = 0; i < params->n_tensors; i++)
-    count += params->tensors[i].ndim == 2;
+  count = grok_spectral_penalty_count (params);
   if (count == 0)
     return 0.0;
-
   for (int i = 0; i < params->n_tensors; i++)
-    {
-      const GrokTensor *t = &params->tensors[i];
-      if (t->ndim != 2)
-        continue;
-      total += matrix_penalty (ws, params->data + t->offset, params->grad + t->offset,
-                               t->shape[0], t->shape[1], lambda / count);
-    }
+    if (params->tensors[i].ndim == 2)
+      total += grok_spectral_penalty_matrix (params, i, lambda, count, ws);
   return total / count;
 }

@@ -70,6 +70,14 @@ void                 grok_spectrum_summary_free (GrokSpectrumSummary *summary);
  * holds NaN or Inf (the gradient is then left partly updated: the step has diverged anyway). */
 double   grok_spectral_penalty      (GrokParams *params, double lambda,
                                      GrokSpectrumWorkspace *ws);
+/* The penalty one matrix at a time, for sharing it among threads: the number of 2-D tensors,
+ * and the part of tensor `tensor` (2-D) out of `count`: returns its H and adds
+ * lambda / count * dH/dW into its own slice of params->grad. grok_spectral_penalty is the sum
+ * of these parts' H in tensor order, divided by count; a part's result depends only on its
+ * matrix, so threads with a workspace each may compute any of them. */
+int      grok_spectral_penalty_count  (const GrokParams *params);
+double   grok_spectral_penalty_matrix (GrokParams *params, int tensor, double lambda, int count,
+                                       GrokSpectrumWorkspace *ws);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSpectrumWorkspace, grok_spectrum_workspace_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GrokSpectrumSummary, grok_spectrum_summary_free)

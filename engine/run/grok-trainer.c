@@ -44,6 +44,7 @@ setup_regularisers (GrokTrainer *trainer, const GrokConfig *config, int cores)
       trainer->noise = g_new (float, 4 * ((numel + 1) / 2));
     }
   trainer->penalty = spectral_entropy_penalty;
+  trainer->penalty_by_matrix = TRUE;
   if (config->reg.spectral_entropy <= 0)
     return;
   trainer->spectrum_ws = grok_spectrum_workspace_new_for_params (trainer->model->params);
@@ -193,6 +194,7 @@ grok_trainer_set_penalty (GrokTrainer *trainer, GrokPenaltyFunc penalty, gpointe
   g_return_if_fail (trainer != NULL && penalty != NULL);
   trainer->penalty = penalty;
   trainer->penalty_data = user_data;
+  trainer->penalty_by_matrix = FALSE;
 }
 
 /* theta' = theta + N(0, sigma^2), keeping theta in trainer->clean. The normals come from

@@ -49,6 +49,7 @@ typedef struct
   double         last_penalty;    /* lambda * penalty at the last step's parameters, or 0 */
   GrokPenaltyFunc penalty;        /* used when reg.spectral_entropy > 0 */
   gpointer       penalty_data;
+  gboolean       penalty_by_matrix; /* the default penalty: shared among threads by matrix */
   GrokSpectrumWorkspace *spectrum_ws; /* the default penalty's SVD buffers, or NULL */
   float         *penalty_grad;    /* (numel) the penalty's gradient, added to the model's */
   GrokPenaltyWorker *penalty_worker; /* the penalty's thread, or NULL: computed inline */
@@ -106,13 +107,17 @@ gboolean     grok_trainer_load_at  (GrokTrainer *trainer, const GrokFileAt *at, 
 
 /* The penalty's schedule (grok-trainer-penalty.c), used by grok-trainer.c: setup sizes its
  * gradient buffer and, with cores >= 2, starts its thread; start hands the penalty at the
- * current parameters to that thread; finish waits for it (or computes it inline when there is
- * no thread and use is TRUE) and, when use is TRUE, adds its gradient to the model's, returning
+ * current parameters to that thread; finish takes the default penalty's matrices that thread
+ * has not started, waits for it (or computes the penalty inline when there is no thread and
+ * use is TRUE) and, when use is TRUE, adds its gradient to the model's, returning
  * lambda times the penalty. */
 void         grok_trainer_penalty_setup  (GrokTrainer *trainer, int cores);
 void         grok_trainer_penalty_free   (GrokTrainer *trainer);
 void         grok_trainer_penalty_start  (GrokTrainer *trainer, double lambda);
 double       grok_trainer_penalty_finish (GrokTrainer *trainer, double lambda, gboolean use);
+/* the matrices of the default penalty that the training thread computed itself, beside the
+ * penalty thread, since the trainer was made (0 without a penalty thread) */
+int          grok_trainer_penalty_caller_parts (GrokTrainer *trainer);
 
 /* the cores a trainer of this config may use: train.threads, or all of them for 0 */
 int          grok_trainer_cores    (const GrokConfig *config);
