@@ -157,13 +157,9 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
     }
   dim = layers[0].in;
   width = dim;
-  wd = g_ptr_array_new_with_free_func (g_free);
+  wd = grok_layers_weights_double (layers, n_layers);
   for (int l = 0; l < n_layers; l++)
     {
-      double *w = g_new (double, (gsize) layers[l].in * layers[l].out);
-      for (gsize i = 0; i < (gsize) layers[l].in * layers[l].out; i++)
-        w[i] = layers[l].weight[i];
-      g_ptr_array_add (wd, w);
       width = MAX (width, layers[l].out);
       n_nl += !grok_activation_is_affine (layers[l].act);
     }

@@ -101,15 +101,9 @@ grok_regions_raster (const GrokLayerView *layers, int n_layers, double x0, doubl
   if (!grok_regions_check_layers (layers, n_layers, FALSE, error))
     return NULL;
   n_words = MAX (1, (grok_regions_pattern_units (layers, n_layers) + 63) / 64);
-  wd = g_ptr_array_new_with_free_func (g_free);
+  wd = grok_layers_weights_double (layers, n_layers);
   for (int l = 0; l < n_layers; l++)
-    {
-      double *w = g_new (double, (gsize) layers[l].in * layers[l].out);
-      for (gsize i = 0; i < (gsize) layers[l].in * layers[l].out; i++)
-        w[i] = layers[l].weight[i];
-      g_ptr_array_add (wd, w);
-      maxw = MAX (maxw, layers[l].out);
-    }
+    maxw = MAX (maxw, layers[l].out);
   xy = g_new (double, 2 * width);
   buf0 = g_new (double, (gsize) width * maxw);
   buf1 = g_new (double, (gsize) width * maxw);

@@ -44,6 +44,24 @@ grok_layers_are_chained (const GrokLayerView *layers, int n_layers)
   return TRUE;
 }
 
+/* each layer's weights copied into double, in a new array that frees them */
+static inline GPtrArray *
+grok_layers_weights_double (const GrokLayerView *layers, int n_layers)
+{
+  GPtrArray *wd = g_ptr_array_new_with_free_func (g_free);
+
+  for (int l = 0; l < n_layers; l++)
+    {
+      gsize n = (gsize) layers[l].in * layers[l].out;
+      double *w = g_new (double, n);
+
+      for (gsize i = 0; i < n; i++)
+        w[i] = layers[l].weight[i];
+      g_ptr_array_add (wd, w);
+    }
+  return wd;
+}
+
 /* y (units) = layer (x): the affine map then the activation, in double */
 static inline void
 grok_layer_eval (const GrokLayerView *layer, const double *x, double *y)
