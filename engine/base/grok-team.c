@@ -1,71 +1,122 @@
-/* A team of sleeping threads that share the tasks of one call: see grok-team.h. Plain pthread
- * locks and condition variables, which ThreadSanitizer sees. */
+/* The engine's pool of sleeping worker threads and the teams that use it: see grok-team.h.
+ * Plain pthread locks and condition variables, which ThreadSanitizer sees. */
 #include "grok-team.h"
 
 #include <pthread.h>
 
 struct GrokTeam
 {
-  int              threads;
-  pthread_t       *members;   /* threads - 1 of them; member m is members[m - 1] */
-  pthread_mutex_t  lock;
-  pthread_cond_t   wake;      /* a new call, or quit */
-  pthread_cond_t   done;      /* the call's last task returned */
-  guint64          call;      /* counts calls, so that a member knows a new one */
-  gboolean         quit;
-  /* the call in progress */
-  GrokTeamFunc     func;
-  gpointer         data;
-  int              n_tasks;
-  int              next;      /* the next task to hand out */
-  int              finished;
+  int threads;
 };
 
-typedef struct
+/* the pool: one lock over its list of open calls and every call's counters */
+static struct
 {
-  GrokTeam *team;
-  int       member;
-} MemberStart;
+  pthread_mutex_t lock;
+  pthread_cond_t  wake;      /* a call was opened */
+  pthread_cond_t  done;      /* some call's last task returned */
+  int             workers;
+  GrokTeamCall   *head, *tail;   /* the open calls, oldest first */
+} pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
+           0, NULL, NULL };
 
-/* takes tasks of the current call until none is left; called and returns with the lock held */
+/* takes the call off the open list; with the lock held */
 static void
-take_tasks (GrokTeam *team, int member)
+unlist (GrokTeamCall *call)
 {
-  while (team->next < team->n_tasks)
-    {
-      int task = team->next++;
-      GrokTeamFunc func = team->func;
-      gpointer data = team->data;
+  GrokTeamCall **p = &pool.head, *prev = NULL;
 
-      pthread_mutex_unlock (&team->lock);
+  if (!call->listed)
+    return;
+  while (*p != call)
+    {
+      prev = *p;
+      p = &(*p)->link;
+    }
+  *p = call->link;
+  if (pool.tail == call)
+    pool.tail = prev;
+  call->link = NULL;
+  call->listed = FALSE;
+}
+
+/* takes the call's tasks until none is left; called and returns with the lock held */
+static void
+take_tasks (GrokTeamCall *call, int member)
+{
+  while (call->next < call->n_tasks)
+    {
+      int task = call->next++;
+      GrokTeamFunc func = call->func;
+      gpointer data = call->data;
+
+      if (call->next == call->n_tasks)
+        unlist (call);
+      pthread_mutex_unlock (&pool.lock);
       func (data, task, member);
-      pthread_mutex_lock (&team->lock);
-      if (++team->finished == team->n_tasks)
-        pthread_cond_broadcast (&team->done);
+      pthread_mutex_lock (&pool.lock);
+      if (++call->finished == call->n_tasks)
+        pthread_cond_broadcast (&pool.done);
     }
 }
 
 static void *
-member_main (gpointer p)
+worker_main (gpointer unused)
 {
-  MemberStart *start = p;
-  GrokTeam *team = start->team;
-  int member = start->member;
-  guint64 seen = 0;
-
-  g_free (start);
-  pthread_mutex_lock (&team->lock);
+  pthread_mutex_lock (&pool.lock);
   for (;;)
     {
-      while (!team->quit && team->call == seen)
-        pthread_cond_wait (&team->wake, &team->lock);
-      if (team->quit)
-        break;
-      seen = team->call;
-      take_tasks (team, member);
+      GrokTeamCall *call;
+      int member;
+
+      while (pool.head == NULL)
+        pthread_cond_wait (&pool.wake, &pool.lock);
+      call = pool.head;
+      member = call->joined++;
+      if (call->joined == call->members)
+        unlist (call);
+      take_tasks (call, member);
     }
-  pthread_mutex_unlock (&team->lock);
+  pthread_mutex_unlock (&pool.lock);
   return NULL;
+}
+
+/* grows the pool to at least n workers, as far as the system lets it; returns the workers */
+static int
+pool_grow (int n)
+{
+  int workers;
+
+  pthread_mutex_lock (&pool.lock);
+  while (pool.workers < n)
+    {
+      pthread_t thread;
+      pthread_attr_t attr;
+      int failed;
+
+      pthread_attr_init (&attr);
+      pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+      failed = pthread_create (&thread, &attr, worker_main, NULL);
+      pthread_attr_destroy (&attr);
+      /* fewer workers than asked for still run every task, only on fewer threads */
+      if (failed)
+        break;
+      pool.workers++;
+    }
+  workers = pool.workers;
+  pthread_mutex_unlock (&pool.lock);
+  return workers;
+}
+
+int
+grok_team_pool_workers (void)
+{
+  int workers;
+
+  pthread_mutex_lock (&pool.lock);
+  workers = pool.workers;
+  pthread_mutex_unlock (&pool.lock);
+  return workers;
 }
 
 GrokTeam *
@@ -76,42 +127,13 @@ grok_team_new (int threads)
   if (threads <= 1)
     return NULL;
   team = g_new0 (GrokTeam, 1);
-  pthread_mutex_init (&team->lock, NULL);
-  pthread_cond_init (&team->wake, NULL);
-  pthread_cond_init (&team->done, NULL);
-  team->members = g_new0 (pthread_t, threads - 1);
-  team->threads = 1;
-  for (int m = 1; m < threads; m++)
-    {
-      MemberStart *start = g_new (MemberStart, 1);
-
-      *start = (MemberStart) { team, m };
-      /* a team with fewer members than asked for still runs every task, only on fewer threads */
-      if (pthread_create (&team->members[m - 1], NULL, member_main, start) != 0)
-        {
-          g_free (start);
-          break;
-        }
-      team->threads++;
-    }
+  team->threads = MIN (threads, pool_grow (threads - 1) + 1);
   return team;
 }
 
 void
 grok_team_free (GrokTeam *team)
 {
-  if (team == NULL)
-    return;
-  pthread_mutex_lock (&team->lock);
-  team->quit = TRUE;
-  pthread_cond_broadcast (&team->wake);
-  pthread_mutex_unlock (&team->lock);
-  for (int m = 1; m < team->threads; m++)
-    pthread_join (team->members[m - 1], NULL);
-  pthread_cond_destroy (&team->done);
-  pthread_cond_destroy (&team->wake);
-  pthread_mutex_destroy (&team->lock);
-  g_free (team->members);
   g_free (team);
 }
 
@@ -122,24 +144,55 @@ grok_team_threads (const GrokTeam *team)
 }
 
 void
+grok_team_post (GrokTeam *team, GrokTeamCall *call, int n_tasks, GrokTeamFunc func,
+                gpointer data)
+{
+  *call = (GrokTeamCall) { func, data, MAX (n_tasks, 0), grok_team_threads (team), 0, 0, 1,
+                           FALSE, TRUE, NULL };
+  if (call->members < 2 || call->n_tasks == 0)
+    return;
+  pthread_mutex_lock (&pool.lock);
+  call->listed = TRUE;
+  if (pool.tail != NULL)
+    pool.tail->link = call;
+  else
+    pool.head = call;
+  pool.tail = call;
+  pthread_cond_broadcast (&pool.wake);
+  pthread_mutex_unlock (&pool.lock);
+}
+
+void
+grok_team_join (GrokTeamCall *call)
+{
+  if (!call->posted)
+    return;
+  call->posted = FALSE;
+  if (call->members < 2)
+    {
+      for (int task = 0; task < call->n_tasks; task++)
+        call->func (call->data, task, 0);
+      return;
+    }
+  pthread_mutex_lock (&pool.lock);
+  take_tasks (call, 0);
+  while (call->finished < call->n_tasks)
+    pthread_cond_wait (&pool.done, &pool.lock);
+  unlist (call);
+  pthread_mutex_unlock (&pool.lock);
+}
+
+void
 grok_team_run (GrokTeam *team, int n_tasks, GrokTeamFunc func, gpointer data)
 {
+  GrokTeamCall call;
+
   if (team == NULL || team->threads == 1 || n_tasks <= 1)
     {
       for (int task = 0; task < n_tasks; task++)
         func (data, task, 0);
       return;
     }
-  pthread_mutex_lock (&team->lock);
-  team->func = func;
-  team->data = data;
-  team->n_tasks = n_tasks;
-  team->next = 0;
-  team->finished = 0;
-  team->call++;
-  pthread_cond_broadcast (&team->wake);
-  take_tasks (team, 0);
-  while (team->finished < team->n_tasks)
-    pthread_cond_wait (&team->done, &team->lock);
-  pthread_mutex_unlock (&team->lock);
+  grok_team_post (team, &call, n_tasks, func, data);
+  grok_team_join (&call);
 }

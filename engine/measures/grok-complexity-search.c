@@ -11,12 +11,13 @@
  * has few weights to average it out), nor the size just below it (bzip2 on a small stream).
  *
  * Two frontiers advance at once in lock step, and compressions run behind them, on up to two
- * threads. Every decision reads results in a fixed order after waiting for them, and the loss
+ * threads of the engine's pool (grok-team.h). Every decision reads results in a fixed order after waiting for them, and the loss
  * is the same on every worker, so the answer does not depend on the number of threads. */
 #include "grok-complexity.h"
 #include "grok-complexity-private.h"
 
 #include "grok-error.h"
+#include "grok-team.h"
 
 #include <math.h>
 #include <string.h>
@@ -81,11 +82,12 @@ typedef enum
 /* one coarse-graining to evaluate or compress, on whichever worker is free */
 typedef struct
 {
-  JobKind  kind;
-  double   x, tau;     /* x = log10 Delta */
-  double   value;      /* the loss or the size; NAN when cancelled */
-  double   loss;       /* a compression's: the loss at its point, known feasible */
-  gboolean done;
+  JobKind       kind;
+  double        x, tau;     /* x = log10 Delta */
+  double        value;      /* the loss or the size; NAN when cancelled */
+  double        loss;       /* a compression's: the loss at its point, known feasible */
+  gpointer      search;
+  GrokTeamCall  call;       /* on the engine's pool, until waited for */
 } Job;
 
 typedef struct
@@ -130,10 +132,8 @@ typedef struct
   gboolean              cancelled;
   GrokComplexityResult *result;
   Worker                workers[GROK_COMPLEXITY_MAX_WORKERS];
-  GThreadPool          *pool;       /* NULL with one worker: jobs run as they are submitted */
+  GrokTeam             *team;       /* NULL with one worker: jobs run as they are submitted */
   GAsyncQueue          *idle;       /* workers free to take a job */
-  GMutex                lock;
-  GCond                 finished;
   GPtrArray            *jobs;       /* every job submitted, owned */
   GPtrArray            *sizes;      /* the compressions, in the order submitted */
   GPtrArray            *visits;     /* Frontier *, by tau, descending, owned */
@@ -152,20 +152,18 @@ job_run (Search *s, Worker *w, Job *job)
     job->value = (double) grok_grainer_compress (w->grainer);
 }
 
-/* a pool thread: take a free worker (there are as many as threads), run, hand it back */
+/* a job on the engine's pool, or on the search's own thread when it waits for the job before
+ * a pool worker took it: take a free worker (a buffer set; there are as many as the team has
+ * members), run, hand it back */
 static void
-pool_run (gpointer data, gpointer user_data)
+job_task (gpointer data, int task, int member)
 {
-  Search *s = user_data;
   Job *job = data;
+  Search *s = job->search;
   Worker *w = g_async_queue_pop (s->idle);
 
   job_run (s, w, job);
   g_async_queue_push (s->idle, w);
-  g_mutex_lock (&s->lock);
-  job->done = TRUE;
-  g_cond_broadcast (&s->finished);
-  g_mutex_unlock (&s->lock);
 }
 
 static Job *
@@ -186,23 +184,18 @@ job_submit (Search *s, JobKind kind, double x, double tau, double loss)
     s->result->n_compressions++;
   g_debug ("complexity: %s at log10 Delta %.4f, tau %.4f", kind == JOB_LOSS ? "loss" : "size",
            x, tau);
-  if (s->pool == NULL)
-    {
-      job_run (s, &s->workers[0], job);
-      job->done = TRUE;
-    }
+  job->search = s;
+  if (s->team == NULL)
+    job_run (s, &s->workers[0], job);
   else
-    g_thread_pool_push (s->pool, job, NULL);
+    grok_team_post (s->team, &job->call, 1, job_task, job);
   return job;
 }
 
 static double
 job_wait (Search *s, Job *job)
 {
-  g_mutex_lock (&s->lock);
-  while (!job->done)
-    g_cond_wait (&s->finished, &s->lock);
-  g_mutex_unlock (&s->lock);
+  grok_team_join (&job->call);
   if (g_cancellable_is_cancelled (s->cancellable))
     s->cancelled = TRUE;
   return job->value;
@@ -645,16 +638,14 @@ options_valid (const GrokComplexityOptions *o, GError **error)
   return TRUE;
 }
 
-/* the lists, and one worker per thread, each with buffers of its own; the pool only with two
- * or more */
+/* the lists, and one worker per thread, each with buffers of its own; a team on the engine's
+ * pool only with two or more */
 static void
 search_start (Search *s, GrokGrainer *g)
 {
   s->jobs = g_ptr_array_new_with_free_func (g_free);
   s->sizes = g_ptr_array_new ();
   s->visits = g_ptr_array_new_with_free_func (frontier_free);
-  g_mutex_init (&s->lock);
-  g_cond_init (&s->finished);
   s->workers[0].grainer = g;
   s->idle = g_async_queue_new ();
   for (int i = 0; i < s->opts.n_workers; i++)
@@ -665,23 +656,22 @@ search_start (Search *s, GrokGrainer *g)
       g_async_queue_push (s->idle, &s->workers[i]);
     }
   if (s->opts.n_workers > 1)
-    s->pool = g_thread_pool_new (pool_run, s, s->opts.n_workers, FALSE, NULL);
+    s->team = grok_team_new (s->opts.n_workers);
 }
 
 /* wait for every job still queued (compressions nobody read after a cancel), then free */
 static void
 search_clear (Search *s)
 {
-  if (s->pool != NULL)
-    g_thread_pool_free (s->pool, FALSE, TRUE);
+  for (guint i = 0; i < s->jobs->len; i++)
+    grok_team_join (&((Job *) g_ptr_array_index (s->jobs, i))->call);
+  grok_team_free (s->team);
   for (int i = 1; i < s->opts.n_workers; i++)
     grok_grainer_free (s->workers[i].grainer);
   g_clear_pointer (&s->idle, g_async_queue_unref);
   g_ptr_array_unref (s->sizes);
   g_ptr_array_unref (s->jobs);
   g_ptr_array_unref (s->visits);
-  g_mutex_clear (&s->lock);
-  g_cond_clear (&s->finished);
 }
 
 /* L(theta), on worker 0 before any thread starts; FALSE with an error when not finite */

@@ -1,62 +1,53 @@
-/* Where the penalty of a step is computed: on the trainer's penalty thread, concurrently with
- * the cross-entropy's forward and backward passes, when the trainer has more than one thread;
- * inline after them otherwise. It depends only on the (noisy) parameters, not on the batch.
- * The default penalty (the spectral entropy) comes in one part per matrix, handed out in
- * order: the penalty thread takes them one by one, and the training thread, once its passes
- * are done, takes those still left, so the two share it instead of the step waiting for the
- * penalty alone. Each part writes its gradient into its own slice of a buffer of the
- * penalty's, and its H into its own slot; the slots are summed in tensor order and the buffer
- * added to the model's gradient in one pass, so every schedule and every split makes the same
- * sums in the same order and trains bit-identically. pthread primitives, not GLib's, so that
- * ThreadSanitizer sees the hand-over. */
+/* Where the penalty of a step is computed: on the engine's pool (grok-team.h), concurrently
+ * with the cross-entropy's forward and backward passes, when the trainer has more than one
+ * thread; inline after them otherwise. It depends only on the (noisy) parameters, not on the
+ * batch. The default penalty (the spectral entropy) comes in one task per matrix, handed out
+ * in order: a pool worker takes them one by one while the passes run, and the training thread,
+ * once its passes are done, joins and takes those still left, so the two share it instead of
+ * the step waiting for the penalty alone (and on a busy pool the training thread computes it
+ * all). Each matrix writes its gradient into its own slice of a buffer of the penalty's, and
+ * its H into its own slot; the slots are summed in tensor order and the buffer added to the
+ * model's gradient in one pass, so every schedule and every split makes the same sums in the
+ * same order and trains bit-identically. */
 #include "grok-trainer.h"
+#include "grok-team.h"
 
-#include <cblas.h>
-#include <pthread.h>
 #include <string.h>
 
 struct _GrokPenaltyWorker
 {
-  pthread_t       thread;
-  pthread_mutex_t lock;
-  pthread_cond_t  cond;
-  gboolean        pending;   /* a penalty posted and not yet computed */
-  gboolean        running;   /* the thread has taken up the posted penalty */
-  gboolean        quit;
+  GrokTeam       *team;      /* two members: the training thread and one pool worker */
+  GrokTeamCall    call;      /* this step's penalty */
   GrokPenaltyFunc func;      /* the job: func (&view, lambda, data) */
   gpointer        data;
   GrokParams      view;      /* the model's parameters with the penalty's own gradient */
   double          lambda;
   double          value;
-  /* the default penalty by matrix: parts 0 .. n_parts - 1 of this step, parts < next taken */
+  /* the default penalty by matrix: one task per part, part i on tensor tensor[i] */
   gboolean        by_matrix;
   int             n_parts;
-  int             next;
   int            *tensor;    /* (n_parts) the part's tensor */
   double         *h;         /* (n_parts) the part's H */
-  GrokSpectrumWorkspace *thread_ws;  /* the penalty thread's */
-  GrokSpectrumWorkspace *caller_ws;  /* the training thread's: the trainer's spectrum_ws */
-  int             caller_parts;      /* parts the training thread took, over the trainer's life */
+  GrokSpectrumWorkspace *ws[2];  /* by member: the training thread's (the trainer's
+                                  * spectrum_ws), the pool worker's */
+  gint            caller_parts;  /* parts the training thread took, over the trainer's life */
 };
 
-/* takes parts until none is left, with this thread's workspace */
+/* one task of the step's penalty, on member 0 (the training thread) or 1 (a pool worker) */
 static void
-take_parts (GrokPenaltyWorker *w, GrokSpectrumWorkspace *ws, gboolean caller)
+penalty_task (gpointer data, int task, int member)
 {
-  for (;;)
-    {
-      int part;
+  GrokPenaltyWorker *w = data;
 
-      pthread_mutex_lock (&w->lock);
-      part = w->next < w->n_parts ? w->next++ : -1;
-      if (part >= 0 && caller)
-        w->caller_parts++;
-      pthread_mutex_unlock (&w->lock);
-      if (part < 0)
-        return;
-      w->h[part] = grok_spectral_penalty_matrix (&w->view, w->tensor[part], w->lambda,
-                                                 w->n_parts, ws);
+  if (!w->by_matrix)
+    {
+      w->value = w->func (&w->view, w->lambda, w->data);
+      return;
     }
+  if (member == 0)
+    g_atomic_int_inc (&w->caller_parts);
+  w->h[task] = grok_spectral_penalty_matrix (&w->view, w->tensor[task], w->lambda, w->n_parts,
+                                             w->ws[member]);
 }
 
 /* lambda times the mean of the parts' H, summed in tensor order as grok_spectral_penalty
@@ -73,39 +64,6 @@ parts_value (GrokPenaltyWorker *w)
   return w->lambda * (total / w->n_parts);
 }
 
-static void *
-penalty_worker_main (void *data)
-{
-  GrokPenaltyWorker *w = data;
-
-  pthread_mutex_lock (&w->lock);
-  for (;;)
-    {
-      double value;
-
-      while (!w->pending && !w->quit)
-        pthread_cond_wait (&w->cond, &w->lock);
-      if (w->quit)
-        break;
-      w->running = TRUE;
-      pthread_mutex_unlock (&w->lock);
-      if (w->by_matrix)
-        {
-          take_parts (w, w->thread_ws, FALSE);
-          value = 0.0;   /* the training thread sums the parts */
-        }
-      else
-        value = w->func (&w->view, w->lambda, w->data);
-      pthread_mutex_lock (&w->lock);
-      w->value = value;
-      w->running = FALSE;
-      w->pending = FALSE;
-      pthread_cond_broadcast (&w->cond);
-    }
-  pthread_mutex_unlock (&w->lock);
-  return NULL;
-}
-
 void
 grok_trainer_penalty_setup (GrokTrainer *trainer, int cores)
 {
@@ -115,13 +73,12 @@ grok_trainer_penalty_setup (GrokTrainer *trainer, int cores)
   if (cores < 2)
     return;
   w = g_new0 (GrokPenaltyWorker, 1);
-  pthread_mutex_init (&w->lock, NULL);
-  pthread_cond_init (&w->cond, NULL);
-  /* without a thread the penalty is computed inline: slower, the same result */
-  if (pthread_create (&w->thread, NULL, penalty_worker_main, w) != 0)
+  /* without a pool worker the penalty is computed on the training thread: slower, the same
+   * result */
+  w->team = grok_team_new (2);
+  if (w->team == NULL || grok_team_threads (w->team) < 2)
     {
-      pthread_cond_destroy (&w->cond);
-      pthread_mutex_destroy (&w->lock);
+      grok_team_free (w->team);
       g_free (w);
       return;
     }
@@ -129,8 +86,8 @@ grok_trainer_penalty_setup (GrokTrainer *trainer, int cores)
     {
       GrokParams *params = trainer->model->params;
 
-      w->thread_ws = grok_spectrum_workspace_new_for_params (params);
-      w->caller_ws = trainer->spectrum_ws;
+      w->ws[0] = trainer->spectrum_ws;
+      w->ws[1] = grok_spectrum_workspace_new_for_params (params);
       w->tensor = g_new (int, MAX (params->n_tensors, 1));
       w->h = g_new (double, MAX (params->n_tensors, 1));
       for (int i = 0; i < params->n_tensors; i++)
@@ -148,20 +105,15 @@ grok_trainer_penalty_free (GrokTrainer *trainer)
   g_free (trainer->penalty_grad);
   if (w == NULL)
     return;
-  pthread_mutex_lock (&w->lock);
-  w->quit = TRUE;
-  pthread_cond_broadcast (&w->cond);
-  pthread_mutex_unlock (&w->lock);
-  pthread_join (w->thread, NULL);
-  pthread_cond_destroy (&w->cond);
-  pthread_mutex_destroy (&w->lock);
-  grok_spectrum_workspace_free (w->thread_ws);
+  grok_team_join (&w->call);
+  grok_team_free (w->team);
+  grok_spectrum_workspace_free (w->ws[1]);
   g_free (w->tensor);
   g_free (w->h);
   g_free (w);
 }
 
-/* hands the penalty thread (if any) the penalty at the current parameters */
+/* opens the penalty at the current parameters to the pool, if the trainer has a share of it */
 void
 grok_trainer_penalty_start (GrokTrainer *trainer, double lambda)
 {
@@ -171,20 +123,17 @@ grok_trainer_penalty_start (GrokTrainer *trainer, double lambda)
   memset (trainer->penalty_grad, 0, sizeof (float) * params->numel);
   if (w == NULL)
     return;
-  pthread_mutex_lock (&w->lock);
   w->func = trainer->penalty;
   w->data = trainer->penalty_data;
   w->view = *params;
   w->view.grad = trainer->penalty_grad;
   w->lambda = lambda;
-  w->by_matrix = trainer->penalty_by_matrix && w->thread_ws != NULL;
-  w->next = 0;
-  w->pending = TRUE;
-  pthread_cond_broadcast (&w->cond);
-  pthread_mutex_unlock (&w->lock);
+  w->value = 0.0;
+  w->by_matrix = trainer->penalty_by_matrix && w->ws[1] != NULL;
+  grok_team_post (w->team, &w->call, w->by_matrix ? w->n_parts : 1, penalty_task, w);
 }
 
-/* waits for the penalty thread (or computes the penalty here when there is none, or nothing
+/* joins the penalty on the pool (or computes the penalty here when there is none, or nothing
  * when use is FALSE) and, when use is TRUE, adds the penalty's gradient to the model's;
  * returns lambda times the penalty */
 double
@@ -197,19 +146,10 @@ grok_trainer_penalty_finish (GrokTrainer *trainer, double lambda, gboolean use)
 
   if (w != NULL)
     {
-      /* the parts the penalty thread has not started, unless the loss failed (the step is
-       * thrown away then, and the thread may as well finish alone) */
-      if (w->by_matrix && use)
-        take_parts (w, w->caller_ws, TRUE);
-      pthread_mutex_lock (&w->lock);
-      /* every part taken here and the thread not yet woken (a busy machine): it has nothing
-       * left to do, and need not be waited for */
-      if (w->by_matrix && use && !w->running)
-        w->pending = FALSE;
-      while (w->pending)
-        pthread_cond_wait (&w->cond, &w->lock);
+      /* the tasks no worker has started are taken here, whether or not the step is used:
+       * the buffers are not free until the call has ended */
+      grok_team_join (&w->call);
       value = w->by_matrix ? parts_value (w) : w->value;
-      pthread_mutex_unlock (&w->lock);
     }
   else if (use)
     {
@@ -226,12 +166,6 @@ int
 grok_trainer_penalty_caller_parts (GrokTrainer *trainer)
 {
   GrokPenaltyWorker *w = trainer->penalty_worker;
-  int parts;
 
-  if (w == NULL)
-    return 0;
-  pthread_mutex_lock (&w->lock);
-  parts = w->caller_parts;
-  pthread_mutex_unlock (&w->lock);
-  return parts;
+  return w != NULL ? g_atomic_int_get (&w->caller_parts) : 0;
 }

@@ -31,7 +31,8 @@ spectral_entropy_penalty (GrokParams *params, double lambda, gpointer workspace)
   return lambda * grok_spectral_penalty (params, lambda, workspace);
 }
 
-/* the weight noise's stream and buffers, and the penalty's and its thread, set up once */
+/* the weight noise's stream and buffers, and the penalty's and its share of the pool, set up
+ * once */
 static void
 setup_regularisers (GrokTrainer *trainer, const GrokConfig *config, int cores)
 {
@@ -73,8 +74,8 @@ grok_trainer_new (const GrokConfig *config, GError **error)
   max_batch = MAX (trainer->batch_size, MIN (EVAL_CHUNK, MAX (ds->n_train, ds->n_test)));
   trainer->model = grok_model_new (&model_settings, ds, max_batch);
   grok_model_init_params (trainer->model, config->seed);
-  /* a model that splits its batches over threads itself has no core left for a penalty
-   * thread (which it then does without) */
+  /* a model that splits its batches over the pool itself has no core left to compute the
+   * penalty beside its passes (which it then computes after them) */
   cores = trainer->model->threads > 1 ? 1 : grok_trainer_cores (config);
   trainer->optim = grok_optimizer_new (&config->optim, trainer->model->params->numel);
   trainer->optim->team = trainer->model->team;

@@ -52,7 +52,7 @@ typedef struct
   gboolean       penalty_by_matrix; /* the default penalty: shared among threads by matrix */
   GrokSpectrumWorkspace *spectrum_ws; /* the default penalty's SVD buffers, or NULL */
   float         *penalty_grad;    /* (numel) the penalty's gradient, added to the model's */
-  GrokPenaltyWorker *penalty_worker; /* the penalty's thread, or NULL: computed inline */
+  GrokPenaltyWorker *penalty_worker; /* the penalty's share of the pool, or NULL: inline */
   GrokRng        noise_rng;       /* weight noise, on its own stream of the run seed */
   float         *clean;           /* (numel) the parameters without noise, during a step */
   float         *noise;           /* uniforms, then normals: (numel + 1) / 2 * 2 floats each */
@@ -60,7 +60,7 @@ typedef struct
 } GrokTrainer;
 
 /* validates config, builds the dataset and the model, initialises the parameters and sets the
- * OpenBLAS thread count (to one where the penalty gets a thread of its own) */
+ * OpenBLAS thread count (one: the engine's threads are its pool's) */
 GrokTrainer *grok_trainer_new      (const GrokConfig *config, GError **error);
 /* the bytes grok_trainer_new and a checkpoint save take for config (valid), worked out without
  * allocating; footprint receives the model's part */
@@ -68,7 +68,7 @@ gsize        grok_trainer_estimate_bytes (const GrokConfig *config, GrokModelFoo
 void         grok_trainer_free     (GrokTrainer *trainer);
 /* replace the penalty that reg.spectral_entropy weighs (the default is the spectral entropy).
  * With more than one thread (train.threads 0 on a multi-core machine, or >= 2) it runs on the
- * trainer's penalty thread while the model's forward and backward passes run: it may read
+ * engine's pool while the model's forward and backward passes run: it may read
  * params->data and write params->grad (a buffer of its own, zeroed) and user_data, nothing
  * else the trainer owns */
 void         grok_trainer_set_penalty (GrokTrainer *trainer, GrokPenaltyFunc penalty,
@@ -106,17 +106,17 @@ gboolean     grok_trainer_save_at  (GrokTrainer *trainer, const GrokFileAt *at, 
 gboolean     grok_trainer_load_at  (GrokTrainer *trainer, const GrokFileAt *at, GError **error);
 
 /* The penalty's schedule (grok-trainer-penalty.c), used by grok-trainer.c: setup sizes its
- * gradient buffer and, with cores >= 2, starts its thread; start hands the penalty at the
- * current parameters to that thread; finish takes the default penalty's matrices that thread
- * has not started, waits for it (or computes the penalty inline when there is no thread and
- * use is TRUE) and, when use is TRUE, adds its gradient to the model's, returning
+ * gradient buffer and, with cores >= 2, gives it a team of two on the engine's pool; start
+ * opens the penalty at the current parameters to the pool; finish joins it, taking the default
+ * penalty's matrices no worker has started (or computes the penalty inline when it has no team
+ * and use is TRUE) and, when use is TRUE, adds its gradient to the model's, returning
  * lambda times the penalty. */
 void         grok_trainer_penalty_setup  (GrokTrainer *trainer, int cores);
 void         grok_trainer_penalty_free   (GrokTrainer *trainer);
 void         grok_trainer_penalty_start  (GrokTrainer *trainer, double lambda);
 double       grok_trainer_penalty_finish (GrokTrainer *trainer, double lambda, gboolean use);
 /* the matrices of the default penalty that the training thread computed itself, beside the
- * penalty thread, since the trainer was made (0 without a penalty thread) */
+ * pool worker, since the trainer was made (0 when the penalty has no share of the pool) */
 int          grok_trainer_penalty_caller_parts (GrokTrainer *trainer);
 
 /* the cores a trainer of this config may use: train.threads, or all of them for 0 */
