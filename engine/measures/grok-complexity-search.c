@@ -20,6 +20,7 @@
 #include "grok-team.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 /* frontiers advancing at once: fixed, so the path of the search does not depend on threads */
@@ -133,7 +134,12 @@ typedef struct
   GrokComplexityResult *result;
   Worker                workers[GROK_COMPLEXITY_MAX_WORKERS];
   GrokTeam             *team;       /* NULL with one worker: jobs run as they are submitted */
-  GAsyncQueue          *idle;       /* workers free to take a job */
+  /* the workers free to take a job; pthread's lock, which ThreadSanitizer sees hand a
+   * worker's buffers from one thread to the next */
+  pthread_mutex_t       idle_lock;
+  pthread_cond_t        idle_cond;
+  Worker               *idle[GROK_COMPLEXITY_MAX_WORKERS];
+  int                   n_idle;
   GPtrArray            *jobs;       /* every job submitted, owned */
   GPtrArray            *sizes;      /* the compressions, in the order submitted */
   GPtrArray            *visits;     /* Frontier *, by tau, descending, owned */
@@ -160,10 +166,18 @@ job_task (gpointer data, int task, int member)
 {
   Job *job = data;
   Search *s = job->search;
-  Worker *w = g_async_queue_pop (s->idle);
+  Worker *w;
 
+  pthread_mutex_lock (&s->idle_lock);
+  while (s->n_idle == 0)
+    pthread_cond_wait (&s->idle_cond, &s->idle_lock);
+  w = s->idle[--s->n_idle];
+  pthread_mutex_unlock (&s->idle_lock);
   job_run (s, w, job);
-  g_async_queue_push (s->idle, w);
+  pthread_mutex_lock (&s->idle_lock);
+  s->idle[s->n_idle++] = w;
+  pthread_cond_signal (&s->idle_cond);
+  pthread_mutex_unlock (&s->idle_lock);
 }
 
 static Job *
@@ -647,13 +661,14 @@ search_start (Search *s, GrokGrainer *g)
   s->sizes = g_ptr_array_new ();
   s->visits = g_ptr_array_new_with_free_func (frontier_free);
   s->workers[0].grainer = g;
-  s->idle = g_async_queue_new ();
+  pthread_mutex_init (&s->idle_lock, NULL);
+  pthread_cond_init (&s->idle_cond, NULL);
   for (int i = 0; i < s->opts.n_workers; i++)
     {
       s->workers[i].index = i;
       if (i > 0)
         s->workers[i].grainer = grok_grainer_new_sharing (g);
-      g_async_queue_push (s->idle, &s->workers[i]);
+      s->idle[s->n_idle++] = &s->workers[i];
     }
   if (s->opts.n_workers > 1)
     s->team = grok_team_new (s->opts.n_workers);
@@ -668,7 +683,8 @@ search_clear (Search *s)
   grok_team_free (s->team);
   for (int i = 1; i < s->opts.n_workers; i++)
     grok_grainer_free (s->workers[i].grainer);
-  g_clear_pointer (&s->idle, g_async_queue_unref);
+  pthread_cond_destroy (&s->idle_cond);
+  pthread_mutex_destroy (&s->idle_lock);
   g_ptr_array_unref (s->sizes);
   g_ptr_array_unref (s->jobs);
   g_ptr_array_unref (s->visits);
