@@ -117,6 +117,14 @@ grok_fourier_key_frequencies (const double *norms, int n_freq, int max, int *key
  * logits of classes c < p, grouped by r = (a + b - c) mod p: every basis function depends on r
  * alone, so the normal equations need only the count and the sum of logits at each r. fit (p)
  * receives g, key (p) receives g - x_0. */
+/* (a + b) mod p in 0 .. p - 1: the residue of class c = 0, whose (a + b - c) mod p then steps
+ * down by one per class, wrapping at 0, without a division per class */
+static inline int
+residue (int a, int b, int p)
+{
+  return (int) ((((gint64) a + b) % p + p) % p);
+}
+
 static void
 fit_by_residue (const float *logits, int n, int n_classes, const int *a, const int *b, int p,
                 const int *keys, int n_keys, double *fit, double *key)
@@ -129,12 +137,14 @@ fit_by_residue (const float *logits, int n, int n_classes, const int *a, const i
   g_autofree double *rhs = g_new0 (double, m_max);
 
   for (int i = 0; i < n; i++)
-    for (int c = 0; c < p; c++)
-      {
-        int r = (int) ((((gint64) a[i] + b[i] - c) % p + p) % p);
-        count[r] += 1;
-        sum[r] += logits[(gsize) i * n_classes + c];
-      }
+    {
+      int r = residue (a[i], b[i], p);
+      for (int c = 0; c < p; c++, r = r > 0 ? r - 1 : p - 1)
+        {
+          count[r] += 1;
+          sum[r] += logits[(gsize) i * n_classes + c];
+        }
+    }
   for (int r = 0; r < p; r++)
     f[r] = 1;
   m = 1;
@@ -192,15 +202,17 @@ grok_fourier_losses (const float *logits, int n, int n_classes, const int *a, co
   for (int i = 0; i < n; i++)
     {
       const float *l = logits + (gsize) i * n_classes;
+      int r0 = residue (a[i], b[i], p);
+
       memcpy (row, l, n_classes * sizeof (float));
-      for (int c = 0; c < p; c++)
-        row[c] = (float) fit[(((gint64) a[i] + b[i] - c) % p + p) % p];
+      for (int c = 0, r = r0; c < p; c++, r = r > 0 ? r - 1 : p - 1)
+        row[c] = (float) fit[r];
       total_r += grok_cross_entropy_forward (probs, row, &y[i], 1, n_classes, clip, NULL);
       if (!train[i])
         continue;
       memcpy (row, l, n_classes * sizeof (float));
-      for (int c = 0; c < p; c++)
-        row[c] = (float) (l[c] - key[(((gint64) a[i] + b[i] - c) % p + p) % p]);
+      for (int c = 0, r = r0; c < p; c++, r = r > 0 ? r - 1 : p - 1)
+        row[c] = (float) (l[c] - key[r]);
       total_e += grok_cross_entropy_forward (probs, row, &y[i], 1, n_classes, clip, NULL);
       n_train++;
     }

@@ -2,8 +2,12 @@
  * the softmax cross-entropy. */
 #include "grok-kernels.h"
 #include "grok-vmath.h"
+#include "grok-vmath-avx512.h"
 
 #include <cblas.h>
+#ifdef GROK_VMATH_AVX512
+#include <immintrin.h>
+#endif
 #include <math.h>
 #include <string.h>
 
@@ -111,6 +115,97 @@ is_clipped (double p_target, double clip)
   return clip > 0.0 && (p_target < clip || p_target > 1.0 - clip);
 }
 
+/* the loops below compiled per instruction set and picked at load time, as in grok-lmn.c (not
+ * under the sanitizers, whose run-time is not ready when the loader picks) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define KERNEL_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
+#else
+#define KERNEL_CLONES
+#endif
+
+/* The index of a row's largest logit, the first of equals: the scan
+ * `if (row[v] > row[argmax]) argmax = v` from argmax = 0, which stops at the first value equal
+ * to the largest. */
+static inline int
+row_argmax_scan (const float *row, int V)
+{
+  int argmax = 0;
+
+  for (int v = 1; v < V; v++)
+    if (row[v] > row[argmax])
+      argmax = v;
+  return argmax;
+}
+
+#ifdef GROK_VMATH_AVX512
+/* The same index with AVX-512, or -1 when the row holds a value that is not finite (with a NaN
+ * the scan's answer depends on where it is): the largest value in one pass, then the first
+ * index holding it. */
+__attribute__ ((target ("avx512f"))) static int
+row_argmax_avx512 (const float *row, int V)
+{
+  const __m512 low = _mm512_set1_ps (-INFINITY), zero = _mm512_setzero_ps ();
+  __m512 best = low, largest;
+  __mmask16 bad = 0;
+
+  for (int v = 0; v < V; v += 16)
+    {
+      __mmask16 in = V - v >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (V - v)) - 1);
+      __m512 x = _mm512_mask_loadu_ps (low, in, row + v);
+
+      /* x - x is 0 for a finite x, NaN otherwise */
+      bad |= _mm512_mask_cmp_ps_mask (in, _mm512_sub_ps (x, x), zero, _CMP_NEQ_UQ);
+      best = _mm512_max_ps (best, x);
+    }
+  if (bad)
+    return -1;
+  largest = _mm512_set1_ps (_mm512_reduce_max_ps (best));
+  for (int v = 0; v < V; v += 16)
+    {
+      __mmask16 in = V - v >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (V - v)) - 1);
+      __mmask16 hit = _mm512_mask_cmp_ps_mask (in, _mm512_mask_loadu_ps (low, in, row + v),
+                                               largest, _CMP_EQ_OQ);
+      if (hit)
+        return v + __builtin_ctz (hit);
+    }
+  g_assert_not_reached ();
+}
+#endif
+
+static int
+row_argmax (const float *row, int V)
+{
+#ifdef GROK_VMATH_AVX512
+  /* the vector passes pay off on rows wider than a couple of vectors */
+  if (V >= 32 && grok_vmath_have_avx512 ())
+    {
+      int argmax = row_argmax_avx512 (row, V);
+      if (argmax >= 0)
+        return argmax;
+    }
+#endif
+  return row_argmax_scan (row, V);
+}
+
+/* rows taken together for their sums: each row's sum stays one chain of additions in order
+ * (the same double as alone), and the chains of ROWS rows overlap in the processor */
+#define ROWS 8
+
+/* sum[r] = the sum in double of row r of p (rows, V), rows <= ROWS, each in the order of v */
+KERNEL_CLONES static void
+block_sums (double *sum, const float *p, int rows, int V)
+{
+  if (rows == ROWS)
+    for (int v = 0; v < V; v++)
+      for (int r = 0; r < ROWS; r++)
+        sum[r] += p[(gsize) r * V + v];
+  else
+    for (int r = 0; r < rows; r++)
+      for (int v = 0; v < V; v++)
+        sum[r] += p[(gsize) r * V + v];
+}
+
 double
 grok_cross_entropy_forward (float *probs, const float *logits, const int *targets, int N, int V,
                             double clip, int *n_correct)
@@ -118,38 +213,44 @@ grok_cross_entropy_forward (float *probs, const float *logits, const int *target
   double total = 0.0;
   int correct = 0;
 
-  for (int n = 0; n < N; n++)
+  for (int n0 = 0; n0 < N; n0 += ROWS)
     {
-      const float *row = logits + (gsize) n * V;
-      float *prow = probs + (gsize) n * V;
-      int argmax = 0;
-      double sum = 0.0, log_p;
+      int rows = MIN (ROWS, N - n0), argmax[ROWS];
+      double sum[ROWS] = { 0 };
 
-      float max;
+      for (int r = 0; r < rows; r++)
+        {
+          const float *row = logits + (gsize) (n0 + r) * V;
 
-      for (int v = 1; v < V; v++)
-        if (row[v] > row[argmax])
-          argmax = v;
-      max = row[argmax];
-      /* one expf per logit; the sum in double keeps the normaliser exact to float precision */
-      grok_vmath_exp_shifted (prow, row, max, V);
-      for (int v = 0; v < V; v++)
-        sum += prow[v];
-      {
-        float inv = (float) (1.0 / sum);
-        for (int v = 0; v < V; v++)
-          prow[v] *= inv;
-      }
-      log_p = (double) row[targets[n]] - row[argmax] - log (sum);
-      if (clip > 0.0)
-        log_p = log (CLAMP (exp (log_p), clip, 1.0 - clip));
-      total -= log_p;
-      correct += argmax == targets[n];
+          argmax[r] = row_argmax (row, V);
+          /* one expf per logit; the sum in double keeps the normaliser exact to float
+           * precision */
+          grok_vmath_exp_shifted (probs + (gsize) (n0 + r) * V, row, row[argmax[r]], V);
+        }
+      block_sums (sum, probs + (gsize) n0 * V, rows, V);
+      for (int r = 0; r < rows; r++)
+        {
+          int n = n0 + r;
+          const float *row = logits + (gsize) n * V;
+          float *prow = probs + (gsize) n * V;
+          float inv = (float) (1.0 / sum[r]);
+          double log_p;
+
+          for (int v = 0; v < V; v++)
+            prow[v] *= inv;
+          log_p = (double) row[targets[n]] - row[argmax[r]] - log (sum[r]);
+          if (clip > 0.0)
+            log_p = log (CLAMP (exp (log_p), clip, 1.0 - clip));
+          total -= log_p;
+          correct += argmax[r] == targets[n];
+        }
     }
   if (n_correct != NULL)
     *n_correct = correct;
   return total / N;
 }
+
+#undef ROWS
 
 void
 grok_cross_entropy_backward (float *dlogits, const float *probs, const int *targets, int N,

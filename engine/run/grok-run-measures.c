@@ -115,6 +115,11 @@ grok_measure_queue_new (const GrokConfig *config, const GPtrArray *columns, gboo
   g_return_val_if_fail (config != NULL && columns != NULL, NULL);
 
   queue->settings = grok_config_measure_settings (config);
+  /* beside training, which keeps every core busy, a model of the measures' own (the complexity
+   * search's two, Fourier's) splitting its rows over threads only adds hand-overs: one thread
+   * each gives the same values (the row split does not depend on the threads) in less CPU time */
+  if (threaded)
+    queue->settings.model.threads = 1;
   grok_config_measure_options (config, &queue->options);
   queue->columns = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < columns->len; i++)

@@ -15,6 +15,7 @@
 #include "grok-logistic.h"
 #include "grok-model.h"
 #include "grok-rng.h"
+#include "grok-vmath.h"
 
 #define H 1e-4
 #define REL_TOL 1e-3
@@ -376,6 +377,112 @@ test_cross_entropy_clipped (void)
   check_loss_head (&softmax_head, 1e-3);
 }
 
+/* The forward pass of the softmax cross-entropy on rows of every width, against the plain
+ * definition written out here: the argmax is the first index of the largest logit, as the scan
+ * `if (row[v] > row[argmax]) argmax = v` finds it (whatever the row holds, NaN included), and
+ * each row's normaliser is its probabilities summed in double one after another, so the loss and
+ * the probabilities must come out bit for bit. Rows are made with the largest logit twice, with
+ * zeros of both signs, with a NaN first, later or nowhere, and with an infinity; 19 rows leave a
+ * part block at the end. The clip is 1e-3 or none. */
+static void
+test_cross_entropy_rows (void)
+{
+  const int widths[] = { 2, 5, 16, 31, 32, 33, 97, 113 }, N = 19;
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (int pass = 0; pass < 2; pass++)
+      {
+        int V = widths[w], y[19], correct, expect_correct = 0;
+        double clip = pass ? 1e-3 : 0.0, total = 0.0, L;
+        g_autofree float *logits = g_new (float, N * V);
+        g_autofree float *probs = g_new (float, N * V);
+        g_autofree float *expect = g_new (float, N * V);
+        GrokRng rng;
+
+        grok_rng_init (&rng, 17 + V);
+        /* logits far below the largest, so that the order of a sum changes its rounding */
+        fill_uniform (&rng, logits, N * V, -60, 6);
+        for (int n = 0; n < N; n++)
+          {
+            float *row = logits + n * V;
+            int a = (n * 7) % V, b = (n * 13 + V / 2) % V;
+
+            switch (n % 6)
+              {
+              case 1:   /* the largest twice: the first counts */
+                row[a] = row[b] = 9.0f;
+                break;
+              case 2:   /* all zero, of either sign */
+                for (int v = 0; v < V; v++)
+                  row[v] = v % 3 == 1 ? 0.0f : -0.0f;
+                break;
+              case 3:   /* a NaN somewhere after the start */
+                if (V > 1)
+                  row[1 + (n % (V - 1))] = NAN;
+                break;
+              case 4:   /* a NaN at the start */
+                row[0] = NAN;
+                break;
+              case 5:   /* an infinity */
+                row[b] = (n & 1) ? -INFINITY : INFINITY;
+                break;
+              }
+          }
+        for (int n = 0; n < N; n++)
+          {
+            const float *row = logits + n * V;
+            float *prow = expect + n * V;
+            int argmax = 0;
+            double sum = 0.0, log_p;
+
+            for (int v = 1; v < V; v++)
+              if (row[v] > row[argmax])
+                argmax = v;
+            /* half the targets are the argmax, so that counting right answers is tested (every
+             * kind of row gets both) */
+            y[n] = (n / 6) % 2 ? argmax : (argmax + 1) % V;
+            expect_correct += argmax == y[n];
+            grok_vmath_exp_shifted (prow, row, row[argmax], V);
+            for (int v = 0; v < V; v++)
+              sum += prow[v];
+            for (int v = 0; v < V; v++)
+              prow[v] *= (float) (1.0 / sum);
+            log_p = (double) row[y[n]] - row[argmax] - log (sum);
+            if (clip > 0.0)
+              log_p = log (CLAMP (exp (log_p), clip, 1.0 - clip));
+            total -= log_p;
+          }
+        grok_cross_entropy_forward (probs, logits, y, N, V, clip, &correct);
+        g_assert_cmpint (correct, ==, expect_correct);
+        /* memcmp: the bits, NaN included */
+        g_assert_true (memcmp (probs, expect, sizeof (float) * N * V) == 0);
+
+        /* The loss, on steep rows (one logit 0, the others -38, whose e^-38 fall below the last
+         * bit of 1 in double: the sum depends on the order), each right: the loss is the mean
+         * of the logs of the sums alone. */
+        total = 0.0;
+        for (int n = 0; n < N; n++)
+          {
+            float *row = logits + n * V;
+            double sum = 0.0, log_p;
+
+            for (int v = 0; v < V; v++)
+              row[v] = -38.0f;
+            y[n] = (n * 11) % V;
+            row[y[n]] = 0.0f;
+            grok_vmath_exp_shifted (expect, row, 0.0f, V);
+            for (int v = 0; v < V; v++)
+              sum += expect[v];
+            log_p = -log (sum);
+            if (clip > 0.0)
+              log_p = log (CLAMP (exp (log_p), clip, 1.0 - clip));
+            total -= log_p;
+          }
+        L = grok_cross_entropy_forward (probs, logits, y, N, V, clip, NULL);
+        g_assert_cmpfloat (L, ==, total / N);
+      }
+}
+
 static void
 test_digits_bce (void)
 {
@@ -685,6 +792,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/gradients/embedding", test_embedding);
   g_test_add_func ("/engine/gradients/cross-entropy", test_cross_entropy);
   g_test_add_func ("/engine/gradients/cross-entropy-clipped", test_cross_entropy_clipped);
+  g_test_add_func ("/engine/gradients/cross-entropy-rows", test_cross_entropy_rows);
   g_test_add_func ("/engine/gradients/digits-bce", test_digits_bce);
   g_test_add_func ("/engine/gradients/digits-bce-clipped", test_digits_bce_clipped);
   g_test_add_func ("/engine/gradients/digits-bce-extremes", test_digits_bce_extremes);
