@@ -393,6 +393,120 @@ segment_rows (const LmnJob *job, int i, int j, int count, float *a)
     }
 }
 
+/* TRUE when act is the identity, which activating would only copy */
+static gboolean
+is_identity (const GrokActivationInfo *act)
+{
+  return act->piecewise_linear && act->slope_below == 1.0 && act->slope_above == 1.0;
+}
+
+/* act (x (n)) in place, nothing for the identity */
+static void
+activate_block (float *x, gsize n, const GrokActivationInfo *act)
+{
+  if (!is_identity (act))
+    activate_row (x, NULL, n, act);
+}
+
+/* x (rows, n): row r set to value[r] throughout */
+GROK_CLONES static void
+fill_rows_each (float *x, const float *value, int rows, int n)
+{
+  for (int r = 0; r < rows; r++)
+    {
+      float *row = x + (gsize) r * n;
+      const float v = value[r];
+#pragma omp simd
+      for (int k = 0; k < n; k++)
+        row[k] = v;
+    }
+}
+
+/* x (rows, n): every row set to value (n) */
+static void
+fill_rows_same (float *x, const float *value, int rows, int n)
+{
+  for (int r = 0; r < rows; r++)
+    memcpy (x + (gsize) r * n, value, sizeof (float) * n);
+}
+
+/* out[u * ld + m] = (1 - lam_m) zi[u] + lam_m zj[u] for the 19 interior lam_m = wb[m], wa[m] =
+ * 1 - wb[m]: the rounding of the AVX-512 mixing loop, (lam b) + ((1 - lam) a) in one fused step */
+GROK_CLONES static void
+mix_columns (float *restrict out, gsize ld, const float *restrict zi, const float *restrict zj,
+             const float *restrict wa, const float *restrict wb, int n)
+{
+  for (int u = 0; u < n; u++)
+    {
+      float *o = out + (gsize) u * ld;
+      const float x = zi[u], y = zj[u];
+#pragma omp simd
+      for (int m = 0; m < N_INTERIOR; m++)
+        o[m] = fmaf (wb[m], y, wa[m] * x);
+    }
+}
+
+/* Smooth act_first: the same values as segment_rows and rest_forward, unit-major. a (U, R),
+ * R = count * 19: row u holds unit u's first activation at the interior points of the count
+ * segments one after another. Every layer but the last is then out (O, R) = W (O, I) a (I, R),
+ * whose large operand OpenBLAS packs with straight copies of contiguous runs, where the
+ * point-major a (R, I) of rest_forward had it gather and interleave rows (a tenth of the
+ * time); and each activation runs over whole rows of R values with no partial vectors (100 units
+ * are six and a quarter vectors of 16). The sums start from the bias with beta = 1: OpenBLAS adds
+ * its finished sum to C in one rounding, as rest_forward's bias add after beta = 0 does. */
+static void
+segment_columns (const LmnJob *job, int i, int j, int count, float *a)
+{
+  const int U = job->units;
+  const gsize R = (gsize) count * N_INTERIOR;
+  float wa[N_INTERIOR], wb[N_INTERIOR];
+
+  for (int m = 0; m < N_INTERIOR; m++)
+    {
+      wb[m] = (float) (m + 1) / (GROK_LMN_STEPS - 1);
+      wa[m] = 1.0f - wb[m];
+    }
+  for (int q = 0; q < count; q++)
+    {
+      mix_columns (a + (gsize) q * N_INTERIOR, R, job->z + (gsize) i * U, job->z + (gsize) j * U,
+                   wa, wb, U);
+      if (++j == job->n)
+        j = ++i + 1;
+    }
+  activate_block (a, (gsize) U * R, job->act_first);
+}
+
+/* the layers of rest on the unit-major a (units, R); returns the buffer (a or b) with f's
+ * outputs point-major (R, out_stride), as rest_forward's */
+static float *
+rest_columns (const LmnJob *job, float *a, float *b, int R)
+{
+  for (int l = 0; l < job->n_rest; l++)
+    {
+      const GrokLayerView *layer = &job->rest[l];
+      const GrokActivationInfo *act = grok_activation_info (layer->act);
+      float *tmp;
+
+      if (l < job->n_rest - 1)
+        {
+          fill_rows_each (b, layer->bias, layer->out, R);
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, layer->out, R, layer->in, 1.0f,
+                       layer->weight, layer->in, a, R, 1.0f, b, R);
+        }
+      else
+        {
+          fill_rows_same (b, layer->bias, R, layer->out);
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasTrans, R, layer->out, layer->in, 1.0f, a,
+                       R, layer->weight, layer->in, 1.0f, b, layer->out);
+        }
+      activate_block (b, (gsize) layer->out * R, act);
+      tmp = a;
+      a = b;
+      b = tmp;
+    }
+  return a;
+}
+
 /* Piecewise-linear act_first (ReLU, leaky ReLU): along a segment unit u's first activation is
  * s_u (z_i + lambda d), d = z_j - z_i, with s_u the slope of its piece, and its input is linear
  * in lambda, so s_u changes at most once. rest[0]'s sums at lambda are then P + lambda Q with
@@ -534,10 +648,15 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
       kinked_rows (job, i, j, count, a, b, work);
       out = rest_forward (job, 1, b, a, count * N_INTERIOR);
     }
+  else if (job->n_rest > 0)
+    {
+      segment_columns (job, i, j, count, a);
+      out = rest_columns (job, a, b, count * N_INTERIOR);
+    }
   else
     {
       segment_rows (job, i, j, count, a);
-      out = rest_forward (job, 0, a, b, count * N_INTERIOR);
+      out = a;
     }
   for (int q = 0; q < count; q++)
     {
