@@ -72,6 +72,30 @@ grok_vmath_silu_mix_avx512 (float *out, const float *a, const float *b, float la
     }
 }
 
+__attribute__ ((target ("avx512f"))) void
+grok_vmath_mix_columns_avx512 (float *out, gsize ld, const float *z, gsize n, const int *i,
+                               const int *j, int count, const float *lam, int n_lam)
+{
+  const __mmask16 k0 = lanes (0, n_lam), k1 = n_lam > 16 ? lanes (16, n_lam) : 0;
+  const __m512 wb0 = _mm512_maskz_loadu_ps (k0, lam), wb1 = _mm512_maskz_loadu_ps (k1, lam + 16);
+  const __m512 wa0 = _mm512_sub_ps (_mm512_set1_ps (1.0f), wb0);
+  const __m512 wa1 = _mm512_sub_ps (_mm512_set1_ps (1.0f), wb1);
+
+  for (gsize u = 0; u < n; u++)
+    {
+      float *row = out + u * ld;
+      for (int c = 0; c < count; c++)
+        {
+          __m512 a = _mm512_set1_ps (z[(gsize) i[c] * n + u]);
+          __m512 b = _mm512_set1_ps (z[(gsize) j[c] * n + u]);
+          float *o = row + (gsize) c * n_lam;
+          _mm512_mask_storeu_ps (o, k0, _mm512_fmadd_ps (wb0, b, _mm512_mul_ps (wa0, a)));
+          if (k1 != 0)
+            _mm512_mask_storeu_ps (o + 16, k1, _mm512_fmadd_ps (wb1, b, _mm512_mul_ps (wa1, a)));
+        }
+    }
+}
+
 gboolean
 grok_vmath_have_avx512 (void)
 {

@@ -23,6 +23,10 @@
 #include "grok-team.h"
 #include "grok-vmath-avx512.h"
 
+#ifdef GROK_VMATH_AVX512
+#include <immintrin.h>
+#endif
+
 #define N_INTERIOR   (GROK_LMN_STEPS - 2)
 /* rows per sgemm: large enough for the BLAS kernel to run at full speed, small enough that a
  * thread's two buffers stay in its second-level cache (1 MB here). 608 to 4864 rows measured the
@@ -336,6 +340,47 @@ pair_sums (int K, const float *y0, const float *mid, const float *y1, float *sum
     }
 }
 
+#ifdef GROK_VMATH_AVX512
+/* pair_sums for K a multiple of 16, each block of 16 outputs held in registers through the 19
+ * rows: the operations of pair_sums as the compiler builds them (sty and syy's squares fused), so
+ * the same sums to the bit */
+__attribute__ ((target ("avx512f"))) static void
+pair_sums_avx512 (int K, const float *y0, const float *mid, const float *y1, float *sums)
+{
+  for (int k = 0; k < K; k += 16)
+    {
+      const __m512 a = _mm512_loadu_ps (y0 + k), b = _mm512_loadu_ps (y1 + k);
+      const __m512 d1 = _mm512_sub_ps (b, a);
+      __m512 mean = d1, lo = _mm512_min_ps (a, b), hi = _mm512_max_ps (a, b);
+      __m512 sty = _mm512_mul_ps (_mm512_set1_ps (10.0f), d1), syy, e;
+
+      for (int m = 0; m < N_INTERIOR; m++)
+        {
+          const __m512 row = _mm512_loadu_ps (mid + (gsize) m * K + k);
+          const __m512 d = _mm512_sub_ps (row, a);
+          mean = _mm512_add_ps (mean, d);
+          lo = _mm512_min_ps (lo, row);
+          hi = _mm512_max_ps (hi, row);
+          sty = _mm512_fmadd_ps (_mm512_set1_ps ((float) (m + 1 - 10)), d, sty);
+        }
+      mean = _mm512_mul_ps (mean, _mm512_set1_ps (1.0f / GROK_LMN_STEPS));
+      sty = _mm512_mul_ps (sty, _mm512_set1_ps (1.0f / (GROK_LMN_STEPS - 1)));
+      e = _mm512_sub_ps (d1, mean);
+      syy = _mm512_fmadd_ps (mean, mean, _mm512_mul_ps (e, e));
+      for (int m = 0; m < N_INTERIOR; m++)
+        {
+          e = _mm512_sub_ps (_mm512_sub_ps (_mm512_loadu_ps (mid + (gsize) m * K + k), a), mean);
+          syy = _mm512_fmadd_ps (e, e, syy);
+        }
+      _mm512_storeu_ps (sums + k, mean);
+      _mm512_storeu_ps (sums + K + k, lo);
+      _mm512_storeu_ps (sums + 2 * K + k, hi);
+      _mm512_storeu_ps (sums + 3 * K + k, sty);
+      _mm512_storeu_ps (sums + 4 * K + k, syy);
+    }
+}
+#endif
+
 /* mean r2 over the n_out real outputs of one pair, from the endpoint outputs and the 19 interior
  * rows (stride out_stride): grok_lmn_r2's test and formula on the float sums above */
 static double
@@ -345,7 +390,12 @@ pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y
   const float *lo = sums + K, *hi = sums + 2 * K, *sty = sums + 3 * K, *syy = sums + 4 * K;
   double scale = 0, stt = job->stt, total = 0;
 
-  pair_sums (K, y0, mid, y1, sums);
+#ifdef GROK_VMATH_AVX512
+  if (K % 16 == 0 && grok_vmath_have_avx512 ())
+    pair_sums_avx512 (K, y0, mid, y1, sums);
+  else
+#endif
+    pair_sums (K, y0, mid, y1, sums);
   for (int k = 0; k < job->n_out; k++)
     scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
   for (int k = 0; k < job->n_out; k++)
@@ -431,7 +481,7 @@ fill_rows_same (float *x, const float *value, int rows, int n)
 }
 
 /* out[u * ld + m] = (1 - lam_m) zi[u] + lam_m zj[u] for the 19 interior lam_m = wb[m], wa[m] =
- * 1 - wb[m]: the rounding of the AVX-512 mixing loop, (lam b) + ((1 - lam) a) in one fused step */
+ * 1 - wb[m]: the rounding of the AVX-512 mixing loops, (lam b) + ((1 - lam) a) in one fused step */
 GROK_CLONES static void
 mix_columns (float *restrict out, gsize ld, const float *restrict zi, const float *restrict zj,
              const float *restrict wa, const float *restrict wb, int n)
@@ -455,10 +505,11 @@ mix_columns (float *restrict out, gsize ld, const float *restrict zi, const floa
  * are six and a quarter vectors of 16). The sums start from the bias with beta = 1: OpenBLAS adds
  * its finished sum to C in one rounding, as rest_forward's bias add after beta = 0 does. */
 static void
-segment_columns (const LmnJob *job, int i, int j, int count, float *a)
+segment_columns (const LmnJob *job, int i, int j, int count, float *a, int *pi, int *pj)
 {
   const int U = job->units;
   const gsize R = (gsize) count * N_INTERIOR;
+  const gboolean fused = grok_vmath_have_avx512 ();
   float wa[N_INTERIOR], wb[N_INTERIOR];
 
   for (int m = 0; m < N_INTERIOR; m++)
@@ -468,11 +519,21 @@ segment_columns (const LmnJob *job, int i, int j, int count, float *a)
     }
   for (int q = 0; q < count; q++)
     {
-      mix_columns (a + (gsize) q * N_INTERIOR, R, job->z + (gsize) i * U, job->z + (gsize) j * U,
-                   wa, wb, U);
+      if (fused)
+        {
+          pi[q] = i;
+          pj[q] = j;
+        }
+      else
+        mix_columns (a + (gsize) q * N_INTERIOR, R, job->z + (gsize) i * U,
+                     job->z + (gsize) j * U, wa, wb, U);
       if (++j == job->n)
         j = ++i + 1;
     }
+#ifdef GROK_VMATH_AVX512
+  if (fused)
+    grok_vmath_mix_columns_avx512 (a, R, job->z, U, pi, pj, count, wb, N_INTERIOR);
+#endif
   activate_block (a, (gsize) U * R, job->act_first);
 }
 
@@ -632,11 +693,11 @@ kinked_rows (const LmnJob *job, int i, int j, int count, float *a, float *rows, 
   activate_rows (rows, job->rest[0].bias, count * N_INTERIOR, O, act);
 }
 
-/* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each)
- * and sums (5 x out_stride) */
+/* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each),
+ * sums (5 x out_stride), work and pairs (2 count) */
 static void
 lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *sums,
-           float *work)
+           float *work, int *pairs)
 {
   const int S = job->out_stride;
   int i, j;
@@ -650,7 +711,7 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
     }
   else if (job->n_rest > 0)
     {
-      segment_columns (job, i, j, count, a);
+      segment_columns (job, i, j, count, a, pairs, pairs + count);
       out = rest_columns (job, a, b, count * N_INTERIOR);
     }
   else
@@ -674,6 +735,7 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
 typedef struct
 {
   float *a, *b, *sums, *work;
+  int   *pairs;
 } PairBuffers;
 
 typedef struct
@@ -700,7 +762,7 @@ pairs_task (gpointer data, int task, int member)
     {
       gint64 p0 = t * run->per_batch;
       lmn_batch (run->job, p0, (int) MIN ((gint64) run->per_batch, run->n_pairs - p0), buf->a,
-                 buf->b, buf->sums, buf->work);
+                 buf->b, buf->sums, buf->work, buf->pairs);
     }
 }
 
@@ -730,6 +792,7 @@ lmn_all_pairs (const LmnJob *job)
     run.buffers[m] = (PairBuffers) {
       g_new (float, len), g_new (float, len), g_new (float, 5 * job->out_stride),
       g_new (float, 2 * job->max_width + 4 * job->units + GROK_LMN_STEPS),
+      g_new (int, 2 * run.per_batch),
     };
   grok_team_run (team, (int) n_tasks, pairs_task, &run);
   grok_team_free (team);
@@ -739,6 +802,7 @@ lmn_all_pairs (const LmnJob *job)
       g_free (run.buffers[m].b);
       g_free (run.buffers[m].sums);
       g_free (run.buffers[m].work);
+      g_free (run.buffers[m].pairs);
     }
   g_free (run.buffers);
 }
