@@ -49,7 +49,19 @@ lanes (gsize i, gsize n)
 __attribute__ ((target ("avx512f"))) void
 grok_vmath_silu_bias_avx512 (float *x, const float *bias, gsize n)
 {
-  for (gsize i = 0; i < n; i += 16)
+  gsize i = 0;
+
+  /* whole vectors without masks, two at a time for the out-of-order core to overlap */
+  if (bias == NULL)
+    {
+      for (; i + 32 <= n; i += 32)
+        {
+          __m512 v0 = _mm512_loadu_ps (x + i), v1 = _mm512_loadu_ps (x + i + 16);
+          _mm512_storeu_ps (x + i, silu16 (v0));
+          _mm512_storeu_ps (x + i + 16, silu16 (v1));
+        }
+    }
+  for (; i < n; i += 16)
     {
       __mmask16 k = lanes (i, n);
       __m512 v = _mm512_maskz_loadu_ps (k, x + i);
