@@ -472,12 +472,18 @@ fill_rows_each (float *x, const float *value, int rows, int n)
     }
 }
 
-/* x (rows, n): every row set to value (n) */
+/* x (rows, n): every row set to value (n), by copies of doubling length rather than a call per
+ * row (rows of 32 values) */
 static void
 fill_rows_same (float *x, const float *value, int rows, int n)
 {
-  for (int r = 0; r < rows; r++)
-    memcpy (x + (gsize) r * n, value, sizeof (float) * n);
+  const gsize total = (gsize) rows * n;
+
+  if (rows <= 0 || n <= 0)
+    return;
+  memcpy (x, value, sizeof (float) * n);
+  for (gsize have = n; have < total; have *= 2)
+    memcpy (x + have, x, sizeof (float) * MIN (have, total - have));
 }
 
 /* out[u * ld + m] = (1 - lam_m) zi[u] + lam_m zj[u] for the 19 interior lam_m = wb[m], wa[m] =
@@ -730,8 +736,8 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
     }
 }
 
-/* One member's buffers for lmn_batch: a and b (batch_rows x max_width each), the sums and the
- * activation work. */
+/* One member's buffers for lmn_batch: a and b (batch_rows x max_width each), the sums, the
+ * activation work and the batch's pairs. */
 typedef struct
 {
   float *a, *b, *sums, *work;
