@@ -181,6 +181,7 @@ typedef struct
   int                       max_width;
   int                       batch_rows;
   const float              *z;           /* (n, units) */
+  const float              *zt;          /* (units, n): z transposed, for the AVX-512 mixing */
   /* set when act_first is piecewise linear (see kinked_rows): rest[0]'s weights transposed
    * (units, rest[0].out) and rest[0]'s sums without bias at every point (n, rest[0].out) */
   const float              *wt;
@@ -515,7 +516,7 @@ segment_columns (const LmnJob *job, int i, int j, int count, float *a, int *pi, 
 {
   const int U = job->units;
   const gsize R = (gsize) count * N_INTERIOR;
-  const gboolean fused = grok_vmath_have_avx512 ();
+  const gboolean fused = job->zt != NULL;
   float wa[N_INTERIOR], wb[N_INTERIOR];
 
   for (int m = 0; m < N_INTERIOR; m++)
@@ -537,8 +538,15 @@ segment_columns (const LmnJob *job, int i, int j, int count, float *a, int *pi, 
         j = ++i + 1;
     }
 #ifdef GROK_VMATH_AVX512
+  if (fused && job->act_first->columns_avx512 != NULL)
+    {
+      job->act_first->columns_avx512 (a, R, job->z, job->zt, job->n, U, pi, pj, count, wb,
+                                      N_INTERIOR);
+      return;
+    }
   if (fused)
-    grok_vmath_mix_columns_avx512 (a, R, job->z, U, pi, pj, count, wb, N_INTERIOR);
+    grok_vmath_mix_columns_avx512 (a, R, job->z, job->zt, job->n, U, pi, pj, count, wb,
+                                   N_INTERIOR);
 #endif
   activate_block (a, (gsize) U * R, job->act_first);
 }
@@ -917,6 +925,7 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   g_autofree float *b = NULL;
   g_autofree float *wt = NULL;
   g_autofree float *p_end = NULL;
+  g_autofree float *zt = NULL;
   const GrokActivationInfo *first;
   LmnJob job = { 0 };
   int width;
@@ -965,6 +974,14 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
       job.p_end = p_end;
       job.slope_below = (float) first->slope_below;
       job.slope_above = (float) first->slope_above;
+    }
+  else if (n_rest > 0 && grok_vmath_have_avx512 ())
+    {
+      zt = g_new (float, (gsize) units * n_points);
+      for (int i = 0; i < n_points; i++)
+        for (int u = 0; u < units; u++)
+          zt[(gsize) u * n_points + i] = z[(gsize) i * units + u];
+      job.zt = zt;
     }
   job.y_end = rest_forward (&job, 0, a, b, n_points);
 
