@@ -6,9 +6,11 @@
  * Cost: f's first layer is affine, so the first pre-activations along a segment are mixtures of
  * two per-point vectors; the lambda = 0 and lambda = 1 outputs are per point too. Only the 19
  * interior points of each segment go through the remaining layers, many pairs at a time in one
- * cblas_sgemm per layer, the batches spread over a team of threads. On the SPEC's add-mod-31 MLP
- * (tests/bench-lmn) the products are about two thirds of the time and run at OpenBLAS's own
- * peak rate; SiLU is most of the rest, hence its hand-written vector path. */
+ * cblas_sgemm per layer, the batches spread over a team of threads; with a smooth first
+ * activation the batches are held unit-major (see segment_columns). On the SPEC's add-mod-31
+ * MLP (tests/bench-lmn) OpenBLAS's kernel is a little over half the time and runs at the
+ * machine's sgemm peak; SiLU is a fifth, hence its hand-written vector loops, and OpenBLAS's
+ * packing copies and the bias fills most of the rest. */
 #include "grok-lmn.h"
 
 #include <cblas.h>
@@ -510,7 +512,11 @@ mix_columns (float *restrict out, gsize ld, const float *restrict zi, const floa
  * point-major a (R, I) of rest_forward had it gather and interleave rows (a tenth of the
  * time); and each activation runs over whole rows of R values with no partial vectors (100 units
  * are six and a quarter vectors of 16). The sums start from the bias with beta = 1: OpenBLAS adds
- * its finished sum to C in one rounding, as rest_forward's bias add after beta = 0 does. */
+ * its finished sum to C in one rounding, as rest_forward's bias add after beta = 0 does, when
+ * the layer's inputs fit one of its blocks (a few hundred; wider layers add the bias to the
+ * first block's sum, another rounding as good, still the same whoever computes the pair). With
+ * AVX-512 the mixing reads 16 segments at a time from z transposed, and an activation with a
+ * column loop (SiLU) is applied there, before each vector is stored. pi and pj hold count ints. */
 static void
 segment_columns (const LmnJob *job, int i, int j, int count, float *a, int *pi, int *pj)
 {
