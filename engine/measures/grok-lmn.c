@@ -744,7 +744,6 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
       double s = pair_score (job, job->y_end + (gsize) i * S, out + (gsize) q * N_INTERIOR * S,
                              job->y_end + (gsize) j * S, sums);
       job->L[(gsize) i * job->n + j] = s;
-      job->L[(gsize) j * job->n + i] = s;
       if (++j == job->n)
         j = ++i + 1;
     }
@@ -786,6 +785,21 @@ pairs_task (gpointer data, int task, int member)
     }
 }
 
+/* L (n, n): the lower triangle set from the upper one, in tiles that stay in the first-level
+ * cache (a pair's score written to both places at once missed the cache on every column
+ * write) */
+static void
+mirror_upper (double *L, int n)
+{
+  const int T = 32;
+
+  for (int i0 = 0; i0 < n; i0 += T)
+    for (int j0 = i0; j0 < n; j0 += T)
+      for (int i = i0; i < MIN (i0 + T, n); i++)
+        for (int j = MAX (j0, i + 1); j < MIN (j0 + T, n); j++)
+          L[(gsize) j * n + i] = L[(gsize) i * n + j];
+}
+
 /* The pair loop runs its batches over a team of one thread per core (engine/base/grok-team.h:
  * they sleep between calls, so beside training they take no core they do not use), each member
  * calling sgemm on its own batch with its own buffers; BLAS's own threads would only add wake-up
@@ -816,6 +830,7 @@ lmn_all_pairs (const LmnJob *job)
     };
   grok_team_run (team, (int) n_tasks, pairs_task, &run);
   grok_team_free (team);
+  mirror_upper (job->L, job->n);
   for (int m = 0; m < threads; m++)
     {
       g_free (run.buffers[m].a);
