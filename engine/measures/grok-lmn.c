@@ -6,9 +6,11 @@
  * Cost: f's first layer is affine, so the first pre-activations along a segment are mixtures of
  * two per-point vectors; the lambda = 0 and lambda = 1 outputs are per point too. Only the 19
  * interior points of each segment go through the remaining layers, many pairs at a time in one
- * cblas_sgemm per layer, the batches spread over a team of threads. On the SPEC's add-mod-31 MLP
- * (tests/bench-lmn) the products are about two thirds of the time and run at OpenBLAS's own
- * peak rate; SiLU is most of the rest, hence its hand-written vector path. */
+ * cblas_sgemm per layer, the batches spread over a team of threads; with a smooth first
+ * activation the batches are held unit-major (see segment_columns). On the SPEC's add-mod-31
+ * MLP (tests/bench-lmn) OpenBLAS's kernel is a little over half the time and runs at the
+ * machine's sgemm peak; SiLU is a fifth, hence its hand-written vector loops, and OpenBLAS's
+ * packing copies and the bias fills most of the rest. */
 #include "grok-lmn.h"
 
 #include <cblas.h>
@@ -22,6 +24,10 @@
 #include "grok-rng.h"
 #include "grok-team.h"
 #include "grok-vmath-avx512.h"
+
+#ifdef GROK_VMATH_AVX512
+#include <immintrin.h>
+#endif
 
 #define N_INTERIOR   (GROK_LMN_STEPS - 2)
 /* rows per sgemm: large enough for the BLAS kernel to run at full speed, small enough that a
@@ -177,6 +183,7 @@ typedef struct
   int                       max_width;
   int                       batch_rows;
   const float              *z;           /* (n, units) */
+  const float              *zt;          /* (units, n): z transposed, for the AVX-512 mixing */
   /* set when act_first is piecewise linear (see kinked_rows): rest[0]'s weights transposed
    * (units, rest[0].out) and rest[0]'s sums without bias at every point (n, rest[0].out) */
   const float              *wt;
@@ -336,6 +343,47 @@ pair_sums (int K, const float *y0, const float *mid, const float *y1, float *sum
     }
 }
 
+#ifdef GROK_VMATH_AVX512
+/* pair_sums for K a multiple of 16, each block of 16 outputs held in registers through the 19
+ * rows: the operations of pair_sums as the compiler builds them (sty and syy's squares fused), so
+ * the same sums to the bit */
+__attribute__ ((target ("avx512f"))) static void
+pair_sums_avx512 (int K, const float *y0, const float *mid, const float *y1, float *sums)
+{
+  for (int k = 0; k < K; k += 16)
+    {
+      const __m512 a = _mm512_loadu_ps (y0 + k), b = _mm512_loadu_ps (y1 + k);
+      const __m512 d1 = _mm512_sub_ps (b, a);
+      __m512 mean = d1, lo = _mm512_min_ps (a, b), hi = _mm512_max_ps (a, b);
+      __m512 sty = _mm512_mul_ps (_mm512_set1_ps (10.0f), d1), syy, e;
+
+      for (int m = 0; m < N_INTERIOR; m++)
+        {
+          const __m512 row = _mm512_loadu_ps (mid + (gsize) m * K + k);
+          const __m512 d = _mm512_sub_ps (row, a);
+          mean = _mm512_add_ps (mean, d);
+          lo = _mm512_min_ps (lo, row);
+          hi = _mm512_max_ps (hi, row);
+          sty = _mm512_fmadd_ps (_mm512_set1_ps ((float) (m + 1 - 10)), d, sty);
+        }
+      mean = _mm512_mul_ps (mean, _mm512_set1_ps (1.0f / GROK_LMN_STEPS));
+      sty = _mm512_mul_ps (sty, _mm512_set1_ps (1.0f / (GROK_LMN_STEPS - 1)));
+      e = _mm512_sub_ps (d1, mean);
+      syy = _mm512_fmadd_ps (mean, mean, _mm512_mul_ps (e, e));
+      for (int m = 0; m < N_INTERIOR; m++)
+        {
+          e = _mm512_sub_ps (_mm512_sub_ps (_mm512_loadu_ps (mid + (gsize) m * K + k), a), mean);
+          syy = _mm512_fmadd_ps (e, e, syy);
+        }
+      _mm512_storeu_ps (sums + k, mean);
+      _mm512_storeu_ps (sums + K + k, lo);
+      _mm512_storeu_ps (sums + 2 * K + k, hi);
+      _mm512_storeu_ps (sums + 3 * K + k, sty);
+      _mm512_storeu_ps (sums + 4 * K + k, syy);
+    }
+}
+#endif
+
 /* mean r2 over the n_out real outputs of one pair, from the endpoint outputs and the 19 interior
  * rows (stride out_stride): grok_lmn_r2's test and formula on the float sums above */
 static double
@@ -345,7 +393,12 @@ pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y
   const float *lo = sums + K, *hi = sums + 2 * K, *sty = sums + 3 * K, *syy = sums + 4 * K;
   double scale = 0, stt = job->stt, total = 0;
 
-  pair_sums (K, y0, mid, y1, sums);
+#ifdef GROK_VMATH_AVX512
+  if (K % 16 == 0 && grok_vmath_have_avx512 ())
+    pair_sums_avx512 (K, y0, mid, y1, sums);
+  else
+#endif
+    pair_sums (K, y0, mid, y1, sums);
   for (int k = 0; k < job->n_out; k++)
     scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
   for (int k = 0; k < job->n_out; k++)
@@ -391,6 +444,148 @@ segment_rows (const LmnJob *job, int i, int j, int count, float *a)
       if (++j == job->n)
         j = ++i + 1;
     }
+}
+
+/* TRUE when act is the identity, which activating would only copy */
+static gboolean
+is_identity (const GrokActivationInfo *act)
+{
+  return act->piecewise_linear && act->slope_below == 1.0 && act->slope_above == 1.0;
+}
+
+/* act (x (n)) in place, nothing for the identity */
+static void
+activate_block (float *x, gsize n, const GrokActivationInfo *act)
+{
+  if (!is_identity (act))
+    activate_row (x, NULL, n, act);
+}
+
+/* x (rows, n): row r set to value[r] throughout */
+GROK_CLONES static void
+fill_rows_each (float *x, const float *value, int rows, int n)
+{
+  for (int r = 0; r < rows; r++)
+    {
+      float *row = x + (gsize) r * n;
+      const float v = value[r];
+#pragma omp simd
+      for (int k = 0; k < n; k++)
+        row[k] = v;
+    }
+}
+
+/* x (rows, n): every row set to value (n), by copies of doubling length rather than a call per
+ * row (rows of 32 values) */
+static void
+fill_rows_same (float *x, const float *value, int rows, int n)
+{
+  const gsize total = (gsize) rows * n;
+
+  if (rows <= 0 || n <= 0)
+    return;
+  memcpy (x, value, sizeof (float) * n);
+  for (gsize have = n; have < total; have *= 2)
+    memcpy (x + have, x, sizeof (float) * MIN (have, total - have));
+}
+
+/* out[u * ld + m] = (1 - lam_m) zi[u] + lam_m zj[u] for the 19 interior lam_m = wb[m], wa[m] =
+ * 1 - wb[m]: the rounding of the AVX-512 mixing loops, (lam b) + ((1 - lam) a) in one fused step */
+GROK_CLONES static void
+mix_columns (float *restrict out, gsize ld, const float *restrict zi, const float *restrict zj,
+             const float *restrict wa, const float *restrict wb, int n)
+{
+  for (int u = 0; u < n; u++)
+    {
+      float *o = out + (gsize) u * ld;
+      const float x = zi[u], y = zj[u];
+#pragma omp simd
+      for (int m = 0; m < N_INTERIOR; m++)
+        o[m] = fmaf (wb[m], y, wa[m] * x);
+    }
+}
+
+/* Smooth act_first: the same values as segment_rows and rest_forward, unit-major. a (U, R),
+ * R = count * 19: row u holds unit u's first activation at the interior points of the count
+ * segments one after another. Every layer but the last is then out (O, R) = W (O, I) a (I, R),
+ * whose large operand OpenBLAS packs with straight copies of contiguous runs, where the
+ * point-major a (R, I) of rest_forward had it gather and interleave rows (a tenth of the
+ * time); and each activation runs over whole rows of R values with no partial vectors (100 units
+ * are six and a quarter vectors of 16). The sums start from the bias with beta = 1: OpenBLAS adds
+ * its finished sum to C in one rounding, as rest_forward's bias add after beta = 0 does, when
+ * the layer's inputs fit one of its blocks (a few hundred; wider layers add the bias to the
+ * first block's sum, another rounding as good, still the same whoever computes the pair). With
+ * AVX-512 the mixing reads 16 segments at a time from z transposed, and an activation with a
+ * column loop (SiLU) is applied there, before each vector is stored. pi and pj hold count ints. */
+static void
+segment_columns (const LmnJob *job, int i, int j, int count, float *a, int *pi, int *pj)
+{
+  const int U = job->units;
+  const gsize R = (gsize) count * N_INTERIOR;
+  const gboolean fused = job->zt != NULL;
+  float wa[N_INTERIOR], wb[N_INTERIOR];
+
+  for (int m = 0; m < N_INTERIOR; m++)
+    {
+      wb[m] = (float) (m + 1) / (GROK_LMN_STEPS - 1);
+      wa[m] = 1.0f - wb[m];
+    }
+  for (int q = 0; q < count; q++)
+    {
+      if (fused)
+        {
+          pi[q] = i;
+          pj[q] = j;
+        }
+      else
+        mix_columns (a + (gsize) q * N_INTERIOR, R, job->z + (gsize) i * U,
+                     job->z + (gsize) j * U, wa, wb, U);
+      if (++j == job->n)
+        j = ++i + 1;
+    }
+#ifdef GROK_VMATH_AVX512
+  if (fused && job->act_first->columns_avx512 != NULL)
+    {
+      job->act_first->columns_avx512 (a, R, job->z, job->zt, job->n, U, pi, pj, count, wb,
+                                      N_INTERIOR);
+      return;
+    }
+  if (fused)
+    grok_vmath_mix_columns_avx512 (a, R, job->z, job->zt, job->n, U, pi, pj, count, wb,
+                                   N_INTERIOR);
+#endif
+  activate_block (a, (gsize) U * R, job->act_first);
+}
+
+/* the layers of rest on the unit-major a (units, R); returns the buffer (a or b) with f's
+ * outputs point-major (R, out_stride), as rest_forward's */
+static float *
+rest_columns (const LmnJob *job, float *a, float *b, int R)
+{
+  for (int l = 0; l < job->n_rest; l++)
+    {
+      const GrokLayerView *layer = &job->rest[l];
+      const GrokActivationInfo *act = grok_activation_info (layer->act);
+      float *tmp;
+
+      if (l < job->n_rest - 1)
+        {
+          fill_rows_each (b, layer->bias, layer->out, R);
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, layer->out, R, layer->in, 1.0f,
+                       layer->weight, layer->in, a, R, 1.0f, b, R);
+        }
+      else
+        {
+          fill_rows_same (b, layer->bias, R, layer->out);
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasTrans, R, layer->out, layer->in, 1.0f, a,
+                       R, layer->weight, layer->in, 1.0f, b, layer->out);
+        }
+      activate_block (b, (gsize) layer->out * R, act);
+      tmp = a;
+      a = b;
+      b = tmp;
+    }
+  return a;
 }
 
 /* Piecewise-linear act_first (ReLU, leaky ReLU): along a segment unit u's first activation is
@@ -518,11 +713,11 @@ kinked_rows (const LmnJob *job, int i, int j, int count, float *a, float *rows, 
   activate_rows (rows, job->rest[0].bias, count * N_INTERIOR, O, act);
 }
 
-/* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each)
- * and sums (5 x out_stride) */
+/* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each),
+ * sums (5 x out_stride), work and pairs (2 count) */
 static void
 lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *sums,
-           float *work)
+           float *work, int *pairs)
 {
   const int S = job->out_stride;
   int i, j;
@@ -534,27 +729,32 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
       kinked_rows (job, i, j, count, a, b, work);
       out = rest_forward (job, 1, b, a, count * N_INTERIOR);
     }
+  else if (job->n_rest > 0)
+    {
+      segment_columns (job, i, j, count, a, pairs, pairs + count);
+      out = rest_columns (job, a, b, count * N_INTERIOR);
+    }
   else
     {
       segment_rows (job, i, j, count, a);
-      out = rest_forward (job, 0, a, b, count * N_INTERIOR);
+      out = a;
     }
   for (int q = 0; q < count; q++)
     {
       double s = pair_score (job, job->y_end + (gsize) i * S, out + (gsize) q * N_INTERIOR * S,
                              job->y_end + (gsize) j * S, sums);
       job->L[(gsize) i * job->n + j] = s;
-      job->L[(gsize) j * job->n + i] = s;
       if (++j == job->n)
         j = ++i + 1;
     }
 }
 
-/* One member's buffers for lmn_batch: a and b (batch_rows x max_width each), the sums and the
- * activation work. */
+/* One member's buffers for lmn_batch: a and b (batch_rows x max_width each), the sums, the
+ * activation work and the batch's pairs. */
 typedef struct
 {
   float *a, *b, *sums, *work;
+  int   *pairs;
 } PairBuffers;
 
 typedef struct
@@ -581,8 +781,23 @@ pairs_task (gpointer data, int task, int member)
     {
       gint64 p0 = t * run->per_batch;
       lmn_batch (run->job, p0, (int) MIN ((gint64) run->per_batch, run->n_pairs - p0), buf->a,
-                 buf->b, buf->sums, buf->work);
+                 buf->b, buf->sums, buf->work, buf->pairs);
     }
+}
+
+/* L (n, n): the lower triangle set from the upper one, in tiles that stay in the first-level
+ * cache (a pair's score written to both places at once missed the cache on every column
+ * write) */
+static void
+mirror_upper (double *L, int n)
+{
+  const int T = 32;
+
+  for (int i0 = 0; i0 < n; i0 += T)
+    for (int j0 = i0; j0 < n; j0 += T)
+      for (int i = i0; i < MIN (i0 + T, n); i++)
+        for (int j = MAX (j0, i + 1); j < MIN (j0 + T, n); j++)
+          L[(gsize) j * n + i] = L[(gsize) i * n + j];
 }
 
 /* The pair loop runs its batches over a team of one thread per core (engine/base/grok-team.h:
@@ -611,15 +826,18 @@ lmn_all_pairs (const LmnJob *job)
     run.buffers[m] = (PairBuffers) {
       g_new (float, len), g_new (float, len), g_new (float, 5 * job->out_stride),
       g_new (float, 2 * job->max_width + 4 * job->units + GROK_LMN_STEPS),
+      g_new (int, 2 * run.per_batch),
     };
   grok_team_run (team, (int) n_tasks, pairs_task, &run);
   grok_team_free (team);
+  mirror_upper (job->L, job->n);
   for (int m = 0; m < threads; m++)
     {
       g_free (run.buffers[m].a);
       g_free (run.buffers[m].b);
       g_free (run.buffers[m].sums);
       g_free (run.buffers[m].work);
+      g_free (run.buffers[m].pairs);
     }
   g_free (run.buffers);
 }
@@ -728,6 +946,7 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
   g_autofree float *b = NULL;
   g_autofree float *wt = NULL;
   g_autofree float *p_end = NULL;
+  g_autofree float *zt = NULL;
   const GrokActivationInfo *first;
   LmnJob job = { 0 };
   int width;
@@ -776,6 +995,14 @@ grok_lmn_compute_preact (const float *z, int n_points, int units, GrokActivation
       job.p_end = p_end;
       job.slope_below = (float) first->slope_below;
       job.slope_above = (float) first->slope_above;
+    }
+  else if (n_rest > 0 && grok_vmath_have_avx512 ())
+    {
+      zt = g_new (float, (gsize) units * n_points);
+      for (int i = 0; i < n_points; i++)
+        for (int u = 0; u < units; u++)
+          zt[(gsize) u * n_points + i] = z[(gsize) i * units + u];
+      job.zt = zt;
     }
   job.y_end = rest_forward (&job, 0, a, b, n_points);
 

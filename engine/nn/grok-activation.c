@@ -148,6 +148,7 @@ static const GrokActivationInfo table[] = {
     .forward = grok_vmath_silu_forward, .backward = grok_vmath_silu_backward,
     .bias_avx512 = AVX512 (grok_vmath_silu_bias_avx512),
     .mix_avx512 = AVX512 (grok_vmath_silu_mix_avx512),
+    .columns_avx512 = AVX512 (grok_vmath_silu_mix_columns_avx512),
   },
   [GROK_ACT_TANH] = {
     .name = "tanh",

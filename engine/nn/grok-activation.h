@@ -24,6 +24,11 @@ typedef void (*GrokActivationBiasLoop) (float *x, const float *bias, gsize n);
 /* out (n) = f ((1 - lam) a (n) + lam b (n)): a point of a segment, activated as it is made */
 typedef void (*GrokActivationMixLoop)  (float *out, const float *a, const float *b, float lam,
                                         gsize n);
+/* the points of count segments unit-major, activated as they are made: see
+ * grok_vmath_mix_columns_avx512 */
+typedef void (*GrokActivationColumnsLoop) (float *out, gsize ld, const float *z, const float *zt,
+                                           gsize n_points, gsize n, const int *i, const int *j,
+                                           int count, const float *lam, int n_lam);
 
 /* Every activation maps 0 to 0 (the LMN pads layers with zero units, which must stay 0) and is
  * read as "on" where its input is > 0 (activation patterns); the derivative at a kink is the
@@ -45,6 +50,7 @@ typedef struct
    * grok_vmath_have_avx512 () */
   GrokActivationBiasLoop bias_avx512;
   GrokActivationMixLoop  mix_avx512;
+  GrokActivationColumnsLoop columns_avx512;
 } GrokActivationInfo;
 
 /* the row of act; aborts with a message on a value outside the enum */

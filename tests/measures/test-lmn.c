@@ -438,6 +438,18 @@ test_r2_matches_double_padded (void)
   check_r2_matches_double (47, 31, 2, GROK_ACT_SILU, 15);
 }
 
+/* smooth first activations run the pair batches unit-major: one hidden layer (the first
+ * activation goes straight to the output layer), two, and the activations without a
+ * hand-written vector loop */
+static void
+test_r2_matches_double_smooth (void)
+{
+  check_r2_matches_double (30, 7, 1, GROK_ACT_SILU, 31);
+  check_r2_matches_double (47, 31, 1, GROK_ACT_SILU, 32);
+  check_r2_matches_double (30, 5, 2, GROK_ACT_GELU, 33);
+  check_r2_matches_double (20, 33, 2, GROK_ACT_TANH, 34);
+}
+
 /* piecewise-linear first activations take the path that follows each unit's change of piece
  * along the segment instead of multiplying every interior point: one hidden layer (the sums it
  * makes are the outputs), two (they go on through the next activation), padded widths, and a
@@ -531,6 +543,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/lmn/symmetric-unit-diagonal", test_symmetric_unit_diagonal);
   g_test_add_func ("/engine/lmn/r2-matches-double", test_r2_matches_double);
   g_test_add_func ("/engine/lmn/r2-matches-double-padded", test_r2_matches_double_padded);
+  g_test_add_func ("/engine/lmn/r2-matches-double-smooth", test_r2_matches_double_smooth);
   g_test_add_func ("/engine/lmn/r2-matches-double-kinked", test_r2_matches_double_kinked);
   g_test_add_func ("/engine/lmn/preact-matches-inputs", test_preact_matches_inputs);
   g_test_add_func ("/engine/lmn/sample-indices", test_sample_indices);

@@ -64,6 +64,7 @@ test_table_complete (void)
       g_assert_nonnull (act->backward);
       /* the AVX-512 loops come as a pair or not at all: the LMN uses both */
       g_assert_true ((act->bias_avx512 == NULL) == (act->mix_avx512 == NULL));
+      g_assert_true ((act->bias_avx512 == NULL) == (act->columns_avx512 == NULL));
       g_assert_cmpstr (grok_activation_name (a), ==, act->name);
       /* the config key's allowed values are the table's names in enum order */
       g_assert_true (grok_activation_names[a] == act->name);
