@@ -102,10 +102,12 @@ grok_trainer_penalty_free (GrokTrainer *trainer)
 {
   GrokPenaltyWorker *w = trainer->penalty_worker;
 
+  /* a call still open writes penalty_grad and reads the model's parameters: end it first */
+  if (w != NULL)
+    grok_team_join (&w->call);
   g_free (trainer->penalty_grad);
   if (w == NULL)
     return;
-  grok_team_join (&w->call);
   grok_team_free (w->team);
   grok_spectrum_workspace_free (w->ws[1]);
   g_free (w->tensor);

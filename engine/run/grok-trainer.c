@@ -124,6 +124,8 @@ grok_trainer_free (GrokTrainer *trainer)
 {
   if (trainer == NULL)
     return;
+  /* first: a penalty still on the pool reads the model's parameters */
+  grok_trainer_penalty_free (trainer);
   grok_config_unref (trainer->config);
   grok_dataset_free (trainer->dataset);
   grok_model_free (trainer->model);
@@ -134,7 +136,6 @@ grok_trainer_free (GrokTrainer *trainer)
   g_free (trainer->batch_y);
   g_free (trainer->clean);
   g_free (trainer->noise);
-  grok_trainer_penalty_free (trainer);
   grok_spectrum_workspace_free (trainer->spectrum_ws);
   g_free (trainer);
 }

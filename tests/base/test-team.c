@@ -138,8 +138,8 @@ hold_task (gpointer data, int task, int member)
 static void
 test_post_and_busy_pool (void)
 {
+  GrokTeam *team = grok_team_new (2);   /* first: run alone (-p), the pool starts empty */
   int workers = grok_team_pool_workers ();
-  GrokTeam *team = grok_team_new (2);
   Hold *holds = g_new0 (Hold, workers);
   GrokTeamCall *calls = g_new0 (GrokTeamCall, workers);
   Count c = { .threads = 2 };
