@@ -16,9 +16,10 @@ static struct
   pthread_cond_t  wake;      /* a call was opened */
   pthread_cond_t  done;      /* some call's last task returned */
   int             workers;
+  gboolean        full;      /* the system refused a thread: no more are asked for */
   GrokTeamCall   *head, *tail;   /* the open calls, oldest first */
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-           0, NULL, NULL };
+           0, FALSE, NULL, NULL };
 
 /* takes the call off the open list; with the lock held */
 static void
@@ -88,7 +89,7 @@ pool_grow (int n)
   int workers;
 
   pthread_mutex_lock (&pool.lock);
-  while (pool.workers < n)
+  while (pool.workers < n && !pool.full)
     {
       pthread_t thread;
       pthread_attr_t attr;
@@ -100,7 +101,13 @@ pool_grow (int n)
       pthread_attr_destroy (&attr);
       /* fewer workers than asked for still run every task, only on fewer threads */
       if (failed)
-        break;
+        {
+          g_warning ("The engine's pool has %d worker threads of the %d asked for: the system "
+                     "would start no more (error %d); work runs on fewer threads",
+                     pool.workers, n, failed);
+          pool.full = TRUE;
+          break;
+        }
       pool.workers++;
     }
   workers = pool.workers;

@@ -10,8 +10,8 @@
  * monotone past a frontier (which weights round up or down changes at once, and a small net
  * has few weights to average it out), nor the size just below it (bzip2 on a small stream).
  *
- * Two frontiers advance at once in lock step, and compressions run behind them, on up to two
- * threads of the engine's pool (grok-team.h). Every decision reads results in a fixed order after waiting for them, and the loss
+ * Two frontiers advance at once in lock step, and compressions run behind them on the
+ * engine's pool (grok-team.h), as many at a time as there are buffer sets (n_workers). Every decision reads results in a fixed order after waiting for them, and the loss
  * is the same on every worker, so the answer does not depend on the number of threads. */
 #include "grok-complexity.h"
 #include "grok-complexity-private.h"
@@ -89,6 +89,8 @@ typedef struct
   double        loss;       /* a compression's: the loss at its point, known feasible */
   gpointer      search;
   GrokTeamCall  call;       /* on the engine's pool, until waited for */
+  gboolean      deferred;   /* a pool worker found every buffer set taken and left the job
+                             * to the search's own thread */
 } Job;
 
 typedef struct
@@ -158,9 +160,11 @@ job_run (Search *s, Worker *w, Job *job)
     job->value = (double) grok_grainer_compress (w->grainer);
 }
 
-/* a job on the engine's pool, or on the search's own thread when it waits for the job before
- * a pool worker took it: take a free worker (a buffer set; there are as many as the team has
- * members), run, hand it back */
+/* a job on the engine's pool, or on the search's own thread (member 0) when it waits for the
+ * job before a pool worker took it: take a free worker (a buffer set), run, hand it back. Each
+ * job is a call of its own, so more pool workers than buffer sets can hold jobs at once; a
+ * pool worker that finds every set taken leaves the job to the search's thread rather than
+ * sleep on it, and goes back to the pool, where training may want it. */
 static void
 job_task (gpointer data, int task, int member)
 {
@@ -169,6 +173,12 @@ job_task (gpointer data, int task, int member)
   Worker *w;
 
   pthread_mutex_lock (&s->idle_lock);
+  if (member != 0 && s->n_idle == 0)
+    {
+      job->deferred = TRUE;
+      pthread_mutex_unlock (&s->idle_lock);
+      return;
+    }
   while (s->n_idle == 0)
     pthread_cond_wait (&s->idle_cond, &s->idle_lock);
   w = s->idle[--s->n_idle];
@@ -206,10 +216,22 @@ job_submit (Search *s, JobKind kind, double x, double tau, double loss)
   return job;
 }
 
+/* joins the job on the pool, and runs it here if a pool worker left it */
+static void
+job_end (Job *job)
+{
+  grok_team_join (&job->call);
+  if (job->deferred)
+    {
+      job->deferred = FALSE;
+      job_task (job, 0, 0);
+    }
+}
+
 static double
 job_wait (Search *s, Job *job)
 {
-  grok_team_join (&job->call);
+  job_end (job);
   if (g_cancellable_is_cancelled (s->cancellable))
     s->cancelled = TRUE;
   return job->value;
@@ -679,7 +701,7 @@ static void
 search_clear (Search *s)
 {
   for (guint i = 0; i < s->jobs->len; i++)
-    grok_team_join (&((Job *) g_ptr_array_index (s->jobs, i))->call);
+    job_end (g_ptr_array_index (s->jobs, i));
   grok_team_free (s->team);
   for (int i = 1; i < s->opts.n_workers; i++)
     grok_grainer_free (s->workers[i].grainer);

@@ -5,6 +5,7 @@
 #include "grok-error.h"
 #include "grok-presets.h"
 #include "grok-rng.h"
+#include "grok-team.h"
 #include "grok-trainer.h"
 #include "transformer-table.h"
 
@@ -511,10 +512,11 @@ check_against_grid (const char *what, const GrokConfig *config, const GrokParams
                     double epsilon)
 {
   g_autoptr (GrokDataset) dataset = grok_dataset_new (&config->task);
-  g_autoptr (GrokComplexityResult) one = NULL, two = NULL;
+  g_autoptr (GrokComplexityResult) one = NULL, two = NULL, crowded = NULL;
   g_autoptr (GError) error = NULL;
   GrokComplexityOptions opts;
   ModelLoss ml = { { NULL } };
+  GrokTeam *wide;
   GridResult grid;
 
   model_loss_init (&ml, config, dataset, 0);
@@ -526,6 +528,12 @@ check_against_grid (const char *what, const GrokConfig *config, const GrokParams
   opts.n_workers = 2;
   two = grok_complexity_search (params, model_loss, &ml, epsilon, &opts, NULL, &error);
   g_assert_no_error (error);
+  /* with more pool workers than the search has buffer sets (some leave their job to the
+   * search's thread) */
+  wide = grok_team_new (5);
+  crowded = grok_complexity_search (params, model_loss, &ml, epsilon, &opts, NULL, &error);
+  g_assert_no_error (error);
+  grok_team_free (wide);
   g_test_message ("%s: grid %" G_GSIZE_FORMAT " bytes at (%g, %g); search %" G_GSIZE_FORMAT
                   " bytes at (%g, %g) with %u losses and %u compressions", what, grid.size,
                   grid.delta, grid.tau, one->size, one->delta, one->tau, one->n_loss_evals,
@@ -540,6 +548,11 @@ check_against_grid (const char *what, const GrokConfig *config, const GrokParams
   g_assert_cmpfloat (one->tau, ==, two->tau);
   g_assert_cmpfloat (one->loss, ==, two->loss);
   g_assert_cmpuint (one->n_loss_evals, ==, two->n_loss_evals);
+  g_assert_cmpuint (one->size, ==, crowded->size);
+  g_assert_cmpfloat (one->delta, ==, crowded->delta);
+  g_assert_cmpfloat (one->tau, ==, crowded->tau);
+  g_assert_cmpfloat (one->loss, ==, crowded->loss);
+  g_assert_cmpuint (one->n_loss_evals, ==, crowded->n_loss_evals);
   model_loss_clear (&ml);
 }
 
