@@ -766,7 +766,7 @@ typedef struct
   PairBuffers  *buffers;  /* one per member of the team */
 } PairsRun;
 
-/* batches handed out together, so that a member's turn at the team's lock is rare */
+/* batches handed out together, so that a member's turn at the pool's lock is rare */
 #define BATCHES_PER_TASK 4
 
 static void

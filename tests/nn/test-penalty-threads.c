@@ -1,4 +1,4 @@
-/* The spectral-entropy penalty computed on the trainer's penalty thread, alongside the
+/* The spectral-entropy penalty computed on a worker of the engine's pool, alongside the
  * cross-entropy's passes, and shared by matrix with the training thread once its passes are
  * done, trains bit-identically to the same recipe on one thread. */
 #include <string.h>
