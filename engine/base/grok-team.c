@@ -6,7 +6,8 @@
 
 struct GrokTeam
 {
-  int threads;
+  int      threads;
+  gboolean background;
 };
 
 /* the pool: one lock over its list of open calls and every call's counters */
@@ -17,9 +18,10 @@ static struct
   pthread_cond_t  done;      /* some call's last task returned */
   int             workers;
   gboolean        full;      /* the system refused a thread: no more are asked for */
+  int             foreground;    /* open calls of ordinary teams */
   GrokTeamCall   *head, *tail;   /* the open calls, oldest first */
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-           0, FALSE, NULL, NULL };
+           0, FALSE, 0, NULL, NULL };
 
 /* takes the call off the open list; with the lock held */
 static void
@@ -39,13 +41,28 @@ unlist (GrokTeamCall *call)
     pool.tail = prev;
   call->link = NULL;
   call->listed = FALSE;
+  if (!call->background)
+    pool.foreground--;
 }
 
-/* takes the call's tasks until none is left; called and returns with the lock held */
+/* the call a free worker joins: the oldest ordinary one, else the oldest; with the lock held */
+static GrokTeamCall *
+next_call (void)
+{
+  if (pool.foreground > 0)
+    for (GrokTeamCall *call = pool.head; call != NULL; call = call->link)
+      if (!call->background)
+        return call;
+  return pool.head;
+}
+
+/* takes the call's tasks until none is left, or, for a worker in a background call, until an
+ * ordinary call waits for workers; called and returns with the lock held */
 static void
 take_tasks (GrokTeamCall *call, int member)
 {
-  while (call->next < call->n_tasks)
+  while (call->next < call->n_tasks &&
+         !(member != 0 && call->background && pool.foreground > 0))
     {
       int task = call->next++;
       GrokTeamFunc func = call->func;
@@ -72,7 +89,7 @@ worker_main (gpointer unused)
 
       while (pool.head == NULL)
         pthread_cond_wait (&pool.wake, &pool.lock);
-      call = pool.head;
+      call = next_call ();
       member = call->joined++;
       if (call->joined == call->members)
         unlist (call);
@@ -138,6 +155,16 @@ grok_team_new (int threads)
   return team;
 }
 
+GrokTeam *
+grok_team_new_background (int threads)
+{
+  GrokTeam *team = grok_team_new (threads);
+
+  if (team != NULL)
+    team->background = TRUE;
+  return team;
+}
+
 void
 grok_team_free (GrokTeam *team)
 {
@@ -155,11 +182,13 @@ grok_team_post (GrokTeam *team, GrokTeamCall *call, int n_tasks, GrokTeamFunc fu
                 gpointer data)
 {
   *call = (GrokTeamCall) { func, data, MAX (n_tasks, 0), grok_team_threads (team), 0, 0, 1,
-                           FALSE, TRUE, NULL };
+                           FALSE, team != NULL && team->background, TRUE, NULL };
   if (call->members < 2 || call->n_tasks == 0)
     return;
   pthread_mutex_lock (&pool.lock);
   call->listed = TRUE;
+  if (!call->background)
+    pool.foreground++;
   if (pool.tail != NULL)
     pool.tail->link = call;
   else

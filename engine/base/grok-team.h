@@ -12,7 +12,13 @@
  * bringing threads of its own. Tasks are handed out one at a time in order; which member takes
  * which task varies from call to call, so a task's result must not depend on the member, only
  * its scratch. A call whose tasks nobody has joined runs them all on its caller, so a call
- * never waits for a busy pool. */
+ * never waits for a busy pool.
+ *
+ * A background team's calls (the measures beside training: the LMN, the complexity search)
+ * give way: a worker that finishes a task of one while a call of an ordinary team (training's
+ * row blocks, its penalty) is waiting for workers leaves it for that call, and the background
+ * call's caller takes what it left. So the measures use a core only while training does not
+ * want it. */
 #pragma once
 
 #include <glib.h>
@@ -38,6 +44,7 @@ struct GrokTeamCall
   int           finished;
   int           joined;    /* members that have taken a place, the caller's included */
   gboolean      listed;    /* open for workers to join */
+  gboolean      background;
   gboolean      posted;    /* posted and not yet joined */
   GrokTeamCall *link;      /* the next open call */
 };
@@ -45,6 +52,8 @@ struct GrokTeamCall
 /* a team of `threads` members (the pool grows to threads - 1 workers if it has fewer); NULL
  * for 1 or fewer, which runs every task on the caller */
 GrokTeam *grok_team_new     (int threads);
+/* the same for work that gives way to the ordinary teams' calls */
+GrokTeam *grok_team_new_background (int threads);
 void      grok_team_free    (GrokTeam *team);
 int       grok_team_threads (const GrokTeam *team);
 /* runs tasks 0 .. n_tasks - 1 over the team and returns when all have returned */

@@ -674,8 +674,8 @@ options_valid (const GrokComplexityOptions *o, GError **error)
   return TRUE;
 }
 
-/* the lists, and one worker per thread, each with buffers of its own; a team on the engine's
- * pool only with two or more */
+/* the lists, and one worker per thread, each with buffers of its own; a background team on
+ * the engine's pool (training's calls come first) only with two or more */
 static void
 search_start (Search *s, GrokGrainer *g)
 {
@@ -693,7 +693,7 @@ search_start (Search *s, GrokGrainer *g)
       s->idle[s->n_idle++] = &s->workers[i];
     }
   if (s->opts.n_workers > 1)
-    s->team = grok_team_new (s->opts.n_workers);
+    s->team = grok_team_new_background (s->opts.n_workers);
 }
 
 /* wait for every job still queued (compressions nobody read after a cancel), then free */

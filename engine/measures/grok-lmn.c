@@ -805,7 +805,8 @@ mirror_upper (double *L, int n)
  * calling sgemm on its own batch with its own buffers; BLAS's own threads would only add wake-up
  * overhead there (measured: +3 s of system time on the add-mod-31 benchmark). Every pair's
  * entry is computed alone, so the matrix does not depend on which member took it. The caller
- * has BLAS on one thread while this runs. */
+ * has BLAS on one thread while this runs. A background team: beside training, the pool's
+ * workers go to training's calls first. */
 static void
 lmn_all_pairs (const LmnJob *job)
 {
@@ -818,7 +819,7 @@ lmn_all_pairs (const LmnJob *job)
   run.n_batches = (run.n_pairs + run.per_batch - 1) / run.per_batch;
   n_tasks = (run.n_batches + BATCHES_PER_TASK - 1) / BATCHES_PER_TASK;
   threads = (int) MIN ((gint64) g_get_num_processors (), MAX (n_tasks, 1));
-  team = grok_team_new (threads);
+  team = grok_team_new_background (threads);
   threads = grok_team_threads (team);
   len = (gsize) run.per_batch * N_INTERIOR * job->max_width;
   run.buffers = g_new (PairBuffers, threads);

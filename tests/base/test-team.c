@@ -221,10 +221,87 @@ test_nested (void)
   grok_team_free (team);
 }
 
+/* a background call and an ordinary one with one pool worker */
+typedef struct
+{
+  pthread_mutex_t lock;
+  pthread_cond_t  cond;
+  gboolean        in_background, released, ordinary_ran;
+  int             ordinary_member;
+  gint            background_by_worker;
+} GiveWay;
+
+static void
+background_task (gpointer data, int task, int member)
+{
+  GiveWay *g = data;
+
+  if (member == 0)
+    return;
+  if (g_atomic_int_add (&g->background_by_worker, 1) > 0)
+    return;
+  /* the worker's first task: hold it until the ordinary call is open */
+  pthread_mutex_lock (&g->lock);
+  g->in_background = TRUE;
+  pthread_cond_broadcast (&g->cond);
+  while (!g->released)
+    pthread_cond_wait (&g->cond, &g->lock);
+  pthread_mutex_unlock (&g->lock);
+}
+
+static void
+ordinary_task (gpointer data, int task, int member)
+{
+  GiveWay *g = data;
+
+  pthread_mutex_lock (&g->lock);
+  g->ordinary_member = member;
+  g->ordinary_ran = TRUE;
+  pthread_cond_broadcast (&g->cond);
+  pthread_mutex_unlock (&g->lock);
+}
+
+/* the pool's one worker, inside a background call, leaves it for an ordinary call opened
+ * meanwhile, after the task it holds; the background call's caller takes the rest. Runs first,
+ * while the pool has one worker. */
+static void
+test_background_gives_way (void)
+{
+  GrokTeam *background = grok_team_new_background (2), *ordinary = grok_team_new (2);
+  GrokTeamCall b, o;
+  GiveWay g = { .ordinary_member = -1 };
+
+  g_assert_cmpint (grok_team_pool_workers (), ==, 1);
+  pthread_mutex_init (&g.lock, NULL);
+  pthread_cond_init (&g.cond, NULL);
+  grok_team_post (background, &b, 200, background_task, &g);
+  pthread_mutex_lock (&g.lock);
+  while (!g.in_background)
+    pthread_cond_wait (&g.cond, &g.lock);
+  pthread_mutex_unlock (&g.lock);
+  grok_team_post (ordinary, &o, 1, ordinary_task, &g);
+  pthread_mutex_lock (&g.lock);
+  g.released = TRUE;
+  pthread_cond_broadcast (&g.cond);
+  while (!g.ordinary_ran)
+    pthread_cond_wait (&g.cond, &g.lock);
+  pthread_mutex_unlock (&g.lock);
+  /* the worker ran the ordinary call, having taken one background task only */
+  g_assert_cmpint (g.ordinary_member, ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&g.background_by_worker), ==, 1);
+  grok_team_join (&b);
+  grok_team_join (&o);
+  pthread_cond_destroy (&g.cond);
+  pthread_mutex_destroy (&g.lock);
+  grok_team_free (ordinary);
+  grok_team_free (background);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/base/team/background-gives-way", test_background_gives_way);
   g_test_add_func ("/base/team/run-once", test_run_once);
   g_test_add_func ("/base/team/one-pool", test_one_pool);
   g_test_add_func ("/base/team/two-callers", test_two_callers);
