@@ -133,6 +133,25 @@ hold_task (gpointer data, int task, int member)
   pthread_mutex_unlock (&h->lock);
 }
 
+/* waits until a worker holds h's task */
+static void
+hold_wait_started (Hold *h)
+{
+  pthread_mutex_lock (&h->lock);
+  while (!h->started)
+    pthread_cond_wait (&h->cond, &h->lock);
+  pthread_mutex_unlock (&h->lock);
+}
+
+static void
+hold_release (Hold *h)
+{
+  pthread_mutex_lock (&h->lock);
+  h->released = TRUE;
+  pthread_cond_broadcast (&h->cond);
+  pthread_mutex_unlock (&h->lock);
+}
+
 /* a posted call runs on a pool worker while its caller goes on; with every worker held, a
  * new call runs on its caller alone and returns */
 static void
@@ -155,21 +174,15 @@ test_post_and_busy_pool (void)
   /* the caller never took part, so each task started on a worker of the pool */
   for (int i = 0; i < workers; i++)
     {
-      pthread_mutex_lock (&holds[i].lock);
-      while (!holds[i].started)
-        pthread_cond_wait (&holds[i].cond, &holds[i].lock);
+      hold_wait_started (&holds[i]);
       g_assert_cmpint (holds[i].member, ==, 1);
-      pthread_mutex_unlock (&holds[i].lock);
     }
   grok_team_run (team, N_TASKS, count_task, &c);
   check_once (&c, N_TASKS);
   g_assert_cmpint (c.by_caller, ==, N_TASKS);
   for (int i = 0; i < workers; i++)
     {
-      pthread_mutex_lock (&holds[i].lock);
-      holds[i].released = TRUE;
-      pthread_cond_broadcast (&holds[i].cond);
-      pthread_mutex_unlock (&holds[i].lock);
+      hold_release (&holds[i]);
       grok_team_join (&calls[i]);
       grok_team_join (&calls[i]);   /* a second join does nothing */
       pthread_cond_destroy (&holds[i].cond);
@@ -224,11 +237,10 @@ test_nested (void)
 /* a background call and an ordinary one with one pool worker */
 typedef struct
 {
-  pthread_mutex_t lock;
-  pthread_cond_t  cond;
-  gboolean        in_background, released, ordinary_ran;
-  int             ordinary_member;
-  gint            background_by_worker;
+  Hold     hold;      /* the worker's first background task */
+  gboolean ordinary_ran;
+  int      ordinary_member;
+  gint     background_by_worker;
 } GiveWay;
 
 static void
@@ -241,12 +253,7 @@ background_task (gpointer data, int task, int member)
   if (g_atomic_int_add (&g->background_by_worker, 1) > 0)
     return;
   /* the worker's first task: hold it until the ordinary call is open */
-  pthread_mutex_lock (&g->lock);
-  g->in_background = TRUE;
-  pthread_cond_broadcast (&g->cond);
-  while (!g->released)
-    pthread_cond_wait (&g->cond, &g->lock);
-  pthread_mutex_unlock (&g->lock);
+  hold_task (&g->hold, task, member);
 }
 
 static void
@@ -254,11 +261,11 @@ ordinary_task (gpointer data, int task, int member)
 {
   GiveWay *g = data;
 
-  pthread_mutex_lock (&g->lock);
+  pthread_mutex_lock (&g->hold.lock);
   g->ordinary_member = member;
   g->ordinary_ran = TRUE;
-  pthread_cond_broadcast (&g->cond);
-  pthread_mutex_unlock (&g->lock);
+  pthread_cond_broadcast (&g->hold.cond);
+  pthread_mutex_unlock (&g->hold.lock);
 }
 
 /* the pool's one worker, inside a background call, leaves it for an ordinary call opened
@@ -272,27 +279,23 @@ test_background_gives_way (void)
   GiveWay g = { .ordinary_member = -1 };
 
   g_assert_cmpint (grok_team_pool_workers (), ==, 1);
-  pthread_mutex_init (&g.lock, NULL);
-  pthread_cond_init (&g.cond, NULL);
+  pthread_mutex_init (&g.hold.lock, NULL);
+  pthread_cond_init (&g.hold.cond, NULL);
   grok_team_post (background, &b, 200, background_task, &g);
-  pthread_mutex_lock (&g.lock);
-  while (!g.in_background)
-    pthread_cond_wait (&g.cond, &g.lock);
-  pthread_mutex_unlock (&g.lock);
+  hold_wait_started (&g.hold);
   grok_team_post (ordinary, &o, 1, ordinary_task, &g);
-  pthread_mutex_lock (&g.lock);
-  g.released = TRUE;
-  pthread_cond_broadcast (&g.cond);
+  hold_release (&g.hold);
+  pthread_mutex_lock (&g.hold.lock);
   while (!g.ordinary_ran)
-    pthread_cond_wait (&g.cond, &g.lock);
-  pthread_mutex_unlock (&g.lock);
+    pthread_cond_wait (&g.hold.cond, &g.hold.lock);
+  pthread_mutex_unlock (&g.hold.lock);
   /* the worker ran the ordinary call, having taken one background task only */
   g_assert_cmpint (g.ordinary_member, ==, 1);
   g_assert_cmpint (g_atomic_int_get (&g.background_by_worker), ==, 1);
   grok_team_join (&b);
   grok_team_join (&o);
-  pthread_cond_destroy (&g.cond);
-  pthread_mutex_destroy (&g.lock);
+  pthread_cond_destroy (&g.hold.cond);
+  pthread_mutex_destroy (&g.hold.lock);
   grok_team_free (ordinary);
   grok_team_free (background);
 }
