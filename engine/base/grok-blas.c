@@ -3,10 +3,17 @@
 
 #include <cblas.h>
 
+/* OpenBLAS's pthread build starts its server threads when it is loaded, one fewer than the
+ * cores, and each spins on sched_yield for about 0.1 s before it sleeps: CPU taken from
+ * training at the start of every process. Products on one thread never use them, so they are
+ * stopped; OpenBLAS would start them again only for a product on more than one thread. */
+extern int blas_thread_shutdown_ (void);
+
 static void
 set_single (void)
 {
   openblas_set_num_threads (1);
+  blas_thread_shutdown_ ();
 }
 
 /* before main, while the process has one thread */

@@ -5,9 +5,10 @@
  * that differed in the eighth digit), and two threads in multi-threaded products at once can
  * wait on each other for ever (OpenBLAS 0.3.21's pthread build, seen as a hung trainer and
  * views worker). So every product runs on one OpenBLAS thread, set before main and never
- * changed. What runs in parallel runs on the engine's pool (grok-team.h: an MLP's row blocks,
- * the penalty, the LMN's pairs, the complexity search's compressions), each of its threads
- * calling one-thread OpenBLAS; the run's training, measures and views threads are its own. */
+ * changed, and OpenBLAS's own idle threads are stopped. What runs in parallel runs on the
+ * engine's pool (grok-team.h: an MLP's row blocks, the penalty, the LMN's pairs, the complexity
+ * search's compressions), each of its threads calling one-thread OpenBLAS; the run's training,
+ * measures and views threads are its own. */
 #pragma once
 
 #include <glib.h>
