@@ -830,7 +830,10 @@ show_options (GtkWindow *parent, GSettings *settings, AdwToastOverlay *toasts,
   o->venue_row = venue_row_new (size);
   gtk_list_box_append (GTK_LIST_BOX (list), o->venue_row);
   o->size_row = adw_entry_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (o->size_row), "Size (e.g. 3.5x2.5in, 9x6cm, 1200x800px, icml-column:2.5in)");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (o->size_row), "Size (e.g. 6x4in, 9x6cm, 1200x800px)");
+  gtk_widget_set_tooltip_text (o->size_row,
+                               "Width x height in in, cm or px (6x4in, 9x6cm, 1200x800px), "
+                               "or a venue's column with a height of your own (icml-column:2.5in)");
   gtk_editable_set_text (GTK_EDITABLE (o->size_row), size);
   g_signal_connect (o->size_row, "changed", G_CALLBACK (on_size_changed), o);
   g_signal_connect (o->venue_row, "notify::selected", G_CALLBACK (on_venue_selected), o);
