@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "grok-error.h"
+#include "grok-team.h"
 
 static const char * const matrix_names[GROK_FOURIER_N_MATRICES] = {
   [GROK_FOURIER_EMBEDDING] = "embedding",
@@ -38,6 +39,83 @@ compare_steps (gconstpointer a, gconstpointer b)
   const GrokFourierStep *x = a, *y = b;
 
   return (x->step > y->step) - (x->step < y->step);
+}
+
+/* The restricted and excluded losses of the steps not in the cache: a forward pass over every
+ * pair each, independent of the others, so they are shared over the pool (as a background
+ * team: in the app they give way to training). Each step's numbers are those of one thread. */
+typedef struct
+{
+  const GrokMeasureSettings *settings;
+  const GrokFourierStep     *steps;
+  const guint               *todo;    /* indices into steps */
+  const int                 *keys;
+  int                        n_keys;
+  double                    *restricted, *excluded;
+  GError                   **errors;  /* one per todo entry */
+} LossesJob;
+
+static void
+losses_task (gpointer data, int task, int member)
+{
+  LossesJob *job = data;
+  guint i = job->todo[task];
+
+  grok_measure_fourier_losses (job->settings, job->steps[i].params, job->keys, job->n_keys,
+                               &job->restricted[i], &job->excluded[i], &job->errors[task]);
+}
+
+static gboolean
+fourier_losses (GrokFourierData *data, const GrokMeasureSettings *settings, const GArray *all,
+                GrokFourierCache *cache, GError **error)
+{
+  g_autoptr (GArray) todo = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree GError **errors = NULL;
+  LossesJob job;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const GrokFourierStep *s = &g_array_index (all, GrokFourierStep, i);
+
+      data->test_loss[i] = s->test_loss;
+      if (cache == NULL || s->id == NULL ||
+          !grok_fourier_cache_get_losses (cache, s->id, data->progress_keys,
+                                          data->n_progress_keys, &data->restricted[i],
+                                          &data->excluded[i]))
+        g_array_append_val (todo, i);
+    }
+  errors = g_new0 (GError *, MAX (todo->len, 1));
+  job = (LossesJob) { settings, (const GrokFourierStep *) all->data, (const guint *) todo->data,
+                      data->progress_keys, data->n_progress_keys, data->restricted,
+                      data->excluded, errors };
+  if (todo->len > 0)
+    {
+      GrokTeam *team = grok_team_new_background ((int) g_get_num_processors ());
+
+      grok_team_run (team, (int) todo->len, losses_task, &job);
+      grok_team_free (team);
+    }
+  /* the first failure in step order is the one reported, whichever thread met it first */
+  for (guint t = 0; t < todo->len; t++)
+    {
+      guint i = g_array_index (todo, guint, t);
+      const GrokFourierStep *s = &g_array_index (all, GrokFourierStep, i);
+
+      if (errors[t] != NULL)
+        {
+          if (ok)
+            g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "step %" G_GINT64_FORMAT ": %s",
+                         s->step, errors[t]->message);
+          ok = FALSE;
+          g_clear_error (&errors[t]);
+        }
+      else if (ok && cache != NULL && s->id != NULL)
+        grok_fourier_cache_put_losses (cache, s->id, data->progress_keys,
+                                       data->n_progress_keys, data->restricted[i],
+                                       data->excluded[i]);
+    }
+  return ok;
 }
 
 GrokFourierData *
@@ -120,29 +198,7 @@ grok_fourier_data_new (const GrokMeasureSettings *settings, const GrokFourierSte
   data->restricted = g_new (double, all->len);
   data->excluded = g_new (double, all->len);
   data->test_loss = g_new (double, all->len);
-  for (guint i = 0; i < all->len; i++)
-    {
-      const GrokFourierStep *s = &g_array_index (all, GrokFourierStep, i);
-      g_autoptr (GError) local = NULL;
-
-      data->test_loss[i] = s->test_loss;
-      if (cache != NULL && s->id != NULL &&
-          grok_fourier_cache_get_losses (cache, s->id, data->progress_keys,
-                                         data->n_progress_keys, &data->restricted[i],
-                                         &data->excluded[i]))
-        continue;
-      if (!grok_measure_fourier_losses (settings, s->params, data->progress_keys,
-                                        data->n_progress_keys, &data->restricted[i],
-                                        &data->excluded[i], &local))
-        {
-          g_set_error (error, GROK_ERROR, GROK_ERROR_CORRUPT, "step %" G_GINT64_FORMAT ": %s",
-                       s->step, local->message);
-          return NULL;
-        }
-      if (cache != NULL && s->id != NULL)
-        grok_fourier_cache_put_losses (cache, s->id, data->progress_keys,
-                                       data->n_progress_keys, data->restricted[i],
-                                       data->excluded[i]);
-    }
+  if (!fourier_losses (data, settings, all, cache, error))
+    return NULL;
   return g_steal_pointer (&data);
 }
