@@ -171,6 +171,27 @@ row_argmax_avx512 (const float *row, int V)
     }
   g_assert_not_reached ();
 }
+
+/* row_argmax_avx512's first pass alone: the largest value into *largest, FALSE when the row
+ * holds a value that is not finite */
+__attribute__ ((target ("avx512f"))) static gboolean
+row_max_avx512 (const float *row, int V, float *largest)
+{
+  const __m512 low = _mm512_set1_ps (-INFINITY), zero = _mm512_setzero_ps ();
+  __m512 best = low;
+  __mmask16 bad = 0;
+
+  for (int v = 0; v < V; v += 16)
+    {
+      __mmask16 in = V - v >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (V - v)) - 1);
+      __m512 x = _mm512_mask_loadu_ps (low, in, row + v);
+
+      bad |= _mm512_mask_cmp_ps_mask (in, _mm512_sub_ps (x, x), zero, _CMP_NEQ_UQ);
+      best = _mm512_max_ps (best, x);
+    }
+  *largest = _mm512_reduce_max_ps (best);
+  return bad == 0;
+}
 #endif
 
 static int
@@ -206,9 +227,29 @@ block_sums (double *sum, const float *p, int rows, int V)
         sum[r] += p[(gsize) r * V + v];
 }
 
-double
-grok_cross_entropy_forward (float *probs, const float *logits, const int *targets, int N, int V,
-                            double clip, int *n_correct)
+/* The largest value of a row: the very float at row_argmax's index. Only a row of finite values
+ * whose largest is not zero is settled by the vector pass alone (+0 and -0 compare equal, and the
+ * scan keeps the first of them). */
+static float
+row_max (const float *row, int V)
+{
+#ifdef GROK_VMATH_AVX512
+  if (V >= 32 && grok_vmath_have_avx512 ())
+    {
+      float largest;
+      if (row_max_avx512 (row, V, &largest) && largest != 0.0f)
+        return largest;
+    }
+#endif
+  return row[row_argmax (row, V)];
+}
+
+/* The mean cross-entropy of the rows, with exp (logit - largest) of every logit into probs,
+ * normalised to the softmax when normalise; the argmax of each row, and n_correct, only when
+ * n_correct is not NULL (the shift needs the largest value alone, which is the same float). */
+static inline double
+cross_entropy (float *probs, const float *logits, const int *targets, int N, int V,
+               double clip, int *n_correct, gboolean normalise)
 {
   double total = 0.0;
   int correct = 0;
@@ -216,38 +257,63 @@ grok_cross_entropy_forward (float *probs, const float *logits, const int *target
   for (int n0 = 0; n0 < N; n0 += ROWS)
     {
       int rows = MIN (ROWS, N - n0), argmax[ROWS];
+      float largest[ROWS];
       double sum[ROWS] = { 0 };
 
       for (int r = 0; r < rows; r++)
         {
           const float *row = logits + (gsize) (n0 + r) * V;
 
-          argmax[r] = row_argmax (row, V);
+          if (n_correct != NULL)
+            {
+              argmax[r] = row_argmax (row, V);
+              largest[r] = row[argmax[r]];
+            }
+          else
+            largest[r] = row_max (row, V);
           /* one expf per logit; the sum in double keeps the normaliser exact to float
            * precision */
-          grok_vmath_exp_shifted (probs + (gsize) (n0 + r) * V, row, row[argmax[r]], V);
+          grok_vmath_exp_shifted (probs + (gsize) (n0 + r) * V, row, largest[r], V);
         }
       block_sums (sum, probs + (gsize) n0 * V, rows, V);
       for (int r = 0; r < rows; r++)
         {
           int n = n0 + r;
           const float *row = logits + (gsize) n * V;
-          float *prow = probs + (gsize) n * V;
-          float inv = (float) (1.0 / sum[r]);
           double log_p;
 
-          for (int v = 0; v < V; v++)
-            prow[v] *= inv;
-          log_p = (double) row[targets[n]] - row[argmax[r]] - log (sum[r]);
+          if (normalise)
+            {
+              float *prow = probs + (gsize) n * V;
+              float inv = (float) (1.0 / sum[r]);
+              for (int v = 0; v < V; v++)
+                prow[v] *= inv;
+            }
+          log_p = (double) row[targets[n]] - largest[r] - log (sum[r]);
           if (clip > 0.0)
             log_p = log (CLAMP (exp (log_p), clip, 1.0 - clip));
           total -= log_p;
-          correct += argmax[r] == targets[n];
+          if (n_correct != NULL)
+            correct += argmax[r] == targets[n];
         }
     }
   if (n_correct != NULL)
     *n_correct = correct;
   return total / N;
+}
+
+double
+grok_cross_entropy_forward (float *probs, const float *logits, const int *targets, int N, int V,
+                            double clip, int *n_correct)
+{
+  return cross_entropy (probs, logits, targets, N, V, clip, n_correct, TRUE);
+}
+
+double
+grok_cross_entropy_loss (float *scratch, const float *logits, const int *targets, int N, int V,
+                         double clip, int *n_correct)
+{
+  return cross_entropy (scratch, logits, targets, N, V, clip, n_correct, FALSE);
 }
 
 #undef ROWS

@@ -43,6 +43,11 @@ void  grok_embedding_backward   (float *dtable, const float *dout, const int *to
  * (ties go to the lowest index). Accumulates in double. */
 double grok_cross_entropy_forward (float *probs, const float *logits, const int *targets,
                                    int N, int V, double clip, int *n_correct);
+/* the same mean cross-entropy, to the bit, without the softmax: scratch (N, V) receives
+ * exp (logit - largest) of each row, not normalised. For an evaluation, which reads the loss and
+ * n_correct alone. */
+double grok_cross_entropy_loss    (float *scratch, const float *logits, const int *targets,
+                                   int N, int V, double clip, int *n_correct);
 /* dlogits (N, V) = d(mean CE) / d logits from the probs of the forward pass, where the mean is
  * over n_mean examples (N, or more when these N rows are a part of the batch); a clipped target
  * probability contributes no gradient */
