@@ -384,14 +384,52 @@ pair_sums_avx512 (int K, const float *y0, const float *mid, const float *y1, flo
 }
 #endif
 
-/* mean r2 over the n_out real outputs of one pair, from the endpoint outputs and the 19 interior
- * rows (stride out_stride): grok_lmn_r2's test and formula on the float sums above */
-static double
-pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y1, float *sums)
+/* the largest |lo[k]|, |hi[k]| over k < n and 0, in double: the scan
+ * scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k]))) from scale = 0. Without a NaN the
+ * largest is the same whatever the order, so it is taken in one vector pass; with one the scan's
+ * answer depends on where it is, and the scan runs. */
+GROK_CLONES static double
+pair_scale (const float *lo, const float *hi, int n)
+{
+  float largest = 0.0f;
+  int nan = 0;
+  double scale = 0;
+
+#pragma omp simd reduction(max:largest) reduction(|:nan)
+  for (int k = 0; k < n; k++)
+    {
+      float a = fabsf (lo[k]), b = fabsf (hi[k]);
+      nan |= isnan (a) | isnan (b);
+      largest = MAX (largest, MAX (a, b));
+    }
+  if (!nan)
+    return largest;
+  for (int k = 0; k < n; k++)
+    scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
+  return scale;
+}
+
+/* r (n): grok_lmn_r2's test and formula on the float sums of each output, each output alone */
+GROK_CLONES static void
+pair_r2 (const float *lo, const float *hi, const float *sty, const float *syy, double stt,
+         double limit, double *r, int n)
+{
+#pragma omp simd
+  for (int k = 0; k < n; k++)
+    {
+      double v = CLAMP ((double) sty[k] * sty[k] / (stt * syy[k]), 0.0, 1.0);
+      r[k] = (double) hi[k] - lo[k] <= limit ? 1.0 : v;
+    }
+}
+
+/* the r2 of each of the n_out real outputs of one pair into r, from the endpoint outputs and the
+ * 19 interior rows (stride out_stride) */
+static void
+pair_scores (const LmnJob *job, const float *y0, const float *mid, const float *y1, float *sums,
+             double *r)
 {
   const int K = job->out_stride;
   const float *lo = sums + K, *hi = sums + 2 * K, *sty = sums + 3 * K, *syy = sums + 4 * K;
-  double scale = 0, stt = job->stt, total = 0;
 
 #ifdef GROK_VMATH_AVX512
   if (K % 16 == 0 && grok_vmath_have_avx512 ())
@@ -399,16 +437,31 @@ pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y
   else
 #endif
     pair_sums (K, y0, mid, y1, sums);
-  for (int k = 0; k < job->n_out; k++)
-    scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
-  for (int k = 0; k < job->n_out; k++)
+  pair_r2 (lo, hi, sty, syy, job->stt,
+           GROK_LMN_CONSTANT_RTOL * pair_scale (lo, hi, job->n_out), r, job->n_out);
+}
+
+/* mean[q] = the mean of row q of r (count, n): each row summed in order of k, 8 rows at a time
+ * so that their chains of additions overlap (each row's sum the same double as alone) */
+GROK_CLONES static void
+pair_means (const double *r, int count, int n, double *mean)
+{
+  for (int q0 = 0; q0 < count; q0 += 8)
     {
-      if ((double) hi[k] - lo[k] <= GROK_LMN_CONSTANT_RTOL * scale)
-        total += 1.0;
+      const double *rows = r + (gsize) q0 * n;
+      double total[8] = { 0 };
+
+      if (count - q0 >= 8)
+        for (int k = 0; k < n; k++)
+          for (int l = 0; l < 8; l++)
+            total[l] += rows[(gsize) l * n + k];
       else
-        total += CLAMP ((double) sty[k] * sty[k] / (stt * syy[k]), 0.0, 1.0);
+        for (int l = 0; l < count - q0; l++)
+          for (int k = 0; k < n; k++)
+            total[l] += rows[(gsize) l * n + k];
+      for (int l = 0; l < 8 && q0 + l < count; l++)
+        mean[q0 + l] = total[l] / n;
     }
-  return total / job->n_out;
 }
 
 GROK_CLONES static void
@@ -714,10 +767,10 @@ kinked_rows (const LmnJob *job, int i, int j, int count, float *a, float *rows, 
 }
 
 /* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each),
- * sums (5 x out_stride), work and pairs (2 count) */
+ * sums (5 x out_stride), work, pairs (2 count) and r (count x n_out doubles, then count) */
 static void
 lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *sums,
-           float *work, int *pairs)
+           float *work, int *pairs, double *r)
 {
   const int S = job->out_stride;
   int i, j;
@@ -739,11 +792,19 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
       segment_rows (job, i, j, count, a);
       out = a;
     }
+  double *mean = r + (gsize) count * job->n_out;
+
+  for (int q = 0, pi = i, pj = j; q < count; q++)
+    {
+      pair_scores (job, job->y_end + (gsize) pi * S, out + (gsize) q * N_INTERIOR * S,
+                   job->y_end + (gsize) pj * S, sums, r + (gsize) q * job->n_out);
+      if (++pj == job->n)
+        pj = ++pi + 1;
+    }
+  pair_means (r, count, job->n_out, mean);
   for (int q = 0; q < count; q++)
     {
-      double s = pair_score (job, job->y_end + (gsize) i * S, out + (gsize) q * N_INTERIOR * S,
-                             job->y_end + (gsize) j * S, sums);
-      job->L[(gsize) i * job->n + j] = s;
+      job->L[(gsize) i * job->n + j] = mean[q];
       if (++j == job->n)
         j = ++i + 1;
     }
@@ -753,8 +814,9 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
  * activation work and the batch's pairs. */
 typedef struct
 {
-  float *a, *b, *sums, *work;
-  int   *pairs;
+  float  *a, *b, *sums, *work;
+  int    *pairs;
+  double *r;
 } PairBuffers;
 
 typedef struct
@@ -781,7 +843,7 @@ pairs_task (gpointer data, int task, int member)
     {
       gint64 p0 = t * run->per_batch;
       lmn_batch (run->job, p0, (int) MIN ((gint64) run->per_batch, run->n_pairs - p0), buf->a,
-                 buf->b, buf->sums, buf->work, buf->pairs);
+                 buf->b, buf->sums, buf->work, buf->pairs, buf->r);
     }
 }
 
@@ -828,6 +890,7 @@ lmn_all_pairs (const LmnJob *job)
       g_new (float, len), g_new (float, len), g_new (float, 5 * job->out_stride),
       g_new (float, 2 * job->max_width + 4 * job->units + GROK_LMN_STEPS),
       g_new (int, 2 * run.per_batch),
+      g_new (double, (gsize) run.per_batch * (job->n_out + 1)),
     };
   grok_team_run (team, (int) n_tasks, pairs_task, &run);
   grok_team_free (team);
@@ -839,6 +902,7 @@ lmn_all_pairs (const LmnJob *job)
       g_free (run.buffers[m].sums);
       g_free (run.buffers[m].work);
       g_free (run.buffers[m].pairs);
+      g_free (run.buffers[m].r);
     }
   g_free (run.buffers);
 }
