@@ -691,20 +691,81 @@ line_row (float *row, const float *p, const float *q, float lam, int n)
     row[o] = p[o] + lam * q[o];
 }
 
+#ifdef GROK_VMATH_AVX512
+/* outputs kinked_lines_avx512 holds at once: four vectors of p and of q, so that each unit's
+ * updates are eight independent chains */
+#define LINE_VECTORS 4
+
+/* kinked_segment's lines with AVX-512, 64 outputs at a time held in registers through the 19
+ * steps, with the rounding of the compiled axpy2 and line_row: their 16-wide steps and their
+ * single values fuse each multiply and add, the one 8-wide step they take when 8 or more
+ * outputs are left after the 16-wide ones rounds the product first. So the same rows to the
+ * bit. The k-th unit of by_step adds cp[k] and cq[k] times its column of wt (units, O); first
+ * as kinked_segment leaves it. */
+__attribute__ ((target ("avx512f"))) static void
+kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float *wt,
+                     const int *by_step, const int *first, const float *cp, const float *cq,
+                     int O)
+{
+  for (int o0 = 0; o0 < O; o0 += 16 * LINE_VECTORS)
+    {
+      __m512 p[LINE_VECTORS], q[LINE_VECTORS];
+      __mmask16 in[LINE_VECTORS], split[LINE_VECTORS];
+
+      for (int c = 0; c < LINE_VECTORS; c++)
+        {
+          int n = CLAMP (O - (o0 + 16 * c), 0, 16);
+          in[c] = n == 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
+          split[c] = n >= 8 && n < 16 ? (__mmask16) 0xff : 0;
+          p[c] = _mm512_maskz_loadu_ps (in[c], p0 + o0 + 16 * c);
+          q[c] = _mm512_maskz_loadu_ps (in[c], q0 + o0 + 16 * c);
+        }
+      for (int m = 1, k = first[0]; m <= N_INTERIOR; m++)
+        {
+          const __m512 lam = _mm512_set1_ps ((float) m / (GROK_LMN_STEPS - 1));
+
+          for (; k < first[m]; k++)
+            {
+              const float *w = wt + (gsize) by_step[k] * O + o0;
+              const __m512 a = _mm512_set1_ps (cp[k]), b = _mm512_set1_ps (cq[k]);
+              for (int c = 0; c < LINE_VECTORS; c++)
+                {
+                  const __m512 wc = _mm512_maskz_loadu_ps (in[c], w + 16 * c);
+                  __m512 pf = _mm512_fmadd_ps (a, wc, p[c]), qf = _mm512_fmadd_ps (b, wc, q[c]);
+                  if (split[c])
+                    {
+                      pf = _mm512_mask_add_ps (pf, split[c], _mm512_mul_ps (a, wc), p[c]);
+                      qf = _mm512_mask_add_ps (qf, split[c], _mm512_mul_ps (b, wc), q[c]);
+                    }
+                  p[c] = pf;
+                  q[c] = qf;
+                }
+            }
+          for (int c = 0; c < LINE_VECTORS; c++)
+            {
+              __m512 row = _mm512_fmadd_ps (lam, q[c], p[c]);
+              if (split[c])
+                row = _mm512_mask_add_ps (row, split[c], _mm512_mul_ps (lam, q[c]), p[c]);
+              _mm512_mask_storeu_ps (rows + (gsize) (m - 1) * O + o0 + 16 * c, in[c], row);
+            }
+        }
+    }
+}
+#endif
+
 /* rest[0]'s sums without bias at the 19 interior points of z_i -> z_j, from P (the point's) and
- * Q (the pair's) at lambda = 0; work holds 2 O floats and 4 U + 21 ints after them */
+ * Q (the pair's) at lambda = 0; work holds 2 O floats, then 2 U floats (the units'
+ * coefficients), then 4 U + 21 ints */
 static void
 kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float *p0,
                 const float *q0, float *rows, float *work)
 {
   const int U = job->units, O = job->rest[0].out;
-  float *p = work, *q = work + O;
-  int *step = (int *) (work + 2 * O), *by_step = step + U, *kinked = by_step + U;
+  float *p = work, *q = work + O, *cp = work + 2 * O, *cq = cp + U;
+  int *step = (int *) (cq + U), *by_step = step + U, *kinked = by_step + U;
   int *first = kinked + U, *count = first + N_INTERIOR + 2;
   int n_kinked = 0;
 
-  memcpy (p, p0, sizeof (float) * O);
-  memcpy (q, q0, sizeof (float) * O);
   /* the units that change piece, ordered by the step at which they do and then by number (a
    * counting sort of those units alone: most units keep their piece, and counting them all
    * into the one bin of step 0 was a chain of dependent increments) */
@@ -722,16 +783,28 @@ kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float
   for (int k = 0; k < n_kinked; k++)
     by_step[first[step[kinked[k]]]++] = kinked[k];
   /* first[m] is now the end of step m's units, which begin where step m - 1's end */
+  for (int k = 0; k < n_kinked; k++)
+    {
+      int u = by_step[k];
+      float change = zi[u] > 0 ? job->slope_below - job->slope_above
+                               : job->slope_above - job->slope_below;
+      cp[k] = change * zi[u];
+      cq[k] = change * (zj[u] - zi[u]);
+    }
+#ifdef GROK_VMATH_AVX512
+  if (grok_vmath_have_avx512 ())
+    {
+      kinked_lines_avx512 (rows, p0, q0, job->wt, by_step, first, cp, cq, O);
+      return;
+    }
+#endif
+  memcpy (p, p0, sizeof (float) * O);
+  memcpy (q, q0, sizeof (float) * O);
   for (int m = 1, k = first[0]; m <= N_INTERIOR; m++)
     {
       float lam = (float) m / (GROK_LMN_STEPS - 1);
       for (; k < first[m]; k++)
-        {
-          int u = by_step[k];
-          float change = zi[u] > 0 ? job->slope_below - job->slope_above
-                                   : job->slope_above - job->slope_below;
-          axpy2 (p, q, job->wt + (gsize) u * O, change * zi[u], change * (zj[u] - zi[u]), O);
-        }
+        axpy2 (p, q, job->wt + (gsize) by_step[k] * O, cp[k], cq[k], O);
       line_row (rows + (gsize) (m - 1) * O, p, q, lam, O);
     }
 }
@@ -888,7 +961,7 @@ lmn_all_pairs (const LmnJob *job)
   for (int m = 0; m < threads; m++)
     run.buffers[m] = (PairBuffers) {
       g_new (float, len), g_new (float, len), g_new (float, 5 * job->out_stride),
-      g_new (float, 2 * job->max_width + 4 * job->units + GROK_LMN_STEPS),
+      g_new (float, 2 * job->max_width + 6 * job->units + GROK_LMN_STEPS),
       g_new (int, 2 * run.per_batch),
       g_new (double, (gsize) run.per_batch * (job->n_out + 1)),
     };
