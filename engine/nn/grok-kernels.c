@@ -213,10 +213,73 @@ row_argmax (const float *row, int V)
  * (the same double as alone), and the chains of ROWS rows overlap in the processor */
 #define ROWS 8
 
+#ifdef GROK_VMATH_AVX512
+/* block_sums of ROWS = 8 rows with AVX-512: the 8 rows' sums in one vector, one lane per row,
+ * each lane adding its row's values one after another in the order of v as the scan does (the
+ * same doubles to the bit). The values come 8 x 8 at a time by rows and are transposed, where
+ * the compiled scan gathered each v's 8 values with a shuffle per value; the last V % 8 are
+ * gathered so. */
+__attribute__ ((target ("avx512f"))) static void
+block_sums_avx512 (double *sum, const float *p, int V)
+{
+  const __m512i pairs_lo = _mm512_set_epi64 (13, 12, 5, 4, 9, 8, 1, 0);
+  const __m512i pairs_hi = _mm512_set_epi64 (15, 14, 7, 6, 11, 10, 3, 2);
+  const __m512i halves_lo = _mm512_set_epi64 (11, 10, 9, 8, 3, 2, 1, 0);
+  const __m512i halves_hi = _mm512_set_epi64 (15, 14, 13, 12, 7, 6, 5, 4);
+  __m512d acc = _mm512_loadu_pd (sum);
+  int v = 0;
+
+  for (; v + 8 <= V; v += 8)
+    {
+      __m512d c[8], a[8], b[8], t[8];
+
+      for (int r = 0; r < 8; r++)
+        c[r] = _mm512_cvtps_pd (_mm256_loadu_ps (p + (gsize) r * V + v));
+      /* a[2i] holds rows 2i, 2i + 1 at v + 0, 2, 4, 6; a[2i + 1] at v + 1, 3, 5, 7 */
+      for (int i = 0; i < 4; i++)
+        {
+          a[2 * i] = _mm512_unpacklo_pd (c[2 * i], c[2 * i + 1]);
+          a[2 * i + 1] = _mm512_unpackhi_pd (c[2 * i], c[2 * i + 1]);
+        }
+      /* b: rows 4h .. 4h + 3 (h = 0, 1) at v + j and v + j + 4: b[4h + j] for j = 0 .. 3 */
+      for (int h = 0; h < 2; h++)
+        for (int odd = 0; odd < 2; odd++)
+          {
+            __m512d x = a[4 * h + odd], y = a[4 * h + 2 + odd];
+            b[4 * h + odd] = _mm512_permutex2var_pd (x, pairs_lo, y);
+            b[4 * h + 2 + odd] = _mm512_permutex2var_pd (x, pairs_hi, y);
+          }
+      /* t[j]: the 8 rows at v + j */
+      for (int j = 0; j < 4; j++)
+        {
+          t[j] = _mm512_permutex2var_pd (b[j], halves_lo, b[4 + j]);
+          t[j + 4] = _mm512_permutex2var_pd (b[j], halves_hi, b[4 + j]);
+        }
+      for (int j = 0; j < 8; j++)
+        acc = _mm512_add_pd (acc, t[j]);
+    }
+  for (; v < V; v++)
+    {
+      double x[8];
+      for (int r = 0; r < 8; r++)
+        x[r] = p[(gsize) r * V + v];
+      acc = _mm512_add_pd (acc, _mm512_loadu_pd (x));
+    }
+  _mm512_storeu_pd (sum, acc);
+}
+#endif
+
 /* sum[r] = the sum in double of row r of p (rows, V), rows <= ROWS, each in the order of v */
 KERNEL_CLONES static void
 block_sums (double *sum, const float *p, int rows, int V)
 {
+#ifdef GROK_VMATH_AVX512
+  if (rows == ROWS && V >= 8 && grok_vmath_have_avx512 ())
+    {
+      block_sums_avx512 (sum, p, V);
+      return;
+    }
+#endif
   if (rows == ROWS)
     for (int v = 0; v < V; v++)
       for (int r = 0; r < ROWS; r++)
