@@ -11,6 +11,16 @@
 #include <math.h>
 #include <string.h>
 
+/* loops compiled per instruction set and picked at load time, as in grok-lmn.c (not under the
+ * sanitizers, whose run-time is not ready when the loader picks). Each of their values is one
+ * rounding, no product added to fuse, so it is the same at every width. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define KERNEL_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
+#else
+#define KERNEL_CLONES
+#endif
+
 void
 grok_linear_forward (float *out, const float *inp, const float *weight, const float *bias,
                      int N, int C, int OC)
@@ -29,7 +39,7 @@ grok_linear_forward (float *out, const float *inp, const float *weight, const fl
 
 /* the bias and the activation in one pass over each row while it is in the cache, not two
  * passes over the whole (N, OC) output after a copy of the bias into it */
-void
+KERNEL_CLONES void
 grok_linear_act_forward (float *pre, float *post, const float *inp, const float *weight,
                          const float *bias, int N, int C, int OC, GrokActivation act)
 {
@@ -60,7 +70,7 @@ grok_linear_backward (float *dinp, float *dweight, float *dbias, const float *do
     grok_bias_backward (dbias, dout, N, OC);
 }
 
-void
+KERNEL_CLONES void
 grok_bias_backward (float *dbias, const float *dout, int N, int OC)
 {
   for (int n = 0; n < N; n++)
@@ -86,6 +96,14 @@ grok_activation_backward (GrokActivation act, float *dinp, const float *dout, co
   if (dinp != dout)
     memcpy (dinp, dout, n * sizeof (float));
   grok_activation_info (act)->backward (dinp, inp, n);
+}
+
+KERNEL_CLONES void
+grok_add_rows (float *out, const float *a, const float *b, int n)
+{
+#pragma omp simd
+  for (int i = 0; i < n; i++)
+    out[i] = a[i] + b[i];
 }
 
 void
@@ -115,14 +133,6 @@ is_clipped (double p_target, double clip)
   return clip > 0.0 && (p_target < clip || p_target > 1.0 - clip);
 }
 
-/* the loops below compiled per instruction set and picked at load time, as in grok-lmn.c (not
- * under the sanitizers, whose run-time is not ready when the loader picks) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define KERNEL_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
-#else
-#define KERNEL_CLONES
-#endif
 
 /* The index of a row's largest logit, the first of equals: the scan
  * `if (row[v] > row[argmax]) argmax = v` from argmax = 0, which stops at the first value equal

@@ -30,6 +30,9 @@ void  grok_activation_forward   (GrokActivation act, float *out, const float *in
 void  grok_activation_backward  (GrokActivation act, float *dinp, const float *dout,
                                  const float *inp, gsize n);
 
+/* out (n) = a + b; out may equal a or b */
+void  grok_add_rows             (float *out, const float *a, const float *b, int n);
+
 /* out (N, T * D): row n is the concatenation of table[tokens[n, t]] for t < T; table (V, D) */
 void  grok_embedding_forward    (float *out, const int *tokens, const float *table,
                                  int N, int T, int D);
