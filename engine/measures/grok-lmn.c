@@ -691,6 +691,23 @@ line_row (float *row, const float *p, const float *q, float lam, int n)
     row[o] = p[o] + lam * q[o];
 }
 
+/* what each unit adds to P and Q (times its column of rest[0]'s weights) where it changes piece:
+ * cp[u] = c z_i[u], cq[u] = c (z_j[u] - z_i[u]) with c the change of slope, for every unit at
+ * once in a vector loop (picking the kinked ones' c by a branch on the sign was mispredicted
+ * half the time) */
+GROK_CLONES static void
+kink_changes (const float *restrict zi, const float *restrict zj, float down, float up,
+              float *restrict cp, float *restrict cq, int n)
+{
+#pragma omp simd
+  for (int u = 0; u < n; u++)
+    {
+      float change = zi[u] > 0 ? down : up;
+      cp[u] = change * zi[u];
+      cq[u] = change * (zj[u] - zi[u]);
+    }
+}
+
 #ifdef GROK_VMATH_AVX512
 /* outputs kinked_lines_avx512 holds at once: four vectors of p and of q, so that each unit's
  * updates are eight independent chains */
@@ -700,8 +717,8 @@ line_row (float *row, const float *p, const float *q, float lam, int n)
  * steps, with the rounding of the compiled axpy2 and line_row: their 16-wide steps and their
  * single values fuse each multiply and add, the one 8-wide step they take when 8 or more
  * outputs are left after the 16-wide ones rounds the product first. So the same rows to the
- * bit. The k-th unit of by_step adds cp[k] and cq[k] times its column of wt (units, O); first
- * as kinked_segment leaves it. */
+ * bit. Unit u of by_step adds cp[u] and cq[u] times its column of wt (units, O); first as
+ * kinked_segment leaves it. */
 __attribute__ ((target ("avx512f"))) static void
 kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float *wt,
                      const int *by_step, const int *first, const float *cp, const float *cq,
@@ -726,8 +743,9 @@ kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float 
 
           for (; k < first[m]; k++)
             {
-              const float *w = wt + (gsize) by_step[k] * O + o0;
-              const __m512 a = _mm512_set1_ps (cp[k]), b = _mm512_set1_ps (cq[k]);
+              const int u = by_step[k];
+              const float *w = wt + (gsize) u * O + o0;
+              const __m512 a = _mm512_set1_ps (cp[u]), b = _mm512_set1_ps (cq[u]);
               for (int c = 0; c < LINE_VECTORS; c++)
                 {
                   const __m512 wc = _mm512_maskz_loadu_ps (in[c], w + 16 * c);
@@ -783,14 +801,8 @@ kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float
   for (int k = 0; k < n_kinked; k++)
     by_step[first[step[kinked[k]]]++] = kinked[k];
   /* first[m] is now the end of step m's units, which begin where step m - 1's end */
-  for (int k = 0; k < n_kinked; k++)
-    {
-      int u = by_step[k];
-      float change = zi[u] > 0 ? job->slope_below - job->slope_above
-                               : job->slope_above - job->slope_below;
-      cp[k] = change * zi[u];
-      cq[k] = change * (zj[u] - zi[u]);
-    }
+  kink_changes (zi, zj, job->slope_below - job->slope_above,
+                job->slope_above - job->slope_below, cp, cq, U);
 #ifdef GROK_VMATH_AVX512
   if (grok_vmath_have_avx512 ())
     {
@@ -804,7 +816,7 @@ kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float
     {
       float lam = (float) m / (GROK_LMN_STEPS - 1);
       for (; k < first[m]; k++)
-        axpy2 (p, q, job->wt + (gsize) by_step[k] * O, cp[k], cq[k], O);
+        axpy2 (p, q, job->wt + (gsize) by_step[k] * O, cp[by_step[k]], cq[by_step[k]], O);
       line_row (rows + (gsize) (m - 1) * O, p, q, lam, O);
     }
 }
