@@ -734,8 +734,12 @@ kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float 
           int n = CLAMP (O - (o0 + 16 * c), 0, 16);
           in[c] = n == 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
           split[c] = n >= 8 && n < 16 ? (__mmask16) 0xff : 0;
-          p[c] = _mm512_maskz_loadu_ps (in[c], p0 + o0 + 16 * c);
-          q[c] = _mm512_maskz_loadu_ps (in[c], q0 + o0 + 16 * c);
+          p[c] = q[c] = _mm512_setzero_ps ();
+          if (n > 0)
+            {
+              p[c] = _mm512_maskz_loadu_ps (in[c], p0 + o0 + 16 * c);
+              q[c] = _mm512_maskz_loadu_ps (in[c], q0 + o0 + 16 * c);
+            }
         }
       for (int m = 1, k = first[0]; m <= N_INTERIOR; m++)
         {
@@ -746,7 +750,8 @@ kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float 
               const int u = by_step[k];
               const float *w = wt + (gsize) u * O + o0;
               const __m512 a = _mm512_set1_ps (cp[u]), b = _mm512_set1_ps (cq[u]);
-              for (int c = 0; c < LINE_VECTORS; c++)
+              /* a vector past the last output is left alone (no address past the column) */
+              for (int c = 0; c < LINE_VECTORS && in[c] != 0; c++)
                 {
                   const __m512 wc = _mm512_maskz_loadu_ps (in[c], w + 16 * c);
                   __m512 pf = _mm512_fmadd_ps (a, wc, p[c]), qf = _mm512_fmadd_ps (b, wc, q[c]);
@@ -759,7 +764,7 @@ kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float 
                   q[c] = qf;
                 }
             }
-          for (int c = 0; c < LINE_VECTORS; c++)
+          for (int c = 0; c < LINE_VECTORS && in[c] != 0; c++)
             {
               __m512 row = _mm512_fmadd_ps (lam, q[c], p[c]);
               if (split[c])
