@@ -391,7 +391,7 @@ grok_cross_entropy_loss (float *scratch, const float *logits, const int *targets
 
 #undef ROWS
 
-void
+KERNEL_CLONES void
 grok_cross_entropy_backward (float *dlogits, const float *probs, const int *targets, int N,
                              int V, double clip, int n_mean)
 {
