@@ -362,10 +362,7 @@ folded_first_backward (GrokMlp *mlp, const GrokBatch *batch, float *grad, float 
     for (int t = 0; t < T; t++)
       {
         float *entry = g + ((gsize) t * V + batch->tokens[n * T + t]) * W;
-        const float *row = dpre + (gsize) (n - n0) * W;
-#pragma omp simd
-        for (int o = 0; o < W; o++)
-          entry[o] += row[o];
+        grok_add_rows (entry, entry, dpre + (gsize) (n - n0) * W, W);
       }
   for (int t = 0; t < T; t++)
     {
