@@ -384,14 +384,52 @@ pair_sums_avx512 (int K, const float *y0, const float *mid, const float *y1, flo
 }
 #endif
 
-/* mean r2 over the n_out real outputs of one pair, from the endpoint outputs and the 19 interior
- * rows (stride out_stride): grok_lmn_r2's test and formula on the float sums above */
-static double
-pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y1, float *sums)
+/* the largest |lo[k]|, |hi[k]| over k < n and 0, in double: the scan
+ * scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k]))) from scale = 0. Without a NaN the
+ * largest is the same whatever the order, so it is taken in one vector pass; with one the scan's
+ * answer depends on where it is, and the scan runs. */
+GROK_CLONES static double
+pair_scale (const float *lo, const float *hi, int n)
+{
+  float largest = 0.0f;
+  int nan = 0;
+  double scale = 0;
+
+#pragma omp simd reduction(max:largest) reduction(|:nan)
+  for (int k = 0; k < n; k++)
+    {
+      float a = fabsf (lo[k]), b = fabsf (hi[k]);
+      nan |= isnan (a) | isnan (b);
+      largest = MAX (largest, MAX (a, b));
+    }
+  if (!nan)
+    return largest;
+  for (int k = 0; k < n; k++)
+    scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
+  return scale;
+}
+
+/* r (n): grok_lmn_r2's test and formula on the float sums of each output, each output alone */
+GROK_CLONES static void
+pair_r2 (const float *lo, const float *hi, const float *sty, const float *syy, double stt,
+         double limit, double *r, int n)
+{
+#pragma omp simd
+  for (int k = 0; k < n; k++)
+    {
+      double v = CLAMP ((double) sty[k] * sty[k] / (stt * syy[k]), 0.0, 1.0);
+      r[k] = (double) hi[k] - lo[k] <= limit ? 1.0 : v;
+    }
+}
+
+/* the r2 of each of the n_out real outputs of one pair into r, from the endpoint outputs and the
+ * 19 interior rows (stride out_stride) */
+static void
+pair_scores (const LmnJob *job, const float *y0, const float *mid, const float *y1, float *sums,
+             double *r)
 {
   const int K = job->out_stride;
   const float *lo = sums + K, *hi = sums + 2 * K, *sty = sums + 3 * K, *syy = sums + 4 * K;
-  double scale = 0, stt = job->stt, total = 0;
 
 #ifdef GROK_VMATH_AVX512
   if (K % 16 == 0 && grok_vmath_have_avx512 ())
@@ -399,16 +437,31 @@ pair_score (const LmnJob *job, const float *y0, const float *mid, const float *y
   else
 #endif
     pair_sums (K, y0, mid, y1, sums);
-  for (int k = 0; k < job->n_out; k++)
-    scale = MAX (scale, MAX (fabs (lo[k]), fabs (hi[k])));
-  for (int k = 0; k < job->n_out; k++)
+  pair_r2 (lo, hi, sty, syy, job->stt,
+           GROK_LMN_CONSTANT_RTOL * pair_scale (lo, hi, job->n_out), r, job->n_out);
+}
+
+/* mean[q] = the mean of row q of r (count, n): each row summed in order of k, 8 rows at a time
+ * so that their chains of additions overlap (each row's sum the same double as alone) */
+GROK_CLONES static void
+pair_means (const double *r, int count, int n, double *mean)
+{
+  for (int q0 = 0; q0 < count; q0 += 8)
     {
-      if ((double) hi[k] - lo[k] <= GROK_LMN_CONSTANT_RTOL * scale)
-        total += 1.0;
+      const double *rows = r + (gsize) q0 * n;
+      double total[8] = { 0 };
+
+      if (count - q0 >= 8)
+        for (int k = 0; k < n; k++)
+          for (int l = 0; l < 8; l++)
+            total[l] += rows[(gsize) l * n + k];
       else
-        total += CLAMP ((double) sty[k] * sty[k] / (stt * syy[k]), 0.0, 1.0);
+        for (int l = 0; l < count - q0; l++)
+          for (int k = 0; k < n; k++)
+            total[l] += rows[(gsize) l * n + k];
+      for (int l = 0; l < 8 && q0 + l < count; l++)
+        mean[q0 + l] = total[l] / n;
     }
-  return total / job->n_out;
 }
 
 GROK_CLONES static void
@@ -638,20 +691,104 @@ line_row (float *row, const float *p, const float *q, float lam, int n)
     row[o] = p[o] + lam * q[o];
 }
 
+/* what each unit adds to P and Q (times its column of rest[0]'s weights) where it changes piece:
+ * cp[u] = c z_i[u], cq[u] = c (z_j[u] - z_i[u]) with c the change of slope, for every unit at
+ * once in a vector loop (picking the kinked ones' c by a branch on the sign was mispredicted
+ * half the time) */
+GROK_CLONES static void
+kink_changes (const float *restrict zi, const float *restrict zj, float down, float up,
+              float *restrict cp, float *restrict cq, int n)
+{
+#pragma omp simd
+  for (int u = 0; u < n; u++)
+    {
+      float change = zi[u] > 0 ? down : up;
+      cp[u] = change * zi[u];
+      cq[u] = change * (zj[u] - zi[u]);
+    }
+}
+
+#ifdef GROK_VMATH_AVX512
+/* outputs kinked_lines_avx512 holds at once: four vectors of p and of q, so that each unit's
+ * updates are eight independent chains */
+#define LINE_VECTORS 4
+
+/* kinked_segment's lines with AVX-512, 64 outputs at a time held in registers through the 19
+ * steps, with the rounding of the compiled axpy2 and line_row: their 16-wide steps and their
+ * single values fuse each multiply and add, the one 8-wide step they take when 8 or more
+ * outputs are left after the 16-wide ones rounds the product first. So the same rows to the
+ * bit. Unit u of by_step adds cp[u] and cq[u] times its column of wt (units, O); first as
+ * kinked_segment leaves it. */
+__attribute__ ((target ("avx512f"))) static void
+kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float *wt,
+                     const int *by_step, const int *first, const float *cp, const float *cq,
+                     int O)
+{
+  for (int o0 = 0; o0 < O; o0 += 16 * LINE_VECTORS)
+    {
+      __m512 p[LINE_VECTORS], q[LINE_VECTORS];
+      __mmask16 in[LINE_VECTORS], split[LINE_VECTORS];
+
+      for (int c = 0; c < LINE_VECTORS; c++)
+        {
+          int n = CLAMP (O - (o0 + 16 * c), 0, 16);
+          in[c] = n == 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
+          split[c] = n >= 8 && n < 16 ? (__mmask16) 0xff : 0;
+          p[c] = q[c] = _mm512_setzero_ps ();
+          if (n > 0)
+            {
+              p[c] = _mm512_maskz_loadu_ps (in[c], p0 + o0 + 16 * c);
+              q[c] = _mm512_maskz_loadu_ps (in[c], q0 + o0 + 16 * c);
+            }
+        }
+      for (int m = 1, k = first[0]; m <= N_INTERIOR; m++)
+        {
+          const __m512 lam = _mm512_set1_ps ((float) m / (GROK_LMN_STEPS - 1));
+
+          for (; k < first[m]; k++)
+            {
+              const int u = by_step[k];
+              const float *w = wt + (gsize) u * O + o0;
+              const __m512 a = _mm512_set1_ps (cp[u]), b = _mm512_set1_ps (cq[u]);
+              /* a vector past the last output is left alone (no address past the column) */
+              for (int c = 0; c < LINE_VECTORS && in[c] != 0; c++)
+                {
+                  const __m512 wc = _mm512_maskz_loadu_ps (in[c], w + 16 * c);
+                  __m512 pf = _mm512_fmadd_ps (a, wc, p[c]), qf = _mm512_fmadd_ps (b, wc, q[c]);
+                  if (split[c])
+                    {
+                      pf = _mm512_mask_add_ps (pf, split[c], _mm512_mul_ps (a, wc), p[c]);
+                      qf = _mm512_mask_add_ps (qf, split[c], _mm512_mul_ps (b, wc), q[c]);
+                    }
+                  p[c] = pf;
+                  q[c] = qf;
+                }
+            }
+          for (int c = 0; c < LINE_VECTORS && in[c] != 0; c++)
+            {
+              __m512 row = _mm512_fmadd_ps (lam, q[c], p[c]);
+              if (split[c])
+                row = _mm512_mask_add_ps (row, split[c], _mm512_mul_ps (lam, q[c]), p[c]);
+              _mm512_mask_storeu_ps (rows + (gsize) (m - 1) * O + o0 + 16 * c, in[c], row);
+            }
+        }
+    }
+}
+#endif
+
 /* rest[0]'s sums without bias at the 19 interior points of z_i -> z_j, from P (the point's) and
- * Q (the pair's) at lambda = 0; work holds 2 O floats and 4 U + 21 ints after them */
+ * Q (the pair's) at lambda = 0; work holds 2 O floats, then 2 U floats (the units'
+ * coefficients), then 4 U + 21 ints */
 static void
 kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float *p0,
                 const float *q0, float *rows, float *work)
 {
   const int U = job->units, O = job->rest[0].out;
-  float *p = work, *q = work + O;
-  int *step = (int *) (work + 2 * O), *by_step = step + U, *kinked = by_step + U;
+  float *p = work, *q = work + O, *cp = work + 2 * O, *cq = cp + U;
+  int *step = (int *) (cq + U), *by_step = step + U, *kinked = by_step + U;
   int *first = kinked + U, *count = first + N_INTERIOR + 2;
   int n_kinked = 0;
 
-  memcpy (p, p0, sizeof (float) * O);
-  memcpy (q, q0, sizeof (float) * O);
   /* the units that change piece, ordered by the step at which they do and then by number (a
    * counting sort of those units alone: most units keep their piece, and counting them all
    * into the one bin of step 0 was a chain of dependent increments) */
@@ -669,16 +806,22 @@ kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float
   for (int k = 0; k < n_kinked; k++)
     by_step[first[step[kinked[k]]]++] = kinked[k];
   /* first[m] is now the end of step m's units, which begin where step m - 1's end */
+  kink_changes (zi, zj, job->slope_below - job->slope_above,
+                job->slope_above - job->slope_below, cp, cq, U);
+#ifdef GROK_VMATH_AVX512
+  if (grok_vmath_have_avx512 ())
+    {
+      kinked_lines_avx512 (rows, p0, q0, job->wt, by_step, first, cp, cq, O);
+      return;
+    }
+#endif
+  memcpy (p, p0, sizeof (float) * O);
+  memcpy (q, q0, sizeof (float) * O);
   for (int m = 1, k = first[0]; m <= N_INTERIOR; m++)
     {
       float lam = (float) m / (GROK_LMN_STEPS - 1);
       for (; k < first[m]; k++)
-        {
-          int u = by_step[k];
-          float change = zi[u] > 0 ? job->slope_below - job->slope_above
-                                   : job->slope_above - job->slope_below;
-          axpy2 (p, q, job->wt + (gsize) u * O, change * zi[u], change * (zj[u] - zi[u]), O);
-        }
+        axpy2 (p, q, job->wt + (gsize) by_step[k] * O, cp[by_step[k]], cq[by_step[k]], O);
       line_row (rows + (gsize) (m - 1) * O, p, q, lam, O);
     }
 }
@@ -714,10 +857,10 @@ kinked_rows (const LmnJob *job, int i, int j, int count, float *a, float *rows, 
 }
 
 /* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each),
- * sums (5 x out_stride), work and pairs (2 count) */
+ * sums (5 x out_stride), work, pairs (2 count) and r (count x n_out doubles, then count) */
 static void
 lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *sums,
-           float *work, int *pairs)
+           float *work, int *pairs, double *r)
 {
   const int S = job->out_stride;
   int i, j;
@@ -739,11 +882,19 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
       segment_rows (job, i, j, count, a);
       out = a;
     }
+  double *mean = r + (gsize) count * job->n_out;
+
+  for (int q = 0, pi = i, pj = j; q < count; q++)
+    {
+      pair_scores (job, job->y_end + (gsize) pi * S, out + (gsize) q * N_INTERIOR * S,
+                   job->y_end + (gsize) pj * S, sums, r + (gsize) q * job->n_out);
+      if (++pj == job->n)
+        pj = ++pi + 1;
+    }
+  pair_means (r, count, job->n_out, mean);
   for (int q = 0; q < count; q++)
     {
-      double s = pair_score (job, job->y_end + (gsize) i * S, out + (gsize) q * N_INTERIOR * S,
-                             job->y_end + (gsize) j * S, sums);
-      job->L[(gsize) i * job->n + j] = s;
+      job->L[(gsize) i * job->n + j] = mean[q];
       if (++j == job->n)
         j = ++i + 1;
     }
@@ -753,8 +904,9 @@ lmn_batch (const LmnJob *job, gint64 p0, int count, float *a, float *b, float *s
  * activation work and the batch's pairs. */
 typedef struct
 {
-  float *a, *b, *sums, *work;
-  int   *pairs;
+  float  *a, *b, *sums, *work;
+  int    *pairs;
+  double *r;
 } PairBuffers;
 
 typedef struct
@@ -781,7 +933,7 @@ pairs_task (gpointer data, int task, int member)
     {
       gint64 p0 = t * run->per_batch;
       lmn_batch (run->job, p0, (int) MIN ((gint64) run->per_batch, run->n_pairs - p0), buf->a,
-                 buf->b, buf->sums, buf->work, buf->pairs);
+                 buf->b, buf->sums, buf->work, buf->pairs, buf->r);
     }
 }
 
@@ -826,8 +978,9 @@ lmn_all_pairs (const LmnJob *job)
   for (int m = 0; m < threads; m++)
     run.buffers[m] = (PairBuffers) {
       g_new (float, len), g_new (float, len), g_new (float, 5 * job->out_stride),
-      g_new (float, 2 * job->max_width + 4 * job->units + GROK_LMN_STEPS),
+      g_new (float, 2 * job->max_width + 6 * job->units + GROK_LMN_STEPS),
       g_new (int, 2 * run.per_batch),
+      g_new (double, (gsize) run.per_batch * (job->n_out + 1)),
     };
   grok_team_run (team, (int) n_tasks, pairs_task, &run);
   grok_team_free (team);
@@ -839,6 +992,7 @@ lmn_all_pairs (const LmnJob *job)
       g_free (run.buffers[m].sums);
       g_free (run.buffers[m].work);
       g_free (run.buffers[m].pairs);
+      g_free (run.buffers[m].r);
     }
   g_free (run.buffers);
 }

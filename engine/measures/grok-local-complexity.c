@@ -58,6 +58,55 @@ grok_local_complexity_directions (guint64 seed, int sample, int dim, int P, doub
     }
 }
 
+/* The directions of n samples (dirs (n, P, dim)), read-only once built. They depend on the seed
+ * and the sizes alone, and a run measures every row with the same ones, so the set of the last
+ * call is kept for the next (256 samples of 25 directions in 64 dimensions, the quick preset's,
+ * are 3.3 MB): sample s's directions are the same however many samples a set has. */
+typedef struct
+{
+  guint64 seed;
+  int     n, dim, P;
+  double  dirs[];
+} DirectionSet;
+
+G_LOCK_DEFINE_STATIC (last_set);
+static DirectionSet *last_set;
+
+static gboolean
+set_fits (const DirectionSet *set, guint64 seed, int n, int dim, int P)
+{
+  return set != NULL && set->seed == seed && set->n >= n && set->dim == dim && set->P == P;
+}
+
+/* a reference to a set with the directions of samples 0 .. n - 1 (release it with
+ * g_atomic_rc_box_release) */
+static DirectionSet *
+directions_acquire (guint64 seed, int n, int dim, int P)
+{
+  DirectionSet *set = NULL;
+  gsize per = (gsize) P * dim;
+
+  G_LOCK (last_set);
+  if (set_fits (last_set, seed, n, dim, P))
+    set = g_atomic_rc_box_acquire (last_set);
+  G_UNLOCK (last_set);
+  if (set != NULL)
+    return set;
+  set = g_atomic_rc_box_alloc (sizeof (DirectionSet) + sizeof (double) * per * n);
+  set->seed = seed;
+  set->n = n;
+  set->dim = dim;
+  set->P = P;
+  for (int s = 0; s < n; s++)
+    grok_local_complexity_directions (seed, s, dim, P, set->dirs + per * s);
+  G_LOCK (last_set);
+  if (last_set != NULL)
+    g_atomic_rc_box_release (last_set);
+  last_set = g_atomic_rc_box_acquire (set);
+  G_UNLOCK (last_set);
+  return set;
+}
+
 /* count += the units of one layer (rows group x out) whose sign differs from the group's first
  * row in some row of the group; row by row over contiguous units, the flags doubles (0 or 1) so
  * that the compare and select vectorise with the rows' own width */
@@ -138,7 +187,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
 {
   g_autoptr (GrokLocalComplexity) lc = NULL;
   g_autoptr (GPtrArray) wd = NULL;
-  g_autofree double *dirs = NULL;
+  DirectionSet *set;
   g_autofree double *a = NULL;
   g_autofree double *b = NULL;
   g_autofree double *count = NULL;
@@ -172,7 +221,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
   lc->lc = g_new0 (double, n_radii);
 
   rows = n_radii * 2 * P;
-  dirs = g_new (double, (gsize) P * dim);
+  set = directions_acquire (seed, n_points, dim, P);
   a = g_new (double, (gsize) rows * width);
   b = g_new (double, (gsize) rows * width);
   count = g_new0 (double, (gsize) n_radii * MAX (n_nl, 1));
@@ -180,7 +229,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
   for (int s = 0; s < n_points; s++)
     {
       const float *x = points + (gsize) s * dim;
-      grok_local_complexity_directions (seed, s, dim, P, dirs);
+      const double *dirs = set->dirs + (gsize) s * P * dim;
       /* group per radius: x + r v_1, x - r v_1, x + r v_2, ... */
       for (int ri = 0; ri < n_radii; ri++)
         for (int v = 0; v < 2 * P; v++)
@@ -193,6 +242,7 @@ grok_local_complexity (const GrokLayerView *layers, int n_layers, const float *p
       count_sign_changes (layers, n_layers, (double *const *) wd->pdata, a, b, changed, rows,
                           2 * P, n_nl, count);
     }
+  g_atomic_rc_box_release (set);
   for (int ri = 0; ri < n_radii; ri++)
     for (int k = 0; k < n_nl; k++)
       {

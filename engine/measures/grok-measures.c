@@ -348,7 +348,6 @@ typedef struct
   const int   *tokens;
   const float *x;
   const int   *y;
-  double       accuracy;   /* of the last evaluation */
 } LossContext;
 
 /* the first n of a seeded shuffle of the training set, gathered */
@@ -401,18 +400,17 @@ load_params (GrokParams *dst, const GrokParams *src)
     }
 }
 
-/* the search's loss: worker 0 evaluates on model and keeps the accuracy, worker 1 on second */
+/* the search's loss: worker 0 evaluates on model, worker 1 on second; the loss alone (no
+ * accuracy, which the search never reads) */
 static double
 train_loss (const GrokParams *coarse, int worker, gpointer user_data)
 {
   LossContext *c = user_data;
   GrokModel *model = worker == 0 ? c->model : c->second;
-  double loss, accuracy;
+  double loss;
 
   load_params (model->params, coarse);
-  grok_model_evaluate (model, c->tokens, c->x, c->y, c->n, c->clip, &loss, &accuracy);
-  if (worker == 0)
-    c->accuracy = accuracy;
+  grok_model_evaluate (model, c->tokens, c->x, c->y, c->n, c->clip, &loss, NULL);
   return loss;
 }
 
@@ -427,7 +425,7 @@ measure_complexity (const GrokMeasureSettings *settings, const GrokParams *param
   g_autoptr (GrokComplexityResult) found = NULL;
   g_auto (Subset) subset = { 0 };
   LossContext context = { model, second, settings->prob_clip, dataset->n_train,
-                          dataset->train_tokens, dataset->train_x, dataset->train_y, NAN };
+                          dataset->train_tokens, dataset->train_x, dataset->train_y };
   gsize naive = grok_naive_size (params);
   double occam = NAN;
 
@@ -435,7 +433,7 @@ measure_complexity (const GrokMeasureSettings *settings, const GrokParams *param
     {
       subset_fill (&subset, dataset, options->eval_examples, options->seed);
       context = (LossContext) { model, second, settings->prob_clip, options->eval_examples,
-                                subset.tokens, subset.x, subset.y, NAN };
+                                subset.tokens, subset.x, subset.y };
     }
 
   found = grok_complexity_search (params, train_loss, &context, options->epsilon, NULL,
@@ -445,11 +443,12 @@ measure_complexity (const GrokMeasureSettings *settings, const GrokParams *param
   if (found->found)
     {
       /* the bound is on the coarse-grained net: its own error on the whole training set */
-      LossContext whole = { model, second, settings->prob_clip, dataset->n_train,
-                            dataset->train_tokens, dataset->train_x, dataset->train_y, NAN };
-      train_loss (found->coarse, 0, &whole);
-      context.accuracy = whole.accuracy;
-      occam = grok_complexity_occam_bound (found->size, 1.0 - context.accuracy, dataset->n_train, 0.05);
+      double loss, accuracy;
+
+      load_params (model->params, found->coarse);
+      grok_model_evaluate (model, dataset->train_tokens, dataset->train_x, dataset->train_y,
+                           dataset->n_train, settings->prob_clip, &loss, &accuracy);
+      occam = grok_complexity_occam_bound (found->size, 1.0 - accuracy, dataset->n_train, 0.05);
     }
   result_add (r, "complexity_bytes", found->found ? (double) found->size : NAN);
   result_add (r, "complexity_delta", found->found ? found->delta : NAN);

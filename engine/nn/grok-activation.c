@@ -95,17 +95,27 @@ tanh_slope_d (double x)
   return 1.0 - t * t;
 }
 
+/* compiled per instruction set and picked at load time, as grok-kernels.c's loops (not under
+ * the sanitizers, whose run-time is not ready when the loader picks): a compare and select, and
+ * at most one multiply, give the same value at every width */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define PIECEWISE_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
+#else
+#define PIECEWISE_CLONES
+#endif
+
 /* the vector loops of a piecewise-linear activation from its scalar float forms: the compiler
  * turns their compare-and-select into vector code by itself */
 #define PIECEWISE_LOOPS(f)                                                     \
-  static void                                                                  \
+  PIECEWISE_CLONES static void                                                 \
   f##_forward (float *out, const float *x, gsize n)                            \
   {                                                                            \
     _Pragma ("omp simd")                                                       \
     for (gsize i = 0; i < n; i++)                                              \
       out[i] = f##_f (x[i]);                                                   \
   }                                                                            \
-  static void                                                                  \
+  PIECEWISE_CLONES static void                                                 \
   f##_backward (float *restrict d, const float *restrict x, gsize n)           \
   {                                                                            \
     _Pragma ("omp simd")                                                       \

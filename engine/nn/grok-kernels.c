@@ -11,6 +11,16 @@
 #include <math.h>
 #include <string.h>
 
+/* loops compiled per instruction set and picked at load time, as in grok-lmn.c (not under the
+ * sanitizers, whose run-time is not ready when the loader picks). Each of their values is one
+ * rounding, no product added to fuse, so it is the same at every width. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define KERNEL_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
+#else
+#define KERNEL_CLONES
+#endif
+
 void
 grok_linear_forward (float *out, const float *inp, const float *weight, const float *bias,
                      int N, int C, int OC)
@@ -29,7 +39,7 @@ grok_linear_forward (float *out, const float *inp, const float *weight, const fl
 
 /* the bias and the activation in one pass over each row while it is in the cache, not two
  * passes over the whole (N, OC) output after a copy of the bias into it */
-void
+KERNEL_CLONES void
 grok_linear_act_forward (float *pre, float *post, const float *inp, const float *weight,
                          const float *bias, int N, int C, int OC, GrokActivation act)
 {
@@ -60,7 +70,7 @@ grok_linear_backward (float *dinp, float *dweight, float *dbias, const float *do
     grok_bias_backward (dbias, dout, N, OC);
 }
 
-void
+KERNEL_CLONES void
 grok_bias_backward (float *dbias, const float *dout, int N, int OC)
 {
   for (int n = 0; n < N; n++)
@@ -86,6 +96,14 @@ grok_activation_backward (GrokActivation act, float *dinp, const float *dout, co
   if (dinp != dout)
     memcpy (dinp, dout, n * sizeof (float));
   grok_activation_info (act)->backward (dinp, inp, n);
+}
+
+KERNEL_CLONES void
+grok_add_rows (float *out, const float *a, const float *b, int n)
+{
+#pragma omp simd
+  for (int i = 0; i < n; i++)
+    out[i] = a[i] + b[i];
 }
 
 void
@@ -115,14 +133,6 @@ is_clipped (double p_target, double clip)
   return clip > 0.0 && (p_target < clip || p_target > 1.0 - clip);
 }
 
-/* the loops below compiled per instruction set and picked at load time, as in grok-lmn.c (not
- * under the sanitizers, whose run-time is not ready when the loader picks) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define KERNEL_CLONES __attribute__ ((target_clones ("avx512f", "arch=haswell", "default")))
-#else
-#define KERNEL_CLONES
-#endif
 
 /* The index of a row's largest logit, the first of equals: the scan
  * `if (row[v] > row[argmax]) argmax = v` from argmax = 0, which stops at the first value equal
@@ -171,6 +181,27 @@ row_argmax_avx512 (const float *row, int V)
     }
   g_assert_not_reached ();
 }
+
+/* row_argmax_avx512's first pass alone: the largest value into *largest, FALSE when the row
+ * holds a value that is not finite */
+__attribute__ ((target ("avx512f"))) static gboolean
+row_max_avx512 (const float *row, int V, float *largest)
+{
+  const __m512 low = _mm512_set1_ps (-INFINITY), zero = _mm512_setzero_ps ();
+  __m512 best = low;
+  __mmask16 bad = 0;
+
+  for (int v = 0; v < V; v += 16)
+    {
+      __mmask16 in = V - v >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (V - v)) - 1);
+      __m512 x = _mm512_mask_loadu_ps (low, in, row + v);
+
+      bad |= _mm512_mask_cmp_ps_mask (in, _mm512_sub_ps (x, x), zero, _CMP_NEQ_UQ);
+      best = _mm512_max_ps (best, x);
+    }
+  *largest = _mm512_reduce_max_ps (best);
+  return bad == 0;
+}
 #endif
 
 static int
@@ -192,10 +223,73 @@ row_argmax (const float *row, int V)
  * (the same double as alone), and the chains of ROWS rows overlap in the processor */
 #define ROWS 8
 
+#ifdef GROK_VMATH_AVX512
+/* block_sums of ROWS = 8 rows with AVX-512: the 8 rows' sums in one vector, one lane per row,
+ * each lane adding its row's values one after another in the order of v as the scan does (the
+ * same doubles to the bit). The values come 8 x 8 at a time by rows and are transposed, where
+ * the compiled scan gathered each v's 8 values with a shuffle per value; the last V % 8 are
+ * gathered so. */
+__attribute__ ((target ("avx512f"))) static void
+block_sums_avx512 (double *sum, const float *p, int V)
+{
+  const __m512i pairs_lo = _mm512_set_epi64 (13, 12, 5, 4, 9, 8, 1, 0);
+  const __m512i pairs_hi = _mm512_set_epi64 (15, 14, 7, 6, 11, 10, 3, 2);
+  const __m512i halves_lo = _mm512_set_epi64 (11, 10, 9, 8, 3, 2, 1, 0);
+  const __m512i halves_hi = _mm512_set_epi64 (15, 14, 13, 12, 7, 6, 5, 4);
+  __m512d acc = _mm512_loadu_pd (sum);
+  int v = 0;
+
+  for (; v + 8 <= V; v += 8)
+    {
+      __m512d c[8], a[8], b[8], t[8];
+
+      for (int r = 0; r < 8; r++)
+        c[r] = _mm512_cvtps_pd (_mm256_loadu_ps (p + (gsize) r * V + v));
+      /* a[2i] holds rows 2i, 2i + 1 at v + 0, 2, 4, 6; a[2i + 1] at v + 1, 3, 5, 7 */
+      for (int i = 0; i < 4; i++)
+        {
+          a[2 * i] = _mm512_unpacklo_pd (c[2 * i], c[2 * i + 1]);
+          a[2 * i + 1] = _mm512_unpackhi_pd (c[2 * i], c[2 * i + 1]);
+        }
+      /* b: rows 4h .. 4h + 3 (h = 0, 1) at v + j and v + j + 4: b[4h + j] for j = 0 .. 3 */
+      for (int h = 0; h < 2; h++)
+        for (int odd = 0; odd < 2; odd++)
+          {
+            __m512d x = a[4 * h + odd], y = a[4 * h + 2 + odd];
+            b[4 * h + odd] = _mm512_permutex2var_pd (x, pairs_lo, y);
+            b[4 * h + 2 + odd] = _mm512_permutex2var_pd (x, pairs_hi, y);
+          }
+      /* t[j]: the 8 rows at v + j */
+      for (int j = 0; j < 4; j++)
+        {
+          t[j] = _mm512_permutex2var_pd (b[j], halves_lo, b[4 + j]);
+          t[j + 4] = _mm512_permutex2var_pd (b[j], halves_hi, b[4 + j]);
+        }
+      for (int j = 0; j < 8; j++)
+        acc = _mm512_add_pd (acc, t[j]);
+    }
+  for (; v < V; v++)
+    {
+      double x[8];
+      for (int r = 0; r < 8; r++)
+        x[r] = p[(gsize) r * V + v];
+      acc = _mm512_add_pd (acc, _mm512_loadu_pd (x));
+    }
+  _mm512_storeu_pd (sum, acc);
+}
+#endif
+
 /* sum[r] = the sum in double of row r of p (rows, V), rows <= ROWS, each in the order of v */
 KERNEL_CLONES static void
 block_sums (double *sum, const float *p, int rows, int V)
 {
+#ifdef GROK_VMATH_AVX512
+  if (rows == ROWS && V >= 8 && grok_vmath_have_avx512 ())
+    {
+      block_sums_avx512 (sum, p, V);
+      return;
+    }
+#endif
   if (rows == ROWS)
     for (int v = 0; v < V; v++)
       for (int r = 0; r < ROWS; r++)
@@ -206,9 +300,29 @@ block_sums (double *sum, const float *p, int rows, int V)
         sum[r] += p[(gsize) r * V + v];
 }
 
-double
-grok_cross_entropy_forward (float *probs, const float *logits, const int *targets, int N, int V,
-                            double clip, int *n_correct)
+/* The largest value of a row: the very float at row_argmax's index. Only a row of finite values
+ * whose largest is not zero is settled by the vector pass alone (+0 and -0 compare equal, and the
+ * scan keeps the first of them). */
+static float
+row_max (const float *row, int V)
+{
+#ifdef GROK_VMATH_AVX512
+  if (V >= 32 && grok_vmath_have_avx512 ())
+    {
+      float largest;
+      if (row_max_avx512 (row, V, &largest) && largest != 0.0f)
+        return largest;
+    }
+#endif
+  return row[row_argmax (row, V)];
+}
+
+/* The mean cross-entropy of the rows, with exp (logit - largest) of every logit into probs,
+ * normalised to the softmax when normalise; the argmax of each row, and n_correct, only when
+ * n_correct is not NULL (the shift needs the largest value alone, which is the same float). */
+static inline double
+cross_entropy (float *probs, const float *logits, const int *targets, int N, int V,
+               double clip, int *n_correct, gboolean normalise)
 {
   double total = 0.0;
   int correct = 0;
@@ -216,33 +330,44 @@ grok_cross_entropy_forward (float *probs, const float *logits, const int *target
   for (int n0 = 0; n0 < N; n0 += ROWS)
     {
       int rows = MIN (ROWS, N - n0), argmax[ROWS];
+      float largest[ROWS];
       double sum[ROWS] = { 0 };
 
       for (int r = 0; r < rows; r++)
         {
           const float *row = logits + (gsize) (n0 + r) * V;
 
-          argmax[r] = row_argmax (row, V);
+          if (n_correct != NULL)
+            {
+              argmax[r] = row_argmax (row, V);
+              largest[r] = row[argmax[r]];
+            }
+          else
+            largest[r] = row_max (row, V);
           /* one expf per logit; the sum in double keeps the normaliser exact to float
            * precision */
-          grok_vmath_exp_shifted (probs + (gsize) (n0 + r) * V, row, row[argmax[r]], V);
+          grok_vmath_exp_shifted (probs + (gsize) (n0 + r) * V, row, largest[r], V);
         }
       block_sums (sum, probs + (gsize) n0 * V, rows, V);
       for (int r = 0; r < rows; r++)
         {
           int n = n0 + r;
           const float *row = logits + (gsize) n * V;
-          float *prow = probs + (gsize) n * V;
-          float inv = (float) (1.0 / sum[r]);
           double log_p;
 
-          for (int v = 0; v < V; v++)
-            prow[v] *= inv;
-          log_p = (double) row[targets[n]] - row[argmax[r]] - log (sum[r]);
+          if (normalise)
+            {
+              float *prow = probs + (gsize) n * V;
+              float inv = (float) (1.0 / sum[r]);
+              for (int v = 0; v < V; v++)
+                prow[v] *= inv;
+            }
+          log_p = (double) row[targets[n]] - largest[r] - log (sum[r]);
           if (clip > 0.0)
             log_p = log (CLAMP (exp (log_p), clip, 1.0 - clip));
           total -= log_p;
-          correct += argmax[r] == targets[n];
+          if (n_correct != NULL)
+            correct += argmax[r] == targets[n];
         }
     }
   if (n_correct != NULL)
@@ -250,9 +375,23 @@ grok_cross_entropy_forward (float *probs, const float *logits, const int *target
   return total / N;
 }
 
+double
+grok_cross_entropy_forward (float *probs, const float *logits, const int *targets, int N, int V,
+                            double clip, int *n_correct)
+{
+  return cross_entropy (probs, logits, targets, N, V, clip, n_correct, TRUE);
+}
+
+double
+grok_cross_entropy_loss (float *scratch, const float *logits, const int *targets, int N, int V,
+                         double clip, int *n_correct)
+{
+  return cross_entropy (scratch, logits, targets, N, V, clip, n_correct, FALSE);
+}
+
 #undef ROWS
 
-void
+KERNEL_CLONES void
 grok_cross_entropy_backward (float *dlogits, const float *probs, const int *targets, int N,
                              int V, double clip, int n_mean)
 {

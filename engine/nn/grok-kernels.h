@@ -30,6 +30,9 @@ void  grok_activation_forward   (GrokActivation act, float *out, const float *in
 void  grok_activation_backward  (GrokActivation act, float *dinp, const float *dout,
                                  const float *inp, gsize n);
 
+/* out (n) = a + b; out may equal a or b */
+void  grok_add_rows             (float *out, const float *a, const float *b, int n);
+
 /* out (N, T * D): row n is the concatenation of table[tokens[n, t]] for t < T; table (V, D) */
 void  grok_embedding_forward    (float *out, const int *tokens, const float *table,
                                  int N, int T, int D);
@@ -42,6 +45,11 @@ void  grok_embedding_backward   (float *dtable, const float *dout, const int *to
  * DeMoss et al. do. n_correct (may be NULL) receives how many argmax predictions are right
  * (ties go to the lowest index). Accumulates in double. */
 double grok_cross_entropy_forward (float *probs, const float *logits, const int *targets,
+                                   int N, int V, double clip, int *n_correct);
+/* the same mean cross-entropy, to the bit, without the softmax: scratch (N, V) receives
+ * exp (logit - largest) of each row, not normalised. For an evaluation, which reads the loss and
+ * n_correct alone. */
+double grok_cross_entropy_loss    (float *scratch, const float *logits, const int *targets,
                                    int N, int V, double clip, int *n_correct);
 /* dlogits (N, V) = d(mean CE) / d logits from the probs of the forward pass, where the mean is
  * over n_mean examples (N, or more when these N rows are a part of the batch); a clipped target

@@ -281,13 +281,11 @@ folded_first_layer (GrokMlp *mlp, const GrokBatch *batch, int n0, int n1)
     {
       float *row = mlp->pre[0] + (gsize) n * W;
 
-      memcpy (row, bias, W * sizeof (float));
+      /* the bias, then each position's entry added in turn */
       for (int t = 0; t < T; t++)
         {
           const float *entry = mlp->table + ((gsize) t * mlp->vocab + batch->tokens[n * T + t]) * W;
-#pragma omp simd
-          for (int o = 0; o < W; o++)
-            row[o] += entry[o];
+          grok_add_rows (row, t == 0 ? bias : row, entry, W);
         }
       forward (mlp->post[0] + (gsize) n * W, row, W);
     }
@@ -364,10 +362,7 @@ folded_first_backward (GrokMlp *mlp, const GrokBatch *batch, float *grad, float 
     for (int t = 0; t < T; t++)
       {
         float *entry = g + ((gsize) t * V + batch->tokens[n * T + t]) * W;
-        const float *row = dpre + (gsize) (n - n0) * W;
-#pragma omp simd
-        for (int o = 0; o < W; o++)
-          entry[o] += row[o];
+        grok_add_rows (entry, entry, dpre + (gsize) (n - n0) * W, W);
       }
   for (int t = 0; t < T; t++)
     {

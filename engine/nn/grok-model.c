@@ -39,6 +39,8 @@ typedef struct
   const GrokBatch *batch;
   int              blocks;
   double           clip;
+  gboolean         count;      /* the right predictions too */
+  gboolean         normalise;  /* the softmax into probs, for a backward pass */
   double           sums[GROK_MODEL_MAX_BLOCKS];
   int              correct[GROK_MODEL_MAX_BLOCKS];
 } LossJob;
@@ -52,10 +54,12 @@ cross_entropy_block (gpointer data, int b, int member)
   int n0 = grok_model_block_start (batch->n, b, job->blocks);
   int n1 = grok_model_block_start (batch->n, b + 1, job->blocks);
 
-  job->sums[b] = (n1 - n0) * grok_cross_entropy_forward (job->model->probs + (gsize) n0 * V,
-                                                         job->model->logits + (gsize) n0 * V,
-                                                         batch->targets + n0, n1 - n0, V,
-                                                         job->clip, &job->correct[b]);
+  double (*loss) (float *, const float *, const int *, int, int, double, int *) =
+    job->normalise ? grok_cross_entropy_forward : grok_cross_entropy_loss;
+
+  job->sums[b] = (n1 - n0) * loss (job->model->probs + (gsize) n0 * V,
+                                   job->model->logits + (gsize) n0 * V, batch->targets + n0,
+                                   n1 - n0, V, job->clip, job->count ? &job->correct[b] : NULL);
 }
 
 static void
@@ -124,11 +128,13 @@ grok_model_init_params (GrokModel *model, guint64 seed)
 }
 
 /* the mean cross-entropy of the batch: each block's sum, the blocks taken by the team's
- * threads, then the blocks' sums added in block order */
+ * threads, then the blocks' sums added in block order; the softmax into probs when normalise */
 static double
-cross_entropy_forward (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct)
+cross_entropy_forward (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct,
+                       gboolean normalise)
 {
-  LossJob job = { model, batch, grok_model_blocks (batch->n), clip };
+  LossJob job = { model, batch, grok_model_blocks (batch->n), clip, n_correct != NULL,
+                  normalise };
   double total = 0.0;
 
   grok_team_run (model->team, job.blocks, cross_entropy_block, &job);
@@ -143,15 +149,24 @@ cross_entropy_forward (GrokModel *model, const GrokBatch *batch, double clip, in
   return total / batch->n;
 }
 
-double
-grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct)
+/* the forward pass and the loss; the softmax is left in probs only when normalise (the digit
+ * head's probabilities are always there) */
+static double
+forward_loss (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct,
+              gboolean normalise)
 {
   g_assert (batch->n > 0 && batch->n <= model->max_batch);
   model->klass->forward (model, batch);
   if (model->head == GROK_HEAD_DIGITS)
     return grok_digits_bce_forward (model->probs, model->logits, batch->targets, batch->n,
                                     model->n_classes, clip, n_correct);
-  return cross_entropy_forward (model, batch, clip, n_correct);
+  return cross_entropy_forward (model, batch, clip, n_correct, normalise);
+}
+
+double
+grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, double clip, int *n_correct)
+{
+  return forward_loss (model, batch, clip, n_correct, TRUE);
 }
 
 void
@@ -184,9 +199,10 @@ grok_model_evaluate (GrokModel *model, const int *tokens, const float *x, const 
       batch.tokens = tokens ? tokens + (gsize) start * model->n_positions : NULL;
       batch.x = x ? x + (gsize) start * model->d_in : NULL;
       batch.targets = targets + start;
-      total += grok_model_forward_loss (model, &batch, clip, &c) * batch.n;
+      total += forward_loss (model, &batch, clip, accuracy != NULL ? &c : NULL, FALSE) * batch.n;
       correct += c;
     }
   *loss = n > 0 ? total / n : NAN;
-  *accuracy = n > 0 ? (double) correct / n : NAN;
+  if (accuracy != NULL)
+    *accuracy = n > 0 ? (double) correct / n : NAN;
 }

@@ -89,7 +89,8 @@ double     grok_model_forward_loss (GrokModel *model, const GrokBatch *batch, do
                                     int *n_correct);
 /* after grok_model_forward_loss on the same batch: zero the gradients, then fill them */
 void       grok_model_backward    (GrokModel *model, const GrokBatch *batch, double clip);
-/* mean loss and accuracy over n examples, in chunks of max_batch */
+/* mean loss and accuracy over n examples, in chunks of max_batch; accuracy may be NULL, which
+ * spares the argmax of every row. The softmax is not left in probs. */
 void       grok_model_evaluate    (GrokModel *model, const int *tokens, const float *x,
                                    const int *targets, int n, double clip,
                                    double *loss, double *accuracy);

@@ -112,6 +112,21 @@ test_one_layer_matches_geometry (void)
   check_one_layer (5, 8, 12, 50, 9);
 }
 
+/* The directions are kept from one call to the next: calls that may take the last call's set
+ * (fewer samples of the same seed and sizes) or must not (another seed, dimension, P, or more
+ * samples), each checked against directions drawn here */
+static void
+test_kept_directions (void)
+{
+  check_one_layer (5, 8, 5, 60, 11);
+  check_one_layer (5, 8, 5, 40, 11);
+  check_one_layer (5, 8, 6, 40, 11);
+  check_one_layer (4, 8, 6, 40, 11);
+  check_one_layer (4, 8, 6, 40, 12);
+  check_one_layer (4, 8, 6, 80, 12);
+  check_one_layer (4, 8, 6, 80, 12);
+}
+
 /* a single unit whose zero line is at distance d from each sample, 2-D, P = 2: counted never
  * for r < d and always for r > sqrt(2) d, whatever the directions (v_1, v_2 orthonormal give
  * max |n . v_p| in [1/sqrt 2, 1]). Between d and sqrt(2) d the answer depends on the directions
@@ -228,6 +243,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/local-complexity/linear-is-zero", test_linear_is_zero);
   g_test_add_func ("/engine/local-complexity/one-layer-matches-geometry",
                    test_one_layer_matches_geometry);
+  g_test_add_func ("/engine/local-complexity/kept-directions", test_kept_directions);
   g_test_add_func ("/engine/local-complexity/distance-rule-2d", test_distance_rule_2d);
   g_test_add_func ("/engine/local-complexity/deep-brute-force", test_deep_brute_force);
   return g_test_run ();

@@ -377,6 +377,60 @@ test_cross_entropy_clipped (void)
   check_loss_head (&softmax_head, 1e-3);
 }
 
+/* the loss of one row by the definition: the shift is the value at the first index of the
+ * largest logit, the normaliser summed in double in order */
+static double
+row_loss (const float *row, int y, int V, double clip, float *e)
+{
+  int argmax = 0;
+  double sum = 0.0, log_p;
+
+  for (int v = 1; v < V; v++)
+    if (row[v] > row[argmax])
+      argmax = v;
+  grok_vmath_exp_shifted (e, row, row[argmax], V);
+  for (int v = 0; v < V; v++)
+    sum += e[v];
+  log_p = (double) row[y] - row[argmax] - log (sum);
+  if (clip > 0.0)
+    log_p = log (CLAMP (exp (log_p), clip, 1.0 - clip));
+  return -log_p;
+}
+
+/* The loss without the argmax (n_correct NULL) and without the softmax
+ * (grok_cross_entropy_loss) is the loss with them, to the bit: on the whole block (L), and row by
+ * row against the definition, where a row with no NaN must give its own loss exactly. The loss
+ * without the softmax leaves the unnormalised exponentials in its scratch. */
+static void
+check_loss_only (const float *logits, const int *y, int N, int V, double clip, double L,
+                 int expect_correct)
+{
+  g_autofree float *scratch = g_new (float, N * V);
+  g_autofree float *probs = g_new (float, N * V);
+  g_autofree float *e = g_new (float, V);
+  double got[3];
+  int correct = -1;
+
+  got[0] = grok_cross_entropy_forward (probs, logits, y, N, V, clip, NULL);
+  got[1] = grok_cross_entropy_loss (scratch, logits, y, N, V, clip, NULL);
+  got[2] = grok_cross_entropy_loss (scratch, logits, y, N, V, clip, &correct);
+  g_assert_cmpint (correct, ==, expect_correct);
+  for (int i = 0; i < 3; i++)
+    g_assert_true (memcmp (&got[i], &L, sizeof L) == 0);
+  for (int n = 0; n < N; n++)
+    {
+      const float *row = logits + n * V;
+      double expect = row_loss (row, y[n], V, clip, e);
+      double one = grok_cross_entropy_loss (scratch, row, &y[n], 1, V, clip, NULL);
+
+      if (isnan (expect))
+        g_assert_true (isnan (one));
+      else
+        g_assert_cmpfloat (one, ==, expect);
+      g_assert_true (memcmp (scratch, e, sizeof (float) * V) == 0);
+    }
+}
+
 /* The forward pass of the softmax cross-entropy on rows of every width, against the plain
  * definition written out here: the argmax is the first index of the largest logit, as the scan
  * `if (row[v] > row[argmax]) argmax = v` finds it (whatever the row holds, NaN included), and
@@ -452,10 +506,11 @@ test_cross_entropy_rows (void)
               log_p = log (CLAMP (exp (log_p), clip, 1.0 - clip));
             total -= log_p;
           }
-        grok_cross_entropy_forward (probs, logits, y, N, V, clip, &correct);
+        L = grok_cross_entropy_forward (probs, logits, y, N, V, clip, &correct);
         g_assert_cmpint (correct, ==, expect_correct);
         /* memcmp: the bits, NaN included */
         g_assert_true (memcmp (probs, expect, sizeof (float) * N * V) == 0);
+        check_loss_only (logits, y, N, V, clip, L, expect_correct);
 
         /* The loss, on steep rows (one logit 0, the others -38, whose e^-38 fall below the last
          * bit of 1 in double: the sum depends on the order), each right: the loss is the mean
