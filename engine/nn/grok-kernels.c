@@ -149,41 +149,8 @@ row_argmax_scan (const float *row, int V)
 }
 
 #ifdef GROK_VMATH_AVX512
-/* The same index with AVX-512, or -1 when the row holds a value that is not finite (with a NaN
- * the scan's answer depends on where it is): the largest value in one pass, then the first
- * index holding it. */
-__attribute__ ((target ("avx512f"))) static int
-row_argmax_avx512 (const float *row, int V)
-{
-  const __m512 low = _mm512_set1_ps (-INFINITY), zero = _mm512_setzero_ps ();
-  __m512 best = low, largest;
-  __mmask16 bad = 0;
-
-  for (int v = 0; v < V; v += 16)
-    {
-      __mmask16 in = V - v >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (V - v)) - 1);
-      __m512 x = _mm512_mask_loadu_ps (low, in, row + v);
-
-      /* x - x is 0 for a finite x, NaN otherwise */
-      bad |= _mm512_mask_cmp_ps_mask (in, _mm512_sub_ps (x, x), zero, _CMP_NEQ_UQ);
-      best = _mm512_max_ps (best, x);
-    }
-  if (bad)
-    return -1;
-  largest = _mm512_set1_ps (_mm512_reduce_max_ps (best));
-  for (int v = 0; v < V; v += 16)
-    {
-      __mmask16 in = V - v >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (V - v)) - 1);
-      __mmask16 hit = _mm512_mask_cmp_ps_mask (in, _mm512_mask_loadu_ps (low, in, row + v),
-                                               largest, _CMP_EQ_OQ);
-      if (hit)
-        return v + __builtin_ctz (hit);
-    }
-  g_assert_not_reached ();
-}
-
-/* row_argmax_avx512's first pass alone: the largest value into *largest, FALSE when the row
- * holds a value that is not finite */
+/* the largest value of a row into *largest; FALSE when the row holds a value that is not
+ * finite */
 __attribute__ ((target ("avx512f"))) static gboolean
 row_max_avx512 (const float *row, int V, float *largest)
 {
@@ -196,11 +163,36 @@ row_max_avx512 (const float *row, int V, float *largest)
       __mmask16 in = V - v >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (V - v)) - 1);
       __m512 x = _mm512_mask_loadu_ps (low, in, row + v);
 
+      /* x - x is 0 for a finite x, NaN otherwise */
       bad |= _mm512_mask_cmp_ps_mask (in, _mm512_sub_ps (x, x), zero, _CMP_NEQ_UQ);
       best = _mm512_max_ps (best, x);
     }
   *largest = _mm512_reduce_max_ps (best);
   return bad == 0;
+}
+
+/* The same index with AVX-512, or -1 when the row holds a value that is not finite (with a NaN
+ * the scan's answer depends on where it is): the largest value in one pass, then the first
+ * index holding it. */
+__attribute__ ((target ("avx512f"))) static int
+row_argmax_avx512 (const float *row, int V)
+{
+  const __m512 low = _mm512_set1_ps (-INFINITY);
+  __m512 largest;
+  float top;
+
+  if (!row_max_avx512 (row, V, &top))
+    return -1;
+  largest = _mm512_set1_ps (top);
+  for (int v = 0; v < V; v += 16)
+    {
+      __mmask16 in = V - v >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << (V - v)) - 1);
+      __mmask16 hit = _mm512_mask_cmp_ps_mask (in, _mm512_mask_loadu_ps (low, in, row + v),
+                                               largest, _CMP_EQ_OQ);
+      if (hit)
+        return v + __builtin_ctz (hit);
+    }
+  g_assert_not_reached ();
 }
 #endif
 
