@@ -344,42 +344,55 @@ pair_sums (int K, const float *y0, const float *mid, const float *y1, float *sum
 }
 
 #ifdef GROK_VMATH_AVX512
-/* pair_sums for K a multiple of 16, each block of 16 outputs held in registers through the 19
- * rows: the operations of pair_sums as the compiler builds them (sty and syy's squares fused), so
- * the same sums to the bit */
+/* pair_sums with each block of 16 outputs held in registers through the 19 rows, the last block
+ * masked when K is not a multiple of 16 (xor2d-relu's f has 2 outputs): the operations of
+ * pair_sums as the compiler builds them, so the same sums to the bit. Its 16-wide steps and its
+ * single values fuse sty's products and syy's squares with their sums; the one 8-wide step it
+ * takes when 8 or more outputs are left after the 16-wide ones rounds each product first. */
 __attribute__ ((target ("avx512f"))) static void
 pair_sums_avx512 (int K, const float *y0, const float *mid, const float *y1, float *sums)
 {
   for (int k = 0; k < K; k += 16)
     {
-      const __m512 a = _mm512_loadu_ps (y0 + k), b = _mm512_loadu_ps (y1 + k);
+      const int n = MIN (K - k, 16);
+      const __mmask16 in = n == 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
+      const __mmask16 split = n >= 8 && n < 16 ? (__mmask16) 0xff : 0;
+      const __m512 a = _mm512_maskz_loadu_ps (in, y0 + k), b = _mm512_maskz_loadu_ps (in, y1 + k);
       const __m512 d1 = _mm512_sub_ps (b, a);
       __m512 mean = d1, lo = _mm512_min_ps (a, b), hi = _mm512_max_ps (a, b);
       __m512 sty = _mm512_mul_ps (_mm512_set1_ps (10.0f), d1), syy, e;
 
       for (int m = 0; m < N_INTERIOR; m++)
         {
-          const __m512 row = _mm512_loadu_ps (mid + (gsize) m * K + k);
+          const __m512 row = _mm512_maskz_loadu_ps (in, mid + (gsize) m * K + k);
           const __m512 d = _mm512_sub_ps (row, a);
           mean = _mm512_add_ps (mean, d);
           lo = _mm512_min_ps (lo, row);
           hi = _mm512_max_ps (hi, row);
-          sty = _mm512_fmadd_ps (_mm512_set1_ps ((float) (m + 1 - 10)), d, sty);
+          const __m512 tm = _mm512_set1_ps ((float) (m + 1 - 10));
+          sty = split ? _mm512_mask_add_ps (_mm512_fmadd_ps (tm, d, sty), split,
+                                            _mm512_mul_ps (tm, d), sty)
+                      : _mm512_fmadd_ps (tm, d, sty);
         }
       mean = _mm512_mul_ps (mean, _mm512_set1_ps (1.0f / GROK_LMN_STEPS));
       sty = _mm512_mul_ps (sty, _mm512_set1_ps (1.0f / (GROK_LMN_STEPS - 1)));
       e = _mm512_sub_ps (d1, mean);
       syy = _mm512_fmadd_ps (mean, mean, _mm512_mul_ps (e, e));
+      if (split)
+        syy = _mm512_mask_add_ps (syy, split, _mm512_mul_ps (mean, mean), _mm512_mul_ps (e, e));
       for (int m = 0; m < N_INTERIOR; m++)
         {
-          e = _mm512_sub_ps (_mm512_sub_ps (_mm512_loadu_ps (mid + (gsize) m * K + k), a), mean);
-          syy = _mm512_fmadd_ps (e, e, syy);
+          e = _mm512_sub_ps (_mm512_sub_ps (_mm512_maskz_loadu_ps (in, mid + (gsize) m * K + k),
+                                            a), mean);
+          syy = split ? _mm512_mask_add_ps (_mm512_fmadd_ps (e, e, syy), split,
+                                            _mm512_mul_ps (e, e), syy)
+                      : _mm512_fmadd_ps (e, e, syy);
         }
-      _mm512_storeu_ps (sums + k, mean);
-      _mm512_storeu_ps (sums + K + k, lo);
-      _mm512_storeu_ps (sums + 2 * K + k, hi);
-      _mm512_storeu_ps (sums + 3 * K + k, sty);
-      _mm512_storeu_ps (sums + 4 * K + k, syy);
+      _mm512_mask_storeu_ps (sums + k, in, mean);
+      _mm512_mask_storeu_ps (sums + K + k, in, lo);
+      _mm512_mask_storeu_ps (sums + 2 * K + k, in, hi);
+      _mm512_mask_storeu_ps (sums + 3 * K + k, in, sty);
+      _mm512_mask_storeu_ps (sums + 4 * K + k, in, syy);
     }
 }
 #endif
@@ -432,7 +445,7 @@ pair_scores (const LmnJob *job, const float *y0, const float *mid, const float *
   const float *lo = sums + K, *hi = sums + 2 * K, *sty = sums + 3 * K, *syy = sums + 4 * K;
 
 #ifdef GROK_VMATH_AVX512
-  if (K % 16 == 0 && grok_vmath_have_avx512 ())
+  if (grok_vmath_have_avx512 ())
     pair_sums_avx512 (K, y0, mid, y1, sums);
   else
 #endif
@@ -709,6 +722,33 @@ kink_changes (const float *restrict zi, const float *restrict zj, float down, fl
 }
 
 #ifdef GROK_VMATH_AVX512
+/* rest[0]'s activation as kinked_lines_avx512 applies it, in the scalar forms of
+ * engine/nn/grok-activation.c (ReLU, leaky ReLU and the identity); FUSED_NONE for any other,
+ * which activate_rows applies afterwards */
+typedef enum
+{
+  FUSED_NONE,
+  FUSED_IDENTITY,
+  FUSED_RELU,
+  FUSED_LEAKY,
+} FusedAct;
+
+static FusedAct
+fused_act (GrokActivation act)
+{
+  switch (act)
+    {
+    case GROK_ACT_LINEAR:
+      return FUSED_IDENTITY;
+    case GROK_ACT_RELU:
+      return FUSED_RELU;
+    case GROK_ACT_LEAKY_RELU:
+      return FUSED_LEAKY;
+    default:
+      return FUSED_NONE;
+    }
+}
+
 /* outputs kinked_lines_avx512 holds at once: four vectors of p and of q, so that each unit's
  * updates are eight independent chains */
 #define LINE_VECTORS 4
@@ -718,15 +758,17 @@ kink_changes (const float *restrict zi, const float *restrict zj, float down, fl
  * single values fuse each multiply and add, the one 8-wide step they take when 8 or more
  * outputs are left after the 16-wide ones rounds the product first. So the same rows to the
  * bit. Unit u of by_step adds cp[u] and cq[u] times its column of wt (units, O); first as
- * kinked_segment leaves it. */
+ * kinked_segment leaves it. Each row then gets rest[0]'s bias and activation before it is stored
+ * (see fused_act): the add and the compare-and-select of activate_rows' passes over the block,
+ * on the same values. */
 __attribute__ ((target ("avx512f"))) static void
 kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float *wt,
                      const int *by_step, const int *first, const float *cp, const float *cq,
-                     int O)
+                     int O, const float *bias, FusedAct act, float slope_below)
 {
   for (int o0 = 0; o0 < O; o0 += 16 * LINE_VECTORS)
     {
-      __m512 p[LINE_VECTORS], q[LINE_VECTORS];
+      __m512 p[LINE_VECTORS], q[LINE_VECTORS], b[LINE_VECTORS];
       __mmask16 in[LINE_VECTORS], split[LINE_VECTORS];
 
       for (int c = 0; c < LINE_VECTORS; c++)
@@ -734,11 +776,12 @@ kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float 
           int n = CLAMP (O - (o0 + 16 * c), 0, 16);
           in[c] = n == 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
           split[c] = n >= 8 && n < 16 ? (__mmask16) 0xff : 0;
-          p[c] = q[c] = _mm512_setzero_ps ();
+          p[c] = q[c] = b[c] = _mm512_setzero_ps ();
           if (n > 0)
             {
               p[c] = _mm512_maskz_loadu_ps (in[c], p0 + o0 + 16 * c);
               q[c] = _mm512_maskz_loadu_ps (in[c], q0 + o0 + 16 * c);
+              b[c] = _mm512_maskz_loadu_ps (in[c], bias + o0 + 16 * c);
             }
         }
       for (int m = 1, k = first[0]; m <= N_INTERIOR; m++)
@@ -766,9 +809,24 @@ kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float 
             }
           for (int c = 0; c < LINE_VECTORS && in[c] != 0; c++)
             {
-              __m512 row = _mm512_fmadd_ps (lam, q[c], p[c]);
+              __m512 row = _mm512_fmadd_ps (lam, q[c], p[c]), below;
               if (split[c])
                 row = _mm512_mask_add_ps (row, split[c], _mm512_mul_ps (lam, q[c]), p[c]);
+              row = _mm512_add_ps (row, b[c]);
+              switch (act)
+                {
+                case FUSED_RELU:      /* x > 0 ? x : 0 */
+                  row = _mm512_maskz_mov_ps (_mm512_cmp_ps_mask (row, _mm512_setzero_ps (),
+                                                                 _CMP_GT_OQ), row);
+                  break;
+                case FUSED_LEAKY:     /* x > s x ? x : s x */
+                  below = _mm512_mul_ps (_mm512_set1_ps (slope_below), row);
+                  row = _mm512_mask_mov_ps (below, _mm512_cmp_ps_mask (row, below, _CMP_GT_OQ),
+                                            row);
+                  break;
+                default:
+                  break;
+                }
               _mm512_mask_storeu_ps (rows + (gsize) (m - 1) * O + o0 + 16 * c, in[c], row);
             }
         }
@@ -778,8 +836,9 @@ kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float 
 
 /* rest[0]'s sums without bias at the 19 interior points of z_i -> z_j, from P (the point's) and
  * Q (the pair's) at lambda = 0; work holds 2 O floats, then 2 U floats (the units'
- * coefficients), then 4 U + 21 ints */
-static void
+ * coefficients), then 4 U + 21 ints. Returns TRUE when the rows also have rest[0]'s bias and
+ * activation. */
+static gboolean
 kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float *p0,
                 const float *q0, float *rows, float *work)
 {
@@ -809,10 +868,12 @@ kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float
   kink_changes (zi, zj, job->slope_below - job->slope_above,
                 job->slope_above - job->slope_below, cp, cq, U);
 #ifdef GROK_VMATH_AVX512
-  if (grok_vmath_have_avx512 ())
+  const FusedAct act = fused_act (job->rest[0].act);
+  if (act != FUSED_NONE && grok_vmath_have_avx512 ())
     {
-      kinked_lines_avx512 (rows, p0, q0, job->wt, by_step, first, cp, cq, O);
-      return;
+      kinked_lines_avx512 (rows, p0, q0, job->wt, by_step, first, cp, cq, O, job->rest[0].bias,
+                           act, (float) grok_activation_info (job->rest[0].act)->slope_below);
+      return TRUE;
     }
 #endif
   memcpy (p, p0, sizeof (float) * O);
@@ -824,6 +885,7 @@ kinked_segment (const LmnJob *job, const float *zi, const float *zj, const float
         axpy2 (p, q, job->wt + (gsize) by_step[k] * O, cp[by_step[k]], cq[by_step[k]], O);
       line_row (rows + (gsize) (m - 1) * O, p, q, lam, O);
     }
+  return FALSE;
 }
 
 /* rows (count * 19, rest[0].out): rest[0]'s activations at the interior points of count pairs
@@ -834,6 +896,7 @@ kinked_rows (const LmnJob *job, int i, int j, int count, float *a, float *rows, 
   const int U = job->units, O = job->rest[0].out;
   const GrokActivationInfo *act = grok_activation_info (job->rest[0].act);
   float *q = a + (gsize) count * U;
+  gboolean activated = FALSE;
 
   for (int c = 0, ci = i, cj = j; c < count; c++)
     {
@@ -847,13 +910,14 @@ kinked_rows (const LmnJob *job, int i, int j, int count, float *a, float *rows, 
                job->rest[0].weight, U, 0.0f, q, O);
   for (int c = 0; c < count; c++)
     {
-      kinked_segment (job, job->z + (gsize) i * U, job->z + (gsize) j * U,
-                      job->p_end + (gsize) i * O, q + (gsize) c * O,
-                      rows + (gsize) c * N_INTERIOR * O, work);
+      activated = kinked_segment (job, job->z + (gsize) i * U, job->z + (gsize) j * U,
+                                  job->p_end + (gsize) i * O, q + (gsize) c * O,
+                                  rows + (gsize) c * N_INTERIOR * O, work);
       if (++j == job->n)
         j = ++i + 1;
     }
-  activate_rows (rows, job->rest[0].bias, count * N_INTERIOR, O, act);
+  if (!activated)
+    activate_rows (rows, job->rest[0].bias, count * N_INTERIOR, O, act);
 }
 
 /* the pairs [p0, p0 + count) with the thread's buffers a and b (batch_rows x max_width each),
@@ -1007,9 +1071,13 @@ grok_lmn_from_matrix (const double *L, int n, double *eig, double *entropy, GErr
 
   g_return_val_if_fail (L != NULL && n > 0, -1.0);
 
+  /* L's upper triangle mirrored into the lower one: then a read column-major is the transposed
+   * copy of the upper triangle that LAPACKE's row-major call would make, without LAPACKE's
+   * strided copy (on 256 points it took longer than the eigenvalues) */
   a = g_memdup2 (L, sizeof (double) * n * n);
+  mirror_upper (a, n);
   w = g_new (double, n);
-  info = LAPACKE_dsyevd (LAPACK_ROW_MAJOR, 'N', 'U', n, a, n, w);
+  info = LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'N', 'U', n, a, n, w);
   if (info != 0)
     {
       g_set_error (error, GROK_ERROR, GROK_ERROR_FAILED,
