@@ -462,6 +462,24 @@ test_r2_matches_double_kinked (void)
   check_r2_matches_double (40, 5, 2, GROK_ACT_LEAKY_RELU, 23);
 }
 
+/* output counts that are not a multiple of 16 end in a partial block of the pair sums: 2
+ * (xor2d-relu's), 12 (eight lanes taken 8 at a time in the compiled loop, four alone), 24 and
+ * 40 (a block of 16 or two, then 8); hidden widths of 40 and 20 end the kinked lines in the
+ * same way, with rest[0]'s bias and ReLU applied as each row is stored */
+static void
+test_r2_matches_double_outputs (void)
+{
+  const int outputs[] = { 2, 12, 24, 40 };
+
+  for (int k = 0; k < 4; k++)
+    {
+      check_r2_matches_double (40, outputs[k], 2, GROK_ACT_RELU, 40 + k);
+      check_r2_matches_double (20, outputs[k], 2, GROK_ACT_LEAKY_RELU, 50 + k);
+      check_r2_matches_double (30, outputs[k], 1, GROK_ACT_RELU, 60 + k);
+      check_r2_matches_double (40, outputs[k], 2, GROK_ACT_SILU, 70 + k);
+    }
+}
+
 /* points given as inputs with the whole network, or as first pre-activations with the rest:
  * the segments map onto each other through the affine first layer, so L agrees */
 static void
@@ -545,6 +563,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/lmn/r2-matches-double-padded", test_r2_matches_double_padded);
   g_test_add_func ("/engine/lmn/r2-matches-double-smooth", test_r2_matches_double_smooth);
   g_test_add_func ("/engine/lmn/r2-matches-double-kinked", test_r2_matches_double_kinked);
+  g_test_add_func ("/engine/lmn/r2-matches-double-outputs", test_r2_matches_double_outputs);
   g_test_add_func ("/engine/lmn/preact-matches-inputs", test_preact_matches_inputs);
   g_test_add_func ("/engine/lmn/sample-indices", test_sample_indices);
   return g_test_run ();
