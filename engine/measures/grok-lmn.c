@@ -344,6 +344,16 @@ pair_sums (int K, const float *y0, const float *mid, const float *y1, float *sum
 }
 
 #ifdef GROK_VMATH_AVX512
+/* the lanes of a block of n values (0 to 16) and, in split, those the compiled vector loops
+ * (pair_sums, axpy2, line_row) take in their one 8-wide step: lanes 0 to 7 of a last block of 8
+ * to 15, where those loops round each product before its sum */
+static inline __mmask16
+block_lanes (int n, __mmask16 *split)
+{
+  *split = n >= 8 && n < 16 ? (__mmask16) 0xff : 0;
+  return n >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
+}
+
 /* pair_sums with each block of 16 outputs held in registers through the 19 rows, the last block
  * masked when K is not a multiple of 16 (xor2d-relu's f has 2 outputs): the operations of
  * pair_sums as the compiler builds them, so the same sums to the bit. Its 16-wide steps and its
@@ -354,9 +364,8 @@ pair_sums_avx512 (int K, const float *y0, const float *mid, const float *y1, flo
 {
   for (int k = 0; k < K; k += 16)
     {
-      const int n = MIN (K - k, 16);
-      const __mmask16 in = n == 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
-      const __mmask16 split = n >= 8 && n < 16 ? (__mmask16) 0xff : 0;
+      __mmask16 split;
+      const __mmask16 in = block_lanes (K - k, &split);
       const __m512 a = _mm512_maskz_loadu_ps (in, y0 + k), b = _mm512_maskz_loadu_ps (in, y1 + k);
       const __m512 d1 = _mm512_sub_ps (b, a);
       __m512 mean = d1, lo = _mm512_min_ps (a, b), hi = _mm512_max_ps (a, b);
@@ -773,11 +782,9 @@ kinked_lines_avx512 (float *rows, const float *p0, const float *q0, const float 
 
       for (int c = 0; c < LINE_VECTORS; c++)
         {
-          int n = CLAMP (O - (o0 + 16 * c), 0, 16);
-          in[c] = n == 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << n) - 1);
-          split[c] = n >= 8 && n < 16 ? (__mmask16) 0xff : 0;
+          in[c] = block_lanes (CLAMP (O - (o0 + 16 * c), 0, 16), &split[c]);
           p[c] = q[c] = b[c] = _mm512_setzero_ps ();
-          if (n > 0)
+          if (in[c] != 0)
             {
               p[c] = _mm512_maskz_loadu_ps (in[c], p0 + o0 + 16 * c);
               q[c] = _mm512_maskz_loadu_ps (in[c], q0 + o0 + 16 * c);
