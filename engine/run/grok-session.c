@@ -364,7 +364,7 @@ grok_session_set_playing (GrokSession *self, gboolean playing)
     {
       /* from the start when at the end */
       gboolean at_end = self->following || self->snapshot == NULL ||
-                        checkpoint_at (self, G_MAXINT64) == self->snapshot->train_step;
+                        checkpoint_at (self, G_MAXDOUBLE) == self->snapshot->train_step;
       self->played = at_end ? -1 : self->snapshot->train_step;
       self->play_id = g_timeout_add (PLAY_INTERVAL_MS, play_tick, self);
     }

@@ -77,7 +77,7 @@ static void
 ensure_registered (void)
 {
   /* the sweeps live in the presets' resource bundle; listing the presets registers it */
-  g_auto (GStrv) names = grok_presets_list ();
+  g_strfreev (grok_presets_list ());
 }
 
 char **
