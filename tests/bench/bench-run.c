@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "grok-presets.h"
 #include "grok-run.h"
@@ -136,16 +137,28 @@ bench_throughput (const char *preset, gint64 steps, gboolean consumer, guint *n_
   return steps / seconds;
 }
 
-/* seconds of one whole in-memory run of preset with every measure 10 times per decade or all
- * off: the measures run on their own thread from copies of the parameters while training goes
- * on (GROKSCOPE_MEASURES=inline puts them back on the training thread, to compare) */
+/* user + system processor seconds of the whole process so far, every thread's */
 static double
-run_seconds (const char *preset, gboolean dense)
+process_cpu_seconds (void)
+{
+  struct rusage u;
+
+  getrusage (RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
+}
+
+/* seconds of one whole in-memory run of preset with every measure 10 times per decade or all
+ * off, and in *cpu the processor seconds it took on every thread: the measures run on their
+ * own thread from copies of the parameters while training goes on (GROKSCOPE_MEASURES=inline
+ * puts them back on the training thread, to compare) */
+static double
+run_seconds (const char *preset, gboolean dense, double *cpu)
 {
   g_autoptr (GrokConfig) config = grok_preset_load (preset, NULL);
   g_autoptr (GrokRun) run = NULL;
   gint64 t0;
-  double seconds;
+  double seconds, c0;
 
   g_assert_nonnull (config);
   if (dense)
@@ -168,33 +181,52 @@ run_seconds (const char *preset, gboolean dense)
     }
   run = grok_run_new (config, NULL, FALSE, NULL);
   g_assert_nonnull (run);
+  c0 = process_cpu_seconds ();
   t0 = g_get_monotonic_time ();
   grok_run_start (run);
   while (grok_run_get_state (run) == GROK_RUN_RUNNING)
     g_usleep (2000);
   seconds = (g_get_monotonic_time () - t0) / 1e6;
+  *cpu = process_cpu_seconds () - c0;
   grok_run_stop (run);
   drain ();
   return seconds;
 }
 
+/* The dense run against the one without measures, and what bounds it: a run cannot end
+ * sooner than its processor time spread over every core, so (dense processor seconds / cores)
+ * / (seconds without measures) is the least ratio any overlap of measures and training could
+ * reach with measures of today's cost; the measures' processor time (the dense run's less the
+ * run's without) against training's says how much cheaper they would have to be. */
 static void
 bench_dense (const char *preset, const char *goal)
 {
-  double ratios[3];
+  const int cores = (int) g_get_num_processors ();
+  double ratios[3], floors[3], shares[3];
 
   for (int r = 0; r < 3; r++)
     {
-      double without = run_seconds (preset, FALSE), with = run_seconds (preset, TRUE);
-      printf ("%-14s whole run: measures off %.2f s, dense measures %.2f s\n", preset, without,
-              with);
+      double cpu_without, cpu_with;
+      double without = run_seconds (preset, FALSE, &cpu_without);
+      double with = run_seconds (preset, TRUE, &cpu_with);
+
+      printf ("%-14s whole run: measures off %.2f s (processor %.2f s), dense measures %.2f s "
+              "(processor %.2f s)\n", preset, without, cpu_without, with, cpu_with);
       ratios[r] = with / without;
+      floors[r] = cpu_with / cores / without;
+      shares[r] = (cpu_with - cpu_without) / cpu_without;
     }
   qsort (ratios, 3, sizeof (double), compare_doubles);
+  qsort (floors, 3, sizeof (double), compare_doubles);
+  qsort (shares, 3, sizeof (double), compare_doubles);
   printf ("%-14s dense / off: min %.3f median %.3f max %.3f\n", preset, ratios[0], ratios[1],
           ratios[2]);
   printf ("RATIO\ttraining with dense measures / without %s\t%.3f\t%s\n", preset, ratios[1],
           goal);
+  printf ("RATIO\ttraining with dense measures / without, least possible on %d cores %s\t%.3f"
+          "\t-\n", cores, preset, floors[1]);
+  printf ("RATIO\tdense measures' processor time / training's %s\t%.3f\t-\n", preset,
+          shares[1]);
 }
 
 int

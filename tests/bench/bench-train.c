@@ -69,6 +69,48 @@ mlp_gemms (GrokTrainer *trainer, int B, Gemm *out)
   return n;
 }
 
+/* the same products as the trainer makes them: the batch cut into its row blocks
+ * (grok_model_blocks), every product with a dimension of B made once per block with that
+ * block's rows; the folded layer's tables once a step, its gradients once per block */
+static int
+mlp_gemms_blocked (GrokTrainer *trainer, int B, Gemm *out, int max)
+{
+  int n_layers, n = 0, T = trainer->dataset->n_positions, V = trainer->dataset->vocab;
+  int blocks = grok_model_blocks (B);
+  g_autofree GrokLayerView *layers = grok_mlp_layers (trainer->model, &n_layers);
+  gboolean folded = T > 0 && n_layers > 1 && B >= 2 * V;
+  int first = folded ? 1 : 0, d = layers[0].in / MAX (T, 1);
+
+  for (int t = 0; folded && t < T; t++)
+    out[n++] = (Gemm) { V, layers[0].out, d, CblasNoTrans, CblasTrans };
+  for (int b = 0; b < blocks; b++)
+    for (int l = first; l < n_layers; l++)
+      {
+        int rows = grok_model_block_start (B, b + 1, blocks) - grok_model_block_start (B, b, blocks);
+        g_assert (n < max);
+        out[n++] = (Gemm) { rows, layers[l].out, layers[l].in, CblasNoTrans, CblasTrans };
+      }
+  for (int b = 0; b < blocks; b++)
+    {
+      int rows = grok_model_block_start (B, b + 1, blocks) - grok_model_block_start (B, b, blocks);
+
+      for (int l = n_layers - 1; l >= first; l--)
+        {
+          g_assert (n + 2 <= max);
+          if (l > 0 || T > 0)
+            out[n++] = (Gemm) { rows, layers[l].in, layers[l].out, CblasNoTrans, CblasNoTrans };
+          out[n++] = (Gemm) { layers[l].out, layers[l].in, rows, CblasTrans, CblasNoTrans };
+        }
+      for (int t = 0; folded && t < T; t++)
+        {
+          g_assert (n + 2 <= max);
+          out[n++] = (Gemm) { layers[0].out, d, V, CblasTrans, CblasNoTrans };
+          out[n++] = (Gemm) { V, d, layers[0].out, CblasNoTrans, CblasNoTrans };
+        }
+    }
+  return n;
+}
+
 static double
 gemm_flops (const Gemm *g, int n)
 {
@@ -155,9 +197,10 @@ static void
 bench_mlp (const char *name, GrokConfig *config, int steps)
 {
   g_autoptr (GrokTrainer) two = NULL, one = NULL;
-  double ours2 = 0, ours1 = 0, gemm2 = G_MAXDOUBLE, torch[3] = { NAN, NAN, NAN }, flops, best;
-  Gemm gemms[64];
-  int n_gemms;
+  double ours2 = 0, ours1 = 0, gemm2 = G_MAXDOUBLE, gemm1 = G_MAXDOUBLE, blocked1 = G_MAXDOUBLE;
+  double torch[3] = { NAN, NAN, NAN }, flops, best;
+  Gemm gemms[64], blocked[1024];
+  int n_gemms, n_blocked;
 
   /* the products and PyTorch's plain AdamW step are the yardsticks: no noise, no penalty */
   config->reg.weight_noise = 0;
@@ -168,6 +211,7 @@ bench_mlp (const char *name, GrokConfig *config, int steps)
   two = grok_trainer_new (config, NULL);
   n_gemms = mlp_gemms (two, two->batch_size, gemms);
   flops = gemm_flops (gemms, n_gemms);
+  n_blocked = mlp_gemms_blocked (two, two->batch_size, blocked, G_N_ELEMENTS (blocked));
   steps_per_second_once (one, 3);
   steps_per_second_once (two, 3);
   for (int r = 0; r < ROUNDS; r++)
@@ -177,6 +221,8 @@ bench_mlp (const char *name, GrokConfig *config, int steps)
       gemm2 = MIN (gemm2, gemms_seconds (gemms, n_gemms, steps));
       openblas_set_num_threads (1);
       ours1 = MAX (ours1, steps_per_second_once (one, steps));
+      gemm1 = MIN (gemm1, gemms_seconds (gemms, n_gemms, steps));
+      blocked1 = MIN (blocked1, gemms_seconds (blocked, n_blocked, steps));
     }
   printf ("%s (batch %d, %.1f MFLOP of matrix products per step):\n", name, two->batch_size,
           flops / 1e6);
@@ -191,6 +237,16 @@ bench_mlp (const char *name, GrokConfig *config, int steps)
   print_ratio (rate, ours2 * gemm2, ">= 0.85");
   print_ratio (vs_best, ours2 / best, ">= 2");
   print_ratio (vs_one, ours1 / torch[1], ">= 1");
+  /* what the row blocks cost: the trainer sums each block's products apart, so that its
+   * results do not depend on the thread count, and OpenBLAS runs the products over
+   * GROK_MODEL_BLOCK_ROWS-row blocks more slowly than over the whole batch */
+  printf ("    openblas, 1 thread: the products over the whole batch %.1f GFLOP/s, over the "
+          "trainer's %d row blocks %.1f GFLOP/s\n", flops / gemm1 / 1e9,
+          grok_model_blocks (two->batch_size), flops / blocked1 / 1e9);
+  g_autofree char *cost = g_strdup_printf ("mlp %s openblas on the row blocks / on the whole batch, 1 thread", name);
+  g_autofree char *vs_blocked = g_strdup_printf ("mlp-1t %s / openblas on its row blocks, 1 thread", name);
+  print_ratio (cost, gemm1 / blocked1, "-");
+  print_ratio (vs_blocked, ours1 * blocked1, "-");
 }
 
 static void
