@@ -6,6 +6,7 @@
  * can go below. Then the LMN of a net the size of the xor2d-relu preset's (2 -> 32 -> 32 -> 2,
  * ReLU, 256 points), where the per-call costs count more than the products. An executable, not
  * a test: bench-lmn [REPS] [small], "small" for the last alone. */
+#include "bench-helpers.h"
 #include "grok-lmn.h"
 #include "grok-rng.h"
 
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 static GrokLayerView
@@ -28,16 +28,6 @@ layer (GrokRng *rng, float **w, float **b, int in, int out, GrokActivation act)
   for (int i = 0; i < out; i++)
     (*b)[i] = (float) ((2 * grok_rng_uniform (rng) - 1) * bound);
   return (GrokLayerView) { *w, *b, in, out, act };
-}
-
-/* user + system CPU seconds of the process so far */
-static double
-cpu_seconds (void)
-{
-  struct rusage u;
-  getrusage (RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
-         u.ru_stime.tv_usec / 1e6;
 }
 
 /* CPU seconds of the calling thread */
@@ -114,11 +104,11 @@ time_lmn (const char *label, const float *x, int n, const GrokLayerView *f, int 
           threads);
   for (int r = 0; r < reps; r++)
     {
-      double peak = sgemm_peak (threads, FALSE), c0 = cpu_seconds (), c1, floor_s;
+      double peak = sgemm_peak (threads, FALSE), c0 = bench_process_cpu_seconds (), c1, floor_s;
       gint64 t0 = g_get_monotonic_time ();
       g_autoptr (GrokLmn) lmn = grok_lmn_compute (x, n, f, 3, NULL);
       gint64 t1 = g_get_monotonic_time ();
-      c1 = cpu_seconds ();
+      c1 = bench_process_cpu_seconds ();
       floor_s = flops / (peak * 1e9);
       ratio[r] = (t1 - t0) / 1e6 / floor_s;
       printf ("  LMN %.4f: %.3f s (CPU %.3f s); sgemm peak (2048^3, %d threads) %.1f GFLOP/s, "
@@ -153,7 +143,7 @@ time_small (int reps)
   reps = CLAMP (reps, 1, 64);
   for (int r = 0; r < reps; r++)
     {
-      double c0 = cpu_seconds ();
+      double c0 = bench_process_cpu_seconds ();
       gint64 t0 = g_get_monotonic_time ();
       for (int k = 0; k < 20; k++)
         {
@@ -161,7 +151,7 @@ time_small (int reps)
           value = lmn->lmn;
         }
       wall[r] = (g_get_monotonic_time () - t0) / 1e3 / 20;
-      cpu[r] = (cpu_seconds () - c0) * 1e3 / 20;
+      cpu[r] = (bench_process_cpu_seconds () - c0) * 1e3 / 20;
     }
   qsort (cpu, reps, sizeof *cpu, compare_doubles);
   qsort (wall, reps, sizeof *wall, compare_doubles);

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
+#include "bench-helpers.h"
 #include "grok-presets.h"
 #include "grok-run.h"
 
@@ -137,17 +137,6 @@ bench_throughput (const char *preset, gint64 steps, gboolean consumer, guint *n_
   return steps / seconds;
 }
 
-/* user + system processor seconds of the whole process so far, every thread's */
-static double
-process_cpu_seconds (void)
-{
-  struct rusage u;
-
-  getrusage (RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
-         u.ru_stime.tv_usec / 1e6;
-}
-
 /* seconds of one whole in-memory run of preset with every measure 10 times per decade or all
  * off, and in *cpu the processor seconds it took on every thread: the measures run on their
  * own thread from copies of the parameters while training goes on (GROKSCOPE_MEASURES=inline
@@ -181,13 +170,13 @@ run_seconds (const char *preset, gboolean dense, double *cpu)
     }
   run = grok_run_new (config, NULL, FALSE, NULL);
   g_assert_nonnull (run);
-  c0 = process_cpu_seconds ();
+  c0 = bench_process_cpu_seconds ();
   t0 = g_get_monotonic_time ();
   grok_run_start (run);
   while (grok_run_get_state (run) == GROK_RUN_RUNNING)
     g_usleep (2000);
   seconds = (g_get_monotonic_time () - t0) / 1e6;
-  *cpu = process_cpu_seconds () - c0;
+  *cpu = bench_process_cpu_seconds () - c0;
   grok_run_stop (run);
   drain ();
   return seconds;

@@ -1,9 +1,10 @@
-/* Shared by the benchmarks: the presets a benchmark covers and the goal-ratio lines that
- * `./dev bench` collects into its table. Header-only. */
+/* Shared by the benchmarks: the presets a benchmark covers, the goal-ratio lines that
+ * `./dev bench` collects into its table, and the process's processor time. Header-only. */
 #pragma once
 
 #include <math.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "grok-presets.h"
 
@@ -43,4 +44,15 @@ bench_ratio (const char *name, double value, const char *goal)
 {
   printf ("RATIO\t%s\t%.4g\t%s\n", name, value, goal);
   fflush (stdout);
+}
+
+/* user + system processor seconds of the whole process so far, every thread's */
+static inline double
+bench_process_cpu_seconds (void)
+{
+  struct rusage u;
+
+  getrusage (RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
 }
