@@ -238,11 +238,13 @@ bench_mlp (const char *name, GrokConfig *config, int steps)
   print_ratio (vs_best, ours2 / best, ">= 2");
   print_ratio (vs_one, ours1 / torch[1], ">= 1");
   /* what the row blocks cost: the trainer sums each block's products apart, so that its
-   * results do not depend on the thread count, and OpenBLAS runs the products over
-   * GROK_MODEL_BLOCK_ROWS-row blocks more slowly than over the whole batch */
-  printf ("    openblas, 1 thread: the products over the whole batch %.1f GFLOP/s, over the "
-          "trainer's %d row blocks %.1f GFLOP/s\n", flops / gemm1 / 1e9,
-          grok_model_blocks (two->batch_size), flops / blocked1 / 1e9);
+   * results do not depend on the thread count; OpenBLAS runs products over
+   * GROK_MODEL_BLOCK_ROWS-row blocks more slowly than over the whole batch, and a folded first
+   * layer makes its gradients' products once per block */
+  printf ("    openblas, 1 thread: the products over the whole batch %.3f s a step, over the "
+          "trainer's %d row blocks %.3f s (%.1f MFLOP, %.1f GFLOP/s)\n", gemm1,
+          grok_model_blocks (two->batch_size), blocked1,
+          gemm_flops (blocked, n_blocked) / 1e6, gemm_flops (blocked, n_blocked) / blocked1 / 1e9);
   g_autofree char *cost = g_strdup_printf ("mlp %s openblas on the row blocks / on the whole batch, 1 thread", name);
   g_autofree char *vs_blocked = g_strdup_printf ("mlp-1t %s / openblas on its row blocks, 1 thread", name);
   print_ratio (cost, gemm1 / blocked1, "-");
