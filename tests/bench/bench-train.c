@@ -241,9 +241,9 @@ bench_mlp (const char *name, GrokConfig *config, int steps)
    * results do not depend on the thread count; OpenBLAS runs products over
    * GROK_MODEL_BLOCK_ROWS-row blocks more slowly than over the whole batch, and a folded first
    * layer makes its gradients' products once per block */
-  printf ("    openblas, 1 thread: the products over the whole batch %.3f s a step, over the "
-          "trainer's %d row blocks %.3f s (%.1f MFLOP, %.1f GFLOP/s)\n", gemm1,
-          grok_model_blocks (two->batch_size), blocked1,
+  printf ("    openblas, 1 thread: the products over the whole batch %.3f ms a step, over the "
+          "trainer's %d row blocks %.3f ms (%.1f MFLOP, %.1f GFLOP/s)\n", gemm1 * 1e3,
+          grok_model_blocks (two->batch_size), blocked1 * 1e3,
           gemm_flops (blocked, n_blocked) / 1e6, gemm_flops (blocked, n_blocked) / blocked1 / 1e9);
   g_autofree char *cost = g_strdup_printf ("mlp %s openblas on the row blocks / on the whole batch, 1 thread", name);
   g_autofree char *vs_blocked = g_strdup_printf ("mlp-1t %s / openblas on its row blocks, 1 thread", name);
