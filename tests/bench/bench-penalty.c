@@ -68,46 +68,46 @@ time_penalty (GrokTrainer *trainer, double *ours, double *full)
 static double
 eigensolves_seconds (const GrokParams *params)
 {
+  g_autoptr (GPtrArray) grams = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) sides = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree double *work = NULL, *w = NULL;
+  int largest = 1;
   double best = G_MAXDOUBLE;
-  int n_mats = 0;
-  double *gram[64], *work[64];
-  int r_of[64];
 
-  for (int t = 0; t < params->n_tensors && n_mats < 64; t++)
+  for (int t = 0; t < params->n_tensors; t++)
     {
       const GrokTensor *tensor = &params->tensors[t];
       int m = tensor->shape[0], n = tensor->shape[1], r = MIN (m, n);
       g_autofree double *a = NULL;
+      double *gram;
 
       if (tensor->ndim != 2)
         continue;
       a = g_new (double, tensor->numel);
       for (gsize i = 0; i < tensor->numel; i++)
         a[i] = params->data[tensor->offset + i];
-      gram[n_mats] = g_new (double, (gsize) r * r);
-      work[n_mats] = g_new (double, (gsize) r * r);
+      gram = g_new (double, (gsize) r * r);
       cblas_dsyrk (CblasRowMajor, CblasUpper, m >= n ? CblasTrans : CblasNoTrans, r, MAX (m, n),
-                   1.0, a, n, 0.0, gram[n_mats], r);
-      r_of[n_mats++] = r;
+                   1.0, a, n, 0.0, gram, r);
+      g_ptr_array_add (grams, gram);
+      g_array_append_val (sides, r);
+      largest = MAX (largest, r);
     }
+  work = g_new (double, (gsize) largest * largest);
+  w = g_new (double, largest);
   for (int round = 0; round < 5; round++)
     {
       double t = now_s ();
       for (int rep = 0; rep < 10; rep++)
-        for (int i = 0; i < n_mats; i++)
+        for (guint i = 0; i < grams->len; i++)
           {
-            double w[512];
-            memcpy (work[i], gram[i], sizeof (double) * r_of[i] * r_of[i]);
-            if (r_of[i] > 512 ||
-                LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'L', r_of[i], work[i], r_of[i], w) != 0)
-              g_error ("dsyevd failed on a %d x %d Gram matrix", r_of[i], r_of[i]);
+            int r = g_array_index (sides, int, i);
+
+            memcpy (work, grams->pdata[i], sizeof (double) * r * r);
+            if (LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'L', r, work, r, w) != 0)
+              g_error ("dsyevd failed on a %d x %d Gram matrix", r, r);
           }
       best = MIN (best, (now_s () - t) / 10);
-    }
-  for (int i = 0; i < n_mats; i++)
-    {
-      g_free (gram[i]);
-      g_free (work[i]);
     }
   return best;
 }

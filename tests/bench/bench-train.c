@@ -39,71 +39,47 @@ sgemm_peak (int n)
 
 typedef struct { int M, N, K; CBLAS_TRANSPOSE ta, tb; } Gemm;
 
-/* the matrix products of one MLP training step (forward, then backward), in order. A token
- * MLP whose batch has more rows than twice the vocabulary folds its first layer (grok-mlp.c):
- * per position, a table (V, W) = embed (V, d) @ block^T forward, and backward the block's
- * gradient (W, d) over V and the embeddings' (V, d) over W. */
-static int
-mlp_gemms (GrokTrainer *trainer, int B, Gemm *out)
+/* the rows of block b of B rows cut into `blocks` blocks */
+static inline int
+block_rows (int B, int b, int blocks)
 {
-  int n_layers, n = 0, T = trainer->dataset->n_positions, V = trainer->dataset->vocab;
-  g_autofree GrokLayerView *layers = grok_mlp_layers (trainer->model, &n_layers);
-  gboolean folded = T > 0 && n_layers > 1 && B >= 2 * V;
-  int first = folded ? 1 : 0, d = layers[0].in / MAX (T, 1);
-
-  for (int t = 0; folded && t < T; t++)
-    out[n++] = (Gemm) { V, layers[0].out, d, CblasNoTrans, CblasTrans };
-  for (int l = first; l < n_layers; l++)
-    out[n++] = (Gemm) { B, layers[l].out, layers[l].in, CblasNoTrans, CblasTrans };
-  for (int l = n_layers - 1; l >= first; l--)
-    {
-      if (l > 0 || T > 0)
-        out[n++] = (Gemm) { B, layers[l].in, layers[l].out, CblasNoTrans, CblasNoTrans };
-      out[n++] = (Gemm) { layers[l].out, layers[l].in, B, CblasTrans, CblasNoTrans };
-    }
-  for (int t = 0; folded && t < T; t++)
-    {
-      out[n++] = (Gemm) { layers[0].out, d, V, CblasTrans, CblasNoTrans };
-      out[n++] = (Gemm) { V, d, layers[0].out, CblasNoTrans, CblasNoTrans };
-    }
-  return n;
+  return grok_model_block_start (B, b + 1, blocks) - grok_model_block_start (B, b, blocks);
 }
 
-/* the same products as the trainer makes them: the batch cut into its row blocks
- * (grok_model_blocks), every product with a dimension of B made once per block with that
- * block's rows; the folded layer's tables once a step, its gradients once per block */
+/* the matrix products of one MLP training step (forward, then backward), in order, with the
+ * batch of B rows cut into `blocks` row blocks as grok_model_block_start cuts it: every product
+ * with a dimension of B is made once per block with that block's rows (blocks = 1: over the
+ * whole batch; grok_model_blocks (B): as the trainer makes them). A token MLP whose batch has
+ * more rows than twice the vocabulary folds its first layer (grok-mlp.c): per position, a
+ * table (V, W) = embed (V, d) @ block^T forward, once a step, and backward, once per block,
+ * the block's gradient (W, d) over V and the embeddings' (V, d) over W. */
 static int
-mlp_gemms_blocked (GrokTrainer *trainer, int B, Gemm *out, int max)
+mlp_gemms (GrokTrainer *trainer, int B, int blocks, Gemm *out, int max)
 {
   int n_layers, n = 0, T = trainer->dataset->n_positions, V = trainer->dataset->vocab;
-  int blocks = grok_model_blocks (B);
   g_autofree GrokLayerView *layers = grok_mlp_layers (trainer->model, &n_layers);
   gboolean folded = T > 0 && n_layers > 1 && B >= 2 * V;
   int first = folded ? 1 : 0, d = layers[0].in / MAX (T, 1);
 
+  g_assert (T + blocks * (n_layers + 2 * n_layers + 2 * T) <= max);
   for (int t = 0; folded && t < T; t++)
     out[n++] = (Gemm) { V, layers[0].out, d, CblasNoTrans, CblasTrans };
   for (int b = 0; b < blocks; b++)
     for (int l = first; l < n_layers; l++)
-      {
-        int rows = grok_model_block_start (B, b + 1, blocks) - grok_model_block_start (B, b, blocks);
-        g_assert (n < max);
-        out[n++] = (Gemm) { rows, layers[l].out, layers[l].in, CblasNoTrans, CblasTrans };
-      }
+      out[n++] = (Gemm) { block_rows (B, b, blocks), layers[l].out, layers[l].in, CblasNoTrans,
+                          CblasTrans };
   for (int b = 0; b < blocks; b++)
     {
-      int rows = grok_model_block_start (B, b + 1, blocks) - grok_model_block_start (B, b, blocks);
+      int rows = block_rows (B, b, blocks);
 
       for (int l = n_layers - 1; l >= first; l--)
         {
-          g_assert (n + 2 <= max);
           if (l > 0 || T > 0)
             out[n++] = (Gemm) { rows, layers[l].in, layers[l].out, CblasNoTrans, CblasNoTrans };
           out[n++] = (Gemm) { layers[l].out, layers[l].in, rows, CblasTrans, CblasNoTrans };
         }
       for (int t = 0; folded && t < T; t++)
         {
-          g_assert (n + 2 <= max);
           out[n++] = (Gemm) { layers[0].out, d, V, CblasTrans, CblasNoTrans };
           out[n++] = (Gemm) { V, d, layers[0].out, CblasNoTrans, CblasNoTrans };
         }
@@ -209,9 +185,10 @@ bench_mlp (const char *name, GrokConfig *config, int steps)
   one = grok_trainer_new (config, NULL);
   config->train.threads = 2;
   two = grok_trainer_new (config, NULL);
-  n_gemms = mlp_gemms (two, two->batch_size, gemms);
+  n_gemms = mlp_gemms (two, two->batch_size, 1, gemms, G_N_ELEMENTS (gemms));
   flops = gemm_flops (gemms, n_gemms);
-  n_blocked = mlp_gemms_blocked (two, two->batch_size, blocked, G_N_ELEMENTS (blocked));
+  n_blocked = mlp_gemms (two, two->batch_size, grok_model_blocks (two->batch_size), blocked,
+                         G_N_ELEMENTS (blocked));
   steps_per_second_once (one, 3);
   steps_per_second_once (two, 3);
   for (int r = 0; r < ROUNDS; r++)
