@@ -15,9 +15,11 @@
  * The first layer of a token MLP is linear in one-hot inputs, so when a batch has more rows
  * than twice the vocabulary it is folded: pre[0] = bias + sum_t table[t][tokens[n, t]], where
  * table[t] (V, W) = embed.weight @ (the columns of layers.0.weight that see position t)^T.
- * Backward, the rows' d pre[0] are summed per token into g[t] (V, W), and both the embeddings'
- * and the weights' gradients are small products with g[t]. The three products of B rows by the
- * input width become products of V rows (for addition mod 97 at 40%: 3763 rows against 97). */
+ * Backward, each block sums its rows' d pre[0] per token into a g[t] (V, W) of its own; the
+ * blocks' g[t] are added in block order, like their other gradients, and both the embeddings'
+ * and the weights' gradients are then small products with the sum, made once a batch however
+ * many blocks it has. The three products of B rows by the input width become products of V
+ * rows (for addition mod 97 at 40%: 3763 rows against 97). */
 #include "grok-mlp.h"
 
 #include <cblas.h>
@@ -49,7 +51,8 @@ typedef struct
   int            vocab;
   gboolean       folded;      /* whether the last forward pass folded the first layer */
   float         *table;       /* (n_positions, vocab, width) */
-  float         *token_grad;  /* (threads, n_positions, vocab, width): each thread's g[t] */
+  float         *token_grad;  /* (grad_parts + 1, n_positions, vocab, width): each block's g[t],
+                               * block 0's first */
 } GrokMlp;
 
 enum { STREAM_INIT = 11 };
@@ -344,33 +347,52 @@ mlp_forward (GrokModel *model, const GrokBatch *batch)
   grok_team_run (model->team, job.blocks, forward_block, &job);
 }
 
-/* the folded first layer's gradients from d pre[0] of rows [n0, n1) (dpre, row n0 first):
- * each row's d pre[0] summed into its tokens' g[t], then
- * d layers.0.weight[:, t block] += g[t]^T @ embed.weight and d embed.weight += g[t] @ that
- * block of layers.0.weight */
-static void
-folded_first_backward (GrokMlp *mlp, const GrokBatch *batch, float *grad, float *g,
-                       const float *dpre, int n0, int n1)
+static gsize
+table_numel (GrokMlp *mlp)
 {
-  GrokParams *params = mlp->parent.params;
-  int T = mlp->parent.n_positions, d = mlp->d_embed, W = mlp->width, V = mlp->vocab;
-  float *dw0 = grad + params->tensors[mlp->weight[0]].offset;
-  const float *w0 = grok_params_tensor_data (params, mlp->weight[0]);
+  return (gsize) mlp->parent.n_positions * mlp->vocab * mlp->width;
+}
 
-  memset (g, 0, (gsize) T * V * W * sizeof (float));
+/* the folded first layer's per-token sums of d pre[0] of rows [n0, n1) (dpre, row n0 first):
+ * each row's d pre[0] added to its tokens' g[t] */
+static void
+folded_token_sums (GrokMlp *mlp, const GrokBatch *batch, float *g, const float *dpre, int n0,
+                   int n1)
+{
+  int T = mlp->parent.n_positions, V = mlp->vocab, W = mlp->width;
+
+  memset (g, 0, table_numel (mlp) * sizeof (float));
   for (int n = n0; n < n1; n++)
     for (int t = 0; t < T; t++)
       {
         float *entry = g + ((gsize) t * V + batch->tokens[n * T + t]) * W;
         grok_add_rows (entry, entry, dpre + (gsize) (n - n0) * W, W);
       }
+}
+
+/* the folded first layer's gradients from the batch's g[t] (the blocks' sum, in token_grad),
+ * into params->grad, where the blocks left them zero: task 0 makes
+ * d layers.0.weight[:, t block] = g[t]^T @ embed.weight, task 1
+ * d embed.weight = sum_t g[t] @ that block of layers.0.weight, t in order */
+static void
+folded_first_backward (gpointer data, int task, int member)
+{
+  GrokMlp *mlp = ((MlpJob *) data)->mlp;
+  GrokParams *params = mlp->parent.params;
+  int T = mlp->parent.n_positions, d = mlp->d_embed, W = mlp->width, V = mlp->vocab;
+  const float *w0 = grok_params_tensor_data (params, mlp->weight[0]);
+  const float *embed = grok_params_tensor_data (params, mlp->embed);
+
   for (int t = 0; t < T; t++)
     {
-      const float *gt = g + (gsize) t * V * W;
-      cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, W, d, V, 1.0f, gt, W,
-                   grok_params_tensor_data (params, mlp->embed), d, 1.0f, dw0 + t * d, T * d);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, V, d, W, 1.0f, gt, W, w0 + t * d,
-                   T * d, 1.0f, grad + params->tensors[mlp->embed].offset, d);
+      const float *gt = mlp->token_grad + (gsize) t * V * W;
+
+      if (task == 0)
+        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, W, d, V, 1.0f, gt, W, embed, d,
+                     1.0f, params->grad + params->tensors[mlp->weight[0]].offset + t * d, T * d);
+      else
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, V, d, W, 1.0f, gt, W, w0 + t * d,
+                     T * d, 1.0f, params->grad + params->tensors[mlp->embed].offset, d);
     }
 }
 
@@ -407,7 +429,7 @@ backward_rows (GrokMlp *mlp, const GrokBatch *batch, float *grad, float *g, int 
   if (mlp->folded)
     {
       grok_bias_backward (grad + params->tensors[mlp->bias[0]].offset, dout, n1 - n0, mlp->width);
-      folded_first_backward (mlp, batch, grad, g, dout, n0, n1);
+      folded_token_sums (mlp, batch, g, dout, n0, n1);
     }
   else if (mlp->embed >= 0)
     grok_embedding_backward (grad + params->tensors[mlp->embed].offset, dout,
@@ -416,7 +438,7 @@ backward_rows (GrokMlp *mlp, const GrokBatch *batch, float *grad, float *g, int 
 }
 
 /* the gradients of block b into a buffer of its own (block 0's is params->grad, zeroed by
- * the caller); the folded layer's per-token sums are scratch, one set per member */
+ * the caller); the folded layer's per-token sums too */
 static void
 backward_block (gpointer data, int b, int member)
 {
@@ -426,9 +448,7 @@ backward_block (gpointer data, int b, int member)
   gsize numel = model->params->numel;
   int n = job->batch->n;
   float *grad = b == 0 ? model->params->grad : mlp->grad_part + (b - 1) * numel;
-  float *g = mlp->folded ? mlp->token_grad +
-                               (gsize) member * model->n_positions * mlp->vocab * mlp->width
-                         : NULL;
+  float *g = mlp->folded ? mlp->token_grad + b * table_numel (mlp) : NULL;
 
   if (b > 0)
     memset (grad, 0, numel * sizeof (float));
@@ -436,8 +456,8 @@ backward_block (gpointer data, int b, int member)
                  grok_model_block_start (n, b + 1, job->blocks));
 }
 
-/* one slice of params->grad += the other blocks' gradients, added in block order whatever the
- * slices */
+/* one slice of params->grad += the other blocks' gradients, and of the folded layer's
+ * block 0 g[t] += the other blocks' g[t], added in block order whatever the slices */
 static void
 sum_blocks (gpointer data, int slice, int member)
 {
@@ -454,6 +474,15 @@ sum_blocks (gpointer data, int slice, int member)
       for (gsize i = i0; i < i1; i++)
         params->grad[i] += part[i];
     }
+  if (mlp->folded)
+    {
+      gsize size = table_numel (mlp);
+      gsize j0 = size * slice / job->slices, j1 = size * (slice + 1) / job->slices;
+
+      for (int b = 1; b < job->blocks; b++)
+        grok_add_rows (mlp->token_grad + j0, mlp->token_grad + j0,
+                       mlp->token_grad + b * size + j0, j1 - j0);
+    }
 }
 
 /* on one thread: each block's gradient into the one buffer, added to params->grad at once */
@@ -467,17 +496,19 @@ backward_blocks_in_turn (MlpJob *job)
   for (int b = 0; b < job->blocks; b++)
     {
       float *grad = b == 0 ? params->grad : mlp->grad_part;
+      float *g = mlp->folded ? mlp->token_grad + (b == 0 ? 0 : table_numel (mlp)) : NULL;
 
       if (b > 0)
         memset (grad, 0, params->numel * sizeof (float));
-      backward_rows (mlp, job->batch, grad, mlp->token_grad,
-                     grok_model_block_start (n, b, job->blocks),
+      backward_rows (mlp, job->batch, grad, g, grok_model_block_start (n, b, job->blocks),
                      grok_model_block_start (n, b + 1, job->blocks));
       if (b > 0)
         {
 #pragma omp simd
           for (gsize i = 0; i < params->numel; i++)
             params->grad[i] += grad[i];
+          if (mlp->folded)
+            grok_add_rows (mlp->token_grad, mlp->token_grad, g, table_numel (mlp));
         }
     }
 }
@@ -492,12 +523,16 @@ mlp_backward (GrokModel *model, const GrokBatch *batch)
     {
       g_assert (job.blocks == 1 || mlp->grad_parts >= 1);
       backward_blocks_in_turn (&job);
-      return;
     }
-  g_assert (job.blocks - 1 <= mlp->grad_parts);
-  grok_team_run (model->team, job.blocks, backward_block, &job);
-  if (job.blocks > 1)
-    grok_team_run (model->team, job.slices, sum_blocks, &job);
+  else
+    {
+      g_assert (job.blocks - 1 <= mlp->grad_parts);
+      grok_team_run (model->team, job.blocks, backward_block, &job);
+      if (job.blocks > 1)
+        grok_team_run (model->team, job.slices, sum_blocks, &job);
+    }
+  if (mlp->folded)
+    grok_team_run (model->team, 2, folded_first_backward, &job);
 }
 
 static const GrokModelClass mlp_class = {
@@ -572,7 +607,7 @@ grok_mlp_new (const GrokModelSettings *settings, const GrokDataset *dataset, int
     {
       mlp->vocab = dataset->vocab;
       mlp->table = g_new0 (float, z.table);
-      mlp->token_grad = g_new0 (float, (gsize) model->threads * z.table);
+      mlp->token_grad = g_new0 (float, (gsize) (mlp->grad_parts + 1) * z.table);
     }
   if (z.input > 0)
     mlp->input = g_new0 (float, z.input);
@@ -599,9 +634,10 @@ grok_mlp_footprint (const GrokModelSettings *settings, const GrokDataset *shape,
   footprint->n_params += z.n_params;
   footprint->largest = MAX (footprint->largest, z.largest);
   /* the embedded inputs, the hidden layers' buffers and the backward scratch; the other
-   * blocks' gradients; the folded first layer's tables and their gradients */
+   * blocks' gradients; the folded first layer's tables and each block's g[t] */
   footprint->activations += z.input + 2 * (gsize) settings->depth * z.hidden + 2 * z.scratch +
-                            (gsize) z.grad_parts * z.n_params + (gsize) (z.threads + 1) * z.table;
+                            (gsize) z.grad_parts * z.n_params +
+                            (gsize) (z.grad_parts + 2) * z.table;
 }
 
 GrokLayerView *

@@ -1,7 +1,8 @@
 /* Training speed of the presets, against PyTorch on the same model (at its best thread count,
  * 1 or 2) and, for the MLPs, against OpenBLAS's own sgemm rate on the same products, measured
  * in the same run. Each side's rate is the best of a few rounds, taken in turn, as the machine
- * may be shared. Prints figures and RATIO lines; asserts nothing. */
+ * may be shared. Prints figures and RATIO lines; asserts nothing. With arguments, only the
+ * benchmarks named (quick, liu-add31, demoss-add-mlp, add97-relu512, demoss-add-ours). */
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -51,8 +52,8 @@ block_rows (int B, int b, int blocks)
  * with a dimension of B is made once per block with that block's rows (blocks = 1: over the
  * whole batch; grok_model_blocks (B): as the trainer makes them). A token MLP whose batch has
  * more rows than twice the vocabulary folds its first layer (grok-mlp.c): per position, a
- * table (V, W) = embed (V, d) @ block^T forward, once a step, and backward, once per block,
- * the block's gradient (W, d) over V and the embeddings' (V, d) over W. */
+ * table (V, W) = embed (V, d) @ block^T forward, and backward the block's gradient (W, d) over
+ * V and the embeddings' (V, d) over W, each once a step. */
 static int
 mlp_gemms (GrokTrainer *trainer, int B, int blocks, Gemm *out, int max)
 {
@@ -61,7 +62,7 @@ mlp_gemms (GrokTrainer *trainer, int B, int blocks, Gemm *out, int max)
   gboolean folded = T > 0 && n_layers > 1 && B >= 2 * V;
   int first = folded ? 1 : 0, d = layers[0].in / MAX (T, 1);
 
-  g_assert (T + blocks * (n_layers + 2 * n_layers + 2 * T) <= max);
+  g_assert (T + blocks * 3 * n_layers + 2 * T <= max);
   for (int t = 0; folded && t < T; t++)
     out[n++] = (Gemm) { V, layers[0].out, d, CblasNoTrans, CblasTrans };
   for (int b = 0; b < blocks; b++)
@@ -78,11 +79,11 @@ mlp_gemms (GrokTrainer *trainer, int B, int blocks, Gemm *out, int max)
             out[n++] = (Gemm) { rows, layers[l].in, layers[l].out, CblasNoTrans, CblasNoTrans };
           out[n++] = (Gemm) { layers[l].out, layers[l].in, rows, CblasTrans, CblasNoTrans };
         }
-      for (int t = 0; folded && t < T; t++)
-        {
-          out[n++] = (Gemm) { layers[0].out, d, V, CblasTrans, CblasNoTrans };
-          out[n++] = (Gemm) { V, d, layers[0].out, CblasNoTrans, CblasNoTrans };
-        }
+    }
+  for (int t = 0; folded && t < T; t++)
+    {
+      out[n++] = (Gemm) { layers[0].out, d, V, CblasTrans, CblasNoTrans };
+      out[n++] = (Gemm) { V, d, layers[0].out, CblasNoTrans, CblasNoTrans };
     }
   return n;
 }
@@ -216,8 +217,7 @@ bench_mlp (const char *name, GrokConfig *config, int steps)
   print_ratio (vs_one, ours1 / torch[1], ">= 1");
   /* what the row blocks cost: the trainer sums each block's products apart, so that its
    * results do not depend on the thread count; OpenBLAS runs products over
-   * GROK_MODEL_BLOCK_ROWS-row blocks more slowly than over the whole batch, and a folded first
-   * layer makes its gradients' products once per block */
+   * GROK_MODEL_BLOCK_ROWS-row blocks more slowly than over the whole batch */
   printf ("    openblas, 1 thread: the products over the whole batch %.3f ms a step, over the "
           "trainer's %d row blocks %.3f ms (%.1f MFLOP, %.1f GFLOP/s)\n", gemm1 * 1e3,
           grok_model_blocks (two->batch_size), blocked1 * 1e3,
@@ -277,6 +277,13 @@ bench_transformer (const char *name, int steps)
           without / torch);
 }
 
+/* every benchmark with no arguments, else the ones named */
+static gboolean
+wanted (int argc, char **argv, const char *name)
+{
+  return argc < 2 || g_strv_contains ((const char *const *) argv + 1, name);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -289,12 +296,17 @@ main (int argc, char **argv)
   printf ("OpenBLAS %s, %d threads\n", openblas_get_config (), threads);
   peak = sgemm_peak (1024);
   printf ("OpenBLAS sgemm 1024^3 peak: %.1f GFLOP/s\n\n", peak);
-  bench_preset ("quick", 200);
-  bench_preset ("liu-add31", 1000);
-  bench_preset ("demoss-add-mlp", 20);
-  bench_add97_wide (30);
+  if (wanted (argc, argv, "quick"))
+    bench_preset ("quick", 200);
+  if (wanted (argc, argv, "liu-add31"))
+    bench_preset ("liu-add31", 1000);
+  if (wanted (argc, argv, "demoss-add-mlp"))
+    bench_preset ("demoss-add-mlp", 20);
+  if (wanted (argc, argv, "add97-relu512"))
+    bench_add97_wide (30);
   openblas_set_num_threads (1);
-  bench_transformer ("demoss-add-ours", 200);
+  if (wanted (argc, argv, "demoss-add-ours"))
+    bench_transformer ("demoss-add-ours", 200);
   printf ("\n(matrix-product rates can be compared with the peak of %.1f GFLOP/s)\n", peak);
   return 0;
 }
