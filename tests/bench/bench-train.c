@@ -277,6 +277,9 @@ bench_transformer (const char *name, int steps)
           without / torch);
 }
 
+static const char *const benchmarks[] = { "quick", "liu-add31", "demoss-add-mlp", "add97-relu512",
+                                          "demoss-add-ours", NULL };
+
 /* every benchmark with no arguments, else the ones named */
 static gboolean
 wanted (int argc, char **argv, const char *name)
@@ -293,6 +296,14 @@ main (int argc, char **argv)
   /* the machine's peak on every core; the trainers themselves keep OpenBLAS on one thread */
   openblas_set_num_threads (threads);
 
+  for (int i = 1; i < argc; i++)
+    if (!g_strv_contains (benchmarks, argv[i]))
+      {
+        g_autofree char *known = g_strjoinv (", ", (char **) benchmarks);
+        fprintf (stderr, "bench-train: no benchmark '%s' (the benchmarks are: %s)\n", argv[i],
+                 known);
+        return 2;
+      }
   printf ("OpenBLAS %s, %d threads\n", openblas_get_config (), threads);
   peak = sgemm_peak (1024);
   printf ("OpenBLAS sgemm 1024^3 peak: %.1f GFLOP/s\n\n", peak);
