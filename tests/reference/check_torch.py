@@ -2,7 +2,9 @@
 """Redo one Grokscope training step in PyTorch and compare.
 
 For the presets demoss-add-ours (the transformer), demoss-add-mlp (the MLP) and
-liu-xor5-digits (the MLP on 0/1 inputs with one logistic output per digit), runs
+liu-xor5-digits (the MLP on 0/1 inputs with one logistic output per digit) on 64 examples,
+and demoss-add-mlp and quick on batches large enough to fold their first layer and to be cut
+into row blocks (on one thread and on two), runs
 tests/dump-train-step (path given as the first argument), which writes the checkpoint before
 the step and the step's batch, logits, loss, penalty, gradients and updated parameters. This
 script builds the same model in PyTorch (float64) from grok_torch.py, loads the checkpoint by
@@ -68,9 +70,10 @@ def compare_after(label, ours, ref, ref_grad, grad_floor, lr):
         compare(label, ours[keep], ref[keep], floor)
 
 
-def check(dump_exe, preset):
+def check(dump_exe, preset, batch=64, threads=0):
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([dump_exe, preset, tmp], check=True)
+        subprocess.run([dump_exe, preset, tmp, str(batch)] + ([str(threads)] if threads else []),
+                       check=True)
         init, meta = grok_torch.read_safetensors(os.path.join(tmp, "init.safetensors"))
         step, _ = grok_torch.read_safetensors(os.path.join(tmp, "step.safetensors"))
     config = json.loads(meta["config"])
@@ -120,6 +123,12 @@ def main():
         return 2
     for preset in ("demoss-add-ours", "demoss-add-mlp", "liu-xor5-digits"):
         check(sys.argv[1], preset)
+    # batches of more rows than twice the vocabulary fold the first layer, and more than 128
+    # rows make row blocks: taken in turn on one thread (demoss-add-mlp, 300 rows: three
+    # blocks) and shared by two (quick, 512 rows: four), each block's per-token sums added in
+    # block order before the first layer's gradient products
+    check(sys.argv[1], "demoss-add-mlp", batch=300, threads=1)
+    check(sys.argv[1], "quick", batch=512, threads=2)
     for kind, err in sorted(worst.items()):
         print(f"largest relative error, {kind}: {err:.2e}")
     if failures:

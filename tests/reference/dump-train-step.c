@@ -8,9 +8,11 @@
  * after the AdamW update).
  *
  * The step is the trainer's own (its minibatch, clipping, penalty and optimiser), with the
- * weight noise off so that PyTorch can reproduce it; the batch is cut to 64 examples to keep
- * the files small. */
+ * weight noise off so that PyTorch can reproduce it; the batch is cut to BATCH examples (64 by
+ * default) to keep the files small, and THREADS, when given, replaces the preset's
+ * train.threads. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "grok-presets.h"
@@ -80,7 +82,7 @@ step_table (GrokTrainer *trainer)
 }
 
 static gboolean
-dump (const char *preset, const char *dir, GError **error)
+dump (const char *preset, const char *dir, int batch, int threads, GError **error)
 {
   g_autoptr (GrokConfig) config = grok_preset_load (preset, error);
   g_autoptr (GrokTrainer) trainer = NULL;
@@ -92,7 +94,9 @@ dump (const char *preset, const char *dir, GError **error)
   if (config == NULL)
     return FALSE;
   config->reg.weight_noise = 0.0;
-  config->train.batch_size = 64;
+  config->train.batch_size = batch;
+  if (threads > 0)
+    config->train.threads = threads;
   trainer = grok_trainer_new (config, error);
   if (trainer == NULL)
     return FALSE;
@@ -110,13 +114,14 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
+  int batch = argc > 3 ? atoi (argv[3]) : 64, threads = argc > 4 ? atoi (argv[4]) : 0;
 
-  if (argc != 3)
+  if (argc < 3 || argc > 5 || batch < 1 || (argc > 4 && threads < 1))
     {
-      fprintf (stderr, "usage: %s PRESET OUT-DIR\n", argv[0]);
+      fprintf (stderr, "usage: %s PRESET OUT-DIR [BATCH [THREADS]]\n", argv[0]);
       return 2;
     }
-  if (!dump (argv[1], argv[2], &error))
+  if (!dump (argv[1], argv[2], batch, threads, &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
       return 1;
