@@ -1,8 +1,9 @@
 /* Figures for the run object: how long grok_run_stop and grok_run_pause take to take effect,
  * training throughput with and without a snapshot consumer, and how much a dense measure
- * schedule (10 complexity and LMN evaluations per decade) lengthens a whole run against the same
- * run with every measure off. Prints, asserts nothing. Run with `./dev bench` (suite 'bench');
- * `bench-run dense PRESET...` runs only the last for the presets named. */
+ * schedule (every measure 10 times per decade) lengthens a whole run against the same run with
+ * every measure off, and with every measure but one. Prints, asserts nothing. Run with
+ * `./dev bench` (suite 'bench'); `bench-run dense PRESET...` runs only the last for the presets
+ * named. */
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,12 +138,28 @@ bench_throughput (const char *preset, gint64 steps, gboolean consumer, guint *n_
   return steps / seconds;
 }
 
+/* the measures a run schedules: the config's two keys of each */
+typedef struct
+{
+  const char *name;
+  gsize       per_decade, every;
+} MeasureKeys;
+
+#define MEASURE_KEYS(m) { #m, G_STRUCT_OFFSET (GrokConfig, measures.m##_per_decade), \
+                          G_STRUCT_OFFSET (GrokConfig, measures.m##_every) }
+
+static const MeasureKeys measures[] = {
+  MEASURE_KEYS (spectrum), MEASURE_KEYS (complexity), MEASURE_KEYS (lmn),
+  MEASURE_KEYS (regions), MEASURE_KEYS (local_complexity), MEASURE_KEYS (fourier),
+};
+
 /* seconds of one whole in-memory run of preset with every measure 10 times per decade or all
  * off, and in *cpu the processor seconds it took on every thread: the measures run on their
  * own thread from copies of the parameters while training goes on (GROKSCOPE_MEASURES=inline
- * puts them back on the training thread, to compare) */
+ * puts them back on the training thread, to compare). leave_out, when not NULL, names a
+ * measure the dense run does not take. */
 static double
-run_seconds (const char *preset, gboolean dense, double *cpu)
+run_seconds (const char *preset, gboolean dense, const char *leave_out, double *cpu)
 {
   g_autoptr (GrokConfig) config = grok_preset_load (preset, NULL);
   g_autoptr (GrokRun) run = NULL;
@@ -150,23 +167,13 @@ run_seconds (const char *preset, gboolean dense, double *cpu)
   double seconds, c0;
 
   g_assert_nonnull (config);
-  if (dense)
+  for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
     {
-      config->measures.spectrum_per_decade = 10;
-      config->measures.complexity_per_decade = 10;
-      config->measures.lmn_per_decade = 10;
-      config->measures.regions_per_decade = 10;
-      config->measures.local_complexity_per_decade = 10;
-      config->measures.fourier_per_decade = 10;
-    }
-  else
-    {
-      config->measures.spectrum_per_decade = config->measures.spectrum_every = 0;
-      config->measures.complexity_per_decade = config->measures.complexity_every = 0;
-      config->measures.lmn_per_decade = config->measures.lmn_every = 0;
-      config->measures.regions_per_decade = config->measures.regions_every = 0;
-      config->measures.local_complexity_per_decade = config->measures.local_complexity_every = 0;
-      config->measures.fourier_per_decade = config->measures.fourier_every = 0;
+      gboolean on = dense && g_strcmp0 (leave_out, measures[m].name) != 0;
+
+      G_STRUCT_MEMBER (gint64, config, measures[m].per_decade) = on ? 10 : 0;
+      if (!on)
+        G_STRUCT_MEMBER (gint64, config, measures[m].every) = 0;
     }
   run = grok_run_new (config, NULL, FALSE, NULL);
   g_assert_nonnull (run);
@@ -191,13 +198,14 @@ static void
 bench_dense (const char *preset, const char *goal)
 {
   const int cores = (int) g_get_num_processors ();
-  double ratios[3], floors[3], shares[3];
+  double ratios[3], floors[3], shares[3], best = G_MAXDOUBLE;
+  const char *dearest = NULL;
 
   for (int r = 0; r < 3; r++)
     {
       double cpu_without, cpu_with;
-      double without = run_seconds (preset, FALSE, &cpu_without);
-      double with = run_seconds (preset, TRUE, &cpu_with);
+      double without = run_seconds (preset, FALSE, NULL, &cpu_without);
+      double with = run_seconds (preset, TRUE, NULL, &cpu_with);
 
       printf ("%-14s whole run: measures off %.2f s (processor %.2f s), dense measures %.2f s "
               "(processor %.2f s)\n", preset, without, cpu_without, with, cpu_with);
@@ -208,6 +216,20 @@ bench_dense (const char *preset, const char *goal)
   qsort (ratios, 3, sizeof (double), compare_doubles);
   qsort (floors, 3, sizeof (double), compare_doubles);
   qsort (shares, 3, sizeof (double), compare_doubles);
+  /* what leaving one measure out gives, once each against a run without measures just
+   * before it: which measure is the dearest, and how far the rest are from the goal */
+  for (guint m = 0; m < G_N_ELEMENTS (measures); m++)
+    {
+      double cpu, without = run_seconds (preset, FALSE, NULL, &cpu);
+      double ratio = run_seconds (preset, TRUE, measures[m].name, &cpu) / without;
+
+      printf ("%-14s dense measures but %s / off: %.3f\n", preset, measures[m].name, ratio);
+      if (ratio < best)
+        {
+          best = ratio;
+          dearest = measures[m].name;
+        }
+    }
   printf ("%-14s dense / off: min %.3f median %.3f max %.3f\n", preset, ratios[0], ratios[1],
           ratios[2]);
   printf ("RATIO\ttraining with dense measures / without %s\t%.3f\t%s\n", preset, ratios[1],
@@ -216,6 +238,8 @@ bench_dense (const char *preset, const char *goal)
           "\t-\n", cores, preset, floors[1]);
   printf ("RATIO\tdense measures' processor time / training's %s\t%.3f\t-\n", preset,
           shares[1]);
+  printf ("RATIO\ttraining with dense measures but the dearest (%s) / without %s\t%.3f\t-\n",
+          dearest, preset, best);
 }
 
 int
